@@ -1,0 +1,268 @@
+//! The `symshape` binary (CLI.md): simplify, bound, solve, prove, eval, batch, codegen.
+
+mod request;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::{json, Map, Value as J};
+use std::io::{BufRead, BufWriter, Write};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "symshape", version, about = "Symbolic integer middle end for dynamic-shape ML compilers")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Args, Clone)]
+struct Facts {
+    /// NAME=LO..HI (inclusive; either side may be omitted or be an expression).
+    #[arg(long = "range", value_name = "NAME=LO..HI")]
+    ranges: Vec<String>,
+    /// A boolean fact that holds.
+    #[arg(long = "assume", value_name = "PRED")]
+    assume: Vec<String>,
+    /// Declares a float symbol.
+    #[arg(long = "float", value_name = "NAME")]
+    floats: Vec<String>,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Prints the simplified expression.
+    Simplify {
+        expr: String,
+        #[command(flatten)]
+        facts: Facts,
+    },
+    /// Prints a sound bound [lo, hi].
+    Bound {
+        expr: String,
+        #[command(flatten)]
+        facts: Facts,
+    },
+    /// Solves a relation for a symbol.
+    Solve {
+        rel: String,
+        #[arg(long = "for", value_name = "NAME")]
+        symbol: String,
+        #[command(flatten)]
+        facts: Facts,
+    },
+    /// Prints true, false or unknown.
+    Prove {
+        pred: String,
+        #[command(flatten)]
+        facts: Facts,
+    },
+    /// Evaluates exactly.
+    Eval {
+        expr: String,
+        /// NAME=VALUE
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        #[arg(long = "float", value_name = "NAME")]
+        floats: Vec<String>,
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
+    /// Generates C++ runtime checks from a graph signature (not implemented yet).
+    Codegen {
+        spec: String,
+        #[arg(long, default_value = "aoti")]
+        flavor: String,
+        #[arg(long, default_value = "all")]
+        emit: String,
+        #[arg(long)]
+        always_check: bool,
+        #[arg(short = 'o')]
+        out: Option<String>,
+    },
+    /// JSON Lines requests from FILE or stdin, one response per line.
+    Batch { file: Option<String> },
+}
+
+fn facts_json(req: &mut Map<String, J>, f: &Facts) -> Result<(), String> {
+    let mut ranges = Map::new();
+    for r in &f.ranges {
+        let (name, rest) = r.split_once('=').ok_or_else(|| format!("--range {r}: expected NAME=LO..HI"))?;
+        let (lo, hi) = rest.split_once("..").ok_or_else(|| format!("--range {r}: expected NAME=LO..HI"))?;
+        let end = |t: &str| -> J {
+            let t = t.trim();
+            if t.is_empty() {
+                J::Null
+            } else if let Ok(v) = t.parse::<i64>() {
+                json!(v)
+            } else {
+                J::String(t.to_string())
+            }
+        };
+        ranges.insert(name.trim().to_string(), json!([end(lo), end(hi)]));
+    }
+    if !ranges.is_empty() {
+        req.insert("ranges".into(), J::Object(ranges));
+    }
+    if !f.assume.is_empty() {
+        req.insert("assume".into(), json!(f.assume));
+    }
+    if !f.floats.is_empty() {
+        let t: Map<String, J> = f.floats.iter().map(|n| (n.clone(), json!("float"))).collect();
+        req.insert("types".into(), J::Object(t));
+    }
+    Ok(())
+}
+
+fn text_of(op: &str, resp: &J) -> String {
+    let s = |v: &J| match v {
+        J::Null => "oo".to_string(),
+        J::String(t) => t.clone(),
+        v => v.to_string(),
+    };
+    match op {
+        "simplify" => s(&resp["expr"]),
+        "bound" => {
+            let lo = match &resp["lower"] {
+                J::Null => "-oo".to_string(),
+                v => s(v),
+            };
+            format!("[{lo}, {}]", s(&resp["upper"]))
+        }
+        "prove" => s(&resp["result"]),
+        "eval" => s(&resp["value"]),
+        _ => {
+            if resp["solved"] == J::Bool(true) {
+                let rels: Vec<String> = resp["relations"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
+                let conds: Vec<String> = resp["conditions"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
+                let mut t = if rels.is_empty() { "True".to_string() } else { rels.join(" & ") };
+                if !conds.is_empty() {
+                    t.push_str(&format!("  if {}", conds.join(" & ")));
+                }
+                t
+            } else {
+                format!("unsolved: {}", s(&resp["reason"]))
+            }
+        }
+    }
+}
+
+fn single(op: &str, req: Map<String, J>, format: &str) -> ExitCode {
+    let resp = request::handle(&J::Object(req));
+    if format == "json" {
+        println!("{resp}");
+        return if resp["ok"] == J::Bool(true) { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
+    if resp["ok"] == J::Bool(true) {
+        println!("{}", text_of(op, &resp));
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error ({}): {}", s_or(&resp["error"]["kind"]), s_or(&resp["error"]["message"]));
+        ExitCode::from(1)
+    }
+}
+
+fn s_or(v: &J) -> String {
+    v.as_str().unwrap_or("").to_string()
+}
+
+fn batch(file: Option<String>) -> ExitCode {
+    let input: Box<dyn BufRead> = match file.as_deref() {
+        None | Some("-") => Box::new(std::io::stdin().lock()),
+        Some(path) => match std::fs::File::open(path) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => {
+                eprintln!("error: cannot open {path}: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for line in input.lines() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                let r = json!({"ok": false, "error": {"kind": "request", "message": format!("unreadable line: {e}")}});
+                let _ = writeln!(out, "{r}");
+                continue;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let resp = match serde_json::from_str::<J>(&line) {
+            Ok(req) => request::handle(&req),
+            Err(e) => json!({"ok": false, "error": {"kind": "request", "message": format!("invalid JSON: {e}")}}),
+        };
+        if writeln!(out, "{resp}").is_err() {
+            return ExitCode::from(1);
+        }
+    }
+    let _ = out.flush();
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let with = |op: &str, key: &str, text: &str, facts: &Facts, extra: Option<(&str, J)>| -> ExitCode {
+        let mut req = Map::new();
+        req.insert("op".into(), json!(op));
+        req.insert(key.into(), json!(text));
+        if let Some((k, v)) = extra {
+            req.insert(k.into(), v);
+        }
+        if let Err(e) = facts_json(&mut req, facts) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        single(op, req, &facts.format)
+    };
+    match cli.cmd {
+        Cmd::Simplify { expr, facts } => with("simplify", "expr", &expr, &facts, None),
+        Cmd::Bound { expr, facts } => with("bound", "expr", &expr, &facts, None),
+        Cmd::Prove { pred, facts } => with("prove", "expr", &pred, &facts, None),
+        Cmd::Solve { rel, symbol, facts } => with("solve", "expr", &rel, &facts, Some(("symbol", json!(symbol)))),
+        Cmd::Eval { expr, set, floats, format } => {
+            let mut req = Map::new();
+            req.insert("op".into(), json!("eval"));
+            req.insert("expr".into(), json!(expr));
+            let mut vals = Map::new();
+            for s in &set {
+                let Some((n, v)) = s.split_once('=') else {
+                    eprintln!("error: --set {s}: expected NAME=VALUE");
+                    return ExitCode::from(2);
+                };
+                let v = v.trim();
+                let val = if let Ok(i) = v.parse::<i64>() {
+                    json!(i)
+                } else if let Ok(f) = v.parse::<f64>() {
+                    json!(f)
+                } else {
+                    eprintln!("error: --set {s}: VALUE must be a number");
+                    return ExitCode::from(2);
+                };
+                vals.insert(n.trim().to_string(), val);
+            }
+            req.insert("values".into(), J::Object(vals));
+            if !floats.is_empty() {
+                let t: Map<String, J> = floats.iter().map(|n| (n.clone(), json!("float"))).collect();
+                req.insert("types".into(), J::Object(t));
+            }
+            single("eval", req, &format)
+        }
+        Cmd::Codegen { .. } => {
+            eprintln!("symshape codegen: not implemented yet (the codegen-cpp crate is pending; see issue 6)");
+            ExitCode::from(2)
+        }
+        Cmd::Batch { file } => batch(file),
+    }
+}

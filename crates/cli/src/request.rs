@@ -1,0 +1,246 @@
+//! One JSON request (CLI.md) to one JSON response. Shared by `batch` and the single-shot
+//! subcommands (`--format json` prints exactly what `batch` would).
+
+use serde_json::{json, Map, Value as J};
+use std::time::Instant;
+use sym::{Bound, Context, Error, RangeEnd, SolveResult, Ty, Value};
+
+const FIELDS: &[&str] = &["id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat"];
+
+/// A failed request: the CLI.md error kind and message.
+pub struct Failure {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure { kind: e.kind(), message: e.to_string() }
+    }
+}
+
+fn req_err(msg: impl Into<String>) -> Failure {
+    Failure { kind: "request", message: msg.into() }
+}
+
+/// Handles one parsed request line, returning the response object.
+pub fn handle(line: &J) -> J {
+    let id = line.get("id").cloned();
+    let mut resp = Map::new();
+    if let Some(id) = &id {
+        resp.insert("id".into(), id.clone());
+    }
+    let repeat = match line.get("repeat") {
+        None => None,
+        Some(v) => match v.as_u64() {
+            Some(n) if n >= 1 => Some(n.min(1_000_000)),
+            _ => {
+                return fail(resp, req_err("'repeat' must be an integer >= 1"));
+            }
+        },
+    };
+    let n = repeat.unwrap_or(1);
+    let mut times: Vec<u128> = Vec::with_capacity(n as usize);
+    let mut last: Result<Map<String, J>, Failure> = Err(req_err("no run"));
+    for _ in 0..n {
+        let t = Instant::now();
+        last = run(line);
+        times.push(t.elapsed().as_nanos());
+        if last.is_err() {
+            break;
+        }
+    }
+    match last {
+        Ok(fields) => {
+            resp.insert("ok".into(), J::Bool(true));
+            resp.extend(fields);
+            if repeat.is_some() {
+                times.sort_unstable();
+                resp.insert("t_ns".into(), json!(times[times.len() / 2] as u64));
+            }
+            J::Object(resp)
+        }
+        Err(f) => fail(resp, f),
+    }
+}
+
+fn fail(mut resp: Map<String, J>, f: Failure) -> J {
+    resp.insert("ok".into(), J::Bool(false));
+    resp.insert("error".into(), json!({"kind": f.kind, "message": f.message}));
+    J::Object(resp)
+}
+
+fn str_field<'a>(line: &'a J, name: &str) -> Result<Option<&'a str>, Failure> {
+    match line.get(name) {
+        None | Some(J::Null) => Ok(None),
+        Some(J::String(s)) => Ok(Some(s)),
+        Some(_) => Err(req_err(format!("'{name}' must be a string"))),
+    }
+}
+
+/// A fresh context with the request's types, ranges and assumptions.
+fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
+    if let Some(t) = line.get("types") {
+        let obj = t.as_object().ok_or_else(|| req_err("'types' must be an object {name: \"int\"|\"float\"}"))?;
+        for (name, ty) in obj {
+            let ty = match ty.as_str() {
+                Some("int") => Ty::Int,
+                Some("float") => Ty::Float,
+                _ => return Err(req_err(format!("type of '{name}' must be \"int\" or \"float\""))),
+            };
+            cx.declare(name, ty)?;
+        }
+    }
+    if let Some(r) = line.get("ranges") {
+        let obj = r.as_object().ok_or_else(|| req_err("'ranges' must be an object {name: [lo, hi]}"))?;
+        for (name, pair) in obj {
+            let arr = pair
+                .as_array()
+                .filter(|a| a.len() == 2)
+                .ok_or_else(|| req_err(format!("range of '{name}' must be a two-element array [lo, hi]")))?;
+            let s = cx.symbol(name)?;
+            let mut ends = [RangeEnd::Infinite; 2];
+            for (i, v) in arr.iter().enumerate() {
+                ends[i] = match v {
+                    J::Null => RangeEnd::Infinite,
+                    J::Number(n) => {
+                        if let Some(k) = n.as_i64() {
+                            RangeEnd::Expr(cx.int(k))
+                        } else if cx.sym_ty(s) == Ty::Float {
+                            RangeEnd::Expr(cx.float(n.as_f64().unwrap_or(f64::NAN)))
+                        } else {
+                            return Err(Failure {
+                                kind: "range",
+                                message: format!("range of '{name}': {n} is not a 64-bit integer"),
+                            });
+                        }
+                    }
+                    J::String(t) => cx.parse_range_end(t)?,
+                    _ => return Err(req_err(format!("range end of '{name}' must be an integer, null or an expression string"))),
+                };
+            }
+            cx.set_range(s, ends[0], ends[1])?;
+        }
+    }
+    if let Some(a) = line.get("assume") {
+        let arr = a.as_array().ok_or_else(|| req_err("'assume' must be an array of strings"))?;
+        for p in arr {
+            let t = p.as_str().ok_or_else(|| req_err("'assume' must be an array of strings"))?;
+            let e = cx.parse_bool(t)?;
+            cx.assume(e)?;
+        }
+    }
+    cx.check_facts()?;
+    Ok(())
+}
+
+fn run(line: &J) -> Result<Map<String, J>, Failure> {
+    let obj = line.as_object().ok_or_else(|| req_err("a request must be a JSON object"))?;
+    for k in obj.keys() {
+        if !FIELDS.contains(&k.as_str()) {
+            return Err(req_err(format!("unknown request field '{k}'")));
+        }
+    }
+    let op = str_field(line, "op")?.ok_or_else(|| req_err("missing 'op'"))?;
+    if !matches!(op, "simplify" | "bound" | "solve" | "prove" | "eval") {
+        return Err(req_err(format!("unknown op '{op}' (simplify, bound, solve, prove, eval)")));
+    }
+    let text = str_field(line, "expr")?.ok_or_else(|| req_err("missing 'expr'"))?;
+    if op != "solve" && line.get("symbol").is_some() {
+        return Err(req_err("'symbol' is only used by solve"));
+    }
+    if op != "eval" && line.get("values").is_some() {
+        return Err(req_err("'values' is only used by eval"));
+    }
+    let mut cx = Context::new();
+    let mut out = Map::new();
+    if op == "eval" {
+        // eval takes values, not facts; types still apply.
+        if line.get("ranges").is_some() || line.get("assume").is_some() {
+            return Err(req_err("eval takes 'values', not 'ranges' or 'assume'"));
+        }
+        context(line, &mut cx)?;
+        let e = cx.parse(text)?;
+        let mut vals: Vec<(String, Value)> = Vec::new();
+        if let Some(v) = line.get("values") {
+            let m = v.as_object().ok_or_else(|| req_err("'values' must be an object {name: integer}"))?;
+            for (name, val) in m {
+                let v = if let Some(i) = val.as_i64() {
+                    Value::Int(i)
+                } else if let Some(f) = val.as_f64().filter(|_| cx.lookup(name).is_some_and(|s| cx.sym_ty(s) == Ty::Float)) {
+                    Value::Float(f)
+                } else if let Some(b) = val.as_bool() {
+                    Value::Bool(b)
+                } else {
+                    return Err(req_err(format!("value of '{name}' must be an integer")));
+                };
+                vals.push((name.clone(), v));
+            }
+        }
+        let refs: Vec<(&str, Value)> = vals.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+        let v = cx.eval(e, &refs).map_err(Error::from)?;
+        out.insert("value".into(), value_json(v)?);
+        return Ok(out);
+    }
+    context(line, &mut cx)?;
+    let e = cx.parse(text)?;
+    match op {
+        "simplify" => {
+            let s = cx.simplify(e);
+            out.insert("expr".into(), J::String(cx.display(s)));
+        }
+        "bound" => {
+            let (lo, hi) = bound_json(cx.bound(e));
+            out.insert("lower".into(), lo);
+            out.insert("upper".into(), hi);
+        }
+        "prove" => {
+            if cx.ty(e) != Ty::Bool {
+                return Err(Failure { kind: "parse", message: "prove needs a boolean expression".into() });
+            }
+            out.insert("result".into(), J::String(cx.prove(e).as_str().into()));
+        }
+        _ => {
+            let name = str_field(line, "symbol")?.ok_or_else(|| req_err("solve needs 'symbol'"))?;
+            let Some(x) = cx.lookup(name) else {
+                return Err(req_err(format!("symbol '{name}' does not occur in the request")));
+            };
+            match cx.solve(e, x) {
+                SolveResult::Solved(sol) => {
+                    out.insert("solved".into(), J::Bool(true));
+                    let rels: Vec<J> = sol.relations.iter().map(|r| J::String(cx.display_relation(x, r))).collect();
+                    let conds: Vec<J> = sol.conditions.iter().map(|c| J::String(cx.display(*c))).collect();
+                    out.insert("relations".into(), J::Array(rels));
+                    out.insert("conditions".into(), J::Array(conds));
+                }
+                SolveResult::Unsolved(reason) => {
+                    out.insert("solved".into(), J::Bool(false));
+                    out.insert("reason".into(), J::String(reason));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn value_json(v: Value) -> Result<J, Failure> {
+    Ok(match v {
+        Value::Int(i) => json!(i),
+        Value::Bool(b) => json!(b),
+        Value::Float(f) => match serde_json::Number::from_f64(f) {
+            Some(n) => J::Number(n),
+            None => {
+                return Err(Failure { kind: "eval", message: format!("the float result {f} is not finite") });
+            }
+        },
+    })
+}
+
+fn bound_json(b: Bound) -> (J, J) {
+    let f = |v: f64| serde_json::Number::from_f64(v).map_or(J::Null, J::Number);
+    match b {
+        Bound::Int { lo, hi } => (lo.map_or(J::Null, |v| json!(v)), hi.map_or(J::Null, |v| json!(v))),
+        Bound::Float { lo, hi } => (f(lo), f(hi)),
+        Bound::Bool { lo, hi } => (json!(lo), json!(hi)),
+    }
+}

@@ -1,0 +1,575 @@
+//! Range analysis: sound integer/float intervals for every expression (SEMANTICS.md §5.2).
+//!
+//! Per-node interval arithmetic (one function per operator in `interval.rs`) over facts derived
+//! from the declared ranges and assumptions. Relational precision comes from simplifying first
+//! (`s0 - Mod(s0, 8)` becomes `8*FloorDiv(s0, 8)`, whose bound is exact) and intersecting the
+//! bound of the original with that of the simplified form; symbolic range ends are followed
+//! through to numbers, and the prover substitutes them symbolically (`prove.rs`).
+
+use crate::expr::{Expr, Node, Symbol, Ty};
+use crate::facts::RangeEnd;
+use crate::interval::{FIv, Iv, NEG_INF, POS_INF};
+use crate::modular::ModSet;
+use crate::simplify::Session;
+use crate::Context;
+use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
+
+/// A bound `[lo, hi]` of an expression; `None` ends are unbounded.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum Bound {
+    /// Integer bound.
+    Int {
+        /// Lower end, `None` for -oo.
+        lo: Option<i64>,
+        /// Upper end, `None` for oo.
+        hi: Option<i64>,
+    },
+    /// Float bound (ends may be infinite). NaN results are not covered.
+    Float {
+        /// Lower end.
+        lo: f64,
+        /// Upper end.
+        hi: f64,
+    },
+    /// Boolean bound: `[false, true]` when undecided.
+    Bool {
+        /// Whether the value can be false (false) or is always true (true).
+        lo: bool,
+        /// Whether the value can be true.
+        hi: bool,
+    },
+}
+
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bound::Int { lo, hi } => {
+                let l = lo.map_or("-oo".to_string(), |v| v.to_string());
+                let h = hi.map_or("oo".to_string(), |v| v.to_string());
+                write!(f, "[{l}, {h}]")
+            }
+            Bound::Float { lo, hi } => write!(
+                f,
+                "[{}, {}]",
+                crate::print::float_text(*lo),
+                crate::print::float_text(*hi)
+            ),
+            Bound::Bool { lo, hi } => {
+                let t = |b: bool| if b { "True" } else { "False" };
+                write!(f, "[{}, {}]", t(*lo), t(*hi))
+            }
+        }
+    }
+}
+
+/// Facts derived once per session from the context's ranges and assumptions.
+#[derive(Debug, Default)]
+pub(crate) struct Derived {
+    base_iv: FxHashMap<Symbol, Iv>,
+    sym_iv: FxHashMap<Symbol, Iv>,
+    pub upper: FxHashMap<Symbol, SmallVec<[Expr; 2]>>,
+    pub lower: FxHashMap<Symbol, SmallVec<[Expr; 2]>>,
+    pub mod_facts: FxHashMap<Expr, ModSet>,
+    pub truths: FxHashSet<Expr>,
+    in_progress: FxHashSet<Symbol>,
+}
+
+impl Derived {
+    pub fn new(cx: &mut Context) -> Derived {
+        let mut d = Derived::default();
+        let mut ranges: Vec<(Symbol, (RangeEnd, RangeEnd))> =
+            cx.facts.ranges.iter().map(|(k, v)| (*k, *v)).collect();
+        ranges.sort_by_key(|r| r.0);
+        for (s, (lo, hi)) in ranges {
+            if cx.sym_ty(s) != Ty::Int {
+                continue;
+            }
+            let mut iv = Iv::TOP;
+            if let RangeEnd::Expr(e) = lo {
+                match cx.as_int(e) {
+                    Some(v) => iv.lo = v as i128,
+                    None => d.lower.entry(s).or_default().push(e),
+                }
+            }
+            if let RangeEnd::Expr(e) = hi {
+                match cx.as_int(e) {
+                    Some(v) => iv.hi = v as i128,
+                    None => d.upper.entry(s).or_default().push(e),
+                }
+            }
+            d.base_iv.insert(s, iv);
+        }
+        let mut work: Vec<Expr> = cx.facts.assumptions.clone();
+        while let Some(p) = work.pop() {
+            if let Node::And(xs) = cx.node(p) {
+                work.extend(xs.iter().copied());
+                continue;
+            }
+            d.truths.insert(p);
+            d.learn(cx, p);
+        }
+        d
+    }
+
+    /// Extracts bounds on single symbols and divisibility facts from one assumption.
+    fn learn(&mut self, cx: &mut Context, p: Expr) {
+        let (a, b, kind) = match *cx.node(p) {
+            Node::Eq(a, b) => (a, b, 0),
+            Node::Le(a, b) => (a, b, 1),
+            Node::Lt(a, b) => (a, b, 2),
+            _ => return,
+        };
+        if cx.ty(a) != Ty::Int {
+            return;
+        }
+        // Eq(Mod(x, k), r): x ≡ r (mod k).
+        if kind == 0 {
+            for (m, r) in [(a, b), (b, a)] {
+                if let (Node::Mod(x, k), Some(r)) = (cx.node(m).clone(), cx.as_int(r)) {
+                    if let Some(k) = cx.as_int(k).filter(|k| *k > 0) {
+                        if (0..k).contains(&r) {
+                            self.mod_facts.insert(x, ModSet::new(k, r));
+                        }
+                    }
+                }
+            }
+        }
+        let Some(diff) = cx.sub(a, b) else { return };
+        let (terms, c) = match cx.node(diff).clone() {
+            Node::Add(ts, c) => (ts, c),
+            Node::Sym(_) => (smallvec::smallvec![(diff, 1)], 0),
+            _ => return,
+        };
+        // diff OP 0 with OP in {==, <=, <}; for each bare symbol v with coefficient ±1:
+        for (i, &(t, k)) in terms.iter().enumerate() {
+            let Some(v) = cx.as_symbol(t) else { continue };
+            if k != 1 && k != -1 {
+                continue;
+            }
+            let rest: Vec<(Expr, i64)> = terms
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, x)| *x)
+                .collect();
+            if rest.iter().any(|(u, _)| cx.contains_symbol(*u, v)) {
+                continue;
+            }
+            let Some(r) = cx.add_terms(&rest, c) else { continue };
+            // k*v + r OP 0.  k = 1: v OP -r.  k = -1: v (mirrored OP) r.
+            let strict = i64::from(kind == 2);
+            let (ub, lb) = if k == 1 {
+                let nr = cx.neg(r).and_then(|x| cx.add_const(x, -strict));
+                (nr, if kind == 0 { cx.neg(r) } else { None })
+            } else {
+                let pr = cx.add_const(r, strict);
+                (if kind == 0 { Some(r) } else { None }, pr)
+            };
+            if let Some(u) = ub {
+                self.add_bound(cx, v, u, true);
+            }
+            if let Some(l) = lb {
+                self.add_bound(cx, v, l, false);
+            }
+        }
+    }
+
+    fn add_bound(&mut self, cx: &Context, v: Symbol, e: Expr, upper: bool) {
+        if let Some(c) = cx.as_int(e) {
+            let iv = self.base_iv.entry(v).or_insert(Iv::TOP);
+            if upper {
+                iv.hi = iv.hi.min(c as i128);
+            } else {
+                iv.lo = iv.lo.max(c as i128);
+            }
+        } else if !cx.contains_symbol(e, v) {
+            let list = if upper { &mut self.upper } else { &mut self.lower };
+            let l = list.entry(v).or_default();
+            if !l.contains(&e) {
+                l.push(e);
+            }
+        }
+    }
+}
+
+impl Session<'_> {
+    /// Numeric interval of an integer symbol: declared numeric ends, assumed bounds, and the
+    /// numeric bounds of its symbolic ends (a symbol already being resolved uses only its
+    /// numeric facts, which keeps cyclic assumptions sound and finite).
+    pub fn sym_iv(&mut self, s: Symbol) -> Iv {
+        if let Some(iv) = self.d.sym_iv.get(&s) {
+            return *iv;
+        }
+        let base = self.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
+        if self.d.in_progress.contains(&s) {
+            return base;
+        }
+        self.d.in_progress.insert(s);
+        let mut iv = base;
+        let ups = self.d.upper.get(&s).cloned().unwrap_or_default();
+        for e in ups {
+            iv.hi = iv.hi.min(self.iv(e).hi);
+        }
+        let lows = self.d.lower.get(&s).cloned().unwrap_or_default();
+        for e in lows {
+            iv.lo = iv.lo.max(self.iv(e).lo);
+        }
+        self.d.in_progress.remove(&s);
+        self.d.sym_iv.insert(s, iv);
+        iv
+    }
+
+    /// Modular set of an integer expression.
+    pub fn modset(&mut self, e: Expr) -> ModSet {
+        if let Some(m) = self.d.mod_facts.get(&e) {
+            return *m;
+        }
+        match self.cx.node(e).clone() {
+            Node::Int(v) => ModSet::constant(v),
+            Node::Add(ts, c) => {
+                let mut acc = ModSet::constant(c);
+                for (t, k) in ts {
+                    acc = acc.add(self.modset(t).scale(k));
+                }
+                acc
+            }
+            Node::Mul(fs) => {
+                let mut acc = ModSet::constant(1);
+                for f in fs {
+                    acc = acc.mul(self.modset(f));
+                }
+                acc
+            }
+            Node::Pow(b, k) => {
+                let m = self.modset(b);
+                let mut acc = ModSet::constant(1);
+                for _ in 0..k.min(8) {
+                    acc = acc.mul(m);
+                }
+                if k > 8 { ModSet::TOP } else { acc }
+            }
+            Node::Mod(a, m) => match self.cx.as_int(m) {
+                Some(mv) if mv > 0 => self.modset(a).modulo(mv),
+                _ => ModSet::TOP,
+            },
+            _ => ModSet::TOP,
+        }
+    }
+
+    /// Interval of an integer expression (iterative post-order, memoized).
+    pub fn iv(&mut self, root: Expr) -> Iv {
+        if let Some(v) = self.iv_memo.get(&root) {
+            return *v;
+        }
+        let mut stack: Vec<(Expr, bool)> = vec![(root, false)];
+        while let Some((e, expanded)) = stack.pop() {
+            if self.iv_memo.contains_key(&e) {
+                continue;
+            }
+            let node = self.cx.node(e).clone();
+            if !expanded {
+                stack.push((e, true));
+                for k in node.children().iter().rev() {
+                    if self.cx.ty(*k) == Ty::Int && !self.iv_memo.contains_key(k) {
+                        stack.push((*k, false));
+                    }
+                }
+                continue;
+            }
+            let v = self.iv_node(e, &node);
+            self.iv_memo.insert(e, v);
+        }
+        self.iv_memo[&root]
+    }
+
+    fn iv_node(&mut self, e: Expr, node: &Node) -> Iv {
+        let m = |s: &Self, x: &Expr| s.iv_memo[x];
+        match node {
+            Node::Int(v) => Iv::point(*v),
+            Node::Sym(s) => self.sym_iv(*s),
+            Node::Add(ts, c) => {
+                let mut acc = Iv::point(*c);
+                for (t, k) in ts {
+                    acc = acc.add(&m(self, t).scale(*k));
+                }
+                acc
+            }
+            Node::Mul(fs) => {
+                let mut acc = Iv::point(1);
+                for f in fs {
+                    acc = acc.mul(&m(self, f));
+                }
+                acc
+            }
+            Node::Pow(b, k) => m(self, b).pow(*k),
+            Node::FloorDiv(a, b) => m(self, a).floordiv(&m(self, b)),
+            Node::Mod(a, b) => {
+                let mut r = m(self, a).modulo(&m(self, b));
+                if let Some(k) = self.cx.as_int(*b).filter(|k| *k > 0) {
+                    let ms = self.modset(*a).modulo(k);
+                    if ms.coeff == 0 || ms.coeff == k {
+                        // a mod k is exactly the residue.
+                        let v = crate::build::floor_mod(ms.base, k).unwrap_or(0);
+                        if ms.coeff == 0 || ms.coeff % k == 0 {
+                            r = r.intersect(&Iv::point(v));
+                        }
+                    }
+                }
+                r
+            }
+            Node::Min(xs) | Node::Max(xs) => {
+                let mut acc = m(self, &xs[0]);
+                for x in &xs[1..] {
+                    acc = if matches!(node, Node::Max(_)) {
+                        acc.max(&m(self, x))
+                    } else {
+                        acc.min(&m(self, x))
+                    };
+                }
+                acc
+            }
+            Node::Abs(a) => m(self, a).abs(),
+            Node::Where(c, a, b) => match self.quick_truth(*c) {
+                crate::Truth::True => m(self, a),
+                crate::Truth::False => m(self, b),
+                crate::Truth::Unknown => m(self, a).hull(&m(self, b)),
+            },
+            Node::TruncToInt(a) | Node::FloorToInt(a) | Node::CeilToInt(a) | Node::RoundToInt(a) => {
+                let f = self.fiv(*a);
+                let op = match node {
+                    Node::TruncToInt(_) => crate::build::RoundOp::Trunc,
+                    Node::FloorToInt(_) => crate::build::RoundOp::Floor,
+                    Node::CeilToInt(_) => crate::build::RoundOp::Ceil,
+                    _ => crate::build::RoundOp::Round,
+                };
+                let conv = |x: f64, lo: bool| -> i128 {
+                    match crate::eval::round_to_i64(op, x) {
+                        Some(v) => v as i128,
+                        None if x.is_nan() => {
+                            if lo {
+                                NEG_INF
+                            } else {
+                                POS_INF
+                            }
+                        }
+                        None if x < 0.0 => NEG_INF,
+                        None => POS_INF,
+                    }
+                };
+                let _ = e;
+                Iv::new(conv(f.lo, true), conv(f.hi, false))
+            }
+            _ => Iv::TOP,
+        }
+    }
+
+    /// Truth of a condition from intervals of its sides only (no new nodes): used inside the
+    /// interval pass for `Where`.
+    pub fn quick_truth(&mut self, c: Expr) -> crate::Truth {
+        use crate::Truth::*;
+        if let Some(b) = self.cx.as_bool(c) {
+            return if b { True } else { False };
+        }
+        if self.d.truths.contains(&c) {
+            return True;
+        }
+        let (a, b, op) = match *self.cx.node(c) {
+            Node::Lt(a, b) => (a, b, 0),
+            Node::Le(a, b) => (a, b, 1),
+            Node::Eq(a, b) => (a, b, 2),
+            Node::Ne(a, b) => (a, b, 3),
+            _ => return Unknown,
+        };
+        if self.cx.ty(a) != Ty::Int {
+            return Unknown;
+        }
+        let (x, y) = (self.iv(a), self.iv(b));
+        let lt = if x.hi < y.lo {
+            True
+        } else if x.lo >= y.hi {
+            False
+        } else {
+            Unknown
+        };
+        let le = if x.hi <= y.lo {
+            True
+        } else if x.lo > y.hi {
+            False
+        } else {
+            Unknown
+        };
+        let eq = if x.as_point().is_some() && x == y {
+            True
+        } else if x.hi < y.lo || y.hi < x.lo {
+            False
+        } else {
+            Unknown
+        };
+        match op {
+            0 => lt,
+            1 => le,
+            2 => eq,
+            _ => eq.not(),
+        }
+    }
+
+    /// Interval of a float expression (NaN results are not covered).
+    pub fn fiv(&mut self, e: Expr) -> FIv {
+        if let Some(v) = self.fiv_memo.get(&e) {
+            return *v;
+        }
+        let node = self.cx.node(e).clone();
+        let r = match node {
+            Node::Float(b) => {
+                let v = f64::from_bits(b);
+                FIv { lo: v, hi: v }
+            }
+            Node::Sym(s) => {
+                let (lo, hi) = self.cx.range(s);
+                let mut r = FIv::TOP;
+                if let RangeEnd::Expr(x) = lo {
+                    r.lo = if self.cx.ty(x) == Ty::Int { ext_to_f(self.iv(x).lo) } else { self.fiv(x).lo };
+                }
+                if let RangeEnd::Expr(x) = hi {
+                    r.hi = if self.cx.ty(x) == Ty::Int { ext_to_f(self.iv(x).hi) } else { self.fiv(x).hi };
+                }
+                r
+            }
+            Node::ToFloat(a) => {
+                let i = self.iv(a);
+                FIv {
+                    lo: ext_to_f(i.lo),
+                    hi: ext_to_f(i.hi),
+                }
+            }
+            Node::FAdd(a, b) => {
+                let (x, y) = (self.fiv(a), self.fiv(b));
+                FIv::corners(&[x.lo + y.lo, x.hi + y.hi])
+            }
+            Node::FMul(a, b) => {
+                let (x, y) = (self.fiv(a), self.fiv(b));
+                FIv::corners(&[x.lo * y.lo, x.lo * y.hi, x.hi * y.lo, x.hi * y.hi])
+            }
+            Node::FNeg(a) => {
+                let x = self.fiv(a);
+                FIv { lo: -x.hi, hi: -x.lo }
+            }
+            Node::FloatTrueDiv(a, b) => {
+                let (x, y) = (self.fiv(a), self.fiv(b));
+                if y.lo <= 0.0 && y.hi >= 0.0 {
+                    FIv::TOP
+                } else {
+                    FIv::corners(&[x.lo / y.lo, x.lo / y.hi, x.hi / y.lo, x.hi / y.hi])
+                }
+            }
+            Node::IntTrueDiv(a, b) => {
+                let (x, y) = (self.iv(a), self.iv(b));
+                if y.lo <= 0 && y.hi >= 0 {
+                    FIv::TOP
+                } else {
+                    let (xl, xh, yl, yh) = (ext_to_f(x.lo), ext_to_f(x.hi), ext_to_f(y.lo), ext_to_f(y.hi));
+                    // Correct rounding is monotone, so corners computed in double are sound up to
+                    // one rounding step; widen by one ulp on each side to stay sound.
+                    let c = FIv::corners(&[xl / yl, xl / yh, xh / yl, xh / yh]);
+                    FIv {
+                        lo: c.lo.next_down(),
+                        hi: c.hi.next_up(),
+                    }
+                }
+            }
+            Node::Min(xs) | Node::Max(xs) => {
+                let is_max = matches!(self.cx.node(e), Node::Max(_));
+                let mut acc = self.fiv(xs[0]);
+                for x in &xs[1..] {
+                    let y = self.fiv(*x);
+                    acc = if is_max {
+                        FIv { lo: acc.lo.max(y.lo), hi: acc.hi.max(y.hi) }
+                    } else {
+                        FIv { lo: acc.lo.min(y.lo), hi: acc.hi.min(y.hi) }
+                    };
+                }
+                acc
+            }
+            Node::Abs(a) => {
+                let x = self.fiv(a);
+                if x.lo >= 0.0 {
+                    x
+                } else if x.hi <= 0.0 {
+                    FIv { lo: -x.hi, hi: -x.lo }
+                } else {
+                    FIv { lo: 0.0, hi: x.hi.max(-x.lo) }
+                }
+            }
+            Node::Where(c, a, b) => {
+                let (x, y) = (self.fiv(a), self.fiv(b));
+                match self.quick_truth(c) {
+                    crate::Truth::True => x,
+                    crate::Truth::False => y,
+                    crate::Truth::Unknown => FIv { lo: x.lo.min(y.lo), hi: x.hi.max(y.hi) },
+                }
+            }
+            _ => FIv::TOP,
+        };
+        self.fiv_memo.insert(e, r);
+        r
+    }
+}
+
+fn ext_to_f(v: i128) -> f64 {
+    if v == NEG_INF {
+        f64::NEG_INFINITY
+    } else if v == POS_INF {
+        f64::INFINITY
+    } else {
+        v as f64
+    }
+}
+
+fn ext_opt(v: i128) -> Option<i64> {
+    if v == NEG_INF || v == POS_INF {
+        None
+    } else {
+        Some(v as i64)
+    }
+}
+
+impl Context {
+    /// A sound bound of `e` under the context's facts (SEMANTICS.md §5.2): the intersection of
+    /// the interval of `e` and that of its simplified form.
+    pub fn bound(&mut self, e: Expr) -> Bound {
+        let mut s = Session::new(self);
+        match s.cx.ty(e) {
+            Ty::Int => {
+                let a = s.iv(e);
+                let simp = s.simplify(e);
+                let b = s.iv(simp);
+                let r = a.intersect(&b);
+                let r = s.refine_by_proof(simp, r);
+                Bound::Int {
+                    lo: ext_opt(r.lo),
+                    hi: ext_opt(r.hi),
+                }
+            }
+            Ty::Float => {
+                let a = s.fiv(e);
+                let simp = s.simplify(e);
+                let b = s.fiv(simp);
+                Bound::Float {
+                    lo: a.lo.max(b.lo),
+                    hi: a.hi.min(b.hi),
+                }
+            }
+            Ty::Bool => match s.truth(e) {
+                crate::Truth::True => Bound::Bool { lo: true, hi: true },
+                crate::Truth::False => Bound::Bool { lo: false, hi: false },
+                crate::Truth::Unknown => Bound::Bool { lo: false, hi: true },
+            },
+        }
+    }
+
+    /// The interval of `e` without simplification (per-node rules only).
+    pub(crate) fn bound_raw(&mut self, e: Expr) -> Iv {
+        Session::new(self).iv(e)
+    }
+}

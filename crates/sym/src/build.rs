@@ -1,0 +1,673 @@
+//! Structural constructors: the normal form every expression is kept in.
+//!
+//! These only flatten, sort, merge coefficients and fold constants; they never apply algebra
+//! that needs a proof (that is `simplify`). Integer folds are checked: `None` means an `i64`
+//! overflow, and callers either report it (parser) or abandon the rewrite (simplifier).
+
+use crate::expr::{Args, Expr, Node, Terms, Ty};
+use crate::Context;
+use smallvec::smallvec;
+
+/// Floor division on i64 (None on overflow or zero divisor).
+pub(crate) fn floor_div(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    let q = a.checked_div(b)?;
+    if (a % b != 0) && ((a < 0) != (b < 0)) {
+        q.checked_sub(1)
+    } else {
+        Some(q)
+    }
+}
+
+/// Floor modulo on i64: the result has the sign of `b` (None for a zero divisor).
+pub(crate) fn floor_mod(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    if b == -1 {
+        return Some(0);
+    }
+    let r = a % b;
+    Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
+}
+
+/// Nonnegative gcd; gcd(0, 0) = 0. Works on i64::MIN without overflow by using u64.
+pub(crate) fn gcd(a: i64, b: i64) -> i64 {
+    let (mut x, mut y) = (a.unsigned_abs(), b.unsigned_abs());
+    while y != 0 {
+        let t = x % y;
+        x = y;
+        y = t;
+    }
+    i64::try_from(x).unwrap_or(i64::MAX)
+}
+
+impl Context {
+    /// Integer constant.
+    pub fn int(&mut self, v: i64) -> Expr {
+        self.intern(Node::Int(v), Ty::Int)
+    }
+
+    /// Float constant.
+    pub fn float(&mut self, v: f64) -> Expr {
+        self.intern(Node::Float(v.to_bits()), Ty::Float)
+    }
+
+    /// Boolean constant.
+    pub fn boolean(&mut self, v: bool) -> Expr {
+        self.intern(Node::Bool(v), Ty::Bool)
+    }
+
+    /// If `e` is a float constant, its value.
+    pub fn as_float(&self, e: Expr) -> Option<f64> {
+        match self.node(e) {
+            Node::Float(b) => Some(f64::from_bits(*b)),
+            _ => None,
+        }
+    }
+
+    /// Splits `e` into `(coefficient, rest)`: `3*x` gives `(3, x)`, `7` gives `(7, None)`,
+    /// anything else `(1, e)`.
+    pub(crate) fn coeff_split(&self, e: Expr) -> (i64, Option<Expr>) {
+        match self.node(e) {
+            Node::Int(v) => (*v, None),
+            Node::Add(ts, 0) if ts.len() == 1 => (ts[0].1, Some(ts[0].0)),
+            _ => (1, Some(e)),
+        }
+    }
+
+    /// `Σ k_i * t_i + c` in normal form.
+    pub(crate) fn add_terms(&mut self, terms: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        let mut flat: Terms = Terms::new();
+        let mut cst = c;
+        for &(t, k) in terms {
+            if k == 0 {
+                continue;
+            }
+            match self.node(t) {
+                Node::Int(v) => cst = cst.checked_add(v.checked_mul(k)?)?,
+                Node::Add(ts, c2) => {
+                    let c2 = *c2;
+                    for &(u, j) in ts.iter() {
+                        flat.push((u, j.checked_mul(k)?));
+                    }
+                    cst = cst.checked_add(c2.checked_mul(k)?)?;
+                }
+                _ => flat.push((t, k)),
+            }
+        }
+        self.finish_sum(flat, cst)
+    }
+
+    /// Sorts, merges equal terms and builds the node.
+    fn finish_sum(&mut self, mut flat: Terms, cst: i64) -> Option<Expr> {
+        if flat.len() > 1 {
+            let sorted = flat
+                .windows(2)
+                .all(|w| self.cmp_expr(w[0].0, w[1].0) == std::cmp::Ordering::Less);
+            if !sorted {
+                flat.sort_by(|a, b| self.cmp_expr(a.0, b.0));
+                let mut merged: Terms = Terms::with_capacity(flat.len());
+                for (t, k) in flat {
+                    match merged.last_mut() {
+                        Some(last) if last.0 == t => last.1 = last.1.checked_add(k)?,
+                        _ => merged.push((t, k)),
+                    }
+                }
+                flat = merged;
+            }
+        }
+        flat.retain(|t| t.1 != 0);
+        Some(match flat.len() {
+            0 => self.int(cst),
+            1 if flat[0].1 == 1 && cst == 0 => flat[0].0,
+            _ => self.intern(Node::Add(flat, cst), Ty::Int),
+        })
+    }
+
+    /// `a + b` (integers).
+    pub fn add(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        self.add_terms(&[(a, 1), (b, 1)], 0)
+    }
+
+    /// `a - b` (integers).
+    pub fn sub(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        self.add_terms(&[(a, 1), (b, -1)], 0)
+    }
+
+    /// `-a` (integers).
+    pub fn neg(&mut self, a: Expr) -> Option<Expr> {
+        self.add_terms(&[(a, -1)], 0)
+    }
+
+    /// `k * a` (integers).
+    pub fn scale(&mut self, a: Expr, k: i64) -> Option<Expr> {
+        self.add_terms(&[(a, k)], 0)
+    }
+
+    /// `a + k`.
+    pub fn add_const(&mut self, a: Expr, k: i64) -> Option<Expr> {
+        self.add_terms(&[(a, 1)], k)
+    }
+
+    /// `a * b` (integers), flattened with coefficients pulled out and powers merged.
+    pub fn mul(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        self.mul_args(&[a, b])
+    }
+
+    /// Product of `args` in normal form.
+    pub(crate) fn mul_args(&mut self, args: &[Expr]) -> Option<Expr> {
+        let mut coeff: i64 = 1;
+        // (base, exponent)
+        let mut fs: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
+        let mut work: Args = args.iter().copied().collect();
+        while let Some(f) = work.pop() {
+            match self.node(f) {
+                Node::Int(v) => coeff = coeff.checked_mul(*v)?,
+                Node::Mul(xs) => work.extend(xs.iter().copied()),
+                Node::Add(ts, 0) if ts.len() == 1 => {
+                    coeff = coeff.checked_mul(ts[0].1)?;
+                    work.push(ts[0].0);
+                }
+                Node::Pow(b, k) => fs.push((*b, *k)),
+                _ => fs.push((f, 1)),
+            }
+        }
+        if coeff == 0 {
+            return Some(self.int(0));
+        }
+        fs.sort_by(|x, y| self.cmp_expr(x.0, y.0));
+        let mut merged: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
+        for (b, k) in fs {
+            match merged.last_mut() {
+                Some(last) if last.0 == b => last.1 = last.1.checked_add(k)?,
+                _ => merged.push((b, k)),
+            }
+        }
+        let mut factors: Args = Args::new();
+        for (b, k) in merged {
+            factors.push(if k == 1 {
+                b
+            } else {
+                self.intern(Node::Pow(b, k), Ty::Int)
+            });
+        }
+        // Pow nodes sort by their base first; re-sort the final factor list.
+        factors.sort_by(|x, y| self.cmp_expr(*x, *y));
+        let prod = match factors.len() {
+            0 => return Some(self.int(coeff)),
+            1 => factors[0],
+            _ => self.intern(Node::Mul(factors), Ty::Int),
+        };
+        self.scale(prod, coeff)
+    }
+
+    /// `base ** k` for a natural `k` (integers).
+    pub fn pow(&mut self, base: Expr, k: u32) -> Option<Expr> {
+        match k {
+            0 => return Some(self.int(1)),
+            1 => return Some(base),
+            _ => {}
+        }
+        if let Some(v) = self.as_int(base) {
+            return Some(self.int(v.checked_pow(k)?));
+        }
+        let (c, rest) = self.coeff_split(base);
+        if c != 1 {
+            let cp = c.checked_pow(k)?;
+            let r = self.pow(rest?, k)?;
+            return self.scale(r, cp);
+        }
+        match self.node(base).clone() {
+            Node::Pow(b, j) => {
+                let e = j.checked_mul(k)?;
+                Some(self.intern(Node::Pow(b, e), Ty::Int))
+            }
+            Node::Mul(xs) => {
+                let mut ps = Args::new();
+                for x in xs {
+                    ps.push(self.pow(x, k)?);
+                }
+                self.mul_args(&ps)
+            }
+            _ => Some(self.intern(Node::Pow(base, k), Ty::Int)),
+        }
+    }
+
+    /// Raw floor division node (constants folded; no other rewriting).
+    pub fn floordiv(&mut self, a: Expr, b: Expr) -> Expr {
+        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b)) {
+            if let Some(q) = floor_div(x, y) {
+                return self.int(q);
+            }
+        }
+        self.intern(Node::FloorDiv(a, b), Ty::Int)
+    }
+
+    /// Raw floor modulo node (constants folded).
+    pub fn modulo(&mut self, a: Expr, b: Expr) -> Expr {
+        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b)) {
+            if let Some(r) = floor_mod(x, y) {
+                return self.int(r);
+            }
+        }
+        self.intern(Node::Mod(a, b), Ty::Int)
+    }
+
+    /// `ModularIndexing(a, b, m)` = `Mod(FloorDiv(a, b), m)`.
+    pub fn modular_indexing(&mut self, a: Expr, b: Expr, m: Expr) -> Expr {
+        let q = self.floordiv(a, b);
+        self.modulo(q, m)
+    }
+
+    /// `CeilDiv(a, b)` = `-FloorDiv(-a, b)`, correct for every sign.
+    pub fn ceildiv(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        let na = self.neg(a)?;
+        let q = self.floordiv(na, b);
+        self.neg(q)
+    }
+
+    /// n-ary Min or Max: flattened, constants folded, duplicates removed, sorted.
+    pub(crate) fn minmax(&mut self, is_max: bool, args: &[Expr]) -> Expr {
+        let mut flat: Args = Args::new();
+        let mut work: Args = args.iter().rev().copied().collect();
+        let mut best_int: Option<i64> = None;
+        let mut best_float: Option<f64> = None;
+        let ty = args.first().map(|a| self.ty(*a)).unwrap_or(Ty::Int);
+        while let Some(a) = work.pop() {
+            match self.node(a) {
+                Node::Min(xs) if !is_max => work.extend(xs.iter().rev().copied()),
+                Node::Max(xs) if is_max => work.extend(xs.iter().rev().copied()),
+                Node::Int(v) => {
+                    let v = *v;
+                    best_int = Some(match best_int {
+                        None => v,
+                        Some(b) if is_max => b.max(v),
+                        Some(b) => b.min(v),
+                    })
+                }
+                Node::Float(bits) if !f64::from_bits(*bits).is_nan() => {
+                    let v = f64::from_bits(*bits);
+                    best_float = Some(match best_float {
+                        None => v,
+                        Some(b) if is_max => {
+                            if v > b {
+                                v
+                            } else {
+                                b
+                            }
+                        }
+                        Some(b) => {
+                            if v < b {
+                                v
+                            } else {
+                                b
+                            }
+                        }
+                    })
+                }
+                _ => flat.push(a),
+            }
+        }
+        if let Some(v) = best_int {
+            let c = self.int(v);
+            flat.push(c);
+        }
+        if let Some(v) = best_float {
+            let c = self.float(v);
+            flat.push(c);
+        }
+        flat.sort_by(|x, y| self.cmp_expr(*x, *y));
+        flat.dedup();
+        if flat.len() == 1 {
+            return flat[0];
+        }
+        let n = if is_max { Node::Max(flat) } else { Node::Min(flat) };
+        self.intern(n, ty)
+    }
+
+    /// `Min(args...)`.
+    pub fn min(&mut self, args: &[Expr]) -> Expr {
+        self.minmax(false, args)
+    }
+
+    /// `Max(args...)`.
+    pub fn max(&mut self, args: &[Expr]) -> Expr {
+        self.minmax(true, args)
+    }
+
+    /// `Abs(a)` (constants folded).
+    pub fn abs(&mut self, a: Expr) -> Expr {
+        if let Some(v) = self.as_int(a) {
+            if let Some(r) = v.checked_abs() {
+                return self.int(r);
+            }
+        }
+        let ty = self.ty(a);
+        if let Some(f) = self.as_float(a) {
+            return self.float(f.abs());
+        }
+        self.intern(Node::Abs(a), ty)
+    }
+
+    /// `Where(c, a, b)`: a constant condition picks its branch.
+    pub fn where_(&mut self, c: Expr, a: Expr, b: Expr) -> Expr {
+        match self.as_bool(c) {
+            Some(true) => a,
+            Some(false) => b,
+            None if a == b => a,
+            None => {
+                let ty = self.ty(a);
+                self.intern(Node::Where(c, a, b), ty)
+            }
+        }
+    }
+
+    /// Comparison node: `Eq`, `Ne`, `Lt`, `Le` (constants folded). `Gt`/`Ge` are built by
+    /// swapping operands.
+    pub fn compare(&mut self, op: CmpOp, a: Expr, b: Expr) -> Expr {
+        let folded = match (self.node(a), self.node(b)) {
+            (Node::Int(x), Node::Int(y)) => Some(op.eval_ord(x.cmp(y))),
+            (Node::Float(x), Node::Float(y)) => {
+                let (x, y) = (f64::from_bits(*x), f64::from_bits(*y));
+                Some(match op {
+                    CmpOp::Eq => x == y,
+                    CmpOp::Ne => x != y,
+                    CmpOp::Lt => x < y,
+                    CmpOp::Le => x <= y,
+                })
+            }
+            (Node::Bool(x), Node::Bool(y)) => Some(op.eval_ord(x.cmp(y))),
+            _ if a == b && self.ty(a) != Ty::Float => Some(op.eval_ord(std::cmp::Ordering::Equal)),
+            _ => None,
+        };
+        if let Some(v) = folded {
+            return self.boolean(v);
+        }
+        let (a, b) = if matches!(op, CmpOp::Eq | CmpOp::Ne)
+            && self.cmp_expr(b, a) == std::cmp::Ordering::Less
+        {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        let n = match op {
+            CmpOp::Eq => Node::Eq(a, b),
+            CmpOp::Ne => Node::Ne(a, b),
+            CmpOp::Lt => Node::Lt(a, b),
+            CmpOp::Le => Node::Le(a, b),
+        };
+        self.intern(n, Ty::Bool)
+    }
+
+    /// n-ary And / Or: flattened, constants absorbed, duplicates removed, sorted.
+    pub(crate) fn logic(&mut self, is_or: bool, args: &[Expr]) -> Expr {
+        let mut flat: Args = Args::new();
+        let mut work: Args = args.iter().rev().copied().collect();
+        while let Some(a) = work.pop() {
+            match self.node(a) {
+                Node::And(xs) if !is_or => work.extend(xs.iter().rev().copied()),
+                Node::Or(xs) if is_or => work.extend(xs.iter().rev().copied()),
+                Node::Bool(v) => {
+                    if *v == is_or {
+                        return self.boolean(is_or);
+                    }
+                }
+                _ => flat.push(a),
+            }
+        }
+        flat.sort_by(|x, y| self.cmp_expr(*x, *y));
+        flat.dedup();
+        match flat.len() {
+            0 => self.boolean(!is_or),
+            1 => flat[0],
+            _ => {
+                let n = if is_or { Node::Or(flat) } else { Node::And(flat) };
+                self.intern(n, Ty::Bool)
+            }
+        }
+    }
+
+    /// `And(args...)`.
+    pub fn and(&mut self, args: &[Expr]) -> Expr {
+        self.logic(false, args)
+    }
+
+    /// `Or(args...)`.
+    pub fn or(&mut self, args: &[Expr]) -> Expr {
+        self.logic(true, args)
+    }
+
+    /// `Not(p)`, pushed into comparisons (`Not(a < b)` is `b <= a`).
+    pub fn not(&mut self, p: Expr) -> Expr {
+        match self.node(p).clone() {
+            Node::Bool(v) => self.boolean(!v),
+            Node::Not(q) => q,
+            Node::Eq(a, b) => self.compare(CmpOp::Ne, a, b),
+            Node::Ne(a, b) => self.compare(CmpOp::Eq, a, b),
+            // Not valid for floats (NaN compares false both ways).
+            Node::Lt(a, b) if self.ty(a) != Ty::Float => self.compare(CmpOp::Le, b, a),
+            Node::Le(a, b) if self.ty(a) != Ty::Float => self.compare(CmpOp::Lt, b, a),
+            _ => self.intern(Node::Not(p), Ty::Bool),
+        }
+    }
+
+    /// `ToFloat(a)`: exact for constants (round to nearest, like C++ and Python).
+    pub fn to_float(&mut self, a: Expr) -> Expr {
+        if let Some(v) = self.as_int(a) {
+            return self.float(v as f64);
+        }
+        if self.ty(a) == Ty::Float {
+            return a;
+        }
+        self.intern(Node::ToFloat(a), Ty::Float)
+    }
+
+    /// Float `a + b` (double arithmetic; constants folded when the result is finite).
+    pub fn fadd(&mut self, a: Expr, b: Expr) -> Expr {
+        let (a, b) = (self.to_float(a), self.to_float(b));
+        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b)) {
+            if (x + y).is_finite() {
+                return self.float(x + y);
+            }
+        }
+        let (a, b) = self.commute(a, b);
+        self.intern(Node::FAdd(a, b), Ty::Float)
+    }
+
+    /// Float `a * b`.
+    pub fn fmul(&mut self, a: Expr, b: Expr) -> Expr {
+        let (a, b) = (self.to_float(a), self.to_float(b));
+        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b)) {
+            if (x * y).is_finite() {
+                return self.float(x * y);
+            }
+        }
+        let (a, b) = self.commute(a, b);
+        self.intern(Node::FMul(a, b), Ty::Float)
+    }
+
+    /// Float `-a` (exact).
+    pub fn fneg(&mut self, a: Expr) -> Expr {
+        let a = self.to_float(a);
+        if let Some(x) = self.as_float(a) {
+            return self.float(-x);
+        }
+        if let Node::FNeg(x) = self.node(a) {
+            return *x;
+        }
+        self.intern(Node::FNeg(a), Ty::Float)
+    }
+
+    /// Float division `a / b`.
+    pub fn float_truediv(&mut self, a: Expr, b: Expr) -> Expr {
+        let (a, b) = (self.to_float(a), self.to_float(b));
+        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b)) {
+            if y != 0.0 && (x / y).is_finite() {
+                return self.float(x / y);
+            }
+        }
+        self.intern(Node::FloatTrueDiv(a, b), Ty::Float)
+    }
+
+    /// `IntTrueDiv(a, b)`: integer / integer correctly rounded to a double.
+    pub fn int_truediv(&mut self, a: Expr, b: Expr) -> Expr {
+        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b)) {
+            if let Some(v) = crate::eval::int_true_div(x, y) {
+                return self.float(v);
+            }
+        }
+        self.intern(Node::IntTrueDiv(a, b), Ty::Float)
+    }
+
+    /// Float to integer conversions (`TruncToInt`, ...), folded for finite in-range constants.
+    pub fn float_to_int(&mut self, op: RoundOp, a: Expr) -> Expr {
+        if self.ty(a) == Ty::Int {
+            return a;
+        }
+        if let Some(x) = self.as_float(a) {
+            if let Some(v) = crate::eval::round_to_i64(op, x) {
+                return self.int(v);
+            }
+        }
+        let n = match op {
+            RoundOp::Trunc => Node::TruncToInt(a),
+            RoundOp::Floor => Node::FloorToInt(a),
+            RoundOp::Ceil => Node::CeilToInt(a),
+            RoundOp::Round => Node::RoundToInt(a),
+        };
+        self.intern(n, Ty::Int)
+    }
+
+    fn commute(&self, a: Expr, b: Expr) -> (Expr, Expr) {
+        if self.cmp_expr(b, a) == std::cmp::Ordering::Less {
+            (b, a)
+        } else {
+            (a, b)
+        }
+    }
+
+    /// Rebuilds node `n` of expression `orig` with new children `ch` (same arity), using the
+    /// structural constructors. Used by substitution and by the simplifier's generic path.
+    pub(crate) fn rebuild(&mut self, orig: Expr, ch: &[Expr]) -> Option<Expr> {
+        let n = self.node(orig).clone();
+        Some(match n {
+            Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => orig,
+            Node::Add(ts, c) => {
+                let terms: Terms = ts.iter().zip(ch).map(|(t, &e)| (e, t.1)).collect();
+                self.add_terms(&terms, c)?
+            }
+            Node::Mul(_) => self.mul_args(ch)?,
+            Node::Pow(_, k) => self.pow(ch[0], k)?,
+            Node::FloorDiv(..) => self.floordiv(ch[0], ch[1]),
+            Node::Mod(..) => self.modulo(ch[0], ch[1]),
+            Node::Min(_) => self.minmax(false, ch),
+            Node::Max(_) => self.minmax(true, ch),
+            Node::Abs(_) => self.abs(ch[0]),
+            Node::Where(..) => self.where_(ch[0], ch[1], ch[2]),
+            Node::ToFloat(_) => self.to_float(ch[0]),
+            Node::IntTrueDiv(..) => self.int_truediv(ch[0], ch[1]),
+            Node::FloatTrueDiv(..) => self.float_truediv(ch[0], ch[1]),
+            Node::FAdd(..) => self.fadd(ch[0], ch[1]),
+            Node::FMul(..) => self.fmul(ch[0], ch[1]),
+            Node::FNeg(_) => self.fneg(ch[0]),
+            Node::TruncToInt(_) => self.float_to_int(RoundOp::Trunc, ch[0]),
+            Node::FloorToInt(_) => self.float_to_int(RoundOp::Floor, ch[0]),
+            Node::CeilToInt(_) => self.float_to_int(RoundOp::Ceil, ch[0]),
+            Node::RoundToInt(_) => self.float_to_int(RoundOp::Round, ch[0]),
+            Node::Eq(..) => self.compare(CmpOp::Eq, ch[0], ch[1]),
+            Node::Ne(..) => self.compare(CmpOp::Ne, ch[0], ch[1]),
+            Node::Lt(..) => self.compare(CmpOp::Lt, ch[0], ch[1]),
+            Node::Le(..) => self.compare(CmpOp::Le, ch[0], ch[1]),
+            Node::And(_) => self.logic(false, ch),
+            Node::Or(_) => self.logic(true, ch),
+            Node::Not(_) => self.not(ch[0]),
+        })
+    }
+
+    /// Replaces symbols by expressions everywhere in `e` (iterative, shared subterms once).
+    /// `None` if a constant fold overflows.
+    pub fn substitute(&mut self, e: Expr, map: &[(crate::Symbol, Expr)]) -> Option<Expr> {
+        let mut memo: rustc_hash::FxHashMap<Expr, Expr> = rustc_hash::FxHashMap::default();
+        for &(s, v) in map {
+            memo.insert(self.sym(s), v);
+        }
+        self.map_bottom_up(e, &mut memo, |cx, orig, ch| cx.rebuild(orig, ch))
+    }
+
+    /// Post-order traversal with an explicit stack: `f(cx, node, new_children)` for every node
+    /// not already in `memo`. The workhorse of every pass, so no pass recurses on depth.
+    pub(crate) fn map_bottom_up(
+        &mut self,
+        root: Expr,
+        memo: &mut rustc_hash::FxHashMap<Expr, Expr>,
+        mut f: impl FnMut(&mut Context, Expr, &[Expr]) -> Option<Expr>,
+    ) -> Option<Expr> {
+        let mut stack: Vec<(Expr, bool)> = vec![(root, false)];
+        let mut ch: Args = smallvec![];
+        while let Some((e, expanded)) = stack.pop() {
+            if memo.contains_key(&e) {
+                continue;
+            }
+            let kids = self.node(e).children();
+            if !expanded {
+                stack.push((e, true));
+                for k in kids.iter().rev() {
+                    if !memo.contains_key(k) {
+                        stack.push((*k, false));
+                    }
+                }
+                continue;
+            }
+            ch.clear();
+            ch.extend(kids.iter().map(|k| memo[k]));
+            let r = if ch.iter().zip(kids.iter()).all(|(a, b)| a == b) && kids.is_empty() {
+                f(self, e, &[])?
+            } else {
+                f(self, e, &ch)?
+            };
+            memo.insert(e, r);
+        }
+        Some(memo[&root])
+    }
+}
+
+/// A comparison operator of the normal form (`Gt`/`Ge` are swapped `Lt`/`Le`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+}
+
+impl CmpOp {
+    fn eval_ord(self, o: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CmpOp::Eq => o == Equal,
+            CmpOp::Ne => o != Equal,
+            CmpOp::Lt => o == Less,
+            CmpOp::Le => o != Greater,
+        }
+    }
+}
+
+/// How a float is rounded to an integer.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum RoundOp {
+    /// Toward zero.
+    Trunc,
+    /// Toward -infinity.
+    Floor,
+    /// Toward +infinity.
+    Ceil,
+    /// To nearest, ties to even.
+    Round,
+}

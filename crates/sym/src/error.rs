@@ -1,0 +1,60 @@
+//! Errors of the `sym` crate. Every user-facing failure is a value, never a panic.
+
+/// What went wrong while parsing, validating or evaluating.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// Malformed text: the 1-based column and what was expected.
+    #[error("parse error at column {col}: {msg}")]
+    Parse {
+        /// 1-based column (in characters) of the offending token.
+        col: usize,
+        /// What was expected or found.
+        msg: String,
+    },
+    /// Well-formed but outside what the engine supports (unknown function, symbolic exponent).
+    #[error("unsupported at column {col}: {msg}")]
+    Unsupported {
+        /// 1-based column.
+        col: usize,
+        /// What is unsupported.
+        msg: String,
+    },
+    /// An invalid range or assumption.
+    #[error("range error: {0}")]
+    Range(String),
+    /// Evaluation failed.
+    #[error("evaluation error: {0}")]
+    Eval(#[from] EvalError),
+}
+
+impl Error {
+    /// The `kind` string of CLI.md error responses.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Parse { .. } => "parse",
+            Error::Unsupported { .. } => "unsupported",
+            Error::Range(_) => "range",
+            Error::Eval(_) => "eval",
+        }
+    }
+}
+
+/// Why an evaluation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    /// A division or modulo by zero.
+    #[error("division by zero")]
+    DivisionByZero,
+    /// An intermediate or final integer does not fit in a signed 64-bit integer.
+    #[error("integer overflow")]
+    Overflow,
+    /// A symbol has no value.
+    #[error("no value for symbol '{0}'")]
+    Unbound(String),
+    /// A value of the wrong type was given or produced.
+    #[error("type mismatch: {0}")]
+    Type(String),
+    /// A float could not be converted to an integer (NaN, infinite or out of range).
+    #[error("float to integer conversion of a non-finite or out-of-range value")]
+    FloatToInt,
+}

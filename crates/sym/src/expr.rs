@@ -1,0 +1,259 @@
+//! Hash-consed expression nodes, the arena that owns them, and the structural order.
+//!
+//! Every expression is an [`Expr`] handle (a `u32`) into the [`Context`](crate::Context) arena.
+//! Structurally equal expressions get the same handle, so `==` and hashing are O(1).
+//! The normal form maintained by the constructors in `build.rs`:
+//! - `Add(terms, c)`: `Σ coeff_i * term_i + c`, at least one term, terms sorted by the structural
+//!   order, distinct, none an `Int` or an `Add`, no zero coefficient; never a lone `1*t + 0`.
+//! - `Mul(factors)`: at least two factors, sorted, none an `Int`, a `Mul`, or a bare `k*t` sum;
+//!   repeated factors are merged into `Pow`.
+//! - Float arithmetic (`FAdd`, `FMul`, ...) is binary and never reassociated.
+
+use smallvec::SmallVec;
+use std::cmp::Ordering;
+
+/// A handle to an interned expression. Cheap to copy; compare with `==` for structural equality.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct Expr(pub(crate) u32);
+
+impl Expr {
+    /// The raw index of the node in its context (stable for the life of the context).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A symbol handle, interned by name in its context.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct Symbol(pub(crate) u32);
+
+/// The type of an expression (SEMANTICS.md §1).
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Ty {
+    /// Mathematical integer.
+    Int,
+    /// IEEE-754 double.
+    Float,
+    /// Boolean.
+    Bool,
+}
+
+/// Terms of a sum: `(term, coefficient)`.
+pub(crate) type Terms = SmallVec<[(Expr, i64); 4]>;
+/// Operands of an n-ary operator.
+pub(crate) type Args = SmallVec<[Expr; 4]>;
+
+/// One expression node. Children are handles into the same arena.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub(crate) enum Node {
+    Int(i64),
+    /// A double, stored by bit pattern so that the node is hashable.
+    Float(u64),
+    Bool(bool),
+    Sym(Symbol),
+    Add(Terms, i64),
+    Mul(Args),
+    /// `base ** exp`, exp >= 2.
+    Pow(Expr, u32),
+    FloorDiv(Expr, Expr),
+    Mod(Expr, Expr),
+    Min(Args),
+    Max(Args),
+    Abs(Expr),
+    Where(Expr, Expr, Expr),
+    ToFloat(Expr),
+    IntTrueDiv(Expr, Expr),
+    FloatTrueDiv(Expr, Expr),
+    FAdd(Expr, Expr),
+    FMul(Expr, Expr),
+    FNeg(Expr),
+    TruncToInt(Expr),
+    FloorToInt(Expr),
+    CeilToInt(Expr),
+    RoundToInt(Expr),
+    Eq(Expr, Expr),
+    Ne(Expr, Expr),
+    Lt(Expr, Expr),
+    Le(Expr, Expr),
+    And(Args),
+    Or(Args),
+    Not(Expr),
+}
+
+impl Node {
+    /// Rank of the node kind in the structural order (symbols first, sums last).
+    fn rank(&self) -> u8 {
+        match self {
+            Node::Int(_) => 0,
+            Node::Float(_) => 1,
+            Node::Bool(_) => 2,
+            Node::Sym(_) => 3,
+            Node::Pow(..) => 4,
+            Node::Mul(_) => 5,
+            Node::FloorDiv(..) => 6,
+            Node::Mod(..) => 7,
+            Node::Min(_) => 8,
+            Node::Max(_) => 9,
+            Node::Abs(_) => 10,
+            Node::Where(..) => 11,
+            Node::ToFloat(_) => 12,
+            Node::IntTrueDiv(..) => 13,
+            Node::FloatTrueDiv(..) => 14,
+            Node::FAdd(..) => 15,
+            Node::FMul(..) => 16,
+            Node::FNeg(_) => 17,
+            Node::TruncToInt(_) => 18,
+            Node::FloorToInt(_) => 19,
+            Node::CeilToInt(_) => 20,
+            Node::RoundToInt(_) => 21,
+            Node::Eq(..) => 22,
+            Node::Ne(..) => 23,
+            Node::Lt(..) => 24,
+            Node::Le(..) => 25,
+            Node::And(_) => 26,
+            Node::Or(_) => 27,
+            Node::Not(_) => 28,
+            Node::Add(..) => 29,
+        }
+    }
+
+    /// Children in order (coefficients of sums are compared separately).
+    pub(crate) fn children(&self) -> Args {
+        let mut v = Args::new();
+        match self {
+            Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => {}
+            Node::Add(ts, _) => v.extend(ts.iter().map(|t| t.0)),
+            Node::Mul(a) | Node::Min(a) | Node::Max(a) | Node::And(a) | Node::Or(a) => {
+                v.extend(a.iter().copied())
+            }
+            Node::Pow(a, _)
+            | Node::Abs(a)
+            | Node::ToFloat(a)
+            | Node::FNeg(a)
+            | Node::TruncToInt(a)
+            | Node::FloorToInt(a)
+            | Node::CeilToInt(a)
+            | Node::RoundToInt(a)
+            | Node::Not(a) => v.push(*a),
+            Node::FloorDiv(a, b)
+            | Node::Mod(a, b)
+            | Node::IntTrueDiv(a, b)
+            | Node::FloatTrueDiv(a, b)
+            | Node::FAdd(a, b)
+            | Node::FMul(a, b)
+            | Node::Eq(a, b)
+            | Node::Ne(a, b)
+            | Node::Lt(a, b)
+            | Node::Le(a, b) => {
+                v.push(*a);
+                v.push(*b)
+            }
+            Node::Where(c, a, b) => {
+                v.push(*c);
+                v.push(*a);
+                v.push(*b)
+            }
+        }
+        v
+    }
+}
+
+/// Natural order of names: `x2 < x10`, digits compared as numbers.
+pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < ab.len() && j < bb.len() {
+        if ab[i].is_ascii_digit() && bb[j].is_ascii_digit() {
+            let si = i;
+            while i < ab.len() && ab[i].is_ascii_digit() {
+                i += 1;
+            }
+            let sj = j;
+            while j < bb.len() && bb[j].is_ascii_digit() {
+                j += 1;
+            }
+            let (da, db) = (
+                a[si..i].trim_start_matches('0'),
+                b[sj..j].trim_start_matches('0'),
+            );
+            let o = da.len().cmp(&db.len()).then_with(|| da.cmp(db));
+            if o != Ordering::Equal {
+                return o;
+            }
+        } else {
+            let o = ab[i].cmp(&bb[j]);
+            if o != Ordering::Equal {
+                return o;
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (ab.len() - i).cmp(&(bb.len() - j)).then_with(|| a.cmp(b))
+}
+
+impl crate::Context {
+    /// The structural total order used to sort sums, products and n-ary arguments.
+    /// It depends only on structure and symbol names, never on interning order, so the same
+    /// input prints the same way in every context. Iterative (an explicit work list), so it is
+    /// safe on arbitrarily deep expressions.
+    pub(crate) fn cmp_expr(&self, a: Expr, b: Expr) -> Ordering {
+        enum Item {
+            Pair(Expr, Expr),
+            Fixed(Ordering),
+        }
+        if a == b {
+            return Ordering::Equal;
+        }
+        let mut stack: SmallVec<[Item; 16]> = SmallVec::new();
+        stack.push(Item::Pair(a, b));
+        while let Some(item) = stack.pop() {
+            let (x, y) = match item {
+                Item::Fixed(Ordering::Equal) => continue,
+                Item::Fixed(o) => return o,
+                Item::Pair(x, y) if x == y => continue,
+                Item::Pair(x, y) => (x, y),
+            };
+            let (nx, ny) = (self.node(x), self.node(y));
+            let o = nx.rank().cmp(&ny.rank());
+            if o != Ordering::Equal {
+                return o;
+            }
+            let o = match (nx, ny) {
+                (Node::Int(p), Node::Int(q)) => p.cmp(q),
+                (Node::Float(p), Node::Float(q)) => {
+                    f64::from_bits(*p).total_cmp(&f64::from_bits(*q))
+                }
+                (Node::Bool(p), Node::Bool(q)) => p.cmp(q),
+                (Node::Sym(p), Node::Sym(q)) => natural_cmp(self.sym_name(*p), self.sym_name(*q)),
+                _ => Ordering::Equal,
+            };
+            if o != Ordering::Equal {
+                return o;
+            }
+            match (nx, ny) {
+                (Node::Pow(bx, ex), Node::Pow(by, ey)) => {
+                    stack.push(Item::Fixed(ex.cmp(ey)));
+                    stack.push(Item::Pair(*bx, *by));
+                }
+                (Node::Add(p, c), Node::Add(q, d)) => {
+                    // Lexicographic over (term, coeff) pairs, then length, then the constant.
+                    stack.push(Item::Fixed(c.cmp(d)));
+                    stack.push(Item::Fixed(p.len().cmp(&q.len())));
+                    for (tp, tq) in p.iter().zip(q.iter()).rev() {
+                        stack.push(Item::Fixed(tp.1.cmp(&tq.1)));
+                        stack.push(Item::Pair(tp.0, tq.0));
+                    }
+                }
+                _ => {
+                    let (cx, cy) = (nx.children(), ny.children());
+                    stack.push(Item::Fixed(cx.len().cmp(&cy.len())));
+                    for (p, q) in cx.iter().zip(cy.iter()).rev() {
+                        stack.push(Item::Pair(*p, *q));
+                    }
+                }
+            }
+        }
+        Ordering::Equal
+    }
+}

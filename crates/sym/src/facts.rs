@@ -1,0 +1,161 @@
+//! Ranges and assumptions held by a [`Context`], and their validation.
+//!
+//! A range end is a constant, an expression over other symbols (Inductor's `q0 in [0, s77 - 1]`),
+//! or infinite. Ranges must not be cyclic. Assumptions are boolean facts that restrict the
+//! assignments (SEMANTICS.md §4); the analyses use the forms they understand (bounds on one
+//! symbol, `Eq(Mod(e, k), r)` divisibility, exact matches) and never contradict the others.
+
+use crate::error::Error;
+use crate::expr::{Expr, Symbol, Ty};
+use crate::Context;
+use rustc_hash::FxHashMap;
+
+/// One end of a declared range.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RangeEnd {
+    /// Unbounded on this side.
+    Infinite,
+    /// An integer constant or an expression over other symbols.
+    Expr(Expr),
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Facts {
+    pub ranges: FxHashMap<Symbol, (RangeEnd, RangeEnd)>,
+    pub assumptions: Vec<Expr>,
+}
+
+impl Context {
+    /// Declares `lo <= s <= hi`. Ends are expressions of the symbol's type over other symbols;
+    /// a range that would make the symbols' ranges cyclic is refused.
+    pub fn set_range(&mut self, s: Symbol, lo: RangeEnd, hi: RangeEnd) -> Result<(), Error> {
+        let name = self.sym_name(s).to_string();
+        for end in [lo, hi] {
+            if let RangeEnd::Expr(e) = end {
+                let want = self.sym_ty(s);
+                let ty = self.ty(e);
+                if ty == Ty::Bool || (want == Ty::Int && ty != Ty::Int) {
+                    return Err(Error::Range(format!(
+                        "range of '{name}': the bound {} is not of the symbol's type",
+                        self.display(e)
+                    )));
+                }
+                if self.contains_symbol(e, s) || self.depends_on(e, s) {
+                    return Err(Error::Range(format!(
+                        "range of '{name}': the bound {} refers to '{name}' (ranges must not be cyclic)",
+                        self.display(e)
+                    )));
+                }
+            }
+        }
+        if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) {
+            if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b)) {
+                if x > y {
+                    return Err(Error::Range(format!("range of '{name}' is empty: [{x}, {y}]")));
+                }
+            }
+        }
+        self.facts.ranges.insert(s, (lo, hi));
+        Ok(())
+    }
+
+    /// Convenience: `set_range` with the ends as text (`""`, `"oo"` or `"-oo"` for unbounded).
+    pub fn set_range_str(&mut self, name: &str, lo: &str, hi: &str) -> Result<(), Error> {
+        let s = self.symbol(name)?;
+        let lo = self.parse_range_end(lo)?;
+        let hi = self.parse_range_end(hi)?;
+        self.set_range(s, lo, hi)
+    }
+
+    /// Parses one range end; empty, `oo`, `-oo`, `int_oo`, `-int_oo` are infinite.
+    pub fn parse_range_end(&mut self, text: &str) -> Result<RangeEnd, Error> {
+        let t = text.trim();
+        if matches!(t, "" | "oo" | "-oo" | "int_oo" | "-int_oo" | "inf" | "-inf") {
+            return Ok(RangeEnd::Infinite);
+        }
+        Ok(RangeEnd::Expr(self.parse(t)?))
+    }
+
+    /// The declared range of `s`.
+    pub fn range(&self, s: Symbol) -> (RangeEnd, RangeEnd) {
+        self.facts
+            .ranges
+            .get(&s)
+            .copied()
+            .unwrap_or((RangeEnd::Infinite, RangeEnd::Infinite))
+    }
+
+    /// Removes every range and assumption.
+    pub fn clear_facts(&mut self) {
+        self.facts = Facts::default();
+    }
+
+    /// Adds a boolean fact that holds for every assignment.
+    pub fn assume(&mut self, pred: Expr) -> Result<(), Error> {
+        if self.ty(pred) != Ty::Bool {
+            return Err(Error::Range(format!(
+                "assumption {} is not a boolean",
+                self.display(pred)
+            )));
+        }
+        if self.as_bool(pred) == Some(false) {
+            return Err(Error::Range("assumption is False: no assignment satisfies it".into()));
+        }
+        self.facts.assumptions.push(pred);
+        Ok(())
+    }
+
+    /// The assumptions, in the order they were added.
+    pub fn assumptions(&self) -> &[Expr] {
+        &self.facts.assumptions
+    }
+
+    /// Whether the range of some symbol in `e` (transitively) mentions `s`.
+    fn depends_on(&self, e: Expr, s: Symbol) -> bool {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut stack: Vec<Symbol> = self.free_symbols(e);
+        while let Some(v) = stack.pop() {
+            if v == s {
+                return true;
+            }
+            if !seen.insert(v) {
+                continue;
+            }
+            if let Some((lo, hi)) = self.facts.ranges.get(&v) {
+                for end in [lo, hi] {
+                    if let RangeEnd::Expr(x) = end {
+                        stack.extend(self.free_symbols(*x));
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Checks that no declared range is empty for every assignment (SEMANTICS.md §4): for each
+    /// symbol, `hi - lo < 0` must not be provable. Call after all facts are set.
+    pub fn check_facts(&mut self) -> Result<(), Error> {
+        let syms: Vec<Symbol> = self.facts.ranges.keys().copied().collect();
+        let mut syms = syms;
+        syms.sort();
+        for s in syms {
+            let (lo, hi) = self.range(s);
+            if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) {
+                if self.sym_ty(s) != Ty::Int {
+                    continue;
+                }
+                let Some(d) = self.sub(b, a) else { continue };
+                let iv = self.bound_raw(d);
+                if iv.hi < 0 {
+                    return Err(Error::Range(format!(
+                        "range of '{}' is empty for every assignment: [{}, {}]",
+                        self.sym_name(s),
+                        self.display(a),
+                        self.display(b)
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}

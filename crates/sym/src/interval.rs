@@ -1,0 +1,400 @@
+//! Interval arithmetic with explicit infinities. Finite ends always fit in `i64`; arithmetic is
+//! done in `i128`, and a result outside `i64` widens to the corresponding infinity (or, for the
+//! inner end, clamps), so a bound is never wrapped and never unsound.
+
+use crate::build::{floor_div, floor_mod};
+
+/// An end of an integer interval: `NEG_INF`, `POS_INF` or a value in `i64` range.
+pub(crate) type Ext = i128;
+pub(crate) const NEG_INF: Ext = i128::MIN;
+pub(crate) const POS_INF: Ext = i128::MAX;
+const I64_MIN: i128 = i64::MIN as i128;
+const I64_MAX: i128 = i64::MAX as i128;
+
+/// Closed integer interval `[lo, hi]`; `lo > hi` never occurs for a reachable value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Iv {
+    pub lo: Ext,
+    pub hi: Ext,
+}
+
+fn lo_norm(v: i128) -> Ext {
+    if v < I64_MIN {
+        NEG_INF
+    } else {
+        v.min(I64_MAX)
+    }
+}
+fn hi_norm(v: i128) -> Ext {
+    if v > I64_MAX {
+        POS_INF
+    } else {
+        v.max(I64_MIN)
+    }
+}
+
+fn is_inf(v: Ext) -> bool {
+    v == NEG_INF || v == POS_INF
+}
+
+/// Extended product (0 * inf = 0, which is right for bounds: a zero factor gives zero).
+fn emul(a: Ext, b: Ext) -> Ext {
+    if a == 0 || b == 0 {
+        return 0;
+    }
+    if is_inf(a) || is_inf(b) {
+        return if (a > 0) == (b > 0) { POS_INF } else { NEG_INF };
+    }
+    a * b // both finite i64: fits in i128
+}
+
+impl Iv {
+    pub const TOP: Iv = Iv {
+        lo: NEG_INF,
+        hi: POS_INF,
+    };
+
+    pub fn point(v: i64) -> Iv {
+        Iv {
+            lo: v as i128,
+            hi: v as i128,
+        }
+    }
+
+    pub fn new(lo: Ext, hi: Ext) -> Iv {
+        Iv {
+            lo: lo_norm_ext(lo),
+            hi: hi_norm_ext(hi),
+        }
+    }
+
+    pub fn as_point(&self) -> Option<i64> {
+        (self.lo == self.hi && !is_inf(self.lo)).then_some(self.lo as i64)
+    }
+
+    pub fn lo_i64(&self) -> Option<i64> {
+        (!is_inf(self.lo)).then_some(self.lo as i64)
+    }
+
+    pub fn hi_i64(&self) -> Option<i64> {
+        (!is_inf(self.hi)).then_some(self.hi as i64)
+    }
+
+    pub fn intersect(&self, o: &Iv) -> Iv {
+        Iv {
+            lo: self.lo.max(o.lo),
+            hi: self.hi.min(o.hi),
+        }
+    }
+
+    pub fn hull(&self, o: &Iv) -> Iv {
+        Iv {
+            lo: self.lo.min(o.lo),
+            hi: self.hi.max(o.hi),
+        }
+    }
+
+    pub fn add(&self, o: &Iv) -> Iv {
+        let lo = if self.lo == NEG_INF || o.lo == NEG_INF {
+            NEG_INF
+        } else if self.lo == POS_INF || o.lo == POS_INF {
+            I64_MAX
+        } else {
+            lo_norm(self.lo + o.lo)
+        };
+        let hi = if self.hi == POS_INF || o.hi == POS_INF {
+            POS_INF
+        } else if self.hi == NEG_INF || o.hi == NEG_INF {
+            I64_MIN
+        } else {
+            hi_norm(self.hi + o.hi)
+        };
+        Iv { lo, hi }
+    }
+
+    pub fn scale(&self, k: i64) -> Iv {
+        let k = k as i128;
+        let (a, b) = (emul(self.lo, k), emul(self.hi, k));
+        Iv::new(a.min(b), a.max(b))
+    }
+
+    pub fn mul(&self, o: &Iv) -> Iv {
+        let c = [
+            emul(self.lo, o.lo),
+            emul(self.lo, o.hi),
+            emul(self.hi, o.lo),
+            emul(self.hi, o.hi),
+        ];
+        Iv::new(*c.iter().min().expect("4"), *c.iter().max().expect("4"))
+    }
+
+    /// `x ** k`, k >= 2.
+    pub fn pow(&self, k: u32) -> Iv {
+        let p = |v: Ext| -> Ext {
+            if is_inf(v) {
+                return if v > 0 || k % 2 == 0 { POS_INF } else { NEG_INF };
+            }
+            match (v as i64).checked_pow(k) {
+                Some(r) => r as i128,
+                None => {
+                    if v > 0 || k % 2 == 0 {
+                        POS_INF
+                    } else {
+                        NEG_INF
+                    }
+                }
+            }
+        };
+        if k % 2 == 1 {
+            Iv::new(p(self.lo), p(self.hi))
+        } else if self.lo >= 0 {
+            Iv::new(p(self.lo), p(self.hi))
+        } else if self.hi <= 0 {
+            Iv::new(p(self.hi), p(self.lo))
+        } else {
+            Iv::new(0, p(self.lo).max(p(self.hi)))
+        }
+    }
+
+    pub fn neg(&self) -> Iv {
+        self.scale(-1)
+    }
+
+    pub fn min(&self, o: &Iv) -> Iv {
+        Iv {
+            lo: self.lo.min(o.lo),
+            hi: self.hi.min(o.hi),
+        }
+    }
+
+    pub fn max(&self, o: &Iv) -> Iv {
+        Iv {
+            lo: self.lo.max(o.lo),
+            hi: self.hi.max(o.hi),
+        }
+    }
+
+    pub fn abs(&self) -> Iv {
+        if self.lo >= 0 {
+            *self
+        } else if self.hi <= 0 {
+            self.neg()
+        } else {
+            let n = self.neg();
+            Iv::new(0, n.hi.max(self.hi))
+        }
+    }
+
+    /// floor(a / b) over the box; the zero divisor is excluded (the expression is undefined there).
+    pub fn floordiv(&self, b: &Iv) -> Iv {
+        let mut acc: Option<Iv> = None;
+        let mut add = |iv: Iv| {
+            acc = Some(match acc {
+                None => iv,
+                Some(a) => a.hull(&iv),
+            })
+        };
+        if b.hi >= 1 {
+            add(self.floordiv_signed(&Iv::new(b.lo.max(1), b.hi)));
+        }
+        if b.lo <= -1 {
+            add(self.floordiv_signed(&Iv::new(b.lo, b.hi.min(-1))));
+        }
+        acc.unwrap_or(Iv::TOP)
+    }
+
+    /// floor(a / b) where b does not contain 0. For fixed b the function is monotone in a, and
+    /// for fixed a it is monotone in b on each side of 0, so the extremes are at the corners.
+    fn floordiv_signed(&self, b: &Iv) -> Iv {
+        let mut lo = POS_INF;
+        let mut hi = NEG_INF;
+        for &x in &[self.lo, self.hi] {
+            for &y in &[b.lo, b.hi] {
+                let r = fdiv_corner(x, y);
+                lo = lo.min(r.lo);
+                hi = hi.max(r.hi);
+            }
+        }
+        // A corner at an infinite divisor stands for "large divisors": the quotient of a finite
+        // a tends to 0 or -1, and every value in between the corners is covered by monotonicity.
+        Iv::new(lo, hi)
+    }
+
+    /// Floor modulo `a mod b`.
+    pub fn modulo(&self, b: &Iv) -> Iv {
+        if let Some(c) = b.as_point() {
+            if c > 0 {
+                let c = c as i128;
+                if !is_inf(self.lo) && !is_inf(self.hi) {
+                    let (ql, qh) = (
+                        floor_div(self.lo as i64, c as i64),
+                        floor_div(self.hi as i64, c as i64),
+                    );
+                    if ql.is_some() && ql == qh {
+                        let q = ql.expect("some") as i128;
+                        return Iv::new(self.lo - q * c, self.hi - q * c);
+                    }
+                }
+                let mut r = Iv::new(0, c - 1);
+                if self.lo >= 0 {
+                    r.hi = r.hi.min(self.hi);
+                }
+                return r;
+            }
+            if c < 0 {
+                let c = c as i128;
+                let mut r = Iv::new(c + 1, 0);
+                if self.hi <= 0 {
+                    r.lo = r.lo.max(self.lo);
+                }
+                return r;
+            }
+        }
+        let mut acc: Option<Iv> = None;
+        if b.hi >= 1 {
+            // 0 <= r <= b - 1, and r <= a when a >= 0.
+            let mut r = Iv::new(0, if b.hi == POS_INF { POS_INF } else { b.hi - 1 });
+            if self.lo >= 0 {
+                r.hi = r.hi.min(self.hi);
+            }
+            acc = Some(r);
+        }
+        if b.lo <= -1 {
+            let mut r = Iv::new(if b.lo == NEG_INF { NEG_INF } else { b.lo + 1 }, 0);
+            if self.hi <= 0 {
+                r.lo = r.lo.max(self.lo);
+            }
+            acc = Some(match acc {
+                None => r,
+                Some(a) => a.hull(&r),
+            });
+        }
+        acc.unwrap_or(Iv::TOP)
+    }
+}
+
+fn lo_norm_ext(v: Ext) -> Ext {
+    if v == NEG_INF || v == POS_INF {
+        v
+    } else {
+        lo_norm(v)
+    }
+}
+fn hi_norm_ext(v: Ext) -> Ext {
+    if v == NEG_INF || v == POS_INF {
+        v
+    } else {
+        hi_norm(v)
+    }
+}
+
+/// The possible values of floor(x / y) at one corner, where an infinite end stands for the limit.
+fn fdiv_corner(x: Ext, y: Ext) -> Iv {
+    match (is_inf(x), is_inf(y)) {
+        (false, false) => {
+            let q = floor_div(x as i64, y as i64);
+            match q {
+                Some(q) => Iv::point(q),
+                // i64::MIN / -1 = 2^63
+                None => Iv::new(I64_MAX, POS_INF),
+            }
+        }
+        (true, false) => {
+            if (x > 0) == (y > 0) {
+                Iv::new(POS_INF, POS_INF)
+            } else {
+                Iv::new(NEG_INF, NEG_INF)
+            }
+        }
+        (false, true) => {
+            // |y| -> inf: x / y -> 0 from the side of sign(x)*sign(y).
+            if x == 0 {
+                Iv::point(0)
+            } else if (x > 0) == (y > 0) {
+                Iv::point(0)
+            } else {
+                Iv::point(-1)
+            }
+        }
+        (true, true) => {
+            // Both unbounded: any quotient of the sign is possible.
+            if (x > 0) == (y > 0) {
+                Iv::new(0, POS_INF)
+            } else {
+                Iv::new(NEG_INF, -1)
+            }
+        }
+    }
+}
+
+/// `a mod b` for constants (used by tests of this module).
+#[allow(dead_code)]
+pub(crate) fn point_mod(a: i64, b: i64) -> Option<i64> {
+    floor_mod(a, b)
+}
+
+/// A closed float interval; `NaN` results are not represented (see `bounds.rs`).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub(crate) struct FIv {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl FIv {
+    pub const TOP: FIv = FIv {
+        lo: f64::NEG_INFINITY,
+        hi: f64::INFINITY,
+    };
+
+    /// Hull of corner values; any NaN corner gives the whole line (sound, never tight).
+    pub fn corners(vals: &[f64]) -> FIv {
+        if vals.iter().any(|v| v.is_nan()) {
+            return FIv::TOP;
+        }
+        let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        FIv { lo, hi }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brute(a: (i64, i64), b: (i64, i64), f: impl Fn(i64, i64) -> Option<i64>) -> Iv {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        for x in a.0..=a.1 {
+            for y in b.0..=b.1 {
+                if let Some(v) = f(x, y) {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+        }
+        Iv::new(lo as i128, hi as i128)
+    }
+
+    #[test]
+    fn floordiv_and_mod_are_sound_and_exact_on_small_boxes() {
+        let r = -6..=6;
+        for al in r.clone() {
+            for ah in al..=6 {
+                for bl in r.clone() {
+                    for bh in bl..=6 {
+                        if bl == 0 && bh == 0 {
+                            continue;
+                        }
+                        let a = Iv::new(al as i128, ah as i128);
+                        let b = Iv::new(bl as i128, bh as i128);
+                        let d = a.floordiv(&b);
+                        let e = brute((al, ah), (bl, bh), floor_div);
+                        assert!(d.lo <= e.lo && d.hi >= e.hi, "fd {a:?} {b:?}: {d:?} vs {e:?}");
+                        let m = a.modulo(&b);
+                        let e = brute((al, ah), (bl, bh), floor_mod);
+                        assert!(m.lo <= e.lo && m.hi >= e.hi, "mod {a:?} {b:?}: {m:?} vs {e:?}");
+                    }
+                }
+            }
+        }
+    }
+}

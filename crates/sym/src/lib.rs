@@ -1,0 +1,296 @@
+//! `sym`: symbolic integer expressions for dynamic-shape ML compilers.
+//!
+//! Hash-consed expressions live in an explicit [`Context`] (no global or thread-local state; a
+//! context is `Send`, so a compiler can use one per thread). The context also holds the symbols
+//! with their types, ranges and assumptions. On top of it:
+//! - [`Context::parse`] / [`Context::display`]: the sympy syntax PyTorch prints, round-tripping;
+//! - [`Context::eval`]: exact evaluation (division by zero and overflow are errors);
+//! - [`Context::simplify`]: sound canonical and range-aware simplification;
+//! - [`Context::bound`], [`Context::prove`]: range analysis and a three-valued prover;
+//! - [`Context::solve`]: isolate a symbol with exact integer answers.
+//!
+//! All division-like operators use floor semantics (SEMANTICS.md §2).
+//!
+//! ```
+//! use sym::Context;
+//! let mut cx = Context::new();
+//! cx.set_range_str("x0", "0", "63").unwrap();
+//! cx.set_range_str("x1", "0", "127").unwrap();
+//! let e = cx.parse("FloorDiv(x0 + 64*x1, 64)").unwrap();
+//! let s = cx.simplify(e);
+//! assert_eq!(cx.display(s), "x1");
+//! ```
+#![warn(missing_docs)]
+
+mod bounds;
+mod build;
+mod error;
+mod eval;
+mod expr;
+mod facts;
+mod interval;
+mod modular;
+mod parse;
+mod print;
+mod prove;
+mod simplify;
+mod solve;
+
+pub use bounds::Bound;
+pub use error::{Error, EvalError};
+pub use eval::Value;
+pub use expr::{Expr, Symbol, Ty};
+pub use facts::RangeEnd;
+pub use prove::Truth;
+pub use simplify::{Rule, Stats};
+pub use solve::{Relation, RelOp, Solution, SolveResult};
+
+use expr::Node;
+use indexmap::IndexSet;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+
+#[derive(Clone, Debug)]
+struct SymInfo {
+    name: Box<str>,
+    ty: Ty,
+    expr: Expr,
+}
+
+/// Owns every expression and symbol, plus the facts (ranges, assumptions) that the analyses use.
+///
+/// Cloning a context is cheap enough for tests but not free; share expressions only within one
+/// context (an [`Expr`] from another context is meaningless here).
+#[derive(Clone, Debug)]
+pub struct Context {
+    nodes: IndexSet<Node, FxBuildHasher>,
+    tys: Vec<Ty>,
+    syms: Vec<SymInfo>,
+    sym_by_name: FxHashMap<Box<str>, Symbol>,
+    facts: facts::Facts,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Self {
+        Context {
+            nodes: IndexSet::with_hasher(FxBuildHasher),
+            tys: Vec::new(),
+            syms: Vec::new(),
+            sym_by_name: FxHashMap::default(),
+            facts: facts::Facts::default(),
+        }
+    }
+
+    pub(crate) fn node(&self, e: Expr) -> &Node {
+        &self.nodes[e.0 as usize]
+    }
+
+    /// The type of an expression.
+    pub fn ty(&self, e: Expr) -> Ty {
+        self.tys[e.0 as usize]
+    }
+
+    /// Number of interned nodes (a measure of memory use).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub(crate) fn intern(&mut self, n: Node, ty: Ty) -> Expr {
+        if let Some(i) = self.nodes.get_index_of(&n) {
+            return Expr(i as u32);
+        }
+        let (i, _) = self.nodes.insert_full(n);
+        self.tys.push(ty);
+        Expr(i as u32)
+    }
+
+    /// The symbol called `name`, created as an `Int` symbol if it does not exist yet.
+    /// Fails on names that are not identifiers or are reserved words.
+    pub fn symbol(&mut self, name: &str) -> Result<Symbol, Error> {
+        if let Some(s) = self.sym_by_name.get(name) {
+            return Ok(*s);
+        }
+        parse::check_identifier(name)?;
+        Ok(self.new_symbol(name, Ty::Int))
+    }
+
+    fn new_symbol(&mut self, name: &str, ty: Ty) -> Symbol {
+        let s = Symbol(self.syms.len() as u32);
+        // The Sym node must exist before the info refers to it.
+        let n = Node::Sym(s);
+        let i = match self.nodes.get_index_of(&n) {
+            Some(i) => i,
+            None => {
+                let (i, _) = self.nodes.insert_full(n);
+                self.tys.push(ty);
+                i
+            }
+        };
+        self.syms.push(SymInfo {
+            name: name.into(),
+            ty,
+            expr: Expr(i as u32),
+        });
+        self.sym_by_name.insert(name.into(), s);
+        s
+    }
+
+    /// Declares `name` with type `ty`. Redeclaring with another type is an error once the symbol
+    /// has been used with its first type.
+    pub fn declare(&mut self, name: &str, ty: Ty) -> Result<Symbol, Error> {
+        if ty == Ty::Bool {
+            return Err(Error::Range(format!(
+                "symbol '{name}': only int and float symbols exist"
+            )));
+        }
+        if let Some(&s) = self.sym_by_name.get(name) {
+            if self.syms[s.0 as usize].ty != ty {
+                return Err(Error::Range(format!(
+                    "symbol '{name}' was already declared with another type"
+                )));
+            }
+            return Ok(s);
+        }
+        parse::check_identifier(name)?;
+        Ok(self.new_symbol(name, ty))
+    }
+
+    /// Looks a symbol up without creating it.
+    pub fn lookup(&self, name: &str) -> Option<Symbol> {
+        self.sym_by_name.get(name).copied()
+    }
+
+    /// The name of a symbol.
+    pub fn sym_name(&self, s: Symbol) -> &str {
+        &self.syms[s.0 as usize].name
+    }
+
+    /// The type of a symbol.
+    pub fn sym_ty(&self, s: Symbol) -> Ty {
+        self.syms[s.0 as usize].ty
+    }
+
+    /// The expression that is the bare symbol `s`.
+    pub fn sym(&self, s: Symbol) -> Expr {
+        self.syms[s.0 as usize].expr
+    }
+
+    /// If `e` is a bare symbol, that symbol.
+    pub fn as_symbol(&self, e: Expr) -> Option<Symbol> {
+        match self.node(e) {
+            Node::Sym(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// If `e` is an integer constant, its value.
+    pub fn as_int(&self, e: Expr) -> Option<i64> {
+        match self.node(e) {
+            Node::Int(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// If `e` is a boolean constant, its value.
+    pub fn as_bool(&self, e: Expr) -> Option<bool> {
+        match self.node(e) {
+            Node::Bool(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The free symbols of `e`, in first-occurrence order (deterministic).
+    pub fn free_symbols(&self, e: Expr) -> Vec<Symbol> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut out = Vec::new();
+        let mut stack = vec![e];
+        while let Some(x) = stack.pop() {
+            if !seen.insert(x) {
+                continue;
+            }
+            if let Node::Sym(s) = self.node(x) {
+                if !out.contains(s) {
+                    out.push(*s);
+                }
+                continue;
+            }
+            let ch = self.node(x).children();
+            stack.extend(ch.iter().rev().copied());
+        }
+        out
+    }
+
+    /// Whether `s` occurs in `e`.
+    pub fn contains_symbol(&self, e: Expr, s: Symbol) -> bool {
+        let target = self.sym(s);
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut stack = vec![e];
+        while let Some(x) = stack.pop() {
+            if x == target {
+                return true;
+            }
+            if !seen.insert(x) {
+                continue;
+            }
+            stack.extend(self.node(x).children());
+        }
+        false
+    }
+
+    /// The size of an expression as SEMANTICS.md §5 defines it (operator nodes of the printed
+    /// form; an n-ary sum or product of k terms counts k-1, a call counts 1).
+    pub fn size(&self, e: Expr) -> usize {
+        self.tree_size(e)
+    }
+
+    /// Size of the parsed structure (tree, shared subexpressions counted at each use).
+    pub(crate) fn tree_size(&self, e: Expr) -> usize {
+        let mut total = 0usize;
+        let mut stack = vec![e];
+        while let Some(x) = stack.pop() {
+            total += match self.node(x) {
+                Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => 0,
+                Node::Add(ts, c) => {
+                    // k*t counts one Mul each; terms plus the constant are joined by k-1 adds.
+                    let n = ts.len() + usize::from(*c != 0);
+                    // `k*t` adds one factor to a product (`-t` prints as `-1*t` in sympy).
+                    let muls = ts.iter().filter(|t| t.1 != 1).count();
+                    n.saturating_sub(1) + muls
+                }
+                Node::Mul(a) => a.len() - 1,
+                _ => 1,
+            };
+            match self.node(x) {
+                Node::Mod(a, m) => {
+                    if let Node::FloorDiv(p, q) = self.node(*a) {
+                        if self.as_int(*q).is_some_and(|v| v > 0) {
+                            stack.push(*p);
+                            stack.push(*q);
+                            stack.push(*m);
+                            continue;
+                        }
+                    }
+                    stack.push(*a);
+                    stack.push(*m);
+                }
+                n => stack.extend(n.children()),
+            }
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+mod send_check {
+    fn assert_send<T: Send>() {}
+    #[test]
+    fn context_is_send() {
+        assert_send::<super::Context>();
+    }
+}

@@ -1,0 +1,724 @@
+//! Parser for the sympy syntax of SEMANTICS.md: everything PyTorch prints (`((s0 - 1)//2)`,
+//! `ModularIndexing(...)`, `PythonMod`, `CleanDiv`, `TruncToInt(0.5*ToFloat(s0))`, `Eq`, `**`...).
+//!
+//! Shunting-yard with explicit operator and operand stacks, so nesting depth is limited by memory,
+//! not by the call stack. Errors carry the 1-based column and say what was expected.
+
+use crate::build::{CmpOp, RoundOp};
+use crate::error::Error;
+use crate::expr::{Expr, Ty};
+use crate::Context;
+
+/// Names that cannot be symbols.
+pub(crate) const RESERVED: &[&str] = &[
+    "FloorDiv", "CleanDiv", "CeilDiv", "Mod", "PythonMod", "ModularIndexing", "Min", "Max", "Abs",
+    "Where", "Identity", "ToFloat", "IntTrueDiv", "FloatTrueDiv", "TruncToInt", "FloorToInt",
+    "CeilToInt", "RoundToInt", "Pow", "PowByNatural", "Eq", "Ne", "Lt", "Le", "Gt", "Ge", "And",
+    "Or", "Not", "True", "False", "oo", "int_oo", "nan", "zoo", "floor", "ceiling", "LShift",
+    "RShift",
+];
+
+/// Checks that `name` can be a symbol: `[A-Za-z_][A-Za-z0-9_]*` and not reserved.
+pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
+    let mut chars = name.chars();
+    let ok = match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+            chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        _ => false,
+    };
+    if !ok {
+        return Err(Error::Parse {
+            col: 1,
+            msg: format!("'{name}' is not a valid symbol name ([A-Za-z_][A-Za-z0-9_]*)"),
+        });
+    }
+    if RESERVED.contains(&name) {
+        return Err(Error::Parse {
+            col: 1,
+            msg: format!("'{name}' is a reserved word and cannot be a symbol"),
+        });
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Int(u128),
+    Float(f64),
+    Ident(String),
+    Op(&'static str),
+    LParen,
+    RParen,
+    Comma,
+    End,
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Int(v) => format!("number {v}"),
+        Tok::Float(v) => format!("number {v}"),
+        Tok::Ident(s) => format!("'{s}'"),
+        Tok::Op(o) => format!("'{o}'"),
+        Tok::LParen => "'('".into(),
+        Tok::RParen => "')'".into(),
+        Tok::Comma => "','".into(),
+        Tok::End => "end of input".into(),
+    }
+}
+
+fn perr(col: usize, msg: impl Into<String>) -> Error {
+    Error::Parse {
+        col,
+        msg: msg.into(),
+    }
+}
+
+fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, Error> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let col = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let mut is_float = false;
+            if i < chars.len() && chars[i] == '.' {
+                is_float = true;
+                i += 1;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
+                let save = i;
+                i += 1;
+                if i < chars.len() && (chars[i] == '+' || chars[i] == '-') {
+                    i += 1;
+                }
+                if i < chars.len() && chars[i].is_ascii_digit() {
+                    is_float = true;
+                    while i < chars.len() && chars[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                } else {
+                    i = save;
+                }
+            }
+            let text: String = chars[start..i].iter().collect();
+            if i < chars.len() && (chars[i].is_ascii_alphabetic() || chars[i] == '_') {
+                return Err(perr(i + 1, format!("unexpected '{}' after number {text}", chars[i])));
+            }
+            if is_float {
+                let v: f64 = text
+                    .parse()
+                    .map_err(|_| perr(col, format!("malformed number '{text}'")))?;
+                out.push((Tok::Float(v), col));
+            } else {
+                let v: u128 = text.parse().map_err(|_| {
+                    perr(col, format!("integer literal {text} does not fit in 64 bits"))
+                })?;
+                out.push((Tok::Int(v), col));
+            }
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            out.push((Tok::Ident(chars[start..i].iter().collect()), col));
+            continue;
+        }
+        let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+        let op2 = match two.as_str() {
+            "//" => Some("//"),
+            "**" => Some("**"),
+            "<=" => Some("<="),
+            ">=" => Some(">="),
+            "==" => Some("=="),
+            "!=" => Some("!="),
+            _ => None,
+        };
+        if let Some(o) = op2 {
+            out.push((Tok::Op(o), col));
+            i += 2;
+            continue;
+        }
+        let t = match c {
+            '+' => Tok::Op("+"),
+            '-' => Tok::Op("-"),
+            '*' => Tok::Op("*"),
+            '/' => Tok::Op("/"),
+            '%' => Tok::Op("%"),
+            '<' => Tok::Op("<"),
+            '>' => Tok::Op(">"),
+            '&' => Tok::Op("&"),
+            '|' => Tok::Op("|"),
+            '~' => Tok::Op("~"),
+            '(' => Tok::LParen,
+            ')' => Tok::RParen,
+            ',' => Tok::Comma,
+            _ => return Err(perr(col, format!("unexpected character '{c}'"))),
+        };
+        out.push((t, col));
+        i += 1;
+    }
+    out.push((Tok::End, chars.len() + 1));
+    Ok(out)
+}
+
+#[derive(Clone, Debug)]
+enum OpEntry {
+    Binary(&'static str, usize),
+    Unary(&'static str, usize),
+    LParen(usize),
+    Call {
+        name: String,
+        col: usize,
+        base: usize,
+    },
+}
+
+fn binary_prec(op: &str) -> (u8, bool) {
+    // (precedence, right-associative), Python's table.
+    match op {
+        "<" | "<=" | ">" | ">=" | "==" | "!=" => (1, false),
+        "|" => (2, false),
+        "&" => (3, false),
+        "+" | "-" => (5, false),
+        "*" | "/" | "//" | "%" => (6, false),
+        "**" => (8, true),
+        _ => (0, false),
+    }
+}
+const UNARY_PREC: u8 = 7;
+
+impl Context {
+    /// Parses an expression in sympy syntax. Undeclared symbols are created as `Int` symbols.
+    pub fn parse(&mut self, src: &str) -> Result<Expr, Error> {
+        let toks = tokenize(src)?;
+        let mut out: Vec<(Expr, usize)> = Vec::new();
+        let mut ops: Vec<OpEntry> = Vec::new();
+        let mut expect_operand = true;
+        let mut i = 0;
+        while i < toks.len() {
+            let (tok, col) = (&toks[i].0, toks[i].1);
+            if expect_operand {
+                match tok {
+                    Tok::Int(v) => {
+                        let v = *v;
+                        let e = if v == 1u128 << 63 {
+                            // -9223372036854775808: the minus is part of the literal.
+                            match ops.last() {
+                                Some(OpEntry::Unary("-", _)) => {
+                                    ops.pop();
+                                    self.int(i64::MIN)
+                                }
+                                _ => {
+                                    return Err(perr(
+                                        col,
+                                        format!("integer literal {v} does not fit in 64 bits"),
+                                    ));
+                                }
+                            }
+                        } else {
+                            let v = i64::try_from(v).map_err(|_| {
+                                perr(col, format!("integer literal {v} does not fit in 64 bits"))
+                            })?;
+                            self.int(v)
+                        };
+                        out.push((e, col));
+                        expect_operand = false;
+                    }
+                    Tok::Float(v) => {
+                        let e = self.float(*v);
+                        out.push((e, col));
+                        expect_operand = false;
+                    }
+                    Tok::Ident(name) => {
+                        if toks[i + 1].0 == Tok::LParen {
+                            ops.push(OpEntry::Call {
+                                name: name.clone(),
+                                col,
+                                base: out.len(),
+                            });
+                            i += 2;
+                            if toks[i].0 == Tok::RParen {
+                                self.finish_call(&mut out, &mut ops, toks[i].1)?;
+                                expect_operand = false;
+                                i += 1;
+                            }
+                            continue;
+                        }
+                        let e = self.ident(name, col)?;
+                        out.push((e, col));
+                        expect_operand = false;
+                    }
+                    Tok::LParen => ops.push(OpEntry::LParen(col)),
+                    Tok::Op(o @ ("-" | "+" | "~")) => ops.push(OpEntry::Unary(o, col)),
+                    t => {
+                        return Err(perr(col, format!("expected an expression, found {}", describe(t))));
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            match tok {
+                Tok::Op(o) if *o != "~" => {
+                    let (p, right) = binary_prec(o);
+                    self.reduce_while(&mut out, &mut ops, |top| match top {
+                        OpEntry::Binary(t, _) => {
+                            let tp = binary_prec(t).0;
+                            tp > p || (tp == p && !right)
+                        }
+                        OpEntry::Unary(..) => UNARY_PREC > p || (UNARY_PREC == p && !right),
+                        _ => false,
+                    })?;
+                    if p == 1 {
+                        if let Some(OpEntry::Binary(t, c)) = ops.last() {
+                            if binary_prec(t).0 == 1 {
+                                return Err(Error::Unsupported {
+                                    col: *c,
+                                    msg: "chained comparisons are not supported; use And(...)"
+                                        .into(),
+                                });
+                            }
+                        }
+                    }
+                    ops.push(OpEntry::Binary(o, col));
+                    expect_operand = true;
+                }
+                Tok::Comma => {
+                    self.reduce_while(&mut out, &mut ops, |top| {
+                        !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
+                    })?;
+                    match ops.last() {
+                        Some(OpEntry::Call { .. }) => {}
+                        _ => return Err(perr(col, "',' outside of a function call")),
+                    }
+                    expect_operand = true;
+                }
+                Tok::RParen => {
+                    self.reduce_while(&mut out, &mut ops, |top| {
+                        !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
+                    })?;
+                    match ops.last() {
+                        Some(OpEntry::LParen(_)) => {
+                            ops.pop();
+                        }
+                        Some(OpEntry::Call { .. }) => self.finish_call(&mut out, &mut ops, col)?,
+                        _ => return Err(perr(col, "unmatched ')'")),
+                    }
+                }
+                Tok::End => {
+                    self.reduce_while(&mut out, &mut ops, |top| {
+                        !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
+                    })?;
+                    match ops.last() {
+                        Some(OpEntry::LParen(c)) => {
+                            return Err(perr(col, format!("expected ')' to close the '(' at column {c}, found end of input")));
+                        }
+                        Some(OpEntry::Call { name, col: c, .. }) => {
+                            return Err(perr(col, format!("expected ')' to close the call of {name} at column {c}, found end of input")));
+                        }
+                        _ => {}
+                    }
+                    break;
+                }
+                t => {
+                    return Err(perr(col, format!("expected an operator, ',' or ')', found {}", describe(t))));
+                }
+            }
+            i += 1;
+        }
+        if expect_operand {
+            let col = toks.last().map(|t| t.1).unwrap_or(1);
+            return Err(perr(col, "expected an expression, found end of input"));
+        }
+        debug_assert_eq!(out.len(), 1);
+        Ok(out[0].0)
+    }
+
+    /// Parses a boolean expression (a predicate); a non-boolean is an error.
+    pub fn parse_bool(&mut self, src: &str) -> Result<Expr, Error> {
+        let e = self.parse(src)?;
+        if self.ty(e) != Ty::Bool {
+            return Err(perr(1, "expected a boolean expression (a relation like Eq(a, b) or a <= b)"));
+        }
+        Ok(e)
+    }
+
+    fn ident(&mut self, name: &str, col: usize) -> Result<Expr, Error> {
+        match name {
+            "True" => Ok(self.boolean(true)),
+            "False" => Ok(self.boolean(false)),
+            "oo" | "int_oo" | "nan" | "zoo" => Err(Error::Unsupported {
+                col,
+                msg: format!("'{name}' may appear only in range bounds, not inside an expression"),
+            }),
+            _ if RESERVED.contains(&name) => Err(perr(col, format!("'{name}' is a function; expected '(' after it"))),
+            _ => {
+                let s = self.symbol(name).map_err(|_| perr(col, format!("invalid symbol '{name}'")))?;
+                Ok(self.sym(s))
+            }
+        }
+    }
+
+    fn reduce_while(
+        &mut self,
+        out: &mut Vec<(Expr, usize)>,
+        ops: &mut Vec<OpEntry>,
+        cond: impl Fn(&OpEntry) -> bool,
+    ) -> Result<(), Error> {
+        while let Some(top) = ops.last() {
+            if !cond(top) {
+                break;
+            }
+            let top = ops.pop().expect("nonempty");
+            match top {
+                OpEntry::Binary(o, col) => {
+                    let (b, _) = out.pop().expect("operand");
+                    let (a, acol) = out.pop().expect("operand");
+                    let e = self.apply_binary(o, a, b, col)?;
+                    out.push((e, acol));
+                }
+                OpEntry::Unary(o, col) => {
+                    let (a, _) = out.pop().expect("operand");
+                    let e = self.apply_unary(o, a, col)?;
+                    out.push((e, col));
+                }
+                _ => unreachable!("reduce_while never pops parentheses"),
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_call(
+        &mut self,
+        out: &mut Vec<(Expr, usize)>,
+        ops: &mut Vec<OpEntry>,
+        _close: usize,
+    ) -> Result<(), Error> {
+        let Some(OpEntry::Call { name, col, base }) = ops.pop() else {
+            unreachable!("finish_call on a call");
+        };
+        let args: Vec<Expr> = out.drain(base..).map(|a| a.0).collect();
+        let e = self.apply_call(&name, &args, col)?;
+        out.push((e, col));
+        Ok(())
+    }
+
+    fn type_err(&self, col: usize, what: &str, e: Expr) -> Error {
+        let t = match self.ty(e) {
+            Ty::Int => "an integer",
+            Ty::Float => "a float",
+            Ty::Bool => "a boolean",
+        };
+        perr(col, format!("{what}, got {t} ({})", self.display(e)))
+    }
+
+    fn want(&self, e: Expr, ty: Ty, col: usize, what: &str) -> Result<(), Error> {
+        if self.ty(e) == ty {
+            Ok(())
+        } else {
+            Err(self.type_err(col, what, e))
+        }
+    }
+
+    fn want_num(&self, e: Expr, col: usize, what: &str) -> Result<(), Error> {
+        if self.ty(e) == Ty::Bool {
+            Err(self.type_err(col, what, e))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn overflow(col: usize) -> Error {
+        Error::Parse {
+            col,
+            msg: "integer overflow while folding constants".into(),
+        }
+    }
+
+    fn apply_unary(&mut self, o: &str, a: Expr, col: usize) -> Result<Expr, Error> {
+        match o {
+            "-" => {
+                self.want_num(a, col, "unary '-' needs a number")?;
+                if self.ty(a) == Ty::Float {
+                    Ok(self.fneg(a))
+                } else {
+                    self.neg(a).ok_or_else(|| Self::overflow(col))
+                }
+            }
+            "+" => {
+                self.want_num(a, col, "unary '+' needs a number")?;
+                Ok(a)
+            }
+            _ => {
+                self.want(a, Ty::Bool, col, "'~' needs a boolean")?;
+                Ok(self.not(a))
+            }
+        }
+    }
+
+    fn apply_binary(&mut self, o: &str, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
+        let float = self.ty(a) == Ty::Float || self.ty(b) == Ty::Float;
+        match o {
+            "+" | "-" | "*" | "/" => {
+                self.want_num(a, col, &format!("'{o}' needs numbers"))?;
+                self.want_num(b, col, &format!("'{o}' needs numbers"))?;
+                if o == "/" {
+                    return Ok(if float {
+                        self.float_truediv(a, b)
+                    } else {
+                        self.int_truediv(a, b)
+                    });
+                }
+                if float {
+                    return Ok(match o {
+                        "+" => self.fadd(a, b),
+                        "-" => {
+                            let nb = self.fneg(b);
+                            self.fadd(a, nb)
+                        }
+                        _ => self.fmul(a, b),
+                    });
+                }
+                match o {
+                    "+" => self.add(a, b),
+                    "-" => self.sub(a, b),
+                    _ => self.mul(a, b),
+                }
+                .ok_or_else(|| Self::overflow(col))
+            }
+            "//" | "%" => {
+                if float {
+                    return Err(Error::Unsupported {
+                        col,
+                        msg: format!("'{o}' on floats is not supported; use FloorToInt"),
+                    });
+                }
+                self.want(a, Ty::Int, col, &format!("'{o}' needs integers"))?;
+                self.want(b, Ty::Int, col, &format!("'{o}' needs integers"))?;
+                Ok(if o == "//" {
+                    self.floordiv(a, b)
+                } else {
+                    self.modulo(a, b)
+                })
+            }
+            "**" => self.power(a, b, col),
+            "&" | "|" => {
+                self.want(a, Ty::Bool, col, &format!("'{o}' needs booleans"))?;
+                self.want(b, Ty::Bool, col, &format!("'{o}' needs booleans"))?;
+                Ok(if o == "&" {
+                    self.and(&[a, b])
+                } else {
+                    self.or(&[a, b])
+                })
+            }
+            _ => self.relation(o, a, b, col),
+        }
+    }
+
+    fn relation(&mut self, o: &str, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
+        let (ta, tb) = (self.ty(a), self.ty(b));
+        let bools = ta == Ty::Bool || tb == Ty::Bool;
+        if bools && (ta != tb || !matches!(o, "==" | "!=")) {
+            return Err(perr(col, format!("'{o}' cannot compare {} with {}", self.display(a), self.display(b))));
+        }
+        let (a, b) = if !bools && (ta == Ty::Float || tb == Ty::Float) {
+            (self.to_float(a), self.to_float(b))
+        } else {
+            (a, b)
+        };
+        Ok(match o {
+            "==" => self.compare(CmpOp::Eq, a, b),
+            "!=" => self.compare(CmpOp::Ne, a, b),
+            "<" => self.compare(CmpOp::Lt, a, b),
+            "<=" => self.compare(CmpOp::Le, a, b),
+            ">" => self.compare(CmpOp::Lt, b, a),
+            _ => self.compare(CmpOp::Le, b, a),
+        })
+    }
+
+    fn power(&mut self, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
+        let Some(k) = self.as_int(b) else {
+            return Err(Error::Unsupported {
+                col,
+                msg: format!("power with a non-constant or non-integer exponent ({}) is not supported", self.display(b)),
+            });
+        };
+        if k < 0 {
+            return Err(Error::Unsupported {
+                col,
+                msg: format!("negative exponent {k} is not supported (integer powers only)"),
+            });
+        }
+        if self.ty(a) != Ty::Int {
+            return Err(Error::Unsupported {
+                col,
+                msg: "powers of floats (FloatPow) are not supported".into(),
+            });
+        }
+        let k = u32::try_from(k).map_err(|_| Self::overflow(col))?;
+        self.pow(a, k).ok_or_else(|| Self::overflow(col))
+    }
+
+    fn apply_call(&mut self, name: &str, args: &[Expr], col: usize) -> Result<Expr, Error> {
+        let arity = |n: usize| -> Result<(), Error> {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(perr(col, format!("{name} takes {n} argument{}, got {}", if n == 1 { "" } else { "s" }, args.len())))
+            }
+        };
+        let ints = |cx: &Context| -> Result<(), Error> {
+            for a in args {
+                cx.want(*a, Ty::Int, col, &format!("{name} needs integer arguments"))?;
+            }
+            Ok(())
+        };
+        match name {
+            "FloorDiv" | "CleanDiv" => {
+                arity(2)?;
+                ints(self)?;
+                Ok(self.floordiv(args[0], args[1]))
+            }
+            "CeilDiv" => {
+                arity(2)?;
+                ints(self)?;
+                self.ceildiv(args[0], args[1]).ok_or_else(|| Self::overflow(col))
+            }
+            "Mod" | "PythonMod" => {
+                arity(2)?;
+                ints(self)?;
+                Ok(self.modulo(args[0], args[1]))
+            }
+            "ModularIndexing" => {
+                arity(3)?;
+                ints(self)?;
+                Ok(self.modular_indexing(args[0], args[1], args[2]))
+            }
+            "Min" | "Max" => {
+                if args.is_empty() {
+                    return Err(perr(col, format!("{name} needs at least one argument")));
+                }
+                for a in args {
+                    self.want_num(*a, col, &format!("{name} needs numbers"))?;
+                }
+                let args: Vec<Expr> = if args.iter().any(|a| self.ty(*a) == Ty::Float) {
+                    args.iter().map(|a| self.to_float(*a)).collect()
+                } else {
+                    args.to_vec()
+                };
+                Ok(self.minmax(name == "Max", &args))
+            }
+            "Abs" => {
+                arity(1)?;
+                self.want_num(args[0], col, "Abs needs a number")?;
+                Ok(self.abs(args[0]))
+            }
+            "Where" => {
+                arity(3)?;
+                self.want(args[0], Ty::Bool, col, "the condition of Where must be a boolean")?;
+                let (mut a, mut b) = (args[1], args[2]);
+                if self.ty(a) != self.ty(b) {
+                    if self.ty(a) == Ty::Bool || self.ty(b) == Ty::Bool {
+                        return Err(perr(col, "the branches of Where must have the same type"));
+                    }
+                    a = self.to_float(a);
+                    b = self.to_float(b);
+                }
+                Ok(self.where_(args[0], a, b))
+            }
+            "Identity" => {
+                arity(1)?;
+                Ok(args[0])
+            }
+            "ToFloat" => {
+                arity(1)?;
+                self.want_num(args[0], col, "ToFloat needs a number")?;
+                Ok(self.to_float(args[0]))
+            }
+            "IntTrueDiv" => {
+                arity(2)?;
+                ints(self)?;
+                Ok(self.int_truediv(args[0], args[1]))
+            }
+            "FloatTrueDiv" => {
+                arity(2)?;
+                self.want_num(args[0], col, "FloatTrueDiv needs numbers")?;
+                self.want_num(args[1], col, "FloatTrueDiv needs numbers")?;
+                Ok(self.float_truediv(args[0], args[1]))
+            }
+            "TruncToInt" | "FloorToInt" | "CeilToInt" | "RoundToInt" | "floor" | "ceiling" => {
+                arity(1)?;
+                self.want_num(args[0], col, &format!("{name} needs a number"))?;
+                let op = match name {
+                    "TruncToInt" => RoundOp::Trunc,
+                    "FloorToInt" | "floor" => RoundOp::Floor,
+                    "CeilToInt" | "ceiling" => RoundOp::Ceil,
+                    _ => RoundOp::Round,
+                };
+                Ok(self.float_to_int(op, args[0]))
+            }
+            "Pow" | "PowByNatural" => {
+                arity(2)?;
+                self.power(args[0], args[1], col)
+            }
+            "LShift" | "RShift" => {
+                arity(2)?;
+                ints(self)?;
+                let Some(s) = self.as_int(args[1]).filter(|s| (0..63).contains(s)) else {
+                    return Err(Error::Unsupported {
+                        col,
+                        msg: format!("{name} needs a constant shift in [0, 62]"),
+                    });
+                };
+                let p = self.int(1i64 << s);
+                Ok(if name == "LShift" {
+                    self.mul(args[0], p).ok_or_else(|| Self::overflow(col))?
+                } else {
+                    self.floordiv(args[0], p)
+                })
+            }
+            "Eq" | "Ne" | "Lt" | "Le" | "Gt" | "Ge" => {
+                arity(2)?;
+                let o = match name {
+                    "Eq" => "==",
+                    "Ne" => "!=",
+                    "Lt" => "<",
+                    "Le" => "<=",
+                    "Gt" => ">",
+                    _ => ">=",
+                };
+                self.relation(o, args[0], args[1], col)
+            }
+            "And" | "Or" => {
+                for a in args {
+                    self.want(*a, Ty::Bool, col, &format!("{name} needs booleans"))?;
+                }
+                Ok(self.logic(name == "Or", args))
+            }
+            "Not" => {
+                arity(1)?;
+                self.want(args[0], Ty::Bool, col, "Not needs a boolean")?;
+                Ok(self.not(args[0]))
+            }
+            _ => Err(Error::Unsupported {
+                col,
+                msg: format!("unknown function '{name}'"),
+            }),
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The sympy-syntax printer. Deterministic, and `parse(display(e)) == e` for every expression
+//! (the round-trip tests check it on random expressions). Iterative, so deep expressions print
+//! without recursion.
+
+use crate::expr::{Expr, Node};
+use crate::Context;
+
+/// Shortest text that parses back to exactly `v` (Rust's `{:?}` float formatting round-trips).
+pub(crate) fn float_text(v: f64) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "oo".into() } else { "-oo".into() }
+    } else {
+        format!("{v:?}")
+    }
+}
+
+const P_ADD: u8 = 1;
+const P_MUL: u8 = 2;
+const P_UNARY: u8 = 3;
+const P_POW: u8 = 4;
+const P_ATOM: u8 = 9;
+
+enum Task {
+    Text(&'static str),
+    Owned(String),
+    /// Print the expression; parenthesize if its precedence is below the minimum.
+    Expr(Expr, u8),
+    /// A term `k*t` of a sum; `first` decides whether a leading `+` is written.
+    Term(Expr, i64, bool),
+}
+
+impl Context {
+    fn prec(&self, e: Expr) -> u8 {
+        match self.node(e) {
+            Node::Int(v) if *v < 0 => P_UNARY,
+            Node::Float(b) if f64::from_bits(*b).is_sign_negative() => P_UNARY,
+            Node::Add(..) | Node::FAdd(..) => P_ADD,
+            Node::Mul(_) | Node::FMul(..) => P_MUL,
+            Node::FNeg(_) => P_UNARY,
+            Node::Pow(..) => P_POW,
+            _ => P_ATOM,
+        }
+    }
+
+    /// The expression in sympy syntax.
+    pub fn display(&self, e: Expr) -> String {
+        let mut out = String::new();
+        let mut stack: Vec<Task> = vec![Task::Expr(e, 0)];
+        while let Some(t) = stack.pop() {
+            match t {
+                Task::Text(s) => out.push_str(s),
+                Task::Owned(s) => out.push_str(&s),
+                Task::Term(t, k, first) => {
+                    let (neg, mag) = (k < 0, k.unsigned_abs());
+                    if k == i64::MIN {
+                        out.push_str(if first { "" } else { " + " });
+                        out.push_str("(-9223372036854775808)*");
+                        stack.push(Task::Expr(t, P_MUL));
+                        continue;
+                    }
+                    match (first, neg) {
+                        (true, false) => {}
+                        (true, true) => out.push('-'),
+                        (false, false) => out.push_str(" + "),
+                        (false, true) => out.push_str(" - "),
+                    }
+                    if mag != 1 {
+                        out.push_str(&mag.to_string());
+                        out.push('*');
+                    }
+                    // After a unary minus, `-x**2` and `-x*y` read correctly; a sum never
+                    // appears as a term.
+                    stack.push(Task::Expr(t, P_MUL));
+                }
+                Task::Expr(x, min) => {
+                    let p = self.prec(x);
+                    if p < min {
+                        out.push('(');
+                        stack.push(Task::Text(")"));
+                    }
+                    self.push_node(x, &mut out, &mut stack);
+                }
+            }
+        }
+        out
+    }
+
+    fn push_node(&self, x: Expr, out: &mut String, stack: &mut Vec<Task>) {
+        let call = |stack: &mut Vec<Task>, out: &mut String, name: &str, args: &[Expr]| {
+            out.push_str(name);
+            out.push('(');
+            stack.push(Task::Text(")"));
+            for (i, a) in args.iter().enumerate().rev() {
+                stack.push(Task::Expr(*a, 0));
+                if i > 0 {
+                    stack.push(Task::Text(", "));
+                }
+            }
+        };
+        match self.node(x) {
+            Node::Int(v) => out.push_str(&v.to_string()),
+            Node::Float(b) => out.push_str(&float_text(f64::from_bits(*b))),
+            Node::Bool(true) => out.push_str("True"),
+            Node::Bool(false) => out.push_str("False"),
+            Node::Sym(s) => out.push_str(self.sym_name(*s)),
+            Node::Add(ts, c) => {
+                let c = *c;
+                if c != 0 {
+                    if c == i64::MIN {
+                        stack.push(Task::Text(" + (-9223372036854775808)"));
+                    } else {
+                        stack.push(Task::Owned(format!(
+                            " {} {}",
+                            if c < 0 { '-' } else { '+' },
+                            c.unsigned_abs()
+                        )));
+                    }
+                }
+                for (i, (t, k)) in ts.iter().enumerate().rev() {
+                    stack.push(Task::Term(*t, *k, i == 0));
+                }
+            }
+            Node::Mul(fs) => {
+                for (i, f) in fs.iter().enumerate().rev() {
+                    stack.push(Task::Expr(*f, P_MUL + 1));
+                    if i > 0 {
+                        stack.push(Task::Text("*"));
+                    }
+                }
+            }
+            Node::Pow(b, k) => {
+                stack.push(Task::Owned(format!("**{k}")));
+                stack.push(Task::Expr(*b, P_ATOM));
+            }
+            Node::FloorDiv(a, b) => call(stack, out, "FloorDiv", &[*a, *b]),
+            Node::Mod(a, m) => {
+                if let Node::FloorDiv(p, q) = self.node(*a) {
+                    if self.as_int(*q).is_some_and(|v| v > 0) {
+                        return call(stack, out, "ModularIndexing", &[*p, *q, *m]);
+                    }
+                }
+                call(stack, out, "Mod", &[*a, *m])
+            }
+            Node::Min(xs) => call(stack, out, "Min", xs),
+            Node::Max(xs) => call(stack, out, "Max", xs),
+            Node::Abs(a) => call(stack, out, "Abs", &[*a]),
+            Node::Where(c, a, b) => call(stack, out, "Where", &[*c, *a, *b]),
+            Node::ToFloat(a) => call(stack, out, "ToFloat", &[*a]),
+            Node::IntTrueDiv(a, b) => call(stack, out, "IntTrueDiv", &[*a, *b]),
+            Node::FloatTrueDiv(a, b) => call(stack, out, "FloatTrueDiv", &[*a, *b]),
+            Node::FAdd(a, b) => {
+                if let Node::FNeg(nb) = self.node(*b) {
+                    stack.push(Task::Expr(*nb, P_MUL));
+                    stack.push(Task::Text(" - "));
+                } else {
+                    stack.push(Task::Expr(*b, P_MUL));
+                    stack.push(Task::Text(" + "));
+                }
+                stack.push(Task::Expr(*a, P_ADD));
+            }
+            Node::FMul(a, b) => {
+                stack.push(Task::Expr(*b, P_UNARY + 1));
+                stack.push(Task::Text("*"));
+                stack.push(Task::Expr(*a, P_MUL));
+            }
+            Node::FNeg(a) => {
+                out.push('-');
+                stack.push(Task::Expr(*a, P_POW));
+            }
+            Node::TruncToInt(a) => call(stack, out, "TruncToInt", &[*a]),
+            Node::FloorToInt(a) => call(stack, out, "FloorToInt", &[*a]),
+            Node::CeilToInt(a) => call(stack, out, "CeilToInt", &[*a]),
+            Node::RoundToInt(a) => call(stack, out, "RoundToInt", &[*a]),
+            Node::Eq(a, b) => call(stack, out, "Eq", &[*a, *b]),
+            Node::Ne(a, b) => call(stack, out, "Ne", &[*a, *b]),
+            Node::Lt(a, b) => call(stack, out, "Lt", &[*a, *b]),
+            Node::Le(a, b) => call(stack, out, "Le", &[*a, *b]),
+            Node::And(xs) => call(stack, out, "And", xs),
+            Node::Or(xs) => call(stack, out, "Or", xs),
+            Node::Not(a) => call(stack, out, "Not", &[*a]),
+        }
+    }
+}

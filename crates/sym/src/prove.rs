@@ -1,0 +1,277 @@
+//! The three-valued prover (SEMANTICS.md §5.4): `True` only if the predicate holds at every
+//! assignment, `False` only if it fails at every one, else `Unknown`.
+//!
+//! It decides comparisons from the bound of the simplified difference of the two sides, refined
+//! by substituting symbolic range ends (`q0 <= s77 - 1` proves `q0 < s77`), from the modular set
+//! of the difference (`Eq(Mod(16*s0*s1 + 8, 8), 0)`), and from the assumptions themselves.
+
+use crate::expr::{Expr, Node, Ty};
+use crate::interval::{Iv, NEG_INF, POS_INF};
+use crate::simplify::Session;
+use crate::Context;
+
+/// The answer of the prover.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Truth {
+    /// Holds at every assignment.
+    True,
+    /// Fails at every assignment.
+    False,
+    /// Neither could be shown.
+    Unknown,
+}
+
+impl Truth {
+    /// Negation.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+
+    /// The text of CLI.md: `true`, `false`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Truth::True => "true",
+            Truth::False => "false",
+            Truth::Unknown => "unknown",
+        }
+    }
+}
+
+impl Session<'_> {
+    /// An upper bound of `d` found by replacing symbols with their symbolic upper (or, under a
+    /// negative coefficient, lower) range ends and bounding the result: every step replaces `d`
+    /// by something at least as large at every assignment.
+    pub fn sym_upper(&mut self, d: Expr) -> i128 {
+        let mut best = self.iv(d).hi;
+        if self.d.upper.is_empty() && self.d.lower.is_empty() {
+            return best;
+        }
+        let mut cur = d;
+        for _ in 0..6 {
+            let (terms, c) = match self.cx.node(cur).clone() {
+                Node::Add(ts, c) => (ts, c),
+                Node::Sym(_) => (smallvec::smallvec![(cur, 1)], 0),
+                _ => break,
+            };
+            let mut changed = false;
+            let mut next: Vec<(Expr, i64)> = Vec::with_capacity(terms.len());
+            for (t, k) in terms {
+                let repl = self.cx.as_symbol(t).and_then(|v| {
+                    let list = if k > 0 { self.d.upper.get(&v) } else { self.d.lower.get(&v) };
+                    list.and_then(|l| l.first().copied())
+                });
+                match repl {
+                    Some(r) => {
+                        changed = true;
+                        next.push((r, k));
+                    }
+                    None => next.push((t, k)),
+                }
+            }
+            if !changed {
+                break;
+            }
+            let Some(n) = self.cx.add_terms(&next, c) else { break };
+            cur = self.simp(n);
+            best = best.min(self.iv(cur).hi);
+        }
+        best
+    }
+
+    /// Lower-bound counterpart of [`Session::sym_upper`].
+    pub fn sym_lower(&mut self, d: Expr) -> i128 {
+        let lo = self.iv(d).lo;
+        if self.d.upper.is_empty() && self.d.lower.is_empty() {
+            return lo;
+        }
+        let Some(n) = self.cx.neg(d) else { return lo };
+        let n = self.simp(n);
+        let u = self.sym_upper(n);
+        let from_neg = if u == POS_INF {
+            NEG_INF
+        } else if u == NEG_INF {
+            POS_INF
+        } else {
+            -u
+        };
+        lo.max(from_neg)
+    }
+
+    /// Tightens a bound of `e` with the symbolic substitutions.
+    pub fn refine_by_proof(&mut self, e: Expr, r: Iv) -> Iv {
+        if self.d.upper.is_empty() && self.d.lower.is_empty() {
+            return r;
+        }
+        let hi = self.sym_upper(e).min(r.hi);
+        let lo = self.sym_lower(e).max(r.lo);
+        Iv { lo, hi }
+    }
+
+    /// Simplified `a - b`.
+    fn diff(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        let d = self.cx.sub(a, b)?;
+        Some(self.simp(d))
+    }
+
+    /// `a <= b` at every assignment.
+    pub fn prove_le(&mut self, a: Expr, b: Expr) -> bool {
+        match self.diff(a, b) {
+            Some(d) => self.iv(d).hi <= 0 || self.sym_upper(d) <= 0,
+            None => false,
+        }
+    }
+
+    /// `a < b` at every assignment.
+    pub fn prove_lt(&mut self, a: Expr, b: Expr) -> bool {
+        match self.diff(a, b) {
+            Some(d) => self.iv(d).hi <= -1 || self.sym_upper(d) <= -1,
+            None => false,
+        }
+    }
+
+    /// `a >= 0` at every assignment.
+    pub fn prove_nonneg(&mut self, a: Expr) -> bool {
+        self.iv(a).lo >= 0 || self.sym_lower(a) >= 0
+    }
+
+    /// `a >= 1` at every assignment.
+    pub fn prove_pos(&mut self, a: Expr) -> bool {
+        self.iv(a).lo >= 1 || self.sym_lower(a) >= 1
+    }
+
+    /// Three-valued truth of a boolean expression.
+    pub fn truth(&mut self, p: Expr) -> Truth {
+        if let Some(b) = self.cx.as_bool(p) {
+            return if b { Truth::True } else { Truth::False };
+        }
+        if self.d.truths.contains(&p) {
+            return Truth::True;
+        }
+        let np = self.cx.not(p);
+        if self.d.truths.contains(&np) {
+            return Truth::False;
+        }
+        match self.cx.node(p).clone() {
+            Node::And(xs) => {
+                let mut all = true;
+                for x in xs {
+                    match self.truth(x) {
+                        Truth::False => return Truth::False,
+                        Truth::Unknown => all = false,
+                        Truth::True => {}
+                    }
+                }
+                if all { Truth::True } else { Truth::Unknown }
+            }
+            Node::Or(xs) => {
+                let mut none = true;
+                for x in xs {
+                    match self.truth(x) {
+                        Truth::True => return Truth::True,
+                        Truth::Unknown => none = false,
+                        Truth::False => {}
+                    }
+                }
+                if none { Truth::False } else { Truth::Unknown }
+            }
+            Node::Not(q) => self.truth(q).not(),
+            Node::Eq(a, b) | Node::Ne(a, b) | Node::Lt(a, b) | Node::Le(a, b) => {
+                let r = match self.cx.ty(a) {
+                    Ty::Int => self.int_relation(p, a, b),
+                    Ty::Float => self.float_relation(p, a, b),
+                    Ty::Bool => {
+                        let (x, y) = (self.truth(a), self.truth(b));
+                        if x == Truth::Unknown || y == Truth::Unknown {
+                            Truth::Unknown
+                        } else {
+                            let eq = x == y;
+                            match self.cx.node(p) {
+                                Node::Eq(..) => if eq { Truth::True } else { Truth::False },
+                                Node::Ne(..) => if eq { Truth::False } else { Truth::True },
+                                _ => Truth::Unknown,
+                            }
+                        }
+                    }
+                };
+                r
+            }
+            _ => Truth::Unknown,
+        }
+    }
+
+    fn int_relation(&mut self, p: Expr, a: Expr, b: Expr) -> Truth {
+        let Some(d) = self.diff(a, b) else { return Truth::Unknown };
+        let iv = self.iv(d);
+        let (lo, hi) = if iv.lo > NEG_INF && iv.hi < POS_INF && iv.lo == iv.hi {
+            (iv.lo, iv.hi)
+        } else {
+            (self.sym_lower(d).max(iv.lo), self.sym_upper(d).min(iv.hi))
+        };
+        let eq = if lo == 0 && hi == 0 {
+            Truth::True
+        } else if lo > 0 || hi < 0 || self.modset(d).excludes(0) {
+            Truth::False
+        } else {
+            Truth::Unknown
+        };
+        match self.cx.node(p) {
+            Node::Eq(..) => eq,
+            Node::Ne(..) => eq.not(),
+            Node::Lt(..) => {
+                if hi <= -1 {
+                    Truth::True
+                } else if lo >= 0 {
+                    Truth::False
+                } else {
+                    Truth::Unknown
+                }
+            }
+            _ => {
+                if hi <= 0 {
+                    Truth::True
+                } else if lo >= 1 {
+                    Truth::False
+                } else {
+                    Truth::Unknown
+                }
+            }
+        }
+    }
+
+    fn float_relation(&mut self, p: Expr, a: Expr, b: Expr) -> Truth {
+        let (x, y) = (self.fiv(a), self.fiv(b));
+        // Only finite intervals: infinities can produce NaN, which compares false both ways.
+        if ![x.lo, x.hi, y.lo, y.hi].iter().all(|v| v.is_finite()) {
+            return Truth::Unknown;
+        }
+        let (lt, le, eq) = (
+            if x.hi < y.lo { Truth::True } else if x.lo >= y.hi { Truth::False } else { Truth::Unknown },
+            if x.hi <= y.lo { Truth::True } else if x.lo > y.hi { Truth::False } else { Truth::Unknown },
+            if x.lo == x.hi && x == y { Truth::True } else if x.hi < y.lo || y.hi < x.lo { Truth::False } else { Truth::Unknown },
+        );
+        match self.cx.node(p) {
+            Node::Eq(..) => eq,
+            Node::Ne(..) => eq.not(),
+            Node::Lt(..) => lt,
+            _ => le,
+        }
+    }
+}
+
+impl Context {
+    /// Proves or refutes a boolean expression under the context's facts.
+    pub fn prove(&mut self, p: Expr) -> Truth {
+        let mut s = Session::new(self);
+        let t = s.truth(p);
+        if t != Truth::Unknown {
+            return t;
+        }
+        let q = s.simplify(p);
+        s.truth(q)
+    }
+}

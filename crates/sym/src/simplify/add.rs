@@ -1,0 +1,168 @@
+//! Sum rules: merging splits of the same index (TVM's canonical SplitExpr merging, PyTorch's
+//! `join_dimensions`), and the canonical sign of a negated FloorDiv.
+//!
+//! A term is viewed as `scale * split(x, l, e)` where `split(x, l, e) = Mod(FloorDiv(x, l), e)`
+//! (`e = None`: no Mod; `l = 1`: no FloorDiv). With `y = FloorDiv(x, l)` and `e > 0`,
+//! `FloorDiv(x, l*e) = FloorDiv(y, e)` (nested floor division by a positive divisor), which is
+//! what lets splits of one index at different granularities meet.
+
+use super::{Rule, Session};
+use crate::expr::{Expr, Node};
+
+#[derive(Copy, Clone, Debug)]
+struct Split {
+    base: Expr,
+    lower: Expr,
+    ext: Option<Expr>,
+    /// The full scale of the term: coefficient times any other factors.
+    scale: Expr,
+}
+
+impl Session<'_> {
+    fn split_of(&mut self, t: Expr, k: i64) -> Option<Split> {
+        let one = self.cx.int(1);
+        let (inner, rest) = match self.cx.node(t).clone() {
+            Node::Mul(fs) => {
+                // Exactly one factor is a FloorDiv or Mod: the rest scales it.
+                let idx: Vec<usize> = (0..fs.len())
+                    .filter(|i| matches!(self.cx.node(fs[*i]), Node::FloorDiv(..) | Node::Mod(..)))
+                    .collect();
+                if idx.len() != 1 {
+                    (t, one)
+                } else {
+                    let others: Vec<Expr> =
+                        fs.iter().enumerate().filter(|(i, _)| *i != idx[0]).map(|(_, f)| *f).collect();
+                    (fs[idx[0]], self.cx.mul_args(&others)?)
+                }
+            }
+            _ => (t, one),
+        };
+        let scale = self.cx.scale(rest, k)?;
+        let (base, lower, ext) = match self.cx.node(inner).clone() {
+            Node::FloorDiv(x, l) => (x, l, None),
+            Node::Mod(y, m) => match self.cx.node(y).clone() {
+                Node::FloorDiv(x, l) => (x, l, Some(m)),
+                _ => (y, one, Some(m)),
+            },
+            _ => (inner, one, None),
+        };
+        Some(Split { base, lower, ext, scale })
+    }
+
+    fn split_expr(&mut self, s: &Split) -> Option<Expr> {
+        let mut v = if self.cx.as_int(s.lower) == Some(1) {
+            s.base
+        } else {
+            self.cx.floordiv(s.base, s.lower)
+        };
+        if let Some(m) = s.ext {
+            v = self.cx.modulo(v, m);
+        }
+        self.cx.mul(s.scale, v)
+    }
+
+    fn positive(&mut self, e: Expr) -> bool {
+        match self.cx.as_int(e) {
+            Some(v) => v > 0,
+            None => self.prove_pos(e),
+        }
+    }
+
+    /// Tries to merge two splits of the same base into one.
+    fn merge_splits(&mut self, p: &Split, q: &Split) -> Option<(Split, Rule)> {
+        let (pl, ql) = (p.lower, q.lower);
+        // Join: S*Mod(y, e1) + S*e1*Mod(FloorDiv(y, e1), e2) = S*Mod(y, e1*e2) for e1, e2 > 0
+        // (e2 = None: S*Mod(y, e1) + S*e1*FloorDiv(y, e1) = S*y). With y = q*e1 + r, r in
+        // [0, e1): r + e1*Mod(q, e2) is in [0, e1*e2) and ≡ y (mod e1*e2).
+        if let Some(e1) = p.ext {
+            let l2 = self.cx.mul(pl, e1)?;
+            let s2 = self.cx.mul(p.scale, e1)?;
+            if l2 == ql && s2 == q.scale && self.positive(e1) && q.ext.is_none_or(|e2| self.positive(e2)) {
+                let ext = match q.ext {
+                    Some(e2) => Some(self.cx.mul(e1, e2)?),
+                    None => None,
+                };
+                return Some((Split { base: p.base, lower: pl, ext, scale: p.scale }, Rule::SplitJoin));
+            }
+        }
+        if pl == ql && p.ext.is_none() {
+            if let Some(e) = q.ext {
+                // S*y - S*Mod(y, e) = S*e*FloorDiv(y, e) for e > 0 (y - Mod(y, e) = e*FloorDiv(y, e)).
+                let neg = self.cx.neg(p.scale)?;
+                if neg == q.scale && self.positive(e) {
+                    let lower = self.cx.mul(pl, e)?;
+                    let scale = self.cx.mul(p.scale, e)?;
+                    return Some((Split { base: p.base, lower, ext: None, scale }, Rule::SplitSubMod));
+                }
+            }
+        }
+        if p.ext.is_none() && q.ext.is_none() {
+            // S*y - S*e*FloorDiv(y, e) = S*Mod(y, e) for e > 0, with FloorDiv(y, e) = split(x, l*e).
+            if let (Some(lp), Some(lq)) = (self.cx.as_int(pl), self.cx.as_int(ql)) {
+                if lp > 0 && lq > lp && lq % lp == 0 {
+                    let e = self.cx.int(lq / lp);
+                    let want = self.cx.mul(p.scale, e)?;
+                    let want = self.cx.neg(want)?;
+                    if want == q.scale {
+                        return Some((Split { base: p.base, lower: pl, ext: Some(e), scale: p.scale }, Rule::SplitSubDiv));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    pub(super) fn rules_add(&mut self, e: Expr) -> Option<Expr> {
+        let Node::Add(ts, c) = self.cx.node(e).clone() else { return None };
+        if ts.len() >= 2 && ts.len() <= 256 {
+            let mut splits: Vec<Split> = Vec::with_capacity(ts.len());
+            for (t, k) in &ts {
+                splits.push(self.split_of(*t, *k)?);
+            }
+            for i in 0..splits.len() {
+                for j in 0..splits.len() {
+                    if i == j || splits[i].base != splits[j].base {
+                        continue;
+                    }
+                    if let Some((m, rule)) = self.merge_splits(&splits[i], &splits[j]) {
+                        let merged = self.split_expr(&m)?;
+                        let mut rest: Vec<(Expr, i64)> = ts
+                            .iter()
+                            .enumerate()
+                            .filter(|(x, _)| *x != i && *x != j)
+                            .map(|(_, t)| *t)
+                            .collect();
+                        rest.push((merged, 1));
+                        self.fire(rule);
+                        return self.cx.add_terms(&rest, c);
+                    }
+                }
+            }
+        }
+        // -k*FloorDiv(a, c) = k*FloorDiv(-a + c - 1, c) for c > 0: -floor(a/c) = ceil(-a/c)
+        // = floor((-a + c - 1)/c). Applied when a's leading coefficient is negative, so that
+        // CeilDiv(x, 4) = -FloorDiv(-x, 4) becomes FloorDiv(x + 3, 4).
+        for (i, (t, k)) in ts.iter().enumerate() {
+            if *k >= 0 {
+                continue;
+            }
+            let Node::FloorDiv(a, d) = *self.cx.node(*t) else { continue };
+            let Some(dv) = self.cx.as_int(d).filter(|v| *v > 0) else { continue };
+            let lead_neg = match self.cx.node(a) {
+                Node::Add(xs, _) => xs[0].1 < 0,
+                _ => false,
+            };
+            if !lead_neg {
+                continue;
+            }
+            let na = self.cx.neg(a)?;
+            let na = self.cx.add_const(na, dv - 1)?;
+            let fd = self.cx.floordiv(na, d);
+            let mut rest: Vec<(Expr, i64)> = ts.to_vec();
+            rest[i] = (fd, k.checked_neg()?);
+            self.fire(Rule::NegFloorDiv);
+            return self.cx.add_terms(&rest, c);
+        }
+        None
+    }
+}

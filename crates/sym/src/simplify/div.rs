@@ -1,0 +1,204 @@
+//! FloorDiv rules. `FloorDiv(a, b)` = floor(a / b) for every sign; undefined for b = 0.
+
+use super::monomial::Mono;
+use super::{Rule, Session};
+use crate::build::{floor_div, gcd};
+use crate::expr::{Expr, Node};
+
+impl Session<'_> {
+    pub(super) fn rules_floordiv(&mut self, e: Expr) -> Option<Expr> {
+        let Node::FloorDiv(a, b) = *self.cx.node(e) else { return None };
+        let bc = self.cx.as_int(b);
+        if bc == Some(0) {
+            return None;
+        }
+        // FloorDiv(a, 1) = a;  FloorDiv(a, -1) = -a.
+        if bc == Some(1) {
+            self.fire(Rule::FdByOne);
+            return Some(a);
+        }
+        if bc == Some(-1) {
+            self.fire(Rule::FdByOne);
+            return self.cx.neg(a);
+        }
+        // FloorDiv(0, b) = 0 where defined.
+        if self.cx.as_int(a) == Some(0) {
+            self.fire(Rule::FdZero);
+            return Some(a);
+        }
+        // FloorDiv(a, a) = 1 where defined.
+        if a == b {
+            self.fire(Rule::FdSelf);
+            return Some(self.cx.int(1));
+        }
+        // FloorDiv(a, c) = FloorDiv(-a, -c)  (c < 0): floor(a/c) = floor((-a)/(-c)).
+        if let Some(c) = bc.filter(|c| *c < 0 && *c != i64::MIN) {
+            let na = self.cx.neg(a)?;
+            self.fire(Rule::FdNegDivisor);
+            let nc = self.cx.int(-c);
+            return Some(self.cx.floordiv(na, nc));
+        }
+        // FloorDiv(g*a, g*b) = FloorDiv(a, b) for g != 0 (g = 0 would make the divisor 0):
+        // floor(ga / gb) = floor(a / b).
+        let (ma, mb) = (self.monomials(a), self.monomials(b));
+        let mut all = ma.clone();
+        all.extend(mb.iter().cloned());
+        let g = self.content(&all);
+        if g.coeff > 0 && !g.is_one() {
+            let na = self.divide_exact(a, &g)?;
+            let nb = self.divide_exact(b, &g)?;
+            self.fire(Rule::FdGcd);
+            return Some(self.cx.floordiv(na, nb));
+        }
+        match bc {
+            Some(c) => self.floordiv_const(a, c, &ma),
+            None => self.floordiv_symbolic(a, b, &ma, &mb),
+        }
+    }
+
+    fn floordiv_const(&mut self, a: Expr, c: i64, ma: &[Mono]) -> Option<Expr> {
+        // Pull out multiples: FloorDiv(c*q + r, c) = q + FloorDiv(r, c) (for any integer q and
+        // c != 0, since (cq + r)/c = q + r/c and floor(x + q) = floor(x) + q). The constant is
+        // reduced into [0, c).
+        let (terms, k0) = match self.cx.node(a).clone() {
+            Node::Add(ts, k) => (ts, k),
+            _ => (smallvec::smallvec![(a, 1)], 0),
+        };
+        let mut q_terms: Vec<(Expr, i64)> = vec![];
+        let mut r_terms: Vec<(Expr, i64)> = vec![];
+        for (t, k) in &terms {
+            if k % c == 0 {
+                q_terms.push((*t, k / c));
+            } else {
+                r_terms.push((*t, *k));
+            }
+        }
+        let (mut q0, mut r0) = (0i64, k0);
+        if !r_terms.is_empty() || !q_terms.is_empty() {
+            q0 = floor_div(k0, c)?;
+            r0 = k0 - q0 * c;
+        }
+        if !q_terms.is_empty() || q0 != 0 {
+            let r = self.cx.add_terms(&r_terms, r0)?;
+            let cc = self.cx.int(c);
+            let fd = self.cx.floordiv(r, cc);
+            q_terms.push((fd, 1));
+            self.fire(Rule::FdPullMultiples);
+            return self.cx.add_terms(&q_terms, q0);
+        }
+        // Range: if floor(lo/c) == floor(hi/c) the quotient is that constant.
+        let iv = self.iv(a);
+        if let (Some(lo), Some(hi)) = (iv.lo_i64(), iv.hi_i64()) {
+            let (ql, qh) = (floor_div(lo, c)?, floor_div(hi, c)?);
+            if ql == qh {
+                self.fire(Rule::FdRange);
+                return Some(self.cx.int(ql));
+            }
+        }
+        if !self.d.upper.is_empty() || !self.d.lower.is_empty() {
+            let (lo, hi) = (self.sym_lower(a), self.sym_upper(a));
+            if lo > i64::MIN as i128 && hi < i64::MAX as i128 && lo <= hi {
+                let (ql, qh) = (floor_div(lo as i64, c)?, floor_div(hi as i64, c)?);
+                if ql == qh {
+                    self.fire(Rule::FdRange);
+                    return Some(self.cx.int(ql));
+                }
+            }
+        }
+        // Drop a small residue: FloorDiv(g*B + r, c) = FloorDiv(B, c/g) when g | c and
+        // 0 <= r < g: floor((gB + r)/c) = floor((B + r/g)/(c/g)) = floor(floor(B + r/g)/(c/g))
+        // = floor(B/(c/g)) since floor(B + r/g) = B.
+        if r_terms.len() >= 2 || (r_terms.len() == 1 && k0 != 0) {
+            let mut cands: Vec<i64> = r_terms.iter().map(|(_, k)| gcd(*k, c)).filter(|g| *g > 1).collect();
+            cands.sort_unstable_by(|x, y| y.cmp(x));
+            cands.dedup();
+            for th in cands {
+                let (big, small): (Vec<_>, Vec<_>) = r_terms.iter().partition(|(_, k)| k % th == 0);
+                if big.is_empty() {
+                    continue;
+                }
+                let g = big.iter().fold(c, |acc, (_, k)| gcd(acc, *k));
+                let s = self.cx.add_terms(&small, k0)?;
+                let siv = self.iv(s);
+                if siv.lo >= 0 && siv.hi < g as i128 {
+                    let scaled: Vec<(Expr, i64)> = big.iter().map(|(t, k)| (*t, k / g)).collect();
+                    let nb = self.cx.add_terms(&scaled, 0)?;
+                    let nc = self.cx.int(c / g);
+                    self.fire(Rule::FdResidueDrop);
+                    return Some(self.cx.floordiv(nb, nc));
+                }
+            }
+        }
+        let _ = ma;
+        match self.cx.node(a).clone() {
+            // FloorDiv(FloorDiv(x, d), c) = FloorDiv(x, d*c) for c > 0 (any d != 0):
+            // floor(floor(y)/c) = floor(y/c) for an integer c > 0 and real y = x/d.
+            Node::FloorDiv(x, d) => {
+                if let Some(dv) = self.cx.as_int(d) {
+                    let p = dv.checked_mul(c)?;
+                    let pe = self.cx.int(p);
+                    self.fire(Rule::FdNested);
+                    return Some(self.cx.floordiv(x, pe));
+                }
+                let dc = self.cx.scale(d, c)?;
+                self.fire(Rule::FdNested);
+                Some(self.cx.floordiv(x, dc))
+            }
+            // FloorDiv(Mod(y, m), c) = Mod(FloorDiv(y, c), m/c) for c > 0, m > 0, c | m:
+            // y = qm + r, r in [0, m): r//c = (y//c) mod (m/c) since y//c = q(m/c) + r//c.
+            Node::Mod(y, m) => {
+                let mv = self.cx.as_int(m)?;
+                if mv > 0 && mv % c == 0 {
+                    let ce = self.cx.int(c);
+                    let fd = self.cx.floordiv(y, ce);
+                    let me = self.cx.int(mv / c);
+                    self.fire(Rule::FdOfMod);
+                    return Some(self.cx.modulo(fd, me));
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn floordiv_symbolic(&mut self, a: Expr, b: Expr, ma: &[Mono], mb: &[Mono]) -> Option<Expr> {
+        // Pull out multiples of a monomial divisor: FloorDiv(r + m*b, b) = m + FloorDiv(r, b)
+        // for b != 0.
+        if mb.len() == 1 && !mb[0].factors.is_empty() {
+            let mut q: Vec<Mono> = vec![];
+            let mut r: Vec<Mono> = vec![];
+            for m in ma {
+                match self.div_mono(m, &mb[0]) {
+                    Some(d) => q.push(d),
+                    None => r.push(m.clone()),
+                }
+            }
+            if !q.is_empty() {
+                let qe = self.sum_of(&q)?;
+                let re = self.sum_of(&r)?;
+                let fd = self.cx.floordiv(re, b);
+                self.fire(Rule::FdPullMultiples);
+                return self.cx.add(qe, fd);
+            }
+        }
+        // 0 <= a < b  =>  FloorDiv(a, b) = 0.
+        if self.prove_nonneg(a) && self.prove_lt(a, b) {
+            self.fire(Rule::FdRange);
+            return Some(self.cx.int(0));
+        }
+        // FloorDiv(FloorDiv(x, d), b) = FloorDiv(x, d*b) for b > 0.
+        if let Node::FloorDiv(x, d) = *self.cx.node(a) {
+            if self.prove_pos(b) {
+                let db = self.cx.mul(d, b)?;
+                self.fire(Rule::FdNested);
+                return Some(self.cx.floordiv(x, db));
+            }
+        }
+        // a = q*b exactly (as polynomials)  =>  FloorDiv(a, b) = q where b != 0.
+        if let Some(q) = self.exact_quotient(a, b) {
+            self.fire(Rule::FdExact);
+            return Some(q);
+        }
+        None
+    }
+}

@@ -1,0 +1,330 @@
+//! The simplifier: bottom-up rewriting to a fixpoint, with rules grouped by operator family.
+//!
+//! Every rule is sound for every assignment in the domain where the input is defined
+//! (SEMANTICS.md §5.1); rules whose side condition needs a fact ask the analysis
+//! (`Session::prove_*`, `Session::iv`) and do not fire when it cannot be proven. Each rule is
+//! named ([`Rule`]) and counted in [`Stats`].
+//!
+//! Termination: every rule either removes an operator, removes a term, moves a constant into a
+//! canonical residue class, or replaces a node by one earlier in the structural order; a global
+//! step budget (proportional to the input size) stops a pathological rule cycle, which would
+//! only leave the expression less simplified, never wrong.
+
+mod add;
+mod cmp;
+mod div;
+mod minmax;
+mod modulo;
+mod monomial;
+
+use crate::bounds::Derived;
+use crate::expr::{Expr, Node};
+use crate::interval::{FIv, Iv};
+use crate::Context;
+use rustc_hash::FxHashMap;
+
+macro_rules! rules {
+    ($($name:ident => $text:literal,)*) => {
+        /// The named rewrite rules, for [`Stats`].
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum Rule { $($name,)* }
+        impl Rule {
+            /// Every rule, in declaration order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$name,)*];
+            /// The rule's name as it appears in statistics.
+            pub fn name(self) -> &'static str {
+                match self { $(Rule::$name => $text,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    SplitJoin => "split_join",
+    SplitSubMod => "split_sub_mod",
+    SplitSubDiv => "split_sub_div",
+    NegFloorDiv => "neg_floordiv_to_ceil_form",
+    ExpandMul => "expand_mul",
+    FdByOne => "floordiv_by_one",
+    FdZero => "floordiv_zero_numerator",
+    FdSelf => "floordiv_self",
+    FdNegDivisor => "floordiv_negative_divisor",
+    FdGcd => "floordiv_gcd",
+    FdPullMultiples => "floordiv_pull_multiples",
+    FdRange => "floordiv_range",
+    FdResidueDrop => "floordiv_drop_small_residue",
+    FdNested => "floordiv_nested",
+    FdOfMod => "floordiv_of_mod",
+    FdExact => "floordiv_exact_quotient",
+    ModByOne => "mod_by_one",
+    ModZero => "mod_zero_numerator",
+    ModSelf => "mod_self",
+    ModGcd => "mod_gcd",
+    ModReduceCoeffs => "mod_reduce_coefficients",
+    ModRange => "mod_range",
+    ModNested => "mod_nested",
+    ModModular => "mod_modular_set",
+    ModDropMultiples => "mod_drop_multiples",
+    ModExact => "mod_exact_quotient",
+    MinMaxDominated => "minmax_drop_dominated",
+    MinMaxAbsorb => "minmax_absorb",
+    AbsSign => "abs_known_sign",
+    WhereDecided => "where_decided",
+    CmpDecided => "compare_decided",
+    TruncToFloat => "trunc_of_exact_tofloat",
+}
+
+/// How often each rule fired during one simplification.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    counts: FxHashMap<Rule, u64>,
+}
+
+impl Stats {
+    /// How often `r` fired.
+    pub fn count(&self, r: Rule) -> u64 {
+        self.counts.get(&r).copied().unwrap_or(0)
+    }
+
+    /// `(rule name, count)` for every rule that fired, in declaration order.
+    pub fn fired(&self) -> Vec<(&'static str, u64)> {
+        Rule::ALL
+            .iter()
+            .filter_map(|r| self.counts.get(r).map(|c| (r.name(), *c)))
+            .collect()
+    }
+
+    /// Adds another run's counts.
+    pub fn merge(&mut self, o: &Stats) {
+        for (r, c) in &o.counts {
+            *self.counts.entry(*r).or_default() += c;
+        }
+    }
+}
+
+/// One analysis session over a context: the derived facts and the memo tables of a single
+/// query. Nothing here outlives the query, so the context's facts can change between queries.
+pub(crate) struct Session<'a> {
+    pub cx: &'a mut Context,
+    pub d: Derived,
+    pub iv_memo: FxHashMap<Expr, Iv>,
+    pub fiv_memo: FxHashMap<Expr, FIv>,
+    pub simp_memo: FxHashMap<Expr, Expr>,
+    pub stats: Stats,
+    pub budget: usize,
+    /// Nesting of rewrites inside rewrites (a guard against rule cycles).
+    pub depth: u32,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(cx: &'a mut Context) -> Self {
+        let d = Derived::new(cx);
+        Session {
+            cx,
+            d,
+            iv_memo: FxHashMap::default(),
+            fiv_memo: FxHashMap::default(),
+            simp_memo: FxHashMap::default(),
+            stats: Stats::default(),
+            budget: 0,
+            depth: 0,
+        }
+    }
+
+    pub fn fire(&mut self, r: Rule) {
+        *self.stats.counts.entry(r).or_default() += 1;
+    }
+
+    /// Simplifies to a fixpoint.
+    pub fn simplify(&mut self, e: Expr) -> Expr {
+        self.budget = self.budget.max(10_000 + 64 * self.cx.node_count().min(1 << 20));
+        let mut cur = e;
+        for _ in 0..4 {
+            let next = self.simp(cur);
+            if next == cur {
+                break;
+            }
+            // A fresh pass lets rules that depend on the whole result (bounds of new subterms)
+            // fire; memoized fixpoints make it cheap.
+            self.simp_memo.clear();
+            cur = next;
+        }
+        cur
+    }
+
+    /// One bottom-up pass (iterative post-order), rules applied at every node.
+    pub fn simp(&mut self, root: Expr) -> Expr {
+        if let Some(r) = self.simp_memo.get(&root) {
+            return *r;
+        }
+        let mut stack: Vec<(Expr, bool)> = vec![(root, false)];
+        let mut ch: crate::expr::Args = crate::expr::Args::new();
+        while let Some((e, expanded)) = stack.pop() {
+            if self.simp_memo.contains_key(&e) {
+                continue;
+            }
+            let kids = self.cx.node(e).children();
+            if !expanded {
+                stack.push((e, true));
+                for k in kids.iter().rev() {
+                    if !self.simp_memo.contains_key(k) {
+                        stack.push((*k, false));
+                    }
+                }
+                continue;
+            }
+            ch.clear();
+            ch.extend(kids.iter().map(|k| self.simp_memo[k]));
+            let rebuilt = if ch.iter().zip(kids.iter()).all(|(a, b)| a == b) {
+                e
+            } else {
+                self.cx.rebuild(e, &ch).unwrap_or(e)
+            };
+            let r = if rebuilt != e && self.simp_memo.contains_key(&rebuilt) {
+                self.simp_memo[&rebuilt]
+            } else {
+                self.apply_rules(rebuilt)
+            };
+            self.simp_memo.insert(e, r);
+            self.simp_memo.insert(rebuilt, r);
+            self.simp_memo.insert(r, r);
+        }
+        self.simp_memo[&root]
+    }
+
+    /// Applies the rules at the root of `e` (children already simplified) until none fires.
+    fn apply_rules(&mut self, e: Expr) -> Expr {
+        if self.budget == 0 {
+            return e;
+        }
+        let next = match self.cx.node(e) {
+            Node::Add(..) => self.rules_add(e),
+            Node::Mul(..) => self.rules_mul(e),
+            Node::FloorDiv(..) => self.rules_floordiv(e),
+            Node::Mod(..) => self.rules_mod(e),
+            Node::Min(..) | Node::Max(..) => self.rules_minmax(e),
+            Node::Abs(..) => self.rules_abs(e),
+            Node::Where(..) => self.rules_where(e),
+            Node::Eq(..) | Node::Ne(..) | Node::Lt(..) | Node::Le(..) => self.rules_cmp(e),
+            Node::TruncToInt(..) | Node::FloorToInt(..) | Node::CeilToInt(..) | Node::RoundToInt(..) => {
+                self.rules_float_to_int(e)
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) if n != e && self.depth < 48 => {
+                self.budget = self.budget.saturating_sub(1);
+                // The rewrite may have built new, unsimplified subterms.
+                self.depth += 1;
+                let r = self.simp(n);
+                self.depth -= 1;
+                r
+            }
+            _ => e,
+        }
+    }
+
+    /// Expands products of sums (bounded: at most 64 resulting terms).
+    fn rules_mul(&mut self, e: Expr) -> Option<Expr> {
+        let Node::Mul(fs) = self.cx.node(e).clone() else { return None };
+        let mut count: usize = 1;
+        let mut any = false;
+        for f in &fs {
+            if let Node::Add(ts, c) = self.cx.node(*f) {
+                count = count.saturating_mul(ts.len() + usize::from(*c != 0));
+                any = true;
+            }
+        }
+        if !any || count > 64 {
+            return None;
+        }
+        // (a + b) * f = a*f + b*f, applied factor by factor.
+        let mut acc: Vec<(Expr, i64)> = vec![];
+        let one = self.cx.int(1);
+        acc.push((one, 1));
+        for f in &fs {
+            let parts: Vec<(Expr, i64)> = match self.cx.node(*f).clone() {
+                Node::Add(ts, c) => {
+                    let mut v: Vec<(Expr, i64)> = ts.to_vec();
+                    if c != 0 {
+                        v.push((one, c));
+                    }
+                    v
+                }
+                _ => vec![(*f, 1)],
+            };
+            let mut next = Vec::with_capacity(acc.len() * parts.len());
+            for (a, ka) in &acc {
+                for (p, kp) in &parts {
+                    let m = self.cx.mul(*a, *p)?;
+                    next.push((m, ka.checked_mul(*kp)?));
+                }
+            }
+            acc = next;
+        }
+        self.fire(Rule::ExpandMul);
+        self.cx.add_terms(&acc, 0)
+    }
+
+    fn rules_abs(&mut self, e: Expr) -> Option<Expr> {
+        let Node::Abs(a) = *self.cx.node(e) else { return None };
+        if self.cx.ty(a) != crate::Ty::Int {
+            return None;
+        }
+        let iv = self.iv(a);
+        if iv.lo >= 0 {
+            self.fire(Rule::AbsSign);
+            return Some(a);
+        }
+        if iv.hi <= 0 {
+            self.fire(Rule::AbsSign);
+            return self.cx.neg(a);
+        }
+        None
+    }
+
+    fn rules_where(&mut self, e: Expr) -> Option<Expr> {
+        let Node::Where(c, a, b) = *self.cx.node(e) else { return None };
+        match self.truth(c) {
+            crate::Truth::True => {
+                self.fire(Rule::WhereDecided);
+                Some(a)
+            }
+            crate::Truth::False => {
+                self.fire(Rule::WhereDecided);
+                Some(b)
+            }
+            crate::Truth::Unknown => None,
+        }
+    }
+
+    /// `TruncToInt(ToFloat(x))` (and the other roundings) is `x` when `|x| <= 2^53`, where the
+    /// conversion to double is exact.
+    fn rules_float_to_int(&mut self, e: Expr) -> Option<Expr> {
+        let a = self.cx.node(e).children()[0];
+        let Node::ToFloat(x) = *self.cx.node(a) else { return None };
+        let iv = self.iv(x);
+        const EXACT: i128 = 1 << 53;
+        if iv.lo >= -EXACT && iv.hi <= EXACT {
+            self.fire(Rule::TruncToFloat);
+            return Some(x);
+        }
+        None
+    }
+}
+
+impl Context {
+    /// Simplifies `e` under the context's ranges and assumptions (SEMANTICS.md §5.1).
+    /// With no facts this is the canonical, range-free simplification.
+    pub fn simplify(&mut self, e: Expr) -> Expr {
+        Session::new(self).simplify(e)
+    }
+
+    /// Like [`Context::simplify`], also returning which rules fired.
+    pub fn simplify_with_stats(&mut self, e: Expr) -> (Expr, Stats) {
+        let mut s = Session::new(self);
+        let r = s.simplify(e);
+        (r, s.stats)
+    }
+}

@@ -1,0 +1,133 @@
+//! Mod rules. `Mod(a, b)` = a - b*FloorDiv(a, b) (floor modulo, sign of b); undefined for b = 0.
+
+use super::monomial::Mono;
+use super::{Rule, Session};
+use crate::build::{floor_div, floor_mod};
+use crate::expr::{Expr, Node};
+
+impl Session<'_> {
+    pub(super) fn rules_mod(&mut self, e: Expr) -> Option<Expr> {
+        let Node::Mod(a, b) = *self.cx.node(e) else { return None };
+        let bc = self.cx.as_int(b);
+        if bc == Some(0) {
+            return None;
+        }
+        // Mod(a, ±1) = 0.
+        if bc == Some(1) || bc == Some(-1) {
+            self.fire(Rule::ModByOne);
+            return Some(self.cx.int(0));
+        }
+        // Mod(0, b) = 0 and Mod(b, b) = 0 where defined.
+        if self.cx.as_int(a) == Some(0) || a == b {
+            self.fire(if a == b { Rule::ModSelf } else { Rule::ModZero });
+            return Some(self.cx.int(0));
+        }
+        // Mod(g*a, g*b) = g*Mod(a, b) for g != 0: ga - gb*floor(ga/gb) = g(a - b*floor(a/b)).
+        let (ma, mb) = (self.monomials(a), self.monomials(b));
+        let mut all = ma.clone();
+        all.extend(mb.iter().cloned());
+        let g = self.content(&all);
+        if g.coeff > 0 && !g.is_one() {
+            let na = self.divide_exact(a, &g)?;
+            let nb = self.divide_exact(b, &g)?;
+            let m = self.cx.modulo(na, nb);
+            let ge = self.mono_expr(&g)?;
+            self.fire(Rule::ModGcd);
+            return self.cx.mul(ge, m);
+        }
+        match bc {
+            Some(c) if c > 0 => self.mod_const(a, c),
+            Some(_) => None,
+            None => self.mod_symbolic(a, b, &ma, &mb),
+        }
+    }
+
+    fn mod_const(&mut self, a: Expr, c: i64) -> Option<Expr> {
+        // Reduce coefficients modulo c: Mod(k*t + r, c) = Mod(k'*t + r, c) when k ≡ k' (mod c)
+        // (the difference is a multiple of c). k' is the representative of least magnitude
+        // (ties to the positive one); the constant goes to [0, c).
+        if let Node::Add(ts, k0) = self.cx.node(a).clone() {
+            let mut changed = false;
+            let mut nt: Vec<(Expr, i64)> = Vec::with_capacity(ts.len());
+            for (t, k) in &ts {
+                let mut r = floor_mod(*k, c)?;
+                if 2 * (r as i128) > c as i128 {
+                    r -= c;
+                }
+                if r != *k {
+                    changed = true;
+                }
+                if r != 0 {
+                    nt.push((*t, r));
+                }
+            }
+            let r0 = floor_mod(k0, c)?;
+            if r0 != k0 {
+                changed = true;
+            }
+            if changed {
+                let na = self.cx.add_terms(&nt, r0)?;
+                let ce = self.cx.int(c);
+                self.fire(Rule::ModReduceCoeffs);
+                return Some(self.cx.modulo(na, ce));
+            }
+        }
+        // Range: a in [q*c, q*c + c - 1]  =>  Mod(a, c) = a - q*c.
+        let iv = self.iv(a);
+        let mut range = (iv.lo_i64(), iv.hi_i64());
+        if (range.0.is_none() || range.1.is_none() || floor_div(range.0?, c) != floor_div(range.1?, c))
+            && (!self.d.upper.is_empty() || !self.d.lower.is_empty())
+        {
+            let (lo, hi) = (self.sym_lower(a), self.sym_upper(a));
+            let fit = |v: i128| (v > i64::MIN as i128 && v < i64::MAX as i128).then_some(v as i64);
+            range = (fit(lo), fit(hi));
+        }
+        if let (Some(lo), Some(hi)) = range {
+            let (ql, qh) = (floor_div(lo, c)?, floor_div(hi, c)?);
+            if ql == qh {
+                self.fire(Rule::ModRange);
+                return self.cx.add_const(a, ql.checked_mul(c)?.checked_neg()?);
+            }
+        }
+        // Modular set: a = k*n + r with c | k  =>  Mod(a, c) = Mod(r, c).
+        let ms = self.modset(a);
+        if ms.coeff % c == 0 {
+            self.fire(Rule::ModModular);
+            return Some(self.cx.int(floor_mod(ms.base, c)?));
+        }
+        // Mod(Mod(x, m), c) = Mod(x, c) when c | m: Mod(x, m) ≡ x (mod m), hence (mod c).
+        if let Node::Mod(x, m) = *self.cx.node(a) {
+            if let Some(mv) = self.cx.as_int(m) {
+                if mv % c == 0 {
+                    let ce = self.cx.int(c);
+                    self.fire(Rule::ModNested);
+                    return Some(self.cx.modulo(x, ce));
+                }
+            }
+        }
+        None
+    }
+
+    fn mod_symbolic(&mut self, a: Expr, b: Expr, ma: &[Mono], mb: &[Mono]) -> Option<Expr> {
+        // Drop multiples of a monomial modulus: Mod(r + m*b, b) = Mod(r, b).
+        if mb.len() == 1 && !mb[0].factors.is_empty() {
+            let r: Vec<Mono> = ma.iter().filter(|m| self.div_mono(m, &mb[0]).is_none()).cloned().collect();
+            if r.len() < ma.len() {
+                let re = self.sum_of(&r)?;
+                self.fire(Rule::ModDropMultiples);
+                return Some(self.cx.modulo(re, b));
+            }
+        }
+        // 0 <= a < b  =>  Mod(a, b) = a.
+        if self.prove_nonneg(a) && self.prove_lt(a, b) {
+            self.fire(Rule::ModRange);
+            return Some(a);
+        }
+        // a = q*b exactly  =>  Mod(a, b) = 0 where b != 0.
+        if self.exact_quotient(a, b).is_some() {
+            self.fire(Rule::ModExact);
+            return Some(self.cx.int(0));
+        }
+        None
+    }
+}

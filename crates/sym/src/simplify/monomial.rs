@@ -1,0 +1,139 @@
+//! Monomials and content: `coeff * Π base^exp`, the gcd of the terms of a sum, and exact
+//! division by a monomial. Used by the gcd-cancellation and pull-out rules of FloorDiv and Mod.
+
+use super::Session;
+use crate::build::gcd;
+use crate::expr::{Expr, Node};
+use smallvec::SmallVec;
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Mono {
+    pub coeff: i64,
+    /// (base, exponent), sorted by base handle (an internal order; only used for matching).
+    pub factors: SmallVec<[(Expr, u32); 4]>,
+}
+
+impl Mono {
+    pub fn is_one(&self) -> bool {
+        self.coeff == 1 && self.factors.is_empty()
+    }
+}
+
+impl Session<'_> {
+    fn factors_of(&self, t: Expr) -> SmallVec<[(Expr, u32); 4]> {
+        let mut v: SmallVec<[(Expr, u32); 4]> = match self.cx.node(t) {
+            Node::Mul(fs) => fs
+                .iter()
+                .map(|f| match self.cx.node(*f) {
+                    Node::Pow(b, k) => (*b, *k),
+                    _ => (*f, 1),
+                })
+                .collect(),
+            Node::Pow(b, k) => smallvec::smallvec![(*b, *k)],
+            _ => smallvec::smallvec![(t, 1)],
+        };
+        v.sort_by_key(|f| f.0);
+        v
+    }
+
+    /// The monomials of `e` (the constant, if nonzero, as a monomial without factors).
+    pub fn monomials(&self, e: Expr) -> SmallVec<[Mono; 4]> {
+        match self.cx.node(e) {
+            Node::Int(v) => smallvec::smallvec![Mono { coeff: *v, factors: SmallVec::new() }],
+            Node::Add(ts, c) => {
+                let mut out: SmallVec<[Mono; 4]> = ts
+                    .iter()
+                    .map(|(t, k)| Mono { coeff: *k, factors: self.factors_of(*t) })
+                    .collect();
+                if *c != 0 {
+                    out.push(Mono { coeff: *c, factors: SmallVec::new() });
+                }
+                out
+            }
+            _ => smallvec::smallvec![Mono { coeff: 1, factors: self.factors_of(e) }],
+        }
+    }
+
+    /// gcd of a list of monomials: gcd of coefficients (nonnegative) and the common factors
+    /// with their least exponents.
+    pub fn content(&self, monos: &[Mono]) -> Mono {
+        let mut g = Mono { coeff: 0, factors: SmallVec::new() };
+        for (i, m) in monos.iter().enumerate() {
+            g.coeff = gcd(g.coeff, m.coeff);
+            if i == 0 {
+                g.factors = m.factors.clone();
+            } else {
+                g.factors = g
+                    .factors
+                    .iter()
+                    .filter_map(|(b, k)| {
+                        m.factors.iter().find(|f| f.0 == *b).map(|f| (*b, (*k).min(f.1)))
+                    })
+                    .collect();
+            }
+        }
+        g
+    }
+
+    /// `m / g` when g divides m exactly.
+    pub fn div_mono(&self, m: &Mono, g: &Mono) -> Option<Mono> {
+        if g.coeff == 0 || m.coeff % g.coeff != 0 {
+            return None;
+        }
+        let mut factors = m.factors.clone();
+        for (b, k) in &g.factors {
+            let pos = factors.iter().position(|f| f.0 == *b)?;
+            if factors[pos].1 < *k {
+                return None;
+            }
+            factors[pos].1 -= k;
+            if factors[pos].1 == 0 {
+                factors.remove(pos);
+            }
+        }
+        Some(Mono { coeff: m.coeff / g.coeff, factors })
+    }
+
+    pub fn mono_expr(&mut self, m: &Mono) -> Option<Expr> {
+        let mut parts: SmallVec<[Expr; 4]> = SmallVec::new();
+        for (b, k) in &m.factors {
+            parts.push(self.cx.pow(*b, *k)?);
+        }
+        let c = self.cx.int(m.coeff);
+        parts.push(c);
+        self.cx.mul_args(&parts)
+    }
+
+    pub fn sum_of(&mut self, monos: &[Mono]) -> Option<Expr> {
+        let mut terms: Vec<(Expr, i64)> = Vec::with_capacity(monos.len());
+        for m in monos {
+            let e = self.mono_expr(m)?;
+            terms.push((e, 1));
+        }
+        self.cx.add_terms(&terms, 0)
+    }
+
+    /// `e / g` for a monomial g dividing every monomial of e.
+    pub fn divide_exact(&mut self, e: Expr, g: &Mono) -> Option<Expr> {
+        let ms = self.monomials(e);
+        let mut out: SmallVec<[Mono; 4]> = SmallVec::new();
+        for m in &ms {
+            out.push(self.div_mono(m, g)?);
+        }
+        self.sum_of(&out)
+    }
+
+    /// If `a = q * b` as polynomials (b a sum), the quotient q, found from the leading terms
+    /// and verified by expanding `q * b`.
+    pub fn exact_quotient(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        let (ma, mb) = (self.monomials(a), self.monomials(b));
+        if mb.len() < 2 || ma.is_empty() || ma.len() % mb.len() != 0 {
+            return None;
+        }
+        let q = self.div_mono(&ma[0], &mb[0])?;
+        let qe = self.mono_expr(&q)?;
+        let prod = self.cx.mul(qe, b)?;
+        let prod = self.simp(prod);
+        (prod == a).then_some(qe)
+    }
+}

@@ -1,0 +1,1 @@
+//! Root package: owns the integration tests in `tests/` and the benches in `benches/`.
