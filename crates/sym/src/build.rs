@@ -103,20 +103,37 @@ impl Context {
 
     /// Sorts, merges equal terms and builds the node.
     fn finish_sum(&mut self, mut flat: Terms, cst: i64) -> Option<Expr> {
-        if flat.len() > 1 {
-            let sorted = flat
-                .windows(2)
-                .all(|w| self.cmp_expr(w[0].0, w[1].0) == std::cmp::Ordering::Less);
-            if !sorted {
-                flat.sort_by(|a, b| self.cmp_expr(a.0, b.0));
-                let mut merged: Terms = Terms::with_capacity(flat.len());
-                for (t, k) in flat {
-                    match merged.last_mut() {
-                        Some(last) if last.0 == t => last.1 = last.1.checked_add(k)?,
-                        _ => merged.push((t, k)),
+        loop {
+            if flat.len() > 1 {
+                let sorted = flat
+                    .windows(2)
+                    .all(|w| self.cmp_expr(w[0].0, w[1].0) == std::cmp::Ordering::Less);
+                if !sorted {
+                    flat.sort_by(|a, b| self.cmp_expr(a.0, b.0));
+                    let mut merged: Terms = Terms::with_capacity(flat.len());
+                    for (t, k) in flat {
+                        match merged.last_mut() {
+                            Some(last) if last.0 == t => last.1 = last.1.checked_add(k)?,
+                            _ => merged.push((t, k)),
+                        }
+                    }
+                    flat = merged;
+                }
+            }
+            // A coefficient on a product with a sum factor goes into the sum (normal form);
+            // the absorbed term may now equal another one, so merge again.
+            let mut absorbed = false;
+            for i in 0..flat.len() {
+                let (t, k) = flat[i];
+                if k != 1 && k != 0 && matches!(self.node(t), Node::Mul(_)) {
+                    if let Some(t2) = self.absorb_coeff(t, k)? {
+                        flat[i] = (t2, 1);
+                        absorbed = true;
                     }
                 }
-                flat = merged;
+            }
+            if !absorbed {
+                break;
             }
         }
         flat.retain(|t| t.1 != 0);
@@ -125,6 +142,20 @@ impl Context {
             1 if flat[0].1 == 1 && cst == 0 => flat[0].0,
             _ => self.intern(Node::Add(flat, cst), Ty::Int),
         })
+    }
+
+    /// Normal form of `k * (f1 * ... * (sum) * ...)`: the coefficient is distributed into the
+    /// first sum factor, so that `3*(x - 1)*y` has one representation however it is written.
+    /// `Ok(None)` when the product has no sum factor; `None` on overflow.
+    fn absorb_coeff(&mut self, t: Expr, k: i64) -> Option<Option<Expr>> {
+        let Node::Mul(fs) = self.node(t).clone() else { return Some(None) };
+        let Some(pos) = fs.iter().position(|f| matches!(self.node(*f), Node::Add(..))) else {
+            return Some(None);
+        };
+        let scaled = self.scale(fs[pos], k)?;
+        let mut parts: Args = fs.clone();
+        parts[pos] = scaled;
+        self.mul_args(&parts).map(Some)
     }
 
     /// `a + b` (integers).

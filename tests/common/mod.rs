@@ -1,0 +1,185 @@
+//! Shared test helpers: a deterministic PRNG, a random expression generator (text, so the
+//! parser is exercised too), and the `check*` seams the table tests go through.
+#![allow(dead_code)]
+
+use sym::{Context, Value};
+
+/// xorshift64*: deterministic, no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+    pub fn chance(&mut self, p: u64) -> bool {
+        self.below(100) < p
+    }
+}
+
+pub const SYMS: &[&str] = &["a", "b", "c", "s0", "x0"];
+
+/// A random integer expression in sympy syntax mixing every integer operator.
+pub fn gen_int(r: &mut Rng, depth: u32) -> String {
+    if depth == 0 || r.chance(25) {
+        return if r.chance(35) {
+            let v = r.range(-9, 12);
+            if v < 0 { format!("({v})") } else { v.to_string() }
+        } else {
+            SYMS[r.below(SYMS.len() as u64) as usize].to_string()
+        };
+    }
+    let d = depth - 1;
+    match r.below(19) {
+        0 | 1 => format!("({} + {})", gen_int(r, d), gen_int(r, d)),
+        2 => format!("({} - {})", gen_int(r, d), gen_int(r, d)),
+        3 | 4 => format!("{}*{}", r.range(-4, 8), gen_int(r, d)),
+        5 => format!("({})*({})", gen_int(r, d), gen_int(r, d)),
+        6 | 7 => format!("FloorDiv({}, {})", gen_int(r, d), divisor(r, d)),
+        8 | 9 => format!("Mod({}, {})", gen_int(r, d), divisor(r, d)),
+        10 => format!("ModularIndexing({}, {}, {})", gen_int(r, d), r.range(1, 8), r.range(1, 9)),
+        11 => format!("Min({}, {})", gen_int(r, d), gen_int(r, d)),
+        12 => format!("Max({}, {}, {})", gen_int(r, d), gen_int(r, d), gen_int(r, d)),
+        13 => format!("Abs({})", gen_int(r, d)),
+        14 => format!("Where({}, {}, {})", gen_bool(r, d), gen_int(r, d), gen_int(r, d)),
+        15 => format!("CeilDiv({}, {})", gen_int(r, d), divisor(r, d)),
+        16 => format!("({})**{}", gen_int(r, d), r.range(0, 3)),
+        17 => format!("{}*FloorDiv({}, {}) + Mod({}, {})", r.range(1, 8), gen_int(r, d), r.range(1, 8), gen_int(r, d), r.range(1, 8)),
+        _ => format!("TruncToInt(0.5*ToFloat({}))", gen_int(r, d)),
+    }
+}
+
+fn divisor(r: &mut Rng, d: u32) -> String {
+    if r.chance(60) {
+        let v = r.range(-4, 9);
+        if v < 0 { format!("({v})") } else { v.to_string() }
+    } else {
+        gen_int(r, d.min(1))
+    }
+}
+
+pub fn gen_bool(r: &mut Rng, depth: u32) -> String {
+    let d = depth.saturating_sub(1);
+    match r.below(7) {
+        0 => format!("Eq({}, {})", gen_int(r, d), gen_int(r, d)),
+        1 => format!("Ne({}, {})", gen_int(r, d), gen_int(r, d)),
+        2 => format!("{} < {}", gen_int(r, d), gen_int(r, d)),
+        3 => format!("{} <= {}", gen_int(r, d), gen_int(r, d)),
+        4 => format!("{} > {}", gen_int(r, d), gen_int(r, d)),
+        5 => format!("And({}, {})", gen_bool(r, d), gen_bool(r, d)),
+        _ => format!("Or({}, Not({}))", gen_bool(r, d), gen_bool(r, d)),
+    }
+}
+
+/// Random facts: numeric ranges on some symbols, and sometimes the symbolic range
+/// `x0 in [0, s0 - 1]` with `s0 >= 1`. Returns the boxes to sample from.
+pub struct Facts {
+    pub boxes: Vec<(&'static str, i64, i64)>,
+    pub x0_below_s0: bool,
+}
+
+pub fn gen_facts(r: &mut Rng, cx: &mut Context) -> Facts {
+    let mut boxes = Vec::new();
+    let x0_below_s0 = r.chance(25);
+    for &s in SYMS {
+        if x0_below_s0 && s == "x0" {
+            cx.set_range_str("x0", "0", "s0 - 1").unwrap();
+            continue;
+        }
+        if x0_below_s0 && s == "s0" {
+            let hi = r.range(1, 20);
+            cx.set_range_str("s0", "1", &hi.to_string()).unwrap();
+            boxes.push((s, 1, hi));
+            continue;
+        }
+        if r.chance(60) {
+            let lo = r.range(-12, 6);
+            let hi = lo + r.range(0, 20);
+            cx.set_range_str(s, &lo.to_string(), &hi.to_string()).unwrap();
+            boxes.push((s, lo, hi));
+        } else {
+            boxes.push((s, -25, 25));
+        }
+    }
+    Facts { boxes, x0_below_s0 }
+}
+
+pub fn sample(r: &mut Rng, f: &Facts) -> Vec<(&'static str, Value)> {
+    let mut v: Vec<(&'static str, Value)> = f.boxes.iter().map(|(n, lo, hi)| (*n, Value::Int(r.range(*lo, *hi)))).collect();
+    if f.x0_below_s0 {
+        let s0 = v.iter().find(|p| p.0 == "s0").map(|p| p.1).unwrap();
+        let Value::Int(s0) = s0 else { unreachable!() };
+        v.push(("x0", Value::Int(r.range(0, s0 - 1))));
+    }
+    v
+}
+
+/// Parses, simplifies with the given ranges, and compares the text.
+#[track_caller]
+pub fn check(input: &str, ranges: &[(&str, &str, &str)], expected: &str) {
+    let mut cx = Context::new();
+    for (n, lo, hi) in ranges {
+        cx.set_range_str(n, lo, hi).unwrap();
+    }
+    let e = cx.parse(input).unwrap_or_else(|err| panic!("parse {input}: {err}"));
+    let s = cx.simplify(e);
+    let got = cx.display(s);
+    let want = cx.parse(expected).unwrap();
+    let want = cx.display(want);
+    assert_eq!(got, want, "\nInput:    {input}\nRanges:   {ranges:?}\nOutput:   {got}\nExpected: {want}");
+}
+
+/// Same as [`check`] with assumptions.
+#[track_caller]
+pub fn check_with(input: &str, ranges: &[(&str, &str, &str)], assume: &[&str], expected: &str) {
+    let mut cx = Context::new();
+    for (n, lo, hi) in ranges {
+        cx.set_range_str(n, lo, hi).unwrap();
+    }
+    for a in assume {
+        let p = cx.parse_bool(a).unwrap();
+        cx.assume(p).unwrap();
+    }
+    let e = cx.parse(input).unwrap();
+    let s = cx.simplify(e);
+    let got = cx.display(s);
+    let want = cx.parse(expected).unwrap();
+    let want = cx.display(want);
+    assert_eq!(got, want, "\nInput:    {input}\nAssume:   {assume:?}\nOutput:   {got}\nExpected: {want}");
+}
+
+/// Bound as text `[lo, hi]`.
+#[track_caller]
+pub fn check_bound(input: &str, ranges: &[(&str, &str, &str)], expected: &str) {
+    let mut cx = Context::new();
+    for (n, lo, hi) in ranges {
+        cx.set_range_str(n, lo, hi).unwrap();
+    }
+    let e = cx.parse(input).unwrap();
+    let got = cx.bound(e).to_string();
+    assert_eq!(got, expected, "\nInput: {input}\nRanges: {ranges:?}");
+}
+
+/// Prover answer.
+#[track_caller]
+pub fn check_prove(input: &str, ranges: &[(&str, &str, &str)], assume: &[&str], expected: &str) {
+    let mut cx = Context::new();
+    for (n, lo, hi) in ranges {
+        cx.set_range_str(n, lo, hi).unwrap();
+    }
+    for a in assume {
+        let p = cx.parse_bool(a).unwrap();
+        cx.assume(p).unwrap();
+    }
+    let e = cx.parse(input).unwrap();
+    let got = cx.prove(e).as_str();
+    assert_eq!(got, expected, "\nPredicate: {input}\nRanges: {ranges:?}\nAssume: {assume:?}");
+}

@@ -1,0 +1,85 @@
+//! Random differential tests: for random expressions mixing every operator and random ranges,
+//! `simplify(e)` equals `e` at every sampled point where `e` is defined (including negative
+//! values and zero divisors), every value lies in `bound(e)`, and `parse(display(e)) == e`.
+//! `SYMSHAPE_RANDOM_CASES=1000000` runs the long version.
+
+mod common;
+use common::*;
+use sym::{Bound, Context, Value};
+
+fn cases(default: u64) -> u64 {
+    std::env::var("SYMSHAPE_RANDOM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+#[test]
+fn simplify_preserves_value_and_bounds_contain_it() {
+    let n = cases(20_000);
+    let mut r = Rng(0x5EED_1234_ABCD_0001);
+    let (mut points, mut defined, mut changed) = (0u64, 0u64, 0u64);
+    for case in 0..n {
+        let mut cx = Context::new();
+        let facts = gen_facts(&mut r, &mut cx);
+        let text = gen_int(&mut r, 1 + (case % 4) as u32);
+        let e = cx.parse(&text).unwrap_or_else(|err| panic!("parse {text}: {err}"));
+        // Round trip of the parsed form.
+        let printed = cx.display(e);
+        let back = cx.parse(&printed).unwrap_or_else(|err| panic!("reparse {printed}: {err}"));
+        assert_eq!(back, e, "round trip: {text} printed as {printed}");
+        let s = cx.simplify(e);
+        let sp = cx.display(s);
+        let back = cx.parse(&sp).unwrap_or_else(|err| panic!("reparse {sp}: {err}"));
+        assert_eq!(back, s, "round trip of simplified: {sp}");
+        if s != e {
+            changed += 1;
+        }
+        let b = cx.bound(e);
+        for _ in 0..12 {
+            let vals = sample(&mut r, &facts);
+            points += 1;
+            let v0 = cx.eval(e, &vals);
+            let Ok(v0) = v0 else { continue };
+            defined += 1;
+            let v1 = cx.eval(s, &vals);
+            match v1 {
+                Ok(v1) => assert_eq!(
+                    v0, v1,
+                    "\ninput:      {text}\nsimplified: {sp}\nvalues:     {vals:?}\nranges:     {:?}",
+                    facts.boxes
+                ),
+                // Simplification may only avoid overflow, never introduce a failure.
+                Err(err) => panic!("simplified form failed ({err}) where the input is defined:\n{text}\n{sp}\n{vals:?}"),
+            }
+            if let (Value::Int(v), Bound::Int { lo, hi }) = (v0, b) {
+                assert!(lo.is_none_or(|l| l <= v) && hi.is_none_or(|h| v <= h), "bound {b} misses {v}: {text} at {vals:?}");
+            }
+        }
+    }
+    eprintln!("random simplify: {n} expressions, {points} points, {defined} defined, {changed} changed");
+    assert!(defined > n, "the generator must produce mostly defined points");
+}
+
+#[test]
+fn prove_is_sound_on_random_predicates() {
+    let n = cases(20_000) / 4;
+    let mut r = Rng(0xB001_0000_0000_0003);
+    let (mut decided, mut checked) = (0u64, 0u64);
+    for case in 0..n {
+        let mut cx = Context::new();
+        let facts = gen_facts(&mut r, &mut cx);
+        let text = gen_bool(&mut r, 1 + (case % 3) as u32);
+        let p = cx.parse(&text).unwrap();
+        let t = cx.prove(p);
+        if t == sym::Truth::Unknown {
+            continue;
+        }
+        decided += 1;
+        for _ in 0..16 {
+            let vals = sample(&mut r, &facts);
+            if let Ok(Value::Bool(v)) = cx.eval(p, &vals) {
+                checked += 1;
+                assert_eq!(v, t == sym::Truth::True, "prove({text}) = {t:?} but it is {v} at {vals:?} ranges {:?}", facts.boxes);
+            }
+        }
+    }
+    eprintln!("random prove: {n} predicates, {decided} decided, {checked} points checked");
+}
