@@ -29,53 +29,62 @@ pub const SYMS: &[&str] = &["a", "b", "c", "s0", "x0"];
 
 /// A random integer expression in sympy syntax mixing every integer operator.
 pub fn gen_int(r: &mut Rng, depth: u32) -> String {
+    gen_int_with(r, depth, SYMS)
+}
+
+/// [`gen_int`] over the given symbols.
+pub fn gen_int_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
     if depth == 0 || r.chance(25) {
         return if r.chance(35) {
             let v = r.range(-9, 12);
             if v < 0 { format!("({v})") } else { v.to_string() }
         } else {
-            SYMS[r.below(SYMS.len() as u64) as usize].to_string()
+            syms[r.below(syms.len() as u64) as usize].to_string()
         };
     }
     let d = depth - 1;
     match r.below(19) {
-        0 | 1 => format!("({} + {})", gen_int(r, d), gen_int(r, d)),
-        2 => format!("({} - {})", gen_int(r, d), gen_int(r, d)),
-        3 | 4 => format!("{}*{}", r.range(-4, 8), gen_int(r, d)),
-        5 => format!("({})*({})", gen_int(r, d), gen_int(r, d)),
-        6 | 7 => format!("FloorDiv({}, {})", gen_int(r, d), divisor(r, d)),
-        8 | 9 => format!("Mod({}, {})", gen_int(r, d), divisor(r, d)),
-        10 => format!("ModularIndexing({}, {}, {})", gen_int(r, d), r.range(1, 8), r.range(1, 9)),
-        11 => format!("Min({}, {})", gen_int(r, d), gen_int(r, d)),
-        12 => format!("Max({}, {}, {})", gen_int(r, d), gen_int(r, d), gen_int(r, d)),
-        13 => format!("Abs({})", gen_int(r, d)),
-        14 => format!("Where({}, {}, {})", gen_bool(r, d), gen_int(r, d), gen_int(r, d)),
-        15 => format!("CeilDiv({}, {})", gen_int(r, d), divisor(r, d)),
-        16 => format!("({})**{}", gen_int(r, d), r.range(0, 3)),
-        17 => format!("{}*FloorDiv({}, {}) + Mod({}, {})", r.range(1, 8), gen_int(r, d), r.range(1, 8), gen_int(r, d), r.range(1, 8)),
-        _ => format!("TruncToInt(0.5*ToFloat({}))", gen_int(r, d)),
+        0 | 1 => format!("({} + {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        2 => format!("({} - {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        3 | 4 => format!("{}*{}", r.range(-4, 8), gen_int_with(r, d, syms)),
+        5 => format!("({})*({})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        6 | 7 => format!("FloorDiv({}, {})", gen_int_with(r, d, syms), divisor(r, d, syms)),
+        8 | 9 => format!("Mod({}, {})", gen_int_with(r, d, syms), divisor(r, d, syms)),
+        10 => format!("ModularIndexing({}, {}, {})", gen_int_with(r, d, syms), r.range(1, 8), r.range(1, 9)),
+        11 => format!("Min({}, {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        12 => format!("Max({}, {}, {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        13 => format!("Abs({})", gen_int_with(r, d, syms)),
+        14 => format!("Where({}, {}, {})", gen_bool_with(r, d, syms), gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        15 => format!("CeilDiv({}, {})", gen_int_with(r, d, syms), divisor(r, d, syms)),
+        16 => format!("({})**{}", gen_int_with(r, d, syms), r.range(0, 3)),
+        17 => format!("{}*FloorDiv({}, {}) + Mod({}, {})", r.range(1, 8), gen_int_with(r, d, syms), r.range(1, 8), gen_int_with(r, d, syms), r.range(1, 8)),
+        _ => format!("TruncToInt(0.5*ToFloat({}))", gen_int_with(r, d, syms)),
     }
 }
 
-fn divisor(r: &mut Rng, d: u32) -> String {
+fn divisor(r: &mut Rng, d: u32, syms: &[&str]) -> String {
     if r.chance(60) {
         let v = r.range(-4, 9);
         if v < 0 { format!("({v})") } else { v.to_string() }
     } else {
-        gen_int(r, d.min(1))
+        gen_int_with(r, d.min(1), syms)
     }
 }
 
 pub fn gen_bool(r: &mut Rng, depth: u32) -> String {
+    gen_bool_with(r, depth, SYMS)
+}
+
+pub fn gen_bool_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
     let d = depth.saturating_sub(1);
     match r.below(7) {
-        0 => format!("Eq({}, {})", gen_int(r, d), gen_int(r, d)),
-        1 => format!("Ne({}, {})", gen_int(r, d), gen_int(r, d)),
-        2 => format!("{} < {}", gen_int(r, d), gen_int(r, d)),
-        3 => format!("{} <= {}", gen_int(r, d), gen_int(r, d)),
-        4 => format!("{} > {}", gen_int(r, d), gen_int(r, d)),
-        5 => format!("And({}, {})", gen_bool(r, d), gen_bool(r, d)),
-        _ => format!("Or({}, Not({}))", gen_bool(r, d), gen_bool(r, d)),
+        0 => format!("Eq({}, {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        1 => format!("Ne({}, {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        2 => format!("{} < {}", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        3 => format!("{} <= {}", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        4 => format!("{} > {}", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        5 => format!("And({}, {})", gen_bool_with(r, d, syms), gen_bool_with(r, d, syms)),
+        _ => format!("Or({}, Not({}))", gen_bool_with(r, d, syms), gen_bool_with(r, d, syms)),
     }
 }
 

@@ -417,8 +417,14 @@ impl Context {
         if let Some(v) = folded {
             return self.boolean(v);
         }
-        let (a, b) = if matches!(op, CmpOp::Eq | CmpOp::Ne)
-            && self.cmp_expr(b, a) == std::cmp::Ordering::Less
+        // Eq/Ne are symmetric: a canonical operand order, constants on the right.
+        let is_const = |cx: &Self, e: Expr| matches!(cx.node(e), Node::Int(_) | Node::Float(_) | Node::Bool(_));
+        let swap = match (is_const(self, a), is_const(self, b)) {
+            (true, false) => true,
+            (false, true) => false,
+            _ => self.cmp_expr(b, a) == std::cmp::Ordering::Less,
+        };
+        let (a, b) = if matches!(op, CmpOp::Eq | CmpOp::Ne) && swap
         {
             (b, a)
         } else {

@@ -51,6 +51,8 @@ impl Session<'_> {
         if self.d.upper.is_empty() && self.d.lower.is_empty() {
             return best;
         }
+        // Greedy search: each round substitutes one symbol (the choice that gives the lowest
+        // bound), since substituting all at once can oscillate (s1 <= s0 and s0 >= s1).
         let mut cur = d;
         for _ in 0..6 {
             let (terms, c) = match self.cx.node(cur).clone() {
@@ -58,27 +60,28 @@ impl Session<'_> {
                 Node::Sym(_) => (smallvec::smallvec![(cur, 1)], 0),
                 _ => break,
             };
-            let mut changed = false;
-            let mut next: Vec<(Expr, i64)> = Vec::with_capacity(terms.len());
-            for (t, k) in terms {
-                let repl = self.cx.as_symbol(t).and_then(|v| {
-                    let list = if k > 0 { self.d.upper.get(&v) } else { self.d.lower.get(&v) };
-                    list.and_then(|l| l.first().copied())
-                });
-                match repl {
-                    Some(r) => {
-                        changed = true;
-                        next.push((r, k));
+            let mut round_best: Option<(i128, Expr)> = None;
+            for (i, &(t, k)) in terms.iter().enumerate().take(8) {
+                let Some(v) = self.cx.as_symbol(t) else { continue };
+                let list = if k > 0 { self.d.upper.get(&v) } else { self.d.lower.get(&v) };
+                let cands: Vec<Expr> = list.map(|l| l.iter().copied().take(2).collect()).unwrap_or_default();
+                for r in cands {
+                    let mut next: Vec<(Expr, i64)> = terms.to_vec();
+                    next[i] = (r, k);
+                    let Some(n) = self.cx.add_terms(&next, c) else { continue };
+                    let n = self.simp(n);
+                    let hi = self.iv(n).hi;
+                    if round_best.is_none_or(|(b, _)| hi < b) {
+                        round_best = Some((hi, n));
                     }
-                    None => next.push((t, k)),
                 }
             }
-            if !changed {
+            let Some((hi, n)) = round_best else { break };
+            best = best.min(hi);
+            if n == cur {
                 break;
             }
-            let Some(n) = self.cx.add_terms(&next, c) else { break };
-            cur = self.simp(n);
-            best = best.min(self.iv(cur).hi);
+            cur = n;
         }
         best
     }

@@ -141,7 +141,12 @@ impl Solver<'_, '_> {
                         self.name(c)
                     ));
                 }
-                // C*g == r  <=>  C | r  and  g == r / C.
+                // C*g == r  <=>  C | r  and  g == r / C  (with C > 0 after negating both sides).
+                let (c, r) = if sign == Some(-1) {
+                    (self.s.cx.neg(c).ok_or_else(err)?, self.s.cx.neg(r).ok_or_else(err)?)
+                } else {
+                    (c, r)
+                };
                 let m = self.s.cx.modulo(r, c);
                 let m = self.s.simp(m);
                 let zero = self.s.cx.int(0);

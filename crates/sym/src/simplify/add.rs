@@ -139,6 +139,35 @@ impl Session<'_> {
                 }
             }
         }
+        // m*FloorDiv(a, c) + k = m*FloorDiv(a + (k/m)*c, c) when m | k (floor(x) + q =
+        // floor(x + q)); applied when a already has a constant, so a node disappears.
+        if c != 0 {
+            let cands: Vec<usize> = (0..ts.len())
+                .filter(|&i| {
+                    let (t, m) = ts[i];
+                    match self.cx.node(t) {
+                        Node::FloorDiv(a, d) => {
+                            c % m == 0
+                                && self.cx.as_int(*d).is_some_and(|v| v > 0)
+                                && matches!(self.cx.node(*a), Node::Add(_, k) if *k != 0)
+                        }
+                        _ => false,
+                    }
+                })
+                .collect();
+            if let [i] = cands[..] {
+                let (t, m) = ts[i];
+                let Node::FloorDiv(a, d) = *self.cx.node(t) else { return None };
+                let dv = self.cx.as_int(d)?;
+                let shift = (c / m).checked_mul(dv)?;
+                let na = self.cx.add_const(a, shift)?;
+                let fd = self.cx.floordiv(na, d);
+                let mut rest: Vec<(Expr, i64)> = ts.to_vec();
+                rest[i] = (fd, m);
+                self.fire(Rule::FdAbsorbConst);
+                return self.cx.add_terms(&rest, 0);
+            }
+        }
         // -k*FloorDiv(a, c) = k*FloorDiv(-a + c - 1, c) for c > 0: -floor(a/c) = ceil(-a/c)
         // = floor((-a + c - 1)/c). Applied when a's leading coefficient is negative, so that
         // CeilDiv(x, 4) = -FloorDiv(-x, 4) becomes FloorDiv(x + 3, 4).

@@ -58,8 +58,9 @@ impl Session<'_> {
 
     fn floordiv_const(&mut self, a: Expr, c: i64, ma: &[Mono]) -> Option<Expr> {
         // Pull out multiples: FloorDiv(c*q + r, c) = q + FloorDiv(r, c) (for any integer q and
-        // c != 0, since (cq + r)/c = q + r/c and floor(x + q) = floor(x) + q). The constant is
-        // reduced into [0, c).
+        // c != 0, since (cq + r)/c = q + r/c and floor(x + q) = floor(x) + q). The constant stays
+        // inside unless terms move out too (then the outer sum takes its multiple of c at no
+        // cost); sums move constants back in when that removes a node (`add.rs`).
         let (terms, k0) = match self.cx.node(a).clone() {
             Node::Add(ts, k) => (ts, k),
             _ => (smallvec::smallvec![(a, 1)], 0),
@@ -73,12 +74,11 @@ impl Session<'_> {
                 r_terms.push((*t, *k));
             }
         }
-        let (mut q0, mut r0) = (0i64, k0);
-        if !r_terms.is_empty() || !q_terms.is_empty() {
-            q0 = floor_div(k0, c)?;
-            r0 = k0 - q0 * c;
-        }
-        if !q_terms.is_empty() || q0 != 0 {
+        if !q_terms.is_empty() {
+            let (q0, r0) = if r_terms.is_empty() { (0, k0) } else {
+                let q0 = floor_div(k0, c)?;
+                (q0, k0 - q0 * c)
+            };
             let r = self.cx.add_terms(&r_terms, r0)?;
             let cc = self.cx.int(c);
             let fd = self.cx.floordiv(r, cc);

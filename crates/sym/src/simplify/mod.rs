@@ -45,6 +45,7 @@ rules! {
     SplitSubMod => "split_sub_mod",
     SplitSubDiv => "split_sub_div",
     NegFloorDiv => "neg_floordiv_to_ceil_form",
+    FdAbsorbConst => "floordiv_absorb_constant",
     ExpandMul => "expand_mul",
     FdByOne => "floordiv_by_one",
     FdZero => "floordiv_zero_numerator",
@@ -120,6 +121,7 @@ pub(crate) struct Session<'a> {
 impl<'a> Session<'a> {
     pub fn new(cx: &'a mut Context) -> Self {
         let d = Derived::new(cx);
+        let budget = 10_000 + 64 * cx.node_count().min(1 << 20);
         Session {
             cx,
             d,
@@ -127,7 +129,7 @@ impl<'a> Session<'a> {
             fiv_memo: FxHashMap::default(),
             simp_memo: FxHashMap::default(),
             stats: Stats::default(),
-            budget: 0,
+            budget,
             depth: 0,
         }
     }
@@ -138,7 +140,6 @@ impl<'a> Session<'a> {
 
     /// Simplifies to a fixpoint.
     pub fn simplify(&mut self, e: Expr) -> Expr {
-        self.budget = self.budget.max(10_000 + 64 * self.cx.node_count().min(1 << 20));
         let mut cur = e;
         for _ in 0..4 {
             let next = self.simp(cur);

@@ -1,0 +1,120 @@
+//! Solver: tables (PyTorch's TestSympySolve, the binding shapes codegen meets) and an exhaustive
+//! check that the solution set equals the satisfying set over small boxes.
+
+mod common;
+use common::Rng;
+use sym::{Context, RelOp, SolveResult, Value};
+
+fn solve(rel: &str, x: &str, ranges: &[(&str, &str, &str)]) -> (Context, SolveResult) {
+    let mut cx = Context::new();
+    for (n, lo, hi) in ranges {
+        cx.set_range_str(n, lo, hi).unwrap();
+    }
+    let e = cx.parse(rel).unwrap();
+    let s = cx.symbol(x).unwrap();
+    let r = cx.solve(e, s);
+    (cx, r)
+}
+
+#[track_caller]
+fn check_solve(rel: &str, x: &str, ranges: &[(&str, &str, &str)], rels: &[&str], conds: &[&str]) {
+    let (cx, r) = solve(rel, x, ranges);
+    let SolveResult::Solved(sol) = r else { panic!("{rel} for {x}: {r:?}") };
+    let got: Vec<String> = sol.relations.iter().map(|r| cx.display_relation(sol.symbol, r)).collect();
+    let gc: Vec<String> = sol.conditions.iter().map(|c| cx.display(*c)).collect();
+    assert_eq!(got, rels, "relations of {rel} for {x}");
+    assert_eq!(gc, conds, "conditions of {rel} for {x}");
+}
+
+#[track_caller]
+fn check_unsolved(rel: &str, x: &str) {
+    let (_, r) = solve(rel, x, &[]);
+    assert!(matches!(r, SolveResult::Unsolved(_)), "{rel} for {x} should be unsolved: {r:?}");
+}
+
+#[test]
+fn binding_shapes() {
+    check_solve("Eq(2*s + 1, n)", "s", &[], &["Eq(s, FloorDiv(n - 1, 2))"], &["Eq(Mod(n + 1, 2), 0)"]);
+    check_solve("Eq(s - 2, n)", "s", &[], &["Eq(s, n + 2)"], &[]);
+    check_solve("Eq(4*s, n)", "s", &[], &["Eq(s, FloorDiv(n, 4))"], &["Eq(Mod(n, 4), 0)"]);
+    check_solve("Eq(s*t, n)", "s", &[("t", "2", "")], &["Eq(s, FloorDiv(n, t))"], &["Eq(Mod(n, t), 0)"]);
+    check_solve("Eq(3*s + 2*t, n)", "s", &[], &["Eq(s, FloorDiv(n - 2*t, 3))"], &["Eq(Mod(n + t, 3), 0)"]);
+    check_solve("Eq(FloorDiv(s, 2), n)", "s", &[], &["s <= 2*n + 1", "s >= 2*n"], &[]);
+    check_unsolved("Eq(s*t, n)", "s");
+}
+
+#[test]
+fn torch_solve_cases() {
+    check_unsolved("Eq(a, a + 1)", "a");
+    check_unsolved("Eq(b, c + 1)", "a");
+    check_unsolved("Ne(FloorDiv(a, b), c)", "a");
+    check_solve("Eq(a + b, 0)", "a", &[], &["Eq(a, -b)"], &[]);
+    check_solve("Eq(a + 5, b - 5)", "a", &[], &["Eq(a, b - 10)"], &[]);
+    check_solve("Eq(a + c*b, 1)", "a", &[], &["Eq(a, -b*c + 1)"], &[]);
+    check_solve("Eq(5*a, b - 5)", "a", &[], &["Eq(a, FloorDiv(b - 5, 5))"], &["Eq(Mod(b, 5), 0)"]);
+    check_solve("a*pos > 1", "a", &[("pos", "1", "")], &["a >= FloorDiv(1, pos) + 1"], &[]);
+    check_solve("-5*a <= b - 5", "a", &[], &["a >= -FloorDiv(b - 5, 5)"], &[]);
+    check_unsolved("a*b < 1", "a");
+    check_solve("FloorDiv(a, pos) > i", "a", &[("pos", "1", "")], &["a >= pos + i*pos"], &[]);
+    check_solve("FloorDiv(a, pos) <= i", "a", &[("pos", "1", "")], &["a <= pos + i*pos - 1"], &[]);
+    check_solve("Eq(FloorDiv(a + 10, 3), 3)", "a", &[("a", "1", "")], &["a <= 1"], &[]);
+    check_solve("Eq(FloorDiv(10 - a, 2), 4)", "a", &[("a", "1", "")], &["a <= 2"], &[]);
+    check_solve("Eq(42*b, a)", "a", &[], &["Eq(a, 42*b)"], &[]);
+    check_solve("42*b >= a", "a", &[], &["a <= 42*b"], &[]);
+}
+
+/// For random relations in x and y, every y in a box: the x in [-12, 12] satisfying the input are
+/// exactly those satisfying the solution and its conditions.
+#[test]
+fn solve_exhaustive() {
+    let mut r = Rng(0x50_1E_0000_0000_0007);
+    let ops = ["Eq", "Ne", "Lt", "Le", "Gt", "Ge"];
+    let (mut solved, mut checked) = (0, 0u64);
+    for _ in 0..4000 {
+        let k = r.range(-4, 4);
+        let c = r.range(-6, 6);
+        let d = r.range(1, 5);
+        let lhs = match r.below(6) {
+            0 => format!("{k}*x + y + {c}"),
+            1 => format!("FloorDiv({k}*x + {c}, {d})"),
+            2 => format!("{k}*x - {d}*y"),
+            3 => format!("-FloorDiv(-x - y, {d}) + {c}"),
+            4 => format!("Max(x + {c}, y)"),
+            _ => format!("x*y + {c}*x"),
+        };
+        let op = ops[r.below(6) as usize];
+        let text = format!("{op}({lhs}, {})", r.range(-8, 8));
+        let mut cx = Context::new();
+        cx.set_range_str("x", "-12", "12").unwrap();
+        cx.set_range_str("y", "1", "6").unwrap();
+        let e = cx.parse(&text).unwrap();
+        let xs = cx.symbol("x").unwrap();
+        let SolveResult::Solved(sol) = cx.solve(e, xs) else { continue };
+        solved += 1;
+        for y in 1..=6 {
+            for x in -12..=12 {
+                let vals = [("x", Value::Int(x)), ("y", Value::Int(y))];
+                let want = cx.eval(e, &vals) == Ok(Value::Bool(true));
+                let mut got = true;
+                for c in &sol.conditions {
+                    got &= cx.eval(*c, &vals) == Ok(Value::Bool(true));
+                }
+                for rel in &sol.relations {
+                    let Ok(Value::Int(rhs)) = cx.eval(rel.rhs, &vals) else { got = false; continue };
+                    got &= match rel.op {
+                        RelOp::Eq => x == rhs,
+                        RelOp::Ne => x != rhs,
+                        RelOp::Lt => x < rhs,
+                        RelOp::Le => x <= rhs,
+                        RelOp::Gt => x > rhs,
+                        RelOp::Ge => x >= rhs,
+                    };
+                }
+                checked += 1;
+                assert_eq!(got, want, "{text} at x={x} y={y}: solution {sol:?}");
+            }
+        }
+    }
+    eprintln!("solve exhaustive: {solved} solved relations, {checked} points");
+    assert!(solved > 1500);
+}
