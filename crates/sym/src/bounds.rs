@@ -222,27 +222,36 @@ impl Session<'_> {
 
     /// Modular set of an integer expression.
     pub fn modset(&mut self, e: Expr) -> ModSet {
+        self.modset_depth(e, 0)
+    }
+
+    /// Depth-limited (TOP below 64 levels: sound, and safe on deep expressions).
+    fn modset_depth(&mut self, e: Expr, depth: u32) -> ModSet {
         if let Some(m) = self.d.mod_facts.get(&e) {
             return *m;
         }
+        if depth > 64 {
+            return ModSet::TOP;
+        }
+        let depth = depth + 1;
         match self.cx.node(e).clone() {
             Node::Int(v) => ModSet::constant(v),
             Node::Add(ts, c) => {
                 let mut acc = ModSet::constant(c);
                 for (t, k) in ts {
-                    acc = acc.add(self.modset(t).scale(k));
+                    acc = acc.add(self.modset_depth(t, depth).scale(k));
                 }
                 acc
             }
             Node::Mul(fs) => {
                 let mut acc = ModSet::constant(1);
                 for f in fs {
-                    acc = acc.mul(self.modset(f));
+                    acc = acc.mul(self.modset_depth(f, depth));
                 }
                 acc
             }
             Node::Pow(b, k) => {
-                let m = self.modset(b);
+                let m = self.modset_depth(b, depth);
                 let mut acc = ModSet::constant(1);
                 for _ in 0..k.min(8) {
                     acc = acc.mul(m);
@@ -250,7 +259,7 @@ impl Session<'_> {
                 if k > 8 { ModSet::TOP } else { acc }
             }
             Node::Mod(a, m) => match self.cx.as_int(m) {
-                Some(mv) if mv > 0 => self.modset(a).modulo(mv),
+                Some(mv) if mv > 0 => self.modset_depth(a, depth).modulo(mv),
                 _ => ModSet::TOP,
             },
             _ => ModSet::TOP,
@@ -416,6 +425,13 @@ impl Session<'_> {
 
     /// Interval of a float expression (NaN results are not covered).
     pub fn fiv(&mut self, e: Expr) -> FIv {
+        self.fiv_depth += 1;
+        let r = if self.fiv_depth > 256 { FIv::TOP } else { self.fiv_inner(e) };
+        self.fiv_depth -= 1;
+        r
+    }
+
+    fn fiv_inner(&mut self, e: Expr) -> FIv {
         if let Some(v) = self.fiv_memo.get(&e) {
             return *v;
         }

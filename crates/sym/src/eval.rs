@@ -344,7 +344,7 @@ mod tests {
         assert_eq!(int_true_div((1 << 53) + 3, 1), Some(9007199254740996.0));
         assert_eq!(int_true_div(i64::MAX, i64::MAX), Some(1.0));
         assert_eq!(int_true_div(i64::MIN, 2), Some(-4611686018427387904.0));
-        // Python: (10**18 + 1) / 3 == 3.333333333333334e+17
-        assert_eq!(int_true_div(1_000_000_000_000_000_001, 3), Some(3.333333333333334e17));
+        // Python: (10**18 + 1) / 3 == 3.333333333333333e+17
+        assert_eq!(int_true_div(1_000_000_000_000_000_001, 3), Some(3.333333333333333e17));
     }
 }

@@ -177,6 +177,8 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, Error> {
     Ok(out)
 }
 
+type PendingSum = (Vec<(Expr, i64)>, i64);
+
 #[derive(Clone, Debug)]
 enum OpEntry {
     Binary(&'static str, usize),
@@ -208,6 +210,9 @@ impl Context {
     pub fn parse(&mut self, src: &str) -> Result<Expr, Error> {
         let toks = tokenize(src)?;
         let mut out: Vec<(Expr, usize)> = Vec::new();
+        // Sums being built by a chain of `+`/`-` (index-aligned with `out`), materialized once
+        // when used, so that a sum of n terms parses in O(n log n) rather than O(n^2).
+        let mut sums: Vec<Option<PendingSum>> = Vec::new();
         let mut ops: Vec<OpEntry> = Vec::new();
         let mut expect_operand = true;
         let mut i = 0;
@@ -238,11 +243,13 @@ impl Context {
                             self.int(v)
                         };
                         out.push((e, col));
+                        sums.push(None);
                         expect_operand = false;
                     }
                     Tok::Float(v) => {
                         let e = self.float(*v);
                         out.push((e, col));
+                        sums.push(None);
                         expect_operand = false;
                     }
                     Tok::Ident(name) => {
@@ -254,7 +261,7 @@ impl Context {
                             });
                             i += 2;
                             if toks[i].0 == Tok::RParen {
-                                self.finish_call(&mut out, &mut ops, toks[i].1)?;
+                                self.finish_call(&mut out, &mut sums, &mut ops, toks[i].1)?;
                                 expect_operand = false;
                                 i += 1;
                             }
@@ -262,6 +269,7 @@ impl Context {
                         }
                         let e = self.ident(name, col)?;
                         out.push((e, col));
+                        sums.push(None);
                         expect_operand = false;
                     }
                     Tok::LParen => ops.push(OpEntry::LParen(col)),
@@ -276,7 +284,22 @@ impl Context {
             match tok {
                 Tok::Op(o) if *o != "~" => {
                     let (p, right) = binary_prec(o);
-                    self.reduce_while(&mut out, &mut ops, |top| match top {
+                    if p == 1 {
+                        // `a < b < c` would reduce `a < b` first: refuse chains explicitly.
+                        for top in ops.iter().rev() {
+                            match top {
+                                OpEntry::Binary(t, c) if binary_prec(t).0 == 1 => {
+                                    return Err(Error::Unsupported {
+                                        col: *c,
+                                        msg: "chained comparisons are not supported; use And(...)".into(),
+                                    });
+                                }
+                                OpEntry::Binary(..) | OpEntry::Unary(..) => {}
+                                _ => break,
+                            }
+                        }
+                    }
+                    self.reduce_while(&mut out, &mut sums, &mut ops, |top| match top {
                         OpEntry::Binary(t, _) => {
                             let tp = binary_prec(t).0;
                             tp > p || (tp == p && !right)
@@ -299,7 +322,7 @@ impl Context {
                     expect_operand = true;
                 }
                 Tok::Comma => {
-                    self.reduce_while(&mut out, &mut ops, |top| {
+                    self.reduce_while(&mut out, &mut sums, &mut ops, |top| {
                         !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
                     })?;
                     match ops.last() {
@@ -309,19 +332,19 @@ impl Context {
                     expect_operand = true;
                 }
                 Tok::RParen => {
-                    self.reduce_while(&mut out, &mut ops, |top| {
+                    self.reduce_while(&mut out, &mut sums, &mut ops, |top| {
                         !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
                     })?;
                     match ops.last() {
                         Some(OpEntry::LParen(_)) => {
                             ops.pop();
                         }
-                        Some(OpEntry::Call { .. }) => self.finish_call(&mut out, &mut ops, col)?,
+                        Some(OpEntry::Call { .. }) => self.finish_call(&mut out, &mut sums, &mut ops, col)?,
                         _ => return Err(perr(col, "unmatched ')'")),
                     }
                 }
                 Tok::End => {
-                    self.reduce_while(&mut out, &mut ops, |top| {
+                    self.reduce_while(&mut out, &mut sums, &mut ops, |top| {
                         !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
                     })?;
                     match ops.last() {
@@ -346,6 +369,7 @@ impl Context {
             return Err(perr(col, "expected an expression, found end of input"));
         }
         debug_assert_eq!(out.len(), 1);
+        self.materialize(&mut out, &mut sums, 0)?;
         Ok(out[0].0)
     }
 
@@ -374,9 +398,18 @@ impl Context {
         }
     }
 
+    fn materialize(&mut self, out: &mut [(Expr, usize)], sums: &mut [Option<PendingSum>], i: usize) -> Result<(), Error> {
+        if let Some((terms, c)) = sums[i].take() {
+            let col = out[i].1;
+            out[i].0 = self.add_terms(&terms, c).ok_or_else(|| Self::overflow(col))?;
+        }
+        Ok(())
+    }
+
     fn reduce_while(
         &mut self,
         out: &mut Vec<(Expr, usize)>,
+        sums: &mut Vec<Option<PendingSum>>,
         ops: &mut Vec<OpEntry>,
         cond: impl Fn(&OpEntry) -> bool,
     ) -> Result<(), Error> {
@@ -387,12 +420,56 @@ impl Context {
             let top = ops.pop().expect("nonempty");
             match top {
                 OpEntry::Binary(o, col) => {
+                    let n = out.len();
+                    let int = |cx: &Context, i: usize, sums: &[Option<PendingSum>]| {
+                        sums[i].is_some() || cx.ty(out[i].0) == Ty::Int
+                    };
+                    if (o == "+" || o == "-") && int(self, n - 2, sums) && int(self, n - 1, sums) {
+                        let sign: i64 = if o == "+" { 1 } else { -1 };
+                        let right = sums.pop().expect("aligned");
+                        let (b, _) = out.pop().expect("operand");
+                        let left = sums.last_mut().expect("aligned");
+                        let a = out.last().expect("operand").0;
+                        // Merge the smaller sum into the larger one (nested parentheses).
+                        let right = match (right, sign) {
+                            (Some((mut ts, c)), 1) if left.as_ref().is_none_or(|l| l.0.len() < ts.len()) => {
+                                match left.take() {
+                                    Some((lts, lc)) => {
+                                        ts.extend(lts);
+                                        *left = Some((ts, c.checked_add(lc).ok_or_else(|| Self::overflow(col))?));
+                                    }
+                                    None => {
+                                        ts.push((a, 1));
+                                        *left = Some((ts, c));
+                                    }
+                                }
+                                continue;
+                            }
+                            (r, _) => r,
+                        };
+                        let acc = left.get_or_insert_with(|| (vec![(a, 1)], 0));
+                        match right {
+                            Some((ts, c)) => {
+                                for (t, k) in ts {
+                                    acc.0.push((t, k * sign));
+                                }
+                                acc.1 = acc.1.checked_add(c.checked_mul(sign).ok_or_else(|| Self::overflow(col))?).ok_or_else(|| Self::overflow(col))?;
+                            }
+                            None => acc.0.push((b, sign)),
+                        }
+                        continue;
+                    }
+                    self.materialize(out, sums, n - 1)?;
+                    self.materialize(out, sums, n - 2)?;
+                    sums.pop();
                     let (b, _) = out.pop().expect("operand");
                     let (a, acol) = out.pop().expect("operand");
                     let e = self.apply_binary(o, a, b, col)?;
                     out.push((e, acol));
                 }
                 OpEntry::Unary(o, col) => {
+                    let n = out.len();
+                    self.materialize(out, sums, n - 1)?;
                     let (a, _) = out.pop().expect("operand");
                     let e = self.apply_unary(o, a, col)?;
                     out.push((e, col));
@@ -406,15 +483,21 @@ impl Context {
     fn finish_call(
         &mut self,
         out: &mut Vec<(Expr, usize)>,
+        sums: &mut Vec<Option<PendingSum>>,
         ops: &mut Vec<OpEntry>,
         _close: usize,
     ) -> Result<(), Error> {
         let Some(OpEntry::Call { name, col, base }) = ops.pop() else {
             unreachable!("finish_call on a call");
         };
+        for i in base..out.len() {
+            self.materialize(out, sums, i)?;
+        }
+        sums.truncate(base);
         let args: Vec<Expr> = out.drain(base..).map(|a| a.0).collect();
         let e = self.apply_call(&name, &args, col)?;
         out.push((e, col));
+        sums.push(None);
         Ok(())
     }
 

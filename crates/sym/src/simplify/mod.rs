@@ -116,6 +116,8 @@ pub(crate) struct Session<'a> {
     pub budget: usize,
     /// Nesting of rewrites inside rewrites (a guard against rule cycles).
     pub depth: u32,
+    /// Nesting of float interval queries (TOP beyond a limit: sound and stack-safe).
+    pub fiv_depth: u32,
 }
 
 impl<'a> Session<'a> {
@@ -131,6 +133,7 @@ impl<'a> Session<'a> {
             stats: Stats::default(),
             budget,
             depth: 0,
+            fiv_depth: 0,
         }
     }
 
