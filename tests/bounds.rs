@@ -10,11 +10,23 @@ fn bound_tables() {
     check_bound("s0 - Mod(s0, 8)", &[("s0", "2", "")], "[0, oo]");
     check_bound("Mod(x, 4)", &[("x", "0", "10")], "[0, 3]");
     check_bound("Mod(x, 4)", &[("x", "-3", "-1")], "[1, 3]");
-    check_bound("FloorDiv(x, y)", &[("x", "1", "10"), ("y", "2", "3")], "[0, 5]");
+    check_bound(
+        "FloorDiv(x, y)",
+        &[("x", "1", "10"), ("y", "2", "3")],
+        "[0, 5]",
+    );
     check_bound("x**2", &[("x", "-2", "3")], "[0, 9]");
-    check_bound("q0 - s77", &[("s77", "1", ""), ("q0", "0", "s77 - 1")], "[-oo, -1]");
+    check_bound(
+        "q0 - s77",
+        &[("s77", "1", ""), ("q0", "0", "s77 - 1")],
+        "[-oo, -1]",
+    );
     check_bound("x", &[], "[-oo, oo]");
-    check_bound("FloorDiv(x0 + 64*x1, 64)", &[("x0", "0", "63"), ("x1", "0", "127")], "[0, 127]");
+    check_bound(
+        "FloorDiv(x0 + 64*x1, 64)",
+        &[("x0", "0", "63"), ("x1", "0", "127")],
+        "[0, 127]",
+    );
     check_bound("0.5*ToFloat(x)", &[("x", "0", "10")], "[0.0, 5.0]");
     check_bound("x < 5", &[("x", "0", "3")], "[True, True]");
     check_bound("Where(x < 5, x, 5)", &[("x", "0", "3")], "[0, 3]");
@@ -24,7 +36,12 @@ fn bound_tables() {
 fn prove_tables() {
     check_prove("Eq(Mod(16*s0*s1 + 8, 8), 0)", &[], &[], "true");
     check_prove("s0 - Mod(s0, 8) >= 0", &[("s0", "0", "")], &[], "true");
-    check_prove("Eq(FloorDiv(x0, s0), 0)", &[("s0", "1", ""), ("x0", "0", "s0 - 1")], &[], "true");
+    check_prove(
+        "Eq(FloorDiv(x0, s0), 0)",
+        &[("s0", "1", ""), ("x0", "0", "s0 - 1")],
+        &[],
+        "true",
+    );
     check_prove("Eq(Mod(s0*s1*16, 8), 0)", &[], &[], "true");
     check_prove("Eq(Mod(4096*(w + 1), 4096), 0)", &[], &[], "true");
     check_prove("Eq(Mod(k*a - k*b, a - b), 0)", &[], &["Ne(a, b)"], "true");
@@ -46,15 +63,20 @@ fn bound_exhaustive_small_boxes() {
         let mut cx = Context::new();
         let (alo, blo) = (r.range(-6, 4), r.range(-6, 4));
         let (ahi, bhi) = (alo + r.range(0, 9), blo + r.range(0, 9));
-        cx.set_range_str("a", &alo.to_string(), &ahi.to_string()).unwrap();
-        cx.set_range_str("b", &blo.to_string(), &bhi.to_string()).unwrap();
+        cx.set_range_str("a", &alo.to_string(), &ahi.to_string())
+            .unwrap();
+        cx.set_range_str("b", &blo.to_string(), &bhi.to_string())
+            .unwrap();
         let text = gen_int_with(&mut r, 1 + (case % 3) as u32, &["a", "b"]);
         let e = cx.parse(&text).unwrap();
-        let Bound::Int { lo, hi } = cx.bound(e) else { panic!("int bound") };
+        let Bound::Int { lo, hi } = cx.bound(e) else {
+            panic!("int bound")
+        };
         let (mut mn, mut mx) = (i64::MAX, i64::MIN);
         for a in alo..=ahi {
             for b in blo..=bhi {
-                if let Ok(Value::Int(v)) = cx.eval(e, &[("a", Value::Int(a)), ("b", Value::Int(b))]) {
+                if let Ok(Value::Int(v)) = cx.eval(e, &[("a", Value::Int(a)), ("b", Value::Int(b))])
+                {
                     mn = mn.min(v);
                     mx = mx.max(v);
                 }
@@ -64,11 +86,17 @@ fn bound_exhaustive_small_boxes() {
             continue;
         }
         total += 1;
-        assert!(lo.is_none_or(|l| l <= mn) && hi.is_none_or(|h| h >= mx), "{text}: bound [{lo:?}, {hi:?}] misses [{mn}, {mx}]");
+        assert!(
+            lo.is_none_or(|l| l <= mn) && hi.is_none_or(|h| h >= mx),
+            "{text}: bound [{lo:?}, {hi:?}] misses [{mn}, {mx}]"
+        );
         if lo == Some(mn) && hi == Some(mx) {
             exact += 1;
         }
     }
-    eprintln!("bound exhaustive: {exact}/{total} exact ({:.1}%)", 100.0 * exact as f64 / total as f64);
+    eprintln!(
+        "bound exhaustive: {exact}/{total} exact ({:.1}%)",
+        100.0 * exact as f64 / total as f64
+    );
     assert!(total > n / 2);
 }

@@ -11,16 +11,28 @@ fn parse_err(text: &str) -> Error {
 #[test]
 fn parse_errors_carry_columns() {
     assert!(matches!(parse_err("x + "), Error::Parse { col: 5, .. }));
-    assert!(matches!(parse_err("FloorDiv(x, )"), Error::Parse { col: 13, .. }));
+    assert!(matches!(
+        parse_err("FloorDiv(x, )"),
+        Error::Parse { col: 13, .. }
+    ));
     let e = parse_err("Foo(x)");
-    assert!(matches!(&e, Error::Unsupported { col: 1, msg } if msg.contains("'Foo'")), "{e}");
+    assert!(
+        matches!(&e, Error::Unsupported { col: 1, msg } if msg.contains("'Foo'")),
+        "{e}"
+    );
     assert!(matches!(parse_err("(x + 1"), Error::Parse { .. }));
     assert!(matches!(parse_err("x $ y"), Error::Parse { col: 3, .. }));
-    assert!(matches!(parse_err("99999999999999999999"), Error::Parse { col: 1, .. }));
+    assert!(matches!(
+        parse_err("99999999999999999999"),
+        Error::Parse { col: 1, .. }
+    ));
     assert!(matches!(parse_err("x**y"), Error::Unsupported { .. }));
     assert!(matches!(parse_err("FloorDiv(x)"), Error::Parse { .. }));
     assert!(matches!(parse_err("x + oo"), Error::Unsupported { .. }));
-    assert!(matches!(parse_err("9223372036854775807 + 1"), Error::Parse { .. }));
+    assert!(matches!(
+        parse_err("9223372036854775807 + 1"),
+        Error::Parse { .. }
+    ));
     assert!(matches!(parse_err("a < b < c"), Error::Unsupported { .. }));
 }
 
@@ -50,21 +62,38 @@ fn pytorch_syntax_parses() {
 fn eval_errors() {
     let mut cx = Context::new();
     let e = cx.parse("FloorDiv(x, y)").unwrap();
-    assert_eq!(cx.eval(e, &[("x", Value::Int(1)), ("y", Value::Int(0))]), Err(EvalError::DivisionByZero));
-    assert_eq!(cx.eval(e, &[("x", Value::Int(i64::MIN)), ("y", Value::Int(-1))]), Err(EvalError::Overflow));
+    assert_eq!(
+        cx.eval(e, &[("x", Value::Int(1)), ("y", Value::Int(0))]),
+        Err(EvalError::DivisionByZero)
+    );
+    assert_eq!(
+        cx.eval(e, &[("x", Value::Int(i64::MIN)), ("y", Value::Int(-1))]),
+        Err(EvalError::Overflow)
+    );
     let m = cx.parse("x*x").unwrap();
-    assert_eq!(cx.eval(m, &[("x", Value::Int(1 << 40))]), Err(EvalError::Overflow));
-    let f = cx.parse("FloorDiv(-7, 2) + Mod(-7, 2) + Mod(7, -2)").unwrap();
+    assert_eq!(
+        cx.eval(m, &[("x", Value::Int(1 << 40))]),
+        Err(EvalError::Overflow)
+    );
+    let f = cx
+        .parse("FloorDiv(-7, 2) + Mod(-7, 2) + Mod(7, -2)")
+        .unwrap();
     assert_eq!(cx.eval(f, &[]), Ok(Value::Int(-4 + 1 - 1)));
     let w = cx.parse("Where(Eq(y, 0), 0, FloorDiv(x, y))").unwrap();
-    assert_eq!(cx.eval(w, &[("x", Value::Int(1)), ("y", Value::Int(0))]), Ok(Value::Int(0)));
+    assert_eq!(
+        cx.eval(w, &[("x", Value::Int(1)), ("y", Value::Int(0))]),
+        Ok(Value::Int(0))
+    );
 }
 
 #[test]
 fn huge_sum_and_deep_nesting() {
     let n = 100_000;
     let mut cx = Context::new();
-    let text: String = (0..n).map(|i| format!("{}*v{i}", i % 7 + 1)).collect::<Vec<_>>().join(" + ");
+    let text: String = (0..n)
+        .map(|i| format!("{}*v{i}", i % 7 + 1))
+        .collect::<Vec<_>>()
+        .join(" + ");
     let e = cx.parse(&text).unwrap();
     let s = cx.simplify(e);
     let p = cx.display(s);
@@ -74,7 +103,13 @@ fn huge_sum_and_deep_nesting() {
     assert!(cx.eval(s, &refs).is_ok());
 
     let depth = 100_000;
-    for (open, close) in [("FloorDiv(", ", 2)"), ("(1 + ", ")"), ("Max(x, ", ")"), ("Mod(", ", 7)"), ("-(", ")")] {
+    for (open, close) in [
+        ("FloorDiv(", ", 2)"),
+        ("(1 + ", ")"),
+        ("Max(x, ", ")"),
+        ("Mod(", ", 7)"),
+        ("-(", ")"),
+    ] {
         let text = format!("{}x{}", open.repeat(depth), close.repeat(depth));
         let mut cx = Context::new();
         let e = cx.parse(&text).unwrap();

@@ -35,8 +35,16 @@ fn modulo_range_free() {
     check("ModularIndexing(4*x, 2, 10)", I, "2*Mod(x, 5)");
     check("ModularIndexing(r3*i0, r3, 10)", I, "Mod(i0, 10)");
     check("ModularIndexing(i0 + 10*i1, 1, 10)", I, "Mod(i0, 10)");
-    check("ModularIndexing(i0 + 20*i1, 2, 10)", I, "ModularIndexing(i0, 2, 10)");
-    check("ModularIndexing(i0 + i1*i2*r3, i2, r3)", I, "Mod(FloorDiv(i0, i2), r3)");
+    check(
+        "ModularIndexing(i0 + 20*i1, 2, 10)",
+        I,
+        "ModularIndexing(i0, 2, 10)",
+    );
+    check(
+        "ModularIndexing(i0 + i1*i2*r3, i2, r3)",
+        I,
+        "Mod(FloorDiv(i0, i2), r3)",
+    );
     check("Mod(Mod(x, 12), 4)", I, "Mod(x, 4)");
     check("Mod(k*a - k*b, a - b)", I, "0");
     check("ModularIndexing(-7, 1, 3)", I, "2");
@@ -46,13 +54,41 @@ fn modulo_range_free() {
 fn splits_merge_range_free() {
     check("8*FloorDiv(x, 8) + Mod(x, 8)", I, "x");
     check("2*FloorDiv(x, 2) + Mod(x, 2) - x", I, "0");
-    check("6*FloorDiv(x, 6) + 3*FloorDiv(Mod(x, 6), 3) + Mod(x, 3)", I, "x");
-    check("ModularIndexing(i0, 1, 32) + 32*ModularIndexing(i0, 32, 4)", I, "Mod(i0, 128)");
-    check("2*(ModularIndexing(i0, 1, 32) + 32*ModularIndexing(i0, 32, 4))", I, "2*Mod(i0, 128)");
-    check("ModularIndexing(i0, 3, 32) + 32*ModularIndexing(i0, 96, 4)", I, "ModularIndexing(i0, 3, 128)");
-    check("ModularIndexing(i0, 1, 30) + 32*ModularIndexing(i0, 32, 4)", I, "Mod(i0, 30) + 32*ModularIndexing(i0, 32, 4)");
-    check("197*FloorDiv(i0, 197) + ModularIndexing(i0, 1, 197)", I, "i0");
-    check("197*FloorDiv(i0, 591) + ModularIndexing(i0, 3, 197)", I, "FloorDiv(i0, 3)");
+    check(
+        "6*FloorDiv(x, 6) + 3*FloorDiv(Mod(x, 6), 3) + Mod(x, 3)",
+        I,
+        "x",
+    );
+    check(
+        "ModularIndexing(i0, 1, 32) + 32*ModularIndexing(i0, 32, 4)",
+        I,
+        "Mod(i0, 128)",
+    );
+    check(
+        "2*(ModularIndexing(i0, 1, 32) + 32*ModularIndexing(i0, 32, 4))",
+        I,
+        "2*Mod(i0, 128)",
+    );
+    check(
+        "ModularIndexing(i0, 3, 32) + 32*ModularIndexing(i0, 96, 4)",
+        I,
+        "ModularIndexing(i0, 3, 128)",
+    );
+    check(
+        "ModularIndexing(i0, 1, 30) + 32*ModularIndexing(i0, 32, 4)",
+        I,
+        "Mod(i0, 30) + 32*ModularIndexing(i0, 32, 4)",
+    );
+    check(
+        "197*FloorDiv(i0, 197) + ModularIndexing(i0, 1, 197)",
+        I,
+        "i0",
+    );
+    check(
+        "197*FloorDiv(i0, 591) + ModularIndexing(i0, 3, 197)",
+        I,
+        "FloorDiv(i0, 3)",
+    );
     check("s0 - Mod(s0, 8)", I, "8*FloorDiv(s0, 8)");
     check("x - 4*FloorDiv(x, 4)", I, "Mod(x, 4)");
     check(
@@ -65,7 +101,11 @@ fn splits_merge_range_free() {
 #[test]
 fn symbolic_join_needs_positive_extents() {
     let r = &[("i1", "1", ""), ("i2", "1", "")];
-    check("ModularIndexing(i0, 10, i1) + i1*ModularIndexing(i0, 10*i1, i2)", r, "ModularIndexing(i0, 10, i1*i2)");
+    check(
+        "ModularIndexing(i0, 10, i1) + i1*ModularIndexing(i0, 10*i1, i2)",
+        r,
+        "ModularIndexing(i0, 10, i1*i2)",
+    );
     // Without a sign for i1, i2 the join is not valid for every value: unchanged.
     check(
         "ModularIndexing(i0, 10, i1) + i1*ModularIndexing(i0, 10*i1, i2)",
@@ -76,24 +116,78 @@ fn symbolic_join_needs_positive_extents() {
 
 #[test]
 fn torch_test_indexing_with_ranges() {
-    let r = &[("i0", "0", "3135"), ("i1", "0", "63"), ("i2", "0", "31"), ("r3", "0", "2")];
-    check("128*i2 + ModularIndexing(i1, 1, 64) + 64*ModularIndexing(i1 + 64*r3, 64, 2)", r, "i1 + 128*i2 + 64*Mod(r3, 2)");
-    let r2 = &[("i0", "0", "3135"), ("i1", "0", "63"), ("i2", "0", "31"), ("r3", "0", "1")];
-    check("128*i2 + ModularIndexing(i1, 1, 64) + 64*ModularIndexing(i1 + 64*r3, 64, 2)", r2, "i1 + 128*i2 + 64*r3");
+    let r = &[
+        ("i0", "0", "3135"),
+        ("i1", "0", "63"),
+        ("i2", "0", "31"),
+        ("r3", "0", "2"),
+    ];
+    check(
+        "128*i2 + ModularIndexing(i1, 1, 64) + 64*ModularIndexing(i1 + 64*r3, 64, 2)",
+        r,
+        "i1 + 128*i2 + 64*Mod(r3, 2)",
+    );
+    let r2 = &[
+        ("i0", "0", "3135"),
+        ("i1", "0", "63"),
+        ("i2", "0", "31"),
+        ("r3", "0", "1"),
+    ];
+    check(
+        "128*i2 + ModularIndexing(i1, 1, 64) + 64*ModularIndexing(i1 + 64*r3, 64, 2)",
+        r2,
+        "i1 + 128*i2 + 64*r3",
+    );
     check("ModularIndexing(2*i2 + r3, 1, 64)", r2, "2*i2 + r3");
-    check("FloorDiv(r3 + i2 + i1, 32)", r, "FloorDiv(i1 + i2 + r3, 32)");
+    check(
+        "FloorDiv(r3 + i2 + i1, 32)",
+        r,
+        "FloorDiv(i1 + i2 + r3, 32)",
+    );
     let r3 = &[("i2", "0", "783")];
-    check("ModularIndexing(ModularIndexing(i2, 1, 28), 7, 4)", r3, "ModularIndexing(i2, 7, 4)");
+    check(
+        "ModularIndexing(ModularIndexing(i2, 1, 28), 7, 4)",
+        r3,
+        "ModularIndexing(i2, 7, 4)",
+    );
     let nn = &[("i0", "0", "")];
-    check("FloorDiv(ModularIndexing(i0, 1, 8192), 128)", nn, "ModularIndexing(i0, 128, 64)");
-    check("FloorDiv(ModularIndexing(i0, 2, 120), 6)", nn, "ModularIndexing(i0, 12, 20)");
-    check("FloorDiv(ModularIndexing(i0, 1, 28), 5)", nn, "FloorDiv(Mod(i0, 28), 5)");
+    check(
+        "FloorDiv(ModularIndexing(i0, 1, 8192), 128)",
+        nn,
+        "ModularIndexing(i0, 128, 64)",
+    );
+    check(
+        "FloorDiv(ModularIndexing(i0, 2, 120), 6)",
+        nn,
+        "ModularIndexing(i0, 12, 20)",
+    );
+    check(
+        "FloorDiv(ModularIndexing(i0, 1, 28), 5)",
+        nn,
+        "FloorDiv(Mod(i0, 28), 5)",
+    );
     check("FloorDiv(ModularIndexing(i0, 1, 10), 10)", nn, "0");
     // remove_zero_terms, generalized: the residue i0 < 128 drops, then the gcd cancels.
-    check("FloorDiv(i0 + 128*i1, 8192)", &[("i0", "0", "127")], "FloorDiv(i1, 64)");
-    check("FloorDiv(i0 + 6*i1, 18)", &[("i0", "0", "5")], "FloorDiv(i1, 3)");
-    check("FloorDiv(i0 + 128*i1, 8192)", &[("i0", "0", "128")], "FloorDiv(i0 + 128*i1, 8192)");
-    check("ModularIndexing(ModularIndexing(x, 1, 1024), 1, 32)", &[("x", "1", "")], "Mod(x, 32)");
+    check(
+        "FloorDiv(i0 + 128*i1, 8192)",
+        &[("i0", "0", "127")],
+        "FloorDiv(i1, 64)",
+    );
+    check(
+        "FloorDiv(i0 + 6*i1, 18)",
+        &[("i0", "0", "5")],
+        "FloorDiv(i1, 3)",
+    );
+    check(
+        "FloorDiv(i0 + 128*i1, 8192)",
+        &[("i0", "0", "128")],
+        "FloorDiv(i0 + 128*i1, 8192)",
+    );
+    check(
+        "ModularIndexing(ModularIndexing(x, 1, 1024), 1, 32)",
+        &[("x", "1", "")],
+        "Mod(x, 32)",
+    );
 }
 
 #[test]
@@ -108,7 +202,11 @@ fn symbolic_ranges() {
 fn min_max() {
     check("Min(Max(x, 0), 255)", &[("x", "0", "255")], "x");
     check("Max(3, 5, x)", I, "Max(5, x)");
-    check("Min(x + 1, s0)", &[("x", "0", "127"), ("s0", "128", "4096")], "x + 1");
+    check(
+        "Min(x + 1, s0)",
+        &[("x", "0", "127"), ("s0", "128", "4096")],
+        "x + 1",
+    );
     check("Min(128*s, 512*s)", &[("s", "0", "")], "128*s");
     check("Min(a, Max(a, b))", I, "a");
     check("Max(0, x - 3)", &[("x", "0", "1023")], "Max(0, x - 3)");

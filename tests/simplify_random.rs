@@ -8,7 +8,10 @@ use common::*;
 use sym::{Bound, Context, Value};
 
 fn cases(default: u64) -> u64 {
-    std::env::var("SYMSHAPE_RANDOM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var("SYMSHAPE_RANDOM_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[test]
@@ -20,14 +23,20 @@ fn simplify_preserves_value_and_bounds_contain_it() {
         let mut cx = Context::new();
         let facts = gen_facts(&mut r, &mut cx);
         let text = gen_int(&mut r, 1 + (case % 4) as u32);
-        let e = cx.parse(&text).unwrap_or_else(|err| panic!("parse {text}: {err}"));
+        let e = cx
+            .parse(&text)
+            .unwrap_or_else(|err| panic!("parse {text}: {err}"));
         // Round trip of the parsed form.
         let printed = cx.display(e);
-        let back = cx.parse(&printed).unwrap_or_else(|err| panic!("reparse {printed}: {err}"));
+        let back = cx
+            .parse(&printed)
+            .unwrap_or_else(|err| panic!("reparse {printed}: {err}"));
         assert_eq!(back, e, "round trip: {text} printed as {printed}");
         let s = cx.simplify(e);
         let sp = cx.display(s);
-        let back = cx.parse(&sp).unwrap_or_else(|err| panic!("reparse {sp}: {err}"));
+        let back = cx
+            .parse(&sp)
+            .unwrap_or_else(|err| panic!("reparse {sp}: {err}"));
         assert_eq!(back, s, "round trip of simplified: {sp}");
         if s != e {
             changed += 1;
@@ -47,15 +56,25 @@ fn simplify_preserves_value_and_bounds_contain_it() {
                     facts.boxes
                 ),
                 // Simplification may only avoid overflow, never introduce a failure.
-                Err(err) => panic!("simplified form failed ({err}) where the input is defined:\n{text}\n{sp}\n{vals:?}"),
+                Err(err) => panic!(
+                    "simplified form failed ({err}) where the input is defined:\n{text}\n{sp}\n{vals:?}"
+                ),
             }
             if let (Value::Int(v), Bound::Int { lo, hi }) = (v0, b) {
-                assert!(lo.is_none_or(|l| l <= v) && hi.is_none_or(|h| v <= h), "bound {b} misses {v}: {text} at {vals:?}");
+                assert!(
+                    lo.is_none_or(|l| l <= v) && hi.is_none_or(|h| v <= h),
+                    "bound {b} misses {v}: {text} at {vals:?}"
+                );
             }
         }
     }
-    eprintln!("random simplify: {n} expressions, {points} points, {defined} defined, {changed} changed");
-    assert!(defined > n, "the generator must produce mostly defined points");
+    eprintln!(
+        "random simplify: {n} expressions, {points} points, {defined} defined, {changed} changed"
+    );
+    assert!(
+        defined > n,
+        "the generator must produce mostly defined points"
+    );
 }
 
 #[test]
@@ -77,7 +96,12 @@ fn prove_is_sound_on_random_predicates() {
             let vals = sample(&mut r, &facts);
             if let Ok(Value::Bool(v)) = cx.eval(p, &vals) {
                 checked += 1;
-                assert_eq!(v, t == sym::Truth::True, "prove({text}) = {t:?} but it is {v} at {vals:?} ranges {:?}", facts.boxes);
+                assert_eq!(
+                    v,
+                    t == sym::Truth::True,
+                    "prove({text}) = {t:?} but it is {v} at {vals:?} ranges {:?}",
+                    facts.boxes
+                );
             }
         }
     }

@@ -37,27 +37,77 @@ pub fn gen_int_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
     if depth == 0 || r.chance(25) {
         return if r.chance(35) {
             let v = r.range(-9, 12);
-            if v < 0 { format!("({v})") } else { v.to_string() }
+            if v < 0 {
+                format!("({v})")
+            } else {
+                v.to_string()
+            }
         } else {
             syms[r.below(syms.len() as u64) as usize].to_string()
         };
     }
     let d = depth - 1;
     match r.below(19) {
-        0 | 1 => format!("({} + {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        2 => format!("({} - {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        0 | 1 => format!(
+            "({} + {})",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        2 => format!(
+            "({} - {})",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
         3 | 4 => format!("{}*{}", r.range(-4, 8), gen_int_with(r, d, syms)),
-        5 => format!("({})*({})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        6 | 7 => format!("FloorDiv({}, {})", gen_int_with(r, d, syms), divisor(r, d, syms)),
+        5 => format!(
+            "({})*({})",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        6 | 7 => format!(
+            "FloorDiv({}, {})",
+            gen_int_with(r, d, syms),
+            divisor(r, d, syms)
+        ),
         8 | 9 => format!("Mod({}, {})", gen_int_with(r, d, syms), divisor(r, d, syms)),
-        10 => format!("ModularIndexing({}, {}, {})", gen_int_with(r, d, syms), r.range(1, 8), r.range(1, 9)),
-        11 => format!("Min({}, {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        12 => format!("Max({}, {}, {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
+        10 => format!(
+            "ModularIndexing({}, {}, {})",
+            gen_int_with(r, d, syms),
+            r.range(1, 8),
+            r.range(1, 9)
+        ),
+        11 => format!(
+            "Min({}, {})",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        12 => format!(
+            "Max({}, {}, {})",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
         13 => format!("Abs({})", gen_int_with(r, d, syms)),
-        14 => format!("Where({}, {}, {})", gen_bool_with(r, d, syms), gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        15 => format!("CeilDiv({}, {})", gen_int_with(r, d, syms), divisor(r, d, syms)),
+        14 => format!(
+            "Where({}, {}, {})",
+            gen_bool_with(r, d, syms),
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        15 => format!(
+            "CeilDiv({}, {})",
+            gen_int_with(r, d, syms),
+            divisor(r, d, syms)
+        ),
         16 => format!("({})**{}", gen_int_with(r, d, syms), r.range(0, 3)),
-        17 => format!("{}*FloorDiv({}, {}) + Mod({}, {})", r.range(1, 8), gen_int_with(r, d, syms), r.range(1, 8), gen_int_with(r, d, syms), r.range(1, 8)),
+        17 => format!(
+            "{}*FloorDiv({}, {}) + Mod({}, {})",
+            r.range(1, 8),
+            gen_int_with(r, d, syms),
+            r.range(1, 8),
+            gen_int_with(r, d, syms),
+            r.range(1, 8)
+        ),
         _ => format!("TruncToInt(0.5*ToFloat({}))", gen_int_with(r, d, syms)),
     }
 }
@@ -65,7 +115,11 @@ pub fn gen_int_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
 fn divisor(r: &mut Rng, d: u32, syms: &[&str]) -> String {
     if r.chance(60) {
         let v = r.range(-4, 9);
-        if v < 0 { format!("({v})") } else { v.to_string() }
+        if v < 0 {
+            format!("({v})")
+        } else {
+            v.to_string()
+        }
     } else {
         gen_int_with(r, d.min(1), syms)
     }
@@ -78,13 +132,41 @@ pub fn gen_bool(r: &mut Rng, depth: u32) -> String {
 pub fn gen_bool_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
     let d = depth.saturating_sub(1);
     match r.below(7) {
-        0 => format!("Eq({}, {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        1 => format!("Ne({}, {})", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        2 => format!("{} < {}", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        3 => format!("{} <= {}", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        4 => format!("{} > {}", gen_int_with(r, d, syms), gen_int_with(r, d, syms)),
-        5 => format!("And({}, {})", gen_bool_with(r, d, syms), gen_bool_with(r, d, syms)),
-        _ => format!("Or({}, Not({}))", gen_bool_with(r, d, syms), gen_bool_with(r, d, syms)),
+        0 => format!(
+            "Eq({}, {})",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        1 => format!(
+            "Ne({}, {})",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        2 => format!(
+            "{} < {}",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        3 => format!(
+            "{} <= {}",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        4 => format!(
+            "{} > {}",
+            gen_int_with(r, d, syms),
+            gen_int_with(r, d, syms)
+        ),
+        5 => format!(
+            "And({}, {})",
+            gen_bool_with(r, d, syms),
+            gen_bool_with(r, d, syms)
+        ),
+        _ => format!(
+            "Or({}, Not({}))",
+            gen_bool_with(r, d, syms),
+            gen_bool_with(r, d, syms)
+        ),
     }
 }
 
@@ -112,7 +194,8 @@ pub fn gen_facts(r: &mut Rng, cx: &mut Context) -> Facts {
         if r.chance(60) {
             let lo = r.range(-12, 6);
             let hi = lo + r.range(0, 20);
-            cx.set_range_str(s, &lo.to_string(), &hi.to_string()).unwrap();
+            cx.set_range_str(s, &lo.to_string(), &hi.to_string())
+                .unwrap();
             boxes.push((s, lo, hi));
         } else {
             boxes.push((s, -25, 25));
@@ -122,7 +205,11 @@ pub fn gen_facts(r: &mut Rng, cx: &mut Context) -> Facts {
 }
 
 pub fn sample(r: &mut Rng, f: &Facts) -> Vec<(&'static str, Value)> {
-    let mut v: Vec<(&'static str, Value)> = f.boxes.iter().map(|(n, lo, hi)| (*n, Value::Int(r.range(*lo, *hi)))).collect();
+    let mut v: Vec<(&'static str, Value)> = f
+        .boxes
+        .iter()
+        .map(|(n, lo, hi)| (*n, Value::Int(r.range(*lo, *hi))))
+        .collect();
     if f.x0_below_s0 {
         let s0 = v.iter().find(|p| p.0 == "s0").map(|p| p.1).unwrap();
         let Value::Int(s0) = s0 else { unreachable!() };
@@ -138,12 +225,17 @@ pub fn check(input: &str, ranges: &[(&str, &str, &str)], expected: &str) {
     for (n, lo, hi) in ranges {
         cx.set_range_str(n, lo, hi).unwrap();
     }
-    let e = cx.parse(input).unwrap_or_else(|err| panic!("parse {input}: {err}"));
+    let e = cx
+        .parse(input)
+        .unwrap_or_else(|err| panic!("parse {input}: {err}"));
     let s = cx.simplify(e);
     let got = cx.display(s);
     let want = cx.parse(expected).unwrap();
     let want = cx.display(want);
-    assert_eq!(got, want, "\nInput:    {input}\nRanges:   {ranges:?}\nOutput:   {got}\nExpected: {want}");
+    assert_eq!(
+        got, want,
+        "\nInput:    {input}\nRanges:   {ranges:?}\nOutput:   {got}\nExpected: {want}"
+    );
 }
 
 /// Same as [`check`] with assumptions.
@@ -162,7 +254,10 @@ pub fn check_with(input: &str, ranges: &[(&str, &str, &str)], assume: &[&str], e
     let got = cx.display(s);
     let want = cx.parse(expected).unwrap();
     let want = cx.display(want);
-    assert_eq!(got, want, "\nInput:    {input}\nAssume:   {assume:?}\nOutput:   {got}\nExpected: {want}");
+    assert_eq!(
+        got, want,
+        "\nInput:    {input}\nAssume:   {assume:?}\nOutput:   {got}\nExpected: {want}"
+    );
 }
 
 /// Bound as text `[lo, hi]`.
@@ -190,5 +285,8 @@ pub fn check_prove(input: &str, ranges: &[(&str, &str, &str)], assume: &[&str], 
     }
     let e = cx.parse(input).unwrap();
     let got = cx.prove(e).as_str();
-    assert_eq!(got, expected, "\nPredicate: {input}\nRanges: {ranges:?}\nAssume: {assume:?}");
+    assert_eq!(
+        got, expected,
+        "\nPredicate: {input}\nRanges: {ranges:?}\nAssume: {assume:?}"
+    );
 }

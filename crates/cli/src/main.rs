@@ -3,12 +3,16 @@
 mod request;
 
 use clap::{Args, Parser, Subcommand};
-use serde_json::{json, Map, Value as J};
+use serde_json::{Map, Value as J, json};
 use std::io::{BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "symshape", version, about = "Symbolic integer middle end for dynamic-shape ML compilers")]
+#[command(
+    name = "symshape",
+    version,
+    about = "Symbolic integer middle end for dynamic-shape ML compilers"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -88,8 +92,12 @@ enum Cmd {
 fn facts_json(req: &mut Map<String, J>, f: &Facts) -> Result<(), String> {
     let mut ranges = Map::new();
     for r in &f.ranges {
-        let (name, rest) = r.split_once('=').ok_or_else(|| format!("--range {r}: expected NAME=LO..HI"))?;
-        let (lo, hi) = rest.split_once("..").ok_or_else(|| format!("--range {r}: expected NAME=LO..HI"))?;
+        let (name, rest) = r
+            .split_once('=')
+            .ok_or_else(|| format!("--range {r}: expected NAME=LO..HI"))?;
+        let (lo, hi) = rest
+            .split_once("..")
+            .ok_or_else(|| format!("--range {r}: expected NAME=LO..HI"))?;
         let end = |t: &str| -> J {
             let t = t.trim();
             if t.is_empty() {
@@ -109,7 +117,11 @@ fn facts_json(req: &mut Map<String, J>, f: &Facts) -> Result<(), String> {
         req.insert("assume".into(), json!(f.assume));
     }
     if !f.floats.is_empty() {
-        let t: Map<String, J> = f.floats.iter().map(|n| (n.clone(), json!("float"))).collect();
+        let t: Map<String, J> = f
+            .floats
+            .iter()
+            .map(|n| (n.clone(), json!("float")))
+            .collect();
         req.insert("types".into(), J::Object(t));
     }
     Ok(())
@@ -134,9 +146,19 @@ fn text_of(op: &str, resp: &J) -> String {
         "eval" => s(&resp["value"]),
         _ => {
             if resp["solved"] == J::Bool(true) {
-                let rels: Vec<String> = resp["relations"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
-                let conds: Vec<String> = resp["conditions"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
-                let mut t = if rels.is_empty() { "True".to_string() } else { rels.join(" & ") };
+                let rels: Vec<String> = resp["relations"]
+                    .as_array()
+                    .map(|a| a.iter().map(s).collect())
+                    .unwrap_or_default();
+                let conds: Vec<String> = resp["conditions"]
+                    .as_array()
+                    .map(|a| a.iter().map(s).collect())
+                    .unwrap_or_default();
+                let mut t = if rels.is_empty() {
+                    "True".to_string()
+                } else {
+                    rels.join(" & ")
+                };
                 if !conds.is_empty() {
                     t.push_str(&format!("  if {}", conds.join(" & ")));
                 }
@@ -152,13 +174,21 @@ fn single(op: &str, req: Map<String, J>, format: &str) -> ExitCode {
     let resp = request::handle(&J::Object(req));
     if format == "json" {
         println!("{resp}");
-        return if resp["ok"] == J::Bool(true) { ExitCode::SUCCESS } else { ExitCode::from(1) };
+        return if resp["ok"] == J::Bool(true) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
     }
     if resp["ok"] == J::Bool(true) {
         println!("{}", text_of(op, &resp));
         ExitCode::SUCCESS
     } else {
-        eprintln!("error ({}): {}", s_or(&resp["error"]["kind"]), s_or(&resp["error"]["message"]));
+        eprintln!(
+            "error ({}): {}",
+            s_or(&resp["error"]["kind"]),
+            s_or(&resp["error"]["message"])
+        );
         ExitCode::from(1)
     }
 }
@@ -194,7 +224,9 @@ fn batch(file: Option<String>) -> ExitCode {
         }
         let resp = match serde_json::from_str::<J>(&line) {
             Ok(req) => request::handle(&req),
-            Err(e) => json!({"ok": false, "error": {"kind": "request", "message": format!("invalid JSON: {e}")}}),
+            Err(e) => {
+                json!({"ok": false, "error": {"kind": "request", "message": format!("invalid JSON: {e}")}})
+            }
         };
         if writeln!(out, "{resp}").is_err() {
             return ExitCode::from(1);
@@ -213,25 +245,37 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let with = |op: &str, key: &str, text: &str, facts: &Facts, extra: Option<(&str, J)>| -> ExitCode {
-        let mut req = Map::new();
-        req.insert("op".into(), json!(op));
-        req.insert(key.into(), json!(text));
-        if let Some((k, v)) = extra {
-            req.insert(k.into(), v);
-        }
-        if let Err(e) = facts_json(&mut req, facts) {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-        single(op, req, &facts.format)
-    };
+    let with =
+        |op: &str, key: &str, text: &str, facts: &Facts, extra: Option<(&str, J)>| -> ExitCode {
+            let mut req = Map::new();
+            req.insert("op".into(), json!(op));
+            req.insert(key.into(), json!(text));
+            if let Some((k, v)) = extra {
+                req.insert(k.into(), v);
+            }
+            if let Err(e) = facts_json(&mut req, facts) {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            single(op, req, &facts.format)
+        };
     match cli.cmd {
         Cmd::Simplify { expr, facts } => with("simplify", "expr", &expr, &facts, None),
         Cmd::Bound { expr, facts } => with("bound", "expr", &expr, &facts, None),
         Cmd::Prove { pred, facts } => with("prove", "expr", &pred, &facts, None),
-        Cmd::Solve { rel, symbol, facts } => with("solve", "expr", &rel, &facts, Some(("symbol", json!(symbol)))),
-        Cmd::Eval { expr, set, floats, format } => {
+        Cmd::Solve { rel, symbol, facts } => with(
+            "solve",
+            "expr",
+            &rel,
+            &facts,
+            Some(("symbol", json!(symbol))),
+        ),
+        Cmd::Eval {
+            expr,
+            set,
+            floats,
+            format,
+        } => {
             let mut req = Map::new();
             req.insert("op".into(), json!("eval"));
             req.insert("expr".into(), json!(expr));
@@ -254,13 +298,16 @@ fn main() -> ExitCode {
             }
             req.insert("values".into(), J::Object(vals));
             if !floats.is_empty() {
-                let t: Map<String, J> = floats.iter().map(|n| (n.clone(), json!("float"))).collect();
+                let t: Map<String, J> =
+                    floats.iter().map(|n| (n.clone(), json!("float"))).collect();
                 req.insert("types".into(), J::Object(t));
             }
             single("eval", req, &format)
         }
         Cmd::Codegen { .. } => {
-            eprintln!("symshape codegen: not implemented yet (the codegen-cpp crate is pending; see issue 6)");
+            eprintln!(
+                "symshape codegen: not implemented yet (the codegen-cpp crate is pending; see issue 6)"
+            );
             ExitCode::from(2)
         }
         Cmd::Batch { file } => batch(file),

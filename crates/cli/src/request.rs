@@ -1,11 +1,13 @@
 //! One JSON request (CLI.md) to one JSON response. Shared by `batch` and the single-shot
 //! subcommands (`--format json` prints exactly what `batch` would).
 
-use serde_json::{json, Map, Value as J};
+use serde_json::{Map, Value as J, json};
 use std::time::Instant;
 use sym::{Bound, Context, Error, RangeEnd, SolveResult, Ty, Value};
 
-const FIELDS: &[&str] = &["id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat"];
+const FIELDS: &[&str] = &[
+    "id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat",
+];
 
 /// A failed request: the CLI.md error kind and message.
 pub struct Failure {
@@ -15,12 +17,18 @@ pub struct Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        Failure { kind: e.kind(), message: e.to_string() }
+        Failure {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
     }
 }
 
 fn req_err(msg: impl Into<String>) -> Failure {
-    Failure { kind: "request", message: msg.into() }
+    Failure {
+        kind: "request",
+        message: msg.into(),
+    }
 }
 
 /// Handles one parsed request line, returning the response object.
@@ -66,7 +74,10 @@ pub fn handle(line: &J) -> J {
 
 fn fail(mut resp: Map<String, J>, f: Failure) -> J {
     resp.insert("ok".into(), J::Bool(false));
-    resp.insert("error".into(), json!({"kind": f.kind, "message": f.message}));
+    resp.insert(
+        "error".into(),
+        json!({"kind": f.kind, "message": f.message}),
+    );
     J::Object(resp)
 }
 
@@ -81,23 +92,32 @@ fn str_field<'a>(line: &'a J, name: &str) -> Result<Option<&'a str>, Failure> {
 /// A fresh context with the request's types, ranges and assumptions.
 fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
     if let Some(t) = line.get("types") {
-        let obj = t.as_object().ok_or_else(|| req_err("'types' must be an object {name: \"int\"|\"float\"}"))?;
+        let obj = t
+            .as_object()
+            .ok_or_else(|| req_err("'types' must be an object {name: \"int\"|\"float\"}"))?;
         for (name, ty) in obj {
             let ty = match ty.as_str() {
                 Some("int") => Ty::Int,
                 Some("float") => Ty::Float,
-                _ => return Err(req_err(format!("type of '{name}' must be \"int\" or \"float\""))),
+                _ => {
+                    return Err(req_err(format!(
+                        "type of '{name}' must be \"int\" or \"float\""
+                    )));
+                }
             };
             cx.declare(name, ty)?;
         }
     }
     if let Some(r) = line.get("ranges") {
-        let obj = r.as_object().ok_or_else(|| req_err("'ranges' must be an object {name: [lo, hi]}"))?;
+        let obj = r
+            .as_object()
+            .ok_or_else(|| req_err("'ranges' must be an object {name: [lo, hi]}"))?;
         for (name, pair) in obj {
-            let arr = pair
-                .as_array()
-                .filter(|a| a.len() == 2)
-                .ok_or_else(|| req_err(format!("range of '{name}' must be a two-element array [lo, hi]")))?;
+            let arr = pair.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
+                req_err(format!(
+                    "range of '{name}' must be a two-element array [lo, hi]"
+                ))
+            })?;
             let s = cx.symbol(name)?;
             let mut ends = [RangeEnd::Infinite; 2];
             for (i, v) in arr.iter().enumerate() {
@@ -116,16 +136,24 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                         }
                     }
                     J::String(t) => cx.parse_range_end(t)?,
-                    _ => return Err(req_err(format!("range end of '{name}' must be an integer, null or an expression string"))),
+                    _ => {
+                        return Err(req_err(format!(
+                            "range end of '{name}' must be an integer, null or an expression string"
+                        )));
+                    }
                 };
             }
             cx.set_range(s, ends[0], ends[1])?;
         }
     }
     if let Some(a) = line.get("assume") {
-        let arr = a.as_array().ok_or_else(|| req_err("'assume' must be an array of strings"))?;
+        let arr = a
+            .as_array()
+            .ok_or_else(|| req_err("'assume' must be an array of strings"))?;
         for p in arr {
-            let t = p.as_str().ok_or_else(|| req_err("'assume' must be an array of strings"))?;
+            let t = p
+                .as_str()
+                .ok_or_else(|| req_err("'assume' must be an array of strings"))?;
             let e = cx.parse_bool(t)?;
             cx.assume(e)?;
         }
@@ -135,7 +163,9 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
 }
 
 fn run(line: &J) -> Result<Map<String, J>, Failure> {
-    let obj = line.as_object().ok_or_else(|| req_err("a request must be a JSON object"))?;
+    let obj = line
+        .as_object()
+        .ok_or_else(|| req_err("a request must be a JSON object"))?;
     for k in obj.keys() {
         if !FIELDS.contains(&k.as_str()) {
             return Err(req_err(format!("unknown request field '{k}'")));
@@ -143,7 +173,9 @@ fn run(line: &J) -> Result<Map<String, J>, Failure> {
     }
     let op = str_field(line, "op")?.ok_or_else(|| req_err("missing 'op'"))?;
     if !matches!(op, "simplify" | "bound" | "solve" | "prove" | "eval") {
-        return Err(req_err(format!("unknown op '{op}' (simplify, bound, solve, prove, eval)")));
+        return Err(req_err(format!(
+            "unknown op '{op}' (simplify, bound, solve, prove, eval)"
+        )));
     }
     let text = str_field(line, "expr")?.ok_or_else(|| req_err("missing 'expr'"))?;
     if op != "solve" && line.get("symbol").is_some() {
@@ -163,11 +195,16 @@ fn run(line: &J) -> Result<Map<String, J>, Failure> {
         let e = cx.parse(text)?;
         let mut vals: Vec<(String, Value)> = Vec::new();
         if let Some(v) = line.get("values") {
-            let m = v.as_object().ok_or_else(|| req_err("'values' must be an object {name: integer}"))?;
+            let m = v
+                .as_object()
+                .ok_or_else(|| req_err("'values' must be an object {name: integer}"))?;
             for (name, val) in m {
                 let v = if let Some(i) = val.as_i64() {
                     Value::Int(i)
-                } else if let Some(f) = val.as_f64().filter(|_| cx.lookup(name).is_some_and(|s| cx.sym_ty(s) == Ty::Float)) {
+                } else if let Some(f) = val
+                    .as_f64()
+                    .filter(|_| cx.lookup(name).is_some_and(|s| cx.sym_ty(s) == Ty::Float))
+                {
                     Value::Float(f)
                 } else if let Some(b) = val.as_bool() {
                     Value::Bool(b)
@@ -196,20 +233,33 @@ fn run(line: &J) -> Result<Map<String, J>, Failure> {
         }
         "prove" => {
             if cx.ty(e) != Ty::Bool {
-                return Err(Failure { kind: "parse", message: "prove needs a boolean expression".into() });
+                return Err(Failure {
+                    kind: "parse",
+                    message: "prove needs a boolean expression".into(),
+                });
             }
             out.insert("result".into(), J::String(cx.prove(e).as_str().into()));
         }
         _ => {
             let name = str_field(line, "symbol")?.ok_or_else(|| req_err("solve needs 'symbol'"))?;
             let Some(x) = cx.lookup(name) else {
-                return Err(req_err(format!("symbol '{name}' does not occur in the request")));
+                return Err(req_err(format!(
+                    "symbol '{name}' does not occur in the request"
+                )));
             };
             match cx.solve(e, x) {
                 SolveResult::Solved(sol) => {
                     out.insert("solved".into(), J::Bool(true));
-                    let rels: Vec<J> = sol.relations.iter().map(|r| J::String(cx.display_relation(x, r))).collect();
-                    let conds: Vec<J> = sol.conditions.iter().map(|c| J::String(cx.display(*c))).collect();
+                    let rels: Vec<J> = sol
+                        .relations
+                        .iter()
+                        .map(|r| J::String(cx.display_relation(x, r)))
+                        .collect();
+                    let conds: Vec<J> = sol
+                        .conditions
+                        .iter()
+                        .map(|c| J::String(cx.display(*c)))
+                        .collect();
                     out.insert("relations".into(), J::Array(rels));
                     out.insert("conditions".into(), J::Array(conds));
                 }
@@ -230,7 +280,10 @@ fn value_json(v: Value) -> Result<J, Failure> {
         Value::Float(f) => match serde_json::Number::from_f64(f) {
             Some(n) => J::Number(n),
             None => {
-                return Err(Failure { kind: "eval", message: format!("the float result {f} is not finite") });
+                return Err(Failure {
+                    kind: "eval",
+                    message: format!("the float result {f} is not finite"),
+                });
             }
         },
     })
@@ -239,7 +292,10 @@ fn value_json(v: Value) -> Result<J, Failure> {
 fn bound_json(b: Bound) -> (J, J) {
     let f = |v: f64| serde_json::Number::from_f64(v).map_or(J::Null, J::Number);
     match b {
-        Bound::Int { lo, hi } => (lo.map_or(J::Null, |v| json!(v)), hi.map_or(J::Null, |v| json!(v))),
+        Bound::Int { lo, hi } => (
+            lo.map_or(J::Null, |v| json!(v)),
+            hi.map_or(J::Null, |v| json!(v)),
+        ),
         Bound::Float { lo, hi } => (f(lo), f(hi)),
         Bound::Bool { lo, hi } => (json!(lo), json!(hi)),
     }

@@ -8,15 +8,35 @@ fn bin() -> Command {
 }
 
 fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut c = bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut c = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let o = c.wait_with_output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 #[test]
 fn single_shot_subcommands() {
-    let (c, out, _) = run(&["simplify", "FloorDiv(x0 + 64*x1, 64)", "--range", "x0=0..63", "--range", "x1=0.."], "");
+    let (c, out, _) = run(
+        &[
+            "simplify",
+            "FloorDiv(x0 + 64*x1, 64)",
+            "--range",
+            "x0=0..63",
+            "--range",
+            "x1=0..",
+        ],
+        "",
+    );
     assert_eq!((c, out.trim()), (0, "x1"));
     let (c, out, _) = run(&["bound", "s0 - Mod(s0, 8)", "--range", "s0=2.."], "");
     assert_eq!((c, out.trim()), (0, "[0, oo]"));
@@ -54,7 +74,10 @@ fn batch_answers_every_line() {
     .join("\n");
     let (c, out, _) = run(&["batch"], &input);
     assert_eq!(c, 0);
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 11);
     assert_eq!(lines[0]["expr"], "x1");
     assert_eq!(lines[1]["error"]["kind"], "request");
@@ -73,14 +96,20 @@ fn batch_answers_every_line() {
 
 #[test]
 fn batch_handles_the_public_corpus() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/public/index_exprs.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/public/index_exprs.jsonl"
+    );
     let Ok(text) = std::fs::read_to_string(path) else {
         panic!("the public corpus is expected beside the repository at {path}");
     };
     let (c, out, _) = run(&["batch"], &text);
     assert_eq!(c, 0);
     let n = text.lines().filter(|l| !l.trim().is_empty()).count();
-    let resp: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let resp: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(resp.len(), n);
     assert!(resp.iter().all(|r| r["ok"] == true), "{out}");
 }

@@ -6,12 +6,12 @@
 //! bound of the original with that of the simplified form; symbolic range ends are followed
 //! through to numbers, and the prover substitutes them symbolically (`prove.rs`).
 
+use crate::Context;
 use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::facts::RangeEnd;
 use crate::interval::{FIv, Iv, NEG_INF, POS_INF};
 use crate::modular::ModSet;
 use crate::simplify::Session;
-use crate::Context;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
@@ -126,12 +126,11 @@ impl Derived {
         // Eq(Mod(x, k), r): x ≡ r (mod k).
         if kind == 0 {
             for (m, r) in [(a, b), (b, a)] {
-                if let (Node::Mod(x, k), Some(r)) = (cx.node(m).clone(), cx.as_int(r)) {
-                    if let Some(k) = cx.as_int(k).filter(|k| *k > 0) {
-                        if (0..k).contains(&r) {
-                            self.mod_facts.insert(x, ModSet::new(k, r));
-                        }
-                    }
+                if let (Node::Mod(x, k), Some(r)) = (cx.node(m).clone(), cx.as_int(r))
+                    && let Some(k) = cx.as_int(k).filter(|k| *k > 0)
+                    && (0..k).contains(&r)
+                {
+                    self.mod_facts.insert(x, ModSet::new(k, r));
                 }
             }
         }
@@ -156,7 +155,9 @@ impl Derived {
             if rest.iter().any(|(u, _)| cx.contains_symbol(*u, v)) {
                 continue;
             }
-            let Some(r) = cx.add_terms(&rest, c) else { continue };
+            let Some(r) = cx.add_terms(&rest, c) else {
+                continue;
+            };
             // k*v + r OP 0.  k = 1: v OP -r.  k = -1: v (mirrored OP) r.
             let strict = i64::from(kind == 2);
             let (ub, lb) = if k == 1 {
@@ -184,7 +185,11 @@ impl Derived {
                 iv.lo = iv.lo.max(c as i128);
             }
         } else if !cx.contains_symbol(e, v) {
-            let list = if upper { &mut self.upper } else { &mut self.lower };
+            let list = if upper {
+                &mut self.upper
+            } else {
+                &mut self.lower
+            };
             let l = list.entry(v).or_default();
             if !l.contains(&e) {
                 l.push(e);
@@ -344,7 +349,10 @@ impl Session<'_> {
                 crate::Truth::False => m(self, b),
                 crate::Truth::Unknown => m(self, a).hull(&m(self, b)),
             },
-            Node::TruncToInt(a) | Node::FloorToInt(a) | Node::CeilToInt(a) | Node::RoundToInt(a) => {
+            Node::TruncToInt(a)
+            | Node::FloorToInt(a)
+            | Node::CeilToInt(a)
+            | Node::RoundToInt(a) => {
                 let f = self.fiv(*a);
                 let op = match node {
                     Node::TruncToInt(_) => crate::build::RoundOp::Trunc,
@@ -426,7 +434,11 @@ impl Session<'_> {
     /// Interval of a float expression (NaN results are not covered).
     pub fn fiv(&mut self, e: Expr) -> FIv {
         self.fiv_depth += 1;
-        let r = if self.fiv_depth > 256 { FIv::TOP } else { self.fiv_inner(e) };
+        let r = if self.fiv_depth > 256 {
+            FIv::TOP
+        } else {
+            self.fiv_inner(e)
+        };
         self.fiv_depth -= 1;
         r
     }
@@ -445,10 +457,18 @@ impl Session<'_> {
                 let (lo, hi) = self.cx.range(s);
                 let mut r = FIv::TOP;
                 if let RangeEnd::Expr(x) = lo {
-                    r.lo = if self.cx.ty(x) == Ty::Int { ext_to_f(self.iv(x).lo) } else { self.fiv(x).lo };
+                    r.lo = if self.cx.ty(x) == Ty::Int {
+                        ext_to_f(self.iv(x).lo)
+                    } else {
+                        self.fiv(x).lo
+                    };
                 }
                 if let RangeEnd::Expr(x) = hi {
-                    r.hi = if self.cx.ty(x) == Ty::Int { ext_to_f(self.iv(x).hi) } else { self.fiv(x).hi };
+                    r.hi = if self.cx.ty(x) == Ty::Int {
+                        ext_to_f(self.iv(x).hi)
+                    } else {
+                        self.fiv(x).hi
+                    };
                 }
                 r
             }
@@ -469,7 +489,10 @@ impl Session<'_> {
             }
             Node::FNeg(a) => {
                 let x = self.fiv(a);
-                FIv { lo: -x.hi, hi: -x.lo }
+                FIv {
+                    lo: -x.hi,
+                    hi: -x.lo,
+                }
             }
             Node::FloatTrueDiv(a, b) => {
                 let (x, y) = (self.fiv(a), self.fiv(b));
@@ -484,7 +507,12 @@ impl Session<'_> {
                 if y.lo <= 0 && y.hi >= 0 {
                     FIv::TOP
                 } else {
-                    let (xl, xh, yl, yh) = (ext_to_f(x.lo), ext_to_f(x.hi), ext_to_f(y.lo), ext_to_f(y.hi));
+                    let (xl, xh, yl, yh) = (
+                        ext_to_f(x.lo),
+                        ext_to_f(x.hi),
+                        ext_to_f(y.lo),
+                        ext_to_f(y.hi),
+                    );
                     // Correct rounding is monotone, so corners computed in double are sound up to
                     // one rounding step; widen by one ulp on each side to stay sound.
                     let c = FIv::corners(&[xl / yl, xl / yh, xh / yl, xh / yh]);
@@ -500,9 +528,15 @@ impl Session<'_> {
                 for x in &xs[1..] {
                     let y = self.fiv(*x);
                     acc = if is_max {
-                        FIv { lo: acc.lo.max(y.lo), hi: acc.hi.max(y.hi) }
+                        FIv {
+                            lo: acc.lo.max(y.lo),
+                            hi: acc.hi.max(y.hi),
+                        }
                     } else {
-                        FIv { lo: acc.lo.min(y.lo), hi: acc.hi.min(y.hi) }
+                        FIv {
+                            lo: acc.lo.min(y.lo),
+                            hi: acc.hi.min(y.hi),
+                        }
                     };
                 }
                 acc
@@ -512,9 +546,15 @@ impl Session<'_> {
                 if x.lo >= 0.0 {
                     x
                 } else if x.hi <= 0.0 {
-                    FIv { lo: -x.hi, hi: -x.lo }
+                    FIv {
+                        lo: -x.hi,
+                        hi: -x.lo,
+                    }
                 } else {
-                    FIv { lo: 0.0, hi: x.hi.max(-x.lo) }
+                    FIv {
+                        lo: 0.0,
+                        hi: x.hi.max(-x.lo),
+                    }
                 }
             }
             Node::Where(c, a, b) => {
@@ -522,7 +562,10 @@ impl Session<'_> {
                 match self.quick_truth(c) {
                     crate::Truth::True => x,
                     crate::Truth::False => y,
-                    crate::Truth::Unknown => FIv { lo: x.lo.min(y.lo), hi: x.hi.max(y.hi) },
+                    crate::Truth::Unknown => FIv {
+                        lo: x.lo.min(y.lo),
+                        hi: x.hi.max(y.hi),
+                    },
                 }
             }
             _ => FIv::TOP,
@@ -578,8 +621,14 @@ impl Context {
             }
             Ty::Bool => match s.truth(e) {
                 crate::Truth::True => Bound::Bool { lo: true, hi: true },
-                crate::Truth::False => Bound::Bool { lo: false, hi: false },
-                crate::Truth::Unknown => Bound::Bool { lo: false, hi: true },
+                crate::Truth::False => Bound::Bool {
+                    lo: false,
+                    hi: false,
+                },
+                crate::Truth::Unknown => Bound::Bool {
+                    lo: false,
+                    hi: true,
+                },
             },
         }
     }

@@ -4,8 +4,8 @@
 //! that needs a proof (that is `simplify`). Integer folds are checked: `None` means an `i64`
 //! overflow, and callers either report it (parser) or abandon the rewrite (simplifier).
 
-use crate::expr::{Args, Expr, Node, Terms, Ty};
 use crate::Context;
+use crate::expr::{Args, Expr, Node, Terms, Ty};
 use smallvec::smallvec;
 
 /// Floor division on i64 (None on overflow or zero divisor).
@@ -30,7 +30,11 @@ pub(crate) fn floor_mod(a: i64, b: i64) -> Option<i64> {
         return Some(0);
     }
     let r = a % b;
-    Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
+    Some(if r != 0 && ((r < 0) != (b < 0)) {
+        r + b
+    } else {
+        r
+    })
 }
 
 /// Nonnegative gcd; gcd(0, 0) = 0. Works on i64::MIN without overflow by using u64.
@@ -125,11 +129,13 @@ impl Context {
             let mut absorbed = false;
             for i in 0..flat.len() {
                 let (t, k) = flat[i];
-                if k != 1 && k != 0 && matches!(self.node(t), Node::Mul(_)) {
-                    if let Some(t2) = self.absorb_coeff(t, k)? {
-                        flat[i] = (t2, 1);
-                        absorbed = true;
-                    }
+                if k != 1
+                    && k != 0
+                    && matches!(self.node(t), Node::Mul(_))
+                    && let Some(t2) = self.absorb_coeff(t, k)?
+                {
+                    flat[i] = (t2, 1);
+                    absorbed = true;
                 }
             }
             if !absorbed {
@@ -148,8 +154,13 @@ impl Context {
     /// first sum factor, so that `3*(x - 1)*y` has one representation however it is written.
     /// `Ok(None)` when the product has no sum factor; `None` on overflow.
     fn absorb_coeff(&mut self, t: Expr, k: i64) -> Option<Option<Expr>> {
-        let Node::Mul(fs) = self.node(t).clone() else { return Some(None) };
-        let Some(pos) = fs.iter().position(|f| matches!(self.node(*f), Node::Add(..))) else {
+        let Node::Mul(fs) = self.node(t).clone() else {
+            return Some(None);
+        };
+        let Some(pos) = fs
+            .iter()
+            .position(|f| matches!(self.node(*f), Node::Add(..)))
+        else {
             return Some(None);
         };
         let scaled = self.scale(fs[pos], k)?;
@@ -269,20 +280,20 @@ impl Context {
 
     /// Raw floor division node (constants folded; no other rewriting).
     pub fn floordiv(&mut self, a: Expr, b: Expr) -> Expr {
-        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b)) {
-            if let Some(q) = floor_div(x, y) {
-                return self.int(q);
-            }
+        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
+            && let Some(q) = floor_div(x, y)
+        {
+            return self.int(q);
         }
         self.intern(Node::FloorDiv(a, b), Ty::Int)
     }
 
     /// Raw floor modulo node (constants folded).
     pub fn modulo(&mut self, a: Expr, b: Expr) -> Expr {
-        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b)) {
-            if let Some(r) = floor_mod(x, y) {
-                return self.int(r);
-            }
+        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
+            && let Some(r) = floor_mod(x, y)
+        {
+            return self.int(r);
         }
         self.intern(Node::Mod(a, b), Ty::Int)
     }
@@ -355,7 +366,11 @@ impl Context {
         if flat.len() == 1 {
             return flat[0];
         }
-        let n = if is_max { Node::Max(flat) } else { Node::Min(flat) };
+        let n = if is_max {
+            Node::Max(flat)
+        } else {
+            Node::Min(flat)
+        };
         self.intern(n, ty)
     }
 
@@ -371,10 +386,10 @@ impl Context {
 
     /// `Abs(a)` (constants folded).
     pub fn abs(&mut self, a: Expr) -> Expr {
-        if let Some(v) = self.as_int(a) {
-            if let Some(r) = v.checked_abs() {
-                return self.int(r);
-            }
+        if let Some(v) = self.as_int(a)
+            && let Some(r) = v.checked_abs()
+        {
+            return self.int(r);
         }
         let ty = self.ty(a);
         if let Some(f) = self.as_float(a) {
@@ -418,14 +433,15 @@ impl Context {
             return self.boolean(v);
         }
         // Eq/Ne are symmetric: a canonical operand order, constants on the right.
-        let is_const = |cx: &Self, e: Expr| matches!(cx.node(e), Node::Int(_) | Node::Float(_) | Node::Bool(_));
+        let is_const = |cx: &Self, e: Expr| {
+            matches!(cx.node(e), Node::Int(_) | Node::Float(_) | Node::Bool(_))
+        };
         let swap = match (is_const(self, a), is_const(self, b)) {
             (true, false) => true,
             (false, true) => false,
             _ => self.cmp_expr(b, a) == std::cmp::Ordering::Less,
         };
-        let (a, b) = if matches!(op, CmpOp::Eq | CmpOp::Ne) && swap
-        {
+        let (a, b) = if matches!(op, CmpOp::Eq | CmpOp::Ne) && swap {
             (b, a)
         } else {
             (a, b)
@@ -461,7 +477,11 @@ impl Context {
             0 => self.boolean(!is_or),
             1 => flat[0],
             _ => {
-                let n = if is_or { Node::Or(flat) } else { Node::And(flat) };
+                let n = if is_or {
+                    Node::Or(flat)
+                } else {
+                    Node::And(flat)
+                };
                 self.intern(n, Ty::Bool)
             }
         }
@@ -505,10 +525,10 @@ impl Context {
     /// Float `a + b` (double arithmetic; constants folded when the result is finite).
     pub fn fadd(&mut self, a: Expr, b: Expr) -> Expr {
         let (a, b) = (self.to_float(a), self.to_float(b));
-        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b)) {
-            if (x + y).is_finite() {
-                return self.float(x + y);
-            }
+        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b))
+            && (x + y).is_finite()
+        {
+            return self.float(x + y);
         }
         let (a, b) = self.commute(a, b);
         self.intern(Node::FAdd(a, b), Ty::Float)
@@ -517,10 +537,10 @@ impl Context {
     /// Float `a * b`.
     pub fn fmul(&mut self, a: Expr, b: Expr) -> Expr {
         let (a, b) = (self.to_float(a), self.to_float(b));
-        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b)) {
-            if (x * y).is_finite() {
-                return self.float(x * y);
-            }
+        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b))
+            && (x * y).is_finite()
+        {
+            return self.float(x * y);
         }
         let (a, b) = self.commute(a, b);
         self.intern(Node::FMul(a, b), Ty::Float)
@@ -541,20 +561,21 @@ impl Context {
     /// Float division `a / b`.
     pub fn float_truediv(&mut self, a: Expr, b: Expr) -> Expr {
         let (a, b) = (self.to_float(a), self.to_float(b));
-        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b)) {
-            if y != 0.0 && (x / y).is_finite() {
-                return self.float(x / y);
-            }
+        if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b))
+            && y != 0.0
+            && (x / y).is_finite()
+        {
+            return self.float(x / y);
         }
         self.intern(Node::FloatTrueDiv(a, b), Ty::Float)
     }
 
     /// `IntTrueDiv(a, b)`: integer / integer correctly rounded to a double.
     pub fn int_truediv(&mut self, a: Expr, b: Expr) -> Expr {
-        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b)) {
-            if let Some(v) = crate::eval::int_true_div(x, y) {
-                return self.float(v);
-            }
+        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
+            && let Some(v) = crate::eval::int_true_div(x, y)
+        {
+            return self.float(v);
         }
         self.intern(Node::IntTrueDiv(a, b), Ty::Float)
     }
@@ -564,10 +585,10 @@ impl Context {
         if self.ty(a) == Ty::Int {
             return a;
         }
-        if let Some(x) = self.as_float(a) {
-            if let Some(v) = crate::eval::round_to_i64(op, x) {
-                return self.int(v);
-            }
+        if let Some(x) = self.as_float(a)
+            && let Some(v) = crate::eval::round_to_i64(op, x)
+        {
+            return self.int(v);
         }
         let n = match op {
             RoundOp::Trunc => Node::TruncToInt(a),

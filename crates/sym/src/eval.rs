@@ -1,10 +1,10 @@
 //! Exact evaluation: integers are `i64` with every operation checked (overflow is an error, never
 //! a wrapped value), floats are IEEE doubles computed exactly as C++ `double` would.
 
-use crate::build::{floor_div, floor_mod, CmpOp, RoundOp};
+use crate::Context;
+use crate::build::{CmpOp, RoundOp, floor_div, floor_mod};
 use crate::error::EvalError;
 use crate::expr::{Expr, Node, Symbol};
-use crate::Context;
 use rustc_hash::FxHashMap;
 
 /// A runtime value.
@@ -65,7 +65,7 @@ pub(crate) fn int_true_div(a: i64, b: i64) -> Option<f64> {
     let mut m = q >> drop;
     let rem = q & ((1u128 << drop) - 1);
     let half = 1u128 << (drop - 1);
-    if rem > half || (rem == half && (sticky || m & 1 == 1)) || (rem == half && sticky) {
+    if rem > half || (rem == half && (sticky || m & 1 == 1)) {
         m += 1;
     }
     let exp = drop - shift;
@@ -235,7 +235,9 @@ impl Context {
             Node::Add(ts, c) => {
                 let mut acc = *c;
                 for (t, k) in ts {
-                    acc = acc.checked_add(gi(t)?.checked_mul(*k).ok_or(ov.clone())?).ok_or(ov.clone())?;
+                    acc = acc
+                        .checked_add(gi(t)?.checked_mul(*k).ok_or(ov.clone())?)
+                        .ok_or(ov.clone())?;
                 }
                 Value::Int(acc)
             }
@@ -302,10 +304,18 @@ impl Context {
             Node::FAdd(a, b) => Value::Float(gf(a)? + gf(b)?),
             Node::FMul(a, b) => Value::Float(gf(a)? * gf(b)?),
             Node::FNeg(a) => Value::Float(-gf(a)?),
-            Node::TruncToInt(a) => Value::Int(round_to_i64(RoundOp::Trunc, gf(a)?).ok_or(EvalError::FloatToInt)?),
-            Node::FloorToInt(a) => Value::Int(round_to_i64(RoundOp::Floor, gf(a)?).ok_or(EvalError::FloatToInt)?),
-            Node::CeilToInt(a) => Value::Int(round_to_i64(RoundOp::Ceil, gf(a)?).ok_or(EvalError::FloatToInt)?),
-            Node::RoundToInt(a) => Value::Int(round_to_i64(RoundOp::Round, gf(a)?).ok_or(EvalError::FloatToInt)?),
+            Node::TruncToInt(a) => {
+                Value::Int(round_to_i64(RoundOp::Trunc, gf(a)?).ok_or(EvalError::FloatToInt)?)
+            }
+            Node::FloorToInt(a) => {
+                Value::Int(round_to_i64(RoundOp::Floor, gf(a)?).ok_or(EvalError::FloatToInt)?)
+            }
+            Node::CeilToInt(a) => {
+                Value::Int(round_to_i64(RoundOp::Ceil, gf(a)?).ok_or(EvalError::FloatToInt)?)
+            }
+            Node::RoundToInt(a) => {
+                Value::Int(round_to_i64(RoundOp::Round, gf(a)?).ok_or(EvalError::FloatToInt)?)
+            }
             Node::Eq(a, b) => Value::Bool(cmp(CmpOp::Eq, g(a), g(b))?),
             Node::Ne(a, b) => Value::Bool(cmp(CmpOp::Ne, g(a), g(b))?),
             Node::Lt(a, b) => Value::Bool(cmp(CmpOp::Lt, g(a), g(b))?),
@@ -345,6 +355,9 @@ mod tests {
         assert_eq!(int_true_div(i64::MAX, i64::MAX), Some(1.0));
         assert_eq!(int_true_div(i64::MIN, 2), Some(-4611686018427387904.0));
         // Python: (10**18 + 1) / 3 == 3.333333333333333e+17
-        assert_eq!(int_true_div(1_000_000_000_000_000_001, 3), Some(3.333333333333333e17));
+        assert_eq!(
+            int_true_div(1_000_000_000_000_000_001, 3),
+            Some(3.333333333333333e17)
+        );
     }
 }

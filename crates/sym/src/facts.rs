@@ -5,9 +5,9 @@
 //! assignments (SEMANTICS.md §4); the analyses use the forms they understand (bounds on one
 //! symbol, `Eq(Mod(e, k), r)` divisibility, exact matches) and never contradict the others.
 
+use crate::Context;
 use crate::error::Error;
 use crate::expr::{Expr, Symbol, Ty};
-use crate::Context;
 use rustc_hash::FxHashMap;
 
 /// One end of a declared range.
@@ -48,12 +48,13 @@ impl Context {
                 }
             }
         }
-        if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) {
-            if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b)) {
-                if x > y {
-                    return Err(Error::Range(format!("range of '{name}' is empty: [{x}, {y}]")));
-                }
-            }
+        if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi)
+            && let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
+            && x > y
+        {
+            return Err(Error::Range(format!(
+                "range of '{name}' is empty: [{x}, {y}]"
+            )));
         }
         self.facts.ranges.insert(s, (lo, hi));
         Ok(())
@@ -99,7 +100,9 @@ impl Context {
             )));
         }
         if self.as_bool(pred) == Some(false) {
-            return Err(Error::Range("assumption is False: no assignment satisfies it".into()));
+            return Err(Error::Range(
+                "assumption is False: no assignment satisfies it".into(),
+            ));
         }
         self.facts.assumptions.push(pred);
         Ok(())

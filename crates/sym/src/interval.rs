@@ -19,18 +19,10 @@ pub(crate) struct Iv {
 }
 
 fn lo_norm(v: i128) -> Ext {
-    if v < I64_MIN {
-        NEG_INF
-    } else {
-        v.min(I64_MAX)
-    }
+    if v < I64_MIN { NEG_INF } else { v.min(I64_MAX) }
 }
 fn hi_norm(v: i128) -> Ext {
-    if v > I64_MAX {
-        POS_INF
-    } else {
-        v.max(I64_MIN)
-    }
+    if v > I64_MAX { POS_INF } else { v.max(I64_MIN) }
 }
 
 fn is_inf(v: Ext) -> bool {
@@ -132,12 +124,16 @@ impl Iv {
     pub fn pow(&self, k: u32) -> Iv {
         let p = |v: Ext| -> Ext {
             if is_inf(v) {
-                return if v > 0 || k % 2 == 0 { POS_INF } else { NEG_INF };
+                return if v > 0 || k.is_multiple_of(2) {
+                    POS_INF
+                } else {
+                    NEG_INF
+                };
             }
             match (v as i64).checked_pow(k) {
                 Some(r) => r as i128,
                 None => {
-                    if v > 0 || k % 2 == 0 {
+                    if v > 0 || k.is_multiple_of(2) {
                         POS_INF
                     } else {
                         NEG_INF
@@ -145,9 +141,7 @@ impl Iv {
                 }
             }
         };
-        if k % 2 == 1 {
-            Iv::new(p(self.lo), p(self.hi))
-        } else if self.lo >= 0 {
+        if k % 2 == 1 || self.lo >= 0 {
             Iv::new(p(self.lo), p(self.hi))
         } else if self.hi <= 0 {
             Iv::new(p(self.hi), p(self.lo))
@@ -230,8 +224,8 @@ impl Iv {
                         floor_div(self.lo as i64, c as i64),
                         floor_div(self.hi as i64, c as i64),
                     );
-                    if ql.is_some() && ql == qh {
-                        let q = ql.expect("some") as i128;
+                    if let Some(q) = ql.filter(|_| ql == qh) {
+                        let q = q as i128;
                         return Iv::new(self.lo - q * c, self.hi - q * c);
                     }
                 }
@@ -308,9 +302,7 @@ fn fdiv_corner(x: Ext, y: Ext) -> Iv {
         }
         (false, true) => {
             // |y| -> inf: x / y -> 0 from the side of sign(x)*sign(y).
-            if x == 0 {
-                Iv::point(0)
-            } else if (x > 0) == (y > 0) {
+            if x == 0 || (x > 0) == (y > 0) {
                 Iv::point(0)
             } else {
                 Iv::point(-1)
@@ -388,10 +380,16 @@ mod tests {
                         let b = Iv::new(bl as i128, bh as i128);
                         let d = a.floordiv(&b);
                         let e = brute((al, ah), (bl, bh), floor_div);
-                        assert!(d.lo <= e.lo && d.hi >= e.hi, "fd {a:?} {b:?}: {d:?} vs {e:?}");
+                        assert!(
+                            d.lo <= e.lo && d.hi >= e.hi,
+                            "fd {a:?} {b:?}: {d:?} vs {e:?}"
+                        );
                         let m = a.modulo(&b);
                         let e = brute((al, ah), (bl, bh), floor_mod);
-                        assert!(m.lo <= e.lo && m.hi >= e.hi, "mod {a:?} {b:?}: {m:?} vs {e:?}");
+                        assert!(
+                            m.lo <= e.lo && m.hi >= e.hi,
+                            "mod {a:?} {b:?}: {m:?} vs {e:?}"
+                        );
                     }
                 }
             }

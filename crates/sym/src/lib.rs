@@ -43,7 +43,7 @@ pub use expr::{Expr, Symbol, Ty};
 pub use facts::RangeEnd;
 pub use prove::Truth;
 pub use simplify::{Rule, Stats};
-pub use solve::{Relation, RelOp, Solution, SolveResult};
+pub use solve::{RelOp, Relation, Solution, SolveResult};
 
 use expr::Node;
 use indexmap::IndexSet;
@@ -268,13 +268,13 @@ impl Context {
             };
             match self.node(x) {
                 Node::Mod(a, m) => {
-                    if let Node::FloorDiv(p, q) = self.node(*a) {
-                        if self.as_int(*q).is_some_and(|v| v > 0) {
-                            stack.push(*p);
-                            stack.push(*q);
-                            stack.push(*m);
-                            continue;
-                        }
+                    if let Node::FloorDiv(p, q) = self.node(*a)
+                        && self.as_int(*q).is_some_and(|v| v > 0)
+                    {
+                        stack.push(*p);
+                        stack.push(*q);
+                        stack.push(*m);
+                        continue;
                     }
                     stack.push(*a);
                     stack.push(*m);

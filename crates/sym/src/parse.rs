@@ -4,17 +4,51 @@
 //! Shunting-yard with explicit operator and operand stacks, so nesting depth is limited by memory,
 //! not by the call stack. Errors carry the 1-based column and say what was expected.
 
+use crate::Context;
 use crate::build::{CmpOp, RoundOp};
 use crate::error::Error;
 use crate::expr::{Expr, Ty};
-use crate::Context;
 
 /// Names that cannot be symbols.
 pub(crate) const RESERVED: &[&str] = &[
-    "FloorDiv", "CleanDiv", "CeilDiv", "Mod", "PythonMod", "ModularIndexing", "Min", "Max", "Abs",
-    "Where", "Identity", "ToFloat", "IntTrueDiv", "FloatTrueDiv", "TruncToInt", "FloorToInt",
-    "CeilToInt", "RoundToInt", "Pow", "PowByNatural", "Eq", "Ne", "Lt", "Le", "Gt", "Ge", "And",
-    "Or", "Not", "True", "False", "oo", "int_oo", "nan", "zoo", "floor", "ceiling", "LShift",
+    "FloorDiv",
+    "CleanDiv",
+    "CeilDiv",
+    "Mod",
+    "PythonMod",
+    "ModularIndexing",
+    "Min",
+    "Max",
+    "Abs",
+    "Where",
+    "Identity",
+    "ToFloat",
+    "IntTrueDiv",
+    "FloatTrueDiv",
+    "TruncToInt",
+    "FloorToInt",
+    "CeilToInt",
+    "RoundToInt",
+    "Pow",
+    "PowByNatural",
+    "Eq",
+    "Ne",
+    "Lt",
+    "Le",
+    "Gt",
+    "Ge",
+    "And",
+    "Or",
+    "Not",
+    "True",
+    "False",
+    "oo",
+    "int_oo",
+    "nan",
+    "zoo",
+    "floor",
+    "ceiling",
+    "LShift",
     "RShift",
 ];
 
@@ -116,7 +150,10 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, Error> {
             }
             let text: String = chars[start..i].iter().collect();
             if i < chars.len() && (chars[i].is_ascii_alphabetic() || chars[i] == '_') {
-                return Err(perr(i + 1, format!("unexpected '{}' after number {text}", chars[i])));
+                return Err(perr(
+                    i + 1,
+                    format!("unexpected '{}' after number {text}", chars[i]),
+                ));
             }
             if is_float {
                 let v: f64 = text
@@ -125,7 +162,10 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, Error> {
                 out.push((Tok::Float(v), col));
             } else {
                 let v: u128 = text.parse().map_err(|_| {
-                    perr(col, format!("integer literal {text} does not fit in 64 bits"))
+                    perr(
+                        col,
+                        format!("integer literal {text} does not fit in 64 bits"),
+                    )
                 })?;
                 out.push((Tok::Int(v), col));
             }
@@ -275,7 +315,10 @@ impl Context {
                     Tok::LParen => ops.push(OpEntry::LParen(col)),
                     Tok::Op(o @ ("-" | "+" | "~")) => ops.push(OpEntry::Unary(o, col)),
                     t => {
-                        return Err(perr(col, format!("expected an expression, found {}", describe(t))));
+                        return Err(perr(
+                            col,
+                            format!("expected an expression, found {}", describe(t)),
+                        ));
                     }
                 }
                 i += 1;
@@ -291,7 +334,8 @@ impl Context {
                                 OpEntry::Binary(t, c) if binary_prec(t).0 == 1 => {
                                     return Err(Error::Unsupported {
                                         col: *c,
-                                        msg: "chained comparisons are not supported; use And(...)".into(),
+                                        msg: "chained comparisons are not supported; use And(...)"
+                                            .into(),
                                     });
                                 }
                                 OpEntry::Binary(..) | OpEntry::Unary(..) => {}
@@ -307,16 +351,14 @@ impl Context {
                         OpEntry::Unary(..) => UNARY_PREC > p || (UNARY_PREC == p && !right),
                         _ => false,
                     })?;
-                    if p == 1 {
-                        if let Some(OpEntry::Binary(t, c)) = ops.last() {
-                            if binary_prec(t).0 == 1 {
-                                return Err(Error::Unsupported {
-                                    col: *c,
-                                    msg: "chained comparisons are not supported; use And(...)"
-                                        .into(),
-                                });
-                            }
-                        }
+                    if p == 1
+                        && let Some(OpEntry::Binary(t, c)) = ops.last()
+                        && binary_prec(t).0 == 1
+                    {
+                        return Err(Error::Unsupported {
+                            col: *c,
+                            msg: "chained comparisons are not supported; use And(...)".into(),
+                        });
                     }
                     ops.push(OpEntry::Binary(o, col));
                     expect_operand = true;
@@ -339,7 +381,9 @@ impl Context {
                         Some(OpEntry::LParen(_)) => {
                             ops.pop();
                         }
-                        Some(OpEntry::Call { .. }) => self.finish_call(&mut out, &mut sums, &mut ops, col)?,
+                        Some(OpEntry::Call { .. }) => {
+                            self.finish_call(&mut out, &mut sums, &mut ops, col)?
+                        }
                         _ => return Err(perr(col, "unmatched ')'")),
                     }
                 }
@@ -349,17 +393,30 @@ impl Context {
                     })?;
                     match ops.last() {
                         Some(OpEntry::LParen(c)) => {
-                            return Err(perr(col, format!("expected ')' to close the '(' at column {c}, found end of input")));
+                            return Err(perr(
+                                col,
+                                format!(
+                                    "expected ')' to close the '(' at column {c}, found end of input"
+                                ),
+                            ));
                         }
                         Some(OpEntry::Call { name, col: c, .. }) => {
-                            return Err(perr(col, format!("expected ')' to close the call of {name} at column {c}, found end of input")));
+                            return Err(perr(
+                                col,
+                                format!(
+                                    "expected ')' to close the call of {name} at column {c}, found end of input"
+                                ),
+                            ));
                         }
                         _ => {}
                     }
                     break;
                 }
                 t => {
-                    return Err(perr(col, format!("expected an operator, ',' or ')', found {}", describe(t))));
+                    return Err(perr(
+                        col,
+                        format!("expected an operator, ',' or ')', found {}", describe(t)),
+                    ));
                 }
             }
             i += 1;
@@ -377,7 +434,10 @@ impl Context {
     pub fn parse_bool(&mut self, src: &str) -> Result<Expr, Error> {
         let e = self.parse(src)?;
         if self.ty(e) != Ty::Bool {
-            return Err(perr(1, "expected a boolean expression (a relation like Eq(a, b) or a <= b)"));
+            return Err(perr(
+                1,
+                "expected a boolean expression (a relation like Eq(a, b) or a <= b)",
+            ));
         }
         Ok(e)
     }
@@ -390,18 +450,30 @@ impl Context {
                 col,
                 msg: format!("'{name}' may appear only in range bounds, not inside an expression"),
             }),
-            _ if RESERVED.contains(&name) => Err(perr(col, format!("'{name}' is a function; expected '(' after it"))),
+            _ if RESERVED.contains(&name) => Err(perr(
+                col,
+                format!("'{name}' is a function; expected '(' after it"),
+            )),
             _ => {
-                let s = self.symbol(name).map_err(|_| perr(col, format!("invalid symbol '{name}'")))?;
+                let s = self
+                    .symbol(name)
+                    .map_err(|_| perr(col, format!("invalid symbol '{name}'")))?;
                 Ok(self.sym(s))
             }
         }
     }
 
-    fn materialize(&mut self, out: &mut [(Expr, usize)], sums: &mut [Option<PendingSum>], i: usize) -> Result<(), Error> {
+    fn materialize(
+        &mut self,
+        out: &mut [(Expr, usize)],
+        sums: &mut [Option<PendingSum>],
+        i: usize,
+    ) -> Result<(), Error> {
         if let Some((terms, c)) = sums[i].take() {
             let col = out[i].1;
-            out[i].0 = self.add_terms(&terms, c).ok_or_else(|| Self::overflow(col))?;
+            out[i].0 = self
+                .add_terms(&terms, c)
+                .ok_or_else(|| Self::overflow(col))?;
         }
         Ok(())
     }
@@ -432,11 +504,16 @@ impl Context {
                         let a = out.last().expect("operand").0;
                         // Merge the smaller sum into the larger one (nested parentheses).
                         let right = match (right, sign) {
-                            (Some((mut ts, c)), 1) if left.as_ref().is_none_or(|l| l.0.len() < ts.len()) => {
+                            (Some((mut ts, c)), 1)
+                                if left.as_ref().is_none_or(|l| l.0.len() < ts.len()) =>
+                            {
                                 match left.take() {
                                     Some((lts, lc)) => {
                                         ts.extend(lts);
-                                        *left = Some((ts, c.checked_add(lc).ok_or_else(|| Self::overflow(col))?));
+                                        *left = Some((
+                                            ts,
+                                            c.checked_add(lc).ok_or_else(|| Self::overflow(col))?,
+                                        ));
                                     }
                                     None => {
                                         ts.push((a, 1));
@@ -453,7 +530,12 @@ impl Context {
                                 for (t, k) in ts {
                                     acc.0.push((t, k * sign));
                                 }
-                                acc.1 = acc.1.checked_add(c.checked_mul(sign).ok_or_else(|| Self::overflow(col))?).ok_or_else(|| Self::overflow(col))?;
+                                acc.1 = acc
+                                    .1
+                                    .checked_add(
+                                        c.checked_mul(sign).ok_or_else(|| Self::overflow(col))?,
+                                    )
+                                    .ok_or_else(|| Self::overflow(col))?;
                             }
                             None => acc.0.push((b, sign)),
                         }
@@ -617,7 +699,14 @@ impl Context {
         let (ta, tb) = (self.ty(a), self.ty(b));
         let bools = ta == Ty::Bool || tb == Ty::Bool;
         if bools && (ta != tb || !matches!(o, "==" | "!=")) {
-            return Err(perr(col, format!("'{o}' cannot compare {} with {}", self.display(a), self.display(b))));
+            return Err(perr(
+                col,
+                format!(
+                    "'{o}' cannot compare {} with {}",
+                    self.display(a),
+                    self.display(b)
+                ),
+            ));
         }
         let (a, b) = if !bools && (ta == Ty::Float || tb == Ty::Float) {
             (self.to_float(a), self.to_float(b))
@@ -638,7 +727,10 @@ impl Context {
         let Some(k) = self.as_int(b) else {
             return Err(Error::Unsupported {
                 col,
-                msg: format!("power with a non-constant or non-integer exponent ({}) is not supported", self.display(b)),
+                msg: format!(
+                    "power with a non-constant or non-integer exponent ({}) is not supported",
+                    self.display(b)
+                ),
             });
         };
         if k < 0 {
@@ -662,7 +754,14 @@ impl Context {
             if args.len() == n {
                 Ok(())
             } else {
-                Err(perr(col, format!("{name} takes {n} argument{}, got {}", if n == 1 { "" } else { "s" }, args.len())))
+                Err(perr(
+                    col,
+                    format!(
+                        "{name} takes {n} argument{}, got {}",
+                        if n == 1 { "" } else { "s" },
+                        args.len()
+                    ),
+                ))
             }
         };
         let ints = |cx: &Context| -> Result<(), Error> {
@@ -680,7 +779,8 @@ impl Context {
             "CeilDiv" => {
                 arity(2)?;
                 ints(self)?;
-                self.ceildiv(args[0], args[1]).ok_or_else(|| Self::overflow(col))
+                self.ceildiv(args[0], args[1])
+                    .ok_or_else(|| Self::overflow(col))
             }
             "Mod" | "PythonMod" => {
                 arity(2)?;
@@ -713,7 +813,12 @@ impl Context {
             }
             "Where" => {
                 arity(3)?;
-                self.want(args[0], Ty::Bool, col, "the condition of Where must be a boolean")?;
+                self.want(
+                    args[0],
+                    Ty::Bool,
+                    col,
+                    "the condition of Where must be a boolean",
+                )?;
                 let (mut a, mut b) = (args[1], args[2]);
                 if self.ty(a) != self.ty(b) {
                     if self.ty(a) == Ty::Bool || self.ty(b) == Ty::Bool {

@@ -2,8 +2,8 @@
 //! (the round-trip tests check it on random expressions). Iterative, so deep expressions print
 //! without recursion.
 
-use crate::expr::{Expr, Node};
 use crate::Context;
+use crate::expr::{Expr, Node};
 
 /// Shortest text that parses back to exactly `v` (Rust's `{:?}` float formatting round-trips).
 pub(crate) fn float_text(v: f64) -> String {
@@ -136,10 +136,10 @@ impl Context {
             }
             Node::FloorDiv(a, b) => call(stack, out, "FloorDiv", &[*a, *b]),
             Node::Mod(a, m) => {
-                if let Node::FloorDiv(p, q) = self.node(*a) {
-                    if self.as_int(*q).is_some_and(|v| v > 0) {
-                        return call(stack, out, "ModularIndexing", &[*p, *q, *m]);
-                    }
+                if let Node::FloorDiv(p, q) = self.node(*a)
+                    && self.as_int(*q).is_some_and(|v| v > 0)
+                {
+                    return call(stack, out, "ModularIndexing", &[*p, *q, *m]);
                 }
                 call(stack, out, "Mod", &[*a, *m])
             }

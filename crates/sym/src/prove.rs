@@ -5,10 +5,10 @@
 //! by substituting symbolic range ends (`q0 <= s77 - 1` proves `q0 < s77`), from the modular set
 //! of the difference (`Eq(Mod(16*s0*s1 + 8, 8), 0)`), and from the assumptions themselves.
 
+use crate::Context;
 use crate::expr::{Expr, Node, Ty};
 use crate::interval::{Iv, NEG_INF, POS_INF};
 use crate::simplify::Session;
-use crate::Context;
 
 /// The answer of the prover.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -62,13 +62,23 @@ impl Session<'_> {
             };
             let mut round_best: Option<(i128, Expr)> = None;
             for (i, &(t, k)) in terms.iter().enumerate().take(8) {
-                let Some(v) = self.cx.as_symbol(t) else { continue };
-                let list = if k > 0 { self.d.upper.get(&v) } else { self.d.lower.get(&v) };
-                let cands: Vec<Expr> = list.map(|l| l.iter().copied().take(2).collect()).unwrap_or_default();
+                let Some(v) = self.cx.as_symbol(t) else {
+                    continue;
+                };
+                let list = if k > 0 {
+                    self.d.upper.get(&v)
+                } else {
+                    self.d.lower.get(&v)
+                };
+                let cands: Vec<Expr> = list
+                    .map(|l| l.iter().copied().take(2).collect())
+                    .unwrap_or_default();
                 for r in cands {
                     let mut next: Vec<(Expr, i64)> = terms.to_vec();
                     next[i] = (r, k);
-                    let Some(n) = self.cx.add_terms(&next, c) else { continue };
+                    let Some(n) = self.cx.add_terms(&next, c) else {
+                        continue;
+                    };
                     let n = self.simp(n);
                     let hi = self.iv(n).hi;
                     if round_best.is_none_or(|(b, _)| hi < b) {
@@ -184,7 +194,7 @@ impl Session<'_> {
             }
             Node::Not(q) => self.truth(q).not(),
             Node::Eq(a, b) | Node::Ne(a, b) | Node::Lt(a, b) | Node::Le(a, b) => {
-                let r = match self.cx.ty(a) {
+                match self.cx.ty(a) {
                     Ty::Int => self.int_relation(p, a, b),
                     Ty::Float => self.float_relation(p, a, b),
                     Ty::Bool => {
@@ -194,21 +204,34 @@ impl Session<'_> {
                         } else {
                             let eq = x == y;
                             match self.cx.node(p) {
-                                Node::Eq(..) => if eq { Truth::True } else { Truth::False },
-                                Node::Ne(..) => if eq { Truth::False } else { Truth::True },
+                                Node::Eq(..) => {
+                                    if eq {
+                                        Truth::True
+                                    } else {
+                                        Truth::False
+                                    }
+                                }
+                                Node::Ne(..) => {
+                                    if eq {
+                                        Truth::False
+                                    } else {
+                                        Truth::True
+                                    }
+                                }
                                 _ => Truth::Unknown,
                             }
                         }
                     }
-                };
-                r
+                }
             }
             _ => Truth::Unknown,
         }
     }
 
     fn int_relation(&mut self, p: Expr, a: Expr, b: Expr) -> Truth {
-        let Some(d) = self.diff(a, b) else { return Truth::Unknown };
+        let Some(d) = self.diff(a, b) else {
+            return Truth::Unknown;
+        };
         let iv = self.iv(d);
         let (lo, hi) = if iv.lo > NEG_INF && iv.hi < POS_INF && iv.lo == iv.hi {
             (iv.lo, iv.hi)
@@ -253,9 +276,27 @@ impl Session<'_> {
             return Truth::Unknown;
         }
         let (lt, le, eq) = (
-            if x.hi < y.lo { Truth::True } else if x.lo >= y.hi { Truth::False } else { Truth::Unknown },
-            if x.hi <= y.lo { Truth::True } else if x.lo > y.hi { Truth::False } else { Truth::Unknown },
-            if x.lo == x.hi && x == y { Truth::True } else if x.hi < y.lo || y.hi < x.lo { Truth::False } else { Truth::Unknown },
+            if x.hi < y.lo {
+                Truth::True
+            } else if x.lo >= y.hi {
+                Truth::False
+            } else {
+                Truth::Unknown
+            },
+            if x.hi <= y.lo {
+                Truth::True
+            } else if x.lo > y.hi {
+                Truth::False
+            } else {
+                Truth::Unknown
+            },
+            if x.lo == x.hi && x == y {
+                Truth::True
+            } else if x.hi < y.lo || y.hi < x.lo {
+                Truth::False
+            } else {
+                Truth::Unknown
+            },
         );
         match self.cx.node(p) {
             Node::Eq(..) => eq,

@@ -83,6 +83,7 @@ pub enum SolveResult {
 }
 
 type Item = (Expr, RelOp, Expr);
+type TermList = Vec<(Expr, i64)>;
 
 struct Solver<'s, 'c> {
     s: &'s mut Session<'c>,
@@ -121,7 +122,14 @@ impl Solver<'_, '_> {
     }
 
     /// `C * g OP r` with C free of x: push `g OP' r'` (and conditions).
-    fn divide(&mut self, c: Expr, g: Expr, op: RelOp, r: Expr, work: &mut Vec<Item>) -> Result<(), String> {
+    fn divide(
+        &mut self,
+        c: Expr,
+        g: Expr,
+        op: RelOp,
+        r: Expr,
+        work: &mut Vec<Item>,
+    ) -> Result<(), String> {
         let err = || "integer overflow while solving".to_string();
         let sign = self.sign(c);
         if c == self.s.cx.int(1) {
@@ -143,7 +151,10 @@ impl Solver<'_, '_> {
                 }
                 // C*g == r  <=>  C | r  and  g == r / C  (with C > 0 after negating both sides).
                 let (c, r) = if sign == Some(-1) {
-                    (self.s.cx.neg(c).ok_or_else(err)?, self.s.cx.neg(r).ok_or_else(err)?)
+                    (
+                        self.s.cx.neg(c).ok_or_else(err)?,
+                        self.s.cx.neg(r).ok_or_else(err)?,
+                    )
                 } else {
                     (c, r)
                 };
@@ -180,7 +191,11 @@ impl Solver<'_, '_> {
                 };
                 // Normalize to a positive coefficient: C*g OP r  <=>  (-C)*g OP' (-r).
                 let (c, r, op) = if sg < 0 {
-                    (self.s.cx.neg(c).ok_or_else(err)?, self.s.cx.neg(r).ok_or_else(err)?, op.mirror())
+                    (
+                        self.s.cx.neg(c).ok_or_else(err)?,
+                        self.s.cx.neg(r).ok_or_else(err)?,
+                        op.mirror(),
+                    )
                 } else {
                     (c, r, op)
                 };
@@ -216,12 +231,15 @@ impl Solver<'_, '_> {
         }
         match self.s.cx.node(f).clone() {
             Node::Add(ts, c) => {
-                let (xt, ft): (Vec<(Expr, i64)>, Vec<(Expr, i64)>) =
-                    ts.iter().partition(|(t, _)| self.has_x(*t));
+                let (xt, ft): (TermList, TermList) = ts.iter().partition(|(t, _)| self.has_x(*t));
                 // Move the x-free part: f = X + F  =>  X OP r - F.
                 let mut rhs_terms: Vec<(Expr, i64)> = ft.iter().map(|(t, k)| (*t, -k)).collect();
                 rhs_terms.push((r, 1));
-                let nr = self.s.cx.add_terms(&rhs_terms, c.checked_neg().ok_or_else(err)?).ok_or_else(err)?;
+                let nr = self
+                    .s
+                    .cx
+                    .add_terms(&rhs_terms, c.checked_neg().ok_or_else(err)?)
+                    .ok_or_else(err)?;
                 if xt.len() == 1 {
                     let (t, k) = xt[0];
                     let ke = self.s.cx.int(k);
@@ -231,7 +249,11 @@ impl Solver<'_, '_> {
                 let mut coeff: Vec<(Expr, i64)> = Vec::new();
                 for (t, k) in &xt {
                     let q = self.linear_cofactor(*t).ok_or_else(|| {
-                        format!("{} occurs nonlinearly in {}", self.s.cx.sym_name(self.x), self.name(*t))
+                        format!(
+                            "{} occurs nonlinearly in {}",
+                            self.s.cx.sym_name(self.x),
+                            self.name(*t)
+                        )
                     })?;
                     coeff.push((q, *k));
                 }
@@ -242,17 +264,27 @@ impl Solver<'_, '_> {
             Node::Mul(fs) => {
                 let (xf, ff): (Vec<Expr>, Vec<Expr>) = fs.iter().partition(|t| self.has_x(**t));
                 if xf.len() != 1 {
-                    return Err(format!("{} occurs nonlinearly in {}", self.s.cx.sym_name(self.x), self.name(f)));
+                    return Err(format!(
+                        "{} occurs nonlinearly in {}",
+                        self.s.cx.sym_name(self.x),
+                        self.name(f)
+                    ));
                 }
                 let c = self.s.cx.mul_args(&ff).ok_or_else(err)?;
                 self.divide(c, xf[0], op, r, work)
             }
             Node::FloorDiv(g, d) => {
                 if self.has_x(d) {
-                    return Err(format!("{} occurs in a divisor", self.s.cx.sym_name(self.x)));
+                    return Err(format!(
+                        "{} occurs in a divisor",
+                        self.s.cx.sym_name(self.x)
+                    ));
                 }
                 if self.sign(d) != Some(1) {
-                    return Err(format!("cannot prove the divisor {} is positive", self.name(d)));
+                    return Err(format!(
+                        "cannot prove the divisor {} is positive",
+                        self.name(d)
+                    ));
                 }
                 // For d > 0: FloorDiv(g, d) == r <=> d*r <= g <= d*r + d - 1, and
                 // <= r <=> g <= d*r + d - 1; < r <=> g <= d*r - 1; >= r <=> g >= d*r;
@@ -268,7 +300,10 @@ impl Solver<'_, '_> {
                         work.push((g, RelOp::Le, dr_hi));
                     }
                     RelOp::Ne => {
-                        return Err("Ne over FloorDiv is a disjunction (x below or above the interval)".into());
+                        return Err(
+                            "Ne over FloorDiv is a disjunction (x below or above the interval)"
+                                .into(),
+                        );
                     }
                     RelOp::Le => work.push((g, RelOp::Le, dr_hi)),
                     RelOp::Lt => work.push((g, RelOp::Lt, dr)),
@@ -284,11 +319,18 @@ impl Solver<'_, '_> {
                 let is_max = matches!(self.s.cx.node(f), Node::Max(_));
                 let (xa, fa): (Vec<Expr>, Vec<Expr>) = xs.iter().partition(|t| self.has_x(**t));
                 if xa.len() != 1 {
-                    return Err(format!("{} occurs in several arguments of {}", self.s.cx.sym_name(self.x), self.name(f)));
+                    return Err(format!(
+                        "{} occurs in several arguments of {}",
+                        self.s.cx.sym_name(self.x),
+                        self.name(f)
+                    ));
                 }
                 // Max(g, h) <= r <=> g <= r and h <= r (likewise <); Min(g, h) >= r <=> g >= r
                 // and h >= r (likewise >). The other directions are disjunctions.
-                let ok = matches!((is_max, op), (true, RelOp::Le | RelOp::Lt) | (false, RelOp::Ge | RelOp::Gt));
+                let ok = matches!(
+                    (is_max, op),
+                    (true, RelOp::Le | RelOp::Lt) | (false, RelOp::Ge | RelOp::Gt)
+                );
                 if !ok {
                     return Err(format!("{} {:?} is a disjunction", self.name(f), op));
                 }
@@ -317,9 +359,16 @@ impl Solver<'_, '_> {
         if t == self.xe {
             return Some(self.s.cx.int(1));
         }
-        let Node::Mul(fs) = self.s.cx.node(t).clone() else { return None };
+        let Node::Mul(fs) = self.s.cx.node(t).clone() else {
+            return None;
+        };
         let pos = fs.iter().position(|f| *f == self.xe)?;
-        let rest: Vec<Expr> = fs.iter().enumerate().filter(|(i, _)| *i != pos).map(|(_, f)| *f).collect();
+        let rest: Vec<Expr> = fs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != pos)
+            .map(|(_, f)| *f)
+            .collect();
         if rest.iter().any(|f| self.has_x(*f)) {
             return None;
         }
@@ -338,11 +387,16 @@ impl Context {
             _ => return SolveResult::Unsolved("not a relation (Eq, Ne, Lt, Le, Gt, Ge)".into()),
         };
         if self.ty(a) != Ty::Int || self.sym_ty(x) != Ty::Int {
-            return SolveResult::Unsolved("only integer relations and symbols can be solved".into());
+            return SolveResult::Unsolved(
+                "only integer relations and symbols can be solved".into(),
+            );
         }
         let xe = self.sym(x);
         if !self.contains_symbol(rel, x) {
-            return SolveResult::Unsolved(format!("{} does not occur in the relation", self.sym_name(x)));
+            return SolveResult::Unsolved(format!(
+                "{} does not occur in the relation",
+                self.sym_name(x)
+            ));
         }
         let mut s = Session::new(self);
         let zero = s.cx.int(0);
@@ -351,7 +405,13 @@ impl Context {
         };
         // Canonical (range-free) form first, so occurrences of x are collected.
         let f = s.simp(f);
-        let mut sv = Solver { s: &mut s, x, xe, rels: vec![], conds: vec![] };
+        let mut sv = Solver {
+            s: &mut s,
+            x,
+            xe,
+            rels: vec![],
+            conds: vec![],
+        };
         let mut work: Vec<Item> = vec![(f, op, zero)];
         let mut steps = 0;
         while let Some(item) = work.pop() {
@@ -360,7 +420,10 @@ impl Context {
                 return SolveResult::Unsolved("solver step limit reached".into());
             }
             if !sv.has_x(item.0) {
-                return SolveResult::Unsolved(format!("{} cancels out of the relation", sv.s.cx.sym_name(x)));
+                return SolveResult::Unsolved(format!(
+                    "{} cancels out of the relation",
+                    sv.s.cx.sym_name(x)
+                ));
             }
             if let Err(reason) = sv.step(item, &mut work) {
                 return SolveResult::Unsolved(reason);
@@ -395,7 +458,11 @@ impl Context {
             }
             conditions.push(c);
         }
-        SolveResult::Solved(Solution { symbol: x, relations, conditions })
+        SolveResult::Solved(Solution {
+            symbol: x,
+            relations,
+            conditions,
+        })
     }
 
     /// The relation as text: `Eq(x, r)`, `Ne(x, r)`, `x < r`, `x <= r`, `x > r`, `x >= r`.

@@ -30,8 +30,12 @@ impl Session<'_> {
                 if idx.len() != 1 {
                     (t, one)
                 } else {
-                    let others: Vec<Expr> =
-                        fs.iter().enumerate().filter(|(i, _)| *i != idx[0]).map(|(_, f)| *f).collect();
+                    let others: Vec<Expr> = fs
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != idx[0])
+                        .map(|(_, f)| *f)
+                        .collect();
                     (fs[idx[0]], self.cx.mul_args(&others)?)
                 }
             }
@@ -46,7 +50,12 @@ impl Session<'_> {
             },
             _ => (inner, one, None),
         };
-        Some(Split { base, lower, ext, scale })
+        Some(Split {
+            base,
+            lower,
+            ext,
+            scale,
+        })
     }
 
     fn split_expr(&mut self, s: &Split) -> Option<Expr> {
@@ -77,35 +86,66 @@ impl Session<'_> {
         if let Some(e1) = p.ext {
             let l2 = self.cx.mul(pl, e1)?;
             let s2 = self.cx.mul(p.scale, e1)?;
-            if l2 == ql && s2 == q.scale && self.positive(e1) && q.ext.is_none_or(|e2| self.positive(e2)) {
+            if l2 == ql
+                && s2 == q.scale
+                && self.positive(e1)
+                && q.ext.is_none_or(|e2| self.positive(e2))
+            {
                 let ext = match q.ext {
                     Some(e2) => Some(self.cx.mul(e1, e2)?),
                     None => None,
                 };
-                return Some((Split { base: p.base, lower: pl, ext, scale: p.scale }, Rule::SplitJoin));
+                return Some((
+                    Split {
+                        base: p.base,
+                        lower: pl,
+                        ext,
+                        scale: p.scale,
+                    },
+                    Rule::SplitJoin,
+                ));
             }
         }
-        if pl == ql && p.ext.is_none() {
-            if let Some(e) = q.ext {
-                // S*y - S*Mod(y, e) = S*e*FloorDiv(y, e) for e > 0 (y - Mod(y, e) = e*FloorDiv(y, e)).
-                let neg = self.cx.neg(p.scale)?;
-                if neg == q.scale && self.positive(e) {
-                    let lower = self.cx.mul(pl, e)?;
-                    let scale = self.cx.mul(p.scale, e)?;
-                    return Some((Split { base: p.base, lower, ext: None, scale }, Rule::SplitSubMod));
-                }
+        if pl == ql
+            && p.ext.is_none()
+            && let Some(e) = q.ext
+        {
+            // S*y - S*Mod(y, e) = S*e*FloorDiv(y, e) for e > 0 (y - Mod(y, e) = e*FloorDiv(y, e)).
+            let neg = self.cx.neg(p.scale)?;
+            if neg == q.scale && self.positive(e) {
+                let lower = self.cx.mul(pl, e)?;
+                let scale = self.cx.mul(p.scale, e)?;
+                return Some((
+                    Split {
+                        base: p.base,
+                        lower,
+                        ext: None,
+                        scale,
+                    },
+                    Rule::SplitSubMod,
+                ));
             }
         }
         if p.ext.is_none() && q.ext.is_none() {
             // S*y - S*e*FloorDiv(y, e) = S*Mod(y, e) for e > 0, with FloorDiv(y, e) = split(x, l*e).
-            if let (Some(lp), Some(lq)) = (self.cx.as_int(pl), self.cx.as_int(ql)) {
-                if lp > 0 && lq > lp && lq % lp == 0 {
-                    let e = self.cx.int(lq / lp);
-                    let want = self.cx.mul(p.scale, e)?;
-                    let want = self.cx.neg(want)?;
-                    if want == q.scale {
-                        return Some((Split { base: p.base, lower: pl, ext: Some(e), scale: p.scale }, Rule::SplitSubDiv));
-                    }
+            if let (Some(lp), Some(lq)) = (self.cx.as_int(pl), self.cx.as_int(ql))
+                && lp > 0
+                && lq > lp
+                && lq % lp == 0
+            {
+                let e = self.cx.int(lq / lp);
+                let want = self.cx.mul(p.scale, e)?;
+                let want = self.cx.neg(want)?;
+                if want == q.scale {
+                    return Some((
+                        Split {
+                            base: p.base,
+                            lower: pl,
+                            ext: Some(e),
+                            scale: p.scale,
+                        },
+                        Rule::SplitSubDiv,
+                    ));
                 }
             }
         }
@@ -113,7 +153,9 @@ impl Session<'_> {
     }
 
     pub(super) fn rules_add(&mut self, e: Expr) -> Option<Expr> {
-        let Node::Add(ts, c) = self.cx.node(e).clone() else { return None };
+        let Node::Add(ts, c) = self.cx.node(e).clone() else {
+            return None;
+        };
         if ts.len() >= 2 && ts.len() <= 256 {
             let mut splits: Vec<Split> = Vec::with_capacity(ts.len());
             for (t, k) in &ts {
@@ -157,7 +199,9 @@ impl Session<'_> {
                 .collect();
             if let [i] = cands[..] {
                 let (t, m) = ts[i];
-                let Node::FloorDiv(a, d) = *self.cx.node(t) else { return None };
+                let Node::FloorDiv(a, d) = *self.cx.node(t) else {
+                    return None;
+                };
                 let dv = self.cx.as_int(d)?;
                 let shift = (c / m).checked_mul(dv)?;
                 let na = self.cx.add_const(a, shift)?;
@@ -175,8 +219,12 @@ impl Session<'_> {
             if *k >= 0 {
                 continue;
             }
-            let Node::FloorDiv(a, d) = *self.cx.node(*t) else { continue };
-            let Some(dv) = self.cx.as_int(d).filter(|v| *v > 0) else { continue };
+            let Node::FloorDiv(a, d) = *self.cx.node(*t) else {
+                continue;
+            };
+            let Some(dv) = self.cx.as_int(d).filter(|v| *v > 0) else {
+                continue;
+            };
             let lead_neg = match self.cx.node(a) {
                 Node::Add(xs, _) => xs[0].1 < 0,
                 _ => false,

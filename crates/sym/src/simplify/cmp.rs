@@ -1,8 +1,8 @@
 //! Comparison rules: a relation the prover decides becomes a constant.
 
 use super::{Rule, Session};
-use crate::expr::Expr;
 use crate::Truth;
+use crate::expr::Expr;
 
 impl Session<'_> {
     pub(super) fn rules_cmp(&mut self, e: Expr) -> Option<Expr> {

@@ -7,7 +7,9 @@ use crate::expr::{Expr, Node};
 
 impl Session<'_> {
     pub(super) fn rules_floordiv(&mut self, e: Expr) -> Option<Expr> {
-        let Node::FloorDiv(a, b) = *self.cx.node(e) else { return None };
+        let Node::FloorDiv(a, b) = *self.cx.node(e) else {
+            return None;
+        };
         let bc = self.cx.as_int(b);
         if bc == Some(0) {
             return None;
@@ -75,7 +77,9 @@ impl Session<'_> {
             }
         }
         if !q_terms.is_empty() {
-            let (q0, r0) = if r_terms.is_empty() { (0, k0) } else {
+            let (q0, r0) = if r_terms.is_empty() {
+                (0, k0)
+            } else {
                 let q0 = floor_div(k0, c)?;
                 (q0, k0 - q0 * c)
             };
@@ -109,7 +113,11 @@ impl Session<'_> {
         // 0 <= r < g: floor((gB + r)/c) = floor((B + r/g)/(c/g)) = floor(floor(B + r/g)/(c/g))
         // = floor(B/(c/g)) since floor(B + r/g) = B.
         if r_terms.len() >= 2 || (r_terms.len() == 1 && k0 != 0) {
-            let mut cands: Vec<i64> = r_terms.iter().map(|(_, k)| gcd(*k, c)).filter(|g| *g > 1).collect();
+            let mut cands: Vec<i64> = r_terms
+                .iter()
+                .map(|(_, k)| gcd(*k, c))
+                .filter(|g| *g > 1)
+                .collect();
             cands.sort_unstable_by(|x, y| y.cmp(x));
             cands.dedup();
             for th in cands {
@@ -187,12 +195,12 @@ impl Session<'_> {
             return Some(self.cx.int(0));
         }
         // FloorDiv(FloorDiv(x, d), b) = FloorDiv(x, d*b) for b > 0.
-        if let Node::FloorDiv(x, d) = *self.cx.node(a) {
-            if self.prove_pos(b) {
-                let db = self.cx.mul(d, b)?;
-                self.fire(Rule::FdNested);
-                return Some(self.cx.floordiv(x, db));
-            }
+        if let Node::FloorDiv(x, d) = *self.cx.node(a)
+            && self.prove_pos(b)
+        {
+            let db = self.cx.mul(d, b)?;
+            self.fire(Rule::FdNested);
+            return Some(self.cx.floordiv(x, db));
         }
         // a = q*b exactly (as polynomials)  =>  FloorDiv(a, b) = q where b != 0.
         if let Some(q) = self.exact_quotient(a, b) {

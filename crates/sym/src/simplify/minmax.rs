@@ -20,7 +20,12 @@ impl Session<'_> {
                 _ => continue,
             };
             if inner.iter().any(|y| xs.contains(y)) {
-                let rest: Vec<Expr> = xs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, v)| *v).collect();
+                let rest: Vec<Expr> = xs
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, v)| *v)
+                    .collect();
                 self.fire(Rule::MinMaxAbsorb);
                 return Some(self.cx.minmax(is_max, &rest));
             }
@@ -33,10 +38,18 @@ impl Session<'_> {
                         continue;
                     }
                     let (a, b) = (xs[i], xs[j]);
-                    let dominated = if is_max { self.prove_le(b, a) } else { self.prove_le(a, b) };
+                    let dominated = if is_max {
+                        self.prove_le(b, a)
+                    } else {
+                        self.prove_le(a, b)
+                    };
                     if dominated {
-                        let rest: Vec<Expr> =
-                            xs.iter().enumerate().filter(|(k, _)| *k != j).map(|(_, v)| *v).collect();
+                        let rest: Vec<Expr> = xs
+                            .iter()
+                            .enumerate()
+                            .filter(|(k, _)| *k != j)
+                            .map(|(_, v)| *v)
+                            .collect();
                         self.fire(Rule::MinMaxDominated);
                         return Some(self.cx.minmax(is_max, &rest));
                     }

@@ -17,10 +17,10 @@ mod minmax;
 mod modulo;
 mod monomial;
 
+use crate::Context;
 use crate::bounds::Derived;
 use crate::expr::{Expr, Node};
 use crate::interval::{FIv, Iv};
-use crate::Context;
 use rustc_hash::FxHashMap;
 
 macro_rules! rules {
@@ -211,9 +211,10 @@ impl<'a> Session<'a> {
             Node::Abs(..) => self.rules_abs(e),
             Node::Where(..) => self.rules_where(e),
             Node::Eq(..) | Node::Ne(..) | Node::Lt(..) | Node::Le(..) => self.rules_cmp(e),
-            Node::TruncToInt(..) | Node::FloorToInt(..) | Node::CeilToInt(..) | Node::RoundToInt(..) => {
-                self.rules_float_to_int(e)
-            }
+            Node::TruncToInt(..)
+            | Node::FloorToInt(..)
+            | Node::CeilToInt(..)
+            | Node::RoundToInt(..) => self.rules_float_to_int(e),
             _ => None,
         };
         match next {
@@ -231,7 +232,9 @@ impl<'a> Session<'a> {
 
     /// Expands products of sums (bounded: at most 64 resulting terms).
     fn rules_mul(&mut self, e: Expr) -> Option<Expr> {
-        let Node::Mul(fs) = self.cx.node(e).clone() else { return None };
+        let Node::Mul(fs) = self.cx.node(e).clone() else {
+            return None;
+        };
         let mut count: usize = 1;
         let mut any = false;
         for f in &fs {
@@ -272,7 +275,9 @@ impl<'a> Session<'a> {
     }
 
     fn rules_abs(&mut self, e: Expr) -> Option<Expr> {
-        let Node::Abs(a) = *self.cx.node(e) else { return None };
+        let Node::Abs(a) = *self.cx.node(e) else {
+            return None;
+        };
         if self.cx.ty(a) != crate::Ty::Int {
             return None;
         }
@@ -289,7 +294,9 @@ impl<'a> Session<'a> {
     }
 
     fn rules_where(&mut self, e: Expr) -> Option<Expr> {
-        let Node::Where(c, a, b) = *self.cx.node(e) else { return None };
+        let Node::Where(c, a, b) = *self.cx.node(e) else {
+            return None;
+        };
         match self.truth(c) {
             crate::Truth::True => {
                 self.fire(Rule::WhereDecided);
@@ -307,7 +314,9 @@ impl<'a> Session<'a> {
     /// conversion to double is exact.
     fn rules_float_to_int(&mut self, e: Expr) -> Option<Expr> {
         let a = self.cx.node(e).children()[0];
-        let Node::ToFloat(x) = *self.cx.node(a) else { return None };
+        let Node::ToFloat(x) = *self.cx.node(a) else {
+            return None;
+        };
         let iv = self.iv(x);
         const EXACT: i128 = 1 << 53;
         if iv.lo >= -EXACT && iv.hi <= EXACT {

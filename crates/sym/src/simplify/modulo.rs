@@ -7,7 +7,9 @@ use crate::expr::{Expr, Node};
 
 impl Session<'_> {
     pub(super) fn rules_mod(&mut self, e: Expr) -> Option<Expr> {
-        let Node::Mod(a, b) = *self.cx.node(e) else { return None };
+        let Node::Mod(a, b) = *self.cx.node(e) else {
+            return None;
+        };
         let bc = self.cx.as_int(b);
         if bc == Some(0) {
             return None;
@@ -75,7 +77,9 @@ impl Session<'_> {
         // Range: a in [q*c, q*c + c - 1]  =>  Mod(a, c) = a - q*c.
         let iv = self.iv(a);
         let mut range = (iv.lo_i64(), iv.hi_i64());
-        if (range.0.is_none() || range.1.is_none() || floor_div(range.0?, c) != floor_div(range.1?, c))
+        if (range.0.is_none()
+            || range.1.is_none()
+            || floor_div(range.0?, c) != floor_div(range.1?, c))
             && (!self.d.upper.is_empty() || !self.d.lower.is_empty())
         {
             let (lo, hi) = (self.sym_lower(a), self.sym_upper(a));
@@ -96,14 +100,13 @@ impl Session<'_> {
             return Some(self.cx.int(floor_mod(ms.base, c)?));
         }
         // Mod(Mod(x, m), c) = Mod(x, c) when c | m: Mod(x, m) ≡ x (mod m), hence (mod c).
-        if let Node::Mod(x, m) = *self.cx.node(a) {
-            if let Some(mv) = self.cx.as_int(m) {
-                if mv % c == 0 {
-                    let ce = self.cx.int(c);
-                    self.fire(Rule::ModNested);
-                    return Some(self.cx.modulo(x, ce));
-                }
-            }
+        if let Node::Mod(x, m) = *self.cx.node(a)
+            && let Some(mv) = self.cx.as_int(m)
+            && mv % c == 0
+        {
+            let ce = self.cx.int(c);
+            self.fire(Rule::ModNested);
+            return Some(self.cx.modulo(x, ce));
         }
         None
     }
@@ -111,7 +114,11 @@ impl Session<'_> {
     fn mod_symbolic(&mut self, a: Expr, b: Expr, ma: &[Mono], mb: &[Mono]) -> Option<Expr> {
         // Drop multiples of a monomial modulus: Mod(r + m*b, b) = Mod(r, b).
         if mb.len() == 1 && !mb[0].factors.is_empty() {
-            let r: Vec<Mono> = ma.iter().filter(|m| self.div_mono(m, &mb[0]).is_none()).cloned().collect();
+            let r: Vec<Mono> = ma
+                .iter()
+                .filter(|m| self.div_mono(m, &mb[0]).is_none())
+                .cloned()
+                .collect();
             if r.len() < ma.len() {
                 let re = self.sum_of(&r)?;
                 self.fire(Rule::ModDropMultiples);

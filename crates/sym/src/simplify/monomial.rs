@@ -39,25 +39,40 @@ impl Session<'_> {
     /// The monomials of `e` (the constant, if nonzero, as a monomial without factors).
     pub fn monomials(&self, e: Expr) -> SmallVec<[Mono; 4]> {
         match self.cx.node(e) {
-            Node::Int(v) => smallvec::smallvec![Mono { coeff: *v, factors: SmallVec::new() }],
+            Node::Int(v) => smallvec::smallvec![Mono {
+                coeff: *v,
+                factors: SmallVec::new()
+            }],
             Node::Add(ts, c) => {
                 let mut out: SmallVec<[Mono; 4]> = ts
                     .iter()
-                    .map(|(t, k)| Mono { coeff: *k, factors: self.factors_of(*t) })
+                    .map(|(t, k)| Mono {
+                        coeff: *k,
+                        factors: self.factors_of(*t),
+                    })
                     .collect();
                 if *c != 0 {
-                    out.push(Mono { coeff: *c, factors: SmallVec::new() });
+                    out.push(Mono {
+                        coeff: *c,
+                        factors: SmallVec::new(),
+                    });
                 }
                 out
             }
-            _ => smallvec::smallvec![Mono { coeff: 1, factors: self.factors_of(e) }],
+            _ => smallvec::smallvec![Mono {
+                coeff: 1,
+                factors: self.factors_of(e)
+            }],
         }
     }
 
     /// gcd of a list of monomials: gcd of coefficients (nonnegative) and the common factors
     /// with their least exponents.
     pub fn content(&self, monos: &[Mono]) -> Mono {
-        let mut g = Mono { coeff: 0, factors: SmallVec::new() };
+        let mut g = Mono {
+            coeff: 0,
+            factors: SmallVec::new(),
+        };
         for (i, m) in monos.iter().enumerate() {
             g.coeff = gcd(g.coeff, m.coeff);
             if i == 0 {
@@ -67,7 +82,10 @@ impl Session<'_> {
                     .factors
                     .iter()
                     .filter_map(|(b, k)| {
-                        m.factors.iter().find(|f| f.0 == *b).map(|f| (*b, (*k).min(f.1)))
+                        m.factors
+                            .iter()
+                            .find(|f| f.0 == *b)
+                            .map(|f| (*b, (*k).min(f.1)))
                     })
                     .collect();
             }
@@ -91,7 +109,10 @@ impl Session<'_> {
                 factors.remove(pos);
             }
         }
-        Some(Mono { coeff: m.coeff / g.coeff, factors })
+        Some(Mono {
+            coeff: m.coeff / g.coeff,
+            factors,
+        })
     }
 
     pub fn mono_expr(&mut self, m: &Mono) -> Option<Expr> {
