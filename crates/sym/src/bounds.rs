@@ -276,22 +276,39 @@ impl Session<'_> {
         if let Some(v) = self.iv_memo.get(&root) {
             return *v;
         }
-        let mut stack: Vec<(Expr, bool)> = vec![(root, false)];
+        let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
         while let Some((e, expanded)) = stack.pop() {
             if self.iv_memo.contains_key(&e) {
                 continue;
             }
-            let node = self.cx.node(e).clone();
             if !expanded {
                 stack.push((e, true));
-                for k in node.children().iter().rev() {
+                for k in self.cx.node(e).children().iter().rev() {
                     if self.cx.ty(*k) == Ty::Int && !self.iv_memo.contains_key(k) {
                         stack.push((*k, false));
                     }
                 }
                 continue;
             }
-            let v = self.iv_node(e, &node);
+            let v = match self.cx.node(e) {
+                // Hot cases without cloning the node.
+                Node::Int(v) => Iv::point(*v),
+                Node::Add(ts, c) => {
+                    let mut acc = Iv::point(*c);
+                    for (t, k) in ts {
+                        acc = acc.add(&self.iv_memo[t].scale(*k));
+                    }
+                    acc
+                }
+                Node::Sym(s) => {
+                    let s = *s;
+                    self.sym_iv(s)
+                }
+                _ => {
+                    let node = self.cx.node(e).clone();
+                    self.iv_node(e, &node)
+                }
+            };
             self.iv_memo.insert(e, v);
         }
         self.iv_memo[&root]
@@ -601,6 +618,19 @@ impl Context {
         match s.cx.ty(e) {
             Ty::Int => {
                 let a = s.iv(e);
+                // Interval arithmetic is exact up to per-operator hulls when every symbol occurs
+                // once and no symbolic range or assumption relates symbols; only otherwise is
+                // simplifying first (relational precision) worth its cost.
+                if s.d.upper.is_empty()
+                    && s.d.lower.is_empty()
+                    && s.d.mod_facts.is_empty()
+                    && s.cx.single_use(e)
+                {
+                    return Bound::Int {
+                        lo: ext_opt(a.lo),
+                        hi: ext_opt(a.hi),
+                    };
+                }
                 let simp = s.simplify(e);
                 let b = s.iv(simp);
                 let r = a.intersect(&b);

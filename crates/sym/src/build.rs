@@ -169,6 +169,18 @@ impl Context {
         self.mul_args(&parts).map(Some)
     }
 
+    /// `a / g` for an integer g dividing every coefficient and the constant of `a`.
+    pub(crate) fn div_coeffs(&mut self, a: Expr, g: i64) -> Option<Expr> {
+        match self.node(a).clone() {
+            Node::Int(v) => Some(self.int(v / g)),
+            Node::Add(ts, c) => {
+                let terms: Terms = ts.iter().map(|(t, k)| (*t, k / g)).collect();
+                self.add_terms(&terms, c / g)
+            }
+            _ => None,
+        }
+    }
+
     /// `a + b` (integers).
     pub fn add(&mut self, a: Expr, b: Expr) -> Option<Expr> {
         self.add_terms(&[(a, 1), (b, 1)], 0)
@@ -663,7 +675,7 @@ impl Context {
         memo: &mut rustc_hash::FxHashMap<Expr, Expr>,
         mut f: impl FnMut(&mut Context, Expr, &[Expr]) -> Option<Expr>,
     ) -> Option<Expr> {
-        let mut stack: Vec<(Expr, bool)> = vec![(root, false)];
+        let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
         let mut ch: Args = smallvec![];
         while let Some((e, expanded)) = stack.pop() {
             if memo.contains_key(&e) {

@@ -226,6 +226,30 @@ impl Context {
         out
     }
 
+    /// Whether every symbol occurs at most once in the tree of `e` (and no subterm is shared).
+    pub(crate) fn single_use(&self, e: Expr) -> bool {
+        let mut seen: smallvec::SmallVec<[Expr; 16]> = smallvec::SmallVec::new();
+        let mut stack: smallvec::SmallVec<[Expr; 16]> = smallvec::smallvec![e];
+        while let Some(x) = stack.pop() {
+            match self.node(x) {
+                Node::Int(_) | Node::Float(_) | Node::Bool(_) => {}
+                Node::Sym(_) => {
+                    if seen.contains(&x) {
+                        return false;
+                    }
+                    seen.push(x);
+                }
+                n => {
+                    if seen.len() > 64 {
+                        return false;
+                    }
+                    stack.extend(n.children());
+                }
+            }
+        }
+        true
+    }
+
     /// Whether `s` occurs in `e`.
     pub fn contains_symbol(&self, e: Expr, s: Symbol) -> bool {
         let target = self.sym(s);

@@ -19,6 +19,30 @@ struct Split {
 }
 
 impl Session<'_> {
+    /// The base of a term's split view, without building anything (a cheap pre-filter).
+    fn split_base(&self, t: Expr) -> Expr {
+        let inner = match self.cx.node(t) {
+            Node::Mul(fs) => {
+                let mut it = fs
+                    .iter()
+                    .filter(|f| matches!(self.cx.node(**f), Node::FloorDiv(..) | Node::Mod(..)));
+                match (it.next(), it.next()) {
+                    (Some(f), None) => *f,
+                    _ => t,
+                }
+            }
+            _ => t,
+        };
+        match self.cx.node(inner) {
+            Node::FloorDiv(x, _) => *x,
+            Node::Mod(y, _) => match self.cx.node(*y) {
+                Node::FloorDiv(x, _) => *x,
+                _ => *y,
+            },
+            _ => inner,
+        }
+    }
+
     fn split_of(&mut self, t: Expr, k: i64) -> Option<Split> {
         let one = self.cx.int(1);
         let (inner, rest) = match self.cx.node(t).clone() {
@@ -156,7 +180,11 @@ impl Session<'_> {
         let Node::Add(ts, c) = self.cx.node(e).clone() else {
             return None;
         };
-        if ts.len() >= 2 && ts.len() <= 256 {
+        let mut bases: smallvec::SmallVec<[Expr; 8]> =
+            ts.iter().map(|(t, _)| self.split_base(*t)).collect();
+        bases.sort_unstable();
+        let shared = bases.windows(2).any(|w| w[0] == w[1]);
+        if shared && ts.len() <= 256 {
             let mut splits: Vec<Split> = Vec::with_capacity(ts.len());
             for (t, k) in &ts {
                 splits.push(self.split_of(*t, *k)?);

@@ -42,6 +42,17 @@ impl Session<'_> {
         }
         // FloorDiv(g*a, g*b) = FloorDiv(a, b) for g != 0 (g = 0 would make the divisor 0):
         // floor(ga / gb) = floor(a / b).
+        if let Some(c) = bc {
+            // Constant divisor: only the integer content can be common.
+            let g = self.int_content(a, c);
+            if g > 1 {
+                let na = self.cx.div_coeffs(a, g)?;
+                let nc = self.cx.int(c / g);
+                self.fire(Rule::FdGcd);
+                return Some(self.cx.floordiv(na, nc));
+            }
+            return self.floordiv_const(a, c);
+        }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         let mut all = ma.clone();
         all.extend(mb.iter().cloned());
@@ -52,13 +63,10 @@ impl Session<'_> {
             self.fire(Rule::FdGcd);
             return Some(self.cx.floordiv(na, nb));
         }
-        match bc {
-            Some(c) => self.floordiv_const(a, c, &ma),
-            None => self.floordiv_symbolic(a, b, &ma, &mb),
-        }
+        self.floordiv_symbolic(a, b, &ma, &mb)
     }
 
-    fn floordiv_const(&mut self, a: Expr, c: i64, ma: &[Mono]) -> Option<Expr> {
+    fn floordiv_const(&mut self, a: Expr, c: i64) -> Option<Expr> {
         // Pull out multiples: FloorDiv(c*q + r, c) = q + FloorDiv(r, c) (for any integer q and
         // c != 0, since (cq + r)/c = q + r/c and floor(x + q) = floor(x) + q). The constant stays
         // inside unless terms move out too (then the outer sum takes its multiple of c at no
@@ -137,7 +145,6 @@ impl Session<'_> {
                 }
             }
         }
-        let _ = ma;
         match self.cx.node(a).clone() {
             // FloorDiv(FloorDiv(x, d), c) = FloorDiv(x, d*c) for c > 0 (any d != 0):
             // floor(floor(y)/c) = floor(y/c) for an integer c > 0 and real y = x/d.

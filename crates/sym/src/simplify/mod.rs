@@ -127,9 +127,9 @@ impl<'a> Session<'a> {
         Session {
             cx,
             d,
-            iv_memo: FxHashMap::default(),
+            iv_memo: FxHashMap::with_capacity_and_hasher(32, Default::default()),
             fiv_memo: FxHashMap::default(),
-            simp_memo: FxHashMap::default(),
+            simp_memo: FxHashMap::with_capacity_and_hasher(32, Default::default()),
             stats: Stats::default(),
             budget,
             depth: 0,
@@ -141,28 +141,22 @@ impl<'a> Session<'a> {
         *self.stats.counts.entry(r).or_default() += 1;
     }
 
-    /// Simplifies to a fixpoint.
+    /// Simplifies to a fixpoint: one bottom-up pass in which every rewrite re-simplifies the
+    /// nodes it builds, so each memoized result is already a fixpoint of the rules.
     pub fn simplify(&mut self, e: Expr) -> Expr {
-        let mut cur = e;
-        for _ in 0..4 {
-            let next = self.simp(cur);
-            if next == cur {
-                break;
-            }
-            // A fresh pass lets rules that depend on the whole result (bounds of new subterms)
-            // fire; memoized fixpoints make it cheap.
-            self.simp_memo.clear();
-            cur = next;
-        }
-        cur
+        self.simp(e)
     }
 
-    /// One bottom-up pass (iterative post-order), rules applied at every node.
+    /// One bottom-up pass (iterative post-order), rules applied at every node. Leaves are their
+    /// own simplification and are never stored in the memo.
     pub fn simp(&mut self, root: Expr) -> Expr {
+        if self.is_leaf(root) {
+            return root;
+        }
         if let Some(r) = self.simp_memo.get(&root) {
             return *r;
         }
-        let mut stack: Vec<(Expr, bool)> = vec![(root, false)];
+        let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
         let mut ch: crate::expr::Args = crate::expr::Args::new();
         while let Some((e, expanded)) = stack.pop() {
             if self.simp_memo.contains_key(&e) {
@@ -172,29 +166,55 @@ impl<'a> Session<'a> {
             if !expanded {
                 stack.push((e, true));
                 for k in kids.iter().rev() {
-                    if !self.simp_memo.contains_key(k) {
+                    if !self.is_leaf(*k) && !self.simp_memo.contains_key(k) {
                         stack.push((*k, false));
                     }
                 }
                 continue;
             }
             ch.clear();
-            ch.extend(kids.iter().map(|k| self.simp_memo[k]));
-            let rebuilt = if ch.iter().zip(kids.iter()).all(|(a, b)| a == b) {
+            let mut same = true;
+            for k in &kids {
+                let v = if self.is_leaf(*k) {
+                    *k
+                } else {
+                    self.simp_memo[k]
+                };
+                same &= v == *k;
+                ch.push(v);
+            }
+            let rebuilt = if same {
                 e
             } else {
                 self.cx.rebuild(e, &ch).unwrap_or(e)
             };
-            let r = if rebuilt != e && self.simp_memo.contains_key(&rebuilt) {
-                self.simp_memo[&rebuilt]
+            let r = if rebuilt != e {
+                if self.is_leaf(rebuilt) {
+                    rebuilt
+                } else if let Some(r) = self.simp_memo.get(&rebuilt) {
+                    *r
+                } else {
+                    self.apply_rules(rebuilt)
+                }
             } else {
                 self.apply_rules(rebuilt)
             };
             self.simp_memo.insert(e, r);
-            self.simp_memo.insert(rebuilt, r);
-            self.simp_memo.insert(r, r);
+            if rebuilt != e && !self.is_leaf(rebuilt) {
+                self.simp_memo.insert(rebuilt, r);
+            }
+            if r != e && r != rebuilt && !self.is_leaf(r) {
+                self.simp_memo.insert(r, r);
+            }
         }
         self.simp_memo[&root]
+    }
+
+    fn is_leaf(&self, e: Expr) -> bool {
+        matches!(
+            self.cx.node(e),
+            Node::Int(_) | Node::Sym(_) | Node::Float(_) | Node::Bool(_)
+        )
     }
 
     /// Applies the rules at the root of `e` (children already simplified) until none fires.

@@ -25,6 +25,17 @@ impl Session<'_> {
             return Some(self.cx.int(0));
         }
         // Mod(g*a, g*b) = g*Mod(a, b) for g != 0: ga - gb*floor(ga/gb) = g(a - b*floor(a/b)).
+        if let Some(c) = bc.filter(|c| *c > 0) {
+            let g = self.int_content(a, c);
+            if g > 1 {
+                let na = self.cx.div_coeffs(a, g)?;
+                let nc = self.cx.int(c / g);
+                let m = self.cx.modulo(na, nc);
+                self.fire(Rule::ModGcd);
+                return self.cx.scale(m, g);
+            }
+            return self.mod_const(a, c);
+        }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         let mut all = ma.clone();
         all.extend(mb.iter().cloned());
