@@ -37,6 +37,7 @@ mod simplify;
 mod solve;
 
 pub use bounds::Bound;
+pub use build::{CmpOp, RoundOp};
 pub use error::{Error, EvalError};
 pub use eval::Value;
 pub use expr::{Expr, Symbol, Ty};
