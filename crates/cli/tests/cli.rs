@@ -53,7 +53,7 @@ fn single_shot_subcommands() {
     let (c, _, _) = run(&["nonsense"], "");
     assert_eq!(c, 2);
     let (c, out, _) = run(&["simplify", "x + x", "--format", "json"], "");
-    assert_eq!((c, out.trim()), (0, r#"{"expr":"2*x","ok":true}"#));
+    assert_eq!((c, out.trim()), (0, r#"{"ok":true,"expr":"2*x"}"#));
 }
 
 #[test]

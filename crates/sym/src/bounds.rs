@@ -338,13 +338,14 @@ impl Session<'_> {
             Node::Mod(a, b) => {
                 let mut r = m(self, a).modulo(&m(self, b));
                 if let Some(k) = self.cx.as_int(*b).filter(|k| *k > 0) {
+                    // a ≡ base (mod g) with g = gcd(coeff, k): a mod k lies in
+                    // {base' + g*t} ∩ [0, k - 1], base' = base mod g, so in [base', k - g + base'].
                     let ms = self.modset(*a).modulo(k);
-                    if ms.coeff == 0 || ms.coeff == k {
-                        // a mod k is exactly the residue.
-                        let v = crate::build::floor_mod(ms.base, k).unwrap_or(0);
-                        if ms.coeff == 0 || ms.coeff % k == 0 {
-                            r = r.intersect(&Iv::point(v));
-                        }
+                    let g = if ms.coeff == 0 { k } else { crate::build::gcd(ms.coeff, k) };
+                    if g > 1 {
+                        let base = crate::build::floor_mod(ms.base, g).unwrap_or(0);
+                        let hi = (k - g + base) as i128;
+                        r = r.intersect(&Iv::new(base as i128, hi));
                     }
                 }
                 r
