@@ -73,7 +73,7 @@ enum Cmd {
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
     },
-    /// Generates C++ runtime checks from a graph signature (not implemented yet).
+    /// Generates C++ runtime checks and the wrapper prologue from a graph signature (CODEGEN.md).
     Codegen {
         spec: String,
         #[arg(long, default_value = "aoti")]
@@ -236,6 +236,52 @@ fn batch(file: Option<String>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn codegen(spec: &str, flavor: &str, emit: &str, always_check: bool, out: Option<&str>) -> ExitCode {
+    use codegen_cpp::{Emit, Flavor, Options, Signature};
+    let flavor = match flavor {
+        "aoti" => Flavor::Aoti,
+        "dlpack" => Flavor::Dlpack,
+        f => {
+            eprintln!("error: --flavor {f}: expected aoti or dlpack");
+            return ExitCode::from(2);
+        }
+    };
+    let emit = match emit {
+        "checks" => Emit::Checks,
+        "prologue" => Emit::Prologue,
+        "all" => Emit::All,
+        e => {
+            eprintln!("error: --emit {e}: expected checks, prologue or all");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match std::fs::read_to_string(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {spec}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = Signature::from_json(&text).and_then(|sig| codegen_cpp::generate(sig, &Options { flavor, emit, always_check }));
+    let cpp = match result {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match out {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, cpp) {
+                eprintln!("error: cannot write {path}: {e}");
+                return ExitCode::from(1);
+            }
+        }
+        None => print!("{cpp}"),
+    }
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -304,12 +350,7 @@ fn main() -> ExitCode {
             }
             single("eval", req, &format)
         }
-        Cmd::Codegen { .. } => {
-            eprintln!(
-                "symshape codegen: not implemented yet (the codegen-cpp crate is pending; see issue 6)"
-            );
-            ExitCode::from(2)
-        }
+        Cmd::Codegen { spec, flavor, emit, always_check, out } => codegen(&spec, &flavor, &emit, always_check, out.as_deref()),
         Cmd::Batch { file } => batch(file),
     }
 }

@@ -319,3 +319,56 @@ mod send_check {
         assert_send::<super::Context>();
     }
 }
+
+/// A read-only view of one node, for printers outside this crate (the C++ printer).
+#[derive(Clone, Debug, PartialEq)]
+pub enum View {
+    /// A constant or a symbol (use `as_int`, `as_float`, `as_bool`, `as_symbol`).
+    Leaf,
+    /// `Σ k·t + c`.
+    Sum(Vec<(Expr, i64)>, i64),
+    /// A product of factors.
+    Prod(Vec<Expr>),
+    /// `base ** k`.
+    Pow(Expr, u32),
+    /// Any other operator by its SEMANTICS.md name (`FloorDiv`, `Mod`, `Min`, `Where`, `Eq`,
+    /// ...; float arithmetic is `FAdd`, `FMul`, `FNeg`), with its operands.
+    Call(&'static str, Vec<Expr>),
+}
+
+impl Context {
+    /// The node of `e` as a [`View`].
+    pub fn view(&self, e: Expr) -> View {
+        let n = self.node(e);
+        let name = match n {
+            Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => return View::Leaf,
+            Node::Add(ts, c) => return View::Sum(ts.to_vec(), *c),
+            Node::Mul(fs) => return View::Prod(fs.to_vec()),
+            Node::Pow(b, k) => return View::Pow(*b, *k),
+            Node::FloorDiv(..) => "FloorDiv",
+            Node::Mod(..) => "Mod",
+            Node::Min(_) => "Min",
+            Node::Max(_) => "Max",
+            Node::Abs(_) => "Abs",
+            Node::Where(..) => "Where",
+            Node::ToFloat(_) => "ToFloat",
+            Node::IntTrueDiv(..) => "IntTrueDiv",
+            Node::FloatTrueDiv(..) => "FloatTrueDiv",
+            Node::FAdd(..) => "FAdd",
+            Node::FMul(..) => "FMul",
+            Node::FNeg(_) => "FNeg",
+            Node::TruncToInt(_) => "TruncToInt",
+            Node::FloorToInt(_) => "FloorToInt",
+            Node::CeilToInt(_) => "CeilToInt",
+            Node::RoundToInt(_) => "RoundToInt",
+            Node::Eq(..) => "Eq",
+            Node::Ne(..) => "Ne",
+            Node::Lt(..) => "Lt",
+            Node::Le(..) => "Le",
+            Node::And(_) => "And",
+            Node::Or(_) => "Or",
+            Node::Not(_) => "Not",
+        };
+        View::Call(name, n.children().to_vec())
+    }
+}

@@ -1,0 +1,258 @@
+//! `sym` expressions as C++.
+//!
+//! Two printers:
+//! - [`cexpr`]: PyTorch's `CppPrinter` conventions for wrapper code (`L` literal suffix,
+//!   `(-1L << 63)`, `c10::div_floor_integer` / `c10::div_mod` unless both operands are proven
+//!   nonnegative, `std::min`/`std::max`, `static_cast<double>`, `std::trunc`, `std::lrint`, ...).
+//! - [`checked`]: the runtime-check form, where every integer operation goes through the
+//!   overflow-checked helpers of `runtime.hpp` (floor semantics, no undefined behaviour for any
+//!   runtime value; an overflow or zero divisor sets the `ovf` flag the check then reports).
+
+use crate::CodegenError;
+use std::collections::HashMap;
+use sym::{Context, Expr, Truth};
+
+fn lit(v: i64) -> String {
+    if v == i64::MIN { "(-1L << 63)".into() } else { format!("{v}L") }
+}
+
+fn lit_checked(v: i64) -> String {
+    if v == i64::MIN { "INT64_MIN".into() } else { format!("int64_t{{{v}}}") }
+}
+
+/// Structural view of one node, read through the printed form so that this crate does not
+/// depend on `sym`'s internal node type.
+enum Shape {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Sym(String),
+    Call(String, Vec<Expr>),
+    /// Σ k·t + c
+    Sum(Vec<(Expr, i64)>, i64),
+    Prod(Vec<Expr>),
+    Pow(Expr, u32),
+}
+
+fn shape(cx: &mut Context, e: Expr) -> Result<Shape, CodegenError> {
+    if let Some(v) = cx.as_int(e) {
+        return Ok(Shape::Int(v));
+    }
+    if let Some(v) = cx.as_float(e) {
+        return Ok(Shape::Float(v));
+    }
+    if let Some(b) = cx.as_bool(e) {
+        return Ok(Shape::Bool(b));
+    }
+    if let Some(s) = cx.as_symbol(e) {
+        return Ok(Shape::Sym(cx.sym_name(s).to_string()));
+    }
+    Ok(match cx.view(e) {
+        sym::View::Sum(ts, c) => Shape::Sum(ts, c),
+        sym::View::Prod(fs) => Shape::Prod(fs),
+        sym::View::Pow(b, k) => Shape::Pow(b, k),
+        sym::View::Call(n, args) => Shape::Call(n.to_string(), args),
+        sym::View::Leaf => return Err(CodegenError::Unsupported(format!("cannot print {}", cx.display(e)))),
+    })
+}
+
+fn nonneg(cx: &mut Context, e: Expr) -> bool {
+    let z = cx.int(0);
+    let p = cx.compare(sym::CmpOp::Le, z, e);
+    cx.prove(p) == Truth::True
+}
+
+/// PyTorch-style C++ for an expression (wrapper code: sizes, strides, offsets).
+pub fn cexpr(cx: &mut Context, e: Expr) -> Result<String, CodegenError> {
+    let mut memo = HashMap::new();
+    cexpr_rec(cx, e, &mut memo, 0)
+}
+
+fn depth_guard(depth: u32) -> Result<(), CodegenError> {
+    if depth > 2000 {
+        return Err(CodegenError::Unsupported("expression nested too deeply for C++ output".into()));
+    }
+    Ok(())
+}
+
+fn cexpr_rec(cx: &mut Context, e: Expr, memo: &mut HashMap<Expr, String>, depth: u32) -> Result<String, CodegenError> {
+    depth_guard(depth)?;
+    if let Some(s) = memo.get(&e) {
+        return Ok(s.clone());
+    }
+    let d = depth + 1;
+    let out = match shape(cx, e)? {
+        Shape::Int(v) => lit(v),
+        Shape::Float(v) => {
+            if v.is_finite() { format!("{v:?}") } else if v.is_nan() { "std::numeric_limits<double>::quiet_NaN()".into() } else if v > 0.0 { "std::numeric_limits<double>::infinity()".into() } else { "-std::numeric_limits<double>::infinity()".into() }
+        }
+        Shape::Bool(b) => (if b { "true" } else { "false" }).into(),
+        Shape::Sym(n) => n,
+        Shape::Sum(ts, c) => {
+            // Negative coefficients print as subtraction (`x - 1L`), as PyTorch does.
+            let mut out = String::new();
+            for (n, (t, k)) in ts.into_iter().enumerate() {
+                let tt = cexpr_rec(cx, t, memo, d)?;
+                let (neg, mag) = (k < 0 && k != i64::MIN, k.unsigned_abs());
+                let term = if k == i64::MIN { format!("{}*{tt}", lit(k)) } else if mag == 1 { tt } else { format!("{mag}L*{tt}") };
+                match (n, neg) {
+                    (0, true) => out.push_str(&format!("-{term}")),
+                    (0, false) => out.push_str(&term),
+                    (_, true) => out.push_str(&format!(" - {term}")),
+                    (_, false) => out.push_str(&format!(" + {term}")),
+                }
+            }
+            if c < 0 && c != i64::MIN {
+                out.push_str(&format!(" - {}L", c.unsigned_abs()));
+            } else if c != 0 {
+                out.push_str(&format!(" + {}", lit(c)));
+            }
+            format!("({out})")
+        }
+        Shape::Prod(fs) => {
+            let mut parts = Vec::new();
+            for f in fs {
+                parts.push(cexpr_rec(cx, f, memo, d)?);
+            }
+            format!("({})", parts.join("*"))
+        }
+        Shape::Pow(b, k) => {
+            let bb = cexpr_rec(cx, b, memo, d)?;
+            format!("static_cast<int64_t>({})", vec![bb; k as usize].join("*"))
+        }
+        Shape::Call(name, args) => {
+            let mut a = Vec::new();
+            for x in &args {
+                a.push(cexpr_rec(cx, *x, memo, d)?);
+            }
+            let i64c = |s: &str| format!("static_cast<int64_t>({s})");
+            match name.as_str() {
+                "FloorDiv" => {
+                    if nonneg(cx, args[0]) && nonneg(cx, args[1]) {
+                        format!("({} / {})", a[0], a[1])
+                    } else {
+                        format!("c10::div_floor_integer({}, {})", i64c(&a[0]), i64c(&a[1]))
+                    }
+                }
+                "Mod" => {
+                    if nonneg(cx, args[0]) && nonneg(cx, args[1]) {
+                        format!("({} % {})", a[0], a[1])
+                    } else {
+                        format!("c10::div_mod({}, {})", i64c(&a[0]), i64c(&a[1]))
+                    }
+                }
+                "Min" | "Max" => {
+                    let f = if name == "Min" { "std::min" } else { "std::max" };
+                    if a.len() == 2 {
+                        format!("{f}({}, {})", i64c(&a[0]), i64c(&a[1]))
+                    } else {
+                        format!("{f}<int64_t>({{{}}})", a.join(", "))
+                    }
+                }
+                "Abs" => format!("std::abs({})", a[0]),
+                "Where" => format!("({} ? {} : {})", a[0], a[1], a[2]),
+                "ToFloat" => format!("static_cast<double>({})", a[0]),
+                "IntTrueDiv" => format!("(static_cast<double>({}) / static_cast<double>({}))", a[0], a[1]),
+                "FloatTrueDiv" => format!("({} / {})", a[0], a[1]),
+                "FAdd" => format!("({} + {})", a[0], a[1]),
+                "FMul" => format!("({}*{})", a[0], a[1]),
+                "FNeg" => format!("(-{})", a[0]),
+                "TruncToInt" => format!("static_cast<int64_t>(std::trunc({}))", a[0]),
+                "FloorToInt" => format!("static_cast<int64_t>(std::floor({}))", a[0]),
+                "CeilToInt" => format!("static_cast<int64_t>(std::ceil({}))", a[0]),
+                "RoundToInt" => format!("std::lrint({})", a[0]),
+                "Eq" => format!("({} == {})", a[0], a[1]),
+                "Ne" => format!("({} != {})", a[0], a[1]),
+                "Lt" => format!("({} < {})", a[0], a[1]),
+                "Le" => format!("({} <= {})", a[0], a[1]),
+                "And" => format!("({})", a.join(" && ")),
+                "Or" => format!("({})", a.join(" || ")),
+                "Not" => format!("(!{})", a[0]),
+                other => return Err(CodegenError::Unsupported(format!("no C++ form for {other}"))),
+            }
+        }
+    };
+    memo.insert(e, out.clone());
+    Ok(out)
+}
+
+/// Runtime-check C++ for an integer or boolean expression: every integer operation is an
+/// overflow-checked helper call that sets the boolean lvalue named `ovf`.
+pub fn checked(cx: &mut Context, e: Expr, ovf: &str) -> Result<String, CodegenError> {
+    let mut memo = HashMap::new();
+    checked_rec(cx, e, ovf, &mut memo, 0)
+}
+
+fn checked_rec(cx: &mut Context, e: Expr, ovf: &str, memo: &mut HashMap<Expr, String>, depth: u32) -> Result<String, CodegenError> {
+    depth_guard(depth)?;
+    if let Some(s) = memo.get(&e) {
+        return Ok(s.clone());
+    }
+    let d = depth + 1;
+    let rt = "symshape_rt::";
+    let out = match shape(cx, e)? {
+        Shape::Int(v) => lit_checked(v),
+        Shape::Bool(b) => (if b { "true" } else { "false" }).into(),
+        Shape::Sym(n) => n,
+        Shape::Float(_) => return Err(CodegenError::Unsupported(format!("float expression {} in a runtime check", cx.display(e)))),
+        Shape::Sum(ts, c) => {
+            let mut acc = if c != 0 { Some(lit_checked(c)) } else { None };
+            for (t, k) in ts {
+                let tt = checked_rec(cx, t, ovf, memo, d)?;
+                let term = if k == 1 { tt } else { format!("{rt}mul({}, {tt}, {ovf})", lit_checked(k)) };
+                acc = Some(match acc {
+                    None => term,
+                    Some(a) => format!("{rt}add({a}, {term}, {ovf})"),
+                });
+            }
+            acc.unwrap_or_else(|| lit_checked(0))
+        }
+        Shape::Prod(fs) => {
+            let mut acc: Option<String> = None;
+            for f in fs {
+                let ff = checked_rec(cx, f, ovf, memo, d)?;
+                acc = Some(match acc {
+                    None => ff,
+                    Some(a) => format!("{rt}mul({a}, {ff}, {ovf})"),
+                });
+            }
+            acc.unwrap_or_else(|| lit_checked(1))
+        }
+        Shape::Pow(b, k) => {
+            let bb = checked_rec(cx, b, ovf, memo, d)?;
+            format!("{rt}pow({bb}, {k}, {ovf})")
+        }
+        Shape::Call(name, args) => {
+            let mut a = Vec::new();
+            for x in &args {
+                a.push(checked_rec(cx, *x, ovf, memo, d)?);
+            }
+            match name.as_str() {
+                "FloorDiv" => format!("{rt}floordiv({}, {}, {ovf})", a[0], a[1]),
+                "Mod" => format!("{rt}floormod({}, {}, {ovf})", a[0], a[1]),
+                "Min" | "Max" => {
+                    let f = if name == "Min" { "min" } else { "max" };
+                    let mut acc = a[0].clone();
+                    for x in &a[1..] {
+                        acc = format!("{rt}{f}({acc}, {x})");
+                    }
+                    acc
+                }
+                "Abs" => format!("{rt}abs({}, {ovf})", a[0]),
+                "Where" => format!("({} ? {} : {})", a[0], a[1], a[2]),
+                "Eq" => format!("({} == {})", a[0], a[1]),
+                "Ne" => format!("({} != {})", a[0], a[1]),
+                "Lt" => format!("({} < {})", a[0], a[1]),
+                "Le" => format!("({} <= {})", a[0], a[1]),
+                "And" => format!("({})", a.join(" && ")),
+                "Or" => format!("({})", a.join(" || ")),
+                "Not" => format!("(!{})", a[0]),
+                other => {
+                    return Err(CodegenError::Unsupported(format!("{other} in a runtime check (only integer operators are supported there)")));
+                }
+            }
+        }
+    };
+    memo.insert(e, out.clone());
+    Ok(out)
+}

@@ -1,0 +1,563 @@
+//! Generated C++ is tested by running it: random signatures (ranks 0-5, static, symbolic and
+//! expression dims, shared symbols, symbolic strides, every dtype, cpu/cuda) are compiled with
+//! g++ `-Wall -Wextra -Werror` against the project's own AOTI shim subset
+//! (`tests/support/aoti_shim`) and against DLPack's header; conforming tensors must be accepted
+//! with the right symbol values, and every single mutation (rank, dtype, device, a size or stride
+//! off by one, a range violated, a divisibility violated, two inputs disagreeing on a shared
+//! symbol) must be rejected with a message that names it. Many signatures share one translation
+//! unit so the test stays fast.
+
+mod common;
+use common::Rng;
+use layout::DType;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use sym::{Context, Value};
+
+#[derive(Clone, Debug)]
+enum TIn {
+    Tensor { name: String, dtype: DType, device: &'static str, sizes: Vec<String>, strides: Vec<String> },
+    Scalar { name: String },
+}
+
+#[derive(Clone, Debug)]
+struct TSig {
+    symbols: Vec<(String, i64, Option<i64>)>,
+    inputs: Vec<TIn>,
+}
+
+impl TSig {
+    fn json(&self) -> String {
+        let syms: Vec<String> = self
+            .symbols
+            .iter()
+            .map(|(n, lo, hi)| format!("\"{n}\": {{\"range\": [{lo}, {}]}}", hi.map_or("null".into(), |h| h.to_string())))
+            .collect();
+        let ins: Vec<String> = self
+            .inputs
+            .iter()
+            .map(|i| match i {
+                TIn::Tensor { name, dtype, device, sizes, strides } => format!(
+                    "{{\"name\": \"{name}\", \"kind\": \"tensor\", \"dtype\": \"{}\", \"device\": \"{device}\", \"sizes\": [{}], \"strides\": [{}]}}",
+                    dtype.name(),
+                    sizes.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "),
+                    strides.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+                ),
+                TIn::Scalar { name } => format!("{{\"name\": \"{name}\", \"kind\": \"scalar\", \"type\": \"int\"}}"),
+            })
+            .collect();
+        format!("{{\"mode\": \"aot\", \"symbols\": {{{}}}, \"inputs\": [{}]}}", syms.join(", "), ins.join(", "))
+    }
+}
+
+/// A random signature whose every symbol is bindable: each symbol appears bare or in a uniquely
+/// solvable expression somewhere, or is a scalar input.
+fn gen_sig(r: &mut Rng, id: usize) -> TSig {
+    let nsym = r.range(1, 3) as usize;
+    let symbols: Vec<(String, i64, Option<i64>)> = (0..nsym)
+        .map(|k| {
+            let lo = r.range(1, 3);
+            (format!("s{k}"), lo, if r.chance(60) { Some(lo + r.range(3, 40)) } else { None })
+        })
+        .collect();
+    let mut inputs = Vec::new();
+    let ntens = r.range(1, 3) as usize;
+    let mut binders: Vec<bool> = vec![false; nsym];
+    if r.chance(30) {
+        inputs.push(TIn::Scalar { name: symbols[nsym - 1].0.clone() });
+        binders[nsym - 1] = true;
+    }
+    for t in 0..ntens {
+        let rank = r.range(0, 5) as usize;
+        let mut sizes = Vec::new();
+        for _ in 0..rank {
+            let k = r.below(nsym as u64) as usize;
+            let s = &symbols[k].0;
+            let e = match r.below(8) {
+                0 | 1 => r.range(1, 4).to_string(),
+                2 | 3 => {
+                    binders[k] = true;
+                    s.clone()
+                }
+                4 => {
+                    binders[k] = true;
+                    format!("2*{s} + 1")
+                }
+                5 => {
+                    binders[k] = true;
+                    format!("4*{s}")
+                }
+                6 => {
+                    binders[k] = true;
+                    format!("{s} + 3")
+                }
+                _ => {
+                    let j = r.below(nsym as u64) as usize;
+                    format!("{}*{}", s, symbols[j].0)
+                }
+            };
+            sizes.push(e);
+        }
+        // Strides: contiguous, or a permuted fill order (symbolic strides).
+        let mut order: Vec<usize> = (0..rank).rev().collect();
+        if r.chance(40) && rank > 1 {
+            for i in (1..rank).rev() {
+                order.swap(i, r.below(i as u64 + 1) as usize);
+            }
+        }
+        let mut strides = vec![String::new(); rank];
+        let mut acc = "1".to_string();
+        for &d in &order {
+            strides[d] = acc.clone();
+            acc = format!("({acc})*({})", sizes[d]);
+        }
+        let dtype = DType::ALL[r.below(DType::ALL.len() as u64) as usize];
+        let device = if r.chance(80) { "cpu" } else { "cuda" };
+        inputs.push(TIn::Tensor { name: format!("arg{t}_{id}"), dtype, device, sizes, strides });
+    }
+    // Make every symbol bindable: an extra rank-1 input for any that is not.
+    for k in 0..nsym {
+        if !binders[k] {
+            inputs.push(TIn::Tensor {
+                name: format!("argx{k}_{id}"),
+                dtype: DType::Float32,
+                device: "cpu",
+                sizes: vec![symbols[k].0.clone()],
+                strides: vec!["1".into()],
+            });
+        }
+    }
+    TSig { symbols, inputs }
+}
+
+#[derive(Clone, Debug)]
+struct Concrete {
+    /// Per input: (dtype code, device code, sizes, strides) or a scalar value.
+    tensors: Vec<Result<(i32, i32, Vec<i64>, Vec<i64>), i64>>,
+}
+
+fn concretize(sig: &TSig, vals: &[i64], dlpack: bool) -> Option<Concrete> {
+    let mut cx = Context::new();
+    let env: Vec<(String, Value)> = sig.symbols.iter().zip(vals).map(|((n, _, _), v)| (n.clone(), Value::Int(*v))).collect();
+    let refs: Vec<(&str, Value)> = env.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    let mut ev = |t: &str| -> Option<i64> {
+        let e = cx.parse(t).ok()?;
+        match cx.eval(e, &refs) {
+            Ok(Value::Int(v)) => Some(v),
+            _ => None,
+        }
+    };
+    let mut tensors = Vec::new();
+    for i in &sig.inputs {
+        tensors.push(match i {
+            TIn::Scalar { name } => Err(vals[sig.symbols.iter().position(|s| &s.0 == name)?]),
+            TIn::Tensor { dtype, device, sizes, strides, .. } => {
+                let s: Option<Vec<i64>> = sizes.iter().map(|t| ev(t)).collect();
+                let st: Option<Vec<i64>> = strides.iter().map(|t| ev(t)).collect();
+                let (code, dev) = if dlpack {
+                    (i32::from(dtype.dlpack().0) * 1000 + i32::from(dtype.dlpack().1), if *device == "cpu" { 1 } else { 2 })
+                } else {
+                    (dtype.scalar_type_code(), if *device == "cpu" { 0 } else { 1 })
+                };
+                Ok((code, dev, s?, st?))
+            }
+        });
+    }
+    Some(Concrete { tensors })
+}
+
+/// Every assignment of the symbols in a window that makes `data` conform exactly (the brute-force
+/// oracle for the expected outcome of a mutation).
+fn oracle(sig: &TSig, data: &Concrete, dlpack: bool) -> Vec<Vec<i64>> {
+    let mut cx = Context::new();
+    let parsed: Vec<Option<(Vec<sym::Expr>, Vec<sym::Expr>)>> = sig
+        .inputs
+        .iter()
+        .map(|i| match i {
+            TIn::Tensor { sizes, strides, .. } => Some((sizes.iter().map(|t| cx.parse(t).unwrap()).collect(), strides.iter().map(|t| cx.parse(t).unwrap()).collect())),
+            TIn::Scalar { .. } => None,
+        })
+        .collect();
+    let expect = concretize(sig, &vec![0; sig.symbols.len()], dlpack).unwrap();
+    let windows: Vec<(i64, i64)> = sig.symbols.iter().map(|(_, lo, hi)| (*lo, hi.unwrap_or(lo + 9).min(lo + 9))).collect();
+    let mut found = Vec::new();
+    let mut cur: Vec<i64> = windows.iter().map(|w| w.0).collect();
+    'outer: loop {
+        let env: Vec<(&str, Value)> = sig.symbols.iter().zip(&cur).map(|((n, _, _), v)| (n.as_str(), Value::Int(*v))).collect();
+        let mut ok = true;
+        for (k, inp) in sig.inputs.iter().enumerate() {
+            match (inp, &data.tensors[k], &expect.tensors[k]) {
+                (TIn::Scalar { name }, Err(v), _) => {
+                    let idx = sig.symbols.iter().position(|s| &s.0 == name).unwrap();
+                    ok &= cur[idx] == *v;
+                }
+                (TIn::Tensor { .. }, Ok((dt, dev, sz, st)), Ok((edt, edev, _, _))) => {
+                    let (ps, pt) = parsed[k].as_ref().unwrap();
+                    ok &= dt == edt && dev == edev && sz.len() == ps.len() && st.len() == pt.len();
+                    if ok {
+                        for (e, v) in ps.iter().zip(sz).chain(pt.iter().zip(st)) {
+                            if cx.eval(*e, &env) != Ok(Value::Int(*v)) {
+                                ok = false;
+                                break;
+                            }
+                        }
+                    }
+                }
+                _ => ok = false,
+            }
+            if !ok {
+                break;
+            }
+        }
+        if ok {
+            found.push(cur.clone());
+            if found.len() > 1 {
+                return found;
+            }
+        }
+        for q in 0..cur.len() {
+            if cur[q] < windows[q].1 {
+                cur[q] += 1;
+                continue 'outer;
+            }
+            cur[q] = windows[q].0;
+        }
+        break;
+    }
+    found
+}
+
+struct Case {
+    sig: usize,
+    data: Concrete,
+    /// Ok(symbol values by name) or Err(any of these substrings).
+    expect: Result<Vec<(String, i64)>, Vec<&'static str>>,
+    what: String,
+}
+
+fn shim_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/aoti_shim")
+}
+
+fn gxx(args: &[&str], cwd: &Path) {
+    let out = Command::new("g++").args(args).current_dir(cwd).output().expect("g++ is needed for the codegen tests (scripts/test installs it)");
+    assert!(out.status.success(), "g++ {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr).chars().take(6000).collect::<String>());
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("symshape-codegen-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn build_cases(r: &mut Rng, sigs: &[TSig], dlpack: bool, extreme: bool) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (j, sig) in sigs.iter().enumerate() {
+        // A conforming assignment.
+        let vals: Vec<i64> = sig.symbols.iter().map(|(_, lo, hi)| r.range(*lo, hi.unwrap_or(lo + 6).min(lo + 6))).collect();
+        let Some(base) = concretize(sig, &vals, dlpack) else { continue };
+        let names: Vec<(String, i64)> = sig.symbols.iter().zip(&vals).map(|((n, _, _), v)| (n.clone(), *v)).collect();
+        cases.push(Case { sig: j, data: base.clone(), expect: Ok(names.clone()), what: "conforming".into() });
+        for (i, t) in base.tensors.iter().enumerate() {
+            let Ok((dt, dev, sizes, strides)) = t else { continue };
+            let mut m = base.clone();
+            let mut add = |m: Concrete, what: &str, subs: Vec<&'static str>| {
+                // A mutation that is itself a conforming input (a size that defines a symbol) must be accepted.
+                let structural = what.starts_with("rank") || what.starts_with("dtype") || what.starts_with("device");
+                let sols = if structural || what.contains("2^63") { vec![] } else { oracle(sig, &m, dlpack) };
+                let expect = match sols.as_slice() {
+                    [] => Err(subs),
+                    [one] => Ok(sig.symbols.iter().zip(one).map(|((n, _, _), v)| (n.clone(), *v)).collect()),
+                    _ => Ok(vec![]),
+                };
+                cases.push(Case { sig: j, data: m, expect, what: format!("input {i}: {what}") })
+            };
+            // rank
+            if let Ok((_, _, s, st)) = &mut m.tensors[i] {
+                s.push(1);
+                st.push(1);
+            }
+            add(m, "rank + 1", vec!["unmatched rank"]);
+            let mut m = base.clone();
+            if let Ok((d, ..)) = &mut m.tensors[i] {
+                *d = if dlpack { *dt + 1 } else if *dt == 6 { 7 } else { 6 };
+            }
+            add(m, "dtype", vec!["unmatched dtype"]);
+            let mut m = base.clone();
+            if let Ok((_, d, ..)) = &mut m.tensors[i] {
+                *d = *dev + 5;
+            }
+            add(m, "device", vec!["unmatched device type"]);
+            for d in 0..sizes.len() {
+                let mut m = base.clone();
+                if let Ok((_, _, s, _)) = &mut m.tensors[i] {
+                    s[d] += 1;
+                }
+                add(m, &format!("size {d} + 1"), vec!["dim value", "symbol", "stride value"]);
+                let mut m = base.clone();
+                if let Ok((_, _, _, st)) = &mut m.tensors[i] {
+                    st[d] += 1;
+                }
+                if sizes[d] != 1 || true {
+                    add(m, &format!("stride {d} + 1"), vec!["stride value", "dim value", "symbol"]);
+                }
+                if extreme {
+                    let mut m = base.clone();
+                    if let Ok((_, _, s, st)) = &mut m.tensors[i] {
+                        s[d] = i64::MAX - r.range(0, 3);
+                        st[d] = -st[d] - 1;
+                    }
+                    add(m, &format!("size {d} near 2^63, negative stride"), vec!["dim value", "symbol", "stride value", "overflow"]);
+                }
+            }
+            let _ = strides;
+        }
+        // A range violation: a symbol below its lower bound (sizes follow it).
+        for (k, (_, lo, hi)) in sig.symbols.iter().enumerate() {
+            let mut v = vals.clone();
+            v[k] = lo - 1;
+            if let Some(m) = concretize(sig, &v, dlpack) {
+                if m.tensors.iter().all(|t| t.as_ref().map_or(true, |x| x.2.iter().all(|s| *s >= 0))) {
+                    let ok = oracle(sig, &m, dlpack).len() == 1;
+                    cases.push(Case { sig: j, data: m, expect: if ok { Ok(vec![]) } else { Err(vec!["too small", "out of its range", "dim value", "symbol"]) }, what: format!("s{k} below range") });
+                }
+            }
+            if let Some(h) = hi {
+                let mut v = vals.clone();
+                v[k] = h + 1;
+                if let Some(m) = concretize(sig, &v, dlpack) {
+                    let ok = oracle(sig, &m, dlpack).len() == 1;
+                    cases.push(Case { sig: j, data: m, expect: if ok { Ok(vec![]) } else { Err(vec!["too large", "out of its range", "dim value", "symbol"]) }, what: format!("s{k} above range") });
+                }
+            }
+        }
+    }
+    cases
+}
+
+/// Case data as one flat table: per case `sig, n_inputs`, then per input either
+/// `0, value` (scalar) or `1, dtype, device, rank, sizes..., strides...`.
+fn case_table(cases: &[Case]) -> String {
+    let mut v: Vec<String> = Vec::new();
+    for c in cases {
+        v.push(c.sig.to_string());
+        v.push(c.data.tensors.len().to_string());
+        for t in &c.data.tensors {
+            match t {
+                Err(x) => {
+                    v.push("0".into());
+                    v.push(format!("{x}LL"));
+                }
+                Ok((dt, dev, sz, st)) => {
+                    v.push("1".into());
+                    v.push(dt.to_string());
+                    v.push(dev.to_string());
+                    v.push(sz.len().to_string());
+                    v.extend(sz.iter().map(|x| if *x == i64::MIN { "INT64_MIN".into() } else { format!("{x}LL") }));
+                    v.extend(st.iter().map(|x| if *x == i64::MIN { "INT64_MIN".into() } else { format!("{x}LL") }));
+                }
+            }
+        }
+    }
+    format!("static const int64_t symshape_cases[] = {{{}}};\nstatic const int symshape_ncases = {};\n", v.join(","), cases.len())
+}
+
+fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
+    let mut d = String::from("#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n");
+    if ns {
+        d.push_str("namespace torch::aot_inductor {\n");
+    }
+    for j in 0..sigs.len() {
+        d.push_str(&format!("namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"));
+    }
+    if ns {
+        d.push_str("}\nusing namespace torch::aot_inductor;\n");
+    }
+    let binds: Vec<String> = (0..sigs.len()).map(|j| format!("sig_{j}::symshape_bind_symbols")).collect();
+    let checks: Vec<String> = (0..sigs.len()).map(|j| format!("sig_{j}::__check_inputs_outputs")).collect();
+    let names: Vec<String> = (0..sigs.len()).map(|j| format!("sig_{j}::symshape_symbol_names")).collect();
+    let counts: Vec<String> = (0..sigs.len()).map(|j| format!("sig_{j}::symshape_num_symbols")).collect();
+    d.push_str(&format!("static void (*const binds[])(AtenTensorHandle*, int64_t*, double*) = {{{}}};\n", binds.join(", ")));
+    d.push_str(&format!("static void (*const checks[])(AtenTensorHandle*, AtenTensorHandle*) = {{{}}};\n", checks.join(", ")));
+    d.push_str(&format!("static const char* const* const names[] = {{{}}};\n", names.join(", ")));
+    d.push_str(&format!("static const int counts[] = {{{}}};\n", counts.join(", ")));
+    d.push_str(&case_table(cases));
+    d.push_str(r#"int main() {
+  const int64_t* p = symshape_cases;
+  for (int k = 0; k < symshape_ncases; ++k) {
+    int sig = static_cast<int>(*p++);
+    int n = static_cast<int>(*p++);
+    std::vector<SymshapeFakeTensor> ts(static_cast<size_t>(n));
+    std::vector<AtenTensorHandle> hs;
+    for (int i = 0; i < n; ++i) {
+      SymshapeFakeTensor& t = ts[static_cast<size_t>(i)];
+      if (*p++ == 0) {
+        t.ival = *p++;
+      } else {
+        t.dtype = static_cast<int32_t>(*p++);
+        t.device_type = static_cast<int32_t>(*p++);
+        int64_t r = *p++;
+        t.sizes.assign(p, p + r); p += r;
+        t.strides.assign(p, p + r); p += r;
+      }
+      hs.push_back(&t);
+    }
+    try {
+      int64_t syms[16] = {0}; double fs[16] = {0};
+      binds[sig](hs.data(), syms, fs);
+      checks[sig](hs.data(), nullptr);
+      std::printf("R %d ok", k);
+      for (int q = 0; q < counts[sig]; ++q) std::printf(" %s=%lld", names[sig][q], static_cast<long long>(syms[q]));
+      std::printf("\n");
+    } catch (const std::runtime_error& e) {
+      std::printf("R %d err %s", k, e.what());
+    }
+  }
+  return 0;
+}
+"#);
+    d
+}
+
+fn run_and_check(exe: &Path, cases: &[Case], sigs: &[TSig]) -> (usize, usize) {
+    let out = Command::new(exe).output().unwrap();
+    assert!(out.status.success(), "driver crashed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("R ")).collect();
+    assert_eq!(lines.len(), cases.len(), "one result per case\n{}", String::from_utf8_lossy(&out.stderr));
+    let (mut ok, mut rejected) = (0, 0);
+    for (k, (c, l)) in cases.iter().zip(&lines).enumerate() {
+        let rest = l.strip_prefix(&format!("R {k} ")).unwrap();
+        match &c.expect {
+            Ok(vals) => {
+                assert!(rest.starts_with("ok"), "case {k} ({}) of signature {} should pass: {rest}\n{}", c.what, c.sig, sigs[c.sig].json());
+                for (n, v) in vals {
+                    assert!(rest.contains(&format!(" {n}={v}")), "case {k}: symbol {n} should be {v}: {rest}\n{}", sigs[c.sig].json());
+                }
+                ok += 1;
+            }
+            Err(subs) => {
+                assert!(rest.starts_with("err"), "case {k} ({}) of signature {} should be rejected: {rest}\n{}", c.what, c.sig, sigs[c.sig].json());
+                assert!(subs.iter().any(|s| rest.contains(s)), "case {k} ({}): message should name the problem ({subs:?}): {rest}", c.what);
+                rejected += 1;
+            }
+        }
+    }
+    (ok, rejected)
+}
+
+fn generate(json: &str, flavor: codegen_cpp::Flavor) -> String {
+    let sig = codegen_cpp::Signature::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+    codegen_cpp::generate(sig, &codegen_cpp::Options { flavor, emit: codegen_cpp::Emit::Checks, always_check: true }).unwrap_or_else(|e| panic!("{e}\n{json}"))
+}
+
+fn run_aoti(seed: u64, nsigs: usize, std: &str, ns: bool, sanitize: bool) -> (usize, usize, usize) {
+    let mut r = Rng(seed);
+    let sigs: Vec<TSig> = (0..nsigs).map(|i| gen_sig(&mut r, i)).collect();
+    let dir = tmpdir(&format!("aoti-{seed}-{std}"));
+    std::fs::write(dir.join("runtime.hpp"), codegen_cpp::RUNTIME_HPP).unwrap();
+    for (j, s) in sigs.iter().enumerate() {
+        std::fs::write(dir.join(format!("sig_{j}.cpp")), generate(&s.json(), codegen_cpp::Flavor::Aoti)).unwrap();
+    }
+    let t0 = std::time::Instant::now();
+    let cases = build_cases(&mut r, &sigs, false, sanitize);
+    eprintln!("cases built in {:?}", t0.elapsed());
+    std::fs::write(dir.join("driver.cpp"), aoti_driver(&sigs, &cases, ns)).unwrap();
+    let t0 = std::time::Instant::now();
+    let inc = format!("-I{}", shim_dir().display());
+    let mut args = vec![std, "-Wall", "-Wextra", "-Werror", "-O0", inc.as_str(), "-I.", "driver.cpp", "-o", "driver"];
+    if sanitize {
+        args.extend(["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g"]);
+    }
+    gxx(&args, &dir);
+    eprintln!("compiled in {:?}", t0.elapsed());
+    let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
+    let _ = std::fs::remove_dir_all(&dir);
+    (nsigs, ok, rej)
+}
+
+#[test]
+fn aoti_checks_accept_conforming_and_reject_every_mutation_cpp17() {
+    let (n, ok, rej) = run_aoti(0xC0DE_0001, 60, "-std=c++17", false, false);
+    eprintln!("aoti c++17: {n} signatures, {ok} conforming inputs accepted, {rej} mutations rejected");
+}
+
+#[test]
+fn aoti_checks_cpp20_inside_namespace_torch_aot_inductor() {
+    let (n, ok, rej) = run_aoti(0xC0DE_0002, 40, "-std=c++20", true, false);
+    eprintln!("aoti c++20 in namespace: {n} signatures, {ok} accepted, {rej} rejected");
+}
+
+#[test]
+fn aoti_checks_under_asan_ubsan_with_extreme_values() {
+    let (n, ok, rej) = run_aoti(0xC0DE_0003, 25, "-std=c++17", false, true);
+    eprintln!("aoti asan/ubsan: {n} signatures, {ok} accepted, {rej} rejected");
+}
+
+#[test]
+fn dlpack_flavor_against_the_dlpack_header() {
+    if !Path::new("/usr/include/dlpack/dlpack.h").exists() {
+        panic!("DLPack's header is missing: scripts/test installs libdlpack-dev (apt-get install libdlpack-dev)");
+    }
+    let mut r = Rng(0xD1_0000_0004);
+    let sigs: Vec<TSig> = (0..40).map(|i| gen_sig(&mut r, i)).collect();
+    let dir = tmpdir("dlpack");
+    std::fs::write(dir.join("runtime.hpp"), codegen_cpp::RUNTIME_HPP).unwrap();
+    let mut drv = String::from("#include <dlpack/dlpack.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n");
+    for (j, s) in sigs.iter().enumerate() {
+        let code = generate(&s.json(), codegen_cpp::Flavor::Dlpack).replace("symshape_check_inputs", &format!("symshape_check_inputs_{j}"));
+        std::fs::write(dir.join(format!("sig_{j}.cpp")), code).unwrap();
+        drv.push_str(&format!("namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"));
+    }
+    let cases = build_cases(&mut r, &sigs, true, false);
+    drv.push_str("int main() {\n");
+    for (k, c) in cases.iter().enumerate() {
+        let j = c.sig;
+        drv.push_str("  {\n    std::vector<DLTensor> ts;\n    std::vector<int64_t> scal;\n");
+        let mut nt = 0;
+        for (i, t) in c.data.tensors.iter().enumerate() {
+            match t {
+                Ok((dt, dev, s, st)) => {
+                    let l = |v: &Vec<i64>| if v.is_empty() { "0".into() } else { v.iter().map(|x| format!("{x}LL")).collect::<Vec<_>>().join(", ") };
+                    drv.push_str(&format!("    static int64_t sh{i}[] = {{{}}}; static int64_t st{i}[] = {{{}}};\n", l(s), l(st)));
+                    drv.push_str(&format!(
+                        "    {{ DLTensor x{{}}; x.ndim = {}; x.shape = sh{i}; x.strides = st{i}; x.dtype.code = {}; x.dtype.bits = {}; x.dtype.lanes = 1; x.device.device_type = static_cast<DLDeviceType>({dev}); ts.push_back(x); }}\n",
+                        s.len(),
+                        dt / 1000,
+                        dt % 1000
+                    ));
+                    nt += 1;
+                }
+                Err(v) => drv.push_str(&format!("    scal.push_back({v}LL);\n")),
+            }
+        }
+        let _ = nt;
+        // Inputs in signature order: tensors by position, scalars by their own array.
+        let mut ptrs = Vec::new();
+        let mut ti = 0;
+        for t in &c.data.tensors {
+            if t.is_ok() {
+                ptrs.push(format!("&ts[{ti}]"));
+                ti += 1;
+            } else {
+                ptrs.push("nullptr".into());
+            }
+        }
+        let n = c.data.tensors.len();
+        drv.push_str(&format!(
+            "    const DLTensor* ins[] = {{{}}};\n    int64_t out[16] = {{0}}; char err[512] = {{0}};\n    int rc = sig_{j}::symshape_check_inputs_{j}(ins, {n}, scal.data(), out, err, sizeof err);\n",
+            ptrs.join(", ")
+        ));
+        let names: Vec<String> = sigs[j].symbols.iter().map(|s| s.0.clone()).collect();
+        let prints: String = names.iter().enumerate().map(|(q, nm)| format!("std::printf(\" {nm}=%lld\", static_cast<long long>(out[{q}]));")).collect();
+        drv.push_str(&format!("    if (rc == 0) {{ std::printf(\"R {k} ok\"); {prints} std::printf(\"\\n\"); }} else std::printf(\"R {k} err %s\\n\", err);\n  }}\n"));
+    }
+    drv.push_str("  return 0;\n}\n");
+    std::fs::write(dir.join("driver.cpp"), drv).unwrap();
+    gxx(&["-std=c++17", "-Wall", "-Wextra", "-Werror", "-Wno-missing-field-initializers", "-O0", "-I.", "driver.cpp", "-o", "driver"], &dir);
+    // Scalars are nullptr handles in dlpack: the checks must not read them.
+    let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("dlpack: {} signatures, {ok} accepted, {rej} rejected", sigs.len());
+}
