@@ -16,8 +16,16 @@ use sym::{Context, Value};
 
 #[derive(Clone, Debug)]
 enum TIn {
-    Tensor { name: String, dtype: DType, device: &'static str, sizes: Vec<String>, strides: Vec<String> },
-    Scalar { name: String },
+    Tensor {
+        name: String,
+        dtype: DType,
+        device: &'static str,
+        sizes: Vec<String>,
+        strides: Vec<String>,
+    },
+    Scalar {
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -31,7 +39,12 @@ impl TSig {
         let syms: Vec<String> = self
             .symbols
             .iter()
-            .map(|(n, lo, hi)| format!("\"{n}\": {{\"range\": [{lo}, {}]}}", hi.map_or("null".into(), |h| h.to_string())))
+            .map(|(n, lo, hi)| {
+                format!(
+                    "\"{n}\": {{\"range\": [{lo}, {}]}}",
+                    hi.map_or("null".into(), |h| h.to_string())
+                )
+            })
             .collect();
         let ins: Vec<String> = self
             .inputs
@@ -46,25 +59,43 @@ impl TSig {
                 TIn::Scalar { name } => format!("{{\"name\": \"{name}\", \"kind\": \"scalar\", \"type\": \"int\"}}"),
             })
             .collect();
-        format!("{{\"mode\": \"aot\", \"symbols\": {{{}}}, \"inputs\": [{}]}}", syms.join(", "), ins.join(", "))
+        format!(
+            "{{\"mode\": \"aot\", \"symbols\": {{{}}}, \"inputs\": [{}]}}",
+            syms.join(", "),
+            ins.join(", ")
+        )
     }
 }
 
 /// A random signature whose every symbol is bindable: each symbol appears bare or in a uniquely
 /// solvable expression somewhere, or is a scalar input.
 fn gen_sig(r: &mut Rng, id: usize) -> TSig {
+    gen_sig_on(r, id, true)
+}
+
+fn gen_sig_on(r: &mut Rng, id: usize, allow_cuda: bool) -> TSig {
     let nsym = r.range(1, 3) as usize;
     let symbols: Vec<(String, i64, Option<i64>)> = (0..nsym)
         .map(|k| {
             let lo = r.range(1, 3);
-            (format!("s{k}"), lo, if r.chance(60) { Some(lo + r.range(3, 40)) } else { None })
+            (
+                format!("s{k}"),
+                lo,
+                if r.chance(60) {
+                    Some(lo + r.range(3, 40))
+                } else {
+                    None
+                },
+            )
         })
         .collect();
     let mut inputs = Vec::new();
     let ntens = r.range(1, 3) as usize;
     let mut binders: Vec<bool> = vec![false; nsym];
     if r.chance(30) {
-        inputs.push(TIn::Scalar { name: symbols[nsym - 1].0.clone() });
+        inputs.push(TIn::Scalar {
+            name: symbols[nsym - 1].0.clone(),
+        });
         binders[nsym - 1] = true;
     }
     for t in 0..ntens {
@@ -112,8 +143,18 @@ fn gen_sig(r: &mut Rng, id: usize) -> TSig {
             acc = format!("({acc})*({})", sizes[d]);
         }
         let dtype = DType::ALL[r.below(DType::ALL.len() as u64) as usize];
-        let device = if r.chance(80) { "cpu" } else { "cuda" };
-        inputs.push(TIn::Tensor { name: format!("arg{t}_{id}"), dtype, device, sizes, strides });
+        let device = if !allow_cuda || r.chance(80) {
+            "cpu"
+        } else {
+            "cuda"
+        };
+        inputs.push(TIn::Tensor {
+            name: format!("arg{t}_{id}"),
+            dtype,
+            device,
+            sizes,
+            strides,
+        });
     }
     // Make every symbol bindable: an extra rank-1 input for any that is not.
     for k in 0..nsym {
@@ -130,15 +171,23 @@ fn gen_sig(r: &mut Rng, id: usize) -> TSig {
     TSig { symbols, inputs }
 }
 
+/// (dtype code, device code, sizes, strides).
+type TensorData = (i32, i32, Vec<i64>, Vec<i64>);
+
 #[derive(Clone, Debug)]
 struct Concrete {
     /// Per input: (dtype code, device code, sizes, strides) or a scalar value.
-    tensors: Vec<Result<(i32, i32, Vec<i64>, Vec<i64>), i64>>,
+    tensors: Vec<Result<TensorData, i64>>,
 }
 
 fn concretize(sig: &TSig, vals: &[i64], dlpack: bool) -> Option<Concrete> {
     let mut cx = Context::new();
-    let env: Vec<(String, Value)> = sig.symbols.iter().zip(vals).map(|((n, _, _), v)| (n.clone(), Value::Int(*v))).collect();
+    let env: Vec<(String, Value)> = sig
+        .symbols
+        .iter()
+        .zip(vals)
+        .map(|((n, _, _), v)| (n.clone(), Value::Int(*v)))
+        .collect();
     let refs: Vec<(&str, Value)> = env.iter().map(|(n, v)| (n.as_str(), *v)).collect();
     let mut ev = |t: &str| -> Option<i64> {
         let e = cx.parse(t).ok()?;
@@ -151,13 +200,25 @@ fn concretize(sig: &TSig, vals: &[i64], dlpack: bool) -> Option<Concrete> {
     for i in &sig.inputs {
         tensors.push(match i {
             TIn::Scalar { name } => Err(vals[sig.symbols.iter().position(|s| &s.0 == name)?]),
-            TIn::Tensor { dtype, device, sizes, strides, .. } => {
+            TIn::Tensor {
+                dtype,
+                device,
+                sizes,
+                strides,
+                ..
+            } => {
                 let s: Option<Vec<i64>> = sizes.iter().map(|t| ev(t)).collect();
                 let st: Option<Vec<i64>> = strides.iter().map(|t| ev(t)).collect();
                 let (code, dev) = if dlpack {
-                    (i32::from(dtype.dlpack().0) * 1000 + i32::from(dtype.dlpack().1), if *device == "cpu" { 1 } else { 2 })
+                    (
+                        i32::from(dtype.dlpack().0) * 1000 + i32::from(dtype.dlpack().1),
+                        if *device == "cpu" { 1 } else { 2 },
+                    )
                 } else {
-                    (dtype.scalar_type_code(), if *device == "cpu" { 0 } else { 1 })
+                    (
+                        dtype.scalar_type_code(),
+                        if *device == "cpu" { 0 } else { 1 },
+                    )
                 };
                 Ok((code, dev, s?, st?))
             }
@@ -174,16 +235,28 @@ fn oracle(sig: &TSig, data: &Concrete, dlpack: bool) -> Vec<Vec<i64>> {
         .inputs
         .iter()
         .map(|i| match i {
-            TIn::Tensor { sizes, strides, .. } => Some((sizes.iter().map(|t| cx.parse(t).unwrap()).collect(), strides.iter().map(|t| cx.parse(t).unwrap()).collect())),
+            TIn::Tensor { sizes, strides, .. } => Some((
+                sizes.iter().map(|t| cx.parse(t).unwrap()).collect(),
+                strides.iter().map(|t| cx.parse(t).unwrap()).collect(),
+            )),
             TIn::Scalar { .. } => None,
         })
         .collect();
     let expect = concretize(sig, &vec![0; sig.symbols.len()], dlpack).unwrap();
-    let windows: Vec<(i64, i64)> = sig.symbols.iter().map(|(_, lo, hi)| (*lo, hi.unwrap_or(lo + 9).min(lo + 9))).collect();
+    let windows: Vec<(i64, i64)> = sig
+        .symbols
+        .iter()
+        .map(|(_, lo, hi)| (*lo, hi.unwrap_or(lo + 9).min(lo + 9)))
+        .collect();
     let mut found = Vec::new();
     let mut cur: Vec<i64> = windows.iter().map(|w| w.0).collect();
     'outer: loop {
-        let env: Vec<(&str, Value)> = sig.symbols.iter().zip(&cur).map(|((n, _, _), v)| (n.as_str(), Value::Int(*v))).collect();
+        let env: Vec<(&str, Value)> = sig
+            .symbols
+            .iter()
+            .zip(&cur)
+            .map(|((n, _, _), v)| (n.as_str(), Value::Int(*v)))
+            .collect();
         let mut ok = true;
         for (k, inp) in sig.inputs.iter().enumerate() {
             match (inp, &data.tensors[k], &expect.tensors[k]) {
@@ -240,8 +313,19 @@ fn shim_dir() -> PathBuf {
 }
 
 fn gxx(args: &[&str], cwd: &Path) {
-    let out = Command::new("g++").args(args).current_dir(cwd).output().expect("g++ is needed for the codegen tests (scripts/test installs it)");
-    assert!(out.status.success(), "g++ {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr).chars().take(6000).collect::<String>());
+    let out = Command::new("g++")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("g++ is needed for the codegen tests (scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "g++ {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+            .chars()
+            .take(6000)
+            .collect::<String>()
+    );
 }
 
 fn tmpdir(tag: &str) -> PathBuf {
@@ -255,23 +339,57 @@ fn build_cases(r: &mut Rng, sigs: &[TSig], dlpack: bool, extreme: bool) -> Vec<C
     let mut cases = Vec::new();
     for (j, sig) in sigs.iter().enumerate() {
         // A conforming assignment.
-        let vals: Vec<i64> = sig.symbols.iter().map(|(_, lo, hi)| r.range(*lo, hi.unwrap_or(lo + 6).min(lo + 6))).collect();
-        let Some(base) = concretize(sig, &vals, dlpack) else { continue };
-        let names: Vec<(String, i64)> = sig.symbols.iter().zip(&vals).map(|((n, _, _), v)| (n.clone(), *v)).collect();
-        cases.push(Case { sig: j, data: base.clone(), expect: Ok(names.clone()), what: "conforming".into() });
+        let vals: Vec<i64> = sig
+            .symbols
+            .iter()
+            .map(|(_, lo, hi)| r.range(*lo, hi.unwrap_or(lo + 6).min(lo + 6)))
+            .collect();
+        let Some(base) = concretize(sig, &vals, dlpack) else {
+            continue;
+        };
+        let names: Vec<(String, i64)> = sig
+            .symbols
+            .iter()
+            .zip(&vals)
+            .map(|((n, _, _), v)| (n.clone(), *v))
+            .collect();
+        cases.push(Case {
+            sig: j,
+            data: base.clone(),
+            expect: Ok(names.clone()),
+            what: "conforming".into(),
+        });
         for (i, t) in base.tensors.iter().enumerate() {
-            let Ok((dt, dev, sizes, strides)) = t else { continue };
+            let Ok((dt, dev, sizes, strides)) = t else {
+                continue;
+            };
             let mut m = base.clone();
             let mut add = |m: Concrete, what: &str, subs: Vec<&'static str>| {
                 // A mutation that is itself a conforming input (a size that defines a symbol) must be accepted.
-                let structural = what.starts_with("rank") || what.starts_with("dtype") || what.starts_with("device");
-                let sols = if structural || what.contains("2^63") { vec![] } else { oracle(sig, &m, dlpack) };
+                let structural = what.starts_with("rank")
+                    || what.starts_with("dtype")
+                    || what.starts_with("device");
+                let sols = if structural || what.contains("2^63") {
+                    vec![]
+                } else {
+                    oracle(sig, &m, dlpack)
+                };
                 let expect = match sols.as_slice() {
                     [] => Err(subs),
-                    [one] => Ok(sig.symbols.iter().zip(one).map(|((n, _, _), v)| (n.clone(), *v)).collect()),
+                    [one] => Ok(sig
+                        .symbols
+                        .iter()
+                        .zip(one)
+                        .map(|((n, _, _), v)| (n.clone(), *v))
+                        .collect()),
                     _ => Ok(vec![]),
                 };
-                cases.push(Case { sig: j, data: m, expect, what: format!("input {i}: {what}") })
+                cases.push(Case {
+                    sig: j,
+                    data: m,
+                    expect,
+                    what: format!("input {i}: {what}"),
+                })
             };
             // rank
             if let Ok((_, _, s, st)) = &mut m.tensors[i] {
@@ -281,7 +399,13 @@ fn build_cases(r: &mut Rng, sigs: &[TSig], dlpack: bool, extreme: bool) -> Vec<C
             add(m, "rank + 1", vec!["unmatched rank"]);
             let mut m = base.clone();
             if let Ok((d, ..)) = &mut m.tensors[i] {
-                *d = if dlpack { *dt + 1 } else if *dt == 6 { 7 } else { 6 };
+                *d = if dlpack {
+                    *dt + 1
+                } else if *dt == 6 {
+                    7
+                } else {
+                    6
+                };
             }
             add(m, "dtype", vec!["unmatched dtype"]);
             let mut m = base.clone();
@@ -294,21 +418,31 @@ fn build_cases(r: &mut Rng, sigs: &[TSig], dlpack: bool, extreme: bool) -> Vec<C
                 if let Ok((_, _, s, _)) = &mut m.tensors[i] {
                     s[d] += 1;
                 }
-                add(m, &format!("size {d} + 1"), vec!["dim value", "symbol", "stride value"]);
+                add(
+                    m,
+                    &format!("size {d} + 1"),
+                    vec!["dim value", "symbol", "stride value"],
+                );
                 let mut m = base.clone();
                 if let Ok((_, _, _, st)) = &mut m.tensors[i] {
                     st[d] += 1;
                 }
-                if sizes[d] != 1 || true {
-                    add(m, &format!("stride {d} + 1"), vec!["stride value", "dim value", "symbol"]);
-                }
+                add(
+                    m,
+                    &format!("stride {d} + 1"),
+                    vec!["stride value", "dim value", "symbol"],
+                );
                 if extreme {
                     let mut m = base.clone();
                     if let Ok((_, _, s, st)) = &mut m.tensors[i] {
                         s[d] = i64::MAX - r.range(0, 3);
                         st[d] = -st[d] - 1;
                     }
-                    add(m, &format!("size {d} near 2^63, negative stride"), vec!["dim value", "symbol", "stride value", "overflow"]);
+                    add(
+                        m,
+                        &format!("size {d} near 2^63, negative stride"),
+                        vec!["dim value", "symbol", "stride value", "overflow"],
+                    );
                 }
             }
             let _ = strides;
@@ -317,18 +451,38 @@ fn build_cases(r: &mut Rng, sigs: &[TSig], dlpack: bool, extreme: bool) -> Vec<C
         for (k, (_, lo, hi)) in sig.symbols.iter().enumerate() {
             let mut v = vals.clone();
             v[k] = lo - 1;
-            if let Some(m) = concretize(sig, &v, dlpack) {
-                if m.tensors.iter().all(|t| t.as_ref().map_or(true, |x| x.2.iter().all(|s| *s >= 0))) {
-                    let ok = oracle(sig, &m, dlpack).len() == 1;
-                    cases.push(Case { sig: j, data: m, expect: if ok { Ok(vec![]) } else { Err(vec!["too small", "out of its range", "dim value", "symbol"]) }, what: format!("s{k} below range") });
-                }
+            if let Some(m) = concretize(sig, &v, dlpack)
+                && m.tensors
+                    .iter()
+                    .all(|t| t.as_ref().map_or(true, |x| x.2.iter().all(|s| *s >= 0)))
+            {
+                let ok = oracle(sig, &m, dlpack).len() == 1;
+                cases.push(Case {
+                    sig: j,
+                    data: m,
+                    expect: if ok {
+                        Ok(vec![])
+                    } else {
+                        Err(vec!["too small", "out of its range", "dim value", "symbol"])
+                    },
+                    what: format!("s{k} below range"),
+                });
             }
             if let Some(h) = hi {
                 let mut v = vals.clone();
                 v[k] = h + 1;
                 if let Some(m) = concretize(sig, &v, dlpack) {
                     let ok = oracle(sig, &m, dlpack).len() == 1;
-                    cases.push(Case { sig: j, data: m, expect: if ok { Ok(vec![]) } else { Err(vec!["too large", "out of its range", "dim value", "symbol"]) }, what: format!("s{k} above range") });
+                    cases.push(Case {
+                        sig: j,
+                        data: m,
+                        expect: if ok {
+                            Ok(vec![])
+                        } else {
+                            Err(vec!["too large", "out of its range", "dim value", "symbol"])
+                        },
+                        what: format!("s{k} above range"),
+                    });
                 }
             }
         }
@@ -354,34 +508,74 @@ fn case_table(cases: &[Case]) -> String {
                     v.push(dt.to_string());
                     v.push(dev.to_string());
                     v.push(sz.len().to_string());
-                    v.extend(sz.iter().map(|x| if *x == i64::MIN { "INT64_MIN".into() } else { format!("{x}LL") }));
-                    v.extend(st.iter().map(|x| if *x == i64::MIN { "INT64_MIN".into() } else { format!("{x}LL") }));
+                    v.extend(sz.iter().map(|x| {
+                        if *x == i64::MIN {
+                            "INT64_MIN".into()
+                        } else {
+                            format!("{x}LL")
+                        }
+                    }));
+                    v.extend(st.iter().map(|x| {
+                        if *x == i64::MIN {
+                            "INT64_MIN".into()
+                        } else {
+                            format!("{x}LL")
+                        }
+                    }));
                 }
             }
         }
     }
-    format!("static const int64_t symshape_cases[] = {{{}}};\nstatic const int symshape_ncases = {};\n", v.join(","), cases.len())
+    format!(
+        "static const int64_t symshape_cases[] = {{{}}};\nstatic const int symshape_ncases = {};\n",
+        v.join(","),
+        cases.len()
+    )
 }
 
 fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
-    let mut d = String::from("#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n");
+    let mut d = String::from(
+        "#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n",
+    );
     if ns {
         d.push_str("namespace torch::aot_inductor {\n");
     }
     for j in 0..sigs.len() {
-        d.push_str(&format!("namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"));
+        d.push_str(&format!(
+            "namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"
+        ));
     }
     if ns {
         d.push_str("}\nusing namespace torch::aot_inductor;\n");
     }
-    let binds: Vec<String> = (0..sigs.len()).map(|j| format!("sig_{j}::symshape_bind_symbols")).collect();
-    let checks: Vec<String> = (0..sigs.len()).map(|j| format!("sig_{j}::__check_inputs_outputs")).collect();
-    let names: Vec<String> = (0..sigs.len()).map(|j| format!("sig_{j}::symshape_symbol_names")).collect();
-    let counts: Vec<String> = (0..sigs.len()).map(|j| format!("sig_{j}::symshape_num_symbols")).collect();
-    d.push_str(&format!("static void (*const binds[])(AtenTensorHandle*, int64_t*, double*) = {{{}}};\n", binds.join(", ")));
-    d.push_str(&format!("static void (*const checks[])(AtenTensorHandle*, AtenTensorHandle*) = {{{}}};\n", checks.join(", ")));
-    d.push_str(&format!("static const char* const* const names[] = {{{}}};\n", names.join(", ")));
-    d.push_str(&format!("static const int counts[] = {{{}}};\n", counts.join(", ")));
+    let binds: Vec<String> = (0..sigs.len())
+        .map(|j| format!("sig_{j}::symshape_bind_symbols"))
+        .collect();
+    let checks: Vec<String> = (0..sigs.len())
+        .map(|j| format!("sig_{j}::__check_inputs_outputs"))
+        .collect();
+    let names: Vec<String> = (0..sigs.len())
+        .map(|j| format!("sig_{j}::symshape_symbol_names"))
+        .collect();
+    let counts: Vec<String> = (0..sigs.len())
+        .map(|j| format!("sig_{j}::symshape_num_symbols"))
+        .collect();
+    d.push_str(&format!(
+        "static void (*const binds[])(AtenTensorHandle*, int64_t*, double*) = {{{}}};\n",
+        binds.join(", ")
+    ));
+    d.push_str(&format!(
+        "static void (*const checks[])(AtenTensorHandle*, AtenTensorHandle*) = {{{}}};\n",
+        checks.join(", ")
+    ));
+    d.push_str(&format!(
+        "static const char* const* const names[] = {{{}}};\n",
+        names.join(", ")
+    ));
+    d.push_str(&format!(
+        "static const int counts[] = {{{}}};\n",
+        counts.join(", ")
+    ));
     d.push_str(&case_table(cases));
     d.push_str(r#"int main() {
   const int64_t* p = symshape_cases;
@@ -422,24 +616,53 @@ fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
 
 fn run_and_check(exe: &Path, cases: &[Case], sigs: &[TSig]) -> (usize, usize) {
     let out = Command::new(exe).output().unwrap();
-    assert!(out.status.success(), "driver crashed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "driver crashed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("R ")).collect();
-    assert_eq!(lines.len(), cases.len(), "one result per case\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        lines.len(),
+        cases.len(),
+        "one result per case\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (mut ok, mut rejected) = (0, 0);
     for (k, (c, l)) in cases.iter().zip(&lines).enumerate() {
         let rest = l.strip_prefix(&format!("R {k} ")).unwrap();
         match &c.expect {
             Ok(vals) => {
-                assert!(rest.starts_with("ok"), "case {k} ({}) of signature {} should pass: {rest}\n{}", c.what, c.sig, sigs[c.sig].json());
+                assert!(
+                    rest.starts_with("ok"),
+                    "case {k} ({}) of signature {} should pass: {rest}\n{}",
+                    c.what,
+                    c.sig,
+                    sigs[c.sig].json()
+                );
                 for (n, v) in vals {
-                    assert!(rest.contains(&format!(" {n}={v}")), "case {k}: symbol {n} should be {v}: {rest}\n{}", sigs[c.sig].json());
+                    assert!(
+                        rest.contains(&format!(" {n}={v}")),
+                        "case {k}: symbol {n} should be {v}: {rest}\n{}",
+                        sigs[c.sig].json()
+                    );
                 }
                 ok += 1;
             }
             Err(subs) => {
-                assert!(rest.starts_with("err"), "case {k} ({}) of signature {} should be rejected: {rest}\n{}", c.what, c.sig, sigs[c.sig].json());
-                assert!(subs.iter().any(|s| rest.contains(s)), "case {k} ({}): message should name the problem ({subs:?}): {rest}", c.what);
+                assert!(
+                    rest.starts_with("err"),
+                    "case {k} ({}) of signature {} should be rejected: {rest}\n{}",
+                    c.what,
+                    c.sig,
+                    sigs[c.sig].json()
+                );
+                assert!(
+                    subs.iter().any(|s| rest.contains(s)),
+                    "case {k} ({}): message should name the problem ({subs:?}): {rest}",
+                    c.what
+                );
                 rejected += 1;
             }
         }
@@ -449,7 +672,15 @@ fn run_and_check(exe: &Path, cases: &[Case], sigs: &[TSig]) -> (usize, usize) {
 
 fn generate(json: &str, flavor: codegen_cpp::Flavor) -> String {
     let sig = codegen_cpp::Signature::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
-    codegen_cpp::generate(sig, &codegen_cpp::Options { flavor, emit: codegen_cpp::Emit::Checks, always_check: true }).unwrap_or_else(|e| panic!("{e}\n{json}"))
+    codegen_cpp::generate(
+        sig,
+        &codegen_cpp::Options {
+            flavor,
+            emit: codegen_cpp::Emit::Checks,
+            always_check: true,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{json}"))
 }
 
 fn run_aoti(seed: u64, nsigs: usize, std: &str, ns: bool, sanitize: bool) -> (usize, usize, usize) {
@@ -458,7 +689,11 @@ fn run_aoti(seed: u64, nsigs: usize, std: &str, ns: bool, sanitize: bool) -> (us
     let dir = tmpdir(&format!("aoti-{seed}-{std}"));
     std::fs::write(dir.join("runtime.hpp"), codegen_cpp::RUNTIME_HPP).unwrap();
     for (j, s) in sigs.iter().enumerate() {
-        std::fs::write(dir.join(format!("sig_{j}.cpp")), generate(&s.json(), codegen_cpp::Flavor::Aoti)).unwrap();
+        std::fs::write(
+            dir.join(format!("sig_{j}.cpp")),
+            generate(&s.json(), codegen_cpp::Flavor::Aoti),
+        )
+        .unwrap();
     }
     let t0 = std::time::Instant::now();
     let cases = build_cases(&mut r, &sigs, false, sanitize);
@@ -466,9 +701,24 @@ fn run_aoti(seed: u64, nsigs: usize, std: &str, ns: bool, sanitize: bool) -> (us
     std::fs::write(dir.join("driver.cpp"), aoti_driver(&sigs, &cases, ns)).unwrap();
     let t0 = std::time::Instant::now();
     let inc = format!("-I{}", shim_dir().display());
-    let mut args = vec![std, "-Wall", "-Wextra", "-Werror", "-O0", inc.as_str(), "-I.", "driver.cpp", "-o", "driver"];
+    let mut args = vec![
+        std,
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-O0",
+        inc.as_str(),
+        "-I.",
+        "driver.cpp",
+        "-o",
+        "driver",
+    ];
     if sanitize {
-        args.extend(["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g"]);
+        args.extend([
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-g",
+        ]);
     }
     gxx(&args, &dir);
     eprintln!("compiled in {:?}", t0.elapsed());
@@ -480,7 +730,9 @@ fn run_aoti(seed: u64, nsigs: usize, std: &str, ns: bool, sanitize: bool) -> (us
 #[test]
 fn aoti_checks_accept_conforming_and_reject_every_mutation_cpp17() {
     let (n, ok, rej) = run_aoti(0xC0DE_0001, 60, "-std=c++17", false, false);
-    eprintln!("aoti c++17: {n} signatures, {ok} conforming inputs accepted, {rej} mutations rejected");
+    eprintln!(
+        "aoti c++17: {n} signatures, {ok} conforming inputs accepted, {rej} mutations rejected"
+    );
 }
 
 #[test]
@@ -498,17 +750,26 @@ fn aoti_checks_under_asan_ubsan_with_extreme_values() {
 #[test]
 fn dlpack_flavor_against_the_dlpack_header() {
     if !Path::new("/usr/include/dlpack/dlpack.h").exists() {
-        panic!("DLPack's header is missing: scripts/test installs libdlpack-dev (apt-get install libdlpack-dev)");
+        panic!(
+            "DLPack's header is missing: scripts/test installs libdlpack-dev (apt-get install libdlpack-dev)"
+        );
     }
     let mut r = Rng(0xD1_0000_0004);
     let sigs: Vec<TSig> = (0..40).map(|i| gen_sig(&mut r, i)).collect();
     let dir = tmpdir("dlpack");
     std::fs::write(dir.join("runtime.hpp"), codegen_cpp::RUNTIME_HPP).unwrap();
-    let mut drv = String::from("#include <dlpack/dlpack.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n");
+    let mut drv = String::from(
+        "#include <dlpack/dlpack.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n",
+    );
     for (j, s) in sigs.iter().enumerate() {
-        let code = generate(&s.json(), codegen_cpp::Flavor::Dlpack).replace("symshape_check_inputs", &format!("symshape_check_inputs_{j}"));
+        let code = generate(&s.json(), codegen_cpp::Flavor::Dlpack).replace(
+            "symshape_check_inputs",
+            &format!("symshape_check_inputs_{j}"),
+        );
         std::fs::write(dir.join(format!("sig_{j}.cpp")), code).unwrap();
-        drv.push_str(&format!("namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"));
+        drv.push_str(&format!(
+            "namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"
+        ));
     }
     let cases = build_cases(&mut r, &sigs, true, false);
     drv.push_str("int main() {\n");
@@ -519,8 +780,21 @@ fn dlpack_flavor_against_the_dlpack_header() {
         for (i, t) in c.data.tensors.iter().enumerate() {
             match t {
                 Ok((dt, dev, s, st)) => {
-                    let l = |v: &Vec<i64>| if v.is_empty() { "0".into() } else { v.iter().map(|x| format!("{x}LL")).collect::<Vec<_>>().join(", ") };
-                    drv.push_str(&format!("    static int64_t sh{i}[] = {{{}}}; static int64_t st{i}[] = {{{}}};\n", l(s), l(st)));
+                    let l = |v: &Vec<i64>| {
+                        if v.is_empty() {
+                            "0".into()
+                        } else {
+                            v.iter()
+                                .map(|x| format!("{x}LL"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
+                    };
+                    drv.push_str(&format!(
+                        "    static int64_t sh{i}[] = {{{}}}; static int64_t st{i}[] = {{{}}};\n",
+                        l(s),
+                        l(st)
+                    ));
                     drv.push_str(&format!(
                         "    {{ DLTensor x{{}}; x.ndim = {}; x.shape = sh{i}; x.strides = st{i}; x.dtype.code = {}; x.dtype.bits = {}; x.dtype.lanes = 1; x.device.device_type = static_cast<DLDeviceType>({dev}); ts.push_back(x); }}\n",
                         s.len(),
@@ -550,14 +824,225 @@ fn dlpack_flavor_against_the_dlpack_header() {
             ptrs.join(", ")
         ));
         let names: Vec<String> = sigs[j].symbols.iter().map(|s| s.0.clone()).collect();
-        let prints: String = names.iter().enumerate().map(|(q, nm)| format!("std::printf(\" {nm}=%lld\", static_cast<long long>(out[{q}]));")).collect();
+        let prints: String = names
+            .iter()
+            .enumerate()
+            .map(|(q, nm)| {
+                format!("std::printf(\" {nm}=%lld\", static_cast<long long>(out[{q}]));")
+            })
+            .collect();
         drv.push_str(&format!("    if (rc == 0) {{ std::printf(\"R {k} ok\"); {prints} std::printf(\"\\n\"); }} else std::printf(\"R {k} err %s\\n\", err);\n  }}\n"));
     }
     drv.push_str("  return 0;\n}\n");
     std::fs::write(dir.join("driver.cpp"), drv).unwrap();
-    gxx(&["-std=c++17", "-Wall", "-Wextra", "-Werror", "-Wno-missing-field-initializers", "-O0", "-I.", "driver.cpp", "-o", "driver"], &dir);
+    gxx(
+        &[
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-Wno-missing-field-initializers",
+            "-O0",
+            "-I.",
+            "driver.cpp",
+            "-o",
+            "driver",
+        ],
+        &dir,
+    );
     // Scalars are nullptr handles in dlpack: the checks must not read them.
     let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
     let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("dlpack: {} signatures, {ok} accepted, {rej} rejected", sigs.len());
+    eprintln!(
+        "dlpack: {} signatures, {ok} accepted, {rej} rejected",
+        sigs.len()
+    );
+}
+
+#[test]
+fn a_thousand_input_signature_compiles() {
+    let mut ins = Vec::new();
+    for i in 0..1000 {
+        ins.push(format!(r#"{{"name": "arg{i}_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["s0", {}, "2*s1 + 1"]}}"#, i % 7 + 1));
+    }
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [1, 4096]}}, "s1": {{"range": [0, null]}}}}, "inputs": [{}]}}"#,
+        ins.join(", ")
+    );
+    let t = std::time::Instant::now();
+    let cpp = generate(&j, codegen_cpp::Flavor::Aoti);
+    eprintln!(
+        "1000 inputs: generated {} bytes in {:?}",
+        cpp.len(),
+        t.elapsed()
+    );
+    let dir = tmpdir("big");
+    std::fs::write(dir.join("big.cpp"), cpp).unwrap();
+    let inc = format!("-I{}", shim_dir().display());
+    gxx(
+        &[
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-O0",
+            "-c",
+            inc.as_str(),
+            "big.cpp",
+            "-o",
+            "big.o",
+        ],
+        &dir,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The same property test against the real AOTI headers and libtorch of the PyPI torch wheel
+/// (`SYMSHAPE_TORCH_DIR`, which `scripts/test` sets after installing it into a cached venv):
+/// real `at::Tensor`s of the right sizes and strides behind the handles, made with
+/// `torch::aot_inductor::new_tensor_handle`. Torch's headers need C++20.
+#[test]
+fn aoti_checks_against_real_libtorch() {
+    let Ok(torch) = std::env::var("SYMSHAPE_TORCH_DIR") else {
+        eprintln!(
+            "skipped: SYMSHAPE_TORCH_DIR is not set (scripts/test sets it after scripts/setup-torch.sh)"
+        );
+        return;
+    };
+    let torch = PathBuf::from(torch);
+    assert!(
+        torch
+            .join("include/torch/csrc/inductor/aoti_runtime/utils.h")
+            .exists(),
+        "no AOTI headers under {}",
+        torch.display()
+    );
+    let mut r = Rng(0x70C4_0000_0006);
+    let sigs: Vec<TSig> = (0..40).map(|i| gen_sig_on(&mut r, i, false)).collect();
+    let dir = tmpdir("torch");
+    for (j, s) in sigs.iter().enumerate() {
+        std::fs::write(
+            dir.join(format!("sig_{j}.cpp")),
+            generate(&s.json(), codegen_cpp::Flavor::Aoti),
+        )
+        .unwrap();
+    }
+    let cases = build_cases(&mut r, &sigs, false, false);
+    let mut d = String::from(
+        "#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include <torch/csrc/inductor/aoti_torch/tensor_converter.h>\n#include <torch/csrc/inductor/aoti_torch/utils.h>\n#include <ATen/ATen.h>\n#include <cstdio>\n#include <vector>\n",
+    );
+    d.push_str(&codegen_cpp::RUNTIME_HPP.replace(
+        "#ifndef SYMSHAPE_RUNTIME_HPP",
+        "#ifndef SYMSHAPE_RUNTIME_HPP_UNUSED",
+    ));
+    d.push_str("namespace torch::aot_inductor {\n");
+    for j in 0..sigs.len() {
+        d.push_str(&format!(
+            "namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"
+        ));
+    }
+    d.push_str("}\nusing namespace torch::aot_inductor;\n");
+    let binds: Vec<String> = (0..sigs.len())
+        .map(|j| format!("sig_{j}::symshape_bind_symbols"))
+        .collect();
+    let checks: Vec<String> = (0..sigs.len())
+        .map(|j| format!("sig_{j}::__check_inputs_outputs"))
+        .collect();
+    let names: Vec<String> = (0..sigs.len())
+        .map(|j| format!("sig_{j}::symshape_symbol_names"))
+        .collect();
+    let counts: Vec<String> = (0..sigs.len())
+        .map(|j| format!("sig_{j}::symshape_num_symbols"))
+        .collect();
+    d.push_str(&format!(
+        "static void (*const binds[])(AtenTensorHandle*, int64_t*, double*) = {{{}}};\n",
+        binds.join(", ")
+    ));
+    d.push_str(&format!(
+        "static void (*const checks[])(AtenTensorHandle*, AtenTensorHandle*) = {{{}}};\n",
+        checks.join(", ")
+    ));
+    d.push_str(&format!(
+        "static const char* const* const names[] = {{{}}};\n",
+        names.join(", ")
+    ));
+    d.push_str(&format!(
+        "static const int counts[] = {{{}}};\n",
+        counts.join(", ")
+    ));
+    d.push_str(&case_table(&cases));
+    d.push_str(r#"static double symshape_blob[64];
+int main() {
+  const int64_t* p = symshape_cases;
+  for (int k = 0; k < symshape_ncases; ++k) {
+    int sig = static_cast<int>(*p++);
+    int n = static_cast<int>(*p++);
+    std::vector<AtenTensorHandle> hs;
+    for (int i = 0; i < n; ++i) {
+      at::Tensor t;
+      if (*p++ == 0) {
+        t = at::scalar_tensor(static_cast<int64_t>(*p++), at::kLong);
+      } else {
+        auto dtype = static_cast<c10::ScalarType>(*p++);
+        int32_t dev = static_cast<int32_t>(*p++);
+        int64_t r = *p++;
+        std::vector<int64_t> sizes(p, p + r); p += r;
+        std::vector<int64_t> strides(p, p + r); p += r;
+        // A view over a small dummy buffer: the checks read metadata only.
+        auto opts = at::TensorOptions().dtype(dtype).device(dev == 0 ? at::kCPU : at::kMeta);
+        t = dev == 0 ? at::from_blob(symshape_blob, sizes, strides, opts) : at::empty_strided(sizes, strides, opts);
+      }
+      hs.push_back(torch::aot_inductor::new_tensor_handle(std::move(t)));
+    }
+    try {
+      int64_t syms[16] = {0}; double fs[16] = {0};
+      binds[sig](hs.data(), syms, fs);
+      checks[sig](hs.data(), nullptr);
+      std::printf("R %d ok", k);
+      for (int q = 0; q < counts[sig]; ++q) std::printf(" %s=%lld", names[sig][q], static_cast<long long>(syms[q]));
+      std::printf("\n");
+    } catch (const std::runtime_error& e) {
+      std::printf("R %d err %s", k, e.what());
+    }
+    for (auto h : hs) aoti_torch_delete_tensor_object(h);
+  }
+  return 0;
+}
+"#);
+    std::fs::write(dir.join("driver.cpp"), d).unwrap();
+    let inc = format!("-isystem{}", torch.join("include").display());
+    let inc2 = format!(
+        "-isystem{}",
+        torch.join("include/torch/csrc/api/include").display()
+    );
+    let lib = format!("-L{}", torch.join("lib").display());
+    let rpath = format!("-Wl,-rpath,{}", torch.join("lib").display());
+    let t0 = std::time::Instant::now();
+    gxx(
+        &[
+            "-std=c++20",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-O0",
+            inc.as_str(),
+            inc2.as_str(),
+            "-I.",
+            "driver.cpp",
+            "-o",
+            "driver",
+            lib.as_str(),
+            rpath.as_str(),
+            "-ltorch_cpu",
+            "-lc10",
+        ],
+        &dir,
+    );
+    eprintln!("compiled against libtorch in {:?}", t0.elapsed());
+    let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!(
+        "real libtorch: {} signatures, {ok} accepted, {rej} rejected",
+        sigs.len()
+    );
 }

@@ -236,7 +236,13 @@ fn batch(file: Option<String>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn codegen(spec: &str, flavor: &str, emit: &str, always_check: bool, out: Option<&str>) -> ExitCode {
+fn codegen(
+    spec: &str,
+    flavor: &str,
+    emit: &str,
+    always_check: bool,
+    out: Option<&str>,
+) -> ExitCode {
     use codegen_cpp::{Emit, Flavor, Options, Signature};
     let flavor = match flavor {
         "aoti" => Flavor::Aoti,
@@ -262,7 +268,16 @@ fn codegen(spec: &str, flavor: &str, emit: &str, always_check: bool, out: Option
             return ExitCode::from(1);
         }
     };
-    let result = Signature::from_json(&text).and_then(|sig| codegen_cpp::generate(sig, &Options { flavor, emit, always_check }));
+    let result = Signature::from_json(&text).and_then(|sig| {
+        codegen_cpp::generate(
+            sig,
+            &Options {
+                flavor,
+                emit,
+                always_check,
+            },
+        )
+    });
     let cpp = match result {
         Ok(c) => c,
         Err(e) => {
@@ -350,7 +365,13 @@ fn main() -> ExitCode {
             }
             single("eval", req, &format)
         }
-        Cmd::Codegen { spec, flavor, emit, always_check, out } => codegen(&spec, &flavor, &emit, always_check, out.as_deref()),
+        Cmd::Codegen {
+            spec,
+            flavor,
+            emit,
+            always_check,
+            out,
+        } => codegen(&spec, &flavor, &emit, always_check, out.as_deref()),
         Cmd::Batch { file } => batch(file),
     }
 }

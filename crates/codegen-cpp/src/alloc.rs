@@ -1,19 +1,28 @@
 //! Allocation (`make_allocation`) and reinterpret views (`codegen_reinterpret_view`) in the
 //! AOTI shim, from `layout` types.
 
+use crate::CodegenError;
 use crate::cexpr::cexpr;
 use crate::writer::Writer;
-use crate::CodegenError;
 use layout::{Layout, ReinterpretView};
 use sym::Context;
 
-fn int_array(cx: &mut Context, w: &mut Writer, var: &str, xs: &[sym::Expr]) -> Result<String, CodegenError> {
+fn int_array(
+    cx: &mut Context,
+    w: &mut Writer,
+    var: &str,
+    xs: &[sym::Expr],
+) -> Result<String, CodegenError> {
     let all_const = xs.iter().all(|e| cx.as_int(*e).is_some());
     let mut items = Vec::new();
     for e in xs {
         items.push(cexpr(cx, *e)?);
     }
-    let body = if items.is_empty() { "0".to_string() } else { items.join(", ") };
+    let body = if items.is_empty() {
+        "0".to_string()
+    } else {
+        items.join(", ")
+    };
     let n = xs.len().max(1);
     if all_const {
         w.line(&format!("static constexpr int64_t {var}[] = {{{body}}};"));
@@ -25,10 +34,20 @@ fn int_array(cx: &mut Context, w: &mut Writer, var: &str, xs: &[sym::Expr]) -> R
 
 /// `aoti_torch_empty_strided` for a buffer, re-strided with `aoti_torch_as_strided` when the
 /// allocation is larger than the view.
-pub fn make_allocation(cx: &mut Context, w: &mut Writer, name: &str, l: &Layout, aot: bool) -> Result<(), CodegenError> {
+pub fn make_allocation(
+    cx: &mut Context,
+    w: &mut Writer,
+    name: &str,
+    l: &Layout,
+    aot: bool,
+) -> Result<(), CodegenError> {
     let sizes = int_array(cx, w, &format!("int_array_{name}_size"), &l.sizes)?;
     let strides = int_array(cx, w, &format!("int_array_{name}_stride"), &l.strides)?;
-    let dev_idx = if aot { "this->device_idx_".to_string() } else { l.device.index.unwrap_or(0).to_string() };
+    let dev_idx = if aot {
+        "this->device_idx_".to_string()
+    } else {
+        l.device.index.unwrap_or(0).to_string()
+    };
     w.line(&format!("AtenTensorHandle {name}_handle;"));
     w.line(&format!(
         "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_empty_strided({}, {sizes}, {strides}, {}(), {}, {dev_idx}, &{name}_handle));",
@@ -42,26 +61,47 @@ pub fn make_allocation(cx: &mut Context, w: &mut Writer, name: &str, l: &Layout,
 
 /// A reinterpreted view of a buffer: an identical layout takes a new handle, a pure dtype view
 /// uses `aoti_torch_{device}_view_dtype`, otherwise `reinterpret_tensor_wrapper`.
-pub fn reinterpret_view(cx: &mut Context, w: &mut Writer, buffer_layout: &Layout, view: &ReinterpretView, tmp: &str) -> Result<String, CodegenError> {
+pub fn reinterpret_view(
+    cx: &mut Context,
+    w: &mut Writer,
+    buffer_layout: &Layout,
+    view: &ReinterpretView,
+    tmp: &str,
+) -> Result<String, CodegenError> {
     let b = &view.buffer;
     let l = &view.layout;
-    let same_shape = l.sizes == buffer_layout.sizes && l.strides == buffer_layout.strides && l.offset == buffer_layout.offset;
+    let same_shape = l.sizes == buffer_layout.sizes
+        && l.strides == buffer_layout.strides
+        && l.offset == buffer_layout.offset;
     if same_shape {
         w.line(&format!("AtenTensorHandle {tmp};"));
         if l.dtype != buffer_layout.dtype {
-            w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_{}_view_dtype({b}, {}(), &{tmp}));", l.device.kind(), l.dtype.aoti_accessor()));
+            w.line(&format!(
+                "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_{}_view_dtype({b}, {}(), &{tmp}));",
+                l.device.kind(),
+                l.dtype.aoti_accessor()
+            ));
         } else {
-            w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_new_tensor_handle({b}, &{tmp}));"));
+            w.line(&format!(
+                "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_new_tensor_handle({b}, &{tmp}));"
+            ));
         }
         return Ok(format!("RAIIAtenTensorHandle({tmp})"));
     }
     let sizes = int_array(cx, w, &format!("int_array_{tmp}_size"), &l.sizes)?;
     let strides = int_array(cx, w, &format!("int_array_{tmp}_stride"), &l.strides)?;
     let off = cexpr(cx, l.offset)?;
-    let call = format!("wrap_with_raii_handle_if_needed(reinterpret_tensor_wrapper({b}, {}, {sizes}, {strides}, {off}))", l.rank());
+    let call = format!(
+        "wrap_with_raii_handle_if_needed(reinterpret_tensor_wrapper({b}, {}, {sizes}, {strides}, {off}))",
+        l.rank()
+    );
     if l.dtype != buffer_layout.dtype {
         w.line(&format!("AtenTensorHandle {tmp};"));
-        w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_{}_view_dtype({call}, {}(), &{tmp}));", l.device.kind(), l.dtype.aoti_accessor()));
+        w.line(&format!(
+            "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_{}_view_dtype({call}, {}(), &{tmp}));",
+            l.device.kind(),
+            l.dtype.aoti_accessor()
+        ));
         return Ok(format!("RAIIAtenTensorHandle({tmp})"));
     }
     Ok(call)

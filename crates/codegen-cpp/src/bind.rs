@@ -2,8 +2,8 @@
 //! (sizes, then strides), then, to a fixpoint, expressions with exactly one unbound symbol solved
 //! exactly with `sym::solve`. The solver's side conditions become runtime checks.
 
-use crate::spec::{Input, Signature};
 use crate::CodegenError;
+use crate::spec::{Input, Signature};
 use sym::{Expr, RangeEnd, SolveResult, Symbol};
 
 /// Where a binding reads its runtime value.
@@ -64,7 +64,13 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
     // 1. Scalars.
     for (i, inp) in sig.inputs.iter().enumerate() {
         if let Input::Scalar { sym, .. } = inp {
-            bindings.push(Binding { sym: *sym, source: Source::Scalar(i), rhs: None, solved_from: None, conditions: vec![] });
+            bindings.push(Binding {
+                sym: *sym,
+                source: Source::Scalar(i),
+                rhs: None,
+                solved_from: None,
+                conditions: vec![],
+            });
         }
     }
     // Every (source, expression) of tensor dims.
@@ -81,10 +87,16 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
     }
     // 2. Bare symbols, input by input, sizes then strides.
     for (src, e) in &dims {
-        if let Some(s) = sig.cx.as_symbol(*e) {
-            if !bound(&bindings, s) {
-                bindings.push(Binding { sym: s, source: *src, rhs: None, solved_from: None, conditions: vec![] });
-            }
+        if let Some(s) = sig.cx.as_symbol(*e)
+            && !bound(&bindings, s)
+        {
+            bindings.push(Binding {
+                sym: s,
+                source: *src,
+                rhs: None,
+                solved_from: None,
+                conditions: vec![],
+            });
         }
     }
     // 3. Solve to a fixpoint.
@@ -93,13 +105,23 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
     loop {
         let mut progress = false;
         for (src, e) in &dims {
-            let free: Vec<Symbol> = sig.cx.free_symbols(*e).into_iter().filter(|s| !bound(&bindings, *s)).collect();
+            let free: Vec<Symbol> = sig
+                .cx
+                .free_symbols(*e)
+                .into_iter()
+                .filter(|s| !bound(&bindings, *s))
+                .collect();
             let [s] = free[..] else { continue };
             let vname = var_name(sig, *src);
-            let v = sig.cx.symbol(&vname).map_err(|er| CodegenError::Signature(format!("{vname}: {er}")))?;
+            let v = sig
+                .cx
+                .symbol(&vname)
+                .map_err(|er| CodegenError::Signature(format!("{vname}: {er}")))?;
             if matches!(src, Source::Size(..)) {
                 let zero = sig.cx.int(0);
-                sig.cx.set_range(v, RangeEnd::Expr(zero), RangeEnd::Infinite).map_err(|er| CodegenError::Signature(er.to_string()))?;
+                sig.cx
+                    .set_range(v, RangeEnd::Expr(zero), RangeEnd::Infinite)
+                    .map_err(|er| CodegenError::Signature(er.to_string()))?;
             }
             let ve = sig.cx.sym(v);
             let rel = sig.cx.compare(sym::CmpOp::Eq, *e, ve);
@@ -109,7 +131,13 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
                         if !size_vars.iter().any(|(x, _)| x == src) {
                             size_vars.push((*src, v));
                         }
-                        bindings.push(Binding { sym: s, source: *src, rhs: Some(rhs), solved_from: Some(*e), conditions: sol.conditions.clone() });
+                        bindings.push(Binding {
+                            sym: s,
+                            source: *src,
+                            rhs: Some(rhs),
+                            solved_from: Some(*e),
+                            conditions: sol.conditions.clone(),
+                        });
                         progress = true;
                     }
                     None => reasons.push(format!(
@@ -119,7 +147,9 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
                         sig.cx.sym_name(s)
                     )),
                 },
-                SolveResult::Unsolved(r) => reasons.push(format!("{} = {}: {r}", vname, sig.cx.display(*e))),
+                SolveResult::Unsolved(r) => {
+                    reasons.push(format!("{} = {}: {r}", vname, sig.cx.display(*e)))
+                }
             }
         }
         if !progress {
@@ -141,10 +171,23 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
                 return Err(CodegenError::Unbindable(format!(
                     "symbol '{name}' cannot be bound from the inputs; it appears in: {}{}",
                     mentions.join(", "),
-                    if why.is_empty() { String::new() } else { format!(" ({})", why.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")) }
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " ({})",
+                            why.iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        )
+                    }
                 )));
             }
         }
     }
-    Ok(Plan { bindings, size_vars })
+    Ok(Plan {
+        bindings,
+        size_vars,
+    })
 }

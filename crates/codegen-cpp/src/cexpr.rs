@@ -13,11 +13,19 @@ use std::collections::HashMap;
 use sym::{Context, Expr, Truth};
 
 fn lit(v: i64) -> String {
-    if v == i64::MIN { "(-1L << 63)".into() } else { format!("{v}L") }
+    if v == i64::MIN {
+        "(-1L << 63)".into()
+    } else {
+        format!("{v}L")
+    }
 }
 
 fn lit_checked(v: i64) -> String {
-    if v == i64::MIN { "INT64_MIN".into() } else { format!("int64_t{{{v}}}") }
+    if v == i64::MIN {
+        "INT64_MIN".into()
+    } else {
+        format!("int64_t{{{v}}}")
+    }
 }
 
 /// Structural view of one node, read through the printed form so that this crate does not
@@ -52,7 +60,12 @@ fn shape(cx: &mut Context, e: Expr) -> Result<Shape, CodegenError> {
         sym::View::Prod(fs) => Shape::Prod(fs),
         sym::View::Pow(b, k) => Shape::Pow(b, k),
         sym::View::Call(n, args) => Shape::Call(n.to_string(), args),
-        sym::View::Leaf => return Err(CodegenError::Unsupported(format!("cannot print {}", cx.display(e)))),
+        sym::View::Leaf => {
+            return Err(CodegenError::Unsupported(format!(
+                "cannot print {}",
+                cx.display(e)
+            )));
+        }
     })
 }
 
@@ -70,12 +83,19 @@ pub fn cexpr(cx: &mut Context, e: Expr) -> Result<String, CodegenError> {
 
 fn depth_guard(depth: u32) -> Result<(), CodegenError> {
     if depth > 2000 {
-        return Err(CodegenError::Unsupported("expression nested too deeply for C++ output".into()));
+        return Err(CodegenError::Unsupported(
+            "expression nested too deeply for C++ output".into(),
+        ));
     }
     Ok(())
 }
 
-fn cexpr_rec(cx: &mut Context, e: Expr, memo: &mut HashMap<Expr, String>, depth: u32) -> Result<String, CodegenError> {
+fn cexpr_rec(
+    cx: &mut Context,
+    e: Expr,
+    memo: &mut HashMap<Expr, String>,
+    depth: u32,
+) -> Result<String, CodegenError> {
     depth_guard(depth)?;
     if let Some(s) = memo.get(&e) {
         return Ok(s.clone());
@@ -84,7 +104,15 @@ fn cexpr_rec(cx: &mut Context, e: Expr, memo: &mut HashMap<Expr, String>, depth:
     let out = match shape(cx, e)? {
         Shape::Int(v) => lit(v),
         Shape::Float(v) => {
-            if v.is_finite() { format!("{v:?}") } else if v.is_nan() { "std::numeric_limits<double>::quiet_NaN()".into() } else if v > 0.0 { "std::numeric_limits<double>::infinity()".into() } else { "-std::numeric_limits<double>::infinity()".into() }
+            if v.is_finite() {
+                format!("{v:?}")
+            } else if v.is_nan() {
+                "std::numeric_limits<double>::quiet_NaN()".into()
+            } else if v > 0.0 {
+                "std::numeric_limits<double>::infinity()".into()
+            } else {
+                "-std::numeric_limits<double>::infinity()".into()
+            }
         }
         Shape::Bool(b) => (if b { "true" } else { "false" }).into(),
         Shape::Sym(n) => n,
@@ -94,7 +122,13 @@ fn cexpr_rec(cx: &mut Context, e: Expr, memo: &mut HashMap<Expr, String>, depth:
             for (n, (t, k)) in ts.into_iter().enumerate() {
                 let tt = cexpr_rec(cx, t, memo, d)?;
                 let (neg, mag) = (k < 0 && k != i64::MIN, k.unsigned_abs());
-                let term = if k == i64::MIN { format!("{}*{tt}", lit(k)) } else if mag == 1 { tt } else { format!("{mag}L*{tt}") };
+                let term = if k == i64::MIN {
+                    format!("{}*{tt}", lit(k))
+                } else if mag == 1 {
+                    tt
+                } else {
+                    format!("{mag}L*{tt}")
+                };
                 match (n, neg) {
                     (0, true) => out.push_str(&format!("-{term}")),
                     (0, false) => out.push_str(&term),
@@ -142,7 +176,11 @@ fn cexpr_rec(cx: &mut Context, e: Expr, memo: &mut HashMap<Expr, String>, depth:
                     }
                 }
                 "Min" | "Max" => {
-                    let f = if name == "Min" { "std::min" } else { "std::max" };
+                    let f = if name == "Min" {
+                        "std::min"
+                    } else {
+                        "std::max"
+                    };
                     if a.len() == 2 {
                         format!("{f}({}, {})", i64c(&a[0]), i64c(&a[1]))
                     } else {
@@ -152,7 +190,10 @@ fn cexpr_rec(cx: &mut Context, e: Expr, memo: &mut HashMap<Expr, String>, depth:
                 "Abs" => format!("std::abs({})", a[0]),
                 "Where" => format!("({} ? {} : {})", a[0], a[1], a[2]),
                 "ToFloat" => format!("static_cast<double>({})", a[0]),
-                "IntTrueDiv" => format!("(static_cast<double>({}) / static_cast<double>({}))", a[0], a[1]),
+                "IntTrueDiv" => format!(
+                    "(static_cast<double>({}) / static_cast<double>({}))",
+                    a[0], a[1]
+                ),
                 "FloatTrueDiv" => format!("({} / {})", a[0], a[1]),
                 "FAdd" => format!("({} + {})", a[0], a[1]),
                 "FMul" => format!("({}*{})", a[0], a[1]),
@@ -168,7 +209,11 @@ fn cexpr_rec(cx: &mut Context, e: Expr, memo: &mut HashMap<Expr, String>, depth:
                 "And" => format!("({})", a.join(" && ")),
                 "Or" => format!("({})", a.join(" || ")),
                 "Not" => format!("(!{})", a[0]),
-                other => return Err(CodegenError::Unsupported(format!("no C++ form for {other}"))),
+                other => {
+                    return Err(CodegenError::Unsupported(format!(
+                        "no C++ form for {other}"
+                    )));
+                }
             }
         }
     };
@@ -183,7 +228,13 @@ pub fn checked(cx: &mut Context, e: Expr, ovf: &str) -> Result<String, CodegenEr
     checked_rec(cx, e, ovf, &mut memo, 0)
 }
 
-fn checked_rec(cx: &mut Context, e: Expr, ovf: &str, memo: &mut HashMap<Expr, String>, depth: u32) -> Result<String, CodegenError> {
+fn checked_rec(
+    cx: &mut Context,
+    e: Expr,
+    ovf: &str,
+    memo: &mut HashMap<Expr, String>,
+    depth: u32,
+) -> Result<String, CodegenError> {
     depth_guard(depth)?;
     if let Some(s) = memo.get(&e) {
         return Ok(s.clone());
@@ -194,12 +245,21 @@ fn checked_rec(cx: &mut Context, e: Expr, ovf: &str, memo: &mut HashMap<Expr, St
         Shape::Int(v) => lit_checked(v),
         Shape::Bool(b) => (if b { "true" } else { "false" }).into(),
         Shape::Sym(n) => n,
-        Shape::Float(_) => return Err(CodegenError::Unsupported(format!("float expression {} in a runtime check", cx.display(e)))),
+        Shape::Float(_) => {
+            return Err(CodegenError::Unsupported(format!(
+                "float expression {} in a runtime check",
+                cx.display(e)
+            )));
+        }
         Shape::Sum(ts, c) => {
             let mut acc = if c != 0 { Some(lit_checked(c)) } else { None };
             for (t, k) in ts {
                 let tt = checked_rec(cx, t, ovf, memo, d)?;
-                let term = if k == 1 { tt } else { format!("{rt}mul({}, {tt}, {ovf})", lit_checked(k)) };
+                let term = if k == 1 {
+                    tt
+                } else {
+                    format!("{rt}mul({}, {tt}, {ovf})", lit_checked(k))
+                };
                 acc = Some(match acc {
                     None => term,
                     Some(a) => format!("{rt}add({a}, {term}, {ovf})"),
@@ -248,7 +308,9 @@ fn checked_rec(cx: &mut Context, e: Expr, ovf: &str, memo: &mut HashMap<Expr, St
                 "Or" => format!("({})", a.join(" || ")),
                 "Not" => format!("(!{})", a[0]),
                 other => {
-                    return Err(CodegenError::Unsupported(format!("{other} in a runtime check (only integer operators are supported there)")));
+                    return Err(CodegenError::Unsupported(format!(
+                        "{other} in a runtime check (only integer operators are supported there)"
+                    )));
                 }
             }
         }

@@ -53,8 +53,14 @@ impl Fx {
                         }
                     }
                 }
-                let a = if args.is_empty() { String::new() } else { format!(", {}", args.join(", ")) };
-                w.line(&format!("if (err && err_len) {{ std::snprintf(err, err_len, \"{fmt}\"{a}); }}"));
+                let a = if args.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", args.join(", "))
+                };
+                w.line(&format!(
+                    "if (err && err_len) {{ std::snprintf(err, err_len, \"{fmt}\"{a}); }}"
+                ));
                 w.line("return 1;");
             }
         }
@@ -93,11 +99,22 @@ pub(crate) struct Emitter<'a> {
 
 impl<'a> Emitter<'a> {
     pub fn new(sig: &'a mut Signature, plan: &'a Plan, opts: &'a Options) -> Self {
-        Emitter { sig, plan, fx: Fx { flavor: opts.flavor }, opts }
+        Emitter {
+            sig,
+            plan,
+            fx: Fx {
+                flavor: opts.flavor,
+            },
+            opts,
+        }
     }
 
     fn sym_index(&self, s: sym::Symbol) -> usize {
-        self.plan.bindings.iter().position(|b| b.sym == s).expect("every used symbol is bound")
+        self.plan
+            .bindings
+            .iter()
+            .position(|b| b.sym == s)
+            .expect("every used symbol is bound")
     }
 
     /// Loads of the symbols an expression uses (as locals from `syms`).
@@ -107,13 +124,21 @@ impl<'a> Emitter<'a> {
                 if loaded.contains(&s) || self.plan.of(s).is_none() {
                     continue;
                 }
-                let ty = if self.sig.cx.sym_ty(s) == Ty::Float { "double" } else { "int64_t" };
+                let ty = if self.sig.cx.sym_ty(s) == Ty::Float {
+                    "double"
+                } else {
+                    "int64_t"
+                };
                 let k = self.sym_index(s);
                 let name = self.sig.cx.sym_name(s).to_string();
                 if ty == "double" {
-                    w.line(&format!("[[maybe_unused]] const double {name} = symshape_fsyms[{k}];"));
+                    w.line(&format!(
+                        "[[maybe_unused]] const double {name} = symshape_fsyms[{k}];"
+                    ));
                 } else {
-                    w.line(&format!("[[maybe_unused]] const int64_t {name} = syms[{k}];"));
+                    w.line(&format!(
+                        "[[maybe_unused]] const int64_t {name} = syms[{k}];"
+                    ));
                 }
                 loaded.push(s);
             }
@@ -121,7 +146,14 @@ impl<'a> Emitter<'a> {
     }
 
     /// `int64_t v = <checked e>;` with an overflow failure naming `what`.
-    fn checked_value(&mut self, w: &mut Writer, var: &str, e: Expr, i: usize, what: &str) -> Result<(), CodegenError> {
+    fn checked_value(
+        &mut self,
+        w: &mut Writer,
+        var: &str,
+        e: Expr,
+        i: usize,
+        what: &str,
+    ) -> Result<(), CodegenError> {
         if let Some(v) = self.sig.cx.as_int(e) {
             w.line(&format!("const int64_t {var} = {};", c_int(v)));
             return Ok(());
@@ -132,7 +164,13 @@ impl<'a> Emitter<'a> {
         w.line(&format!("const int64_t {var} = {c};"));
         w.open(&format!("if ({flag}) {{"));
         let text = self.sig.cx.display(e);
-        self.fx.fail(w, &[Lit(format!("{}integer overflow or division by zero computing {text} ({what})", self.fx.prefix(i)))]);
+        self.fx.fail(
+            w,
+            &[Lit(format!(
+                "{}integer overflow or division by zero computing {text} ({what})",
+                self.fx.prefix(i)
+            ))],
+        );
         w.close("}");
         Ok(())
     }
@@ -143,14 +181,26 @@ impl<'a> Emitter<'a> {
             Flavor::Aoti => {
                 w.line(&format!("AtenTensorHandle {name} = input_handles[{i}];"));
                 w.line(&format!("int64_t {name}_dim;"));
-                w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim({name}, &{name}_dim));"));
+                w.line(&format!(
+                    "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim({name}, &{name}_dim));"
+                ));
                 w.open(&format!("if ({name}_dim != {rank}) {{"));
-                self.fx.fail(w, &[Lit(format!("{p}unmatched rank, expected: {rank}, but got: ")), Int(format!("{name}_dim"))]);
+                self.fx.fail(
+                    w,
+                    &[
+                        Lit(format!("{p}unmatched rank, expected: {rank}, but got: ")),
+                        Int(format!("{name}_dim")),
+                    ],
+                );
                 w.close("}");
                 w.line(&format!("int64_t* {name}_size;"));
-                w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes({name}, &{name}_size));"));
+                w.line(&format!(
+                    "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes({name}, &{name}_size));"
+                ));
                 w.line(&format!("int64_t* {name}_stride;"));
-                w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides({name}, &{name}_stride));"));
+                w.line(&format!(
+                    "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides({name}, &{name}_stride));"
+                ));
             }
             Flavor::Dlpack => {
                 w.line(&format!("const DLTensor* {name} = inputs[{i}];"));
@@ -159,7 +209,13 @@ impl<'a> Emitter<'a> {
                 w.close("}");
                 w.line(&format!("const int64_t {name}_dim = {name}->ndim;"));
                 w.open(&format!("if ({name}_dim != {rank}) {{"));
-                self.fx.fail(w, &[Lit(format!("{p}unmatched rank, expected: {rank}, but got: ")), Int(format!("{name}_dim"))]);
+                self.fx.fail(
+                    w,
+                    &[
+                        Lit(format!("{p}unmatched rank, expected: {rank}, but got: ")),
+                        Int(format!("{name}_dim")),
+                    ],
+                );
                 w.close("}");
                 w.line(&format!("const int64_t* {name}_size = {name}->shape;"));
                 w.line(&format!("(void){name}_size;"));
@@ -170,7 +226,12 @@ impl<'a> Emitter<'a> {
                     "for (int32_t d = 0; d < {rank}; ++d) {name}_stride[d] = {name}->strides ? {name}->strides[d] : symshape_rt::compact_stride({name}->shape, {rank}, d, {name}_stride_ovf);"
                 ));
                 w.open(&format!("if ({name}_stride_ovf) {{"));
-                self.fx.fail(w, &[Lit(format!("{p}integer overflow computing compact strides"))]);
+                self.fx.fail(
+                    w,
+                    &[Lit(format!(
+                        "{p}integer overflow computing compact strides"
+                    ))],
+                );
                 w.close("}");
                 w.line(&format!("(void){name}_stride;"));
             }
@@ -199,7 +260,10 @@ impl<'a> Emitter<'a> {
 
     /// Index of input `i` among the scalar inputs (the dlpack `scalars` array).
     fn scalar_slot(&self, i: usize) -> usize {
-        self.sig.inputs[..i].iter().filter(|x| matches!(x, Input::Scalar { .. })).count()
+        self.sig.inputs[..i]
+            .iter()
+            .filter(|x| matches!(x, Input::Scalar { .. }))
+            .count()
     }
 
     /// The bind function: reads what binding needs (rank-checked first), computes every symbol.
@@ -208,7 +272,10 @@ impl<'a> Emitter<'a> {
             Flavor::Aoti => w.open("AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {"),
             Flavor::Dlpack => w.open("static int symshape_bind_symbols(const DLTensor* const* inputs, const int64_t* scalars, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {"),
         }
-        w.line(&format!("(void){}; (void)syms; (void)symshape_fsyms;", self.fx.handles()));
+        w.line(&format!(
+            "(void){}; (void)syms; (void)symshape_fsyms;",
+            self.fx.handles()
+        ));
         if self.fx.flavor == Flavor::Dlpack {
             w.line("(void)scalars; (void)err; (void)err_len;");
         }
@@ -228,13 +295,19 @@ impl<'a> Emitter<'a> {
                     (i, format!("{}_value", self.sig.inputs[i].name()))
                 }
                 Source::Size(i, d) | Source::Stride(i, d) => {
-                    let Input::Tensor { name, layout } = &self.sig.inputs[i] else { unreachable!("tensor source") };
+                    let Input::Tensor { name, layout } = &self.sig.inputs[i] else {
+                        unreachable!("tensor source")
+                    };
                     let (name, rank) = (name.clone(), layout.rank());
                     if !read.contains(&i) {
                         self.tensor_reads(w, i, &name, rank);
                         read.push(i);
                     }
-                    let arr = if matches!(b.source, Source::Size(..)) { "size" } else { "stride" };
+                    let arr = if matches!(b.source, Source::Size(..)) {
+                        "size"
+                    } else {
+                        "stride"
+                    };
                     (i, format!("{name}_{arr}[{d}]"))
                 }
             };
@@ -248,14 +321,20 @@ impl<'a> Emitter<'a> {
                 }
                 None => w.line(&format!("const int64_t {sname} = {value};")),
                 Some(rhs) => {
-                    let (Source::Size(_, d) | Source::Stride(_, d)) = b.source else { unreachable!("solved from a dim") };
+                    let (Source::Size(_, d) | Source::Stride(_, d)) = b.source else {
+                        unreachable!("solved from a dim")
+                    };
                     let var = match b.source {
                         Source::Size(..) => format!("{}_size_{d}", self.sig.inputs[i].name()),
                         _ => format!("{}_stride_{d}", self.sig.inputs[i].name()),
                     };
                     w.line(&format!("const int64_t {var} = {value};"));
                     let from = self.sig.cx.display(b.solved_from.expect("solved"));
-                    let kind = if matches!(b.source, Source::Size(..)) { "dim" } else { "stride" };
+                    let kind = if matches!(b.source, Source::Size(..)) {
+                        "dim"
+                    } else {
+                        "stride"
+                    };
                     for c in b.conditions.clone() {
                         let cc = checked(&mut self.sig.cx, c, "ovf")?;
                         w.open("{");
@@ -270,7 +349,13 @@ impl<'a> Emitter<'a> {
                         w.close("}");
                         w.close("}");
                     }
-                    self.checked_value(w, &format!("{sname}_v"), rhs, i, &format!("{sname} from {kind} {d}"))?;
+                    self.checked_value(
+                        w,
+                        &format!("{sname}_v"),
+                        rhs,
+                        i,
+                        &format!("{sname} from {kind} {d}"),
+                    )?;
                     w.line(&format!("const int64_t {sname} = {sname}_v;"));
                 }
             }
@@ -282,7 +367,13 @@ impl<'a> Emitter<'a> {
                 if !direct_dim {
                     for (end, op, word) in [(decl.lo, "<", ">="), (decl.hi, ">", "<=")] {
                         let Some(end) = end else { continue };
-                        self.checked_value(w, &format!("{sname}_{}", if op == "<" { "lo" } else { "hi" }), end, i, "a range end")?;
+                        self.checked_value(
+                            w,
+                            &format!("{sname}_{}", if op == "<" { "lo" } else { "hi" }),
+                            end,
+                            i,
+                            "a range end",
+                        )?;
                         let bv = format!("{sname}_{}", if op == "<" { "lo" } else { "hi" });
                         w.open(&format!("if ({sname} {op} {bv}) {{"));
                         self.fx.fail(w, &[
@@ -308,7 +399,10 @@ impl<'a> Emitter<'a> {
             Flavor::Aoti => w.open(&format!("AOTI_NOINLINE static void check_input_{i}(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {{")),
             Flavor::Dlpack => w.open(&format!("static int check_input_{i}(const DLTensor* const* inputs, const int64_t* syms, const double* symshape_fsyms, char* err, size_t err_len) {{")),
         }
-        w.line(&format!("(void){}; (void)syms; (void)symshape_fsyms;", self.fx.handles()));
+        w.line(&format!(
+            "(void){}; (void)syms; (void)symshape_fsyms;",
+            self.fx.handles()
+        ));
         if self.fx.flavor == Flavor::Dlpack {
             w.line("(void)err; (void)err_len;");
         }
@@ -328,18 +422,39 @@ impl<'a> Emitter<'a> {
                     Flavor::Aoti => {
                         w.line(&format!("int32_t {name}_dtype;"));
                         w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype({name}, &{name}_dtype));"));
-                        w.line(&format!("int32_t {name}_expected_dtype = {}();", dt.aoti_accessor()));
+                        w.line(&format!(
+                            "int32_t {name}_expected_dtype = {}();",
+                            dt.aoti_accessor()
+                        ));
                         w.open(&format!("if ({name}_expected_dtype != {name}_dtype) {{"));
-                        self.fx.fail(w, &[Lit(format!("{p}unmatched dtype, expected: ")), Int(format!("{name}_expected_dtype")), Lit(format!("({}), but got: ", dt.aten())), Int(format!("{name}_dtype"))]);
+                        self.fx.fail(
+                            w,
+                            &[
+                                Lit(format!("{p}unmatched dtype, expected: ")),
+                                Int(format!("{name}_expected_dtype")),
+                                Lit(format!("({}), but got: ", dt.aten())),
+                                Int(format!("{name}_dtype")),
+                            ],
+                        );
                         w.close("}");
                     }
                     Flavor::Dlpack => {
                         let (c, b, l) = dt.dlpack();
                         w.open(&format!("if ({name}->dtype.code != {c} || {name}->dtype.bits != {b} || {name}->dtype.lanes != {l}) {{"));
-                        self.fx.fail(w, &[
-                            Lit(format!("{p}unmatched dtype, expected: {c}/{b}/{l}({}), but got: ", dt.name())),
-                            Int(format!("{name}->dtype.code")), Lit("/".into()), Int(format!("{name}->dtype.bits")), Lit("/".into()), Int(format!("{name}->dtype.lanes")),
-                        ]);
+                        self.fx.fail(
+                            w,
+                            &[
+                                Lit(format!(
+                                    "{p}unmatched dtype, expected: {c}/{b}/{l}({}), but got: ",
+                                    dt.name()
+                                )),
+                                Int(format!("{name}->dtype.code")),
+                                Lit("/".into()),
+                                Int(format!("{name}->dtype.bits")),
+                                Lit("/".into()),
+                                Int(format!("{name}->dtype.lanes")),
+                            ],
+                        );
                         w.close("}");
                     }
                 }
@@ -351,13 +466,38 @@ impl<'a> Emitter<'a> {
                         w.line(&format!("int32_t {name}_device_type;"));
                         w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type({name}, &{name}_device_type));"));
                         w.open(&format!("if ({code} != {name}_device_type) {{"));
-                        self.fx.fail(w, &[Lit(format!("{p}unmatched device type, expected: {code}({}), but got: ", dev.kind())), Int(format!("{name}_device_type"))]);
+                        self.fx.fail(
+                            w,
+                            &[
+                                Lit(format!(
+                                    "{p}unmatched device type, expected: {code}({}), but got: ",
+                                    dev.kind()
+                                )),
+                                Int(format!("{name}_device_type")),
+                            ],
+                        );
                         w.close("}");
                     }
                     Flavor::Dlpack => {
-                        let code = dlpack_device(dev.kind()).ok_or_else(|| CodegenError::Unsupported(format!("device '{}' has no DLPack device type", dev.kind())))?;
-                        w.open(&format!("if ({code} != static_cast<int32_t>({name}->device.device_type)) {{"));
-                        self.fx.fail(w, &[Lit(format!("{p}unmatched device type, expected: {code}({}), but got: ", dev.kind())), Int(format!("static_cast<int32_t>({name}->device.device_type)"))]);
+                        let code = dlpack_device(dev.kind()).ok_or_else(|| {
+                            CodegenError::Unsupported(format!(
+                                "device '{}' has no DLPack device type",
+                                dev.kind()
+                            ))
+                        })?;
+                        w.open(&format!(
+                            "if ({code} != static_cast<int32_t>({name}->device.device_type)) {{"
+                        ));
+                        self.fx.fail(
+                            w,
+                            &[
+                                Lit(format!(
+                                    "{p}unmatched device type, expected: {code}({}), but got: ",
+                                    dev.kind()
+                                )),
+                                Int(format!("static_cast<int32_t>({name}->device.device_type)")),
+                            ],
+                        );
                         w.close("}");
                     }
                 }
@@ -366,7 +506,15 @@ impl<'a> Emitter<'a> {
                     let got = format!("{name}_size[{d}]");
                     if let Some(v) = self.sig.cx.as_int(e) {
                         w.open(&format!("if ({v} != {got}) {{"));
-                        self.fx.fail(w, &[Lit(format!("{p}unmatched dim value at {d}, expected: {v}, but got: ")), Int(got.clone())]);
+                        self.fx.fail(
+                            w,
+                            &[
+                                Lit(format!(
+                                    "{p}unmatched dim value at {d}, expected: {v}, but got: "
+                                )),
+                                Int(got.clone()),
+                            ],
+                        );
                         w.close("}");
                         continue;
                     }
@@ -382,23 +530,39 @@ impl<'a> Emitter<'a> {
                             w.close("}");
                         }
                     }
-                    if self.sig.cx.as_symbol(e).is_some_and(|s| self.plan.of(s).is_some_and(|b| b.source == Source::Size(i, d))) {
+                    if self.sig.cx.as_symbol(e).is_some_and(|s| {
+                        self.plan
+                            .of(s)
+                            .is_some_and(|b| b.source == Source::Size(i, d))
+                    }) {
                         continue; // the symbol was read from this very dim
                     }
-                    self.equality(w, &name, i, d, e, "size", "dim")?;
+                    self.equality(w, &name, i, d, e, ("size", "dim"))?;
                 }
                 for (d, &e) in layout.strides.iter().enumerate() {
                     let got = format!("{name}_stride[{d}]");
                     if let Some(v) = self.sig.cx.as_int(e) {
                         w.open(&format!("if ({v} != {got}) {{"));
-                        self.fx.fail(w, &[Lit(format!("{p}unmatched stride value at {d}, expected: {v}, but got: ")), Int(got.clone())]);
+                        self.fx.fail(
+                            w,
+                            &[
+                                Lit(format!(
+                                    "{p}unmatched stride value at {d}, expected: {v}, but got: "
+                                )),
+                                Int(got.clone()),
+                            ],
+                        );
                         w.close("}");
                         continue;
                     }
-                    if self.sig.cx.as_symbol(e).is_some_and(|s| self.plan.of(s).is_some_and(|b| b.source == Source::Stride(i, d))) {
+                    if self.sig.cx.as_symbol(e).is_some_and(|s| {
+                        self.plan
+                            .of(s)
+                            .is_some_and(|b| b.source == Source::Stride(i, d))
+                    }) {
                         continue;
                     }
-                    self.equality(w, &name, i, d, e, "stride", "stride")?;
+                    self.equality(w, &name, i, d, e, ("stride", "stride"))?;
                 }
             }
         }
@@ -409,18 +573,31 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
-    fn equality(&mut self, w: &mut Writer, name: &str, i: usize, d: usize, e: Expr, arr: &str, word: &str) -> Result<(), CodegenError> {
+    fn equality(
+        &mut self,
+        w: &mut Writer,
+        name: &str,
+        i: usize,
+        d: usize,
+        e: Expr,
+        (arr, word): (&str, &str),
+    ) -> Result<(), CodegenError> {
         let p = self.fx.prefix(i);
         let var = format!("{name}_expected_{arr}_{d}");
         self.checked_value(w, &var, e, i, &format!("{word} {d}"))?;
         let text = self.sig.cx.display(e);
         w.open(&format!("if ({var} != {name}_{arr}[{d}]) {{"));
-        self.fx.fail(w, &[
-            Lit(format!("{p}unmatched symbolic {word} value at {d}, expected: {text} = ")),
-            Int(var.clone()),
-            Lit(", but got: ".into()),
-            Int(format!("{name}_{arr}[{d}]")),
-        ]);
+        self.fx.fail(
+            w,
+            &[
+                Lit(format!(
+                    "{p}unmatched symbolic {word} value at {d}, expected: {text} = "
+                )),
+                Int(var.clone()),
+                Lit(", but got: ".into()),
+                Int(format!("{name}_{arr}[{d}]")),
+            ],
+        );
         w.close("}");
         Ok(())
     }
@@ -428,9 +605,24 @@ impl<'a> Emitter<'a> {
     pub fn emit_checks(&mut self, w: &mut Writer) -> Result<(), CodegenError> {
         let n_syms = self.plan.bindings.len().max(1);
         // The order of `syms` (binding order), for drivers and debuggers.
-        let names: Vec<String> = self.plan.bindings.iter().map(|b| format!("\"{}\"", self.sig.cx.sym_name(b.sym))).collect();
-        w.line(&format!("[[maybe_unused]] static const char* const symshape_symbol_names[] = {{{}}};", if names.is_empty() { "nullptr".to_string() } else { names.join(", ") }));
-        w.line(&format!("[[maybe_unused]] static const int symshape_num_symbols = {};", names.len()));
+        let names: Vec<String> = self
+            .plan
+            .bindings
+            .iter()
+            .map(|b| format!("\"{}\"", self.sig.cx.sym_name(b.sym)))
+            .collect();
+        w.line(&format!(
+            "[[maybe_unused]] static const char* const symshape_symbol_names[] = {{{}}};",
+            if names.is_empty() {
+                "nullptr".to_string()
+            } else {
+                names.join(", ")
+            }
+        ));
+        w.line(&format!(
+            "[[maybe_unused]] static const int symshape_num_symbols = {};",
+            names.len()
+        ));
         self.emit_bind(w)?;
         for i in 0..self.sig.inputs.len() {
             self.emit_check_input(w, i)?;
@@ -438,14 +630,16 @@ impl<'a> Emitter<'a> {
         match self.fx.flavor {
             Flavor::Aoti => {
                 if !self.opts.always_check {
-                    w.open("static bool _check_aoti_runtime_check_inputs_env() {");
-                    w.line("const static char* env_var_value = getenv(\"AOTI_RUNTIME_CHECK_INPUTS\");");
+                    w.open("[[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {");
+                    w.line(
+                        "const static char* env_var_value = getenv(\"AOTI_RUNTIME_CHECK_INPUTS\");",
+                    );
                     w.line("const static bool result = env_var_value != nullptr && env_var_value[0] != '0';");
                     w.line("return result;");
                     w.close("}");
                     w.blank();
                 }
-                w.open("AOTI_NOINLINE static void __check_inputs_outputs(AtenTensorHandle* input_handles, AtenTensorHandle* output_handles) {");
+                w.open("[[maybe_unused]] AOTI_NOINLINE static void __check_inputs_outputs(AtenTensorHandle* input_handles, AtenTensorHandle* output_handles) {");
                 w.line("(void)output_handles;");
                 if !self.opts.always_check {
                     w.open("if (!_check_aoti_runtime_check_inputs_env()) {");
@@ -456,7 +650,9 @@ impl<'a> Emitter<'a> {
                 w.line(&format!("double symshape_fsyms[{n_syms}] = {{0}};"));
                 w.line("symshape_bind_symbols(input_handles, syms, symshape_fsyms);");
                 for i in 0..self.sig.inputs.len() {
-                    w.line(&format!("check_input_{i}(input_handles, syms, symshape_fsyms);"));
+                    w.line(&format!(
+                        "check_input_{i}(input_handles, syms, symshape_fsyms);"
+                    ));
                 }
                 w.close("}");
             }
@@ -464,7 +660,13 @@ impl<'a> Emitter<'a> {
                 let n = self.sig.inputs.len();
                 w.open("extern \"C\" int symshape_check_inputs(const DLTensor* const* inputs, int64_t num_inputs, const int64_t* scalars, int64_t* symbols_out, char* err, size_t err_len) {");
                 w.open(&format!("if (num_inputs != {n} || inputs == nullptr) {{"));
-                self.fx.fail(w, &[Lit(format!("expected {n} inputs, but got: ")), Int("num_inputs".into())]);
+                self.fx.fail(
+                    w,
+                    &[
+                        Lit(format!("expected {n} inputs, but got: ")),
+                        Int("num_inputs".into()),
+                    ],
+                );
                 w.close("}");
                 w.line(&format!("int64_t syms[{n_syms}] = {{0}};"));
                 w.line(&format!("double symshape_fsyms[{n_syms}] = {{0}};"));
@@ -478,7 +680,13 @@ impl<'a> Emitter<'a> {
                     .symbols
                     .iter()
                     .enumerate()
-                    .filter_map(|(j, s)| self.plan.bindings.iter().position(|b| b.sym == s.sym).map(|k| (j, k)))
+                    .filter_map(|(j, s)| {
+                        self.plan
+                            .bindings
+                            .iter()
+                            .position(|b| b.sym == s.sym)
+                            .map(|k| (j, k))
+                    })
                     .collect();
                 w.open("if (symbols_out != nullptr) {");
                 for (j, k) in order {
@@ -507,33 +715,49 @@ impl<'a> Emitter<'a> {
                 w.line("AOTIProxyExecutorHandle proxy_executor");
                 w.close_open(") {");
                 w.line("__check_inputs_outputs(input_handles, output_handles);");
-                w.line(&format!("auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, {n_in});"));
+                w.line(&format!(
+                    "auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, {n_in});"
+                ));
             }
             Mode::Jit => {
                 w.open("void inductor_entry_impl(");
                 w.line("AtenTensorHandle* input_handles,  // array of input AtenTensorHandle; handles are stolen; the array itself is borrowed");
                 w.line("AtenTensorHandle* output_handles  // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed");
                 w.close_open(") {");
+                w.line("__check_inputs_outputs(input_handles, output_handles);");
                 w.line("py::gil_scoped_release release;");
                 let n = n_in + self.sig.constants.len();
-                w.line(&format!("auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, {n});"));
+                w.line(&format!(
+                    "auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, {n});"
+                ));
             }
         }
         for (idx, inp) in self.sig.inputs.clone().iter().enumerate() {
             match inp {
-                Input::Tensor { name, .. } => w.line(&format!("auto {name} = std::move(inputs[{idx}]);")),
+                Input::Tensor { name, .. } => {
+                    w.line(&format!("auto {name} = std::move(inputs[{idx}]);"))
+                }
                 Input::Scalar { name, ty, .. } => {
                     // Unwrap the 0-d tensor back to a scalar (codegen_tensor_item).
-                    let (cty, f) = if *ty == Ty::Float { ("double", "float64") } else { ("int64_t", "int64") };
+                    let (cty, f) = if *ty == Ty::Float {
+                        ("double", "float64")
+                    } else {
+                        ("int64_t", "int64")
+                    };
                     w.line(&format!("{cty} {name};"));
-                    w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_{f}(inputs[{idx}], &{name}));"));
+                    w.line(&format!(
+                        "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_{f}(inputs[{idx}], &{name}));"
+                    ));
                 }
             }
         }
         for (k, c) in self.sig.constants.clone().iter().enumerate() {
             match self.sig.mode {
                 Mode::Aot => w.line(&format!("[[maybe_unused]] auto {c} = constants_->at({k});")),
-                Mode::Jit => w.line(&format!("[[maybe_unused]] auto {c} = std::move(inputs[{}]);", n_in + k)),
+                Mode::Jit => w.line(&format!(
+                    "[[maybe_unused]] auto {c} = std::move(inputs[{}]);",
+                    n_in + k
+                )),
             }
         }
         // Symbol definitions (PyTorch's codegen_inputs), exact integers.
@@ -549,7 +773,11 @@ impl<'a> Emitter<'a> {
                         w.line(&format!("auto {name}_stride = {name}.strides();"));
                         read.push(i);
                     }
-                    let arr = if matches!(b.source, Source::Size(..)) { "size" } else { "stride" };
+                    let arr = if matches!(b.source, Source::Size(..)) {
+                        "size"
+                    } else {
+                        "stride"
+                    };
                     match b.rhs {
                         None => w.line(&format!("int64_t {sname} = {name}_{arr}[{d}];")),
                         Some(rhs) => {
@@ -566,7 +794,13 @@ impl<'a> Emitter<'a> {
             w.line("[[maybe_unused]] auto& kernels = static_cast<AOTInductorModelKernels&>(*this->kernels_.get());");
         }
         for o in self.sig.outputs.clone() {
-            crate::alloc::make_allocation(&mut self.sig.cx, w, &o.name, &o.layout, self.sig.mode == Mode::Aot)?;
+            crate::alloc::make_allocation(
+                &mut self.sig.cx,
+                w,
+                &o.name,
+                &o.layout,
+                self.sig.mode == Mode::Aot,
+            )?;
         }
         w.line("// kernels begin here");
         w.close("}");
@@ -575,5 +809,9 @@ impl<'a> Emitter<'a> {
 }
 
 fn c_int(v: i64) -> String {
-    if v == i64::MIN { "INT64_MIN".into() } else { format!("{v}LL") }
+    if v == i64::MIN {
+        "INT64_MIN".into()
+    } else {
+        format!("{v}LL")
+    }
 }

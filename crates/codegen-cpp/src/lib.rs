@@ -25,7 +25,7 @@ mod writer;
 pub use alloc::{make_allocation, reinterpret_view};
 pub use bind::{Binding, Plan, Source};
 pub use cexpr::{cexpr, checked};
-pub use spec::{check_cpp_name, Input, Mode, Output, Signature, SymDecl};
+pub use spec::{Input, Mode, Output, Signature, SymDecl, check_cpp_name};
 pub use writer::Writer;
 
 /// The helper header every generated file embeds.
@@ -107,7 +107,9 @@ pub fn generate(mut sig: Signature, opts: &Options) -> Result<String, CodegenErr
     }
     if matches!(opts.emit, Emit::Prologue | Emit::All) {
         if opts.flavor == Flavor::Dlpack {
-            return Err(CodegenError::Unsupported("the dlpack flavor has no wrapper prologue; use --emit checks".into()));
+            return Err(CodegenError::Unsupported(
+                "the dlpack flavor has no wrapper prologue; use --emit checks".into(),
+            ));
         }
         w.blank();
         emit::Emitter::new(&mut sig, &plan, opts).emit_prologue(&mut w)?;

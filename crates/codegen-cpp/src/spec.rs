@@ -86,21 +86,125 @@ pub struct Signature {
 }
 
 const CPP_KEYWORDS: &[&str] = &[
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch", "char",
-    "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr", "constinit",
-    "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default", "delete", "do", "double",
-    "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if",
-    "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or",
-    "or_eq", "private", "protected", "public", "register", "reinterpret_cast", "requires", "return", "short", "signed",
-    "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
-    "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
-    "volatile", "wchar_t", "while", "xor", "xor_eq", "main", "std", "errno", "assert", "NULL",
+    "alignas",
+    "alignof",
+    "and",
+    "and_eq",
+    "asm",
+    "auto",
+    "bitand",
+    "bitor",
+    "bool",
+    "break",
+    "case",
+    "catch",
+    "char",
+    "char8_t",
+    "char16_t",
+    "char32_t",
+    "class",
+    "compl",
+    "concept",
+    "const",
+    "consteval",
+    "constexpr",
+    "constinit",
+    "const_cast",
+    "continue",
+    "co_await",
+    "co_return",
+    "co_yield",
+    "decltype",
+    "default",
+    "delete",
+    "do",
+    "double",
+    "dynamic_cast",
+    "else",
+    "enum",
+    "explicit",
+    "export",
+    "extern",
+    "false",
+    "float",
+    "for",
+    "friend",
+    "goto",
+    "if",
+    "inline",
+    "int",
+    "long",
+    "mutable",
+    "namespace",
+    "new",
+    "noexcept",
+    "not",
+    "not_eq",
+    "nullptr",
+    "operator",
+    "or",
+    "or_eq",
+    "private",
+    "protected",
+    "public",
+    "register",
+    "reinterpret_cast",
+    "requires",
+    "return",
+    "short",
+    "signed",
+    "sizeof",
+    "static",
+    "static_assert",
+    "static_cast",
+    "struct",
+    "switch",
+    "template",
+    "this",
+    "thread_local",
+    "throw",
+    "true",
+    "try",
+    "typedef",
+    "typeid",
+    "typename",
+    "union",
+    "unsigned",
+    "using",
+    "virtual",
+    "void",
+    "volatile",
+    "wchar_t",
+    "while",
+    "xor",
+    "xor_eq",
+    "main",
+    "std",
+    "errno",
+    "assert",
+    "NULL",
 ];
 
 /// Names the generated code itself uses.
 const GENERATED: &[&str] = &[
-    "input_handles", "output_handles", "inputs", "syms", "ovf", "ok", "err", "err_len", "num_inputs", "scalars",
-    "symbols_out", "kernels", "stream", "proxy_executor", "constants_", "release", "ss", "symshape_rt",
+    "input_handles",
+    "output_handles",
+    "inputs",
+    "syms",
+    "ovf",
+    "ok",
+    "err",
+    "err_len",
+    "num_inputs",
+    "scalars",
+    "symbols_out",
+    "kernels",
+    "stream",
+    "proxy_executor",
+    "constants_",
+    "release",
+    "ss",
+    "symshape_rt",
 ];
 
 fn err(field: &str, msg: impl std::fmt::Display) -> CodegenError {
@@ -113,32 +217,63 @@ pub fn check_cpp_name(field: &str, name: &str) -> Result<(), CodegenError> {
     let ok = matches!(ch.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && ch.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !ok {
-        return Err(err(field, format!("'{}' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)", name.escape_debug())));
+        return Err(err(
+            field,
+            format!(
+                "'{}' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
+                name.escape_debug()
+            ),
+        ));
     }
     if CPP_KEYWORDS.contains(&name) || GENERATED.contains(&name) {
-        return Err(err(field, format!("'{name}' is a C++ keyword or a name the generated code uses")));
+        return Err(err(
+            field,
+            format!("'{name}' is a C++ keyword or a name the generated code uses"),
+        ));
     }
     let b = name.as_bytes();
     if name.starts_with("__") || (b[0] == b'_' && b.len() > 1 && b[1].is_ascii_uppercase()) {
-        return Err(err(field, format!("'{name}' is reserved in C++ (leading __ or _ and a capital)")));
+        return Err(err(
+            field,
+            format!("'{name}' is reserved in C++ (leading __ or _ and a capital)"),
+        ));
     }
-    if name.starts_with("symshape_") || name.starts_with("check_input_") || name.starts_with("aoti_") {
-        return Err(err(field, format!("'{name}' uses a prefix reserved for generated code")));
+    if name.starts_with("symshape_")
+        || name.starts_with("check_input_")
+        || name.starts_with("aoti_")
+    {
+        return Err(err(
+            field,
+            format!("'{name}' uses a prefix reserved for generated code"),
+        ));
     }
     Ok(())
 }
 
-fn obj<'a>(v: &'a J, field: &str, allowed: &[&str]) -> Result<&'a serde_json::Map<String, J>, CodegenError> {
-    let o = v.as_object().ok_or_else(|| err(field, "expected an object"))?;
+fn obj<'a>(
+    v: &'a J,
+    field: &str,
+    allowed: &[&str],
+) -> Result<&'a serde_json::Map<String, J>, CodegenError> {
+    let o = v
+        .as_object()
+        .ok_or_else(|| err(field, "expected an object"))?;
     for k in o.keys() {
         if !allowed.contains(&k.as_str()) {
-            return Err(err(&format!("{field}.{k}"), format!("unknown field (expected one of: {})", allowed.join(", "))));
+            return Err(err(
+                &format!("{field}.{k}"),
+                format!("unknown field (expected one of: {})", allowed.join(", ")),
+            ));
         }
     }
     Ok(o)
 }
 
-fn string<'a>(o: &'a serde_json::Map<String, J>, field: &str, key: &str) -> Result<&'a str, CodegenError> {
+fn string<'a>(
+    o: &'a serde_json::Map<String, J>,
+    field: &str,
+    key: &str,
+) -> Result<&'a str, CodegenError> {
     o.get(key)
         .ok_or_else(|| err(&format!("{field}.{key}"), "missing"))?
         .as_str()
@@ -148,8 +283,13 @@ fn string<'a>(o: &'a serde_json::Map<String, J>, field: &str, key: &str) -> Resu
 impl Signature {
     /// Parses and validates a signature.
     pub fn from_json(text: &str) -> Result<Signature, CodegenError> {
-        let v: J = serde_json::from_str(text).map_err(|e| CodegenError::Signature(format!("invalid JSON: {e}")))?;
-        let top = obj(&v, "signature", &["mode", "symbols", "inputs", "outputs", "constants"])?;
+        let v: J = serde_json::from_str(text)
+            .map_err(|e| CodegenError::Signature(format!("invalid JSON: {e}")))?;
+        let top = obj(
+            &v,
+            "signature",
+            &["mode", "symbols", "inputs", "outputs", "constants"],
+        )?;
         let mode = match string(top, "signature", "mode")? {
             "aot" => Mode::Aot,
             "jit" => Mode::Jit,
@@ -159,7 +299,9 @@ impl Signature {
         let mut names: Vec<String> = Vec::new();
         let mut symbols = Vec::new();
         if let Some(s) = top.get("symbols") {
-            let so = s.as_object().ok_or_else(|| err("symbols", "expected an object {name: {range, type}}"))?;
+            let so = s
+                .as_object()
+                .ok_or_else(|| err("symbols", "expected an object {name: {range, type}}"))?;
             for (name, spec) in so {
                 let f = format!("symbols.{name}");
                 check_cpp_name(&f, name)?;
@@ -172,18 +314,29 @@ impl Signature {
                 let sym = cx.declare(name, ty).map_err(|e| err(&f, e))?;
                 let (mut lo, mut hi) = (None, None);
                 if let Some(r) = o.get("range") {
-                    let arr = r.as_array().filter(|a| a.len() == 2).ok_or_else(|| err(&format!("{f}.range"), "expected [lo, hi]"))?;
+                    let arr = r
+                        .as_array()
+                        .filter(|a| a.len() == 2)
+                        .ok_or_else(|| err(&format!("{f}.range"), "expected [lo, hi]"))?;
                     let mut ends = [RangeEnd::Infinite; 2];
                     for (i, e) in arr.iter().enumerate() {
                         let ef = format!("{f}.range[{i}]");
                         ends[i] = match e {
                             J::Null => RangeEnd::Infinite,
-                            J::Number(n) => RangeEnd::Expr(cx.int(n.as_i64().ok_or_else(|| err(&ef, "expected a 64-bit integer"))?)),
+                            J::Number(n) => RangeEnd::Expr(
+                                cx.int(
+                                    n.as_i64()
+                                        .ok_or_else(|| err(&ef, "expected a 64-bit integer"))?,
+                                ),
+                            ),
                             J::String(t) => cx.parse_range_end(t).map_err(|e| err(&ef, e))?,
-                            _ => return Err(err(&ef, "expected an integer, null or an expression")),
+                            _ => {
+                                return Err(err(&ef, "expected an integer, null or an expression"));
+                            }
                         };
                     }
-                    cx.set_range(sym, ends[0], ends[1]).map_err(|e| err(&format!("{f}.range"), e))?;
+                    cx.set_range(sym, ends[0], ends[1])
+                        .map_err(|e| err(&format!("{f}.range"), e))?;
                     if let RangeEnd::Expr(x) = ends[0] {
                         lo = Some(x);
                     }
@@ -192,11 +345,21 @@ impl Signature {
                     }
                 }
                 names.push(name.clone());
-                symbols.push(SymDecl { name: name.clone(), sym, ty, lo, hi });
+                symbols.push(SymDecl {
+                    name: name.clone(),
+                    sym,
+                    ty,
+                    lo,
+                    hi,
+                });
             }
         }
         // Scalar inputs define symbols of their own name: declare them before any size uses them.
-        let ins = top.get("inputs").ok_or_else(|| err("inputs", "missing"))?.as_array().ok_or_else(|| err("inputs", "expected an array"))?;
+        let ins = top
+            .get("inputs")
+            .ok_or_else(|| err("inputs", "missing"))?
+            .as_array()
+            .ok_or_else(|| err("inputs", "expected an array"))?;
         for (i, x) in ins.iter().enumerate() {
             if x.get("kind").and_then(|k| k.as_str()) != Some("scalar") {
                 continue;
@@ -210,22 +373,39 @@ impl Signature {
                 Some(Some("float")) => Ty::Float,
                 _ => return Err(err(&format!("{f}.type"), "expected \"int\" or \"float\"")),
             };
-            let sym = cx.declare(&name, ty).map_err(|e| err(&format!("{f}.type"), e))?;
+            let sym = cx
+                .declare(&name, ty)
+                .map_err(|e| err(&format!("{f}.type"), e))?;
             if !names.contains(&name) {
                 names.push(name.clone());
-                symbols.push(SymDecl { name: name.clone(), sym, ty, lo: None, hi: None });
+                symbols.push(SymDecl {
+                    name: name.clone(),
+                    sym,
+                    ty,
+                    lo: None,
+                    hi: None,
+                });
             }
         }
         let declared: Vec<String> = names.clone();
         let symbols_declared = |n: &str| declared.iter().any(|d| d == n);
-        let parse_dims = |cx: &mut Context, o: &serde_json::Map<String, J>, f: &str, key: &str| -> Result<Option<Vec<Expr>>, CodegenError> {
+        let parse_dims = |cx: &mut Context,
+                          o: &serde_json::Map<String, J>,
+                          f: &str,
+                          key: &str|
+         -> Result<Option<Vec<Expr>>, CodegenError> {
             let Some(v) = o.get(key) else { return Ok(None) };
-            let arr = v.as_array().ok_or_else(|| err(&format!("{f}.{key}"), "expected an array"))?;
+            let arr = v
+                .as_array()
+                .ok_or_else(|| err(&format!("{f}.{key}"), "expected an array"))?;
             let mut out = Vec::new();
             for (d, x) in arr.iter().enumerate() {
                 let ff = format!("{f}.{key}[{d}]");
                 let e = match x {
-                    J::Number(n) => cx.int(n.as_i64().ok_or_else(|| err(&ff, "expected a 64-bit integer"))?),
+                    J::Number(n) => cx.int(
+                        n.as_i64()
+                            .ok_or_else(|| err(&ff, "expected a 64-bit integer"))?,
+                    ),
                     J::String(t) => cx.parse(t).map_err(|e| err(&ff, e))?,
                     _ => return Err(err(&ff, "expected an integer or an expression string")),
                 };
@@ -235,23 +415,35 @@ impl Signature {
                 for s in cx.free_symbols(e) {
                     let n = cx.sym_name(s).to_string();
                     if !symbols_declared(&n) {
-                        return Err(err(&ff, format!("symbol '{n}' is not declared in \"symbols\"")));
+                        return Err(err(
+                            &ff,
+                            format!("symbol '{n}' is not declared in \"symbols\""),
+                        ));
                     }
                 }
                 out.push(e);
             }
             Ok(Some(out))
         };
-        let layout_of = |cx: &mut Context, o: &serde_json::Map<String, J>, f: &str| -> Result<Layout, CodegenError> {
-            let dtype = DType::parse(string(o, f, "dtype")?).map_err(|e| err(&format!("{f}.dtype"), e))?;
-            let device = Device::parse(string(o, f, "device")?).map_err(|e| err(&format!("{f}.device"), e))?;
-            let sizes = parse_dims(cx, o, f, "sizes")?.ok_or_else(|| err(&format!("{f}.sizes"), "missing"))?;
+        let layout_of = |cx: &mut Context,
+                         o: &serde_json::Map<String, J>,
+                         f: &str|
+         -> Result<Layout, CodegenError> {
+            let dtype =
+                DType::parse(string(o, f, "dtype")?).map_err(|e| err(&format!("{f}.dtype"), e))?;
+            let device = Device::parse(string(o, f, "device")?)
+                .map_err(|e| err(&format!("{f}.device"), e))?;
+            let sizes = parse_dims(cx, o, f, "sizes")?
+                .ok_or_else(|| err(&format!("{f}.sizes"), "missing"))?;
             let strides = match parse_dims(cx, o, f, "strides")? {
                 Some(s) => s,
                 None => Layout::contiguous_strides(cx, &sizes),
             };
             if strides.len() != sizes.len() {
-                return Err(err(&format!("{f}.strides"), format!("{} strides for {} sizes", strides.len(), sizes.len())));
+                return Err(err(
+                    &format!("{f}.strides"),
+                    format!("{} strides for {} sizes", strides.len(), sizes.len()),
+                ));
             }
             let offset = cx.int(0);
             Layout::new(device, dtype, sizes, strides, offset).map_err(|e| err(f, e))
@@ -262,7 +454,11 @@ impl Signature {
             let kind = x.get("kind").and_then(|k| k.as_str()).unwrap_or("tensor");
             match kind {
                 "tensor" => {
-                    let o = obj(x, &f, &["name", "kind", "dtype", "device", "sizes", "strides"])?;
+                    let o = obj(
+                        x,
+                        &f,
+                        &["name", "kind", "dtype", "device", "sizes", "strides"],
+                    )?;
                     let name = string(o, &f, "name")?.to_string();
                     check_cpp_name(&format!("{f}.name"), &name)?;
                     if names.contains(&name) {
@@ -278,15 +474,32 @@ impl Signature {
                     if inputs.iter().any(|p: &Input| p.name() == name) {
                         return Err(err(&format!("{f}.name"), format!("'{name}' is used twice")));
                     }
-                    let decl = symbols.iter().find(|d| d.name == name).expect("declared in the first pass");
-                    inputs.push(Input::Scalar { name, sym: decl.sym, ty: decl.ty });
+                    let decl = symbols
+                        .iter()
+                        .find(|d| d.name == name)
+                        .expect("declared in the first pass");
+                    inputs.push(Input::Scalar {
+                        name,
+                        sym: decl.sym,
+                        ty: decl.ty,
+                    });
                 }
-                k => return Err(err(&format!("{f}.kind"), format!("'{k}' (expected \"tensor\" or \"scalar\")"))),
+                k => {
+                    return Err(err(
+                        &format!("{f}.kind"),
+                        format!("'{k}' (expected \"tensor\" or \"scalar\")"),
+                    ));
+                }
             }
         }
         let mut outputs = Vec::new();
         if let Some(outs) = top.get("outputs") {
-            for (i, x) in outs.as_array().ok_or_else(|| err("outputs", "expected an array"))?.iter().enumerate() {
+            for (i, x) in outs
+                .as_array()
+                .ok_or_else(|| err("outputs", "expected an array"))?
+                .iter()
+                .enumerate()
+            {
                 let f = format!("outputs[{i}]");
                 let o = obj(x, &f, &["name", "dtype", "device", "sizes", "strides"])?;
                 let name = string(o, &f, "name")?.to_string();
@@ -301,7 +514,12 @@ impl Signature {
         }
         let mut constants = Vec::new();
         if let Some(cs) = top.get("constants") {
-            for (i, x) in cs.as_array().ok_or_else(|| err("constants", "expected an array"))?.iter().enumerate() {
+            for (i, x) in cs
+                .as_array()
+                .ok_or_else(|| err("constants", "expected an array"))?
+                .iter()
+                .enumerate()
+            {
                 let f = format!("constants[{i}]");
                 let name = match x {
                     J::String(s) => s.clone(),
@@ -319,19 +537,35 @@ impl Signature {
         // Names the generated code derives from tensor names must not collide with user names.
         for inp in &inputs {
             if let Input::Tensor { name, layout } = inp {
-                let mut derived = vec![format!("{name}_size"), format!("{name}_stride"), format!("{name}_dim"), format!("{name}_dtype"), format!("{name}_device_type")];
+                let mut derived = vec![
+                    format!("{name}_size"),
+                    format!("{name}_stride"),
+                    format!("{name}_dim"),
+                    format!("{name}_dtype"),
+                    format!("{name}_device_type"),
+                ];
                 for d in 0..layout.rank() {
                     derived.push(format!("{name}_size_{d}"));
                     derived.push(format!("{name}_stride_{d}"));
                 }
                 for n in &names {
                     if derived.contains(n) {
-                        return Err(err("signature", format!("'{n}' collides with a name generated for input '{name}'")));
+                        return Err(err(
+                            "signature",
+                            format!("'{n}' collides with a name generated for input '{name}'"),
+                        ));
                     }
                 }
             }
         }
         cx.check_facts().map_err(|e| err("symbols", e))?;
-        Ok(Signature { mode, cx, symbols, inputs, outputs, constants })
+        Ok(Signature {
+            mode,
+            cx,
+            symbols,
+            inputs,
+            outputs,
+            constants,
+        })
     }
 }

@@ -341,7 +341,11 @@ impl Session<'_> {
                     // a ≡ base (mod g) with g = gcd(coeff, k): a mod k lies in
                     // {base' + g*t} ∩ [0, k - 1], base' = base mod g, so in [base', k - g + base'].
                     let ms = self.modset(*a).modulo(k);
-                    let g = if ms.coeff == 0 { k } else { crate::build::gcd(ms.coeff, k) };
+                    let g = if ms.coeff == 0 {
+                        k
+                    } else {
+                        crate::build::gcd(ms.coeff, k)
+                    };
                     if g > 1 {
                         let base = crate::build::floor_mod(ms.base, g).unwrap_or(0);
                         let hi = (k - g + base) as i128;

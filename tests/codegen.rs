@@ -1,0 +1,235 @@
+//! Codegen: validation errors, binding errors, snapshots of the emitted C++ for representative
+//! signatures (update with `UPDATE_SNAPSHOTS=1`), and scale.
+
+use codegen_cpp::{CodegenError, Emit, Flavor, Options, Signature, generate};
+use std::path::Path;
+
+fn generate_cpp(json: &str, emit: Emit, flavor: Flavor) -> Result<String, CodegenError> {
+    generate(
+        Signature::from_json(json)?,
+        &Options {
+            flavor,
+            emit,
+            always_check: false,
+        },
+    )
+}
+
+#[track_caller]
+fn expect_err(json: &str, needle: &str) {
+    match generate_cpp(json, Emit::All, Flavor::Aoti) {
+        Ok(_) => panic!("should fail ({needle}): {json}"),
+        Err(e) => assert!(
+            e.to_string().contains(needle),
+            "error should mention {needle:?}: {e}"
+        ),
+    }
+}
+
+const T: &str = r#""kind": "tensor", "dtype": "float32", "device": "cpu""#;
+
+#[test]
+fn invalid_signatures_name_the_field() {
+    expect_err(r#"{"mode": "aot", "inputs": [], "bogus": 1}"#, "bogus");
+    expect_err(r#"{"mode": "fast", "inputs": []}"#, "mode");
+    expect_err(
+        &format!(
+            r#"{{"mode": "aot", "inputs": [{{"name": "x; system(\"rm -rf /\")", {T}, "sizes": [1]}}]}}"#
+        ),
+        "inputs[0].name",
+    );
+    expect_err(
+        &format!(r#"{{"mode": "aot", "inputs": [{{"name": "int", {T}, "sizes": [1]}}]}}"#),
+        "C++ keyword",
+    );
+    expect_err(
+        &format!(r#"{{"mode": "aot", "inputs": [{{"name": "__x", {T}, "sizes": [1]}}]}}"#),
+        "reserved",
+    );
+    expect_err(
+        r#"{"mode": "aot", "inputs": [{"name": "a", "kind": "tensor", "dtype": "float7", "device": "cpu", "sizes": [1]}]}"#,
+        "inputs[0].dtype",
+    );
+    expect_err(
+        r#"{"mode": "aot", "inputs": [{"name": "a", "kind": "tensor", "dtype": "float32", "device": "gpu", "sizes": [1]}]}"#,
+        "inputs[0].device",
+    );
+    expect_err(
+        &format!(
+            r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": ["FloorDiv(s0,"]}}]}}"#
+        ),
+        "inputs[0].sizes[0]",
+    );
+    expect_err(
+        &format!(r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": ["s9"]}}]}}"#),
+        "'s9' is not declared",
+    );
+    expect_err(
+        &format!(
+            r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": [1]}}, {{"name": "a", {T}, "sizes": [1]}}]}}"#
+        ),
+        "used twice",
+    );
+    expect_err(
+        &format!(
+            r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": [1], "strides": [1, 1]}}]}}"#
+        ),
+        "inputs[0].strides",
+    );
+    expect_err(
+        &format!(
+            r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [5, 2]}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["s0"]}}]}}"#
+        ),
+        "symbols.s0.range",
+    );
+    expect_err(
+        &format!(
+            r#"{{"mode": "aot", "symbols": {{"a_size": {{}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["a_size"]}}]}}"#
+        ),
+        "collides",
+    );
+}
+
+#[test]
+fn unbindable_symbols_are_named_with_their_inputs() {
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{}}, "s1": {{}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["s0*s1"]}}]}}"#
+    );
+    expect_err(&j, "symbol 's0' cannot be bound");
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["FloorDiv(s0, 2)"]}}]}}"#
+    );
+    expect_err(&j, "does not determine s0 uniquely");
+    // FloorDiv cannot bind, but another input can: fine.
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["FloorDiv(s0, 2)"]}}, {{"name": "b", {T}, "sizes": ["s0"]}}]}}"#
+    );
+    assert!(generate_cpp(&j, Emit::All, Flavor::Aoti).is_ok());
+}
+
+/// Compares with `tests/snapshots/NAME`; `UPDATE_SNAPSHOTS=1` rewrites it.
+#[track_caller]
+fn snapshot(name: &str, text: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok() || !path.exists() && std::env::var("CI").is_err() {
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing snapshot {}", path.display()));
+    if want != text {
+        let diff = want
+            .lines()
+            .zip(text.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| format!("line {}:\n- {a}\n+ {b}", i + 1))
+            .unwrap_or_else(|| "lengths differ".into());
+        panic!("snapshot {name} differs (UPDATE_SNAPSHOTS=1 to accept):\n{diff}");
+    }
+}
+
+#[test]
+fn snapshots_of_representative_signatures() {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/signature.json"),
+    )
+    .unwrap();
+    snapshot(
+        "codegen_md_example_all.cpp",
+        &generate_cpp(&example, Emit::All, Flavor::Aoti).unwrap(),
+    );
+    snapshot(
+        "codegen_md_example_dlpack.cpp",
+        &generate_cpp(
+            &example.replace(", \"zf0\": {\"type\": \"float\"}", ""),
+            Emit::Checks,
+            Flavor::Dlpack,
+        )
+        .unwrap(),
+    );
+    let cases: &[(&str, &str)] = &[
+        (
+            "static.cpp",
+            r#"{"mode": "aot", "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float16", "device": "cpu", "sizes": [4, 8, 10]}]}"#,
+        ),
+        (
+            "shared_symbols.cpp",
+            r#"{"mode": "aot", "symbols": {"s0": {"range": [2, 1024]}}, "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float32", "device": "cuda", "sizes": ["s0", 8]}, {"name": "arg1_1", "kind": "tensor", "dtype": "bfloat16", "device": "cuda", "sizes": [8, "s0"]}]}"#,
+        ),
+        (
+            "channels_last.cpp",
+            r#"{"mode": "jit", "symbols": {"s0": {"range": [1, null]}, "s1": {"range": [2, 512]}}, "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["s0", 3, "s1", "s1"], "strides": ["3*s1**2", 1, "3*s1", 3]}]}"#,
+        ),
+        (
+            "scalars_and_0d.cpp",
+            r#"{"mode": "aot", "symbols": {"s0": {"range": [0, 100]}}, "inputs": [{"name": "s0", "kind": "scalar", "type": "int"}, {"name": "zf0", "kind": "scalar", "type": "float"}, {"name": "arg2_1", "kind": "tensor", "dtype": "int64", "device": "cpu", "sizes": []}, {"name": "arg3_1", "kind": "tensor", "dtype": "bool", "device": "cpu", "sizes": ["s0"]}]}"#,
+        ),
+        (
+            "solved_2s_plus_1.cpp",
+            r#"{"mode": "aot", "symbols": {"s1": {"range": [2, null]}}, "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1", "4*s1"]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1"]}]}"#,
+        ),
+    ];
+    for (name, j) in cases {
+        snapshot(name, &generate_cpp(j, Emit::All, Flavor::Aoti).unwrap());
+    }
+    // Every dtype.
+    let mut inputs = Vec::new();
+    for (i, d) in layout::DType::ALL.iter().enumerate() {
+        inputs.push(format!(r#"{{"name": "arg{i}_1", "kind": "tensor", "dtype": "{}", "device": "cpu", "sizes": [2]}}"#, d.name()));
+    }
+    let j = format!(r#"{{"mode": "aot", "inputs": [{}]}}"#, inputs.join(", "));
+    snapshot(
+        "every_dtype.cpp",
+        &generate_cpp(&j, Emit::Checks, Flavor::Aoti).unwrap(),
+    );
+}
+
+#[test]
+fn pytorch_runtime_checks_scenario_counts() {
+    // test_runtime_checks: 10 inputs of (4, 8, 10) with s0 on dim 0 of x0..x2, s1 on dim 1 of
+    // x3..x5, x6 static, s2 on dim 2 of x7..x9. PyTorch's counts (with bf16): 10 / 21 / 18 / 21.
+    let dts = [
+        "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8",
+        "bool",
+    ];
+    let mut ins = Vec::new();
+    for (i, dt) in dts.iter().enumerate() {
+        let (sizes, strides) = match i {
+            0..=2 => (r#"["s0", 8, 10]"#, r#"[80, 10, 1]"#),
+            3..=5 => (r#"[4, "s1", 10]"#, r#"["10*s1", 10, 1]"#),
+            6 => (r#"[4, 8, 10]"#, r#"[80, 10, 1]"#),
+            _ => (r#"[4, 8, "s2"]"#, r#"["8*s2", "s2", 1]"#),
+        };
+        ins.push(format!(r#"{{"name": "x{i}", "kind": "tensor", "dtype": "{dt}", "device": "cpu", "sizes": {sizes}, "strides": {strides}}}"#));
+    }
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [2, 1024]}}, "s1": {{"range": [2, 512]}}, "s2": {{"range": [2, 128]}}}}, "inputs": [{}]}}"#,
+        ins.join(", ")
+    );
+    let cpp = generate_cpp(&j, Emit::Checks, Flavor::Aoti).unwrap();
+    assert_eq!(cpp.matches("unmatched dtype").count(), 10);
+    assert_eq!(cpp.matches("unmatched dim value at").count(), 21);
+    assert_eq!(cpp.matches("dim value is too").count(), 18);
+    assert_eq!(cpp.matches("unmatched stride value at").count(), 21);
+}
+
+#[test]
+fn a_thousand_inputs_generate() {
+    let mut ins = Vec::new();
+    for i in 0..1000 {
+        ins.push(format!(r#"{{"name": "arg{i}_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["s0", {}]}}"#, i % 7 + 1));
+    }
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [1, 4096]}}}}, "inputs": [{}]}}"#,
+        ins.join(", ")
+    );
+    let cpp = generate_cpp(&j, Emit::All, Flavor::Aoti).unwrap();
+    assert_eq!(
+        cpp.matches("AOTI_NOINLINE static void check_input_")
+            .count(),
+        1000
+    );
+}
