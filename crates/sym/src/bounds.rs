@@ -78,10 +78,12 @@ pub(crate) struct Derived {
 impl Derived {
     pub fn new(cx: &mut Context) -> Derived {
         let mut d = Derived::default();
-        let mut ranges: Vec<(Symbol, (RangeEnd, RangeEnd))> =
-            cx.facts.ranges.iter().map(|(k, v)| (*k, *v)).collect();
-        ranges.sort_by_key(|r| r.0);
-        for (s, (lo, hi)) in ranges {
+        if cx.facts.ranges.is_empty() && cx.facts.assumptions.is_empty() {
+            return d;
+        }
+        // Each symbol's facts are independent of iteration order (FxHashMap's order is
+        // deterministic anyway).
+        for (&s, &(lo, hi)) in cx.facts.ranges.iter() {
             if cx.sym_ty(s) != Ty::Int {
                 continue;
             }

@@ -251,8 +251,59 @@ impl Context {
         true
     }
 
+    /// Whether `e` is built only from constants, symbols, sums and products of symbols (and
+    /// powers of symbols): the normal form of such an expression is already simplified.
+    pub(crate) fn is_plain_polynomial(&self, e: Expr) -> bool {
+        let mut stack: smallvec::SmallVec<[Expr; 16]> = smallvec::smallvec![e];
+        let mut visits = 0;
+        while let Some(x) = stack.pop() {
+            visits += 1;
+            if visits > 256 {
+                return false;
+            }
+            match self.node(x) {
+                Node::Int(_) | Node::Sym(_) => {}
+                Node::Add(ts, _) => stack.extend(ts.iter().map(|t| t.0)),
+                Node::Mul(fs) => {
+                    for f in fs {
+                        match self.node(*f) {
+                            Node::Sym(_) => {}
+                            Node::Pow(b, _) if matches!(self.node(*b), Node::Sym(_)) => {}
+                            _ => return false,
+                        }
+                    }
+                }
+                Node::Pow(b, _) if matches!(self.node(*b), Node::Sym(_)) => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+
     /// Whether `s` occurs in `e`.
     pub fn contains_symbol(&self, e: Expr, s: Symbol) -> bool {
+        let target = self.sym(s);
+        // Small expressions: a plain tree walk without a visited set (no allocation).
+        let mut stack: smallvec::SmallVec<[Expr; 32]> = smallvec::smallvec![e];
+        let mut visits = 0usize;
+        while let Some(x) = stack.pop() {
+            if x == target {
+                return true;
+            }
+            visits += 1;
+            if visits > 256 {
+                return self.contains_symbol_dag(e, s);
+            }
+            match self.node(x) {
+                Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => {}
+                n => stack.extend(n.children()),
+            }
+        }
+        false
+    }
+
+    /// `contains_symbol` for large or heavily shared expressions (each node visited once).
+    fn contains_symbol_dag(&self, e: Expr, s: Symbol) -> bool {
         let target = self.sym(s);
         let mut seen = rustc_hash::FxHashSet::default();
         let mut stack = vec![e];

@@ -403,8 +403,9 @@ impl Context {
         let Some(f) = s.cx.sub(a, b) else {
             return SolveResult::Unsolved("integer overflow while solving".into());
         };
-        // Canonical (range-free) form first, so occurrences of x are collected.
-        let f = s.simp(f);
+        // Canonical form first, so occurrences of x are collected (a sum of products of symbols is
+        // already canonical: no rule applies to it).
+        let f = if s.cx.is_plain_polynomial(f) { f } else { s.simp(f) };
         let mut sv = Solver {
             s: &mut s,
             x,
