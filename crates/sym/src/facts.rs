@@ -32,6 +32,9 @@ impl Context {
         let name = self.sym_name(s).to_string();
         for end in [lo, hi] {
             if let RangeEnd::Expr(e) = end {
+                if self.as_int(e).is_some() {
+                    continue;
+                }
                 let want = self.sym_ty(s);
                 let ty = self.ty(e);
                 if ty == Ty::Bool || (want == Ty::Int && ty != Ty::Int) {
@@ -144,7 +147,10 @@ impl Context {
         for s in syms {
             let (lo, hi) = self.range(s);
             if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) {
-                if self.sym_ty(s) != Ty::Int {
+                // Constant ends were checked by set_range.
+                if self.sym_ty(s) != Ty::Int
+                    || (self.as_int(a).is_some() && self.as_int(b).is_some())
+                {
                     continue;
                 }
                 let Some(d) = self.sub(b, a) else { continue };

@@ -79,9 +79,11 @@ impl Default for Context {
 impl Context {
     /// An empty context.
     pub fn new() -> Self {
+        // A typical index expression with its rewrites needs a few dozen nodes: reserving them
+        // avoids repeated rehashing when contexts are short-lived (one per request).
         Context {
-            nodes: IndexSet::with_hasher(FxBuildHasher),
-            tys: Vec::new(),
+            nodes: IndexSet::with_capacity_and_hasher(64, FxBuildHasher),
+            tys: Vec::with_capacity(64),
             syms: Vec::new(),
             sym_by_name: FxHashMap::default(),
             facts: facts::Facts::default(),
@@ -208,6 +210,31 @@ impl Context {
 
     /// The free symbols of `e`, in first-occurrence order (deterministic).
     pub fn free_symbols(&self, e: Expr) -> Vec<Symbol> {
+        let mut out = Vec::new();
+        let mut stack: smallvec::SmallVec<[Expr; 32]> = smallvec::smallvec![e];
+        let mut visits = 0usize;
+        while let Some(x) = stack.pop() {
+            visits += 1;
+            if visits > 256 {
+                return self.free_symbols_dag(e);
+            }
+            match self.node(x) {
+                Node::Sym(s) => {
+                    if !out.contains(s) {
+                        out.push(*s);
+                    }
+                }
+                Node::Int(_) | Node::Float(_) | Node::Bool(_) => {}
+                n => {
+                    let ch = n.children();
+                    stack.extend(ch.iter().rev().copied());
+                }
+            }
+        }
+        out
+    }
+
+    fn free_symbols_dag(&self, e: Expr) -> Vec<Symbol> {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut out = Vec::new();
         let mut stack = vec![e];
@@ -241,7 +268,7 @@ impl Context {
                     seen.push(x);
                 }
                 n => {
-                    if seen.len() > 64 {
+                    if seen.len() > 64 || stack.len() > 256 {
                         return false;
                     }
                     stack.extend(n.children());

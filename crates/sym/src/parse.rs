@@ -77,10 +77,10 @@ pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-enum Tok {
+enum Tok<'a> {
     Int(u128),
     Float(f64),
-    Ident(String),
+    Ident(&'a str),
     Op(&'static str),
     LParen,
     RParen,
@@ -108,112 +108,119 @@ fn perr(col: usize, msg: impl Into<String>) -> Error {
     }
 }
 
-fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, Error> {
-    let chars: Vec<char> = src.chars().collect();
-    let mut out = Vec::new();
+/// 1-based column (in characters) of byte offset `i`.
+fn column(src: &str, i: usize) -> usize {
+    src[..i.min(src.len())].chars().count() + 1
+}
+
+/// Tokens with their byte offsets (columns are computed only for errors).
+fn tokenize(src: &str) -> Result<Vec<(Tok<'_>, usize)>, Error> {
+    let b = src.as_bytes();
+    let mut out = Vec::with_capacity(b.len() / 2 + 2);
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let col = i + 1;
-        if c.is_whitespace() {
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
             i += 1;
             continue;
         }
-        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
-        {
+        if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
             let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
+            while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
             let mut is_float = false;
-            if i < chars.len() && chars[i] == '.' {
+            if i < b.len() && b[i] == b'.' {
                 is_float = true;
                 i += 1;
-                while i < chars.len() && chars[i].is_ascii_digit() {
+                while i < b.len() && b[i].is_ascii_digit() {
                     i += 1;
                 }
             }
-            if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
+            if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
                 let save = i;
                 i += 1;
-                if i < chars.len() && (chars[i] == '+' || chars[i] == '-') {
+                if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
                     i += 1;
                 }
-                if i < chars.len() && chars[i].is_ascii_digit() {
+                if i < b.len() && b[i].is_ascii_digit() {
                     is_float = true;
-                    while i < chars.len() && chars[i].is_ascii_digit() {
+                    while i < b.len() && b[i].is_ascii_digit() {
                         i += 1;
                     }
                 } else {
                     i = save;
                 }
             }
-            let text: String = chars[start..i].iter().collect();
-            if i < chars.len() && (chars[i].is_ascii_alphabetic() || chars[i] == '_') {
+            let text = &src[start..i];
+            if i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
                 return Err(perr(
-                    i + 1,
-                    format!("unexpected '{}' after number {text}", chars[i]),
+                    column(src, i),
+                    format!("unexpected '{}' after number {text}", b[i] as char),
                 ));
             }
             if is_float {
                 let v: f64 = text
                     .parse()
-                    .map_err(|_| perr(col, format!("malformed number '{text}'")))?;
-                out.push((Tok::Float(v), col));
+                    .map_err(|_| perr(column(src, start), format!("malformed number '{text}'")))?;
+                out.push((Tok::Float(v), start));
             } else {
                 let v: u128 = text.parse().map_err(|_| {
                     perr(
-                        col,
+                        column(src, start),
                         format!("integer literal {text} does not fit in 64 bits"),
                     )
                 })?;
-                out.push((Tok::Int(v), col));
+                out.push((Tok::Int(v), start));
             }
             continue;
         }
-        if c.is_ascii_alphabetic() || c == '_' {
+        if c.is_ascii_alphabetic() || c == b'_' {
             let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
             }
-            out.push((Tok::Ident(chars[start..i].iter().collect()), col));
+            out.push((Tok::Ident(&src[start..i]), start));
             continue;
         }
-        let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
-        let op2 = match two.as_str() {
-            "//" => Some("//"),
-            "**" => Some("**"),
-            "<=" => Some("<="),
-            ">=" => Some(">="),
-            "==" => Some("=="),
-            "!=" => Some("!="),
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let op2 = match (c, next) {
+            (b'/', b'/') => Some("//"),
+            (b'*', b'*') => Some("**"),
+            (b'<', b'=') => Some("<="),
+            (b'>', b'=') => Some(">="),
+            (b'=', b'=') => Some("=="),
+            (b'!', b'=') => Some("!="),
             _ => None,
         };
         if let Some(o) = op2 {
-            out.push((Tok::Op(o), col));
+            out.push((Tok::Op(o), i));
             i += 2;
             continue;
         }
         let t = match c {
-            '+' => Tok::Op("+"),
-            '-' => Tok::Op("-"),
-            '*' => Tok::Op("*"),
-            '/' => Tok::Op("/"),
-            '%' => Tok::Op("%"),
-            '<' => Tok::Op("<"),
-            '>' => Tok::Op(">"),
-            '&' => Tok::Op("&"),
-            '|' => Tok::Op("|"),
-            '~' => Tok::Op("~"),
-            '(' => Tok::LParen,
-            ')' => Tok::RParen,
-            ',' => Tok::Comma,
-            _ => return Err(perr(col, format!("unexpected character '{c}'"))),
+            b'+' => Tok::Op("+"),
+            b'-' => Tok::Op("-"),
+            b'*' => Tok::Op("*"),
+            b'/' => Tok::Op("/"),
+            b'%' => Tok::Op("%"),
+            b'<' => Tok::Op("<"),
+            b'>' => Tok::Op(">"),
+            b'&' => Tok::Op("&"),
+            b'|' => Tok::Op("|"),
+            b'~' => Tok::Op("~"),
+            b'(' => Tok::LParen,
+            b')' => Tok::RParen,
+            b',' => Tok::Comma,
+            _ => {
+                let ch = src[i..].chars().next().unwrap_or('?');
+                return Err(perr(column(src, i), format!("unexpected character '{ch}'")));
+            }
         };
-        out.push((t, col));
+        out.push((t, i));
         i += 1;
     }
-    out.push((Tok::End, chars.len() + 1));
+    out.push((Tok::End, b.len()));
     Ok(out)
 }
 
@@ -248,7 +255,19 @@ const UNARY_PREC: u8 = 7;
 impl Context {
     /// Parses an expression in sympy syntax. Undeclared symbols are created as `Int` symbols.
     pub fn parse(&mut self, src: &str) -> Result<Expr, Error> {
-        let toks = tokenize(src)?;
+        let toks: Vec<(Tok<'_>, usize)> = tokenize(src)?
+            .into_iter()
+            .map(|(t, off)| {
+                (
+                    t,
+                    if src.is_ascii() {
+                        off + 1
+                    } else {
+                        column(src, off)
+                    },
+                )
+            })
+            .collect();
         let mut out: Vec<(Expr, usize)> = Vec::new();
         // Sums being built by a chain of `+`/`-` (index-aligned with `out`), materialized once
         // when used, so that a sum of n terms parses in O(n log n) rather than O(n^2).
@@ -295,7 +314,7 @@ impl Context {
                     Tok::Ident(name) => {
                         if toks[i + 1].0 == Tok::LParen {
                             ops.push(OpEntry::Call {
-                                name: name.clone(),
+                                name: name.to_string(),
                                 col,
                                 base: out.len(),
                             });

@@ -405,7 +405,11 @@ impl Context {
         };
         // Canonical form first, so occurrences of x are collected (a sum of products of symbols is
         // already canonical: no rule applies to it).
-        let f = if s.cx.is_plain_polynomial(f) { f } else { s.simp(f) };
+        let f = if s.cx.is_plain_polynomial(f) {
+            f
+        } else {
+            s.simp(f)
+        };
         let mut sv = Solver {
             s: &mut s,
             x,
