@@ -269,6 +269,18 @@ impl Session<'_> {
                 Some(mv) if mv > 0 => self.modset_depth(a, depth).modulo(mv),
                 _ => ModSet::TOP,
             },
+            // a = k*n + r with c | k and c | r: a/c = (k/c)*n + r/c exactly.
+            Node::FloorDiv(a, c) => match self.cx.as_int(c) {
+                Some(cv) if cv > 0 => {
+                    let m = self.modset_depth(a, depth);
+                    if m.coeff % cv == 0 && m.base % cv == 0 {
+                        ModSet::new(m.coeff / cv, m.base / cv)
+                    } else {
+                        ModSet::TOP
+                    }
+                }
+                _ => ModSet::TOP,
+            },
             _ => ModSet::TOP,
         }
     }
@@ -599,6 +611,72 @@ impl Session<'_> {
     }
 }
 
+impl Session<'_> {
+    /// Exact extremes of `e` by evaluation when its free symbols have numeric ranges spanning at
+    /// most 512 points in all (and no assumptions restrict them further); otherwise `r`.
+    fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Iv {
+        const LIMIT: i128 = 512;
+        if !self.cx.facts.assumptions.is_empty() {
+            return r;
+        }
+        let syms = self.cx.free_symbols(e);
+        let mut boxes: Vec<(Symbol, i64, i64)> = Vec::with_capacity(syms.len());
+        let mut points: i128 = 1;
+        for s in syms {
+            if self.cx.sym_ty(s) != Ty::Int
+                || !self.d.upper.get(&s).is_none_or(|l| l.is_empty())
+                || !self.d.lower.get(&s).is_none_or(|l| l.is_empty())
+            {
+                return r;
+            }
+            let iv = self.sym_iv(s);
+            let (Some(lo), Some(hi)) = (iv.lo_i64(), iv.hi_i64()) else {
+                return r;
+            };
+            points *= i128::from(hi) - i128::from(lo) + 1;
+            if points > LIMIT || lo > hi {
+                return r;
+            }
+            boxes.push((s, lo, hi));
+        }
+        let mut cur: Vec<i64> = boxes.iter().map(|b| b.1).collect();
+        let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
+        loop {
+            let v = self.cx.eval_with(e, &|s| {
+                boxes
+                    .iter()
+                    .position(|b| b.0 == s)
+                    .map(|k| crate::Value::Int(cur[k]))
+            });
+            match v {
+                Ok(crate::Value::Int(x)) => {
+                    lo = Some(lo.map_or(x, |l| l.min(x)));
+                    hi = Some(hi.map_or(x, |h| h.max(x)));
+                }
+                // Undefined points are outside the domain; overflow means the exact value is
+                // out of i64 range: keep the interval bound.
+                Err(crate::EvalError::Overflow) => return r,
+                _ => {}
+            }
+            let mut k = 0;
+            loop {
+                if k == cur.len() {
+                    return match (lo, hi) {
+                        (Some(l), Some(h)) => r.intersect(&Iv::new(l as i128, h as i128)),
+                        _ => r,
+                    };
+                }
+                if cur[k] < boxes[k].2 {
+                    cur[k] += 1;
+                    break;
+                }
+                cur[k] = boxes[k].1;
+                k += 1;
+            }
+        }
+    }
+}
+
 fn ext_to_f(v: i128) -> f64 {
     if v == NEG_INF {
         f64::NEG_INFINITY
@@ -642,6 +720,13 @@ impl Context {
                 let b = s.iv(simp);
                 let r = a.intersect(&b);
                 let r = s.refine_by_proof(simp, r);
+                // Symbols that still occur more than once: on a small box the exact extremes
+                // are cheaper than any relational reasoning; enumerate.
+                let r = if r.lo == r.hi || s.cx.single_use(simp) {
+                    r
+                } else {
+                    s.enumerate_small_box(simp, r)
+                };
                 Bound::Int {
                     lo: ext_opt(r.lo),
                     hi: ext_opt(r.hi),

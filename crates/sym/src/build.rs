@@ -290,8 +290,11 @@ impl Context {
         }
     }
 
-    /// Raw floor division node (constants folded; no other rewriting).
+    /// Raw floor division node (constants folded, `FloorDiv(a, 1) = a`; no other rewriting).
     pub fn floordiv(&mut self, a: Expr, b: Expr) -> Expr {
+        if self.as_int(b) == Some(1) {
+            return a;
+        }
         if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
             && let Some(q) = floor_div(x, y)
         {
