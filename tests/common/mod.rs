@@ -175,6 +175,10 @@ pub fn gen_bool_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
 pub struct Facts {
     pub boxes: Vec<(&'static str, i64, i64)>,
     pub x0_below_s0: bool,
+    /// Assumed `Eq(Mod(b, k), 0)`.
+    pub b_multiple_of: Option<i64>,
+    /// Assumed `c <= a`.
+    pub c_le_a: bool,
 }
 
 pub fn gen_facts(r: &mut Rng, cx: &mut Context) -> Facts {
@@ -201,15 +205,59 @@ pub fn gen_facts(r: &mut Rng, cx: &mut Context) -> Facts {
             boxes.push((s, -25, 25));
         }
     }
-    Facts { boxes, x0_below_s0 }
+    // Assumptions, sometimes: divisibility of b, and an ordering c <= a.
+    let mut b_multiple_of = None;
+    if r.chance(25) {
+        let k = r.range(2, 4);
+        let (lo, hi) = boxes.iter().find(|b| b.0 == "b").map(|b| (b.1, b.2)).unwrap();
+        let first = lo + (k - lo.rem_euclid(k)) % k;
+        if first <= hi {
+            let p = cx.parse_bool(&format!("Eq(Mod(b, {k}), 0)")).unwrap();
+            cx.assume(p).unwrap();
+            b_multiple_of = Some(k);
+        }
+    }
+    let mut c_le_a = false;
+    if r.chance(25) {
+        let (alo, ahi) = boxes.iter().find(|b| b.0 == "a").map(|b| (b.1, b.2)).unwrap();
+        let (clo, _) = boxes.iter().find(|b| b.0 == "c").map(|b| (b.1, b.2)).unwrap();
+        if clo <= ahi {
+            let _ = alo;
+            let p = cx.parse_bool("c <= a").unwrap();
+            cx.assume(p).unwrap();
+            c_le_a = true;
+        }
+    }
+    Facts { boxes, x0_below_s0, b_multiple_of, c_le_a }
 }
 
 pub fn sample(r: &mut Rng, f: &Facts) -> Vec<(&'static str, Value)> {
-    let mut v: Vec<(&'static str, Value)> = f
-        .boxes
-        .iter()
-        .map(|(n, lo, hi)| (*n, Value::Int(r.range(*lo, *hi))))
-        .collect();
+    let mut v: Vec<(&'static str, Value)> = loop {
+        let v: Vec<(&'static str, Value)> = f
+            .boxes
+            .iter()
+            .map(|(n, lo, hi)| {
+                let mut x = r.range(*lo, *hi);
+                if *n == "b" {
+                    if let Some(k) = f.b_multiple_of {
+                        // The largest multiple of k at or below x, or the first one in the box.
+                        x -= x.rem_euclid(k);
+                        if x < *lo {
+                            x += k;
+                        }
+                    }
+                }
+                (*n, Value::Int(x))
+            })
+            .collect();
+        let get = |n: &str| match v.iter().find(|p| p.0 == n).map(|p| p.1) {
+            Some(Value::Int(x)) => x,
+            _ => 0,
+        };
+        if !f.c_le_a || get("c") <= get("a") {
+            break v;
+        }
+    };
     if f.x0_below_s0 {
         let s0 = v.iter().find(|p| p.0 == "s0").map(|p| p.1).unwrap();
         let Value::Int(s0) = s0 else { unreachable!() };
