@@ -699,6 +699,9 @@ impl Context {
     /// A sound bound of `e` under the context's facts (SEMANTICS.md §5.2): the intersection of
     /// the interval of `e` and that of its simplified form.
     pub fn bound(&mut self, e: Expr) -> Bound {
+        if let Some(iv) = self.quick_bound(e) {
+            return Bound::Int { lo: ext_opt(iv.lo), hi: ext_opt(iv.hi) };
+        }
         let mut s = Session::new(self);
         match s.cx.ty(e) {
             Ty::Int => {
@@ -753,6 +756,90 @@ impl Context {
                 },
             },
         }
+    }
+
+    /// The common case without an analysis session: an integer expression in which every
+    /// symbol occurs once, with constant ranges and no assumptions. Per-node interval arithmetic
+    /// is then what the full path computes too (it would skip simplification for such an
+    /// expression); `None` when any of that does not hold.
+    fn quick_bound(&self, e: Expr) -> Option<Iv> {
+        if self.ty(e) != Ty::Int || !self.facts.assumptions.is_empty() || !self.single_use(e) {
+            return None;
+        }
+        self.quick_iv(e, 0)
+    }
+
+    fn quick_iv(&self, e: Expr, depth: u32) -> Option<Iv> {
+        if depth > 48 {
+            return None;
+        }
+        let d = depth + 1;
+        Some(match self.node(e) {
+            Node::Int(v) => Iv::point(*v),
+            Node::Sym(s) => {
+                if self.sym_ty(*s) != Ty::Int {
+                    return None;
+                }
+                let (lo, hi) = self.range(*s);
+                let end = |x: RangeEnd, inf: i128| -> Option<i128> {
+                    match x {
+                        RangeEnd::Infinite => Some(inf),
+                        RangeEnd::Expr(v) => self.as_int(v).map(i128::from),
+                    }
+                };
+                Iv { lo: end(lo, NEG_INF)?, hi: end(hi, POS_INF)? }
+            }
+            Node::Add(ts, c) => {
+                let mut acc = Iv::point(*c);
+                for (t, k) in ts {
+                    acc = acc.add(&self.quick_iv(*t, d)?.scale(*k));
+                }
+                acc
+            }
+            Node::Mul(fs) => {
+                let mut acc = Iv::point(1);
+                for f in fs {
+                    acc = acc.mul(&self.quick_iv(*f, d)?);
+                }
+                acc
+            }
+            Node::Pow(b, k) => self.quick_iv(*b, d)?.pow(*k),
+            Node::FloorDiv(a, b) => self.quick_iv(*a, d)?.floordiv(&self.quick_iv(*b, d)?),
+            Node::Mod(a, b) => {
+                // The full path refines with modular sets; that needs every term of `a` to be a
+                // plain symbol (then the residue class is the gcd of coefficients and modulus).
+                let k = self.as_int(*b)?;
+                let mut r = self.quick_iv(*a, d)?.modulo(&Iv::point(k));
+                if k > 0 {
+                    let (g, base) = match self.node(*a) {
+                        Node::Add(ts, c) => {
+                            if !ts.iter().all(|(t, _)| matches!(self.node(*t), Node::Sym(_))) {
+                                return None;
+                            }
+                            (ts.iter().fold(k, |g, (_, c)| crate::build::gcd(g, *c)), *c)
+                        }
+                        Node::Sym(_) => (1, 0),
+                        _ => return None,
+                    };
+                    if g > 1 {
+                        let base = crate::build::floor_mod(base, g)?;
+                        r = r.intersect(&Iv::new(base as i128, (k - g + base) as i128));
+                    }
+                }
+                r
+            }
+            Node::Min(xs) | Node::Max(xs) => {
+                let is_max = matches!(self.node(e), Node::Max(_));
+                let mut acc = self.quick_iv(xs[0], d)?;
+                for x in &xs[1..] {
+                    let v = self.quick_iv(*x, d)?;
+                    acc = if is_max { acc.max(&v) } else { acc.min(&v) };
+                }
+                acc
+            }
+            Node::Abs(a) => self.quick_iv(*a, d)?.abs(),
+            _ => return None,
+        })
     }
 
     /// The interval of `e` without simplification (per-node rules only).
