@@ -1105,19 +1105,59 @@ int main() {
 "#;
     std::fs::write(dir.join("driver.cpp"), driver).unwrap();
     let inc = format!("-I{}", shim_dir().display());
-    gxx(&["-std=c++17", "-Wall", "-Wextra", "-Werror", "-O0", inc.as_str(), "-I.", "driver.cpp", "-o", "driver"], &dir);
+    gxx(
+        &[
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-O0",
+            inc.as_str(),
+            "-I.",
+            "driver.cpp",
+            "-o",
+            "driver",
+        ],
+        &dir,
+    );
     let out = Command::new(dir.join("driver")).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let line = |name: &str| text.lines().find(|l| l.starts_with(&format!("{name}:"))).unwrap_or_else(|| panic!("no result for {name}:\n{text}")).to_string();
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name}:")))
+            .unwrap_or_else(|| panic!("no result for {name}:\n{text}"))
+            .to_string()
+    };
     assert_eq!(line("shape_ok"), "shape_ok: ok");
-    assert_eq!(line("shape_dim1"), "shape_dim1: input_handles[0]: unmatched dim value at 1, expected: 4, but got: 8");
-    assert_eq!(line("shape_stride"), "shape_stride: input_handles[0]: unmatched stride value at 1, expected: 4, but got: 1");
-    assert_eq!(line("shape_2048_3_4"), "shape_2048_3_4: input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: 2048");
-    assert_eq!(line("shape_2048_4_4"), "shape_2048_4_4: input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: 2048");
-    assert_eq!(line("dtype"), "dtype: input_handles[0]: unmatched dtype, expected: 5(at::kHalf), but got: 6");
-    assert_eq!(line("device"), "device: input_handles[0]: unmatched device type, expected: 0(cpu), but got: 1");
+    assert_eq!(
+        line("shape_dim1"),
+        "shape_dim1: input_handles[0]: unmatched dim value at 1, expected: 4, but got: 8"
+    );
+    assert_eq!(
+        line("shape_stride"),
+        "shape_stride: input_handles[0]: unmatched stride value at 1, expected: 4, but got: 1"
+    );
+    assert_eq!(
+        line("shape_2048_3_4"),
+        "shape_2048_3_4: input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: 2048"
+    );
+    assert_eq!(
+        line("shape_2048_4_4"),
+        "shape_2048_4_4: input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: 2048"
+    );
+    assert_eq!(
+        line("dtype"),
+        "dtype: input_handles[0]: unmatched dtype, expected: 5(at::kHalf), but got: 6"
+    );
+    assert_eq!(
+        line("device"),
+        "device: input_handles[0]: unmatched device type, expected: 0(cpu), but got: 1"
+    );
     assert_eq!(line("complex"), "complex: ok");
     assert_eq!(line("fp8"), "fp8: ok");
-    assert_eq!(line("fp8_disagree"), "fp8_disagree: input_handles[1]: unmatched symbolic dim value at 0, expected: s0 = 3, but got: 4");
+    assert_eq!(
+        line("fp8_disagree"),
+        "fp8_disagree: input_handles[1]: unmatched symbolic dim value at 0, expected: s0 = 3, but got: 4"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -209,7 +209,11 @@ pub fn gen_facts(r: &mut Rng, cx: &mut Context) -> Facts {
     let mut b_multiple_of = None;
     if r.chance(25) {
         let k = r.range(2, 4);
-        let (lo, hi) = boxes.iter().find(|b| b.0 == "b").map(|b| (b.1, b.2)).unwrap();
+        let (lo, hi) = boxes
+            .iter()
+            .find(|b| b.0 == "b")
+            .map(|b| (b.1, b.2))
+            .unwrap();
         let first = lo + (k - lo.rem_euclid(k)) % k;
         if first <= hi {
             let p = cx.parse_bool(&format!("Eq(Mod(b, {k}), 0)")).unwrap();
@@ -219,8 +223,16 @@ pub fn gen_facts(r: &mut Rng, cx: &mut Context) -> Facts {
     }
     let mut c_le_a = false;
     if r.chance(25) {
-        let (alo, ahi) = boxes.iter().find(|b| b.0 == "a").map(|b| (b.1, b.2)).unwrap();
-        let (clo, _) = boxes.iter().find(|b| b.0 == "c").map(|b| (b.1, b.2)).unwrap();
+        let (alo, ahi) = boxes
+            .iter()
+            .find(|b| b.0 == "a")
+            .map(|b| (b.1, b.2))
+            .unwrap();
+        let (clo, _) = boxes
+            .iter()
+            .find(|b| b.0 == "c")
+            .map(|b| (b.1, b.2))
+            .unwrap();
         if clo <= ahi {
             let _ = alo;
             let p = cx.parse_bool("c <= a").unwrap();
@@ -228,7 +240,12 @@ pub fn gen_facts(r: &mut Rng, cx: &mut Context) -> Facts {
             c_le_a = true;
         }
     }
-    Facts { boxes, x0_below_s0, b_multiple_of, c_le_a }
+    Facts {
+        boxes,
+        x0_below_s0,
+        b_multiple_of,
+        c_le_a,
+    }
 }
 
 pub fn sample(r: &mut Rng, f: &Facts) -> Vec<(&'static str, Value)> {

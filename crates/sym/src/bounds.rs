@@ -700,7 +700,10 @@ impl Context {
     /// the interval of `e` and that of its simplified form.
     pub fn bound(&mut self, e: Expr) -> Bound {
         if let Some(iv) = self.quick_bound(e) {
-            return Bound::Int { lo: ext_opt(iv.lo), hi: ext_opt(iv.hi) };
+            return Bound::Int {
+                lo: ext_opt(iv.lo),
+                hi: ext_opt(iv.hi),
+            };
         }
         let mut s = Session::new(self);
         match s.cx.ty(e) {
@@ -787,7 +790,10 @@ impl Context {
                         RangeEnd::Expr(v) => self.as_int(v).map(i128::from),
                     }
                 };
-                Iv { lo: end(lo, NEG_INF)?, hi: end(hi, POS_INF)? }
+                Iv {
+                    lo: end(lo, NEG_INF)?,
+                    hi: end(hi, POS_INF)?,
+                }
             }
             Node::Add(ts, c) => {
                 let mut acc = Iv::point(*c);
@@ -813,7 +819,10 @@ impl Context {
                 if k > 0 {
                     let (g, base) = match self.node(*a) {
                         Node::Add(ts, c) => {
-                            if !ts.iter().all(|(t, _)| matches!(self.node(*t), Node::Sym(_))) {
+                            if !ts
+                                .iter()
+                                .all(|(t, _)| matches!(self.node(*t), Node::Sym(_)))
+                            {
                                 return None;
                             }
                             (ts.iter().fold(k, |g, (_, c)| crate::build::gcd(g, *c)), *c)

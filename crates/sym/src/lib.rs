@@ -68,6 +68,8 @@ pub struct Context {
     syms: Vec<SymInfo>,
     sym_by_name: FxHashMap<Box<str>, Symbol>,
     facts: facts::Facts,
+    /// Reused allocations of per-query memo tables (always empty between queries).
+    scratch: simplify::Scratch,
 }
 
 impl Default for Context {
@@ -87,6 +89,7 @@ impl Context {
             syms: Vec::new(),
             sym_by_name: FxHashMap::default(),
             facts: facts::Facts::default(),
+            scratch: simplify::Scratch::default(),
         }
     }
 

@@ -120,21 +120,55 @@ pub(crate) struct Session<'a> {
     pub fiv_depth: u32,
 }
 
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        self.recycle();
+    }
+}
+
+/// Empty memo tables kept by a context between queries (only their allocations are reused;
+/// no result outlives its query).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scratch {
+    iv: FxHashMap<Expr, Iv>,
+    fiv: FxHashMap<Expr, FIv>,
+    simp: FxHashMap<Expr, Expr>,
+}
+
 impl<'a> Session<'a> {
     pub fn new(cx: &'a mut Context) -> Self {
         let d = Derived::new(cx);
         let budget = 10_000 + 64 * cx.node_count().min(1 << 20);
+        // Reuse the memo tables' allocations of the previous query (they are empty).
+        let scratch = std::mem::take(&mut cx.scratch);
         Session {
             cx,
             d,
-            iv_memo: FxHashMap::with_capacity_and_hasher(32, Default::default()),
-            fiv_memo: FxHashMap::default(),
-            simp_memo: FxHashMap::with_capacity_and_hasher(32, Default::default()),
+            iv_memo: scratch.iv,
+            fiv_memo: scratch.fiv,
+            simp_memo: scratch.simp,
             stats: Stats::default(),
             budget,
             depth: 0,
             fiv_depth: 0,
         }
+    }
+
+    /// Hands the (cleared) memo tables back to the context for the next query.
+    fn recycle(&mut self) {
+        let mut scratch = Scratch {
+            iv: std::mem::take(&mut self.iv_memo),
+            fiv: std::mem::take(&mut self.fiv_memo),
+            simp: std::mem::take(&mut self.simp_memo),
+        };
+        // Huge tables are not worth keeping.
+        if scratch.simp.capacity() > 4096 || scratch.iv.capacity() > 4096 {
+            return;
+        }
+        scratch.iv.clear();
+        scratch.fiv.clear();
+        scratch.simp.clear();
+        self.cx.scratch = scratch;
     }
 
     pub fn fire(&mut self, r: Rule) {
@@ -358,6 +392,6 @@ impl Context {
     pub fn simplify_with_stats(&mut self, e: Expr) -> (Expr, Stats) {
         let mut s = Session::new(self);
         let r = s.simplify(e);
-        (r, s.stats)
+        (r, std::mem::take(&mut s.stats))
     }
 }
