@@ -255,13 +255,13 @@ pub fn sample(r: &mut Rng, f: &Facts) -> Vec<(&'static str, Value)> {
             .iter()
             .map(|(n, lo, hi)| {
                 let mut x = r.range(*lo, *hi);
-                if *n == "b" {
-                    if let Some(k) = f.b_multiple_of {
-                        // The largest multiple of k at or below x, or the first one in the box.
-                        x -= x.rem_euclid(k);
-                        if x < *lo {
-                            x += k;
-                        }
+                if *n == "b"
+                    && let Some(k) = f.b_multiple_of
+                {
+                    // The largest multiple of k at or below x, or the first one in the box.
+                    x -= x.rem_euclid(k);
+                    if x < *lo {
+                        x += k;
                     }
                 }
                 (*n, Value::Int(x))
