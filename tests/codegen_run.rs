@@ -533,10 +533,10 @@ fn case_table(cases: &[Case]) -> String {
     )
 }
 
-fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
-    let mut d = String::from(
-        "#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n",
-    );
+/// The shared part of the AOTI drivers: each signature's generated file in its own namespace
+/// (optionally inside `torch::aot_inductor`), function-pointer tables, and the case table.
+fn driver_tables(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
+    let mut d = String::new();
     if ns {
         d.push_str("namespace torch::aot_inductor {\n");
     }
@@ -577,6 +577,14 @@ fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
         counts.join(", ")
     ));
     d.push_str(&case_table(cases));
+    d
+}
+
+fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
+    let mut d = String::from(
+        "#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n",
+    );
+    d.push_str(&driver_tables(sigs, cases, ns));
     d.push_str(r#"int main() {
   const int64_t* p = symshape_cases;
   for (int k = 0; k < symshape_ncases; ++k) {
@@ -935,42 +943,7 @@ fn aoti_checks_against_real_libtorch() {
         "#ifndef SYMSHAPE_RUNTIME_HPP",
         "#ifndef SYMSHAPE_RUNTIME_HPP_UNUSED",
     ));
-    d.push_str("namespace torch::aot_inductor {\n");
-    for j in 0..sigs.len() {
-        d.push_str(&format!(
-            "namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"
-        ));
-    }
-    d.push_str("}\nusing namespace torch::aot_inductor;\n");
-    let binds: Vec<String> = (0..sigs.len())
-        .map(|j| format!("sig_{j}::symshape_bind_symbols"))
-        .collect();
-    let checks: Vec<String> = (0..sigs.len())
-        .map(|j| format!("sig_{j}::__check_inputs_outputs"))
-        .collect();
-    let names: Vec<String> = (0..sigs.len())
-        .map(|j| format!("sig_{j}::symshape_symbol_names"))
-        .collect();
-    let counts: Vec<String> = (0..sigs.len())
-        .map(|j| format!("sig_{j}::symshape_num_symbols"))
-        .collect();
-    d.push_str(&format!(
-        "static void (*const binds[])(AtenTensorHandle*, int64_t*, double*) = {{{}}};\n",
-        binds.join(", ")
-    ));
-    d.push_str(&format!(
-        "static void (*const checks[])(AtenTensorHandle*, AtenTensorHandle*) = {{{}}};\n",
-        checks.join(", ")
-    ));
-    d.push_str(&format!(
-        "static const char* const* const names[] = {{{}}};\n",
-        names.join(", ")
-    ));
-    d.push_str(&format!(
-        "static const int counts[] = {{{}}};\n",
-        counts.join(", ")
-    ));
-    d.push_str(&case_table(&cases));
+    d.push_str(&driver_tables(&sigs, &cases, true));
     d.push_str(r#"static double symshape_blob[64];
 int main() {
   const int64_t* p = symshape_cases;
