@@ -169,7 +169,7 @@ fn snapshots_of_representative_signatures() {
         ),
         (
             "solved_2s_plus_1.cpp",
-            r#"{"mode": "aot", "symbols": {"s1": {"range": [2, null]}}, "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1", "4*s1"]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1"]}]}"#,
+            r#"{"mode": "aot", "symbols": {"s1": {"range": [2, null]}}, "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1", "4*s1"]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1"]}, {"name": "buf1", "dtype": "float16", "device": "cpu", "sizes": ["s1", 3], "strides": [4, 1], "allocation_sizes": ["s1", 4]}]}"#,
         ),
     ];
     for (name, j) in cases {

@@ -197,5 +197,13 @@ void AOTInductorModel::run_impl(
     AtenTensorHandle buf0_handle;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_empty_strided(1, int_array_buf0_size, int_array_buf0_stride, aoti_torch_dtype_float32(), 0, this->device_idx_, &buf0_handle));
     RAIIAtenTensorHandle buf0(buf0_handle);
+    const int64_t int_array_buf1_size[2] = {s1, 3L};
+    const int64_t int_array_buf1_alloc_size[2] = {s1, 4L};
+    static constexpr int64_t int_array_buf1_stride[] = {4L, 1L};
+    AtenTensorHandle buf1_handle;
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_empty_strided(2, int_array_buf1_alloc_size, int_array_buf1_stride, aoti_torch_dtype_float16(), 0, this->device_idx_, &buf1_handle));
+    AtenTensorHandle buf1_handle_restrided;
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_as_strided(buf1_handle, int_array_buf1_size, int_array_buf1_stride, &buf1_handle_restrided));
+    RAIIAtenTensorHandle buf1(buf1_handle_restrided);
     // kernels begin here
 }

@@ -32,16 +32,24 @@ fn int_array(
     Ok(var.to_string())
 }
 
-/// `aoti_torch_empty_strided` for a buffer, re-strided with `aoti_torch_as_strided` when the
-/// allocation is larger than the view.
+/// `aoti_torch_empty_strided` for a buffer; when `allocation_sizes` differ from the layout's
+/// sizes (a larger allocation, e.g. padding), the allocation is re-strided to the layout with
+/// `aoti_torch_as_strided`, as the seed's `make_allocation` does.
 pub fn make_allocation(
     cx: &mut Context,
     w: &mut Writer,
     name: &str,
     l: &Layout,
+    allocation_sizes: Option<&[sym::Expr]>,
     aot: bool,
 ) -> Result<(), CodegenError> {
     let sizes = int_array(cx, w, &format!("int_array_{name}_size"), &l.sizes)?;
+    let alloc = match allocation_sizes {
+        Some(a) if a != l.sizes.as_slice() => {
+            int_array(cx, w, &format!("int_array_{name}_alloc_size"), a)?
+        }
+        _ => sizes.clone(),
+    };
     let strides = int_array(cx, w, &format!("int_array_{name}_stride"), &l.strides)?;
     let dev_idx = if aot {
         "this->device_idx_".to_string()
@@ -50,12 +58,18 @@ pub fn make_allocation(
     };
     w.line(&format!("AtenTensorHandle {name}_handle;"));
     w.line(&format!(
-        "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_empty_strided({}, {sizes}, {strides}, {}(), {}, {dev_idx}, &{name}_handle));",
+        "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_empty_strided({}, {alloc}, {strides}, {}(), {}, {dev_idx}, &{name}_handle));",
         l.rank(),
         l.dtype.aoti_accessor(),
         l.device.type_code()
     ));
-    w.line(&format!("RAIIAtenTensorHandle {name}({name}_handle);"));
+    let mut handle = format!("{name}_handle");
+    if alloc != sizes {
+        w.line(&format!("AtenTensorHandle {name}_handle_restrided;"));
+        w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_as_strided({handle}, {sizes}, {strides}, &{name}_handle_restrided));"));
+        handle = format!("{name}_handle_restrided");
+    }
+    w.line(&format!("RAIIAtenTensorHandle {name}({handle});"));
     Ok(())
 }
 

@@ -799,6 +799,7 @@ impl<'a> Emitter<'a> {
                 w,
                 &o.name,
                 &o.layout,
+                o.allocation_sizes.as_deref(),
                 self.sig.mode == Mode::Aot,
             )?;
         }

@@ -66,6 +66,8 @@ pub struct Output {
     pub name: String,
     /// Layout to allocate.
     pub layout: Layout,
+    /// A larger allocation than `layout.sizes` (re-strided after allocation), if given.
+    pub allocation_sizes: Option<Vec<Expr>>,
 }
 
 /// A validated signature with its expressions in `cx`.
@@ -501,15 +503,40 @@ impl Signature {
                 .enumerate()
             {
                 let f = format!("outputs[{i}]");
-                let o = obj(x, &f, &["name", "dtype", "device", "sizes", "strides"])?;
+                let o = obj(
+                    x,
+                    &f,
+                    &[
+                        "name",
+                        "dtype",
+                        "device",
+                        "sizes",
+                        "strides",
+                        "allocation_sizes",
+                    ],
+                )?;
                 let name = string(o, &f, "name")?.to_string();
                 check_cpp_name(&format!("{f}.name"), &name)?;
                 if names.contains(&name) {
                     return Err(err(&format!("{f}.name"), format!("'{name}' is used twice")));
                 }
                 let layout = layout_of(&mut cx, o, &f)?;
+                let allocation_sizes = parse_dims(&mut cx, o, &f, "allocation_sizes")?;
+                if allocation_sizes
+                    .as_ref()
+                    .is_some_and(|a| a.len() != layout.rank())
+                {
+                    return Err(err(
+                        &format!("{f}.allocation_sizes"),
+                        "must have one entry per dimension",
+                    ));
+                }
                 names.push(name.clone());
-                outputs.push(Output { name, layout });
+                outputs.push(Output {
+                    name,
+                    layout,
+                    allocation_sizes,
+                });
             }
         }
         let mut constants = Vec::new();
