@@ -22,6 +22,15 @@ fn parse_errors_carry_columns() {
     );
     assert!(matches!(parse_err("(x + 1"), Error::Parse { .. }));
     assert!(matches!(parse_err("x $ y"), Error::Parse { col: 3, .. }));
+    // Columns count characters, not bytes.
+    assert!(matches!(
+        parse_err("é + é + $"),
+        Error::Parse { col: 1, .. }
+    ));
+    assert!(matches!(
+        parse_err("x + y + $"),
+        Error::Parse { col: 9, .. }
+    ));
     assert!(matches!(
         parse_err("99999999999999999999"),
         Error::Parse { col: 1, .. }

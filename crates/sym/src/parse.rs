@@ -255,19 +255,28 @@ const UNARY_PREC: u8 = 7;
 impl Context {
     /// Parses an expression in sympy syntax. Undeclared symbols are created as `Int` symbols.
     pub fn parse(&mut self, src: &str) -> Result<Expr, Error> {
-        let toks: Vec<(Tok<'_>, usize)> = tokenize(src)?
-            .into_iter()
-            .map(|(t, off)| {
-                (
-                    t,
-                    if src.is_ascii() {
-                        off + 1
-                    } else {
-                        column(src, off)
-                    },
-                )
-            })
-            .collect();
+        let mut toks: Vec<(Tok<'_>, usize)> = tokenize(src)?;
+        // Byte offsets to 1-based character columns, in one pass (offsets increase).
+        if src.is_ascii() {
+            for t in &mut toks {
+                t.1 += 1;
+            }
+        } else {
+            let (mut byte, mut col) = (0usize, 1usize);
+            let mut chars = src.chars();
+            for t in &mut toks {
+                while byte < t.1 {
+                    match chars.next() {
+                        Some(c) => {
+                            byte += c.len_utf8();
+                            col += 1;
+                        }
+                        None => break,
+                    }
+                }
+                t.1 = col;
+            }
+        }
         let mut out: Vec<(Expr, usize)> = Vec::new();
         // Sums being built by a chain of `+`/`-` (index-aligned with `out`), materialized once
         // when used, so that a sum of n terms parses in O(n log n) rather than O(n^2).
