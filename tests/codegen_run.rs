@@ -1134,3 +1134,71 @@ int main() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--emit all` (checks and the AOT `run_impl` prologue with allocations) compiles against the
+/// real AOTInductor model header, pasted inside `namespace torch::aot_inductor` as the AOTI
+/// wrapper does (compile only: the kernels that would follow are not generated here).
+#[test]
+fn aot_prologue_compiles_against_real_model_header() {
+    let Ok(torch) = std::env::var("SYMSHAPE_TORCH_DIR") else {
+        eprintln!(
+            "skipped: SYMSHAPE_TORCH_DIR is not set (scripts/test sets it after scripts/setup-torch.sh)"
+        );
+        return;
+    };
+    let torch = PathBuf::from(torch);
+    let dir = tmpdir("prologue");
+    let mut specs: Vec<String> = vec![
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/signature.json"),
+        )
+        .unwrap(),
+    ];
+    specs.push(r#"{"mode": "aot", "symbols": {"s1": {"range": [2, null]}}, "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1", "4*s1"]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1"]}, {"name": "buf1", "dtype": "float16", "device": "cpu", "sizes": ["s1", 3], "strides": [4, 1], "allocation_sizes": ["s1", 4]}], "constants": ["w0"]}"#.into());
+    let mut tu = String::from(
+        "#include <torch/csrc/inductor/aoti_runtime/model.h>\n#include <c10/util/generic_math.h>\n",
+    );
+    for (j, spec) in specs.iter().enumerate() {
+        let sig = codegen_cpp::Signature::from_json(spec).unwrap();
+        let cpp = codegen_cpp::generate(
+            sig,
+            &codegen_cpp::Options {
+                flavor: codegen_cpp::Flavor::Aoti,
+                emit: codegen_cpp::Emit::All,
+                always_check: false,
+            },
+        )
+        .unwrap();
+        std::fs::write(dir.join(format!("gen_{j}.cpp")), cpp).unwrap();
+        // Each signature defines AOTInductorModel::run_impl: one translation unit each.
+        std::fs::write(
+            dir.join(format!("tu_{j}.cpp")),
+            format!("{tu}namespace torch::aot_inductor {{\nclass AOTInductorModelKernels : public AOTInductorModelKernelsBase {{}};\n#include \"gen_{j}.cpp\"\n}}\n"),
+        )
+        .unwrap();
+        let inc = format!("-isystem{}", torch.join("include").display());
+        let inc2 = format!(
+            "-isystem{}",
+            torch.join("include/torch/csrc/api/include").display()
+        );
+        gxx(
+            &[
+                "-std=c++20",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-O0",
+                "-c",
+                inc.as_str(),
+                inc2.as_str(),
+                "-I.",
+                &format!("tu_{j}.cpp"),
+                "-o",
+                &format!("tu_{j}.o"),
+            ],
+            &dir,
+        );
+    }
+    tu.clear();
+    let _ = std::fs::remove_dir_all(&dir);
+}

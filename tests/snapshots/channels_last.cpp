@@ -2,8 +2,8 @@
 #include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdint>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
+#include <string>
 #ifndef AOTI_NOINLINE
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
@@ -12,9 +12,6 @@
 #ifndef SYMSHAPE_RUNTIME_HPP
 #define SYMSHAPE_RUNTIME_HPP
 #include <cstdint>
-#include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 namespace symshape_rt {
 inline int64_t add(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
@@ -74,7 +71,7 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 4) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched rank, expected: 4, but got: " << static_cast<long long>(arg0_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 4, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -93,7 +90,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 4) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched rank, expected: 4, but got: " << static_cast<long long>(arg0_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 4, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -103,60 +100,60 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float32();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dtype, expected: " << static_cast<long long>(arg0_1_expected_dtype) << "(at::kFloat), but got: " << static_cast<long long>(arg0_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kFloat), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (0 != arg0_1_device_type) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg0_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
     }
     if (arg0_1_size[0] < 1LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too small at 0, expected it to be >= 1, but got: " << static_cast<long long>(arg0_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 0, expected it to be >= 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
     }
     if (3 != arg0_1_size[1]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dim value at 1, expected: 3, but got: " << static_cast<long long>(arg0_1_size[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 1, expected: 3, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
     }
     if (arg0_1_size[2] < 2LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too small at 2, expected it to be >= 2, but got: " << static_cast<long long>(arg0_1_size[2]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 2, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[2])) + "\n");
     }
     if (arg0_1_size[2] > 512LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too large at 2, expected to be <= 512, but got: " << static_cast<long long>(arg0_1_size[2]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too large at 2, expected to be <= 512, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[2])) + "\n");
     }
     if (arg0_1_size[3] < 2LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too small at 3, expected it to be >= 2, but got: " << static_cast<long long>(arg0_1_size[3]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 3, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[3])) + "\n");
     }
     if (arg0_1_size[3] > 512LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too large at 3, expected to be <= 512, but got: " << static_cast<long long>(arg0_1_size[3]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too large at 3, expected to be <= 512, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[3])) + "\n");
     }
     bool arg0_1_expected_size_3_ovf = false;
     const int64_t arg0_1_expected_size_3 = s1;
     if (arg0_1_expected_size_3_ovf) {
-        std::stringstream ss; ss << "input_handles[0]: integer overflow or division by zero computing s1 (dim 3)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing s1 (dim 3)" + "\n");
     }
     if (arg0_1_expected_size_3 != arg0_1_size[3]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched symbolic dim value at 3, expected: s1 = " << static_cast<long long>(arg0_1_expected_size_3) << ", but got: " << static_cast<long long>(arg0_1_size[3]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic dim value at 3, expected: s1 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_size_3)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[3])) + "\n");
     }
     bool arg0_1_expected_stride_0_ovf = false;
     const int64_t arg0_1_expected_stride_0 = symshape_rt::mul(int64_t{3}, symshape_rt::pow(s1, 2, arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
     if (arg0_1_expected_stride_0_ovf) {
-        std::stringstream ss; ss << "input_handles[0]: integer overflow or division by zero computing 3*s1**2 (stride 0)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 3*s1**2 (stride 0)" + "\n");
     }
     if (arg0_1_expected_stride_0 != arg0_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched symbolic stride value at 0, expected: 3*s1**2 = " << static_cast<long long>(arg0_1_expected_stride_0) << ", but got: " << static_cast<long long>(arg0_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic stride value at 0, expected: 3*s1**2 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_stride_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
     }
     if (1 != arg0_1_stride[1]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 1, expected: 1, but got: " << static_cast<long long>(arg0_1_stride[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 1, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[1])) + "\n");
     }
     bool arg0_1_expected_stride_2_ovf = false;
     const int64_t arg0_1_expected_stride_2 = symshape_rt::mul(int64_t{3}, s1, arg0_1_expected_stride_2_ovf);
     if (arg0_1_expected_stride_2_ovf) {
-        std::stringstream ss; ss << "input_handles[0]: integer overflow or division by zero computing 3*s1 (stride 2)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 3*s1 (stride 2)" + "\n");
     }
     if (arg0_1_expected_stride_2 != arg0_1_stride[2]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched symbolic stride value at 2, expected: 3*s1 = " << static_cast<long long>(arg0_1_expected_stride_2) << ", but got: " << static_cast<long long>(arg0_1_stride[2]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic stride value at 2, expected: 3*s1 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_stride_2)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[2])) + "\n");
     }
     if (3 != arg0_1_stride[3]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 3, expected: 3, but got: " << static_cast<long long>(arg0_1_stride[3]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 3, expected: 3, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[3])) + "\n");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
@@ -183,10 +180,10 @@ void inductor_entry_impl(
     __check_inputs_outputs(input_handles, output_handles);
     py::gil_scoped_release release;
     auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, 1);
-    auto arg0_1 = std::move(inputs[0]);
-    auto arg0_1_size = arg0_1.sizes();
-    auto arg0_1_stride = arg0_1.strides();
-    int64_t s0 = arg0_1_size[0];
-    int64_t s1 = arg0_1_size[2];
+    [[maybe_unused]] auto arg0_1 = std::move(inputs[0]);
+    [[maybe_unused]] auto arg0_1_size = arg0_1.sizes();
+    [[maybe_unused]] auto arg0_1_stride = arg0_1.strides();
+    [[maybe_unused]] int64_t s0 = arg0_1_size[0];
+    [[maybe_unused]] int64_t s1 = arg0_1_size[2];
     // kernels begin here
 }

@@ -2,8 +2,8 @@
 #include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdint>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
+#include <string>
 #ifndef AOTI_NOINLINE
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
@@ -12,9 +12,6 @@
 #ifndef SYMSHAPE_RUNTIME_HPP
 #define SYMSHAPE_RUNTIME_HPP
 #include <cstdint>
-#include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 namespace symshape_rt {
 inline int64_t add(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
@@ -78,7 +75,7 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 3) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched rank, expected: 3, but got: " << static_cast<long long>(arg0_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 3, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -91,19 +88,19 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
         bool ovf = false;
         const bool ok = (symshape_rt::floormod(symshape_rt::add(int64_t{1}, arg0_1_size_1, ovf), int64_t{2}, ovf) == int64_t{0});
         if (ovf || !ok) {
-            std::stringstream ss; ss << "input_handles[0]: dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 + 1, 2), 0) to equal 2*s1 + 1, but got: " << static_cast<long long>(arg0_1_size_1) << "\n"; throw std::runtime_error(ss.str());
+            throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 + 1, 2), 0) to equal 2*s1 + 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size_1)) + "\n");
         }
     }
     bool s1_v_ovf = false;
     const int64_t s1_v = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_1, s1_v_ovf), int64_t{2}, s1_v_ovf);
     if (s1_v_ovf) {
-        std::stringstream ss; ss << "input_handles[0]: integer overflow or division by zero computing FloorDiv(arg0_1_size_1 - 1, 2) (s1 from dim 1)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing FloorDiv(arg0_1_size_1 - 1, 2) (s1 from dim 1)" + "\n");
     }
     const int64_t s1 = s1_v;
     syms[2] = s1;
     const int64_t s1_lo = 2LL;
     if (s1 < s1_lo) {
-        std::stringstream ss; ss << "input_handles[0]: symbol s1 is out of its range, expected it to be >= " << static_cast<long long>(s1_lo) << ", but got: " << static_cast<long long>(s1) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: symbol s1 is out of its range, expected it to be >= " + ::std::to_string(static_cast<long long>(s1_lo)) + ", but got: " + ::std::to_string(static_cast<long long>(s1)) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -114,7 +111,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 3) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched rank, expected: 3, but got: " << static_cast<long long>(arg0_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 3, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -124,46 +121,46 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float16();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dtype, expected: " << static_cast<long long>(arg0_1_expected_dtype) << "(at::kHalf), but got: " << static_cast<long long>(arg0_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kHalf), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (0 != arg0_1_device_type) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg0_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
     }
     if (arg0_1_size[0] < 2LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too small at 0, expected it to be >= 2, but got: " << static_cast<long long>(arg0_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 0, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
     }
     if (arg0_1_size[0] > 1024LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: " << static_cast<long long>(arg0_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
     }
     if (arg0_1_size[1] < 5LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too small at 1, expected it to be >= 5, but got: " << static_cast<long long>(arg0_1_size[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 1, expected it to be >= 5, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
     }
     bool arg0_1_expected_size_1_ovf = false;
     const int64_t arg0_1_expected_size_1 = symshape_rt::add(int64_t{1}, symshape_rt::mul(int64_t{2}, s1, arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
     if (arg0_1_expected_size_1_ovf) {
-        std::stringstream ss; ss << "input_handles[0]: integer overflow or division by zero computing 2*s1 + 1 (dim 1)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 2*s1 + 1 (dim 1)" + "\n");
     }
     if (arg0_1_expected_size_1 != arg0_1_size[1]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched symbolic dim value at 1, expected: 2*s1 + 1 = " << static_cast<long long>(arg0_1_expected_size_1) << ", but got: " << static_cast<long long>(arg0_1_size[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic dim value at 1, expected: 2*s1 + 1 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_size_1)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
     }
     if (8 != arg0_1_size[2]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dim value at 2, expected: 8, but got: " << static_cast<long long>(arg0_1_size[2]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 2, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[2])) + "\n");
     }
     bool arg0_1_expected_stride_0_ovf = false;
     const int64_t arg0_1_expected_stride_0 = symshape_rt::add(int64_t{8}, symshape_rt::mul(int64_t{16}, s1, arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
     if (arg0_1_expected_stride_0_ovf) {
-        std::stringstream ss; ss << "input_handles[0]: integer overflow or division by zero computing 16*s1 + 8 (stride 0)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 16*s1 + 8 (stride 0)" + "\n");
     }
     if (arg0_1_expected_stride_0 != arg0_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched symbolic stride value at 0, expected: 16*s1 + 8 = " << static_cast<long long>(arg0_1_expected_stride_0) << ", but got: " << static_cast<long long>(arg0_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic stride value at 0, expected: 16*s1 + 8 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_stride_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
     }
     if (8 != arg0_1_stride[1]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 1, expected: 8, but got: " << static_cast<long long>(arg0_1_stride[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 1, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[1])) + "\n");
     }
     if (1 != arg0_1_stride[2]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 2, expected: 1, but got: " << static_cast<long long>(arg0_1_stride[2]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 2, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[2])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -187,24 +184,24 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     check_input_1(input_handles, syms, symshape_fsyms);
 }
 
-void AOTInductorModel::_const_run_impl(std::vector<AtenTensorHandle>& output_handles, DeviceStreamType stream, AOTIProxyExecutorHandle proxy_executor) {}
+void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}
 
 void AOTInductorModel::run_impl(
     AtenTensorHandle* input_handles,  // array of input AtenTensorHandle; handles are stolen; the array itself is borrowed
-    AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
-    DeviceStreamType stream,
-    AOTIProxyExecutorHandle proxy_executor
+    [[maybe_unused]] AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
+    [[maybe_unused]] DeviceStreamType stream,
+    [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor
 ) {
     __check_inputs_outputs(input_handles, output_handles);
     auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, 2);
-    auto arg0_1 = std::move(inputs[0]);
-    int64_t s2;
+    [[maybe_unused]] auto arg0_1 = std::move(inputs[0]);
+    [[maybe_unused]] int64_t s2;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_int64(inputs[1], &s2));
-    auto arg0_1_size = arg0_1.sizes();
-    auto arg0_1_stride = arg0_1.strides();
-    int64_t s0 = arg0_1_size[0];
+    [[maybe_unused]] auto arg0_1_size = arg0_1.sizes();
+    [[maybe_unused]] auto arg0_1_stride = arg0_1.strides();
+    [[maybe_unused]] int64_t s0 = arg0_1_size[0];
     int64_t arg0_1_size_1 = arg0_1_size[1];
-    int64_t s1 = c10::div_floor_integer(static_cast<int64_t>((arg0_1_size_1 - 1L)), static_cast<int64_t>(2L));
+    [[maybe_unused]] int64_t s1 = c10::div_floor_integer(static_cast<int64_t>((arg0_1_size_1 - 1L)), static_cast<int64_t>(2L));
     inputs.clear();
     [[maybe_unused]] auto& kernels = static_cast<AOTInductorModelKernels&>(*this->kernels_.get());
     const int64_t int_array_buf0_size[1] = {s0};

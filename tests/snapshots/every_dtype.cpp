@@ -2,8 +2,8 @@
 #include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdint>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
+#include <string>
 #ifndef AOTI_NOINLINE
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
@@ -12,9 +12,6 @@
 #ifndef SYMSHAPE_RUNTIME_HPP
 #define SYMSHAPE_RUNTIME_HPP
 #include <cstdint>
-#include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 namespace symshape_rt {
 inline int64_t add(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
@@ -77,7 +74,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg0_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -87,18 +84,18 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float32();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dtype, expected: " << static_cast<long long>(arg0_1_expected_dtype) << "(at::kFloat), but got: " << static_cast<long long>(arg0_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kFloat), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (0 != arg0_1_device_type) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg0_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
     }
     if (2 != arg0_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg0_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
     }
     if (1 != arg0_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg0_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -107,7 +104,7 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     int64_t arg1_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg1_1, &arg1_1_dim));
     if (arg1_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg1_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg1_1_dim)) + "\n");
     }
     int64_t* arg1_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg1_1, &arg1_1_size));
@@ -117,18 +114,18 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg1_1, &arg1_1_dtype));
     int32_t arg1_1_expected_dtype = aoti_torch_dtype_float64();
     if (arg1_1_expected_dtype != arg1_1_dtype) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched dtype, expected: " << static_cast<long long>(arg1_1_expected_dtype) << "(at::kDouble), but got: " << static_cast<long long>(arg1_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg1_1_expected_dtype)) + "(at::kDouble), but got: " + ::std::to_string(static_cast<long long>(arg1_1_dtype)) + "\n");
     }
     int32_t arg1_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg1_1, &arg1_1_device_type));
     if (0 != arg1_1_device_type) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg1_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg1_1_device_type)) + "\n");
     }
     if (2 != arg1_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg1_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[0])) + "\n");
     }
     if (1 != arg1_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg1_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg1_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -137,7 +134,7 @@ AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const i
     int64_t arg2_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg2_1, &arg2_1_dim));
     if (arg2_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[2]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg2_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg2_1_dim)) + "\n");
     }
     int64_t* arg2_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg2_1, &arg2_1_size));
@@ -147,18 +144,18 @@ AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg2_1, &arg2_1_dtype));
     int32_t arg2_1_expected_dtype = aoti_torch_dtype_float16();
     if (arg2_1_expected_dtype != arg2_1_dtype) {
-        std::stringstream ss; ss << "input_handles[2]: unmatched dtype, expected: " << static_cast<long long>(arg2_1_expected_dtype) << "(at::kHalf), but got: " << static_cast<long long>(arg2_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg2_1_expected_dtype)) + "(at::kHalf), but got: " + ::std::to_string(static_cast<long long>(arg2_1_dtype)) + "\n");
     }
     int32_t arg2_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg2_1, &arg2_1_device_type));
     if (0 != arg2_1_device_type) {
-        std::stringstream ss; ss << "input_handles[2]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg2_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg2_1_device_type)) + "\n");
     }
     if (2 != arg2_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[2]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg2_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg2_1_size[0])) + "\n");
     }
     if (1 != arg2_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[2]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg2_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg2_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -167,7 +164,7 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     int64_t arg3_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg3_1, &arg3_1_dim));
     if (arg3_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg3_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg3_1_dim)) + "\n");
     }
     int64_t* arg3_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg3_1, &arg3_1_size));
@@ -177,18 +174,18 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg3_1, &arg3_1_dtype));
     int32_t arg3_1_expected_dtype = aoti_torch_dtype_bfloat16();
     if (arg3_1_expected_dtype != arg3_1_dtype) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched dtype, expected: " << static_cast<long long>(arg3_1_expected_dtype) << "(at::kBFloat16), but got: " << static_cast<long long>(arg3_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg3_1_expected_dtype)) + "(at::kBFloat16), but got: " + ::std::to_string(static_cast<long long>(arg3_1_dtype)) + "\n");
     }
     int32_t arg3_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg3_1, &arg3_1_device_type));
     if (0 != arg3_1_device_type) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg3_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg3_1_device_type)) + "\n");
     }
     if (2 != arg3_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg3_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg3_1_size[0])) + "\n");
     }
     if (1 != arg3_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg3_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg3_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_4(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -197,7 +194,7 @@ AOTI_NOINLINE static void check_input_4(AtenTensorHandle* input_handles, const i
     int64_t arg4_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg4_1, &arg4_1_dim));
     if (arg4_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[4]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg4_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg4_1_dim)) + "\n");
     }
     int64_t* arg4_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg4_1, &arg4_1_size));
@@ -207,18 +204,18 @@ AOTI_NOINLINE static void check_input_4(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg4_1, &arg4_1_dtype));
     int32_t arg4_1_expected_dtype = aoti_torch_dtype_int8();
     if (arg4_1_expected_dtype != arg4_1_dtype) {
-        std::stringstream ss; ss << "input_handles[4]: unmatched dtype, expected: " << static_cast<long long>(arg4_1_expected_dtype) << "(at::kChar), but got: " << static_cast<long long>(arg4_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg4_1_expected_dtype)) + "(at::kChar), but got: " + ::std::to_string(static_cast<long long>(arg4_1_dtype)) + "\n");
     }
     int32_t arg4_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg4_1, &arg4_1_device_type));
     if (0 != arg4_1_device_type) {
-        std::stringstream ss; ss << "input_handles[4]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg4_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg4_1_device_type)) + "\n");
     }
     if (2 != arg4_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[4]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg4_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg4_1_size[0])) + "\n");
     }
     if (1 != arg4_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[4]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg4_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg4_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_5(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -227,7 +224,7 @@ AOTI_NOINLINE static void check_input_5(AtenTensorHandle* input_handles, const i
     int64_t arg5_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg5_1, &arg5_1_dim));
     if (arg5_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[5]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg5_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg5_1_dim)) + "\n");
     }
     int64_t* arg5_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg5_1, &arg5_1_size));
@@ -237,18 +234,18 @@ AOTI_NOINLINE static void check_input_5(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg5_1, &arg5_1_dtype));
     int32_t arg5_1_expected_dtype = aoti_torch_dtype_int16();
     if (arg5_1_expected_dtype != arg5_1_dtype) {
-        std::stringstream ss; ss << "input_handles[5]: unmatched dtype, expected: " << static_cast<long long>(arg5_1_expected_dtype) << "(at::kShort), but got: " << static_cast<long long>(arg5_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg5_1_expected_dtype)) + "(at::kShort), but got: " + ::std::to_string(static_cast<long long>(arg5_1_dtype)) + "\n");
     }
     int32_t arg5_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg5_1, &arg5_1_device_type));
     if (0 != arg5_1_device_type) {
-        std::stringstream ss; ss << "input_handles[5]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg5_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg5_1_device_type)) + "\n");
     }
     if (2 != arg5_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[5]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg5_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg5_1_size[0])) + "\n");
     }
     if (1 != arg5_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[5]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg5_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg5_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_6(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -257,7 +254,7 @@ AOTI_NOINLINE static void check_input_6(AtenTensorHandle* input_handles, const i
     int64_t arg6_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg6_1, &arg6_1_dim));
     if (arg6_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[6]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg6_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg6_1_dim)) + "\n");
     }
     int64_t* arg6_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg6_1, &arg6_1_size));
@@ -267,18 +264,18 @@ AOTI_NOINLINE static void check_input_6(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg6_1, &arg6_1_dtype));
     int32_t arg6_1_expected_dtype = aoti_torch_dtype_int32();
     if (arg6_1_expected_dtype != arg6_1_dtype) {
-        std::stringstream ss; ss << "input_handles[6]: unmatched dtype, expected: " << static_cast<long long>(arg6_1_expected_dtype) << "(at::kInt), but got: " << static_cast<long long>(arg6_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg6_1_expected_dtype)) + "(at::kInt), but got: " + ::std::to_string(static_cast<long long>(arg6_1_dtype)) + "\n");
     }
     int32_t arg6_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg6_1, &arg6_1_device_type));
     if (0 != arg6_1_device_type) {
-        std::stringstream ss; ss << "input_handles[6]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg6_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg6_1_device_type)) + "\n");
     }
     if (2 != arg6_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[6]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg6_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg6_1_size[0])) + "\n");
     }
     if (1 != arg6_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[6]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg6_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg6_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_7(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -287,7 +284,7 @@ AOTI_NOINLINE static void check_input_7(AtenTensorHandle* input_handles, const i
     int64_t arg7_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg7_1, &arg7_1_dim));
     if (arg7_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[7]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg7_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg7_1_dim)) + "\n");
     }
     int64_t* arg7_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg7_1, &arg7_1_size));
@@ -297,18 +294,18 @@ AOTI_NOINLINE static void check_input_7(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg7_1, &arg7_1_dtype));
     int32_t arg7_1_expected_dtype = aoti_torch_dtype_int64();
     if (arg7_1_expected_dtype != arg7_1_dtype) {
-        std::stringstream ss; ss << "input_handles[7]: unmatched dtype, expected: " << static_cast<long long>(arg7_1_expected_dtype) << "(at::kLong), but got: " << static_cast<long long>(arg7_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg7_1_expected_dtype)) + "(at::kLong), but got: " + ::std::to_string(static_cast<long long>(arg7_1_dtype)) + "\n");
     }
     int32_t arg7_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg7_1, &arg7_1_device_type));
     if (0 != arg7_1_device_type) {
-        std::stringstream ss; ss << "input_handles[7]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg7_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg7_1_device_type)) + "\n");
     }
     if (2 != arg7_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[7]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg7_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg7_1_size[0])) + "\n");
     }
     if (1 != arg7_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[7]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg7_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg7_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_8(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -317,7 +314,7 @@ AOTI_NOINLINE static void check_input_8(AtenTensorHandle* input_handles, const i
     int64_t arg8_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg8_1, &arg8_1_dim));
     if (arg8_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[8]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg8_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg8_1_dim)) + "\n");
     }
     int64_t* arg8_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg8_1, &arg8_1_size));
@@ -327,18 +324,18 @@ AOTI_NOINLINE static void check_input_8(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg8_1, &arg8_1_dtype));
     int32_t arg8_1_expected_dtype = aoti_torch_dtype_uint8();
     if (arg8_1_expected_dtype != arg8_1_dtype) {
-        std::stringstream ss; ss << "input_handles[8]: unmatched dtype, expected: " << static_cast<long long>(arg8_1_expected_dtype) << "(at::kByte), but got: " << static_cast<long long>(arg8_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg8_1_expected_dtype)) + "(at::kByte), but got: " + ::std::to_string(static_cast<long long>(arg8_1_dtype)) + "\n");
     }
     int32_t arg8_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg8_1, &arg8_1_device_type));
     if (0 != arg8_1_device_type) {
-        std::stringstream ss; ss << "input_handles[8]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg8_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg8_1_device_type)) + "\n");
     }
     if (2 != arg8_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[8]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg8_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg8_1_size[0])) + "\n");
     }
     if (1 != arg8_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[8]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg8_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg8_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_9(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -347,7 +344,7 @@ AOTI_NOINLINE static void check_input_9(AtenTensorHandle* input_handles, const i
     int64_t arg9_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg9_1, &arg9_1_dim));
     if (arg9_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[9]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg9_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg9_1_dim)) + "\n");
     }
     int64_t* arg9_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg9_1, &arg9_1_size));
@@ -357,18 +354,18 @@ AOTI_NOINLINE static void check_input_9(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg9_1, &arg9_1_dtype));
     int32_t arg9_1_expected_dtype = aoti_torch_dtype_uint16();
     if (arg9_1_expected_dtype != arg9_1_dtype) {
-        std::stringstream ss; ss << "input_handles[9]: unmatched dtype, expected: " << static_cast<long long>(arg9_1_expected_dtype) << "(at::kUInt16), but got: " << static_cast<long long>(arg9_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg9_1_expected_dtype)) + "(at::kUInt16), but got: " + ::std::to_string(static_cast<long long>(arg9_1_dtype)) + "\n");
     }
     int32_t arg9_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg9_1, &arg9_1_device_type));
     if (0 != arg9_1_device_type) {
-        std::stringstream ss; ss << "input_handles[9]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg9_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg9_1_device_type)) + "\n");
     }
     if (2 != arg9_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[9]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg9_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg9_1_size[0])) + "\n");
     }
     if (1 != arg9_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[9]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg9_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg9_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_10(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -377,7 +374,7 @@ AOTI_NOINLINE static void check_input_10(AtenTensorHandle* input_handles, const 
     int64_t arg10_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg10_1, &arg10_1_dim));
     if (arg10_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[10]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg10_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg10_1_dim)) + "\n");
     }
     int64_t* arg10_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg10_1, &arg10_1_size));
@@ -387,18 +384,18 @@ AOTI_NOINLINE static void check_input_10(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg10_1, &arg10_1_dtype));
     int32_t arg10_1_expected_dtype = aoti_torch_dtype_uint32();
     if (arg10_1_expected_dtype != arg10_1_dtype) {
-        std::stringstream ss; ss << "input_handles[10]: unmatched dtype, expected: " << static_cast<long long>(arg10_1_expected_dtype) << "(at::kUInt32), but got: " << static_cast<long long>(arg10_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg10_1_expected_dtype)) + "(at::kUInt32), but got: " + ::std::to_string(static_cast<long long>(arg10_1_dtype)) + "\n");
     }
     int32_t arg10_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg10_1, &arg10_1_device_type));
     if (0 != arg10_1_device_type) {
-        std::stringstream ss; ss << "input_handles[10]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg10_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg10_1_device_type)) + "\n");
     }
     if (2 != arg10_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[10]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg10_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg10_1_size[0])) + "\n");
     }
     if (1 != arg10_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[10]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg10_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg10_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_11(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -407,7 +404,7 @@ AOTI_NOINLINE static void check_input_11(AtenTensorHandle* input_handles, const 
     int64_t arg11_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg11_1, &arg11_1_dim));
     if (arg11_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[11]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg11_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg11_1_dim)) + "\n");
     }
     int64_t* arg11_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg11_1, &arg11_1_size));
@@ -417,18 +414,18 @@ AOTI_NOINLINE static void check_input_11(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg11_1, &arg11_1_dtype));
     int32_t arg11_1_expected_dtype = aoti_torch_dtype_uint64();
     if (arg11_1_expected_dtype != arg11_1_dtype) {
-        std::stringstream ss; ss << "input_handles[11]: unmatched dtype, expected: " << static_cast<long long>(arg11_1_expected_dtype) << "(at::kUInt64), but got: " << static_cast<long long>(arg11_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg11_1_expected_dtype)) + "(at::kUInt64), but got: " + ::std::to_string(static_cast<long long>(arg11_1_dtype)) + "\n");
     }
     int32_t arg11_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg11_1, &arg11_1_device_type));
     if (0 != arg11_1_device_type) {
-        std::stringstream ss; ss << "input_handles[11]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg11_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg11_1_device_type)) + "\n");
     }
     if (2 != arg11_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[11]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg11_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg11_1_size[0])) + "\n");
     }
     if (1 != arg11_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[11]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg11_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg11_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_12(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -437,7 +434,7 @@ AOTI_NOINLINE static void check_input_12(AtenTensorHandle* input_handles, const 
     int64_t arg12_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg12_1, &arg12_1_dim));
     if (arg12_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[12]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg12_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg12_1_dim)) + "\n");
     }
     int64_t* arg12_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg12_1, &arg12_1_size));
@@ -447,18 +444,18 @@ AOTI_NOINLINE static void check_input_12(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg12_1, &arg12_1_dtype));
     int32_t arg12_1_expected_dtype = aoti_torch_dtype_bool();
     if (arg12_1_expected_dtype != arg12_1_dtype) {
-        std::stringstream ss; ss << "input_handles[12]: unmatched dtype, expected: " << static_cast<long long>(arg12_1_expected_dtype) << "(at::kBool), but got: " << static_cast<long long>(arg12_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg12_1_expected_dtype)) + "(at::kBool), but got: " + ::std::to_string(static_cast<long long>(arg12_1_dtype)) + "\n");
     }
     int32_t arg12_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg12_1, &arg12_1_device_type));
     if (0 != arg12_1_device_type) {
-        std::stringstream ss; ss << "input_handles[12]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg12_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg12_1_device_type)) + "\n");
     }
     if (2 != arg12_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[12]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg12_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg12_1_size[0])) + "\n");
     }
     if (1 != arg12_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[12]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg12_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg12_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_13(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -467,7 +464,7 @@ AOTI_NOINLINE static void check_input_13(AtenTensorHandle* input_handles, const 
     int64_t arg13_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg13_1, &arg13_1_dim));
     if (arg13_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[13]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg13_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg13_1_dim)) + "\n");
     }
     int64_t* arg13_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg13_1, &arg13_1_size));
@@ -477,18 +474,18 @@ AOTI_NOINLINE static void check_input_13(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg13_1, &arg13_1_dtype));
     int32_t arg13_1_expected_dtype = aoti_torch_dtype_complex32();
     if (arg13_1_expected_dtype != arg13_1_dtype) {
-        std::stringstream ss; ss << "input_handles[13]: unmatched dtype, expected: " << static_cast<long long>(arg13_1_expected_dtype) << "(at::kComplexHalf), but got: " << static_cast<long long>(arg13_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg13_1_expected_dtype)) + "(at::kComplexHalf), but got: " + ::std::to_string(static_cast<long long>(arg13_1_dtype)) + "\n");
     }
     int32_t arg13_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg13_1, &arg13_1_device_type));
     if (0 != arg13_1_device_type) {
-        std::stringstream ss; ss << "input_handles[13]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg13_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg13_1_device_type)) + "\n");
     }
     if (2 != arg13_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[13]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg13_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg13_1_size[0])) + "\n");
     }
     if (1 != arg13_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[13]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg13_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg13_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_14(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -497,7 +494,7 @@ AOTI_NOINLINE static void check_input_14(AtenTensorHandle* input_handles, const 
     int64_t arg14_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg14_1, &arg14_1_dim));
     if (arg14_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[14]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg14_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg14_1_dim)) + "\n");
     }
     int64_t* arg14_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg14_1, &arg14_1_size));
@@ -507,18 +504,18 @@ AOTI_NOINLINE static void check_input_14(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg14_1, &arg14_1_dtype));
     int32_t arg14_1_expected_dtype = aoti_torch_dtype_complex64();
     if (arg14_1_expected_dtype != arg14_1_dtype) {
-        std::stringstream ss; ss << "input_handles[14]: unmatched dtype, expected: " << static_cast<long long>(arg14_1_expected_dtype) << "(at::kComplexFloat), but got: " << static_cast<long long>(arg14_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg14_1_expected_dtype)) + "(at::kComplexFloat), but got: " + ::std::to_string(static_cast<long long>(arg14_1_dtype)) + "\n");
     }
     int32_t arg14_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg14_1, &arg14_1_device_type));
     if (0 != arg14_1_device_type) {
-        std::stringstream ss; ss << "input_handles[14]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg14_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg14_1_device_type)) + "\n");
     }
     if (2 != arg14_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[14]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg14_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg14_1_size[0])) + "\n");
     }
     if (1 != arg14_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[14]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg14_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg14_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_15(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -527,7 +524,7 @@ AOTI_NOINLINE static void check_input_15(AtenTensorHandle* input_handles, const 
     int64_t arg15_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg15_1, &arg15_1_dim));
     if (arg15_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[15]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg15_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg15_1_dim)) + "\n");
     }
     int64_t* arg15_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg15_1, &arg15_1_size));
@@ -537,18 +534,18 @@ AOTI_NOINLINE static void check_input_15(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg15_1, &arg15_1_dtype));
     int32_t arg15_1_expected_dtype = aoti_torch_dtype_complex128();
     if (arg15_1_expected_dtype != arg15_1_dtype) {
-        std::stringstream ss; ss << "input_handles[15]: unmatched dtype, expected: " << static_cast<long long>(arg15_1_expected_dtype) << "(at::kComplexDouble), but got: " << static_cast<long long>(arg15_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg15_1_expected_dtype)) + "(at::kComplexDouble), but got: " + ::std::to_string(static_cast<long long>(arg15_1_dtype)) + "\n");
     }
     int32_t arg15_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg15_1, &arg15_1_device_type));
     if (0 != arg15_1_device_type) {
-        std::stringstream ss; ss << "input_handles[15]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg15_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg15_1_device_type)) + "\n");
     }
     if (2 != arg15_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[15]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg15_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg15_1_size[0])) + "\n");
     }
     if (1 != arg15_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[15]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg15_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg15_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_16(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -557,7 +554,7 @@ AOTI_NOINLINE static void check_input_16(AtenTensorHandle* input_handles, const 
     int64_t arg16_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg16_1, &arg16_1_dim));
     if (arg16_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[16]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg16_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg16_1_dim)) + "\n");
     }
     int64_t* arg16_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg16_1, &arg16_1_size));
@@ -567,18 +564,18 @@ AOTI_NOINLINE static void check_input_16(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg16_1, &arg16_1_dtype));
     int32_t arg16_1_expected_dtype = aoti_torch_dtype_float8_e4m3fn();
     if (arg16_1_expected_dtype != arg16_1_dtype) {
-        std::stringstream ss; ss << "input_handles[16]: unmatched dtype, expected: " << static_cast<long long>(arg16_1_expected_dtype) << "(at::kFloat8_e4m3fn), but got: " << static_cast<long long>(arg16_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg16_1_expected_dtype)) + "(at::kFloat8_e4m3fn), but got: " + ::std::to_string(static_cast<long long>(arg16_1_dtype)) + "\n");
     }
     int32_t arg16_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg16_1, &arg16_1_device_type));
     if (0 != arg16_1_device_type) {
-        std::stringstream ss; ss << "input_handles[16]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg16_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg16_1_device_type)) + "\n");
     }
     if (2 != arg16_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[16]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg16_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg16_1_size[0])) + "\n");
     }
     if (1 != arg16_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[16]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg16_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg16_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_17(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -587,7 +584,7 @@ AOTI_NOINLINE static void check_input_17(AtenTensorHandle* input_handles, const 
     int64_t arg17_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg17_1, &arg17_1_dim));
     if (arg17_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[17]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg17_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg17_1_dim)) + "\n");
     }
     int64_t* arg17_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg17_1, &arg17_1_size));
@@ -597,18 +594,18 @@ AOTI_NOINLINE static void check_input_17(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg17_1, &arg17_1_dtype));
     int32_t arg17_1_expected_dtype = aoti_torch_dtype_float8_e5m2();
     if (arg17_1_expected_dtype != arg17_1_dtype) {
-        std::stringstream ss; ss << "input_handles[17]: unmatched dtype, expected: " << static_cast<long long>(arg17_1_expected_dtype) << "(at::kFloat8_e5m2), but got: " << static_cast<long long>(arg17_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg17_1_expected_dtype)) + "(at::kFloat8_e5m2), but got: " + ::std::to_string(static_cast<long long>(arg17_1_dtype)) + "\n");
     }
     int32_t arg17_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg17_1, &arg17_1_device_type));
     if (0 != arg17_1_device_type) {
-        std::stringstream ss; ss << "input_handles[17]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg17_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg17_1_device_type)) + "\n");
     }
     if (2 != arg17_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[17]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg17_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg17_1_size[0])) + "\n");
     }
     if (1 != arg17_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[17]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg17_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg17_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_18(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -617,7 +614,7 @@ AOTI_NOINLINE static void check_input_18(AtenTensorHandle* input_handles, const 
     int64_t arg18_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg18_1, &arg18_1_dim));
     if (arg18_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[18]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg18_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg18_1_dim)) + "\n");
     }
     int64_t* arg18_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg18_1, &arg18_1_size));
@@ -627,18 +624,18 @@ AOTI_NOINLINE static void check_input_18(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg18_1, &arg18_1_dtype));
     int32_t arg18_1_expected_dtype = aoti_torch_dtype_float8_e4m3fnuz();
     if (arg18_1_expected_dtype != arg18_1_dtype) {
-        std::stringstream ss; ss << "input_handles[18]: unmatched dtype, expected: " << static_cast<long long>(arg18_1_expected_dtype) << "(at::kFloat8_e4m3fnuz), but got: " << static_cast<long long>(arg18_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg18_1_expected_dtype)) + "(at::kFloat8_e4m3fnuz), but got: " + ::std::to_string(static_cast<long long>(arg18_1_dtype)) + "\n");
     }
     int32_t arg18_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg18_1, &arg18_1_device_type));
     if (0 != arg18_1_device_type) {
-        std::stringstream ss; ss << "input_handles[18]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg18_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg18_1_device_type)) + "\n");
     }
     if (2 != arg18_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[18]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg18_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg18_1_size[0])) + "\n");
     }
     if (1 != arg18_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[18]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg18_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg18_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_19(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -647,7 +644,7 @@ AOTI_NOINLINE static void check_input_19(AtenTensorHandle* input_handles, const 
     int64_t arg19_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg19_1, &arg19_1_dim));
     if (arg19_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[19]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg19_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg19_1_dim)) + "\n");
     }
     int64_t* arg19_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg19_1, &arg19_1_size));
@@ -657,18 +654,18 @@ AOTI_NOINLINE static void check_input_19(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg19_1, &arg19_1_dtype));
     int32_t arg19_1_expected_dtype = aoti_torch_dtype_float8_e5m2fnuz();
     if (arg19_1_expected_dtype != arg19_1_dtype) {
-        std::stringstream ss; ss << "input_handles[19]: unmatched dtype, expected: " << static_cast<long long>(arg19_1_expected_dtype) << "(at::kFloat8_e5m2fnuz), but got: " << static_cast<long long>(arg19_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg19_1_expected_dtype)) + "(at::kFloat8_e5m2fnuz), but got: " + ::std::to_string(static_cast<long long>(arg19_1_dtype)) + "\n");
     }
     int32_t arg19_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg19_1, &arg19_1_device_type));
     if (0 != arg19_1_device_type) {
-        std::stringstream ss; ss << "input_handles[19]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg19_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg19_1_device_type)) + "\n");
     }
     if (2 != arg19_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[19]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg19_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg19_1_size[0])) + "\n");
     }
     if (1 != arg19_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[19]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg19_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg19_1_stride[0])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_20(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -677,7 +674,7 @@ AOTI_NOINLINE static void check_input_20(AtenTensorHandle* input_handles, const 
     int64_t arg20_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg20_1, &arg20_1_dim));
     if (arg20_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[20]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg20_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg20_1_dim)) + "\n");
     }
     int64_t* arg20_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg20_1, &arg20_1_size));
@@ -687,18 +684,18 @@ AOTI_NOINLINE static void check_input_20(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg20_1, &arg20_1_dtype));
     int32_t arg20_1_expected_dtype = aoti_torch_dtype_float8_e8m0fnu();
     if (arg20_1_expected_dtype != arg20_1_dtype) {
-        std::stringstream ss; ss << "input_handles[20]: unmatched dtype, expected: " << static_cast<long long>(arg20_1_expected_dtype) << "(at::kFloat8_e8m0fnu), but got: " << static_cast<long long>(arg20_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg20_1_expected_dtype)) + "(at::kFloat8_e8m0fnu), but got: " + ::std::to_string(static_cast<long long>(arg20_1_dtype)) + "\n");
     }
     int32_t arg20_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg20_1, &arg20_1_device_type));
     if (0 != arg20_1_device_type) {
-        std::stringstream ss; ss << "input_handles[20]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg20_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg20_1_device_type)) + "\n");
     }
     if (2 != arg20_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[20]: unmatched dim value at 0, expected: 2, but got: " << static_cast<long long>(arg20_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg20_1_size[0])) + "\n");
     }
     if (1 != arg20_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[20]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg20_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg20_1_stride[0])) + "\n");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {

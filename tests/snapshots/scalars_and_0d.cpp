@@ -2,8 +2,8 @@
 #include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdint>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
+#include <string>
 #ifndef AOTI_NOINLINE
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
@@ -12,9 +12,6 @@
 #ifndef SYMSHAPE_RUNTIME_HPP
 #define SYMSHAPE_RUNTIME_HPP
 #include <cstdint>
-#include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 namespace symshape_rt {
 inline int64_t add(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
@@ -76,11 +73,11 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     syms[0] = s0;
     const int64_t s0_lo = 0LL;
     if (s0 < s0_lo) {
-        std::stringstream ss; ss << "input_handles[0]: symbol s0 is out of its range, expected it to be >= " << static_cast<long long>(s0_lo) << ", but got: " << static_cast<long long>(s0) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: symbol s0 is out of its range, expected it to be >= " + ::std::to_string(static_cast<long long>(s0_lo)) + ", but got: " + ::std::to_string(static_cast<long long>(s0)) + "\n");
     }
     const int64_t s0_hi = 100LL;
     if (s0 > s0_hi) {
-        std::stringstream ss; ss << "input_handles[0]: symbol s0 is out of its range, expected it to be <= " << static_cast<long long>(s0_hi) << ", but got: " << static_cast<long long>(s0) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: symbol s0 is out of its range, expected it to be <= " + ::std::to_string(static_cast<long long>(s0_hi)) + ", but got: " + ::std::to_string(static_cast<long long>(s0)) + "\n");
     }
     double zf0_value;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_float64(input_handles[1], &zf0_value));
@@ -99,7 +96,7 @@ AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const i
     int64_t arg2_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg2_1, &arg2_1_dim));
     if (arg2_1_dim != 0) {
-        std::stringstream ss; ss << "input_handles[2]: unmatched rank, expected: 0, but got: " << static_cast<long long>(arg2_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched rank, expected: 0, but got: " + ::std::to_string(static_cast<long long>(arg2_1_dim)) + "\n");
     }
     int64_t* arg2_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg2_1, &arg2_1_size));
@@ -109,12 +106,12 @@ AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg2_1, &arg2_1_dtype));
     int32_t arg2_1_expected_dtype = aoti_torch_dtype_int64();
     if (arg2_1_expected_dtype != arg2_1_dtype) {
-        std::stringstream ss; ss << "input_handles[2]: unmatched dtype, expected: " << static_cast<long long>(arg2_1_expected_dtype) << "(at::kLong), but got: " << static_cast<long long>(arg2_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg2_1_expected_dtype)) + "(at::kLong), but got: " + ::std::to_string(static_cast<long long>(arg2_1_dtype)) + "\n");
     }
     int32_t arg2_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg2_1, &arg2_1_device_type));
     if (0 != arg2_1_device_type) {
-        std::stringstream ss; ss << "input_handles[2]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg2_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg2_1_device_type)) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -124,7 +121,7 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     int64_t arg3_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg3_1, &arg3_1_dim));
     if (arg3_1_dim != 1) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched rank, expected: 1, but got: " << static_cast<long long>(arg3_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg3_1_dim)) + "\n");
     }
     int64_t* arg3_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg3_1, &arg3_1_size));
@@ -134,29 +131,29 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg3_1, &arg3_1_dtype));
     int32_t arg3_1_expected_dtype = aoti_torch_dtype_bool();
     if (arg3_1_expected_dtype != arg3_1_dtype) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched dtype, expected: " << static_cast<long long>(arg3_1_expected_dtype) << "(at::kBool), but got: " << static_cast<long long>(arg3_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg3_1_expected_dtype)) + "(at::kBool), but got: " + ::std::to_string(static_cast<long long>(arg3_1_dtype)) + "\n");
     }
     int32_t arg3_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg3_1, &arg3_1_device_type));
     if (0 != arg3_1_device_type) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg3_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg3_1_device_type)) + "\n");
     }
     if (arg3_1_size[0] < 0LL) {
-        std::stringstream ss; ss << "input_handles[3]: dim value is too small at 0, expected it to be >= 0, but got: " << static_cast<long long>(arg3_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: dim value is too small at 0, expected it to be >= 0, but got: " + ::std::to_string(static_cast<long long>(arg3_1_size[0])) + "\n");
     }
     if (arg3_1_size[0] > 100LL) {
-        std::stringstream ss; ss << "input_handles[3]: dim value is too large at 0, expected to be <= 100, but got: " << static_cast<long long>(arg3_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: dim value is too large at 0, expected to be <= 100, but got: " + ::std::to_string(static_cast<long long>(arg3_1_size[0])) + "\n");
     }
     bool arg3_1_expected_size_0_ovf = false;
     const int64_t arg3_1_expected_size_0 = s0;
     if (arg3_1_expected_size_0_ovf) {
-        std::stringstream ss; ss << "input_handles[3]: integer overflow or division by zero computing s0 (dim 0)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: integer overflow or division by zero computing s0 (dim 0)" + "\n");
     }
     if (arg3_1_expected_size_0 != arg3_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched symbolic dim value at 0, expected: s0 = " << static_cast<long long>(arg3_1_expected_size_0) << ", but got: " << static_cast<long long>(arg3_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched symbolic dim value at 0, expected: s0 = " + ::std::to_string(static_cast<long long>(arg3_1_expected_size_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg3_1_size[0])) + "\n");
     }
     if (1 != arg3_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[3]: unmatched stride value at 0, expected: 1, but got: " << static_cast<long long>(arg3_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg3_1_stride[0])) + "\n");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
@@ -179,22 +176,22 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     check_input_3(input_handles, syms, symshape_fsyms);
 }
 
-void AOTInductorModel::_const_run_impl(std::vector<AtenTensorHandle>& output_handles, DeviceStreamType stream, AOTIProxyExecutorHandle proxy_executor) {}
+void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}
 
 void AOTInductorModel::run_impl(
     AtenTensorHandle* input_handles,  // array of input AtenTensorHandle; handles are stolen; the array itself is borrowed
-    AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
-    DeviceStreamType stream,
-    AOTIProxyExecutorHandle proxy_executor
+    [[maybe_unused]] AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
+    [[maybe_unused]] DeviceStreamType stream,
+    [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor
 ) {
     __check_inputs_outputs(input_handles, output_handles);
     auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, 4);
-    int64_t s0;
+    [[maybe_unused]] int64_t s0;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_int64(inputs[0], &s0));
-    double zf0;
+    [[maybe_unused]] double zf0;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_float64(inputs[1], &zf0));
-    auto arg2_1 = std::move(inputs[2]);
-    auto arg3_1 = std::move(inputs[3]);
+    [[maybe_unused]] auto arg2_1 = std::move(inputs[2]);
+    [[maybe_unused]] auto arg3_1 = std::move(inputs[3]);
     inputs.clear();
     [[maybe_unused]] auto& kernels = static_cast<AOTInductorModelKernels&>(*this->kernels_.get());
     // kernels begin here

@@ -2,8 +2,8 @@
 #include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdint>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
+#include <string>
 #ifndef AOTI_NOINLINE
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
@@ -12,9 +12,6 @@
 #ifndef SYMSHAPE_RUNTIME_HPP
 #define SYMSHAPE_RUNTIME_HPP
 #include <cstdint>
-#include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 namespace symshape_rt {
 inline int64_t add(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
@@ -74,7 +71,7 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 2) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched rank, expected: 2, but got: " << static_cast<long long>(arg0_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -90,7 +87,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 2) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched rank, expected: 2, but got: " << static_cast<long long>(arg0_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -100,27 +97,27 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float32();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dtype, expected: " << static_cast<long long>(arg0_1_expected_dtype) << "(at::kFloat), but got: " << static_cast<long long>(arg0_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kFloat), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (1 != arg0_1_device_type) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched device type, expected: 1(cuda), but got: " << static_cast<long long>(arg0_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 1(cuda), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
     }
     if (arg0_1_size[0] < 2LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too small at 0, expected it to be >= 2, but got: " << static_cast<long long>(arg0_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 0, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
     }
     if (arg0_1_size[0] > 1024LL) {
-        std::stringstream ss; ss << "input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: " << static_cast<long long>(arg0_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
     }
     if (8 != arg0_1_size[1]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dim value at 1, expected: 8, but got: " << static_cast<long long>(arg0_1_size[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 1, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
     }
     if (8 != arg0_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 0, expected: 8, but got: " << static_cast<long long>(arg0_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 0, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
     }
     if (1 != arg0_1_stride[1]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 1, expected: 1, but got: " << static_cast<long long>(arg0_1_stride[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 1, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[1])) + "\n");
     }
 }
 AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -130,7 +127,7 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     int64_t arg1_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg1_1, &arg1_1_dim));
     if (arg1_1_dim != 2) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched rank, expected: 2, but got: " << static_cast<long long>(arg1_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched rank, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg1_1_dim)) + "\n");
     }
     int64_t* arg1_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg1_1, &arg1_1_size));
@@ -140,40 +137,40 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg1_1, &arg1_1_dtype));
     int32_t arg1_1_expected_dtype = aoti_torch_dtype_bfloat16();
     if (arg1_1_expected_dtype != arg1_1_dtype) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched dtype, expected: " << static_cast<long long>(arg1_1_expected_dtype) << "(at::kBFloat16), but got: " << static_cast<long long>(arg1_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg1_1_expected_dtype)) + "(at::kBFloat16), but got: " + ::std::to_string(static_cast<long long>(arg1_1_dtype)) + "\n");
     }
     int32_t arg1_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg1_1, &arg1_1_device_type));
     if (1 != arg1_1_device_type) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched device type, expected: 1(cuda), but got: " << static_cast<long long>(arg1_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched device type, expected: 1(cuda), but got: " + ::std::to_string(static_cast<long long>(arg1_1_device_type)) + "\n");
     }
     if (8 != arg1_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched dim value at 0, expected: 8, but got: " << static_cast<long long>(arg1_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched dim value at 0, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[0])) + "\n");
     }
     if (arg1_1_size[1] < 2LL) {
-        std::stringstream ss; ss << "input_handles[1]: dim value is too small at 1, expected it to be >= 2, but got: " << static_cast<long long>(arg1_1_size[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: dim value is too small at 1, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[1])) + "\n");
     }
     if (arg1_1_size[1] > 1024LL) {
-        std::stringstream ss; ss << "input_handles[1]: dim value is too large at 1, expected to be <= 1024, but got: " << static_cast<long long>(arg1_1_size[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: dim value is too large at 1, expected to be <= 1024, but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[1])) + "\n");
     }
     bool arg1_1_expected_size_1_ovf = false;
     const int64_t arg1_1_expected_size_1 = s0;
     if (arg1_1_expected_size_1_ovf) {
-        std::stringstream ss; ss << "input_handles[1]: integer overflow or division by zero computing s0 (dim 1)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: integer overflow or division by zero computing s0 (dim 1)" + "\n");
     }
     if (arg1_1_expected_size_1 != arg1_1_size[1]) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched symbolic dim value at 1, expected: s0 = " << static_cast<long long>(arg1_1_expected_size_1) << ", but got: " << static_cast<long long>(arg1_1_size[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched symbolic dim value at 1, expected: s0 = " + ::std::to_string(static_cast<long long>(arg1_1_expected_size_1)) + ", but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[1])) + "\n");
     }
     bool arg1_1_expected_stride_0_ovf = false;
     const int64_t arg1_1_expected_stride_0 = s0;
     if (arg1_1_expected_stride_0_ovf) {
-        std::stringstream ss; ss << "input_handles[1]: integer overflow or division by zero computing s0 (stride 0)" << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: integer overflow or division by zero computing s0 (stride 0)" + "\n");
     }
     if (arg1_1_expected_stride_0 != arg1_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched symbolic stride value at 0, expected: s0 = " << static_cast<long long>(arg1_1_expected_stride_0) << ", but got: " << static_cast<long long>(arg1_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched symbolic stride value at 0, expected: s0 = " + ::std::to_string(static_cast<long long>(arg1_1_expected_stride_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg1_1_stride[0])) + "\n");
     }
     if (1 != arg1_1_stride[1]) {
-        std::stringstream ss; ss << "input_handles[1]: unmatched stride value at 1, expected: 1, but got: " << static_cast<long long>(arg1_1_stride[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched stride value at 1, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg1_1_stride[1])) + "\n");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
@@ -194,21 +191,21 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     check_input_1(input_handles, syms, symshape_fsyms);
 }
 
-void AOTInductorModel::_const_run_impl(std::vector<AtenTensorHandle>& output_handles, DeviceStreamType stream, AOTIProxyExecutorHandle proxy_executor) {}
+void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}
 
 void AOTInductorModel::run_impl(
     AtenTensorHandle* input_handles,  // array of input AtenTensorHandle; handles are stolen; the array itself is borrowed
-    AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
-    DeviceStreamType stream,
-    AOTIProxyExecutorHandle proxy_executor
+    [[maybe_unused]] AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
+    [[maybe_unused]] DeviceStreamType stream,
+    [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor
 ) {
     __check_inputs_outputs(input_handles, output_handles);
     auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, 2);
-    auto arg0_1 = std::move(inputs[0]);
-    auto arg1_1 = std::move(inputs[1]);
-    auto arg0_1_size = arg0_1.sizes();
-    auto arg0_1_stride = arg0_1.strides();
-    int64_t s0 = arg0_1_size[0];
+    [[maybe_unused]] auto arg0_1 = std::move(inputs[0]);
+    [[maybe_unused]] auto arg1_1 = std::move(inputs[1]);
+    [[maybe_unused]] auto arg0_1_size = arg0_1.sizes();
+    [[maybe_unused]] auto arg0_1_stride = arg0_1.strides();
+    [[maybe_unused]] int64_t s0 = arg0_1_size[0];
     inputs.clear();
     [[maybe_unused]] auto& kernels = static_cast<AOTInductorModelKernels&>(*this->kernels_.get());
     // kernels begin here

@@ -2,8 +2,8 @@
 #include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdint>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
+#include <string>
 #ifndef AOTI_NOINLINE
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
@@ -12,9 +12,6 @@
 #ifndef SYMSHAPE_RUNTIME_HPP
 #define SYMSHAPE_RUNTIME_HPP
 #include <cstdint>
-#include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 namespace symshape_rt {
 inline int64_t add(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
@@ -77,7 +74,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 3) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched rank, expected: 3, but got: " << static_cast<long long>(arg0_1_dim) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 3, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -87,30 +84,30 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float16();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dtype, expected: " << static_cast<long long>(arg0_1_expected_dtype) << "(at::kHalf), but got: " << static_cast<long long>(arg0_1_dtype) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kHalf), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (0 != arg0_1_device_type) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " << static_cast<long long>(arg0_1_device_type) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
     }
     if (4 != arg0_1_size[0]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dim value at 0, expected: 4, but got: " << static_cast<long long>(arg0_1_size[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 0, expected: 4, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
     }
     if (8 != arg0_1_size[1]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dim value at 1, expected: 8, but got: " << static_cast<long long>(arg0_1_size[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 1, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
     }
     if (10 != arg0_1_size[2]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched dim value at 2, expected: 10, but got: " << static_cast<long long>(arg0_1_size[2]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 2, expected: 10, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[2])) + "\n");
     }
     if (80 != arg0_1_stride[0]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 0, expected: 80, but got: " << static_cast<long long>(arg0_1_stride[0]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 0, expected: 80, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
     }
     if (10 != arg0_1_stride[1]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 1, expected: 10, but got: " << static_cast<long long>(arg0_1_stride[1]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 1, expected: 10, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[1])) + "\n");
     }
     if (1 != arg0_1_stride[2]) {
-        std::stringstream ss; ss << "input_handles[0]: unmatched stride value at 2, expected: 1, but got: " << static_cast<long long>(arg0_1_stride[2]) << "\n"; throw std::runtime_error(ss.str());
+        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 2, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[2])) + "\n");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
@@ -130,17 +127,17 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     check_input_0(input_handles, syms, symshape_fsyms);
 }
 
-void AOTInductorModel::_const_run_impl(std::vector<AtenTensorHandle>& output_handles, DeviceStreamType stream, AOTIProxyExecutorHandle proxy_executor) {}
+void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}
 
 void AOTInductorModel::run_impl(
     AtenTensorHandle* input_handles,  // array of input AtenTensorHandle; handles are stolen; the array itself is borrowed
-    AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
-    DeviceStreamType stream,
-    AOTIProxyExecutorHandle proxy_executor
+    [[maybe_unused]] AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
+    [[maybe_unused]] DeviceStreamType stream,
+    [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor
 ) {
     __check_inputs_outputs(input_handles, output_handles);
     auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, 1);
-    auto arg0_1 = std::move(inputs[0]);
+    [[maybe_unused]] auto arg0_1 = std::move(inputs[0]);
     inputs.clear();
     [[maybe_unused]] auto& kernels = static_cast<AOTInductorModelKernels&>(*this->kernels_.get());
     // kernels begin here

@@ -31,14 +31,18 @@ impl Fx {
     fn fail(&self, w: &mut Writer, parts: &[Part]) {
         match self.flavor {
             Flavor::Aoti => {
-                let mut s = String::from("std::stringstream ss; ss");
+                // std::string + std::to_string only (no <sstream>): the fragment may be pasted
+                // inside `namespace torch::aot_inductor` after the includer's own includes.
+                let mut s = String::from("throw ::std::runtime_error(::std::string()");
                 for p in parts {
                     match p {
-                        Lit(t) => s.push_str(&format!(" << \"{}\"", esc(t))),
-                        Int(e) => s.push_str(&format!(" << static_cast<long long>({e})")),
+                        Lit(t) => s.push_str(&format!(" + \"{}\"", esc(t))),
+                        Int(e) => {
+                            s.push_str(&format!(" + ::std::to_string(static_cast<long long>({e}))"))
+                        }
                     }
                 }
-                s.push_str(" << \"\\n\"; throw std::runtime_error(ss.str());");
+                s.push_str(" + \"\\n\");");
                 w.line(&s);
             }
             Flavor::Dlpack => {
@@ -705,14 +709,14 @@ impl<'a> Emitter<'a> {
         let n_in = self.sig.inputs.len();
         match self.sig.mode {
             Mode::Aot => {
-                w.open("void AOTInductorModel::_const_run_impl(std::vector<AtenTensorHandle>& output_handles, DeviceStreamType stream, AOTIProxyExecutorHandle proxy_executor) {}");
+                w.open("void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}");
                 w.close("");
                 w.blank();
                 w.open("void AOTInductorModel::run_impl(");
                 w.line("AtenTensorHandle* input_handles,  // array of input AtenTensorHandle; handles are stolen; the array itself is borrowed");
-                w.line("AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed");
-                w.line("DeviceStreamType stream,");
-                w.line("AOTIProxyExecutorHandle proxy_executor");
+                w.line("[[maybe_unused]] AtenTensorHandle* output_handles, // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed");
+                w.line("[[maybe_unused]] DeviceStreamType stream,");
+                w.line("[[maybe_unused]] AOTIProxyExecutorHandle proxy_executor");
                 w.close_open(") {");
                 w.line("__check_inputs_outputs(input_handles, output_handles);");
                 w.line(&format!(
@@ -734,9 +738,9 @@ impl<'a> Emitter<'a> {
         }
         for (idx, inp) in self.sig.inputs.clone().iter().enumerate() {
             match inp {
-                Input::Tensor { name, .. } => {
-                    w.line(&format!("auto {name} = std::move(inputs[{idx}]);"))
-                }
+                Input::Tensor { name, .. } => w.line(&format!(
+                    "[[maybe_unused]] auto {name} = std::move(inputs[{idx}]);"
+                )),
                 Input::Scalar { name, ty, .. } => {
                     // Unwrap the 0-d tensor back to a scalar (codegen_tensor_item).
                     let (cty, f) = if *ty == Ty::Float {
@@ -744,7 +748,7 @@ impl<'a> Emitter<'a> {
                     } else {
                         ("int64_t", "int64")
                     };
-                    w.line(&format!("{cty} {name};"));
+                    w.line(&format!("[[maybe_unused]] {cty} {name};"));
                     w.line(&format!(
                         "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_{f}(inputs[{idx}], &{name}));"
                     ));
@@ -769,8 +773,12 @@ impl<'a> Emitter<'a> {
                 Source::Size(i, d) | Source::Stride(i, d) => {
                     let name = self.sig.inputs[i].name().to_string();
                     if !read.contains(&i) {
-                        w.line(&format!("auto {name}_size = {name}.sizes();"));
-                        w.line(&format!("auto {name}_stride = {name}.strides();"));
+                        w.line(&format!(
+                            "[[maybe_unused]] auto {name}_size = {name}.sizes();"
+                        ));
+                        w.line(&format!(
+                            "[[maybe_unused]] auto {name}_stride = {name}.strides();"
+                        ));
                         read.push(i);
                     }
                     let arr = if matches!(b.source, Source::Size(..)) {
@@ -779,11 +787,13 @@ impl<'a> Emitter<'a> {
                         "stride"
                     };
                     match b.rhs {
-                        None => w.line(&format!("int64_t {sname} = {name}_{arr}[{d}];")),
+                        None => w.line(&format!(
+                            "[[maybe_unused]] int64_t {sname} = {name}_{arr}[{d}];"
+                        )),
                         Some(rhs) => {
                             w.line(&format!("int64_t {name}_{arr}_{d} = {name}_{arr}[{d}];"));
                             let c = cexpr(&mut self.sig.cx, rhs)?;
-                            w.line(&format!("int64_t {sname} = {c};"));
+                            w.line(&format!("[[maybe_unused]] int64_t {sname} = {c};"));
                         }
                     }
                 }

@@ -88,8 +88,8 @@ pub fn generate(mut sig: Signature, opts: &Options) -> Result<String, CodegenErr
             w.line("#include <torch/csrc/inductor/aoti_runtime/utils.h>");
             w.line("#include <cstdint>");
             w.line("#include <cstdlib>");
-            w.line("#include <sstream>");
             w.line("#include <stdexcept>");
+            w.line("#include <string>");
             w.line("#ifndef AOTI_NOINLINE");
             w.line("#define AOTI_NOINLINE __attribute__((noinline))");
             w.line("#endif");
