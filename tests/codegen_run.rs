@@ -308,6 +308,31 @@ struct Case {
     what: String,
 }
 
+/// The torch package directory from `SYMSHAPE_TORCH_DIR` (set by `scripts/test`), or `None`
+/// with a note when it is not set.
+fn torch_dir() -> Option<PathBuf> {
+    match std::env::var("SYMSHAPE_TORCH_DIR") {
+        Ok(t) => Some(PathBuf::from(t)),
+        Err(_) => {
+            eprintln!(
+                "skipped: SYMSHAPE_TORCH_DIR is not set (scripts/test sets it after scripts/setup-torch.sh)"
+            );
+            None
+        }
+    }
+}
+
+/// `-isystem` flags for the torch wheel's headers.
+fn torch_includes(torch: &Path) -> [String; 2] {
+    [
+        format!("-isystem{}", torch.join("include").display()),
+        format!(
+            "-isystem{}",
+            torch.join("include/torch/csrc/api/include").display()
+        ),
+    ]
+}
+
 fn shim_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/aoti_shim")
 }
@@ -911,13 +936,7 @@ fn a_thousand_input_signature_compiles() {
 /// `torch::aot_inductor::new_tensor_handle`. Torch's headers need C++20.
 #[test]
 fn aoti_checks_against_real_libtorch() {
-    let Ok(torch) = std::env::var("SYMSHAPE_TORCH_DIR") else {
-        eprintln!(
-            "skipped: SYMSHAPE_TORCH_DIR is not set (scripts/test sets it after scripts/setup-torch.sh)"
-        );
-        return;
-    };
-    let torch = PathBuf::from(torch);
+    let Some(torch) = torch_dir() else { return };
     assert!(
         torch
             .join("include/torch/csrc/inductor/aoti_runtime/utils.h")
@@ -983,11 +1002,7 @@ int main() {
 }
 "#);
     std::fs::write(dir.join("driver.cpp"), d).unwrap();
-    let inc = format!("-isystem{}", torch.join("include").display());
-    let inc2 = format!(
-        "-isystem{}",
-        torch.join("include/torch/csrc/api/include").display()
-    );
+    let [inc, inc2] = torch_includes(&torch);
     let lib = format!("-L{}", torch.join("lib").display());
     let rpath = format!("-Wl,-rpath,{}", torch.join("lib").display());
     let t0 = std::time::Instant::now();
@@ -1140,13 +1155,7 @@ int main() {
 /// wrapper does (compile only: the kernels that would follow are not generated here).
 #[test]
 fn aot_prologue_compiles_against_real_model_header() {
-    let Ok(torch) = std::env::var("SYMSHAPE_TORCH_DIR") else {
-        eprintln!(
-            "skipped: SYMSHAPE_TORCH_DIR is not set (scripts/test sets it after scripts/setup-torch.sh)"
-        );
-        return;
-    };
-    let torch = PathBuf::from(torch);
+    let Some(torch) = torch_dir() else { return };
     let dir = tmpdir("prologue");
     let mut specs: Vec<String> = vec![
         std::fs::read_to_string(
@@ -1176,11 +1185,7 @@ fn aot_prologue_compiles_against_real_model_header() {
             format!("{tu}namespace torch::aot_inductor {{\nclass AOTInductorModelKernels : public AOTInductorModelKernelsBase {{}};\n#include \"gen_{j}.cpp\"\n}}\n"),
         )
         .unwrap();
-        let inc = format!("-isystem{}", torch.join("include").display());
-        let inc2 = format!(
-            "-isystem{}",
-            torch.join("include/torch/csrc/api/include").display()
-        );
+        let [inc, inc2] = torch_includes(&torch);
         gxx(
             &[
                 "-std=c++20",

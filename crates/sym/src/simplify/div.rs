@@ -54,12 +54,7 @@ impl Session<'_> {
             return self.floordiv_const(a, c);
         }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
-        let mut all = ma.clone();
-        all.extend(mb.iter().cloned());
-        let g = self.content(&all);
-        if g.coeff > 0 && !g.is_one() {
-            let na = self.divide_exact(a, &g)?;
-            let nb = self.divide_exact(b, &g)?;
+        if let Some((_, na, nb)) = self.cancel_content(a, b, &ma, &mb) {
             self.fire(Rule::FdGcd);
             return Some(self.cx.floordiv(na, nb));
         }

@@ -37,12 +37,7 @@ impl Session<'_> {
             return self.mod_const(a, c);
         }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
-        let mut all = ma.clone();
-        all.extend(mb.iter().cloned());
-        let g = self.content(&all);
-        if g.coeff > 0 && !g.is_one() {
-            let na = self.divide_exact(a, &g)?;
-            let nb = self.divide_exact(b, &g)?;
+        if let Some((g, na, nb)) = self.cancel_content(a, b, &ma, &mb) {
             let m = self.cx.modulo(na, nb);
             let ge = self.mono_expr(&g)?;
             self.fire(Rule::ModGcd);

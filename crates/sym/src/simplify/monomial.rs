@@ -155,6 +155,27 @@ impl Session<'_> {
         self.sum_of(&out)
     }
 
+    /// The common content g (gcd of all monomials of a and b, when it is not 1) with `a/g` and
+    /// `b/g`: what FloorDiv and Mod cancel (`FloorDiv(g*a, g*b) = FloorDiv(a, b)`,
+    /// `Mod(g*a, g*b) = g*Mod(a, b)`, both for g != 0, which b != 0 implies).
+    pub fn cancel_content(
+        &mut self,
+        a: Expr,
+        b: Expr,
+        ma: &[Mono],
+        mb: &[Mono],
+    ) -> Option<(Mono, Expr, Expr)> {
+        let mut all: SmallVec<[Mono; 8]> = ma.iter().cloned().collect();
+        all.extend(mb.iter().cloned());
+        let g = self.content(&all);
+        if g.coeff <= 0 || g.is_one() {
+            return None;
+        }
+        let na = self.divide_exact(a, &g)?;
+        let nb = self.divide_exact(b, &g)?;
+        Some((g, na, nb))
+    }
+
     /// If `a = q * b` as polynomials (b a sum), the quotient q, found from the leading terms
     /// and verified by expanding `q * b`.
     pub fn exact_quotient(&mut self, a: Expr, b: Expr) -> Option<Expr> {
