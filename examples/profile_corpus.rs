@@ -21,7 +21,9 @@ fn main() {
         .unwrap_or(20000);
     for _ in 0..n {
         for (cx, e, is_bound) in cases.iter_mut() {
-            if std::env::var("ONLY_SIMPLIFY").is_err() && (*is_bound || std::env::var("ONLY_BOUND").is_ok()) {
+            if std::env::var("ONLY_SIMPLIFY").is_err()
+                && (*is_bound || std::env::var("ONLY_BOUND").is_ok())
+            {
                 std::hint::black_box(cx.bound(*e));
             } else {
                 std::hint::black_box(cx.simplify(*e));

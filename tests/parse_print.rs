@@ -130,3 +130,91 @@ fn huge_sum_and_deep_nesting() {
         let _ = cx.bound(e);
     }
 }
+
+/// Random token soup never panics: every input parses or gives an error; what parses prints,
+/// re-parses to itself, simplifies, bounds and evaluates without panicking.
+#[test]
+fn random_token_soup_never_panics() {
+    let pieces = [
+        "x",
+        "y",
+        "s0",
+        "1",
+        "0",
+        "-",
+        "+",
+        "*",
+        "**",
+        "//",
+        "%",
+        "/",
+        "(",
+        ")",
+        ",",
+        "<",
+        "<=",
+        "==",
+        "!=",
+        "&",
+        "|",
+        "~",
+        "FloorDiv(",
+        "Mod(",
+        "ModularIndexing(",
+        "Min(",
+        "Max(",
+        "Where(",
+        "Eq(",
+        "And(",
+        "Not(",
+        "ToFloat(",
+        "TruncToInt(",
+        "0.5",
+        "True",
+        "9223372036854775807",
+        "CeilDiv(",
+        "Abs(",
+        "IntTrueDiv(",
+        "oo",
+        "Foo(",
+        " ",
+        "2",
+        "3",
+    ];
+    let mut state: u64 = 0x51A5_0001;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut parsed, mut errors) = (0u32, 0u32);
+    for _ in 0..300_000 {
+        let n = (next() % 12 + 1) as usize;
+        let text: String = (0..n)
+            .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+            .collect();
+        let mut cx = Context::new();
+        match cx.parse(&text) {
+            Ok(e) => {
+                parsed += 1;
+                let p = cx.display(e);
+                assert_eq!(cx.parse(&p).as_ref().ok(), Some(&e), "{text} -> {p}");
+                let s = cx.simplify(e);
+                let _ = cx.display(s);
+                let _ = cx.bound(e);
+                let _ = cx.eval(
+                    e,
+                    &[
+                        ("x", Value::Int(3)),
+                        ("y", Value::Int(-2)),
+                        ("s0", Value::Int(0)),
+                    ],
+                );
+            }
+            Err(_) => errors += 1,
+        }
+    }
+    eprintln!("token soup: {parsed} parsed, {errors} rejected");
+    assert!(parsed > 5000);
+}
