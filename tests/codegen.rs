@@ -93,6 +93,10 @@ fn invalid_signatures_name_the_field() {
 #[test]
 fn unbindable_symbols_are_named_with_their_inputs() {
     let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{}}, "s9": {{}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["s0"]}}], "outputs": [{{"name": "out", "dtype": "float32", "device": "cpu", "sizes": ["s9"]}}]}}"#
+    );
+    expect_err(&j, "symbol 's9' used by outputs[0]");
+    let j = format!(
         r#"{{"mode": "aot", "symbols": {{"s0": {{}}, "s1": {{}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["s0*s1"]}}]}}"#
     );
     expect_err(&j, "symbol 's0' cannot be bound");
