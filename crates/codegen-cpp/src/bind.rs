@@ -186,6 +186,23 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
             }
         }
     }
+    // Outputs may only use symbols the inputs determine.
+    for (k, o) in sig.outputs.iter().enumerate() {
+        let mut exprs = o.layout.sizes.clone();
+        exprs.extend(o.layout.strides.iter().copied());
+        exprs.extend(o.allocation_sizes.iter().flatten().copied());
+        for e in exprs {
+            for s in sig.cx.free_symbols(e) {
+                if !bound(&bindings, s) {
+                    return Err(CodegenError::Unbindable(format!(
+                        "symbol '{}' used by outputs[{k}] ('{}') is not determined by any input",
+                        sig.cx.sym_name(s),
+                        o.name
+                    )));
+                }
+            }
+        }
+    }
     Ok(Plan {
         bindings,
         size_vars,
