@@ -100,3 +100,27 @@ fn bound_exhaustive_small_boxes() {
     );
     assert!(total > n / 2);
 }
+
+#[test]
+fn where_branches_use_their_condition() {
+    check_bound("Where(x < 5, x, 5)", &[("x", "0", "100")], "[0, 5]");
+    check_bound(
+        "Where(x <= 10, 2*x, x - 100)",
+        &[("x", "0", "100")],
+        "[-89, 20]",
+    );
+    check_bound(
+        "Where(3 < x, FloorDiv(x, 2), 7)",
+        &[("x", "-10", "10")],
+        "[2, 7]",
+    );
+    // A branch that is never taken does not widen the bound.
+    check_bound("Where(x < 0, 1000, x)", &[("x", "0", "9")], "[0, 9]");
+    // Symbols whose range depends on the narrowed one: no narrower fact leaks out of the branch.
+    // (w <= s - 1 <= 1 inside the true branch; the second w keeps its full range.)
+    check_bound(
+        "Where(s < 3, w, 0) + w",
+        &[("s", "1", "10"), ("w", "0", "s - 1")],
+        "[0, 10]",
+    );
+}

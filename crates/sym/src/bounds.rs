@@ -383,7 +383,9 @@ impl Session<'_> {
             Node::Where(c, a, b) => match self.quick_truth(*c) {
                 crate::Truth::True => m(self, a),
                 crate::Truth::False => m(self, b),
-                crate::Truth::Unknown => m(self, a).hull(&m(self, b)),
+                crate::Truth::Unknown => self
+                    .where_refined(*c, *a, *b)
+                    .unwrap_or_else(|| m(self, a).hull(&m(self, b))),
             },
             Node::TruncToInt(a)
             | Node::FloorToInt(a)
@@ -415,6 +417,66 @@ impl Session<'_> {
             }
             _ => Iv::TOP,
         }
+    }
+
+    /// `Where(c, a, b)` when `c` compares a symbol with a constant: each branch is bounded with
+    /// the symbol's range narrowed by the condition (or its negation); an empty narrowed range
+    /// means the branch is never taken. `None` when the condition has another form.
+    fn where_refined(&mut self, c: Expr, a: Expr, b: Expr) -> Option<Iv> {
+        // (symbol, range where c holds, range where c fails)
+        let (v, t, f) = {
+            let (l, r, strict) = match *self.cx.node(c) {
+                Node::Lt(l, r) => (l, r, true),
+                Node::Le(l, r) => (l, r, false),
+                _ => return None,
+            };
+            let s = i128::from(strict);
+            match (
+                self.cx.as_symbol(l),
+                self.cx.as_int(r),
+                self.cx.as_int(l),
+                self.cx.as_symbol(r),
+            ) {
+                // v < k (v <= k): holds on [-oo, k - s], fails on [k + 1 - s, oo].
+                (Some(v), Some(k), _, _) => {
+                    let k = i128::from(k);
+                    (v, Iv::new(NEG_INF, k - s), Iv::new(k + 1 - s, POS_INF))
+                }
+                // k < v (k <= v): holds on [k + s, oo], fails on [-oo, k - 1 + s].
+                (_, _, Some(k), Some(v)) => {
+                    let k = i128::from(k);
+                    (v, Iv::new(k + s, POS_INF), Iv::new(NEG_INF, k - 1 + s))
+                }
+                _ => return None,
+            }
+        };
+        if self.cx.sym_ty(v) != Ty::Int {
+            return None;
+        }
+        let base = self.sym_iv(v);
+        let mut acc: Option<Iv> = None;
+        for (branch, narrow) in [(a, t), (b, f)] {
+            let r = base.intersect(&narrow);
+            if r.lo > r.hi {
+                continue; // this branch is never taken
+            }
+            // Bound the branch with v's range narrowed, in scratch memos: everything computed
+            // under the narrowed range (symbols whose ranges depend on v included) is thrown
+            // away afterwards, so nothing narrower than valid leaks out of the branch.
+            let saved_memo = std::mem::take(&mut self.iv_memo);
+            let saved_fmemo = std::mem::take(&mut self.fiv_memo);
+            let saved_syms = std::mem::take(&mut self.d.sym_iv);
+            self.d.sym_iv.insert(v, r);
+            let iv = self.iv(branch);
+            self.d.sym_iv = saved_syms;
+            self.iv_memo = saved_memo;
+            self.fiv_memo = saved_fmemo;
+            acc = Some(match acc {
+                None => iv,
+                Some(x) => x.hull(&iv),
+            });
+        }
+        acc
     }
 
     /// Truth of a condition from intervals of its sides only (no new nodes): used inside the
