@@ -64,7 +64,7 @@ impl std::fmt::Display for Bound {
 }
 
 /// Facts derived once per session from the context's ranges and assumptions.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Derived {
     base_iv: FxHashMap<Symbol, Iv>,
     sym_iv: FxHashMap<Symbol, Iv>,
@@ -76,8 +76,20 @@ pub(crate) struct Derived {
 }
 
 impl Derived {
-    pub fn new(cx: &mut Context) -> Derived {
-        let mut d = Derived::default();
+    /// Empties every table, keeping the allocations.
+    pub fn clear(&mut self) {
+        self.base_iv.clear();
+        self.sym_iv.clear();
+        self.upper.clear();
+        self.lower.clear();
+        self.mod_facts.clear();
+        self.truths.clear();
+        self.in_progress.clear();
+    }
+
+    /// Derives the facts into `d` (an empty `Derived` whose allocations are reused).
+    pub fn new_in(cx: &mut Context, d: Derived) -> Derived {
+        let mut d = d;
         if cx.facts.ranges.is_empty() && cx.facts.assumptions.is_empty() {
             return d;
         }

@@ -133,14 +133,15 @@ pub(crate) struct Scratch {
     iv: FxHashMap<Expr, Iv>,
     fiv: FxHashMap<Expr, FIv>,
     simp: FxHashMap<Expr, Expr>,
+    derived: Derived,
 }
 
 impl<'a> Session<'a> {
     pub fn new(cx: &'a mut Context) -> Self {
-        let d = Derived::new(cx);
-        let budget = 10_000 + 64 * cx.node_count().min(1 << 20);
         // Reuse the memo tables' allocations of the previous query (they are empty).
-        let scratch = std::mem::take(&mut cx.scratch);
+        let mut scratch = std::mem::take(&mut cx.scratch);
+        let d = Derived::new_in(cx, std::mem::take(&mut scratch.derived));
+        let budget = 10_000 + 64 * cx.node_count().min(1 << 20);
         Session {
             cx,
             d,
@@ -160,7 +161,9 @@ impl<'a> Session<'a> {
             iv: std::mem::take(&mut self.iv_memo),
             fiv: std::mem::take(&mut self.fiv_memo),
             simp: std::mem::take(&mut self.simp_memo),
+            derived: std::mem::take(&mut self.d),
         };
+        scratch.derived.clear();
         // Huge tables are not worth keeping.
         if scratch.simp.capacity() > 4096 || scratch.iv.capacity() > 4096 {
             return;
