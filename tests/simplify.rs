@@ -47,6 +47,8 @@ fn modulo_range_free() {
     );
     check("Mod(Mod(x, 12), 4)", I, "Mod(x, 4)");
     check("Mod(k*a - k*b, a - b)", I, "0");
+    check("FloorDiv(s0*s1 + s0, s1 + 1)", I, "s0");
+    check("Mod(s0*s1 + s0, s1 + 1)", I, "0");
     check("ModularIndexing(-7, 1, 3)", I, "2");
 }
 
@@ -224,6 +226,22 @@ fn floats() {
     check("TruncToInt(0.5*ToFloat(4))", I, "2");
     check("TruncToInt(ToFloat(s0))", &[("s0", "0", "4096")], "s0");
     check("IntTrueDiv(1, 3)", I, "0.3333333333333333");
+    // floor/ceil of a correctly rounded int/int quotient is floor/ceil division when |a| < 2^53.
+    check(
+        "FloorToInt(IntTrueDiv(s0, 2))",
+        &[("s0", "0", "4096")],
+        "FloorDiv(s0, 2)",
+    );
+    check(
+        "CeilToInt(IntTrueDiv(s0, 3))",
+        &[("s0", "0", "4096")],
+        "FloorDiv(s0 + 2, 3)",
+    );
+    check(
+        "FloorToInt(IntTrueDiv(s0, 2))",
+        I,
+        "FloorToInt(IntTrueDiv(s0, 2))",
+    );
     check("ToFloat(s0)*0.5 + 1.0", I, "0.5*ToFloat(s0) + 1.0");
 }
 

@@ -23,9 +23,12 @@ fn simplify_preserves_value_and_bounds_contain_it() {
         let mut cx = Context::new();
         let facts = gen_facts(&mut r, &mut cx);
         let text = gen_int(&mut r, 1 + (case % 4) as u32);
-        let e = cx
-            .parse(&text)
-            .unwrap_or_else(|err| panic!("parse {text}: {err}"));
+        let e = match cx.parse(&text) {
+            Ok(e) => e,
+            // Constant folding that overflows i64 is reported, never wrapped (SEMANTICS §1).
+            Err(err) if err.to_string().contains("overflow") => continue,
+            Err(err) => panic!("parse {text}: {err}"),
+        };
         // Round trip of the parsed form.
         let printed = cx.display(e);
         let back = cx

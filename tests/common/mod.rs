@@ -47,7 +47,7 @@ pub fn gen_int_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
         };
     }
     let d = depth - 1;
-    match r.below(19) {
+    match r.below(20) {
         0 | 1 => format!(
             "({} + {})",
             gen_int_with(r, d, syms),
@@ -108,7 +108,13 @@ pub fn gen_int_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
             gen_int_with(r, d, syms),
             r.range(1, 8)
         ),
-        _ => format!("TruncToInt(0.5*ToFloat({}))", gen_int_with(r, d, syms)),
+        18 => format!("TruncToInt(0.5*ToFloat({}))", gen_int_with(r, d, syms)),
+        _ => format!(
+            "{}(IntTrueDiv({}, {}))",
+            ["FloorToInt", "CeilToInt"][r.below(2) as usize],
+            gen_int_with(r, d, syms),
+            divisor(r, d, syms)
+        ),
     }
 }
 

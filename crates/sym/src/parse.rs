@@ -397,7 +397,26 @@ impl Context {
                     })?;
                     match ops.last() {
                         Some(OpEntry::Call { .. }) => {}
-                        _ => return Err(perr(col, "',' outside of a function call")),
+                        _ => {
+                            // A tuple: name the enclosing unknown function if there is one
+                            // (`Piecewise((e, c), ...)`), else say tuples are unsupported.
+                            let enclosing = ops.iter().rev().find_map(|o| match o {
+                                OpEntry::Call { name, col, .. } => Some((name.clone(), *col)),
+                                _ => None,
+                            });
+                            return Err(match enclosing {
+                                Some((name, c)) if !RESERVED.contains(&name.as_str()) => {
+                                    Error::Unsupported {
+                                        col: c,
+                                        msg: format!("unknown function '{name}'"),
+                                    }
+                                }
+                                _ => perr(
+                                    col,
+                                    "',' outside of a function call (tuples are not supported)",
+                                ),
+                            });
+                        }
                     }
                     expect_operand = true;
                 }

@@ -74,6 +74,7 @@ rules! {
     WhereDecided => "where_decided",
     CmpDecided => "compare_decided",
     TruncToFloat => "trunc_of_exact_tofloat",
+    FloatDivToFloorDiv => "floor_of_int_truediv",
 }
 
 /// How often each rule fired during one simplification.
@@ -370,17 +371,41 @@ impl<'a> Session<'a> {
     /// `TruncToInt(ToFloat(x))` (and the other roundings) is `x` when `|x| <= 2^53`, where the
     /// conversion to double is exact.
     fn rules_float_to_int(&mut self, e: Expr) -> Option<Expr> {
-        let a = self.cx.node(e).children()[0];
-        let Node::ToFloat(x) = *self.cx.node(a) else {
-            return None;
-        };
-        let iv = self.iv(x);
         const EXACT: i128 = 1 << 53;
-        if iv.lo >= -EXACT && iv.hi <= EXACT {
-            self.fire(Rule::TruncToFloat);
-            return Some(x);
+        let a = self.cx.node(e).children()[0];
+        match *self.cx.node(a) {
+            Node::ToFloat(x) => {
+                let iv = self.iv(x);
+                if iv.lo >= -EXACT && iv.hi <= EXACT {
+                    self.fire(Rule::TruncToFloat);
+                    return Some(x);
+                }
+                None
+            }
+            // FloorToInt(IntTrueDiv(a, b)) = FloorDiv(a, b) and CeilToInt(IntTrueDiv(a, b)) =
+            // -FloorDiv(-a, b) when |a| < 2^53: for q = a/b not an integer, its distance to the
+            // nearest integer is at least 1/|b|, while correct rounding moves it by at most
+            // |q|*2^-53 <= |a|/|b|*2^-53 < 1/|b|, so rounding never crosses an integer (and an
+            // integer q is exact in double). b = 0 is an error on both sides.
+            Node::IntTrueDiv(p, q) => {
+                let is_floor = matches!(self.cx.node(e), Node::FloorToInt(_));
+                let is_ceil = matches!(self.cx.node(e), Node::CeilToInt(_));
+                if !(is_floor || is_ceil) {
+                    return None;
+                }
+                let iv = self.iv(p);
+                if iv.lo <= -EXACT || iv.hi >= EXACT {
+                    return None;
+                }
+                self.fire(Rule::FloatDivToFloorDiv);
+                if is_floor {
+                    Some(self.cx.floordiv(p, q))
+                } else {
+                    self.cx.ceildiv(p, q)
+                }
+            }
+            _ => None,
         }
-        None
     }
 }
 

@@ -176,17 +176,23 @@ impl Session<'_> {
         Some((g, na, nb))
     }
 
-    /// If `a = q * b` as polynomials (b a sum), the quotient q, found from the leading terms
-    /// and verified by expanding `q * b`.
+    /// If `a = q * b` as polynomials (b a sum), the quotient q: candidates are the first
+    /// monomial of `a` divided by each monomial of `b`, each verified by expanding `q * b`.
     pub fn exact_quotient(&mut self, a: Expr, b: Expr) -> Option<Expr> {
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         if mb.len() < 2 || ma.is_empty() || ma.len() % mb.len() != 0 {
             return None;
         }
-        let q = self.div_mono(&ma[0], &mb[0])?;
-        let qe = self.mono_expr(&q)?;
-        let prod = self.cx.mul(qe, b)?;
-        let prod = self.simp(prod);
-        (prod == a).then_some(qe)
+        for m in mb.iter().take(4) {
+            let Some(q) = self.div_mono(&ma[0], m) else {
+                continue;
+            };
+            let qe = self.mono_expr(&q)?;
+            let prod = self.cx.mul(qe, b)?;
+            if self.simp(prod) == a {
+                return Some(qe);
+            }
+        }
+        None
     }
 }
