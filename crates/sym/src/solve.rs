@@ -12,6 +12,7 @@ use crate::build::CmpOp;
 use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::simplify::Session;
 use crate::{Context, Truth};
+use smallvec::SmallVec;
 
 /// A relation operator of a solution.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -83,14 +84,15 @@ pub enum SolveResult {
 }
 
 type Item = (Expr, RelOp, Expr);
-type TermList = Vec<(Expr, i64)>;
+type TermList = SmallVec<[(Expr, i64); 4]>;
+type WorkList = SmallVec<[Item; 4]>;
 
 struct Solver<'s, 'c> {
     s: &'s mut Session<'c>,
     x: Symbol,
     xe: Expr,
-    rels: Vec<Relation>,
-    conds: Vec<Expr>,
+    rels: SmallVec<[Relation; 2]>,
+    conds: SmallVec<[Expr; 2]>,
 }
 
 impl Solver<'_, '_> {
@@ -128,7 +130,7 @@ impl Solver<'_, '_> {
         g: Expr,
         op: RelOp,
         r: Expr,
-        work: &mut Vec<Item>,
+        work: &mut WorkList,
     ) -> Result<(), String> {
         let err = || "integer overflow while solving".to_string();
         let sign = self.sign(c);
@@ -223,7 +225,7 @@ impl Solver<'_, '_> {
         }
     }
 
-    fn step(&mut self, (f, op, r): Item, work: &mut Vec<Item>) -> Result<(), String> {
+    fn step(&mut self, (f, op, r): Item, work: &mut WorkList) -> Result<(), String> {
         let err = || "integer overflow while solving".to_string();
         if f == self.xe {
             self.rels.push(Relation { op, rhs: r });
@@ -231,9 +233,10 @@ impl Solver<'_, '_> {
         }
         match self.s.cx.node(f).clone() {
             Node::Add(ts, c) => {
-                let (xt, ft): (TermList, TermList) = ts.iter().partition(|(t, _)| self.has_x(*t));
+                let (xt, ft): (TermList, TermList) =
+                    ts.iter().copied().partition(|(t, _)| self.has_x(*t));
                 // Move the x-free part: f = X + F  =>  X OP r - F.
-                let mut rhs_terms: Vec<(Expr, i64)> = ft.iter().map(|(t, k)| (*t, -k)).collect();
+                let mut rhs_terms: TermList = ft.iter().map(|(t, k)| (*t, -k)).collect();
                 rhs_terms.push((r, 1));
                 let nr = self
                     .s
@@ -246,7 +249,7 @@ impl Solver<'_, '_> {
                     return self.divide(ke, t, op, nr, work);
                 }
                 // Several occurrences: collect a linear coefficient, x * Σ k_i * (t_i / x).
-                let mut coeff: Vec<(Expr, i64)> = Vec::new();
+                let mut coeff: TermList = TermList::new();
                 for (t, k) in &xt {
                     let q = self.linear_cofactor(*t).ok_or_else(|| {
                         format!(
@@ -262,7 +265,8 @@ impl Solver<'_, '_> {
                 self.divide(ce, self.xe, op, nr, work)
             }
             Node::Mul(fs) => {
-                let (xf, ff): (Vec<Expr>, Vec<Expr>) = fs.iter().partition(|t| self.has_x(**t));
+                let (xf, ff): (SmallVec<[Expr; 4]>, SmallVec<[Expr; 4]>) =
+                    fs.iter().copied().partition(|t| self.has_x(*t));
                 if xf.len() != 1 {
                     return Err(format!(
                         "{} occurs nonlinearly in {}",
@@ -317,7 +321,8 @@ impl Solver<'_, '_> {
             }
             Node::Max(xs) | Node::Min(xs) => {
                 let is_max = matches!(self.s.cx.node(f), Node::Max(_));
-                let (xa, fa): (Vec<Expr>, Vec<Expr>) = xs.iter().partition(|t| self.has_x(**t));
+                let (xa, fa): (SmallVec<[Expr; 4]>, SmallVec<[Expr; 4]>) =
+                    xs.iter().copied().partition(|t| self.has_x(*t));
                 if xa.len() != 1 {
                     return Err(format!(
                         "{} occurs in several arguments of {}",
@@ -414,10 +419,10 @@ impl Context {
             s: &mut s,
             x,
             xe,
-            rels: vec![],
-            conds: vec![],
+            rels: SmallVec::new(),
+            conds: SmallVec::new(),
         };
-        let mut work: Vec<Item> = vec![(f, op, zero)];
+        let mut work: WorkList = smallvec::smallvec![(f, op, zero)];
         let mut steps = 0;
         while let Some(item) = work.pop() {
             steps += 1;

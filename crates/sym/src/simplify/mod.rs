@@ -78,29 +78,39 @@ rules! {
 }
 
 /// How often each rule fired during one simplification.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Stats {
-    counts: FxHashMap<Rule, u64>,
+    /// Indexed by the rule's position in [`Rule::ALL`] (no allocation, O(1) counting).
+    counts: [u64; Rule::ALL.len()],
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            counts: [0; Rule::ALL.len()],
+        }
+    }
 }
 
 impl Stats {
     /// How often `r` fired.
     pub fn count(&self, r: Rule) -> u64 {
-        self.counts.get(&r).copied().unwrap_or(0)
+        self.counts[r as usize]
     }
 
     /// `(rule name, count)` for every rule that fired, in declaration order.
     pub fn fired(&self) -> Vec<(&'static str, u64)> {
         Rule::ALL
             .iter()
-            .filter_map(|r| self.counts.get(r).map(|c| (r.name(), *c)))
+            .filter(|r| self.counts[**r as usize] > 0)
+            .map(|r| (r.name(), self.counts[*r as usize]))
             .collect()
     }
 
     /// Adds another run's counts.
     pub fn merge(&mut self, o: &Stats) {
-        for (r, c) in &o.counts {
-            *self.counts.entry(*r).or_default() += c;
+        for (a, b) in self.counts.iter_mut().zip(o.counts.iter()) {
+            *a += b;
         }
     }
 }
@@ -176,7 +186,7 @@ impl<'a> Session<'a> {
     }
 
     pub fn fire(&mut self, r: Rule) {
-        *self.stats.counts.entry(r).or_default() += 1;
+        self.stats.counts[r as usize] += 1;
     }
 
     /// Simplifies to a fixpoint: one bottom-up pass in which every rewrite re-simplifies the
