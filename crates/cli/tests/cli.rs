@@ -113,3 +113,44 @@ fn batch_handles_the_public_corpus() {
     assert_eq!(resp.len(), n);
     assert!(resp.iter().all(|r| r["ok"] == true), "{out}");
 }
+
+#[test]
+fn codegen_subcommand() {
+    let dir = std::env::temp_dir().join(format!("symshape-cli-codegen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/signature.json");
+    let out = dir.join("out.cpp");
+    let out_s = out.to_str().unwrap();
+    let (c, _, _) = run(&["codegen", spec, "--emit", "checks", "-o", out_s], "");
+    assert_eq!(c, 0);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("__check_inputs_outputs") && text.contains("AOTI_RUNTIME_CHECK_INPUTS"));
+    let (c, stdout, _) = run(&["codegen", spec, "--emit", "checks", "--always-check"], "");
+    assert_eq!(c, 0);
+    assert!(!stdout.contains("AOTI_RUNTIME_CHECK_INPUTS"));
+    let (c, stdout, _) = run(
+        &["codegen", spec, "--flavor", "dlpack", "--emit", "checks"],
+        "",
+    );
+    assert_eq!(c, 0);
+    assert!(stdout.contains("extern \"C\" int symshape_check_inputs("));
+    // Invalid signature: exit 1, message names the field, nothing written.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"mode": "aot", "inputs": [{"name": "x; rm", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": [1]}]}"#).unwrap();
+    let out2 = dir.join("never.cpp");
+    let (c, _, err) = run(
+        &[
+            "codegen",
+            bad.to_str().unwrap(),
+            "-o",
+            out2.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(c, 1);
+    assert!(err.contains("inputs[0].name"), "{err}");
+    assert!(!out2.exists());
+    let (c, _, _) = run(&["codegen", spec, "--flavor", "cuda"], "");
+    assert_eq!(c, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
