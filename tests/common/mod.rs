@@ -137,42 +137,18 @@ pub fn gen_bool(r: &mut Rng, depth: u32) -> String {
 
 pub fn gen_bool_with(r: &mut Rng, depth: u32, syms: &[&str]) -> String {
     let d = depth.saturating_sub(1);
-    match r.below(7) {
-        0 => format!(
-            "Eq({}, {})",
-            gen_int_with(r, d, syms),
-            gen_int_with(r, d, syms)
-        ),
-        1 => format!(
-            "Ne({}, {})",
-            gen_int_with(r, d, syms),
-            gen_int_with(r, d, syms)
-        ),
-        2 => format!(
-            "{} < {}",
-            gen_int_with(r, d, syms),
-            gen_int_with(r, d, syms)
-        ),
-        3 => format!(
-            "{} <= {}",
-            gen_int_with(r, d, syms),
-            gen_int_with(r, d, syms)
-        ),
-        4 => format!(
-            "{} > {}",
-            gen_int_with(r, d, syms),
-            gen_int_with(r, d, syms)
-        ),
-        5 => format!(
-            "And({}, {})",
-            gen_bool_with(r, d, syms),
-            gen_bool_with(r, d, syms)
-        ),
-        _ => format!(
-            "Or({}, Not({}))",
-            gen_bool_with(r, d, syms),
-            gen_bool_with(r, d, syms)
-        ),
+    // Relations of two integers (a template with two holes), then the connectives.
+    const RELATIONS: [&str; 5] = ["Eq(#, #)", "Ne(#, #)", "# < #", "# <= #", "# > #"];
+    let k = r.below(7) as usize;
+    if k < RELATIONS.len() {
+        let (a, b) = (gen_int_with(r, d, syms), gen_int_with(r, d, syms));
+        return RELATIONS[k].replacen('#', &a, 1).replacen('#', &b, 1);
+    }
+    let (p, q) = (gen_bool_with(r, d, syms), gen_bool_with(r, d, syms));
+    if k == 5 {
+        format!("And({p}, {q})")
+    } else {
+        format!("Or({p}, Not({q}))")
     }
 }
 

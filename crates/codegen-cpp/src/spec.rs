@@ -252,6 +252,15 @@ pub fn check_cpp_name(field: &str, name: &str) -> Result<(), CodegenError> {
     Ok(())
 }
 
+/// A new C++ name from field `f`: a valid identifier not used before in the signature.
+fn claim_name(names: &[String], f: &str, name: &str) -> Result<(), CodegenError> {
+    check_cpp_name(&format!("{f}.name"), name)?;
+    if names.iter().any(|n| n == name) {
+        return Err(err(&format!("{f}.name"), format!("'{name}' is used twice")));
+    }
+    Ok(())
+}
+
 fn obj<'a>(
     v: &'a J,
     field: &str,
@@ -462,10 +471,7 @@ impl Signature {
                         &["name", "kind", "dtype", "device", "sizes", "strides"],
                     )?;
                     let name = string(o, &f, "name")?.to_string();
-                    check_cpp_name(&format!("{f}.name"), &name)?;
-                    if names.contains(&name) {
-                        return Err(err(&format!("{f}.name"), format!("'{name}' is used twice")));
-                    }
+                    claim_name(&names, &f, &name)?;
                     let layout = layout_of(&mut cx, o, &f)?;
                     names.push(name.clone());
                     inputs.push(Input::Tensor { name, layout });
@@ -516,10 +522,7 @@ impl Signature {
                     ],
                 )?;
                 let name = string(o, &f, "name")?.to_string();
-                check_cpp_name(&format!("{f}.name"), &name)?;
-                if names.contains(&name) {
-                    return Err(err(&format!("{f}.name"), format!("'{name}' is used twice")));
-                }
+                claim_name(&names, &f, &name)?;
                 let layout = layout_of(&mut cx, o, &f)?;
                 let allocation_sizes = parse_dims(&mut cx, o, &f, "allocation_sizes")?;
                 if allocation_sizes
@@ -553,10 +556,7 @@ impl Signature {
                     J::Object(_) => string(obj(x, &f, &["name"])?, &f, "name")?.to_string(),
                     _ => return Err(err(&f, "expected a name or {\"name\": ...}")),
                 };
-                check_cpp_name(&format!("{f}.name"), &name)?;
-                if names.contains(&name) {
-                    return Err(err(&format!("{f}.name"), format!("'{name}' is used twice")));
-                }
+                claim_name(&names, &f, &name)?;
                 names.push(name.clone());
                 constants.push(name);
             }
