@@ -246,55 +246,7 @@ impl Session<'_> {
 
     /// Depth-limited (TOP below 64 levels: sound, and safe on deep expressions).
     fn modset_depth(&mut self, e: Expr, depth: u32) -> ModSet {
-        if let Some(m) = self.d.mod_facts.get(&e) {
-            return *m;
-        }
-        if depth > 64 {
-            return ModSet::TOP;
-        }
-        let depth = depth + 1;
-        match self.cx.node(e).clone() {
-            Node::Int(v) => ModSet::constant(v),
-            Node::Add(ts, c) => {
-                let mut acc = ModSet::constant(c);
-                for (t, k) in ts {
-                    acc = acc.add(self.modset_depth(t, depth).scale(k));
-                }
-                acc
-            }
-            Node::Mul(fs) => {
-                let mut acc = ModSet::constant(1);
-                for f in fs {
-                    acc = acc.mul(self.modset_depth(f, depth));
-                }
-                acc
-            }
-            Node::Pow(b, k) => {
-                let m = self.modset_depth(b, depth);
-                let mut acc = ModSet::constant(1);
-                for _ in 0..k.min(8) {
-                    acc = acc.mul(m);
-                }
-                if k > 8 { ModSet::TOP } else { acc }
-            }
-            Node::Mod(a, m) => match self.cx.as_int(m) {
-                Some(mv) if mv > 0 => self.modset_depth(a, depth).modulo(mv),
-                _ => ModSet::TOP,
-            },
-            // a = k*n + r with c | k and c | r: a/c = (k/c)*n + r/c exactly.
-            Node::FloorDiv(a, c) => match self.cx.as_int(c) {
-                Some(cv) if cv > 0 => {
-                    let m = self.modset_depth(a, depth);
-                    if m.coeff % cv == 0 && m.base % cv == 0 {
-                        ModSet::new(m.coeff / cv, m.base / cv)
-                    } else {
-                        ModSet::TOP
-                    }
-                }
-                _ => ModSet::TOP,
-            },
-            _ => ModSet::TOP,
-        }
+        modset_in(self.cx, &self.d.mod_facts, e, depth)
     }
 
     /// Interval of an integer expression (iterative post-order, memoized).
@@ -928,5 +880,62 @@ impl Context {
     /// The interval of `e` without simplification (per-node rules only).
     pub(crate) fn bound_raw(&mut self, e: Expr) -> Iv {
         Session::new(self).iv(e)
+    }
+}
+
+/// The modular set of `e` given the divisibility facts (read-only: borrows the nodes instead of
+/// copying them).
+fn modset_in(cx: &Context, facts: &FxHashMap<Expr, ModSet>, e: Expr, depth: u32) -> ModSet {
+    if !facts.is_empty()
+        && let Some(m) = facts.get(&e)
+    {
+        return *m;
+    }
+    if depth > 64 {
+        return ModSet::TOP;
+    }
+    let depth = depth + 1;
+    let rec = |x: Expr| modset_in(cx, facts, x, depth);
+    match cx.node(e) {
+        Node::Int(v) => ModSet::constant(*v),
+        Node::Add(ts, c) => {
+            let mut acc = ModSet::constant(*c);
+            for &(t, k) in ts {
+                acc = acc.add(rec(t).scale(k));
+            }
+            acc
+        }
+        Node::Mul(fs) => {
+            let mut acc = ModSet::constant(1);
+            for &f in fs {
+                acc = acc.mul(rec(f));
+            }
+            acc
+        }
+        Node::Pow(b, k) => {
+            let m = rec(*b);
+            let mut acc = ModSet::constant(1);
+            for _ in 0..(*k).min(8) {
+                acc = acc.mul(m);
+            }
+            if *k > 8 { ModSet::TOP } else { acc }
+        }
+        Node::Mod(a, m) => match cx.as_int(*m) {
+            Some(mv) if mv > 0 => rec(*a).modulo(mv),
+            _ => ModSet::TOP,
+        },
+        // a = k*n + r with c | k and c | r: a/c = (k/c)*n + r/c exactly.
+        Node::FloorDiv(a, c) => match cx.as_int(*c) {
+            Some(cv) if cv > 0 => {
+                let m = rec(*a);
+                if m.coeff % cv == 0 && m.base % cv == 0 {
+                    ModSet::new(m.coeff / cv, m.base / cv)
+                } else {
+                    ModSet::TOP
+                }
+            }
+            _ => ModSet::TOP,
+        },
+        _ => ModSet::TOP,
     }
 }

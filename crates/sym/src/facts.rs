@@ -23,6 +23,8 @@ pub enum RangeEnd {
 pub(crate) struct Facts {
     pub ranges: FxHashMap<Symbol, (RangeEnd, RangeEnd)>,
     pub assumptions: Vec<Expr>,
+    /// Some range end is an expression over other symbols (kept up to date by `set_range`).
+    pub symbolic_ends: bool,
 }
 
 impl Context {
@@ -60,6 +62,12 @@ impl Context {
             )));
         }
         self.facts.ranges.insert(s, (lo, hi));
+        let symbolic = |e: &RangeEnd| matches!(e, RangeEnd::Expr(x) if self.as_int(*x).is_none());
+        self.facts.symbolic_ends = self
+            .facts
+            .ranges
+            .values()
+            .any(|(lo, hi)| symbolic(lo) || symbolic(hi));
         Ok(())
     }
 
@@ -87,6 +95,17 @@ impl Context {
             .get(&s)
             .copied()
             .unwrap_or((RangeEnd::Infinite, RangeEnd::Infinite))
+    }
+
+    /// Whether `s`'s range, the assumptions and the other ranges leave it unbounded on the
+    /// upper (`upper = true`) or lower side: then no relation `s <= r` (resp. `s >= r`) with an
+    /// `r` free of `s` holds at every assignment.
+    pub(crate) fn unconstrained_side(&self, s: Symbol, upper: bool) -> bool {
+        if !self.facts.assumptions.is_empty() || self.facts.symbolic_ends {
+            return false;
+        }
+        let (lo, hi) = self.range(s);
+        matches!(if upper { hi } else { lo }, RangeEnd::Infinite)
     }
 
     /// Removes every range and assumption.

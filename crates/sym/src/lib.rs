@@ -50,6 +50,15 @@ use expr::Node;
 use indexmap::IndexSet;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
+/// Facts about a node computed once when it is interned.
+#[derive(Copy, Clone, Debug)]
+struct Meta {
+    /// Bit `min(id, 63)` for every symbol in the expression.
+    syms: u64,
+    /// Constants, symbols, and sums of products of (powers of) symbols only.
+    plain: bool,
+}
+
 #[derive(Clone, Debug)]
 struct SymInfo {
     name: Box<str>,
@@ -65,6 +74,8 @@ struct SymInfo {
 pub struct Context {
     nodes: IndexSet<Node, FxBuildHasher>,
     tys: Vec<Ty>,
+    /// Per node, computed once at interning: see [`Meta`].
+    meta: Vec<Meta>,
     syms: Vec<SymInfo>,
     sym_by_name: FxHashMap<Box<str>, Symbol>,
     facts: facts::Facts,
@@ -86,6 +97,7 @@ impl Context {
         Context {
             nodes: IndexSet::with_capacity_and_hasher(64, FxBuildHasher),
             tys: Vec::with_capacity(64),
+            meta: Vec::with_capacity(64),
             syms: Vec::new(),
             sym_by_name: FxHashMap::default(),
             facts: facts::Facts::default(),
@@ -111,9 +123,36 @@ impl Context {
         if let Some(i) = self.nodes.get_index_of(&n) {
             return Expr(i as u32);
         }
+        let m = self.meta_of(&n);
         let (i, _) = self.nodes.insert_full(n);
         self.tys.push(ty);
+        self.meta.push(m);
         Expr(i as u32)
+    }
+
+    /// The metadata of a node about to be interned (its children are interned already).
+    fn meta_of(&self, n: &Node) -> Meta {
+        let is_sym = |e: &Expr| matches!(self.node(*e), Node::Sym(_));
+        let plain = match n {
+            Node::Int(_) | Node::Sym(_) => true,
+            Node::Add(ts, _) => ts.iter().all(|(t, _)| self.meta[t.index()].plain),
+            // Factors of a normal-form product are never sums or products themselves.
+            Node::Mul(fs) => fs.iter().all(|f| {
+                is_sym(f) || matches!(self.node(*f), Node::Pow(b, _) if is_sym(b))
+            }),
+            Node::Pow(b, _) => is_sym(b),
+            _ => false,
+        };
+        let syms = match n {
+            Node::Sym(s) => 1u64 << (s.0.min(63)),
+            Node::Int(_) | Node::Float(_) | Node::Bool(_) => 0,
+            Node::Add(ts, _) => ts.iter().fold(0, |a, (t, _)| a | self.meta[t.index()].syms),
+            n => n
+                .children()
+                .iter()
+                .fold(0, |a, c| a | self.meta[c.index()].syms),
+        };
+        Meta { syms, plain }
     }
 
     /// The symbol called `name`, created as an `Int` symbol if it does not exist yet.
@@ -133,8 +172,10 @@ impl Context {
         let i = match self.nodes.get_index_of(&n) {
             Some(i) => i,
             None => {
+                let m = self.meta_of(&n);
                 let (i, _) = self.nodes.insert_full(n);
                 self.tys.push(ty);
+                self.meta.push(m);
                 i
             }
         };
@@ -284,34 +325,20 @@ impl Context {
     /// Whether `e` is built only from constants, symbols, sums and products of symbols (and
     /// powers of symbols): the normal form of such an expression is already simplified.
     pub(crate) fn is_plain_polynomial(&self, e: Expr) -> bool {
-        let mut stack: smallvec::SmallVec<[Expr; 16]> = smallvec::smallvec![e];
-        let mut visits = 0;
-        while let Some(x) = stack.pop() {
-            visits += 1;
-            if visits > 256 {
-                return false;
-            }
-            match self.node(x) {
-                Node::Int(_) | Node::Sym(_) => {}
-                Node::Add(ts, _) => stack.extend(ts.iter().map(|t| t.0)),
-                Node::Mul(fs) => {
-                    for f in fs {
-                        match self.node(*f) {
-                            Node::Sym(_) => {}
-                            Node::Pow(b, _) if matches!(self.node(*b), Node::Sym(_)) => {}
-                            _ => return false,
-                        }
-                    }
-                }
-                Node::Pow(b, _) if matches!(self.node(*b), Node::Sym(_)) => {}
-                _ => return false,
-            }
-        }
-        true
+        self.meta[e.index()].plain
     }
 
     /// Whether `s` occurs in `e`.
     pub fn contains_symbol(&self, e: Expr, s: Symbol) -> bool {
+        // The first 63 symbols have a bit of their own in the mask: exact in O(1). The others
+        // share bit 63, whose absence still answers "no".
+        let mask = self.meta[e.index()].syms;
+        if s.0 < 63 {
+            return mask & (1 << s.0) != 0;
+        }
+        if mask & (1 << 63) == 0 {
+            return false;
+        }
         let target = self.sym(s);
         // Small expressions: a plain tree walk without a visited set (no allocation).
         let mut stack: smallvec::SmallVec<[Expr; 32]> = smallvec::smallvec![e];

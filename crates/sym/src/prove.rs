@@ -127,7 +127,11 @@ impl Session<'_> {
 
     /// Simplified `a - b`.
     fn diff(&mut self, a: Expr, b: Expr) -> Option<Expr> {
-        let d = self.cx.sub(a, b)?;
+        let d = if self.cx.as_int(b) == Some(0) {
+            a
+        } else {
+            self.cx.sub(a, b)?
+        };
         Some(self.simp(d))
     }
 
@@ -162,12 +166,14 @@ impl Session<'_> {
         if let Some(b) = self.cx.as_bool(p) {
             return if b { Truth::True } else { Truth::False };
         }
-        if self.d.truths.contains(&p) {
-            return Truth::True;
-        }
-        let np = self.cx.not(p);
-        if self.d.truths.contains(&np) {
-            return Truth::False;
+        if !self.d.truths.is_empty() {
+            if self.d.truths.contains(&p) {
+                return Truth::True;
+            }
+            let np = self.cx.not(p);
+            if self.d.truths.contains(&np) {
+                return Truth::False;
+            }
         }
         match self.cx.node(p).clone() {
             Node::And(xs) => {

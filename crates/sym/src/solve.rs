@@ -444,16 +444,28 @@ impl Context {
         let mut relations = Vec::new();
         for r in rels {
             let rhs = s.simplify(r.rhs);
-            let rel = match r.op {
-                RelOp::Eq => s.cx.compare(CmpOp::Eq, xe, rhs),
-                RelOp::Ne => s.cx.compare(CmpOp::Ne, xe, rhs),
-                RelOp::Lt => s.cx.compare(CmpOp::Lt, xe, rhs),
-                RelOp::Le => s.cx.compare(CmpOp::Le, xe, rhs),
-                RelOp::Gt => s.cx.compare(CmpOp::Lt, rhs, xe),
-                RelOp::Ge => s.cx.compare(CmpOp::Le, rhs, xe),
+            // x <= r cannot follow from x's range when x is unbounded above (and nothing else
+            // constrains it); likewise x >= r below, and x != r only when unbounded both ways.
+            let may_be_implied = match r.op {
+                RelOp::Eq => false,
+                RelOp::Lt | RelOp::Le => !s.cx.unconstrained_side(x, true),
+                RelOp::Gt | RelOp::Ge => !s.cx.unconstrained_side(x, false),
+                RelOp::Ne => {
+                    !(s.cx.unconstrained_side(x, true) && s.cx.unconstrained_side(x, false))
+                }
             };
-            if r.op != RelOp::Eq && s.truth(rel) == Truth::True {
-                continue;
+            if may_be_implied {
+                let rel = match r.op {
+                    RelOp::Eq => s.cx.compare(CmpOp::Eq, xe, rhs),
+                    RelOp::Ne => s.cx.compare(CmpOp::Ne, xe, rhs),
+                    RelOp::Lt => s.cx.compare(CmpOp::Lt, xe, rhs),
+                    RelOp::Le => s.cx.compare(CmpOp::Le, xe, rhs),
+                    RelOp::Gt => s.cx.compare(CmpOp::Lt, rhs, xe),
+                    RelOp::Ge => s.cx.compare(CmpOp::Le, rhs, xe),
+                };
+                if s.truth(rel) == Truth::True {
+                    continue;
+                }
             }
             let rel = Relation { op: r.op, rhs };
             if !relations.contains(&rel) {

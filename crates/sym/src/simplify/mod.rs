@@ -258,11 +258,11 @@ impl<'a> Session<'a> {
         self.simp_memo[&root]
     }
 
+    /// Expressions that are their own simplification: constants, symbols, and sums of products
+    /// of symbols (no rule applies to a plain polynomial in normal form: there is no FloorDiv,
+    /// Mod, Min/Max, product of sums or comparison for a rule to match).
     fn is_leaf(&self, e: Expr) -> bool {
-        matches!(
-            self.cx.node(e),
-            Node::Int(_) | Node::Sym(_) | Node::Float(_) | Node::Bool(_)
-        )
+        self.cx.is_plain_polynomial(e) || matches!(self.cx.node(e), Node::Float(_) | Node::Bool(_))
     }
 
     /// Applies the rules at the root of `e` (children already simplified) until none fires.

@@ -78,27 +78,27 @@ impl Session<'_> {
     }
 
     /// gcd of a list of monomials: gcd of coefficients (nonnegative) and the common factors
-    /// with their least exponents.
-    pub fn content(&self, monos: &[Mono]) -> Mono {
+    /// with their least exponents. Stops early once the gcd is 1.
+    pub fn content<'m>(&self, monos: impl IntoIterator<Item = &'m Mono>) -> Mono {
         let mut g = Mono {
             coeff: 0,
             factors: SmallVec::new(),
         };
-        for (i, m) in monos.iter().enumerate() {
+        for (i, m) in monos.into_iter().enumerate() {
             g.coeff = gcd(g.coeff, m.coeff);
             if i == 0 {
                 g.factors = m.factors.clone();
             } else {
-                g.factors = g
-                    .factors
-                    .iter()
-                    .filter_map(|(b, k)| {
-                        m.factors
-                            .iter()
-                            .find(|f| f.0 == *b)
-                            .map(|f| (*b, (*k).min(f.1)))
-                    })
-                    .collect();
+                g.factors.retain(|(b, k)| match m.factors.iter().find(|f| f.0 == *b) {
+                    Some(f) => {
+                        *k = (*k).min(f.1);
+                        true
+                    }
+                    None => false,
+                });
+                if g.coeff == 1 && g.factors.is_empty() {
+                    break;
+                }
             }
         }
         g
@@ -165,9 +165,7 @@ impl Session<'_> {
         ma: &[Mono],
         mb: &[Mono],
     ) -> Option<(Mono, Expr, Expr)> {
-        let mut all: SmallVec<[Mono; 8]> = ma.iter().cloned().collect();
-        all.extend(mb.iter().cloned());
-        let g = self.content(&all);
+        let g = self.content(ma.iter().chain(mb));
         if g.coeff <= 0 || g.is_one() {
             return None;
         }
@@ -179,6 +177,11 @@ impl Session<'_> {
     /// If `a = q * b` as polynomials (b a sum), the quotient q: candidates are the first
     /// monomial of `a` divided by each monomial of `b`, each verified by expanding `q * b`.
     pub fn exact_quotient(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        // Only a sum of at least two monomials qualifies (cheap check before any copying).
+        match self.cx.node(b) {
+            Node::Add(ts, c) if ts.len() + usize::from(*c != 0) >= 2 => {}
+            _ => return None,
+        }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         if mb.len() < 2 || ma.is_empty() || ma.len() % mb.len() != 0 {
             return None;
