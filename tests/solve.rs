@@ -204,3 +204,105 @@ fn solve_exhaustive() {
     eprintln!("solve exhaustive: {solved} solved relations, {checked} points");
     assert!(solved > 1500);
 }
+
+/// A random plain polynomial over `syms` (terms with coefficients of varied size, some shared
+/// factors, products and squares).
+fn gen_poly(r: &mut Rng, syms: &[&str]) -> String {
+    let coeffs = [1, -1, 2, -2, 3, 4, 6, -6, 8, 12, 64, -5, 7];
+    let mut parts = Vec::new();
+    for _ in 0..r.range(1, 3) {
+        let k = coeffs[r.below(coeffs.len() as u64) as usize];
+        let a = syms[r.below(syms.len() as u64) as usize];
+        let term = match r.below(5) {
+            0 | 1 => a.to_string(),
+            2 => format!("{a}*{}", syms[r.below(syms.len() as u64) as usize]),
+            3 => format!("{a}**2"),
+            _ => format!(
+                "{a}*{}*{}",
+                syms[r.below(syms.len() as u64) as usize],
+                syms[r.below(syms.len() as u64) as usize]
+            ),
+        };
+        parts.push(format!("{k}*{term}"));
+    }
+    if r.chance(60) {
+        parts.push(r.range(-20, 20).to_string());
+    }
+    parts.join(" + ")
+}
+
+/// The solver's lean path for linear equalities must answer exactly what the general path
+/// answers (same relations, same conditions, same expressions), and decline (fall back) for
+/// everything else. Random equalities of plain polynomials, random constant ranges, and
+/// sometimes a symbolic range or an assumption (where the lean path must step aside).
+#[test]
+fn lean_path_equals_general_path() {
+    let mut r = Rng(0x1EA4_0000_0000_0011);
+    let (mut lean, mut fallback, mut total) = (0, 0, 0);
+    let cases: u64 = std::env::var("SYMSHAPE_RANDOM_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(|n: u64| n.max(20_000))
+        .unwrap_or(20_000);
+    for _ in 0..cases {
+        let mut cx = Context::new();
+        for n in ["x", "y", "z", "w"] {
+            match r.below(6) {
+                0 => {}
+                1 => cx.set_range_str(n, "0", "").unwrap(),
+                2 => cx.set_range_str(n, "2", "").unwrap(),
+                3 => {
+                    let lo = r.range(-8, 8);
+                    cx.set_range_str(n, &lo.to_string(), &(lo + r.range(0, 9)).to_string())
+                        .unwrap()
+                }
+                4 => cx.set_range_str(n, "", &r.range(-4, 4).to_string()).unwrap(),
+                _ => {
+                    let lo = r.range(1, 4);
+                    cx.set_range_str(n, &lo.to_string(), &(lo + 60).to_string())
+                        .unwrap()
+                }
+            }
+        }
+        match r.below(12) {
+            0 => cx.set_range_str("w", "0", "y - 1").unwrap(),
+            1 => {
+                let p = cx.parse("Eq(Mod(y, 4), 0)").unwrap();
+                cx.assume(p).unwrap();
+            }
+            _ => {}
+        }
+        let x_term = match r.below(6) {
+            0 => "x".to_string(),
+            1 => format!("{}*x", [2, 3, 4, -4, 8, 64, -1][r.below(7) as usize]),
+            2 => "x*y".into(),
+            3 => "-x*y*z".into(),
+            4 => "x*y**2".into(),
+            _ => "2*x*y".into(),
+        };
+        let lhs = format!("{x_term} + {}", gen_poly(&mut r, &["y", "z", "w"]));
+        let rhs = if r.chance(20) {
+            gen_poly(&mut r, &["y", "z", "w", "x"])
+        } else {
+            gen_poly(&mut r, &["n", "y", "z", "n"])
+        };
+        let text = format!("Eq({lhs}, {rhs})");
+        let e = cx.parse(&text).unwrap();
+        let xs = cx.symbol("x").unwrap();
+        total += 1;
+        let general = cx.solve_general(e, xs);
+        match cx.solve_fast_only(e, xs) {
+            Some(fast) => {
+                lean += 1;
+                assert_eq!(fast, general, "{text}: lean path differs from the general path");
+            }
+            None => fallback += 1,
+        }
+        assert_eq!(cx.solve(e, xs), general, "{text}");
+    }
+    eprintln!("lean solve path: {lean} answered, {fallback} deferred, of {total}");
+    // The generator is built so that both happen often (about 18% answered by the lean path:
+    // it declines whenever a rule might fire, e.g. any coefficient sharing a factor with k).
+    assert!(lean * 8 > total, "lean path too rarely taken: {lean}/{total}");
+    assert!(fallback * 10 > total, "lean path never declines: {fallback}/{total}");
+}

@@ -798,7 +798,7 @@ impl Context {
         self.quick_iv(e, 0)
     }
 
-    fn quick_iv(&self, e: Expr, depth: u32) -> Option<Iv> {
+    pub(crate) fn quick_iv(&self, e: Expr, depth: u32) -> Option<Iv> {
         if depth > 48 {
             return None;
         }
@@ -885,7 +885,7 @@ impl Context {
 
 /// The modular set of `e` given the divisibility facts (read-only: borrows the nodes instead of
 /// copying them).
-fn modset_in(cx: &Context, facts: &FxHashMap<Expr, ModSet>, e: Expr, depth: u32) -> ModSet {
+pub(crate) fn modset_in(cx: &Context, facts: &FxHashMap<Expr, ModSet>, e: Expr, depth: u32) -> ModSet {
     if !facts.is_empty()
         && let Some(m) = facts.get(&e)
     {

@@ -35,6 +35,7 @@ mod print;
 mod prove;
 mod simplify;
 mod solve;
+mod solve_linear;
 
 pub use bounds::Bound;
 pub use build::{CmpOp, RoundOp};

@@ -384,25 +384,62 @@ impl Solver<'_, '_> {
 impl Context {
     /// Solves `rel` (a comparison) for `x` under the context's facts.
     pub fn solve(&mut self, rel: Expr, x: Symbol) -> SolveResult {
+        let (a, b, op) = match self.solve_checks(rel, x) {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
+        if let Some(r) = self.solve_linear_fast(rel, x) {
+            return r;
+        }
+        self.solve_session(x, a, b, op)
+    }
+
+    /// The operands and operator of a solvable relation, or why it is not one.
+    fn solve_checks(&self, rel: Expr, x: Symbol) -> Result<(Expr, Expr, RelOp), SolveResult> {
         let (a, b, op) = match *self.node(rel) {
             Node::Eq(a, b) => (a, b, RelOp::Eq),
             Node::Ne(a, b) => (a, b, RelOp::Ne),
             Node::Lt(a, b) => (a, b, RelOp::Lt),
             Node::Le(a, b) => (a, b, RelOp::Le),
-            _ => return SolveResult::Unsolved("not a relation (Eq, Ne, Lt, Le, Gt, Ge)".into()),
+            _ => {
+                return Err(SolveResult::Unsolved(
+                    "not a relation (Eq, Ne, Lt, Le, Gt, Ge)".into(),
+                ));
+            }
         };
         if self.ty(a) != Ty::Int || self.sym_ty(x) != Ty::Int {
-            return SolveResult::Unsolved(
+            return Err(SolveResult::Unsolved(
                 "only integer relations and symbols can be solved".into(),
-            );
-        }
-        let xe = self.sym(x);
-        if !self.contains_symbol(rel, x) {
-            return SolveResult::Unsolved(format!(
-                "{} does not occur in the relation",
-                self.sym_name(x)
             ));
         }
+        if !self.contains_symbol(rel, x) {
+            return Err(SolveResult::Unsolved(format!(
+                "{} does not occur in the relation",
+                self.sym_name(x)
+            )));
+        }
+        Ok((a, b, op))
+    }
+
+    /// [`Context::solve`] without its lean path for linear equalities (which must give the same
+    /// answers): for tests that compare the two.
+    #[doc(hidden)]
+    pub fn solve_general(&mut self, rel: Expr, x: Symbol) -> SolveResult {
+        match self.solve_checks(rel, x) {
+            Ok((a, b, op)) => self.solve_session(x, a, b, op),
+            Err(r) => r,
+        }
+    }
+
+    /// The lean path alone: `None` where it defers to the general path.
+    #[doc(hidden)]
+    pub fn solve_fast_only(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
+        self.solve_checks(rel, x).ok()?;
+        self.solve_linear_fast(rel, x)
+    }
+
+    fn solve_session(&mut self, x: Symbol, a: Expr, b: Expr, op: RelOp) -> SolveResult {
+        let xe = self.sym(x);
         let mut s = Session::new(self);
         let zero = s.cx.int(0);
         let Some(f) = s.cx.sub(a, b) else {

@@ -1,0 +1,264 @@
+//! The solver's lean path for the relation codegen meets most: `Eq(k*x + F, G)` with `F`, `G`
+//! plain polynomials (or `x*m` with a monomial `m` in place of `k*x`), under facts that are
+//! constant ranges only.
+//!
+//! It answers exactly what the general path ([`Context::solve_general`]) answers, without a
+//! simplification session: for such inputs the general path builds `FloorDiv(r, c)` and
+//! `Mod(r, c)` and simplifies them, and this path proves instead that no rule of the simplifier
+//! fires on them (each check below names the rule it rules out) and that the prover leaves the
+//! divisibility condition undecided. Whenever any of that cannot be shown cheaply it returns
+//! `None` and the general path runs: a check may be conservative (fall back too often), never
+//! the other way. `tests/solve.rs` compares both paths on random relations.
+
+use crate::build::{CmpOp, floor_div, floor_mod, gcd};
+use crate::expr::{Expr, Node, Symbol};
+use crate::interval::Iv;
+use crate::solve::{RelOp, Relation, Solution, SolveResult};
+use crate::{Context, bounds};
+use rustc_hash::FxHashMap;
+
+impl Context {
+    /// The lean path; `None` means "use the general path" (never a different answer).
+    pub(crate) fn solve_linear_fast(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
+        // Constant ranges only: no assumptions, no symbolic range ends (then the prover's
+        // symbolic substitutions, divisibility facts and known truths are all empty).
+        if !self.facts.assumptions.is_empty() || self.facts.symbolic_ends {
+            return None;
+        }
+        let Node::Eq(a, b) = *self.node(rel) else {
+            return None;
+        };
+        let f = self.sub(a, b)?;
+        if !self.is_plain_polynomial(f) || !self.contains_symbol(f, x) {
+            return None;
+        }
+        let xe = self.sym(x);
+        let Node::Add(ts, c0) = self.node(f) else {
+            return None;
+        };
+        // Exactly one term mentions x: `k*t`; move the rest: `k*t == r`.
+        let mut xt = None;
+        let mut rest: smallvec::SmallVec<[(Expr, i64); 4]> = smallvec::SmallVec::new();
+        for &(t, k) in ts {
+            if self.contains_symbol(t, x) {
+                if xt.is_some() {
+                    return None;
+                }
+                xt = Some((t, k));
+            } else {
+                rest.push((t, -k));
+            }
+        }
+        let (t, k) = xt?;
+        let c0 = c0.checked_neg()?;
+        let zero = self.int(0);
+        rest.push((zero, 1));
+        let r = self.add_terms(&rest, c0)?;
+        let solved = |rhs: Expr, cond: Option<Expr>| {
+            SolveResult::Solved(Solution {
+                symbol: x,
+                relations: vec![Relation { op: RelOp::Eq, rhs }],
+                conditions: cond.into_iter().collect(),
+            })
+        };
+        if t == xe {
+            return match k {
+                1 => Some(solved(r, None)),
+                -1 => Some(solved(self.neg(r)?, None)),
+                _ => {
+                    // k*x == r  <=>  x == FloorDiv(r, c) if Eq(Mod(r, c), 0), with c = |k| > 0.
+                    let (c, r) = if k < 0 {
+                        (k.checked_neg()?, self.neg(r)?)
+                    } else {
+                        (k, r)
+                    };
+                    let (q, cond) = self.fast_const_quotient(r, c)?;
+                    Some(solved(q, Some(cond)))
+                }
+            };
+        }
+        // ±(x*m) == r with m a product of other symbols: x*m == ±r.
+        let r = match k {
+            1 => r,
+            -1 => self.neg(r)?,
+            _ => return None,
+        };
+        let Node::Mul(fs) = self.node(t) else {
+            return None;
+        };
+        let mut others: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
+        let mut found = false;
+        for &g in fs {
+            if g == xe && !found {
+                found = true;
+            } else if self.contains_symbol(g, x) {
+                return None;
+            } else {
+                others.push(g);
+            }
+        }
+        if !found {
+            return None;
+        }
+        let m = self.mul_args(&others)?;
+        let (q, cond) = self.fast_monomial_quotient(r, m)?;
+        Some(solved(q, Some(cond)))
+    }
+
+    /// `(FloorDiv(r, c), Eq(Mod(r', c), 0))` for a plain polynomial r and c >= 2, when no
+    /// simplifier rule applies to either and the condition is undecided; `r'` is r with its
+    /// coefficients reduced modulo c, as the Mod rules leave it.
+    fn fast_const_quotient(&mut self, r: Expr, c: i64) -> Option<(Expr, Expr)> {
+        debug_assert!(c >= 2);
+        let (terms, k0): (smallvec::SmallVec<[(Expr, i64); 4]>, i64) = match self.node(r) {
+            // FdZero / ModZero and constant folding.
+            Node::Int(_) => return None,
+            Node::Add(ts, k) => (ts.clone(), *k),
+            _ => (smallvec::smallvec![(r, 1)], 0),
+        };
+        // FdGcd / ModGcd: the integer content of r and c is 1.
+        if terms.iter().fold(gcd(k0, c), |g, (_, k)| gcd(g, *k)) != 1 {
+            return None;
+        }
+        // FdPullMultiples: no coefficient is a multiple of c.
+        if terms.iter().any(|(_, k)| k % c == 0) {
+            return None;
+        }
+        // FdResidueDrop: only tried when some coefficient shares a factor with c.
+        if (terms.len() >= 2 || k0 != 0) && terms.iter().any(|(_, k)| gcd(*k, c) > 1) {
+            return None;
+        }
+        // FdRange: the interval of r spans more than one multiple of c.
+        let iv = self.quick_iv(r, 0)?;
+        if same_period(&iv, c) {
+            return None;
+        }
+        // ModReduceCoeffs: the representative of least magnitude (ties to the positive one),
+        // the constant in [0, c).
+        let mut nt: smallvec::SmallVec<[(Expr, i64); 4]> = smallvec::SmallVec::new();
+        let mut changed = false;
+        if matches!(self.node(r), Node::Add(..)) {
+            for &(t, k) in &terms {
+                let mut v = floor_mod(k, c)?;
+                if 2 * (v as i128) > c as i128 {
+                    v -= c;
+                }
+                changed |= v != k;
+                if v != 0 {
+                    nt.push((t, v));
+                }
+            }
+            changed |= floor_mod(k0, c)? != k0;
+        }
+        let rm = if changed {
+            let rm = self.add_terms(&nt, floor_mod(k0, c)?)?;
+            // The reduced Mod is simplified again: rule out ModGcd (its content) and folding.
+            if self.as_int(rm).is_some() || self.int_content_of(rm, c) != 1 {
+                return None;
+            }
+            rm
+        } else {
+            r
+        };
+        // ModRange on the reduced argument.
+        let ivm = self.quick_iv(rm, 0)?;
+        if same_period(&ivm, c) {
+            return None;
+        }
+        // ModModular: the residue class of rm is not fixed modulo c.
+        let no_facts = FxHashMap::default();
+        let ms = bounds::modset_in(self, &no_facts, rm, 0);
+        if ms.coeff % c == 0 {
+            return None;
+        }
+        // The prover on Eq(Mod(rm, c), 0): interval of the Mod node as the bounds analysis
+        // computes it (with its residue-class refinement), then the modular set; undecided only.
+        let mut mod_iv = ivm.modulo(&Iv::point(c));
+        let mms = ms.modulo(c);
+        let g = if mms.coeff == 0 { c } else { gcd(mms.coeff, c) };
+        if g > 1 {
+            let base = floor_mod(mms.base, g).unwrap_or(0);
+            mod_iv = mod_iv.intersect(&Iv::new(base as i128, (c - g + base) as i128));
+        }
+        if !undecided_zero(&mod_iv) || mms.excludes(0) {
+            return None;
+        }
+        let ce = self.int(c);
+        let q = self.floordiv(r, ce);
+        let m = self.modulo(rm, ce);
+        let zero = self.int(0);
+        let cond = self.compare(CmpOp::Eq, m, zero);
+        Some((q, cond))
+    }
+
+    /// `(FloorDiv(r, m), Eq(Mod(r, m), 0))` for a plain polynomial r and a product m of
+    /// symbols whose interval is positive, when no rule applies and the condition is undecided.
+    fn fast_monomial_quotient(&mut self, r: Expr, m: Expr) -> Option<(Expr, Expr)> {
+        // The solver's sign test: m >= 1 by its interval (no symbolic ranges here).
+        let ivm = self.quick_iv(m, 0)?;
+        if ivm.lo < 1 {
+            return None;
+        }
+        // FdZero / FdSelf / ModZero / ModSelf and constants.
+        if self.as_int(r).is_some() || r == m {
+            return None;
+        }
+        let msyms = self.meta[m.index()].syms;
+        let (terms, k0): (smallvec::SmallVec<[(Expr, i64); 4]>, i64) = match self.node(r) {
+            Node::Add(ts, k) => (ts.clone(), *k),
+            _ => (smallvec::smallvec![(r, 1)], 0),
+        };
+        // FdGcd / ModGcd (cancel_content): m's coefficient is 1, so only a factor common to
+        // every monomial could cancel; a constant term or a term sharing no symbol with m
+        // (disjoint symbol masks) rules that out.
+        let trivial_content =
+            k0 != 0 || terms.iter().any(|(t, _)| self.meta[t.index()].syms & msyms == 0);
+        if !trivial_content {
+            return None;
+        }
+        // FdPullMultiples / ModDropMultiples: no term is a multiple of m (a multiple's symbol
+        // mask contains m's).
+        if terms
+            .iter()
+            .any(|(t, _)| self.meta[t.index()].syms & msyms == msyms)
+        {
+            return None;
+        }
+        // FdRange / ModRange need r >= 0 first.
+        let ivr = self.quick_iv(r, 0)?;
+        if ivr.lo >= 0 {
+            return None;
+        }
+        // The prover on Eq(Mod(r, m), 0): interval arithmetic only (no residue class for a
+        // symbolic modulus); undecided only.
+        if !undecided_zero(&ivr.modulo(&ivm)) {
+            return None;
+        }
+        let q = self.floordiv(r, m);
+        let md = self.modulo(r, m);
+        let zero = self.int(0);
+        let cond = self.compare(CmpOp::Eq, md, zero);
+        Some((q, cond))
+    }
+
+    fn int_content_of(&self, a: Expr, c: i64) -> i64 {
+        match self.node(a) {
+            Node::Int(v) => gcd(*v, c),
+            Node::Add(ts, k) => ts.iter().fold(gcd(*k, c), |g, (_, x)| gcd(g, *x)),
+            _ => 1,
+        }
+    }
+}
+
+/// Whether the interval lies within one period `[q*c, q*c + c - 1]` (the range rules fire).
+fn same_period(iv: &Iv, c: i64) -> bool {
+    match (iv.lo_i64(), iv.hi_i64()) {
+        (Some(lo), Some(hi)) => floor_div(lo, c) == floor_div(hi, c),
+        _ => false,
+    }
+}
+
+/// Whether the prover's interval test leaves `v == 0` undecided: 0 inside, not the only value.
+fn undecided_zero(iv: &Iv) -> bool {
+    iv.lo <= 0 && iv.hi >= 0 && !(iv.lo == 0 && iv.hi == 0)
+}
