@@ -238,7 +238,7 @@ fn gen_poly(r: &mut Rng, syms: &[&str]) -> String {
 #[test]
 fn lean_path_equals_general_path() {
     let mut r = Rng(0x1EA4_0000_0000_0011);
-    let (mut lean, mut fallback, mut total) = (0, 0, 0);
+    let (mut lean, mut fallback, mut total, mut lean_interval) = (0, 0, 0, 0);
     let cases: u64 = std::env::var("SYMSHAPE_RANDOM_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -256,7 +256,9 @@ fn lean_path_equals_general_path() {
                     cx.set_range_str(n, &lo.to_string(), &(lo + r.range(0, 9)).to_string())
                         .unwrap()
                 }
-                4 => cx.set_range_str(n, "", &r.range(-4, 4).to_string()).unwrap(),
+                4 => cx
+                    .set_range_str(n, "", &r.range(-4, 4).to_string())
+                    .unwrap(),
                 _ => {
                     let lo = r.range(1, 4);
                     cx.set_range_str(n, &lo.to_string(), &(lo + 60).to_string())
@@ -272,7 +274,9 @@ fn lean_path_equals_general_path() {
             }
             _ => {}
         }
-        let x_term = match r.below(6) {
+        let x_term = match r.below(8) {
+            6 => format!("FloorDiv(x, {})", [1, 2, 3, 4, 8, 64][r.below(6) as usize]),
+            7 => format!("-FloorDiv(x, {})", [2, 3, 7][r.below(3) as usize]),
             0 => "x".to_string(),
             1 => format!("{}*x", [2, 3, 4, -4, 8, 64, -1][r.below(7) as usize]),
             2 => "x*y".into(),
@@ -294,15 +298,35 @@ fn lean_path_equals_general_path() {
         match cx.solve_fast_only(e, xs) {
             Some(fast) => {
                 lean += 1;
-                assert_eq!(fast, general, "{text}: lean path differs from the general path");
+                if let SolveResult::Solved(sol) = &fast
+                    && sol.relations.iter().all(|r| r.op != RelOp::Eq)
+                {
+                    lean_interval += 1;
+                }
+                assert_eq!(
+                    fast, general,
+                    "{text}: lean path differs from the general path"
+                );
             }
             None => fallback += 1,
         }
         assert_eq!(cx.solve(e, xs), general, "{text}");
     }
-    eprintln!("lean solve path: {lean} answered, {fallback} deferred, of {total}");
+    eprintln!(
+        "lean solve path: {lean} answered ({lean_interval} FloorDiv intervals), {fallback} deferred, of {total}"
+    );
+    assert!(
+        lean_interval * 50 > total,
+        "FloorDiv inversions: {lean_interval}/{total}"
+    );
     // The generator is built so that both happen often (about 18% answered by the lean path:
     // it declines whenever a rule might fire, e.g. any coefficient sharing a factor with k).
-    assert!(lean * 8 > total, "lean path too rarely taken: {lean}/{total}");
-    assert!(fallback * 10 > total, "lean path never declines: {fallback}/{total}");
+    assert!(
+        lean * 8 > total,
+        "lean path too rarely taken: {lean}/{total}"
+    );
+    assert!(
+        fallback * 10 > total,
+        "lean path never declines: {fallback}/{total}"
+    );
 }

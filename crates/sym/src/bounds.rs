@@ -885,7 +885,12 @@ impl Context {
 
 /// The modular set of `e` given the divisibility facts (read-only: borrows the nodes instead of
 /// copying them).
-pub(crate) fn modset_in(cx: &Context, facts: &FxHashMap<Expr, ModSet>, e: Expr, depth: u32) -> ModSet {
+pub(crate) fn modset_in(
+    cx: &Context,
+    facts: &FxHashMap<Expr, ModSet>,
+    e: Expr,
+    depth: u32,
+) -> ModSet {
     if !facts.is_empty()
         && let Some(m) = facts.get(&e)
     {

@@ -51,6 +51,16 @@ pub(crate) fn gcd(a: i64, b: i64) -> i64 {
 impl Context {
     /// Integer constant.
     pub fn int(&mut self, v: i64) -> Expr {
+        if (-64..=64).contains(&v) {
+            let slot = (v + 64) as usize;
+            let h = self.small_ints[slot];
+            if h != u32::MAX {
+                return Expr(h);
+            }
+            let e = self.intern(Node::Int(v), Ty::Int);
+            self.small_ints[slot] = e.0;
+            return e;
+        }
         self.intern(Node::Int(v), Ty::Int)
     }
 

@@ -77,6 +77,9 @@ pub struct Context {
     tys: Vec<Ty>,
     /// Per node, computed once at interning: see [`Meta`].
     meta: Vec<Meta>,
+    /// Handles of the constants -64..=64 once interned (`u32::MAX`: not yet), so that the
+    /// constants every rewrite needs skip hashing.
+    small_ints: [u32; 129],
     syms: Vec<SymInfo>,
     sym_by_name: FxHashMap<Box<str>, Symbol>,
     facts: facts::Facts,
@@ -99,6 +102,7 @@ impl Context {
             nodes: IndexSet::with_capacity_and_hasher(64, FxBuildHasher),
             tys: Vec::with_capacity(64),
             meta: Vec::with_capacity(64),
+            small_ints: [u32::MAX; 129],
             syms: Vec::new(),
             sym_by_name: FxHashMap::default(),
             facts: facts::Facts::default(),
@@ -138,9 +142,9 @@ impl Context {
             Node::Int(_) | Node::Sym(_) => true,
             Node::Add(ts, _) => ts.iter().all(|(t, _)| self.meta[t.index()].plain),
             // Factors of a normal-form product are never sums or products themselves.
-            Node::Mul(fs) => fs.iter().all(|f| {
-                is_sym(f) || matches!(self.node(*f), Node::Pow(b, _) if is_sym(b))
-            }),
+            Node::Mul(fs) => fs
+                .iter()
+                .all(|f| is_sym(f) || matches!(self.node(*f), Node::Pow(b, _) if is_sym(b))),
             Node::Pow(b, _) => is_sym(b),
             _ => false,
         };

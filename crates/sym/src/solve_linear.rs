@@ -1,6 +1,6 @@
-//! The solver's lean path for the relation codegen meets most: `Eq(k*x + F, G)` with `F`, `G`
-//! plain polynomials (or `x*m` with a monomial `m` in place of `k*x`), under facts that are
-//! constant ranges only.
+//! The solver's lean path for the relations codegen meets most: `Eq(k*x + F, G)` with `F`, `G`
+//! plain polynomials (or `x*m` with a monomial `m` in place of `k*x`), and
+//! `Eq(FloorDiv(x, c) + F, G)`, under facts that are constant ranges only.
 //!
 //! It answers exactly what the general path ([`Context::solve_general`]) answers, without a
 //! simplification session: for such inputs the general path builds `FloorDiv(r, c)` and
@@ -28,6 +28,9 @@ impl Context {
         let Node::Eq(a, b) = *self.node(rel) else {
             return None;
         };
+        if !self.is_plain_polynomial(a) || !self.is_plain_polynomial(b) {
+            return self.fast_floordiv_eq(a, b, x);
+        }
         let f = self.sub(a, b)?;
         if !self.is_plain_polynomial(f) || !self.contains_symbol(f, x) {
             return None;
@@ -211,8 +214,10 @@ impl Context {
         // FdGcd / ModGcd (cancel_content): m's coefficient is 1, so only a factor common to
         // every monomial could cancel; a constant term or a term sharing no symbol with m
         // (disjoint symbol masks) rules that out.
-        let trivial_content =
-            k0 != 0 || terms.iter().any(|(t, _)| self.meta[t.index()].syms & msyms == 0);
+        let trivial_content = k0 != 0
+            || terms
+                .iter()
+                .any(|(t, _)| self.meta[t.index()].syms & msyms == 0);
         if !trivial_content {
             return None;
         }
@@ -239,6 +244,104 @@ impl Context {
         let zero = self.int(0);
         let cond = self.compare(CmpOp::Eq, md, zero);
         Some((q, cond))
+    }
+
+    /// `Eq(±FloorDiv(x, c) + F, G)` with F, G plain polynomials free of x and c >= 2: the
+    /// interval `c*r <= x <= c*r + c - 1` with `r = ±(G - F)`.
+    fn fast_floordiv_eq(&mut self, a: Expr, b: Expr, x: Symbol) -> Option<SolveResult> {
+        let xe = self.sym(x);
+        let f = self.sub(a, b)?;
+        let Node::Add(ts, c0) = self.node(f) else {
+            return None;
+        };
+        let mut xt = None;
+        let mut rest: smallvec::SmallVec<[(Expr, i64); 4]> = smallvec::SmallVec::new();
+        for &(t, k) in ts {
+            if self.contains_symbol(t, x) {
+                if xt.is_some() {
+                    return None;
+                }
+                xt = Some((t, k));
+            } else if self.is_plain_polynomial(t) {
+                rest.push((t, -k));
+            } else {
+                return None;
+            }
+        }
+        let (t, k) = xt?;
+        let Node::FloorDiv(g, d) = *self.node(t) else {
+            return None;
+        };
+        let c = self.as_int(d).filter(|c| *c >= 2)?;
+        if g != xe || (k != 1 && k != -1) {
+            return None;
+        }
+        // The general path simplifies f first; nothing applies to it when FdRange does not:
+        // FloorDiv(x, c) has content 1, no multiple to pull out, no residue to drop, no nested
+        // FloorDiv/Mod; the sum's rules need another term with base x (split merging) or a
+        // FloorDiv whose numerator is a sum (FdAbsorbConst, NegFloorDiv).
+        if same_period(&self.quick_iv(xe, 0)?, c) {
+            return None;
+        }
+        let c0 = c0.checked_neg()?;
+        let zero = self.int(0);
+        rest.push((zero, 1));
+        let r = self.add_terms(&rest, c0)?;
+        let r = if k == 1 { r } else { self.neg(r)? };
+        // FloorDiv(x, c) == r  <=>  c*r <= x <= c*r + c - 1 (c > 0).
+        let lo = self.mul(d, r)?;
+        let hi = {
+            let t = self.add(lo, d)?;
+            self.add_const(t, -1)?
+        };
+        if !self.is_plain_polynomial(lo) || !self.is_plain_polynomial(hi) {
+            return None;
+        }
+        let mut relations: Vec<Relation> = Vec::with_capacity(2);
+        for (op, rhs) in [(RelOp::Le, hi), (RelOp::Ge, lo)] {
+            // Relations x's range implies are dropped, as the general path does.
+            let upper = op == RelOp::Le;
+            if !self.unconstrained_side(x, upper) {
+                let rel = if upper {
+                    self.compare(CmpOp::Le, xe, rhs)
+                } else {
+                    self.compare(CmpOp::Le, rhs, xe)
+                };
+                if self.fast_implied(rel)? {
+                    continue;
+                }
+            }
+            let rel = Relation { op, rhs };
+            if !relations.contains(&rel) {
+                relations.push(rel);
+            }
+        }
+        Some(SolveResult::Solved(Solution {
+            symbol: x,
+            relations,
+            conditions: Vec::new(),
+        }))
+    }
+
+    /// The prover's answer "True" for `Le`/`Lt` of plain polynomials (the interval of the
+    /// difference, which is its own simplification); `None` for anything else.
+    fn fast_implied(&mut self, rel: Expr) -> Option<bool> {
+        let (p, q, strict) = match *self.node(rel) {
+            Node::Bool(v) => return Some(v),
+            Node::Le(p, q) => (p, q, false),
+            Node::Lt(p, q) => (p, q, true),
+            _ => return None,
+        };
+        let d = if self.as_int(q) == Some(0) {
+            p
+        } else {
+            self.sub(p, q)?
+        };
+        if !self.is_plain_polynomial(d) {
+            return None;
+        }
+        let iv = self.quick_iv(d, 0)?;
+        Some(if strict { iv.hi <= -1 } else { iv.hi <= 0 })
     }
 
     fn int_content_of(&self, a: Expr, c: i64) -> i64 {

@@ -89,13 +89,14 @@ impl Session<'_> {
             if i == 0 {
                 g.factors = m.factors.clone();
             } else {
-                g.factors.retain(|(b, k)| match m.factors.iter().find(|f| f.0 == *b) {
-                    Some(f) => {
-                        *k = (*k).min(f.1);
-                        true
-                    }
-                    None => false,
-                });
+                g.factors
+                    .retain(|(b, k)| match m.factors.iter().find(|f| f.0 == *b) {
+                        Some(f) => {
+                            *k = (*k).min(f.1);
+                            true
+                        }
+                        None => false,
+                    });
                 if g.coeff == 1 && g.factors.is_empty() {
                     break;
                 }
