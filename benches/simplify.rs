@@ -143,6 +143,8 @@ fn main() {
         }));
     }
     let mut solves = Vec::new();
+    let mut solves_sized = Vec::new();
+    let mut solves_general = Vec::new();
     {
         let mut cx = Context::new();
         cx.set_range_str("t", "2", "").unwrap();
@@ -150,6 +152,21 @@ fn main() {
         for t in shapes {
             let r = cx.parse(t).unwrap();
             solves.push(median_ns(|| {
+                black_box(cx.solve(r, s));
+            }));
+            solves_general.push(median_ns(|| {
+                black_box(cx.solve_general(r, s));
+            }));
+        }
+        // As codegen meets them: every symbol is a size with a lower bound.
+        let mut cx = Context::new();
+        for n in ["s", "t", "n"] {
+            cx.set_range_str(n, "2", "").unwrap();
+        }
+        let s = cx.symbol("s").unwrap();
+        for t in shapes {
+            let r = cx.parse(t).unwrap();
+            solves_sized.push(median_ns(|| {
                 black_box(cx.solve(r, s));
             }));
         }
@@ -170,7 +187,22 @@ fn main() {
         st[st.len() * 9 / 10]
     );
     println!("  bound:                median {:.0} ns", med(&mut bnd));
-    println!("  solve (6 shapes):     median {:.0} ns", med(&mut solves));
+    let worst = |v: &Vec<f64>| v.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "  solve (6 shapes):     median {:.0} ns, slowest shape {:.0} ns",
+        med(&mut solves.clone()),
+        worst(&solves)
+    );
+    println!(
+        "  solve, sizes >= 2:    median {:.0} ns, slowest shape {:.0} ns",
+        med(&mut solves_sized.clone()),
+        worst(&solves_sized)
+    );
+    println!(
+        "  solve, general path:  median {:.0} ns, slowest shape {:.0} ns (no lean path)",
+        med(&mut solves_general.clone()),
+        worst(&solves_general)
+    );
     println!(
         "  slowest simplify: {}",
         simp.iter()

@@ -229,10 +229,14 @@ impl Context {
         {
             return None;
         }
-        // FdRange / ModRange need r >= 0 first.
+        // FdRange / ModRange: 0 <= r < m (prove_nonneg, then prove_lt on the difference, a
+        // plain polynomial and so its own simplification).
         let ivr = self.quick_iv(r, 0)?;
         if ivr.lo >= 0 {
-            return None;
+            let d = self.sub(r, m)?;
+            if !self.is_plain_polynomial(d) || self.quick_iv(d, 0)?.hi <= -1 {
+                return None;
+            }
         }
         // The prover on Eq(Mod(r, m), 0): interval arithmetic only (no residue class for a
         // symbolic modulus); undecided only.
