@@ -36,27 +36,7 @@ impl Context {
             return None;
         }
         let xe = self.sym(x);
-        let Node::Add(ts, c0) = self.node(f) else {
-            return None;
-        };
-        // Exactly one term mentions x: `k*t`; move the rest: `k*t == r`.
-        let mut xt = None;
-        let mut rest: smallvec::SmallVec<[(Expr, i64); 4]> = smallvec::SmallVec::new();
-        for &(t, k) in ts {
-            if self.contains_symbol(t, x) {
-                if xt.is_some() {
-                    return None;
-                }
-                xt = Some((t, k));
-            } else {
-                rest.push((t, -k));
-            }
-        }
-        let (t, k) = xt?;
-        let c0 = c0.checked_neg()?;
-        let zero = self.int(0);
-        rest.push((zero, 1));
-        let r = self.add_terms(&rest, c0)?;
+        let (t, k, r) = self.isolate_term(f, x)?;
         let solved = |rhs: Expr, cond: Option<Expr>| {
             SolveResult::Solved(Solution {
                 symbol: x,
@@ -250,11 +230,10 @@ impl Context {
         Some((q, cond))
     }
 
-    /// `Eq(±FloorDiv(x, c) + F, G)` with F, G plain polynomials free of x and c >= 2: the
-    /// interval `c*r <= x <= c*r + c - 1` with `r = ±(G - F)`.
-    fn fast_floordiv_eq(&mut self, a: Expr, b: Expr, x: Symbol) -> Option<SolveResult> {
-        let xe = self.sym(x);
-        let f = self.sub(a, b)?;
+    /// For a sum `f` in which exactly one term `k*t` mentions x and every other term is a plain
+    /// polynomial: `(t, k, r)` with `k*t == r` equivalent to `f == 0`, r built exactly as the
+    /// general path builds it.
+    fn isolate_term(&mut self, f: Expr, x: Symbol) -> Option<(Expr, i64, Expr)> {
         let Node::Add(ts, c0) = self.node(f) else {
             return None;
         };
@@ -273,6 +252,19 @@ impl Context {
             }
         }
         let (t, k) = xt?;
+        let c0 = c0.checked_neg()?;
+        let zero = self.int(0);
+        rest.push((zero, 1));
+        let r = self.add_terms(&rest, c0)?;
+        Some((t, k, r))
+    }
+
+    /// `Eq(±FloorDiv(x, c) + F, G)` with F, G plain polynomials free of x and c >= 2: the
+    /// interval `c*r <= x <= c*r + c - 1` with `r = ±(G - F)`.
+    fn fast_floordiv_eq(&mut self, a: Expr, b: Expr, x: Symbol) -> Option<SolveResult> {
+        let xe = self.sym(x);
+        let f = self.sub(a, b)?;
+        let (t, k, r) = self.isolate_term(f, x)?;
         let Node::FloorDiv(g, d) = *self.node(t) else {
             return None;
         };
@@ -287,10 +279,6 @@ impl Context {
         if same_period(&self.quick_iv(xe, 0)?, c) {
             return None;
         }
-        let c0 = c0.checked_neg()?;
-        let zero = self.int(0);
-        rest.push((zero, 1));
-        let r = self.add_terms(&rest, c0)?;
         let r = if k == 1 { r } else { self.neg(r)? };
         // FloorDiv(x, c) == r  <=>  c*r <= x <= c*r + c - 1 (c > 0).
         let lo = self.mul(d, r)?;
