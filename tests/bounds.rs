@@ -124,3 +124,52 @@ fn where_branches_use_their_condition() {
         "[0, 10]",
     );
 }
+
+/// One context, facts changed between queries: every query sees the facts as they are now
+/// (derived facts are reused across queries only while the facts are unchanged).
+#[test]
+fn facts_changed_between_queries_are_seen() {
+    let mut cx = Context::new();
+    let e = cx.parse("FloorDiv(x, 64)").unwrap();
+    let show = |cx: &mut Context| {
+        let s = cx.simplify(e);
+        (cx.display(s), cx.bound(e))
+    };
+    let unbounded = Bound::Int { lo: None, hi: None };
+    assert_eq!(show(&mut cx), ("FloorDiv(x, 64)".into(), unbounded));
+    cx.set_range_str("x", "0", "63").unwrap();
+    assert_eq!(show(&mut cx).0, "0");
+    cx.set_range_str("x", "64", "127").unwrap();
+    assert_eq!(show(&mut cx).0, "1");
+    cx.clear_facts();
+    assert_eq!(show(&mut cx), ("FloorDiv(x, 64)".into(), unbounded));
+    let p = cx.parse("x <= 10").unwrap();
+    cx.assume(p).unwrap();
+    let q = cx.parse("0 <= x").unwrap();
+    cx.assume(q).unwrap();
+    assert_eq!(show(&mut cx).0, "0");
+    // A symbolic range, then its removal.
+    cx.clear_facts();
+    let w = cx.parse("FloorDiv(w, y)").unwrap();
+    cx.set_range_str("y", "1", "").unwrap();
+    cx.set_range_str("w", "0", "y - 1").unwrap();
+    let s = cx.simplify(w);
+    assert_eq!(cx.display(s), "0");
+    cx.clear_facts();
+    let s = cx.simplify(w);
+    assert_eq!(cx.display(s), "FloorDiv(w, y)");
+    // The solver's lean path reads the facts directly: it sees the change too.
+    let rel = cx.parse("Eq(FloorDiv(s, 2), n)").unwrap();
+    let sv = cx.symbol("s").unwrap();
+    let n_rels = |cx: &mut Context| match cx.solve(rel, sv) {
+        sym::SolveResult::Solved(sol) => sol.relations.len(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(n_rels(&mut cx), 2);
+    cx.set_range_str("n", "0", "3").unwrap();
+    cx.set_range_str("s", "", "7").unwrap();
+    // s <= 2*n + 1 is implied by s <= 7 only when n >= 3: not here, both stay.
+    assert_eq!(n_rels(&mut cx), 2);
+    cx.set_range_str("n", "3", "3").unwrap();
+    assert_eq!(n_rels(&mut cx), 1);
+}

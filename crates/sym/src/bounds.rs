@@ -76,6 +76,11 @@ pub(crate) struct Derived {
 }
 
 impl Derived {
+    /// No symbol interval is being computed (true between queries).
+    pub fn is_idle(&self) -> bool {
+        self.in_progress.is_empty()
+    }
+
     /// Empties every table, keeping the allocations.
     pub fn clear(&mut self) {
         self.base_iv.clear();

@@ -25,6 +25,8 @@ pub(crate) struct Facts {
     pub assumptions: Vec<Expr>,
     /// Some range end is an expression over other symbols (kept up to date by `set_range`).
     pub symbolic_ends: bool,
+    /// Bumped on every change, so that facts derived from these can be reused until then.
+    pub generation: u64,
 }
 
 impl Context {
@@ -62,6 +64,7 @@ impl Context {
             )));
         }
         self.facts.ranges.insert(s, (lo, hi));
+        self.facts.generation += 1;
         let symbolic = |e: &RangeEnd| matches!(e, RangeEnd::Expr(x) if self.as_int(*x).is_none());
         self.facts.symbolic_ends = self
             .facts
@@ -110,7 +113,11 @@ impl Context {
 
     /// Removes every range and assumption.
     pub fn clear_facts(&mut self) {
-        self.facts = Facts::default();
+        let generation = self.facts.generation + 1;
+        self.facts = Facts {
+            generation,
+            ..Facts::default()
+        };
     }
 
     /// Adds a boolean fact that holds for every assignment.
@@ -127,6 +134,7 @@ impl Context {
             ));
         }
         self.facts.assumptions.push(pred);
+        self.facts.generation += 1;
         Ok(())
     }
 

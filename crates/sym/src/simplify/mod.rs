@@ -123,7 +123,8 @@ pub(crate) struct Session<'a> {
     pub iv_memo: FxHashMap<Expr, Iv>,
     pub fiv_memo: FxHashMap<Expr, FIv>,
     pub simp_memo: FxHashMap<Expr, Expr>,
-    pub stats: Stats,
+    /// Rule counts, only when the caller asked for them (`simplify_with_stats`).
+    pub stats: Option<Box<Stats>>,
     pub budget: usize,
     /// Nesting of rewrites inside rewrites (a guard against rule cycles).
     pub depth: u32,
@@ -144,14 +145,23 @@ pub(crate) struct Scratch {
     iv: FxHashMap<Expr, Iv>,
     fiv: FxHashMap<Expr, FIv>,
     simp: FxHashMap<Expr, Expr>,
+    /// The derived facts of the last query and the facts generation they were derived from:
+    /// reused as long as the facts do not change (they depend on nothing else).
     derived: Derived,
+    derived_gen: Option<u64>,
 }
 
 impl<'a> Session<'a> {
     pub fn new(cx: &'a mut Context) -> Self {
         // Reuse the memo tables' allocations of the previous query (they are empty).
         let mut scratch = std::mem::take(&mut cx.scratch);
-        let d = Derived::new_in(cx, std::mem::take(&mut scratch.derived));
+        let d = if scratch.derived_gen == Some(cx.facts.generation) {
+            std::mem::take(&mut scratch.derived)
+        } else {
+            let mut old = std::mem::take(&mut scratch.derived);
+            old.clear();
+            Derived::new_in(cx, old)
+        };
         let budget = 10_000 + 64 * cx.node_count().min(1 << 20);
         Session {
             cx,
@@ -159,7 +169,7 @@ impl<'a> Session<'a> {
             iv_memo: scratch.iv,
             fiv_memo: scratch.fiv,
             simp_memo: scratch.simp,
-            stats: Stats::default(),
+            stats: None,
             budget,
             depth: 0,
             fiv_depth: 0,
@@ -168,25 +178,33 @@ impl<'a> Session<'a> {
 
     /// Hands the (cleared) memo tables back to the context for the next query.
     fn recycle(&mut self) {
+        // The derived facts stay valid while the context's facts are unchanged (a query never
+        // changes them; `where_refined` restores what it narrows).
+        debug_assert!(self.d.is_idle());
         let mut scratch = Scratch {
             iv: std::mem::take(&mut self.iv_memo),
             fiv: std::mem::take(&mut self.fiv_memo),
             simp: std::mem::take(&mut self.simp_memo),
             derived: std::mem::take(&mut self.d),
+            derived_gen: Some(self.cx.facts.generation),
         };
-        scratch.derived.clear();
         // Huge tables are not worth keeping.
         if scratch.simp.capacity() > 4096 || scratch.iv.capacity() > 4096 {
-            return;
+            scratch.iv = Default::default();
+            scratch.fiv = Default::default();
+            scratch.simp = Default::default();
+        } else {
+            scratch.iv.clear();
+            scratch.fiv.clear();
+            scratch.simp.clear();
         }
-        scratch.iv.clear();
-        scratch.fiv.clear();
-        scratch.simp.clear();
         self.cx.scratch = scratch;
     }
 
     pub fn fire(&mut self, r: Rule) {
-        self.stats.counts[r as usize] += 1;
+        if let Some(st) = &mut self.stats {
+            st.counts[r as usize] += 1;
+        }
     }
 
     /// Simplifies to a fixpoint: one bottom-up pass in which every rewrite re-simplifies the
@@ -429,7 +447,8 @@ impl Context {
     /// Like [`Context::simplify`], also returning which rules fired.
     pub fn simplify_with_stats(&mut self, e: Expr) -> (Expr, Stats) {
         let mut s = Session::new(self);
+        s.stats = Some(Box::default());
         let r = s.simplify(e);
-        (r, std::mem::take(&mut s.stats))
+        (r, *s.stats.take().unwrap_or_default())
     }
 }
