@@ -238,6 +238,33 @@ fn gen_poly(r: &mut Rng, syms: &[&str]) -> String {
 #[test]
 fn lean_path_equals_general_path() {
     let mut r = Rng(0x1EA4_0000_0000_0011);
+    // Coefficients and constants at the edge of i64: overflow anywhere must make the lean
+    // path defer (the general path decides), never answer differently.
+    let big = i64::MAX;
+    for text in [
+        format!("Eq({big}*x + 1, n)"),
+        format!("Eq(-{big}*x, n)"),
+        format!("Eq(2*x + {big}, n)"),
+        format!("Eq(2*x - {big}, n + 5)"),
+        format!("Eq(x*y + {big}, n)"),
+        format!("Eq(FloorDiv(x, {big}), n + {big})"),
+        format!("Eq(FloorDiv(x, 2), {big}*n)"),
+        format!("Eq(3*x + {big}*y, -{big}*n)"),
+    ] {
+        for ranges in [&[][..], &[("y", "1", ""), ("n", "-3", "3")][..]] {
+            let mut cx = Context::new();
+            for (n, lo, hi) in ranges {
+                cx.set_range_str(n, lo, hi).unwrap();
+            }
+            let e = cx.parse(&text).unwrap();
+            let xs = cx.symbol("x").unwrap();
+            let general = cx.solve_general(e, xs);
+            if let Some(fast) = cx.solve_fast_only(e, xs) {
+                assert_eq!(fast, general, "{text}");
+            }
+            assert_eq!(cx.solve(e, xs), general, "{text}");
+        }
+    }
     let (mut lean, mut fallback, mut total, mut lean_interval) = (0, 0, 0, 0);
     let cases: u64 = std::env::var("SYMSHAPE_RANDOM_CASES")
         .ok()
