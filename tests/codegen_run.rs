@@ -1202,3 +1202,181 @@ fn aot_prologue_compiles_against_real_model_header() {
     tu.clear();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The Python interpreter of the torch venv (`SYMSHAPE_PYTHON`, set by `scripts/test`), or
+/// `python3`: its headers and libpython for the JIT wrapper, whose prologue releases the GIL.
+fn python_paths() -> (String, String, String) {
+    let py = std::env::var("SYMSHAPE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = Command::new(&py)
+        .args([
+            "-c",
+            "import sysconfig as s; print(s.get_paths()['include']); print(s.get_config_var('LIBDIR')); print(s.get_config_var('LDVERSION'))",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{py}: {e} (scripts/test sets SYMSHAPE_PYTHON)"));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut it = text.lines().map(str::to_string);
+    let (inc, libdir, ver) = (
+        it.next().unwrap_or_default(),
+        it.next().unwrap_or_default(),
+        it.next().unwrap_or_default(),
+    );
+    assert!(
+        Path::new(&inc).join("Python.h").exists(),
+        "no Python.h under {inc} (install python3-dev; scripts/test does)"
+    );
+    (inc, libdir, ver)
+}
+
+/// The JIT wrapper (`inductor_entry_impl`, `--emit all`) compiled against the torch wheel's real
+/// `cpp_wrapper/cpu.h` (pybind11, Python.h) and run with an embedded interpreter holding the GIL
+/// (the prologue releases it): conforming inputs pass, each kind of violation is refused with
+/// an exception, and input handles are stolen only once the checks passed.
+#[test]
+fn jit_prologue_runs_against_real_torch_and_python() {
+    let Some(torch) = torch_dir() else { return };
+    let (pyinc, pylib, pyver) = python_paths();
+    let dir = tmpdir("jit");
+    let mut example: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/signature.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    example["mode"] = "jit".into();
+    let second = r#"{"mode": "jit", "symbols": {"s1": {"range": [2, null]}}, "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1", "4*s1"]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1"]}, {"name": "buf1", "dtype": "float16", "device": "cpu", "sizes": ["s1", 3], "strides": [4, 1], "allocation_sizes": ["s1", 4]}], "constants": ["w0"]}"#;
+    // (signature, driver cases: label, expected outcome, handles built in C++)
+    let sigs: [(String, &str, &str); 2] = [
+        (
+            example.to_string(),
+            r#"
+  expect("conforming", true, {mk({3, 5, 8}, {40, 8, 1}, at::kHalf), item(7)});
+  expect("static size", false, {mk({3, 5, 9}, {45, 9, 1}, at::kHalf), item(7)});
+  expect("dtype", false, {mk({3, 5, 8}, {40, 8, 1}, at::kFloat), item(7)});
+  expect("range of s0", false, {mk({1025, 5, 8}, {40, 8, 1}, at::kHalf), item(7)});
+  expect("stride", false, {mk({3, 5, 8}, {41, 8, 1}, at::kHalf), item(7)});
+  expect("rank", false, {mk({3, 5}, {5, 1}, at::kHalf), item(7)});
+"#,
+            "conforming ok\nstatic size err\ndtype err\nrange of s0 err\nstride err\nrank err\n",
+        ),
+        (
+            second.to_string(),
+            r#"
+  expect("conforming", true, {mk({7, 12}, {12, 1}, at::kFloat), mk({2}, {1}, at::kFloat)});
+  expect("not divisible", false, {mk({7, 13}, {13, 1}, at::kFloat), mk({2}, {1}, at::kFloat)});
+  expect("inconsistent", false, {mk({6, 12}, {12, 1}, at::kFloat), mk({2}, {1}, at::kFloat)});
+  expect("conforming again", true, {mk({5, 8}, {8, 1}, at::kFloat), mk({2}, {1}, at::kFloat)});
+"#,
+            "conforming ok\nnot divisible err\ninconsistent err\nconforming again ok\n",
+        ),
+    ];
+    let [inc, inc2] = torch_includes(&torch);
+    let pyinc = format!("-isystem{pyinc}");
+    let lib = format!("-L{}", torch.join("lib").display());
+    let rpath = format!("-Wl,-rpath,{}", torch.join("lib").display());
+    let pylibdir = format!("-L{pylib}");
+    let pyrpath = format!("-Wl,-rpath,{pylib}");
+    let pylink = format!("-lpython{pyver}");
+    for (j, (json, cases, want)) in sigs.iter().enumerate() {
+        let sig = codegen_cpp::Signature::from_json(json).unwrap();
+        let cpp = codegen_cpp::generate(
+            sig,
+            &codegen_cpp::Options {
+                flavor: codegen_cpp::Flavor::Aoti,
+                emit: codegen_cpp::Emit::All,
+                always_check: false,
+            },
+        )
+        .unwrap();
+        assert!(cpp.contains("void inductor_entry_impl("), "{cpp}");
+        std::fs::write(dir.join(format!("gen_{j}.cpp")), cpp).unwrap();
+        let driver = format!(
+            r#"#include <torch/csrc/inductor/cpp_wrapper/cpu.h>
+#include "gen_{j}.cpp"
+#include <torch/csrc/inductor/aoti_torch/utils.h>
+#include <ATen/ATen.h>
+#include <cstdio>
+#include <initializer_list>
+#include <vector>
+
+static double blob[4096];
+static AtenTensorHandle mk(std::vector<int64_t> sizes, std::vector<int64_t> strides, at::ScalarType dt) {{
+  auto t = at::from_blob(blob, sizes, strides, at::TensorOptions().dtype(dt));
+  return torch::aot_inductor::new_tensor_handle(std::move(t));
+}}
+[[maybe_unused]] static AtenTensorHandle item(int64_t v) {{
+  return torch::aot_inductor::new_tensor_handle(at::scalar_tensor(v, at::kLong));
+}}
+static void expect(const char* label, bool ok, std::initializer_list<AtenTensorHandle> in) {{
+  std::vector<AtenTensorHandle> hs(in);
+  try {{
+    inductor_entry_impl(hs.data(), nullptr);  // steals the handles
+    std::printf("%s %s\n", label, ok ? "ok" : "ok (expected an error)");
+  }} catch (const std::exception& e) {{
+    // Refused before the handles were stolen: still ours.
+    for (auto h : hs) aoti_torch_delete_tensor_object(h);
+    std::printf("%s %s\n", label, ok ? e.what() : "err");
+  }}
+}}
+int main() {{
+  Py_Initialize();
+{cases}
+  Py_Finalize();
+  return 0;
+}}
+"#
+        );
+        std::fs::write(dir.join(format!("driver_{j}.cpp")), driver).unwrap();
+        let src = format!("driver_{j}.cpp");
+        let exe = format!("driver_{j}");
+        gxx(
+            &[
+                "-std=c++20",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-O0",
+                inc.as_str(),
+                inc2.as_str(),
+                pyinc.as_str(),
+                "-I.",
+                src.as_str(),
+                "-o",
+                exe.as_str(),
+                lib.as_str(),
+                rpath.as_str(),
+                pylibdir.as_str(),
+                pyrpath.as_str(),
+                "-ltorch_cpu",
+                "-lc10",
+                pylink.as_str(),
+            ],
+            &dir,
+        );
+        // Checks run when AOTI_RUNTIME_CHECK_INPUTS is set (PyTorch's gate) ...
+        let out = Command::new(dir.join(&exe))
+            .env("AOTI_RUNTIME_CHECK_INPUTS", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{exe}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout), *want, "signature {j}");
+        // ... and not otherwise: every call goes through to the kernels.
+        let out = Command::new(dir.join(&exe))
+            .env_remove("AOTI_RUNTIME_CHECK_INPUTS")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{exe} without the gate");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert_eq!(text.lines().count(), want.lines().count(), "{text}");
+        assert!(
+            !text.lines().any(|l| l.ends_with(" err")),
+            "checks ran without the gate: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

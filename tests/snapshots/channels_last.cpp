@@ -124,7 +124,7 @@ void inductor_entry_impl(
     AtenTensorHandle* output_handles  // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed
 ) {
     __check_inputs_outputs(input_handles, output_handles);
-    py::gil_scoped_release release;
+    py::gil_scoped_release_simple release;
     auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, 1);
     [[maybe_unused]] auto arg0_1 = std::move(inputs[0]);
     [[maybe_unused]] auto arg0_1_size = arg0_1.sizes();

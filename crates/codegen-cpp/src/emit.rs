@@ -729,7 +729,10 @@ impl<'a> Emitter<'a> {
                 w.line("AtenTensorHandle* output_handles  // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed");
                 w.close_open(") {");
                 w.line("__check_inputs_outputs(input_handles, output_handles);");
-                w.line("py::gil_scoped_release release;");
+                // The `_simple` name: torch's cpp_wrapper/common.h provides it with pybind11 3.x
+                // (gil_simple.h) and aliases it for older pybind11, while plain
+                // `gil_scoped_release` is missing with pybind11 3.x (torch 2.15 wheel).
+                w.line("py::gil_scoped_release_simple release;");
                 let n = n_in + self.sig.constants.len();
                 w.line(&format!(
                     "auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, {n});"
