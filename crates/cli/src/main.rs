@@ -219,13 +219,16 @@ fn batch(file: Option<String>) -> ExitCode {
                 continue;
             }
         };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let resp = match serde_json::from_str::<J>(&line) {
-            Ok(req) => request::handle(&req),
-            Err(e) => {
-                json!({"ok": false, "error": {"kind": "request", "message": format!("invalid JSON: {e}")}})
+        // Every input line gets its response, in order, so that answers can be paired with
+        // requests by position even without ids: a blank line is a bad line too.
+        let resp = if line.trim().is_empty() {
+            json!({"ok": false, "error": {"kind": "request", "message": "empty line (expected a JSON request object)"}})
+        } else {
+            match serde_json::from_str::<J>(&line) {
+                Ok(req) => request::handle(&req),
+                Err(e) => {
+                    json!({"ok": false, "error": {"kind": "request", "message": format!("invalid JSON: {e}")}})
+                }
             }
         };
         if writeln!(out, "{resp}").is_err() {

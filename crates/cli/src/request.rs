@@ -32,6 +32,9 @@ fn req_err(msg: impl Into<String>) -> Failure {
 }
 
 /// Handles one parsed request line, returning the response object.
+/// The largest `repeat` a request may ask for.
+pub const MAX_REPEAT: u64 = 1_000_000;
+
 pub fn handle(line: &J) -> J {
     let id = line.get("id").cloned();
     let mut resp = Map::new();
@@ -40,10 +43,16 @@ pub fn handle(line: &J) -> J {
     }
     let repeat = match line.get("repeat") {
         None => None,
+        // Bounded so that one line cannot stall the stream for hours; said, never clamped.
         Some(v) => match v.as_u64() {
-            Some(n) if n >= 1 => Some(n.min(1_000_000)),
+            Some(n) if (1..=MAX_REPEAT).contains(&n) => Some(n),
             _ => {
-                return fail(resp, req_err("'repeat' must be an integer >= 1"));
+                return fail(
+                    resp,
+                    req_err(format!(
+                        "'repeat' must be an integer from 1 to {MAX_REPEAT}"
+                    )),
+                );
             }
         },
     };

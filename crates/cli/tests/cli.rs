@@ -70,6 +70,10 @@ fn batch_answers_every_line() {
         r#"{"id":9,"op":"simplify","expr":"Foo(x)"}"#,
         r#"{"id":10,"op":"bound","expr":"x","ranges":{"x":[5,1]}}"#,
         r#"{"id":11,"op":"simplify","expr":"Mod(s0, 8)","assume":["Eq(Mod(s0, 8), 0)"],"types":{"zf0":"float"}}"#,
+        "",
+        r#"{"id":13,"op":"prove","expr":"x < 5","repeat":0}"#,
+        r#"{"id":14,"op":"prove","expr":"x < 5","repeat":1000001}"#,
+        r#"{"id":15,"op":"prove","expr":"x < 5","ranges":{"x":[0,3]},"repeat":1000}"#,
     ]
     .join("\n");
     let (c, out, _) = run(&["batch"], &input);
@@ -78,7 +82,7 @@ fn batch_answers_every_line() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 11);
+    assert_eq!(lines.len(), 15);
     assert_eq!(lines[0]["expr"], "x1");
     assert_eq!(lines[1]["error"]["kind"], "request");
     assert_eq!(lines[2]["error"]["kind"], "parse");
@@ -92,6 +96,21 @@ fn batch_answers_every_line() {
     assert_eq!(lines[8]["error"]["kind"], "unsupported");
     assert_eq!(lines[9]["error"]["kind"], "range");
     assert_eq!(lines[10]["expr"], "0");
+    // A blank line keeps its place; repeat is bounded and never silently clamped.
+    assert_eq!(lines[11]["error"]["kind"], "request");
+    assert_eq!(lines[11]["ok"], false);
+    for l in &lines[12..14] {
+        assert_eq!(l["error"]["kind"], "request", "{l}");
+        assert!(
+            l["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("from 1 to 1000000"),
+            "{l}"
+        );
+    }
+    assert_eq!(lines[14]["result"], "true");
+    assert!(lines[14]["t_ns"].as_u64().is_some());
 }
 
 #[test]
