@@ -8,6 +8,15 @@
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
 // [runtime.hpp embedded here]
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
+    throw ::std::runtime_error(::std::string(a) + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
+}
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0", "s1"};
 [[maybe_unused]] static const int symshape_num_symbols = 2;
@@ -17,7 +26,7 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 4) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 4, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
+        symshape_fail("input_handles[0]: unmatched rank, expected: 4, but got: ", arg0_1_dim, "");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -36,7 +45,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 4) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 4, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
+        symshape_fail("input_handles[0]: unmatched rank, expected: 4, but got: ", arg0_1_dim, "");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -46,60 +55,60 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float32();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kFloat), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
+        symshape_fail("input_handles[0]: unmatched dtype, expected: ", arg0_1_expected_dtype, "(at::kFloat), but got: ", arg0_1_dtype, "");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (0 != arg0_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
+        symshape_fail("input_handles[0]: unmatched device type, expected: 0(cpu), but got: ", arg0_1_device_type, "");
     }
     if (arg0_1_size[0] < 1LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 0, expected it to be >= 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too small at 0, expected it to be >= 1, but got: ", arg0_1_size[0], "");
     }
     if (3 != arg0_1_size[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 1, expected: 3, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
+        symshape_fail("input_handles[0]: unmatched dim value at 1, expected: 3, but got: ", arg0_1_size[1], "");
     }
     if (arg0_1_size[2] < 2LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 2, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[2])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too small at 2, expected it to be >= 2, but got: ", arg0_1_size[2], "");
     }
     if (arg0_1_size[2] > 512LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too large at 2, expected to be <= 512, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[2])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too large at 2, expected to be <= 512, but got: ", arg0_1_size[2], "");
     }
     if (arg0_1_size[3] < 2LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 3, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[3])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too small at 3, expected it to be >= 2, but got: ", arg0_1_size[3], "");
     }
     if (arg0_1_size[3] > 512LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too large at 3, expected to be <= 512, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[3])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too large at 3, expected to be <= 512, but got: ", arg0_1_size[3], "");
     }
     bool arg0_1_expected_size_3_ovf = false;
     const int64_t arg0_1_expected_size_3 = s1;
     if (arg0_1_expected_size_3_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing s1 (dim 3)" + "\n");
+        symshape_fail("input_handles[0]: integer overflow or division by zero computing s1 (dim 3)");
     }
     if (arg0_1_expected_size_3 != arg0_1_size[3]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic dim value at 3, expected: s1 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_size_3)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[3])) + "\n");
+        symshape_fail("input_handles[0]: unmatched symbolic dim value at 3, expected: s1 = ", arg0_1_expected_size_3, ", but got: ", arg0_1_size[3], "");
     }
     bool arg0_1_expected_stride_0_ovf = false;
     const int64_t arg0_1_expected_stride_0 = symshape_rt::mul(int64_t{3}, symshape_rt::pow(s1, 2, arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
     if (arg0_1_expected_stride_0_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 3*s1**2 (stride 0)" + "\n");
+        symshape_fail("input_handles[0]: integer overflow or division by zero computing 3*s1**2 (stride 0)");
     }
     if (arg0_1_expected_stride_0 != arg0_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic stride value at 0, expected: 3*s1**2 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_stride_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
+        symshape_fail("input_handles[0]: unmatched symbolic stride value at 0, expected: 3*s1**2 = ", arg0_1_expected_stride_0, ", but got: ", arg0_1_stride[0], "");
     }
     if (1 != arg0_1_stride[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 1, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[1])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 1, expected: 1, but got: ", arg0_1_stride[1], "");
     }
     bool arg0_1_expected_stride_2_ovf = false;
     const int64_t arg0_1_expected_stride_2 = symshape_rt::mul(int64_t{3}, s1, arg0_1_expected_stride_2_ovf);
     if (arg0_1_expected_stride_2_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 3*s1 (stride 2)" + "\n");
+        symshape_fail("input_handles[0]: integer overflow or division by zero computing 3*s1 (stride 2)");
     }
     if (arg0_1_expected_stride_2 != arg0_1_stride[2]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic stride value at 2, expected: 3*s1 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_stride_2)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[2])) + "\n");
+        symshape_fail("input_handles[0]: unmatched symbolic stride value at 2, expected: 3*s1 = ", arg0_1_expected_stride_2, ", but got: ", arg0_1_stride[2], "");
     }
     if (3 != arg0_1_stride[3]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 3, expected: 3, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[3])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 3, expected: 3, but got: ", arg0_1_stride[3], "");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {

@@ -8,6 +8,15 @@
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
 // [runtime.hpp embedded here]
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
+    throw ::std::runtime_error(::std::string(a) + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
+}
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {nullptr};
 [[maybe_unused]] static const int symshape_num_symbols = 0;
@@ -20,7 +29,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
+        symshape_fail("input_handles[0]: unmatched rank, expected: 1, but got: ", arg0_1_dim, "");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -30,18 +39,18 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float32();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kFloat), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
+        symshape_fail("input_handles[0]: unmatched dtype, expected: ", arg0_1_expected_dtype, "(at::kFloat), but got: ", arg0_1_dtype, "");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (0 != arg0_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
+        symshape_fail("input_handles[0]: unmatched device type, expected: 0(cpu), but got: ", arg0_1_device_type, "");
     }
     if (2 != arg0_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
+        symshape_fail("input_handles[0]: unmatched dim value at 0, expected: 2, but got: ", arg0_1_size[0], "");
     }
     if (1 != arg0_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 0, expected: 1, but got: ", arg0_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -50,7 +59,7 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     int64_t arg1_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg1_1, &arg1_1_dim));
     if (arg1_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg1_1_dim)) + "\n");
+        symshape_fail("input_handles[1]: unmatched rank, expected: 1, but got: ", arg1_1_dim, "");
     }
     int64_t* arg1_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg1_1, &arg1_1_size));
@@ -60,18 +69,18 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg1_1, &arg1_1_dtype));
     int32_t arg1_1_expected_dtype = aoti_torch_dtype_float64();
     if (arg1_1_expected_dtype != arg1_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg1_1_expected_dtype)) + "(at::kDouble), but got: " + ::std::to_string(static_cast<long long>(arg1_1_dtype)) + "\n");
+        symshape_fail("input_handles[1]: unmatched dtype, expected: ", arg1_1_expected_dtype, "(at::kDouble), but got: ", arg1_1_dtype, "");
     }
     int32_t arg1_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg1_1, &arg1_1_device_type));
     if (0 != arg1_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg1_1_device_type)) + "\n");
+        symshape_fail("input_handles[1]: unmatched device type, expected: 0(cpu), but got: ", arg1_1_device_type, "");
     }
     if (2 != arg1_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[0])) + "\n");
+        symshape_fail("input_handles[1]: unmatched dim value at 0, expected: 2, but got: ", arg1_1_size[0], "");
     }
     if (1 != arg1_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg1_1_stride[0])) + "\n");
+        symshape_fail("input_handles[1]: unmatched stride value at 0, expected: 1, but got: ", arg1_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -80,7 +89,7 @@ AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const i
     int64_t arg2_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg2_1, &arg2_1_dim));
     if (arg2_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg2_1_dim)) + "\n");
+        symshape_fail("input_handles[2]: unmatched rank, expected: 1, but got: ", arg2_1_dim, "");
     }
     int64_t* arg2_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg2_1, &arg2_1_size));
@@ -90,18 +99,18 @@ AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg2_1, &arg2_1_dtype));
     int32_t arg2_1_expected_dtype = aoti_torch_dtype_float16();
     if (arg2_1_expected_dtype != arg2_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg2_1_expected_dtype)) + "(at::kHalf), but got: " + ::std::to_string(static_cast<long long>(arg2_1_dtype)) + "\n");
+        symshape_fail("input_handles[2]: unmatched dtype, expected: ", arg2_1_expected_dtype, "(at::kHalf), but got: ", arg2_1_dtype, "");
     }
     int32_t arg2_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg2_1, &arg2_1_device_type));
     if (0 != arg2_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg2_1_device_type)) + "\n");
+        symshape_fail("input_handles[2]: unmatched device type, expected: 0(cpu), but got: ", arg2_1_device_type, "");
     }
     if (2 != arg2_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg2_1_size[0])) + "\n");
+        symshape_fail("input_handles[2]: unmatched dim value at 0, expected: 2, but got: ", arg2_1_size[0], "");
     }
     if (1 != arg2_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg2_1_stride[0])) + "\n");
+        symshape_fail("input_handles[2]: unmatched stride value at 0, expected: 1, but got: ", arg2_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -110,7 +119,7 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     int64_t arg3_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg3_1, &arg3_1_dim));
     if (arg3_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg3_1_dim)) + "\n");
+        symshape_fail("input_handles[3]: unmatched rank, expected: 1, but got: ", arg3_1_dim, "");
     }
     int64_t* arg3_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg3_1, &arg3_1_size));
@@ -120,18 +129,18 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg3_1, &arg3_1_dtype));
     int32_t arg3_1_expected_dtype = aoti_torch_dtype_bfloat16();
     if (arg3_1_expected_dtype != arg3_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg3_1_expected_dtype)) + "(at::kBFloat16), but got: " + ::std::to_string(static_cast<long long>(arg3_1_dtype)) + "\n");
+        symshape_fail("input_handles[3]: unmatched dtype, expected: ", arg3_1_expected_dtype, "(at::kBFloat16), but got: ", arg3_1_dtype, "");
     }
     int32_t arg3_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg3_1, &arg3_1_device_type));
     if (0 != arg3_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg3_1_device_type)) + "\n");
+        symshape_fail("input_handles[3]: unmatched device type, expected: 0(cpu), but got: ", arg3_1_device_type, "");
     }
     if (2 != arg3_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg3_1_size[0])) + "\n");
+        symshape_fail("input_handles[3]: unmatched dim value at 0, expected: 2, but got: ", arg3_1_size[0], "");
     }
     if (1 != arg3_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg3_1_stride[0])) + "\n");
+        symshape_fail("input_handles[3]: unmatched stride value at 0, expected: 1, but got: ", arg3_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_4(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -140,7 +149,7 @@ AOTI_NOINLINE static void check_input_4(AtenTensorHandle* input_handles, const i
     int64_t arg4_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg4_1, &arg4_1_dim));
     if (arg4_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg4_1_dim)) + "\n");
+        symshape_fail("input_handles[4]: unmatched rank, expected: 1, but got: ", arg4_1_dim, "");
     }
     int64_t* arg4_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg4_1, &arg4_1_size));
@@ -150,18 +159,18 @@ AOTI_NOINLINE static void check_input_4(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg4_1, &arg4_1_dtype));
     int32_t arg4_1_expected_dtype = aoti_torch_dtype_int8();
     if (arg4_1_expected_dtype != arg4_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg4_1_expected_dtype)) + "(at::kChar), but got: " + ::std::to_string(static_cast<long long>(arg4_1_dtype)) + "\n");
+        symshape_fail("input_handles[4]: unmatched dtype, expected: ", arg4_1_expected_dtype, "(at::kChar), but got: ", arg4_1_dtype, "");
     }
     int32_t arg4_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg4_1, &arg4_1_device_type));
     if (0 != arg4_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg4_1_device_type)) + "\n");
+        symshape_fail("input_handles[4]: unmatched device type, expected: 0(cpu), but got: ", arg4_1_device_type, "");
     }
     if (2 != arg4_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg4_1_size[0])) + "\n");
+        symshape_fail("input_handles[4]: unmatched dim value at 0, expected: 2, but got: ", arg4_1_size[0], "");
     }
     if (1 != arg4_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[4]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg4_1_stride[0])) + "\n");
+        symshape_fail("input_handles[4]: unmatched stride value at 0, expected: 1, but got: ", arg4_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_5(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -170,7 +179,7 @@ AOTI_NOINLINE static void check_input_5(AtenTensorHandle* input_handles, const i
     int64_t arg5_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg5_1, &arg5_1_dim));
     if (arg5_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg5_1_dim)) + "\n");
+        symshape_fail("input_handles[5]: unmatched rank, expected: 1, but got: ", arg5_1_dim, "");
     }
     int64_t* arg5_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg5_1, &arg5_1_size));
@@ -180,18 +189,18 @@ AOTI_NOINLINE static void check_input_5(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg5_1, &arg5_1_dtype));
     int32_t arg5_1_expected_dtype = aoti_torch_dtype_int16();
     if (arg5_1_expected_dtype != arg5_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg5_1_expected_dtype)) + "(at::kShort), but got: " + ::std::to_string(static_cast<long long>(arg5_1_dtype)) + "\n");
+        symshape_fail("input_handles[5]: unmatched dtype, expected: ", arg5_1_expected_dtype, "(at::kShort), but got: ", arg5_1_dtype, "");
     }
     int32_t arg5_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg5_1, &arg5_1_device_type));
     if (0 != arg5_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg5_1_device_type)) + "\n");
+        symshape_fail("input_handles[5]: unmatched device type, expected: 0(cpu), but got: ", arg5_1_device_type, "");
     }
     if (2 != arg5_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg5_1_size[0])) + "\n");
+        symshape_fail("input_handles[5]: unmatched dim value at 0, expected: 2, but got: ", arg5_1_size[0], "");
     }
     if (1 != arg5_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[5]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg5_1_stride[0])) + "\n");
+        symshape_fail("input_handles[5]: unmatched stride value at 0, expected: 1, but got: ", arg5_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_6(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -200,7 +209,7 @@ AOTI_NOINLINE static void check_input_6(AtenTensorHandle* input_handles, const i
     int64_t arg6_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg6_1, &arg6_1_dim));
     if (arg6_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg6_1_dim)) + "\n");
+        symshape_fail("input_handles[6]: unmatched rank, expected: 1, but got: ", arg6_1_dim, "");
     }
     int64_t* arg6_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg6_1, &arg6_1_size));
@@ -210,18 +219,18 @@ AOTI_NOINLINE static void check_input_6(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg6_1, &arg6_1_dtype));
     int32_t arg6_1_expected_dtype = aoti_torch_dtype_int32();
     if (arg6_1_expected_dtype != arg6_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg6_1_expected_dtype)) + "(at::kInt), but got: " + ::std::to_string(static_cast<long long>(arg6_1_dtype)) + "\n");
+        symshape_fail("input_handles[6]: unmatched dtype, expected: ", arg6_1_expected_dtype, "(at::kInt), but got: ", arg6_1_dtype, "");
     }
     int32_t arg6_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg6_1, &arg6_1_device_type));
     if (0 != arg6_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg6_1_device_type)) + "\n");
+        symshape_fail("input_handles[6]: unmatched device type, expected: 0(cpu), but got: ", arg6_1_device_type, "");
     }
     if (2 != arg6_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg6_1_size[0])) + "\n");
+        symshape_fail("input_handles[6]: unmatched dim value at 0, expected: 2, but got: ", arg6_1_size[0], "");
     }
     if (1 != arg6_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[6]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg6_1_stride[0])) + "\n");
+        symshape_fail("input_handles[6]: unmatched stride value at 0, expected: 1, but got: ", arg6_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_7(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -230,7 +239,7 @@ AOTI_NOINLINE static void check_input_7(AtenTensorHandle* input_handles, const i
     int64_t arg7_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg7_1, &arg7_1_dim));
     if (arg7_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg7_1_dim)) + "\n");
+        symshape_fail("input_handles[7]: unmatched rank, expected: 1, but got: ", arg7_1_dim, "");
     }
     int64_t* arg7_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg7_1, &arg7_1_size));
@@ -240,18 +249,18 @@ AOTI_NOINLINE static void check_input_7(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg7_1, &arg7_1_dtype));
     int32_t arg7_1_expected_dtype = aoti_torch_dtype_int64();
     if (arg7_1_expected_dtype != arg7_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg7_1_expected_dtype)) + "(at::kLong), but got: " + ::std::to_string(static_cast<long long>(arg7_1_dtype)) + "\n");
+        symshape_fail("input_handles[7]: unmatched dtype, expected: ", arg7_1_expected_dtype, "(at::kLong), but got: ", arg7_1_dtype, "");
     }
     int32_t arg7_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg7_1, &arg7_1_device_type));
     if (0 != arg7_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg7_1_device_type)) + "\n");
+        symshape_fail("input_handles[7]: unmatched device type, expected: 0(cpu), but got: ", arg7_1_device_type, "");
     }
     if (2 != arg7_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg7_1_size[0])) + "\n");
+        symshape_fail("input_handles[7]: unmatched dim value at 0, expected: 2, but got: ", arg7_1_size[0], "");
     }
     if (1 != arg7_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[7]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg7_1_stride[0])) + "\n");
+        symshape_fail("input_handles[7]: unmatched stride value at 0, expected: 1, but got: ", arg7_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_8(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -260,7 +269,7 @@ AOTI_NOINLINE static void check_input_8(AtenTensorHandle* input_handles, const i
     int64_t arg8_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg8_1, &arg8_1_dim));
     if (arg8_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg8_1_dim)) + "\n");
+        symshape_fail("input_handles[8]: unmatched rank, expected: 1, but got: ", arg8_1_dim, "");
     }
     int64_t* arg8_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg8_1, &arg8_1_size));
@@ -270,18 +279,18 @@ AOTI_NOINLINE static void check_input_8(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg8_1, &arg8_1_dtype));
     int32_t arg8_1_expected_dtype = aoti_torch_dtype_uint8();
     if (arg8_1_expected_dtype != arg8_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg8_1_expected_dtype)) + "(at::kByte), but got: " + ::std::to_string(static_cast<long long>(arg8_1_dtype)) + "\n");
+        symshape_fail("input_handles[8]: unmatched dtype, expected: ", arg8_1_expected_dtype, "(at::kByte), but got: ", arg8_1_dtype, "");
     }
     int32_t arg8_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg8_1, &arg8_1_device_type));
     if (0 != arg8_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg8_1_device_type)) + "\n");
+        symshape_fail("input_handles[8]: unmatched device type, expected: 0(cpu), but got: ", arg8_1_device_type, "");
     }
     if (2 != arg8_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg8_1_size[0])) + "\n");
+        symshape_fail("input_handles[8]: unmatched dim value at 0, expected: 2, but got: ", arg8_1_size[0], "");
     }
     if (1 != arg8_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[8]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg8_1_stride[0])) + "\n");
+        symshape_fail("input_handles[8]: unmatched stride value at 0, expected: 1, but got: ", arg8_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_9(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -290,7 +299,7 @@ AOTI_NOINLINE static void check_input_9(AtenTensorHandle* input_handles, const i
     int64_t arg9_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg9_1, &arg9_1_dim));
     if (arg9_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg9_1_dim)) + "\n");
+        symshape_fail("input_handles[9]: unmatched rank, expected: 1, but got: ", arg9_1_dim, "");
     }
     int64_t* arg9_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg9_1, &arg9_1_size));
@@ -300,18 +309,18 @@ AOTI_NOINLINE static void check_input_9(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg9_1, &arg9_1_dtype));
     int32_t arg9_1_expected_dtype = aoti_torch_dtype_uint16();
     if (arg9_1_expected_dtype != arg9_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg9_1_expected_dtype)) + "(at::kUInt16), but got: " + ::std::to_string(static_cast<long long>(arg9_1_dtype)) + "\n");
+        symshape_fail("input_handles[9]: unmatched dtype, expected: ", arg9_1_expected_dtype, "(at::kUInt16), but got: ", arg9_1_dtype, "");
     }
     int32_t arg9_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg9_1, &arg9_1_device_type));
     if (0 != arg9_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg9_1_device_type)) + "\n");
+        symshape_fail("input_handles[9]: unmatched device type, expected: 0(cpu), but got: ", arg9_1_device_type, "");
     }
     if (2 != arg9_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg9_1_size[0])) + "\n");
+        symshape_fail("input_handles[9]: unmatched dim value at 0, expected: 2, but got: ", arg9_1_size[0], "");
     }
     if (1 != arg9_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[9]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg9_1_stride[0])) + "\n");
+        symshape_fail("input_handles[9]: unmatched stride value at 0, expected: 1, but got: ", arg9_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_10(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -320,7 +329,7 @@ AOTI_NOINLINE static void check_input_10(AtenTensorHandle* input_handles, const 
     int64_t arg10_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg10_1, &arg10_1_dim));
     if (arg10_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg10_1_dim)) + "\n");
+        symshape_fail("input_handles[10]: unmatched rank, expected: 1, but got: ", arg10_1_dim, "");
     }
     int64_t* arg10_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg10_1, &arg10_1_size));
@@ -330,18 +339,18 @@ AOTI_NOINLINE static void check_input_10(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg10_1, &arg10_1_dtype));
     int32_t arg10_1_expected_dtype = aoti_torch_dtype_uint32();
     if (arg10_1_expected_dtype != arg10_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg10_1_expected_dtype)) + "(at::kUInt32), but got: " + ::std::to_string(static_cast<long long>(arg10_1_dtype)) + "\n");
+        symshape_fail("input_handles[10]: unmatched dtype, expected: ", arg10_1_expected_dtype, "(at::kUInt32), but got: ", arg10_1_dtype, "");
     }
     int32_t arg10_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg10_1, &arg10_1_device_type));
     if (0 != arg10_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg10_1_device_type)) + "\n");
+        symshape_fail("input_handles[10]: unmatched device type, expected: 0(cpu), but got: ", arg10_1_device_type, "");
     }
     if (2 != arg10_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg10_1_size[0])) + "\n");
+        symshape_fail("input_handles[10]: unmatched dim value at 0, expected: 2, but got: ", arg10_1_size[0], "");
     }
     if (1 != arg10_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[10]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg10_1_stride[0])) + "\n");
+        symshape_fail("input_handles[10]: unmatched stride value at 0, expected: 1, but got: ", arg10_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_11(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -350,7 +359,7 @@ AOTI_NOINLINE static void check_input_11(AtenTensorHandle* input_handles, const 
     int64_t arg11_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg11_1, &arg11_1_dim));
     if (arg11_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg11_1_dim)) + "\n");
+        symshape_fail("input_handles[11]: unmatched rank, expected: 1, but got: ", arg11_1_dim, "");
     }
     int64_t* arg11_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg11_1, &arg11_1_size));
@@ -360,18 +369,18 @@ AOTI_NOINLINE static void check_input_11(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg11_1, &arg11_1_dtype));
     int32_t arg11_1_expected_dtype = aoti_torch_dtype_uint64();
     if (arg11_1_expected_dtype != arg11_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg11_1_expected_dtype)) + "(at::kUInt64), but got: " + ::std::to_string(static_cast<long long>(arg11_1_dtype)) + "\n");
+        symshape_fail("input_handles[11]: unmatched dtype, expected: ", arg11_1_expected_dtype, "(at::kUInt64), but got: ", arg11_1_dtype, "");
     }
     int32_t arg11_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg11_1, &arg11_1_device_type));
     if (0 != arg11_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg11_1_device_type)) + "\n");
+        symshape_fail("input_handles[11]: unmatched device type, expected: 0(cpu), but got: ", arg11_1_device_type, "");
     }
     if (2 != arg11_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg11_1_size[0])) + "\n");
+        symshape_fail("input_handles[11]: unmatched dim value at 0, expected: 2, but got: ", arg11_1_size[0], "");
     }
     if (1 != arg11_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[11]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg11_1_stride[0])) + "\n");
+        symshape_fail("input_handles[11]: unmatched stride value at 0, expected: 1, but got: ", arg11_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_12(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -380,7 +389,7 @@ AOTI_NOINLINE static void check_input_12(AtenTensorHandle* input_handles, const 
     int64_t arg12_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg12_1, &arg12_1_dim));
     if (arg12_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg12_1_dim)) + "\n");
+        symshape_fail("input_handles[12]: unmatched rank, expected: 1, but got: ", arg12_1_dim, "");
     }
     int64_t* arg12_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg12_1, &arg12_1_size));
@@ -390,18 +399,18 @@ AOTI_NOINLINE static void check_input_12(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg12_1, &arg12_1_dtype));
     int32_t arg12_1_expected_dtype = aoti_torch_dtype_bool();
     if (arg12_1_expected_dtype != arg12_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg12_1_expected_dtype)) + "(at::kBool), but got: " + ::std::to_string(static_cast<long long>(arg12_1_dtype)) + "\n");
+        symshape_fail("input_handles[12]: unmatched dtype, expected: ", arg12_1_expected_dtype, "(at::kBool), but got: ", arg12_1_dtype, "");
     }
     int32_t arg12_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg12_1, &arg12_1_device_type));
     if (0 != arg12_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg12_1_device_type)) + "\n");
+        symshape_fail("input_handles[12]: unmatched device type, expected: 0(cpu), but got: ", arg12_1_device_type, "");
     }
     if (2 != arg12_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg12_1_size[0])) + "\n");
+        symshape_fail("input_handles[12]: unmatched dim value at 0, expected: 2, but got: ", arg12_1_size[0], "");
     }
     if (1 != arg12_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[12]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg12_1_stride[0])) + "\n");
+        symshape_fail("input_handles[12]: unmatched stride value at 0, expected: 1, but got: ", arg12_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_13(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -410,7 +419,7 @@ AOTI_NOINLINE static void check_input_13(AtenTensorHandle* input_handles, const 
     int64_t arg13_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg13_1, &arg13_1_dim));
     if (arg13_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg13_1_dim)) + "\n");
+        symshape_fail("input_handles[13]: unmatched rank, expected: 1, but got: ", arg13_1_dim, "");
     }
     int64_t* arg13_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg13_1, &arg13_1_size));
@@ -420,18 +429,18 @@ AOTI_NOINLINE static void check_input_13(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg13_1, &arg13_1_dtype));
     int32_t arg13_1_expected_dtype = aoti_torch_dtype_complex32();
     if (arg13_1_expected_dtype != arg13_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg13_1_expected_dtype)) + "(at::kComplexHalf), but got: " + ::std::to_string(static_cast<long long>(arg13_1_dtype)) + "\n");
+        symshape_fail("input_handles[13]: unmatched dtype, expected: ", arg13_1_expected_dtype, "(at::kComplexHalf), but got: ", arg13_1_dtype, "");
     }
     int32_t arg13_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg13_1, &arg13_1_device_type));
     if (0 != arg13_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg13_1_device_type)) + "\n");
+        symshape_fail("input_handles[13]: unmatched device type, expected: 0(cpu), but got: ", arg13_1_device_type, "");
     }
     if (2 != arg13_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg13_1_size[0])) + "\n");
+        symshape_fail("input_handles[13]: unmatched dim value at 0, expected: 2, but got: ", arg13_1_size[0], "");
     }
     if (1 != arg13_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[13]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg13_1_stride[0])) + "\n");
+        symshape_fail("input_handles[13]: unmatched stride value at 0, expected: 1, but got: ", arg13_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_14(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -440,7 +449,7 @@ AOTI_NOINLINE static void check_input_14(AtenTensorHandle* input_handles, const 
     int64_t arg14_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg14_1, &arg14_1_dim));
     if (arg14_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg14_1_dim)) + "\n");
+        symshape_fail("input_handles[14]: unmatched rank, expected: 1, but got: ", arg14_1_dim, "");
     }
     int64_t* arg14_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg14_1, &arg14_1_size));
@@ -450,18 +459,18 @@ AOTI_NOINLINE static void check_input_14(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg14_1, &arg14_1_dtype));
     int32_t arg14_1_expected_dtype = aoti_torch_dtype_complex64();
     if (arg14_1_expected_dtype != arg14_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg14_1_expected_dtype)) + "(at::kComplexFloat), but got: " + ::std::to_string(static_cast<long long>(arg14_1_dtype)) + "\n");
+        symshape_fail("input_handles[14]: unmatched dtype, expected: ", arg14_1_expected_dtype, "(at::kComplexFloat), but got: ", arg14_1_dtype, "");
     }
     int32_t arg14_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg14_1, &arg14_1_device_type));
     if (0 != arg14_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg14_1_device_type)) + "\n");
+        symshape_fail("input_handles[14]: unmatched device type, expected: 0(cpu), but got: ", arg14_1_device_type, "");
     }
     if (2 != arg14_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg14_1_size[0])) + "\n");
+        symshape_fail("input_handles[14]: unmatched dim value at 0, expected: 2, but got: ", arg14_1_size[0], "");
     }
     if (1 != arg14_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[14]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg14_1_stride[0])) + "\n");
+        symshape_fail("input_handles[14]: unmatched stride value at 0, expected: 1, but got: ", arg14_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_15(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -470,7 +479,7 @@ AOTI_NOINLINE static void check_input_15(AtenTensorHandle* input_handles, const 
     int64_t arg15_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg15_1, &arg15_1_dim));
     if (arg15_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg15_1_dim)) + "\n");
+        symshape_fail("input_handles[15]: unmatched rank, expected: 1, but got: ", arg15_1_dim, "");
     }
     int64_t* arg15_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg15_1, &arg15_1_size));
@@ -480,18 +489,18 @@ AOTI_NOINLINE static void check_input_15(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg15_1, &arg15_1_dtype));
     int32_t arg15_1_expected_dtype = aoti_torch_dtype_complex128();
     if (arg15_1_expected_dtype != arg15_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg15_1_expected_dtype)) + "(at::kComplexDouble), but got: " + ::std::to_string(static_cast<long long>(arg15_1_dtype)) + "\n");
+        symshape_fail("input_handles[15]: unmatched dtype, expected: ", arg15_1_expected_dtype, "(at::kComplexDouble), but got: ", arg15_1_dtype, "");
     }
     int32_t arg15_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg15_1, &arg15_1_device_type));
     if (0 != arg15_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg15_1_device_type)) + "\n");
+        symshape_fail("input_handles[15]: unmatched device type, expected: 0(cpu), but got: ", arg15_1_device_type, "");
     }
     if (2 != arg15_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg15_1_size[0])) + "\n");
+        symshape_fail("input_handles[15]: unmatched dim value at 0, expected: 2, but got: ", arg15_1_size[0], "");
     }
     if (1 != arg15_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[15]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg15_1_stride[0])) + "\n");
+        symshape_fail("input_handles[15]: unmatched stride value at 0, expected: 1, but got: ", arg15_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_16(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -500,7 +509,7 @@ AOTI_NOINLINE static void check_input_16(AtenTensorHandle* input_handles, const 
     int64_t arg16_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg16_1, &arg16_1_dim));
     if (arg16_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg16_1_dim)) + "\n");
+        symshape_fail("input_handles[16]: unmatched rank, expected: 1, but got: ", arg16_1_dim, "");
     }
     int64_t* arg16_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg16_1, &arg16_1_size));
@@ -510,18 +519,18 @@ AOTI_NOINLINE static void check_input_16(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg16_1, &arg16_1_dtype));
     int32_t arg16_1_expected_dtype = aoti_torch_dtype_float8_e4m3fn();
     if (arg16_1_expected_dtype != arg16_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg16_1_expected_dtype)) + "(at::kFloat8_e4m3fn), but got: " + ::std::to_string(static_cast<long long>(arg16_1_dtype)) + "\n");
+        symshape_fail("input_handles[16]: unmatched dtype, expected: ", arg16_1_expected_dtype, "(at::kFloat8_e4m3fn), but got: ", arg16_1_dtype, "");
     }
     int32_t arg16_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg16_1, &arg16_1_device_type));
     if (0 != arg16_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg16_1_device_type)) + "\n");
+        symshape_fail("input_handles[16]: unmatched device type, expected: 0(cpu), but got: ", arg16_1_device_type, "");
     }
     if (2 != arg16_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg16_1_size[0])) + "\n");
+        symshape_fail("input_handles[16]: unmatched dim value at 0, expected: 2, but got: ", arg16_1_size[0], "");
     }
     if (1 != arg16_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[16]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg16_1_stride[0])) + "\n");
+        symshape_fail("input_handles[16]: unmatched stride value at 0, expected: 1, but got: ", arg16_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_17(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -530,7 +539,7 @@ AOTI_NOINLINE static void check_input_17(AtenTensorHandle* input_handles, const 
     int64_t arg17_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg17_1, &arg17_1_dim));
     if (arg17_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg17_1_dim)) + "\n");
+        symshape_fail("input_handles[17]: unmatched rank, expected: 1, but got: ", arg17_1_dim, "");
     }
     int64_t* arg17_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg17_1, &arg17_1_size));
@@ -540,18 +549,18 @@ AOTI_NOINLINE static void check_input_17(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg17_1, &arg17_1_dtype));
     int32_t arg17_1_expected_dtype = aoti_torch_dtype_float8_e5m2();
     if (arg17_1_expected_dtype != arg17_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg17_1_expected_dtype)) + "(at::kFloat8_e5m2), but got: " + ::std::to_string(static_cast<long long>(arg17_1_dtype)) + "\n");
+        symshape_fail("input_handles[17]: unmatched dtype, expected: ", arg17_1_expected_dtype, "(at::kFloat8_e5m2), but got: ", arg17_1_dtype, "");
     }
     int32_t arg17_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg17_1, &arg17_1_device_type));
     if (0 != arg17_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg17_1_device_type)) + "\n");
+        symshape_fail("input_handles[17]: unmatched device type, expected: 0(cpu), but got: ", arg17_1_device_type, "");
     }
     if (2 != arg17_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg17_1_size[0])) + "\n");
+        symshape_fail("input_handles[17]: unmatched dim value at 0, expected: 2, but got: ", arg17_1_size[0], "");
     }
     if (1 != arg17_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[17]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg17_1_stride[0])) + "\n");
+        symshape_fail("input_handles[17]: unmatched stride value at 0, expected: 1, but got: ", arg17_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_18(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -560,7 +569,7 @@ AOTI_NOINLINE static void check_input_18(AtenTensorHandle* input_handles, const 
     int64_t arg18_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg18_1, &arg18_1_dim));
     if (arg18_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg18_1_dim)) + "\n");
+        symshape_fail("input_handles[18]: unmatched rank, expected: 1, but got: ", arg18_1_dim, "");
     }
     int64_t* arg18_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg18_1, &arg18_1_size));
@@ -570,18 +579,18 @@ AOTI_NOINLINE static void check_input_18(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg18_1, &arg18_1_dtype));
     int32_t arg18_1_expected_dtype = aoti_torch_dtype_float8_e4m3fnuz();
     if (arg18_1_expected_dtype != arg18_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg18_1_expected_dtype)) + "(at::kFloat8_e4m3fnuz), but got: " + ::std::to_string(static_cast<long long>(arg18_1_dtype)) + "\n");
+        symshape_fail("input_handles[18]: unmatched dtype, expected: ", arg18_1_expected_dtype, "(at::kFloat8_e4m3fnuz), but got: ", arg18_1_dtype, "");
     }
     int32_t arg18_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg18_1, &arg18_1_device_type));
     if (0 != arg18_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg18_1_device_type)) + "\n");
+        symshape_fail("input_handles[18]: unmatched device type, expected: 0(cpu), but got: ", arg18_1_device_type, "");
     }
     if (2 != arg18_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg18_1_size[0])) + "\n");
+        symshape_fail("input_handles[18]: unmatched dim value at 0, expected: 2, but got: ", arg18_1_size[0], "");
     }
     if (1 != arg18_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[18]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg18_1_stride[0])) + "\n");
+        symshape_fail("input_handles[18]: unmatched stride value at 0, expected: 1, but got: ", arg18_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_19(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -590,7 +599,7 @@ AOTI_NOINLINE static void check_input_19(AtenTensorHandle* input_handles, const 
     int64_t arg19_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg19_1, &arg19_1_dim));
     if (arg19_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg19_1_dim)) + "\n");
+        symshape_fail("input_handles[19]: unmatched rank, expected: 1, but got: ", arg19_1_dim, "");
     }
     int64_t* arg19_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg19_1, &arg19_1_size));
@@ -600,18 +609,18 @@ AOTI_NOINLINE static void check_input_19(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg19_1, &arg19_1_dtype));
     int32_t arg19_1_expected_dtype = aoti_torch_dtype_float8_e5m2fnuz();
     if (arg19_1_expected_dtype != arg19_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg19_1_expected_dtype)) + "(at::kFloat8_e5m2fnuz), but got: " + ::std::to_string(static_cast<long long>(arg19_1_dtype)) + "\n");
+        symshape_fail("input_handles[19]: unmatched dtype, expected: ", arg19_1_expected_dtype, "(at::kFloat8_e5m2fnuz), but got: ", arg19_1_dtype, "");
     }
     int32_t arg19_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg19_1, &arg19_1_device_type));
     if (0 != arg19_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg19_1_device_type)) + "\n");
+        symshape_fail("input_handles[19]: unmatched device type, expected: 0(cpu), but got: ", arg19_1_device_type, "");
     }
     if (2 != arg19_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg19_1_size[0])) + "\n");
+        symshape_fail("input_handles[19]: unmatched dim value at 0, expected: 2, but got: ", arg19_1_size[0], "");
     }
     if (1 != arg19_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[19]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg19_1_stride[0])) + "\n");
+        symshape_fail("input_handles[19]: unmatched stride value at 0, expected: 1, but got: ", arg19_1_stride[0], "");
     }
 }
 AOTI_NOINLINE static void check_input_20(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -620,7 +629,7 @@ AOTI_NOINLINE static void check_input_20(AtenTensorHandle* input_handles, const 
     int64_t arg20_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg20_1, &arg20_1_dim));
     if (arg20_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg20_1_dim)) + "\n");
+        symshape_fail("input_handles[20]: unmatched rank, expected: 1, but got: ", arg20_1_dim, "");
     }
     int64_t* arg20_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg20_1, &arg20_1_size));
@@ -630,18 +639,18 @@ AOTI_NOINLINE static void check_input_20(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg20_1, &arg20_1_dtype));
     int32_t arg20_1_expected_dtype = aoti_torch_dtype_float8_e8m0fnu();
     if (arg20_1_expected_dtype != arg20_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg20_1_expected_dtype)) + "(at::kFloat8_e8m0fnu), but got: " + ::std::to_string(static_cast<long long>(arg20_1_dtype)) + "\n");
+        symshape_fail("input_handles[20]: unmatched dtype, expected: ", arg20_1_expected_dtype, "(at::kFloat8_e8m0fnu), but got: ", arg20_1_dtype, "");
     }
     int32_t arg20_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg20_1, &arg20_1_device_type));
     if (0 != arg20_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg20_1_device_type)) + "\n");
+        symshape_fail("input_handles[20]: unmatched device type, expected: 0(cpu), but got: ", arg20_1_device_type, "");
     }
     if (2 != arg20_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched dim value at 0, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg20_1_size[0])) + "\n");
+        symshape_fail("input_handles[20]: unmatched dim value at 0, expected: 2, but got: ", arg20_1_size[0], "");
     }
     if (1 != arg20_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[20]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg20_1_stride[0])) + "\n");
+        symshape_fail("input_handles[20]: unmatched stride value at 0, expected: 1, but got: ", arg20_1_stride[0], "");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {

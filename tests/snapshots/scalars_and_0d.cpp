@@ -8,6 +8,15 @@
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
 // [runtime.hpp embedded here]
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
+    throw ::std::runtime_error(::std::string(a) + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
+}
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0", "zf0"};
 [[maybe_unused]] static const int symshape_num_symbols = 2;
@@ -19,11 +28,11 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     syms[0] = s0;
     const int64_t s0_lo = 0LL;
     if (s0 < s0_lo) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: symbol s0 is out of its range, expected it to be >= " + ::std::to_string(static_cast<long long>(s0_lo)) + ", but got: " + ::std::to_string(static_cast<long long>(s0)) + "\n");
+        symshape_fail("input_handles[0]: symbol s0 is out of its range, expected it to be >= ", s0_lo, ", but got: ", s0, "");
     }
     const int64_t s0_hi = 100LL;
     if (s0 > s0_hi) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: symbol s0 is out of its range, expected it to be <= " + ::std::to_string(static_cast<long long>(s0_hi)) + ", but got: " + ::std::to_string(static_cast<long long>(s0)) + "\n");
+        symshape_fail("input_handles[0]: symbol s0 is out of its range, expected it to be <= ", s0_hi, ", but got: ", s0, "");
     }
     double zf0_value;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_float64(input_handles[1], &zf0_value));
@@ -42,7 +51,7 @@ AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const i
     int64_t arg2_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg2_1, &arg2_1_dim));
     if (arg2_1_dim != 0) {
-        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched rank, expected: 0, but got: " + ::std::to_string(static_cast<long long>(arg2_1_dim)) + "\n");
+        symshape_fail("input_handles[2]: unmatched rank, expected: 0, but got: ", arg2_1_dim, "");
     }
     int64_t* arg2_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg2_1, &arg2_1_size));
@@ -52,12 +61,12 @@ AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg2_1, &arg2_1_dtype));
     int32_t arg2_1_expected_dtype = aoti_torch_dtype_int64();
     if (arg2_1_expected_dtype != arg2_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg2_1_expected_dtype)) + "(at::kLong), but got: " + ::std::to_string(static_cast<long long>(arg2_1_dtype)) + "\n");
+        symshape_fail("input_handles[2]: unmatched dtype, expected: ", arg2_1_expected_dtype, "(at::kLong), but got: ", arg2_1_dtype, "");
     }
     int32_t arg2_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg2_1, &arg2_1_device_type));
     if (0 != arg2_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[2]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg2_1_device_type)) + "\n");
+        symshape_fail("input_handles[2]: unmatched device type, expected: 0(cpu), but got: ", arg2_1_device_type, "");
     }
 }
 AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -67,7 +76,7 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     int64_t arg3_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg3_1, &arg3_1_dim));
     if (arg3_1_dim != 1) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched rank, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg3_1_dim)) + "\n");
+        symshape_fail("input_handles[3]: unmatched rank, expected: 1, but got: ", arg3_1_dim, "");
     }
     int64_t* arg3_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg3_1, &arg3_1_size));
@@ -77,29 +86,29 @@ AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg3_1, &arg3_1_dtype));
     int32_t arg3_1_expected_dtype = aoti_torch_dtype_bool();
     if (arg3_1_expected_dtype != arg3_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg3_1_expected_dtype)) + "(at::kBool), but got: " + ::std::to_string(static_cast<long long>(arg3_1_dtype)) + "\n");
+        symshape_fail("input_handles[3]: unmatched dtype, expected: ", arg3_1_expected_dtype, "(at::kBool), but got: ", arg3_1_dtype, "");
     }
     int32_t arg3_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg3_1, &arg3_1_device_type));
     if (0 != arg3_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg3_1_device_type)) + "\n");
+        symshape_fail("input_handles[3]: unmatched device type, expected: 0(cpu), but got: ", arg3_1_device_type, "");
     }
     if (arg3_1_size[0] < 0LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: dim value is too small at 0, expected it to be >= 0, but got: " + ::std::to_string(static_cast<long long>(arg3_1_size[0])) + "\n");
+        symshape_fail("input_handles[3]: dim value is too small at 0, expected it to be >= 0, but got: ", arg3_1_size[0], "");
     }
     if (arg3_1_size[0] > 100LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: dim value is too large at 0, expected to be <= 100, but got: " + ::std::to_string(static_cast<long long>(arg3_1_size[0])) + "\n");
+        symshape_fail("input_handles[3]: dim value is too large at 0, expected to be <= 100, but got: ", arg3_1_size[0], "");
     }
     bool arg3_1_expected_size_0_ovf = false;
     const int64_t arg3_1_expected_size_0 = s0;
     if (arg3_1_expected_size_0_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: integer overflow or division by zero computing s0 (dim 0)" + "\n");
+        symshape_fail("input_handles[3]: integer overflow or division by zero computing s0 (dim 0)");
     }
     if (arg3_1_expected_size_0 != arg3_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched symbolic dim value at 0, expected: s0 = " + ::std::to_string(static_cast<long long>(arg3_1_expected_size_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg3_1_size[0])) + "\n");
+        symshape_fail("input_handles[3]: unmatched symbolic dim value at 0, expected: s0 = ", arg3_1_expected_size_0, ", but got: ", arg3_1_size[0], "");
     }
     if (1 != arg3_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[3]: unmatched stride value at 0, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg3_1_stride[0])) + "\n");
+        symshape_fail("input_handles[3]: unmatched stride value at 0, expected: 1, but got: ", arg3_1_stride[0], "");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {

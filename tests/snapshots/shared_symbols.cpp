@@ -8,6 +8,15 @@
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
 // [runtime.hpp embedded here]
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
+    throw ::std::runtime_error(::std::string(a) + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
+}
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0"};
 [[maybe_unused]] static const int symshape_num_symbols = 1;
@@ -17,7 +26,7 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 2) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
+        symshape_fail("input_handles[0]: unmatched rank, expected: 2, but got: ", arg0_1_dim, "");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -33,7 +42,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 2) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
+        symshape_fail("input_handles[0]: unmatched rank, expected: 2, but got: ", arg0_1_dim, "");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -43,27 +52,27 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float32();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kFloat), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
+        symshape_fail("input_handles[0]: unmatched dtype, expected: ", arg0_1_expected_dtype, "(at::kFloat), but got: ", arg0_1_dtype, "");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (1 != arg0_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 1(cuda), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
+        symshape_fail("input_handles[0]: unmatched device type, expected: 1(cuda), but got: ", arg0_1_device_type, "");
     }
     if (arg0_1_size[0] < 2LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 0, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too small at 0, expected it to be >= 2, but got: ", arg0_1_size[0], "");
     }
     if (arg0_1_size[0] > 1024LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: ", arg0_1_size[0], "");
     }
     if (8 != arg0_1_size[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 1, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
+        symshape_fail("input_handles[0]: unmatched dim value at 1, expected: 8, but got: ", arg0_1_size[1], "");
     }
     if (8 != arg0_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 0, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 0, expected: 8, but got: ", arg0_1_stride[0], "");
     }
     if (1 != arg0_1_stride[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 1, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[1])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 1, expected: 1, but got: ", arg0_1_stride[1], "");
     }
 }
 AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -73,7 +82,7 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     int64_t arg1_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg1_1, &arg1_1_dim));
     if (arg1_1_dim != 2) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched rank, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg1_1_dim)) + "\n");
+        symshape_fail("input_handles[1]: unmatched rank, expected: 2, but got: ", arg1_1_dim, "");
     }
     int64_t* arg1_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg1_1, &arg1_1_size));
@@ -83,40 +92,40 @@ AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg1_1, &arg1_1_dtype));
     int32_t arg1_1_expected_dtype = aoti_torch_dtype_bfloat16();
     if (arg1_1_expected_dtype != arg1_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg1_1_expected_dtype)) + "(at::kBFloat16), but got: " + ::std::to_string(static_cast<long long>(arg1_1_dtype)) + "\n");
+        symshape_fail("input_handles[1]: unmatched dtype, expected: ", arg1_1_expected_dtype, "(at::kBFloat16), but got: ", arg1_1_dtype, "");
     }
     int32_t arg1_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg1_1, &arg1_1_device_type));
     if (1 != arg1_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched device type, expected: 1(cuda), but got: " + ::std::to_string(static_cast<long long>(arg1_1_device_type)) + "\n");
+        symshape_fail("input_handles[1]: unmatched device type, expected: 1(cuda), but got: ", arg1_1_device_type, "");
     }
     if (8 != arg1_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched dim value at 0, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[0])) + "\n");
+        symshape_fail("input_handles[1]: unmatched dim value at 0, expected: 8, but got: ", arg1_1_size[0], "");
     }
     if (arg1_1_size[1] < 2LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: dim value is too small at 1, expected it to be >= 2, but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[1])) + "\n");
+        symshape_fail("input_handles[1]: dim value is too small at 1, expected it to be >= 2, but got: ", arg1_1_size[1], "");
     }
     if (arg1_1_size[1] > 1024LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: dim value is too large at 1, expected to be <= 1024, but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[1])) + "\n");
+        symshape_fail("input_handles[1]: dim value is too large at 1, expected to be <= 1024, but got: ", arg1_1_size[1], "");
     }
     bool arg1_1_expected_size_1_ovf = false;
     const int64_t arg1_1_expected_size_1 = s0;
     if (arg1_1_expected_size_1_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: integer overflow or division by zero computing s0 (dim 1)" + "\n");
+        symshape_fail("input_handles[1]: integer overflow or division by zero computing s0 (dim 1)");
     }
     if (arg1_1_expected_size_1 != arg1_1_size[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched symbolic dim value at 1, expected: s0 = " + ::std::to_string(static_cast<long long>(arg1_1_expected_size_1)) + ", but got: " + ::std::to_string(static_cast<long long>(arg1_1_size[1])) + "\n");
+        symshape_fail("input_handles[1]: unmatched symbolic dim value at 1, expected: s0 = ", arg1_1_expected_size_1, ", but got: ", arg1_1_size[1], "");
     }
     bool arg1_1_expected_stride_0_ovf = false;
     const int64_t arg1_1_expected_stride_0 = s0;
     if (arg1_1_expected_stride_0_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: integer overflow or division by zero computing s0 (stride 0)" + "\n");
+        symshape_fail("input_handles[1]: integer overflow or division by zero computing s0 (stride 0)");
     }
     if (arg1_1_expected_stride_0 != arg1_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched symbolic stride value at 0, expected: s0 = " + ::std::to_string(static_cast<long long>(arg1_1_expected_stride_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg1_1_stride[0])) + "\n");
+        symshape_fail("input_handles[1]: unmatched symbolic stride value at 0, expected: s0 = ", arg1_1_expected_stride_0, ", but got: ", arg1_1_stride[0], "");
     }
     if (1 != arg1_1_stride[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[1]: unmatched stride value at 1, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg1_1_stride[1])) + "\n");
+        symshape_fail("input_handles[1]: unmatched stride value at 1, expected: 1, but got: ", arg1_1_stride[1], "");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {

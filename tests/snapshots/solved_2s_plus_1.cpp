@@ -8,6 +8,15 @@
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
 // [runtime.hpp embedded here]
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
+    throw ::std::runtime_error(::std::string(a) + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
+}
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s1"};
 [[maybe_unused]] static const int symshape_num_symbols = 1;
@@ -17,7 +26,7 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 2) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
+        symshape_fail("input_handles[0]: unmatched rank, expected: 2, but got: ", arg0_1_dim, "");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -28,19 +37,19 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
         bool ovf = false;
         const bool ok = (symshape_rt::floormod(symshape_rt::add(int64_t{1}, arg0_1_size_0, ovf), int64_t{2}, ovf) == int64_t{0});
         if (ovf || !ok) {
-            throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value at 0 must satisfy Eq(Mod(arg0_1_size_0 + 1, 2), 0) to equal 2*s1 + 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size_0)) + "\n");
+            symshape_fail("input_handles[0]: dim value at 0 must satisfy Eq(Mod(arg0_1_size_0 + 1, 2), 0) to equal 2*s1 + 1, but got: ", arg0_1_size_0, "");
         }
     }
     bool s1_v_ovf = false;
     const int64_t s1_v = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_0, s1_v_ovf), int64_t{2}, s1_v_ovf);
     if (s1_v_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing FloorDiv(arg0_1_size_0 - 1, 2) (s1 from dim 0)" + "\n");
+        symshape_fail("input_handles[0]: integer overflow or division by zero computing FloorDiv(arg0_1_size_0 - 1, 2) (s1 from dim 0)");
     }
     const int64_t s1 = s1_v;
     syms[0] = s1;
     const int64_t s1_lo = 2LL;
     if (s1 < s1_lo) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: symbol s1 is out of its range, expected it to be >= " + ::std::to_string(static_cast<long long>(s1_lo)) + ", but got: " + ::std::to_string(static_cast<long long>(s1)) + "\n");
+        symshape_fail("input_handles[0]: symbol s1 is out of its range, expected it to be >= ", s1_lo, ", but got: ", s1, "");
     }
 }
 AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
@@ -50,7 +59,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 2) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 2, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
+        symshape_fail("input_handles[0]: unmatched rank, expected: 2, but got: ", arg0_1_dim, "");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -60,45 +69,45 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float32();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kFloat), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
+        symshape_fail("input_handles[0]: unmatched dtype, expected: ", arg0_1_expected_dtype, "(at::kFloat), but got: ", arg0_1_dtype, "");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (0 != arg0_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
+        symshape_fail("input_handles[0]: unmatched device type, expected: 0(cpu), but got: ", arg0_1_device_type, "");
     }
     if (arg0_1_size[0] < 5LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 0, expected it to be >= 5, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too small at 0, expected it to be >= 5, but got: ", arg0_1_size[0], "");
     }
     bool arg0_1_expected_size_0_ovf = false;
     const int64_t arg0_1_expected_size_0 = symshape_rt::add(int64_t{1}, symshape_rt::mul(int64_t{2}, s1, arg0_1_expected_size_0_ovf), arg0_1_expected_size_0_ovf);
     if (arg0_1_expected_size_0_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 2*s1 + 1 (dim 0)" + "\n");
+        symshape_fail("input_handles[0]: integer overflow or division by zero computing 2*s1 + 1 (dim 0)");
     }
     if (arg0_1_expected_size_0 != arg0_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic dim value at 0, expected: 2*s1 + 1 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_size_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
+        symshape_fail("input_handles[0]: unmatched symbolic dim value at 0, expected: 2*s1 + 1 = ", arg0_1_expected_size_0, ", but got: ", arg0_1_size[0], "");
     }
     if (arg0_1_size[1] < 8LL) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: dim value is too small at 1, expected it to be >= 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
+        symshape_fail("input_handles[0]: dim value is too small at 1, expected it to be >= 8, but got: ", arg0_1_size[1], "");
     }
     bool arg0_1_expected_size_1_ovf = false;
     const int64_t arg0_1_expected_size_1 = symshape_rt::mul(int64_t{4}, s1, arg0_1_expected_size_1_ovf);
     if (arg0_1_expected_size_1_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 4*s1 (dim 1)" + "\n");
+        symshape_fail("input_handles[0]: integer overflow or division by zero computing 4*s1 (dim 1)");
     }
     if (arg0_1_expected_size_1 != arg0_1_size[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic dim value at 1, expected: 4*s1 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_size_1)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
+        symshape_fail("input_handles[0]: unmatched symbolic dim value at 1, expected: 4*s1 = ", arg0_1_expected_size_1, ", but got: ", arg0_1_size[1], "");
     }
     bool arg0_1_expected_stride_0_ovf = false;
     const int64_t arg0_1_expected_stride_0 = symshape_rt::mul(int64_t{4}, s1, arg0_1_expected_stride_0_ovf);
     if (arg0_1_expected_stride_0_ovf) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: integer overflow or division by zero computing 4*s1 (stride 0)" + "\n");
+        symshape_fail("input_handles[0]: integer overflow or division by zero computing 4*s1 (stride 0)");
     }
     if (arg0_1_expected_stride_0 != arg0_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched symbolic stride value at 0, expected: 4*s1 = " + ::std::to_string(static_cast<long long>(arg0_1_expected_stride_0)) + ", but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
+        symshape_fail("input_handles[0]: unmatched symbolic stride value at 0, expected: 4*s1 = ", arg0_1_expected_stride_0, ", but got: ", arg0_1_stride[0], "");
     }
     if (1 != arg0_1_stride[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 1, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[1])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 1, expected: 1, but got: ", arg0_1_stride[1], "");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {

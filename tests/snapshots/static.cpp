@@ -8,6 +8,15 @@
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
 // [runtime.hpp embedded here]
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
+    throw ::std::runtime_error(::std::string(a) + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
+}
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {nullptr};
 [[maybe_unused]] static const int symshape_num_symbols = 0;
@@ -20,7 +29,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     int64_t arg0_1_dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
     if (arg0_1_dim != 3) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched rank, expected: 3, but got: " + ::std::to_string(static_cast<long long>(arg0_1_dim)) + "\n");
+        symshape_fail("input_handles[0]: unmatched rank, expected: 3, but got: ", arg0_1_dim, "");
     }
     int64_t* arg0_1_size;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
@@ -30,30 +39,30 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
     int32_t arg0_1_expected_dtype = aoti_torch_dtype_float16();
     if (arg0_1_expected_dtype != arg0_1_dtype) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dtype, expected: " + ::std::to_string(static_cast<long long>(arg0_1_expected_dtype)) + "(at::kHalf), but got: " + ::std::to_string(static_cast<long long>(arg0_1_dtype)) + "\n");
+        symshape_fail("input_handles[0]: unmatched dtype, expected: ", arg0_1_expected_dtype, "(at::kHalf), but got: ", arg0_1_dtype, "");
     }
     int32_t arg0_1_device_type;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
     if (0 != arg0_1_device_type) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched device type, expected: 0(cpu), but got: " + ::std::to_string(static_cast<long long>(arg0_1_device_type)) + "\n");
+        symshape_fail("input_handles[0]: unmatched device type, expected: 0(cpu), but got: ", arg0_1_device_type, "");
     }
     if (4 != arg0_1_size[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 0, expected: 4, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[0])) + "\n");
+        symshape_fail("input_handles[0]: unmatched dim value at 0, expected: 4, but got: ", arg0_1_size[0], "");
     }
     if (8 != arg0_1_size[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 1, expected: 8, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[1])) + "\n");
+        symshape_fail("input_handles[0]: unmatched dim value at 1, expected: 8, but got: ", arg0_1_size[1], "");
     }
     if (10 != arg0_1_size[2]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched dim value at 2, expected: 10, but got: " + ::std::to_string(static_cast<long long>(arg0_1_size[2])) + "\n");
+        symshape_fail("input_handles[0]: unmatched dim value at 2, expected: 10, but got: ", arg0_1_size[2], "");
     }
     if (80 != arg0_1_stride[0]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 0, expected: 80, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[0])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 0, expected: 80, but got: ", arg0_1_stride[0], "");
     }
     if (10 != arg0_1_stride[1]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 1, expected: 10, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[1])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 1, expected: 10, but got: ", arg0_1_stride[1], "");
     }
     if (1 != arg0_1_stride[2]) {
-        throw ::std::runtime_error(::std::string() + "input_handles[0]: unmatched stride value at 2, expected: 1, but got: " + ::std::to_string(static_cast<long long>(arg0_1_stride[2])) + "\n");
+        symshape_fail("input_handles[0]: unmatched stride value at 2, expected: 1, but got: ", arg0_1_stride[2], "");
     }
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {

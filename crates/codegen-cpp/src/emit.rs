@@ -31,6 +31,30 @@ impl Fx {
     fn fail(&self, w: &mut Writer, parts: &[Part]) {
         match self.flavor {
             Flavor::Aoti => {
+                // Text and values alternate, starting and ending with text: `a x b y c`. Up to two
+                // values go through the out-of-line `symshape_fail` overloads (FAIL_HELPERS), so a
+                // check costs a call, not a string expression; more fall back to the expression.
+                let mut texts: Vec<String> = vec![String::new()];
+                let mut values: Vec<&str> = Vec::new();
+                for p in parts {
+                    match p {
+                        Lit(t) => texts.last_mut().expect("starts with text").push_str(t),
+                        Int(e) => {
+                            values.push(e);
+                            texts.push(String::new());
+                        }
+                    }
+                }
+                if values.len() <= 2 {
+                    let mut args = vec![format!("\"{}\"", esc(&texts[0]))];
+                    for (v, t) in values.iter().zip(&texts[1..]) {
+                        // An integer expression converts to the `long long` parameter implicitly.
+                        args.push((*v).to_string());
+                        args.push(format!("\"{}\"", esc(t)));
+                    }
+                    w.line(&format!("symshape_fail({});", args.join(", ")));
+                    return;
+                }
                 // std::string + std::to_string only (no <sstream>): the fragment may be pasted
                 // inside `namespace torch::aot_inductor` after the includer's own includes.
                 let mut s = String::from("throw ::std::runtime_error(::std::string()");
@@ -74,6 +98,20 @@ impl Fx {
         format!("{}[{i}]: ", self.handles())
     }
 }
+
+/// The failure helpers of the `aoti` flavor (after `runtime.hpp`; per generated file, like its
+/// other static functions). Each throws `std::runtime_error` with the message and a newline, as
+/// PyTorch's checks do.
+pub(crate) const FAIL_HELPERS: &str = r#"[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
+    throw ::std::runtime_error(::std::string(a) + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
+    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
+}
+"#;
 
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")

@@ -101,6 +101,9 @@ pub fn generate(mut sig: Signature, opts: &Options) -> Result<String, CodegenErr
         }
     }
     w.raw(RUNTIME_HPP);
+    if opts.flavor == Flavor::Aoti {
+        w.raw(emit::FAIL_HELPERS);
+    }
     w.blank();
     if matches!(opts.emit, Emit::Checks | Emit::All) {
         emit::Emitter::new(&mut sig, &plan, opts).emit_checks(&mut w)?;
