@@ -139,9 +139,13 @@ impl Context {
             let mut absorbed = false;
             for i in 0..flat.len() {
                 let (t, k) = flat[i];
+                let has_sum_factor = match self.node(t) {
+                    Node::Mul(fs) => fs.iter().any(|f| matches!(self.node(*f), Node::Add(..))),
+                    _ => false,
+                };
                 if k != 1
                     && k != 0
-                    && matches!(self.node(t), Node::Mul(_))
+                    && has_sum_factor
                     && let Some(t2) = self.absorb_coeff(t, k)?
                 {
                     flat[i] = (t2, 1);

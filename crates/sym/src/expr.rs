@@ -205,6 +205,20 @@ impl crate::Context {
         if a == b {
             return Ordering::Equal;
         }
+        // Fast path: different kinds, or two leaves (most comparisons when sorting terms).
+        let (na, nb) = (self.node(a), self.node(b));
+        let o = na.rank().cmp(&nb.rank());
+        if o != Ordering::Equal {
+            return o;
+        }
+        match (na, nb) {
+            (Node::Int(p), Node::Int(q)) => return p.cmp(q),
+            // Distinct symbols have distinct names, and natural_cmp orders distinct names.
+            (Node::Sym(p), Node::Sym(q)) => {
+                return natural_cmp(self.sym_name(*p), self.sym_name(*q));
+            }
+            _ => {}
+        }
         let mut stack: SmallVec<[Item; 16]> = SmallVec::new();
         stack.push(Item::Pair(a, b));
         while let Some(item) = stack.pop() {

@@ -165,7 +165,12 @@ fn tokenize(src: &str) -> Result<Vec<(Tok<'_>, usize)>, Error> {
                     .map_err(|_| perr(column(src, start), format!("malformed number '{text}'")))?;
                 out.push((Tok::Float(v), start));
             } else {
-                let v: u128 = text.parse().map_err(|_| {
+                // Up to 19 digits fit in u64 without overflow: accumulate directly.
+                let fast = (text.len() <= 19).then(|| {
+                    text.bytes()
+                        .fold(0u128, |acc, d| acc * 10 + u128::from(d - b'0'))
+                });
+                let v: u128 = fast.map_or_else(|| text.parse(), Ok).map_err(|_| {
                     perr(
                         column(src, start),
                         format!("integer literal {text} does not fit in 64 bits"),
@@ -630,7 +635,7 @@ impl Context {
         Ok(())
     }
 
-    fn type_err(&self, col: usize, what: &str, e: Expr) -> Error {
+    fn type_err(&self, col: usize, what: std::fmt::Arguments, e: Expr) -> Error {
         let t = match self.ty(e) {
             Ty::Int => "an integer",
             Ty::Float => "a float",
@@ -639,7 +644,8 @@ impl Context {
         perr(col, format!("{what}, got {t} ({})", self.display(e)))
     }
 
-    fn want(&self, e: Expr, ty: Ty, col: usize, what: &str) -> Result<(), Error> {
+    /// `what` is formatted only when the check fails (no allocation on the parser's hot path).
+    fn want(&self, e: Expr, ty: Ty, col: usize, what: std::fmt::Arguments) -> Result<(), Error> {
         if self.ty(e) == ty {
             Ok(())
         } else {
@@ -647,7 +653,7 @@ impl Context {
         }
     }
 
-    fn want_num(&self, e: Expr, col: usize, what: &str) -> Result<(), Error> {
+    fn want_num(&self, e: Expr, col: usize, what: std::fmt::Arguments) -> Result<(), Error> {
         if self.ty(e) == Ty::Bool {
             Err(self.type_err(col, what, e))
         } else {
@@ -665,7 +671,7 @@ impl Context {
     fn apply_unary(&mut self, o: &str, a: Expr, col: usize) -> Result<Expr, Error> {
         match o {
             "-" => {
-                self.want_num(a, col, "unary '-' needs a number")?;
+                self.want_num(a, col, format_args!("unary '-' needs a number"))?;
                 if self.ty(a) == Ty::Float {
                     Ok(self.fneg(a))
                 } else {
@@ -673,11 +679,11 @@ impl Context {
                 }
             }
             "+" => {
-                self.want_num(a, col, "unary '+' needs a number")?;
+                self.want_num(a, col, format_args!("unary '+' needs a number"))?;
                 Ok(a)
             }
             _ => {
-                self.want(a, Ty::Bool, col, "'~' needs a boolean")?;
+                self.want(a, Ty::Bool, col, format_args!("'~' needs a boolean"))?;
                 Ok(self.not(a))
             }
         }
@@ -687,8 +693,8 @@ impl Context {
         let float = self.ty(a) == Ty::Float || self.ty(b) == Ty::Float;
         match o {
             "+" | "-" | "*" | "/" => {
-                self.want_num(a, col, &format!("'{o}' needs numbers"))?;
-                self.want_num(b, col, &format!("'{o}' needs numbers"))?;
+                self.want_num(a, col, format_args!("'{o}' needs numbers"))?;
+                self.want_num(b, col, format_args!("'{o}' needs numbers"))?;
                 if o == "/" {
                     return Ok(if float {
                         self.float_truediv(a, b)
@@ -720,8 +726,8 @@ impl Context {
                         msg: format!("'{o}' on floats is not supported; use FloorToInt"),
                     });
                 }
-                self.want(a, Ty::Int, col, &format!("'{o}' needs integers"))?;
-                self.want(b, Ty::Int, col, &format!("'{o}' needs integers"))?;
+                self.want(a, Ty::Int, col, format_args!("'{o}' needs integers"))?;
+                self.want(b, Ty::Int, col, format_args!("'{o}' needs integers"))?;
                 Ok(if o == "//" {
                     self.floordiv(a, b)
                 } else {
@@ -730,8 +736,8 @@ impl Context {
             }
             "**" => self.power(a, b, col),
             "&" | "|" => {
-                self.want(a, Ty::Bool, col, &format!("'{o}' needs booleans"))?;
-                self.want(b, Ty::Bool, col, &format!("'{o}' needs booleans"))?;
+                self.want(a, Ty::Bool, col, format_args!("'{o}' needs booleans"))?;
+                self.want(b, Ty::Bool, col, format_args!("'{o}' needs booleans"))?;
                 Ok(if o == "&" {
                     self.and(&[a, b])
                 } else {
@@ -813,7 +819,12 @@ impl Context {
         };
         let ints = |cx: &Context| -> Result<(), Error> {
             for a in args {
-                cx.want(*a, Ty::Int, col, &format!("{name} needs integer arguments"))?;
+                cx.want(
+                    *a,
+                    Ty::Int,
+                    col,
+                    format_args!("{name} needs integer arguments"),
+                )?;
             }
             Ok(())
         };
@@ -844,7 +855,7 @@ impl Context {
                     return Err(perr(col, format!("{name} needs at least one argument")));
                 }
                 for a in args {
-                    self.want_num(*a, col, &format!("{name} needs numbers"))?;
+                    self.want_num(*a, col, format_args!("{name} needs numbers"))?;
                 }
                 let args: Vec<Expr> = if args.iter().any(|a| self.ty(*a) == Ty::Float) {
                     args.iter().map(|a| self.to_float(*a)).collect()
@@ -855,7 +866,7 @@ impl Context {
             }
             "Abs" => {
                 arity(1)?;
-                self.want_num(args[0], col, "Abs needs a number")?;
+                self.want_num(args[0], col, format_args!("Abs needs a number"))?;
                 Ok(self.abs(args[0]))
             }
             "Where" => {
@@ -864,7 +875,7 @@ impl Context {
                     args[0],
                     Ty::Bool,
                     col,
-                    "the condition of Where must be a boolean",
+                    format_args!("the condition of Where must be a boolean"),
                 )?;
                 let (mut a, mut b) = (args[1], args[2]);
                 if self.ty(a) != self.ty(b) {
@@ -882,7 +893,7 @@ impl Context {
             }
             "ToFloat" => {
                 arity(1)?;
-                self.want_num(args[0], col, "ToFloat needs a number")?;
+                self.want_num(args[0], col, format_args!("ToFloat needs a number"))?;
                 Ok(self.to_float(args[0]))
             }
             "IntTrueDiv" => {
@@ -892,13 +903,13 @@ impl Context {
             }
             "FloatTrueDiv" => {
                 arity(2)?;
-                self.want_num(args[0], col, "FloatTrueDiv needs numbers")?;
-                self.want_num(args[1], col, "FloatTrueDiv needs numbers")?;
+                self.want_num(args[0], col, format_args!("FloatTrueDiv needs numbers"))?;
+                self.want_num(args[1], col, format_args!("FloatTrueDiv needs numbers"))?;
                 Ok(self.float_truediv(args[0], args[1]))
             }
             "TruncToInt" | "FloorToInt" | "CeilToInt" | "RoundToInt" | "floor" | "ceiling" => {
                 arity(1)?;
-                self.want_num(args[0], col, &format!("{name} needs a number"))?;
+                self.want_num(args[0], col, format_args!("{name} needs a number"))?;
                 let op = match name {
                     "TruncToInt" => RoundOp::Trunc,
                     "FloorToInt" | "floor" => RoundOp::Floor,
@@ -941,13 +952,13 @@ impl Context {
             }
             "And" | "Or" => {
                 for a in args {
-                    self.want(*a, Ty::Bool, col, &format!("{name} needs booleans"))?;
+                    self.want(*a, Ty::Bool, col, format_args!("{name} needs booleans"))?;
                 }
                 Ok(self.logic(name == "Or", args))
             }
             "Not" => {
                 arity(1)?;
-                self.want(args[0], Ty::Bool, col, "Not needs a boolean")?;
+                self.want(args[0], Ty::Bool, col, format_args!("Not needs a boolean"))?;
                 Ok(self.not(args[0]))
             }
             _ => Err(Error::Unsupported {
