@@ -212,7 +212,7 @@ impl Session<'_> {
         // m*FloorDiv(a, c) + k = m*FloorDiv(a + (k/m)*c, c) when m | k (floor(x) + q =
         // floor(x + q)); applied when a already has a constant, so a node disappears.
         if c != 0 {
-            let cands: Vec<usize> = (0..ts.len())
+            let cands: smallvec::SmallVec<[usize; 4]> = (0..ts.len())
                 .filter(|&i| {
                     let (t, m) = ts[i];
                     match self.cx.node(t) {

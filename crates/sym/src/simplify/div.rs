@@ -3,7 +3,7 @@
 use super::monomial::Mono;
 use super::{Rule, Session};
 use crate::build::{floor_div, gcd};
-use crate::expr::{Expr, Node};
+use crate::expr::{Expr, Node, Terms};
 
 impl Session<'_> {
     pub(super) fn rules_floordiv(&mut self, e: Expr) -> Option<Expr> {
@@ -70,8 +70,8 @@ impl Session<'_> {
             Node::Add(ts, k) => (ts, k),
             _ => (smallvec::smallvec![(a, 1)], 0),
         };
-        let mut q_terms: Vec<(Expr, i64)> = vec![];
-        let mut r_terms: Vec<(Expr, i64)> = vec![];
+        let mut q_terms: Terms = Terms::new();
+        let mut r_terms: Terms = Terms::new();
         for (t, k) in &terms {
             if k % c == 0 {
                 q_terms.push((*t, k / c));
@@ -116,7 +116,7 @@ impl Session<'_> {
         // 0 <= r < g: floor((gB + r)/c) = floor((B + r/g)/(c/g)) = floor(floor(B + r/g)/(c/g))
         // = floor(B/(c/g)) since floor(B + r/g) = B.
         if r_terms.len() >= 2 || (r_terms.len() == 1 && k0 != 0) {
-            let mut cands: Vec<i64> = r_terms
+            let mut cands: smallvec::SmallVec<[i64; 4]> = r_terms
                 .iter()
                 .map(|(_, k)| gcd(*k, c))
                 .filter(|g| *g > 1)
@@ -124,7 +124,8 @@ impl Session<'_> {
             cands.sort_unstable_by(|x, y| y.cmp(x));
             cands.dedup();
             for th in cands {
-                let (big, small): (Vec<_>, Vec<_>) = r_terms.iter().partition(|(_, k)| k % th == 0);
+                let (big, small): (Terms, Terms) =
+                    r_terms.iter().copied().partition(|(_, k)| k % th == 0);
                 if big.is_empty() {
                     continue;
                 }
@@ -132,7 +133,7 @@ impl Session<'_> {
                 let s = self.cx.add_terms(&small, k0)?;
                 let siv = self.iv(s);
                 if siv.lo >= 0 && siv.hi < g as i128 {
-                    let scaled: Vec<(Expr, i64)> = big.iter().map(|(t, k)| (*t, k / g)).collect();
+                    let scaled: Terms = big.iter().map(|(t, k)| (*t, k / g)).collect();
                     let nb = self.cx.add_terms(&scaled, 0)?;
                     let nc = self.cx.int(c / g);
                     self.fire(Rule::FdResidueDrop);

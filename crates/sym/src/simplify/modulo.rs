@@ -3,7 +3,7 @@
 use super::monomial::Mono;
 use super::{Rule, Session};
 use crate::build::{floor_div, floor_mod};
-use crate::expr::{Expr, Node};
+use crate::expr::{Expr, Node, Terms};
 
 impl Session<'_> {
     pub(super) fn rules_mod(&mut self, e: Expr) -> Option<Expr> {
@@ -56,7 +56,7 @@ impl Session<'_> {
         // (ties to the positive one); the constant goes to [0, c).
         if let Node::Add(ts, k0) = self.cx.node(a).clone() {
             let mut changed = false;
-            let mut nt: Vec<(Expr, i64)> = Vec::with_capacity(ts.len());
+            let mut nt: Terms = Terms::new();
             for (t, k) in &ts {
                 let mut r = floor_mod(*k, c)?;
                 if 2 * (r as i128) > c as i128 {
