@@ -357,3 +357,58 @@ fn lean_path_equals_general_path() {
         "lean path never declines: {fallback}/{total}"
     );
 }
+
+/// More than 63 symbols: the symbol mask behind `contains_symbol` shares its last bit among
+/// symbols 63 and up, where it must fall back to a walk (a wrong "contains" would make the solver
+/// see x on both sides; a wrong "does not contain" would drop x).
+#[test]
+fn many_symbols() {
+    let mut cx = Context::new();
+    let names: Vec<String> = (0..200).map(|i| format!("s{i}")).collect();
+    for n in &names {
+        cx.symbol(n).unwrap();
+    }
+    let e = cx.parse("Eq(2*s100 + s3 + 3*s70 + s199*s150, n)").unwrap();
+    for (x, want) in [
+        ("s100", Some(2)),
+        ("s70", Some(3)),
+        ("s3", Some(1)),
+        ("s64", None),
+        ("s63", None),
+        ("s198", None),
+    ] {
+        let xs = cx.symbol(x).unwrap();
+        assert_eq!(cx.contains_symbol(e, xs), want.is_some(), "{x}");
+        let r = cx.solve(e, xs);
+        assert_eq!(r, cx.solve_general(e, xs), "{x}");
+        match (want, r) {
+            (Some(1), SolveResult::Solved(sol)) => {
+                assert!(sol.conditions.is_empty());
+                assert!(!cx.contains_symbol(sol.relations[0].rhs, xs));
+            }
+            (Some(_), SolveResult::Solved(sol)) => {
+                assert_eq!(sol.conditions.len(), 1, "{x}");
+                assert!(!cx.contains_symbol(sol.relations[0].rhs, xs));
+            }
+            (None, SolveResult::Unsolved(reason)) => {
+                assert!(reason.contains("does not occur"), "{x}: {reason}")
+            }
+            (w, r) => panic!("{x}: expected {w:?}, got {r:?}"),
+        }
+    }
+    let s150 = cx.symbol("s150").unwrap();
+    let s199 = cx.symbol("s199").unwrap();
+    let SolveResult::Unsolved(_) = cx.solve(e, s150) else {
+        panic!("s150 has the symbolic coefficient s199 of unknown sign")
+    };
+    cx.set_range_str("s199", "1", "").unwrap();
+    let SolveResult::Solved(sol) = cx.solve(e, s150) else {
+        panic!("s150 with s199 >= 1")
+    };
+    assert_eq!(
+        cx.display(sol.relations[0].rhs),
+        "FloorDiv(n - s3 - 3*s70 - 2*s100, s199)"
+    );
+    assert_eq!(cx.solve(e, s150), cx.solve_general(e, s150));
+    assert!(cx.contains_symbol(sol.relations[0].rhs, s199));
+}
