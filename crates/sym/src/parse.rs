@@ -229,15 +229,16 @@ fn tokenize(src: &str) -> Result<Vec<(Tok<'_>, usize)>, Error> {
     Ok(out)
 }
 
-type PendingSum = (Vec<(Expr, i64)>, i64);
+type PendingSum = (smallvec::SmallVec<[(Expr, i64); 4]>, i64);
 
 #[derive(Clone, Debug)]
-enum OpEntry {
+enum OpEntry<'a> {
     Binary(&'static str, usize),
     Unary(&'static str, usize),
     LParen(usize),
     Call {
-        name: String,
+        /// Borrowed from the source text (no allocation per call).
+        name: &'a str,
         col: usize,
         base: usize,
     },
@@ -286,7 +287,7 @@ impl Context {
         // Sums being built by a chain of `+`/`-` (index-aligned with `out`), materialized once
         // when used, so that a sum of n terms parses in O(n log n) rather than O(n^2).
         let mut sums: Vec<Option<PendingSum>> = Vec::new();
-        let mut ops: Vec<OpEntry> = Vec::new();
+        let mut ops: Vec<OpEntry<'_>> = Vec::new();
         let mut expect_operand = true;
         let mut i = 0;
         while i < toks.len() {
@@ -328,7 +329,7 @@ impl Context {
                     Tok::Ident(name) => {
                         if toks[i + 1].0 == Tok::LParen {
                             ops.push(OpEntry::Call {
-                                name: name.to_string(),
+                                name,
                                 col,
                                 base: out.len(),
                             });
@@ -406,11 +407,11 @@ impl Context {
                             // A tuple: name the enclosing unknown function if there is one
                             // (`Piecewise((e, c), ...)`), else say tuples are unsupported.
                             let enclosing = ops.iter().rev().find_map(|o| match o {
-                                OpEntry::Call { name, col, .. } => Some((name.clone(), *col)),
+                                OpEntry::Call { name, col, .. } => Some((*name, *col)),
                                 _ => None,
                             });
                             return Err(match enclosing {
-                                Some((name, c)) if !RESERVED.contains(&name.as_str()) => {
+                                Some((name, c)) if !RESERVED.contains(&name) => {
                                     Error::Unsupported {
                                         col: c,
                                         msg: format!("unknown function '{name}'"),
@@ -534,7 +535,7 @@ impl Context {
         &mut self,
         out: &mut Vec<(Expr, usize)>,
         sums: &mut Vec<Option<PendingSum>>,
-        ops: &mut Vec<OpEntry>,
+        ops: &mut Vec<OpEntry<'_>>,
         cond: impl Fn(&OpEntry) -> bool,
     ) -> Result<(), Error> {
         while let Some(top) = ops.last() {
@@ -576,7 +577,7 @@ impl Context {
                             }
                             (r, _) => r,
                         };
-                        let acc = left.get_or_insert_with(|| (vec![(a, 1)], 0));
+                        let acc = left.get_or_insert_with(|| (smallvec::smallvec![(a, 1)], 0));
                         match right {
                             Some((ts, c)) => {
                                 for (t, k) in ts {
@@ -618,7 +619,7 @@ impl Context {
         &mut self,
         out: &mut Vec<(Expr, usize)>,
         sums: &mut Vec<Option<PendingSum>>,
-        ops: &mut Vec<OpEntry>,
+        ops: &mut Vec<OpEntry<'_>>,
         _close: usize,
     ) -> Result<(), Error> {
         let Some(OpEntry::Call { name, col, base }) = ops.pop() else {
@@ -628,8 +629,8 @@ impl Context {
             self.materialize(out, sums, i)?;
         }
         sums.truncate(base);
-        let args: Vec<Expr> = out.drain(base..).map(|a| a.0).collect();
-        let e = self.apply_call(&name, &args, col)?;
+        let args: smallvec::SmallVec<[Expr; 4]> = out.drain(base..).map(|a| a.0).collect();
+        let e = self.apply_call(name, &args, col)?;
         out.push((e, col));
         sums.push(None);
         Ok(())
