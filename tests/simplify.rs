@@ -50,6 +50,54 @@ fn modulo_range_free() {
     check("FloorDiv(s0*s1 + s0, s1 + 1)", I, "s0");
     check("Mod(s0*s1 + s0, s1 + 1)", I, "0");
     check("ModularIndexing(-7, 1, 3)", I, "2");
+    // Multiples of a sum divisor (padded sizes): dropped when the remainder is smaller.
+    check("Mod(s0*(s1 + 1) + 1, s1 + 1)", I, "Mod(1, s1 + 1)");
+    check(
+        "FloorDiv(s0*(s1 + 1) + x, s1 + 1)",
+        I,
+        "s0 + FloorDiv(x, s1 + 1)",
+    );
+    check(
+        "Mod(2*s0*s1 + 2*s0 + x + 2, s1 + 1)",
+        I,
+        "Mod(x + 2, s1 + 1)",
+    );
+    check(
+        "Mod(2*s0*s1 + 2*s0 + x + 2*s1 + 2, s1 + 1)",
+        I,
+        "Mod(x, s1 + 1)",
+    );
+    // q*b + r with r no smaller than the input: left alone.
+    check(
+        "FloorDiv(s0*s1 + x, s1 + 1)",
+        I,
+        "FloorDiv(x + s0*s1, s1 + 1)",
+    );
+}
+
+/// Unflattening an index over a padded (symbolic) size, as Inductor's views of `cat`/`pad`
+/// produce: `i0*(s1 + 1) + i1` with `0 <= i1 <= s1` splits back into `i0` and `i1`.
+#[test]
+fn sum_divisor_unflatten_with_ranges() {
+    let r: &[(&str, &str, &str)] = &[
+        ("s1", "1", ""),
+        ("s2", "1", ""),
+        ("i0", "0", ""),
+        ("i1", "0", "s1"),
+        ("i2", "0", "s2"),
+    ];
+    check("FloorDiv(i0*(s1 + 1) + i1, s1 + 1)", r, "i0");
+    check("Mod(i0*(s1 + 1) + i1, s1 + 1)", r, "i1");
+    check(
+        "FloorDiv(i0*(s1 + 1)*(s2 + 1) + i1*(s2 + 1) + i2, s2 + 1)",
+        r,
+        "i0 + i1 + i0*s1",
+    );
+    check(
+        "Mod(i0*(s1 + 1)*(s2 + 1) + i1*(s2 + 1) + i2, s2 + 1)",
+        r,
+        "i2",
+    );
 }
 
 #[test]

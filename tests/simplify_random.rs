@@ -110,3 +110,64 @@ fn prove_is_sound_on_random_predicates() {
     }
     eprintln!("random prove: {n} predicates, {decided} decided, {checked} points checked");
 }
+
+/// A random plain polynomial over a, b, c (small coefficients, products of two symbols).
+fn poly(r: &mut Rng) -> String {
+    let syms = ["a", "b", "c"];
+    let mut parts = Vec::new();
+    for _ in 0..r.range(1, 3) {
+        let k = r.range(-3, 4);
+        let s = syms[r.below(3) as usize];
+        parts.push(match r.below(3) {
+            0 => format!("({k})*{s}"),
+            1 => format!("({k})*{s}*{}", syms[r.below(3) as usize]),
+            _ => format!("({k})"),
+        });
+    }
+    parts.join(" + ")
+}
+
+/// Multiples of a sum divisor (`floordiv_pull_sum_multiples`, `mod_drop_sum_multiples`):
+/// `FloorDiv(P*(B) + R, B)` and `Mod(P*(B) + R, B)` for random polynomials P, R and a random
+/// sum B, checked at random points (zero divisors included), with the rules seen firing.
+#[test]
+fn sum_divisor_multiples() {
+    let n = cases(20_000);
+    let mut r = Rng(0x5D1F_0000_0000_0005);
+    let (mut fired, mut defined) = (0u64, 0u64);
+    let divisors = [
+        "(a + 1)",
+        "(b + 2*c)",
+        "(a*b + a + 3)",
+        "(c - 1)",
+        "(2*a + 2)",
+        "(a + b + c)",
+    ];
+    for case in 0..n {
+        let mut cx = Context::new();
+        let facts = gen_facts(&mut r, &mut cx);
+        let b = divisors[r.below(divisors.len() as u64) as usize];
+        let op = if case % 2 == 0 { "FloorDiv" } else { "Mod" };
+        let text = format!("{op}(({})*{b} + {}, {b})", poly(&mut r), poly(&mut r));
+        let e = cx.parse(&text).unwrap();
+        let (s, stats) = cx.simplify_with_stats(e);
+        fired += stats.count(sym::Rule::FdPullSumMultiples)
+            + stats.count(sym::Rule::ModDropSumMultiples);
+        let sp = cx.display(s);
+        for _ in 0..8 {
+            let vals = sample(&mut r, &facts);
+            let Ok(v0) = cx.eval(e, &vals) else { continue };
+            defined += 1;
+            assert_eq!(
+                cx.eval(s, &vals),
+                Ok(v0),
+                "\ninput:      {text}\nsimplified: {sp}\nvalues:     {vals:?}"
+            );
+        }
+    }
+    eprintln!("sum divisors: {n} expressions, {defined} defined points, rules fired {fired} times");
+    assert!(
+        fired * 4 > n,
+        "the sum-divisor rules fired only {fired} times"
+    );
+}

@@ -192,6 +192,17 @@ impl Session<'_> {
                 return self.cx.add(qe, fd);
             }
         }
+        // Pull out multiples of a sum divisor: FloorDiv(q*b + r, b) = q + FloorDiv(r, b) for an
+        // integer polynomial q and b != 0, since floor((q*b + r)/b) = q + floor(r/b). Taken only
+        // when q and r together have fewer monomials than the numerator (index arithmetic with
+        // padded sizes: FloorDiv(i0*(s1 + 1) + i1, s1 + 1) = i0 + FloorDiv(i1, s1 + 1)).
+        if let Some((q, r, nq, nr)) = self.divide_by_sum(a, b, ma, mb)
+            && nq + nr < ma.len()
+        {
+            let fd = self.cx.floordiv(r, b);
+            self.fire(Rule::FdPullSumMultiples);
+            return self.cx.add(q, fd);
+        }
         // 0 <= a < b  =>  FloorDiv(a, b) = 0.
         if self.prove_nonneg(a) && self.prove_lt(a, b) {
             self.fire(Rule::FdRange);

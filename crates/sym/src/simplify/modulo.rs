@@ -131,6 +131,14 @@ impl Session<'_> {
                 return Some(self.cx.modulo(re, b));
             }
         }
+        // Drop multiples of a sum modulus: Mod(q*b + r, b) = Mod(r, b) for an integer polynomial
+        // q and b != 0 (the difference is a multiple of b); taken when r has fewer monomials.
+        if let Some((_, r, _, nr)) = self.divide_by_sum(a, b, ma, mb)
+            && nr < ma.len()
+        {
+            self.fire(Rule::ModDropSumMultiples);
+            return Some(self.cx.modulo(r, b));
+        }
         // 0 <= a < b  =>  Mod(a, b) = a.
         if self.prove_nonneg(a) && self.prove_lt(a, b) {
             self.fire(Rule::ModRange);

@@ -175,6 +175,50 @@ impl Session<'_> {
         Some((g, na, nb))
     }
 
+    /// Division of the plain polynomial `a` by the plain polynomial sum `b` (at least two
+    /// monomials): for a monomial `l` of b with factors, `q` collects `m / l` for every monomial m
+    /// of a that `l` divides (integer coefficients), and `r = a - q*b` (expanded). Returns
+    /// `(q, r, monomials of q, monomials of r)` for the candidate `l` giving the fewest
+    /// monomials in r; `a = q*b + r` holds as polynomials, so at every assignment.
+    pub fn divide_by_sum(
+        &mut self,
+        a: Expr,
+        b: Expr,
+        ma: &[Mono],
+        mb: &[Mono],
+    ) -> Option<(Expr, Expr, usize, usize)> {
+        if mb.len() < 2
+            || ma.len() < 2
+            || ma.len() > 64
+            || mb.len() > 8
+            || !self.cx.is_plain_polynomial(a)
+            || !self.cx.is_plain_polynomial(b)
+        {
+            return None;
+        }
+        let mut best: Option<(Expr, Expr, usize, usize)> = None;
+        for lead in mb.iter().filter(|m| !m.factors.is_empty()).take(4) {
+            let q: SmallVec<[Mono; 4]> = ma.iter().filter_map(|m| self.div_mono(m, lead)).collect();
+            if q.is_empty() {
+                continue;
+            }
+            let qe = self.sum_of(&q)?;
+            let prod = self.cx.mul(qe, b)?;
+            // Expands the product of sums (bounded by rules_mul); an unexpanded product means
+            // the division is not worth it.
+            let prod = self.simp(prod);
+            if !self.cx.is_plain_polynomial(prod) {
+                continue;
+            }
+            let d = self.cx.sub(a, prod)?;
+            let nr = self.monomials(d).len();
+            if best.is_none_or(|(_, _, _, n)| nr < n) {
+                best = Some((qe, d, q.len(), nr));
+            }
+        }
+        best
+    }
+
     /// If `a = q * b` as polynomials (b a sum), the quotient q: candidates are the first
     /// monomial of `a` divided by each monomial of `b`, each verified by expanding `q * b`.
     pub fn exact_quotient(&mut self, a: Expr, b: Expr) -> Option<Expr> {
