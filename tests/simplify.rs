@@ -75,6 +75,28 @@ fn modulo_range_free() {
     );
 }
 
+/// Unflattening a 3-d index over symbolic sizes: the prover bounds `i1*s2 + i2` by substituting
+/// the symbolic range ends inside the product (`i1*s2 <= (s1 - 1)*s2` since s2 >= 0).
+#[test]
+fn symbolic_size_unflatten_3d() {
+    let r: &[(&str, &str, &str)] = &[
+        ("s1", "1", ""),
+        ("s2", "1", ""),
+        ("i0", "0", ""),
+        ("i1", "0", "s1 - 1"),
+        ("i2", "0", "s2 - 1"),
+    ];
+    let flat = "i0*s1*s2 + i1*s2 + i2";
+    check(&format!("FloorDiv({flat}, s1*s2)"), r, "i0");
+    check(&format!("FloorDiv(Mod({flat}, s1*s2), s2)"), r, "i1");
+    check(&format!("Mod({flat}, s2)"), r, "i2");
+    check(&format!("Mod({flat}, s1*s2)"), r, "i2 + i1*s2");
+    check("i1*s2 + i2 < s1*s2", r, "True");
+    // The cofactor's sign matters: with s2 possibly negative nothing is substituted.
+    let r2: &[(&str, &str, &str)] = &[("s1", "1", ""), ("i1", "0", "s1 - 1")];
+    check("i1*s2 < s1*s2", r2, "Lt(i1*s2, s1*s2)");
+}
+
 /// Unflattening an index over a padded (symbolic) size, as Inductor's views of `cat`/`pad`
 /// produce: `i0*(s1 + 1) + i1` with `0 <= i1 <= s1` splits back into `i0` and `i1`.
 #[test]

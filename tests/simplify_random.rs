@@ -171,3 +171,93 @@ fn sum_divisor_multiples() {
         "the sum-divisor rules fired only {fired} times"
     );
 }
+
+/// Index arithmetic over symbolic sizes (`i1 in [0, s1 - 1]`, ...): flattening and unflattening
+/// with random perturbations, random comparisons between such polynomials, simplified and
+/// checked at random points that satisfy the symbolic ranges. Exercises the prover's
+/// substitution of symbolic range ends inside products (`i1*s2 <= (s1 - 1)*s2` for s2 >= 0).
+#[test]
+fn symbolic_size_index_arithmetic() {
+    let n = cases(20_000);
+    let mut r = Rng(0x51DE_0000_0000_0009);
+    let (mut checked, mut decided) = (0u64, 0u64);
+    let pieces = [
+        "i0*s1*s2", "i1*s2", "i2", "i1", "i0*s2", "s1*s2", "s2", "s1", "i1*i2", "i0",
+    ];
+    let divisors = ["s2", "s1*s2", "s1", "s2 + 1", "s1*s2 + s2", "2*s2", "3"];
+    for case in 0..n {
+        let mut cx = Context::new();
+        cx.set_range_str("s1", "1", "").unwrap();
+        cx.set_range_str("s2", &r.range(-1, 1).to_string(), "")
+            .unwrap();
+        cx.set_range_str("i0", "0", "").unwrap();
+        cx.set_range_str("i1", "0", "s1 - 1").unwrap();
+        cx.set_range_str("i2", "0", "s2 - 1").unwrap();
+        let poly = |r: &mut Rng| {
+            let mut t = Vec::new();
+            for _ in 0..r.range(1, 4) {
+                t.push(format!(
+                    "{}*{}",
+                    r.range(-2, 3),
+                    pieces[r.below(pieces.len() as u64) as usize]
+                ));
+            }
+            if r.chance(30) {
+                t.push(r.range(-3, 3).to_string());
+            }
+            t.join(" + ")
+        };
+        let flat = "i0*s1*s2 + i1*s2 + i2";
+        let text = match case % 4 {
+            0 => format!(
+                "FloorDiv({flat} + {}, {})",
+                poly(&mut r),
+                divisors[r.below(divisors.len() as u64) as usize]
+            ),
+            1 => format!(
+                "Mod({flat}, {})",
+                divisors[r.below(divisors.len() as u64) as usize]
+            ),
+            2 => format!(
+                "{}({}, {})",
+                ["Lt", "Le", "Eq", "Ne"][r.below(4) as usize],
+                poly(&mut r),
+                poly(&mut r)
+            ),
+            _ => format!(
+                "FloorDiv(Mod({flat}, {}), {})",
+                divisors[r.below(divisors.len() as u64) as usize],
+                divisors[r.below(divisors.len() as u64) as usize]
+            ),
+        };
+        let e = cx.parse(&text).unwrap();
+        let s = cx.simplify(e);
+        let sp = cx.display(s);
+        if cx.as_bool(s).is_some() || cx.as_int(s).is_some() {
+            decided += 1;
+        }
+        for _ in 0..6 {
+            let s1 = r.range(1, 6);
+            let s2 = r.range(0, 6);
+            if s2 == 0 {
+                continue; // i2 in [0, -1] is empty: no assignment
+            }
+            let vals = [
+                ("s1", Value::Int(s1)),
+                ("s2", Value::Int(s2)),
+                ("i0", Value::Int(r.range(0, 5))),
+                ("i1", Value::Int(r.range(0, s1 - 1))),
+                ("i2", Value::Int(r.range(0, s2 - 1))),
+            ];
+            let Ok(v0) = cx.eval(e, &vals) else { continue };
+            checked += 1;
+            assert_eq!(
+                cx.eval(s, &vals),
+                Ok(v0),
+                "\ninput:      {text}\nsimplified: {sp}\nvalues:     {vals:?}"
+            );
+        }
+    }
+    eprintln!("symbolic sizes: {n} expressions, {checked} points, {decided} decided");
+    assert!(checked > n * 3);
+}

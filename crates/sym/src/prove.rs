@@ -6,7 +6,7 @@
 //! of the difference (`Eq(Mod(16*s0*s1 + 8, 8), 0)`), and from the assumptions themselves.
 
 use crate::Context;
-use crate::expr::{Expr, Node, Ty};
+use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::interval::{Iv, NEG_INF, POS_INF};
 use crate::simplify::Session;
 
@@ -62,18 +62,43 @@ impl Session<'_> {
             };
             let mut round_best: Option<(i128, Expr)> = None;
             for (i, &(t, k)) in terms.iter().enumerate().take(8) {
-                let Some(v) = self.cx.as_symbol(t) else {
-                    continue;
-                };
-                let list = if k > 0 {
-                    self.d.upper.get(&v)
-                } else {
-                    self.d.lower.get(&v)
-                };
-                let cands: Vec<Expr> = list
-                    .map(|l| l.iter().copied().take(2).collect())
-                    .unwrap_or_default();
-                for r in cands {
+                // The term is k*v*cof for a symbol v (cof = 1 for a bare symbol). Where
+                // k*cof >= 0 at every assignment, v <= U gives k*cof*v <= k*cof*U; where
+                // k*cof <= 0, v >= L gives k*cof*v <= k*cof*L. Either way the sum only grows.
+                let mut subs: smallvec::SmallVec<[Expr; 2]> = smallvec::SmallVec::new();
+                for (v, cof) in self.symbol_factors(t) {
+                    let upper = match cof {
+                        None => k > 0,
+                        Some(cf) => {
+                            let civ = self.iv(cf);
+                            if (k > 0 && civ.lo >= 0) || (k < 0 && civ.hi <= 0) {
+                                true
+                            } else if (k > 0 && civ.hi <= 0) || (k < 0 && civ.lo >= 0) {
+                                false
+                            } else {
+                                continue;
+                            }
+                        }
+                    };
+                    let list = if upper {
+                        self.d.upper.get(&v)
+                    } else {
+                        self.d.lower.get(&v)
+                    };
+                    let ends: smallvec::SmallVec<[Expr; 2]> = list
+                        .map(|l| l.iter().copied().take(2).collect())
+                        .unwrap_or_default();
+                    for r in ends {
+                        let nt = match cof {
+                            None => Some(r),
+                            Some(cf) => self.cx.mul(cf, r),
+                        };
+                        if let Some(nt) = nt {
+                            subs.push(nt);
+                        }
+                    }
+                }
+                for r in subs {
                     let mut next: Vec<(Expr, i64)> = terms.to_vec();
                     next[i] = (r, k);
                     let Some(n) = self.cx.add_terms(&next, c) else {
@@ -94,6 +119,37 @@ impl Session<'_> {
             cur = n;
         }
         best
+    }
+
+    /// The symbols of a term that bounds could replace, each with its cofactor: a bare symbol
+    /// (no cofactor), or each symbol factor of a product of at most four factors (the product
+    /// of the others). Symbols without symbolic bounds are skipped.
+    fn symbol_factors(&mut self, t: Expr) -> smallvec::SmallVec<[(Symbol, Option<Expr>); 2]> {
+        let mut out = smallvec::SmallVec::new();
+        match self.cx.node(t).clone() {
+            Node::Sym(v) => out.push((v, None)),
+            Node::Mul(fs) if fs.len() <= 4 => {
+                for (j, f) in fs.iter().enumerate() {
+                    let Some(v) = self.cx.as_symbol(*f) else {
+                        continue;
+                    };
+                    if !self.d.upper.contains_key(&v) && !self.d.lower.contains_key(&v) {
+                        continue;
+                    }
+                    let others: smallvec::SmallVec<[Expr; 4]> = fs
+                        .iter()
+                        .enumerate()
+                        .filter(|(m, _)| *m != j)
+                        .map(|(_, g)| *g)
+                        .collect();
+                    if let Some(cof) = self.cx.mul_args(&others) {
+                        out.push((v, Some(cof)));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
     }
 
     /// Lower-bound counterpart of [`Session::sym_upper`].
