@@ -43,7 +43,7 @@ fn modulo_range_free() {
     check(
         "ModularIndexing(i0 + i1*i2*r3, i2, r3)",
         I,
-        "Mod(FloorDiv(i0, i2), r3)",
+        "ModularIndexing(i0, i2, r3)",
     );
     check("Mod(Mod(x, 12), 4)", I, "Mod(x, 4)");
     check("Mod(k*a - k*b, a - b)", I, "0");

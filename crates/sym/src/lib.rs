@@ -406,9 +406,8 @@ impl Context {
             };
             match self.node(x) {
                 Node::Mod(a, m) => {
-                    if let Node::FloorDiv(p, q) = self.node(*a)
-                        && self.as_int(*q).is_some_and(|v| v > 0)
-                    {
+                    // Printed as one ModularIndexing call (print.rs).
+                    if let Node::FloorDiv(p, q) = self.node(*a) {
                         stack.push(*p);
                         stack.push(*q);
                         stack.push(*m);

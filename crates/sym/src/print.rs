@@ -136,9 +136,10 @@ impl Context {
             }
             Node::FloorDiv(a, b) => call(stack, out, "FloorDiv", &[*a, *b]),
             Node::Mod(a, m) => {
-                if let Node::FloorDiv(p, q) = self.node(*a)
-                    && self.as_int(*q).is_some_and(|v| v > 0)
-                {
+                // ModularIndexing(p, q, m) is Mod(FloorDiv(p, q), m) for every divisor
+                // (SEMANTICS.md §2): one call instead of two, as PyTorch writes it, also for
+                // symbolic divisors (`ModularIndexing(x, ks0, ks1)`).
+                if let Node::FloorDiv(p, q) = self.node(*a) {
                     return call(stack, out, "ModularIndexing", &[*p, *q, *m]);
                 }
                 call(stack, out, "Mod", &[*a, *m])
