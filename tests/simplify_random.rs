@@ -261,3 +261,44 @@ fn symbolic_size_index_arithmetic() {
     eprintln!("symbolic sizes: {n} expressions, {checked} points, {decided} decided");
     assert!(checked > n * 3);
 }
+
+/// "Never worse" (SEMANTICS.md §5.1): the printed size of `simplify(e)` does not exceed that of
+/// `e`, over random expressions and facts (sizes of the parsed printed forms). Reports how many
+/// got smaller.
+#[test]
+fn simplify_never_grows() {
+    let n = cases(20_000);
+    let mut r = Rng(0x5122_0000_0000_0003);
+    let (mut smaller, mut worse) = (0u64, Vec::new());
+    for case in 0..n {
+        let mut cx = Context::new();
+        let _facts = gen_facts(&mut r, &mut cx);
+        let text = gen_int(&mut r, 1 + (case % 4) as u32);
+        let Ok(e) = cx.parse(&text) else { continue };
+        let s = cx.simplify(e);
+        let (se, ss) = (cx.size(e), cx.size(s));
+        if ss < se {
+            smaller += 1;
+        }
+        if ss > se {
+            worse.push(format!(
+                "{} ({se}) -> {} ({ss})",
+                cx.display(e),
+                cx.display(s)
+            ));
+        }
+    }
+    eprintln!(
+        "never grows: {n} expressions, {smaller} smaller, {} larger",
+        worse.len()
+    );
+    assert!(
+        worse.is_empty(),
+        "simplify grew:\n{}",
+        worse[..worse.len().min(20)].join("\n")
+    );
+    assert!(
+        smaller * 10 > n,
+        "the generator should give simplifiable input: {smaller}/{n}"
+    );
+}

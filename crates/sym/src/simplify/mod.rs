@@ -443,7 +443,22 @@ impl Context {
     /// Simplifies `e` under the context's ranges and assumptions (SEMANTICS.md §5.1).
     /// With no facts this is the canonical, range-free simplification.
     pub fn simplify(&mut self, e: Expr) -> Expr {
-        Session::new(self).simplify(e)
+        let s = Session::new(self).simplify(e);
+        self.never_larger(e, s)
+    }
+
+    /// The simplified form unless it prints larger than the input (SEMANTICS.md §5: fewer
+    /// operations). The rules keep one canonical form (a positive divisor, products of sums
+    /// expanded, exact integer division instead of float rounding), which occasionally costs a
+    /// node or two where nothing else simplifies: `FloorDiv(a, -3)` would become
+    /// `FloorDiv(-a, 3)`, `x*(c + 1)` would become `x + c*x`. Then the input, which is equal at
+    /// every assignment and already in the constructors' normal form, is the answer.
+    fn never_larger(&self, e: Expr, s: Expr) -> Expr {
+        if s != e && self.tree_size(s) > self.tree_size(e) {
+            e
+        } else {
+            s
+        }
     }
 
     /// Like [`Context::simplify`], also returning which rules fired.
@@ -451,6 +466,8 @@ impl Context {
         let mut s = Session::new(self);
         s.stats = Some(Box::default());
         let r = s.simplify(e);
-        (r, *s.stats.take().unwrap_or_default())
+        let stats = *s.stats.take().unwrap_or_default();
+        drop(s);
+        (self.never_larger(e, r), stats)
     }
 }
