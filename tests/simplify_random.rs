@@ -302,3 +302,50 @@ fn simplify_never_grows() {
         "the generator should give simplifiable input: {smaller}/{n}"
     );
 }
+
+/// Nested Mod / FloorDiv with symbolic moduli (`FloorDiv(Mod(y, ks0*ks1), ks0)`,
+/// `Mod(Mod(y, 4*ks0), ks0)`): random divisors that are or are not exact multiples of each
+/// other, symbols of every sign (the rules need proven positivity), checked at random points.
+#[test]
+fn nested_symbolic_moduli() {
+    let n = cases(20_000);
+    let mut r = Rng(0x0E57_0000_0000_0013);
+    let (mut changed, mut defined) = (0u64, 0u64);
+    let inner = [
+        "a*b", "4*a", "a", "2*a*b", "a**2", "b*c", "a*b*c", "-a*b", "3",
+    ];
+    let outer = ["a", "b", "2*a", "4", "a*b", "c", "2", "-a"];
+    for case in 0..n {
+        let mut cx = Context::new();
+        let facts = gen_facts(&mut r, &mut cx);
+        let y = gen_int(&mut r, 2);
+        let m = inner[r.below(inner.len() as u64) as usize];
+        let c = outer[r.below(outer.len() as u64) as usize];
+        let text = match case % 3 {
+            0 => format!("FloorDiv(Mod({y}, {m}), {c})"),
+            1 => format!("Mod(Mod({y}, {m}), {c})"),
+            _ => format!(
+                "ModularIndexing(Mod({y}, {m}), {c}, {})",
+                outer[r.below(8) as usize]
+            ),
+        };
+        let Ok(e) = cx.parse(&text) else { continue };
+        let s = cx.simplify(e);
+        if s != e {
+            changed += 1;
+        }
+        let sp = cx.display(s);
+        for _ in 0..8 {
+            let vals = sample(&mut r, &facts);
+            let Ok(v0) = cx.eval(e, &vals) else { continue };
+            defined += 1;
+            assert_eq!(
+                cx.eval(s, &vals),
+                Ok(v0),
+                "\ninput:      {text}\nsimplified: {sp}\nvalues:     {vals:?}"
+            );
+        }
+    }
+    eprintln!("nested moduli: {n} expressions, {defined} defined points, {changed} changed");
+    assert!(changed * 10 > n);
+}

@@ -158,15 +158,22 @@ impl Session<'_> {
             // FloorDiv(Mod(y, m), c) = Mod(FloorDiv(y, c), m/c) for c > 0, m > 0, c | m:
             // y = qm + r, r in [0, m): r//c = (y//c) mod (m/c) since y//c = q(m/c) + r//c.
             Node::Mod(y, m) => {
-                let mv = self.cx.as_int(m)?;
-                if mv > 0 && mv % c == 0 {
-                    let ce = self.cx.int(c);
-                    let fd = self.cx.floordiv(y, ce);
-                    let me = self.cx.int(mv / c);
-                    self.fire(Rule::FdOfMod);
-                    return Some(self.cx.modulo(fd, me));
-                }
-                None
+                let ce = self.cx.int(c);
+                let k = match self.cx.as_int(m) {
+                    Some(mv) if mv > 0 && mv % c == 0 => self.cx.int(mv / c),
+                    Some(_) => return None,
+                    // A symbolic modulus: m/c an exact monomial quotient, proven positive.
+                    None => {
+                        let k = self.mono_quotient(m, ce)?;
+                        if !self.prove_pos(k) {
+                            return None;
+                        }
+                        k
+                    }
+                };
+                let fd = self.cx.floordiv(y, ce);
+                self.fire(Rule::FdOfMod);
+                Some(self.cx.modulo(fd, k))
             }
             _ => None,
         }
@@ -207,6 +214,18 @@ impl Session<'_> {
         if self.prove_nonneg(a) && self.prove_lt(a, b) {
             self.fire(Rule::FdRange);
             return Some(self.cx.int(0));
+        }
+        // FloorDiv(Mod(y, m), b) = Mod(FloorDiv(y, b), m/b) for b > 0 and m/b > 0 an exact
+        // monomial quotient (the constant-divisor rule's proof with c = b): Inductor's
+        // `(x % (ks0*ks1)) // ks0`.
+        if let Node::Mod(y, m) = *self.cx.node(a)
+            && let Some(k) = self.mono_quotient(m, b)
+            && self.prove_pos(b)
+            && self.prove_pos(k)
+        {
+            let fd = self.cx.floordiv(y, b);
+            self.fire(Rule::FdOfMod);
+            return Some(self.cx.modulo(fd, k));
         }
         // FloorDiv(FloorDiv(x, d), b) = FloorDiv(x, d*b) for b > 0.
         if let Node::FloorDiv(x, d) = *self.cx.node(a)

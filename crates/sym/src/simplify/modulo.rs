@@ -105,14 +105,18 @@ impl Session<'_> {
             self.fire(Rule::ModModular);
             return Some(self.cx.int(floor_mod(ms.base, c)?));
         }
-        // Mod(Mod(x, m), c) = Mod(x, c) when c | m: Mod(x, m) ≡ x (mod m), hence (mod c).
-        if let Node::Mod(x, m) = *self.cx.node(a)
-            && let Some(mv) = self.cx.as_int(m)
-            && mv % c == 0
-        {
+        // Mod(Mod(x, m), c) = Mod(x, c) when c | m: Mod(x, m) ≡ x (mod m), hence (mod c). A
+        // symbolic m qualifies when m/c is an exact monomial quotient (m = c*k, k an integer).
+        if let Node::Mod(x, m) = *self.cx.node(a) {
             let ce = self.cx.int(c);
-            self.fire(Rule::ModNested);
-            return Some(self.cx.modulo(x, ce));
+            let divides = match self.cx.as_int(m) {
+                Some(mv) => mv % c == 0,
+                None => self.mono_quotient(m, ce).is_some(),
+            };
+            if divides {
+                self.fire(Rule::ModNested);
+                return Some(self.cx.modulo(x, ce));
+            }
         }
         None
     }
@@ -138,6 +142,13 @@ impl Session<'_> {
         {
             self.fire(Rule::ModDropSumMultiples);
             return Some(self.cx.modulo(r, b));
+        }
+        // Mod(Mod(x, m), b) = Mod(x, b) when m = b*k for a monomial k: Mod(x, m) = x - b*k*q.
+        if let Node::Mod(x, m) = *self.cx.node(a)
+            && self.mono_quotient(m, b).is_some()
+        {
+            self.fire(Rule::ModNested);
+            return Some(self.cx.modulo(x, b));
         }
         // 0 <= a < b  =>  Mod(a, b) = a.
         if self.prove_nonneg(a) && self.prove_lt(a, b) {

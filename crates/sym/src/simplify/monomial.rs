@@ -175,6 +175,17 @@ impl Session<'_> {
         Some((g, na, nb))
     }
 
+    /// `m / c` when both are single monomials and c divides m exactly (integer coefficient
+    /// included): `ks0*ks1 / ks0 = ks1`, `8*s / 4 = 2*s`.
+    pub fn mono_quotient(&mut self, m: Expr, c: Expr) -> Option<Expr> {
+        let (mm, mc) = (self.monomials(m), self.monomials(c));
+        if mm.len() != 1 || mc.len() != 1 {
+            return None;
+        }
+        let q = self.div_mono(&mm[0], &mc[0])?;
+        self.mono_expr(&q)
+    }
+
     /// Division of the plain polynomial `a` by the plain polynomial sum `b` (at least two
     /// monomials): for a monomial `l` of b with factors, `q` collects `m / l` for every monomial m
     /// of a that `l` divides (integer coefficients), and `r = a - q*b` (expanded). Returns
