@@ -92,6 +92,33 @@ fn symbolic_size_unflatten_3d() {
     check(&format!("Mod({flat}, s2)"), r, "i2");
     check(&format!("Mod({flat}, s1*s2)"), r, "i2 + i1*s2");
     check("i1*s2 + i2 < s1*s2", r, "True");
+    // Inductor's split of a flat index over three symbolic sizes.
+    let k: &[(&str, &str, &str)] = &[
+        ("ks0", "1", ""),
+        ("ks1", "1", ""),
+        ("ks2", "1", ""),
+        ("x", "0", "ks0*ks1*ks2 - 1"),
+    ];
+    check(
+        "ModularIndexing(x, ks0*ks1, ks2)",
+        k,
+        "FloorDiv(x, ks0*ks1)",
+    );
+    check(
+        "FloorDiv(ModularIndexing(x, 1, ks0*ks1), ks0)",
+        k,
+        "ModularIndexing(x, ks0, ks1)",
+    );
+    check(
+        "ModularIndexing(ModularIndexing(x, 1, ks0*ks1), ks0, ks1)",
+        k,
+        "ModularIndexing(x, ks0, ks1)",
+    );
+    check(
+        "ModularIndexing(x, 1, ks0) + ks0*ModularIndexing(x, ks0, ks1) + ks0*ks1*FloorDiv(x, ks0*ks1)",
+        k,
+        "x",
+    );
     // The cofactor's sign matters: with s2 possibly negative nothing is substituted.
     let r2: &[(&str, &str, &str)] = &[("s1", "1", ""), ("i1", "0", "s1 - 1")];
     check("i1*s2 < s1*s2", r2, "Lt(i1*s2, s1*s2)");

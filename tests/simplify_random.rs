@@ -315,15 +315,24 @@ fn nested_symbolic_moduli() {
         "a*b", "4*a", "a", "2*a*b", "a**2", "b*c", "a*b*c", "-a*b", "3",
     ];
     let outer = ["a", "b", "2*a", "4", "a*b", "c", "2", "-a"];
+    // ModularIndexing(x, d, m) over x < m*d with symbolic d (x0 in [0, s0 - 1] in the facts).
+    let mi = [
+        "ModularIndexing(x0, s0, 1)",
+        "ModularIndexing(x0, 1, s0)",
+        "ModularIndexing(x0 + a, s0, 2)",
+        "ModularIndexing(x0, a, s0)",
+        "ModularIndexing(x0, s0, a)",
+    ];
     for case in 0..n {
         let mut cx = Context::new();
         let facts = gen_facts(&mut r, &mut cx);
         let y = gen_int(&mut r, 2);
         let m = inner[r.below(inner.len() as u64) as usize];
         let c = outer[r.below(outer.len() as u64) as usize];
-        let text = match case % 3 {
-            0 => format!("FloorDiv(Mod({y}, {m}), {c})"),
-            1 => format!("Mod(Mod({y}, {m}), {c})"),
+        let text = match case % 6 {
+            0 | 3 => format!("FloorDiv(Mod({y}, {m}), {c})"),
+            1 | 4 => format!("Mod(Mod({y}, {m}), {c})"),
+            5 => mi[r.below(mi.len() as u64) as usize].to_string(),
             _ => format!(
                 "ModularIndexing(Mod({y}, {m}), {c}, {})",
                 outer[r.below(8) as usize]

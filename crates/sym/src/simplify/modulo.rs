@@ -99,6 +99,13 @@ impl Session<'_> {
                 return self.cx.add_const(a, ql.checked_mul(c)?.checked_neg()?);
             }
         }
+        // Range through a symbolic FloorDiv (the interval above cannot see x < c*d).
+        if matches!(self.cx.node(a), Node::FloorDiv(_, d) if self.cx.as_int(*d).is_none()) {
+            let ce = self.cx.int(c);
+            if let Some(r) = self.mod_of_floordiv_in_range(a, ce) {
+                return Some(r);
+            }
+        }
         // Modular set: a = k*n + r with c | k  =>  Mod(a, c) = Mod(r, c).
         let ms = self.modset(a);
         if ms.coeff % c == 0 {
@@ -119,6 +126,26 @@ impl Session<'_> {
             }
         }
         None
+    }
+
+    /// Mod(FloorDiv(x, d), m) = FloorDiv(x, d) when d > 0 and 0 <= x < m*d: then
+    /// 0 <= x//d <= (m*d - 1)//d = m - 1 (and m > 0). PyTorch's ModularIndexing range rule,
+    /// proven here with symbolic bounds (`x < ks0*ks1*ks2` gives ModularIndexing(x, ks0*ks1,
+    /// ks2) = FloorDiv(x, ks0*ks1)).
+    fn mod_of_floordiv_in_range(&mut self, a: Expr, m: Expr) -> Option<Expr> {
+        let Node::FloorDiv(x, d) = *self.cx.node(a) else {
+            return None;
+        };
+        if !self.prove_pos(d) || !self.prove_nonneg(x) {
+            return None;
+        }
+        let md = self.cx.mul(m, d)?;
+        let md = self.simp(md);
+        if !self.prove_lt(x, md) {
+            return None;
+        }
+        self.fire(Rule::ModRange);
+        Some(a)
     }
 
     fn mod_symbolic(&mut self, a: Expr, b: Expr, ma: &[Mono], mb: &[Mono]) -> Option<Expr> {
@@ -142,6 +169,9 @@ impl Session<'_> {
         {
             self.fire(Rule::ModDropSumMultiples);
             return Some(self.cx.modulo(r, b));
+        }
+        if let Some(r) = self.mod_of_floordiv_in_range(a, b) {
+            return Some(r);
         }
         // Mod(Mod(x, m), b) = Mod(x, b) when m = b*k for a monomial k: Mod(x, m) = x - b*k*q.
         if let Node::Mod(x, m) = *self.cx.node(a)
