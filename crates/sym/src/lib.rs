@@ -389,9 +389,18 @@ impl Context {
 
     /// Size of the parsed structure (tree, shared subexpressions counted at each use).
     pub(crate) fn tree_size(&self, e: Expr) -> usize {
+        self.tree_size_upto(e, usize::MAX)
+    }
+
+    /// [`Context::tree_size`], stopping as soon as the count reaches `limit` (then the result
+    /// is at least `limit`): comparing a small answer with a large input costs the small one.
+    pub(crate) fn tree_size_upto(&self, e: Expr, limit: usize) -> usize {
         let mut total = 0usize;
-        let mut stack = vec![e];
+        let mut stack: smallvec::SmallVec<[Expr; 32]> = smallvec::smallvec![e];
         while let Some(x) = stack.pop() {
+            if total >= limit {
+                return total;
+            }
             total += match self.node(x) {
                 Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => 0,
                 Node::Add(ts, c) => {

@@ -454,7 +454,12 @@ impl Context {
     /// `FloorDiv(-a, 3)`, `x*(c + 1)` would become `x + c*x`. Then the input, which is equal at
     /// every assignment and already in the constructors' normal form, is the answer.
     fn never_larger(&self, e: Expr, s: Expr) -> Expr {
-        if s != e && self.tree_size(s) > self.tree_size(e) {
+        if s == e {
+            return s;
+        }
+        let ss = self.tree_size(s);
+        // The input's walk stops once it is known to be at least as large.
+        if ss > 0 && self.tree_size_upto(e, ss) < ss {
             e
         } else {
             s
