@@ -322,6 +322,33 @@ fn torch_dir() -> Option<PathBuf> {
     }
 }
 
+/// Compiles and links `src` into `exe` in `dir` against the torch wheel's headers and libtorch
+/// (C++20, -Wall -Wextra -Werror), with `extra` flags (more includes and libraries).
+fn build_against_torch(torch: &Path, dir: &Path, src: &str, exe: &str, extra: &[&str]) {
+    let [inc, inc2] = torch_includes(torch);
+    let lib = format!("-L{}", torch.join("lib").display());
+    let rpath = format!("-Wl,-rpath,{}", torch.join("lib").display());
+    let mut args: Vec<&str> = vec![
+        "-std=c++20",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-O0",
+        inc.as_str(),
+        inc2.as_str(),
+        "-I.",
+        src,
+        "-o",
+        exe,
+        lib.as_str(),
+        rpath.as_str(),
+        "-ltorch_cpu",
+        "-lc10",
+    ];
+    args.extend_from_slice(extra);
+    gxx(&args, dir);
+}
+
 /// `-isystem` flags for the torch wheel's headers.
 fn torch_includes(torch: &Path) -> [String; 2] {
     [
@@ -698,6 +725,20 @@ fn run_and_check(exe: &Path, cases: &[Case], sigs: &[TSig]) -> (usize, usize) {
     (ok, rejected)
 }
 
+/// The `aoti` flavor's `--emit all` (checks and the wrapper prologue), gated as PyTorch gates it.
+fn generate_all(json: &str) -> String {
+    let sig = codegen_cpp::Signature::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+    codegen_cpp::generate(
+        sig,
+        &codegen_cpp::Options {
+            flavor: codegen_cpp::Flavor::Aoti,
+            emit: codegen_cpp::Emit::All,
+            always_check: false,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{json}"))
+}
+
 fn generate(json: &str, flavor: codegen_cpp::Flavor) -> String {
     let sig = codegen_cpp::Signature::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
     codegen_cpp::generate(
@@ -997,30 +1038,8 @@ int main() {
 }
 "#);
     std::fs::write(dir.join("driver.cpp"), d).unwrap();
-    let [inc, inc2] = torch_includes(&torch);
-    let lib = format!("-L{}", torch.join("lib").display());
-    let rpath = format!("-Wl,-rpath,{}", torch.join("lib").display());
     let t0 = std::time::Instant::now();
-    gxx(
-        &[
-            "-std=c++20",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-O0",
-            inc.as_str(),
-            inc2.as_str(),
-            "-I.",
-            "driver.cpp",
-            "-o",
-            "driver",
-            lib.as_str(),
-            rpath.as_str(),
-            "-ltorch_cpu",
-            "-lc10",
-        ],
-        &dir,
-    );
+    build_against_torch(&torch, &dir, "driver.cpp", "driver", &[]);
     eprintln!("compiled against libtorch in {:?}", t0.elapsed());
     let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
     let _ = std::fs::remove_dir_all(&dir);
@@ -1163,17 +1182,7 @@ fn aot_prologue_compiles_against_real_model_header() {
         "#include <torch/csrc/inductor/aoti_runtime/model.h>\n#include <c10/util/generic_math.h>\n",
     );
     for (j, spec) in specs.iter().enumerate() {
-        let sig = codegen_cpp::Signature::from_json(spec).unwrap();
-        let cpp = codegen_cpp::generate(
-            sig,
-            &codegen_cpp::Options {
-                flavor: codegen_cpp::Flavor::Aoti,
-                emit: codegen_cpp::Emit::All,
-                always_check: false,
-            },
-        )
-        .unwrap();
-        std::fs::write(dir.join(format!("gen_{j}.cpp")), cpp).unwrap();
+        std::fs::write(dir.join(format!("gen_{j}.cpp")), generate_all(spec)).unwrap();
         // Each signature defines AOTInductorModel::run_impl: one translation unit each.
         std::fs::write(
             dir.join(format!("tu_{j}.cpp")),
@@ -1271,24 +1280,15 @@ fn jit_prologue_runs_against_real_torch_and_python() {
             "conforming ok\nnot divisible err\ninconsistent err\nconforming again ok\n",
         ),
     ];
-    let [inc, inc2] = torch_includes(&torch);
-    let pyinc = format!("-isystem{pyinc}");
-    let lib = format!("-L{}", torch.join("lib").display());
-    let rpath = format!("-Wl,-rpath,{}", torch.join("lib").display());
-    let pylibdir = format!("-L{pylib}");
-    let pyrpath = format!("-Wl,-rpath,{pylib}");
-    let pylink = format!("-lpython{pyver}");
+    let pyflags = [
+        format!("-isystem{pyinc}"),
+        format!("-L{pylib}"),
+        format!("-Wl,-rpath,{pylib}"),
+        format!("-lpython{pyver}"),
+    ];
+    let pyflags: Vec<&str> = pyflags.iter().map(String::as_str).collect();
     for (j, (json, cases, want)) in sigs.iter().enumerate() {
-        let sig = codegen_cpp::Signature::from_json(json).unwrap();
-        let cpp = codegen_cpp::generate(
-            sig,
-            &codegen_cpp::Options {
-                flavor: codegen_cpp::Flavor::Aoti,
-                emit: codegen_cpp::Emit::All,
-                always_check: false,
-            },
-        )
-        .unwrap();
+        let cpp = generate_all(json);
         assert!(cpp.contains("void inductor_entry_impl("), "{cpp}");
         std::fs::write(dir.join(format!("gen_{j}.cpp")), cpp).unwrap();
         let driver = format!(
@@ -1328,32 +1328,8 @@ int main() {{
 "#
         );
         std::fs::write(dir.join(format!("driver_{j}.cpp")), driver).unwrap();
-        let src = format!("driver_{j}.cpp");
         let exe = format!("driver_{j}");
-        gxx(
-            &[
-                "-std=c++20",
-                "-Wall",
-                "-Wextra",
-                "-Werror",
-                "-O0",
-                inc.as_str(),
-                inc2.as_str(),
-                pyinc.as_str(),
-                "-I.",
-                src.as_str(),
-                "-o",
-                exe.as_str(),
-                lib.as_str(),
-                rpath.as_str(),
-                pylibdir.as_str(),
-                pyrpath.as_str(),
-                "-ltorch_cpu",
-                "-lc10",
-                pylink.as_str(),
-            ],
-            &dir,
-        );
+        build_against_torch(&torch, &dir, &format!("driver_{j}.cpp"), &exe, &pyflags);
         // Checks run when AOTI_RUNTIME_CHECK_INPUTS is set (PyTorch's gate) ...
         let out = Command::new(dir.join(&exe))
             .env("AOTI_RUNTIME_CHECK_INPUTS", "1")

@@ -14,6 +14,31 @@ fn cases(default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Evaluates `e` and its simplification `s` at `k` points sampled from `facts`; they must agree
+/// wherever `e` is defined. Returns how many points were defined.
+fn agree_at_points(
+    cx: &Context,
+    (e, s): (sym::Expr, sym::Expr),
+    text: &str,
+    facts: &Facts,
+    r: &mut Rng,
+    k: usize,
+) -> u64 {
+    let sp = cx.display(s);
+    let mut defined = 0;
+    for _ in 0..k {
+        let vals = sample(r, facts);
+        let Ok(v0) = cx.eval(e, &vals) else { continue };
+        defined += 1;
+        assert_eq!(
+            cx.eval(s, &vals),
+            Ok(v0),
+            "\ninput:      {text}\nsimplified: {sp}\nvalues:     {vals:?}"
+        );
+    }
+    defined
+}
+
 #[test]
 fn simplify_preserves_value_and_bounds_contain_it() {
     let n = cases(20_000);
@@ -153,17 +178,7 @@ fn sum_divisor_multiples() {
         let (s, stats) = cx.simplify_with_stats(e);
         fired += stats.count(sym::Rule::FdPullSumMultiples)
             + stats.count(sym::Rule::ModDropSumMultiples);
-        let sp = cx.display(s);
-        for _ in 0..8 {
-            let vals = sample(&mut r, &facts);
-            let Ok(v0) = cx.eval(e, &vals) else { continue };
-            defined += 1;
-            assert_eq!(
-                cx.eval(s, &vals),
-                Ok(v0),
-                "\ninput:      {text}\nsimplified: {sp}\nvalues:     {vals:?}"
-            );
-        }
+        defined += agree_at_points(&cx, (e, s), &text, &facts, &mut r, 8);
     }
     eprintln!("sum divisors: {n} expressions, {defined} defined points, rules fired {fired} times");
     assert!(
@@ -343,17 +358,7 @@ fn nested_symbolic_moduli() {
         if s != e {
             changed += 1;
         }
-        let sp = cx.display(s);
-        for _ in 0..8 {
-            let vals = sample(&mut r, &facts);
-            let Ok(v0) = cx.eval(e, &vals) else { continue };
-            defined += 1;
-            assert_eq!(
-                cx.eval(s, &vals),
-                Ok(v0),
-                "\ninput:      {text}\nsimplified: {sp}\nvalues:     {vals:?}"
-            );
-        }
+        defined += agree_at_points(&cx, (e, s), &text, &facts, &mut r, 8);
     }
     eprintln!("nested moduli: {n} expressions, {defined} defined points, {changed} changed");
     assert!(changed * 10 > n);
