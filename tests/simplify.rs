@@ -295,6 +295,9 @@ fn symbolic_ranges() {
     check("FloorDiv(q0 + s77*q1, s77)", r, "q1");
     check("Mod(q0 + s77*q1, s77)", r, "q0");
     check("Min(q0, s77)", r, "q0");
+    check("Abs(q0 - s77)", r, "s77 - q0");
+    check("Abs(s77 - q0)", r, "s77 - q0");
+    check("Abs(q0 - q1)", r, "Abs(q0 - q1)");
 }
 
 #[test]
