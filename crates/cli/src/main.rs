@@ -24,7 +24,7 @@ struct Facts {
     #[arg(long = "range", value_name = "NAME=LO..HI")]
     ranges: Vec<String>,
     /// A boolean fact that holds.
-    #[arg(long = "assume", value_name = "PRED")]
+    #[arg(long = "assume", value_name = "PRED", allow_hyphen_values = true)]
     assume: Vec<String>,
     /// Declares a float symbol.
     #[arg(long = "float", value_name = "NAME")]
@@ -38,18 +38,24 @@ struct Facts {
 enum Cmd {
     /// Prints the simplified expression.
     Simplify {
+        /// (may start with '-': `symshape simplify -x + 1`)
+        #[arg(allow_hyphen_values = true)]
         expr: String,
         #[command(flatten)]
         facts: Facts,
     },
     /// Prints a sound bound [lo, hi].
     Bound {
+        /// (may start with '-': `symshape simplify -x + 1`)
+        #[arg(allow_hyphen_values = true)]
         expr: String,
         #[command(flatten)]
         facts: Facts,
     },
     /// Solves a relation for a symbol.
     Solve {
+        /// (may start with '-': `symshape simplify -x + 1`)
+        #[arg(allow_hyphen_values = true)]
         rel: String,
         #[arg(long = "for", value_name = "NAME")]
         symbol: String,
@@ -58,12 +64,16 @@ enum Cmd {
     },
     /// Prints true, false or unknown.
     Prove {
+        /// (may start with '-': `symshape simplify -x + 1`)
+        #[arg(allow_hyphen_values = true)]
         pred: String,
         #[command(flatten)]
         facts: Facts,
     },
     /// Evaluates exactly.
     Eval {
+        /// (may start with '-': `symshape simplify -x + 1`)
+        #[arg(allow_hyphen_values = true)]
         expr: String,
         /// NAME=VALUE
         #[arg(long = "set", value_name = "NAME=VALUE")]

@@ -38,6 +38,18 @@ fn single_shot_subcommands() {
         "",
     );
     assert_eq!((c, out.trim()), (0, "x1"));
+    // Expressions may start with '-' (not taken for an option).
+    let (c, out, _) = run(&["simplify", "-x + x + 1"], "");
+    assert_eq!((c, out.trim()), (0, "1"));
+    let (c, out, _) = run(&["prove", "-x < 0", "--range", "x=1.."], "");
+    assert_eq!((c, out.trim()), (0, "true"));
+    let (c, out, _) = run(&["eval", "-7 // 2"], "");
+    assert_eq!((c, out.trim()), (0, "-4"));
+    let (c, out, _) = run(
+        &["bound", "x", "--assume", "-x >= -3", "--range", "x=0.."],
+        "",
+    );
+    assert_eq!((c, out.trim()), (0, "[0, 3]"));
     let (c, out, _) = run(&["bound", "s0 - Mod(s0, 8)", "--range", "s0=2.."], "");
     assert_eq!((c, out.trim()), (0, "[0, oo]"));
     let (c, out, _) = run(&["prove", "Eq(Mod(16*s0*s1 + 8, 8), 0)"], "");
