@@ -140,15 +140,22 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
                         });
                         progress = true;
                     }
-                    None => reasons.push(format!(
-                        "{} = {} does not determine {} uniquely",
-                        vname,
-                        sig.cx.display(*e),
-                        sig.cx.sym_name(s)
-                    )),
+                    None => push_once(
+                        &mut reasons,
+                        format!(
+                            "{} = {} does not determine {} uniquely",
+                            vname,
+                            sig.cx.display(*e),
+                            sig.cx.sym_name(s)
+                        ),
+                    ),
                 },
                 SolveResult::Unsolved(r) => {
-                    reasons.push(format!("{} = {}: {r}", vname, sig.cx.display(*e)))
+                    // Each fixpoint round tries again: keep every reason once.
+                    push_once(
+                        &mut reasons,
+                        format!("{} = {}: {r}", vname, sig.cx.display(*e)),
+                    )
                 }
             }
         }
@@ -207,4 +214,10 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
         bindings,
         size_vars,
     })
+}
+
+fn push_once(v: &mut Vec<String>, s: String) {
+    if !v.contains(&s) {
+        v.push(s);
+    }
 }

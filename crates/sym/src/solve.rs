@@ -337,7 +337,18 @@ impl Solver<'_, '_> {
                     (true, RelOp::Le | RelOp::Lt) | (false, RelOp::Ge | RelOp::Gt)
                 );
                 if !ok {
-                    return Err(format!("{} {:?} is a disjunction", self.name(f), op));
+                    let sym = match op {
+                        RelOp::Eq => "==",
+                        RelOp::Ne => "!=",
+                        RelOp::Lt => "<",
+                        RelOp::Le => "<=",
+                        RelOp::Gt => ">",
+                        RelOp::Ge => ">=",
+                    };
+                    return Err(format!(
+                        "{} {sym} r is a disjunction over its arguments",
+                        self.name(f)
+                    ));
                 }
                 for h in fa {
                     let c = match op {
