@@ -31,9 +31,11 @@ impl Fx {
     fn fail(&self, w: &mut Writer, parts: &[Part]) {
         match self.flavor {
             Flavor::Aoti => {
-                // Text and values alternate, starting and ending with text: `a x b y c`. Up to two
-                // values go through the out-of-line `symshape_fail` overloads (FAIL_HELPERS), so a
-                // check costs a call, not a string expression; more fall back to the expression.
+                // `symshape_fail(text, value, text, ...)`: the out-of-line overloads of
+                // FAIL_HELPERS (text and values alternate, starting and ending with text), so a
+                // check costs a call, not a string expression, and the fragment needs only
+                // <string> and <stdexcept> (no <sstream>: it may be pasted inside
+                // `namespace torch::aot_inductor` after the includer's own includes).
                 let mut texts: Vec<String> = vec![String::new()];
                 let mut values: Vec<&str> = Vec::new();
                 for p in parts {
@@ -45,29 +47,17 @@ impl Fx {
                         }
                     }
                 }
-                if values.len() <= 2 {
-                    let mut args = vec![format!("\"{}\"", esc(&texts[0]))];
-                    for (v, t) in values.iter().zip(&texts[1..]) {
-                        // An integer expression converts to the `long long` parameter implicitly.
-                        args.push((*v).to_string());
-                        args.push(format!("\"{}\"", esc(t)));
-                    }
-                    w.line(&format!("symshape_fail({});", args.join(", ")));
-                    return;
+                assert!(
+                    values.len() <= 2,
+                    "aoti failure messages carry at most two values (FAIL_HELPERS)"
+                );
+                let mut args = vec![format!("\"{}\"", esc(&texts[0]))];
+                for (v, t) in values.iter().zip(&texts[1..]) {
+                    // An integer expression converts to the `long long` parameter implicitly.
+                    args.push((*v).to_string());
+                    args.push(format!("\"{}\"", esc(t)));
                 }
-                // std::string + std::to_string only (no <sstream>): the fragment may be pasted
-                // inside `namespace torch::aot_inductor` after the includer's own includes.
-                let mut s = String::from("throw ::std::runtime_error(::std::string()");
-                for p in parts {
-                    match p {
-                        Lit(t) => s.push_str(&format!(" + \"{}\"", esc(t))),
-                        Int(e) => {
-                            s.push_str(&format!(" + ::std::to_string(static_cast<long long>({e}))"))
-                        }
-                    }
-                }
-                s.push_str(" + \"\\n\");");
-                w.line(&s);
+                w.line(&format!("symshape_fail({});", args.join(", ")));
             }
             Flavor::Dlpack => {
                 let mut fmt = String::new();

@@ -183,6 +183,46 @@ impl Context {
         self.mul_args(&parts).map(Some)
     }
 
+    /// gcd of the integer coefficients (and constant) of `a` and of `c` (nonnegative); 1 for
+    /// anything that is not a constant or a sum.
+    pub(crate) fn int_content(&self, a: Expr, c: i64) -> i64 {
+        match self.node(a) {
+            Node::Int(v) => gcd(*v, c),
+            Node::Add(ts, k) => ts
+                .iter()
+                .fold(gcd(*k, c), |g, (_, x)| if g == 1 { 1 } else { gcd(g, *x) }),
+            _ => 1,
+        }
+    }
+
+    /// The sum `a` with its coefficients reduced modulo `c > 0` to the representative of least
+    /// magnitude (ties to the positive one) and its constant to `[0, c)`: `Mod(a, c)` equals
+    /// `Mod` of the result, since they differ by a multiple of c. `Some(None)` when `a` is not a
+    /// sum or is already reduced; `None` on overflow.
+    pub(crate) fn reduce_mod_coeffs(&mut self, a: Expr, c: i64) -> Option<Option<Expr>> {
+        let Node::Add(ts, k0) = self.node(a) else {
+            return Some(None);
+        };
+        let k0 = *k0;
+        let mut changed = false;
+        let mut nt: Terms = Terms::new();
+        for &(t, k) in ts {
+            let mut r = floor_mod(k, c)?;
+            if 2 * (r as i128) > c as i128 {
+                r -= c;
+            }
+            changed |= r != k;
+            if r != 0 {
+                nt.push((t, r));
+            }
+        }
+        let r0 = floor_mod(k0, c)?;
+        if !changed && r0 == k0 {
+            return Some(None);
+        }
+        self.add_terms(&nt, r0).map(Some)
+    }
+
     /// `a / g` for an integer g dividing every coefficient and the constant of `a`.
     pub(crate) fn div_coeffs(&mut self, a: Expr, g: i64) -> Option<Expr> {
         match self.node(a).clone() {

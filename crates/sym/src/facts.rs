@@ -23,8 +23,8 @@ pub enum RangeEnd {
 pub(crate) struct Facts {
     pub ranges: FxHashMap<Symbol, (RangeEnd, RangeEnd)>,
     pub assumptions: Vec<Expr>,
-    /// Some range end is an expression over other symbols (kept up to date by `set_range`).
-    pub symbolic_ends: bool,
+    /// How many range ends are expressions over other symbols (kept by `set_range`).
+    pub symbolic_ends: usize,
     /// Bumped on every change, so that facts derived from these can be reused until then.
     pub generation: u64,
 }
@@ -63,14 +63,20 @@ impl Context {
                 "range of '{name}' is empty: [{x}, {y}]"
             )));
         }
-        self.facts.ranges.insert(s, (lo, hi));
-        self.facts.generation += 1;
-        let symbolic = |e: &RangeEnd| matches!(e, RangeEnd::Expr(x) if self.as_int(*x).is_none());
-        self.facts.symbolic_ends = self
+        let symbolic = |cx: &Self, (lo, hi): (RangeEnd, RangeEnd)| {
+            [lo, hi]
+                .iter()
+                .filter(|e| matches!(e, RangeEnd::Expr(x) if cx.as_int(*x).is_none()))
+                .count()
+        };
+        let added = symbolic(self, (lo, hi));
+        let removed = self
             .facts
             .ranges
-            .values()
-            .any(|(lo, hi)| symbolic(lo) || symbolic(hi));
+            .insert(s, (lo, hi))
+            .map_or(0, |old| symbolic(self, old));
+        self.facts.symbolic_ends = self.facts.symbolic_ends + added - removed;
+        self.facts.generation += 1;
         Ok(())
     }
 
@@ -104,7 +110,7 @@ impl Context {
     /// upper (`upper = true`) or lower side: then no relation `s <= r` (resp. `s >= r`) with an
     /// `r` free of `s` holds at every assignment.
     pub(crate) fn unconstrained_side(&self, s: Symbol, upper: bool) -> bool {
-        if !self.facts.assumptions.is_empty() || self.facts.symbolic_ends {
+        if !self.facts.assumptions.is_empty() || self.facts.symbolic_ends > 0 {
             return false;
         }
         let (lo, hi) = self.range(s);

@@ -173,21 +173,11 @@ impl Context {
     fn new_symbol(&mut self, name: &str, ty: Ty) -> Symbol {
         let s = Symbol(self.syms.len() as u32);
         // The Sym node must exist before the info refers to it.
-        let n = Node::Sym(s);
-        let i = match self.nodes.get_index_of(&n) {
-            Some(i) => i,
-            None => {
-                let m = self.meta_of(&n);
-                let (i, _) = self.nodes.insert_full(n);
-                self.tys.push(ty);
-                self.meta.push(m);
-                i
-            }
-        };
+        let expr = self.intern(Node::Sym(s), ty);
         self.syms.push(SymInfo {
             name: name.into(),
             ty,
-            expr: Expr(i as u32),
+            expr,
         });
         self.sym_by_name.insert(name.into(), s);
         s

@@ -32,6 +32,18 @@ pub enum RelOp {
 }
 
 impl RelOp {
+    /// The infix operator: `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelOp::Eq => "==",
+            RelOp::Ne => "!=",
+            RelOp::Lt => "<",
+            RelOp::Le => "<=",
+            RelOp::Gt => ">",
+            RelOp::Ge => ">=",
+        }
+    }
+
     fn mirror(self) -> RelOp {
         match self {
             RelOp::Lt => RelOp::Gt,
@@ -337,17 +349,10 @@ impl Solver<'_, '_> {
                     (true, RelOp::Le | RelOp::Lt) | (false, RelOp::Ge | RelOp::Gt)
                 );
                 if !ok {
-                    let sym = match op {
-                        RelOp::Eq => "==",
-                        RelOp::Ne => "!=",
-                        RelOp::Lt => "<",
-                        RelOp::Le => "<=",
-                        RelOp::Gt => ">",
-                        RelOp::Ge => ">=",
-                    };
                     return Err(format!(
-                        "{} {sym} r is a disjunction over its arguments",
-                        self.name(f)
+                        "{} {} r is a disjunction over its arguments",
+                        self.name(f),
+                        op.as_str()
                     ));
                 }
                 for h in fa {
@@ -503,14 +508,7 @@ impl Context {
                 }
             };
             if may_be_implied {
-                let rel = match r.op {
-                    RelOp::Eq => s.cx.compare(CmpOp::Eq, xe, rhs),
-                    RelOp::Ne => s.cx.compare(CmpOp::Ne, xe, rhs),
-                    RelOp::Lt => s.cx.compare(CmpOp::Lt, xe, rhs),
-                    RelOp::Le => s.cx.compare(CmpOp::Le, xe, rhs),
-                    RelOp::Gt => s.cx.compare(CmpOp::Lt, rhs, xe),
-                    RelOp::Ge => s.cx.compare(CmpOp::Le, rhs, xe),
-                };
+                let rel = s.cx.relation_expr(xe, r.op, rhs);
                 if s.truth(rel) == Truth::True {
                     continue;
                 }
@@ -542,10 +540,19 @@ impl Context {
         match r.op {
             RelOp::Eq => format!("Eq({n}, {rhs})"),
             RelOp::Ne => format!("Ne({n}, {rhs})"),
-            RelOp::Lt => format!("{n} < {rhs}"),
-            RelOp::Le => format!("{n} <= {rhs}"),
-            RelOp::Gt => format!("{n} > {rhs}"),
-            RelOp::Ge => format!("{n} >= {rhs}"),
+            op => format!("{n} {} {rhs}", op.as_str()),
+        }
+    }
+
+    /// `x OP rhs` as a boolean expression (`Gt`/`Ge` with the operands swapped).
+    pub(crate) fn relation_expr(&mut self, x: Expr, op: RelOp, rhs: Expr) -> Expr {
+        match op {
+            RelOp::Eq => self.compare(CmpOp::Eq, x, rhs),
+            RelOp::Ne => self.compare(CmpOp::Ne, x, rhs),
+            RelOp::Lt => self.compare(CmpOp::Lt, x, rhs),
+            RelOp::Le => self.compare(CmpOp::Le, x, rhs),
+            RelOp::Gt => self.compare(CmpOp::Lt, rhs, x),
+            RelOp::Ge => self.compare(CmpOp::Le, rhs, x),
         }
     }
 }

@@ -22,7 +22,7 @@ impl Context {
     pub(crate) fn solve_linear_fast(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
         // Constant ranges only: no assumptions, no symbolic range ends (then the prover's
         // symbolic substitutions, divisibility facts and known truths are all empty).
-        if !self.facts.assumptions.is_empty() || self.facts.symbolic_ends {
+        if !self.facts.assumptions.is_empty() || self.facts.symbolic_ends > 0 {
             return None;
         }
         let Node::Eq(a, b) = *self.node(rel) else {
@@ -100,7 +100,7 @@ impl Context {
             _ => (smallvec::smallvec![(r, 1)], 0),
         };
         // FdGcd / ModGcd: the integer content of r and c is 1.
-        if terms.iter().fold(gcd(k0, c), |g, (_, k)| gcd(g, *k)) != 1 {
+        if self.int_content(r, c) != 1 {
             return None;
         }
         // FdPullMultiples: no coefficient is a multiple of c.
@@ -116,32 +116,16 @@ impl Context {
         if same_period(&iv, c) {
             return None;
         }
-        // ModReduceCoeffs: the representative of least magnitude (ties to the positive one),
-        // the constant in [0, c).
-        let mut nt: smallvec::SmallVec<[(Expr, i64); 4]> = smallvec::SmallVec::new();
-        let mut changed = false;
-        if matches!(self.node(r), Node::Add(..)) {
-            for &(t, k) in &terms {
-                let mut v = floor_mod(k, c)?;
-                if 2 * (v as i128) > c as i128 {
-                    v -= c;
+        // ModReduceCoeffs (the same reduction the Mod rule makes); the reduced Mod is
+        // simplified again: rule out ModGcd (its content) and constant folding there.
+        let rm = match self.reduce_mod_coeffs(r, c)? {
+            Some(rm) => {
+                if self.as_int(rm).is_some() || self.int_content(rm, c) != 1 {
+                    return None;
                 }
-                changed |= v != k;
-                if v != 0 {
-                    nt.push((t, v));
-                }
+                rm
             }
-            changed |= floor_mod(k0, c)? != k0;
-        }
-        let rm = if changed {
-            let rm = self.add_terms(&nt, floor_mod(k0, c)?)?;
-            // The reduced Mod is simplified again: rule out ModGcd (its content) and folding.
-            if self.as_int(rm).is_some() || self.int_content_of(rm, c) != 1 {
-                return None;
-            }
-            rm
-        } else {
-            r
+            None => r,
         };
         // ModRange on the reduced argument.
         let ivm = self.quick_iv(rm, 0)?;
@@ -292,13 +276,8 @@ impl Context {
         let mut relations: Vec<Relation> = Vec::with_capacity(2);
         for (op, rhs) in [(RelOp::Le, hi), (RelOp::Ge, lo)] {
             // Relations x's range implies are dropped, as the general path does.
-            let upper = op == RelOp::Le;
-            if !self.unconstrained_side(x, upper) {
-                let rel = if upper {
-                    self.compare(CmpOp::Le, xe, rhs)
-                } else {
-                    self.compare(CmpOp::Le, rhs, xe)
-                };
+            if !self.unconstrained_side(x, op == RelOp::Le) {
+                let rel = self.relation_expr(xe, op, rhs);
                 if self.fast_implied(rel)? {
                     continue;
                 }
@@ -334,14 +313,6 @@ impl Context {
         }
         let iv = self.quick_iv(d, 0)?;
         Some(if strict { iv.hi <= -1 } else { iv.hi <= 0 })
-    }
-
-    fn int_content_of(&self, a: Expr, c: i64) -> i64 {
-        match self.node(a) {
-            Node::Int(v) => gcd(*v, c),
-            Node::Add(ts, k) => ts.iter().fold(gcd(*k, c), |g, (_, x)| gcd(g, *x)),
-            _ => 1,
-        }
     }
 }
 

@@ -44,7 +44,7 @@ impl Session<'_> {
         // floor(ga / gb) = floor(a / b).
         if let Some(c) = bc {
             // Constant divisor: only the integer content can be common.
-            let g = self.int_content(a, c);
+            let g = self.cx.int_content(a, c);
             if g > 1 {
                 let na = self.cx.div_coeffs(a, g)?;
                 let nc = self.cx.int(c / g);
@@ -155,28 +155,29 @@ impl Session<'_> {
                 self.fire(Rule::FdNested);
                 Some(self.cx.floordiv(x, dc))
             }
-            // FloorDiv(Mod(y, m), c) = Mod(FloorDiv(y, c), m/c) for c > 0, m > 0, c | m:
-            // y = qm + r, r in [0, m): r//c = (y//c) mod (m/c) since y//c = q(m/c) + r//c.
-            Node::Mod(y, m) => {
+            Node::Mod(..) => {
                 let ce = self.cx.int(c);
-                let k = match self.cx.as_int(m) {
-                    Some(mv) if mv > 0 && mv % c == 0 => self.cx.int(mv / c),
-                    Some(_) => return None,
-                    // A symbolic modulus: m/c an exact monomial quotient, proven positive.
-                    None => {
-                        let k = self.mono_quotient(m, ce)?;
-                        if !self.prove_pos(k) {
-                            return None;
-                        }
-                        k
-                    }
-                };
-                let fd = self.cx.floordiv(y, ce);
-                self.fire(Rule::FdOfMod);
-                Some(self.cx.modulo(fd, k))
+                self.floordiv_of_mod(a, ce)
             }
             _ => None,
         }
+    }
+
+    /// FloorDiv(Mod(y, m), b) = Mod(FloorDiv(y, b), m/b) for b > 0 and k = m/b > 0 an exact
+    /// (monomial or constant) quotient: y = q*m + r with r in [0, m), so
+    /// y//b = q*k + r//b with r//b in [0, k), hence (y//b) mod k = r//b. Covers constants
+    /// (`FloorDiv(Mod(x, 8192), 128)`) and Inductor's `(x % (ks0*ks1)) // ks0`.
+    fn floordiv_of_mod(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        let Node::Mod(y, m) = *self.cx.node(a) else {
+            return None;
+        };
+        let k = self.mono_quotient(m, b)?;
+        if !self.prove_pos(b) || !self.prove_pos(k) {
+            return None;
+        }
+        let fd = self.cx.floordiv(y, b);
+        self.fire(Rule::FdOfMod);
+        Some(self.cx.modulo(fd, k))
     }
 
     fn floordiv_symbolic(&mut self, a: Expr, b: Expr, ma: &[Mono], mb: &[Mono]) -> Option<Expr> {
@@ -215,17 +216,8 @@ impl Session<'_> {
             self.fire(Rule::FdRange);
             return Some(self.cx.int(0));
         }
-        // FloorDiv(Mod(y, m), b) = Mod(FloorDiv(y, b), m/b) for b > 0 and m/b > 0 an exact
-        // monomial quotient (the constant-divisor rule's proof with c = b): Inductor's
-        // `(x % (ks0*ks1)) // ks0`.
-        if let Node::Mod(y, m) = *self.cx.node(a)
-            && let Some(k) = self.mono_quotient(m, b)
-            && self.prove_pos(b)
-            && self.prove_pos(k)
-        {
-            let fd = self.cx.floordiv(y, b);
-            self.fire(Rule::FdOfMod);
-            return Some(self.cx.modulo(fd, k));
+        if let Some(r) = self.floordiv_of_mod(a, b) {
+            return Some(r);
         }
         // FloorDiv(FloorDiv(x, d), b) = FloorDiv(x, d*b) for b > 0.
         if let Node::FloorDiv(x, d) = *self.cx.node(a)

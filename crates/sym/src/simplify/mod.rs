@@ -369,14 +369,14 @@ impl<'a> Session<'a> {
         if self.cx.ty(a) != crate::Ty::Int {
             return None;
         }
-        // Abs(a) = a for a >= 0 and -a for a <= 0, the sign proven by the interval or, with
-        // symbolic ranges, by substituting range ends (`Abs(x0 - s0)` with x0 <= s0 - 1).
-        let iv = self.iv(a);
-        if iv.lo >= 0 || (iv.hi > 0 && self.sym_lower(a) >= 0) {
+        // Abs(a) = a for a >= 0 and -a for a <= 0, the sign proven (intervals, and symbolic
+        // range ends: `Abs(x0 - s0)` with x0 <= s0 - 1).
+        if self.prove_nonneg(a) {
             self.fire(Rule::AbsSign);
             return Some(a);
         }
-        if iv.hi <= 0 || self.sym_upper(a) <= 0 {
+        let zero = self.cx.int(0);
+        if self.prove_le(a, zero) {
             self.fire(Rule::AbsSign);
             return self.cx.neg(a);
         }

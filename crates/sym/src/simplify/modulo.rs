@@ -3,7 +3,7 @@
 use super::monomial::Mono;
 use super::{Rule, Session};
 use crate::build::{floor_div, floor_mod};
-use crate::expr::{Expr, Node, Terms};
+use crate::expr::{Expr, Node};
 
 impl Session<'_> {
     pub(super) fn rules_mod(&mut self, e: Expr) -> Option<Expr> {
@@ -26,7 +26,7 @@ impl Session<'_> {
         }
         // Mod(g*a, g*b) = g*Mod(a, b) for g != 0: ga - gb*floor(ga/gb) = g(a - b*floor(a/b)).
         if let Some(c) = bc.filter(|c| *c > 0) {
-            let g = self.int_content(a, c);
+            let g = self.cx.int_content(a, c);
             if g > 1 {
                 let na = self.cx.div_coeffs(a, g)?;
                 let nc = self.cx.int(c / g);
@@ -54,31 +54,10 @@ impl Session<'_> {
         // Reduce coefficients modulo c: Mod(k*t + r, c) = Mod(k'*t + r, c) when k ≡ k' (mod c)
         // (the difference is a multiple of c). k' is the representative of least magnitude
         // (ties to the positive one); the constant goes to [0, c).
-        if let Node::Add(ts, k0) = self.cx.node(a).clone() {
-            let mut changed = false;
-            let mut nt: Terms = Terms::new();
-            for (t, k) in &ts {
-                let mut r = floor_mod(*k, c)?;
-                if 2 * (r as i128) > c as i128 {
-                    r -= c;
-                }
-                if r != *k {
-                    changed = true;
-                }
-                if r != 0 {
-                    nt.push((*t, r));
-                }
-            }
-            let r0 = floor_mod(k0, c)?;
-            if r0 != k0 {
-                changed = true;
-            }
-            if changed {
-                let na = self.cx.add_terms(&nt, r0)?;
-                let ce = self.cx.int(c);
-                self.fire(Rule::ModReduceCoeffs);
-                return Some(self.cx.modulo(na, ce));
-            }
+        if let Some(na) = self.cx.reduce_mod_coeffs(a, c)? {
+            let ce = self.cx.int(c);
+            self.fire(Rule::ModReduceCoeffs);
+            return Some(self.cx.modulo(na, ce));
         }
         // Range: a in [q*c, q*c + c - 1]  =>  Mod(a, c) = a - q*c.
         let iv = self.iv(a);
@@ -112,20 +91,20 @@ impl Session<'_> {
             self.fire(Rule::ModModular);
             return Some(self.cx.int(floor_mod(ms.base, c)?));
         }
-        // Mod(Mod(x, m), c) = Mod(x, c) when c | m: Mod(x, m) ≡ x (mod m), hence (mod c). A
-        // symbolic m qualifies when m/c is an exact monomial quotient (m = c*k, k an integer).
-        if let Node::Mod(x, m) = *self.cx.node(a) {
-            let ce = self.cx.int(c);
-            let divides = match self.cx.as_int(m) {
-                Some(mv) => mv % c == 0,
-                None => self.mono_quotient(m, ce).is_some(),
-            };
-            if divides {
-                self.fire(Rule::ModNested);
-                return Some(self.cx.modulo(x, ce));
-            }
-        }
-        None
+        let ce = self.cx.int(c);
+        self.mod_of_mod(a, ce)
+    }
+
+    /// Mod(Mod(x, m), b) = Mod(x, b) when m = b*k for an integer (monomial or constant) k:
+    /// Mod(x, m) = x - b*k*FloorDiv(x, m) ≡ x (mod b). The input's divisor m is dropped, which
+    /// only widens where the result is defined.
+    fn mod_of_mod(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        let Node::Mod(x, m) = *self.cx.node(a) else {
+            return None;
+        };
+        self.mono_quotient(m, b)?;
+        self.fire(Rule::ModNested);
+        Some(self.cx.modulo(x, b))
     }
 
     /// Mod(FloorDiv(x, d), m) = FloorDiv(x, d) when d > 0 and 0 <= x < m*d: then
@@ -173,12 +152,8 @@ impl Session<'_> {
         if let Some(r) = self.mod_of_floordiv_in_range(a, b) {
             return Some(r);
         }
-        // Mod(Mod(x, m), b) = Mod(x, b) when m = b*k for a monomial k: Mod(x, m) = x - b*k*q.
-        if let Node::Mod(x, m) = *self.cx.node(a)
-            && self.mono_quotient(m, b).is_some()
-        {
-            self.fire(Rule::ModNested);
-            return Some(self.cx.modulo(x, b));
+        if let Some(r) = self.mod_of_mod(a, b) {
+            return Some(r);
         }
         // 0 <= a < b  =>  Mod(a, b) = a.
         if self.prove_nonneg(a) && self.prove_lt(a, b) {

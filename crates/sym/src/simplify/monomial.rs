@@ -20,17 +20,6 @@ impl Mono {
 }
 
 impl Session<'_> {
-    /// gcd of the integer coefficients (and constant) of `a` and of `c` (nonnegative).
-    pub fn int_content(&self, a: Expr, c: i64) -> i64 {
-        match self.cx.node(a) {
-            Node::Int(v) => gcd(*v, c),
-            Node::Add(ts, k) => ts
-                .iter()
-                .fold(gcd(*k, c), |g, (_, x)| if g == 1 { 1 } else { gcd(g, *x) }),
-            _ => 1,
-        }
-    }
-
     fn factors_of(&self, t: Expr) -> SmallVec<[(Expr, u32); 4]> {
         let mut v: SmallVec<[(Expr, u32); 4]> = match self.cx.node(t) {
             Node::Mul(fs) => fs
