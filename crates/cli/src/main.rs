@@ -1,10 +1,19 @@
 //! The `symshape` binary (CLI.md): simplify, bound, solve, prove, eval, batch, codegen.
 
+/// A message on stderr (`eprintln!` without its panic when stderr is closed).
+macro_rules! warn {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+mod isolate;
 mod request;
+mod stream;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::{Map, Value as J, json};
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -183,7 +192,7 @@ fn text_of(op: &str, resp: &J) -> String {
 fn single(op: &str, req: Map<String, J>, format: &str) -> ExitCode {
     let resp = request::handle(&J::Object(req));
     if format == "json" {
-        println!("{resp}");
+        stream::print(&format!("{resp}\n"));
         return if resp["ok"] == J::Bool(true) {
             ExitCode::SUCCESS
         } else {
@@ -191,10 +200,10 @@ fn single(op: &str, req: Map<String, J>, format: &str) -> ExitCode {
         };
     }
     if resp["ok"] == J::Bool(true) {
-        println!("{}", text_of(op, &resp));
+        stream::print(&format!("{}\n", text_of(op, &resp)));
         ExitCode::SUCCESS
     } else {
-        eprintln!(
+        warn!(
             "error ({}): {}",
             s_or(&resp["error"]["kind"]),
             s_or(&resp["error"]["message"])
@@ -208,45 +217,88 @@ fn s_or(v: &J) -> String {
 }
 
 fn batch(file: Option<String>) -> ExitCode {
-    let input: Box<dyn BufRead> = match file.as_deref() {
-        None | Some("-") => Box::new(std::io::stdin().lock()),
+    let input: Box<dyn Read> = match file.as_deref() {
+        None | Some("-") => Box::new(io::stdin().lock()),
         Some(path) => match std::fs::File::open(path) {
-            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Ok(f) => Box::new(f),
             Err(e) => {
-                eprintln!("error: cannot open {path}: {e}");
+                warn!("error: cannot open {path}: {e}");
                 return ExitCode::from(1);
             }
         },
     };
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    for line in input.lines() {
-        let line = match line {
-            Ok(l) => l,
+    let mut input = stream::LineReader::new(input);
+    let mut out = BufWriter::with_capacity(64 << 10, io::stdout().lock());
+    let mut line = Vec::new();
+    loop {
+        // Answers are flushed whenever the buffered input is used up, before waiting for more.
+        let read = input.next_line(&mut line, &mut || stream::or_exit(out.flush()));
+        let resp = match read {
+            Ok(None) => break,
+            Ok(Some(stream::Line::Read)) => answer_line(&line),
+            Ok(Some(stream::Line::TooLong(n))) => request_error(
+                None,
+                format!(
+                    "line of {n} bytes is longer than the limit of {} bytes; not read",
+                    stream::MAX_LINE
+                ),
+            ),
             Err(e) => {
-                let r = json!({"ok": false, "error": {"kind": "request", "message": format!("unreadable line: {e}")}});
-                let _ = writeln!(out, "{r}");
-                continue;
+                stream::or_exit(out.flush());
+                warn!("error: cannot read the input: {e}");
+                return ExitCode::from(1);
             }
         };
-        // Every input line gets its response, in order, so that answers can be paired with
-        // requests by position even without ids: a blank line is a bad line too.
-        let resp = if line.trim().is_empty() {
-            json!({"ok": false, "error": {"kind": "request", "message": "empty line (expected a JSON request object)"}})
-        } else {
-            match serde_json::from_str::<J>(&line) {
-                Ok(req) => request::handle(&req),
-                Err(e) => {
-                    json!({"ok": false, "error": {"kind": "request", "message": format!("invalid JSON: {e}")}})
-                }
-            }
-        };
-        if writeln!(out, "{resp}").is_err() {
-            return ExitCode::from(1);
-        }
+        stream::or_exit(
+            serde_json::to_writer(&mut out, &resp)
+                .map_err(io::Error::from)
+                .and_then(|()| out.write_all(b"\n")),
+        );
     }
-    let _ = out.flush();
+    stream::or_exit(out.flush());
     ExitCode::SUCCESS
+}
+
+/// The response to one input line of `batch`. Every line gets one, in order, so that answers
+/// can be paired with requests by position even without ids: a blank line is a bad line too.
+fn answer_line(line: &[u8]) -> J {
+    let text = match std::str::from_utf8(line) {
+        Ok(t) => t,
+        Err(e) => {
+            // Echo the id when the rest of the line is a request that has one.
+            let lossy = String::from_utf8_lossy(line);
+            let id = serde_json::from_str::<J>(&lossy)
+                .ok()
+                .and_then(|v| v.get("id").cloned());
+            return request_error(
+                id,
+                format!(
+                    "the line is not valid UTF-8 (at byte {})",
+                    e.valid_up_to() + 1
+                ),
+            );
+        }
+    };
+    if text.trim().is_empty() {
+        return request_error(None, "empty line (expected a JSON request object)".into());
+    }
+    match serde_json::from_str::<J>(text) {
+        Ok(req) => isolate::answer_isolated(req.get("id"), || request::handle(&req)),
+        Err(e) => request_error(None, format!("invalid JSON: {e}")),
+    }
+}
+
+fn request_error(id: Option<J>, message: String) -> J {
+    let mut resp = Map::new();
+    if let Some(id) = id {
+        resp.insert("id".into(), id);
+    }
+    resp.insert("ok".into(), J::Bool(false));
+    resp.insert(
+        "error".into(),
+        json!({"kind": "request", "message": message}),
+    );
+    J::Object(resp)
 }
 
 fn codegen(
@@ -261,7 +313,7 @@ fn codegen(
         "aoti" => Flavor::Aoti,
         "dlpack" => Flavor::Dlpack,
         f => {
-            eprintln!("error: --flavor {f}: expected aoti or dlpack");
+            warn!("error: --flavor {f}: expected aoti or dlpack");
             return ExitCode::from(2);
         }
     };
@@ -270,14 +322,14 @@ fn codegen(
         "prologue" => Emit::Prologue,
         "all" => Emit::All,
         e => {
-            eprintln!("error: --emit {e}: expected checks, prologue or all");
+            warn!("error: --emit {e}: expected checks, prologue or all");
             return ExitCode::from(2);
         }
     };
     let text = match std::fs::read_to_string(spec) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read {spec}: {e}");
+            warn!("error: cannot read {spec}: {e}");
             return ExitCode::from(1);
         }
     };
@@ -294,23 +346,24 @@ fn codegen(
     let cpp = match result {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            warn!("error: {e}");
             return ExitCode::from(1);
         }
     };
     match out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, cpp) {
-                eprintln!("error: cannot write {path}: {e}");
+                warn!("error: cannot write {path}: {e}");
                 return ExitCode::from(1);
             }
         }
-        None => print!("{cpp}"),
+        None => stream::print(&cpp),
     }
     ExitCode::SUCCESS
 }
 
 fn main() -> ExitCode {
+    isolate::install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -328,7 +381,7 @@ fn main() -> ExitCode {
                 req.insert(k.into(), v);
             }
             if let Err(e) = facts_json(&mut req, facts) {
-                eprintln!("error: {e}");
+                warn!("error: {e}");
                 return ExitCode::from(2);
             }
             single(op, req, &facts.format)
@@ -356,7 +409,7 @@ fn main() -> ExitCode {
             let mut vals = Map::new();
             for s in &set {
                 let Some((n, v)) = s.split_once('=') else {
-                    eprintln!("error: --set {s}: expected NAME=VALUE");
+                    warn!("error: --set {s}: expected NAME=VALUE");
                     return ExitCode::from(2);
                 };
                 let v = v.trim();
@@ -365,7 +418,7 @@ fn main() -> ExitCode {
                 } else if let Ok(f) = v.parse::<f64>() {
                     json!(f)
                 } else {
-                    eprintln!("error: --set {s}: VALUE must be a number");
+                    warn!("error: --set {s}: VALUE must be a number");
                     return ExitCode::from(2);
                 };
                 vals.insert(n.trim().to_string(), val);

@@ -185,3 +185,226 @@ fn codegen_subcommand() {
     assert_eq!(c, 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the binary on `stdin` bytes (written from a thread, so large inputs and outputs cannot
+/// block each other).
+fn run_bytes(args: &[&str], stdin: Vec<u8>) -> (i32, String, String) {
+    let mut c = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut w = c.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = w.write_all(&stdin);
+    });
+    let o = c.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
+}
+
+#[test]
+fn batch_survives_hostile_lines() {
+    use serde_json::{Value as J, json};
+    let mut chain = serde_json::Map::new();
+    chain.insert("s0".into(), json!([0, null]));
+    for i in 1..10_000 {
+        chain.insert(format!("s{i}"), json!([0, format!("s{}", i - 1)]));
+    }
+    let requests = [
+        json!({"id": "h1", "op": "prove", "expr": "u0 >= 0",
+               "assume": ["u0 <= FloorDiv(s0, 2)", "s0 <= u0 + 3"]}),
+        json!({"id": "h2", "op": "simplify", "expr": "FloorDiv(u0, s0)",
+               "ranges": {"u0": [0, "Max(s0, 4)"], "s0": [2, null]}, "assume": ["u0 >= s0"]}),
+        json!({"id": "h3", "op": "bound", "expr": "x",
+               "ranges": {"x": [0, "FloorDiv(s0, 2)"]}, "assume": ["s0 <= x + 8"]}),
+        json!({"id": "h4", "op": "simplify", "expr": "Mod(-9223372036854775808*x*y + 1, -x)"}),
+        json!({"id": "h5", "op": "simplify", "expr": "-FloorDiv(x + 1, 2) - 9223372036854775807 - 1"}),
+        json!({"id": "h6", "op": "simplify", "expr": "FloorDiv(2*x + 1, -9223372036854775808)"}),
+        json!({"id": "h7", "op": "bound", "expr": "s9999", "ranges": chain}),
+    ];
+    // (line, the id its response must carry)
+    let mut hostile: Vec<(Vec<u8>, J)> = requests
+        .iter()
+        .map(|r| (r.to_string().into_bytes(), r["id"].clone()))
+        .collect();
+    hostile.extend([
+        (b"{\"id\": 1, \"op\": ".to_vec(), J::Null),
+        (Vec::new(), J::Null),
+        (b"\xff\xfe{\"id\": \x80}".to_vec(), J::Null),
+        (
+            b"{\"id\": \"u8\", \"op\": \"simplify\", \"expr\": \"x\xc3\"}".to_vec(),
+            json!("u8"),
+        ),
+        ("[".repeat(100_000).into_bytes(), J::Null),
+        ("{\"id\":".repeat(100_000).into_bytes(), J::Null),
+        (b"[1, 2]".to_vec(), J::Null),
+        (b"\"a string\"".to_vec(), J::Null),
+        (b"  \t ".to_vec(), J::Null),
+    ]);
+    let mut input = Vec::new();
+    let mut expected = Vec::new();
+    let valid = |i: usize| format!(r#"{{"id":"v{i}","op":"simplify","expr":"x + x"}}"#);
+    for (i, (line, id)) in hostile.iter().enumerate() {
+        input.extend_from_slice(valid(i).as_bytes());
+        input.push(b'\n');
+        expected.push(json!(format!("v{i}")));
+        input.extend_from_slice(line);
+        input.push(b'\n');
+        expected.push(id.clone());
+    }
+    input.extend_from_slice(valid(hostile.len()).as_bytes()); // no final newline
+    expected.push(json!(format!("v{}", hostile.len())));
+
+    let (c, out, err) = run_bytes(&["batch"], input);
+    assert_eq!(c, 0, "{err}");
+    assert!(err.is_empty(), "stderr: {err}");
+    let resp: Vec<J> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(resp.len(), expected.len(), "{out}");
+    for (r, id) in resp.iter().zip(&expected) {
+        assert_eq!(r.get("id").unwrap_or(&J::Null), id, "{r}");
+        if id.as_str().is_some_and(|s| s.starts_with('v')) {
+            assert_eq!(r["expr"], "2*x", "{r}");
+            continue;
+        }
+        match &r["ok"] {
+            J::Bool(true) => {}
+            J::Bool(false) => {
+                let kind = r["error"]["kind"].as_str().unwrap();
+                let kinds = [
+                    "parse",
+                    "unsupported",
+                    "range",
+                    "eval",
+                    "request",
+                    "internal",
+                ];
+                assert!(kinds.contains(&kind), "{r}");
+                if kind == "internal" {
+                    let m = r["error"]["message"].as_str().unwrap();
+                    assert!(m.starts_with("internal error"), "{r}");
+                }
+                if id.is_null() || id == "u8" {
+                    assert_eq!(kind, "request", "{r}");
+                }
+            }
+            _ => panic!("no 'ok': {r}"),
+        }
+    }
+}
+
+/// VmHWM (peak resident memory) of a running process, in KiB (Linux).
+fn peak_kib(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let l = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    l.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn batch_goes_on_after_a_huge_line_with_bounded_memory() {
+    use std::io::{BufRead, BufReader};
+    let mut c = bin()
+        .arg("batch")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = c.stdin.take().unwrap();
+    let mut stdout = BufReader::new(c.stdout.take().unwrap());
+    // 100 MB in one line (a request whose expression is far beyond the line limit).
+    let mut big = br#"{"id":"big","op":"simplify","expr":""#.to_vec();
+    big.extend(std::iter::repeat_n(b"x + ".as_slice(), 25_000_000).flatten());
+    big.extend_from_slice(b"x\"}\n{\"id\":2,\"op\":\"simplify\",\"expr\":\"x + x\"}\n");
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(&big).unwrap();
+        stdin // kept open: the answers must arrive while the stream waits for more
+    });
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(r["ok"], false, "{r}");
+    assert_eq!(r["error"]["kind"], "request", "{r}");
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("limit"),
+        "{r}"
+    );
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), r#"{"id":2,"ok":true,"expr":"2*x"}"#);
+    if let Some(kib) = peak_kib(c.id()) {
+        assert!(kib < 64 * 1024, "peak memory {kib} KiB for a 100 MB line");
+    }
+    drop(writer.join().unwrap());
+    let o = c.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    // `symshape batch big.jsonl | head -1`
+    let dir = std::env::temp_dir().join(format!("symshape-cli-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.jsonl");
+    let mut text = String::new();
+    for i in 0..200_000 {
+        text.push_str(&format!(
+            "{{\"id\":{i},\"op\":\"simplify\",\"expr\":\"x + x\"}}\n"
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut c = bin()
+        .args(["batch", file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(c.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert_eq!(first.trim(), r#"{"id":0,"ok":true,"expr":"2*x"}"#);
+    drop(stdout);
+    let o = c.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // `symshape simplify "$(long expression)" | head -c 10`, the reader gone before any write;
+    // also codegen's output.
+    let long: Vec<String> = (0..5000).map(|i| format!("x{i}")).collect();
+    let long = long.join(" + ");
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/signature.json");
+    for args in [
+        vec!["simplify", long.as_str()],
+        vec!["simplify", long.as_str(), "--format", "json"],
+        vec!["codegen", spec],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = bin()
+            .args(&args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{}: {err}", args[0]);
+        assert!(err.is_empty(), "{}: {err}", args[0]);
+    }
+}
