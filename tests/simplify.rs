@@ -19,12 +19,27 @@ fn floordiv_range_free() {
     check("FloorDiv(-7, 2)", I, "-4");
     check("FloorDiv(x, -1)", I, "-x");
     check("FloorDiv(x, 1)", I, "x");
-    check("CeilDiv(x, 4)", I, "FloorDiv(x + 3, 4)");
+    // CeilDiv(x, 4) = -FloorDiv(-x, 4); the shorter FloorDiv(x + 3, 4) computes x + 3, which
+    // overflows for x > 2^63 - 4 where the input does not: only with x bounded (below).
+    check("CeilDiv(x, 4)", I, "-FloorDiv(-x, 4)");
+    check("CeilDiv(x, 4)", &[("x", "0", "4095")], "FloorDiv(x + 3, 4)");
+    check(
+        "CeilDiv(x, 4)",
+        &[("x", "s0", "s1 - 1")],
+        "-FloorDiv(-x, 4)",
+    );
     check("CeilDiv(8*x, 4)", I, "2*x");
     // CeilDiv for a negative divisor stays exact: ceil(x / -4) = -FloorDiv(-x, -4) = -FloorDiv(x, 4)... checked by value in the random test.
     check("FloorDiv(384*x*y, x*y)", I, "384");
     check("FloorDiv(256*x*y, 8*x)", I, "32*y");
-    check("FloorDiv(s0 - 1, 2) + 1", I, "FloorDiv(s0 + 1, 2)");
+    // Absorbing the constant computes s0 + 1, a new value that overflows at s0 = 2^63 - 1:
+    // only where s0's range keeps it inside i64.
+    check("FloorDiv(s0 - 1, 2) + 1", I, "FloorDiv(s0 - 1, 2) + 1");
+    check(
+        "FloorDiv(s0 - 1, 2) + 1",
+        &[("s0", "2", "1048576")],
+        "FloorDiv(s0 + 1, 2)",
+    );
 }
 
 #[test]

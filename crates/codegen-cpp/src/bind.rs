@@ -124,7 +124,10 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
                     .map_err(|er| CodegenError::Signature(er.to_string()))?;
             }
             let ve = sig.cx.sym(v);
-            let rel = sig.cx.compare(sym::CmpOp::Eq, *e, ve);
+            // A size or stride expression is an integer (the signature parser checks).
+            let Some(rel) = sig.cx.compare(sym::CmpOp::Eq, *e, ve) else {
+                continue;
+            };
             match sig.cx.solve(rel, s) {
                 SolveResult::Solved(sol) => match sol.unique() {
                     Some(rhs) => {

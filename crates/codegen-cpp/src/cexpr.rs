@@ -71,8 +71,8 @@ fn shape(cx: &mut Context, e: Expr) -> Result<Shape, CodegenError> {
 
 fn nonneg(cx: &mut Context, e: Expr) -> bool {
     let z = cx.int(0);
-    let p = cx.compare(sym::CmpOp::Le, z, e);
-    cx.prove(p) == Truth::True
+    cx.compare(sym::CmpOp::Le, z, e)
+        .is_some_and(|p| cx.prove(p) == Truth::True)
 }
 
 /// PyTorch-style C++ for an expression (wrapper code: sizes, strides, offsets).

@@ -32,7 +32,8 @@ pub(crate) fn truth(cx: &mut Context, op: &str, a: Expr, b: Expr) -> Truth {
         "Gt" => cx.compare(CmpOp::Lt, b, a),
         _ => cx.compare(CmpOp::Le, b, a),
     };
-    cx.prove(p)
+    // Operands of different types compare to nothing provable.
+    p.map_or(Truth::Unknown, |p| cx.prove(p))
 }
 
 /// Three-valued conjunction.
@@ -50,8 +51,10 @@ fn max1(cx: &mut Context, s: Expr) -> Expr {
     if truth(cx, "Ge", s, one) == Truth::True {
         s
     } else {
-        let m = cx.max(&[s, one]);
-        cx.simplify(m)
+        match cx.max(&[s, one]) {
+            Some(m) => cx.simplify(m),
+            None => s,
+        }
     }
 }
 
@@ -59,7 +62,7 @@ fn max1(cx: &mut Context, s: Expr) -> Expr {
 pub fn align(cx: &mut Context, n: Expr) -> Result<Expr, LayoutError> {
     let a = ov(cx.add_const(n, 63))?;
     let c = cx.int(64);
-    let q = cx.floordiv(a, c);
+    let q = ov(cx.floordiv(a, c))?;
     let r = ov(cx.scale(q, 64))?;
     Ok(cx.simplify(r))
 }
@@ -186,8 +189,8 @@ impl Layout {
             Truth::True => zero,
             Truth::False => cx.simplify(acc),
             Truth::Unknown => {
-                let c = cx.compare(CmpOp::Eq, numel, zero);
-                let w = cx.where_(c, zero, acc);
+                let c = ov(cx.compare(CmpOp::Eq, numel, zero))?;
+                let w = ov(cx.where_(c, zero, acc))?;
                 cx.simplify(w)
             }
         })
@@ -223,8 +226,12 @@ impl Layout {
         let mut out = vec![cx.int(0); sizes.len()];
         let mut div = cx.int(1);
         for d in (0..sizes.len()).rev() {
-            let q = cx.floordiv(flat, div);
-            out[d] = if d == 0 { q } else { cx.modulo(q, sizes[d]) };
+            let q = ov(cx.floordiv(flat, div))?;
+            out[d] = if d == 0 {
+                q
+            } else {
+                ov(cx.modulo(q, sizes[d]))?
+            };
             out[d] = cx.simplify(out[d]);
             div = ov(cx.mul(div, sizes[d]))?;
         }
@@ -388,7 +395,9 @@ impl Layout {
             return Truth::Unknown;
         };
         let m = cx.int(bytes);
-        let r = cx.modulo(o, m);
+        let Some(r) = cx.modulo(o, m) else {
+            return Truth::Unknown;
+        };
         let zero = cx.int(0);
         truth(cx, "Eq", r, zero)
     }

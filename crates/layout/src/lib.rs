@@ -36,7 +36,10 @@ pub enum LayoutError {
     /// A view is invalid for this layout (the message says which argument and why).
     #[error("invalid view: {0}")]
     InvalidView(String),
-    /// An integer overflowed while building an expression.
-    #[error("integer overflow while building a layout expression")]
+    /// An integer overflowed while building an expression, or a size, stride or offset was
+    /// not an integer expression (the builders refuse both alike).
+    #[error(
+        "integer overflow (or a non-integer size, stride or offset) while building a layout expression"
+    )]
     Overflow,
 }

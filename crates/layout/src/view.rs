@@ -155,8 +155,8 @@ impl Layout {
         } else {
             cx.int(s0)
         };
-        let s_lo = cx.max(&[s_e, zero]);
-        let s_c = cx.min(&[s_lo, size]);
+        let s_lo = ov(cx.max(&[s_e, zero]))?;
+        let s_c = ov(cx.min(&[s_lo, size]))?;
         let s_c = cx.simplify(s_c);
         // end: negative counts from the end, then clamp to [start, size].
         let e_c = match end {
@@ -167,8 +167,8 @@ impl Layout {
                 } else {
                     cx.int(e)
                 };
-                let e_lo = cx.max(&[e_e, s_c]);
-                let e_c = cx.min(&[e_lo, size]);
+                let e_lo = ov(cx.max(&[e_e, s_c]))?;
+                let e_c = ov(cx.min(&[e_lo, size]))?;
                 cx.simplify(e_c)
             }
         };
@@ -176,7 +176,7 @@ impl Layout {
         let len = ov(cx.sub(e_c, s_c))?;
         let len = ov(cx.add_const(len, step - 1))?;
         let st = cx.int(step);
-        let len = cx.floordiv(len, st);
+        let len = ov(cx.floordiv(len, st))?;
         let len = cx.simplify(len);
         let mut l = self.clone();
         let off = ov(cx.mul(s_c, self.strides[d]))?;
@@ -356,7 +356,9 @@ impl Layout {
         }
         let divides = |cx: &mut Context, e: Expr, k: i64| -> Truth {
             let kk = cx.int(k);
-            let m = cx.modulo(e, kk);
+            let Some(m) = cx.modulo(e, kk) else {
+                return Truth::Unknown;
+            };
             let zero = cx.int(0);
             truth(cx, "Eq", m, zero)
         };
@@ -382,14 +384,14 @@ impl Layout {
                 }
             }
             let r = cx.int(ratio);
-            let q = |cx: &mut Context, e: Expr| {
-                let f = cx.floordiv(e, r);
-                cx.simplify(f)
+            let q = |cx: &mut Context, e: Expr| -> Result<Expr, LayoutError> {
+                let f = ov(cx.floordiv(e, r))?;
+                Ok(cx.simplify(f))
             };
-            l.sizes[last] = q(cx, self.sizes[last]);
-            l.offset = q(cx, self.offset);
+            l.sizes[last] = q(cx, self.sizes[last])?;
+            l.offset = q(cx, self.offset)?;
             for d in 0..last {
-                l.strides[d] = q(cx, self.strides[d]);
+                l.strides[d] = q(cx, self.strides[d])?;
             }
         } else {
             let ratio = old / new;
@@ -429,7 +431,7 @@ impl Layout {
                     "reshape: cannot infer -1 when the other sizes multiply to 0",
                 ));
             }
-            let m = cx.modulo(numel, known);
+            let m = ov(cx.modulo(numel, known))?;
             if truth(cx, "Eq", m, zero) == Truth::False {
                 return Err(bad(format!(
                     "reshape: {} elements do not divide into {}",
@@ -437,7 +439,7 @@ impl Layout {
                     cx.display(known)
                 )));
             }
-            let q = cx.floordiv(numel, known);
+            let q = ov(cx.floordiv(numel, known))?;
             new[i] = cx.simplify(q);
         } else if truth(cx, "Eq", numel, known) == Truth::False {
             return Err(bad(format!(

@@ -226,9 +226,68 @@ impl Session<'_> {
             return *iv;
         }
         let base = self.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
-        if self.d.in_progress.contains(&s) {
+        // Resolving is nested only where assumptions close a cycle; past a fixed nesting the
+        // numeric facts alone answer (sound, and the stack stays small).
+        if self.d.in_progress.contains(&s) || self.d.in_progress.len() > 32 {
             return base;
         }
+        // Symbolic ends can chain through many symbols (`s1 <= s0`, `s2 <= s1`, ...): resolve
+        // the symbols they depend on first, deepest first (an explicit stack instead of
+        // recursion through `iv`), so that each end below finds its symbols resolved.
+        let order = self.unresolved_deps(s);
+        for v in order {
+            if !self.d.sym_iv.contains_key(&v) {
+                self.resolve_sym(v);
+            }
+        }
+        match self.d.sym_iv.get(&s) {
+            Some(iv) => *iv,
+            None => self.resolve_sym(s),
+        }
+    }
+
+    /// The symbols whose symbolic ends `s`'s interval needs and that are not resolved yet, in
+    /// post-order (dependencies before dependents; `s` last). Cycles (through assumptions) are
+    /// cut where they close, as `sym_iv` cuts them.
+    fn unresolved_deps(&mut self, s: Symbol) -> Vec<Symbol> {
+        let mut order = Vec::new();
+        let mut seen: FxHashSet<Symbol> = FxHashSet::default();
+        let mut stack: Vec<(Symbol, bool)> = vec![(s, false)];
+        while let Some((v, done)) = stack.pop() {
+            if done {
+                order.push(v);
+                continue;
+            }
+            if self.d.sym_iv.contains_key(&v) || self.d.in_progress.contains(&v) || !seen.insert(v)
+            {
+                continue;
+            }
+            stack.push((v, true));
+            let ends: SmallVec<[Expr; 4]> = self
+                .d
+                .upper
+                .get(&v)
+                .into_iter()
+                .chain(self.d.lower.get(&v))
+                .flatten()
+                .copied()
+                .collect();
+            for e in ends {
+                for w in self.cx.free_symbols(e) {
+                    if self.cx.sym_ty(w) == Ty::Int && !seen.contains(&w) {
+                        stack.push((w, false));
+                    }
+                }
+            }
+        }
+        order
+    }
+
+    /// Computes and stores `s`'s interval from its numeric facts and the numeric bounds of its
+    /// symbolic ends (a symbol already being resolved uses only its numeric facts, which keeps
+    /// cyclic assumptions sound and finite).
+    fn resolve_sym(&mut self, s: Symbol) -> Iv {
+        let base = self.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
         self.d.in_progress.insert(s);
         let mut iv = base;
         let ups = self.d.upper.get(&s).cloned().unwrap_or_default();
@@ -298,7 +357,9 @@ impl Session<'_> {
     }
 
     fn iv_node(&mut self, e: Expr, node: &Node) -> Iv {
-        let m = |s: &Self, x: &Expr| s.iv_memo[x];
+        // Integer children were bounded first; anything else (never an integer operand of an
+        // integer node, which the typed builders guarantee) is unbounded.
+        let m = |s: &Self, x: &Expr| s.iv_memo.get(x).copied().unwrap_or(Iv::TOP);
         match node {
             Node::Int(v) => Iv::point(*v),
             Node::Sym(s) => self.sym_iv(*s),
@@ -574,19 +635,22 @@ impl Session<'_> {
                 if y.lo <= 0 && y.hi >= 0 {
                     FIv::TOP
                 } else {
-                    let (xl, xh, yl, yh) = (
-                        ext_to_f(x.lo),
-                        ext_to_f(x.hi),
-                        ext_to_f(y.lo),
-                        ext_to_f(y.hi),
-                    );
-                    // Correct rounding is monotone, so corners computed in double are sound up to
-                    // one rounding step; widen by one ulp on each side to stay sound.
-                    let c = FIv::corners(&[xl / yl, xl / yh, xh / yl, xh / yh]);
-                    FIv {
-                        lo: c.lo.next_down(),
-                        hi: c.hi.next_up(),
-                    }
+                    // The quotient is monotone in each operand while the divisor keeps its sign,
+                    // and correct rounding is monotone: the rounded quotients of the corners are
+                    // the exact extremes. A corner with two finite ends is computed correctly
+                    // rounded from the integers (RN(RN(a)/RN(b)) can be two ulps off above 2^53);
+                    // one with an infinite end is its limit (0 or an infinity), which double
+                    // division gives exactly.
+                    let corner = |a: i128, b: i128| match (ext_opt(a), ext_opt(b)) {
+                        (Some(a), Some(b)) => crate::eval::int_true_div(a, b).unwrap_or(f64::NAN),
+                        _ => ext_to_f(a) / ext_to_f(b),
+                    };
+                    FIv::corners(&[
+                        corner(x.lo, y.lo),
+                        corner(x.lo, y.hi),
+                        corner(x.hi, y.lo),
+                        corner(x.hi, y.hi),
+                    ])
                 }
             }
             Node::Min(xs) | Node::Max(xs) => {

@@ -37,7 +37,11 @@ pub(crate) fn floor_mod(a: i64, b: i64) -> Option<i64> {
     })
 }
 
-/// Nonnegative gcd; gcd(0, 0) = 0. Works on i64::MIN without overflow by using u64.
+/// Nonnegative gcd; gcd(0, 0) = 0. Works on i64::MIN without overflow by using u64. The one
+/// gcd that does not fit in i64, 2^63 (of i64::MIN with 0 or itself), is answered with 2^62: a
+/// common divisor, which is all that callers rely on (contents and residue classes built from
+/// a smaller common divisor are coarser, never wrong), whereas any odd stand-in such as
+/// i64::MAX would not divide the operands.
 pub(crate) fn gcd(a: i64, b: i64) -> i64 {
     let (mut x, mut y) = (a.unsigned_abs(), b.unsigned_abs());
     while y != 0 {
@@ -45,7 +49,7 @@ pub(crate) fn gcd(a: i64, b: i64) -> i64 {
         x = y;
         y = t;
     }
-    i64::try_from(x).unwrap_or(i64::MAX)
+    i64::try_from(x).unwrap_or(1 << 62)
 }
 
 impl Context {
@@ -55,10 +59,10 @@ impl Context {
             let slot = (v + 64) as usize;
             let h = self.small_ints[slot];
             if h != u32::MAX {
-                return Expr(h);
+                return self.handle(h);
             }
             let e = self.intern(Node::Int(v), Ty::Int);
-            self.small_ints[slot] = e.0;
+            self.small_ints[slot] = e.idx;
             return e;
         }
         self.intern(Node::Int(v), Ty::Int)
@@ -97,6 +101,11 @@ impl Context {
         let mut flat: Terms = Terms::new();
         let mut cst = c;
         for &(t, k) in terms {
+            // Integer arithmetic on integers only: a float or boolean operand is refused (the
+            // public builders' `None`), never turned into an ill-typed sum.
+            if self.tys[t.index()] != Ty::Int {
+                return None;
+            }
             if k == 0 {
                 continue;
             }
@@ -235,32 +244,33 @@ impl Context {
         }
     }
 
-    /// `a + b` (integers).
+    /// `a + b` of integers; `None` on an `i64` overflow of a constant fold or a non-integer
+    /// operand (see the module `typed`).
     pub fn add(&mut self, a: Expr, b: Expr) -> Option<Expr> {
         self.add_terms(&[(a, 1), (b, 1)], 0)
     }
 
-    /// `a - b` (integers).
+    /// `a - b` of integers; `None` on overflow or a non-integer operand.
     pub fn sub(&mut self, a: Expr, b: Expr) -> Option<Expr> {
         self.add_terms(&[(a, 1), (b, -1)], 0)
     }
 
-    /// `-a` (integers).
+    /// `-a` of an integer; `None` on overflow (`-i64::MIN`) or a non-integer operand.
     pub fn neg(&mut self, a: Expr) -> Option<Expr> {
         self.add_terms(&[(a, -1)], 0)
     }
 
-    /// `k * a` (integers).
+    /// `k * a` of an integer; `None` on overflow or a non-integer operand.
     pub fn scale(&mut self, a: Expr, k: i64) -> Option<Expr> {
         self.add_terms(&[(a, k)], 0)
     }
 
-    /// `a + k`.
+    /// `a + k` of an integer; `None` on overflow or a non-integer operand.
     pub fn add_const(&mut self, a: Expr, k: i64) -> Option<Expr> {
         self.add_terms(&[(a, 1)], k)
     }
 
-    /// `a * b` (integers), flattened with coefficients pulled out and powers merged.
+    /// `a * b` of integers (`None` on overflow or a non-integer operand), flattened with coefficients pulled out and powers merged.
     pub fn mul(&mut self, a: Expr, b: Expr) -> Option<Expr> {
         self.mul_args(&[a, b])
     }
@@ -272,6 +282,9 @@ impl Context {
         let mut fs: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
         let mut work: Args = args.iter().copied().collect();
         while let Some(f) = work.pop() {
+            if self.tys[f.index()] != Ty::Int {
+                return None;
+            }
             match self.node(f) {
                 Node::Int(v) => coeff = coeff.checked_mul(*v)?,
                 Node::Mul(xs) => work.extend(xs.iter().copied()),
@@ -312,8 +325,11 @@ impl Context {
         self.scale(prod, coeff)
     }
 
-    /// `base ** k` for a natural `k` (integers).
+    /// `base ** k` for a natural `k` of an integer; `None` on overflow or a non-integer base.
     pub fn pow(&mut self, base: Expr, k: u32) -> Option<Expr> {
+        if self.ty(base) != Ty::Int {
+            return None;
+        }
         match k {
             0 => return Some(self.int(1)),
             1 => return Some(base),
@@ -345,7 +361,7 @@ impl Context {
     }
 
     /// Raw floor division node (constants folded, `FloorDiv(a, 1) = a`; no other rewriting).
-    pub fn floordiv(&mut self, a: Expr, b: Expr) -> Expr {
+    pub(crate) fn floordiv_raw(&mut self, a: Expr, b: Expr) -> Expr {
         if self.as_int(b) == Some(1) {
             return a;
         }
@@ -358,7 +374,7 @@ impl Context {
     }
 
     /// Raw floor modulo node (constants folded).
-    pub fn modulo(&mut self, a: Expr, b: Expr) -> Expr {
+    pub(crate) fn modulo_raw(&mut self, a: Expr, b: Expr) -> Expr {
         if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
             && let Some(r) = floor_mod(x, y)
         {
@@ -368,15 +384,15 @@ impl Context {
     }
 
     /// `ModularIndexing(a, b, m)` = `Mod(FloorDiv(a, b), m)`.
-    pub fn modular_indexing(&mut self, a: Expr, b: Expr, m: Expr) -> Expr {
-        let q = self.floordiv(a, b);
-        self.modulo(q, m)
+    pub(crate) fn modular_indexing_raw(&mut self, a: Expr, b: Expr, m: Expr) -> Expr {
+        let q = self.floordiv_raw(a, b);
+        self.modulo_raw(q, m)
     }
 
     /// `CeilDiv(a, b)` = `-FloorDiv(-a, b)`, correct for every sign.
-    pub fn ceildiv(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+    pub(crate) fn ceildiv_raw(&mut self, a: Expr, b: Expr) -> Option<Expr> {
         let na = self.neg(a)?;
-        let q = self.floordiv(na, b);
+        let q = self.floordiv_raw(na, b);
         self.neg(q)
     }
 
@@ -443,18 +459,8 @@ impl Context {
         self.intern(n, ty)
     }
 
-    /// `Min(args...)`.
-    pub fn min(&mut self, args: &[Expr]) -> Expr {
-        self.minmax(false, args)
-    }
-
-    /// `Max(args...)`.
-    pub fn max(&mut self, args: &[Expr]) -> Expr {
-        self.minmax(true, args)
-    }
-
     /// `Abs(a)` (constants folded).
-    pub fn abs(&mut self, a: Expr) -> Expr {
+    pub(crate) fn abs_raw(&mut self, a: Expr) -> Expr {
         if let Some(v) = self.as_int(a)
             && let Some(r) = v.checked_abs()
         {
@@ -468,7 +474,7 @@ impl Context {
     }
 
     /// `Where(c, a, b)`: a constant condition picks its branch.
-    pub fn where_(&mut self, c: Expr, a: Expr, b: Expr) -> Expr {
+    pub(crate) fn where_raw(&mut self, c: Expr, a: Expr, b: Expr) -> Expr {
         match self.as_bool(c) {
             Some(true) => a,
             Some(false) => b,
@@ -482,7 +488,7 @@ impl Context {
 
     /// Comparison node: `Eq`, `Ne`, `Lt`, `Le` (constants folded). `Gt`/`Ge` are built by
     /// swapping operands.
-    pub fn compare(&mut self, op: CmpOp, a: Expr, b: Expr) -> Expr {
+    pub(crate) fn compare_raw(&mut self, op: CmpOp, a: Expr, b: Expr) -> Expr {
         let folded = match (self.node(a), self.node(b)) {
             (Node::Int(x), Node::Int(y)) => Some(op.eval_ord(x.cmp(y))),
             (Node::Float(x), Node::Float(y)) => {
@@ -557,31 +563,32 @@ impl Context {
     }
 
     /// `And(args...)`.
-    pub fn and(&mut self, args: &[Expr]) -> Expr {
+    pub(crate) fn and_raw(&mut self, args: &[Expr]) -> Expr {
         self.logic(false, args)
     }
 
     /// `Or(args...)`.
-    pub fn or(&mut self, args: &[Expr]) -> Expr {
+    pub(crate) fn or_raw(&mut self, args: &[Expr]) -> Expr {
         self.logic(true, args)
     }
 
     /// `Not(p)`, pushed into comparisons (`Not(a < b)` is `b <= a`).
-    pub fn not(&mut self, p: Expr) -> Expr {
+    pub(crate) fn not_raw(&mut self, p: Expr) -> Expr {
         match self.node(p).clone() {
             Node::Bool(v) => self.boolean(!v),
             Node::Not(q) => q,
-            Node::Eq(a, b) => self.compare(CmpOp::Ne, a, b),
-            Node::Ne(a, b) => self.compare(CmpOp::Eq, a, b),
+            Node::Eq(a, b) => self.compare_raw(CmpOp::Ne, a, b),
+            Node::Ne(a, b) => self.compare_raw(CmpOp::Eq, a, b),
             // Not valid for floats (NaN compares false both ways).
-            Node::Lt(a, b) if self.ty(a) != Ty::Float => self.compare(CmpOp::Le, b, a),
-            Node::Le(a, b) if self.ty(a) != Ty::Float => self.compare(CmpOp::Lt, b, a),
+            Node::Lt(a, b) if self.ty(a) != Ty::Float => self.compare_raw(CmpOp::Le, b, a),
+            Node::Le(a, b) if self.ty(a) != Ty::Float => self.compare_raw(CmpOp::Lt, b, a),
             _ => self.intern(Node::Not(p), Ty::Bool),
         }
     }
 
     /// `ToFloat(a)`: exact for constants (round to nearest, like C++ and Python).
-    pub fn to_float(&mut self, a: Expr) -> Expr {
+    #[allow(clippy::wrong_self_convention)] // a constructor in the context, like `to_float`
+    pub(crate) fn to_float_raw(&mut self, a: Expr) -> Expr {
         if let Some(v) = self.as_int(a) {
             return self.float(v as f64);
         }
@@ -592,8 +599,8 @@ impl Context {
     }
 
     /// Float `a + b` (double arithmetic; constants folded when the result is finite).
-    pub fn fadd(&mut self, a: Expr, b: Expr) -> Expr {
-        let (a, b) = (self.to_float(a), self.to_float(b));
+    pub(crate) fn fadd_raw(&mut self, a: Expr, b: Expr) -> Expr {
+        let (a, b) = (self.to_float_raw(a), self.to_float_raw(b));
         if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b))
             && (x + y).is_finite()
         {
@@ -604,8 +611,8 @@ impl Context {
     }
 
     /// Float `a * b`.
-    pub fn fmul(&mut self, a: Expr, b: Expr) -> Expr {
-        let (a, b) = (self.to_float(a), self.to_float(b));
+    pub(crate) fn fmul_raw(&mut self, a: Expr, b: Expr) -> Expr {
+        let (a, b) = (self.to_float_raw(a), self.to_float_raw(b));
         if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b))
             && (x * y).is_finite()
         {
@@ -616,8 +623,8 @@ impl Context {
     }
 
     /// Float `-a` (exact).
-    pub fn fneg(&mut self, a: Expr) -> Expr {
-        let a = self.to_float(a);
+    pub(crate) fn fneg_raw(&mut self, a: Expr) -> Expr {
+        let a = self.to_float_raw(a);
         if let Some(x) = self.as_float(a) {
             return self.float(-x);
         }
@@ -628,8 +635,8 @@ impl Context {
     }
 
     /// Float division `a / b`.
-    pub fn float_truediv(&mut self, a: Expr, b: Expr) -> Expr {
-        let (a, b) = (self.to_float(a), self.to_float(b));
+    pub(crate) fn float_truediv_raw(&mut self, a: Expr, b: Expr) -> Expr {
+        let (a, b) = (self.to_float_raw(a), self.to_float_raw(b));
         if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b))
             && y != 0.0
             && (x / y).is_finite()
@@ -640,7 +647,7 @@ impl Context {
     }
 
     /// `IntTrueDiv(a, b)`: integer / integer correctly rounded to a double.
-    pub fn int_truediv(&mut self, a: Expr, b: Expr) -> Expr {
+    pub(crate) fn int_truediv_raw(&mut self, a: Expr, b: Expr) -> Expr {
         if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
             && let Some(v) = crate::eval::int_true_div(x, y)
         {
@@ -650,7 +657,7 @@ impl Context {
     }
 
     /// Float to integer conversions (`TruncToInt`, ...), folded for finite in-range constants.
-    pub fn float_to_int(&mut self, op: RoundOp, a: Expr) -> Expr {
+    pub(crate) fn float_to_int_raw(&mut self, op: RoundOp, a: Expr) -> Expr {
         if self.ty(a) == Ty::Int {
             return a;
         }
@@ -688,37 +695,41 @@ impl Context {
             }
             Node::Mul(_) => self.mul_args(ch)?,
             Node::Pow(_, k) => self.pow(ch[0], k)?,
-            Node::FloorDiv(..) => self.floordiv(ch[0], ch[1]),
-            Node::Mod(..) => self.modulo(ch[0], ch[1]),
+            Node::FloorDiv(..) => self.floordiv_raw(ch[0], ch[1]),
+            Node::Mod(..) => self.modulo_raw(ch[0], ch[1]),
             Node::Min(_) => self.minmax(false, ch),
             Node::Max(_) => self.minmax(true, ch),
-            Node::Abs(_) => self.abs(ch[0]),
-            Node::Where(..) => self.where_(ch[0], ch[1], ch[2]),
-            Node::ToFloat(_) => self.to_float(ch[0]),
-            Node::IntTrueDiv(..) => self.int_truediv(ch[0], ch[1]),
-            Node::FloatTrueDiv(..) => self.float_truediv(ch[0], ch[1]),
-            Node::FAdd(..) => self.fadd(ch[0], ch[1]),
-            Node::FMul(..) => self.fmul(ch[0], ch[1]),
-            Node::FNeg(_) => self.fneg(ch[0]),
-            Node::TruncToInt(_) => self.float_to_int(RoundOp::Trunc, ch[0]),
-            Node::FloorToInt(_) => self.float_to_int(RoundOp::Floor, ch[0]),
-            Node::CeilToInt(_) => self.float_to_int(RoundOp::Ceil, ch[0]),
-            Node::RoundToInt(_) => self.float_to_int(RoundOp::Round, ch[0]),
-            Node::Eq(..) => self.compare(CmpOp::Eq, ch[0], ch[1]),
-            Node::Ne(..) => self.compare(CmpOp::Ne, ch[0], ch[1]),
-            Node::Lt(..) => self.compare(CmpOp::Lt, ch[0], ch[1]),
-            Node::Le(..) => self.compare(CmpOp::Le, ch[0], ch[1]),
+            Node::Abs(_) => self.abs_raw(ch[0]),
+            Node::Where(..) => self.where_raw(ch[0], ch[1], ch[2]),
+            Node::ToFloat(_) => self.to_float_raw(ch[0]),
+            Node::IntTrueDiv(..) => self.int_truediv_raw(ch[0], ch[1]),
+            Node::FloatTrueDiv(..) => self.float_truediv_raw(ch[0], ch[1]),
+            Node::FAdd(..) => self.fadd_raw(ch[0], ch[1]),
+            Node::FMul(..) => self.fmul_raw(ch[0], ch[1]),
+            Node::FNeg(_) => self.fneg_raw(ch[0]),
+            Node::TruncToInt(_) => self.float_to_int_raw(RoundOp::Trunc, ch[0]),
+            Node::FloorToInt(_) => self.float_to_int_raw(RoundOp::Floor, ch[0]),
+            Node::CeilToInt(_) => self.float_to_int_raw(RoundOp::Ceil, ch[0]),
+            Node::RoundToInt(_) => self.float_to_int_raw(RoundOp::Round, ch[0]),
+            Node::Eq(..) => self.compare_raw(CmpOp::Eq, ch[0], ch[1]),
+            Node::Ne(..) => self.compare_raw(CmpOp::Ne, ch[0], ch[1]),
+            Node::Lt(..) => self.compare_raw(CmpOp::Lt, ch[0], ch[1]),
+            Node::Le(..) => self.compare_raw(CmpOp::Le, ch[0], ch[1]),
             Node::And(_) => self.logic(false, ch),
             Node::Or(_) => self.logic(true, ch),
-            Node::Not(_) => self.not(ch[0]),
+            Node::Not(_) => self.not_raw(ch[0]),
         })
     }
 
     /// Replaces symbols by expressions everywhere in `e` (iterative, shared subterms once).
-    /// `None` if a constant fold overflows.
+    /// `None` if a constant fold overflows or a replacement's type is not its symbol's.
     pub fn substitute(&mut self, e: Expr, map: &[(crate::Symbol, Expr)]) -> Option<Expr> {
         let mut memo: rustc_hash::FxHashMap<Expr, Expr> = rustc_hash::FxHashMap::default();
         for &(s, v) in map {
+            // A replacement of another type would build ill-typed nodes.
+            if self.ty(v) != self.sym_ty(s) {
+                return None;
+            }
             memo.insert(self.sym(s), v);
         }
         self.map_bottom_up(e, &mut memo, |cx, orig, ch| cx.rebuild(orig, ch))

@@ -13,13 +13,54 @@ use smallvec::SmallVec;
 use std::cmp::Ordering;
 
 /// A handle to an interned expression. Cheap to copy; compare with `==` for structural equality.
-#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
-pub struct Expr(pub(crate) u32);
+///
+/// A handle belongs to the context that made it (and to clones of that context taken after
+/// it was made). In debug builds it also carries that context's identity, and every use with
+/// another context panics with a message saying so, instead of reading an unrelated node;
+/// [`Context::owns`] is the check for callers that must validate handles in every build
+/// (language bindings).
+#[derive(Copy, Clone)]
+pub struct Expr {
+    pub(crate) idx: u32,
+    /// The identity of the context that made the handle (see [`crate::Context::owns`]).
+    #[cfg(debug_assertions)]
+    pub(crate) owner: u32,
+}
 
 impl Expr {
     /// The raw index of the node in its context (stable for the life of the context).
     pub fn index(self) -> usize {
-        self.0 as usize
+        self.idx as usize
+    }
+}
+
+// Equality, hashing and order are the node's: the owner is a debugging aid only, and a
+// context's clone shares its parent's nodes (a handle to one node is equal whichever of the
+// two made it).
+impl PartialEq for Expr {
+    fn eq(&self, o: &Self) -> bool {
+        self.idx == o.idx
+    }
+}
+impl Eq for Expr {}
+impl std::hash::Hash for Expr {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.idx.hash(h);
+    }
+}
+impl PartialOrd for Expr {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Expr {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.idx.cmp(&o.idx)
+    }
+}
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Expr({})", self.idx)
     }
 }
 

@@ -27,6 +27,10 @@ pub(crate) struct Facts {
     pub symbolic_ends: usize,
     /// Bumped on every change, so that facts derived from these can be reused until then.
     pub generation: u64,
+    /// Every symbol that some range end has mentioned (never shrinks: a superset is enough).
+    /// A new range for a symbol nobody's range mentions cannot close a cycle, so the walk
+    /// through the ranges is needed only for these: setting a chain of ranges stays linear.
+    pub referenced: rustc_hash::FxHashSet<Symbol>,
 }
 
 impl Context {
@@ -47,7 +51,9 @@ impl Context {
                         self.display(e)
                     )));
                 }
-                if self.contains_symbol(e, s) || self.depends_on(e, s) {
+                if self.contains_symbol(e, s)
+                    || (self.facts.referenced.contains(&s) && self.depends_on(e, s))
+                {
                     return Err(Error::Range(format!(
                         "range of '{name}': the bound {} refers to '{name}' (ranges must not be cyclic)",
                         self.display(e)
@@ -69,6 +75,14 @@ impl Context {
                 .filter(|e| matches!(e, RangeEnd::Expr(x) if cx.as_int(*x).is_none()))
                 .count()
         };
+        for end in [lo, hi] {
+            if let RangeEnd::Expr(e) = end
+                && self.as_int(e).is_none()
+            {
+                let syms = self.free_symbols(e);
+                self.facts.referenced.extend(syms);
+            }
+        }
         let added = symbolic(self, (lo, hi));
         let removed = self
             .facts

@@ -36,6 +36,7 @@ mod prove;
 mod simplify;
 mod solve;
 mod solve_linear;
+mod typed;
 
 pub use bounds::Bound;
 pub use build::{CmpOp, RoundOp};
@@ -70,9 +71,15 @@ struct SymInfo {
 /// Owns every expression and symbol, plus the facts (ranges, assumptions) that the analyses use.
 ///
 /// Cloning a context is cheap enough for tests but not free; share expressions only within one
-/// context (an [`Expr`] from another context is meaningless here).
-#[derive(Clone, Debug)]
+/// context (an [`Expr`] from another context is meaningless here: see [`Context::owns`]). A
+/// clone accepts the handles its parent had made when it was cloned.
+#[derive(Debug)]
 pub struct Context {
+    /// This context's identity, carried by its handles in debug builds.
+    id: u32,
+    /// The contexts this one was cloned from, with their node counts at the time: their
+    /// handles below that count are this context's too.
+    forks: Vec<(u32, u32)>,
     nodes: IndexSet<Node, FxBuildHasher>,
     tys: Vec<Ty>,
     /// Per node, computed once at interning: see [`Meta`].
@@ -87,6 +94,35 @@ pub struct Context {
     scratch: simplify::Scratch,
 }
 
+impl Clone for Context {
+    fn clone(&self) -> Self {
+        let mut forks = self.forks.clone();
+        forks.push((self.id, self.nodes.len() as u32));
+        Context {
+            id: fresh_id(),
+            forks,
+            nodes: self.nodes.clone(),
+            tys: self.tys.clone(),
+            meta: self.meta.clone(),
+            small_ints: self.small_ints,
+            syms: self.syms.clone(),
+            sym_by_name: self.sym_by_name.clone(),
+            facts: self.facts.clone(),
+            scratch: self.scratch.clone(),
+        }
+    }
+}
+
+/// A new context identity: random (std's per-process hashing keys), not a global counter, so
+/// the library keeps no global mutable state. Identities only tell handles apart; no result
+/// depends on them.
+fn fresh_id() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u8(0);
+    h.finish() as u32
+}
+
 impl Default for Context {
     fn default() -> Self {
         Self::new()
@@ -99,6 +135,8 @@ impl Context {
         // A typical index expression with its rewrites needs a few dozen nodes: reserving them
         // avoids repeated rehashing when contexts are short-lived (one per request).
         Context {
+            id: fresh_id(),
+            forks: Vec::new(),
             nodes: IndexSet::with_capacity_and_hasher(64, FxBuildHasher),
             tys: Vec::with_capacity(64),
             meta: Vec::with_capacity(64),
@@ -111,12 +149,54 @@ impl Context {
     }
 
     pub(crate) fn node(&self, e: Expr) -> &Node {
-        &self.nodes[e.0 as usize]
+        self.check_owner(e);
+        &self.nodes[e.idx as usize]
     }
 
     /// The type of an expression.
     pub fn ty(&self, e: Expr) -> Ty {
-        self.tys[e.0 as usize]
+        self.check_owner(e);
+        self.tys[e.idx as usize]
+    }
+
+    /// The handle of node `idx` of this context.
+    #[inline]
+    pub(crate) fn handle(&self, idx: u32) -> Expr {
+        Expr {
+            idx,
+            #[cfg(debug_assertions)]
+            owner: self.id,
+        }
+    }
+
+    /// Whether `e` is a handle of this context: made by it, or by a context it was cloned from
+    /// before the clone. Debug builds check every handle this way (a foreign handle panics
+    /// with a message instead of reading an unrelated node); in release builds only the index
+    /// is checked here (in range), which is what bindings must call at their boundary.
+    pub fn owns(&self, e: Expr) -> bool {
+        if e.idx as usize >= self.nodes.len() {
+            return false;
+        }
+        #[cfg(debug_assertions)]
+        {
+            e.owner == self.id
+                || self
+                    .forks
+                    .iter()
+                    .any(|&(id, len)| e.owner == id && e.idx < len)
+        }
+        #[cfg(not(debug_assertions))]
+        true
+    }
+
+    #[inline]
+    fn check_owner(&self, _e: Expr) {
+        #[cfg(debug_assertions)]
+        assert!(
+            self.owns(_e),
+            "sym: an Expr of another Context was used with this one (handles belong to the \
+             context that made them)"
+        );
     }
 
     /// Number of interned nodes (a measure of memory use).
@@ -126,13 +206,13 @@ impl Context {
 
     pub(crate) fn intern(&mut self, n: Node, ty: Ty) -> Expr {
         if let Some(i) = self.nodes.get_index_of(&n) {
-            return Expr(i as u32);
+            return self.handle(i as u32);
         }
         let m = self.meta_of(&n);
         let (i, _) = self.nodes.insert_full(n);
         self.tys.push(ty);
         self.meta.push(m);
-        Expr(i as u32)
+        self.handle(i as u32)
     }
 
     /// The metadata of a node about to be interned (its children are interned already).

@@ -34,10 +34,13 @@ impl ModSet {
         match self.base.checked_add(o.base) {
             Some(b) => ModSet::new(c, b),
             // Reduce the bases first; the sum of reduced bases cannot overflow.
-            None if c > 0 => ModSet::new(
-                c,
-                floor_mod(self.base, c).unwrap_or(0) + floor_mod(o.base, c).unwrap_or(0),
-            ),
+            None if c > 0 => match floor_mod(self.base, c)
+                .unwrap_or(0)
+                .checked_add(floor_mod(o.base, c).unwrap_or(0))
+            {
+                Some(b) => ModSet::new(c, b),
+                None => ModSet::TOP,
+            },
             None => ModSet::TOP,
         }
     }

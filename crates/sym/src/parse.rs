@@ -674,7 +674,7 @@ impl Context {
             "-" => {
                 self.want_num(a, col, format_args!("unary '-' needs a number"))?;
                 if self.ty(a) == Ty::Float {
-                    Ok(self.fneg(a))
+                    Ok(self.fneg_raw(a))
                 } else {
                     self.neg(a).ok_or_else(|| Self::overflow(col))
                 }
@@ -685,7 +685,7 @@ impl Context {
             }
             _ => {
                 self.want(a, Ty::Bool, col, format_args!("'~' needs a boolean"))?;
-                Ok(self.not(a))
+                Ok(self.not_raw(a))
             }
         }
     }
@@ -698,19 +698,19 @@ impl Context {
                 self.want_num(b, col, format_args!("'{o}' needs numbers"))?;
                 if o == "/" {
                     return Ok(if float {
-                        self.float_truediv(a, b)
+                        self.float_truediv_raw(a, b)
                     } else {
-                        self.int_truediv(a, b)
+                        self.int_truediv_raw(a, b)
                     });
                 }
                 if float {
                     return Ok(match o {
-                        "+" => self.fadd(a, b),
+                        "+" => self.fadd_raw(a, b),
                         "-" => {
-                            let nb = self.fneg(b);
-                            self.fadd(a, nb)
+                            let nb = self.fneg_raw(b);
+                            self.fadd_raw(a, nb)
                         }
-                        _ => self.fmul(a, b),
+                        _ => self.fmul_raw(a, b),
                     });
                 }
                 match o {
@@ -730,9 +730,9 @@ impl Context {
                 self.want(a, Ty::Int, col, format_args!("'{o}' needs integers"))?;
                 self.want(b, Ty::Int, col, format_args!("'{o}' needs integers"))?;
                 Ok(if o == "//" {
-                    self.floordiv(a, b)
+                    self.floordiv_raw(a, b)
                 } else {
-                    self.modulo(a, b)
+                    self.modulo_raw(a, b)
                 })
             }
             "**" => self.power(a, b, col),
@@ -740,9 +740,9 @@ impl Context {
                 self.want(a, Ty::Bool, col, format_args!("'{o}' needs booleans"))?;
                 self.want(b, Ty::Bool, col, format_args!("'{o}' needs booleans"))?;
                 Ok(if o == "&" {
-                    self.and(&[a, b])
+                    self.and_raw(&[a, b])
                 } else {
-                    self.or(&[a, b])
+                    self.or_raw(&[a, b])
                 })
             }
             _ => self.relation(o, a, b, col),
@@ -763,17 +763,17 @@ impl Context {
             ));
         }
         let (a, b) = if !bools && (ta == Ty::Float || tb == Ty::Float) {
-            (self.to_float(a), self.to_float(b))
+            (self.to_float_raw(a), self.to_float_raw(b))
         } else {
             (a, b)
         };
         Ok(match o {
-            "==" => self.compare(CmpOp::Eq, a, b),
-            "!=" => self.compare(CmpOp::Ne, a, b),
-            "<" => self.compare(CmpOp::Lt, a, b),
-            "<=" => self.compare(CmpOp::Le, a, b),
-            ">" => self.compare(CmpOp::Lt, b, a),
-            _ => self.compare(CmpOp::Le, b, a),
+            "==" => self.compare_raw(CmpOp::Eq, a, b),
+            "!=" => self.compare_raw(CmpOp::Ne, a, b),
+            "<" => self.compare_raw(CmpOp::Lt, a, b),
+            "<=" => self.compare_raw(CmpOp::Le, a, b),
+            ">" => self.compare_raw(CmpOp::Lt, b, a),
+            _ => self.compare_raw(CmpOp::Le, b, a),
         })
     }
 
@@ -833,23 +833,23 @@ impl Context {
             "FloorDiv" | "CleanDiv" => {
                 arity(2)?;
                 ints(self)?;
-                Ok(self.floordiv(args[0], args[1]))
+                Ok(self.floordiv_raw(args[0], args[1]))
             }
             "CeilDiv" => {
                 arity(2)?;
                 ints(self)?;
-                self.ceildiv(args[0], args[1])
+                self.ceildiv_raw(args[0], args[1])
                     .ok_or_else(|| Self::overflow(col))
             }
             "Mod" | "PythonMod" => {
                 arity(2)?;
                 ints(self)?;
-                Ok(self.modulo(args[0], args[1]))
+                Ok(self.modulo_raw(args[0], args[1]))
             }
             "ModularIndexing" => {
                 arity(3)?;
                 ints(self)?;
-                Ok(self.modular_indexing(args[0], args[1], args[2]))
+                Ok(self.modular_indexing_raw(args[0], args[1], args[2]))
             }
             "Min" | "Max" => {
                 if args.is_empty() {
@@ -859,7 +859,7 @@ impl Context {
                     self.want_num(*a, col, format_args!("{name} needs numbers"))?;
                 }
                 let args: Vec<Expr> = if args.iter().any(|a| self.ty(*a) == Ty::Float) {
-                    args.iter().map(|a| self.to_float(*a)).collect()
+                    args.iter().map(|a| self.to_float_raw(*a)).collect()
                 } else {
                     args.to_vec()
                 };
@@ -868,7 +868,7 @@ impl Context {
             "Abs" => {
                 arity(1)?;
                 self.want_num(args[0], col, format_args!("Abs needs a number"))?;
-                Ok(self.abs(args[0]))
+                Ok(self.abs_raw(args[0]))
             }
             "Where" => {
                 arity(3)?;
@@ -883,10 +883,10 @@ impl Context {
                     if self.ty(a) == Ty::Bool || self.ty(b) == Ty::Bool {
                         return Err(perr(col, "the branches of Where must have the same type"));
                     }
-                    a = self.to_float(a);
-                    b = self.to_float(b);
+                    a = self.to_float_raw(a);
+                    b = self.to_float_raw(b);
                 }
-                Ok(self.where_(args[0], a, b))
+                Ok(self.where_raw(args[0], a, b))
             }
             "Identity" => {
                 arity(1)?;
@@ -895,18 +895,18 @@ impl Context {
             "ToFloat" => {
                 arity(1)?;
                 self.want_num(args[0], col, format_args!("ToFloat needs a number"))?;
-                Ok(self.to_float(args[0]))
+                Ok(self.to_float_raw(args[0]))
             }
             "IntTrueDiv" => {
                 arity(2)?;
                 ints(self)?;
-                Ok(self.int_truediv(args[0], args[1]))
+                Ok(self.int_truediv_raw(args[0], args[1]))
             }
             "FloatTrueDiv" => {
                 arity(2)?;
                 self.want_num(args[0], col, format_args!("FloatTrueDiv needs numbers"))?;
                 self.want_num(args[1], col, format_args!("FloatTrueDiv needs numbers"))?;
-                Ok(self.float_truediv(args[0], args[1]))
+                Ok(self.float_truediv_raw(args[0], args[1]))
             }
             "TruncToInt" | "FloorToInt" | "CeilToInt" | "RoundToInt" | "floor" | "ceiling" => {
                 arity(1)?;
@@ -917,7 +917,7 @@ impl Context {
                     "CeilToInt" | "ceiling" => RoundOp::Ceil,
                     _ => RoundOp::Round,
                 };
-                Ok(self.float_to_int(op, args[0]))
+                Ok(self.float_to_int_raw(op, args[0]))
             }
             "Pow" | "PowByNatural" => {
                 arity(2)?;
@@ -936,7 +936,7 @@ impl Context {
                 Ok(if name == "LShift" {
                     self.mul(args[0], p).ok_or_else(|| Self::overflow(col))?
                 } else {
-                    self.floordiv(args[0], p)
+                    self.floordiv_raw(args[0], p)
                 })
             }
             "Eq" | "Ne" | "Lt" | "Le" | "Gt" | "Ge" => {
@@ -960,7 +960,7 @@ impl Context {
             "Not" => {
                 arity(1)?;
                 self.want(args[0], Ty::Bool, col, format_args!("Not needs a boolean"))?;
-                Ok(self.not(args[0]))
+                Ok(self.not_raw(args[0]))
             }
             _ => Err(Error::Unsupported {
                 col,

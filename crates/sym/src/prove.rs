@@ -8,7 +8,7 @@
 use crate::Context;
 use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::interval::{Iv, NEG_INF, POS_INF};
-use crate::simplify::Session;
+use crate::simplify::{MAX_NEST, Session};
 
 /// The answer of the prover.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -47,10 +47,26 @@ impl Session<'_> {
     /// negative coefficient, lower) range ends and bounding the result: every step replaces `d`
     /// by something at least as large at every assignment.
     pub fn sym_upper(&mut self, d: Expr) -> i128 {
-        let mut best = self.iv(d).hi;
+        let best = self.iv(d).hi;
         if self.d.upper.is_empty() && self.d.lower.is_empty() {
             return best;
         }
+        // The substitutions simplify new expressions, whose rules may ask the prover again:
+        // past the nesting limit, with the work budget spent, or when this very difference is
+        // already being bounded further up (a cycle through the facts), the plain interval is
+        // the (sound) answer.
+        if self.nest >= MAX_NEST || self.work == 0 || self.upper_stack.contains(&d) {
+            return best;
+        }
+        self.nest += 1;
+        self.upper_stack.push(d);
+        let r = self.sym_upper_search(d, best);
+        self.upper_stack.pop();
+        self.nest -= 1;
+        r
+    }
+
+    fn sym_upper_search(&mut self, d: Expr, mut best: i128) -> i128 {
         // Greedy search: each round substitutes one symbol (the choice that gives the lowest
         // bound), since substituting all at once can oscillate (s1 <= s0 and s0 >= s1).
         let mut cur = d;
@@ -99,6 +115,10 @@ impl Session<'_> {
                     }
                 }
                 for r in subs {
+                    if self.work == 0 {
+                        break;
+                    }
+                    self.work -= 1;
                     let mut next: Vec<(Expr, i64)> = terms.to_vec();
                     next[i] = (r, k);
                     let Some(n) = self.cx.add_terms(&next, c) else {
@@ -181,14 +201,21 @@ impl Session<'_> {
         Iv { lo, hi }
     }
 
-    /// Simplified `a - b`.
+    /// Simplified `a - b` (`None` on overflow, or past the nesting limit: see
+    /// [`Session::nest`]).
     fn diff(&mut self, a: Expr, b: Expr) -> Option<Expr> {
         let d = if self.cx.as_int(b) == Some(0) {
             a
         } else {
             self.cx.sub(a, b)?
         };
-        Some(self.simp(d))
+        if self.nest >= MAX_NEST {
+            return None;
+        }
+        self.nest += 1;
+        let r = self.simp(d);
+        self.nest -= 1;
+        Some(r)
     }
 
     /// `a <= b` at every assignment.
@@ -226,7 +253,7 @@ impl Session<'_> {
             if self.d.truths.contains(&p) {
                 return Truth::True;
             }
-            let np = self.cx.not(p);
+            let np = self.cx.not_raw(p);
             if self.d.truths.contains(&np) {
                 return Truth::False;
             }

@@ -131,7 +131,7 @@ impl Solver<'_, '_> {
     }
 
     fn cond(&mut self, op: CmpOp, a: Expr, b: Expr) {
-        let c = self.s.cx.compare(op, a, b);
+        let c = self.s.cx.compare_raw(op, a, b);
         self.conds.push(c);
     }
 
@@ -172,17 +172,17 @@ impl Solver<'_, '_> {
                 } else {
                     (c, r)
                 };
-                let m = self.s.cx.modulo(r, c);
+                let m = self.s.cx.modulo_raw(r, c);
                 let m = self.s.simp(m);
                 let zero = self.s.cx.int(0);
-                let q = self.s.cx.floordiv(r, c);
+                let q = self.s.cx.floordiv_raw(r, c);
                 if op == RelOp::Eq {
                     self.cond(CmpOp::Eq, m, zero);
                     work.push((g, RelOp::Eq, q));
                     return Ok(());
                 }
                 // C*g != r: all g when C does not divide r, else g != r/C.
-                let div = self.s.cx.compare(CmpOp::Eq, m, zero);
+                let div = self.s.cx.compare_raw(CmpOp::Eq, m, zero);
                 match self.s.truth(div) {
                     Truth::True => {
                         work.push((g, RelOp::Ne, q));
@@ -216,18 +216,18 @@ impl Solver<'_, '_> {
                 // For C > 0:  C*g <= r <=> g <= FloorDiv(r, C);  C*g < r <=> g <= FloorDiv(r - 1, C);
                 //             C*g >= r <=> g >= -FloorDiv(-r, C); C*g > r <=> g >= FloorDiv(r, C) + 1.
                 let (nop, rhs) = match op {
-                    RelOp::Le => (RelOp::Le, self.s.cx.floordiv(r, c)),
+                    RelOp::Le => (RelOp::Le, self.s.cx.floordiv_raw(r, c)),
                     RelOp::Lt => {
                         let r1 = self.s.cx.add_const(r, -1).ok_or_else(err)?;
-                        (RelOp::Le, self.s.cx.floordiv(r1, c))
+                        (RelOp::Le, self.s.cx.floordiv_raw(r1, c))
                     }
                     RelOp::Ge => {
                         let nr = self.s.cx.neg(r).ok_or_else(err)?;
-                        let f = self.s.cx.floordiv(nr, c);
+                        let f = self.s.cx.floordiv_raw(nr, c);
                         (RelOp::Ge, self.s.cx.neg(f).ok_or_else(err)?)
                     }
                     _ => {
-                        let f = self.s.cx.floordiv(r, c);
+                        let f = self.s.cx.floordiv_raw(r, c);
                         (RelOp::Ge, self.s.cx.add_const(f, 1).ok_or_else(err)?)
                     }
                 };
@@ -357,10 +357,10 @@ impl Solver<'_, '_> {
                 }
                 for h in fa {
                     let c = match op {
-                        RelOp::Le => self.s.cx.compare(CmpOp::Le, h, r),
-                        RelOp::Lt => self.s.cx.compare(CmpOp::Lt, h, r),
-                        RelOp::Ge => self.s.cx.compare(CmpOp::Le, r, h),
-                        _ => self.s.cx.compare(CmpOp::Lt, r, h),
+                        RelOp::Le => self.s.cx.compare_raw(CmpOp::Le, h, r),
+                        RelOp::Lt => self.s.cx.compare_raw(CmpOp::Lt, h, r),
+                        RelOp::Ge => self.s.cx.compare_raw(CmpOp::Le, r, h),
+                        _ => self.s.cx.compare_raw(CmpOp::Lt, r, h),
                     };
                     self.conds.push(c);
                 }
@@ -547,12 +547,12 @@ impl Context {
     /// `x OP rhs` as a boolean expression (`Gt`/`Ge` with the operands swapped).
     pub(crate) fn relation_expr(&mut self, x: Expr, op: RelOp, rhs: Expr) -> Expr {
         match op {
-            RelOp::Eq => self.compare(CmpOp::Eq, x, rhs),
-            RelOp::Ne => self.compare(CmpOp::Ne, x, rhs),
-            RelOp::Lt => self.compare(CmpOp::Lt, x, rhs),
-            RelOp::Le => self.compare(CmpOp::Le, x, rhs),
-            RelOp::Gt => self.compare(CmpOp::Lt, rhs, x),
-            RelOp::Ge => self.compare(CmpOp::Le, rhs, x),
+            RelOp::Eq => self.compare_raw(CmpOp::Eq, x, rhs),
+            RelOp::Ne => self.compare_raw(CmpOp::Ne, x, rhs),
+            RelOp::Lt => self.compare_raw(CmpOp::Lt, x, rhs),
+            RelOp::Le => self.compare_raw(CmpOp::Le, x, rhs),
+            RelOp::Gt => self.compare_raw(CmpOp::Lt, rhs, x),
+            RelOp::Ge => self.compare_raw(CmpOp::Le, rhs, x),
         }
     }
 }

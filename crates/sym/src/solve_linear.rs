@@ -151,10 +151,10 @@ impl Context {
             return None;
         }
         let ce = self.int(c);
-        let q = self.floordiv(r, ce);
-        let m = self.modulo(rm, ce);
+        let q = self.floordiv_raw(r, ce);
+        let m = self.modulo_raw(rm, ce);
         let zero = self.int(0);
-        let cond = self.compare(CmpOp::Eq, m, zero);
+        let cond = self.compare_raw(CmpOp::Eq, m, zero);
         Some((q, cond))
     }
 
@@ -207,10 +207,10 @@ impl Context {
         if !undecided_zero(&ivr.modulo(&ivm)) {
             return None;
         }
-        let q = self.floordiv(r, m);
-        let md = self.modulo(r, m);
+        let q = self.floordiv_raw(r, m);
+        let md = self.modulo_raw(r, m);
         let zero = self.int(0);
-        let cond = self.compare(CmpOp::Eq, md, zero);
+        let cond = self.compare_raw(CmpOp::Eq, md, zero);
         Some((q, cond))
     }
 

@@ -86,10 +86,10 @@ impl Session<'_> {
         let mut v = if self.cx.as_int(s.lower) == Some(1) {
             s.base
         } else {
-            self.cx.floordiv(s.base, s.lower)
+            self.cx.floordiv_raw(s.base, s.lower)
         };
         if let Some(m) = s.ext {
-            v = self.cx.modulo(v, m);
+            v = self.cx.modulo_raw(v, m);
         }
         self.cx.mul(s.scale, v)
     }
@@ -217,7 +217,7 @@ impl Session<'_> {
                     let (t, m) = ts[i];
                     match self.cx.node(t) {
                         Node::FloorDiv(a, d) => {
-                            c % m == 0
+                            c.checked_rem(m) == Some(0)
                                 && self.cx.as_int(*d).is_some_and(|v| v > 0)
                                 && matches!(self.cx.node(*a), Node::Add(_, k) if *k != 0)
                         }
@@ -231,9 +231,14 @@ impl Session<'_> {
                     return None;
                 };
                 let dv = self.cx.as_int(d)?;
-                let shift = (c / m).checked_mul(dv)?;
+                let shift = c.checked_div(m)?.checked_mul(dv)?;
                 let na = self.cx.add_const(a, shift)?;
-                let fd = self.cx.floordiv(na, d);
+                // The shifted numerator is a new value: it must not overflow where the input
+                // does not (side condition: its evaluation stays inside i64).
+                if !self.fits_i64(na) {
+                    return None;
+                }
+                let fd = self.cx.floordiv_raw(na, d);
                 let mut rest: Vec<(Expr, i64)> = ts.to_vec();
                 rest[i] = (fd, m);
                 self.fire(Rule::FdAbsorbConst);
@@ -262,7 +267,12 @@ impl Session<'_> {
             }
             let na = self.cx.neg(a)?;
             let na = self.cx.add_const(na, dv - 1)?;
-            let fd = self.cx.floordiv(na, d);
+            // -a + c - 1 is a new value (CeilDiv(x, 2^63 - 1) would become FloorDiv(x + 2^63 - 2,
+            // ...), overflowing at x = 2): only when its evaluation provably stays inside i64.
+            if !self.fits_i64(na) {
+                continue;
+            }
+            let fd = self.cx.floordiv_raw(na, d);
             let mut rest: Vec<(Expr, i64)> = ts.to_vec();
             rest[i] = (fd, k.checked_neg()?);
             self.fire(Rule::NegFloorDiv);

@@ -33,12 +33,17 @@ impl Session<'_> {
             self.fire(Rule::FdSelf);
             return Some(self.cx.int(1));
         }
+        // FloorDiv(a, i64::MIN): -i64::MIN does not fit, so the divisor cannot be made positive,
+        // and every rule below is written for a positive constant divisor: leave it.
+        if bc == Some(i64::MIN) {
+            return None;
+        }
         // FloorDiv(a, c) = FloorDiv(-a, -c)  (c < 0): floor(a/c) = floor((-a)/(-c)).
-        if let Some(c) = bc.filter(|c| *c < 0 && *c != i64::MIN) {
+        if let Some(c) = bc.filter(|c| *c < 0) {
             let na = self.cx.neg(a)?;
             self.fire(Rule::FdNegDivisor);
             let nc = self.cx.int(-c);
-            return Some(self.cx.floordiv(na, nc));
+            return Some(self.cx.floordiv_raw(na, nc));
         }
         // FloorDiv(g*a, g*b) = FloorDiv(a, b) for g != 0 (g = 0 would make the divisor 0):
         // floor(ga / gb) = floor(a / b).
@@ -49,14 +54,14 @@ impl Session<'_> {
                 let na = self.cx.div_coeffs(a, g)?;
                 let nc = self.cx.int(c / g);
                 self.fire(Rule::FdGcd);
-                return Some(self.cx.floordiv(na, nc));
+                return Some(self.cx.floordiv_raw(na, nc));
             }
             return self.floordiv_const(a, c);
         }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         if let Some((_, na, nb)) = self.cancel_content(a, b, &ma, &mb) {
             self.fire(Rule::FdGcd);
-            return Some(self.cx.floordiv(na, nb));
+            return Some(self.cx.floordiv_raw(na, nb));
         }
         self.floordiv_symbolic(a, b, &ma, &mb)
     }
@@ -88,7 +93,7 @@ impl Session<'_> {
             };
             let r = self.cx.add_terms(&r_terms, r0)?;
             let cc = self.cx.int(c);
-            let fd = self.cx.floordiv(r, cc);
+            let fd = self.cx.floordiv_raw(r, cc);
             q_terms.push((fd, 1));
             self.fire(Rule::FdPullMultiples);
             return self.cx.add_terms(&q_terms, q0);
@@ -137,7 +142,7 @@ impl Session<'_> {
                     let nb = self.cx.add_terms(&scaled, 0)?;
                     let nc = self.cx.int(c / g);
                     self.fire(Rule::FdResidueDrop);
-                    return Some(self.cx.floordiv(nb, nc));
+                    return Some(self.cx.floordiv_raw(nb, nc));
                 }
             }
         }
@@ -149,11 +154,15 @@ impl Session<'_> {
                     let p = dv.checked_mul(c)?;
                     let pe = self.cx.int(p);
                     self.fire(Rule::FdNested);
-                    return Some(self.cx.floordiv(x, pe));
+                    return Some(self.cx.floordiv_raw(x, pe));
                 }
                 let dc = self.cx.scale(d, c)?;
+                // d*c is a new value: it must not overflow where the input does not.
+                if !self.fits_i64(dc) {
+                    return None;
+                }
                 self.fire(Rule::FdNested);
-                Some(self.cx.floordiv(x, dc))
+                Some(self.cx.floordiv_raw(x, dc))
             }
             Node::Mod(..) => {
                 let ce = self.cx.int(c);
@@ -175,9 +184,9 @@ impl Session<'_> {
         if !self.prove_pos(b) || !self.prove_pos(k) {
             return None;
         }
-        let fd = self.cx.floordiv(y, b);
+        let fd = self.cx.floordiv_raw(y, b);
         self.fire(Rule::FdOfMod);
-        Some(self.cx.modulo(fd, k))
+        Some(self.cx.modulo_raw(fd, k))
     }
 
     fn floordiv_symbolic(&mut self, a: Expr, b: Expr, ma: &[Mono], mb: &[Mono]) -> Option<Expr> {
@@ -195,7 +204,7 @@ impl Session<'_> {
             if !q.is_empty() {
                 let qe = self.sum_of(&q)?;
                 let re = self.sum_of(&r)?;
-                let fd = self.cx.floordiv(re, b);
+                let fd = self.cx.floordiv_raw(re, b);
                 self.fire(Rule::FdPullMultiples);
                 return self.cx.add(qe, fd);
             }
@@ -207,7 +216,7 @@ impl Session<'_> {
         if let Some((q, r, nq, nr)) = self.divide_by_sum(a, b, ma, mb)
             && nq + nr < ma.len()
         {
-            let fd = self.cx.floordiv(r, b);
+            let fd = self.cx.floordiv_raw(r, b);
             self.fire(Rule::FdPullSumMultiples);
             return self.cx.add(q, fd);
         }
@@ -224,8 +233,12 @@ impl Session<'_> {
             && self.prove_pos(b)
         {
             let db = self.cx.mul(d, b)?;
+            // d*b is a new value (a = b = 2^32 would overflow it): only when it provably fits.
+            if !self.fits_i64(db) {
+                return None;
+            }
             self.fire(Rule::FdNested);
-            return Some(self.cx.floordiv(x, db));
+            return Some(self.cx.floordiv_raw(x, db));
         }
         // a = q*b exactly (as polynomials)  =>  FloorDiv(a, b) = q where b != 0.
         if let Some(q) = self.exact_quotient(a, b) {

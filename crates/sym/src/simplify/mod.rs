@@ -132,7 +132,25 @@ pub(crate) struct Session<'a> {
     pub depth: u32,
     /// Nesting of float interval queries (TOP beyond a limit: sound and stack-safe).
     pub fiv_depth: u32,
+    /// Nesting of analyses inside analyses: the prover simplifies the differences it bounds,
+    /// the simplifier's rules ask the prover, and symbolic range ends or assumptions can make
+    /// that chain go on forever with ever new expressions (`x <= FloorDiv(s0, 2)` with
+    /// `s0 <= x + 8`). Beyond [`MAX_NEST`] the inner question gets the sound "unknown".
+    pub nest: u32,
+    /// What the prover may still spend in this query (symbolic substitutions tried): once
+    /// spent, proofs use plain intervals only. Bounds the time of a query whatever the facts.
+    pub work: u32,
+    /// The differences whose symbolic upper bound is being computed (a cycle through the
+    /// facts asks for the same one again: it then gets its plain interval).
+    pub upper_stack: smallvec::SmallVec<[Expr; 8]>,
 }
+
+/// The deepest nesting of analyses inside analyses (see [`Session::nest`]). Each level costs a
+/// few kilobytes of stack (measured: the deepest chain fits in well under 1 MiB).
+pub(crate) const MAX_NEST: u32 = 12;
+
+/// The symbolic substitutions the prover may try in one query (see [`Session::work`]).
+pub(crate) const PROOF_WORK: u32 = 4096;
 
 impl Drop for Session<'_> {
     fn drop(&mut self) {
@@ -175,6 +193,9 @@ impl<'a> Session<'a> {
             budget,
             depth: 0,
             fiv_depth: 0,
+            nest: 0,
+            work: PROOF_WORK,
+            upper_stack: smallvec::SmallVec::new(),
         }
     }
 
@@ -318,6 +339,41 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Whether evaluating `e` (a sum or product a rule is about to introduce) stays inside
+    /// `i64` at every assignment: every term, every partial sum or product in the order
+    /// evaluation and the C++ printers use, and the result have bounds inside `i64`. A rule
+    /// whose rewrite creates a value the input never computes takes this as a side condition,
+    /// so that a rewrite may remove an overflow but never introduce one.
+    pub(crate) fn fits_i64(&mut self, e: Expr) -> bool {
+        let finite = |iv: Iv| iv.lo_i64().is_some() && iv.hi_i64().is_some();
+        match self.cx.node(e).clone() {
+            Node::Add(ts, c) => {
+                let mut acc = Iv::point(c);
+                for (t, k) in ts {
+                    let term = self.iv(t);
+                    let scaled = term.scale(k);
+                    acc = acc.add(&scaled);
+                    if !finite(term) || !finite(scaled) || !finite(acc) {
+                        return false;
+                    }
+                }
+                true
+            }
+            Node::Mul(fs) => {
+                let mut acc = Iv::point(1);
+                for f in fs {
+                    let x = self.iv(f);
+                    acc = acc.mul(&x);
+                    if !finite(x) || !finite(acc) {
+                        return false;
+                    }
+                }
+                true
+            }
+            _ => finite(self.iv(e)),
+        }
+    }
+
     /// Expands products of sums (bounded: at most 64 resulting terms).
     fn rules_mul(&mut self, e: Expr) -> Option<Expr> {
         let Node::Mul(fs) = self.cx.node(e).clone() else {
@@ -431,9 +487,9 @@ impl<'a> Session<'a> {
                 }
                 self.fire(Rule::FloatDivToFloorDiv);
                 if is_floor {
-                    Some(self.cx.floordiv(p, q))
+                    Some(self.cx.floordiv_raw(p, q))
                 } else {
-                    self.cx.ceildiv(p, q)
+                    self.cx.ceildiv_raw(p, q)
                 }
             }
             _ => None,

@@ -30,7 +30,7 @@ impl Session<'_> {
             if g > 1 {
                 let na = self.cx.div_coeffs(a, g)?;
                 let nc = self.cx.int(c / g);
-                let m = self.cx.modulo(na, nc);
+                let m = self.cx.modulo_raw(na, nc);
                 self.fire(Rule::ModGcd);
                 return self.cx.scale(m, g);
             }
@@ -38,7 +38,7 @@ impl Session<'_> {
         }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         if let Some((g, na, nb)) = self.cancel_content(a, b, &ma, &mb) {
-            let m = self.cx.modulo(na, nb);
+            let m = self.cx.modulo_raw(na, nb);
             let ge = self.mono_expr(&g)?;
             self.fire(Rule::ModGcd);
             return self.cx.mul(ge, m);
@@ -57,7 +57,7 @@ impl Session<'_> {
         if let Some(na) = self.cx.reduce_mod_coeffs(a, c)? {
             let ce = self.cx.int(c);
             self.fire(Rule::ModReduceCoeffs);
-            return Some(self.cx.modulo(na, ce));
+            return Some(self.cx.modulo_raw(na, ce));
         }
         // Range: a in [q*c, q*c + c - 1]  =>  Mod(a, c) = a - q*c.
         let iv = self.iv(a);
@@ -104,7 +104,7 @@ impl Session<'_> {
         };
         self.mono_quotient(m, b)?;
         self.fire(Rule::ModNested);
-        Some(self.cx.modulo(x, b))
+        Some(self.cx.modulo_raw(x, b))
     }
 
     /// Mod(FloorDiv(x, d), m) = FloorDiv(x, d) when d > 0 and 0 <= x < m*d: then
@@ -138,7 +138,7 @@ impl Session<'_> {
             if r.len() < ma.len() {
                 let re = self.sum_of(&r)?;
                 self.fire(Rule::ModDropMultiples);
-                return Some(self.cx.modulo(re, b));
+                return Some(self.cx.modulo_raw(re, b));
             }
         }
         // Drop multiples of a sum modulus: Mod(q*b + r, b) = Mod(r, b) for an integer polynomial
@@ -147,7 +147,7 @@ impl Session<'_> {
             && nr < ma.len()
         {
             self.fire(Rule::ModDropSumMultiples);
-            return Some(self.cx.modulo(r, b));
+            return Some(self.cx.modulo_raw(r, b));
         }
         if let Some(r) = self.mod_of_floordiv_in_range(a, b) {
             return Some(r);

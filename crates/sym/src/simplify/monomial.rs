@@ -96,9 +96,11 @@ impl Session<'_> {
 
     /// `m / g` when g divides m exactly.
     pub fn div_mono(&self, m: &Mono, g: &Mono) -> Option<Mono> {
-        if g.coeff == 0 || m.coeff % g.coeff != 0 {
+        // checked: i64::MIN / -1 does not fit (and `%` panics on it).
+        if g.coeff == 0 || m.coeff.checked_rem(g.coeff) != Some(0) {
             return None;
         }
+        let coeff = m.coeff.checked_div(g.coeff)?;
         let mut factors = m.factors.clone();
         for (b, k) in &g.factors {
             let pos = factors.iter().position(|f| f.0 == *b)?;
@@ -110,10 +112,7 @@ impl Session<'_> {
                 factors.remove(pos);
             }
         }
-        Some(Mono {
-            coeff: m.coeff / g.coeff,
-            factors,
-        })
+        Some(Mono { coeff, factors })
     }
 
     pub fn mono_expr(&mut self, m: &Mono) -> Option<Expr> {

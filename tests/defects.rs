@@ -1,0 +1,299 @@
+//! Regression tests for the crashes and wrong answers a review found (each failed before its
+//! fix): analyses that recursed through cyclic facts until the stack overflowed, `i64::MIN`
+//! arithmetic that panicked or left a negative divisor to rules written for positive ones,
+//! float bounds computed with double rounding, rewrites that introduced an overflow, builders
+//! that made ill-typed nodes, and handles used with a context that did not make them.
+
+use sym::{Bound, Context, Truth, Value};
+
+fn cx_with(ranges: &[(&str, &str, &str)], assume: &[&str]) -> Context {
+    let mut cx = Context::new();
+    for (s, lo, hi) in ranges {
+        cx.set_range_str(s, lo, hi).unwrap();
+    }
+    for a in assume {
+        let p = cx.parse(a).unwrap();
+        cx.assume(p).unwrap();
+    }
+    cx
+}
+
+/// Runs `f` on a thread with a deliberately small stack: the analyses must not need more than
+/// a small, fixed amount of stack whatever the facts (a host may run them on any thread).
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+#[test]
+fn range_and_assumption_bounding_each_other_through_floordiv() {
+    on_small_stack(|| {
+        // u0 <= s0/2 and s0 <= u0 + 3 allow u0 = -13 (s0 = -10): unknown is the answer.
+        let mut cx = cx_with(&[], &["u0 <= FloorDiv(s0, 2)", "s0 <= u0 + 3"]);
+        let p = cx.parse("u0 >= 0").unwrap();
+        assert_eq!(cx.prove(p), Truth::Unknown);
+    });
+}
+
+#[test]
+fn range_and_assumption_bounding_each_other_through_max() {
+    on_small_stack(|| {
+        let mut cx = cx_with(
+            &[("u0", "0", "Max(s0, 4)"), ("s0", "2", "oo")],
+            &["u0 >= s0"],
+        );
+        let e = cx.parse("FloorDiv(u0, s0)").unwrap();
+        let s = cx.simplify(e);
+        // Whatever the answer, it must agree with the input on the domain.
+        for s0 in 2..12i64 {
+            for u0 in s0..=s0.max(4) {
+                let at = [("s0", Value::Int(s0)), ("u0", Value::Int(u0))];
+                assert_eq!(cx.eval(e, &at), cx.eval(s, &at), "s0={s0} u0={u0}");
+            }
+        }
+    });
+}
+
+#[test]
+fn bound_through_a_symbolic_end_and_a_reverse_assumption() {
+    on_small_stack(|| {
+        let mut cx = cx_with(&[("x", "0", "FloorDiv(s0, 2)")], &["s0 <= x + 8"]);
+        let e = cx.parse("x").unwrap();
+        // x <= (x + 8)/2 gives x <= 8; any sound bound with lower end 0 is acceptable.
+        match cx.bound(e) {
+            Bound::Int { lo, hi } => {
+                assert_eq!(lo, Some(0));
+                assert!(hi.is_none_or(|h| h >= 8));
+            }
+            b => panic!("{b:?}"),
+        }
+    });
+}
+
+#[test]
+fn ranges_chaining_ten_thousand_symbols() {
+    on_small_stack(|| {
+        let mut cx = Context::new();
+        cx.set_range_str("s0", "0", "100").unwrap();
+        for i in 1..10_000 {
+            cx.set_range_str(&format!("s{i}"), "0", &format!("s{}", i - 1))
+                .unwrap();
+        }
+        let e = cx.parse("s9999 + 1").unwrap();
+        assert_eq!(cx.bound(e).to_string(), "[1, 101]");
+        let f = cx.parse("FloorDiv(s9999, s5000 + 1)").unwrap();
+        let _ = cx.simplify(f);
+        let p = cx.parse("s9999 <= s0").unwrap();
+        assert_ne!(cx.prove(p), Truth::False);
+        // The same chain declared from its far end.
+        let mut cx = Context::new();
+        for i in (1..10_000).rev() {
+            cx.set_range_str(&format!("s{i}"), "0", &format!("s{}", i - 1))
+                .unwrap();
+        }
+        let e = cx.parse("s9999").unwrap();
+        assert_eq!(cx.bound(e).to_string(), "[0, oo]");
+    });
+}
+
+/// Simplifies `text` without facts and compares with the input at the given points of `x`
+/// (and `y`): equal wherever the input is defined without overflow, and no new overflow.
+fn same_values(text: &str, points: &[(i64, i64)]) -> String {
+    let mut cx = Context::new();
+    let e = cx.parse(text).unwrap();
+    let s = cx.simplify(e);
+    for &(x, y) in points {
+        let at = [("x", Value::Int(x)), ("y", Value::Int(y))];
+        if let Ok(v) = cx.eval(e, &at) {
+            assert_eq!(
+                cx.eval(s, &at),
+                Ok(v),
+                "{text} -> {} at x={x} y={y}",
+                cx.display(s)
+            );
+        }
+    }
+    cx.display(s)
+}
+
+const EDGES: &[i64] = &[
+    i64::MIN,
+    i64::MIN + 1,
+    -3,
+    -2,
+    -1,
+    0,
+    1,
+    2,
+    3,
+    i64::MAX - 1,
+    i64::MAX,
+];
+
+fn edge_points() -> Vec<(i64, i64)> {
+    EDGES
+        .iter()
+        .flat_map(|x| EDGES.iter().map(move |y| (*x, *y)))
+        .collect()
+}
+
+#[test]
+fn i64_min_coefficients_do_not_panic() {
+    let pts = edge_points();
+    same_values("Mod(-9223372036854775808*x*y + 1, -x)", &pts);
+    same_values("-FloorDiv(x + 1, 2) - 9223372036854775807 - 1", &pts);
+    same_values("FloorDiv(-9223372036854775808*x*y, -x*y)", &pts);
+    same_values("Mod(-9223372036854775808*x, -1)", &pts);
+    same_values(
+        "-9223372036854775808*FloorDiv(x, 2) - 9223372036854775807 - 1",
+        &pts,
+    );
+}
+
+#[test]
+fn floordiv_by_i64_min_keeps_its_value() {
+    let pts = edge_points();
+    same_values("FloorDiv(2*x + 1, -9223372036854775808)", &pts);
+    same_values("FloorDiv(4*x + 2*y, -9223372036854775808)", &pts);
+    same_values("Mod(2*x + 1, -9223372036854775808)", &pts);
+}
+
+#[test]
+fn int_true_div_bounds_are_correctly_rounded() {
+    let (x, y) = ("2686407547256838345", "1553648194209694344");
+    let mut cx = cx_with(&[("x", x, x), ("y", y, y)], &[]);
+    let at = [
+        ("x", Value::Int(x.parse().unwrap())),
+        ("y", Value::Int(y.parse().unwrap())),
+    ];
+    let q = cx.parse("IntTrueDiv(x, y)").unwrap();
+    let Ok(Value::Float(v)) = cx.eval(q, &at) else {
+        panic!()
+    };
+    assert_eq!(v, 1.729_096_430_754_938_8);
+    let p = cx.parse("IntTrueDiv(x, y) <= 1.7290964307549386").unwrap();
+    assert_eq!(cx.prove(p), Truth::False);
+    let p = cx.parse("IntTrueDiv(x, y) <= 1.7290964307549388").unwrap();
+    assert_eq!(cx.prove(p), Truth::True);
+    let Bound::Float { lo, hi } = cx.bound(q) else {
+        panic!()
+    };
+    assert!(lo <= v && v <= hi);
+}
+
+/// The simplified form of `text` under `ranges` must evaluate without overflow at `point`,
+/// where the input does.
+fn no_new_overflow(text: &str, ranges: &[(&str, &str, &str)], point: &[(&str, i64)]) {
+    let mut cx = cx_with(ranges, &[]);
+    let e = cx.parse(text).unwrap();
+    let s = cx.simplify(e);
+    let at: Vec<(&str, Value)> = point.iter().map(|(n, v)| (*n, Value::Int(*v))).collect();
+    let before = cx.eval(e, &at);
+    assert!(before.is_ok(), "{text} at {point:?}: {before:?}");
+    assert_eq!(cx.eval(s, &at), before, "{text} -> {}", cx.display(s));
+}
+
+#[test]
+fn rewrites_never_introduce_an_overflow() {
+    let big = 1i64 << 32;
+    no_new_overflow(
+        "FloorDiv(FloorDiv(x, a), b)",
+        &[("a", "1", "oo"), ("b", "1", "oo")],
+        &[("x", 5), ("a", big), ("b", big)],
+    );
+    no_new_overflow("CeilDiv(x, 9223372036854775807)", &[], &[("x", 2)]);
+    no_new_overflow("CeilDiv(x, 4)", &[], &[("x", i64::MAX)]);
+    no_new_overflow("FloorDiv(s0 - 1, 2) + 1", &[], &[("s0", i64::MAX)]);
+    no_new_overflow(
+        "FloorDiv(FloorDiv(x, a), 4)",
+        &[("a", "1", "oo")],
+        &[("x", 5), ("a", i64::MAX / 2)],
+    );
+    // With ranges that keep the new values inside i64 the rewrites still happen.
+    let mut cx = cx_with(&[("a", "1", "1024"), ("b", "1", "1024")], &[]);
+    let e = cx.parse("FloorDiv(FloorDiv(x, a), b)").unwrap();
+    let s = cx.simplify(e);
+    assert_eq!(cx.display(s), "FloorDiv(x, a*b)");
+}
+
+#[test]
+fn builders_refuse_ill_typed_operands() {
+    let mut cx = Context::new();
+    let x = cx.parse("x").unwrap();
+    let lt = cx.parse("x < 3").unwrap();
+    let half = cx.float(0.5);
+    let t = cx.boolean(true);
+    assert_eq!(cx.add(lt, x), None);
+    assert_eq!(cx.add(half, x), None);
+    assert_eq!(cx.add(t, x), None);
+    assert_eq!(cx.mul(x, half), None);
+    assert_eq!(cx.sub(x, t), None);
+    assert_eq!(cx.neg(lt), None);
+    assert_eq!(cx.scale(half, 2), None);
+    assert_eq!(cx.pow(half, 2), None);
+    assert_eq!(cx.floordiv(x, half), None);
+    assert_eq!(cx.modulo(lt, x), None);
+    assert_eq!(cx.ceildiv(x, t), None);
+    assert_eq!(cx.min(&[x, half]), None);
+    assert_eq!(cx.max(&[]), None);
+    assert_eq!(cx.abs(lt), None);
+    assert_eq!(cx.where_(x, x, x), None);
+    assert_eq!(cx.where_(lt, x, half), None);
+    assert_eq!(cx.and(&[lt, x]), None);
+    assert_eq!(cx.not(x), None);
+    assert_eq!(cx.to_float(lt), None);
+    assert_eq!(cx.fadd(half, lt), None);
+    assert_eq!(
+        cx.compare(sym::CmpOp::Lt, x, half),
+        None,
+        "an int and a float do not compare without ToFloat"
+    );
+    let s = cx.lookup("x").unwrap();
+    assert_eq!(cx.substitute(x, &[(s, half)]), None);
+    // Well-typed builds still work, and bound never panics on what the builders make.
+    let two = cx.int(2);
+    let e = cx.floordiv(x, two).unwrap();
+    let f = cx.fadd(half, x).unwrap();
+    assert_eq!(cx.bound(e).to_string(), "[-oo, oo]");
+    let _ = cx.bound(f);
+    let _ = cx.bound(lt);
+}
+
+#[test]
+fn handles_know_their_context() {
+    let mut a = Context::new();
+    let mut b = Context::new();
+    let ea = a.parse("x + 1").unwrap();
+    let _ = b.parse("y*z + 2").unwrap();
+    assert!(a.owns(ea));
+    // A clone accepts the handles its parent had made, not the ones made after it.
+    let mut c = a.clone();
+    assert!(c.owns(ea));
+    let later = a.parse("FloorDiv(x, 7)").unwrap();
+    let in_clone = c.parse("Mod(q, 5)").unwrap();
+    assert!(a.owns(later));
+    assert!(c.owns(in_clone));
+    if cfg!(debug_assertions) {
+        assert!(!b.owns(ea));
+        assert!(!c.owns(later));
+        assert!(!a.owns(in_clone));
+    }
+    // A node shared by parent and clone is one handle whichever context returns it.
+    let again = c.parse("x + 1").unwrap();
+    assert_eq!(again, ea);
+}
+
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "an Expr of another Context")]
+fn a_foreign_handle_panics_with_a_message_in_debug_builds() {
+    let mut a = Context::new();
+    let mut b = Context::new();
+    let ea = a.parse("x + 1").unwrap();
+    let _ = b.parse("y").unwrap();
+    let _ = b.display(ea);
+}
