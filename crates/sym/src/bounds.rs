@@ -231,6 +231,11 @@ impl Session<'_> {
         if self.d.in_progress.contains(&s) || self.d.in_progress.len() > 32 {
             return base;
         }
+        // Only numeric facts (the common case): nothing to chase.
+        if !self.d.upper.contains_key(&s) && !self.d.lower.contains_key(&s) {
+            self.d.sym_iv.insert(s, base);
+            return base;
+        }
         // Symbolic ends can chain through many symbols (`s1 <= s0`, `s2 <= s1`, ...): resolve
         // the symbols they depend on first, deepest first (an explicit stack instead of
         // recursion through `iv`), so that each end below finds its symbols resolved.
