@@ -297,3 +297,15 @@ fn a_foreign_handle_panics_with_a_message_in_debug_builds() {
     let _ = b.parse("y").unwrap();
     let _ = b.display(ea);
 }
+
+#[test]
+fn contradictory_facts_are_reported_not_answered_with_an_inverted_interval() {
+    let mut cx = cx_with(&[("x", "0", "10")], &["x >= 20"]);
+    let err = cx.check_facts().unwrap_err().to_string();
+    assert!(
+        err.contains("contradictory") && err.contains("'x'"),
+        "{err}"
+    );
+    let mut cx = cx_with(&[("x", "0", "10"), ("y", "0", "x")], &["y >= 2"]);
+    assert_eq!(cx.check_facts(), Ok(()));
+}

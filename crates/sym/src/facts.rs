@@ -191,6 +191,52 @@ impl Context {
         let syms: Vec<Symbol> = self.facts.ranges.keys().copied().collect();
         let mut syms = syms;
         syms.sort();
+        // Ranges and assumptions together: a symbol whose derived interval is empty has no
+        // value at all (`x` in [0, 10] with `x >= 20`), so every answer would be vacuous.
+        if !self.facts.assumptions.is_empty() {
+            let mut all: Vec<Symbol> = syms.clone();
+            for &a in &self.facts.assumptions {
+                all.extend(self.free_symbols(a));
+            }
+            all.sort();
+            all.dedup();
+            let mut s = crate::simplify::Session::new(self);
+            let mut empty = None;
+            for v in all {
+                if s.cx.sym_ty(v) != Ty::Int {
+                    continue;
+                }
+                let iv = s.sym_iv(v);
+                if iv.lo > iv.hi {
+                    empty = Some((v, iv));
+                    break;
+                }
+            }
+            drop(s);
+            if let Some((v, iv)) = empty {
+                let facts: Vec<String> = self
+                    .facts
+                    .assumptions
+                    .iter()
+                    .map(|a| self.display(*a))
+                    .collect();
+                let (lo, hi) = self.range(v);
+                let end = |cx: &Self, e: RangeEnd, inf: &str| match e {
+                    RangeEnd::Infinite => inf.to_string(),
+                    RangeEnd::Expr(x) => cx.display(x),
+                };
+                return Err(Error::Range(format!(
+                    "the facts are contradictory: '{}' in [{}, {}] with the assumptions {} leaves no value (they require {} <= {} <= {})",
+                    self.sym_name(v),
+                    end(self, lo, "-oo"),
+                    end(self, hi, "oo"),
+                    facts.join(", "),
+                    iv.lo,
+                    self.sym_name(v),
+                    iv.hi
+                )));
+            }
+        }
         for s in syms {
             let (lo, hi) = self.range(s);
             if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) {
