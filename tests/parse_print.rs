@@ -218,3 +218,39 @@ fn random_token_soup_never_panics() {
     eprintln!("token soup: {parsed} parsed, {errors} rejected");
     assert!(parsed > 5000);
 }
+
+/// A sum prints a positive term first, else its constant, so that no unary minus is spent
+/// where a binary one does (SEMANTICS.md §5's size counts `q3 - q2` as 1 and `-q2 + q3` as
+/// 2); `Context::size` counts the printed form.
+#[test]
+fn sums_lead_with_a_positive_term_and_size_counts_the_printed_form() {
+    let cases = [
+        ("-q2 + q3", "q3 - q2", 1),
+        ("q0*s27 - q1 + s27 - 1", "s27 - q1 + q0*s27 - 1", 4),
+        ("-x + 5", "5 - x", 1),
+        ("-x - 5", "-5 - x", 1),
+        ("-x - y", "-x - y", 2),
+        ("-2*x - y", "-2*x - y", 2),
+        ("-2*x + y - 7", "y - 2*x - 7", 3),
+        ("-x", "-x", 1),
+        ("-3*x", "-3*x", 1),
+        ("x1 - x0 + x0*y", "x1 - x0 + x0*y", 3),
+        (
+            "-9223372036854775808*x + y",
+            "y + (-9223372036854775808)*x",
+            2,
+        ),
+        (
+            "-x - 9223372036854775807 - 1",
+            "-x + (-9223372036854775808)",
+            2,
+        ),
+    ];
+    for (text, printed, size) in cases {
+        let mut cx = Context::new();
+        let e = cx.parse(text).unwrap();
+        assert_eq!(cx.display(e), printed, "{text}");
+        assert_eq!(cx.parse(printed).unwrap(), e, "round trip of {printed}");
+        assert_eq!(cx.size(e), size, "size of {printed}");
+    }
+}

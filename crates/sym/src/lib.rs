@@ -482,11 +482,16 @@ impl Context {
             total += match self.node(x) {
                 Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => 0,
                 Node::Add(ts, c) => {
-                    // k*t counts one Mul each; terms plus the constant are joined by k-1 adds.
+                    // As printed (print.rs): n elements joined by n - 1 binary `+`/`-`; each
+                    // `k*t` with |k| != 1 one `*`; and a unary minus when the sum leads with
+                    // `-t`, which it does only when no term is positive and there is no
+                    // constant to lead (`q3 - q2` is 1, `-q2 - q3` is 2, `-2*x - y` is 2).
                     let n = ts.len() + usize::from(*c != 0);
-                    // `k*t` adds one factor to a product (`-t` prints as `-1*t` in sympy).
-                    let muls = ts.iter().filter(|t| t.1 != 1).count();
-                    n.saturating_sub(1) + muls
+                    let muls = ts.iter().filter(|t| t.1 != 1 && t.1 != -1).count();
+                    let leading_neg = ts.iter().all(|t| t.1 < 0)
+                        && (*c == 0 || *c == i64::MIN)
+                        && ts.first().is_some_and(|t| t.1 == -1);
+                    n.saturating_sub(1) + muls + usize::from(leading_neg)
                 }
                 Node::Mul(a) => a.len() - 1,
                 _ => 1,

@@ -22,6 +22,13 @@ const P_UNARY: u8 = 3;
 const P_POW: u8 = 4;
 const P_ATOM: u8 = 9;
 
+/// The element a sum prints first.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Lead {
+    Term(usize),
+    Const,
+}
+
 enum Task {
     Text(&'static str),
     Owned(String),
@@ -106,8 +113,17 @@ impl Context {
             Node::Bool(false) => out.push_str("False"),
             Node::Sym(s) => out.push_str(self.sym_name(*s)),
             Node::Add(ts, c) => {
+                // What leads: the first term with a positive coefficient (`q3 - q2`, not
+                // `-q2 + q3`), else the constant (`5 - x`, `-5 - x`: a minus on a constant is
+                // free), else the first term. The others follow in the normal form's order,
+                // the constant last; parsing restores the normal form whatever the order.
                 let c = *c;
-                if c != 0 {
+                let lead = match ts.iter().position(|(_, k)| *k > 0) {
+                    Some(i) => Lead::Term(i),
+                    None if c != 0 && c != i64::MIN => Lead::Const,
+                    None => Lead::Term(0),
+                };
+                if c != 0 && lead != Lead::Const {
                     if c == i64::MIN {
                         stack.push(Task::Text(" + (-9223372036854775808)"));
                     } else {
@@ -119,7 +135,13 @@ impl Context {
                     }
                 }
                 for (i, (t, k)) in ts.iter().enumerate().rev() {
-                    stack.push(Task::Term(*t, *k, i == 0));
+                    if lead != Lead::Term(i) {
+                        stack.push(Task::Term(*t, *k, false));
+                    }
+                }
+                match lead {
+                    Lead::Term(i) => stack.push(Task::Term(ts[i].0, ts[i].1, true)),
+                    Lead::Const => out.push_str(&c.to_string()),
                 }
             }
             Node::Mul(fs) => {
