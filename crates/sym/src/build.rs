@@ -470,6 +470,14 @@ impl Context {
         if let Some(f) = self.as_float(a) {
             return self.float(f.abs());
         }
+        // Abs(-a) = Abs(a): one sign for the argument, its first term positive, so that
+        // `Abs(x) - Abs(-x)` meets in one form (and cancels).
+        if let Node::Add(ts, _) = self.node(a)
+            && ts[0].1 < 0
+            && let Some(na) = self.neg(a)
+        {
+            return self.intern(Node::Abs(na), ty);
+        }
         self.intern(Node::Abs(a), ty)
     }
 

@@ -47,8 +47,8 @@ impl Session<'_> {
     /// negative coefficient, lower) range ends and bounding the result: every step replaces `d`
     /// by something at least as large at every assignment.
     pub fn sym_upper(&mut self, d: Expr) -> i128 {
-        let best = self.iv(d).hi;
-        if self.d.upper.is_empty() && self.d.lower.is_empty() {
+        let best = self.rel_iv(d).hi;
+        if self.d.upper.is_empty() && self.d.lower.is_empty() && !self.has_bounded_atom(d) {
             return best;
         }
         // The substitutions simplify new expressions, whose rules may ask the prover again:
@@ -82,6 +82,9 @@ impl Session<'_> {
                 // k*cof >= 0 at every assignment, v <= U gives k*cof*v <= k*cof*U; where
                 // k*cof <= 0, v >= L gives k*cof*v <= k*cof*L. Either way the sum only grows.
                 let mut subs: smallvec::SmallVec<[Expr; 2]> = smallvec::SmallVec::new();
+                if let Some(r) = self.atom_bound(t, k > 0) {
+                    subs.push(r);
+                }
                 for (v, cof) in self.symbol_factors(t) {
                     let upper = match cof {
                         None => k > 0,
@@ -125,7 +128,7 @@ impl Session<'_> {
                         continue;
                     };
                     let n = self.simp(n);
-                    let hi = self.iv(n).hi;
+                    let hi = self.rel_iv(n).hi;
                     if round_best.is_none_or(|(b, _)| hi < b) {
                         round_best = Some((hi, n));
                     }
@@ -139,6 +142,68 @@ impl Session<'_> {
             cur = n;
         }
         best
+    }
+
+    /// The interval of `d`, refined through its common monomial factor: `s0*x1 - 255*s0` is
+    /// `s0*(x1 - 255)`, whose factors' intervals multiply to a bound the expanded sum's
+    /// per-term intervals miss (`[16, 1024] * [-255, 0]` has no positive value).
+    pub fn rel_iv(&mut self, d: Expr) -> Iv {
+        let base = self.iv(d);
+        let Node::Add(ts, c) = self.cx.node(d) else {
+            return base;
+        };
+        let c = *c;
+        if ts.len() < 2 || ts.len() > 16 || base.lo == base.hi {
+            return base;
+        }
+        // d = g*r + c with g the common factor of the non-constant terms.
+        let Some(v) = self
+            .cx
+            .add_const(d, c.wrapping_neg())
+            .filter(|_| c != i64::MIN)
+        else {
+            return base;
+        };
+        let ms = self.monomials(v);
+        let g = self.content(ms.iter());
+        if g.factors.is_empty() || g.coeff <= 0 {
+            return base;
+        }
+        let (Some(r), Some(ge)) = (self.divide_exact(v, &g), self.mono_expr(&g)) else {
+            return base;
+        };
+        let f = self.iv(ge).mul(&self.iv(r)).add(&Iv::point(c));
+        base.intersect(&f)
+    }
+
+    /// Whether a term of the sum `d` is a `Mod` or `FloorDiv` that [`Session::atom_bound`]
+    /// may replace (then the substitution search is worth running without symbolic ranges).
+    fn has_bounded_atom(&self, d: Expr) -> bool {
+        match self.cx.node(d) {
+            Node::Add(ts, _) => ts
+                .iter()
+                .any(|(t, _)| matches!(self.cx.node(*t), Node::Mod(..) | Node::FloorDiv(..))),
+            _ => false,
+        }
+    }
+
+    /// A bound of the atom `t` by an expression without it, for the substitution search:
+    /// `upper` asks for `t <= r` at every assignment, otherwise `t >= r`.
+    /// - `Mod(a, b)` with `b >= 1`: `0 <= Mod(a, b) <= b - 1` (floor modulo by a positive b).
+    /// - `FloorDiv(a, c)` with `c >= 1` and `a >= 0`: `FloorDiv(a, c) <= a` (a/c <= a).
+    fn atom_bound(&mut self, t: Expr, upper: bool) -> Option<Expr> {
+        let n = self.cx.node(t).clone();
+        match n {
+            Node::Mod(_, b) if self.iv(b).lo >= 1 => {
+                if upper {
+                    self.cx.add_const(b, -1)
+                } else {
+                    Some(self.cx.int(0))
+                }
+            }
+            Node::FloorDiv(a, c) if upper && self.iv(c).lo >= 1 && self.iv(a).lo >= 0 => Some(a),
+            _ => None,
+        }
     }
 
     /// The symbols of a term that bounds could replace, each with its cofactor: a bare symbol
@@ -174,8 +239,8 @@ impl Session<'_> {
 
     /// Lower-bound counterpart of [`Session::sym_upper`].
     pub fn sym_lower(&mut self, d: Expr) -> i128 {
-        let lo = self.iv(d).lo;
-        if self.d.upper.is_empty() && self.d.lower.is_empty() {
+        let lo = self.rel_iv(d).lo;
+        if self.d.upper.is_empty() && self.d.lower.is_empty() && !self.has_bounded_atom(d) {
             return lo;
         }
         let Some(n) = self.cx.neg(d) else { return lo };
@@ -259,6 +324,10 @@ impl Session<'_> {
             }
         }
         match self.cx.node(p).clone() {
+            // p | ~p is True and p & ~p is False (the constructors push Not into comparisons:
+            // `x > 0` and `x <= 0` are each other's negation).
+            Node::Or(xs) if self.has_complement(&xs) => Truth::True,
+            Node::And(xs) if self.has_complement(&xs) => Truth::False,
             Node::And(xs) => {
                 let mut all = true;
                 for x in xs {
@@ -315,6 +384,19 @@ impl Session<'_> {
             }
             _ => Truth::Unknown,
         }
+    }
+
+    fn has_complement(&mut self, xs: &[Expr]) -> bool {
+        if xs.len() > 16 {
+            return false;
+        }
+        for &x in xs {
+            let nx = self.cx.not_raw(x);
+            if xs.contains(&nx) {
+                return true;
+            }
+        }
+        false
     }
 
     fn int_relation(&mut self, p: Expr, a: Expr, b: Expr) -> Truth {

@@ -176,10 +176,54 @@ impl Session<'_> {
         None
     }
 
+    /// k2*FloorDiv(a + m*c, c) = k2*FloorDiv(a, c) + k2*m (c > 0: floor(y + m) = floor(y) + m):
+    /// two FloorDiv terms of one sum whose numerators differ by a multiple of their common
+    /// divisor become one term, so equal shifts meet (`FloorDiv(x, 4) - FloorDiv(x - 4, 4)` is
+    /// 1). No new value is computed: `FloorDiv(a, c)` is already in the sum.
+    fn merge_shifted_floordivs(&mut self, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        if ts.len() < 2 || ts.len() > 64 {
+            return None;
+        }
+        let fds: smallvec::SmallVec<[(usize, Expr, i64); 4]> = ts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (t, _))| match *self.cx.node(*t) {
+                Node::FloorDiv(a, d) => self.cx.as_int(d).filter(|v| *v > 0).map(|v| (i, a, v)),
+                _ => None,
+            })
+            .collect();
+        for x in 0..fds.len() {
+            for y in x + 1..fds.len() {
+                let ((i, ai, ci), (j, aj, cj)) = (fds[x], fds[y]);
+                if ci != cj {
+                    continue;
+                }
+                let Some(dv) = self.cx.sub(aj, ai).and_then(|d| self.cx.as_int(d)) else {
+                    continue;
+                };
+                if dv % ci != 0 {
+                    continue;
+                }
+                // a_j = a_i + m*c: term j becomes k_j*FloorDiv(a_i, c) + k_j*m.
+                let m = dv / ci;
+                let kj = ts[j].1;
+                let nc = c.checked_add(kj.checked_mul(m)?)?;
+                let mut rest: smallvec::SmallVec<[(Expr, i64); 8]> = ts.iter().copied().collect();
+                rest[j] = (ts[i].0, kj);
+                self.fire(Rule::FdShift);
+                return self.cx.add_terms(&rest, nc);
+            }
+        }
+        None
+    }
+
     pub(super) fn rules_add(&mut self, e: Expr) -> Option<Expr> {
         let Node::Add(ts, c) = self.cx.node(e).clone() else {
             return None;
         };
+        if let Some(r) = self.merge_shifted_floordivs(&ts, c) {
+            return Some(r);
+        }
         let mut bases: smallvec::SmallVec<[Expr; 8]> =
             ts.iter().map(|(t, _)| self.split_base(*t)).collect();
         bases.sort_unstable();

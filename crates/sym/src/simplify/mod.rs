@@ -46,6 +46,7 @@ rules! {
     SplitSubDiv => "split_sub_div",
     NegFloorDiv => "neg_floordiv_to_ceil_form",
     FdAbsorbConst => "floordiv_absorb_constant",
+    FdShift => "floordiv_shift_by_multiple",
     ExpandMul => "expand_mul",
     FdByOne => "floordiv_by_one",
     FdZero => "floordiv_zero_numerator",

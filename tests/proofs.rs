@@ -1,0 +1,182 @@
+//! Facts a compiler asks the prover for, with the answer each must get (`true`, `false`, or
+//! `unknown` where the facts allow both), and equal expressions that must meet in one
+//! canonical form. Every `true`/`false` row is also checked by evaluation on a small box.
+
+use sym::{Context, Truth, Value};
+
+type Ranges<'a> = &'a [(&'a str, &'a str, &'a str)];
+
+const README: Ranges = &[
+    ("s0", "16", "1024"),
+    ("x0", "0", "s0 - 1"),
+    ("x1", "0", "255"),
+];
+const SYMBOLIC: Ranges = &[
+    ("s0", "16", "1024"),
+    ("x0", "0", "s0 - 1"),
+    ("x1", "0", "t - 1"),
+];
+const SIZE: Ranges = &[("s0", "1", "oo")];
+const NONNEG: Ranges = &[("x", "0", "oo")];
+const NONE: Ranges = &[];
+
+fn truth(t: &str) -> Truth {
+    match t {
+        "true" => Truth::True,
+        "false" => Truth::False,
+        _ => Truth::Unknown,
+    }
+}
+
+#[test]
+fn prover_table() {
+    let rows: &[(&str, Ranges, &str)] = &[
+        ("x0 + s0*x1 < 256*s0", README, "true"),
+        ("x0 + s0*x1 <= 256*s0 - 1", README, "true"),
+        ("x0 + s0*x1 < 255*s0", README, "unknown"),
+        ("x0 + s0*x1 >= 256*s0", README, "false"),
+        ("s0*x1 <= 255*s0", README, "true"),
+        ("s0*x1 < 255*s0", README, "unknown"),
+        ("s0*x1 > 255*s0", README, "false"),
+        ("s0*x1 >= 0", README, "true"),
+        ("x0 < s0", README, "true"),
+        ("x0 <= s0 - 2", README, "unknown"),
+        ("x0 + s0*x1 < s0*t", SYMBOLIC, "true"),
+        ("x0 + s0*x1 >= s0*t", SYMBOLIC, "false"),
+        ("Mod(x, s0) < s0", SIZE, "true"),
+        ("Mod(x, s0) >= 0", SIZE, "true"),
+        ("Mod(x, s0) <= s0 - 1", SIZE, "true"),
+        ("Mod(x, s0) < s0 - 1", SIZE, "unknown"),
+        ("Mod(x, s0) >= s0", SIZE, "false"),
+        ("Mod(x, s0) < 0", SIZE, "false"),
+        ("FloorDiv(x, 8) <= x", NONNEG, "true"),
+        ("FloorDiv(x, 8) > x", NONNEG, "false"),
+        ("FloorDiv(x, 8) < x", NONNEG, "unknown"),
+        ("FloorDiv(x, 8) <= x", NONE, "unknown"),
+        ("FloorDiv(x, 8) >= 0", NONNEG, "true"),
+        ("Or(x > 0, x <= 0)", NONE, "true"),
+        ("Or(x < 3, x >= 3)", NONE, "true"),
+        ("And(x > 0, x <= 0)", NONE, "false"),
+        ("Or(x > 0, y <= 0)", NONE, "unknown"),
+        ("Or(x > 0, x < 0)", NONE, "unknown"),
+        ("Eq(Mod(16*s0*s1 + 8, 8), 0)", NONE, "true"),
+        ("Eq(Mod(16*s0 + 4, 8), 0)", NONE, "false"),
+        ("Eq(FloorDiv(x, 4) - FloorDiv(x - 4, 4), 1)", NONE, "true"),
+        ("Eq(Abs(x), Abs(-x))", NONE, "true"),
+        ("Abs(x - 3) >= 0", NONE, "true"),
+        ("Ne(2*x, 7)", NONE, "true"),
+        ("Eq(2*x, 2*y + 1)", NONE, "false"),
+        ("x*x >= 0", NONE, "true"),
+        ("s0*x1 - 255*s0 - 1 < 0", README, "true"),
+        ("x1*s0 + x0 < 1024*256", README, "true"),
+        ("Max(x0, 0) < s0", README, "true"),
+        ("Min(x0, x1) <= 255", README, "true"),
+        ("Min(x0, x1) < 0", README, "false"),
+    ];
+    let mut failures = Vec::new();
+    for &(p, ranges, want) in rows {
+        let mut cx = Context::new();
+        for (s, lo, hi) in ranges {
+            cx.set_range_str(s, lo, hi).unwrap();
+        }
+        let e = cx.parse(p).unwrap();
+        let got = cx.prove(e);
+        if got != truth(want) {
+            failures.push(format!(
+                "{p} with {ranges:?}: want {want}, got {}",
+                got.as_str()
+            ));
+        }
+        // A decided answer must agree with evaluation on a box inside the ranges.
+        if got != Truth::Unknown {
+            check_by_evaluation(&cx, e, ranges, got == Truth::True);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Evaluates `p` at the points of a small box (each free symbol over a window inside its
+/// range) where every range holds, and asserts it is `expect` there.
+fn check_by_evaluation(cx: &Context, p: sym::Expr, ranges: Ranges, expect: bool) {
+    let syms = cx.free_symbols(p);
+    let mut names: Vec<String> = syms.iter().map(|s| cx.sym_name(*s).to_string()).collect();
+    for (s, _, _) in ranges {
+        if !names.iter().any(|n| n == s) {
+            names.push(s.to_string());
+        }
+    }
+    let window = |name: &str| -> Vec<i64> {
+        match name {
+            "s0" => vec![1, 2, 3, 16, 17, 100, 1024],
+            "x1" => vec![0, 1, 200, 254, 255],
+            "t" => vec![1, 2, 256, 300],
+            _ => (-6..=20).chain([1023, 1024]).collect(),
+        }
+    };
+    let mut cur = vec![0usize; names.len()];
+    loop {
+        let vals: Vec<(&str, Value)> = names
+            .iter()
+            .zip(&cur)
+            .map(|(n, i)| (n.as_str(), Value::Int(window(n)[*i])))
+            .collect();
+        let in_ranges = ranges.iter().all(|(s, lo, hi)| {
+            let v = vals.iter().find(|(n, _)| n == s).map(|x| x.1.clone());
+            let Some(Value::Int(v)) = v else { return true };
+            let end = |t: &str| -> Option<i64> {
+                if t.is_empty() || t == "oo" {
+                    return None;
+                }
+                let mut c2 = cx.clone();
+                let e = c2.parse(t).ok()?;
+                match c2.eval(e, &vals) {
+                    Ok(Value::Int(x)) => Some(x),
+                    _ => None,
+                }
+            };
+            end(lo).is_none_or(|l| v >= l) && end(hi).is_none_or(|h| v <= h)
+        });
+        if in_ranges && let Ok(Value::Bool(b)) = cx.eval(p, &vals) {
+            assert_eq!(b, expect, "{} at {vals:?}", cx.display(p));
+        }
+        let mut k = 0;
+        loop {
+            if k == cur.len() {
+                return;
+            }
+            cur[k] += 1;
+            if cur[k] < window(&names[k]).len() {
+                break;
+            }
+            cur[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+/// Expressions equal by shifting a FloorDiv numerator by a multiple of its divisor, or by the
+/// sign of an Abs argument, simplify to one form.
+#[test]
+fn equal_shifts_meet_in_one_canonical_form() {
+    let pairs = [
+        ("FloorDiv(x, 4) - FloorDiv(x - 4, 4)", "1"),
+        ("FloorDiv(x + 8, 4) - FloorDiv(x, 4)", "2"),
+        (
+            "FloorDiv(x + 1, 4) + 2*FloorDiv(x + 9, 4)",
+            "3*FloorDiv(x + 1, 4) + 4",
+        ),
+        ("Abs(x) - Abs(-x)", "0"),
+        ("Abs(3 - x) - Abs(x - 3)", "0"),
+        ("Mod(x - 4, 4) - Mod(x, 4)", "0"),
+    ];
+    for (text, want) in pairs {
+        let mut cx = Context::new();
+        let e = cx.parse(text).unwrap();
+        let s = cx.simplify(e);
+        assert_eq!(cx.display(s), want, "{text}");
+        for x in -20..20 {
+            let at = [("x", Value::Int(x))];
+            assert_eq!(cx.eval(e, &at), cx.eval(s, &at), "{text} at {x}");
+        }
+    }
+}
