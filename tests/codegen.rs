@@ -150,12 +150,8 @@ fn snapshots_of_representative_signatures() {
     );
     snapshot(
         "codegen_md_example_dlpack.cpp",
-        &generate_cpp(
-            &example.replace(", \"zf0\": {\"type\": \"float\"}", ""),
-            Emit::Checks,
-            Flavor::Dlpack,
-        )
-        .unwrap(),
+        // The example as it is (zf0 declared and bound by no input, s2 not declared).
+        &generate_cpp(&example, Emit::Checks, Flavor::Dlpack).unwrap(),
     );
     let cases: &[(&str, &str)] = &[
         (
@@ -238,5 +234,113 @@ fn a_thousand_inputs_generate() {
         cpp.matches("AOTI_NOINLINE static void check_input_")
             .count(),
         1000
+    );
+}
+
+/// Sizes are >= 0: a negative static size is refused naming the input and dimension, a size
+/// expression that is negative over its whole range is refused, and a size expression whose
+/// lower bound is negative is checked against 0.
+#[test]
+fn negative_sizes() {
+    expect_err(
+        &format!(r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": [2, -3]}}]}}"#),
+        "inputs[0].sizes[1]: a size must be >= 0, got -3",
+    );
+    expect_err(
+        &format!(
+            r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": [2]}}], "outputs": [{{"name": "o", "dtype": "float32", "device": "cpu", "sizes": [-1]}}]}}"#
+        ),
+        "outputs[0].sizes[0]",
+    );
+    expect_err(
+        &format!(
+            r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [2, 10]}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["s0"]}}, {{"name": "b", {T}, "sizes": ["s0 - 20"]}}]}}"#
+        ),
+        "inputs[1].sizes[0]: the size s0 - 20 is negative",
+    );
+    // Negative strides are fine.
+    let j = format!(
+        r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": [2], "strides": [-1]}}]}}"#
+    );
+    assert!(generate_cpp(&j, Emit::All, Flavor::Aoti).is_ok());
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [2, 10]}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["s0 - 5"]}}, {{"name": "b", {T}, "sizes": ["s0"]}}]}}"#
+    );
+    for flavor in [Flavor::Aoti, Flavor::Dlpack] {
+        let cpp = generate_cpp(&j, Emit::Checks, flavor).unwrap();
+        assert!(!cpp.contains(">= -"), "{cpp}");
+        assert!(
+            cpp.contains("[0]: dim value is too small at 0, expected it to be >= 0, but got: "),
+            "{cpp}"
+        );
+        assert!(cpp.contains("dim value is too large at 0, expected to be <= 5"));
+    }
+}
+
+/// The dlpack flavor: `all` means what the flavor has (the checks); a prologue alone is refused.
+#[test]
+fn dlpack_emit_all_is_the_checks() {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/signature.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        generate_cpp(&example, Emit::All, Flavor::Dlpack).unwrap(),
+        generate_cpp(&example, Emit::Checks, Flavor::Dlpack).unwrap()
+    );
+    let e = generate_cpp(&example, Emit::Prologue, Flavor::Dlpack).unwrap_err();
+    assert!(e.to_string().contains("no wrapper prologue"), "{e}");
+}
+
+/// The slot rule, in the generated file's header comment and constants: `symbols_out` is the
+/// signature's `symbols` in order, every slot written; undeclared scalars only after them
+/// internally.
+#[test]
+fn symbol_slots_are_defined_in_the_header() {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/signature.json"),
+    )
+    .unwrap();
+    let cpp = generate_cpp(&example, Emit::Checks, Flavor::Dlpack).unwrap();
+    let header: Vec<&str> = cpp.lines().take_while(|l| l.starts_with("//")).collect();
+    let header = header.join("\n");
+    assert!(header.contains("SYMSHAPE_NUM_SYMBOLS = 3"), "{header}");
+    assert!(
+        header.contains("[0] s0 (int, from input 0 size 0)"),
+        "{header}"
+    );
+    assert!(
+        header.contains("[1] s1 (int, from input 0 size 1)"),
+        "{header}"
+    );
+    assert!(
+        header.contains("[2] zf0 (float, bound by no input: always 0)"),
+        "{header}"
+    );
+    assert!(header.contains("[3] s2 (int, scalar input 1)"), "{header}");
+    assert!(cpp.contains("static constexpr int SYMSHAPE_NUM_SYMBOLS = 3;"));
+    let writes: Vec<&str> = cpp
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains("symbols_out[") && !l.starts_with("//"))
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            "symbols_out[0] = syms[0];",
+            "symbols_out[1] = syms[1];",
+            "__builtin_memcpy(&symbols_out[2], &symshape_fsyms[2], sizeof(double));",
+        ]
+    );
+    // A float scalar input is read from the bits in `scalars`, never an #error.
+    let j = r#"{"mode": "aot", "inputs": [{"name": "zf1", "kind": "scalar", "type": "float"}]}"#;
+    let cpp = generate_cpp(j, Emit::Checks, Flavor::Dlpack).unwrap();
+    assert!(!cpp.contains("#error"));
+    assert!(cpp.contains("__builtin_memcpy(&zf1_value, &scalars[0], sizeof(double));"));
+    assert!(cpp.contains("static constexpr int SYMSHAPE_NUM_SYMBOLS = 0;"));
+    assert!(!cpp.contains("symbols_out["));
+    expect_err(
+        &format!(r#"{{"mode": "aot", "inputs": [{{"name": "SYMSHAPE_X", {T}, "sizes": [1]}}]}}"#),
+        "reserved",
     );
 }

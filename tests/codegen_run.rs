@@ -605,7 +605,7 @@ fn driver_tables(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
         .map(|j| format!("sig_{j}::symshape_symbol_names"))
         .collect();
     let counts: Vec<String> = (0..sigs.len())
-        .map(|j| format!("sig_{j}::symshape_num_symbols"))
+        .map(|j| format!("sig_{j}::symshape_num_slots"))
         .collect();
     d.push_str(&format!(
         "static void (*const binds[])(AtenTensorHandle*, int64_t*, double*) = {{{}}};\n",
@@ -653,8 +653,10 @@ fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
       hs.push_back(&t);
     }
     try {
-      int64_t syms[16] = {0}; double fs[16] = {0};
-      binds[sig](hs.data(), syms, fs);
+      // Exactly symshape_num_slots entries (heap, so ASan sees any write past them).
+      std::vector<int64_t> syms(static_cast<size_t>(counts[sig]), 0);
+      std::vector<double> fs(static_cast<size_t>(counts[sig]), 0.0);
+      binds[sig](hs.data(), syms.data(), fs.data());
       checks[sig](hs.data(), nullptr);
       std::printf("R %d ok", k);
       for (int q = 0; q < counts[sig]; ++q) std::printf(" %s=%lld", names[sig][q], static_cast<long long>(syms[q]));
@@ -828,7 +830,7 @@ fn dlpack_flavor_against_the_dlpack_header() {
     let dir = tmpdir("dlpack");
     std::fs::write(dir.join("runtime.hpp"), codegen_cpp::RUNTIME_HPP).unwrap();
     let mut drv = String::from(
-        "#include <dlpack/dlpack.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n",
+        "#include <dlpack/dlpack.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <cstring>\n#include <vector>\n",
     );
     for (j, s) in sigs.iter().enumerate() {
         let code = generate(&s.json(), codegen_cpp::Flavor::Dlpack).replace(
@@ -888,8 +890,10 @@ fn dlpack_flavor_against_the_dlpack_header() {
             }
         }
         let n = c.data.tensors.len();
+        let nsym = sigs[j].symbols.len();
+        assert!(nsym > 0, "a zero-length out array is not C++");
         drv.push_str(&format!(
-            "    const DLTensor* ins[] = {{{}}};\n    int64_t out[16] = {{0}}; char err[512] = {{0}};\n    int rc = sig_{j}::symshape_check_inputs_{j}(ins, {n}, scal.data(), out, err, sizeof err);\n",
+            "    const DLTensor* ins[] = {{{}}};\n    static_assert(sig_{j}::SYMSHAPE_NUM_SYMBOLS == {nsym}, \"one symbols_out slot per declared symbol\");\n    int64_t out[sig_{j}::SYMSHAPE_NUM_SYMBOLS]; std::memset(out, 0x5a, sizeof out); char err[512] = {{0}};\n    int rc = sig_{j}::symshape_check_inputs_{j}(ins, {n}, scal.data(), out, err, sizeof err);\n",
             ptrs.join(", ")
         ));
         let names: Vec<String> = sigs[j].symbols.iter().map(|s| s.0.clone()).collect();
@@ -912,6 +916,10 @@ fn dlpack_flavor_against_the_dlpack_header() {
             "-Werror",
             "-Wno-missing-field-initializers",
             "-O0",
+            // Exactly sized `out` arrays on the stack: a write past SYMSHAPE_NUM_SYMBOLS aborts.
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-g",
             "-I.",
             "driver.cpp",
             "-o",
@@ -926,6 +934,153 @@ fn dlpack_flavor_against_the_dlpack_header() {
         "dlpack: {} signatures, {ok} accepted, {rej} rejected",
         sigs.len()
     );
+}
+
+/// Compiles `driver.cpp` in `dir` (C++17, warnings as errors, ASan and UBSan, DLPack's header)
+/// and runs it; a sanitizer report fails the test with its text.
+fn run_dlpack_driver_under_asan(dir: &Path) -> String {
+    gxx(
+        &[
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-O0",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-g",
+            "-I.",
+            "driver.cpp",
+            "-o",
+            "driver",
+        ],
+        dir,
+    );
+    let out = Command::new(dir.join("driver")).output().unwrap();
+    assert!(
+        out.status.success(),
+        "driver failed under ASan/UBSan:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// The project's own `examples/signature.json` (declares s0, s1 and the float zf0, which no input
+/// binds; the scalar input s2 is not declared) with `--flavor dlpack`, called the way CODEGEN.md
+/// documents it: `symbols_out` has one slot per entry of the signature's `symbols` (3), on the
+/// stack, under ASan. The generator used to skip slot 2 and write s2 into slot 3 (a
+/// stack-buffer-overflow). Uses nothing but the documented function, so it also builds against
+/// the old generator.
+#[test]
+fn dlpack_example_symbols_out_is_exactly_the_declared_symbols_under_asan() {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/signature.json"),
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&example).unwrap();
+    let declared: Vec<String> = v["symbols"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(declared, ["s0", "s1", "zf0"]);
+    let n = declared.len();
+    let dir = tmpdir("dlpack-example");
+    std::fs::write(
+        dir.join("sig.cpp"),
+        generate(&example, codegen_cpp::Flavor::Dlpack),
+    )
+    .unwrap();
+    // arg0_1: float16 cpu (s0, 2*s1 + 1, 8) strides (16*s1 + 8, 8, 1) with s0 = 5, s1 = 3; s2 = 42.
+    let driver = format!(
+        r#"#include <dlpack/dlpack.h>
+#include <cstdio>
+#include <cstring>
+#include "sig.cpp"
+static int call(int64_t s0, int64_t size1, int64_t s2) {{
+    int64_t shape[] = {{s0, size1, 8}};
+    int64_t strides[] = {{16 * ((size1 - 1) / 2) + 8, 8, 1}};
+    DLTensor x;
+    std::memset(&x, 0, sizeof x);
+    x.ndim = 3; x.shape = shape; x.strides = strides;
+    x.dtype.code = kDLFloat; x.dtype.bits = 16; x.dtype.lanes = 1;
+    x.device.device_type = kDLCPU;
+    const DLTensor* ins[] = {{&x, nullptr}};
+    const int64_t scalars[] = {{s2}};
+    int64_t symbols_out[{n}];
+    std::memset(symbols_out, 0x5a, sizeof symbols_out);
+    char err[256] = {{0}};
+    int rc = symshape_check_inputs(ins, 2, scalars, symbols_out, err, sizeof err);
+    std::printf("rc=%d", rc);
+    if (rc == 0) {{
+        for (int j = 0; j < {n}; ++j) std::printf(" %lld", static_cast<long long>(symbols_out[j]));
+    }} else {{
+        std::printf(" %s", err);
+    }}
+    std::printf("\n");
+    return rc;
+}}
+int main() {{
+    call(5, 7, 42);
+    call(5, 8, 42);
+    return 0;
+}}
+"#
+    );
+    std::fs::write(dir.join("driver.cpp"), driver).unwrap();
+    let out = run_dlpack_driver_under_asan(&dir);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0], "rc=0 5 3 0",
+        "s0, s1, then zf0 (bound by no input: 0)"
+    );
+    assert!(
+        lines[1].starts_with("rc=1 inputs[0]: dim value at 1 must satisfy"),
+        "{}",
+        lines[1]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Float scalar inputs in the dlpack flavor: the `scalars` entry and the `symbols_out` slot hold
+/// the bits of the IEEE-754 double; arrays exactly as long as the generated constants say.
+#[test]
+fn dlpack_float_scalar_inputs_under_asan() {
+    let json = r#"{"mode": "aot", "symbols": {"zf0": {"type": "float"}, "s0": {"range": [1, 64]}},
+      "inputs": [{"name": "u0", "kind": "scalar", "type": "int"},
+                 {"name": "zf0", "kind": "scalar", "type": "float"},
+                 {"name": "a", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["s0", 4]}]}"#;
+    let dir = tmpdir("dlpack-float");
+    let code = generate(json, codegen_cpp::Flavor::Dlpack);
+    assert!(!code.contains("#error"));
+    std::fs::write(dir.join("sig.cpp"), code).unwrap();
+    let driver = r#"#include <dlpack/dlpack.h>
+#include <cstdio>
+#include <cstring>
+#include "sig.cpp"
+static_assert(SYMSHAPE_NUM_SYMBOLS == 2, "zf0 and s0; the undeclared scalar u0 has no slot");
+static_assert(symshape_num_slots == 3, "u0 is an internal slot");
+int main() {
+    int64_t shape[] = {6, 4};
+    DLTensor x;
+    std::memset(&x, 0, sizeof x);
+    x.ndim = 2; x.shape = shape; x.strides = nullptr;
+    x.dtype.code = kDLFloat; x.dtype.bits = 32; x.dtype.lanes = 1;
+    x.device.device_type = kDLCPU;
+    const DLTensor* ins[] = {nullptr, nullptr, &x};
+    const double zf0 = 2.5;
+    int64_t scalars[2] = {7, 0};
+    std::memcpy(&scalars[1], &zf0, sizeof zf0);
+    int64_t symbols_out[SYMSHAPE_NUM_SYMBOLS];
+    std::memset(symbols_out, 0x5a, sizeof symbols_out);
+    char err[256] = {0};
+    int rc = symshape_check_inputs(ins, 3, scalars, symbols_out, err, sizeof err);
+    double got = 0.0;
+    std::memcpy(&got, &symbols_out[0], sizeof got);
+    std::printf("rc=%d zf0=%g s0=%lld %s\n", rc, got, static_cast<long long>(symbols_out[1]), err);
+    return 0;
+}
+"#;
+    std::fs::write(dir.join("driver.cpp"), driver).unwrap();
+    let out = run_dlpack_driver_under_asan(&dir);
+    assert_eq!(out.trim_end(), "rc=0 zf0=2.5 s0=6");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -1023,8 +1178,10 @@ int main() {
       hs.push_back(torch::aot_inductor::new_tensor_handle(std::move(t)));
     }
     try {
-      int64_t syms[16] = {0}; double fs[16] = {0};
-      binds[sig](hs.data(), syms, fs);
+      // Exactly symshape_num_slots entries (heap, so ASan sees any write past them).
+      std::vector<int64_t> syms(static_cast<size_t>(counts[sig]), 0);
+      std::vector<double> fs(static_cast<size_t>(counts[sig]), 0.0);
+      binds[sig](hs.data(), syms.data(), fs.data());
       checks[sig](hs.data(), nullptr);
       std::printf("R %d ok", k);
       for (int q = 0; q < counts[sig]; ++q) std::printf(" %s=%lld", names[sig][q], static_cast<long long>(syms[q]));

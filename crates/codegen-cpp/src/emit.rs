@@ -141,12 +141,10 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// The slot of `s` in `syms` / `symshape_fsyms` (and, for a declared symbol, in the dlpack
+    /// `symbols_out`): its position in [`Signature::symbols`] (see [`slot_comment`]).
     fn sym_index(&self, s: sym::Symbol) -> usize {
-        self.plan
-            .bindings
-            .iter()
-            .position(|b| b.sym == s)
-            .expect("every used symbol is bound")
+        slot(self.sig, s)
     }
 
     /// Loads of the symbols an expression uses (as locals from `syms`).
@@ -281,7 +279,12 @@ impl<'a> Emitter<'a> {
                 w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_int64(input_handles[{i}], &{name}_value));"));
             }
             (Flavor::Dlpack, Ty::Float) => {
-                w.line(&format!("#error \"symshape: float scalar input {name} is not supported by the dlpack flavor\""));
+                // A float scalar's `scalars` entry holds the bits of its IEEE-754 double.
+                let k = self.scalar_slot(i);
+                w.line(&format!("double {name}_value = 0.0;"));
+                w.line(&format!(
+                    "__builtin_memcpy(&{name}_value, &scalars[{k}], sizeof(double));"
+                ));
             }
             (Flavor::Dlpack, _) => {
                 let k = self.scalar_slot(i);
@@ -313,7 +316,8 @@ impl<'a> Emitter<'a> {
         }
         let mut read: Vec<usize> = Vec::new();
         let bindings: Vec<Binding> = self.plan.bindings.clone();
-        for (k, b) in bindings.iter().enumerate() {
+        for b in &bindings {
+            let k = self.sym_index(b.sym);
             let (i, value) = match b.source {
                 Source::Scalar(i) => {
                     if !read.contains(&i) {
@@ -550,17 +554,21 @@ impl<'a> Emitter<'a> {
                         w.close("}");
                         continue;
                     }
-                    if let Bound::Int { lo, hi } = self.sig.cx.bound(e) {
-                        if let Some(lo) = lo {
-                            w.open(&format!("if ({got} < {}) {{", c_int(lo)));
-                            self.fx.fail(w, &[Lit(format!("{p}dim value is too small at {d}, expected it to be >= {lo}, but got: ")), Int(got.clone())]);
-                            w.close("}");
-                        }
-                        if let Some(hi) = hi {
-                            w.open(&format!("if ({got} > {}) {{", c_int(hi)));
-                            self.fx.fail(w, &[Lit(format!("{p}dim value is too large at {d}, expected to be <= {hi}, but got: ")), Int(got.clone())]);
-                            w.close("}");
-                        }
+                    let (lo, hi) = match self.sig.cx.bound(e) {
+                        Bound::Int { lo, hi } => (lo, hi),
+                        _ => (None, None),
+                    };
+                    // A size is >= 0 whatever the lower end of its expression's bound (`s0 - 5`
+                    // with s0 >= 2 is checked against 0, never against -3); the signature
+                    // refuses a size whose upper end is negative.
+                    let lo = lo.map_or(0, |l| l.max(0));
+                    w.open(&format!("if ({got} < {}) {{", c_int(lo)));
+                    self.fx.fail(w, &[Lit(format!("{p}dim value is too small at {d}, expected it to be >= {lo}, but got: ")), Int(got.clone())]);
+                    w.close("}");
+                    if let Some(hi) = hi {
+                        w.open(&format!("if ({got} > {}) {{", c_int(hi)));
+                        self.fx.fail(w, &[Lit(format!("{p}dim value is too large at {d}, expected to be <= {hi}, but got: ")), Int(got.clone())]);
+                        w.close("}");
                     }
                     if self.sig.cx.as_symbol(e).is_some_and(|s| {
                         self.plan
@@ -635,13 +643,15 @@ impl<'a> Emitter<'a> {
     }
 
     pub fn emit_checks(&mut self, w: &mut Writer) -> Result<(), CodegenError> {
-        let n_syms = self.plan.bindings.len().max(1);
-        // The order of `syms` (binding order), for drivers and debuggers.
+        let n_slots = self.sig.symbols.len();
+        let n_declared = num_declared(self.sig);
+        let n_syms = n_slots.max(1);
+        // The slots of `syms` (see `slot_comment`), for drivers and debuggers.
         let names: Vec<String> = self
-            .plan
-            .bindings
+            .sig
+            .symbols
             .iter()
-            .map(|b| format!("\"{}\"", self.sig.cx.sym_name(b.sym)))
+            .map(|d| format!("\"{}\"", d.name))
             .collect();
         w.line(&format!(
             "[[maybe_unused]] static const char* const symshape_symbol_names[] = {{{}}};",
@@ -652,8 +662,10 @@ impl<'a> Emitter<'a> {
             }
         ));
         w.line(&format!(
-            "[[maybe_unused]] static const int symshape_num_symbols = {};",
-            names.len()
+            "[[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = {n_declared};"
+        ));
+        w.line(&format!(
+            "[[maybe_unused]] static constexpr int symshape_num_slots = {n_slots};"
         ));
         self.emit_bind(w)?;
         for i in 0..self.sig.inputs.len() {
@@ -706,25 +718,20 @@ impl<'a> Emitter<'a> {
                 for i in 0..n {
                     w.line(&format!("if (check_input_{i}(inputs, syms, symshape_fsyms, err, err_len) != 0) return 1;"));
                 }
-                // Symbol values in the order of the signature's `symbols`.
-                let order: Vec<(usize, usize)> = self
-                    .sig
-                    .symbols
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(j, s)| {
-                        self.plan
-                            .bindings
-                            .iter()
-                            .position(|b| b.sym == s.sym)
-                            .map(|k| (j, k))
-                    })
-                    .collect();
-                w.open("if (symbols_out != nullptr) {");
-                for (j, k) in order {
-                    w.line(&format!("symbols_out[{j}] = syms[{k}];"));
+                // Exactly SYMSHAPE_NUM_SYMBOLS slots, every one written: the declared symbols
+                // in signature order (a float's slot holds its double's bits, a symbol no input
+                // binds is 0). Scalar inputs not declared in `symbols` have no slot here.
+                if n_declared > 0 {
+                    w.open("if (symbols_out != nullptr) {");
+                    for (j, d) in self.sig.symbols[..n_declared].iter().enumerate() {
+                        if d.ty == Ty::Float {
+                            w.line(&format!("__builtin_memcpy(&symbols_out[{j}], &symshape_fsyms[{j}], sizeof(double));"));
+                        } else {
+                            w.line(&format!("symbols_out[{j}] = syms[{j}];"));
+                        }
+                    }
+                    w.close("}");
                 }
-                w.close("}");
                 w.line("return 0;");
                 w.close("}");
             }
@@ -848,6 +855,82 @@ impl<'a> Emitter<'a> {
         w.close("}");
         Ok(())
     }
+}
+
+/// Slot of `s`: its position in `sig.symbols` (declared symbols in signature order, then the
+/// symbols of undeclared scalar inputs in input order).
+fn slot(sig: &Signature, s: sym::Symbol) -> usize {
+    sig.symbols
+        .iter()
+        .position(|d| d.sym == s)
+        .expect("every bound symbol is declared or a scalar input")
+}
+
+/// The number of symbols listed in the signature's `symbols` (they come first).
+fn num_declared(sig: &Signature) -> usize {
+    sig.symbols.iter().take_while(|d| d.declared).count()
+}
+
+/// The header comment that defines the symbol slots of the generated code.
+pub(crate) fn slot_comment(sig: &Signature, plan: &Plan, flavor: Flavor) -> Vec<String> {
+    let n_declared = num_declared(sig);
+    let mut v = Vec::new();
+    let describe = |d: &crate::spec::SymDecl| {
+        let mut t = format!(
+            "{} ({}",
+            d.name,
+            if d.ty == Ty::Float { "float" } else { "int" }
+        );
+        match plan.of(d.sym).map(|b| b.source) {
+            None => t.push_str(", bound by no input: always 0"),
+            Some(Source::Scalar(i)) => t.push_str(&format!(", scalar input {i}")),
+            Some(Source::Size(i, dim)) => t.push_str(&format!(", from input {i} size {dim}")),
+            Some(Source::Stride(i, dim)) => t.push_str(&format!(", from input {i} stride {dim}")),
+        }
+        t.push(')');
+        t
+    };
+    match flavor {
+        Flavor::Dlpack => {
+            v.push(format!(
+                "// symbols_out: exactly SYMSHAPE_NUM_SYMBOLS = {n_declared} int64_t slots, every one written on success:"
+            ));
+            v.push("// the signature's \"symbols\" in signature order. A float symbol's slot holds the bits of".into());
+            v.push(
+                "// its IEEE-754 double (a float scalar's `scalars` entry is passed the same way)."
+                    .into(),
+            );
+        }
+        Flavor::Aoti => {
+            v.push(format!(
+                "// Symbol slots of syms / symshape_fsyms (symshape_num_slots = {}): the signature's",
+                sig.symbols.len()
+            ));
+            v.push(format!(
+                "// \"symbols\" in signature order (SYMSHAPE_NUM_SYMBOLS = {n_declared}), then scalar inputs not"
+            ));
+            v.push(
+                "// declared there, in input order. A float symbol's value is in symshape_fsyms."
+                    .into(),
+            );
+        }
+    }
+    for (j, d) in sig.symbols[..n_declared].iter().enumerate() {
+        v.push(format!("//   [{j}] {}", describe(d)));
+    }
+    if sig.symbols.len() > n_declared {
+        v.push(match flavor {
+            Flavor::Dlpack => format!(
+                "// Not in symbols_out (scalar inputs not declared in \"symbols\"; internal, symshape_num_slots = {}):",
+                sig.symbols.len()
+            ),
+            Flavor::Aoti => "// Scalar inputs not declared in \"symbols\":".to_string(),
+        });
+        for (j, d) in sig.symbols.iter().enumerate().skip(n_declared) {
+            v.push(format!("//   [{j}] {}", describe(d)));
+        }
+    }
+    v
 }
 
 fn c_int(v: i64) -> String {

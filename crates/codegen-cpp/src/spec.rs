@@ -27,6 +27,10 @@ pub struct SymDecl {
     pub lo: Option<Expr>,
     /// Declared upper end.
     pub hi: Option<Expr>,
+    /// Listed in the signature's `symbols` (false: a scalar input's symbol not listed there).
+    /// Declared symbols come first in [`Signature::symbols`]; they are the slots of the dlpack
+    /// flavor's `symbols_out`.
+    pub declared: bool,
 }
 
 /// A graph input.
@@ -77,7 +81,9 @@ pub struct Signature {
     pub mode: Mode,
     /// The context holding every expression and symbol range.
     pub cx: Context,
-    /// Declared symbols, in signature order.
+    /// Symbols: those of the signature's `symbols` in signature order, then the symbols of
+    /// scalar inputs not listed there, in input order. The position is the symbol's slot in the
+    /// generated code's symbol arrays.
     pub symbols: Vec<SymDecl>,
     /// Inputs in order (input_handles index).
     pub inputs: Vec<Input>,
@@ -241,6 +247,7 @@ pub fn check_cpp_name(field: &str, name: &str) -> Result<(), CodegenError> {
         ));
     }
     if name.starts_with("symshape_")
+        || name.starts_with("SYMSHAPE_")
         || name.starts_with("check_input_")
         || name.starts_with("aoti_")
     {
@@ -362,6 +369,7 @@ impl Signature {
                     ty,
                     lo,
                     hi,
+                    declared: true,
                 });
             }
         }
@@ -395,6 +403,7 @@ impl Signature {
                     ty,
                     lo: None,
                     hi: None,
+                    declared: false,
                 });
             }
         }
@@ -422,6 +431,12 @@ impl Signature {
                 };
                 if cx.ty(e) != Ty::Int {
                     return Err(err(&ff, "sizes and strides must be integer expressions"));
+                }
+                if key != "strides"
+                    && let Some(v) = cx.as_int(e)
+                    && v < 0
+                {
+                    return Err(err(&ff, format!("a size must be >= 0, got {v}")));
                 }
                 for s in cx.free_symbols(e) {
                     let n = cx.sym_name(s).to_string();
@@ -586,6 +601,37 @@ impl Signature {
             }
         }
         cx.check_facts().map_err(|e| err("symbols", e))?;
+        // A size that no value of its symbols' ranges makes >= 0 can never match a tensor.
+        let mut dims: Vec<(String, Expr)> = Vec::new();
+        for (i, inp) in inputs.iter().enumerate() {
+            if let Input::Tensor { layout, .. } = inp {
+                for (d, e) in layout.sizes.iter().enumerate() {
+                    dims.push((format!("inputs[{i}].sizes[{d}]"), *e));
+                }
+            }
+        }
+        for (i, o) in outputs.iter().enumerate() {
+            for (d, e) in o.layout.sizes.iter().enumerate() {
+                dims.push((format!("outputs[{i}].sizes[{d}]"), *e));
+            }
+            for (d, e) in o.allocation_sizes.iter().flatten().enumerate() {
+                dims.push((format!("outputs[{i}].allocation_sizes[{d}]"), *e));
+            }
+        }
+        for (f, e) in dims {
+            if cx.as_int(e).is_none()
+                && let sym::Bound::Int { hi: Some(hi), .. } = cx.bound(e)
+                && hi < 0
+            {
+                return Err(err(
+                    &f,
+                    format!(
+                        "the size {} is negative for every value in its symbols' ranges (at most {hi})",
+                        cx.display(e)
+                    ),
+                ));
+            }
+        }
         Ok(Signature {
             mode,
             cx,
