@@ -121,7 +121,7 @@ fn check_by_evaluation(cx: &Context, p: sym::Expr, ranges: Ranges, expect: bool)
             .map(|(n, i)| (n.as_str(), Value::Int(window(n)[*i])))
             .collect();
         let in_ranges = ranges.iter().all(|(s, lo, hi)| {
-            let v = vals.iter().find(|(n, _)| n == s).map(|x| x.1.clone());
+            let v = vals.iter().find(|(n, _)| n == s).map(|x| x.1);
             let Some(Value::Int(v)) = v else { return true };
             let end = |t: &str| -> Option<i64> {
                 if t.is_empty() || t == "oo" {

@@ -89,7 +89,7 @@ impl Session<'_> {
                 (0, k0)
             } else {
                 let q0 = floor_div(k0, c)?;
-                (q0, k0 - q0 * c)
+                (q0, k0.checked_sub(q0.checked_mul(c)?)?)
             };
             let r = self.cx.add_terms(&r_terms, r0)?;
             let cc = self.cx.int(c);
