@@ -8,6 +8,7 @@ macro_rules! warn {
 }
 
 mod isolate;
+mod jobs;
 mod request;
 mod stream;
 
@@ -105,7 +106,13 @@ enum Cmd {
         out: Option<String>,
     },
     /// JSON Lines requests from FILE or stdin, one response per line.
-    Batch { file: Option<String> },
+    Batch {
+        file: Option<String>,
+        /// Threads answering requests (default: the available cores); the output is the same
+        /// for every N, in input order.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_JOBS))]
+        jobs: Option<u32>,
+    },
 }
 
 fn facts_json(req: &mut Map<String, J>, f: &Facts) -> Result<(), String> {
@@ -216,9 +223,12 @@ fn s_or(v: &J) -> String {
     v.as_str().unwrap_or("").to_string()
 }
 
-fn batch(file: Option<String>) -> ExitCode {
-    let input: Box<dyn Read> = match file.as_deref() {
-        None | Some("-") => Box::new(io::stdin().lock()),
+/// The largest `--jobs`.
+const MAX_JOBS: i64 = 1024;
+
+fn batch(file: Option<String>, jobs: Option<u32>) -> ExitCode {
+    let input: Box<dyn Read + Send> = match file.as_deref() {
+        None | Some("-") => Box::new(io::stdin()),
         Some(path) => match std::fs::File::open(path) {
             Ok(f) => Box::new(f),
             Err(e) => {
@@ -227,8 +237,21 @@ fn batch(file: Option<String>) -> ExitCode {
             }
         },
     };
-    let mut input = stream::LineReader::new(input);
+    let jobs = jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        |n| n as usize,
+    );
     let mut out = BufWriter::with_capacity(64 << 10, io::stdout().lock());
+    if jobs > 1 {
+        if let Err(e) = jobs::batch(input, jobs, &mut out) {
+            stream::or_exit(out.flush());
+            warn!("error: cannot read the input: {e}");
+            return ExitCode::from(1);
+        }
+        stream::or_exit(out.flush());
+        return ExitCode::SUCCESS;
+    }
+    let mut input = stream::LineReader::new(input);
     let mut line = Vec::new();
     loop {
         // Answers are flushed whenever the buffered input is used up, before waiting for more.
@@ -236,13 +259,7 @@ fn batch(file: Option<String>) -> ExitCode {
         let resp = match read {
             Ok(None) => break,
             Ok(Some(stream::Line::Read)) => answer_line(&line),
-            Ok(Some(stream::Line::TooLong(n))) => request_error(
-                None,
-                format!(
-                    "line of {n} bytes is longer than the limit of {} bytes; not read",
-                    stream::MAX_LINE
-                ),
-            ),
+            Ok(Some(stream::Line::TooLong(n))) => too_long(n),
             Err(e) => {
                 stream::or_exit(out.flush());
                 warn!("error: cannot read the input: {e}");
@@ -286,6 +303,17 @@ fn answer_line(line: &[u8]) -> J {
         Ok(req) => isolate::answer_isolated(req.get("id"), || request::handle(&req)),
         Err(e) => request_error(None, format!("invalid JSON: {e}")),
     }
+}
+
+/// The response to an input line of `n` bytes, over `stream::MAX_LINE`.
+fn too_long(n: u64) -> J {
+    request_error(
+        None,
+        format!(
+            "line of {n} bytes is longer than the limit of {} bytes; not read",
+            stream::MAX_LINE
+        ),
+    )
 }
 
 fn request_error(id: Option<J>, message: String) -> J {
@@ -438,6 +466,6 @@ fn main() -> ExitCode {
             always_check,
             out,
         } => codegen(&spec, &flavor, &emit, always_check, out.as_deref()),
-        Cmd::Batch { file } => batch(file),
+        Cmd::Batch { file, jobs } => batch(file, jobs),
     }
 }

@@ -408,3 +408,163 @@ fn closed_stdout_ends_quietly() {
         assert!(err.is_empty(), "{}: {err}", args[0]);
     }
 }
+
+/// The output with the timing fields (`t_ns`, `t_op_ns`: measurements) taken out.
+fn strip_timing(out: &str) -> String {
+    let mut s = out.to_string();
+    for key in [",\"t_ns\":", ",\"t_op_ns\":"] {
+        while let Some(i) = s.find(key) {
+            let digits = s[i + key.len()..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            assert!(digits > 0, "{key} without an integer: {s}");
+            s.replace_range(i..i + key.len() + digits, "");
+        }
+    }
+    s
+}
+
+#[test]
+fn batch_jobs_answer_in_input_order_as_one_job_does() {
+    let templates = [
+        r#"{"op":"simplify","expr":"FloorDiv(x0 + 64*x1, 64)","ranges":{"x0":[0,63],"x1":[0,null]}}"#,
+        r#"{"op":"bound","expr":"q0 - s77","ranges":{"s77":[1,null],"q0":[0,"s77 - 1"]}}"#,
+        r#"{"op":"solve","expr":"Eq(4*s, n)","symbol":"s"}"#,
+        r#"{"op":"eval","expr":"FloorDiv(x, y)","values":{"x":7,"y":-2}}"#,
+        r#"{"op":"prove","expr":"x < 5","ranges":{"x":[0,3]},"repeat":3}"#,
+        r#"{"op":"simplify","expr":"Mod(s0, 8)","assume":["Eq(Mod(s0, 8), 0)"]}"#,
+        r#"{"op":"simplify","expr":"x +"}"#,
+        r#"{"op":"simplify","expr":"x","bogus":1}"#,
+        r#"{"op":"simplify","expr":"x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 - x3","repeat":2}"#,
+    ];
+    let mut input = Vec::new();
+    let mut n = 0;
+    for i in 0..3000 {
+        let line = match i {
+            // An error line, a blank line and a line that is not UTF-8 in the middle.
+            1500 => b"not json".to_vec(),
+            1501 => Vec::new(),
+            1502 => b"{\"id\": \"\xff\"}".to_vec(),
+            _ => {
+                let t = templates[(i * 7) % templates.len()];
+                format!("{{\"id\":{i},{}", &t[1..]).into_bytes()
+            }
+        };
+        input.extend_from_slice(&line);
+        n += 1;
+        if i + 1 < 3000 {
+            input.push(b'\n'); // no newline after the last line
+        }
+    }
+    let (c, one, err) = run_bytes(&["batch", "--jobs", "1"], input.clone());
+    assert_eq!(c, 0, "{err}");
+    let one = strip_timing(&one);
+    assert_eq!(one.lines().count(), n);
+    for (i, l) in one.lines().enumerate() {
+        let r: serde_json::Value = serde_json::from_str(l).unwrap();
+        match i {
+            1500..=1502 => {
+                assert_eq!(r["error"]["kind"], "request", "{l}");
+                // (the line that is not UTF-8 echoes its id as read, U+FFFD for the bad byte)
+                assert_eq!(r.get("id").is_some(), i == 1502, "{l}");
+            }
+            _ => assert_eq!(r["id"], i, "{l}"),
+        }
+    }
+    assert!(one.lines().nth(1501).unwrap().contains("empty line"));
+    for jobs in ["2", "3", "8"] {
+        let (c, many, err) = run_bytes(&["batch", "--jobs", jobs], input.clone());
+        assert_eq!(c, 0, "--jobs {jobs}: {err}");
+        assert!(err.is_empty(), "--jobs {jobs}: {err}");
+        assert!(one == strip_timing(&many), "--jobs {jobs} differs");
+    }
+    // The default (the available cores) too, and from a file.
+    let dir = std::env::temp_dir().join(format!("symshape-cli-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mixed.jsonl");
+    std::fs::write(&file, &input).unwrap();
+    let (c, default, err) = run(&["batch", file.to_str().unwrap()], "");
+    assert_eq!(c, 0, "{err}");
+    assert!(one == strip_timing(&default), "the default --jobs differs");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_jobs_is_a_positive_count() {
+    for bad in ["0", "-1", "two", "100000"] {
+        let (c, out, err) = run(&["batch", "--jobs", bad], "");
+        assert_eq!(c, 2, "--jobs {bad}: {out} {err}");
+        assert!(out.is_empty(), "--jobs {bad}: {out}");
+    }
+    let (c, out, _) = run(&["batch", "--jobs", "4"], "");
+    assert_eq!((c, out.as_str()), (0, ""));
+}
+
+#[test]
+fn batch_jobs_answer_before_the_input_ends() {
+    use std::io::{BufRead, BufReader};
+    for jobs in ["1", "2"] {
+        let mut c = bin()
+            .args(["batch", "--jobs", jobs])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = c.stdin.take().unwrap();
+        let mut stdout = BufReader::new(c.stdout.take().unwrap());
+        let mut line = String::new();
+        for i in 0..5 {
+            writeln!(stdin, r#"{{"id":{i},"op":"simplify","expr":"x + x"}}"#).unwrap();
+            stdin.flush().unwrap();
+            line.clear();
+            stdout.read_line(&mut line).unwrap();
+            assert_eq!(
+                line.trim(),
+                format!(r#"{{"id":{i},"ok":true,"expr":"2*x"}}"#),
+                "--jobs {jobs}"
+            );
+        }
+        drop(stdin);
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        assert!(o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn repeat_times_the_request_and_the_operation() {
+    let input = [
+        r#"{"id":1,"op":"simplify","expr":"FloorDiv(x0 + 64*x1, 64)","ranges":{"x0":[0,63],"x1":[0,null]},"repeat":5}"#,
+        r#"{"id":2,"op":"simplify","expr":"FloorDiv(x0 + 64*x1, 64)","ranges":{"x0":[0,63],"x1":[0,null]}}"#,
+        r#"{"id":3,"op":"bound","expr":"q0 - s77","ranges":{"s77":[1,null],"q0":[0,"s77 - 1"]},"repeat":4}"#,
+        r#"{"id":4,"op":"solve","expr":"Eq(4*s, n)","symbol":"s","repeat":1}"#,
+        r#"{"id":5,"op":"prove","expr":"x < 5","ranges":{"x":[0,3]},"repeat":3}"#,
+        r#"{"id":6,"op":"eval","expr":"FloorDiv(x, y)","values":{"x":7,"y":-2},"repeat":2}"#,
+        r#"{"id":7,"op":"simplify","expr":"x +","repeat":3}"#,
+        r#"{"id":8,"op":"bound","expr":"x"}"#,
+    ]
+    .join("\n");
+    for jobs in ["1", "2"] {
+        let (c, out, _) = run(&["batch", "--jobs", jobs], &input);
+        assert_eq!(c, 0);
+        let resp: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(resp.len(), 8);
+        for r in &resp {
+            let timed = [1, 3, 4, 5, 6].contains(&r["id"].as_i64().unwrap());
+            if !timed {
+                assert!(r.get("t_ns").is_none() && r.get("t_op_ns").is_none(), "{r}");
+                continue;
+            }
+            assert_eq!(r["ok"], true, "{r}");
+            let whole = r["t_ns"].as_u64().unwrap_or_else(|| panic!("{r}"));
+            let op = r["t_op_ns"].as_u64().unwrap_or_else(|| panic!("{r}"));
+            // Each repetition's operation is part of that repetition, so the medians keep the order.
+            assert!(op > 0 && op <= whole, "{r}");
+        }
+    }
+}
