@@ -309,3 +309,20 @@ fn contradictory_facts_are_reported_not_answered_with_an_inverted_interval() {
     let mut cx = cx_with(&[("x", "0", "10"), ("y", "0", "x")], &["y >= 2"]);
     assert_eq!(cx.check_facts(), Ok(()));
 }
+
+/// A power whose lower end leaves i64 is a large finite value, not +oo: dividing it again must
+/// not produce a lower bound that no value reaches (found by the edge fuzzer, N7).
+#[test]
+fn bounds_of_powers_past_i64_stay_sound() {
+    let mut cx = cx_with(&[("s0", "4294967182", "4294967306")], &[]);
+    let e = cx.parse("FloorDiv(s0*s0, s0) + 1").unwrap();
+    assert_eq!(cx.bound(e).to_string(), "[4294967183, 4294967307]");
+    let p = cx.parse("FloorDiv(s0*s0, 2) + 1 >= 9223372036854775807").unwrap();
+    // At s0 = 4294967182 the exact value is 9223371547228510563.
+    assert_eq!(cx.prove(p), Truth::Unknown);
+    let e = cx.parse("FloorDiv(s0**2, 2)").unwrap();
+    match cx.bound(e) {
+        Bound::Int { lo: Some(lo), .. } => assert!(lo <= 9_223_371_547_228_510_562),
+        b => panic!("{b:?}"),
+    }
+}

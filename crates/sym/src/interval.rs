@@ -130,13 +130,18 @@ impl Iv {
                     NEG_INF
                 };
             }
+            // A finite end whose power leaves i64 is a finite value just past it, not an
+            // infinity: `Iv::new` clamps it as a lower end of a positive power (to i64::MAX,
+            // sound) and widens it as an upper end. Mapping it to POS_INF made a lower end
+            // "+oo", and a later FloorDiv turned that into a lower bound no value reaches
+            // (FloorDiv(s0**2, 2) + 1 bounded below by 2^63 - 1 with s0 near 2^32).
             match (v as i64).checked_pow(k) {
                 Some(r) => r as i128,
                 None => {
                     if v > 0 || k.is_multiple_of(2) {
-                        POS_INF
+                        I64_MAX + 1
                     } else {
-                        NEG_INF
+                        I64_MIN - 1
                     }
                 }
             }
