@@ -317,7 +317,9 @@ fn bounds_of_powers_past_i64_stay_sound() {
     let mut cx = cx_with(&[("s0", "4294967182", "4294967306")], &[]);
     let e = cx.parse("FloorDiv(s0*s0, s0) + 1").unwrap();
     assert_eq!(cx.bound(e).to_string(), "[4294967183, 4294967307]");
-    let p = cx.parse("FloorDiv(s0*s0, 2) + 1 >= 9223372036854775807").unwrap();
+    let p = cx
+        .parse("FloorDiv(s0*s0, 2) + 1 >= 9223372036854775807")
+        .unwrap();
     // At s0 = 4294967182 the exact value is 9223371547228510563.
     assert_eq!(cx.prove(p), Truth::Unknown);
     let e = cx.parse("FloorDiv(s0**2, 2)").unwrap();

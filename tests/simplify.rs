@@ -8,7 +8,19 @@ const I: &[(&str, &str, &str)] = &[];
 
 #[test]
 fn floordiv_range_free() {
+    // Pulling multiples out computes new values; each is at most 2^63/3 here, so no new
+    // overflow (the budget argument in div.rs); with one-signed terms or bounded symbols too.
     check("FloorDiv(6*x + y + 3, 3)", I, "2*x + 1 + FloorDiv(y, 3)");
+    check(
+        "FloorDiv(6*x + y + 3, 3)",
+        &[("x", "0", ""), ("y", "0", "")],
+        "2*x + 1 + FloorDiv(y, 3)",
+    );
+    check(
+        "FloorDiv(6*x + y + 3, 3)",
+        &[("x", "-1000", "1000"), ("y", "-1000", "1000")],
+        "2*x + 1 + FloorDiv(y, 3)",
+    );
     check("FloorDiv(4*x, 2)", I, "2*x");
     check("FloorDiv(4*x + 3, 2)", I, "2*x + 1");
     check("FloorDiv(128*x, 2304)", I, "FloorDiv(x, 18)");
@@ -55,9 +67,17 @@ fn modulo_range_free() {
         I,
         "ModularIndexing(i0, 2, 10)",
     );
+    // FloorDiv(i0 + i1*i2*r3, i2) = i1*r3 + FloorDiv(i0, i2) would compute FloorDiv(i0, i2),
+    // which overflows at i0 = i64::MIN, i2 = -1 where the input (i1*r3 = -1) does not: only
+    // with i2 of one sign (a size), or i0 above i64::MIN.
     check(
         "ModularIndexing(i0 + i1*i2*r3, i2, r3)",
         I,
+        "ModularIndexing(i0 + i1*i2*r3, i2, r3)",
+    );
+    check(
+        "ModularIndexing(i0 + i1*i2*r3, i2, r3)",
+        &[("i2", "1", "")],
         "ModularIndexing(i0, i2, r3)",
     );
     check("Mod(Mod(x, 12), 4)", I, "Mod(x, 4)");
@@ -67,14 +87,29 @@ fn modulo_range_free() {
     check("ModularIndexing(-7, 1, 3)", I, "2");
     // Multiples of a sum divisor (padded sizes): dropped when the remainder is smaller.
     check("Mod(s0*(s1 + 1) + 1, s1 + 1)", I, "Mod(1, s1 + 1)");
+    // s0 + FloorDiv(x, s1 + 1) would compute FloorDiv(i64::MIN, -1) at x = i64::MIN,
+    // s1 = -2, where the input (s0 = -1) does not overflow: only with the divisor's sign known.
     check(
         "FloorDiv(s0*(s1 + 1) + x, s1 + 1)",
         I,
+        "FloorDiv(x + s0*(s1 + 1), s1 + 1)",
+    );
+    check(
+        "FloorDiv(s0*(s1 + 1) + x, s1 + 1)",
+        &[("s1", "0", "")],
         "s0 + FloorDiv(x, s1 + 1)",
     );
+    // The remainder x + 2 is a new sum (it overflows at x = 2^63 - 2 where the input need
+    // not): with unbounded terms of either sign the input stays; with terms of one sign (the
+    // index arithmetic this rule is for) the multiples are dropped.
     check(
         "Mod(2*s0*s1 + 2*s0 + x + 2, s1 + 1)",
         I,
+        "Mod(2*s0 + x + 2*s0*s1 + 2, s1 + 1)",
+    );
+    check(
+        "Mod(2*s0*s1 + 2*s0 + x + 2, s1 + 1)",
+        &[("s0", "0", ""), ("s1", "0", ""), ("x", "0", "")],
         "Mod(x + 2, s1 + 1)",
     );
     check(

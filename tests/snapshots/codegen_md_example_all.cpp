@@ -50,9 +50,9 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     const int64_t arg0_1_size_1 = arg0_1_size[1];
     {
         bool ovf = false;
-        const bool ok = (symshape_rt::floormod(symshape_rt::add(int64_t{1}, arg0_1_size_1, ovf), int64_t{2}, ovf) == int64_t{0});
+        const bool ok = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_1, ovf), int64_t{2}, ovf) == int64_t{0});
         if (ovf || !ok) {
-            symshape_fail("input_handles[0]: dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 + 1, 2), 0) to equal 2*s1 + 1, but got: ", arg0_1_size_1, "");
+            symshape_fail("input_handles[0]: dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 - 1, 2), 0) to equal 2*s1 + 1, but got: ", arg0_1_size_1, "");
         }
     }
     bool s1_v_ovf = false;
@@ -102,7 +102,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
         symshape_fail("input_handles[0]: dim value is too small at 1, expected it to be >= 5, but got: ", arg0_1_size[1], "");
     }
     bool arg0_1_expected_size_1_ovf = false;
-    const int64_t arg0_1_expected_size_1 = symshape_rt::add(int64_t{1}, symshape_rt::mul(int64_t{2}, s1, arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
+    const int64_t arg0_1_expected_size_1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
     if (arg0_1_expected_size_1_ovf) {
         symshape_fail("input_handles[0]: integer overflow or division by zero computing 2*s1 + 1 (dim 1)");
     }
@@ -113,7 +113,7 @@ AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const i
         symshape_fail("input_handles[0]: unmatched dim value at 2, expected: 8, but got: ", arg0_1_size[2], "");
     }
     bool arg0_1_expected_stride_0_ovf = false;
-    const int64_t arg0_1_expected_stride_0 = symshape_rt::add(int64_t{8}, symshape_rt::mul(int64_t{16}, s1, arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
+    const int64_t arg0_1_expected_stride_0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
     if (arg0_1_expected_stride_0_ovf) {
         symshape_fail("input_handles[0]: integer overflow or division by zero computing 16*s1 + 8 (stride 0)");
     }

@@ -46,9 +46,9 @@ static int symshape_bind_symbols(const DLTensor* const* inputs, const int64_t* s
     const int64_t arg0_1_size_1 = arg0_1_size[1];
     {
         bool ovf = false;
-        const bool ok = (symshape_rt::floormod(symshape_rt::add(int64_t{1}, arg0_1_size_1, ovf), int64_t{2}, ovf) == int64_t{0});
+        const bool ok = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_1, ovf), int64_t{2}, ovf) == int64_t{0});
         if (ovf || !ok) {
-            if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 + 1, 2), 0) to equal 2*s1 + 1, but got: %lld", static_cast<long long>(arg0_1_size_1)); }
+            if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 - 1, 2), 0) to equal 2*s1 + 1, but got: %lld", static_cast<long long>(arg0_1_size_1)); }
             return 1;
         }
     }
@@ -113,7 +113,7 @@ static int check_input_0(const DLTensor* const* inputs, const int64_t* syms, con
         return 1;
     }
     bool arg0_1_expected_size_1_ovf = false;
-    const int64_t arg0_1_expected_size_1 = symshape_rt::add(int64_t{1}, symshape_rt::mul(int64_t{2}, s1, arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
+    const int64_t arg0_1_expected_size_1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
     if (arg0_1_expected_size_1_ovf) {
         if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: integer overflow or division by zero computing 2*s1 + 1 (dim 1)"); }
         return 1;
@@ -127,7 +127,7 @@ static int check_input_0(const DLTensor* const* inputs, const int64_t* syms, con
         return 1;
     }
     bool arg0_1_expected_stride_0_ovf = false;
-    const int64_t arg0_1_expected_stride_0 = symshape_rt::add(int64_t{8}, symshape_rt::mul(int64_t{16}, s1, arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
+    const int64_t arg0_1_expected_stride_0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
     if (arg0_1_expected_stride_0_ovf) {
         if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: integer overflow or division by zero computing 16*s1 + 8 (stride 0)"); }
         return 1;

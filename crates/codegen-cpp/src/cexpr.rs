@@ -251,32 +251,62 @@ fn checked_rec(
                 cx.display(e)
             )));
         }
+        // A sum is one value (SEMANTICS.md §2): `k*t` alone is one checked product, and two
+        // elements without coefficients one checked addition (each exact for the node); any
+        // other sum is accumulated exactly in 128 bits and narrowed once (runtime.hpp), so no
+        // partial sum or scaled term can overflow where the sum does not.
         Shape::Sum(ts, c) => {
-            let mut acc = if c != 0 { Some(lit_checked(c)) } else { None };
-            for (t, k) in ts {
+            let elements = ts.len() + usize::from(c != 0);
+            if elements == 2 && ts.iter().all(|(_, k)| *k == 1) {
+                let mut parts = Vec::with_capacity(2);
+                if c != 0 {
+                    parts.push(lit_checked(c));
+                }
+                for (t, _) in ts {
+                    parts.push(checked_rec(cx, t, ovf, memo, d)?);
+                }
+                format!("{rt}add({}, {}, {ovf})", parts[0], parts[1])
+            } else if c == 0 && ts.len() == 1 {
+                let (t, k) = ts[0];
                 let tt = checked_rec(cx, t, ovf, memo, d)?;
-                let term = if k == 1 {
+                if k == 1 {
                     tt
                 } else {
                     format!("{rt}mul({}, {tt}, {ovf})", lit_checked(k))
+                }
+            } else {
+                let mut acc = if c != 0 {
+                    format!("{rt}wide({})", lit_checked(c))
+                } else {
+                    String::new()
                 };
-                acc = Some(match acc {
-                    None => term,
-                    Some(a) => format!("{rt}add({a}, {term}, {ovf})"),
-                });
+                for (t, k) in ts {
+                    let tt = checked_rec(cx, t, ovf, memo, d)?;
+                    let term = if k == 1 {
+                        format!("{rt}wide({tt})")
+                    } else {
+                        format!("{rt}term({}, {tt})", lit_checked(k))
+                    };
+                    acc = if acc.is_empty() {
+                        term
+                    } else {
+                        format!("{rt}wadd({acc}, {term}, {ovf})")
+                    };
+                }
+                format!("{rt}narrow({acc}, {ovf})")
             }
-            acc.unwrap_or_else(|| lit_checked(0))
         }
+        // A product is one value: 0 when a factor is 0, whatever the others (runtime.hpp).
         Shape::Prod(fs) => {
-            let mut acc: Option<String> = None;
+            let mut args = Vec::with_capacity(fs.len());
             for f in fs {
-                let ff = checked_rec(cx, f, ovf, memo, d)?;
-                acc = Some(match acc {
-                    None => ff,
-                    Some(a) => format!("{rt}mul({a}, {ff}, {ovf})"),
-                });
+                args.push(checked_rec(cx, f, ovf, memo, d)?);
             }
-            acc.unwrap_or_else(|| lit_checked(1))
+            match args.len() {
+                0 => lit_checked(1),
+                1 => args.pop().unwrap_or_default(),
+                _ => format!("{rt}prod({{{}}}, {ovf})", args.join(", ")),
+            }
         }
         Shape::Pow(b, k) => {
             let bb = checked_rec(cx, b, ovf, memo, d)?;

@@ -3,6 +3,7 @@
 #ifndef SYMSHAPE_RUNTIME_HPP
 #define SYMSHAPE_RUNTIME_HPP
 #include <cstdint>
+#include <initializer_list>
 namespace symshape_rt {
 inline int64_t add(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
@@ -17,6 +18,30 @@ inline int64_t sub(int64_t a, int64_t b, bool& ovf) {
 inline int64_t mul(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
   if (__builtin_mul_overflow(a, b, &r)) { ovf = true; return 0; }
+  return r;
+}
+// An n-ary sum is one value (SEMANTICS.md §2): its terms are accumulated exactly in 128 bits
+// (|k*t| < 2^126) and only the sum must fit in int64, whatever the order of its terms.
+__extension__ typedef __int128 wide_t;
+inline wide_t wide(int64_t v) { return v; }
+inline wide_t term(int64_t k, int64_t t) { return static_cast<wide_t>(k) * t; }
+inline wide_t wadd(wide_t a, wide_t b, bool& ovf) {
+  wide_t r;
+  if (__builtin_add_overflow(a, b, &r)) { ovf = true; return 0; }
+  return r;
+}
+inline int64_t narrow(wide_t v, bool& ovf) {
+  if (v < INT64_MIN || v > INT64_MAX) { ovf = true; return 0; }
+  return static_cast<int64_t>(v);
+}
+// An n-ary product: 0 when a factor is 0; otherwise every factor has magnitude >= 1, so the
+// running product only grows and overflows only when the product does.
+inline int64_t prod(std::initializer_list<int64_t> fs, bool& ovf) {
+  for (int64_t f : fs) {
+    if (f == 0) return 0;
+  }
+  int64_t r = 1;
+  for (int64_t f : fs) r = mul(r, f, ovf);
   return r;
 }
 // floor(a / b); a zero divisor or INT64_MIN / -1 sets ovf.

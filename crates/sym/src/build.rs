@@ -232,6 +232,81 @@ impl Context {
         self.add_terms(&nt, r0).map(Some)
     }
 
+    /// The product of `fs` with its sum factors distributed, `(a + b)*f = a*f + b*f` factor by
+    /// factor: `None` when no factor is a sum, the result would have more than 64 terms, or a
+    /// coefficient overflows. Pure algebra (the simplifier takes it only where no new overflow
+    /// comes of it; polynomial identity checks take it as is).
+    pub(crate) fn expand_product(&mut self, fs: &[Expr]) -> Option<Expr> {
+        let mut count: usize = 1;
+        let mut any = false;
+        for f in fs {
+            if let Node::Add(ts, c) = self.node(*f) {
+                count = count.saturating_mul(ts.len() + usize::from(*c != 0));
+                any = true;
+            }
+        }
+        if !any || count > 64 {
+            return None;
+        }
+        let one = self.int(1);
+        let mut acc: Vec<(Expr, i64)> = vec![(one, 1)];
+        for f in fs {
+            let parts: Vec<(Expr, i64)> = match self.node(*f).clone() {
+                Node::Add(ts, c) => {
+                    let mut v: Vec<(Expr, i64)> = ts.to_vec();
+                    if c != 0 {
+                        v.push((one, c));
+                    }
+                    v
+                }
+                _ => vec![(*f, 1)],
+            };
+            let mut next = Vec::with_capacity(acc.len() * parts.len());
+            for (a, ka) in &acc {
+                for (p, kp) in &parts {
+                    let m = self.mul(*a, *p)?;
+                    next.push((m, ka.checked_mul(*kp)?));
+                }
+            }
+            acc = next;
+        }
+        self.add_terms(&acc, 0)
+    }
+
+    /// `e` with every product of sums in it (at its top: a product, or the terms of a sum)
+    /// expanded where `expand_product` can; for polynomial identity checks.
+    pub(crate) fn expand_poly(&mut self, e: Expr) -> Option<Expr> {
+        match self.node(e).clone() {
+            Node::Mul(fs) => Some(self.expand_product(&fs).unwrap_or(e)),
+            Node::Add(ts, c) => {
+                let mut acc: Terms = Terms::new();
+                for (t, k) in ts {
+                    let x = match self.node(t).clone() {
+                        Node::Mul(fs) => self.expand_product(&fs).unwrap_or(t),
+                        _ => t,
+                    };
+                    acc.push((x, k));
+                }
+                self.add_terms(&acc, c)
+            }
+            _ => Some(e),
+        }
+    }
+
+    /// Whether every term of `r` is a term of `a` with the same coefficient, and r's constant
+    /// is a's, or in `[0, small)` (a constant or bare term counts as a one-term sum).
+    pub(crate) fn terms_subset(&self, r: Expr, a: Expr, small: i64) -> bool {
+        let parts = |e: Expr| -> (Terms, i64) {
+            match self.node(e) {
+                Node::Add(ts, c) => (ts.clone(), *c),
+                Node::Int(v) => (Terms::new(), *v),
+                _ => (smallvec![(e, 1)], 0),
+            }
+        };
+        let ((rt, rc), (at, ac)) = (parts(r), parts(a));
+        (rc == ac || (0..small.max(1)).contains(&rc)) && rt.iter().all(|t| at.contains(t))
+    }
+
     /// `a / g` for an integer g dividing every coefficient and the constant of `a`.
     pub(crate) fn div_coeffs(&mut self, a: Expr, g: i64) -> Option<Expr> {
         match self.node(a).clone() {

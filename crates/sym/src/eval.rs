@@ -232,21 +232,35 @@ impl Context {
                     }
                 }
             }
+            // An n-ary sum or product is one node with one value (SEMANTICS.md §2): it
+            // overflows when that value leaves i64, whatever order its terms come in, so the
+            // normal form's order (constant first, terms sorted) computes nothing the text does
+            // not. Terms are exact in i128 (|k*t| < 2^126); i128 overflow of the running sum
+            // (five or more huge terms) is reported as an overflow, never wrapped.
             Node::Add(ts, c) => {
-                let mut acc = *c;
+                let mut acc = i128::from(*c);
                 for (t, k) in ts {
-                    acc = acc
-                        .checked_add(gi(t)?.checked_mul(*k).ok_or(ov.clone())?)
-                        .ok_or(ov.clone())?;
+                    let term = i128::from(gi(t)?) * i128::from(*k);
+                    acc = acc.checked_add(term).ok_or(ov.clone())?;
                 }
-                Value::Int(acc)
+                Value::Int(i64::try_from(acc).map_err(|_| ov.clone())?)
             }
+            // A zero factor makes the product 0; otherwise every factor has magnitude >= 1,
+            // so the running products only grow and one leaves i64 only if the product does.
             Node::Mul(fs) => {
-                let mut acc: i64 = 1;
+                let mut vals: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
                 for f in fs {
-                    acc = acc.checked_mul(gi(f)?).ok_or(ov.clone())?;
+                    vals.push(gi(f)?);
                 }
-                Value::Int(acc)
+                if vals.contains(&0) {
+                    Value::Int(0)
+                } else {
+                    let mut acc: i64 = 1;
+                    for v in vals {
+                        acc = acc.checked_mul(v).ok_or(ov.clone())?;
+                    }
+                    Value::Int(acc)
+                }
             }
             Node::Pow(b, k) => Value::Int(gi(b)?.checked_pow(*k).ok_or(ov)?),
             Node::FloorDiv(a, b) => {

@@ -17,6 +17,18 @@ use crate::solve::{RelOp, Relation, Solution, SolveResult};
 use crate::{Context, bounds};
 use rustc_hash::FxHashMap;
 
+/// Session-free intervals for [`crate::simplify::eval_fits`].
+struct QuickIv<'a>(&'a Context);
+
+impl crate::simplify::FitsOracle for QuickIv<'_> {
+    fn node_of(&self, e: Expr) -> Node {
+        self.0.node(e).clone()
+    }
+    fn iv_of(&mut self, e: Expr) -> Option<Iv> {
+        self.0.quick_iv(e, 0)
+    }
+}
+
 impl Context {
     /// The lean path; `None` means "use the general path" (never a different answer).
     pub(crate) fn solve_linear_fast(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
@@ -118,14 +130,16 @@ impl Context {
         }
         // ModReduceCoeffs (the same reduction the Mod rule makes); the reduced Mod is
         // simplified again: rule out ModGcd (its content) and constant folding there.
+        // The reduction is taken only where the reduced argument provably fits in i64 (the
+        // rule's side condition; intervals are the quick ones here: constant ranges only).
         let rm = match self.reduce_mod_coeffs(r, c)? {
-            Some(rm) => {
+            Some(rm) if self.quick_fits(rm) => {
                 if self.as_int(rm).is_some() || self.int_content(rm, c) != 1 {
                     return None;
                 }
                 rm
             }
-            None => r,
+            _ => r,
         };
         // ModRange on the reduced argument.
         let ivm = self.quick_iv(rm, 0)?;
@@ -156,6 +170,12 @@ impl Context {
         let zero = self.int(0);
         let cond = self.compare_raw(CmpOp::Eq, m, zero);
         Some((q, cond))
+    }
+
+    /// [`crate::simplify::eval_fits`] with the session-free intervals (equal to the session's
+    /// for plain polynomials under constant ranges, the only case this path takes).
+    fn quick_fits(&self, e: Expr) -> bool {
+        crate::simplify::eval_fits(&mut QuickIv(self), e)
     }
 
     /// `(FloorDiv(r, m), Eq(Mod(r, m), 0))` for a plain polynomial r and a product m of

@@ -39,8 +39,12 @@ impl Session<'_> {
             return None;
         }
         // FloorDiv(a, c) = FloorDiv(-a, -c)  (c < 0): floor(a/c) = floor((-a)/(-c)).
+        // -a is a new value (at a = i64::MIN it overflows): only where it provably fits.
         if let Some(c) = bc.filter(|c| *c < 0) {
             let na = self.cx.neg(a)?;
+            if !self.fits_i64(na) {
+                return None;
+            }
             self.fire(Rule::FdNegDivisor);
             let nc = self.cx.int(-c);
             return Some(self.cx.floordiv_raw(na, nc));
@@ -94,9 +98,19 @@ impl Session<'_> {
             let r = self.cx.add_terms(&r_terms, r0)?;
             let cc = self.cx.int(c);
             let fd = self.cx.floordiv_raw(r, cc);
+            // No new overflow: the new nodes are r, FloorDiv(r, c) (|.| <= |r| for c >= 2)
+            // and the sum, whose value is the input's; each (k/c)*t reuses the input's t.
+            // r's constant is the remainder r0 in [0, c): with a's terms of one sign, r lies
+            // between a (or -c) and c, so r's value fits where a's does.
+            let r_ok =
+                self.fits_i64(r) || (self.cx.terms_subset(r, a, c) && self.same_sign_terms(a));
             q_terms.push((fd, 1));
+            let out = self.cx.add_terms(&q_terms, q0)?;
+            if !r_ok {
+                return None;
+            }
             self.fire(Rule::FdPullMultiples);
-            return self.cx.add_terms(&q_terms, q0);
+            return Some(out);
         }
         // Range: if floor(lo/c) == floor(hi/c) the quotient is that constant.
         let iv = self.iv(a);
@@ -205,20 +219,47 @@ impl Session<'_> {
                 let qe = self.sum_of(&q)?;
                 let re = self.sum_of(&r)?;
                 let fd = self.cx.floordiv_raw(re, b);
+                let out = self.cx.add(qe, fd)?;
+                // New nodes: each quotient monomial m/b (its product's value is at most the
+                // input's m: b's factors are nonzero where the input is defined), r,
+                // FloorDiv(r, b) (FloorDiv(i64::MIN, -1) where the input computed
+                // FloorDiv(i64::MIN + 1, -1) is what `floordiv_fits` excludes), and the sum,
+                // whose value is the input's.
+                if !self.floordiv_fits(re, b, a) {
+                    return None;
+                }
                 self.fire(Rule::FdPullMultiples);
-                return self.cx.add(qe, fd);
+                return Some(out);
             }
         }
         // Pull out multiples of a sum divisor: FloorDiv(q*b + r, b) = q + FloorDiv(r, b) for an
         // integer polynomial q and b != 0, since floor((q*b + r)/b) = q + floor(r/b). Taken only
         // when q and r together have fewer monomials than the numerator (index arithmetic with
         // padded sizes: FloorDiv(i0*(s1 + 1) + i1, s1 + 1) = i0 + FloorDiv(i1, s1 + 1)).
+        // A numerator with a product of sums left unexpanded (expanding it was not proven
+        // free of overflow) is divided in its expanded form, the same value.
+        let ex = self.expanded_plain(a);
+        let (a, ma) = match &ex {
+            Some((x, m)) => (*x, &m[..]),
+            None => (a, ma),
+        };
         if let Some((q, r, nq, nr)) = self.divide_by_sum(a, b, ma, mb)
             && nq + nr < ma.len()
         {
             let fd = self.cx.floordiv_raw(r, b);
-            self.fire(Rule::FdPullSumMultiples);
-            return self.cx.add(q, fd);
+            let out = self.cx.add(q, fd)?;
+            // New nodes: r = a - q*b (it can have monomials a does not have), FloorDiv(r, b),
+            // q's, and the sum (the input's value). With r a one-signed sub-sum of a,
+            // |q| = |a - r|/|b| <= |a|, and q's own nodes are at most |q| when
+            // `bounded_by_value` (a bare symbol q computes nothing).
+            let q_ok = matches!(self.cx.node(q), Node::Int(_) | Node::Sym(_))
+                || (self.cx.terms_subset(r, a, 1)
+                    && self.same_sign_terms(a)
+                    && self.bounded_by_value(q));
+            if (q_ok && self.floordiv_fits(r, b, a)) || self.fits_i64(out) {
+                self.fire(Rule::FdPullSumMultiples);
+                return Some(out);
+            }
         }
         // 0 <= a < b  =>  FloorDiv(a, b) = 0.
         if self.prove_nonneg(a) && self.prove_lt(a, b) {

@@ -146,6 +146,63 @@ pub(crate) struct Session<'a> {
     pub upper_stack: smallvec::SmallVec<[Expr; 8]>,
 }
 
+/// What [`eval_fits`] needs: nodes and (sound) intervals. The simplifier's session gives
+/// its full intervals; the solver's lean path the session-free ones (equal to the session's
+/// for what it handles).
+pub(crate) trait FitsOracle {
+    fn node_of(&self, e: Expr) -> Node;
+    fn iv_of(&mut self, e: Expr) -> Option<Iv>;
+}
+
+impl FitsOracle for Session<'_> {
+    fn node_of(&self, e: Expr) -> Node {
+        self.cx.node(e).clone()
+    }
+    fn iv_of(&mut self, e: Expr) -> Option<Iv> {
+        Some(self.iv(e))
+    }
+}
+
+/// Whether evaluating `e` overflows nowhere: no node of it takes a value outside `i64` at
+/// any assignment (SEMANTICS.md §2: an n-ary sum or product is one node with one value, so
+/// the order of its terms does not matter):
+/// - a constant or a symbol: always (nothing is computed, a symbol's value is given);
+/// - a sum or product: every term or factor fits, and its own interval is inside `i64`;
+/// - `FloorDiv(a, b)`: a and b fit and `i64::MIN // -1` cannot occur (|a // b| <= |a|
+///   otherwise); `Mod(a, b)`: a and b fit (|Mod(a, b)| < |b|);
+/// - anything else: its interval is inside `i64` (nested deeper than 8: the same).
+pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
+    eval_fits_depth(o, e, 0)
+}
+
+fn eval_fits_depth(o: &mut impl FitsOracle, e: Expr, depth: u32) -> bool {
+    let finite = |iv: Iv| iv.lo_i64().is_some() && iv.hi_i64().is_some();
+    let node = o.node_of(e);
+    if matches!(node, Node::Int(_) | Node::Sym(_)) {
+        return true;
+    }
+    let own = o.iv_of(e).is_some_and(finite);
+    if depth > 8 {
+        return own;
+    }
+    let d = depth + 1;
+    match node {
+        Node::Add(ts, _) => own && ts.iter().all(|(t, _)| eval_fits_depth(o, *t, d)),
+        Node::Mul(fs) => own && fs.iter().all(|f| eval_fits_depth(o, *f, d)),
+        Node::FloorDiv(a, b) => {
+            if !eval_fits_depth(o, a, d) || !eval_fits_depth(o, b, d) {
+                return false;
+            }
+            let (Some(ia), Some(ib)) = (o.iv_of(a), o.iv_of(b)) else {
+                return false;
+            };
+            ia.lo > i128::from(i64::MIN) || ib.hi < -1 || ib.lo > -1
+        }
+        Node::Mod(a, b) => eval_fits_depth(o, a, d) && eval_fits_depth(o, b, d),
+        _ => own,
+    }
+}
+
 /// The deepest nesting of analyses inside analyses (see [`Session::nest`]). Each level costs a
 /// few kilobytes of stack (measured: the deepest chain fits in well under 1 MiB).
 pub(crate) const MAX_NEST: u32 = 12;
@@ -340,83 +397,91 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Whether evaluating `e` (a sum or product a rule is about to introduce) stays inside
-    /// `i64` at every assignment: every term, every partial sum or product in the order
-    /// evaluation and the C++ printers use, and the result have bounds inside `i64`. A rule
-    /// whose rewrite creates a value the input never computes takes this as a side condition,
-    /// so that a rewrite may remove an overflow but never introduce one.
+    /// Whether evaluating `e` (a value a rule is about to introduce) overflows nowhere (see
+    /// [`eval_fits`]). A rule whose rewrite creates a node the input does not compute takes
+    /// this (or one of the arguments below) as a side condition, so that a rewrite may remove
+    /// an overflow but never introduce one (SEMANTICS.md §2: a node overflows when its value
+    /// leaves i64).
     pub(crate) fn fits_i64(&mut self, e: Expr) -> bool {
-        let finite = |iv: Iv| iv.lo_i64().is_some() && iv.hi_i64().is_some();
-        match self.cx.node(e).clone() {
-            Node::Add(ts, c) => {
-                let mut acc = Iv::point(c);
-                for (t, k) in ts {
-                    let term = self.iv(t);
-                    let scaled = term.scale(k);
-                    acc = acc.add(&scaled);
-                    if !finite(term) || !finite(scaled) || !finite(acc) {
-                        return false;
-                    }
-                }
-                true
-            }
-            Node::Mul(fs) => {
-                let mut acc = Iv::point(1);
-                for f in fs {
-                    let x = self.iv(f);
-                    acc = acc.mul(&x);
-                    if !finite(x) || !finite(acc) {
-                        return false;
-                    }
-                }
-                true
-            }
-            _ => finite(self.iv(e)),
-        }
+        eval_fits(self, e)
     }
 
-    /// Expands products of sums (bounded: at most 64 resulting terms).
+    /// Whether every term of the sum `a` (its constant included) is `>= 0` at every
+    /// assignment, or every one is `<= 0` (a single term: always). Then any sum of some of its
+    /// terms lies between 0 and `a`, so it fits in i64 wherever `a` does.
+    pub(crate) fn same_sign_terms(&mut self, a: Expr) -> bool {
+        let Node::Add(ts, c) = self.cx.node(a).clone() else {
+            return true;
+        };
+        let (mut pos, mut neg) = (c >= 0, c <= 0);
+        for (t, k) in ts {
+            let v = self.iv(t).scale(k);
+            pos &= v.lo >= 0;
+            neg &= v.hi <= 0;
+            if !pos && !neg {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether `r`, a new sum made of some of the terms of the input's sum `a` (its constant
+    /// possibly replaced by a smaller one of the same sign), cannot overflow where `a` does
+    /// not: it provably fits, or it is a sub-sum of `a` whose terms have one sign (then
+    /// |r| <= |a|).
+    pub(crate) fn sub_sum_fits(&mut self, r: Expr, a: Expr) -> bool {
+        self.fits_i64(r) || (self.cx.terms_subset(r, a, 1) && self.same_sign_terms(a))
+    }
+
+    /// Whether a new `FloorDiv(r, b)` cannot overflow, b a divisor the input computes and r a
+    /// new sum of some of the input numerator `a`'s terms: r cannot overflow
+    /// (`sub_sum_fits`), and `i64::MIN // -1` cannot happen: r above i64::MIN, -1 outside b's
+    /// interval, or r a one-signed sub-sum of a (|r| <= |a|, so r = i64::MIN needs a = r,
+    /// where the input computes i64::MIN // -1 itself).
+    pub(crate) fn floordiv_fits(&mut self, r: Expr, b: Expr, a: Expr) -> bool {
+        if self.cx.terms_subset(r, a, 1) && self.same_sign_terms(a) {
+            return true;
+        }
+        if !self.fits_i64(r) {
+            return false;
+        }
+        let (ir, ib) = (self.iv(r), self.iv(b));
+        ir.lo > i128::from(i64::MIN) || ib.hi < -1 || ib.lo > -1
+    }
+
+    /// Whether every node `q` computes below its own sum is bounded in magnitude by the value
+    /// of `q`: its terms have one sign and each is a constant, a symbol, or a monomial (a
+    /// product or power, whose value is at most its term's). A rewrite whose result `q`
+    /// equals the input's value then computes nothing that overflows where the input does not.
+    pub(crate) fn bounded_by_value(&mut self, q: Expr) -> bool {
+        let monomial = |n: &Node| {
+            matches!(
+                n,
+                Node::Int(_) | Node::Sym(_) | Node::Pow(..) | Node::Mul(_)
+            )
+        };
+        let ok = match self.cx.node(q) {
+            Node::Add(ts, _) => ts.iter().all(|(t, _)| monomial(self.cx.node(*t))),
+            n => monomial(n),
+        };
+        ok && self.same_sign_terms(q)
+    }
+
+    /// Expands products of sums (bounded: at most 64 resulting terms) where no new overflow
+    /// can come of it.
     fn rules_mul(&mut self, e: Expr) -> Option<Expr> {
         let Node::Mul(fs) = self.cx.node(e).clone() else {
             return None;
         };
-        let mut count: usize = 1;
-        let mut any = false;
-        for f in &fs {
-            if let Node::Add(ts, c) = self.cx.node(*f) {
-                count = count.saturating_mul(ts.len() + usize::from(*c != 0));
-                any = true;
-            }
-        }
-        if !any || count > 64 {
+        let out = self.cx.expand_product(&fs)?;
+        // The expanded terms are new nodes ((x + 1)*y fits where x*y does not): taken where
+        // the expansion provably fits in i64, or where, its sum being the input's value, no
+        // term is larger than the sum (`bounded_by_value`: terms of one sign).
+        if !(self.bounded_by_value(out) || self.fits_i64(out)) {
             return None;
         }
-        // (a + b) * f = a*f + b*f, applied factor by factor.
-        let mut acc: Vec<(Expr, i64)> = vec![];
-        let one = self.cx.int(1);
-        acc.push((one, 1));
-        for f in &fs {
-            let parts: Vec<(Expr, i64)> = match self.cx.node(*f).clone() {
-                Node::Add(ts, c) => {
-                    let mut v: Vec<(Expr, i64)> = ts.to_vec();
-                    if c != 0 {
-                        v.push((one, c));
-                    }
-                    v
-                }
-                _ => vec![(*f, 1)],
-            };
-            let mut next = Vec::with_capacity(acc.len() * parts.len());
-            for (a, ka) in &acc {
-                for (p, kp) in &parts {
-                    let m = self.cx.mul(*a, *p)?;
-                    next.push((m, ka.checked_mul(*kp)?));
-                }
-            }
-            acc = next;
-        }
         self.fire(Rule::ExpandMul);
-        self.cx.add_terms(&acc, 0)
+        Some(out)
     }
 
     fn rules_abs(&mut self, e: Expr) -> Option<Expr> {

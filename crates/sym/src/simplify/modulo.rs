@@ -54,7 +54,11 @@ impl Session<'_> {
         // Reduce coefficients modulo c: Mod(k*t + r, c) = Mod(k'*t + r, c) when k ≡ k' (mod c)
         // (the difference is a multiple of c). k' is the representative of least magnitude
         // (ties to the positive one); the constant goes to [0, c).
-        if let Some(na) = self.cx.reduce_mod_coeffs(a, c)? {
+        // The reduced argument is a new value (`Mod(s0 - 1, 2)` -> `Mod(s0 + 1, 2)` overflows
+        // at s0 = 2^63 - 1): only where its evaluation provably fits in i64.
+        if let Some(na) = self.cx.reduce_mod_coeffs(a, c)?
+            && self.fits_i64(na)
+        {
             let ce = self.cx.int(c);
             self.fire(Rule::ModReduceCoeffs);
             return Some(self.cx.modulo_raw(na, ce));
@@ -137,14 +141,24 @@ impl Session<'_> {
                 .collect();
             if r.len() < ma.len() {
                 let re = self.sum_of(&r)?;
-                self.fire(Rule::ModDropMultiples);
-                return Some(self.cx.modulo_raw(re, b));
+                // The remainder is a new node, a sum of some of a's terms (|Mod(r, b)| < |b|).
+                if self.sub_sum_fits(re, a) {
+                    self.fire(Rule::ModDropMultiples);
+                    return Some(self.cx.modulo_raw(re, b));
+                }
             }
         }
         // Drop multiples of a sum modulus: Mod(q*b + r, b) = Mod(r, b) for an integer polynomial
         // q and b != 0 (the difference is a multiple of b); taken when r has fewer monomials.
+        // A numerator with a product of sums left unexpanded is divided in its expanded form.
+        let ex = self.expanded_plain(a);
+        let (a, ma) = match &ex {
+            Some((x, m)) => (*x, &m[..]),
+            None => (a, ma),
+        };
         if let Some((_, r, _, nr)) = self.divide_by_sum(a, b, ma, mb)
             && nr < ma.len()
+            && self.sub_sum_fits(r, a)
         {
             self.fire(Rule::ModDropSumMultiples);
             return Some(self.cx.modulo_raw(r, b));

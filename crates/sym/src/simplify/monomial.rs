@@ -203,9 +203,9 @@ impl Session<'_> {
             }
             let qe = self.sum_of(&q)?;
             let prod = self.cx.mul(qe, b)?;
-            // Expands the product of sums (bounded by rules_mul); an unexpanded product means
-            // the division is not worth it.
-            let prod = self.simp(prod);
+            // Expands the product of sums (at most 64 terms); an unexpanded product means the
+            // division is not worth it.
+            let prod = self.cx.expand_poly(prod)?;
             if !self.cx.is_plain_polynomial(prod) {
                 continue;
             }
@@ -216,6 +216,22 @@ impl Session<'_> {
             }
         }
         best
+    }
+
+    /// `a` with its products of sums expanded, and its monomials, when `a` is not a plain
+    /// polynomial but its expansion is (the same value: for the polynomial division rules).
+    pub fn expanded_plain(&mut self, a: Expr) -> Option<(Expr, SmallVec<[Mono; 4]>)> {
+        if self.cx.is_plain_polynomial(a)
+            || !matches!(self.cx.node(a), Node::Add(..) | Node::Mul(_))
+        {
+            return None;
+        }
+        let x = self.cx.expand_poly(a)?;
+        if x == a || !self.cx.is_plain_polynomial(x) {
+            return None;
+        }
+        let m = self.monomials(x);
+        Some((x, m))
     }
 
     /// If `a = q * b` as polynomials (b a sum), the quotient q: candidates are the first
@@ -236,7 +252,7 @@ impl Session<'_> {
             };
             let qe = self.mono_expr(&q)?;
             let prod = self.cx.mul(qe, b)?;
-            if self.simp(prod) == a {
+            if self.cx.expand_poly(prod) == Some(a) {
                 return Some(qe);
             }
         }
