@@ -293,17 +293,27 @@ impl Context {
         }
     }
 
+    /// `a - b` when it is a constant, i.e. when both have the same terms (compared without
+    /// building the difference); `None` otherwise or on overflow.
+    pub(crate) fn const_difference(&self, a: Expr, b: Expr) -> Option<i64> {
+        let (ta, ca) = self.terms_and_constant(a);
+        let (tb, cb) = self.terms_and_constant(b);
+        (ta == tb).then(|| ca.checked_sub(cb)).flatten()
+    }
+
+    /// The terms of a sum and its constant (a constant: no terms; anything else: itself once).
+    fn terms_and_constant(&self, e: Expr) -> (Terms, i64) {
+        match self.node(e) {
+            Node::Add(ts, c) => (ts.clone(), *c),
+            Node::Int(v) => (Terms::new(), *v),
+            _ => (smallvec![(e, 1)], 0),
+        }
+    }
+
     /// Whether every term of `r` is a term of `a` with the same coefficient, and r's constant
     /// is a's, or in `[0, small)` (a constant or bare term counts as a one-term sum).
     pub(crate) fn terms_subset(&self, r: Expr, a: Expr, small: i64) -> bool {
-        let parts = |e: Expr| -> (Terms, i64) {
-            match self.node(e) {
-                Node::Add(ts, c) => (ts.clone(), *c),
-                Node::Int(v) => (Terms::new(), *v),
-                _ => (smallvec![(e, 1)], 0),
-            }
-        };
-        let ((rt, rc), (at, ac)) = (parts(r), parts(a));
+        let ((rt, rc), (at, ac)) = (self.terms_and_constant(r), self.terms_and_constant(a));
         (rc == ac || (0..small.max(1)).contains(&rc)) && rt.iter().all(|t| at.contains(t))
     }
 
@@ -345,7 +355,8 @@ impl Context {
         self.add_terms(&[(a, 1)], k)
     }
 
-    /// `a * b` of integers (`None` on overflow or a non-integer operand), flattened with coefficients pulled out and powers merged.
+    /// `a * b` of integers (`None` on overflow or a non-integer operand), flattened with
+    /// coefficients pulled out and powers merged.
     pub fn mul(&mut self, a: Expr, b: Expr) -> Option<Expr> {
         self.mul_args(&[a, b])
     }

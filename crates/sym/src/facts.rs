@@ -231,9 +231,9 @@ impl Context {
                     end(self, lo, "-oo"),
                     end(self, hi, "oo"),
                     facts.join(", "),
-                    iv.lo,
+                    crate::interval::ext_text(iv.lo),
                     self.sym_name(v),
-                    iv.hi
+                    crate::interval::ext_text(iv.hi)
                 )));
             }
         }

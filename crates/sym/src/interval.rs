@@ -25,6 +25,15 @@ fn hi_norm(v: i128) -> Ext {
     if v > I64_MAX { POS_INF } else { v.max(I64_MIN) }
 }
 
+/// An interval end as text: `-oo`, `oo` or the number.
+pub(crate) fn ext_text(v: Ext) -> String {
+    match v {
+        NEG_INF => "-oo".into(),
+        POS_INF => "oo".into(),
+        v => v.to_string(),
+    }
+}
+
 fn is_inf(v: Ext) -> bool {
     v == NEG_INF || v == POS_INF
 }

@@ -156,19 +156,16 @@ impl Session<'_> {
         if ts.len() < 2 || ts.len() > 16 || base.lo == base.hi {
             return base;
         }
-        // d = g*r + c with g the common factor of the non-constant terms.
-        let Some(v) = self
-            .cx
-            .add_const(d, c.wrapping_neg())
-            .filter(|_| c != i64::MIN)
-        else {
-            return base;
-        };
-        let ms = self.monomials(v);
-        let g = self.content(ms.iter());
-        if g.factors.is_empty() || g.coeff <= 0 {
+        // d = g*r + c with g the common factor of the non-constant terms (found before any
+        // node is built: most sums have none).
+        let ms = self.monomials(d);
+        let g = self.content(ms.iter().filter(|m| !m.factors.is_empty()));
+        if g.factors.is_empty() || g.coeff <= 0 || c == i64::MIN {
             return base;
         }
+        let Some(v) = self.cx.add_const(d, -c) else {
+            return base;
+        };
         let (Some(r), Some(ge)) = (self.divide_exact(v, &g), self.mono_expr(&g)) else {
             return base;
         };

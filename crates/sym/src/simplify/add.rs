@@ -198,7 +198,7 @@ impl Session<'_> {
                 if ci != cj {
                     continue;
                 }
-                let Some(dv) = self.cx.sub(aj, ai).and_then(|d| self.cx.as_int(d)) else {
+                let Some(dv) = self.cx.const_difference(aj, ai) else {
                     continue;
                 };
                 if dv % ci != 0 {

@@ -88,28 +88,9 @@ impl Session<'_> {
                 r_terms.push((*t, *k));
             }
         }
-        if !q_terms.is_empty() {
-            let (q0, r0) = if r_terms.is_empty() {
-                (0, k0)
-            } else {
-                let q0 = floor_div(k0, c)?;
-                (q0, k0.checked_sub(q0.checked_mul(c)?)?)
-            };
-            let r = self.cx.add_terms(&r_terms, r0)?;
-            let cc = self.cx.int(c);
-            let fd = self.cx.floordiv_raw(r, cc);
-            // No new overflow: the new nodes are r, FloorDiv(r, c) (|.| <= |r| for c >= 2)
-            // and the sum, whose value is the input's; each (k/c)*t reuses the input's t.
-            // r's constant is the remainder r0 in [0, c): with a's terms of one sign, r lies
-            // between a (or -c) and c, so r's value fits where a's does.
-            let r_ok =
-                self.fits_i64(r) || (self.cx.terms_subset(r, a, c) && self.same_sign_terms(a));
-            q_terms.push((fd, 1));
-            let out = self.cx.add_terms(&q_terms, q0)?;
-            if !r_ok {
-                return None;
-            }
-            self.fire(Rule::FdPullMultiples);
+        if !q_terms.is_empty()
+            && let Some(out) = self.pull_const_multiples(a, c, q_terms, &r_terms, k0)
+        {
             return Some(out);
         }
         // Range: if floor(lo/c) == floor(hi/c) the quotient is that constant.
@@ -186,6 +167,41 @@ impl Session<'_> {
         }
     }
 
+    /// FdPullMultiples for a constant divisor c > 0: `q_terms` are the terms whose
+    /// coefficients c divides (already divided), `r_terms` the others, `k0` the constant of
+    /// `a`. FloorDiv(c*q + r, c) = q + FloorDiv(r, c) for any integer q (floor(x + q) =
+    /// floor(x) + q); the constant moves out only with a remainder in [0, c). `None` when it
+    /// cannot be shown that no new overflow comes of it.
+    fn pull_const_multiples(
+        &mut self,
+        a: Expr,
+        c: i64,
+        mut q_terms: Terms,
+        r_terms: &Terms,
+        k0: i64,
+    ) -> Option<Expr> {
+        let (q0, r0) = if r_terms.is_empty() {
+            (0, k0)
+        } else {
+            let q0 = floor_div(k0, c)?;
+            (q0, k0.checked_sub(q0.checked_mul(c)?)?)
+        };
+        let r = self.cx.add_terms(r_terms, r0)?;
+        // No new overflow: the new nodes are r, FloorDiv(r, c) (|.| <= |r| for c >= 2) and the
+        // sum, whose value is the input's; each (k/c)*t reuses the input's t. r's constant is
+        // the remainder r0 in [0, c): with a's terms of one sign, r lies between a (or -c) and
+        // c, so r's value fits where a's does.
+        if !(self.one_signed_sub_sum(r, a, c) || self.fits_i64(r)) {
+            return None;
+        }
+        let cc = self.cx.int(c);
+        let fd = self.cx.floordiv_raw(r, cc);
+        q_terms.push((fd, 1));
+        let out = self.cx.add_terms(&q_terms, q0)?;
+        self.fire(Rule::FdPullMultiples);
+        Some(out)
+    }
+
     /// FloorDiv(Mod(y, m), b) = Mod(FloorDiv(y, b), m/b) for b > 0 and k = m/b > 0 an exact
     /// (monomial or constant) quotient: y = q*m + r with r in [0, m), so
     /// y//b = q*k + r//b with r//b in [0, k), hence (y//b) mod k = r//b. Covers constants
@@ -215,21 +231,18 @@ impl Session<'_> {
                     None => r.push(m.clone()),
                 }
             }
+            // New nodes: each quotient monomial m/b (its product's value is at most the input's
+            // m: b's factors are nonzero where the input is defined), r, FloorDiv(r, b)
+            // (FloorDiv(i64::MIN, -1) where the input computed FloorDiv(i64::MIN + 1, -1) is
+            // what `floordiv_fits` excludes), and the sum, whose value is the input's.
             if !q.is_empty() {
-                let qe = self.sum_of(&q)?;
                 let re = self.sum_of(&r)?;
-                let fd = self.cx.floordiv_raw(re, b);
-                let out = self.cx.add(qe, fd)?;
-                // New nodes: each quotient monomial m/b (its product's value is at most the
-                // input's m: b's factors are nonzero where the input is defined), r,
-                // FloorDiv(r, b) (FloorDiv(i64::MIN, -1) where the input computed
-                // FloorDiv(i64::MIN + 1, -1) is what `floordiv_fits` excludes), and the sum,
-                // whose value is the input's.
-                if !self.floordiv_fits(re, b, a) {
-                    return None;
+                if self.floordiv_fits(re, b, a) {
+                    let qe = self.sum_of(&q)?;
+                    let fd = self.cx.floordiv_raw(re, b);
+                    self.fire(Rule::FdPullMultiples);
+                    return self.cx.add(qe, fd);
                 }
-                self.fire(Rule::FdPullMultiples);
-                return Some(out);
             }
         }
         // Pull out multiples of a sum divisor: FloorDiv(q*b + r, b) = q + FloorDiv(r, b) for an
@@ -253,9 +266,7 @@ impl Session<'_> {
             // |q| = |a - r|/|b| <= |a|, and q's own nodes are at most |q| when
             // `bounded_by_value` (a bare symbol q computes nothing).
             let q_ok = matches!(self.cx.node(q), Node::Int(_) | Node::Sym(_))
-                || (self.cx.terms_subset(r, a, 1)
-                    && self.same_sign_terms(a)
-                    && self.bounded_by_value(q));
+                || (self.one_signed_sub_sum(r, a, 1) && self.bounded_by_value(q));
             if (q_ok && self.floordiv_fits(r, b, a)) || self.fits_i64(out) {
                 self.fire(Rule::FdPullSumMultiples);
                 return Some(out);

@@ -221,9 +221,17 @@ impl Session<'_> {
     /// `a` with its products of sums expanded, and its monomials, when `a` is not a plain
     /// polynomial but its expansion is (the same value: for the polynomial division rules).
     pub fn expanded_plain(&mut self, a: Expr) -> Option<(Expr, SmallVec<[Mono; 4]>)> {
-        if self.cx.is_plain_polynomial(a)
-            || !matches!(self.cx.node(a), Node::Add(..) | Node::Mul(_))
-        {
+        // Only a product of sums (or a sum with one among its terms) has anything to expand.
+        let is_sum = |cx: &crate::Context, f: &Expr| matches!(cx.node(*f), Node::Add(..));
+        let product_of_sums = |cx: &crate::Context, t: Expr| match cx.node(t) {
+            Node::Mul(fs) => fs.iter().any(|f| is_sum(cx, f)),
+            _ => false,
+        };
+        let has = match self.cx.node(a) {
+            Node::Add(ts, _) => ts.iter().any(|(t, _)| product_of_sums(self.cx, *t)),
+            _ => product_of_sums(self.cx, a),
+        };
+        if !has {
             return None;
         }
         let x = self.cx.expand_poly(a)?;
