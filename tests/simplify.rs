@@ -402,3 +402,31 @@ fn booleans() {
     check("And(x < 5, x >= 0)", &[("x", "0", "3")], "True");
     check("Where(x < 0, 1, 2)", &[("x", "0", "")], "2");
 }
+
+/// Products of sums are expanded where no new overflow can come of it: on their own when the
+/// expanded terms have one sign or bounded values, else together with the sum they stand in,
+/// when that sum's expansion has terms of one sign (every new product is at most the sum).
+#[test]
+fn expansion_without_new_overflow() {
+    let pos: &[(&str, &str, &str)] = &[("s27", "1", ""), ("s57", "1", ""), ("s77", "1", "")];
+    check("128*s27*(s77 - 1) + 128*s27", I, "128*s27*s77");
+    check(
+        "32*s27 + 32*s57 + (32*s27 + 32*s57)*(s77 - 1)",
+        pos,
+        "32*s27*s77 + 32*s57*s77",
+    );
+    check("FloorDiv((s27 + 1)*s57 - s57, s57)", pos, "s27");
+    // (x + 1)*y: x*y overflows at x = -3, y = 2^62 where (x + 1)*y does not.
+    check("(x + 1)*y", I, "y*(x + 1)");
+    check(
+        "(x + 1)*y",
+        &[("x", "-8", "8"), ("y", "-8", "8")],
+        "y + x*y",
+    );
+    // The whole sum of mixed signs over unbounded symbols: kept.
+    check(
+        "32*s27 + 32*s57 + (32*s27 + 32*s57)*(s77 - 1)",
+        I,
+        "32*s27 + 32*s57 + (32*s27 + 32*s57)*(s77 - 1)",
+    );
+}

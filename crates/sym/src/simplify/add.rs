@@ -217,11 +217,35 @@ impl Session<'_> {
         None
     }
 
+    /// ExpandMul at the level of a sum: a product of sums that could not be expanded on its
+    /// own (its expansion was not proven free of new overflow: `s27*(s77 - 1)` computes
+    /// `s27*s77`) is expanded with the whole sum when the sum's expansion is: its terms have
+    /// one sign (each new product is at most the sum, the input's value) or provably fit.
+    /// `128*s27*(s77 - 1) + 128*s27` = `128*s27*s77`.
+    fn expand_in_sum(&mut self, e: Expr, ts: &[(Expr, i64)]) -> Option<Expr> {
+        let has_product_of_sums = ts.iter().any(|(t, _)| match self.cx.node(*t) {
+            Node::Mul(fs) => fs.iter().any(|f| matches!(self.cx.node(*f), Node::Add(..))),
+            _ => false,
+        });
+        if !has_product_of_sums {
+            return None;
+        }
+        let x = self.cx.expand_poly(e)?;
+        if x == e || !(self.bounded_by_value(x) || self.fits_i64(x)) {
+            return None;
+        }
+        self.fire(Rule::ExpandMul);
+        Some(x)
+    }
+
     pub(super) fn rules_add(&mut self, e: Expr) -> Option<Expr> {
         let Node::Add(ts, c) = self.cx.node(e).clone() else {
             return None;
         };
         if let Some(r) = self.merge_shifted_floordivs(&ts, c) {
+            return Some(r);
+        }
+        if let Some(r) = self.expand_in_sum(e, &ts) {
             return Some(r);
         }
         let mut bases: smallvec::SmallVec<[Expr; 8]> =

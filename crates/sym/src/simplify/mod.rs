@@ -407,12 +407,16 @@ impl<'a> Session<'a> {
     }
 
     /// Whether every term of the sum `a` (its constant included) is `>= 0` at every
-    /// assignment, or every one is `<= 0` (a single term: always). Then any sum of some of its
+    /// assignment, or every one is `<= 0` (a single element: always). Then any sum of some of its
     /// terms lies between 0 and `a`, so it fits in i64 wherever `a` does.
     pub(crate) fn same_sign_terms(&mut self, a: Expr) -> bool {
         let Node::Add(ts, c) = self.cx.node(a).clone() else {
             return true;
         };
+        // One element: nothing to combine.
+        if ts.len() + usize::from(c != 0) <= 1 {
+            return true;
+        }
         let (mut pos, mut neg) = (c >= 0, c <= 0);
         for (t, k) in ts {
             let v = self.iv(t).scale(k);
@@ -455,22 +459,12 @@ impl<'a> Session<'a> {
         ir.lo > i128::from(i64::MIN) || ib.hi < -1 || ib.lo > -1
     }
 
-    /// Whether every node `q` computes below its own sum is bounded in magnitude by the value
-    /// of `q`: its terms have one sign and each is a constant, a symbol, or a monomial (a
-    /// product or power, whose value is at most its term's). A rewrite whose result `q`
-    /// equals the input's value then computes nothing that overflows where the input does not.
+    /// Whether every term node of `q` (a sum of products of nodes the input has) is bounded in
+    /// magnitude by the value of `q`: its terms have one sign, so |t| <= |k*t| <= |q|. A rewrite
+    /// whose result `q` equals the input's value then computes nothing that overflows where
+    /// the input does not.
     pub(crate) fn bounded_by_value(&mut self, q: Expr) -> bool {
-        let monomial = |n: &Node| {
-            matches!(
-                n,
-                Node::Int(_) | Node::Sym(_) | Node::Pow(..) | Node::Mul(_)
-            )
-        };
-        let ok = match self.cx.node(q) {
-            Node::Add(ts, _) => ts.iter().all(|(t, _)| monomial(self.cx.node(*t))),
-            n => monomial(n),
-        };
-        ok && self.same_sign_terms(q)
+        self.same_sign_terms(q)
     }
 
     /// Expands products of sums (bounded: at most 64 resulting terms) where no new overflow
