@@ -423,6 +423,15 @@ fn expansion_without_new_overflow() {
         &[("x", "-8", "8"), ("y", "-8", "8")],
         "y + x*y",
     );
+    // Terms of both signs: s27*s77 - s27 would compute s27*s77, which overflows at
+    // s27 = 2^61, s77 = 4 where the input (3*2^61 + 2^61) does not; the common factor is
+    // taken out instead (smaller, and only s77 - 1 and s27 are new, both inside i64).
+    check("s27*(s77 - 2) + s27", pos, "s27*(s77 - 1)");
+    check(
+        "-6*s62*(2*s16 - 1) + 6*s62",
+        &[("s62", "1", ""), ("s16", "1", "")],
+        "s62*(12 - 12*s16)",
+    );
     // The whole sum of mixed signs over unbounded symbols: kept.
     check(
         "32*s27 + 32*s57 + (32*s27 + 32*s57)*(s77 - 1)",

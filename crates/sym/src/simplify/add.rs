@@ -231,11 +231,46 @@ impl Session<'_> {
             return None;
         }
         let x = self.cx.expand_poly(e)?;
-        if x == e || !(self.bounded_by_value(x) || self.fits_i64(x)) {
+        if x == e {
             return None;
         }
-        self.fire(Rule::ExpandMul);
-        Some(x)
+        if self.bounded_by_value(x) || self.fits_i64(x) {
+            self.fire(Rule::ExpandMul);
+            return Some(x);
+        }
+        self.factor_expansion(e, x)
+    }
+
+    /// g*S = x for the common monomial g of the terms of x, the expansion of `e` (the same
+    /// value): `s27*(s77 - 2) + s27` = `s27*(s77 - 1)`, where the expanded `s27*s77 - s27`
+    /// would compute `s27*s77`, which overflows where `e` does not. The new nodes are S, g and
+    /// their product, the input's value: taken when S and g fit (g*S = e says nothing about
+    /// them where the other one is 0) and the result is smaller than `e`.
+    fn factor_expansion(&mut self, e: Expr, x: Expr) -> Option<Expr> {
+        let ms = self.monomials(x);
+        if ms.len() < 2 {
+            return None;
+        }
+        let g = self.content(ms.iter());
+        if g.factors.is_empty() || g.coeff <= 0 {
+            return None;
+        }
+        let s = self.divide_exact(x, &g)?;
+        let unit = super::monomial::Mono {
+            coeff: 1,
+            factors: g.factors.clone(),
+        };
+        let gf = self.mono_expr(&unit)?;
+        if !self.fits_i64(s) || !self.fits_i64(gf) {
+            return None;
+        }
+        let ge = self.mono_expr(&g)?;
+        let y = self.cx.mul(ge, s)?;
+        if y == e || self.cx.tree_size(y) >= self.cx.tree_size(e) {
+            return None;
+        }
+        self.fire(Rule::FactorCommon);
+        Some(y)
     }
 
     pub(super) fn rules_add(&mut self, e: Expr) -> Option<Expr> {

@@ -48,6 +48,7 @@ rules! {
     FdAbsorbConst => "floordiv_absorb_constant",
     FdShift => "floordiv_shift_by_multiple",
     ExpandMul => "expand_mul",
+    FactorCommon => "factor_common_monomial",
     FdByOne => "floordiv_by_one",
     FdZero => "floordiv_zero_numerator",
     FdSelf => "floordiv_self",
@@ -165,42 +166,92 @@ impl FitsOracle for Session<'_> {
 
 /// Whether evaluating `e` overflows nowhere: no node of it takes a value outside `i64` at
 /// any assignment (SEMANTICS.md §2: an n-ary sum or product is one node with one value, so
-/// the order of its terms does not matter):
-/// - a constant or a symbol: always (nothing is computed, a symbol's value is given);
-/// - a sum or product: every term or factor fits, and its own interval is inside `i64`;
-/// - `FloorDiv(a, b)`: a and b fit and `i64::MIN // -1` cannot occur (|a // b| <= |a|
-///   otherwise); `Mod(a, b)`: a and b fit (|Mod(a, b)| < |b|);
-/// - anything else: its interval is inside `i64` (nested deeper than 8: the same).
+/// the order of its terms does not matter). See [`fits_iv`].
 pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
-    eval_fits_depth(o, e, 0)
+    fits_iv(o, e, 0).is_some()
 }
 
-fn eval_fits_depth(o: &mut impl FitsOracle, e: Expr, depth: u32) -> bool {
-    let finite = |iv: Iv| iv.lo_i64().is_some() && iv.hi_i64().is_some();
+/// The interval of `e`'s value if its evaluation overflows nowhere, else `None`. Every value
+/// that is computed (a symbol's given value included) lies in i64, so each child that fits
+/// is bounded by its interval clamped to i64, and a node's interval is computed from those:
+/// `s77 - 1` with `s77 >= 1` fits (it is at most 2^63 - 2) although `s77` has no upper bound.
+/// - a constant or a symbol: its interval within i64;
+/// - a sum, product or power: from its children's, finite;
+/// - `FloorDiv(a, b)`: a and b fit and `i64::MIN // -1` cannot occur; `Mod(a, b)`: a and b
+///   fit (|Mod(a, b)| < |b|); `Min`/`Max`: the arguments fit; `Abs(a)`: a fits above i64::MIN;
+/// - anything else: its own interval, finite (nested deeper than 8: the same).
+pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv> {
+    const I64: Iv = Iv {
+        lo: i64::MIN as i128,
+        hi: i64::MAX as i128,
+    };
+    let finite = |iv: Iv| (iv.lo_i64().is_some() && iv.hi_i64().is_some()).then_some(iv);
     let node = o.node_of(e);
-    if matches!(node, Node::Int(_) | Node::Sym(_)) {
-        return true;
+    let own = o.iv_of(e);
+    if let Node::Int(v) = node {
+        return Some(Iv::point(v));
     }
-    let own = o.iv_of(e).is_some_and(finite);
+    if let Node::Sym(_) = node {
+        return Some(own.unwrap_or(Iv::TOP).intersect(&I64));
+    }
     if depth > 8 {
-        return own;
+        return own.and_then(finite);
     }
     let d = depth + 1;
-    match node {
-        Node::Add(ts, _) => own && ts.iter().all(|(t, _)| eval_fits_depth(o, *t, d)),
-        Node::Mul(fs) => own && fs.iter().all(|f| eval_fits_depth(o, *f, d)),
-        Node::FloorDiv(a, b) => {
-            if !eval_fits_depth(o, a, d) || !eval_fits_depth(o, b, d) {
-                return false;
+    let computed = match node {
+        Node::Add(ts, c) => {
+            let mut acc = Iv::point(c);
+            for (t, k) in ts {
+                acc = acc.add(&fits_iv(o, t, d)?.scale(k));
             }
-            let (Some(ia), Some(ib)) = (o.iv_of(a), o.iv_of(b)) else {
-                return false;
-            };
-            ia.lo > i128::from(i64::MIN) || ib.hi < -1 || ib.lo > -1
+            acc
         }
-        Node::Mod(a, b) => eval_fits_depth(o, a, d) && eval_fits_depth(o, b, d),
-        _ => own,
-    }
+        Node::Mul(fs) => {
+            let mut acc = Iv::point(1);
+            for f in fs {
+                acc = acc.mul(&fits_iv(o, f, d)?);
+            }
+            acc
+        }
+        Node::Pow(b, k) => fits_iv(o, b, d)?.pow(k),
+        Node::FloorDiv(a, b) => {
+            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            if ia.lo == I64.lo && ib.lo <= -1 && ib.hi >= -1 {
+                return None;
+            }
+            ia.floordiv(&ib)
+        }
+        Node::Mod(a, b) => {
+            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            ia.modulo(&ib).intersect(&I64)
+        }
+        Node::Min(xs) | Node::Max(xs) => {
+            let is_max = matches!(o.node_of(e), Node::Max(_));
+            let mut acc: Option<Iv> = None;
+            for x in xs {
+                let v = fits_iv(o, x, d)?;
+                acc = Some(match acc {
+                    None => v,
+                    Some(a) if is_max => a.max(&v),
+                    Some(a) => a.min(&v),
+                });
+            }
+            acc?
+        }
+        Node::Abs(a) => {
+            let ia = fits_iv(o, a, d)?;
+            if ia.lo == I64.lo {
+                return None;
+            }
+            ia.abs()
+        }
+        _ => return own.and_then(finite),
+    };
+    let r = match own {
+        Some(v) => computed.intersect(&v),
+        None => computed,
+    };
+    finite(r)
 }
 
 /// The deepest nesting of analyses inside analyses (see [`Session::nest`]). Each level costs a
