@@ -8,20 +8,7 @@ fn bin() -> Command {
 }
 
 fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut c = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let o = c.wait_with_output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into(),
-        String::from_utf8_lossy(&o.stderr).into(),
-    )
+    run_bytes(args, stdin.as_bytes().to_vec())
 }
 
 #[test]
