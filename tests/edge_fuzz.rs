@@ -1736,11 +1736,13 @@ fn edge_fuzz() {
 /// wrong values, unsound bounds or proofs, slow cases) does. Remove an entry with its fix.
 /// What is left is the constructors' normal form, which the parser applies to the text (and
 /// the simplifier to what it builds): `CeilDiv(u, x)` is `-FloorDiv(-u, x)` (`-u` overflows at
-/// i64::MIN), and a constant coefficient of a product is multiplied into one of its sum
-/// factors (`(1 + s0)*(3*x)` becomes `x*(3*s0 + 3)`, whose sum node can leave i64 where the
-/// text's nodes do not). In 10^6 cases: about 300 of the first kind, 2 of the second through
-/// the simplifier (a Min/Abs replaced inside such a product), 0 from the rules themselves
-/// (N1-N4 are fixed and asserted below).
+/// i64::MIN); a constant coefficient of a product is multiplied into one of its sum factors
+/// (`(1 + s0)*(3*x)` becomes `x*(3*s0 + 3)`); a product's sign goes to its coefficient
+/// (`s0*FloorDiv(u0, -1)` can become `-s0*u0`, whose node s0*u0 is 2^63 where the product is
+/// -2^63); equal factors merge into a power (`s0*x*Min(u0, x)` with `x <= u0` becomes
+/// `s0*x**2`, and `x**2` is computed even where `s0 = 0`). Two runs of 10^6 cases (default
+/// seed, seed 777): 317 / 329 of the first kinds through the parser, 8 / 5 through the
+/// simplifier, 0 of any other kind; the rules themselves (N1-N4) are fixed and asserted.
 const OPEN_KINDS: &[&str] = &[
     "parsed form overflows where text does not",
     "simplify introduces overflow",
