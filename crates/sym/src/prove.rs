@@ -156,6 +156,15 @@ impl Session<'_> {
         if ts.len() < 2 || ts.len() > 16 || base.lo == base.hi {
             return base;
         }
+        // A common factor needs a symbol in every term: the symbol masks tell at once when
+        // there is none (most sums), before any allocation.
+        if ts
+            .iter()
+            .fold(u64::MAX, |m, (t, _)| m & self.cx.meta[t.index()].syms)
+            == 0
+        {
+            return base;
+        }
         // d = g*r + c with g the common factor of the non-constant terms (found before any
         // node is built: most sums have none).
         let ms = self.monomials(d);
