@@ -320,10 +320,14 @@ impl Context {
     /// `a / g` for an integer g dividing every coefficient and the constant of `a`.
     pub(crate) fn div_coeffs(&mut self, a: Expr, g: i64) -> Option<Expr> {
         match self.node(a).clone() {
-            Node::Int(v) => Some(self.int(v / g)),
+            // Checked: `i64::MIN / -1` does not fit.
+            Node::Int(v) => Some(self.int(v.checked_div(g)?)),
             Node::Add(ts, c) => {
-                let terms: Terms = ts.iter().map(|(t, k)| (*t, k / g)).collect();
-                self.add_terms(&terms, c / g)
+                let mut terms: Terms = Terms::new();
+                for (t, k) in ts.iter() {
+                    terms.push((*t, k.checked_div(g)?));
+                }
+                self.add_terms(&terms, c.checked_div(g)?)
             }
             _ => None,
         }
