@@ -1,0 +1,145 @@
+"""Type stubs of the Rust extension ``symshape._native`` (see ``symshape``)."""
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple, Union
+
+Operand = Union["Expr", int, float, bool]
+ExprLike = Union["Expr", int, float, bool, str]
+RangeEndLike = Union["Expr", int, float, str, None]
+
+class Error(ValueError):
+    """Base class of symshape's errors (a ValueError)."""
+
+class ParseError(Error):
+    """Malformed expression text; ``column`` is the 1-based column of the offending token."""
+    column: int
+
+class UnsupportedError(Error):
+    """Well-formed but outside what the engine represents; the message names the function."""
+
+class RangeError(Error):
+    """Invalid range, assumption, type, or a constant outside the signed 64-bit range."""
+
+class EvalError(Error):
+    """Evaluation failed: division by zero, overflow, a missing value or a type mismatch."""
+
+class Context:
+    """Owns expressions, symbols, ranges and assumptions.
+
+    May be shared between threads (calls are serialized); questions on large inputs release
+    the GIL. Expressions are only valid with the context that made them.
+    """
+    def __init__(self) -> None:
+        """A new, empty context."""
+    def symbol(self, name: str, type: str = "int") -> Expr:
+        """The symbol ``name`` as an expression, declared with ``type`` ("int" or "float")."""
+    def set_range(self, name: Union[str, Expr], lo: RangeEndLike, hi: RangeEndLike) -> None:
+        """Declares ``lo <= name <= hi``; an end is an int (float for float symbols), an
+        expression over other symbols (``Expr`` or text) or ``None`` for unbounded."""
+    def assume(self, pred: Union[Expr, str, bool]) -> None:
+        """Adds a boolean fact that holds for every assignment."""
+    def check_facts(self) -> None:
+        """Raises ``RangeError`` when the ranges and assumptions leave some symbol no value."""
+    def clear_facts(self) -> None:
+        """Removes every range and assumption (expressions stay valid)."""
+    def parse(self, text: str) -> Expr:
+        """Parses sympy-syntax text (as PyTorch prints it); ``ParseError`` names the column."""
+    def call(self, name: str, *args: Operand) -> Expr:
+        """Builds ``name(*args)`` for the operators of SEMANTICS.md and PyTorch's functions:
+        Add, Mul, Sub, Neg, Pow, FloorDiv, CleanDiv, CeilDiv, Mod, PythonMod, ModularIndexing,
+        Min, Max, Abs, Where, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not, ToFloat, IntTrueDiv,
+        FloatTrueDiv, TruncToInt, FloorToInt, CeilToInt, RoundToInt, Identity."""
+    def simplify(self, e: ExprLike) -> Expr:
+        """Sound canonical and range-aware simplification."""
+    def bound(self, e: ExprLike) -> Tuple[Optional[Union[int, float, bool]], Optional[Union[int, float, bool]]]:
+        """A sound inclusive bound ``(lo, hi)``; ``None`` for an infinite end."""
+    def prove(self, pred: ExprLike) -> Optional[bool]:
+        """``True`` (always holds), ``False`` (never holds) or ``None`` (unknown)."""
+    def solve(self, rel: ExprLike, target: Union[str, Expr]) -> Optional[Solution]:
+        """Isolates ``target`` in the relation; ``None`` when it cannot (see
+        ``last_unsolved_reason``)."""
+    @property
+    def last_unsolved_reason(self) -> Optional[str]:
+        """Why the last ``solve`` returned ``None``."""
+    def eval(self, e: ExprLike, values: Optional[Mapping[str, Union[int, float, bool]]] = None) -> Union[int, float, bool]:
+        """Exact evaluation with floor semantics; ``EvalError`` on overflow, division by zero
+        or a missing value."""
+    def is_nonnegative(self, e: ExprLike) -> bool:
+        """Whether ``e >= 0`` is proven under the current facts."""
+    def is_positive(self, e: ExprLike) -> bool:
+        """Whether ``e > 0`` is proven under the current facts."""
+    @property
+    def node_count(self) -> int:
+        """Number of interned nodes (a measure of memory use)."""
+
+class Expr:
+    """An expression of one context: immutable, hashable, ``==`` structural.
+
+    ``+ - *`` build sums and products; ``//`` and ``%`` have floor semantics exactly as Python
+    integers (division by a constant zero raises ``ZeroDivisionError``); ``/`` is true division
+    (``IntTrueDiv`` of integers); ``**`` takes a constant natural exponent.
+    """
+    def __add__(self, other: Operand) -> Expr: ...
+    def __radd__(self, other: Operand) -> Expr: ...
+    def __sub__(self, other: Operand) -> Expr: ...
+    def __rsub__(self, other: Operand) -> Expr: ...
+    def __mul__(self, other: Operand) -> Expr: ...
+    def __rmul__(self, other: Operand) -> Expr: ...
+    def __floordiv__(self, other: Operand) -> Expr: ...
+    def __rfloordiv__(self, other: Operand) -> Expr: ...
+    def __mod__(self, other: Operand) -> Expr: ...
+    def __rmod__(self, other: Operand) -> Expr: ...
+    def __truediv__(self, other: Operand) -> Expr: ...
+    def __pow__(self, other: int, modulo: None = None) -> Expr: ...
+    def __neg__(self) -> Expr: ...
+    def __pos__(self) -> Expr: ...
+    def __int__(self) -> int:
+        """The value of an integer constant (``TypeError`` otherwise)."""
+    def __hash__(self) -> int: ...
+    def __eq__(self, other: object) -> bool:
+        """Structural equality; semantic equality is ``Context.prove(a.eq(b))``."""
+    def __ne__(self, other: object) -> bool: ...
+    def eq(self, other: Operand) -> Expr:
+        """``Eq(self, other)``."""
+    def ne(self, other: Operand) -> Expr:
+        """``Ne(self, other)``."""
+    def lt(self, other: Operand) -> Expr:
+        """``self < other``."""
+    def le(self, other: Operand) -> Expr:
+        """``self <= other``."""
+    def gt(self, other: Operand) -> Expr:
+        """``self > other``."""
+    def ge(self, other: Operand) -> Expr:
+        """``self >= other``."""
+    @property
+    def context_(self) -> Context:
+        """The context this expression belongs to."""
+    @property
+    def type(self) -> str:
+        """"int", "float" or "bool"."""
+    @property
+    def free_symbols(self) -> FrozenSet[Expr]:
+        """The free symbols (symbol expressions)."""
+    @property
+    def name(self) -> Optional[str]:
+        """The name of a bare symbol, else ``None``."""
+    @property
+    def size(self) -> int:
+        """The operation count of SEMANTICS.md §5 (what "smaller" means)."""
+    def node(self) -> tuple:
+        """The node: ``("Integer", v)``, ``("Float", v)``, ``("Boolean", b)``,
+        ``("Symbol", name, type)``, ``("Add", ((term, coeff), ...), const)``,
+        ``("Mul", factors)``, ``("Pow", base, k)`` or ``(name, *operands)``."""
+
+class Solution:
+    """A solved relation: ``symbol OP rhs`` for every relation, under every condition."""
+    @property
+    def symbol(self) -> Expr:
+        """The symbol solved for."""
+    @property
+    def relations(self) -> Tuple[Tuple[str, Expr], ...]:
+        """``(op, rhs)`` pairs; ``op`` is one of ``== != < <= > >=``."""
+    @property
+    def conditions(self) -> Tuple[Expr, ...]:
+        """Boolean side conditions free of the symbol."""
+    @property
+    def unique(self) -> Optional[Expr]:
+        """The value when the solution is a single equality."""

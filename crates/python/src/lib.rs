@@ -1,0 +1,1127 @@
+//! `symshape._native`: the `sym` engine as a CPython extension (pyo3, abi3, CPython >= 3.9).
+//!
+//! **API Boundary:** this crate only converts. Python values become `sym` handles and back; every
+//! question (simplify, bound, prove, solve, eval) is a call of `sym`'s public API. The pure-Python
+//! package beside it (`python/symshape`) adds the sympy bridge and the PyTorch drop-in.
+//!
+//! Errors: every `sym::Error` becomes a `symshape.Error` subclass (`ParseError` and
+//! `UnsupportedError` carry the `column`), ill-typed operands a `TypeError`, and a panic inside
+//! the engine (an engine bug) a `symshape.Error` naming it: nothing reaches the interpreter as an
+//! abort. A handle of another context is refused at this boundary (`Expr` keeps its context).
+//!
+//! Threads: a `Context` is guarded by a mutex, so it may be shared; the questions release the
+//! GIL while they run (other Python threads go on, calls on one context are serialized).
+
+use pyo3::exceptions::{PyTypeError, PyValueError, PyZeroDivisionError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyString, PyTuple};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Mutex, MutexGuard};
+use sym::{Bound as SymBound, CmpOp, RangeEnd, RelOp, RoundOp, SolveResult, Truth, Ty, Value};
+
+pyo3::create_exception!(
+    symshape,
+    Error,
+    PyValueError,
+    "Base class of symshape's errors (a ValueError)."
+);
+pyo3::create_exception!(
+    symshape,
+    ParseError,
+    Error,
+    "Malformed expression text; `column` is the 1-based column of the offending token."
+);
+pyo3::create_exception!(
+    symshape,
+    UnsupportedError,
+    Error,
+    "Well-formed but outside what the engine represents; the message names the function."
+);
+pyo3::create_exception!(
+    symshape,
+    RangeError,
+    Error,
+    "Invalid range, assumption, type or constant (out of the 64-bit integer range)."
+);
+pyo3::create_exception!(
+    symshape,
+    EvalError,
+    Error,
+    "Evaluation failed: division by zero, overflow, a missing value or a type mismatch."
+);
+
+/// A `sym::Error` as the matching Python exception.
+fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
+    let msg = e.to_string();
+    let (err, col) = match &e {
+        sym::Error::Parse { col, .. } => (ParseError::new_err(msg), Some(*col)),
+        sym::Error::Unsupported { col, .. } => (UnsupportedError::new_err(msg), Some(*col)),
+        sym::Error::Range(_) => (RangeError::new_err(msg), None),
+        sym::Error::Eval(_) => (EvalError::new_err(msg), None),
+    };
+    if let Some(c) = col {
+        // Setting an attribute on a fresh exception object cannot fail in practice; if it
+        // did, the exception is still raised without it.
+        let _ = err.value(py).setattr("column", c);
+    }
+    err
+}
+
+/// Runs engine code, turning a panic (an engine bug) into `symshape.Error`.
+fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => {
+            let what = p
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| p.downcast_ref::<&str>().copied())
+                .unwrap_or("panic");
+            Err(Error::new_err(format!("internal error in the engine: {what}")))
+        }
+    }
+}
+
+/// Owns expressions, symbols, ranges and assumptions (see `sym::Context`).
+#[pyclass(frozen, module = "symshape._native", name = "Context")]
+pub struct Context {
+    inner: Mutex<sym::Context>,
+    last_reason: Mutex<Option<String>>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Context")
+    }
+}
+
+/// A handle of an expression in one context; immutable, hashable, `==` is structural.
+#[pyclass(frozen, module = "symshape._native", name = "Expr")]
+pub struct Expr {
+    cx: Py<Context>,
+    e: sym::Expr,
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Expr({})", self.e.index())
+    }
+}
+
+/// A solved relation: `symbol OP rhs` for every relation, under every condition.
+#[pyclass(frozen, module = "symshape._native", name = "Solution")]
+#[derive(Debug)]
+pub struct Solution {
+    /// The symbol solved for.
+    #[pyo3(get)]
+    symbol: Py<Expr>,
+    /// `(op, rhs)` pairs, `op` one of `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    #[pyo3(get)]
+    relations: Py<PyTuple>,
+    /// Boolean side conditions free of the symbol.
+    #[pyo3(get)]
+    conditions: Py<PyTuple>,
+}
+
+fn lock(m: &Mutex<sym::Context>) -> MutexGuard<'_, sym::Context> {
+    // A panic while the lock was held is reported as an exception; the context itself stays
+    // usable (its arena only grows), so poisoning is not propagated.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Context {
+    fn cx(&self) -> MutexGuard<'_, sym::Context> {
+        lock(&self.inner)
+    }
+}
+
+/// A Python value that can become an operand: an `Expr` of this context, an int, a float or a
+/// bool (and, where `text` is allowed, a string to parse).
+enum Operand {
+    E(sym::Expr),
+    I(i64),
+    F(f64),
+    B(bool),
+    S(String),
+}
+
+fn operand(slf: &Bound<'_, Context>, v: &Bound<'_, PyAny>, text: bool) -> PyResult<Operand> {
+    if let Ok(x) = v.cast::<Expr>() {
+        let x = x.get();
+        if !x.cx.bind(v.py()).is(slf) {
+            return Err(Error::new_err(
+                "this Expr belongs to another Context (handles are only valid in the context that made them)",
+            ));
+        }
+        return Ok(Operand::E(x.e));
+    }
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(Operand::B(b.is_true()));
+    }
+    if v.is_instance_of::<PyInt>() {
+        return match v.extract::<i64>() {
+            Ok(i) => Ok(Operand::I(i)),
+            Err(_) => Err(RangeError::new_err(format!(
+                "the integer {v} does not fit in a signed 64-bit integer"
+            ))),
+        };
+    }
+    if let Ok(f) = v.cast::<PyFloat>() {
+        return Ok(Operand::F(f.value()));
+    }
+    if text && let Ok(s) = v.cast::<PyString>() {
+        return Ok(Operand::S(s.to_cow()?.into_owned()));
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a symshape.Expr, int, float or bool{}, got {}",
+        if text { " or str" } else { "" },
+        v.get_type().name()?
+    )))
+}
+
+fn to_expr(py: Python<'_>, cx: &mut sym::Context, o: Operand) -> PyResult<sym::Expr> {
+    Ok(match o {
+        Operand::E(e) => e,
+        Operand::I(i) => cx.int(i),
+        Operand::F(f) => cx.float(f),
+        Operand::B(b) => cx.boolean(b),
+        Operand::S(s) => cx.parse(&s).map_err(|e| sym_err(py, e))?,
+    })
+}
+
+fn wrap(slf: &Bound<'_, Context>, e: sym::Expr) -> PyResult<Py<Expr>> {
+    Py::new(
+        slf.py(),
+        Expr {
+            cx: slf.clone().unbind(),
+            e,
+        },
+    )
+}
+
+fn ty_name(t: Ty) -> &'static str {
+    match t {
+        Ty::Int => "int",
+        Ty::Float => "float",
+        Ty::Bool => "bool",
+    }
+}
+
+fn value_to_py(py: Python<'_>, v: Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
+        Value::Float(f) => f.into_pyobject(py)?.into_any().unbind(),
+        Value::Bool(b) => PyBool::new(py, b).to_owned().into_any().unbind(),
+    })
+}
+
+/// A typed builder's `None`: the operands do not fit the operator (or a constant fold overflowed).
+fn built(
+    cx: &sym::Context,
+    what: &str,
+    args: &[sym::Expr],
+    r: Option<sym::Expr>,
+) -> PyResult<sym::Expr> {
+    r.ok_or_else(|| {
+        let ints = args.iter().all(|a| cx.ty(*a) == Ty::Int);
+        if ints && !matches!(what, "Where" | "And" | "Or" | "Not") {
+            EvalError::new_err(format!(
+                "{what}: a constant does not fit in a signed 64-bit integer (overflow)"
+            ))
+        } else {
+            let tys: Vec<&str> = args.iter().map(|a| ty_name(cx.ty(*a))).collect();
+            PyTypeError::new_err(format!(
+                "{what} does not take operands of types ({})",
+                tys.join(", ")
+            ))
+        }
+    })
+}
+
+/// Builds `name(args...)` (the names of SEMANTICS.md and of PyTorch's sympy functions).
+fn build_call(py: Python<'_>, cx: &mut sym::Context, name: &str, a: &[sym::Expr]) -> PyResult<sym::Expr> {
+    let arity = |n: usize| -> PyResult<()> {
+        if a.len() == n {
+            Ok(())
+        } else {
+            Err(PyTypeError::new_err(format!(
+                "{name} takes {n} arguments, got {}",
+                a.len()
+            )))
+        }
+    };
+    let any_float = a.iter().any(|x| cx.ty(*x) == Ty::Float);
+    let r = match name {
+        "Add" => {
+            let Some((&first, rest)) = a.split_first() else {
+                return Ok(cx.int(0));
+            };
+            let mut acc = first;
+            for &x in rest {
+                let r = if any_float { cx.fadd(acc, x) } else { cx.add(acc, x) };
+                acc = built(cx, name, &[acc, x], r)?;
+            }
+            return Ok(acc);
+        }
+        "Mul" => {
+            let Some((&first, rest)) = a.split_first() else {
+                return Ok(cx.int(1));
+            };
+            let mut acc = first;
+            for &x in rest {
+                let r = if any_float { cx.fmul(acc, x) } else { cx.mul(acc, x) };
+                acc = built(cx, name, &[acc, x], r)?;
+            }
+            return Ok(acc);
+        }
+        "Sub" => {
+            arity(2)?;
+            if any_float {
+                let n = cx.fneg(a[1]);
+                let n = built(cx, name, a, n)?;
+                cx.fadd(a[0], n)
+            } else {
+                cx.sub(a[0], a[1])
+            }
+        }
+        "Neg" => {
+            arity(1)?;
+            if any_float { cx.fneg(a[0]) } else { cx.neg(a[0]) }
+        }
+        "Pow" | "PowByNatural" => {
+            arity(2)?;
+            let Some(k) = cx.as_int(a[1]) else {
+                return Err(UnsupportedError::new_err(format!(
+                    "{name} with a non-constant exponent {}",
+                    cx.display(a[1])
+                )));
+            };
+            if cx.ty(a[0]) != Ty::Int {
+                return Err(UnsupportedError::new_err(format!(
+                    "{name} of a non-integer base"
+                )));
+            }
+            if k < 0 || k > i64::from(u32::MAX) {
+                return Err(UnsupportedError::new_err(format!(
+                    "{name} with the exponent {k} (only natural exponents are integers)"
+                )));
+            }
+            cx.pow(a[0], k as u32)
+        }
+        "FloorDiv" | "CleanDiv" => {
+            arity(2)?;
+            cx.floordiv(a[0], a[1])
+        }
+        "CeilDiv" => {
+            arity(2)?;
+            cx.ceildiv(a[0], a[1])
+        }
+        "Mod" | "PythonMod" => {
+            arity(2)?;
+            cx.modulo(a[0], a[1])
+        }
+        "ModularIndexing" => {
+            arity(3)?;
+            cx.modular_indexing(a[0], a[1], a[2])
+        }
+        "Min" => cx.min(a),
+        "Max" => cx.max(a),
+        "Abs" => {
+            arity(1)?;
+            cx.abs(a[0])
+        }
+        "Where" => {
+            arity(3)?;
+            cx.where_(a[0], a[1], a[2])
+        }
+        "Eq" | "Ne" | "Lt" | "Le" | "Gt" | "Ge" => {
+            arity(2)?;
+            let (op, x, y) = match name {
+                "Eq" => (CmpOp::Eq, a[0], a[1]),
+                "Ne" => (CmpOp::Ne, a[0], a[1]),
+                "Lt" => (CmpOp::Lt, a[0], a[1]),
+                "Le" => (CmpOp::Le, a[0], a[1]),
+                "Gt" => (CmpOp::Lt, a[1], a[0]),
+                _ => (CmpOp::Le, a[1], a[0]),
+            };
+            // Mixed int/float comparisons compare as floats (Python's semantics).
+            let (x, y) = if cx.ty(x) != cx.ty(y) && any_float {
+                let fx = cx.to_float(x);
+                let fx = built(cx, name, a, fx)?;
+                let fy = cx.to_float(y);
+                (fx, built(cx, name, a, fy)?)
+            } else {
+                (x, y)
+            };
+            cx.compare(op, x, y)
+        }
+        "And" => cx.and(a),
+        "Or" => cx.or(a),
+        "Not" => {
+            arity(1)?;
+            cx.not(a[0])
+        }
+        "ToFloat" => {
+            arity(1)?;
+            cx.to_float(a[0])
+        }
+        "IntTrueDiv" => {
+            arity(2)?;
+            cx.int_truediv(a[0], a[1])
+        }
+        "FloatTrueDiv" => {
+            arity(2)?;
+            cx.float_truediv(a[0], a[1])
+        }
+        "TruncToInt" | "FloorToInt" | "CeilToInt" | "RoundToInt" => {
+            arity(1)?;
+            let op = match name {
+                "TruncToInt" => RoundOp::Trunc,
+                "FloorToInt" => RoundOp::Floor,
+                "CeilToInt" => RoundOp::Ceil,
+                _ => RoundOp::Round,
+            };
+            cx.float_to_int(op, a[0])
+        }
+        "Identity" => {
+            arity(1)?;
+            Some(a[0])
+        }
+        _ => {
+            let _ = py;
+            return Err(UnsupportedError::new_err(format!(
+                "unsupported function '{name}'"
+            )));
+        }
+    };
+    built(cx, name, a, r)
+}
+
+/// A range end from Python: `None` (unbounded), an int, a float, an `Expr` or a string.
+fn range_end(
+    slf: &Bound<'_, Context>,
+    cx: &mut sym::Context,
+    v: &Bound<'_, PyAny>,
+) -> PyResult<RangeEnd> {
+    if v.is_none() {
+        return Ok(RangeEnd::Infinite);
+    }
+    let py = v.py();
+    match operand(slf, v, true)? {
+        Operand::S(s) => cx.parse_range_end(&s).map_err(|e| sym_err(py, e)),
+        Operand::F(f) if f.is_infinite() => Ok(RangeEnd::Infinite),
+        o => Ok(RangeEnd::Expr(to_expr(py, cx, o)?)),
+    }
+}
+
+/// The symbol named by a string or a bare-symbol `Expr`.
+fn symbol_arg(
+    slf: &Bound<'_, Context>,
+    cx: &mut sym::Context,
+    v: &Bound<'_, PyAny>,
+    create: bool,
+) -> PyResult<sym::Symbol> {
+    let py = v.py();
+    if let Ok(s) = v.cast::<PyString>() {
+        let name = s.to_cow()?;
+        let name: &str = &name;
+        return match cx.lookup(name) {
+            Some(s) => Ok(s),
+            None if create => cx.symbol(name).map_err(|e| sym_err(py, e)),
+            None => Err(RangeError::new_err(format!(
+                "no symbol '{name}' in this context"
+            ))),
+        };
+    }
+    match operand(slf, v, false)? {
+        Operand::E(e) => cx
+            .as_symbol(e)
+            .ok_or_else(|| PyTypeError::new_err(format!("{} is not a symbol", cx.display(e)))),
+        _ => Err(PyTypeError::new_err("expected a symbol name or a symbol Expr")),
+    }
+}
+
+/// Operations at least this large (printed-size measure) release the GIL while they run; below
+/// it the release costs more than the work.
+const DETACH_SIZE: usize = 24;
+
+#[pymethods]
+impl Context {
+    /// A new, empty context.
+    #[new]
+    fn new() -> Self {
+        Context {
+            inner: Mutex::new(sym::Context::new()),
+            last_reason: Mutex::new(None),
+        }
+    }
+
+    /// The symbol `name` as an expression, declared with `type` ("int" or "float") if new.
+    #[pyo3(signature = (name, r#type = "int"))]
+    fn symbol(slf: &Bound<'_, Self>, name: &str, r#type: &str) -> PyResult<Py<Expr>> {
+        let py = slf.py();
+        let ty = match r#type {
+            "int" => Ty::Int,
+            "float" => Ty::Float,
+            other => {
+                return Err(RangeError::new_err(format!(
+                    "symbol type must be \"int\" or \"float\", not {other:?}"
+                )));
+            }
+        };
+        let e = guarded(|| {
+            let mut cx = slf.get().cx();
+            let s = cx.declare(name, ty).map_err(|e| sym_err(py, e))?;
+            Ok(cx.sym(s))
+        })?;
+        wrap(slf, e)
+    }
+
+    /// Declares `lo <= name <= hi`. Ends: int, float (float symbols), an expression over other
+    /// symbols (`Expr` or text), or `None` for unbounded.
+    fn set_range(
+        slf: &Bound<'_, Self>,
+        name: &Bound<'_, PyAny>,
+        lo: &Bound<'_, PyAny>,
+        hi: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let py = slf.py();
+        guarded(|| {
+            let mut cx = slf.get().cx();
+            let s = symbol_arg(slf, &mut cx, name, true)?;
+            let lo = range_end(slf, &mut cx, lo)?;
+            let hi = range_end(slf, &mut cx, hi)?;
+            cx.set_range(s, lo, hi).map_err(|e| sym_err(py, e))
+        })
+    }
+
+    /// Adds a boolean fact (an `Expr` or text like `"Eq(Mod(s0, 8), 0)"`).
+    fn assume(slf: &Bound<'_, Self>, pred: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = slf.py();
+        guarded(|| {
+            let mut cx = slf.get().cx();
+            let p = match operand(slf, pred, true)? {
+                Operand::S(s) => cx.parse_bool(&s).map_err(|e| sym_err(py, e))?,
+                o => to_expr(py, &mut cx, o)?,
+            };
+            cx.assume(p).map_err(|e| sym_err(py, e))
+        })
+    }
+
+    /// Checks that the ranges and assumptions leave every symbol a value (RangeError if not).
+    fn check_facts(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let py = slf.py();
+        guarded(|| slf.get().cx().check_facts().map_err(|e| sym_err(py, e)))
+    }
+
+    /// Removes every range and assumption (symbols and expressions stay valid).
+    fn clear_facts(slf: &Bound<'_, Self>) -> PyResult<()> {
+        guarded(|| {
+            slf.get().cx().clear_facts();
+            Ok(())
+        })
+    }
+
+    /// Parses sympy-syntax text (PyTorch's printing) into an expression.
+    fn parse(slf: &Bound<'_, Self>, text: &str) -> PyResult<Py<Expr>> {
+        let py = slf.py();
+        let e = guarded(|| slf.get().cx().parse(text).map_err(|e| sym_err(py, e)))?;
+        wrap(slf, e)
+    }
+
+    /// Builds `name(*args)`: Add, Mul, Sub, Neg, Pow, FloorDiv, CleanDiv, CeilDiv, Mod,
+    /// PythonMod, ModularIndexing, Min, Max, Abs, Where, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not,
+    /// ToFloat, IntTrueDiv, FloatTrueDiv, TruncToInt, FloorToInt, CeilToInt, RoundToInt,
+    /// Identity. Arguments are `Expr`s of this context, ints, floats or bools.
+    #[pyo3(signature = (name, *args))]
+    fn call(slf: &Bound<'_, Self>, name: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<Expr>> {
+        let py = slf.py();
+        let mut ops = Vec::with_capacity(args.len());
+        for a in args.iter() {
+            ops.push(operand(slf, &a, false)?);
+        }
+        let e = guarded(|| {
+            let mut cx = slf.get().cx();
+            let mut xs = Vec::with_capacity(ops.len());
+            for o in ops {
+                xs.push(to_expr(py, &mut cx, o)?);
+            }
+            build_call(py, &mut cx, name, &xs)
+        })?;
+        wrap(slf, e)
+    }
+
+    /// The sound canonical, range-aware simplification of `e` (an `Expr` or text).
+    fn simplify(slf: &Bound<'_, Self>, e: &Bound<'_, PyAny>) -> PyResult<Py<Expr>> {
+        let x = Self::arg(slf, e)?;
+        let me = slf.get();
+        let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
+        let r = if big {
+            slf.py().detach(|| guarded(|| Ok(me.cx().simplify(x))))?
+        } else {
+            guarded(|| Ok(me.cx().simplify(x)))?
+        };
+        wrap(slf, r)
+    }
+
+    /// A sound bound `(lo, hi)` of `e`; `None` for an infinite end (floats: float ends, `None`
+    /// when infinite; booleans: `(False, True)` when undecided).
+    fn bound(slf: &Bound<'_, Self>, e: &Bound<'_, PyAny>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+        let py = slf.py();
+        let x = Self::arg(slf, e)?;
+        let me = slf.get();
+        let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
+        let b = if big {
+            py.detach(|| guarded(|| Ok(me.cx().bound(x))))?
+        } else {
+            guarded(|| Ok(me.cx().bound(x)))?
+        };
+        let opt_i = |v: Option<i64>| -> PyResult<Py<PyAny>> {
+            Ok(match v {
+                Some(i) => i.into_pyobject(py)?.into_any().unbind(),
+                None => py.None(),
+            })
+        };
+        let opt_f = |v: f64| -> PyResult<Py<PyAny>> {
+            Ok(if v.is_infinite() {
+                py.None()
+            } else {
+                v.into_pyobject(py)?.into_any().unbind()
+            })
+        };
+        Ok(match b {
+            SymBound::Int { lo, hi } => (opt_i(lo)?, opt_i(hi)?),
+            SymBound::Float { lo, hi } => (opt_f(lo)?, opt_f(hi)?),
+            SymBound::Bool { lo, hi } => (
+                PyBool::new(py, lo).to_owned().into_any().unbind(),
+                PyBool::new(py, hi).to_owned().into_any().unbind(),
+            ),
+        })
+    }
+
+    /// Proves a boolean: `True` (always holds), `False` (never holds) or `None` (unknown).
+    fn prove(slf: &Bound<'_, Self>, pred: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
+        let x = Self::arg(slf, pred)?;
+        let me = slf.get();
+        let t = guarded(|| {
+            let cx = me.cx();
+            if cx.ty(x) != Ty::Bool {
+                return Err(PyTypeError::new_err(format!(
+                    "prove needs a boolean expression, got {}",
+                    cx.display(x)
+                )));
+            }
+            Ok(cx.size(x) >= DETACH_SIZE)
+        })?;
+        let r = if t {
+            slf.py().detach(|| guarded(|| Ok(me.cx().prove(x))))?
+        } else {
+            guarded(|| Ok(me.cx().prove(x)))?
+        };
+        Ok(match r {
+            Truth::True => Some(true),
+            Truth::False => Some(false),
+            Truth::Unknown => None,
+        })
+    }
+
+    /// Solves the relation `rel` for the symbol `target` (name or symbol `Expr`): a `Solution`,
+    /// or `None` (then `last_unsolved_reason` says why).
+    fn solve(
+        slf: &Bound<'_, Self>,
+        rel: &Bound<'_, PyAny>,
+        target: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<Py<Solution>>> {
+        let py = slf.py();
+        let r = Self::arg(slf, rel)?;
+        let me = slf.get();
+        let x = guarded(|| symbol_arg(slf, &mut me.cx(), target, false))?;
+        let res = py.detach(|| guarded(|| Ok(me.cx().solve(r, x))))?;
+        match res {
+            SolveResult::Unsolved(reason) => {
+                *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+                Ok(None)
+            }
+            SolveResult::Solved(sol) => {
+                *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                let xe = me.cx().sym(sol.symbol);
+                let mut rels = Vec::with_capacity(sol.relations.len());
+                for rel in &sol.relations {
+                    let op = match rel.op {
+                        RelOp::Eq => "==",
+                        RelOp::Ne => "!=",
+                        RelOp::Lt => "<",
+                        RelOp::Le => "<=",
+                        RelOp::Gt => ">",
+                        RelOp::Ge => ">=",
+                    };
+                    let rhs = wrap(slf, rel.rhs)?;
+                    rels.push((op, rhs).into_pyobject(py)?.into_any());
+                }
+                let mut conds = Vec::with_capacity(sol.conditions.len());
+                for c in &sol.conditions {
+                    conds.push(wrap(slf, *c)?);
+                }
+                Ok(Some(Py::new(
+                    py,
+                    Solution {
+                        symbol: wrap(slf, xe)?,
+                        relations: PyTuple::new(py, rels)?.unbind(),
+                        conditions: PyTuple::new(py, conds)?.unbind(),
+                    },
+                )?))
+            }
+        }
+    }
+
+    /// Why the last `solve` on this context returned `None` (`None` after a solved one).
+    #[getter]
+    fn last_unsolved_reason(&self) -> Option<String> {
+        self.last_reason
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Evaluates `e` exactly with `values` ({name: int | float | bool}); floor semantics,
+    /// overflow and division by zero raise `EvalError`.
+    #[pyo3(signature = (e, values = None))]
+    fn eval(
+        slf: &Bound<'_, Self>,
+        e: &Bound<'_, PyAny>,
+        values: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let x = Self::arg(slf, e)?;
+        let mut vals: Vec<(String, Value)> = Vec::new();
+        if let Some(d) = values {
+            for (k, v) in d.iter() {
+                let name: String = k.extract().map_err(|_| {
+                    PyTypeError::new_err("eval: the keys of `values` must be symbol names (str)")
+                })?;
+                let v = match operand(slf, &v, false)? {
+                    Operand::I(i) => Value::Int(i),
+                    Operand::F(f) => Value::Float(f),
+                    Operand::B(b) => Value::Bool(b),
+                    _ => {
+                        return Err(PyTypeError::new_err(format!(
+                            "eval: the value of '{name}' must be an int, float or bool"
+                        )));
+                    }
+                };
+                vals.push((name, v));
+            }
+        }
+        let v = guarded(|| {
+            let cx = slf.get().cx();
+            let refs: Vec<(&str, Value)> = vals.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+            cx.eval(x, &refs)
+                .map_err(|e| sym_err(py, sym::Error::Eval(e)))
+        })?;
+        value_to_py(py, v)
+    }
+
+    /// Whether `e >= 0` is proven under the current facts (used to choose PyTorch's forms).
+    fn is_nonnegative(slf: &Bound<'_, Self>, e: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let x = Self::arg(slf, e)?;
+        guarded(|| {
+            let mut cx = slf.get().cx();
+            if cx.ty(x) != Ty::Int {
+                return Ok(false);
+            }
+            if let Some(v) = cx.as_int(x) {
+                return Ok(v >= 0);
+            }
+            let zero = cx.int(0);
+            let p = cx.compare(CmpOp::Le, zero, x);
+            Ok(p.is_some_and(|p| cx.prove(p) == Truth::True))
+        })
+    }
+
+    /// Whether `e > 0` is proven under the current facts.
+    fn is_positive(slf: &Bound<'_, Self>, e: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let x = Self::arg(slf, e)?;
+        guarded(|| {
+            let mut cx = slf.get().cx();
+            if cx.ty(x) != Ty::Int {
+                return Ok(false);
+            }
+            if let Some(v) = cx.as_int(x) {
+                return Ok(v > 0);
+            }
+            let zero = cx.int(0);
+            let p = cx.compare(CmpOp::Lt, zero, x);
+            Ok(p.is_some_and(|p| cx.prove(p) == Truth::True))
+        })
+    }
+
+    /// Number of interned nodes (grows with use; a measure of memory).
+    #[getter]
+    fn node_count(&self) -> PyResult<usize> {
+        guarded(|| Ok(self.cx().node_count()))
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        let n = guarded(|| Ok(self.cx().node_count()))?;
+        Ok(format!("<symshape.Context with {n} nodes>"))
+    }
+}
+
+impl Context {
+    /// An expression argument: an `Expr` of this context, a constant, or text to parse.
+    fn arg(slf: &Bound<'_, Self>, v: &Bound<'_, PyAny>) -> PyResult<sym::Expr> {
+        let py = slf.py();
+        let o = operand(slf, v, true)?;
+        guarded(|| to_expr(py, &mut slf.get().cx(), o))
+    }
+}
+
+impl Expr {
+    fn context<'py>(&self, py: Python<'py>) -> &Bound<'py, Context> {
+        self.cx.bind(py)
+    }
+
+    /// `name(self, other)` or, reflected, `name(other, self)`; `NotImplemented` for operands
+    /// that are no numbers.
+    fn binop(
+        slf: &Bound<'_, Self>,
+        other: &Bound<'_, PyAny>,
+        name: &str,
+        reflected: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let me = slf.get();
+        let cxb = me.context(py);
+        let o = match operand(cxb, other, false) {
+            Ok(o) => o,
+            Err(e) if e.is_instance_of::<PyTypeError>(py) => return Ok(py.NotImplemented()),
+            Err(e) => return Err(e),
+        };
+        let e = guarded(|| {
+            let mut cx = cxb.get().cx();
+            let y = to_expr(py, &mut cx, o)?;
+            let (a, b) = if reflected { (y, me.e) } else { (me.e, y) };
+            if matches!(name, "FloorDiv" | "Mod") && cx.as_int(b) == Some(0) {
+                return Err(PyZeroDivisionError::new_err(
+                    "integer division or modulo by zero",
+                ));
+            }
+            if matches!(name, "FloorDiv" | "Mod")
+                && (cx.ty(a) == Ty::Float || cx.ty(b) == Ty::Float)
+            {
+                return Err(UnsupportedError::new_err(format!(
+                    "{name} of floats (only integer floor division and modulo are represented)"
+                )));
+            }
+            build_call(py, &mut cx, name, &[a, b])
+        })?;
+        Ok(wrap(cxb, e)?.into_any())
+    }
+}
+
+#[pymethods]
+impl Expr {
+    /// The sympy-syntax text (parses back to the same expression).
+    fn __str__(&self, py: Python<'_>) -> PyResult<String> {
+        let cx = self.context(py).get();
+        guarded(|| Ok(cx.cx().display(self.e)))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("Expr({:?})", self.__str__(py)?))
+    }
+
+    fn __hash__(&self, py: Python<'_>) -> isize {
+        let id = self.context(py).as_ptr() as usize;
+        (id.rotate_left(17) ^ self.e.index().wrapping_mul(0x9E37_79B9)) as isize
+    }
+
+    /// Structural equality (same context and same normal form); an int, float or bool compares
+    /// with the constant. Semantic equality is `Context.prove(Eq(a, b))`.
+    fn __eq__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let py = slf.py();
+        let me = slf.get();
+        if let Ok(o) = other.cast::<Expr>() {
+            let o = o.get();
+            return Ok(o.cx.bind(py).is(me.context(py)) && o.e == me.e);
+        }
+        let cxb = me.context(py);
+        match operand(cxb, other, false) {
+            Ok(o) => guarded(|| {
+                let mut cx = cxb.get().cx();
+                let y = to_expr(py, &mut cx, o)?;
+                Ok(y == me.e)
+            }),
+            Err(_) => Ok(false),
+        }
+    }
+
+    fn __ne__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(!Self::__eq__(slf, other)?)
+    }
+
+    fn __add__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Add", false)
+    }
+    fn __radd__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Add", true)
+    }
+    fn __sub__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Sub", false)
+    }
+    fn __rsub__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Sub", true)
+    }
+    fn __mul__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Mul", false)
+    }
+    fn __rmul__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Mul", true)
+    }
+    /// Floor division, as Python integers do (`-7 // 2 == -4`).
+    fn __floordiv__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "FloorDiv", false)
+    }
+    fn __rfloordiv__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "FloorDiv", true)
+    }
+    /// Floor modulo, as Python integers do (the sign follows the divisor).
+    fn __mod__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Mod", false)
+    }
+    fn __rmod__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Mod", true)
+    }
+    fn __truediv__(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let both_int = {
+            let cx = slf.get().context(py).get();
+            let mine = guarded(|| Ok(cx.cx().ty(slf.get().e)))?;
+            mine == Ty::Int && (o.is_instance_of::<PyInt>() || o.cast::<Expr>().is_ok_and(|x| {
+                x.get().cx.bind(py).is(slf.get().context(py))
+                    && cx.cx().ty(x.get().e) == Ty::Int
+            }))
+        };
+        Self::binop(slf, o, if both_int { "IntTrueDiv" } else { "FloatTrueDiv" }, false)
+    }
+    /// `self ** k` for a constant natural `k`.
+    fn __pow__(
+        slf: &Bound<'_, Self>,
+        o: &Bound<'_, PyAny>,
+        modulo: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        if modulo.is_some_and(|m| !m.is_none()) {
+            return Err(PyTypeError::new_err("pow() with a modulus is not supported"));
+        }
+        Self::binop(slf, o, "Pow", false)
+    }
+    fn __neg__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let me = slf.get();
+        let cxb = me.context(py);
+        let e = guarded(|| build_call(py, &mut cxb.get().cx(), "Neg", &[me.e]))?;
+        Ok(wrap(cxb, e)?.into_any())
+    }
+    fn __pos__(slf: &Bound<'_, Self>) -> Py<Self> {
+        slf.clone().unbind()
+    }
+    /// The value of an integer constant (`TypeError` otherwise).
+    fn __int__(&self, py: Python<'_>) -> PyResult<i64> {
+        let cx = self.context(py).get();
+        guarded(|| {
+            let cx = cx.cx();
+            cx.as_int(self.e).ok_or_else(|| {
+                PyTypeError::new_err(format!("{} is not an integer constant", cx.display(self.e)))
+            })
+        })
+    }
+
+    /// `Eq(self, other)` as an expression.
+    fn eq(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Eq", false)
+    }
+    /// `Ne(self, other)` as an expression.
+    fn ne(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Ne", false)
+    }
+    /// `self < other` as an expression.
+    fn lt(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Lt", false)
+    }
+    /// `self <= other` as an expression.
+    fn le(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Le", false)
+    }
+    /// `self > other` as an expression.
+    fn gt(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Gt", false)
+    }
+    /// `self >= other` as an expression.
+    fn ge(slf: &Bound<'_, Self>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::binop(slf, o, "Ge", false)
+    }
+
+    /// The context this expression belongs to.
+    #[getter]
+    fn context_(&self, py: Python<'_>) -> Py<Context> {
+        self.cx.clone_ref(py)
+    }
+
+    /// "int", "float" or "bool".
+    #[getter]
+    fn r#type(&self, py: Python<'_>) -> PyResult<&'static str> {
+        let cx = self.context(py).get();
+        guarded(|| Ok(ty_name(cx.cx().ty(self.e))))
+    }
+
+    /// The free symbols, as a frozenset of symbol expressions.
+    #[getter]
+    fn free_symbols<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyFrozenSet>> {
+        let cxb = self.context(py);
+        let syms = guarded(|| {
+            let cx = cxb.get().cx();
+            Ok(cx
+                .free_symbols(self.e)
+                .into_iter()
+                .map(|s| cx.sym(s))
+                .collect::<Vec<_>>())
+        })?;
+        let mut out = Vec::with_capacity(syms.len());
+        for s in syms {
+            out.push(wrap(cxb, s)?);
+        }
+        PyFrozenSet::new(py, &out)
+    }
+
+    /// The name of a bare symbol, else `None`.
+    #[getter]
+    fn name(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        let cx = self.context(py).get();
+        guarded(|| {
+            let cx = cx.cx();
+            Ok(cx.as_symbol(self.e).map(|s| cx.sym_name(s).to_owned()))
+        })
+    }
+
+    /// The operation count of SEMANTICS.md §5 (what "smaller" means).
+    #[getter]
+    fn size(&self, py: Python<'_>) -> PyResult<usize> {
+        let cx = self.context(py).get();
+        guarded(|| Ok(cx.cx().size(self.e)))
+    }
+
+    /// The node as a tuple: `("Integer", v)`, `("Float", v)`, `("Boolean", b)`,
+    /// `("Symbol", name, type)`, `("Add", ((term, coeff), ...), const)`, `("Mul", factors)`,
+    /// `("Pow", base, k)`, or `(name, *operands)` for every other operator (`FloorDiv`, `Mod`
+    /// (floor modulo), `Min`, `Max`, `Abs`, `Where`, `Eq`, `Ne`, `Lt`, `Le`, `And`, `Or`,
+    /// `Not`, `ToFloat`, `IntTrueDiv`, `FloatTrueDiv`, `FAdd`, `FMul`, `FNeg`, `TruncToInt`,
+    /// `FloorToInt`, `CeilToInt`, `RoundToInt`).
+    fn node<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let cxb = self.context(py);
+        let view = guarded(|| {
+            let cx = cxb.get().cx();
+            let v = cx.view(self.e);
+            let leaf = if v == sym::View::Leaf {
+                Some(if let Some(i) = cx.as_int(self.e) {
+                    Leaf::I(i)
+                } else if let Some(f) = cx.as_float(self.e) {
+                    Leaf::F(f)
+                } else if let Some(b) = cx.as_bool(self.e) {
+                    Leaf::B(b)
+                } else if let Some(s) = cx.as_symbol(self.e) {
+                    Leaf::S(cx.sym_name(s).to_owned(), ty_name(cx.sym_ty(s)))
+                } else {
+                    return Err(Error::new_err("unknown leaf"));
+                })
+            } else {
+                None
+            };
+            Ok((v, leaf))
+        })?;
+        let w = |e: sym::Expr| wrap(cxb, e);
+        match view {
+            (_, Some(Leaf::I(i))) => ("Integer", i).into_pyobject(py),
+            (_, Some(Leaf::F(f))) => ("Float", f).into_pyobject(py),
+            (_, Some(Leaf::B(b))) => ("Boolean", b).into_pyobject(py),
+            (_, Some(Leaf::S(n, t))) => ("Symbol", n, t).into_pyobject(py),
+            (sym::View::Sum(ts, c), None) => {
+                let mut terms = Vec::with_capacity(ts.len());
+                for (t, k) in ts {
+                    terms.push((w(t)?, k).into_pyobject(py)?.into_any());
+                }
+                ("Add", PyTuple::new(py, terms)?, c).into_pyobject(py)
+            }
+            (sym::View::Prod(fs), None) => {
+                let mut out = Vec::with_capacity(fs.len());
+                for f in fs {
+                    out.push(w(f)?);
+                }
+                ("Mul", PyTuple::new(py, out)?).into_pyobject(py)
+            }
+            (sym::View::Pow(b, k), None) => ("Pow", w(b)?, k).into_pyobject(py),
+            (sym::View::Call(name, args), None) => {
+                let mut out: Vec<Py<PyAny>> = vec![PyString::new(py, name).into_any().unbind()];
+                for a in args {
+                    out.push(w(a)?.into_any());
+                }
+                PyTuple::new(py, out)
+            }
+            (sym::View::Leaf, None) => Err(Error::new_err("unknown leaf")),
+        }
+    }
+}
+
+enum Leaf {
+    I(i64),
+    F(f64),
+    B(bool),
+    S(String, &'static str),
+}
+
+#[pymethods]
+impl Solution {
+    /// The unique value of the symbol when the solution is a single equality, else `None`.
+    #[getter]
+    fn unique(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let rels = self.relations.bind(py);
+        if rels.len() == 1 {
+            let r = rels.get_item(0)?;
+            if r.get_item(0)?.extract::<String>()? == "==" {
+                return Ok(Some(r.get_item(1)?.unbind()));
+            }
+        }
+        Ok(None)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let sym = self.symbol.bind(py).str()?.to_string();
+        let mut parts = Vec::new();
+        for r in self.relations.bind(py).iter() {
+            parts.push(format!("{sym} {} {}", r.get_item(0)?, r.get_item(1)?.str()?));
+        }
+        let mut conds = Vec::new();
+        for c in self.conditions.bind(py).iter() {
+            conds.push(c.str()?.to_string());
+        }
+        let mut s = format!("Solution({})", parts.join(" and "));
+        if !conds.is_empty() {
+            s = format!("{s} if {}", conds.join(" and "));
+        }
+        Ok(s)
+    }
+}
+
+/// The extension module `symshape._native`.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add_class::<Context>()?;
+    m.add_class::<Expr>()?;
+    m.add_class::<Solution>()?;
+    m.add("Error", py.get_type::<Error>())?;
+    m.add("ParseError", py.get_type::<ParseError>())?;
+    m.add("UnsupportedError", py.get_type::<UnsupportedError>())?;
+    m.add("RangeError", py.get_type::<RangeError>())?;
+    m.add("EvalError", py.get_type::<EvalError>())?;
+    Ok(())
+}
