@@ -83,7 +83,7 @@ fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 }
 
 /// Owns expressions, symbols, ranges and assumptions (see `sym::Context`).
-#[pyclass(frozen, module = "symshape._native", name = "Context")]
+#[pyclass(frozen, weakref, module = "symshape._native", name = "Context")]
 pub struct Context {
     inner: Mutex<sym::Context>,
     last_reason: Mutex<Option<String>>,
@@ -644,7 +644,7 @@ impl Context {
             }
             SolveResult::Solved(sol) => {
                 *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                let xe = me.cx().sym(sol.symbol);
+                let xe = me.cx().sym(x);
                 let mut rels = Vec::with_capacity(sol.relations.len());
                 for rel in &sol.relations {
                     let op = match rel.op {
@@ -719,6 +719,38 @@ impl Context {
                 .map_err(|e| sym_err(py, sym::Error::Eval(e)))
         })?;
         value_to_py(py, v)
+    }
+
+    /// `e` with symbols replaced simultaneously: `mapping` is {name or symbol: value}.
+    fn substitute(
+        slf: &Bound<'_, Self>,
+        e: &Bound<'_, PyAny>,
+        mapping: &Bound<'_, PyDict>,
+    ) -> PyResult<Py<Expr>> {
+        let py = slf.py();
+        let x = Self::arg(slf, e)?;
+        let mut pairs = Vec::with_capacity(mapping.len());
+        for (k, v) in mapping.iter() {
+            pairs.push((k, operand(slf, &v, true)?));
+        }
+        let r = guarded(|| {
+            let mut cx = slf.get().cx();
+            let mut map = Vec::with_capacity(pairs.len());
+            for (k, o) in pairs {
+                let s = symbol_arg(slf, &mut cx, &k, true)?;
+                let v = to_expr(py, &mut cx, o)?;
+                if cx.ty(v) != cx.sym_ty(s) {
+                    return Err(PyTypeError::new_err(format!(
+                        "substitute: the value for '{}' is not of the symbol's type",
+                        cx.sym_name(s)
+                    )));
+                }
+                map.push((s, v));
+            }
+            cx.substitute(x, &map)
+                .ok_or_else(|| EvalError::new_err("substitute: a constant overflows int64"))
+        })?;
+        wrap(slf, r)
     }
 
     /// Whether `e >= 0` is proven under the current facts (used to choose PyTorch's forms).

@@ -1,0 +1,392 @@
+"""The sympy bridge: sympy trees (with PyTorch's function classes) to symshape and back.
+
+:func:`from_sympy` walks the sympy tree (no string round trip) and builds the expression in a
+:class:`symshape.Context`; :func:`to_sympy` builds the inverse. ``from_sympy(to_sympy(e), cx) == e``.
+
+Input mapping (anything else raises :class:`symshape.UnsupportedError` naming it):
+
+============================================  ==============================================
+sympy / torch                                 symshape
+============================================  ==============================================
+Integer, Float, ``true``/``false``            constants (an Integer outside int64: RangeError)
+Rational ``p/q`` (non-integer)                ``IntTrueDiv(p, q)`` (a float)
+Symbol                                        ``integer`` -> int symbol, else float symbol;
+                                              ``positive`` -> range ``[1, oo]``,
+                                              ``nonnegative`` -> ``[0, oo]``, ``negative`` ->
+                                              ``[-oo, -1]`` (set when first seen)
+Add, Mul, Pow (integer exponent)              sums, products, powers (``x**-k`` is a true
+                                              division)
+Min, Max, Abs, Mod (sympy's and torch's)      the same (Mod is floor modulo: sympy's meaning,
+                                              and torch's on its domain ``p >= 0, q >= 1``)
+floor, ceiling                                ``FloorDiv``/``CeilDiv`` when the argument is
+                                              integer over a constant denominator, else
+                                              ``FloorToInt``/``CeilToInt``
+Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not          relations and logic
+FloorDiv, CleanDiv, CeilDiv, ModularIndexing  the same (floor semantics)
+PythonMod                                     ``Mod``
+Where, IntTrueDiv, FloatTrueDiv, ToFloat,     the same
+TruncToInt, FloorToInt, CeilToInt,
+RoundToInt, PowByNatural, Identity
+``int_oo``, ``oo``, ``nan``                   UnsupportedError (no infinite values)
+============================================  ==============================================
+
+Output mapping (:func:`to_sympy`), chosen so that PyTorch's C++ and Triton printers, which print
+``Mod``/``ModularIndexing`` as C ``%`` and ``FloorDiv`` as C ``/`` where they believe the
+operands non-negative, keep the meaning:
+
+* ``Mod(FloorDiv(a, b), m)`` -> ``ModularIndexing(a, b, m)`` only when ``a >= 0``, ``b > 0`` and
+  ``m > 0`` are proven under the context's current facts;
+* ``Mod(a, m)`` -> torch ``Mod(a, m)`` only when ``a >= 0`` and ``m > 0`` are proven, otherwise
+  ``PythonMod(a, m)`` (printed ``c10::div_mod`` / ``triton_helpers.remainder_integer``);
+* ``FloorDiv(a, b)`` -> torch ``FloorDiv(a, b)``; the printers use ``/`` only when sympy's
+  assumptions say both operands are non-negative, which holds for every node we emit (``Mod``
+  is emitted only where it is non-negative);
+* torch's constructors are called with ``evaluate=False`` so that their unchecked rewrites
+  (``FloorDiv(FloorDiv(x, c), b)`` for ``b < 0``, term stripping in ``ModularIndexing``) do not
+  run on our answer;
+* without torch: ``sympy.floor(a / b)``, ``sympy.Mod`` (floor modulo), ``sympy.Piecewise``.
+"""
+import weakref
+from fractions import Fraction
+from math import gcd
+
+import sympy as _sp
+
+from ._native import Context, Expr, RangeError, UnsupportedError
+
+__all__ = ["from_sympy", "to_sympy", "torch_functions"]
+
+_torch_fns = None
+
+
+def torch_functions():
+    """PyTorch's ``torch.utils._sympy.functions`` module, or ``None`` when torch is missing."""
+    global _torch_fns
+    if _torch_fns is None:
+        try:
+            import torch.utils._sympy.functions as F  # noqa: PLC0415
+            from torch.utils._sympy import numbers as N  # noqa: PLC0415
+
+            _torch_fns = (F, N)
+        except Exception:  # noqa: BLE001 - any import failure means "no torch"
+            _torch_fns = False
+    return _torch_fns[0] if _torch_fns else None
+
+
+class _State:
+    """Per-context bridge state: sympy symbols by name (to give back the same objects), and a
+    bounded memo of converted sympy nodes."""
+
+    __slots__ = ("symbols", "memo", "__weakref__")
+
+    MEMO_LIMIT = 100_000
+
+    def __init__(self):
+        self.symbols = {}
+        self.memo = {}
+
+
+_states = weakref.WeakKeyDictionary()
+
+
+def _state(cx):
+    st = _states.get(cx)
+    if st is None:
+        st = _states[cx] = _State()
+    return st
+
+
+# ------------------------------------------------------------------ sympy -> symshape
+_REL = {
+    "Equality": "Eq",
+    "Unequality": "Ne",
+    "StrictLessThan": "Lt",
+    "LessThan": "Le",
+    "StrictGreaterThan": "Gt",
+    "GreaterThan": "Ge",
+}
+_DIRECT = {
+    "Add": "Add",
+    "Mul": "Mul",
+    "Min": "Min",
+    "Max": "Max",
+    "Abs": "Abs",
+    "Mod": "Mod",
+    "PythonMod": "Mod",
+    "FloorDiv": "FloorDiv",
+    "CleanDiv": "FloorDiv",
+    "CeilDiv": "CeilDiv",
+    "ModularIndexing": "ModularIndexing",
+    "Where": "Where",
+    "IntTrueDiv": "IntTrueDiv",
+    "FloatTrueDiv": "FloatTrueDiv",
+    "ToFloat": "ToFloat",
+    "TruncToInt": "TruncToInt",
+    "FloorToInt": "FloorToInt",
+    "CeilToInt": "CeilToInt",
+    "RoundToInt": "RoundToInt",
+    "PowByNatural": "Pow",
+    "Identity": "Identity",
+    "And": "And",
+    "Or": "Or",
+    "Not": "Not",
+    **_REL,
+}
+# Classes whose name is taken as is only when they come from sympy or torch.
+_TRUSTED = ("sympy.", "torch.utils._sympy.")
+_kind_cache = {}
+
+
+def _kind(t):
+    """The conversion kind of a sympy class (cached per class)."""
+    k = _kind_cache.get(t)
+    if k is not None:
+        return k
+    k = "?"
+    if t in (int, float, bool):
+        _kind_cache[t] = "py"
+        return "py"
+    for c in t.__mro__:
+        if not c.__module__.startswith(_TRUSTED):
+            continue
+        n = c.__name__
+        if n in _DIRECT:
+            k = n
+            break
+        if n in ("Integer", "Rational", "Float", "Symbol", "Dummy", "BooleanTrue", "BooleanFalse",
+                 "Pow", "floor", "ceiling", "IntInfinity", "NegativeIntInfinity", "Infinity",
+                 "NegativeInfinity", "NaN", "Piecewise"):
+            k = n
+            break
+    _kind_cache[t] = k
+    return k
+
+
+def _declare(cx, st, s):
+    name = s.name
+    prev = st.symbols.get(name)
+    if prev is not None:
+        if prev is s or prev == s:
+            return cx.symbol(name, "int" if s.is_integer else "float")
+        raise RangeError(
+            f"symbol '{name}' was seen with other assumptions ({_sp.srepr(prev)} vs {_sp.srepr(s)})"
+        )
+    if s.is_integer:
+        ty = "int"
+    elif s.is_real is False or s.is_integer is False and s.is_real is None:
+        raise UnsupportedError(f"symbol '{name}' is neither integer nor real")
+    else:
+        ty = "float"
+    e = cx.symbol(name, ty)
+    st.symbols[name] = s
+    if ty == "int":
+        if s.is_positive:
+            cx.set_range(name, 1, None)
+        elif s.is_nonnegative:
+            cx.set_range(name, 0, None)
+        elif s.is_negative:
+            cx.set_range(name, None, -1)
+        elif s.is_nonpositive:
+            cx.set_range(name, None, 0)
+    return e
+
+
+def _rational_parts(a):
+    """``a`` as ``(num, den)`` with ``num`` a sympy expression of integer terms and ``den`` a
+    positive int, when ``a`` is a sum/product with rational coefficients; else ``None``."""
+    terms = _sp.Add.make_args(a)
+    coeffs = []
+    for t in terms:
+        c, rest = t.as_coeff_Mul()
+        if not c.is_Rational:
+            return None
+        coeffs.append((Fraction(int(c.p), int(c.q)), rest))
+    den = 1
+    for c, _ in coeffs:
+        den = den * c.denominator // gcd(den, c.denominator)
+    if den == 1:
+        return None
+    num = _sp.Add(*[int(c * den) * rest for c, rest in coeffs])
+    if not all(r.is_integer for _, r in coeffs):
+        return None
+    return num, den
+
+
+def from_sympy(expr, cx: Context, *, memo: bool = True) -> Expr:
+    """Converts a sympy expression (or a Python int/float/bool) into an expression of ``cx``.
+
+    Symbols are declared from their sympy assumptions (see the module docstring); a symbol
+    seen again with other assumptions raises :class:`symshape.RangeError`. With ``memo``,
+    converted nodes are remembered per context (bounded), so repeated subtrees cost a lookup.
+    Anything outside the mapping raises :class:`symshape.UnsupportedError` naming it.
+    """
+    if isinstance(expr, (bool, int, float)):
+        return cx.call("Identity", expr)
+    st = _state(cx)
+    m = st.memo if memo else {}
+    if len(m) > _State.MEMO_LIMIT:
+        m.clear()
+    return _conv(expr, cx, st, m)
+
+
+def _conv(x, cx, st, m):
+    r = m.get(x)
+    if r is not None:
+        return r
+    k = _kind(type(x))
+    call = cx.call
+    if k == "py":
+        r = call("Identity", x)
+    elif k == "Integer":
+        r = call("Identity", int(x))
+    elif k == "Symbol" or k == "Dummy":
+        r = _declare(cx, st, x)
+    elif k in _DIRECT:
+        args = [_conv(a, cx, st, m) for a in x.args]
+        r = call(_DIRECT[k], *args)
+    elif k == "Pow":
+        b, e = x.args
+        if not e.is_Integer:
+            raise UnsupportedError(f"Pow with the exponent {e} (only integer exponents)")
+        base = _conv(b, cx, st, m)
+        n = int(e)
+        if n >= 0:
+            r = call("Pow", base, n)
+        else:
+            den = call("Pow", base, -n)
+            r = call("IntTrueDiv" if den.type == "int" else "FloatTrueDiv", 1, den)
+    elif k == "Rational":
+        r = call("IntTrueDiv", int(x.p), int(x.q))
+    elif k == "Float":
+        r = call("Identity", float(x))
+    elif k == "BooleanTrue":
+        r = call("Identity", True)
+    elif k == "BooleanFalse":
+        r = call("Identity", False)
+    elif k in ("floor", "ceiling"):
+        (a,) = x.args
+        parts = _rational_parts(a)
+        if parts is not None:
+            num, den = parts
+            r = call("FloorDiv" if k == "floor" else "CeilDiv", _conv(num, cx, st, m), den)
+        else:
+            inner = _conv(a, cx, st, m)
+            if inner.type == "int":
+                r = inner
+            else:
+                r = call("FloorToInt" if k == "floor" else "CeilToInt", inner)
+    elif k in ("IntInfinity", "NegativeIntInfinity", "Infinity", "NegativeInfinity", "NaN"):
+        raise UnsupportedError(f"{x} (no infinite or NaN values in symshape expressions)")
+    else:
+        raise UnsupportedError(f"unsupported sympy function '{type(x).__name__}'")
+    m[x] = r
+    return r
+
+
+# ------------------------------------------------------------------ symshape -> sympy
+def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None):
+    """Builds the sympy expression of ``e`` (PyTorch's function classes when torch is importable
+    and ``use_torch``). Symbols come back as the objects :func:`from_sympy` saw (else integer or
+    real symbols); ``symbols`` ({name: sympy.Symbol}) overrides them. The forms are chosen to
+    keep their meaning under Inductor's printers (module docstring); the non-negativity proofs
+    use the context's facts at the time of the call.
+    """
+    cx = e.context_
+    st = _state(cx)
+    syms = dict(st.symbols)
+    if symbols:
+        syms.update(symbols)
+    F = torch_functions() if use_torch else None
+    memo = {}
+    if _exact is not None:
+        # FloorDiv(p, k) known to be exact: true division (used by try_solve).
+        p, k = _exact
+        fd = cx.call("FloorDiv", p, k)
+        memo[fd] = _back(p, cx, F, syms, memo) / _back(k, cx, F, syms, memo)
+    return _back(e, cx, F, syms, memo)
+
+
+def _sym_of(name, ty, syms):
+    s = syms.get(name)
+    if s is None:
+        s = _sp.Symbol(name, integer=True) if ty == "int" else _sp.Symbol(name, real=True)
+        syms[name] = s
+    return s
+
+
+def _back(e, cx, F, syms, memo):
+    r = memo.get(e)
+    if r is not None:
+        return r
+    n = e.node()
+    k = n[0]
+    go = lambda a: _back(a, cx, F, syms, memo)  # noqa: E731
+    if k == "Integer":
+        r = _sp.Integer(n[1])
+    elif k == "Float":
+        r = _sp.Float(n[1])
+    elif k == "Boolean":
+        r = _sp.true if n[1] else _sp.false
+    elif k == "Symbol":
+        r = _sym_of(n[1], n[2], syms)
+    elif k == "Add":
+        r = _sp.Add(*[_sp.Integer(c) * go(t) for t, c in n[1]], _sp.Integer(n[2]))
+    elif k == "Mul":
+        r = _sp.Mul(*[go(f) for f in n[1]])
+    elif k == "Pow":
+        r = _sp.Pow(go(n[1]), _sp.Integer(n[2]))
+    elif k == "FloorDiv":
+        a, b = go(n[1]), go(n[2])
+        r = F.FloorDiv(a, b, evaluate=False) if F else _sp.floor(a / b)
+    elif k == "Mod":
+        r = _mod_back(n[1], n[2], cx, F, go)
+    elif k in ("Min", "Max"):
+        args = [go(a) for a in n[1:]]
+        cls = getattr(F, k) if F else getattr(_sp, k)
+        r = cls(*args)
+    elif k == "Abs":
+        r = _sp.Abs(go(n[1]))
+    elif k == "Where":
+        c, a, b = go(n[1]), go(n[2]), go(n[3])
+        r = F.Where(c, a, b) if F else _sp.Piecewise((a, c), (b, True))
+    elif k in ("Eq", "Ne", "Lt", "Le"):
+        r = getattr(_sp, k)(go(n[1]), go(n[2]))
+    elif k in ("And", "Or"):
+        r = getattr(_sp, k)(*[go(a) for a in n[1:]])
+    elif k == "Not":
+        r = _sp.Not(go(n[1]))
+    elif k == "FAdd":
+        r = _sp.Add(go(n[1]), go(n[2]))
+    elif k == "FMul":
+        r = _sp.Mul(go(n[1]), go(n[2]))
+    elif k == "FNeg":
+        r = -go(n[1])
+    elif k in ("ToFloat", "IntTrueDiv", "FloatTrueDiv", "TruncToInt", "FloorToInt", "CeilToInt",
+               "RoundToInt"):
+        args = [go(a) for a in n[1:]]
+        if F:
+            r = getattr(F, k)(*args)
+        elif k == "ToFloat":
+            r = args[0]
+        elif k in ("IntTrueDiv", "FloatTrueDiv"):
+            r = args[0] / args[1]
+        else:
+            r = {"TruncToInt": lambda v: _sp.sign(v) * _sp.floor(_sp.Abs(v)), "FloorToInt": _sp.floor,
+                 "CeilToInt": _sp.ceiling, "RoundToInt": lambda v: _sp.Function("round")(v)}[k](args[0])
+    else:
+        raise UnsupportedError(f"no sympy form for '{k}'")
+    memo[e] = r
+    return r
+
+
+def _mod_back(a, m, cx, F, go):
+    """``Mod(a, m)`` (floor modulo) in a form whose printing by Inductor keeps the meaning."""
+    if not F:
+        return _sp.Mod(go(a), go(m))
+    if cx.is_positive(m):
+        an = a.node()
+        if an[0] == "FloorDiv" and cx.is_nonnegative(an[1]) and cx.is_positive(an[2]):
+            return F.ModularIndexing(go(an[1]), go(an[2]), go(m), evaluate=False)
+        if cx.is_nonnegative(a):
+            return F.Mod(go(a), go(m), evaluate=False)
+    return F.PythonMod(go(a), go(m), evaluate=False)

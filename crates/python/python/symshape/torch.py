@@ -1,0 +1,581 @@
+"""A drop-in for PyTorch's symbolic-integer calls, answered by symshape.
+
+Functions with PyTorch's signatures and return types:
+
+* :func:`bound_sympy` (``torch.utils._sympy.value_ranges.bound_sympy``) -> ``ValueRanges``;
+* :func:`try_solve` (``torch.utils._sympy.solve.try_solve``) -> ``(relation, rhs) | None``;
+* :func:`simplify` (``SizeVarAllocator.simplify``: the expression with replacements applied);
+* :func:`simplify_with_ranges` (``SizeVarAllocator._simplify_with_ranges``).
+
+:func:`install` routes PyTorch's own calls here (every module alias of ``bound_sympy`` and
+``try_solve``, ``SizeVarAllocator.simplify`` and the function behind its ranges cache);
+:func:`uninstall` restores them, :func:`installed` is the context manager, and :func:`stats`
+reports calls, fallbacks and time per function. Whatever symshape cannot represent (``int_oo``
+inside an expression, float symbols in a solve, unknown functions, boolean ranges, ...) is
+answered by PyTorch's own implementation: a fallback, counted in the stats.
+
+Where the answers differ from PyTorch's (on purpose; see ``crates/python/README.md``):
+
+* bounds are often tighter (relational reasoning: ``s0 - Mod(s0, 8)`` is ``[0, oo]``, not
+  ``[-5, oo]``), never looser in the corpus checks;
+* ``try_solve`` answers inequalities over integer symbols in integer form
+  (``5*a > b - 5`` gives ``a >= FloorDiv(b - 5, 5) + 1``, where PyTorch gives ``a > (b - 5)/5``;
+  both hold exactly for integer ``a``); an equality that needs a divisibility condition
+  (``Eq(2*s + 1, n)``) is answered with PyTorch's true division ``(n - 1)/2``, which is exact;
+  anything that is not one relation (``Eq(FloorDiv(a, 3), c)`` gives two) is ``None``;
+* the forms handed back keep their meaning under Inductor's printers (see ``symshape.sympy``).
+
+Threads: the engine state is per thread (one context per thread), so calls from several threads
+never share a context.
+"""
+import contextlib
+import sys
+import threading
+import time
+
+import sympy as _sp
+
+from . import _native
+from .sympy import _DIRECT, _conv, _kind, _state, to_sympy
+
+__all__ = [
+    "bound_sympy",
+    "try_solve",
+    "simplify",
+    "simplify_with_ranges",
+    "install",
+    "uninstall",
+    "installed",
+    "is_installed",
+    "stats",
+    "reset_stats",
+]
+
+_ERRORS = (_native.Error, TypeError, ZeroDivisionError, RecursionError, OverflowError)
+
+
+def _torch():
+    import torch  # noqa: PLC0415
+    from torch.utils._sympy import numbers as N  # noqa: PLC0415
+    from torch.utils._sympy import solve as S  # noqa: PLC0415
+    from torch.utils._sympy import value_ranges as VR  # noqa: PLC0415
+
+    return torch, N, S, VR
+
+
+class _Engine:
+    """One context per thread with its conversion memo; renewed when it grows past a limit, so
+    memory stays bounded over any number of calls."""
+
+    NODE_LIMIT = 2_000_000
+
+    def __init__(self):
+        self.new()
+
+    def new(self):
+        self.cx = _native.Context()
+        self.st = _state(self.cx)
+        self.memo = self.st.memo
+        self.kinds = {}
+
+    def check(self):
+        if self.cx.node_count > self.NODE_LIMIT or len(self.memo) > 200_000:
+            self.new()
+
+
+_local = threading.local()
+
+
+def _engine():
+    e = getattr(_local, "engine", None)
+    if e is None:
+        e = _local.engine = _Engine()
+    return e
+
+
+def _conv_expr(eng, x):
+    return _conv(x, eng.cx, eng.st, eng.memo)
+
+
+_INF_NAMES = ("IntInfinity", "NegativeIntInfinity", "Infinity", "NegativeInfinity")
+
+
+def _end(v, is_int):
+    """A ValueRanges end as a symshape range end (None for infinite)."""
+    if isinstance(v, (bool, _sp.logic.boolalg.BooleanAtom)):
+        raise _native.UnsupportedError("boolean range")
+    k = _kind(type(v))
+    if k in _INF_NAMES:
+        return None
+    if k == "Integer":
+        return int(v)
+    if k in ("Float", "Rational"):
+        f = float(v)
+        if is_int:
+            # A non-integer end of an integer symbol: round inwards later; keep it sound by
+            # widening to the integer hull.
+            raise _native.UnsupportedError("non-integer end of an integer range")
+        return f
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return None if v in (float("inf"), float("-inf")) else v
+    raise _native.UnsupportedError(f"range end {v!r}")
+
+
+def _default_range(s):
+    """PyTorch's defaults from a symbol's assumptions (value_ranges._default_symbol_range)."""
+    if s.is_integer:
+        if s.is_positive:
+            return 1, None
+        if s.is_nonnegative:
+            return 0, None
+        return None, None
+    return None, None
+
+
+def _assumption_range(s):
+    if s.is_integer:
+        if s.is_positive:
+            return 1, None
+        if s.is_nonnegative:
+            return 0, None
+        if s.is_negative:
+            return None, -1
+        if s.is_nonpositive:
+            return None, 0
+    return None, None
+
+
+def _set_ranges(eng, e, ranges, fallback_ranges=None):
+    """Sets the range of every free symbol of ``e``: from ``ranges`` ({sympy.Symbol:
+    ValueRanges}), else ``fallback_ranges``, else the symbol's assumptions."""
+    cx = eng.cx
+    syms = eng.st.symbols
+    for fs in e.free_symbols:
+        name = fs.name
+        s = syms[name]
+        vr = None
+        if ranges:
+            vr = ranges.get(s)
+        if vr is None and fallback_ranges:
+            vr = fallback_ranges.get(s)
+        if vr is None:
+            lo, hi = _default_range(s)
+        else:
+            is_int = fs.type == "int"
+            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int)
+        if lo is not None or hi is not None:
+            cx.set_range(name, lo, hi)
+
+
+# ------------------------------------------------------------------ stats and fallbacks
+_stats_lock = threading.Lock()
+_stats = {}
+
+
+def _record(fn, dt, fallback):
+    with _stats_lock:
+        s = _stats.get(fn)
+        if s is None:
+            s = _stats[fn] = {"calls": 0, "fallbacks": 0, "time_s": 0.0}
+        s["calls"] += 1
+        s["fallbacks"] += int(fallback)
+        s["time_s"] += dt
+
+
+def stats():
+    """Per routed function: ``{"calls", "fallbacks", "time_s"}`` (time includes fallbacks)."""
+    with _stats_lock:
+        return {k: dict(v) for k, v in _stats.items()}
+
+
+def reset_stats():
+    """Sets every counter of :func:`stats` back to zero."""
+    with _stats_lock:
+        _stats.clear()
+
+
+_originals = {}
+
+
+def _original(name):
+    """PyTorch's own implementation (also while installed)."""
+    f = _originals.get(name)
+    if f is not None:
+        return f
+    torch, N, S, VR = _torch()
+    from torch._inductor.sizevars import SizeVarAllocator  # noqa: PLC0415
+
+    return {
+        "bound_sympy": VR.bound_sympy,
+        "try_solve": S.try_solve,
+        "simplify": SizeVarAllocator.simplify,
+        "_simplify_with_ranges": SizeVarAllocator._simplify_with_ranges,
+    }[name]
+
+
+# ------------------------------------------------------------------ bound_sympy
+def _tracing_ranges():
+    try:
+        import torch  # noqa: PLC0415
+
+        context = torch._guards.TracingContext.try_get()
+    except Exception:  # noqa: BLE001
+        return None
+    if context and context.fake_mode and context.fake_mode.shape_env:
+        return context.fake_mode.shape_env.var_to_range
+    return None
+
+
+def _bound_engine(expr, ranges):
+    torch, N, S, VR = _torch()
+    eng = _engine()
+    eng.check()
+    cx = eng.cx
+    e = _conv_expr(eng, expr)
+    cx.clear_facts()
+    _set_ranges(eng, e, ranges, _tracing_ranges())
+    lo, hi = cx.bound(e)
+    t = e.type
+    if t == "int":
+        return VR.ValueRanges(
+            -N.int_oo if lo is None else _sp.Integer(lo), N.int_oo if hi is None else _sp.Integer(hi)
+        )
+    if t == "bool":
+        return VR.ValueRanges(_sp.true if lo else _sp.false, _sp.true if hi else _sp.false)
+    return VR.ValueRanges(
+        -_sp.oo if lo is None else _sp.Float(lo), _sp.oo if hi is None else _sp.Float(hi)
+    )
+
+
+def bound_sympy(expr, ranges=None):
+    """PyTorch's ``bound_sympy``: a sound ``ValueRanges`` of ``expr`` given ``ranges``
+    ({Symbol: ValueRanges}; the tracing context's ranges and the symbols' assumptions fill in
+    the rest), computed by symshape (PyTorch's own answer where symshape cannot represent the
+    input)."""
+    t0 = time.perf_counter()
+    fb = False
+    try:
+        if isinstance(expr, _sp.Number):
+            _, _, _, VR = _torch()
+            r = VR.ValueRanges.wrap(expr)
+        else:
+            r = _bound_engine(expr, ranges)
+    except _ERRORS:
+        fb = True
+        r = _original("bound_sympy")(expr, ranges)
+    _record("bound_sympy", time.perf_counter() - t0, fb)
+    return r
+
+
+# ------------------------------------------------------------------ try_solve
+_REL_CLS = {"==": _sp.Eq, "!=": _sp.Ne, "<": _sp.Lt, "<=": _sp.Le, ">": _sp.Gt, ">=": _sp.Ge}
+
+
+def _solve_engine(expr, thing):
+    eng = _engine()
+    eng.check()
+    cx = eng.cx
+    if not isinstance(expr, _sp.Rel) or _kind(type(expr)) not in _DIRECT:
+        return False, None
+    if not isinstance(thing, _sp.Symbol) or not thing.is_integer:
+        raise _native.UnsupportedError("only integer symbols are solved by symshape")
+    e = _conv_expr(eng, expr)
+    x = _conv_expr(eng, thing)
+    cx.clear_facts()
+    for s in e.free_symbols:
+        lo, hi = _assumption_range(eng.st.symbols[s.name])
+        if lo is not None or hi is not None:
+            cx.set_range(s.name, lo, hi)
+    sol = cx.solve(e, x)
+    if sol is None:
+        return True, None
+    if len(sol.relations) != 1:
+        return True, None
+    op, rhs = sol.relations[0]
+    if sol.conditions:
+        rhs_s = _exact_quotient(cx, op, rhs, sol.conditions)
+        if rhs_s is None:
+            return True, None
+    else:
+        rhs_s = to_sympy(rhs)
+    return True, (_REL_CLS[op](thing, rhs_s, evaluate=False), rhs_s)
+
+
+def _exact_quotient(cx, op, rhs, conds):
+    """``x == q + FloorDiv(p, k)`` under ``Eq(Mod(p, k), 0)`` is ``x == q + p/k`` (true
+    division): for integer ``x`` and ``q`` both sides hold together whether or not ``k``
+    divides ``p`` (``p/k`` is not an integer when it does not). Only for ``==``, one condition,
+    a positive ``k``, and ``FloorDiv(p, k)`` occurring once with coefficient 1 or -1."""
+    if op != "==" or len(conds) != 1:
+        return None
+    c = conds[0].node()
+    if c[0] != "Eq":
+        return None
+    m = c[1].node()
+    if m[0] != "Mod" or c[2] != 0:
+        return None
+    k = m[2]
+    if not cx.is_positive(k):
+        return None
+    # The quotient FloorDiv(p, k) of the answer with Mod(p, k) the condition's Mod.
+    n = rhs.node()
+    terms = [(rhs, 1)] if n[0] == "FloorDiv" else (n[1] if n[0] == "Add" else [])
+    hits = []
+    for t, coef in terms:
+        tn = t.node()
+        if tn[0] == "FloorDiv" and tn[2] == k and cx.call("Mod", tn[1], k) == c[1]:
+            hits.append((t, coef))
+    if len(hits) != 1 or hits[0][1] not in (1, -1):
+        return None
+    fd = hits[0][0]
+    if any(_contains(t, fd) for t, _ in terms if t != fd):
+        return None
+    return to_sympy(rhs, _exact=(fd.node()[1], k))
+
+
+def _contains(e, sub):
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if x == sub:
+            return True
+        n = x.node()
+        if n[0] == "Add":
+            stack.extend(t for t, _ in n[1])
+        elif n[0] == "Mul":
+            stack.extend(n[1])
+        else:
+            stack.extend(a for a in n[1:] if isinstance(a, _native.Expr))
+    return False
+
+
+def try_solve(expr, thing, trials=5, floordiv_inequality=True):
+    """PyTorch's ``try_solve``: ``(relation, rhs)`` with ``thing`` isolated on the left, or
+    ``None``. Solved by symshape for integer symbols (exact integer answers, see the module
+    docstring); PyTorch's own implementation answers the rest."""
+    t0 = time.perf_counter()
+    fb = False
+    r = None
+    try:
+        if not floordiv_inequality:
+            raise _native.UnsupportedError("floordiv_inequality=False")
+        handled, r = _solve_engine(expr, thing)
+        if not handled:
+            raise _native.UnsupportedError("not a relation")
+    except _ERRORS:
+        fb = True
+        r = _original("try_solve")(expr, thing, trials=trials, floordiv_inequality=floordiv_inequality)
+    _record("try_solve", time.perf_counter() - t0, fb)
+    return r
+
+
+# ------------------------------------------------------------------ simplify
+def _apply_replacements(eng, e, replacements):
+    if not replacements:
+        return e
+    cx = eng.cx
+    syms = eng.st.symbols
+    subst = {}
+    for fs in e.free_symbols:
+        v = replacements.get(syms[fs.name])
+        if v is not None:
+            subst[fs.name] = _conv_expr(eng, v)
+    if not subst:
+        return e
+    return cx.substitute(e, subst)
+
+
+def _simplify_engine(expr, replacements):
+    eng = _engine()
+    eng.check()
+    cx = eng.cx
+    e = _conv_expr(eng, expr)
+    e = _apply_replacements(eng, e, replacements)
+    cx.clear_facts()
+    for s in e.free_symbols:
+        lo, hi = _assumption_range(eng.st.symbols[s.name])
+        if lo is not None or hi is not None:
+            cx.set_range(s.name, lo, hi)
+    return to_sympy(cx.simplify(e))
+
+
+def simplify(expr, replacements=None):
+    """``SizeVarAllocator.simplify``: ``expr`` with ``replacements`` ({Symbol: expr}) applied,
+    simplified by symshape under the symbols' assumptions."""
+    t0 = time.perf_counter()
+    fb = False
+    try:
+        if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
+            r = expr if not replacements else _sp.sympify(expr).xreplace(replacements)
+        else:
+            r = _simplify_engine(expr, replacements)
+    except _ERRORS:
+        fb = True
+        r = _sp.expand(expr).xreplace(replacements or {})
+    _record("simplify", time.perf_counter() - t0, fb)
+    return r
+
+
+def _ranges_engine(expr, var_ranges, var_to_range, replacements, axioms):
+    eng = _engine()
+    eng.check()
+    cx = eng.cx
+    e = _conv_expr(eng, expr)
+    e = _apply_replacements(eng, e, replacements)
+    cx.clear_facts()
+    idx = {}
+    for v, size in (var_ranges or {}).items():
+        sz = _apply_replacements(eng, _conv_expr(eng, size), replacements)
+        idx[v] = sz
+    # Symbols of the expression and of the index sizes.
+    names = {s.name for s in e.free_symbols}
+    for sz in idx.values():
+        names |= {s.name for s in sz.free_symbols}
+    syms = eng.st.symbols
+    index_names = set()
+    for v in idx:
+        _conv_expr(eng, v)
+        index_names.add(v.name)
+    for name in names:
+        if name in index_names:
+            continue
+        s = syms[name]
+        vr = var_to_range.get(s) if var_to_range else None
+        if vr is not None:
+            is_int = bool(s.is_integer)
+            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int)
+            alo, ahi = _assumption_range(s)
+            if alo is not None and (lo is None or lo < alo):
+                lo = alo
+        else:
+            lo, hi = _assumption_range(s)
+        if lo is not None or hi is not None:
+            cx.set_range(name, lo, hi)
+    for v, sz in idx.items():
+        cx.set_range(v.name, 0, sz - 1)
+    for a in axioms or ():
+        try:
+            p = _conv_expr(eng, a)
+        except _ERRORS:
+            continue
+        if p.type == "bool" and {s.name for s in p.free_symbols} <= names | index_names:
+            cx.assume(p)
+    cx.check_facts()
+    return to_sympy(cx.simplify(e))
+
+
+def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None, axioms=None):
+    """``SizeVarAllocator._simplify_with_ranges``: simplifies an index expression knowing that
+    each index variable ``v`` of ``var_ranges`` ({Symbol: size}) is in ``[0, size - 1]``, the
+    other symbols in ``var_to_range`` ({Symbol: ValueRanges}) or their assumptions, with
+    ``replacements`` applied and ``axioms`` (relations) assumed."""
+    t0 = time.perf_counter()
+    fb = False
+    try:
+        r = _ranges_engine(expr, var_ranges, var_to_range, replacements, axioms)
+    except _ERRORS:
+        fb = True
+        r = None
+    _record("simplify_with_ranges", time.perf_counter() - t0, fb)
+    if r is None:
+        raise _native.UnsupportedError("symshape cannot represent this input; use PyTorch's")
+    return r
+
+
+# ------------------------------------------------------------------ install
+_patched = []  # (object, attribute, original, replacement)
+_install_lock = threading.Lock()
+
+
+def _sizevars_simplify(self, expr):
+    t0 = time.perf_counter()
+    fb = False
+    try:
+        if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
+            r = _originals["simplify"](self, expr)
+        else:
+            r = _simplify_engine(expr, self.replacements)
+    except _ERRORS:
+        fb = True
+        r = _originals["simplify"](self, expr)
+    _record("SizeVarAllocator.simplify", time.perf_counter() - t0, fb)
+    return r
+
+
+def _sizevars_simplify_with_ranges(self, expr, var_ranges):
+    t0 = time.perf_counter()
+    fb = False
+    try:
+        r = _ranges_engine(
+            expr, var_ranges, self.shape_env.var_to_range, self.replacements,
+            self.shape_env.get_axioms(),
+        )
+    except _ERRORS:
+        fb = True
+        r = _originals["_simplify_with_ranges"](self, expr, var_ranges)
+    _record("SizeVarAllocator._simplify_with_ranges", time.perf_counter() - t0, fb)
+    return r
+
+
+def _patch(obj, attr, new):
+    old = getattr(obj, attr)
+    setattr(obj, attr, new)
+    _patched.append((obj, attr, old, new))
+
+
+def install():
+    """Routes PyTorch's calls to symshape: every module attribute that is PyTorch's
+    ``bound_sympy`` or ``try_solve``, ``SizeVarAllocator.simplify`` and
+    ``SizeVarAllocator._simplify_with_ranges`` (behind its ranges cache). Idempotent."""
+    with _install_lock:
+        if _patched:
+            return
+        torch, N, S, VR = _torch()
+        import torch._inductor.sizevars as SV  # noqa: PLC0415
+
+        _originals["bound_sympy"] = VR.bound_sympy
+        _originals["try_solve"] = S.try_solve
+        _originals["simplify"] = SV.SizeVarAllocator.simplify
+        _originals["_simplify_with_ranges"] = SV.SizeVarAllocator._simplify_with_ranges
+        repl = {id(VR.bound_sympy): bound_sympy, id(S.try_solve): try_solve}
+        origs = {id(VR.bound_sympy): VR.bound_sympy, id(S.try_solve): S.try_solve}
+        for mod in list(sys.modules.values()):
+            d = getattr(mod, "__dict__", None)
+            if not d or not getattr(mod, "__name__", "").startswith("torch"):
+                continue
+            for attr in ("bound_sympy", "try_solve"):
+                v = d.get(attr)
+                if v is not None and id(v) in repl and v is origs[id(v)]:
+                    _patch(mod, attr, repl[id(v)])
+        _patch(SV.SizeVarAllocator, "simplify", _sizevars_simplify)
+        _patch(SV.SizeVarAllocator, "_simplify_with_ranges", _sizevars_simplify_with_ranges)
+
+
+def uninstall():
+    """Restores every attribute :func:`install` replaced. Idempotent."""
+    with _install_lock:
+        while _patched:
+            obj, attr, old, new = _patched.pop()
+            if getattr(obj, attr, None) is new:
+                setattr(obj, attr, old)
+        _originals.clear()
+
+
+def is_installed():
+    """Whether :func:`install` is in effect."""
+    return bool(_patched)
+
+
+@contextlib.contextmanager
+def installed():
+    """Context manager: :func:`install` on entry, :func:`uninstall` on exit (only if it was
+    not installed before)."""
+    was = is_installed()
+    install()
+    try:
+        yield
+    finally:
+        if not was:
+            uninstall()

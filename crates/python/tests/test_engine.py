@@ -1,0 +1,359 @@
+"""The engine API from Python: Context, Expr operators, errors, threads, hostile inputs."""
+import random
+import threading
+import unittest
+
+import symshape
+from symshape import Context, Error, EvalError, ParseError, RangeError, UnsupportedError
+
+
+class ContextApi(unittest.TestCase):
+    def test_readme_example(self):
+        cx = Context()
+        cx.set_range("s0", 16, 1024)
+        cx.set_range("x0", 0, "s0 - 1")
+        cx.set_range("x1", 0, 255)
+        e = cx.parse("FloorDiv(x0 + s0*x1, s0)")
+        self.assertEqual(str(cx.simplify(e)), "x1")
+        self.assertEqual(cx.bound(e), (0, 255))
+        self.assertIs(cx.prove("x0 < s0"), True)
+        self.assertIs(cx.prove("x0 >= s0"), False)
+        self.assertIsNone(cx.prove("x0 < 16"))
+
+    def test_bound_ends(self):
+        cx = Context()
+        cx.set_range("s0", 2, None)
+        self.assertEqual(cx.bound("s0 - Mod(s0, 8)"), (0, None))
+        self.assertEqual(cx.bound("-s0"), (None, -2))
+        self.assertEqual(cx.bound("s0 < 2"), (False, False))
+        self.assertEqual(cx.bound("s0 < 5"), (False, True))
+        z = cx.symbol("zf", "float")
+        cx.set_range(z, 0.5, 2.0)
+        self.assertEqual(cx.bound(z * 2), (1.0, 4.0))
+        self.assertEqual(cx.bound(cx.symbol("q", "float")), (None, None))
+
+    def test_set_range_ends(self):
+        cx = Context()
+        s = cx.symbol("s")
+        cx.set_range(s, 1, 10)
+        cx.set_range("x", 0, s - 1)
+        cx.set_range("y", 0, cx.parse("s*2"))
+        self.assertEqual(cx.bound("x + y"), (0, 29))
+        with self.assertRaises(RangeError):
+            cx.set_range("a", "a + 1", None)  # cyclic
+        with self.assertRaises(RangeError):
+            cx.set_range("b", 2**70, None)
+
+    def test_assume_and_check_facts(self):
+        cx = Context()
+        cx.set_range("s", 0, None)
+        cx.assume("Eq(Mod(s, 8), 0)")
+        self.assertEqual(str(cx.simplify("Mod(s + 16, 8)")), "0")
+        cx.assume(cx.parse("s >= 100"))
+        cx.assume(cx.parse("s <= 50"))
+        with self.assertRaises(RangeError):
+            cx.check_facts()
+        cx.clear_facts()
+        cx.check_facts()
+        with self.assertRaises(RangeError):
+            cx.assume(False)
+
+    def test_solve(self):
+        cx = Context()
+        sol = cx.solve("Eq(2*n + 1, size)", "n")
+        self.assertEqual(len(sol.relations), 1)
+        op, rhs = sol.relations[0]
+        self.assertEqual((op, str(rhs)), ("==", "FloorDiv(size - 1, 2)"))
+        self.assertEqual([str(c) for c in sol.conditions], ["Eq(Mod(size - 1, 2), 0)"])
+        self.assertEqual(sol.unique, rhs)
+        self.assertEqual(sol.symbol, cx.symbol("n"))
+        self.assertIn("FloorDiv(size - 1, 2)", repr(sol))
+        self.assertIsNone(cx.solve("Eq(a*b, c)", "a"))
+        self.assertIn("nonzero", cx.last_unsolved_reason)
+        self.assertIsNone(cx.solve("a + b", "a"))
+        self.assertIn("not a relation", cx.last_unsolved_reason)
+        self.assertIsNotNone(cx.solve("a - 2 <= b", cx.symbol("a")))
+        self.assertIsNone(cx.last_unsolved_reason)
+        with self.assertRaises(RangeError):
+            cx.solve("Eq(a, 1)", "nosuchsymbol")
+
+    def test_eval(self):
+        cx = Context()
+        self.assertEqual(cx.eval("FloorDiv(x, 3) + Mod(x, 3)", {"x": -7}), -3 + 2)
+        self.assertEqual(cx.eval("IntTrueDiv(x, 2)", {"x": 3}), 1.5)
+        self.assertIs(cx.eval("x < 3", {"x": 1}), True)
+        self.assertEqual(cx.eval("zf*2.0", {"zf": 1.25}) if cx.symbol("zf", "float") else None, 2.5)
+        with self.assertRaises(EvalError):
+            cx.eval("FloorDiv(x, y)", {"x": 1, "y": 0})
+        with self.assertRaises(EvalError):
+            cx.eval("x*x", {"x": 2**40})
+        with self.assertRaises(EvalError):
+            cx.eval("x + y", {"x": 1})
+        with self.assertRaises(TypeError):
+            cx.eval("x", {"x": "1"})
+        with self.assertRaises(RangeError):
+            cx.eval("x", {"x": 2**64})
+
+    def test_node_count_and_repr(self):
+        cx = Context()
+        n0 = cx.node_count
+        cx.parse("a + b*c")
+        self.assertGreater(cx.node_count, n0)
+        self.assertIn("Context", repr(cx))
+
+
+class Operators(unittest.TestCase):
+    def test_python_integer_semantics(self):
+        """``+ - * // %`` and ``**`` agree with Python's ints at random points."""
+        cx = Context()
+        x, y = cx.symbol("x"), cx.symbol("y")
+        rng = random.Random(7)
+        forms = [
+            (lambda a, b: a // b, "//"),
+            (lambda a, b: a % b, "%"),
+            (lambda a, b: 3 * a - b * 2 + 1, "lin"),
+            (lambda a, b: (a + 5) // 3 - (b - 7) % 4, "mix"),
+            (lambda a, b: -a // 2 + (-b) % 5, "neg"),
+            (lambda a, b: (a * b) ** 2 - 7 // (b * b + 1), "pow"),
+            (lambda a, b: 100 // (a * a + 1) + 100 % (b * b + 1), "rdiv"),
+        ]
+        for f, name in forms:
+            e = f(x, y)
+            for _ in range(60):
+                a, b = rng.randint(-50, 50), rng.randint(-50, 50)
+                if name in ("//", "%") and b == 0:
+                    continue
+                self.assertEqual(cx.eval(e, {"x": a, "y": b}), f(a, b), (name, a, b, str(e)))
+
+    def test_structural_eq_and_hash(self):
+        cx = Context()
+        x = cx.symbol("x")
+        a = x * 2 + 1
+        b = cx.parse("1 + 2*x")
+        self.assertEqual(a, b)
+        self.assertEqual(hash(a), hash(b))
+        self.assertEqual(len({a, b, x}), 2)
+        self.assertNotEqual(a, x)
+        self.assertEqual(cx.parse("3"), 3)
+        self.assertNotEqual(x, "x")
+        self.assertEqual(int(cx.parse("2*3")), 6)
+        with self.assertRaises(TypeError):
+            int(x)
+
+    def test_free_symbols_name_type_size_node(self):
+        cx = Context()
+        e = cx.parse("FloorDiv(x + 2*y, 3) + 1")
+        self.assertEqual({s.name for s in e.free_symbols}, {"x", "y"})
+        self.assertIsNone(e.name)
+        self.assertEqual(e.type, "int")
+        self.assertEqual(cx.parse("x < 1").type, "bool")
+        self.assertEqual(e.size, 4)
+        self.assertEqual(e.node()[0], "Add")
+        self.assertEqual(cx.parse("Mod(x, 3)").node()[0], "Mod")
+        self.assertEqual(cx.parse("7").node(), ("Integer", 7))
+        self.assertEqual(cx.parse("x").node(), ("Symbol", "x", "int"))
+        self.assertIs(e.context_, cx)
+
+    def test_relations_and_truediv(self):
+        cx = Context()
+        x = cx.symbol("x")
+        self.assertEqual(x.lt(3), cx.parse("x < 3"))
+        self.assertEqual(x.ge(3), cx.parse("x >= 3"))
+        self.assertEqual(x.gt(3), cx.parse("3 < x"))
+        self.assertEqual(x.le(3), cx.parse("Le(x, 3)"))
+        self.assertEqual(x.ne(3), cx.parse("Ne(x, 3)"))
+        self.assertEqual(str(x.eq(x + 0)), "True")
+        self.assertEqual(cx.eval(x / 2, {"x": 3}), 1.5)
+
+    def test_division_by_zero_and_overflow(self):
+        cx = Context()
+        x = cx.symbol("x")
+        with self.assertRaises(ZeroDivisionError):
+            x // 0
+        with self.assertRaises(ZeroDivisionError):
+            x % 0
+        with self.assertRaises(EvalError):
+            cx.parse("9223372036854775807") + 1
+        with self.assertRaises(RangeError):
+            x + 2**63
+        with self.assertRaises(TypeError):
+            x + cx.parse("x < 1")
+
+    def test_unsupported_operands(self):
+        cx = Context()
+        x = cx.symbol("x")
+        self.assertIs(x.__add__("a"), NotImplemented)
+        with self.assertRaises(TypeError):
+            x + "a"
+        with self.assertRaises(TypeError):
+            x + [1]
+        with self.assertRaises(UnsupportedError):
+            x ** x
+        with self.assertRaises(UnsupportedError):
+            x ** -1
+
+
+class Errors(unittest.TestCase):
+    def test_hierarchy(self):
+        for cls in (ParseError, UnsupportedError, RangeError, EvalError):
+            self.assertTrue(issubclass(cls, Error))
+        self.assertTrue(issubclass(Error, ValueError))
+
+    def test_parse_error_column(self):
+        cx = Context()
+        with self.assertRaises(ParseError) as c:
+            cx.parse("FloorDiv(x, ")
+        self.assertEqual(c.exception.column, 13)
+        with self.assertRaises(ParseError):
+            cx.parse("")
+        with self.assertRaises(ParseError):
+            cx.parse("x +* 2")
+
+    def test_unsupported_names_function(self):
+        cx = Context()
+        with self.assertRaises(UnsupportedError) as c:
+            cx.parse("frobnicate(x)")
+        self.assertIn("frobnicate", str(c.exception))
+        with self.assertRaises(UnsupportedError) as c:
+            cx.call("Frob", 1)
+        self.assertIn("Frob", str(c.exception))
+
+    def test_foreign_context_refused(self):
+        a, b = Context(), Context()
+        x = a.symbol("x")
+        y = b.symbol("x")
+        for f in (b.simplify, b.bound, b.prove, lambda e: b.solve(e, "x"),
+                  lambda e: b.eval(e, {}), b.assume, lambda e: b.call("Add", e, 1),
+                  lambda e: b.set_range("z", e, None), lambda e: y + e):
+            with self.assertRaises(Error):
+                f(x)
+        self.assertNotEqual(x, y)  # same text, other context
+
+
+class Hostile(unittest.TestCase):
+    """Inputs that once aborted the engine (issue 18) and other hostile ones: each gives an
+    answer or an exception, never a crash of the interpreter."""
+
+    def test_mutual_range_assumption_cycles(self):
+        cx = Context()
+        cx.assume("u0 <= FloorDiv(s0, 2)")
+        cx.assume("s0 <= u0 + 3")
+        self.assertIn(cx.prove("u0 >= 0"), (True, False, None))
+        cx = Context()
+        cx.set_range("s0", 2, None)
+        cx.set_range("u0", 0, "Max(s0, 4)")
+        cx.assume("u0 >= s0")
+        cx.simplify("FloorDiv(u0, s0)")
+        cx = Context()
+        cx.set_range("x", 0, "FloorDiv(s0, 2)")
+        cx.assume("s0 <= x + 8")
+        cx.bound("x")
+
+    def test_i64_edges(self):
+        cx = Context()
+        for t in ("Mod(-9223372036854775808*x*y + 1, -x)",
+                  "-FloorDiv(x + 1, 2) - 9223372036854775807 - 1",
+                  "FloorDiv(2*x + 1, -9223372036854775808)",
+                  "CeilDiv(x, 9223372036854775807)",
+                  "FloorDiv(FloorDiv(x, a), b)"):
+            e = cx.parse(t)
+            s = cx.simplify(e)
+            for v in (0, 1, -1, 2**32, -(2**62)):
+                env = {"x": v, "y": 3, "a": 2**32, "b": 2**32}
+                try:
+                    want = cx.eval(e, env)
+                except EvalError:
+                    continue
+                self.assertEqual(cx.eval(s, env), want, (t, v))
+        self.assertIs(
+            cx.prove("IntTrueDiv(x, y) <= 1.7290964307549386")
+            if cx.set_range("x", 2686407547256838345, 2686407547256838345) is None
+            and cx.set_range("y", 1553648194209694344, 1553648194209694344) is None else 0,
+            False,
+        )
+
+    def test_deep_and_wide(self):
+        cx = Context()
+        deep = "(" * 5000 + "x" + " + 1)" * 5000
+        self.assertEqual(str(cx.simplify(deep)), "x + 5000")
+        wide = " + ".join(f"x{i}" for i in range(20000))
+        self.assertEqual(cx.simplify(wide).size, 19999)
+        e = cx.symbol("y")
+        for _ in range(3000):
+            e = e // 2 + 1
+        cx.simplify(e)
+        cx.bound(e)
+
+    def test_garbage_text(self):
+        cx = Context()
+        rng = random.Random(3)
+        alphabet = "xy01(),+-*/%<=>!&|~ FloorDivModMinMaxEqWhere."
+        for _ in range(3000):
+            t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+            try:
+                e = cx.parse(t)
+            except Error:
+                continue
+            for f in (cx.simplify, cx.bound):
+                f(e)
+            if e.type == "bool":
+                cx.prove(e)
+
+    def test_bad_types_everywhere(self):
+        cx = Context()
+        for bad in (None, [], {}, object(), b"x", 1j):
+            with self.assertRaises((TypeError, Error)):
+                cx.simplify(bad)
+            with self.assertRaises((TypeError, Error)):
+                cx.call("Add", bad)
+        with self.assertRaises(RangeError):
+            cx.symbol("x", "complex")
+        with self.assertRaises(Error):
+            cx.symbol("not an identifier")
+        with self.assertRaises(TypeError):
+            cx.prove("x + 1")
+        with self.assertRaises(Error):
+            cx.set_range("b", True, False) if False else cx.set_range("b", "x < 1", None)
+
+
+class Threads(unittest.TestCase):
+    def test_shared_context(self):
+        cx = Context()
+        cx.set_range("x0", 0, 63)
+        cx.set_range("x1", 0, None)
+        big = cx.parse(" + ".join(f"FloorDiv(x0 + 64*x1 + {i}, 64)" for i in range(40)))
+        want = str(cx.simplify(big))
+        errors = []
+
+        def work():
+            try:
+                for _ in range(30):
+                    if str(cx.simplify(big)) != want:
+                        errors.append("mismatch")
+                    cx.bound(big)
+                    cx.parse("x0 + 1") * 3
+            except Exception as e:  # noqa: BLE001
+                errors.append(repr(e))
+
+        ts = [threading.Thread(target=work) for _ in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        self.assertEqual(errors, [])
+
+
+class Package(unittest.TestCase):
+    def test_public_names_documented(self):
+        for name in symshape.__all__:
+            obj = getattr(symshape, name)
+            self.assertTrue(obj.__doc__, name)
+        for cls in (Context, symshape.Expr, symshape.Solution):
+            for attr in dir(cls):
+                if attr.startswith("_"):
+                    continue
+                self.assertTrue(getattr(cls, attr).__doc__, f"{cls.__name__}.{attr}")
+
+
+if __name__ == "__main__":
+    unittest.main()
