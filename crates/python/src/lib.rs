@@ -77,7 +77,9 @@ fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
                 .map(String::as_str)
                 .or_else(|| p.downcast_ref::<&str>().copied())
                 .unwrap_or("panic");
-            Err(Error::new_err(format!("internal error in the engine: {what}")))
+            Err(Error::new_err(format!(
+                "internal error in the engine: {what}"
+            )))
         }
     }
 }
@@ -239,7 +241,12 @@ fn built(
 }
 
 /// Builds `name(args...)` (the names of SEMANTICS.md and of PyTorch's sympy functions).
-fn build_call(py: Python<'_>, cx: &mut sym::Context, name: &str, a: &[sym::Expr]) -> PyResult<sym::Expr> {
+fn build_call(
+    py: Python<'_>,
+    cx: &mut sym::Context,
+    name: &str,
+    a: &[sym::Expr],
+) -> PyResult<sym::Expr> {
     let arity = |n: usize| -> PyResult<()> {
         if a.len() == n {
             Ok(())
@@ -258,7 +265,11 @@ fn build_call(py: Python<'_>, cx: &mut sym::Context, name: &str, a: &[sym::Expr]
             };
             let mut acc = first;
             for &x in rest {
-                let r = if any_float { cx.fadd(acc, x) } else { cx.add(acc, x) };
+                let r = if any_float {
+                    cx.fadd(acc, x)
+                } else {
+                    cx.add(acc, x)
+                };
                 acc = built(cx, name, &[acc, x], r)?;
             }
             return Ok(acc);
@@ -269,7 +280,11 @@ fn build_call(py: Python<'_>, cx: &mut sym::Context, name: &str, a: &[sym::Expr]
             };
             let mut acc = first;
             for &x in rest {
-                let r = if any_float { cx.fmul(acc, x) } else { cx.mul(acc, x) };
+                let r = if any_float {
+                    cx.fmul(acc, x)
+                } else {
+                    cx.mul(acc, x)
+                };
                 acc = built(cx, name, &[acc, x], r)?;
             }
             return Ok(acc);
@@ -286,7 +301,11 @@ fn build_call(py: Python<'_>, cx: &mut sym::Context, name: &str, a: &[sym::Expr]
         }
         "Neg" => {
             arity(1)?;
-            if any_float { cx.fneg(a[0]) } else { cx.neg(a[0]) }
+            if any_float {
+                cx.fneg(a[0])
+            } else {
+                cx.neg(a[0])
+            }
         }
         "Pow" | "PowByNatural" => {
             arity(2)?;
@@ -437,7 +456,9 @@ fn symbol_arg(
         Operand::E(e) => cx
             .as_symbol(e)
             .ok_or_else(|| PyTypeError::new_err(format!("{} is not a symbol", cx.display(e)))),
-        _ => Err(PyTypeError::new_err("expected a symbol name or a symbol Expr")),
+        _ => Err(PyTypeError::new_err(
+            "expected a symbol name or a symbol Expr",
+        )),
     }
 }
 
@@ -929,12 +950,23 @@ impl Expr {
         let both_int = {
             let cx = slf.get().context(py).get();
             let mine = guarded(|| Ok(cx.cx().ty(slf.get().e)))?;
-            mine == Ty::Int && (o.is_instance_of::<PyInt>() || o.cast::<Expr>().is_ok_and(|x| {
-                x.get().cx.bind(py).is(slf.get().context(py))
-                    && cx.cx().ty(x.get().e) == Ty::Int
-            }))
+            mine == Ty::Int
+                && (o.is_instance_of::<PyInt>()
+                    || o.cast::<Expr>().is_ok_and(|x| {
+                        x.get().cx.bind(py).is(slf.get().context(py))
+                            && cx.cx().ty(x.get().e) == Ty::Int
+                    }))
         };
-        Self::binop(slf, o, if both_int { "IntTrueDiv" } else { "FloatTrueDiv" }, false)
+        Self::binop(
+            slf,
+            o,
+            if both_int {
+                "IntTrueDiv"
+            } else {
+                "FloatTrueDiv"
+            },
+            false,
+        )
     }
     /// `self ** k` for a constant natural `k`.
     fn __pow__(
@@ -943,7 +975,9 @@ impl Expr {
         modulo: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         if modulo.is_some_and(|m| !m.is_none()) {
-            return Err(PyTypeError::new_err("pow() with a modulus is not supported"));
+            return Err(PyTypeError::new_err(
+                "pow() with a modulus is not supported",
+            ));
         }
         Self::binop(slf, o, "Pow", false)
     }
@@ -1129,7 +1163,11 @@ impl Solution {
         let sym = self.symbol.bind(py).str()?.to_string();
         let mut parts = Vec::new();
         for r in self.relations.bind(py).iter() {
-            parts.push(format!("{sym} {} {}", r.get_item(0)?, r.get_item(1)?.str()?));
+            parts.push(format!(
+                "{sym} {} {}",
+                r.get_item(0)?,
+                r.get_item(1)?.str()?
+            ));
         }
         let mut conds = Vec::new();
         for c in self.conditions.bind(py).iter() {

@@ -147,7 +147,7 @@ def _kind(t):
         _kind_cache[t] = "py"
         return "py"
     for c in t.__mro__:
-        if not c.__module__.startswith(_TRUSTED):
+        if not (c.__module__ or "").startswith(_TRUSTED):
             continue
         n = c.__name__
         if n in _DIRECT:
@@ -266,9 +266,17 @@ def _conv(x, cx, st, m):
     elif k in ("floor", "ceiling"):
         (a,) = x.args
         parts = _rational_parts(a)
+        if parts is None and (a.is_Mul or a.is_Pow):
+            num, den = _sp.fraction(a)
+            if den != 1:
+                ne, de = _conv(num, cx, st, m), _conv(den, cx, st, m)
+                if ne.type == "int" and de.type == "int":
+                    parts = ne, de
         if parts is not None:
             num, den = parts
-            r = call("FloorDiv" if k == "floor" else "CeilDiv", _conv(num, cx, st, m), den)
+            if not isinstance(num, Expr):
+                num = _conv(num, cx, st, m)
+            r = call("FloorDiv" if k == "floor" else "CeilDiv", num, den)
         else:
             inner = _conv(a, cx, st, m)
             if inner.type == "int":
@@ -337,7 +345,7 @@ def _back(e, cx, F, syms, memo):
         r = _sp.Pow(go(n[1]), _sp.Integer(n[2]))
     elif k == "FloorDiv":
         a, b = go(n[1]), go(n[2])
-        r = F.FloorDiv(a, b, evaluate=False) if F else _sp.floor(a / b)
+        r = F.FloorDiv(a, b, evaluate=False) if F else _sp.floor(a / b, evaluate=False)
     elif k == "Mod":
         r = _mod_back(n[1], n[2], cx, F, go)
     elif k in ("Min", "Max"):
@@ -382,7 +390,7 @@ def _back(e, cx, F, syms, memo):
 def _mod_back(a, m, cx, F, go):
     """``Mod(a, m)`` (floor modulo) in a form whose printing by Inductor keeps the meaning."""
     if not F:
-        return _sp.Mod(go(a), go(m))
+        return _sp.Mod(go(a), go(m), evaluate=False)
     if cx.is_positive(m):
         an = a.node()
         if an[0] == "FloorDiv" and cx.is_nonnegative(an[1]) and cx.is_positive(an[2]):
