@@ -337,3 +337,55 @@ pub fn check_prove(input: &str, ranges: &[(&str, &str, &str)], assume: &[&str], 
         "\nPredicate: {input}\nRanges: {ranges:?}\nAssume: {assume:?}"
     );
 }
+
+/// Whether the solver's answer holds when its target has the value `t` and the symbols have
+/// `vals`: the relations and conditions of a plain answer, or of the one case whose guard
+/// holds (exactly one must: the guards are exclusive and cover the domain). `None` when some
+/// part of the answer cannot be evaluated there (division by zero).
+pub fn solution_holds(
+    cx: &Context,
+    sol: &sym::Solution,
+    t: Value,
+    vals: &[(&str, Value)],
+) -> Option<bool> {
+    let truth = |e: sym::Expr| match cx.eval(e, vals) {
+        Ok(Value::Bool(b)) => Some(b),
+        _ => None,
+    };
+    let (rels, conds) = if sol.cases.is_empty() {
+        (&sol.relations, &sol.conditions)
+    } else {
+        let mut hit = None;
+        for c in &sol.cases {
+            if truth(c.when)? {
+                assert!(hit.is_none(), "two guards hold at {vals:?}: {sol:?}");
+                hit = Some(c);
+            }
+        }
+        let c = hit.unwrap_or_else(|| panic!("no guard holds at {vals:?}: {sol:?}"));
+        (&c.relations, &c.conditions)
+    };
+    let mut ok = true;
+    for c in conds {
+        ok &= truth(*c)?;
+    }
+    for r in rels {
+        let rhs = cx.eval(r.rhs, vals).ok()?;
+        let ord = match (t, rhs) {
+            (Value::Int(a), Value::Int(b)) => a.partial_cmp(&b),
+            (Value::Float(a), Value::Float(b)) => a.partial_cmp(&b),
+            (Value::Float(a), Value::Int(b)) => a.partial_cmp(&(b as f64)),
+            _ => None,
+        };
+        use std::cmp::Ordering::*;
+        ok &= match r.op {
+            sym::RelOp::Eq => ord == Some(Equal),
+            sym::RelOp::Ne => ord != Some(Equal),
+            sym::RelOp::Lt => ord == Some(Less),
+            sym::RelOp::Le => matches!(ord, Some(Less | Equal)),
+            sym::RelOp::Gt => ord == Some(Greater),
+            sym::RelOp::Ge => matches!(ord, Some(Greater | Equal)),
+        };
+    }
+    Some(ok)
+}

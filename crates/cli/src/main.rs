@@ -172,21 +172,44 @@ fn text_of(op: &str, resp: &J) -> String {
         "eval" => s(&resp["value"]),
         _ => {
             if resp["solved"] == J::Bool(true) {
-                let rels: Vec<String> = resp["relations"]
-                    .as_array()
-                    .map(|a| a.iter().map(s).collect())
-                    .unwrap_or_default();
-                let conds: Vec<String> = resp["conditions"]
-                    .as_array()
-                    .map(|a| a.iter().map(s).collect())
-                    .unwrap_or_default();
-                let mut t = if rels.is_empty() {
-                    "True".to_string()
-                } else {
-                    rels.join(" & ")
+                let list = |v: &J| -> Vec<String> {
+                    v.as_array()
+                        .map(|a| a.iter().map(s).collect())
+                        .unwrap_or_default()
                 };
-                if !conds.is_empty() {
-                    t.push_str(&format!("  if {}", conds.join(" & ")));
+                // A conjunction as text: `True` (every value), `False` (none), else the
+                // relations with their conditions.
+                let answer = |rels: Vec<String>, conds: Vec<String>| -> String {
+                    if conds.iter().any(|c| c == "False") {
+                        return "False".into();
+                    }
+                    match (rels.is_empty(), conds.is_empty()) {
+                        (true, true) => "True".into(),
+                        (true, false) => conds.join(" & "),
+                        (false, true) => rels.join(" & "),
+                        (false, false) => format!("{}  if {}", rels.join(" & "), conds.join(" & ")),
+                    }
+                };
+                let mut t = match resp["cases"].as_array() {
+                    Some(cases) => cases
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "when {}: {}",
+                                s(&c["when"]),
+                                answer(list(&c["relations"]), list(&c["conditions"]))
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    None => answer(list(&resp["relations"]), list(&resp["conditions"])),
+                };
+                let dw = list(&resp["defined_where"]);
+                if !dw.is_empty() {
+                    t.push_str(&format!(
+                        "\n(where the relation is defined: {})",
+                        dw.join(" & ")
+                    ));
                 }
                 t
             } else {

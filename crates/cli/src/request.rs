@@ -299,29 +299,54 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         }
         _ => {
             let name = str_field(line, "symbol")?.ok_or_else(|| req_err("solve needs 'symbol'"))?;
-            let Some(x) = cx.lookup(name) else {
-                return Err(req_err(format!(
-                    "symbol '{name}' does not occur in the request"
-                )));
+            // A symbol, or any sub-expression of `expr` (CLI.md).
+            let target = match cx.lookup(name.trim()) {
+                Some(x) => cx.sym(x),
+                None if is_identifier(name.trim()) => {
+                    return Err(req_err(format!(
+                        "symbol '{name}' does not occur in the request"
+                    )));
+                }
+                None => cx.parse(name)?,
             };
             op_time.start();
-            let r = cx.solve(e, x);
+            let r = cx.solve_with_cases(e, target);
             op_time.stop();
             match r {
                 SolveResult::Solved(sol) => {
                     out.insert("solved".into(), J::Bool(true));
-                    let rels: Vec<J> = sol
-                        .relations
-                        .iter()
-                        .map(|r| J::String(cx.display_relation(x, r)))
-                        .collect();
-                    let conds: Vec<J> = sol
-                        .conditions
-                        .iter()
-                        .map(|c| J::String(cx.display(*c)))
-                        .collect();
-                    out.insert("relations".into(), J::Array(rels));
-                    out.insert("conditions".into(), J::Array(conds));
+                    let rels = |cx: &Context, rs: &[sym::Relation]| -> J {
+                        J::Array(
+                            rs.iter()
+                                .map(|r| J::String(cx.display_relation(target, r)))
+                                .collect(),
+                        )
+                    };
+                    let conds = |cx: &Context, cs: &[sym::Expr]| -> J {
+                        J::Array(cs.iter().map(|c| J::String(cx.display(*c))).collect())
+                    };
+                    if sol.cases.is_empty() {
+                        out.insert("relations".into(), rels(&cx, &sol.relations));
+                        out.insert("conditions".into(), conds(&cx, &sol.conditions));
+                    } else {
+                        // Guarded answer: the top-level fields would read as a conjunction, so
+                        // they are left out (CLI.md).
+                        let cases: Vec<J> = sol
+                            .cases
+                            .iter()
+                            .map(|c| {
+                                json!({
+                                    "when": cx.display(c.when),
+                                    "relations": rels(&cx, &c.relations),
+                                    "conditions": conds(&cx, &c.conditions),
+                                })
+                            })
+                            .collect();
+                        out.insert("cases".into(), J::Array(cases));
+                    }
+                    if !sol.defined_where.is_empty() {
+                        out.insert("defined_where".into(), conds(&cx, &sol.defined_where));
+                    }
                 }
                 SolveResult::Unsolved(reason) => {
                     out.insert("solved".into(), J::Bool(false));
@@ -331,6 +356,13 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         }
     }
     Ok(out)
+}
+
+/// Whether `t` is a plain name (then `symbol` names a symbol, not a sub-expression).
+fn is_identifier(t: &str) -> bool {
+    let mut cs = t.chars();
+    cs.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && cs.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 fn value_json(v: Value) -> Result<J, Failure> {

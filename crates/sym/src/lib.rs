@@ -7,7 +7,8 @@
 //! - [`Context::eval`]: exact evaluation (division by zero and overflow are errors);
 //! - [`Context::simplify`]: sound canonical and range-aware simplification;
 //! - [`Context::bound`], [`Context::prove`]: range analysis and a three-valued prover;
-//! - [`Context::solve`]: isolate a symbol with exact integer answers.
+//! - [`Context::solve`]: isolate a symbol or a sub-expression with exact integer answers (guarded
+//!   cases where a coefficient's sign decides), and float relations for float symbols.
 //!
 //! All division-like operators use floor semantics (SEMANTICS.md §2).
 //!
@@ -35,6 +36,8 @@ mod print;
 mod prove;
 mod simplify;
 mod solve;
+mod solve_cases;
+mod solve_float;
 mod solve_linear;
 mod typed;
 
@@ -46,7 +49,7 @@ pub use expr::{Expr, Symbol, Ty};
 pub use facts::RangeEnd;
 pub use prove::Truth;
 pub use simplify::{Rule, Stats};
-pub use solve::{RelOp, Relation, Solution, SolveResult};
+pub use solve::{Case, RelOp, Relation, Solution, SolveResult, SolveTarget};
 
 use expr::Node;
 use indexmap::IndexSet;

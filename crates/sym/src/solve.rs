@@ -9,7 +9,7 @@
 //! `Unsolved` with the reason, never a wrong answer.
 
 use crate::build::CmpOp;
-use crate::expr::{Expr, Node, Symbol, Ty};
+use crate::expr::{Expr, Node, Symbol};
 use crate::simplify::Session;
 use crate::{Context, Truth};
 use smallvec::SmallVec;
@@ -44,7 +44,7 @@ impl RelOp {
         }
     }
 
-    fn mirror(self) -> RelOp {
+    pub(crate) fn mirror(self) -> RelOp {
         match self {
             RelOp::Lt => RelOp::Gt,
             RelOp::Le => RelOp::Ge,
@@ -64,25 +64,63 @@ pub struct Relation {
     pub rhs: Expr,
 }
 
-/// A solved relation: the conjunction of `relations` and `conditions`.
+/// One case of a guarded answer: where `when` holds, the target satisfies the relation exactly
+/// when it satisfies `relations` and `conditions`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Solution {
-    /// The symbol solved for.
-    pub symbol: Symbol,
-    /// Relations `symbol OP rhs`; empty means every x in range satisfies the input (given the
-    /// conditions).
+pub struct Case {
+    /// The guard, free of the target (a conjunction of sign or divisibility facts).
+    pub when: Expr,
+    /// Relations `target OP rhs`.
     pub relations: Vec<Relation>,
-    /// Boolean side conditions free of the symbol.
+    /// Boolean side conditions free of the target (`[False]`: no value in this case).
     pub conditions: Vec<Expr>,
 }
 
+/// A solved relation: the conjunction of `relations` and `conditions`, or guarded `cases`.
+///
+/// Plain answers: `relations` and `conditions`, `cases` empty. No relation and no condition
+/// means every value of the target satisfies the relation (printed `True`); the single
+/// condition `False` means none does. When the answer depends on the sign of a coefficient (or
+/// on a divisibility), `cases` holds two or more cases whose guards are exclusive and cover the
+/// domain, and `relations` and `conditions` are empty: read the cases.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    /// The target solved for: a symbol, or any sub-expression of the relation (an atom).
+    pub target: Expr,
+    /// Relations `target OP rhs`; empty means every value in range satisfies the input (given
+    /// the conditions).
+    pub relations: Vec<Relation>,
+    /// Boolean side conditions free of the target.
+    pub conditions: Vec<Expr>,
+    /// Guarded cases (empty for a plain answer), guards exclusive and covering the domain.
+    pub cases: Vec<Case>,
+    /// Facts (`Ne(d, 0)`) that hold wherever the relation is defined (d divides something in
+    /// it) and that the answer used: the answer is exact where the relation is defined.
+    pub defined_where: Vec<Expr>,
+}
+
 impl Solution {
-    /// The unique value of the symbol when the solution is a single equality.
+    /// The unique value of the target when the solution is a single equality (and no cases).
     pub fn unique(&self) -> Option<Expr> {
         match self.relations.as_slice() {
-            [Relation { op: RelOp::Eq, rhs }] => Some(*rhs),
+            [Relation { op: RelOp::Eq, rhs }] if self.cases.is_empty() => Some(*rhs),
             _ => None,
         }
+    }
+
+    /// Whether the answer is "no value" (`False`).
+    pub fn is_false(&self, cx: &Context) -> bool {
+        self.cases.is_empty()
+            && self.relations.is_empty()
+            && self
+                .conditions
+                .iter()
+                .any(|c| cx.as_bool(*c) == Some(false))
+    }
+
+    /// Whether the answer is "every value" (`True`).
+    pub fn is_true(&self) -> bool {
+        self.cases.is_empty() && self.relations.is_empty() && self.conditions.is_empty()
     }
 }
 
@@ -95,16 +133,67 @@ pub enum SolveResult {
     Unsolved(String),
 }
 
+/// What [`Context::solve`] isolates: a [`Symbol`], or an expression (a symbol or any
+/// sub-expression of the relation, treated as an atom).
+pub trait SolveTarget {
+    /// The target as an expression of `cx`.
+    fn target_expr(self, cx: &Context) -> Expr;
+}
+
+impl SolveTarget for Symbol {
+    fn target_expr(self, cx: &Context) -> Expr {
+        cx.sym(self)
+    }
+}
+
+impl SolveTarget for Expr {
+    fn target_expr(self, _cx: &Context) -> Expr {
+        self
+    }
+}
+
 type Item = (Expr, RelOp, Expr);
 type TermList = SmallVec<[(Expr, i64); 4]>;
-type WorkList = SmallVec<[Item; 4]>;
+pub(crate) type WorkList = SmallVec<[Item; 4]>;
+/// Guards of one case (each a boolean free of the target).
+pub(crate) type Guards = SmallVec<[Expr; 3]>;
 
-struct Solver<'s, 'c> {
-    s: &'s mut Session<'c>,
-    x: Symbol,
-    xe: Expr,
-    rels: SmallVec<[Relation; 2]>,
-    conds: SmallVec<[Expr; 2]>,
+/// Why one solving attempt stopped.
+pub(crate) enum Fail {
+    /// No answer: the reason.
+    Reason(String),
+    /// The answer depends on which of these guards holds (exclusive, and covering the domain
+    /// once the ones proven false are left out): solve again once per guard.
+    Fork(Guards),
+}
+
+impl From<String> for Fail {
+    fn from(s: String) -> Fail {
+        Fail::Reason(s)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(s: &str) -> Fail {
+        Fail::Reason(s.into())
+    }
+}
+
+pub(crate) struct Solver<'s, 'c> {
+    pub s: &'s mut Session<'c>,
+    pub x: Symbol,
+    pub xe: Expr,
+    pub rels: SmallVec<[Relation; 2]>,
+    pub conds: SmallVec<[Expr; 2]>,
+    /// The guards of the case being solved: facts here, though the session does not know them.
+    pub forced: Guards,
+    /// The relation's operands, for the divisors it is defined by.
+    pub operands: (Expr, Expr),
+    /// Expressions nonzero wherever the relation is defined (its divisors and their factors),
+    /// collected on first use.
+    pub divisors: Option<SmallVec<[Expr; 8]>>,
+    /// Expressions whose nonzeroness (from definedness) an answer used.
+    pub defined_used: SmallVec<[Expr; 2]>,
 }
 
 impl Solver<'_, '_> {
@@ -116,6 +205,11 @@ impl Solver<'_, '_> {
         self.s.cx.display(e)
     }
 
+    fn xname(&self) -> String {
+        self.s.cx.sym_name(self.x).to_string()
+    }
+
+    /// The sign of `c` on the domain (or in the case being solved), if known.
     fn sign(&mut self, c: Expr) -> Option<i8> {
         if let Some(v) = self.s.cx.as_int(c) {
             return Some(v.signum() as i8);
@@ -127,12 +221,217 @@ impl Solver<'_, '_> {
         if self.s.prove_pos(n) {
             return Some(-1);
         }
+        self.sign_slow(c, n)
+    }
+
+    /// The three sign guards of `c`: `c >= 1`, `Eq(c, 0)`, `c <= -1`.
+    fn sign_guards(&mut self, c: Expr) -> [Expr; 3] {
+        let (one, zero, m1) = (self.s.cx.int(1), self.s.cx.int(0), self.s.cx.int(-1));
+        [
+            self.s.cx.compare_raw(CmpOp::Le, one, c),
+            self.s.cx.compare_raw(CmpOp::Eq, c, zero),
+            self.s.cx.compare_raw(CmpOp::Le, c, m1),
+        ]
+    }
+
+    /// What the interval tests miss: the case's guards, the prover with every fact it uses
+    /// (assumptions matched exactly, simplification), and positivity where the relation is
+    /// defined.
+    fn sign_slow(&mut self, c: Expr, n: Expr) -> Option<i8> {
+        let gs = self.sign_guards(c);
+        for (g, v) in gs.iter().zip([1i8, 0, -1]) {
+            if self.forced.contains(g) {
+                return Some(v);
+            }
+        }
+        for (g, v) in gs.iter().zip([1i8, 0, -1]) {
+            if self.prove(*g) == Truth::True {
+                return Some(v);
+            }
+        }
+        for (e, v) in [(c, 1i8), (n, -1)] {
+            let mut used = SmallVec::new();
+            if self.pos_where_defined(e, 0, &mut used) {
+                self.note_defined(&used);
+                return Some(v);
+            }
+        }
         None
+    }
+
+    /// [`Context::prove`] inside the session: the truth, else the truth of the simplified form.
+    fn prove(&mut self, p: Expr) -> Truth {
+        let t = self.s.truth(p);
+        if t != Truth::Unknown {
+            return t;
+        }
+        let q = self.s.simplify(p);
+        self.s.truth(q)
+    }
+
+    fn note_defined(&mut self, used: &[Expr]) {
+        for u in used {
+            if !self.defined_used.contains(u) {
+                self.defined_used.push(*u);
+            }
+        }
+    }
+
+    /// The divisors of the relation and, recursively, the factors of each (a product or a
+    /// multiple `k*t` is nonzero only if each factor is): all nonzero where it is defined.
+    fn divisors(&mut self) -> &[Expr] {
+        if self.divisors.is_none() {
+            let mut out: SmallVec<[Expr; 8]> = SmallVec::new();
+            let mut stack: SmallVec<[Expr; 16]> =
+                smallvec::smallvec![self.operands.0, self.operands.1];
+            let mut visits = 0;
+            while let Some(e) = stack.pop() {
+                visits += 1;
+                if visits > 512 {
+                    break;
+                }
+                let node = self.s.cx.node(e).clone();
+                if let Node::FloorDiv(_, d)
+                | Node::Mod(_, d)
+                | Node::IntTrueDiv(_, d)
+                | Node::FloatTrueDiv(_, d) = node
+                {
+                    let mut fs: SmallVec<[Expr; 4]> = smallvec::smallvec![d];
+                    while let Some(f) = fs.pop() {
+                        if out.contains(&f) || out.len() >= 32 {
+                            continue;
+                        }
+                        out.push(f);
+                        match self.s.cx.node(f) {
+                            // k*t with k != 0 is nonzero only if t is; likewise each factor.
+                            Node::Add(ts, 0) if ts.len() == 1 => fs.push(ts[0].0),
+                            Node::Mul(xs) => fs.extend(xs.iter().copied()),
+                            _ => {}
+                        }
+                    }
+                }
+                stack.extend(node.children());
+            }
+            self.divisors = Some(out);
+        }
+        self.divisors.as_deref().unwrap_or(&[])
+    }
+
+    /// `e >= 1` wherever the relation is defined; `used` collects the divisors relied on.
+    fn pos_where_defined(&mut self, e: Expr, depth: u32, used: &mut SmallVec<[Expr; 2]>) -> bool {
+        if depth > 6 {
+            return false;
+        }
+        if let Some(v) = self.s.cx.as_int(e) {
+            return v >= 1;
+        }
+        if self.s.prove_pos(e) {
+            return true;
+        }
+        match self.s.cx.node(e).clone() {
+            // k*t >= 1 when k >= 1 and t >= 1.
+            Node::Add(ts, 0) if ts.len() == 1 && ts[0].1 >= 1 => {
+                return self.pos_where_defined(ts[0].0, depth + 1, used);
+            }
+            // A product of factors >= 1 is >= 1.
+            Node::Mul(fs) => {
+                return fs
+                    .iter()
+                    .all(|f| self.pos_where_defined(*f, depth + 1, used));
+            }
+            _ => {}
+        }
+        // e != 0 where defined (a divisor) and e >= 0: e >= 1 there.
+        if self.divisors().contains(&e) && self.s.prove_nonneg(e) {
+            used.push(e);
+            return true;
+        }
+        // FloorDiv(n, d) >= 1 <=> n >= d, for d >= 1.
+        if let Node::FloorDiv(n, d) = *self.s.cx.node(e) {
+            return self.pos_where_defined(d, depth + 1, used) && self.divisor_at_most(d, n);
+        }
+        false
+    }
+
+    /// `d <= n` at every assignment (for `d >= 1`).
+    fn divisor_at_most(&mut self, d: Expr, n: Expr) -> bool {
+        if self.s.prove_le(d, n) {
+            return true;
+        }
+        // k*FloorDiv(n, m) <= n for n >= 0 and constants m >= k >= 1:
+        // k*FloorDiv(n, m) <= k*n/m <= n.
+        let (k, g) = match self.s.cx.node(d) {
+            Node::Add(ts, 0) if ts.len() == 1 => (ts[0].1, ts[0].0),
+            _ => (1, d),
+        };
+        if let Node::FloorDiv(n2, m) = *self.s.cx.node(g)
+            && n2 == n
+            && k >= 1
+            && self.s.cx.as_int(m).is_some_and(|m| m >= k)
+        {
+            return self.s.prove_nonneg(n);
+        }
+        false
+    }
+
+    /// `c != 0` on the domain, in this case, or wherever the relation is defined.
+    fn nonzero(&mut self, c: Expr) -> bool {
+        let zero = self.s.cx.int(0);
+        let ne = self.s.cx.compare_raw(CmpOp::Ne, c, zero);
+        if self.forced.contains(&ne) || self.prove(ne) == Truth::True {
+            return true;
+        }
+        let mut fs: SmallVec<[Expr; 4]> = smallvec::smallvec![c];
+        let mut used: SmallVec<[Expr; 2]> = SmallVec::new();
+        while let Some(f) = fs.pop() {
+            if self.divisors().contains(&f) {
+                used.push(f);
+                continue;
+            }
+            match self.s.cx.node(f).clone() {
+                Node::Mul(xs) => fs.extend(xs.iter().copied()),
+                Node::Add(ts, 0) if ts.len() == 1 => fs.push(ts[0].0),
+                _ => {
+                    let ne = self.s.cx.compare_raw(CmpOp::Ne, f, zero);
+                    if self.prove(ne) != Truth::True {
+                        return false;
+                    }
+                }
+            }
+        }
+        self.note_defined(&used);
+        true
+    }
+
+    /// A fork on the sign of `c`: the guards not proven false (zero left out when `c` is
+    /// known nonzero).
+    fn sign_fork(&mut self, c: Expr) -> Fail {
+        let gs = self.sign_guards(c);
+        let nonzero = self.nonzero(c);
+        let mut out = Guards::new();
+        for (i, g) in gs.into_iter().enumerate() {
+            if (i == 1 && nonzero) || self.prove(g) == Truth::False {
+                continue;
+            }
+            out.push(g);
+        }
+        Fail::Fork(out)
     }
 
     fn cond(&mut self, op: CmpOp, a: Expr, b: Expr) {
         let c = self.s.cx.compare_raw(op, a, b);
         self.conds.push(c);
+    }
+
+    /// `e` with the sub-expression `c` replaced by 0 (used where `Eq(c, 0)` holds).
+    fn zero_out(&mut self, e: Expr, c: Expr) -> Expr {
+        let zero = self.s.cx.int(0);
+        let mut memo = rustc_hash::FxHashMap::default();
+        memo.insert(c, zero);
+        self.s
+            .cx
+            .map_bottom_up(e, &mut memo, |cx, orig, ch| cx.rebuild(orig, ch))
+            .unwrap_or(e)
     }
 
     /// `C * g OP r` with C free of x: push `g OP' r'` (and conditions).
@@ -143,9 +442,8 @@ impl Solver<'_, '_> {
         op: RelOp,
         r: Expr,
         work: &mut WorkList,
-    ) -> Result<(), String> {
-        let err = || "integer overflow while solving".to_string();
-        let sign = self.sign(c);
+    ) -> Result<(), Fail> {
+        let err = || Fail::Reason("integer overflow while solving".to_string());
         if c == self.s.cx.int(1) {
             work.push((g, op, r));
             return Ok(());
@@ -155,22 +453,32 @@ impl Solver<'_, '_> {
             work.push((g, op.mirror(), nr));
             return Ok(());
         }
+        let sign = self.sign(c);
+        if sign == Some(0) {
+            // 0*g OP r  <=>  0 OP r; r may mention C, which is 0 here.
+            let r0 = self.zero_out(r, c);
+            let zero = self.s.cx.int(0);
+            let cond = self.s.cx.relation_expr(zero, op, r0);
+            self.conds.push(cond);
+            return Ok(());
+        }
         match op {
             RelOp::Eq | RelOp::Ne => {
-                if sign.is_none() || sign == Some(0) {
-                    return Err(format!(
-                        "cannot prove the coefficient {} of the solved term is nonzero",
-                        self.name(c)
-                    ));
-                }
-                // C*g == r  <=>  C | r  and  g == r / C  (with C > 0 after negating both sides).
-                let (c, r) = if sign == Some(-1) {
-                    (
+                // C*g == r  <=>  C | r  and  g == r / C. With C > 0 after negating both sides
+                // when C < 0; for C of unknown sign but nonzero the same holds with floor
+                // semantics: Mod(r, C) == 0 iff C divides r, and then FloorDiv(r, C) is exact.
+                let (c, r) = match sign {
+                    Some(-1) => (
                         self.s.cx.neg(c).ok_or_else(err)?,
                         self.s.cx.neg(r).ok_or_else(err)?,
-                    )
-                } else {
-                    (c, r)
+                    ),
+                    Some(_) => (c, r),
+                    None => {
+                        if !self.nonzero(c) {
+                            return Err(self.sign_fork(c));
+                        }
+                        (c, r)
+                    }
                 };
                 let m = self.s.cx.modulo_raw(r, c);
                 let m = self.s.simp(m);
@@ -183,25 +491,41 @@ impl Solver<'_, '_> {
                 }
                 // C*g != r: all g when C does not divide r, else g != r/C.
                 let div = self.s.cx.compare_raw(CmpOp::Eq, m, zero);
-                match self.s.truth(div) {
+                // The fork's guards are read next to the guards of other cases, where C may be
+                // 0: when C >= 1 holds only in this case (or where the relation is defined),
+                // Mod(r, Max(C, 1)) is the same there and defined everywhere.
+                let (div, ndiv) = if sign.is_some() && !self.s.prove_pos(c) {
+                    let one = self.s.cx.int(1);
+                    let c1 = self.s.cx.minmax(true, &[c, one]);
+                    let m1 = self.s.cx.modulo_raw(r, c1);
+                    let m1 = self.s.simp(m1);
+                    (
+                        self.s.cx.compare_raw(CmpOp::Eq, m1, zero),
+                        self.s.cx.compare_raw(CmpOp::Ne, m1, zero),
+                    )
+                } else {
+                    (div, self.s.cx.compare_raw(CmpOp::Ne, m, zero))
+                };
+                let t = if self.forced.contains(&div) {
+                    Truth::True
+                } else if self.forced.contains(&ndiv) {
+                    Truth::False
+                } else {
+                    self.s.truth(div)
+                };
+                match t {
                     Truth::True => {
                         work.push((g, RelOp::Ne, q));
                         Ok(())
                     }
                     Truth::False => Ok(()),
-                    Truth::Unknown => Err(format!(
-                        "Ne with coefficient {} is a disjunction unless {} is known to divide the right-hand side",
-                        self.name(c),
-                        self.name(c)
-                    )),
+                    // Two cases: C | r (then g != r/C) or not (every g).
+                    Truth::Unknown => Err(Fail::Fork(smallvec::smallvec![div, ndiv])),
                 }
             }
             _ => {
-                let Some(sg) = sign.filter(|s| *s != 0) else {
-                    return Err(format!(
-                        "cannot prove the sign of the coefficient {} of the solved term",
-                        self.name(c)
-                    ));
+                let Some(sg) = sign else {
+                    return Err(self.sign_fork(c));
                 };
                 // Normalize to a positive coefficient: C*g OP r  <=>  (-C)*g OP' (-r).
                 let (c, r, op) = if sg < 0 {
@@ -237,8 +561,8 @@ impl Solver<'_, '_> {
         }
     }
 
-    fn step(&mut self, (f, op, r): Item, work: &mut WorkList) -> Result<(), String> {
-        let err = || "integer overflow while solving".to_string();
+    pub(crate) fn step(&mut self, (f, op, r): Item, work: &mut WorkList) -> Result<(), Fail> {
+        let err = || Fail::Reason("integer overflow while solving".to_string());
         if f == self.xe {
             self.rels.push(Relation { op, rhs: r });
             return Ok(());
@@ -264,11 +588,11 @@ impl Solver<'_, '_> {
                 let mut coeff: TermList = TermList::new();
                 for (t, k) in &xt {
                     let q = self.linear_cofactor(*t).ok_or_else(|| {
-                        format!(
+                        Fail::Reason(format!(
                             "{} occurs nonlinearly in {}",
-                            self.s.cx.sym_name(self.x),
+                            self.xname(),
                             self.name(*t)
-                        )
+                        ))
                     })?;
                     coeff.push((q, *k));
                 }
@@ -280,27 +604,27 @@ impl Solver<'_, '_> {
                 let (xf, ff): (SmallVec<[Expr; 4]>, SmallVec<[Expr; 4]>) =
                     fs.iter().copied().partition(|t| self.has_x(*t));
                 if xf.len() != 1 {
-                    return Err(format!(
+                    return Err(Fail::Reason(format!(
                         "{} occurs nonlinearly in {}",
                         self.s.cx.sym_name(self.x),
                         self.name(f)
-                    ));
+                    )));
                 }
                 let c = self.s.cx.mul_args(&ff).ok_or_else(err)?;
                 self.divide(c, xf[0], op, r, work)
             }
             Node::FloorDiv(g, d) => {
                 if self.has_x(d) {
-                    return Err(format!(
+                    return Err(Fail::Reason(format!(
                         "{} occurs in a divisor",
                         self.s.cx.sym_name(self.x)
-                    ));
+                    )));
                 }
                 if self.sign(d) != Some(1) {
-                    return Err(format!(
+                    return Err(Fail::Reason(format!(
                         "cannot prove the divisor {} is positive",
                         self.name(d)
-                    ));
+                    )));
                 }
                 // For d > 0: FloorDiv(g, d) == r <=> d*r <= g <= d*r + d - 1, and
                 // <= r <=> g <= d*r + d - 1; < r <=> g <= d*r - 1; >= r <=> g >= d*r;
@@ -336,11 +660,11 @@ impl Solver<'_, '_> {
                 let (xa, fa): (SmallVec<[Expr; 4]>, SmallVec<[Expr; 4]>) =
                     xs.iter().copied().partition(|t| self.has_x(*t));
                 if xa.len() != 1 {
-                    return Err(format!(
+                    return Err(Fail::Reason(format!(
                         "{} occurs in several arguments of {}",
                         self.s.cx.sym_name(self.x),
                         self.name(f)
-                    ));
+                    )));
                 }
                 // Max(g, h) <= r <=> g <= r and h <= r (likewise <); Min(g, h) >= r <=> g >= r
                 // and h >= r (likewise >). The other directions are disjunctions.
@@ -349,11 +673,11 @@ impl Solver<'_, '_> {
                     (true, RelOp::Le | RelOp::Lt) | (false, RelOp::Ge | RelOp::Gt)
                 );
                 if !ok {
-                    return Err(format!(
+                    return Err(Fail::Reason(format!(
                         "{} {} r is a disjunction over its arguments",
                         self.name(f),
                         op.as_str()
-                    ));
+                    )));
                 }
                 for h in fa {
                     let c = match op {
@@ -367,11 +691,11 @@ impl Solver<'_, '_> {
                 work.push((xa[0], op, r));
                 Ok(())
             }
-            _ => Err(format!(
+            _ => Err(Fail::Reason(format!(
                 "cannot isolate {} in {}",
-                self.s.cx.sym_name(self.x),
+                self.xname(),
                 self.name(f)
-            )),
+            ))),
         }
     }
 
@@ -398,144 +722,9 @@ impl Solver<'_, '_> {
 }
 
 impl Context {
-    /// Solves `rel` (a comparison) for `x` under the context's facts.
-    pub fn solve(&mut self, rel: Expr, x: Symbol) -> SolveResult {
-        let (a, b, op) = match self.solve_checks(rel, x) {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
-        if let Some(r) = self.solve_linear_fast(rel, x) {
-            return r;
-        }
-        self.solve_session(x, a, b, op)
-    }
-
-    /// The operands and operator of a solvable relation, or why it is not one.
-    fn solve_checks(&self, rel: Expr, x: Symbol) -> Result<(Expr, Expr, RelOp), SolveResult> {
-        let (a, b, op) = match *self.node(rel) {
-            Node::Eq(a, b) => (a, b, RelOp::Eq),
-            Node::Ne(a, b) => (a, b, RelOp::Ne),
-            Node::Lt(a, b) => (a, b, RelOp::Lt),
-            Node::Le(a, b) => (a, b, RelOp::Le),
-            _ => {
-                return Err(SolveResult::Unsolved(
-                    "not a relation (Eq, Ne, Lt, Le, Gt, Ge)".into(),
-                ));
-            }
-        };
-        if self.ty(a) != Ty::Int || self.sym_ty(x) != Ty::Int {
-            return Err(SolveResult::Unsolved(
-                "only integer relations and symbols can be solved".into(),
-            ));
-        }
-        if !self.contains_symbol(rel, x) {
-            return Err(SolveResult::Unsolved(format!(
-                "{} does not occur in the relation",
-                self.sym_name(x)
-            )));
-        }
-        Ok((a, b, op))
-    }
-
-    /// [`Context::solve`] without its lean path for linear equalities (which must give the same
-    /// answers): for tests that compare the two.
-    #[doc(hidden)]
-    pub fn solve_general(&mut self, rel: Expr, x: Symbol) -> SolveResult {
-        match self.solve_checks(rel, x) {
-            Ok((a, b, op)) => self.solve_session(x, a, b, op),
-            Err(r) => r,
-        }
-    }
-
-    /// The lean path alone: `None` where it defers to the general path.
-    #[doc(hidden)]
-    pub fn solve_fast_only(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
-        self.solve_checks(rel, x).ok()?;
-        self.solve_linear_fast(rel, x)
-    }
-
-    fn solve_session(&mut self, x: Symbol, a: Expr, b: Expr, op: RelOp) -> SolveResult {
-        let xe = self.sym(x);
-        let mut s = Session::new(self);
-        let zero = s.cx.int(0);
-        let Some(f) = s.cx.sub(a, b) else {
-            return SolveResult::Unsolved("integer overflow while solving".into());
-        };
-        // Canonical form first, so occurrences of x are collected (a sum of products of symbols is
-        // already canonical: no rule applies to it).
-        let f = if s.cx.is_plain_polynomial(f) {
-            f
-        } else {
-            s.simp(f)
-        };
-        let mut sv = Solver {
-            s: &mut s,
-            x,
-            xe,
-            rels: SmallVec::new(),
-            conds: SmallVec::new(),
-        };
-        let mut work: WorkList = smallvec::smallvec![(f, op, zero)];
-        let mut steps = 0;
-        while let Some(item) = work.pop() {
-            steps += 1;
-            if steps > 256 {
-                return SolveResult::Unsolved("solver step limit reached".into());
-            }
-            if !sv.has_x(item.0) {
-                return SolveResult::Unsolved(format!(
-                    "{} cancels out of the relation",
-                    sv.s.cx.sym_name(x)
-                ));
-            }
-            if let Err(reason) = sv.step(item, &mut work) {
-                return SolveResult::Unsolved(reason);
-            }
-        }
-        let (rels, conds) = (sv.rels, sv.conds);
-        // Simplify under the facts; drop relations implied by x's range and true conditions.
-        let mut relations = Vec::new();
-        for r in rels {
-            let rhs = s.simplify(r.rhs);
-            // x <= r cannot follow from x's range when x is unbounded above (and nothing else
-            // constrains it); likewise x >= r below, and x != r only when unbounded both ways.
-            let may_be_implied = match r.op {
-                RelOp::Eq => false,
-                RelOp::Lt | RelOp::Le => !s.cx.unconstrained_side(x, true),
-                RelOp::Gt | RelOp::Ge => !s.cx.unconstrained_side(x, false),
-                RelOp::Ne => {
-                    !(s.cx.unconstrained_side(x, true) && s.cx.unconstrained_side(x, false))
-                }
-            };
-            if may_be_implied {
-                let rel = s.cx.relation_expr(xe, r.op, rhs);
-                if s.truth(rel) == Truth::True {
-                    continue;
-                }
-            }
-            let rel = Relation { op: r.op, rhs };
-            if !relations.contains(&rel) {
-                relations.push(rel);
-            }
-        }
-        let mut conditions = Vec::new();
-        for c in conds {
-            let c = s.simplify(c);
-            if s.cx.as_bool(c) == Some(true) || conditions.contains(&c) {
-                continue;
-            }
-            conditions.push(c);
-        }
-        SolveResult::Solved(Solution {
-            symbol: x,
-            relations,
-            conditions,
-        })
-    }
-
     /// The relation as text: `Eq(x, r)`, `Ne(x, r)`, `x < r`, `x <= r`, `x > r`, `x >= r`.
-    pub fn display_relation(&self, x: Symbol, r: &Relation) -> String {
-        let n = self.sym_name(x);
+    pub fn display_relation(&self, target: impl SolveTarget, r: &Relation) -> String {
+        let n = self.display(target.target_expr(self));
         let rhs = self.display(r.rhs);
         match r.op {
             RelOp::Eq => format!("Eq({n}, {rhs})"),

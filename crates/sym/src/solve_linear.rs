@@ -51,9 +51,11 @@ impl Context {
         let (t, k, r) = self.isolate_term(f, x)?;
         let solved = |rhs: Expr, cond: Option<Expr>| {
             SolveResult::Solved(Solution {
-                symbol: x,
+                target: xe,
                 relations: vec![Relation { op: RelOp::Eq, rhs }],
                 conditions: cond.into_iter().collect(),
+                cases: vec![],
+                defined_where: vec![],
             })
         };
         if t == xe {
@@ -301,6 +303,20 @@ impl Context {
                 if self.fast_implied(rel)? {
                     continue;
                 }
+                // A relation x's range refutes makes the answer False (the general path says
+                // so): defer to it.
+                let neg = self.relation_expr(
+                    xe,
+                    if op == RelOp::Le {
+                        RelOp::Gt
+                    } else {
+                        RelOp::Lt
+                    },
+                    rhs,
+                );
+                if self.fast_implied(neg)? {
+                    return None;
+                }
             }
             let rel = Relation { op, rhs };
             if !relations.contains(&rel) {
@@ -308,9 +324,11 @@ impl Context {
             }
         }
         Some(SolveResult::Solved(Solution {
-            symbol: x,
+            target: xe,
             relations,
             conditions: Vec::new(),
+            cases: Vec::new(),
+            defined_where: Vec::new(),
         }))
     }
 

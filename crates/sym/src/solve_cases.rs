@@ -1,0 +1,430 @@
+//! The solver's driver (SEMANTICS.md §5.3): the target (a symbol or any sub-expression, the
+//! latter solved as an atom), cases from forks on the sign of a coefficient or on a
+//! divisibility, and the clean-up of each case's answer.
+//!
+//! A fork happens where one answer cannot be written: `C*x >= r` with C of unknown sign. The
+//! relation is then solved again once per guard (`C >= 1`, `Eq(C, 0)`, `C <= -1`, leaving out
+//! the guards the prover refutes), each time with the guard as a fact of that case. The guards
+//! partition the domain, so the cases are exclusive and cover it; each case is exact.
+
+use crate::expr::{Expr, Node, Symbol, Ty};
+use crate::facts::RangeEnd;
+use crate::simplify::Session;
+use crate::solve::{
+    Case, Fail, Guards, RelOp, Relation, Solution, SolveResult, SolveTarget, Solver,
+};
+use crate::{Context, Truth};
+use smallvec::SmallVec;
+
+/// At most this many cases in one answer (forks multiply them).
+const MAX_CASES: usize = 8;
+
+/// The names of the symbols that stand for a sub-expression target: not identifiers, so they
+/// never meet a user's symbol, and never printed (answers print the target itself).
+const TARGET_INT: &str = "@target";
+const TARGET_FLOAT: &str = "@ftarget";
+
+/// One solved case before its clean-up: the guards it was solved under (all, and the ones to
+/// show: a guard left alone by a fork holds on the whole domain), relations and conditions.
+type RawCase = (Guards, Guards, Vec<Relation>, Vec<Expr>);
+
+impl Context {
+    /// Solves `rel` (a comparison) for `target` under the context's facts. The target is a
+    /// [`Symbol`] or an expression: a symbol, or any sub-expression of `rel`, which is then
+    /// solved as an atom with the bounds the range analysis gives it (its other occurrences
+    /// of symbols are the "other symbols").
+    ///
+    /// Answers are plain (relations and conditions, `cases` empty): an answer that needs
+    /// guarded cases is `Unsolved` here, with the cases in the reason, so that a caller reading
+    /// only `relations` and `conditions` never misreads one; [`Context::solve_with_cases`]
+    /// returns it.
+    pub fn solve(&mut self, rel: Expr, target: impl SolveTarget) -> SolveResult {
+        match self.solve_with_cases(rel, target) {
+            SolveResult::Solved(sol) if !sol.cases.is_empty() => {
+                let cases: Vec<String> = sol
+                    .cases
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "when {}: {}",
+                            self.display(c.when),
+                            self.display_answer(sol.target, &c.relations, &c.conditions)
+                        )
+                    })
+                    .collect();
+                SolveResult::Unsolved(format!(
+                    "the answer has {} cases ({}); solve_with_cases returns them",
+                    cases.len(),
+                    cases.join("; ")
+                ))
+            }
+            r => r,
+        }
+    }
+
+    /// [`Context::solve`], with the answers that need guarded cases: where a coefficient's
+    /// sign (or a divisibility) decides, `cases` holds exact cases whose guards are exclusive
+    /// and cover the domain, and `relations` and `conditions` are empty.
+    pub fn solve_with_cases(&mut self, rel: Expr, target: impl SolveTarget) -> SolveResult {
+        let t = target.target_expr(self);
+        match self.as_symbol(t) {
+            Some(x) => self.solve_symbol(rel, x),
+            None => self.solve_subexpr(rel, t),
+        }
+    }
+
+    /// A conjunction as text: `True` (every value), `False` (none), else the relations and
+    /// `if` the conditions.
+    pub fn display_answer(
+        &self,
+        target: Expr,
+        relations: &[Relation],
+        conditions: &[Expr],
+    ) -> String {
+        if conditions.iter().any(|c| self.as_bool(*c) == Some(false)) {
+            return "False".into();
+        }
+        let rels: Vec<String> = relations
+            .iter()
+            .map(|r| self.display_relation(target, r))
+            .collect();
+        let conds: Vec<String> = conditions.iter().map(|c| self.display(*c)).collect();
+        match (rels.is_empty(), conds.is_empty()) {
+            (true, true) => "True".into(),
+            (true, false) => conds.join(" & "),
+            (false, true) => rels.join(" & "),
+            (false, false) => format!("{}  if {}", rels.join(" & "), conds.join(" & ")),
+        }
+    }
+
+    fn solve_symbol(&mut self, rel: Expr, x: Symbol) -> SolveResult {
+        let (a, b, op) = match self.solve_checks(rel, x) {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
+        if self.sym_ty(x) == Ty::Float {
+            return self.solve_float(x, a, b, op);
+        }
+        if let Some(r) = self.solve_linear_fast(rel, x) {
+            return r;
+        }
+        self.solve_session(x, a, b, op)
+    }
+
+    /// The operands and operator of a solvable relation, or the answer without solving (a
+    /// constant relation: every value or none) or why it is not one.
+    fn solve_checks(&mut self, rel: Expr, x: Symbol) -> Result<(Expr, Expr, RelOp), SolveResult> {
+        if let Some(v) = self.as_bool(rel) {
+            let conditions = if v { vec![] } else { vec![rel] };
+            return Err(SolveResult::Solved(Solution {
+                target: self.sym(x),
+                relations: vec![],
+                conditions,
+                cases: vec![],
+                defined_where: vec![],
+            }));
+        }
+        let (a, b, op) = match *self.node(rel) {
+            Node::Eq(a, b) => (a, b, RelOp::Eq),
+            Node::Ne(a, b) => (a, b, RelOp::Ne),
+            Node::Lt(a, b) => (a, b, RelOp::Lt),
+            Node::Le(a, b) => (a, b, RelOp::Le),
+            _ => {
+                return Err(SolveResult::Unsolved(
+                    "not a relation (Eq, Ne, Lt, Le, Gt, Ge)".into(),
+                ));
+            }
+        };
+        if self.ty(a) != self.sym_ty(x) {
+            return Err(SolveResult::Unsolved(
+                "only integer relations for integer targets and float relations for float targets can be solved".into(),
+            ));
+        }
+        if !self.contains_symbol(rel, x) {
+            return Err(SolveResult::Unsolved(format!(
+                "{} does not occur in the relation",
+                self.sym_name(x)
+            )));
+        }
+        Ok((a, b, op))
+    }
+
+    /// [`Context::solve`] without its lean path for linear equalities (which must give the same
+    /// answers): for tests that compare the two.
+    #[doc(hidden)]
+    pub fn solve_general(&mut self, rel: Expr, x: Symbol) -> SolveResult {
+        match self.solve_checks(rel, x) {
+            Ok((a, b, op)) if self.sym_ty(x) == Ty::Int => self.solve_session(x, a, b, op),
+            Ok((a, b, op)) => self.solve_float(x, a, b, op),
+            Err(r) => r,
+        }
+    }
+
+    /// The lean path alone: `None` where it defers to the general path.
+    #[doc(hidden)]
+    pub fn solve_fast_only(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
+        self.solve_checks(rel, x).ok()?;
+        if self.sym_ty(x) != Ty::Int {
+            return None;
+        }
+        self.solve_linear_fast(rel, x)
+    }
+
+    /// A sub-expression target: replace it by a fresh atom `y` whose range is the target's
+    /// bounds, solve for `y`, and read the answer with the target in place of `y`. Sound: the
+    /// answer for `y` holds for every value of `y` in that range and every value of the other
+    /// symbols, so in particular at `y` = the target's value.
+    fn solve_subexpr(&mut self, rel: Expr, t: Expr) -> SolveResult {
+        if !self.contains_expr(rel, t) {
+            return SolveResult::Unsolved(format!(
+                "{} does not occur in the relation",
+                self.display(t)
+            ));
+        }
+        let ty = self.ty(t);
+        let name = match ty {
+            Ty::Int => TARGET_INT,
+            Ty::Float => TARGET_FLOAT,
+            Ty::Bool => {
+                return SolveResult::Unsolved("a boolean target cannot be solved for".into());
+            }
+        };
+        let y = match self.lookup(name) {
+            Some(y) => y,
+            None => self.new_symbol(name, ty),
+        };
+        let ye = self.sym(y);
+        let mut memo = rustc_hash::FxHashMap::default();
+        memo.insert(t, ye);
+        let Some(rel_y) = self.map_bottom_up(rel, &mut memo, |cx, o, ch| cx.rebuild(o, ch)) else {
+            return SolveResult::Unsolved("integer overflow while solving".into());
+        };
+        let ranged = ty == Ty::Int && {
+            let iv = self.bound_raw(t);
+            let end = |cx: &mut Context, v: Option<i64>| match v {
+                Some(v) => RangeEnd::Expr(cx.int(v)),
+                None => RangeEnd::Infinite,
+            };
+            let (lo, hi) = (end(self, iv.lo_i64()), end(self, iv.hi_i64()));
+            self.set_range(y, lo, hi).is_ok()
+        };
+        let r = self.solve_symbol(rel_y, y);
+        if ranged {
+            self.facts.ranges.remove(&y);
+            self.facts.generation += 1;
+        }
+        match r {
+            SolveResult::Solved(mut sol) => {
+                sol.target = t;
+                SolveResult::Solved(sol)
+            }
+            SolveResult::Unsolved(why) => {
+                // The reasons name the atom: name the target instead.
+                SolveResult::Unsolved(why.replace(name, &self.display(t)))
+            }
+        }
+    }
+
+    /// Whether `t` is a sub-expression of `e` (structurally).
+    fn contains_expr(&self, e: Expr, t: Expr) -> bool {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut stack = vec![e];
+        while let Some(x) = stack.pop() {
+            if x == t {
+                return true;
+            }
+            if seen.insert(x) {
+                stack.extend(self.node(x).children());
+            }
+        }
+        false
+    }
+
+    /// The general path: solve once, and again per guard wherever the answer forks.
+    pub(crate) fn solve_session(&mut self, x: Symbol, a: Expr, b: Expr, op: RelOp) -> SolveResult {
+        let xe = self.sym(x);
+        let mut s = Session::new(self);
+        let Some(f) = s.cx.sub(a, b) else {
+            return SolveResult::Unsolved("integer overflow while solving".into());
+        };
+        // Canonical form first, so occurrences of x are collected (a sum of products of symbols is
+        // already canonical: no rule applies to it).
+        let f = if s.cx.is_plain_polynomial(f) {
+            f
+        } else {
+            s.simp(f)
+        };
+        let mut pending: Vec<(Guards, Guards)> = vec![(Guards::new(), Guards::new())];
+        let mut done: Vec<RawCase> = Vec::new();
+        let mut defined_used: Vec<Expr> = Vec::new();
+        while let Some((forced, shown)) = pending.pop() {
+            let mut sv = Solver {
+                s: &mut s,
+                x,
+                xe,
+                rels: SmallVec::new(),
+                conds: SmallVec::new(),
+                forced: forced.clone(),
+                operands: (a, b),
+                divisors: None,
+                defined_used: SmallVec::new(),
+            };
+            match sv.run(f, op) {
+                Ok(()) => {
+                    for u in &sv.defined_used {
+                        if !defined_used.contains(u) {
+                            defined_used.push(*u);
+                        }
+                    }
+                    let (rels, conds) = (sv.rels.to_vec(), sv.conds.to_vec());
+                    done.push((forced, shown, rels, conds));
+                }
+                Err(Fail::Reason(r)) => return SolveResult::Unsolved(r),
+                Err(Fail::Fork(gs)) => {
+                    if gs.is_empty() {
+                        return SolveResult::Unsolved(
+                            "the facts leave no value for a coefficient (contradictory facts)"
+                                .into(),
+                        );
+                    }
+                    if forced.len() >= 4 || done.len() + pending.len() + gs.len() > MAX_CASES {
+                        return SolveResult::Unsolved(format!(
+                            "the answer would need more than {MAX_CASES} cases"
+                        ));
+                    }
+                    let alone = gs.len() == 1;
+                    for g in gs.iter().rev() {
+                        let (mut f2, mut s2) = (forced.clone(), shown.clone());
+                        f2.push(*g);
+                        // A guard that is the only one left holds on the whole domain.
+                        if !alone {
+                            s2.push(*g);
+                        }
+                        pending.push((f2, s2));
+                    }
+                }
+            }
+        }
+        let mut cases: Vec<Case> = Vec::with_capacity(done.len());
+        for (_, shown, rels, conds) in done {
+            let (relations, conditions) = finish_case(&mut s, x, xe, rels, conds);
+            let when = match shown.len() {
+                0 => s.cx.boolean(true),
+                1 => shown[0],
+                _ => s.cx.and_raw(&shown),
+            };
+            let when = s.simplify(when);
+            if s.cx.as_bool(when) == Some(false) {
+                continue;
+            }
+            cases.push(Case {
+                when,
+                relations,
+                conditions,
+            });
+        }
+        let zero = s.cx.int(0);
+        let defined_where: Vec<Expr> = defined_used
+            .iter()
+            .map(|d| s.cx.compare_raw(crate::build::CmpOp::Ne, *d, zero))
+            .collect();
+        let same = cases
+            .windows(2)
+            .all(|w| w[0].relations == w[1].relations && w[0].conditions == w[1].conditions);
+        if cases.len() <= 1 || same {
+            let (relations, conditions) = match cases.into_iter().next() {
+                Some(c) => (c.relations, c.conditions),
+                None => (vec![], vec![s.cx.boolean(false)]),
+            };
+            return SolveResult::Solved(Solution {
+                target: xe,
+                relations,
+                conditions,
+                cases: vec![],
+                defined_where,
+            });
+        }
+        SolveResult::Solved(Solution {
+            target: xe,
+            relations: vec![],
+            conditions: vec![],
+            cases,
+            defined_where,
+        })
+    }
+}
+
+impl Solver<'_, '_> {
+    /// Isolates x in `f OP 0`, pushing relations and conditions.
+    pub(crate) fn run(&mut self, f: Expr, op: RelOp) -> Result<(), Fail> {
+        let zero = self.s.cx.int(0);
+        let mut work: crate::solve::WorkList = smallvec::smallvec![(f, op, zero)];
+        let mut steps = 0;
+        while let Some(item) = work.pop() {
+            steps += 1;
+            if steps > 256 {
+                return Err("solver step limit reached".into());
+            }
+            if !self.s.cx.contains_symbol(item.0, self.x) {
+                // x cancels out: `g OP r` with g free of x holds for every x or for none.
+                let c = self.s.cx.relation_expr(item.0, item.1, item.2);
+                self.conds.push(c);
+                continue;
+            }
+            self.step(item, &mut work)?;
+        }
+        Ok(())
+    }
+}
+
+/// Simplifies a case's answer under the facts: relations implied by x's range and true
+/// conditions are dropped; a false condition makes the whole case `False`.
+fn finish_case(
+    s: &mut Session<'_>,
+    x: Symbol,
+    xe: Expr,
+    rels: Vec<Relation>,
+    conds: Vec<Expr>,
+) -> (Vec<Relation>, Vec<Expr>) {
+    let mut conditions = Vec::new();
+    for c in conds {
+        let c = s.simplify(c);
+        let c = match s.truth(c) {
+            Truth::True => continue,
+            Truth::False => s.cx.boolean(false),
+            Truth::Unknown => c,
+        };
+        if s.cx.as_bool(c) == Some(false) {
+            return (vec![], vec![c]);
+        }
+        if !conditions.contains(&c) {
+            conditions.push(c);
+        }
+    }
+    let mut relations = Vec::new();
+    for r in rels {
+        let rhs = s.simplify(r.rhs);
+        // x <= r cannot follow from x's range when x is unbounded above (and nothing else
+        // constrains it); likewise x >= r below, and x != r only when unbounded both ways.
+        let may_be_implied = match r.op {
+            RelOp::Eq => false,
+            RelOp::Lt | RelOp::Le => !s.cx.unconstrained_side(x, true),
+            RelOp::Gt | RelOp::Ge => !s.cx.unconstrained_side(x, false),
+            RelOp::Ne => !(s.cx.unconstrained_side(x, true) && s.cx.unconstrained_side(x, false)),
+        };
+        if may_be_implied {
+            let rel = s.cx.relation_expr(xe, r.op, rhs);
+            match s.truth(rel) {
+                Truth::True => continue,
+                // No x in range satisfies this relation: none satisfies the answer.
+                Truth::False => return (vec![], vec![s.cx.boolean(false)]),
+                Truth::Unknown => {}
+            }
+        }
+        let rel = Relation { op: r.op, rhs };
+        if !relations.contains(&rel) {
+            relations.push(rel);
+        }
+    }
+    (relations, conditions)
+}
