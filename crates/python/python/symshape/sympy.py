@@ -73,17 +73,18 @@ def torch_functions():
     return _torch_fns[0] if _torch_fns else None
 
 
+class SymbolConflict(RangeError):
+    """A symbol name seen again with other sympy assumptions."""
+
+
 class _State:
-    """Per-context bridge state: sympy symbols by name (to give back the same objects), and a
-    bounded memo of converted sympy nodes."""
+    """Per-context bridge state: the sympy symbols by name (to give back the same objects).
+    It holds no ``Expr`` (which would keep its context alive through this weak mapping)."""
 
-    __slots__ = ("symbols", "memo", "__weakref__")
-
-    MEMO_LIMIT = 100_000
+    __slots__ = ("symbols", "__weakref__")
 
     def __init__(self):
         self.symbols = {}
-        self.memo = {}
 
 
 _states = weakref.WeakKeyDictionary()
@@ -168,7 +169,7 @@ def _declare(cx, st, s):
     if prev is not None:
         if prev is s or prev == s:
             return cx.symbol(name, "int" if s.is_integer else "float")
-        raise RangeError(
+        raise SymbolConflict(
             f"symbol '{name}' was seen with other assumptions ({_sp.srepr(prev)} vs {_sp.srepr(s)})"
         )
     if s.is_integer:
@@ -212,21 +213,18 @@ def _rational_parts(a):
     return num, den
 
 
-def from_sympy(expr, cx: Context, *, memo: bool = True) -> Expr:
+def from_sympy(expr, cx: Context, *, memo=None) -> Expr:
     """Converts a sympy expression (or a Python int/float/bool) into an expression of ``cx``.
 
     Symbols are declared from their sympy assumptions (see the module docstring); a symbol
-    seen again with other assumptions raises :class:`symshape.RangeError`. With ``memo``,
-    converted nodes are remembered per context (bounded), so repeated subtrees cost a lookup.
+    seen again with other assumptions raises :class:`symshape.RangeError`. ``memo`` (a dict
+    owned by the caller, for this context only) remembers converted nodes across calls, so
+    repeated subtrees cost a lookup.
     Anything outside the mapping raises :class:`symshape.UnsupportedError` naming it.
     """
     if isinstance(expr, (bool, int, float)):
         return cx.call("Identity", expr)
-    st = _state(cx)
-    m = st.memo if memo else {}
-    if len(m) > _State.MEMO_LIMIT:
-        m.clear()
-    return _conv(expr, cx, st, m)
+    return _conv(expr, cx, _state(cx), {} if memo is None else memo)
 
 
 def _conv(x, cx, st, m):

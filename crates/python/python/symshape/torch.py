@@ -36,7 +36,7 @@ import time
 import sympy as _sp
 
 from . import _native
-from .sympy import _DIRECT, _conv, _kind, _state, to_sympy
+from .sympy import _DIRECT, SymbolConflict, _conv, _kind, _state, to_sympy
 
 __all__ = [
     "bound_sympy",
@@ -67,7 +67,8 @@ class _Engine:
     """One context per thread with its conversion memo; renewed when it grows past a limit, so
     memory stays bounded over any number of calls."""
 
-    NODE_LIMIT = 2_000_000
+    NODE_LIMIT = 300_000
+    MEMO_LIMIT = 30_000
 
     def __init__(self):
         self.new()
@@ -75,12 +76,23 @@ class _Engine:
     def new(self):
         self.cx = _native.Context()
         self.st = _state(self.cx)
-        self.memo = self.st.memo
-        self.kinds = {}
+        self.memo = {}
 
     def check(self):
-        if self.cx.node_count > self.NODE_LIMIT or len(self.memo) > 200_000:
+        if self.cx.node_count > self.NODE_LIMIT or len(self.memo) > self.MEMO_LIMIT:
             self.new()
+
+
+def _run(fn, *args):
+    """``fn(engine, *args)``; a symbol seen with other assumptions than before renews the
+    engine's context once (names are only unique per context)."""
+    eng = _engine()
+    eng.check()
+    try:
+        return fn(eng, *args)
+    except SymbolConflict:
+        eng.new()
+        return fn(eng, *args)
 
 
 _local = threading.local()
@@ -228,16 +240,18 @@ def _tracing_ranges():
     return None
 
 
-def _bound_engine(expr, ranges):
+def _bound_engine(eng, expr, ranges):
     torch, N, S, VR = _torch()
-    eng = _engine()
-    eng.check()
     cx = eng.cx
     e = _conv_expr(eng, expr)
     cx.clear_facts()
     _set_ranges(eng, e, ranges, _tracing_ranges())
     lo, hi = cx.bound(e)
     t = e.type
+    if t == "int" and (lo in _I64_EDGE or hi in _I64_EDGE):
+        # A bound at the edge of int64 may stand for a value beyond it (PyTorch's integers are
+        # unbounded): PyTorch's own analysis answers.
+        raise _native.UnsupportedError("bound at the int64 edge")
     if t == "int":
         return VR.ValueRanges(
             -N.int_oo if lo is None else _sp.Integer(lo), N.int_oo if hi is None else _sp.Integer(hi)
@@ -247,6 +261,9 @@ def _bound_engine(expr, ranges):
     return VR.ValueRanges(
         -_sp.oo if lo is None else _sp.Float(lo), _sp.oo if hi is None else _sp.Float(hi)
     )
+
+
+_I64_EDGE = (2**63 - 1, -(2**63))
 
 
 def bound_sympy(expr, ranges=None):
@@ -261,7 +278,7 @@ def bound_sympy(expr, ranges=None):
             _, _, _, VR = _torch()
             r = VR.ValueRanges.wrap(expr)
         else:
-            r = _bound_engine(expr, ranges)
+            r = _run(_bound_engine, expr, ranges)
     except _ERRORS:
         fb = True
         r = _original("bound_sympy")(expr, ranges)
@@ -273,9 +290,7 @@ def bound_sympy(expr, ranges=None):
 _REL_CLS = {"==": _sp.Eq, "!=": _sp.Ne, "<": _sp.Lt, "<=": _sp.Le, ">": _sp.Gt, ">=": _sp.Ge}
 
 
-def _solve_engine(expr, thing):
-    eng = _engine()
-    eng.check()
+def _solve_engine(eng, expr, thing):
     cx = eng.cx
     if not isinstance(expr, _sp.Rel) or _kind(type(expr)) not in _DIRECT:
         return False, None
@@ -289,15 +304,13 @@ def _solve_engine(expr, thing):
         if lo is not None or hi is not None:
             cx.set_range(s.name, lo, hi)
     sol = cx.solve(e, x)
-    if sol is None:
-        return True, None
-    if len(sol.relations) != 1:
-        return True, None
+    if sol is None or len(sol.relations) != 1:
+        return False, None
     op, rhs = sol.relations[0]
     if sol.conditions:
         rhs_s = _exact_quotient(cx, op, rhs, sol.conditions)
         if rhs_s is None:
-            return True, None
+            return False, None
     else:
         rhs_s = to_sympy(rhs)
     return True, (_REL_CLS[op](thing, rhs_s, evaluate=False), rhs_s)
@@ -361,9 +374,9 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     try:
         if not floordiv_inequality:
             raise _native.UnsupportedError("floordiv_inequality=False")
-        handled, r = _solve_engine(expr, thing)
+        handled, r = _run(_solve_engine, expr, thing)
         if not handled:
-            raise _native.UnsupportedError("not a relation")
+            raise _native.UnsupportedError("not solved by symshape in PyTorch's form")
     except _ERRORS:
         fb = True
         r = _original("try_solve")(expr, thing, trials=trials, floordiv_inequality=floordiv_inequality)
@@ -387,9 +400,7 @@ def _apply_replacements(eng, e, replacements):
     return cx.substitute(e, subst)
 
 
-def _simplify_engine(expr, replacements):
-    eng = _engine()
-    eng.check()
+def _simplify_engine(eng, expr, replacements):
     cx = eng.cx
     e = _conv_expr(eng, expr)
     e = _apply_replacements(eng, e, replacements)
@@ -410,7 +421,7 @@ def simplify(expr, replacements=None):
         if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
             r = expr if not replacements else _sp.sympify(expr).xreplace(replacements)
         else:
-            r = _simplify_engine(expr, replacements)
+            r = _run(_simplify_engine, expr, replacements)
     except _ERRORS:
         fb = True
         r = _sp.expand(expr).xreplace(replacements or {})
@@ -418,9 +429,7 @@ def simplify(expr, replacements=None):
     return r
 
 
-def _ranges_engine(expr, var_ranges, var_to_range, replacements, axioms):
-    eng = _engine()
-    eng.check()
+def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     cx = eng.cx
     e = _conv_expr(eng, expr)
     e = _apply_replacements(eng, e, replacements)
@@ -472,15 +481,12 @@ def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None,
     other symbols in ``var_to_range`` ({Symbol: ValueRanges}) or their assumptions, with
     ``replacements`` applied and ``axioms`` (relations) assumed."""
     t0 = time.perf_counter()
-    fb = False
     try:
-        r = _ranges_engine(expr, var_ranges, var_to_range, replacements, axioms)
+        r = _run(_ranges_engine, expr, var_ranges, var_to_range, replacements, axioms)
     except _ERRORS:
-        fb = True
-        r = None
-    _record("simplify_with_ranges", time.perf_counter() - t0, fb)
-    if r is None:
-        raise _native.UnsupportedError("symshape cannot represent this input; use PyTorch's")
+        _record("simplify_with_ranges", time.perf_counter() - t0, True)
+        raise
+    _record("simplify_with_ranges", time.perf_counter() - t0, False)
     return r
 
 
@@ -496,7 +502,7 @@ def _sizevars_simplify(self, expr):
         if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
             r = _originals["simplify"](self, expr)
         else:
-            r = _simplify_engine(expr, self.replacements)
+            r = _run(_simplify_engine, expr, self.replacements)
     except _ERRORS:
         fb = True
         r = _originals["simplify"](self, expr)
@@ -508,8 +514,8 @@ def _sizevars_simplify_with_ranges(self, expr, var_ranges):
     t0 = time.perf_counter()
     fb = False
     try:
-        r = _ranges_engine(
-            expr, var_ranges, self.shape_env.var_to_range, self.replacements,
+        r = _run(
+            _ranges_engine, expr, var_ranges, self.shape_env.var_to_range, self.replacements,
             self.shape_env.get_axioms(),
         )
     except _ERRORS:
