@@ -1537,8 +1537,36 @@ fn checked_printer_agrees_with_exact_evaluation_at_the_edges() {
     let mut funcs = String::new();
     let mut cases = String::new();
     let mut n = 0;
-    while n < 150 {
-        let text = common::gen_int_with(&mut r, 3, &["a", "b"]);
+    // Polynomials first (sums of products, products of sums and powers, one value computed in
+    // 128 bits): the normal form moves signs and coefficients into nodes the text does not
+    // have (`(-1)*a*b` is the term -1 * (a*b); `a*(b + 2147483647)*4294967296` has the factor
+    // 4294967296*b + 9223372032559808512; `b*a*a` is b*a**2), which must overflow only where
+    // the whole does: at every pair of edge values.
+    let fixed = [
+        "(-1)*a*b",
+        "a*(b + 2147483647)*4294967296",
+        "b*a*a",
+        "(1 + a)*((-9223372036854775662)*Mod(a, 1))",
+        "a*b*2 + a*a - 3",
+        "(a + 1)*(b - 1)*(a - b) + 7",
+        "a**3*b + b**2*a - 1",
+        "(a*b + 1)*(a*b - 1)*b",
+        "FloorDiv(a*b + a*a, 3) + a*b*b",
+    ];
+    let mut points: Vec<(i64, i64)> = Vec::new();
+    for x in EDGES.iter().chain(&[-1, 1]) {
+        for y in EDGES.iter().chain(&[-1, 1]) {
+            points.push((*x, *y));
+        }
+    }
+    let mut fixed_left = fixed.len();
+    while n < 150 + fixed.len() {
+        let (text, pts): (String, Vec<(i64, i64)>) = if fixed_left > 0 {
+            fixed_left -= 1;
+            (fixed[fixed_left].to_string(), points.clone())
+        } else {
+            (common::gen_int_with(&mut r, 3, &["a", "b"]), Vec::new())
+        };
         let Ok(e) = cx.parse(&text) else { continue };
         let Ok(body) = codegen_cpp::checked(&mut cx, e, "ovf") else {
             continue;
@@ -1546,15 +1574,20 @@ fn checked_printer_agrees_with_exact_evaluation_at_the_edges() {
         funcs.push_str(&format!(
             "static int64_t f{n}(int64_t a, int64_t b, bool& ovf) {{ (void)a; (void)b; (void)ovf; return {body}; }}\n"
         ));
-        for _ in 0..12 {
-            let pick = |r: &mut Rng| {
-                if r.chance(50) {
-                    EDGES[r.below(EDGES.len() as u64) as usize]
-                } else {
-                    r.range(-9, 9)
-                }
-            };
-            let (a, b) = (pick(&mut r), pick(&mut r));
+        let mut pts = pts;
+        if pts.is_empty() {
+            for _ in 0..12 {
+                let pick = |r: &mut Rng| {
+                    if r.chance(50) {
+                        EDGES[r.below(EDGES.len() as u64) as usize]
+                    } else {
+                        r.range(-9, 9)
+                    }
+                };
+                pts.push((pick(&mut r), pick(&mut r)));
+            }
+        }
+        for (a, b) in pts {
             let want = cx.eval(e, &[("a", Value::Int(a)), ("b", Value::Int(b))]);
             // Division by zero is an error of its own in eval; the C++ flags it as ovf too.
             let (ok, v) = match want {

@@ -299,6 +299,40 @@ fn a_foreign_handle_panics_with_a_message_in_debug_builds() {
 }
 
 #[test]
+fn symbols_know_their_context() {
+    let mut a = Context::new();
+    let mut b = Context::new();
+    let x = a.symbol("x").unwrap();
+    let _ = b.symbol("q").unwrap();
+    assert!(a.owns_symbol(x));
+    let mut c = a.clone();
+    assert!(c.owns_symbol(x));
+    assert_eq!(c.sym_name(x), "x");
+    let later = a.symbol("later").unwrap();
+    let in_clone = c.symbol("mine").unwrap();
+    assert!(a.owns_symbol(later) && c.owns_symbol(in_clone));
+    // An index past the context's symbols is refused in every build.
+    assert!(!b.owns_symbol(later));
+    if cfg!(debug_assertions) {
+        // Same index, other context: only the identity tells them apart.
+        assert!(!b.owns_symbol(x));
+        assert!(!c.owns_symbol(later));
+        assert!(!a.owns_symbol(in_clone));
+    }
+}
+
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "a Symbol of another Context")]
+fn a_foreign_symbol_panics_with_a_message_in_debug_builds() {
+    let mut a = Context::new();
+    let mut b = Context::new();
+    let x = a.symbol("x").unwrap();
+    let _ = b.symbol("y").unwrap();
+    let _ = b.sym_name(x);
+}
+
+#[test]
 fn contradictory_facts_are_reported_not_answered_with_an_inverted_interval() {
     let mut cx = cx_with(&[("x", "0", "10")], &["x >= 20"]);
     let err = cx.check_facts().unwrap_err().to_string();

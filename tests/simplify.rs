@@ -31,15 +31,27 @@ fn floordiv_range_free() {
     check("FloorDiv(-7, 2)", I, "-4");
     check("FloorDiv(x, -1)", I, "-x");
     check("FloorDiv(x, 1)", I, "x");
-    // CeilDiv(x, 4) = -FloorDiv(-x, 4); the shorter FloorDiv(x + 3, 4) computes x + 3, which
-    // overflows for x > 2^63 - 4 where the input does not: only with x bounded (below).
-    check("CeilDiv(x, 4)", I, "-FloorDiv(-x, 4)");
-    check("CeilDiv(x, 4)", &[("x", "0", "4095")], "FloorDiv(x + 3, 4)");
+    // CeilDiv is a node of its own: -FloorDiv(-x, 4) computes -x, which overflows at
+    // x = i64::MIN where CeilDiv(x, 4) does not. The simplifier works on the floor form
+    // (-FloorDiv(-x, 4), then FloorDiv(x + 3, 4)) only where those new values fit; a lone
+    // CeilDiv stays, as it is the smallest form (one operation).
+    check("CeilDiv(x, 4)", I, "CeilDiv(x, 4)");
+    check("CeilDiv(x, 4)", &[("x", "0", "4095")], "CeilDiv(x, 4)");
+    check("CeilDiv(x, 4)", &[("x", "s0", "s1 - 1")], "CeilDiv(x, 4)");
+    // Where the floor form is allowed it is the canonical form, so ceil and floor forms meet:
     check(
-        "CeilDiv(x, 4)",
-        &[("x", "s0", "s1 - 1")],
-        "-FloorDiv(-x, 4)",
+        "CeilDiv(x, 4) - FloorDiv(x + 3, 4)",
+        &[("x", "0", "4095")],
+        "0",
     );
+    // Unbounded x: -x may overflow, so the floor form is not taken, and nothing cancels.
+    check(
+        "CeilDiv(x, 4) + FloorDiv(-x, 4)",
+        I,
+        "CeilDiv(x, 4) + FloorDiv(-x, 4)",
+    );
+    check("CeilDiv(4*x + 3, 4)", &[("x", "0", "4095")], "x + 1");
+    // The floor form's simplification is taken where it fits everywhere, bounded or not.
     check("CeilDiv(8*x, 4)", I, "2*x");
     // CeilDiv for a negative divisor stays exact: ceil(x / -4) = -FloorDiv(-x, -4) = -FloorDiv(x, 4)... checked by value in the random test.
     check("FloorDiv(384*x*y, x*y)", I, "384");

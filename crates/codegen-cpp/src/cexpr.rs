@@ -168,6 +168,22 @@ fn cexpr_rec(
                         format!("c10::div_floor_integer({}, {})", i64c(&a[0]), i64c(&a[1]))
                     }
                 }
+                // ceil(a / b): for a >= 0 and b > 0 the truncating quotient plus one where the
+                // division is inexact (no a + b - 1, which could overflow); else -floor(-a / b).
+                "CeilDiv" => {
+                    if nonneg(cx, args[0]) && nonneg(cx, args[1]) {
+                        format!(
+                            "({0} / {1} + static_cast<int64_t>({0} % {1} != 0))",
+                            a[0], a[1]
+                        )
+                    } else {
+                        format!(
+                            "(-c10::div_floor_integer(-{}, {}))",
+                            i64c(&a[0]),
+                            i64c(&a[1])
+                        )
+                    }
+                }
                 "Mod" => {
                     if nonneg(cx, args[0]) && nonneg(cx, args[1]) {
                         format!("({} % {})", a[0], a[1])
@@ -221,6 +237,71 @@ fn cexpr_rec(
     Ok(out)
 }
 
+/// Whether `e` is a sum, product or power (a node of a polynomial, see [`checked_wide`]).
+fn is_poly(cx: &Context, e: Expr) -> bool {
+    matches!(
+        cx.view(e),
+        sym::View::Sum(..) | sym::View::Prod(_) | sym::View::Pow(..)
+    )
+}
+
+/// A polynomial node as a `wide_t` C++ expression (runtime.hpp): sums exact in 128 bits, each
+/// term refused (`ovf`) if saturated; products 0 with a zero factor, else saturated at 2^126;
+/// the operands of any other operator narrowed to int64 by [`checked_rec`].
+fn checked_wide(
+    cx: &mut Context,
+    e: Expr,
+    ovf: &str,
+    memo: &mut HashMap<Expr, String>,
+    depth: u32,
+    top: bool,
+) -> Result<String, CodegenError> {
+    depth_guard(depth)?;
+    let d = depth + 1;
+    let rt = "symshape_rt::";
+    Ok(match shape(cx, e)? {
+        Shape::Sum(ts, c) => {
+            let mut acc = if c != 0 {
+                format!("{rt}wide({})", lit_checked(c))
+            } else {
+                String::new()
+            };
+            for (t, k) in ts {
+                let term = if is_poly(cx, t) {
+                    let w = checked_wide(cx, t, ovf, memo, d, false)?;
+                    format!("{rt}wterm({}, {w}, {ovf})", lit_checked(k))
+                } else {
+                    let tt = checked_rec(cx, t, ovf, memo, d)?;
+                    format!("{rt}term({}, {tt})", lit_checked(k))
+                };
+                acc = if acc.is_empty() {
+                    term
+                } else {
+                    format!("{rt}wadd({acc}, {term}, {ovf})")
+                };
+            }
+            // Narrowed at once at the top; inside a product kept within ±2^126 for `wprod`.
+            if top { acc } else { format!("{rt}wsat({acc})") }
+        }
+        Shape::Prod(fs) => {
+            let mut args = Vec::with_capacity(fs.len());
+            for f in fs {
+                args.push(if is_poly(cx, f) {
+                    checked_wide(cx, f, ovf, memo, d, false)?
+                } else {
+                    format!("{rt}wide({})", checked_rec(cx, f, ovf, memo, d)?)
+                });
+            }
+            format!("{rt}wprod({{{}}})", args.join(", "))
+        }
+        Shape::Pow(b, k) => {
+            let bb = checked_rec(cx, b, ovf, memo, d)?;
+            format!("{rt}wpow({bb}, {k})")
+        }
+        _ => format!("{rt}wide({})", checked_rec(cx, e, ovf, memo, d)?),
+    })
+}
+
 /// Runtime-check C++ for an integer or boolean expression: every integer operation is an
 /// overflow-checked helper call that sets the boolean lvalue named `ovf`.
 pub fn checked(cx: &mut Context, e: Expr, ovf: &str) -> Result<String, CodegenError> {
@@ -241,7 +322,28 @@ fn checked_rec(
     }
     let d = depth + 1;
     let rt = "symshape_rt::";
-    let out = match shape(cx, e)? {
+    let sh = shape(cx, e)?;
+    // A polynomial (a sum with product or power terms, a product with sum or power factors) is
+    // one value, computed exactly in 128 bits and narrowed once (docs/rules.md §8), as `eval`
+    // does: `-(s0*x)` at s0*x = 2^63, or `x*(2*s0 + 14)` at x = 0, overflow only if the whole
+    // does.
+    // (A lone term `k*t` with k != -1 needs no widening: it overflows whenever t does; but
+    // `-t` fits at t = 2^63.)
+    let nested_poly = match &sh {
+        Shape::Sum(ts, c) => {
+            (ts.len() + usize::from(*c != 0) >= 2 || ts.first().is_some_and(|t| t.1 == -1))
+                && ts.iter().any(|(t, _)| is_poly(cx, *t))
+        }
+        Shape::Prod(fs) => fs.iter().any(|f| is_poly(cx, *f)),
+        _ => false,
+    };
+    if nested_poly {
+        let w = checked_wide(cx, e, ovf, memo, d, true)?;
+        let out = format!("{rt}narrow({w}, {ovf})");
+        memo.insert(e, out.clone());
+        return Ok(out);
+    }
+    let out = match sh {
         Shape::Int(v) => lit_checked(v),
         Shape::Bool(b) => (if b { "true" } else { "false" }).into(),
         Shape::Sym(n) => n,
@@ -319,6 +421,7 @@ fn checked_rec(
             }
             match name.as_str() {
                 "FloorDiv" => format!("{rt}floordiv({}, {}, {ovf})", a[0], a[1]),
+                "CeilDiv" => format!("{rt}ceildiv({}, {}, {ovf})", a[0], a[1]),
                 "Mod" => format!("{rt}floormod({}, {}, {ovf})", a[0], a[1]),
                 "Min" | "Max" => {
                     let f = if name == "Min" { "min" } else { "max" };

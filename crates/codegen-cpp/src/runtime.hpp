@@ -34,6 +34,47 @@ inline int64_t narrow(wide_t v, bool& ovf) {
   if (v < INT64_MIN || v > INT64_MAX) { ovf = true; return 0; }
   return static_cast<int64_t>(v);
 }
+// A polynomial (sums of products, products of sums, powers) is one value (docs/rules.md §8):
+// computed exactly in 128 bits, narrowed once. Magnitudes >= 2^126 (none fits in int64)
+// saturate in products and powers, and make a sum overflow (saturated terms could cancel).
+constexpr wide_t WIDE_SAT = static_cast<wide_t>(1) << 126;
+inline wide_t wsat(wide_t v) { return v > WIDE_SAT ? WIDE_SAT : (v < -WIDE_SAT ? -WIDE_SAT : v); }
+inline wide_t wterm(int64_t k, wide_t w, bool& ovf) {
+  wide_t r;
+  if (w >= WIDE_SAT || w <= -WIDE_SAT || __builtin_mul_overflow(w, static_cast<wide_t>(k), &r)) {
+    ovf = true;
+    return 0;
+  }
+  return r;
+}
+inline wide_t wprod(std::initializer_list<wide_t> ws) {
+  bool neg = false;
+  for (wide_t w : ws) {
+    if (w == 0) return 0;
+    if (w < 0) neg = !neg;
+  }
+  wide_t acc = 1;
+  for (wide_t w : ws) {
+    wide_t m = w < 0 ? -w : w;  // |w| <= 2^126: no overflow
+    wide_t r;
+    if (__builtin_mul_overflow(acc, m, &r) || r >= WIDE_SAT) { acc = WIDE_SAT; break; }
+    acc = r;
+  }
+  return neg ? -acc : acc;
+}
+inline wide_t wpow(int64_t b, int64_t k) {
+  if (b == 0 || b == 1) return b;
+  if (b == -1) return (k % 2 == 0) ? 1 : -1;
+  bool neg = b < 0 && k % 2 == 1;
+  wide_t m = b < 0 ? -static_cast<wide_t>(b) : static_cast<wide_t>(b);
+  wide_t acc = 1;
+  for (int64_t i = 0; i < k; ++i) {
+    wide_t r;
+    if (__builtin_mul_overflow(acc, m, &r) || r >= WIDE_SAT) { acc = WIDE_SAT; break; }
+    acc = r;
+  }
+  return neg ? -acc : acc;
+}
 // An n-ary product: 0 when a factor is 0; otherwise every factor has magnitude >= 1, so the
 // running product only grows and overflows only when the product does.
 inline int64_t prod(std::initializer_list<int64_t> fs, bool& ovf) {
@@ -49,6 +90,13 @@ inline int64_t floordiv(int64_t a, int64_t b, bool& ovf) {
   if (b == 0 || (a == INT64_MIN && b == -1)) { ovf = true; return 0; }
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+// ceil(a / b); a zero divisor or INT64_MIN / -1 sets ovf (no negation of a: exact at INT64_MIN).
+inline int64_t ceildiv(int64_t a, int64_t b, bool& ovf) {
+  if (b == 0 || (a == INT64_MIN && b == -1)) { ovf = true; return 0; }
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) == (b < 0))) ++q;
   return q;
 }
 // a - b*floor(a / b): the sign of b; a zero divisor sets ovf.

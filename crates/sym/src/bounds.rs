@@ -384,6 +384,7 @@ impl Session<'_> {
             }
             Node::Pow(b, k) => m(self, b).pow(*k),
             Node::FloorDiv(a, b) => m(self, a).floordiv(&m(self, b)),
+            Node::CeilDiv(a, b) => m(self, a).ceildiv(&m(self, b)),
             Node::Mod(a, b) => {
                 let mut r = m(self, a).modulo(&m(self, b));
                 if let Some(k) = self.cx.as_int(*b).filter(|k| *k > 0) {
@@ -911,6 +912,7 @@ impl Context {
             }
             Node::Pow(b, k) => self.quick_iv(*b, d)?.pow(*k),
             Node::FloorDiv(a, b) => self.quick_iv(*a, d)?.floordiv(&self.quick_iv(*b, d)?),
+            Node::CeilDiv(a, b) => self.quick_iv(*a, d)?.ceildiv(&self.quick_iv(*b, d)?),
             Node::Mod(a, b) => {
                 // The full path refines with modular sets; that needs every term of `a` to be a
                 // plain symbol (then the residue class is the gcd of coefficients and modulus).

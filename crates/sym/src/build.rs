@@ -21,6 +21,19 @@ pub(crate) fn floor_div(a: i64, b: i64) -> Option<i64> {
     }
 }
 
+/// Ceiling division on i64 (None for a zero divisor or a quotient outside i64).
+pub(crate) fn ceil_div(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    let q = a.checked_div(b)?;
+    if (a % b != 0) && ((a < 0) == (b < 0)) {
+        q.checked_add(1)
+    } else {
+        Some(q)
+    }
+}
+
 /// Floor modulo on i64: the result has the sign of `b` (None for a zero divisor).
 pub(crate) fn floor_mod(a: i64, b: i64) -> Option<i64> {
     if b == 0 {
@@ -479,11 +492,21 @@ impl Context {
         self.modulo_raw(q, m)
     }
 
-    /// `CeilDiv(a, b)` = `-FloorDiv(-a, b)`, correct for every sign.
+    /// Raw ceiling division node (constants folded, `CeilDiv(a, 1) = a`; no other rewriting).
+    /// Its own node, not `-FloorDiv(-a, b)`: that form computes `-a`, which overflows at
+    /// `a = i64::MIN` where the quotient fits. The simplifier turns it into the floor form where
+    /// the new nodes provably fit (`rules_ceildiv`). Always `Some` (kept `Option` for callers
+    /// that compose it with the checked builders).
     pub(crate) fn ceildiv_raw(&mut self, a: Expr, b: Expr) -> Option<Expr> {
-        let na = self.neg(a)?;
-        let q = self.floordiv_raw(na, b);
-        self.neg(q)
+        if self.as_int(b) == Some(1) {
+            return Some(a);
+        }
+        if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
+            && let Some(q) = ceil_div(x, y)
+        {
+            return Some(self.int(q));
+        }
+        Some(self.intern(Node::CeilDiv(a, b), Ty::Int))
     }
 
     /// n-ary Min or Max: flattened, constants folded, duplicates removed, sorted.
@@ -794,6 +817,7 @@ impl Context {
             Node::Mul(_) => self.mul_args(ch)?,
             Node::Pow(_, k) => self.pow(ch[0], k)?,
             Node::FloorDiv(..) => self.floordiv_raw(ch[0], ch[1]),
+            Node::CeilDiv(..) => self.ceildiv_raw(ch[0], ch[1])?,
             Node::Mod(..) => self.modulo_raw(ch[0], ch[1]),
             Node::Min(_) => self.minmax(false, ch),
             Node::Max(_) => self.minmax(true, ch),

@@ -2,7 +2,7 @@
 //! a wrapped value), floats are IEEE doubles computed exactly as C++ `double` would.
 
 use crate::Context;
-use crate::build::{CmpOp, RoundOp, floor_div, floor_mod};
+use crate::build::{CmpOp, RoundOp, ceil_div, floor_div, floor_mod};
 use crate::error::EvalError;
 use crate::expr::{Expr, Node, Symbol};
 use rustc_hash::FxHashMap;
@@ -155,12 +155,21 @@ impl Context {
 
     /// Evaluates `e` exactly. Division or modulo by zero and integer overflow are errors; a
     /// `Where` evaluates only the branch its condition picks.
+    ///
+    /// Overflow (SEMANTICS.md §2, docs/rules.md §8): a polynomial, that is, a sum whose terms
+    /// are products or powers and a product whose factors are sums or powers, nested to any
+    /// depth, is computed exactly (128 bits) as one value; only the values that leave it (the
+    /// operand of any other operator, and the whole expression) must fit in i64. So the normal
+    /// form's rearrangements (`(-1)*s0*x` as the term `-1 * (s0*x)`, `x*(s0 + 7)*2` as
+    /// `x*(2*s0 + 14)`, `u0*s0*u0` as `s0*u0**2`) overflow exactly where the text does.
+    /// Inside, a product with a zero factor is 0 and magnitudes of 2^126 or more saturate (no
+    /// such value fits in i64, and a sum refuses them, see [`wide_term`]).
     pub fn eval_with(
         &self,
         e: Expr,
         values: &dyn Fn(Symbol) -> Option<Value>,
     ) -> Result<Value, EvalError> {
-        let mut memo: FxHashMap<Expr, Value> = FxHashMap::default();
+        let mut memo: FxHashMap<Expr, Slot> = FxHashMap::default();
         // (expr, state): state 0 = children not pushed, 1 = ready (or Where: condition done),
         // 2 = Where branch done.
         let mut stack: Vec<(Expr, u8)> = vec![(e, 0)];
@@ -176,13 +185,13 @@ impl Context {
                         stack.push((*c, 0));
                     }
                     1 => {
-                        let br = if boolean(memo[c])? { *a } else { *b };
+                        let br = if boolean(narrow(&memo, *c)?)? { *a } else { *b };
                         stack.push((x, 2));
                         stack.push((br, 0));
                     }
                     _ => {
-                        let br = if boolean(memo[c])? { *a } else { *b };
-                        memo.insert(x, memo[&br]);
+                        let br = if boolean(narrow(&memo, *c)?)? { *a } else { *b };
+                        memo.insert(x, Slot::V(narrow(&memo, br)?));
                     }
                 }
                 continue;
@@ -200,21 +209,28 @@ impl Context {
             let v = self.eval_node(x, node, &memo, values)?;
             memo.insert(x, v);
         }
-        Ok(memo[&e])
+        narrow(&memo, e)
     }
 
     fn eval_node(
         &self,
         x: Expr,
         node: &Node,
-        memo: &FxHashMap<Expr, Value>,
+        memo: &FxHashMap<Expr, Slot>,
         values: &dyn Fn(Symbol) -> Option<Value>,
-    ) -> Result<Value, EvalError> {
-        let g = |e: &Expr| memo[e];
-        let gi = |e: &Expr| int(memo[e]);
-        let gf = |e: &Expr| flt(memo[e]);
+    ) -> Result<Slot, EvalError> {
+        let g = |e: &Expr| narrow(memo, *e);
+        let gi = |e: &Expr| int(narrow(memo, *e)?);
+        let gf = |e: &Expr| flt(narrow(memo, *e)?);
+        // A polynomial's operand: exact, possibly outside i64.
+        let gw = |e: &Expr| -> Result<i128, EvalError> {
+            match memo[e] {
+                Slot::W(w) => Ok(w),
+                Slot::V(v) => Ok(i128::from(int(v)?)),
+            }
+        };
         let ov = EvalError::Overflow;
-        Ok(match node {
+        Ok(Slot::V(match node {
             Node::Int(v) => Value::Int(*v),
             Node::Float(b) => Value::Float(f64::from_bits(*b)),
             Node::Bool(b) => Value::Bool(*b),
@@ -232,43 +248,57 @@ impl Context {
                     }
                 }
             }
-            // An n-ary sum or product is one node with one value (SEMANTICS.md §2): it
-            // overflows when that value leaves i64, whatever order its terms come in, so the
-            // normal form's order (constant first, terms sorted) computes nothing the text does
-            // not. Terms are exact in i128 (|k*t| < 2^126); i128 overflow of the running sum
-            // (five or more huge terms) is reported as an overflow, never wrapped.
+            // A sum is one value whatever the order of its terms: exact in 128 bits; a term
+            // that is a product or power enters with its exact value.
             Node::Add(ts, c) => {
                 let mut acc = i128::from(*c);
                 for (t, k) in ts {
-                    let term = i128::from(gi(t)?) * i128::from(*k);
-                    acc = acc.checked_add(term).ok_or(ov.clone())?;
+                    let w = if is_poly(self.node(*t)) {
+                        gw(t)?
+                    } else {
+                        i128::from(gi(t)?)
+                    };
+                    acc = acc.checked_add(wide_term(*k, w)?).ok_or(ov.clone())?;
                 }
-                Value::Int(i64::try_from(acc).map_err(|_| ov.clone())?)
+                return Ok(Slot::of(saturate(acc)));
             }
-            // A zero factor makes the product 0; otherwise every factor has magnitude >= 1,
-            // so the running products only grow and one leaves i64 only if the product does.
+            // A product: 0 when a factor is 0; a factor that is a sum or a power enters with
+            // its exact value.
             Node::Mul(fs) => {
-                let mut vals: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
+                let mut ws: smallvec::SmallVec<[i128; 4]> = smallvec::SmallVec::new();
                 for f in fs {
-                    vals.push(gi(f)?);
+                    ws.push(if is_poly(self.node(*f)) {
+                        gw(f)?
+                    } else {
+                        i128::from(gi(f)?)
+                    });
                 }
-                if vals.contains(&0) {
-                    Value::Int(0)
-                } else {
-                    let mut acc: i64 = 1;
-                    for v in vals {
-                        acc = acc.checked_mul(v).ok_or(ov.clone())?;
-                    }
-                    Value::Int(acc)
-                }
+                return Ok(Slot::of(wide_product(&ws)));
             }
-            Node::Pow(b, k) => Value::Int(gi(b)?.checked_pow(*k).ok_or(ov)?),
+            Node::Pow(b, k) => {
+                let b = i128::from(gi(b)?);
+                // |b| >= 2 saturates within 127 factors (the count keeps k's parity); 0, 1 and -1
+                // are exact at any k.
+                let w = match b {
+                    0 | 1 => b,
+                    -1 => [1, -1][(*k % 2) as usize],
+                    _ => wide_product(&vec![b; (*k).min(127 + u32::from(*k % 2 == 0)) as usize]),
+                };
+                return Ok(Slot::of(w));
+            }
             Node::FloorDiv(a, b) => {
                 let (a, b) = (gi(a)?, gi(b)?);
                 if b == 0 {
                     return Err(EvalError::DivisionByZero);
                 }
                 Value::Int(floor_div(a, b).ok_or(ov)?)
+            }
+            Node::CeilDiv(a, b) => {
+                let (a, b) = (gi(a)?, gi(b)?);
+                if b == 0 {
+                    return Err(EvalError::DivisionByZero);
+                }
+                Value::Int(ceil_div(a, b).ok_or(ov)?)
             }
             Node::Mod(a, b) => {
                 let (a, b) = (gi(a)?, gi(b)?);
@@ -299,7 +329,7 @@ impl Context {
                     Value::Int(acc)
                 }
             }
-            Node::Abs(a) => match g(a) {
+            Node::Abs(a) => match g(a)? {
                 Value::Float(f) => Value::Float(f.abs()),
                 v => Value::Int(int(v)?.checked_abs().ok_or(ov)?),
             },
@@ -330,27 +360,93 @@ impl Context {
             Node::RoundToInt(a) => {
                 Value::Int(round_to_i64(RoundOp::Round, gf(a)?).ok_or(EvalError::FloatToInt)?)
             }
-            Node::Eq(a, b) => Value::Bool(cmp(CmpOp::Eq, g(a), g(b))?),
-            Node::Ne(a, b) => Value::Bool(cmp(CmpOp::Ne, g(a), g(b))?),
-            Node::Lt(a, b) => Value::Bool(cmp(CmpOp::Lt, g(a), g(b))?),
-            Node::Le(a, b) => Value::Bool(cmp(CmpOp::Le, g(a), g(b))?),
+            Node::Eq(a, b) => Value::Bool(cmp(CmpOp::Eq, g(a)?, g(b)?)?),
+            Node::Ne(a, b) => Value::Bool(cmp(CmpOp::Ne, g(a)?, g(b)?)?),
+            Node::Lt(a, b) => Value::Bool(cmp(CmpOp::Lt, g(a)?, g(b)?)?),
+            Node::Le(a, b) => Value::Bool(cmp(CmpOp::Le, g(a)?, g(b)?)?),
             Node::And(xs) => {
                 let mut acc = true;
                 for a in xs {
-                    acc &= boolean(g(a))?;
+                    acc &= boolean(g(a)?)?;
                 }
                 Value::Bool(acc)
             }
             Node::Or(xs) => {
                 let mut acc = false;
                 for a in xs {
-                    acc |= boolean(g(a))?;
+                    acc |= boolean(g(a)?)?;
                 }
                 Value::Bool(acc)
             }
-            Node::Not(a) => Value::Bool(!boolean(g(a))?),
-        })
+            Node::Not(a) => Value::Bool(!boolean(g(a)?)?),
+        }))
     }
+}
+
+/// A computed value: in i64 (or not an integer), or an integer of a polynomial outside i64,
+/// which only another polynomial node may use.
+#[derive(Copy, Clone, Debug)]
+enum Slot {
+    V(Value),
+    W(i128),
+}
+
+impl Slot {
+    fn of(w: i128) -> Slot {
+        match i64::try_from(w) {
+            Ok(v) => Slot::V(Value::Int(v)),
+            Err(_) => Slot::W(w),
+        }
+    }
+}
+
+/// The value of `e` where an i64 (or non-integer) value is needed: a polynomial outside i64
+/// overflows here.
+fn narrow(memo: &FxHashMap<Expr, Slot>, e: Expr) -> Result<Value, EvalError> {
+    match memo[&e] {
+        Slot::V(v) => Ok(v),
+        Slot::W(_) => Err(EvalError::Overflow),
+    }
+}
+
+/// Sums and products (and powers) are computed as one polynomial value.
+fn is_poly(n: &Node) -> bool {
+    matches!(n, Node::Add(..) | Node::Mul(..) | Node::Pow(..))
+}
+
+/// Magnitudes at or above this saturate inside a polynomial: none fits in i64.
+pub(crate) const WIDE_SAT: i128 = 1 << 126;
+
+fn saturate(w: i128) -> i128 {
+    w.clamp(-WIDE_SAT, WIDE_SAT)
+}
+
+/// `k * w` for a sum: a saturated `w` has no exact value, so the sum overflows (its terms
+/// could cancel).
+fn wide_term(k: i64, w: i128) -> Result<i128, EvalError> {
+    if w.abs() >= WIDE_SAT {
+        return Err(EvalError::Overflow);
+    }
+    w.checked_mul(i128::from(k)).ok_or(EvalError::Overflow)
+}
+
+/// The product of exact factors: 0 if one is 0, else saturated at 2^126.
+fn wide_product(ws: &[i128]) -> i128 {
+    if ws.contains(&0) {
+        return 0;
+    }
+    let neg = ws.iter().filter(|w| **w < 0).count() % 2 == 1;
+    let mut acc: i128 = 1;
+    for w in ws {
+        match acc.checked_mul(w.abs()) {
+            Some(p) if p < WIDE_SAT => acc = p,
+            _ => {
+                acc = WIDE_SAT;
+                break;
+            }
+        }
+    }
+    if neg { -acc } else { acc }
 }
 
 #[cfg(test)]

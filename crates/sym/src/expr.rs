@@ -64,9 +64,44 @@ impl std::fmt::Debug for Expr {
     }
 }
 
-/// A symbol handle, interned by name in its context.
-#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
-pub struct Symbol(pub(crate) u32);
+/// A symbol handle, interned by name in its context. Like [`Expr`], it belongs to the context
+/// that made it: debug builds carry that context's identity and panic on use with another;
+/// [`Context::owns_symbol`](crate::Context::owns_symbol) is the check for every build.
+#[derive(Copy, Clone)]
+pub struct Symbol {
+    pub(crate) idx: u32,
+    /// The identity of the context that made the handle.
+    #[cfg(debug_assertions)]
+    pub(crate) owner: u32,
+}
+
+// As for `Expr`: equality, hashing and order are the symbol's index only.
+impl PartialEq for Symbol {
+    fn eq(&self, o: &Self) -> bool {
+        self.idx == o.idx
+    }
+}
+impl Eq for Symbol {}
+impl std::hash::Hash for Symbol {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.idx.hash(h);
+    }
+}
+impl PartialOrd for Symbol {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Symbol {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.idx.cmp(&o.idx)
+    }
+}
+impl std::fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Symbol({})", self.idx)
+    }
+}
 
 /// The type of an expression (SEMANTICS.md §1).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
@@ -97,6 +132,10 @@ pub(crate) enum Node {
     /// `base ** exp`, exp >= 2.
     Pow(Expr, u32),
     FloorDiv(Expr, Expr),
+    /// `CeilDiv(a, b)`: the quotient rounded toward +infinity, for every sign. A node of its
+    /// own (not `-FloorDiv(-a, b)`) so that the text's only intermediate values are `a`, `b`
+    /// and the quotient: `-a` overflows at `a = i64::MIN` where `CeilDiv(a, 2)` does not.
+    CeilDiv(Expr, Expr),
     Mod(Expr, Expr),
     Min(Args),
     Max(Args),
@@ -154,7 +193,8 @@ impl Node {
             Node::And(_) => 26,
             Node::Or(_) => 27,
             Node::Not(_) => 28,
-            Node::Add(..) => 29,
+            Node::CeilDiv(..) => 29,
+            Node::Add(..) => 30,
         }
     }
 
@@ -177,6 +217,7 @@ impl Node {
             | Node::RoundToInt(a)
             | Node::Not(a) => v.push(*a),
             Node::FloorDiv(a, b)
+            | Node::CeilDiv(a, b)
             | Node::Mod(a, b)
             | Node::IntTrueDiv(a, b)
             | Node::FloatTrueDiv(a, b)

@@ -113,6 +113,7 @@ impl Context {
 
     /// The declared range of `s`.
     pub fn range(&self, s: Symbol) -> (RangeEnd, RangeEnd) {
+        self.check_sym_owner(s);
         self.facts
             .ranges
             .get(&s)

@@ -211,6 +211,12 @@ impl Iv {
         acc.unwrap_or(Iv::TOP)
     }
 
+    /// ceil(a / b) = -floor(-a / b) over the box (the negations are done on intervals, whose
+    /// ends widen to infinity rather than wrap, so this is sound at `a = i64::MIN` too).
+    pub fn ceildiv(&self, b: &Iv) -> Iv {
+        self.neg().floordiv(b).neg()
+    }
+
     /// floor(a / b) where b does not contain 0. For fixed b the function is monotone in a, and
     /// for fixed a it is monotone in b on each side of 0, so the extremes are at the corners.
     fn floordiv_signed(&self, b: &Iv) -> Iv {

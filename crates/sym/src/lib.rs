@@ -200,6 +200,38 @@ impl Context {
         true
     }
 
+    /// Whether `s` is a symbol of this context (made by it, or by a context it was cloned from
+    /// before the clone); like [`Context::owns`], the identity is checked in debug builds and
+    /// the index in every build.
+    pub fn owns_symbol(&self, s: Symbol) -> bool {
+        if s.idx as usize >= self.syms.len() {
+            return false;
+        }
+        #[cfg(debug_assertions)]
+        {
+            // A fork's symbols are those it had at the fork: the symbol's expression node
+            // existed then.
+            let e = self.syms[s.idx as usize].expr;
+            s.owner == self.id
+                || self
+                    .forks
+                    .iter()
+                    .any(|&(id, len)| s.owner == id && e.idx < len)
+        }
+        #[cfg(not(debug_assertions))]
+        true
+    }
+
+    #[inline]
+    pub(crate) fn check_sym_owner(&self, _s: Symbol) {
+        #[cfg(debug_assertions)]
+        assert!(
+            self.owns_symbol(_s),
+            "sym: a Symbol of another Context was used with this one (handles belong to the \
+             context that made them)"
+        );
+    }
+
     #[inline]
     fn check_owner(&self, _e: Expr) {
         #[cfg(debug_assertions)]
@@ -240,7 +272,7 @@ impl Context {
             _ => false,
         };
         let syms = match n {
-            Node::Sym(s) => 1u64 << (s.0.min(63)),
+            Node::Sym(s) => 1u64 << (s.idx.min(63)),
             Node::Int(_) | Node::Float(_) | Node::Bool(_) => 0,
             Node::Add(ts, _) => ts.iter().fold(0, |a, (t, _)| a | self.meta[t.index()].syms),
             n => n
@@ -262,7 +294,11 @@ impl Context {
     }
 
     fn new_symbol(&mut self, name: &str, ty: Ty) -> Symbol {
-        let s = Symbol(self.syms.len() as u32);
+        let s = Symbol {
+            idx: self.syms.len() as u32,
+            #[cfg(debug_assertions)]
+            owner: self.id,
+        };
         // The Sym node must exist before the info refers to it.
         let expr = self.intern(Node::Sym(s), ty);
         self.syms.push(SymInfo {
@@ -283,7 +319,7 @@ impl Context {
             )));
         }
         if let Some(&s) = self.sym_by_name.get(name) {
-            if self.syms[s.0 as usize].ty != ty {
+            if self.syms[s.idx as usize].ty != ty {
                 return Err(Error::Range(format!(
                     "symbol '{name}' was already declared with another type"
                 )));
@@ -301,17 +337,20 @@ impl Context {
 
     /// The name of a symbol.
     pub fn sym_name(&self, s: Symbol) -> &str {
-        &self.syms[s.0 as usize].name
+        self.check_sym_owner(s);
+        &self.syms[s.idx as usize].name
     }
 
     /// The type of a symbol.
     pub fn sym_ty(&self, s: Symbol) -> Ty {
-        self.syms[s.0 as usize].ty
+        self.check_sym_owner(s);
+        self.syms[s.idx as usize].ty
     }
 
     /// The expression that is the bare symbol `s`.
     pub fn sym(&self, s: Symbol) -> Expr {
-        self.syms[s.0 as usize].expr
+        self.check_sym_owner(s);
+        self.syms[s.idx as usize].expr
     }
 
     /// If `e` is a bare symbol, that symbol.
@@ -419,8 +458,8 @@ impl Context {
         // The first 63 symbols have a bit of their own in the mask: exact in O(1). The others
         // share bit 63, whose absence still answers "no".
         let mask = self.meta[e.index()].syms;
-        if s.0 < 63 {
-            return mask & (1 << s.0) != 0;
+        if s.idx < 63 {
+            return mask & (1 << s.idx) != 0;
         }
         if mask & (1 << 63) == 0 {
             return false;
@@ -553,6 +592,7 @@ impl Context {
             Node::Mul(fs) => return View::Prod(fs.to_vec()),
             Node::Pow(b, k) => return View::Pow(*b, *k),
             Node::FloorDiv(..) => "FloorDiv",
+            Node::CeilDiv(..) => "CeilDiv",
             Node::Mod(..) => "Mod",
             Node::Min(_) => "Min",
             Node::Max(_) => "Max",

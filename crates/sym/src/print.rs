@@ -157,6 +157,7 @@ impl Context {
                 stack.push(Task::Expr(*b, P_ATOM));
             }
             Node::FloorDiv(a, b) => call(stack, out, "FloorDiv", &[*a, *b]),
+            Node::CeilDiv(a, b) => call(stack, out, "CeilDiv", &[*a, *b]),
             Node::Mod(a, m) => {
                 // ModularIndexing(p, q, m) is Mod(FloorDiv(p, q), m) for every divisor
                 // (SEMANTICS.md §2): one call instead of two, as PyTorch writes it, also for

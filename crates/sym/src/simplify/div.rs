@@ -6,6 +6,46 @@ use crate::build::{floor_div, gcd};
 use crate::expr::{Expr, Node, Terms};
 
 impl Session<'_> {
+    /// `CeilDiv(a, b)` = `-FloorDiv(-a, b)` (floor(-q) = -ceil(q), every sign of b != 0): the
+    /// FloorDiv rules then apply. The floor form computes two values the input does not: `-a`,
+    /// which overflows only at `a = i64::MIN`, and `FloorDiv(-a, b)` = -CeilDiv(a, b), only
+    /// where the quotient is `i64::MIN`; so it is taken where the bounds of `a` and of the
+    /// quotient exclude `i64::MIN`. Elsewhere (an unbounded `a`), the floor form's
+    /// simplification is taken only if it is smaller and its children fit i64 everywhere (its
+    /// own value is the input's): `CeilDiv(8*x, 4)` = 2*x. Otherwise the node stays.
+    pub(super) fn rules_ceildiv(&mut self, e: Expr) -> Option<Expr> {
+        let Node::CeilDiv(a, b) = *self.cx.node(e) else {
+            return None;
+        };
+        if self.cx.as_int(b) == Some(0) {
+            return None;
+        }
+        let na = self.cx.neg(a)?;
+        let q = self.cx.floordiv_raw(na, b);
+        let f = self.cx.neg(q)?;
+        let min = i128::from(i64::MIN);
+        if self.iv(a).lo > min && self.iv(e).lo > min {
+            self.fire(Rule::CeilToFloor);
+            return Some(f);
+        }
+        if self.depth >= 40 {
+            return None;
+        }
+        self.depth += 1;
+        let r = self.simp(f);
+        self.depth -= 1;
+        // r's value is the input's, which is in i64 wherever the input is defined; so r computes
+        // nothing new that overflows if its children provably fit.
+        if r != f
+            && self.cx.tree_size(r) < self.cx.tree_size(e)
+            && self.cx.node(r).children().iter().all(|c| self.fits_i64(*c))
+        {
+            self.fire(Rule::CeilToFloor);
+            return Some(r);
+        }
+        None
+    }
+
     pub(super) fn rules_floordiv(&mut self, e: Expr) -> Option<Expr> {
         let Node::FloorDiv(a, b) = *self.cx.node(e) else {
             return None;

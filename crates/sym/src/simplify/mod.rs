@@ -61,6 +61,7 @@ rules! {
     FdNested => "floordiv_nested",
     FdOfMod => "floordiv_of_mod",
     FdExact => "floordiv_exact_quotient",
+    CeilToFloor => "ceildiv_to_floor_form",
     ModByOne => "mod_by_one",
     ModZero => "mod_zero_numerator",
     ModSelf => "mod_self",
@@ -220,6 +221,14 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
                 return None;
             }
             ia.floordiv(&ib)
+        }
+        Node::CeilDiv(a, b) => {
+            // Its only overflow: ceil(i64::MIN / -1) = 2^63.
+            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            if ia.lo == I64.lo && ib.lo <= -1 && ib.hi >= -1 {
+                return None;
+            }
+            ia.ceildiv(&ib)
         }
         Node::Mod(a, b) => {
             let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
@@ -424,6 +433,7 @@ impl<'a> Session<'a> {
             Node::Add(..) => self.rules_add(e),
             Node::Mul(..) => self.rules_mul(e),
             Node::FloorDiv(..) => self.rules_floordiv(e),
+            Node::CeilDiv(..) => self.rules_ceildiv(e),
             Node::Mod(..) => self.rules_mod(e),
             Node::Min(..) | Node::Max(..) => self.rules_minmax(e),
             Node::Abs(..) => self.rules_abs(e),
