@@ -555,3 +555,62 @@ fn repeat_times_the_request_and_the_operation() {
         }
     }
 }
+
+/// Issue 13: the `symbol` field takes any sub-expression; guarded answers carry `cases`
+/// (without the top-level `relations`/`conditions`, which would read as a conjunction); facts
+/// from definedness are named in `defined_where`; plain `True`/`False` in the text output.
+#[test]
+fn solve_targets_cases_and_plain_answers() {
+    let input = [
+        r#"{"id":1,"op":"solve","expr":"Eq(Mod(s27*s77, 16), 0)","symbol":"Mod(s27*s77, 16)","ranges":{"s27":[1,null],"s77":[1,null]}}"#,
+        r#"{"id":2,"op":"solve","expr":"s77*FloorDiv(s27, 3) - FloorDiv(s27, 3) >= 2","symbol":"s77","ranges":{"s27":[1,null],"s77":[1,null]}}"#,
+        r#"{"id":3,"op":"solve","expr":"2*s0*s53*FloorDiv(s27, 4)*FloorDiv(s27, 2*FloorDiv(s27, 4)) >= 2","symbol":"s53","ranges":{"s0":[1,null],"s53":[1,null],"s27":[1,null]}}"#,
+        r#"{"id":4,"op":"solve","expr":"zf33 <= zf21","symbol":"zf21","types":{"zf33":"float","zf21":"float"}}"#,
+        r#"{"id":5,"op":"solve","expr":"Eq(a + b, 3)","symbol":"nope"}"#,
+    ]
+    .join("\n");
+    let (c, out, _) = run(&["batch"], &input);
+    assert_eq!(c, 0);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["relations"][0], "Eq(Mod(s27*s77, 16), 0)");
+    let cases = lines[1]["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0]["when"], "Le(1, FloorDiv(s27, 3))");
+    assert_eq!(cases[1]["conditions"][0], "False");
+    assert!(lines[1].get("relations").is_none(), "{}", lines[1]);
+    assert_eq!(lines[2]["relations"], serde_json::json!([]));
+    assert_eq!(lines[2]["defined_where"][0], "Ne(FloorDiv(s27, 4), 0)");
+    assert_eq!(lines[3]["relations"][0], "zf21 >= zf33");
+    assert_eq!(lines[4]["error"]["kind"], "request");
+
+    let (c, out, _) = run(&["solve", "Eq(2*x, 7)", "--for", "x"], "");
+    assert_eq!((c, out.trim()), (0, "False"));
+    let (c, out, _) = run(&["solve", "Eq(x, x)", "--for", "x"], "");
+    assert_eq!((c, out.trim()), (0, "True"));
+    let (c, out, _) = run(
+        &[
+            "solve",
+            "Eq(a*x, n)",
+            "--for",
+            "x",
+            "--range",
+            "a=-5..5",
+            "--assume",
+            "Ne(a, 0)",
+        ],
+        "",
+    );
+    assert_eq!(
+        (c, out.trim()),
+        (0, "Eq(x, FloorDiv(n, a))  if Eq(Mod(n, a), 0)")
+    );
+    let (c, out, _) = run(&["solve", "a*b < 1", "--for", "a"], "");
+    assert_eq!(c, 0);
+    assert_eq!(
+        out.trim(),
+        "when Le(1, b): a <= 0\nwhen Eq(b, 0): True\nwhen Le(b, -1): a >= FloorDiv(-1, -b) + 1"
+    );
+}

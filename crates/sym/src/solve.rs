@@ -194,6 +194,8 @@ pub(crate) struct Solver<'s, 'c> {
     pub divisors: Option<SmallVec<[Expr; 8]>>,
     /// Expressions whose nonzeroness (from definedness) an answer used.
     pub defined_used: SmallVec<[Expr; 2]>,
+    /// `(c, c >= 0, c <= 0)` for the last coefficient whose sign was asked.
+    pub half_memo: Option<(Expr, bool, bool)>,
 }
 
 impl Solver<'_, '_> {
@@ -203,10 +205,6 @@ impl Solver<'_, '_> {
 
     fn name(&self, e: Expr) -> String {
         self.s.cx.display(e)
-    }
-
-    fn xname(&self) -> String {
-        self.s.cx.sym_name(self.x).to_string()
     }
 
     /// The sign of `c` on the domain (or in the case being solved), if known.
@@ -234,9 +232,11 @@ impl Solver<'_, '_> {
         ]
     }
 
-    /// What the interval tests miss: the case's guards, the prover with every fact it uses
-    /// (assumptions matched exactly, simplification), and positivity where the relation is
-    /// defined.
+    /// What the interval tests miss: the case's guards, assumptions the prover matches
+    /// exactly, a modular set or definedness excluding 0 from a coefficient known `>= 0` (or
+    /// `<= 0`), and positivity where the relation is defined. (Each is one of the prover's
+    /// facts, asked directly: `truth` on every guard would bound the coefficient again each
+    /// time.)
     fn sign_slow(&mut self, c: Expr, n: Expr) -> Option<i8> {
         let gs = self.sign_guards(c);
         for (g, v) in gs.iter().zip([1i8, 0, -1]) {
@@ -244,10 +244,20 @@ impl Solver<'_, '_> {
                 return Some(v);
             }
         }
-        for (g, v) in gs.iter().zip([1i8, 0, -1]) {
-            if self.prove(*g) == Truth::True {
-                return Some(v);
+        if !self.s.d.truths.is_empty() {
+            for (g, v) in gs.iter().zip([1i8, 0, -1]) {
+                if self.s.truth(*g) == Truth::True {
+                    return Some(v);
+                }
             }
+        }
+        let (nonneg, nonpos) = self.half_signs(c, n);
+        if nonneg && nonpos {
+            return Some(0);
+        }
+        // c >= 0 and c != 0  =>  c >= 1 (likewise <= 0).
+        if (nonneg || nonpos) && self.nonzero(c) {
+            return Some(if nonneg { 1 } else { -1 });
         }
         for (e, v) in [(c, 1i8), (n, -1)] {
             let mut used = SmallVec::new();
@@ -259,14 +269,16 @@ impl Solver<'_, '_> {
         None
     }
 
-    /// [`Context::prove`] inside the session: the truth, else the truth of the simplified form.
-    fn prove(&mut self, p: Expr) -> Truth {
-        let t = self.s.truth(p);
-        if t != Truth::Unknown {
-            return t;
+    /// `(c >= 0, c <= 0)` proven on the domain (kept for the last `c` asked: a fork asks again).
+    fn half_signs(&mut self, c: Expr, n: Expr) -> (bool, bool) {
+        if let Some((e, a, b)) = self.half_memo
+            && e == c
+        {
+            return (a, b);
         }
-        let q = self.s.simplify(p);
-        self.s.truth(q)
+        let r = (self.s.prove_nonneg(c), self.s.prove_nonneg(n));
+        self.half_memo = Some((c, r.0, r.1));
+        r
     }
 
     fn note_defined(&mut self, used: &[Expr]) {
@@ -374,28 +386,43 @@ impl Solver<'_, '_> {
         false
     }
 
-    /// `c != 0` on the domain, in this case, or wherever the relation is defined.
+    /// `c != 0` on the domain (its modular set, an assumption), in this case, or wherever the
+    /// relation is defined (each factor divides something in it, or is nonzero by the same
+    /// tests).
     fn nonzero(&mut self, c: Expr) -> bool {
         let zero = self.s.cx.int(0);
         let ne = self.s.cx.compare_raw(CmpOp::Ne, c, zero);
-        if self.forced.contains(&ne) || self.prove(ne) == Truth::True {
+        if self.forced.contains(&ne) || self.s.modset(c).excludes(0) {
+            return true;
+        }
+        if !self.s.d.truths.is_empty() && self.s.truth(ne) == Truth::True {
             return true;
         }
         let mut fs: SmallVec<[Expr; 4]> = smallvec::smallvec![c];
         let mut used: SmallVec<[Expr; 2]> = SmallVec::new();
+        let mut visits = 0;
         while let Some(f) = fs.pop() {
+            visits += 1;
+            if visits > 32 {
+                return false;
+            }
             if self.divisors().contains(&f) {
                 used.push(f);
                 continue;
             }
             match self.s.cx.node(f).clone() {
+                // A product is nonzero when every factor is; k*t (k != 0) when t is.
                 Node::Mul(xs) => fs.extend(xs.iter().copied()),
                 Node::Add(ts, 0) if ts.len() == 1 => fs.push(ts[0].0),
                 _ => {
-                    let ne = self.s.cx.compare_raw(CmpOp::Ne, f, zero);
-                    if self.prove(ne) != Truth::True {
-                        return false;
+                    let neg_pos =
+                        |sv: &mut Self| sv.s.cx.neg(f).is_some_and(|nf| sv.s.prove_pos(nf));
+                    if f != c
+                        && (self.s.modset(f).excludes(0) || self.s.prove_pos(f) || neg_pos(self))
+                    {
+                        continue;
                     }
+                    return false;
                 }
             }
         }
@@ -403,17 +430,21 @@ impl Solver<'_, '_> {
         true
     }
 
-    /// A fork on the sign of `c`: the guards not proven false (zero left out when `c` is
-    /// known nonzero).
+    /// A fork on the sign of `c`: the guards not refuted (`c >= 1` unless `c <= 0` is proven,
+    /// `Eq(c, 0)` unless `c != 0` is, `c <= -1` unless `c >= 0` is).
     fn sign_fork(&mut self, c: Expr) -> Fail {
         let gs = self.sign_guards(c);
+        let Some(n) = self.s.cx.neg(c) else {
+            return Fail::Reason("integer overflow while solving".into());
+        };
+        let (nonneg, nonpos) = self.half_signs(c, n);
         let nonzero = self.nonzero(c);
+        let keep = [!nonpos, !nonzero, !nonneg];
         let mut out = Guards::new();
-        for (i, g) in gs.into_iter().enumerate() {
-            if (i == 1 && nonzero) || self.prove(g) == Truth::False {
-                continue;
+        for (g, k) in gs.into_iter().zip(keep) {
+            if k {
+                out.push(g);
             }
-            out.push(g);
         }
         Fail::Fork(out)
     }
@@ -590,7 +621,7 @@ impl Solver<'_, '_> {
                     let q = self.linear_cofactor(*t).ok_or_else(|| {
                         Fail::Reason(format!(
                             "{} occurs nonlinearly in {}",
-                            self.xname(),
+                            self.s.cx.sym_name(self.x),
                             self.name(*t)
                         ))
                     })?;
@@ -693,7 +724,7 @@ impl Solver<'_, '_> {
             }
             _ => Err(Fail::Reason(format!(
                 "cannot isolate {} in {}",
-                self.xname(),
+                self.s.cx.sym_name(self.x),
                 self.name(f)
             ))),
         }
@@ -724,7 +755,11 @@ impl Solver<'_, '_> {
 impl Context {
     /// The relation as text: `Eq(x, r)`, `Ne(x, r)`, `x < r`, `x <= r`, `x > r`, `x >= r`.
     pub fn display_relation(&self, target: impl SolveTarget, r: &Relation) -> String {
-        let n = self.display(target.target_expr(self));
+        let t = target.target_expr(self);
+        let n = match self.as_symbol(t) {
+            Some(x) => std::borrow::Cow::Borrowed(self.sym_name(x)),
+            None => std::borrow::Cow::Owned(self.display(t)),
+        };
         let rhs = self.display(r.rhs);
         match r.op {
             RelOp::Eq => format!("Eq({n}, {rhs})"),

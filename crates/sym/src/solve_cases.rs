@@ -26,7 +26,7 @@ const TARGET_FLOAT: &str = "@ftarget";
 
 /// One solved case before its clean-up: the guards it was solved under (all, and the ones to
 /// show: a guard left alone by a fork holds on the whole domain), relations and conditions.
-type RawCase = (Guards, Guards, Vec<Relation>, Vec<Expr>);
+type RawCase = (Guards, Guards, SmallVec<[Relation; 2]>, SmallVec<[Expr; 2]>);
 
 impl Context {
     /// Solves `rel` (a comparison) for `target` under the context's facts. The target is a
@@ -254,8 +254,9 @@ impl Context {
         } else {
             s.simp(f)
         };
-        let mut pending: Vec<(Guards, Guards)> = vec![(Guards::new(), Guards::new())];
-        let mut done: Vec<RawCase> = Vec::new();
+        let mut pending: SmallVec<[(Guards, Guards); 1]> =
+            smallvec::smallvec![(Guards::new(), Guards::new())];
+        let mut done: SmallVec<[RawCase; 1]> = SmallVec::new();
         let mut defined_used: Vec<Expr> = Vec::new();
         while let Some((forced, shown)) = pending.pop() {
             let mut sv = Solver {
@@ -268,6 +269,7 @@ impl Context {
                 operands: (a, b),
                 divisors: None,
                 defined_used: SmallVec::new(),
+                half_memo: None,
             };
             match sv.run(f, op) {
                 Ok(()) => {
@@ -276,7 +278,8 @@ impl Context {
                             defined_used.push(*u);
                         }
                     }
-                    let (rels, conds) = (sv.rels.to_vec(), sv.conds.to_vec());
+                    let (rels, conds) =
+                        (std::mem::take(&mut sv.rels), std::mem::take(&mut sv.conds));
                     done.push((forced, shown, rels, conds));
                 }
                 Err(Fail::Reason(r)) => return SolveResult::Unsolved(r),
@@ -305,15 +308,32 @@ impl Context {
                 }
             }
         }
+        // One case, no guard: the plain answer (the common path: no further allocation).
+        if done.len() == 1 && done[0].1.is_empty() && defined_used.is_empty() {
+            let (_, _, rels, conds) = &done[0];
+            let (relations, conditions) = finish_case(&mut s, x, xe, rels, conds, false);
+            return SolveResult::Solved(Solution {
+                target: xe,
+                relations,
+                conditions,
+                cases: vec![],
+                defined_where: vec![],
+            });
+        }
         let mut cases: Vec<Case> = Vec::with_capacity(done.len());
+        let forked = done.len() > 1;
         for (_, shown, rels, conds) in done {
-            let (relations, conditions) = finish_case(&mut s, x, xe, rels, conds);
+            let (relations, conditions) = finish_case(&mut s, x, xe, &rels, &conds, forked);
             let when = match shown.len() {
                 0 => s.cx.boolean(true),
                 1 => shown[0],
                 _ => s.cx.and_raw(&shown),
             };
-            let when = s.simplify(when);
+            let when = if shown.is_empty() {
+                when
+            } else {
+                s.simplify(when)
+            };
             if s.cx.as_bool(when) == Some(false) {
                 continue;
             }
@@ -328,6 +348,37 @@ impl Context {
             .iter()
             .map(|d| s.cx.compare_raw(crate::build::CmpOp::Ne, *d, zero))
             .collect();
+        // Every case True or False: the answer is the condition "one of the True cases' guards
+        // holds" (the guards are exclusive and cover the domain).
+        let is_false = |c: &Case, cx: &Context| {
+            c.relations.is_empty() && c.conditions.iter().any(|k| cx.as_bool(*k) == Some(false))
+        };
+        if cases.len() > 1
+            && cases
+                .iter()
+                .all(|c| is_false(c, s.cx) || (c.relations.is_empty() && c.conditions.is_empty()))
+        {
+            let trues: Vec<Expr> = cases
+                .iter()
+                .filter(|c| !is_false(c, s.cx))
+                .map(|c| c.when)
+                .collect();
+            let cond = match trues.len() {
+                0 => s.cx.boolean(false),
+                1 => trues[0],
+                _ => {
+                    let o = s.cx.or_raw(&trues);
+                    s.simplify(o)
+                }
+            };
+            return SolveResult::Solved(Solution {
+                target: xe,
+                relations: vec![],
+                conditions: vec![cond],
+                cases: vec![],
+                defined_where,
+            });
+        }
         let same = cases
             .windows(2)
             .all(|w| w[0].relations == w[1].relations && w[0].conditions == w[1].conditions);
@@ -383,19 +434,17 @@ fn finish_case(
     s: &mut Session<'_>,
     x: Symbol,
     xe: Expr,
-    rels: Vec<Relation>,
-    conds: Vec<Expr>,
+    rels: &[Relation],
+    conds: &[Expr],
+    check_eq: bool,
 ) -> (Vec<Relation>, Vec<Expr>) {
     let mut conditions = Vec::new();
-    for c in conds {
+    for &c in conds {
         let c = s.simplify(c);
-        let c = match s.truth(c) {
-            Truth::True => continue,
-            Truth::False => s.cx.boolean(false),
-            Truth::Unknown => c,
-        };
-        if s.cx.as_bool(c) == Some(false) {
-            return (vec![], vec![c]);
+        match s.cx.as_bool(c) {
+            Some(true) => continue,
+            Some(false) => return (vec![], vec![c]),
+            None => {}
         }
         if !conditions.contains(&c) {
             conditions.push(c);
@@ -406,8 +455,10 @@ fn finish_case(
         let rhs = s.simplify(r.rhs);
         // x <= r cannot follow from x's range when x is unbounded above (and nothing else
         // constrains it); likewise x >= r below, and x != r only when unbounded both ways.
+        // (An equality is only refuted: checked in the cases of a fork, where a False case
+        // can merge with the others.)
         let may_be_implied = match r.op {
-            RelOp::Eq => false,
+            RelOp::Eq => check_eq,
             RelOp::Lt | RelOp::Le => !s.cx.unconstrained_side(x, true),
             RelOp::Gt | RelOp::Ge => !s.cx.unconstrained_side(x, false),
             RelOp::Ne => !(s.cx.unconstrained_side(x, true) && s.cx.unconstrained_side(x, false)),

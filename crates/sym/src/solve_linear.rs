@@ -300,22 +300,12 @@ impl Context {
             // Relations x's range implies are dropped, as the general path does.
             if !self.unconstrained_side(x, op == RelOp::Le) {
                 let rel = self.relation_expr(xe, op, rhs);
-                if self.fast_implied(rel)? {
-                    continue;
-                }
-                // A relation x's range refutes makes the answer False (the general path says
-                // so): defer to it.
-                let neg = self.relation_expr(
-                    xe,
-                    if op == RelOp::Le {
-                        RelOp::Gt
-                    } else {
-                        RelOp::Lt
-                    },
-                    rhs,
-                );
-                if self.fast_implied(neg)? {
-                    return None;
+                match self.fast_truth(rel)? {
+                    Some(true) => continue,
+                    // A relation x's range refutes makes the answer False (the general path
+                    // says so): defer to it.
+                    Some(false) => return None,
+                    None => {}
                 }
             }
             let rel = Relation { op, rhs };
@@ -332,11 +322,12 @@ impl Context {
         }))
     }
 
-    /// The prover's answer "True" for `Le`/`Lt` of plain polynomials (the interval of the
-    /// difference, which is its own simplification); `None` for anything else.
-    fn fast_implied(&mut self, rel: Expr) -> Option<bool> {
+    /// The prover's answer for `Le`/`Lt` of plain polynomials from the interval of the
+    /// difference (which is its own simplification): `Some(Some(b))` decided, `Some(None)`
+    /// undecided; `None` for anything else.
+    fn fast_truth(&mut self, rel: Expr) -> Option<Option<bool>> {
         let (p, q, strict) = match *self.node(rel) {
-            Node::Bool(v) => return Some(v),
+            Node::Bool(v) => return Some(Some(v)),
             Node::Le(p, q) => (p, q, false),
             Node::Lt(p, q) => (p, q, true),
             _ => return None,
@@ -350,7 +341,19 @@ impl Context {
             return None;
         }
         let iv = self.quick_iv(d, 0)?;
-        Some(if strict { iv.hi <= -1 } else { iv.hi <= 0 })
+        // d < 0 (resp. d <= 0) holds everywhere, or fails everywhere.
+        let (yes, no) = if strict {
+            (iv.hi <= -1, iv.lo >= 0)
+        } else {
+            (iv.hi <= 0, iv.lo >= 1)
+        };
+        Some(if yes {
+            Some(true)
+        } else if no {
+            Some(false)
+        } else {
+            None
+        })
     }
 }
 
