@@ -273,7 +273,7 @@ fn guarded_cases() {
         let lhs = match rng.below(6) {
             0 => format!("x*(y + {c})"),
             1 => format!("x*y + {c}*x + z"),
-            2 => format!("x*FloorDiv(y, 3) - FloorDiv(y, 3)"),
+            2 => "x*FloorDiv(y, 3) - FloorDiv(y, 3)".to_string(),
             3 => format!("x*y*z + {c}"),
             4 => format!("FloorDiv(x*y, 2) + {c}"),
             _ => format!("x*Mod(y, 3) + {c}*y"),
@@ -342,7 +342,8 @@ fn facts_from_definedness() {
 fn where_pytorch_is_wrong() {
     let all = [("s0", "1", ""), ("s53", "1", ""), ("s92", "1", "")];
     // (relation, target, PyTorch's answer, a point where it is wrong)
-    let table: &[(&str, &str, &str, &[(&str, i64)])] = &[
+    type Row<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, i64)]);
+    let table: &[Row] = &[
         (
             "FloorDiv(s0, 2)*FloorDiv(s92, 2) < FloorDiv(s0, 2)*FloorDiv(s53, 2)*FloorDiv(s92, 2)",
             "s53",
@@ -445,7 +446,7 @@ fn float_relations() {
         let lhs = match rng.below(5) {
             0 => "zf".to_string(),
             1 => format!("{k}*zf + {c}"),
-            2 => format!("-zf + zg"),
+            2 => "-zf + zg".to_string(),
             3 => format!("zf/{k} - {c}"),
             _ => format!("-({k}*zf) + zg*{c}"),
         };
