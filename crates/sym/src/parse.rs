@@ -52,6 +52,48 @@ pub(crate) const RESERVED: &[&str] = &[
     "RShift",
 ];
 
+/// The message for a call of an unknown function, with the closest known name when one is
+/// close (`FlorDiv` -> `FloorDiv`, `floordiv` -> `FloorDiv`).
+fn unknown_function(name: &str) -> String {
+    const NOT_FUNCTIONS: &[&str] = &["True", "False", "oo", "int_oo", "nan", "zoo"];
+    let known = || RESERVED.iter().filter(|f| !NOT_FUNCTIONS.contains(f));
+    // Same letters in another case first, then the fewest edits (at most 1 for short names,
+    // 2 from 5 characters on).
+    let lower = name.to_ascii_lowercase();
+    let best = known()
+        .find(|f| f.to_ascii_lowercase() == lower)
+        .or_else(|| {
+            let limit = if name.chars().count() >= 5 { 2 } else { 1 };
+            known()
+                .map(|f| (edit_distance(&lower, &f.to_ascii_lowercase()), f))
+                .filter(|&(d, _)| d <= limit)
+                .min_by_key(|&(d, _)| d)
+                .map(|(_, f)| f)
+        });
+    match best {
+        Some(f) => format!("unknown function '{name}'; did you mean '{f}'?"),
+        None => format!("unknown function '{name}'"),
+    }
+}
+
+/// Levenshtein distance (insertions, deletions, substitutions) over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 /// Checks that `name` can be a symbol: `[A-Za-z_][A-Za-z0-9_]*` and not reserved.
 pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
     let mut chars = name.chars();
@@ -414,7 +456,7 @@ impl Context {
                                 Some((name, c)) if !RESERVED.contains(&name) => {
                                     Error::Unsupported {
                                         col: c,
-                                        msg: format!("unknown function '{name}'"),
+                                        msg: unknown_function(name),
                                     }
                                 }
                                 _ => perr(
@@ -964,8 +1006,41 @@ impl Context {
             }
             _ => Err(Error::Unsupported {
                 col,
-                msg: format!("unknown function '{name}'"),
+                msg: unknown_function(name),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{edit_distance, unknown_function};
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("flordiv", "floordiv"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("mod", "dom"), 2);
+    }
+
+    #[test]
+    fn unknown_functions_suggest_the_closest_known_one() {
+        let msg = |n: &str| unknown_function(n);
+        assert!(
+            msg("FlorDiv").ends_with("did you mean 'FloorDiv'?"),
+            "{}",
+            msg("FlorDiv")
+        );
+        assert!(msg("floordiv").ends_with("did you mean 'FloorDiv'?"));
+        assert!(msg("min").ends_with("did you mean 'Min'?"));
+        assert!(msg("Modd").ends_with("did you mean 'Mod'?"));
+        assert!(msg("Celdiv").ends_with("did you mean 'CeilDiv'?"));
+        // Nothing close: no guess; constants are never suggested as functions.
+        assert_eq!(msg("Piecewise"), "unknown function 'Piecewise'");
+        assert_eq!(msg("Foo"), "unknown function 'Foo'");
+        assert!(!msg("TRUE").contains("did you mean"));
     }
 }
