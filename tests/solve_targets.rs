@@ -333,6 +333,15 @@ fn facts_from_definedness() {
     };
     assert!(sol.cases.is_empty(), "{}", text(&cx, &sol));
     exhaustive(&cx, rel, "s53", &sol, &[("s0", 1, 40), ("s53", 1, 12)]);
+    // A divisor in a branch of Where need not be nonzero where the relation is defined: y = 0
+    // here is defined (the other branch), so y's sign stays open (cases).
+    let rel = "x*y + Where(Eq(y, 0), 0, FloorDiv(5, y)) >= 1";
+    let (cx, res) = solve(rel, "x", &[("y", "0", "3")], &[]);
+    let SolveResult::Solved(sol) = res else {
+        panic!("{res:?}")
+    };
+    assert!(sol.defined_where.is_empty(), "{}", text(&cx, &sol));
+    exhaustive(&cx, rel, "x", &sol, &[("x", -8, 8), ("y", 0, 3)]);
 }
 
 /// The real-corpus relations (../shared/corpus/real/solve.jsonl) where PyTorch's answer is

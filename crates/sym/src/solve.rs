@@ -322,7 +322,11 @@ impl Solver<'_, '_> {
                         }
                     }
                 }
-                stack.extend(node.children());
+                // A Where evaluates one branch only (and And/Or may stop early): a divisor
+                // there need not be nonzero where the relation is defined.
+                if !matches!(node, Node::Where(..) | Node::And(_) | Node::Or(_)) {
+                    stack.extend(node.children());
+                }
             }
             self.divisors = Some(out);
         }
