@@ -78,12 +78,18 @@ class SympySolve(unittest.TestCase):
             self.assertEqual(st.try_solve(rel, a), (sympy.Eq(a, rhs), rhs))
 
     def test_multiplication_division_eq_ne(self):
-        """``a*b ⋈ c`` needs ``b != 0``, which symshape cannot prove: PyTorch answers (a
-        fallback); ``5*a ⋈ b - 5`` is symshape's exact quotient."""
+        """``Eq(5*a, b - 5)`` gives PyTorch's answer (symshape's exact quotient);
+        ``Ne(5*a, b - 5)`` is not a conjunction in integers (``a != (b - 5)/5`` or ``5`` does
+        not divide ``b``): None (pinned). ``a*b ⋈ c``: PyTorch answers ``c/b``, wrong where
+        ``b = 0`` (``a*0 = 0`` holds for every ``a``); symshape cannot prove ``b != 0`` and
+        answers None (pinned)."""
+        want = (b - 5) / 5
+        self.assertEqual(st.try_solve(sympy.Eq(5 * a, b - 5), a), (sympy.Eq(a, want), want))
+        self.assertIsNone(st.try_solve(sympy.Ne(5 * a, b - 5), a))
         for op in (sympy.Eq, sympy.Ne):
-            for lhs, rhs, want in ((a * b, 1, 1 / b), (5 * a, b - 5, (b - 5) / 5), (a * b, c, c / b)):
-                got = st.try_solve(op(lhs, rhs), a)
-                self.assertEqual(got, (op(a, want), want))
+            for lhs, rhs in ((a * b, 1), (a * b, c)):
+                self.assertIsNone(st.try_solve(op(lhs, rhs), a))
+                self.assertIsNotNone(tsolve.try_solve(op(lhs, rhs), a))
 
     def test_multiplication_division_inequality(self):
         """Same answers as PyTorch where the coefficient is not a constant or the symbol is

@@ -54,13 +54,20 @@ __all__ = [
 _ERRORS = (_native.Error, TypeError, ZeroDivisionError, RecursionError, OverflowError)
 
 
+_torch_mods = None
+
+
 def _torch():
+    global _torch_mods
+    if _torch_mods is not None:
+        return _torch_mods
     import torch  # noqa: PLC0415
     from torch.utils._sympy import numbers as N  # noqa: PLC0415
     from torch.utils._sympy import solve as S  # noqa: PLC0415
     from torch.utils._sympy import value_ranges as VR  # noqa: PLC0415
 
-    return torch, N, S, VR
+    _torch_mods = (torch, N, S, VR)
+    return _torch_mods
 
 
 class _Engine:
@@ -77,10 +84,29 @@ class _Engine:
         self.cx = _native.Context()
         self.st = _state(self.cx)
         self.memo = {}
+        # Answers by their complete inputs (the expression and the ranges or replacements of
+        # its free symbols): the functions are pure, so a repeated question is a lookup, as
+        # PyTorch's own caches do for simplify_with_ranges.
+        self.answers = {}
+        # sympy expression -> its free symbols (sympy objects), for the cache keys.
+        self.free = {}
 
     def check(self):
-        if self.cx.node_count > self.NODE_LIMIT or len(self.memo) > self.MEMO_LIMIT:
+        if (self.cx.node_count > self.NODE_LIMIT or len(self.memo) > self.MEMO_LIMIT
+                or len(self.answers) > self.MEMO_LIMIT):
             self.new()
+
+
+_MISS = object()
+CACHE_ANSWERS = True
+"""Whether repeated questions are answered from the per-thread answer cache (bounded)."""
+
+
+def _free_of(eng, expr):
+    f = eng.free.get(expr)
+    if f is None:
+        f = eng.free[expr] = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+    return f
 
 
 def _run(fn, *args):
@@ -277,6 +303,16 @@ def bound_sympy(expr, ranges=None):
         if isinstance(expr, _sp.Number):
             _, _, _, VR = _torch()
             r = VR.ValueRanges.wrap(expr)
+        elif CACHE_ANSWERS:
+            eng = _engine()
+            tr = _tracing_ranges()
+            key = ("b", expr, tuple(
+                (ranges.get(s) if ranges else None) or (tr.get(s) if tr else None)
+                for s in _free_of(eng, expr)))
+            r = eng.answers.get(key)
+            if r is None:
+                r = _run(_bound_engine, expr, ranges)
+                _engine().answers[key] = r
         else:
             r = _run(_bound_engine, expr, ranges)
     except _ERRORS:
@@ -293,11 +329,14 @@ _REL_CLS = {"==": _sp.Eq, "!=": _sp.Ne, "<": _sp.Lt, "<=": _sp.Le, ">": _sp.Gt, 
 def _solve_engine(eng, expr, thing):
     cx = eng.cx
     if not isinstance(expr, _sp.Rel) or _kind(type(expr)) not in _DIRECT:
-        return False, None
+        return True, None  # not a relation
     if not isinstance(thing, _sp.Symbol) or not thing.is_integer:
         raise _native.UnsupportedError("only integer symbols are solved by symshape")
     e = _conv_expr(eng, expr)
     x = _conv_expr(eng, thing)
+    n = e.node()
+    if n[0] in ("Eq", "Ne", "Lt", "Le") and n[1].type != "int":
+        raise _native.UnsupportedError("a relation between non-integers")
     cx.clear_facts()
     for s in e.free_symbols:
         lo, hi = _assumption_range(eng.st.symbols[s.name])
@@ -305,12 +344,14 @@ def _solve_engine(eng, expr, thing):
             cx.set_range(s.name, lo, hi)
     sol = cx.solve(e, x)
     if sol is None or len(sol.relations) != 1:
-        return False, None
+        # Not solved, or not one relation: None, a sound "cannot solve" (PyTorch answers only
+        # what symshape cannot represent).
+        return True, None
     op, rhs = sol.relations[0]
     if sol.conditions:
         rhs_s = _exact_quotient(cx, op, rhs, sol.conditions)
         if rhs_s is None:
-            return False, None
+            return True, None
     else:
         rhs_s = to_sympy(rhs)
     return True, (_REL_CLS[op](thing, rhs_s, evaluate=False), rhs_s)
@@ -338,7 +379,7 @@ def _exact_quotient(cx, op, rhs, conds):
     hits = []
     for t, coef in terms:
         tn = t.node()
-        if tn[0] == "FloorDiv" and tn[2] == k and cx.call("Mod", tn[1], k) == c[1]:
+        if tn[0] == "FloorDiv" and tn[2] == k and cx.prove(cx.call("Mod", tn[1], k).eq(c[1])):
             hits.append((t, coef))
     if len(hits) != 1 or hits[0][1] not in (1, -1):
         return None
@@ -374,7 +415,15 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     try:
         if not floordiv_inequality:
             raise _native.UnsupportedError("floordiv_inequality=False")
-        handled, r = _run(_solve_engine, expr, thing)
+        key = ("t", expr, thing)
+        eng = _engine()
+        hit = eng.answers.get(key, _MISS) if CACHE_ANSWERS else _MISS
+        if hit is not _MISS:
+            handled, r = True, hit
+        else:
+            handled, r = _run(_solve_engine, expr, thing)
+            if handled and CACHE_ANSWERS:
+                _engine().answers[key] = r
         if not handled:
             raise _native.UnsupportedError("not solved by symshape in PyTorch's form")
     except _ERRORS:
@@ -412,6 +461,18 @@ def _simplify_engine(eng, expr, replacements):
     return to_sympy(cx.simplify(e))
 
 
+def _cached_simplify(expr, replacements):
+    if not CACHE_ANSWERS:
+        return _run(_simplify_engine, expr, replacements)
+    eng = _engine()
+    key = ("s", expr, tuple(replacements.get(s) for s in _free_of(eng, expr)) if replacements else ())
+    r = eng.answers.get(key)
+    if r is None:
+        r = _run(_simplify_engine, expr, replacements)
+        _engine().answers[key] = r
+    return r
+
+
 def simplify(expr, replacements=None):
     """``SizeVarAllocator.simplify``: ``expr`` with ``replacements`` ({Symbol: expr}) applied,
     simplified by symshape under the symbols' assumptions."""
@@ -421,7 +482,7 @@ def simplify(expr, replacements=None):
         if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
             r = expr if not replacements else _sp.sympify(expr).xreplace(replacements)
         else:
-            r = _run(_simplify_engine, expr, replacements)
+            r = _cached_simplify(expr, replacements)
     except _ERRORS:
         fb = True
         r = _sp.expand(expr).xreplace(replacements or {})
@@ -502,7 +563,7 @@ def _sizevars_simplify(self, expr):
         if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
             r = _originals["simplify"](self, expr)
         else:
-            r = _run(_simplify_engine, expr, self.replacements)
+            r = _cached_simplify(expr, self.replacements)
     except _ERRORS:
         fb = True
         r = _originals["simplify"](self, expr)
