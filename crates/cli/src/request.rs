@@ -9,25 +9,79 @@ const FIELDS: &[&str] = &[
     "id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat",
 ];
 
-/// A failed request: the CLI.md error kind and message.
+/// A failed request: the error kind and message of docs/cli.md, and which string of the
+/// request it is about when that is not `expr` (its columns count from that string's start).
 pub struct Failure {
     pub kind: &'static str,
     pub message: String,
+    pub at: Option<At>,
+    /// The 1-based column of a parse or unsupported error, in the string `at` names.
+    pub col: Option<usize>,
+}
+
+/// The request string a failure is about (other than `expr`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum At {
+    /// `assume[i]`.
+    Assume(usize),
+    /// The range of the symbol; `Some(0)`/`Some(1)` for its lower/upper end alone.
+    Range(String, Option<usize>),
+    /// The value of the symbol (`values`).
+    Value(String),
+    /// The type of the symbol (`types`).
+    Type(String),
+    /// `symbol` (solve).
+    Symbol,
+}
+
+impl At {
+    /// The field path, as batch messages start with it (`assume[0]`, `ranges.x[1]`).
+    pub fn path(&self) -> String {
+        match self {
+            At::Assume(i) => format!("assume[{i}]"),
+            At::Range(n, None) => format!("ranges.{n}"),
+            At::Range(n, Some(i)) => format!("ranges.{n}[{i}]"),
+            At::Value(n) => format!("values.{n}"),
+            At::Type(n) => format!("types.{n}"),
+            At::Symbol => "symbol".into(),
+        }
+    }
 }
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
+        let col = match &e {
+            Error::Parse { col, .. } | Error::Unsupported { col, .. } => Some(*col),
+            _ => None,
+        };
         Failure {
             kind: e.kind(),
             message: e.to_string(),
+            at: None,
+            col,
         }
     }
+}
+
+impl Failure {
+    /// The same failure, about the string `at`.
+    fn at(mut self, at: At) -> Self {
+        self.at = Some(at);
+        self
+    }
+}
+
+/// Tags an error with the request string it is about.
+fn at(at: At) -> impl FnOnce(Error) -> Failure {
+    move |e| Failure::from(e).at(at)
 }
 
 fn req_err(msg: impl Into<String>) -> Failure {
     Failure {
         kind: "request",
         message: msg.into(),
+        at: None,
+        col: None,
     }
 }
 
@@ -119,12 +173,20 @@ impl OpTime {
 }
 
 fn fail(mut resp: Map<String, J>, f: Failure) -> J {
+    // A column counts from the start of the string the message names.
+    let message = match &f.at {
+        Some(a) => format!("{}: {}", a.path(), f.message),
+        None => f.message,
+    };
     resp.insert("ok".into(), J::Bool(false));
-    resp.insert(
-        "error".into(),
-        json!({"kind": f.kind, "message": f.message}),
-    );
+    resp.insert("error".into(), json!({"kind": f.kind, "message": message}));
     J::Object(resp)
+}
+
+/// The answer fields of one request, or why it failed (the single-shot subcommands, which
+/// print failures with the command-line argument they are about).
+pub fn answer(line: &J) -> Result<Map<String, J>, Failure> {
+    run(line, &mut OpTime::default())
 }
 
 fn str_field<'a>(line: &'a J, name: &str) -> Result<Option<&'a str>, Failure> {
@@ -151,7 +213,7 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                     )));
                 }
             };
-            cx.declare(name, ty)?;
+            cx.declare(name, ty).map_err(at(At::Type(name.clone())))?;
         }
     }
     if let Some(r) = line.get("ranges") {
@@ -164,7 +226,7 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                     "range of '{name}' must be a two-element array [lo, hi]"
                 ))
             })?;
-            let s = cx.symbol(name)?;
+            let s = cx.symbol(name).map_err(at(At::Range(name.clone(), None)))?;
             let mut ends = [RangeEnd::Infinite; 2];
             for (i, v) in arr.iter().enumerate() {
                 ends[i] = match v {
@@ -177,11 +239,17 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                         } else {
                             return Err(Failure {
                                 kind: "range",
-                                message: format!("range of '{name}': {n} is not a 64-bit integer"),
+                                message: format!(
+                                    "{n} is not a 64-bit integer ('{name}' is an integer symbol)"
+                                ),
+                                at: Some(At::Range(name.clone(), Some(i))),
+                                col: None,
                             });
                         }
                     }
-                    J::String(t) => cx.parse_range_end(t)?,
+                    J::String(t) => cx
+                        .parse_range_end(t)
+                        .map_err(at(At::Range(name.clone(), Some(i))))?,
                     _ => {
                         return Err(req_err(format!(
                             "range end of '{name}' must be an integer, null or an expression string"
@@ -189,19 +257,20 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                     }
                 };
             }
-            cx.set_range(s, ends[0], ends[1])?;
+            cx.set_range(s, ends[0], ends[1])
+                .map_err(at(At::Range(name.clone(), None)))?;
         }
     }
     if let Some(a) = line.get("assume") {
         let arr = a
             .as_array()
             .ok_or_else(|| req_err("'assume' must be an array of strings"))?;
-        for p in arr {
+        for (i, p) in arr.iter().enumerate() {
             let t = p
                 .as_str()
                 .ok_or_else(|| req_err("'assume' must be an array of strings"))?;
-            let e = cx.parse_bool(t)?;
-            cx.assume(e)?;
+            let e = cx.parse_bool(t).map_err(at(At::Assume(i)))?;
+            cx.assume(e).map_err(at(At::Assume(i)))?;
         }
     }
     cx.check_facts()?;
@@ -255,7 +324,13 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
                 } else if let Some(b) = val.as_bool() {
                     Value::Bool(b)
                 } else {
-                    return Err(req_err(format!("value of '{name}' must be an integer")));
+                    let what = if cx.lookup(name).is_some_and(|s| cx.sym_ty(s) == Ty::Float) {
+                        "a number"
+                    } else {
+                        "an integer"
+                    };
+                    return Err(req_err(format!("value of '{name}' must be {what}"))
+                        .at(At::Value(name.clone())));
                 };
                 vals.push((name.clone(), v));
             }
@@ -287,9 +362,23 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         }
         "prove" => {
             if cx.ty(e) != Ty::Bool {
+                // Lowercase `true`/`false` are symbols (docs/language.md §3).
+                let literal = cx
+                    .free_symbols(e)
+                    .into_iter()
+                    .map(|s| cx.sym_name(s))
+                    .find(|n| matches!(*n, "true" | "false"));
+                let hint = match literal {
+                    Some(n) => {
+                        format!(" ('{n}' is a symbol; the boolean literals are True and False)")
+                    }
+                    None => String::new(),
+                };
                 return Err(Failure {
                     kind: "parse",
-                    message: "prove needs a boolean expression".into(),
+                    message: format!("prove needs a boolean expression{hint}"),
+                    at: None,
+                    col: None,
                 });
             }
             op_time.start();
@@ -303,11 +392,18 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
             let target = match cx.lookup(name.trim()) {
                 Some(x) => cx.sym(x),
                 None if is_identifier(name.trim()) => {
+                    let names: Vec<&str> = cx
+                        .free_symbols(e)
+                        .into_iter()
+                        .map(|s| cx.sym_name(s))
+                        .collect();
+                    let hint = crate::suggest::did_you_mean(name.trim(), names);
                     return Err(req_err(format!(
-                        "symbol '{name}' does not occur in the request"
-                    )));
+                        "symbol '{name}' does not occur in the request{hint}"
+                    ))
+                    .at(At::Symbol));
                 }
-                None => cx.parse(name)?,
+                None => cx.parse(name).map_err(at(At::Symbol))?,
             };
             op_time.start();
             let r = cx.solve_with_cases(e, target);
@@ -375,6 +471,8 @@ fn value_json(v: Value) -> Result<J, Failure> {
                 return Err(Failure {
                     kind: "eval",
                     message: format!("the float result {f} is not finite"),
+                    at: None,
+                    col: None,
                 });
             }
         },
