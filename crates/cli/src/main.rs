@@ -51,6 +51,10 @@ enum Cmd {
         /// (may start with '-': `symshape simplify -x + 1`)
         #[arg(allow_hyphen_values = true)]
         expr: String,
+        /// `canonical` (default: the normal form, structural equality depends on it) or
+        /// `compact` (fewest printed operations, e.g. `8*(x + y + z)`; not canonical)
+        #[arg(long, value_parser = ["canonical", "compact"])]
+        form: Option<String>,
         #[command(flatten)]
         facts: Facts,
     },
@@ -438,7 +442,13 @@ fn main() -> ExitCode {
             single(op, req, &facts.format)
         };
     match cli.cmd {
-        Cmd::Simplify { expr, facts } => with("simplify", "expr", &expr, &facts, None),
+        Cmd::Simplify { expr, form, facts } => with(
+            "simplify",
+            "expr",
+            &expr,
+            &facts,
+            form.map(|f| ("form", json!(f))),
+        ),
         Cmd::Bound { expr, facts } => with("bound", "expr", &expr, &facts, None),
         Cmd::Prove { pred, facts } => with("prove", "expr", &pred, &facts, None),
         Cmd::Solve { rel, symbol, facts } => with(
