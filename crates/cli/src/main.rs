@@ -154,6 +154,10 @@ enum Cmd {
         /// The expression, in sympy syntax (quote it; it may start with '-').
         #[arg(allow_hyphen_values = true)]
         expr: String,
+        /// `canonical` (default: the normal form, structural equality depends on it) or
+        /// `compact` (fewest printed operations, e.g. `8*(x + y + z)`; not canonical)
+        #[arg(long, value_parser = ["canonical", "compact"])]
+        form: Option<String>,
         #[command(flatten)]
         facts: Facts,
     },
@@ -799,11 +803,19 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let with = |op: &str, text: &str, facts: &Facts, target: Option<&str>| -> ExitCode {
+    let with = |op: &str,
+                text: &str,
+                facts: &Facts,
+                target: Option<&str>,
+                form: Option<&str>|
+     -> ExitCode {
         let mut req = Map::new();
         let mut args = ArgTexts::default();
         req.insert("op".into(), json!(op));
         req.insert("expr".into(), json!(text));
+        if let Some(f) = form {
+            req.insert("form".into(), json!(f));
+        }
         if let Some(t) = target {
             req.insert("symbol".into(), json!(t));
             args.target = Some(t.to_string());
@@ -814,10 +826,12 @@ fn main() -> ExitCode {
         single(op, req, &facts.format, &args)
     };
     match cli.cmd {
-        Cmd::Simplify { expr, facts } => with("simplify", &expr, &facts, None),
-        Cmd::Bound { expr, facts } => with("bound", &expr, &facts, None),
-        Cmd::Prove { pred, facts } => with("prove", &pred, &facts, None),
-        Cmd::Solve { rel, symbol, facts } => with("solve", &rel, &facts, Some(&symbol)),
+        Cmd::Simplify { expr, form, facts } => {
+            with("simplify", &expr, &facts, None, form.as_deref())
+        }
+        Cmd::Bound { expr, facts } => with("bound", &expr, &facts, None, None),
+        Cmd::Prove { pred, facts } => with("prove", &pred, &facts, None, None),
+        Cmd::Solve { rel, symbol, facts } => with("solve", &rel, &facts, Some(&symbol), None),
         Cmd::Eval {
             expr,
             set,

@@ -6,7 +6,7 @@ use std::time::Instant;
 use sym::{Bound, Context, Error, RangeEnd, SolveResult, Ty, Value};
 
 const FIELDS: &[&str] = &[
-    "id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat",
+    "id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat", "form",
 ];
 
 /// A failed request: the error kind and message of docs/cli.md, and which string of the
@@ -299,6 +299,19 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
     if op != "eval" && line.get("values").is_some() {
         return Err(req_err("'values' is only used by eval"));
     }
+    // CLI.md: "canonical" (default) or "compact" (fewest operations; not canonical).
+    let compact = match str_field(line, "form")? {
+        None | Some("canonical") => false,
+        Some("compact") => true,
+        Some(other) => {
+            return Err(req_err(format!(
+                "'form' must be \"canonical\" or \"compact\", not {other:?}"
+            )));
+        }
+    };
+    if compact && op != "simplify" {
+        return Err(req_err("'form' is only used by simplify"));
+    }
     let mut cx = Context::new();
     let mut out = Map::new();
     if op == "eval" {
@@ -349,8 +362,21 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         "simplify" => {
             op_time.start();
             let s = cx.simplify(e);
-            op_time.stop();
-            out.insert("expr".into(), J::String(cx.display(s)));
+            let text = if compact {
+                // The compact form of the answer, or of the input where that is smaller.
+                let (a, b) = (cx.compact(s), cx.compact(e));
+                let best = if cx.compact_size(&b) < cx.compact_size(&a) {
+                    b
+                } else {
+                    a
+                };
+                op_time.stop();
+                cx.compact_display(&best)
+            } else {
+                op_time.stop();
+                cx.display(s)
+            };
+            out.insert("expr".into(), J::String(text));
         }
         "bound" => {
             op_time.start();

@@ -25,6 +25,7 @@
 
 mod bounds;
 mod build;
+mod compact;
 mod error;
 mod eval;
 mod expr;
@@ -43,6 +44,7 @@ mod typed;
 
 pub use bounds::Bound;
 pub use build::{CmpOp, RoundOp};
+pub use compact::Compact;
 pub use error::{Error, EvalError};
 pub use eval::Value;
 pub use expr::{Expr, Symbol, Ty};

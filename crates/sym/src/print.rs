@@ -39,7 +39,7 @@ enum Task {
 }
 
 impl Context {
-    fn prec(&self, e: Expr) -> u8 {
+    pub(crate) fn prec(&self, e: Expr) -> u8 {
         match self.node(e) {
             Node::Int(v) if *v < 0 => P_UNARY,
             Node::Float(b) if f64::from_bits(*b).is_sign_negative() => P_UNARY,

@@ -234,7 +234,7 @@ impl Session<'_> {
         if x == e {
             return None;
         }
-        if self.bounded_by_value(x) || self.fits_i64(x) {
+        if self.bounded_by_value(x) || self.fits_i64(x) || self.poly_fits(x) {
             self.fire(Rule::ExpandMul);
             return Some(x);
         }

@@ -528,6 +528,53 @@ impl<'a> Session<'a> {
         self.same_sign_terms(q)
     }
 
+    /// Whether `q`, a polynomial whose value is the input's (so it fits in i64 wherever the
+    /// input is defined), computes nothing that overflows: a polynomial is one value, its terms
+    /// exact in 128 bits (docs/rules.md §8), so it suffices that its atoms fit and that the
+    /// magnitudes of its terms add up to less than 2^126 (nothing saturates, the 128-bit sum
+    /// cannot overflow). Two factors in i64 always do: `s78*(q2 - 1) + s78` = `q2*s78`.
+    pub(crate) fn poly_fits(&mut self, q: Expr) -> bool {
+        const SAT: i128 = 1 << 126;
+        let (ts, c): (crate::expr::Terms, i64) = match self.cx.node(q) {
+            Node::Add(ts, c) => (ts.clone(), *c),
+            Node::Mul(..) | Node::Pow(..) => (smallvec::smallvec![(q, 1)], 0),
+            _ => return false,
+        };
+        let mut total = i128::from(c).abs();
+        for (t, k) in ts {
+            let factors: crate::expr::Args = match self.cx.node(t) {
+                Node::Mul(fs) => fs.clone(),
+                _ => smallvec::smallvec![t],
+            };
+            let mut m = i128::from(k).abs();
+            for f in factors {
+                let (b, n) = match *self.cx.node(f) {
+                    Node::Pow(b, n) => (b, n),
+                    _ => (f, 1),
+                };
+                let Some(iv) = fits_iv(self, b, 0) else {
+                    return false;
+                };
+                let mag = iv.lo.abs().max(iv.hi.abs());
+                for _ in 0..n {
+                    if mag <= 1 {
+                        m *= mag;
+                        break;
+                    }
+                    match m.checked_mul(mag) {
+                        Some(v) if v < SAT => m = v,
+                        _ => return false,
+                    }
+                }
+            }
+            total += m;
+            if total >= SAT {
+                return false;
+            }
+        }
+        true
+    }
+
     /// Expands products of sums (bounded: at most 64 resulting terms) where no new overflow
     /// can come of it.
     fn rules_mul(&mut self, e: Expr) -> Option<Expr> {
@@ -538,7 +585,7 @@ impl<'a> Session<'a> {
         // The expanded terms are new nodes ((x + 1)*y fits where x*y does not): taken where
         // the expansion provably fits in i64, or where, its sum being the input's value, no
         // term is larger than the sum (`bounded_by_value`: terms of one sign).
-        if !(self.bounded_by_value(out) || self.fits_i64(out)) {
+        if !(self.bounded_by_value(out) || self.fits_i64(out) || self.poly_fits(out)) {
             return None;
         }
         self.fire(Rule::ExpandMul);
