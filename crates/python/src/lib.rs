@@ -808,6 +808,20 @@ impl Context {
         })
     }
 
+    /// Runs `simplify(e)` `n` times inside Rust and returns the nanoseconds per call: the
+    /// baseline that measures what a call from Python adds (benchmarks only).
+    fn _bench_simplify(slf: &Bound<'_, Self>, e: &Bound<'_, PyAny>, n: u32) -> PyResult<f64> {
+        let x = Self::arg(slf, e)?;
+        guarded(|| {
+            let mut cx = slf.get().cx();
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                std::hint::black_box(cx.simplify(std::hint::black_box(x)));
+            }
+            Ok(t.elapsed().as_nanos() as f64 / f64::from(n.max(1)))
+        })
+    }
+
     /// Number of interned nodes (grows with use; a measure of memory).
     #[getter]
     fn node_count(&self) -> PyResult<usize> {

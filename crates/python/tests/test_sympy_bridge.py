@@ -92,7 +92,8 @@ class FromSympy(unittest.TestCase):
         self.assertEqual(from_sympy(zf, cx).type, "float")
         with self.assertRaises(RangeError):
             from_sympy(sympy.Symbol("s0", integer=True), cx)  # other assumptions
-        self.assertEqual(from_sympy(sympy.Symbol("plain"), cx).type, "float")
+        with self.assertRaises(UnsupportedError):
+            from_sympy(sympy.Symbol("plain"), cx)  # no integer or real assumption
 
     def test_unsupported_named(self):
         cx = Context()

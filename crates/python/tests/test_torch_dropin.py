@@ -122,7 +122,7 @@ class SympySolve(unittest.TestCase):
         del pinned
 
     def test_floordiv(self):
-        ra, rb, rc = sympy.symbols("a b c")  # not integers: PyTorch answers (fallback)
+        ra, rb, rc = sympy.symbols("a b c", real=True)  # not integers: PyTorch answers (fallback)
         integer = sympy.Symbol("integer", integer=True)
         for op in (sympy.Eq, sympy.Ne, sympy.Gt, sympy.Ge, sympy.Lt, sympy.Le):
             for e in (op(FD(ra, pos), integer), op(FD(ra, rb), integer), op(FD(ra, pos), rc)):

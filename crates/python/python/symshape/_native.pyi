@@ -43,7 +43,7 @@ class Context:
     def parse(self, text: str) -> Expr:
         """Parses sympy-syntax text (as PyTorch prints it); ``ParseError`` names the column."""
     def call(self, name: str, *args: Operand) -> Expr:
-        """Builds ``name(*args)`` for the operators of SEMANTICS.md and PyTorch's functions:
+        """Builds ``name(*args)`` for the operators of docs/language.md and PyTorch's functions:
         Add, Mul, Sub, Neg, Pow, FloorDiv, CleanDiv, CeilDiv, Mod, PythonMod, ModularIndexing,
         Min, Max, Abs, Where, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not, ToFloat, IntTrueDiv,
         FloatTrueDiv, TruncToInt, FloorToInt, CeilToInt, RoundToInt, Identity."""
@@ -123,7 +123,7 @@ class Expr:
         """The name of a bare symbol, else ``None``."""
     @property
     def size(self) -> int:
-        """The operation count of SEMANTICS.md §5 (what "smaller" means)."""
+        """The operation count of docs/language.md §5 (what "smaller" means)."""
     def node(self) -> tuple:
         """The node: ``("Integer", v)``, ``("Float", v)``, ``("Boolean", b)``,
         ``("Symbol", name, type)``, ``("Add", ((term, coeff), ...), const)``,

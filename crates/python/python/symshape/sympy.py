@@ -10,7 +10,8 @@ sympy / torch                                 symshape
 ============================================  ==============================================
 Integer, Float, ``true``/``false``            constants (an Integer outside int64: RangeError)
 Rational ``p/q`` (non-integer)                ``IntTrueDiv(p, q)`` (a float)
-Symbol                                        ``integer`` -> int symbol, else float symbol;
+Symbol                                        ``integer`` -> int symbol, ``real`` -> float
+                                              symbol (neither: UnsupportedError);
                                               ``positive`` -> range ``[1, oo]``,
                                               ``nonnegative`` -> ``[0, oo]``, ``negative`` ->
                                               ``[-oo, -1]`` (set when first seen)
@@ -174,10 +175,11 @@ def _declare(cx, st, s):
         )
     if s.is_integer:
         ty = "int"
-    elif s.is_real is False or s.is_integer is False and s.is_real is None:
-        raise UnsupportedError(f"symbol '{name}' is neither integer nor real")
-    else:
+    elif s.is_real and s.is_integer is False or s.is_real and s.is_integer is None:
         ty = "float"
+    else:
+        # No integer or real assumption (a sympy default Symbol): its values are unknown.
+        raise UnsupportedError(f"symbol '{name}' has neither an integer nor a real assumption")
     e = cx.symbol(name, ty)
     st.symbols[name] = s
     if ty == "int":

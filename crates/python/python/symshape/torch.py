@@ -451,14 +451,17 @@ def _apply_replacements(eng, e, replacements):
 
 def _simplify_engine(eng, expr, replacements):
     cx = eng.cx
-    e = _conv_expr(eng, expr)
-    e = _apply_replacements(eng, e, replacements)
+    e0 = _conv_expr(eng, expr)
+    e = _apply_replacements(eng, e0, replacements)
     cx.clear_facts()
     for s in e.free_symbols:
         lo, hi = _assumption_range(eng.st.symbols[s.name])
         if lo is not None or hi is not None:
             cx.set_range(s.name, lo, hi)
-    return to_sympy(cx.simplify(e))
+    r = cx.simplify(e)
+    if r == e0:
+        return expr  # nothing to do: the caller's own object (no sympy construction)
+    return to_sympy(r)
 
 
 def _cached_simplify(expr, replacements):
@@ -492,8 +495,8 @@ def simplify(expr, replacements=None):
 
 def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     cx = eng.cx
-    e = _conv_expr(eng, expr)
-    e = _apply_replacements(eng, e, replacements)
+    e0 = _conv_expr(eng, expr)
+    e = _apply_replacements(eng, e0, replacements)
     cx.clear_facts()
     idx = {}
     for v, size in (var_ranges or {}).items():
@@ -533,7 +536,10 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         if p.type == "bool" and {s.name for s in p.free_symbols} <= names | index_names:
             cx.assume(p)
     cx.check_facts()
-    return to_sympy(cx.simplify(e))
+    r = cx.simplify(e)
+    if r == e0:
+        return expr
+    return to_sympy(r)
 
 
 def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None, axioms=None):
