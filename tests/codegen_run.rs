@@ -966,7 +966,7 @@ fn run_dlpack_driver_under_asan(dir: &Path) -> String {
 }
 
 /// The project's own `examples/signature.json` (declares s0, s1 and the float zf0, which no input
-/// binds; the scalar input s2 is not declared) with `--flavor dlpack`, called the way CODEGEN.md
+/// binds; the scalar input s2 is not declared) with `--flavor dlpack`, called the way docs/signature.md
 /// documents it: `symbols_out` has one slot per entry of the signature's `symbols` (3), on the
 /// stack, under ASan. The generator used to skip slot 2 and write s2 into slot 3 (a
 /// stack-buffer-overflow). Uses nothing but the documented function, so it also builds against

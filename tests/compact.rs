@@ -7,7 +7,7 @@ mod common;
 use common::Rng;
 use sym::{Context, Value};
 
-/// Operations in sympy-syntax text, counted independently of the crate (SEMANTICS.md §5):
+/// Operations in sympy-syntax text, counted independently of the crate (docs/language.md §5):
 /// each binary `+ - * **`, each unary minus on a non-constant, each call.
 fn count_ops(text: &str) -> usize {
     let b = text.as_bytes();

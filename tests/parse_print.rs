@@ -220,7 +220,7 @@ fn random_token_soup_never_panics() {
 }
 
 /// A sum prints a positive term first, else its constant, so that no unary minus is spent
-/// where a binary one does (SEMANTICS.md §5's size counts `q3 - q2` as 1 and `-q2 + q3` as
+/// where a binary one does (docs/language.md §5's size counts `q3 - q2` as 1 and `-q2 + q3` as
 /// 2); `Context::size` counts the printed form.
 #[test]
 fn sums_lead_with_a_positive_term_and_size_counts_the_printed_form() {

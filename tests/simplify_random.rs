@@ -50,7 +50,7 @@ fn simplify_preserves_value_and_bounds_contain_it() {
         let text = gen_int(&mut r, 1 + (case % 4) as u32);
         let e = match cx.parse(&text) {
             Ok(e) => e,
-            // Constant folding that overflows i64 is reported, never wrapped (SEMANTICS §1).
+            // Constant folding that overflows i64 is reported, never wrapped (docs/language.md §1).
             Err(err) if err.to_string().contains("overflow") => continue,
             Err(err) => panic!("parse {text}: {err}"),
         };
@@ -277,7 +277,7 @@ fn symbolic_size_index_arithmetic() {
     assert!(checked > n * 3);
 }
 
-/// "Never worse" (SEMANTICS.md §5.1): the printed size of `simplify(e)` does not exceed that of
+/// "Never worse" (docs/language.md §5.1): the printed size of `simplify(e)` does not exceed that of
 /// `e`, over random expressions and facts (sizes of the parsed printed forms). Reports how many
 /// got smaller.
 #[test]

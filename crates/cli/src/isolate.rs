@@ -1,4 +1,4 @@
-//! One request's panic stays inside that request (CLI.md: `"kind": "internal"`, the stream goes on).
+//! One request's panic stays inside that request (docs/cli.md: `"kind": "internal"`, the stream goes on).
 //!
 //! `answer_isolated` runs one request under `catch_unwind`; a panic becomes the failure object of
 //! that request. The panic hook installed by `install_panic_hook` stays quiet for panics caught

@@ -75,6 +75,8 @@ Examples:
   1
   $ symshape simplify 'x / 2'
   IntTrueDiv(x, 2)
+  $ symshape simplify '8*x + 8*y + 8*z' --form compact
+  8*(x + y + z)
   $ symshape simplify 'x + x' --format json
   {\"ok\":true,\"expr\":\"2*x\"}";
 
@@ -156,7 +158,7 @@ enum Cmd {
         expr: String,
         /// `canonical` (default: the normal form, structural equality depends on it) or
         /// `compact` (fewest printed operations, e.g. `8*(x + y + z)`; not canonical)
-        #[arg(long, value_parser = ["canonical", "compact"])]
+        #[arg(long, value_name = "FORM", value_parser = ["canonical", "compact"])]
         form: Option<String>,
         #[command(flatten)]
         facts: Facts,

@@ -1,4 +1,4 @@
-//! One JSON request (CLI.md) to one JSON response. Shared by `batch` and the single-shot
+//! One JSON request (docs/cli.md) to one JSON response. Shared by `batch` and the single-shot
 //! subcommands (`--format json` prints exactly what `batch` would).
 
 use serde_json::{Map, Value as J, json};
@@ -89,7 +89,7 @@ fn req_err(msg: impl Into<String>) -> Failure {
 pub const MAX_REPEAT: u64 = 1_000_000;
 
 /// Handles one parsed request line, returning the response object (with `repeat`, also
-/// `t_ns` and `t_op_ns`, CLI.md).
+/// `t_ns` and `t_op_ns`, docs/cli.md).
 pub fn handle(line: &J) -> J {
     let id = line.get("id").cloned();
     let mut resp = Map::new();
@@ -299,7 +299,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
     if op != "eval" && line.get("values").is_some() {
         return Err(req_err("'values' is only used by eval"));
     }
-    // CLI.md: "canonical" (default) or "compact" (fewest operations; not canonical).
+    // docs/cli.md: "canonical" (default) or "compact" (fewest operations; not canonical).
     let compact = match str_field(line, "form")? {
         None | Some("canonical") => false,
         Some("compact") => true,
@@ -414,7 +414,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         }
         _ => {
             let name = str_field(line, "symbol")?.ok_or_else(|| req_err("solve needs 'symbol'"))?;
-            // A symbol, or any sub-expression of `expr` (CLI.md).
+            // A symbol, or any sub-expression of `expr` (docs/cli.md).
             let target = match cx.lookup(name.trim()) {
                 Some(x) => cx.sym(x),
                 None if is_identifier(name.trim()) => {
@@ -452,7 +452,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
                         out.insert("conditions".into(), conds(&cx, &sol.conditions));
                     } else {
                         // Guarded answer: the top-level fields would read as a conjunction, so
-                        // they are left out (CLI.md).
+                        // they are left out (docs/cli.md).
                         let cases: Vec<J> = sol
                             .cases
                             .iter()

@@ -1,4 +1,4 @@
-//! The `symshape` binary end to end (CLI.md).
+//! The `symshape` binary end to end (docs/cli.md).
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -1,4 +1,4 @@
-//! Symbol binding (CODEGEN.md "Symbol binding"): scalars first, then bare symbols dim by dim
+//! Symbol binding (docs/signature.md "Binding the symbols"): scalars first, then bare symbols dim by dim
 //! (sizes, then strides), then, to a fixpoint, expressions with exactly one unbound symbol solved
 //! exactly with `sym::solve`. The solver's side conditions become runtime checks.
 

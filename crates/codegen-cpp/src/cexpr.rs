@@ -353,7 +353,7 @@ fn checked_rec(
                 cx.display(e)
             )));
         }
-        // A sum is one value (SEMANTICS.md §2): `k*t` alone is one checked product, and two
+        // A sum is one value (docs/language.md §2): `k*t` alone is one checked product, and two
         // elements without coefficients one checked addition (each exact for the node); any
         // other sum is accumulated exactly in 128 bits and narrowed once (runtime.hpp), so no
         // partial sum or scaled term can overflow where the sum does not.

@@ -1,6 +1,6 @@
 //! `codegen-cpp`: C++ for dynamic-shape wrappers. The only crate that knows C++.
 //!
-//! From a graph signature (CODEGEN.md) it binds every input symbol with the exact solver of
+//! From a graph signature (docs/signature.md) it binds every input symbol with the exact solver of
 //! `sym`, and emits the runtime checks (rank, dtype, device, static and symbolic sizes and
 //! strides, ranges, divisibility conditions) and the wrapper prologue, in two flavors: PyTorch's
 //! AOTI shim, and a standalone DLPack function.

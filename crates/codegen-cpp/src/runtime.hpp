@@ -20,7 +20,7 @@ inline int64_t mul(int64_t a, int64_t b, bool& ovf) {
   if (__builtin_mul_overflow(a, b, &r)) { ovf = true; return 0; }
   return r;
 }
-// An n-ary sum is one value (SEMANTICS.md §2): its terms are accumulated exactly in 128 bits
+// An n-ary sum is one value (docs/language.md §2): its terms are accumulated exactly in 128 bits
 // (|k*t| < 2^126) and only the sum must fit in int64, whatever the order of its terms.
 __extension__ typedef __int128 wide_t;
 inline wide_t wide(int64_t v) { return v; }

@@ -1,4 +1,4 @@
-//! The graph signature (CODEGEN.md), validated field by field: every message names the field.
+//! The graph signature (docs/signature.md), validated field by field: every message names the field.
 
 use crate::CodegenError;
 use layout::{DType, Device, Layout};

@@ -1,4 +1,4 @@
-//! Range analysis: sound integer/float intervals for every expression (SEMANTICS.md §5.2).
+//! Range analysis: sound integer/float intervals for every expression (docs/language.md §5.2).
 //!
 //! Per-node interval arithmetic (one function per operator in `interval.rs`) over facts derived
 //! from the declared ranges and assumptions. Relational precision comes from simplifying first
@@ -797,7 +797,7 @@ fn ext_opt(v: i128) -> Option<i64> {
 }
 
 impl Context {
-    /// A sound bound of `e` under the context's facts (SEMANTICS.md §5.2): the intersection of
+    /// A sound bound of `e` under the context's facts (docs/language.md §5.2): the intersection of
     /// the interval of `e` and that of its simplified form.
     pub fn bound(&mut self, e: Expr) -> Bound {
         if let Some(iv) = self.quick_bound(e) {

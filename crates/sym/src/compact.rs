@@ -1,5 +1,5 @@
 //! The compact form: the expression printed with as few operations as a greedy search finds
-//! (SEMANTICS.md §5's size), for output only. The canonical form stays the answer of
+//! (docs/language.md §5's size), for output only. The canonical form stays the answer of
 //! `simplify`, because structural equality depends on it; it is expanded (`q2 + q0*s77*s94 +
 //! q1*s94`, size 5), where the compact form factors (`(q0*s77 + q1)*s94 + q2`, size 4) and takes
 //! out integer content (`8*x + 8*y + 8*z`, size 5, is `8*(x + y + z)`, size 3).
@@ -73,7 +73,7 @@ impl Context {
         }
     }
 
-    /// The size of a compact form as printed (SEMANTICS.md §5, as [`Context::size`] counts).
+    /// The size of a compact form as printed (docs/language.md §5, as [`Context::size`] counts).
     pub fn compact_size(&self, c: &Compact) -> usize {
         self.write_compact(c, 0, None)
     }

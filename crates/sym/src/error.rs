@@ -28,7 +28,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The `kind` string of CLI.md error responses.
+    /// The `kind` string of docs/cli.md error responses.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Parse { .. } => "parse",

@@ -156,7 +156,7 @@ impl Context {
     /// Evaluates `e` exactly. Division or modulo by zero and integer overflow are errors; a
     /// `Where` evaluates only the branch its condition picks.
     ///
-    /// Overflow (SEMANTICS.md §2, docs/rules.md §8): a polynomial, that is, a sum whose terms
+    /// Overflow (docs/language.md §2, docs/rules.md §8): a polynomial, that is, a sum whose terms
     /// are products or powers and a product whose factors are sums or powers, nested to any
     /// depth, is computed exactly (128 bits) as one value; only the values that leave it (the
     /// operand of any other operator, and the whole expression) must fit in i64. So the normal

@@ -103,7 +103,7 @@ impl std::fmt::Debug for Symbol {
     }
 }
 
-/// The type of an expression (SEMANTICS.md §1).
+/// The type of an expression (docs/language.md §1).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Ty {
     /// Mathematical integer.

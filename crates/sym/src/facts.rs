@@ -2,7 +2,7 @@
 //!
 //! A range end is a constant, an expression over other symbols (Inductor's `q0 in [0, s77 - 1]`),
 //! or infinite. Ranges must not be cyclic. Assumptions are boolean facts that restrict the
-//! assignments (SEMANTICS.md §4); the analyses use the forms they understand (bounds on one
+//! assignments (docs/language.md §4); the analyses use the forms they understand (bounds on one
 //! symbol, `Eq(Mod(e, k), r)` divisibility, exact matches) and never contradict the others.
 
 use crate::Context;
@@ -186,7 +186,7 @@ impl Context {
         false
     }
 
-    /// Checks that no declared range is empty for every assignment (SEMANTICS.md §4): for each
+    /// Checks that no declared range is empty for every assignment (docs/language.md §4): for each
     /// symbol, `hi - lo < 0` must not be provable. Call after all facts are set.
     pub fn check_facts(&mut self) -> Result<(), Error> {
         let syms: Vec<Symbol> = self.facts.ranges.keys().copied().collect();

@@ -10,7 +10,7 @@
 //! - [`Context::solve`]: isolate a symbol or a sub-expression with exact integer answers (guarded
 //!   cases where a coefficient's sign decides), and float relations for float symbols.
 //!
-//! All division-like operators use floor semantics (SEMANTICS.md §2).
+//! All division-like operators use floor semantics (docs/language.md §2).
 //!
 //! ```
 //! use sym::Context;
@@ -503,7 +503,7 @@ impl Context {
         false
     }
 
-    /// The size of an expression as SEMANTICS.md §5 defines it (operator nodes of the printed
+    /// The size of an expression as docs/language.md §5 defines it (operator nodes of the printed
     /// form; an n-ary sum or product of k terms counts k-1, a call counts 1).
     pub fn size(&self, e: Expr) -> usize {
         self.tree_size(e)
@@ -579,7 +579,7 @@ pub enum View {
     Prod(Vec<Expr>),
     /// `base ** k`.
     Pow(Expr, u32),
-    /// Any other operator by its SEMANTICS.md name (`FloorDiv`, `Mod`, `Min`, `Where`, `Eq`,
+    /// Any other operator by its docs/language.md name (`FloorDiv`, `Mod`, `Min`, `Where`, `Eq`,
     /// ...; float arithmetic is `FAdd`, `FMul`, `FNeg`), with its operands.
     Call(&'static str, Vec<Expr>),
 }

@@ -1,4 +1,4 @@
-//! Parser for the sympy syntax of SEMANTICS.md: everything PyTorch prints (`((s0 - 1)//2)`,
+//! Parser for the sympy syntax of docs/language.md: everything PyTorch prints (`((s0 - 1)//2)`,
 //! `ModularIndexing(...)`, `PythonMod`, `CleanDiv`, `TruncToInt(0.5*ToFloat(s0))`, `Eq`, `**`...).
 //!
 //! Shunting-yard with explicit operator and operand stacks, so nesting depth is limited by memory,

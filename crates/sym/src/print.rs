@@ -160,7 +160,7 @@ impl Context {
             Node::CeilDiv(a, b) => call(stack, out, "CeilDiv", &[*a, *b]),
             Node::Mod(a, m) => {
                 // ModularIndexing(p, q, m) is Mod(FloorDiv(p, q), m) for every divisor
-                // (SEMANTICS.md §2): one call instead of two, as PyTorch writes it, also for
+                // (docs/language.md §2): one call instead of two, as PyTorch writes it, also for
                 // symbolic divisors (`ModularIndexing(x, ks0, ks1)`).
                 if let Node::FloorDiv(p, q) = self.node(*a) {
                     return call(stack, out, "ModularIndexing", &[*p, *q, *m]);

@@ -1,4 +1,4 @@
-//! The three-valued prover (SEMANTICS.md §5.4): `True` only if the predicate holds at every
+//! The three-valued prover (docs/language.md §5.4): `True` only if the predicate holds at every
 //! assignment, `False` only if it fails at every one, else `Unknown`.
 //!
 //! It decides comparisons from the bound of the simplified difference of the two sides, refined
@@ -32,7 +32,7 @@ impl Truth {
         }
     }
 
-    /// The text of CLI.md: `true`, `false`, `unknown`.
+    /// The text of docs/cli.md: `true`, `false`, `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
             Truth::True => "true",

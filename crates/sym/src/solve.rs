@@ -1,4 +1,4 @@
-//! The solver (SEMANTICS.md §5.3): isolate a symbol with exact integer answers.
+//! The solver (docs/language.md §5.3): isolate a symbol with exact integer answers.
 //!
 //! A solution is a conjunction of relations `x OP r_i` (each `r_i` free of x) plus side
 //! conditions free of x. For every assignment of the other symbols, the x in its range that

@@ -1,4 +1,4 @@
-//! The solver's driver (SEMANTICS.md §5.3): the target (a symbol or any sub-expression, the
+//! The solver's driver (docs/language.md §5.3): the target (a symbol or any sub-expression, the
 //! latter solved as an atom), cases from forks on the sign of a coefficient or on a
 //! divisibility, and the clean-up of each case's answer.
 //!

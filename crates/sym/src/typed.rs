@@ -1,6 +1,6 @@
 //! The public builders: typed constructors that never make an ill-typed node.
 //!
-//! Every builder checks the types of its operands (SEMANTICS.md §1-3: integer arithmetic on
+//! Every builder checks the types of its operands (docs/language.md §1-3: integer arithmetic on
 //! `Int`, float arithmetic on `Float` (an `Int` operand is converted with `ToFloat`), logic on
 //! `Bool`, `Min`/`Max`/`Abs`/`Where` on one numeric type) and returns `None` when they do not
 //! fit. The integer builders also return `None` when folding constants would overflow `i64`

@@ -1,7 +1,7 @@
 //! The simplifier: bottom-up rewriting to a fixpoint, with rules grouped by operator family.
 //!
 //! Every rule is sound for every assignment in the domain where the input is defined
-//! (SEMANTICS.md §5.1); rules whose side condition needs a fact ask the analysis
+//! (docs/language.md §5.1); rules whose side condition needs a fact ask the analysis
 //! (`Session::prove_*`, `Session::iv`) and do not fire when it cannot be proven. Each rule is
 //! named ([`Rule`]) and counted in [`Stats`].
 //!
@@ -166,7 +166,7 @@ impl FitsOracle for Session<'_> {
 }
 
 /// Whether evaluating `e` overflows nowhere: no node of it takes a value outside `i64` at
-/// any assignment (SEMANTICS.md §2: an n-ary sum or product is one node with one value, so
+/// any assignment (docs/language.md §2: an n-ary sum or product is one node with one value, so
 /// the order of its terms does not matter). See [`fits_iv`].
 pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
     fits_iv(o, e, 0).is_some()
@@ -461,7 +461,7 @@ impl<'a> Session<'a> {
     /// Whether evaluating `e` (a value a rule is about to introduce) overflows nowhere (see
     /// [`eval_fits`]). A rule whose rewrite creates a node the input does not compute takes
     /// this (or one of the arguments below) as a side condition, so that a rewrite may remove
-    /// an overflow but never introduce one (SEMANTICS.md §2: a node overflows when its value
+    /// an overflow but never introduce one (docs/language.md §2: a node overflows when its value
     /// leaves i64).
     pub(crate) fn fits_i64(&mut self, e: Expr) -> bool {
         eval_fits(self, e)
@@ -672,14 +672,14 @@ impl<'a> Session<'a> {
 }
 
 impl Context {
-    /// Simplifies `e` under the context's ranges and assumptions (SEMANTICS.md §5.1).
+    /// Simplifies `e` under the context's ranges and assumptions (docs/language.md §5.1).
     /// With no facts this is the canonical, range-free simplification.
     pub fn simplify(&mut self, e: Expr) -> Expr {
         let s = Session::new(self).simplify(e);
         self.never_larger(e, s)
     }
 
-    /// The simplified form unless it prints larger than the input (SEMANTICS.md §5: fewer
+    /// The simplified form unless it prints larger than the input (docs/language.md §5: fewer
     /// operations). The rules keep one canonical form (a positive divisor, products of sums
     /// expanded, exact integer division instead of float rounding), which occasionally costs a
     /// node or two where nothing else simplifies: `FloorDiv(a, -3)` would become
