@@ -240,7 +240,7 @@ fn built(
     })
 }
 
-/// Builds `name(args...)` (the names of SEMANTICS.md and of PyTorch's sympy functions).
+/// Builds `name(args...)` (the names of docs/language.md and of PyTorch's sympy functions).
 fn build_call(
     py: Python<'_>,
     cx: &mut sym::Context,
@@ -1083,7 +1083,7 @@ impl Expr {
         })
     }
 
-    /// The operation count of SEMANTICS.md §5 (what "smaller" means).
+    /// The operation count of docs/language.md §5 (what "smaller" means).
     #[getter]
     fn size(&self, py: Python<'_>) -> PyResult<usize> {
         let cx = self.context(py).get();
