@@ -374,6 +374,32 @@ fn min_max() {
     check("Min(128*s, 512*s)", &[("s", "0", "")], "128*s");
     check("Min(a, Max(a, b))", I, "a");
     check("Max(0, x - 3)", &[("x", "0", "1023")], "Max(0, x - 3)");
+    // R + Min(a, b) = Min(a + R, b + R) where smaller and every new argument fits.
+    let b: &[(&str, &str, &str)] = &[("s0", "8", "128"), ("q3", "0", "FloorDiv(s0 + 1, 2) - 1")];
+    check(
+        "Min(2*q3 + 2, s0 + 1) - 2*q3 + 1",
+        b,
+        "Min(3, s0 - 2*q3 + 2)",
+    );
+    check(
+        "Max(x + 4, y) - x",
+        &[("x", "0", "9"), ("y", "0", "9")],
+        "Max(4, y - x)",
+    );
+    // s0 unbounded: s0 - 2*q3 + 2 overflows at s0 = 2^63 - 2, q3 = 0 where the input
+    // (Min(2, 2^63 - 1) + 1) does not: kept.
+    let u: &[(&str, &str, &str)] = &[("s0", "8", ""), ("q3", "0", "FloorDiv(s0 + 1, 2) - 1")];
+    check(
+        "Min(2*q3 + 2, s0 + 1) - 2*q3 + 1",
+        u,
+        "Min(2*q3 + 2, s0 + 1) - 2*q3 + 1",
+    );
+    // Not smaller: kept.
+    check(
+        "Min(x, y) + z",
+        &[("x", "0", "9"), ("y", "0", "9"), ("z", "0", "9")],
+        "z + Min(x, y)",
+    );
 }
 
 #[test]

@@ -381,6 +381,60 @@ impl Session<'_> {
             self.fire(Rule::NegFloorDiv);
             return self.cx.add_terms(&rest, c);
         }
-        None
+        self.shift_into_minmax(e, &ts, c)
+    }
+
+    /// R + Min(a_1, ..., a_n) = Min(a_1 + R, ..., a_n + R), and the same for Max (adding one
+    /// value to every argument commutes with taking the least or greatest). Taken for a sum with
+    /// one Min/Max term of coefficient 1 when the result is smaller (`-q2 + Min(s53, q2 + 1)`
+    /// = `Min(1, s53 - q2)`) and every new argument `a_i + R` provably fits in i64 (the one
+    /// that is not the least may be larger than anything the input computes).
+    fn shift_into_minmax(&mut self, e: Expr, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        if self.depth >= 40 {
+            return None;
+        }
+        let mut found = None;
+        for (i, (t, k)) in ts.iter().enumerate() {
+            if matches!(self.cx.node(*t), Node::Min(_) | Node::Max(_)) {
+                if *k != 1 || found.is_some() {
+                    return None;
+                }
+                found = Some(i);
+            }
+        }
+        let i = found?;
+        let m = ts[i].0;
+        let (is_max, args) = match self.cx.node(m) {
+            Node::Min(xs) => (false, xs.clone()),
+            Node::Max(xs) => (true, xs.clone()),
+            _ => return None,
+        };
+        if self.cx.ty(m) != crate::Ty::Int {
+            return None;
+        }
+        let rest: Vec<(Expr, i64)> = ts
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, t)| *t)
+            .collect();
+        let r = self.cx.add_terms(&rest, c)?;
+        let mut new_args: crate::expr::Args = crate::expr::Args::new();
+        for a in args {
+            let s = self.cx.add(a, r)?;
+            self.depth += 1;
+            let s = self.simp(s);
+            self.depth -= 1;
+            if !self.fits_i64(s) {
+                return None;
+            }
+            new_args.push(s);
+        }
+        let out = self.cx.minmax(is_max, &new_args);
+        if self.cx.tree_size(out) >= self.cx.tree_size(e) {
+            return None;
+        }
+        self.fire(Rule::MinMaxShift);
+        Some(out)
     }
 }
