@@ -110,7 +110,9 @@ impl std::fmt::Debug for Expr {
     }
 }
 
-/// A solved relation: `symbol OP rhs` for every relation, under every condition.
+/// A solved relation: `symbol OP rhs` for every relation, under every condition; or, when
+/// the answer depends on a sign or a divisibility, guarded `cases` (then `relations` and
+/// `conditions` are empty).
 #[pyclass(frozen, module = "symshape._native", name = "Solution")]
 #[derive(Debug)]
 pub struct Solution {
@@ -123,6 +125,48 @@ pub struct Solution {
     /// Boolean side conditions free of the symbol.
     #[pyo3(get)]
     conditions: Py<PyTuple>,
+    /// `(when, relations, conditions)` triples with exclusive guards covering the domain
+    /// (empty for a plain answer).
+    #[pyo3(get)]
+    cases: Py<PyTuple>,
+    /// Facts (`Ne(d, 0)`) that hold wherever the relation is defined and that the answer used.
+    #[pyo3(get)]
+    defined_where: Py<PyTuple>,
+}
+
+fn rel_op(op: RelOp) -> &'static str {
+    match op {
+        RelOp::Eq => "==",
+        RelOp::Ne => "!=",
+        RelOp::Lt => "<",
+        RelOp::Le => "<=",
+        RelOp::Gt => ">",
+        RelOp::Ge => ">=",
+    }
+}
+
+fn rels_tuple<'py>(
+    slf: &Bound<'py, Context>,
+    rels: &[sym::Relation],
+) -> PyResult<Bound<'py, PyTuple>> {
+    let py = slf.py();
+    let mut out = Vec::with_capacity(rels.len());
+    for rel in rels {
+        out.push(
+            (rel_op(rel.op), wrap(slf, rel.rhs)?)
+                .into_pyobject(py)?
+                .into_any(),
+        );
+    }
+    PyTuple::new(py, out)
+}
+
+fn exprs_tuple<'py>(slf: &Bound<'py, Context>, es: &[sym::Expr]) -> PyResult<Bound<'py, PyTuple>> {
+    let mut out = Vec::with_capacity(es.len());
+    for e in es {
+        out.push(wrap(slf, *e)?);
+    }
+    PyTuple::new(slf.py(), out)
 }
 
 fn lock(m: &Mutex<sym::Context>) -> MutexGuard<'_, sym::Context> {
@@ -647,17 +691,29 @@ impl Context {
     }
 
     /// Solves the relation `rel` for the symbol `target` (name or symbol `Expr`): a `Solution`,
-    /// or `None` (then `last_unsolved_reason` says why).
+    /// or `None` (then `last_unsolved_reason` says why). With `cases=True`, answers that depend
+    /// on a sign or a divisibility come back as guarded `Solution.cases`.
+    #[pyo3(signature = (rel, target, cases = false))]
     fn solve(
         slf: &Bound<'_, Self>,
         rel: &Bound<'_, PyAny>,
         target: &Bound<'_, PyAny>,
+        cases: bool,
     ) -> PyResult<Option<Py<Solution>>> {
         let py = slf.py();
         let r = Self::arg(slf, rel)?;
         let me = slf.get();
         let x = guarded(|| symbol_arg(slf, &mut me.cx(), target, false))?;
-        let res = py.detach(|| guarded(|| Ok(me.cx().solve(r, x))))?;
+        let res = py.detach(|| {
+            guarded(|| {
+                let mut cx = me.cx();
+                Ok(if cases {
+                    cx.solve_with_cases(r, x)
+                } else {
+                    cx.solve(r, x)
+                })
+            })
+        })?;
         match res {
             SolveResult::Unsolved(reason) => {
                 *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
@@ -666,29 +722,26 @@ impl Context {
             SolveResult::Solved(sol) => {
                 *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 let xe = me.cx().sym(x);
-                let mut rels = Vec::with_capacity(sol.relations.len());
-                for rel in &sol.relations {
-                    let op = match rel.op {
-                        RelOp::Eq => "==",
-                        RelOp::Ne => "!=",
-                        RelOp::Lt => "<",
-                        RelOp::Le => "<=",
-                        RelOp::Gt => ">",
-                        RelOp::Ge => ">=",
-                    };
-                    let rhs = wrap(slf, rel.rhs)?;
-                    rels.push((op, rhs).into_pyobject(py)?.into_any());
-                }
-                let mut conds = Vec::with_capacity(sol.conditions.len());
-                for c in &sol.conditions {
-                    conds.push(wrap(slf, *c)?);
+                let mut cases = Vec::with_capacity(sol.cases.len());
+                for c in &sol.cases {
+                    cases.push(
+                        (
+                            wrap(slf, c.when)?,
+                            rels_tuple(slf, &c.relations)?,
+                            exprs_tuple(slf, &c.conditions)?,
+                        )
+                            .into_pyobject(py)?
+                            .into_any(),
+                    );
                 }
                 Ok(Some(Py::new(
                     py,
                     Solution {
                         symbol: wrap(slf, xe)?,
-                        relations: PyTuple::new(py, rels)?.unbind(),
-                        conditions: PyTuple::new(py, conds)?.unbind(),
+                        relations: rels_tuple(slf, &sol.relations)?.unbind(),
+                        conditions: exprs_tuple(slf, &sol.conditions)?.unbind(),
+                        cases: PyTuple::new(py, cases)?.unbind(),
+                        defined_where: exprs_tuple(slf, &sol.defined_where)?.unbind(),
                     },
                 )?))
             }
@@ -1164,7 +1217,7 @@ impl Solution {
     #[getter]
     fn unique(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         let rels = self.relations.bind(py);
-        if rels.len() == 1 {
+        if rels.len() == 1 && self.cases.bind(py).is_empty() {
             let r = rels.get_item(0)?;
             if r.get_item(0)?.extract::<String>()? == "==" {
                 return Ok(Some(r.get_item(1)?.unbind()));
@@ -1190,6 +1243,18 @@ impl Solution {
         let mut s = format!("Solution({})", parts.join(" and "));
         if !conds.is_empty() {
             s = format!("{s} if {}", conds.join(" and "));
+        }
+        let cases = self.cases.bind(py);
+        if !cases.is_empty() {
+            let mut cs = Vec::new();
+            for c in cases.iter() {
+                cs.push(format!(
+                    "{} when {}",
+                    c.get_item(1)?.str()?,
+                    c.get_item(0)?.str()?
+                ));
+            }
+            s = format!("Solution(cases: {})", cs.join("; "));
         }
         Ok(s)
     }

@@ -69,7 +69,27 @@ class ContextApi(unittest.TestCase):
         self.assertEqual(sol.symbol, cx.symbol("n"))
         self.assertIn("FloorDiv(size - 1, 2)", repr(sol))
         self.assertIsNone(cx.solve("Eq(a*b, c)", "a"))
-        self.assertIn("nonzero", cx.last_unsolved_reason)
+        self.assertIn("cases", cx.last_unsolved_reason)
+        sc = cx.solve("Eq(a*b, c)", "a", cases=True)
+        self.assertEqual((sc.relations, sc.conditions, sc.unique), ((), (), None))
+        self.assertEqual(len(sc.cases), 3)
+        for when, rels, conds in sc.cases:
+            self.assertEqual(when.type, "bool")
+        # The cases are exact: at each point exactly one guard holds, and there the relation
+        # holds iff the case's relations and conditions do.
+        for av in range(-6, 7):
+            for bv in range(-3, 4):
+                for cv in range(-6, 7):
+                    env = {"a": av, "b": bv, "c": cv}
+                    want = cx.eval("Eq(a*b, c)", env)
+                    hits = [k for k in sc.cases if cx.eval(k[0], env)]
+                    self.assertEqual(len(hits), 1, env)
+                    _, rels, conds = hits[0]
+                    got = all(cx.eval(x, env) for x in conds) and all(
+                        cx.eval(cx.symbol("a").__getattribute__(
+                            {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[op])(rhs), env)
+                        for op, rhs in rels)
+                    self.assertEqual(got, want, env)
         self.assertIsNone(cx.solve("a + b", "a"))
         self.assertIn("not a relation", cx.last_unsolved_reason)
         self.assertIsNotNone(cx.solve("a - 2 <= b", cx.symbol("a")))

@@ -53,9 +53,10 @@ class Context:
         """A sound inclusive bound ``(lo, hi)``; ``None`` for an infinite end."""
     def prove(self, pred: ExprLike) -> Optional[bool]:
         """``True`` (always holds), ``False`` (never holds) or ``None`` (unknown)."""
-    def solve(self, rel: ExprLike, target: Union[str, Expr]) -> Optional[Solution]:
+    def solve(self, rel: ExprLike, target: Union[str, Expr], cases: bool = False) -> Optional[Solution]:
         """Isolates ``target`` in the relation; ``None`` when it cannot (see
-        ``last_unsolved_reason``)."""
+        ``last_unsolved_reason``). With ``cases``, answers that depend on a sign or a
+        divisibility come back as guarded ``Solution.cases``."""
     @property
     def last_unsolved_reason(self) -> Optional[str]:
         """Why the last ``solve`` returned ``None``."""
@@ -130,7 +131,8 @@ class Expr:
         ``("Mul", factors)``, ``("Pow", base, k)`` or ``(name, *operands)``."""
 
 class Solution:
-    """A solved relation: ``symbol OP rhs`` for every relation, under every condition."""
+    """A solved relation: ``symbol OP rhs`` for every relation, under every condition, or
+    guarded ``cases``."""
     @property
     def symbol(self) -> Expr:
         """The symbol solved for."""
@@ -141,5 +143,13 @@ class Solution:
     def conditions(self) -> Tuple[Expr, ...]:
         """Boolean side conditions free of the symbol."""
     @property
+    def cases(self) -> Tuple[Tuple[Expr, Tuple[Tuple[str, Expr], ...], Tuple[Expr, ...]], ...]:
+        """``(when, relations, conditions)`` with exclusive guards covering the domain, when
+        the answer depends on a sign or a divisibility (then ``relations`` and ``conditions``
+        are empty); empty for a plain answer."""
+    @property
+    def defined_where(self) -> Tuple[Expr, ...]:
+        """Facts (``Ne(d, 0)``) that hold wherever the relation is defined, used by the answer."""
+    @property
     def unique(self) -> Optional[Expr]:
-        """The value when the solution is a single equality."""
+        """The value when the solution is a single equality (and no cases)."""

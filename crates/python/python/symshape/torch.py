@@ -343,7 +343,7 @@ def _solve_engine(eng, expr, thing):
         if lo is not None or hi is not None:
             cx.set_range(s.name, lo, hi)
     sol = cx.solve(e, x)
-    if sol is None or len(sol.relations) != 1:
+    if sol is None or sol.cases or len(sol.relations) != 1:
         # Not solved, or not one relation: None, a sound "cannot solve" (PyTorch answers only
         # what symshape cannot represent).
         return True, None
