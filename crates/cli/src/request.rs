@@ -11,6 +11,7 @@ const FIELDS: &[&str] = &[
 
 /// A failed request: the error kind and message of docs/cli.md, and which string of the
 /// request it is about when that is not `expr` (its columns count from that string's start).
+#[derive(Debug)]
 pub struct Failure {
     pub kind: &'static str,
     pub message: String,
