@@ -61,4 +61,3 @@ fn request_error(id: Option<J>, message: String) -> J {
     );
     J::Object(resp)
 }
-
