@@ -364,6 +364,22 @@ class Threads(unittest.TestCase):
 
 
 class Package(unittest.TestCase):
+    def test_readme_python_example(self):
+        """The Python example of the repository's README runs and prints what it says."""
+        import contextlib
+        import io
+        import os
+        import re
+
+        readme = os.path.join(os.path.dirname(__file__), "..", "..", "..", "README.md")
+        text = open(readme).read()
+        code = re.search(r"## Python.*?```python\n(.*?)```", text, re.S).group(1)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - our own README
+        want = re.search(r"#\s*(.*)$", code.strip().splitlines()[-1]).group(1)
+        self.assertEqual(out.getvalue().strip(), want)
+
     def test_public_names_documented(self):
         for name in symshape.__all__:
             obj = getattr(symshape, name)

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""End to end: models compiled by Inductor with ``symshape.torch.install()`` active.
+
+Each model is compiled with ``torch.compile(dynamic=True)`` (plain and with ``cpp_wrapper``) and
+through AOTInductor (``torch.export`` with dynamic dims, ``aoti_compile_and_package``, loaded
+and run); its outputs on two shapes are compared with eager. The whole run is done twice, in
+fresh processes with fresh Inductor caches: with ``install()`` and without, to compare compile
+times. Prints one line per model and mode, then the totals (calls routed, fallbacks).
+
+Usage: python crates/python/bench/e2e.py [--modes compile,cpp_wrapper,aoti] [--only NAME,...]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def models():
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = nn.Linear(16, 32), nn.Linear(32, 8)
+
+        def forward(self, x):
+            return self.b(F.relu(self.a(x)))
+
+    class ConvPool(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+
+        def forward(self, x):
+            y = F.max_pool2d(F.relu(self.c(x)), 2)
+            return F.avg_pool2d(y, 2, ceil_mode=True).flatten(1).sum(1)
+
+    class Attention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.qkv = nn.Linear(32, 96)
+
+        def forward(self, x):
+            b, t, _ = x.shape
+            q, k, v = self.qkv(x).view(b, t, 3, 4, 8).permute(2, 0, 3, 1, 4)
+            return F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(b, t, 32)
+
+    class Norm(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.n = nn.LayerNorm(24)
+
+        def forward(self, x):
+            return F.gelu(self.n(x)) * 2
+
+    class Strided(nn.Module):
+        def forward(self, x):
+            return x[:, ::2] * 2 + x[:, 1::2].sum(1, keepdim=True) + x[:, 1:-1:3].mean()
+
+    class CatSplit(nn.Module):
+        def forward(self, x, y):
+            z = torch.cat([x, y, x], dim=1)
+            a, b = torch.split(z, [x.shape[1], z.shape[1] - x.shape[1]], dim=1)
+            return a.sum(1) - b.sum(1)
+
+    class Interp(nn.Module):
+        def forward(self, x):
+            return F.interpolate(x, scale_factor=2, mode="nearest") + F.interpolate(
+                x, scale_factor=2, mode="bilinear", align_corners=False)
+
+    class Shuffle(nn.Module):
+        def forward(self, x):
+            return F.pixel_shuffle(F.pixel_unshuffle(x, 2) * 3, 2) - x
+
+    class Pad(nn.Module):
+        def forward(self, x):
+            return F.pad(x, (1, 2), mode="reflect") [..., ::2] + 1
+
+    class Gather(nn.Module):
+        def forward(self, x):
+            n = x.shape[1]
+            idx = (torch.arange(n, device=x.device) * 3 + 1) % n
+            return x[:, idx] + torch.flip(x, [1])
+
+    class Derived(nn.Module):
+        def forward(self, x, y):  # y has twice x's length (a derived dim)
+            return y[:, ::2] + x, y.view(y.shape[0], -1, 2).sum(-1) * x
+
+    def r(*s):
+        return torch.randn(*s)
+
+    # name: (module, inputs for shape A, inputs for shape B, dynamic dims for export)
+    from torch.export import Dim
+    b, t, h = Dim("b", min=2, max=64), Dim("t", min=3, max=128), Dim("h", min=4, max=64)
+    return {
+        "mlp": (MLP(), (r(3, 16),), (r(9, 16),), ({0: b},)),
+        "conv_pool": (ConvPool(), (r(2, 3, 17, 20),), (r(3, 3, 33, 24),), ({0: b, 2: Dim("H", min=8, max=128), 3: Dim("W", min=8, max=128)},)),
+        "attention": (Attention(), (r(2, 5, 32),), (r(3, 11, 32),), ({0: b, 1: t},)),
+        "layer_norm": (Norm(), (r(4, 7, 24),), (r(5, 13, 24),), ({0: b, 1: t},)),
+        "strided_slicing": (Strided(), (r(3, 10),), (r(5, 17),), ({0: b, 1: t},)),
+        "cat_split": (CatSplit(), (r(2, 5), r(2, 3)), (r(4, 9), r(4, 6)), ({0: b, 1: t}, {0: b, 1: Dim("u", min=2, max=64)})),
+        "interpolate": (Interp(), (r(1, 2, 5, 6),), (r(2, 2, 9, 7),), ({0: b, 2: h, 3: Dim("w", min=4, max=64)},)),
+        "pixel_shuffle": (Shuffle(), (r(2, 3, 8, 12),), (r(3, 3, 16, 10),), ({0: b, 2: 2 * Dim("hh", min=2, max=32), 3: 2 * Dim("ww", min=2, max=32)},)),
+        "reflect_pad": (Pad(), (r(2, 3, 9),), (r(3, 3, 14),), ({0: b, 2: Dim("l", min=4, max=128)},)),
+        "gather_index": (Gather(), (r(2, 7),), (r(3, 12),), ({0: b, 1: t},)),
+        "export_derived": (Derived(), (r(2, 6), r(2, 12)), (r(3, 9), r(3, 18)), ({0: b, 1: h}, {0: b, 1: 2 * h})),
+    }
+
+
+def worker(install, modes, only):
+    import torch
+
+    torch._inductor.config.fx_graph_cache = False
+    import symshape.torch as st
+
+    if install:
+        st.install()
+    out = []
+    for name, (m, xa, xb, dyn) in models().items():
+        if only and name not in only:
+            continue
+        m.eval()
+        for mode in modes:
+            torch._dynamo.reset()
+            rec = {"model": name, "mode": mode, "install": install}
+            try:
+                t0 = time.perf_counter()
+                if mode == "aoti":
+                    ep = torch.export.export(m, xa, dynamic_shapes=dyn)
+                    d = tempfile.mkdtemp()
+                    pkg = torch._inductor.aoti_compile_and_package(ep, package_path=os.path.join(d, "m.pt2"))
+                    f = torch._inductor.aoti_load_package(pkg)
+                else:
+                    torch._inductor.config.cpp_wrapper = mode == "cpp_wrapper"
+                    f = torch.compile(m, dynamic=True)
+                ok = True
+                with torch.no_grad():
+                    for xs in (xa, xb):
+                        got, want = f(*xs), m(*xs)
+                        torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-4)
+                rec["seconds"] = time.perf_counter() - t0
+            except Exception as e:  # noqa: BLE001
+                ok = False
+                rec["error"] = f"{type(e).__name__}: {str(e)[:300]}"
+            rec["ok"] = ok
+            out.append(rec)
+            print(json.dumps(rec), flush=True)
+    torch._inductor.config.cpp_wrapper = False
+    print(json.dumps({"stats": st.stats()}), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--modes", default="compile,cpp_wrapper,aoti")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--worker", type=int)
+    a = ap.parse_args()
+    modes = a.modes.split(",")
+    only = set(filter(None, a.only.split(",")))
+    if a.worker is not None:
+        worker(bool(a.worker), modes, only)
+        return
+    results = {}
+    for install in (1, 0):
+        env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=tempfile.mkdtemp(prefix="e2e-inductor-"))
+        p = subprocess.run([sys.executable, "-W", "ignore", __file__, "--worker", str(install),
+                            "--modes", a.modes, "--only", a.only], env=env, capture_output=True, text=True)
+        for line in p.stdout.splitlines():
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            results.setdefault(install, []).append(o)
+        if p.returncode != 0:
+            print(p.stderr[-2000:])
+    on = {(o["model"], o["mode"]): o for o in results.get(1, []) if "model" in o}
+    off = {(o["model"], o["mode"]): o for o in results.get(0, []) if "model" in o}
+    for k, o in on.items():
+        t_off = off.get(k, {}).get("seconds")
+        print(f"{k[0]:16s} {k[1]:12s} install: {'same as eager' if o['ok'] else 'FAILED ' + o.get('error', '')}"
+              f" {o.get('seconds', float('nan')):6.1f} s; without: {'ok' if off.get(k, {}).get('ok') else 'FAILED'}"
+              f" {t_off if t_off is not None else float('nan'):6.1f} s")
+    stats = next((o["stats"] for o in results.get(1, []) if "stats" in o), {})
+    calls = sum(v["calls"] for v in stats.values())
+    fbs = sum(v["fallbacks"] for v in stats.values())
+    tsum = lambda rs: sum(o.get("seconds", 0) for o in rs if "model" in o)  # noqa: E731
+    print(f"passed with install(): {sum(o['ok'] for o in on.values())}/{len(on)}; "
+          f"without: {sum(o['ok'] for o in off.values())}/{len(off)}")
+    print(f"routed calls {calls}, fallbacks {fbs}; per function: {json.dumps(stats)}")
+    print(f"total compile+run time: with install() {tsum(results.get(1, [])):.1f} s, "
+          f"without {tsum(results.get(0, [])):.1f} s")
+
+
+if __name__ == "__main__":
+    main()
