@@ -142,7 +142,19 @@ fn cmp(op: CmpOp, a: Value, b: Value) -> Result<bool, EvalError> {
 }
 
 impl Context {
-    /// Evaluates `e` with symbol values from `values` (by name). See [`Context::eval_with`].
+    /// Evaluates `e` with symbol values given by [`Symbol`]. See [`Context::eval_with`].
+    pub fn eval_syms(&self, e: Expr, values: &[(Symbol, Value)]) -> Result<Value, EvalError> {
+        for (s, _) in values {
+            self.check_sym_owner(*s);
+        }
+        self.eval_with(e, &|s| {
+            values.iter().find(|(t, _)| *t == s).map(|(_, v)| *v)
+        })
+    }
+
+    /// Evaluates `e` with symbol values from `values` (by name; names the context does not
+    /// know are ignored, since no expression can mention them). [`Context::eval_syms`] takes
+    /// [`Symbol`]s. See [`Context::eval_with`].
     pub fn eval(&self, e: Expr, values: &[(&str, Value)]) -> Result<Value, EvalError> {
         let mut map: FxHashMap<Symbol, Value> = FxHashMap::default();
         for (n, v) in values {

@@ -14,6 +14,10 @@ use std::cmp::Ordering;
 
 /// A handle to an interned expression. Cheap to copy; compare with `==` for structural equality.
 ///
+/// `Ord` follows interning order, which is cheap and deterministic for one sequence of calls
+/// but not the same in two contexts: for an order that depends only on the expressions, use
+/// [`Context::cmp_expr`](crate::Context::cmp_expr).
+///
 /// A handle belongs to the context that made it (and to clones of that context taken after
 /// it was made). In debug builds it also carries that context's identity, and every use with
 /// another context panics with a message saying so, instead of reading an unrelated node;
@@ -279,7 +283,12 @@ impl crate::Context {
     /// It depends only on structure and symbol names, never on interning order, so the same
     /// input prints the same way in every context. Iterative (an explicit work list), so it is
     /// safe on arbitrarily deep expressions.
-    pub(crate) fn cmp_expr(&self, a: Expr, b: Expr) -> Ordering {
+    ///
+    /// `Ord` on [`Expr`] is the interning order (cheap, but it differs between contexts that
+    /// made the same expressions in another order): sort with this function when the order is
+    /// observable (`v.sort_by(|a, b| cx.cmp_expr(*a, *b))`). It is `Equal` exactly for equal
+    /// handles.
+    pub fn cmp_expr(&self, a: Expr, b: Expr) -> Ordering {
         enum Item {
             Pair(Expr, Expr),
             Fixed(Ordering),

@@ -19,6 +19,12 @@ pub enum RangeEnd {
     Expr(Expr),
 }
 
+impl From<Expr> for RangeEnd {
+    fn from(e: Expr) -> Self {
+        RangeEnd::Expr(e)
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Facts {
     pub ranges: FxHashMap<Symbol, (RangeEnd, RangeEnd)>,
@@ -34,8 +40,9 @@ pub(crate) struct Facts {
 }
 
 impl Context {
-    /// Declares `lo <= s <= hi`. Ends are expressions of the symbol's type over other symbols;
-    /// a range that would make the symbols' ranges cyclic is refused.
+    /// Declares `lo <= s <= hi`. Ends are expressions of the symbol's type over other symbols
+    /// (`RangeEnd::from(e)`) or infinite; a range that would make the symbols' ranges cyclic is
+    /// refused. Constant ends are simpler with [`Context::set_range_int`].
     pub fn set_range(&mut self, s: Symbol, lo: RangeEnd, hi: RangeEnd) -> Result<(), Error> {
         let name = self.sym_name(s).to_string();
         for end in [lo, hi] {
@@ -92,6 +99,26 @@ impl Context {
         self.facts.symbolic_ends = self.facts.symbolic_ends + added - removed;
         self.facts.generation += 1;
         Ok(())
+    }
+
+    /// `lo <= s <= hi` with constant ends (no [`RangeEnd`] needed): `cx.set_range_int(s, 16,
+    /// 1024)`. For one unbounded side use [`Context::set_range_from`] or
+    /// [`Context::set_range_to`].
+    pub fn set_range_int(&mut self, s: Symbol, lo: i64, hi: i64) -> Result<(), Error> {
+        let (lo, hi) = (RangeEnd::Expr(self.int(lo)), RangeEnd::Expr(self.int(hi)));
+        self.set_range(s, lo, hi)
+    }
+
+    /// `lo <= s` (no upper bound).
+    pub fn set_range_from(&mut self, s: Symbol, lo: i64) -> Result<(), Error> {
+        let lo = RangeEnd::Expr(self.int(lo));
+        self.set_range(s, lo, RangeEnd::Infinite)
+    }
+
+    /// `s <= hi` (no lower bound).
+    pub fn set_range_to(&mut self, s: Symbol, hi: i64) -> Result<(), Error> {
+        let hi = RangeEnd::Expr(self.int(hi));
+        self.set_range(s, RangeEnd::Infinite, hi)
     }
 
     /// Convenience: `set_range` with the ends as text (`""`, `"oo"` or `"-oo"` for unbounded).

@@ -25,6 +25,7 @@
 
 mod bounds;
 mod build;
+mod builder;
 mod compact;
 mod error;
 mod eval;
@@ -44,6 +45,7 @@ mod typed;
 
 pub use bounds::Bound;
 pub use build::{CmpOp, RoundOp};
+pub use builder::{BExpr, BuildError, Builder, Operand};
 pub use compact::Compact;
 pub use error::{Error, EvalError};
 pub use eval::Value;
@@ -285,7 +287,9 @@ impl Context {
         Meta { syms, plain }
     }
 
-    /// The symbol called `name`, created as an `Int` symbol if it does not exist yet.
+    /// The symbol called `name`, created as an `Int` symbol if it does not exist yet (so a
+    /// misspelt name silently makes a new symbol: to look up a name that must exist, use
+    /// [`Context::get`]; to create one of another type, [`Context::declare`]).
     /// Fails on names that are not identifiers or are reserved words.
     pub fn symbol(&mut self, name: &str) -> Result<Symbol, Error> {
         if let Some(s) = self.sym_by_name.get(name) {
@@ -332,9 +336,46 @@ impl Context {
         Ok(self.new_symbol(name, ty))
     }
 
-    /// Looks a symbol up without creating it.
+    /// Looks a symbol up without creating it (`None` for an unknown name). [`Context::get`]
+    /// is the same with an error that suggests a close name.
     pub fn lookup(&self, name: &str) -> Option<Symbol> {
         self.sym_by_name.get(name).copied()
+    }
+
+    /// The existing symbol called `name`: the lookup that fails for unknown names, beside the
+    /// constructors that create them ([`Context::symbol`], [`Context::declare`], and `parse`,
+    /// which creates the symbols of its text). The error names the closest known symbol.
+    pub fn get(&self, name: &str) -> Result<Symbol, UnknownSymbol> {
+        if let Some(s) = self.lookup(name) {
+            return Ok(s);
+        }
+        // The closest user symbol by edit distance, at most 2 edits (and fewer than the
+        // name's length); ties broken by the natural order of names, so the answer is
+        // deterministic.
+        let mut best: Option<(usize, &str)> = None;
+        for info in &self.syms {
+            let cand: &str = &info.name;
+            if cand.starts_with('@') {
+                continue;
+            }
+            let d = edit_distance(name, cand);
+            if d > 2 || d >= name.chars().count().max(1) {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((bd, bn)) => {
+                    d < bd || (d == bd && expr::natural_cmp(cand, bn) == std::cmp::Ordering::Less)
+                }
+            };
+            if better {
+                best = Some((d, cand));
+            }
+        }
+        Err(UnknownSymbol {
+            name: name.to_string(),
+            suggestion: best.map(|(_, n)| n.to_string()),
+        })
     }
 
     /// The name of a symbol.
@@ -557,6 +598,31 @@ impl Context {
         }
         total
     }
+}
+
+/// [`Context::get`] of a name the context does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown symbol '{name}'{}", .suggestion.as_ref().map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default())]
+pub struct UnknownSymbol {
+    /// The name asked for.
+    pub name: String,
+    /// The closest known symbol name, if one is close.
+    pub suggestion: Option<String>,
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]

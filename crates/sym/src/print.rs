@@ -51,6 +51,12 @@ impl Context {
         }
     }
 
+    /// The expression in sympy syntax, as a [`std::fmt::Display`] value that prints when
+    /// formatted: `println!("{}", cx.show(e))`, `format!("{:>20}", cx.show(e))`.
+    pub fn show(&self, e: Expr) -> Show<'_> {
+        Show { cx: self, e }
+    }
+
     /// The expression in sympy syntax.
     pub fn display(&self, e: Expr) -> String {
         let mut out = String::new();
@@ -205,5 +211,18 @@ impl Context {
             Node::Or(xs) => call(stack, out, "Or", xs),
             Node::Not(a) => call(stack, out, "Not", &[*a]),
         }
+    }
+}
+
+/// An expression with its context, printed in sympy syntax: see [`Context::show`].
+#[derive(Copy, Clone, Debug)]
+pub struct Show<'a> {
+    cx: &'a Context,
+    e: Expr,
+}
+
+impl std::fmt::Display for Show<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(&self.cx.display(self.e))
     }
 }

@@ -485,7 +485,22 @@ impl Session<'_> {
 }
 
 impl Context {
-    /// Proves or refutes a boolean expression under the context's facts.
+    /// Proves or refutes a boolean expression under the context's facts; a non-boolean `p`
+    /// is an error (the CLI's rule). [`Context::prove`] is the lenient form.
+    pub fn try_prove(&mut self, p: Expr) -> Result<Truth, crate::BuildError> {
+        let ty = self.ty(p);
+        if ty != Ty::Bool {
+            return Err(crate::BuildError::Type {
+                op: "prove",
+                expected: "a Bool (a comparison, And, Or, Not)",
+                found: vec![ty],
+            });
+        }
+        Ok(self.prove(p))
+    }
+
+    /// Proves or refutes a boolean expression under the context's facts. Lenient: a
+    /// non-boolean `p` answers [`Truth::Unknown`]; [`Context::try_prove`] makes it an error.
     pub fn prove(&mut self, p: Expr) -> Truth {
         let mut s = Session::new(self);
         let t = s.truth(p);

@@ -757,7 +757,30 @@ impl Solver<'_, '_> {
 }
 
 impl Context {
+    /// The whole answer as text, the target taken from the solution: `Eq(n, r)  if c` for a
+    /// plain answer (`True`: every value, `False`: none), one `when G: answer` line per case
+    /// for a guarded one (as the CLI prints them).
+    pub fn display_solution(&self, sol: &Solution) -> String {
+        if sol.cases.is_empty() {
+            return self.display_answer(sol.target, &sol.relations, &sol.conditions);
+        }
+        let lines: Vec<String> = sol
+            .cases
+            .iter()
+            .map(|c| {
+                format!(
+                    "when {}: {}",
+                    self.display(c.when),
+                    self.display_answer(sol.target, &c.relations, &c.conditions)
+                )
+            })
+            .collect();
+        lines.join("\n")
+    }
+
     /// The relation as text: `Eq(x, r)`, `Ne(x, r)`, `x < r`, `x <= r`, `x > r`, `x >= r`.
+    /// The target is a [`Symbol`] or an expression: a [`Solution`]'s relations print with
+    /// `display_relation(sol.target, r)`, or all at once with [`Context::display_solution`].
     pub fn display_relation(&self, target: impl SolveTarget, r: &Relation) -> String {
         let t = target.target_expr(self);
         let n = match self.as_symbol(t) {
