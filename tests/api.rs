@@ -279,3 +279,172 @@ fn structural_order_is_the_same_in_every_context() {
     assert_eq!(c1.cmp_expr(x1, y1), c2.cmp_expr(x2, y2));
     assert_eq!(c1.cmp_expr(x1, x1), std::cmp::Ordering::Equal);
 }
+
+#[test]
+fn fact_scopes_nest_and_restore() {
+    let mut cx = Context::new();
+    let x = cx.symbol("x").unwrap();
+    let p = cx.parse("x < 10").unwrap();
+    let q = cx.parse("x >= 0").unwrap();
+    cx.set_range_from(x, 0).unwrap();
+    assert_eq!(cx.prove(p), Truth::Unknown);
+    assert!(!cx.pop_facts(), "no scope open");
+    cx.push_facts();
+    cx.set_range_int(x, 0, 5).unwrap();
+    assert_eq!(cx.prove(p), Truth::True);
+    cx.push_facts();
+    let a = cx.parse("x >= 20").unwrap();
+    cx.set_range_from(x, 20).unwrap();
+    assert_eq!(cx.prove(p), Truth::False);
+    assert_eq!(cx.fact_depth(), 2);
+    assert!(cx.pop_facts());
+    assert_eq!(cx.prove(p), Truth::True);
+    assert!(cx.pop_facts());
+    assert_eq!(cx.prove(p), Truth::Unknown);
+    assert_eq!(cx.prove(q), Truth::True);
+    // Same number of changes in two sibling scopes: the second must not see facts derived in
+    // the first (the generation only grows).
+    cx.push_facts();
+    cx.assume(a).unwrap();
+    assert_eq!(cx.prove(p), Truth::False);
+    cx.pop_facts();
+    cx.push_facts();
+    let b = cx.parse("x <= 3").unwrap();
+    cx.assume(b).unwrap();
+    assert_eq!(cx.prove(p), Truth::True);
+    cx.pop_facts();
+    assert_eq!(cx.assumptions().len(), 0);
+    assert_eq!(cx.range(x).1, RangeEnd::Infinite);
+}
+
+#[test]
+fn rollback_frees_nodes_and_keeps_answers() {
+    let mut cx = Context::new();
+    cx.set_range_str("s0", "1", "4096").unwrap();
+    cx.set_range_str("x0", "0", "s0 - 1").unwrap();
+    let base = cx.mark();
+    let start = cx.node_count();
+    let texts: Vec<String> = (1..200)
+        .map(|k| format!("FloorDiv(x0 + {k}*s0*y{k}, s0) + Mod(x0 + {k}, s0 + {k})"))
+        .collect();
+    // Reference answers in a context that never rolls back.
+    let mut plain = cx.clone();
+    let expected: Vec<String> = texts
+        .iter()
+        .map(|t| {
+            let e = plain.parse(t).unwrap();
+            let s = plain.simplify(e);
+            plain.display(s)
+        })
+        .collect();
+    let mut kept = Vec::new();
+    let mut m = base;
+    for t in &texts {
+        let before = cx.node_count();
+        let e = cx.parse(t).unwrap();
+        let mut roots = [cx.simplify(e), e];
+        let peak = cx.node_count();
+        cx.rollback_keeping(m, &mut roots).unwrap();
+        // Only the kept expressions survive, not the intermediate nodes of the query.
+        assert!(cx.node_count() - before < peak - before, "{t}");
+        kept.push(roots);
+        // The kept expressions are now below the next mark.
+        m = cx.mark();
+    }
+    let shown: Vec<String> = kept.iter().map(|r| cx.display(r[0])).collect();
+    assert_eq!(shown, expected);
+    // The kept originals are the same expressions (a fresh parse gives the same nodes), and
+    // their symbols were recreated (y1..y199 were made after the mark).
+    for (r, t) in kept.iter().zip(&texts) {
+        let again = cx.parse(t).unwrap();
+        assert_eq!(r[1], again, "{t}");
+    }
+    let y7 = cx.get("y7").unwrap();
+    let v = cx
+        .eval(
+            kept[6][1],
+            &[
+                ("x0", Value::Int(5)),
+                ("s0", Value::Int(9)),
+                ("y7", Value::Int(2)),
+            ],
+        )
+        .unwrap();
+    let w = cx
+        .eval_syms(
+            kept[6][1],
+            &[
+                (cx.get("x0").unwrap(), Value::Int(5)),
+                (cx.get("s0").unwrap(), Value::Int(9)),
+                (y7, Value::Int(2)),
+            ],
+        )
+        .unwrap();
+    assert_eq!(v, w);
+    assert_eq!(v, Value::Int((5 + 7 * 9 * 2) / 9 + (5 + 7) % (9 + 7)));
+    // A plain rollback drops everything since the mark, and the context works as before.
+    cx.rollback(base).unwrap();
+    assert_eq!(cx.node_count(), start);
+    assert!(cx.get("y7").is_err());
+    let e = cx.parse(&texts[3]).unwrap();
+    let s = cx.simplify(e);
+    assert_eq!(cx.display(s), expected[3]);
+    let p = cx.parse("x0 < s0").unwrap();
+    assert_eq!(cx.prove(p), Truth::True);
+}
+
+#[test]
+fn rollback_is_refused_when_facts_need_later_nodes() {
+    let mut cx = Context::new();
+    let x = cx.symbol("x").unwrap();
+    let base = cx.mark();
+    let end = cx.parse("n + 1").unwrap();
+    cx.set_range(x, RangeEnd::Infinite, end.into()).unwrap();
+    let n = cx.node_count();
+    assert!(cx.rollback(base).is_err());
+    assert_eq!(cx.node_count(), n);
+    assert_eq!(cx.display(end), "n + 1");
+    // Also for facts saved by an open scope.
+    cx.clear_facts();
+    let m = cx.mark();
+    cx.push_facts();
+    let a = cx.parse("x <= m").unwrap();
+    cx.assume(a).unwrap();
+    cx.push_facts();
+    cx.clear_facts();
+    assert!(cx.rollback(m).is_err());
+    cx.pop_facts();
+    cx.pop_facts();
+    assert!(cx.rollback(m).is_ok());
+    // A mark from a later point of history than the context has now.
+    let mut cx = Context::new();
+    let a = cx.mark();
+    cx.parse("u + v").unwrap();
+    let later = cx.mark();
+    cx.rollback(a).unwrap();
+    assert!(cx.rollback(later).is_err());
+}
+
+#[test]
+fn long_lived_context_stays_small() {
+    let mut cx = Context::new();
+    cx.set_range_str("s0", "2", "").unwrap();
+    let base = cx.mark();
+    let mut after_first = 0;
+    for k in 0..3000 {
+        let e = cx
+            .parse(&format!(
+                "Mod(FloorDiv(x{} + {k}*s0, s0), {})",
+                k % 7,
+                k + 2
+            ))
+            .unwrap();
+        let s = cx.simplify(e);
+        let _ = cx.bound(s);
+        cx.rollback(base).unwrap();
+        if k == 0 {
+            after_first = cx.node_count();
+        }
+        assert_eq!(cx.node_count(), after_first);
+    }
+}

@@ -159,6 +159,72 @@ impl Context {
         matches!(if upper { hi } else { lo }, RangeEnd::Infinite)
     }
 
+    /// Opens a scope of facts: ranges and assumptions set from now on are undone by the
+    /// matching [`Context::pop_facts`], so a case split needs no clone of the context:
+    ///
+    /// ```
+    /// # use sym::{Context, Truth};
+    /// let mut cx = Context::new();
+    /// let x = cx.symbol("x").unwrap();
+    /// let p = cx.parse("x < 10").unwrap();
+    /// cx.push_facts();
+    /// cx.set_range_int(x, 0, 5).unwrap(); // the case x <= 5
+    /// assert_eq!(cx.prove(p), Truth::True);
+    /// cx.pop_facts();
+    /// assert_eq!(cx.prove(p), Truth::Unknown);
+    /// ```
+    ///
+    /// Scopes nest; expressions made inside a scope stay (only facts are scoped; see
+    /// [`Context::mark`] for the arena).
+    pub fn push_facts(&mut self) {
+        self.fact_scopes.push(self.facts.clone());
+    }
+
+    /// Closes the innermost scope of [`Context::push_facts`]: the ranges and assumptions are
+    /// those it saved. Returns `false` (and changes nothing) when no scope is open.
+    pub fn pop_facts(&mut self) -> bool {
+        let Some(saved) = self.fact_scopes.pop() else {
+            return false;
+        };
+        // The generation only grows, so facts derived under any other generation are never
+        // taken for these.
+        let generation = self.facts.generation + 1;
+        self.facts = saved;
+        self.facts.generation = generation;
+        true
+    }
+
+    /// How many scopes of [`Context::push_facts`] are open.
+    pub fn fact_depth(&self) -> usize {
+        self.fact_scopes.len()
+    }
+
+    /// Every expression the facts (current and saved by open scopes) refer to.
+    pub(crate) fn fact_exprs(&self) -> Vec<Expr> {
+        let mut out = Vec::new();
+        for f in std::iter::once(&self.facts).chain(self.fact_scopes.iter()) {
+            for (s, (lo, hi)) in &f.ranges {
+                out.push(self.sym(*s));
+                for end in [lo, hi] {
+                    if let RangeEnd::Expr(e) = end {
+                        out.push(*e);
+                    }
+                }
+            }
+            out.extend(f.assumptions.iter().copied());
+        }
+        out
+    }
+
+    /// Bumps the facts generation (derived facts are recomputed at the next query) and drops
+    /// symbols at or above `syms` from the set of referenced ones.
+    pub(crate) fn facts_after_rollback(&mut self, syms: u32) {
+        for f in std::iter::once(&mut self.facts).chain(self.fact_scopes.iter_mut()) {
+            f.referenced.retain(|s| s.idx < syms);
+        }
+        self.facts.generation += 1;
+    }
+
     /// Removes every range and assumption.
     pub fn clear_facts(&mut self) {
         let generation = self.facts.generation + 1;

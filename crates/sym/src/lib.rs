@@ -23,6 +23,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod arena;
 mod bounds;
 mod build;
 mod builder;
@@ -43,6 +44,7 @@ mod solve_float;
 mod solve_linear;
 mod typed;
 
+pub use arena::Mark;
 pub use bounds::Bound;
 pub use build::{CmpOp, RoundOp};
 pub use builder::{BExpr, BuildError, Builder, Operand};
@@ -97,6 +99,8 @@ pub struct Context {
     syms: Vec<SymInfo>,
     sym_by_name: FxHashMap<Box<str>, Symbol>,
     facts: facts::Facts,
+    /// Facts saved by [`Context::push_facts`], innermost last.
+    fact_scopes: Vec<facts::Facts>,
     /// Reused allocations of per-query memo tables (always empty between queries).
     scratch: simplify::Scratch,
 }
@@ -115,6 +119,7 @@ impl Clone for Context {
             syms: self.syms.clone(),
             sym_by_name: self.sym_by_name.clone(),
             facts: self.facts.clone(),
+            fact_scopes: self.fact_scopes.clone(),
             scratch: self.scratch.clone(),
         }
     }
@@ -159,6 +164,7 @@ impl Context {
             syms: Vec::new(),
             sym_by_name: FxHashMap::default(),
             facts: facts::Facts::default(),
+            fact_scopes: Vec::new(),
             scratch: simplify::Scratch::default(),
         }
     }
