@@ -448,3 +448,76 @@ fn long_lived_context_stays_small() {
         assert_eq!(cx.node_count(), after_first);
     }
 }
+
+/// The operands `view` gives (the older, allocating reader), as an independent reference.
+fn view_children(cx: &Context, e: sym::Expr) -> Vec<sym::Expr> {
+    match cx.view(e) {
+        sym::View::Leaf => vec![],
+        sym::View::Sum(ts, _) => ts.iter().map(|t| t.0).collect(),
+        sym::View::Prod(fs) => fs,
+        sym::View::Pow(b, _) => vec![b],
+        sym::View::Call(_, args) => args,
+    }
+}
+
+#[test]
+fn operator_enum_children_and_post_order() {
+    let texts = [
+        "FloorDiv(2*n + 1, s0)",
+        "Mod(FloorDiv(x, 4), 8) + 3*Min(x, y, 7) - x*y**2",
+        "Where(And(x < 3, Ne(y, 0)), CeilDiv(x, y), Abs(x - y))",
+        "Or(Not(x <= y), Eq(Max(x, y)*(x + 1), 12))",
+        "TruncToInt(ToFloat(x) * 0.5) + RoundToInt(x / y)",
+        "(x + y)*(x + y + 1) + FloorDiv((x + y)*(x + y + 1), 2)",
+        "7",
+        "x",
+    ];
+    let mut cx = Context::new();
+    for t in texts {
+        let e = cx.parse(t).unwrap();
+        let order: Vec<sym::Expr> = cx.post_order(e).collect();
+        // Each node once, the root last, children before parents.
+        let mut pos = std::collections::HashMap::new();
+        for (i, x) in order.iter().enumerate() {
+            assert!(pos.insert(*x, i).is_none(), "{t}: {} twice", cx.display(*x));
+        }
+        assert_eq!(order.last(), Some(&e), "{t}");
+        // The same set as a walk over `view`.
+        let mut reach = std::collections::HashSet::new();
+        let mut stack = vec![e];
+        while let Some(x) = stack.pop() {
+            if reach.insert(x) {
+                stack.extend(view_children(&cx, x));
+            }
+        }
+        assert_eq!(reach.len(), order.len(), "{t}");
+        for &x in &order {
+            let kids: Vec<sym::Expr> = cx.children(x).collect();
+            assert_eq!(kids, view_children(&cx, x), "{t}: {}", cx.display(x));
+            for k in kids {
+                assert!(pos[&k] < pos[&x], "{t}");
+            }
+            let op = cx.op(x);
+            match cx.view(x) {
+                sym::View::Call(name, _) => assert_eq!(op.name(), name),
+                sym::View::Sum(ts, c) => {
+                    assert_eq!(op, sym::Op::Add);
+                    assert_eq!(cx.sum_parts(x), Some((ts.as_slice(), c)));
+                }
+                sym::View::Prod(_) => assert_eq!(op, sym::Op::Mul),
+                sym::View::Pow(_, k) => {
+                    assert_eq!(op, sym::Op::Pow);
+                    assert_eq!(cx.pow_exponent(x), Some(k));
+                }
+                sym::View::Leaf => assert!(op.is_leaf()),
+            }
+        }
+    }
+    // Deep expressions: no recursion.
+    let mut deep = cx.parse("x").unwrap();
+    for k in 0..100_000 {
+        let kk = cx.int(k % 5 + 2);
+        deep = cx.floordiv(deep, kk).unwrap();
+    }
+    assert_eq!(cx.post_order(deep).count(), 100_000 + 1 + 5);
+}

@@ -43,6 +43,7 @@ mod solve_cases;
 mod solve_float;
 mod solve_linear;
 mod typed;
+mod walk;
 
 pub use arena::Mark;
 pub use bounds::Bound;
@@ -53,9 +54,11 @@ pub use error::{Error, EvalError};
 pub use eval::Value;
 pub use expr::{Expr, Symbol, Ty};
 pub use facts::RangeEnd;
+pub use print::Show;
 pub use prove::Truth;
 pub use simplify::{Rule, Stats};
 pub use solve::{Case, RelOp, Relation, Solution, SolveResult, SolveTarget};
+pub use walk::{Children, Op, PostOrder};
 
 use expr::Node;
 use indexmap::IndexSet;
@@ -641,6 +644,9 @@ mod send_check {
 }
 
 /// A read-only view of one node, for printers outside this crate (the C++ printer).
+///
+/// It allocates its operand lists and names operators by strings; [`Context::op`],
+/// [`Context::children`] and [`Context::post_order`] read nodes without allocating.
 #[derive(Clone, Debug, PartialEq)]
 pub enum View {
     /// A constant or a symbol (use `as_int`, `as_float`, `as_bool`, `as_symbol`).
