@@ -383,6 +383,53 @@ class Install(unittest.TestCase):
         self.assertGreater(calls, 0)
 
 
+class EndToEnd(unittest.TestCase):
+    """Inductor with install() active: cpp_wrapper and AOTInductor on a model with a derived
+    dim (the wrapper binds h from y's size 2*h through try_solve). bench/e2e.py runs more."""
+
+    def setUp(self):
+        torch._dynamo.reset()
+        st.reset_stats()
+
+    def tearDown(self):
+        torch._inductor.config.cpp_wrapper = False
+        st.uninstall()
+
+    class Derived(torch.nn.Module):
+        def forward(self, x, y):
+            return y[:, ::2] + x, y.view(y.shape[0], -1, 2).sum(-1) * x
+
+    def test_cpp_wrapper(self):
+        m = self.Derived()
+        with st.installed():
+            torch._inductor.config.cpp_wrapper = True
+            f = torch.compile(m, dynamic=True)
+            for n in (6, 11):
+                x, y = torch.randn(3, n), torch.randn(3, 2 * n)
+                torch.testing.assert_close(f(x, y), m(x, y))
+        self.assertGreater(st.stats()["SizeVarAllocator.simplify"]["calls"], 0)
+
+    def test_aoti_derived_dims(self):
+        import os
+        import tempfile
+
+        from torch.export import Dim
+
+        m = self.Derived()
+        b, h = Dim("b", min=2, max=64), Dim("h", min=4, max=64)
+        with st.installed():
+            ep = torch.export.export(m, (torch.randn(2, 6), torch.randn(2, 12)),
+                                     dynamic_shapes=({0: b, 1: h}, {0: b, 1: 2 * h}))
+            with tempfile.TemporaryDirectory() as d:
+                pkg = torch._inductor.aoti_compile_and_package(ep, package_path=os.path.join(d, "m.pt2"))
+                f = torch._inductor.aoti_load_package(pkg)
+                for n in (5, 9):
+                    x, y = torch.randn(3, n), torch.randn(3, 2 * n)
+                    torch.testing.assert_close(f(x, y), m(x, y))
+        s = st.stats()
+        self.assertGreater(s["bound_sympy"]["calls"], 0)
+
+
 class Memory(unittest.TestCase):
     def test_bounded_over_many_calls(self):
         """10^5 drop-in calls over distinct expressions: the resident size settles (the engine
