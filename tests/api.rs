@@ -381,7 +381,9 @@ fn rollback_frees_nodes_and_keeps_answers() {
         )
         .unwrap();
     assert_eq!(v, w);
-    assert_eq!(v, Value::Int((5 + 7 * 9 * 2) / 9 + (5 + 7) % (9 + 7)));
+    let (x0, s0, y7) = (5i64, 9i64, 2i64);
+    let want = (x0 + 7 * s0 * y7).div_euclid(s0) + (x0 + 7).rem_euclid(s0 + 7);
+    assert_eq!(v, Value::Int(want));
     // A plain rollback drops everything since the mark, and the context works as before.
     cx.rollback(base).unwrap();
     assert_eq!(cx.node_count(), start);
@@ -520,4 +522,33 @@ fn operator_enum_children_and_post_order() {
         deep = cx.floordiv(deep, kk).unwrap();
     }
     assert_eq!(cx.post_order(deep).count(), 100_000 + 1 + 5);
+}
+
+#[test]
+fn solver_reasons_are_typed() {
+    use sym::UnsolvedKind as K;
+    let mut cx = Context::new();
+    let cases = [
+        ("x + 1", "x", K::NotARelation),
+        ("Eq(y, 3)", "x", K::TargetAbsent),
+        ("Eq(x*x, 4)", "x", K::Nonlinear),
+        ("Ne(FloorDiv(x, 4), 2)", "x", K::Disjunction),
+        ("a*b < 1", "a", K::NeedsCases),
+    ];
+    for (rel, target, kind) in cases {
+        let e = cx.parse(rel).unwrap();
+        let x = cx.symbol(target).unwrap();
+        match cx.solve(e, x) {
+            SolveResult::Unsolved(why) => {
+                assert_eq!(why.kind, kind, "{rel}: {why}");
+                assert!(!why.message.is_empty());
+                assert_eq!(why.to_string(), why.message);
+            }
+            r => panic!("{rel}: {r:?}"),
+        }
+    }
+    // The cases behind NeedsCases come with solve_with_cases.
+    let e = cx.parse("a*b < 1").unwrap();
+    let a = cx.get("a").unwrap();
+    assert!(matches!(cx.solve_with_cases(e, a), SolveResult::Solved(s) if s.cases.len() >= 2));
 }

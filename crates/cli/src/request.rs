@@ -473,7 +473,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
                 }
                 SolveResult::Unsolved(reason) => {
                     out.insert("solved".into(), J::Bool(false));
-                    out.insert("reason".into(), J::String(reason));
+                    out.insert("reason".into(), J::String(reason.message));
                 }
             }
         }

@@ -716,7 +716,7 @@ impl Context {
         })?;
         match res {
             SolveResult::Unsolved(reason) => {
-                *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+                *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.message);
                 Ok(None)
             }
             SolveResult::Solved(sol) => {

@@ -57,7 +57,9 @@ pub use facts::RangeEnd;
 pub use print::Show;
 pub use prove::Truth;
 pub use simplify::{Rule, Stats};
-pub use solve::{Case, RelOp, Relation, Solution, SolveResult, SolveTarget};
+pub use solve::{
+    Case, RelOp, Relation, Solution, SolveResult, SolveTarget, Unsolved, UnsolvedKind,
+};
 pub use walk::{Children, Op, PostOrder};
 
 use expr::Node;

@@ -130,7 +130,66 @@ pub enum SolveResult {
     /// Exact solution.
     Solved(Solution),
     /// Could not be expressed as a conjunction; the reason says why.
-    Unsolved(String),
+    Unsolved(Unsolved),
+}
+
+/// Why [`Context::solve`] gave no answer: a kind to act on and a message for people. It
+/// dereferences to the message (`why.contains(..)`) and displays as it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsolved {
+    /// What kind of obstacle.
+    pub kind: UnsolvedKind,
+    /// The explanation, naming the target and the sub-expression in the way.
+    pub message: String,
+}
+
+impl std::fmt::Display for Unsolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::ops::Deref for Unsolved {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<Unsolved> for String {
+    fn from(u: Unsolved) -> String {
+        u.message
+    }
+}
+
+/// The kinds of [`Unsolved`] answers.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnsolvedKind {
+    /// The input is not a comparison (`Eq`, `Ne`, `Lt`, `Le`, `Gt`, `Ge`).
+    NotARelation,
+    /// The target's type does not match the relation's (or the target is a boolean).
+    TypeMismatch,
+    /// The target does not occur in the relation.
+    TargetAbsent,
+    /// The target occurs nonlinearly (in a product with itself, a divisor, several
+    /// arguments of Min/Max, both sides of a float relation).
+    Nonlinear,
+    /// The sign of a coefficient or divisor could not be proven (and no fork applies).
+    UnknownSign,
+    /// The answer is a disjunction, which a conjunction of relations cannot express.
+    Disjunction,
+    /// The target cannot be isolated from the operator around it.
+    CannotIsolate,
+    /// The answer needs guarded cases ([`Context::solve_with_cases`] returns them) or more
+    /// cases than the limit.
+    NeedsCases,
+    /// The facts leave no value for a coefficient.
+    Contradictory,
+    /// A constant would overflow `i64` while solving.
+    Overflow,
+    /// The solver's step limit was reached.
+    StepLimit,
 }
 
 /// What [`Context::solve`] isolates: a [`Symbol`], or an expression (a symbol or any
@@ -161,22 +220,20 @@ pub(crate) type Guards = SmallVec<[Expr; 3]>;
 /// Why one solving attempt stopped.
 pub(crate) enum Fail {
     /// No answer: the reason.
-    Reason(String),
+    Reason(Unsolved),
     /// The answer depends on which of these guards holds (exclusive, and covering the domain
     /// once the ones proven false are left out): solve again once per guard.
     Fork(Guards),
 }
 
-impl From<String> for Fail {
-    fn from(s: String) -> Fail {
-        Fail::Reason(s)
-    }
+/// A [`Fail`] with its reason.
+pub(crate) fn reason(kind: UnsolvedKind, message: String) -> Fail {
+    Fail::Reason(Unsolved { kind, message })
 }
 
-impl From<&str> for Fail {
-    fn from(s: &str) -> Fail {
-        Fail::Reason(s.into())
-    }
+/// An `Unsolved` answer.
+pub(crate) fn unsolved(kind: UnsolvedKind, message: String) -> SolveResult {
+    SolveResult::Unsolved(Unsolved { kind, message })
 }
 
 pub(crate) struct Solver<'s, 'c> {
@@ -439,7 +496,10 @@ impl Solver<'_, '_> {
     fn sign_fork(&mut self, c: Expr) -> Fail {
         let gs = self.sign_guards(c);
         let Some(n) = self.s.cx.neg(c) else {
-            return Fail::Reason("integer overflow while solving".into());
+            return reason(
+                UnsolvedKind::Overflow,
+                "integer overflow while solving".into(),
+            );
         };
         let (nonneg, nonpos) = self.half_signs(c, n);
         let nonzero = self.nonzero(c);
@@ -478,7 +538,12 @@ impl Solver<'_, '_> {
         r: Expr,
         work: &mut WorkList,
     ) -> Result<(), Fail> {
-        let err = || Fail::Reason("integer overflow while solving".to_string());
+        let err = || {
+            reason(
+                UnsolvedKind::Overflow,
+                "integer overflow while solving".to_string(),
+            )
+        };
         if c == self.s.cx.int(1) {
             work.push((g, op, r));
             return Ok(());
@@ -597,7 +662,12 @@ impl Solver<'_, '_> {
     }
 
     pub(crate) fn step(&mut self, (f, op, r): Item, work: &mut WorkList) -> Result<(), Fail> {
-        let err = || Fail::Reason("integer overflow while solving".to_string());
+        let err = || {
+            reason(
+                UnsolvedKind::Overflow,
+                "integer overflow while solving".to_string(),
+            )
+        };
         if f == self.xe {
             self.rels.push(Relation { op, rhs: r });
             return Ok(());
@@ -623,11 +693,14 @@ impl Solver<'_, '_> {
                 let mut coeff: TermList = TermList::new();
                 for (t, k) in &xt {
                     let q = self.linear_cofactor(*t).ok_or_else(|| {
-                        Fail::Reason(format!(
-                            "{} occurs nonlinearly in {}",
-                            self.s.cx.sym_name(self.x),
-                            self.name(*t)
-                        ))
+                        reason(
+                            UnsolvedKind::Nonlinear,
+                            format!(
+                                "{} occurs nonlinearly in {}",
+                                self.s.cx.sym_name(self.x),
+                                self.name(*t)
+                            ),
+                        )
                     })?;
                     coeff.push((q, *k));
                 }
@@ -639,27 +712,30 @@ impl Solver<'_, '_> {
                 let (xf, ff): (SmallVec<[Expr; 4]>, SmallVec<[Expr; 4]>) =
                     fs.iter().copied().partition(|t| self.has_x(*t));
                 if xf.len() != 1 {
-                    return Err(Fail::Reason(format!(
-                        "{} occurs nonlinearly in {}",
-                        self.s.cx.sym_name(self.x),
-                        self.name(f)
-                    )));
+                    return Err(reason(
+                        UnsolvedKind::Nonlinear,
+                        format!(
+                            "{} occurs nonlinearly in {}",
+                            self.s.cx.sym_name(self.x),
+                            self.name(f)
+                        ),
+                    ));
                 }
                 let c = self.s.cx.mul_args(&ff).ok_or_else(err)?;
                 self.divide(c, xf[0], op, r, work)
             }
             Node::FloorDiv(g, d) => {
                 if self.has_x(d) {
-                    return Err(Fail::Reason(format!(
-                        "{} occurs in a divisor",
-                        self.s.cx.sym_name(self.x)
-                    )));
+                    return Err(reason(
+                        UnsolvedKind::Nonlinear,
+                        format!("{} occurs in a divisor", self.s.cx.sym_name(self.x)),
+                    ));
                 }
                 if self.sign(d) != Some(1) {
-                    return Err(Fail::Reason(format!(
-                        "cannot prove the divisor {} is positive",
-                        self.name(d)
-                    )));
+                    return Err(reason(
+                        UnsolvedKind::UnknownSign,
+                        format!("cannot prove the divisor {} is positive", self.name(d)),
+                    ));
                 }
                 // For d > 0: FloorDiv(g, d) == r <=> d*r <= g <= d*r + d - 1, and
                 // <= r <=> g <= d*r + d - 1; < r <=> g <= d*r - 1; >= r <=> g >= d*r;
@@ -675,10 +751,11 @@ impl Solver<'_, '_> {
                         work.push((g, RelOp::Le, dr_hi));
                     }
                     RelOp::Ne => {
-                        return Err(
+                        return Err(reason(
+                            UnsolvedKind::Disjunction,
                             "Ne over FloorDiv is a disjunction (x below or above the interval)"
                                 .into(),
-                        );
+                        ));
                     }
                     RelOp::Le => work.push((g, RelOp::Le, dr_hi)),
                     RelOp::Lt => work.push((g, RelOp::Lt, dr)),
@@ -695,11 +772,14 @@ impl Solver<'_, '_> {
                 let (xa, fa): (SmallVec<[Expr; 4]>, SmallVec<[Expr; 4]>) =
                     xs.iter().copied().partition(|t| self.has_x(*t));
                 if xa.len() != 1 {
-                    return Err(Fail::Reason(format!(
-                        "{} occurs in several arguments of {}",
-                        self.s.cx.sym_name(self.x),
-                        self.name(f)
-                    )));
+                    return Err(reason(
+                        UnsolvedKind::Nonlinear,
+                        format!(
+                            "{} occurs in several arguments of {}",
+                            self.s.cx.sym_name(self.x),
+                            self.name(f)
+                        ),
+                    ));
                 }
                 // Max(g, h) <= r <=> g <= r and h <= r (likewise <); Min(g, h) >= r <=> g >= r
                 // and h >= r (likewise >). The other directions are disjunctions.
@@ -708,11 +788,14 @@ impl Solver<'_, '_> {
                     (true, RelOp::Le | RelOp::Lt) | (false, RelOp::Ge | RelOp::Gt)
                 );
                 if !ok {
-                    return Err(Fail::Reason(format!(
-                        "{} {} r is a disjunction over its arguments",
-                        self.name(f),
-                        op.as_str()
-                    )));
+                    return Err(reason(
+                        UnsolvedKind::Disjunction,
+                        format!(
+                            "{} {} r is a disjunction over its arguments",
+                            self.name(f),
+                            op.as_str()
+                        ),
+                    ));
                 }
                 for h in fa {
                     let c = match op {
@@ -726,11 +809,14 @@ impl Solver<'_, '_> {
                 work.push((xa[0], op, r));
                 Ok(())
             }
-            _ => Err(Fail::Reason(format!(
-                "cannot isolate {} in {}",
-                self.s.cx.sym_name(self.x),
-                self.name(f)
-            ))),
+            _ => Err(reason(
+                UnsolvedKind::CannotIsolate,
+                format!(
+                    "cannot isolate {} in {}",
+                    self.s.cx.sym_name(self.x),
+                    self.name(f)
+                ),
+            )),
         }
     }
 

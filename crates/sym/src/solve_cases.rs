@@ -11,7 +11,8 @@ use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::facts::RangeEnd;
 use crate::simplify::Session;
 use crate::solve::{
-    Case, Fail, Guards, RelOp, Relation, Solution, SolveResult, SolveTarget, Solver,
+    Case, Fail, Guards, RelOp, Relation, Solution, SolveResult, SolveTarget, Solver, Unsolved,
+    UnsolvedKind, reason, unsolved,
 };
 use crate::{Context, Truth};
 use smallvec::SmallVec;
@@ -52,11 +53,14 @@ impl Context {
                         )
                     })
                     .collect();
-                SolveResult::Unsolved(format!(
-                    "the answer has {} cases ({}); solve_with_cases returns them",
-                    cases.len(),
-                    cases.join("; ")
-                ))
+                unsolved(
+                    UnsolvedKind::NeedsCases,
+                    format!(
+                        "the answer has {} cases ({}); solve_with_cases returns them",
+                        cases.len(),
+                        cases.join("; ")
+                    ),
+                )
             }
             r => r,
         }
@@ -130,21 +134,22 @@ impl Context {
             Node::Lt(a, b) => (a, b, RelOp::Lt),
             Node::Le(a, b) => (a, b, RelOp::Le),
             _ => {
-                return Err(SolveResult::Unsolved(
+                return Err(unsolved(
+                    UnsolvedKind::NotARelation,
                     "not a relation (Eq, Ne, Lt, Le, Gt, Ge)".into(),
                 ));
             }
         };
         if self.ty(a) != self.sym_ty(x) {
-            return Err(SolveResult::Unsolved(
+            return Err(unsolved(UnsolvedKind::TypeMismatch,
                 "only integer relations for integer targets and float relations for float targets can be solved".into(),
             ));
         }
         if !self.contains_symbol(rel, x) {
-            return Err(SolveResult::Unsolved(format!(
-                "{} does not occur in the relation",
-                self.sym_name(x)
-            )));
+            return Err(unsolved(
+                UnsolvedKind::TargetAbsent,
+                format!("{} does not occur in the relation", self.sym_name(x)),
+            ));
         }
         Ok((a, b, op))
     }
@@ -176,17 +181,20 @@ impl Context {
     /// symbols, so in particular at `y` = the target's value.
     fn solve_subexpr(&mut self, rel: Expr, t: Expr) -> SolveResult {
         if !self.contains_expr(rel, t) {
-            return SolveResult::Unsolved(format!(
-                "{} does not occur in the relation",
-                self.display(t)
-            ));
+            return unsolved(
+                UnsolvedKind::TargetAbsent,
+                format!("{} does not occur in the relation", self.display(t)),
+            );
         }
         let ty = self.ty(t);
         let name = match ty {
             Ty::Int => TARGET_INT,
             Ty::Float => TARGET_FLOAT,
             Ty::Bool => {
-                return SolveResult::Unsolved("a boolean target cannot be solved for".into());
+                return unsolved(
+                    UnsolvedKind::TypeMismatch,
+                    "a boolean target cannot be solved for".into(),
+                );
             }
         };
         let y = match self.lookup(name) {
@@ -197,7 +205,10 @@ impl Context {
         let mut memo = rustc_hash::FxHashMap::default();
         memo.insert(t, ye);
         let Some(rel_y) = self.map_bottom_up(rel, &mut memo, |cx, o, ch| cx.rebuild(o, ch)) else {
-            return SolveResult::Unsolved("integer overflow while solving".into());
+            return unsolved(
+                UnsolvedKind::Overflow,
+                "integer overflow while solving".into(),
+            );
         };
         let ranged = ty == Ty::Int && {
             let iv = self.bound_raw(t);
@@ -220,7 +231,10 @@ impl Context {
             }
             SolveResult::Unsolved(why) => {
                 // The reasons name the atom: name the target instead.
-                SolveResult::Unsolved(why.replace(name, &self.display(t)))
+                SolveResult::Unsolved(Unsolved {
+                    message: why.message.replace(name, &self.display(t)),
+                    ..why
+                })
             }
         }
     }
@@ -245,7 +259,10 @@ impl Context {
         let xe = self.sym(x);
         let mut s = Session::new(self);
         let Some(f) = s.cx.sub(a, b) else {
-            return SolveResult::Unsolved("integer overflow while solving".into());
+            return unsolved(
+                UnsolvedKind::Overflow,
+                "integer overflow while solving".into(),
+            );
         };
         // Canonical form first, so occurrences of x are collected (a sum of products of symbols is
         // already canonical: no rule applies to it).
@@ -285,15 +302,17 @@ impl Context {
                 Err(Fail::Reason(r)) => return SolveResult::Unsolved(r),
                 Err(Fail::Fork(gs)) => {
                     if gs.is_empty() {
-                        return SolveResult::Unsolved(
+                        return unsolved(
+                            UnsolvedKind::Contradictory,
                             "the facts leave no value for a coefficient (contradictory facts)"
                                 .into(),
                         );
                     }
                     if forced.len() >= 4 || done.len() + pending.len() + gs.len() > MAX_CASES {
-                        return SolveResult::Unsolved(format!(
-                            "the answer would need more than {MAX_CASES} cases"
-                        ));
+                        return unsolved(
+                            UnsolvedKind::NeedsCases,
+                            format!("the answer would need more than {MAX_CASES} cases"),
+                        );
                     }
                     let alone = gs.len() == 1;
                     for g in gs.iter().rev() {
@@ -414,7 +433,10 @@ impl Solver<'_, '_> {
         while let Some(item) = work.pop() {
             steps += 1;
             if steps > 256 {
-                return Err("solver step limit reached".into());
+                return Err(reason(
+                    UnsolvedKind::StepLimit,
+                    "solver step limit reached".into(),
+                ));
             }
             if !self.s.cx.contains_symbol(item.0, self.x) {
                 // x cancels out: `g OP r` with g free of x holds for every x or for none.

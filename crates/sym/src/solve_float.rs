@@ -14,7 +14,7 @@
 use crate::Context;
 use crate::expr::{Expr, Node, Symbol};
 use crate::simplify::Session;
-use crate::solve::{RelOp, Relation, Solution, SolveResult};
+use crate::solve::{RelOp, Relation, Solution, SolveResult, UnsolvedKind, unsolved};
 
 impl Context {
     /// `a OP b` for the float symbol `x` (see the module docs for what is answered).
@@ -27,9 +27,10 @@ impl Context {
             // a OP b  <=>  b OP' a (exact).
             (false, true) => (b, op.mirror(), a),
             _ => {
-                return SolveResult::Unsolved(format!(
-                    "{name} occurs on both sides of a float relation"
-                ));
+                return unsolved(
+                    UnsolvedKind::Nonlinear,
+                    format!("{name} occurs on both sides of a float relation"),
+                );
             }
         };
         for _ in 0..256 {
@@ -56,18 +57,18 @@ impl Context {
                         (true, false) => (p, q),
                         (false, true) if !matches!(node, Node::FloatTrueDiv(..)) => (q, p),
                         _ => {
-                            return SolveResult::Unsolved(format!(
-                                "{name} occurs nonlinearly in {}",
-                                self.display(f)
-                            ));
+                            return unsolved(
+                                UnsolvedKind::Nonlinear,
+                                format!("{name} occurs nonlinearly in {}", self.display(f)),
+                            );
                         }
                     }
                 }
                 _ => {
-                    return SolveResult::Unsolved(format!(
-                        "cannot isolate {name} in {}",
-                        self.display(f)
-                    ));
+                    return unsolved(
+                        UnsolvedKind::CannotIsolate,
+                        format!("cannot isolate {name} in {}", self.display(f)),
+                    );
                 }
             };
             match node {
@@ -78,10 +79,13 @@ impl Context {
                 }
                 _ => {
                     let Some(sign) = self.float_sign(other) else {
-                        return SolveResult::Unsolved(format!(
-                            "cannot prove the sign of the coefficient {} of {name}",
-                            self.display(other)
-                        ));
+                        return unsolved(
+                            UnsolvedKind::UnknownSign,
+                            format!(
+                                "cannot prove the sign of the coefficient {} of {name}",
+                                self.display(other)
+                            ),
+                        );
                     };
                     // p*k OP r  <=>  p OP r/k, and p/k OP r  <=>  p OP r*k, for k > 0 (over the
                     // reals); the operator mirrors for k < 0.
@@ -97,7 +101,7 @@ impl Context {
             }
             f = inner;
         }
-        SolveResult::Unsolved("solver step limit reached".into())
+        unsolved(UnsolvedKind::StepLimit, "solver step limit reached".into())
     }
 
     /// The sign of a float (or integer) coefficient when it is known nonzero.
