@@ -72,9 +72,10 @@ impl Failure {
     }
 }
 
-/// Tags an error with the request string it is about.
-fn at(at: At) -> impl FnOnce(Error) -> Failure {
-    move |e| Failure::from(e).at(at)
+/// Tags an error with the request string it is about (made only on error: no allocation on
+/// the success path).
+fn at(at: impl FnOnce() -> At) -> impl FnOnce(Error) -> Failure {
+    move |e| Failure::from(e).at(at())
 }
 
 fn req_err(msg: impl Into<String>) -> Failure {
@@ -214,7 +215,8 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                     )));
                 }
             };
-            cx.declare(name, ty).map_err(at(At::Type(name.clone())))?;
+            cx.declare(name, ty)
+                .map_err(at(|| At::Type(name.clone())))?;
         }
     }
     if let Some(r) = line.get("ranges") {
@@ -227,7 +229,9 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                     "range of '{name}' must be a two-element array [lo, hi]"
                 ))
             })?;
-            let s = cx.symbol(name).map_err(at(At::Range(name.clone(), None)))?;
+            let s = cx
+                .symbol(name)
+                .map_err(at(|| At::Range(name.clone(), None)))?;
             let mut ends = [RangeEnd::Infinite; 2];
             for (i, v) in arr.iter().enumerate() {
                 ends[i] = match v {
@@ -250,7 +254,7 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                     }
                     J::String(t) => cx
                         .parse_range_end(t)
-                        .map_err(at(At::Range(name.clone(), Some(i))))?,
+                        .map_err(at(|| At::Range(name.clone(), Some(i))))?,
                     _ => {
                         return Err(req_err(format!(
                             "range end of '{name}' must be an integer, null or an expression string"
@@ -259,7 +263,7 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                 };
             }
             cx.set_range(s, ends[0], ends[1])
-                .map_err(at(At::Range(name.clone(), None)))?;
+                .map_err(at(|| At::Range(name.clone(), None)))?;
         }
     }
     if let Some(a) = line.get("assume") {
@@ -270,8 +274,8 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
             let t = p
                 .as_str()
                 .ok_or_else(|| req_err("'assume' must be an array of strings"))?;
-            let e = cx.parse_bool(t).map_err(at(At::Assume(i)))?;
-            cx.assume(e).map_err(at(At::Assume(i)))?;
+            let e = cx.parse_bool(t).map_err(at(|| At::Assume(i)))?;
+            cx.assume(e).map_err(at(|| At::Assume(i)))?;
         }
     }
     cx.check_facts()?;
@@ -430,7 +434,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
                     ))
                     .at(At::Symbol));
                 }
-                None => cx.parse(name).map_err(at(At::Symbol))?,
+                None => cx.parse(name).map_err(at(|| At::Symbol))?,
             };
             op_time.start();
             let r = cx.solve_with_cases(e, target);

@@ -44,7 +44,7 @@ impl Context {
     /// (`RangeEnd::from(e)`) or infinite; a range that would make the symbols' ranges cyclic is
     /// refused. Constant ends are simpler with [`Context::set_range_int`].
     pub fn set_range(&mut self, s: Symbol, lo: RangeEnd, hi: RangeEnd) -> Result<(), Error> {
-        let name = self.sym_name(s).to_string();
+        self.check_sym_owner(s);
         for end in [lo, hi] {
             if let RangeEnd::Expr(e) = end {
                 if self.as_int(e).is_some() {
@@ -53,6 +53,7 @@ impl Context {
                 let want = self.sym_ty(s);
                 let ty = self.ty(e);
                 if ty == Ty::Bool || (want == Ty::Int && ty != Ty::Int) {
+                    let name = self.sym_name(s);
                     return Err(Error::Range(format!(
                         "range of '{name}': the bound {} is not of the symbol's type",
                         self.display(e)
@@ -61,6 +62,7 @@ impl Context {
                 if self.contains_symbol(e, s)
                     || (self.facts.referenced.contains(&s) && self.depends_on(e, s))
                 {
+                    let name = self.sym_name(s);
                     return Err(Error::Range(format!(
                         "range of '{name}': the bound {} refers to '{name}' (ranges must not be cyclic)",
                         self.display(e)
@@ -72,6 +74,7 @@ impl Context {
             && let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
             && x > y
         {
+            let name = self.sym_name(s);
             return Err(Error::Range(format!(
                 "range of '{name}' is empty: [{x}, {y}]"
             )));

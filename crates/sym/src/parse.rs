@@ -52,6 +52,53 @@ pub(crate) const RESERVED: &[&str] = &[
     "RShift",
 ];
 
+/// Whether `name` is in [`RESERVED`] (one `match`: the compiler dispatches on length and bytes,
+/// where scanning the list costs a comparison per word on every identifier parsed).
+pub(crate) fn is_reserved(name: &str) -> bool {
+    matches!(
+        name,
+        "FloorDiv"
+            | "CleanDiv"
+            | "CeilDiv"
+            | "Mod"
+            | "PythonMod"
+            | "ModularIndexing"
+            | "Min"
+            | "Max"
+            | "Abs"
+            | "Where"
+            | "Identity"
+            | "ToFloat"
+            | "IntTrueDiv"
+            | "FloatTrueDiv"
+            | "TruncToInt"
+            | "FloorToInt"
+            | "CeilToInt"
+            | "RoundToInt"
+            | "Pow"
+            | "PowByNatural"
+            | "Eq"
+            | "Ne"
+            | "Lt"
+            | "Le"
+            | "Gt"
+            | "Ge"
+            | "And"
+            | "Or"
+            | "Not"
+            | "True"
+            | "False"
+            | "oo"
+            | "int_oo"
+            | "nan"
+            | "zoo"
+            | "floor"
+            | "ceiling"
+            | "LShift"
+            | "RShift"
+    )
+}
+
 /// The message for a call of an unknown function, with the closest known name when one is
 /// close (`FlorDiv` -> `FloorDiv`, `floordiv` -> `FloorDiv`).
 fn unknown_function(name: &str) -> String {
@@ -109,7 +156,7 @@ pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
             msg: format!("'{name}' is not a valid symbol name ([A-Za-z_][A-Za-z0-9_]*)"),
         });
     }
-    if RESERVED.contains(&name) {
+    if is_reserved(name) {
         return Err(Error::Parse {
             col: 1,
             msg: format!("'{name}' is a reserved word and cannot be a symbol"),
@@ -273,6 +320,15 @@ fn tokenize(src: &str) -> Result<Vec<(Tok<'_>, usize)>, Error> {
 
 type PendingSum = (smallvec::SmallVec<[(Expr, i64); 4]>, i64);
 
+/// An operand still being built by a chain of `+`/`-` or of `*`, materialized once when used
+/// (index-aligned with the operand stack): a sum of n terms or a product of n factors is built
+/// in one call of the constructors, not n (each interning a partial result).
+#[derive(Debug)]
+enum Pending {
+    Sum(PendingSum),
+    Prod(smallvec::SmallVec<[Expr; 4]>),
+}
+
 #[derive(Clone, Debug)]
 enum OpEntry<'a> {
     Binary(&'static str, usize),
@@ -328,7 +384,7 @@ impl Context {
         let mut out: Vec<(Expr, usize)> = Vec::new();
         // Sums being built by a chain of `+`/`-` (index-aligned with `out`), materialized once
         // when used, so that a sum of n terms parses in O(n log n) rather than O(n^2).
-        let mut sums: Vec<Option<PendingSum>> = Vec::new();
+        let mut sums: Vec<Option<Pending>> = Vec::new();
         let mut ops: Vec<OpEntry<'_>> = Vec::new();
         let mut expect_operand = true;
         let mut i = 0;
@@ -453,12 +509,10 @@ impl Context {
                                 _ => None,
                             });
                             return Err(match enclosing {
-                                Some((name, c)) if !RESERVED.contains(&name) => {
-                                    Error::Unsupported {
-                                        col: c,
-                                        msg: unknown_function(name),
-                                    }
-                                }
+                                Some((name, c)) if !is_reserved(name) => Error::Unsupported {
+                                    col: c,
+                                    msg: unknown_function(name),
+                                },
                                 _ => perr(
                                     col,
                                     "',' outside of a function call (tuples are not supported)",
@@ -545,7 +599,7 @@ impl Context {
                 col,
                 msg: format!("'{name}' may appear only in range bounds, not inside an expression"),
             }),
-            _ if RESERVED.contains(&name) => Err(perr(
+            _ if is_reserved(name) => Err(perr(
                 col,
                 format!("'{name}' is a function; expected '(' after it"),
             )),
@@ -561,14 +615,33 @@ impl Context {
     fn materialize(
         &mut self,
         out: &mut [(Expr, usize)],
-        sums: &mut [Option<PendingSum>],
+        sums: &mut [Option<Pending>],
         i: usize,
     ) -> Result<(), Error> {
-        if let Some((terms, c)) = sums[i].take() {
-            let col = out[i].1;
-            out[i].0 = self
-                .add_terms(&terms, c)
-                .ok_or_else(|| Self::overflow(col))?;
+        let col = out[i].1;
+        match sums[i].take() {
+            Some(Pending::Sum((terms, c))) => {
+                out[i].0 = self
+                    .add_terms(&terms, c)
+                    .ok_or_else(|| Self::overflow(col))?;
+            }
+            Some(Pending::Prod(fs)) => {
+                out[i].0 = self.mul_args(&fs).ok_or_else(|| Self::overflow(col))?;
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Materializes operand `i` if it is a pending product (a sum stays pending).
+    fn materialize_prod(
+        &mut self,
+        out: &mut [(Expr, usize)],
+        sums: &mut [Option<Pending>],
+        i: usize,
+    ) -> Result<(), Error> {
+        if matches!(sums[i], Some(Pending::Prod(_))) {
+            self.materialize(out, sums, i)?;
         }
         Ok(())
     }
@@ -576,7 +649,7 @@ impl Context {
     fn reduce_while(
         &mut self,
         out: &mut Vec<(Expr, usize)>,
-        sums: &mut Vec<Option<PendingSum>>,
+        sums: &mut Vec<Option<Pending>>,
         ops: &mut Vec<OpEntry<'_>>,
         cond: impl Fn(&OpEntry) -> bool,
     ) -> Result<(), Error> {
@@ -588,14 +661,47 @@ impl Context {
             match top {
                 OpEntry::Binary(o, col) => {
                     let n = out.len();
-                    let int = |cx: &Context, i: usize, sums: &[Option<PendingSum>]| {
+                    let int = |cx: &Context, i: usize, sums: &[Option<Pending>]| {
                         sums[i].is_some() || cx.ty(out[i].0) == Ty::Int
                     };
-                    if (o == "+" || o == "-") && int(self, n - 2, sums) && int(self, n - 1, sums) {
-                        let sign: i64 = if o == "+" { 1 } else { -1 };
+                    if o == "*" && int(self, n - 2, sums) && int(self, n - 1, sums) {
+                        // A factor that is a pending sum is built first.
+                        if matches!(sums[n - 1], Some(Pending::Sum(_))) {
+                            self.materialize(out, sums, n - 1)?;
+                        }
+                        if matches!(sums[n - 2], Some(Pending::Sum(_))) {
+                            self.materialize(out, sums, n - 2)?;
+                        }
                         let right = sums.pop().expect("aligned");
                         let (b, _) = out.pop().expect("operand");
+                        let a = out.last().expect("operand").0;
                         let left = sums.last_mut().expect("aligned");
+                        let mut fs = match left.take() {
+                            Some(Pending::Prod(fs)) => fs,
+                            _ => smallvec::smallvec![a],
+                        };
+                        match right {
+                            Some(Pending::Prod(rs)) => fs.extend(rs),
+                            _ => fs.push(b),
+                        }
+                        *left = Some(Pending::Prod(fs));
+                        continue;
+                    }
+                    if (o == "+" || o == "-") && int(self, n - 2, sums) && int(self, n - 1, sums) {
+                        let sign: i64 = if o == "+" { 1 } else { -1 };
+                        self.materialize_prod(out, sums, n - 1)?;
+                        self.materialize_prod(out, sums, n - 2)?;
+                        let right = match sums.pop().expect("aligned") {
+                            Some(Pending::Sum(s)) => Some(s),
+                            _ => None,
+                        };
+                        let (b, _) = out.pop().expect("operand");
+                        let slot = sums.last_mut().expect("aligned");
+                        let mut left_sum = match slot.take() {
+                            Some(Pending::Sum(s)) => Some(s),
+                            _ => None,
+                        };
+                        let left = &mut left_sum;
                         let a = out.last().expect("operand").0;
                         // Merge the smaller sum into the larger one (nested parentheses).
                         let right = match (right, sign) {
@@ -615,6 +721,7 @@ impl Context {
                                         *left = Some((ts, c));
                                     }
                                 }
+                                *slot = left_sum.map(Pending::Sum);
                                 continue;
                             }
                             (r, _) => r,
@@ -623,7 +730,10 @@ impl Context {
                         match right {
                             Some((ts, c)) => {
                                 for (t, k) in ts {
-                                    acc.0.push((t, k * sign));
+                                    // -(i64::MIN) does not fit: an overflow, not a panic.
+                                    let k =
+                                        k.checked_mul(sign).ok_or_else(|| Self::overflow(col))?;
+                                    acc.0.push((t, k));
                                 }
                                 acc.1 = acc
                                     .1
@@ -634,6 +744,7 @@ impl Context {
                             }
                             None => acc.0.push((b, sign)),
                         }
+                        *slot = left_sum.map(Pending::Sum);
                         continue;
                     }
                     self.materialize(out, sums, n - 1)?;
@@ -660,7 +771,7 @@ impl Context {
     fn finish_call(
         &mut self,
         out: &mut Vec<(Expr, usize)>,
-        sums: &mut Vec<Option<PendingSum>>,
+        sums: &mut Vec<Option<Pending>>,
         ops: &mut Vec<OpEntry<'_>>,
         _close: usize,
     ) -> Result<(), Error> {
@@ -1014,6 +1125,16 @@ impl Context {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn is_reserved_is_the_list() {
+        for w in super::RESERVED {
+            assert!(super::is_reserved(w), "{w}");
+        }
+        for w in ["x", "floordiv", "Floor", "s0", "MinMax", "o", "nans"] {
+            assert!(!super::is_reserved(w), "{w}");
+        }
+    }
+
     use super::{edit_distance, unknown_function};
 
     #[test]

@@ -102,6 +102,29 @@ impl Context {
         Some(solved(q, Some(cond)))
     }
 
+    /// Whether the symbols of `mask` are one symbol whose range has at most `SMALL_RANGE`
+    /// values: the simplifier's `affine_on_small_range` may then rewrite a FloorDiv/Mod in it.
+    fn one_small_symbol(&mut self, mask: u64) -> bool {
+        if mask.count_ones() != 1 || mask & (1 << 63) != 0 {
+            return false;
+        }
+        let idx = mask.trailing_zeros() as usize;
+        let Some(info) = self.syms.get(idx) else {
+            return false;
+        };
+        let e = info.expr;
+        match self.quick_iv(e, 0) {
+            Some(iv) => match (iv.lo_i64(), iv.hi_i64()) {
+                (Some(lo), Some(hi)) => {
+                    i128::from(hi) - i128::from(lo) < crate::simplify::SMALL_RANGE
+                }
+                _ => false,
+            },
+            // Unknown interval: defer to the general path.
+            None => true,
+        }
+    }
+
     /// `(FloorDiv(r, c), Eq(Mod(r', c), 0))` for a plain polynomial r and c >= 2, when no
     /// simplifier rule applies to either and the condition is undecided; `r'` is r with its
     /// coefficients reduced modulo c, as the Mod rules leave it.
@@ -123,6 +146,10 @@ impl Context {
         }
         // FdResidueDrop: only tried when some coefficient shares a factor with c.
         if (terms.len() >= 2 || k0 != 0) && terms.iter().any(|(_, k)| gcd(*k, c) > 1) {
+            return None;
+        }
+        // affine_on_small_range: r in one symbol of few values.
+        if self.one_small_symbol(self.meta[r.index()].syms) {
             return None;
         }
         // FdRange: the interval of r spans more than one multiple of c.
@@ -193,6 +220,10 @@ impl Context {
             return None;
         }
         let msyms = self.meta[m.index()].syms;
+        // affine_on_small_range: FloorDiv(r, m) in one symbol of few values.
+        if self.one_small_symbol(msyms | self.meta[r.index()].syms) {
+            return None;
+        }
         let (terms, k0): (smallvec::SmallVec<[(Expr, i64); 4]>, i64) = match self.node(r) {
             Node::Add(ts, k) => (ts.clone(), *k),
             _ => (smallvec::smallvec![(r, 1)], 0),
@@ -282,7 +313,15 @@ impl Context {
         // FloorDiv(x, c) has content 1, no multiple to pull out, no residue to drop, no nested
         // FloorDiv/Mod; the sum's rules need another term with base x (split merging) or a
         // FloorDiv whose numerator is a sum (FdAbsorbConst, NegFloorDiv).
-        if same_period(&self.quick_iv(xe, 0)?, c) {
+        let xiv = self.quick_iv(xe, 0)?;
+        if same_period(&xiv, c) {
+            return None;
+        }
+        // affine_on_small_range: over a range of at most SMALL_RANGE values, FloorDiv(x, c)
+        // may be affine (then the general path solves the linear relation): defer.
+        if let (Some(lo), Some(hi)) = (xiv.lo_i64(), xiv.hi_i64())
+            && i128::from(hi) - i128::from(lo) < crate::simplify::SMALL_RANGE
+        {
             return None;
         }
         let r = if k == 1 { r } else { self.neg(r)? };

@@ -62,6 +62,7 @@ rules! {
     FdOfMod => "floordiv_of_mod",
     FdExact => "floordiv_exact_quotient",
     CeilToFloor => "ceildiv_to_floor_form",
+    AffineSmallRange => "affine_on_small_range",
     ModByOne => "mod_by_one",
     ModZero => "mod_zero_numerator",
     ModSelf => "mod_self",
@@ -264,6 +265,10 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
     finite(r)
 }
 
+/// The largest number of values of a symbol's range for which `affine_on_small_range`
+/// evaluates a node at each of them.
+pub(crate) const SMALL_RANGE: i128 = 16;
+
 /// The deepest nesting of analyses inside analyses (see [`Session::nest`]). Each level costs a
 /// few kilobytes of stack: `tests/defects.rs` runs the cyclic-fact cases on a 256 KiB stack.
 pub(crate) const MAX_NEST: u32 = 12;
@@ -433,9 +438,13 @@ impl<'a> Session<'a> {
         let next = match self.cx.node(e) {
             Node::Add(..) => self.rules_add(e),
             Node::Mul(..) => self.rules_mul(e),
-            Node::FloorDiv(..) => self.rules_floordiv(e),
-            Node::CeilDiv(..) => self.rules_ceildiv(e),
-            Node::Mod(..) => self.rules_mod(e),
+            Node::FloorDiv(..) => self
+                .rules_floordiv(e)
+                .or_else(|| self.affine_on_small_range(e)),
+            Node::CeilDiv(..) => self
+                .rules_ceildiv(e)
+                .or_else(|| self.affine_on_small_range(e)),
+            Node::Mod(..) => self.rules_mod(e).or_else(|| self.affine_on_small_range(e)),
             Node::Min(..) | Node::Max(..) => self.rules_minmax(e),
             Node::Abs(..) => self.rules_abs(e),
             Node::Where(..) => self.rules_where(e),
@@ -527,6 +536,58 @@ impl<'a> Session<'a> {
     /// the input does not.
     pub(crate) fn bounded_by_value(&mut self, q: Expr) -> bool {
         self.same_sign_terms(q)
+    }
+
+    /// A FloorDiv, CeilDiv or Mod in one integer symbol `x` whose range has few values (at most
+    /// [`SMALL_RANGE`]) equals the affine `a*x + b` that exact evaluation finds at every value of
+    /// the range, when there is one: `FloorDiv(13*x, 3)` with x in [0, 2] is `4*x` (0, 4, 8).
+    /// Sound because every value in x's bound is evaluated (a superset of the domain); taken
+    /// when every point evaluates (no division by zero), the result is no larger, and `a*x + b`
+    /// fits in i64 over the range.
+    pub(crate) fn affine_on_small_range(&mut self, e: Expr) -> Option<Expr> {
+        let mask = self.cx.meta[e.index()].syms;
+        if mask.count_ones() != 1 || mask & (1 << 63) != 0 {
+            return None;
+        }
+        let x = self.cx.free_symbols(e).into_iter().next()?;
+        if self.cx.sym_ty(x) != crate::Ty::Int {
+            return None;
+        }
+        let xe = self.cx.sym(x);
+        let iv = self.iv(xe);
+        let (lo, hi) = (iv.lo_i64()?, iv.hi_i64()?);
+        if hi < lo || (i128::from(hi) - i128::from(lo)) >= SMALL_RANGE {
+            return None;
+        }
+        let mut vals: smallvec::SmallVec<[i128; 16]> = smallvec::SmallVec::new();
+        for v in lo..=hi {
+            let val = self
+                .cx
+                .eval_with(e, &|s| (s == x).then_some(crate::Value::Int(v)))
+                .ok()?;
+            let crate::Value::Int(val) = val else {
+                return None;
+            };
+            vals.push(i128::from(val));
+        }
+        // v(x) = a*x + b through the first two points, checked at all.
+        let a = if vals.len() > 1 { vals[1] - vals[0] } else { 0 };
+        let b = vals[0] - a * i128::from(lo);
+        if vals
+            .iter()
+            .zip(lo..=hi)
+            .any(|(v, x)| a * i128::from(x) + b != *v)
+        {
+            return None;
+        }
+        let (a, b) = (i64::try_from(a).ok()?, i64::try_from(b).ok()?);
+        let ax = self.cx.scale(xe, a)?;
+        let r = self.cx.add_const(ax, b)?;
+        if !self.fits_i64(r) || self.cx.tree_size(r) > self.cx.tree_size(e) {
+            return None;
+        }
+        self.fire(Rule::AffineSmallRange);
+        Some(r)
     }
 
     /// Whether `q`, a polynomial whose value is the input's (so it fits in i64 wherever the
