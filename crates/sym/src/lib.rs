@@ -12,6 +12,27 @@
 //!
 //! All division-like operators use floor semantics (docs/language.md §2).
 //!
+//! For embedding in a compiler:
+//! - building without strings: [`Context::build`] / [`Context::builder`] (operators on handles,
+//!   `Result<Expr, BuildError>`; the convention for every fallible builder is in the
+//!   [`Builder`] docs), or the `Option`-returning [`Context::add`], [`Context::floordiv`], ...;
+//! - symbols: [`Context::symbol`] / [`Context::declare`] create, [`Context::get`] fails for
+//!   unknown names; [`Context::set_range_int`] for constant ranges; [`Context::eval_syms`] by
+//!   [`Symbol`], [`Context::eval`] by name;
+//! - checked questions: [`Context::try_prove`] (a non-boolean is an error), typed solver
+//!   reasons ([`Unsolved`]), [`Context::display_solution`];
+//! - long-lived contexts: [`Context::mark`] / [`Context::rollback`] (the arena; see
+//!   [`Mark`]), [`Context::push_facts`] / [`Context::pop_facts`] (scoped facts);
+//! - reading expressions: [`Context::op`], [`Context::children`], [`Context::post_order`],
+//!   [`Context::cmp_expr`] (the structural order), [`Context::show`] (a `Display` value).
+//!
+//! ```
+//! use sym::Context;
+//! let mut cx = Context::new();
+//! let e = cx.build(|b| (b.sym("n") * 2 + 1).floordiv(b.sym("s0"))).unwrap();
+//! assert_eq!(cx.show(e).to_string(), "FloorDiv(2*n + 1, s0)");
+//! ```
+//!
 //! ```
 //! use sym::Context;
 //! let mut cx = Context::new();
