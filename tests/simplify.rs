@@ -261,11 +261,19 @@ fn splits_merge_range_free() {
 
 #[test]
 fn symbolic_join_needs_positive_extents() {
-    let r = &[("i1", "1", ""), ("i2", "1", "")];
+    let r = &[("i1", "1", "65536"), ("i2", "1", "65536")];
     check(
         "ModularIndexing(i0, 10, i1) + i1*ModularIndexing(i0, 10*i1, i2)",
         r,
         "ModularIndexing(i0, 10, i1*i2)",
+    );
+    // Positive but unbounded: the new divisor i1*i2 would overflow (i1 = i2 = 2^40) where the
+    // input is defined (docs/rules.md §8, found by fuzz/): unchanged.
+    let r = &[("i1", "1", ""), ("i2", "1", "")];
+    check(
+        "ModularIndexing(i0, 10, i1) + i1*ModularIndexing(i0, 10*i1, i2)",
+        r,
+        "ModularIndexing(i0, 10, i1) + i1*ModularIndexing(i0, 10*i1, i2)",
     );
     // Without a sign for i1, i2 the join is not valid for every value: unchanged.
     check(

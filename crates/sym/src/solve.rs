@@ -567,11 +567,21 @@ impl Solver<'_, '_> {
                 // C*g == r  <=>  C | r  and  g == r / C. With C > 0 after negating both sides
                 // when C < 0; for C of unknown sign but nonzero the same holds with floor
                 // semantics: Mod(r, C) == 0 iff C divides r, and then FloorDiv(r, C) is exact.
+                // The negations are new divisors and numerators: taken only where they fit
+                // (at C = i64::MIN, -C does not; fuzz/ found `Eq(7*y*x - 5, 9)` for x), else
+                // the floor-semantics form below, which holds for a negative C too.
+                let mut kept_negative = false;
                 let (c, r) = match sign {
-                    Some(-1) => (
-                        self.s.cx.neg(c).ok_or_else(err)?,
-                        self.s.cx.neg(r).ok_or_else(err)?,
-                    ),
+                    Some(-1) => {
+                        let nc = self.s.cx.neg(c).ok_or_else(err)?;
+                        let nr = self.s.cx.neg(r).ok_or_else(err)?;
+                        if self.s.fits_i64(nc) && self.s.fits_i64(nr) {
+                            (nc, nr)
+                        } else {
+                            kept_negative = true;
+                            (c, r)
+                        }
+                    }
                     Some(_) => (c, r),
                     None => {
                         if !self.nonzero(c) {
@@ -594,9 +604,10 @@ impl Solver<'_, '_> {
                 // The fork's guards are read next to the guards of other cases, where C may be
                 // 0: when C >= 1 holds only in this case (or where the relation is defined),
                 // Mod(r, Max(C, 1)) is the same there and defined everywhere.
-                let (div, ndiv) = if sign.is_some() && !self.s.prove_pos(c) {
-                    let one = self.s.cx.int(1);
-                    let c1 = self.s.cx.minmax(true, &[c, one]);
+                // (A kept negative C <= -1 the same way with Min(C, -1).)
+                let (div, ndiv) = if sign.is_some() && (kept_negative || !self.s.prove_pos(c)) {
+                    let one = self.s.cx.int(if kept_negative { -1 } else { 1 });
+                    let c1 = self.s.cx.minmax(!kept_negative, &[c, one]);
                     let m1 = self.s.cx.modulo_raw(r, c1);
                     let m1 = self.s.simp(m1);
                     (

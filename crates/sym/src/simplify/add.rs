@@ -107,6 +107,9 @@ impl Session<'_> {
         // Join: S*Mod(y, e1) + S*e1*Mod(FloorDiv(y, e1), e2) = S*Mod(y, e1*e2) for e1, e2 > 0
         // (e2 = None: S*Mod(y, e1) + S*e1*FloorDiv(y, e1) = S*y). With y = q*e1 + r, r in
         // [0, e1): r + e1*Mod(q, e2) is in [0, e1*e2) and ≡ y (mod e1*e2).
+        // The divisor e1*e2 is a new node (an operand of Mod, so not part of a polynomial,
+        // docs/rules.md §8): taken only where it provably fits in i64 (fuzz/ found
+        // `128*s27*ModularIndexing(r0, s27, s77) + 128*Mod(r0, s27)` at s27 = 2^63 - 2).
         if let Some(e1) = p.ext {
             let l2 = self.cx.mul(pl, e1)?;
             let s2 = self.cx.mul(p.scale, e1)?;
@@ -119,6 +122,9 @@ impl Session<'_> {
                     Some(e2) => Some(self.cx.mul(e1, e2)?),
                     None => None,
                 };
+                if ext.is_some_and(|m| !self.fits_i64(m)) {
+                    return None;
+                }
                 return Some((
                     Split {
                         base: p.base,
@@ -135,9 +141,13 @@ impl Session<'_> {
             && let Some(e) = q.ext
         {
             // S*y - S*Mod(y, e) = S*e*FloorDiv(y, e) for e > 0 (y - Mod(y, e) = e*FloorDiv(y, e)).
+            // The new divisor l*e (y = FloorDiv(x, l)) must fit in i64, as above.
             let neg = self.cx.neg(p.scale)?;
             if neg == q.scale && self.positive(e) {
                 let lower = self.cx.mul(pl, e)?;
+                if self.cx.as_int(pl) != Some(1) && !self.fits_i64(lower) {
+                    return None;
+                }
                 let scale = self.cx.mul(p.scale, e)?;
                 return Some((
                     Split {

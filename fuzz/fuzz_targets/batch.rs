@@ -1,0 +1,6 @@
+//! Fuzz target `batch`: see fuzz/README.md and `symshape_fuzz::check_batch` for the oracle.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    symshape_fuzz::check_batch(data);
+});
