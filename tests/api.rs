@@ -531,7 +531,8 @@ fn solver_reasons_are_typed() {
     let cases = [
         ("x + 1", "x", K::NotARelation),
         ("Eq(y, 3)", "x", K::TargetAbsent),
-        ("Eq(x*x, 4)", "x", K::Nonlinear),
+        ("Eq(x*x, 4)", "x", K::CannotIsolate),
+        ("Eq(x*y + x*x*y, 4)", "x", K::Nonlinear),
         ("Ne(FloorDiv(x, 4), 2)", "x", K::Disjunction),
         ("a*b < 1", "a", K::NeedsCases),
     ];
