@@ -596,10 +596,7 @@ fn driver_tables(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
         d.push_str("}\nusing namespace torch::aot_inductor;\n");
     }
     let binds: Vec<String> = (0..sigs.len())
-        .map(|j| format!("sig_{j}::symshape_bind_symbols"))
-        .collect();
-    let checks: Vec<String> = (0..sigs.len())
-        .map(|j| format!("sig_{j}::__check_inputs_outputs"))
+        .map(|j| format!("sig_{j}::symshape_check_and_bind"))
         .collect();
     let names: Vec<String> = (0..sigs.len())
         .map(|j| format!("sig_{j}::symshape_symbol_names"))
@@ -610,10 +607,6 @@ fn driver_tables(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
     d.push_str(&format!(
         "static void (*const binds[])(AtenTensorHandle*, int64_t*, double*) = {{{}}};\n",
         binds.join(", ")
-    ));
-    d.push_str(&format!(
-        "static void (*const checks[])(AtenTensorHandle*, AtenTensorHandle*) = {{{}}};\n",
-        checks.join(", ")
     ));
     d.push_str(&format!(
         "static const char* const* const names[] = {{{}}};\n",
@@ -629,7 +622,7 @@ fn driver_tables(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
 
 fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
     let mut d = String::from(
-        "#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <vector>\n",
+        "#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include <cstdint>\n#include <cstdlib>\n#include <initializer_list>\n#include <stdexcept>\n#include <string>\n#include <cstdio>\n#include <vector>\n",
     );
     d.push_str(&driver_tables(sigs, cases, ns));
     d.push_str(r#"int main() {
@@ -657,7 +650,6 @@ fn aoti_driver(sigs: &[TSig], cases: &[Case], ns: bool) -> String {
       std::vector<int64_t> syms(static_cast<size_t>(counts[sig]), 0);
       std::vector<double> fs(static_cast<size_t>(counts[sig]), 0.0);
       binds[sig](hs.data(), syms.data(), fs.data());
-      checks[sig](hs.data(), nullptr);
       std::printf("R %d ok", k);
       for (int q = 0; q < counts[sig]; ++q) std::printf(" %s=%lld", names[sig][q], static_cast<long long>(syms[q]));
       std::printf("\n");
@@ -742,14 +734,20 @@ fn generate_all(json: &str) -> String {
 }
 
 fn generate(json: &str, flavor: codegen_cpp::Flavor) -> String {
+    generate_prefixed(json, flavor, codegen_cpp::DEFAULT_PREFIX)
+}
+
+/// `--emit checks --always-check` with every generated name starting with `prefix`.
+fn generate_prefixed(json: &str, flavor: codegen_cpp::Flavor, prefix: &str) -> String {
     let sig = codegen_cpp::Signature::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
-    codegen_cpp::generate(
+    codegen_cpp::generate_prefixed(
         sig,
         &codegen_cpp::Options {
             flavor,
             emit: codegen_cpp::Emit::Checks,
             always_check: true,
         },
+        prefix,
     )
     .unwrap_or_else(|e| panic!("{e}\n{json}"))
 }
@@ -758,7 +756,6 @@ fn run_aoti(seed: u64, nsigs: usize, std: &str, ns: bool, sanitize: bool) -> (us
     let mut r = Rng(seed);
     let sigs: Vec<TSig> = (0..nsigs).map(|i| gen_sig(&mut r, i)).collect();
     let dir = tmpdir(&format!("aoti-{seed}-{std}"));
-    std::fs::write(dir.join("runtime.hpp"), codegen_cpp::RUNTIME_HPP).unwrap();
     for (j, s) in sigs.iter().enumerate() {
         std::fs::write(
             dir.join(format!("sig_{j}.cpp")),
@@ -828,19 +825,14 @@ fn dlpack_flavor_against_the_dlpack_header() {
     let mut r = Rng(0xD1_0000_0004);
     let sigs: Vec<TSig> = (0..40).map(|i| gen_sig(&mut r, i)).collect();
     let dir = tmpdir("dlpack");
-    std::fs::write(dir.join("runtime.hpp"), codegen_cpp::RUNTIME_HPP).unwrap();
+    // Every file in the global namespace, told apart by its --prefix (`sig{j}`).
     let mut drv = String::from(
-        "#include <dlpack/dlpack.h>\n#include \"runtime.hpp\"\n#include <cstdio>\n#include <cstring>\n#include <vector>\n",
+        "#include <dlpack/dlpack.h>\n#include <cstdint>\n#include <initializer_list>\n#include <cstdio>\n#include <cstring>\n#include <vector>\n",
     );
     for (j, s) in sigs.iter().enumerate() {
-        let code = generate(&s.json(), codegen_cpp::Flavor::Dlpack).replace(
-            "symshape_check_inputs",
-            &format!("symshape_check_inputs_{j}"),
-        );
+        let code = generate_prefixed(&s.json(), codegen_cpp::Flavor::Dlpack, &format!("sig{j}"));
         std::fs::write(dir.join(format!("sig_{j}.cpp")), code).unwrap();
-        drv.push_str(&format!(
-            "namespace sig_{j} {{\n#include \"sig_{j}.cpp\"\n}}\n"
-        ));
+        drv.push_str(&format!("#include \"sig_{j}.cpp\"\n"));
     }
     let cases = build_cases(&mut r, &sigs, true, false);
     drv.push_str("int main() {\n");
@@ -893,7 +885,7 @@ fn dlpack_flavor_against_the_dlpack_header() {
         let nsym = sigs[j].symbols.len();
         assert!(nsym > 0, "a zero-length out array is not C++");
         drv.push_str(&format!(
-            "    const DLTensor* ins[] = {{{}}};\n    static_assert(sig_{j}::SYMSHAPE_NUM_SYMBOLS == {nsym}, \"one symbols_out slot per declared symbol\");\n    int64_t out[sig_{j}::SYMSHAPE_NUM_SYMBOLS]; std::memset(out, 0x5a, sizeof out); char err[512] = {{0}};\n    int rc = sig_{j}::symshape_check_inputs_{j}(ins, {n}, scal.data(), out, err, sizeof err);\n",
+            "    const DLTensor* ins[] = {{{}}};\n    static_assert(sig{j}_NUM_SYMBOLS == {nsym}, \"one symbols_out slot per declared symbol\");\n    int64_t out[sig{j}_NUM_SYMBOLS]; std::memset(out, 0x5a, sizeof out); char err[512] = {{0}};\n    int rc = sig{j}_check_inputs(ins, {n}, scal.data(), out, err, sizeof err);\n",
             ptrs.join(", ")
         ));
         let names: Vec<String> = sigs[j].symbols.iter().map(|s| s.0.clone()).collect();
@@ -1149,10 +1141,7 @@ fn aoti_checks_against_real_libtorch() {
     let mut d = String::from(
         "#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include <torch/csrc/inductor/aoti_torch/tensor_converter.h>\n#include <torch/csrc/inductor/aoti_torch/utils.h>\n#include <ATen/ATen.h>\n#include <cstdio>\n#include <vector>\n",
     );
-    d.push_str(&codegen_cpp::RUNTIME_HPP.replace(
-        "#ifndef SYMSHAPE_RUNTIME_HPP",
-        "#ifndef SYMSHAPE_RUNTIME_HPP_UNUSED",
-    ));
+    d.push_str("#include <cstdint>\n#include <cstdlib>\n#include <initializer_list>\n#include <stdexcept>\n#include <string>\n");
     d.push_str(&driver_tables(&sigs, &cases, true));
     d.push_str(r#"static double symshape_blob[64];
 int main() {
@@ -1182,7 +1171,6 @@ int main() {
       std::vector<int64_t> syms(static_cast<size_t>(counts[sig]), 0);
       std::vector<double> fs(static_cast<size_t>(counts[sig]), 0.0);
       binds[sig](hs.data(), syms.data(), fs.data());
-      checks[sig](hs.data(), nullptr);
       std::printf("R %d ok", k);
       for (int q = 0; q < counts[sig]; ++q) std::printf(" %s=%lld", names[sig][q], static_cast<long long>(syms[q]));
       std::printf("\n");
@@ -1211,7 +1199,6 @@ int main() {
 #[test]
 fn pytorch_runtime_check_scenarios() {
     let dir = tmpdir("torch-scenarios");
-    std::fs::write(dir.join("runtime.hpp"), codegen_cpp::RUNTIME_HPP).unwrap();
     let sig = |json: &str| generate(json, codegen_cpp::Flavor::Aoti);
     // test_runtime_checks_shape_failed: x = (4, 4, 4) fp16, dim 0 Dim(min=4, max=1024).
     std::fs::write(dir.join("sig_0.cpp"), sig(r#"{"mode": "aot", "symbols": {"s0": {"range": [4, 1024]}}, "inputs": [{"name": "x", "kind": "tensor", "dtype": "float16", "device": "cpu", "sizes": ["s0", 4, 4], "strides": [16, 4, 1]}]}"#)).unwrap();
@@ -1222,7 +1209,10 @@ fn pytorch_runtime_check_scenarios() {
     // test_runtime_checks_fp8: float8_e4m3fn and e5m2 (s0, 8, 8).
     std::fs::write(dir.join("sig_3.cpp"), sig(r#"{"mode": "aot", "symbols": {"s0": {"range": [2, 1024]}}, "inputs": [{"name": "x", "kind": "tensor", "dtype": "float8_e4m3fn", "device": "cpu", "sizes": ["s0", 8, 8]}, {"name": "y", "kind": "tensor", "dtype": "float8_e5m2", "device": "cpu", "sizes": ["s0", 8, 8]}]}"#)).unwrap();
     let driver = r#"#include <torch/csrc/inductor/aoti_runtime/utils.h>
-#include "runtime.hpp"
+#include <cstdint>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -1614,6 +1604,7 @@ fn checked_printer_agrees_with_exact_evaluation_at_the_edges() {
     let src = format!(
         r#"#include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include "runtime.hpp"
 {funcs}
 static int failures = 0;

@@ -10,142 +10,112 @@
 #include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #ifndef AOTI_NOINLINE
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
 // [runtime.hpp embedded here]
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
-    throw ::std::runtime_error(::std::string(a) + "\n");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
-    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
-    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
-}
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0", "s1", "zf0", "s2"};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 3;
 [[maybe_unused]] static constexpr int symshape_num_slots = 4;
-AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
+    ::std::string m = i >= 0 ? "input_handles[" + ::std::to_string(i) + "]: " : ::std::string();
+    m += a;
+    if (b != nullptr) { m += ::std::to_string(x); m += b; }
+    if (c != nullptr) { m += ::std::to_string(y); m += c; }
+    if (d != nullptr) { m += ::std::to_string(z); m += d; }
+    throw ::std::runtime_error(m + "\n");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_bad_dim(int i, int stride, long long d, long long expected, long long got) {
+    symshape_fail(i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_range(int i, long long d, long long lo, long long hi, long long got) {
+    if (got < lo) symshape_fail(i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
+    symshape_fail(i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
+}
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_guard_fail(const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
+    ::std::string m = ::std::string("guard ") + guard + (ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
+    for (int k = 0; k < n; ++k) {
+        m += k == 0 ? " with " : ", ";
+        m += symshape_symbol_names[slots[k]];
+        m += " = ";
+        m += ::std::to_string(syms[slots[k]]);
+    }
+    throw ::std::runtime_error(m + "\n");
+}
+struct symshape_tensor { int64_t* size; int64_t* stride; };
+// Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
+[[maybe_unused]] AOTI_NOINLINE static void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+    int64_t dim;
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
+    if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
+    int32_t dt;
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(h, &dt));
+    if (dt != dtype) symshape_fail(i, "unmatched dtype, expected: ", dtype, dtype_text, dt, "");
+    int32_t dev;
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(h, &dev));
+    if (dev != device) symshape_fail(i, "unmatched device type, expected: ", device, device_text, dev, "");
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
+}
+AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
     int64_t s2_value;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_int64(input_handles[1], &s2_value));
     const int64_t s2 = s2_value;
     syms[3] = s2;
-    AtenTensorHandle arg0_1 = input_handles[0];
-    int64_t arg0_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
-    if (arg0_1_dim != 3) {
-        symshape_fail("input_handles[0]: unmatched rank, expected: 3, but got: ", arg0_1_dim, "");
-    }
-    int64_t* arg0_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
-    int64_t* arg0_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg0_1, &arg0_1_stride));
-    const int64_t s0 = arg0_1_size[0];
+    const int64_t s0 = t[0].size[0];
     syms[0] = s0;
-    const int64_t arg0_1_size_1 = arg0_1_size[1];
+    const int64_t arg0_1_size_1 = t[0].size[1];
     {
-        bool ovf = false;
-        const bool ok = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_1, ovf), int64_t{2}, ovf) == int64_t{0});
-        if (ovf || !ok) {
-            symshape_fail("input_handles[0]: dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 - 1, 2), 0) to equal 2*s1 + 1, but got: ", arg0_1_size_1, "");
-        }
+        bool arg0_1_size_1_ok0_ovf = false;
+        const bool arg0_1_size_1_ok0 = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_1, arg0_1_size_1_ok0_ovf), int64_t{2}, arg0_1_size_1_ok0_ovf) == int64_t{0});
+        if (arg0_1_size_1_ok0_ovf || !arg0_1_size_1_ok0) symshape_fail(0, "dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 - 1, 2), 0) to equal 2*s1 + 1, but got: ", arg0_1_size_1, "");
     }
     bool s1_v_ovf = false;
     const int64_t s1_v = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_1, s1_v_ovf), int64_t{2}, s1_v_ovf);
-    if (s1_v_ovf) {
-        symshape_fail("input_handles[0]: integer overflow or division by zero computing FloorDiv(arg0_1_size_1 - 1, 2) (s1 from dim 1)");
-    }
+    if (s1_v_ovf) symshape_fail(0, "integer overflow or division by zero computing FloorDiv(arg0_1_size_1 - 1, 2) (s1 from dim 1)");
     const int64_t s1 = s1_v;
     syms[1] = s1;
-    const int64_t s1_lo = 2LL;
-    if (s1 < s1_lo) {
-        symshape_fail("input_handles[0]: symbol s1 is out of its range, expected it to be >= ", s1_lo, ", but got: ", s1, "");
-    }
+    if (s1 < 2LL) symshape_fail(0, "symbol s1 is out of its range, expected it to be >= ", 2LL, ", but got: ", s1, "");
 }
-AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    [[maybe_unused]] const int64_t s0 = syms[0];
-    [[maybe_unused]] const int64_t s1 = syms[1];
-    AtenTensorHandle arg0_1 = input_handles[0];
-    int64_t arg0_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
-    if (arg0_1_dim != 3) {
-        symshape_fail("input_handles[0]: unmatched rank, expected: 3, but got: ", arg0_1_dim, "");
-    }
-    int64_t* arg0_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
-    int64_t* arg0_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg0_1, &arg0_1_stride));
-    int32_t arg0_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
-    int32_t arg0_1_expected_dtype = aoti_torch_dtype_float16();
-    if (arg0_1_expected_dtype != arg0_1_dtype) {
-        symshape_fail("input_handles[0]: unmatched dtype, expected: ", arg0_1_expected_dtype, "(at::kHalf), but got: ", arg0_1_dtype, "");
-    }
-    int32_t arg0_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
-    if (0 != arg0_1_device_type) {
-        symshape_fail("input_handles[0]: unmatched device type, expected: 0(cpu), but got: ", arg0_1_device_type, "");
-    }
-    if (arg0_1_size[0] < 2LL) {
-        symshape_fail("input_handles[0]: dim value is too small at 0, expected it to be >= 2, but got: ", arg0_1_size[0], "");
-    }
-    if (arg0_1_size[0] > 1024LL) {
-        symshape_fail("input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: ", arg0_1_size[0], "");
-    }
-    if (arg0_1_size[1] < 5LL) {
-        symshape_fail("input_handles[0]: dim value is too small at 1, expected it to be >= 5, but got: ", arg0_1_size[1], "");
-    }
+AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    const int64_t s1 = syms[1];
+    if (t.size[0] < 2LL || t.size[0] > 1024LL) symshape_range(0, 0, 2LL, 1024LL, t.size[0]);
+    if (t.size[1] < 5LL) symshape_range(0, 1, 5LL, INT64_MAX, t.size[1]);
     bool arg0_1_expected_size_1_ovf = false;
     const int64_t arg0_1_expected_size_1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
-    if (arg0_1_expected_size_1_ovf) {
-        symshape_fail("input_handles[0]: integer overflow or division by zero computing 2*s1 + 1 (dim 1)");
-    }
-    if (arg0_1_expected_size_1 != arg0_1_size[1]) {
-        symshape_fail("input_handles[0]: unmatched symbolic dim value at 1, expected: 2*s1 + 1 = ", arg0_1_expected_size_1, ", but got: ", arg0_1_size[1], "");
-    }
-    if (8 != arg0_1_size[2]) {
-        symshape_fail("input_handles[0]: unmatched dim value at 2, expected: 8, but got: ", arg0_1_size[2], "");
-    }
+    if (arg0_1_expected_size_1_ovf) symshape_fail(0, "integer overflow or division by zero computing 2*s1 + 1 (dim 1)");
+    if (arg0_1_expected_size_1 != t.size[1]) symshape_fail(0, "unmatched symbolic dim value at 1, expected: 2*s1 + 1 = ", arg0_1_expected_size_1, ", but got: ", t.size[1], "");
+    if (t.size[2] != 8) symshape_bad_dim(0, 0, 2, 8, t.size[2]);
     bool arg0_1_expected_stride_0_ovf = false;
     const int64_t arg0_1_expected_stride_0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
-    if (arg0_1_expected_stride_0_ovf) {
-        symshape_fail("input_handles[0]: integer overflow or division by zero computing 16*s1 + 8 (stride 0)");
-    }
-    if (arg0_1_expected_stride_0 != arg0_1_stride[0]) {
-        symshape_fail("input_handles[0]: unmatched symbolic stride value at 0, expected: 16*s1 + 8 = ", arg0_1_expected_stride_0, ", but got: ", arg0_1_stride[0], "");
-    }
-    if (8 != arg0_1_stride[1]) {
-        symshape_fail("input_handles[0]: unmatched stride value at 1, expected: 8, but got: ", arg0_1_stride[1], "");
-    }
-    if (1 != arg0_1_stride[2]) {
-        symshape_fail("input_handles[0]: unmatched stride value at 2, expected: 1, but got: ", arg0_1_stride[2], "");
-    }
+    if (arg0_1_expected_stride_0_ovf) symshape_fail(0, "integer overflow or division by zero computing 16*s1 + 8 (stride 0)");
+    if (arg0_1_expected_stride_0 != t.stride[0]) symshape_fail(0, "unmatched symbolic stride value at 0, expected: 16*s1 + 8 = ", arg0_1_expected_stride_0, ", but got: ", t.stride[0], "");
+    if (t.stride[1] != 8) symshape_bad_dim(0, 1, 1, 8, t.stride[1]);
+    if (t.stride[2] != 1) symshape_bad_dim(0, 1, 2, 1, t.stride[2]);
 }
-AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
+[[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
+    symshape_tensor t[2] = {};
+    symshape_load(input_handles[0], 0, 3, aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", t[0]);
+    symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
+    check_input_0(t[0], syms);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");
     const static bool result = env_var_value != nullptr && env_var_value[0] != '0';
     return result;
 }
-
 [[maybe_unused]] AOTI_NOINLINE static void __check_inputs_outputs(AtenTensorHandle* input_handles, AtenTensorHandle* output_handles) {
     (void)output_handles;
-    if (!_check_aoti_runtime_check_inputs_env()) {
-        return;
-    }
+    if (!_check_aoti_runtime_check_inputs_env()) return;
     int64_t syms[4] = {0};
     double symshape_fsyms[4] = {0};
-    symshape_bind_symbols(input_handles, syms, symshape_fsyms);
-    check_input_0(input_handles, syms, symshape_fsyms);
-    check_input_1(input_handles, syms, symshape_fsyms);
+    symshape_check_and_bind(input_handles, syms, symshape_fsyms);
 }
 
 void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}

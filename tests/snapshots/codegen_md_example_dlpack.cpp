@@ -10,157 +10,108 @@
 #include <dlpack/dlpack.h>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 // [runtime.hpp embedded here]
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0", "s1", "zf0", "s2"};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 3;
 [[maybe_unused]] static constexpr int symshape_num_slots = 4;
-static int symshape_bind_symbols(const DLTensor* const* inputs, const int64_t* scalars, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {
-    (void)inputs; (void)syms; (void)symshape_fsyms;
-    (void)scalars; (void)err; (void)err_len;
+[[maybe_unused]] static int symshape_fail(char* err, size_t err_len, int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
+    if (err == nullptr || err_len == 0) return 1;
+    char p[32] = "", xs[24] = "", ys[24] = "", zs[24] = "";
+    if (i >= 0) std::snprintf(p, sizeof p, "inputs[%d]: ", i);
+    if (b != nullptr) std::snprintf(xs, sizeof xs, "%lld", x);
+    if (c != nullptr) std::snprintf(ys, sizeof ys, "%lld", y);
+    if (d != nullptr) std::snprintf(zs, sizeof zs, "%lld", z);
+    std::snprintf(err, err_len, "%s%s%s%s%s%s%s%s", p, a, xs, b ? b : "", ys, c ? c : "", zs, d ? d : "");
+    return 1;
+}
+[[maybe_unused]] static int symshape_bad_dim(char* err, size_t err_len, int i, int stride, long long d, long long expected, long long got) {
+    return symshape_fail(err, err_len, i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
+}
+[[maybe_unused]] static int symshape_range(char* err, size_t err_len, int i, long long d, long long lo, long long hi, long long got) {
+    if (got < lo) return symshape_fail(err, err_len, i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
+    return symshape_fail(err, err_len, i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
+}
+[[maybe_unused]] static int symshape_guard_fail(char* err, size_t err_len, const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
+    if (err == nullptr || err_len == 0) return 1;
+    int k = std::snprintf(err, err_len, "guard %s%s", guard, ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
+    for (int j = 0; j < n && k >= 0 && static_cast<size_t>(k) < err_len; ++j) {
+        int w = std::snprintf(err + k, err_len - static_cast<size_t>(k), "%s%s = %lld", j == 0 ? " with " : ", ", symshape_symbol_names[slots[j]], static_cast<long long>(syms[slots[j]]));
+        if (w < 0) break;
+        k += w;
+    }
+    return 1;
+}
+struct symshape_tensor { const int64_t* size; const int64_t* stride; };
+// Reads a tensor's metadata once: null, rank (before any size is read), dtype, device type; a NULL
+// strides pointer means compact row-major strides (computed into stride_buf, overflow-checked).
+[[maybe_unused]] static int symshape_load(const DLTensor* x, int i, int32_t rank, int code, int bits, int lanes, const char* dtype_text, int device, const char* device_text, int64_t* stride_buf, symshape_tensor& t, char* err, size_t err_len) {
+    if (x == nullptr) return symshape_fail(err, err_len, i, "is null");
+    if (x->ndim != rank) return symshape_fail(err, err_len, i, "unmatched rank, expected: ", rank, ", but got: ", x->ndim, "");
+    if (x->dtype.code != code || x->dtype.bits != bits || x->dtype.lanes != lanes) return symshape_fail(err, err_len, i, dtype_text, x->dtype.code, "/", x->dtype.bits, "/", x->dtype.lanes, "");
+    const int dev = static_cast<int>(x->device.device_type);
+    if (dev != device) return symshape_fail(err, err_len, i, "unmatched device type, expected: ", device, device_text, dev, "");
+    t.size = x->shape;
+    if (x->strides != nullptr) {
+        t.stride = x->strides;
+        return 0;
+    }
+    bool ovf = false;
+    for (int32_t d = 0; d < rank; ++d) stride_buf[d] = symshape_rt::compact_stride(x->shape, rank, d, ovf);
+    if (ovf) return symshape_fail(err, err_len, i, "integer overflow computing compact strides");
+    t.stride = stride_buf;
+    return 0;
+}
+static int symshape_bind_symbols(const int64_t* scalars, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {
+    (void)scalars; (void)t; (void)syms; (void)symshape_fsyms; (void)err; (void)err_len;
     const int64_t s2_value = scalars[0];
     const int64_t s2 = s2_value;
     syms[3] = s2;
-    const DLTensor* arg0_1 = inputs[0];
-    if (arg0_1 == nullptr) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: is null"); }
-        return 1;
-    }
-    const int64_t arg0_1_dim = arg0_1->ndim;
-    if (arg0_1_dim != 3) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched rank, expected: 3, but got: %lld", static_cast<long long>(arg0_1_dim)); }
-        return 1;
-    }
-    const int64_t* arg0_1_size = arg0_1->shape;
-    (void)arg0_1_size;
-    int64_t arg0_1_stride[3] = {0};
-    bool arg0_1_stride_ovf = false;
-    for (int32_t d = 0; d < 3; ++d) arg0_1_stride[d] = arg0_1->strides ? arg0_1->strides[d] : symshape_rt::compact_stride(arg0_1->shape, 3, d, arg0_1_stride_ovf);
-    if (arg0_1_stride_ovf) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: integer overflow computing compact strides"); }
-        return 1;
-    }
-    (void)arg0_1_stride;
-    const int64_t s0 = arg0_1_size[0];
+    const int64_t s0 = t[0].size[0];
     syms[0] = s0;
-    const int64_t arg0_1_size_1 = arg0_1_size[1];
+    const int64_t arg0_1_size_1 = t[0].size[1];
     {
-        bool ovf = false;
-        const bool ok = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_1, ovf), int64_t{2}, ovf) == int64_t{0});
-        if (ovf || !ok) {
-            if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 - 1, 2), 0) to equal 2*s1 + 1, but got: %lld", static_cast<long long>(arg0_1_size_1)); }
-            return 1;
-        }
+        bool arg0_1_size_1_ok0_ovf = false;
+        const bool arg0_1_size_1_ok0 = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_1, arg0_1_size_1_ok0_ovf), int64_t{2}, arg0_1_size_1_ok0_ovf) == int64_t{0});
+        if (arg0_1_size_1_ok0_ovf || !arg0_1_size_1_ok0) return symshape_fail(err, err_len, 0, "dim value at 1 must satisfy Eq(Mod(arg0_1_size_1 - 1, 2), 0) to equal 2*s1 + 1, but got: ", arg0_1_size_1, "");
     }
     bool s1_v_ovf = false;
     const int64_t s1_v = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_1, s1_v_ovf), int64_t{2}, s1_v_ovf);
-    if (s1_v_ovf) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: integer overflow or division by zero computing FloorDiv(arg0_1_size_1 - 1, 2) (s1 from dim 1)"); }
-        return 1;
-    }
+    if (s1_v_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing FloorDiv(arg0_1_size_1 - 1, 2) (s1 from dim 1)");
     const int64_t s1 = s1_v;
     syms[1] = s1;
-    const int64_t s1_lo = 2LL;
-    if (s1 < s1_lo) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: symbol s1 is out of its range, expected it to be >= %lld, but got: %lld", static_cast<long long>(s1_lo), static_cast<long long>(s1)); }
-        return 1;
-    }
+    if (s1 < 2LL) return symshape_fail(err, err_len, 0, "symbol s1 is out of its range, expected it to be >= ", 2LL, ", but got: ", s1, "");
     return 0;
 }
-static int check_input_0(const DLTensor* const* inputs, const int64_t* syms, const double* symshape_fsyms, char* err, size_t err_len) {
-    (void)inputs; (void)syms; (void)symshape_fsyms;
-    (void)err; (void)err_len;
-    [[maybe_unused]] const int64_t s0 = syms[0];
-    [[maybe_unused]] const int64_t s1 = syms[1];
-    const DLTensor* arg0_1 = inputs[0];
-    if (arg0_1 == nullptr) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: is null"); }
-        return 1;
-    }
-    const int64_t arg0_1_dim = arg0_1->ndim;
-    if (arg0_1_dim != 3) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched rank, expected: 3, but got: %lld", static_cast<long long>(arg0_1_dim)); }
-        return 1;
-    }
-    const int64_t* arg0_1_size = arg0_1->shape;
-    (void)arg0_1_size;
-    int64_t arg0_1_stride[3] = {0};
-    bool arg0_1_stride_ovf = false;
-    for (int32_t d = 0; d < 3; ++d) arg0_1_stride[d] = arg0_1->strides ? arg0_1->strides[d] : symshape_rt::compact_stride(arg0_1->shape, 3, d, arg0_1_stride_ovf);
-    if (arg0_1_stride_ovf) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: integer overflow computing compact strides"); }
-        return 1;
-    }
-    (void)arg0_1_stride;
-    if (arg0_1->dtype.code != 2 || arg0_1->dtype.bits != 16 || arg0_1->dtype.lanes != 1) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched dtype, expected: 2/16/1(float16), but got: %lld/%lld/%lld", static_cast<long long>(arg0_1->dtype.code), static_cast<long long>(arg0_1->dtype.bits), static_cast<long long>(arg0_1->dtype.lanes)); }
-        return 1;
-    }
-    if (1 != static_cast<int32_t>(arg0_1->device.device_type)) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched device type, expected: 1(cpu), but got: %lld", static_cast<long long>(static_cast<int32_t>(arg0_1->device.device_type))); }
-        return 1;
-    }
-    if (arg0_1_size[0] < 2LL) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: dim value is too small at 0, expected it to be >= 2, but got: %lld", static_cast<long long>(arg0_1_size[0])); }
-        return 1;
-    }
-    if (arg0_1_size[0] > 1024LL) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: dim value is too large at 0, expected to be <= 1024, but got: %lld", static_cast<long long>(arg0_1_size[0])); }
-        return 1;
-    }
-    if (arg0_1_size[1] < 5LL) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: dim value is too small at 1, expected it to be >= 5, but got: %lld", static_cast<long long>(arg0_1_size[1])); }
-        return 1;
-    }
+static int check_input_0(const symshape_tensor& t, const int64_t* syms, char* err, size_t err_len) {
+    (void)syms; (void)err; (void)err_len;
+    const int64_t s1 = syms[1];
+    if (t.size[0] < 2LL || t.size[0] > 1024LL) return symshape_range(err, err_len, 0, 0, 2LL, 1024LL, t.size[0]);
+    if (t.size[1] < 5LL) return symshape_range(err, err_len, 0, 1, 5LL, INT64_MAX, t.size[1]);
     bool arg0_1_expected_size_1_ovf = false;
     const int64_t arg0_1_expected_size_1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
-    if (arg0_1_expected_size_1_ovf) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: integer overflow or division by zero computing 2*s1 + 1 (dim 1)"); }
-        return 1;
-    }
-    if (arg0_1_expected_size_1 != arg0_1_size[1]) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched symbolic dim value at 1, expected: 2*s1 + 1 = %lld, but got: %lld", static_cast<long long>(arg0_1_expected_size_1), static_cast<long long>(arg0_1_size[1])); }
-        return 1;
-    }
-    if (8 != arg0_1_size[2]) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched dim value at 2, expected: 8, but got: %lld", static_cast<long long>(arg0_1_size[2])); }
-        return 1;
-    }
+    if (arg0_1_expected_size_1_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing 2*s1 + 1 (dim 1)");
+    if (arg0_1_expected_size_1 != t.size[1]) return symshape_fail(err, err_len, 0, "unmatched symbolic dim value at 1, expected: 2*s1 + 1 = ", arg0_1_expected_size_1, ", but got: ", t.size[1], "");
+    if (t.size[2] != 8) return symshape_bad_dim(err, err_len, 0, 0, 2, 8, t.size[2]);
     bool arg0_1_expected_stride_0_ovf = false;
     const int64_t arg0_1_expected_stride_0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
-    if (arg0_1_expected_stride_0_ovf) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: integer overflow or division by zero computing 16*s1 + 8 (stride 0)"); }
-        return 1;
-    }
-    if (arg0_1_expected_stride_0 != arg0_1_stride[0]) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched symbolic stride value at 0, expected: 16*s1 + 8 = %lld, but got: %lld", static_cast<long long>(arg0_1_expected_stride_0), static_cast<long long>(arg0_1_stride[0])); }
-        return 1;
-    }
-    if (8 != arg0_1_stride[1]) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched stride value at 1, expected: 8, but got: %lld", static_cast<long long>(arg0_1_stride[1])); }
-        return 1;
-    }
-    if (1 != arg0_1_stride[2]) {
-        if (err && err_len) { std::snprintf(err, err_len, "inputs[0]: unmatched stride value at 2, expected: 1, but got: %lld", static_cast<long long>(arg0_1_stride[2])); }
-        return 1;
-    }
-    return 0;
-}
-static int check_input_1(const DLTensor* const* inputs, const int64_t* syms, const double* symshape_fsyms, char* err, size_t err_len) {
-    (void)inputs; (void)syms; (void)symshape_fsyms;
-    (void)err; (void)err_len;
+    if (arg0_1_expected_stride_0_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing 16*s1 + 8 (stride 0)");
+    if (arg0_1_expected_stride_0 != t.stride[0]) return symshape_fail(err, err_len, 0, "unmatched symbolic stride value at 0, expected: 16*s1 + 8 = ", arg0_1_expected_stride_0, ", but got: ", t.stride[0], "");
+    if (t.stride[1] != 8) return symshape_bad_dim(err, err_len, 0, 1, 1, 8, t.stride[1]);
+    if (t.stride[2] != 1) return symshape_bad_dim(err, err_len, 0, 1, 2, 1, t.stride[2]);
     return 0;
 }
 extern "C" int symshape_check_inputs(const DLTensor* const* inputs, int64_t num_inputs, const int64_t* scalars, int64_t* symbols_out, char* err, size_t err_len) {
-    if (num_inputs != 2 || inputs == nullptr) {
-        if (err && err_len) { std::snprintf(err, err_len, "expected 2 inputs, but got: %lld", static_cast<long long>(num_inputs)); }
-        return 1;
-    }
+    if (num_inputs != 2 || inputs == nullptr) return symshape_fail(err, err_len, -1, "expected 2 inputs, but got: ", num_inputs, "");
+    if (scalars == nullptr) return symshape_fail(err, err_len, -1, "scalars is null, expected 1 scalar values");
+    symshape_tensor t[2] = {};
+    int64_t sb0[3];
+    if (symshape_load(inputs[0], 0, 3, 2, 16, 1, "unmatched dtype, expected: 2/16/1(float16), but got: ", 1, "(cpu), but got: ", sb0, t[0], err, err_len) != 0) return 1;
     int64_t syms[4] = {0};
     double symshape_fsyms[4] = {0};
-    if (symshape_bind_symbols(inputs, scalars, syms, symshape_fsyms, err, err_len) != 0) return 1;
-    if (check_input_0(inputs, syms, symshape_fsyms, err, err_len) != 0) return 1;
-    if (check_input_1(inputs, syms, symshape_fsyms, err, err_len) != 0) return 1;
+    if (symshape_bind_symbols(scalars, t, syms, symshape_fsyms, err, err_len) != 0) return 1;
+    if (check_input_0(t[0], syms, err, err_len) != 0) return 1;
     if (symbols_out != nullptr) {
         symbols_out[0] = syms[0];
         symbols_out[1] = syms[1];

@@ -5,691 +5,220 @@
 #include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #ifndef AOTI_NOINLINE
 #define AOTI_NOINLINE __attribute__((noinline))
 #endif
 // [runtime.hpp embedded here]
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
-    throw ::std::runtime_error(::std::string(a) + "\n");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
-    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
-    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
-}
 
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {nullptr};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 0;
 [[maybe_unused]] static constexpr int symshape_num_slots = 0;
-AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
+    ::std::string m = i >= 0 ? "input_handles[" + ::std::to_string(i) + "]: " : ::std::string();
+    m += a;
+    if (b != nullptr) { m += ::std::to_string(x); m += b; }
+    if (c != nullptr) { m += ::std::to_string(y); m += c; }
+    if (d != nullptr) { m += ::std::to_string(z); m += d; }
+    throw ::std::runtime_error(m + "\n");
 }
-AOTI_NOINLINE static void check_input_0(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg0_1 = input_handles[0];
-    int64_t arg0_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg0_1, &arg0_1_dim));
-    if (arg0_1_dim != 1) {
-        symshape_fail("input_handles[0]: unmatched rank, expected: 1, but got: ", arg0_1_dim, "");
-    }
-    int64_t* arg0_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg0_1, &arg0_1_size));
-    int64_t* arg0_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg0_1, &arg0_1_stride));
-    int32_t arg0_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg0_1, &arg0_1_dtype));
-    int32_t arg0_1_expected_dtype = aoti_torch_dtype_float32();
-    if (arg0_1_expected_dtype != arg0_1_dtype) {
-        symshape_fail("input_handles[0]: unmatched dtype, expected: ", arg0_1_expected_dtype, "(at::kFloat), but got: ", arg0_1_dtype, "");
-    }
-    int32_t arg0_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg0_1, &arg0_1_device_type));
-    if (0 != arg0_1_device_type) {
-        symshape_fail("input_handles[0]: unmatched device type, expected: 0(cpu), but got: ", arg0_1_device_type, "");
-    }
-    if (2 != arg0_1_size[0]) {
-        symshape_fail("input_handles[0]: unmatched dim value at 0, expected: 2, but got: ", arg0_1_size[0], "");
-    }
-    if (1 != arg0_1_stride[0]) {
-        symshape_fail("input_handles[0]: unmatched stride value at 0, expected: 1, but got: ", arg0_1_stride[0], "");
-    }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_bad_dim(int i, int stride, long long d, long long expected, long long got) {
+    symshape_fail(i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
 }
-AOTI_NOINLINE static void check_input_1(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg1_1 = input_handles[1];
-    int64_t arg1_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg1_1, &arg1_1_dim));
-    if (arg1_1_dim != 1) {
-        symshape_fail("input_handles[1]: unmatched rank, expected: 1, but got: ", arg1_1_dim, "");
-    }
-    int64_t* arg1_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg1_1, &arg1_1_size));
-    int64_t* arg1_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg1_1, &arg1_1_stride));
-    int32_t arg1_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg1_1, &arg1_1_dtype));
-    int32_t arg1_1_expected_dtype = aoti_torch_dtype_float64();
-    if (arg1_1_expected_dtype != arg1_1_dtype) {
-        symshape_fail("input_handles[1]: unmatched dtype, expected: ", arg1_1_expected_dtype, "(at::kDouble), but got: ", arg1_1_dtype, "");
-    }
-    int32_t arg1_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg1_1, &arg1_1_device_type));
-    if (0 != arg1_1_device_type) {
-        symshape_fail("input_handles[1]: unmatched device type, expected: 0(cpu), but got: ", arg1_1_device_type, "");
-    }
-    if (2 != arg1_1_size[0]) {
-        symshape_fail("input_handles[1]: unmatched dim value at 0, expected: 2, but got: ", arg1_1_size[0], "");
-    }
-    if (1 != arg1_1_stride[0]) {
-        symshape_fail("input_handles[1]: unmatched stride value at 0, expected: 1, but got: ", arg1_1_stride[0], "");
-    }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_range(int i, long long d, long long lo, long long hi, long long got) {
+    if (got < lo) symshape_fail(i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
+    symshape_fail(i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
 }
-AOTI_NOINLINE static void check_input_2(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg2_1 = input_handles[2];
-    int64_t arg2_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg2_1, &arg2_1_dim));
-    if (arg2_1_dim != 1) {
-        symshape_fail("input_handles[2]: unmatched rank, expected: 1, but got: ", arg2_1_dim, "");
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_guard_fail(const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
+    ::std::string m = ::std::string("guard ") + guard + (ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
+    for (int k = 0; k < n; ++k) {
+        m += k == 0 ? " with " : ", ";
+        m += symshape_symbol_names[slots[k]];
+        m += " = ";
+        m += ::std::to_string(syms[slots[k]]);
     }
-    int64_t* arg2_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg2_1, &arg2_1_size));
-    int64_t* arg2_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg2_1, &arg2_1_stride));
-    int32_t arg2_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg2_1, &arg2_1_dtype));
-    int32_t arg2_1_expected_dtype = aoti_torch_dtype_float16();
-    if (arg2_1_expected_dtype != arg2_1_dtype) {
-        symshape_fail("input_handles[2]: unmatched dtype, expected: ", arg2_1_expected_dtype, "(at::kHalf), but got: ", arg2_1_dtype, "");
-    }
-    int32_t arg2_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg2_1, &arg2_1_device_type));
-    if (0 != arg2_1_device_type) {
-        symshape_fail("input_handles[2]: unmatched device type, expected: 0(cpu), but got: ", arg2_1_device_type, "");
-    }
-    if (2 != arg2_1_size[0]) {
-        symshape_fail("input_handles[2]: unmatched dim value at 0, expected: 2, but got: ", arg2_1_size[0], "");
-    }
-    if (1 != arg2_1_stride[0]) {
-        symshape_fail("input_handles[2]: unmatched stride value at 0, expected: 1, but got: ", arg2_1_stride[0], "");
-    }
+    throw ::std::runtime_error(m + "\n");
 }
-AOTI_NOINLINE static void check_input_3(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg3_1 = input_handles[3];
-    int64_t arg3_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg3_1, &arg3_1_dim));
-    if (arg3_1_dim != 1) {
-        symshape_fail("input_handles[3]: unmatched rank, expected: 1, but got: ", arg3_1_dim, "");
-    }
-    int64_t* arg3_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg3_1, &arg3_1_size));
-    int64_t* arg3_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg3_1, &arg3_1_stride));
-    int32_t arg3_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg3_1, &arg3_1_dtype));
-    int32_t arg3_1_expected_dtype = aoti_torch_dtype_bfloat16();
-    if (arg3_1_expected_dtype != arg3_1_dtype) {
-        symshape_fail("input_handles[3]: unmatched dtype, expected: ", arg3_1_expected_dtype, "(at::kBFloat16), but got: ", arg3_1_dtype, "");
-    }
-    int32_t arg3_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg3_1, &arg3_1_device_type));
-    if (0 != arg3_1_device_type) {
-        symshape_fail("input_handles[3]: unmatched device type, expected: 0(cpu), but got: ", arg3_1_device_type, "");
-    }
-    if (2 != arg3_1_size[0]) {
-        symshape_fail("input_handles[3]: unmatched dim value at 0, expected: 2, but got: ", arg3_1_size[0], "");
-    }
-    if (1 != arg3_1_stride[0]) {
-        symshape_fail("input_handles[3]: unmatched stride value at 0, expected: 1, but got: ", arg3_1_stride[0], "");
-    }
+struct symshape_tensor { int64_t* size; int64_t* stride; };
+// Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
+[[maybe_unused]] AOTI_NOINLINE static void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+    int64_t dim;
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
+    if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
+    int32_t dt;
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(h, &dt));
+    if (dt != dtype) symshape_fail(i, "unmatched dtype, expected: ", dtype, dtype_text, dt, "");
+    int32_t dev;
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(h, &dev));
+    if (dev != device) symshape_fail(i, "unmatched device type, expected: ", device, device_text, dev, "");
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
+    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
 }
-AOTI_NOINLINE static void check_input_4(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg4_1 = input_handles[4];
-    int64_t arg4_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg4_1, &arg4_1_dim));
-    if (arg4_1_dim != 1) {
-        symshape_fail("input_handles[4]: unmatched rank, expected: 1, but got: ", arg4_1_dim, "");
-    }
-    int64_t* arg4_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg4_1, &arg4_1_size));
-    int64_t* arg4_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg4_1, &arg4_1_stride));
-    int32_t arg4_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg4_1, &arg4_1_dtype));
-    int32_t arg4_1_expected_dtype = aoti_torch_dtype_int8();
-    if (arg4_1_expected_dtype != arg4_1_dtype) {
-        symshape_fail("input_handles[4]: unmatched dtype, expected: ", arg4_1_expected_dtype, "(at::kChar), but got: ", arg4_1_dtype, "");
-    }
-    int32_t arg4_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg4_1, &arg4_1_device_type));
-    if (0 != arg4_1_device_type) {
-        symshape_fail("input_handles[4]: unmatched device type, expected: 0(cpu), but got: ", arg4_1_device_type, "");
-    }
-    if (2 != arg4_1_size[0]) {
-        symshape_fail("input_handles[4]: unmatched dim value at 0, expected: 2, but got: ", arg4_1_size[0], "");
-    }
-    if (1 != arg4_1_stride[0]) {
-        symshape_fail("input_handles[4]: unmatched stride value at 0, expected: 1, but got: ", arg4_1_stride[0], "");
-    }
+AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
 }
-AOTI_NOINLINE static void check_input_5(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg5_1 = input_handles[5];
-    int64_t arg5_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg5_1, &arg5_1_dim));
-    if (arg5_1_dim != 1) {
-        symshape_fail("input_handles[5]: unmatched rank, expected: 1, but got: ", arg5_1_dim, "");
-    }
-    int64_t* arg5_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg5_1, &arg5_1_size));
-    int64_t* arg5_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg5_1, &arg5_1_stride));
-    int32_t arg5_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg5_1, &arg5_1_dtype));
-    int32_t arg5_1_expected_dtype = aoti_torch_dtype_int16();
-    if (arg5_1_expected_dtype != arg5_1_dtype) {
-        symshape_fail("input_handles[5]: unmatched dtype, expected: ", arg5_1_expected_dtype, "(at::kShort), but got: ", arg5_1_dtype, "");
-    }
-    int32_t arg5_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg5_1, &arg5_1_device_type));
-    if (0 != arg5_1_device_type) {
-        symshape_fail("input_handles[5]: unmatched device type, expected: 0(cpu), but got: ", arg5_1_device_type, "");
-    }
-    if (2 != arg5_1_size[0]) {
-        symshape_fail("input_handles[5]: unmatched dim value at 0, expected: 2, but got: ", arg5_1_size[0], "");
-    }
-    if (1 != arg5_1_stride[0]) {
-        symshape_fail("input_handles[5]: unmatched stride value at 0, expected: 1, but got: ", arg5_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(0, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(0, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_6(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg6_1 = input_handles[6];
-    int64_t arg6_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg6_1, &arg6_1_dim));
-    if (arg6_1_dim != 1) {
-        symshape_fail("input_handles[6]: unmatched rank, expected: 1, but got: ", arg6_1_dim, "");
-    }
-    int64_t* arg6_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg6_1, &arg6_1_size));
-    int64_t* arg6_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg6_1, &arg6_1_stride));
-    int32_t arg6_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg6_1, &arg6_1_dtype));
-    int32_t arg6_1_expected_dtype = aoti_torch_dtype_int32();
-    if (arg6_1_expected_dtype != arg6_1_dtype) {
-        symshape_fail("input_handles[6]: unmatched dtype, expected: ", arg6_1_expected_dtype, "(at::kInt), but got: ", arg6_1_dtype, "");
-    }
-    int32_t arg6_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg6_1, &arg6_1_device_type));
-    if (0 != arg6_1_device_type) {
-        symshape_fail("input_handles[6]: unmatched device type, expected: 0(cpu), but got: ", arg6_1_device_type, "");
-    }
-    if (2 != arg6_1_size[0]) {
-        symshape_fail("input_handles[6]: unmatched dim value at 0, expected: 2, but got: ", arg6_1_size[0], "");
-    }
-    if (1 != arg6_1_stride[0]) {
-        symshape_fail("input_handles[6]: unmatched stride value at 0, expected: 1, but got: ", arg6_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_1(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(1, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(1, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_7(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg7_1 = input_handles[7];
-    int64_t arg7_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg7_1, &arg7_1_dim));
-    if (arg7_1_dim != 1) {
-        symshape_fail("input_handles[7]: unmatched rank, expected: 1, but got: ", arg7_1_dim, "");
-    }
-    int64_t* arg7_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg7_1, &arg7_1_size));
-    int64_t* arg7_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg7_1, &arg7_1_stride));
-    int32_t arg7_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg7_1, &arg7_1_dtype));
-    int32_t arg7_1_expected_dtype = aoti_torch_dtype_int64();
-    if (arg7_1_expected_dtype != arg7_1_dtype) {
-        symshape_fail("input_handles[7]: unmatched dtype, expected: ", arg7_1_expected_dtype, "(at::kLong), but got: ", arg7_1_dtype, "");
-    }
-    int32_t arg7_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg7_1, &arg7_1_device_type));
-    if (0 != arg7_1_device_type) {
-        symshape_fail("input_handles[7]: unmatched device type, expected: 0(cpu), but got: ", arg7_1_device_type, "");
-    }
-    if (2 != arg7_1_size[0]) {
-        symshape_fail("input_handles[7]: unmatched dim value at 0, expected: 2, but got: ", arg7_1_size[0], "");
-    }
-    if (1 != arg7_1_stride[0]) {
-        symshape_fail("input_handles[7]: unmatched stride value at 0, expected: 1, but got: ", arg7_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_2(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(2, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(2, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_8(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg8_1 = input_handles[8];
-    int64_t arg8_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg8_1, &arg8_1_dim));
-    if (arg8_1_dim != 1) {
-        symshape_fail("input_handles[8]: unmatched rank, expected: 1, but got: ", arg8_1_dim, "");
-    }
-    int64_t* arg8_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg8_1, &arg8_1_size));
-    int64_t* arg8_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg8_1, &arg8_1_stride));
-    int32_t arg8_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg8_1, &arg8_1_dtype));
-    int32_t arg8_1_expected_dtype = aoti_torch_dtype_uint8();
-    if (arg8_1_expected_dtype != arg8_1_dtype) {
-        symshape_fail("input_handles[8]: unmatched dtype, expected: ", arg8_1_expected_dtype, "(at::kByte), but got: ", arg8_1_dtype, "");
-    }
-    int32_t arg8_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg8_1, &arg8_1_device_type));
-    if (0 != arg8_1_device_type) {
-        symshape_fail("input_handles[8]: unmatched device type, expected: 0(cpu), but got: ", arg8_1_device_type, "");
-    }
-    if (2 != arg8_1_size[0]) {
-        symshape_fail("input_handles[8]: unmatched dim value at 0, expected: 2, but got: ", arg8_1_size[0], "");
-    }
-    if (1 != arg8_1_stride[0]) {
-        symshape_fail("input_handles[8]: unmatched stride value at 0, expected: 1, but got: ", arg8_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_3(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(3, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(3, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_9(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg9_1 = input_handles[9];
-    int64_t arg9_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg9_1, &arg9_1_dim));
-    if (arg9_1_dim != 1) {
-        symshape_fail("input_handles[9]: unmatched rank, expected: 1, but got: ", arg9_1_dim, "");
-    }
-    int64_t* arg9_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg9_1, &arg9_1_size));
-    int64_t* arg9_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg9_1, &arg9_1_stride));
-    int32_t arg9_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg9_1, &arg9_1_dtype));
-    int32_t arg9_1_expected_dtype = aoti_torch_dtype_uint16();
-    if (arg9_1_expected_dtype != arg9_1_dtype) {
-        symshape_fail("input_handles[9]: unmatched dtype, expected: ", arg9_1_expected_dtype, "(at::kUInt16), but got: ", arg9_1_dtype, "");
-    }
-    int32_t arg9_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg9_1, &arg9_1_device_type));
-    if (0 != arg9_1_device_type) {
-        symshape_fail("input_handles[9]: unmatched device type, expected: 0(cpu), but got: ", arg9_1_device_type, "");
-    }
-    if (2 != arg9_1_size[0]) {
-        symshape_fail("input_handles[9]: unmatched dim value at 0, expected: 2, but got: ", arg9_1_size[0], "");
-    }
-    if (1 != arg9_1_stride[0]) {
-        symshape_fail("input_handles[9]: unmatched stride value at 0, expected: 1, but got: ", arg9_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_4(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(4, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(4, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_10(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg10_1 = input_handles[10];
-    int64_t arg10_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg10_1, &arg10_1_dim));
-    if (arg10_1_dim != 1) {
-        symshape_fail("input_handles[10]: unmatched rank, expected: 1, but got: ", arg10_1_dim, "");
-    }
-    int64_t* arg10_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg10_1, &arg10_1_size));
-    int64_t* arg10_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg10_1, &arg10_1_stride));
-    int32_t arg10_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg10_1, &arg10_1_dtype));
-    int32_t arg10_1_expected_dtype = aoti_torch_dtype_uint32();
-    if (arg10_1_expected_dtype != arg10_1_dtype) {
-        symshape_fail("input_handles[10]: unmatched dtype, expected: ", arg10_1_expected_dtype, "(at::kUInt32), but got: ", arg10_1_dtype, "");
-    }
-    int32_t arg10_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg10_1, &arg10_1_device_type));
-    if (0 != arg10_1_device_type) {
-        symshape_fail("input_handles[10]: unmatched device type, expected: 0(cpu), but got: ", arg10_1_device_type, "");
-    }
-    if (2 != arg10_1_size[0]) {
-        symshape_fail("input_handles[10]: unmatched dim value at 0, expected: 2, but got: ", arg10_1_size[0], "");
-    }
-    if (1 != arg10_1_stride[0]) {
-        symshape_fail("input_handles[10]: unmatched stride value at 0, expected: 1, but got: ", arg10_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_5(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(5, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(5, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_11(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg11_1 = input_handles[11];
-    int64_t arg11_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg11_1, &arg11_1_dim));
-    if (arg11_1_dim != 1) {
-        symshape_fail("input_handles[11]: unmatched rank, expected: 1, but got: ", arg11_1_dim, "");
-    }
-    int64_t* arg11_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg11_1, &arg11_1_size));
-    int64_t* arg11_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg11_1, &arg11_1_stride));
-    int32_t arg11_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg11_1, &arg11_1_dtype));
-    int32_t arg11_1_expected_dtype = aoti_torch_dtype_uint64();
-    if (arg11_1_expected_dtype != arg11_1_dtype) {
-        symshape_fail("input_handles[11]: unmatched dtype, expected: ", arg11_1_expected_dtype, "(at::kUInt64), but got: ", arg11_1_dtype, "");
-    }
-    int32_t arg11_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg11_1, &arg11_1_device_type));
-    if (0 != arg11_1_device_type) {
-        symshape_fail("input_handles[11]: unmatched device type, expected: 0(cpu), but got: ", arg11_1_device_type, "");
-    }
-    if (2 != arg11_1_size[0]) {
-        symshape_fail("input_handles[11]: unmatched dim value at 0, expected: 2, but got: ", arg11_1_size[0], "");
-    }
-    if (1 != arg11_1_stride[0]) {
-        symshape_fail("input_handles[11]: unmatched stride value at 0, expected: 1, but got: ", arg11_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_6(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(6, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(6, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_12(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg12_1 = input_handles[12];
-    int64_t arg12_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg12_1, &arg12_1_dim));
-    if (arg12_1_dim != 1) {
-        symshape_fail("input_handles[12]: unmatched rank, expected: 1, but got: ", arg12_1_dim, "");
-    }
-    int64_t* arg12_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg12_1, &arg12_1_size));
-    int64_t* arg12_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg12_1, &arg12_1_stride));
-    int32_t arg12_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg12_1, &arg12_1_dtype));
-    int32_t arg12_1_expected_dtype = aoti_torch_dtype_bool();
-    if (arg12_1_expected_dtype != arg12_1_dtype) {
-        symshape_fail("input_handles[12]: unmatched dtype, expected: ", arg12_1_expected_dtype, "(at::kBool), but got: ", arg12_1_dtype, "");
-    }
-    int32_t arg12_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg12_1, &arg12_1_device_type));
-    if (0 != arg12_1_device_type) {
-        symshape_fail("input_handles[12]: unmatched device type, expected: 0(cpu), but got: ", arg12_1_device_type, "");
-    }
-    if (2 != arg12_1_size[0]) {
-        symshape_fail("input_handles[12]: unmatched dim value at 0, expected: 2, but got: ", arg12_1_size[0], "");
-    }
-    if (1 != arg12_1_stride[0]) {
-        symshape_fail("input_handles[12]: unmatched stride value at 0, expected: 1, but got: ", arg12_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_7(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(7, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(7, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_13(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg13_1 = input_handles[13];
-    int64_t arg13_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg13_1, &arg13_1_dim));
-    if (arg13_1_dim != 1) {
-        symshape_fail("input_handles[13]: unmatched rank, expected: 1, but got: ", arg13_1_dim, "");
-    }
-    int64_t* arg13_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg13_1, &arg13_1_size));
-    int64_t* arg13_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg13_1, &arg13_1_stride));
-    int32_t arg13_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg13_1, &arg13_1_dtype));
-    int32_t arg13_1_expected_dtype = aoti_torch_dtype_complex32();
-    if (arg13_1_expected_dtype != arg13_1_dtype) {
-        symshape_fail("input_handles[13]: unmatched dtype, expected: ", arg13_1_expected_dtype, "(at::kComplexHalf), but got: ", arg13_1_dtype, "");
-    }
-    int32_t arg13_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg13_1, &arg13_1_device_type));
-    if (0 != arg13_1_device_type) {
-        symshape_fail("input_handles[13]: unmatched device type, expected: 0(cpu), but got: ", arg13_1_device_type, "");
-    }
-    if (2 != arg13_1_size[0]) {
-        symshape_fail("input_handles[13]: unmatched dim value at 0, expected: 2, but got: ", arg13_1_size[0], "");
-    }
-    if (1 != arg13_1_stride[0]) {
-        symshape_fail("input_handles[13]: unmatched stride value at 0, expected: 1, but got: ", arg13_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_8(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(8, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(8, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_14(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg14_1 = input_handles[14];
-    int64_t arg14_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg14_1, &arg14_1_dim));
-    if (arg14_1_dim != 1) {
-        symshape_fail("input_handles[14]: unmatched rank, expected: 1, but got: ", arg14_1_dim, "");
-    }
-    int64_t* arg14_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg14_1, &arg14_1_size));
-    int64_t* arg14_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg14_1, &arg14_1_stride));
-    int32_t arg14_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg14_1, &arg14_1_dtype));
-    int32_t arg14_1_expected_dtype = aoti_torch_dtype_complex64();
-    if (arg14_1_expected_dtype != arg14_1_dtype) {
-        symshape_fail("input_handles[14]: unmatched dtype, expected: ", arg14_1_expected_dtype, "(at::kComplexFloat), but got: ", arg14_1_dtype, "");
-    }
-    int32_t arg14_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg14_1, &arg14_1_device_type));
-    if (0 != arg14_1_device_type) {
-        symshape_fail("input_handles[14]: unmatched device type, expected: 0(cpu), but got: ", arg14_1_device_type, "");
-    }
-    if (2 != arg14_1_size[0]) {
-        symshape_fail("input_handles[14]: unmatched dim value at 0, expected: 2, but got: ", arg14_1_size[0], "");
-    }
-    if (1 != arg14_1_stride[0]) {
-        symshape_fail("input_handles[14]: unmatched stride value at 0, expected: 1, but got: ", arg14_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_9(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(9, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(9, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_15(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg15_1 = input_handles[15];
-    int64_t arg15_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg15_1, &arg15_1_dim));
-    if (arg15_1_dim != 1) {
-        symshape_fail("input_handles[15]: unmatched rank, expected: 1, but got: ", arg15_1_dim, "");
-    }
-    int64_t* arg15_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg15_1, &arg15_1_size));
-    int64_t* arg15_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg15_1, &arg15_1_stride));
-    int32_t arg15_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg15_1, &arg15_1_dtype));
-    int32_t arg15_1_expected_dtype = aoti_torch_dtype_complex128();
-    if (arg15_1_expected_dtype != arg15_1_dtype) {
-        symshape_fail("input_handles[15]: unmatched dtype, expected: ", arg15_1_expected_dtype, "(at::kComplexDouble), but got: ", arg15_1_dtype, "");
-    }
-    int32_t arg15_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg15_1, &arg15_1_device_type));
-    if (0 != arg15_1_device_type) {
-        symshape_fail("input_handles[15]: unmatched device type, expected: 0(cpu), but got: ", arg15_1_device_type, "");
-    }
-    if (2 != arg15_1_size[0]) {
-        symshape_fail("input_handles[15]: unmatched dim value at 0, expected: 2, but got: ", arg15_1_size[0], "");
-    }
-    if (1 != arg15_1_stride[0]) {
-        symshape_fail("input_handles[15]: unmatched stride value at 0, expected: 1, but got: ", arg15_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_10(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(10, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(10, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_16(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg16_1 = input_handles[16];
-    int64_t arg16_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg16_1, &arg16_1_dim));
-    if (arg16_1_dim != 1) {
-        symshape_fail("input_handles[16]: unmatched rank, expected: 1, but got: ", arg16_1_dim, "");
-    }
-    int64_t* arg16_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg16_1, &arg16_1_size));
-    int64_t* arg16_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg16_1, &arg16_1_stride));
-    int32_t arg16_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg16_1, &arg16_1_dtype));
-    int32_t arg16_1_expected_dtype = aoti_torch_dtype_float8_e4m3fn();
-    if (arg16_1_expected_dtype != arg16_1_dtype) {
-        symshape_fail("input_handles[16]: unmatched dtype, expected: ", arg16_1_expected_dtype, "(at::kFloat8_e4m3fn), but got: ", arg16_1_dtype, "");
-    }
-    int32_t arg16_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg16_1, &arg16_1_device_type));
-    if (0 != arg16_1_device_type) {
-        symshape_fail("input_handles[16]: unmatched device type, expected: 0(cpu), but got: ", arg16_1_device_type, "");
-    }
-    if (2 != arg16_1_size[0]) {
-        symshape_fail("input_handles[16]: unmatched dim value at 0, expected: 2, but got: ", arg16_1_size[0], "");
-    }
-    if (1 != arg16_1_stride[0]) {
-        symshape_fail("input_handles[16]: unmatched stride value at 0, expected: 1, but got: ", arg16_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_11(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(11, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(11, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_17(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg17_1 = input_handles[17];
-    int64_t arg17_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg17_1, &arg17_1_dim));
-    if (arg17_1_dim != 1) {
-        symshape_fail("input_handles[17]: unmatched rank, expected: 1, but got: ", arg17_1_dim, "");
-    }
-    int64_t* arg17_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg17_1, &arg17_1_size));
-    int64_t* arg17_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg17_1, &arg17_1_stride));
-    int32_t arg17_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg17_1, &arg17_1_dtype));
-    int32_t arg17_1_expected_dtype = aoti_torch_dtype_float8_e5m2();
-    if (arg17_1_expected_dtype != arg17_1_dtype) {
-        symshape_fail("input_handles[17]: unmatched dtype, expected: ", arg17_1_expected_dtype, "(at::kFloat8_e5m2), but got: ", arg17_1_dtype, "");
-    }
-    int32_t arg17_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg17_1, &arg17_1_device_type));
-    if (0 != arg17_1_device_type) {
-        symshape_fail("input_handles[17]: unmatched device type, expected: 0(cpu), but got: ", arg17_1_device_type, "");
-    }
-    if (2 != arg17_1_size[0]) {
-        symshape_fail("input_handles[17]: unmatched dim value at 0, expected: 2, but got: ", arg17_1_size[0], "");
-    }
-    if (1 != arg17_1_stride[0]) {
-        symshape_fail("input_handles[17]: unmatched stride value at 0, expected: 1, but got: ", arg17_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_12(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(12, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(12, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_18(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg18_1 = input_handles[18];
-    int64_t arg18_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg18_1, &arg18_1_dim));
-    if (arg18_1_dim != 1) {
-        symshape_fail("input_handles[18]: unmatched rank, expected: 1, but got: ", arg18_1_dim, "");
-    }
-    int64_t* arg18_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg18_1, &arg18_1_size));
-    int64_t* arg18_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg18_1, &arg18_1_stride));
-    int32_t arg18_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg18_1, &arg18_1_dtype));
-    int32_t arg18_1_expected_dtype = aoti_torch_dtype_float8_e4m3fnuz();
-    if (arg18_1_expected_dtype != arg18_1_dtype) {
-        symshape_fail("input_handles[18]: unmatched dtype, expected: ", arg18_1_expected_dtype, "(at::kFloat8_e4m3fnuz), but got: ", arg18_1_dtype, "");
-    }
-    int32_t arg18_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg18_1, &arg18_1_device_type));
-    if (0 != arg18_1_device_type) {
-        symshape_fail("input_handles[18]: unmatched device type, expected: 0(cpu), but got: ", arg18_1_device_type, "");
-    }
-    if (2 != arg18_1_size[0]) {
-        symshape_fail("input_handles[18]: unmatched dim value at 0, expected: 2, but got: ", arg18_1_size[0], "");
-    }
-    if (1 != arg18_1_stride[0]) {
-        symshape_fail("input_handles[18]: unmatched stride value at 0, expected: 1, but got: ", arg18_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_13(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(13, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(13, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_19(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg19_1 = input_handles[19];
-    int64_t arg19_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg19_1, &arg19_1_dim));
-    if (arg19_1_dim != 1) {
-        symshape_fail("input_handles[19]: unmatched rank, expected: 1, but got: ", arg19_1_dim, "");
-    }
-    int64_t* arg19_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg19_1, &arg19_1_size));
-    int64_t* arg19_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg19_1, &arg19_1_stride));
-    int32_t arg19_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg19_1, &arg19_1_dtype));
-    int32_t arg19_1_expected_dtype = aoti_torch_dtype_float8_e5m2fnuz();
-    if (arg19_1_expected_dtype != arg19_1_dtype) {
-        symshape_fail("input_handles[19]: unmatched dtype, expected: ", arg19_1_expected_dtype, "(at::kFloat8_e5m2fnuz), but got: ", arg19_1_dtype, "");
-    }
-    int32_t arg19_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg19_1, &arg19_1_device_type));
-    if (0 != arg19_1_device_type) {
-        symshape_fail("input_handles[19]: unmatched device type, expected: 0(cpu), but got: ", arg19_1_device_type, "");
-    }
-    if (2 != arg19_1_size[0]) {
-        symshape_fail("input_handles[19]: unmatched dim value at 0, expected: 2, but got: ", arg19_1_size[0], "");
-    }
-    if (1 != arg19_1_stride[0]) {
-        symshape_fail("input_handles[19]: unmatched stride value at 0, expected: 1, but got: ", arg19_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_14(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(14, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(14, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_20(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {
-    (void)input_handles; (void)syms; (void)symshape_fsyms;
-    AtenTensorHandle arg20_1 = input_handles[20];
-    int64_t arg20_1_dim;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(arg20_1, &arg20_1_dim));
-    if (arg20_1_dim != 1) {
-        symshape_fail("input_handles[20]: unmatched rank, expected: 1, but got: ", arg20_1_dim, "");
-    }
-    int64_t* arg20_1_size;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(arg20_1, &arg20_1_size));
-    int64_t* arg20_1_stride;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(arg20_1, &arg20_1_stride));
-    int32_t arg20_1_dtype;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(arg20_1, &arg20_1_dtype));
-    int32_t arg20_1_expected_dtype = aoti_torch_dtype_float8_e8m0fnu();
-    if (arg20_1_expected_dtype != arg20_1_dtype) {
-        symshape_fail("input_handles[20]: unmatched dtype, expected: ", arg20_1_expected_dtype, "(at::kFloat8_e8m0fnu), but got: ", arg20_1_dtype, "");
-    }
-    int32_t arg20_1_device_type;
-    AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(arg20_1, &arg20_1_device_type));
-    if (0 != arg20_1_device_type) {
-        symshape_fail("input_handles[20]: unmatched device type, expected: 0(cpu), but got: ", arg20_1_device_type, "");
-    }
-    if (2 != arg20_1_size[0]) {
-        symshape_fail("input_handles[20]: unmatched dim value at 0, expected: 2, but got: ", arg20_1_size[0], "");
-    }
-    if (1 != arg20_1_stride[0]) {
-        symshape_fail("input_handles[20]: unmatched stride value at 0, expected: 1, but got: ", arg20_1_stride[0], "");
-    }
+AOTI_NOINLINE static void check_input_15(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(15, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(15, 1, 0, 1, t.stride[0]);
+}
+AOTI_NOINLINE static void check_input_16(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(16, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(16, 1, 0, 1, t.stride[0]);
+}
+AOTI_NOINLINE static void check_input_17(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(17, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(17, 1, 0, 1, t.stride[0]);
+}
+AOTI_NOINLINE static void check_input_18(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(18, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(18, 1, 0, 1, t.stride[0]);
+}
+AOTI_NOINLINE static void check_input_19(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(19, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(19, 1, 0, 1, t.stride[0]);
+}
+AOTI_NOINLINE static void check_input_20(const symshape_tensor& t, const int64_t* syms) {
+    (void)syms;
+    if (t.size[0] != 2) symshape_bad_dim(20, 0, 0, 2, t.size[0]);
+    if (t.stride[0] != 1) symshape_bad_dim(20, 1, 0, 1, t.stride[0]);
+}
+[[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
+    symshape_tensor t[21] = {};
+    symshape_load(input_handles[0], 0, 1, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", t[0]);
+    symshape_load(input_handles[1], 1, 1, aoti_torch_dtype_float64(), "(at::kDouble), but got: ", 0, "(cpu), but got: ", t[1]);
+    symshape_load(input_handles[2], 2, 1, aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", t[2]);
+    symshape_load(input_handles[3], 3, 1, aoti_torch_dtype_bfloat16(), "(at::kBFloat16), but got: ", 0, "(cpu), but got: ", t[3]);
+    symshape_load(input_handles[4], 4, 1, aoti_torch_dtype_int8(), "(at::kChar), but got: ", 0, "(cpu), but got: ", t[4]);
+    symshape_load(input_handles[5], 5, 1, aoti_torch_dtype_int16(), "(at::kShort), but got: ", 0, "(cpu), but got: ", t[5]);
+    symshape_load(input_handles[6], 6, 1, aoti_torch_dtype_int32(), "(at::kInt), but got: ", 0, "(cpu), but got: ", t[6]);
+    symshape_load(input_handles[7], 7, 1, aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", t[7]);
+    symshape_load(input_handles[8], 8, 1, aoti_torch_dtype_uint8(), "(at::kByte), but got: ", 0, "(cpu), but got: ", t[8]);
+    symshape_load(input_handles[9], 9, 1, aoti_torch_dtype_uint16(), "(at::kUInt16), but got: ", 0, "(cpu), but got: ", t[9]);
+    symshape_load(input_handles[10], 10, 1, aoti_torch_dtype_uint32(), "(at::kUInt32), but got: ", 0, "(cpu), but got: ", t[10]);
+    symshape_load(input_handles[11], 11, 1, aoti_torch_dtype_uint64(), "(at::kUInt64), but got: ", 0, "(cpu), but got: ", t[11]);
+    symshape_load(input_handles[12], 12, 1, aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", t[12]);
+    symshape_load(input_handles[13], 13, 1, aoti_torch_dtype_complex32(), "(at::kComplexHalf), but got: ", 0, "(cpu), but got: ", t[13]);
+    symshape_load(input_handles[14], 14, 1, aoti_torch_dtype_complex64(), "(at::kComplexFloat), but got: ", 0, "(cpu), but got: ", t[14]);
+    symshape_load(input_handles[15], 15, 1, aoti_torch_dtype_complex128(), "(at::kComplexDouble), but got: ", 0, "(cpu), but got: ", t[15]);
+    symshape_load(input_handles[16], 16, 1, aoti_torch_dtype_float8_e4m3fn(), "(at::kFloat8_e4m3fn), but got: ", 0, "(cpu), but got: ", t[16]);
+    symshape_load(input_handles[17], 17, 1, aoti_torch_dtype_float8_e5m2(), "(at::kFloat8_e5m2), but got: ", 0, "(cpu), but got: ", t[17]);
+    symshape_load(input_handles[18], 18, 1, aoti_torch_dtype_float8_e4m3fnuz(), "(at::kFloat8_e4m3fnuz), but got: ", 0, "(cpu), but got: ", t[18]);
+    symshape_load(input_handles[19], 19, 1, aoti_torch_dtype_float8_e5m2fnuz(), "(at::kFloat8_e5m2fnuz), but got: ", 0, "(cpu), but got: ", t[19]);
+    symshape_load(input_handles[20], 20, 1, aoti_torch_dtype_float8_e8m0fnu(), "(at::kFloat8_e8m0fnu), but got: ", 0, "(cpu), but got: ", t[20]);
+    symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
+    check_input_0(t[0], syms);
+    check_input_1(t[1], syms);
+    check_input_2(t[2], syms);
+    check_input_3(t[3], syms);
+    check_input_4(t[4], syms);
+    check_input_5(t[5], syms);
+    check_input_6(t[6], syms);
+    check_input_7(t[7], syms);
+    check_input_8(t[8], syms);
+    check_input_9(t[9], syms);
+    check_input_10(t[10], syms);
+    check_input_11(t[11], syms);
+    check_input_12(t[12], syms);
+    check_input_13(t[13], syms);
+    check_input_14(t[14], syms);
+    check_input_15(t[15], syms);
+    check_input_16(t[16], syms);
+    check_input_17(t[17], syms);
+    check_input_18(t[18], syms);
+    check_input_19(t[19], syms);
+    check_input_20(t[20], syms);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");
     const static bool result = env_var_value != nullptr && env_var_value[0] != '0';
     return result;
 }
-
 [[maybe_unused]] AOTI_NOINLINE static void __check_inputs_outputs(AtenTensorHandle* input_handles, AtenTensorHandle* output_handles) {
     (void)output_handles;
-    if (!_check_aoti_runtime_check_inputs_env()) {
-        return;
-    }
+    if (!_check_aoti_runtime_check_inputs_env()) return;
     int64_t syms[1] = {0};
     double symshape_fsyms[1] = {0};
-    symshape_bind_symbols(input_handles, syms, symshape_fsyms);
-    check_input_0(input_handles, syms, symshape_fsyms);
-    check_input_1(input_handles, syms, symshape_fsyms);
-    check_input_2(input_handles, syms, symshape_fsyms);
-    check_input_3(input_handles, syms, symshape_fsyms);
-    check_input_4(input_handles, syms, symshape_fsyms);
-    check_input_5(input_handles, syms, symshape_fsyms);
-    check_input_6(input_handles, syms, symshape_fsyms);
-    check_input_7(input_handles, syms, symshape_fsyms);
-    check_input_8(input_handles, syms, symshape_fsyms);
-    check_input_9(input_handles, syms, symshape_fsyms);
-    check_input_10(input_handles, syms, symshape_fsyms);
-    check_input_11(input_handles, syms, symshape_fsyms);
-    check_input_12(input_handles, syms, symshape_fsyms);
-    check_input_13(input_handles, syms, symshape_fsyms);
-    check_input_14(input_handles, syms, symshape_fsyms);
-    check_input_15(input_handles, syms, symshape_fsyms);
-    check_input_16(input_handles, syms, symshape_fsyms);
-    check_input_17(input_handles, syms, symshape_fsyms);
-    check_input_18(input_handles, syms, symshape_fsyms);
-    check_input_19(input_handles, syms, symshape_fsyms);
-    check_input_20(input_handles, syms, symshape_fsyms);
+    symshape_check_and_bind(input_handles, syms, symshape_fsyms);
 }

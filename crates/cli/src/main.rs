@@ -221,6 +221,10 @@ enum Cmd {
         /// gate (aoti; the dlpack function always checks).
         #[arg(long)]
         always_check: bool,
+        /// Starts every name the file defines at namespace scope with NAME (default symshape),
+        /// so that several generated files can share one namespace (docs/codegen.md).
+        #[arg(long, value_name = "NAME")]
+        prefix: Option<String>,
         /// Writes the C++ to OUT instead of stdout.
         #[arg(short = 'o', value_name = "OUT")]
         out: Option<String>,
@@ -648,6 +652,7 @@ fn codegen(
     flavor: FlavorArg,
     emit: EmitArg,
     always_check: bool,
+    prefix: Option<&str>,
     out: Option<&str>,
 ) -> ExitCode {
     use codegen_cpp::{Emit, Flavor, Options, Signature};
@@ -674,13 +679,14 @@ fn codegen(
         }
     };
     let result = Signature::from_json(&text).and_then(|sig| {
-        codegen_cpp::generate(
+        codegen_cpp::generate_prefixed(
             sig,
             &Options {
                 flavor,
                 emit,
                 always_check,
             },
+            prefix.unwrap_or(codegen_cpp::DEFAULT_PREFIX),
         )
     });
     let cpp = match result {
@@ -798,8 +804,16 @@ fn main() -> ExitCode {
             flavor,
             emit,
             always_check,
+            prefix,
             out,
-        } => codegen(&spec, flavor, emit, always_check, out.as_deref()),
+        } => codegen(
+            &spec,
+            flavor,
+            emit,
+            always_check,
+            prefix.as_deref(),
+            out.as_deref(),
+        ),
         Cmd::Batch { file, jobs } => batch(file, jobs),
     }
 }

@@ -252,13 +252,13 @@ fn checked_wide(
     cx: &mut Context,
     e: Expr,
     ovf: &str,
+    rt: &str,
     memo: &mut HashMap<Expr, String>,
     depth: u32,
     top: bool,
 ) -> Result<String, CodegenError> {
     depth_guard(depth)?;
     let d = depth + 1;
-    let rt = "symshape_rt::";
     Ok(match shape(cx, e)? {
         Shape::Sum(ts, c) => {
             let mut acc = if c != 0 {
@@ -268,10 +268,10 @@ fn checked_wide(
             };
             for (t, k) in ts {
                 let term = if is_poly(cx, t) {
-                    let w = checked_wide(cx, t, ovf, memo, d, false)?;
+                    let w = checked_wide(cx, t, ovf, rt, memo, d, false)?;
                     format!("{rt}wterm({}, {w}, {ovf})", lit_checked(k))
                 } else {
-                    let tt = checked_rec(cx, t, ovf, memo, d)?;
+                    let tt = checked_rec(cx, t, ovf, rt, memo, d)?;
                     format!("{rt}term({}, {tt})", lit_checked(k))
                 };
                 acc = if acc.is_empty() {
@@ -287,32 +287,44 @@ fn checked_wide(
             let mut args = Vec::with_capacity(fs.len());
             for f in fs {
                 args.push(if is_poly(cx, f) {
-                    checked_wide(cx, f, ovf, memo, d, false)?
+                    checked_wide(cx, f, ovf, rt, memo, d, false)?
                 } else {
-                    format!("{rt}wide({})", checked_rec(cx, f, ovf, memo, d)?)
+                    format!("{rt}wide({})", checked_rec(cx, f, ovf, rt, memo, d)?)
                 });
             }
             format!("{rt}wprod({{{}}})", args.join(", "))
         }
         Shape::Pow(b, k) => {
-            let bb = checked_rec(cx, b, ovf, memo, d)?;
+            let bb = checked_rec(cx, b, ovf, rt, memo, d)?;
             format!("{rt}wpow({bb}, {k})")
         }
-        _ => format!("{rt}wide({})", checked_rec(cx, e, ovf, memo, d)?),
+        _ => format!("{rt}wide({})", checked_rec(cx, e, ovf, rt, memo, d)?),
     })
 }
 
 /// Runtime-check C++ for an integer or boolean expression: every integer operation is an
 /// overflow-checked helper call that sets the boolean lvalue named `ovf`.
 pub fn checked(cx: &mut Context, e: Expr, ovf: &str) -> Result<String, CodegenError> {
+    checked_in(cx, e, ovf, "symshape_rt")
+}
+
+/// [`checked`] with the helpers in namespace `rt` (a generated file's `{prefix}_rt`).
+pub(crate) fn checked_in(
+    cx: &mut Context,
+    e: Expr,
+    ovf: &str,
+    rt: &str,
+) -> Result<String, CodegenError> {
     let mut memo = HashMap::new();
-    checked_rec(cx, e, ovf, &mut memo, 0)
+    let rt = format!("{rt}::");
+    checked_rec(cx, e, ovf, &rt, &mut memo, 0)
 }
 
 fn checked_rec(
     cx: &mut Context,
     e: Expr,
     ovf: &str,
+    rt: &str,
     memo: &mut HashMap<Expr, String>,
     depth: u32,
 ) -> Result<String, CodegenError> {
@@ -321,7 +333,6 @@ fn checked_rec(
         return Ok(s.clone());
     }
     let d = depth + 1;
-    let rt = "symshape_rt::";
     let sh = shape(cx, e)?;
     // A polynomial (a sum with product or power terms, a product with sum or power factors) is
     // one value, computed exactly in 128 bits and narrowed once (docs/rules.md §8), as `eval`
@@ -338,7 +349,7 @@ fn checked_rec(
         _ => false,
     };
     if nested_poly {
-        let w = checked_wide(cx, e, ovf, memo, d, true)?;
+        let w = checked_wide(cx, e, ovf, rt, memo, d, true)?;
         let out = format!("{rt}narrow({w}, {ovf})");
         memo.insert(e, out.clone());
         return Ok(out);
@@ -365,12 +376,12 @@ fn checked_rec(
                     parts.push(lit_checked(c));
                 }
                 for (t, _) in ts {
-                    parts.push(checked_rec(cx, t, ovf, memo, d)?);
+                    parts.push(checked_rec(cx, t, ovf, rt, memo, d)?);
                 }
                 format!("{rt}add({}, {}, {ovf})", parts[0], parts[1])
             } else if c == 0 && ts.len() == 1 {
                 let (t, k) = ts[0];
-                let tt = checked_rec(cx, t, ovf, memo, d)?;
+                let tt = checked_rec(cx, t, ovf, rt, memo, d)?;
                 if k == 1 {
                     tt
                 } else {
@@ -383,7 +394,7 @@ fn checked_rec(
                     String::new()
                 };
                 for (t, k) in ts {
-                    let tt = checked_rec(cx, t, ovf, memo, d)?;
+                    let tt = checked_rec(cx, t, ovf, rt, memo, d)?;
                     let term = if k == 1 {
                         format!("{rt}wide({tt})")
                     } else {
@@ -402,7 +413,7 @@ fn checked_rec(
         Shape::Prod(fs) => {
             let mut args = Vec::with_capacity(fs.len());
             for f in fs {
-                args.push(checked_rec(cx, f, ovf, memo, d)?);
+                args.push(checked_rec(cx, f, ovf, rt, memo, d)?);
             }
             match args.len() {
                 0 => lit_checked(1),
@@ -411,13 +422,13 @@ fn checked_rec(
             }
         }
         Shape::Pow(b, k) => {
-            let bb = checked_rec(cx, b, ovf, memo, d)?;
+            let bb = checked_rec(cx, b, ovf, rt, memo, d)?;
             format!("{rt}pow({bb}, {k}, {ovf})")
         }
         Shape::Call(name, args) => {
             let mut a = Vec::new();
             for x in &args {
-                a.push(checked_rec(cx, *x, ovf, memo, d)?);
+                a.push(checked_rec(cx, *x, ovf, rt, memo, d)?);
             }
             match name.as_str() {
                 "FloorDiv" => format!("{rt}floordiv({}, {}, {ovf})", a[0], a[1]),

@@ -1,11 +1,104 @@
 //! Emission of the runtime checks (both flavors) and of the wrapper prologue.
+//!
+//! Structure of the checks (docs/codegen.md): the entry point reads every tensor's metadata
+//! once (`{p}_load`: rank before any size, dtype, device, size and stride pointers), binds the
+//! symbols (`{p}_bind_symbols`), checks each input's sizes and strides (`check_input_{i}`, one
+//! out-of-line function per input that has something left to check), then the guards
+//! (`{p}_check_guards`). Failures go through shared out-of-line helpers (`{p}_fail`,
+//! `{p}_bad_dim`, `{p}_range`, `{p}_guard_fail`) that build the message from numbers, so a check
+//! costs a comparison and a call. Every name a file defines at namespace scope starts with its
+//! prefix (`symshape` unless `--prefix`), so files share a translation unit.
 
 use crate::bind::{Binding, Plan, Source};
-use crate::cexpr::{cexpr, checked};
+use crate::cexpr::{cexpr, checked_in};
 use crate::spec::{Input, Mode, Signature};
 use crate::writer::Writer;
 use crate::{CodegenError, Flavor, Options};
-use sym::{Bound, Expr, Ty};
+use sym::{Bound, Expr, Truth, Ty};
+
+/// The names a generated file defines at namespace scope, from its prefix. The default prefix
+/// keeps PyTorch's names for the AOTI entry points (`__check_inputs_outputs`, `check_input_{i}`,
+/// `_check_aoti_runtime_check_inputs_env`); any other prefix `P` names them `P_...`.
+#[derive(Clone, Debug)]
+pub(crate) struct Names {
+    p: String,
+    default: bool,
+}
+
+impl Names {
+    pub fn new(prefix: &str) -> Names {
+        Names {
+            p: prefix.to_string(),
+            default: prefix == crate::DEFAULT_PREFIX,
+        }
+    }
+    /// `{prefix}_{what}`.
+    pub fn n(&self, what: &str) -> String {
+        format!("{}_{what}", self.p)
+    }
+    pub fn rt(&self) -> String {
+        self.n("rt")
+    }
+    pub fn check_input(&self, i: usize) -> String {
+        if self.default {
+            format!("check_input_{i}")
+        } else {
+            self.n(&format!("check_input_{i}"))
+        }
+    }
+    pub fn entry(&self) -> String {
+        if self.default {
+            "__check_inputs_outputs".into()
+        } else {
+            self.n("check_inputs_outputs")
+        }
+    }
+    fn env(&self) -> String {
+        if self.default {
+            "_check_aoti_runtime_check_inputs_env".into()
+        } else {
+            self.n("check_env")
+        }
+    }
+    pub fn num_symbols(&self) -> String {
+        if self.default {
+            "SYMSHAPE_NUM_SYMBOLS".into()
+        } else {
+            self.n("NUM_SYMBOLS")
+        }
+    }
+    /// The helper text of `helpers/*.hpp` with `@` replaced by the prefix.
+    pub fn helpers(&self, flavor: Flavor) -> String {
+        let t = match flavor {
+            Flavor::Aoti => include_str!("helpers/aoti.hpp"),
+            Flavor::Dlpack => include_str!("helpers/dlpack.hpp"),
+        };
+        t.replace('@', &self.p)
+    }
+    /// `runtime.hpp` in namespace `{prefix}_rt`.
+    pub fn runtime(&self) -> String {
+        crate::RUNTIME_HPP.replace("symshape_rt", &self.rt())
+    }
+}
+
+/// Functions over floats that a guard may use (docs/language.md); the checks evaluate integer
+/// operators only, so a guard with one of these is refused naming it.
+const FLOAT_FUNCTIONS: &[&str] = &[
+    "TruncToInt",
+    "FloorToInt",
+    "CeilToInt",
+    "RoundToInt",
+    "RoundDecimal",
+    "ToFloat",
+    "IntTrueDiv",
+    "FloatTrueDiv",
+    "FloatPow",
+    "PowByNatural",
+    "FAdd",
+    "FMul",
+    "FNeg",
+    "OpaqueUnaryFn_sqrt",
+];
 
 /// One piece of a failure message: literal text or an int64 C++ expression.
 enum Part {
@@ -15,96 +108,12 @@ enum Part {
 
 use Part::{Int, Lit};
 
-struct Fx {
-    flavor: Flavor,
-}
-
-impl Fx {
-    fn handles(&self) -> &'static str {
-        match self.flavor {
-            Flavor::Aoti => "input_handles",
-            Flavor::Dlpack => "inputs",
-        }
-    }
-
-    /// A statement that reports `parts` as the failure.
-    fn fail(&self, w: &mut Writer, parts: &[Part]) {
-        match self.flavor {
-            Flavor::Aoti => {
-                // `symshape_fail(text, value, text, ...)`: the out-of-line overloads of
-                // FAIL_HELPERS (text and values alternate, starting and ending with text), so a
-                // check costs a call, not a string expression, and the fragment needs only
-                // <string> and <stdexcept> (no <sstream>: it may be pasted inside
-                // `namespace torch::aot_inductor` after the includer's own includes).
-                let mut texts: Vec<String> = vec![String::new()];
-                let mut values: Vec<&str> = Vec::new();
-                for p in parts {
-                    match p {
-                        Lit(t) => texts.last_mut().expect("starts with text").push_str(t),
-                        Int(e) => {
-                            values.push(e);
-                            texts.push(String::new());
-                        }
-                    }
-                }
-                assert!(
-                    values.len() <= 2,
-                    "aoti failure messages carry at most two values (FAIL_HELPERS)"
-                );
-                let mut args = vec![format!("\"{}\"", esc(&texts[0]))];
-                for (v, t) in values.iter().zip(&texts[1..]) {
-                    // An integer expression converts to the `long long` parameter implicitly.
-                    args.push((*v).to_string());
-                    args.push(format!("\"{}\"", esc(t)));
-                }
-                w.line(&format!("symshape_fail({});", args.join(", ")));
-            }
-            Flavor::Dlpack => {
-                let mut fmt = String::new();
-                let mut args = Vec::new();
-                for p in parts {
-                    match p {
-                        Lit(t) => fmt.push_str(&esc(t).replace('%', "%%")),
-                        Int(e) => {
-                            fmt.push_str("%lld");
-                            args.push(format!("static_cast<long long>({e})"));
-                        }
-                    }
-                }
-                let a = if args.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", args.join(", "))
-                };
-                w.line(&format!(
-                    "if (err && err_len) {{ std::snprintf(err, err_len, \"{fmt}\"{a}); }}"
-                ));
-                w.line("return 1;");
-            }
-        }
-    }
-
-    fn prefix(&self, i: usize) -> String {
-        format!("{}[{i}]: ", self.handles())
-    }
-}
-
-/// The failure helpers of the `aoti` flavor (after `runtime.hpp`; per generated file, like its
-/// other static functions). Each throws `std::runtime_error` with the message and a newline, as
-/// PyTorch's checks do.
-pub(crate) const FAIL_HELPERS: &str = r#"[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a) {
-    throw ::std::runtime_error(::std::string(a) + "\n");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b) {
-    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + "\n");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(const char* a, long long x, const char* b, long long y, const char* c) {
-    throw ::std::runtime_error(::std::string(a) + ::std::to_string(x) + b + ::std::to_string(y) + c + "\n");
-}
-"#;
-
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", esc(s))
 }
 
 /// DLPack device type codes (kDLCPU 1, kDLCUDA 2, ...), from c10 device type names.
@@ -122,154 +131,145 @@ fn dlpack_device(kind: &str) -> Option<i32> {
     })
 }
 
+/// A declared range end that is checked at run time: `(end, is_upper)`.
+type RangeCheck = (Expr, bool);
+
 pub(crate) struct Emitter<'a> {
     sig: &'a mut Signature,
     plan: &'a Plan,
-    fx: Fx,
     opts: &'a Options,
+    nm: Names,
 }
 
 impl<'a> Emitter<'a> {
-    pub fn new(sig: &'a mut Signature, plan: &'a Plan, opts: &'a Options) -> Self {
+    pub fn new(sig: &'a mut Signature, plan: &'a Plan, opts: &'a Options, nm: Names) -> Self {
         Emitter {
             sig,
             plan,
-            fx: Fx {
-                flavor: opts.flavor,
-            },
             opts,
+            nm,
         }
     }
 
-    /// The slot of `s` in `syms` / `symshape_fsyms` (and, for a declared symbol, in the dlpack
-    /// `symbols_out`): its position in [`Signature::symbols`] (see [`slot_comment`]).
-    fn sym_index(&self, s: sym::Symbol) -> usize {
-        slot(self.sig, s)
+    fn dl(&self) -> bool {
+        self.opts.flavor == Flavor::Dlpack
     }
 
-    /// Loads of the symbols an expression uses (as locals from `syms`).
-    fn load_syms(&mut self, w: &mut Writer, exprs: &[Expr], loaded: &mut Vec<sym::Symbol>) {
-        for &e in exprs {
-            for s in self.sig.cx.free_symbols(e) {
-                if loaded.contains(&s) || self.plan.of(s).is_none() {
-                    continue;
+    /// A failing call of helper `f` (`{p}_fail`, `{p}_bad_dim`, ...): a statement that throws
+    /// (aoti) or returns 1 with the message in `err` (dlpack).
+    fn call(&self, f: &str, args: &str) -> String {
+        let f = self.nm.n(f);
+        if self.dl() {
+            format!("return {f}(err, err_len, {args});")
+        } else {
+            format!("{f}({args});")
+        }
+    }
+
+    /// `{p}_fail(i, text, value, text, ...)`: text and at most three values alternate, starting
+    /// and ending with text; `i` is the input index (`None`: no input prefix).
+    fn fail(&self, i: Option<usize>, parts: &[Part]) -> String {
+        let mut args = vec![i.map_or("-1".to_string(), |i| i.to_string())];
+        let mut last_lit = false;
+        let mut values = 0;
+        for p in parts {
+            match p {
+                Lit(t) => {
+                    if last_lit {
+                        // Merge adjacent texts.
+                        let prev = args.pop().expect("a text");
+                        let prev = &prev[1..prev.len() - 1];
+                        args.push(format!("\"{prev}{}\"", esc(t)));
+                    } else {
+                        args.push(quote(t));
+                    }
+                    last_lit = true;
                 }
-                let ty = if self.sig.cx.sym_ty(s) == Ty::Float {
-                    "double"
-                } else {
-                    "int64_t"
-                };
-                let k = self.sym_index(s);
-                let name = self.sig.cx.sym_name(s).to_string();
-                if ty == "double" {
-                    w.line(&format!(
-                        "[[maybe_unused]] const double {name} = symshape_fsyms[{k}];"
-                    ));
-                } else {
-                    w.line(&format!(
-                        "[[maybe_unused]] const int64_t {name} = syms[{k}];"
-                    ));
+                Int(e) => {
+                    if !last_lit {
+                        args.push("\"\"".into());
+                    }
+                    args.push(e.clone());
+                    values += 1;
+                    last_lit = false;
                 }
-                loaded.push(s);
             }
         }
+        if !last_lit {
+            args.push("\"\"".into());
+        }
+        assert!(values <= 3, "failure messages carry at most three values");
+        self.call("fail", &args.join(", "))
     }
 
-    /// `int64_t v = <checked e>;` with an overflow failure naming `what`.
+    /// Binds `var` to the overflow-checked value of `e`; the overflow flag and its failure are
+    /// emitted only when the printed expression can set it.
     fn checked_value(
         &mut self,
         w: &mut Writer,
         var: &str,
         e: Expr,
-        i: usize,
+        i: Option<usize>,
         what: &str,
-    ) -> Result<(), CodegenError> {
+    ) -> Result<String, CodegenError> {
         if let Some(v) = self.sig.cx.as_int(e) {
-            w.line(&format!("const int64_t {var} = {};", c_int(v)));
-            return Ok(());
+            return Ok(c_int(v));
+        }
+        if let Some(s) = self.sig.cx.as_symbol(e) {
+            return Ok(self.sig.cx.sym_name(s).to_string());
         }
         let flag = format!("{var}_ovf");
-        let c = checked(&mut self.sig.cx, e, &flag)?;
+        let c = checked_in(&mut self.sig.cx, e, &flag, &self.nm.rt())?;
+        if !c.contains(&flag) {
+            w.line(&format!("const int64_t {var} = {c};"));
+            return Ok(var.to_string());
+        }
         w.line(&format!("bool {flag} = false;"));
         w.line(&format!("const int64_t {var} = {c};"));
-        w.open(&format!("if ({flag}) {{"));
         let text = self.sig.cx.display(e);
-        self.fx.fail(
-            w,
+        let f = self.fail(
+            i,
             &[Lit(format!(
-                "{}integer overflow or division by zero computing {text} ({what})",
-                self.fx.prefix(i)
+                "integer overflow or division by zero computing {text} ({what})"
             ))],
         );
-        w.close("}");
+        w.line(&format!("if ({flag}) {f}"));
+        Ok(var.to_string())
+    }
+
+    /// A boolean check: `ok` is the checked predicate; `on_fail(ovf)` the failing statement
+    /// (`ovf` is the C++ expression telling whether the evaluation overflowed).
+    fn checked_pred(
+        &mut self,
+        w: &mut Writer,
+        var: &str,
+        e: Expr,
+        on_fail: impl Fn(&str) -> String,
+    ) -> Result<(), CodegenError> {
+        let flag = format!("{var}_ovf");
+        let c = checked_in(&mut self.sig.cx, e, &flag, &self.nm.rt())?;
+        if c.contains(&flag) {
+            w.open("{");
+            w.line(&format!("bool {flag} = false;"));
+            w.line(&format!("const bool {var} = {c};"));
+            w.line(&format!("if ({flag} || !{var}) {}", on_fail(&flag)));
+            w.close("}");
+        } else {
+            w.line(&format!("if (!({c})) {}", on_fail("false")));
+        }
         Ok(())
     }
 
-    fn tensor_reads(&self, w: &mut Writer, i: usize, name: &str, rank: usize) {
-        let p = self.fx.prefix(i);
-        match self.fx.flavor {
-            Flavor::Aoti => {
-                w.line(&format!("AtenTensorHandle {name} = input_handles[{i}];"));
-                w.line(&format!("int64_t {name}_dim;"));
-                w.line(&format!(
-                    "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim({name}, &{name}_dim));"
-                ));
-                w.open(&format!("if ({name}_dim != {rank}) {{"));
-                self.fx.fail(
-                    w,
-                    &[
-                        Lit(format!("{p}unmatched rank, expected: {rank}, but got: ")),
-                        Int(format!("{name}_dim")),
-                    ],
-                );
-                w.close("}");
-                w.line(&format!("int64_t* {name}_size;"));
-                w.line(&format!(
-                    "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes({name}, &{name}_size));"
-                ));
-                w.line(&format!("int64_t* {name}_stride;"));
-                w.line(&format!(
-                    "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides({name}, &{name}_stride));"
-                ));
-            }
-            Flavor::Dlpack => {
-                w.line(&format!("const DLTensor* {name} = inputs[{i}];"));
-                w.open(&format!("if ({name} == nullptr) {{"));
-                self.fx.fail(w, &[Lit(format!("{p}is null"))]);
-                w.close("}");
-                w.line(&format!("const int64_t {name}_dim = {name}->ndim;"));
-                w.open(&format!("if ({name}_dim != {rank}) {{"));
-                self.fx.fail(
-                    w,
-                    &[
-                        Lit(format!("{p}unmatched rank, expected: {rank}, but got: ")),
-                        Int(format!("{name}_dim")),
-                    ],
-                );
-                w.close("}");
-                w.line(&format!("const int64_t* {name}_size = {name}->shape;"));
-                w.line(&format!("(void){name}_size;"));
-                // A NULL strides pointer means compact row-major strides.
-                w.line(&format!("int64_t {name}_stride[{}] = {{0}};", rank.max(1)));
-                w.line(&format!("bool {name}_stride_ovf = false;"));
-                w.line(&format!(
-                    "for (int32_t d = 0; d < {rank}; ++d) {name}_stride[d] = {name}->strides ? {name}->strides[d] : symshape_rt::compact_stride({name}->shape, {rank}, d, {name}_stride_ovf);"
-                ));
-                w.open(&format!("if ({name}_stride_ovf) {{"));
-                self.fx.fail(
-                    w,
-                    &[Lit(format!(
-                        "{p}integer overflow computing compact strides"
-                    ))],
-                );
-                w.close("}");
-                w.line(&format!("(void){name}_stride;"));
-            }
-        }
+    /// Index of input `i` among the scalar inputs (the dlpack `scalars` array).
+    fn scalar_slot(&self, i: usize) -> usize {
+        self.sig.inputs[..i]
+            .iter()
+            .filter(|x| matches!(x, Input::Scalar { .. }))
+            .count()
     }
 
     fn scalar_read(&self, w: &mut Writer, i: usize, name: &str, ty: Ty) {
-        match (self.fx.flavor, ty) {
+        match (self.opts.flavor, ty) {
             (Flavor::Aoti, Ty::Float) => {
                 w.line(&format!("double {name}_value;"));
                 w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_float64(input_handles[{i}], &{name}_value));"));
@@ -293,326 +293,217 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    /// Index of input `i` among the scalar inputs (the dlpack `scalars` array).
-    fn scalar_slot(&self, i: usize) -> usize {
-        self.sig.inputs[..i]
-            .iter()
-            .filter(|x| matches!(x, Input::Scalar { .. }))
-            .count()
-    }
-
-    /// The bind function: reads what binding needs (rank-checked first), computes every symbol.
+    /// The bind function: every symbol from the loaded metadata (and scalars), the solver's
+    /// side conditions, and the declared ranges that no dim check covers.
     fn emit_bind(&mut self, w: &mut Writer) -> Result<(), CodegenError> {
-        match self.fx.flavor {
-            Flavor::Aoti => w.open("AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {"),
-            Flavor::Dlpack => w.open("static int symshape_bind_symbols(const DLTensor* const* inputs, const int64_t* scalars, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {"),
-        }
-        w.line(&format!(
-            "(void){}; (void)syms; (void)symshape_fsyms;",
-            self.fx.handles()
-        ));
-        if self.fx.flavor == Flavor::Dlpack {
-            w.line("(void)scalars; (void)err; (void)err_len;");
+        let f = self.nm.n("bind_symbols");
+        let t = self.nm.n("tensor");
+        if self.dl() {
+            w.open(&format!("static int {f}(const int64_t* scalars, const {t}* t, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {{"));
+            w.line("(void)scalars; (void)t; (void)syms; (void)symshape_fsyms; (void)err; (void)err_len;");
+        } else {
+            w.open(&format!("AOTI_NOINLINE static void {f}(AtenTensorHandle* input_handles, const {t}* t, int64_t* syms, double* symshape_fsyms) {{"));
+            w.line("(void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;");
         }
         let mut read: Vec<usize> = Vec::new();
+        let mut deferred: Vec<(Binding, usize, RangeCheck)> = Vec::new();
         let bindings: Vec<Binding> = self.plan.bindings.clone();
         for b in &bindings {
-            let k = self.sym_index(b.sym);
+            let k = slot(self.sig, b.sym);
             let (i, value) = match b.source {
                 Source::Scalar(i) => {
+                    let (name, ty) = match &self.sig.inputs[i] {
+                        Input::Scalar { name, ty, .. } => (name.clone(), *ty),
+                        Input::Tensor { .. } => unreachable!("scalar source"),
+                    };
                     if !read.contains(&i) {
-                        let (name, ty) = match &self.sig.inputs[i] {
-                            Input::Scalar { name, ty, .. } => (name.clone(), *ty),
-                            Input::Tensor { .. } => unreachable!("scalar source"),
-                        };
                         self.scalar_read(w, i, &name, ty);
                         read.push(i);
                     }
-                    (i, format!("{}_value", self.sig.inputs[i].name()))
+                    (i, format!("{name}_value"))
                 }
-                Source::Size(i, d) | Source::Stride(i, d) => {
-                    let Input::Tensor { name, layout } = &self.sig.inputs[i] else {
-                        unreachable!("tensor source")
-                    };
-                    let (name, rank) = (name.clone(), layout.rank());
-                    if !read.contains(&i) {
-                        self.tensor_reads(w, i, &name, rank);
-                        read.push(i);
-                    }
-                    let arr = if matches!(b.source, Source::Size(..)) {
-                        "size"
-                    } else {
-                        "stride"
-                    };
-                    (i, format!("{name}_{arr}[{d}]"))
-                }
+                Source::Size(i, d) => (i, format!("t[{i}].size[{d}]")),
+                Source::Stride(i, d) => (i, format!("t[{i}].stride[{d}]")),
             };
             let sname = self.sig.cx.sym_name(b.sym).to_string();
-            let is_float = self.sig.cx.sym_ty(b.sym) == Ty::Float;
+            if self.sig.cx.sym_ty(b.sym) == Ty::Float {
+                w.line(&format!("symshape_fsyms[{k}] = {value};"));
+                continue;
+            }
             match b.rhs {
-                None if is_float => {
-                    w.line(&format!("symshape_fsyms[{k}] = {value};"));
-                    w.line(&format!("[[maybe_unused]] const double {sname} = {value};"));
-                    continue;
-                }
                 None => w.line(&format!("const int64_t {sname} = {value};")),
                 Some(rhs) => {
                     let (Source::Size(_, d) | Source::Stride(_, d)) = b.source else {
                         unreachable!("solved from a dim")
                     };
-                    let var = match b.source {
-                        Source::Size(..) => format!("{}_size_{d}", self.sig.inputs[i].name()),
-                        _ => format!("{}_stride_{d}", self.sig.inputs[i].name()),
+                    let (arr, kind) = match b.source {
+                        Source::Size(..) => ("size", "dim"),
+                        _ => ("stride", "stride"),
                     };
+                    let var = format!("{}_{arr}_{d}", self.sig.inputs[i].name());
                     w.line(&format!("const int64_t {var} = {value};"));
                     let from = self.sig.cx.display(b.solved_from.expect("solved"));
-                    let kind = if matches!(b.source, Source::Size(..)) {
-                        "dim"
-                    } else {
-                        "stride"
-                    };
-                    for c in b.conditions.clone() {
-                        let cc = checked(&mut self.sig.cx, c, "ovf")?;
-                        w.open("{");
-                        w.line("bool ovf = false;");
-                        w.line(&format!("const bool ok = {cc};"));
-                        w.open("if (ovf || !ok) {");
+                    for (n, c) in b.conditions.clone().into_iter().enumerate() {
                         let ct = self.sig.cx.display(c);
-                        self.fx.fail(w, &[
-                            Lit(format!("{}{kind} value at {d} must satisfy {ct} to equal {from}, but got: ", self.fx.prefix(i))),
-                            Int(var.clone()),
-                        ]);
-                        w.close("}");
-                        w.close("}");
+                        let msg = self.fail(
+                            Some(i),
+                            &[
+                                Lit(format!(
+                                    "{kind} value at {d} must satisfy {ct} to equal {from}, but got: "
+                                )),
+                                Int(var.clone()),
+                            ],
+                        );
+                        self.checked_pred(w, &format!("{var}_ok{n}"), c, |_| msg.clone())?;
                     }
-                    self.checked_value(
+                    let v = self.checked_value(
                         w,
                         &format!("{sname}_v"),
                         rhs,
-                        i,
+                        Some(i),
                         &format!("{sname} from {kind} {d}"),
                     )?;
-                    w.line(&format!("const int64_t {sname} = {sname}_v;"));
+                    w.line(&format!("const int64_t {sname} = {v};"));
                 }
             }
             w.line(&format!("syms[{k}] = {sname};"));
-            // Declared range of the symbol (dims with bound checks report their own range).
-            let decl = self.sig.symbols.iter().find(|s| s.sym == b.sym).cloned();
-            if let Some(decl) = decl {
-                let direct_dim = b.rhs.is_none() && matches!(b.source, Source::Size(..));
-                if !direct_dim {
-                    for (end, op, word) in [(decl.lo, "<", ">="), (decl.hi, ">", "<=")] {
-                        let Some(end) = end else { continue };
-                        self.checked_value(
-                            w,
-                            &format!("{sname}_{}", if op == "<" { "lo" } else { "hi" }),
-                            end,
-                            i,
-                            "a range end",
-                        )?;
-                        let bv = format!("{sname}_{}", if op == "<" { "lo" } else { "hi" });
-                        w.open(&format!("if ({sname} {op} {bv}) {{"));
-                        self.fx.fail(w, &[
-                            Lit(format!("{}symbol {sname} is out of its range, expected it to be {word} ", self.fx.prefix(i))),
-                            Int(bv.clone()),
-                            Lit(", but got: ".into()),
-                            Int(sname.clone()),
-                        ]);
-                        w.close("}");
-                    }
+            // Declared range: constant ends here; a symbol read bare from a size has its range
+            // checked as that dim's bound (check_input); symbolic ends after every binding.
+            let Some(decl) = self.sig.symbols.iter().find(|s| s.sym == b.sym).cloned() else {
+                continue;
+            };
+            let direct_dim = b.rhs.is_none() && matches!(b.source, Source::Size(..));
+            for (end, upper) in [(decl.lo, false), (decl.hi, true)] {
+                let Some(end) = end else { continue };
+                match self.sig.cx.as_int(end) {
+                    Some(_) if direct_dim => {}
+                    Some(v) => self.range_check(w, &sname, i, c_int(v), upper),
+                    None => deferred.push((b.clone(), i, (end, upper))),
                 }
             }
         }
-        if self.fx.flavor == Flavor::Dlpack {
+        for (b, i, (end, upper)) in deferred {
+            let sname = self.sig.cx.sym_name(b.sym).to_string();
+            let var = format!("{sname}_{}", if upper { "hi" } else { "lo" });
+            let v = self.checked_value(w, &var, end, Some(i), "a range end")?;
+            self.range_check(w, &sname, i, v, upper);
+        }
+        if self.dl() {
             w.line("return 0;");
         }
         w.close("}");
         Ok(())
     }
 
-    fn emit_check_input(&mut self, w: &mut Writer, i: usize) -> Result<(), CodegenError> {
-        match self.fx.flavor {
-            Flavor::Aoti => w.open(&format!("AOTI_NOINLINE static void check_input_{i}(AtenTensorHandle* input_handles, const int64_t* syms, const double* symshape_fsyms) {{")),
-            Flavor::Dlpack => w.open(&format!("static int check_input_{i}(const DLTensor* const* inputs, const int64_t* syms, const double* symshape_fsyms, char* err, size_t err_len) {{")),
-        }
-        w.line(&format!(
-            "(void){}; (void)syms; (void)symshape_fsyms;",
-            self.fx.handles()
-        ));
-        if self.fx.flavor == Flavor::Dlpack {
-            w.line("(void)err; (void)err_len;");
-        }
-        let p = self.fx.prefix(i);
-        let inp = self.sig.inputs[i].clone();
-        match inp {
-            Input::Scalar { .. } => {}
-            Input::Tensor { name, layout } => {
-                let mut exprs: Vec<Expr> = layout.sizes.clone();
-                exprs.extend(layout.strides.iter().copied());
-                let mut loaded = Vec::new();
-                self.load_syms(w, &exprs, &mut loaded);
-                self.tensor_reads(w, i, &name, layout.rank());
-                // dtype
-                let dt = layout.dtype;
-                match self.fx.flavor {
-                    Flavor::Aoti => {
-                        w.line(&format!("int32_t {name}_dtype;"));
-                        w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype({name}, &{name}_dtype));"));
-                        w.line(&format!(
-                            "int32_t {name}_expected_dtype = {}();",
-                            dt.aoti_accessor()
-                        ));
-                        w.open(&format!("if ({name}_expected_dtype != {name}_dtype) {{"));
-                        self.fx.fail(
-                            w,
-                            &[
-                                Lit(format!("{p}unmatched dtype, expected: ")),
-                                Int(format!("{name}_expected_dtype")),
-                                Lit(format!("({}), but got: ", dt.aten())),
-                                Int(format!("{name}_dtype")),
-                            ],
-                        );
-                        w.close("}");
-                    }
-                    Flavor::Dlpack => {
-                        let (c, b, l) = dt.dlpack();
-                        w.open(&format!("if ({name}->dtype.code != {c} || {name}->dtype.bits != {b} || {name}->dtype.lanes != {l}) {{"));
-                        self.fx.fail(
-                            w,
-                            &[
-                                Lit(format!(
-                                    "{p}unmatched dtype, expected: {c}/{b}/{l}({}), but got: ",
-                                    dt.name()
-                                )),
-                                Int(format!("{name}->dtype.code")),
-                                Lit("/".into()),
-                                Int(format!("{name}->dtype.bits")),
-                                Lit("/".into()),
-                                Int(format!("{name}->dtype.lanes")),
-                            ],
-                        );
-                        w.close("}");
-                    }
-                }
-                // device type
-                let dev = layout.device.clone();
-                match self.fx.flavor {
-                    Flavor::Aoti => {
-                        let code = dev.type_code();
-                        w.line(&format!("int32_t {name}_device_type;"));
-                        w.line(&format!("AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type({name}, &{name}_device_type));"));
-                        w.open(&format!("if ({code} != {name}_device_type) {{"));
-                        self.fx.fail(
-                            w,
-                            &[
-                                Lit(format!(
-                                    "{p}unmatched device type, expected: {code}({}), but got: ",
-                                    dev.kind()
-                                )),
-                                Int(format!("{name}_device_type")),
-                            ],
-                        );
-                        w.close("}");
-                    }
-                    Flavor::Dlpack => {
-                        let code = dlpack_device(dev.kind()).ok_or_else(|| {
-                            CodegenError::Unsupported(format!(
-                                "device '{}' has no DLPack device type",
-                                dev.kind()
-                            ))
-                        })?;
-                        w.open(&format!(
-                            "if ({code} != static_cast<int32_t>({name}->device.device_type)) {{"
-                        ));
-                        self.fx.fail(
-                            w,
-                            &[
-                                Lit(format!(
-                                    "{p}unmatched device type, expected: {code}({}), but got: ",
-                                    dev.kind()
-                                )),
-                                Int(format!("static_cast<int32_t>({name}->device.device_type)")),
-                            ],
-                        );
-                        w.close("}");
-                    }
-                }
-                // sizes: static equality; symbolic: PyTorch's bound checks, then equality.
-                for (d, &e) in layout.sizes.iter().enumerate() {
-                    let got = format!("{name}_size[{d}]");
-                    if let Some(v) = self.sig.cx.as_int(e) {
-                        w.open(&format!("if ({v} != {got}) {{"));
-                        self.fx.fail(
-                            w,
-                            &[
-                                Lit(format!(
-                                    "{p}unmatched dim value at {d}, expected: {v}, but got: "
-                                )),
-                                Int(got.clone()),
-                            ],
-                        );
-                        w.close("}");
-                        continue;
-                    }
-                    let (lo, hi) = match self.sig.cx.bound(e) {
-                        Bound::Int { lo, hi } => (lo, hi),
-                        _ => (None, None),
-                    };
-                    // A size is >= 0 whatever the lower end of its expression's bound (`s0 - 5`
-                    // with s0 >= 2 is checked against 0, never against -3); the signature
-                    // refuses a size whose upper end is negative.
-                    let lo = lo.map_or(0, |l| l.max(0));
-                    w.open(&format!("if ({got} < {}) {{", c_int(lo)));
-                    self.fx.fail(w, &[Lit(format!("{p}dim value is too small at {d}, expected it to be >= {lo}, but got: ")), Int(got.clone())]);
-                    w.close("}");
-                    if let Some(hi) = hi {
-                        w.open(&format!("if ({got} > {}) {{", c_int(hi)));
-                        self.fx.fail(w, &[Lit(format!("{p}dim value is too large at {d}, expected to be <= {hi}, but got: ")), Int(got.clone())]);
-                        w.close("}");
-                    }
-                    if self.sig.cx.as_symbol(e).is_some_and(|s| {
-                        self.plan
-                            .of(s)
-                            .is_some_and(|b| b.source == Source::Size(i, d))
-                    }) {
-                        continue; // the symbol was read from this very dim
-                    }
-                    self.equality(w, &name, i, d, e, ("size", "dim"))?;
-                }
-                for (d, &e) in layout.strides.iter().enumerate() {
-                    let got = format!("{name}_stride[{d}]");
-                    if let Some(v) = self.sig.cx.as_int(e) {
-                        w.open(&format!("if ({v} != {got}) {{"));
-                        self.fx.fail(
-                            w,
-                            &[
-                                Lit(format!(
-                                    "{p}unmatched stride value at {d}, expected: {v}, but got: "
-                                )),
-                                Int(got.clone()),
-                            ],
-                        );
-                        w.close("}");
-                        continue;
-                    }
-                    if self.sig.cx.as_symbol(e).is_some_and(|s| {
-                        self.plan
-                            .of(s)
-                            .is_some_and(|b| b.source == Source::Stride(i, d))
-                    }) {
-                        continue;
-                    }
-                    self.equality(w, &name, i, d, e, ("stride", "stride"))?;
-                }
-            }
-        }
-        if self.fx.flavor == Flavor::Dlpack {
-            w.line("return 0;");
-        }
-        w.close("}");
-        Ok(())
+    fn range_check(&self, w: &mut Writer, sname: &str, i: usize, v: String, upper: bool) {
+        let (op, word) = if upper { (">", "<=") } else { ("<", ">=") };
+        let f = self.fail(
+            Some(i),
+            &[
+                Lit(format!(
+                    "symbol {sname} is out of its range, expected it to be {word} "
+                )),
+                Int(v.clone()),
+                Lit(", but got: ".into()),
+                Int(sname.to_string()),
+            ],
+        );
+        w.line(&format!("if ({sname} {op} {v}) {f}"));
     }
 
+    /// `check_input_{i}` for a tensor input: static sizes and strides, the bound of every
+    /// symbolic size, and every symbolic size and stride against its expression. `None` when
+    /// there is nothing to check (a scalar input, a rank-0 tensor).
+    fn emit_check_input(&mut self, i: usize) -> Result<Option<String>, CodegenError> {
+        let Input::Tensor { name, layout } = self.sig.inputs[i].clone() else {
+            return Ok(None);
+        };
+        if layout.rank() == 0 {
+            return Ok(None);
+        }
+        let mut body = Writer::default();
+        let w = &mut body;
+        let mut used: Vec<sym::Symbol> = Vec::new();
+        let bound_here = |plan: &Plan, cx: &sym::Context, e: Expr, src: Source| {
+            cx.as_symbol(e).is_some_and(|s| {
+                plan.of(s)
+                    .is_some_and(|b| b.source == src && b.rhs.is_none())
+            })
+        };
+        for (d, &e) in layout.sizes.iter().enumerate() {
+            let got = format!("t.size[{d}]");
+            if let Some(v) = self.sig.cx.as_int(e) {
+                let c = self.call("bad_dim", &format!("{i}, 0, {d}, {v}, {got}"));
+                w.line(&format!("if ({got} != {v}) {c}"));
+                continue;
+            }
+            let (lo, hi) = match self.sig.cx.bound(e) {
+                Bound::Int { lo, hi } => (lo, hi),
+                _ => (None, None),
+            };
+            // A size is >= 0 whatever the lower end of its expression's bound (`s0 - 5` with
+            // s0 >= 2 is checked against 0, never against -3); the signature refuses a size
+            // whose upper end is negative.
+            let lo = lo.map_or(0, |l| l.max(0));
+            let hi_c = hi.map_or("INT64_MAX".to_string(), c_int);
+            let cond = match hi {
+                Some(h) => format!("{got} < {} || {got} > {}", c_int(lo), c_int(h)),
+                None => format!("{got} < {}", c_int(lo)),
+            };
+            let c = self.call("range", &format!("{i}, {d}, {}, {hi_c}, {got}", c_int(lo)));
+            w.line(&format!("if ({cond}) {c}"));
+            if bound_here(self.plan, &self.sig.cx, e, Source::Size(i, d)) {
+                continue; // the symbol was read from this very dim
+            }
+            self.equality(w, &name, i, d, e, ("size", "dim"), &mut used)?;
+        }
+        for (d, &e) in layout.strides.iter().enumerate() {
+            let got = format!("t.stride[{d}]");
+            if let Some(v) = self.sig.cx.as_int(e) {
+                let c = self.call("bad_dim", &format!("{i}, 1, {d}, {v}, {got}"));
+                w.line(&format!("if ({got} != {v}) {c}"));
+                continue;
+            }
+            if bound_here(self.plan, &self.sig.cx, e, Source::Stride(i, d)) {
+                continue;
+            }
+            self.equality(w, &name, i, d, e, ("stride", "stride"), &mut used)?;
+        }
+        let f = self.nm.check_input(i);
+        let t = self.nm.n("tensor");
+        let mut out = Writer::default();
+        if self.dl() {
+            out.open(&format!(
+                "static int {f}(const {t}& t, const int64_t* syms, char* err, size_t err_len) {{"
+            ));
+            out.line("(void)syms; (void)err; (void)err_len;");
+        } else {
+            out.open(&format!(
+                "AOTI_NOINLINE static void {f}(const {t}& t, const int64_t* syms) {{"
+            ));
+            out.line("(void)syms;");
+        }
+        for s in used {
+            let k = slot(self.sig, s);
+            out.line(&format!(
+                "const int64_t {} = syms[{k}];",
+                self.sig.cx.sym_name(s)
+            ));
+        }
+        let mut text = out.finish();
+        for l in body.finish().lines() {
+            text.push_str("    ");
+            text.push_str(l);
+            text.push('\n');
+        }
+        if self.dl() {
+            text.push_str("    return 0;\n");
+        }
+        text.push_str("}\n");
+        Ok(Some(text))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn equality(
         &mut self,
         w: &mut Writer,
@@ -621,40 +512,199 @@ impl<'a> Emitter<'a> {
         d: usize,
         e: Expr,
         (arr, word): (&str, &str),
+        used: &mut Vec<sym::Symbol>,
     ) -> Result<(), CodegenError> {
-        let p = self.fx.prefix(i);
+        for s in self.sig.cx.free_symbols(e) {
+            if !used.contains(&s) {
+                used.push(s);
+            }
+        }
         let var = format!("{name}_expected_{arr}_{d}");
-        self.checked_value(w, &var, e, i, &format!("{word} {d}"))?;
+        let v = self.checked_value(w, &var, e, Some(i), &format!("{word} {d}"))?;
         let text = self.sig.cx.display(e);
-        w.open(&format!("if ({var} != {name}_{arr}[{d}]) {{"));
-        self.fx.fail(
-            w,
+        let got = format!("t.{arr}[{d}]");
+        let f = self.fail(
+            Some(i),
             &[
                 Lit(format!(
-                    "{p}unmatched symbolic {word} value at {d}, expected: {text} = "
+                    "unmatched symbolic {word} value at {d}, expected: {text} = "
                 )),
-                Int(var.clone()),
+                Int(v.clone()),
                 Lit(", but got: ".into()),
-                Int(format!("{name}_{arr}[{d}]")),
+                Int(got.clone()),
             ],
         );
-        w.close("}");
+        w.line(&format!("if ({v} != {got}) {f}"));
         Ok(())
+    }
+
+    /// The guard checks (`{p}_check_guards`), or `None` when every guard is implied. Each
+    /// dropped guard gets a comment saying why.
+    fn emit_guards(&mut self, w: &mut Writer) -> Result<bool, CodegenError> {
+        let mut body = Writer::default();
+        let mut used: Vec<sym::Symbol> = Vec::new();
+        let mut any = false;
+        for (k, (text, e)) in self.sig.guards.clone().into_iter().enumerate() {
+            let f = format!("guards[{k}]");
+            let syms = self.sig.cx.free_symbols(e);
+            for &s in &syms {
+                let n = self.sig.cx.sym_name(s).to_string();
+                if self.sig.cx.sym_ty(s) == Ty::Float {
+                    return Err(CodegenError::Signature(format!(
+                        "{f}: '{text}' uses the float symbol '{n}'; only integer guards are checked at run time"
+                    )));
+                }
+                if self.plan.of(s).is_none() {
+                    return Err(CodegenError::Signature(format!(
+                        "{f}: '{text}' uses '{n}', which no input binds"
+                    )));
+                }
+            }
+            // Printed first: a guard the checks cannot evaluate (float functions) is refused
+            // by name even when it is implied.
+            checked_in(&mut self.sig.cx, e, "ovf", &self.nm.rt()).map_err(|er| {
+                let floats: Vec<&str> = FLOAT_FUNCTIONS
+                    .iter()
+                    .copied()
+                    .filter(|n| text.contains(&format!("{n}(")))
+                    .collect();
+                CodegenError::Signature(if floats.is_empty() {
+                    format!(
+                        "{f}: '{text}' cannot be checked at run time: {}",
+                        match er {
+                            CodegenError::Unsupported(m) => m,
+                            other => other.to_string(),
+                        }
+                    )
+                } else {
+                    format!(
+                        "{f}: '{text}' uses float functions ({}), which the runtime checks do not evaluate; refused",
+                        floats.join(", ")
+                    )
+                })
+            })?;
+            let one_line = text.replace(['\n', '\r'], " ");
+            match self.sig.cx.prove(e) {
+                Truth::True => {
+                    // Every symbol's declared range is checked before the guards (dim bounds,
+                    // bind), so what the ranges imply holds here.
+                    w.line(&format!(
+                        "// {f} '{one_line}' is implied by the declared ranges (proved): not checked"
+                    ));
+                    continue;
+                }
+                Truth::False => w.line(&format!(
+                    "// {f} '{one_line}' is false for every value in the declared ranges (proved): it always fails"
+                )),
+                Truth::Unknown => {}
+            }
+            any = true;
+            for &s in &syms {
+                if !used.contains(&s) {
+                    used.push(s);
+                }
+            }
+            let slots: Vec<String> = syms
+                .iter()
+                .map(|&s| slot(self.sig, s).to_string())
+                .collect();
+            body.line(&format!("// {f}: {one_line}"));
+            let (arr, n) = if slots.is_empty() {
+                ("nullptr".to_string(), 0)
+            } else {
+                let a = format!("g{k}_slots");
+                body.line(&format!(
+                    "static const int {a}[] = {{{}}};",
+                    slots.join(", ")
+                ));
+                (a, slots.len())
+            };
+            let lit = quote(&text);
+            let nm = self.nm.clone();
+            let dl = self.dl();
+            self.checked_pred(&mut body, &format!("g{k}"), e, move |ovf| {
+                let f = nm.n("guard_fail");
+                let args = format!("{lit}, {ovf}, {arr}, {n}, syms");
+                if dl {
+                    format!("return {f}(err, err_len, {args});")
+                } else {
+                    format!("{f}({args});")
+                }
+            })?;
+        }
+        if !any {
+            return Ok(false);
+        }
+        let f = self.nm.n("check_guards");
+        if self.dl() {
+            w.open(&format!(
+                "static int {f}(const int64_t* syms, char* err, size_t err_len) {{"
+            ));
+        } else {
+            w.open(&format!(
+                "AOTI_NOINLINE static void {f}(const int64_t* syms) {{"
+            ));
+        }
+        for s in used {
+            let k = slot(self.sig, s);
+            w.line(&format!(
+                "const int64_t {} = syms[{k}];",
+                self.sig.cx.sym_name(s)
+            ));
+        }
+        for l in body.finish().lines() {
+            w.line(l);
+        }
+        if self.dl() {
+            w.line("return 0;");
+        }
+        w.close("}");
+        Ok(true)
+    }
+
+    /// The `{p}_load` call of tensor input `i`.
+    fn load_call(&self, i: usize) -> Result<Option<String>, CodegenError> {
+        let Input::Tensor { layout, .. } = &self.sig.inputs[i] else {
+            return Ok(None);
+        };
+        let rank = layout.rank();
+        let f = self.nm.n("load");
+        let dt = layout.dtype;
+        let dev = &layout.device;
+        Ok(Some(if self.dl() {
+            let (c, b, l) = dt.dlpack();
+            let code = dlpack_device(dev.kind()).ok_or_else(|| {
+                CodegenError::Unsupported(format!(
+                    "device '{}' has no DLPack device type",
+                    dev.kind()
+                ))
+            })?;
+            format!(
+                "if ({f}(inputs[{i}], {i}, {rank}, {c}, {b}, {l}, \"unmatched dtype, expected: {c}/{b}/{l}({}), but got: \", {code}, \"({}), but got: \", sb{i}, t[{i}], err, err_len) != 0) return 1;",
+                dt.name(),
+                dev.kind()
+            )
+        } else {
+            format!(
+                "{f}(input_handles[{i}], {i}, {rank}, {}(), \"({}), but got: \", {}, \"({}), but got: \", t[{i}]);",
+                dt.aoti_accessor(),
+                dt.aten(),
+                dev.type_code(),
+                dev.kind()
+            )
+        }))
     }
 
     pub fn emit_checks(&mut self, w: &mut Writer) -> Result<(), CodegenError> {
         let n_slots = self.sig.symbols.len();
         let n_declared = num_declared(self.sig);
         let n_syms = n_slots.max(1);
-        // The slots of `syms` (see `slot_comment`), for drivers and debuggers.
-        let names: Vec<String> = self
-            .sig
-            .symbols
-            .iter()
-            .map(|d| format!("\"{}\"", d.name))
-            .collect();
+        let n_in = self.sig.inputs.len();
+        // The slots of `syms` (see `slot_comment`), for drivers, debuggers and guard messages.
+        let names: Vec<String> = self.sig.symbols.iter().map(|d| quote(&d.name)).collect();
         w.line(&format!(
-            "[[maybe_unused]] static const char* const symshape_symbol_names[] = {{{}}};",
+            "[[maybe_unused]] static const char* const {}[] = {{{}}};",
+            self.nm.n("symbol_names"),
             if names.is_empty() {
                 "nullptr".to_string()
             } else {
@@ -662,61 +712,115 @@ impl<'a> Emitter<'a> {
             }
         ));
         w.line(&format!(
-            "[[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = {n_declared};"
+            "[[maybe_unused]] static constexpr int {} = {n_declared};",
+            self.nm.num_symbols()
         ));
         w.line(&format!(
-            "[[maybe_unused]] static constexpr int symshape_num_slots = {n_slots};"
+            "[[maybe_unused]] static constexpr int {} = {n_slots};",
+            self.nm.n("num_slots")
         ));
+        w.raw(&self.nm.helpers(self.opts.flavor));
         self.emit_bind(w)?;
-        for i in 0..self.sig.inputs.len() {
-            self.emit_check_input(w, i)?;
+        let mut checked_inputs = Vec::new();
+        for i in 0..n_in {
+            if let Some(text) = self.emit_check_input(i)? {
+                w.raw(&text);
+                checked_inputs.push(i);
+            }
         }
-        match self.fx.flavor {
+        let guards = self.emit_guards(w)?;
+        let t = self.nm.n("tensor");
+        let bind = self.nm.n("bind_symbols");
+        let cg = self.nm.n("check_guards");
+        let loads: Vec<String> = (0..n_in)
+            .filter_map(|i| self.load_call(i).transpose())
+            .collect::<Result<_, _>>()?;
+        match self.opts.flavor {
             Flavor::Aoti => {
+                // Every check, the symbols into `syms` / `symshape_fsyms` (symshape_num_slots
+                // entries each); throws std::runtime_error on the first failure.
+                w.open(&format!("[[maybe_unused]] static void {}(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {{", self.nm.n("check_and_bind")));
+                w.line(&format!("{t} t[{}] = {{}};", n_in.max(1)));
+                for l in &loads {
+                    w.line(l);
+                }
+                w.line(&format!("{bind}(input_handles, t, syms, symshape_fsyms);"));
+                for &i in &checked_inputs {
+                    w.line(&format!("{}(t[{i}], syms);", self.nm.check_input(i)));
+                }
+                if guards {
+                    w.line(&format!("{cg}(syms);"));
+                }
+                w.close("}");
                 if !self.opts.always_check {
-                    w.open("[[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {");
+                    w.open(&format!(
+                        "[[maybe_unused]] static bool {}() {{",
+                        self.nm.env()
+                    ));
                     w.line(
                         "const static char* env_var_value = getenv(\"AOTI_RUNTIME_CHECK_INPUTS\");",
                     );
                     w.line("const static bool result = env_var_value != nullptr && env_var_value[0] != '0';");
                     w.line("return result;");
                     w.close("}");
-                    w.blank();
                 }
-                w.open("[[maybe_unused]] AOTI_NOINLINE static void __check_inputs_outputs(AtenTensorHandle* input_handles, AtenTensorHandle* output_handles) {");
+                w.open(&format!("[[maybe_unused]] AOTI_NOINLINE static void {}(AtenTensorHandle* input_handles, AtenTensorHandle* output_handles) {{", self.nm.entry()));
                 w.line("(void)output_handles;");
                 if !self.opts.always_check {
-                    w.open("if (!_check_aoti_runtime_check_inputs_env()) {");
-                    w.line("return;");
-                    w.close("}");
+                    w.line(&format!("if (!{}()) return;", self.nm.env()));
                 }
                 w.line(&format!("int64_t syms[{n_syms}] = {{0}};"));
                 w.line(&format!("double symshape_fsyms[{n_syms}] = {{0}};"));
-                w.line("symshape_bind_symbols(input_handles, syms, symshape_fsyms);");
-                for i in 0..self.sig.inputs.len() {
-                    w.line(&format!(
-                        "check_input_{i}(input_handles, syms, symshape_fsyms);"
-                    ));
-                }
+                w.line(&format!(
+                    "{}(input_handles, syms, symshape_fsyms);",
+                    self.nm.n("check_and_bind")
+                ));
                 w.close("}");
             }
             Flavor::Dlpack => {
-                let n = self.sig.inputs.len();
-                w.open("extern \"C\" int symshape_check_inputs(const DLTensor* const* inputs, int64_t num_inputs, const int64_t* scalars, int64_t* symbols_out, char* err, size_t err_len) {");
-                w.open(&format!("if (num_inputs != {n} || inputs == nullptr) {{"));
-                self.fx.fail(
-                    w,
+                let n_scalars = self.scalar_slot(n_in);
+                w.open(&format!("extern \"C\" int {}(const DLTensor* const* inputs, int64_t num_inputs, const int64_t* scalars, int64_t* symbols_out, char* err, size_t err_len) {{", self.nm.n("check_inputs")));
+                let f = self.fail(
+                    None,
                     &[
-                        Lit(format!("expected {n} inputs, but got: ")),
+                        Lit(format!("expected {n_in} inputs, but got: ")),
                         Int("num_inputs".into()),
                     ],
                 );
-                w.close("}");
+                w.line(&format!(
+                    "if (num_inputs != {n_in} || inputs == nullptr) {f}"
+                ));
+                if n_scalars > 0 {
+                    let f = self.fail(
+                        None,
+                        &[Lit(format!(
+                            "scalars is null, expected {n_scalars} scalar values"
+                        ))],
+                    );
+                    w.line(&format!("if (scalars == nullptr) {f}"));
+                }
+                w.line(&format!("{t} t[{}] = {{}};", n_in.max(1)));
+                for (i, inp) in self.sig.inputs.iter().enumerate() {
+                    if let Input::Tensor { layout, .. } = inp {
+                        w.line(&format!("int64_t sb{i}[{}];", layout.rank().max(1)));
+                    }
+                }
+                for l in &loads {
+                    w.line(l);
+                }
                 w.line(&format!("int64_t syms[{n_syms}] = {{0}};"));
                 w.line(&format!("double symshape_fsyms[{n_syms}] = {{0}};"));
-                w.line("if (symshape_bind_symbols(inputs, scalars, syms, symshape_fsyms, err, err_len) != 0) return 1;");
-                for i in 0..n {
-                    w.line(&format!("if (check_input_{i}(inputs, syms, symshape_fsyms, err, err_len) != 0) return 1;"));
+                w.line(&format!(
+                    "if ({bind}(scalars, t, syms, symshape_fsyms, err, err_len) != 0) return 1;"
+                ));
+                for &i in &checked_inputs {
+                    w.line(&format!(
+                        "if ({}(t[{i}], syms, err, err_len) != 0) return 1;",
+                        self.nm.check_input(i)
+                    ));
+                }
+                if guards {
+                    w.line(&format!("if ({cg}(syms, err, err_len) != 0) return 1;"));
                 }
                 // Exactly SYMSHAPE_NUM_SYMBOLS slots, every one written: the declared symbols
                 // in signature order (a float's slot holds its double's bits, a symbol no input
@@ -753,7 +857,10 @@ impl<'a> Emitter<'a> {
                 w.line("[[maybe_unused]] DeviceStreamType stream,");
                 w.line("[[maybe_unused]] AOTIProxyExecutorHandle proxy_executor");
                 w.close_open(") {");
-                w.line("__check_inputs_outputs(input_handles, output_handles);");
+                w.line(&format!(
+                    "{}(input_handles, output_handles);",
+                    self.nm.entry()
+                ));
                 w.line(&format!(
                     "auto inputs = steal_from_raw_handles_to_raii_handles(input_handles, {n_in});"
                 ));
@@ -763,7 +870,10 @@ impl<'a> Emitter<'a> {
                 w.line("AtenTensorHandle* input_handles,  // array of input AtenTensorHandle; handles are stolen; the array itself is borrowed");
                 w.line("AtenTensorHandle* output_handles  // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed");
                 w.close_open(") {");
-                w.line("__check_inputs_outputs(input_handles, output_handles);");
+                w.line(&format!(
+                    "{}(input_handles, output_handles);",
+                    self.nm.entry()
+                ));
                 // The `_simple` name: torch's cpp_wrapper/common.h provides it with pybind11 3.x
                 // (gil_simple.h) and aliases it for older pybind11, while plain
                 // `gil_scoped_release` is missing with pybind11 3.x (torch 2.15 wheel).

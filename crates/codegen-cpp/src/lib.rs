@@ -79,9 +79,28 @@ pub struct Options {
     pub always_check: bool,
 }
 
+/// The prefix of every name a generated file defines at namespace scope, unless
+/// [`generate_prefixed`] is given another.
+pub const DEFAULT_PREFIX: &str = "symshape";
+
 /// Generates the C++ for a signature.
-pub fn generate(mut sig: Signature, opts: &Options) -> Result<String, CodegenError> {
+pub fn generate(sig: Signature, opts: &Options) -> Result<String, CodegenError> {
+    generate_prefixed(sig, opts, DEFAULT_PREFIX)
+}
+
+/// [`generate`] with every name the file defines at namespace scope starting with `prefix`
+/// (`{prefix}_rt`, `{prefix}_fail`, `{prefix}_check_inputs`, ...; docs/codegen.md "One
+/// translation unit"), so that two generated files can share a namespace. The prefix must be an
+/// identifier without a leading underscore, and no name of the signature may start with
+/// `{prefix}_`.
+pub fn generate_prefixed(
+    mut sig: Signature,
+    opts: &Options,
+    prefix: &str,
+) -> Result<String, CodegenError> {
+    check_prefix(&sig, prefix)?;
     let plan = bind::plan(&mut sig)?;
+    let nm = emit::Names::new(prefix);
     // `all` is everything the flavor has: the dlpack flavor has no wrapper prologue.
     let emit = match (opts.flavor, opts.emit) {
         (Flavor::Dlpack, Emit::All) => Emit::Checks,
@@ -104,6 +123,7 @@ pub fn generate(mut sig: Signature, opts: &Options) -> Result<String, CodegenErr
             w.line("#include <torch/csrc/inductor/aoti_runtime/utils.h>");
             w.line("#include <cstdint>");
             w.line("#include <cstdlib>");
+            w.line("#include <initializer_list>");
             w.line("#include <stdexcept>");
             w.line("#include <string>");
             w.line("#ifndef AOTI_NOINLINE");
@@ -114,19 +134,52 @@ pub fn generate(mut sig: Signature, opts: &Options) -> Result<String, CodegenErr
             w.line("#include <dlpack/dlpack.h>");
             w.line("#include <cstdint>");
             w.line("#include <cstdio>");
+            w.line("#include <initializer_list>");
         }
     }
-    w.raw(RUNTIME_HPP);
-    if opts.flavor == Flavor::Aoti {
-        w.raw(emit::FAIL_HELPERS);
-    }
-    w.blank();
     if matches!(emit, Emit::Checks | Emit::All) {
-        emit::Emitter::new(&mut sig, &plan, opts).emit_checks(&mut w)?;
+        w.raw(&nm.runtime());
+        w.blank();
+        emit::Emitter::new(&mut sig, &plan, opts, nm.clone()).emit_checks(&mut w)?;
     }
     if matches!(emit, Emit::Prologue | Emit::All) {
         w.blank();
-        emit::Emitter::new(&mut sig, &plan, opts).emit_prologue(&mut w)?;
+        emit::Emitter::new(&mut sig, &plan, opts, nm).emit_prologue(&mut w)?;
     }
     Ok(w.finish())
+}
+
+fn check_prefix(sig: &Signature, prefix: &str) -> Result<(), CodegenError> {
+    let bad = |why: &str| {
+        Err(CodegenError::Signature(format!(
+            "--prefix '{}': {why}",
+            prefix.escape_debug()
+        )))
+    };
+    let mut ch = prefix.chars();
+    if !(matches!(ch.next(), Some(c) if c.is_ascii_alphabetic())
+        && ch.all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        return bad("expected an identifier starting with a letter ([A-Za-z][A-Za-z0-9_]*)");
+    }
+    if prefix == DEFAULT_PREFIX {
+        return Ok(());
+    }
+    if prefix.starts_with("aoti") {
+        return bad("names starting with 'aoti' belong to PyTorch's shim");
+    }
+    let start = format!("{prefix}_");
+    let mut names: Vec<&str> = sig.symbols.iter().map(|d| d.name.as_str()).collect();
+    names.extend(sig.inputs.iter().map(|i| i.name()));
+    names.extend(sig.outputs.iter().map(|o| o.name.as_str()));
+    names.extend(sig.constants.iter().map(|c| c.as_str()));
+    if let Some(n) = names
+        .iter()
+        .find(|n| n.starts_with(&start) || **n == prefix)
+    {
+        return bad(&format!(
+            "the signature's name '{n}' starts with it (generated names would collide)"
+        ));
+    }
+    Ok(())
 }

@@ -1,9 +1,8 @@
 // symshape runtime helpers: overflow-checked int64 arithmetic with floor semantics.
 // Every operation sets `ovf` instead of overflowing (no signed-overflow UB for any input).
-#ifndef SYMSHAPE_RUNTIME_HPP
-#define SYMSHAPE_RUNTIME_HPP
-#include <cstdint>
-#include <initializer_list>
+// No include guard: every generated file defines its own copy in the namespace it is included
+// in (named after its --prefix), so files in distinct namespaces or with distinct prefixes share
+// one translation unit. Needs <cstdint> and <initializer_list> (the generated file includes them).
 namespace symshape_rt {
 inline int64_t add(int64_t a, int64_t b, bool& ovf) {
   int64_t r;
@@ -125,4 +124,3 @@ inline int64_t compact_stride(const int64_t* shape, int32_t ndim, int32_t d, boo
   return s;
 }
 }  // namespace symshape_rt
-#endif

@@ -91,6 +91,8 @@ pub struct Signature {
     pub outputs: Vec<Output>,
     /// Constant names (weights).
     pub constants: Vec<String>,
+    /// Shape-environment guards: `(text as written, boolean expression)`, in signature order.
+    pub guards: Vec<(String, Expr)>,
 }
 
 const CPP_KEYWORDS: &[&str] = &[
@@ -306,7 +308,14 @@ impl Signature {
         let top = obj(
             &v,
             "signature",
-            &["mode", "symbols", "inputs", "outputs", "constants"],
+            &[
+                "mode",
+                "symbols",
+                "inputs",
+                "outputs",
+                "constants",
+                "guards",
+            ],
         )?;
         let mode = match string(top, "signature", "mode")? {
             "aot" => Mode::Aot,
@@ -600,6 +609,36 @@ impl Signature {
                 }
             }
         }
+        // Guards: boolean predicates over declared symbols (PyTorch's shape_env.guards).
+        let mut guards = Vec::new();
+        if let Some(gs) = top.get("guards") {
+            let arr = gs
+                .as_array()
+                .ok_or_else(|| err("guards", "expected an array of predicate strings"))?;
+            for (k, g) in arr.iter().enumerate() {
+                let f = format!("guards[{k}]");
+                let t = g
+                    .as_str()
+                    .ok_or_else(|| err(&f, "expected a predicate string"))?;
+                let e = cx.parse(t).map_err(|e| err(&f, e))?;
+                if cx.ty(e) != Ty::Bool {
+                    return Err(err(
+                        &f,
+                        format!("'{t}' is not a predicate (expected a boolean expression)"),
+                    ));
+                }
+                for s in cx.free_symbols(e) {
+                    let n = cx.sym_name(s).to_string();
+                    if !symbols_declared(&n) {
+                        return Err(err(
+                            &f,
+                            format!("symbol '{n}' is not declared in \"symbols\""),
+                        ));
+                    }
+                }
+                guards.push((t.to_string(), e));
+            }
+        }
         cx.check_facts().map_err(|e| err("symbols", e))?;
         // A size that no value of its symbols' ranges makes >= 0 can never match a tensor.
         let mut dims: Vec<(String, Expr)> = Vec::new();
@@ -639,6 +678,7 @@ impl Signature {
             inputs,
             outputs,
             constants,
+            guards,
         })
     }
 }
