@@ -49,6 +49,9 @@ mod bounds;
 mod build;
 mod builder;
 mod compact;
+/// Deep mode: equality saturation after the fast path (feature `egraph`, docs/deep.md).
+#[cfg(feature = "egraph")]
+pub mod deep;
 mod error;
 mod eval;
 mod expr;
