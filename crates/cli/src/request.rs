@@ -6,7 +6,7 @@ use std::time::Instant;
 use sym::{Bound, Context, Error, RangeEnd, SolveResult, Ty, Value};
 
 const FIELDS: &[&str] = &[
-    "id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat", "form",
+    "id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat", "form", "deep",
 ];
 
 /// A failed request: the error kind and message of docs/cli.md, and which string of the
@@ -317,6 +317,20 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
     if compact && op != "simplify" {
         return Err(req_err("'form' is only used by simplify"));
     }
+    // docs/cli.md: equality saturation after the fast path (docs/deep.md).
+    let deep = match line.get("deep") {
+        None => false,
+        Some(J::Bool(b)) => *b,
+        Some(_) => return Err(req_err("'deep' must be true or false")),
+    };
+    if deep && !matches!(op, "simplify" | "prove") {
+        return Err(req_err("'deep' is only used by simplify and prove"));
+    }
+    if deep && str_field(line, "form")? == Some("canonical") {
+        return Err(req_err(
+            "'deep' answers in the compact form (not canonical); drop 'form' or use \"compact\"",
+        ));
+    }
     let mut cx = Context::new();
     let mut out = Map::new();
     if op == "eval" {
@@ -366,6 +380,12 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
     match op {
         "simplify" => {
             op_time.start();
+            if deep {
+                let d = cx.simplify_deep(e, sym::deep::Budget::default());
+                op_time.stop();
+                out.insert("expr".into(), J::String(cx.compact_display(&d.form)));
+                return Ok(out);
+            }
             let s = cx.simplify(e);
             let text = if compact {
                 // The compact form of the answer, or of the input where that is smaller.
@@ -413,7 +433,11 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
                 });
             }
             op_time.start();
-            let t = cx.prove(e);
+            let t = if deep {
+                cx.prove_deep(e, sym::deep::Budget::default())
+            } else {
+                cx.prove(e)
+            };
             op_time.stop();
             out.insert("result".into(), J::String(t.as_str().into()));
         }

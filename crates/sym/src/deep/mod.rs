@@ -554,5 +554,29 @@ impl Context {
     }
 }
 
+impl Context {
+    /// [`Context::prove`], then for a comparison `Eq`, `Ne`, `Le` or `Lt` of two integers that
+    /// it leaves unknown, [`Context::prove_equal_deep`] of its sides: equal sides make `Eq` and
+    /// `Le` true and `Ne` and `Lt` false; sides found unequal everywhere make `Eq` false and
+    /// `Ne` true.
+    pub fn prove_deep(&mut self, p: Expr, budget: Budget) -> Truth {
+        let fast = self.prove(p);
+        let op = self.op(p);
+        if fast != Truth::Unknown || !matches!(op, Op::Eq | Op::Ne | Op::Le | Op::Lt) {
+            return fast;
+        }
+        let kids: Vec<Expr> = self.children(p).collect();
+        let (a, b) = (kids[0], kids[1]);
+        if self.ty(a) != crate::Ty::Int || self.ty(b) != crate::Ty::Int {
+            return fast;
+        }
+        match (op, self.prove_equal_deep(a, b, budget)) {
+            (Op::Eq | Op::Le, Truth::True) | (Op::Ne, Truth::False) => Truth::True,
+            (Op::Ne | Op::Lt, Truth::True) | (Op::Eq, Truth::False) => Truth::False,
+            _ => fast,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;
