@@ -102,7 +102,7 @@ def models():
         "conv_pool": (ConvPool(), (r(2, 3, 17, 20),), (r(3, 3, 33, 24),), ({0: b, 2: Dim("H", min=8, max=128), 3: Dim("W", min=8, max=128)},)),
         "attention": (Attention(), (r(2, 5, 32),), (r(3, 11, 32),), ({0: b, 1: t},)),
         "layer_norm": (Norm(), (r(4, 7, 24),), (r(5, 13, 24),), ({0: b, 1: t},)),
-        "strided_slicing": (Strided(), (r(3, 10),), (r(5, 17),), ({0: b, 1: Dim("t4", min=4, max=128)},)),
+        "strided_slicing": (Strided(), (r(3, 10),), (r(5, 17),), ({0: b, 1: Dim("t6", min=6, max=128)},)),
         "cat_split": (CatSplit(), (r(2, 5), r(2, 3)), (r(4, 9), r(4, 6)), ({0: b, 1: t}, {0: b, 1: Dim("u", min=2, max=64)})),
         "interpolate": (Interp(), (r(2, 2, 5, 6),), (r(2, 2, 9, 7),), ({0: b, 2: h, 3: Dim("w", min=4, max=64)},)),
         "pixel_shuffle": (Shuffle(), (r(2, 3, 8, 12),), (r(3, 3, 16, 10),), ({0: b, 2: 2 * Dim("hh", min=2, max=32), 3: 2 * Dim("ww", min=2, max=32)},)),

@@ -460,6 +460,12 @@ def _simplify_engine(eng, expr, replacements):
             cx.set_range(s.name, lo, hi)
     r = cx.simplify(e)
     if r == e0:
+        if any(f.is_Add for m in expr.atoms(_sp.Mul) for f in m.args):
+            # A product of sums symshape keeps (its expansion could overflow int64 for
+            # unbounded symbols): where PyTorch's expansion is smaller, PyTorch's answer.
+            t = _sp.expand(expr).xreplace(replacements or {})
+            if _conv_expr(eng, t).size < e.size:
+                raise _native.UnsupportedError("PyTorch's expansion is smaller")
         return expr  # nothing to do: the caller's own object (no sympy construction)
     return to_sympy(r)
 
