@@ -18,6 +18,7 @@
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0", "s1"};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 2;
 [[maybe_unused]] static constexpr int symshape_num_slots = 2;
+[[maybe_unused]] static const char* const symshape_expr_text[] = {"s1", "3*s1**2", "3*s1"};
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
     ::std::string m = i >= 0 ? "input_handles[" + ::std::to_string(i) + "]: " : ::std::string();
     m += a;
@@ -58,6 +59,10 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
 }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_sym(int i, int stride, long long d, int k, long long expected, long long got) {
+    const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
+    symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
+}
 AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
     const int64_t s0 = t[0].size[0];
@@ -65,30 +70,38 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     const int64_t s1 = t[0].size[2];
     syms[1] = s1;
 }
-AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* syms) {
+AOTI_NOINLINE static void symshape_exprs(const int64_t* syms, int64_t* e) {
     (void)syms;
     const int64_t s1 = syms[1];
+    e[0] = s1;
+    bool x1_ovf = false;
+    const int64_t x1 = symshape_rt::mul(int64_t{3}, symshape_rt::pow(s1, 2, x1_ovf), x1_ovf);
+    if (x1_ovf) symshape_fail(-1, "integer overflow or division by zero computing 3*s1**2 (stride 0 of input 0)");
+    e[1] = x1;
+    bool x2_ovf = false;
+    const int64_t x2 = symshape_rt::mul(int64_t{3}, s1, x2_ovf);
+    if (x2_ovf) symshape_fail(-1, "integer overflow or division by zero computing 3*s1 (stride 2 of input 0)");
+    e[2] = x2;
+}
+AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] < 1LL) symshape_range(0, 0, 1LL, INT64_MAX, t.size[0]);
     if (t.size[1] != 3) symshape_bad_dim(0, 0, 1, 3, t.size[1]);
     if (t.size[2] < 2LL || t.size[2] > 512LL) symshape_range(0, 2, 2LL, 512LL, t.size[2]);
     if (t.size[3] < 2LL || t.size[3] > 512LL) symshape_range(0, 3, 2LL, 512LL, t.size[3]);
-    if (s1 != t.size[3]) symshape_fail(0, "unmatched symbolic dim value at 3, expected: s1 = ", s1, ", but got: ", t.size[3], "");
-    bool arg0_1_expected_stride_0_ovf = false;
-    const int64_t arg0_1_expected_stride_0 = symshape_rt::mul(int64_t{3}, symshape_rt::pow(s1, 2, arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
-    if (arg0_1_expected_stride_0_ovf) symshape_fail(0, "integer overflow or division by zero computing 3*s1**2 (stride 0)");
-    if (arg0_1_expected_stride_0 != t.stride[0]) symshape_fail(0, "unmatched symbolic stride value at 0, expected: 3*s1**2 = ", arg0_1_expected_stride_0, ", but got: ", t.stride[0], "");
+    if (t.size[3] != e[0]) symshape_sym(0, 0, 3, 0, e[0], t.size[3]);
+    if (t.stride[0] != e[1]) symshape_sym(0, 1, 0, 1, e[1], t.stride[0]);
     if (t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, t.stride[1]);
-    bool arg0_1_expected_stride_2_ovf = false;
-    const int64_t arg0_1_expected_stride_2 = symshape_rt::mul(int64_t{3}, s1, arg0_1_expected_stride_2_ovf);
-    if (arg0_1_expected_stride_2_ovf) symshape_fail(0, "integer overflow or division by zero computing 3*s1 (stride 2)");
-    if (arg0_1_expected_stride_2 != t.stride[2]) symshape_fail(0, "unmatched symbolic stride value at 2, expected: 3*s1 = ", arg0_1_expected_stride_2, ", but got: ", t.stride[2], "");
+    if (t.stride[2] != e[2]) symshape_sym(0, 1, 2, 2, e[2], t.stride[2]);
     if (t.stride[3] != 3) symshape_bad_dim(0, 1, 3, 3, t.stride[3]);
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor t[1] = {};
     symshape_load(input_handles[0], 0, 4, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", t[0]);
     symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    check_input_0(t[0], syms);
+    int64_t e[3] = {0}; (void)e;
+    symshape_exprs(syms, e);
+    check_input_0(t[0], e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

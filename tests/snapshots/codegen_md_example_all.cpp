@@ -21,6 +21,7 @@
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0", "s1", "zf0", "s2"};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 3;
 [[maybe_unused]] static constexpr int symshape_num_slots = 4;
+[[maybe_unused]] static const char* const symshape_expr_text[] = {"2*s1 + 1", "16*s1 + 8"};
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
     ::std::string m = i >= 0 ? "input_handles[" + ::std::to_string(i) + "]: " : ::std::string();
     m += a;
@@ -61,6 +62,10 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
 }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_sym(int i, int stride, long long d, int k, long long expected, long long got) {
+    const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
+    symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
+}
 AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
     int64_t s2_value;
@@ -82,20 +87,25 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     syms[1] = s1;
     if (s1 < 2LL) symshape_fail(0, "symbol s1 is out of its range, expected it to be >= ", 2LL, ", but got: ", s1, "");
 }
-AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* syms) {
+AOTI_NOINLINE static void symshape_exprs(const int64_t* syms, int64_t* e) {
     (void)syms;
     const int64_t s1 = syms[1];
+    bool x0_ovf = false;
+    const int64_t x0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), x0_ovf), x0_ovf);
+    if (x0_ovf) symshape_fail(-1, "integer overflow or division by zero computing 2*s1 + 1 (dim 1 of input 0)");
+    e[0] = x0;
+    bool x1_ovf = false;
+    const int64_t x1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), x1_ovf), x1_ovf);
+    if (x1_ovf) symshape_fail(-1, "integer overflow or division by zero computing 16*s1 + 8 (stride 0 of input 0)");
+    e[1] = x1;
+}
+AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] < 2LL || t.size[0] > 1024LL) symshape_range(0, 0, 2LL, 1024LL, t.size[0]);
     if (t.size[1] < 5LL) symshape_range(0, 1, 5LL, INT64_MAX, t.size[1]);
-    bool arg0_1_expected_size_1_ovf = false;
-    const int64_t arg0_1_expected_size_1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
-    if (arg0_1_expected_size_1_ovf) symshape_fail(0, "integer overflow or division by zero computing 2*s1 + 1 (dim 1)");
-    if (arg0_1_expected_size_1 != t.size[1]) symshape_fail(0, "unmatched symbolic dim value at 1, expected: 2*s1 + 1 = ", arg0_1_expected_size_1, ", but got: ", t.size[1], "");
+    if (t.size[1] != e[0]) symshape_sym(0, 0, 1, 0, e[0], t.size[1]);
     if (t.size[2] != 8) symshape_bad_dim(0, 0, 2, 8, t.size[2]);
-    bool arg0_1_expected_stride_0_ovf = false;
-    const int64_t arg0_1_expected_stride_0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
-    if (arg0_1_expected_stride_0_ovf) symshape_fail(0, "integer overflow or division by zero computing 16*s1 + 8 (stride 0)");
-    if (arg0_1_expected_stride_0 != t.stride[0]) symshape_fail(0, "unmatched symbolic stride value at 0, expected: 16*s1 + 8 = ", arg0_1_expected_stride_0, ", but got: ", t.stride[0], "");
+    if (t.stride[0] != e[1]) symshape_sym(0, 1, 0, 1, e[1], t.stride[0]);
     if (t.stride[1] != 8) symshape_bad_dim(0, 1, 1, 8, t.stride[1]);
     if (t.stride[2] != 1) symshape_bad_dim(0, 1, 2, 1, t.stride[2]);
 }
@@ -103,7 +113,9 @@ AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t*
     symshape_tensor t[2] = {};
     symshape_load(input_handles[0], 0, 3, aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", t[0]);
     symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    check_input_0(t[0], syms);
+    int64_t e[2] = {0}; (void)e;
+    symshape_exprs(syms, e);
+    check_input_0(t[0], e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

@@ -16,6 +16,7 @@
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0", "s1", "zf0", "s2"};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 3;
 [[maybe_unused]] static constexpr int symshape_num_slots = 4;
+[[maybe_unused]] static const char* const symshape_expr_text[] = {"2*s1 + 1", "16*s1 + 8"};
 [[maybe_unused]] static int symshape_fail(char* err, size_t err_len, int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
     if (err == nullptr || err_len == 0) return 1;
     char p[32] = "", xs[24] = "", ys[24] = "", zs[24] = "";
@@ -63,6 +64,11 @@ struct symshape_tensor { const int64_t* size; const int64_t* stride; };
     t.stride = stride_buf;
     return 0;
 }
+[[maybe_unused]] static int symshape_sym(char* err, size_t err_len, int i, int stride, long long d, int k, long long expected, long long got) {
+    char a[512];
+    std::snprintf(a, sizeof a, "%s%lld, expected: %s = ", stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ", d, symshape_expr_text[k]);
+    return symshape_fail(err, err_len, i, a, expected, ", but got: ", got, "");
+}
 static int symshape_bind_symbols(const int64_t* scalars, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {
     (void)scalars; (void)t; (void)syms; (void)symshape_fsyms; (void)err; (void)err_len;
     const int64_t s2_value = scalars[0];
@@ -84,20 +90,26 @@ static int symshape_bind_symbols(const int64_t* scalars, const symshape_tensor* 
     if (s1 < 2LL) return symshape_fail(err, err_len, 0, "symbol s1 is out of its range, expected it to be >= ", 2LL, ", but got: ", s1, "");
     return 0;
 }
-static int check_input_0(const symshape_tensor& t, const int64_t* syms, char* err, size_t err_len) {
+static int symshape_exprs(const int64_t* syms, int64_t* e, char* err, size_t err_len) {
     (void)syms; (void)err; (void)err_len;
     const int64_t s1 = syms[1];
+    bool x0_ovf = false;
+    const int64_t x0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), x0_ovf), x0_ovf);
+    if (x0_ovf) return symshape_fail(err, err_len, -1, "integer overflow or division by zero computing 2*s1 + 1 (dim 1 of input 0)");
+    e[0] = x0;
+    bool x1_ovf = false;
+    const int64_t x1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), x1_ovf), x1_ovf);
+    if (x1_ovf) return symshape_fail(err, err_len, -1, "integer overflow or division by zero computing 16*s1 + 8 (stride 0 of input 0)");
+    e[1] = x1;
+    return 0;
+}
+static int check_input_0(const symshape_tensor& t, const int64_t* e, char* err, size_t err_len) {
+    (void)e; (void)err; (void)err_len;
     if (t.size[0] < 2LL || t.size[0] > 1024LL) return symshape_range(err, err_len, 0, 0, 2LL, 1024LL, t.size[0]);
     if (t.size[1] < 5LL) return symshape_range(err, err_len, 0, 1, 5LL, INT64_MAX, t.size[1]);
-    bool arg0_1_expected_size_1_ovf = false;
-    const int64_t arg0_1_expected_size_1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), arg0_1_expected_size_1_ovf), arg0_1_expected_size_1_ovf);
-    if (arg0_1_expected_size_1_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing 2*s1 + 1 (dim 1)");
-    if (arg0_1_expected_size_1 != t.size[1]) return symshape_fail(err, err_len, 0, "unmatched symbolic dim value at 1, expected: 2*s1 + 1 = ", arg0_1_expected_size_1, ", but got: ", t.size[1], "");
+    if (t.size[1] != e[0]) return symshape_sym(err, err_len, 0, 0, 1, 0, e[0], t.size[1]);
     if (t.size[2] != 8) return symshape_bad_dim(err, err_len, 0, 0, 2, 8, t.size[2]);
-    bool arg0_1_expected_stride_0_ovf = false;
-    const int64_t arg0_1_expected_stride_0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), arg0_1_expected_stride_0_ovf), arg0_1_expected_stride_0_ovf);
-    if (arg0_1_expected_stride_0_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing 16*s1 + 8 (stride 0)");
-    if (arg0_1_expected_stride_0 != t.stride[0]) return symshape_fail(err, err_len, 0, "unmatched symbolic stride value at 0, expected: 16*s1 + 8 = ", arg0_1_expected_stride_0, ", but got: ", t.stride[0], "");
+    if (t.stride[0] != e[1]) return symshape_sym(err, err_len, 0, 1, 0, 1, e[1], t.stride[0]);
     if (t.stride[1] != 8) return symshape_bad_dim(err, err_len, 0, 1, 1, 8, t.stride[1]);
     if (t.stride[2] != 1) return symshape_bad_dim(err, err_len, 0, 1, 2, 1, t.stride[2]);
     return 0;
@@ -111,7 +123,9 @@ extern "C" int symshape_check_inputs(const DLTensor* const* inputs, int64_t num_
     int64_t syms[4] = {0};
     double symshape_fsyms[4] = {0};
     if (symshape_bind_symbols(scalars, t, syms, symshape_fsyms, err, err_len) != 0) return 1;
-    if (check_input_0(t[0], syms, err, err_len) != 0) return 1;
+    int64_t e[2] = {0}; (void)e;
+    if (symshape_exprs(syms, e, err, err_len) != 0) return 1;
+    if (check_input_0(t[0], e, err, err_len) != 0) return 1;
     if (symbols_out != nullptr) {
         symbols_out[0] = syms[0];
         symbols_out[1] = syms[1];

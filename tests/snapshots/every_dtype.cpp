@@ -16,6 +16,7 @@
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {nullptr};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 0;
 [[maybe_unused]] static constexpr int symshape_num_slots = 0;
+[[maybe_unused]] static const char* const symshape_expr_text[] = {nullptr};
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
     ::std::string m = i >= 0 ? "input_handles[" + ::std::to_string(i) + "]: " : ::std::string();
     m += a;
@@ -56,111 +57,115 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
 }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_sym(int i, int stride, long long d, int k, long long expected, long long got) {
+    const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
+    symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
+}
 AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
 }
-AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(0, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(0, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_1(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_1(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(1, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(1, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_2(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_2(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(2, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(2, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_3(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_3(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(3, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(3, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_4(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_4(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(4, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(4, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_5(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_5(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(5, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(5, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_6(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_6(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(6, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(6, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_7(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_7(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(7, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(7, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_8(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_8(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(8, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(8, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_9(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_9(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(9, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(9, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_10(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_10(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(10, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(10, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_11(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_11(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(11, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(11, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_12(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_12(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(12, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(12, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_13(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_13(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(13, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(13, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_14(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_14(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(14, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(14, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_15(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_15(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(15, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(15, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_16(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_16(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(16, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(16, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_17(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_17(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(17, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(17, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_18(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_18(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(18, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(18, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_19(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_19(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(19, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(19, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_20(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_20(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 2) symshape_bad_dim(20, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(20, 1, 0, 1, t.stride[0]);
 }
@@ -188,27 +193,28 @@ AOTI_NOINLINE static void check_input_20(const symshape_tensor& t, const int64_t
     symshape_load(input_handles[19], 19, 1, aoti_torch_dtype_float8_e5m2fnuz(), "(at::kFloat8_e5m2fnuz), but got: ", 0, "(cpu), but got: ", t[19]);
     symshape_load(input_handles[20], 20, 1, aoti_torch_dtype_float8_e8m0fnu(), "(at::kFloat8_e8m0fnu), but got: ", 0, "(cpu), but got: ", t[20]);
     symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    check_input_0(t[0], syms);
-    check_input_1(t[1], syms);
-    check_input_2(t[2], syms);
-    check_input_3(t[3], syms);
-    check_input_4(t[4], syms);
-    check_input_5(t[5], syms);
-    check_input_6(t[6], syms);
-    check_input_7(t[7], syms);
-    check_input_8(t[8], syms);
-    check_input_9(t[9], syms);
-    check_input_10(t[10], syms);
-    check_input_11(t[11], syms);
-    check_input_12(t[12], syms);
-    check_input_13(t[13], syms);
-    check_input_14(t[14], syms);
-    check_input_15(t[15], syms);
-    check_input_16(t[16], syms);
-    check_input_17(t[17], syms);
-    check_input_18(t[18], syms);
-    check_input_19(t[19], syms);
-    check_input_20(t[20], syms);
+    int64_t e[1] = {0}; (void)e;
+    check_input_0(t[0], e);
+    check_input_1(t[1], e);
+    check_input_2(t[2], e);
+    check_input_3(t[3], e);
+    check_input_4(t[4], e);
+    check_input_5(t[5], e);
+    check_input_6(t[6], e);
+    check_input_7(t[7], e);
+    check_input_8(t[8], e);
+    check_input_9(t[9], e);
+    check_input_10(t[10], e);
+    check_input_11(t[11], e);
+    check_input_12(t[12], e);
+    check_input_13(t[13], e);
+    check_input_14(t[14], e);
+    check_input_15(t[15], e);
+    check_input_16(t[16], e);
+    check_input_17(t[17], e);
+    check_input_18(t[18], e);
+    check_input_19(t[19], e);
+    check_input_20(t[20], e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

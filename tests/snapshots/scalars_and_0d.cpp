@@ -19,6 +19,7 @@
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0", "zf0"};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 1;
 [[maybe_unused]] static constexpr int symshape_num_slots = 2;
+[[maybe_unused]] static const char* const symshape_expr_text[] = {"s0"};
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
     ::std::string m = i >= 0 ? "input_handles[" + ::std::to_string(i) + "]: " : ::std::string();
     m += a;
@@ -59,6 +60,10 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
 }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_sym(int i, int stride, long long d, int k, long long expected, long long got) {
+    const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
+    symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
+}
 AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
     int64_t s0_value;
@@ -71,11 +76,15 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_float64(input_handles[1], &zf0_value));
     symshape_fsyms[1] = zf0_value;
 }
-AOTI_NOINLINE static void check_input_3(const symshape_tensor& t, const int64_t* syms) {
+AOTI_NOINLINE static void symshape_exprs(const int64_t* syms, int64_t* e) {
     (void)syms;
     const int64_t s0 = syms[0];
+    e[0] = s0;
+}
+AOTI_NOINLINE static void check_input_3(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] < 0LL || t.size[0] > 100LL) symshape_range(3, 0, 0LL, 100LL, t.size[0]);
-    if (s0 != t.size[0]) symshape_fail(3, "unmatched symbolic dim value at 0, expected: s0 = ", s0, ", but got: ", t.size[0], "");
+    if (t.size[0] != e[0]) symshape_sym(3, 0, 0, 0, e[0], t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(3, 1, 0, 1, t.stride[0]);
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
@@ -83,7 +92,9 @@ AOTI_NOINLINE static void check_input_3(const symshape_tensor& t, const int64_t*
     symshape_load(input_handles[2], 2, 0, aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", t[2]);
     symshape_load(input_handles[3], 3, 1, aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", t[3]);
     symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    check_input_3(t[3], syms);
+    int64_t e[1] = {0}; (void)e;
+    symshape_exprs(syms, e);
+    check_input_3(t[3], e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

@@ -17,6 +17,7 @@
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {"s0"};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 1;
 [[maybe_unused]] static constexpr int symshape_num_slots = 1;
+[[maybe_unused]] static const char* const symshape_expr_text[] = {"s0"};
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
     ::std::string m = i >= 0 ? "input_handles[" + ::std::to_string(i) + "]: " : ::std::string();
     m += a;
@@ -57,25 +58,33 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
 }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_sym(int i, int stride, long long d, int k, long long expected, long long got) {
+    const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
+    symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
+}
 AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
     const int64_t s0 = t[0].size[0];
     syms[0] = s0;
 }
-AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* syms) {
+AOTI_NOINLINE static void symshape_exprs(const int64_t* syms, int64_t* e) {
     (void)syms;
+    const int64_t s0 = syms[0];
+    e[0] = s0;
+}
+AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] < 2LL || t.size[0] > 1024LL) symshape_range(0, 0, 2LL, 1024LL, t.size[0]);
     if (t.size[1] != 8) symshape_bad_dim(0, 0, 1, 8, t.size[1]);
     if (t.stride[0] != 8) symshape_bad_dim(0, 1, 0, 8, t.stride[0]);
     if (t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, t.stride[1]);
 }
-AOTI_NOINLINE static void check_input_1(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
-    const int64_t s0 = syms[0];
+AOTI_NOINLINE static void check_input_1(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 8) symshape_bad_dim(1, 0, 0, 8, t.size[0]);
     if (t.size[1] < 2LL || t.size[1] > 1024LL) symshape_range(1, 1, 2LL, 1024LL, t.size[1]);
-    if (s0 != t.size[1]) symshape_fail(1, "unmatched symbolic dim value at 1, expected: s0 = ", s0, ", but got: ", t.size[1], "");
-    if (s0 != t.stride[0]) symshape_fail(1, "unmatched symbolic stride value at 0, expected: s0 = ", s0, ", but got: ", t.stride[0], "");
+    if (t.size[1] != e[0]) symshape_sym(1, 0, 1, 0, e[0], t.size[1]);
+    if (t.stride[0] != e[0]) symshape_sym(1, 1, 0, 0, e[0], t.stride[0]);
     if (t.stride[1] != 1) symshape_bad_dim(1, 1, 1, 1, t.stride[1]);
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
@@ -83,8 +92,10 @@ AOTI_NOINLINE static void check_input_1(const symshape_tensor& t, const int64_t*
     symshape_load(input_handles[0], 0, 2, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 1, "(cuda), but got: ", t[0]);
     symshape_load(input_handles[1], 1, 2, aoti_torch_dtype_bfloat16(), "(at::kBFloat16), but got: ", 1, "(cuda), but got: ", t[1]);
     symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    check_input_0(t[0], syms);
-    check_input_1(t[1], syms);
+    int64_t e[1] = {0}; (void)e;
+    symshape_exprs(syms, e);
+    check_input_0(t[0], e);
+    check_input_1(t[1], e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

@@ -16,6 +16,7 @@
 [[maybe_unused]] static const char* const symshape_symbol_names[] = {nullptr};
 [[maybe_unused]] static constexpr int SYMSHAPE_NUM_SYMBOLS = 0;
 [[maybe_unused]] static constexpr int symshape_num_slots = 0;
+[[maybe_unused]] static const char* const symshape_expr_text[] = {nullptr};
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_fail(int i, const char* a, long long x = 0, const char* b = nullptr, long long y = 0, const char* c = nullptr, long long z = 0, const char* d = nullptr) {
     ::std::string m = i >= 0 ? "input_handles[" + ::std::to_string(i) + "]: " : ::std::string();
     m += a;
@@ -56,11 +57,15 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
 }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_sym(int i, int stride, long long d, int k, long long expected, long long got) {
+    const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
+    symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
+}
 AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
 }
-AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* syms) {
-    (void)syms;
+AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* e) {
+    (void)e;
     if (t.size[0] != 4) symshape_bad_dim(0, 0, 0, 4, t.size[0]);
     if (t.size[1] != 8) symshape_bad_dim(0, 0, 1, 8, t.size[1]);
     if (t.size[2] != 10) symshape_bad_dim(0, 0, 2, 10, t.size[2]);
@@ -72,7 +77,8 @@ AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t*
     symshape_tensor t[1] = {};
     symshape_load(input_handles[0], 0, 3, aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", t[0]);
     symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    check_input_0(t[0], syms);
+    int64_t e[1] = {0}; (void)e;
+    check_input_0(t[0], e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

@@ -139,6 +139,9 @@ pub(crate) struct Emitter<'a> {
     plan: &'a Plan,
     opts: &'a Options,
     nm: Names,
+    /// Distinct symbolic size and stride expressions checked against the inputs (`{p}_exprs`
+    /// computes slot `k` of `e`), with where each first appears.
+    table: Vec<(Expr, String)>,
 }
 
 impl<'a> Emitter<'a> {
@@ -148,6 +151,7 @@ impl<'a> Emitter<'a> {
             plan,
             opts,
             nm,
+            table: Vec::new(),
         }
     }
 
@@ -415,7 +419,7 @@ impl<'a> Emitter<'a> {
     /// symbolic size, and every symbolic size and stride against its expression. `None` when
     /// there is nothing to check (a scalar input, a rank-0 tensor).
     fn emit_check_input(&mut self, i: usize) -> Result<Option<String>, CodegenError> {
-        let Input::Tensor { name, layout } = self.sig.inputs[i].clone() else {
+        let Input::Tensor { layout, .. } = self.sig.inputs[i].clone() else {
             return Ok(None);
         };
         if layout.rank() == 0 {
@@ -423,7 +427,6 @@ impl<'a> Emitter<'a> {
         }
         let mut body = Writer::default();
         let w = &mut body;
-        let mut used: Vec<sym::Symbol> = Vec::new();
         let bound_here = |plan: &Plan, cx: &sym::Context, e: Expr, src: Source| {
             cx.as_symbol(e).is_some_and(|s| {
                 plan.of(s)
@@ -455,7 +458,7 @@ impl<'a> Emitter<'a> {
             if bound_here(self.plan, &self.sig.cx, e, Source::Size(i, d)) {
                 continue; // the symbol was read from this very dim
             }
-            self.equality(w, &name, i, d, e, ("size", "dim"), &mut used)?;
+            self.equality(w, i, d, e, ("size", "dim"));
         }
         for (d, &e) in layout.strides.iter().enumerate() {
             let got = format!("t.stride[{d}]");
@@ -467,28 +470,21 @@ impl<'a> Emitter<'a> {
             if bound_here(self.plan, &self.sig.cx, e, Source::Stride(i, d)) {
                 continue;
             }
-            self.equality(w, &name, i, d, e, ("stride", "stride"), &mut used)?;
+            self.equality(w, i, d, e, ("stride", "stride"));
         }
         let f = self.nm.check_input(i);
         let t = self.nm.n("tensor");
         let mut out = Writer::default();
         if self.dl() {
             out.open(&format!(
-                "static int {f}(const {t}& t, const int64_t* syms, char* err, size_t err_len) {{"
+                "static int {f}(const {t}& t, const int64_t* e, char* err, size_t err_len) {{"
             ));
-            out.line("(void)syms; (void)err; (void)err_len;");
+            out.line("(void)e; (void)err; (void)err_len;");
         } else {
             out.open(&format!(
-                "AOTI_NOINLINE static void {f}(const {t}& t, const int64_t* syms) {{"
+                "AOTI_NOINLINE static void {f}(const {t}& t, const int64_t* e) {{"
             ));
-            out.line("(void)syms;");
-        }
-        for s in used {
-            let k = slot(self.sig, s);
-            out.line(&format!(
-                "const int64_t {} = syms[{k}];",
-                self.sig.cx.sym_name(s)
-            ));
+            out.line("(void)e;");
         }
         let mut text = out.finish();
         for l in body.finish().lines() {
@@ -503,39 +499,63 @@ impl<'a> Emitter<'a> {
         Ok(Some(text))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn equality(
-        &mut self,
-        w: &mut Writer,
-        name: &str,
-        i: usize,
-        d: usize,
-        e: Expr,
-        (arr, word): (&str, &str),
-        used: &mut Vec<sym::Symbol>,
-    ) -> Result<(), CodegenError> {
-        for s in self.sig.cx.free_symbols(e) {
-            if !used.contains(&s) {
-                used.push(s);
+    /// A symbolic size or stride against its expression, computed once for every input in
+    /// `{p}_exprs` (slot `k` of `e`).
+    fn equality(&mut self, w: &mut Writer, i: usize, d: usize, e: Expr, (arr, word): (&str, &str)) {
+        let k = match self.table.iter().position(|(x, _)| *x == e) {
+            Some(k) => k,
+            None => {
+                self.table.push((e, format!("{word} {d} of input {i}")));
+                self.table.len() - 1
             }
-        }
-        let var = format!("{name}_expected_{arr}_{d}");
-        let v = self.checked_value(w, &var, e, Some(i), &format!("{word} {d}"))?;
-        let text = self.sig.cx.display(e);
+        };
         let got = format!("t.{arr}[{d}]");
-        let f = self.fail(
-            Some(i),
-            &[
-                Lit(format!(
-                    "unmatched symbolic {word} value at {d}, expected: {text} = "
-                )),
-                Int(v.clone()),
-                Lit(", but got: ".into()),
-                Int(got.clone()),
-            ],
-        );
-        w.line(&format!("if ({v} != {got}) {f}"));
-        Ok(())
+        let stride = usize::from(arr == "stride");
+        let c = self.call("sym", &format!("{i}, {stride}, {d}, {k}, e[{k}], {got}"));
+        w.line(&format!("if ({got} != e[{k}]) {c}"));
+    }
+
+    /// `{p}_exprs`: every distinct symbolic size and stride expression, overflow-checked, once.
+    fn emit_exprs(&mut self) -> Result<String, CodegenError> {
+        let mut body = Writer::default();
+        body.indent_by(1);
+        let mut used: Vec<sym::Symbol> = Vec::new();
+        for (k, (e, what)) in self.table.clone().into_iter().enumerate() {
+            for s in self.sig.cx.free_symbols(e) {
+                if !used.contains(&s) {
+                    used.push(s);
+                }
+            }
+            let v = self.checked_value(&mut body, &format!("x{k}"), e, None, &what)?;
+            body.line(&format!("e[{k}] = {v};"));
+        }
+        let f = self.nm.n("exprs");
+        let mut out = Writer::default();
+        if self.dl() {
+            out.open(&format!(
+                "static int {f}(const int64_t* syms, int64_t* e, char* err, size_t err_len) {{"
+            ));
+            out.line("(void)syms; (void)err; (void)err_len;");
+        } else {
+            out.open(&format!(
+                "AOTI_NOINLINE static void {f}(const int64_t* syms, int64_t* e) {{"
+            ));
+            out.line("(void)syms;");
+        }
+        for s in used {
+            let k = slot(self.sig, s);
+            out.line(&format!(
+                "const int64_t {} = syms[{k}];",
+                self.sig.cx.sym_name(s)
+            ));
+        }
+        let mut text = out.finish();
+        text.push_str(&body.finish());
+        if self.dl() {
+            text.push_str("    return 0;\n");
+        }
+        text.push_str("}\n");
+        Ok(text)
     }
 
     /// The guard checks (`{p}_check_guards`), or `None` when every guard is implied. Each
@@ -719,16 +739,44 @@ impl<'a> Emitter<'a> {
             "[[maybe_unused]] static constexpr int {} = {n_slots};",
             self.nm.n("num_slots")
         ));
-        w.raw(&self.nm.helpers(self.opts.flavor));
-        self.emit_bind(w)?;
+        let mut bind = Writer::default();
+        self.emit_bind(&mut bind)?;
         let mut checked_inputs = Vec::new();
+        let mut inputs_text = String::new();
         for i in 0..n_in {
             if let Some(text) = self.emit_check_input(i)? {
-                w.raw(&text);
+                inputs_text.push_str(&text);
                 checked_inputs.push(i);
             }
         }
-        let guards = self.emit_guards(w)?;
+        let mut guards_text = Writer::default();
+        let guards = self.emit_guards(&mut guards_text)?;
+        let texts: Vec<String> = self
+            .table
+            .clone()
+            .iter()
+            .map(|(e, _)| quote(&self.sig.cx.display(*e)))
+            .collect();
+        w.line(&format!(
+            "[[maybe_unused]] static const char* const {}[] = {{{}}};",
+            self.nm.n("expr_text"),
+            if texts.is_empty() {
+                "nullptr".to_string()
+            } else {
+                texts.join(", ")
+            }
+        ));
+        w.raw(&self.nm.helpers(self.opts.flavor));
+        w.raw(&bind.finish());
+        let exprs = if self.table.is_empty() {
+            None
+        } else {
+            w.raw(&self.emit_exprs()?);
+            Some(self.nm.n("exprs"))
+        };
+        let n_e = self.table.len().max(1);
+        w.raw(&inputs_text);
+        w.raw(&guards_text.finish());
         let t = self.nm.n("tensor");
         let bind = self.nm.n("bind_symbols");
         let cg = self.nm.n("check_guards");
@@ -745,8 +793,12 @@ impl<'a> Emitter<'a> {
                     w.line(l);
                 }
                 w.line(&format!("{bind}(input_handles, t, syms, symshape_fsyms);"));
+                w.line(&format!("int64_t e[{n_e}] = {{0}}; (void)e;"));
+                if let Some(x) = &exprs {
+                    w.line(&format!("{x}(syms, e);"));
+                }
                 for &i in &checked_inputs {
-                    w.line(&format!("{}(t[{i}], syms);", self.nm.check_input(i)));
+                    w.line(&format!("{}(t[{i}], e);", self.nm.check_input(i)));
                 }
                 if guards {
                     w.line(&format!("{cg}(syms);"));
@@ -813,9 +865,13 @@ impl<'a> Emitter<'a> {
                 w.line(&format!(
                     "if ({bind}(scalars, t, syms, symshape_fsyms, err, err_len) != 0) return 1;"
                 ));
+                w.line(&format!("int64_t e[{n_e}] = {{0}}; (void)e;"));
+                if let Some(x) = &exprs {
+                    w.line(&format!("if ({x}(syms, e, err, err_len) != 0) return 1;"));
+                }
                 for &i in &checked_inputs {
                     w.line(&format!(
-                        "if ({}(t[{i}], syms, err, err_len) != 0) return 1;",
+                        "if ({}(t[{i}], e, err, err_len) != 0) return 1;",
                         self.nm.check_input(i)
                     ));
                 }

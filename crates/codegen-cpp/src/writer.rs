@@ -47,6 +47,11 @@ impl Writer {
         self.out.push_str(s);
     }
 
+    /// Indents what follows by `n` more levels.
+    pub fn indent_by(&mut self, n: usize) {
+        self.indent += n;
+    }
+
     /// The text.
     pub fn finish(self) -> String {
         self.out

@@ -38,3 +38,7 @@ struct @_tensor { int64_t* size; int64_t* stride; };
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_sizes(h, &t.size));
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_strides(h, &t.stride));
 }
+[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void @_sym(int i, int stride, long long d, int k, long long expected, long long got) {
+    const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + @_expr_text[k] + " = ";
+    @_fail(i, a.c_str(), expected, ", but got: ", got, "");
+}

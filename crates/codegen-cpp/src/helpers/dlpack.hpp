@@ -45,3 +45,8 @@ struct @_tensor { const int64_t* size; const int64_t* stride; };
     t.stride = stride_buf;
     return 0;
 }
+[[maybe_unused]] static int @_sym(char* err, size_t err_len, int i, int stride, long long d, int k, long long expected, long long got) {
+    char a[512];
+    std::snprintf(a, sizeof a, "%s%lld, expected: %s = ", stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ", d, @_expr_text[k]);
+    return @_fail(err, err_len, i, a, expected, ", but got: ", got, "");
+}
