@@ -2,7 +2,7 @@
 //! after the fast path (docs/deep.md).
 //!
 //! [`Context::simplify_deep`] puts the input and the fast path's answer into one e-graph
-//! (`lang.rs`), saturates it with the rules of `rules.rs` within the caller's [`Budget`], and
+//! (`lang.rs`), saturates it with the rules of `rules.rs` within the caller's [`Budget`](crate::deep::Budget), and
 //! extracts the term with the fewest operations (docs/language.md §5's size). The answer is a
 //! printing plan ([`Compact`]), like the compact form: the deep term when it is strictly smaller
 //! than the fast path's compact form and computes no new value outside `i64` (see

@@ -321,7 +321,7 @@ pub(crate) const RULES: &[RuleDef] = &[
     ),
 ];
 
-/// The rule names of [`RULES`], in order.
+/// The rule names of `RULES`, in order.
 pub fn rule_names() -> Vec<&'static str> {
     RULES.iter().map(|r| r.0).collect()
 }

@@ -175,9 +175,12 @@ fn check_box(text: &str, ranges: &[(&str, i64, i64)]) -> super::Deep {
     }
 }
 
+/// Symbol ranges of a case: `(name, lo, hi)`.
+type Box = &'static [(&'static str, i64, i64)];
+
 #[test]
 fn deep_answers_equal_on_boxes() {
-    let cases: &[(&str, &[(&str, i64, i64)])] = &[
+    let cases: &[(&str, Box)] = &[
         (
             "x*y + x*z + 3*x",
             &[("x", -6, 6), ("y", -6, 6), ("z", -6, 6)],
