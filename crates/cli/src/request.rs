@@ -317,14 +317,38 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
     if compact && op != "simplify" {
         return Err(req_err("'form' is only used by simplify"));
     }
-    let mut cx = Context::new();
+    REUSED.with(|c| {
+        // A fresh context for every request (Context::clear: nothing of an earlier request
+        // remains), keeping the allocations of the previous one. After a panic caught at the
+        // request boundary the context is cleared here too, whatever state it was left in.
+        let mut guard = c.borrow_mut();
+        let cx = &mut *guard;
+        cx.clear();
+        answer_in(cx, line, op, text, compact, op_time)
+    })
+}
+
+thread_local! {
+    /// The context a thread's requests reuse (see `run`): a binary's cache of allocations,
+    /// not state of the library.
+    static REUSED: std::cell::RefCell<Context> = std::cell::RefCell::new(Context::new());
+}
+
+fn answer_in(
+    cx: &mut Context,
+    line: &J,
+    op: &str,
+    text: &str,
+    compact: bool,
+    op_time: &mut OpTime,
+) -> Result<Map<String, J>, Failure> {
     let mut out = Map::new();
     if op == "eval" {
         // eval takes values, not facts; types still apply.
         if line.get("ranges").is_some() || line.get("assume").is_some() {
             return Err(req_err("eval takes 'values', not 'ranges' or 'assume'"));
         }
-        context(line, &mut cx)?;
+        context(line, cx)?;
         let e = cx.parse(text)?;
         let mut vals: Vec<(String, Value)> = Vec::new();
         if let Some(v) = line.get("values") {
@@ -361,7 +385,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         out.insert("value".into(), value_json(v)?);
         return Ok(out);
     }
-    context(line, &mut cx)?;
+    context(line, cx)?;
     let e = cx.parse(text)?;
     match op {
         "simplify" => {

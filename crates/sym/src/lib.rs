@@ -58,6 +58,7 @@ mod modular;
 mod parse;
 mod print;
 mod prove;
+mod reuse;
 mod simplify;
 mod solve;
 mod solve_cases;

@@ -295,6 +295,18 @@ pub(crate) struct Scratch {
     derived_gen: Option<u64>,
 }
 
+impl Scratch {
+    /// Forgets everything (for [`Context::clear`]): empty tables, no derived facts, so that
+    /// nothing of an earlier context's queries is reused; the allocations stay.
+    pub(crate) fn reset(&mut self) {
+        self.iv.clear();
+        self.fiv.clear();
+        self.simp.clear();
+        self.derived.clear();
+        self.derived_gen = None;
+    }
+}
+
 impl<'a> Session<'a> {
     pub fn new(cx: &'a mut Context) -> Self {
         // Reuse the memo tables' allocations of the previous query (they are empty).
