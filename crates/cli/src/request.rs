@@ -477,8 +477,8 @@ fn answer_in(
                         J::Array(cs.iter().map(|c| J::String(cx.display(*c))).collect())
                     };
                     if sol.cases.is_empty() {
-                        out.insert("relations".into(), rels(&cx, &sol.relations));
-                        out.insert("conditions".into(), conds(&cx, &sol.conditions));
+                        out.insert("relations".into(), rels(cx, &sol.relations));
+                        out.insert("conditions".into(), conds(cx, &sol.conditions));
                     } else {
                         // Guarded answer: the top-level fields would read as a conjunction, so
                         // they are left out (docs/cli.md).
@@ -488,15 +488,15 @@ fn answer_in(
                             .map(|c| {
                                 json!({
                                     "when": cx.display(c.when),
-                                    "relations": rels(&cx, &c.relations),
-                                    "conditions": conds(&cx, &c.conditions),
+                                    "relations": rels(cx, &c.relations),
+                                    "conditions": conds(cx, &c.conditions),
                                 })
                             })
                             .collect();
                         out.insert("cases".into(), J::Array(cases));
                     }
                     if !sol.defined_where.is_empty() {
-                        out.insert("defined_where".into(), conds(&cx, &sol.defined_where));
+                        out.insert("defined_where".into(), conds(cx, &sol.defined_where));
                     }
                 }
                 SolveResult::Unsolved(reason) => {
