@@ -32,11 +32,11 @@ fn floordiv_range_free() {
     check("FloorDiv(x, -1)", I, "-x");
     check("FloorDiv(x, 1)", I, "x");
     // CeilDiv is a node of its own: -FloorDiv(-x, 4) computes -x, which overflows at
-    // x = i64::MIN where CeilDiv(x, 4) does not. The simplifier works on the floor form
-    // (-FloorDiv(-x, 4), then FloorDiv(x + 3, 4)) only where those new values fit; a lone
-    // CeilDiv stays, as it is the smallest form (one operation).
+    // x = i64::MIN where CeilDiv(x, 4) does not. The simplifier takes the floor form
+    // (-FloorDiv(-x, 4), then FloorDiv(x + 3, 4), the canonical form, counted as smaller since
+    // CeilDiv stands for -FloorDiv(-a, b)) only where those new values fit.
     check("CeilDiv(x, 4)", I, "CeilDiv(x, 4)");
-    check("CeilDiv(x, 4)", &[("x", "0", "4095")], "CeilDiv(x, 4)");
+    check("CeilDiv(x, 4)", &[("x", "0", "4095")], "FloorDiv(x + 3, 4)");
     check("CeilDiv(x, 4)", &[("x", "s0", "s1 - 1")], "CeilDiv(x, 4)");
     // Where the floor form is allowed it is the canonical form, so ceil and floor forms meet:
     check(

@@ -331,14 +331,39 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
             "'deep' answers in the compact form (not canonical); drop 'form' or use \"compact\"",
         ));
     }
-    let mut cx = Context::new();
+    REUSED.with(|c| {
+        // A fresh context for every request (Context::clear: nothing of an earlier request
+        // remains), keeping the allocations of the previous one. After a panic caught at the
+        // request boundary the context is cleared here too, whatever state it was left in.
+        let mut guard = c.borrow_mut();
+        let cx = &mut *guard;
+        cx.clear();
+        answer_in(cx, line, op, text, compact, deep, op_time)
+    })
+}
+
+thread_local! {
+    /// The context a thread's requests reuse (see `run`): a binary's cache of allocations,
+    /// not state of the library.
+    static REUSED: std::cell::RefCell<Context> = std::cell::RefCell::new(Context::new());
+}
+
+fn answer_in(
+    cx: &mut Context,
+    line: &J,
+    op: &str,
+    text: &str,
+    compact: bool,
+    deep: bool,
+    op_time: &mut OpTime,
+) -> Result<Map<String, J>, Failure> {
     let mut out = Map::new();
     if op == "eval" {
         // eval takes values, not facts; types still apply.
         if line.get("ranges").is_some() || line.get("assume").is_some() {
             return Err(req_err("eval takes 'values', not 'ranges' or 'assume'"));
         }
-        context(line, &mut cx)?;
+        context(line, cx)?;
         let e = cx.parse(text)?;
         let mut vals: Vec<(String, Value)> = Vec::new();
         if let Some(v) = line.get("values") {
@@ -375,7 +400,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         out.insert("value".into(), value_json(v)?);
         return Ok(out);
     }
-    context(line, &mut cx)?;
+    context(line, cx)?;
     let e = cx.parse(text)?;
     match op {
         "simplify" => {
@@ -477,8 +502,8 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
                         J::Array(cs.iter().map(|c| J::String(cx.display(*c))).collect())
                     };
                     if sol.cases.is_empty() {
-                        out.insert("relations".into(), rels(&cx, &sol.relations));
-                        out.insert("conditions".into(), conds(&cx, &sol.conditions));
+                        out.insert("relations".into(), rels(cx, &sol.relations));
+                        out.insert("conditions".into(), conds(cx, &sol.conditions));
                     } else {
                         // Guarded answer: the top-level fields would read as a conjunction, so
                         // they are left out (docs/cli.md).
@@ -488,15 +513,15 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
                             .map(|c| {
                                 json!({
                                     "when": cx.display(c.when),
-                                    "relations": rels(&cx, &c.relations),
-                                    "conditions": conds(&cx, &c.conditions),
+                                    "relations": rels(cx, &c.relations),
+                                    "conditions": conds(cx, &c.conditions),
                                 })
                             })
                             .collect();
                         out.insert("cases".into(), J::Array(cases));
                     }
                     if !sol.defined_where.is_empty() {
-                        out.insert("defined_where".into(), conds(&cx, &sol.defined_where));
+                        out.insert("defined_where".into(), conds(cx, &sol.defined_where));
                     }
                 }
                 SolveResult::Unsolved(reason) => {

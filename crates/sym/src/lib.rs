@@ -61,6 +61,7 @@ mod modular;
 mod parse;
 mod print;
 mod prove;
+mod reuse;
 mod simplify;
 mod solve;
 mod solve_cases;
@@ -593,6 +594,18 @@ impl Context {
     /// [`Context::tree_size`], stopping as soon as the count reaches `limit` (then the result
     /// is at least `limit`): comparing a small answer with a large input costs the small one.
     pub(crate) fn tree_size_upto(&self, e: Expr, limit: usize) -> usize {
+        self.size_walk(e, limit, 1)
+    }
+
+    /// The simplifier's cost: the size, with `CeilDiv(a, b)` counted as what it stands for,
+    /// `-FloorDiv(-a, b)` (3), so that the floor forms it is rewritten to where they fit
+    /// (`FloorDiv(x + 3, 4)`, the canonical form, and what PyTorch and the peers' size measure
+    /// count as smaller) are kept; `CeilDiv` stays where they do not fit.
+    pub(crate) fn cost_upto(&self, e: Expr, limit: usize) -> usize {
+        self.size_walk(e, limit, 3)
+    }
+
+    fn size_walk(&self, e: Expr, limit: usize, ceil_cost: usize) -> usize {
         let mut total = 0usize;
         let mut stack: smallvec::SmallVec<[Expr; 32]> = smallvec::smallvec![e];
         while let Some(x) = stack.pop() {
@@ -614,6 +627,7 @@ impl Context {
                     n.saturating_sub(1) + muls + usize::from(leading_neg)
                 }
                 Node::Mul(a) => a.len() - 1,
+                Node::CeilDiv(..) => ceil_cost,
                 _ => 1,
             };
             match self.node(x) {

@@ -4,6 +4,7 @@
 
 use crate::Context;
 use crate::expr::{Expr, Node};
+use std::fmt::Write as _;
 
 /// Shortest text that parses back to exactly `v` (Rust's `{:?}` float formatting round-trips).
 pub(crate) fn float_text(v: f64) -> String {
@@ -80,7 +81,7 @@ impl Context {
                         (false, true) => out.push_str(" - "),
                     }
                     if mag != 1 {
-                        out.push_str(&mag.to_string());
+                        let _ = write!(out, "{mag}");
                         out.push('*');
                     }
                     // After a unary minus, `-x**2` and `-x*y` read correctly; a sum never
@@ -113,7 +114,9 @@ impl Context {
             }
         };
         match self.node(x) {
-            Node::Int(v) => out.push_str(&v.to_string()),
+            Node::Int(v) => {
+                let _ = write!(out, "{v}");
+            }
             Node::Float(b) => out.push_str(&float_text(f64::from_bits(*b))),
             Node::Bool(true) => out.push_str("True"),
             Node::Bool(false) => out.push_str("False"),
@@ -147,7 +150,9 @@ impl Context {
                 }
                 match lead {
                     Lead::Term(i) => stack.push(Task::Term(ts[i].0, ts[i].1, true)),
-                    Lead::Const => out.push_str(&c.to_string()),
+                    Lead::Const => {
+                        let _ = write!(out, "{c}");
+                    }
                 }
             }
             Node::Mul(fs) => {

@@ -37,7 +37,7 @@ impl Session<'_> {
         // r's value is the input's, which is in i64 wherever the input is defined; so r computes
         // nothing new that overflows if its children provably fit.
         if r != f
-            && self.cx.tree_size(r) < self.cx.tree_size(e)
+            && self.cx.cost_upto(r, usize::MAX) < self.cx.cost_upto(e, usize::MAX)
             && self.cx.node(r).children().iter().all(|c| self.fits_i64(*c))
         {
             self.fire(Rule::CeilToFloor);

@@ -295,6 +295,18 @@ pub(crate) struct Scratch {
     derived_gen: Option<u64>,
 }
 
+impl Scratch {
+    /// Forgets everything (for [`Context::clear`]): empty tables, no derived facts, so that
+    /// nothing of an earlier context's queries is reused; the allocations stay.
+    pub(crate) fn reset(&mut self) {
+        self.iv.clear();
+        self.fiv.clear();
+        self.simp.clear();
+        self.derived.clear();
+        self.derived_gen = None;
+    }
+}
+
 impl<'a> Session<'a> {
     pub fn new(cx: &'a mut Context) -> Self {
         // Reuse the memo tables' allocations of the previous query (they are empty).
@@ -307,6 +319,12 @@ impl<'a> Session<'a> {
             Derived::new_in(cx, old)
         };
         let budget = 10_000 + 64 * cx.node_count().min(1 << 20);
+        // A fresh context's first query: one allocation for what a typical index expression
+        // needs, not four growths of each table.
+        if scratch.iv.capacity() == 0 {
+            scratch.iv.reserve(32);
+            scratch.simp.reserve(32);
+        }
         Session {
             cx,
             d,
@@ -549,11 +567,13 @@ impl<'a> Session<'a> {
         if mask.count_ones() != 1 || mask & (1 << 63) != 0 {
             return None;
         }
-        let x = self.cx.free_symbols(e).into_iter().next()?;
-        if self.cx.sym_ty(x) != crate::Ty::Int {
+        // The one symbol, from its bit (below 63, a bit is one symbol).
+        let info = self.cx.syms.get(mask.trailing_zeros() as usize)?;
+        if info.ty != crate::Ty::Int {
             return None;
         }
-        let xe = self.cx.sym(x);
+        let xe = info.expr;
+        let x = self.cx.as_symbol(xe)?;
         let iv = self.iv(xe);
         let (lo, hi) = (iv.lo_i64()?, iv.hi_i64()?);
         if hi < lo || (i128::from(hi) - i128::from(lo)) >= SMALL_RANGE {
@@ -751,9 +771,9 @@ impl Context {
         if s == e {
             return s;
         }
-        let ss = self.tree_size(s);
+        let ss = self.cost_upto(s, usize::MAX);
         // The input's walk stops once it is known to be at least as large.
-        if ss > 0 && self.tree_size_upto(e, ss) < ss {
+        if ss > 0 && self.cost_upto(e, ss) < ss {
             e
         } else {
             s
