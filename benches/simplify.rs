@@ -106,6 +106,29 @@ fn main() {
             })
         },
     );
+    c.bench_function("parse/corpus (all 33 into one fresh context)", |b| {
+        b.iter(|| {
+            let mut cx = Context::new();
+            for case in &cases {
+                black_box(cx.parse(&case.expr).unwrap());
+            }
+        })
+    });
+    c.bench_function("print/corpus (all 33 simplified answers)", |b| {
+        let prepared: Vec<(Context, sym::Expr)> = cases
+            .iter()
+            .map(|case| {
+                let (mut cx, e) = setup(case);
+                let s = cx.simplify(e);
+                (cx, s)
+            })
+            .collect();
+        b.iter(|| {
+            for (cx, s) in &prepared {
+                black_box(cx.display(*s));
+            }
+        })
+    });
     let shapes = [
         "Eq(2*s + 1, n)",
         "Eq(s - 2, n)",

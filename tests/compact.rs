@@ -103,6 +103,13 @@ fn table() {
         // Integer content: 8*x + 8*y + 8*z has size 5.
         ("8*x + 8*y + 8*z", "8*(x + y + z)", 3),
         ("8*x + 8*y + 16", "8*(x + y + 2)", 3),
+        // Content of some of the terms (found by the deep mode's oracle on real records).
+        ("96*q2 + 96*q0*s27 + q1", "96*(q2 + q0*s27) + q1", 4),
+        (
+            "96*q2 + 96*q0*s27 + q1 + 192",
+            "96*(q2 + q0*s27 + 2) + q1",
+            5,
+        ),
         // Nothing to gain: stays as the canonical printer writes it.
         ("x + y", "x + y", 1),
         ("q3 - q2", "q3 - q2", 1),

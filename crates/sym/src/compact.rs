@@ -175,6 +175,49 @@ impl Context {
             let q = self.horner(&inner, c / g, d + 1, work);
             consider(scaled(q, g), &mut best, &mut best_size);
         }
+        // Integer content of some of the terms: Σ = g·(S/g) + R, S the monomials (and the
+        // constant) whose coefficients g divides: `96*q2 + 96*q0*s27 + q1` is
+        // `96*(q2 + q0*s27) + q1`. The candidates g: the coefficients' magnitudes, most
+        // frequent first.
+        let mut gs: Vec<(i64, usize)> = Vec::new();
+        for m in monos {
+            let a = m.k.unsigned_abs();
+            if a > 1 && a <= i64::MAX as u64 {
+                match gs.iter_mut().find(|(v, _)| *v as u64 == a) {
+                    Some(e) => e.1 += 1,
+                    None => gs.push((a as i64, 1)),
+                }
+            }
+        }
+        gs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (g, _) in gs.into_iter().take(CANDIDATES) {
+            if *work == 0 {
+                break;
+            }
+            let (sub, rest): (Vec<&Mono>, Vec<&Mono>) = monos.iter().partition(|m| m.k % g == 0);
+            let c_in = c % g == 0 && c != 0;
+            if sub.len() + usize::from(c_in) < 2 || rest.is_empty() {
+                continue; // nothing to group, or the whole sum (the content above)
+            }
+            *work -= 1;
+            let inner: Vec<Mono> = sub
+                .iter()
+                .map(|m| Mono {
+                    k: m.k / g,
+                    atoms: m.atoms.clone(),
+                })
+                .collect();
+            let q = self.horner(&inner, if c_in { c / g } else { 0 }, d + 1, work);
+            let rest: Vec<Mono> = rest.into_iter().cloned().collect();
+            let r = self.horner(&rest, if c_in { 0 } else { c }, d + 1, work);
+            let (t, k) = match scaled(q, g) {
+                Compact::Sum(mut ts, 0) if ts.len() == 1 => {
+                    ts.pop().unwrap_or((Compact::Int(0), 0))
+                }
+                other => (other, 1),
+            };
+            consider(add_term(r, t, k), &mut best, &mut best_size);
+        }
         // Common atoms: Σ = a·Q + R, Q the monomials with a divided by a, R the others.
         let mut counts: Vec<(Expr, usize)> = Vec::new();
         for m in monos {
