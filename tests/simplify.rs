@@ -68,6 +68,19 @@ fn floordiv_range_free() {
 
 #[test]
 fn modulo_range_free() {
+    // mod_inner_mod: Mod(r + k*Mod(x, m), b) = Mod(r + k*x, b) when b divides m.
+    let b: &[(&str, &str, &str)] = &[("q1", "0", "100"), ("s0", "1", "64"), ("y", "-50", "50")];
+    check("Mod(q1 + Mod(-3, s0), s0)", b, "Mod(q1 - 3, s0)");
+    check("Mod(q1 + 2*Mod(y, 8), 4)", b, "Mod(q1 + 2*y, 4)");
+    check("Mod(q1 + Mod(y, 3*s0), s0)", b, "Mod(q1 + y, s0)");
+    // 4 does not divide 6: kept.
+    check("Mod(q1 + Mod(y, 6), 4)", b, "Mod(q1 + Mod(y, 6), 4)");
+    // q1 unbounded: q1 - 3 may overflow where the input does not: kept.
+    check(
+        "Mod(q1 + Mod(-3, s0), s0)",
+        &[("s0", "1", "64")],
+        "Mod(q1 + Mod(-3, s0), s0)",
+    );
     check("Mod(6*x + 4, 4)", I, "2*Mod(x, 2)");
     check("Mod(x*s0, s0)", I, "0");
     check("Mod(16*s0*s1 + 8, 8)", I, "0");

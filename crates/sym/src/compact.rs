@@ -353,7 +353,8 @@ impl Context {
                     o.push_str(name);
                     o.push('(');
                 }
-                let mut s = 1;
+                // CeilDiv counts as its definition -FloorDiv(-a, b) (Context::size).
+                let mut s = if *name == "CeilDiv" { 3 } else { 1 };
                 for (i, a) in args.iter().enumerate() {
                     if i > 0
                         && let Some(o) = out.as_deref_mut()

@@ -581,7 +581,8 @@ impl Context {
     }
 
     /// The size of an expression as docs/language.md §5 defines it (operator nodes of the printed
-    /// form; an n-ary sum or product of k terms counts k-1, a call counts 1).
+    /// form; an n-ary sum or product of k terms counts k-1, a call counts 1, except `CeilDiv`,
+    /// which counts as its definition `-FloorDiv(-a, b)`: 3).
     pub fn size(&self, e: Expr) -> usize {
         self.tree_size(e)
     }
@@ -594,18 +595,20 @@ impl Context {
     /// [`Context::tree_size`], stopping as soon as the count reaches `limit` (then the result
     /// is at least `limit`): comparing a small answer with a large input costs the small one.
     pub(crate) fn tree_size_upto(&self, e: Expr, limit: usize) -> usize {
-        self.size_walk(e, limit, 1)
+        self.size_walk(e, limit)
     }
 
-    /// The simplifier's cost: the size, with `CeilDiv(a, b)` counted as what it stands for,
-    /// `-FloorDiv(-a, b)` (3), so that the floor forms it is rewritten to where they fit
-    /// (`FloorDiv(x + 3, 4)`, the canonical form, and what PyTorch and the peers' size measure
-    /// count as smaller) are kept; `CeilDiv` stays where they do not fit.
+    /// The simplifier's cost: the size (a `CeilDiv(a, b)` counts as what it stands for,
+    /// `-FloorDiv(-a, b)`, 3 operations, so that the floor forms it is rewritten to where they
+    /// fit, `FloorDiv(x + 3, 4)`, are kept; `CeilDiv` stays where they do not).
     pub(crate) fn cost_upto(&self, e: Expr, limit: usize) -> usize {
-        self.size_walk(e, limit, 3)
+        self.size_walk(e, limit)
     }
 
-    fn size_walk(&self, e: Expr, limit: usize, ceil_cost: usize) -> usize {
+    fn size_walk(&self, e: Expr, limit: usize) -> usize {
+        // docs/language.md §5: CeilDiv(a, b) is defined as -FloorDiv(-a, b) and counted so (as
+        // the peers' harness counts it; PyTorch never prints it).
+        let ceil_cost = 3;
         let mut total = 0usize;
         let mut stack: smallvec::SmallVec<[Expr; 32]> = smallvec::smallvec![e];
         while let Some(x) = stack.pop() {

@@ -70,6 +70,7 @@ rules! {
     ModReduceCoeffs => "mod_reduce_coefficients",
     ModRange => "mod_range",
     ModNested => "mod_nested",
+    ModInnerMod => "mod_inner_mod",
     ModModular => "mod_modular_set",
     ModDropMultiples => "mod_drop_multiples",
     ModDropSumMultiples => "mod_drop_sum_multiples",

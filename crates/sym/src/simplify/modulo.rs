@@ -24,6 +24,9 @@ impl Session<'_> {
             self.fire(if a == b { Rule::ModSelf } else { Rule::ModZero });
             return Some(self.cx.int(0));
         }
+        if let Some(r) = self.mod_inner_mod(a, b) {
+            return Some(r);
+        }
         // Mod(g*a, g*b) = g*Mod(a, b) for g != 0: ga - gb*floor(ga/gb) = g(a - b*floor(a/b)).
         if let Some(c) = bc.filter(|c| *c > 0) {
             let g = self.cx.int_content(a, c);
@@ -97,6 +100,39 @@ impl Session<'_> {
         }
         let ce = self.cx.int(c);
         self.mod_of_mod(a, ce)
+    }
+
+    /// Mod(r + k*Mod(x, m), b) = Mod(r + k*x, b) when m = b*q for an integer (monomial or
+    /// constant) q: Mod(x, m) = x - b*q*FloorDiv(x, m), so the two numerators differ by a
+    /// multiple of b (every sign). `Mod(q1 + Mod(-3, s0), s0)` = `Mod(q1 - 3, s0)`. The new
+    /// numerator must fit in i64 (it is a new value); the input's inner divisor m is dropped,
+    /// which only widens where the result is defined.
+    fn mod_inner_mod(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        let Node::Add(ts, c) = self.cx.node(a).clone() else {
+            return None;
+        };
+        for (i, &(t, k)) in ts.iter().enumerate() {
+            let Node::Mod(x, m) = *self.cx.node(t) else {
+                continue;
+            };
+            if self.mono_quotient(m, b).is_none() {
+                continue;
+            }
+            let mut rest: Vec<(Expr, i64)> = ts
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, t)| *t)
+                .collect();
+            rest.push((x, k));
+            let na = self.cx.add_terms(&rest, c)?;
+            if !self.fits_i64(na) {
+                continue;
+            }
+            self.fire(Rule::ModInnerMod);
+            return Some(self.cx.modulo_raw(na, b));
+        }
+        None
     }
 
     /// Mod(Mod(x, m), b) = Mod(x, b) when m = b*k for an integer (monomial or constant) k:
