@@ -160,6 +160,17 @@ impl Session<'_> {
         }
         let na = self.divide_exact(a, &g)?;
         let nb = self.divide_exact(b, &g)?;
+        // a/g and b/g are new operands (docs/rules.md §8). |a/g| <= |a| where |g| >= 1, so they
+        // fit wherever a and b do, except at a = i64::MIN with g = -1 (fuzz/ found
+        // `Mod(s14*s27*x0, s27**248)` at s27 = -1, s14*x0 = 2^63): taken where g's value
+        // cannot be -1 (its coefficient is at least 2, or it is provably nonnegative, so >= 1
+        // where b = g*nb is a divisor) or where the quotients provably fit.
+        if g.coeff < 2 {
+            let ge = self.mono_expr(&g)?;
+            if !self.prove_nonneg(ge) && !(self.fits_i64(na) && self.fits_i64(nb)) {
+                return None;
+            }
+        }
         Some((g, na, nb))
     }
 
