@@ -21,8 +21,11 @@ fn public_types_are_send_and_sync() {
     send_sync::<EvalError>();
 }
 
+/// Ranges as text: (name, lo, hi).
+type Ranges = Vec<(String, String, String)>;
+
 /// The repository's example requests: (expression, ranges).
-fn corpus() -> Vec<(String, Vec<(String, String, String)>)> {
+fn corpus() -> Vec<(String, Ranges)> {
     let text = include_str!("../examples/index_exprs.jsonl");
     text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())

@@ -167,7 +167,7 @@ impl Session<'_> {
         // where b = g*nb is a divisor) or where the quotients provably fit.
         if g.coeff < 2 {
             let ge = self.mono_expr(&g)?;
-            if !self.prove_nonneg(ge) && !(self.fits_i64(na) && self.fits_i64(nb)) {
+            if !(self.prove_nonneg(ge) || (self.fits_i64(na) && self.fits_i64(nb))) {
                 return None;
             }
         }
