@@ -491,9 +491,9 @@ impl Context {
                 continue;
             }
             if let Node::Sym(s) = self.node(x) {
-                if !out.contains(s) {
-                    out.push(*s);
-                }
+                // A symbol is one node (hash-consing), which `seen` visits once: no linear
+                // `contains` (quadratic on a sum of 10^6 symbols, docs/limits.md).
+                out.push(*s);
                 continue;
             }
             let ch = self.node(x).children();
@@ -510,7 +510,9 @@ impl Context {
             match self.node(x) {
                 Node::Int(_) | Node::Float(_) | Node::Bool(_) => {}
                 Node::Sym(_) => {
-                    if seen.contains(&x) {
+                    // Past 64 symbols the answer is "no" (the caller's general path): the
+                    // linear `contains` stays bounded (a 10^6-term sum was quadratic here).
+                    if seen.len() > 64 || seen.contains(&x) {
                         return false;
                     }
                     seen.push(x);
