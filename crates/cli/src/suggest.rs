@@ -1,6 +1,6 @@
 //! "Did you mean" for names: the closest candidate by edit distance, when it is close.
 //!
-//! (The parser has its own copy for function names; `sym` keeps no public string utilities.)
+//! (The distance is `sym::edit_distance`, which the parser and `Context::get` use too.)
 
 /// `"; did you mean 'x0'?"` when one of `candidates` is close to `name` (at most one edit for
 /// names shorter than 5 characters, two from 5 on; ties go to the first candidate), else `""`.
@@ -15,23 +15,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .map_or_else(String::new, |(_, c)| format!("; did you mean '{c}'?"))
 }
 
-/// Levenshtein distance (insertions, deletions, substitutions) over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diag = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
+pub use sym::edit_distance;
 
 #[cfg(test)]
 mod tests {

@@ -67,6 +67,7 @@ mod solve;
 mod solve_cases;
 mod solve_float;
 mod solve_linear;
+mod suggest;
 mod typed;
 mod walk;
 
@@ -85,6 +86,7 @@ pub use simplify::{Rule, Stats};
 pub use solve::{
     Case, RelOp, Relation, Solution, SolveResult, SolveTarget, Unsolved, UnsolvedKind,
 };
+pub use suggest::edit_distance;
 pub use walk::{Children, Op, PostOrder};
 
 use expr::Node;
@@ -662,21 +664,6 @@ pub struct UnknownSymbol {
     pub name: String,
     /// The closest known symbol name, if one is close.
     pub suggestion: Option<String>,
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::Context;
 use crate::build::{CmpOp, RoundOp};
 use crate::error::Error;
 use crate::expr::{Expr, Ty};
+use crate::suggest::edit_distance;
 
 /// Names that cannot be symbols.
 pub(crate) const RESERVED: &[&str] = &[
@@ -121,24 +122,6 @@ fn unknown_function(name: &str) -> String {
         Some(f) => format!("unknown function '{name}'; did you mean '{f}'?"),
         None => format!("unknown function '{name}'"),
     }
-}
-
-/// Levenshtein distance (insertions, deletions, substitutions) over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diag = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 /// Checks that `name` can be a symbol: `[A-Za-z_][A-Za-z0-9_]*` and not reserved.
