@@ -81,7 +81,9 @@ impl Context {
         self.intern(Node::Int(v), Ty::Int)
     }
 
-    /// Float constant.
+    /// Float constant. Infinities and NaN are values of float arithmetic but not constants of
+    /// the language (docs/language.md §1: infinity only in range bounds): such a node prints as
+    /// `oo` / `nan`, which the parser refuses inside an expression.
     pub fn float(&mut self, v: f64) -> Expr {
         self.intern(Node::Float(v.to_bits()), Ty::Float)
     }
