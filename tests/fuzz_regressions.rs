@@ -95,3 +95,19 @@ fn solve_negative_symbolic_coefficient_at_i64_min() {
         }
     }
 }
+
+/// A float literal beyond the doubles parsed to an infinity that printed as `oo`, which does
+/// not parse back: refused, with the column.
+#[test]
+fn float_literal_beyond_doubles_is_refused() {
+    let mut cx = Context::new();
+    for text in ["9e990", "x + 9e990", "-1.5e400"] {
+        let err = cx.parse(text).unwrap_err().to_string();
+        assert!(
+            err.contains("beyond the range of a double"),
+            "{text}: {err}"
+        );
+    }
+    let e = cx.parse("1.5e308").unwrap();
+    assert_eq!(cx.parse(&cx.display(e)).unwrap(), e);
+}

@@ -235,6 +235,15 @@ fn tokenize(src: &str) -> Result<Vec<(Tok<'_>, usize)>, Error> {
                 let v: f64 = text
                     .parse()
                     .map_err(|_| perr(column(src, start), format!("malformed number '{text}'")))?;
+                // A literal beyond the doubles (9e990) would be an infinity, which prints as
+                // `oo` and does not parse back (fuzz/ found it): refused like an integer
+                // literal beyond 64 bits.
+                if !v.is_finite() {
+                    return Err(perr(
+                        column(src, start),
+                        format!("float literal {text} is beyond the range of a double"),
+                    ));
+                }
                 out.push((Tok::Float(v), start));
             } else {
                 // Up to 19 digits fit in u64 without overflow: accumulate directly.
