@@ -4,6 +4,8 @@
 //! float bounds computed with double rounding, rewrites that introduced an overflow, builders
 //! that made ill-typed nodes, and handles used with a context that did not make them.
 
+mod common;
+
 use sym::{Bound, Context, Truth, Value};
 
 fn cx_with(ranges: &[(&str, &str, &str)], assume: &[&str]) -> Context {
@@ -360,5 +362,45 @@ fn bounds_of_powers_past_i64_stay_sound() {
     match cx.bound(e) {
         Bound::Int { lo: Some(lo), .. } => assert!(lo <= 9_223_371_547_228_510_562),
         b => panic!("{b:?}"),
+    }
+}
+
+/// FdResidueDrop dropped the terms whose coefficients the divisor divides when pulling them
+/// out had been refused (no proof that the rest fits): `FloorDiv(32*a + 6*c + 1, 16)` with
+/// `c >= 0` became `FloorDiv(3*c, 8)` (found by fuzz/'s simplify target in the CI smoke run).
+/// Random numerators with such terms, every point of a small box.
+#[test]
+fn residue_drop_keeps_the_multiples_of_the_divisor() {
+    let mut cx = Context::new();
+    cx.set_range_str("c", "0", "").unwrap();
+    let e = cx.parse("FloorDiv(32*a + 6*c + 1, 16)").unwrap();
+    let s = cx.simplify(e);
+    assert_eq!(cx.display(s), "FloorDiv(16*a + 3*c, 8)");
+    let mut r = common::Rng(0x5E51_D0E);
+    for _ in 0..2000 {
+        let d = r.range(2, 24);
+        let (ka, kc, k0) = (d * r.range(-3, 3), r.range(-30, 30), r.range(-5, 5));
+        let text = format!("FloorDiv({ka}*a*b + {kc}*c + {k0}, {d})");
+        let mut cx = Context::new();
+        cx.set_range_str("c", "0", "").unwrap();
+        let e = cx.parse(&text).unwrap();
+        let s = cx.simplify(e);
+        for a in -3..=3 {
+            for b in -2..=2 {
+                for c in 0..=20 {
+                    let at = [
+                        ("a", Value::Int(a)),
+                        ("b", Value::Int(b)),
+                        ("c", Value::Int(c)),
+                    ];
+                    assert_eq!(
+                        cx.eval(e, &at),
+                        cx.eval(s, &at),
+                        "{text} -> {} at a={a} b={b} c={c}",
+                        cx.display(s)
+                    );
+                }
+            }
+        }
     }
 }

@@ -164,8 +164,12 @@ impl Session<'_> {
             cands.sort_unstable_by(|x, y| y.cmp(x));
             cands.dedup();
             for th in cands {
+                // Over all of a's terms: those c divides (left here when pulling them out was
+                // refused) are multiples of th too and belong to B. Partitioning only the
+                // others dropped them (`FloorDiv(32*a + 6*c + 1, 16)` became
+                // `FloorDiv(3*c, 8)`; found by fuzz/'s simplify target).
                 let (big, small): (Terms, Terms) =
-                    r_terms.iter().copied().partition(|(_, k)| k % th == 0);
+                    terms.iter().copied().partition(|(_, k)| k % th == 0);
                 if big.is_empty() {
                     continue;
                 }
