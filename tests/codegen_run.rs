@@ -1542,6 +1542,9 @@ fn checked_printer_agrees_with_exact_evaluation_at_the_edges() {
         "a**3*b + b**2*a - 1",
         "(a*b + 1)*(a*b - 1)*b",
         "FloorDiv(a*b + a*a, 3) + a*b*b",
+        // A power whose base is a sum (equal factors merged): one polynomial value too.
+        "(a + b)*(a + b)*b",
+        "(a + 2147483648)**2 - a*a - 4294967296*a",
     ];
     let mut points: Vec<(i64, i64)> = Vec::new();
     for x in EDGES.iter().chain(&[-1, 1]) {

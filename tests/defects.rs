@@ -404,3 +404,22 @@ fn residue_drop_keeps_the_multiples_of_the_divisor() {
         }
     }
 }
+
+/// Two sum factors that become equal when simplified merge into a power; its base is part of
+/// the polynomial (one value, docs/rules.md §8), so `(a + b)**2*(s27 - 1)` is 0 at s27 = 1
+/// although `a + b` leaves i64 (found by fuzz/'s simplify target in a 10-minute run).
+#[test]
+fn a_power_of_a_sum_is_one_polynomial_value() {
+    let mut cx = Context::new();
+    let e = cx.parse("(a + b + Mod(k, 1))*(a + b)*(s27 - 1)").unwrap();
+    let s = cx.simplify(e);
+    let big = i64::MAX;
+    let at = [
+        ("a", Value::Int(big)),
+        ("b", Value::Int(big)),
+        ("k", Value::Int(3)),
+        ("s27", Value::Int(1)),
+    ];
+    assert_eq!(cx.eval(e, &at), Ok(Value::Int(0)));
+    assert_eq!(cx.eval(s, &at), Ok(Value::Int(0)), "{}", cx.display(s));
+}

@@ -294,9 +294,15 @@ fn checked_wide(
             }
             format!("{rt}wprod({{{}}})", args.join(", "))
         }
+        // The base of a power is part of the polynomial: `(x + y)**2` from `(x + y)*(x + y)`.
         Shape::Pow(b, k) => {
-            let bb = checked_rec(cx, b, ovf, rt, memo, d)?;
-            format!("{rt}wpow({bb}, {k})")
+            if is_poly(cx, b) {
+                let bw = checked_wide(cx, b, ovf, rt, memo, d, false)?;
+                format!("{rt}wpow_w({bw}, {k})")
+            } else {
+                let bb = checked_rec(cx, b, ovf, rt, memo, d)?;
+                format!("{rt}wpow({bb}, {k})")
+            }
         }
         _ => format!("{rt}wide({})", checked_rec(cx, e, ovf, rt, memo, d)?),
     })
@@ -346,6 +352,7 @@ fn checked_rec(
                 && ts.iter().any(|(t, _)| is_poly(cx, *t))
         }
         Shape::Prod(fs) => fs.iter().any(|f| is_poly(cx, *f)),
+        Shape::Pow(b, _) => is_poly(cx, *b),
         _ => false,
     };
     if nested_poly {

@@ -61,6 +61,20 @@ inline wide_t wprod(std::initializer_list<wide_t> ws) {
   }
   return neg ? -acc : acc;
 }
+// A power of a polynomial base (|b| <= 2^126: saturated by wsat or wprod).
+inline wide_t wpow_w(wide_t b, int64_t k) {
+  if (b == 0 || b == 1) return b;
+  if (b == -1) return (k % 2 == 0) ? 1 : -1;
+  bool neg = b < 0 && k % 2 == 1;
+  wide_t m = b < 0 ? -b : b;
+  wide_t acc = 1;
+  for (int64_t i = 0; i < k; ++i) {
+    wide_t r;
+    if (__builtin_mul_overflow(acc, m, &r) || r >= WIDE_SAT) { acc = WIDE_SAT; break; }
+    acc = r;
+  }
+  return neg ? -acc : acc;
+}
 inline wide_t wpow(int64_t b, int64_t k) {
   if (b == 0 || b == 1) return b;
   if (b == -1) return (k % 2 == 0) ? 1 : -1;

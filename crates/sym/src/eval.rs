@@ -288,7 +288,12 @@ impl Context {
                 return Ok(Slot::of(wide_product(&ws)));
             }
             Node::Pow(b, k) => {
-                let b = i128::from(gi(b)?);
+                // The base is part of the polynomial too: `(x + y)**2` from `(x + y)*(x + y)`.
+                let b = if is_poly(self.node(*b)) {
+                    gw(b)?
+                } else {
+                    i128::from(gi(b)?)
+                };
                 // |b| >= 2 saturates within 127 factors (the count keeps k's parity); 0, 1 and -1
                 // are exact at any k.
                 let w = match b {
