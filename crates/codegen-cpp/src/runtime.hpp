@@ -75,19 +75,7 @@ inline wide_t wpow_w(wide_t b, int64_t k) {
   }
   return neg ? -acc : acc;
 }
-inline wide_t wpow(int64_t b, int64_t k) {
-  if (b == 0 || b == 1) return b;
-  if (b == -1) return (k % 2 == 0) ? 1 : -1;
-  bool neg = b < 0 && k % 2 == 1;
-  wide_t m = b < 0 ? -static_cast<wide_t>(b) : static_cast<wide_t>(b);
-  wide_t acc = 1;
-  for (int64_t i = 0; i < k; ++i) {
-    wide_t r;
-    if (__builtin_mul_overflow(acc, m, &r) || r >= WIDE_SAT) { acc = WIDE_SAT; break; }
-    acc = r;
-  }
-  return neg ? -acc : acc;
-}
+inline wide_t wpow(int64_t b, int64_t k) { return wpow_w(static_cast<wide_t>(b), k); }
 // An n-ary product: 0 when a factor is 0; otherwise every factor has magnitude >= 1, so the
 // running product only grows and overflows only when the product does.
 inline int64_t prod(std::initializer_list<int64_t> fs, bool& ovf) {
