@@ -191,7 +191,7 @@ fn numeric_ranges_without_ceremony() {
     let end = cx.parse("s - 1").unwrap();
     cx.set_range(t, RangeEnd::Infinite, end.into()).unwrap();
     let p = cx.parse("t < s").unwrap();
-    assert_eq!(cx.prove(p), Truth::True);
+    assert_eq!(cx.prove(p), Ok(Truth::True));
 }
 
 #[test]
@@ -199,15 +199,17 @@ fn prove_of_a_non_boolean_is_an_error() {
     let mut cx = Context::new();
     let e = cx.parse("x + 1").unwrap();
     assert!(matches!(
-        cx.try_prove(e),
+        cx.prove(e),
         Err(BuildError::Type { op: "prove", .. })
     ));
-    // The lenient form stays for existing callers.
-    assert_eq!(cx.prove(e), Truth::Unknown);
+    let f = cx.parse("0.5*x").unwrap();
+    assert!(cx.prove(f).is_err());
     let p = cx.parse("x + 1 > x").unwrap();
-    assert_eq!(cx.try_prove(p), Ok(Truth::True));
+    assert_eq!(cx.prove(p), Ok(Truth::True));
     let p = cx.parse("x + 1 < x").unwrap();
-    assert_eq!(cx.try_prove(p), Ok(Truth::False));
+    assert_eq!(cx.prove(p), Ok(Truth::False));
+    let p = cx.parse("x < 3").unwrap();
+    assert_eq!(cx.prove(p), Ok(Truth::Unknown));
 }
 
 #[test]
@@ -287,31 +289,31 @@ fn fact_scopes_nest_and_restore() {
     let p = cx.parse("x < 10").unwrap();
     let q = cx.parse("x >= 0").unwrap();
     cx.set_range_from(x, 0).unwrap();
-    assert_eq!(cx.prove(p), Truth::Unknown);
+    assert_eq!(cx.prove(p), Ok(Truth::Unknown));
     assert!(!cx.pop_facts(), "no scope open");
     cx.push_facts();
     cx.set_range_int(x, 0, 5).unwrap();
-    assert_eq!(cx.prove(p), Truth::True);
+    assert_eq!(cx.prove(p), Ok(Truth::True));
     cx.push_facts();
     let a = cx.parse("x >= 20").unwrap();
     cx.set_range_from(x, 20).unwrap();
-    assert_eq!(cx.prove(p), Truth::False);
+    assert_eq!(cx.prove(p), Ok(Truth::False));
     assert_eq!(cx.fact_depth(), 2);
     assert!(cx.pop_facts());
-    assert_eq!(cx.prove(p), Truth::True);
+    assert_eq!(cx.prove(p), Ok(Truth::True));
     assert!(cx.pop_facts());
-    assert_eq!(cx.prove(p), Truth::Unknown);
-    assert_eq!(cx.prove(q), Truth::True);
+    assert_eq!(cx.prove(p), Ok(Truth::Unknown));
+    assert_eq!(cx.prove(q), Ok(Truth::True));
     // Same number of changes in two sibling scopes: the second must not see facts derived in
     // the first (the generation only grows).
     cx.push_facts();
     cx.assume(a).unwrap();
-    assert_eq!(cx.prove(p), Truth::False);
+    assert_eq!(cx.prove(p), Ok(Truth::False));
     cx.pop_facts();
     cx.push_facts();
     let b = cx.parse("x <= 3").unwrap();
     cx.assume(b).unwrap();
-    assert_eq!(cx.prove(p), Truth::True);
+    assert_eq!(cx.prove(p), Ok(Truth::True));
     cx.pop_facts();
     assert_eq!(cx.assumptions().len(), 0);
     assert_eq!(cx.range(x).1, RangeEnd::Infinite);
@@ -392,7 +394,7 @@ fn rollback_frees_nodes_and_keeps_answers() {
     let s = cx.simplify(e);
     assert_eq!(cx.display(s), expected[3]);
     let p = cx.parse("x0 < s0").unwrap();
-    assert_eq!(cx.prove(p), Truth::True);
+    assert_eq!(cx.prove(p), Ok(Truth::True));
 }
 
 #[test]
@@ -459,6 +461,7 @@ fn view_children(cx: &Context, e: sym::Expr) -> Vec<sym::Expr> {
         sym::View::Prod(fs) => fs,
         sym::View::Pow(b, _) => vec![b],
         sym::View::Call(_, args) => args,
+        _ => panic!("a View this test does not know"),
     }
 }
 
@@ -512,6 +515,7 @@ fn operator_enum_children_and_post_order() {
                     assert_eq!(cx.pow_exponent(x), Some(k));
                 }
                 sym::View::Leaf => assert!(op.is_leaf()),
+                _ => panic!("a View this test does not know"),
             }
         }
     }
@@ -552,4 +556,54 @@ fn solver_reasons_are_typed() {
     let e = cx.parse("a*b < 1").unwrap();
     let a = cx.get("a").unwrap();
     assert!(matches!(cx.solve_with_cases(e, a), SolveResult::Solved(s) if s.cases.len() >= 2));
+}
+
+/// Debug builds detect a handle whose node a rollback dropped, even after its slot is reused
+/// by a new node, and refuse a mark of another context. (Release builds check only the
+/// index, docs of `Context::rollback`.)
+#[cfg(debug_assertions)]
+#[test]
+fn stale_handles_after_a_rollback_are_detected_in_debug_builds() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let mut cx = Context::new();
+    let s0 = cx.symbol("s0").unwrap();
+    let kept = cx.parse("s0 + 1").unwrap();
+    let base = cx.mark();
+    let stale = cx.parse("FloorDiv(s0, 7)").unwrap();
+    let stale_sym = cx.symbol("q").unwrap();
+    cx.rollback(base).unwrap();
+    // The slots are reused by other nodes and another symbol.
+    let fresh = cx.parse("Mod(r, 5)").unwrap();
+    assert!(fresh.index() <= stale.index() + 2);
+    assert!(!cx.owns(stale));
+    assert!(!cx.owns_symbol(stale_sym));
+    let r = catch_unwind(AssertUnwindSafe(|| cx.display(stale)));
+    let msg = r.expect_err("a stale handle must not read a new node");
+    let msg = (msg.downcast_ref::<String>().cloned())
+        .or_else(|| msg.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    assert!(msg.contains("rollback"), "{msg}");
+    assert!(catch_unwind(AssertUnwindSafe(|| cx.sym_name(stale_sym).to_string())).is_err());
+    // What existed at the mark stays valid, across several rollbacks.
+    for _ in 0..3 {
+        cx.parse("a*b + c").unwrap();
+        cx.rollback(base).unwrap();
+    }
+    assert!(cx.owns(kept) && cx.owns_symbol(s0));
+    assert_eq!(cx.display(kept), "s0 + 1");
+    // rollback_keeping hands back fresh handles; the old ones of the kept roots are stale.
+    let e = cx.parse("FloorDiv(s0, 3) + t").unwrap();
+    let mut roots = [e];
+    cx.rollback_keeping(base, &mut roots).unwrap();
+    assert!(cx.owns(roots[0]));
+    assert_eq!(cx.display(roots[0]), "t + FloorDiv(s0, 3)");
+    // A mark of another context is refused, with nothing changed.
+    let other = Context::new().mark();
+    let n = cx.node_count();
+    assert!(cx.rollback(other).is_err());
+    assert_eq!(cx.node_count(), n);
+    // A clone accepts its parent's marks and handles from before the clone.
+    let mut c2 = cx.clone();
+    assert!(c2.owns(kept));
+    c2.rollback(base).unwrap();
 }

@@ -1137,7 +1137,7 @@ fn check_case(case: &Case, stage: &Cell<&'static str>) -> Outcome {
             continue;
         };
         stage.set("prove");
-        let t = cx.prove(p);
+        let t = cx.prove(p).expect("a predicate");
         out.decided += u64::from(t != Truth::Unknown);
         stage.set("simplify");
         let sp = cx.simplify(p);
@@ -2133,7 +2133,7 @@ fn edge_fuzz_pinned_int_true_div() {
         .unwrap();
     let text = "IntTrueDiv(x, y) <= 1.7290964307549386";
     let p = cx.parse(text).unwrap();
-    let t = cx.prove(p);
+    let t = cx.prove(p).expect("a predicate");
     let v = cx.eval(
         p,
         &[

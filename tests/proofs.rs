@@ -80,7 +80,7 @@ fn prover_table() {
             cx.set_range_str(s, lo, hi).unwrap();
         }
         let e = cx.parse(p).unwrap();
-        let got = cx.prove(e);
+        let got = cx.prove(e).expect("a predicate");
         if got != truth(want) {
             failures.push(format!(
                 "{p} with {ranges:?}: want {want}, got {}",

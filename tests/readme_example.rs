@@ -12,7 +12,7 @@ fn readme_example() {
     assert_eq!(cx.display(s), "x1");
     assert_eq!(cx.bound(e).to_string(), "[0, 255]");
     let p = cx.parse("x0 < s0").unwrap();
-    assert_eq!(cx.prove(p), Truth::True);
+    assert_eq!(cx.prove(p), Ok(Truth::True));
     let rel = cx.parse("Eq(2*n + 1, size)").unwrap();
     let n = cx.symbol("n").unwrap();
     let SolveResult::Solved(sol) = cx.solve(rel, n) else {

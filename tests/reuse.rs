@@ -30,7 +30,11 @@ fn answer(cx: &mut Context, r: &mut Rng) -> String {
     let b = cx.bound(e);
     let z = cx.int(0);
     let p = cx.compare(sym::CmpOp::Le, z, e).unwrap();
-    format!("{text} -> {} {b} {:?}", cx.display(s), cx.prove(p))
+    format!(
+        "{text} -> {} {b} {:?}",
+        cx.display(s),
+        cx.prove(p).expect("a predicate")
+    )
 }
 
 #[test]

@@ -236,7 +236,7 @@ proptest! {
         let Some((mut cx, e)) = setup(&c)? else { return Ok(()) };
         let p = cx.parse_bool(&format!("{} >= 0", c.e));
         let Ok(p) = p else { return Ok(()) };
-        let t = cx.prove(p);
+        let t = cx.prove(p).expect("a predicate");
         if t == Truth::Unknown {
             return Ok(());
         }

@@ -115,7 +115,7 @@ fn prove_is_sound_on_random_predicates() {
         let facts = gen_facts(&mut r, &mut cx);
         let text = gen_bool(&mut r, 1 + (case % 3) as u32);
         let p = cx.parse(&text).unwrap();
-        let t = cx.prove(p);
+        let t = cx.prove(p).expect("a predicate");
         if t == sym::Truth::Unknown {
             continue;
         }

@@ -68,7 +68,7 @@ fn answers(e: &str, ranges: &[(String, String, String)]) -> String {
     let b = cx.bound(x);
     let mut out = format!("{} | {b}", cx.display(s));
     if let Ok(p) = cx.parse_bool(&format!("{e} >= 0")) {
-        out += &format!(" | {:?}", cx.prove(p));
+        out += &format!(" | {:?}", cx.prove(p).expect("a predicate"));
     }
     out
 }

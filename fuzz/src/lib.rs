@@ -368,7 +368,7 @@ pub fn check_prove(data: &[u8]) {
     let Ok(e) = cx.parse_bool(case.head) else {
         return;
     };
-    let t = cx.prove(e);
+    let t = cx.prove(e).expect("parse_bool gives a predicate");
     if t == Truth::Unknown {
         return;
     }

@@ -331,7 +331,7 @@ pub fn check_prove(input: &str, ranges: &[(&str, &str, &str)], assume: &[&str], 
         cx.assume(p).unwrap();
     }
     let e = cx.parse(input).unwrap();
-    let got = cx.prove(e).as_str();
+    let got = cx.prove(e).expect("a predicate").as_str();
     assert_eq!(
         got, expected,
         "\nPredicate: {input}\nRanges: {ranges:?}\nAssume: {assume:?}"

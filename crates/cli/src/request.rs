@@ -463,6 +463,8 @@ fn answer_in(
             } else {
                 cx.prove(e)
             };
+            // A boolean (checked above): the engine's type error cannot come.
+            let t = t.unwrap_or(sym::Truth::Unknown);
             op_time.stop();
             out.insert("result".into(), J::String(t.as_str().into()));
         }
@@ -479,7 +481,7 @@ fn answer_in(
                         .collect();
                     let hint = crate::suggest::did_you_mean(name.trim(), names);
                     return Err(req_err(format!(
-                        "symbol '{name}' does not occur in the request{hint}"
+                        "symbol '{name}' does not occur in the relation{hint}"
                     ))
                     .at(At::Symbol));
                 }

@@ -8,6 +8,7 @@ use sym::{Expr, RangeEnd, SolveResult, Symbol};
 
 /// Where a binding reads its runtime value.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Source {
     /// The scalar input at this index.
     Scalar(usize),

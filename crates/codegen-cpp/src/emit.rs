@@ -604,7 +604,8 @@ impl<'a> Emitter<'a> {
                 })
             })?;
             let one_line = text.replace(['\n', '\r'], " ");
-            match self.sig.cx.prove(e) {
+            // `e` is a predicate (checked above); a type error reads as unproved.
+            match self.sig.cx.prove(e).unwrap_or(Truth::Unknown) {
                 Truth::True => {
                     // Every symbol's declared range is checked before the guards (dim bounds,
                     // bind), so what the ranges imply holds here.

@@ -35,6 +35,7 @@ pub const RUNTIME_HPP: &str = include_str!("runtime.hpp");
 
 /// Why code generation failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CodegenError {
     /// The signature is invalid; the message names the field.
     #[error("invalid signature: {0}")]
@@ -49,6 +50,7 @@ pub enum CodegenError {
 
 /// Which runtime the checks target.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Flavor {
     /// PyTorch's AOTInductor C shim.
     #[default]
@@ -59,6 +61,7 @@ pub enum Flavor {
 
 /// What to emit.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Emit {
     /// The check functions only.
     Checks,

@@ -7,6 +7,7 @@ use sym::{Context, Expr, RangeEnd, Symbol, Ty};
 
 /// `aot` (AOTInductorModel::run_impl) or `jit` (inductor_entry_impl).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Mode {
     /// AOTInductor.
     Aot,
@@ -35,6 +36,7 @@ pub struct SymDecl {
 
 /// A graph input.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Input {
     /// A tensor with its expected layout.
     Tensor {

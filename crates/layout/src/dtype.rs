@@ -5,6 +5,7 @@ use crate::LayoutError;
 /// A PyTorch dtype.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum DType {
     Float32,
     Float64,

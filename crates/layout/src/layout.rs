@@ -33,7 +33,7 @@ pub(crate) fn truth(cx: &mut Context, op: &str, a: Expr, b: Expr) -> Truth {
         _ => cx.compare(CmpOp::Le, b, a),
     };
     // Operands of different types compare to nothing provable.
-    p.map_or(Truth::Unknown, |p| cx.prove(p))
+    p.map_or(Truth::Unknown, |p| cx.prove(p).unwrap_or(Truth::Unknown))
 }
 
 /// Three-valued conjunction.

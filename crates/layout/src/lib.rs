@@ -29,6 +29,7 @@ pub use view::{IndexedView, ReinterpretView, Reshaped};
 
 /// Why a layout operation failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LayoutError {
     /// A dtype or device string could not be parsed.
     #[error("{0}")]

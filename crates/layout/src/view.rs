@@ -22,6 +22,8 @@ fn norm_dim(dim: i64, rank: usize, what: &str) -> Result<usize, LayoutError> {
 }
 
 /// The result of a reshape.
+///
+/// Exhaustive on purpose: a reshape is a view or it is not.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reshaped {
     /// Provably a view: new strides over the same storage.

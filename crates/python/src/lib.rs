@@ -58,6 +58,8 @@ fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
         sym::Error::Unsupported { col, .. } => (UnsupportedError::new_err(msg), Some(*col)),
         sym::Error::Range(_) => (RangeError::new_err(msg), None),
         sym::Error::Eval(_) => (EvalError::new_err(msg), None),
+        // A kind added to the engine after this binding: the base class, with the message.
+        _ => (Error::new_err(msg), None),
     };
     if let Some(c) = col {
         // Setting an attribute on a fresh exception object cannot fail in practice; if it
@@ -683,6 +685,8 @@ impl Context {
         } else {
             guarded(|| Ok(me.cx().prove(x)))?
         };
+        // A boolean (checked above): the engine's type error cannot come.
+        let r = r.unwrap_or(Truth::Unknown);
         Ok(match r {
             Truth::True => Some(true),
             Truth::False => Some(false),
@@ -840,7 +844,7 @@ impl Context {
             }
             let zero = cx.int(0);
             let p = cx.compare(CmpOp::Le, zero, x);
-            Ok(p.is_some_and(|p| cx.prove(p) == Truth::True))
+            Ok(p.is_some_and(|p| cx.prove(p) == Ok(Truth::True)))
         })
     }
 
@@ -857,7 +861,7 @@ impl Context {
             }
             let zero = cx.int(0);
             let p = cx.compare(CmpOp::Lt, zero, x);
-            Ok(p.is_some_and(|p| cx.prove(p) == Truth::True))
+            Ok(p.is_some_and(|p| cx.prove(p) == Ok(Truth::True)))
         })
     }
 
@@ -1200,6 +1204,7 @@ impl Expr {
                 PyTuple::new(py, out)
             }
             (sym::View::Leaf, None) => Err(Error::new_err("unknown leaf")),
+            (_, None) => Err(Error::new_err("a node kind this binding does not know")),
         }
     }
 }

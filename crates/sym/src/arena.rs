@@ -48,6 +48,9 @@ use rustc_hash::FxHashMap;
 pub struct Mark {
     nodes: u32,
     syms: u32,
+    /// The context that made the mark (debug builds: a mark of another context is refused).
+    #[cfg(debug_assertions)]
+    owner: u32,
 }
 
 impl Context {
@@ -57,12 +60,15 @@ impl Context {
         Mark {
             nodes: self.nodes.len() as u32,
             syms: self.syms.len() as u32,
+            #[cfg(debug_assertions)]
+            owner: self.id,
         }
     }
 
     /// Drops every node and symbol made since `m`. Handles made since then are invalid
-    /// afterwards (like indices into a truncated vector: they are not detected, and may
-    /// name new nodes later). Refused, with nothing changed, when the facts mention something
+    /// afterwards: debug builds detect their use (a panic naming the cause, as for a handle of
+    /// another context); release builds check only the index ([`Context::owns`]), so a stale
+    /// handle may name a node made later. Refused, with nothing changed, when the facts mention something
     /// made since `m`, or when `m` is not a point of this context's current history (the
     /// context is smaller than at `m`).
     pub fn rollback(&mut self, m: Mark) -> Result<(), Error> {
@@ -80,6 +86,17 @@ impl Context {
                 "rollback: the mark ({n} nodes) is not in this context's history ({} nodes)",
                 self.nodes.len()
             )));
+        }
+        #[cfg(debug_assertions)]
+        if m.owner != self.id
+            && !self
+                .forks
+                .iter()
+                .any(|&(id, len)| id == m.owner && m.nodes <= len)
+        {
+            return Err(Error::Range(
+                "rollback: the mark was made by another context".into(),
+            ));
         }
         for &r in roots.iter() {
             self.check_owner(r);
@@ -130,6 +147,13 @@ impl Context {
         self.nodes.truncate(n);
         self.tys.truncate(n);
         self.meta.truncate(n);
+        // Debug builds: handles of the dropped nodes stop matching their slots, whatever is
+        // made there later.
+        #[cfg(debug_assertions)]
+        {
+            self.births.truncate(n);
+            self.clock = self.clock.wrapping_add(1);
+        }
         for h in self.small_ints.iter_mut() {
             if *h != u32::MAX && *h as usize >= n {
                 *h = u32::MAX;

@@ -16,6 +16,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
 /// A bound `[lo, hi]` of an expression; `None` ends are unbounded.
+///
+/// Exhaustive on purpose: one variant per numeric [`Ty`](crate::Ty).
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub enum Bound {
     /// Integer bound.

@@ -897,6 +897,9 @@ impl Context {
 }
 
 /// A comparison operator of the normal form (`Gt`/`Ge` are swapped `Lt`/`Le`).
+///
+/// Exhaustive on purpose: the normal form has exactly these four comparisons, so a `match`
+/// over them needs no fallback arm.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum CmpOp {
     /// `==`
@@ -923,6 +926,7 @@ impl CmpOp {
 
 /// How a float is rounded to an integer.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum RoundOp {
     /// Toward zero.
     Trunc,

@@ -2,6 +2,7 @@
 
 /// What went wrong while parsing, validating or evaluating.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Malformed text: the 1-based column and what was expected.
     #[error("parse error at column {col}: {msg}")]
@@ -41,6 +42,7 @@ impl Error {
 
 /// Why an evaluation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EvalError {
     /// A division or modulo by zero.
     #[error("division by zero")]

@@ -8,6 +8,8 @@ use crate::expr::{Expr, Node, Symbol};
 use rustc_hash::FxHashMap;
 
 /// A runtime value.
+///
+/// Exhaustive on purpose: one variant per [`Ty`](crate::Ty).
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub enum Value {
     /// An integer.

@@ -29,6 +29,10 @@ pub struct Expr {
     /// The identity of the context that made the handle (see [`crate::Context::owns`]).
     #[cfg(debug_assertions)]
     pub(crate) owner: u32,
+    /// The rollback generation in which the node was made (see [`crate::Context::rollback`]):
+    /// a handle whose node was dropped by a rollback no longer matches its slot.
+    #[cfg(debug_assertions)]
+    pub(crate) birth: u32,
 }
 
 impl Expr {
@@ -77,6 +81,9 @@ pub struct Symbol {
     /// The identity of the context that made the handle.
     #[cfg(debug_assertions)]
     pub(crate) owner: u32,
+    /// The rollback generation in which the symbol was made (as for [`Expr`]).
+    #[cfg(debug_assertions)]
+    pub(crate) birth: u32,
 }
 
 // As for `Expr`: equality, hashing and order are the symbol's index only.
@@ -108,6 +115,9 @@ impl std::fmt::Debug for Symbol {
 }
 
 /// The type of an expression (docs/language.md §1).
+///
+/// Exhaustive on purpose: these are the language's three types; [`Value`](crate::Value) and
+/// [`Bound`](crate::Bound) mirror them, so code can match all of them without a fallback.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Ty {
     /// Mathematical integer.

@@ -11,6 +11,8 @@ use crate::expr::{Expr, Symbol, Ty};
 use rustc_hash::FxHashMap;
 
 /// One end of a declared range.
+///
+/// Exhaustive on purpose: an end is finite (an expression) or not.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum RangeEnd {
     /// Unbounded on this side.
@@ -172,9 +174,9 @@ impl Context {
     /// let p = cx.parse("x < 10").unwrap();
     /// cx.push_facts();
     /// cx.set_range_int(x, 0, 5).unwrap(); // the case x <= 5
-    /// assert_eq!(cx.prove(p), Truth::True);
+    /// assert_eq!(cx.prove(p), Ok(Truth::True));
     /// cx.pop_facts();
-    /// assert_eq!(cx.prove(p), Truth::Unknown);
+    /// assert_eq!(cx.prove(p), Ok(Truth::Unknown));
     /// ```
     ///
     /// Scopes nest; expressions made inside a scope stay (only facts are scoped; see

@@ -19,7 +19,7 @@
 //! - symbols: [`Context::symbol`] / [`Context::declare`] create, [`Context::get`] fails for
 //!   unknown names; [`Context::set_range_int`] for constant ranges; [`Context::eval_syms`] by
 //!   [`Symbol`], [`Context::eval`] by name;
-//! - checked questions: [`Context::try_prove`] (a non-boolean is an error), typed solver
+//! - checked questions: [`Context::prove`] (a non-boolean is an error), typed solver
 //!   reasons ([`Unsolved`]), [`Context::display_solution`];
 //! - long-lived contexts: [`Context::mark`] / [`Context::rollback`] (the arena; see
 //!   [`Mark`]), [`Context::push_facts`] / [`Context::pop_facts`] (scoped facts);
@@ -135,6 +135,12 @@ pub struct Context {
     fact_scopes: Vec<facts::Facts>,
     /// Reused allocations of per-query memo tables (always empty between queries).
     scratch: simplify::Scratch,
+    /// Per node, the rollback generation that made it (debug builds: stale handles).
+    #[cfg(debug_assertions)]
+    births: Vec<u32>,
+    /// The current rollback generation: one more after every rollback.
+    #[cfg(debug_assertions)]
+    clock: u32,
 }
 
 impl Clone for Context {
@@ -153,6 +159,10 @@ impl Clone for Context {
             facts: self.facts.clone(),
             fact_scopes: self.fact_scopes.clone(),
             scratch: self.scratch.clone(),
+            #[cfg(debug_assertions)]
+            births: self.births.clone(),
+            #[cfg(debug_assertions)]
+            clock: self.clock,
         }
     }
 }
@@ -198,6 +208,10 @@ impl Context {
             facts: facts::Facts::default(),
             fact_scopes: Vec::new(),
             scratch: simplify::Scratch::default(),
+            #[cfg(debug_assertions)]
+            births: Vec::with_capacity(64),
+            #[cfg(debug_assertions)]
+            clock: 0,
         }
     }
 
@@ -219,6 +233,8 @@ impl Context {
             idx,
             #[cfg(debug_assertions)]
             owner: self.id,
+            #[cfg(debug_assertions)]
+            birth: self.births[idx as usize],
         }
     }
 
@@ -232,11 +248,12 @@ impl Context {
         }
         #[cfg(debug_assertions)]
         {
-            e.owner == self.id
+            (e.owner == self.id
                 || self
                     .forks
                     .iter()
-                    .any(|&(id, len)| e.owner == id && e.idx < len)
+                    .any(|&(id, len)| e.owner == id && e.idx < len))
+                && e.birth == self.births[e.idx as usize]
         }
         #[cfg(not(debug_assertions))]
         true
@@ -254,11 +271,12 @@ impl Context {
             // A fork's symbols are those it had at the fork: the symbol's expression node
             // existed then.
             let e = self.syms[s.idx as usize].expr;
-            s.owner == self.id
+            (s.owner == self.id
                 || self
                     .forks
                     .iter()
-                    .any(|&(id, len)| s.owner == id && e.idx < len)
+                    .any(|&(id, len)| s.owner == id && e.idx < len))
+                && s.birth == self.births[e.idx as usize]
         }
         #[cfg(not(debug_assertions))]
         true
@@ -269,8 +287,8 @@ impl Context {
         #[cfg(debug_assertions)]
         assert!(
             self.owns_symbol(_s),
-            "sym: a Symbol of another Context was used with this one (handles belong to the \
-             context that made them)"
+            "sym: a Symbol of another Context was used with this one, or one a rollback \
+             dropped (handles belong to the context that made them, until a rollback past them)"
         );
     }
 
@@ -279,8 +297,9 @@ impl Context {
         #[cfg(debug_assertions)]
         assert!(
             self.owns(_e),
-            "sym: an Expr of another Context was used with this one (handles belong to the \
-             context that made them)"
+            "sym: an Expr of another Context was used with this one, or one whose node a \
+             rollback dropped (handles belong to the context that made them, until a rollback \
+             past them)"
         );
     }
 
@@ -297,6 +316,8 @@ impl Context {
         let (i, _) = self.nodes.insert_full(n);
         self.tys.push(ty);
         self.meta.push(m);
+        #[cfg(debug_assertions)]
+        self.births.push(self.clock);
         self.handle(i as u32)
     }
 
@@ -342,6 +363,9 @@ impl Context {
             idx: self.syms.len() as u32,
             #[cfg(debug_assertions)]
             owner: self.id,
+            // Its Sym node is made just below, in this generation.
+            #[cfg(debug_assertions)]
+            birth: self.clock,
         };
         // The Sym node must exist before the info refers to it.
         let expr = self.intern(Node::Sym(s), ty);
@@ -680,6 +704,7 @@ mod send_check {
 /// It allocates its operand lists and names operators by strings; [`Context::op`],
 /// [`Context::children`] and [`Context::post_order`] read nodes without allocating.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum View {
     /// A constant or a symbol (use `as_int`, `as_float`, `as_bool`, `as_symbol`).
     Leaf,

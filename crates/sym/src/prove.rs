@@ -11,6 +11,8 @@ use crate::interval::{Iv, NEG_INF, POS_INF};
 use crate::simplify::{MAX_NEST, Session};
 
 /// The answer of the prover.
+///
+/// Exhaustive on purpose: three-valued logic has three values.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Truth {
     /// Holds at every assignment.
@@ -485,9 +487,21 @@ impl Session<'_> {
 }
 
 impl Context {
-    /// Proves or refutes a boolean expression under the context's facts; a non-boolean `p`
-    /// is an error (the CLI's rule). [`Context::prove`] is the lenient form.
-    pub fn try_prove(&mut self, p: Expr) -> Result<Truth, crate::BuildError> {
+    /// Proves or refutes a boolean expression under the context's facts: `True` when it
+    /// holds at every point the facts allow, `False` when it holds at none, `Unknown` when
+    /// neither could be shown. A non-boolean `p` (an integer or float expression) is an
+    /// error, as on the command line.
+    ///
+    /// ```
+    /// use sym::{CmpOp, Context, Truth};
+    /// let mut cx = Context::new();
+    /// let x = cx.parse("x").unwrap();
+    /// cx.set_range_int(cx.as_symbol(x).unwrap(), 0, 10).unwrap();
+    /// let p = cx.parse("FloorDiv(x, 16) <= 0").unwrap();
+    /// assert_eq!(cx.prove(p), Ok(Truth::True));
+    /// assert!(cx.prove(x).is_err());
+    /// ```
+    pub fn prove(&mut self, p: Expr) -> Result<Truth, crate::BuildError> {
         let ty = self.ty(p);
         if ty != Ty::Bool {
             return Err(crate::BuildError::Type {
@@ -496,12 +510,12 @@ impl Context {
                 found: vec![ty],
             });
         }
-        Ok(self.prove(p))
+        Ok(self.truth_of(p))
     }
 
-    /// Proves or refutes a boolean expression under the context's facts. Lenient: a
-    /// non-boolean `p` answers [`Truth::Unknown`]; [`Context::try_prove`] makes it an error.
-    pub fn prove(&mut self, p: Expr) -> Truth {
+    /// [`Context::prove`] of an expression known to be boolean (a non-boolean answers
+    /// `Unknown`).
+    pub(crate) fn truth_of(&mut self, p: Expr) -> Truth {
         let mut s = Session::new(self);
         let t = s.truth(p);
         if t != Truth::Unknown {

@@ -38,5 +38,7 @@ impl Context {
         self.facts = crate::facts::Facts::default();
         self.fact_scopes.clear();
         self.scratch.reset();
+        #[cfg(debug_assertions)]
+        self.births.clear();
     }
 }

@@ -15,6 +15,8 @@ use crate::{Context, Truth};
 use smallvec::SmallVec;
 
 /// A relation operator of a solution.
+///
+/// Exhaustive on purpose: these are the six comparisons, and will stay so.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum RelOp {
     /// `==`
@@ -125,6 +127,9 @@ impl Solution {
 }
 
 /// The answer of [`Context::solve`].
+///
+/// Exhaustive on purpose: an answer is solved or not; new detail goes into [`Solution`] and
+/// [`Unsolved`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum SolveResult {
     /// Exact solution.

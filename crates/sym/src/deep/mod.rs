@@ -528,7 +528,7 @@ impl Context {
     /// the fast prover's answer.
     pub fn prove_equal_deep(&mut self, a: Expr, b: Expr, budget: Budget) -> Truth {
         let fast = match self.compare(CmpOp::Eq, a, b) {
-            Some(p) => self.prove(p),
+            Some(p) => self.truth_of(p),
             None => Truth::Unknown,
         };
         if fast != Truth::Unknown || !self.deep_eligible(a) || !self.deep_eligible(b) {
@@ -559,8 +559,13 @@ impl Context {
     /// it leaves unknown, [`Context::prove_equal_deep`] of its sides: equal sides make `Eq` and
     /// `Le` true and `Ne` and `Lt` false; sides found unequal everywhere make `Eq` false and
     /// `Ne` true.
-    pub fn prove_deep(&mut self, p: Expr, budget: Budget) -> Truth {
-        let fast = self.prove(p);
+    /// A non-boolean `p` is an error, as for [`Context::prove`].
+    pub fn prove_deep(&mut self, p: Expr, budget: Budget) -> Result<Truth, crate::BuildError> {
+        let fast = self.prove(p)?;
+        Ok(self.prove_deep_of(p, fast, budget))
+    }
+
+    fn prove_deep_of(&mut self, p: Expr, fast: Truth, budget: Budget) -> Truth {
         let op = self.op(p);
         if fast != Truth::Unknown || !matches!(op, Op::Eq | Op::Ne | Op::Le | Op::Lt) {
             return fast;
