@@ -137,13 +137,13 @@ impl Context {
             .collect();
         let sym_info: Vec<(Box<str>, Ty)> = self.syms[ns..]
             .iter()
-            .map(|i| (i.name.clone(), i.ty))
+            .zip(self.sym_names.iter().skip(ns))
+            .map(|(i, name)| (name.clone(), i.ty))
             .collect();
 
         // Truncate.
-        for info in self.syms.drain(ns..) {
-            self.sym_by_name.remove(&info.name);
-        }
+        self.syms.truncate(ns);
+        self.sym_names.truncate(ns);
         self.nodes.truncate(n);
         self.tys.truncate(n);
         self.meta.truncate(n);

@@ -366,6 +366,22 @@ impl Context {
 
     /// `k * a` of an integer; `None` on overflow or a non-integer operand.
     pub fn scale(&mut self, a: Expr, k: i64) -> Option<Expr> {
+        // Fast path, the same node `add_terms` builds: a single term that is not a constant,
+        // a sum or a product with a sum factor is `k*a` as it stands (`0*a = 0`, `1*a = a`).
+        if self.tys[a.index()] == Ty::Int {
+            let plain = match self.node(a) {
+                Node::Int(_) | Node::Add(..) => false,
+                Node::Mul(fs) => !fs.iter().any(|f| matches!(self.node(*f), Node::Add(..))),
+                _ => true,
+            };
+            if plain {
+                return Some(match k {
+                    0 => self.int(0),
+                    1 => a,
+                    _ => self.intern(Node::Add(smallvec::smallvec![(a, k)], 0), Ty::Int),
+                });
+            }
+        }
         self.add_terms(&[(a, k)], 0)
     }
 
@@ -382,6 +398,16 @@ impl Context {
 
     /// Product of `args` in normal form.
     pub(crate) fn mul_args(&mut self, args: &[Expr]) -> Option<Expr> {
+        match self.mul_parts(args)? {
+            (Some(prod), coeff) => self.scale(prod, coeff),
+            (None, coeff) => Some(self.int(coeff)),
+        }
+    }
+
+    /// The product of `args` as `coeff * prod` (`prod` in normal form without a coefficient;
+    /// `None` for a constant product): [`Context::mul_args`] before scaling, for callers that
+    /// put the product into a sum as the term `(prod, coeff)` (the parser).
+    pub(crate) fn mul_parts(&mut self, args: &[Expr]) -> Option<(Option<Expr>, i64)> {
         let mut coeff: i64 = 1;
         // (base, exponent)
         let mut fs: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
@@ -402,7 +428,7 @@ impl Context {
             }
         }
         if coeff == 0 {
-            return Some(self.int(0));
+            return Some((None, 0));
         }
         fs.sort_by(|x, y| self.cmp_expr(x.0, y.0));
         let mut merged: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
@@ -423,11 +449,11 @@ impl Context {
         // Pow nodes sort by their base first; re-sort the final factor list.
         factors.sort_by(|x, y| self.cmp_expr(*x, *y));
         let prod = match factors.len() {
-            0 => return Some(self.int(coeff)),
+            0 => return Some((None, coeff)),
             1 => factors[0],
             _ => self.intern(Node::Mul(factors), Ty::Int),
         };
-        self.scale(prod, coeff)
+        Some((Some(prod), coeff))
     }
 
     /// `base ** k` for a natural `k` of an integer; `None` on overflow or a non-integer base.

@@ -91,7 +91,7 @@ pub use walk::{Children, Op, PostOrder};
 
 use expr::Node;
 use indexmap::IndexSet;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxBuildHasher;
 
 /// Facts about a node computed once when it is interned.
 #[derive(Copy, Clone, Debug)]
@@ -104,7 +104,8 @@ struct Meta {
 
 #[derive(Clone, Debug)]
 struct SymInfo {
-    name: Box<str>,
+    /// The handle (its name is `sym_names[handle.idx]`).
+    handle: Symbol,
     ty: Ty,
     expr: Expr,
 }
@@ -129,7 +130,8 @@ pub struct Context {
     /// constants every rewrite needs skip hashing.
     small_ints: [u32; 129],
     syms: Vec<SymInfo>,
-    sym_by_name: FxHashMap<Box<str>, Symbol>,
+    /// Symbol names, stored once: the index of a name is its symbol's index in `syms`.
+    sym_names: IndexSet<Box<str>, FxBuildHasher>,
     facts: facts::Facts,
     /// Facts saved by [`Context::push_facts`], innermost last.
     fact_scopes: Vec<facts::Facts>,
@@ -155,7 +157,7 @@ impl Clone for Context {
             meta: self.meta.clone(),
             small_ints: self.small_ints,
             syms: self.syms.clone(),
-            sym_by_name: self.sym_by_name.clone(),
+            sym_names: self.sym_names.clone(),
             facts: self.facts.clone(),
             fact_scopes: self.fact_scopes.clone(),
             scratch: self.scratch.clone(),
@@ -204,7 +206,7 @@ impl Context {
             meta: Vec::with_capacity(64),
             small_ints: [u32::MAX; 129],
             syms: Vec::new(),
-            sym_by_name: FxHashMap::default(),
+            sym_names: IndexSet::default(),
             facts: facts::Facts::default(),
             fact_scopes: Vec::new(),
             scratch: simplify::Scratch::default(),
@@ -351,8 +353,8 @@ impl Context {
     /// [`Context::get`]; to create one of another type, [`Context::declare`]).
     /// Fails on names that are not identifiers or are reserved words.
     pub fn symbol(&mut self, name: &str) -> Result<Symbol, Error> {
-        if let Some(s) = self.sym_by_name.get(name) {
-            return Ok(*s);
+        if let Some(s) = self.lookup(name) {
+            return Ok(s);
         }
         parse::check_identifier(name)?;
         Ok(self.new_symbol(name, Ty::Int))
@@ -370,11 +372,11 @@ impl Context {
         // The Sym node must exist before the info refers to it.
         let expr = self.intern(Node::Sym(s), ty);
         self.syms.push(SymInfo {
-            name: name.into(),
+            handle: s,
             ty,
             expr,
         });
-        self.sym_by_name.insert(name.into(), s);
+        self.sym_names.insert(name.into());
         s
     }
 
@@ -386,7 +388,7 @@ impl Context {
                 "symbol '{name}': only int and float symbols exist"
             )));
         }
-        if let Some(&s) = self.sym_by_name.get(name) {
+        if let Some(s) = self.lookup(name) {
             if self.syms[s.idx as usize].ty != ty {
                 return Err(Error::Range(format!(
                     "symbol '{name}' was already declared with another type"
@@ -401,7 +403,9 @@ impl Context {
     /// Looks a symbol up without creating it (`None` for an unknown name). [`Context::get`]
     /// is the same with an error that suggests a close name.
     pub fn lookup(&self, name: &str) -> Option<Symbol> {
-        self.sym_by_name.get(name).copied()
+        self.sym_names
+            .get_index_of(name)
+            .map(|i| self.syms[i].handle)
     }
 
     /// The existing symbol called `name`: the lookup that fails for unknown names, beside the
@@ -415,8 +419,8 @@ impl Context {
         // name's length); ties broken by the natural order of names, so the answer is
         // deterministic.
         let mut best: Option<(usize, &str)> = None;
-        for info in &self.syms {
-            let cand: &str = &info.name;
+        for cand in &self.sym_names {
+            let cand: &str = cand;
             if cand.starts_with('@') {
                 continue;
             }
@@ -443,7 +447,7 @@ impl Context {
     /// The name of a symbol.
     pub fn sym_name(&self, s: Symbol) -> &str {
         self.check_sym_owner(s);
-        &self.syms[s.idx as usize].name
+        &self.sym_names[s.idx as usize]
     }
 
     /// The type of a symbol.

@@ -246,10 +246,13 @@ fn tokenize(src: &str) -> Result<Vec<(Tok<'_>, usize)>, Error> {
                 }
                 out.push((Tok::Float(v), start));
             } else {
-                // Up to 19 digits fit in u64 without overflow: accumulate directly.
+                // Up to 19 digits fit in u64 without overflow (10^19 - 1 < 2^64): accumulate
+                // in 64 bits (a u128 multiply is a library call).
                 let fast = (text.len() <= 19).then(|| {
-                    text.bytes()
-                        .fold(0u128, |acc, d| acc * 10 + u128::from(d - b'0'))
+                    u128::from(
+                        text.bytes()
+                            .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')),
+                    )
                 });
                 let v: u128 = fast.map_or_else(|| text.parse(), Ok).map_err(|_| {
                     perr(
@@ -373,11 +376,14 @@ impl Context {
                 t.1 = col;
             }
         }
-        let mut out: Vec<(Expr, usize)> = Vec::new();
+        // Operand and operator stacks are at most as deep as the tokens are many; a small
+        // expression needs a few entries (sized once, not grown one by one).
+        let cap = toks.len().min(16);
+        let mut out: Vec<(Expr, usize)> = Vec::with_capacity(cap);
         // Sums being built by a chain of `+`/`-` (index-aligned with `out`), materialized once
         // when used, so that a sum of n terms parses in O(n log n) rather than O(n^2).
-        let mut sums: Vec<Option<Pending>> = Vec::new();
-        let mut ops: Vec<OpEntry<'_>> = Vec::new();
+        let mut sums: Vec<Option<Pending>> = Vec::with_capacity(cap);
+        let mut ops: Vec<OpEntry<'_>> = Vec::with_capacity(cap);
         let mut expect_operand = true;
         let mut i = 0;
         while i < toks.len() {
@@ -625,15 +631,22 @@ impl Context {
         Ok(())
     }
 
-    /// Materializes operand `i` if it is a pending product (a sum stays pending).
+    /// Turns operand `i`, if it is a pending product `k*p`, into the pending sum of the one
+    /// term `(p, k)` (a sum stays pending): the sum it joins takes the term as it is, without
+    /// a node for `k*p` on its own.
     fn materialize_prod(
         &mut self,
         out: &mut [(Expr, usize)],
         sums: &mut [Option<Pending>],
         i: usize,
     ) -> Result<(), Error> {
-        if matches!(sums[i], Some(Pending::Prod(_))) {
-            self.materialize(out, sums, i)?;
+        if let Some(Pending::Prod(fs)) = &sums[i] {
+            let col = out[i].1;
+            let (p, c) = self.mul_parts(fs).ok_or_else(|| Self::overflow(col))?;
+            sums[i] = Some(Pending::Sum(match p {
+                Some(p) => (smallvec::smallvec![(p, c)], 0),
+                None => (smallvec::SmallVec::new(), c),
+            }));
         }
         Ok(())
     }

@@ -4,7 +4,6 @@
 
 use crate::Context;
 use crate::expr::{Expr, Node};
-use std::fmt::Write as _;
 
 /// Shortest text that parses back to exactly `v` (Rust's `{:?}` float formatting round-trips).
 pub(crate) fn float_text(v: f64) -> String {
@@ -32,7 +31,10 @@ enum Lead {
 
 enum Task {
     Text(&'static str),
-    Owned(String),
+    /// ` + c` or ` - |c|`: the constant of a sum after its terms.
+    TrailingConst(i64),
+    /// `**k`.
+    Exponent(u32),
     /// Print the expression; parenthesize if its precedence is below the minimum.
     Expr(Expr, u8),
     /// A term `k*t` of a sum; `first` decides whether a leading `+` is written.
@@ -60,12 +62,20 @@ impl Context {
 
     /// The expression in sympy syntax.
     pub fn display(&self, e: Expr) -> String {
-        let mut out = String::new();
-        let mut stack: Vec<Task> = vec![Task::Expr(e, 0)];
+        let mut out = String::with_capacity(64);
+        let mut stack: Vec<Task> = Vec::with_capacity(16);
+        stack.push(Task::Expr(e, 0));
         while let Some(t) = stack.pop() {
             match t {
                 Task::Text(s) => out.push_str(s),
-                Task::Owned(s) => out.push_str(&s),
+                Task::TrailingConst(c) => {
+                    out.push_str(if c < 0 { " - " } else { " + " });
+                    push_u64(&mut out, c.unsigned_abs());
+                }
+                Task::Exponent(k) => {
+                    out.push_str("**");
+                    push_u64(&mut out, u64::from(k));
+                }
                 Task::Term(t, k, first) => {
                     let (neg, mag) = (k < 0, k.unsigned_abs());
                     if k == i64::MIN {
@@ -81,7 +91,7 @@ impl Context {
                         (false, true) => out.push_str(" - "),
                     }
                     if mag != 1 {
-                        let _ = write!(out, "{mag}");
+                        push_u64(&mut out, mag);
                         out.push('*');
                     }
                     // After a unary minus, `-x**2` and `-x*y` read correctly; a sum never
@@ -114,9 +124,7 @@ impl Context {
             }
         };
         match self.node(x) {
-            Node::Int(v) => {
-                let _ = write!(out, "{v}");
-            }
+            Node::Int(v) => push_i64(out, *v),
             Node::Float(b) => out.push_str(&float_text(f64::from_bits(*b))),
             Node::Bool(true) => out.push_str("True"),
             Node::Bool(false) => out.push_str("False"),
@@ -136,11 +144,7 @@ impl Context {
                     if c == i64::MIN {
                         stack.push(Task::Text(" + (-9223372036854775808)"));
                     } else {
-                        stack.push(Task::Owned(format!(
-                            " {} {}",
-                            if c < 0 { '-' } else { '+' },
-                            c.unsigned_abs()
-                        )));
+                        stack.push(Task::TrailingConst(c));
                     }
                 }
                 for (i, (t, k)) in ts.iter().enumerate().rev() {
@@ -151,7 +155,7 @@ impl Context {
                 match lead {
                     Lead::Term(i) => stack.push(Task::Term(ts[i].0, ts[i].1, true)),
                     Lead::Const => {
-                        let _ = write!(out, "{c}");
+                        push_i64(out, c);
                     }
                 }
             }
@@ -164,7 +168,7 @@ impl Context {
                 }
             }
             Node::Pow(b, k) => {
-                stack.push(Task::Owned(format!("**{k}")));
+                stack.push(Task::Exponent(*k));
                 stack.push(Task::Expr(*b, P_ATOM));
             }
             Node::FloorDiv(a, b) => call(stack, out, "FloorDiv", &[*a, *b]),
@@ -230,4 +234,29 @@ impl std::fmt::Display for Show<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(&self.cx.display(self.e))
     }
+}
+
+/// Appends the decimal digits of `v` (the formatter's machinery costs more than the number).
+pub(crate) fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &buf[i..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends `v` in decimal, with a leading `-` when negative.
+pub(crate) fn push_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_u64(out, v.unsigned_abs());
 }

@@ -34,7 +34,7 @@ impl Context {
         self.meta.clear();
         self.small_ints = [u32::MAX; 129];
         self.syms.clear();
-        self.sym_by_name.clear();
+        self.sym_names.clear();
         self.facts = crate::facts::Facts::default();
         self.fact_scopes.clear();
         self.scratch.reset();
