@@ -336,26 +336,39 @@ impl Context {
                 )));
             }
         }
-        for s in syms {
-            let (lo, hi) = self.range(s);
-            if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) {
+        // One session for every symbolic range (the intervals of shared symbols are computed
+        // once).
+        let symbolic: Vec<(Symbol, Expr, Expr)> = syms
+            .into_iter()
+            .filter_map(|s| match self.range(s) {
                 // Constant ends were checked by set_range.
-                if self.sym_ty(s) != Ty::Int
-                    || (self.as_int(a).is_some() && self.as_int(b).is_some())
+                (RangeEnd::Expr(a), RangeEnd::Expr(b))
+                    if self.sym_ty(s) == Ty::Int
+                        && (self.as_int(a).is_none() || self.as_int(b).is_none()) =>
                 {
-                    continue;
+                    Some((s, a, b))
                 }
-                let Some(d) = self.sub(b, a) else { continue };
-                let iv = self.bound_raw(d);
-                if iv.hi < 0 {
-                    return Err(Error::Range(format!(
-                        "range of '{}' is empty for every assignment: [{}, {}]",
-                        self.sym_name(s),
-                        self.display(a),
-                        self.display(b)
-                    )));
+                _ => None,
+            })
+            .collect();
+        let mut empty = None;
+        if !symbolic.is_empty() {
+            let mut ses = crate::simplify::Session::new(self);
+            for (s, a, b) in symbolic {
+                let Some(d) = ses.cx.sub(b, a) else { continue };
+                if ses.iv(d).hi < 0 {
+                    empty = Some((s, a, b));
+                    break;
                 }
             }
+        }
+        if let Some((s, a, b)) = empty {
+            return Err(Error::Range(format!(
+                "range of '{}' is empty for every assignment: [{}, {}]",
+                self.sym_name(s),
+                self.display(a),
+                self.display(b)
+            )));
         }
         Ok(())
     }
