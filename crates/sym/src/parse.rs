@@ -150,7 +150,7 @@ pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Tok<'a> {
-    Int(u128),
+    Int(u64),
     Float(f64),
     Ident(&'a str),
     Op(&'static str),
@@ -186,9 +186,19 @@ fn column(src: &str, i: usize) -> usize {
 }
 
 /// Tokens with their byte offsets (columns are computed only for errors).
-fn tokenize(src: &str) -> Result<Vec<(Tok<'_>, usize)>, Error> {
+/// The parser's operand stack: values with their columns.
+type Operands = Vec<(Expr, usize)>;
+/// Pending sums and products, index-aligned with [`Operands`].
+type PendingStack = Vec<Option<Pending>>;
+/// The parser's operator stack.
+type OpStack<'a> = Vec<OpEntry<'a>>;
+
+/// The tokens of a text.
+type Toks<'a> = Vec<(Tok<'a>, usize)>;
+
+fn tokenize(src: &str) -> Result<Toks<'_>, Error> {
     let b = src.as_bytes();
-    let mut out = Vec::with_capacity(b.len() / 2 + 2);
+    let mut out = Toks::with_capacity(b.len() / 2 + 2);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -247,14 +257,11 @@ fn tokenize(src: &str) -> Result<Vec<(Tok<'_>, usize)>, Error> {
                 out.push((Tok::Float(v), start));
             } else {
                 // Up to 19 digits fit in u64 without overflow (10^19 - 1 < 2^64): accumulate
-                // in 64 bits (a u128 multiply is a library call).
-                let fast = (text.len() <= 19).then(|| {
-                    u128::from(
-                        text.bytes()
-                            .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')),
-                    )
-                });
-                let v: u128 = fast.map_or_else(|| text.parse(), Ok).map_err(|_| {
+                // directly. Beyond 64 bits the literal is an error here (a value in
+                // (2^63, 2^64) is one where it is used, except -2^63).
+                let fast = (text.len() <= 19)
+                    .then(|| text.bytes().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')));
+                let v: u64 = fast.map_or_else(|| text.parse(), Ok).map_err(|_| {
                     perr(
                         column(src, start),
                         format!("integer literal {text} does not fit in 64 bits"),
@@ -354,7 +361,7 @@ const UNARY_PREC: u8 = 7;
 impl Context {
     /// Parses an expression in sympy syntax. Undeclared symbols are created as `Int` symbols.
     pub fn parse(&mut self, src: &str) -> Result<Expr, Error> {
-        let mut toks: Vec<(Tok<'_>, usize)> = tokenize(src)?;
+        let mut toks = tokenize(src)?;
         // Byte offsets to 1-based character columns, in one pass (offsets increase).
         if src.is_ascii() {
             for t in &mut toks {
@@ -379,11 +386,11 @@ impl Context {
         // Operand and operator stacks are at most as deep as the tokens are many; a small
         // expression needs a few entries (sized once, not grown one by one).
         let cap = toks.len().min(16);
-        let mut out: Vec<(Expr, usize)> = Vec::with_capacity(cap);
+        let mut out = Operands::with_capacity(cap);
         // Sums being built by a chain of `+`/`-` (index-aligned with `out`), materialized once
         // when used, so that a sum of n terms parses in O(n log n) rather than O(n^2).
-        let mut sums: Vec<Option<Pending>> = Vec::with_capacity(cap);
-        let mut ops: Vec<OpEntry<'_>> = Vec::with_capacity(cap);
+        let mut sums = PendingStack::with_capacity(cap);
+        let mut ops = OpStack::with_capacity(cap);
         let mut expect_operand = true;
         let mut i = 0;
         while i < toks.len() {
@@ -392,7 +399,7 @@ impl Context {
                 match tok {
                     Tok::Int(v) => {
                         let v = *v;
-                        let e = if v == 1u128 << 63 {
+                        let e = if v == 1u64 << 63 {
                             // -9223372036854775808: the minus is part of the literal.
                             match ops.last() {
                                 Some(OpEntry::Unary("-", _)) => {
@@ -653,9 +660,9 @@ impl Context {
 
     fn reduce_while(
         &mut self,
-        out: &mut Vec<(Expr, usize)>,
-        sums: &mut Vec<Option<Pending>>,
-        ops: &mut Vec<OpEntry<'_>>,
+        out: &mut Operands,
+        sums: &mut PendingStack,
+        ops: &mut OpStack<'_>,
         cond: impl Fn(&OpEntry) -> bool,
     ) -> Result<(), Error> {
         while let Some(top) = ops.last() {
@@ -775,9 +782,9 @@ impl Context {
 
     fn finish_call(
         &mut self,
-        out: &mut Vec<(Expr, usize)>,
-        sums: &mut Vec<Option<Pending>>,
-        ops: &mut Vec<OpEntry<'_>>,
+        out: &mut Operands,
+        sums: &mut PendingStack,
+        ops: &mut OpStack<'_>,
         _close: usize,
     ) -> Result<(), Error> {
         let Some(OpEntry::Call { name, col, base }) = ops.pop() else {
