@@ -2,7 +2,7 @@
 //! (tests/support/bench_checks.rs says what it measures). Run by `scripts/bench_checks.sh`:
 //!
 //! ```sh
-//! SYMSHAPE_TORCH_DIR=... cargo run --example bench_checks -- [--graphs a,b] [--iters N] [--runs N] [--opt -O2] [--work DIR]
+//! SYMSHAPE_TORCH_DIR=... cargo run --example bench_checks -- [--graphs a,b] [--iters N] [--runs N] [--procs N] [--opt -O2] [--work DIR]
 //! ```
 #[path = "../tests/support/bench_checks.rs"]
 mod bench_checks;
@@ -13,14 +13,17 @@ use std::path::PathBuf;
 
 fn main() {
     let Ok(torch) = std::env::var("SYMSHAPE_TORCH_DIR") else {
-        eprintln!("SYMSHAPE_TORCH_DIR must name the torch package directory (scripts/setup-torch.sh prints it)");
+        eprintln!(
+            "SYMSHAPE_TORCH_DIR must name the torch package directory (scripts/setup-torch.sh prints it)"
+        );
         std::process::exit(2);
     };
     let mut o = bench_checks::Opts {
         torch: PathBuf::from(torch),
         graphs: Vec::new(),
-        iters: 200_000,
-        runs: 11,
+        iters: 100_000,
+        runs: 7,
+        procs: 5,
         opt: "-O2".into(),
         work: bench_checks::default_work(),
     };
@@ -42,11 +45,12 @@ fn main() {
             "--graphs" => o.graphs = val().split(',').map(str::to_string).collect(),
             "--iters" => o.iters = num(val()),
             "--runs" => o.runs = num(val()) as u32,
+            "--procs" => o.procs = num(val()) as u32,
             "--opt" => o.opt = val(),
             "--work" => o.work = PathBuf::from(val()),
             _ => {
                 eprintln!(
-                    "usage: bench_checks [--graphs a,b] [--iters N] [--runs N] [--opt -O2] [--work DIR]"
+                    "usage: bench_checks [--graphs a,b] [--iters N] [--runs N] [--procs N] [--opt -O2] [--work DIR]"
                 );
                 std::process::exit(2);
             }

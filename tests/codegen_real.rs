@@ -7,6 +7,8 @@
 //! every range that breaks exactly that guard (found by search, evaluated with `sym`) is
 //! rejected with a message naming it. Skipped with a note when the corpus is absent.
 
+#[path = "support/bench_checks.rs"]
+mod bench_checks;
 mod common;
 #[path = "support/real_corpus.rs"]
 mod real_corpus;
@@ -428,4 +430,44 @@ fn guards_refused_dropped_or_checked() {
     // A prefix that a signature name starts with is refused.
     let e = generate(&sig("s0 < 50"), "x").unwrap_err();
     assert!(e.to_string().contains("--prefix 'x'"), "{e}");
+}
+
+/// The runtime benchmark (scripts/bench_checks.sh) built and run on two graphs, briefly: one
+/// binary with PyTorch's generated checks and symshape's, against the real torch headers and
+/// libtorch at -O2. Both accept the conforming inputs; symshape rejects every mutation PyTorch
+/// rejects, and more. (Timings are printed, not asserted: the machine is shared.)
+#[test]
+fn runtime_benchmark_builds_and_runs_on_two_graphs() {
+    let Ok(torch) = std::env::var("SYMSHAPE_TORCH_DIR") else {
+        eprintln!("skipped: SYMSHAPE_TORCH_DIR is not set");
+        return;
+    };
+    if corpus_dir().is_none() {
+        return;
+    }
+    let work = tmpdir("bench");
+    let o = bench_checks::Opts {
+        torch: PathBuf::from(torch),
+        graphs: vec!["gqa_attention".into(), "kv_cache_rope_decode".into()],
+        iters: 2000,
+        runs: 3,
+        procs: 1,
+        opt: "-O2".into(),
+        work: work.clone(),
+    };
+    let r = bench_checks::run(&o).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("{}", r.table);
+    assert_eq!(r.rows.len(), 2);
+    for row in &r.rows {
+        assert!(row.pt.is_finite() && row.ss.is_finite() && row.pt > 0.0 && row.ss > 0.0);
+        assert!(row.mutations > 0, "{}", row.name);
+        assert_eq!(
+            row.pt_only, 0,
+            "{}: a mutation PyTorch rejects passed",
+            row.name
+        );
+        assert!(row.ss_rejected > row.pt_rejected, "{}", row.name);
+    }
+    assert!(r.table.contains("total (2 graphs)"), "{}", r.table);
+    let _ = std::fs::remove_dir_all(&work);
 }

@@ -30,8 +30,12 @@ pub struct Opts {
     pub graphs: Vec<String>,
     /// Calls per timing.
     pub iters: u64,
-    /// Timings per graph (the median is reported).
+    /// Timings per graph in one process.
     pub runs: u32,
+    /// Processes (each a fresh address space: the timing of a call varies by up to 2x between
+    /// processes with the addresses of the tensors); the table gives the median over processes
+    /// of each process's median.
+    pub procs: u32,
     /// g++ optimisation flag.
     pub opt: String,
     /// Where the sources and the binary go.
@@ -377,19 +381,23 @@ pub fn run(o: &Opts) -> Result<Report, String> {
         ));
     }
     let build_s = t0.elapsed().as_secs_f64();
-    let out = Command::new(o.work.join("bench"))
-        .arg(o.iters.to_string())
-        .arg(o.runs.to_string())
-        .env("AOTI_RUNTIME_CHECK_INPUTS", "1")
-        .output()
-        .map_err(|e| format!("bench: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    if !out.status.success() {
-        return Err(format!(
-            "the benchmark failed ({}):\n{text}\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
+    let mut texts = Vec::new();
+    for _ in 0..o.procs.max(1) {
+        let out = Command::new(o.work.join("bench"))
+            .arg(o.iters.to_string())
+            .arg(o.runs.to_string())
+            .env("AOTI_RUNTIME_CHECK_INPUTS", "1")
+            .output()
+            .map_err(|e| format!("bench: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if !out.status.success() {
+            return Err(format!(
+                "the benchmark failed ({}):\n{text}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        texts.push(text);
     }
     let mut rows: Vec<Row> = reals
         .iter()
@@ -404,28 +412,36 @@ pub fn run(o: &Opts) -> Result<Report, String> {
             pt_only: 0,
         })
         .collect();
-    let mut times: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); reals.len()];
-    for l in text.lines() {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        let num = |k: usize| f[k].parse::<usize>().map_err(|e| format!("{l}: {e}"));
-        match f.first() {
-            Some(&"MUT") => {
-                let g = num(1)?;
-                rows[g].mutations = num(2)?;
-                rows[g].pt_rejected = num(3)?;
-                rows[g].ss_rejected = num(4)?;
-                rows[g].pt_only = num(5)?;
+    // Per graph: each process's medians.
+    let mut meds: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); reals.len()];
+    for text in &texts {
+        let mut times: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); reals.len()];
+        for l in text.lines() {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let num = |k: usize| f[k].parse::<usize>().map_err(|e| format!("{l}: {e}"));
+            match f.first() {
+                Some(&"MUT") => {
+                    let g = num(1)?;
+                    rows[g].mutations = num(2)?;
+                    rows[g].pt_rejected = num(3)?;
+                    rows[g].ss_rejected = num(4)?;
+                    rows[g].pt_only = num(5)?;
+                }
+                Some(&"T") => {
+                    let g = num(2)?;
+                    let x = |k: usize| f[k].parse::<f64>().map_err(|e| format!("{l}: {e}"));
+                    times[g].0.push(x(3)?);
+                    times[g].1.push(x(4)?);
+                }
+                _ => {}
             }
-            Some(&"T") => {
-                let g = num(2)?;
-                let x = |k: usize| f[k].parse::<f64>().map_err(|e| format!("{l}: {e}"));
-                times[g].0.push(x(3)?);
-                times[g].1.push(x(4)?);
-            }
-            _ => {}
+        }
+        for (m, (a, b)) in meds.iter_mut().zip(times) {
+            m.0.push(median(a));
+            m.1.push(median(b));
         }
     }
-    for (r, (a, b)) in rows.iter_mut().zip(times) {
+    for (r, (a, b)) in rows.iter_mut().zip(meds) {
         r.pt = median(a);
         r.ss = median(b);
     }
@@ -441,7 +457,8 @@ fn table(o: &Opts, rows: &[Row], build_s: f64) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "# __check_inputs_outputs, ns per call (median of {} runs of {} calls), one binary, g++ {} ({}), torch {}, AOTI_RUNTIME_CHECK_INPUTS=1",
+        "# __check_inputs_outputs, ns per call: median over {} processes of the median of {} runs of {} calls; one binary, g++ {} ({}), torch {}, AOTI_RUNTIME_CHECK_INPUTS=1",
+        o.procs.max(1),
         o.runs,
         o.iters,
         o.opt,
