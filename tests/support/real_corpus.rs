@@ -164,4 +164,3 @@ pub fn concrete(r: &Real, vals: &[i64]) -> Option<Vec<Tensor>> {
     }
     Some(out)
 }
-
