@@ -1075,7 +1075,8 @@ impl<'a> Emitter<'a> {
             w.line("inputs.clear();");
             w.line("[[maybe_unused]] auto& kernels = static_cast<AOTInductorModelKernels&>(*this->kernels_.get());");
         }
-        for o in self.sig.outputs.clone() {
+        let outputs = self.sig.outputs.clone();
+        for o in outputs.iter().filter(|o| o.view.is_none()) {
             crate::alloc::make_allocation(
                 &mut self.sig.cx,
                 w,
@@ -1084,6 +1085,34 @@ impl<'a> Emitter<'a> {
                 o.allocation_sizes.as_deref(),
                 self.sig.mode == Mode::Aot,
             )?;
+        }
+        // Views after every allocation (a view's base is an input, a constant or an earlier
+        // output), in signature order (a view may view a view).
+        if outputs.iter().any(|o| o.view.is_some()) {
+            w.line("// views (outputs declared with \"view_of\")");
+        }
+        for o in &outputs {
+            let tmp = format!("tmp_{}", o.name);
+            match &o.view {
+                None => {}
+                Some(crate::spec::OutputView::Strided { base, base_layout }) => {
+                    let v = layout::ReinterpretView::new(base.clone(), o.layout.clone());
+                    let h =
+                        crate::alloc::reinterpret_view(&mut self.sig.cx, w, base_layout, &v, &tmp)?;
+                    w.line(&format!("RAIIAtenTensorHandle {} = {h};", o.name));
+                }
+                Some(crate::spec::OutputView::Dtype { base, .. }) => {
+                    // `base.view(dtype)`: the shim applies PyTorch's rules (the last dim
+                    // rescaled when the item size changes; validated at generation).
+                    w.line(&format!("AtenTensorHandle {tmp};"));
+                    w.line(&format!(
+                        "AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_{}_view_dtype({base}, {}(), &{tmp}));",
+                        o.layout.device.kind(),
+                        o.layout.dtype.aoti_accessor()
+                    ));
+                    w.line(&format!("RAIIAtenTensorHandle {}({tmp});", o.name));
+                }
+            }
         }
         w.line("// kernels begin here");
         w.close("}");

@@ -28,7 +28,7 @@ mod writer;
 pub use alloc::{make_allocation, reinterpret_view};
 pub use bind::{Binding, Plan, Source};
 pub use cexpr::{cexpr, checked, plain};
-pub use spec::{Input, Mode, Output, Signature, SymDecl, check_cpp_name};
+pub use spec::{Input, Mode, Output, OutputView, Signature, SymDecl, check_cpp_name};
 pub use writer::Writer;
 
 /// The helper header every generated file embeds.
