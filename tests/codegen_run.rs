@@ -1750,8 +1750,18 @@ fn plain_printer_fits_proof_agrees_with_exact_evaluation_in_ranges() {
                 }
             }
             let syms = ["a", "b", "c", "q0", "q1", "q2", "s77", "s94"];
+            // The wrapper printer (prologue sizes, strides, offsets): compact where the same
+            // proof holds, else PyTorch's canonical form; evaluated at the same points.
+            let wrapper = if is_bool {
+                body.clone()
+            } else {
+                codegen_cpp::cexpr_compact(&mut cx, e).unwrap()
+            };
             funcs.push_str(&format!(
                 "static int64_t p{n}(int64_t a, int64_t b, int64_t c, int64_t q0, int64_t q1, int64_t q2, int64_t s77, int64_t s94) {{ (void)a; (void)b; (void)c; (void)q0; (void)q1; (void)q2; (void)s77; (void)s94; return static_cast<int64_t>({body}); }}\n"
+            ));
+            funcs.push_str(&format!(
+                "static int64_t w{n}(int64_t a, int64_t b, int64_t c, int64_t q0, int64_t q1, int64_t q2, int64_t s77, int64_t s94) {{ (void)a; (void)b; (void)c; (void)q0; (void)q1; (void)q2; (void)s77; (void)s94; return static_cast<int64_t>({wrapper}); }}\n"
             ));
             let mut pts: Vec<[i64; 3]> = Vec::new();
             for m in 0..8 {
@@ -1791,6 +1801,12 @@ fn plain_printer_fits_proof_agrees_with_exact_evaluation_in_ranges() {
                     lit(want),
                     format!("{text} at {p:?}")
                 ));
+                cases.push_str(&format!(
+                    "  if (w{n}({}) != {}) {{ std::printf(\"MISMATCH (wrapper) %s\\n\", {:?}); ++failures; }}\n",
+                    args.join(", "),
+                    lit(want),
+                    format!("{text} at {p:?}")
+                ));
             }
             n += 1;
         }
@@ -1806,11 +1822,19 @@ fn plain_printer_fits_proof_agrees_with_exact_evaluation_in_ranges() {
         compact_differs >= 10,
         "too few compact forms: {compact_differs}"
     );
+    // The two c10 functions PyTorch's wrapper printer calls (c10/util/generic_math.h), with
+    // their floor semantics.
     let src = format!(
-        r#"#include <cstdint>
+        r#"#include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <initializer_list>
 #include "runtime.hpp"
+namespace c10 {{
+inline int64_t div_floor_integer(int64_t a, int64_t b) {{ int64_t q = a / b; if ((a % b != 0) && ((a < 0) != (b < 0))) --q; return q; }}
+inline int64_t div_mod(int64_t a, int64_t b) {{ int64_t r = a % b; if (r != 0 && ((r < 0) != (b < 0))) r += b; return r; }}
+}}
 {funcs}
 int main() {{
   int failures = 0;

@@ -587,6 +587,15 @@ fn plain_call(name: &str, mut a: Vec<P>, rt: &str) -> Option<P> {
             let iv = fits(*c.iter().min()?, *c.iter().max()?)?;
             let text = if xi.0 >= 0 && yi.0 > 0 && name == "FloorDiv" {
                 format!("({x} / {y})")
+            } else if rt.is_empty() && name == "FloorDiv" {
+                format!(
+                    "c10::div_floor_integer(static_cast<int64_t>({x}), static_cast<int64_t>({y}))"
+                )
+            } else if rt.is_empty() {
+                // -x fits: |x| <= 2^63 - 1.
+                format!(
+                    "(-c10::div_floor_integer(static_cast<int64_t>(-{x}), static_cast<int64_t>({y})))"
+                )
             } else if name == "FloorDiv" {
                 format!("{rt}fdiv({x}, {y})")
             } else {
@@ -601,6 +610,16 @@ fn plain_call(name: &str, mut a: Vec<P>, rt: &str) -> Option<P> {
             }
             if xi.0 >= 0 && yi.0 > 0 {
                 Some((format!("({x} % {y})"), (0, xi.1.min(yi.1 - 1))))
+            } else if rt.is_empty() {
+                let iv = if yi.0 > 0 {
+                    (0, yi.1 - 1)
+                } else {
+                    (yi.0 + 1, 0)
+                };
+                Some((
+                    format!("c10::div_mod(static_cast<int64_t>({x}), static_cast<int64_t>({y}))"),
+                    iv,
+                ))
             } else if yi.0 > 0 {
                 Some((format!("{rt}pmod({x}, {y})"), (0, yi.1 - 1)))
             } else {
@@ -617,7 +636,11 @@ fn plain_call(name: &str, mut a: Vec<P>, rt: &str) -> Option<P> {
             let mut it = a.into_iter();
             let (mut text, mut iv) = it.next()?;
             for (x, xi) in it {
-                text = format!("{rt}{f}({text}, {x})");
+                text = if rt.is_empty() {
+                    format!("std::{f}(static_cast<int64_t>({text}), static_cast<int64_t>({x}))")
+                } else {
+                    format!("{rt}{f}({text}, {x})")
+                };
                 iv = if name == "Min" {
                     (iv.0.min(xi.0), iv.1.min(xi.1))
                 } else {
@@ -636,7 +659,12 @@ fn plain_call(name: &str, mut a: Vec<P>, rt: &str) -> Option<P> {
             } else {
                 0
             };
-            Some((format!("{rt}iabs({x})"), (lo, hi)))
+            let text = if rt.is_empty() {
+                format!("std::abs(static_cast<int64_t>({x}))")
+            } else {
+                format!("{rt}iabs({x})")
+            };
+            Some((text, (lo, hi)))
         }
         _ => None,
     }
@@ -773,4 +801,22 @@ fn plain_top(cx: &mut Context, e: Expr, rt: &str, depth: u32) -> Option<String> 
         }
         _ => None,
     }
+}
+
+/// [`cexpr`] for wrapper code (sizes, strides and offsets in the prologue) in the compact form
+/// (`(q0*s77 + q1)*s94 + q2`) where it has fewer operations and the declared ranges prove that
+/// every value its step-by-step evaluation computes fits in int64 (the proof of [`plain`]; the
+/// checks verify those ranges before the prologue runs); otherwise the canonical [`cexpr`]. The
+/// operators are PyTorch's (`c10::div_floor_integer`, `c10::div_mod`, `std::min`, ...), so the
+/// text needs no symshape helper.
+pub fn cexpr_compact(cx: &mut Context, e: Expr) -> Result<String, CodegenError> {
+    if cx.ty(e) == sym::Ty::Int {
+        let c = cx.compact(e);
+        if cx.compact_size(&c) < cx.size(e)
+            && let Some((t, _)) = plain_compact(cx, &c, "", 0)
+        {
+            return Ok(t);
+        }
+    }
+    cexpr(cx, e)
 }

@@ -27,7 +27,7 @@ mod writer;
 
 pub use alloc::{make_allocation, reinterpret_view};
 pub use bind::{Binding, Plan, Source};
-pub use cexpr::{cexpr, checked, plain};
+pub use cexpr::{cexpr, cexpr_compact, checked, plain};
 pub use spec::{Input, Mode, Output, OutputView, Signature, SymDecl, check_cpp_name};
 pub use writer::Writer;
 
