@@ -392,5 +392,8 @@ fn prologue_prints_compact_forms_where_the_ranges_prove_they_fit() {
     // s77 unbounded: the compact form's steps are not proven to fit.
     let unbounded = generate_cpp(&sig("null"), Emit::Prologue, Flavor::Aoti).unwrap();
     assert!(!unbounded.contains("(q0*("), "{unbounded}");
-    assert!(unbounded.contains("int_array_buf0_size[1] = {("), "{unbounded}");
+    assert!(
+        unbounded.contains("int_array_buf0_size[1] = {("),
+        "{unbounded}"
+    );
 }

@@ -191,9 +191,12 @@ fn view_block(cpp: &str) -> String {
     cpp[start..end].replace("this->device_idx_", "0")
 }
 
-/// Per view: name, root buffer, dtype code, sizes, strides, byte offset from the root's data,
-/// from the layouts symshape computed, at s0 = S0.
-fn expectations() -> Vec<(String, String, i32, Vec<i64>, Vec<i64>, i64)> {
+/// One view's expectation: name, root buffer, dtype code, sizes, strides, byte offset from the
+/// root's data.
+type Expect = (String, String, i32, Vec<i64>, Vec<i64>, i64);
+
+/// Per view, from the layouts symshape computed, at s0 = S0.
+fn expectations() -> Vec<Expect> {
     let sig = codegen_cpp::Signature::from_json(SIG).unwrap();
     let mut out = Vec::new();
     let outputs = sig.outputs.clone();
