@@ -932,7 +932,7 @@ fn parse_view(
         .chain([(format!("{f}.offset"), offset)])
     {
         let neg = cx.compare(sym::CmpOp::Lt, e, zero);
-        if neg.is_some_and(|p| cx.prove(p) == sym::Truth::True) {
+        if neg.is_some_and(|p| cx.prove(p) == Ok(sym::Truth::True)) {
             return Err(err(
                 &what,
                 format!(
@@ -946,7 +946,7 @@ fn parse_view(
     if let Some(st) = storage {
         let need = layout.storage_size(cx).map_err(|e| err(f, e))?;
         let over = cx.compare(sym::CmpOp::Lt, st, need);
-        if over.is_some_and(|p| cx.prove(p) == sym::Truth::True) {
+        if over.is_some_and(|p| cx.prove(p) == Ok(sym::Truth::True)) {
             return Err(err(
                 f,
                 format!(
