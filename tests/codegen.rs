@@ -370,3 +370,30 @@ fn symbol_slots_are_defined_in_the_header() {
         "reserved",
     );
 }
+
+/// Sizes, strides and offsets in the prologue print in the compact form where the declared
+/// ranges prove that every step fits in int64, and canonically (PyTorch's form) otherwise.
+#[test]
+fn prologue_prints_compact_forms_where_the_ranges_prove_they_fit() {
+    let sig = |hi: &str| {
+        format!(
+            r#"{{"mode": "aot", "symbols": {{"s77": {{"range": [1, {hi}]}}, "s94": {{"range": [1, 4096]}}, "q0": {{"range": [0, 64]}}}},
+ "inputs": [{{"name": "x", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["s77", "s94", "q0"]}}],
+ "outputs": [{{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["s77*s94*q0 + s94*q0 + q0"]}},
+   {{"name": "v", "view_of": "buf0", "sizes": [2], "offset": "8*s77 + 8*s94 + 8*q0"}}]}}"#
+        )
+    };
+    let bounded = generate_cpp(&sig("4096"), Emit::Prologue, Flavor::Aoti).unwrap();
+    assert!(
+        bounded.contains("int_array_buf0_size[1] = {(q0*((s77*s94) + s94 + 1LL))};"),
+        "{bounded}"
+    );
+    assert!(bounded.contains("(8LL*(q0 + s77 + s94))"), "{bounded}");
+    // s77 unbounded: the compact form's steps are not proven to fit.
+    let unbounded = generate_cpp(&sig("null"), Emit::Prologue, Flavor::Aoti).unwrap();
+    assert!(!unbounded.contains("(q0*("), "{unbounded}");
+    assert!(
+        unbounded.contains("int_array_buf0_size[1] = {("),
+        "{unbounded}"
+    );
+}

@@ -7,144 +7,16 @@
 //! every range that breaks exactly that guard (found by search, evaluated with `sym`) is
 //! rejected with a message naming it. Skipped with a note when the corpus is absent.
 
+#[path = "support/bench_checks.rs"]
+mod bench_checks;
 mod common;
+#[path = "support/real_corpus.rs"]
+mod real_corpus;
 use common::Rng;
-use serde_json::{Value as J, json};
+use real_corpus::{Real, Tensor, concrete, corpus_dir, eval, generate, load};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use sym::{Context, Value};
-
-const CORPUS: &str = "../shared/corpus/real/wrappers";
-
-struct Real {
-    name: String,
-    /// (symbol, lo, hi)
-    syms: Vec<(String, i64, Option<i64>)>,
-    /// var_to_val, in `syms` order.
-    vals: Vec<i64>,
-    /// (c10 dtype code, sizes, strides) as expression texts.
-    inputs: Vec<(i32, Vec<String>, Vec<String>)>,
-    /// Guards kept (over bound symbols, checkable).
-    guards: Vec<String>,
-    /// Guards the generated code checks (the others are implied by the ranges).
-    checked: Vec<String>,
-    /// Guards refused by the generator, with its message.
-    refused: Vec<(String, String)>,
-    json: String,
-}
-
-fn corpus_dir() -> Option<PathBuf> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
-    if d.is_dir() {
-        Some(d)
-    } else {
-        eprintln!("skipped: {} is absent", d.display());
-        None
-    }
-}
-
-fn texts(v: &J) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p[0].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn generate(json: &str, prefix: &str) -> Result<String, codegen_cpp::CodegenError> {
-    let sig = codegen_cpp::Signature::from_json(json)?;
-    codegen_cpp::generate_prefixed(
-        sig,
-        &codegen_cpp::Options {
-            flavor: codegen_cpp::Flavor::Aoti,
-            emit: codegen_cpp::Emit::Checks,
-            always_check: true,
-        },
-        prefix,
-    )
-}
-
-fn load(dir: &Path) -> Real {
-    let meta_path = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with("_meta.json"))
-        .unwrap();
-    let m: J = serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
-    let mut cx = Context::new();
-    let mut inputs = Vec::new();
-    let mut ins_json = Vec::new();
-    let mut used: Vec<String> = Vec::new();
-    for (name, t) in m["graph_inputs"].as_object().unwrap() {
-        assert_eq!(t["kind"], "TensorBox", "{name}");
-        let sizes = texts(&t["size"]);
-        let strides = texts(&t["stride"]);
-        for e in sizes.iter().chain(&strides) {
-            let x = cx.parse(e).unwrap();
-            for s in cx.free_symbols(x) {
-                let n = cx.sym_name(s).to_string();
-                if !used.contains(&n) {
-                    used.push(n);
-                }
-            }
-        }
-        let dtype = t["dtype"].as_str().unwrap().trim_start_matches("torch.");
-        let code = layout::DType::parse(dtype).unwrap().scalar_type_code();
-        ins_json.push(json!({"name": name, "kind": "tensor", "dtype": dtype,
-            "device": t["device"], "sizes": sizes, "strides": strides}));
-        inputs.push((code, sizes, strides));
-    }
-    let se = &m["shape_env"];
-    let mut syms = Vec::new();
-    let mut vals = Vec::new();
-    let mut sj = serde_json::Map::new();
-    for n in &used {
-        let r = &se["var_to_range"][n];
-        let lo: i64 = r["lower"].as_str().unwrap().parse().unwrap();
-        let hi: Option<i64> = r["upper"].as_str().unwrap().parse().ok();
-        sj.insert(n.clone(), json!({"range": [lo, hi]}));
-        syms.push((n.clone(), lo, hi));
-        vals.push(se["var_to_val"][n].as_str().unwrap().parse().unwrap());
-    }
-    let base = json!({"mode": "aot", "symbols": sj, "inputs": ins_json});
-    let mut guards = Vec::new();
-    let mut refused = Vec::new();
-    let mut checked = Vec::new();
-    for g in se["guards"].as_array().unwrap() {
-        let text = g[0].as_str().unwrap().to_string();
-        let mut one = base.clone();
-        one["guards"] = json!([text]);
-        match generate(&one.to_string(), "symshape") {
-            Ok(cpp) => {
-                if !cpp.contains("is implied by the declared ranges (proved)") {
-                    checked.push(text.clone());
-                }
-                guards.push(text)
-            }
-            Err(e) => refused.push((text, e.to_string())),
-        }
-    }
-    let mut full = base.clone();
-    full["guards"] = json!(guards);
-    Real {
-        name: dir.file_name().unwrap().to_string_lossy().into(),
-        syms,
-        vals,
-        inputs,
-        guards,
-        checked,
-        refused,
-        json: full.to_string(),
-    }
-}
-
-fn eval(cx: &mut Context, env: &[(&str, Value)], t: &str) -> Option<Value> {
-    let e = cx.parse(t).ok()?;
-    cx.eval(e, env).ok()
-}
-
-/// One tensor: c10 dtype code, sizes, strides.
-type Tensor = (i32, Vec<i64>, Vec<i64>);
 
 /// One case: signature index, tensors (dtype, sizes, strides), expected outcome.
 struct Case {
@@ -152,27 +24,6 @@ struct Case {
     tensors: Vec<Tensor>,
     /// Ok(symbol values) or Err(substring of the message).
     expect: Result<Vec<(String, i64)>, String>,
-}
-
-fn concrete(r: &Real, vals: &[i64]) -> Option<Vec<Tensor>> {
-    let mut cx = Context::new();
-    let env: Vec<(&str, Value)> = r
-        .syms
-        .iter()
-        .zip(vals)
-        .map(|((n, _, _), v)| (n.as_str(), Value::Int(*v)))
-        .collect();
-    let mut out = Vec::new();
-    for (code, sizes, strides) in &r.inputs {
-        let mut ev = |t: &String| match eval(&mut cx, &env, t) {
-            Some(Value::Int(v)) => Some(v),
-            _ => None,
-        };
-        let s: Vec<i64> = sizes.iter().map(&mut ev).collect::<Option<_>>()?;
-        let st: Vec<i64> = strides.iter().map(&mut ev).collect::<Option<_>>()?;
-        out.push((*code, s, st));
-    }
-    Some(out)
 }
 
 /// Which of `r.guards` hold at `vals`.
@@ -579,4 +430,44 @@ fn guards_refused_dropped_or_checked() {
     // A prefix that a signature name starts with is refused.
     let e = generate(&sig("s0 < 50"), "x").unwrap_err();
     assert!(e.to_string().contains("--prefix 'x'"), "{e}");
+}
+
+/// The runtime benchmark (scripts/bench_checks.sh) built and run on two graphs, briefly: one
+/// binary with PyTorch's generated checks and symshape's, against the real torch headers and
+/// libtorch at -O2. Both accept the conforming inputs; symshape rejects every mutation PyTorch
+/// rejects, and more. (Timings are printed, not asserted: the machine is shared.)
+#[test]
+fn runtime_benchmark_builds_and_runs_on_two_graphs() {
+    let Ok(torch) = std::env::var("SYMSHAPE_TORCH_DIR") else {
+        eprintln!("skipped: SYMSHAPE_TORCH_DIR is not set");
+        return;
+    };
+    if corpus_dir().is_none() {
+        return;
+    }
+    let work = tmpdir("bench");
+    let o = bench_checks::Opts {
+        torch: PathBuf::from(torch),
+        graphs: vec!["gqa_attention".into(), "kv_cache_rope_decode".into()],
+        iters: 2000,
+        runs: 3,
+        procs: 1,
+        opt: "-O2".into(),
+        work: work.clone(),
+    };
+    let r = bench_checks::run(&o).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("{}", r.table);
+    assert_eq!(r.rows.len(), 2);
+    for row in &r.rows {
+        assert!(row.pt.is_finite() && row.ss.is_finite() && row.pt > 0.0 && row.ss > 0.0);
+        assert!(row.mutations > 0, "{}", row.name);
+        assert_eq!(
+            row.pt_only, 0,
+            "{}: a mutation PyTorch rejects passed",
+            row.name
+        );
+        assert!(row.ss_rejected > row.pt_rejected, "{}", row.name);
+    }
+    assert!(r.table.contains("total (2 graphs)"), "{}", r.table);
+    let _ = std::fs::remove_dir_all(&work);
 }

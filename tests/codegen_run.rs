@@ -1564,6 +1564,15 @@ fn checked_printer_agrees_with_exact_evaluation_at_the_edges() {
         let Ok(body) = codegen_cpp::checked(&mut cx, e, "ovf") else {
             continue;
         };
+        // Without ranges nothing is proven to fit: the unchecked printer (`plain`, compact
+        // forms evaluated step by step) refuses every expression over a symbol.
+        if !cx.free_symbols(e).is_empty() {
+            assert_eq!(
+                codegen_cpp::plain(&mut cx, e, "symshape_rt"),
+                None,
+                "{text}: printed without checks over unbounded symbols"
+            );
+        }
         funcs.push_str(&format!(
             "static int64_t f{n}(int64_t a, int64_t b, bool& ovf) {{ (void)a; (void)b; (void)ovf; return {body}; }}\n"
         ));
@@ -1656,4 +1665,213 @@ int main() {{
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("done 0"), "{stdout}");
+}
+
+/// The unchecked printer of the expression and guard checks (`codegen_cpp::plain`): it prints
+/// plain int64 C++ (the compact form where its step-by-step intermediates fit, else the
+/// canonical structure) only where the symbols' ranges prove that every value computed fits.
+/// Over ranges reaching the i64 edges and small ones, every printed expression is compiled
+/// under UBSan (a signed overflow or a division by zero aborts) and agrees with exact
+/// evaluation at the corners of the box and at random points inside; it is refused where the
+/// box allows an overflow (`a*b*c` over [1, 2^21]^3 reaches 2^63).
+#[test]
+fn plain_printer_fits_proof_agrees_with_exact_evaluation_in_ranges() {
+    type Box3 = [(i64, i64); 3];
+    let boxes: [Box3; 5] = [
+        [(0, 1 << 20), (0, 1 << 20), (0, 1 << 20)],
+        [(-(1 << 31), 1 << 31), (1, 1 << 30), (-5, 5)],
+        [(-(1 << 62), 1 << 62), (-1, 1), (0, 3)],
+        [(1, 1 << 21), (1, 1 << 21), (1, 1 << 21)],
+        [(i64::MIN + 1, i64::MAX), (2, 9), (-3, 3)],
+    ];
+    let fixed = [
+        "q0*s77*s94 + q1*s94 + q2",
+        "a*b*c",
+        "a*b + a*c + 7",
+        "8*a + 8*b + 8*c",
+        "FloorDiv(a*b + c, b)",
+        "Mod(a + c, b) + ModularIndexing(a, b, 4)",
+        "CeilDiv(a - 3, b)*c",
+        "Max(a, b*c) - Min(a, c)",
+        "Abs(a - b) + a*c*c",
+        "(a + b)**2",
+        "Eq(a*c, b) | (a + b <= c*c)",
+    ];
+    let mut r = Rng(0x91A1_0000_0003);
+    let mut funcs = String::new();
+    let mut cases = String::new();
+    let (mut printed, mut refused, mut compact_differs) = (0, 0, 0);
+    let mut n = 0;
+    for (bi, bx) in boxes.iter().enumerate() {
+        let mut cx = Context::new();
+        for (name, (lo, hi)) in ["a", "b", "c"].iter().zip(bx) {
+            let s = cx.symbol(name).unwrap();
+            cx.set_range_int(s, *lo, *hi).unwrap();
+        }
+        for (name, (lo, hi)) in ["q0", "q1", "q2", "s77", "s94"]
+            .iter()
+            .zip([bx[0], bx[1], bx[2], bx[1], bx[2]])
+        {
+            let s = cx.symbol(name).unwrap();
+            cx.set_range_int(s, lo, hi).unwrap();
+        }
+        for k in 0..(fixed.len() + 120) {
+            let text = if k < fixed.len() {
+                fixed[k].to_string()
+            } else {
+                common::gen_int_with(&mut r, 3, &["a", "b", "c"])
+            };
+            let Ok(e) = cx.parse(&text) else { continue };
+            let is_bool = cx.ty(e) == sym::Ty::Bool;
+            let Some(body) = codegen_cpp::plain(&mut cx, e, "symshape_rt") else {
+                refused += 1;
+                if bi == 3 && text == "a*b*c" {
+                    // 2^63 at the upper corner: must be refused.
+                } else if bi == 0
+                    && k < fixed.len()
+                    && !text.contains("Eq")
+                    && !text.contains("FloorDiv")
+                    && !text.contains("Mod")
+                    && !text.contains("CeilDiv")
+                {
+                    panic!("{text} over {bx:?} should print without checks");
+                }
+                continue;
+            };
+            assert!(
+                !(bi == 3 && text == "a*b*c"),
+                "a*b*c over [1, 2^21]^3 printed unchecked: {body}"
+            );
+            printed += 1;
+            if !is_bool {
+                let c = cx.compact(e);
+                if cx.compact_size(&c) < cx.size(e) {
+                    compact_differs += 1;
+                }
+            }
+            let syms = ["a", "b", "c", "q0", "q1", "q2", "s77", "s94"];
+            // The wrapper printer (prologue sizes, strides, offsets): compact where the same
+            // proof holds, else PyTorch's canonical form; evaluated at the same points.
+            let wrapper = if is_bool {
+                body.clone()
+            } else {
+                codegen_cpp::cexpr_compact(&mut cx, e).unwrap()
+            };
+            funcs.push_str(&format!(
+                "static int64_t p{n}(int64_t a, int64_t b, int64_t c, int64_t q0, int64_t q1, int64_t q2, int64_t s77, int64_t s94) {{ (void)a; (void)b; (void)c; (void)q0; (void)q1; (void)q2; (void)s77; (void)s94; return static_cast<int64_t>({body}); }}\n"
+            ));
+            funcs.push_str(&format!(
+                "static int64_t w{n}(int64_t a, int64_t b, int64_t c, int64_t q0, int64_t q1, int64_t q2, int64_t s77, int64_t s94) {{ (void)a; (void)b; (void)c; (void)q0; (void)q1; (void)q2; (void)s77; (void)s94; return static_cast<int64_t>({wrapper}); }}\n"
+            ));
+            let mut pts: Vec<[i64; 3]> = Vec::new();
+            for m in 0..8 {
+                pts.push([0, 1, 2].map(|j| if m >> j & 1 == 0 { bx[j].0 } else { bx[j].1 }));
+            }
+            for _ in 0..12 {
+                pts.push([0, 1, 2].map(|j| {
+                    let span = (i128::from(bx[j].1) - i128::from(bx[j].0) + 1) as u128;
+                    (i128::from(bx[j].0) + (u128::from(r.next()) % span) as i128) as i64
+                }));
+            }
+            for p in pts {
+                let vals = [p[0], p[1], p[2], p[0], p[1], p[2], p[1], p[2]];
+                let env: Vec<(&str, Value)> = syms
+                    .iter()
+                    .zip(vals)
+                    .map(|(s, v)| (*s, Value::Int(v)))
+                    .collect();
+                let want = match cx.eval(e, &env) {
+                    Ok(Value::Int(v)) => v,
+                    Ok(Value::Bool(b)) => i64::from(b),
+                    other => panic!(
+                        "{text} printed unchecked over {bx:?} but eval at {p:?} gives {other:?}"
+                    ),
+                };
+                let lit = |x: i64| {
+                    if x == i64::MIN {
+                        "(-9223372036854775807LL - 1)".to_string()
+                    } else {
+                        format!("{x}LL")
+                    }
+                };
+                let args: Vec<String> = vals.iter().map(|v| lit(*v)).collect();
+                cases.push_str(&format!(
+                    "  if (p{n}({}) != {}) {{ std::printf(\"MISMATCH %s\\n\", {:?}); ++failures; }}\n",
+                    args.join(", "),
+                    lit(want),
+                    format!("{text} at {p:?}")
+                ));
+                cases.push_str(&format!(
+                    "  if (w{n}({}) != {}) {{ std::printf(\"MISMATCH (wrapper) %s\\n\", {:?}); ++failures; }}\n",
+                    args.join(", "),
+                    lit(want),
+                    format!("{text} at {p:?}")
+                ));
+            }
+            n += 1;
+        }
+    }
+    eprintln!(
+        "plain printer: {printed} printed unchecked, {refused} refused, compact smaller for {compact_differs}"
+    );
+    assert!(
+        printed >= 100,
+        "too few expressions printed unchecked: {printed}"
+    );
+    assert!(
+        compact_differs >= 10,
+        "too few compact forms: {compact_differs}"
+    );
+    // The two c10 functions PyTorch's wrapper printer calls (c10/util/generic_math.h), with
+    // their floor semantics.
+    let src = format!(
+        r#"#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
+#include "runtime.hpp"
+namespace c10 {{
+inline int64_t div_floor_integer(int64_t a, int64_t b) {{ int64_t q = a / b; if ((a % b != 0) && ((a < 0) != (b < 0))) --q; return q; }}
+inline int64_t div_mod(int64_t a, int64_t b) {{ int64_t r = a % b; if (r != 0 && ((r < 0) != (b < 0))) r += b; return r; }}
+}}
+{funcs}
+int main() {{
+  int failures = 0;
+{cases}  std::printf("done %d\n", failures);
+  return failures == 0 ? 0 : 1;
+}}
+"#
+    );
+    let dir = tmpdir("plain-ranges");
+    std::fs::write(dir.join("t.cpp"), src).unwrap();
+    std::fs::write(
+        dir.join("runtime.hpp"),
+        include_str!("../crates/codegen-cpp/src/runtime.hpp"),
+    )
+    .unwrap();
+    gxx(
+        &[
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-O1",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "t.cpp",
+            "-o",
+            "t",
+        ],
+        &dir,
+    );
+    let out = Command::new(dir.join("t")).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("done 0"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

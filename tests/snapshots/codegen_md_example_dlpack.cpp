@@ -76,6 +76,7 @@ static int symshape_bind_symbols(const int64_t* scalars, const symshape_tensor* 
     syms[3] = s2;
     const int64_t s0 = t[0].size[0];
     syms[0] = s0;
+    if (s0 < 2LL || s0 > 1024LL) return symshape_range(err, err_len, 0, 0, 2LL, 1024LL, s0);
     const int64_t arg0_1_size_1 = t[0].size[1];
     {
         bool arg0_1_size_1_ok0_ovf = false;
@@ -105,7 +106,6 @@ static int symshape_exprs(const int64_t* syms, int64_t* e, char* err, size_t err
 }
 static int check_input_0(const symshape_tensor& t, const int64_t* e, char* err, size_t err_len) {
     (void)e; (void)err; (void)err_len;
-    if (t.size[0] < 2LL || t.size[0] > 1024LL) return symshape_range(err, err_len, 0, 0, 2LL, 1024LL, t.size[0]);
     if (t.size[1] < 5LL) return symshape_range(err, err_len, 0, 1, 5LL, INT64_MAX, t.size[1]);
     if (t.size[1] != e[0]) return symshape_sym(err, err_len, 0, 0, 1, 0, e[0], t.size[1]);
     if (t.size[2] != 8) return symshape_bad_dim(err, err_len, 0, 0, 2, 8, t.size[2]);

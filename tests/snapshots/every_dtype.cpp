@@ -44,7 +44,7 @@
 }
 struct symshape_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] AOTI_NOINLINE static void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
@@ -61,110 +61,110 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
 }
-AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_0(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(0, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(0, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_1(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_1(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(1, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(1, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_2(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_2(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(2, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(2, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_3(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_3(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(3, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(3, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_4(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_4(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(4, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(4, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_5(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_5(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(5, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(5, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_6(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_6(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(6, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(6, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_7(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_7(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(7, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(7, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_8(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_8(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(8, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(8, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_9(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_9(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(9, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(9, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_10(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_10(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(10, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(10, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_11(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_11(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(11, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(11, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_12(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_12(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(12, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(12, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_13(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_13(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(13, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(13, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_14(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_14(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(14, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(14, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_15(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_15(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(15, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(15, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_16(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_16(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(16, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(16, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_17(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_17(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(17, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(17, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_18(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_18(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(18, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(18, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_19(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_19(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(19, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(19, 1, 0, 1, t.stride[0]);
 }
-AOTI_NOINLINE static void check_input_20(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_20(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 2) symshape_bad_dim(20, 0, 0, 2, t.size[0]);
     if (t.stride[0] != 1) symshape_bad_dim(20, 1, 0, 1, t.stride[0]);

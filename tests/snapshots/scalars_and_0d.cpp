@@ -47,7 +47,7 @@
 }
 struct symshape_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] AOTI_NOINLINE static void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
@@ -64,7 +64,7 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
     int64_t s0_value;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_int64(input_handles[0], &s0_value));
@@ -76,12 +76,12 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_float64(input_handles[1], &zf0_value));
     symshape_fsyms[1] = zf0_value;
 }
-AOTI_NOINLINE static void symshape_exprs(const int64_t* syms, int64_t* e) {
+static inline void symshape_exprs(const int64_t* syms, int64_t* e) {
     (void)syms;
     const int64_t s0 = syms[0];
     e[0] = s0;
 }
-AOTI_NOINLINE static void check_input_3(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_3(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] < 0LL || t.size[0] > 100LL) symshape_range(3, 0, 0LL, 100LL, t.size[0]);
     if (t.size[0] != e[0]) symshape_sym(3, 0, 0, 0, e[0], t.size[0]);

@@ -45,7 +45,7 @@
 }
 struct symshape_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] AOTI_NOINLINE static void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
@@ -62,7 +62,7 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
     const int64_t arg0_1_size_0 = t[0].size[0];
     {
@@ -77,7 +77,7 @@ AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles,
     syms[0] = s1;
     if (s1 < 2LL) symshape_fail(0, "symbol s1 is out of its range, expected it to be >= ", 2LL, ", but got: ", s1, "");
 }
-AOTI_NOINLINE static void symshape_exprs(const int64_t* syms, int64_t* e) {
+static inline void symshape_exprs(const int64_t* syms, int64_t* e) {
     (void)syms;
     const int64_t s1 = syms[0];
     bool x0_ovf = false;
@@ -89,7 +89,7 @@ AOTI_NOINLINE static void symshape_exprs(const int64_t* syms, int64_t* e) {
     if (x1_ovf) symshape_fail(-1, "integer overflow or division by zero computing 4*s1 (dim 1 of input 0)");
     e[1] = x1;
 }
-AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_0(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] < 5LL) symshape_range(0, 0, 5LL, INT64_MAX, t.size[0]);
     if (t.size[0] != e[0]) symshape_sym(0, 0, 0, 0, e[0], t.size[0]);

@@ -44,7 +44,7 @@
 }
 struct symshape_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] AOTI_NOINLINE static void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
@@ -61,10 +61,10 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-AOTI_NOINLINE static void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
 }
-AOTI_NOINLINE static void check_input_0(const symshape_tensor& t, const int64_t* e) {
+static inline void check_input_0(const symshape_tensor& t, const int64_t* e) {
     (void)e;
     if (t.size[0] != 4) symshape_bad_dim(0, 0, 0, 4, t.size[0]);
     if (t.size[1] != 8) symshape_bad_dim(0, 0, 1, 8, t.size[1]);

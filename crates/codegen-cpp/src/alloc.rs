@@ -2,7 +2,7 @@
 //! AOTI shim, from `layout` types.
 
 use crate::CodegenError;
-use crate::cexpr::cexpr;
+use crate::cexpr::cexpr_compact;
 use crate::writer::Writer;
 use layout::{Layout, ReinterpretView};
 use sym::Context;
@@ -16,7 +16,7 @@ fn int_array(
     let all_const = xs.iter().all(|e| cx.as_int(*e).is_some());
     let mut items = Vec::new();
     for e in xs {
-        items.push(cexpr(cx, *e)?);
+        items.push(cexpr_compact(cx, *e)?);
     }
     let body = if items.is_empty() {
         "0".to_string()
@@ -104,7 +104,7 @@ pub fn reinterpret_view(
     }
     let sizes = int_array(cx, w, &format!("int_array_{tmp}_size"), &l.sizes)?;
     let strides = int_array(cx, w, &format!("int_array_{tmp}_stride"), &l.strides)?;
-    let off = cexpr(cx, l.offset)?;
+    let off = cexpr_compact(cx, l.offset)?;
     let call = format!(
         "wrap_with_raii_handle_if_needed(reinterpret_tensor_wrapper({b}, {}, {sizes}, {strides}, {off}))",
         l.rank()

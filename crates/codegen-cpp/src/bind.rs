@@ -202,6 +202,7 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
         let mut exprs = o.layout.sizes.clone();
         exprs.extend(o.layout.strides.iter().copied());
         exprs.extend(o.allocation_sizes.iter().flatten().copied());
+        exprs.push(o.layout.offset);
         for e in exprs {
             for s in sig.cx.free_symbols(e) {
                 if !bound(&bindings, s) {

@@ -470,3 +470,354 @@ fn checked_rec(
     memo.insert(e, out.clone());
     Ok(out)
 }
+
+/// A value interval of [`plain`] (inclusive, within ±(2^63 - 1)).
+type Iv = (i128, i128);
+
+/// The largest magnitude [`plain`] lets a value take (`i64::MIN` itself is never reached, so no
+/// `INT64_MIN / -1` and no negation of it).
+const LIM: i128 = i64::MAX as i128;
+
+/// One printed sub-expression of [`plain`]: C++ text and the interval of its value.
+type P = (String, Iv);
+
+fn fits(lo: i128, hi: i128) -> Option<Iv> {
+    (lo >= -LIM && hi <= LIM).then_some((lo, hi))
+}
+
+/// Interval product of two intervals within ±2^63 (exact in i128).
+fn mul_iv(a: Iv, b: Iv) -> Option<Iv> {
+    let c = [a.0 * b.0, a.0 * b.1, a.1 * b.0, a.1 * b.1];
+    fits(*c.iter().min()?, *c.iter().max()?)
+}
+
+fn floor_div(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    if a % b != 0 && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    }
+}
+
+fn ceil_div(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    if a % b != 0 && ((a < 0) == (b < 0)) {
+        q + 1
+    } else {
+        q
+    }
+}
+
+fn lit_plain(v: i128) -> String {
+    format!("{v}LL")
+}
+
+/// `Σ k·t + c`, printed `(t0 + k1*t1 + ... + c)` and evaluated left to right: every scaled term
+/// and every partial sum must fit.
+fn plain_sum(ts: Vec<(P, i64)>, c: i64) -> Option<P> {
+    let mut text = String::new();
+    let mut acc: Option<Iv> = None;
+    for ((t, iv), k) in ts {
+        let k = i128::from(k);
+        let (tt, tiv) = if k == 1 {
+            (t, iv)
+        } else {
+            (format!("{}*{t}", lit_plain(k)), mul_iv((k, k), iv)?)
+        };
+        acc = Some(match acc {
+            None => {
+                text.push_str(&tt);
+                tiv
+            }
+            Some(a) => {
+                text.push_str(" + ");
+                text.push_str(&tt);
+                fits(a.0 + tiv.0, a.1 + tiv.1)?
+            }
+        });
+    }
+    let mut a = acc?;
+    if c != 0 {
+        let c = i128::from(c);
+        text.push_str(&format!(" + {}", lit_plain(c)));
+        a = fits(a.0 + c, a.1 + c)?;
+    }
+    Some((format!("({text})"), a))
+}
+
+/// A product printed `(f0*f1*...)`, evaluated left to right: every partial product must fit.
+fn plain_prod(fs: Vec<P>) -> Option<P> {
+    let mut it = fs.into_iter();
+    let (mut text, mut acc) = it.next()?;
+    let mut n = 1;
+    for (f, iv) in it {
+        acc = mul_iv(acc, iv)?;
+        text = format!("{text}*{f}");
+        n += 1;
+    }
+    Some(if n == 1 {
+        (text, acc)
+    } else {
+        (format!("({text})"), acc)
+    })
+}
+
+fn plain_pow(b: P, k: u32) -> Option<P> {
+    if k == 0 || k > 64 {
+        return None;
+    }
+    plain_prod(vec![b; k as usize])
+}
+
+/// A call over printed operands: divisors must exclude 0 (their whole interval on one side).
+fn plain_call(name: &str, mut a: Vec<P>, rt: &str) -> Option<P> {
+    let nonzero = |iv: Iv| iv.0 > 0 || iv.1 < 0;
+    match (name, a.len()) {
+        ("FloorDiv" | "CeilDiv", 2) => {
+            let ((x, xi), (y, yi)) = (a[0].clone(), a[1].clone());
+            if !nonzero(yi) {
+                return None;
+            }
+            let f = if name == "FloorDiv" {
+                floor_div
+            } else {
+                ceil_div
+            };
+            let c = [f(xi.0, yi.0), f(xi.0, yi.1), f(xi.1, yi.0), f(xi.1, yi.1)];
+            let iv = fits(*c.iter().min()?, *c.iter().max()?)?;
+            let text = if xi.0 >= 0 && yi.0 > 0 && name == "FloorDiv" {
+                format!("({x} / {y})")
+            } else if rt.is_empty() && name == "FloorDiv" {
+                format!(
+                    "c10::div_floor_integer(static_cast<int64_t>({x}), static_cast<int64_t>({y}))"
+                )
+            } else if rt.is_empty() {
+                // -x fits: |x| <= 2^63 - 1.
+                format!(
+                    "(-c10::div_floor_integer(static_cast<int64_t>(-{x}), static_cast<int64_t>({y})))"
+                )
+            } else if name == "FloorDiv" {
+                format!("{rt}fdiv({x}, {y})")
+            } else {
+                format!("{rt}cdiv({x}, {y})")
+            };
+            Some((text, iv))
+        }
+        ("Mod", 2) => {
+            let ((x, xi), (y, yi)) = (a[0].clone(), a[1].clone());
+            if !nonzero(yi) {
+                return None;
+            }
+            if xi.0 >= 0 && yi.0 > 0 {
+                Some((format!("({x} % {y})"), (0, xi.1.min(yi.1 - 1))))
+            } else if rt.is_empty() {
+                let iv = if yi.0 > 0 {
+                    (0, yi.1 - 1)
+                } else {
+                    (yi.0 + 1, 0)
+                };
+                Some((
+                    format!("c10::div_mod(static_cast<int64_t>({x}), static_cast<int64_t>({y}))"),
+                    iv,
+                ))
+            } else if yi.0 > 0 {
+                Some((format!("{rt}pmod({x}, {y})"), (0, yi.1 - 1)))
+            } else {
+                Some((format!("{rt}pmod({x}, {y})"), (yi.0 + 1, 0)))
+            }
+        }
+        ("ModularIndexing", 3) => {
+            let m = a.pop()?;
+            let q = plain_call("FloorDiv", a, rt)?;
+            plain_call("Mod", vec![q, m], rt)
+        }
+        ("Min" | "Max", n) if n >= 1 => {
+            let f = if name == "Min" { "min" } else { "max" };
+            let mut it = a.into_iter();
+            let (mut text, mut iv) = it.next()?;
+            for (x, xi) in it {
+                text = if rt.is_empty() {
+                    format!("std::{f}(static_cast<int64_t>({text}), static_cast<int64_t>({x}))")
+                } else {
+                    format!("{rt}{f}({text}, {x})")
+                };
+                iv = if name == "Min" {
+                    (iv.0.min(xi.0), iv.1.min(xi.1))
+                } else {
+                    (iv.0.max(xi.0), iv.1.max(xi.1))
+                };
+            }
+            Some((text, iv))
+        }
+        ("Abs", 1) => {
+            let (x, xi) = a.pop()?;
+            let hi = xi.0.abs().max(xi.1.abs());
+            let lo = if xi.0 >= 0 {
+                xi.0
+            } else if xi.1 <= 0 {
+                -xi.1
+            } else {
+                0
+            };
+            let text = if rt.is_empty() {
+                format!("std::abs(static_cast<int64_t>({x}))")
+            } else {
+                format!("{rt}iabs({x})")
+            };
+            Some((text, (lo, hi)))
+        }
+        _ => None,
+    }
+}
+
+/// [`plain`] over the canonical structure of `e`.
+fn plain_expr(cx: &mut Context, e: Expr, rt: &str, depth: u32) -> Option<P> {
+    if depth > 200 || cx.ty(e) != sym::Ty::Int {
+        return None;
+    }
+    let d = depth + 1;
+    match shape(cx, e).ok()? {
+        Shape::Int(v) => Some((lit_plain(i128::from(v)), fits(v.into(), v.into())?)),
+        Shape::Sym(n) => match cx.bound(e) {
+            sym::Bound::Int {
+                lo: Some(lo),
+                hi: Some(hi),
+            } => Some((n, fits(lo.into(), hi.into())?)),
+            _ => None,
+        },
+        Shape::Sum(ts, c) => {
+            let mut v = Vec::with_capacity(ts.len());
+            for (t, k) in ts {
+                v.push((plain_expr(cx, t, rt, d)?, k));
+            }
+            plain_sum(v, c)
+        }
+        Shape::Prod(fs) => {
+            let mut v = Vec::with_capacity(fs.len());
+            for f in fs {
+                v.push(plain_expr(cx, f, rt, d)?);
+            }
+            plain_prod(v)
+        }
+        Shape::Pow(b, k) => plain_pow(plain_expr(cx, b, rt, d)?, k),
+        Shape::Call(name, args) => {
+            let mut v = Vec::with_capacity(args.len());
+            for x in args {
+                v.push(plain_expr(cx, x, rt, d)?);
+            }
+            plain_call(&name, v, rt)
+        }
+        Shape::Float(_) | Shape::Bool(_) => None,
+    }
+}
+
+/// [`plain`] over a compact form (`sym::Compact`), evaluated step by step as printed.
+fn plain_compact(cx: &mut Context, c: &sym::Compact, rt: &str, depth: u32) -> Option<P> {
+    if depth > 200 {
+        return None;
+    }
+    let d = depth + 1;
+    match c {
+        sym::Compact::Canon(e) => plain_expr(cx, *e, rt, d),
+        sym::Compact::Int(v) => Some((lit_plain(i128::from(*v)), fits((*v).into(), (*v).into())?)),
+        sym::Compact::Sum(ts, k0) => {
+            let mut v = Vec::with_capacity(ts.len());
+            for (t, k) in ts {
+                v.push((plain_compact(cx, t, rt, d)?, *k));
+            }
+            plain_sum(v, *k0)
+        }
+        sym::Compact::Prod(fs) => {
+            let mut v = Vec::with_capacity(fs.len());
+            for f in fs {
+                v.push(plain_compact(cx, f, rt, d)?);
+            }
+            plain_prod(v)
+        }
+        sym::Compact::Pow(b, k) => plain_pow(plain_compact(cx, b, rt, d)?, *k),
+        sym::Compact::Call(name, args) => {
+            let mut v = Vec::with_capacity(args.len());
+            for x in args {
+                v.push(plain_compact(cx, x, rt, d)?);
+            }
+            plain_call(name, v, rt)
+        }
+        _ => None,
+    }
+}
+
+/// Plain `int64_t` C++ for an integer expression, without overflow flags, when the context's
+/// ranges prove that every value its evaluation computes fits in int64 (within ±(2^63 - 1)) and
+/// every divisor is nonzero; `None` otherwise (then the checked printer is used). The
+/// evaluation is the printed one, step by step: each scaled term, partial sum and partial
+/// product is bounded by interval arithmetic over the symbols' ranges, so the proof covers the
+/// intermediates, not only the result. It prints the compact form (`sym::Context::compact`,
+/// `(q0*s77 + q1)*s94 + q2`) when its intermediates fit, else the canonical structure.
+///
+/// Sound only where every symbol's range has been checked before the code runs (the
+/// generated expression and guard checks, which run after binding has checked every range).
+/// For a boolean (a guard): `Eq`/`Ne`/`Lt`/`Le` over such integers, `And`/`Or`/`Not`.
+pub fn plain(cx: &mut Context, e: Expr, rt: &str) -> Option<String> {
+    let rt = format!("{rt}::");
+    plain_top(cx, e, &rt, 0)
+}
+
+fn plain_top(cx: &mut Context, e: Expr, rt: &str, depth: u32) -> Option<String> {
+    if depth > 200 {
+        return None;
+    }
+    match cx.ty(e) {
+        sym::Ty::Int => {
+            let c = cx.compact(e);
+            plain_compact(cx, &c, rt, depth)
+                .or_else(|| plain_expr(cx, e, rt, depth))
+                .map(|p| p.0)
+        }
+        sym::Ty::Bool => {
+            if let Some(b) = cx.as_bool(e) {
+                return Some((if b { "true" } else { "false" }).into());
+            }
+            let sym::View::Call(name, args) = cx.view(e) else {
+                return None;
+            };
+            let mut a = Vec::with_capacity(args.len());
+            for x in &args {
+                a.push(plain_top(cx, *x, rt, depth + 1)?);
+            }
+            let op = match name {
+                "Eq" => "==",
+                "Ne" => "!=",
+                "Lt" => "<",
+                "Le" => "<=",
+                "And" => return Some(format!("({})", a.join(" && "))),
+                "Or" => return Some(format!("({})", a.join(" || "))),
+                "Not" if a.len() == 1 => return Some(format!("(!{})", a[0])),
+                _ => return None,
+            };
+            if a.len() != 2 || args.iter().any(|x| cx.ty(*x) != sym::Ty::Int) {
+                return None;
+            }
+            Some(format!("({} {op} {})", a[0], a[1]))
+        }
+        _ => None,
+    }
+}
+
+/// [`cexpr`] for wrapper code (sizes, strides and offsets in the prologue) in the compact form
+/// (`(q0*s77 + q1)*s94 + q2`) where it has fewer operations and the declared ranges prove that
+/// every value its step-by-step evaluation computes fits in int64 (the proof of [`plain`]; the
+/// checks verify those ranges before the prologue runs); otherwise the canonical [`cexpr`]. The
+/// operators are PyTorch's (`c10::div_floor_integer`, `c10::div_mod`, `std::min`, ...), so the
+/// text needs no symshape helper.
+pub fn cexpr_compact(cx: &mut Context, e: Expr) -> Result<String, CodegenError> {
+    if cx.ty(e) == sym::Ty::Int {
+        let c = cx.compact(e);
+        if cx.compact_size(&c) < cx.size(e)
+            && let Some((t, _)) = plain_compact(cx, &c, "", 0)
+        {
+            return Ok(t);
+        }
+    }
+    cexpr(cx, e)
+}

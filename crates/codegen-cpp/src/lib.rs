@@ -11,8 +11,9 @@
 //!               "sizes": ["s0", "8"], "strides": ["8", "1"]}]}"#;
 //! let sig = codegen_cpp::Signature::from_json(spec).unwrap();
 //! let cpp = codegen_cpp::generate(sig, &codegen_cpp::Options::default()).unwrap();
-//! // The range check of dimension 0, with PyTorch's message assembled by a shared helper.
-//! assert!(cpp.contains("t.size[0] > 1024LL"));
+//! // The range check of dimension 0 where s0 is read from it, with PyTorch's message
+//! // assembled by a shared helper.
+//! assert!(cpp.contains("if (s0 < 2LL || s0 > 1024LL) symshape_range(0, 0, 2LL, 1024LL, s0);"));
 //! assert!(cpp.contains("dim value is too large at "));
 //! ```
 #![warn(missing_docs)]
@@ -26,8 +27,8 @@ mod writer;
 
 pub use alloc::{make_allocation, reinterpret_view};
 pub use bind::{Binding, Plan, Source};
-pub use cexpr::{cexpr, checked};
-pub use spec::{Input, Mode, Output, Signature, SymDecl, check_cpp_name};
+pub use cexpr::{cexpr, cexpr_compact, checked, plain};
+pub use spec::{Input, Mode, Output, OutputView, Signature, SymDecl, check_cpp_name};
 pub use writer::Writer;
 
 /// The helper header every generated file embeds.

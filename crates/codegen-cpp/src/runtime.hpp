@@ -108,6 +108,24 @@ inline int64_t floormod(int64_t a, int64_t b, bool& ovf) {
   if (r != 0 && ((r < 0) != (b < 0))) r += b;
   return r;
 }
+// Unchecked forms, printed only where the generator has proven every value within int64
+// (never INT64_MIN) and the divisor nonzero from the ranges checked before (cexpr.rs `plain`).
+inline int64_t fdiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+inline int64_t cdiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) == (b < 0))) ++q;
+  return q;
+}
+inline int64_t pmod(int64_t a, int64_t b) {
+  int64_t r = a % b;
+  if (r != 0 && ((r < 0) != (b < 0))) r += b;
+  return r;
+}
+inline int64_t iabs(int64_t a) { return a < 0 ? -a : a; }
 inline int64_t min(int64_t a, int64_t b) { return a < b ? a : b; }
 inline int64_t max(int64_t a, int64_t b) { return a > b ? a : b; }
 inline int64_t abs(int64_t a, bool& ovf) {

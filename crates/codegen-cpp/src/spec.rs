@@ -65,15 +65,38 @@ impl Input {
     }
 }
 
-/// A graph output (allocated in the prologue).
+/// A graph output: allocated in the prologue, or a view of another buffer.
 #[derive(Clone, Debug)]
 pub struct Output {
     /// Name.
     pub name: String,
-    /// Layout to allocate.
+    /// Layout to allocate, or the view's layout over its base's storage.
     pub layout: Layout,
     /// A larger allocation than `layout.sizes` (re-strided after allocation), if given.
     pub allocation_sizes: Option<Vec<Expr>>,
+    /// A view (docs/signature.md "Views"): nothing is allocated.
+    pub view: Option<OutputView>,
+}
+
+/// How an output views its base (an input tensor, a constant with a layout, or an earlier
+/// output).
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutputView {
+    /// `"view_of"` with `"sizes"` (and `"strides"`, `"offset"`): `as_strided` of the base in its
+    /// dtype (PyTorch's `reinterpret_tensor_wrapper`; an identical layout takes a new handle).
+    Strided {
+        /// The base's name.
+        base: String,
+        /// The base's layout.
+        base_layout: Layout,
+    },
+    /// `"view_of"` with only `"dtype"`: `base.view(dtype)` (`aoti_torch_{device}_view_dtype`).
+    Dtype {
+        /// The base's name.
+        base: String,
+        /// The base's layout.
+        base_layout: Layout,
+    },
 }
 
 /// A validated signature with its expressions in `cx`.
@@ -93,6 +116,8 @@ pub struct Signature {
     pub outputs: Vec<Output>,
     /// Constant names (weights).
     pub constants: Vec<String>,
+    /// The layout of each constant, when given (a view may take a constant as its base).
+    pub constant_layouts: Vec<Option<Layout>>,
     /// Shape-environment guards: `(text as written, boolean expression)`, in signature order.
     pub guards: Vec<(String, Expr)>,
 }
@@ -526,6 +551,37 @@ impl Signature {
                 }
             }
         }
+        let mut constants = Vec::new();
+        let mut constant_layouts = Vec::new();
+        if let Some(cs) = top.get("constants") {
+            for (i, x) in cs
+                .as_array()
+                .ok_or_else(|| err("constants", "expected an array"))?
+                .iter()
+                .enumerate()
+            {
+                let f = format!("constants[{i}]");
+                let (name, layout) = match x {
+                    J::String(s) => (s.clone(), None),
+                    J::Object(_) => {
+                        let o = obj(x, &f, &["name", "dtype", "device", "sizes", "strides"])?;
+                        let name = string(o, &f, "name")?.to_string();
+                        // A layout (all of dtype, device, sizes) lets a view take it as its base.
+                        let layout = if o.len() > 1 {
+                            Some(layout_of(&mut cx, o, &f)?)
+                        } else {
+                            None
+                        };
+                        (name, layout)
+                    }
+                    _ => return Err(err(&f, "expected a name or {\"name\": ...}")),
+                };
+                claim_name(&names, &f, &name)?;
+                names.push(name.clone());
+                constants.push(name);
+                constant_layouts.push(layout);
+            }
+        }
         let mut outputs = Vec::new();
         if let Some(outs) = top.get("outputs") {
             for (i, x) in outs
@@ -535,6 +591,21 @@ impl Signature {
                 .enumerate()
             {
                 let f = format!("outputs[{i}]");
+                if x.get("view_of").is_some() {
+                    let out = parse_view(
+                        &mut cx,
+                        x,
+                        &f,
+                        &names,
+                        &inputs,
+                        &outputs,
+                        (&constants, &constant_layouts),
+                        &parse_dims,
+                    )?;
+                    names.push(out.name.clone());
+                    outputs.push(out);
+                    continue;
+                }
                 let o = obj(
                     x,
                     &f,
@@ -565,26 +636,8 @@ impl Signature {
                     name,
                     layout,
                     allocation_sizes,
+                    view: None,
                 });
-            }
-        }
-        let mut constants = Vec::new();
-        if let Some(cs) = top.get("constants") {
-            for (i, x) in cs
-                .as_array()
-                .ok_or_else(|| err("constants", "expected an array"))?
-                .iter()
-                .enumerate()
-            {
-                let f = format!("constants[{i}]");
-                let name = match x {
-                    J::String(s) => s.clone(),
-                    J::Object(_) => string(obj(x, &f, &["name"])?, &f, "name")?.to_string(),
-                    _ => return Err(err(&f, "expected a name or {\"name\": ...}")),
-                };
-                claim_name(&names, &f, &name)?;
-                names.push(name.clone());
-                constants.push(name);
             }
         }
         // Names the generated code derives from tensor names must not collide with user names.
@@ -680,7 +733,259 @@ impl Signature {
             inputs,
             outputs,
             constants,
+            constant_layouts,
             guards,
         })
     }
+}
+
+/// The `parse_dims` closure of [`Signature::from_json`].
+type ParseDims<'a> = dyn Fn(
+        &mut Context,
+        &serde_json::Map<String, J>,
+        &str,
+        &str,
+    ) -> Result<Option<Vec<Expr>>, CodegenError>
+    + 'a;
+
+/// An output declared as a view (`"view_of"`): its base resolved (an input tensor, a constant
+/// with a layout, or an earlier output), its layout computed and validated; every message names
+/// the field.
+#[allow(clippy::too_many_arguments)]
+fn parse_view(
+    cx: &mut Context,
+    x: &J,
+    f: &str,
+    names: &[String],
+    inputs: &[Input],
+    outputs: &[Output],
+    (constants, constant_layouts): (&[String], &[Option<Layout>]),
+    parse_dims: &ParseDims<'_>,
+) -> Result<Output, CodegenError> {
+    let o = obj(
+        x,
+        f,
+        &[
+            "name", "view_of", "dtype", "device", "sizes", "strides", "offset",
+        ],
+    )?;
+    let name = string(o, f, "name")?.to_string();
+    claim_name(names, f, &name)?;
+    let fv = format!("{f}.view_of");
+    let base = string(o, f, "view_of")?;
+    let shown = base.escape_debug().to_string();
+    // The base's layout, and its storage in elements when this signature allocates it.
+    let mut storage: Option<Expr> = None;
+    let base_layout: Layout = if let Some(inp) = inputs.iter().find(|i| i.name() == base) {
+        match inp {
+            Input::Tensor { layout, .. } => layout.clone(),
+            Input::Scalar { .. } => {
+                return Err(err(
+                    &fv,
+                    format!("'{shown}' is a scalar input, not a tensor"),
+                ));
+            }
+        }
+    } else if let Some(out) = outputs.iter().find(|o| o.name == base) {
+        if out.view.is_none() {
+            let alloc = match &out.allocation_sizes {
+                Some(a) => Layout {
+                    sizes: a.clone(),
+                    ..out.layout.clone()
+                },
+                None => out.layout.clone(),
+            };
+            storage = Some(alloc.storage_size(cx).map_err(|e| err(&fv, e))?);
+        }
+        out.layout.clone()
+    } else if let Some(k) = constants.iter().position(|c| c == base) {
+        constant_layouts[k].clone().ok_or_else(|| {
+            err(
+                &fv,
+                format!(
+                    "constant '{shown}' has no layout: give constants[{k}] its \"dtype\", \"device\", \"sizes\" (and \"strides\") to view it"
+                ),
+            )
+        })?
+    } else {
+        let mut known: Vec<&str> = inputs
+            .iter()
+            .filter(|i| matches!(i, Input::Tensor { .. }))
+            .map(|i| i.name())
+            .collect();
+        known.extend(outputs.iter().map(|o| o.name.as_str()));
+        known.extend(constants.iter().map(String::as_str));
+        let hint = known
+            .iter()
+            .filter(|k| {
+                let d = sym::edit_distance(k, base);
+                d <= 2 && d < base.len()
+            })
+            .min_by_key(|k| sym::edit_distance(k, base))
+            .map(|k| format!("; did you mean '{k}'?"))
+            .unwrap_or_default();
+        let why = if base == name {
+            "a view cannot be a view of itself".to_string()
+        } else {
+            format!(
+                "unknown buffer '{shown}' (expected an input tensor, a constant with a layout, or an output declared before this one){hint}"
+            )
+        };
+        return Err(err(&fv, why));
+    };
+    let device = match o.get("device") {
+        None => base_layout.device.clone(),
+        Some(_) => {
+            let d = Device::parse(string(o, f, "device")?)
+                .map_err(|e| err(&format!("{f}.device"), e))?;
+            if d != base_layout.device {
+                return Err(err(
+                    &format!("{f}.device"),
+                    format!(
+                        "a view is on its base's device ({}), not {}",
+                        base_layout.device.kind(),
+                        d.kind()
+                    ),
+                ));
+            }
+            d
+        }
+    };
+    let dtype = match o.get("dtype") {
+        None => base_layout.dtype,
+        Some(_) => {
+            DType::parse(string(o, f, "dtype")?).map_err(|e| err(&format!("{f}.dtype"), e))?
+        }
+    };
+    let strided = ["sizes", "strides", "offset"]
+        .iter()
+        .any(|k| o.contains_key(*k));
+    if !strided {
+        if dtype == base_layout.dtype {
+            // The identical layout: a new handle to the same tensor.
+            return Ok(Output {
+                name,
+                layout: base_layout.clone(),
+                allocation_sizes: None,
+                view: Some(OutputView::Strided {
+                    base: base.to_string(),
+                    base_layout,
+                }),
+            });
+        }
+        let layout = base_layout.view_dtype(cx, dtype).map_err(|e| {
+            err(
+                &format!("{f}.dtype"),
+                format!(
+                    "cannot view '{shown}' ({}) as {}: {}",
+                    base_layout.dtype.name(),
+                    dtype.name(),
+                    e.to_string().trim_start_matches("invalid view: ")
+                ),
+            )
+        })?;
+        return Ok(Output {
+            name,
+            layout,
+            allocation_sizes: None,
+            view: Some(OutputView::Dtype {
+                base: base.to_string(),
+                base_layout,
+            }),
+        });
+    }
+    if dtype != base_layout.dtype {
+        return Err(err(
+            &format!("{f}.dtype"),
+            format!(
+                "a view with sizes, strides or offset reads '{shown}' in its dtype ({}); for a dtype view give only \"view_of\" and \"dtype\", then view that output",
+                base_layout.dtype.name()
+            ),
+        ));
+    }
+    let sizes = parse_dims(cx, o, f, "sizes")?.ok_or_else(|| {
+        err(
+            &format!("{f}.sizes"),
+            "missing (a view with strides or an offset needs its sizes)",
+        )
+    })?;
+    let strides = match parse_dims(cx, o, f, "strides")? {
+        Some(s) => s,
+        None => Layout::contiguous_strides(cx, &sizes),
+    };
+    if strides.len() != sizes.len() {
+        return Err(err(
+            &format!("{f}.strides"),
+            format!("{} strides for {} sizes", strides.len(), sizes.len()),
+        ));
+    }
+    let offset = match parse_dims_one(cx, o, f, "offset", parse_dims)? {
+        Some(e) => e,
+        None => cx.int(0),
+    };
+    // as_strided refuses negative strides and offsets.
+    let zero = cx.int(0);
+    for (what, e) in strides
+        .iter()
+        .enumerate()
+        .map(|(d, e)| (format!("{f}.strides[{d}]"), *e))
+        .chain([(format!("{f}.offset"), offset)])
+    {
+        let neg = cx.compare(sym::CmpOp::Lt, e, zero);
+        if neg.is_some_and(|p| cx.prove(p) == Ok(sym::Truth::True)) {
+            return Err(err(
+                &what,
+                format!(
+                    "{} is negative (a view's strides and offset are >= 0, as as_strided requires)",
+                    cx.display(e)
+                ),
+            ));
+        }
+    }
+    let layout = Layout::new(device, dtype, sizes, strides, offset).map_err(|e| err(f, e))?;
+    if let Some(st) = storage {
+        let need = layout.storage_size(cx).map_err(|e| err(f, e))?;
+        let over = cx.compare(sym::CmpOp::Lt, st, need);
+        if over.is_some_and(|p| cx.prove(p) == Ok(sym::Truth::True)) {
+            return Err(err(
+                f,
+                format!(
+                    "the view needs {} elements of storage, more than '{shown}' allocates ({})",
+                    cx.display(need),
+                    cx.display(st)
+                ),
+            ));
+        }
+    }
+    Ok(Output {
+        name,
+        layout,
+        allocation_sizes: None,
+        view: Some(OutputView::Strided {
+            base: base.to_string(),
+            base_layout,
+        }),
+    })
+}
+
+/// One integer expression (`"offset"`): an integer or an expression string, as a dim.
+fn parse_dims_one(
+    cx: &mut Context,
+    o: &serde_json::Map<String, J>,
+    f: &str,
+    key: &str,
+    parse_dims: &ParseDims<'_>,
+) -> Result<Option<Expr>, CodegenError> {
+    let Some(v) = o.get(key) else { return Ok(None) };
+    let mut m = serde_json::Map::new();
+    m.insert(key.to_string(), J::Array(vec![v.clone()]));
+    let r = parse_dims(cx, &m, f, key).map_err(|e| match e {
+        CodegenError::Signature(t) => CodegenError::Signature(
+            t.replace(&format!("{f}.{key}[0]"), &format!("{f}.{key}"))
+                .replace("a size must be", &format!("the {key} must be"))
+                .replace("sizes and strides must be", &format!("the {key} must be")),
+        ),
+        other => other,
+    })?;
+    Ok(r.and_then(|v| v.first().copied()))
 }

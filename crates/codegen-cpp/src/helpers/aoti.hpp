@@ -25,7 +25,7 @@
 }
 struct @_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] AOTI_NOINLINE static void @_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, @_tensor& t) {
+[[maybe_unused]] $LOAD_ATTR$ void @_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, @_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) @_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
