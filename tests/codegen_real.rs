@@ -417,6 +417,16 @@ fn guards_refused_dropped_or_checked() {
         "{implied}"
     );
     assert!(!implied.contains("symshape_check_guards"), "{implied}");
+    // Implied where defined, and defined everywhere (s0 >= 2 divides): dropped.
+    let implied = generate(&sig("Mod(s1, s0) < s0"), "symshape").unwrap();
+    assert!(
+        implied.contains("is implied by the declared ranges"),
+        "{implied}"
+    );
+    // True wherever it is defined, but undefined at s0 = 2: checked, so that an input
+    // making it undefined does not pass unchecked.
+    let kept = generate(&sig("Mod(s1, s0 - 2) < s0 - 2"), "symshape").unwrap();
+    assert!(kept.contains("symshape_check_guards(syms)"), "{kept}");
     let checked = generate(&sig("4*s0*s1 <= 4096"), "symshape").unwrap();
     assert!(checked.contains("symshape_check_guards(syms)"), "{checked}");
     assert!(

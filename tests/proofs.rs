@@ -19,6 +19,8 @@ const SYMBOLIC: Ranges = &[
 const SIZE: Ranges = &[("s0", "1", "oo")];
 const NONNEG: Ranges = &[("x", "0", "oo")];
 const NONE: Ranges = &[];
+const SIZE_NONNEG: Ranges = &[("s0", "1", "oo"), ("x", "0", "oo")];
+const Y2: Ranges = &[("y", "2", "oo")];
 
 fn truth(t: &str) -> Truth {
     match t {
@@ -72,6 +74,22 @@ fn prover_table() {
         ("Max(x0, 0) < s0", README, "true"),
         ("Min(x0, x1) <= 255", README, "true"),
         ("Min(x0, x1) < 0", README, "false"),
+        // Definedness: a divisor is nonzero wherever the predicate is defined, so one known
+        // `>= 0` is `>= 1` there (the answers hold where the predicate is defined).
+        ("Mod(x, FloorDiv(s0, 4)) < FloorDiv(s0, 4)", SIZE, "true"),
+        (
+            "Mod(x, FloorDiv(s0, 4)) <= FloorDiv(s0, 4) - 1",
+            SIZE,
+            "true",
+        ),
+        ("Mod(x, FloorDiv(s0, 4)) >= FloorDiv(s0, 4)", SIZE, "false"),
+        ("Mod(x, FloorDiv(s0, 4)) < 3", SIZE, "unknown"),
+        ("FloorDiv(x, FloorDiv(s0, 4)) <= x", SIZE_NONNEG, "true"),
+        ("FloorDiv(x, FloorDiv(s0, 4)) < x", SIZE_NONNEG, "unknown"),
+        ("Mod(x, y - 2) < y - 2", Y2, "true"),
+        ("Mod(x, y) < y", NONE, "unknown"),
+        // Not a divisor: nothing follows from definedness.
+        ("FloorDiv(s0, 4) >= 1", SIZE, "unknown"),
     ];
     let mut failures = Vec::new();
     for &(p, ranges, want) in rows {

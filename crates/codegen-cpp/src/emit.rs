@@ -671,8 +671,15 @@ impl<'a> Emitter<'a> {
                 })
             })?;
             let one_line = text.replace(['\n', '\r'], " ");
-            // `e` is a predicate (checked above); a type error reads as unproved.
-            match self.sig.cx.prove(e).unwrap_or(Truth::Unknown) {
+            // `e` is a predicate (checked above); a type error reads as unproved. `prove`
+            // answers where the guard is defined: it is dropped only if it is defined for every
+            // value (each divisor proved nonzero), else an input that makes it undefined would
+            // pass unchecked.
+            let mut truth = self.sig.cx.prove(e).unwrap_or(Truth::Unknown);
+            if truth == Truth::True && !defined_everywhere(&mut self.sig.cx, e) {
+                truth = Truth::Unknown;
+            }
+            match truth {
                 Truth::True => {
                     // Every symbol's declared range is checked before the guards (dim bounds,
                     // bind), so what the ranges imply holds here.
@@ -1203,4 +1210,14 @@ fn c_int(v: i64) -> String {
     } else {
         format!("{v}LL")
     }
+}
+
+/// Whether `e` is defined at every value the facts allow: each of its divisors is proved
+/// nonzero.
+fn defined_everywhere(cx: &mut sym::Context, e: sym::Expr) -> bool {
+    let zero = cx.int(0);
+    cx.divisors(e).into_iter().all(|d| {
+        cx.compare(sym::CmpOp::Ne, d, zero)
+            .is_some_and(|ne| cx.prove(ne) == Ok(Truth::True))
+    })
 }

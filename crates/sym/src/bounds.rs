@@ -74,6 +74,9 @@ pub(crate) struct Derived {
     pub lower: FxHashMap<Symbol, SmallVec<[Expr; 2]>>,
     pub mod_facts: FxHashMap<Expr, ModSet>,
     pub truths: FxHashSet<Expr>,
+    /// Constant bounds assumed on a non-symbol atom (`FloorDiv(s, 4) >= 1`): intersected into
+    /// the atom's interval.
+    atom_iv: FxHashMap<Expr, Iv>,
     in_progress: FxHashSet<Symbol>,
 }
 
@@ -91,6 +94,7 @@ impl Derived {
         self.lower.clear();
         self.mod_facts.clear();
         self.truths.clear();
+        self.atom_iv.clear();
         self.in_progress.clear();
     }
 
@@ -159,8 +163,30 @@ impl Derived {
         let (terms, c) = match cx.node(diff).clone() {
             Node::Add(ts, c) => (ts, c),
             Node::Sym(_) => (smallvec::smallvec![(diff, 1)], 0),
+            // One atom alone: `atom OP 0`.
+            Node::FloorDiv(..) | Node::CeilDiv(..) | Node::Mod(..) | Node::Mul(_) => {
+                (smallvec::smallvec![(diff, 1)], 0)
+            }
             _ => return,
         };
+        // k*t + c OP 0 for one non-symbol atom t and k = ±1: a constant bound on t.
+        // k = 1: t OP -c; k = -1: t (mirrored OP) c; `<` is `<=` with one less (integers).
+        if let [(t, k)] = terms[..]
+            && (k == 1 || k == -1)
+            && cx.as_symbol(t).is_none()
+            && cx.ty(t) == Ty::Int
+        {
+            let strict = i128::from(kind == 2);
+            let c = i128::from(c);
+            let (lo, hi) = if k == 1 {
+                (if kind == 0 { -c } else { NEG_INF }, -c - strict)
+            } else {
+                (c + strict, if kind == 0 { c } else { POS_INF })
+            };
+            let iv = self.atom_iv.entry(t).or_insert(Iv::TOP);
+            *iv = iv.intersect(&Iv::new(lo, hi));
+            return;
+        }
         // diff OP 0 with OP in {==, <=, <}; for each bare symbol v with coefficient ±1:
         for (i, &(t, k)) in terms.iter().enumerate() {
             let Some(v) = cx.as_symbol(t) else { continue };
@@ -355,7 +381,14 @@ impl Session<'_> {
                 }
                 _ => {
                     let node = self.cx.node(e).clone();
-                    self.iv_node(e, &node)
+                    let v = self.iv_node(e, &node);
+                    if self.d.atom_iv.is_empty() {
+                        v
+                    } else if let Some(a) = self.d.atom_iv.get(&e) {
+                        v.intersect(a)
+                    } else {
+                        v
+                    }
                 }
             };
             self.iv_memo.insert(e, v);

@@ -52,6 +52,7 @@ mod compact;
 /// Deep mode: equality saturation after the fast path (feature `egraph`, docs/deep.md).
 #[cfg(feature = "egraph")]
 pub mod deep;
+mod defined;
 mod error;
 mod eval;
 mod expr;

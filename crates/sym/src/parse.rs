@@ -259,8 +259,10 @@ fn tokenize(src: &str) -> Result<Toks<'_>, Error> {
                 // Up to 19 digits fit in u64 without overflow (10^19 - 1 < 2^64): accumulate
                 // directly. Beyond 64 bits the literal is an error here (a value in
                 // (2^63, 2^64) is one where it is used, except -2^63).
-                let fast = (text.len() <= 19)
-                    .then(|| text.bytes().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')));
+                let fast = (text.len() <= 19).then(|| {
+                    text.bytes()
+                        .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
+                });
                 let v: u64 = fast.map_or_else(|| text.parse(), Ok).map_err(|_| {
                     perr(
                         column(src, start),

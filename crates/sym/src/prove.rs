@@ -488,9 +488,13 @@ impl Session<'_> {
 
 impl Context {
     /// Proves or refutes a boolean expression under the context's facts: `True` when it
-    /// holds at every point the facts allow, `False` when it holds at none, `Unknown` when
-    /// neither could be shown. A non-boolean `p` (an integer or float expression) is an
-    /// error, as on the command line.
+    /// holds at every point the facts allow where it is defined, `False` when it holds at
+    /// none, `Unknown` when neither could be shown (docs/language.md §5). A predicate with a
+    /// divisor means something only where the divisor is nonzero, so when the facts alone
+    /// leave it unknown, the prover tries again knowing each divisor nonzero (`d >= 1` for a
+    /// `d` known `>= 0`): `Mod(x, FloorDiv(s, 4)) < FloorDiv(s, 4)` with `s >= 1` is `True`.
+    /// A non-boolean `p` (an integer or float expression) is an error, as on the command
+    /// line.
     ///
     /// ```
     /// use sym::{CmpOp, Context, Truth};
@@ -510,7 +514,64 @@ impl Context {
                 found: vec![ty],
             });
         }
-        Ok(self.truth_of(p))
+        let t = self.truth_of(p);
+        if t != Truth::Unknown {
+            return Ok(t);
+        }
+        Ok(self.truth_where_defined(p).unwrap_or(t))
+    }
+
+    /// The divisors `e` needs nonzero to be defined (the divisors of its FloorDiv, CeilDiv,
+    /// Mod and true divisions, and the factors of each), outside `Where`, `And` and `Or`
+    /// branches; at most 32. [`Context::prove`] answers for the assignments where they are
+    /// nonzero; a caller that must know an expression is defined everywhere (a runtime check
+    /// that may not be dropped) proves each of them nonzero too.
+    pub fn divisors(&self, e: Expr) -> Vec<Expr> {
+        crate::defined::divisors_in(self, &[e]).into_vec()
+    }
+
+    /// [`Context::truth_of`] with the facts that `p` being defined gives (each non-constant
+    /// integer divisor nonzero: `1 <= d` for a `d` known `>= 0`, `d <= -1` for one known
+    /// `<= 0`, `Ne(d, 0)` otherwise), in a scope of facts undone afterwards; `None` when `p`
+    /// has no such divisor.
+    fn truth_where_defined(&mut self, p: Expr) -> Option<Truth> {
+        let divs: smallvec::SmallVec<[Expr; 8]> = crate::defined::divisors_in(self, &[p])
+            .into_iter()
+            .filter(|d| self.ty(*d) == Ty::Int && self.as_int(*d).is_none())
+            .collect();
+        if divs.is_empty() {
+            return None;
+        }
+        let (zero, one, m1) = (self.int(0), self.int(1), self.int(-1));
+        self.push_facts();
+        // A divisor's sign may follow from another's being nonzero (`FloorDiv(s, 2*F)` is
+        // `>= 0` once `F >= 1`): the ones of unknown sign are tried again after the others.
+        let mut pending: smallvec::SmallVec<[Expr; 8]> = divs;
+        let mut ok = true;
+        for round in 0..2 {
+            let mut later: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
+            for d in pending {
+                let nonneg = self.compare_raw(crate::CmpOp::Le, zero, d);
+                let nonpos = self.compare_raw(crate::CmpOp::Le, d, zero);
+                let f = if self.truth_of(nonneg) == Truth::True {
+                    self.compare_raw(crate::CmpOp::Le, one, d)
+                } else if self.truth_of(nonpos) == Truth::True {
+                    self.compare_raw(crate::CmpOp::Le, d, m1)
+                } else if round == 0 {
+                    later.push(d);
+                    continue;
+                } else {
+                    self.compare_raw(crate::CmpOp::Ne, d, zero)
+                };
+                if self.assume(f).is_err() {
+                    ok = false;
+                }
+            }
+            pending = later;
+        }
+        let t = if ok { self.truth_of(p) } else { Truth::Unknown };
+        self.pop_facts();
+        Some(t)
     }
 
     /// [`Context::prove`] of an expression known to be boolean (a non-boolean answers

@@ -355,42 +355,8 @@ impl Solver<'_, '_> {
     /// multiple `k*t` is nonzero only if each factor is): all nonzero where it is defined.
     fn divisors(&mut self) -> &[Expr] {
         if self.divisors.is_none() {
-            let mut out: SmallVec<[Expr; 8]> = SmallVec::new();
-            let mut stack: SmallVec<[Expr; 16]> =
-                smallvec::smallvec![self.operands.0, self.operands.1];
-            let mut visits = 0;
-            while let Some(e) = stack.pop() {
-                visits += 1;
-                if visits > 512 {
-                    break;
-                }
-                let node = self.s.cx.node(e).clone();
-                if let Node::FloorDiv(_, d)
-                | Node::Mod(_, d)
-                | Node::IntTrueDiv(_, d)
-                | Node::FloatTrueDiv(_, d) = node
-                {
-                    let mut fs: SmallVec<[Expr; 4]> = smallvec::smallvec![d];
-                    while let Some(f) = fs.pop() {
-                        if out.contains(&f) || out.len() >= 32 {
-                            continue;
-                        }
-                        out.push(f);
-                        match self.s.cx.node(f) {
-                            // k*t with k != 0 is nonzero only if t is; likewise each factor.
-                            Node::Add(ts, 0) if ts.len() == 1 => fs.push(ts[0].0),
-                            Node::Mul(xs) => fs.extend(xs.iter().copied()),
-                            _ => {}
-                        }
-                    }
-                }
-                // A Where evaluates one branch only (and And/Or may stop early): a divisor
-                // there need not be nonzero where the relation is defined.
-                if !matches!(node, Node::Where(..) | Node::And(_) | Node::Or(_)) {
-                    stack.extend(node.children());
-                }
-            }
-            self.divisors = Some(out);
+            let roots = [self.operands.0, self.operands.1];
+            self.divisors = Some(crate::defined::divisors_in(self.s.cx, &roots));
         }
         self.divisors.as_deref().unwrap_or(&[])
     }
