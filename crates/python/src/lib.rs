@@ -49,6 +49,13 @@ pyo3::create_exception!(
     Error,
     "Evaluation failed: division by zero, overflow, a missing value or a type mismatch."
 );
+pyo3::create_exception!(
+    symshape,
+    LimitError,
+    Error,
+    "A resource limit of the context was reached (input size, context size, time; \
+     Context(**limits), docs/limits.md); `limit` names it."
+);
 
 /// A `sym::Error` as the matching Python exception.
 fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
@@ -58,6 +65,11 @@ fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
         sym::Error::Unsupported { col, .. } => (UnsupportedError::new_err(msg), Some(*col)),
         sym::Error::Range(_) => (RangeError::new_err(msg), None),
         sym::Error::Eval(_) => (EvalError::new_err(msg), None),
+        sym::Error::Limit { name, .. } => {
+            let err = LimitError::new_err(msg);
+            let _ = err.value(py).setattr("limit", *name);
+            (err, None)
+        }
     };
     if let Some(c) = col {
         // Setting an attribute on a fresh exception object cannot fail in practice; if it
@@ -1272,5 +1284,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("UnsupportedError", py.get_type::<UnsupportedError>())?;
     m.add("RangeError", py.get_type::<RangeError>())?;
     m.add("EvalError", py.get_type::<EvalError>())?;
+    m.add("LimitError", py.get_type::<LimitError>())?;
     Ok(())
 }

@@ -57,6 +57,7 @@ mod eval;
 mod expr;
 mod facts;
 mod interval;
+mod limits;
 mod modular;
 mod parse;
 mod print;
@@ -80,6 +81,7 @@ pub use error::{Error, EvalError};
 pub use eval::Value;
 pub use expr::{Expr, Symbol, Ty};
 pub use facts::RangeEnd;
+pub use limits::{Limits, MAX_NESTING, TICK};
 pub use print::Show;
 pub use prove::Truth;
 pub use simplify::{Rule, Stats};
@@ -135,6 +137,12 @@ pub struct Context {
     fact_scopes: Vec<facts::Facts>,
     /// Reused allocations of per-query memo tables (always empty between queries).
     scratch: simplify::Scratch,
+    /// The caller's resource limits (docs/limits.md).
+    limits: Limits,
+    /// The running query's deadline, node cap and tick counter (idle between queries).
+    run: limits::Run,
+    /// The limit that stopped the last query, if one did ([`Context::limit_reached`]).
+    limit_hit: Option<Error>,
 }
 
 impl Clone for Context {
@@ -153,6 +161,9 @@ impl Clone for Context {
             facts: self.facts.clone(),
             fact_scopes: self.fact_scopes.clone(),
             scratch: self.scratch.clone(),
+            limits: self.limits.clone(),
+            run: limits::Run::IDLE,
+            limit_hit: None,
         }
     }
 }
@@ -198,6 +209,9 @@ impl Context {
             facts: facts::Facts::default(),
             fact_scopes: Vec::new(),
             scratch: simplify::Scratch::default(),
+            limits: Limits::default(),
+            run: limits::Run::IDLE,
+            limit_hit: None,
         }
     }
 

@@ -190,6 +190,9 @@ pub enum UnsolvedKind {
     Overflow,
     /// The solver's step limit was reached.
     StepLimit,
+    /// A `context_nodes` or `time` limit of the context stopped the solve
+    /// ([`crate::Limits`], [`Context::limit_reached`]).
+    Limit,
 }
 
 /// What [`Context::solve`] isolates: a [`Symbol`], or an expression (a symbol or any

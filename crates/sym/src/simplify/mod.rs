@@ -141,8 +141,11 @@ pub(crate) struct Session<'a> {
     /// Nesting of analyses inside analyses: the prover simplifies the differences it bounds,
     /// the simplifier's rules ask the prover, and symbolic range ends or assumptions can make
     /// that chain go on forever with ever new expressions (`x <= FloorDiv(s0, 2)` with
-    /// `s0 <= x + 8`). Beyond [`MAX_NEST`] the inner question gets the sound "unknown".
+    /// `s0 <= x + 8`). Beyond `max_nest` (the `nesting` limit) the inner question gets the
+    /// sound "unknown".
     pub nest: u32,
+    /// The `nesting` limit of the context ([`crate::Limits`]), at most [`crate::MAX_NESTING`].
+    pub max_nest: u32,
     /// What the prover may still spend in this query (symbolic substitutions tried): once
     /// spent, proofs use plain intervals only. Bounds the time of a query whatever the facts.
     pub work: u32,
@@ -270,12 +273,11 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
 /// evaluates a node at each of them.
 pub(crate) const SMALL_RANGE: i128 = 16;
 
-/// The deepest nesting of analyses inside analyses (see [`Session::nest`]). Each level costs a
-/// few kilobytes of stack: `tests/defects.rs` runs the cyclic-fact cases on a 256 KiB stack.
-pub(crate) const MAX_NEST: u32 = 12;
-
-/// The symbolic substitutions the prover may try in one query (see [`Session::work`]).
-pub(crate) const PROOF_WORK: u32 = 4096;
+// The deepest nesting of analyses inside analyses (see [`Session::nest`]) and the symbolic
+// substitutions the prover may try in one query (see [`Session::work`]) are the `nesting`
+// (default 12) and `proof_work` (default 4096) limits of `crate::Limits`. Each level of nesting
+// costs a few kilobytes of stack: `tests/defects.rs` runs the cyclic-fact cases on a 256 KiB
+// stack with the default.
 
 impl Drop for Session<'_> {
     fn drop(&mut self) {
@@ -319,7 +321,14 @@ impl<'a> Session<'a> {
             old.clear();
             Derived::new_in(cx, old)
         };
-        let budget = 10_000 + 64 * cx.node_count().min(1 << 20);
+        let budget = match cx.limits.rewrite_steps {
+            Some(n) => n,
+            None => 10_000 + 64 * cx.node_count().min(1 << 20),
+        };
+        let (work, max_nest) = (
+            cx.limits.proof_work,
+            cx.limits.nesting.min(crate::MAX_NESTING),
+        );
         // A fresh context's first query: one allocation for what a typical index expression
         // needs, not four growths of each table.
         if scratch.iv.capacity() == 0 {
@@ -337,7 +346,8 @@ impl<'a> Session<'a> {
             depth: 0,
             fiv_depth: 0,
             nest: 0,
-            work: PROOF_WORK,
+            max_nest,
+            work,
             upper_stack: smallvec::SmallVec::new(),
         }
     }
@@ -391,6 +401,11 @@ impl<'a> Session<'a> {
         let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
         let mut ch: crate::expr::Args = crate::expr::Args::new();
         while let Some((e, expanded)) = stack.pop() {
+            if self.cx.tick() {
+                // A limit stopped the query (docs/limits.md): `root` is equal to itself; the
+                // query's caller answers its fallback.
+                return root;
+            }
             if self.simp_memo.contains_key(&e) {
                 continue;
             }
@@ -451,7 +466,7 @@ impl<'a> Session<'a> {
 
     /// Applies the rules at the root of `e` (children already simplified) until none fires.
     fn apply_rules(&mut self, e: Expr) -> Expr {
-        if self.budget == 0 {
+        if self.budget == 0 || self.cx.stopped() {
             return e;
         }
         let next = match self.cx.node(e) {
@@ -658,13 +673,14 @@ impl<'a> Session<'a> {
         true
     }
 
-    /// Expands products of sums (bounded: at most 64 resulting terms) where no new overflow
+    /// Expands products of sums (bounded: at most `expand_terms` resulting terms, 64 by
+    /// default: [`crate::Limits`]) where no new overflow
     /// can come of it.
     fn rules_mul(&mut self, e: Expr) -> Option<Expr> {
         let Node::Mul(fs) = self.cx.node(e).clone() else {
             return None;
         };
-        let out = self.cx.expand_product(&fs)?;
+        let out = self.cx.expand_product(&fs, self.cx.limits.expand_terms)?;
         // The expanded terms are new nodes ((x + 1)*y fits where x*y does not): taken where
         // the expansion provably fits in i64, or where, its sum being the input's value, no
         // term is larger than the sum (`bounded_by_value`: terms of one sign).
@@ -757,9 +773,17 @@ impl<'a> Session<'a> {
 impl Context {
     /// Simplifies `e` under the context's ranges and assumptions (docs/language.md §5.1).
     /// With no facts this is the canonical, range-free simplification.
+    /// A `context_nodes` or `time` limit reached ([`crate::Limits`]) answers `e` unchanged,
+    /// with [`Context::limit_reached`] saying which ([`Context::try_simplify`] makes it an
+    /// error).
     pub fn simplify(&mut self, e: Expr) -> Expr {
-        let s = Session::new(self).simplify(e);
-        self.never_larger(e, s)
+        self.query(
+            |cx| {
+                let s = Session::new(cx).simplify(e);
+                cx.never_larger(e, s)
+            },
+            |_| e,
+        )
     }
 
     /// The simplified form unless it prints larger than the input (docs/language.md §5: fewer
@@ -783,11 +807,16 @@ impl Context {
 
     /// Like [`Context::simplify`], also returning which rules fired.
     pub fn simplify_with_stats(&mut self, e: Expr) -> (Expr, Stats) {
-        let mut s = Session::new(self);
-        s.stats = Some(Box::default());
-        let r = s.simplify(e);
-        let stats = *s.stats.take().unwrap_or_default();
-        drop(s);
-        (self.never_larger(e, r), stats)
+        self.query(
+            |cx| {
+                let mut s = Session::new(cx);
+                s.stats = Some(Box::default());
+                let r = s.simplify(e);
+                let stats = *s.stats.take().unwrap_or_default();
+                drop(s);
+                (cx.never_larger(e, r), stats)
+            },
+            |_| (e, Stats::default()),
+        )
     }
 }
