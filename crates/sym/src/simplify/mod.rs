@@ -188,6 +188,18 @@ pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
 ///   fit (|Mod(a, b)| < |b|); `Min`/`Max`: the arguments fit; `Abs(a)`: a fits above i64::MIN;
 /// - anything else: its own interval, finite (nested deeper than 8: the same).
 pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv> {
+    fits_iv_given(o, e, depth, &[])
+}
+
+/// [`fits_iv`] where the nodes `given` are known to be computed (they are in i64, like a
+/// symbol's value): whether the rest of `e` overflows nowhere those do not. The solver asks it
+/// of a form that computes the nodes of another form it could answer with, plus some new ones.
+pub(crate) fn fits_iv_given(
+    o: &mut impl FitsOracle,
+    e: Expr,
+    depth: u32,
+    given: &[Expr],
+) -> Option<Iv> {
     const I64: Iv = Iv {
         lo: i64::MIN as i128,
         hi: i64::MAX as i128,
@@ -198,7 +210,7 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
     if let Node::Int(v) = node {
         return Some(Iv::point(v));
     }
-    if let Node::Sym(_) = node {
+    if matches!(node, Node::Sym(_)) || given.contains(&e) {
         return Some(own.unwrap_or(Iv::TOP).intersect(&I64));
     }
     if depth > 8 {
@@ -209,20 +221,23 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
         Node::Add(ts, c) => {
             let mut acc = Iv::point(c);
             for (t, k) in ts {
-                acc = acc.add(&fits_iv(o, t, d)?.scale(k));
+                acc = acc.add(&fits_iv_given(o, t, d, given)?.scale(k));
             }
             acc
         }
         Node::Mul(fs) => {
             let mut acc = Iv::point(1);
             for f in fs {
-                acc = acc.mul(&fits_iv(o, f, d)?);
+                acc = acc.mul(&fits_iv_given(o, f, d, given)?);
             }
             acc
         }
-        Node::Pow(b, k) => fits_iv(o, b, d)?.pow(k),
+        Node::Pow(b, k) => fits_iv_given(o, b, d, given)?.pow(k),
         Node::FloorDiv(a, b) => {
-            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            let (ia, ib) = (
+                fits_iv_given(o, a, d, given)?,
+                fits_iv_given(o, b, d, given)?,
+            );
             if ia.lo == I64.lo && ib.lo <= -1 && ib.hi >= -1 {
                 return None;
             }
@@ -230,21 +245,36 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
         }
         Node::CeilDiv(a, b) => {
             // Its only overflow: ceil(i64::MIN / -1) = 2^63.
-            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            let (ia, ib) = (
+                fits_iv_given(o, a, d, given)?,
+                fits_iv_given(o, b, d, given)?,
+            );
             if ia.lo == I64.lo && ib.lo <= -1 && ib.hi >= -1 {
                 return None;
             }
-            ia.ceildiv(&ib)
+            // |ceil(a/b)| <= |a| for b != 0, and i64::MIN / -1 is excluded: within i64. The
+            // interval `ceildiv` (-FloorDiv(-a, b)) takes -i64::MIN for infinite, which the
+            // solver's checks (`given` nonempty) correct; the simplifier's rules keep the
+            // plain interval, so that their answers stay as they are.
+            let q = ia.ceildiv(&ib);
+            if given.is_empty() {
+                q
+            } else {
+                q.intersect(&I64)
+            }
         }
         Node::Mod(a, b) => {
-            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            let (ia, ib) = (
+                fits_iv_given(o, a, d, given)?,
+                fits_iv_given(o, b, d, given)?,
+            );
             ia.modulo(&ib).intersect(&I64)
         }
         Node::Min(xs) | Node::Max(xs) => {
             let is_max = matches!(o.node_of(e), Node::Max(_));
             let mut acc: Option<Iv> = None;
             for x in xs {
-                let v = fits_iv(o, x, d)?;
+                let v = fits_iv_given(o, x, d, given)?;
                 acc = Some(match acc {
                     None => v,
                     Some(a) if is_max => a.max(&v),
@@ -254,7 +284,7 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
             acc?
         }
         Node::Abs(a) => {
-            let ia = fits_iv(o, a, d)?;
+            let ia = fits_iv_given(o, a, d, given)?;
             if ia.lo == I64.lo {
                 return None;
             }
@@ -509,6 +539,11 @@ impl<'a> Session<'a> {
     /// leaves i64).
     pub(crate) fn fits_i64(&mut self, e: Expr) -> bool {
         eval_fits(self, e)
+    }
+
+    /// Whether `e` overflows nowhere the nodes `given` do not (see [`fits_iv_given`]).
+    pub(crate) fn fits_given(&mut self, e: Expr, given: &[Expr]) -> bool {
+        fits_iv_given(self, e, 0, given).is_some()
     }
 
     /// Whether every term of the sum `a` (its constant included) is `>= 0` at every
