@@ -79,6 +79,15 @@ fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
     err
 }
 
+/// The answer of a query, or the limit that stopped it (the answer is then the engine's
+/// sound fallback, which Python callers get as `LimitError` instead).
+fn limited<T>(cx: &sym::Context, r: T) -> Result<T, sym::Error> {
+    match cx.limit_reached() {
+        Some(e) => Err(e.clone()),
+        None => Ok(r),
+    }
+}
+
 /// Runs engine code, turning a panic (an engine bug) into `symshape.Error`.
 fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -524,13 +533,46 @@ const DETACH_SIZE: usize = 24;
 
 #[pymethods]
 impl Context {
-    /// A new, empty context.
+    /// A new, empty context, with resource limits as keyword arguments (docs/limits.md):
+    /// `time_ms`, `input_nodes`, `context_nodes`, `rewrite_steps`, `proof_work`, `nesting`,
+    /// `expand_terms`, `solve_cases` (nonnegative ints). A query stopped by `time_ms` or
+    /// `context_nodes`, and an input over `input_nodes`, raise `LimitError`.
     #[new]
-    fn new() -> Self {
-        Context {
-            inner: Mutex::new(sym::Context::new()),
-            last_reason: Mutex::new(None),
+    #[pyo3(signature = (**limits))]
+    fn new(limits: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let mut l = sym::Limits::default();
+        if let Some(d) = limits {
+            for (k, v) in d.iter() {
+                let name: String = k.extract()?;
+                let value: u64 = v.extract().map_err(|_| {
+                    PyTypeError::new_err(format!("limit '{name}' must be a nonnegative int"))
+                })?;
+                l.set(&name, value)
+                    .map_err(|e| PyTypeError::new_err(format!("Context(): {e}")))?;
+            }
         }
+        Ok(Context {
+            inner: Mutex::new(sym::Context::with_limits(l)),
+            last_reason: Mutex::new(None),
+        })
+    }
+
+    /// The context's limits: {name: value}, `None` for no limit.
+    #[getter]
+    fn limits(slf: &Bound<'_, Self>) -> PyResult<Py<PyDict>> {
+        let py = slf.py();
+        let l = slf.get().cx().limits().clone();
+        let d = PyDict::new(py);
+        let big = |v: usize| (v != usize::MAX).then_some(v);
+        d.set_item("time_ms", l.time.map(|t| t.as_millis() as u64))?;
+        d.set_item("input_nodes", big(l.input_nodes))?;
+        d.set_item("context_nodes", big(l.context_nodes))?;
+        d.set_item("rewrite_steps", l.rewrite_steps)?;
+        d.set_item("proof_work", l.proof_work)?;
+        d.set_item("nesting", l.nesting)?;
+        d.set_item("expand_terms", l.expand_terms)?;
+        d.set_item("solve_cases", l.solve_cases)?;
+        Ok(d.unbind())
     }
 
     /// The symbol `name` as an expression, declared with `type` ("int" or "float") if new.
@@ -633,12 +675,15 @@ impl Context {
         let x = Self::arg(slf, e)?;
         let me = slf.get();
         let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
-        let r = if big {
-            slf.py().detach(|| guarded(|| Ok(me.cx().simplify(x))))?
-        } else {
-            guarded(|| Ok(me.cx().simplify(x)))?
+        let run = || {
+            guarded(|| {
+                let mut cx = me.cx();
+                let r = cx.simplify(x);
+                Ok(limited(&cx, r))
+            })
         };
-        wrap(slf, r)
+        let r = if big { slf.py().detach(run)? } else { run()? };
+        wrap(slf, r.map_err(|e| sym_err(slf.py(), e))?)
     }
 
     /// A sound bound `(lo, hi)` of `e`; `None` for an infinite end (floats: float ends, `None`
@@ -648,11 +693,15 @@ impl Context {
         let x = Self::arg(slf, e)?;
         let me = slf.get();
         let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
-        let b = if big {
-            py.detach(|| guarded(|| Ok(me.cx().bound(x))))?
-        } else {
-            guarded(|| Ok(me.cx().bound(x)))?
+        let run = || {
+            guarded(|| {
+                let mut cx = me.cx();
+                let r = cx.bound(x);
+                Ok(limited(&cx, r))
+            })
         };
+        let b = if big { py.detach(run)? } else { run()? };
+        let b = b.map_err(|e| sym_err(py, e))?;
         let opt_i = |v: Option<i64>| -> PyResult<Py<PyAny>> {
             Ok(match v {
                 Some(i) => i.into_pyobject(py)?.into_any().unbind(),
@@ -690,11 +739,15 @@ impl Context {
             }
             Ok(cx.size(x) >= DETACH_SIZE)
         })?;
-        let r = if t {
-            slf.py().detach(|| guarded(|| Ok(me.cx().prove(x))))?
-        } else {
-            guarded(|| Ok(me.cx().prove(x)))?
+        let run = || {
+            guarded(|| {
+                let mut cx = me.cx();
+                let r = cx.prove(x);
+                Ok(limited(&cx, r))
+            })
         };
+        let r = if t { slf.py().detach(run)? } else { run()? };
+        let r = r.map_err(|e| sym_err(slf.py(), e))?;
         Ok(match r {
             Truth::True => Some(true),
             Truth::False => Some(false),
@@ -719,13 +772,15 @@ impl Context {
         let res = py.detach(|| {
             guarded(|| {
                 let mut cx = me.cx();
-                Ok(if cases {
+                let res = if cases {
                     cx.solve_with_cases(r, x)
                 } else {
                     cx.solve(r, x)
-                })
+                };
+                Ok(limited(&cx, res))
             })
         })?;
+        let res = res.map_err(|e| sym_err(py, e))?;
         match res {
             SolveResult::Unsolved(reason) => {
                 *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.message);
