@@ -194,7 +194,8 @@ pub(crate) struct Run {
     pub deadline: Option<Instant>,
     /// `context_nodes` while a query runs, else no cap.
     pub cap: usize,
-    pub ticks: u32,
+    /// Steps left before the next check (1 once stopped: every step then checks, and stops).
+    pub countdown: u32,
     /// A limit stopped the query (its error is in `Context::limit_hit`).
     pub stopped: bool,
 }
@@ -204,7 +205,7 @@ impl Run {
         active: false,
         deadline: None,
         cap: usize::MAX,
-        ticks: 0,
+        countdown: TICK,
         stopped: false,
     };
 }
@@ -266,7 +267,7 @@ impl Context {
             active: true,
             deadline,
             cap: self.limits.context_nodes,
-            ticks: 0,
+            countdown: TICK,
             stopped: false,
         };
         let m = self.mark();
@@ -307,9 +308,9 @@ impl Context {
     /// deadline. Whether the query must stop.
     #[inline]
     pub(crate) fn tick(&mut self) -> bool {
-        self.run.ticks = self.run.ticks.wrapping_add(1);
-        if self.run.ticks % TICK != 0 || self.run.stopped {
-            return self.run.stopped;
+        self.run.countdown -= 1;
+        if self.run.countdown != 0 {
+            return false;
         }
         self.check_run()
     }
@@ -322,11 +323,18 @@ impl Context {
 
     fn stop(&mut self, e: Error) {
         self.run.stopped = true;
+        self.run.countdown = 1;
         self.limit_hit = Some(e);
     }
 
     #[cold]
+    #[inline(never)]
     fn check_run(&mut self) -> bool {
+        if self.run.stopped {
+            self.run.countdown = 1;
+            return true;
+        }
+        self.run.countdown = TICK;
         if !self.run.active {
             return false;
         }

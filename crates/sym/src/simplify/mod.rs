@@ -431,13 +431,13 @@ impl<'a> Session<'a> {
         let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
         let mut ch: crate::expr::Args = crate::expr::Args::new();
         while let Some((e, expanded)) = stack.pop() {
+            if self.simp_memo.contains_key(&e) {
+                continue;
+            }
             if self.cx.tick() {
                 // A limit stopped the query (docs/limits.md): `root` is equal to itself; the
                 // query's caller answers its fallback.
                 return root;
-            }
-            if self.simp_memo.contains_key(&e) {
-                continue;
             }
             let kids = self.cx.node(e).children();
             if !expanded {
