@@ -101,8 +101,9 @@ fn large_expressions_take_linear_time() {
     assert!(took < Duration::from_secs(60));
 }
 
-/// Rewrite and proof work: analyses nested inside analyses stop at `MAX_NEST` (12) levels and
-/// after `PROOF_WORK` (4096) symbolic substitutions per query, answering "unknown" (sound).
+/// Rewrite and proof work: analyses nested inside analyses stop at `nesting` (12) levels and
+/// after `proof_work` (4096) symbolic substitutions per query (`sym::Limits` defaults),
+/// answering "unknown" (sound).
 /// Cyclic facts (each symbol bounded by the next, the last by the first) and long chains reach
 /// those limits; the answer comes quickly.
 #[test]
@@ -138,7 +139,7 @@ fn proof_work_is_bounded() {
     assert!(took < Duration::from_secs(30));
 }
 
-/// The solver's answer forks at most `MAX_CASES` (8) ways; past that it answers "unsolved".
+/// The solver's answer forks at most `solve_cases` (8) ways; past that it answers "unsolved".
 #[test]
 fn solver_cases_are_bounded() {
     let mut cx = Context::new();
