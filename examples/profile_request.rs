@@ -4,10 +4,13 @@
 //! shared machine). `cargo run --release --example profile_request -- [N]`.
 use sym::Context;
 
+/// A case: the ranges `(name, lo, hi)` (an empty end is unbounded) and the expression.
+type Case = (Vec<(String, String, String)>, String);
+
 fn main() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/index_exprs.jsonl");
     let text = std::fs::read_to_string(path).expect("corpus");
-    let mut cases: Vec<(Vec<(String, String, String)>, String)> = Vec::new();
+    let mut cases: Vec<Case> = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let ranges = v["ranges"]

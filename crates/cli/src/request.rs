@@ -213,7 +213,7 @@ fn not_an_i64(n: &serde_json::Number, name: &str) -> String {
         format!("{n} is beyond the 64-bit integers")
     } else {
         match n.as_f64() {
-            Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() >= 9.223372036854775808e18 => {
+            Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() >= 2f64.powi(63) => {
                 return format!(
                     "an integer beyond 64 bits ('{name}' is an integer symbol; null is an \
                      unbounded end)"
