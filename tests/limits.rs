@@ -583,3 +583,25 @@ fn solve_cases_limit() {
         }
     }
 }
+
+/// A panic inside a query (here a handle of another context, which debug builds refuse with a
+/// panic) does not leave the context inside the query: the next query starts with its own
+/// deadline and answers in full.
+#[test]
+#[cfg(debug_assertions)]
+fn a_panic_inside_a_query_does_not_leave_it_running() {
+    let mut cx = Context::with_limits(Limits::default().with_time(Duration::from_millis(50)));
+    let mut other = Context::new();
+    let foreign = other.parse("FloorDiv(8*y + 4, 8)").unwrap();
+    cx.set_range_str("x", "0", "").unwrap();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cx.simplify(foreign)));
+    assert!(r.is_err(), "a foreign handle panics in debug builds");
+    // Past the deadline of the query that panicked; the next one needs more than one check
+    // (200 nested divisions: hundreds of steps) and well under its own 50 ms.
+    std::thread::sleep(Duration::from_millis(60));
+    let deep = format!("{}x{}", "FloorDiv(".repeat(200), ", 2)".repeat(200));
+    let e = cx.parse(&deep).unwrap();
+    let s = cx.simplify(e);
+    assert!(cx.limit_reached().is_none(), "{:?}", cx.limit_reached());
+    assert!(cx.size(s) < cx.size(e));
+}

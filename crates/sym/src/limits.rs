@@ -274,10 +274,19 @@ impl Context {
         if self.nodes.len() > self.run.cap {
             self.stop(self.cap_error());
         }
+        // A panic inside the query (an engine bug, which callers such as the CLI and the
+        // Python binding catch) must not leave the context inside a query: reset, then go on
+        // unwinding.
         let r = if self.run.stopped {
             None
         } else {
-            Some(f(self))
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *self))) {
+                Ok(r) => Some(r),
+                Err(p) => {
+                    self.run = Run::IDLE;
+                    std::panic::resume_unwind(p)
+                }
+            }
         };
         let stopped = self.run.stopped;
         self.run = Run::IDLE;
