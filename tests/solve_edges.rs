@@ -556,3 +556,22 @@ fn answers_without_new_overflow_at_the_edges() {
         }
     }
 }
+
+/// A term with the coefficient i64::MIN in the part of the relation moved across: its
+/// negation does not exist (the solver computed `-k` and panicked on overflow; found by the
+/// random run above). Now an answer or "unsolved", never a panic.
+#[test]
+fn a_coefficient_i64_min_is_not_negated() {
+    for rel in [
+        "x + (-9223372036854775808)*t >= 0",
+        "Eq(x + (-9223372036854775808)*t, 5)",
+        "Ge(-4*x + (-9223372036854775808)*t + s, 3)",
+        "Eq(3*x + (-9223372036854775808)*t, s)",
+    ] {
+        let mut cx = Context::new();
+        let e = cx.parse_bool(rel).unwrap();
+        let x = cx.symbol("x").unwrap();
+        let r = cx.solve_with_cases(e, x);
+        eprintln!("{rel}: {r:?}");
+    }
+}
