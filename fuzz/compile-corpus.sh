@@ -2,7 +2,8 @@
 # The codegen target's slower oracle: every signature in fuzz/corpus/codegen that symshape
 # accepts generates C++ that compiles (g++ -fsyntax-only, C++17, -Wall -Wextra -Werror), in the
 # dlpack flavor (DLPack's header) and the aoti flavor's checks (tests/support/aoti_shim).
-# Prints how many signatures were accepted and compiled; exit 1 on the first that does not.
+# Prints how many signatures were accepted and compiled; exit 1 on the first that does not
+# (with KEEP_GOING=1: on each failure its name and first error, then exit 1 at the end).
 #   fuzz/compile-corpus.sh [MAX_FILES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 accepted=0
 compiled=0
+failed=0
 for f in $(ls fuzz/corpus/codegen | head -n "$max"); do
   sig="fuzz/corpus/codegen/$f"
   for flavor in dlpack aoti; do
@@ -22,10 +24,15 @@ for f in $(ls fuzz/corpus/codegen | head -n "$max"); do
         "$tmp/g.cpp" 2>"$tmp/err"; then
         echo "does not compile ($flavor): $sig" >&2
         head -20 "$tmp/err" >&2
-        exit 1
+        if [ "${KEEP_GOING:-0}" != 1 ]; then
+          exit 1
+        fi
+        failed=$((failed + 1))
+        continue
       fi
       compiled=$((compiled + 1))
     fi
   done
 done
-echo "codegen corpus: $accepted generated, $compiled compiled"
+echo "codegen corpus: $accepted generated, $compiled compiled, $failed failed"
+[ "$failed" = 0 ]

@@ -101,8 +101,9 @@ fn large_expressions_take_linear_time() {
     assert!(took < Duration::from_secs(60));
 }
 
-/// Rewrite and proof work: analyses nested inside analyses stop at `MAX_NEST` (12) levels and
-/// after `PROOF_WORK` (4096) symbolic substitutions per query, answering "unknown" (sound).
+/// Rewrite and proof work: analyses nested inside analyses stop at `nesting` (12) levels and
+/// after `proof_work` (4096) symbolic substitutions per query (`sym::Limits` defaults),
+/// answering "unknown" (sound).
 /// Cyclic facts (each symbol bounded by the next, the last by the first) and long chains reach
 /// those limits; the answer comes quickly.
 #[test]
@@ -142,7 +143,7 @@ fn proof_work_is_bounded() {
     assert!(took < Duration::from_secs(30));
 }
 
-/// The solver's answer forks at most `MAX_CASES` (8) ways; past that it answers "unsolved".
+/// The solver's answer forks at most `solve_cases` (8) ways; past that it answers "unsolved".
 #[test]
 fn solver_cases_are_bounded() {
     let mut cx = Context::new();
@@ -210,4 +211,403 @@ fn query_time_of_typical_and_adversarial_queries() {
         });
         assert!(took < Duration::from_secs(5));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits a caller sets (`sym::Limits`, docs/limits.md "Limits a caller controls"): one test per
+// limit, showing what reaching it answers and how long that takes.
+
+use sym::{BuildError, Error, Limits, SolveResult, UnsolvedKind};
+
+/// The defaults are the engine's behaviour without limits.
+#[test]
+fn default_limits_are_the_engine_without_limits() {
+    let l = Limits::default();
+    assert_eq!(l.input_nodes, usize::MAX);
+    assert_eq!(l.context_nodes, usize::MAX);
+    assert_eq!(l.rewrite_steps, None);
+    assert_eq!((l.proof_work, l.nesting), (4096, 12));
+    assert_eq!((l.expand_terms, l.solve_cases), (64, 8));
+    assert_eq!(l.time, None);
+    assert_eq!(Context::new().limits(), &l);
+    // By name (the CLI's spelling), with a suggestion for a misspelt one.
+    let mut m = Limits::default();
+    m.set("time_ms", 5).unwrap();
+    m.set("input_nodes", 10).unwrap();
+    assert_eq!(m.time, Some(Duration::from_millis(5)));
+    assert_eq!(m.input_nodes, 10);
+    let err = m.set("time_mss", 5).unwrap_err().to_string();
+    assert!(
+        err.contains("unknown limit 'time_mss'; did you mean 'time_ms'?"),
+        "{err}"
+    );
+    assert!(m.set("nesting", u64::MAX).is_err());
+}
+
+fn limit_name(e: &Error) -> &'static str {
+    match e {
+        Error::Limit { name, .. } => name,
+        other => panic!("not a limit error: {other}"),
+    }
+}
+
+/// `input_nodes`: parse and the builders refuse a larger input with `Error::Limit`, before
+/// interning anything of it.
+#[test]
+fn input_nodes_refuses_larger_inputs() {
+    let mut cx = Context::with_limits(Limits::default().with_input_nodes(1000));
+    let sum = |n: usize| {
+        (0..n)
+            .map(|i| format!("x{i}"))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    // 500 symbols and 499 `+`: 999 nodes, accepted.
+    let e = cx.parse(&sum(500)).unwrap();
+    assert_eq!(cx.size(e), 499);
+    let before = cx.node_count();
+    let big = sum(1_000_000);
+    let (r, took) = timed("parse a 10^6-term sum with input_nodes = 1000", || {
+        cx.parse(&big)
+    });
+    let err = r.unwrap_err();
+    assert_eq!(limit_name(&err), "input_nodes");
+    assert_eq!(err.kind(), "limit");
+    assert!(
+        err.to_string()
+            .contains("the expression has 1999999 operands and operators, the limit is 1000"),
+        "{err}"
+    );
+    assert_eq!(
+        cx.node_count(),
+        before,
+        "nothing of the refused input is kept"
+    );
+    assert!(took < Duration::from_secs(10));
+    // Parentheses and commas are not nodes: 1000 nested FloorDiv(., 2) are 2001 nodes.
+    let deep = format!("{}x{}", "FloorDiv(".repeat(1000), ", 2)".repeat(1000));
+    assert_eq!(limit_name(&cx.parse(&deep).unwrap_err()), "input_nodes");
+    // The builder counts the handles it makes.
+    let r = cx.build(|b| {
+        let mut acc = b.sym("y");
+        for i in 0..2000 {
+            acc = acc + i;
+        }
+        acc
+    });
+    match r {
+        Err(BuildError::Limit(e)) => assert_eq!(limit_name(&e), "input_nodes"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `context_nodes`: the memory of one context. Parsing refuses an input that would take the
+/// context past the cap (keeping nothing of it); a query that would is stopped, drops what it
+/// made and answers its input; `clear()` or `rollback` to a mark brings the context back.
+#[test]
+fn context_nodes_caps_the_memory_of_a_context() {
+    let cap = 20_000;
+    let mut cx = Context::with_limits(Limits::default().with_context_nodes(cap));
+    // A long-lived context interning distinct expressions: refused at the cap, never beyond.
+    let (refused, took) = timed("intern distinct sums up to a 20000-node cap", || {
+        let mut i = 0i64;
+        loop {
+            match cx.parse(&format!("x + {i}")) {
+                Ok(_) => i += 1,
+                Err(e) => break (i, e),
+            }
+        }
+    });
+    assert_eq!(limit_name(&refused.1), "context_nodes");
+    assert!(cx.node_count() <= cap, "{}", cx.node_count());
+    assert!(refused.0 > 9000, "{}", refused.0);
+    assert!(took < Duration::from_secs(10));
+    // The reset patterns: clear() (every handle invalid) ...
+    cx.clear();
+    assert_eq!(cx.limits().context_nodes, cap, "clear keeps the limits");
+    // ... or a mark taken after the facts, rolled back after each batch of queries.
+    cx.set_range_str("s0", "1", "4096").unwrap();
+    let base = cx.mark();
+    for k in 1..2000 {
+        let e = cx
+            .parse(&format!("FloorDiv({k}*s0 + {k}, s0 + 1)"))
+            .unwrap();
+        let s = cx.simplify(e);
+        assert_eq!(cx.display(s), k.to_string());
+        cx.rollback(base).unwrap();
+    }
+    assert!(cx.node_count() < 64);
+
+    // A query that needs more nodes than are left: stopped, its nodes dropped, the input back.
+    let mut cx = Context::new();
+    for s in ["a", "b", "c", "d", "e", "f"] {
+        cx.set_range_str(s, "0", "100").unwrap();
+    }
+    let text = "(a + b)*(c + d)*(e + f)*(a + c)*(b + d)*(c + e) - 7";
+    let e = cx.parse(text).unwrap();
+    let n = cx.node_count();
+    cx.set_limits(Limits::default().with_context_nodes(n + 50));
+    let (s, took) = timed("simplify that needs more nodes than the cap leaves", || {
+        cx.simplify(e)
+    });
+    assert_eq!(s, e, "the input, unchanged");
+    assert_eq!(limit_name(cx.limit_reached().unwrap()), "context_nodes");
+    assert_eq!(cx.node_count(), n, "the query's nodes are dropped");
+    assert!(took < Duration::from_secs(5));
+    assert_eq!(
+        limit_name(&cx.try_simplify(e).unwrap_err()),
+        "context_nodes"
+    );
+    // Without the cap it expands (64 terms) and finishes.
+    cx.set_limits(Limits::default());
+    let s = cx.simplify(e);
+    assert!(cx.limit_reached().is_none());
+    assert!(cx.node_count() > n + 50);
+    let _ = s;
+}
+
+/// `time`: a deadline per query, checked every `sym::TICK` steps (no clock read per node). A
+/// query past it is stopped: simplify answers its input, prove `unknown`, bound the whole
+/// range, solve `Unsolved` (kind `Limit`); `limit_reached()` says why; the nodes it made are
+/// dropped.
+#[test]
+fn time_limit_stops_a_query() {
+    let depth = 100_000;
+    let deep = format!("{}x{}", "FloorDiv(".repeat(depth), ", 3)".repeat(depth));
+    let mut cx = Context::new();
+    cx.set_range_str("x", "0", "").unwrap();
+    let e = cx.parse(&deep).unwrap();
+    // Without a limit (measured for comparison).
+    let mut free = cx.clone();
+    let (s, t_free) = timed("simplify 10^5 nested FloorDiv(., 3), no time limit", || {
+        free.simplify(e)
+    });
+    assert_ne!(s, e);
+    for ms in [1u64, 10] {
+        let n = cx.node_count();
+        cx.set_limits(Limits::default().with_time(Duration::from_millis(ms)));
+        let (s, took) = timed(&format!("the same with a {ms} ms limit"), || cx.simplify(e));
+        assert_eq!(s, e, "the input, unchanged");
+        let why = cx.limit_reached().unwrap();
+        assert_eq!(limit_name(why), "time");
+        assert!(
+            why.to_string().contains(&format!("limit of {ms} ms")),
+            "{why}"
+        );
+        assert_eq!(cx.node_count(), n, "the query's nodes are dropped");
+        // Generous: the check runs every 64 steps; a loaded machine.
+        assert!(took < Duration::from_millis(ms + 500), "{took:?}");
+        assert!(took < t_free || t_free < Duration::from_millis(ms + 20));
+    }
+    // bound, prove and solve of the same input.
+    let (b, took) = timed("bound with a 10 ms limit", || cx.bound(e));
+    if cx.limit_reached().is_some() {
+        assert_eq!(b.to_string(), "[-oo, oo]");
+    }
+    assert!(took < Duration::from_secs(2));
+    let p = cx.build(|b| b.expr(e).ge(0)).unwrap();
+    let (t, took) = timed("prove with a 10 ms limit", || {
+        cx.prove(p).expect("a predicate")
+    });
+    assert_eq!(t, Truth::Unknown);
+    assert_eq!(limit_name(cx.limit_reached().unwrap()), "time");
+    assert!(took < Duration::from_secs(2));
+    let y = cx.symbol("y").unwrap();
+    let rel = cx.build(|b| b.eq(b.var(y), e)).unwrap();
+    let (r, took) = timed("solve with a 10 ms limit", || cx.solve(rel, y));
+    match r {
+        SolveResult::Unsolved(u) => {
+            assert_eq!(u.kind, UnsolvedKind::Limit);
+            assert!(u.message.contains("limit 'time' reached"), "{}", u.message);
+        }
+        SolveResult::Solved(_) => assert!(cx.limit_reached().is_none()),
+    }
+    assert!(took < Duration::from_secs(2));
+    // A typical query under a limit finishes as without one.
+    let mut cx = Context::with_limits(Limits::default().with_time(Duration::from_millis(50)));
+    cx.set_range_str("x0", "0", "63").unwrap();
+    cx.set_range_str("x1", "0", "127").unwrap();
+    let e = cx.parse("FloorDiv(x0 + 64*x1, 64)").unwrap();
+    let s = cx.simplify(e);
+    assert!(cx.limit_reached().is_none());
+    assert_eq!(cx.display(s), "x1");
+}
+
+/// `rewrite_steps`: the rewrites of one simplification. Past it the rules stop firing and the
+/// answer is less simplified, still equal to the input (never an error).
+#[test]
+fn rewrite_steps_limit_leaves_the_answer_less_simplified() {
+    let text =
+        "FloorDiv(FloorDiv(FloorDiv(x, 2), 3), 5) + Mod(Mod(x, 12), 4) + FloorDiv(8*x + 4, 8)";
+    let mut answers = Vec::new();
+    for steps in [0usize, 1, 2, 1000] {
+        let mut cx = Context::with_limits(Limits::default().with_rewrite_steps(steps));
+        cx.set_range_str("x", "0", "").unwrap();
+        let e = cx.parse(text).unwrap();
+        let (s, _) = timed(&format!("simplify with rewrite_steps = {steps}"), || {
+            cx.simplify(e)
+        });
+        assert!(cx.limit_reached().is_none(), "not an interruption");
+        for v in 0..200 {
+            let at = [("x", sym::Value::Int(v))];
+            assert_eq!(cx.eval(s, &at), cx.eval(e, &at), "x = {v}");
+        }
+        answers.push((steps, cx.size(s), cx.display(s)));
+    }
+    eprintln!("{answers:#?}");
+    // No step: the input as parsed; a few steps: in between; enough steps: the default answer.
+    let mut cx = Context::new();
+    cx.set_range_str("x", "0", "").unwrap();
+    let e = cx.parse(text).unwrap();
+    let full = cx.simplify(e);
+    assert_eq!(answers[0].2, cx.display(e));
+    assert_eq!(answers[3].2, cx.display(full));
+    assert!(
+        answers[0].1 > answers[1].1 && answers[1].1 >= answers[3].1,
+        "{answers:?}"
+    );
+}
+
+/// `proof_work`: symbolic substitutions of the prover per query. With none, proofs use plain
+/// intervals: `x0 < s0` with `x0 <= s0 - 1` is `unknown` instead of `true` (sound).
+#[test]
+fn proof_work_limit_answers_unknown() {
+    for (work, want) in [(4096u32, Truth::True), (0, Truth::Unknown)] {
+        let mut cx = Context::with_limits(Limits::default().with_proof_work(work));
+        cx.set_range_str("s0", "1", "").unwrap();
+        cx.set_range_str("x0", "0", "s0 - 1").unwrap();
+        let p = cx.parse_bool("x0 < s0").unwrap();
+        let (t, _) = timed(&format!("prove x0 < s0 with proof_work = {work}"), || {
+            cx.prove(p).expect("a predicate")
+        });
+        assert_eq!(t, want);
+        assert!(cx.limit_reached().is_none());
+    }
+}
+
+/// `nesting`: analyses inside analyses. At 0 the prover does not simplify the differences it
+/// bounds, so fewer facts are proven: `x0 < s0` with `x0 <= s0 - 1` is `unknown` (sound);
+/// rules whose side conditions intervals prove still fire.
+#[test]
+fn nesting_limit_answers_unknown_inside() {
+    let text = "FloorDiv(x0 + 64*x1, 64)";
+    let mut sizes = Vec::new();
+    for nest in [12u32, 0, 1000] {
+        // Each level costs stack: above MAX_NESTING it is taken as MAX_NESTING.
+        let mut cx = Context::with_limits(Limits::default().with_nesting(nest));
+        cx.set_range_str("s0", "1", "").unwrap();
+        cx.set_range_str("x0", "0", "s0 - 1").unwrap();
+        cx.set_range_str("x1", "0", "").unwrap();
+        let p = cx.parse_bool("x0 < s0").unwrap();
+        let (t, _) = timed(&format!("prove x0 < s0 with nesting = {nest}"), || {
+            cx.prove(p).expect("a predicate")
+        });
+        let e = cx.parse(text).unwrap();
+        let s = cx.simplify(e);
+        sizes.push((nest, t, cx.display(s)));
+    }
+    eprintln!("{sizes:?}");
+    assert_eq!(sizes[0].1, Truth::True);
+    assert_eq!(sizes[1].1, Truth::Unknown);
+    // Above MAX_NESTING (32) is taken as 32: the same answers as the default here.
+    assert_eq!(sizes[2].1, Truth::True);
+    assert_eq!(sizes[0].2, sizes[2].2);
+}
+
+/// `expand_terms`: the largest expansion of a product of sums. A product of k binomials minus
+/// its 2^k terms is 0 once the expansion is allowed 2^k terms, and stays (sound) below that.
+#[test]
+fn expand_terms_limit() {
+    let binomials = |k: usize| {
+        let vars: Vec<(String, String)> =
+            (0..k).map(|i| (format!("a{i}"), format!("b{i}"))).collect();
+        let product: Vec<String> = vars.iter().map(|(x, y)| format!("({x} + {y})")).collect();
+        let terms: Vec<String> = (0..1u32 << k)
+            .map(|bits| {
+                (0..k)
+                    .map(|i| {
+                        if (bits >> i) & 1 == 1 {
+                            vars[i].1.clone()
+                        } else {
+                            vars[i].0.clone()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("*")
+            })
+            .collect();
+        (
+            format!("{} - ({})", product.join("*"), terms.join(" + ")),
+            vars,
+        )
+    };
+    for (k, limit, zero) in [
+        (5, 32, true),
+        (5, 16, false),
+        (7, 128, true),
+        (7, 64, false),
+        (8, 256, true),
+    ] {
+        let (text, vars) = binomials(k);
+        let mut cx = Context::with_limits(Limits::default().with_expand_terms(limit));
+        for (x, y) in &vars {
+            cx.set_range_str(x, "0", "100").unwrap();
+            cx.set_range_str(y, "0", "100").unwrap();
+        }
+        let e = cx.parse(&text).unwrap();
+        let (s, took) = timed(
+            &format!("{k} binomials minus their 2^{k} terms, expand_terms = {limit}"),
+            || cx.simplify(e),
+        );
+        assert_eq!(cx.as_int(s) == Some(0), zero, "{}", cx.display(s));
+        assert!(took < Duration::from_secs(20));
+    }
+}
+
+/// `solve_cases`: the cases of one solve answer. `a*b < 1` for `a` needs 3 (the sign of `b`);
+/// with a limit of 2 it is `Unsolved` (kind `NeedsCases`) with the reason.
+#[test]
+fn solve_cases_limit() {
+    for (limit, solved) in [(8usize, true), (3, true), (2, false)] {
+        let mut cx = Context::with_limits(Limits::default().with_solve_cases(limit));
+        let rel = cx.parse_bool("a*b < 1").unwrap();
+        let a = cx.symbol("a").unwrap();
+        let (r, _) = timed(
+            &format!("solve a*b < 1 for a, solve_cases = {limit}"),
+            || cx.solve_with_cases(rel, a),
+        );
+        match r {
+            SolveResult::Solved(sol) => {
+                assert!(solved, "{limit}");
+                assert_eq!(sol.cases.len(), 3);
+            }
+            SolveResult::Unsolved(u) => {
+                assert!(!solved, "{limit}: {}", u.message);
+                assert_eq!(u.kind, UnsolvedKind::NeedsCases);
+                assert!(u.message.contains("more than 2 cases"), "{}", u.message);
+            }
+        }
+    }
+}
+
+/// A panic inside a query (here a handle of another context, which debug builds refuse with a
+/// panic) does not leave the context inside the query: the next query starts with its own
+/// deadline and answers in full.
+#[test]
+#[cfg(debug_assertions)]
+fn a_panic_inside_a_query_does_not_leave_it_running() {
+    let mut cx = Context::with_limits(Limits::default().with_time(Duration::from_millis(50)));
+    let mut other = Context::new();
+    let foreign = other.parse("FloorDiv(8*y + 4, 8)").unwrap();
+    cx.set_range_str("x", "0", "").unwrap();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cx.simplify(foreign)));
+    assert!(r.is_err(), "a foreign handle panics in debug builds");
+    // Past the deadline of the query that panicked; the next one needs more than one check
+    // (200 nested divisions: hundreds of steps) and well under its own 50 ms.
+    std::thread::sleep(Duration::from_millis(60));
+    let deep = format!("{}x{}", "FloorDiv(".repeat(200), ", 2)".repeat(200));
+    let e = cx.parse(&deep).unwrap();
+    let s = cx.simplify(e);
+    assert!(cx.limit_reached().is_none(), "{:?}", cx.limit_reached());
+    assert!(cx.size(s) < cx.size(e));
 }

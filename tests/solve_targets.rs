@@ -244,12 +244,28 @@ fn guarded_cases() {
         &sol,
         &[("s27", 1, 30), ("s77", 1, 40)],
     );
+    // For b <= -1: a*b < 1 <=> a > 1/b <=> a > FloorDiv(1, b). (The form with a positive
+    // divisor, `a >= FloorDiv(-1, -b) + 1`, computes -b, which overflows at b = i64::MIN where
+    // the relation is defined (a = 0): taken only where its new nodes provably fit,
+    // docs/limits.md "Overflow".)
     check(
         "a*b < 1",
         "a",
         &[],
         &[],
-        "when Le(1, b): a <= 0; when Eq(b, 0): True; when Le(b, -1): a >= FloorDiv(-1, -b) + 1",
+        "when Le(1, b): a <= 0; when Eq(b, 0): True; when Le(b, -1): a > FloorDiv(1, b)",
+    );
+    let (cx, r) = solve("a*b < 1", "a", &[], &[]);
+    let SolveResult::Solved(sol) = r else {
+        panic!()
+    };
+    exhaustive(&cx, "a*b < 1", "a", &sol, &[("a", -40, 40), ("b", -40, 40)]);
+    exhaustive(
+        &cx,
+        "a*b < 1",
+        "a",
+        &sol,
+        &[("a", -2, 2), ("b", i64::MIN, i64::MIN + 3)],
     );
     // Plain `solve` keeps answers plain: a guarded one is unsolved there, with the cases.
     let mut cx = Context::new();

@@ -57,6 +57,10 @@ struct Facts {
     /// Output format: text, or json for the response object that `batch` would print.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     format: String,
+    /// A resource limit: time_ms, input_nodes, context_nodes, rewrite_steps, proof_work,
+    /// nesting, expand_terms or solve_cases (docs/limits.md); repeatable.
+    #[arg(long = "limit", value_name = "NAME=N")]
+    limits: Vec<String>,
 }
 
 const SIMPLIFY_HELP: &str = "\
@@ -204,6 +208,9 @@ enum Cmd {
         /// Output format: text, or json for the response object that `batch` would print.
         #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
         format: String,
+        /// A resource limit: input_nodes or context_nodes (docs/limits.md); repeatable.
+        #[arg(long = "limit", value_name = "NAME=N")]
+        limits: Vec<String>,
     },
     /// Generates C++ runtime checks and the wrapper prologue from a graph signature.
     #[command(after_help = CODEGEN_HELP)]
@@ -295,6 +302,47 @@ struct ArgTexts {
     /// `(name, "--set" argument text)`.
     sets: Vec<(String, String)>,
     target: Option<String>,
+    /// `(name, "--limit" argument text)`.
+    limits: Vec<(String, String)>,
+}
+
+/// `--limit NAME=N` arguments as the request's `limits` object (the names and values are
+/// checked by the request, as in `batch`).
+fn limits_json(
+    req: &mut Map<String, J>,
+    limits: &[String],
+    args: &mut ArgTexts,
+) -> Result<(), Fail> {
+    let mut out = Map::new();
+    for l in limits {
+        let Some((n, v)) = l.split_once('=') else {
+            return Err(Fail::Usage(format!("--limit '{l}': expected NAME=N")));
+        };
+        let (n, v) = (n.trim(), v.trim());
+        if !sym::Limits::NAMES.contains(&n) {
+            return Err(Fail::Usage(format!(
+                "--limit '{l}': unknown limit '{n}'{} (limits: {})",
+                suggest::did_you_mean(n, sym::Limits::NAMES.iter().copied()),
+                sym::Limits::NAMES.join(", ")
+            )));
+        }
+        if out.contains_key(n) {
+            return Err(Fail::Usage(format!(
+                "--limit '{l}': a second value for '{n}' (give one value per limit)"
+            )));
+        }
+        let Ok(k) = v.parse::<u64>() else {
+            return Err(Fail::Input(format!(
+                "--limit '{l}': N must be a nonnegative integer"
+            )));
+        };
+        out.insert(n.to_string(), json!(k));
+        args.limits.push((n.to_string(), l.clone()));
+    }
+    if !out.is_empty() {
+        req.insert("limits".into(), J::Object(out));
+    }
+    Ok(())
 }
 
 fn facts_json(req: &mut Map<String, J>, f: &Facts, args: &mut ArgTexts) -> Result<(), Fail> {
@@ -522,6 +570,10 @@ fn report(f: &request::Failure, expr: &str, args: &ArgTexts) {
             let t = args.target.as_deref().unwrap_or("");
             (Some(format!("--for {}", q(t))), t)
         }
+        Some(At::Limit(n)) => match args.limits.iter().find(|l| &l.0 == n) {
+            Some((_, orig)) => (Some(format!("--limit {}", q(orig))), ""),
+            None => (None, ""),
+        },
     };
     let mut msg = match arg {
         Some(a) => format!("error: {a}: {}", f.message),
@@ -774,6 +826,9 @@ fn main() -> ExitCode {
         if let Err(f) = facts_json(&mut req, facts, &mut args) {
             return f.exit();
         }
+        if let Err(f) = limits_json(&mut req, &facts.limits, &mut args) {
+            return f.exit();
+        }
         single(op, req, &facts.format, &args)
     };
     match cli.cmd {
@@ -788,12 +843,16 @@ fn main() -> ExitCode {
             set,
             floats,
             format,
+            limits,
         } => {
             let mut req = Map::new();
             let mut args = ArgTexts::default();
             req.insert("op".into(), json!("eval"));
             req.insert("expr".into(), json!(expr));
             if let Err(f) = values_json(&mut req, &set, &mut args) {
+                return f.exit();
+            }
+            if let Err(f) = limits_json(&mut req, &limits, &mut args) {
                 return f.exit();
             }
             types_json(&mut req, &floats, &mut args);

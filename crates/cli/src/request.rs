@@ -3,10 +3,11 @@
 
 use serde_json::{Map, Value as J, json};
 use std::time::Instant;
-use sym::{Bound, Context, Error, RangeEnd, SolveResult, Ty, Value};
+use sym::{Bound, Context, Error, Limits, RangeEnd, SolveResult, Ty, Value};
 
 const FIELDS: &[&str] = &[
     "id", "op", "expr", "ranges", "types", "assume", "symbol", "values", "repeat", "form", "deep",
+    "limits",
 ];
 
 /// A failed request: the error kind and message of docs/cli.md, and which string of the
@@ -33,6 +34,8 @@ pub enum At {
     Type(String),
     /// `symbol` (solve).
     Symbol,
+    /// `limits.NAME`.
+    Limit(String),
 }
 
 impl At {
@@ -45,6 +48,7 @@ impl At {
             At::Value(n) => format!("values.{n}"),
             At::Type(n) => format!("types.{n}"),
             At::Symbol => "symbol".into(),
+            At::Limit(n) => format!("limits.{n}"),
         }
     }
 }
@@ -199,6 +203,58 @@ fn str_field<'a>(line: &'a J, name: &str) -> Result<Option<&'a str>, Failure> {
     }
 }
 
+/// Why the JSON number `n`, a range end of the integer symbol `name`, is not one. JSON numbers
+/// are read as 64-bit integers or as doubles (serde_json without arbitrary precision): an
+/// integer beyond 64 bits arrives as a double, whose text (`1.8446744073709552e+19` for 2^64)
+/// is not what the request wrote, so it is named for what it is.
+fn not_an_i64(n: &serde_json::Number, name: &str) -> String {
+    let what = if n.is_u64() {
+        // Exact: between 2^63 and 2^64 - 1.
+        format!("{n} is beyond the 64-bit integers")
+    } else {
+        match n.as_f64() {
+            Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() >= 2f64.powi(63) => {
+                return format!(
+                    "an integer beyond 64 bits ('{name}' is an integer symbol; null is an \
+                     unbounded end)"
+                );
+            }
+            _ => format!("{n} is not a 64-bit integer"),
+        }
+    };
+    format!("{what} ('{name}' is an integer symbol)")
+}
+
+/// The request's `limits` object (docs/cli.md): every name one of `sym::Limits::NAMES`, every
+/// value a nonnegative integer. Absent: the defaults.
+fn limits(line: &J) -> Result<Limits, Failure> {
+    let mut l = Limits::default();
+    let Some(v) = line.get("limits") else {
+        return Ok(l);
+    };
+    let obj = v
+        .as_object()
+        .ok_or_else(|| req_err("'limits' must be an object {name: integer}"))?;
+    for (name, val) in obj {
+        if !Limits::NAMES.contains(&name.as_str()) {
+            return Err(req_err(format!(
+                "unknown limit '{name}'{} (limits: {})",
+                crate::suggest::did_you_mean(name, Limits::NAMES.iter().copied()),
+                Limits::NAMES.join(", ")
+            )));
+        }
+        let n = val
+            .as_u64()
+            .ok_or_else(|| req_err("must be a nonnegative integer").at(At::Limit(name.clone())))?;
+        // The name is known: the only refusal left is a value beyond u32 (proof_work, nesting).
+        l.set(name, n).map_err(|_| {
+            req_err(format!("{n} is above the largest value, {}", u32::MAX))
+                .at(At::Limit(name.clone()))
+        })?;
+    }
+    Ok(l)
+}
+
 /// A fresh context with the request's types, ranges and assumptions.
 fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
     if let Some(t) = line.get("types") {
@@ -244,9 +300,7 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                         } else {
                             return Err(Failure {
                                 kind: "range",
-                                message: format!(
-                                    "{n} is not a 64-bit integer ('{name}' is an integer symbol)"
-                                ),
+                                message: not_an_i64(n, name),
                                 at: Some(At::Range(name.clone(), Some(i))),
                                 col: None,
                             });
@@ -288,9 +342,13 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         .ok_or_else(|| req_err("a request must be a JSON object"))?;
     for k in obj.keys() {
         if !FIELDS.contains(&k.as_str()) {
-            return Err(req_err(format!("unknown request field '{k}'")));
+            return Err(req_err(format!(
+                "unknown request field '{k}'{}",
+                crate::suggest::did_you_mean(k, FIELDS.iter().copied())
+            )));
         }
     }
+    let limits = limits(line)?;
     let op = str_field(line, "op")?.ok_or_else(|| req_err("missing 'op'"))?;
     if !matches!(op, "simplify" | "bound" | "solve" | "prove" | "eval") {
         return Err(req_err(format!(
@@ -338,6 +396,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         let mut guard = c.borrow_mut();
         let cx = &mut *guard;
         cx.clear();
+        cx.set_limits(limits);
         answer_in(cx, line, op, text, compact, deep, op_time)
     })
 }
@@ -532,6 +591,11 @@ fn answer_in(
                 }
             }
         }
+    }
+    // A query stopped by the `time_ms` or `context_nodes` limit answered its fallback (the
+    // input, unknown, ...): the request reports the limit instead (docs/cli.md).
+    if let Some(e) = cx.limit_reached() {
+        return Err(e.clone().into());
     }
     Ok(out)
 }

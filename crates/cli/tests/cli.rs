@@ -609,8 +609,110 @@ fn solve_targets_cases_and_plain_answers() {
     );
     let (c, out, _) = run(&["solve", "a*b < 1", "--for", "a"], "");
     assert_eq!(c, 0);
+    // For b <= -1 the quotient by b itself: `FloorDiv(-1, -b) + 1` computes -b, which
+    // overflows at b = i64::MIN where the relation is defined (docs/limits.md, "Overflow").
     assert_eq!(
         out.trim(),
-        "when Le(1, b): a <= 0\nwhen Eq(b, 0): True\nwhen Le(b, -1): a >= FloorDiv(-1, -b) + 1"
+        "when Le(1, b): a <= 0\nwhen Eq(b, 0): True\nwhen Le(b, -1): a > FloorDiv(1, b)"
+    );
+}
+
+/// `--limit NAME=N` on the single-shot subcommands (docs/cli.md, docs/limits.md).
+#[test]
+fn limit_option() {
+    // Within the limits: the usual answer.
+    let (c, out, _) = run(
+        &[
+            "simplify",
+            "FloorDiv(8*x + 4, 8)",
+            "--limit",
+            "time_ms=1000",
+            "--limit",
+            "input_nodes=10",
+        ],
+        "",
+    );
+    assert_eq!((c, out.trim()), (0, "x"));
+    // A limit reached: an error (status 1) naming it.
+    let (c, _, err) = run(&["simplify", "x + y + z", "--limit", "input_nodes=3"], "");
+    assert_eq!(c, 1, "{err}");
+    assert!(
+        err.contains("error: limit 'input_nodes' reached: the expression has 5 operands and operators, the limit is 3"),
+        "{err}"
+    );
+    let (c, out, _) = run(
+        &[
+            "simplify",
+            "x + y + z",
+            "--limit",
+            "input_nodes=3",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(c, 1);
+    assert!(out.contains(r#""kind":"limit""#), "{out}");
+    let (c, _, err) = run(
+        &[
+            "eval",
+            "x + y",
+            "--set",
+            "x=1",
+            "--set",
+            "y=2",
+            "--limit",
+            "input_nodes=2",
+        ],
+        "",
+    );
+    assert_eq!(c, 1, "{err}");
+    // Limits that make the answer less thorough.
+    let (c, out, _) = run(
+        &[
+            "prove",
+            "x0 < s0",
+            "--range",
+            "s0=1..",
+            "--range",
+            "x0=0..s0 - 1",
+            "--limit",
+            "proof_work=0",
+        ],
+        "",
+    );
+    assert_eq!((c, out.trim()), (0, "unknown"));
+    // Usage errors: shape, unknown name (with a suggestion), repeated name; a bad value.
+    for (arg, code, msg) in [
+        ("time_ms", 2, "--limit 'time_ms': expected NAME=N"),
+        (
+            "tme_ms=5",
+            2,
+            "unknown limit 'tme_ms'; did you mean 'time_ms'?",
+        ),
+        (
+            "time_ms=x",
+            1,
+            "--limit 'time_ms=x': N must be a nonnegative integer",
+        ),
+        ("time_ms=-1", 1, "N must be a nonnegative integer"),
+    ] {
+        let (c, _, err) = run(&["bound", "x", "--limit", arg], "");
+        assert_eq!(c, code, "{arg}: {err}");
+        assert!(err.contains(msg), "{arg}: {err}");
+    }
+    let (c, _, err) = run(
+        &["bound", "x", "--limit", "time_ms=5", "--limit", "time_ms=6"],
+        "",
+    );
+    assert_eq!(c, 2, "{err}");
+    assert!(err.contains("a second value for 'time_ms'"), "{err}");
+    let (c, _, err) = run(&["bound", "x", "--limit", "nesting=99999999999"], "");
+    assert_eq!(c, 1, "{err}");
+    assert!(
+        err.contains(
+            "error: --limit 'nesting=99999999999': 99999999999 is above the largest value"
+        ),
+        "{err}"
     );
 }

@@ -210,7 +210,7 @@ fn integers_beyond_64_bits() {
             )
             .unwrap(),
             "range",
-            "is not a 64-bit integer",
+            "ranges.x[1]: an integer beyond 64 bits ('x' is an integer symbol",
         ),
         (
             "2**63 as a range end",
@@ -225,6 +225,36 @@ fn integers_beyond_64_bits() {
         assert!(message(&r).contains(msg), "{name}: {r}");
         assert_eq!(r["id"], req["id"]);
     }
+    // JSON range ends beyond i64, as written in the line (serde_json reads integers beyond
+    // u64 as doubles: the message names the integer for what it is, not as
+    // "1.8446744073709552e+19").
+    for (line, msg) in [
+        (
+            r#"{"id": 8, "op": "bound", "expr": "x", "ranges": {"x": [0, 18446744073709551616]}}"#,
+            "ranges.x[1]: an integer beyond 64 bits ('x' is an integer symbol; null is an unbounded end)",
+        ),
+        (
+            r#"{"id": 8, "op": "bound", "expr": "x", "ranges": {"x": [-18446744073709551616, 0]}}"#,
+            "ranges.x[0]: an integer beyond 64 bits",
+        ),
+        (
+            r#"{"id": 8, "op": "bound", "expr": "x", "ranges": {"x": [0, 18446744073709551615]}}"#,
+            "ranges.x[1]: 18446744073709551615 is beyond the 64-bit integers ('x' is an integer symbol)",
+        ),
+        (
+            r#"{"id": 8, "op": "bound", "expr": "x", "ranges": {"x": [0, 9223372036854775808]}}"#,
+            "ranges.x[1]: 9223372036854775808 is beyond the 64-bit integers",
+        ),
+        (
+            r#"{"id": 8, "op": "bound", "expr": "x", "ranges": {"x": [0, 2.5]}}"#,
+            "ranges.x[1]: 2.5 is not a 64-bit integer",
+        ),
+    ] {
+        let (r, _) = around("a JSON range end beyond i64", line.as_bytes());
+        assert_eq!(error_kind(&r), "range", "{r}");
+        assert!(message(&r).contains(msg), "{r}");
+        assert!(!message(&r).contains("e+19"), "{r}");
+    }
     // int_oo and oo as range ends are the unbounded end (PyTorch's var_ranges use them).
     let req = json!({"id": 6, "op": "bound", "expr": "x + 1", "ranges": {"x": [0, "int_oo"]}});
     let (r, _) = around("int_oo as a range end", req.to_string().as_bytes());
@@ -234,4 +264,126 @@ fn integers_beyond_64_bits() {
     let (r, _) = around("i64::MIN - 1", req.to_string().as_bytes());
     assert_eq!(error_kind(&r), "eval", "{r}");
     assert!(message(&r).contains("overflow"), "{r}");
+}
+
+/// The `limits` object of a request (docs/cli.md, docs/limits.md): a limit reached is a
+/// `limit` error naming it, in about the time asked; unknown names and bad values are request
+/// errors with a suggestion; the stream goes on after each.
+#[test]
+fn request_limits() {
+    let deep = format!("{}x{}", "FloorDiv(".repeat(100_000), ", 3)".repeat(100_000));
+    let r = json!({"id": 1, "op": "simplify", "expr": deep, "ranges": {"x": [0, null]}});
+    let (free, t_free) = around("10^5 nested FloorDiv, no limit", r.to_string().as_bytes());
+    assert_eq!(free["ok"], true, "{free:.300}");
+    for (name, op, expr, limits, symbol) in [
+        (
+            "simplify, time_ms 5",
+            "simplify",
+            deep.clone(),
+            json!({"time_ms": 5}),
+            None,
+        ),
+        // x twice: not the one-pass interval of a single-use expression (well under 5 ms).
+        (
+            "bound, time_ms 5",
+            "bound",
+            format!("{deep} - x"),
+            json!({"time_ms": 5}),
+            None,
+        ),
+        (
+            "prove, time_ms 5",
+            "prove",
+            format!("{deep} >= 0"),
+            json!({"time_ms": 5}),
+            None,
+        ),
+        (
+            "solve, time_ms 5",
+            "solve",
+            format!("Eq(y, {deep})"),
+            json!({"time_ms": 5}),
+            Some("y"),
+        ),
+        (
+            "simplify, context_nodes",
+            "simplify",
+            deep.clone(),
+            json!({"context_nodes": 150_000}),
+            None,
+        ),
+        (
+            "simplify, input_nodes",
+            "simplify",
+            deep.clone(),
+            json!({"input_nodes": 1000}),
+            None,
+        ),
+    ] {
+        let mut r =
+            json!({"id": 2, "op": op, "expr": expr, "ranges": {"x": [0, null]}, "limits": limits});
+        if let Some(s) = symbol {
+            r["symbol"] = json!(s);
+        }
+        let (resp, took) = around(name, r.to_string().as_bytes());
+        assert_eq!(error_kind(&resp), "limit", "{name}: {resp}");
+        assert!(message(&resp).starts_with("limit '"), "{resp}");
+        assert!(took < t_free + Duration::from_secs(5), "{name}");
+    }
+    // Limits that make the answer less thorough, never an error.
+    let r = json!({"id": 3, "op": "simplify", "expr": "FloorDiv(FloorDiv(x, 2), 3)", "limits": {"rewrite_steps": 0}});
+    let (resp, _) = around("rewrite_steps 0", r.to_string().as_bytes());
+    assert_eq!(resp["expr"], "FloorDiv(FloorDiv(x, 2), 3)", "{resp}");
+    let r = json!({"id": 3, "op": "prove", "expr": "x0 < s0", "ranges": {"s0": [1, null], "x0": [0, "s0 - 1"]}, "limits": {"proof_work": 0}});
+    let (resp, _) = around("proof_work 0", r.to_string().as_bytes());
+    assert_eq!(resp["result"], "unknown", "{resp}");
+    let r = json!({"id": 3, "op": "solve", "expr": "a*b < 1", "symbol": "a", "limits": {"solve_cases": 2}});
+    let (resp, _) = around("solve_cases 2", r.to_string().as_bytes());
+    assert_eq!(resp["solved"], false, "{resp}");
+    assert!(
+        resp["reason"]
+            .as_str()
+            .unwrap()
+            .contains("more than 2 cases"),
+        "{resp}"
+    );
+    // A typical request under limits answers as without them.
+    let r = json!({"id": 4, "op": "simplify", "expr": "FloorDiv(x0 + 64*x1, 64)", "ranges": {"x0": [0, 63], "x1": [0, null]}, "limits": {"time_ms": 100, "context_nodes": 1000, "input_nodes": 100}});
+    let (resp, _) = around("typical request with limits", r.to_string().as_bytes());
+    assert_eq!(resp["expr"], "x1", "{resp}");
+    // Bad limits.
+    for (limits, msg) in [
+        (
+            json!({"time_mss": 5}),
+            "unknown limit 'time_mss'; did you mean 'time_ms'?",
+        ),
+        (
+            json!({"tim": 5}),
+            "unknown limit 'tim' (limits: input_nodes, context_nodes,",
+        ),
+        (
+            json!({"time_ms": -1}),
+            "limits.time_ms: must be a nonnegative integer",
+        ),
+        (
+            json!({"time_ms": 1.5}),
+            "limits.time_ms: must be a nonnegative integer",
+        ),
+        (
+            json!({"nesting": 5_000_000_000u64}),
+            "limits.nesting: 5000000000 is above the largest value, 4294967295",
+        ),
+        (json!([5]), "'limits' must be an object"),
+    ] {
+        let r = json!({"id": 5, "op": "simplify", "expr": "x", "limits": limits});
+        let (resp, _) = around("bad limits", r.to_string().as_bytes());
+        assert_eq!(error_kind(&resp), "request", "{resp}");
+        assert!(message(&resp).contains(msg), "{resp}");
+    }
+    let r = json!({"id": 6, "op": "simplify", "expr": "x", "limit": {"time_ms": 5}});
+    let (resp, _) = around("misspelt field", r.to_string().as_bytes());
+    assert!(
+        message(&resp).contains("unknown request field 'limit'; did you mean 'limits'?"),
+        "{resp}"
+    );
 }

@@ -49,6 +49,13 @@ pyo3::create_exception!(
     Error,
     "Evaluation failed: division by zero, overflow, a missing value or a type mismatch."
 );
+pyo3::create_exception!(
+    symshape,
+    LimitError,
+    Error,
+    "A resource limit of the context was reached (input size, context size, time; \
+     Context(**limits), docs/limits.md); `limit` names it."
+);
 
 /// A `sym::Error` as the matching Python exception.
 fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
@@ -58,6 +65,11 @@ fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
         sym::Error::Unsupported { col, .. } => (UnsupportedError::new_err(msg), Some(*col)),
         sym::Error::Range(_) => (RangeError::new_err(msg), None),
         sym::Error::Eval(_) => (EvalError::new_err(msg), None),
+        sym::Error::Limit { name, .. } => {
+            let err = LimitError::new_err(msg);
+            let _ = err.value(py).setattr("limit", *name);
+            (err, None)
+        }
         // A kind added to the engine after this binding: the base class, with the message.
         _ => (Error::new_err(msg), None),
     };
@@ -67,6 +79,15 @@ fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
         let _ = err.value(py).setattr("column", c);
     }
     err
+}
+
+/// The answer of a query, or the limit that stopped it (the answer is then the engine's
+/// sound fallback, which Python callers get as `LimitError` instead).
+fn limited<T>(cx: &sym::Context, r: T) -> Result<T, sym::Error> {
+    match cx.limit_reached() {
+        Some(e) => Err(e.clone()),
+        None => Ok(r),
+    }
 }
 
 /// Runs engine code, turning a panic (an engine bug) into `symshape.Error`.
@@ -514,13 +535,46 @@ const DETACH_SIZE: usize = 24;
 
 #[pymethods]
 impl Context {
-    /// A new, empty context.
+    /// A new, empty context, with resource limits as keyword arguments (docs/limits.md):
+    /// `time_ms`, `input_nodes`, `context_nodes`, `rewrite_steps`, `proof_work`, `nesting`,
+    /// `expand_terms`, `solve_cases` (nonnegative ints). A query stopped by `time_ms` or
+    /// `context_nodes`, and an input over `input_nodes`, raise `LimitError`.
     #[new]
-    fn new() -> Self {
-        Context {
-            inner: Mutex::new(sym::Context::new()),
-            last_reason: Mutex::new(None),
+    #[pyo3(signature = (**limits))]
+    fn new(limits: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let mut l = sym::Limits::default();
+        if let Some(d) = limits {
+            for (k, v) in d.iter() {
+                let name: String = k.extract()?;
+                let value: u64 = v.extract().map_err(|_| {
+                    PyTypeError::new_err(format!("limit '{name}' must be a nonnegative int"))
+                })?;
+                l.set(&name, value)
+                    .map_err(|e| PyTypeError::new_err(format!("Context(): {e}")))?;
+            }
         }
+        Ok(Context {
+            inner: Mutex::new(sym::Context::with_limits(l)),
+            last_reason: Mutex::new(None),
+        })
+    }
+
+    /// The context's limits: {name: value}, `None` for no limit.
+    #[getter]
+    fn limits(slf: &Bound<'_, Self>) -> PyResult<Py<PyDict>> {
+        let py = slf.py();
+        let l = slf.get().cx().limits().clone();
+        let d = PyDict::new(py);
+        let big = |v: usize| (v != usize::MAX).then_some(v);
+        d.set_item("time_ms", l.time.map(|t| t.as_millis() as u64))?;
+        d.set_item("input_nodes", big(l.input_nodes))?;
+        d.set_item("context_nodes", big(l.context_nodes))?;
+        d.set_item("rewrite_steps", l.rewrite_steps)?;
+        d.set_item("proof_work", l.proof_work)?;
+        d.set_item("nesting", l.nesting)?;
+        d.set_item("expand_terms", l.expand_terms)?;
+        d.set_item("solve_cases", l.solve_cases)?;
+        Ok(d.unbind())
     }
 
     /// The symbol `name` as an expression, declared with `type` ("int" or "float") if new.
@@ -623,12 +677,15 @@ impl Context {
         let x = Self::arg(slf, e)?;
         let me = slf.get();
         let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
-        let r = if big {
-            slf.py().detach(|| guarded(|| Ok(me.cx().simplify(x))))?
-        } else {
-            guarded(|| Ok(me.cx().simplify(x)))?
+        let run = || {
+            guarded(|| {
+                let mut cx = me.cx();
+                let r = cx.simplify(x);
+                Ok(limited(&cx, r))
+            })
         };
-        wrap(slf, r)
+        let r = if big { slf.py().detach(run)? } else { run()? };
+        wrap(slf, r.map_err(|e| sym_err(slf.py(), e))?)
     }
 
     /// A sound bound `(lo, hi)` of `e`; `None` for an infinite end (floats: float ends, `None`
@@ -638,11 +695,15 @@ impl Context {
         let x = Self::arg(slf, e)?;
         let me = slf.get();
         let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
-        let b = if big {
-            py.detach(|| guarded(|| Ok(me.cx().bound(x))))?
-        } else {
-            guarded(|| Ok(me.cx().bound(x)))?
+        let run = || {
+            guarded(|| {
+                let mut cx = me.cx();
+                let r = cx.bound(x);
+                Ok(limited(&cx, r))
+            })
         };
+        let b = if big { py.detach(run)? } else { run()? };
+        let b = b.map_err(|e| sym_err(py, e))?;
         let opt_i = |v: Option<i64>| -> PyResult<Py<PyAny>> {
             Ok(match v {
                 Some(i) => i.into_pyobject(py)?.into_any().unbind(),
@@ -680,13 +741,16 @@ impl Context {
             }
             Ok(cx.size(x) >= DETACH_SIZE)
         })?;
-        let r = if t {
-            slf.py().detach(|| guarded(|| Ok(me.cx().prove(x))))?
-        } else {
-            guarded(|| Ok(me.cx().prove(x)))?
+        let run = || {
+            guarded(|| {
+                let mut cx = me.cx();
+                // A boolean (checked above): the engine's type error cannot come.
+                let r = cx.prove(x).unwrap_or(Truth::Unknown);
+                Ok(limited(&cx, r))
+            })
         };
-        // A boolean (checked above): the engine's type error cannot come.
-        let r = r.unwrap_or(Truth::Unknown);
+        let r = if t { slf.py().detach(run)? } else { run()? };
+        let r = r.map_err(|e| sym_err(slf.py(), e))?;
         Ok(match r {
             Truth::True => Some(true),
             Truth::False => Some(false),
@@ -711,13 +775,15 @@ impl Context {
         let res = py.detach(|| {
             guarded(|| {
                 let mut cx = me.cx();
-                Ok(if cases {
+                let res = if cases {
                     cx.solve_with_cases(r, x)
                 } else {
                     cx.solve(r, x)
-                })
+                };
+                Ok(limited(&cx, res))
             })
         })?;
+        let res = res.map_err(|e| sym_err(py, e))?;
         match res {
             SolveResult::Unsolved(reason) => {
                 *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.message);
@@ -1277,5 +1343,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("UnsupportedError", py.get_type::<UnsupportedError>())?;
     m.add("RangeError", py.get_type::<RangeError>())?;
     m.add("EvalError", py.get_type::<EvalError>())?;
+    m.add("LimitError", py.get_type::<LimitError>())?;
     Ok(())
 }

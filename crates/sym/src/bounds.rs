@@ -357,6 +357,10 @@ impl Session<'_> {
                 continue;
             }
             if !expanded {
+                if self.cx.tick() {
+                    // A limit stopped the query: the sound "anything" (not memoized).
+                    return Iv::TOP;
+                }
                 stack.push((e, true));
                 for k in self.cx.node(e).children().iter().rev() {
                     if self.cx.ty(*k) == Ty::Int && !self.iv_memo.contains_key(k) {
@@ -834,7 +838,27 @@ fn ext_opt(v: i128) -> Option<i64> {
 impl Context {
     /// A sound bound of `e` under the context's facts (docs/language.md §5.2): the intersection of
     /// the interval of `e` and that of its simplified form.
+    ///
+    /// A `context_nodes` or `time` limit reached ([`crate::Limits`]) answers the whole range of
+    /// the type (`[-oo, oo]`, `[false, true]`), with [`Context::limit_reached`] saying which.
     pub fn bound(&mut self, e: Expr) -> Bound {
+        self.query(
+            |cx| cx.bound_unlimited(e),
+            |cx| match cx.ty(e) {
+                Ty::Int => Bound::Int { lo: None, hi: None },
+                Ty::Float => Bound::Float {
+                    lo: f64::NEG_INFINITY,
+                    hi: f64::INFINITY,
+                },
+                Ty::Bool => Bound::Bool {
+                    lo: false,
+                    hi: true,
+                },
+            },
+        )
+    }
+
+    fn bound_unlimited(&mut self, e: Expr) -> Bound {
         if let Some(iv) = self.quick_bound(e) {
             return Bound::Int {
                 lo: ext_opt(iv.lo),

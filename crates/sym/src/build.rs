@@ -251,7 +251,7 @@ impl Context {
     /// factor: `None` when no factor is a sum, the result would have more than 64 terms, or a
     /// coefficient overflows. Pure algebra (the simplifier takes it only where no new overflow
     /// comes of it; polynomial identity checks take it as is).
-    pub(crate) fn expand_product(&mut self, fs: &[Expr]) -> Option<Expr> {
+    pub(crate) fn expand_product(&mut self, fs: &[Expr], max_terms: usize) -> Option<Expr> {
         let mut count: usize = 1;
         let mut any = false;
         for f in fs {
@@ -260,7 +260,7 @@ impl Context {
                 any = true;
             }
         }
-        if !any || count > 64 {
+        if !any || count > max_terms {
             return None;
         }
         let one = self.int(1);
@@ -292,12 +292,17 @@ impl Context {
     /// expanded where `expand_product` can; for polynomial identity checks.
     pub(crate) fn expand_poly(&mut self, e: Expr) -> Option<Expr> {
         match self.node(e).clone() {
-            Node::Mul(fs) => Some(self.expand_product(&fs).unwrap_or(e)),
+            Node::Mul(fs) => Some(
+                self.expand_product(&fs, self.limits.expand_terms)
+                    .unwrap_or(e),
+            ),
             Node::Add(ts, c) => {
                 let mut acc: Terms = Terms::new();
                 for (t, k) in ts {
                     let x = match self.node(t).clone() {
-                        Node::Mul(fs) => self.expand_product(&fs).unwrap_or(t),
+                        Node::Mul(fs) => self
+                            .expand_product(&fs, self.limits.expand_terms)
+                            .unwrap_or(t),
                         _ => t,
                     };
                     acc.push((x, k));

@@ -18,7 +18,8 @@
 //!   `substitute` fold in a way that can overflow). Nothing is wrapped, no ill-typed node is made.
 //!   The leaves (`int`, `float`, `boolean`, `sym`) cannot fail.
 //! - This module's [`Builder`] returns `Result<Expr, BuildError>`, the cause typed
-//!   ([`BuildError::Type`], [`BuildError::Overflow`], [`BuildError::Symbol`]). An operation on a
+//!   ([`BuildError::Type`], [`BuildError::Overflow`], [`BuildError::Symbol`],
+//!   [`BuildError::Limit`]). An operation on a
 //!   failed operand fails with the operand's error (the first cause is kept), so a whole
 //!   expression is checked once, at [`BExpr::expr`].
 
@@ -51,6 +52,10 @@ pub enum BuildError {
     /// A symbol name that is not an identifier, a reserved word, or declared with another type.
     #[error("{0}")]
     Symbol(Error),
+    /// The builder made more than the context's `input_nodes` handles, or the context holds
+    /// more than its `context_nodes` ([`crate::Limits`]): an [`Error::Limit`].
+    #[error("{0}")]
+    Limit(Error),
 }
 
 /// A context borrowed for building: see [`Context::builder`] and [`Context::build`].
@@ -60,6 +65,10 @@ pub enum BuildError {
 pub struct Builder<'cx> {
     cx: RefCell<&'cx mut Context>,
     errors: RefCell<Vec<BuildError>>,
+    /// Handles given out so far, and the context's `input_nodes` and `context_nodes` limits.
+    made: std::cell::Cell<usize>,
+    max_made: usize,
+    max_nodes: usize,
 }
 
 /// An expression under construction, bound to a [`Builder`]: `+`, `-`, `*` (with other handles
@@ -164,13 +173,40 @@ impl Want {
 
 impl<'cx> Builder<'cx> {
     fn new(cx: &'cx mut Context) -> Self {
+        let (max_made, max_nodes) = (cx.limits.input_nodes, cx.limits.context_nodes);
         Builder {
             cx: RefCell::new(cx),
             errors: RefCell::new(Vec::new()),
+            made: std::cell::Cell::new(0),
+            max_made,
+            max_nodes,
         }
     }
 
     fn ok<'b>(&'b self, e: Expr) -> BExpr<'b, 'cx> {
+        let made = self.made.get() + 1;
+        self.made.set(made);
+        if made > self.max_made {
+            return self.fail(BuildError::Limit(Error::Limit {
+                name: "input_nodes",
+                msg: format!(
+                    "the builder made more than {} handles, the limit",
+                    self.max_made
+                ),
+            }));
+        }
+        if self.max_nodes != usize::MAX {
+            let n = self.cx.borrow().node_count();
+            if n > self.max_nodes {
+                return self.fail(BuildError::Limit(Error::Limit {
+                    name: "context_nodes",
+                    msg: format!(
+                        "the context holds {n} nodes, the limit is {}",
+                        self.max_nodes
+                    ),
+                }));
+            }
+        }
         BExpr { b: self, r: Ok(e) }
     }
 

@@ -26,6 +26,14 @@ pub enum Error {
     /// Evaluation failed.
     #[error("evaluation error: {0}")]
     Eval(#[from] EvalError),
+    /// A resource limit of the context was reached ([`crate::Limits`], docs/limits.md).
+    #[error("limit '{name}' reached: {msg}")]
+    Limit {
+        /// The limit, as [`crate::Limits::NAMES`] spells it (`time` for `time_ms`).
+        name: &'static str,
+        /// What was reached.
+        msg: String,
+    },
 }
 
 impl Error {
@@ -36,6 +44,7 @@ impl Error {
             Error::Unsupported { .. } => "unsupported",
             Error::Range(_) => "range",
             Error::Eval(_) => "eval",
+            Error::Limit { .. } => "limit",
         }
     }
 }

@@ -58,6 +58,7 @@ mod eval;
 mod expr;
 mod facts;
 mod interval;
+mod limits;
 mod modular;
 mod parse;
 mod print;
@@ -81,6 +82,7 @@ pub use error::{Error, EvalError};
 pub use eval::Value;
 pub use expr::{Expr, Symbol, Ty};
 pub use facts::RangeEnd;
+pub use limits::{Limits, MAX_NESTING, TICK};
 pub use print::Show;
 pub use prove::Truth;
 pub use simplify::{Rule, Stats};
@@ -144,6 +146,12 @@ pub struct Context {
     /// The current rollback generation: one more after every rollback.
     #[cfg(debug_assertions)]
     clock: u32,
+    /// The caller's resource limits (docs/limits.md).
+    limits: Limits,
+    /// The running query's deadline, node cap and tick counter (idle between queries).
+    run: limits::Run,
+    /// The limit that stopped the last query, if one did ([`Context::limit_reached`]).
+    limit_hit: Option<Error>,
 }
 
 impl Clone for Context {
@@ -166,6 +174,9 @@ impl Clone for Context {
             births: self.births.clone(),
             #[cfg(debug_assertions)]
             clock: self.clock,
+            limits: self.limits.clone(),
+            run: limits::Run::IDLE,
+            limit_hit: None,
         }
     }
 }
@@ -215,6 +226,9 @@ impl Context {
             births: Vec::with_capacity(64),
             #[cfg(debug_assertions)]
             clock: 0,
+            limits: Limits::default(),
+            run: limits::Run::IDLE,
+            limit_hit: None,
         }
     }
 

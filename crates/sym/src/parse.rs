@@ -362,8 +362,58 @@ const UNARY_PREC: u8 = 7;
 
 impl Context {
     /// Parses an expression in sympy syntax. Undeclared symbols are created as `Int` symbols.
+    ///
+    /// The context's limits ([`crate::Limits`]): an input of more than `input_nodes` operands
+    /// and operators, or one that would take the context beyond `context_nodes` nodes, is an
+    /// [`Error::Limit`] (and the context keeps nothing of it).
     pub fn parse(&mut self, src: &str) -> Result<Expr, Error> {
+        if self.limits.context_nodes != usize::MAX {
+            return self.parse_capped(src);
+        }
+        self.parse_unchecked(src)
+    }
+
+    /// [`Context::parse`] under a `context_nodes` limit: nothing of a refused input is kept.
+    #[cold]
+    #[inline(never)]
+    fn parse_capped(&mut self, src: &str) -> Result<Expr, Error> {
+        self.check_cap()?;
+        let mark = self.mark();
+        let r = self.parse_unchecked(src);
+        if r.is_ok() && self.nodes.len() > self.limits.context_nodes {
+            let e = self.cap_error_for_input();
+            // Facts are not set by parsing: the rollback is never refused.
+            let _ = self.rollback(mark);
+            return Err(e);
+        }
+        r
+    }
+
+    /// The `input_nodes` error for an input of `toks`, if it has more nodes than the limit.
+    #[cold]
+    #[inline(never)]
+    fn input_too_large(&self, toks: &[(Tok<'_>, usize)]) -> Option<Error> {
+        let n = toks
+            .iter()
+            .filter(|t| !matches!(t.0, Tok::LParen | Tok::RParen | Tok::Comma | Tok::End))
+            .count();
+        (n > self.limits.input_nodes).then(|| Error::Limit {
+            name: "input_nodes",
+            msg: format!(
+                "the expression has {n} operands and operators, the limit is {}",
+                self.limits.input_nodes
+            ),
+        })
+    }
+
+    fn parse_unchecked(&mut self, src: &str) -> Result<Expr, Error> {
         let mut toks = tokenize(src)?;
+        // Every token but `End` may be a node: count only when the limit is lower.
+        if toks.len() > self.limits.input_nodes
+            && let Some(e) = self.input_too_large(&toks)
+        {
+            return Err(e);
+        }
         // Byte offsets to 1-based character columns, in one pass (offsets increase).
         if src.is_ascii() {
             for t in &mut toks {

@@ -8,7 +8,7 @@
 use crate::Context;
 use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::interval::{Iv, NEG_INF, POS_INF};
-use crate::simplify::{MAX_NEST, Session};
+use crate::simplify::Session;
 
 /// The answer of the prover.
 ///
@@ -57,7 +57,7 @@ impl Session<'_> {
         // past the nesting limit, with the work budget spent, or when this very difference is
         // already being bounded further up (a cycle through the facts), the plain interval is
         // the (sound) answer.
-        if self.nest >= MAX_NEST || self.work == 0 || self.upper_stack.contains(&d) {
+        if self.nest >= self.max_nest || self.work == 0 || self.upper_stack.contains(&d) {
             return best;
         }
         self.nest += 1;
@@ -282,7 +282,7 @@ impl Session<'_> {
         } else {
             self.cx.sub(a, b)?
         };
-        if self.nest >= MAX_NEST {
+        if self.nest >= self.max_nest {
             return None;
         }
         self.nest += 1;
@@ -494,7 +494,8 @@ impl Context {
     /// leave it unknown, the prover tries again knowing each divisor nonzero (`d >= 1` for a
     /// `d` known `>= 0`): `Mod(x, FloorDiv(s, 4)) < FloorDiv(s, 4)` with `s >= 1` is `True`.
     /// A non-boolean `p` (an integer or float expression) is an error, as on the command
-    /// line.
+    /// line. A `context_nodes` or `time` limit reached ([`crate::Limits`]) answers
+    /// [`Truth::Unknown`], with [`Context::limit_reached`] saying which.
     ///
     /// ```
     /// use sym::{CmpOp, Context, Truth};
@@ -514,11 +515,17 @@ impl Context {
                 found: vec![ty],
             });
         }
-        let t = self.truth_of(p);
-        if t != Truth::Unknown {
-            return Ok(t);
-        }
-        Ok(self.truth_where_defined(p).unwrap_or(t))
+        // One query (a time limit covers both attempts); the inner ones run inside it.
+        Ok(self.query(
+            |cx| {
+                let t = cx.truth_of(p);
+                if t != Truth::Unknown {
+                    return t;
+                }
+                cx.truth_where_defined(p).unwrap_or(t)
+            },
+            |_| Truth::Unknown,
+        ))
     }
 
     /// The divisors `e` needs nonzero to be defined (the divisors of its FloorDiv, CeilDiv,
@@ -575,14 +582,20 @@ impl Context {
     }
 
     /// [`Context::prove`] of an expression known to be boolean (a non-boolean answers
-    /// `Unknown`).
+    /// `Unknown`). A `context_nodes` or `time` limit reached ([`crate::Limits`]) answers
+    /// [`Truth::Unknown`], with [`Context::limit_reached`] saying which.
     pub(crate) fn truth_of(&mut self, p: Expr) -> Truth {
-        let mut s = Session::new(self);
-        let t = s.truth(p);
-        if t != Truth::Unknown {
-            return t;
-        }
-        let q = s.simplify(p);
-        s.truth(q)
+        self.query(
+            |cx| {
+                let mut s = Session::new(cx);
+                let t = s.truth(p);
+                if t != Truth::Unknown {
+                    return t;
+                }
+                let q = s.simplify(p);
+                s.truth(q)
+            },
+            |_| Truth::Unknown,
+        )
     }
 }

@@ -7,9 +7,9 @@ const KEEP_NODES: usize = 1 << 16;
 
 impl Context {
     /// Empties the context as if it were new (no nodes, symbols, ranges, assumptions, fact
-    /// scopes or cached analyses), keeping its allocations when they are small: a server or
-    /// a `batch` worker answering unrelated requests one after another pays for growing its
-    /// tables once, not per request. Every handle made before is invalid afterwards (in debug
+    /// scopes or cached analyses; the [`crate::Limits`] stay), keeping its allocations when
+    /// they are small: a server or a `batch` worker answering unrelated requests one after
+    /// another pays for growing its tables once, not per request. Every handle made before is invalid afterwards (in debug
     /// builds the context takes a new identity, so using one panics with a message).
     ///
     /// ```
@@ -24,7 +24,8 @@ impl Context {
     /// ```
     pub fn clear(&mut self) {
         if self.nodes.capacity() > KEEP_NODES {
-            *self = Context::new();
+            let limits = std::mem::take(&mut self.limits);
+            *self = Context::with_limits(limits);
             return;
         }
         self.id = crate::fresh_id();
@@ -40,5 +41,7 @@ impl Context {
         self.scratch.reset();
         #[cfg(debug_assertions)]
         self.births.clear();
+        self.run = crate::limits::Run::IDLE;
+        self.limit_hit = None;
     }
 }

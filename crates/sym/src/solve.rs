@@ -195,6 +195,9 @@ pub enum UnsolvedKind {
     Overflow,
     /// The solver's step limit was reached.
     StepLimit,
+    /// A `context_nodes` or `time` limit of the context stopped the solve
+    /// ([`crate::Limits`], [`Context::limit_reached`]).
+    Limit,
 }
 
 /// What [`Context::solve`] isolates: a [`Symbol`], or an expression (a symbol or any
@@ -538,10 +541,10 @@ impl Solver<'_, '_> {
                 // C*g == r  <=>  C | r  and  g == r / C. With C > 0 after negating both sides
                 // when C < 0; for C of unknown sign but nonzero the same holds with floor
                 // semantics: Mod(r, C) == 0 iff C divides r, and then FloorDiv(r, C) is exact.
-                // -C is a new divisor: taken only where it fits (a symbolic C can be i64::MIN;
-                // fuzz/ found `Eq(7*y*x - 5, 9)` for x), else the floor-semantics form below,
-                // which holds for a negative C too. (-r can overflow at r = i64::MIN, where no
-                // g exists when |C| >= 2: a known gap, fuzz/README.md.)
+                // -C and -r are new nodes: taken only where they fit wherever C and r do (a
+                // symbolic C can be i64::MIN, fuzz/ found `Eq(7*y*x - 5, 9)` for x; r can be
+                // i64::MIN), else the floor-semantics form below, which holds for a negative
+                // C too.
                 let mut kept_negative = false;
                 let (c, r) = match sign {
                     Some(-1) => {
@@ -610,19 +613,43 @@ impl Solver<'_, '_> {
                 let Some(sg) = sign else {
                     return Err(self.sign_fork(c));
                 };
-                // Normalize to a positive coefficient: C*g OP r  <=>  (-C)*g OP' (-r).
+                // Normalize to a positive divisor: C*g OP r <=> (-C)*g OP' (-r) for C < 0,
+                // then for C > 0: C*g <= r <=> g <= FloorDiv(r, C); C*g < r <=>
+                // g <= FloorDiv(r - 1, C); C*g >= r <=> g >= -FloorDiv(-r, C); C*g > r <=>
+                // g >= FloorDiv(r, C) + 1. Those forms compute new nodes (-C, -r, r - 1, the
+                // negated or incremented quotient) that can overflow where the relation is
+                // defined. Where the operand in question is an atom (a symbol, a constant or
+                // a call: a value in i64 wherever it is computed) and the new node may
+                // overflow where the atom does not, the forms without new nodes are taken
+                // instead, when they provably fit wherever C and r do: over the reals
+                // C*g OP r <=> g OP r/C (OP mirrored for C < 0), and for an integer g,
+                // g <= y <=> g <= floor(y), g < y <=> g < ceil(y), g >= y <=> g >= ceil(y),
+                // g > y <=> g > floor(y), with FloorDiv(r, C), CeilDiv(r, C) for either sign
+                // of C. (For a sum or product, -r or r - 1 only shift the window of values
+                // where it overflows: kept. tests/solve_edges.rs; docs/limits.md.)
+                let direct = |sv: &mut Self, c: Expr, r: Expr, op: RelOp| -> Option<Expr> {
+                    let d = match op {
+                        RelOp::Le | RelOp::Gt => sv.s.cx.floordiv_raw(r, c),
+                        _ => sv.s.cx.ceildiv_raw(r, c)?,
+                    };
+                    let d = sv.s.simp(d);
+                    sv.s.fits_given(d, &[c, r]).then_some(d)
+                };
                 let (c, r, op) = if sg < 0 {
-                    (
-                        self.s.cx.neg(c).ok_or_else(err)?,
-                        self.s.cx.neg(r).ok_or_else(err)?,
-                        op.mirror(),
-                    )
+                    let nc = self.s.cx.neg(c).ok_or_else(err)?;
+                    // -C at C = i64::MIN (`a*b < 1` for a, b <= -1: b*a is defined at a = 0).
+                    if self.is_atom(c)
+                        && !self.s.fits_given(nc, &[c])
+                        && let Some(d) = direct(self, c, r, op.mirror())
+                    {
+                        work.push((g, op.mirror(), d));
+                        return Ok(());
+                    }
+                    (nc, self.s.cx.neg(r).ok_or_else(err)?, op.mirror())
                 } else {
                     (c, r, op)
                 };
-                // For C > 0:  C*g <= r <=> g <= FloorDiv(r, C);  C*g < r <=> g <= FloorDiv(r - 1, C);
-                //             C*g >= r <=> g >= -FloorDiv(-r, C); C*g > r <=> g >= FloorDiv(r, C) + 1.
-                let (nop, rhs) = match op {
+                let canonical = match op {
                     RelOp::Le => (RelOp::Le, self.s.cx.floordiv_raw(r, c)),
                     RelOp::Lt => {
                         let r1 = self.s.cx.add_const(r, -1).ok_or_else(err)?;
@@ -638,10 +665,30 @@ impl Solver<'_, '_> {
                         (RelOp::Ge, self.s.cx.add_const(f, 1).ok_or_else(err)?)
                     }
                 };
-                work.push((g, nop, rhs));
+                // r - 1 at r = i64::MIN, -r there, FloorDiv(r, 1) + 1 at r = i64::MAX, as
+                // built or once simplified (which often removes them).
+                if op != RelOp::Le && self.is_atom(r) && !self.s.fits_given(canonical.1, &[c, r]) {
+                    let simplified = self.s.simp(canonical.1);
+                    if !self.s.fits_given(simplified, &[c, r])
+                        && let Some(d) = direct(self, c, r, op)
+                    {
+                        work.push((g, op, d));
+                        return Ok(());
+                    }
+                }
+                work.push((g, canonical.0, canonical.1));
                 Ok(())
             }
         }
+    }
+
+    /// Whether `e` is a value in i64 wherever it is computed: a constant, a symbol or a call
+    /// (not a sum, product or power, whose terms are one polynomial value, docs/rules.md §8).
+    fn is_atom(&self, e: Expr) -> bool {
+        !matches!(
+            self.s.cx.view(e),
+            crate::View::Sum(..) | crate::View::Prod(..) | crate::View::Pow(..)
+        )
     }
 
     pub(crate) fn step(&mut self, (f, op, r): Item, work: &mut WorkList) -> Result<(), Fail> {
@@ -660,7 +707,12 @@ impl Solver<'_, '_> {
                 let (xt, ft): (TermList, TermList) =
                     ts.iter().copied().partition(|(t, _)| self.has_x(*t));
                 // Move the x-free part: f = X + F  =>  X OP r - F.
-                let mut rhs_terms: TermList = ft.iter().map(|(t, k)| (*t, -k)).collect();
+                // (A coefficient i64::MIN has no negation: found by tests/solve_edges.rs.)
+                let mut rhs_terms: TermList = ft
+                    .iter()
+                    .map(|(t, k)| Some((*t, k.checked_neg()?)))
+                    .collect::<Option<_>>()
+                    .ok_or_else(err)?;
                 rhs_terms.push((r, 1));
                 let nr = self
                     .s

@@ -17,8 +17,8 @@ use crate::solve::{
 use crate::{Context, Truth};
 use smallvec::SmallVec;
 
-/// At most this many cases in one answer (forks multiply them).
-const MAX_CASES: usize = 8;
+// At most `solve_cases` cases in one answer (forks multiply them): a limit of
+// `crate::Limits`, 8 by default.
 
 /// The names of the symbols that stand for a sub-expression target: not identifiers, so they
 /// never meet a user's symbol, and never printed (answers print the target itself).
@@ -69,12 +69,24 @@ impl Context {
     /// [`Context::solve`], with the answers that need guarded cases: where a coefficient's
     /// sign (or a divisibility) decides, `cases` holds exact cases whose guards are exclusive
     /// and cover the domain, and `relations` and `conditions` are empty.
+    ///
+    /// A `context_nodes` or `time` limit reached ([`crate::Limits`]) answers `Unsolved` of kind
+    /// [`UnsolvedKind::Limit`], with [`Context::limit_reached`] saying which.
     pub fn solve_with_cases(&mut self, rel: Expr, target: impl SolveTarget) -> SolveResult {
         let t = target.target_expr(self);
-        match self.as_symbol(t) {
-            Some(x) => self.solve_symbol(rel, x),
-            None => self.solve_subexpr(rel, t),
-        }
+        self.query(
+            |cx| match cx.as_symbol(t) {
+                Some(x) => cx.solve_symbol(rel, x),
+                None => cx.solve_subexpr(rel, t),
+            },
+            |cx| {
+                let why = cx
+                    .limit_reached()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                unsolved(UnsolvedKind::Limit, why)
+            },
+        )
     }
 
     /// A conjunction as text: `True` (every value), `False` (none), else the relations and
@@ -308,10 +320,11 @@ impl Context {
                                 .into(),
                         );
                     }
-                    if forced.len() >= 4 || done.len() + pending.len() + gs.len() > MAX_CASES {
+                    let max_cases = s.cx.limits.solve_cases;
+                    if forced.len() >= 4 || done.len() + pending.len() + gs.len() > max_cases {
                         return unsolved(
                             UnsolvedKind::NeedsCases,
-                            format!("the answer would need more than {MAX_CASES} cases"),
+                            format!("the answer would need more than {max_cases} cases"),
                         );
                     }
                     let alone = gs.len() == 1;

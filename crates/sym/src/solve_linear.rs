@@ -283,7 +283,7 @@ impl Context {
                 }
                 xt = Some((t, k));
             } else if self.is_plain_polynomial(t) {
-                rest.push((t, -k));
+                rest.push((t, k.checked_neg()?));
             } else {
                 return None;
             }

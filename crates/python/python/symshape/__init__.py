@@ -25,6 +25,7 @@ from ._native import (  # noqa: F401
     Error,
     EvalError,
     Expr,
+    LimitError,
     ParseError,
     RangeError,
     Solution,
@@ -40,5 +41,6 @@ __all__ = [
     "UnsupportedError",
     "RangeError",
     "EvalError",
+    "LimitError",
 ]
 __version__ = "0.1.0"

@@ -21,14 +21,35 @@ class RangeError(Error):
 class EvalError(Error):
     """Evaluation failed: division by zero, overflow, a missing value or a type mismatch."""
 
+class LimitError(Error):
+    """A resource limit of the context was reached (``Context(**limits)``); ``limit`` names it
+    (``time``, ``input_nodes``, ``context_nodes``)."""
+    limit: str
+
 class Context:
     """Owns expressions, symbols, ranges and assumptions.
 
     May be shared between threads (calls are serialized); questions on large inputs release
     the GIL. Expressions are only valid with the context that made them.
     """
-    def __init__(self) -> None:
-        """A new, empty context."""
+    def __init__(
+        self,
+        *,
+        time_ms: int = ...,
+        input_nodes: int = ...,
+        context_nodes: int = ...,
+        rewrite_steps: int = ...,
+        proof_work: int = ...,
+        nesting: int = ...,
+        expand_terms: int = ...,
+        solve_cases: int = ...,
+    ) -> None:
+        """A new, empty context with optional resource limits (docs/limits.md): a query stopped
+        by ``time_ms`` or ``context_nodes``, or an input over ``input_nodes``, raises
+        ``LimitError``; the other limits make answers less thorough, never wrong."""
+    @property
+    def limits(self) -> Dict[str, Optional[int]]:
+        """The context's limits, ``None`` for no limit."""
     def symbol(self, name: str, type: str = "int") -> Expr:
         """The symbol ``name`` as an expression, declared with ``type`` ("int" or "float")."""
     def set_range(self, name: Union[str, Expr], lo: RangeEndLike, hi: RangeEndLike) -> None:

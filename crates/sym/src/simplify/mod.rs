@@ -141,8 +141,11 @@ pub(crate) struct Session<'a> {
     /// Nesting of analyses inside analyses: the prover simplifies the differences it bounds,
     /// the simplifier's rules ask the prover, and symbolic range ends or assumptions can make
     /// that chain go on forever with ever new expressions (`x <= FloorDiv(s0, 2)` with
-    /// `s0 <= x + 8`). Beyond [`MAX_NEST`] the inner question gets the sound "unknown".
+    /// `s0 <= x + 8`). Beyond `max_nest` (the `nesting` limit) the inner question gets the
+    /// sound "unknown".
     pub nest: u32,
+    /// The `nesting` limit of the context ([`crate::Limits`]), at most [`crate::MAX_NESTING`].
+    pub max_nest: u32,
     /// What the prover may still spend in this query (symbolic substitutions tried): once
     /// spent, proofs use plain intervals only. Bounds the time of a query whatever the facts.
     pub work: u32,
@@ -185,6 +188,18 @@ pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
 ///   fit (|Mod(a, b)| < |b|); `Min`/`Max`: the arguments fit; `Abs(a)`: a fits above i64::MIN;
 /// - anything else: its own interval, finite (nested deeper than 8: the same).
 pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv> {
+    fits_iv_given(o, e, depth, &[])
+}
+
+/// [`fits_iv`] where the nodes `given` are known to be computed (they are in i64, like a
+/// symbol's value): whether the rest of `e` overflows nowhere those do not. The solver asks it
+/// of a form that computes the nodes of another form it could answer with, plus some new ones.
+pub(crate) fn fits_iv_given(
+    o: &mut impl FitsOracle,
+    e: Expr,
+    depth: u32,
+    given: &[Expr],
+) -> Option<Iv> {
     const I64: Iv = Iv {
         lo: i64::MIN as i128,
         hi: i64::MAX as i128,
@@ -195,7 +210,7 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
     if let Node::Int(v) = node {
         return Some(Iv::point(v));
     }
-    if let Node::Sym(_) = node {
+    if matches!(node, Node::Sym(_)) || given.contains(&e) {
         return Some(own.unwrap_or(Iv::TOP).intersect(&I64));
     }
     if depth > 8 {
@@ -206,20 +221,23 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
         Node::Add(ts, c) => {
             let mut acc = Iv::point(c);
             for (t, k) in ts {
-                acc = acc.add(&fits_iv(o, t, d)?.scale(k));
+                acc = acc.add(&fits_iv_given(o, t, d, given)?.scale(k));
             }
             acc
         }
         Node::Mul(fs) => {
             let mut acc = Iv::point(1);
             for f in fs {
-                acc = acc.mul(&fits_iv(o, f, d)?);
+                acc = acc.mul(&fits_iv_given(o, f, d, given)?);
             }
             acc
         }
-        Node::Pow(b, k) => fits_iv(o, b, d)?.pow(k),
+        Node::Pow(b, k) => fits_iv_given(o, b, d, given)?.pow(k),
         Node::FloorDiv(a, b) => {
-            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            let (ia, ib) = (
+                fits_iv_given(o, a, d, given)?,
+                fits_iv_given(o, b, d, given)?,
+            );
             if ia.lo == I64.lo && ib.lo <= -1 && ib.hi >= -1 {
                 return None;
             }
@@ -227,21 +245,36 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
         }
         Node::CeilDiv(a, b) => {
             // Its only overflow: ceil(i64::MIN / -1) = 2^63.
-            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            let (ia, ib) = (
+                fits_iv_given(o, a, d, given)?,
+                fits_iv_given(o, b, d, given)?,
+            );
             if ia.lo == I64.lo && ib.lo <= -1 && ib.hi >= -1 {
                 return None;
             }
-            ia.ceildiv(&ib)
+            // |ceil(a/b)| <= |a| for b != 0, and i64::MIN / -1 is excluded: within i64. The
+            // interval `ceildiv` (-FloorDiv(-a, b)) takes -i64::MIN for infinite, which the
+            // solver's checks (`given` nonempty) correct; the simplifier's rules keep the
+            // plain interval, so that their answers stay as they are.
+            let q = ia.ceildiv(&ib);
+            if given.is_empty() {
+                q
+            } else {
+                q.intersect(&I64)
+            }
         }
         Node::Mod(a, b) => {
-            let (ia, ib) = (fits_iv(o, a, d)?, fits_iv(o, b, d)?);
+            let (ia, ib) = (
+                fits_iv_given(o, a, d, given)?,
+                fits_iv_given(o, b, d, given)?,
+            );
             ia.modulo(&ib).intersect(&I64)
         }
         Node::Min(xs) | Node::Max(xs) => {
             let is_max = matches!(o.node_of(e), Node::Max(_));
             let mut acc: Option<Iv> = None;
             for x in xs {
-                let v = fits_iv(o, x, d)?;
+                let v = fits_iv_given(o, x, d, given)?;
                 acc = Some(match acc {
                     None => v,
                     Some(a) if is_max => a.max(&v),
@@ -251,7 +284,7 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
             acc?
         }
         Node::Abs(a) => {
-            let ia = fits_iv(o, a, d)?;
+            let ia = fits_iv_given(o, a, d, given)?;
             if ia.lo == I64.lo {
                 return None;
             }
@@ -270,12 +303,11 @@ pub(crate) fn fits_iv(o: &mut impl FitsOracle, e: Expr, depth: u32) -> Option<Iv
 /// evaluates a node at each of them.
 pub(crate) const SMALL_RANGE: i128 = 16;
 
-/// The deepest nesting of analyses inside analyses (see [`Session::nest`]). Each level costs a
-/// few kilobytes of stack: `tests/defects.rs` runs the cyclic-fact cases on a 256 KiB stack.
-pub(crate) const MAX_NEST: u32 = 12;
-
-/// The symbolic substitutions the prover may try in one query (see [`Session::work`]).
-pub(crate) const PROOF_WORK: u32 = 4096;
+// The deepest nesting of analyses inside analyses (see [`Session::nest`]) and the symbolic
+// substitutions the prover may try in one query (see [`Session::work`]) are the `nesting`
+// (default 12) and `proof_work` (default 4096) limits of `crate::Limits`. Each level of nesting
+// costs a few kilobytes of stack: `tests/defects.rs` runs the cyclic-fact cases on a 256 KiB
+// stack with the default.
 
 impl Drop for Session<'_> {
     fn drop(&mut self) {
@@ -319,7 +351,14 @@ impl<'a> Session<'a> {
             old.clear();
             Derived::new_in(cx, old)
         };
-        let budget = 10_000 + 64 * cx.node_count().min(1 << 20);
+        let budget = match cx.limits.rewrite_steps {
+            Some(n) => n,
+            None => 10_000 + 64 * cx.node_count().min(1 << 20),
+        };
+        let (work, max_nest) = (
+            cx.limits.proof_work,
+            cx.limits.nesting.min(crate::MAX_NESTING),
+        );
         // A fresh context's first query: one allocation for what a typical index expression
         // needs, not four growths of each table.
         if scratch.iv.capacity() == 0 {
@@ -337,7 +376,8 @@ impl<'a> Session<'a> {
             depth: 0,
             fiv_depth: 0,
             nest: 0,
-            work: PROOF_WORK,
+            max_nest,
+            work,
             upper_stack: smallvec::SmallVec::new(),
         }
     }
@@ -393,6 +433,11 @@ impl<'a> Session<'a> {
         while let Some((e, expanded)) = stack.pop() {
             if self.simp_memo.contains_key(&e) {
                 continue;
+            }
+            if self.cx.tick() {
+                // A limit stopped the query (docs/limits.md): `root` is equal to itself; the
+                // query's caller answers its fallback.
+                return root;
             }
             let kids = self.cx.node(e).children();
             if !expanded {
@@ -451,7 +496,7 @@ impl<'a> Session<'a> {
 
     /// Applies the rules at the root of `e` (children already simplified) until none fires.
     fn apply_rules(&mut self, e: Expr) -> Expr {
-        if self.budget == 0 {
+        if self.budget == 0 || self.cx.stopped() {
             return e;
         }
         let next = match self.cx.node(e) {
@@ -494,6 +539,11 @@ impl<'a> Session<'a> {
     /// leaves i64).
     pub(crate) fn fits_i64(&mut self, e: Expr) -> bool {
         eval_fits(self, e)
+    }
+
+    /// Whether `e` overflows nowhere the nodes `given` do not (see [`fits_iv_given`]).
+    pub(crate) fn fits_given(&mut self, e: Expr, given: &[Expr]) -> bool {
+        fits_iv_given(self, e, 0, given).is_some()
     }
 
     /// Whether every term of the sum `a` (its constant included) is `>= 0` at every
@@ -658,13 +708,14 @@ impl<'a> Session<'a> {
         true
     }
 
-    /// Expands products of sums (bounded: at most 64 resulting terms) where no new overflow
+    /// Expands products of sums (bounded: at most `expand_terms` resulting terms, 64 by
+    /// default: [`crate::Limits`]) where no new overflow
     /// can come of it.
     fn rules_mul(&mut self, e: Expr) -> Option<Expr> {
         let Node::Mul(fs) = self.cx.node(e).clone() else {
             return None;
         };
-        let out = self.cx.expand_product(&fs)?;
+        let out = self.cx.expand_product(&fs, self.cx.limits.expand_terms)?;
         // The expanded terms are new nodes ((x + 1)*y fits where x*y does not): taken where
         // the expansion provably fits in i64, or where, its sum being the input's value, no
         // term is larger than the sum (`bounded_by_value`: terms of one sign).
@@ -757,9 +808,17 @@ impl<'a> Session<'a> {
 impl Context {
     /// Simplifies `e` under the context's ranges and assumptions (docs/language.md §5.1).
     /// With no facts this is the canonical, range-free simplification.
+    /// A `context_nodes` or `time` limit reached ([`crate::Limits`]) answers `e` unchanged,
+    /// with [`Context::limit_reached`] saying which ([`Context::try_simplify`] makes it an
+    /// error).
     pub fn simplify(&mut self, e: Expr) -> Expr {
-        let s = Session::new(self).simplify(e);
-        self.never_larger(e, s)
+        self.query(
+            |cx| {
+                let s = Session::new(cx).simplify(e);
+                cx.never_larger(e, s)
+            },
+            |_| e,
+        )
     }
 
     /// The simplified form unless it prints larger than the input (docs/language.md §5: fewer
@@ -783,11 +842,16 @@ impl Context {
 
     /// Like [`Context::simplify`], also returning which rules fired.
     pub fn simplify_with_stats(&mut self, e: Expr) -> (Expr, Stats) {
-        let mut s = Session::new(self);
-        s.stats = Some(Box::default());
-        let r = s.simplify(e);
-        let stats = *s.stats.take().unwrap_or_default();
-        drop(s);
-        (self.never_larger(e, r), stats)
+        self.query(
+            |cx| {
+                let mut s = Session::new(cx);
+                s.stats = Some(Box::default());
+                let r = s.simplify(e);
+                let stats = *s.stats.take().unwrap_or_default();
+                drop(s);
+                (cx.never_larger(e, r), stats)
+            },
+            |_| (e, Stats::default()),
+        )
     }
 }
