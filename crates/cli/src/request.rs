@@ -118,6 +118,11 @@ pub fn handle(line: &J) -> J {
         },
     };
     let n = repeat.unwrap_or(1);
+    // The request is read and checked once: decoding JSON is not part of the timed request.
+    let req = match decode(line) {
+        Ok(r) => r,
+        Err(f) => return fail(resp, f),
+    };
     // Per repetition: the whole request and the operation alone. Every repetition runs the
     // whole request on a fresh context, so the operation's time is taken on a context where
     // this repetition parsed the input and set the facts, with nothing left by an earlier one.
@@ -127,7 +132,7 @@ pub fn handle(line: &J) -> J {
     for _ in 0..n {
         let t = Instant::now();
         let mut op = OpTime::default();
-        last = run(line, &mut op);
+        last = run(&req, &mut op);
         times.push(t.elapsed().as_nanos());
         op_times.push(op.ns());
         if last.is_err() {
@@ -192,11 +197,37 @@ fn fail(mut resp: Map<String, J>, f: Failure) -> J {
 /// The answer fields of one request, or why it failed (the single-shot subcommands, which
 /// print failures with the command-line argument they are about).
 pub fn answer(line: &J) -> Result<Map<String, J>, Failure> {
-    run(line, &mut OpTime::default())
+    run(&decode(line)?, &mut OpTime::default())
 }
 
-fn str_field<'a>(line: &'a J, name: &str) -> Result<Option<&'a str>, Failure> {
-    match line.get(name) {
+/// The fields of a request object, found in one pass over its entries.
+#[derive(Clone, Copy, Default)]
+struct Fields<'a> {
+    op: Option<&'a J>,
+    expr: Option<&'a J>,
+    ranges: Option<&'a J>,
+    types: Option<&'a J>,
+    assume: Option<&'a J>,
+    symbol: Option<&'a J>,
+    values: Option<&'a J>,
+    form: Option<&'a J>,
+    deep: Option<&'a J>,
+    limits: Option<&'a J>,
+}
+
+/// A request read and checked (docs/cli.md): what every run of it needs, without looking
+/// anything up in the JSON object again.
+struct Req<'a> {
+    f: Fields<'a>,
+    op: &'a str,
+    text: &'a str,
+    compact: bool,
+    deep: bool,
+    limits: Limits,
+}
+
+fn str_field<'a>(v: Option<&'a J>, name: &str) -> Result<Option<&'a str>, Failure> {
+    match v {
         None | Some(J::Null) => Ok(None),
         Some(J::String(s)) => Ok(Some(s)),
         Some(_) => Err(req_err(format!("'{name}' must be a string"))),
@@ -227,9 +258,9 @@ fn not_an_i64(n: &serde_json::Number, name: &str) -> String {
 
 /// The request's `limits` object (docs/cli.md): every name one of `sym::Limits::NAMES`, every
 /// value a nonnegative integer. Absent: the defaults.
-fn limits(line: &J) -> Result<Limits, Failure> {
+fn limits(v: Option<&J>) -> Result<Limits, Failure> {
     let mut l = Limits::default();
-    let Some(v) = line.get("limits") else {
+    let Some(v) = v else {
         return Ok(l);
     };
     let obj = v
@@ -256,8 +287,8 @@ fn limits(line: &J) -> Result<Limits, Failure> {
 }
 
 /// A fresh context with the request's types, ranges and assumptions.
-fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
-    if let Some(t) = line.get("types") {
+fn context(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
+    if let Some(t) = f.types {
         let obj = t
             .as_object()
             .ok_or_else(|| req_err("'types' must be an object {name: \"int\"|\"float\"}"))?;
@@ -275,7 +306,7 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                 .map_err(at(|| At::Type(name.clone())))?;
         }
     }
-    if let Some(r) = line.get("ranges") {
+    if let Some(r) = f.ranges {
         let obj = r
             .as_object()
             .ok_or_else(|| req_err("'ranges' must be an object {name: [lo, hi]}"))?;
@@ -320,7 +351,7 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
                 .map_err(at(|| At::Range(name.clone(), None)))?;
         }
     }
-    if let Some(a) = line.get("assume") {
+    if let Some(a) = f.assume {
         let arr = a
             .as_array()
             .ok_or_else(|| req_err("'assume' must be an array of strings"))?;
@@ -336,34 +367,49 @@ fn context(line: &J, cx: &mut Context) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
+fn decode(line: &J) -> Result<Req<'_>, Failure> {
     let obj = line
         .as_object()
         .ok_or_else(|| req_err("a request must be a JSON object"))?;
-    for k in obj.keys() {
-        if !FIELDS.contains(&k.as_str()) {
-            return Err(req_err(format!(
-                "unknown request field '{k}'{}",
-                crate::suggest::did_you_mean(k, FIELDS.iter().copied())
-            )));
-        }
+    let mut f = Fields::default();
+    for (k, v) in obj {
+        let slot = match k.as_str() {
+            "op" => &mut f.op,
+            "expr" => &mut f.expr,
+            "ranges" => &mut f.ranges,
+            "types" => &mut f.types,
+            "assume" => &mut f.assume,
+            "symbol" => &mut f.symbol,
+            "values" => &mut f.values,
+            "form" => &mut f.form,
+            "deep" => &mut f.deep,
+            "limits" => &mut f.limits,
+            k if FIELDS.contains(&k) => continue,
+            _ => {
+                return Err(req_err(format!(
+                    "unknown request field '{k}'{}",
+                    crate::suggest::did_you_mean(k, FIELDS.iter().copied())
+                )));
+            }
+        };
+        *slot = Some(v);
     }
-    let limits = limits(line)?;
-    let op = str_field(line, "op")?.ok_or_else(|| req_err("missing 'op'"))?;
+    let limits = limits(f.limits)?;
+    let op = str_field(f.op, "op")?.ok_or_else(|| req_err("missing 'op'"))?;
     if !matches!(op, "simplify" | "bound" | "solve" | "prove" | "eval") {
         return Err(req_err(format!(
             "unknown op '{op}' (simplify, bound, solve, prove, eval)"
         )));
     }
-    let text = str_field(line, "expr")?.ok_or_else(|| req_err("missing 'expr'"))?;
-    if op != "solve" && line.get("symbol").is_some() {
+    let text = str_field(f.expr, "expr")?.ok_or_else(|| req_err("missing 'expr'"))?;
+    if op != "solve" && f.symbol.is_some() {
         return Err(req_err("'symbol' is only used by solve"));
     }
-    if op != "eval" && line.get("values").is_some() {
+    if op != "eval" && f.values.is_some() {
         return Err(req_err("'values' is only used by eval"));
     }
     // docs/cli.md: "canonical" (default) or "compact" (fewest operations; not canonical).
-    let compact = match str_field(line, "form")? {
+    let compact = match str_field(f.form, "form")? {
         None | Some("canonical") => false,
         Some("compact") => true,
         Some(other) => {
@@ -376,7 +422,7 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         return Err(req_err("'form' is only used by simplify"));
     }
     // docs/cli.md: equality saturation after the fast path (docs/deep.md).
-    let deep = match line.get("deep") {
+    let deep = match f.deep {
         None => false,
         Some(J::Bool(b)) => *b,
         Some(_) => return Err(req_err("'deep' must be true or false")),
@@ -384,11 +430,23 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
     if deep && !matches!(op, "simplify" | "prove") {
         return Err(req_err("'deep' is only used by simplify and prove"));
     }
-    if deep && str_field(line, "form")? == Some("canonical") {
+    if deep && str_field(f.form, "form")? == Some("canonical") {
         return Err(req_err(
             "'deep' answers in the compact form (not canonical); drop 'form' or use \"compact\"",
         ));
     }
+    Ok(Req {
+        f,
+        op,
+        text,
+        compact,
+        deep,
+        limits,
+    })
+}
+
+/// One run of a decoded request on the thread's cleared context.
+fn run(req: &Req<'_>, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
     REUSED.with(|c| {
         // A fresh context for every request (Context::clear: nothing of an earlier request
         // remains), keeping the allocations of the previous one. After a panic caught at the
@@ -396,8 +454,8 @@ fn run(line: &J, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
         let mut guard = c.borrow_mut();
         let cx = &mut *guard;
         cx.clear();
-        cx.set_limits(limits);
-        answer_in(cx, line, op, text, compact, deep, op_time)
+        cx.set_limits(req.limits.clone());
+        answer_in(cx, req, op_time)
     })
 }
 
@@ -409,23 +467,27 @@ thread_local! {
 
 fn answer_in(
     cx: &mut Context,
-    line: &J,
-    op: &str,
-    text: &str,
-    compact: bool,
-    deep: bool,
+    req: &Req<'_>,
     op_time: &mut OpTime,
 ) -> Result<Map<String, J>, Failure> {
+    let Req {
+        f,
+        op,
+        text,
+        compact,
+        deep,
+        ..
+    } = *req;
     let mut out = Map::new();
     if op == "eval" {
         // eval takes values, not facts; types still apply.
-        if line.get("ranges").is_some() || line.get("assume").is_some() {
+        if f.ranges.is_some() || f.assume.is_some() {
             return Err(req_err("eval takes 'values', not 'ranges' or 'assume'"));
         }
-        context(line, cx)?;
+        context(&f, cx)?;
         let e = cx.parse(text)?;
         let mut vals: Vec<(String, Value)> = Vec::new();
-        if let Some(v) = line.get("values") {
+        if let Some(v) = f.values {
             let m = v
                 .as_object()
                 .ok_or_else(|| req_err("'values' must be an object {name: integer}"))?;
@@ -459,7 +521,7 @@ fn answer_in(
         out.insert("value".into(), value_json(v)?);
         return Ok(out);
     }
-    context(line, cx)?;
+    context(&f, cx)?;
     let e = cx.parse(text)?;
     match op {
         "simplify" => {
@@ -528,7 +590,8 @@ fn answer_in(
             out.insert("result".into(), J::String(t.as_str().into()));
         }
         _ => {
-            let name = str_field(line, "symbol")?.ok_or_else(|| req_err("solve needs 'symbol'"))?;
+            let name =
+                str_field(f.symbol, "symbol")?.ok_or_else(|| req_err("solve needs 'symbol'"))?;
             // A symbol, or any sub-expression of `expr` (docs/cli.md).
             let target = match cx.lookup(name.trim()) {
                 Some(x) => cx.sym(x),
