@@ -428,6 +428,34 @@ fn assumptions() {
     check_with("Mod(s0, 8)", I, &["Eq(Mod(s0, 8), 0)"], "0");
     check_with("Min(s0, s1)", I, &["s1 <= s0"], "s1");
     check_with("FloorDiv(s0, 16)", &[("s0", "0", "")], &["s0 < 16"], "0");
+    // An assumption about a sub-expression bounds it wherever it occurs; one pinned to a
+    // point is that constant (constant_by_bounds).
+    let s8: &[(&str, &str, &str)] = &[("s0", "8", ""), ("s27", "2", "")];
+    check_with(
+        "s27*FloorDiv(s0, FloorDiv(s0, 2))",
+        s8,
+        &["Eq(FloorDiv(s0, FloorDiv(s0, 2)), 2)"],
+        "2*s27",
+    );
+    check_with(
+        "Max(1, s27*FloorDiv(s0, FloorDiv(s0, 2)))",
+        s8,
+        &["FloorDiv(s0, FloorDiv(s0, 2)) >= 1"],
+        "s27*FloorDiv(s0, FloorDiv(s0, 2))",
+    );
+    check_with(
+        "Min(FloorDiv(s0, 2), 1)",
+        s8,
+        &["Lt(1, FloorDiv(s0, 2))"],
+        "1",
+    );
+    // Without the assumption, nothing changes.
+    check_with(
+        "s27*FloorDiv(s0, FloorDiv(s0, 2))",
+        s8,
+        &[],
+        "s27*FloorDiv(s0, FloorDiv(s0, 2))",
+    );
 }
 
 #[test]
