@@ -22,7 +22,6 @@ fn cases() -> u64 {
 /// The calls (FloorDiv, Mod, Min, Max, Abs, CeilDiv) inside `e`.
 fn calls(cx: &Context, e: sym::Expr) -> Vec<sym::Expr> {
     cx.post_order(e)
-        .into_iter()
         .filter(|x| {
             matches!(
                 cx.op(*x),
