@@ -136,6 +136,17 @@ fn table() {
             "Mod(3*s0*(a + b + 1), 64)",
             5,
         ),
+        // A sum around one Min/Max moves into it (TVM's form on real records): the canonical
+        // Min(2*q3 + 2, s0 + 1) - 2*q3 + 1 has size 7 (the canonical form may not: s0 + 2 - 2*q3
+        // can overflow where the input does not, docs/rules.md).
+        (
+            "Min(2*q3 + 2, s0 + 1) - 2*q3 + 1",
+            "Min(3, s0 - 2*q3 + 2)",
+            4,
+        ),
+        ("x + Max(y, 3 - x) + 5", "Max(y + x + 5, 8)", 3),
+        // Only part of it would leave a larger form: stays.
+        ("x + Min(y, z)", "x + Min(y, z)", 2),
     ];
     let mut bad = Vec::new();
     for (input, want, size) in rows {

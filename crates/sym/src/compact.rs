@@ -10,9 +10,14 @@
 //! two monomials (the three most frequent), `a*Q + R` is tried with `Q` and `R` regrouped the
 //! same way, and so is the integer content `g*(P/g)`; the smallest candidate wins, the flat
 //! sum being one of them, so the result is never larger than the canonical form. The arguments
-//! of calls are compacted in turn. Regrouping is exact over the integers, and a polynomial is one
-//! value (docs/rules.md §8: computed exactly, narrowed once), so the compact form overflows where
-//! the canonical one does.
+//! of calls are compacted in turn. A sum around one Min or Max moves into it (`Min(2*q3 + 2, s0
+//! + 1) - 2*q3 + 1` is `Min(3, s0 - 2*q3 + 2)`), whole or without its constant, where that is
+//! smaller. Regrouping is exact over the integers, and a polynomial is one value (docs/rules.md
+//! §8: computed exactly, narrowed once), so a regrouped polynomial overflows where the canonical
+//! one does; a Min/Max argument with the sum moved in is a new value, which may leave i64 where
+//! the canonical form does not (`s0 + 2` at `s0 = 2^63 - 2`): the canonical simplifier moves a
+//! sum into a Min/Max only where the new arguments provably fit (`minmax_shift_sum`), and
+//! codegen prints a compact form only where interval arithmetic proves each of its values fits.
 //!
 //! The search is greedy and bounded (a work budget per expression, a nesting depth beyond which
 //! the canonical text is used); it finds no factorization that needs new constants (`x**2 - 1`
@@ -99,7 +104,11 @@ impl Context {
                     return Compact::Canon(e);
                 }
                 let monos: Vec<Mono> = ts.iter().map(|(t, k)| self.mono(*t, *k)).collect();
-                self.horner(&monos, *c, d, work)
+                let plain = self.horner(&monos, *c, d, work);
+                match self.shifted_minmax(ts, *c, d, work) {
+                    Some(s) if self.compact_size(&s) < self.compact_size(&plain) => s,
+                    _ => plain,
+                }
             }
             Node::Mul(..) | Node::Pow(..) if int_typed => {
                 let m = self.mono(e, 1);
@@ -120,6 +129,91 @@ impl Context {
             Node::Abs(a) if int_typed => self.call("Abs", &[*a], d, work),
             _ => Compact::Canon(e),
         }
+    }
+
+    /// `R + Min(a_1, ..., a_n)` as `Min(a_1 + R', ..., a_n + R') + c'`, with `R' + c'` either
+    /// all of `R` (`c' = 0`) or its terms without the constant (`c'` its constant), and the
+    /// same for Max: adding one value to every argument commutes with taking the least (or
+    /// greatest). For a sum with exactly one Min/Max term, of coefficient 1; the terms of each
+    /// new argument are merged (`2*q3 + 2 - 2*q3` is `2`). The smaller of the two, or `None`.
+    fn shifted_minmax(
+        &self,
+        ts: &[(Expr, i64)],
+        c: i64,
+        d: u32,
+        work: &mut usize,
+    ) -> Option<Compact> {
+        let mut found = None;
+        for (i, (t, k)) in ts.iter().enumerate() {
+            if matches!(self.node(*t), Node::Min(_) | Node::Max(_)) {
+                if *k != 1 || found.is_some() {
+                    return None;
+                }
+                found = Some(i);
+            }
+        }
+        let i = found?;
+        if ts.len() < 2 || *work == 0 {
+            return None;
+        }
+        let (name, args) = match self.node(ts[i].0) {
+            Node::Min(xs) => ("Min", xs),
+            Node::Max(xs) => ("Max", xs),
+            _ => return None,
+        };
+        if self.ty(ts[i].0) != crate::Ty::Int {
+            return None;
+        }
+        let rest: Vec<(Expr, i64)> = ts
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, t)| *t)
+            .collect();
+        let mut best: Option<Compact> = None;
+        for inner_c in [c, 0] {
+            let mut new_args = Vec::with_capacity(args.len());
+            for &a in args.iter() {
+                // The argument's terms plus R's, equal terms merged.
+                let (mut terms, ac): (Vec<(Expr, i64)>, i64) = match self.node(a) {
+                    Node::Add(ats, ac) => (ats.to_vec(), *ac),
+                    Node::Int(v) => (Vec::new(), *v),
+                    _ => (vec![(a, 1)], 0),
+                };
+                for &(t, k) in &rest {
+                    match terms.iter_mut().find(|(u, _)| *u == t) {
+                        Some(slot) => slot.1 = slot.1.checked_add(k)?,
+                        None => terms.push((t, k)),
+                    }
+                }
+                terms.retain(|(_, k)| *k != 0);
+                let ac = ac.checked_add(inner_c)?;
+                if ac == i64::MIN || terms.iter().any(|(_, k)| *k == i64::MIN) {
+                    return None;
+                }
+                let monos: Vec<Mono> = terms.iter().map(|(t, k)| self.mono(*t, *k)).collect();
+                new_args.push(if monos.is_empty() {
+                    Compact::Int(ac)
+                } else {
+                    self.horner(&monos, ac, d, work)
+                });
+            }
+            let call = Compact::Call(name, new_args);
+            let cand = match c - inner_c {
+                0 => call,
+                outer => Compact::Sum(vec![(call, 1)], outer),
+            };
+            if best
+                .as_ref()
+                .is_none_or(|b| self.compact_size(&cand) < self.compact_size(b))
+            {
+                best = Some(cand);
+            }
+            if c == 0 {
+                break;
+            }
+        }
+        best
     }
 
     fn call(&self, name: &'static str, args: &[Expr], d: u32, work: &mut usize) -> Compact {
