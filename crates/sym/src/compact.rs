@@ -10,9 +10,9 @@
 //! two monomials (the three most frequent), `a*Q + R` is tried with `Q` and `R` regrouped the
 //! same way, and so is the integer content `g*(P/g)`; the smallest candidate wins, the flat
 //! sum being one of them, so the result is never larger than the canonical form. The arguments
-//! of calls are compacted in turn. A sum around one Min or Max moves into it (`Min(2*q3 + 2, s0
-//! + 1) - 2*q3 + 1` is `Min(3, s0 - 2*q3 + 2)`), whole or without its constant, where that is
-//! smaller. Regrouping is exact over the integers, and a polynomial is one value (docs/rules.md
+//! of calls are compacted in turn. A sum around one Min or Max moves into it
+//! (`Min(2*q3 + 2, s0 + 1) - 2*q3 + 1` is `Min(3, s0 - 2*q3 + 2)`), whole or without its
+//! constant, where that is smaller. Regrouping is exact over the integers, and a polynomial is one value (docs/rules.md
 //! §8: computed exactly, narrowed once), so a regrouped polynomial overflows where the canonical
 //! one does; a Min/Max argument with the sum moved in is a new value, which may leave i64 where
 //! the canonical form does not (`s0 + 2` at `s0 = 2^63 - 2`): the canonical simplifier moves a
