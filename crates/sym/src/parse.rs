@@ -186,6 +186,13 @@ fn column(src: &str, i: usize) -> usize {
 }
 
 /// Tokens with their byte offsets (columns are computed only for errors).
+/// An operand of the polynomial fast path ([`Context::parse`]).
+#[derive(Clone, Copy)]
+enum PolyAtom<'s> {
+    Int(i64),
+    Sym(&'s str),
+}
+
 /// The parser's operand stack: values with their columns.
 type Operands = Vec<(Expr, usize)>;
 /// Pending sums and products, index-aligned with [`Operands`].
@@ -407,6 +414,162 @@ impl Context {
     }
 
     fn parse_unchecked(&mut self, src: &str) -> Result<Expr, Error> {
+        // Most index expressions are polynomials in symbols (`96*q0*s27 + 8*q1 + 4`, range
+        // ends like `s27*s77 - 1`): built directly, without tokens and operator stacks.
+        if self.limits.input_nodes == usize::MAX
+            && let Some(e) = self.parse_polynomial(src)
+        {
+            return Ok(e);
+        }
+        self.parse_general(src)
+    }
+
+    /// The fast path of [`Context::parse`]: `src` is a sum of terms `t1 ± t2 ± ...`, each a
+    /// product of integer literals and integer symbols joined by `*` (no leading sign, no
+    /// parentheses, calls, powers or other operators). `None` when `src` is anything else,
+    /// or would be an error, a float or an overflow; the general parser then answers it.
+    ///
+    /// The result is the general parser's node, built by the same constructors in the same
+    /// order (so the arena is identical, which the tests check): every literal and symbol
+    /// interned left to right; a product's `mul_parts` when the general parser materializes
+    /// it (the second term's before the first's, then each later one after its atoms); the
+    /// sum's `add_terms` last. Nothing is interned before the whole text is known to qualify.
+    fn parse_polynomial(&mut self, src: &str) -> Option<Expr> {
+        let b = src.as_bytes();
+        let mut atoms: smallvec::SmallVec<[PolyAtom<'_>; 16]> = smallvec::SmallVec::new();
+        // (sign, end of its atoms in `atoms`)
+        let mut terms: smallvec::SmallVec<[(i64, usize); 8]> = smallvec::SmallVec::new();
+        let mut sign = 1i64;
+        let mut i = 0;
+        let skip_ws = |i: &mut usize| {
+            while *i < b.len() && b[*i].is_ascii_whitespace() {
+                *i += 1;
+            }
+        };
+        loop {
+            // An operand.
+            skip_ws(&mut i);
+            let c = *b.get(i)?;
+            if c.is_ascii_digit() {
+                let start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                // `2.5`, `1e3`, `2x`: not a plain integer literal.
+                if i < b.len() && (b[i] == b'.' || b[i].is_ascii_alphabetic() || b[i] == b'_') {
+                    return None;
+                }
+                let v: i64 = src[start..i].parse().ok()?;
+                atoms.push(PolyAtom::Int(v));
+            } else if c.is_ascii_alphabetic() || c == b'_' {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let name = &src[start..i];
+                if is_reserved(name)
+                    || matches!(name, "True" | "False" | "oo" | "int_oo" | "nan" | "zoo")
+                    || self.lookup(name).is_some_and(|s| self.sym_ty(s) != Ty::Int)
+                {
+                    return None;
+                }
+                atoms.push(PolyAtom::Sym(name));
+            } else {
+                return None;
+            }
+            // An operator or the end.
+            skip_ws(&mut i);
+            match b.get(i) {
+                None => {
+                    terms.push((sign, atoms.len()));
+                    break;
+                }
+                Some(b'*') if b.get(i + 1) != Some(&b'*') => i += 1,
+                Some(&op @ (b'+' | b'-')) => {
+                    terms.push((sign, atoms.len()));
+                    sign = if op == b'+' { 1 } else { -1 };
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+        // Building: interned in the general parser's order. An overflow while building (a
+        // product or sum whose coefficients leave i64) undoes it: the general parser then
+        // reports the error, on the same arena as if this had not run.
+        let mark = self.mark();
+        let built = self.build_polynomial(&atoms, &terms);
+        if built.is_none() {
+            let _ = self.rollback(mark);
+        }
+        built
+    }
+
+    fn build_polynomial(&mut self, atoms: &[PolyAtom<'_>], terms: &[(i64, usize)]) -> Option<Expr> {
+        let mut exprs: smallvec::SmallVec<[Expr; 16]> = smallvec::SmallVec::new();
+        let intern_atoms = |cx: &mut Context,
+                            exprs: &mut smallvec::SmallVec<[Expr; 16]>,
+                            from: usize,
+                            to: usize|
+         -> Option<()> {
+            for a in &atoms[from..to] {
+                exprs.push(match *a {
+                    PolyAtom::Int(v) => cx.int(v),
+                    PolyAtom::Sym(n) => {
+                        let s = cx.symbol(n).ok()?;
+                        cx.sym(s)
+                    }
+                });
+            }
+            Some(())
+        };
+        let start_of = |k: usize| if k == 0 { 0 } else { terms[k - 1].1 };
+        if terms.len() == 1 {
+            intern_atoms(self, &mut exprs, 0, atoms.len())?;
+            return if exprs.len() == 1 {
+                Some(exprs[0])
+            } else {
+                self.mul_args(&exprs)
+            };
+        }
+        let mut sum: smallvec::SmallVec<[(Expr, i64); 8]> = smallvec::SmallVec::new();
+        let mut cst = 0i64;
+        // One term as the sum takes it: a product as (monomial, coefficient), its constant
+        // part into `cst`.
+        let term = |cx: &mut Context,
+                    (from, to): (usize, usize),
+                    sign: i64,
+                    exprs: &smallvec::SmallVec<[Expr; 16]>,
+                    sum: &mut smallvec::SmallVec<[(Expr, i64); 8]>,
+                    cst: &mut i64|
+         -> Option<()> {
+            if to - from == 1 {
+                sum.push((exprs[from], sign));
+                return Some(());
+            }
+            match cx.mul_parts(&exprs[from..to])? {
+                (Some(p), k) => sum.push((p, k.checked_mul(sign)?)),
+                (None, k) => *cst = cst.checked_add(k.checked_mul(sign)?)?,
+            }
+            Some(())
+        };
+        // The first two terms' atoms, then the second product, then the first.
+        let (e0, e1) = (terms[0].1, terms[1].1);
+        intern_atoms(self, &mut exprs, 0, e1)?;
+        let mut parts: smallvec::SmallVec<[(Expr, i64); 8]> = smallvec::SmallVec::new();
+        let mut c2 = 0i64;
+        term(self, (e0, e1), terms[1].0, &exprs, &mut parts, &mut c2)?;
+        term(self, (0, e0), terms[0].0, &exprs, &mut sum, &mut cst)?;
+        sum.extend(parts);
+        cst = cst.checked_add(c2)?;
+        for k in 2..terms.len() {
+            let (from, to) = (start_of(k), terms[k].1);
+            intern_atoms(self, &mut exprs, from, to)?;
+            term(self, (from, to), terms[k].0, &exprs, &mut sum, &mut cst)?;
+        }
+        self.add_terms(&sum, cst)
+    }
+
+    fn parse_general(&mut self, src: &str) -> Result<Expr, Error> {
         let mut toks = tokenize(src)?;
         // Every token but `End` may be a node: count only when the limit is lower.
         if toks.len() > self.limits.input_nodes
@@ -1189,6 +1352,139 @@ impl Context {
 
 #[cfg(test)]
 mod tests {
+    use crate::Context;
+
+    /// The general parser and the polynomial fast path in two contexts set up alike: the
+    /// same answer, the same arena (nodes in the same order) and the same symbols, or the
+    /// fast path declines. Returns whether the fast path answered.
+    fn same_as_general(text: &str, setup: &dyn Fn(&mut Context)) -> bool {
+        let (mut g, mut f) = (Context::new(), Context::new());
+        setup(&mut g);
+        setup(&mut f);
+        let want = g.parse_general(text);
+        let n = f.node_count();
+        let Some(got) = f.parse_polynomial(text) else {
+            // Declined: nothing interned.
+            assert_eq!(
+                f.node_count(),
+                n,
+                "{text}: the fast path declined after interning"
+            );
+            return false;
+        };
+        let want =
+            want.unwrap_or_else(|e| panic!("{text}: fast path answered, general failed: {e}"));
+        assert_eq!(g.display(want), f.display(got), "{text}");
+        assert_eq!(want.index(), got.index(), "{text}: not the same node");
+        assert!(g.nodes.iter().eq(f.nodes.iter()), "{text}: arenas differ");
+        assert!(
+            g.sym_names.iter().eq(f.sym_names.iter()),
+            "{text}: symbols differ"
+        );
+        true
+    }
+
+    #[test]
+    fn polynomial_fast_path_builds_what_the_general_parser_builds() {
+        let none = |_: &mut Context| {};
+        let declared = |cx: &mut Context| {
+            cx.set_range_str("s27", "1", "").unwrap();
+            cx.set_range_str("q1", "0", "s27 - 1").unwrap();
+            cx.declare("zf", crate::Ty::Float).unwrap();
+        };
+        for t in [
+            "96*q0*s27 + 8*q1 + 96*q2 + q3 + 4",
+            "s27*s77 - 1",
+            "32 - 1",
+            "x",
+            "64",
+            "2*3",
+            "2*3 + x - 6",
+            "x*x*2 + 3*x*x - x*y*x",
+            "a + b + 2*c - 2*c",
+            "q1 + s27*q1 - 7*s27*q1*q1",
+            "  x  *  y +z  ",
+            "0*x + 0",
+            "9223372036854775807*x + 1",
+        ] {
+            assert!(
+                same_as_general(t, &none),
+                "{t}: the fast path should take it"
+            );
+            assert!(
+                same_as_general(t, &declared),
+                "{t}: the fast path should take it"
+            );
+        }
+        // Not polynomials of integer symbols, or errors: declined (the general parser answers).
+        for t in [
+            "-x + 1",
+            "x**2",
+            "FloorDiv(x, 2)",
+            "(x + 1)*y",
+            "x/2",
+            "2.5*x",
+            "x + zf",
+            "True",
+            "x + FloorDiv",
+            "2x",
+            "x - 9223372036854775808",
+            "x +",
+            "",
+            "x y",
+            "oo",
+            "9223372036854775807*x + 9223372036854775807*x",
+            "x*-1",
+            "x < 3",
+        ] {
+            assert!(
+                !same_as_general(t, &declared) || t.is_empty(),
+                "{t}: should decline"
+            );
+        }
+        // Random polynomials.
+        let mut r = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r % m
+        };
+        let atoms = [
+            "s0",
+            "s1",
+            "x",
+            "y_2",
+            "q0",
+            "s27",
+            "0",
+            "1",
+            "2",
+            "7",
+            "96",
+            "4611686018427387904",
+        ];
+        let mut taken = 0;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for k in 0..1 + next(6) {
+                if k > 0 {
+                    t.push_str(if next(2) == 0 { " + " } else { " - " });
+                }
+                for j in 0..1 + next(4) {
+                    if j > 0 {
+                        t.push_str(if next(3) == 0 { " * " } else { "*" });
+                    }
+                    t.push_str(atoms[next(atoms.len() as u64) as usize]);
+                }
+            }
+            if same_as_general(&t, &declared) {
+                taken += 1;
+            }
+        }
+        assert!(taken > 2000, "{taken}");
+    }
+
     #[test]
     fn is_reserved_is_the_list() {
         for w in super::RESERVED {
