@@ -561,10 +561,10 @@ impl Context {
         term(self, (0, e0), terms[0].0, &exprs, &mut sum, &mut cst)?;
         sum.extend(parts);
         cst = cst.checked_add(c2)?;
-        for k in 2..terms.len() {
-            let (from, to) = (start_of(k), terms[k].1);
+        for (k, &(sign, to)) in terms.iter().enumerate().skip(2) {
+            let from = start_of(k);
             intern_atoms(self, &mut exprs, from, to)?;
-            term(self, (from, to), terms[k].0, &exprs, &mut sum, &mut cst)?;
+            term(self, (from, to), sign, &exprs, &mut sum, &mut cst)?;
         }
         self.add_terms(&sum, cst)
     }
