@@ -29,12 +29,7 @@ struct Case {
 /// Which of `r.guards` hold at `vals`.
 fn guard_truths(r: &Real, vals: &[i64]) -> Vec<bool> {
     let mut cx = Context::new();
-    let env: Vec<(&str, Value)> = r
-        .syms
-        .iter()
-        .zip(vals)
-        .map(|((n, _, _), v)| (n.as_str(), Value::Int(*v)))
-        .collect();
+    let env = real_corpus::env(r, vals);
     r.guards
         .iter()
         .map(|g| matches!(eval(&mut cx, &env, g), Some(Value::Bool(true))))

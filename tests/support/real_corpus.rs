@@ -144,14 +144,18 @@ pub fn eval(cx: &mut Context, env: &[(&str, Value)], t: &str) -> Option<Value> {
 /// One tensor: c10 dtype code, sizes, strides.
 pub type Tensor = (i32, Vec<i64>, Vec<i64>);
 
-pub fn concrete(r: &Real, vals: &[i64]) -> Option<Vec<Tensor>> {
-    let mut cx = Context::new();
-    let env: Vec<(&str, Value)> = r
-        .syms
+/// The values `vals` of the graph's symbols, for `eval`.
+pub fn env<'r>(r: &'r Real, vals: &[i64]) -> Vec<(&'r str, Value)> {
+    r.syms
         .iter()
         .zip(vals)
         .map(|((n, _, _), v)| (n.as_str(), Value::Int(*v)))
-        .collect();
+        .collect()
+}
+
+pub fn concrete(r: &Real, vals: &[i64]) -> Option<Vec<Tensor>> {
+    let mut cx = Context::new();
+    let env = env(r, vals);
     let mut out = Vec::new();
     for (code, sizes, strides) in &r.inputs {
         let mut ev = |t: &String| match eval(&mut cx, &env, t) {

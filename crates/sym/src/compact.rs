@@ -143,16 +143,7 @@ impl Context {
         d: u32,
         work: &mut usize,
     ) -> Option<Compact> {
-        let mut found = None;
-        for (i, (t, k)) in ts.iter().enumerate() {
-            if matches!(self.node(*t), Node::Min(_) | Node::Max(_)) {
-                if *k != 1 || found.is_some() {
-                    return None;
-                }
-                found = Some(i);
-            }
-        }
-        let i = found?;
+        let i = self.single_minmax_term(ts)?;
         if ts.len() < 2 || *work == 0 {
             return None;
         }
@@ -214,6 +205,21 @@ impl Context {
             }
         }
         best
+    }
+
+    /// The position of the one Min or Max term of a sum's terms, when there is exactly one
+    /// and its coefficient is 1 (what moving the rest of the sum into it needs).
+    pub(crate) fn single_minmax_term(&self, ts: &[(Expr, i64)]) -> Option<usize> {
+        let mut found = None;
+        for (i, (t, k)) in ts.iter().enumerate() {
+            if matches!(self.node(*t), Node::Min(_) | Node::Max(_)) {
+                if *k != 1 || found.is_some() {
+                    return None;
+                }
+                found = Some(i);
+            }
+        }
+        found
     }
 
     fn call(&self, name: &'static str, args: &[Expr], d: u32, work: &mut usize) -> Compact {

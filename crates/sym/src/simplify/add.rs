@@ -403,16 +403,7 @@ impl Session<'_> {
         if self.depth >= 40 {
             return None;
         }
-        let mut found = None;
-        for (i, (t, k)) in ts.iter().enumerate() {
-            if matches!(self.cx.node(*t), Node::Min(_) | Node::Max(_)) {
-                if *k != 1 || found.is_some() {
-                    return None;
-                }
-                found = Some(i);
-            }
-        }
-        let i = found?;
+        let i = self.cx.single_minmax_term(ts)?;
         let m = ts[i].0;
         let (is_max, args) = match self.cx.node(m) {
             Node::Min(xs) => (false, xs.clone()),
