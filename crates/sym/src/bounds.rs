@@ -86,6 +86,11 @@ impl Derived {
         self.in_progress.is_empty()
     }
 
+    /// Whether an assumption bounds a sub-expression that is not a symbol.
+    pub fn has_atom_facts(&self) -> bool {
+        !self.atom_iv.is_empty()
+    }
+
     /// Empties every table, keeping the allocations.
     pub fn clear(&mut self) {
         self.base_iv.clear();

@@ -503,15 +503,20 @@ impl<'a> Session<'a> {
         // e = c when every value of e on the domain is c (its interval is the point [c, c]):
         // for the calls whose value the facts can pin down (`FloorDiv(s, FloorDiv(s, 2))`
         // assumed equal to 2). A constant is size 0 and computes nothing, so it always fits.
-        if matches!(
-            self.cx.node(e),
-            Node::FloorDiv(..)
-                | Node::CeilDiv(..)
-                | Node::Mod(..)
-                | Node::Min(..)
-                | Node::Max(..)
-                | Node::Abs(..)
-        ) && self.cx.ty(e) == crate::Ty::Int
+        // Asked only when assumptions bound a sub-expression: otherwise the call rules below
+        // find the constant cases (FloorDiv and Mod over a range, dominated Min/Max
+        // arguments), and an interval per call would cost a quarter of simplify's time.
+        if self.d.has_atom_facts()
+            && matches!(
+                self.cx.node(e),
+                Node::FloorDiv(..)
+                    | Node::CeilDiv(..)
+                    | Node::Mod(..)
+                    | Node::Min(..)
+                    | Node::Max(..)
+                    | Node::Abs(..)
+            )
+            && self.cx.ty(e) == crate::Ty::Int
         {
             let iv = self.iv(e);
             if iv.lo == iv.hi
