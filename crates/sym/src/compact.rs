@@ -54,6 +54,9 @@ struct Mono {
     atoms: Vec<(Expr, u32)>,
 }
 
+/// A sum split around its one Min/Max term: `(is_max, its arguments, the other terms)`.
+pub(crate) type MinMaxSplit = (bool, crate::expr::Args, Vec<(Expr, i64)>);
+
 /// Nesting beyond which the canonical text is used (the canonical printer is iterative).
 const MAX_DEPTH: u32 = 200;
 /// Candidate evaluations per expression.
@@ -143,24 +146,11 @@ impl Context {
         d: u32,
         work: &mut usize,
     ) -> Option<Compact> {
-        let i = self.single_minmax_term(ts)?;
         if ts.len() < 2 || *work == 0 {
             return None;
         }
-        let (name, args) = match self.node(ts[i].0) {
-            Node::Min(xs) => ("Min", xs),
-            Node::Max(xs) => ("Max", xs),
-            _ => return None,
-        };
-        if self.ty(ts[i].0) != crate::Ty::Int {
-            return None;
-        }
-        let rest: Vec<(Expr, i64)> = ts
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, t)| *t)
-            .collect();
+        let (is_max, args, rest) = self.split_minmax_term(ts)?;
+        let name = if is_max { "Max" } else { "Min" };
         let mut best: Option<Compact> = None;
         for inner_c in [c, 0] {
             let mut new_args = Vec::with_capacity(args.len());
@@ -207,9 +197,10 @@ impl Context {
         best
     }
 
-    /// The position of the one Min or Max term of a sum's terms, when there is exactly one
-    /// and its coefficient is 1 (what moving the rest of the sum into it needs).
-    pub(crate) fn single_minmax_term(&self, ts: &[(Expr, i64)]) -> Option<usize> {
+    /// A sum's terms as `R + Min(args)` (or Max): `(is_max, args, R's terms)`, when exactly
+    /// one term is an integer Min or Max and its coefficient is 1 (what moving `R` into it
+    /// needs: the compact form and `minmax_shift_sum`).
+    pub(crate) fn split_minmax_term(&self, ts: &[(Expr, i64)]) -> Option<MinMaxSplit> {
         let mut found = None;
         for (i, (t, k)) in ts.iter().enumerate() {
             if matches!(self.node(*t), Node::Min(_) | Node::Max(_)) {
@@ -219,7 +210,22 @@ impl Context {
                 found = Some(i);
             }
         }
-        found
+        let i = found?;
+        if self.ty(ts[i].0) != crate::Ty::Int {
+            return None;
+        }
+        let (is_max, args) = match self.node(ts[i].0) {
+            Node::Min(xs) => (false, xs.clone()),
+            Node::Max(xs) => (true, xs.clone()),
+            _ => return None,
+        };
+        let rest = ts
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, t)| *t)
+            .collect();
+        Some((is_max, args, rest))
     }
 
     fn call(&self, name: &'static str, args: &[Expr], d: u32, work: &mut usize) -> Compact {

@@ -403,22 +403,7 @@ impl Session<'_> {
         if self.depth >= 40 {
             return None;
         }
-        let i = self.cx.single_minmax_term(ts)?;
-        let m = ts[i].0;
-        let (is_max, args) = match self.cx.node(m) {
-            Node::Min(xs) => (false, xs.clone()),
-            Node::Max(xs) => (true, xs.clone()),
-            _ => return None,
-        };
-        if self.cx.ty(m) != crate::Ty::Int {
-            return None;
-        }
-        let rest: Vec<(Expr, i64)> = ts
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, t)| *t)
-            .collect();
+        let (is_max, args, rest) = self.cx.split_minmax_term(ts)?;
         let r = self.cx.add_terms(&rest, c)?;
         let mut new_args: crate::expr::Args = crate::expr::Args::new();
         for a in args {
