@@ -515,17 +515,21 @@ fn expansion_without_new_overflow() {
     // terms exact in 128 bits (docs/rules.md §8), so the expansion overflows only where the
     // sum does: taken when every term is below 2^126 (two bounded factors are).
     check("s27*(s77 - 2) + s27", pos, "s27*s77 - s27");
-    // Unbounded symbols: a factor may be i64::MIN, whose square is 2^126: kept.
-    check("s27*(s77 - 2) + s27", I, "s27 + s27*(s77 - 2)");
+    // Unbounded symbols: a factor may be i64::MIN, whose square is 2^126, so the expansion
+    // is not taken; the common factor is: s27 and s77 - 1 are exact, and a product of nonzero
+    // integers is at least each partial product, so it is exact wherever the sum's value is.
+    check("s27*(s77 - 2) + s27", I, "s27*(s77 - 1)");
     check(
         "-6*s62*(2*s16 - 1) + 6*s62",
         &[("s62", "1", ""), ("s16", "1", "")],
         "s62*(12 - 12*s16)",
     );
-    // The whole sum of mixed signs over unbounded symbols: kept.
+    // The whole sum of mixed signs over unbounded symbols: not expanded (s27*s77 can be
+    // 2^126), but factored: s77 times the exact sum 32*s27 + 32*s57 is exact wherever the
+    // input's value is (a product of nonzero integers is at least each partial product).
     check(
         "32*s27 + 32*s57 + (32*s27 + 32*s57)*(s77 - 1)",
         I,
-        "32*s27 + 32*s57 + (32*s27 + 32*s57)*(s77 - 1)",
+        "s77*(32*s27 + 32*s57)",
     );
 }

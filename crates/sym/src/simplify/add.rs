@@ -9,6 +9,11 @@
 use super::{Rule, Session};
 use crate::expr::{Expr, Node};
 
+/// A node that is part of a polynomial (docs/rules.md §8), not an atom of one.
+fn is_polynomial(n: &Node) -> bool {
+    matches!(n, Node::Add(..) | Node::Mul(..) | Node::Pow(..))
+}
+
 #[derive(Copy, Clone, Debug)]
 struct Split {
     base: Expr,
@@ -248,39 +253,236 @@ impl Session<'_> {
             self.fire(Rule::ExpandMul);
             return Some(x);
         }
-        self.factor_expansion(e, x)
+        if let Some(r) = self.factor_expansion(e, x) {
+            return Some(r);
+        }
+        // FloorDiv factors whose numerators differ by a multiple of their divisor, written as
+        // one of them plus a constant, can make the expansion collapse: with
+        // A = FloorDiv(s27 + 6, 7), `784*(s77 - 1)*A*B + 784*FloorDiv(s27 - 1, 7)*B + 784*B`
+        // = `784*s77*A*B`. Taken only when that is smaller than `e`.
+        // Each of the first FloorDivs in turn is kept (the others written with it).
+        let mut best: Option<(usize, Expr)> = None;
+        for first in 0..4 {
+            let Some(e2) = self.align_shifted_floordivs(ts, e, first) else {
+                break;
+            };
+            let Some(x2) = self.cx.expand_poly(e2) else {
+                continue;
+            };
+            let r = if self.bounded_by_value(x2) || self.fits_i64(x2) || self.poly_fits(x2) {
+                x2
+            } else if let Some(r) = self.factor_expansion(e2, x2) {
+                r
+            } else {
+                continue;
+            };
+            let size = self.cx.tree_size(r);
+            if best.is_none_or(|(b, _)| size < b) {
+                best = Some((size, r));
+            }
+        }
+        let (size, r) = best?;
+        if size >= self.cx.tree_size(e) {
+            return None;
+        }
+        self.fire(Rule::FdShift);
+        Some(r)
+    }
+
+    /// `e` (the sum of `ts`) with each FloorDiv factor of its terms `FloorDiv(a + m*c, c)`
+    /// (c > 0) written `FloorDiv(a, c) + m` when `FloorDiv(a, c)` is also a factor or term of `e`
+    /// (the `first`-th most frequent FloorDiv is kept first): floor((a + m*c)/c) = floor(a/c) + m. Nothing new
+    /// is computed but the sum `FloorDiv(a, c) + m` of a node `e` computes and a constant, a
+    /// factor of a polynomial whose expansion the caller checks. `None` when nothing aligns.
+    fn align_shifted_floordivs(
+        &mut self,
+        ts: &[(Expr, i64)],
+        e: Expr,
+        first: usize,
+    ) -> Option<Expr> {
+        if ts.len() > 64 {
+            return None;
+        }
+        // (FloorDiv node, numerator, divisor, number of terms it occurs in)
+        let mut fds: smallvec::SmallVec<[(Expr, Expr, i64, u32); 4]> = smallvec::SmallVec::new();
+        for (t, _) in ts {
+            let fs: smallvec::SmallVec<[Expr; 4]> = match self.cx.node(*t) {
+                Node::Mul(fs) => fs.iter().copied().collect(),
+                _ => smallvec::smallvec![*t],
+            };
+            for f in fs {
+                if let Node::FloorDiv(a, d) = *self.cx.node(f)
+                    && let Some(c) = self.cx.as_int(d).filter(|v| *v > 0)
+                {
+                    match fds.iter_mut().find(|x| x.0 == f) {
+                        Some(x) => x.3 += 1,
+                        None => fds.push((f, a, c, 1)),
+                    }
+                }
+            }
+        }
+        if fds.len() < 2 {
+            return None;
+        }
+        // The representatives: `first` (`None` past the end), then the most frequent (stable:
+        // first seen among equals).
+        fds.sort_by_key(|x| std::cmp::Reverse(x.3));
+        if first >= fds.len() {
+            return None;
+        }
+        let f = fds.remove(first);
+        fds.insert(0, f);
+        let mut repl: smallvec::SmallVec<[(Expr, Expr); 4]> = smallvec::SmallVec::new();
+        for j in 1..fds.len() {
+            let (fj, aj, cj, _) = fds[j];
+            for &(fi, ai, ci, _) in &fds[..j] {
+                if ci != cj || repl.iter().any(|r| r.0 == fi) {
+                    continue;
+                }
+                let Some(dv) = self.cx.const_difference(aj, ai) else {
+                    continue;
+                };
+                if dv % ci != 0 {
+                    continue;
+                }
+                let shifted = self.cx.add_const(fi, dv / ci)?;
+                repl.push((fj, shifted));
+                break;
+            }
+        }
+        if repl.is_empty() {
+            return None;
+        }
+        let mut nt: smallvec::SmallVec<[(Expr, i64); 8]> = smallvec::SmallVec::new();
+        for (t, k) in ts {
+            let fs: smallvec::SmallVec<[Expr; 4]> = match self.cx.node(*t) {
+                Node::Mul(fs) => fs.iter().copied().collect(),
+                _ => smallvec::smallvec![*t],
+            };
+            let mapped: smallvec::SmallVec<[Expr; 4]> = fs
+                .iter()
+                .map(|f| repl.iter().find(|r| r.0 == *f).map_or(*f, |r| r.1))
+                .collect();
+            let nt_t = if mapped == fs {
+                *t
+            } else {
+                self.cx.mul_args(&mapped)?
+            };
+            nt.push((nt_t, *k));
+        }
+        let c = match self.cx.node(e) {
+            Node::Add(_, c) => *c,
+            _ => 0,
+        };
+        self.cx.add_terms(&nt, c)
     }
 
     /// g*S = x for the common monomial g of the terms of x, the expansion of `e` (the same
     /// value): `s27*(s77 - 2) + s27` = `s27*(s77 - 1)`, where the expanded `s27*s77 - s27`
-    /// would compute `s27*s77`, which overflows where `e` does not. The new nodes are S, g and
-    /// their product, the input's value: taken when S and g fit (g*S = e says nothing about
-    /// them where the other one is 0) and the result is smaller than `e`.
+    /// would compute `s27*s77`, which overflows where `e` does not. S is further split by the
+    /// sum factors `e` has (exact polynomial division): `7*s24 + (7*s24 - 5)*(7*s30 - 6) +
+    /// (7*s24 - 5)*(7*s30 - 5)*(s77 - 1) - 5` = `s77*(7*s24 - 5)*(7*s30 - 5)`.
+    ///
+    /// No new overflow (docs/rules.md §8): the result is one flat product of atoms of `x` (each
+    /// one a node `e` computes, so in i64 wherever `e` is defined), powers of them, and sums,
+    /// each sum checked by `poly_fits` (its terms' magnitudes add up below 2^126: it computes
+    /// nothing that saturates). A product is 0 when a factor is 0, and otherwise each factor has
+    /// magnitude at least 1, so every partial product is at most the product, `e`'s value: the
+    /// product is exact wherever `e`'s value is below 2^126, and saturates (as `e`'s does)
+    /// elsewhere. Taken when the result is smaller than `e`.
     fn factor_expansion(&mut self, e: Expr, x: Expr) -> Option<Expr> {
         let ms = self.monomials(x);
         if ms.len() < 2 {
             return None;
         }
         let g = self.content(ms.iter());
-        if g.factors.is_empty() || g.coeff <= 0 {
+        if g.coeff <= 0 {
             return None;
         }
-        let s = self.divide_exact(x, &g)?;
-        let unit = super::monomial::Mono {
-            coeff: 1,
-            factors: g.factors.clone(),
-        };
-        let gf = self.mono_expr(&unit)?;
-        if !self.fits_i64(s) || !self.fits_i64(gf) {
-            return None;
+        let mut s = self.divide_exact(x, &g)?;
+        let mut parts: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
+        for c in self.sum_factors_of(e) {
+            // s = c * q as polynomials, c at most once per candidate (enough for what the
+            // inputs write; a repeated factor stays in the quotient).
+            if let Some(q) = self
+                .exact_quotient(s, c)
+                .or_else(|| self.sum_quotient(s, c))
+            {
+                parts.push(c);
+                s = q;
+            }
         }
+        parts.push(s);
         let ge = self.mono_expr(&g)?;
-        let y = self.cx.mul(ge, s)?;
+        parts.push(ge);
+        let y = self.cx.mul_args(&parts)?;
         if y == e || self.cx.tree_size(y) >= self.cx.tree_size(e) {
             return None;
         }
+        let Node::Mul(fs) = self.cx.node(y).clone() else {
+            return None;
+        };
+        for f in fs {
+            let ok = match *self.cx.node(f) {
+                Node::Add(..) => self.poly_fits(f) || self.fits_i64(f),
+                // An atom of x, or a power of one.
+                Node::Pow(b, _) => !is_polynomial(self.cx.node(b)),
+                ref n => !is_polynomial(n),
+            };
+            if !ok {
+                return None;
+            }
+        }
         self.fire(Rule::FactorCommon);
         Some(y)
+    }
+
+    /// `a / b` when the polynomial division of `a` by the sum `b` leaves no remainder (a sum
+    /// quotient: `(49*s24*s30 - 35*s24 - 35*s30 + 25) / (7*s24 - 5)` = `7*s30 - 5`).
+    fn sum_quotient(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        let (ma, mb) = (self.monomials(a), self.monomials(b));
+        let (q, r, _, _) = self.divide_by_sum(a, b, &ma, &mb)?;
+        matches!(self.cx.node(r), Node::Int(0)).then_some(q)
+    }
+
+    /// The distinct sum factors of the products among the terms of `e` (and of `e` itself when
+    /// it is a product), each divided by its integer content with a positive first coefficient:
+    /// candidate factors of `e`'s expansion.
+    fn sum_factors_of(&mut self, e: Expr) -> smallvec::SmallVec<[Expr; 4]> {
+        let mut found: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
+        let terms: smallvec::SmallVec<[Expr; 8]> = match self.cx.node(e) {
+            Node::Add(ts, _) => ts.iter().map(|(t, _)| *t).collect(),
+            _ => smallvec::smallvec![e],
+        };
+        for t in terms {
+            let Node::Mul(fs) = self.cx.node(t).clone() else {
+                continue;
+            };
+            for f in fs {
+                if !matches!(self.cx.node(f), Node::Add(..)) || found.len() >= 8 {
+                    continue;
+                }
+                let ms = self.monomials(f);
+                let mut c = self.content(ms.iter());
+                c.factors.clear();
+                if ms.first().is_some_and(|m| m.coeff < 0) {
+                    c.coeff = -c.coeff;
+                }
+                let Some(p) = (if c.coeff == 1 {
+                    Some(f)
+                } else {
+                    self.divide_exact(f, &c)
+                }) else {
+                    continue;
+                };
+                if !found.contains(&p) {
+                    found.push(p);
+                }
+            }
+        }
+        // Smaller factors first: a product of them is a finer split.
+        found.sort_by_cached_key(|f| (self.cx.tree_size(*f), *f));
+        found
     }
 
     pub(super) fn rules_add(&mut self, e: Expr) -> Option<Expr> {
