@@ -198,8 +198,15 @@ impl Session<'_> {
     /// A bound of the atom `t` by an expression without it, for the substitution search:
     /// `upper` asks for `t <= r` at every assignment, otherwise `t >= r`.
     /// - `Mod(a, b)` with `b >= 1`: `0 <= Mod(a, b) <= b - 1` (floor modulo by a positive b).
-    /// - `FloorDiv(a, c)` with `c >= 1` and `a >= 0`: `FloorDiv(a, c) <= a` (a/c <= a).
+    /// - `FloorDiv(a, c)` with `c >= 1`: floor division by a positive divisor is monotone in the
+    ///   numerator, so `a <= U` gives `FloorDiv(a, c) <= FloorDiv(U, c)` (and `a >= L` the lower
+    ///   counterpart), U a symbolic range end of the symbol `a` or, for a nested FloorDiv `a`, its
+    ///   own bound (`FloorDiv(FloorDiv(r0, 49), 3*F) <= FloorDiv(FloorDiv(147*s77*F - 1, 49), 3*F)`
+    ///   = `s77 - 1` with r0 <= 147*s77*F - 1); else, for `a >= 0`, `FloorDiv(a, c) <= a` (a/c <= a).
     fn atom_bound(&mut self, t: Expr, upper: bool) -> Option<Expr> {
+        if let Some(b) = self.floordiv_end(t, upper, 0) {
+            return Some(b);
+        }
         let n = self.cx.node(t).clone();
         match n {
             Node::Mod(_, b) if self.iv(b).lo >= 1 => {
@@ -212,6 +219,31 @@ impl Session<'_> {
             Node::FloorDiv(a, c) if upper && self.iv(c).lo >= 1 && self.iv(a).lo >= 0 => Some(a),
             _ => None,
         }
+    }
+
+    /// `FloorDiv(U, c)` for `t = FloorDiv(a, c)`, `c >= 1`, and U a symbolic range end of the
+    /// symbol `a` (upper or lower as asked), or, for a nested FloorDiv `a` (at most 4 deep),
+    /// its own such end: see [`Session::atom_bound`].
+    fn floordiv_end(&mut self, t: Expr, upper: bool, depth: u32) -> Option<Expr> {
+        let Node::FloorDiv(a, c) = *self.cx.node(t) else {
+            return None;
+        };
+        if depth > 4 || self.iv(c).lo < 1 {
+            return None;
+        }
+        let inner = match *self.cx.node(a) {
+            Node::Sym(v) => {
+                let ends = if upper {
+                    self.d.upper.get(&v)
+                } else {
+                    self.d.lower.get(&v)
+                };
+                ends.and_then(|l| l.first().copied())?
+            }
+            Node::FloorDiv(..) => self.floordiv_end(a, upper, depth + 1)?,
+            _ => return None,
+        };
+        Some(self.cx.floordiv_raw(inner, c))
     }
 
     /// The symbols of a term that bounds could replace, each with its cofactor: a bare symbol

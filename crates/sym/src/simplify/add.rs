@@ -21,27 +21,55 @@ struct Split {
     ext: Option<Expr>,
     /// The full scale of the term: coefficient times any other factors.
     scale: Expr,
+    /// `Some((l1, l2))` when the term is `FloorDiv(FloorDiv(base, l1), l2)` (or a Mod of it)
+    /// with a constant l1 > 0 and l2 > 0: `lower` is then the node `l1*l2`, for matching only (it may not fit
+    /// in i64), and the split is built back nested, computing no product of the divisors.
+    nested: Option<(Expr, Expr)>,
 }
 
 impl Session<'_> {
+    /// The factor of a product term that its split view is about: its one FloorDiv or Mod
+    /// factor, or, among several, the one strictly larger than the others (the index's split,
+    /// not a size like `FloorDiv(s27 + 6, 7)` that scales it); `None` otherwise.
+    fn split_factor(&self, fs: &[Expr]) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        let mut tie = false;
+        for (i, f) in fs.iter().enumerate() {
+            if !matches!(self.cx.node(*f), Node::FloorDiv(..) | Node::Mod(..)) {
+                continue;
+            }
+            let size = self.cx.tree_size_upto(*f, 64);
+            match best {
+                Some((_, b)) if size < b => {}
+                Some((_, b)) if size == b => tie = true,
+                _ => {
+                    best = Some((i, size));
+                    tie = false;
+                }
+            }
+        }
+        if tie { None } else { best.map(|b| b.0) }
+    }
+
     /// The base of a term's split view, without building anything (a cheap pre-filter).
     fn split_base(&self, t: Expr) -> Expr {
         let inner = match self.cx.node(t) {
-            Node::Mul(fs) => {
-                let mut it = fs
-                    .iter()
-                    .filter(|f| matches!(self.cx.node(**f), Node::FloorDiv(..) | Node::Mod(..)));
-                match (it.next(), it.next()) {
-                    (Some(f), None) => *f,
-                    _ => t,
-                }
-            }
+            Node::Mul(fs) => match self.split_factor(fs) {
+                Some(i) => fs[i],
+                None => t,
+            },
             _ => t,
         };
         match self.cx.node(inner) {
-            Node::FloorDiv(x, _) => *x,
+            Node::FloorDiv(x, _) => match self.cx.node(*x) {
+                Node::FloorDiv(x0, l1) if self.cx.as_int(*l1).is_some_and(|v| v > 0) => *x0,
+                _ => *x,
+            },
             Node::Mod(y, _) => match self.cx.node(*y) {
-                Node::FloorDiv(x, _) => *x,
+                Node::FloorDiv(x, _) => match self.cx.node(*x) {
+                    Node::FloorDiv(x0, l1) if self.cx.as_int(*l1).is_some_and(|v| v > 0) => *x0,
+                    _ => *x,
+                },
                 _ => *y,
             },
             _ => inner,
@@ -52,29 +80,45 @@ impl Session<'_> {
         let one = self.cx.int(1);
         let (inner, rest) = match self.cx.node(t).clone() {
             Node::Mul(fs) => {
-                // Exactly one factor is a FloorDiv or Mod: the rest scales it.
-                let idx: Vec<usize> = (0..fs.len())
-                    .filter(|i| matches!(self.cx.node(fs[*i]), Node::FloorDiv(..) | Node::Mod(..)))
-                    .collect();
-                if idx.len() != 1 {
-                    (t, one)
-                } else {
-                    let others: Vec<Expr> = fs
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| *i != idx[0])
-                        .map(|(_, f)| *f)
-                        .collect();
-                    (fs[idx[0]], self.cx.mul_args(&others)?)
+                // One FloorDiv or Mod factor (`split_factor`): the rest scales it.
+                match self.split_factor(&fs) {
+                    None => (t, one),
+                    Some(idx) => {
+                        let others: Vec<Expr> = fs
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| *i != idx)
+                            .map(|(_, f)| *f)
+                            .collect();
+                        (fs[idx], self.cx.mul_args(&others)?)
+                    }
                 }
             }
             _ => (t, one),
         };
         let scale = self.cx.scale(rest, k)?;
+        let mut nested = None;
         let (base, lower, ext) = match self.cx.node(inner).clone() {
-            Node::FloorDiv(x, l) => (x, l, None),
+            // floor(floor(x0/l1)/l) = floor(x0/(l1*l)) for l1, l > 0.
+            Node::FloorDiv(x, l) => match self.cx.node(x).clone() {
+                Node::FloorDiv(x0, l1)
+                    if self.cx.as_int(l1).is_some_and(|v| v > 0) && self.positive(l) =>
+                {
+                    nested = Some((l1, l));
+                    (x0, self.cx.mul(l1, l)?, None)
+                }
+                _ => (x, l, None),
+            },
             Node::Mod(y, m) => match self.cx.node(y).clone() {
-                Node::FloorDiv(x, l) => (x, l, Some(m)),
+                Node::FloorDiv(x, l) => match self.cx.node(x).clone() {
+                    Node::FloorDiv(x0, l1)
+                        if self.cx.as_int(l1).is_some_and(|v| v > 0) && self.positive(l) =>
+                    {
+                        nested = Some((l1, l));
+                        (x0, self.cx.mul(l1, l)?, Some(m))
+                    }
+                    _ => (x, l, Some(m)),
+                },
                 _ => (y, one, Some(m)),
             },
             _ => (inner, one, None),
@@ -84,11 +128,15 @@ impl Session<'_> {
             lower,
             ext,
             scale,
+            nested,
         })
     }
 
     fn split_expr(&mut self, s: &Split) -> Option<Expr> {
-        let mut v = if self.cx.as_int(s.lower) == Some(1) {
+        let mut v = if let Some((l1, l2)) = s.nested {
+            let inner = self.cx.floordiv_raw(s.base, l1);
+            self.cx.floordiv_raw(inner, l2)
+        } else if self.cx.as_int(s.lower) == Some(1) {
             s.base
         } else {
             self.cx.floordiv_raw(s.base, s.lower)
@@ -136,6 +184,8 @@ impl Session<'_> {
                         lower: pl,
                         ext,
                         scale: p.scale,
+                        // The lower is p's, nested when p's is.
+                        nested: p.nested,
                     },
                     Rule::SplitJoin,
                 ));
@@ -160,6 +210,7 @@ impl Session<'_> {
                         lower,
                         ext: None,
                         scale,
+                        nested: None,
                     },
                     Rule::SplitSubMod,
                 ));
@@ -182,6 +233,8 @@ impl Session<'_> {
                             lower: pl,
                             ext: Some(e),
                             scale: p.scale,
+                            // A constant lower (lp): built as one FloorDiv by it.
+                            nested: None,
                         },
                         Rule::SplitSubDiv,
                     ));

@@ -330,11 +330,31 @@ impl Session<'_> {
         {
             let db = self.cx.mul(d, b)?;
             // d*b is a new value (a = b = 2^32 would overflow it): only when it provably fits.
-            if !self.fits_i64(db) {
-                return None;
+            if self.fits_i64(db) {
+                self.fire(Rule::FdNested);
+                return Some(self.cx.floordiv_raw(x, db));
             }
+            // Else the integer content k > 1 of b moves to a constant d > 0 (both divisors
+            // positive, floor(floor(x/d)/(k*g)) = floor(x/(d*k*g)) = floor(floor(x/(d*k))/g)):
+            // FloorDiv(FloorDiv(r0, 49), 3*F) = FloorDiv(FloorDiv(r0, 147), F). New values:
+            // FloorDiv(x, d*k) (|.| <= |x|) and g = b/k (|g| <= |b|, its terms b's over k).
+            let dv = self.cx.as_int(d).filter(|v| *v > 0)?;
+            let k = self
+                .content(self.monomials(b).iter())
+                .coeff
+                .checked_abs()
+                .filter(|k| *k > 1)?;
+            let dk = self.cx.int(dv.checked_mul(k)?);
+            let g = self.divide_exact(
+                b,
+                &super::monomial::Mono {
+                    coeff: k,
+                    factors: smallvec::SmallVec::new(),
+                },
+            )?;
+            let inner = self.cx.floordiv_raw(x, dk);
             self.fire(Rule::FdNested);
-            return Some(self.cx.floordiv_raw(x, db));
+            return Some(self.cx.floordiv_raw(inner, g));
         }
         // a = q*b exactly (as polynomials)  =>  FloorDiv(a, b) = q where b != 0.
         if let Some(q) = self.exact_quotient(a, b) {
