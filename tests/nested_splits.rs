@@ -17,7 +17,7 @@ mod common;
 use common::Rng;
 use sym::{Context, Rule, Truth, Value};
 
-fn cx_with(ranges: &[(&str, &str, &str)]) -> Context {
+fn cx_with(ranges: Ranges) -> Context {
     let mut cx = Context::new();
     for (n, lo, hi) in ranges {
         cx.set_range_str(n, lo, hi).unwrap();
@@ -27,6 +27,9 @@ fn cx_with(ranges: &[(&str, &str, &str)]) -> Context {
 
 const F: &str = "FloorDiv(s27 + 6, 7)";
 
+/// (name, lower end, upper end) of each ranged symbol.
+type Ranges<'a> = &'a [(&'a str, &'a str, &'a str)];
+
 #[test]
 fn table() {
     let one = [
@@ -35,7 +38,7 @@ fn table() {
         ("r0", "0", "147*s77*FloorDiv(s27 + 6, 7) - 1"),
         ("r1", "0", "15"),
     ];
-    let rows: Vec<(String, &[(&str, &str, &str)], &str)> = vec![
+    let rows: Vec<(String, Ranges, &str)> = vec![
         (
             format!("ModularIndexing(FloorDiv(r0, 49), 3*{F}, s77)"),
             &one,
