@@ -168,6 +168,9 @@ fn random_differential_at_the_edges() {
             }
         }
     }
+    eprintln!(
+        "{cases} cases, fired on {fired} (FloorDiv alignment {shifted}), {defined} of {points} points defined"
+    );
     assert!(
         fired * 20 > cases,
         "the rule fired on {fired} of {cases} cases"

@@ -231,6 +231,9 @@ fn random_differential() {
             }
         }
     }
+    eprintln!(
+        "{cases} cases, nested-divisor rule {nested}, split join {joined}, mod_range {ranged}, {points} points compared"
+    );
     assert!(
         nested * 10 > cases,
         "nested-divisor rule fired on {nested} of {cases}"
