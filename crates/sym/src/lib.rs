@@ -111,6 +111,8 @@ struct SymInfo {
     handle: Symbol,
     ty: Ty,
     expr: Expr,
+    /// The name's order key ([`expr::sym_order_key`]), when it has one.
+    key: Option<(u64, u64)>,
 }
 
 /// Owns every expression and symbol, plus the facts (ranges, assumptions) that the analyses use.
@@ -390,6 +392,7 @@ impl Context {
             handle: s,
             ty,
             expr,
+            key: expr::sym_order_key(name),
         });
         self.sym_names.insert(name.into());
         s
@@ -457,6 +460,18 @@ impl Context {
             name: name.to_string(),
             suggestion: best.map(|(_, n)| n.to_string()),
         })
+    }
+
+    /// The order of two symbols' names ([`expr::natural_cmp`]), through their keys when both
+    /// have one.
+    pub(crate) fn sym_cmp(&self, a: Symbol, b: Symbol) -> std::cmp::Ordering {
+        match (
+            &self.syms[a.idx as usize].key,
+            &self.syms[b.idx as usize].key,
+        ) {
+            (Some(x), Some(y)) => x.cmp(y),
+            _ => expr::natural_cmp(self.sym_name(a), self.sym_name(b)),
+        }
     }
 
     /// The name of a symbol.

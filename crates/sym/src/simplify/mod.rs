@@ -839,6 +839,12 @@ impl Context {
     /// with [`Context::limit_reached`] saying which ([`Context::try_simplify`] makes it an
     /// error).
     pub fn simplify(&mut self, e: Expr) -> Expr {
+        // A leaf (a constant, a symbol, a plain polynomial in normal form) is its own
+        // simplification (`Session::is_leaf`): no session, no query; nothing is built, so no
+        // limit can be reached.
+        if matches!(self.node(e), Node::Float(_) | Node::Bool(_)) || self.is_plain_polynomial(e) {
+            return e;
+        }
         self.query(
             |cx| {
                 let s = Session::new(cx).simplify(e);
