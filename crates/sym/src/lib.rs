@@ -328,11 +328,12 @@ impl Context {
     }
 
     pub(crate) fn intern(&mut self, n: Node, ty: Ty) -> Expr {
-        if let Some(i) = self.nodes.get_index_of(&n) {
+        // One hash and probe, whether the node is new or not.
+        let (i, new) = self.nodes.insert_full(n);
+        if !new {
             return self.handle(i as u32);
         }
-        let m = self.meta_of(&n);
-        let (i, _) = self.nodes.insert_full(n);
+        let m = self.meta_of(&self.nodes[i]);
         self.tys.push(ty);
         self.meta.push(m);
         #[cfg(debug_assertions)]
