@@ -59,6 +59,20 @@ fn table() {
         ("s0*s1*(s2 - 2) + s0*s1", "s0*s1*(s2 - 1)"),
         // Two factors in i64 expand (below 2^126 as one polynomial value).
         ("s27*(s77 - 2) + s27", "s27*s77 - s27"),
+        // The expansion at the root of a polynomial (the whole value fits in i64): all but
+        // one-signed terms are bounded, so every term is at most the value plus the bound.
+        ("16*p0*(s59 - 1) + 16*p0 - 16", "16*p0*s59 - 16"),
+        ("3*s53 + (s14 - 3)*(s53 + 15)", "15*s14 + s14*s53 - 45"),
+        (
+            "7*s24*(7*7 - 6) + 7*s24*(7*7 - 5)*(s77 - 1) + 7*s24 - 4",
+            "308*s24*s77 - 4",
+        ),
+        // An operand of another operator is the root of its polynomial too.
+        ("FloorDiv(16*p0*(s59 - 1) + 16*p0 - 16, 8)", "2*p0*s59 - 2"),
+        (
+            "-s27*Max(1, FloorDiv(s0 + 1, 6)*FloorDiv(s53 + 1, 6)) + s53 + (s27 - 1)*Max(1, FloorDiv(s0 + 1, 6)*FloorDiv(s53 + 1, 6))",
+            "s53 - Max(1, FloorDiv(s0 + 1, 6)*FloorDiv(s53 + 1, 6))",
+        ),
         // Nothing smaller: left as it is.
         ("s0*s1*(s2 - 1) + s2", "s2 + s0*s1*(s2 - 1)"),
     ];
@@ -108,7 +122,18 @@ fn sum(r: &mut Rng) -> String {
         // A shifted copy of the first term: x*(f - 1) + x cancels to a product.
         terms.push(format!("{}*{}", r.range(-3, 3), common.join("*")));
     }
-    terms.join(" + ")
+    if r.chance(40) {
+        // A constant or a bounded term beside it (the root expansion's bounded part).
+        terms.push(format!("{}", r.range(-40, 40)));
+    }
+    let sum = terms.join(" + ");
+    // Sometimes the operand of another operator (the root of its polynomial).
+    match r.below(6) {
+        0 => format!("FloorDiv({sum}, {})", r.range(2, 9)),
+        1 => format!("Max({sum}, {})", r.range(-5, 5)),
+        2 => format!("Mod({sum}, 7)"),
+        _ => sum,
+    }
 }
 
 fn value(r: &mut Rng, lo: i64) -> i64 {
@@ -137,7 +162,8 @@ fn random_differential_at_the_edges() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(3000);
     let mut r = Rng(0xFAC7_0125);
-    let (mut fired, mut shifted, mut points, mut defined) = (0usize, 0usize, 0usize, 0usize);
+    let (mut fired, mut shifted, mut rooted, mut points, mut defined) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     for _ in 0..cases {
         let text = sum(&mut r);
         let lo = [1, 2, 0][r.below(3) as usize];
@@ -147,7 +173,11 @@ fn random_differential_at_the_edges() {
             cx.set_range_str(s, &lo.to_string(), "").unwrap();
         }
         let (s, stats) = cx.simplify_with_stats(e);
-        let hit = stats.count(Rule::FactorCommon) + stats.count(Rule::FdShift) > 0;
+        let hit = stats.count(Rule::FactorCommon)
+            + stats.count(Rule::FdShift)
+            + stats.count(Rule::ExpandRoot)
+            > 0;
+        rooted += usize::from(stats.count(Rule::ExpandRoot) > 0);
         fired += usize::from(hit);
         shifted += usize::from(stats.count(Rule::FdShift) > 0);
         for _ in 0..if hit { 60 } else { 8 } {
@@ -169,14 +199,18 @@ fn random_differential_at_the_edges() {
         }
     }
     eprintln!(
-        "{cases} cases, fired on {fired} (FloorDiv alignment {shifted}), {defined} of {points} points defined"
+        "{cases} cases, fired on {fired} (FloorDiv alignment {shifted}, root expansion {rooted}), {defined} of {points} points defined"
     );
     assert!(
         fired * 20 > cases,
         "the rule fired on {fired} of {cases} cases"
     );
     assert!(
-        shifted * 200 > cases,
+        rooted * 50 > cases,
+        "root expansion fired on {rooted} of {cases} cases"
+    );
+    assert!(
+        shifted * 300 > cases,
         "FloorDiv alignment fired on {shifted} of {cases} cases"
     );
     assert!(defined * 4 > points, "{defined} of {points} points defined");

@@ -114,10 +114,12 @@ fn modulo_range_free() {
     check("Mod(s0*(s1 + 1) + 1, s1 + 1)", I, "Mod(1, s1 + 1)");
     // s0 + FloorDiv(x, s1 + 1) would compute FloorDiv(i64::MIN, -1) at x = i64::MIN,
     // s1 = -2, where the input (s0 = -1) does not overflow: only with the divisor's sign known.
+    // (The numerator, an operand whose value fits in i64, is expanded: its one unbounded term
+    // s0*s1 is at most the numerator plus the bounded rest.)
     check(
         "FloorDiv(s0*(s1 + 1) + x, s1 + 1)",
         I,
-        "FloorDiv(x + s0*(s1 + 1), s1 + 1)",
+        "FloorDiv(s0 + x + s0*s1, s1 + 1)",
     );
     check(
         "FloorDiv(s0*(s1 + 1) + x, s1 + 1)",

@@ -328,12 +328,11 @@ impl Context {
     }
 
     pub(crate) fn intern(&mut self, n: Node, ty: Ty) -> Expr {
-        // One hash and probe, whether the node is new or not.
-        let (i, new) = self.nodes.insert_full(n);
-        if !new {
+        if let Some(i) = self.nodes.get_index_of(&n) {
             return self.handle(i as u32);
         }
-        let m = self.meta_of(&self.nodes[i]);
+        let m = self.meta_of(&n);
+        let (i, _) = self.nodes.insert_full(n);
         self.tys.push(ty);
         self.meta.push(m);
         #[cfg(debug_assertions)]

@@ -6,7 +6,7 @@
 //! `FloorDiv(x, l*e) = FloorDiv(y, e)` (nested floor division by a positive divisor), which is
 //! what lets splits of one index at different granularities meet.
 
-use super::{Rule, Session};
+use super::{Rule, Session, fits_iv_given};
 use crate::expr::{Expr, Node};
 
 /// A node that is part of a polynomial (docs/rules.md §8), not an atom of one.
@@ -291,11 +291,7 @@ impl Session<'_> {
     /// one sign (each new product is at most the sum, the input's value) or provably fit.
     /// `128*s27*(s77 - 1) + 128*s27` = `128*s27*s77`.
     fn expand_in_sum(&mut self, e: Expr, ts: &[(Expr, i64)]) -> Option<Expr> {
-        let has_product_of_sums = ts.iter().any(|(t, _)| match self.cx.node(*t) {
-            Node::Mul(fs) => fs.iter().any(|f| matches!(self.cx.node(*f), Node::Add(..))),
-            _ => false,
-        });
-        if !has_product_of_sums {
+        if !self.has_product_of_sums(ts) {
             return None;
         }
         let x = self.cx.expand_poly(e)?;
@@ -340,6 +336,119 @@ impl Session<'_> {
         }
         self.fire(Rule::FdShift);
         Some(r)
+    }
+
+    /// Whether a term of the sum `ts` is a product with a sum among its factors (something to
+    /// expand).
+    fn has_product_of_sums(&self, ts: &[(Expr, i64)]) -> bool {
+        ts.iter().any(|(t, _)| match self.cx.node(*t) {
+            Node::Mul(fs) => fs.iter().any(|f| matches!(self.cx.node(*f), Node::Add(..))),
+            _ => false,
+        })
+    }
+
+    /// The atoms of the polynomial rooted at `e` (docs/rules.md §8): the nodes reached from it
+    /// through sums, products and powers that are none of those (symbols, calls; not
+    /// constants). Evaluating `e` computes each of them as an operand, so each lies in i64
+    /// wherever `e` is defined. At most 32 (`None` beyond).
+    fn region_atoms(&self, e: Expr) -> Option<smallvec::SmallVec<[Expr; 8]>> {
+        let mut out: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
+        let mut stack: smallvec::SmallVec<[Expr; 16]> = smallvec::smallvec![e];
+        while let Some(x) = stack.pop() {
+            match self.cx.node(x) {
+                Node::Add(ts, _) => stack.extend(ts.iter().map(|(t, _)| *t)),
+                Node::Mul(fs) => stack.extend(fs.iter().copied()),
+                Node::Pow(b, _) => stack.push(*b),
+                Node::Int(_) => {}
+                _ => {
+                    if !out.contains(&x) {
+                        if out.len() >= 32 {
+                            return None;
+                        }
+                        out.push(x);
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// The expansion of `e`, a sum that is the root of its polynomial (the whole expression, or
+    /// an operand of any other operator: its value must fit in i64 wherever the input is
+    /// defined), where the expansion without that knowledge was not proven free of new
+    /// overflow: `16*p0*(s59 - 1) + 16*p0 - 16` = `16*p0*s59 - 16`.
+    ///
+    /// No new overflow: split the expansion's terms into Q, whose magnitudes intervals bound
+    /// (the atoms of `e` taken within i64, as `e` computes them), with total B, and P, the
+    /// others, which must be products of atoms (or powers of them) and have one sign (or be a
+    /// single term). Then the sum of P is the value V minus the sum of Q, so each P term is at
+    /// most |V| + B < 2^63 + B (one sign: no term exceeds their sum), and a product of atoms
+    /// never exceeds its value on the way (a zero factor gives 0, other factors have magnitude
+    /// at least 1): with B < 2^124 nothing reaches the 2^126 of §8. Taken when not larger.
+    pub(super) fn expand_region_root(&mut self, e: Expr) -> Option<Expr> {
+        let Node::Add(ts, _) = self.cx.node(e) else {
+            return None;
+        };
+        if self.cx.ty(e) != crate::Ty::Int || !self.has_product_of_sums(ts) {
+            return None;
+        }
+        let x = self.cx.expand_poly(e)?;
+        if x == e || self.cx.tree_size(x) > self.cx.tree_size(e) {
+            return None;
+        }
+        let atoms = self.region_atoms(e)?;
+        let (xts, c): (crate::expr::Terms, i64) = match self.cx.node(x) {
+            Node::Add(ts, c) => (ts.clone(), *c),
+            Node::Int(_) => return Some(x),
+            _ => (smallvec::smallvec![(x, 1)], 0),
+        };
+        const LIMIT: i128 = 1 << 124;
+        let mut bound = i128::from(c).abs();
+        let (mut pos, mut neg, mut unbounded) = (true, true, 0usize);
+        for (t, k) in xts {
+            let factors: crate::expr::Args = match self.cx.node(t) {
+                Node::Mul(fs) => fs.clone(),
+                _ => smallvec::smallvec![t],
+            };
+            // The term's magnitude from its factors' intervals, if below the limit.
+            let mut mag = Some(i128::from(k).abs());
+            for f in &factors {
+                let (b, n) = match *self.cx.node(*f) {
+                    Node::Pow(b, n) => (b, n),
+                    _ => (*f, 1),
+                };
+                // Only monomials over e's atoms (an unexpanded sum factor: not handled).
+                if !atoms.contains(&b) {
+                    return None;
+                }
+                let m = fits_iv_given(self, b, 0, &atoms).map(|iv| iv.lo.abs().max(iv.hi.abs()));
+                for _ in 0..n {
+                    mag = match (mag, m) {
+                        (Some(a), Some(b)) => a.checked_mul(b).filter(|v| *v < LIMIT),
+                        _ => None,
+                    };
+                }
+            }
+            match mag {
+                Some(m) => {
+                    bound += m;
+                    if bound >= LIMIT {
+                        return None;
+                    }
+                }
+                None => {
+                    unbounded += 1;
+                    let iv = self.iv(t).scale(k);
+                    pos &= iv.lo >= 0;
+                    neg &= iv.hi <= 0;
+                }
+            }
+        }
+        if unbounded > 1 && !pos && !neg {
+            return None;
+        }
+        self.fire(Rule::ExpandRoot);
+        Some(x)
     }
 
     /// `e` (the sum of `ts`) with each FloorDiv factor of its terms `FloorDiv(a + m*c, c)`

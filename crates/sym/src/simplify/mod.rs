@@ -48,6 +48,7 @@ rules! {
     FdAbsorbConst => "floordiv_absorb_constant",
     FdShift => "floordiv_shift_by_multiple",
     ExpandMul => "expand_mul",
+    ExpandRoot => "expand_region_root",
     FactorCommon => "factor_common_monomial",
     FdByOne => "floordiv_by_one",
     FdZero => "floordiv_zero_numerator",
@@ -546,6 +547,17 @@ impl<'a> Session<'a> {
             | Node::RoundToInt(..) => self.rules_float_to_int(e),
             _ => None,
         };
+        // Operands that are sums, expanded as roots of their polynomials, when no rule fired.
+        let next = match next {
+            None if !matches!(
+                self.cx.node(e),
+                Node::Add(..) | Node::Mul(..) | Node::Pow(..)
+            ) =>
+            {
+                self.expand_operands(e)
+            }
+            n => n,
+        };
         match next {
             Some(n) if n != e && self.depth < 48 => {
                 self.budget = self.budget.saturating_sub(1);
@@ -556,6 +568,55 @@ impl<'a> Session<'a> {
                 r
             }
             _ => e,
+        }
+    }
+
+    /// `e` (not a sum, product or power) with its operands that are sums expanded where only
+    /// the knowledge that an operand's value fits in i64 proves it free of new overflow
+    /// (`expand_region_root`): `FloorDiv(16*p0*(s59 - 1) + 16*p0 - 16, 8)`.
+    fn expand_operands(&mut self, e: Expr) -> Option<Expr> {
+        // A sum operand that is not a plain polynomial (most have none: no copying).
+        let candidate = |cx: &Context, k: &Expr| {
+            matches!(cx.node(*k), Node::Add(..)) && !cx.is_plain_polynomial(*k)
+        };
+        let any = match self.cx.node(e) {
+            Node::FloorDiv(a, b) | Node::CeilDiv(a, b) | Node::Mod(a, b) => {
+                candidate(self.cx, a) || candidate(self.cx, b)
+            }
+            Node::Min(xs) | Node::Max(xs) => xs.iter().any(|x| candidate(self.cx, x)),
+            Node::Int(_) | Node::Sym(_) | Node::Float(_) | Node::Bool(_) => false,
+            n => n.children().iter().any(|x| candidate(self.cx, x)),
+        };
+        if !any {
+            return None;
+        }
+        let kids = self.cx.node(e).children();
+        let mut new: Option<crate::expr::Args> = None;
+        for (i, k) in kids.iter().enumerate() {
+            if !candidate(self.cx, k) {
+                continue;
+            }
+            if let Some(x) = self.expand_region_root(*k) {
+                new.get_or_insert_with(|| kids.iter().copied().collect())[i] = x;
+            }
+        }
+        self.cx.rebuild(e, &new?)
+    }
+
+    /// The simplified root `s` of a query, with a sum at its top expanded where only the
+    /// knowledge that the whole value fits in i64 proves it free of new overflow
+    /// (`expand_region_root`), simplified again.
+    fn root_pass(&mut self, s: Expr) -> Expr {
+        if !matches!(self.cx.node(s), Node::Add(..))
+            || self.cx.is_plain_polynomial(s)
+            || self.budget == 0
+            || self.cx.stopped()
+        {
+            return s;
+        }
+        match self.expand_region_root(s) {
+            Some(x) => self.simp(x),
+            None => s,
         }
     }
 
@@ -847,7 +908,10 @@ impl Context {
         }
         self.query(
             |cx| {
-                let s = Session::new(cx).simplify(e);
+                let mut ses = Session::new(cx);
+                let s = ses.simplify(e);
+                let s = ses.root_pass(s);
+                drop(ses);
                 cx.never_larger(e, s)
             },
             |_| e,
@@ -880,6 +944,7 @@ impl Context {
                 let mut s = Session::new(cx);
                 s.stats = Some(Box::default());
                 let r = s.simplify(e);
+                let r = s.root_pass(r);
                 let stats = *s.stats.take().unwrap_or_default();
                 drop(s);
                 (cx.never_larger(e, r), stats)
