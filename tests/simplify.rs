@@ -106,6 +106,22 @@ fn modulo_range_free() {
         "ModularIndexing(i0, i2, r3)",
     );
     check("Mod(Mod(x, 12), 4)", I, "Mod(x, 4)");
+    // The common factor 2 of the coefficients and the divisor, the constant split as
+    // -3 = 2*(-2) + 1 (TVM's form): floor((2*s - 3)/4) = floor((s - 2)/2).
+    check("FloorDiv(2*s73 - 3, 4)", I, "FloorDiv(s73 - 2, 2)");
+    check(
+        "FloorDiv(6*x + 4*y - 7, 8)",
+        I,
+        "FloorDiv(3*x + 2*y - 4, 4)",
+    );
+    // Multiples of the modulus dropped beside a constant, the rest a one-signed sub-sum.
+    check(
+        "Mod(7*d1 + d2 + 3, 7)",
+        &[("d1", "0", ""), ("d2", "0", "")],
+        "Mod(d2 + 3, 7)",
+    );
+    // Unbounded: d2 + 3 may overflow where the input does not; kept.
+    check("Mod(7*d1 + d2 + 3, 7)", I, "Mod(d2 + 7*d1 + 3, 7)");
     check("Mod(k*a - k*b, a - b)", I, "0");
     check("FloorDiv(s0*s1 + s0, s1 + 1)", I, "s0");
     check("Mod(s0*s1 + s0, s1 + 1)", I, "0");

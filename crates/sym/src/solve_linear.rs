@@ -162,7 +162,7 @@ impl Context {
         // The reduction is taken only where the reduced argument provably fits in i64 (the
         // rule's side condition; intervals are the quick ones here: constant ranges only).
         let rm = match self.reduce_mod_coeffs(r, c)? {
-            Some(rm) if self.quick_fits(rm) => {
+            Some(rm) if self.quick_fits(rm) || self.quick_one_signed_sub_sum(rm, r, c) => {
                 if self.as_int(rm).is_some() || self.int_content(rm, c) != 1 {
                     return None;
                 }
@@ -205,6 +205,31 @@ impl Context {
     /// for plain polynomials under constant ranges, the only case this path takes).
     fn quick_fits(&self, e: Expr) -> bool {
         crate::simplify::eval_fits(&mut QuickIv(self), e)
+    }
+
+    /// `Session::one_signed_sub_sum` with the quick intervals: `rm` is a sum of some of `r`'s
+    /// terms (its constant r's or in [0, small)) and r's terms, constant included, have one
+    /// sign (the Mod rule's other side condition for the reduced argument).
+    fn quick_one_signed_sub_sum(&self, rm: Expr, r: Expr, small: i64) -> bool {
+        if !self.terms_subset(rm, r, small) {
+            return false;
+        }
+        let Node::Add(ts, c) = self.node(r) else {
+            return true;
+        };
+        if ts.len() + usize::from(*c != 0) <= 1 {
+            return true;
+        }
+        let (mut pos, mut neg) = (*c >= 0, *c <= 0);
+        for (t, k) in ts {
+            let Some(v) = self.quick_iv(*t, 0) else {
+                return false;
+            };
+            let v = v.scale(*k);
+            pos &= v.lo >= 0;
+            neg &= v.hi <= 0;
+        }
+        pos || neg
     }
 
     /// `(FloorDiv(r, m), Eq(Mod(r, m), 0))` for a plain polynomial r and a product m of

@@ -154,7 +154,7 @@ impl Session<'_> {
         }
         // Drop a small residue: FloorDiv(g*B + r, c) = FloorDiv(B, c/g) when g | c and
         // 0 <= r < g: floor((gB + r)/c) = floor((B + r/g)/(c/g)) = floor(floor(B + r/g)/(c/g))
-        // = floor(B/(c/g)) since floor(B + r/g) = B.
+        // = floor(B/(c/g)) since floor(B + r/g) = B. (And shifted: see below.)
         if r_terms.len() >= 2 || (r_terms.len() == 1 && k0 != 0) {
             let mut cands: smallvec::SmallVec<[i64; 4]> = r_terms
                 .iter()
@@ -176,9 +176,17 @@ impl Session<'_> {
                 let g = big.iter().fold(c, |acc, (_, k)| gcd(acc, *k));
                 let s = self.cx.add_terms(&small, k0)?;
                 let siv = self.iv(s);
-                if siv.lo >= 0 && siv.hi < g as i128 {
+                // More generally, with r in [q*g, q*g + g - 1] for one integer q:
+                // g*B + r = g*(B + q) + (r - q*g), 0 <= r - q*g < g, so the quotient is
+                // FloorDiv(B + q, c/g) (TVM's `FloorDiv(2*s - 3, 4)` = `FloorDiv(s - 2, 2)`).
+                // B + q = (a - (r - q*g))/g is a new value, within i64 where a is (g >= 2).
+                let (Ok(lo), Ok(hi)) = (i64::try_from(siv.lo), i64::try_from(siv.hi)) else {
+                    continue;
+                };
+                let q = floor_div(lo, g)?;
+                if floor_div(hi, g)? == q {
                     let scaled: Terms = big.iter().map(|(t, k)| (*t, k / g)).collect();
-                    let nb = self.cx.add_terms(&scaled, 0)?;
+                    let nb = self.cx.add_terms(&scaled, q)?;
                     let nc = self.cx.int(c / g);
                     self.fire(Rule::FdResidueDrop);
                     return Some(self.cx.floordiv_raw(nb, nc));

@@ -58,9 +58,12 @@ impl Session<'_> {
         // (the difference is a multiple of c). k' is the representative of least magnitude
         // (ties to the positive one); the constant goes to [0, c).
         // The reduced argument is a new value (`Mod(s0 - 1, 2)` -> `Mod(s0 + 1, 2)` overflows
-        // at s0 = 2^63 - 1): only where its evaluation provably fits in i64.
+        // at s0 = 2^63 - 1): only where its evaluation provably fits in i64, or where it is a
+        // sum of some of a's terms, all of one sign (multiples of c dropped, the constant
+        // a's or in [0, c)), so between 0 and a: `Mod(7*d1 + d2 + 3, 7)` = `Mod(d2 + 3, 7)`
+        // for d1, d2 >= 0.
         if let Some(na) = self.cx.reduce_mod_coeffs(a, c)?
-            && self.fits_i64(na)
+            && (self.fits_i64(na) || self.one_signed_sub_sum(na, a, c))
         {
             let ce = self.cx.int(c);
             self.fire(Rule::ModReduceCoeffs);
