@@ -804,6 +804,18 @@ impl<'a> Session<'a> {
             return None;
         };
         let out = self.cx.expand_product(&fs, self.cx.limits.expand_terms)?;
+        // A call among the factors would be copied into every term: where that makes the
+        // expansion larger than the product, the product is the answer (PyTorch keeps
+        // `(2*s101 - 1)*FloorDiv(s0 + 1, 2)`; its expansion `2*s101*FloorDiv(s0 + 1, 2) -
+        // FloorDiv(s0 + 1, 2)` is larger). Sums still expand in the sums they stand in,
+        // where terms can cancel (`expand_in_sum`).
+        if fs
+            .iter()
+            .any(|f| !self.cx.is_plain_polynomial(*f) && !matches!(self.cx.node(*f), Node::Add(..)))
+            && self.cx.tree_size(out) > self.cx.tree_size(e)
+        {
+            return None;
+        }
         // The expanded terms are new nodes ((x + 1)*y fits where x*y does not): taken where
         // the expansion provably fits in i64, or where, its sum being the input's value, no
         // term is larger than the sum (`bounded_by_value`: terms of one sign).
