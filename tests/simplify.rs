@@ -500,6 +500,17 @@ fn floats() {
     check("ToFloat(s0)*0.5 + 1.0", I, "0.5*ToFloat(s0) + 1.0");
 }
 
+/// A symbol whose range is one integer is that integer (TVM's answer for an index of extent 1).
+#[test]
+fn pinned_symbols() {
+    check("q1 + q2", &[("q2", "0", "0")], "q1");
+    check("x + 3*s0", &[("s0", "10", "10")], "x + 30");
+    check("Mod(x0, 4)", &[("x0", "0", "0")], "0");
+    check("FloorDiv(x, s0)", &[("s0", "4", "4")], "FloorDiv(x, 4)");
+    // Two values: not pinned.
+    check("x + 3*s0", &[("s0", "10", "11")], "3*s0 + x");
+}
+
 #[test]
 fn booleans() {
     check("Eq(Mod(16*s0*s1 + 8, 8), 0)", I, "True");

@@ -39,6 +39,9 @@ pub(crate) struct Facts {
     /// A new range for a symbol nobody's range mentions cannot close a cycle, so the walk
     /// through the ranges is needed only for these: setting a chain of ranges stays linear.
     pub referenced: rustc_hash::FxHashSet<Symbol>,
+    /// The symbols whose range is one integer, with it (`q2` in `[0, 0]`): `simplify` writes
+    /// them as that constant.
+    pub pinned: Vec<(Symbol, i64)>,
 }
 
 impl Context {
@@ -102,6 +105,14 @@ impl Context {
             .insert(s, (lo, hi))
             .map_or(0, |old| symbolic(self, old));
         self.facts.symbolic_ends = self.facts.symbolic_ends + added - removed;
+        self.facts.pinned.retain(|p| p.0 != s);
+        if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi)
+            && let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
+            && x == y
+            && self.sym_ty(s) == Ty::Int
+        {
+            self.facts.pinned.push((s, x));
+        }
         self.facts.generation += 1;
         Ok(())
     }

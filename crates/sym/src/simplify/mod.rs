@@ -912,6 +912,25 @@ impl Context {
     /// with [`Context::limit_reached`] saying which ([`Context::try_simplify`] makes it an
     /// error).
     pub fn simplify(&mut self, e: Expr) -> Expr {
+        // A symbol whose range is one integer is that integer at every point of the domain
+        // (`q1 + q2` with q2 in [0, 0] is `q1`): the same value, computed from a constant.
+        if !self.facts.pinned.is_empty() {
+            let map: smallvec::SmallVec<[(crate::Symbol, i64); 4]> = self
+                .facts
+                .pinned
+                .iter()
+                .filter(|(s, _)| self.contains_symbol(e, *s))
+                .copied()
+                .collect();
+            if !map.is_empty() {
+                let map: Vec<(crate::Symbol, Expr)> =
+                    map.into_iter().map(|(s, v)| (s, self.int(v))).collect();
+                if let Some(e2) = self.substitute(e, &map) {
+                    let r = self.simplify(e2);
+                    return self.never_larger(e, r);
+                }
+            }
+        }
         // A leaf (a constant, a symbol, a plain polynomial in normal form) is its own
         // simplification (`Session::is_leaf`): no session, no query; nothing is built, so no
         // limit can be reached.
