@@ -29,9 +29,11 @@ Threads: the engine state is per thread (one context per thread), so calls from 
 never share a context.
 """
 import contextlib
+import math
 import sys
 import threading
 import time
+from fractions import Fraction
 
 import sympy as _sp
 
@@ -138,27 +140,49 @@ def _conv_expr(eng, x):
 _INF_NAMES = ("IntInfinity", "NegativeIntInfinity", "Infinity", "NegativeInfinity")
 
 
-def _end(v, is_int):
-    """A ValueRanges end as a symshape range end (None for infinite)."""
+def _end(v, is_int, upper=False):
+    """A ValueRanges end as a symshape range end (None for infinite); a value that is not a
+    double (a Rational, a sympy Float of more than 53 bits) is rounded outwards."""
     if isinstance(v, (bool, _sp.logic.boolalg.BooleanAtom)):
         raise _native.UnsupportedError("boolean range")
     k = _kind(type(v))
     if k in _INF_NAMES:
         return None
-    if k == "Integer":
-        return int(v)
+    if k == "Integer" or k == "py" and isinstance(v, int):
+        n = int(v)
+        if not is_int and not -(2**53) <= n <= 2**53:
+            # An end of a float symbol that is not a double.
+            return _outward(float(n), _sp.Integer(n), upper)
+        return n
     if k in ("Float", "Rational"):
-        f = float(v)
         if is_int:
             # A non-integer end of an integer symbol: round inwards later; keep it sound by
             # widening to the integer hull.
             raise _native.UnsupportedError("non-integer end of an integer range")
+        f = float(v)
+        if math.isinf(f):
+            # Beyond the doubles: unbounded on the outer side; an inner end there is PyTorch's.
+            if (f > 0) == upper:
+                return None
+            raise _native.UnsupportedError(f"range end {v} beyond the doubles")
+        if k == "Rational" or v._prec > 53:
+            f = _outward(f, _sp.Rational(v), upper)
         return f
-    if isinstance(v, int):
-        return v
     if isinstance(v, float):
         return None if v in (float("inf"), float("-inf")) else v
     raise _native.UnsupportedError(f"range end {v!r}")
+
+
+def _outward(f, exact, upper):
+    """``f``, the double nearest to the sympy Rational ``exact``, moved one step outwards when
+    it is on the inner side of ``exact`` (so that the range keeps every value)."""
+    q = Fraction(int(exact.p), int(exact.q))
+    d = Fraction(f)
+    if upper and d < q:
+        return math.nextafter(f, math.inf)
+    if not upper and d > q:
+        return math.nextafter(f, -math.inf)
+    return f
 
 
 def _default_range(s):
@@ -202,7 +226,7 @@ def _set_ranges(eng, e, ranges, fallback_ranges=None):
             lo, hi = _default_range(s)
         else:
             is_int = fs.type == "int"
-            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int)
+            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int, True)
         if lo is not None or hi is not None:
             cx.set_range(name, lo, hi)
 
@@ -524,7 +548,7 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         vr = var_to_range.get(s) if var_to_range else None
         if vr is not None:
             is_int = bool(s.is_integer)
-            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int)
+            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int, True)
             alo, ahi = _assumption_range(s)
             if alo is not None and (lo is None or lo < alo):
                 lo = alo
