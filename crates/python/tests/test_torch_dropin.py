@@ -536,6 +536,32 @@ class Install(unittest.TestCase):
         self.assertEqual(got["try_solve"]["fallbacks"], 1)
         self.assertGreater(got["bound_sympy"]["time_s"], 0)
 
+    def test_stats_from_threads(self):
+        """Counters are per thread (no lock per call): stats() sums them, reset_stats() clears
+        every thread's."""
+        import threading
+
+        st.reset_stats()
+        s = sympy.Symbol("s0", integer=True, positive=True)
+
+        def work(k):
+            for i in range(50):
+                st.bound_sympy(s + (i % 5) + k)
+                st.try_solve(sympy.Eq(s + k, 9), s)
+
+        ts = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        work(9)
+        got = st.stats()
+        self.assertEqual(got["bound_sympy"]["calls"], 250)
+        self.assertEqual(got["try_solve"]["calls"], 250)
+        self.assertEqual(got["bound_sympy"]["fallbacks"], 0)
+        st.reset_stats()
+        self.assertEqual(st.stats(), {})
+
     def test_compile_with_install(self):
         """A small dynamic-shape model compiled by Inductor with install() active gives eager's
         outputs on two shapes, and the routed functions were called."""

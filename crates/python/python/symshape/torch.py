@@ -80,6 +80,11 @@ class _Engine:
     MEMO_LIMIT = 30_000
 
     def __init__(self):
+        # This thread's counters for stats(): {function: [calls, fallbacks, seconds]}, written
+        # by this thread only (no lock per call); kept when the context is renewed.
+        self.counts = {}
+        with _stats_lock:
+            _thread_counts.append(self.counts)
         self.new()
 
     def new(self):
@@ -100,6 +105,8 @@ class _Engine:
 
 
 _MISS = object()
+_Number = _sp.Number
+_Basic = _sp.Basic
 CACHE_ANSWERS = True
 """Whether repeated questions are answered from the per-thread answer cache (bounded)."""
 
@@ -131,6 +138,13 @@ def _engine():
     if e is None:
         e = _local.engine = _Engine()
     return e
+
+
+def _engine_fast():
+    try:
+        return _local.engine
+    except AttributeError:
+        return _engine()
 
 
 def _conv_expr(eng, x):
@@ -232,30 +246,45 @@ def _set_ranges(eng, e, ranges, fallback_ranges=None):
 
 
 # ------------------------------------------------------------------ stats and fallbacks
+# Counters are per thread (each engine's ``counts``, written by its thread only, so a call
+# takes no lock); the lock guards the list of them, which stats() sums.
 _stats_lock = threading.Lock()
-_stats = {}
+_thread_counts = []
+_perf = time.perf_counter
 
 
-def _record(fn, dt, fallback):
-    with _stats_lock:
-        s = _stats.get(fn)
-        if s is None:
-            s = _stats[fn] = {"calls": 0, "fallbacks": 0, "time_s": 0.0}
-        s["calls"] += 1
-        s["fallbacks"] += int(fallback)
-        s["time_s"] += dt
+def _record(eng, fn, t0, fallback):
+    """Counts one call of ``fn`` that started at ``t0`` (``_perf()``) in ``eng``'s counters."""
+    c = eng.counts.get(fn)
+    if c is None:
+        c = eng.counts[fn] = [0, 0, 0.0]
+    c[0] += 1
+    if fallback:
+        c[1] += 1
+    c[2] += _perf() - t0
 
 
 def stats():
-    """Per routed function: ``{"calls", "fallbacks", "time_s"}`` (time includes fallbacks)."""
+    """Per routed function: ``{"calls", "fallbacks", "time_s"}`` (time includes fallbacks),
+    summed over threads. A call that another thread is recording meanwhile may be missed."""
+    out = {}
     with _stats_lock:
-        return {k: dict(v) for k, v in _stats.items()}
+        for counts in _thread_counts:
+            for fn, (calls, fbs, t) in list(counts.items()):
+                s = out.get(fn)
+                if s is None:
+                    s = out[fn] = {"calls": 0, "fallbacks": 0, "time_s": 0.0}
+                s["calls"] += calls
+                s["fallbacks"] += fbs
+                s["time_s"] += t
+    return out
 
 
 def reset_stats():
     """Sets every counter of :func:`stats` back to zero."""
     with _stats_lock:
-        _stats.clear()
+        for counts in _thread_counts:
+            counts.clear()
 
 
 _originals = {}
@@ -278,11 +307,19 @@ def _original(name):
 
 
 # ------------------------------------------------------------------ bound_sympy
-def _tracing_ranges():
-    try:
-        import torch  # noqa: PLC0415
+_try_get_tracing = None
 
-        context = torch._guards.TracingContext.try_get()
+
+def _tracing_ranges():
+    """The ranges of the current tracing context's shape env, or None."""
+    global _try_get_tracing
+    get = _try_get_tracing
+    try:
+        if get is None:
+            import torch._guards  # noqa: PLC0415
+
+            get = _try_get_tracing = torch._guards.TracingContext.try_get
+        context = get()
     except Exception:  # noqa: BLE001
         return None
     if context and context.fake_mode and context.fake_mode.shape_env:
@@ -290,12 +327,12 @@ def _tracing_ranges():
     return None
 
 
-def _bound_engine(eng, expr, ranges):
+def _bound_engine(eng, expr, ranges, tracing):
     torch, N, S, VR = _torch()
     cx = eng.cx
     e = _conv_expr(eng, expr)
     cx.clear_facts()
-    _set_ranges(eng, e, ranges, _tracing_ranges())
+    _set_ranges(eng, e, ranges, tracing)
     lo, hi = cx.bound(e)
     t = e.type
     if t == "int" and (lo in _I64_EDGE or hi in _I64_EDGE):
@@ -321,28 +358,43 @@ def bound_sympy(expr, ranges=None):
     ({Symbol: ValueRanges}; the tracing context's ranges and the symbols' assumptions fill in
     the rest), computed by symshape (PyTorch's own answer where symshape cannot represent the
     input)."""
-    t0 = time.perf_counter()
+    t0 = _perf()
+    eng = _engine_fast()
     fb = False
     try:
-        if isinstance(expr, _sp.Number):
+        if isinstance(expr, _Number):
             _, _, _, VR = _torch()
             r = VR.ValueRanges.wrap(expr)
-        elif CACHE_ANSWERS:
-            eng = _engine()
-            tr = _tracing_ranges()
-            key = ("b", expr, tuple(
-                (ranges.get(s) if ranges else None) or (tr.get(s) if tr else None)
-                for s in _free_of(eng, expr)))
-            r = eng.answers.get(key)
-            if r is None:
-                r = _run(_bound_engine, expr, ranges)
-                _engine().answers[key] = r
         else:
-            r = _run(_bound_engine, expr, ranges)
+            tr = _tracing_ranges()
+            if CACHE_ANSWERS:
+                # The key: the range each free symbol gets (the caller's, else the tracing
+                # context's; the assumptions are part of the expression).
+                free = eng.free.get(expr)
+                if free is None:
+                    free = _free_of(eng, expr)
+                rget = ranges.get if ranges else None
+                tget = tr.get if tr else None
+                if rget is None and tget is None:
+                    key = ("b", expr)
+                elif tget is None:
+                    key = ("b", expr, *map(rget, free))
+                else:
+                    key = ["b", expr]
+                    for x in free:
+                        v = rget(x) if rget is not None else None
+                        key.append(tget(x) if v is None else v)
+                    key = tuple(key)
+                r = eng.answers.get(key)
+                if r is None:
+                    r = _run(_bound_engine, expr, ranges, tr)
+                    eng.answers[key] = r
+            else:
+                r = _run(_bound_engine, expr, ranges, tr)
     except _ERRORS:
         fb = True
         r = _original("bound_sympy")(expr, ranges)
-    _record("bound_sympy", time.perf_counter() - t0, fb)
+    _record(eng, "bound_sympy", t0, fb)
     return r
 
 
@@ -433,27 +485,30 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     """PyTorch's ``try_solve``: ``(relation, rhs)`` with ``thing`` isolated on the left, or
     ``None``. Solved by symshape for integer symbols (exact integer answers, see the module
     docstring); PyTorch's own implementation answers the rest."""
-    t0 = time.perf_counter()
+    t0 = _perf()
+    eng = _engine_fast()
+    if floordiv_inequality and CACHE_ANSWERS:
+        try:
+            r = eng.answers.get(("t", expr, thing), _MISS)
+        except TypeError:  # unhashable: PyTorch's (below)
+            r = _MISS
+        if r is not _MISS:
+            _record(eng, "try_solve", t0, False)
+            return r
     fb = False
     r = None
     try:
         if not floordiv_inequality:
             raise _native.UnsupportedError("floordiv_inequality=False")
-        key = ("t", expr, thing)
-        eng = _engine()
-        hit = eng.answers.get(key, _MISS) if CACHE_ANSWERS else _MISS
-        if hit is not _MISS:
-            handled, r = True, hit
-        else:
-            handled, r = _run(_solve_engine, expr, thing)
-            if handled and CACHE_ANSWERS:
-                _engine().answers[key] = r
+        handled, r = _run(_solve_engine, expr, thing)
         if not handled:
             raise _native.UnsupportedError("not solved by symshape in PyTorch's form")
+        if CACHE_ANSWERS:
+            eng.answers["t", expr, thing] = r
     except _ERRORS:
         fb = True
         r = _original("try_solve")(expr, thing, trials=trials, floordiv_inequality=floordiv_inequality)
-    _record("try_solve", time.perf_counter() - t0, fb)
+    _record(eng, "try_solve", t0, fb)
     return r
 
 
@@ -497,29 +552,35 @@ def _simplify_engine(eng, expr, replacements):
 def _cached_simplify(expr, replacements):
     if not CACHE_ANSWERS:
         return _run(_simplify_engine, expr, replacements)
-    eng = _engine()
-    key = ("s", expr, tuple(replacements.get(s) for s in _free_of(eng, expr)) if replacements else ())
+    eng = _engine_fast()
+    if replacements:
+        free = eng.free.get(expr)
+        if free is None:
+            free = _free_of(eng, expr)
+        key = ("s", expr, *map(replacements.get, free))
+    else:
+        key = ("s", expr)
     r = eng.answers.get(key)
     if r is None:
         r = _run(_simplify_engine, expr, replacements)
-        _engine().answers[key] = r
+        eng.answers[key] = r
     return r
 
 
 def simplify(expr, replacements=None):
     """``SizeVarAllocator.simplify``: ``expr`` with ``replacements`` ({Symbol: expr}) applied,
     simplified by symshape under the symbols' assumptions."""
-    t0 = time.perf_counter()
+    t0 = _perf()
     fb = False
     try:
-        if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
+        if isinstance(expr, _Number) or not isinstance(expr, _Basic):
             r = expr if not replacements else _sp.sympify(expr).xreplace(replacements)
         else:
             r = _cached_simplify(expr, replacements)
     except _ERRORS:
         fb = True
         r = _sp.expand(expr).xreplace(replacements or {})
-    _record("simplify", time.perf_counter() - t0, fb)
+    _record(_engine_fast(), "simplify", t0, fb)
     return r
 
 
@@ -577,13 +638,13 @@ def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None,
     each index variable ``v`` of ``var_ranges`` ({Symbol: size}) is in ``[0, size - 1]``, the
     other symbols in ``var_to_range`` ({Symbol: ValueRanges}) or their assumptions, with
     ``replacements`` applied and ``axioms`` (relations) assumed."""
-    t0 = time.perf_counter()
+    t0 = _perf()
     try:
         r = _run(_ranges_engine, expr, var_ranges, var_to_range, replacements, axioms)
     except _ERRORS:
-        _record("simplify_with_ranges", time.perf_counter() - t0, True)
+        _record(_engine_fast(), "simplify_with_ranges", t0, True)
         raise
-    _record("simplify_with_ranges", time.perf_counter() - t0, False)
+    _record(_engine_fast(), "simplify_with_ranges", t0, False)
     return r
 
 
@@ -593,22 +654,22 @@ _install_lock = threading.Lock()
 
 
 def _sizevars_simplify(self, expr):
-    t0 = time.perf_counter()
+    t0 = _perf()
     fb = False
     try:
-        if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
+        if isinstance(expr, _Number) or not isinstance(expr, _Basic):
             r = _originals["simplify"](self, expr)
         else:
             r = _cached_simplify(expr, self.replacements)
     except _ERRORS:
         fb = True
         r = _originals["simplify"](self, expr)
-    _record("SizeVarAllocator.simplify", time.perf_counter() - t0, fb)
+    _record(_engine_fast(), "SizeVarAllocator.simplify", t0, fb)
     return r
 
 
 def _sizevars_simplify_with_ranges(self, expr, var_ranges):
-    t0 = time.perf_counter()
+    t0 = _perf()
     fb = False
     try:
         r = _run(
@@ -618,7 +679,7 @@ def _sizevars_simplify_with_ranges(self, expr, var_ranges):
     except _ERRORS:
         fb = True
         r = _originals["_simplify_with_ranges"](self, expr, var_ranges)
-    _record("SizeVarAllocator._simplify_with_ranges", time.perf_counter() - t0, fb)
+    _record(_engine_fast(), "SizeVarAllocator._simplify_with_ranges", t0, fb)
     return r
 
 
