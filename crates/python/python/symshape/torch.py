@@ -97,10 +97,15 @@ class _Engine:
         self.answers = {}
         # sympy expression -> its free symbols (sympy objects), for the cache keys.
         self.free = {}
+        # symshape expression -> the names of its free symbols.
+        self.names = {}
+        # sympy axiom -> (its symshape predicate or None when it is not one, names).
+        self.axioms = {}
 
     def check(self):
         if (self.cx.node_count > self.NODE_LIMIT or len(self.memo) > self.MEMO_LIMIT
-                or len(self.answers) > self.MEMO_LIMIT):
+                or len(self.answers) > self.MEMO_LIMIT or len(self.names) > self.MEMO_LIMIT
+                or len(self.axioms) > self.MEMO_LIMIT):
             self.new()
 
 
@@ -584,6 +589,31 @@ def simplify(expr, replacements=None):
     return r
 
 
+def _names(eng, e):
+    """The names of the free symbols of the symshape expression ``e`` (memoized)."""
+    n = eng.names.get(e)
+    if n is None:
+        n = eng.names[e] = frozenset(s.name for s in e.free_symbols)
+    return n
+
+
+_NOT_AXIOM = (None, None)
+
+
+def _axiom(eng, a):
+    """``(predicate, names)`` of a sympy axiom, or ``(None, None)`` when it is not a predicate
+    symshape represents (memoized)."""
+    info = eng.axioms.get(a)
+    if info is None:
+        try:
+            p = _conv_expr(eng, a)
+        except _ERRORS:
+            p = None
+        info = (p, _names(eng, p)) if p is not None and p.type == "bool" else _NOT_AXIOM
+        eng.axioms[a] = info
+    return info
+
+
 def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     cx = eng.cx
     e0 = _conv_expr(eng, expr)
@@ -594,9 +624,9 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         sz = _apply_replacements(eng, _conv_expr(eng, size), replacements)
         idx[v] = sz
     # Symbols of the expression and of the index sizes.
-    names = {s.name for s in e.free_symbols}
+    names = set(_names(eng, e))
     for sz in idx.values():
-        names |= {s.name for s in sz.free_symbols}
+        names |= _names(eng, sz)
     syms = eng.st.symbols
     index_names = set()
     for v in idx:
@@ -619,13 +649,12 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
             cx.set_range(name, lo, hi)
     for v, sz in idx.items():
         cx.set_range(v.name, 0, sz - 1)
-    for a in axioms or ():
-        try:
-            p = _conv_expr(eng, a)
-        except _ERRORS:
-            continue
-        if p.type == "bool" and {s.name for s in p.free_symbols} <= names | index_names:
-            cx.assume(p)
+    if axioms:
+        known = names | index_names
+        for a in axioms:
+            p, ns = _axiom(eng, a)
+            if p is not None and ns <= known:
+                cx.assume(p)
     cx.check_facts()
     r = cx.simplify(e)
     if r == e0:
