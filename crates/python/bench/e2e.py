@@ -15,6 +15,7 @@ worker's cProfile stats to PREFIX.on / PREFIX.off.)
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -225,13 +226,18 @@ def _worker(install, modes, only):
 
 
 def run_worker(install, a):
-    """One worker process with a fresh Inductor cache: its JSON records."""
+    """One worker process with a fresh Inductor cache: its JSON records and the CPU seconds
+    (user + system) of the worker and the children it waited for (the C++ compiler): less
+    sensitive to the load of a shared machine than the wall-clock seconds of the records."""
     env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=tempfile.mkdtemp(prefix="e2e-inductor-"))
     cmd = [sys.executable, "-W", "ignore", __file__, "--worker", str(install), "--modes", a.modes,
            "--only", a.only]
     if a.profile:
         cmd += ["--profile", f"{a.profile}.{'on' if install else 'off'}"]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     out = []
     for line in p.stdout.splitlines():
         try:
@@ -240,7 +246,7 @@ def run_worker(install, a):
             continue
     if p.returncode != 0:
         print(p.stderr[-2000:])
-    return out
+    return out, cpu
 
 
 def main():
@@ -266,14 +272,15 @@ def main():
     pairs = []
     for rep in range(a.reps):
         seq = order if rep % 2 == 0 else order[::-1]
-        totals = {}
+        totals, cpus = {}, {}
         for install in seq:
-            rs = run_worker(install, a)
+            rs, cpus[install] = run_worker(install, a)
             results[install] = rs  # the last run of each configuration is reported in detail
             totals[install] = tsum(rs)
-        pairs.append((seq, totals))
+        pairs.append((seq, totals, cpus))
         print(f"rep {rep + 1} ({','.join('on' if i else 'off' for i in seq)}): with install() "
-              f"{totals[1]:.1f} s, without {totals[0]:.1f} s", flush=True)
+              f"{totals[1]:.1f} s, without {totals[0]:.1f} s; CPU time of the whole worker: with "
+              f"{cpus[1]:.1f} s, without {cpus[0]:.1f} s", flush=True)
     on = {(o["model"], o["mode"]): o for o in results.get(1, []) if "model" in o}
     off = {(o["model"], o["mode"]): o for o in results.get(0, []) if "model" in o}
     for k, o in on.items():
@@ -292,10 +299,12 @@ def main():
     print(f"passed with install(): {sum(o['ok'] for o in on.values())}/{len(on)}; "
           f"without: {sum(o['ok'] for o in off.values())}/{len(off)}")
     print(f"routed calls {calls}, fallbacks {fbs}; per function: {json.dumps(stats)}")
-    on_t = [t[1] for _, t in pairs]
-    off_t = [t[0] for _, t in pairs]
+    on_t = [t[1] for _, t, _ in pairs]
+    off_t = [t[0] for _, t, _ in pairs]
     print(f"total compile+run time: with install() {' '.join(f'{t:.1f}' for t in on_t)} s, "
-          f"without {' '.join(f'{t:.1f}' for t in off_t)} s (per repetition)")
+          f"without {' '.join(f'{t:.1f}' for t in off_t)} s (per repetition); CPU time of the "
+          f"workers: with {' '.join(f'{c[1]:.1f}' for _, _, c in pairs)} s, without "
+          f"{' '.join(f'{c[0]:.1f}' for _, _, c in pairs)} s")
 
 
 if __name__ == "__main__":
