@@ -8,10 +8,14 @@ fresh processes with fresh Inductor caches: with ``install()`` and without, to c
 times. Prints one line per model and mode, then the totals (calls routed, fallbacks).
 
 Usage: python crates/python/bench/e2e.py [--modes compile,cpp_wrapper,aoti] [--only NAME,...]
+       [--order off,on|on,off] [--reps N] [--profile PREFIX]
+(``--reps`` alternates the order from one repetition to the next; ``--profile`` writes each
+worker's cProfile stats to PREFIX.on / PREFIX.off.)
 """
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -159,7 +163,22 @@ def time_pytorch_functions():
     return stats
 
 
-def worker(install, modes, only):
+def worker(install, modes, only, profile=None):
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
+        try:
+            _worker(install, modes, only)
+        finally:
+            prof.disable()
+            prof.dump_stats(profile)
+        return
+    _worker(install, modes, only)
+
+
+def _worker(install, modes, only):
     import torch
 
     torch._inductor.config.fx_graph_cache = False
@@ -206,30 +225,62 @@ def worker(install, modes, only):
     print(json.dumps({"stats": st.stats() if install else pt_stats}), flush=True)
 
 
+def run_worker(install, a):
+    """One worker process with a fresh Inductor cache: its JSON records and the CPU seconds
+    (user + system) of the worker and the children it waited for (the C++ compiler): less
+    sensitive to the load of a shared machine than the wall-clock seconds of the records."""
+    env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=tempfile.mkdtemp(prefix="e2e-inductor-"))
+    cmd = [sys.executable, "-W", "ignore", __file__, "--worker", str(install), "--modes", a.modes,
+           "--only", a.only]
+    if a.profile:
+        cmd += ["--profile", f"{a.profile}.{'on' if install else 'off'}"]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    out = []
+    for line in p.stdout.splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    if p.returncode != 0:
+        print(p.stderr[-2000:])
+    return out, cpu
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--modes", default="compile,cpp_wrapper,aoti")
     ap.add_argument("--only", default="")
+    ap.add_argument("--order", default="off,on",
+                    help="the order of the two configurations in each repetition: off,on or on,off")
+    ap.add_argument("--reps", type=int, default=1,
+                    help="repetitions of the pair; the order alternates from one to the next")
+    ap.add_argument("--profile", default="",
+                    help="cProfile each worker into PREFIX.on / PREFIX.off (pstats files)")
     ap.add_argument("--worker", type=int)
     a = ap.parse_args()
     modes = a.modes.split(",")
     only = set(filter(None, a.only.split(",")))
     if a.worker is not None:
-        worker(bool(a.worker), modes, only)
+        worker(bool(a.worker), modes, only, a.profile or None)
         return
-    results = {}
-    for install in (0, 1):
-        env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=tempfile.mkdtemp(prefix="e2e-inductor-"))
-        p = subprocess.run([sys.executable, "-W", "ignore", __file__, "--worker", str(install),
-                            "--modes", a.modes, "--only", a.only], env=env, capture_output=True, text=True)
-        for line in p.stdout.splitlines():
-            try:
-                o = json.loads(line)
-            except ValueError:
-                continue
-            results.setdefault(install, []).append(o)
-        if p.returncode != 0:
-            print(p.stderr[-2000:])
+    order = [{"off": 0, "on": 1}[o] for o in a.order.split(",")]
+    tsum = lambda rs: sum(o.get("seconds", 0) for o in rs if "model" in o)  # noqa: E731
+    results = {0: [], 1: []}
+    pairs = []
+    for rep in range(a.reps):
+        seq = order if rep % 2 == 0 else order[::-1]
+        totals, cpus = {}, {}
+        for install in seq:
+            rs, cpus[install] = run_worker(install, a)
+            results[install] = rs  # the last run of each configuration is reported in detail
+            totals[install] = tsum(rs)
+        pairs.append((seq, totals, cpus))
+        print(f"rep {rep + 1} ({','.join('on' if i else 'off' for i in seq)}): with install() "
+              f"{totals[1]:.1f} s, without {totals[0]:.1f} s; CPU time of the whole worker: with "
+              f"{cpus[1]:.1f} s, without {cpus[0]:.1f} s", flush=True)
     on = {(o["model"], o["mode"]): o for o in results.get(1, []) if "model" in o}
     off = {(o["model"], o["mode"]): o for o in results.get(0, []) if "model" in o}
     for k, o in on.items():
@@ -245,12 +296,15 @@ def main():
         p = pt.get(k, {"calls": 0, "time_s": 0.0})
         print(f"  {k:40s} symshape {v['calls']:6d} calls ({v['fallbacks']} fallbacks) {v['time_s']:7.3f} s;"
               f" PyTorch's own, without install(): {p['calls']:6d} calls {p['time_s']:7.3f} s")
-    tsum = lambda rs: sum(o.get("seconds", 0) for o in rs if "model" in o)  # noqa: E731
     print(f"passed with install(): {sum(o['ok'] for o in on.values())}/{len(on)}; "
           f"without: {sum(o['ok'] for o in off.values())}/{len(off)}")
     print(f"routed calls {calls}, fallbacks {fbs}; per function: {json.dumps(stats)}")
-    print(f"total compile+run time: with install() {tsum(results.get(1, [])):.1f} s, "
-          f"without {tsum(results.get(0, [])):.1f} s")
+    on_t = [t[1] for _, t, _ in pairs]
+    off_t = [t[0] for _, t, _ in pairs]
+    print(f"total compile+run time: with install() {' '.join(f'{t:.1f}' for t in on_t)} s, "
+          f"without {' '.join(f'{t:.1f}' for t in off_t)} s (per repetition); CPU time of the "
+          f"workers: with {' '.join(f'{c[1]:.1f}' for _, _, c in pairs)} s, without "
+          f"{' '.join(f'{c[0]:.1f}' for _, _, c in pairs)} s")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@ TestSympySolve, TestValueRanges, the indexing tests of test_indexing.py), instal
 stats(), and bounded memory. Where symshape's answer differs from PyTorch's on purpose, the test
 pins symshape's answer and checks it is exact (see crates/python/README.md)."""
 import itertools
+import math
 import random
 import resource
+import sys
 import unittest
 
 import sympy
@@ -151,6 +153,128 @@ LESS = [-1, 0, 1, 2, 100]
 CONSTANTS = [-1, 0, 1, 2, 3, 4, 5, 8, 16, 32, 64, 100, 101, 2**24, 2**32, 2**37 - 1]
 
 
+# PyTorch's CONSTANTS for TestValueRanges (with the values at the int64 edge).
+TORCH_CONSTANTS = [-1, 0, 1, 2, 3, 4, 5, 8, 16, 32, 64, 100, 101, 2**24, 2**32, 2**37 - 1,
+                   sys.maxsize - 1, sys.maxsize]
+UNARY = ("reciprocal", "square", "abs", "neg", "exp", "log", "sqrt", "floor", "ceil")
+# Ops symshape's language has no form for (transcendental functions): PyTorch answers them.
+UNARY_FALLBACK = ("exp", "log", "sqrt")
+
+
+def valid_unary(fn, v):
+    return not ((fn == "log" and v <= 0) or (fn == "reciprocal" and v == 0)
+                or (fn == "sqrt" and v < 0))
+
+
+class UnaryRanges(unittest.TestCase):
+    """test_unary_ref and test_unary_ref_range of TestValueRanges: each op is the sympy
+    expression PyTorch's ReferenceAnalysis builds for it on a symbol (``FloatTrueDiv(1.0, x)``,
+    ``PowByNatural(x, 2)``, ``Abs(x)``, ``-x``, ``OpaqueUnaryFn_exp(x)``, ..., ``floor(x)``),
+    bounded by symshape.torch.bound_sympy under ``{x: ValueRanges(lo, hi)}``; ``x`` is an
+    integer symbol (int) or a real one (float, the constants as sympy Floats).
+
+    Fallbacks (PyTorch answers, counted by stats()): exp, log and sqrt (no form in symshape's
+    language), the square of a float (a float Pow), and integer answers at or beyond the int64
+    edge. Each is PyTorch's own answer; the test checks it holds the reference value.
+    Differences, pinned here and listed in docs/torch-mapping.md:
+
+    * ``floor``/``ceil`` of a float symbol: an integer, as PyTorch's own bound_sympy gives (it
+      reads ``sympy.floor`` as ``floor_to_int``), where ValueRangeAnalysis.floor keeps a float
+      (same value); past int64 symshape's upper end is ``int_oo`` (sound, looser);
+    * ``abs(0.0)`` is the float ``0.0`` (sympy folds ``Abs(Float(0))`` to the Integer ``0``);
+    * a sympy Float constant that is not a double (``Float(sys.maxsize)`` has 66 bits) is
+      rounded outwards: the answer is the double hull around the reference value, not a point;
+    * the square of a float past 2**63: PyTorch's answer (the fallback) is ``int_oo``, which
+      does not hold the value (PyTorch bounds a float Pow with its integer pow_by_natural)."""
+
+    @staticmethod
+    def fallbacks():
+        return st.stats().get("bound_sympy", {}).get("fallbacks", 0)
+
+    def test_unary_ref(self):
+        from torch.utils._sympy.reference import ReferenceAnalysis as RA
+
+        xi = sympy.Symbol("x", integer=True)
+        xf = sympy.Symbol("xf", real=True)
+        fell = set()
+        for fn in UNARY:
+            for x, dtype in ((xi, sympy.Integer), (xf, sympy.Float)):
+                expr = getattr(RA, fn)(x)
+                for v in TORCH_CONSTANTS:
+                    if not valid_unary(fn, v):
+                        continue
+                    vv = dtype(v)
+                    want = getattr(RA, fn)(vv)
+                    rng = {x: ValueRanges(vv, vv)}
+                    f0 = self.fallbacks()
+                    r = st.bound_sympy(expr, rng)
+                    what = (fn, dtype.__name__, v, r.lower, r.upper, want)
+                    if self.fallbacks() > f0:
+                        fell.add(fn if fn in UNARY_FALLBACK or dtype is sympy.Float else (fn, v))
+                        self.assertEqual(r, tvr.bound_sympy(expr, rng), what)
+                        if (fn, dtype) == ("square", sympy.Float) and v * v > sys.maxsize:
+                            self.assertEqual(r, ValueRanges(int_oo, int_oo), what)  # pinned
+                            self.assertNotIn(want, r, what)
+                        else:
+                            self.assertIn(want, r, what)
+                        continue
+                    if dtype is sympy.Float and vv._prec > 53:
+                        # Pinned: the double hull (a few steps wide at most).
+                        self.assertIn(want, r, what)
+                        if fn in ("floor", "ceil"):
+                            # Past int64 on one side: sound, unbounded there.
+                            self.assertEqual(r.upper, int_oo, what)
+                        else:
+                            self.assertLessEqual(r.upper - r.lower, abs(want) * 2**-50, what)
+                        continue
+                    self.assertEqual(r.lower, r.upper, what)
+                    if (fn, dtype, v) == ("abs", sympy.Float, 0):
+                        # Pinned: the float 0.0 (sympy's reference is the Integer 0).
+                        self.assertIsInstance(r.lower, sympy.Float, what)
+                        self.assertEqual(float(r.lower), float(want), what)
+                        continue
+                    if fn in ("floor", "ceil") and dtype is sympy.Float:
+                        # Pinned: the integer of the same value, as PyTorch's bound_sympy gives.
+                        self.assertIsInstance(r.lower, sympy.Integer, what)
+                        self.assertEqual(float(r.lower), float(want), what)
+                        self.assertEqual(r, tvr.bound_sympy(expr, rng), what)
+                        continue
+                    self.assertEqual(r.lower, want, what)
+                    self.assertEqual(bool(r.lower.is_integer), bool(want.is_integer), what)
+        self.assertEqual(fell, set(UNARY_FALLBACK) | {"square"} | self.AT_INT64_EDGE, fell)
+
+    # (op, v) of an integer x answered by PyTorch: the value is at or beyond the int64 edge.
+    AT_INT64_EDGE = {
+        ("square", 2**32), ("square", 2**37 - 1), ("square", sys.maxsize - 1),
+        ("square", sys.maxsize), ("abs", sys.maxsize), ("floor", sys.maxsize),
+        ("ceil", sys.maxsize),
+    }
+
+    def test_unary_ref_range(self):
+        from torch.utils._sympy.reference import ReferenceAnalysis as RA
+
+        x = sympy.Symbol("x", integer=True)
+        vals = TORCH_CONSTANTS
+        ranges = [(lo, hi) for lo in vals for hi in vals if lo <= hi]
+        fell = {}
+        for fn in UNARY:
+            expr = getattr(RA, fn)(x)
+            for lo, hi in ranges:
+                f0 = self.fallbacks()
+                r = st.bound_sympy(expr, {x: ValueRanges(lo, hi)})
+                if self.fallbacks() > f0:
+                    fell[fn] = fell.get(fn, 0) + 1
+                    self.assertEqual(r, tvr.bound_sympy(expr, {x: ValueRanges(lo, hi)}), (fn, lo, hi))
+                for v in vals:
+                    if lo <= v <= hi and valid_unary(fn, v):
+                        want = getattr(RA, fn)(sympy.Integer(v))
+                        self.assertIn(want, r, (fn, lo, hi, v, r))
+        # exp, log and sqrt always; the others only at the int64 edge.
+        for fn in UNARY_FALLBACK:
+            self.assertEqual(fell.pop(fn), len(ranges), fn)
+        self.assertLess(sum(fell.values()), len(ranges), fell)
+
+
 class ValueRangesCases(unittest.TestCase):
     """TestValueRanges of test/test_sympy_utils.py through bound_sympy: point ranges give the
     reference value; every point of a range lies in the range's bound (never looser than
@@ -229,6 +353,33 @@ class ValueRangesCases(unittest.TestCase):
     def test_mul_zero_unknown(self):
         x = sympy.Symbol("x", integer=True)
         self.assertEqual(st.bound_sympy(0 * x), ValueRanges(0, 0))
+        # PyTorch's case: mul(wrap(0), unknown) == wrap(0), mul(wrap(0.0), unknown) ==
+        # wrap(0.0); unevaluated so that the product reaches the engine (sympy folds 0*x).
+        r = st.bound_sympy(sympy.Mul(sympy.Integer(0), x, evaluate=False), {x: ValueRanges.unknown_int()})
+        self.assertEqual(r, ValueRanges(0, 0))
+        self.assertTrue(r.lower.is_integer)
+        xf = sympy.Symbol("xf", real=True)
+        e = sympy.Mul(sympy.Float(0.0), xf, evaluate=False)
+        self.assertEqual(tvr.bound_sympy(e, {xf: ValueRanges.unknown()}), ValueRanges(0.0, 0.0))
+        # Pinned: an unbounded float may be inf or -inf, where 0.0 * x is nan, so symshape
+        # answers [-oo, oo] (PyTorch: 0.0); on a finite range it is 0.0.
+        self.assertEqual(st.bound_sympy(e, {xf: ValueRanges.unknown()}), ValueRanges.unknown())
+        r = st.bound_sympy(e, {xf: ValueRanges(-1e300, 1e300)})
+        self.assertEqual(r, ValueRanges(0.0, 0.0))
+        self.assertIsInstance(r.lower, sympy.Float)
+
+    def test_pow_half(self):
+        """``pow(unknown, 0.5)`` must not crash: FloatPow, a Float exponent and sqrt (the last
+        two are PyTorch's ``sqrt`` and ``pow`` handlers); the answer is sound at sampled
+        points."""
+        xf = sympy.Symbol("xf", real=True)
+        for e in (F.FloatPow(xf, sympy.Float(0.5)), sympy.Pow(xf, sympy.Float(0.5)), sympy.sqrt(xf)):
+            for rng in ({xf: ValueRanges.unknown()}, {xf: ValueRanges(0.0, 16.0)}, None):
+                r = st.bound_sympy(e, rng)
+                self.assertIsInstance(r, ValueRanges)
+                if rng and rng[xf].lower == 0:
+                    for v in (0.0, 1.0, 2.25, 16.0):
+                        self.assertIn(sympy.Float(v ** 0.5), r, (e, v, r))
 
     def test_defaults_from_assumptions(self):
         s = sympy.Symbol("s0", integer=True, positive=True)
@@ -253,6 +404,20 @@ class ValueRangesCases(unittest.TestCase):
         z = sympy.Symbol("zf", real=True)
         r = st.bound_sympy(z * 2, {z: ValueRanges(0.5, 2.0)})
         self.assertEqual((float(r.lower), float(r.upper)), (1.0, 4.0))
+
+
+class RangeEnds(unittest.TestCase):
+    def test_ends_rounded_outwards(self):
+        """Range ends of a float symbol that are not doubles (a Rational, a sympy Float of more
+        than 53 bits, an integer past 2**53) are rounded outwards: the answer holds the value."""
+        z = sympy.Symbol("zr", real=True)
+        for v in (sympy.Rational(1, 3), sympy.Rational(-2, 7), sympy.Float(sys.maxsize),
+                  sympy.Integer(2**60 + 1), sympy.Integer(-(2**60) - 1)):
+            r = st.bound_sympy(z, {z: ValueRanges(v, v)})
+            self.assertIn(v, r, (v, r))
+            self.assertLess(r.lower, r.upper, (v, r))
+        r = st.bound_sympy(z, {z: ValueRanges(0.25, 0.5)})  # doubles: unchanged
+        self.assertEqual((float(r.lower), float(r.upper)), (0.25, 0.5))
 
 
 def _size(e):
@@ -370,6 +535,32 @@ class Install(unittest.TestCase):
         self.assertEqual(got["bound_sympy"]["fallbacks"], 1)
         self.assertEqual(got["try_solve"]["fallbacks"], 1)
         self.assertGreater(got["bound_sympy"]["time_s"], 0)
+
+    def test_stats_from_threads(self):
+        """Counters are per thread (no lock per call): stats() sums them, reset_stats() clears
+        every thread's."""
+        import threading
+
+        st.reset_stats()
+        s = sympy.Symbol("s0", integer=True, positive=True)
+
+        def work(k):
+            for i in range(50):
+                st.bound_sympy(s + (i % 5) + k)
+                st.try_solve(sympy.Eq(s + k, 9), s)
+
+        ts = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        work(9)
+        got = st.stats()
+        self.assertEqual(got["bound_sympy"]["calls"], 250)
+        self.assertEqual(got["try_solve"]["calls"], 250)
+        self.assertEqual(got["bound_sympy"]["fallbacks"], 0)
+        st.reset_stats()
+        self.assertEqual(st.stats(), {})
 
     def test_compile_with_install(self):
         """A small dynamic-shape model compiled by Inductor with install() active gives eager's

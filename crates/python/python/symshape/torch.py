@@ -29,9 +29,11 @@ Threads: the engine state is per thread (one context per thread), so calls from 
 never share a context.
 """
 import contextlib
+import math
 import sys
 import threading
 import time
+from fractions import Fraction
 
 import sympy as _sp
 
@@ -78,6 +80,11 @@ class _Engine:
     MEMO_LIMIT = 30_000
 
     def __init__(self):
+        # This thread's counters for stats(): {function: [calls, fallbacks, seconds]}, written
+        # by this thread only (no lock per call); kept when the context is renewed.
+        self.counts = {}
+        with _stats_lock:
+            _thread_counts.append(self.counts)
         self.new()
 
     def new(self):
@@ -90,14 +97,21 @@ class _Engine:
         self.answers = {}
         # sympy expression -> its free symbols (sympy objects), for the cache keys.
         self.free = {}
+        # symshape expression -> the names of its free symbols.
+        self.names = {}
+        # sympy axiom -> (its symshape predicate or None when it is not one, names).
+        self.axioms = {}
 
     def check(self):
         if (self.cx.node_count > self.NODE_LIMIT or len(self.memo) > self.MEMO_LIMIT
-                or len(self.answers) > self.MEMO_LIMIT):
+                or len(self.answers) > self.MEMO_LIMIT or len(self.names) > self.MEMO_LIMIT
+                or len(self.axioms) > self.MEMO_LIMIT):
             self.new()
 
 
 _MISS = object()
+_Number = _sp.Number
+_Basic = _sp.Basic
 CACHE_ANSWERS = True
 """Whether repeated questions are answered from the per-thread answer cache (bounded)."""
 
@@ -131,6 +145,13 @@ def _engine():
     return e
 
 
+def _engine_fast():
+    try:
+        return _local.engine
+    except AttributeError:
+        return _engine()
+
+
 def _conv_expr(eng, x):
     return _conv(x, eng.cx, eng.st, eng.memo)
 
@@ -138,27 +159,49 @@ def _conv_expr(eng, x):
 _INF_NAMES = ("IntInfinity", "NegativeIntInfinity", "Infinity", "NegativeInfinity")
 
 
-def _end(v, is_int):
-    """A ValueRanges end as a symshape range end (None for infinite)."""
+def _end(v, is_int, upper=False):
+    """A ValueRanges end as a symshape range end (None for infinite); a value that is not a
+    double (a Rational, a sympy Float of more than 53 bits) is rounded outwards."""
     if isinstance(v, (bool, _sp.logic.boolalg.BooleanAtom)):
         raise _native.UnsupportedError("boolean range")
     k = _kind(type(v))
     if k in _INF_NAMES:
         return None
-    if k == "Integer":
-        return int(v)
+    if k == "Integer" or k == "py" and isinstance(v, int):
+        n = int(v)
+        if not is_int and not -(2**53) <= n <= 2**53:
+            # An end of a float symbol that is not a double.
+            return _outward(float(n), _sp.Integer(n), upper)
+        return n
     if k in ("Float", "Rational"):
-        f = float(v)
         if is_int:
             # A non-integer end of an integer symbol: round inwards later; keep it sound by
             # widening to the integer hull.
             raise _native.UnsupportedError("non-integer end of an integer range")
+        f = float(v)
+        if math.isinf(f):
+            # Beyond the doubles: unbounded on the outer side; an inner end there is PyTorch's.
+            if (f > 0) == upper:
+                return None
+            raise _native.UnsupportedError(f"range end {v} beyond the doubles")
+        if k == "Rational" or v._prec > 53:
+            f = _outward(f, _sp.Rational(v), upper)
         return f
-    if isinstance(v, int):
-        return v
     if isinstance(v, float):
         return None if v in (float("inf"), float("-inf")) else v
     raise _native.UnsupportedError(f"range end {v!r}")
+
+
+def _outward(f, exact, upper):
+    """``f``, the double nearest to the sympy Rational ``exact``, moved one step outwards when
+    it is on the inner side of ``exact`` (so that the range keeps every value)."""
+    q = Fraction(int(exact.p), int(exact.q))
+    d = Fraction(f)
+    if upper and d < q:
+        return math.nextafter(f, math.inf)
+    if not upper and d > q:
+        return math.nextafter(f, -math.inf)
+    return f
 
 
 def _default_range(s):
@@ -202,36 +245,51 @@ def _set_ranges(eng, e, ranges, fallback_ranges=None):
             lo, hi = _default_range(s)
         else:
             is_int = fs.type == "int"
-            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int)
+            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int, True)
         if lo is not None or hi is not None:
             cx.set_range(name, lo, hi)
 
 
 # ------------------------------------------------------------------ stats and fallbacks
+# Counters are per thread (each engine's ``counts``, written by its thread only, so a call
+# takes no lock); the lock guards the list of them, which stats() sums.
 _stats_lock = threading.Lock()
-_stats = {}
+_thread_counts = []
+_perf = time.perf_counter
 
 
-def _record(fn, dt, fallback):
-    with _stats_lock:
-        s = _stats.get(fn)
-        if s is None:
-            s = _stats[fn] = {"calls": 0, "fallbacks": 0, "time_s": 0.0}
-        s["calls"] += 1
-        s["fallbacks"] += int(fallback)
-        s["time_s"] += dt
+def _record(eng, fn, t0, fallback):
+    """Counts one call of ``fn`` that started at ``t0`` (``_perf()``) in ``eng``'s counters."""
+    c = eng.counts.get(fn)
+    if c is None:
+        c = eng.counts[fn] = [0, 0, 0.0]
+    c[0] += 1
+    if fallback:
+        c[1] += 1
+    c[2] += _perf() - t0
 
 
 def stats():
-    """Per routed function: ``{"calls", "fallbacks", "time_s"}`` (time includes fallbacks)."""
+    """Per routed function: ``{"calls", "fallbacks", "time_s"}`` (time includes fallbacks),
+    summed over threads. A call that another thread is recording meanwhile may be missed."""
+    out = {}
     with _stats_lock:
-        return {k: dict(v) for k, v in _stats.items()}
+        for counts in _thread_counts:
+            for fn, (calls, fbs, t) in list(counts.items()):
+                s = out.get(fn)
+                if s is None:
+                    s = out[fn] = {"calls": 0, "fallbacks": 0, "time_s": 0.0}
+                s["calls"] += calls
+                s["fallbacks"] += fbs
+                s["time_s"] += t
+    return out
 
 
 def reset_stats():
     """Sets every counter of :func:`stats` back to zero."""
     with _stats_lock:
-        _stats.clear()
+        for counts in _thread_counts:
+            counts.clear()
 
 
 _originals = {}
@@ -254,11 +312,19 @@ def _original(name):
 
 
 # ------------------------------------------------------------------ bound_sympy
-def _tracing_ranges():
-    try:
-        import torch  # noqa: PLC0415
+_try_get_tracing = None
 
-        context = torch._guards.TracingContext.try_get()
+
+def _tracing_ranges():
+    """The ranges of the current tracing context's shape env, or None."""
+    global _try_get_tracing
+    get = _try_get_tracing
+    try:
+        if get is None:
+            import torch._guards  # noqa: PLC0415
+
+            get = _try_get_tracing = torch._guards.TracingContext.try_get
+        context = get()
     except Exception:  # noqa: BLE001
         return None
     if context and context.fake_mode and context.fake_mode.shape_env:
@@ -266,12 +332,12 @@ def _tracing_ranges():
     return None
 
 
-def _bound_engine(eng, expr, ranges):
+def _bound_engine(eng, expr, ranges, tracing):
     torch, N, S, VR = _torch()
     cx = eng.cx
     e = _conv_expr(eng, expr)
     cx.clear_facts()
-    _set_ranges(eng, e, ranges, _tracing_ranges())
+    _set_ranges(eng, e, ranges, tracing)
     lo, hi = cx.bound(e)
     t = e.type
     if t == "int" and (lo in _I64_EDGE or hi in _I64_EDGE):
@@ -297,28 +363,43 @@ def bound_sympy(expr, ranges=None):
     ({Symbol: ValueRanges}; the tracing context's ranges and the symbols' assumptions fill in
     the rest), computed by symshape (PyTorch's own answer where symshape cannot represent the
     input)."""
-    t0 = time.perf_counter()
+    t0 = _perf()
+    eng = _engine_fast()
     fb = False
     try:
-        if isinstance(expr, _sp.Number):
+        if isinstance(expr, _Number):
             _, _, _, VR = _torch()
             r = VR.ValueRanges.wrap(expr)
-        elif CACHE_ANSWERS:
-            eng = _engine()
-            tr = _tracing_ranges()
-            key = ("b", expr, tuple(
-                (ranges.get(s) if ranges else None) or (tr.get(s) if tr else None)
-                for s in _free_of(eng, expr)))
-            r = eng.answers.get(key)
-            if r is None:
-                r = _run(_bound_engine, expr, ranges)
-                _engine().answers[key] = r
         else:
-            r = _run(_bound_engine, expr, ranges)
+            tr = _tracing_ranges()
+            if CACHE_ANSWERS:
+                # The key: the range each free symbol gets (the caller's, else the tracing
+                # context's; the assumptions are part of the expression).
+                free = eng.free.get(expr)
+                if free is None:
+                    free = _free_of(eng, expr)
+                rget = ranges.get if ranges else None
+                tget = tr.get if tr else None
+                if rget is None and tget is None:
+                    key = ("b", expr)
+                elif tget is None:
+                    key = ("b", expr, *map(rget, free))
+                else:
+                    key = ["b", expr]
+                    for x in free:
+                        v = rget(x) if rget is not None else None
+                        key.append(tget(x) if v is None else v)
+                    key = tuple(key)
+                r = eng.answers.get(key)
+                if r is None:
+                    r = _run(_bound_engine, expr, ranges, tr)
+                    eng.answers[key] = r
+            else:
+                r = _run(_bound_engine, expr, ranges, tr)
     except _ERRORS:
         fb = True
         r = _original("bound_sympy")(expr, ranges)
-    _record("bound_sympy", time.perf_counter() - t0, fb)
+    _record(eng, "bound_sympy", t0, fb)
     return r
 
 
@@ -409,27 +490,30 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     """PyTorch's ``try_solve``: ``(relation, rhs)`` with ``thing`` isolated on the left, or
     ``None``. Solved by symshape for integer symbols (exact integer answers, see the module
     docstring); PyTorch's own implementation answers the rest."""
-    t0 = time.perf_counter()
+    t0 = _perf()
+    eng = _engine_fast()
+    if floordiv_inequality and CACHE_ANSWERS:
+        try:
+            r = eng.answers.get(("t", expr, thing), _MISS)
+        except TypeError:  # unhashable: PyTorch's (below)
+            r = _MISS
+        if r is not _MISS:
+            _record(eng, "try_solve", t0, False)
+            return r
     fb = False
     r = None
     try:
         if not floordiv_inequality:
             raise _native.UnsupportedError("floordiv_inequality=False")
-        key = ("t", expr, thing)
-        eng = _engine()
-        hit = eng.answers.get(key, _MISS) if CACHE_ANSWERS else _MISS
-        if hit is not _MISS:
-            handled, r = True, hit
-        else:
-            handled, r = _run(_solve_engine, expr, thing)
-            if handled and CACHE_ANSWERS:
-                _engine().answers[key] = r
+        handled, r = _run(_solve_engine, expr, thing)
         if not handled:
             raise _native.UnsupportedError("not solved by symshape in PyTorch's form")
+        if CACHE_ANSWERS:
+            eng.answers["t", expr, thing] = r
     except _ERRORS:
         fb = True
         r = _original("try_solve")(expr, thing, trials=trials, floordiv_inequality=floordiv_inequality)
-    _record("try_solve", time.perf_counter() - t0, fb)
+    _record(eng, "try_solve", t0, fb)
     return r
 
 
@@ -473,30 +557,61 @@ def _simplify_engine(eng, expr, replacements):
 def _cached_simplify(expr, replacements):
     if not CACHE_ANSWERS:
         return _run(_simplify_engine, expr, replacements)
-    eng = _engine()
-    key = ("s", expr, tuple(replacements.get(s) for s in _free_of(eng, expr)) if replacements else ())
+    eng = _engine_fast()
+    if replacements:
+        free = eng.free.get(expr)
+        if free is None:
+            free = _free_of(eng, expr)
+        key = ("s", expr, *map(replacements.get, free))
+    else:
+        key = ("s", expr)
     r = eng.answers.get(key)
     if r is None:
         r = _run(_simplify_engine, expr, replacements)
-        _engine().answers[key] = r
+        eng.answers[key] = r
     return r
 
 
 def simplify(expr, replacements=None):
     """``SizeVarAllocator.simplify``: ``expr`` with ``replacements`` ({Symbol: expr}) applied,
     simplified by symshape under the symbols' assumptions."""
-    t0 = time.perf_counter()
+    t0 = _perf()
     fb = False
     try:
-        if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
+        if isinstance(expr, _Number) or not isinstance(expr, _Basic):
             r = expr if not replacements else _sp.sympify(expr).xreplace(replacements)
         else:
             r = _cached_simplify(expr, replacements)
     except _ERRORS:
         fb = True
         r = _sp.expand(expr).xreplace(replacements or {})
-    _record("simplify", time.perf_counter() - t0, fb)
+    _record(_engine_fast(), "simplify", t0, fb)
     return r
+
+
+def _names(eng, e):
+    """The names of the free symbols of the symshape expression ``e`` (memoized)."""
+    n = eng.names.get(e)
+    if n is None:
+        n = eng.names[e] = frozenset(s.name for s in e.free_symbols)
+    return n
+
+
+_NOT_AXIOM = (None, None)
+
+
+def _axiom(eng, a):
+    """``(predicate, names)`` of a sympy axiom, or ``(None, None)`` when it is not a predicate
+    symshape represents (memoized)."""
+    info = eng.axioms.get(a)
+    if info is None:
+        try:
+            p = _conv_expr(eng, a)
+        except _ERRORS:
+            p = None
+        info = (p, _names(eng, p)) if p is not None and p.type == "bool" else _NOT_AXIOM
+        eng.axioms[a] = info
+    return info
 
 
 def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
@@ -509,9 +624,9 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         sz = _apply_replacements(eng, _conv_expr(eng, size), replacements)
         idx[v] = sz
     # Symbols of the expression and of the index sizes.
-    names = {s.name for s in e.free_symbols}
+    names = set(_names(eng, e))
     for sz in idx.values():
-        names |= {s.name for s in sz.free_symbols}
+        names |= _names(eng, sz)
     syms = eng.st.symbols
     index_names = set()
     for v in idx:
@@ -524,7 +639,7 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         vr = var_to_range.get(s) if var_to_range else None
         if vr is not None:
             is_int = bool(s.is_integer)
-            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int)
+            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int, True)
             alo, ahi = _assumption_range(s)
             if alo is not None and (lo is None or lo < alo):
                 lo = alo
@@ -534,13 +649,12 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
             cx.set_range(name, lo, hi)
     for v, sz in idx.items():
         cx.set_range(v.name, 0, sz - 1)
-    for a in axioms or ():
-        try:
-            p = _conv_expr(eng, a)
-        except _ERRORS:
-            continue
-        if p.type == "bool" and {s.name for s in p.free_symbols} <= names | index_names:
-            cx.assume(p)
+    if axioms:
+        known = names | index_names
+        for a in axioms:
+            p, ns = _axiom(eng, a)
+            if p is not None and ns <= known:
+                cx.assume(p)
     cx.check_facts()
     r = cx.simplify(e)
     if r == e0:
@@ -553,13 +667,13 @@ def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None,
     each index variable ``v`` of ``var_ranges`` ({Symbol: size}) is in ``[0, size - 1]``, the
     other symbols in ``var_to_range`` ({Symbol: ValueRanges}) or their assumptions, with
     ``replacements`` applied and ``axioms`` (relations) assumed."""
-    t0 = time.perf_counter()
+    t0 = _perf()
     try:
         r = _run(_ranges_engine, expr, var_ranges, var_to_range, replacements, axioms)
     except _ERRORS:
-        _record("simplify_with_ranges", time.perf_counter() - t0, True)
+        _record(_engine_fast(), "simplify_with_ranges", t0, True)
         raise
-    _record("simplify_with_ranges", time.perf_counter() - t0, False)
+    _record(_engine_fast(), "simplify_with_ranges", t0, False)
     return r
 
 
@@ -569,22 +683,22 @@ _install_lock = threading.Lock()
 
 
 def _sizevars_simplify(self, expr):
-    t0 = time.perf_counter()
+    t0 = _perf()
     fb = False
     try:
-        if isinstance(expr, _sp.Number) or not isinstance(expr, _sp.Basic):
+        if isinstance(expr, _Number) or not isinstance(expr, _Basic):
             r = _originals["simplify"](self, expr)
         else:
             r = _cached_simplify(expr, self.replacements)
     except _ERRORS:
         fb = True
         r = _originals["simplify"](self, expr)
-    _record("SizeVarAllocator.simplify", time.perf_counter() - t0, fb)
+    _record(_engine_fast(), "SizeVarAllocator.simplify", t0, fb)
     return r
 
 
 def _sizevars_simplify_with_ranges(self, expr, var_ranges):
-    t0 = time.perf_counter()
+    t0 = _perf()
     fb = False
     try:
         r = _run(
@@ -594,7 +708,7 @@ def _sizevars_simplify_with_ranges(self, expr, var_ranges):
     except _ERRORS:
         fb = True
         r = _originals["_simplify_with_ranges"](self, expr, var_ranges)
-    _record("SizeVarAllocator._simplify_with_ranges", time.perf_counter() - t0, fb)
+    _record(_engine_fast(), "SizeVarAllocator._simplify_with_ranges", t0, fb)
     return r
 
 
