@@ -268,28 +268,29 @@ impl Node {
 /// makes it. With equal non-digit parts, no digits comes first, then the numbers' order, which
 /// is `natural_cmp`'s digit-run order for runs without leading zeros.
 pub(crate) fn sym_order_key(name: &str) -> Option<(u64, u64)> {
+    // One pass over the bytes (every symbol gets a key when it is made).
     let b = name.as_bytes();
-    let split = b.iter().position(|c| c.is_ascii_digit()).unwrap_or(b.len());
-    let (head, digits) = b.split_at(split);
-    if head.len() > 8
-        || head.contains(&0)
-        || digits.len() > 18
-        || !digits.iter().all(u8::is_ascii_digit)
-        || (digits.len() > 1 && digits[0] == b'0')
-    {
+    let mut packed = 0u64;
+    let mut i = 0;
+    while i < b.len() && !b[i].is_ascii_digit() {
+        if i == 8 || b[i] == 0 {
+            return None;
+        }
+        packed |= u64::from(b[i]) << (56 - 8 * i);
+        i += 1;
+    }
+    let digits = &b[i..];
+    if digits.len() > 18 || (digits.len() > 1 && digits[0] == b'0') {
         return None;
     }
-    let mut packed = [0u8; 8];
-    packed[..head.len()].copy_from_slice(head);
-    let num = if digits.is_empty() {
-        0
-    } else {
-        digits
-            .iter()
-            .fold(0u64, |v, d| v * 10 + u64::from(d - b'0'))
-            + 1
-    };
-    Some((u64::from_be_bytes(packed), num))
+    let mut num = 0u64;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        num = num * 10 + u64::from(d - b'0');
+    }
+    Some((packed, if digits.is_empty() { 0 } else { num + 1 }))
 }
 
 pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
