@@ -509,6 +509,12 @@ fn pinned_symbols() {
     check("FloorDiv(x, s0)", &[("s0", "4", "4")], "FloorDiv(x, 4)");
     // Two values: not pinned.
     check("x + 3*s0", &[("s0", "10", "11")], "3*s0 + x");
+    // The same answer with the rules' counts.
+    let mut cx = sym::Context::new();
+    cx.set_range_str("q2", "0", "0").unwrap();
+    let e = cx.parse("q1 + q2").unwrap();
+    let (s, _) = cx.simplify_with_stats(e);
+    assert_eq!(cx.display(s), "q1");
 }
 
 #[test]

@@ -211,25 +211,8 @@ impl Context {
     /// terms (its constant r's or in [0, small)) and r's terms, constant included, have one
     /// sign (the Mod rule's other side condition for the reduced argument).
     fn quick_one_signed_sub_sum(&self, rm: Expr, r: Expr, small: i64) -> bool {
-        if !self.terms_subset(rm, r, small) {
-            return false;
-        }
-        let Node::Add(ts, c) = self.node(r) else {
-            return true;
-        };
-        if ts.len() + usize::from(*c != 0) <= 1 {
-            return true;
-        }
-        let (mut pos, mut neg) = (*c >= 0, *c <= 0);
-        for (t, k) in ts {
-            let Some(v) = self.quick_iv(*t, 0) else {
-                return false;
-            };
-            let v = v.scale(*k);
-            pos &= v.lo >= 0;
-            neg &= v.hi <= 0;
-        }
-        pos || neg
+        self.terms_subset(rm, r, small)
+            && crate::simplify::same_sign_terms_in(&mut QuickIv(self), r)
     }
 
     /// `(FloorDiv(r, m), Eq(Mod(r, m), 0))` for a plain polynomial r and a product m of

@@ -14,6 +14,13 @@ fn is_polynomial(n: &Node) -> bool {
     matches!(n, Node::Add(..) | Node::Mul(..) | Node::Pow(..))
 }
 
+/// A FloorDiv factor of a sum's terms: (node, numerator, positive constant divisor, number of
+/// terms it occurs in).
+type FdFactor = (Expr, Expr, i64, u32);
+
+/// A split view's (base, lower, nested divisors): see [`Split`].
+type SplitLower = (Expr, Expr, Option<(Expr, Expr)>);
+
 #[derive(Copy, Clone, Debug)]
 struct Split {
     base: Expr,
@@ -51,6 +58,27 @@ impl Session<'_> {
         if tie { None } else { best.map(|b| b.0) }
     }
 
+    /// `(x0, l1)` when `x` is `FloorDiv(x0, l1)` with a constant `l1 > 0`: the inner division of
+    /// a nested split view (`Split::nested`).
+    fn nested_inner(&self, x: Expr) -> Option<(Expr, Expr)> {
+        match *self.cx.node(x) {
+            Node::FloorDiv(x0, l1) if self.cx.as_int(l1).is_some_and(|v| v > 0) => Some((x0, l1)),
+            _ => None,
+        }
+    }
+
+    /// The split view `(base, lower, nested)` of `FloorDiv(x, l)`: seen through a nested
+    /// `FloorDiv(FloorDiv(x0, l1), l)` as a split of x0 at `l1*l` when l is positive
+    /// (floor(floor(x0/l1)/l) = floor(x0/(l1*l)) for l1, l > 0), else of x at l.
+    fn split_lower(&mut self, x: Expr, l: Expr) -> Option<SplitLower> {
+        if let Some((x0, l1)) = self.nested_inner(x)
+            && self.positive(l)
+        {
+            return Some((x0, self.cx.mul(l1, l)?, Some((l1, l))));
+        }
+        Some((x, l, None))
+    }
+
     /// The base of a term's split view, without building anything (a cheap pre-filter).
     fn split_base(&self, t: Expr) -> Expr {
         let inner = match self.cx.node(t) {
@@ -60,17 +88,12 @@ impl Session<'_> {
             },
             _ => t,
         };
-        match self.cx.node(inner) {
-            Node::FloorDiv(x, _) => match self.cx.node(*x) {
-                Node::FloorDiv(x0, l1) if self.cx.as_int(*l1).is_some_and(|v| v > 0) => *x0,
-                _ => *x,
-            },
-            Node::Mod(y, _) => match self.cx.node(*y) {
-                Node::FloorDiv(x, _) => match self.cx.node(*x) {
-                    Node::FloorDiv(x0, l1) if self.cx.as_int(*l1).is_some_and(|v| v > 0) => *x0,
-                    _ => *x,
-                },
-                _ => *y,
+        let through = |x: Expr| self.nested_inner(x).map_or(x, |(x0, _)| x0);
+        match *self.cx.node(inner) {
+            Node::FloorDiv(x, _) => through(x),
+            Node::Mod(y, _) => match *self.cx.node(y) {
+                Node::FloorDiv(x, _) => through(x),
+                _ => y,
             },
             _ => inner,
         }
@@ -97,31 +120,13 @@ impl Session<'_> {
             _ => (t, one),
         };
         let scale = self.cx.scale(rest, k)?;
-        let mut nested = None;
-        let (base, lower, ext) = match self.cx.node(inner).clone() {
-            // floor(floor(x0/l1)/l) = floor(x0/(l1*l)) for l1, l > 0.
-            Node::FloorDiv(x, l) => match self.cx.node(x).clone() {
-                Node::FloorDiv(x0, l1)
-                    if self.cx.as_int(l1).is_some_and(|v| v > 0) && self.positive(l) =>
-                {
-                    nested = Some((l1, l));
-                    (x0, self.cx.mul(l1, l)?, None)
-                }
-                _ => (x, l, None),
+        let ((base, lower, nested), ext) = match *self.cx.node(inner) {
+            Node::FloorDiv(x, l) => (self.split_lower(x, l)?, None),
+            Node::Mod(y, m) => match *self.cx.node(y) {
+                Node::FloorDiv(x, l) => (self.split_lower(x, l)?, Some(m)),
+                _ => ((y, one, None), Some(m)),
             },
-            Node::Mod(y, m) => match self.cx.node(y).clone() {
-                Node::FloorDiv(x, l) => match self.cx.node(x).clone() {
-                    Node::FloorDiv(x0, l1)
-                        if self.cx.as_int(l1).is_some_and(|v| v > 0) && self.positive(l) =>
-                    {
-                        nested = Some((l1, l));
-                        (x0, self.cx.mul(l1, l)?, Some(m))
-                    }
-                    _ => (x, l, Some(m)),
-                },
-                _ => (y, one, Some(m)),
-            },
-            _ => (inner, one, None),
+            _ => ((inner, one, None), None),
         };
         Some(Split {
             base,
@@ -310,9 +315,15 @@ impl Session<'_> {
         // A = FloorDiv(s27 + 6, 7), `784*(s77 - 1)*A*B + 784*FloorDiv(s27 - 1, 7)*B + 784*B`
         // = `784*s77*A*B`. Taken only when that is smaller than `e`.
         // Each of the first FloorDivs in turn is kept (the others written with it).
+        let fds = self.floordiv_factors(ts)?;
+        let c = match self.cx.node(e) {
+            Node::Add(_, c) => *c,
+            _ => 0,
+        };
         let mut best: Option<(usize, Expr)> = None;
-        for first in 0..4 {
-            let Some(e2) = self.align_shifted_floordivs(ts, e, first) else {
+        for first in 0..fds.len().min(4) {
+            // Whether any pair aligns does not depend on the order: none, none for any.
+            let Some(e2) = self.align_shifted_floordivs(ts, c, &fds, first) else {
                 break;
             };
             let Some(x2) = self.cx.expand_poly(e2) else {
@@ -406,10 +417,7 @@ impl Session<'_> {
         let mut bound = i128::from(c).abs();
         let (mut pos, mut neg, mut unbounded) = (true, true, 0usize);
         for (t, k) in xts {
-            let factors: crate::expr::Args = match self.cx.node(t) {
-                Node::Mul(fs) => fs.clone(),
-                _ => smallvec::smallvec![t],
-            };
+            let factors = self.term_factors(t);
             // The term's magnitude from its factors' intervals, if below the limit.
             let mut mag = Some(i128::from(k).abs());
             for f in &factors {
@@ -451,28 +459,25 @@ impl Session<'_> {
         Some(x)
     }
 
-    /// `e` (the sum of `ts`) with each FloorDiv factor of its terms `FloorDiv(a + m*c, c)`
-    /// (c > 0) written `FloorDiv(a, c) + m` when `FloorDiv(a, c)` is also a factor or term of `e`
-    /// (the `first`-th most frequent FloorDiv is kept first): floor((a + m*c)/c) = floor(a/c) + m. Nothing new
-    /// is computed but the sum `FloorDiv(a, c) + m` of a node `e` computes and a constant, a
-    /// factor of a polynomial whose expansion the caller checks. `None` when nothing aligns.
-    fn align_shifted_floordivs(
-        &mut self,
-        ts: &[(Expr, i64)],
-        e: Expr,
-        first: usize,
-    ) -> Option<Expr> {
+    /// The factors of a term (itself when it is not a product).
+    fn term_factors(&self, t: Expr) -> crate::expr::Args {
+        match self.cx.node(t) {
+            Node::Mul(fs) => fs.clone(),
+            _ => smallvec::smallvec![t],
+        }
+    }
+
+    /// The FloorDiv factors by a positive constant among the terms `ts` of a sum, as
+    /// (node, numerator, divisor, number of terms it occurs in), most frequent first (stable:
+    /// first seen among equals); `None` for fewer than two (nothing to align) or a sum of more
+    /// than 64 terms.
+    fn floordiv_factors(&self, ts: &[(Expr, i64)]) -> Option<smallvec::SmallVec<[FdFactor; 4]>> {
         if ts.len() > 64 {
             return None;
         }
-        // (FloorDiv node, numerator, divisor, number of terms it occurs in)
-        let mut fds: smallvec::SmallVec<[(Expr, Expr, i64, u32); 4]> = smallvec::SmallVec::new();
+        let mut fds: smallvec::SmallVec<[FdFactor; 4]> = smallvec::SmallVec::new();
         for (t, _) in ts {
-            let fs: smallvec::SmallVec<[Expr; 4]> = match self.cx.node(*t) {
-                Node::Mul(fs) => fs.iter().copied().collect(),
-                _ => smallvec::smallvec![*t],
-            };
-            for f in fs {
+            for f in self.term_factors(*t) {
                 if let Node::FloorDiv(a, d) = *self.cx.node(f)
                     && let Some(c) = self.cx.as_int(d).filter(|v| *v > 0)
                 {
@@ -483,21 +488,35 @@ impl Session<'_> {
                 }
             }
         }
-        if fds.len() < 2 {
-            return None;
-        }
-        // The representatives: `first` (`None` past the end), then the most frequent (stable:
-        // first seen among equals).
         fds.sort_by_key(|x| std::cmp::Reverse(x.3));
-        if first >= fds.len() {
-            return None;
-        }
-        let f = fds.remove(first);
-        fds.insert(0, f);
+        (fds.len() >= 2).then_some(fds)
+    }
+
+    /// The sum of `ts` and the constant `c` with each FloorDiv factor of its terms
+    /// `FloorDiv(a + m*c, c)` (c > 0) written `FloorDiv(a, c) + m` when `FloorDiv(a, c)` is also
+    /// among `fds` (`floordiv_factors`; its `first`-th is kept first, then the others in order):
+    /// floor((a + m*c)/c) = floor(a/c) + m. Nothing new is computed but the sum
+    /// `FloorDiv(a, c) + m` of a node the input computes and a constant, a factor of a
+    /// polynomial whose expansion the caller checks. `None` when nothing aligns.
+    fn align_shifted_floordivs(
+        &mut self,
+        ts: &[(Expr, i64)],
+        c: i64,
+        fds: &[FdFactor],
+        first: usize,
+    ) -> Option<Expr> {
+        let order: smallvec::SmallVec<[FdFactor; 4]> = std::iter::once(fds[first])
+            .chain(
+                fds.iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != first)
+                    .map(|(_, f)| *f),
+            )
+            .collect();
         let mut repl: smallvec::SmallVec<[(Expr, Expr); 4]> = smallvec::SmallVec::new();
-        for j in 1..fds.len() {
-            let (fj, aj, cj, _) = fds[j];
-            for &(fi, ai, ci, _) in &fds[..j] {
+        for j in 1..order.len() {
+            let (fj, aj, cj, _) = order[j];
+            for &(fi, ai, ci, _) in &order[..j] {
                 if ci != cj || repl.iter().any(|r| r.0 == fi) {
                     continue;
                 }
@@ -517,11 +536,8 @@ impl Session<'_> {
         }
         let mut nt: smallvec::SmallVec<[(Expr, i64); 8]> = smallvec::SmallVec::new();
         for (t, k) in ts {
-            let fs: smallvec::SmallVec<[Expr; 4]> = match self.cx.node(*t) {
-                Node::Mul(fs) => fs.iter().copied().collect(),
-                _ => smallvec::smallvec![*t],
-            };
-            let mapped: smallvec::SmallVec<[Expr; 4]> = fs
+            let fs = self.term_factors(*t);
+            let mapped: crate::expr::Args = fs
                 .iter()
                 .map(|f| repl.iter().find(|r| r.0 == *f).map_or(*f, |r| r.1))
                 .collect();
@@ -532,10 +548,6 @@ impl Session<'_> {
             };
             nt.push((nt_t, *k));
         }
-        let c = match self.cx.node(e) {
-            Node::Add(_, c) => *c,
-            _ => 0,
-        };
         self.cx.add_terms(&nt, c)
     }
 

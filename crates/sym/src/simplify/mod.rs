@@ -180,6 +180,33 @@ pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
     fits_iv(o, e, 0).is_some()
 }
 
+/// Whether every term of the sum `a` (its constant included) is `>= 0` at every assignment,
+/// or every one is `<= 0` (a single element: always), by the oracle's intervals (`None`: not
+/// known). Then any sum of some of its terms lies between 0 and `a`, so it fits in i64
+/// wherever `a` does.
+pub(crate) fn same_sign_terms_in(o: &mut impl FitsOracle, a: Expr) -> bool {
+    let Node::Add(ts, c) = o.node_of(a) else {
+        return true;
+    };
+    // One element: nothing to combine.
+    if ts.len() + usize::from(c != 0) <= 1 {
+        return true;
+    }
+    let (mut pos, mut neg) = (c >= 0, c <= 0);
+    for (t, k) in ts {
+        let Some(v) = o.iv_of(t) else {
+            return false;
+        };
+        let v = v.scale(k);
+        pos &= v.lo >= 0;
+        neg &= v.hi <= 0;
+        if !pos && !neg {
+            return false;
+        }
+    }
+    true
+}
+
 /// The interval of `e`'s value if its evaluation overflows nowhere, else `None`. Every value
 /// that is computed (a symbol's given value included) lies in i64, so each child that fits
 /// is bounded by its interval clamped to i64, and a node's interval is computed from those:
@@ -489,11 +516,9 @@ impl<'a> Session<'a> {
         self.simp_memo[&root]
     }
 
-    /// Expressions that are their own simplification: constants, symbols, and sums of products
-    /// of symbols (no rule applies to a plain polynomial in normal form: there is no FloorDiv,
-    /// Mod, Min/Max, product of sums or comparison for a rule to match).
+    /// Expressions that are their own simplification ([`Context::is_simplify_leaf`]).
     fn is_leaf(&self, e: Expr) -> bool {
-        self.cx.is_plain_polynomial(e) || matches!(self.cx.node(e), Node::Float(_) | Node::Bool(_))
+        self.cx.is_simplify_leaf(e)
     }
 
     /// Applies the rules at the root of `e` (children already simplified) until none fires.
@@ -638,23 +663,7 @@ impl<'a> Session<'a> {
     /// assignment, or every one is `<= 0` (a single element: always). Then any sum of some of its
     /// terms lies between 0 and `a`, so it fits in i64 wherever `a` does.
     pub(crate) fn same_sign_terms(&mut self, a: Expr) -> bool {
-        let Node::Add(ts, c) = self.cx.node(a).clone() else {
-            return true;
-        };
-        // One element: nothing to combine.
-        if ts.len() + usize::from(c != 0) <= 1 {
-            return true;
-        }
-        let (mut pos, mut neg) = (c >= 0, c <= 0);
-        for (t, k) in ts {
-            let v = self.iv(t).scale(k);
-            pos &= v.lo >= 0;
-            neg &= v.hi <= 0;
-            if !pos && !neg {
-                return false;
-            }
-        }
-        true
+        same_sign_terms_in(self, a)
     }
 
     /// Whether `r`, a new sum made of some of the terms of the input's sum `a` (its constant
@@ -912,6 +921,11 @@ impl Context {
     /// with [`Context::limit_reached`] saying which ([`Context::try_simplify`] makes it an
     /// error).
     pub fn simplify(&mut self, e: Expr) -> Expr {
+        self.simplify_in(e, false).0
+    }
+
+    /// [`Context::simplify`], with the rules' counts when `stats` (else empty counts).
+    fn simplify_in(&mut self, e: Expr, stats: bool) -> (Expr, Stats) {
         // A symbol whose range is one integer is that integer at every point of the domain
         // (`q1 + q2` with q2 in [0, 0] is `q1`): the same value, computed from a constant.
         if !self.facts.pinned.is_empty() {
@@ -926,27 +940,37 @@ impl Context {
                 let map: Vec<(crate::Symbol, Expr)> =
                     map.into_iter().map(|(s, v)| (s, self.int(v))).collect();
                 if let Some(e2) = self.substitute(e, &map) {
-                    let r = self.simplify(e2);
-                    return self.never_larger(e, r);
+                    let (r, st) = self.simplify_in(e2, stats);
+                    return (self.never_larger(e, r), st);
                 }
             }
         }
-        // A leaf (a constant, a symbol, a plain polynomial in normal form) is its own
-        // simplification (`Session::is_leaf`): no session, no query; nothing is built, so no
+        // A leaf is its own simplification: no session, no query; nothing is built, so no
         // limit can be reached.
-        if matches!(self.node(e), Node::Float(_) | Node::Bool(_)) || self.is_plain_polynomial(e) {
-            return e;
+        if self.is_simplify_leaf(e) {
+            return (e, Stats::default());
         }
         self.query(
             |cx| {
                 let mut ses = Session::new(cx);
+                if stats {
+                    ses.stats = Some(Box::default());
+                }
                 let s = ses.simplify(e);
                 let s = ses.root_pass(s);
+                let st = ses.stats.take().map(|b| *b).unwrap_or_default();
                 drop(ses);
-                cx.never_larger(e, s)
+                (cx.never_larger(e, s), st)
             },
-            |_| e,
+            |_| (e, Stats::default()),
         )
+    }
+
+    /// Expressions that are their own simplification: constants, symbols, and sums of products
+    /// of symbols (no rule applies to a plain polynomial in normal form: there is no FloorDiv,
+    /// Mod, Min/Max, product of sums or comparison for a rule to match), floats and booleans.
+    pub(crate) fn is_simplify_leaf(&self, e: Expr) -> bool {
+        self.is_plain_polynomial(e) || matches!(self.node(e), Node::Float(_) | Node::Bool(_))
     }
 
     /// The simplified form unless it prints larger than the input (docs/language.md §5: fewer
@@ -970,17 +994,6 @@ impl Context {
 
     /// Like [`Context::simplify`], also returning which rules fired.
     pub fn simplify_with_stats(&mut self, e: Expr) -> (Expr, Stats) {
-        self.query(
-            |cx| {
-                let mut s = Session::new(cx);
-                s.stats = Some(Box::default());
-                let r = s.simplify(e);
-                let r = s.root_pass(r);
-                let stats = *s.stats.take().unwrap_or_default();
-                drop(s);
-                (cx.never_larger(e, r), stats)
-            },
-            |_| (e, Stats::default()),
-        )
+        self.simplify_in(e, true)
     }
 }
