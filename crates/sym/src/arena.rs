@@ -138,7 +138,7 @@ impl Context {
         let sym_info: Vec<(Box<str>, Ty)> = self.syms[ns..]
             .iter()
             .zip(self.sym_names.iter().skip(ns))
-            .map(|(i, name)| (name.clone(), i.ty))
+            .map(|(i, name)| (Box::from(name), i.ty))
             .collect();
 
         // Truncate.

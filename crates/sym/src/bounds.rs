@@ -269,6 +269,12 @@ impl Session<'_> {
             self.d.sym_iv.insert(s, base);
             return base;
         }
+        // The common case (`x0 <= s77 - 1`): every symbol of the ends is resolved already or
+        // has numeric facts only, so resolving `s` asks nothing deeper (what the walk below
+        // would find: those symbols first, each its numeric interval, then `s`).
+        if self.ends_are_shallow(s) {
+            return self.resolve_sym(s);
+        }
         // Symbolic ends can chain through many symbols (`s1 <= s0`, `s2 <= s1`, ...): resolve
         // the symbols they depend on first, deepest first (an explicit stack instead of
         // recursion through `iv`), so that each end below finds its symbols resolved.
@@ -282,6 +288,26 @@ impl Session<'_> {
             Some(iv) => *iv,
             None => self.resolve_sym(s),
         }
+    }
+
+    /// Whether every symbol in `s`'s symbolic ends is resolved or has no symbolic end itself
+    /// (`false` when that is not known without a walk: a symbol beyond the first 63).
+    fn ends_are_shallow(&self, s: Symbol) -> bool {
+        let ends = self.d.upper.get(&s).into_iter().chain(self.d.lower.get(&s));
+        for e in ends.flatten() {
+            let Some(mut syms) = self.cx.small_symbols(*e) else {
+                return false;
+            };
+            let deep = syms.any(|w| {
+                w == s
+                    || (!self.d.sym_iv.contains_key(&w)
+                        && (self.d.upper.contains_key(&w) || self.d.lower.contains_key(&w)))
+            });
+            if deep {
+                return false;
+            }
+        }
+        true
     }
 
     /// The symbols whose symbolic ends `s`'s interval needs and that are not resolved yet, in

@@ -413,6 +413,9 @@ impl Context {
     /// `None` for a constant product): [`Context::mul_args`] before scaling, for callers that
     /// put the product into a sum as the term `(prod, coeff)` (the parser).
     pub(crate) fn mul_parts(&mut self, args: &[Expr]) -> Option<(Option<Expr>, i64)> {
+        if let Some(r) = self.mul_parts_of_symbols(args) {
+            return r;
+        }
         let mut coeff: i64 = 1;
         // (base, exponent)
         let mut fs: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
@@ -459,6 +462,39 @@ impl Context {
             _ => self.intern(Node::Mul(factors), Ty::Int),
         };
         Some((Some(prod), coeff))
+    }
+
+    /// [`Context::mul_parts`] of integer constants and distinct integer symbols (most products
+    /// a parser builds: `96*q0*s27`), without its work lists: the symbols sorted are the
+    /// factors (no powers to merge, so the general path's second sort changes nothing). `None`
+    /// when `args` is anything else: the general path answers it, the same way.
+    fn mul_parts_of_symbols(&mut self, args: &[Expr]) -> Option<Option<(Option<Expr>, i64)>> {
+        let mut coeff: i64 = 1;
+        let mut syms: Args = Args::new();
+        for &a in args {
+            if self.tys[a.index()] != Ty::Int {
+                return None;
+            }
+            match self.node(a) {
+                // An overflow: the general path decides (a later 0 makes the product 0).
+                Node::Int(v) => coeff = coeff.checked_mul(*v)?,
+                Node::Sym(_) => syms.push(a),
+                _ => return None,
+            }
+        }
+        if coeff == 0 {
+            return Some(Some((None, 0)));
+        }
+        syms.sort_by(|x, y| self.cmp_expr(*x, *y));
+        if syms.windows(2).any(|w| w[0] == w[1]) {
+            return None;
+        }
+        let prod = match syms.len() {
+            0 => return Some(Some((None, coeff))),
+            1 => syms[0],
+            _ => self.intern(Node::Mul(syms), Ty::Int),
+        };
+        Some(Some((Some(prod), coeff)))
     }
 
     /// `base ** k` for a natural `k` of an integer; `None` on overflow or a non-integer base.

@@ -183,10 +183,23 @@ impl Context {
         e: Expr,
         values: &dyn Fn(Symbol) -> Option<Value>,
     ) -> Result<Value, EvalError> {
-        let mut memo: FxHashMap<Expr, Slot> = FxHashMap::default();
+        self.eval_in(e, values, &mut EvalBuffers::default())
+    }
+
+    /// [`Context::eval_with`] in `buf`'s tables (emptied first): a caller that evaluates at
+    /// many points allocates them once.
+    pub(crate) fn eval_in(
+        &self,
+        e: Expr,
+        values: &dyn Fn(Symbol) -> Option<Value>,
+        buf: &mut EvalBuffers,
+    ) -> Result<Value, EvalError> {
+        let EvalBuffers { memo, stack } = buf;
+        memo.clear();
+        stack.clear();
         // (expr, state): state 0 = children not pushed, 1 = ready (or Where: condition done),
         // 2 = Where branch done.
-        let mut stack: Vec<(Expr, u8)> = vec![(e, 0)];
+        stack.push((e, 0));
         while let Some((x, state)) = stack.pop() {
             if memo.contains_key(&x) {
                 continue;
@@ -199,13 +212,13 @@ impl Context {
                         stack.push((*c, 0));
                     }
                     1 => {
-                        let br = if boolean(narrow(&memo, *c)?)? { *a } else { *b };
+                        let br = if boolean(narrow(memo, *c)?)? { *a } else { *b };
                         stack.push((x, 2));
                         stack.push((br, 0));
                     }
                     _ => {
-                        let br = if boolean(narrow(&memo, *c)?)? { *a } else { *b };
-                        memo.insert(x, Slot::V(narrow(&memo, br)?));
+                        let br = if boolean(narrow(memo, *c)?)? { *a } else { *b };
+                        memo.insert(x, Slot::V(narrow(memo, br)?));
                     }
                 }
                 continue;
@@ -220,10 +233,10 @@ impl Context {
                 }
                 continue;
             }
-            let v = self.eval_node(x, node, &memo, values)?;
+            let v = self.eval_node(x, node, memo, values)?;
             memo.insert(x, v);
         }
-        narrow(&memo, e)
+        narrow(memo, e)
     }
 
     fn eval_node(
@@ -404,6 +417,13 @@ impl Context {
 
 /// A computed value: in i64 (or not an integer), or an integer of a polynomial outside i64,
 /// which only another polynomial node may use.
+/// The work tables of one evaluation ([`Context::eval_in`]), reusable across evaluations.
+#[derive(Default)]
+pub(crate) struct EvalBuffers {
+    memo: FxHashMap<Expr, Slot>,
+    stack: Vec<(Expr, u8)>,
+}
+
 #[derive(Copy, Clone, Debug)]
 enum Slot {
     V(Value),

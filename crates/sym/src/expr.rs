@@ -337,10 +337,6 @@ impl crate::Context {
     /// observable (`v.sort_by(|a, b| cx.cmp_expr(*a, *b))`). It is `Equal` exactly for equal
     /// handles.
     pub fn cmp_expr(&self, a: Expr, b: Expr) -> Ordering {
-        enum Item {
-            Pair(Expr, Expr),
-            Fixed(Ordering),
-        }
         if a == b {
             return Ordering::Equal;
         }
@@ -356,7 +352,31 @@ impl crate::Context {
             (Node::Sym(p), Node::Sym(q)) => {
                 return self.sym_cmp(*p, *q);
             }
+            // Two products of symbols (the terms of most index sums): the general walk below
+            // compares their factors pairwise in order, then their counts; the same here
+            // without its stack, while the factors are symbols.
+            (Node::Mul(xs), Node::Mul(ys)) => {
+                for (x, y) in xs.iter().zip(ys.iter()) {
+                    if x == y {
+                        continue;
+                    }
+                    match (self.node(*x), self.node(*y)) {
+                        (Node::Sym(p), Node::Sym(q)) => return self.sym_cmp(*p, *q),
+                        _ => return self.cmp_expr_walk(a, b),
+                    }
+                }
+                return xs.len().cmp(&ys.len());
+            }
             _ => {}
+        }
+        self.cmp_expr_walk(a, b)
+    }
+
+    /// [`Context::cmp_expr`]'s general walk (an explicit stack: no recursion).
+    fn cmp_expr_walk(&self, a: Expr, b: Expr) -> Ordering {
+        enum Item {
+            Pair(Expr, Expr),
+            Fixed(Ordering),
         }
         let mut stack: SmallVec<[Item; 16]> = SmallVec::new();
         stack.push(Item::Pair(a, b));

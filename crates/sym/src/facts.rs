@@ -44,6 +44,27 @@ pub(crate) struct Facts {
     pub pinned: Vec<(Symbol, i64)>,
 }
 
+impl Facts {
+    /// `Facts::default()`, keeping the tables' allocations (a reused context's next request
+    /// sets about as many facts again).
+    pub fn clear(&mut self) {
+        let Facts {
+            ranges,
+            assumptions,
+            symbolic_ends,
+            generation,
+            referenced,
+            pinned,
+        } = self;
+        ranges.clear();
+        assumptions.clear();
+        *symbolic_ends = 0;
+        *generation = 0;
+        referenced.clear();
+        pinned.clear();
+    }
+}
+
 impl Context {
     /// Declares `lo <= s <= hi`. Ends are expressions of the symbol's type over other symbols
     /// (`RangeEnd::from(e)`) or infinite; a range that would make the symbols' ranges cyclic is

@@ -60,6 +60,7 @@ mod facts;
 mod interval;
 mod limits;
 mod modular;
+mod names;
 mod parse;
 mod print;
 mod prove;
@@ -136,7 +137,7 @@ pub struct Context {
     small_ints: [u32; 129],
     syms: Vec<SymInfo>,
     /// Symbol names, stored once: the index of a name is its symbol's index in `syms`.
-    sym_names: IndexSet<Box<str>, FxBuildHasher>,
+    sym_names: names::SymNames,
     facts: facts::Facts,
     /// Facts saved by [`Context::push_facts`], innermost last.
     fact_scopes: Vec<facts::Facts>,
@@ -220,7 +221,7 @@ impl Context {
             meta: Vec::with_capacity(64),
             small_ints: [u32::MAX; 129],
             syms: Vec::new(),
-            sym_names: IndexSet::default(),
+            sym_names: names::SymNames::default(),
             facts: facts::Facts::default(),
             fact_scopes: Vec::new(),
             scratch: simplify::Scratch::default(),
@@ -328,11 +329,12 @@ impl Context {
     }
 
     pub(crate) fn intern(&mut self, n: Node, ty: Ty) -> Expr {
-        if let Some(i) = self.nodes.get_index_of(&n) {
+        // One hash and one probe whether the node is new or not.
+        let (i, new) = self.nodes.insert_full(n);
+        if !new {
             return self.handle(i as u32);
         }
-        let m = self.meta_of(&n);
-        let (i, _) = self.nodes.insert_full(n);
+        let m = self.meta_of(&self.nodes[i]);
         self.tys.push(ty);
         self.meta.push(m);
         #[cfg(debug_assertions)]
@@ -394,7 +396,7 @@ impl Context {
             expr,
             key: expr::sym_order_key(name),
         });
-        self.sym_names.insert(name.into());
+        self.sym_names.push(name);
         s
     }
 
@@ -421,9 +423,7 @@ impl Context {
     /// Looks a symbol up without creating it (`None` for an unknown name). [`Context::get`]
     /// is the same with an error that suggests a close name.
     pub fn lookup(&self, name: &str) -> Option<Symbol> {
-        self.sym_names
-            .get_index_of(name)
-            .map(|i| self.syms[i].handle)
+        self.sym_names.index_of(name).map(|i| self.syms[i].handle)
     }
 
     /// The existing symbol called `name`: the lookup that fails for unknown names, beside the
@@ -437,8 +437,7 @@ impl Context {
         // name's length); ties broken by the natural order of names, so the answer is
         // deterministic.
         let mut best: Option<(usize, &str)> = None;
-        for cand in &self.sym_names {
-            let cand: &str = cand;
+        for cand in self.sym_names.iter() {
             if cand.starts_with('@') {
                 continue;
             }
@@ -477,7 +476,7 @@ impl Context {
     /// The name of a symbol.
     pub fn sym_name(&self, s: Symbol) -> &str {
         self.check_sym_owner(s);
-        &self.sym_names[s.idx as usize]
+        self.sym_names.get(s.idx as usize)
     }
 
     /// The type of a symbol.
@@ -592,6 +591,20 @@ impl Context {
     /// powers of symbols): the normal form of such an expression is already simplified.
     pub(crate) fn is_plain_polynomial(&self, e: Expr) -> bool {
         self.meta[e.index()].plain
+    }
+
+    /// The symbols of `e` from its mask, without a walk, when all of them are among the
+    /// first 63 (which have a bit each); `None` otherwise.
+    pub(crate) fn small_symbols(&self, e: Expr) -> Option<impl Iterator<Item = Symbol> + '_> {
+        let mask = self.meta[e.index()].syms;
+        if mask & (1 << 63) != 0 {
+            return None;
+        }
+        Some(
+            (0..63)
+                .filter(move |i| mask & (1u64 << i) != 0)
+                .map(|i| self.syms[i].handle),
+        )
     }
 
     /// Whether `s` occurs in `e`.

@@ -56,6 +56,12 @@ pub(crate) const RESERVED: &[&str] = &[
 /// Whether `name` is in [`RESERVED`] (one `match`: the compiler dispatches on length and bytes,
 /// where scanning the list costs a comparison per word on every identifier parsed).
 pub(crate) fn is_reserved(name: &str) -> bool {
+    // Most symbols (`s27`, `x0`, `tmp62`, `_merge`) start with a byte no reserved word starts
+    // with: answered without comparing (the test below checks this against the list).
+    match name.as_bytes().first() {
+        Some(b'A'..=b'Z' | b'o' | b'i' | b'n' | b'z' | b'f' | b'c') => {}
+        _ => return false,
+    }
     matches!(
         name,
         "FloorDiv"

@@ -36,7 +36,7 @@ impl Context {
         self.small_ints = [u32::MAX; 129];
         self.syms.clear();
         self.sym_names.clear();
-        self.facts = crate::facts::Facts::default();
+        self.facts.clear();
         self.fact_scopes.clear();
         self.scratch.reset();
         #[cfg(debug_assertions)]

@@ -728,10 +728,11 @@ impl<'a> Session<'a> {
             return None;
         }
         let mut vals: smallvec::SmallVec<[i128; 16]> = smallvec::SmallVec::new();
+        let mut buf = crate::eval::EvalBuffers::default();
         for v in lo..=hi {
             let val = self
                 .cx
-                .eval_with(e, &|s| (s == x).then_some(crate::Value::Int(v)))
+                .eval_in(e, &|s| (s == x).then_some(crate::Value::Int(v)), &mut buf)
                 .ok()?;
             let crate::Value::Int(val) = val else {
                 return None;

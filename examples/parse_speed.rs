@@ -1,0 +1,67 @@
+//! Parse time per expression over a JSON Lines file of requests (each line's `expr`), the
+//! way a whole request pays it: a cleared context, then `parse`. Prints the median over
+//! expressions of each expression's median time, for all of them and for those of 40 to 60
+//! characters (issue 11's "a 50-character index expression"), and the print time of the
+//! parsed form. `cargo run --release --example parse_speed -- requests.jsonl`.
+use std::hint::black_box;
+use std::time::Instant;
+use sym::Context;
+
+fn median_ns(mut f: impl FnMut()) -> f64 {
+    let mut samples: Vec<f64> = (0..21)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..50 {
+                f();
+            }
+            t.elapsed().as_nanos() as f64 / 50.0
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .expect("a JSON Lines file of requests");
+    let text = std::fs::read_to_string(&path).expect("readable file");
+    let mut exprs: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["expr"].as_str().map(str::to_string))
+        .collect();
+    exprs.sort();
+    exprs.dedup();
+    let mut cx = Context::new();
+    let (mut all, mut mid, mut print) = (Vec::new(), Vec::new(), Vec::new());
+    for e in &exprs {
+        cx.clear();
+        let Ok(x) = cx.parse(e) else { continue };
+        print.push(median_ns(|| drop(black_box(cx.display(x)))));
+        let t = median_ns(|| {
+            cx.clear();
+            let _ = black_box(cx.parse(e));
+        });
+        all.push(t);
+        if (40..=60).contains(&e.len()) {
+            mid.push(t);
+        }
+    }
+    println!(
+        "{} expressions: parse median {:.0} ns; 40-60 characters ({}): {:.0} ns; print median {:.0} ns",
+        all.len(),
+        median(all.clone()),
+        mid.len(),
+        median(mid),
+        median(print)
+    );
+}
