@@ -416,6 +416,11 @@ impl Context {
         if let Some(r) = self.mul_parts_of_symbols(args) {
             return r;
         }
+        self.mul_parts_general(args)
+    }
+
+    /// [`Context::mul_parts`] for any factors.
+    fn mul_parts_general(&mut self, args: &[Expr]) -> Option<(Option<Expr>, i64)> {
         let mut coeff: i64 = 1;
         // (base, exponent)
         let mut fs: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
@@ -471,12 +476,14 @@ impl Context {
     fn mul_parts_of_symbols(&mut self, args: &[Expr]) -> Option<Option<(Option<Expr>, i64)>> {
         let mut coeff: i64 = 1;
         let mut syms: Args = Args::new();
-        for &a in args {
+        // Last to first, as the general path multiplies: where a partial product of the
+        // constants overflows depends on the order (`0*9223372036854775807*-7`), so both
+        // refuse the same inputs.
+        for &a in args.iter().rev() {
             if self.tys[a.index()] != Ty::Int {
                 return None;
             }
             match self.node(a) {
-                // An overflow: the general path decides (a later 0 makes the product 0).
                 Node::Int(v) => coeff = coeff.checked_mul(*v)?,
                 Node::Sym(_) => syms.push(a),
                 _ => return None,
@@ -1003,4 +1010,73 @@ pub enum RoundOp {
     Ceil,
     /// To nearest, ties to even.
     Round,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Context;
+    use crate::expr::Expr;
+
+    /// A small deterministic generator (no dependency, the same cases every run).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    /// The products-of-symbols path of `mul_parts` answers exactly what the general path
+    /// answers (same node, same coefficient, the same refusals), on factor lists with
+    /// repeated symbols, zeros, ones, negative and overflowing constants, and non-symbols.
+    #[test]
+    fn symbol_products_agree_with_the_general_path() {
+        let mut cx = Context::new();
+        let names = ["s0", "s1", "x10", "x2", "tmp3", "_a"];
+        let syms: Vec<Expr> = names
+            .iter()
+            .map(|n| {
+                let s = cx.symbol(n).unwrap();
+                cx.sym(s)
+            })
+            .collect();
+        let consts = [0, 1, -1, 2, 96, -7, i64::MAX, i64::MIN, 1 << 40];
+        let others = [
+            cx.parse("FloorDiv(s0, 2)").unwrap(),
+            cx.parse("s1**2").unwrap(),
+            cx.parse("s0*x2").unwrap(),
+            cx.parse("x").unwrap(),
+            cx.parse("ToFloat(s0)").unwrap(),
+        ];
+        let mut r = Lcg(7);
+        let mut fast_taken = 0;
+        for _ in 0..20_000 {
+            let n = 1 + r.next(5) as usize;
+            let args: Vec<Expr> = (0..n)
+                .map(|_| match r.next(10) {
+                    0..=5 => syms[r.next(syms.len() as u64) as usize],
+                    6..=8 => cx.int(consts[r.next(consts.len() as u64) as usize]),
+                    _ => others[r.next(others.len() as u64) as usize],
+                })
+                .collect();
+            let general = cx.mul_parts_general(&args);
+            if let Some(fast) = cx.mul_parts_of_symbols(&args) {
+                fast_taken += 1;
+                assert_eq!(
+                    fast,
+                    general,
+                    "{:?}",
+                    args.iter().map(|a| cx.display(*a)).collect::<Vec<_>>()
+                );
+            }
+            assert_eq!(cx.mul_parts(&args), general);
+        }
+        assert!(
+            fast_taken > 5_000,
+            "the fast path was taken {fast_taken} times"
+        );
+    }
 }

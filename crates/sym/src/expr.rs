@@ -435,6 +435,45 @@ impl crate::Context {
 mod tests {
     use super::{natural_cmp, sym_order_key};
 
+    /// `cmp_expr`'s shortcut for two products agrees with the general walk on every pair of
+    /// a set of products (symbols, powers, prefixes of each other, calls as factors).
+    #[test]
+    fn product_order_shortcut_agrees_with_the_walk() {
+        let mut cx = crate::Context::new();
+        let texts = [
+            "s0*s1",
+            "s0*s1*s2",
+            "s1*s2",
+            "s0*s10",
+            "s0*s2",
+            "s0**2*s1",
+            "s0*s1**2",
+            "x*y",
+            "s0*FloorDiv(s1, 2)",
+            "s0*FloorDiv(s1, 3)",
+            "s0*s1*FloorDiv(s1, 2)",
+            "s0**3",
+            "s0*Mod(s1, 4)*s2",
+            "a*b*c*d*e",
+            "a*b*c*d*f",
+            "a*b*c*d",
+            "ks0*ks1",
+            "ks0*ks10",
+        ];
+        let es: Vec<super::Expr> = texts.iter().map(|t| cx.parse(t).unwrap()).collect();
+        for &a in &es {
+            for &b in &es {
+                assert_eq!(
+                    cx.cmp_expr(a, b),
+                    cx.cmp_expr_walk(a, b),
+                    "{} vs {}",
+                    cx.display(a),
+                    cx.display(b)
+                );
+            }
+        }
+    }
+
     /// The keys order names exactly as `natural_cmp` does, on every pair of a set of names of
     /// every shape (prefixes of each other, underscores, leading zeros, long digit runs,
     /// non-ASCII bytes, digits inside the name); names without a key fall back to it.
