@@ -41,8 +41,6 @@ enum Task {
     Term(Expr, i64, bool),
 }
 
-type TaskStack = smallvec::SmallVec<[Task; 24]>;
-
 impl Context {
     pub(crate) fn prec(&self, e: Expr) -> u8 {
         match self.node(e) {
@@ -65,8 +63,7 @@ impl Context {
     /// The expression in sympy syntax.
     pub fn display(&self, e: Expr) -> String {
         let mut out = String::with_capacity(64);
-        // On the stack for typical expressions: no allocation besides the text.
-        let mut stack: TaskStack = TaskStack::new();
+        let mut stack: Vec<Task> = Vec::with_capacity(16);
         stack.push(Task::Expr(e, 0));
         while let Some(t) = stack.pop() {
             match t {
@@ -114,8 +111,8 @@ impl Context {
         out
     }
 
-    fn push_node(&self, x: Expr, out: &mut String, stack: &mut TaskStack) {
-        let call = |stack: &mut TaskStack, out: &mut String, name: &str, args: &[Expr]| {
+    fn push_node(&self, x: Expr, out: &mut String, stack: &mut Vec<Task>) {
+        let call = |stack: &mut Vec<Task>, out: &mut String, name: &str, args: &[Expr]| {
             out.push_str(name);
             out.push('(');
             stack.push(Task::Text(")"));
