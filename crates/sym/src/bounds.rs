@@ -393,9 +393,9 @@ impl Session<'_> {
                     return Iv::TOP;
                 }
                 stack.push((e, true));
-                for k in self.cx.node(e).children().iter().rev() {
-                    if self.cx.ty(*k) == Ty::Int && !self.iv_memo.contains_key(k) {
-                        stack.push((*k, false));
+                for k in self.cx.node(e).kids().iter().rev() {
+                    if self.cx.ty(k) == Ty::Int && !self.iv_memo.contains_key(&k) {
+                        stack.push((k, false));
                     }
                 }
                 continue;

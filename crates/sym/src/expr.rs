@@ -213,6 +213,39 @@ impl Node {
     }
 
     /// Children in order (coefficients of sums are compared separately).
+    /// The children in [`Node::children`]'s order, without copying them (walks that push
+    /// each node's children on a stack).
+    pub(crate) fn kids(&self) -> Kids<'_> {
+        match self {
+            Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => Kids::List(&[]),
+            Node::Add(ts, _) => Kids::Terms(ts),
+            Node::Mul(a) | Node::Min(a) | Node::Max(a) | Node::And(a) | Node::Or(a) => {
+                Kids::List(a)
+            }
+            Node::Pow(a, _)
+            | Node::Abs(a)
+            | Node::ToFloat(a)
+            | Node::FNeg(a)
+            | Node::TruncToInt(a)
+            | Node::FloorToInt(a)
+            | Node::CeilToInt(a)
+            | Node::RoundToInt(a)
+            | Node::Not(a) => Kids::Few([*a, *a, *a], 1),
+            Node::FloorDiv(a, b)
+            | Node::CeilDiv(a, b)
+            | Node::Mod(a, b)
+            | Node::IntTrueDiv(a, b)
+            | Node::FloatTrueDiv(a, b)
+            | Node::FAdd(a, b)
+            | Node::FMul(a, b)
+            | Node::Eq(a, b)
+            | Node::Ne(a, b)
+            | Node::Lt(a, b)
+            | Node::Le(a, b) => Kids::Few([*a, *b, *b], 2),
+            Node::Where(c, a, b) => Kids::Few([*c, *a, *b], 3),
+        }
+    }
+
     pub(crate) fn children(&self) -> Args {
         let mut v = Args::new();
         match self {
@@ -251,6 +284,39 @@ impl Node {
             }
         }
         v
+    }
+}
+
+/// A node's children as [`Node::kids`] lists them: borrowed, in order.
+#[derive(Clone, Copy)]
+pub(crate) enum Kids<'a> {
+    /// One to three operands: the first `n` (the other slots repeat one of them).
+    Few([Expr; 3], u8),
+    List(&'a [Expr]),
+    Terms(&'a [(Expr, i64)]),
+}
+
+impl Kids<'_> {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Kids::Few(_, n) => usize::from(*n),
+            Kids::List(xs) => xs.len(),
+            Kids::Terms(ts) => ts.len(),
+        }
+    }
+
+    /// Child `i` (`i < len()`).
+    pub(crate) fn get(&self, i: usize) -> Expr {
+        match self {
+            Kids::Few(xs, _) => xs[i],
+            Kids::List(xs) => xs[i],
+            Kids::Terms(ts) => ts[i].0,
+        }
+    }
+
+    /// The children in order (`.rev()` for the reverse).
+    pub(crate) fn iter(self) -> impl DoubleEndedIterator<Item = Expr> {
+        (0..self.len()).map(move |i| self.get(i))
     }
 }
 
@@ -434,6 +500,65 @@ impl crate::Context {
 #[cfg(test)]
 mod tests {
     use super::{natural_cmp, sym_order_key};
+
+    /// `Node::kids` lists exactly `Node::children`, in order and backwards, for a node of
+    /// every kind.
+    #[test]
+    fn kids_are_the_children() {
+        let mut cx = crate::Context::new();
+        cx.declare("f", crate::Ty::Float).unwrap();
+        let texts = [
+            "3",
+            "2.5",
+            "True",
+            "x",
+            "x + 2*y + 3",
+            "x*y*z",
+            "x**3",
+            "FloorDiv(x, 3)",
+            "CeilDiv(x, y)",
+            "Mod(x, 7)",
+            "Min(x, y, 3)",
+            "Max(x, y)",
+            "Abs(x)",
+            "Where(Eq(x, 1), y, z)",
+            "ToFloat(x)",
+            "IntTrueDiv(x, y)",
+            "FloatTrueDiv(f, 2.0)",
+            "f + 1.5",
+            "f*2.5",
+            "-f",
+            "TruncToInt(f)",
+            "FloorToInt(f)",
+            "CeilToInt(f)",
+            "RoundToInt(f)",
+            "Eq(x, y)",
+            "Ne(x, y)",
+            "x < y",
+            "x <= y",
+            "And(x < y, y < z)",
+            "Or(x < y, y < z)",
+            "Not(f < 2.0)",
+        ];
+        let mut kinds = std::collections::BTreeSet::new();
+        for t in texts {
+            let mut stack = vec![cx.parse(t).unwrap()];
+            while let Some(e) = stack.pop() {
+                let n = cx.node(e);
+                let dbg = format!("{n:?}");
+                kinds.insert(dbg.split('(').next().unwrap_or_default().to_string());
+                let want: Vec<super::Expr> = n.children().to_vec();
+                let got: Vec<super::Expr> = n.kids().iter().collect();
+                assert_eq!(got, want, "{}", cx.display(e));
+                let back: Vec<super::Expr> = n.kids().iter().rev().collect();
+                assert!(back.iter().rev().eq(want.iter()), "{}", cx.display(e));
+                assert_eq!(n.kids().len(), want.len());
+                stack.extend(want);
+            }
+        }
+        // Every kind of node was seen (a new kind needs a case in this test).
+        assert_eq!(kinds.len(), 31, "node kinds seen: {kinds:?}");
+    }
 
     /// `cmp_expr`'s shortcut for two products agrees with the general walk on every pair of
     /// a set of products (symbols, powers, prefixes of each other, calls as factors).

@@ -360,7 +360,7 @@ impl Context {
             Node::Int(_) | Node::Float(_) | Node::Bool(_) => 0,
             Node::Add(ts, _) => ts.iter().fold(0, |a, (t, _)| a | self.meta[t.index()].syms),
             n => n
-                .children()
+                .kids()
                 .iter()
                 .fold(0, |a, c| a | self.meta[c.index()].syms),
         };
@@ -532,10 +532,7 @@ impl Context {
                     }
                 }
                 Node::Int(_) | Node::Float(_) | Node::Bool(_) => {}
-                n => {
-                    let ch = n.children();
-                    stack.extend(ch.iter().rev().copied());
-                }
+                n => stack.extend(n.kids().iter().rev()),
             }
         }
         out
@@ -555,8 +552,7 @@ impl Context {
                 out.push(*s);
                 continue;
             }
-            let ch = self.node(x).children();
-            stack.extend(ch.iter().rev().copied());
+            stack.extend(self.node(x).kids().iter().rev());
         }
         out
     }
@@ -580,7 +576,7 @@ impl Context {
                     if seen.len() > 64 || stack.len() > 256 {
                         return false;
                     }
-                    stack.extend(n.children());
+                    stack.extend(n.kids().iter());
                 }
             }
         }
@@ -650,7 +646,7 @@ impl Context {
             if !seen.insert(x) {
                 continue;
             }
-            stack.extend(self.node(x).children());
+            stack.extend(self.node(x).kids().iter());
         }
         false
     }
@@ -720,7 +716,7 @@ impl Context {
                     stack.push(*a);
                     stack.push(*m);
                 }
-                n => stack.extend(n.children()),
+                n => stack.extend(n.kids().iter()),
             }
         }
         total

@@ -468,25 +468,25 @@ impl<'a> Session<'a> {
                 // query's caller answers its fallback.
                 return root;
             }
-            let kids = self.cx.node(e).children();
+            let kids = self.cx.node(e).kids();
             if !expanded {
                 stack.push((e, true));
                 for k in kids.iter().rev() {
-                    if !self.is_leaf(*k) && !self.simp_memo.contains_key(k) {
-                        stack.push((*k, false));
+                    if !self.is_leaf(k) && !self.simp_memo.contains_key(&k) {
+                        stack.push((k, false));
                     }
                 }
                 continue;
             }
             ch.clear();
             let mut same = true;
-            for k in &kids {
-                let v = if self.is_leaf(*k) {
-                    *k
+            for k in kids.iter() {
+                let v = if self.is_leaf(k) {
+                    k
                 } else {
-                    self.simp_memo[k]
+                    self.simp_memo[&k]
                 };
-                same &= v == *k;
+                same &= v == k;
                 ch.push(v);
             }
             let rebuilt = if same {
