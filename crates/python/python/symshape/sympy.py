@@ -233,7 +233,10 @@ def _conv(x, cx, st, m):
     r = m.get(x)
     if r is not None:
         return r
-    k = _kind(type(x))
+    t = type(x)
+    k = _kind_cache.get(t)
+    if k is None:
+        k = _kind(t)
     call = cx.call
     if k == "py":
         r = call("Identity", x)
@@ -242,7 +245,12 @@ def _conv(x, cx, st, m):
     elif k == "Symbol" or k == "Dummy":
         r = _declare(cx, st, x)
     elif k in _DIRECT:
-        args = [_conv(a, cx, st, m) for a in x.args]
+        # Integer operands go in as Python ints (``call`` takes them as constants, as
+        # ``Identity(n)`` would be): no handle made or memoized for them.
+        args = []
+        for a in x.args:
+            ka = _kind_cache.get(type(a))
+            args.append(int(a) if ka == "Integer" else _conv(a, cx, st, m))
         r = call(_DIRECT[k], *args)
     elif k == "Pow":
         b, e = x.args
