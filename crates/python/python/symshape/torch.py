@@ -89,6 +89,7 @@ class _Engine:
 
     NODE_LIMIT = 300_000
     MEMO_LIMIT = 30_000
+    CHECK_EVERY = 16
 
     def __init__(self):
         # This thread's counters for stats(): {function: [calls, fallbacks, seconds]}, written
@@ -133,14 +134,24 @@ class _Engine:
         # id(axiom) -> (axiom, predicate or None, names): the same by identity (no sympy
         # hash or structural ==); the entry keeps the axiom alive.
         self.ax_ids = {}
+        # (id(index var), id(size)) -> (var, size, name, size as Expr, size - 1, names of the
+        # size): an index variable of var_ranges by identity (the entry keeps both alive).
+        self.idx_ids = {}
+        self.tick = 0
 
     def check(self):
+        # Every CHECK_EVERY calls (a call adds at most a few entries per memo, so the bound
+        # moves by that much; the sizes of 11 memos cost more than a small call's work).
+        self.tick -= 1
+        if self.tick > 0:
+            return
+        self.tick = self.CHECK_EVERY
         if (self.cx.node_count > self.NODE_LIMIT or len(self.memo) > self.MEMO_LIMIT
                 or len(self.answers) > self.MEMO_LIMIT or len(self.simp) > self.MEMO_LIMIT
                 or len(self.names) > self.MEMO_LIMIT or len(self.axioms) > self.MEMO_LIMIT
                 or len(self.free) > self.MEMO_LIMIT or len(self.fsyms) > self.MEMO_LIMIT
                 or len(self.afacts) > self.MEMO_LIMIT or len(self.vr_ends) > self.MEMO_LIMIT
-                or len(self.ax_ids) > self.MEMO_LIMIT):
+                or len(self.ax_ids) > self.MEMO_LIMIT or len(self.idx_ids) > self.MEMO_LIMIT):
             self.new()
 
 
@@ -770,14 +781,22 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         names = set(names)
         idx = []
         index_names = set()
+        idx_ids = eng.idx_ids
         for v, size in var_ranges.items():
-            sz = _conv_expr(eng, size)
+            k = (id(v), id(size))
+            ent = idx_ids.get(k)
+            if ent is None or ent[0] is not v or ent[1] is not size:
+                sz = _conv_expr(eng, size)
+                _conv_expr(eng, v)  # declares it (its type and assumptions checked)
+                ent = idx_ids[k] = (v, size, v.name, sz, sz - 1, _names(eng, sz))
+            name = ent[2]
+            hi, ns = ent[4], ent[5]
             if replacements:
-                sz = _apply_replacements(eng, sz, replacements)
-            names |= _names(eng, sz)
-            _conv_expr(eng, v)  # declares it (its type and assumptions checked)
-            name = v.name
-            idx.append((name, sz))
+                sz = _apply_replacements(eng, ent[3], replacements)
+                if sz is not ent[3]:
+                    hi, ns = sz - 1, _names(eng, sz)
+            names |= ns
+            idx.append((name, hi))
             index_names.add(name)
     syms = eng.st.symbols
     vget = var_to_range.get if var_to_range else None
@@ -793,8 +812,8 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         if lo is not None or hi is not None:
             cx.set_range(name, lo, hi)
     if idx is not None:
-        for name, sz in idx:
-            cx.set_range(name, 0, sz - 1)
+        for name, hi in idx:
+            cx.set_range(name, 0, hi)
     if axioms:
         known = names | index_names if idx is not None else names
         for a in axioms:
