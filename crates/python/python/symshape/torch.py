@@ -129,6 +129,10 @@ class _Engine:
         # objects again; the entry keeps its object alive, so the id cannot be reused while
         # the entry exists, and ``is`` is checked); an equal new object is converted again.
         self.vr_ends = {}
+        # symbol name -> (ValueRanges or None, lo, hi, whether an end is set): the range the
+        # name got last time, reused when var_to_range gives the same object again (or None
+        # again: the assumptions' range).
+        self.rlast = {}
         # sympy axiom -> (its symshape predicate or None when it is not one, names).
         self.axioms = {}
         # id(axiom) -> (axiom, predicate or None, names): the same by identity (no sympy
@@ -151,7 +155,7 @@ class _Engine:
                 or len(self.names) > self.MEMO_LIMIT or len(self.axioms) > self.MEMO_LIMIT
                 or len(self.free) > self.MEMO_LIMIT or len(self.fsyms) > self.MEMO_LIMIT
                 or len(self.afacts) > self.MEMO_LIMIT or len(self.vr_ends) > self.MEMO_LIMIT
-                or len(self.ax_ids) > self.MEMO_LIMIT or len(self.idx_ids) > self.MEMO_LIMIT):
+                or len(self.ax_ids) > self.MEMO_LIMIT or len(self.idx_ids) > self.MEMO_LIMIT or len(self.rlast) > self.MEMO_LIMIT):
             self.new()
 
 
@@ -800,25 +804,31 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
             index_names.add(name)
     syms = eng.st.symbols
     vget = var_to_range.get if var_to_range else None
+    last = eng.rlast
     for name in names:
         if idx is not None and name in index_names:
             continue
         s = syms[name]
         vr = vget(s) if vget is not None else None
-        if vr is not None:
-            lo, hi = _vr_range(eng, name, s, vr)
-        else:
-            lo, hi = _arange(eng, name, s)
-        if lo is not None or hi is not None:
-            cx.set_range(name, lo, hi)
+        # The range this name got from the same var_to_range object (or from its assumptions,
+        # vr None) last time: one lookup by name and an identity check.
+        ent = last.get(name)
+        if ent is None or ent[0] is not vr:
+            lo, hi = _vr_range(eng, name, s, vr) if vr is not None else _arange(eng, name, s)
+            ent = last[name] = (vr, lo, hi, lo is not None or hi is not None)
+        if ent[3]:
+            cx.set_range(name, ent[1], ent[2])
     if idx is not None:
         for name, hi in idx:
             cx.set_range(name, 0, hi)
     if axioms:
         known = names | index_names if idx is not None else names
+        ax_ids = eng.ax_ids
         for a in axioms:
-            p, ns = _axiom(eng, a)
-            if p is not None and ns <= known:
+            ent = ax_ids.get(id(a))
+            info = ent[1] if ent is not None and ent[0] is a else _axiom(eng, a)
+            p = info[0]
+            if p is not None and info[1] <= known:
                 cx.assume(p)
     cx.check_facts()
     r = cx.simplify(e)
