@@ -3,7 +3,9 @@ not reused when a range, a replacement, an axiom or an index size changes (new o
 same dict or list mutated), the hand-written
 product-of-sums walk is ``atoms(Mul)``'s predicate, and the per-function counters of stats()
 survive reset_stats()."""
+import os
 import random
+import sys
 import unittest
 
 import sympy
@@ -128,6 +130,50 @@ class ProductOfSums(unittest.TestCase):
             self.assertEqual(st._has_sum_factor(e), want, e)
             seen[want] += 1
         self.assertGreater(min(seen.values()), 200, seen)
+
+
+class FastTerms(unittest.TestCase):
+    """Sums handed back are built without the ``*`` operator's dispatch (``symshape.sympy._term``):
+    the very objects the operators build (same ``srepr``, args order, hash, class), on random
+    simplified expressions with every coefficient sign and PyTorch's functions."""
+
+    def test_same_objects_as_the_operators(self):
+        import symshape.sympy as ssp
+        from symshape import Context
+
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from test_sympy_bridge import facts, random_expr
+
+        rng = random.Random(17)
+        cx = Context()
+        facts(cx)
+        n_add = 0
+        for _ in range(1500):
+            e = cx.simplify(random_expr(cx, rng, 4))
+            fast = ssp.to_sympy(e)
+            ssp._FAST_TERMS = False
+            try:
+                ref = ssp.to_sympy(e)
+            finally:
+                ssp._FAST_TERMS = True
+            self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), e)
+            self.assertEqual(fast, ref)
+            self.assertEqual(hash(fast), hash(ref))
+            self.assertIs(type(fast), type(ref))
+            self.assertEqual(fast.args, ref.args)
+            n_add += "Add(" in sympy.srepr(ref)
+        self.assertGreater(n_add, 300)
+
+    def test_term_cases(self):
+        import symshape.sympy as ssp
+
+        for c in (-3, -1, 1, 2, 7):
+            for t in (s, s * u, s**2, FD(x, 4), MI(x, 2, 8), sympy.Max(s, u), s * FD(x, 4), x + s,
+                      sympy.Integer(5)):
+                fast, ref = ssp._term(c, t), sympy.Integer(c) * t
+                self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), (c, t))
+                if c == 1 and not t.is_Number:
+                    self.assertIs(fast, t)
 
 
 class Counters(unittest.TestCase):
