@@ -8,7 +8,9 @@ For each record the input is rebuilt as sympy objects from its `srepr` fields, t
     its bound with PyTorch's stored bound (bound_sympy), its relation with PyTorch's (try_solve);
   * both implementations are timed on the same objects in this run: the median of REPS calls
     per record (warm: sympy's caches and symshape's conversion memo as in a compilation), and
-    the first call on the freshly rebuilt objects (cold).
+    the first call on the freshly rebuilt objects (cold). Which implementation goes first
+    alternates between records (the first call warms sympy's caches, hashes and assumptions of
+    the shared objects for the second).
 
 Usage (in the torch venv with symshape installed):
   python crates/python/bench/corpus.py [--only simplify,ranges,bound,solve] [--reps 5] [--dump FILE]
@@ -75,6 +77,65 @@ def timed(f, reps):
     return r, t
 
 
+class TheirsFailed(Exception):
+    pass
+
+
+def side_by_side(rep, ours, theirs, reps, after_ours=None):
+    """Times both implementations on the same objects: the first call of each (cold), then
+    ``reps`` calls of each (warm, the median kept). Whichever goes first warms sympy's caches
+    (hashes, expand, assumptions) for the other, so the order alternates between records.
+    Returns our first answer; ``ours`` raising propagates (nothing recorded), ``theirs``
+    raising is counted in ``rep.extra["torch-replay-errors"]`` and its times dropped.
+    ``after_ours()`` runs right after our first call (to read the fallback counters)."""
+    ours_first = rep.n % 2 == 1
+    got = {}
+
+    def one(k):
+        f = ours if k == "o" else theirs
+        t0 = time.perf_counter_ns()
+        try:
+            r = f()
+        except Exception:  # noqa: BLE001
+            if k == "o":
+                raise
+            got["t-failed"] = True
+            return
+        got[k] = (r, time.perf_counter_ns() - t0)
+        if k == "o" and after_ours is not None:
+            after_ours()
+
+    order = ("o", "t") if ours_first else ("t", "o")
+    for k in order:
+        one(k)
+    for k in order:
+        if k == "t" and got.get("t-failed"):
+            continue
+        _, t = timed(ours if k == "o" else theirs, reps)
+        (rep.ours if k == "o" else rep.theirs).append(statistics.median(t))
+    rep.ours_cold.append(got["o"][1])
+    if got.get("t-failed"):
+        rep.extra["torch-replay-errors"] = rep.extra.get("torch-replay-errors", 0) + 1
+    else:
+        rep.theirs_cold.append(got["t"][1])
+    return got["o"][0]
+
+
+class FallbackCount:
+    """The fallbacks of ``fn`` counted by ``st.stats()`` during our first call of a record."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.before = self.get()
+        self.n = 0
+
+    def get(self):
+        return st.stats().get(self.fn, {}).get("fallbacks", 0)
+
+    def after(self):
+        self.n = self.get() - self.before
+
+
 rng = random.Random(1)
 
 
@@ -126,23 +187,15 @@ def run_simplify(recs, reps, dump):
         rep.n += 1
         expr = build(r["expr_srepr"])
         repl = {build(a): build(b) for a, b in r.get("replacements") or []}
-        before = st.stats().get("simplify", {}).get("fallbacks", 0)
-        t0 = time.perf_counter_ns()
+        fb = FallbackCount("simplify")
         try:
-            ours = st.simplify(expr, repl)
+            ours = side_by_side(rep, lambda: st.simplify(expr, repl),
+                                lambda: sympy.expand(expr).xreplace(repl), reps, fb.after)
         except Exception as e:  # noqa: BLE001
             rep.err += 1
             dump and dump.write(json.dumps({"kind": "simplify-error", "id": r["id"], "err": repr(e)}) + "\n")
             continue
-        rep.ours_cold.append(time.perf_counter_ns() - t0)
-        t0 = time.perf_counter_ns()
-        sympy.expand(expr).xreplace(repl)
-        rep.theirs_cold.append(time.perf_counter_ns() - t0)
-        rep.fallback += st.stats()["simplify"]["fallbacks"] - before
-        _, t = timed(lambda: st.simplify(expr, repl), reps)
-        rep.ours.append(statistics.median(t))
-        _, t = timed(lambda: sympy.expand(expr).xreplace(repl), reps)
-        rep.theirs.append(statistics.median(t))
+        rep.fallback += fb.n
         check_simplify(rep, r, expr.xreplace(repl) if repl else expr, ours, r["result"], dump, {}, {})
     return rep
 
@@ -207,28 +260,17 @@ def run_ranges(recs, reps, dump):
         vtr = {build(a): vr(d) for a, d in r.get("var_to_range") or [] if d}
         repl = {build(a): build(b) for a, b in r.get("replacements") or []}
         axioms = [build(a) for a in r.get("axioms") or []]
-        t0 = time.perf_counter_ns()
-        try:
-            ours = st.simplify_with_ranges(expr, var_ranges, vtr, repl, axioms)
-        except Exception as e:  # noqa: BLE001
-            rep.fallback += 1
-            dump and dump.write(json.dumps({"kind": "ranges-fallback", "id": r["id"], "err": repr(e)[:300]}) + "\n")
-            continue
-        rep.ours_cold.append(time.perf_counter_ns() - t0)
         senv = ShapeEnv()
         senv.var_to_range.update(vtr)
         sv = SizeVarAllocator(senv)
         sv.replacements.update(repl)
         try:
-            t0 = time.perf_counter_ns()
-            sv._simplify_with_ranges(expr, var_ranges)
-            rep.theirs_cold.append(time.perf_counter_ns() - t0)
-            _, t = timed(lambda: sv._simplify_with_ranges(expr, var_ranges), reps)
-            rep.theirs.append(statistics.median(t))
-        except Exception:  # noqa: BLE001
-            rep.extra["torch-replay-errors"] = rep.extra.get("torch-replay-errors", 0) + 1
-        _, t = timed(lambda: st.simplify_with_ranges(expr, var_ranges, vtr, repl, axioms), reps)
-        rep.ours.append(statistics.median(t))
+            ours = side_by_side(rep, lambda: st.simplify_with_ranges(expr, var_ranges, vtr, repl, axioms),
+                                lambda: sv._simplify_with_ranges(expr, var_ranges), reps)
+        except Exception as e:  # noqa: BLE001
+            rep.fallback += 1
+            dump and dump.write(json.dumps({"kind": "ranges-fallback", "id": r["id"], "err": repr(e)[:300]}) + "\n")
+            continue
         ranges = {}
         for s, v in vtr.items():
             lo, hi = S.vr_bound(str(v.lower)), S.vr_bound(str(v.upper))
@@ -258,23 +300,15 @@ def run_bound(recs, reps, dump):
         # The ranges passed by the caller and those of the tracing context (which PyTorch merged
         # under them); the defaults from assumptions are derived by both implementations.
         ranges = {build(a): vr(d) for a, d, src in r["ranges"] if src != "default_from_assumptions"}
-        before = st.stats().get("bound_sympy", {}).get("fallbacks", 0)
-        t0 = time.perf_counter_ns()
+        fb = FallbackCount("bound_sympy")
         try:
-            ours = st.bound_sympy(expr, ranges)
+            ours = side_by_side(rep, lambda: st.bound_sympy(expr, ranges),
+                                lambda: torch_bound_sympy(expr, ranges), reps, fb.after)
         except Exception as e:  # noqa: BLE001
             rep.err += 1
             dump and dump.write(json.dumps({"kind": "bound-error", "id": r["id"], "err": repr(e)}) + "\n")
             continue
-        rep.ours_cold.append(time.perf_counter_ns() - t0)
-        t0 = time.perf_counter_ns()
-        torch_bound_sympy(expr, ranges)
-        rep.theirs_cold.append(time.perf_counter_ns() - t0)
-        rep.fallback += st.stats()["bound_sympy"]["fallbacks"] - before
-        _, t = timed(lambda: st.bound_sympy(expr, ranges), reps)
-        rep.ours.append(statistics.median(t))
-        _, t = timed(lambda: torch_bound_sympy(expr, ranges), reps)
-        rep.theirs.append(statistics.median(t))
+        rep.fallback += fb.n
         want = vr(r["result"]) if not r["result"]["is_bool"] else None
         if want is not None:
             lo_l = ours.lower > want.lower
@@ -324,24 +358,17 @@ def run_solve(recs, reps, dump):
         rep.n += 1
         expr = build(r["expr_srepr"])
         thing = build(r["thing"])
-        before = st.stats().get("try_solve", {}).get("fallbacks", 0)
-        t0 = time.perf_counter_ns()
+        fb = FallbackCount("try_solve")
         try:
-            ours = st.try_solve(expr, thing, r["trials"], r["floordiv_inequality"])
+            ours = side_by_side(rep, lambda: st.try_solve(expr, thing, r["trials"], r["floordiv_inequality"]),
+                                lambda: torch_try_solve(expr, thing, r["trials"], r["floordiv_inequality"]), reps,
+                                fb.after)
         except Exception as e:  # noqa: BLE001
             rep.err += 1
             dump and dump.write(json.dumps({"kind": "solve-error", "id": r["id"], "err": repr(e)}) + "\n")
             continue
-        rep.ours_cold.append(time.perf_counter_ns() - t0)
-        t0 = time.perf_counter_ns()
         theirs = torch_try_solve(expr, thing, r["trials"], r["floordiv_inequality"])
-        rep.theirs_cold.append(time.perf_counter_ns() - t0)
-        fb = st.stats()["try_solve"]["fallbacks"] - before
-        rep.fallback += fb
-        _, t = timed(lambda: st.try_solve(expr, thing, r["trials"], r["floordiv_inequality"]), reps)
-        rep.ours.append(statistics.median(t))
-        _, t = timed(lambda: torch_try_solve(expr, thing, r["trials"], r["floordiv_inequality"]), reps)
-        rep.theirs.append(statistics.median(t))
+        rep.fallback += fb.n
         if ours == theirs:
             same += 1
             continue

@@ -233,7 +233,10 @@ def _conv(x, cx, st, m):
     r = m.get(x)
     if r is not None:
         return r
-    k = _kind(type(x))
+    t = type(x)
+    k = _kind_cache.get(t)
+    if k is None:
+        k = _kind(t)
     call = cx.call
     if k == "py":
         r = call("Identity", x)
@@ -242,7 +245,12 @@ def _conv(x, cx, st, m):
     elif k == "Symbol" or k == "Dummy":
         r = _declare(cx, st, x)
     elif k in _DIRECT:
-        args = [_conv(a, cx, st, m) for a in x.args]
+        # Integer operands go in as Python ints (``call`` takes them as constants, as
+        # ``Identity(n)`` would be): no handle made or memoized for them.
+        args = []
+        for a in x.args:
+            ka = _kind_cache.get(type(a))
+            args.append(int(a) if ka == "Integer" else _conv(a, cx, st, m))
         r = call(_DIRECT[k], *args)
     elif k == "Pow":
         b, e = x.args
@@ -338,7 +346,10 @@ def _back(e, cx, F, syms, memo):
     elif k == "Symbol":
         r = _sym_of(n[1], n[2], syms)
     elif k == "Add":
-        r = _sp.Add(*[_sp.Integer(c) * go(t) for t, c in n[1]], _sp.Integer(n[2]))
+        if _FAST_TERMS:
+            r = _sp.Add(*[_term(c, go(t)) for t, c in n[1]], *((_sp.Integer(n[2]),) if n[2] else ()))
+        else:  # the operators' construction (the reference the fast one is tested against)
+            r = _sp.Add(*[_sp.Integer(c) * go(t) for t, c in n[1]], _sp.Integer(n[2]))
     elif k == "Mul":
         r = _sp.Mul(*[go(f) for f in n[1]])
     elif k == "Pow":
@@ -385,6 +396,26 @@ def _back(e, cx, F, syms, memo):
         raise UnsupportedError(f"no sympy form for '{k}'")
     memo[e] = r
     return r
+
+
+_FAST_TERMS = True
+"""Whether sums are built through :func:`_term` (the same objects as the operators give;
+``False`` builds them with the operators, for the differential test)."""
+_Integer = _sp.Integer
+_Mul = _sp.Mul
+_Expr = _sp.Expr
+_PRIORITY = _sp.Integer._op_priority
+
+
+def _term(c, t):
+    """``Integer(c) * t``, the very object it gives, without the operator's dispatch: for an
+    ``Expr`` ``t`` whose ``_op_priority`` does not exceed Integer's, ``Integer.__mul__`` of a
+    non-number goes down to ``Expr.__mul__``, which is ``Mul(Integer(c), t)``; and ``Mul`` drops
+    the factor 1 (``AssocOp.__new__`` filters the identity, one argument left is returned as
+    is), so ``1 * t`` is ``t`` itself. Anything else takes the operator."""
+    if isinstance(t, _Expr) and not t.is_Number and t._op_priority <= _PRIORITY:
+        return t if c == 1 else _Mul(_Integer(c), t)
+    return _Integer(c) * t
 
 
 def _mod_back(a, m, cx, F, go):

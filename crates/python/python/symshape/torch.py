@@ -72,17 +72,33 @@ def _torch():
     return _torch_mods
 
 
+# The routed functions, each with its counters in every engine (stats()).
+_FNS = (
+    "bound_sympy",
+    "try_solve",
+    "simplify",
+    "simplify_with_ranges",
+    "SizeVarAllocator.simplify",
+    "SizeVarAllocator._simplify_with_ranges",
+)
+
+
 class _Engine:
     """One context per thread with its conversion memo; renewed when it grows past a limit, so
     memory stays bounded over any number of calls."""
 
     NODE_LIMIT = 300_000
     MEMO_LIMIT = 30_000
+    CHECK_EVERY = 16
 
     def __init__(self):
         # This thread's counters for stats(): {function: [calls, fallbacks, seconds]}, written
-        # by this thread only (no lock per call); kept when the context is renewed.
-        self.counts = {}
+        # by this thread only (no lock per call); kept when the context is renewed. One list
+        # per routed function, made here and zeroed in place by reset_stats(), so that a call
+        # updates it through an attribute (no lookup by name).
+        self.counts = {fn: [0, 0, 0.0] for fn in _FNS}
+        self.c_bound, self.c_solve, self.c_simplify, self.c_ranges, self.c_sv_simplify, \
+            self.c_sv_ranges = (self.counts[fn] for fn in _FNS)
         with _stats_lock:
             _thread_counts.append(self.counts)
         self.new()
@@ -95,17 +111,51 @@ class _Engine:
         # its free symbols): the functions are pure, so a repeated question is a lookup, as
         # PyTorch's own caches do for simplify_with_ranges.
         self.answers = {}
+        # simplify without replacements: the answer by the expression alone (no key tuple).
+        self.simp = {}
         # sympy expression -> its free symbols (sympy objects), for the cache keys.
         self.free = {}
         # symshape expression -> the names of its free symbols.
         self.names = {}
+        # symshape expression -> ((name, sympy symbol), ...) of its free symbols.
+        self.fsyms = {}
+        # symshape expression -> ((name, lo, hi), ...): the ranges its free symbols get from
+        # their sympy assumptions (those with an end only).
+        self.afacts = {}
+        # symbol name -> (lo, hi) from its sympy assumptions.
+        self.arng = {}
+        # (symbol name, id(ValueRanges)) -> (the ValueRanges, lo, hi): the range a symbol gets
+        # from a var_to_range entry. Keyed by identity (the shape env hands the same immutable
+        # objects again; the entry keeps its object alive, so the id cannot be reused while
+        # the entry exists, and ``is`` is checked); an equal new object is converted again.
+        self.vr_ends = {}
+        # symbol name -> (ValueRanges or None, lo, hi, whether an end is set): the range the
+        # name got last time, reused when var_to_range gives the same object again (or None
+        # again: the assumptions' range).
+        self.rlast = {}
         # sympy axiom -> (its symshape predicate or None when it is not one, names).
         self.axioms = {}
+        # id(axiom) -> (axiom, predicate or None, names): the same by identity (no sympy
+        # hash or structural ==); the entry keeps the axiom alive.
+        self.ax_ids = {}
+        # (id(index var), id(size)) -> (var, size, name, size as Expr, size - 1, names of the
+        # size): an index variable of var_ranges by identity (the entry keeps both alive).
+        self.idx_ids = {}
+        self.tick = 0
 
     def check(self):
+        # Every CHECK_EVERY calls (a call adds at most a few entries per memo, so the bound
+        # moves by that much; the sizes of 11 memos cost more than a small call's work).
+        self.tick -= 1
+        if self.tick > 0:
+            return
+        self.tick = self.CHECK_EVERY
         if (self.cx.node_count > self.NODE_LIMIT or len(self.memo) > self.MEMO_LIMIT
-                or len(self.answers) > self.MEMO_LIMIT or len(self.names) > self.MEMO_LIMIT
-                or len(self.axioms) > self.MEMO_LIMIT):
+                or len(self.answers) > self.MEMO_LIMIT or len(self.simp) > self.MEMO_LIMIT
+                or len(self.names) > self.MEMO_LIMIT or len(self.axioms) > self.MEMO_LIMIT
+                or len(self.free) > self.MEMO_LIMIT or len(self.fsyms) > self.MEMO_LIMIT
+                or len(self.afacts) > self.MEMO_LIMIT or len(self.vr_ends) > self.MEMO_LIMIT
+                or len(self.ax_ids) > self.MEMO_LIMIT or len(self.idx_ids) > self.MEMO_LIMIT or len(self.rlast) > self.MEMO_LIMIT):
             self.new()
 
 
@@ -123,10 +173,9 @@ def _free_of(eng, expr):
     return f
 
 
-def _run(fn, *args):
-    """``fn(engine, *args)``; a symbol seen with other assumptions than before renews the
+def _run(eng, fn, *args):
+    """``fn(eng, *args)``; a symbol seen with other assumptions than before renews the
     engine's context once (names are only unique per context)."""
-    eng = _engine()
     eng.check()
     try:
         return fn(eng, *args)
@@ -143,13 +192,6 @@ def _engine():
     if e is None:
         e = _local.engine = _Engine()
     return e
-
-
-def _engine_fast():
-    try:
-        return _local.engine
-    except AttributeError:
-        return _engine()
 
 
 def _conv_expr(eng, x):
@@ -228,6 +270,55 @@ def _assumption_range(s):
     return None, None
 
 
+def _free_syms(eng, e):
+    """``((name, sympy symbol), ...)`` of the free symbols of the symshape expression ``e``
+    (memoized per engine)."""
+    f = eng.fsyms.get(e)
+    if f is None:
+        syms = eng.st.symbols
+        f = eng.fsyms[e] = tuple((x.name, syms[x.name]) for x in e.free_symbols)
+    return f
+
+
+def _arange(eng, name, s):
+    """``_assumption_range`` of the symbol ``s`` called ``name`` (memoized per engine: a name
+    stands for one sympy symbol per context)."""
+    r = eng.arng.get(name)
+    if r is None:
+        r = eng.arng[name] = _assumption_range(s)
+    return r
+
+
+def _assumption_facts(eng, e):
+    """``((name, lo, hi), ...)``: the ranges the free symbols of ``e`` get from their sympy
+    assumptions, those with an end only (memoized per engine)."""
+    f = eng.afacts.get(e)
+    if f is None:
+        out = []
+        for name, s in _free_syms(eng, e):
+            lo, hi = _arange(eng, name, s)
+            if lo is not None or hi is not None:
+                out.append((name, lo, hi))
+        f = eng.afacts[e] = tuple(out)
+    return f
+
+
+def _vr_range(eng, name, s, vr):
+    """The range ``(lo, hi)`` of the symbol ``s`` (``name``) from its var_to_range entry
+    ``vr``, raised to the lower end of its assumptions (memoized by the identity of ``vr``)."""
+    k = (name, id(vr))
+    ent = eng.vr_ends.get(k)
+    if ent is not None and ent[0] is vr:
+        return ent[1], ent[2]
+    is_int = bool(s.is_integer)
+    lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int, True)
+    alo, _ = _arange(eng, name, s)
+    if alo is not None and (lo is None or lo < alo):
+        lo = alo
+    eng.vr_ends[k] = (vr, lo, hi)
+    return lo, hi
+
+
 def _set_ranges(eng, e, ranges, fallback_ranges=None):
     """Sets the range of every free symbol of ``e``: from ``ranges`` ({sympy.Symbol:
     ValueRanges}), else ``fallback_ranges``, else the symbol's assumptions."""
@@ -258,17 +349,6 @@ _thread_counts = []
 _perf = time.perf_counter
 
 
-def _record(eng, fn, t0, fallback):
-    """Counts one call of ``fn`` that started at ``t0`` (``_perf()``) in ``eng``'s counters."""
-    c = eng.counts.get(fn)
-    if c is None:
-        c = eng.counts[fn] = [0, 0, 0.0]
-    c[0] += 1
-    if fallback:
-        c[1] += 1
-    c[2] += _perf() - t0
-
-
 def stats():
     """Per routed function: ``{"calls", "fallbacks", "time_s"}`` (time includes fallbacks),
     summed over threads. A call that another thread is recording meanwhile may be missed."""
@@ -276,6 +356,8 @@ def stats():
     with _stats_lock:
         for counts in _thread_counts:
             for fn, (calls, fbs, t) in list(counts.items()):
+                if not calls:
+                    continue
                 s = out.get(fn)
                 if s is None:
                     s = out[fn] = {"calls": 0, "fallbacks": 0, "time_s": 0.0}
@@ -289,10 +371,15 @@ def reset_stats():
     """Sets every counter of :func:`stats` back to zero."""
     with _stats_lock:
         for counts in _thread_counts:
-            counts.clear()
+            for c in counts.values():
+                c[0] = c[1] = 0
+                c[2] = 0.0
 
 
 _originals = {}
+
+
+_own = {}
 
 
 def _original(name):
@@ -300,15 +387,22 @@ def _original(name):
     f = _originals.get(name)
     if f is not None:
         return f
+    f = _own.get(name)
+    if f is not None:
+        return f
+    # Not installed: the module attributes are PyTorch's own (resolved once; the import of
+    # torch._inductor, needed only for the SizeVarAllocator methods, is not paid per call).
     torch, N, S, VR = _torch()
-    from torch._inductor.sizevars import SizeVarAllocator  # noqa: PLC0415
+    if name == "bound_sympy":
+        f = VR.bound_sympy
+    elif name == "try_solve":
+        f = S.try_solve
+    else:
+        from torch._inductor.sizevars import SizeVarAllocator  # noqa: PLC0415
 
-    return {
-        "bound_sympy": VR.bound_sympy,
-        "try_solve": S.try_solve,
-        "simplify": SizeVarAllocator.simplify,
-        "_simplify_with_ranges": SizeVarAllocator._simplify_with_ranges,
-    }[name]
+        f = getattr(SizeVarAllocator, name)
+    _own[name] = f
+    return f
 
 
 # ------------------------------------------------------------------ bound_sympy
@@ -364,7 +458,10 @@ def bound_sympy(expr, ranges=None):
     the rest), computed by symshape (PyTorch's own answer where symshape cannot represent the
     input)."""
     t0 = _perf()
-    eng = _engine_fast()
+    try:
+        eng = _local.engine
+    except AttributeError:
+        eng = _engine()
     fb = False
     try:
         if isinstance(expr, _Number):
@@ -392,14 +489,18 @@ def bound_sympy(expr, ranges=None):
                     key = tuple(key)
                 r = eng.answers.get(key)
                 if r is None:
-                    r = _run(_bound_engine, expr, ranges, tr)
+                    r = _run(eng, _bound_engine, expr, ranges, tr)
                     eng.answers[key] = r
             else:
-                r = _run(_bound_engine, expr, ranges, tr)
+                r = _run(eng, _bound_engine, expr, ranges, tr)
     except _ERRORS:
         fb = True
         r = _original("bound_sympy")(expr, ranges)
-    _record(eng, "bound_sympy", t0, fb)
+    c = eng.c_bound
+    c[0] += 1
+    if fb:
+        c[1] += 1
+    c[2] += _perf() - t0
     return r
 
 
@@ -419,10 +520,8 @@ def _solve_engine(eng, expr, thing):
     if n[0] in ("Eq", "Ne", "Lt", "Le") and n[1].type != "int":
         raise _native.UnsupportedError("a relation between non-integers")
     cx.clear_facts()
-    for s in e.free_symbols:
-        lo, hi = _assumption_range(eng.st.symbols[s.name])
-        if lo is not None or hi is not None:
-            cx.set_range(s.name, lo, hi)
+    for name, lo, hi in _assumption_facts(eng, e):
+        cx.set_range(name, lo, hi)
     sol = cx.solve(e, x)
     if sol is None or sol.cases or len(sol.relations) != 1:
         # Not solved, or not one relation: None, a sound "cannot solve" (PyTorch answers only
@@ -491,21 +590,26 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     ``None``. Solved by symshape for integer symbols (exact integer answers, see the module
     docstring); PyTorch's own implementation answers the rest."""
     t0 = _perf()
-    eng = _engine_fast()
+    try:
+        eng = _local.engine
+    except AttributeError:
+        eng = _engine()
+    c = eng.c_solve
     if floordiv_inequality and CACHE_ANSWERS:
         try:
             r = eng.answers.get(("t", expr, thing), _MISS)
         except TypeError:  # unhashable: PyTorch's (below)
             r = _MISS
         if r is not _MISS:
-            _record(eng, "try_solve", t0, False)
+            c[0] += 1
+            c[2] += _perf() - t0
             return r
     fb = False
     r = None
     try:
         if not floordiv_inequality:
             raise _native.UnsupportedError("floordiv_inequality=False")
-        handled, r = _run(_solve_engine, expr, thing)
+        handled, r = _run(eng, _solve_engine, expr, thing)
         if not handled:
             raise _native.UnsupportedError("not solved by symshape in PyTorch's form")
         if CACHE_ANSWERS:
@@ -513,7 +617,10 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     except _ERRORS:
         fb = True
         r = _original("try_solve")(expr, thing, trials=trials, floordiv_inequality=floordiv_inequality)
-    _record(eng, "try_solve", t0, fb)
+    c[0] += 1
+    if fb:
+        c[1] += 1
+    c[2] += _perf() - t0
     return r
 
 
@@ -521,16 +628,17 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
 def _apply_replacements(eng, e, replacements):
     if not replacements:
         return e
-    cx = eng.cx
-    syms = eng.st.symbols
-    subst = {}
-    for fs in e.free_symbols:
-        v = replacements.get(syms[fs.name])
+    get = replacements.get
+    subst = None
+    for name, sym in _free_syms(eng, e):
+        v = get(sym)
         if v is not None:
-            subst[fs.name] = _conv_expr(eng, v)
-    if not subst:
+            if subst is None:
+                subst = {}
+            subst[name] = _conv_expr(eng, v)
+    if subst is None:
         return e
-    return cx.substitute(e, subst)
+    return eng.cx.substitute(e, subst)
 
 
 def _simplify_engine(eng, expr, replacements):
@@ -538,13 +646,11 @@ def _simplify_engine(eng, expr, replacements):
     e0 = _conv_expr(eng, expr)
     e = _apply_replacements(eng, e0, replacements)
     cx.clear_facts()
-    for s in e.free_symbols:
-        lo, hi = _assumption_range(eng.st.symbols[s.name])
-        if lo is not None or hi is not None:
-            cx.set_range(s.name, lo, hi)
+    for name, lo, hi in _assumption_facts(eng, e):
+        cx.set_range(name, lo, hi)
     r = cx.simplify(e)
     if r == e0:
-        if any(f.is_Add for m in expr.atoms(_sp.Mul) for f in m.args):
+        if _has_sum_factor(expr):
             # A product of sums symshape keeps (its expansion could overflow int64 for
             # unbounded symbols): where PyTorch's expansion is smaller, PyTorch's answer.
             t = _sp.expand(expr).xreplace(replacements or {})
@@ -554,21 +660,51 @@ def _simplify_engine(eng, expr, replacements):
     return to_sympy(r)
 
 
-def _cached_simplify(expr, replacements):
+_Mul = _sp.Mul
+_iterable = _sp.utilities.iterables.iterable
+
+
+def _has_sum_factor(expr):
+    """Whether a product inside ``expr`` has a sum among its factors: ``any(f.is_Add for m in
+    expr.atoms(Mul) for f in m.args)``, walked by hand (``atoms`` goes through a generator per
+    node and builds the set; this was 40% of a typical first call)."""
+    stack = [expr]
+    pop = stack.pop
+    push = stack.extend
+    while stack:
+        x = pop()
+        if not isinstance(x, _Basic):
+            # What preorder_traversal does with a non-Basic argument: its items, if iterable.
+            if _iterable(x):
+                push(x)
+            continue
+        args = x.args
+        if args:
+            if isinstance(x, _Mul):
+                for f in args:
+                    if f.is_Add:
+                        return True
+            push(args)
+    return False
+
+
+def _cached_simplify(eng, expr, replacements):
     if not CACHE_ANSWERS:
-        return _run(_simplify_engine, expr, replacements)
-    eng = _engine_fast()
+        return _run(eng, _simplify_engine, expr, replacements)
     if replacements:
         free = eng.free.get(expr)
         if free is None:
             free = _free_of(eng, expr)
         key = ("s", expr, *map(replacements.get, free))
-    else:
-        key = ("s", expr)
-    r = eng.answers.get(key)
+        r = eng.answers.get(key)
+        if r is None:
+            r = _run(eng, _simplify_engine, expr, replacements)
+            eng.answers[key] = r
+        return r
+    r = eng.simp.get(expr)
     if r is None:
-        r = _run(_simplify_engine, expr, replacements)
-        eng.answers[key] = r
+        r = _run(eng, _simplify_engine, expr, None)
+        eng.simp[expr] = r
     return r
 
 
@@ -576,16 +712,35 @@ def simplify(expr, replacements=None):
     """``SizeVarAllocator.simplify``: ``expr`` with ``replacements`` ({Symbol: expr}) applied,
     simplified by symshape under the symbols' assumptions."""
     t0 = _perf()
+    try:
+        eng = _local.engine
+    except AttributeError:
+        eng = _engine()
+    c = eng.c_simplify
+    if not replacements and CACHE_ANSWERS:
+        # The common repeated question first: one lookup by the expression (only sympy
+        # expressions other than numbers are ever stored).
+        try:
+            r = eng.simp.get(expr)
+        except TypeError:  # unhashable: below
+            r = None
+        if r is not None:
+            c[0] += 1
+            c[2] += _perf() - t0
+            return r
     fb = False
     try:
         if isinstance(expr, _Number) or not isinstance(expr, _Basic):
             r = expr if not replacements else _sp.sympify(expr).xreplace(replacements)
         else:
-            r = _cached_simplify(expr, replacements)
+            r = _cached_simplify(eng, expr, replacements)
     except _ERRORS:
         fb = True
         r = _sp.expand(expr).xreplace(replacements or {})
-    _record(_engine_fast(), "simplify", t0, fb)
+    c[0] += 1
+    if fb:
+        c[1] += 1
+    c[2] += _perf() - t0
     return r
 
 
@@ -602,7 +757,10 @@ _NOT_AXIOM = (None, None)
 
 def _axiom(eng, a):
     """``(predicate, names)`` of a sympy axiom, or ``(None, None)`` when it is not a predicate
-    symshape represents (memoized)."""
+    symshape represents (memoized by identity, then by value)."""
+    ent = eng.ax_ids.get(id(a))
+    if ent is not None and ent[0] is a:
+        return ent[1]
     info = eng.axioms.get(a)
     if info is None:
         try:
@@ -611,49 +769,66 @@ def _axiom(eng, a):
             p = None
         info = (p, _names(eng, p)) if p is not None and p.type == "bool" else _NOT_AXIOM
         eng.axioms[a] = info
+    eng.ax_ids[id(a)] = (a, info)
     return info
 
 
 def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     cx = eng.cx
     e0 = _conv_expr(eng, expr)
-    e = _apply_replacements(eng, e0, replacements)
+    e = _apply_replacements(eng, e0, replacements) if replacements else e0
     cx.clear_facts()
-    idx = {}
-    for v, size in (var_ranges or {}).items():
-        sz = _apply_replacements(eng, _conv_expr(eng, size), replacements)
-        idx[v] = sz
-    # Symbols of the expression and of the index sizes.
-    names = set(_names(eng, e))
-    for sz in idx.values():
-        names |= _names(eng, sz)
+    # Symbols of the expression and of the index sizes; the index variables.
+    names = _names(eng, e)
+    idx = None
+    if var_ranges:
+        names = set(names)
+        idx = []
+        index_names = set()
+        idx_ids = eng.idx_ids
+        for v, size in var_ranges.items():
+            k = (id(v), id(size))
+            ent = idx_ids.get(k)
+            if ent is None or ent[0] is not v or ent[1] is not size:
+                sz = _conv_expr(eng, size)
+                _conv_expr(eng, v)  # declares it (its type and assumptions checked)
+                ent = idx_ids[k] = (v, size, v.name, sz, sz - 1, _names(eng, sz))
+            name = ent[2]
+            hi, ns = ent[4], ent[5]
+            if replacements:
+                sz = _apply_replacements(eng, ent[3], replacements)
+                if sz is not ent[3]:
+                    hi, ns = sz - 1, _names(eng, sz)
+            names |= ns
+            idx.append((name, hi))
+            index_names.add(name)
     syms = eng.st.symbols
-    index_names = set()
-    for v in idx:
-        _conv_expr(eng, v)
-        index_names.add(v.name)
+    vget = var_to_range.get if var_to_range else None
+    last = eng.rlast
     for name in names:
-        if name in index_names:
+        if idx is not None and name in index_names:
             continue
         s = syms[name]
-        vr = var_to_range.get(s) if var_to_range else None
-        if vr is not None:
-            is_int = bool(s.is_integer)
-            lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int, True)
-            alo, ahi = _assumption_range(s)
-            if alo is not None and (lo is None or lo < alo):
-                lo = alo
-        else:
-            lo, hi = _assumption_range(s)
-        if lo is not None or hi is not None:
-            cx.set_range(name, lo, hi)
-    for v, sz in idx.items():
-        cx.set_range(v.name, 0, sz - 1)
+        vr = vget(s) if vget is not None else None
+        # The range this name got from the same var_to_range object (or from its assumptions,
+        # vr None) last time: one lookup by name and an identity check.
+        ent = last.get(name)
+        if ent is None or ent[0] is not vr:
+            lo, hi = _vr_range(eng, name, s, vr) if vr is not None else _arange(eng, name, s)
+            ent = last[name] = (vr, lo, hi, lo is not None or hi is not None)
+        if ent[3]:
+            cx.set_range(name, ent[1], ent[2])
+    if idx is not None:
+        for name, hi in idx:
+            cx.set_range(name, 0, hi)
     if axioms:
-        known = names | index_names
+        known = names | index_names if idx is not None else names
+        ax_ids = eng.ax_ids
         for a in axioms:
-            p, ns = _axiom(eng, a)
-            if p is not None and ns <= known:
+            ent = ax_ids.get(id(a))
+            info = ent[1] if ent is not None and ent[0] is a else _axiom(eng, a)
+            p = info[0]
+            if p is not None and info[1] <= known:
                 cx.assume(p)
     cx.check_facts()
     r = cx.simplify(e)
@@ -669,11 +844,18 @@ def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None,
     ``replacements`` applied and ``axioms`` (relations) assumed."""
     t0 = _perf()
     try:
-        r = _run(_ranges_engine, expr, var_ranges, var_to_range, replacements, axioms)
+        eng = _local.engine
+    except AttributeError:
+        eng = _engine()
+    c = eng.c_ranges
+    c[0] += 1
+    try:
+        r = _run(eng, _ranges_engine, expr, var_ranges, var_to_range, replacements, axioms)
     except _ERRORS:
-        _record(_engine_fast(), "simplify_with_ranges", t0, True)
+        c[1] += 1
+        c[2] += _perf() - t0
         raise
-    _record(_engine_fast(), "simplify_with_ranges", t0, False)
+    c[2] += _perf() - t0
     return r
 
 
@@ -684,31 +866,47 @@ _install_lock = threading.Lock()
 
 def _sizevars_simplify(self, expr):
     t0 = _perf()
+    try:
+        eng = _local.engine
+    except AttributeError:
+        eng = _engine()
     fb = False
     try:
         if isinstance(expr, _Number) or not isinstance(expr, _Basic):
             r = _originals["simplify"](self, expr)
         else:
-            r = _cached_simplify(expr, self.replacements)
+            r = _cached_simplify(eng, expr, self.replacements)
     except _ERRORS:
         fb = True
         r = _originals["simplify"](self, expr)
-    _record(_engine_fast(), "SizeVarAllocator.simplify", t0, fb)
+    c = eng.c_sv_simplify
+    c[0] += 1
+    if fb:
+        c[1] += 1
+    c[2] += _perf() - t0
     return r
 
 
 def _sizevars_simplify_with_ranges(self, expr, var_ranges):
     t0 = _perf()
+    try:
+        eng = _local.engine
+    except AttributeError:
+        eng = _engine()
     fb = False
     try:
         r = _run(
-            _ranges_engine, expr, var_ranges, self.shape_env.var_to_range, self.replacements,
+            eng, _ranges_engine, expr, var_ranges, self.shape_env.var_to_range, self.replacements,
             self.shape_env.get_axioms(),
         )
     except _ERRORS:
         fb = True
         r = _originals["_simplify_with_ranges"](self, expr, var_ranges)
-    _record(_engine_fast(), "SizeVarAllocator._simplify_with_ranges", t0, fb)
+    c = eng.c_sv_ranges
+    c[0] += 1
+    if fb:
+        c[1] += 1
+    c[2] += _perf() - t0
     return r
 
 

@@ -1,0 +1,199 @@
+"""The drop-in's fast paths give the answers of the plain ones: memos by object identity are
+not reused when a range, a replacement, an axiom or an index size changes (new objects, the
+same dict or list mutated), the hand-written
+product-of-sums walk is ``atoms(Mul)``'s predicate, and the per-function counters of stats()
+survive reset_stats()."""
+import os
+import random
+import sys
+import unittest
+
+import sympy
+
+from symshape.sympy import torch_functions
+
+F = torch_functions()
+if F is None:  # pragma: no cover - the suite runs in the torch venv
+    raise unittest.SkipTest("torch is not installed")
+
+from torch.utils._sympy.numbers import int_oo  # noqa: E402
+from torch.utils._sympy.value_ranges import ValueRanges  # noqa: E402
+
+import symshape.torch as st  # noqa: E402
+
+FD, MI = F.FloorDiv, F.ModularIndexing
+s = sympy.Symbol("s", integer=True, positive=True)
+u = sympy.Symbol("u", integer=True, positive=True)
+x = sympy.Symbol("x", integer=True, nonnegative=True)
+
+
+class IdentityMemos(unittest.TestCase):
+    def test_var_to_range_changes(self):
+        e = FD(s, 16)
+        # A new ValueRanges object for the same symbol: new range, new answer.
+        self.assertEqual(st.simplify_with_ranges(e, {}, {s: ValueRanges(2, 8)}), 0)
+        self.assertEqual(st.simplify_with_ranges(e, {}, {s: ValueRanges(2, 100)}), e)
+        self.assertEqual(st.simplify_with_ranges(e, {}, {s: ValueRanges(2, 15)}), 0)
+        # The same dict mutated between calls.
+        vtr = {s: ValueRanges(2, 8)}
+        self.assertEqual(st.simplify_with_ranges(e, {}, vtr), 0)
+        vtr[s] = ValueRanges(2, int_oo)
+        self.assertEqual(st.simplify_with_ranges(e, {}, vtr), e)
+        # A new object per call, alternating ranges (the memo keeps each object it saw alive,
+        # so an id is never reused while its entry exists; an entry is used only for its own
+        # object): each call reads its own range.
+        for k in range(200):
+            hi = 8 if k % 2 else 1000 + k
+            got = st.simplify_with_ranges(e, {}, {s: ValueRanges(2, hi)})
+            self.assertEqual(got, 0 if hi < 16 else e, hi)
+
+    def test_replacements_change(self):
+        e = FD(x, 16) + s
+        self.assertEqual(st.simplify_with_ranges(e, {x: s}, {}, {s: sympy.Integer(8)}), 8)
+        self.assertEqual(st.simplify_with_ranges(e, {x: s}, {}, {s: sympy.Integer(32)}), FD(x, 16) + 32)
+        repl = {s: sympy.Integer(8)}
+        self.assertEqual(st.simplify_with_ranges(e, {x: s}, {}, repl), 8)
+        repl[s] = u
+        self.assertEqual(st.simplify_with_ranges(e, {x: s}, {}, repl), FD(x, 16) + u)
+        # simplify's answer cache keys on the replacements of the free symbols.
+        self.assertEqual(st.simplify(2 * s - s, {s: sympy.Integer(3)}), 3)
+        self.assertEqual(st.simplify(2 * s - s, {s: sympy.Integer(4)}), 4)
+        self.assertEqual(st.simplify(2 * s - s, {s: u}), u)
+        self.assertEqual(st.simplify(2 * s - s), s)
+
+    def test_axioms_change(self):
+        e = FD(s, 16)
+        self.assertEqual(st.simplify_with_ranges(e, {}, {}, {}, [sympy.Lt(s, 16)]), 0)
+        self.assertEqual(st.simplify_with_ranges(e, {}, {}, {}, [sympy.Lt(s, 17)]), e)
+        axioms = [sympy.Lt(s, 16)]
+        self.assertEqual(st.simplify_with_ranges(e, {}, {}, {}, axioms), 0)
+        axioms[0] = sympy.Lt(s, 100)
+        self.assertEqual(st.simplify_with_ranges(e, {}, {}, {}, axioms), e)
+        axioms.append(sympy.Le(s, 15))
+        self.assertEqual(st.simplify_with_ranges(e, {}, {}, {}, tuple(axioms)), 0)
+        # An axiom over a symbol the question does not mention is not assumed.
+        self.assertEqual(st.simplify_with_ranges(e, {}, {}, {}, [sympy.Lt(u, 16)]), e)
+        for k in range(100):
+            got = st.simplify_with_ranges(e, {}, {}, {}, [sympy.Lt(s, 16 + k % 2)])
+            self.assertEqual(got, 0 if k % 2 == 0 else e, k)
+
+    def test_index_sizes_change(self):
+        e = FD(x, 16)
+        self.assertEqual(st.simplify_with_ranges(e, {x: sympy.Integer(16)}), 0)
+        self.assertEqual(st.simplify_with_ranges(e, {x: sympy.Integer(17)}), e)
+        vr = {x: sympy.Integer(8)}
+        self.assertEqual(st.simplify_with_ranges(e, vr), 0)
+        vr[x] = sympy.Integer(64)
+        self.assertEqual(st.simplify_with_ranges(e, vr), e)
+        # A symbolic size, then the same size object under a replacement that bounds it.
+        vr = {x: s}
+        self.assertEqual(st.simplify_with_ranges(e, vr), e)
+        self.assertEqual(st.simplify_with_ranges(e, vr, {}, {s: sympy.Integer(16)}), 0)
+        self.assertEqual(st.simplify_with_ranges(e, vr, {}, {s: sympy.Integer(17)}), e)
+        self.assertEqual(st.simplify_with_ranges(e, vr, {s: ValueRanges(1, 16)}), 0)
+        for k in range(100):
+            got = st.simplify_with_ranges(e, {x: sympy.Integer(16 + k % 2)})
+            self.assertEqual(got, 0 if k % 2 == 0 else e, k)
+
+
+def random_sympy(rng, depth=3):
+    """Random sympy trees with products of sums, PyTorch's functions and nested calls."""
+    leaves = [s, u, x, sympy.Integer(rng.randint(-5, 5))]
+    if depth == 0 or rng.random() < 0.2:
+        return rng.choice(leaves)
+    a, b = random_sympy(rng, depth - 1), random_sympy(rng, depth - 1)
+    op = rng.randrange(8)
+    if op == 0:
+        return a + b
+    if op == 1:
+        return a * b
+    if op == 2:
+        return sympy.Mul(a + 1, b - 2, evaluate=False)
+    if op == 3:
+        return FD(a, rng.randint(1, 9))
+    if op == 4:
+        return MI(a, 1, rng.randint(1, 9))
+    if op == 5:
+        return sympy.Max(a, b)
+    if op == 6:
+        return (a + s) * (b + u)
+    return sympy.Lt(a, b) if depth == 3 else a - b
+
+
+class ProductOfSums(unittest.TestCase):
+    def test_walk_is_atoms_predicate(self):
+        rng = random.Random(3)
+        seen = {True: 0, False: 0}
+        for _ in range(2000):
+            e = random_sympy(rng)
+            want = any(f.is_Add for m in e.atoms(sympy.Mul) for f in m.args)
+            self.assertEqual(st._has_sum_factor(e), want, e)
+            seen[want] += 1
+        self.assertGreater(min(seen.values()), 200, seen)
+
+
+class FastTerms(unittest.TestCase):
+    """Sums handed back are built without the ``*`` operator's dispatch (``symshape.sympy._term``):
+    the very objects the operators build (same ``srepr``, args order, hash, class), on random
+    simplified expressions with every coefficient sign and PyTorch's functions."""
+
+    def test_same_objects_as_the_operators(self):
+        import symshape.sympy as ssp
+        from symshape import Context
+
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from test_sympy_bridge import facts, random_expr
+
+        rng = random.Random(17)
+        cx = Context()
+        facts(cx)
+        n_add = 0
+        for _ in range(1500):
+            e = cx.simplify(random_expr(cx, rng, 4))
+            fast = ssp.to_sympy(e)
+            ssp._FAST_TERMS = False
+            try:
+                ref = ssp.to_sympy(e)
+            finally:
+                ssp._FAST_TERMS = True
+            self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), e)
+            self.assertEqual(fast, ref)
+            self.assertEqual(hash(fast), hash(ref))
+            self.assertIs(type(fast), type(ref))
+            self.assertEqual(fast.args, ref.args)
+            n_add += "Add(" in sympy.srepr(ref)
+        self.assertGreater(n_add, 300)
+
+    def test_term_cases(self):
+        import symshape.sympy as ssp
+
+        for c in (-3, -1, 1, 2, 7):
+            for t in (s, s * u, s**2, FD(x, 4), MI(x, 2, 8), sympy.Max(s, u), s * FD(x, 4), x + s,
+                      sympy.Integer(5)):
+                fast, ref = ssp._term(c, t), sympy.Integer(c) * t
+                self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), (c, t))
+                if c == 1 and not t.is_Number:
+                    self.assertIs(fast, t)
+
+
+class Counters(unittest.TestCase):
+    def test_stats_after_reset(self):
+        st.reset_stats()
+        self.assertEqual(st.stats(), {})
+        e = FD(x, 4) + s
+        for _ in range(3):
+            st.simplify(e)
+        st.simplify_with_ranges(e, {x: sympy.Integer(4)})
+        got = st.stats()
+        self.assertEqual(set(got), {"simplify", "simplify_with_ranges"})
+        self.assertEqual(got["simplify"]["calls"], 3)
+        self.assertEqual(got["simplify_with_ranges"]["calls"], 1)
+        self.assertGreater(got["simplify"]["time_s"], 0)
+        st.reset_stats()
+        self.assertEqual(st.stats(), {})
+        st.simplify(e)
+        self.assertEqual(st.stats()["simplify"]["calls"], 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
