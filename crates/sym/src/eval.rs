@@ -224,11 +224,10 @@ impl Context {
                 continue;
             }
             if state == 0 {
-                let kids = node.children();
                 stack.push((x, 1));
-                for k in kids.iter().rev() {
-                    if !memo.contains_key(k) {
-                        stack.push((*k, 0));
+                for k in node.kids().iter().rev() {
+                    if !memo.contains_key(&k) {
+                        stack.push((k, 0));
                     }
                 }
                 continue;

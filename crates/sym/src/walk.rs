@@ -142,29 +142,38 @@ impl std::fmt::Display for Op {
 
 /// The children of a node in order, without allocating: see [`Context::children`].
 #[derive(Clone, Debug)]
-pub struct Children<'a>(Kids<'a>);
-
-#[derive(Clone, Debug)]
-enum Kids<'a> {
-    Slice(std::slice::Iter<'a, Expr>),
-    Terms(std::slice::Iter<'a, (Expr, i64)>),
-    Fixed([Option<Expr>; 3], usize),
+pub struct Children<'a> {
+    kids: crate::expr::Kids<'a>,
+    /// The next child from the front, and one past the next from the back.
+    front: usize,
+    back: usize,
 }
 
 impl Iterator for Children<'_> {
     type Item = Expr;
     fn next(&mut self) -> Option<Expr> {
-        match &mut self.0 {
-            Kids::Slice(it) => it.next().copied(),
-            Kids::Terms(it) => it.next().map(|t| t.0),
-            Kids::Fixed(a, i) => {
-                let r = a.get(*i).copied().flatten();
-                *i += 1;
-                r
-            }
-        }
+        (self.front < self.back).then(|| {
+            self.front += 1;
+            self.kids.get(self.front - 1)
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
     }
 }
+
+impl DoubleEndedIterator for Children<'_> {
+    fn next_back(&mut self) -> Option<Expr> {
+        (self.front < self.back).then(|| {
+            self.back -= 1;
+            self.kids.get(self.back)
+        })
+    }
+}
+
+impl ExactSizeIterator for Children<'_> {}
 
 /// Every distinct node of an expression once, children before parents: see
 /// [`Context::post_order`].
@@ -240,38 +249,12 @@ impl Context {
     /// The children of `e` in order (the terms of a sum without their coefficients, the base
     /// of a power; none for a leaf).
     pub fn children(&self, e: Expr) -> Children<'_> {
-        let one = |a: Expr| Kids::Fixed([Some(a), None, None], 0);
-        let two = |a: Expr, b: Expr| Kids::Fixed([Some(a), Some(b), None], 0);
-        Children(match self.node(e) {
-            Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => {
-                Kids::Fixed([None; 3], 0)
-            }
-            Node::Add(ts, _) => Kids::Terms(ts.iter()),
-            Node::Mul(a) | Node::Min(a) | Node::Max(a) | Node::And(a) | Node::Or(a) => {
-                Kids::Slice(a.iter())
-            }
-            Node::Pow(a, _)
-            | Node::Abs(a)
-            | Node::ToFloat(a)
-            | Node::FNeg(a)
-            | Node::TruncToInt(a)
-            | Node::FloorToInt(a)
-            | Node::CeilToInt(a)
-            | Node::RoundToInt(a)
-            | Node::Not(a) => one(*a),
-            Node::FloorDiv(a, b)
-            | Node::CeilDiv(a, b)
-            | Node::Mod(a, b)
-            | Node::IntTrueDiv(a, b)
-            | Node::FloatTrueDiv(a, b)
-            | Node::FAdd(a, b)
-            | Node::FMul(a, b)
-            | Node::Eq(a, b)
-            | Node::Ne(a, b)
-            | Node::Lt(a, b)
-            | Node::Le(a, b) => two(*a, *b),
-            Node::Where(c, a, b) => Kids::Fixed([Some(*c), Some(*a), Some(*b)], 0),
-        })
+        let kids = self.node(e).kids();
+        Children {
+            kids,
+            front: 0,
+            back: kids.len(),
+        }
     }
 
     /// If `e` is a sum `Σ k·t + c`, its `(term, k)` pairs and `c`.
