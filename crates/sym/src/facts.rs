@@ -115,8 +115,11 @@ impl Context {
             if let RangeEnd::Expr(e) = end
                 && self.as_int(e).is_none()
             {
-                let syms = self.free_symbols(e);
-                self.facts.referenced.extend(syms);
+                let mut referenced = std::mem::take(&mut self.facts.referenced);
+                self.for_each_symbol(e, |s| {
+                    referenced.insert(s);
+                });
+                self.facts.referenced = referenced;
             }
         }
         let added = symbolic(self, (lo, hi));
@@ -327,7 +330,7 @@ impl Context {
         if !self.facts.assumptions.is_empty() {
             let mut all: Vec<Symbol> = syms.clone();
             for &a in &self.facts.assumptions {
-                all.extend(self.free_symbols(a));
+                self.for_each_symbol(a, |s| all.push(s));
             }
             all.sort();
             all.dedup();

@@ -603,6 +603,15 @@ impl Context {
         )
     }
 
+    /// Calls `f` on every symbol of `e` once, in no particular order: from its mask when
+    /// the symbols are among the first 63 (no walk, no allocation), else by a walk.
+    pub(crate) fn for_each_symbol(&self, e: Expr, mut f: impl FnMut(Symbol)) {
+        match self.small_symbols(e) {
+            Some(syms) => syms.for_each(f),
+            None => self.free_symbols(e).into_iter().for_each(&mut f),
+        }
+    }
+
     /// Whether `s` occurs in `e`.
     pub fn contains_symbol(&self, e: Expr, s: Symbol) -> bool {
         // The first 63 symbols have a bit of their own in the mask: exact in O(1). The others
