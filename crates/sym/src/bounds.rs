@@ -812,13 +812,19 @@ impl Session<'_> {
         }
         let mut cur: Vec<i64> = boxes.iter().map(|b| b.1).collect();
         let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
+        // One set of evaluation tables for all the points.
+        let mut buf = crate::eval::EvalBuffers::default();
         loop {
-            let v = self.cx.eval_with(e, &|s| {
-                boxes
-                    .iter()
-                    .position(|b| b.0 == s)
-                    .map(|k| crate::Value::Int(cur[k]))
-            });
+            let v = self.cx.eval_in(
+                e,
+                &|s| {
+                    boxes
+                        .iter()
+                        .position(|b| b.0 == s)
+                        .map(|k| crate::Value::Int(cur[k]))
+                },
+                &mut buf,
+            );
             match v {
                 Ok(crate::Value::Int(x)) => {
                     lo = Some(lo.map_or(x, |l| l.min(x)));
