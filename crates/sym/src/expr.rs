@@ -213,8 +213,10 @@ impl Node {
     }
 
     /// Children in order (coefficients of sums are compared separately).
-    /// The children in [`Node::children`]'s order, without copying them (walks that push
-    /// each node's children on a stack).
+    /// The operands in the order the node's constructor takes them (the terms of a sum
+    /// without their coefficients, the base of a power; none for a leaf), borrowed: for the
+    /// walks that push each node's children on a stack. The one listing of a node's operands
+    /// ([`Node::children`] copies it, [`crate::Context::children`] iterates it).
     pub(crate) fn kids(&self) -> Kids<'_> {
         match self {
             Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => Kids::List(&[]),
@@ -265,7 +267,7 @@ pub(crate) enum Kids<'a> {
     Terms(&'a [(Expr, i64)]),
 }
 
-impl Kids<'_> {
+impl<'a> Kids<'a> {
     pub(crate) fn len(&self) -> usize {
         match self {
             Kids::Few(_, n) => usize::from(*n),
@@ -284,10 +286,49 @@ impl Kids<'_> {
     }
 
     /// The children in order (`.rev()` for the reverse).
-    pub(crate) fn iter(self) -> impl DoubleEndedIterator<Item = Expr> {
-        (0..self.len()).map(move |i| self.get(i))
+    pub(crate) fn iter(self) -> Children<'a> {
+        Children {
+            kids: self,
+            front: 0,
+            back: self.len(),
+        }
     }
 }
+
+/// The children of a node in order, without allocating: see [`crate::Context::children`].
+#[derive(Clone, Debug)]
+pub struct Children<'a> {
+    kids: Kids<'a>,
+    /// The next child from the front, and one past the next from the back.
+    front: usize,
+    back: usize,
+}
+
+impl Iterator for Children<'_> {
+    type Item = Expr;
+    fn next(&mut self) -> Option<Expr> {
+        (self.front < self.back).then(|| {
+            self.front += 1;
+            self.kids.get(self.front - 1)
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for Children<'_> {
+    fn next_back(&mut self) -> Option<Expr> {
+        (self.front < self.back).then(|| {
+            self.back -= 1;
+            self.kids.get(self.back)
+        })
+    }
+}
+
+impl ExactSizeIterator for Children<'_> {}
 
 /// Natural order of names: `x2 < x10`, digits compared as numbers.
 /// A key whose order is [`natural_cmp`]'s for names made of at most 8 non-digit bytes and

@@ -14,6 +14,7 @@
 //! ```
 
 use crate::Context;
+pub use crate::expr::Children;
 use crate::expr::{Expr, Node};
 use rustc_hash::FxHashSet;
 
@@ -140,41 +141,6 @@ impl std::fmt::Display for Op {
     }
 }
 
-/// The children of a node in order, without allocating: see [`Context::children`].
-#[derive(Clone, Debug)]
-pub struct Children<'a> {
-    kids: crate::expr::Kids<'a>,
-    /// The next child from the front, and one past the next from the back.
-    front: usize,
-    back: usize,
-}
-
-impl Iterator for Children<'_> {
-    type Item = Expr;
-    fn next(&mut self) -> Option<Expr> {
-        (self.front < self.back).then(|| {
-            self.front += 1;
-            self.kids.get(self.front - 1)
-        })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.back - self.front;
-        (n, Some(n))
-    }
-}
-
-impl DoubleEndedIterator for Children<'_> {
-    fn next_back(&mut self) -> Option<Expr> {
-        (self.front < self.back).then(|| {
-            self.back -= 1;
-            self.kids.get(self.back)
-        })
-    }
-}
-
-impl ExactSizeIterator for Children<'_> {}
-
 /// Every distinct node of an expression once, children before parents: see
 /// [`Context::post_order`].
 #[derive(Debug)]
@@ -249,12 +215,7 @@ impl Context {
     /// The children of `e` in order (the terms of a sum without their coefficients, the base
     /// of a power; none for a leaf).
     pub fn children(&self, e: Expr) -> Children<'_> {
-        let kids = self.node(e).kids();
-        Children {
-            kids,
-            front: 0,
-            back: kids.len(),
-        }
+        self.node(e).kids().iter()
     }
 
     /// If `e` is a sum `Σ k·t + c`, its `(term, k)` pairs and `c`.

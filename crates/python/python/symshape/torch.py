@@ -141,21 +141,19 @@ class _Engine:
         # (id(index var), id(size)) -> (var, size, name, size as Expr, size - 1, names of the
         # size): an index variable of var_ranges by identity (the entry keeps both alive).
         self.idx_ids = {}
+        # Every memo above, for check() (derived, so that a new memo cannot be left unbounded).
+        self.memos = tuple(v for k, v in vars(self).items() if type(v) is dict and k != "counts")
         self.tick = 0
 
     def check(self):
         # Every CHECK_EVERY calls (a call adds at most a few entries per memo, so the bound
-        # moves by that much; the sizes of 11 memos cost more than a small call's work).
+        # moves by that much; the sizes of all the memos cost more than a small call's work).
         self.tick -= 1
         if self.tick > 0:
             return
         self.tick = self.CHECK_EVERY
-        if (self.cx.node_count > self.NODE_LIMIT or len(self.memo) > self.MEMO_LIMIT
-                or len(self.answers) > self.MEMO_LIMIT or len(self.simp) > self.MEMO_LIMIT
-                or len(self.names) > self.MEMO_LIMIT or len(self.axioms) > self.MEMO_LIMIT
-                or len(self.free) > self.MEMO_LIMIT or len(self.fsyms) > self.MEMO_LIMIT
-                or len(self.afacts) > self.MEMO_LIMIT or len(self.vr_ends) > self.MEMO_LIMIT
-                or len(self.ax_ids) > self.MEMO_LIMIT or len(self.idx_ids) > self.MEMO_LIMIT or len(self.rlast) > self.MEMO_LIMIT):
+        limit = self.MEMO_LIMIT
+        if self.cx.node_count > self.NODE_LIMIT or any(len(m) > limit for m in self.memos):
             self.new()
 
 
