@@ -143,6 +143,8 @@ pub struct Context {
     fact_scopes: Vec<facts::Facts>,
     /// Reused allocations of per-query memo tables (always empty between queries).
     scratch: simplify::Scratch,
+    /// The parser's reused allocations (empty between parses).
+    parse_bufs: parse::Bufs,
     /// Per node, the rollback generation that made it (debug builds: stale handles).
     #[cfg(debug_assertions)]
     births: Vec<u32>,
@@ -173,6 +175,7 @@ impl Clone for Context {
             facts: self.facts.clone(),
             fact_scopes: self.fact_scopes.clone(),
             scratch: self.scratch.clone(),
+            parse_bufs: self.parse_bufs.clone(),
             #[cfg(debug_assertions)]
             births: self.births.clone(),
             #[cfg(debug_assertions)]
@@ -225,6 +228,7 @@ impl Context {
             facts: facts::Facts::default(),
             fact_scopes: Vec::new(),
             scratch: simplify::Scratch::default(),
+            parse_bufs: parse::Bufs::default(),
             #[cfg(debug_assertions)]
             births: Vec::with_capacity(64),
             #[cfg(debug_assertions)]
@@ -372,14 +376,37 @@ impl Context {
     /// [`Context::get`]; to create one of another type, [`Context::declare`]).
     /// Fails on names that are not identifiers or are reserved words.
     pub fn symbol(&mut self, name: &str) -> Result<Symbol, Error> {
-        if let Some(s) = self.lookup(name) {
-            return Ok(s);
+        let h = names::SymNames::hash(name);
+        if let Some(i) = self.sym_names.index_of_hashed(name, h) {
+            return Ok(self.syms[i].handle);
         }
         parse::check_identifier(name)?;
-        Ok(self.new_symbol(name, Ty::Int))
+        Ok(self.new_symbol_hashed(name, Ty::Int, h))
+    }
+
+    /// [`Context::symbol`] for the parser: `name` is an identifier that is not reserved (the
+    /// tokenizer and the parser checked), `h` its [`names::SymNames::hash`]; each name is
+    /// hashed once.
+    pub(crate) fn symbol_of_ident(&mut self, name: &str, h: u64) -> Symbol {
+        debug_assert!(parse::check_identifier(name).is_ok());
+        match self.sym_names.index_of_hashed(name, h) {
+            Some(i) => self.syms[i].handle,
+            None => self.new_symbol_hashed(name, Ty::Int, h),
+        }
+    }
+
+    /// The symbol `name`'s index, `h` its [`names::SymNames::hash`].
+    pub(crate) fn lookup_hashed(&self, name: &str, h: u64) -> Option<Symbol> {
+        self.sym_names
+            .index_of_hashed(name, h)
+            .map(|i| self.syms[i].handle)
     }
 
     fn new_symbol(&mut self, name: &str, ty: Ty) -> Symbol {
+        self.new_symbol_hashed(name, ty, names::SymNames::hash(name))
+    }
+
+    fn new_symbol_hashed(&mut self, name: &str, ty: Ty, h: u64) -> Symbol {
         let s = Symbol {
             idx: self.syms.len() as u32,
             #[cfg(debug_assertions)]
@@ -396,7 +423,7 @@ impl Context {
             expr,
             key: expr::sym_order_key(name),
         });
-        self.sym_names.push(name);
+        self.sym_names.push_hashed(name, h);
         s
     }
 

@@ -3,8 +3,10 @@
 //! name cost a `malloc` at creation and a `free` at [`crate::Context::clear`] each).
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
-use smallvec::SmallVec;
 use std::hash::BuildHasher;
+
+/// No name: the end of a chain in [`SymNames::next`].
+const NONE: u32 = u32::MAX;
 
 /// The names of a context's symbols, in creation order: name `i` is symbol `i`'s.
 #[derive(Clone, Debug, Default)]
@@ -13,13 +15,19 @@ pub(crate) struct SymNames {
     buf: String,
     /// The byte end of each name in `buf` (name `i` starts where name `i - 1` ends).
     ends: Vec<usize>,
-    /// The hash of a name to the indices of the names with that hash (one, but for
-    /// collisions).
-    index: FxHashMap<u64, SmallVec<[u32; 1]>>,
+    /// The hash of a name to the last name with that hash; the others with that hash (only
+    /// for collisions) follow in [`SymNames::next`].
+    heads: FxHashMap<u64, u32>,
+    /// Per name, the previous name with the same hash ([`NONE`] for none).
+    next: Vec<u32>,
+    /// Per name, its hash (so that truncating does not hash again).
+    hashes: Vec<u64>,
 }
 
 impl SymNames {
-    fn hash(name: &str) -> u64 {
+    /// The hash that [`SymNames::index_of_hashed`] and [`SymNames::push_hashed`] take, so that a
+    /// caller that looks a name up and then adds it hashes it once.
+    pub fn hash(name: &str) -> u64 {
         FxBuildHasher.hash_one(name)
     }
 
@@ -35,37 +43,60 @@ impl SymNames {
 
     /// The index of `name`, if it is one of the names.
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        let cands = self.index.get(&Self::hash(name))?;
-        cands
-            .iter()
-            .map(|&i| i as usize)
-            .find(|&i| self.get(i) == name)
+        self.index_of_hashed(name, Self::hash(name))
+    }
+
+    /// [`SymNames::index_of`] with the name's [`SymNames::hash`] already computed.
+    pub fn index_of_hashed(&self, name: &str, h: u64) -> Option<usize> {
+        let mut i = *self.heads.get(&h)?;
+        while i != NONE {
+            if self.get(i as usize) == name {
+                return Some(i as usize);
+            }
+            i = self.next[i as usize];
+        }
+        None
     }
 
     /// Adds `name` (not one of the names yet) as name `len()`.
+    #[cfg(test)]
     pub fn push(&mut self, name: &str) {
+        self.push_hashed(name, Self::hash(name));
+    }
+
+    /// Adds `name` (not one of the names yet, `h` its [`SymNames::hash`]) as name `len()`.
+    pub fn push_hashed(&mut self, name: &str, h: u64) {
+        debug_assert_eq!(h, Self::hash(name));
+        self.insert(name, h);
+    }
+
+    /// Adds `name` under the hash `h` (the tests force collisions with it).
+    fn insert(&mut self, name: &str, h: u64) {
         debug_assert!(
-            self.index_of(name).is_none(),
+            self.index_of_hashed(name, h).is_none(),
             "duplicate symbol name {name}"
         );
         let i = self.ends.len() as u32;
+        self.hashes.push(h);
         self.buf.push_str(name);
         self.ends.push(self.buf.len());
-        self.index.entry(Self::hash(name)).or_default().push(i);
+        self.next.push(self.heads.insert(h, i).unwrap_or(NONE));
     }
 
     /// Keeps the first `n` names.
     pub fn truncate(&mut self, n: usize) {
-        for i in n..self.len() {
-            let h = Self::hash(self.get(i));
-            if let Some(c) = self.index.get_mut(&h) {
-                c.retain(|j| (*j as usize) < n);
-                if c.is_empty() {
-                    self.index.remove(&h);
-                }
-            }
+        // Last to first: each removed name is then the head of its hash's chain.
+        for i in (n..self.len()).rev() {
+            let h = self.hashes[i];
+            debug_assert_eq!(self.heads.get(&h), Some(&(i as u32)));
+            match self.next[i] {
+                NONE => self.heads.remove(&h),
+                prev => self.heads.insert(h, prev),
+            };
         }
         self.ends.truncate(n);
+        self.next.truncate(n);
+        self.hashes.truncate(n);
         self.buf.truncate(self.ends.last().copied().unwrap_or(0));
     }
 
@@ -73,7 +104,9 @@ impl SymNames {
     pub fn clear(&mut self) {
         self.buf.clear();
         self.ends.clear();
-        self.index.clear();
+        self.next.clear();
+        self.hashes.clear();
+        self.heads.clear();
     }
 
     /// The names in creation order.
@@ -111,5 +144,35 @@ mod tests {
         assert_eq!(n.index_of("tmp62"), Some(2));
         n.clear();
         assert_eq!((n.len(), n.index_of("s0")), (0, None));
+    }
+
+    /// Names whose hashes collide are told apart by their text, and truncating unlinks each
+    /// from its chain, whatever the order the collisions were made in.
+    #[test]
+    fn colliding_hashes() {
+        let mut n = SymNames::default();
+        n.insert("a", 7);
+        n.insert("b", 9);
+        n.insert("c", 7);
+        n.insert("d", 7);
+        for (name, h, i) in [("a", 7, 0), ("b", 9, 1), ("c", 7, 2), ("d", 7, 3)] {
+            assert_eq!(n.index_of_hashed(name, h), Some(i), "{name}");
+        }
+        assert_eq!(n.index_of_hashed("e", 7), None);
+        assert_eq!(n.index_of_hashed("a", 9), None);
+        n.truncate(3);
+        assert_eq!(n.index_of_hashed("d", 7), None);
+        assert_eq!(n.index_of_hashed("c", 7), Some(2));
+        assert_eq!(n.index_of_hashed("a", 7), Some(0));
+        n.truncate(1);
+        assert_eq!(n.index_of_hashed("c", 7), None);
+        assert_eq!(n.index_of_hashed("b", 9), None);
+        assert_eq!(n.index_of_hashed("a", 7), Some(0));
+        n.insert("e", 7);
+        assert_eq!(n.index_of_hashed("e", 7), Some(1));
+        assert_eq!(n.index_of_hashed("a", 7), Some(0));
+        n.truncate(0);
+        assert_eq!(n.index_of_hashed("a", 7), None);
+        assert!(n.heads.is_empty());
     }
 }

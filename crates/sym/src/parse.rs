@@ -196,7 +196,8 @@ fn column(src: &str, i: usize) -> usize {
 #[derive(Clone, Copy)]
 enum PolyAtom<'s> {
     Int(i64),
-    Sym(&'s str),
+    /// A name with its [`crate::names::SymNames::hash`].
+    Sym(&'s str, u64),
 }
 
 /// The parser's operand stack: values with their columns.
@@ -209,9 +210,36 @@ type OpStack<'a> = Vec<OpEntry<'a>>;
 /// The tokens of a text.
 type Toks<'a> = Vec<(Tok<'a>, usize)>;
 
-fn tokenize(src: &str) -> Result<Toks<'_>, Error> {
+/// The general parser's allocations, kept by the context between parses (each parse of a
+/// reused context allocated its token list and three stacks, then freed them: about 5% of
+/// its instructions). Empty between parses.
+#[derive(Debug, Default)]
+pub(crate) struct Bufs {
+    toks: Toks<'static>,
+    out: Operands,
+    sums: PendingStack,
+    ops: OpStack<'static>,
+}
+
+/// A clone starts with no buffers of its own (they hold nothing between parses).
+impl Clone for Bufs {
+    fn clone(&self) -> Self {
+        Bufs::default()
+    }
+}
+
+/// An empty vector with `v`'s allocation, for elements that borrow from another text: the
+/// standard library collects an iterator over a vector in place when the element layouts
+/// match (and `T<'a>` and `T<'b>` have one layout); were it not to, this allocates, which
+/// is only slower.
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("cleared")).collect()
+}
+
+fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
     let b = src.as_bytes();
-    let mut out = Toks::with_capacity(b.len() / 2 + 2);
+    out.reserve(b.len() / 2 + 2);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -332,7 +360,7 @@ fn tokenize(src: &str) -> Result<Toks<'_>, Error> {
         i += 1;
     }
     out.push((Tok::End, b.len()));
-    Ok(out)
+    Ok(())
 }
 
 type PendingSum = (smallvec::SmallVec<[(Expr, i64); 4]>, i64);
@@ -473,13 +501,15 @@ impl Context {
                     i += 1;
                 }
                 let name = &src[start..i];
+                let h = crate::names::SymNames::hash(name);
                 if is_reserved(name)
-                    || matches!(name, "True" | "False" | "oo" | "int_oo" | "nan" | "zoo")
-                    || self.lookup(name).is_some_and(|s| self.sym_ty(s) != Ty::Int)
+                    || self
+                        .lookup_hashed(name, h)
+                        .is_some_and(|s| self.sym_ty(s) != Ty::Int)
                 {
                     return None;
                 }
-                atoms.push(PolyAtom::Sym(name));
+                atoms.push(PolyAtom::Sym(name, h));
             } else {
                 return None;
             }
@@ -520,8 +550,8 @@ impl Context {
             for a in &atoms[from..to] {
                 exprs.push(match *a {
                     PolyAtom::Int(v) => cx.int(v),
-                    PolyAtom::Sym(n) => {
-                        let s = cx.symbol(n).ok()?;
+                    PolyAtom::Sym(n, h) => {
+                        let s = cx.symbol_of_ident(n, h);
                         cx.sym(s)
                     }
                 });
@@ -576,22 +606,47 @@ impl Context {
     }
 
     fn parse_general(&mut self, src: &str) -> Result<Expr, Error> {
-        let mut toks = tokenize(src)?;
+        let bufs = std::mem::take(&mut self.parse_bufs);
+        let mut toks = recycle(bufs.toks);
+        let mut ops = recycle(bufs.ops);
+        let (mut out, mut sums) = (bufs.out, bufs.sums);
+        let r = self.parse_tokens(src, &mut toks, &mut out, &mut sums, &mut ops);
+        out.clear();
+        sums.clear();
+        self.parse_bufs = Bufs {
+            toks: recycle(toks),
+            out,
+            sums,
+            ops: recycle(ops),
+        };
+        r
+    }
+
+    /// [`Context::parse_general`] in its buffers (empty).
+    fn parse_tokens<'a>(
+        &mut self,
+        src: &'a str,
+        toks: &mut Toks<'a>,
+        out: &mut Operands,
+        sums: &mut PendingStack,
+        ops: &mut OpStack<'a>,
+    ) -> Result<Expr, Error> {
+        tokenize(src, toks)?;
         // Every token but `End` may be a node: count only when the limit is lower.
         if toks.len() > self.limits.input_nodes
-            && let Some(e) = self.input_too_large(&toks)
+            && let Some(e) = self.input_too_large(toks)
         {
             return Err(e);
         }
         // Byte offsets to 1-based character columns, in one pass (offsets increase).
         if src.is_ascii() {
-            for t in &mut toks {
+            for t in toks.iter_mut() {
                 t.1 += 1;
             }
         } else {
             let (mut byte, mut col) = (0usize, 1usize);
             let mut chars = src.chars();
-            for t in &mut toks {
+            for t in toks.iter_mut() {
                 while byte < t.1 {
                     match chars.next() {
                         Some(c) => {
@@ -607,11 +662,11 @@ impl Context {
         // Operand and operator stacks are at most as deep as the tokens are many; a small
         // expression needs a few entries (sized once, not grown one by one).
         let cap = toks.len().min(16);
-        let mut out = Operands::with_capacity(cap);
+        out.reserve(cap);
         // Sums being built by a chain of `+`/`-` (index-aligned with `out`), materialized once
         // when used, so that a sum of n terms parses in O(n log n) rather than O(n^2).
-        let mut sums = PendingStack::with_capacity(cap);
-        let mut ops = OpStack::with_capacity(cap);
+        sums.reserve(cap);
+        ops.reserve(cap);
         let mut expect_operand = true;
         let mut i = 0;
         while i < toks.len() {
@@ -659,7 +714,7 @@ impl Context {
                             });
                             i += 2;
                             if toks[i].0 == Tok::RParen {
-                                self.finish_call(&mut out, &mut sums, &mut ops, toks[i].1)?;
+                                self.finish_call(out, sums, ops, toks[i].1)?;
                                 expect_operand = false;
                                 i += 1;
                             }
@@ -701,7 +756,7 @@ impl Context {
                             }
                         }
                     }
-                    self.reduce_while(&mut out, &mut sums, &mut ops, |top| match top {
+                    self.reduce_while(out, sums, ops, |top| match top {
                         OpEntry::Binary(t, _) => {
                             let tp = binary_prec(t).0;
                             tp > p || (tp == p && !right)
@@ -722,7 +777,7 @@ impl Context {
                     expect_operand = true;
                 }
                 Tok::Comma => {
-                    self.reduce_while(&mut out, &mut sums, &mut ops, |top| {
+                    self.reduce_while(out, sums, ops, |top| {
                         !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
                     })?;
                     match ops.last() {
@@ -749,21 +804,19 @@ impl Context {
                     expect_operand = true;
                 }
                 Tok::RParen => {
-                    self.reduce_while(&mut out, &mut sums, &mut ops, |top| {
+                    self.reduce_while(out, sums, ops, |top| {
                         !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
                     })?;
                     match ops.last() {
                         Some(OpEntry::LParen(_)) => {
                             ops.pop();
                         }
-                        Some(OpEntry::Call { .. }) => {
-                            self.finish_call(&mut out, &mut sums, &mut ops, col)?
-                        }
+                        Some(OpEntry::Call { .. }) => self.finish_call(out, sums, ops, col)?,
                         _ => return Err(perr(col, "unmatched ')'")),
                     }
                 }
                 Tok::End => {
-                    self.reduce_while(&mut out, &mut sums, &mut ops, |top| {
+                    self.reduce_while(out, sums, ops, |top| {
                         !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
                     })?;
                     match ops.last() {
@@ -801,7 +854,7 @@ impl Context {
             return Err(perr(col, "expected an expression, found end of input"));
         }
         debug_assert_eq!(out.len(), 1);
-        self.materialize(&mut out, &mut sums, 0)?;
+        self.materialize(out, sums, 0)?;
         Ok(out[0].0)
     }
 
@@ -829,10 +882,9 @@ impl Context {
                 col,
                 format!("'{name}' is a function; expected '(' after it"),
             )),
+            // The tokenizer made `name` an identifier, and it is not reserved.
             _ => {
-                let s = self
-                    .symbol(name)
-                    .map_err(|_| perr(col, format!("invalid symbol '{name}'")))?;
+                let s = self.symbol_of_ident(name, crate::names::SymNames::hash(name));
                 Ok(self.sym(s))
             }
         }
