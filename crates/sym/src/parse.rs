@@ -132,10 +132,10 @@ fn unknown_function(name: &str) -> String {
 
 /// Checks that `name` can be a symbol: `[A-Za-z_][A-Za-z0-9_]*` and not reserved.
 pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
-    let mut chars = name.chars();
-    let ok = match chars.next() {
-        Some(c) if c.is_ascii_alphabetic() || c == '_' => {
-            chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    // Bytes, not chars: every byte of a non-ASCII character fails both tests.
+    let ok = match name.as_bytes() {
+        [c, rest @ ..] if c.is_ascii_alphabetic() || *c == b'_' => {
+            rest.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
         }
         _ => false,
     };
@@ -1440,6 +1440,20 @@ mod tests {
             "{text}: symbols differ"
         );
         true
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*` and not reserved, checked byte by byte: a non-ASCII
+    /// character anywhere is refused, whatever its bytes.
+    #[test]
+    fn identifiers() {
+        for ok in ["x", "_", "_a1", "s27", "tmp62", "Z9_", "FloorDivx", "oo1"] {
+            assert!(super::check_identifier(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", "1x", "x-y", "x y", "é", "xé", "\u{300}x", "x\u{0}", "Ａ", "FloorDiv", "oo", "True",
+        ] {
+            assert!(super::check_identifier(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
