@@ -104,10 +104,10 @@ impl Derived {
     }
 
     /// Derives the facts into `d` (an empty `Derived` whose allocations are reused).
-    pub fn new_in(cx: &mut Context, d: Derived) -> Derived {
-        let mut d = d;
+    /// Derives the facts of `cx`'s ranges and assumptions into `d` (empty).
+    pub fn fill(cx: &mut Context, d: &mut Derived) {
         if cx.facts.ranges.is_empty() && cx.facts.assumptions.is_empty() {
-            return d;
+            return;
         }
         // Each symbol's facts are independent of iteration order (FxHashMap's order is
         // deterministic anyway).
@@ -139,7 +139,6 @@ impl Derived {
             d.truths.insert(p);
             d.learn(cx, p);
         }
-        d
     }
 
     /// Extracts bounds on single symbols and divisibility facts from one assumption.
@@ -255,18 +254,18 @@ impl Session<'_> {
     /// numeric bounds of its symbolic ends (a symbol already being resolved uses only its
     /// numeric facts, which keeps cyclic assumptions sound and finite).
     pub fn sym_iv(&mut self, s: Symbol) -> Iv {
-        if let Some(iv) = self.d.sym_iv.get(&s) {
+        if let Some(iv) = self.s.d.sym_iv.get(&s) {
             return *iv;
         }
-        let base = self.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
+        let base = self.s.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
         // Resolving is nested only where assumptions close a cycle; past a fixed nesting the
         // numeric facts alone answer (sound, and the stack stays small).
-        if self.d.in_progress.contains(&s) || self.d.in_progress.len() > 32 {
+        if self.s.d.in_progress.contains(&s) || self.s.d.in_progress.len() > 32 {
             return base;
         }
         // Only numeric facts (the common case): nothing to chase.
-        if !self.d.upper.contains_key(&s) && !self.d.lower.contains_key(&s) {
-            self.d.sym_iv.insert(s, base);
+        if !self.s.d.upper.contains_key(&s) && !self.s.d.lower.contains_key(&s) {
+            self.s.d.sym_iv.insert(s, base);
             return base;
         }
         // The common case (`x0 <= s77 - 1`): every symbol of the ends is resolved already or
@@ -280,11 +279,11 @@ impl Session<'_> {
         // recursion through `iv`), so that each end below finds its symbols resolved.
         let order = self.unresolved_deps(s);
         for v in order {
-            if !self.d.sym_iv.contains_key(&v) {
+            if !self.s.d.sym_iv.contains_key(&v) {
                 self.resolve_sym(v);
             }
         }
-        match self.d.sym_iv.get(&s) {
+        match self.s.d.sym_iv.get(&s) {
             Some(iv) => *iv,
             None => self.resolve_sym(s),
         }
@@ -293,15 +292,21 @@ impl Session<'_> {
     /// Whether every symbol in `s`'s symbolic ends is resolved or has no symbolic end itself
     /// (`false` when that is not known without a walk: a symbol beyond the first 63).
     fn ends_are_shallow(&self, s: Symbol) -> bool {
-        let ends = self.d.upper.get(&s).into_iter().chain(self.d.lower.get(&s));
+        let ends = self
+            .s
+            .d
+            .upper
+            .get(&s)
+            .into_iter()
+            .chain(self.s.d.lower.get(&s));
         for e in ends.flatten() {
             let Some(mut syms) = self.cx.small_symbols(*e) else {
                 return false;
             };
             let deep = syms.any(|w| {
                 w == s
-                    || (!self.d.sym_iv.contains_key(&w)
-                        && (self.d.upper.contains_key(&w) || self.d.lower.contains_key(&w)))
+                    || (!self.s.d.sym_iv.contains_key(&w)
+                        && (self.s.d.upper.contains_key(&w) || self.s.d.lower.contains_key(&w)))
             });
             if deep {
                 return false;
@@ -322,17 +327,20 @@ impl Session<'_> {
                 order.push(v);
                 continue;
             }
-            if self.d.sym_iv.contains_key(&v) || self.d.in_progress.contains(&v) || !seen.insert(v)
+            if self.s.d.sym_iv.contains_key(&v)
+                || self.s.d.in_progress.contains(&v)
+                || !seen.insert(v)
             {
                 continue;
             }
             stack.push((v, true));
             let ends: SmallVec<[Expr; 4]> = self
+                .s
                 .d
                 .upper
                 .get(&v)
                 .into_iter()
-                .chain(self.d.lower.get(&v))
+                .chain(self.s.d.lower.get(&v))
                 .flatten()
                 .copied()
                 .collect();
@@ -351,19 +359,19 @@ impl Session<'_> {
     /// symbolic ends (a symbol already being resolved uses only its numeric facts, which keeps
     /// cyclic assumptions sound and finite).
     fn resolve_sym(&mut self, s: Symbol) -> Iv {
-        let base = self.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
-        self.d.in_progress.insert(s);
+        let base = self.s.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
+        self.s.d.in_progress.insert(s);
         let mut iv = base;
-        let ups = self.d.upper.get(&s).cloned().unwrap_or_default();
+        let ups = self.s.d.upper.get(&s).cloned().unwrap_or_default();
         for e in ups {
             iv.hi = iv.hi.min(self.iv(e).hi);
         }
-        let lows = self.d.lower.get(&s).cloned().unwrap_or_default();
+        let lows = self.s.d.lower.get(&s).cloned().unwrap_or_default();
         for e in lows {
             iv.lo = iv.lo.max(self.iv(e).lo);
         }
-        self.d.in_progress.remove(&s);
-        self.d.sym_iv.insert(s, iv);
+        self.s.d.in_progress.remove(&s);
+        self.s.d.sym_iv.insert(s, iv);
         iv
     }
 
@@ -374,17 +382,17 @@ impl Session<'_> {
 
     /// Depth-limited (TOP below 64 levels: sound, and safe on deep expressions).
     fn modset_depth(&mut self, e: Expr, depth: u32) -> ModSet {
-        modset_in(self.cx, &self.d.mod_facts, e, depth)
+        modset_in(self.cx, &self.s.d.mod_facts, e, depth)
     }
 
     /// Interval of an integer expression (iterative post-order, memoized).
     pub fn iv(&mut self, root: Expr) -> Iv {
-        if let Some(v) = self.iv_memo.get(&root) {
+        if let Some(v) = self.s.iv.get(&root) {
             return *v;
         }
         let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
         while let Some((e, expanded)) = stack.pop() {
-            if self.iv_memo.contains_key(&e) {
+            if self.s.iv.contains_key(&e) {
                 continue;
             }
             if !expanded {
@@ -394,7 +402,7 @@ impl Session<'_> {
                 }
                 stack.push((e, true));
                 for k in self.cx.node(e).kids().iter().rev() {
-                    if self.cx.ty(k) == Ty::Int && !self.iv_memo.contains_key(&k) {
+                    if self.cx.ty(k) == Ty::Int && !self.s.iv.contains_key(&k) {
                         stack.push((k, false));
                     }
                 }
@@ -406,7 +414,7 @@ impl Session<'_> {
                 Node::Add(ts, c) => {
                     let mut acc = Iv::point(*c);
                     for (t, k) in ts {
-                        acc = acc.add(&self.iv_memo[t].scale(*k));
+                        acc = acc.add(&self.s.iv[t].scale(*k));
                     }
                     acc
                 }
@@ -417,24 +425,24 @@ impl Session<'_> {
                 _ => {
                     let node = self.cx.node(e).clone();
                     let v = self.iv_node(e, &node);
-                    if self.d.atom_iv.is_empty() {
+                    if self.s.d.atom_iv.is_empty() {
                         v
-                    } else if let Some(a) = self.d.atom_iv.get(&e) {
+                    } else if let Some(a) = self.s.d.atom_iv.get(&e) {
                         v.intersect(a)
                     } else {
                         v
                     }
                 }
             };
-            self.iv_memo.insert(e, v);
+            self.s.iv.insert(e, v);
         }
-        self.iv_memo[&root]
+        self.s.iv[&root]
     }
 
     fn iv_node(&mut self, e: Expr, node: &Node) -> Iv {
         // Integer children were bounded first; anything else (never an integer operand of an
         // integer node, which the typed builders guarantee) is unbounded.
-        let m = |s: &Self, x: &Expr| s.iv_memo.get(x).copied().unwrap_or(Iv::TOP);
+        let m = |s: &Self, x: &Expr| s.s.iv.get(x).copied().unwrap_or(Iv::TOP);
         match node {
             Node::Int(v) => Iv::point(*v),
             Node::Sym(s) => self.sym_iv(*s),
@@ -569,14 +577,14 @@ impl Session<'_> {
             // Bound the branch with v's range narrowed, in scratch memos: everything computed
             // under the narrowed range (symbols whose ranges depend on v included) is thrown
             // away afterwards, so nothing narrower than valid leaks out of the branch.
-            let saved_memo = std::mem::take(&mut self.iv_memo);
-            let saved_fmemo = std::mem::take(&mut self.fiv_memo);
-            let saved_syms = std::mem::take(&mut self.d.sym_iv);
-            self.d.sym_iv.insert(v, r);
+            let saved_memo = std::mem::take(&mut self.s.iv);
+            let saved_fmemo = std::mem::take(&mut self.s.fiv);
+            let saved_syms = std::mem::take(&mut self.s.d.sym_iv);
+            self.s.d.sym_iv.insert(v, r);
             let iv = self.iv(branch);
-            self.d.sym_iv = saved_syms;
-            self.iv_memo = saved_memo;
-            self.fiv_memo = saved_fmemo;
+            self.s.d.sym_iv = saved_syms;
+            self.s.iv = saved_memo;
+            self.s.fiv = saved_fmemo;
             acc = Some(match acc {
                 None => iv,
                 Some(x) => x.hull(&iv),
@@ -592,7 +600,7 @@ impl Session<'_> {
         if let Some(b) = self.cx.as_bool(c) {
             return if b { True } else { False };
         }
-        if self.d.truths.contains(&c) {
+        if self.s.d.truths.contains(&c) {
             return True;
         }
         let (a, b, op) = match *self.cx.node(c) {
@@ -648,7 +656,7 @@ impl Session<'_> {
     }
 
     fn fiv_inner(&mut self, e: Expr) -> FIv {
-        if let Some(v) = self.fiv_memo.get(&e) {
+        if let Some(v) = self.s.fiv.get(&e) {
             return *v;
         }
         let node = self.cx.node(e).clone();
@@ -777,7 +785,7 @@ impl Session<'_> {
             }
             _ => FIv::TOP,
         };
-        self.fiv_memo.insert(e, r);
+        self.s.fiv.insert(e, r);
         r
     }
 }
@@ -795,8 +803,8 @@ impl Session<'_> {
         let mut points: i128 = 1;
         for s in syms {
             if self.cx.sym_ty(s) != Ty::Int
-                || !self.d.upper.get(&s).is_none_or(|l| l.is_empty())
-                || !self.d.lower.get(&s).is_none_or(|l| l.is_empty())
+                || !self.s.d.upper.get(&s).is_none_or(|l| l.is_empty())
+                || !self.s.d.lower.get(&s).is_none_or(|l| l.is_empty())
             {
                 return r;
             }
@@ -909,9 +917,9 @@ impl Context {
                 // Interval arithmetic is exact up to per-operator hulls when every symbol occurs
                 // once and no symbolic range or assumption relates symbols; only otherwise is
                 // simplifying first (relational precision) worth its cost.
-                if s.d.upper.is_empty()
-                    && s.d.lower.is_empty()
-                    && s.d.mod_facts.is_empty()
+                if s.s.d.upper.is_empty()
+                    && s.s.d.lower.is_empty()
+                    && s.s.d.mod_facts.is_empty()
                     && s.cx.single_use(e)
                 {
                     return Bound::Int {

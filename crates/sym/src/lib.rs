@@ -141,8 +141,9 @@ pub struct Context {
     facts: facts::Facts,
     /// Facts saved by [`Context::push_facts`], innermost last.
     fact_scopes: Vec<facts::Facts>,
-    /// Reused allocations of per-query memo tables (always empty between queries).
-    scratch: simplify::Scratch,
+    /// Reused allocations of per-query memo tables (always empty between queries) and the
+    /// derived facts; `None` until the first query, and while a query holds them.
+    scratch: Option<Box<simplify::Scratch>>,
     /// The parser's reused allocations (empty between parses).
     parse_bufs: parse::Bufs,
     /// Per node, the rollback generation that made it (debug builds: stale handles).
@@ -227,7 +228,7 @@ impl Context {
             sym_names: names::SymNames::default(),
             facts: facts::Facts::default(),
             fact_scopes: Vec::new(),
-            scratch: simplify::Scratch::default(),
+            scratch: None,
             parse_bufs: parse::Bufs::default(),
             #[cfg(debug_assertions)]
             births: Vec::with_capacity(64),

@@ -50,7 +50,7 @@ impl Session<'_> {
     /// by something at least as large at every assignment.
     pub fn sym_upper(&mut self, d: Expr) -> i128 {
         let best = self.rel_iv(d).hi;
-        if self.d.upper.is_empty() && self.d.lower.is_empty() && !self.has_bounded_atom(d) {
+        if self.s.d.upper.is_empty() && self.s.d.lower.is_empty() && !self.has_bounded_atom(d) {
             return best;
         }
         // The substitutions simplify new expressions, whose rules may ask the prover again:
@@ -102,9 +102,9 @@ impl Session<'_> {
                         }
                     };
                     let list = if upper {
-                        self.d.upper.get(&v)
+                        self.s.d.upper.get(&v)
                     } else {
-                        self.d.lower.get(&v)
+                        self.s.d.lower.get(&v)
                     };
                     let ends: smallvec::SmallVec<[Expr; 2]> = list
                         .map(|l| l.iter().copied().take(2).collect())
@@ -234,9 +234,9 @@ impl Session<'_> {
         let inner = match *self.cx.node(a) {
             Node::Sym(v) => {
                 let ends = if upper {
-                    self.d.upper.get(&v)
+                    self.s.d.upper.get(&v)
                 } else {
-                    self.d.lower.get(&v)
+                    self.s.d.lower.get(&v)
                 };
                 ends.and_then(|l| l.first().copied())?
             }
@@ -258,7 +258,7 @@ impl Session<'_> {
                     let Some(v) = self.cx.as_symbol(*f) else {
                         continue;
                     };
-                    if !self.d.upper.contains_key(&v) && !self.d.lower.contains_key(&v) {
+                    if !self.s.d.upper.contains_key(&v) && !self.s.d.lower.contains_key(&v) {
                         continue;
                     }
                     let others: smallvec::SmallVec<[Expr; 4]> = fs
@@ -280,7 +280,7 @@ impl Session<'_> {
     /// Lower-bound counterpart of [`Session::sym_upper`].
     pub fn sym_lower(&mut self, d: Expr) -> i128 {
         let lo = self.rel_iv(d).lo;
-        if self.d.upper.is_empty() && self.d.lower.is_empty() && !self.has_bounded_atom(d) {
+        if self.s.d.upper.is_empty() && self.s.d.lower.is_empty() && !self.has_bounded_atom(d) {
             return lo;
         }
         let Some(n) = self.cx.neg(d) else { return lo };
@@ -298,7 +298,7 @@ impl Session<'_> {
 
     /// Tightens a bound of `e` with the symbolic substitutions.
     pub fn refine_by_proof(&mut self, e: Expr, r: Iv) -> Iv {
-        if self.d.upper.is_empty() && self.d.lower.is_empty() {
+        if self.s.d.upper.is_empty() && self.s.d.lower.is_empty() {
             return r;
         }
         let hi = self.sym_upper(e).min(r.hi);
@@ -354,12 +354,12 @@ impl Session<'_> {
         if let Some(b) = self.cx.as_bool(p) {
             return if b { Truth::True } else { Truth::False };
         }
-        if !self.d.truths.is_empty() {
-            if self.d.truths.contains(&p) {
+        if !self.s.d.truths.is_empty() {
+            if self.s.d.truths.contains(&p) {
                 return Truth::True;
             }
             let np = self.cx.not_raw(p);
-            if self.d.truths.contains(&np) {
+            if self.s.d.truths.contains(&np) {
                 return Truth::False;
             }
         }

@@ -38,7 +38,9 @@ impl Context {
         self.sym_names.clear();
         self.facts.clear();
         self.fact_scopes.clear();
-        self.scratch.reset();
+        if let Some(s) = &mut self.scratch {
+            s.reset();
+        }
         #[cfg(debug_assertions)]
         self.births.clear();
         self.run = crate::limits::Run::IDLE;

@@ -309,7 +309,7 @@ impl Solver<'_, '_> {
                 return Some(v);
             }
         }
-        if !self.s.d.truths.is_empty() {
+        if !self.s.s.d.truths.is_empty() {
             for (g, v) in gs.iter().zip([1i8, 0, -1]) {
                 if self.s.truth(*g) == Truth::True {
                     return Some(v);
@@ -430,7 +430,7 @@ impl Solver<'_, '_> {
         if self.forced.contains(&ne) || self.s.modset(c).excludes(0) {
             return true;
         }
-        if !self.s.d.truths.is_empty() && self.s.truth(ne) == Truth::True {
+        if !self.s.s.d.truths.is_empty() && self.s.truth(ne) == Truth::True {
             return true;
         }
         let mut fs: SmallVec<[Expr; 4]> = smallvec::smallvec![c];

@@ -142,7 +142,7 @@ impl Session<'_> {
                 return Some(self.cx.int(ql));
             }
         }
-        if !self.d.upper.is_empty() || !self.d.lower.is_empty() {
+        if !self.s.d.upper.is_empty() || !self.s.d.lower.is_empty() {
             let (lo, hi) = (self.sym_lower(a), self.sym_upper(a));
             if lo > i64::MIN as i128 && hi < i64::MAX as i128 && lo <= hi {
                 let (ql, qh) = (floor_div(lo as i64, c)?, floor_div(hi as i64, c)?);

@@ -129,10 +129,10 @@ impl Stats {
 /// query. Nothing here outlives the query, so the context's facts can change between queries.
 pub(crate) struct Session<'a> {
     pub cx: &'a mut Context,
-    pub d: Derived,
-    pub iv_memo: FxHashMap<Expr, Iv>,
-    pub fiv_memo: FxHashMap<Expr, FIv>,
-    pub simp_memo: FxHashMap<Expr, Expr>,
+    /// The query's memo tables and derived facts, borrowed from the context for the query
+    /// (boxed: handing them over and back moves a pointer, not half a kilobyte of tables,
+    /// which cost about 6% of a typical simplify).
+    pub s: Box<Scratch>,
     /// Rule counts, only when the caller asked for them (`simplify_with_stats`).
     pub stats: Option<Box<Stats>>,
     pub budget: usize,
@@ -345,15 +345,16 @@ impl Drop for Session<'_> {
 }
 
 /// Empty memo tables kept by a context between queries (only their allocations are reused;
-/// no result outlives its query).
+/// no result outlives its query), and the derived facts, which stay valid while the facts do
+/// not change.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Scratch {
-    iv: FxHashMap<Expr, Iv>,
-    fiv: FxHashMap<Expr, FIv>,
-    simp: FxHashMap<Expr, Expr>,
+    pub iv: FxHashMap<Expr, Iv>,
+    pub fiv: FxHashMap<Expr, FIv>,
+    pub simp: FxHashMap<Expr, Expr>,
     /// The derived facts of the last query and the facts generation they were derived from:
     /// reused as long as the facts do not change (they depend on nothing else).
-    derived: Derived,
+    pub d: Derived,
     derived_gen: Option<u64>,
 }
 
@@ -364,22 +365,21 @@ impl Scratch {
         self.iv.clear();
         self.fiv.clear();
         self.simp.clear();
-        self.derived.clear();
+        self.d.clear();
         self.derived_gen = None;
     }
 }
 
 impl<'a> Session<'a> {
     pub fn new(cx: &'a mut Context) -> Self {
-        // Reuse the memo tables' allocations of the previous query (they are empty).
-        let mut scratch = std::mem::take(&mut cx.scratch);
-        let d = if scratch.derived_gen == Some(cx.facts.generation) {
-            std::mem::take(&mut scratch.derived)
-        } else {
-            let mut old = std::mem::take(&mut scratch.derived);
-            old.clear();
-            Derived::new_in(cx, old)
-        };
+        // Reuse the memo tables' allocations of the previous query (they are empty): a
+        // context holds them between queries (a session hands them back when dropped, also
+        // when unwinding); only a new context's first query makes them.
+        let mut s = cx.scratch.take().unwrap_or_default();
+        if s.derived_gen != Some(cx.facts.generation) {
+            s.d.clear();
+            Derived::fill(cx, &mut s.d);
+        }
         let budget = match cx.limits.rewrite_steps {
             Some(n) => n,
             None => 10_000 + 64 * cx.node_count().min(1 << 20),
@@ -390,16 +390,13 @@ impl<'a> Session<'a> {
         );
         // A fresh context's first query: one allocation for what a typical index expression
         // needs, not four growths of each table.
-        if scratch.iv.capacity() == 0 {
-            scratch.iv.reserve(32);
-            scratch.simp.reserve(32);
+        if s.iv.capacity() == 0 {
+            s.iv.reserve(32);
+            s.simp.reserve(32);
         }
         Session {
             cx,
-            d,
-            iv_memo: scratch.iv,
-            fiv_memo: scratch.fiv,
-            simp_memo: scratch.simp,
+            s,
             stats: None,
             budget,
             depth: 0,
@@ -415,25 +412,20 @@ impl<'a> Session<'a> {
     fn recycle(&mut self) {
         // The derived facts stay valid while the context's facts are unchanged (a query never
         // changes them; `where_refined` restores what it narrows).
-        debug_assert!(self.d.is_idle());
-        let mut scratch = Scratch {
-            iv: std::mem::take(&mut self.iv_memo),
-            fiv: std::mem::take(&mut self.fiv_memo),
-            simp: std::mem::take(&mut self.simp_memo),
-            derived: std::mem::take(&mut self.d),
-            derived_gen: Some(self.cx.facts.generation),
-        };
+        debug_assert!(self.s.d.is_idle());
+        let s = &mut self.s;
+        s.derived_gen = Some(self.cx.facts.generation);
         // Huge tables are not worth keeping.
-        if scratch.simp.capacity() > 4096 || scratch.iv.capacity() > 4096 {
-            scratch.iv = Default::default();
-            scratch.fiv = Default::default();
-            scratch.simp = Default::default();
+        if s.simp.capacity() > 4096 || s.iv.capacity() > 4096 {
+            s.iv = Default::default();
+            s.fiv = Default::default();
+            s.simp = Default::default();
         } else {
-            scratch.iv.clear();
-            scratch.fiv.clear();
-            scratch.simp.clear();
+            s.iv.clear();
+            s.fiv.clear();
+            s.simp.clear();
         }
-        self.cx.scratch = scratch;
+        self.cx.scratch = Some(std::mem::take(&mut self.s));
     }
 
     pub fn fire(&mut self, r: Rule) {
@@ -454,13 +446,13 @@ impl<'a> Session<'a> {
         if self.is_leaf(root) {
             return root;
         }
-        if let Some(r) = self.simp_memo.get(&root) {
+        if let Some(r) = self.s.simp.get(&root) {
             return *r;
         }
         let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
         let mut ch: crate::expr::Args = crate::expr::Args::new();
         while let Some((e, expanded)) = stack.pop() {
-            if self.simp_memo.contains_key(&e) {
+            if self.s.simp.contains_key(&e) {
                 continue;
             }
             if self.cx.tick() {
@@ -472,7 +464,7 @@ impl<'a> Session<'a> {
             if !expanded {
                 stack.push((e, true));
                 for k in kids.iter().rev() {
-                    if !self.is_leaf(k) && !self.simp_memo.contains_key(&k) {
+                    if !self.is_leaf(k) && !self.s.simp.contains_key(&k) {
                         stack.push((k, false));
                     }
                 }
@@ -481,11 +473,7 @@ impl<'a> Session<'a> {
             ch.clear();
             let mut same = true;
             for k in kids.iter() {
-                let v = if self.is_leaf(k) {
-                    k
-                } else {
-                    self.simp_memo[&k]
-                };
+                let v = if self.is_leaf(k) { k } else { self.s.simp[&k] };
                 same &= v == k;
                 ch.push(v);
             }
@@ -497,7 +485,7 @@ impl<'a> Session<'a> {
             let r = if rebuilt != e {
                 if self.is_leaf(rebuilt) {
                     rebuilt
-                } else if let Some(r) = self.simp_memo.get(&rebuilt) {
+                } else if let Some(r) = self.s.simp.get(&rebuilt) {
                     *r
                 } else {
                     self.apply_rules(rebuilt)
@@ -505,15 +493,15 @@ impl<'a> Session<'a> {
             } else {
                 self.apply_rules(rebuilt)
             };
-            self.simp_memo.insert(e, r);
+            self.s.simp.insert(e, r);
             if rebuilt != e && !self.is_leaf(rebuilt) {
-                self.simp_memo.insert(rebuilt, r);
+                self.s.simp.insert(rebuilt, r);
             }
             if r != e && r != rebuilt && !self.is_leaf(r) {
-                self.simp_memo.insert(r, r);
+                self.s.simp.insert(r, r);
             }
         }
-        self.simp_memo[&root]
+        self.s.simp[&root]
     }
 
     /// Expressions that are their own simplification ([`Context::is_simplify_leaf`]).
@@ -532,7 +520,7 @@ impl<'a> Session<'a> {
         // Asked only when assumptions bound a sub-expression: otherwise the call rules below
         // find the constant cases (FloorDiv and Mod over a range, dominated Min/Max
         // arguments), and an interval per call would cost a quarter of simplify's time.
-        if self.d.has_atom_facts()
+        if self.s.d.has_atom_facts()
             && matches!(
                 self.cx.node(e),
                 Node::FloorDiv(..)

@@ -75,7 +75,7 @@ impl Session<'_> {
         if (range.0.is_none()
             || range.1.is_none()
             || floor_div(range.0?, c) != floor_div(range.1?, c))
-            && (!self.d.upper.is_empty() || !self.d.lower.is_empty())
+            && (!self.s.d.upper.is_empty() || !self.s.d.lower.is_empty())
         {
             let (lo, hi) = (self.sym_lower(a), self.sym_upper(a));
             let fit = |v: i128| (v > i64::MIN as i128 && v < i64::MAX as i128).then_some(v as i64);
