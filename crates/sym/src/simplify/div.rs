@@ -193,7 +193,9 @@ impl Session<'_> {
                 }
             }
         }
-        match self.cx.node(a).clone() {
+        // Read by copy (the operands are handles): no clone of a sum's terms to find out that
+        // `a` is neither kind.
+        match *self.cx.node(a) {
             // FloorDiv(FloorDiv(x, d), c) = FloorDiv(x, d*c) for c > 0 (any d != 0):
             // floor(floor(y)/c) = floor(y/c) for an integer c > 0 and real y = x/d.
             Node::FloorDiv(x, d) => {

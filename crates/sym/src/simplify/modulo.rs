@@ -111,6 +111,14 @@ impl Session<'_> {
     /// numerator must fit in i64 (it is a new value); the input's inner divisor m is dropped,
     /// which only widens where the result is defined.
     fn mod_inner_mod(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        // Most sums have no Mod term: answered without cloning the terms.
+        match self.cx.node(a) {
+            Node::Add(ts, _)
+                if ts
+                    .iter()
+                    .any(|(t, _)| matches!(self.cx.node(*t), Node::Mod(..))) => {}
+            _ => return None,
+        }
         let Node::Add(ts, c) = self.cx.node(a).clone() else {
             return None;
         };
