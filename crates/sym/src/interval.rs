@@ -114,6 +114,10 @@ impl Iv {
     }
 
     pub fn scale(&self, k: i64) -> Iv {
+        // Most terms of a sum have coefficient 1: the same ends (normalized as below).
+        if k == 1 {
+            return Iv::new(self.lo, self.hi);
+        }
         let k = k as i128;
         let (a, b) = (emul(self.lo, k), emul(self.hi, k));
         Iv::new(a.min(b), a.max(b))

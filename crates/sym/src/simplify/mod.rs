@@ -132,7 +132,7 @@ pub(crate) struct Session<'a> {
     /// The query's memo tables and derived facts, borrowed from the context for the query
     /// (boxed: handing them over and back moves a pointer, not half a kilobyte of tables,
     /// which cost about 6% of a typical simplify).
-    pub s: Box<Scratch>,
+    pub s: Held,
     /// Rule counts, only when the caller asked for them (`simplify_with_stats`).
     pub stats: Option<Box<Stats>>,
     pub budget: usize,
@@ -344,6 +344,28 @@ impl Drop for Session<'_> {
     }
 }
 
+/// A session's [`Scratch`], given back to the context when the session is dropped (after
+/// that, and only then, it holds nothing). Field accesses (`ses.s.iv`) reach the scratch
+/// through `Deref`, borrowing only this field, not the whole session.
+pub(crate) struct Held(Option<Box<Scratch>>);
+
+impl std::ops::Deref for Held {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        self.0
+            .as_deref()
+            .expect("held until the session is dropped")
+    }
+}
+
+impl std::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut Scratch {
+        self.0
+            .as_deref_mut()
+            .expect("held until the session is dropped")
+    }
+}
+
 /// Empty memo tables kept by a context between queries (only their allocations are reused;
 /// no result outlives its query), and the derived facts, which stay valid while the facts do
 /// not change.
@@ -396,7 +418,7 @@ impl<'a> Session<'a> {
         }
         Session {
             cx,
-            s,
+            s: Held(Some(s)),
             stats: None,
             budget,
             depth: 0,
@@ -425,7 +447,7 @@ impl<'a> Session<'a> {
             s.fiv.clear();
             s.simp.clear();
         }
-        self.cx.scratch = Some(std::mem::take(&mut self.s));
+        self.cx.scratch = self.s.0.take();
     }
 
     pub fn fire(&mut self, r: Rule) {
