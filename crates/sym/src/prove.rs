@@ -325,6 +325,19 @@ impl Session<'_> {
 
     /// `a <= b` at every assignment.
     pub fn prove_le(&mut self, a: Expr, b: Expr) -> bool {
+        // From the operands' intervals, before building and simplifying `a - b`:
+        // a <= hi(a) <= lo(b) <= b proves it; lo(a) > hi(b) means a > b at every assignment
+        // (or the domain is empty), where "not proven" is the sound answer. Integers only
+        // (the difference below is refused for anything else).
+        if self.cx.ty(a) == Ty::Int && self.cx.ty(b) == Ty::Int {
+            let (ia, ib) = (self.iv(a), self.iv(b));
+            if ia.hi <= ib.lo {
+                return true;
+            }
+            if ia.lo > ib.hi {
+                return false;
+            }
+        }
         match self.diff(a, b) {
             Some(d) => self.iv(d).hi <= 0 || self.sym_upper(d) <= 0,
             None => false,
@@ -333,6 +346,16 @@ impl Session<'_> {
 
     /// `a < b` at every assignment.
     pub fn prove_lt(&mut self, a: Expr, b: Expr) -> bool {
+        // As in `prove_le`: hi(a) < lo(b) proves it; lo(a) >= hi(b) means a >= b everywhere.
+        if self.cx.ty(a) == Ty::Int && self.cx.ty(b) == Ty::Int {
+            let (ia, ib) = (self.iv(a), self.iv(b));
+            if ia.hi < ib.lo {
+                return true;
+            }
+            if ia.lo >= ib.hi {
+                return false;
+            }
+        }
         match self.diff(a, b) {
             Some(d) => self.iv(d).hi <= -1 || self.sym_upper(d) <= -1,
             None => false,
