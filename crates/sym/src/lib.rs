@@ -59,6 +59,7 @@ mod expr;
 mod facts;
 mod interval;
 mod limits;
+mod memo;
 mod modular;
 mod names;
 mod parse;

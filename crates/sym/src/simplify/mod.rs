@@ -373,7 +373,9 @@ impl std::ops::DerefMut for Held {
 pub(crate) struct Scratch {
     pub iv: FxHashMap<Expr, Iv>,
     pub fiv: FxHashMap<Expr, FIv>,
-    pub simp: FxHashMap<Expr, Expr>,
+    /// Per node, its simplification (dense: the simplifier asks it for every node it
+    /// visits, most of a query's lookups).
+    pub simp: crate::memo::NodeMemo<Expr>,
     /// The derived facts of the last query and the facts generation they were derived from:
     /// reused as long as the facts do not change (they depend on nothing else).
     pub d: Derived,
@@ -437,16 +439,17 @@ impl<'a> Session<'a> {
         debug_assert!(self.s.d.is_idle());
         let s = &mut self.s;
         s.derived_gen = Some(self.cx.facts.generation);
-        // Huge tables are not worth keeping.
-        if s.simp.capacity() > 4096 || s.iv.capacity() > 4096 {
+        // Huge hash tables are not worth keeping; the simplification memo, sized by node
+        // index, is cleared in O(1) and kept (a context that grows beyond
+        // `reuse::KEEP_NODES` drops it with everything else at `Context::clear`).
+        if s.iv.capacity() > 4096 {
             s.iv = Default::default();
             s.fiv = Default::default();
-            s.simp = Default::default();
         } else {
             s.iv.clear();
             s.fiv.clear();
-            s.simp.clear();
         }
+        s.simp.clear();
         self.cx.scratch = self.s.0.take();
     }
 
