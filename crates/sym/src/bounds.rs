@@ -577,8 +577,10 @@ impl Session<'_> {
             // Bound the branch with v's range narrowed, in scratch memos: everything computed
             // under the narrowed range (symbols whose ranges depend on v included) is thrown
             // away afterwards, so nothing narrower than valid leaks out of the branch.
-            let saved_memo = std::mem::take(&mut self.s.iv);
-            let saved_fmemo = std::mem::take(&mut self.s.fiv);
+            // (Hash-map memos: a few nodes, where a fresh dense memo would be sized by the
+            // highest node index at every branch.)
+            let saved_memo = std::mem::replace(&mut self.s.iv, crate::memo::Memo::sparse());
+            let saved_fmemo = std::mem::replace(&mut self.s.fiv, crate::memo::Memo::sparse());
             let saved_syms = std::mem::take(&mut self.s.d.sym_iv);
             self.s.d.sym_iv.insert(v, r);
             let iv = self.iv(branch);

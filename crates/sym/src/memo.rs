@@ -69,12 +69,6 @@ impl<V> NodeMemo<V> {
         self.len
     }
 
-    /// Room for `n` more nodes beyond the highest index it has room for.
-    pub fn reserve(&mut self, n: usize) {
-        self.stamps.reserve(n);
-        self.values.reserve(n);
-    }
-
     /// Forgets every entry, keeping the memory.
     pub fn clear(&mut self) {
         if self.len == 0 {
@@ -87,6 +81,63 @@ impl<V> NodeMemo<V> {
             self.stamps.fill(0);
             self.generation = 1;
         }
+    }
+}
+
+/// A memo that is a [`NodeMemo`] for a whole query, or a hash map for a short computation in
+/// the middle of one (`Memo::sparse`): a bound under a narrowed range starts from nothing and
+/// touches a few nodes, where a fresh dense memo would be sized by the highest node index.
+#[derive(Clone, Debug)]
+pub(crate) enum Memo<V> {
+    Dense(NodeMemo<V>),
+    Sparse(rustc_hash::FxHashMap<Expr, V>),
+}
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Memo::Dense(NodeMemo::default())
+    }
+}
+
+impl<V> Memo<V> {
+    /// An empty hash-map memo.
+    pub fn sparse() -> Self {
+        Memo::Sparse(Default::default())
+    }
+
+    pub fn get(&self, e: &Expr) -> Option<&V> {
+        match self {
+            Memo::Dense(m) => m.get(e),
+            Memo::Sparse(m) => m.get(e),
+        }
+    }
+
+    pub fn contains_key(&self, e: &Expr) -> bool {
+        match self {
+            Memo::Dense(m) => m.contains_key(e),
+            Memo::Sparse(m) => m.contains_key(e),
+        }
+    }
+
+    pub fn insert(&mut self, e: Expr, v: V) -> Option<V> {
+        match self {
+            Memo::Dense(m) => m.insert(e, v),
+            Memo::Sparse(m) => m.insert(e, v),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        match self {
+            Memo::Dense(m) => m.clear(),
+            Memo::Sparse(m) => m.clear(),
+        }
+    }
+}
+
+impl<V> std::ops::Index<&Expr> for Memo<V> {
+    type Output = V;
+    fn index(&self, e: &Expr) -> &V {
+        self.get(e).expect("memoized")
     }
 }
 

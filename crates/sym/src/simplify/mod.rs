@@ -21,7 +21,6 @@ use crate::Context;
 use crate::bounds::Derived;
 use crate::expr::{Expr, Node};
 use crate::interval::{FIv, Iv};
-use rustc_hash::FxHashMap;
 
 macro_rules! rules {
     ($($name:ident => $text:literal,)*) => {
@@ -371,8 +370,10 @@ impl std::ops::DerefMut for Held {
 /// not change.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Scratch {
-    pub iv: FxHashMap<Expr, Iv>,
-    pub fiv: FxHashMap<Expr, FIv>,
+    /// Per node, its interval (dense for a query; a hash map while a branch is bounded under a
+    /// narrowed range, `bounds.rs`).
+    pub iv: crate::memo::Memo<Iv>,
+    pub fiv: crate::memo::Memo<FIv>,
     /// Per node, its simplification (dense: the simplifier asks it for every node it
     /// visits, most of a query's lookups).
     pub simp: crate::memo::NodeMemo<Expr>,
@@ -412,12 +413,6 @@ impl<'a> Session<'a> {
             cx.limits.proof_work,
             cx.limits.nesting.min(crate::MAX_NESTING),
         );
-        // A fresh context's first query: one allocation for what a typical index expression
-        // needs, not four growths of each table.
-        if s.iv.capacity() == 0 {
-            s.iv.reserve(32);
-            s.simp.reserve(32);
-        }
         Session {
             cx,
             s: Held(Some(s)),
@@ -439,16 +434,10 @@ impl<'a> Session<'a> {
         debug_assert!(self.s.d.is_idle());
         let s = &mut self.s;
         s.derived_gen = Some(self.cx.facts.generation);
-        // Huge hash tables are not worth keeping; the simplification memo, sized by node
-        // index, is cleared in O(1) and kept (a context that grows beyond
-        // `reuse::KEEP_NODES` drops it with everything else at `Context::clear`).
-        if s.iv.capacity() > 4096 {
-            s.iv = Default::default();
-            s.fiv = Default::default();
-        } else {
-            s.iv.clear();
-            s.fiv.clear();
-        }
+        // The memos, sized by node index, are cleared in O(1) and kept (a context that grows
+        // beyond `reuse::KEEP_NODES` drops them with everything else at `Context::clear`).
+        s.iv.clear();
+        s.fiv.clear();
         s.simp.clear();
         self.cx.scratch = self.s.0.take();
     }
