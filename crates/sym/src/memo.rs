@@ -31,6 +31,7 @@ impl<V> Default for NodeMemo<V> {
 }
 
 impl<V> NodeMemo<V> {
+    #[inline]
     pub fn get(&self, e: &Expr) -> Option<&V> {
         let i = e.index();
         if self.stamps.get(i) == Some(&self.generation) {
@@ -40,18 +41,17 @@ impl<V> NodeMemo<V> {
         }
     }
 
+    #[inline]
     pub fn contains_key(&self, e: &Expr) -> bool {
         self.stamps.get(e.index()) == Some(&self.generation)
     }
 
     /// Records `v` for `e`, returning the value it replaces.
+    #[inline]
     pub fn insert(&mut self, e: Expr, v: V) -> Option<V> {
         let i = e.index();
         if i >= self.stamps.len() {
-            // Room for the node and for the ones a query usually makes after it.
-            let n = (i + 1).max(self.stamps.len() * 2).max(32);
-            self.stamps.resize(n, 0);
-            self.values.resize_with(n, || None);
+            self.grow(i);
         }
         if self.stamps[i] == self.generation {
             self.values[i].replace(v)
@@ -69,7 +69,17 @@ impl<V> NodeMemo<V> {
         self.len
     }
 
+    /// Room for node index `i`, and for the ones a query usually makes after it.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, i: usize) {
+        let n = (i + 1).max(self.stamps.len() * 2).max(32);
+        self.stamps.resize(n, 0);
+        self.values.resize_with(n, || None);
+    }
+
     /// Forgets every entry, keeping the memory.
+    #[inline]
     pub fn clear(&mut self) {
         if self.len == 0 {
             return;
@@ -105,6 +115,7 @@ impl<V> Memo<V> {
         Memo::Sparse(Default::default())
     }
 
+    #[inline]
     pub fn get(&self, e: &Expr) -> Option<&V> {
         match self {
             Memo::Dense(m) => m.get(e),
@@ -112,6 +123,7 @@ impl<V> Memo<V> {
         }
     }
 
+    #[inline]
     pub fn contains_key(&self, e: &Expr) -> bool {
         match self {
             Memo::Dense(m) => m.contains_key(e),
@@ -119,6 +131,7 @@ impl<V> Memo<V> {
         }
     }
 
+    #[inline]
     pub fn insert(&mut self, e: Expr, v: V) -> Option<V> {
         match self {
             Memo::Dense(m) => m.insert(e, v),
@@ -126,6 +139,7 @@ impl<V> Memo<V> {
         }
     }
 
+    #[inline]
     pub fn clear(&mut self) {
         match self {
             Memo::Dense(m) => m.clear(),
@@ -136,6 +150,7 @@ impl<V> Memo<V> {
 
 impl<V> std::ops::Index<&Expr> for Memo<V> {
     type Output = V;
+    #[inline]
     fn index(&self, e: &Expr) -> &V {
         self.get(e).expect("memoized")
     }
@@ -143,6 +158,7 @@ impl<V> std::ops::Index<&Expr> for Memo<V> {
 
 impl<V> std::ops::Index<&Expr> for NodeMemo<V> {
     type Output = V;
+    #[inline]
     fn index(&self, e: &Expr) -> &V {
         self.get(e).expect("memoized")
     }
