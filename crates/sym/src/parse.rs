@@ -493,7 +493,16 @@ impl Context {
                 if i < b.len() && (b[i] == b'.' || b[i].is_ascii_alphabetic() || b[i] == b'_') {
                     return None;
                 }
-                let v: i64 = src[start..i].parse().ok()?;
+                // Up to 18 digits fit in i64 (10^18 - 1 < 2^63): folded directly; longer ones
+                // through `str::parse`, which refuses what does not fit.
+                let digits = &b[start..i];
+                let v: i64 = if digits.len() <= 18 {
+                    digits
+                        .iter()
+                        .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'))
+                } else {
+                    src[start..i].parse().ok()?
+                };
                 atoms.push(PolyAtom::Int(v));
             } else if c.is_ascii_alphabetic() || c == b'_' {
                 let start = i;
