@@ -112,6 +112,40 @@ fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 pub struct Context {
     inner: Mutex<sym::Context>,
     last_reason: Mutex<Option<String>>,
+    /// The facts `simplify_with_facts` set last, while they are still the context's facts
+    /// (`None` after anything else changed them): the same facts again are not set again.
+    /// Locked only while `inner` is held (so the two agree; `inner` first).
+    installed: Mutex<Option<Installed>>,
+}
+
+/// The facts `simplify_with_facts` installed: what it was given (to compare a next call's
+/// facts with) and what the context answered for them afterwards (`range` of each symbol,
+/// `assumptions`), checked again before they are reused.
+#[derive(Debug)]
+struct Installed {
+    given: Vec<(sym::Symbol, RangeEnd, RangeEnd)>,
+    assumed: Vec<sym::Expr>,
+    ranges: Vec<(RangeEnd, RangeEnd)>,
+    assumptions: Vec<sym::Expr>,
+}
+
+impl Installed {
+    /// Whether `given` and `assumed` are these facts and the context still has them.
+    fn holds(
+        &self,
+        cx: &sym::Context,
+        given: &[(sym::Symbol, RangeEnd, RangeEnd)],
+        assumed: &[sym::Expr],
+    ) -> bool {
+        self.given == given
+            && self.assumed == assumed
+            && cx.assumptions() == self.assumptions.as_slice()
+            && self
+                .given
+                .iter()
+                .zip(&self.ranges)
+                .all(|((s, _, _), r)| cx.range(*s) == *r)
+    }
 }
 
 impl std::fmt::Debug for Context {
@@ -201,6 +235,19 @@ fn lock(m: &Mutex<sym::Context>) -> MutexGuard<'_, sym::Context> {
 impl Context {
     fn cx(&self) -> MutexGuard<'_, sym::Context> {
         lock(&self.inner)
+    }
+
+    /// The facts `simplify_with_facts` installed (lock while `inner` is held).
+    fn installed(&self) -> MutexGuard<'_, Option<Installed>> {
+        self.installed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The context with the record of installed facts dropped: for every call that may change
+    /// the facts (the record is dropped before the change, under the same lock).
+    fn cx_changing_facts(&self) -> MutexGuard<'_, sym::Context> {
+        let cx = self.cx();
+        *self.installed() = None;
+        cx
     }
 }
 
@@ -556,6 +603,7 @@ impl Context {
         Ok(Context {
             inner: Mutex::new(sym::Context::with_limits(l)),
             last_reason: Mutex::new(None),
+            installed: Mutex::new(None),
         })
     }
 
@@ -608,7 +656,7 @@ impl Context {
     ) -> PyResult<()> {
         let py = slf.py();
         guarded(|| {
-            let mut cx = slf.get().cx();
+            let mut cx = slf.get().cx_changing_facts();
             let s = symbol_arg(slf, &mut cx, name, true)?;
             let lo = range_end(slf, &mut cx, lo)?;
             let hi = range_end(slf, &mut cx, hi)?;
@@ -620,13 +668,104 @@ impl Context {
     fn assume(slf: &Bound<'_, Self>, pred: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = slf.py();
         guarded(|| {
-            let mut cx = slf.get().cx();
+            let mut cx = slf.get().cx_changing_facts();
             let p = match operand(slf, pred, true)? {
                 Operand::S(s) => cx.parse_bool(&s).map_err(|e| sym_err(py, e))?,
                 o => to_expr(py, &mut cx, o)?,
             };
             cx.assume(p).map_err(|e| sym_err(py, e))
         })
+    }
+
+    /// Replaces every fact at once and simplifies: the same as `clear_facts()`, then
+    /// `set_range(name, lo, hi)` for each triple of `ranges` in order, `assume(p)` for each
+    /// predicate of `assumptions` in order, `check_facts()` and `simplify(e)`, in one call
+    /// (the drop-in's `simplify_with_ranges` sets about ten facts per question, and each call
+    /// from Python costs more than the engine's work on it). The facts stay set afterwards,
+    /// as with the separate calls.
+    ///
+    /// When the facts are those the previous `simplify_with_facts` on this context set and
+    /// nothing has changed them since (no `set_range`, `assume`, `clear_facts` or `solve`),
+    /// they are not set again, so what the engine derived from them is reused (the answer is
+    /// the same: derived facts depend on the facts only).
+    ///
+    /// Errors are those of the separate calls: a value of the wrong kind raises before any
+    /// fact changes; a range or assumption the engine refuses (and contradictory facts) raise
+    /// with the facts before it set.
+    fn simplify_with_facts(
+        slf: &Bound<'_, Self>,
+        e: &Bound<'_, PyAny>,
+        ranges: &Bound<'_, PyAny>,
+        assumptions: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<Expr>> {
+        let py = slf.py();
+        let x = Self::arg(slf, e)?;
+        // The Python values first (iterating may run Python code, which must not find the
+        // context locked), then the engine under one lock.
+        let bad = || PyTypeError::new_err("simplify_with_facts: ranges are (name, lo, hi) tuples");
+        let mut rs = Vec::new();
+        for item in ranges.try_iter()? {
+            let item = item?;
+            let t = item.cast::<PyTuple>().map_err(|_| bad())?;
+            if t.len() != 3 {
+                return Err(bad());
+            }
+            rs.push((t.get_item(0)?, t.get_item(1)?, t.get_item(2)?));
+        }
+        let mut ps = Vec::new();
+        for p in assumptions.try_iter()? {
+            ps.push(operand(slf, &p?, true)?);
+        }
+        let me = slf.get();
+        let big = guarded(|| {
+            let mut cx = me.cx();
+            // Converting declares symbols and makes nodes, which changes no fact.
+            let mut given = Vec::with_capacity(rs.len());
+            for (name, lo, hi) in &rs {
+                let s = symbol_arg(slf, &mut cx, name, true)?;
+                let lo = range_end(slf, &mut cx, lo)?;
+                let hi = range_end(slf, &mut cx, hi)?;
+                given.push((s, lo, hi));
+            }
+            let mut assumed = Vec::with_capacity(ps.len());
+            for p in ps {
+                assumed.push(match p {
+                    Operand::S(s) => cx.parse_bool(&s).map_err(|e| sym_err(py, e))?,
+                    o => to_expr(py, &mut cx, o)?,
+                });
+            }
+            let mut installed = me.installed();
+            if !installed
+                .as_ref()
+                .is_some_and(|i| i.holds(&cx, &given, &assumed))
+            {
+                *installed = None;
+                cx.clear_facts();
+                for &(s, lo, hi) in &given {
+                    cx.set_range(s, lo, hi).map_err(|e| sym_err(py, e))?;
+                }
+                for &p in &assumed {
+                    cx.assume(p).map_err(|e| sym_err(py, e))?;
+                }
+                cx.check_facts().map_err(|e| sym_err(py, e))?;
+                *installed = Some(Installed {
+                    ranges: given.iter().map(|(s, _, _)| cx.range(*s)).collect(),
+                    assumptions: cx.assumptions().to_vec(),
+                    given,
+                    assumed,
+                });
+            }
+            Ok(cx.size(x) >= DETACH_SIZE)
+        })?;
+        let run = || {
+            guarded(|| {
+                let mut cx = me.cx();
+                let r = cx.simplify(x);
+                Ok(limited(&cx, r))
+            })
+        };
+        let r = if big { py.detach(run)? } else { run()? };
+        wrap(slf, r.map_err(|e| sym_err(py, e))?)
     }
 
     /// Checks that the ranges and assumptions leave every symbol a value (RangeError if not).
@@ -638,7 +777,7 @@ impl Context {
     /// Removes every range and assumption (symbols and expressions stay valid).
     fn clear_facts(slf: &Bound<'_, Self>) -> PyResult<()> {
         guarded(|| {
-            slf.get().cx().clear_facts();
+            slf.get().cx_changing_facts().clear_facts();
             Ok(())
         })
     }
@@ -774,7 +913,8 @@ impl Context {
         let x = guarded(|| symbol_arg(slf, &mut me.cx(), target, false))?;
         let res = py.detach(|| {
             guarded(|| {
-                let mut cx = me.cx();
+                // solve_with_cases narrows a range while it runs.
+                let mut cx = me.cx_changing_facts();
                 let res = if cases {
                     cx.solve_with_cases(r, x)
                 } else {
