@@ -863,6 +863,7 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     vget = var_to_range.get if var_to_range else None
     if replacements:
         e0, e, facts, preds, _, _ = _ranges_facts(eng, expr, var_ranges, vget, replacements, axioms)
+        facts = eng.cx.facts(facts, preds)
     else:
         # The facts of the last question on the same expression object with the same
         # var_ranges dict, when every input they came from is the same object again: the
@@ -885,6 +886,8 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
             or vget is not None and not all(map(_is, map(vget, c[3]), c[4]))
         ):
             e0, e, facts, preds, syms, vrs = _ranges_facts(eng, expr, var_ranges, vget, None, axioms)
+            # Converted once (Context.facts); the engine recognizes the object it set last and
+            # does not set it again while nothing else changed its facts.
             c = eng.rcalls[key] = (
                 expr,
                 tuple(var_ranges) if var_ranges else (),
@@ -893,12 +896,11 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
                 vrs,
                 tuple(axioms) if axioms else (),
                 e0,
-                facts,
-                preds,
+                eng.cx.facts(facts, preds),
             )
         e = e0 = c[6]
-        facts, preds = c[7], c[8]
-    r = eng.cx.simplify_with_facts(e, facts, preds)
+        facts = c[7]
+    r = eng.cx.simplify_with_facts(e, facts)
     if r == e0:
         return expr
     return to_sympy(r)
