@@ -140,7 +140,9 @@ class QuestionFacts(unittest.TestCase):
         vrs = [{x: rng.choice(sizes)} for _ in range(3)] + [{}]
         vtrs = [{s: rng.choice(ranges), u: rng.choice(ranges)} for _ in range(3)] + [{}, None]
         axs = [[rng.choice(axioms)] for _ in range(3)] + [[], None, tuple(axioms)]
-        for k in range(400):
+        values = [sympy.Integer(8), sympy.Integer(32), 2 * u, u + 16]
+        repls = [{s: rng.choice(values)} for _ in range(2)] + [{u: sympy.Integer(4)}, {}, None]
+        for k in range(600):
             r = rng.random()
             # Mutations of the very objects the memos saw, and other calls in between.
             if r < 0.1:
@@ -154,7 +156,14 @@ class QuestionFacts(unittest.TestCase):
                 st.bound_sympy(s + u, {s: rng.choice(ranges)})
             elif r < 0.35:
                 st.simplify(FD(s, 16) + s)
-            args = (rng.choice(exprs), rng.choice(vrs), rng.choice(vtrs), None, rng.choice(axs))
+            elif r < 0.45:
+                d = rng.choice(repls[:2])
+                if rng.random() < 0.3:
+                    d.pop(s, None)
+                else:
+                    d[s] = rng.choice(values)
+            args = (rng.choice(exprs), rng.choice(vrs), rng.choice(vtrs), rng.choice(repls),
+                    rng.choice(axs))
             try:
                 got = st.simplify_with_ranges(*args)
             except Exception as err:  # noqa: BLE001 - contradictory facts: the same error

@@ -780,13 +780,36 @@ _NO_NAMES = frozenset()
 _is = operator.is_
 
 
-def _ranges_facts(eng, expr, var_ranges, vget, replacements, axioms):
+class _Lookups:
+    """A mapping's ``get`` that records the keys it was asked and the values it gave (so that
+    a memo records exactly what its answer was computed from)."""
+
+    __slots__ = ("get_", "keys", "values")
+
+    def __init__(self, mapping):
+        self.get_ = mapping.get
+        self.keys = []
+        self.values = []
+
+    def get(self, k):
+        v = self.get_(k)
+        self.keys.append(k)
+        self.values.append(v)
+        return v
+
+    def __bool__(self):
+        return True
+
+
+def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
     """The facts of a ``simplify_with_ranges`` question: ``(e0, e, ranges, predicates, syms,
-    vrs)`` with ``e0`` the converted expression, ``e`` it with the replacements applied, the
-    ``(name, lo, hi)`` ranges and the predicates in the order the engine gets them (the
+    vrs, rsyms)`` with ``e0`` the converted expression, ``e`` it with the replacements applied,
+    the ``(name, lo, hi)`` ranges and the predicates in the order the engine gets them (the
     symbols' ranges, those of the index variables, the axioms whose symbols all occur),
     ``syms`` the sympy symbols looked up in var_to_range and ``vrs`` what ``vget`` gave for
-    them (``None`` without var_to_range)."""
+    them (``None`` without var_to_range). ``var_items`` are var_ranges's items; the
+    replacements (a mapping or ``_Lookups``) are looked up for the symbols of the expression
+    and of the index sizes only."""
     e0 = eng.memo.get(expr)
     if e0 is None:
         e0 = _conv_expr(eng, expr)
@@ -799,12 +822,12 @@ def _ranges_facts(eng, expr, var_ranges, vget, replacements, axioms):
     add = facts.append
     index_names = _NO_NAMES
     idx = None
-    if var_ranges:
+    if var_items:
         names = set(names)
         idx = []
         index_names = set()
         idx_ids = eng.idx_ids
-        for v, size in var_ranges.items():
+        for v, size in var_items:
             k = (id(v), id(size))
             ent = idx_ids.get(k)
             if ent is None or ent[0] is not v or ent[1] is not size:
@@ -861,47 +884,54 @@ def _ranges_facts(eng, expr, var_ranges, vget, replacements, axioms):
 
 def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     vget = var_to_range.get if var_to_range else None
-    if replacements:
-        e0, e, facts, preds, _, _ = _ranges_facts(eng, expr, var_ranges, vget, replacements, axioms)
-        facts = eng.cx.facts(facts, preds)
-    else:
-        # The facts of the last question on the same expression object with the same
-        # var_ranges dict, when every input they came from is the same object again: the
-        # expression, each index variable and size, each ValueRanges of var_to_range (looked
-        # up again: the dicts may have changed), each axiom. Identity, not equality: the entry
-        # keeps every one of them alive and they are immutable, so the same objects give the
-        # same facts; the dict objects themselves are only the key (not trusted, compared by
-        # their items).
-        key = (id(expr), id(var_ranges))
-        c = eng.rcalls.get(key)
-        if (
-            c is None
-            or c[0] is not expr
-            or (len(var_ranges) if var_ranges else 0) != len(c[1])
-            or var_ranges and not (all(map(_is, var_ranges, c[1]))
-                                   and all(map(_is, var_ranges.values(), c[2])))
-            or (len(axioms) if axioms else 0) != len(c[5])
-            or axioms and not all(map(_is, axioms, c[5]))
-            or (c[4] is None) != (vget is None)
-            or vget is not None and not all(map(_is, map(vget, c[3]), c[4]))
-        ):
-            e0, e, facts, preds, syms, vrs = _ranges_facts(eng, expr, var_ranges, vget, None, axioms)
-            # Converted once (Context.facts); the engine recognizes the object it set last and
-            # does not set it again while nothing else changed its facts.
-            c = eng.rcalls[key] = (
-                expr,
-                tuple(var_ranges) if var_ranges else (),
-                tuple(var_ranges.values()) if var_ranges else (),
-                syms,
-                vrs,
-                tuple(axioms) if axioms else (),
-                e0,
-                eng.cx.facts(facts, preds),
-            )
-        e = e0 = c[6]
-        facts = c[7]
-    r = eng.cx.simplify_with_facts(e, facts)
-    if r == e0:
+    rget = replacements.get if replacements else None
+    # The facts of the last question on the same expression object with the same var_ranges
+    # dict, when every input they came from is the same object again: the expression, each
+    # index variable and size, each ValueRanges of var_to_range and each replacement of the
+    # symbols of the expression and sizes (looked up again: the dicts may have changed), each
+    # axiom. Identity, not equality: the entry keeps every one of them alive and they are
+    # immutable, so the same objects give the same facts; the dicts themselves are not
+    # trusted (only their items are compared), id(var_ranges) is only part of the key.
+    key = (id(expr), id(var_ranges))
+    c = eng.rcalls.get(key)
+    if (
+        c is None
+        or c[0] is not expr
+        or (len(var_ranges) if var_ranges else 0) != len(c[1])
+        or var_ranges and not (all(map(_is, var_ranges, c[1]))
+                               and all(map(_is, var_ranges.values(), c[2])))
+        or (len(axioms) if axioms else 0) != len(c[5])
+        or axioms and not all(map(_is, axioms, c[5]))
+        or (c[4] is None) != (vget is None)
+        or vget is not None and not all(map(_is, map(vget, c[3]), c[4]))
+        or (c[7] is None) != (rget is None)
+        or rget is not None and not all(map(_is, map(rget, c[6]), c[7]))
+    ):
+        # The inputs read once: the facts are computed from exactly what the entry records.
+        vkeys = tuple(var_ranges) if var_ranges else ()
+        vvals = tuple(var_ranges.values()) if var_ranges else ()
+        ax = tuple(axioms) if axioms else ()
+        looked = _Lookups(replacements) if rget is not None else None
+        e0, e, facts, preds, syms, vrs = _ranges_facts(
+            eng, expr, tuple(zip(vkeys, vvals)), vget, looked, ax
+        )
+        c = eng.rcalls[key] = (
+            expr,
+            vkeys,
+            vvals,
+            syms,
+            vrs,
+            ax,
+            tuple(looked.keys) if looked is not None else (),
+            tuple(looked.values) if looked is not None else None,
+            e0,
+            e,
+            # Converted once (Context.facts); the engine recognizes the object it set last
+            # and does not set it again while nothing else changed its facts.
+            eng.cx.facts(facts, preds),
+        )
+    r = eng.cx.simplify_with_facts(c[9], c[10])
+    if r == c[8]:
         return expr
     return to_sympy(r)
 
