@@ -130,18 +130,18 @@ class _Engine:
         # objects again; the entry keeps its object alive, so the id cannot be reused while
         # the entry exists, and ``is`` is checked); an equal new object is converted again.
         self.vr_ends = {}
-        # symbol name -> [sympy symbol, ValueRanges or None, (name, lo, hi) or None when no end
-        # is set]: the range the name got last time, reused when var_to_range gives the same
-        # object again (or None again: the assumptions' range).
+        # symbol name -> [sympy symbol, ValueRanges or None, (symbol Expr, lo, hi) or None when
+        # no end is set, symbol Expr]: the range the name got last time, reused when
+        # var_to_range gives the same object again (or None again: the assumptions' range).
         self.rlast = {}
         # sympy axiom -> (its symshape predicate or None when it is not one, names).
         self.axioms = {}
         # id(axiom) -> (axiom, predicate or None, names): the same by identity (no sympy
         # hash or structural ==); the entry keeps the axiom alive.
         self.ax_ids = {}
-        # (id(index var), id(size)) -> (var, size, name, size as Expr, (name, 0, size - 1),
-        # names of the size): an index variable of var_ranges and its range by identity (the
-        # entry keeps both alive).
+        # (id(index var), id(size)) -> (var, size, name, size as Expr, (var as Expr, 0,
+        # size - 1), names of the size, var as Expr): an index variable of var_ranges and its
+        # range by identity (the entry keeps both alive).
         self.idx_ids = {}
         # (id(expression), id(var_ranges)) -> the facts of simplify_with_ranges's last question
         # on them, with the objects they came from (_ranges_engine).
@@ -832,14 +832,14 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
             ent = idx_ids.get(k)
             if ent is None or ent[0] is not v or ent[1] is not size:
                 sz = _conv_expr(eng, size)
-                _conv_expr(eng, v)  # declares it (its type and assumptions checked)
-                name = v.name
-                ent = idx_ids[k] = (v, size, name, sz, (name, 0, sz - 1), _names(eng, sz))
+                ve = _conv_expr(eng, v)  # declares it (its type and assumptions checked)
+                # The fact names the symbol by its Expr (no text to convert in Context.facts).
+                ent = idx_ids[k] = (v, size, v.name, sz, (ve, 0, sz - 1), _names(eng, sz), ve)
             fact, ns = ent[4], ent[5]
             if replacements:
                 sz = _apply_replacements(eng, ent[3], replacements)
                 if sz is not ent[3]:
-                    fact, ns = (ent[2], 0, sz - 1), _names(eng, sz)
+                    fact, ns = (ent[6], 0, sz - 1), _names(eng, sz)
             names |= ns
             idx.append(fact)
             index_names.add(ent[2])
@@ -849,12 +849,14 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
     for name in names:
         if name in index_names:
             continue
-        # [sympy symbol, the ValueRanges (or None) the name got last time, its fact]: reused
-        # when var_to_range gives the same (immutable) object again, or None again (the
-        # assumptions' range); the entry keeps the object alive, so ``is`` is an identity.
+        # [sympy symbol, the ValueRanges (or None) the name got last time, its fact, the
+        # symbol's Expr]: reused when var_to_range gives the same (immutable) object again, or
+        # None again (the assumptions' range); the entry keeps the object alive, so ``is`` is
+        # an identity.
         ent = last.get(name)
         if ent is None:
-            ent = last[name] = [eng.st.symbols[name], _MISS, None]
+            s = eng.st.symbols[name]
+            ent = last[name] = [s, _MISS, None, _conv_expr(eng, s)]
         s = ent[0]
         syms.append(s)
         vr = None
@@ -864,7 +866,7 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
         if ent[1] is not vr:
             lo, hi = _vr_range(eng, name, s, vr) if vr is not None else _arange(eng, name, s)
             ent[1] = vr
-            ent[2] = (name, lo, hi) if lo is not None or hi is not None else None
+            ent[2] = (ent[3], lo, hi) if lo is not None or hi is not None else None
         if ent[2] is not None:
             add(ent[2])
     if idx is not None:
@@ -892,10 +894,23 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     # axiom. Identity, not equality: the entry keeps every one of them alive and they are
     # immutable, so the same objects give the same facts; the dicts themselves are not
     # trusted (only their items are compared), id(var_ranges) is only part of the key.
+    #
+    # The first time, only a marker is kept (the expression itself, alive while it is the
+    # marker): in a compilation most questions come once (PyTorch's ranges cache is in front),
+    # and recording the entry costs about a microsecond.
     key = (id(expr), id(var_ranges))
     c = eng.rcalls.get(key)
+    if c is None:
+        eng.rcalls[key] = expr
+        e0, e, facts, preds, _, _ = _ranges_facts(
+            eng, expr, var_ranges.items() if var_ranges else None, vget, replacements, axioms
+        )
+        r = eng.cx.simplify_with_facts(e, eng.cx.facts(facts, preds))
+        if r == e0:
+            return expr
+        return to_sympy(r)
     if (
-        c is None
+        c is expr
         or c[0] is not expr
         or (len(var_ranges) if var_ranges else 0) != len(c[1])
         or var_ranges and not (all(map(_is, var_ranges, c[1]))
