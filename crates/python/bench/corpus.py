@@ -16,6 +16,11 @@ Usage (in the torch venv with symshape installed):
   python crates/python/bench/corpus.py [--only simplify,ranges,bound,solve] [--reps 5] [--dump FILE]
                                       [--answers FILE]
 
+--new-questions gives simplify_with_ranges a distinct copy of var_ranges (kept alive) at every call,
+so that each call is a question symshape has not seen (its per-question entries are keyed by the
+dict object), with its conversion memos warm: the case of a compilation, where PyTorch's ranges
+cache is in front and few questions come twice.
+
 --answers writes every answer (record id and the answer's srepr), one a line in corpus order, to
 compare two versions byte for byte.
 """
@@ -274,6 +279,9 @@ def vr(d):
     return ValueRanges(build(d["lower_srepr"]), build(d["upper_srepr"]))
 
 
+NEW_QUESTIONS = False
+
+
 def run_ranges(recs, reps, dump):
     from torch._inductor.sizevars import SizeVarAllocator
     from torch.fx.experimental.symbolic_shapes import ShapeEnv
@@ -292,9 +300,16 @@ def run_ranges(recs, reps, dump):
         senv.var_to_range.update(vtr)
         sv = SizeVarAllocator(senv)
         sv.replacements.update(repl)
+        if NEW_QUESTIONS:
+            mine = [dict(var_ranges) for _ in range(reps + 1)]
+            theirs = [dict(var_ranges) for _ in range(reps + 1)]
+            ours_f = lambda: st.simplify_with_ranges(expr, mine.pop(), vtr, repl, axioms)  # noqa: E731
+            theirs_f = lambda: sv._simplify_with_ranges(expr, theirs.pop())  # noqa: E731
+        else:
+            ours_f = lambda: st.simplify_with_ranges(expr, var_ranges, vtr, repl, axioms)  # noqa: E731
+            theirs_f = lambda: sv._simplify_with_ranges(expr, var_ranges)  # noqa: E731
         try:
-            ours = side_by_side(rep, lambda: st.simplify_with_ranges(expr, var_ranges, vtr, repl, axioms),
-                                lambda: sv._simplify_with_ranges(expr, var_ranges), reps)
+            ours = side_by_side(rep, ours_f, theirs_f, reps)
         except Exception as e:  # noqa: BLE001
             rep.fallback += 1
             dump and dump.write(json.dumps({"kind": "ranges-fallback", "id": r["id"], "err": repr(e)[:300]}) + "\n")
@@ -448,8 +463,11 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--dump", help="unsound, larger and failed records (JSON lines)")
     ap.add_argument("--answers", help="every answer: record id and srepr, one a line")
+    ap.add_argument("--new-questions", action="store_true",
+                    help="simplify_with_ranges: a new var_ranges dict object at every call")
     args = ap.parse_args()
-    global ANSWERS
+    global ANSWERS, NEW_QUESTIONS
+    NEW_QUESTIONS = args.new_questions
     ANSWERS = open(args.answers, "w") if args.answers else None
     parts = args.only.split(",")
     dump = open(args.dump, "w") if args.dump else None
