@@ -14,6 +14,15 @@ For each record the input is rebuilt as sympy objects from its `srepr` fields, t
 
 Usage (in the torch venv with symshape installed):
   python crates/python/bench/corpus.py [--only simplify,ranges,bound,solve] [--reps 5] [--dump FILE]
+                                      [--answers FILE]
+
+--new-questions gives simplify_with_ranges a distinct copy of var_ranges (kept alive) at every call,
+so that each call is a question symshape has not seen (its per-question entries are keyed by the
+dict object), with its conversion memos warm: the case of a compilation, where PyTorch's ranges
+cache is in front and few questions come twice.
+
+--answers writes every answer (record id and the answer's srepr), one a line in corpus order, to
+compare two versions byte for byte.
 """
 import argparse
 import gzip
@@ -81,6 +90,26 @@ class TheirsFailed(Exception):
     pass
 
 
+ANSWERS = None
+
+
+def _srepr(r):
+    try:
+        return sympy.srepr(r)
+    except Exception:  # noqa: BLE001
+        return repr(r)
+
+
+def answer(kind, rid, r, warm=None):
+    """Writes our answer to ``--answers`` (``srepr`` of sympy objects, ``repr`` of the rest),
+    and the last warm call's answer too when it differs from the first call's."""
+    if ANSWERS is not None:
+        text = _srepr(r)
+        ANSWERS.write(f"{kind} {rid} {text}\n")
+        if warm is not None and _srepr(warm) != text:
+            ANSWERS.write(f"{kind}-warm-differs {rid} {_srepr(warm)}\n")
+
+
 def side_by_side(rep, ours, theirs, reps, after_ours=None):
     """Times both implementations on the same objects: the first call of each (cold), then
     ``reps`` calls of each (warm, the median kept). Whichever goes first warms sympy's caches
@@ -111,8 +140,10 @@ def side_by_side(rep, ours, theirs, reps, after_ours=None):
     for k in order:
         if k == "t" and got.get("t-failed"):
             continue
-        _, t = timed(ours if k == "o" else theirs, reps)
+        r, t = timed(ours if k == "o" else theirs, reps)
         (rep.ours if k == "o" else rep.theirs).append(statistics.median(t))
+        if k == "o":
+            rep.warm = r
     rep.ours_cold.append(got["o"][1])
     if got.get("t-failed"):
         rep.extra["torch-replay-errors"] = rep.extra.get("torch-replay-errors", 0) + 1
@@ -166,6 +197,7 @@ class Report:
         self.larger = self.smaller = self.looser = self.tighter = 0
         self.ours, self.theirs, self.ours_cold, self.theirs_cold = [], [], [], []
         self.extra = {}
+        self.warm = None  # the answer of the last warm call (side_by_side)
 
     def line(self):
         med = lambda xs: statistics.median(xs) / 1000 if xs else float("nan")  # noqa: E731
@@ -196,6 +228,7 @@ def run_simplify(recs, reps, dump):
             dump and dump.write(json.dumps({"kind": "simplify-error", "id": r["id"], "err": repr(e)}) + "\n")
             continue
         rep.fallback += fb.n
+        answer("simplify", r["id"], ours, rep.warm)
         check_simplify(rep, r, expr.xreplace(repl) if repl else expr, ours, r["result"], dump, {}, {})
     return rep
 
@@ -246,6 +279,9 @@ def vr(d):
     return ValueRanges(build(d["lower_srepr"]), build(d["upper_srepr"]))
 
 
+NEW_QUESTIONS = False
+
+
 def run_ranges(recs, reps, dump):
     from torch._inductor.sizevars import SizeVarAllocator
     from torch.fx.experimental.symbolic_shapes import ShapeEnv
@@ -264,13 +300,22 @@ def run_ranges(recs, reps, dump):
         senv.var_to_range.update(vtr)
         sv = SizeVarAllocator(senv)
         sv.replacements.update(repl)
+        if NEW_QUESTIONS:
+            mine = [dict(var_ranges) for _ in range(reps + 1)]
+            theirs = [dict(var_ranges) for _ in range(reps + 1)]
+            ours_f = lambda: st.simplify_with_ranges(expr, mine.pop(), vtr, repl, axioms)  # noqa: E731
+            theirs_f = lambda: sv._simplify_with_ranges(expr, theirs.pop())  # noqa: E731
+        else:
+            ours_f = lambda: st.simplify_with_ranges(expr, var_ranges, vtr, repl, axioms)  # noqa: E731
+            theirs_f = lambda: sv._simplify_with_ranges(expr, var_ranges)  # noqa: E731
         try:
-            ours = side_by_side(rep, lambda: st.simplify_with_ranges(expr, var_ranges, vtr, repl, axioms),
-                                lambda: sv._simplify_with_ranges(expr, var_ranges), reps)
+            ours = side_by_side(rep, ours_f, theirs_f, reps)
         except Exception as e:  # noqa: BLE001
             rep.fallback += 1
             dump and dump.write(json.dumps({"kind": "ranges-fallback", "id": r["id"], "err": repr(e)[:300]}) + "\n")
+            answer("ranges-error", r["id"], type(e).__name__)
             continue
+        answer("ranges", r["id"], ours, rep.warm)
         ranges = {}
         for s, v in vtr.items():
             lo, hi = S.vr_bound(str(v.lower)), S.vr_bound(str(v.upper))
@@ -309,6 +354,7 @@ def run_bound(recs, reps, dump):
             dump and dump.write(json.dumps({"kind": "bound-error", "id": r["id"], "err": repr(e)}) + "\n")
             continue
         rep.fallback += fb.n
+        answer("bound", r["id"], (ours.lower, ours.upper), (rep.warm.lower, rep.warm.upper))
         want = vr(r["result"]) if not r["result"]["is_bool"] else None
         if want is not None:
             lo_l = ours.lower > want.lower
@@ -369,6 +415,7 @@ def run_solve(recs, reps, dump):
             continue
         theirs = torch_try_solve(expr, thing, r["trials"], r["floordiv_inequality"])
         rep.fallback += fb.n
+        answer("solve", r["id"], ours, rep.warm)
         if ours == theirs:
             same += 1
             continue
@@ -414,8 +461,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default="simplify,ranges,bound,solve")
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--dump")
+    ap.add_argument("--dump", help="unsound, larger and failed records (JSON lines)")
+    ap.add_argument("--answers", help="every answer: record id and srepr, one a line")
+    ap.add_argument("--new-questions", action="store_true",
+                    help="simplify_with_ranges: a new var_ranges dict object at every call")
     args = ap.parse_args()
+    global ANSWERS, NEW_QUESTIONS
+    NEW_QUESTIONS = args.new_questions
+    ANSWERS = open(args.answers, "w") if args.answers else None
     parts = args.only.split(",")
     dump = open(args.dump, "w") if args.dump else None
     st.reset_stats()

@@ -112,6 +112,70 @@ fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 pub struct Context {
     inner: Mutex<sym::Context>,
     last_reason: Mutex<Option<String>>,
+    /// The facts `simplify_with_facts` set last, while they are still the context's facts
+    /// (`None` after anything else changed them): the same facts again are not set again.
+    /// Locked only while `inner` is held (so the two agree; `inner` first).
+    installed: Mutex<Option<Installed>>,
+}
+
+/// The facts `simplify_with_facts` installed last: which `Facts` object, and what the context
+/// answered for them afterwards (`range` of each symbol, `assumptions`), checked again before
+/// they are reused.
+#[derive(Debug)]
+struct Installed {
+    id: u64,
+    ranges: Vec<(sym::Symbol, (RangeEnd, RangeEnd))>,
+    assumptions: Vec<sym::Expr>,
+}
+
+impl Installed {
+    /// Whether the context still has these facts.
+    fn holds(&self, cx: &sym::Context) -> bool {
+        cx.assumptions() == self.assumptions.as_slice()
+            && self.ranges.iter().all(|(s, r)| cx.range(*s) == *r)
+    }
+}
+
+/// A set of facts of one context, converted once (`Context.facts`) and set by
+/// `Context.simplify_with_facts`; immutable.
+#[pyclass(frozen, module = "symshape._native", name = "Facts")]
+pub struct Facts {
+    cx: Py<Context>,
+    /// Unique per object in the process (the installed facts are recognized by it).
+    id: u64,
+    ranges: Vec<(sym::Symbol, RangeEnd, RangeEnd)>,
+    assumptions: Vec<sym::Expr>,
+}
+
+impl std::fmt::Debug for Facts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Facts({})", self.id)
+    }
+}
+
+static FACTS_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+#[pymethods]
+impl Facts {
+    /// How many ranges the facts set.
+    #[getter]
+    fn n_ranges(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// How many assumptions the facts add.
+    #[getter]
+    fn n_assumptions(&self) -> usize {
+        self.assumptions.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<symshape.Facts: {} ranges, {} assumptions>",
+            self.ranges.len(),
+            self.assumptions.len()
+        )
+    }
 }
 
 impl std::fmt::Debug for Context {
@@ -201,6 +265,19 @@ fn lock(m: &Mutex<sym::Context>) -> MutexGuard<'_, sym::Context> {
 impl Context {
     fn cx(&self) -> MutexGuard<'_, sym::Context> {
         lock(&self.inner)
+    }
+
+    /// The facts `simplify_with_facts` installed (lock while `inner` is held).
+    fn installed(&self) -> MutexGuard<'_, Option<Installed>> {
+        self.installed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The context with the record of installed facts dropped: for every call that may change
+    /// the facts (the record is dropped before the change, under the same lock).
+    fn cx_changing_facts(&self) -> MutexGuard<'_, sym::Context> {
+        let cx = self.cx();
+        *self.installed() = None;
+        cx
     }
 }
 
@@ -556,6 +633,7 @@ impl Context {
         Ok(Context {
             inner: Mutex::new(sym::Context::with_limits(l)),
             last_reason: Mutex::new(None),
+            installed: Mutex::new(None),
         })
     }
 
@@ -608,7 +686,7 @@ impl Context {
     ) -> PyResult<()> {
         let py = slf.py();
         guarded(|| {
-            let mut cx = slf.get().cx();
+            let mut cx = slf.get().cx_changing_facts();
             let s = symbol_arg(slf, &mut cx, name, true)?;
             let lo = range_end(slf, &mut cx, lo)?;
             let hi = range_end(slf, &mut cx, hi)?;
@@ -620,13 +698,141 @@ impl Context {
     fn assume(slf: &Bound<'_, Self>, pred: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = slf.py();
         guarded(|| {
-            let mut cx = slf.get().cx();
+            let mut cx = slf.get().cx_changing_facts();
             let p = match operand(slf, pred, true)? {
                 Operand::S(s) => cx.parse_bool(&s).map_err(|e| sym_err(py, e))?,
                 o => to_expr(py, &mut cx, o)?,
             };
             cx.assume(p).map_err(|e| sym_err(py, e))
         })
+    }
+
+    /// A reusable set of facts of this context for `simplify_with_facts`: `ranges` are
+    /// `(name, lo, hi)` triples as `set_range` takes them (a name or symbol `Expr`, ends int,
+    /// float, `Expr`, text or `None`), `assumptions` predicates as `assume` takes them. Values
+    /// of the wrong kind raise here (`TypeError`, `ParseError`, `RangeError` for an integer
+    /// outside int64); the engine checks the facts themselves when they are set. Symbols
+    /// named for the first time are declared as `set_range` declares them.
+    #[pyo3(signature = (ranges = None, assumptions = None))]
+    fn facts(
+        slf: &Bound<'_, Self>,
+        ranges: Option<&Bound<'_, PyAny>>,
+        assumptions: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<Facts>> {
+        let py = slf.py();
+        // The Python values first (iterating may run Python code, which must not find the
+        // context locked), then the conversion under one lock.
+        let bad = || PyTypeError::new_err("Context.facts: ranges are (name, lo, hi) tuples");
+        let mut rs = Vec::new();
+        if let Some(ranges) = ranges {
+            for item in ranges.try_iter()? {
+                let item = item?;
+                let t = item.cast::<PyTuple>().map_err(|_| bad())?;
+                if t.len() != 3 {
+                    return Err(bad());
+                }
+                rs.push((t.get_item(0)?, t.get_item(1)?, t.get_item(2)?));
+            }
+        }
+        let mut ps = Vec::new();
+        if let Some(assumptions) = assumptions {
+            for p in assumptions.try_iter()? {
+                ps.push(operand(slf, &p?, true)?);
+            }
+        }
+        let (ranges, assumptions) = guarded(|| {
+            // Declaring symbols and making nodes changes no fact.
+            let mut cx = slf.get().cx();
+            let mut ranges = Vec::with_capacity(rs.len());
+            for (name, lo, hi) in &rs {
+                let s = symbol_arg(slf, &mut cx, name, true)?;
+                let lo = range_end(slf, &mut cx, lo)?;
+                let hi = range_end(slf, &mut cx, hi)?;
+                ranges.push((s, lo, hi));
+            }
+            let mut assumptions = Vec::with_capacity(ps.len());
+            for p in ps {
+                assumptions.push(match p {
+                    Operand::S(s) => cx.parse_bool(&s).map_err(|e| sym_err(py, e))?,
+                    o => to_expr(py, &mut cx, o)?,
+                });
+            }
+            Ok((ranges, assumptions))
+        })?;
+        Py::new(
+            py,
+            Facts {
+                cx: slf.clone().unbind(),
+                id: FACTS_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                ranges,
+                assumptions,
+            },
+        )
+    }
+
+    /// Replaces every fact by `facts` (from `Context.facts`) and simplifies `e`: the same as
+    /// `clear_facts()`, then `set_range` for each range of `facts` in order, `assume` for each
+    /// assumption in order, `check_facts()` and `simplify(e)`, in one call (the drop-in's
+    /// `simplify_with_ranges` sets about ten facts per question, and a call from Python costs
+    /// more than the engine's work on a fact). The facts stay set afterwards, as with the
+    /// separate calls; a range or assumption the engine refuses (or contradictory facts)
+    /// raises with the facts before it set.
+    ///
+    /// When `facts` is the object the previous `simplify_with_facts` of this context set and
+    /// nothing has changed the context's facts since (no `set_range`, `assume`,
+    /// `clear_facts` or `solve`), they are not set again, so what the engine derived from them
+    /// is reused (the same answer: derived facts depend on the facts only).
+    fn simplify_with_facts(
+        slf: &Bound<'_, Self>,
+        e: &Bound<'_, PyAny>,
+        facts: &Bound<'_, Facts>,
+    ) -> PyResult<Py<Expr>> {
+        let py = slf.py();
+        let x = Self::arg(slf, e)?;
+        let f = facts.get();
+        if !f.cx.bind(py).is(slf) {
+            return Err(Error::new_err(
+                "these Facts belong to another Context (made by that context's facts())",
+            ));
+        }
+        let me = slf.get();
+        let big = guarded(|| {
+            let mut cx = me.cx();
+            let mut installed = me.installed();
+            if !installed
+                .as_ref()
+                .is_some_and(|i| i.id == f.id && i.holds(&cx))
+            {
+                *installed = None;
+                cx.clear_facts();
+                for &(s, lo, hi) in &f.ranges {
+                    cx.set_range(s, lo, hi).map_err(|e| sym_err(py, e))?;
+                }
+                for &p in &f.assumptions {
+                    cx.assume(p).map_err(|e| sym_err(py, e))?;
+                }
+                cx.check_facts().map_err(|e| sym_err(py, e))?;
+                *installed = Some(Installed {
+                    id: f.id,
+                    ranges: f
+                        .ranges
+                        .iter()
+                        .map(|(s, _, _)| (*s, cx.range(*s)))
+                        .collect(),
+                    assumptions: cx.assumptions().to_vec(),
+                });
+            }
+            Ok(cx.size(x) >= DETACH_SIZE)
+        })?;
+        let run = || {
+            guarded(|| {
+                let mut cx = me.cx();
+                let r = cx.simplify(x);
+                Ok(limited(&cx, r))
+            })
+        };
+        let r = if big { py.detach(run)? } else { run()? };
+        wrap(slf, r.map_err(|e| sym_err(py, e))?)
     }
 
     /// Checks that the ranges and assumptions leave every symbol a value (RangeError if not).
@@ -638,7 +844,7 @@ impl Context {
     /// Removes every range and assumption (symbols and expressions stay valid).
     fn clear_facts(slf: &Bound<'_, Self>) -> PyResult<()> {
         guarded(|| {
-            slf.get().cx().clear_facts();
+            slf.get().cx_changing_facts().clear_facts();
             Ok(())
         })
     }
@@ -774,7 +980,8 @@ impl Context {
         let x = guarded(|| symbol_arg(slf, &mut me.cx(), target, false))?;
         let res = py.detach(|| {
             guarded(|| {
-                let mut cx = me.cx();
+                // solve_with_cases narrows a range while it runs.
+                let mut cx = me.cx_changing_facts();
                 let res = if cases {
                     cx.solve_with_cases(r, x)
                 } else {
@@ -1338,6 +1545,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Context>()?;
     m.add_class::<Expr>()?;
     m.add_class::<Solution>()?;
+    m.add_class::<Facts>()?;
     m.add("Error", py.get_type::<Error>())?;
     m.add("ParseError", py.get_type::<ParseError>())?;
     m.add("UnsupportedError", py.get_type::<UnsupportedError>())?;

@@ -122,6 +122,132 @@ class ContextApi(unittest.TestCase):
         self.assertIn("Context", repr(cx))
 
 
+class FactsApi(unittest.TestCase):
+    """Context.facts / simplify_with_facts: the separate calls in one, and the facts set last
+    are reused only while nothing changed them."""
+
+    def separate(self, cx, e, ranges, assumptions):
+        cx.clear_facts()
+        for name, lo, hi in ranges:
+            cx.set_range(name, lo, hi)
+        for p in assumptions:
+            cx.assume(p)
+        cx.check_facts()
+        return cx.simplify(e)
+
+    def test_same_as_separate_calls(self):
+        cx = Context()
+        s = cx.symbol("s")
+        e = cx.parse("FloorDiv(x0 + s*x1, s) + Mod(x0, s) + FloorDiv(s, 16)")
+        cases = [
+            ([("s", 1, 15), ("x0", 0, s - 1), ("x1", 0, 255)], []),
+            ([("s", 1, None), ("x0", 0, s - 1)], [cx.parse("s < 16")]),
+            ([(s, 1, None), ("x0", 0, "s - 1")], ["Eq(Mod(s, 8), 0)", "s <= 15"]),
+            ([], []),
+            ([("s", 16, 16)], []),
+        ]
+        for ranges, assumptions in cases:
+            want = self.separate(cx, e, ranges, assumptions)
+            f = cx.facts(ranges, assumptions)
+            self.assertEqual((f.n_ranges, f.n_assumptions), (len(ranges), len(assumptions)))
+            got = cx.simplify_with_facts(e, f)
+            self.assertEqual(got, want, (ranges, assumptions))
+            self.assertEqual(cx.simplify_with_facts(e, f), want)  # reused
+            # The facts stay set.
+            self.assertEqual(cx.bound(e), cx.bound(e))
+            self.assertEqual(cx.simplify(e), want)
+        self.assertIn("2 ranges", repr(cx.facts([("s", 0, 1), ("t", 0, 1)])))
+        self.assertEqual(cx.facts().n_ranges, 0)
+
+    def test_not_reused_after_a_change(self):
+        cx = Context()
+        e = cx.parse("FloorDiv(s, 16)")
+        small = cx.facts([("s", 0, 15)])
+        none = cx.facts([])
+        self.assertEqual(str(cx.simplify_with_facts(e, small)), "0")
+        # Each call that changes facts between two uses of the same Facts: set again.
+        for change in (
+            lambda: cx.clear_facts(),
+            lambda: cx.set_range("s", 0, 1000),
+            lambda: cx.set_range("t", 0, 1),
+            lambda: cx.assume("s >= 0"),
+            lambda: cx.solve("Eq(2*s, t)", "s", cases=True),
+            lambda: cx.solve("s < t", "s"),
+        ):
+            change()
+            self.assertEqual(str(cx.simplify_with_facts(e, small)), "0")
+            self.assertEqual(str(cx.simplify(e)), "0")
+        # Other facts in between: the empty set of facts removes the range of s.
+        self.assertEqual(str(cx.simplify_with_facts(e, none)), "FloorDiv(s, 16)")
+        self.assertEqual(str(cx.simplify_with_facts(e, small)), "0")
+        cx.set_range("s", 0, 1000)
+        self.assertEqual(str(cx.simplify_with_facts(e, none)), "FloorDiv(s, 16)")
+        self.assertEqual(cx.bound("s"), (None, None))
+        # Equal but distinct Facts objects give the same answers.
+        self.assertEqual(str(cx.simplify_with_facts(e, cx.facts([("s", 0, 15)]))), "0")
+
+    def test_errors(self):
+        cx = Context()
+        e = cx.parse("s + 1")
+        with self.assertRaises(TypeError):
+            cx.facts([("s", 0)])
+        with self.assertRaises(TypeError):
+            cx.facts(["s"])
+        with self.assertRaises(TypeError):
+            cx.facts([("s", 0, [])])
+        with self.assertRaises(TypeError):
+            cx.facts(None, [object()])
+        with self.assertRaises(RangeError):
+            cx.facts([("s", 2**70, None)])
+        with self.assertRaises(ParseError):
+            cx.facts(None, ["s <"])
+        with self.assertRaises(TypeError):
+            cx.simplify_with_facts(e, [("s", 0, 1)])
+        other = Context()
+        with self.assertRaises(Error):
+            cx.simplify_with_facts(e, other.facts([("s", 0, 1)]))
+        # Refused by the engine when set, as set_range / assume / check_facts refuse them.
+        cyclic = cx.facts([("a", "b + 1", None), ("b", "a + 1", None)])
+        with self.assertRaises(RangeError):
+            cx.simplify_with_facts(e, cyclic)
+        with self.assertRaises(RangeError):
+            cx.simplify_with_facts(e, cx.facts(None, [False]))
+        empty = cx.facts([("s", 0, 10)], ["s >= 20"])
+        for _ in range(2):  # not recorded as set: refused again
+            with self.assertRaises(RangeError):
+                cx.simplify_with_facts(e, empty)
+        self.assertEqual(str(cx.simplify_with_facts(e, cx.facts([("s", 0, 10)]))), "s + 1")
+
+    def test_random_against_separate_calls(self):
+        rng = random.Random(7)
+        cx = Context()
+        exprs = [cx.parse(t) for t in ("FloorDiv(a + 4*b, 4)", "Mod(a, 8) + FloorDiv(b, 8)",
+                                        "Max(a - b, 0)", "FloorDiv(a, b + 1)")]
+        pool = []
+        for _ in range(12):
+            ranges = [(n, rng.randint(-3, 5), rng.choice([None, rng.randint(5, 40)]))
+                      for n in ("a", "b") if rng.random() < 0.8]
+            assumptions = [cx.parse(rng.choice(["a < 8", "b >= 3", "Eq(Mod(a, 4), 0)", "a <= b"]))
+                           for _ in range(rng.randint(0, 2))]
+            pool.append((ranges, assumptions, cx.facts(ranges, assumptions)))
+        for _ in range(300):
+            ranges, assumptions, f = rng.choice(pool)
+            e = rng.choice(exprs)
+            if rng.random() < 0.2:
+                cx.set_range("a", 0, rng.randint(0, 3))
+            try:
+                got = cx.simplify_with_facts(e, f)
+            except RangeError:
+                got = "RangeError"
+            cy = Context()
+            try:
+                want = str(self.separate(cy, cy.parse(str(e)), ranges,
+                                         [cy.parse(str(p)) for p in assumptions]))
+            except RangeError:
+                want = "RangeError"
+            self.assertEqual(str(got), want, (str(e), ranges, [str(p) for p in assumptions]))
+
+
 class Operators(unittest.TestCase):
     def test_python_integer_semantics(self):
         """``+ - * // %`` and ``**`` agree with Python's ints at random points."""
@@ -384,7 +510,7 @@ class Package(unittest.TestCase):
         for name in symshape.__all__:
             obj = getattr(symshape, name)
             self.assertTrue(obj.__doc__, name)
-        for cls in (Context, symshape.Expr, symshape.Solution):
+        for cls in (Context, symshape.Expr, symshape.Solution, symshape.Facts):
             for attr in dir(cls):
                 if attr.startswith("_"):
                     continue

@@ -96,6 +96,85 @@ class IdentityMemos(unittest.TestCase):
             self.assertEqual(got, 0 if k % 2 == 0 else e, k)
 
 
+class QuestionFacts(unittest.TestCase):
+    """simplify_with_ranges reuses a question's converted facts (and the engine the facts it
+    set last) only while every input is the same object and nothing else set facts."""
+
+    def fresh(self, *args):
+        """The answer of an engine that has seen nothing (no memo, no facts set before)."""
+        saved = st._local.engine
+        del st._local.engine
+        try:
+            return st.simplify_with_ranges(*args)
+        finally:
+            st._local.engine = saved
+
+    def test_other_calls_in_between(self):
+        st.simplify(s)  # this thread's engine exists
+        e = FD(s, 16)
+        small, big = {s: ValueRanges(2, 8)}, {s: ValueRanges(2, int_oo)}
+        self.assertEqual(st.simplify_with_ranges(e, {}, small), 0)
+        # bound_sympy sets other facts in the same context: set again.
+        self.assertEqual(st.bound_sympy(s, {s: ValueRanges(100, 200)}).lower, 100)
+        self.assertEqual(st.simplify_with_ranges(e, {}, small), 0)
+        self.assertEqual(st.simplify_with_ranges(e, {}, big), e)
+        self.assertEqual(st.bound_sympy(s, {s: ValueRanges(2, 8)}).upper, 8)
+        self.assertEqual(st.simplify_with_ranges(e, {}, big), e)
+        self.assertEqual(st.simplify(FD(s, 16) * 1), e)
+        self.assertEqual(st.try_solve(sympy.Eq(2 * s, u), s)[1], u / 2)
+        self.assertEqual(st.simplify_with_ranges(e, {}, small), 0)
+        # The same objects in another question, then back.
+        vr = {x: sympy.Integer(16)}
+        self.assertEqual(st.simplify_with_ranges(FD(x, 16), vr, small), 0)
+        self.assertEqual(st.simplify_with_ranges(e, vr, small), 0)
+        self.assertEqual(st.simplify_with_ranges(e, vr, big), e)
+        self.assertEqual(st.simplify_with_ranges(FD(x, 16), vr, big), 0)
+
+    def test_random_against_a_fresh_engine(self):
+        rng = random.Random(11)
+        exprs = [FD(x, 16), FD(s, 16) + MI(x, 1, 8), FD(x + 16 * u, 16), MI(x + s, 4, 4),
+                 FD(s + x, u), sympy.Max(s - u, 0) + FD(x, 4)]
+        sizes = [sympy.Integer(16), sympy.Integer(17), s, u, 2 * s]
+        ranges = [ValueRanges(1, 8), ValueRanges(2, 15), ValueRanges(1, int_oo), ValueRanges(16, 64)]
+        axioms = [sympy.Lt(s, 16), sympy.Le(u, 4), sympy.Eq(sympy.Mod(s, 16), 0), sympy.Ge(s, u)]
+        vrs = [{x: rng.choice(sizes)} for _ in range(3)] + [{}]
+        vtrs = [{s: rng.choice(ranges), u: rng.choice(ranges)} for _ in range(3)] + [{}, None]
+        axs = [[rng.choice(axioms)] for _ in range(3)] + [[], None, tuple(axioms)]
+        values = [sympy.Integer(8), sympy.Integer(32), 2 * u, u + 16]
+        repls = [{s: rng.choice(values)} for _ in range(2)] + [{u: sympy.Integer(4)}, {}, None]
+        for k in range(600):
+            r = rng.random()
+            # Mutations of the very objects the memos saw, and other calls in between.
+            if r < 0.1:
+                rng.choice(vrs[:3])[x] = rng.choice(sizes)
+            elif r < 0.2:
+                rng.choice(vtrs[:3])[rng.choice((s, u))] = rng.choice(ranges)
+            elif r < 0.25:
+                a = rng.choice(axs[:3])
+                a[0] = rng.choice(axioms)
+            elif r < 0.3:
+                st.bound_sympy(s + u, {s: rng.choice(ranges)})
+            elif r < 0.35:
+                st.simplify(FD(s, 16) + s)
+            elif r < 0.45:
+                d = rng.choice(repls[:2])
+                if rng.random() < 0.3:
+                    d.pop(s, None)
+                else:
+                    d[s] = rng.choice(values)
+            args = (rng.choice(exprs), rng.choice(vrs), rng.choice(vtrs), rng.choice(repls),
+                    rng.choice(axs))
+            try:
+                got = st.simplify_with_ranges(*args)
+            except Exception as err:  # noqa: BLE001 - contradictory facts: the same error
+                got = type(err)
+            try:
+                want = self.fresh(*args)
+            except Exception as err:  # noqa: BLE001
+                want = type(err)
+            self.assertEqual(got, want, (k, args))
+
+
 def random_sympy(rng, depth=3):
     """Random sympy trees with products of sums, PyTorch's functions and nested calls."""
     leaves = [s, u, x, sympy.Integer(rng.randint(-5, 5))]

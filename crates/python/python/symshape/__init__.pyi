@@ -4,6 +4,7 @@ from ._native import (
     Error as Error,
     EvalError as EvalError,
     Expr as Expr,
+    Facts as Facts,
     LimitError as LimitError,
     ParseError as ParseError,
     RangeError as RangeError,

@@ -1,5 +1,5 @@
 """Type stubs of the Rust extension ``symshape._native`` (see ``symshape``)."""
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple, Union
+from typing import Dict, FrozenSet, Iterable, Mapping, Optional, Tuple, Union
 
 Operand = Union["Expr", int, float, bool]
 ExprLike = Union["Expr", int, float, bool, str]
@@ -57,6 +57,21 @@ class Context:
         expression over other symbols (``Expr`` or text) or ``None`` for unbounded."""
     def assume(self, pred: Union[Expr, str, bool]) -> None:
         """Adds a boolean fact that holds for every assignment."""
+    def facts(
+        self,
+        ranges: Optional[Iterable[Tuple[Union[str, Expr], RangeEndLike, RangeEndLike]]] = None,
+        assumptions: Optional[Iterable[Union[Expr, str, bool]]] = None,
+    ) -> Facts:
+        """A reusable set of facts of this context for ``simplify_with_facts``: ``ranges`` are
+        ``(name, lo, hi)`` triples as ``set_range`` takes them, ``assumptions`` predicates as
+        ``assume`` takes them. Values of the wrong kind raise here; the engine checks the facts
+        themselves when they are set. New names are declared as ``set_range`` declares them."""
+    def simplify_with_facts(self, e: ExprLike, facts: Facts) -> Expr:
+        """``clear_facts()``, ``set_range`` for each range of ``facts``, ``assume`` for each
+        assumption (in order), ``check_facts()`` and ``simplify(e)`` in one call; the facts
+        stay set. The facts the previous call set are not set again while nothing changed
+        the context's facts (``set_range``, ``assume``, ``clear_facts``, ``solve``): what the
+        engine derived from them is reused, with the same answers."""
     def check_facts(self) -> None:
         """Raises ``RangeError`` when the ranges and assumptions leave some symbol no value."""
     def clear_facts(self) -> None:
@@ -150,6 +165,16 @@ class Expr:
         """The node: ``("Integer", v)``, ``("Float", v)``, ``("Boolean", b)``,
         ``("Symbol", name, type)``, ``("Add", ((term, coeff), ...), const)``,
         ``("Mul", factors)``, ``("Pow", base, k)`` or ``(name, *operands)``."""
+
+class Facts:
+    """An immutable set of facts of one context (``Context.facts``), set by
+    ``Context.simplify_with_facts``."""
+    @property
+    def n_ranges(self) -> int:
+        """How many ranges the facts set."""
+    @property
+    def n_assumptions(self) -> int:
+        """How many assumptions the facts add."""
 
 class Solution:
     """A solved relation: ``symbol OP rhs`` for every relation, under every condition, or

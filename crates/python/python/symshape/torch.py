@@ -30,6 +30,7 @@ never share a context.
 """
 import contextlib
 import math
+import operator
 import sys
 import threading
 import time
@@ -129,18 +130,22 @@ class _Engine:
         # objects again; the entry keeps its object alive, so the id cannot be reused while
         # the entry exists, and ``is`` is checked); an equal new object is converted again.
         self.vr_ends = {}
-        # symbol name -> (ValueRanges or None, lo, hi, whether an end is set): the range the
-        # name got last time, reused when var_to_range gives the same object again (or None
-        # again: the assumptions' range).
+        # symbol name -> [sympy symbol, ValueRanges or None, (symbol Expr, lo, hi) or None when
+        # no end is set, symbol Expr]: the range the name got last time, reused when
+        # var_to_range gives the same object again (or None again: the assumptions' range).
         self.rlast = {}
         # sympy axiom -> (its symshape predicate or None when it is not one, names).
         self.axioms = {}
         # id(axiom) -> (axiom, predicate or None, names): the same by identity (no sympy
         # hash or structural ==); the entry keeps the axiom alive.
         self.ax_ids = {}
-        # (id(index var), id(size)) -> (var, size, name, size as Expr, size - 1, names of the
-        # size): an index variable of var_ranges by identity (the entry keeps both alive).
+        # (id(index var), id(size)) -> (var, size, name, size as Expr, (var as Expr, 0,
+        # size - 1), names of the size, var as Expr): an index variable of var_ranges and its
+        # range by identity (the entry keeps both alive).
         self.idx_ids = {}
+        # (id(expression), id(var_ranges)) -> the facts of simplify_with_ranges's last question
+        # on them, with the objects they came from (_ranges_engine).
+        self.rcalls = {}
         # Every memo above, for check() (derived, so that a new memo cannot be left unbounded).
         self.memos = tuple(v for k, v in vars(self).items() if type(v) is dict and k != "counts")
         self.tick = 0
@@ -771,54 +776,102 @@ def _axiom(eng, a):
     return info
 
 
-def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
-    cx = eng.cx
-    e0 = _conv_expr(eng, expr)
+_NO_NAMES = frozenset()
+_is = operator.is_
+
+
+class _Lookups:
+    """A mapping's ``get`` that records the keys it was asked and the values it gave (so that
+    a memo records exactly what its answer was computed from)."""
+
+    __slots__ = ("get_", "keys", "values")
+
+    def __init__(self, mapping):
+        self.get_ = mapping.get
+        self.keys = []
+        self.values = []
+
+    def get(self, k):
+        v = self.get_(k)
+        self.keys.append(k)
+        self.values.append(v)
+        return v
+
+    def __bool__(self):
+        return True
+
+
+def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
+    """The facts of a ``simplify_with_ranges`` question: ``(e0, e, ranges, predicates, syms,
+    vrs, rsyms)`` with ``e0`` the converted expression, ``e`` it with the replacements applied,
+    the ``(name, lo, hi)`` ranges and the predicates in the order the engine gets them (the
+    symbols' ranges, those of the index variables, the axioms whose symbols all occur),
+    ``syms`` the sympy symbols looked up in var_to_range and ``vrs`` what ``vget`` gave for
+    them (``None`` without var_to_range). ``var_items`` are var_ranges's items; the
+    replacements (a mapping or ``_Lookups``) are looked up for the symbols of the expression
+    and of the index sizes only."""
+    e0 = eng.memo.get(expr)
+    if e0 is None:
+        e0 = _conv_expr(eng, expr)
     e = _apply_replacements(eng, e0, replacements) if replacements else e0
-    cx.clear_facts()
     # Symbols of the expression and of the index sizes; the index variables.
-    names = _names(eng, e)
+    names = eng.names.get(e)
+    if names is None:
+        names = _names(eng, e)
+    facts = []
+    add = facts.append
+    index_names = _NO_NAMES
     idx = None
-    if var_ranges:
+    if var_items:
         names = set(names)
         idx = []
         index_names = set()
         idx_ids = eng.idx_ids
-        for v, size in var_ranges.items():
+        for v, size in var_items:
             k = (id(v), id(size))
             ent = idx_ids.get(k)
             if ent is None or ent[0] is not v or ent[1] is not size:
                 sz = _conv_expr(eng, size)
-                _conv_expr(eng, v)  # declares it (its type and assumptions checked)
-                ent = idx_ids[k] = (v, size, v.name, sz, sz - 1, _names(eng, sz))
-            name = ent[2]
-            hi, ns = ent[4], ent[5]
+                ve = _conv_expr(eng, v)  # declares it (its type and assumptions checked)
+                # The fact names the symbol by its Expr (no text to convert in Context.facts).
+                ent = idx_ids[k] = (v, size, v.name, sz, (ve, 0, sz - 1), _names(eng, sz), ve)
+            fact, ns = ent[4], ent[5]
             if replacements:
                 sz = _apply_replacements(eng, ent[3], replacements)
                 if sz is not ent[3]:
-                    hi, ns = sz - 1, _names(eng, sz)
+                    fact, ns = (ent[6], 0, sz - 1), _names(eng, sz)
             names |= ns
-            idx.append((name, hi))
-            index_names.add(name)
-    syms = eng.st.symbols
-    vget = var_to_range.get if var_to_range else None
+            idx.append(fact)
+            index_names.add(ent[2])
     last = eng.rlast
+    syms = []
+    vrs = [] if vget is not None else None
     for name in names:
-        if idx is not None and name in index_names:
+        if name in index_names:
             continue
-        s = syms[name]
-        vr = vget(s) if vget is not None else None
-        # The range this name got from the same var_to_range object (or from its assumptions,
-        # vr None) last time: one lookup by name and an identity check.
+        # [sympy symbol, the ValueRanges (or None) the name got last time, its fact, the
+        # symbol's Expr]: reused when var_to_range gives the same (immutable) object again, or
+        # None again (the assumptions' range); the entry keeps the object alive, so ``is`` is
+        # an identity.
         ent = last.get(name)
-        if ent is None or ent[0] is not vr:
+        if ent is None:
+            s = eng.st.symbols[name]
+            ent = last[name] = [s, _MISS, None, _conv_expr(eng, s)]
+        s = ent[0]
+        syms.append(s)
+        vr = None
+        if vget is not None:
+            vr = vget(s)
+            vrs.append(vr)
+        if ent[1] is not vr:
             lo, hi = _vr_range(eng, name, s, vr) if vr is not None else _arange(eng, name, s)
-            ent = last[name] = (vr, lo, hi, lo is not None or hi is not None)
-        if ent[3]:
-            cx.set_range(name, ent[1], ent[2])
+            ent[1] = vr
+            ent[2] = (ent[3], lo, hi) if lo is not None or hi is not None else None
+        if ent[2] is not None:
+            add(ent[2])
     if idx is not None:
-        for name, hi in idx:
-            cx.set_range(name, 0, hi)
+        facts += idx
+    preds = []
     if axioms:
         known = names | index_names if idx is not None else names
         ax_ids = eng.ax_ids
@@ -827,12 +880,89 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
             info = ent[1] if ent is not None and ent[0] is a else _axiom(eng, a)
             p = info[0]
             if p is not None and info[1] <= known:
-                cx.assume(p)
-    cx.check_facts()
-    r = cx.simplify(e)
-    if r == e0:
+                preds.append(p)
+    return e0, e, tuple(facts), tuple(preds), tuple(syms), None if vrs is None else tuple(vrs)
+
+
+def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
+    vget = var_to_range.get if var_to_range else None
+    rget = replacements.get if replacements else None
+    # The facts of the last question on the same expression object with the same var_ranges
+    # dict, when every input they came from is the same object again: the expression, each
+    # index variable and size, each ValueRanges of var_to_range and each replacement of the
+    # symbols of the expression and sizes (looked up again: the dicts may have changed), each
+    # axiom. Identity, not equality: the entry keeps every one of them alive and they are
+    # immutable, so the same objects give the same facts; the dicts themselves are not
+    # trusted (only their items are compared), id(var_ranges) is only part of the key.
+    #
+    # The first time, only a marker is kept (the expression itself, alive while it is the
+    # marker): in a compilation most questions come once (PyTorch's ranges cache is in front),
+    # and recording the entry costs about a microsecond.
+    key = (id(expr), id(var_ranges))
+    c = eng.rcalls.get(key)
+    if c is None:
+        eng.rcalls[key] = expr
+        e0, e, facts, preds, _, _ = _ranges_facts(
+            eng, expr, var_ranges.items() if var_ranges else None, vget, replacements, axioms
+        )
+        r = eng.cx.simplify_with_facts(e, eng.cx.facts(facts, preds))
+        if r == e0:
+            return expr
+        return to_sympy(r)
+    if (
+        c is expr
+        or c[0] is not expr
+        or (len(var_ranges) if var_ranges else 0) != len(c[1])
+        or var_ranges and not (all(map(_is, var_ranges, c[1]))
+                               and all(map(_is, var_ranges.values(), c[2])))
+        or (len(axioms) if axioms else 0) != len(c[5])
+        or axioms and not all(map(_is, axioms, c[5]))
+        or (c[4] is None) != (vget is None)
+        or vget is not None and not all(map(_is, map(vget, c[3]), c[4]))
+        or (c[7] is None) != (rget is None)
+        or rget is not None and not all(map(_is, map(rget, c[6]), c[7]))
+    ):
+        # The inputs read once: the facts are computed from exactly what the entry records.
+        vkeys = tuple(var_ranges) if var_ranges else ()
+        vvals = tuple(var_ranges.values()) if var_ranges else ()
+        ax = tuple(axioms) if axioms else ()
+        looked = _Lookups(replacements) if rget is not None else None
+        e0, e, facts, preds, syms, vrs = _ranges_facts(
+            eng, expr, tuple(zip(vkeys, vvals)), vget, looked, ax
+        )
+        c = eng.rcalls[key] = (
+            expr,
+            vkeys,
+            vvals,
+            syms,
+            vrs,
+            ax,
+            tuple(looked.keys) if looked is not None else (),
+            tuple(looked.values) if looked is not None else None,
+            e0,
+            e,
+            # Converted once (Context.facts); the engine recognizes the object it set last
+            # and does not set it again while nothing else changed its facts.
+            eng.cx.facts(facts, preds),
+        )
+    r = eng.cx.simplify_with_facts(c[9], c[10])
+    if r == c[8]:
         return expr
     return to_sympy(r)
+
+
+def _run_ranges(eng, expr, var_ranges, var_to_range, replacements, axioms):
+    """``_run(eng, _ranges_engine, ...)`` written out (the calls of the generic one cost a
+    tenth of a repeated question)."""
+    if eng.tick > 1:
+        eng.tick -= 1
+    else:
+        eng.check()
+    try:
+        return _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms)
+    except SymbolConflict:
+        eng.new()
+        return _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms)
 
 
 def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None, axioms=None):
@@ -848,7 +978,7 @@ def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None,
     c = eng.c_ranges
     c[0] += 1
     try:
-        r = _run(eng, _ranges_engine, expr, var_ranges, var_to_range, replacements, axioms)
+        r = _run_ranges(eng, expr, var_ranges, var_to_range, replacements, axioms)
     except _ERRORS:
         c[1] += 1
         c[2] += _perf() - t0
@@ -893,8 +1023,8 @@ def _sizevars_simplify_with_ranges(self, expr, var_ranges):
         eng = _engine()
     fb = False
     try:
-        r = _run(
-            eng, _ranges_engine, expr, var_ranges, self.shape_env.var_to_range, self.replacements,
+        r = _run_ranges(
+            eng, expr, var_ranges, self.shape_env.var_to_range, self.replacements,
             self.shape_env.get_axioms(),
         )
     except _ERRORS:
