@@ -116,6 +116,9 @@ pub struct Context {
     /// (`None` after anything else changed them): the same facts again are not set again.
     /// Locked only while `inner` is held (so the two agree; `inner` first).
     installed: Mutex<Option<Installed>>,
+    /// The id of the next `Facts` this context makes (a `Facts` is used only with the context
+    /// that made it, so ids need only be unique per context: no process-wide counter).
+    next_facts_id: std::sync::atomic::AtomicU64,
 }
 
 /// The facts `simplify_with_facts` installed last: which `Facts` object, and what the context
@@ -141,7 +144,7 @@ impl Installed {
 #[pyclass(frozen, module = "symshape._native", name = "Facts")]
 pub struct Facts {
     cx: Py<Context>,
-    /// Unique per object in the process (the installed facts are recognized by it).
+    /// Unique among the `Facts` of its context (the installed facts are recognized by it).
     id: u64,
     ranges: Vec<(sym::Symbol, RangeEnd, RangeEnd)>,
     assumptions: Vec<sym::Expr>,
@@ -152,8 +155,6 @@ impl std::fmt::Debug for Facts {
         write!(f, "Facts({})", self.id)
     }
 }
-
-static FACTS_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 #[pymethods]
 impl Facts {
@@ -634,6 +635,7 @@ impl Context {
             inner: Mutex::new(sym::Context::with_limits(l)),
             last_reason: Mutex::new(None),
             installed: Mutex::new(None),
+            next_facts_id: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -763,7 +765,10 @@ impl Context {
             py,
             Facts {
                 cx: slf.clone().unbind(),
-                id: FACTS_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                id: slf
+                    .get()
+                    .next_facts_id
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 ranges,
                 assumptions,
             },
