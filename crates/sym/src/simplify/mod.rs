@@ -927,8 +927,10 @@ impl Context {
         self.simplify_in(e, false).0
     }
 
-    /// [`Context::simplify`], with the rules' counts when `stats` (else empty counts).
-    fn simplify_in(&mut self, e: Expr, stats: bool) -> (Expr, Stats) {
+    /// [`Context::simplify`], with the rules' counts when `stats` (`None` otherwise: the
+    /// counts are a few hundred bytes, which a plain simplify would zero and copy out).
+    fn simplify_in(&mut self, e: Expr, stats: bool) -> (Expr, Option<Box<Stats>>) {
+        let none = || stats.then(Box::default);
         // A symbol whose range is one integer is that integer at every point of the domain
         // (`q1 + q2` with q2 in [0, 0] is `q1`): the same value, computed from a constant.
         if !self.facts.pinned.is_empty() {
@@ -951,7 +953,7 @@ impl Context {
         // A leaf is its own simplification: no session, no query; nothing is built, so no
         // limit can be reached.
         if self.is_simplify_leaf(e) {
-            return (e, Stats::default());
+            return (e, none());
         }
         self.query(
             |cx| {
@@ -961,11 +963,11 @@ impl Context {
                 }
                 let s = ses.simplify(e);
                 let s = ses.root_pass(s);
-                let st = ses.stats.take().map(|b| *b).unwrap_or_default();
+                let st = ses.stats.take();
                 drop(ses);
                 (cx.never_larger(e, s), st)
             },
-            |_| (e, Stats::default()),
+            |_| (e, none()),
         )
     }
 
@@ -997,6 +999,7 @@ impl Context {
 
     /// Like [`Context::simplify`], also returning which rules fired.
     pub fn simplify_with_stats(&mut self, e: Expr) -> (Expr, Stats) {
-        self.simplify_in(e, true)
+        let (r, st) = self.simplify_in(e, true);
+        (r, st.map(|b| *b).unwrap_or_default())
     }
 }
