@@ -8,7 +8,7 @@ use crate::expr::Expr;
 /// ([`NodeMemo::clear`] forgets everything in O(1)). Its memory follows the highest node index
 /// recorded, not the number of entries: it is kept across the queries of one context, whose
 /// nodes are numbered densely.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct NodeMemo<V> {
     /// Per node index: the generation that recorded the value (`0`: never).
     stamps: Vec<u32>,
@@ -17,6 +17,14 @@ pub(crate) struct NodeMemo<V> {
     generation: u32,
     /// Entries recorded in this generation.
     len: usize,
+}
+
+/// A clone starts empty: the memo holds nothing between queries, and a context is cloned only
+/// between queries (a clone of a large context would otherwise copy tables sized by its nodes).
+impl<V> Clone for NodeMemo<V> {
+    fn clone(&self) -> Self {
+        NodeMemo::default()
+    }
 }
 
 impl<V> Default for NodeMemo<V> {
