@@ -90,6 +90,26 @@ fn limited<T>(cx: &sym::Context, r: T) -> Result<T, sym::Error> {
     }
 }
 
+/// Runs one engine operation on `me`'s context: outside the GIL when `big` (other threads'
+/// Python runs meanwhile), inside a panic guard, with the limit that stopped it, if one did,
+/// as the error (`limited`). The one place the operations (simplify, bound, prove) run.
+fn run_op<T: Send>(
+    py: Python<'_>,
+    me: &Context,
+    big: bool,
+    op: impl Fn(&mut sym::Context) -> T + Send + Sync,
+) -> PyResult<T> {
+    let run = || {
+        guarded(|| {
+            let mut cx = me.cx();
+            let r = op(&mut cx);
+            Ok(limited(&cx, r))
+        })
+    };
+    let r = if big { py.detach(run)? } else { run()? };
+    r.map_err(|e| sym_err(py, e))
+}
+
 /// Runs engine code, turning a panic (an engine bug) into `symshape.Error`.
 fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -829,15 +849,8 @@ impl Context {
             }
             Ok(cx.size(x) >= DETACH_SIZE)
         })?;
-        let run = || {
-            guarded(|| {
-                let mut cx = me.cx();
-                let r = cx.simplify(x);
-                Ok(limited(&cx, r))
-            })
-        };
-        let r = if big { py.detach(run)? } else { run()? };
-        wrap(slf, r.map_err(|e| sym_err(py, e))?)
+        let r = run_op(py, me, big, |cx| cx.simplify(x))?;
+        wrap(slf, r)
     }
 
     /// Checks that the ranges and assumptions leave every symbol a value (RangeError if not).
@@ -888,15 +901,8 @@ impl Context {
         let x = Self::arg(slf, e)?;
         let me = slf.get();
         let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
-        let run = || {
-            guarded(|| {
-                let mut cx = me.cx();
-                let r = cx.simplify(x);
-                Ok(limited(&cx, r))
-            })
-        };
-        let r = if big { slf.py().detach(run)? } else { run()? };
-        wrap(slf, r.map_err(|e| sym_err(slf.py(), e))?)
+        let r = run_op(slf.py(), me, big, |cx| cx.simplify(x))?;
+        wrap(slf, r)
     }
 
     /// A sound bound `(lo, hi)` of `e`; `None` for an infinite end (floats: float ends, `None`
@@ -906,15 +912,7 @@ impl Context {
         let x = Self::arg(slf, e)?;
         let me = slf.get();
         let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
-        let run = || {
-            guarded(|| {
-                let mut cx = me.cx();
-                let r = cx.bound(x);
-                Ok(limited(&cx, r))
-            })
-        };
-        let b = if big { py.detach(run)? } else { run()? };
-        let b = b.map_err(|e| sym_err(py, e))?;
+        let b = run_op(py, me, big, |cx| cx.bound(x))?;
         let opt_i = |v: Option<i64>| -> PyResult<Py<PyAny>> {
             Ok(match v {
                 Some(i) => i.into_pyobject(py)?.into_any().unbind(),
@@ -952,16 +950,8 @@ impl Context {
             }
             Ok(cx.size(x) >= DETACH_SIZE)
         })?;
-        let run = || {
-            guarded(|| {
-                let mut cx = me.cx();
-                // A boolean (checked above): the engine's type error cannot come.
-                let r = cx.prove(x).unwrap_or(Truth::Unknown);
-                Ok(limited(&cx, r))
-            })
-        };
-        let r = if t { slf.py().detach(run)? } else { run()? };
-        let r = r.map_err(|e| sym_err(slf.py(), e))?;
+        // A boolean (checked above): the engine's type error cannot come.
+        let r = run_op(slf.py(), me, t, |cx| cx.prove(x).unwrap_or(Truth::Unknown))?;
         Ok(match r {
             Truth::True => Some(true),
             Truth::False => Some(false),
