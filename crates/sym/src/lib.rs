@@ -98,6 +98,15 @@ use expr::Node;
 use indexmap::IndexSet;
 use rustc_hash::FxBuildHasher;
 
+/// The operations of a sum `ts + c` itself, as printed (print.rs): its n elements joined by
+/// n - 1 binary `+`/`-`; one `*` for each of the `muls` terms `k*t` with |k| != 1; and a unary
+/// minus when the sum leads with `-t`, which it does only when no term is positive (`all_neg`)
+/// and there is no constant to lead (`q3 - q2` is 1, `-q2 - q3` is 2, `-2*x - y` is 2).
+fn sum_own_size(ts: &[(Expr, i64)], c: i64, muls: usize, all_neg: bool) -> usize {
+    let leading_neg = all_neg && (c == 0 || c == i64::MIN) && ts.first().is_some_and(|t| t.1 == -1);
+    (ts.len() + usize::from(c != 0)).saturating_sub(1) + muls + usize::from(leading_neg)
+}
+
 /// Facts about a node computed once when it is interned.
 #[derive(Copy, Clone, Debug)]
 struct Meta {
@@ -385,11 +394,7 @@ impl Context {
                     muls += usize::from(k != 1 && k != -1);
                     all_neg &= k < 0;
                 }
-                let leading_neg =
-                    all_neg && (*c == 0 || *c == i64::MIN) && ts.first().is_some_and(|t| t.1 == -1);
-                let own = (ts.len() + usize::from(*c != 0)).saturating_sub(1)
-                    + muls
-                    + usize::from(leading_neg);
+                let own = sum_own_size(ts, *c, muls, all_neg);
                 Meta {
                     syms,
                     plain,
@@ -445,8 +450,8 @@ impl Context {
     /// Fails on names that are not identifiers or are reserved words.
     pub fn symbol(&mut self, name: &str) -> Result<Symbol, Error> {
         let h = names::SymNames::hash(name);
-        if let Some(i) = self.sym_names.index_of_hashed(name, h) {
-            return Ok(self.syms[i].handle);
+        if let Some(s) = self.lookup_hashed(name, h) {
+            return Ok(s);
         }
         parse::check_identifier(name)?;
         Ok(self.new_symbol_hashed(name, Ty::Int, h))
@@ -457,8 +462,8 @@ impl Context {
     /// hashed once.
     pub(crate) fn symbol_of_ident(&mut self, name: &str, h: u64) -> Symbol {
         debug_assert!(parse::check_identifier(name).is_ok());
-        match self.sym_names.index_of_hashed(name, h) {
-            Some(i) => self.syms[i].handle,
+        match self.lookup_hashed(name, h) {
+            Some(s) => s,
             None => self.new_symbol_hashed(name, Ty::Int, h),
         }
     }
@@ -518,7 +523,7 @@ impl Context {
     /// Looks a symbol up without creating it (`None` for an unknown name). [`Context::get`]
     /// is the same with an error that suggests a close name.
     pub fn lookup(&self, name: &str) -> Option<Symbol> {
-        self.sym_names.index_of(name).map(|i| self.syms[i].handle)
+        self.lookup_hashed(name, names::SymNames::hash(name))
     }
 
     /// The existing symbol called `name`: the lookup that fails for unknown names, beside the
@@ -797,18 +802,12 @@ impl Context {
         let ceil_cost = 3;
         match n {
             Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_) => 0,
-            Node::Add(ts, c) => {
-                // As printed (print.rs): n elements joined by n - 1 binary `+`/`-`; each
-                // `k*t` with |k| != 1 one `*`; and a unary minus when the sum leads with
-                // `-t`, which it does only when no term is positive and there is no
-                // constant to lead (`q3 - q2` is 1, `-q2 - q3` is 2, `-2*x - y` is 2).
-                let n = ts.len() + usize::from(*c != 0);
-                let muls = ts.iter().filter(|t| t.1 != 1 && t.1 != -1).count();
-                let leading_neg = ts.iter().all(|t| t.1 < 0)
-                    && (*c == 0 || *c == i64::MIN)
-                    && ts.first().is_some_and(|t| t.1 == -1);
-                n.saturating_sub(1) + muls + usize::from(leading_neg)
-            }
+            Node::Add(ts, c) => sum_own_size(
+                ts,
+                *c,
+                ts.iter().filter(|t| t.1 != 1 && t.1 != -1).count(),
+                ts.iter().all(|t| t.1 < 0),
+            ),
             Node::Mul(a) => a.len() - 1,
             Node::CeilDiv(..) => ceil_cost,
             _ => 1,

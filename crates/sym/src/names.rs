@@ -42,6 +42,7 @@ impl SymNames {
     }
 
     /// The index of `name`, if it is one of the names.
+    #[cfg(test)]
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.index_of_hashed(name, Self::hash(name))
     }

@@ -237,6 +237,21 @@ fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.into_iter().map(|_| unreachable!("cleared")).collect()
 }
 
+/// The value of a nonempty run of ASCII digits, `None` beyond 64 bits. Up to 19 digits fit in
+/// u64 without overflow (10^19 - 1 < 2^64) and are accumulated directly; longer ones go through
+/// `str::parse`, which refuses what does not fit.
+fn decimal(digits: &str) -> Option<u64> {
+    if digits.len() <= 19 {
+        Some(
+            digits
+                .bytes()
+                .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')),
+        )
+    } else {
+        digits.parse().ok()
+    }
+}
+
 fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
     let b = src.as_bytes();
     out.reserve(b.len() / 2 + 2);
@@ -297,14 +312,9 @@ fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
                 }
                 out.push((Tok::Float(v), start));
             } else {
-                // Up to 19 digits fit in u64 without overflow (10^19 - 1 < 2^64): accumulate
-                // directly. Beyond 64 bits the literal is an error here (a value in
-                // (2^63, 2^64) is one where it is used, except -2^63).
-                let fast = (text.len() <= 19).then(|| {
-                    text.bytes()
-                        .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
-                });
-                let v: u64 = fast.map_or_else(|| text.parse(), Ok).map_err(|_| {
+                // Beyond 64 bits the literal is an error here (a value in (2^63, 2^64) is one
+                // where it is used, except -2^63).
+                let v: u64 = decimal(text).ok_or_else(|| {
                     perr(
                         column(src, start),
                         format!("integer literal {text} does not fit in 64 bits"),
@@ -493,16 +503,8 @@ impl Context {
                 if i < b.len() && (b[i] == b'.' || b[i].is_ascii_alphabetic() || b[i] == b'_') {
                     return None;
                 }
-                // Up to 18 digits fit in i64 (10^18 - 1 < 2^63): folded directly; longer ones
-                // through `str::parse`, which refuses what does not fit.
-                let digits = &b[start..i];
-                let v: i64 = if digits.len() <= 18 {
-                    digits
-                        .iter()
-                        .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'))
-                } else {
-                    src[start..i].parse().ok()?
-                };
+                // Beyond i64 (and -2^63, whose minus is separate here): the general parser.
+                let v = i64::try_from(decimal(&src[start..i])?).ok()?;
                 atoms.push(PolyAtom::Int(v));
             } else if c.is_ascii_alphabetic() || c == b'_' {
                 let start = i;

@@ -323,20 +323,34 @@ impl Session<'_> {
         Some(r)
     }
 
+    /// `a <= b` (`strict`: `a < b`) at every assignment, decided from the operands' intervals
+    /// alone, before building and simplifying `a - b`: hi(a) <= lo(b) (strict: <) proves it;
+    /// lo(a) > hi(b) (strict: >=) means it fails at every assignment (or the domain is empty),
+    /// where "not proven" is the sound answer. `None` when the intervals overlap, or for
+    /// non-integers (whose difference is refused below anyway).
+    fn le_by_intervals(&mut self, a: Expr, b: Expr, strict: bool) -> Option<bool> {
+        if self.cx.ty(a) != Ty::Int || self.cx.ty(b) != Ty::Int {
+            return None;
+        }
+        let (ia, ib) = (self.iv(a), self.iv(b));
+        let (holds, fails) = if strict {
+            (ia.hi < ib.lo, ia.lo >= ib.hi)
+        } else {
+            (ia.hi <= ib.lo, ia.lo > ib.hi)
+        };
+        if holds {
+            Some(true)
+        } else if fails {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// `a <= b` at every assignment.
     pub fn prove_le(&mut self, a: Expr, b: Expr) -> bool {
-        // From the operands' intervals, before building and simplifying `a - b`:
-        // a <= hi(a) <= lo(b) <= b proves it; lo(a) > hi(b) means a > b at every assignment
-        // (or the domain is empty), where "not proven" is the sound answer. Integers only
-        // (the difference below is refused for anything else).
-        if self.cx.ty(a) == Ty::Int && self.cx.ty(b) == Ty::Int {
-            let (ia, ib) = (self.iv(a), self.iv(b));
-            if ia.hi <= ib.lo {
-                return true;
-            }
-            if ia.lo > ib.hi {
-                return false;
-            }
+        if let Some(r) = self.le_by_intervals(a, b, false) {
+            return r;
         }
         match self.diff(a, b) {
             Some(d) => self.iv(d).hi <= 0 || self.sym_upper(d) <= 0,
@@ -346,15 +360,8 @@ impl Session<'_> {
 
     /// `a < b` at every assignment.
     pub fn prove_lt(&mut self, a: Expr, b: Expr) -> bool {
-        // As in `prove_le`: hi(a) < lo(b) proves it; lo(a) >= hi(b) means a >= b everywhere.
-        if self.cx.ty(a) == Ty::Int && self.cx.ty(b) == Ty::Int {
-            let (ia, ib) = (self.iv(a), self.iv(b));
-            if ia.hi < ib.lo {
-                return true;
-            }
-            if ia.lo >= ib.hi {
-                return false;
-            }
+        if let Some(r) = self.le_by_intervals(a, b, true) {
+            return r;
         }
         match self.diff(a, b) {
             Some(d) => self.iv(d).hi <= -1 || self.sym_upper(d) <= -1,

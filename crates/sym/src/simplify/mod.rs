@@ -927,10 +927,10 @@ impl Context {
         self.simplify_in(e, false).0
     }
 
-    /// [`Context::simplify`], with the rules' counts when `stats` (`None` otherwise: the
-    /// counts are a few hundred bytes, which a plain simplify would zero and copy out).
+    /// [`Context::simplify`], with the rules' counts when `stats` and a session ran (`None`
+    /// otherwise, read as no rule fired: the counts are a few hundred bytes, which a plain
+    /// simplify would zero and copy out).
     fn simplify_in(&mut self, e: Expr, stats: bool) -> (Expr, Option<Box<Stats>>) {
-        let none = || stats.then(Box::default);
         // A symbol whose range is one integer is that integer at every point of the domain
         // (`q1 + q2` with q2 in [0, 0] is `q1`): the same value, computed from a constant.
         if !self.facts.pinned.is_empty() {
@@ -953,7 +953,7 @@ impl Context {
         // A leaf is its own simplification: no session, no query; nothing is built, so no
         // limit can be reached.
         if self.is_simplify_leaf(e) {
-            return (e, none());
+            return (e, None);
         }
         self.query(
             |cx| {
@@ -967,7 +967,7 @@ impl Context {
                 drop(ses);
                 (cx.never_larger(e, s), st)
             },
-            |_| (e, none()),
+            |_| (e, None),
         )
     }
 
