@@ -905,6 +905,28 @@ impl Context {
         wrap(slf, r)
     }
 
+    /// `e` fully expanded, like sympy's `expand` of an integer expression: products of sums
+    /// distributed and powers of sums multiplied out; with `deep` in every operand, without
+    /// only through the sums, products and powers at the top. Not a simplification (the
+    /// terms can overflow int64 where the product does not). `None` when a product or power
+    /// would have more than `max_terms` terms, a coefficient overflows int64, or a float
+    /// product has a float sum operand.
+    #[pyo3(signature = (e, max_terms = 64, deep = true))]
+    fn expand(
+        slf: &Bound<'_, Self>,
+        e: &Bound<'_, PyAny>,
+        max_terms: usize,
+        deep: bool,
+    ) -> PyResult<Option<Py<Expr>>> {
+        let x = Self::arg(slf, e)?;
+        let me = slf.get();
+        let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
+        match run_op(slf.py(), me, big, |cx| cx.expand(x, max_terms, deep))? {
+            Some(r) => wrap(slf, r).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// A sound bound `(lo, hi)` of `e`; `None` for an infinite end (floats: float ends, `None`
     /// when infinite; booleans: `(False, True)` when undecided).
     fn bound(slf: &Bound<'_, Self>, e: &Bound<'_, PyAny>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {

@@ -339,6 +339,53 @@ class Operators(unittest.TestCase):
             x ** -1
 
 
+class Expand(unittest.TestCase):
+    """``Context.expand`` is sympy's ``expand`` on integer polynomials (same expression once
+    converted), keeps what it cannot expand within ``max_terms`` as ``None``, and with
+    ``deep=False`` leaves the operands of functions alone."""
+
+    def test_like_sympy_on_random_polynomials(self):
+        import sympy
+
+        from symshape.sympy import from_sympy
+
+        syms = sympy.symbols("a b c", integer=True)
+        rng = random.Random(5)
+
+        def poly(d):
+            if d == 0 or rng.random() < 0.25:
+                return rng.choice([*syms, sympy.Integer(rng.randint(-3, 3))])
+            op = rng.randrange(4)
+            if op == 0:
+                return poly(d - 1) + poly(d - 1)
+            if op == 1:
+                return sympy.Mul(poly(d - 1) + 1, poly(d - 1) - 2, evaluate=False)
+            if op == 2:
+                return sympy.Pow(poly(d - 1) + 1, rng.randint(2, 3), evaluate=False)
+            return poly(d - 1) - poly(d - 1)
+
+        cx = Context()
+        expanded = 0
+        for _ in range(300):
+            p = poly(3)
+            e = from_sympy(p, cx)
+            got = cx.expand(e)
+            if got is None:
+                continue
+            self.assertEqual(got, from_sympy(sympy.expand(p), cx), p)
+            expanded += got != e
+        self.assertGreater(expanded, 100)
+
+    def test_limits_and_depth(self):
+        cx = Context()
+        six = cx.parse("(a + 1)*(b + 1)*(c + 1)*(d + 1)*(e + 1)*(f + 1)")
+        self.assertIsNotNone(cx.expand(six))
+        self.assertIsNone(cx.expand(six, max_terms=63))
+        e = cx.parse("FloorDiv((x + 1)*y, 4) + (x + 1)*(x - 1)")
+        self.assertEqual(str(cx.expand(e)), "x**2 + FloorDiv(y + x*y, 4) - 1")
+        self.assertEqual(str(cx.expand(e, deep=False)), "x**2 + FloorDiv(y*(x + 1), 4) - 1")
+
+
 class Errors(unittest.TestCase):
     def test_hierarchy(self):
         for cls in (ParseError, UnsupportedError, RangeError, EvalError):

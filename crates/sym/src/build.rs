@@ -288,6 +288,77 @@ impl Context {
         self.add_terms(&acc, 0)
     }
 
+    /// `e` fully expanded, as sympy's `expand` does for integer expressions: every product of
+    /// sums distributed and every power of a sum (`k >= 2`) multiplied out, like terms merged
+    /// by the constructors. With `deep` (sympy's default) in every operand too
+    /// (`FloorDiv((x + 1)*y, 4)` is `FloorDiv(x*y + y, 4)`); without, only where the sums and
+    /// products reach from the top, through sums, products and powers (sympy's `deep=False`):
+    /// the operands of every other operator are kept as they are.
+    ///
+    /// Pure algebra, not a simplification: the value is the same in the integers, but the
+    /// expansion's terms can overflow 64 bits where the product does not (`simplify` expands
+    /// only where it proves they do not, docs/limits.md). For callers that compare forms, as
+    /// the Python drop-in compares with PyTorch's `expand`.
+    ///
+    /// `None` when some product or power would have more than `max_terms` terms, a coefficient
+    /// leaves i64, or a float product has a float sum operand (rounding makes the distributed
+    /// form another value: not expanded, and not claimed expanded).
+    pub fn expand(&mut self, e: Expr, max_terms: usize, deep: bool) -> Option<Expr> {
+        let mut memo = rustc_hash::FxHashMap::default();
+        if !deep {
+            // Every node below the top's sums, products and powers stays itself (the pass
+            // does not go into what the memo already holds).
+            let mut stack = vec![e];
+            let mut seen = rustc_hash::FxHashSet::default();
+            while let Some(x) = stack.pop() {
+                if !seen.insert(x) {
+                    continue;
+                }
+                match self.node(x) {
+                    Node::Add(..) | Node::Mul(_) | Node::Pow(..) => {
+                        stack.extend(self.node(x).children().iter().copied());
+                    }
+                    _ => {
+                        memo.insert(x, x);
+                    }
+                }
+            }
+        }
+        self.map_bottom_up(e, &mut memo, |cx, orig, ch| {
+            match *cx.node(orig) {
+                // (a + b)*c = a*c + b*c, factor by factor.
+                Node::Mul(_) => match cx.expand_product(ch, max_terms) {
+                    Some(x) => Some(x),
+                    None if ch.iter().any(|f| matches!(cx.node(*f), Node::Add(..))) => None,
+                    None => cx.rebuild(orig, ch),
+                },
+                // (a + b)**k = (a + b)*...*(a + b), k factors, distributed.
+                Node::Pow(_, k) if matches!(cx.node(ch[0]), Node::Add(..)) => {
+                    // At least 2**k terms: refused before k factors are allocated.
+                    if k as usize > max_terms {
+                        return None;
+                    }
+                    let fs: Args = std::iter::repeat_n(ch[0], k as usize).collect();
+                    cx.expand_product(&fs, max_terms)
+                }
+                Node::FMul(..) if ch.iter().any(|f| matches!(cx.node(*f), Node::FAdd(..))) => None,
+                _ => {
+                    let r = cx.rebuild(orig, ch)?;
+                    // A rebuilt product or power (a sum's term, an operand scaled by the
+                    // constructors) may now have sum factors: expanded the same way.
+                    match cx.node(r).clone() {
+                        Node::Mul(fs) => match cx.expand_product(&fs, max_terms) {
+                            Some(x) => Some(x),
+                            None if fs.iter().any(|f| matches!(cx.node(*f), Node::Add(..))) => None,
+                            None => Some(r),
+                        },
+                        _ => Some(r),
+                    }
+                }
+            }
+        })
+    }
+
     /// `e` with every product of sums in it (at its top: a product, or the terms of a sum)
     /// expanded where `expand_product` can; for polynomial identity checks.
     pub(crate) fn expand_poly(&mut self, e: Expr) -> Option<Expr> {

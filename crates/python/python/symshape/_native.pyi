@@ -85,6 +85,13 @@ class Context:
         FloatTrueDiv, TruncToInt, FloorToInt, CeilToInt, RoundToInt, Identity."""
     def simplify(self, e: ExprLike) -> Expr:
         """Sound canonical and range-aware simplification."""
+    def expand(self, e: ExprLike, max_terms: int = 64, deep: bool = True) -> Optional[Expr]:
+        """``e`` fully expanded, like sympy's ``expand`` of an integer expression (products of
+        sums distributed, powers of sums multiplied out; with ``deep`` in every operand,
+        without only through the sums, products and powers at the top). Not a
+        simplification: the terms can overflow int64 where the product does not. ``None``
+        when a product or power would have more than ``max_terms`` terms, a coefficient
+        overflows int64, or a float product has a float sum operand."""
     def bound(self, e: ExprLike) -> Tuple[Optional[Union[int, float, bool]], Optional[Union[int, float, bool]]]:
         """A sound inclusive bound ``(lo, hi)``; ``None`` for an infinite end."""
     def prove(self, pred: ExprLike) -> Optional[bool]:

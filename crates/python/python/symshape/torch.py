@@ -653,7 +653,7 @@ def _simplify_engine(eng, expr, replacements):
         cx.set_range(name, lo, hi)
     r = cx.simplify(e)
     if r == e0:
-        if _has_sum_factor(expr):
+        if _expansion_may_be_smaller(cx, e):
             # A product of sums symshape keeps (its expansion could overflow int64 for
             # unbounded symbols): where PyTorch's expansion is smaller, PyTorch's answer.
             t = _sp.expand(expr).xreplace(replacements or {})
@@ -663,32 +663,29 @@ def _simplify_engine(eng, expr, replacements):
     return to_sympy(r)
 
 
-_Mul = _sp.Mul
-_iterable = _sp.utilities.iterables.iterable
+def _expansion_may_be_smaller(cx, e):
+    """Whether PyTorch's answer for ``e``, ``sympy.expand(e)``, may be smaller than ``e``, which
+    symshape keeps; ``False`` is decided without sympy, by symshape's own expansion
+    (``Context.expand``):
 
+    * nothing to expand: sympy's expansion is ``e``;
+    * every product of sums reached from the top through sums, products and powers (the deep
+      expansion is the shallow one): there sympy's ``expand`` is polynomial arithmetic, like
+      terms merged as symshape's constructors merge them, so the expansion, simplified, is at
+      most its size; not smaller than ``e``: ``False``.
 
-def _has_sum_factor(expr):
-    """Whether a product inside ``expr`` has a sum among its factors: ``any(f.is_Add for m in
-    expr.atoms(Mul) for f in m.args)``, walked by hand (``atoms`` goes through a generator per
-    node and builds the set; this was 40% of a typical first call)."""
-    stack = [expr]
-    pop = stack.pop
-    push = stack.extend
-    while stack:
-        x = pop()
-        if not isinstance(x, _Basic):
-            # What preorder_traversal does with a non-Basic argument: its items, if iterable.
-            if _iterable(x):
-                push(x)
-            continue
-        args = x.args
-        if args:
-            if isinstance(x, _Mul):
-                for f in args:
-                    if f.is_Add:
-                        return True
-            push(args)
-    return False
+    A product of sums inside an operand of a function is left to sympy (``True``): PyTorch's
+    functions rewrite their expanded operands (``ModularIndexing`` drops the terms that are
+    multiples of its modulus, where symshape proves first that no new overflow comes of it),
+    as is an expansion too big for ``Context.expand``."""
+    x = cx.expand(e)
+    if x is None:
+        return True
+    if x == e:
+        return False
+    if cx.expand(e, deep=False) != x:
+        return True
+    return cx.simplify(x).size < e.size
 
 
 def _cached_simplify(eng, expr, replacements):
