@@ -149,6 +149,57 @@ class SympySolve(unittest.TestCase):
         assert_exact_solution(self, rel, a, got)
 
 
+def answer(f, *args, **kw):
+    """``srepr`` of ``f``'s answer, or the name of the exception it raised."""
+    try:
+        return sympy.srepr(f(*args, **kw))
+    except Exception as e:  # noqa: BLE001 - compared by type
+        return type(e).__name__
+
+
+class SolveWithoutSolving(unittest.TestCase):
+    """Relations ``try_solve`` answers without solving (the target on both sides, on neither,
+    or alone on one side): PyTorch's answer, the same objects (``srepr``), for every relation
+    type, float and integer targets, float right-hand sides (``0.0 - 0`` is ``0``), and
+    ``trials`` 0 and 1; and the shortcut is taken (no engine call)."""
+
+    def test_same_as_pytorch(self):
+        zf = sympy.Symbol("zf", real=True)
+        targets = (a, pos, zf)
+        sides = (lambda t: 42 * b + 1, lambda t: sympy.Integer(7), lambda t: sympy.Float(0.0),
+                 lambda t: sympy.Float(1e-5), lambda t: t + b, lambda t: FD(t, 4), lambda t: c)
+        n = 0
+        for op in (sympy.Eq, sympy.Ne, sympy.Gt, sympy.Ge, sympy.Lt, sympy.Le):
+            for t in targets:
+                for f in sides:
+                    other = f(t)
+                    for rel in (op(t, other, evaluate=False), op(other, t, evaluate=False)):
+                        for trials in (5, 1, 0):
+                            for fdi in (True, False):
+                                want, got = (
+                                    answer(f, rel, t, trials=trials, floordiv_inequality=fdi)
+                                    for f in (tsolve.try_solve, st.try_solve))
+                                self.assertEqual(got, want, (rel, t, trials, fdi))
+                                n += 1
+        self.assertGreater(n, 1000)
+
+    def test_no_engine_call(self):
+        calls = []
+        orig = st._solve_engine
+        st._solve_engine = lambda *args: calls.append(args) or orig(*args)
+        try:
+            q = sympy.Symbol("q_shortcut", integer=True)
+            self.assertEqual(st.try_solve(sympy.Le(q, 128), q), (sympy.Le(q, 128), 128))
+            self.assertIsNone(st.try_solve(sympy.Eq(q + b, q + c), q))
+            self.assertEqual(st.try_solve(sympy.Lt(7, q), q), (sympy.Gt(q, 7), 7))
+            self.assertEqual(calls, [])
+            # Not isolated: the engine solves.
+            self.assertEqual(st.try_solve(sympy.Eq(q + 5, b), q), (sympy.Eq(q, b - 5), b - 5))
+            self.assertEqual(len(calls), 1)
+        finally:
+            st._solve_engine = orig
+
+
 LESS = [-1, 0, 1, 2, 100]
 CONSTANTS = [-1, 0, 1, 2, 3, 4, 5, 8, 16, 32, 64, 100, 101, 2**24, 2**32, 2**37 - 1]
 

@@ -588,6 +588,57 @@ def _contains(e, sub):
     return False
 
 
+_REL_MIRROR = {_sp.Eq: _sp.Eq, _sp.Ne: _sp.Ne, _sp.Ge: _sp.Le, _sp.Gt: _sp.Lt, _sp.Le: _sp.Ge,
+               _sp.Lt: _sp.Gt}
+
+
+def _solve_without_solving(expr, thing, trials):
+    """PyTorch's own answer where ``try_solve`` takes no solving, or ``_MISS``:
+
+    * ``thing`` (a symbol) on both sides of a relation (PyTorch gives up) or on neither:
+      ``None``;
+    * ``thing`` alone on one side and absent from the other: the relation (mirrored when
+      ``thing`` is on the right) and its right-hand side. PyTorch's trials rebuild it as
+      ``op(thing - 0, rhs - 0)`` until nothing changes; that rebuild changes a float right-hand
+      side (``0.0 - 0`` is ``0``) and is done here for those; otherwise the relation is
+      returned as it is, without sympy's evaluation of a new relation (the costly part of
+      PyTorch's first call). The one difference: a relation built with ``evaluate=False`` that
+      sympy would evaluate to a boolean, for which PyTorch answers ``None``; it is its own
+      exact solution here."""
+    op = type(expr)
+    if op not in _REL_MIRROR or not isinstance(thing, _sp.Symbol):
+        return _MISS
+    lhs, rhs = expr.args
+    if not (isinstance(lhs, _sp.Expr) and isinstance(rhs, _sp.Expr)):
+        return _MISS
+    in_lhs, in_rhs = lhs.has(thing), rhs.has(thing)
+    if in_lhs == in_rhs:
+        return None
+    if trials < 1:
+        return _MISS
+    if in_rhs:
+        if rhs != thing:
+            return _MISS
+        e = _REL_MIRROR[op](rhs, lhs)
+        if not isinstance(e, _sp.Rel):
+            return _MISS
+    elif lhs != thing:
+        return _MISS
+    elif not (rhs.is_Number and not rhs.is_Integer):
+        return expr, rhs
+    else:
+        e = expr
+    # PyTorch's trials, until one changes nothing.
+    for _ in range(trials):
+        t = type(e)(e.lhs - 0, e.rhs - 0)
+        if t == e:
+            break
+        if not isinstance(t, _sp.Rel) or t.lhs != thing:
+            return _MISS
+        e = t
+    return e, e.rhs
+
+
 def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     """PyTorch's ``try_solve``: ``(relation, rhs)`` with ``thing`` isolated on the left, or
     ``None``. Solved by symshape for integer symbols (exact integer answers, see the module
@@ -598,7 +649,9 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     except AttributeError:
         eng = _engine()
     c = eng.c_solve
-    if floordiv_inequality and CACHE_ANSWERS:
+    # Cached for PyTorch's rules with trials (every answer below is the same for any number
+    # of them, at least one).
+    if floordiv_inequality and CACHE_ANSWERS and trials >= 1:
         try:
             r = eng.answers.get(("t", expr, thing), _MISS)
         except TypeError:  # unhashable: PyTorch's (below)
@@ -608,18 +661,25 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
             c[2] += _perf() - t0
             return r
     fb = False
-    r = None
-    try:
-        if not floordiv_inequality:
-            raise _native.UnsupportedError("floordiv_inequality=False")
-        handled, r = _run(eng, _solve_engine, expr, thing)
-        if not handled:
-            raise _native.UnsupportedError("not solved by symshape in PyTorch's form")
-        if CACHE_ANSWERS:
+    r = _solve_without_solving(expr, thing, trials)
+    if r is not _MISS:
+        if floordiv_inequality and CACHE_ANSWERS and trials >= 1:
             eng.answers["t", expr, thing] = r
-    except _ERRORS:
+    elif not floordiv_inequality or trials < 1:
+        # PyTorch's own rules without the FloorDiv ones, or no trial at all (an answer only
+        # where the relation is already solved as given): PyTorch answers.
         fb = True
         r = _original("try_solve")(expr, thing, trials=trials, floordiv_inequality=floordiv_inequality)
+    else:
+        try:
+            handled, r = _run(eng, _solve_engine, expr, thing)
+            if not handled:
+                raise _native.UnsupportedError("not solved by symshape in PyTorch's form")
+            if CACHE_ANSWERS:
+                eng.answers["t", expr, thing] = r
+        except _ERRORS:
+            fb = True
+            r = _original("try_solve")(expr, thing, trials=trials, floordiv_inequality=True)
     c[0] += 1
     if fb:
         c[1] += 1
