@@ -222,6 +222,46 @@ class ProductOfSums(unittest.TestCase):
         self.assertGreater(shortcut, 100)
 
 
+class PlainPolynomials(unittest.TestCase):
+    """``simplify`` answers an expanded integer polynomial with itself, without conversion: the
+    engine path gives the same object (its canonical form is the polynomial, under every
+    assumption range), and so does PyTorch (``expand`` of it is itself)."""
+
+    def test_same_as_the_engine_path(self):
+        syms = [sympy.Symbol(n, integer=True, **kw) for n, kw in
+                (("p0", {"positive": True}), ("p1", {"nonnegative": True}),
+                 ("p2", {"negative": True}), ("p3", {"nonpositive": True}), ("p4", {}))]
+        rng = random.Random(11)
+        taken = 0
+        for _ in range(1500):
+            terms = []
+            for _ in range(rng.randint(1, 5)):
+                m = sympy.Integer(rng.choice([1, -1, 2, -3, 7, 2**40, -(2**62)]))
+                for _ in range(rng.randint(0, 3)):
+                    m *= rng.choice(syms) ** rng.randint(1, 3)
+                terms.append(m)
+            p = sympy.Add(*terms) + rng.randint(-5, 5)
+            if isinstance(p, sympy.Number):
+                continue
+            if not st._plain_polynomial(p, None):
+                continue
+            taken += 1
+            via_engine = st._run(st._engine(), st._simplify_engine, p, None)
+            self.assertIs(via_engine, p, p)
+            self.assertEqual(st.simplify(p), p)
+            self.assertEqual(sympy.expand(p), p)
+        self.assertGreater(taken, 1000)
+
+    def test_not_plain(self):
+        a = sympy.Symbol("a", integer=True)
+        r = sympy.Symbol("r", real=True)
+        for e in (a * (a + 1), (a + 1) ** 2, a / 2, r + 1, a ** 2 * r, FD(a, 2) + a,
+                  sympy.Integer(2) ** 70 * a, a ** (2**31)):
+            self.assertFalse(st._plain_polynomial(e, None), e)
+        self.assertFalse(st._plain_polynomial(a + 1, {a: 3}))
+        self.assertTrue(st._plain_polynomial(a + 1, {s: 3}))
+
+
 class FastTerms(unittest.TestCase):
     """Sums handed back are built without the ``*`` operator's dispatch (``symshape.sympy._term``):
     the very objects the operators build (same ``srepr``, args order, hash, class), on random

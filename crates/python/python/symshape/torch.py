@@ -748,7 +748,36 @@ def _expansion_may_be_smaller(cx, e):
     return cx.simplify(x).size < e.size
 
 
+_Add, _Mul, _Pow, _Symbol, _Integer = _sp.Add, _sp.Mul, _sp.Pow, _sp.Symbol, _sp.Integer
+_I64 = 1 << 63
+
+
+def _plain_polynomial(expr, replacements):
+    """Whether ``expr`` is an expanded polynomial with int64 coefficients in integer symbols
+    none of which ``replacements`` replaces (sums of products of integers, symbols and their
+    natural powers, as sympy builds them): its canonical form in symshape is itself (the same
+    terms), so is the answer of the engine path (``simplify`` of a polynomial with
+    assumption ranges only changes nothing: ``_simplify_engine`` then hands back the caller's
+    object), and PyTorch's ``expand`` of it is itself. Answered without conversion."""
+    for t in expr.args if type(expr) is _Add else (expr,):
+        for f in t.args if type(t) is _Mul else (t,):
+            if type(f) is _Pow:
+                f, k = f.args
+                if not (isinstance(k, _Integer) and 1 < k.p < 2**31):
+                    return False
+            if isinstance(f, _Symbol):
+                if f.is_integer is not True or (replacements and f in replacements):
+                    return False
+            elif not (isinstance(f, _Integer) and -_I64 <= f.p < _I64):
+                return False
+    return True
+
+
 def _cached_simplify(eng, expr, replacements):
+    if _plain_polynomial(expr, replacements):
+        if CACHE_ANSWERS and not replacements:
+            eng.simp[expr] = expr
+        return expr
     if not CACHE_ANSWERS:
         return _run(eng, _simplify_engine, expr, replacements)
     if replacements:
