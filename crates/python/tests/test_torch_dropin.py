@@ -580,6 +580,9 @@ class Install(unittest.TestCase):
         st.bound_sympy(s + 1)
         st.bound_sympy(sympy.sin(s))  # not representable: PyTorch answers
         z = sympy.Symbol("zq", real=True)
+        # A float target to isolate: PyTorch answers (a fallback); already isolated: answered
+        # without solving (not a fallback).
+        self.assertEqual(st.try_solve(sympy.Eq(2 * z, 1.5), z), tsolve.try_solve(sympy.Eq(2 * z, 1.5), z))
         self.assertEqual(st.try_solve(sympy.Eq(z, 1.5), z), tsolve.try_solve(sympy.Eq(z, 1.5), z))
         got = st.stats()
         self.assertEqual(got["bound_sympy"]["calls"], 2)
