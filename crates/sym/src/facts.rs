@@ -322,61 +322,12 @@ impl Context {
     /// Checks that no declared range is empty for every assignment (docs/language.md §4): for each
     /// symbol, `hi - lo < 0` must not be provable. Call after all facts are set.
     pub fn check_facts(&mut self) -> Result<(), Error> {
-        let syms: Vec<Symbol> = self.facts.ranges.keys().copied().collect();
-        let mut syms = syms;
+        let mut syms: Vec<Symbol> = self.facts.ranges.keys().copied().collect();
         syms.sort();
-        // Ranges and assumptions together: a symbol whose derived interval is empty has no
-        // value at all (`x` in [0, 10] with `x >= 20`), so every answer would be vacuous.
-        if !self.facts.assumptions.is_empty() {
-            let mut all: Vec<Symbol> = syms.clone();
-            for &a in &self.facts.assumptions {
-                self.for_each_symbol(a, |s| all.push(s));
-            }
-            all.sort();
-            all.dedup();
-            let mut s = crate::simplify::Session::new(self);
-            let mut empty = None;
-            for v in all {
-                if s.cx.sym_ty(v) != Ty::Int {
-                    continue;
-                }
-                let iv = s.sym_iv(v);
-                if iv.lo > iv.hi {
-                    empty = Some((v, iv));
-                    break;
-                }
-            }
-            drop(s);
-            if let Some((v, iv)) = empty {
-                let facts: Vec<String> = self
-                    .facts
-                    .assumptions
-                    .iter()
-                    .map(|a| self.display(*a))
-                    .collect();
-                let (lo, hi) = self.range(v);
-                let end = |cx: &Self, e: RangeEnd, inf: &str| match e {
-                    RangeEnd::Infinite => inf.to_string(),
-                    RangeEnd::Expr(x) => cx.display(x),
-                };
-                return Err(Error::Range(format!(
-                    "the facts are contradictory: '{}' in [{}, {}] with the assumptions {} leaves no value (they require {} <= {} <= {})",
-                    self.sym_name(v),
-                    end(self, lo, "-oo"),
-                    end(self, hi, "oo"),
-                    facts.join(", "),
-                    crate::interval::ext_text(iv.lo),
-                    self.sym_name(v),
-                    crate::interval::ext_text(iv.hi)
-                )));
-            }
-        }
-        // One session for every symbolic range (the intervals of shared symbols are computed
-        // once).
+        // The symbolic ranges (constant ends were checked by set_range).
         let symbolic: Vec<(Symbol, Expr, Expr)> = syms
-            .into_iter()
-            .filter_map(|s| match self.range(s) {
-                // Constant ends were checked by set_range.
+            .iter()
+            .filter_map(|&s| match self.range(s) {
                 (RangeEnd::Expr(a), RangeEnd::Expr(b))
                     if self.sym_ty(s) == Ty::Int
                         && (self.as_int(a).is_none() || self.as_int(b).is_none()) =>
@@ -386,16 +337,77 @@ impl Context {
                 _ => None,
             })
             .collect();
+        if self.facts.assumptions.is_empty() && symbolic.is_empty() {
+            return Ok(());
+        }
+        // One session for both checks (the intervals of shared symbols are computed once).
+        let mut ses = crate::simplify::Session::new(self);
+        // Ranges and assumptions together: a symbol whose derived interval is empty has no
+        // value at all (`x` in [0, 10] with `x >= 20`), so every answer would be vacuous.
+        let mut contradictory = None;
+        if !ses.cx.facts.assumptions.is_empty() {
+            let mut all: Vec<Symbol> = syms;
+            for &a in &ses.cx.facts.assumptions {
+                ses.cx.for_each_symbol(a, |s| all.push(s));
+            }
+            all.sort();
+            all.dedup();
+            for v in all {
+                if ses.cx.sym_ty(v) != Ty::Int {
+                    continue;
+                }
+                let iv = ses.sym_iv(v);
+                if iv.lo > iv.hi {
+                    contradictory = Some((v, iv));
+                    break;
+                }
+            }
+        }
+        // A symbolic range is empty for every assignment when `hi - lo < 0` is provable. The
+        // ends' own intervals decide the common case (`0 <= s77 - 1`: lo's highest value at
+        // most hi's lowest, so `hi - lo >= 0` wherever the facts hold) without building the
+        // difference; not where the assumptions could relate the ends (the difference's
+        // interval may then show that no assignment exists at all).
+        let assumed = !ses.cx.facts.assumptions.is_empty();
         let mut empty = None;
-        if !symbolic.is_empty() {
-            let mut ses = crate::simplify::Session::new(self);
-            for (s, a, b) in symbolic {
+        if contradictory.is_none() {
+            for &(s, a, b) in &symbolic {
+                if !assumed {
+                    let (ia, ib) = (ses.iv(a), ses.iv(b));
+                    if ia.lo <= ia.hi && ib.lo <= ib.hi && ia.hi <= ib.lo {
+                        continue;
+                    }
+                }
                 let Some(d) = ses.cx.sub(b, a) else { continue };
                 if ses.iv(d).hi < 0 {
                     empty = Some((s, a, b));
                     break;
                 }
             }
+        }
+        drop(ses);
+        if let Some((v, iv)) = contradictory {
+            let facts: Vec<String> = self
+                .facts
+                .assumptions
+                .iter()
+                .map(|a| self.display(*a))
+                .collect();
+            let (lo, hi) = self.range(v);
+            let end = |cx: &Self, e: RangeEnd, inf: &str| match e {
+                RangeEnd::Infinite => inf.to_string(),
+                RangeEnd::Expr(x) => cx.display(x),
+            };
+            return Err(Error::Range(format!(
+                "the facts are contradictory: '{}' in [{}, {}] with the assumptions {} leaves no value (they require {} <= {} <= {})",
+                self.sym_name(v),
+                end(self, lo, "-oo"),
+                end(self, hi, "oo"),
+                facts.join(", "),
+                crate::interval::ext_text(iv.lo),
+                self.sym_name(v),
+                crate::interval::ext_text(iv.hi)
+            )));
         }
         if let Some((s, a, b)) = empty {
             return Err(Error::Range(format!(
