@@ -11,16 +11,21 @@ use proptest::test_runner::{Config, TestCaseError};
 use std::fmt;
 use sym::{Context, Expr, Op, Value};
 
-fn expand_text(text: &str, max_terms: usize) -> Option<String> {
+fn expand_text(text: &str, max_terms: usize, deep: bool) -> Option<String> {
     let mut cx = Context::new();
     let e = cx.parse(text).unwrap();
-    cx.expand(e, max_terms, true).map(|x| cx.display(x))
+    cx.expand(e, max_terms, deep).map(|x| cx.display(x))
 }
 
-fn expand_shallow(text: &str) -> Option<String> {
-    let mut cx = Context::new();
-    let e = cx.parse(text).unwrap();
-    cx.expand(e, 64, false).map(|x| cx.display(x))
+/// Each row's expansion (`deep` or not, at most 64 terms) is the expected text, or `None`.
+fn check_rows(rows: &[(&str, Option<&str>)], deep: bool) {
+    for (input, want) in rows {
+        assert_eq!(
+            expand_text(input, 64, deep).as_deref(),
+            *want,
+            "expand({input}, deep={deep})"
+        );
+    }
 }
 
 #[test]
@@ -39,13 +44,7 @@ fn shallow_keeps_the_operands_of_functions() {
         ),
         ("(x + 1)**100 + Mod(y, 7)", None),
     ];
-    for (input, want) in rows {
-        assert_eq!(
-            expand_shallow(input).as_deref(),
-            *want,
-            "expand({input}, deep=false)"
-        );
-    }
+    check_rows(rows, false);
 }
 
 #[test]
@@ -75,13 +74,11 @@ fn table() {
         // Float arithmetic is not distributed (rounding).
         ("ToFloat(x)*(ToFloat(y) + 1.5)", None),
     ];
-    for (input, want) in rows {
-        assert_eq!(expand_text(input, 64).as_deref(), *want, "expand({input})");
-    }
+    check_rows(rows, true);
     // 64 terms are within the default limit, one binomial more is not.
     let six = "(a + 1)*(b + 1)*(c + 1)*(d + 1)*(e + 1)*(f + 1)";
-    assert!(expand_text(six, 64).is_some());
-    assert!(expand_text(six, 63).is_none());
+    assert!(expand_text(six, 64, true).is_some());
+    assert!(expand_text(six, 63, true).is_none());
 }
 
 #[derive(Clone)]
