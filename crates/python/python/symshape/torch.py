@@ -899,7 +899,10 @@ _NOT_AXIOM = (None, None)
 
 def _axiom(eng, a):
     """``(predicate, names)`` of a sympy axiom, or ``(None, None)`` when it is not a predicate
-    symshape represents (memoized by value; by identity in ``_axiom_entry``)."""
+    symshape represents (memoized by identity, then by value)."""
+    ent = eng.ax_ids.get(id(a))
+    if ent is not None and ent[0] is a:
+        return ent[1]
     info = eng.axioms.get(a)
     if info is None:
         try:
@@ -908,35 +911,8 @@ def _axiom(eng, a):
             p = None
         info = (p, _names(eng, p)) if p is not None and p.type == "bool" else _NOT_AXIOM
         eng.axioms[a] = info
+    eng.ax_ids[id(a)] = (a, info)
     return info
-
-
-def _sympy_names(a):
-    """The names of the symbols in the sympy tree ``a`` (a walk over ``args``: no hashing,
-    no conversion)."""
-    names = set()
-    stack = [a]
-    pop, push = stack.pop, stack.extend
-    while stack:
-        x = pop()
-        if isinstance(x, _Symbol):
-            names.add(x.name)
-        else:
-            args = getattr(x, "args", None)
-            if args:
-                push(args)
-    return frozenset(names)
-
-
-def _axiom_entry(eng, a):
-    """``[a, info, names]`` of an axiom, memoized by identity (the entry keeps ``a`` alive):
-    the names of its sympy symbols, and ``info`` (``_axiom``) once it was needed: an axiom is
-    converted only when all its symbols occur in a question (most of the shape env's axioms
-    are about other symbols)."""
-    ent = eng.ax_ids.get(id(a))
-    if ent is None or ent[0] is not a:
-        ent = eng.ax_ids[id(a)] = [a, _MISS, _sympy_names(a)]
-    return ent
 
 
 _NO_NAMES = frozenset()
@@ -1040,13 +1016,7 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
         ax_ids = eng.ax_ids
         for a in axioms:
             ent = ax_ids.get(id(a))
-            if ent is None or ent[0] is not a:
-                ent = _axiom_entry(eng, a)
-            if not ent[2] <= known:
-                continue
-            info = ent[1]
-            if info is _MISS:
-                info = ent[1] = _axiom(eng, a)
+            info = ent[1] if ent is not None and ent[0] is a else _axiom(eng, a)
             p = info[0]
             if p is not None and info[1] <= known:
                 preds.append(p)
