@@ -314,6 +314,17 @@ pub fn check_simplify(data: &[u8]) {
         .parse(&t)
         .unwrap_or_else(|err| panic!("{t:?} does not parse: {err}"));
     assert!(back == s, "{t:?} parses to another node");
+    // The full expansion (sympy's expand): its own expansion, and the input's value wherever
+    // both evaluate (its terms may overflow where the input does not).
+    let x = cx.expand(e, 64, true);
+    if let Some(x) = x {
+        assert!(
+            cx.expand(x, 64, true) == Some(x),
+            "expand({}) = {} is not its own expansion",
+            cx.display(e),
+            cx.display(x)
+        );
+    }
     let syms = symbols(&cx, &[e]);
     let mut r = Rng::from_bytes(data);
     for p in points(&cx, &syms, &mut r) {
@@ -324,6 +335,16 @@ pub fn check_simplify(data: &[u8]) {
                 "{} = {v:?} but simplified {t} = {w:?} at {p:?}",
                 cx.display(e)
             );
+            if let Some(x) = x
+                && let Ok(w) = eval(&cx, x, &p)
+            {
+                assert!(
+                    same(v, w),
+                    "{} = {v:?} but its expansion {} = {w:?} at {p:?}",
+                    cx.display(e),
+                    cx.display(x)
+                );
+            }
         }
     }
 }
