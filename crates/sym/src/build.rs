@@ -326,12 +326,7 @@ impl Context {
         }
         self.map_bottom_up(e, &mut memo, |cx, orig, ch| {
             match *cx.node(orig) {
-                // (a + b)*c = a*c + b*c, factor by factor.
-                Node::Mul(_) => match cx.expand_product(ch, max_terms) {
-                    Some(x) => Some(x),
-                    None if ch.iter().any(|f| matches!(cx.node(*f), Node::Add(..))) => None,
-                    None => cx.rebuild(orig, ch),
-                },
+                Node::Mul(_) => cx.distribute(ch, max_terms, orig),
                 // (a + b)**k = (a + b)*...*(a + b), k factors, distributed.
                 Node::Pow(_, k) if matches!(cx.node(ch[0]), Node::Add(..)) => {
                     // At least 2**k terms: refused before k factors are allocated.
@@ -344,19 +339,29 @@ impl Context {
                 Node::FMul(..) if ch.iter().any(|f| matches!(cx.node(*f), Node::FAdd(..))) => None,
                 _ => {
                     let r = cx.rebuild(orig, ch)?;
-                    // A rebuilt product or power (a sum's term, an operand scaled by the
-                    // constructors) may now have sum factors: expanded the same way.
+                    // A rebuilt operator may be a product now (the constructors' rewrites):
+                    // distributed the same way.
                     match cx.node(r).clone() {
-                        Node::Mul(fs) => match cx.expand_product(&fs, max_terms) {
-                            Some(x) => Some(x),
-                            None if fs.iter().any(|f| matches!(cx.node(*f), Node::Add(..))) => None,
-                            None => Some(r),
-                        },
+                        Node::Mul(fs) => cx.distribute(&fs, max_terms, r),
                         _ => Some(r),
                     }
                 }
             }
         })
+    }
+
+    /// The product of `fs` (the factors of `orig`, expanded) with its sum factors distributed,
+    /// `(a + b)*c = a*c + b*c` factor by factor; the product itself when no factor is a sum;
+    /// `None` when the distribution is refused (past `max_terms`, or a coefficient overflow).
+    fn distribute(&mut self, fs: &[Expr], max_terms: usize, orig: Expr) -> Option<Expr> {
+        if let Some(x) = self.expand_product(fs, max_terms) {
+            return Some(x);
+        }
+        if fs.iter().any(|f| matches!(self.node(*f), Node::Add(..))) {
+            return None;
+        }
+        // Hash-consed: the same factors rebuild `orig` itself.
+        self.rebuild(orig, fs)
     }
 
     /// `e` with every product of sums in it (at its top: a product, or the terms of a sum)
