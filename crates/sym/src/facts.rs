@@ -344,9 +344,14 @@ impl Context {
         let mut ses = crate::simplify::Session::new(self);
         // Ranges and assumptions together: a symbol whose derived interval is empty has no
         // value at all (`x` in [0, 10] with `x >= 20`), so every answer would be vacuous.
+        // Only the symbols the assumptions mention can be emptied so: another symbol's
+        // interval is its range, with constant ends (non-empty, set_range checked), an
+        // infinite end (never empty), or symbolic ends `[a, b]`, empty only where
+        // `hi(b) < lo(a)`, which the check of the symbolic ranges below finds (the interval
+        // of `b - a` is at most `hi(b) - lo(a)`) and reports as that range being empty.
         let mut contradictory = None;
         if !ses.cx.facts.assumptions.is_empty() {
-            let mut all: Vec<Symbol> = syms;
+            let mut all: Vec<Symbol> = Vec::new();
             for &a in &ses.cx.facts.assumptions {
                 ses.cx.for_each_symbol(a, |s| all.push(s));
             }
