@@ -314,13 +314,11 @@ impl Context {
                 if !seen.insert(x) {
                     continue;
                 }
-                match self.node(x) {
-                    Node::Add(..) | Node::Mul(_) | Node::Pow(..) => {
-                        stack.extend(self.node(x).children().iter().copied());
-                    }
-                    _ => {
-                        memo.insert(x, x);
-                    }
+                let n = self.node(x);
+                if matches!(n, Node::Add(..) | Node::Mul(_) | Node::Pow(..)) {
+                    stack.extend(n.kids().iter());
+                } else {
+                    memo.insert(x, x);
                 }
             }
         }

@@ -704,7 +704,8 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     c = eng.c_solve
     # Cached for PyTorch's rules with trials (every answer below is the same for any number
     # of them, at least one).
-    if floordiv_inequality and CACHE_ANSWERS and trials >= 1:
+    cached = floordiv_inequality and CACHE_ANSWERS and trials >= 1
+    if cached:
         try:
             r = eng.answers.get(("t", expr, thing), _MISS)
         except TypeError:  # unhashable: PyTorch's (below)
@@ -716,7 +717,7 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     fb = False
     r = _solve_without_solving(expr, thing, trials)
     if r is not _MISS:
-        if floordiv_inequality and CACHE_ANSWERS and trials >= 1:
+        if cached:
             eng.answers["t", expr, thing] = r
     elif not floordiv_inequality or trials < 1:
         # PyTorch's own rules without the FloorDiv ones, or no trial at all (an answer only
@@ -728,7 +729,7 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
             handled, r = _run(eng, _solve_engine, expr, thing)
             if not handled:
                 raise _native.UnsupportedError("not solved by symshape in PyTorch's form")
-            if CACHE_ANSWERS:
+            if cached:
                 eng.answers["t", expr, thing] = r
         except _ERRORS:
             fb = True
