@@ -309,9 +309,9 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None):
     """
     cx = e.context_
     st = _state(cx)
-    syms = dict(st.symbols)
+    syms = st.symbols
     if symbols:
-        syms.update(symbols)
+        syms = {**syms, **symbols}
     F = torch_functions() if use_torch else None
     memo = {}
     if _exact is not None:
@@ -325,8 +325,8 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None):
 def _sym_of(name, ty, syms):
     s = syms.get(name)
     if s is None:
+        # Not seen by from_sympy (``syms`` is then not extended: it may be the context's own).
         s = _sp.Symbol(name, integer=True) if ty == "int" else _sp.Symbol(name, real=True)
-        syms[name] = s
     return s
 
 

@@ -139,6 +139,9 @@ class _Engine:
         # id(axiom) -> (axiom, predicate or None, names): the same by identity (no sympy
         # hash or structural ==); the entry keeps the axiom alive.
         self.ax_ids = {}
+        # _shallow_key(axiom) -> (axiom, info): the same for an axiom object not seen before
+        # whose operands are objects seen before (_shallow_key).
+        self.ax_shallow = {}
         # (id(index var), id(size)) -> (var, size, name, size as Expr, (var as Expr, 0,
         # size - 1), names of the size, var as Expr): an index variable of var_ranges and its
         # range by identity (the entry keeps both alive).
@@ -904,16 +907,60 @@ def _axiom(eng, a):
     ent = eng.ax_ids.get(id(a))
     if ent is not None and ent[0] is a:
         return ent[1]
-    info = eng.axioms.get(a)
-    if info is None:
-        try:
-            p = _conv_expr(eng, a)
-        except _ERRORS:
-            p = None
-        info = (p, _names(eng, p)) if p is not None and p.type == "bool" else _NOT_AXIOM
-        eng.axioms[a] = info
+    k = _shallow_key(a)
+    ent = eng.ax_shallow.get(k) if k is not None else None
+    if ent is not None:
+        info = ent[1]
+    else:
+        info = eng.axioms.get(a)
+        if info is None:
+            try:
+                p = _conv_expr(eng, a)
+            except _ERRORS:
+                p = None
+            info = (p, _names(eng, p)) if p is not None and p.type == "bool" else _NOT_AXIOM
+            eng.axioms[a] = info
+        if k is not None:
+            eng.ax_shallow[k] = (a, info)
     eng.ax_ids[id(a)] = (a, info)
     return info
+
+
+# Per class: whether _shallow_key applies to its instances.
+_shallow_ok = {}
+
+
+def _shallow_class(t):
+    """Whether two instances of the sympy class ``t`` with the same operand objects are equal:
+    its equality is ``Basic.__eq__`` (the same class and equal ``_hashable_content()``) and its
+    ``_hashable_content()`` is Basic's or Expr's, which is the operands (``_args``); not so for
+    symbols and numbers, whose identity is in other fields."""
+    ok = (
+        issubclass(t, _Basic)
+        and t.__eq__ is _Basic.__eq__
+        and t._hashable_content in (_Basic._hashable_content, _sp.Expr._hashable_content)
+    )
+    _shallow_ok[t] = ok
+    return ok
+
+
+def _shallow_key(x):
+    """``(type(x), id(operand), ...)``, a key that stands for the value of ``x`` wherever the
+    entry it keys keeps ``x`` (so its operands) alive: instances of a class that
+    :func:`_shallow_class` accepts with the very same operand objects are equal. ``None`` for
+    other objects or no operands. It serves objects rebuilt around operands seen before
+    (sympy's constructor cache hands back the same operand objects), without sympy's hash and
+    structural ``==`` of the new object."""
+    t = type(x)
+    ok = _shallow_ok.get(t)
+    if ok is None:
+        ok = _shallow_class(t)
+    if not ok:
+        return None
+    args = x._args
+    if not args:
+        return None
+    return (t, *map(id, args))
 
 
 _NO_NAMES = frozenset()
