@@ -12,6 +12,8 @@
 //! Threads: a `Context` is guarded by a mutex, so it may be shared; the questions release the
 //! GIL while they run (other Python threads go on, calls on one context are serialized).
 
+mod convert;
+
 use pyo3::exceptions::{PyTypeError, PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyString, PyTuple};
@@ -1563,6 +1565,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Expr>()?;
     m.add_class::<Solution>()?;
     m.add_class::<Facts>()?;
+    m.add_class::<convert::Converter>()?;
+    m.add_function(wrap_pyfunction!(convert::_direct_table, m)?)?;
     m.add("Error", py.get_type::<Error>())?;
     m.add("ParseError", py.get_type::<ParseError>())?;
     m.add("UnsupportedError", py.get_type::<UnsupportedError>())?;

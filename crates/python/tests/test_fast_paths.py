@@ -202,6 +202,22 @@ class QuestionFacts(unittest.TestCase):
             self.assertEqual(got, want, (k, args))
 
 
+class BoolRanges(unittest.TestCase):
+    """bound_sympy of a relation: the boolean ValueRanges PyTorch's constructor builds, one
+    shared instance per value."""
+
+    def test_equal_to_the_constructor_and_shared(self):
+        f, t = sympy.false, sympy.true
+        for e, other, want in ((sympy.Lt(s, 0), sympy.Lt(u, 0), (f, f)),
+                               (sympy.Ge(s, 1), sympy.Ge(u, 1), (t, t)),
+                               (sympy.Lt(s, u), sympy.Lt(u, x), (f, t))):
+            r = st.bound_sympy(e)
+            ref = ValueRanges(*want)
+            self.assertEqual(r, ref)
+            self.assertEqual(vars(r), vars(ref))
+            self.assertEqual(hash(r), hash(ref))
+            self.assertIs(st.bound_sympy(other), r)
+
 class ShallowKey(unittest.TestCase):
     """st._shallow_key(x) stands for x's value while x is alive: equal keys only for equal
     objects, and no key for classes whose value is not their operands."""

@@ -104,6 +104,112 @@ class FromSympy(unittest.TestCase):
             self.assertIn(name, str(c.exception))
 
 
+
+def random_sympy(rng, depth=3, top=True):
+    """Random sympy trees over every kind the bridge converts (and a few it refuses), built
+    without sympy's evaluation where it has a switch (so that they stay cheap to make)."""
+    leaves = [x, y, i0, s0, zf, sympy.Integer(rng.randint(-9, 9)), sympy.Integer(2**70),
+              sympy.Rational(rng.randint(-5, 5), rng.randint(2, 5)), sympy.Float(1.5)]
+    if depth == 0 or rng.random() < 0.2:
+        return rng.choice(leaves)
+    a, b = random_sympy(rng, depth - 1, False), random_sympy(rng, depth - 1, False)
+    k = rng.randint(-3, 9)
+    ops = [lambda: sympy.Add(a, b, evaluate=False), lambda: sympy.Mul(a, b, evaluate=False),
+           lambda: sympy.Mul(a, k, evaluate=False), lambda: sympy.Max(a, b, evaluate=False),
+           lambda: sympy.Min(a, k, evaluate=False), lambda: sympy.Mod(a, b, evaluate=False),
+           lambda: sympy.Pow(a, 2, evaluate=False), lambda: sympy.floor(a / 3, evaluate=False),
+           lambda: sympy.Abs(a, evaluate=False), lambda: sympy.sin(a, evaluate=False)]
+    if top:
+        ops += [lambda: sympy.Lt(a, b, evaluate=False), lambda: sympy.Eq(a, k, evaluate=False),
+                lambda: sympy.And(sympy.Lt(a, b, evaluate=False), sympy.Ne(a, 0, evaluate=False),
+                                  evaluate=False)]
+    if F is not None:
+        ops += [lambda: F.FloorDiv(a, k), lambda: F.ModularIndexing(a, 1, k),
+                lambda: F.ModularIndexing(a, k, b), lambda: F.PythonMod(a, b),
+                lambda: F.CleanDiv(a, k), lambda: F.CeilDiv(a, b), lambda: F.IntTrueDiv(a, b),
+                lambda: F.ToFloat(a), lambda: F.FloorToInt(zf), lambda: F.FloorDiv(a, 2**70)]
+        if top:
+            ops.append(lambda: F.Where(sympy.Lt(a, b, evaluate=False), a, b))
+    try:
+        return rng.choice(ops)()
+    except Exception:  # noqa: BLE001 - sympy or torch refused the combination: a leaf
+        return rng.choice(leaves)
+
+
+class NativeConverter(unittest.TestCase):
+    """symshape.sympy._conv (integers and _DIRECT functions in Rust) against _conv_py (every
+    node in Python): the same expression, the same error, the same memo entries."""
+
+    def test_table_is_direct(self):
+        from symshape import _native
+        from symshape.sympy import _DIRECT
+        self.assertEqual(_native._direct_table(), _DIRECT)
+
+    def outcome(self, f, e):
+        cx = Context()
+        st = symshape.sympy._state(cx)
+        memo = {}
+        try:
+            r = f(e, cx, st, memo)
+            got = ("ok", str(r), r.type)
+        except Exception as err:  # noqa: BLE001 - compared below
+            got = ("err", type(err).__name__, str(err))
+        # The memo: the same keys, each converted to the same expression.
+        return got, {k: str(v) for k, v in memo.items()}
+
+    def test_same_as_python(self):
+        from symshape.sympy import _conv, _conv_py
+        rng = random.Random(7)
+        kinds = set()
+        for k in range(1500):
+            e = random_sympy(rng)
+            native, py = self.outcome(_conv, e), self.outcome(_conv_py, e)
+            self.assertEqual(native, py, (k, sympy.srepr(e)))
+            kinds.add(native[0][0])
+        self.assertEqual(kinds, {"ok", "err"})
+
+    def test_shared_memo_across_calls(self):
+        """One converter over many expressions: each answer is what a fresh walk gives."""
+        from symshape.sympy import _conv_py, converter
+        rng = random.Random(8)
+        cx = Context()
+        conv = converter(cx, symshape.sympy._state(cx), {})
+        for k in range(300):
+            e = random_sympy(rng)
+            try:
+                got = str(conv.convert(e))
+            except Exception as err:  # noqa: BLE001
+                got = type(err).__name__
+            cy = Context()
+            try:
+                want = str(_conv_py(e, cy, symshape.sympy._state(cy), {}))
+            except Exception as err:  # noqa: BLE001
+                want = type(err).__name__
+            self.assertEqual(got, want, (k, sympy.srepr(e)))
+
+    def test_deep_trees(self):
+        """Deeper than the native walk goes (the rest in Python), and deeper than Python's
+        recursion limit (sympy's own hash raises RecursionError): an answer or an exception,
+        never a crash. The nodes are made without sympy's constructors (which would flatten
+        or evaluate them)."""
+        from symshape.sympy import _conv, _conv_py
+
+        def deep(n):
+            e = x
+            for k in range(n):
+                e = sympy.Basic.__new__(sympy.Max, e, sympy.Integer(k)) if k % 2 else \
+                    sympy.Basic.__new__(sympy.Add, e, y)
+            return e
+
+        e = deep(300)
+        cx = Context()
+        got = _conv(e, cx, symshape.sympy._state(cx), {})
+        cy = Context()
+        self.assertEqual(str(got), str(_conv_py(e, cy, symshape.sympy._state(cy), {})))
+        with self.assertRaises(RecursionError):
+            cz = Context()
+            _conv(deep(5000), cz, symshape.sympy._state(cz), {})
+
 def random_expr(cx, rng, depth=3):
     """A random integer expression over x (any sign), i0 (index), s0 (size)."""
     names = ["x", "i0", "s0"]

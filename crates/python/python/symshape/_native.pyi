@@ -1,5 +1,5 @@
 """Type stubs of the Rust extension ``symshape._native`` (see ``symshape``)."""
-from typing import Dict, FrozenSet, Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Mapping, Optional, Tuple, Union
 
 Operand = Union["Expr", int, float, bool]
 ExprLike = Union["Expr", int, float, bool, str]
@@ -206,3 +206,18 @@ class Solution:
     @property
     def unique(self) -> Optional[Expr]:
         """The value when the solution is a single equality (and no cases)."""
+
+class Converter:
+    """Converts sympy expressions into one context with one memo ({sympy expr: Expr}):
+    integers and the functions of ``symshape.sympy._DIRECT`` natively, every other node by
+    ``walk`` (``symshape.sympy._conv_py``); the same results and errors as
+    ``walk`` alone. Made by ``symshape.sympy.converter``."""
+    def __init__(
+        self, cx: Context, memo: Dict[Any, Expr], state: Any, kind_of: Callable[[type], str],
+        walk: Callable[[Any, Context, Any, Dict[Any, Expr]], Expr],
+    ) -> None: ...
+    def convert(self, x: Any) -> Expr:
+        """The ``Expr`` of the sympy expression ``x``."""
+
+def _direct_table() -> Dict[str, str]:
+    """The native converter's table of ``symshape.sympy._DIRECT`` (checked equal by a test)."""

@@ -53,7 +53,7 @@ from math import gcd
 
 import sympy as _sp
 
-from ._native import Context, Expr, RangeError, UnsupportedError
+from ._native import Context, Converter, Expr, RangeError, UnsupportedError
 
 __all__ = ["from_sympy", "to_sympy", "torch_functions"]
 
@@ -230,6 +230,20 @@ def from_sympy(expr, cx: Context, *, memo=None) -> Expr:
 
 
 def _conv(x, cx, st, m):
+    """The conversion of ``x``: integers and the functions of ``_DIRECT`` in Rust
+    (``_native.Converter``), every other node by :func:`_conv_py`; the same result and errors
+    as :func:`_conv_py` alone (and memo entries: src/convert.rs says the one exception)."""
+    return converter(cx, st, m).convert(x)
+
+
+def converter(cx, st, m):
+    """A ``_native.Converter`` into ``cx`` with the memo ``m`` (keep it for repeated
+    conversions with the same memo)."""
+    return Converter(cx, m, st, _kind, _conv_py)
+
+
+def _conv_py(x, cx, st, m):
+    """The conversion of ``x`` in Python (every node kind; its recursion stays in Python)."""
     r = m.get(x)
     if r is not None:
         return r
@@ -250,13 +264,13 @@ def _conv(x, cx, st, m):
         args = []
         for a in x.args:
             ka = _kind_cache.get(type(a))
-            args.append(int(a) if ka == "Integer" else _conv(a, cx, st, m))
+            args.append(int(a) if ka == "Integer" else _conv_py(a, cx, st, m))
         r = call(_DIRECT[k], *args)
     elif k == "Pow":
         b, e = x.args
         if not e.is_Integer:
             raise UnsupportedError(f"Pow with the exponent {e} (only integer exponents)")
-        base = _conv(b, cx, st, m)
+        base = _conv_py(b, cx, st, m)
         n = int(e)
         if n >= 0:
             r = call("Pow", base, n)
@@ -277,16 +291,16 @@ def _conv(x, cx, st, m):
         if parts is None and (a.is_Mul or a.is_Pow):
             num, den = _sp.fraction(a)
             if den != 1:
-                ne, de = _conv(num, cx, st, m), _conv(den, cx, st, m)
+                ne, de = _conv_py(num, cx, st, m), _conv_py(den, cx, st, m)
                 if ne.type == "int" and de.type == "int":
                     parts = ne, de
         if parts is not None:
             num, den = parts
             if not isinstance(num, Expr):
-                num = _conv(num, cx, st, m)
+                num = _conv_py(num, cx, st, m)
             r = call("FloorDiv" if k == "floor" else "CeilDiv", num, den)
         else:
-            inner = _conv(a, cx, st, m)
+            inner = _conv_py(a, cx, st, m)
             if inner.type == "int":
                 r = inner
             else:

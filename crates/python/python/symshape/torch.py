@@ -39,7 +39,7 @@ from fractions import Fraction
 import sympy as _sp
 
 from . import _native
-from .sympy import _DIRECT, SymbolConflict, _conv, _kind, _state, to_sympy
+from .sympy import _DIRECT, SymbolConflict, _kind, _state, converter, to_sympy
 
 __all__ = [
     "bound_sympy",
@@ -108,6 +108,7 @@ class _Engine:
         self.cx = _native.Context()
         self.st = _state(self.cx)
         self.memo = {}
+        self.conv = converter(self.cx, self.st, self.memo)
         # Answers by their complete inputs (the expression and the ranges or replacements of
         # its free symbols): the functions are pure, so a repeated question is a lookup, as
         # PyTorch's own caches do for simplify_with_ranges.
@@ -207,7 +208,7 @@ def _engine():
 
 
 def _conv_expr(eng, x):
-    return _conv(x, eng.cx, eng.st, eng.memo)
+    return eng.conv.convert(x)
 
 
 _INF_NAMES = ("IntInfinity", "NegativeIntInfinity", "Infinity", "NegativeInfinity")
@@ -453,7 +454,7 @@ def _bound_engine(eng, expr, ranges, tracing):
     if t == "int":
         return _int_value_ranges(VR.ValueRanges, N, lo, hi)
     if t == "bool":
-        return VR.ValueRanges(_sp.true if lo else _sp.false, _sp.true if hi else _sp.false)
+        return _bool_value_ranges(VR.ValueRanges, bool(lo), bool(hi))
     return VR.ValueRanges(
         -_sp.oo if lo is None else _sp.Float(lo), _sp.oo if hi is None else _sp.Float(hi)
     )
@@ -464,6 +465,22 @@ _I64_EDGE = (2**63 - 1, -(2**63))
 # constructor builds, checked once on samples.
 _fast_vr = {}
 _VR_FIELDS = {"lower": None, "upper": None, "is_bool": False, "is_int": True, "is_float": False}
+
+
+# (ValueRanges class, lower, upper) -> the boolean ValueRanges its constructor built.
+_bool_vr = {}
+
+
+def _bool_value_ranges(cls, lo, hi):
+    """``cls(lo, hi)`` for the booleans ``lo <= hi``: one of three values, built once by the
+    constructor (PyTorch's ``ValueRanges`` is a frozen dataclass: equal instances are
+    interchangeable). The constructor's checks cost several microseconds, and about half of
+    PyTorch's ``bound_sympy`` questions are relations."""
+    k = (cls, lo, hi)
+    r = _bool_vr.get(k)
+    if r is None:
+        r = _bool_vr.setdefault(k, cls(_sp.true if lo else _sp.false, _sp.true if hi else _sp.false))
+    return r
 
 
 def _int_value_ranges(cls, N, lo, hi):

@@ -1,0 +1,238 @@
+//! `Converter`: the common part of `symshape.sympy`'s walk of a sympy tree, in Rust.
+//!
+//! The walk (`symshape.sympy._conv_py`) costs about a microsecond and a half of interpreted
+//! Python per node. Here the nodes that need no sympy logic are converted without it:
+//! integers and the functions symshape builds from their converted operands (sums, products,
+//! `FloorDiv`, `ModularIndexing`, relations...: `symshape.sympy._DIRECT`). Every other node
+//! (a symbol, whose assumptions are read; `Pow`, `floor`, `Rational`...) goes to the Python
+//! walk, which converts its whole subtree. Both build through the same `build_call` with the
+//! same operands in the same order and record each node in the same memo, so the result and
+//! the errors are the Python walk's (tested against it in `test_sympy_bridge`), and so is the
+//! memo, but for one kind of entry: an `Integer` operand of a class the Python walk has not
+//! classified yet is converted and recorded there (`Identity(n)`, which is `n`), and here
+//! passed as the constant without an entry.
+
+use super::{Context, Error, Expr, build_call, guarded, wrap};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyType};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// `symshape.sympy._DIRECT`: a class's conversion kind (`symshape.sympy._kind`) to the
+/// operator `Context.call` builds from its converted operands. The Python test checks that the
+/// two tables are the same (`_native._direct_table()`).
+const DIRECT: &[(&str, &str)] = &[
+    ("Add", "Add"),
+    ("Mul", "Mul"),
+    ("Min", "Min"),
+    ("Max", "Max"),
+    ("Abs", "Abs"),
+    ("Mod", "Mod"),
+    ("PythonMod", "Mod"),
+    ("FloorDiv", "FloorDiv"),
+    ("CleanDiv", "FloorDiv"),
+    ("CeilDiv", "CeilDiv"),
+    ("ModularIndexing", "ModularIndexing"),
+    ("Where", "Where"),
+    ("IntTrueDiv", "IntTrueDiv"),
+    ("FloatTrueDiv", "FloatTrueDiv"),
+    ("ToFloat", "ToFloat"),
+    ("TruncToInt", "TruncToInt"),
+    ("FloorToInt", "FloorToInt"),
+    ("CeilToInt", "CeilToInt"),
+    ("RoundToInt", "RoundToInt"),
+    ("PowByNatural", "Pow"),
+    ("Identity", "Identity"),
+    ("And", "And"),
+    ("Or", "Or"),
+    ("Not", "Not"),
+    ("Equality", "Eq"),
+    ("Unequality", "Ne"),
+    ("StrictLessThan", "Lt"),
+    ("LessThan", "Le"),
+    ("StrictGreaterThan", "Gt"),
+    ("GreaterThan", "Ge"),
+];
+
+/// Below this depth of the sympy tree the walk goes on in Python (whose recursion limit then
+/// applies, as it does to the Python walk), so the native stack stays small.
+const MAX_DEPTH: u32 = 200;
+
+/// How a sympy class is converted.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// `Integer` and its singletons: a constant.
+    Integer,
+    /// `Context.call(op, *operands)`.
+    Direct(&'static str),
+    /// The Python walk.
+    Python,
+}
+
+/// An operand of a `Direct` node: a constant (an `Integer` operand, which the Python walk
+/// passes as an int and does not record in the memo) or a converted expression.
+enum Arg {
+    I(i64),
+    E(sym::Expr),
+}
+
+/// Converts sympy expressions into one context, with one memo (`{sympy expr: Expr}`), the
+/// bridge state of that context and the Python walk for the nodes it does not convert itself:
+/// `Converter(cx, memo, state, kind_of, walk)`, then `convert(x)`; `kind_of(cls)` is
+/// `symshape.sympy._kind`, `walk(x, cx, state, memo)` is `symshape.sympy._conv_py`.
+#[pyclass(frozen, module = "symshape._native", name = "Converter")]
+pub struct Converter {
+    cx: Py<Context>,
+    memo: Py<PyDict>,
+    state: Py<PyAny>,
+    kind_of: Py<PyAny>,
+    walk: Py<PyAny>,
+    /// Per class (by address; the entry keeps the class alive, so the address is not reused).
+    kinds: Mutex<HashMap<usize, (Py<PyType>, Kind)>>,
+}
+
+impl std::fmt::Debug for Converter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Converter")
+    }
+}
+
+#[pymethods]
+impl Converter {
+    #[new]
+    fn new(
+        cx: Py<Context>,
+        memo: Py<PyDict>,
+        state: Py<PyAny>,
+        kind_of: Py<PyAny>,
+        walk: Py<PyAny>,
+    ) -> Self {
+        Converter {
+            cx,
+            memo,
+            state,
+            kind_of,
+            walk,
+            kinds: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The `Expr` of the sympy expression `x` (what `walk(x, cx, state, memo)` gives).
+    fn convert<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.conv(x, 0)
+    }
+}
+
+impl Converter {
+    fn kind(&self, t: &Bound<'_, PyType>) -> PyResult<Kind> {
+        let key = t.as_ptr() as usize;
+        if let Some((_, k)) = self.lock().get(&key) {
+            return Ok(*k);
+        }
+        let name: String = self.kind_of.bind(t.py()).call1((t,))?.extract()?;
+        let k = if name == "Integer" {
+            Kind::Integer
+        } else if let Some(&(_, op)) = DIRECT.iter().find(|(n, _)| *n == name) {
+            Kind::Direct(op)
+        } else {
+            Kind::Python
+        };
+        self.lock().insert(key, (t.clone().unbind(), k));
+        Ok(k)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, (Py<PyType>, Kind)>> {
+        self.kinds.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The value of a sympy `Integer` when it fits in an i64 (else the Python walk answers,
+    /// with its error).
+    fn int_value(x: &Bound<'_, PyAny>) -> Option<i64> {
+        x.getattr(intern!(x.py(), "p")).ok()?.extract::<i64>().ok()
+    }
+
+    fn python<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = x.py();
+        self.walk
+            .bind(py)
+            .call1((x, self.cx.bind(py), self.state.bind(py), self.memo.bind(py)))
+    }
+
+    fn conv<'py>(&self, x: &Bound<'py, PyAny>, depth: u32) -> PyResult<Bound<'py, PyAny>> {
+        let py = x.py();
+        let memo = self.memo.bind(py);
+        if let Some(r) = memo.get_item(x)? {
+            return Ok(r);
+        }
+        let kind = if depth < MAX_DEPTH {
+            self.kind(&x.get_type())?
+        } else {
+            Kind::Python
+        };
+        let cx = self.cx.bind(py);
+        let e = match kind {
+            // The Python walk records the node in the memo itself.
+            Kind::Python => return self.python(x),
+            Kind::Integer => {
+                let Some(v) = Self::int_value(x) else {
+                    return self.python(x);
+                };
+                guarded(|| {
+                    let mut c = cx.get().cx();
+                    let i = c.int(v);
+                    build_call(py, &mut c, "Identity", &[i])
+                })?
+            }
+            Kind::Direct(op) => {
+                let args = x.getattr(intern!(py, "args"))?;
+                let Ok(args) = args.cast::<PyTuple>() else {
+                    return self.python(x);
+                };
+                let mut xs: Vec<Arg> = Vec::with_capacity(args.len());
+                for a in args.iter() {
+                    if matches!(self.kind(&a.get_type())?, Kind::Integer) {
+                        let Some(v) = Self::int_value(&a) else {
+                            return self.python(x);
+                        };
+                        xs.push(Arg::I(v));
+                    } else {
+                        let r = self.conv(&a, depth + 1)?;
+                        let r = r.cast::<Expr>()?.get();
+                        if !r.cx.bind(py).is(cx) {
+                            return Err(Error::new_err(
+                                "the conversion memo holds an Expr of another Context",
+                            ));
+                        }
+                        xs.push(Arg::E(r.e));
+                    }
+                }
+                guarded(|| {
+                    let mut c = cx.get().cx();
+                    let es: Vec<sym::Expr> = xs
+                        .iter()
+                        .map(|a| match *a {
+                            Arg::I(v) => c.int(v),
+                            Arg::E(e) => e,
+                        })
+                        .collect();
+                    build_call(py, &mut c, op, &es)
+                })?
+            }
+        };
+        let r = wrap(cx, e)?.into_bound(py).into_any();
+        memo.set_item(x, &r)?;
+        Ok(r)
+    }
+}
+
+/// `_native._direct_table()`: [`DIRECT`] as a dict, for the test that it is
+/// `symshape.sympy._DIRECT`.
+#[pyfunction]
+pub fn _direct_table(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    for (k, v) in DIRECT {
+        d.set_item(k, v)?;
+    }
+    Ok(d)
+}
