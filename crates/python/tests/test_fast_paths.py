@@ -109,6 +109,18 @@ class QuestionFacts(unittest.TestCase):
         finally:
             st._local.engine = saved
 
+    def assert_as_fresh(self, args, k):
+        """simplify_with_ranges(*args) answers (or raises) as an engine that has seen nothing."""
+        try:
+            got = st.simplify_with_ranges(*args)
+        except Exception as err:  # noqa: BLE001 - contradictory facts: the same error
+            got = type(err)
+        try:
+            want = self.fresh(*args)
+        except Exception as err:  # noqa: BLE001
+            want = type(err)
+        self.assertEqual(got, want, (k, args))
+
     def test_other_calls_in_between(self):
         st.simplify(s)  # this thread's engine exists
         e = FD(s, 16)
@@ -164,16 +176,7 @@ class QuestionFacts(unittest.TestCase):
                     d[s] = rng.choice(values)
             args = (rng.choice(exprs), rng.choice(vrs), rng.choice(vtrs), rng.choice(repls),
                     rng.choice(axs))
-            try:
-                got = st.simplify_with_ranges(*args)
-            except Exception as err:  # noqa: BLE001 - contradictory facts: the same error
-                got = type(err)
-            try:
-                want = self.fresh(*args)
-            except Exception as err:  # noqa: BLE001
-                want = type(err)
-            self.assertEqual(got, want, (k, args))
-
+            self.assert_as_fresh(args, k)
 
     def test_new_axiom_objects(self):
         """Axioms rebuilt as new objects at every call (around the same operand objects, the
@@ -191,15 +194,7 @@ class QuestionFacts(unittest.TestCase):
                 sympy.core.cache.clear_cache()
             axioms = [rng.choice(makers)() for _ in range(rng.randint(0, 3))]
             args = (rng.choice(exprs), {x: rng.choice((s, sympy.Integer(16)))}, {}, {}, axioms)
-            try:
-                got = st.simplify_with_ranges(*args)
-            except Exception as err:  # noqa: BLE001 - contradictory facts: the same error
-                got = type(err)
-            try:
-                want = self.fresh(*args)
-            except Exception as err:  # noqa: BLE001
-                want = type(err)
-            self.assertEqual(got, want, (k, args))
+            self.assert_as_fresh(args, k)
 
 
 class BoolRanges(unittest.TestCase):
