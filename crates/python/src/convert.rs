@@ -5,14 +5,14 @@
 //! integers and the functions symshape builds from their converted operands (sums, products,
 //! `FloorDiv`, `ModularIndexing`, relations...: `symshape.sympy._DIRECT`). Every other node
 //! (a symbol, whose assumptions are read; `Pow`, `floor`, `Rational`...) goes to the Python
-//! walk, which converts its whole subtree. Both build through the same `build_call` with the
+//! walk, which converts its whole subtree. Both build through the same `call_ops` with the
 //! same operands in the same order and record each node in the same memo, so the result and
 //! the errors are the Python walk's (tested against it in `test_sympy_bridge`), and so is the
 //! memo, but for one kind of entry: an `Integer` operand of a class the Python walk has not
 //! classified yet is converted and recorded there (`Identity(n)`, which is `n`), and here
 //! passed as the constant without an entry.
 
-use super::{Context, Error, Expr, build_call, guarded, wrap};
+use super::{Context, Operand, call_ops, operand, wrap};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -68,13 +68,6 @@ enum Kind {
     Direct(&'static str),
     /// The Python walk.
     Python,
-}
-
-/// An operand of a `Direct` node: a constant (an `Integer` operand, which the Python walk
-/// passes as an int and does not record in the memo) or a converted expression.
-enum Arg {
-    I(i64),
-    E(sym::Expr),
 }
 
 /// Converts sympy expressions into one context, with one memo (`{sympy expr: Expr}`), the
@@ -174,50 +167,33 @@ impl Converter {
         let e = match kind {
             // The Python walk records the node in the memo itself.
             Kind::Python => return self.python(x),
+            // `Context.call("Identity", n)`, as the Python walk builds it.
             Kind::Integer => {
                 let Some(v) = Self::int_value(x) else {
                     return self.python(x);
                 };
-                guarded(|| {
-                    let mut c = cx.get().cx();
-                    let i = c.int(v);
-                    build_call(py, &mut c, "Identity", &[i])
-                })?
+                call_ops(cx, "Identity", vec![Operand::I(v)])?
             }
             Kind::Direct(op) => {
                 let args = x.getattr(intern!(py, "args"))?;
                 let Ok(args) = args.cast::<PyTuple>() else {
                     return self.python(x);
                 };
-                let mut xs: Vec<Arg> = Vec::with_capacity(args.len());
+                // The operands as `Context.call` takes them from the Python walk: an
+                // `Integer` as an int, anything else converted (an `Expr` of this context,
+                // which `operand` checks).
+                let mut ops = Vec::with_capacity(args.len());
                 for a in args.iter() {
                     if matches!(self.kind(&a.get_type())?, Kind::Integer) {
                         let Some(v) = Self::int_value(&a) else {
                             return self.python(x);
                         };
-                        xs.push(Arg::I(v));
+                        ops.push(Operand::I(v));
                     } else {
-                        let r = self.conv(&a, depth + 1)?;
-                        let r = r.cast::<Expr>()?.get();
-                        if !r.cx.bind(py).is(cx) {
-                            return Err(Error::new_err(
-                                "the conversion memo holds an Expr of another Context",
-                            ));
-                        }
-                        xs.push(Arg::E(r.e));
+                        ops.push(operand(cx, &self.conv(&a, depth + 1)?, false)?);
                     }
                 }
-                guarded(|| {
-                    let mut c = cx.get().cx();
-                    let es: Vec<sym::Expr> = xs
-                        .iter()
-                        .map(|a| match *a {
-                            Arg::I(v) => c.int(v),
-                            Arg::E(e) => e,
-                        })
-                        .collect();
-                    build_call(py, &mut c, op, &es)
-                })?
+                call_ops(cx, op, ops)?
             }
         };
         let r = wrap(cx, e)?.into_bound(py).into_any();

@@ -407,6 +407,20 @@ fn built(
     })
 }
 
+/// `Context.call(name, *ops)` once its operands are read (also the native sympy walk's
+/// builder, src/convert.rs).
+fn call_ops(slf: &Bound<'_, Context>, name: &str, ops: Vec<Operand>) -> PyResult<sym::Expr> {
+    let py = slf.py();
+    guarded(|| {
+        let mut cx = slf.get().cx();
+        let mut xs = Vec::with_capacity(ops.len());
+        for o in ops {
+            xs.push(to_expr(py, &mut cx, o)?);
+        }
+        build_call(py, &mut cx, name, &xs)
+    })
+}
+
 /// Builds `name(args...)` (the names of docs/language.md and of PyTorch's sympy functions).
 fn build_call(
     py: Python<'_>,
@@ -882,20 +896,11 @@ impl Context {
     /// Identity. Arguments are `Expr`s of this context, ints, floats or bools.
     #[pyo3(signature = (name, *args))]
     fn call(slf: &Bound<'_, Self>, name: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<Expr>> {
-        let py = slf.py();
         let mut ops = Vec::with_capacity(args.len());
         for a in args.iter() {
             ops.push(operand(slf, &a, false)?);
         }
-        let e = guarded(|| {
-            let mut cx = slf.get().cx();
-            let mut xs = Vec::with_capacity(ops.len());
-            for o in ops {
-                xs.push(to_expr(py, &mut cx, o)?);
-            }
-            build_call(py, &mut cx, name, &xs)
-        })?;
-        wrap(slf, e)
+        wrap(slf, call_ops(slf, name, ops)?)
     }
 
     /// The sound canonical, range-aware simplification of `e` (an `Expr` or text).
