@@ -141,7 +141,9 @@ impl Context {
             .map(|(i, name)| (Box::from(name), i.ty))
             .collect();
 
-        // Truncate.
+        // Truncate (with the parsed texts whose expressions are dropped: an expression made
+        // before the mark has its nodes and symbols before it too).
+        self.parse_memo.forget_from(n);
         self.syms.truncate(ns);
         self.sym_names.truncate(ns);
         self.nodes.truncate(n);

@@ -159,6 +159,8 @@ pub struct Context {
     scratch: Option<Box<simplify::Scratch>>,
     /// The parser's reused allocations (empty between parses).
     parse_bufs: parse::Bufs,
+    /// Texts parsed, with their expressions.
+    parse_memo: parse::Memo,
     /// Per node, the rollback generation that made it (debug builds: stale handles).
     #[cfg(debug_assertions)]
     births: Vec<u32>,
@@ -190,6 +192,8 @@ impl Clone for Context {
             fact_scopes: self.fact_scopes.clone(),
             scratch: self.scratch.clone(),
             parse_bufs: self.parse_bufs.clone(),
+            // The clone has the same nodes: the same texts give the same handles.
+            parse_memo: self.parse_memo.clone(),
             #[cfg(debug_assertions)]
             births: self.births.clone(),
             #[cfg(debug_assertions)]
@@ -243,6 +247,7 @@ impl Context {
             fact_scopes: Vec::new(),
             scratch: None,
             parse_bufs: parse::Bufs::default(),
+            parse_memo: parse::Memo::default(),
             #[cfg(debug_assertions)]
             births: Vec::with_capacity(64),
             #[cfg(debug_assertions)]

@@ -221,6 +221,8 @@ impl Context {
     /// Replaces the context's limits; they apply from the next parse, build or query.
     /// [`Context::clear`] keeps them.
     pub fn set_limits(&mut self, limits: Limits) {
+        // A text parsed under other limits (`input_nodes`) is parsed again.
+        self.parse_memo.clear();
         self.limits = limits;
     }
 

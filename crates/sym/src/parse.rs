@@ -196,8 +196,9 @@ fn column(src: &str, i: usize) -> usize {
 #[derive(Clone, Copy)]
 enum PolyAtom<'s> {
     Int(i64),
-    /// A name with its [`crate::names::SymNames::hash`].
-    Sym(&'s str, u64),
+    /// A name with its [`crate::names::SymNames::hash`], and its symbol when it existed
+    /// before the parse (looked up once).
+    Sym(&'s str, u64, Option<crate::expr::Symbol>),
 }
 
 /// The parser's operand stack: values with their columns.
@@ -209,6 +210,91 @@ type OpStack<'a> = Vec<OpEntry<'a>>;
 
 /// The tokens of a text.
 type Toks<'a> = Vec<(Tok<'a>, usize)>;
+
+/// Texts this context parsed, with their expressions ([`Context::parse`]). A compiler asks
+/// about the same index expression text many times; parsing it again finds every node
+/// interned already yet costs about what the first parse did (about 750 ns for 50
+/// characters), where a lookup here is a hash of the text and one comparison.
+///
+/// An entry stays true while the context keeps its nodes: a parse depends on the text, on the
+/// types of the symbols it names (fixed when a symbol is made) and on the `input_nodes` limit.
+/// So [`Context::clear`] and new limits empty the memo, and [`Context::rollback`] forgets the
+/// texts whose expressions it drops. Errors are not kept (they are parsed again, with
+/// the same message). The texts kept are bounded ([`MEMO_BYTES`]); past that the memo
+/// starts over: it is a cache, forgetting costs a parse.
+///
+/// A text is kept the second time it is parsed (as far as [`Memo::seen`] tells): the first
+/// parse of every text costs its hash and a bit, not a copy and an insertion, so the
+/// one-question contexts of `batch` pay almost nothing for it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Memo {
+    /// Bit `h % 1024` set: a text of hash `h` was parsed (or another with that bit).
+    seen: [u64; 16],
+    /// The texts, one after the other.
+    buf: String,
+    /// A text's hash to its place in `buf` and its expression. One entry per hash: a text
+    /// whose hash collides with a kept one replaces it.
+    map: rustc_hash::FxHashMap<u64, (u32, u32, Expr)>,
+}
+
+/// The most text bytes [`Memo`] keeps.
+const MEMO_BYTES: usize = 1 << 20;
+
+impl Memo {
+    fn hash(src: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(src)
+    }
+
+    /// The expression of `src` (hash `h`), if it was parsed.
+    fn get(&self, src: &str, h: u64) -> Option<Expr> {
+        if self.map.is_empty() {
+            return None;
+        }
+        let &(start, end, e) = self.map.get(&h)?;
+        (self.buf.get(start as usize..end as usize) == Some(src)).then_some(e)
+    }
+
+    /// Keeps `src` (hash `h`), parsed as `e`, if a text with its bit was parsed before.
+    fn insert(&mut self, src: &str, h: u64, e: Expr) {
+        // The high bits: Fx's low bits are weak for short texts.
+        let bit = (h >> 54) as usize;
+        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+        if self.seen[word] & mask == 0 {
+            self.seen[word] |= mask;
+            return;
+        }
+        if self.buf.len() + src.len() > MEMO_BYTES {
+            if src.len() > MEMO_BYTES / 16 {
+                return;
+            }
+            self.clear();
+        }
+        let start = self.buf.len() as u32;
+        self.buf.push_str(src);
+        self.map.insert(h, (start, self.buf.len() as u32, e));
+    }
+
+    /// Forgets the texts whose expressions are nodes `n` and later.
+    pub(crate) fn forget_from(&mut self, n: usize) {
+        self.map.retain(|_, v| v.2.index() < n);
+        if self.map.is_empty() {
+            self.buf.clear();
+        }
+    }
+
+    /// Forgets every text, keeping the allocations.
+    pub(crate) fn clear(&mut self) {
+        self.seen = [0; 16];
+        self.buf.clear();
+        self.map.clear();
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+}
 
 /// The general parser's allocations, kept by the context between parses (each parse of a
 /// reused context allocated its token list and three stacks, then freed them: about 5% of
@@ -458,6 +544,19 @@ impl Context {
     }
 
     fn parse_unchecked(&mut self, src: &str) -> Result<Expr, Error> {
+        let h = Memo::hash(src);
+        if let Some(e) = self.parse_memo.get(src, h) {
+            return Ok(e);
+        }
+        let r = self.parse_text(src);
+        if let Ok(e) = r {
+            self.parse_memo.insert(src, h, e);
+        }
+        r
+    }
+
+    /// [`Context::parse_unchecked`] without the memo.
+    fn parse_text(&mut self, src: &str) -> Result<Expr, Error> {
         // Most index expressions are polynomials in symbols (`96*q0*s27 + 8*q1 + 4`, range
         // ends like `s27*s77 - 1`): built directly, without tokens and operator stacks.
         if self.limits.input_nodes == usize::MAX
@@ -513,14 +612,14 @@ impl Context {
                 }
                 let name = &src[start..i];
                 let h = crate::names::SymNames::hash(name);
-                if is_reserved(name)
-                    || self
-                        .lookup_hashed(name, h)
-                        .is_some_and(|s| self.sym_ty(s) != Ty::Int)
-                {
+                if is_reserved(name) {
                     return None;
                 }
-                atoms.push(PolyAtom::Sym(name, h));
+                let known = self.lookup_hashed(name, h);
+                if known.is_some_and(|s| self.sym_ty(s) != Ty::Int) {
+                    return None;
+                }
+                atoms.push(PolyAtom::Sym(name, h, known));
             } else {
                 return None;
             }
@@ -561,8 +660,10 @@ impl Context {
             for a in &atoms[from..to] {
                 exprs.push(match *a {
                     PolyAtom::Int(v) => cx.int(v),
-                    PolyAtom::Sym(n, h) => {
-                        let s = cx.symbol_of_ident(n, h);
+                    PolyAtom::Sym(n, h, known) => {
+                        // A new name is made at its first occurrence (an earlier atom may
+                        // have made it already).
+                        let s = known.unwrap_or_else(|| cx.symbol_of_ident(n, h));
                         cx.sym(s)
                     }
                 });
@@ -1455,6 +1556,41 @@ mod tests {
 
     /// `[A-Za-z_][A-Za-z0-9_]*` and not reserved, checked byte by byte: a non-ASCII
     /// character anywhere is refused, whatever its bytes.
+    /// The memo keeps a text the second time it is parsed, answers it by text (a colliding
+    /// hash with another text is a miss), and keeps at most `MEMO_BYTES` of text.
+    #[test]
+    fn memo_keeps_texts_by_text_within_its_bound() {
+        use super::{MEMO_BYTES, Memo};
+        let mut cx = Context::new();
+        let (x, y) = (cx.parse("x").unwrap(), cx.parse("y").unwrap());
+        let mut m = Memo::default();
+        m.insert("x + 1", 7 << 54, x);
+        assert_eq!(m.get("x + 1", 7 << 54), None, "kept only when parsed again");
+        m.insert("x + 1", 7 << 54, x);
+        assert_eq!(m.get("x + 1", 7 << 54), Some(x));
+        assert_eq!(m.get("y + 1", 7 << 54), None, "same hash, another text");
+        m.insert("y + 1", 7 << 54, y);
+        assert_eq!(
+            (m.get("y + 1", 7 << 54), m.get("x + 1", 7 << 54)),
+            (Some(y), None)
+        );
+        m.forget_from(y.index());
+        assert_eq!((m.len(), m.buf.len()), (0, 0));
+        let text = "s".repeat(1000);
+        for i in 0..5000u64 {
+            m.insert(&text, i << 54, x);
+            m.insert(&text, i << 54, x);
+            assert!(m.buf.len() <= MEMO_BYTES);
+        }
+        assert!(m.len() > 500, "{}", m.len());
+        // A text too long to keep is not kept, and does not empty the memo.
+        let n = m.len();
+        let long = "s".repeat(MEMO_BYTES);
+        m.insert(&long, 1, x);
+        m.insert(&long, 1, x);
+        assert_eq!((m.get(&long, 1), m.len()), (None, n));
+    }
+
     #[test]
     fn identifiers() {
         for ok in ["x", "_", "_a1", "s27", "tmp62", "Z9_", "FloorDivx", "oo1"] {
@@ -1606,5 +1742,106 @@ mod tests {
         assert_eq!(msg("Piecewise"), "unknown function 'Piecewise'");
         assert_eq!(msg("Foo"), "unknown function 'Foo'");
         assert!(!msg("TRUE").contains("did you mean"));
+    }
+}
+
+/// The context's memo of parsed texts: a text parsed again answers what a parse without the
+/// memo answers in the same context, whatever happened in between (rollbacks past the text's
+/// nodes, `clear`, new limits, errors, symbols declared float). The oracle is a clone of the
+/// context made just before the parse (the same nodes), parsing without the memo: both must
+/// give the same expression or the same error, and grow their arenas alike.
+#[cfg(test)]
+mod memo_tests {
+    use crate::{Context, Limits, Mark, Ty};
+    use proptest::prelude::*;
+
+    /// Texts sharing symbols and subexpressions; some refused (unknown function, a float where an
+    /// integer is needed, overflow), some spelled twice with other spacing.
+    const TEXTS: &[&str] = &[
+        "4*d0*s0*s53 + 2*d1*s0 + d2",
+        "4*d0*s0*s53+2*d1*s0+d2",
+        "FloorDiv(x + 3*y, 4)",
+        "FloorDiv(x+3*y,4)",
+        "ModularIndexing(s0*x, 2, s53)",
+        "Mod(x, 8) + 8*FloorDiv(x, 8)",
+        "s0 - 1",
+        "s0 <= 2*y",
+        "Eq(Mod(s0, 4), 0)",
+        "f + 1",
+        "Max(x, f)",
+        "x*9223372036854775807*2",
+        "Frobnicate(x)",
+        "x +",
+        "x**3 + y",
+        "2*f + 0.5",
+    ];
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Parse(usize),
+        Mark,
+        Rollback,
+        Clear,
+        Limit(usize),
+        DeclareFloat,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            // The first texts often, so that texts come again across the other operations.
+            6 => (0..4usize).prop_map(Op::Parse),
+            4 => (0..TEXTS.len()).prop_map(Op::Parse),
+            1 => Just(Op::Mark),
+            1 => Just(Op::Rollback),
+            1 => Just(Op::Clear),
+            1 => prop_oneof![Just(3usize), Just(6), Just(usize::MAX)].prop_map(Op::Limit),
+            1 => Just(Op::DeclareFloat),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn a_parse_again_answers_as_a_first_parse(ops in proptest::collection::vec(op(), 1..40)) {
+            let mut cx = Context::new();
+            let mut marks: Vec<Mark> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Parse(i) => {
+                        let t = TEXTS[i];
+                        // The oracle: a clone (the same nodes) parsing without the memo.
+                        let mut shadow = cx.clone();
+                        let got = cx.parse(t);
+                        let want = shadow.parse_text(t);
+                        match (&got, &want) {
+                            (Ok(g), Ok(w)) => {
+                                prop_assert!(cx.owns(*g));
+                                prop_assert_eq!(cx.display(*g), shadow.display(*w), "{}", t);
+                            }
+                            (Err(g), Err(w)) => prop_assert_eq!(g.to_string(), w.to_string()),
+                            _ => prop_assert!(false, "{t}: {:?} against {:?}",
+                                got.map(|e| cx.display(e)), want.map(|e| shadow.display(e))),
+                        }
+                        prop_assert_eq!(cx.node_count(), shadow.node_count(), "{}", t);
+                    }
+                    Op::Mark => marks.push(cx.mark()),
+                    Op::Rollback => {
+                        if let Some(m) = marks.pop() {
+                            // Refused when the facts mention later nodes: nothing changes then.
+                            let _ = cx.rollback(m);
+                        }
+                    }
+                    Op::Clear => {
+                        cx.clear();
+                        marks.clear();
+                    }
+                    Op::Limit(n) => cx.set_limits(Limits::default().with_input_nodes(n)),
+                    Op::DeclareFloat => {
+                        let _ = cx.declare("f", Ty::Float);
+                    }
+                }
+            }
+        }
     }
 }

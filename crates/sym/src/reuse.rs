@@ -36,6 +36,7 @@ impl Context {
         self.small_ints = [u32::MAX; 129];
         self.syms.clear();
         self.sym_names.clear();
+        self.parse_memo.clear();
         self.facts.clear();
         self.fact_scopes.clear();
         if let Some(s) = &mut self.scratch {
