@@ -3,6 +3,7 @@
 
 pub mod isolate;
 pub mod jobs;
+pub mod json;
 pub mod request;
 pub mod stream;
 pub mod suggest;
@@ -32,8 +33,10 @@ pub fn answer_line(line: &[u8]) -> J {
     if text.trim().is_empty() {
         return request_error(None, "empty line (expected a JSON request object)".into());
     }
-    match serde_json::from_str::<J>(text) {
-        Ok(req) => isolate::answer_isolated(req.get("id"), || request::handle(&req)),
+    match serde_json::from_str::<json::V>(text) {
+        Ok(req) => isolate::answer_isolated(req.get("id").map(json::V::to_json).as_ref(), || {
+            request::handle_value(&req)
+        }),
         Err(e) => request_error(None, format!("invalid JSON: {e}")),
     }
 }

@@ -1,6 +1,7 @@
 //! One JSON request (docs/cli.md) to one JSON response. Shared by `batch` and the single-shot
 //! subcommands (`--format json` prints exactly what `batch` would).
 
+use crate::json::V;
 use serde_json::{Map, Value as J, json};
 use std::time::Instant;
 use sym::{Bound, Context, Error, Limits, RangeEnd, SolveResult, Ty, Value};
@@ -97,7 +98,12 @@ pub const MAX_REPEAT: u64 = 1_000_000;
 /// Handles one parsed request line, returning the response object (with `repeat`, also
 /// `t_ns` and `t_op_ns`, docs/cli.md).
 pub fn handle(line: &J) -> J {
-    let id = line.get("id").cloned();
+    handle_value(&V::from_json(line))
+}
+
+/// [`handle`] of a request decoded by [`crate::json`] (what `batch` reads).
+pub fn handle_value(line: &V<'_>) -> J {
+    let id = line.get("id").map(V::to_json);
     let mut resp = Map::new();
     if let Some(id) = &id {
         resp.insert("id".into(), id.clone());
@@ -220,7 +226,7 @@ fn fail(mut resp: Map<String, J>, f: Failure) -> J {
 /// The answer fields of one request, or why it failed (the single-shot subcommands, which
 /// print failures with the command-line argument they are about).
 pub fn answer(line: &J) -> Result<Map<String, J>, Failure> {
-    run(&decode(line)?, &mut OpTime::default()).map(to_map)
+    run(&decode(&V::from_json(line))?, &mut OpTime::default()).map(to_map)
 }
 
 /// The answer fields of a request in their order, as the timed run makes them: the JSON
@@ -236,16 +242,16 @@ fn to_map(fields: Answer) -> Map<String, J> {
 /// The fields of a request object, found in one pass over its entries.
 #[derive(Clone, Copy, Default)]
 struct Fields<'a> {
-    op: Option<&'a J>,
-    expr: Option<&'a J>,
-    ranges: Option<&'a J>,
-    types: Option<&'a J>,
-    assume: Option<&'a J>,
-    symbol: Option<&'a J>,
-    values: Option<&'a J>,
-    form: Option<&'a J>,
-    deep: Option<&'a J>,
-    limits: Option<&'a J>,
+    op: Option<&'a V<'a>>,
+    expr: Option<&'a V<'a>>,
+    ranges: Option<&'a V<'a>>,
+    types: Option<&'a V<'a>>,
+    assume: Option<&'a V<'a>>,
+    symbol: Option<&'a V<'a>>,
+    values: Option<&'a V<'a>>,
+    form: Option<&'a V<'a>>,
+    deep: Option<&'a V<'a>>,
+    limits: Option<&'a V<'a>>,
 }
 
 /// A request read and checked (docs/cli.md): what every run of it needs, without looking
@@ -259,10 +265,10 @@ struct Req<'a> {
     limits: Limits,
 }
 
-fn str_field<'a>(v: Option<&'a J>, name: &str) -> Result<Option<&'a str>, Failure> {
+fn str_field<'a>(v: Option<&'a V<'a>>, name: &str) -> Result<Option<&'a str>, Failure> {
     match v {
-        None | Some(J::Null) => Ok(None),
-        Some(J::String(s)) => Ok(Some(s)),
+        None | Some(V::Null) => Ok(None),
+        Some(V::String(s)) => Ok(Some(s)),
         Some(_) => Err(req_err(format!("'{name}' must be a string"))),
     }
 }
@@ -291,7 +297,7 @@ fn not_an_i64(n: &serde_json::Number, name: &str) -> String {
 
 /// The request's `limits` object (docs/cli.md): every name one of `sym::Limits::NAMES`, every
 /// value a nonnegative integer. Absent: the defaults.
-fn limits(v: Option<&J>) -> Result<Limits, Failure> {
+fn limits(v: Option<&V<'_>>) -> Result<Limits, Failure> {
     let mut l = Limits::default();
     let Some(v) = v else {
         return Ok(l);
@@ -300,20 +306,20 @@ fn limits(v: Option<&J>) -> Result<Limits, Failure> {
         .as_object()
         .ok_or_else(|| req_err("'limits' must be an object {name: integer}"))?;
     for (name, val) in obj {
-        if !Limits::NAMES.contains(&name.as_str()) {
+        if !Limits::NAMES.contains(&name.as_ref()) {
             return Err(req_err(format!(
                 "unknown limit '{name}'{} (limits: {})",
                 crate::suggest::did_you_mean(name, Limits::NAMES.iter().copied()),
                 Limits::NAMES.join(", ")
             )));
         }
-        let n = val
-            .as_u64()
-            .ok_or_else(|| req_err("must be a nonnegative integer").at(At::Limit(name.clone())))?;
+        let n = val.as_u64().ok_or_else(|| {
+            req_err("must be a nonnegative integer").at(At::Limit(name.to_string()))
+        })?;
         // The name is known: the only refusal left is a value beyond u32 (proof_work, nesting).
         l.set(name, n).map_err(|_| {
             req_err(format!("{n} is above the largest value, {}", u32::MAX))
-                .at(At::Limit(name.clone()))
+                .at(At::Limit(name.to_string()))
         })?;
     }
     Ok(l)
@@ -336,7 +342,7 @@ fn context(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
                 }
             };
             cx.declare(name, ty)
-                .map_err(at(|| At::Type(name.clone())))?;
+                .map_err(at(|| At::Type(name.to_string())))?;
         }
     }
     if let Some(r) = f.ranges {
@@ -351,12 +357,12 @@ fn context(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
             })?;
             let s = cx
                 .symbol(name)
-                .map_err(at(|| At::Range(name.clone(), None)))?;
+                .map_err(at(|| At::Range(name.to_string(), None)))?;
             let mut ends = [RangeEnd::Infinite; 2];
             for (i, v) in arr.iter().enumerate() {
                 ends[i] = match v {
-                    J::Null => RangeEnd::Infinite,
-                    J::Number(n) => {
+                    V::Null => RangeEnd::Infinite,
+                    V::Number(n) => {
                         if let Some(k) = n.as_i64() {
                             RangeEnd::Expr(cx.int(k))
                         } else if cx.sym_ty(s) == Ty::Float {
@@ -365,14 +371,14 @@ fn context(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
                             return Err(Failure {
                                 kind: "range",
                                 message: not_an_i64(n, name),
-                                at: Some(At::Range(name.clone(), Some(i))),
+                                at: Some(At::Range(name.to_string(), Some(i))),
                                 col: None,
                             });
                         }
                     }
-                    J::String(t) => cx
+                    V::String(t) => cx
                         .parse_range_end(t)
-                        .map_err(at(|| At::Range(name.clone(), Some(i))))?,
+                        .map_err(at(|| At::Range(name.to_string(), Some(i))))?,
                     _ => {
                         return Err(req_err(format!(
                             "range end of '{name}' must be an integer, null or an expression string"
@@ -381,7 +387,7 @@ fn context(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
                 };
             }
             cx.set_range(s, ends[0], ends[1])
-                .map_err(at(|| At::Range(name.clone(), None)))?;
+                .map_err(at(|| At::Range(name.to_string(), None)))?;
         }
     }
     if let Some(a) = f.assume {
@@ -400,13 +406,13 @@ fn context(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
     Ok(())
 }
 
-fn decode(line: &J) -> Result<Req<'_>, Failure> {
+fn decode<'a>(line: &'a V<'a>) -> Result<Req<'a>, Failure> {
     let obj = line
         .as_object()
         .ok_or_else(|| req_err("a request must be a JSON object"))?;
     let mut f = Fields::default();
     for (k, v) in obj {
-        let slot = match k.as_str() {
+        let slot = match k.as_ref() {
             "op" => &mut f.op,
             "expr" => &mut f.expr,
             "ranges" => &mut f.ranges,
@@ -457,7 +463,7 @@ fn decode(line: &J) -> Result<Req<'_>, Failure> {
     // docs/cli.md: equality saturation after the fast path (docs/deep.md).
     let deep = match f.deep {
         None => false,
-        Some(J::Bool(b)) => *b,
+        Some(V::Bool(b)) => *b,
         Some(_) => return Err(req_err("'deep' must be true or false")),
     };
     if deep && !matches!(op, "simplify" | "prove") {
@@ -537,9 +543,9 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
                         "an integer"
                     };
                     return Err(req_err(format!("value of '{name}' must be {what}"))
-                        .at(At::Value(name.clone())));
+                        .at(At::Value(name.to_string())));
                 };
-                vals.push((name.clone(), v));
+                vals.push((name.to_string(), v));
             }
         }
         let refs: Vec<(&str, Value)> = vals.iter().map(|(n, v)| (n.as_str(), *v)).collect();
