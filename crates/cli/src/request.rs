@@ -103,10 +103,9 @@ pub fn handle(line: &J) -> J {
 
 /// [`handle`] of a request decoded by [`crate::json`] (what `batch` reads).
 pub fn handle_value(line: &V<'_>) -> J {
-    let id = line.get("id").map(V::to_json);
     let mut resp = Map::new();
-    if let Some(id) = &id {
-        resp.insert("id".into(), id.clone());
+    if let Some(id) = line.get("id") {
+        resp.insert("id".into(), id.to_json());
     }
     let repeat = match line.get("repeat") {
         None => None,
@@ -160,7 +159,9 @@ pub fn handle_value(line: &V<'_>) -> J {
     match last {
         Ok(fields) => {
             resp.insert("ok".into(), J::Bool(true));
-            resp.extend(to_map(fields));
+            for (k, v) in fields {
+                resp.insert(k.to_owned(), v);
+            }
             if repeat.is_some() {
                 resp.insert("t_ns".into(), json!(median(&mut times)));
                 resp.insert("t_op_ns".into(), json!(median(&mut op_times)));
