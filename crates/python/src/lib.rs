@@ -12,6 +12,7 @@
 //! Threads: a `Context` is guarded by a mutex, so it may be shared; the questions release the
 //! GIL while they run (other Python threads go on, calls on one context are serialized).
 
+mod axioms;
 mod convert;
 
 use pyo3::exceptions::{PyTypeError, PyValueError, PyZeroDivisionError};
@@ -1572,6 +1573,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Facts>()?;
     m.add_class::<convert::Converter>()?;
     m.add_function(wrap_pyfunction!(convert::_direct_table, m)?)?;
+    m.add_function(wrap_pyfunction!(axioms::_axiom_preds, m)?)?;
     m.add("Error", py.get_type::<Error>())?;
     m.add("ParseError", py.get_type::<ParseError>())?;
     m.add("UnsupportedError", py.get_type::<UnsupportedError>())?;

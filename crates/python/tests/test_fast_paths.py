@@ -197,6 +197,92 @@ class QuestionFacts(unittest.TestCase):
             self.assert_as_fresh(args, k)
 
 
+class AxiomPreds(unittest.TestCase):
+    """_native._axiom_preds, the axioms loop of simplify_with_ranges, gives the predicates of
+    the Python loop (st._axiom_preds_py) and leaves the engine's axiom memos as it leaves them,
+    and answers an axiom rebuilt around operands it saw without the Python lookup."""
+
+    def memos(self, eng):
+        """The axiom memos as comparable values (the predicates as text)."""
+        def info(i):
+            return None if i[0] is None else (str(i[0]), i[1])
+        return ({k: (id(v[0]), info(v[1])) for k, v in eng.ax_ids.items()},
+                {k: (id(v[0]), info(v[1])) for k, v in eng.ax_shallow.items()},
+                {k: info(v) for k, v in eng.axioms.items()})
+
+    def test_random_against_the_python_loop(self):
+        rng = random.Random(17)
+
+        class Tagged(sympy.Function):
+            """No shallow key (its equality looks beyond its operands)."""
+            def _hashable_content(self):
+                return (*self._args, "tag")
+
+        makers = [lambda: sympy.Lt(s, 16), lambda: sympy.Le(u, rng.randint(2, 6)),
+                  lambda: sympy.Eq(sympy.Mod(s, 16), 0), lambda: sympy.Ge(s, u),
+                  lambda: sympy.Lt(s + x, 20), lambda: sympy.Ne(s, u),
+                  lambda: sympy.And(sympy.Lt(s, 16), sympy.Ge(u, 2)),
+                  lambda: sympy.Lt(random_sympy(rng, 2), random_sympy(rng, 2)),
+                  lambda: s + 1, lambda: sympy.true, lambda: sympy.Lt(sympy.sin(s), 2),
+                  lambda: sympy.Lt(Tagged(s), 3), lambda: Tagged(s)]
+        native, python = st._Engine(), st._Engine()
+        seen = []
+        calls = {"native": 0, "python": 0}
+
+        def counting(tag):
+            def slow(eng, a):
+                calls[tag] += 1
+                return st._axiom(eng, a)
+            return slow
+
+        for k in range(1500):
+            if rng.random() < 0.05:
+                sympy.core.cache.clear_cache()
+            axioms = []
+            for _ in range(rng.randint(0, 4)):
+                r = rng.random()
+                if seen and r < 0.3:
+                    axioms.append(rng.choice(seen))  # the very object again
+                elif seen and r < 0.5:
+                    a = rng.choice(seen)  # a twin around the same operand objects
+                    axioms.append(sympy.Basic.__new__(type(a), *a._args) if a._args else a)
+                else:
+                    axioms.append(rng.choice(makers)())
+            seen.extend(axioms)
+            known = frozenset(rng.sample(["s", "u", "x"], rng.randint(0, 3)))
+            arg = tuple(axioms) if rng.random() < 0.5 else iter(axioms)
+            got = st._native._axiom_preds(arg, known, native.ax_ids, st._shallow_ok,
+                                          native.ax_shallow, counting("native"), native)
+            want = st._axiom_preds_py(axioms, known, python.ax_ids, st._shallow_ok,
+                                      python.ax_shallow, counting("python"), python)
+            self.assertEqual([str(p) for p in got], [str(p) for p in want], k)
+            self.assertEqual(self.memos(native), self.memos(python), k)
+        # The twins were answered natively: fewer calls of the Python lookup.
+        self.assertLess(calls["native"], calls["python"] * 0.8, calls)
+
+    def test_a_twin_is_answered_without_python(self):
+        eng = st._Engine()
+        a = sympy.Lt(s + u, 20)
+
+        def slow(e, ax):
+            slow.n += 1
+            return st._axiom(e, ax)
+        slow.n = 0
+        first = st._native._axiom_preds([a], frozenset({"s", "u"}), eng.ax_ids, st._shallow_ok,
+                                        eng.ax_shallow, slow, eng)
+        twin = sympy.Basic.__new__(type(a), *a._args)
+        self.assertIsNot(twin, a)
+        again = st._native._axiom_preds([twin, a], frozenset({"s", "u"}), eng.ax_ids,
+                                        st._shallow_ok, eng.ax_shallow, slow, eng)
+        self.assertEqual(slow.n, 1)
+        self.assertEqual(list(again), [first[0], first[0]])
+        self.assertIs(eng.ax_ids[id(twin)][0], twin)
+        # A symbol outside the known ones: not a fact of this question.
+        self.assertEqual(list(st._native._axiom_preds([twin], frozenset({"s"}), eng.ax_ids,
+                                                      st._shallow_ok, eng.ax_shallow, slow,
+                                                      eng)), [])
+
+
 class BoolRanges(unittest.TestCase):
     """bound_sympy of a relation: the boolean ValueRanges PyTorch's constructor builds, one
     shared instance per value."""

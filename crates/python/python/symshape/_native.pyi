@@ -221,3 +221,13 @@ class Converter:
 
 def _direct_table() -> Dict[str, str]:
     """The native converter's table of ``symshape.sympy._DIRECT`` (checked equal by a test)."""
+
+def _axiom_preds(
+    axioms: Iterable[Any], known: FrozenSet[str], ax_ids: Dict[int, Any],
+    shallow_ok: Dict[type, bool], ax_shallow: Dict[Tuple[Any, ...], Any],
+    slow: Callable[[Any, Any], Any], eng: Any,
+) -> list:
+    """The axioms loop of ``symshape.torch._ranges_facts``: the predicates of ``axioms`` that
+    symshape represents with every symbol in ``known``, looked up in the engine's axiom memos
+    (``slow(eng, a)``, ``symshape.torch._axiom``, for what they do not hold); the same list
+    and the same memos as ``symshape.torch._axiom_preds_py`` (checked by a test)."""

@@ -1075,17 +1075,28 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
             add(ent[2])
     if idx is not None:
         facts += idx
-    preds = []
     if axioms:
         known = names | index_names if idx is not None else names
-        ax_ids = eng.ax_ids
-        for a in axioms:
-            ent = ax_ids.get(id(a))
-            info = ent[1] if ent is not None and ent[0] is a else _axiom(eng, a)
-            p = info[0]
-            if p is not None and info[1] <= known:
-                preds.append(p)
+        preds = _axiom_preds(axioms, known, eng.ax_ids, _shallow_ok, eng.ax_shallow, _axiom, eng)
+    else:
+        preds = ()
     return e0, e, tuple(facts), tuple(preds), tuple(syms), None if vrs is None else tuple(vrs)
+
+
+def _axiom_preds_py(axioms, known, ax_ids, shallow_ok, ax_shallow, slow, eng):
+    """``_native._axiom_preds`` in Python (the reference its test compares it with): the
+    predicates of ``axioms`` that symshape represents and whose symbols are all ``known``."""
+    preds = []
+    for a in axioms:
+        ent = ax_ids.get(id(a))
+        info = ent[1] if ent is not None and ent[0] is a else slow(eng, a)
+        p = info[0]
+        if p is not None and info[1] <= known:
+            preds.append(p)
+    return preds
+
+
+_axiom_preds = _native._axiom_preds
 
 
 def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
