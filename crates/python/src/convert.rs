@@ -68,7 +68,18 @@ enum Kind {
     Direct(&'static str),
     /// The Python walk.
     Python,
+    /// `IntInfinity`, `NegativeIntInfinity`, `Infinity`, `NegativeInfinity`: the Python
+    /// walk in an expression; an infinite end in a range (`symshape.torch._end`).
+    Infinite,
 }
+
+/// The kinds of `Kind::Infinite` (`symshape.torch._INF_NAMES`).
+const INFINITE: &[&str] = &[
+    "IntInfinity",
+    "NegativeIntInfinity",
+    "Infinity",
+    "NegativeInfinity",
+];
 
 /// Converts sympy expressions into one context, with one memo (`{sympy expr: Expr}`), the
 /// bridge state of that context and the Python walk for the nodes it does not convert itself:
@@ -115,6 +126,58 @@ impl Converter {
     fn convert<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         self.conv(x, 0)
     }
+
+    /// `symshape.torch._set_ranges_py(eng, e, ranges, fallback)` with `symbols` the bridge's
+    /// `{name: sympy symbol}`, `end` `symshape.torch._end` and `default_range`
+    /// `symshape.torch._default_range`: sets the range of every free symbol of `e` from
+    /// `ranges` ({sympy symbol: ValueRanges}), else `fallback`, else the symbol's
+    /// assumptions, in the same order and with the same values. The ends that are integers
+    /// of integer symbols, or infinities, are read here; `end` reads every other one.
+    #[allow(clippy::too_many_arguments)]
+    fn set_ranges(
+        &self,
+        e: &Bound<'_, PyAny>,
+        ranges: &Bound<'_, PyAny>,
+        fallback: &Bound<'_, PyAny>,
+        symbols: &Bound<'_, PyDict>,
+        end: &Bound<'_, PyAny>,
+        default_range: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let py = e.py();
+        let cx = self.cx.bind(py);
+        let (use_ranges, use_fallback) = (ranges.is_truthy()?, fallback.is_truthy()?);
+        let get = intern!(py, "get");
+        for fs in e.getattr(intern!(py, "free_symbols"))?.try_iter()? {
+            let fs = fs?;
+            let name = fs.getattr(intern!(py, "name"))?;
+            let Some(s) = symbols.get_item(&name)? else {
+                return Err(pyo3::exceptions::PyKeyError::new_err(name.unbind()));
+            };
+            let mut vr = None;
+            if use_ranges {
+                vr = Some(ranges.call_method1(get, (&s,))?).filter(|v| !v.is_none());
+            }
+            if vr.is_none() && use_fallback {
+                vr = Some(fallback.call_method1(get, (&s,))?).filter(|v| !v.is_none());
+            }
+            let (lo, hi) = match vr {
+                None => default_range
+                    .call1((&s,))?
+                    .extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?,
+                Some(vr) => {
+                    let is_int = fs.getattr(intern!(py, "type"))?.eq("int")?;
+                    (
+                        self.end(&vr.getattr(intern!(py, "lower"))?, is_int, false, end)?,
+                        self.end(&vr.getattr(intern!(py, "upper"))?, is_int, true, end)?,
+                    )
+                }
+            };
+            if !lo.is_none() || !hi.is_none() {
+                super::Context::set_range(cx, &name, &lo, &hi)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Converter {
@@ -128,11 +191,35 @@ impl Converter {
             Kind::Integer
         } else if let Some(&(_, op)) = DIRECT.iter().find(|(n, _)| *n == name) {
             Kind::Direct(op)
+        } else if INFINITE.contains(&name.as_str()) {
+            Kind::Infinite
         } else {
             Kind::Python
         };
         self.lock().insert(key, (t.clone().unbind(), k));
         Ok(k)
+    }
+
+    /// `end(v, is_int, upper)` (`symshape.torch._end`): an integer end of an integer symbol
+    /// and an infinite end are read here, every other one by `end`.
+    fn end<'py>(
+        &self,
+        v: &Bound<'py, PyAny>,
+        is_int: bool,
+        upper: bool,
+        end: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = v.py();
+        match self.kind(&v.get_type())? {
+            Kind::Infinite => return Ok(py.None().into_bound(py)),
+            Kind::Integer if is_int => {
+                if let Some(n) = Self::int_value(v) {
+                    return Ok(n.into_pyobject(py)?.into_any());
+                }
+            }
+            _ => {}
+        }
+        end.call1((v, is_int, upper))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, (Py<PyType>, Kind)>> {
@@ -166,7 +253,7 @@ impl Converter {
         let cx = self.cx.bind(py);
         let e = match kind {
             // The Python walk records the node in the memo itself.
-            Kind::Python => return self.python(x),
+            Kind::Python | Kind::Infinite => return self.python(x),
             // `Context.call("Identity", n)`, as the Python walk builds it.
             Kind::Integer => {
                 let Some(v) = Self::int_value(x) else {

@@ -283,6 +283,55 @@ class AxiomPreds(unittest.TestCase):
                                                       eng)), [])
 
 
+class SetRanges(unittest.TestCase):
+    """Converter.set_ranges (bound_sympy's facts) sets the ranges _set_ranges_py sets, in the
+    same order, and raises what it raises."""
+
+    def test_random_against_the_python_loop(self):
+        rng = random.Random(23)
+        f = sympy.Symbol("f", real=True)
+        n = sympy.Symbol("n", integer=True)
+        syms = [s, u, x, n, f]
+        ends = [sympy.Integer(0), sympy.Integer(3), sympy.Integer(-7), sympy.Integer(2**40),
+                sympy.Integer(2**70), int_oo, -int_oo, sympy.oo, -sympy.oo, sympy.Rational(1, 3),
+                sympy.Float(2.5), 4]
+        exprs = [s + u, FD(x, 4) + n, s * u - x, sympy.Max(n, s), f + 1.5 * s, MI(x + u, 2, 8),
+                 sympy.Lt(s, n)]
+
+        def ranges_dict():
+            d = {}
+            for v in rng.sample(syms, rng.randint(0, 4)):
+                lo, hi = rng.choice(ends), rng.choice(ends)
+                try:
+                    d[v] = ValueRanges(lo, hi)
+                except Exception:  # noqa: BLE001 - an empty or mixed range: leave it out
+                    pass
+            return d
+
+        def run(fn, eng, e, r, fb):
+            eng.cx.clear_facts()
+            try:
+                fn(eng, eng.conv.convert(e), r, fb)
+                err = None
+            except Exception as ex:  # noqa: BLE001 - the same error from both
+                err = (type(ex), str(ex))
+            ce = eng.conv.convert(e)
+            bounds = sorted((str(v), eng.cx.bound(v)) for v in ce.free_symbols)
+            return err, bounds
+
+        native, python = st._Engine(), st._Engine()
+        errors = 0
+        for k in range(1500):
+            e = rng.choice(exprs)
+            r = rng.choice([None, {}, ranges_dict()])
+            fb = rng.choice([None, {}, ranges_dict()])
+            got = run(st._set_ranges, native, e, r, fb)
+            want = run(st._set_ranges_py, python, e, r, fb)
+            self.assertEqual(got, want, (k, e, r, fb))
+            errors += got[0] is not None
+        self.assertGreater(errors, 50)
+
+
 class BoolRanges(unittest.TestCase):
     """bound_sympy of a relation: the boolean ValueRanges PyTorch's constructor builds, one
     shared instance per value."""

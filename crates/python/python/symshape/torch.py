@@ -334,7 +334,13 @@ def _vr_range(eng, name, s, vr):
 
 def _set_ranges(eng, e, ranges, fallback_ranges=None):
     """Sets the range of every free symbol of ``e``: from ``ranges`` ({sympy.Symbol:
-    ValueRanges}), else ``fallback_ranges``, else the symbol's assumptions."""
+    ValueRanges}), else ``fallback_ranges``, else the symbol's assumptions (natively:
+    ``Converter.set_ranges``, which a test compares with ``_set_ranges_py``)."""
+    eng.conv.set_ranges(e, ranges, fallback_ranges, eng.st.symbols, _end, _default_range)
+
+
+def _set_ranges_py(eng, e, ranges, fallback_ranges=None):
+    """``_set_ranges`` in Python (the reference of its test)."""
     cx = eng.cx
     syms = eng.st.symbols
     for fs in e.free_symbols:
