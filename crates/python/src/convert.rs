@@ -127,6 +127,22 @@ impl Converter {
         self.conv(x, 0)
     }
 
+    /// `(end(vr.lower, is_int), end(vr.upper, is_int, True))` for a ValueRanges `vr`, with
+    /// `end` `symshape.torch._end`: the integer ends of an integer symbol and the infinite
+    /// ends read here, every other one by `end`.
+    fn range_ends<'py>(
+        &self,
+        vr: &Bound<'py, PyAny>,
+        is_int: bool,
+        end: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let py = vr.py();
+        Ok((
+            self.end(&vr.getattr(intern!(py, "lower"))?, is_int, false, end)?,
+            self.end(&vr.getattr(intern!(py, "upper"))?, is_int, true, end)?,
+        ))
+    }
+
     /// `symshape.torch._set_ranges_py(eng, e, ranges, fallback)` with `symbols` the bridge's
     /// `{name: sympy symbol}`, `end` `symshape.torch._end` and `default_range`
     /// `symshape.torch._default_range`: sets the range of every free symbol of `e` from
@@ -166,10 +182,7 @@ impl Converter {
                     .extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?,
                 Some(vr) => {
                     let is_int = fs.getattr(intern!(py, "type"))?.eq("int")?;
-                    (
-                        self.end(&vr.getattr(intern!(py, "lower"))?, is_int, false, end)?,
-                        self.end(&vr.getattr(intern!(py, "upper"))?, is_int, true, end)?,
-                    )
+                    self.range_ends(&vr, is_int, end)?
                 }
             };
             if !lo.is_none() || !hi.is_none() {

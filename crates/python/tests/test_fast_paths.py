@@ -331,6 +331,30 @@ class SetRanges(unittest.TestCase):
             errors += got[0] is not None
         self.assertGreater(errors, 50)
 
+    def test_range_ends(self):
+        """Converter.range_ends(vr, is_int, _end) is _end of each end, errors included."""
+        eng = st._Engine()
+        ends = [sympy.Integer(0), sympy.Integer(-3), sympy.Integer(2**62), sympy.Integer(2**64),
+                int_oo, -int_oo, sympy.oo, -sympy.oo, sympy.Rational(7, 2), sympy.Float(0.1), 5,
+                sympy.Float("1e400"), sympy.Integer(2**60 + 1)]
+        for lo in ends:
+            for hi in ends:
+                try:
+                    vr = ValueRanges(lo, hi)
+                except Exception:  # noqa: BLE001 - not a range
+                    continue
+                for is_int in (True, False):
+                    def both(f):
+                        try:
+                            return f()
+                        except Exception as ex:  # noqa: BLE001 - the same error
+                            return (type(ex), str(ex))
+                    got = both(lambda: eng.conv.range_ends(vr, is_int, st._end))
+                    want = both(lambda: (st._end(vr.lower, is_int), st._end(vr.upper, is_int, True)))
+                    self.assertEqual(got, want, (lo, hi, is_int))
+                    if not isinstance(got[0], type):
+                        self.assertEqual([type(v) for v in got], [type(v) for v in want])
+
 
 class BoolRanges(unittest.TestCase):
     """bound_sympy of a relation: the boolean ValueRanges PyTorch's constructor builds, one

@@ -323,8 +323,8 @@ def _vr_range(eng, name, s, vr):
     ent = eng.vr_ends.get(k)
     if ent is not None and ent[0] is vr:
         return ent[1], ent[2]
-    is_int = bool(s.is_integer)
-    lo, hi = _end(vr.lower, is_int), _end(vr.upper, is_int, True)
+    # (_end(vr.lower, is_int), _end(vr.upper, is_int, True)), integer ends read natively.
+    lo, hi = eng.conv.range_ends(vr, bool(s.is_integer), _end)
     alo, _ = _arange(eng, name, s)
     if alo is not None and (lo is None or lo < alo):
         lo = alo
