@@ -218,6 +218,19 @@ class Converter:
     ) -> None: ...
     def convert(self, x: Any) -> Expr:
         """The ``Expr`` of the sympy expression ``x``."""
+    def range_ends(
+        self, vr: Any, is_int: bool, end: Callable[..., Any]
+    ) -> Tuple[Any, Any]:
+        """``(end(vr.lower, is_int), end(vr.upper, is_int, True))`` of a ValueRanges, integer
+        ends of integer symbols and infinities read natively (``end``:
+        ``symshape.torch._end``)."""
+    def set_ranges(
+        self, e: Expr, ranges: Optional[Mapping[Any, Any]],
+        fallback: Optional[Mapping[Any, Any]], symbols: Dict[str, Any],
+        end: Callable[..., Any], default_range: Callable[[Any], Tuple[Any, Any]],
+    ) -> None:
+        """``symshape.torch._set_ranges_py``: the range of every free symbol of ``e`` from
+        ``ranges``, else ``fallback``, else its assumptions, set in the context."""
 
 def _direct_table() -> Dict[str, str]:
     """The native converter's table of ``symshape.sympy._DIRECT`` (checked equal by a test)."""
