@@ -101,7 +101,7 @@ pub fn handle(line: &J) -> J {
     handle_value(&V::from_json(line))
 }
 
-/// [`handle`] of a request decoded by [`crate::json`] (what `batch` reads).
+/// [`handle`] of a request decoded by [`crate::json`](mod@crate::json) (what `batch` reads).
 pub fn handle_value(line: &V<'_>) -> J {
     let mut resp = Map::new();
     if let Some(id) = line.get("id") {

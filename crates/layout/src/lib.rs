@@ -5,7 +5,7 @@
 //! prover under the context's ranges, `Unknown` when symbolic sizes leave them open. Views are
 //! refused with a [`LayoutError`] when the prover shows them invalid; when validity depends on
 //! values the prover cannot decide, the view is built and the condition is returned in
-//! [`Layout::requirements`]-style lists where noted (see each method).
+//! `requirements`-style lists where noted (see each method).
 //!
 //! ```
 //! use layout::{DType, Device, Layout};

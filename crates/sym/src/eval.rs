@@ -177,7 +177,7 @@ impl Context {
     /// form's rearrangements (`(-1)*s0*x` as the term `-1 * (s0*x)`, `x*(s0 + 7)*2` as
     /// `x*(2*s0 + 14)`, `u0*s0*u0` as `s0*u0**2`) overflow exactly where the text does.
     /// Inside, a product with a zero factor is 0 and magnitudes of 2^126 or more saturate (no
-    /// such value fits in i64, and a sum refuses them, see [`wide_term`]).
+    /// such value fits in i64, and a sum refuses them, see `wide_term`).
     pub fn eval_with(
         &self,
         e: Expr,

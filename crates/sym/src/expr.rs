@@ -21,7 +21,7 @@ use std::cmp::Ordering;
 /// A handle belongs to the context that made it (and to clones of that context taken after
 /// it was made). In debug builds it also carries that context's identity, and every use with
 /// another context panics with a message saying so, instead of reading an unrelated node;
-/// [`Context::owns`] is the check for callers that must validate handles in every build
+/// [`Context::owns`](crate::Context::owns) is the check for callers that must validate handles in every build
 /// (language bindings).
 #[derive(Copy, Clone)]
 pub struct Expr {

@@ -6,7 +6,7 @@
 //! extracts the term with the fewest operations (docs/language.md §5's size). The answer is a
 //! printing plan ([`Compact`]), like the compact form: the deep term when it is strictly smaller
 //! than the fast path's compact form and computes no new value outside `i64` (see
-//! [`Deep`]), else the fast path's compact form. [`Context::prove_equal_deep`] asks whether two
+//! [`Deep`](crate::deep::Deep)), else the fast path's compact form. [`Context::prove_equal_deep`] asks whether two
 //! expressions land in one e-class.
 //!
 //! Soundness: every term in the e-graph is defined on the input's domain `D` and all terms of a
