@@ -149,7 +149,6 @@ impl Converter {
     /// `ranges` ({sympy symbol: ValueRanges}), else `fallback`, else the symbol's
     /// assumptions, in the same order and with the same values. The ends that are integers
     /// of integer symbols, or infinities, are read here; `end` reads every other one.
-    #[allow(clippy::too_many_arguments)]
     fn set_ranges(
         &self,
         e: &Bound<'_, PyAny>,
@@ -166,9 +165,8 @@ impl Converter {
         for fs in e.getattr(intern!(py, "free_symbols"))?.try_iter()? {
             let fs = fs?;
             let name = fs.getattr(intern!(py, "name"))?;
-            let Some(s) = symbols.get_item(&name)? else {
-                return Err(pyo3::exceptions::PyKeyError::new_err(name.unbind()));
-            };
+            // `symbols[name]`, a KeyError as in Python when it is missing.
+            let s = symbols.as_any().get_item(&name)?;
             let mut vr = None;
             if use_ranges {
                 vr = Some(ranges.call_method1(get, (&s,))?).filter(|v| !v.is_none());

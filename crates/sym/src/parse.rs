@@ -228,7 +228,8 @@ type Toks<'a> = Vec<(Tok<'a>, usize)>;
 /// one-question contexts of `batch` pay almost nothing for it.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Memo {
-    /// Bit `h % 1024` set: a text of hash `h` was parsed (or another with that bit).
+    /// Bit `h >> 54` (the hash's top ten bits) set: a text of hash `h` was parsed (or another
+    /// text with those bits).
     seen: [u64; 16],
     /// The texts, one after the other.
     buf: String,
@@ -1560,8 +1561,6 @@ mod tests {
         true
     }
 
-    /// `[A-Za-z_][A-Za-z0-9_]*` and not reserved, checked byte by byte: a non-ASCII
-    /// character anywhere is refused, whatever its bytes.
     /// The memo keeps a text the second time it is parsed, answers it by text (a colliding
     /// hash with another text is a miss), and keeps at most `MEMO_BYTES` of text.
     #[test]
@@ -1597,6 +1596,8 @@ mod tests {
         assert_eq!((m.get(&long, 1), m.len()), (None, n));
     }
 
+    /// `[A-Za-z_][A-Za-z0-9_]*` and not reserved, checked byte by byte: a non-ASCII
+    /// character anywhere is refused, whatever its bytes.
     #[test]
     fn identifiers() {
         for ok in ["x", "_", "_a1", "s27", "tmp62", "Z9_", "FloorDivx", "oo1"] {

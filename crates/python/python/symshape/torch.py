@@ -1091,7 +1091,9 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
 
 def _axiom_preds_py(axioms, known, ax_ids, shallow_ok, ax_shallow, slow, eng):
     """``_native._axiom_preds`` in Python (the reference its test compares it with): the
-    predicates of ``axioms`` that symshape represents and whose symbols are all ``known``."""
+    predicates of ``axioms`` that symshape represents and whose symbols are all ``known``.
+    It takes the native function's arguments; ``shallow_ok`` and ``ax_shallow`` are the ones
+    ``slow`` (``_axiom``) reads itself, so here they go unused."""
     preds = []
     for a in axioms:
         ent = ax_ids.get(id(a))
