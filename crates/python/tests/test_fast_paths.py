@@ -1,7 +1,7 @@
 """The drop-in's fast paths give the answers of the plain ones: memos by object identity are
 not reused when a range, a replacement, an axiom or an index size changes (new objects, the
 same dict or list mutated), a product of sums kept without sympy's ``expand`` is never
-larger than PyTorch's answer, and the per-function counters of stats()
+larger than PyTorch's answer, an answer is never larger than the caller's expression, and the per-function counters of stats()
 survive reset_stats()."""
 import os
 import random
@@ -455,6 +455,61 @@ class ProductOfSums(unittest.TestCase):
             if got is e and any(f.is_Add for m in e.atoms(sympy.Mul) for f in m.args):
                 shortcut += 1
         self.assertGreater(shortcut, 100)
+
+
+def _inductor_size(e, cx):
+    """The size (SEMANTICS.md) of the sympy expression ``e`` in the form Inductor prints: its
+    size in symshape's printing, plus one for each ``PythonMod`` of a ``FloorDiv``, which symshape
+    prints as one ``ModularIndexing`` call and Inductor as two calls."""
+    from symshape.sympy import from_sympy
+
+    extra = sum(1 for a in sympy.preorder_traversal(e)
+                if isinstance(a, F.PythonMod) and isinstance(a.args[0], FD))
+    return from_sympy(e, cx).size + extra
+
+
+class NeverLargerThanTheInput(unittest.TestCase):
+    """Where the Inductor-safe form of a simplified ``ModularIndexing`` (``PythonMod`` of a
+    ``FloorDiv``: its dividend is not proven non-negative) would make the answer larger than
+    the caller's expression, the caller's expression is the answer (``_answer``)."""
+
+    def test_real_record(self):
+        # sim-1ffb15733520365d of the real corpus: the FloorDiv by 2 inside the second
+        # ModularIndexing is rewritten (-2*q1 - q3 + (11 - q5)//2), each of the three then
+        # needs PythonMod: one operation more than the input.
+        q = [sympy.Symbol(f"q{i}", integer=True, nonnegative=True) for i in range(6)]
+        s19, s90 = (sympy.Symbol(n, integer=True, positive=True) for n in ("s19", "s90"))
+        d = -4 * q[1] - 2 * q[3] - q[5] + 11
+        e = (48 * q[0] * s19 * s90 + 8 * q[2] * s19 + 2 * q[4] + 16 * s19 * s90 * MI(d, 4, 3)
+             + 4 * s19 * MI(d, 2, 2) + MI(d, 1, 2))
+        got = st.simplify(e)
+        self.assertIs(got, e)
+        # With a replacement that changes it, the answer is never the unreplaced input.
+        t = sympy.Symbol("t", integer=True, nonnegative=True)
+        got = st.simplify(e, {q[0]: t})
+        self.assertNotIn(q[0], got.free_symbols)
+        self.assertEqual(got.subs(t, 3).subs({v: 1 for v in q[1:]} | {s19: 2, s90: 5}),
+                         e.subs({q[0]: 3}).subs({v: 1 for v in q[1:]} | {s19: 2, s90: 5}))
+
+    def test_random(self):
+        from symshape import Context
+
+        cx = Context()
+        rng = random.Random(11)
+        a, b, c = (sympy.Symbol(n, integer=True, nonnegative=True) for n in "abc")
+        kept = changed = 0
+        for _ in range(300):
+            k1, k2 = rng.choice([2, 4, 6, 8]), rng.choice([1, 2, 3])
+            d = rng.randint(1, 30) - k1 * a - k2 * b - c
+            e = sum(rng.randint(1, 9) * s ** i * MI(d, rng.choice([1, 2, 4]), rng.choice([2, 3, 5]))
+                    for i in range(rng.randint(1, 3))) + x
+            got = st.simplify(e)
+            self.assertLessEqual(_inductor_size(got, cx), _inductor_size(e, cx), (e, got))
+            kept += got is e
+            changed += got is not e
+        # Both ways are taken (the test would prove nothing otherwise).
+        self.assertGreater(kept, 10)
+        self.assertGreater(changed, 10)
 
 
 class PlainPolynomials(unittest.TestCase):

@@ -314,12 +314,16 @@ def _conv_py(x, cx, st, m):
 
 
 # ------------------------------------------------------------------ symshape -> sympy
-def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None):
+def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _longer=None):
     """Builds the sympy expression of ``e`` (PyTorch's function classes when torch is importable
     and ``use_torch``). Symbols come back as the objects :func:`from_sympy` saw (else integer or
     real symbols); ``symbols`` ({name: sympy.Symbol}) overrides them. The forms are chosen to
     keep their meaning under Inductor's printers (module docstring); the non-negativity proofs
     use the context's facts at the time of the call.
+
+    ``_longer`` (a list, internal): gets an entry for every ``Mod(FloorDiv(a, b), m)`` node
+    emitted as ``PythonMod(FloorDiv(a, b), m)`` because ``ModularIndexing`` could not be proven
+    safe: one operation more than symshape's own form (``Expr.size``) counts.
     """
     cx = e.context_
     st = _state(cx)
@@ -328,12 +332,18 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None):
         syms = {**syms, **symbols}
     F = torch_functions() if use_torch else None
     memo = {}
+    if _longer is not None:
+        memo[_LONGER] = _longer
     if _exact is not None:
         # FloorDiv(p, k) known to be exact: true division (used by try_solve).
         p, k = _exact
         fd = cx.call("FloorDiv", p, k)
         memo[fd] = _back(p, cx, F, syms, memo) / _back(k, cx, F, syms, memo)
     return _back(e, cx, F, syms, memo)
+
+
+# The key of ``to_sympy``'s ``_longer`` list in its memo (never an ``Expr``).
+_LONGER = object()
 
 
 def _sym_of(name, ty, syms):
@@ -372,7 +382,7 @@ def _back(e, cx, F, syms, memo):
         a, b = go(n[1]), go(n[2])
         r = F.FloorDiv(a, b, evaluate=False) if F else _sp.floor(a / b, evaluate=False)
     elif k == "Mod":
-        r = _mod_back(n[1], n[2], cx, F, go)
+        r = _mod_back(n[1], n[2], cx, F, go, memo)
     elif k in ("Min", "Max"):
         args = [go(a) for a in n[1:]]
         cls = getattr(F, k) if F else getattr(_sp, k)
@@ -432,14 +442,18 @@ def _term(c, t):
     return _Integer(c) * t
 
 
-def _mod_back(a, m, cx, F, go):
+def _mod_back(a, m, cx, F, go, memo):
     """``Mod(a, m)`` (floor modulo) in a form whose printing by Inductor keeps the meaning."""
     if not F:
         return _sp.Mod(go(a), go(m), evaluate=False)
+    an = a.node()
     if cx.is_positive(m):
-        an = a.node()
         if an[0] == "FloorDiv" and cx.is_nonnegative(an[1]) and cx.is_positive(an[2]):
             return F.ModularIndexing(go(an[1]), go(an[2]), go(m), evaluate=False)
         if cx.is_nonnegative(a):
             return F.Mod(go(a), go(m), evaluate=False)
+    if an[0] == "FloorDiv":
+        longer = memo.get(_LONGER)
+        if longer is not None:
+            longer.append(a)
     return F.PythonMod(go(a), go(m), evaluate=False)

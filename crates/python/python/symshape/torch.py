@@ -800,7 +800,24 @@ def _simplify_engine(eng, expr, replacements):
             if _conv_expr(eng, t).size < e.size:
                 raise _native.UnsupportedError("PyTorch's expansion is smaller")
         return expr  # nothing to do: the caller's own object (no sympy construction)
-    return to_sympy(r)
+    return _answer(r, e0, e, expr)
+
+
+def _answer(r, e0, e, expr):
+    """The sympy form of the simplified ``r`` of the caller's ``expr`` (converted: ``e0``), or
+    ``expr`` itself where that form would be larger than it: ``to_sympy`` writes
+    ``Mod(FloorDiv(a, b), m)`` as ``PythonMod(FloorDiv(a, b), m)``, one operation more than
+    ``ModularIndexing(a, b, m)``, when ``a >= 0`` is not proven (Inductor prints
+    ``ModularIndexing`` with C ``/`` and ``%``), so a simplification that rewrote such a node's
+    dividend can come back larger than the ``ModularIndexing`` the caller wrote. The caller's
+    own expression is then the answer, when no replacement changed it (``e``, the expression
+    simplified, is ``e0``): equal in value, and printed by Inductor exactly as it would have
+    been without symshape."""
+    longer = []
+    out = to_sympy(r, _longer=longer)
+    if longer and e == e0 and r.size + len(longer) > e0.size:
+        return expr
+    return out
 
 
 def _expansion_may_be_smaller(cx, e):
@@ -1131,7 +1148,7 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         r = eng.cx.simplify_with_facts(e, eng.cx.facts(facts, preds))
         if r == e0:
             return expr
-        return to_sympy(r)
+        return _answer(r, e0, e, expr)
     if (
         c is expr
         or c[0] is not expr
@@ -1171,7 +1188,7 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     r = eng.cx.simplify_with_facts(c[9], c[10])
     if r == c[8]:
         return expr
-    return to_sympy(r)
+    return _answer(r, c[8], c[9], expr)
 
 
 def _run_ranges(eng, expr, var_ranges, var_to_range, replacements, axioms):
