@@ -421,6 +421,8 @@ def run_solve(recs, reps, dump):
             continue
         if ours is None:
             missed += 1
+            dump and dump.write(json.dumps({"kind": "solve-missed", "id": r["id"], "expr": text(expr),
+                                            "thing": str(thing), "torch": text(theirs[0])}) + "\n")
             continue
         # A different answer: exact for integer values of the target at sampled points?
         if not thing.is_integer:

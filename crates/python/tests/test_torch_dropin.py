@@ -149,6 +149,35 @@ class SympySolve(unittest.TestCase):
         assert_exact_solution(self, rel, a, got)
 
 
+class SolveEveryValueInRange(unittest.TestCase):
+    """A relation that every value of the target in its range satisfies (symshape's empty
+    solution) is answered with the range's end, where PyTorch divides by the coefficient."""
+
+    def test_positive_target(self):
+        # try-1531bc81313538b8 of the real corpus: PyTorch answers s77 >= 1/((s27 + 6)//7).
+        s27, s53, s77 = (sympy.Symbol(n, integer=True, positive=True) for n in ("s27", "s53", "s77"))
+        rel = sympy.Ge(s77 * FD(s27 + 6, 7) * FD(s53 + 6, 7), FD(s53 + 6, 7))
+        got = st.try_solve(rel, s77)
+        self.assertEqual(got, (sympy.Ge(s77, 1, evaluate=False), 1))
+        assert_exact_solution(self, rel, s77, got, lo=1, hi=40)
+
+    def test_negative_target(self):
+        rel = sympy.Le(neg * FD(pos + 6, 7), -1)
+        got = st.try_solve(rel, neg)
+        self.assertEqual(got, (sympy.Le(neg, -1, evaluate=False), -1))
+        assert_exact_solution(self, rel, neg, got, lo=-40, hi=0)
+
+    def test_not_every_value(self):
+        """Where the answer depends on another symbol (``(s0//2)*(s53//2) >= s0//2`` holds for
+        every s53 when s0 is 1, and for s53 >= 2 otherwise), no one relation is exact: None
+        (PyTorch answers s53 >= 2, wrong at s0 = 1)."""
+        s0, s53 = (sympy.Symbol(n, integer=True, positive=True) for n in ("s0", "s53"))
+        rel = sympy.Ge(FD(s0, 2) * FD(s53, 2), FD(s0, 2))
+        self.assertIsNone(st.try_solve(rel, s53))
+        self.assertFalse(holds(tsolve.try_solve(rel, s53)[0], {s0: 1, s53: 1}))
+        self.assertTrue(holds(rel, {s0: 1, s53: 1}))
+
+
 def answer(f, *args, **kw):
     """``srepr`` of ``f``'s answer, or the name of the exception it raised."""
     try:

@@ -605,6 +605,18 @@ def _solve_engine(eng, expr, thing):
     for name, lo, hi in _assumption_facts(eng, e):
         cx.set_range(name, lo, hi)
     sol = cx.solve(e, x)
+    if sol is not None and not (sol.cases or sol.relations or sol.conditions):
+        # Every value of ``thing`` in its range satisfies the relation (where it is defined):
+        # the range's end is the exact answer there (``s77*A >= 1`` with ``A >= 1`` for
+        # ``s77 >= 1``: ``s77 >= 1``), in the form PyTorch gives a one-sided answer.
+        lo, hi = cx.bound(x)
+        if lo is not None:
+            r = _sp.Integer(lo)
+            return True, (_sp.Ge(thing, r, evaluate=False), r)
+        if hi is not None:
+            r = _sp.Integer(hi)
+            return True, (_sp.Le(thing, r, evaluate=False), r)
+        return True, None
     if sol is None or sol.cases or len(sol.relations) != 1:
         # Not solved, or not one relation: None, a sound "cannot solve" (PyTorch answers only
         # what symshape cannot represent).
