@@ -21,6 +21,11 @@ so that each call is a question symshape has not seen (its per-question entries 
 dict object), with its conversion memos warm: the case of a compilation, where PyTorch's ranges
 cache is in front and few questions come twice.
 
+Each line also gives PyTorch's times recorded in the capture (the record's own calls inside the
+compilations that produced it: the median over its calls, and its first call), against
+symshape's times of this run: a reference only, not a side-by-side measurement (PyTorch's
+calls there ran between other work, with its caches in another state).
+
 --answers writes every answer (record id and the answer's srepr), one a line in corpus order, to
 compare two versions byte for byte.
 """
@@ -198,6 +203,15 @@ class Report:
         self.ours, self.theirs, self.ours_cold, self.theirs_cold = [], [], [], []
         self.extra = {}
         self.warm = None  # the answer of the last warm call (side_by_side)
+        # PyTorch's own times in the capture (the record's calls inside the compilations that
+        # made it: t_us_median over its calls, t_us_first), in µs.
+        self.cap_median, self.cap_first = [], []
+
+    def capture(self, r):
+        if r.get("t_us_median") is not None:
+            self.cap_median.append(r["t_us_median"])
+        if r.get("t_us_first") is not None:
+            self.cap_first.append(r["t_us_first"])
 
     def line(self):
         med = lambda xs: statistics.median(xs) / 1000 if xs else float("nan")  # noqa: E731
@@ -208,7 +222,12 @@ class Report:
                 f"fallbacks {self.fallback}, larger {self.larger}, smaller {self.smaller}, "
                 f"looser {self.looser}, tighter {self.tighter}{', ' + extra if extra else ''}; "
                 f"median µs/call warm: symshape {mo:.2f} vs PyTorch {mt:.2f} (x{mt / mo:.1f}); "
-                f"first call: {co:.2f} vs {ct:.2f} (x{ct / co:.1f})")
+                f"first call: {co:.2f} vs {ct:.2f} (x{ct / co:.1f})"
+                + (f"; PyTorch in the capture (not this run): median of its calls "
+                   f"{statistics.median(self.cap_median):.1f} (x{statistics.median(self.cap_median) / mo:.0f} "
+                   f"to symshape warm), first {statistics.median(self.cap_first):.1f} "
+                   f"(x{statistics.median(self.cap_first) / co:.1f} to symshape's first call)"
+                   if self.cap_median and self.cap_first else ""))
 
 
 def run_simplify(recs, reps, dump):
@@ -217,6 +236,7 @@ def run_simplify(recs, reps, dump):
         if r["fn"] != "simplify":
             continue
         rep.n += 1
+        rep.capture(r)
         expr = build(r["expr_srepr"])
         repl = {build(a): build(b) for a, b in r.get("replacements") or []}
         fb = FallbackCount("simplify")
@@ -291,6 +311,7 @@ def run_ranges(recs, reps, dump):
         if r["fn"] != "simplify_with_ranges":
             continue
         rep.n += 1
+        rep.capture(r)
         expr = build(r["expr_srepr"])
         var_ranges = {build(a): build(b) for a, b, _, _ in r.get("var_ranges") or []}
         vtr = {build(a): vr(d) for a, d in r.get("var_to_range") or [] if d}
@@ -341,6 +362,7 @@ def run_bound(recs, reps, dump):
     rep = Report("bound_sympy")
     for r in recs:
         rep.n += 1
+        rep.capture(r)
         expr = build(r["expr_srepr"])
         # The ranges passed by the caller and those of the tracing context (which PyTorch merged
         # under them); the defaults from assumptions are derived by both implementations.
@@ -402,6 +424,7 @@ def run_solve(recs, reps, dump):
     same = exact = missed = 0
     for r in recs:
         rep.n += 1
+        rep.capture(r)
         expr = build(r["expr_srepr"])
         thing = build(r["thing"])
         fb = FallbackCount("try_solve")
