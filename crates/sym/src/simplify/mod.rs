@@ -729,27 +729,25 @@ impl<'a> Session<'a> {
         if hi < lo || (i128::from(hi) - i128::from(lo)) >= SMALL_RANGE {
             return None;
         }
-        let mut vals: smallvec::SmallVec<[i128; 16]> = smallvec::SmallVec::new();
         let mut buf = crate::eval::EvalBuffers::default();
-        for v in lo..=hi {
-            let val = self
-                .cx
-                .eval_in(e, &|s| (s == x).then_some(crate::Value::Int(v)), &mut buf)
-                .ok()?;
-            let crate::Value::Int(val) = val else {
-                return None;
-            };
-            vals.push(i128::from(val));
-        }
-        // v(x) = a*x + b through the first two points, checked at all.
-        let a = if vals.len() > 1 { vals[1] - vals[0] } else { 0 };
-        let b = vals[0] - a * i128::from(lo);
-        if vals
-            .iter()
-            .zip(lo..=hi)
-            .any(|(v, x)| a * i128::from(x) + b != *v)
-        {
-            return None;
+        let mut at = |cx: &Context, v: i64| -> Option<i128> {
+            match cx.eval_in(e, &|s| (s == x).then_some(crate::Value::Int(v)), &mut buf) {
+                Ok(crate::Value::Int(val)) => Some(i128::from(val)),
+                _ => None,
+            }
+        };
+        // v(x) = a*x + b through the first two points, checked at every other one: the first
+        // that is off the line (most FloorDivs and Mods of a range that wraps) ends the search
+        // without evaluating the rest.
+        let v0 = at(self.cx, lo)?;
+        let a = if hi > lo { at(self.cx, lo + 1)? - v0 } else { 0 };
+        let b = v0 - a * i128::from(lo);
+        if hi - lo >= 2 {
+            for v in lo + 2..=hi {
+                if at(self.cx, v)? != a * i128::from(v) + b {
+                    return None;
+                }
+            }
         }
         let (a, b) = (i64::try_from(a).ok()?, i64::try_from(b).ok()?);
         let ax = self.cx.scale(xe, a)?;
