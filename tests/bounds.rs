@@ -101,6 +101,62 @@ fn bound_exhaustive_small_boxes() {
     assert!(total > n / 2);
 }
 
+/// For random relations `a OP b` of expressions over two symbols in small boxes: `prove`
+/// answers `true` only if the relation holds at every point where it is defined, `false` only
+/// if it fails at every such point (the operands' intervals decide many of them before
+/// `a - b` is built, `Session::relation_by_intervals`; the rest through the difference).
+#[test]
+fn prove_relations_exhaustive_small_boxes() {
+    use sym::Truth;
+    let mut r = Rng(0x7167_0000_0000_0002);
+    let (mut decided, mut total) = (0u64, 0u64);
+    for case in 0..3000 {
+        let mut cx = Context::new();
+        let (alo, blo) = (r.range(-6, 4), r.range(-6, 4));
+        let (ahi, bhi) = (alo + r.range(0, 9), blo + r.range(0, 9));
+        cx.set_range_str("a", &alo.to_string(), &ahi.to_string())
+            .unwrap();
+        cx.set_range_str("b", &blo.to_string(), &bhi.to_string())
+            .unwrap();
+        let lhs = gen_int_with(&mut r, 1 + (case % 3) as u32, &["a", "b"]);
+        let rhs = if case % 2 == 0 {
+            r.range(-12, 12).to_string()
+        } else {
+            gen_int_with(&mut r, 1, &["a", "b"])
+        };
+        let op = ["Eq", "Ne", "Lt", "Le"][(case % 4) as usize];
+        let text = format!("{op}({lhs}, {rhs})");
+        let p = cx.parse(&text).unwrap();
+        let t = cx.prove(p).unwrap();
+        let (mut holds, mut fails) = (0u32, 0u32);
+        for a in alo..=ahi {
+            for b in blo..=bhi {
+                match cx.eval(p, &[("a", Value::Int(a)), ("b", Value::Int(b))]) {
+                    Ok(Value::Bool(true)) => holds += 1,
+                    Ok(Value::Bool(false)) => fails += 1,
+                    _ => {}
+                }
+            }
+        }
+        total += 1;
+        match t {
+            Truth::True => assert_eq!(
+                fails, 0,
+                "{text} in a [{alo}, {ahi}], b [{blo}, {bhi}]: proved, fails {fails} times"
+            ),
+            Truth::False => assert_eq!(
+                holds, 0,
+                "{text} in a [{alo}, {ahi}], b [{blo}, {bhi}]: refuted, holds {holds} times"
+            ),
+            Truth::Unknown => {}
+        }
+        decided += u64::from(t != Truth::Unknown);
+    }
+    eprintln!("prove exhaustive: {decided}/{total} decided");
+    // Decided often enough that the check means something.
+    assert!(decided > total / 4, "{decided}/{total}");
+}
+
 #[test]
 fn where_branches_use_their_condition() {
     check_bound("Where(x < 5, x, 5)", &[("x", "0", "100")], "[0, 5]");

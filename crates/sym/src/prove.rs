@@ -470,6 +470,9 @@ impl Session<'_> {
     }
 
     fn int_relation(&mut self, p: Expr, a: Expr, b: Expr) -> Truth {
+        if let Some(t) = self.relation_by_intervals(p, a, b) {
+            return t;
+        }
         let Some(d) = self.diff(a, b) else {
             return Truth::Unknown;
         };
@@ -507,6 +510,39 @@ impl Session<'_> {
                     Truth::Unknown
                 }
             }
+        }
+    }
+
+    /// The integer relation `p` (`a OP b`) decided from the operands' intervals alone, before
+    /// building and simplifying `a - b` (as [`Session::le_by_intervals`] does for proofs),
+    /// when they decide it: `a < b` at every assignment when `hi(a) < lo(b)`, `a == b` when
+    /// both are the same single value, `a != b` when they do not meet. `None` otherwise, or
+    /// when an interval is empty (no assignment: left to the difference's analysis).
+    fn relation_by_intervals(&mut self, p: Expr, a: Expr, b: Expr) -> Option<Truth> {
+        let (ia, ib) = (self.iv(a), self.iv(b));
+        if ia.lo > ia.hi || ib.lo > ib.hi {
+            return None;
+        }
+        let decide = |holds: bool, fails: bool| {
+            if holds {
+                Some(Truth::True)
+            } else if fails {
+                Some(Truth::False)
+            } else {
+                None
+            }
+        };
+        let point = ia.lo == ia.hi && ia.lo > NEG_INF && ia.hi < POS_INF;
+        let same = point && ia == ib;
+        let apart = ia.hi < ib.lo || ib.hi < ia.lo;
+        match self.cx.node(p) {
+            Node::Eq(..) => decide(same, apart),
+            Node::Ne(..) => decide(apart, same),
+            // a < b: hi(a) < lo(b) everywhere; lo(a) >= hi(b) nowhere.
+            Node::Lt(..) => decide(ia.hi < ib.lo, ia.lo >= ib.hi),
+            // a <= b: hi(a) <= lo(b) everywhere; lo(a) > hi(b) nowhere.
+            Node::Le(..) => decide(ia.hi <= ib.lo, ia.lo > ib.hi),
+            _ => None,
         }
     }
 

@@ -740,7 +740,11 @@ impl<'a> Session<'a> {
         // that is off the line (most FloorDivs and Mods of a range that wraps) ends the search
         // without evaluating the rest.
         let v0 = at(self.cx, lo)?;
-        let a = if hi > lo { at(self.cx, lo + 1)? - v0 } else { 0 };
+        let a = if hi > lo {
+            at(self.cx, lo + 1)? - v0
+        } else {
+            0
+        };
         let b = v0 - a * i128::from(lo);
         if hi - lo >= 2 {
             for v in lo + 2..=hi {
