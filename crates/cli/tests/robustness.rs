@@ -291,10 +291,12 @@ fn request_limits() {
             json!({"time_ms": 5}),
             None,
         ),
+        // Against x, not 0: `deep >= 0` is decided by the operands' intervals in one pass,
+        // which takes about the 5 ms of the limit (a limit that may or may not be reached).
         (
             "prove, time_ms 5",
             "prove",
-            format!("{deep} >= 0"),
+            format!("{deep} >= x"),
             json!({"time_ms": 5}),
             None,
         ),
@@ -330,6 +332,10 @@ fn request_limits() {
         assert!(message(&resp).starts_with("limit '"), "{resp}");
         assert!(took < t_free + Duration::from_secs(5), "{name}");
     }
+    // The deep relation against 0 (the intervals of its two sides decide it) is proved.
+    let r = json!({"id": 2, "op": "prove", "expr": format!("{deep} >= 0"), "ranges": {"x": [0, null]}});
+    let (resp, _) = around("prove by intervals", r.to_string().as_bytes());
+    assert_eq!(resp["result"], "true", "{resp:.300}");
     // Limits that make the answer less thorough, never an error.
     let r = json!({"id": 3, "op": "simplify", "expr": "FloorDiv(FloorDiv(x, 2), 3)", "limits": {"rewrite_steps": 0}});
     let (resp, _) = around("rewrite_steps 0", r.to_string().as_bytes());
