@@ -333,7 +333,8 @@ fn request_limits() {
         assert!(took < t_free + Duration::from_secs(5), "{name}");
     }
     // The deep relation against 0 (the intervals of its two sides decide it) is proved.
-    let r = json!({"id": 2, "op": "prove", "expr": format!("{deep} >= 0"), "ranges": {"x": [0, null]}});
+    let r =
+        json!({"id": 2, "op": "prove", "expr": format!("{deep} >= 0"), "ranges": {"x": [0, null]}});
     let (resp, _) = around("prove by intervals", r.to_string().as_bytes());
     assert_eq!(resp["result"], "true", "{resp:.300}");
     // Limits that make the answer less thorough, never an error.
