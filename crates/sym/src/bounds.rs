@@ -906,7 +906,9 @@ impl Context {
     }
 
     fn bound_unlimited(&mut self, e: Expr) -> Bound {
-        if let Some(iv) = self.quick_bound(e) {
+        // Whether every symbol of an integer `e` occurs once: asked here once for both paths.
+        let single = self.ty(e) == Ty::Int && self.single_use(e);
+        if single && let Some(iv) = self.quick_bound(e) {
             return Bound::Int {
                 lo: ext_opt(iv.lo),
                 hi: ext_opt(iv.hi),
@@ -922,7 +924,7 @@ impl Context {
                 if s.s.d.upper.is_empty()
                     && s.s.d.lower.is_empty()
                     && s.s.d.mod_facts.is_empty()
-                    && s.cx.single_use(e)
+                    && single
                 {
                     return Bound::Int {
                         lo: ext_opt(a.lo),
@@ -969,11 +971,12 @@ impl Context {
     }
 
     /// The common case without an analysis session: an integer expression in which every
-    /// symbol occurs once, with constant ranges and no assumptions. Per-node interval arithmetic
-    /// is then what the full path computes too (it would skip simplification for such an
-    /// expression); `None` when any of that does not hold.
+    /// symbol occurs once (the caller checked it: [`Context::single_use`]), with constant
+    /// ranges and no assumptions. Per-node interval arithmetic is then what the full path
+    /// computes too (it would skip simplification for such an expression); `None` when any of
+    /// that does not hold.
     fn quick_bound(&self, e: Expr) -> Option<Iv> {
-        if self.ty(e) != Ty::Int || !self.facts.assumptions.is_empty() || !self.single_use(e) {
+        if !self.facts.assumptions.is_empty() {
             return None;
         }
         self.quick_iv(e, 0)
