@@ -4,6 +4,10 @@
 //! characters (issue 11's "a 50-character index expression"), the same text parsed again in
 //! the context that parsed it (a compiler's repeated question: the context's memo of parsed
 //! texts answers), and the print time of the parsed form. `cargo run --release --example parse_speed -- requests.jsonl`.
+//!
+//! With `--loop N` it only parses every distinct expression into a cleared context, N rounds,
+//! reading no clock: for `valgrind --tool=callgrind --toggle-collect='sym::parse::<impl
+//! sym::Context>::parse'`, exact instruction counts of parsing alone.
 use std::hint::black_box;
 use std::time::Instant;
 use sym::Context;
@@ -31,9 +35,17 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .expect("a JSON Lines file of requests");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().expect("a JSON Lines file of requests");
+    let rounds: Option<usize> = match args.get(1).map(String::as_str) {
+        Some("--loop") => Some(
+            args.get(2)
+                .and_then(|n| n.parse().ok())
+                .expect("--loop N: a number of rounds"),
+        ),
+        Some(other) => panic!("unknown argument {other:?} (expected --loop N)"),
+        None => None,
+    };
     let text = std::fs::read_to_string(&path).expect("readable file");
     let mut exprs: Vec<String> = text
         .lines()
@@ -43,6 +55,20 @@ fn main() {
     exprs.sort();
     exprs.dedup();
     let mut cx = Context::new();
+    if let Some(rounds) = rounds {
+        let mut ok = 0usize;
+        for _ in 0..rounds {
+            for e in &exprs {
+                cx.clear();
+                ok += usize::from(black_box(cx.parse(e)).is_ok());
+            }
+        }
+        println!(
+            "{} expressions, {rounds} rounds, {ok} parses succeeded",
+            exprs.len()
+        );
+        return;
+    }
     let (mut all, mut mid, mut print) = (Vec::new(), Vec::new(), Vec::new());
     let mut again_mid = Vec::new();
     for e in &exprs {

@@ -52,6 +52,18 @@ fn prove_tables() {
     check_prove("s1 <= s0 + 1", &[], &["s1 <= s0"], "true");
 }
 
+/// A context with `a` and `b` in random ranges of at most ten values near 0, and the ranges.
+fn small_box(r: &mut Rng) -> (Context, (i64, i64), (i64, i64)) {
+    let mut cx = Context::new();
+    let (alo, blo) = (r.range(-6, 4), r.range(-6, 4));
+    let (ahi, bhi) = (alo + r.range(0, 9), blo + r.range(0, 9));
+    cx.set_range_str("a", &alo.to_string(), &ahi.to_string())
+        .unwrap();
+    cx.set_range_str("b", &blo.to_string(), &bhi.to_string())
+        .unwrap();
+    (cx, (alo, ahi), (blo, bhi))
+}
+
 /// For random expressions over two symbols in small boxes: enumerate every point, check the
 /// bound contains the exact extremes, and count how often it equals them.
 #[test]
@@ -60,13 +72,7 @@ fn bound_exhaustive_small_boxes() {
     let n = 3000;
     let (mut exact, mut total) = (0u64, 0u64);
     for case in 0..n {
-        let mut cx = Context::new();
-        let (alo, blo) = (r.range(-6, 4), r.range(-6, 4));
-        let (ahi, bhi) = (alo + r.range(0, 9), blo + r.range(0, 9));
-        cx.set_range_str("a", &alo.to_string(), &ahi.to_string())
-            .unwrap();
-        cx.set_range_str("b", &blo.to_string(), &bhi.to_string())
-            .unwrap();
+        let (mut cx, (alo, ahi), (blo, bhi)) = small_box(&mut r);
         let text = gen_int_with(&mut r, 1 + (case % 3) as u32, &["a", "b"]);
         let e = cx.parse(&text).unwrap();
         let Bound::Int { lo, hi } = cx.bound(e) else {
@@ -111,13 +117,7 @@ fn prove_relations_exhaustive_small_boxes() {
     let mut r = Rng(0x7167_0000_0000_0002);
     let (mut decided, mut total) = (0u64, 0u64);
     for case in 0..3000 {
-        let mut cx = Context::new();
-        let (alo, blo) = (r.range(-6, 4), r.range(-6, 4));
-        let (ahi, bhi) = (alo + r.range(0, 9), blo + r.range(0, 9));
-        cx.set_range_str("a", &alo.to_string(), &ahi.to_string())
-            .unwrap();
-        cx.set_range_str("b", &blo.to_string(), &bhi.to_string())
-            .unwrap();
+        let (mut cx, (alo, ahi), (blo, bhi)) = small_box(&mut r);
         let lhs = gen_int_with(&mut r, 1 + (case % 3) as u32, &["a", "b"]);
         let rhs = if case % 2 == 0 {
             r.range(-12, 12).to_string()
