@@ -46,7 +46,7 @@ fn main() {
         Some(other) => panic!("unknown argument {other:?} (expected --loop N)"),
         None => None,
     };
-    let text = std::fs::read_to_string(&path).expect("readable file");
+    let text = std::fs::read_to_string(path).expect("readable file");
     let mut exprs: Vec<String> = text
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
