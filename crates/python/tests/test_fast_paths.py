@@ -1,8 +1,8 @@
 """The drop-in's fast paths give the answers of the plain ones: memos by object identity are
 not reused when a range, a replacement, an axiom or an index size changes (new objects, the
 same dict or list mutated), a product of sums kept without sympy's ``expand`` is never
-larger than PyTorch's answer, an answer is never larger than the caller's expression, and the per-function counters of stats()
-survive reset_stats()."""
+larger than PyTorch's answer, an answer is never larger than the caller's expression, and the
+per-function counters of stats() survive reset_stats()."""
 import os
 import random
 import sys

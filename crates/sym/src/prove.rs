@@ -44,6 +44,24 @@ impl Truth {
     }
 }
 
+/// `a <= b` (`strict`: `a < b`) at every assignment, from the intervals `ia` of `a` and `ib` of
+/// `b`: `hi(a) <= lo(b)` (strict: `<`) proves it (`Some(true)`); `lo(a) > hi(b)` (strict: `>=`)
+/// means it fails at every assignment (`Some(false)`); `None` when the intervals overlap.
+fn le_of_intervals(ia: Iv, ib: Iv, strict: bool) -> Option<bool> {
+    let (holds, fails) = if strict {
+        (ia.hi < ib.lo, ia.lo >= ib.hi)
+    } else {
+        (ia.hi <= ib.lo, ia.lo > ib.hi)
+    };
+    if holds {
+        Some(true)
+    } else if fails {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 impl Session<'_> {
     /// An upper bound of `d` found by replacing symbols with their symbolic upper (or, under a
     /// negative coefficient, lower) range ends and bounding the result: every step replaces `d`
@@ -333,18 +351,7 @@ impl Session<'_> {
             return None;
         }
         let (ia, ib) = (self.iv(a), self.iv(b));
-        let (holds, fails) = if strict {
-            (ia.hi < ib.lo, ia.lo >= ib.hi)
-        } else {
-            (ia.hi <= ib.lo, ia.lo > ib.hi)
-        };
-        if holds {
-            Some(true)
-        } else if fails {
-            Some(false)
-        } else {
-            None
-        }
+        le_of_intervals(ia, ib, strict)
     }
 
     /// `a <= b` at every assignment.
@@ -535,13 +542,12 @@ impl Session<'_> {
         let point = ia.lo == ia.hi && ia.lo > NEG_INF && ia.hi < POS_INF;
         let same = point && ia == ib;
         let apart = ia.hi < ib.lo || ib.hi < ia.lo;
+        let truth = |b: bool| if b { Truth::True } else { Truth::False };
         match self.cx.node(p) {
             Node::Eq(..) => decide(same, apart),
             Node::Ne(..) => decide(apart, same),
-            // a < b: hi(a) < lo(b) everywhere; lo(a) >= hi(b) nowhere.
-            Node::Lt(..) => decide(ia.hi < ib.lo, ia.lo >= ib.hi),
-            // a <= b: hi(a) <= lo(b) everywhere; lo(a) > hi(b) nowhere.
-            Node::Le(..) => decide(ia.hi <= ib.lo, ia.lo > ib.hi),
+            Node::Lt(..) => le_of_intervals(ia, ib, true).map(truth),
+            Node::Le(..) => le_of_intervals(ia, ib, false).map(truth),
             _ => None,
         }
     }

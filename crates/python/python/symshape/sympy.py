@@ -323,7 +323,9 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
 
     ``_longer`` (a list, internal): gets an entry for every ``Mod(FloorDiv(a, b), m)`` node
     emitted as ``PythonMod(FloorDiv(a, b), m)`` because ``ModularIndexing`` could not be proven
-    safe: one operation more than symshape's own form (``Expr.size``) counts.
+    safe: one operation more than symshape's own form (``Expr.size``) counts. A node that occurs
+    more than once in the tree is built once (the memo) and listed once: a lower count, so a
+    caller comparing sizes with it keeps symshape's answer a little more often.
     """
     cx = e.context_
     st = _state(cx)
