@@ -57,6 +57,7 @@ mod error;
 mod eval;
 mod expr;
 mod facts;
+mod interner;
 mod interval;
 mod limits;
 mod memo;
@@ -72,6 +73,7 @@ mod solve_cases;
 mod solve_float;
 mod solve_linear;
 mod suggest;
+mod table;
 mod typed;
 mod walk;
 
@@ -95,8 +97,6 @@ pub use suggest::edit_distance;
 pub use walk::{Children, Op, PostOrder};
 
 use expr::Node;
-use indexmap::IndexSet;
-use rustc_hash::FxBuildHasher;
 
 /// The operations of a sum `ts + c` itself, as printed (print.rs): its n elements joined by
 /// n - 1 binary `+`/`-`; one `*` for each of the `muls` terms `k*t` with |k| != 1; and a unary
@@ -141,7 +141,7 @@ pub struct Context {
     /// The contexts this one was cloned from, with their node counts at the time: their
     /// handles below that count are this context's too.
     forks: Vec<(u32, u32)>,
-    nodes: IndexSet<Node, FxBuildHasher>,
+    nodes: interner::Nodes,
     tys: Vec<Ty>,
     /// Per node, computed once at interning: see [`Meta`].
     meta: Vec<Meta>,
@@ -237,7 +237,7 @@ impl Context {
         Context {
             id: fresh_id(),
             forks: Vec::new(),
-            nodes: IndexSet::with_capacity_and_hasher(64, FxBuildHasher),
+            nodes: interner::Nodes::with_capacity(64),
             tys: Vec::with_capacity(64),
             meta: Vec::with_capacity(64),
             small_ints: [u32::MAX; 129],

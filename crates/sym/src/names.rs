@@ -2,11 +2,9 @@
 //! nothing once a reused context has grown (a request creates a handful of symbols; a boxed
 //! name cost a `malloc` at creation and a `free` at [`crate::Context::clear`] each).
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use crate::table::Table;
+use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
-
-/// No name: the end of a chain in [`SymNames::next`].
-const NONE: u32 = u32::MAX;
 
 /// The names of a context's symbols, in creation order: name `i` is symbol `i`'s.
 #[derive(Clone, Debug, Default)]
@@ -15,13 +13,10 @@ pub(crate) struct SymNames {
     buf: String,
     /// The byte end of each name in `buf` (name `i` starts where name `i - 1` ends).
     ends: Vec<usize>,
-    /// The hash of a name to the last name with that hash; the others with that hash (only
-    /// for collisions) follow in [`SymNames::next`].
-    heads: FxHashMap<u64, u32>,
-    /// Per name, the previous name with the same hash ([`NONE`] for none).
-    next: Vec<u32>,
-    /// Per name, its hash (so that truncating does not hash again).
+    /// Per name, its hash (for the table to grow and to drop it without hashing again).
     hashes: Vec<u64>,
+    /// A name's hash to its index (names leave newest first: [`SymNames::truncate`]).
+    table: Table,
 }
 
 impl SymNames {
@@ -48,15 +43,9 @@ impl SymNames {
     }
 
     /// [`SymNames::index_of`] with the name's [`SymNames::hash`] already computed.
+    #[inline]
     pub fn index_of_hashed(&self, name: &str, h: u64) -> Option<usize> {
-        let mut i = *self.heads.get(&h)?;
-        while i != NONE {
-            if self.get(i as usize) == name {
-                return Some(i as usize);
-            }
-            i = self.next[i as usize];
-        }
-        None
+        self.table.find(h, |i| self.get(i) == name).ok()
     }
 
     /// Adds `name` (not one of the names yet) as name `len()`.
@@ -73,41 +62,31 @@ impl SymNames {
 
     /// Adds `name` under the hash `h` (the tests force collisions with it).
     fn insert(&mut self, name: &str, h: u64) {
-        debug_assert!(
-            self.index_of_hashed(name, h).is_none(),
-            "duplicate symbol name {name}"
-        );
-        let i = self.ends.len() as u32;
+        self.table.reserve_one(&self.hashes);
+        let slot = match self.table.find(h, |i| self.get(i) == name) {
+            Ok(_) => {
+                debug_assert!(false, "duplicate symbol name {name}");
+                return;
+            }
+            Err(slot) => slot,
+        };
+        self.table.set(slot, h, self.ends.len());
         self.hashes.push(h);
         self.buf.push_str(name);
         self.ends.push(self.buf.len());
-        self.next.push(self.heads.insert(h, i).unwrap_or(NONE));
     }
 
     /// Keeps the first `n` names.
     pub fn truncate(&mut self, n: usize) {
-        // Last to first: each removed name is then the head of its hash's chain.
-        for i in (n..self.len()).rev() {
-            let h = self.hashes[i];
-            debug_assert_eq!(self.heads.get(&h), Some(&(i as u32)));
-            match self.next[i] {
-                NONE => self.heads.remove(&h),
-                prev => self.heads.insert(h, prev),
-            };
-        }
+        self.table.truncate(&self.hashes, n);
         self.ends.truncate(n);
-        self.next.truncate(n);
         self.hashes.truncate(n);
         self.buf.truncate(self.ends.last().copied().unwrap_or(0));
     }
 
     /// No names, keeping the allocations.
     pub fn clear(&mut self) {
-        self.buf.clear();
-        self.ends.clear();
-        self.next.clear();
-        self.hashes.clear();
-        self.heads.clear();
+        self.truncate(0);
     }
 
     /// The names in creation order.
@@ -147,8 +126,8 @@ mod tests {
         assert_eq!((n.len(), n.index_of("s0")), (0, None));
     }
 
-    /// Names whose hashes collide are told apart by their text, and truncating unlinks each
-    /// from its chain, whatever the order the collisions were made in.
+    /// Names whose hashes collide are told apart by their text, and truncating forgets the
+    /// dropped ones whatever the order the collisions were made in.
     #[test]
     fn colliding_hashes() {
         let mut n = SymNames::default();
@@ -174,6 +153,6 @@ mod tests {
         assert_eq!(n.index_of_hashed("a", 7), Some(0));
         n.truncate(0);
         assert_eq!(n.index_of_hashed("a", 7), None);
-        assert!(n.heads.is_empty());
+        assert!(n.table.is_empty());
     }
 }
