@@ -319,6 +319,79 @@ impl Context {
         false
     }
 
+    /// Whether every symbolic range `[a, b]` has `max(a) <= min(b)` by the intervals that the
+    /// constant range ends alone give its ends ([`Context::plain_iv`]; a symbolic end counts as
+    /// infinite there). Without assumptions that settles [`Context::check_facts`]: choosing
+    /// values symbol by symbol, ends before the symbols whose ranges mention them (ranges are
+    /// acyclic), each symbolic range is `[a, b]` with `a <= max(a) <= min(b) <= b` at the values
+    /// chosen (they lie in those intervals), so some assignment satisfies every range, and at
+    /// it `b - a >= 0` for each: the full check, whose intervals contain that assignment's
+    /// values, cannot prove `b - a < 0` for any. `false` when an end is not a polynomial in
+    /// symbols with constant ends (the full check then decides).
+    fn symbolic_ranges_plainly_nonempty(&self) -> bool {
+        self.facts.ranges.iter().all(|(&s, &(lo, hi))| {
+            let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) else {
+                return true; // An infinite end: never empty (and not checked).
+            };
+            if self.sym_ty(s) != Ty::Int || (self.as_int(a).is_some() && self.as_int(b).is_some()) {
+                return true; // Not a symbolic integer range: set_range checked it.
+            }
+            match (self.plain_iv(a, 0), self.plain_iv(b, 0)) {
+                (Some(ia), Some(ib)) => ia.lo <= ia.hi && ib.lo <= ib.hi && ia.hi <= ib.lo,
+                _ => false,
+            }
+        })
+    }
+
+    /// The interval of an integer polynomial `e` when each symbol takes any value between its
+    /// constant range ends (a symbolic or missing end: unbounded on that side), a superset of
+    /// its values under the ranges. `None` beyond sums, products and powers of constants and
+    /// symbols, or nested deeper than a few levels (the caller then asks a session).
+    fn plain_iv(&self, e: Expr, depth: u32) -> Option<crate::interval::Iv> {
+        use crate::expr::Node;
+        use crate::interval::Iv;
+        if depth > 4 {
+            return None;
+        }
+        Some(match self.node(e) {
+            Node::Int(v) => Iv::point(*v),
+            Node::Sym(s) => {
+                let (lo, hi) = self.range(*s);
+                let end = |r: RangeEnd| match r {
+                    RangeEnd::Expr(x) => self.as_int(x),
+                    RangeEnd::Infinite => None,
+                };
+                let mut iv = Iv::TOP;
+                if let Some(v) = end(lo) {
+                    iv.lo = i128::from(v);
+                }
+                if let Some(v) = end(hi) {
+                    iv.hi = i128::from(v);
+                }
+                iv
+            }
+            // Σ k·t + c
+            Node::Add(ts, c) => {
+                let mut acc = Iv::point(*c);
+                for &(t, k) in ts {
+                    acc = acc.add(&self.plain_iv(t, depth + 1)?.scale(k));
+                }
+                acc
+            }
+            // Π f
+            Node::Mul(fs) => {
+                let mut acc = Iv::point(1);
+                for &f in fs {
+                    acc = acc.mul(&self.plain_iv(f, depth + 1)?);
+                }
+                acc
+            }
+            // b^k
+            Node::Pow(b, k) => self.plain_iv(*b, depth + 1)?.pow(*k),
+            _ => return None,
+        })
+    }
+
     /// Checks that no declared range is empty for every assignment (docs/language.md §4): for each
     /// symbol, `hi - lo < 0` must not be provable. Call after all facts are set.
     pub fn check_facts(&mut self) -> Result<(), Error> {
@@ -328,6 +401,15 @@ impl Context {
         if self.facts.assumptions.is_empty() && self.facts.symbolic_ends == 0 {
             return Ok(());
         }
+        // The common case (`q0` in `[0, s77 - 1]`, `s77 >= 2`), without a session.
+        if self.facts.assumptions.is_empty() && self.symbolic_ranges_plainly_nonempty() {
+            return Ok(());
+        }
+        self.check_facts_with_a_session()
+    }
+
+    /// [`Context::check_facts`] past its shortcuts.
+    fn check_facts_with_a_session(&mut self) -> Result<(), Error> {
         let mut syms: Vec<Symbol> = self.facts.ranges.keys().copied().collect();
         syms.sort();
         // The symbolic ranges (constant ends were checked by set_range).
@@ -429,5 +511,75 @@ impl Context {
             )));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Context;
+
+    /// The shortcut of `check_facts` answers as the check with a session, on random chains of
+    /// symbolic ranges (polynomial ends over earlier symbols, some ranges empty for every
+    /// assignment), and it is taken on most of them.
+    #[test]
+    fn the_shortcut_answers_as_the_full_check() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let (mut shortcut, mut refused) = (0, 0);
+        for case in 0..3000 {
+            let mut cx = Context::new();
+            let mut names: Vec<String> = Vec::new();
+            for i in 0..1 + next(5) {
+                let name = format!("v{i}");
+                let end = |next: &mut dyn FnMut(u64) -> u64, names: &[String]| {
+                    let k = next(7) as i64 - 3;
+                    let c = next(21) as i64 - 10;
+                    match (names.len(), next(4)) {
+                        (0, _) | (_, 0) => c.to_string(),
+                        (n, 1) => format!("{k}*{} + {c}", names[next(n as u64) as usize]),
+                        (n, 2) => format!(
+                            "{}*{} + {c}",
+                            names[next(n as u64) as usize],
+                            names[next(n as u64) as usize]
+                        ),
+                        (n, _) => format!("{}**2 - {c}", names[next(n as u64) as usize]),
+                    }
+                };
+                let lo = if next(6) == 0 {
+                    String::new()
+                } else {
+                    end(&mut next, &names)
+                };
+                let hi = if next(6) == 0 {
+                    String::new()
+                } else {
+                    end(&mut next, &names)
+                };
+                // Constant ends out of order are refused by set_range: leave those out.
+                if cx.set_range_str(&name, &lo, &hi).is_ok() {
+                    names.push(name);
+                }
+            }
+            let mut full = cx.clone();
+            let want = full.check_facts_with_a_session().map_err(|e| e.to_string());
+            if cx.facts.symbolic_ends > 0 && cx.symbolic_ranges_plainly_nonempty() {
+                shortcut += 1;
+            }
+            refused += usize::from(want.is_err());
+            assert_eq!(
+                cx.check_facts().map_err(|e| e.to_string()),
+                want,
+                "case {case}: {names:?}"
+            );
+        }
+        assert!(
+            shortcut > 250 && refused > 300,
+            "shortcut {shortcut}, refused {refused}"
+        );
     }
 }
