@@ -8,7 +8,6 @@
 use crate::Context;
 use crate::error::Error;
 use crate::expr::{Expr, Symbol, Ty};
-use rustc_hash::FxHashMap;
 
 /// One end of a declared range.
 ///
@@ -27,9 +26,75 @@ impl From<Expr> for RangeEnd {
     }
 }
 
+/// The declared ranges: per symbol index (symbols are numbered densely from 0), so that
+/// setting and reading a range is an array access, not a hash; iterated in the order the
+/// symbols were first given one.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Ranges {
+    by_sym: Vec<Option<(RangeEnd, RangeEnd)>>,
+    /// The symbols with a range, each once, in the order their first range was set.
+    ranged: Vec<Symbol>,
+}
+
+impl Ranges {
+    #[inline]
+    pub fn get(&self, s: &Symbol) -> Option<&(RangeEnd, RangeEnd)> {
+        self.by_sym.get(s.idx as usize)?.as_ref()
+    }
+
+    /// Sets `s`'s range, answering the one it replaces.
+    pub fn insert(&mut self, s: Symbol, r: (RangeEnd, RangeEnd)) -> Option<(RangeEnd, RangeEnd)> {
+        let i = s.idx as usize;
+        if i >= self.by_sym.len() {
+            self.by_sym.resize(i + 1, None);
+        }
+        let old = self.by_sym[i].replace(r);
+        if old.is_none() {
+            self.ranged.push(s);
+        }
+        old
+    }
+
+    /// Drops `s`'s range, answering it.
+    pub fn remove(&mut self, s: &Symbol) -> Option<(RangeEnd, RangeEnd)> {
+        let old = self.by_sym.get_mut(s.idx as usize)?.take();
+        if old.is_some() {
+            // Removal is rare (a solver's scratch symbol, the newest): from the end.
+            if let Some(p) = self.ranged.iter().rposition(|r| r.idx == s.idx) {
+                self.ranged.remove(p);
+            }
+        }
+        old
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.ranged.is_empty()
+    }
+
+    /// The symbols with a range and their ranges.
+    pub fn iter(&self) -> impl Iterator<Item = (&Symbol, &(RangeEnd, RangeEnd))> {
+        self.ranged.iter().map(|s| {
+            let r = self.by_sym[s.idx as usize].as_ref();
+            (s, r.expect("a ranged symbol has its range"))
+        })
+    }
+
+    /// The symbols with a range.
+    pub fn keys(&self) -> impl Iterator<Item = &Symbol> {
+        self.ranged.iter()
+    }
+
+    /// No ranges, keeping the allocations.
+    pub fn clear(&mut self) {
+        self.by_sym.clear();
+        self.ranged.clear();
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Facts {
-    pub ranges: FxHashMap<Symbol, (RangeEnd, RangeEnd)>,
+    pub ranges: Ranges,
     pub assumptions: Vec<Expr>,
     /// How many range ends are expressions over other symbols (kept by `set_range`).
     pub symbolic_ends: usize,
@@ -243,7 +308,7 @@ impl Context {
     pub(crate) fn fact_exprs(&self) -> Vec<Expr> {
         let mut out = Vec::new();
         for f in std::iter::once(&self.facts).chain(self.fact_scopes.iter()) {
-            for (s, (lo, hi)) in &f.ranges {
+            for (s, (lo, hi)) in f.ranges.iter() {
                 out.push(self.sym(*s));
                 for end in [lo, hi] {
                     if let RangeEnd::Expr(e) = end {
