@@ -646,6 +646,17 @@ impl Context {
                 _ => return None,
             }
         }
+        // One atom (a range end `2`, an answer `s27`): the constant or the symbol, without an
+        // arena mark (nothing to undo).
+        if let ([atom], [_]) = (&atoms[..], &terms[..]) {
+            return Some(match *atom {
+                PolyAtom::Int(v) => self.int(v),
+                PolyAtom::Sym(name, h, known) => {
+                    let s = known.unwrap_or_else(|| self.symbol_of_ident(name, h));
+                    self.sym(s)
+                }
+            });
+        }
         // Building: interned in the general parser's order. An overflow while building (a
         // product or sum whose coefficients leave i64) undoes it: the general parser then
         // reports the error, on the same arena as if this had not run.
@@ -1624,6 +1635,11 @@ mod tests {
             "32 - 1",
             "x",
             "64",
+            "s27",
+            "q1",
+            " 007 ",
+            "9223372036854775807",
+            "FloorDivx",
             "2*3",
             "2*3 + x - 6",
             "x*x*2 + 3*x*x - x*y*x",

@@ -63,6 +63,19 @@ impl Context {
     /// The expression in sympy syntax.
     pub fn display(&self, e: Expr) -> String {
         let mut out = String::with_capacity(64);
+        // A constant or a symbol (many answers are one) without the task stack, whose
+        // allocation would cost more than the printing.
+        match self.node(e) {
+            Node::Int(v) => {
+                push_i64(&mut out, *v);
+                return out;
+            }
+            Node::Sym(s) => {
+                out.push_str(self.sym_name(*s));
+                return out;
+            }
+            _ => {}
+        }
         let mut stack: Vec<Task> = Vec::with_capacity(16);
         stack.push(Task::Expr(e, 0));
         while let Some(t) = stack.pop() {
