@@ -45,8 +45,9 @@ impl Ranges {
     /// Sets `s`'s range, answering the one it replaces.
     pub fn insert(&mut self, s: Symbol, r: (RangeEnd, RangeEnd)) -> Option<(RangeEnd, RangeEnd)> {
         let i = s.idx as usize;
-        if i >= self.by_sym.len() {
-            self.by_sym.resize(i + 1, None);
+        // Usually the next symbol: one push (a `resize` call costs more than the range).
+        while self.by_sym.len() <= i {
+            self.by_sym.push(None);
         }
         let old = self.by_sym[i].replace(r);
         if old.is_none() {
