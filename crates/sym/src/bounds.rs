@@ -65,11 +65,56 @@ impl std::fmt::Display for Bound {
     }
 }
 
+/// A map from symbols to values, indexed by the symbol's number (symbols are numbered densely
+/// from 0): a lookup is an index, where a hash map hashed and probed on every interval of a
+/// symbol.
+#[derive(Clone, Debug)]
+pub(crate) struct SymMap<V> {
+    vals: Vec<Option<V>>,
+}
+
+impl<V> Default for SymMap<V> {
+    fn default() -> Self {
+        SymMap { vals: Vec::new() }
+    }
+}
+
+impl<V: Copy> SymMap<V> {
+    #[inline]
+    pub fn get(&self, s: &Symbol) -> Option<&V> {
+        self.vals.get(s.idx as usize)?.as_ref()
+    }
+
+    #[inline]
+    pub fn contains_key(&self, s: &Symbol) -> bool {
+        self.get(s).is_some()
+    }
+
+    /// `s`'s value, `v` first if it has none.
+    pub fn get_or_insert(&mut self, s: Symbol, v: V) -> &mut V {
+        let i = s.idx as usize;
+        // Usually the next symbol: one push.
+        while self.vals.len() <= i {
+            self.vals.push(None);
+        }
+        self.vals[i].get_or_insert(v)
+    }
+
+    pub fn insert(&mut self, s: Symbol, v: V) {
+        *self.get_or_insert(s, v) = v;
+    }
+
+    /// No values, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.vals.clear();
+    }
+}
+
 /// Facts derived once per session from the context's ranges and assumptions.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Derived {
-    base_iv: FxHashMap<Symbol, Iv>,
-    sym_iv: FxHashMap<Symbol, Iv>,
+    base_iv: SymMap<Iv>,
+    sym_iv: SymMap<Iv>,
     pub upper: FxHashMap<Symbol, SmallVec<[Expr; 2]>>,
     pub lower: FxHashMap<Symbol, SmallVec<[Expr; 2]>>,
     pub mod_facts: FxHashMap<Expr, ModSet>,
@@ -229,7 +274,7 @@ impl Derived {
 
     fn add_bound(&mut self, cx: &Context, v: Symbol, e: Expr, upper: bool) {
         if let Some(c) = cx.as_int(e) {
-            let iv = self.base_iv.entry(v).or_insert(Iv::TOP);
+            let iv = self.base_iv.get_or_insert(v, Iv::TOP);
             if upper {
                 iv.hi = iv.hi.min(c as i128);
             } else {
