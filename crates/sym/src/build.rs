@@ -143,20 +143,19 @@ impl Context {
     fn finish_sum(&mut self, mut flat: Terms, cst: i64) -> Option<Expr> {
         loop {
             if flat.len() > 1 {
-                let sorted = flat
-                    .windows(2)
-                    .all(|w| self.cmp_expr(w[0].0, w[1].0) == std::cmp::Ordering::Less);
-                if !sorted {
-                    flat.sort_by(|a, b| self.cmp_expr(a.0, b.0));
-                    let mut merged: Terms = Terms::with_capacity(flat.len());
-                    for (t, k) in flat {
-                        match merged.last_mut() {
-                            Some(last) if last.0 == t => last.1 = last.1.checked_add(k)?,
-                            _ => merged.push((t, k)),
-                        }
+                // Sorted (an insertion sort: n - 1 comparisons when it already is), then equal
+                // terms merged in place.
+                flat.sort_by(|a, b| self.cmp_expr(a.0, b.0));
+                let mut w = 0;
+                for r in 1..flat.len() {
+                    if flat[r].0 == flat[w].0 {
+                        flat[w].1 = flat[w].1.checked_add(flat[r].1)?;
+                    } else {
+                        w += 1;
+                        flat[w] = flat[r];
                     }
-                    flat = merged;
                 }
+                flat.truncate(w + 1);
             }
             // A coefficient on a product with a sum factor goes into the sum (normal form);
             // the absorbed term may now equal another one, so merge again.
