@@ -8,7 +8,7 @@
 
 use crate::Context;
 use crate::expr::{Expr, Node, Symbol, Ty};
-use crate::facts::RangeEnd;
+use crate::facts::{RangeEnd, SymMap};
 use crate::interval::{FIv, Iv, NEG_INF, POS_INF};
 use crate::modular::ModSet;
 use crate::simplify::Session;
@@ -62,51 +62,6 @@ impl std::fmt::Display for Bound {
                 write!(f, "[{}, {}]", t(*lo), t(*hi))
             }
         }
-    }
-}
-
-/// A map from symbols to values, indexed by the symbol's number (symbols are numbered densely
-/// from 0): a lookup is an index, where a hash map hashed and probed on every interval of a
-/// symbol.
-#[derive(Clone, Debug)]
-pub(crate) struct SymMap<V> {
-    vals: Vec<Option<V>>,
-}
-
-impl<V> Default for SymMap<V> {
-    fn default() -> Self {
-        SymMap { vals: Vec::new() }
-    }
-}
-
-impl<V: Copy> SymMap<V> {
-    #[inline]
-    pub fn get(&self, s: &Symbol) -> Option<&V> {
-        self.vals.get(s.idx as usize)?.as_ref()
-    }
-
-    #[inline]
-    pub fn contains_key(&self, s: &Symbol) -> bool {
-        self.get(s).is_some()
-    }
-
-    /// `s`'s value, `v` first if it has none.
-    pub fn get_or_insert(&mut self, s: Symbol, v: V) -> &mut V {
-        let i = s.idx as usize;
-        // Usually the next symbol: one push.
-        while self.vals.len() <= i {
-            self.vals.push(None);
-        }
-        self.vals[i].get_or_insert(v)
-    }
-
-    pub fn insert(&mut self, s: Symbol, v: V) {
-        *self.get_or_insert(s, v) = v;
-    }
-
-    /// No values, keeping the allocation.
-    pub fn clear(&mut self) {
-        self.vals.clear();
     }
 }
 

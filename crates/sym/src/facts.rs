@@ -26,12 +26,66 @@ impl From<Expr> for RangeEnd {
     }
 }
 
-/// The declared ranges: per symbol index (symbols are numbered densely from 0), so that
-/// setting and reading a range is an array access, not a hash; iterated in the order the
-/// symbols were first given one.
+/// A map from symbols to values, indexed by the symbol's number (symbols are numbered densely
+/// from 0): a lookup is an index, where a hash map hashes and probes (the ranges, and the
+/// intervals `bound` asks of every symbol).
+#[derive(Clone, Debug)]
+pub(crate) struct SymMap<V> {
+    vals: Vec<Option<V>>,
+}
+
+impl<V> Default for SymMap<V> {
+    fn default() -> Self {
+        SymMap { vals: Vec::new() }
+    }
+}
+
+impl<V: Copy> SymMap<V> {
+    #[inline]
+    pub fn get(&self, s: &Symbol) -> Option<&V> {
+        self.vals.get(s.idx as usize)?.as_ref()
+    }
+
+    #[inline]
+    pub fn contains_key(&self, s: &Symbol) -> bool {
+        self.get(s).is_some()
+    }
+
+    /// `s`'s slot, made if the map is shorter.
+    fn slot(&mut self, s: Symbol) -> &mut Option<V> {
+        let i = s.idx as usize;
+        // Usually the next symbol: one push (a `resize` call costs more than the value).
+        while self.vals.len() <= i {
+            self.vals.push(None);
+        }
+        &mut self.vals[i]
+    }
+
+    /// `s`'s value, `v` first if it has none.
+    pub fn get_or_insert(&mut self, s: Symbol, v: V) -> &mut V {
+        self.slot(s).get_or_insert(v)
+    }
+
+    /// Sets `s`'s value, answering the one it replaces.
+    pub fn insert(&mut self, s: Symbol, v: V) -> Option<V> {
+        self.slot(s).replace(v)
+    }
+
+    /// Drops `s`'s value, answering it.
+    pub fn remove(&mut self, s: &Symbol) -> Option<V> {
+        self.vals.get_mut(s.idx as usize)?.take()
+    }
+
+    /// No values, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.vals.clear();
+    }
+}
+
+/// The declared ranges ([`SymMap`]), iterated in the order the symbols were first given one.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Ranges {
-    by_sym: Vec<Option<(RangeEnd, RangeEnd)>>,
+    by_sym: SymMap<(RangeEnd, RangeEnd)>,
     /// The symbols with a range, each once, in the order their first range was set.
     ranged: Vec<Symbol>,
 }
@@ -39,17 +93,12 @@ pub(crate) struct Ranges {
 impl Ranges {
     #[inline]
     pub fn get(&self, s: &Symbol) -> Option<&(RangeEnd, RangeEnd)> {
-        self.by_sym.get(s.idx as usize)?.as_ref()
+        self.by_sym.get(s)
     }
 
     /// Sets `s`'s range, answering the one it replaces.
     pub fn insert(&mut self, s: Symbol, r: (RangeEnd, RangeEnd)) -> Option<(RangeEnd, RangeEnd)> {
-        let i = s.idx as usize;
-        // Usually the next symbol: one push (a `resize` call costs more than the range).
-        while self.by_sym.len() <= i {
-            self.by_sym.push(None);
-        }
-        let old = self.by_sym[i].replace(r);
+        let old = self.by_sym.insert(s, r);
         if old.is_none() {
             self.ranged.push(s);
         }
@@ -58,7 +107,7 @@ impl Ranges {
 
     /// Drops `s`'s range, answering it.
     pub fn remove(&mut self, s: &Symbol) -> Option<(RangeEnd, RangeEnd)> {
-        let old = self.by_sym.get_mut(s.idx as usize)?.take();
+        let old = self.by_sym.remove(s);
         if old.is_some() {
             // Removal is rare (a solver's scratch symbol, the newest): from the end.
             if let Some(p) = self.ranged.iter().rposition(|r| r.idx == s.idx) {
@@ -76,7 +125,7 @@ impl Ranges {
     /// The symbols with a range and their ranges.
     pub fn iter(&self) -> impl Iterator<Item = (&Symbol, &(RangeEnd, RangeEnd))> {
         self.ranged.iter().map(|s| {
-            let r = self.by_sym[s.idx as usize].as_ref();
+            let r = self.by_sym.get(s);
             (s, r.expect("a ranged symbol has its range"))
         })
     }
@@ -385,15 +434,16 @@ impl Context {
         false
     }
 
-    /// Whether every symbolic range `[a, b]` has `max(a) <= min(b)` by the intervals that the
-    /// constant range ends alone give its ends ([`Context::plain_iv`]; a symbolic end counts as
-    /// infinite there). Without assumptions that settles [`Context::check_facts`]: choosing
+    /// Whether every symbolic range `[a, b]` has `max(a) <= min(b)` by the intervals of its ends
+    /// over symbols with constant (or infinite) range ends ([`Context::quick_iv`], the interval
+    /// arithmetic of `bound`'s quick path). Without assumptions that settles [`Context::check_facts`]: choosing
     /// values symbol by symbol, ends before the symbols whose ranges mention them (ranges are
     /// acyclic), each symbolic range is `[a, b]` with `a <= max(a) <= min(b) <= b` at the values
     /// chosen (they lie in those intervals), so some assignment satisfies every range, and at
     /// it `b - a >= 0` for each: the full check, whose intervals contain that assignment's
-    /// values, cannot prove `b - a < 0` for any. `false` when an end is not a polynomial in
-    /// symbols with constant ends (the full check then decides).
+    /// values, cannot prove `b - a < 0` for any. `false` when an end mentions a symbol with a
+    /// symbolic range end, or an operation that arithmetic does not cover (the full check then
+    /// decides).
     fn symbolic_ranges_plainly_nonempty(&self) -> bool {
         self.facts.ranges.iter().all(|(&s, &(lo, hi))| {
             let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) else {
@@ -402,59 +452,10 @@ impl Context {
             if self.sym_ty(s) != Ty::Int || (self.as_int(a).is_some() && self.as_int(b).is_some()) {
                 return true; // Not a symbolic integer range: set_range checked it.
             }
-            match (self.plain_iv(a, 0), self.plain_iv(b, 0)) {
+            match (self.quick_iv(a, 0), self.quick_iv(b, 0)) {
                 (Some(ia), Some(ib)) => ia.lo <= ia.hi && ib.lo <= ib.hi && ia.hi <= ib.lo,
                 _ => false,
             }
-        })
-    }
-
-    /// The interval of an integer polynomial `e` when each symbol takes any value between its
-    /// constant range ends (a symbolic or missing end: unbounded on that side), a superset of
-    /// its values under the ranges. `None` beyond sums, products and powers of constants and
-    /// symbols, or nested deeper than a few levels (the caller then asks a session).
-    fn plain_iv(&self, e: Expr, depth: u32) -> Option<crate::interval::Iv> {
-        use crate::expr::Node;
-        use crate::interval::Iv;
-        if depth > 4 {
-            return None;
-        }
-        Some(match self.node(e) {
-            Node::Int(v) => Iv::point(*v),
-            Node::Sym(s) => {
-                let (lo, hi) = self.range(*s);
-                let end = |r: RangeEnd| match r {
-                    RangeEnd::Expr(x) => self.as_int(x),
-                    RangeEnd::Infinite => None,
-                };
-                let mut iv = Iv::TOP;
-                if let Some(v) = end(lo) {
-                    iv.lo = i128::from(v);
-                }
-                if let Some(v) = end(hi) {
-                    iv.hi = i128::from(v);
-                }
-                iv
-            }
-            // Σ k·t + c
-            Node::Add(ts, c) => {
-                let mut acc = Iv::point(*c);
-                for &(t, k) in ts {
-                    acc = acc.add(&self.plain_iv(t, depth + 1)?.scale(k));
-                }
-                acc
-            }
-            // Π f
-            Node::Mul(fs) => {
-                let mut acc = Iv::point(1);
-                for &f in fs {
-                    acc = acc.mul(&self.plain_iv(f, depth + 1)?);
-                }
-                acc
-            }
-            // b^k
-            Node::Pow(b, k) => self.plain_iv(*b, depth + 1)?.pow(*k),
-            _ => return None,
         })
     }
 

@@ -46,12 +46,10 @@ impl Nodes {
     /// The number of `n`, and whether it is new: a new node is added as number `len()`.
     pub fn insert_full(&mut self, n: Node) -> (usize, bool) {
         let h = FxBuildHasher.hash_one(&n);
-        self.table.reserve_one(&self.hashes);
-        match self.table.find(h, |i| self.nodes[i] == n) {
+        let nodes = &self.nodes;
+        match self.table.find_or_enter(&self.hashes, h, |i| nodes[i] == n) {
             Ok(i) => (i, false),
-            Err(slot) => {
-                let i = self.nodes.len();
-                self.table.set(slot, h, i);
+            Err(i) => {
                 self.nodes.push(n);
                 self.hashes.push(h);
                 (i, true)

@@ -32,8 +32,7 @@ impl SymNames {
 
     /// Name `i` (`i < len()`).
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.buf[start..self.ends[i]]
+        name_at(&self.buf, &self.ends, i)
     }
 
     /// The index of `name`, if it is one of the names.
@@ -62,15 +61,15 @@ impl SymNames {
 
     /// Adds `name` under the hash `h` (the tests force collisions with it).
     fn insert(&mut self, name: &str, h: u64) {
-        self.table.reserve_one(&self.hashes);
-        let slot = match self.table.find(h, |i| self.get(i) == name) {
-            Ok(_) => {
-                debug_assert!(false, "duplicate symbol name {name}");
-                return;
-            }
-            Err(slot) => slot,
-        };
-        self.table.set(slot, h, self.ends.len());
+        let (buf, ends) = (&self.buf, &self.ends);
+        if self
+            .table
+            .find_or_enter(&self.hashes, h, |i| name_at(buf, ends, i) == name)
+            .is_ok()
+        {
+            debug_assert!(false, "duplicate symbol name {name}");
+            return;
+        }
         self.hashes.push(h);
         self.buf.push_str(name);
         self.ends.push(self.buf.len());
@@ -93,6 +92,14 @@ impl SymNames {
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i))
     }
+}
+
+/// Name `i` of the names in `buf` ending at `ends` ([`SymNames::get`], for borrows of the two
+/// fields alone).
+#[inline]
+fn name_at<'a>(buf: &'a str, ends: &[usize], i: usize) -> &'a str {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &buf[start..ends[i]]
 }
 
 #[cfg(test)]

@@ -38,17 +38,36 @@ impl Table {
         }
     }
 
-    /// Makes room for one more entry, the list holding `hashes` (entry `i` has `hashes[i]`):
-    /// call it before [`Table::find`] when a miss will be followed by [`Table::set`].
+    /// The entry of the list holding `hashes` (entry `i` has `hashes[i]`) with hash `h` for
+    /// which `is(i)` holds: `Ok(i)`; else `Err(n)`, `n = hashes.len()`, entered in the table
+    /// for the caller to push as entry `n` (with hash `h`) right away.
+    #[inline(always)]
+    pub fn find_or_enter(
+        &mut self,
+        hashes: &[u64],
+        h: u64,
+        is: impl FnMut(usize) -> bool,
+    ) -> Result<usize, usize> {
+        self.reserve_one(hashes);
+        match self.find(h, is) {
+            Ok(i) => Ok(i),
+            Err(slot) => {
+                self.set(slot, h, hashes.len());
+                Err(hashes.len())
+            }
+        }
+    }
+
+    /// Makes room for one more entry, the list holding `hashes`.
     #[inline]
-    pub fn reserve_one(&mut self, hashes: &[u64]) {
+    fn reserve_one(&mut self, hashes: &[u64]) {
         if (hashes.len() + 1) * 2 > self.slots.len() {
             self.grow(hashes);
         }
     }
 
     /// `Ok(i)` for the entry `i` with hash `h` for which `is(i)` holds, else `Err(slot)`: the
-    /// empty slot where such an entry goes ([`Table::set`]), valid until the table changes.
+    /// empty slot where such an entry goes, valid until the table changes.
     #[inline]
     pub fn find(&self, h: u64, mut is: impl FnMut(usize) -> bool) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
@@ -70,7 +89,7 @@ impl Table {
     /// [`Table::reserve_one`]. Panics when `i` does not fit in 32 bits (a context's node and
     /// symbol limits stop long before: docs/limits.md).
     #[inline]
-    pub fn set(&mut self, slot: usize, h: u64, i: usize) {
+    fn set(&mut self, slot: usize, h: u64, i: usize) {
         assert!(
             (i as u64) < INDEX,
             "more than 2^32 - 1 entries in one table"
@@ -158,12 +177,13 @@ mod tests {
         }
 
         fn insert(&mut self, key: u32, h: u64) -> (usize, bool) {
-            self.table.reserve_one(&self.hashes);
-            match self.table.find(h, |i| self.keys[i] == key) {
+            let keys = &self.keys;
+            match self
+                .table
+                .find_or_enter(&self.hashes, h, |i| keys[i] == key)
+            {
                 Ok(i) => (i, false),
-                Err(slot) => {
-                    let i = self.keys.len();
-                    self.table.set(slot, h, i);
+                Err(i) => {
                     self.keys.push(key);
                     self.hashes.push(h);
                     (i, true)
