@@ -159,11 +159,69 @@ enum Tok<'a> {
     Int(u64),
     Float(f64),
     Ident(&'a str),
-    Op(&'static str),
+    Op(Op),
     LParen,
     RParen,
     Comma,
     End,
+}
+
+/// An operator token. Compared and dispatched as a byte, not as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+    Not,
+}
+
+impl Op {
+    /// The operator as written (error messages).
+    fn text(self) -> &'static str {
+        match self {
+            Op::Add => "+",
+            Op::Sub => "-",
+            Op::Mul => "*",
+            Op::Div => "/",
+            Op::FloorDiv => "//",
+            Op::Mod => "%",
+            Op::Pow => "**",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Eq => "==",
+            Op::Ne => "!=",
+            Op::And => "&",
+            Op::Or => "|",
+            Op::Not => "~",
+        }
+    }
+
+    /// (precedence, right-associative) as a binary operator, Python's table.
+    fn prec(self) -> (u8, bool) {
+        match self {
+            Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::Eq | Op::Ne => (1, false),
+            Op::Or => (2, false),
+            Op::And => (3, false),
+            Op::Add | Op::Sub => (5, false),
+            Op::Mul | Op::Div | Op::FloorDiv | Op::Mod => (6, false),
+            Op::Pow => (8, true),
+            Op::Not => (0, false),
+        }
+    }
 }
 
 fn describe(t: &Tok) -> String {
@@ -171,7 +229,7 @@ fn describe(t: &Tok) -> String {
         Tok::Int(v) => format!("number {v}"),
         Tok::Float(v) => format!("number {v}"),
         Tok::Ident(s) => format!("'{s}'"),
-        Tok::Op(o) => format!("'{o}'"),
+        Tok::Op(o) => format!("'{}'", o.text()),
         Tok::LParen => "'('".into(),
         Tok::RParen => "')'".into(),
         Tok::Comma => "','".into(),
@@ -339,19 +397,50 @@ fn decimal(digits: &str) -> Option<u64> {
     }
 }
 
+/// Byte classes of the tokenizer: ASCII whitespace (as `u8::is_ascii_whitespace`), digits,
+/// and the other bytes of identifiers (ASCII letters and `_`). One table load per byte where
+/// the `is_ascii_*` tests are a chain of range comparisons each.
+const WS: u8 = 1;
+const DIGIT: u8 = 2;
+const LETTER: u8 = 4;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_whitespace() {
+            WS
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            LETTER
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+#[inline]
+fn class(c: u8) -> u8 {
+    CLASS[c as usize]
+}
+
 fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
     let b = src.as_bytes();
     out.reserve(b.len() / 2 + 2);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        if c.is_ascii_whitespace() {
+        let k = class(c);
+        if k == WS {
             i += 1;
             continue;
         }
-        if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        if k == DIGIT || (c == b'.' && b.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
             let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
+            while i < b.len() && class(b[i]) == DIGIT {
                 i += 1;
             }
             let mut is_float = false;
@@ -411,9 +500,9 @@ fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
             }
             continue;
         }
-        if c.is_ascii_alphabetic() || c == b'_' {
+        if k == LETTER {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            while i < b.len() && class(b[i]) & (DIGIT | LETTER) != 0 {
                 i += 1;
             }
             out.push((Tok::Ident(&src[start..i]), start));
@@ -421,12 +510,12 @@ fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
         }
         let next = b.get(i + 1).copied().unwrap_or(0);
         let op2 = match (c, next) {
-            (b'/', b'/') => Some("//"),
-            (b'*', b'*') => Some("**"),
-            (b'<', b'=') => Some("<="),
-            (b'>', b'=') => Some(">="),
-            (b'=', b'=') => Some("=="),
-            (b'!', b'=') => Some("!="),
+            (b'/', b'/') => Some(Op::FloorDiv),
+            (b'*', b'*') => Some(Op::Pow),
+            (b'<', b'=') => Some(Op::Le),
+            (b'>', b'=') => Some(Op::Ge),
+            (b'=', b'=') => Some(Op::Eq),
+            (b'!', b'=') => Some(Op::Ne),
             _ => None,
         };
         if let Some(o) = op2 {
@@ -435,16 +524,16 @@ fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
             continue;
         }
         let t = match c {
-            b'+' => Tok::Op("+"),
-            b'-' => Tok::Op("-"),
-            b'*' => Tok::Op("*"),
-            b'/' => Tok::Op("/"),
-            b'%' => Tok::Op("%"),
-            b'<' => Tok::Op("<"),
-            b'>' => Tok::Op(">"),
-            b'&' => Tok::Op("&"),
-            b'|' => Tok::Op("|"),
-            b'~' => Tok::Op("~"),
+            b'+' => Tok::Op(Op::Add),
+            b'-' => Tok::Op(Op::Sub),
+            b'*' => Tok::Op(Op::Mul),
+            b'/' => Tok::Op(Op::Div),
+            b'%' => Tok::Op(Op::Mod),
+            b'<' => Tok::Op(Op::Lt),
+            b'>' => Tok::Op(Op::Gt),
+            b'&' => Tok::Op(Op::And),
+            b'|' => Tok::Op(Op::Or),
+            b'~' => Tok::Op(Op::Not),
             b'(' => Tok::LParen,
             b')' => Tok::RParen,
             b',' => Tok::Comma,
@@ -473,8 +562,8 @@ enum Pending {
 
 #[derive(Clone, Debug)]
 enum OpEntry<'a> {
-    Binary(&'static str, usize),
-    Unary(&'static str, usize),
+    Binary(Op, usize),
+    Unary(Op, usize),
     LParen(usize),
     Call {
         /// Borrowed from the source text (no allocation per call).
@@ -484,18 +573,6 @@ enum OpEntry<'a> {
     },
 }
 
-fn binary_prec(op: &str) -> (u8, bool) {
-    // (precedence, right-associative), Python's table.
-    match op {
-        "<" | "<=" | ">" | ">=" | "==" | "!=" => (1, false),
-        "|" => (2, false),
-        "&" => (3, false),
-        "+" | "-" => (5, false),
-        "*" | "/" | "//" | "%" => (6, false),
-        "**" => (8, true),
-        _ => (0, false),
-    }
-}
 const UNARY_PREC: u8 = 7;
 
 impl Context {
@@ -592,7 +669,7 @@ impl Context {
         let mut sign = 1i64;
         let mut i = 0;
         let skip_ws = |i: &mut usize| {
-            while *i < b.len() && b[*i].is_ascii_whitespace() {
+            while *i < b.len() && class(b[*i]) == WS {
                 *i += 1;
             }
         };
@@ -600,21 +677,22 @@ impl Context {
             // An operand.
             skip_ws(&mut i);
             let c = *b.get(i)?;
-            if c.is_ascii_digit() {
+            let k = class(c);
+            if k == DIGIT {
                 let start = i;
-                while i < b.len() && b[i].is_ascii_digit() {
+                while i < b.len() && class(b[i]) == DIGIT {
                     i += 1;
                 }
                 // `2.5`, `1e3`, `2x`: not a plain integer literal.
-                if i < b.len() && (b[i] == b'.' || b[i].is_ascii_alphabetic() || b[i] == b'_') {
+                if i < b.len() && (b[i] == b'.' || class(b[i]) == LETTER) {
                     return None;
                 }
                 // Beyond i64 (and -2^63, whose minus is separate here): the general parser.
                 let v = i64::try_from(decimal(&src[start..i])?).ok()?;
                 atoms.push(PolyAtom::Int(v));
-            } else if c.is_ascii_alphabetic() || c == b'_' {
+            } else if k == LETTER {
                 let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                while i < b.len() && class(b[i]) & (DIGIT | LETTER) != 0 {
                     i += 1;
                 }
                 let name = &src[start..i];
@@ -808,7 +886,7 @@ impl Context {
                         let e = if v == 1u64 << 63 {
                             // -9223372036854775808: the minus is part of the literal.
                             match ops.last() {
-                                Some(OpEntry::Unary("-", _)) => {
+                                Some(OpEntry::Unary(Op::Sub, _)) => {
                                     ops.pop();
                                     self.int(i64::MIN)
                                 }
@@ -856,7 +934,7 @@ impl Context {
                         expect_operand = false;
                     }
                     Tok::LParen => ops.push(OpEntry::LParen(col)),
-                    Tok::Op(o @ ("-" | "+" | "~")) => ops.push(OpEntry::Unary(o, col)),
+                    Tok::Op(o @ (Op::Sub | Op::Add | Op::Not)) => ops.push(OpEntry::Unary(*o, col)),
                     t => {
                         return Err(perr(
                             col,
@@ -868,13 +946,13 @@ impl Context {
                 continue;
             }
             match tok {
-                Tok::Op(o) if *o != "~" => {
-                    let (p, right) = binary_prec(o);
+                &Tok::Op(o) if o != Op::Not => {
+                    let (p, right) = o.prec();
                     if p == 1 {
                         // `a < b < c` would reduce `a < b` first: refuse chains explicitly.
                         for top in ops.iter().rev() {
                             match top {
-                                OpEntry::Binary(t, c) if binary_prec(t).0 == 1 => {
+                                OpEntry::Binary(t, c) if t.prec().0 == 1 => {
                                     return Err(Error::Unsupported {
                                         col: *c,
                                         msg: "chained comparisons are not supported; use And(...)"
@@ -888,7 +966,7 @@ impl Context {
                     }
                     self.reduce_while(out, sums, ops, |top| match top {
                         OpEntry::Binary(t, _) => {
-                            let tp = binary_prec(t).0;
+                            let tp = t.prec().0;
                             tp > p || (tp == p && !right)
                         }
                         OpEntry::Unary(..) => UNARY_PREC > p || (UNARY_PREC == p && !right),
@@ -896,7 +974,7 @@ impl Context {
                     })?;
                     if p == 1
                         && let Some(OpEntry::Binary(t, c)) = ops.last()
-                        && binary_prec(t).0 == 1
+                        && t.prec().0 == 1
                     {
                         return Err(Error::Unsupported {
                             col: *c,
@@ -1079,7 +1157,7 @@ impl Context {
                     let int = |cx: &Context, i: usize, sums: &[Option<Pending>]| {
                         sums[i].is_some() || cx.ty(out[i].0) == Ty::Int
                     };
-                    if o == "*" && int(self, n - 2, sums) && int(self, n - 1, sums) {
+                    if o == Op::Mul && int(self, n - 2, sums) && int(self, n - 1, sums) {
                         // A factor that is a pending sum is built first.
                         if matches!(sums[n - 1], Some(Pending::Sum(_))) {
                             self.materialize(out, sums, n - 1)?;
@@ -1102,8 +1180,11 @@ impl Context {
                         *left = Some(Pending::Prod(fs));
                         continue;
                     }
-                    if (o == "+" || o == "-") && int(self, n - 2, sums) && int(self, n - 1, sums) {
-                        let sign: i64 = if o == "+" { 1 } else { -1 };
+                    if (o == Op::Add || o == Op::Sub)
+                        && int(self, n - 2, sums)
+                        && int(self, n - 1, sums)
+                    {
+                        let sign: i64 = if o == Op::Add { 1 } else { -1 };
                         self.materialize_prod(out, sums, n - 1)?;
                         self.materialize_prod(out, sums, n - 2)?;
                         let right = match sums.pop().expect("aligned") {
@@ -1237,9 +1318,9 @@ impl Context {
         }
     }
 
-    fn apply_unary(&mut self, o: &str, a: Expr, col: usize) -> Result<Expr, Error> {
+    fn apply_unary(&mut self, o: Op, a: Expr, col: usize) -> Result<Expr, Error> {
         match o {
-            "-" => {
+            Op::Sub => {
                 self.want_num(a, col, format_args!("unary '-' needs a number"))?;
                 if self.ty(a) == Ty::Float {
                     Ok(self.fneg_raw(a))
@@ -1247,7 +1328,7 @@ impl Context {
                     self.neg(a).ok_or_else(|| Self::overflow(col))
                 }
             }
-            "+" => {
+            Op::Add => {
                 self.want_num(a, col, format_args!("unary '+' needs a number"))?;
                 Ok(a)
             }
@@ -1258,13 +1339,14 @@ impl Context {
         }
     }
 
-    fn apply_binary(&mut self, o: &str, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
+    fn apply_binary(&mut self, o: Op, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
         let float = self.ty(a) == Ty::Float || self.ty(b) == Ty::Float;
+        let t = o.text();
         match o {
-            "+" | "-" | "*" | "/" => {
-                self.want_num(a, col, format_args!("'{o}' needs numbers"))?;
-                self.want_num(b, col, format_args!("'{o}' needs numbers"))?;
-                if o == "/" {
+            Op::Add | Op::Sub | Op::Mul | Op::Div => {
+                self.want_num(a, col, format_args!("'{t}' needs numbers"))?;
+                self.want_num(b, col, format_args!("'{t}' needs numbers"))?;
+                if o == Op::Div {
                     return Ok(if float {
                         self.float_truediv_raw(a, b)
                     } else {
@@ -1273,8 +1355,8 @@ impl Context {
                 }
                 if float {
                     return Ok(match o {
-                        "+" => self.fadd_raw(a, b),
-                        "-" => {
+                        Op::Add => self.fadd_raw(a, b),
+                        Op::Sub => {
                             let nb = self.fneg_raw(b);
                             self.fadd_raw(a, nb)
                         }
@@ -1282,32 +1364,32 @@ impl Context {
                     });
                 }
                 match o {
-                    "+" => self.add(a, b),
-                    "-" => self.sub(a, b),
+                    Op::Add => self.add(a, b),
+                    Op::Sub => self.sub(a, b),
                     _ => self.mul(a, b),
                 }
                 .ok_or_else(|| Self::overflow(col))
             }
-            "//" | "%" => {
+            Op::FloorDiv | Op::Mod => {
                 if float {
                     return Err(Error::Unsupported {
                         col,
-                        msg: format!("'{o}' on floats is not supported; use FloorToInt"),
+                        msg: format!("'{t}' on floats is not supported; use FloorToInt"),
                     });
                 }
-                self.want(a, Ty::Int, col, format_args!("'{o}' needs integers"))?;
-                self.want(b, Ty::Int, col, format_args!("'{o}' needs integers"))?;
-                Ok(if o == "//" {
+                self.want(a, Ty::Int, col, format_args!("'{t}' needs integers"))?;
+                self.want(b, Ty::Int, col, format_args!("'{t}' needs integers"))?;
+                Ok(if o == Op::FloorDiv {
                     self.floordiv_raw(a, b)
                 } else {
                     self.modulo_raw(a, b)
                 })
             }
-            "**" => self.power(a, b, col),
-            "&" | "|" => {
-                self.want(a, Ty::Bool, col, format_args!("'{o}' needs booleans"))?;
-                self.want(b, Ty::Bool, col, format_args!("'{o}' needs booleans"))?;
-                Ok(if o == "&" {
+            Op::Pow => self.power(a, b, col),
+            Op::And | Op::Or => {
+                self.want(a, Ty::Bool, col, format_args!("'{t}' needs booleans"))?;
+                self.want(b, Ty::Bool, col, format_args!("'{t}' needs booleans"))?;
+                Ok(if o == Op::And {
                     self.and_raw(&[a, b])
                 } else {
                     self.or_raw(&[a, b])
@@ -1317,14 +1399,16 @@ impl Context {
         }
     }
 
-    fn relation(&mut self, o: &str, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
+    /// `a o b` for a comparison operator `o`.
+    fn relation(&mut self, o: Op, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
         let (ta, tb) = (self.ty(a), self.ty(b));
         let bools = ta == Ty::Bool || tb == Ty::Bool;
-        if bools && (ta != tb || !matches!(o, "==" | "!=")) {
+        if bools && (ta != tb || !matches!(o, Op::Eq | Op::Ne)) {
             return Err(perr(
                 col,
                 format!(
-                    "'{o}' cannot compare {} with {}",
+                    "'{}' cannot compare {} with {}",
+                    o.text(),
                     self.display(a),
                     self.display(b)
                 ),
@@ -1336,11 +1420,11 @@ impl Context {
             (a, b)
         };
         Ok(match o {
-            "==" => self.compare_raw(CmpOp::Eq, a, b),
-            "!=" => self.compare_raw(CmpOp::Ne, a, b),
-            "<" => self.compare_raw(CmpOp::Lt, a, b),
-            "<=" => self.compare_raw(CmpOp::Le, a, b),
-            ">" => self.compare_raw(CmpOp::Lt, b, a),
+            Op::Eq => self.compare_raw(CmpOp::Eq, a, b),
+            Op::Ne => self.compare_raw(CmpOp::Ne, a, b),
+            Op::Lt => self.compare_raw(CmpOp::Lt, a, b),
+            Op::Le => self.compare_raw(CmpOp::Le, a, b),
+            Op::Gt => self.compare_raw(CmpOp::Lt, b, a),
             _ => self.compare_raw(CmpOp::Le, b, a),
         })
     }
@@ -1510,12 +1594,12 @@ impl Context {
             "Eq" | "Ne" | "Lt" | "Le" | "Gt" | "Ge" => {
                 arity(2)?;
                 let o = match name {
-                    "Eq" => "==",
-                    "Ne" => "!=",
-                    "Lt" => "<",
-                    "Le" => "<=",
-                    "Gt" => ">",
-                    _ => ">=",
+                    "Eq" => Op::Eq,
+                    "Ne" => Op::Ne,
+                    "Lt" => Op::Lt,
+                    "Le" => Op::Le,
+                    "Gt" => Op::Gt,
+                    _ => Op::Ge,
                 };
                 self.relation(o, args[0], args[1], col)
             }
