@@ -525,15 +525,20 @@ impl Context {
             }
         }
         let mut factors: Args = Args::new();
+        let mut powers = false;
         for (b, k) in merged {
             factors.push(if k == 1 {
                 b
             } else {
+                powers = true;
                 self.intern(Node::Pow(b, k), Ty::Int)
             });
         }
-        // Pow nodes sort by their base first; re-sort the final factor list.
-        factors.sort_by(|x, y| self.cmp_expr(*x, *y));
+        // A power sorts by its kind before its base: re-sort the final factor list. Without
+        // powers the factors are the bases, sorted above.
+        if powers {
+            factors.sort_by(|x, y| self.cmp_expr(*x, *y));
+        }
         let prod = match factors.len() {
             0 => return Some((None, coeff)),
             1 => factors[0],

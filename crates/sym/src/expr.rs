@@ -402,11 +402,15 @@ pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
     (ab.len() - i).cmp(&(bb.len() - j)).then_with(|| a.cmp(b))
 }
 
+/// How many levels [`crate::Context::cmp_expr`] compares by recursion before it continues with
+/// an explicit work list (a bound on its stack use).
+const CMP_DEPTH: u32 = 24;
+
 impl crate::Context {
     /// The structural total order used to sort sums, products and n-ary arguments.
     /// It depends only on structure and symbol names, never on interning order, so the same
-    /// input prints the same way in every context. Iterative (an explicit work list), so it is
-    /// safe on arbitrarily deep expressions.
+    /// input prints the same way in every context. Safe on arbitrarily deep expressions: the
+    /// comparison recurses [`CMP_DEPTH`] levels, then continues with an explicit work list.
     ///
     /// `Ord` on [`Expr`] is the interning order (cheap, but it differs between contexts that
     /// made the same expressions in another order): sort with this function when the order is
@@ -438,14 +442,71 @@ impl crate::Context {
                     }
                     match (self.node(*x), self.node(*y)) {
                         (Node::Sym(p), Node::Sym(q)) => return self.sym_cmp(*p, *q),
-                        _ => return self.cmp_expr_walk(a, b),
+                        _ => return self.cmp_expr_rec(a, b, CMP_DEPTH),
                     }
                 }
                 return xs.len().cmp(&ys.len());
             }
             _ => {}
         }
-        self.cmp_expr_walk(a, b)
+        self.cmp_expr_rec(a, b, CMP_DEPTH)
+    }
+
+    /// [`Context::cmp_expr`] by recursion, `depth` levels deep, then by
+    /// [`Context::cmp_expr_walk`]. The same order as the walk: kind, then a leaf's value,
+    /// then the operands pairwise in order (a power: base, then exponent; a sum: each term,
+    /// then its coefficient), then their count (a sum: then its constant). It stops at the
+    /// first pair that differs, where the walk queues every pair of a level before comparing
+    /// the first (sorting the operands of a product of sums or calls spent most of its time
+    /// there).
+    fn cmp_expr_rec(&self, x: Expr, y: Expr, depth: u32) -> Ordering {
+        if x == y {
+            return Ordering::Equal;
+        }
+        let (nx, ny) = (self.node(x), self.node(y));
+        let o = nx.rank().cmp(&ny.rank());
+        if o != Ordering::Equal {
+            return o;
+        }
+        let o = match (nx, ny) {
+            (Node::Int(p), Node::Int(q)) => p.cmp(q),
+            (Node::Float(p), Node::Float(q)) => f64::from_bits(*p).total_cmp(&f64::from_bits(*q)),
+            (Node::Bool(p), Node::Bool(q)) => p.cmp(q),
+            (Node::Sym(p), Node::Sym(q)) => self.sym_cmp(*p, *q),
+            _ => Ordering::Equal,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+        if depth == 0 {
+            return self.cmp_expr_walk(x, y);
+        }
+        match (nx, ny) {
+            (Node::Pow(bx, ex), Node::Pow(by, ey)) => self
+                .cmp_expr_rec(*bx, *by, depth - 1)
+                .then_with(|| ex.cmp(ey)),
+            (Node::Add(p, c), Node::Add(q, d)) => {
+                for (tp, tq) in p.iter().zip(q.iter()) {
+                    let o = self
+                        .cmp_expr_rec(tp.0, tq.0, depth - 1)
+                        .then_with(|| tp.1.cmp(&tq.1));
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                p.len().cmp(&q.len()).then_with(|| c.cmp(d))
+            }
+            _ => {
+                let (kx, ky) = (nx.kids(), ny.kids());
+                for i in 0..kx.len().min(ky.len()) {
+                    let o = self.cmp_expr_rec(kx.get(i), ky.get(i), depth - 1);
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                kx.len().cmp(&ky.len())
+            }
+        }
     }
 
     /// [`Context::cmp_expr`]'s general walk (an explicit stack: no recursion).
@@ -617,6 +678,95 @@ mod tests {
                     cx.display(a),
                     cx.display(b)
                 );
+            }
+        }
+    }
+
+    /// `cmp_expr`'s recursion agrees with the general walk on every pair of a set of
+    /// expressions of every kind, including chains deeper than [`super::CMP_DEPTH`] that differ
+    /// only at the bottom (where the recursion hands over to the walk), and is antisymmetric.
+    #[test]
+    fn recursive_order_agrees_with_the_walk() {
+        let mut cx = crate::Context::new();
+        cx.declare("f", crate::Ty::Float).unwrap();
+        let mut texts: Vec<String> = [
+            "x + 2*y + 3",
+            "x + 2*y + 4",
+            "x + 3*y + 3",
+            "x + 2*y",
+            "x + 2*y + z",
+            "(x + 1)**2",
+            "(x + 1)**3",
+            "(x + 2)**2",
+            "FloorDiv(x, 3)",
+            "FloorDiv(x + 1, 3)",
+            "FloorDiv(x, 4)",
+            "Mod(x, 7)",
+            "Mod(FloorDiv(x, 2), 7)",
+            "CeilDiv(x, y)",
+            "Min(x, y, 3)",
+            "Min(x, y)",
+            "Max(x, y)",
+            "Max(x, FloorDiv(y, 2))",
+            "Max(2, FloorDiv(y, 2))*Max(2, FloorDiv(y, 3))",
+            "Max(2, FloorDiv(y, 2))**2*Max(2, FloorDiv(y, 3))",
+            "Abs(x - 1)",
+            "Where(Eq(x, 1), y, z)",
+            "Where(Eq(x, 2), y, z)",
+            "Eq(x, 1)",
+            "Ne(x, 1)",
+            "x <= y",
+            "x < y + 1",
+            "And(x <= y, Eq(z, 1))",
+            "Or(x <= y, Eq(z, 1))",
+            "Not(Eq(x, y))",
+            "ToFloat(x)",
+            "f + 1.5",
+            "f + 2.5",
+            "f*2.5",
+            "-f",
+            "TruncToInt(f)",
+            "FloorToInt(f)",
+            "IntTrueDiv(x, y)",
+            "True",
+            "2.5",
+            "7",
+            "x",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Chains around the recursion depth, differing only in their innermost operand.
+        for depth in [
+            super::CMP_DEPTH as usize - 1,
+            super::CMP_DEPTH as usize + 1,
+            60,
+        ] {
+            for leaf in ["x", "y", "x + 1"] {
+                let mut t = leaf.to_string();
+                for i in 0..depth {
+                    t = if i % 2 == 0 {
+                        format!("FloorDiv({t}, 2)")
+                    } else {
+                        format!("Max({t} + 1, 0)")
+                    };
+                }
+                texts.push(t);
+            }
+        }
+        let es: Vec<super::Expr> = texts.iter().map(|t| cx.parse(t).unwrap()).collect();
+        for &a in &es {
+            for &b in &es {
+                let o = cx.cmp_expr(a, b);
+                assert_eq!(
+                    o,
+                    cx.cmp_expr_walk(a, b),
+                    "{} vs {}",
+                    cx.display(a),
+                    cx.display(b)
+                );
+                assert_eq!(o, cx.cmp_expr(b, a).reverse());
+                assert_eq!(o == std::cmp::Ordering::Equal, a == b);
             }
         }
     }
