@@ -109,7 +109,9 @@ impl Context {
                     }
                     // After a unary minus, `-x**2` and `-x*y` read correctly; a sum never
                     // appears as a term.
-                    stack.push(Task::Expr(t, P_MUL));
+                    if !self.push_atom(t, &mut out) {
+                        stack.push(Task::Expr(t, P_MUL));
+                    }
                 }
                 Task::Expr(x, min) => {
                     let p = self.prec(x);
@@ -124,10 +126,39 @@ impl Context {
         out
     }
 
+    /// Writes `e` if it is a symbol or a non-negative integer (printed the same at every
+    /// precedence): the tasks of the stack cost more than writing such a leaf directly.
+    #[inline]
+    fn push_atom(&self, e: Expr, out: &mut String) -> bool {
+        match self.node(e) {
+            Node::Sym(s) => out.push_str(self.sym_name(*s)),
+            Node::Int(v) if *v >= 0 => push_u64(out, v.unsigned_abs()),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Whether `e` is written by [`Context::push_atom`].
+    #[inline]
+    fn is_atom(&self, e: Expr) -> bool {
+        matches!(self.node(e), Node::Sym(_)) || matches!(self.node(e), Node::Int(v) if *v >= 0)
+    }
+
     fn push_node(&self, x: Expr, out: &mut String, stack: &mut Vec<Task>) {
         let call = |stack: &mut Vec<Task>, out: &mut String, name: &str, args: &[Expr]| {
             out.push_str(name);
             out.push('(');
+            // Leaves only (`FloorDiv(s0, 4)`): written at once.
+            if args.iter().all(|a| self.is_atom(*a)) {
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.push_atom(*a, out);
+                }
+                out.push(')');
+                return;
+            }
             stack.push(Task::Text(")"));
             for (i, a) in args.iter().enumerate().rev() {
                 stack.push(Task::Expr(*a, 0));
@@ -170,6 +201,15 @@ impl Context {
                     Lead::Const => {
                         push_i64(out, c);
                     }
+                }
+            }
+            Node::Mul(fs) if fs.iter().all(|f| self.is_atom(*f)) => {
+                // A product of symbols (`s0*s1*s2`), at once.
+                for (i, f) in fs.iter().enumerate() {
+                    if i > 0 {
+                        out.push('*');
+                    }
+                    self.push_atom(*f, out);
                 }
             }
             Node::Mul(fs) => {
