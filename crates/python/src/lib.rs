@@ -296,6 +296,37 @@ impl Context {
         self.installed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Makes `f` the facts of `cx` (this context's, locked by the caller), unless they are
+    /// the facts installed last and nothing changed them since (`simplify_with_facts`).
+    fn install(&self, cx: &mut sym::Context, f: &Facts) -> Result<(), sym::Error> {
+        let mut installed = self.installed();
+        if installed
+            .as_ref()
+            .is_some_and(|i| i.id == f.id && i.holds(cx))
+        {
+            return Ok(());
+        }
+        *installed = None;
+        cx.clear_facts();
+        for &(s, lo, hi) in &f.ranges {
+            cx.set_range(s, lo, hi)?;
+        }
+        for &p in &f.assumptions {
+            cx.assume(p)?;
+        }
+        cx.check_facts()?;
+        *installed = Some(Installed {
+            id: f.id,
+            ranges: f
+                .ranges
+                .iter()
+                .map(|(s, _, _)| (*s, cx.range(*s)))
+                .collect(),
+            assumptions: cx.assumptions().to_vec(),
+        });
+        Ok(())
+    }
+
     /// The context with the record of installed facts dropped: for every call that may change
     /// the facts (the record is dropped before the change, under the same lock).
     fn cx_changing_facts(&self) -> MutexGuard<'_, sym::Context> {
@@ -353,6 +384,13 @@ fn to_expr(py: Python<'_>, cx: &mut sym::Context, o: Operand) -> PyResult<sym::E
     Ok(match o {
         Operand::E(e) => e,
         Operand::I(i) => cx.int(i),
+        // docs/language.md §1: infinities only as range ends (`set_range` takes them before
+        // this), NaN nowhere. Such a node would print as `oo`/`nan`, which does not parse back.
+        Operand::F(f) if !f.is_finite() => {
+            return Err(UnsupportedError::new_err(format!(
+                "{f} is not a constant of symshape's language (infinities only as range ends)"
+            )));
+        }
         Operand::F(f) => cx.float(f),
         Operand::B(b) => cx.boolean(b),
         Operand::S(s) => cx.parse(&s).map_err(|e| sym_err(py, e))?,
@@ -598,49 +636,70 @@ fn build_call(
     built(cx, name, a, r)
 }
 
-/// A range end from Python: `None` (unbounded), an int, a float, an `Expr` or a string.
-fn range_end(
-    slf: &Bound<'_, Context>,
-    cx: &mut sym::Context,
-    v: &Bound<'_, PyAny>,
-) -> PyResult<RangeEnd> {
+/// A range end read from Python: `None` (unbounded), an int, a float, an `Expr` or a string.
+/// Read before the context is locked: reading a Python value may run Python code (an int
+/// subclass's `__str__` for the message of an integer beyond int64), which must not find the
+/// context locked (it could call the context again: a deadlock).
+enum EndArg {
+    Infinite,
+    Value(Operand),
+}
+
+fn read_end(slf: &Bound<'_, Context>, v: &Bound<'_, PyAny>) -> PyResult<EndArg> {
     if v.is_none() {
-        return Ok(RangeEnd::Infinite);
+        return Ok(EndArg::Infinite);
     }
-    let py = v.py();
-    match operand(slf, v, true)? {
-        Operand::S(s) => cx.parse_range_end(&s).map_err(|e| sym_err(py, e)),
-        Operand::F(f) if f.is_infinite() => Ok(RangeEnd::Infinite),
-        o => Ok(RangeEnd::Expr(to_expr(py, cx, o)?)),
+    Ok(match operand(slf, v, true)? {
+        Operand::F(f) if f.is_infinite() => EndArg::Infinite,
+        o => EndArg::Value(o),
+    })
+}
+
+impl EndArg {
+    /// The range end in `cx` (locked).
+    fn resolve(self, py: Python<'_>, cx: &mut sym::Context) -> PyResult<RangeEnd> {
+        match self {
+            EndArg::Infinite => Ok(RangeEnd::Infinite),
+            EndArg::Value(Operand::S(s)) => cx.parse_range_end(&s).map_err(|e| sym_err(py, e)),
+            EndArg::Value(o) => Ok(RangeEnd::Expr(to_expr(py, cx, o)?)),
+        }
     }
 }
 
-/// The symbol named by a string or a bare-symbol `Expr`.
-fn symbol_arg(
-    slf: &Bound<'_, Context>,
-    cx: &mut sym::Context,
-    v: &Bound<'_, PyAny>,
-    create: bool,
-) -> PyResult<sym::Symbol> {
-    let py = v.py();
+/// A symbol named by a string or a bare-symbol `Expr`, read from Python before the context
+/// is locked (as [`EndArg`]).
+enum SymArg {
+    Name(String),
+    E(sym::Expr),
+}
+
+fn read_symbol(slf: &Bound<'_, Context>, v: &Bound<'_, PyAny>) -> PyResult<SymArg> {
     if let Ok(s) = v.cast::<PyString>() {
-        let name = s.to_cow()?;
-        let name: &str = &name;
-        return match cx.lookup(name) {
-            Some(s) => Ok(s),
-            None if create => cx.symbol(name).map_err(|e| sym_err(py, e)),
-            None => Err(RangeError::new_err(format!(
-                "no symbol '{name}' in this context"
-            ))),
-        };
+        return Ok(SymArg::Name(s.to_cow()?.into_owned()));
     }
     match operand(slf, v, false)? {
-        Operand::E(e) => cx
-            .as_symbol(e)
-            .ok_or_else(|| PyTypeError::new_err(format!("{} is not a symbol", cx.display(e)))),
+        Operand::E(e) => Ok(SymArg::E(e)),
         _ => Err(PyTypeError::new_err(
             "expected a symbol name or a symbol Expr",
         )),
+    }
+}
+
+impl SymArg {
+    /// The symbol in `cx` (locked), declared as an int symbol if `create` and new.
+    fn resolve(self, py: Python<'_>, cx: &mut sym::Context, create: bool) -> PyResult<sym::Symbol> {
+        match self {
+            SymArg::Name(name) => match cx.lookup(&name) {
+                Some(s) => Ok(s),
+                None if create => cx.symbol(&name).map_err(|e| sym_err(py, e)),
+                None => Err(RangeError::new_err(format!(
+                    "no symbol '{name}' in this context"
+                ))),
+            },
+            SymArg::E(e) => cx
+                .as_symbol(e)
+                .ok_or_else(|| PyTypeError::new_err(format!("{} is not a symbol", cx.display(e)))),
+        }
     }
 }
 
@@ -724,11 +783,17 @@ impl Context {
         hi: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let py = slf.py();
+        // The Python values first, then the context (EndArg).
+        let (name, lo, hi) = (
+            read_symbol(slf, name)?,
+            read_end(slf, lo)?,
+            read_end(slf, hi)?,
+        );
         guarded(|| {
             let mut cx = slf.get().cx_changing_facts();
-            let s = symbol_arg(slf, &mut cx, name, true)?;
-            let lo = range_end(slf, &mut cx, lo)?;
-            let hi = range_end(slf, &mut cx, hi)?;
+            let s = name.resolve(py, &mut cx, true)?;
+            let lo = lo.resolve(py, &mut cx)?;
+            let hi = hi.resolve(py, &mut cx)?;
             cx.set_range(s, lo, hi).map_err(|e| sym_err(py, e))
         })
     }
@@ -736,9 +801,11 @@ impl Context {
     /// Adds a boolean fact (an `Expr` or text like `"Eq(Mod(s0, 8), 0)"`).
     fn assume(slf: &Bound<'_, Self>, pred: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = slf.py();
+        // The Python value first, then the context (EndArg).
+        let pred = operand(slf, pred, true)?;
         guarded(|| {
             let mut cx = slf.get().cx_changing_facts();
-            let p = match operand(slf, pred, true)? {
+            let p = match pred {
                 Operand::S(s) => cx.parse_bool(&s).map_err(|e| sym_err(py, e))?,
                 o => to_expr(py, &mut cx, o)?,
             };
@@ -770,7 +837,11 @@ impl Context {
                 if t.len() != 3 {
                     return Err(bad());
                 }
-                rs.push((t.get_item(0)?, t.get_item(1)?, t.get_item(2)?));
+                rs.push((
+                    read_symbol(slf, &t.get_item(0)?)?,
+                    read_end(slf, &t.get_item(1)?)?,
+                    read_end(slf, &t.get_item(2)?)?,
+                ));
             }
         }
         let mut ps = Vec::new();
@@ -783,10 +854,10 @@ impl Context {
             // Declaring symbols and making nodes changes no fact.
             let mut cx = slf.get().cx();
             let mut ranges = Vec::with_capacity(rs.len());
-            for (name, lo, hi) in &rs {
-                let s = symbol_arg(slf, &mut cx, name, true)?;
-                let lo = range_end(slf, &mut cx, lo)?;
-                let hi = range_end(slf, &mut cx, hi)?;
+            for (name, lo, hi) in rs {
+                let s = name.resolve(py, &mut cx, true)?;
+                let lo = lo.resolve(py, &mut cx)?;
+                let hi = hi.resolve(py, &mut cx)?;
                 ranges.push((s, lo, hi));
             }
             let mut assumptions = Vec::with_capacity(ps.len());
@@ -838,35 +909,15 @@ impl Context {
             ));
         }
         let me = slf.get();
-        let big = guarded(|| {
-            let mut cx = me.cx();
-            let mut installed = me.installed();
-            if !installed
-                .as_ref()
-                .is_some_and(|i| i.id == f.id && i.holds(&cx))
-            {
-                *installed = None;
-                cx.clear_facts();
-                for &(s, lo, hi) in &f.ranges {
-                    cx.set_range(s, lo, hi).map_err(|e| sym_err(py, e))?;
-                }
-                for &p in &f.assumptions {
-                    cx.assume(p).map_err(|e| sym_err(py, e))?;
-                }
-                cx.check_facts().map_err(|e| sym_err(py, e))?;
-                *installed = Some(Installed {
-                    id: f.id,
-                    ranges: f
-                        .ranges
-                        .iter()
-                        .map(|(s, _, _)| (*s, cx.range(*s)))
-                        .collect(),
-                    assumptions: cx.assumptions().to_vec(),
-                });
-            }
-            Ok(cx.size(x) >= DETACH_SIZE)
+        // The size of `x` does not depend on the facts; setting the facts and simplifying
+        // happen under one hold of the lock (another thread's facts could come in between
+        // two), outside the GIL when `x` is large.
+        let big = guarded(|| Ok(me.cx().size(x) >= DETACH_SIZE))?;
+        let r = run_op(py, me, big, |cx| -> Result<sym::Expr, sym::Error> {
+            me.install(cx, f)?;
+            Ok(cx.simplify(x))
         })?;
-        let r = run_op(py, me, big, |cx| cx.simplify(x))?;
+        let r = r.map_err(|e| sym_err(py, e))?;
         wrap(slf, r)
     }
 
@@ -1002,7 +1053,8 @@ impl Context {
         let py = slf.py();
         let r = Self::arg(slf, rel)?;
         let me = slf.get();
-        let x = guarded(|| symbol_arg(slf, &mut me.cx(), target, false))?;
+        let target = read_symbol(slf, target)?;
+        let x = guarded(|| target.resolve(py, &mut me.cx(), false))?;
         let res = py.detach(|| {
             guarded(|| {
                 // solve_with_cases narrows a range while it runs.
@@ -1070,11 +1122,26 @@ impl Context {
         let py = slf.py();
         let x = Self::arg(slf, e)?;
         let mut vals: Vec<(String, Value)> = Vec::new();
+        // Integers beyond int64 given to float symbols (their value as a double), with the
+        // message for an int symbol: decided once the context says the symbol's type.
+        let mut wide: Vec<(usize, String)> = Vec::new();
         if let Some(d) = values {
             for (k, v) in d.iter() {
                 let name: String = k.extract().map_err(|_| {
                     PyTypeError::new_err("eval: the keys of `values` must be symbol names (str)")
                 })?;
+                if v.is_instance_of::<PyInt>()
+                    && !v.is_instance_of::<PyBool>()
+                    && v.extract::<i64>().is_err()
+                    && let Ok(f) = v.extract::<f64>()
+                {
+                    wide.push((
+                        vals.len(),
+                        format!("the integer {v} does not fit in a signed 64-bit integer"),
+                    ));
+                    vals.push((name, Value::Float(f)));
+                    continue;
+                }
                 let v = match operand(slf, &v, false)? {
                     Operand::I(i) => Value::Int(i),
                     Operand::F(f) => Value::Float(f),
@@ -1090,6 +1157,14 @@ impl Context {
         }
         let v = guarded(|| {
             let cx = slf.get().cx();
+            for (i, msg) in wide {
+                let float = cx
+                    .lookup(&vals[i].0)
+                    .is_some_and(|s| cx.sym_ty(s) == Ty::Float);
+                if !float {
+                    return Err(RangeError::new_err(msg));
+                }
+            }
             let refs: Vec<(&str, Value)> = vals.iter().map(|(n, v)| (n.as_str(), *v)).collect();
             cx.eval(x, &refs)
                 .map_err(|e| sym_err(py, sym::Error::Eval(e)))
@@ -1107,13 +1182,13 @@ impl Context {
         let x = Self::arg(slf, e)?;
         let mut pairs = Vec::with_capacity(mapping.len());
         for (k, v) in mapping.iter() {
-            pairs.push((k, operand(slf, &v, true)?));
+            pairs.push((read_symbol(slf, &k)?, operand(slf, &v, true)?));
         }
         let r = guarded(|| {
             let mut cx = slf.get().cx();
             let mut map = Vec::with_capacity(pairs.len());
             for (k, o) in pairs {
-                let s = symbol_arg(slf, &mut cx, &k, true)?;
+                let s = k.resolve(py, &mut cx, true)?;
                 let v = to_expr(py, &mut cx, o)?;
                 if cx.ty(v) != cx.sym_ty(s) {
                     return Err(PyTypeError::new_err(format!(
@@ -1356,6 +1431,35 @@ impl Expr {
         let cxb = me.context(py);
         let e = guarded(|| build_call(py, &mut cxb.get().cx(), "Neg", &[me.e]))?;
         Ok(wrap(cxb, e)?.into_any())
+    }
+
+    /// The truth of the expression as sympy gives it: a constant's value (`True`, `False`, a
+    /// number: nonzero), `TypeError` for any other boolean expression (as for a sympy
+    /// relation: `if x > 0:` would otherwise always be taken; that is a question for
+    /// `Context.prove`), `True` for any other number-valued expression (an object).
+    fn __bool__(&self, py: Python<'_>) -> PyResult<bool> {
+        let cxb = self.context(py).get();
+        let (v, text) = guarded(|| {
+            let cx = cxb.cx();
+            let v = cx
+                .as_bool(self.e)
+                .or_else(|| cx.as_int(self.e).map(|i| i != 0))
+                .or_else(|| cx.as_float(self.e).map(|f| f != 0.0))
+                .or_else(|| (cx.ty(self.e) != Ty::Bool).then_some(true));
+            Ok((
+                v,
+                if v.is_none() {
+                    cx.display(self.e)
+                } else {
+                    String::new()
+                },
+            ))
+        })?;
+        v.ok_or_else(|| {
+            PyTypeError::new_err(format!(
+                "the truth value of {text} is not a constant: use Context.prove"
+            ))
+        })
     }
     fn __pos__(slf: &Bound<'_, Self>) -> Py<Self> {
         slf.clone().unbind()

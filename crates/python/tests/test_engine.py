@@ -1,5 +1,7 @@
 """The engine API from Python: Context, Expr operators, errors, threads, hostile inputs."""
 import random
+import subprocess
+import sys
 import threading
 import unittest
 
@@ -534,6 +536,99 @@ class Threads(unittest.TestCase):
         for t in ts:
             t.join()
         self.assertEqual(errors, [])
+
+
+class ReviewDefects(unittest.TestCase):
+    """Found by a review of the Python API (twelfth session): each was a wrong answer, a hang
+    or an exception of the wrong kind."""
+
+    def test_simplify_with_facts_of_other_threads(self):
+        # The facts and the simplification were two holds of the lock, the GIL released
+        # between them for a large expression: a third thread's facts could come in between
+        # (500 wrong answers of 20000 with four threads).
+        cx = Context()
+        filler = " + ".join(f"y{i}*y{i + 1}" for i in range(30))
+        e = cx.parse(f"FloorDiv(x, 8) + {filler}")
+        fa, fb = cx.facts([("x", 0, 7)]), cx.facts([("x", 8, 15)])
+        want = {id(fa): cx.parse(filler), id(fb): cx.parse(f"1 + {filler}")}
+        bad = []
+
+        def work(f):
+            for _ in range(3000):
+                if cx.simplify_with_facts(e, f) != want[id(f)]:
+                    bad.append(f)
+
+        ts = [threading.Thread(target=work, args=(f,)) for f in (fa, fb, fa, fb)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        self.assertEqual(len(bad), 0)
+
+    def test_python_code_run_by_an_argument_finds_the_context_unlocked(self):
+        # An int subclass beyond int64 has its __str__ called for the RangeError message; it
+        # ran while the context was locked, and calling the context from it hung the process.
+        # In a child process with a timeout: a regression hangs, it does not stop the tests.
+        code = (
+            "import symshape as S\n"
+            "cx = S.Context()\n"
+            "class Evil(int):\n"
+            "    def __str__(self):\n"
+            "        cx.parse('y')\n"
+            "        return 'evil'\n"
+            "for call in (lambda: cx.set_range('x', Evil(2**70), None),\n"
+            "             lambda: cx.set_range('x', 0, Evil(2**70)),\n"
+            "             lambda: cx.assume(Evil(2**70)),\n"
+            "             lambda: cx.facts([('x', Evil(2**70), None)]),\n"
+            "             lambda: cx.eval('x', {'x': Evil(2**70)})):\n"
+            "    try:\n"
+            "        call()\n"
+            "    except S.RangeError:\n"
+            "        pass\n"
+            "    else:\n"
+            "        raise SystemExit('no RangeError')\n"
+            "print('ok')\n"
+        )
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "ok"), r.stderr)
+
+    def test_truth_of_an_expression(self):
+        cx = Context()
+        x = cx.symbol("x")
+        with self.assertRaises(TypeError):
+            bool(x > 0)
+        with self.assertRaises(TypeError):
+            bool(cx.parse("And(x > 0, x < 5)"))
+        # A number-valued expression is an object, true as in sympy.
+        self.assertIs(bool(x + 1), True)
+        self.assertIs(bool(cx.parse("True")), True)
+        self.assertIs(bool(cx.parse("Eq(1, 2)")), False)
+        self.assertIs(bool(cx.parse("0")), False)
+        self.assertIs(bool(cx.parse("3")), True)
+        self.assertIs(bool(cx.parse("0.0")), False)
+
+    def test_non_finite_floats_are_not_constants(self):
+        cx = Context()
+        x = cx.symbol("x")
+        for v in (float("nan"), float("inf"), float("-inf")):
+            with self.assertRaises(UnsupportedError):
+                x + v
+            with self.assertRaises(UnsupportedError):
+                cx.call("Max", x, v)
+        # As range ends, infinities are unbounded ends.
+        cx.set_range("x", 0, float("inf"))
+        self.assertEqual(cx.bound(x), (0, None))
+        with self.assertRaises(UnsupportedError):
+            cx.set_range("x", float("nan"), 3)
+
+    def test_wide_integers_for_float_symbols(self):
+        cx = Context()
+        f = cx.symbol("f", "float")
+        self.assertEqual(cx.eval(f * 2.0, {"f": 2**70}), float(2**71))
+        cx.symbol("n")
+        with self.assertRaises(RangeError):
+            cx.eval("n + 1", {"n": 2**70})
 
 
 class Package(unittest.TestCase):

@@ -1,7 +1,11 @@
 """The sympy bridge: sympy trees (with PyTorch's function classes) to symshape and back.
 
 :func:`from_sympy` walks the sympy tree (no string round trip) and builds the expression in a
-:class:`symshape.Context`; :func:`to_sympy` builds the inverse. ``from_sympy(to_sympy(e), cx) == e``.
+:class:`symshape.Context`; :func:`to_sympy` builds the inverse: ``from_sympy(to_sympy(e), cx)``
+has the value of ``e`` everywhere, and is ``e`` itself except where sympy's constructors
+rewrite what they are given (``Abs(Abs(x))`` is ``Abs(x)``, a ``Where`` whose condition sympy
+decides is its branch, ``-f`` of a float is ``-1.0*f``) and for ``CeilDiv`` with torch, written
+``-FloorDiv(-a, b)`` (below).
 
 Input mapping (anything else raises :class:`symshape.UnsupportedError` naming it):
 
@@ -42,6 +46,9 @@ operands non-negative, keep the meaning:
 * ``FloorDiv(a, b)`` -> torch ``FloorDiv(a, b)``; the printers use ``/`` only when sympy's
   assumptions say both operands are non-negative, which holds for every node we emit (``Mod``
   is emitted only where it is non-negative);
+* ``CeilDiv(a, b)`` -> ``-FloorDiv(-a, b)`` (exact for every divisor; torch's ``CeilDiv``
+  constructor writes ``FloorDiv(a + b - 1, b)``, exact only for ``b > 0``);
+* ``IntTrueDiv``/``FloatTrueDiv`` by the constant 0: ``UnsupportedError`` (no sympy form);
 * torch's constructors are called with ``evaluate=False`` so that their unchecked rewrites
   (``FloorDiv(FloorDiv(x, c), b)`` for ``b < 0``, term stripping in ``ModularIndexing``) do not
   run on our answer;
@@ -383,6 +390,13 @@ def _back(e, cx, F, syms, memo):
     elif k == "FloorDiv":
         a, b = go(n[1]), go(n[2])
         r = F.FloorDiv(a, b, evaluate=False) if F else _sp.floor(a / b, evaluate=False)
+    elif k == "CeilDiv":
+        # ceil(a/b) = -floor(-a/b) for every b != 0. Not torch's CeilDiv: its constructor
+        # writes FloorDiv(a + b - 1, b), right only for b > 0; nor sympy's ceiling(a/b), which
+        # Inductor's C++ printer writes as std::ceil of a C division. Without torch, sympy's
+        # ceiling (from_sympy reads it back as CeilDiv).
+        a, b = go(n[1]), go(n[2])
+        r = -F.FloorDiv(-a, b, evaluate=False) if F else _sp.ceiling(a / b, evaluate=False)
     elif k == "Mod":
         r = _mod_back(n[1], n[2], cx, F, go, memo)
     elif k in ("Min", "Max"):
@@ -409,6 +423,9 @@ def _back(e, cx, F, syms, memo):
     elif k in ("ToFloat", "IntTrueDiv", "FloatTrueDiv", "TruncToInt", "FloorToInt", "CeilToInt",
                "RoundToInt"):
         args = [go(a) for a in n[1:]]
+        if k in ("IntTrueDiv", "FloatTrueDiv") and args[1].is_zero:
+            # torch's constructors raise ZeroDivisionError; sympy's division gives zoo.
+            raise UnsupportedError(f"{k} by zero has no sympy form")
         if F:
             r = getattr(F, k)(*args)
         elif k == "ToFloat":
