@@ -3,6 +3,7 @@
 
 mod common;
 use common::{check, check_with};
+use sym::{Context, Value};
 
 const I: &[(&str, &str, &str)] = &[];
 
@@ -412,6 +413,15 @@ fn min_max() {
     );
     check("Min(128*s, 512*s)", &[("s", "0", "")], "128*s");
     check("Min(a, Max(a, b))", I, "a");
+    // Nested absorption (sympy's Max and Min constructors do it, so PyTorch's answers have it).
+    check("Max(s0, Min(a, Max(s0, x)))", I, "Max(s0, Min(a, x))");
+    check("Min(s0, Max(a, Min(s0, x)))", I, "Min(s0, Max(a, x))");
+    check("Max(s0, y, Min(a, Max(s0, y)))", I, "Max(s0, y)");
+    check(
+        "Max(s0, Min(a, b, Max(s0, y, x)))",
+        I,
+        "Max(s0, Min(a, b, Max(x, y)))",
+    );
     check("Max(0, x - 3)", &[("x", "0", "1023")], "Max(0, x - 3)");
     // R + Min(a, b) = Min(a + R, b + R) where smaller and every new argument fits.
     let b: &[(&str, &str, &str)] = &[("s0", "8", "128"), ("q3", "0", "FloorDiv(s0 + 1, 2) - 1")];
@@ -567,4 +577,53 @@ fn expansion_without_new_overflow() {
         I,
         "s77*(32*s27 + 32*s57)",
     );
+}
+
+/// Nested Min/Max of three symbols and small constants, simplified, equal to the input at every
+/// point of a small box (the absorption rules rewrite them without side conditions).
+#[test]
+fn nested_min_max_exhaustive() {
+    let mut r = common::Rng(0x5eed_0f_a11);
+    let atoms = ["a", "b", "c", "0", "2"];
+    let mut changed = 0;
+    for _ in 0..400 {
+        let t = nested_minmax(&mut r, &atoms, 3);
+        let mut cx = Context::new();
+        for n in ["a", "b", "c"] {
+            cx.set_range_str(n, "-3", "3").unwrap();
+        }
+        let e = cx.parse(&t).unwrap();
+        let s = cx.simplify(e);
+        if s != e {
+            changed += 1;
+        }
+        for a in -3..=3i64 {
+            for b in -3..=3i64 {
+                for c in -3..=3i64 {
+                    let env = [
+                        ("a", Value::Int(a)),
+                        ("b", Value::Int(b)),
+                        ("c", Value::Int(c)),
+                    ];
+                    assert_eq!(
+                        cx.eval(s, &env).unwrap(),
+                        cx.eval(e, &env).unwrap(),
+                        "{t} -> {} at a={a} b={b} c={c}",
+                        cx.display(s)
+                    );
+                }
+            }
+        }
+    }
+    assert!(changed > 100, "{changed} of 400 simplified");
+}
+
+fn nested_minmax(r: &mut common::Rng, atoms: &[&str], depth: u32) -> String {
+    if depth == 0 || r.below(4) == 0 {
+        return atoms[r.below(atoms.len() as u64) as usize].to_string();
+    }
+    let f = if r.below(2) == 0 { "Min" } else { "Max" };
+    let n = 2 + r.below(2);
+    let args: Vec<String> = (0..n).map(|_| nested_minmax(r, atoms, depth - 1)).collect();
+    format!("{f}({})", args.join(", "))
 }

@@ -30,6 +30,39 @@ impl Session<'_> {
                 return Some(self.cx.minmax(is_max, &rest));
             }
         }
+        // Nested absorption: Max(a, Min(b, Max(a, c))) = Max(a, Min(b, c)), and with Min and
+        // Max exchanged. Min distributes over Max (a total order is a distributive lattice):
+        // Min(b, Max(a, c)) = Max(Min(b, a), Min(b, c)), and Min(b, a) <= a is absorbed by
+        // the outer Max. Every argument of the innermost node that is an argument of the outer
+        // one goes; when none is left, Min(b, Max(C)) <= Max(C) <= the outer Max, and the
+        // whole inner node goes (`MinMaxAbsorb` above covers `a` directly inside).
+        for (i, x) in xs.iter().enumerate() {
+            let ys = match (is_max, self.cx.node(*x)) {
+                (true, Node::Min(ys)) | (false, Node::Max(ys)) => ys.clone(),
+                _ => continue,
+            };
+            for (j, y) in ys.iter().enumerate() {
+                let cs = match (is_max, self.cx.node(*y)) {
+                    (true, Node::Max(cs)) | (false, Node::Min(cs)) => cs.clone(),
+                    _ => continue,
+                };
+                if !cs.iter().any(|c| xs.contains(c)) {
+                    continue;
+                }
+                let kept: Vec<Expr> = cs.iter().copied().filter(|c| !xs.contains(c)).collect();
+                let mut outer: Vec<Expr> = xs.to_vec();
+                if kept.is_empty() {
+                    outer.remove(i);
+                } else {
+                    let inner_y = self.cx.minmax(is_max, &kept);
+                    let mut inner: Vec<Expr> = ys.to_vec();
+                    inner[j] = inner_y;
+                    outer[i] = self.cx.minmax(!is_max, &inner);
+                }
+                self.fire(Rule::MinMaxNestedAbsorb);
+                return Some(self.cx.minmax(is_max, &outer));
+            }
+        }
         // Dominated: in Min, drop b when some a <= b is proven (Max: a >= b).
         if xs.len() <= 16 {
             for i in 0..xs.len() {

@@ -78,6 +78,7 @@ rules! {
     ModExact => "mod_exact_quotient",
     MinMaxDominated => "minmax_drop_dominated",
     MinMaxAbsorb => "minmax_absorb",
+    MinMaxNestedAbsorb => "minmax_nested_absorb",
     MinMaxShift => "minmax_shift_sum",
     AbsSign => "abs_known_sign",
     WhereDecided => "where_decided",
