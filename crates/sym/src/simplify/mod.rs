@@ -240,7 +240,10 @@ pub(crate) fn fits_iv_given(
         return Some(Iv::point(v));
     }
     if matches!(node, Node::Sym(_)) || given.contains(&e) {
-        return Some(own.unwrap_or(Iv::TOP).intersect(&I64));
+        // An atom with no value anywhere (`TruncToInt(-1.4e19)`: its interval is empty, with
+        // infinite ends) fits nothing: callers take magnitudes of the ends (the fuzzing of
+        // mutated real records found `abs` of the infinite end).
+        return finite(own.unwrap_or(Iv::TOP).intersect(&I64));
     }
     if depth > 8 {
         return own.and_then(finite);
