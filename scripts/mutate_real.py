@@ -257,9 +257,10 @@ class Domain:
         out, count = [], [0]
         order = self.order
         def rec(i, env):
+            count[0] += 1
+            if count[0] > 10 * budget: raise StopIteration
             if i == len(order):
-                count[0] += 1
-                if count[0] > budget: raise StopIteration
+                if len(out) >= budget: raise StopIteration
                 if all(self._assume_ok(env)): out.append(dict(env))
                 return
             n = order[i]
@@ -420,6 +421,12 @@ def check_solve(q, o, rng, k=16):
             if a != b:
                 return {"kind": "unsound", "at": e, "input_value": a, "answer_value": b}
     return None
+
+def witness(q, rng):
+    """A point satisfying every range and assumption of q, if sampling finds one (else None)."""
+    dom = Domain(q)
+    pts = dom.points(rng, 3)
+    return pts[0] if pts else None
 
 CHECKS = {"simplify": check_simplify, "bound": check_bound, "prove": check_prove, "solve": check_solve}
 
@@ -611,12 +618,16 @@ def mut_structure(q, rng):
     q["expr"] = t[:m.start()] + "%" + t[m.end():]
     return "floordiv-to-mod"
 
+HEAVY = False  # --heavy: more mutations per request, more structural ones
+
 def mutate(q0, rng):
     q = copy.deepcopy(q0)
     q.pop("repeat", None)
     applied = []
-    for _ in range(rng.choice([1, 1, 2, 2, 3, 4])):
+    for _ in range(rng.choice([3, 4, 5, 6, 8] if HEAVY else [1, 1, 2, 2, 3, 4])):
         c = rng.random()
+        if HEAVY and rng.random() < 0.15:
+            c = 0.86  # a structural mutation
         m = None
         if c < 0.42:
             t, ok = mutate_literals(q["expr"], rng)
@@ -708,7 +719,7 @@ def fuzz(args):
     weights = {"core": 3, "ranges": 4, "bound": 3, "solve": 2}
     fail_f = open(os.path.join(args.out, "failures.jsonl"), "a")
     stats = {"requests": 0, "by_op": {}, "by_base": {}, "ok": 0, "errors": {}, "unsound": 0,
-             "answer_undefined": 0, "crash": 0, "hang": 0, "internal": 0, "checked_points_skipped": 0,
+             "answer_undefined": 0, "crash": 0, "hang": 0, "internal": 0, "false_range_error": 0,
              "chunks": 0, "check_exceptions": 0, "by_mutation": {}, "error_messages": {}}
     t_end = time.time() + args.minutes * 60
     seq = 0
@@ -768,6 +779,15 @@ def fuzz(args):
                 if ek == "internal":
                     stats["internal"] += 1
                     record("internal", q, m, o)
+                elif ek == "range":
+                    # the engine says no assignment exists: look for one
+                    try:
+                        w = witness(q, crng)
+                    except Exception:  # noqa: BLE001
+                        w = None
+                    if w is not None:
+                        stats["false_range_error"] += 1
+                        record("false-range-error", q, m, o, {"kind": "false-range-error", "at": w})
                 continue
             stats["ok"] += 1
             bump(stats, "ok_" + q["op"])
@@ -790,7 +810,7 @@ def fuzz(args):
             json.dump(stats, f, indent=1, sort_keys=True)
         print(f"[{stats['elapsed_s']}s] requests {stats['requests']} ok {stats['ok']} unsound {stats['unsound']} "
               f"answer-undefined {stats['answer_undefined']} crash {stats['crash']} hang {stats['hang']} "
-              f"internal {stats['internal']}", file=sys.stderr, flush=True)
+              f"internal {stats['internal']} false-range-error {stats['false_range_error']}", file=sys.stderr, flush=True)
         if last: break
     pool.shutdown()
     print(json.dumps(stats, indent=1, sort_keys=True))
@@ -804,7 +824,15 @@ def still_fails(binp, q, kind, seeds=3):
     o = got.get(q["id"])
     if o is None: return None
     if not o.get("ok"):
-        if kind == "internal" and (o.get("error") or {}).get("kind") == "internal": return (o, o["error"])
+        ek = (o.get("error") or {}).get("kind")
+        if kind == "internal" and ek == "internal": return (o, o["error"])
+        if kind == "false-range-error" and ek == "range":
+            for s in range(seeds):
+                try:
+                    w = witness(q, random.Random(s))
+                except Exception:  # noqa: BLE001
+                    w = None
+                if w is not None: return (o, {"kind": kind, "at": w})
         return None
     if kind not in ("unsound", "answer-undefined"): return None
     for s in range(seeds):
@@ -973,8 +1001,11 @@ def main():
     ap.add_argument("--minimize")
     ap.add_argument("--max-min", type=int, default=200)
     ap.add_argument("--recheck")
+    ap.add_argument("--heavy", action="store_true", help="more (and more structural) mutations per request")
     args = ap.parse_args()
     sys.setrecursionlimit(10000)
+    global HEAVY
+    HEAVY = args.heavy
     if args.minimize: minimize(args)
     elif args.recheck: recheck(args)
     else: fuzz(args)
