@@ -334,14 +334,18 @@ def check_simplify(q, o, rng, k=40):
             return {"kind": "unsound", "at": env, "input_value": a, "answer_value": b}
     return None
 
-def check_bound(q, o, rng, k=40):
-    lo, hi = o.get("lower"), o.get("upper")
-    dom = Domain(q)
-    for env in dom.points(rng, k):
+def defined_points(q, rng, k):
+    """(point, the input's value) at up to k points of q's domain where the input is defined."""
+    for env in Domain(q).points(rng, k):
         try:
             v = evaluate(q["expr"], env)
         except (Undefined, TooBig):
             continue
+        yield env, v
+
+def check_bound(q, o, rng, k=40):
+    lo, hi = o.get("lower"), o.get("upper")
+    for env, v in defined_points(q, rng, k):
         if isinstance(v, float) and math.isnan(v): continue
         if (lo is not None and v < lo) or (hi is not None and v > hi):
             return {"kind": "unsound", "at": env, "input_value": v, "answer_value": [lo, hi]}
@@ -351,12 +355,7 @@ def check_prove(q, o, rng, k=40):
     res = o.get("result")
     if res not in ("true", "false"): return None
     want = res == "true"
-    dom = Domain(q)
-    for env in dom.points(rng, k):
-        try:
-            v = evaluate(q["expr"], env)
-        except (Undefined, TooBig):
-            continue
+    for env, v in defined_points(q, rng, k):
         if bool(v) != want:
             return {"kind": "unsound", "at": env, "input_value": v, "answer_value": res}
     return None

@@ -420,21 +420,21 @@ impl crate::Context {
         if a == b {
             return Ordering::Equal;
         }
-        // Fast path: different kinds, or two leaves (most comparisons when sorting terms).
+        // Inline for the comparisons that sorting terms makes most: different kinds, two
+        // integers, two symbols (the first step of the order, `cmp_kind_and_leaf`, without
+        // the leaves that sums and products never sort), two products of symbols; the
+        // recursion takes the rest (through the helper, this costs 0.8% more instructions
+        // on simplify requests).
         let (na, nb) = (self.node(a), self.node(b));
         let o = na.rank().cmp(&nb.rank());
         if o != Ordering::Equal {
             return o;
         }
         match (na, nb) {
-            (Node::Int(p), Node::Int(q)) => return p.cmp(q),
-            // Distinct symbols have distinct names, and natural_cmp orders distinct names.
-            (Node::Sym(p), Node::Sym(q)) => {
-                return self.sym_cmp(*p, *q);
-            }
-            // Two products of symbols (the terms of most index sums): the general walk below
-            // compares their factors pairwise in order, then their counts; the same here
-            // without its stack, while the factors are symbols.
+            (Node::Int(p), Node::Int(q)) => p.cmp(q),
+            (Node::Sym(p), Node::Sym(q)) => self.sym_cmp(*p, *q),
+            // The recursion compares factors pairwise in order, then their counts; the same
+            // here without its calls, while the factors are symbols.
             (Node::Mul(xs), Node::Mul(ys)) => {
                 for (x, y) in xs.iter().zip(ys.iter()) {
                     if x == y {
@@ -445,11 +445,28 @@ impl crate::Context {
                         _ => return self.cmp_expr_rec(a, b, CMP_DEPTH),
                     }
                 }
-                return xs.len().cmp(&ys.len());
+                xs.len().cmp(&ys.len())
             }
-            _ => {}
+            _ => self.cmp_expr_rec(a, b, CMP_DEPTH),
         }
-        self.cmp_expr_rec(a, b, CMP_DEPTH)
+    }
+
+    /// The first step of the order: the kinds, then two leaves' values (distinct symbols
+    /// have distinct names, which `natural_cmp` orders). `Equal` for two nodes of one kind
+    /// with operands, whose operands decide.
+    #[inline(always)]
+    fn cmp_kind_and_leaf(&self, nx: &Node, ny: &Node) -> Ordering {
+        let o = nx.rank().cmp(&ny.rank());
+        if o != Ordering::Equal {
+            return o;
+        }
+        match (nx, ny) {
+            (Node::Int(p), Node::Int(q)) => p.cmp(q),
+            (Node::Float(p), Node::Float(q)) => f64::from_bits(*p).total_cmp(&f64::from_bits(*q)),
+            (Node::Bool(p), Node::Bool(q)) => p.cmp(q),
+            (Node::Sym(p), Node::Sym(q)) => self.sym_cmp(*p, *q),
+            _ => Ordering::Equal,
+        }
     }
 
     /// [`Context::cmp_expr`] by recursion, `depth` levels deep, then by
@@ -464,17 +481,7 @@ impl crate::Context {
             return Ordering::Equal;
         }
         let (nx, ny) = (self.node(x), self.node(y));
-        let o = nx.rank().cmp(&ny.rank());
-        if o != Ordering::Equal {
-            return o;
-        }
-        let o = match (nx, ny) {
-            (Node::Int(p), Node::Int(q)) => p.cmp(q),
-            (Node::Float(p), Node::Float(q)) => f64::from_bits(*p).total_cmp(&f64::from_bits(*q)),
-            (Node::Bool(p), Node::Bool(q)) => p.cmp(q),
-            (Node::Sym(p), Node::Sym(q)) => self.sym_cmp(*p, *q),
-            _ => Ordering::Equal,
-        };
+        let o = self.cmp_kind_and_leaf(nx, ny);
         if o != Ordering::Equal {
             return o;
         }
@@ -525,19 +532,7 @@ impl crate::Context {
                 Item::Pair(x, y) => (x, y),
             };
             let (nx, ny) = (self.node(x), self.node(y));
-            let o = nx.rank().cmp(&ny.rank());
-            if o != Ordering::Equal {
-                return o;
-            }
-            let o = match (nx, ny) {
-                (Node::Int(p), Node::Int(q)) => p.cmp(q),
-                (Node::Float(p), Node::Float(q)) => {
-                    f64::from_bits(*p).total_cmp(&f64::from_bits(*q))
-                }
-                (Node::Bool(p), Node::Bool(q)) => p.cmp(q),
-                (Node::Sym(p), Node::Sym(q)) => self.sym_cmp(*p, *q),
-                _ => Ordering::Equal,
-            };
+            let o = self.cmp_kind_and_leaf(nx, ny);
             if o != Ordering::Equal {
                 return o;
             }
