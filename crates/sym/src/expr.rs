@@ -410,7 +410,7 @@ impl crate::Context {
     /// The structural total order used to sort sums, products and n-ary arguments.
     /// It depends only on structure and symbol names, never on interning order, so the same
     /// input prints the same way in every context. Safe on arbitrarily deep expressions: the
-    /// comparison recurses 24 levels, then continues with an explicit work list.
+    /// comparison recurses a bounded number of levels, then continues with an explicit work list.
     ///
     /// `Ord` on [`Expr`] is the interning order (cheap, but it differs between contexts that
     /// made the same expressions in another order): sort with this function when the order is

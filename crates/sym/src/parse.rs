@@ -132,13 +132,11 @@ fn unknown_function(name: &str) -> String {
 
 /// Checks that `name` can be a symbol: `[A-Za-z_][A-Za-z0-9_]*` and not reserved.
 pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
-    // Bytes, not chars: every byte of a non-ASCII character fails both tests.
-    let ok = match name.as_bytes() {
-        [c, rest @ ..] if c.is_ascii_alphabetic() || *c == b'_' => {
-            rest.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
-        }
-        _ => false,
-    };
+    // Bytes, not chars: every byte of a non-ASCII character is of no class. The tokenizer's
+    // identifiers, by the same table.
+    let b = name.as_bytes();
+    let ok =
+        b.first().is_some_and(|c| class(*c) == LETTER) && run_end(b, 1, DIGIT | LETTER) == b.len();
     if !ok {
         return Err(Error::Parse {
             col: 1,
@@ -427,6 +425,16 @@ fn class(c: u8) -> u8 {
     CLASS[c as usize]
 }
 
+/// The end of the run of bytes of `b` from `i` whose class is in `mask` (`DIGIT`: a number's
+/// digits; `DIGIT | LETTER`: the rest of an identifier; `WS`: blanks).
+#[inline]
+fn run_end(b: &[u8], mut i: usize, mask: u8) -> usize {
+    while i < b.len() && class(b[i]) & mask != 0 {
+        i += 1;
+    }
+    i
+}
+
 fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
     let b = src.as_bytes();
     out.reserve(b.len() / 2 + 2);
@@ -438,11 +446,9 @@ fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
             i += 1;
             continue;
         }
-        if k == DIGIT || (c == b'.' && b.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        if k == DIGIT || (c == b'.' && b.get(i + 1).is_some_and(|d| class(*d) == DIGIT)) {
             let start = i;
-            while i < b.len() && class(b[i]) == DIGIT {
-                i += 1;
-            }
+            i = run_end(b, i, DIGIT);
             let mut is_float = false;
             if i < b.len() && b[i] == b'.' {
                 is_float = true;
@@ -502,9 +508,7 @@ fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
         }
         if k == LETTER {
             let start = i;
-            while i < b.len() && class(b[i]) & (DIGIT | LETTER) != 0 {
-                i += 1;
-            }
+            i = run_end(b, i + 1, DIGIT | LETTER);
             out.push((Tok::Ident(&src[start..i]), start));
             continue;
         }
@@ -668,11 +672,7 @@ impl Context {
         let mut terms: smallvec::SmallVec<[(i64, usize); 8]> = smallvec::SmallVec::new();
         let mut sign = 1i64;
         let mut i = 0;
-        let skip_ws = |i: &mut usize| {
-            while *i < b.len() && class(b[*i]) == WS {
-                *i += 1;
-            }
-        };
+        let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
         loop {
             // An operand.
             skip_ws(&mut i);
@@ -680,9 +680,7 @@ impl Context {
             let k = class(c);
             if k == DIGIT {
                 let start = i;
-                while i < b.len() && class(b[i]) == DIGIT {
-                    i += 1;
-                }
+                i = run_end(b, i, DIGIT);
                 // `2.5`, `1e3`, `2x`: not a plain integer literal.
                 if i < b.len() && (b[i] == b'.' || class(b[i]) == LETTER) {
                     return None;
@@ -692,9 +690,7 @@ impl Context {
                 atoms.push(PolyAtom::Int(v));
             } else if k == LETTER {
                 let start = i;
-                while i < b.len() && class(b[i]) & (DIGIT | LETTER) != 0 {
-                    i += 1;
-                }
+                i = run_end(b, i + 1, DIGIT | LETTER);
                 let name = &src[start..i];
                 let h = crate::names::SymNames::hash(name);
                 if is_reserved(name) {

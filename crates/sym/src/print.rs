@@ -141,7 +141,7 @@ impl Context {
     /// Whether `e` is written by [`Context::push_atom`].
     #[inline]
     fn is_atom(&self, e: Expr) -> bool {
-        matches!(self.node(e), Node::Sym(_)) || matches!(self.node(e), Node::Int(v) if *v >= 0)
+        matches!(self.node(e), Node::Sym(_) | Node::Int(0..))
     }
 
     fn push_node(&self, x: Expr, out: &mut String, stack: &mut Vec<Task>) {

@@ -14,21 +14,14 @@ impl Session<'_> {
             return None;
         }
         // Absorption: Min(a, Max(a, b)) = a (a <= Max(a, b)); Max(a, Min(a, b)) = a.
-        for (i, x) in xs.iter().enumerate() {
-            let inner = match (is_max, self.cx.node(*x)) {
-                (false, Node::Max(ys)) | (true, Node::Min(ys)) => ys.clone(),
-                _ => continue,
-            };
-            if inner.iter().any(|y| xs.contains(y)) {
-                let rest: Vec<Expr> = xs
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, v)| *v)
-                    .collect();
-                self.fire(Rule::MinMaxAbsorb);
-                return Some(self.cx.minmax(is_max, &rest));
-            }
+        let absorbed = xs.iter().position(|x| {
+            minmax_args(self.cx, !is_max, *x).is_some_and(|ys| ys.iter().any(|y| xs.contains(y)))
+        });
+        if let Some(i) = absorbed {
+            let mut rest = xs.to_vec();
+            rest.remove(i);
+            self.fire(Rule::MinMaxAbsorb);
+            return Some(self.cx.minmax(is_max, &rest));
         }
         // Nested absorption: Max(a, Min(b, Max(a, c))) = Max(a, Min(b, c)), and with Min and
         // Max exchanged. Min distributes over Max (a total order is a distributive lattice):
@@ -36,32 +29,26 @@ impl Session<'_> {
         // the outer Max. Every argument of the innermost node that is an argument of the outer
         // one goes; when none is left, Min(b, Max(C)) <= Max(C) <= the outer Max, and the
         // whole inner node goes (`MinMaxAbsorb` above covers `a` directly inside).
-        for (i, x) in xs.iter().enumerate() {
-            let ys = match (is_max, self.cx.node(*x)) {
-                (true, Node::Min(ys)) | (false, Node::Max(ys)) => ys.clone(),
-                _ => continue,
-            };
-            for (j, y) in ys.iter().enumerate() {
-                let cs = match (is_max, self.cx.node(*y)) {
-                    (true, Node::Max(cs)) | (false, Node::Min(cs)) => cs.clone(),
-                    _ => continue,
-                };
-                if !cs.iter().any(|c| xs.contains(c)) {
-                    continue;
-                }
-                let kept: Vec<Expr> = cs.iter().copied().filter(|c| !xs.contains(c)).collect();
-                let mut outer: Vec<Expr> = xs.to_vec();
-                if kept.is_empty() {
-                    outer.remove(i);
-                } else {
-                    let inner_y = self.cx.minmax(is_max, &kept);
-                    let mut inner: Vec<Expr> = ys.to_vec();
-                    inner[j] = inner_y;
-                    outer[i] = self.cx.minmax(!is_max, &inner);
-                }
-                self.fire(Rule::MinMaxNestedAbsorb);
-                return Some(self.cx.minmax(is_max, &outer));
+        let nested = xs.iter().enumerate().find_map(|(i, x)| {
+            let ys = minmax_args(self.cx, !is_max, *x)?;
+            ys.iter().enumerate().find_map(|(j, y)| {
+                let cs = minmax_args(self.cx, is_max, *y)?;
+                cs.iter().any(|c| xs.contains(c)).then(|| {
+                    let kept: Vec<Expr> = cs.iter().copied().filter(|c| !xs.contains(c)).collect();
+                    (i, j, ys.to_vec(), kept)
+                })
+            })
+        });
+        if let Some((i, j, mut inner, kept)) = nested {
+            let mut outer = xs.to_vec();
+            if kept.is_empty() {
+                outer.remove(i);
+            } else {
+                inner[j] = self.cx.minmax(is_max, &kept);
+                outer[i] = self.cx.minmax(!is_max, &inner);
             }
+            self.fire(Rule::MinMaxNestedAbsorb);
+            return Some(self.cx.minmax(is_max, &outer));
         }
         // Dominated: in Min, drop b when some a <= b is proven (Max: a >= b).
         if xs.len() <= 16 {
@@ -90,5 +77,13 @@ impl Session<'_> {
             }
         }
         None
+    }
+}
+
+/// The arguments of `e` if it is a `Max` (`max`) or a `Min` (not `max`).
+fn minmax_args(cx: &crate::Context, max: bool, e: Expr) -> Option<&[Expr]> {
+    match (max, cx.node(e)) {
+        (true, Node::Max(xs)) | (false, Node::Min(xs)) => Some(xs),
+        _ => None,
     }
 }
