@@ -545,11 +545,140 @@ class PlainPolynomials(unittest.TestCase):
     def test_not_plain(self):
         a = sympy.Symbol("a", integer=True)
         r = sympy.Symbol("r", real=True)
-        for e in (a * (a + 1), (a + 1) ** 2, a / 2, r + 1, a ** 2 * r, FD(a, 2) + a,
+        for e in (a * (a + 1), (a + 1) ** 2, a / 2, (r + 1) * a, FD(a, 2) + a, r / 3,
                   sympy.Integer(2) ** 70 * a, a ** (2**31)):
             self.assertFalse(st._plain_polynomial(e, None), e)
         self.assertFalse(st._plain_polynomial(a + 1, {a: 3}))
         self.assertTrue(st._plain_polynomial(a + 1, {s: 3}))
+        # Symbols without an integer assumption too: ``expand`` leaves the polynomial as is.
+        self.assertTrue(st._plain_polynomial(r + 1, None))
+        self.assertTrue(st._plain_polynomial(a**2 * r + sympy.Symbol("tmp0"), None))
+
+    def test_any_symbols_as_pytorch(self):
+        """For expanded polynomials in symbols of every kind (Inductor's ``tmp`` symbols have
+        no assumption), with and without replacements that touch them, the answer of the
+        drop-in's ``SizeVarAllocator.simplify`` is PyTorch's ``expand(e).xreplace(r)``, and the
+        identity memo does not keep a plain answer once ``replacements`` touches a symbol
+        (the same dict, mutated)."""
+        syms = [sympy.Symbol("t0"), sympy.Symbol("t1", real=True), sympy.Dummy("t2"),
+                sympy.Symbol("t3", integer=True, positive=True), sympy.Symbol("t4", positive=True),
+                sympy.Symbol("t5", commutative=False)]
+        rng = random.Random(23)
+        sv = _SizeVars({})
+        # Installed: the engine declines the symbols without an integer assumption once a
+        # replacement touches them, and PyTorch's own function (saved by install()) answers.
+        with st.installed():
+            self._any_symbols(syms, rng, sv)
+
+    def _any_symbols(self, syms, rng, sv):
+        plain = 0
+        for i in range(1500):
+            terms = []
+            for _ in range(rng.randint(1, 4)):
+                m = sympy.Integer(rng.choice([1, -1, 2, -5, 2**40]))
+                for _ in range(rng.randint(0, 3)):
+                    m *= rng.choice(syms) ** rng.randint(1, 3)
+                terms.append(m)
+            e = sympy.Add(*terms)
+            sv.replacements.clear()
+            for _ in range(2):
+                want = sympy.expand(e).xreplace(sv.replacements)
+                got = st._sizevars_simplify(sv, e)
+                self.assertEqual(got, want, (e, sv.replacements))
+                plain += got is e
+                sv.replacements[rng.choice(syms[:5])] = sympy.Integer(rng.randint(-3, 3))
+        self.assertGreater(plain, 1000)
+
+
+class _SizeVars:
+    """What ``SizeVarAllocator.simplify`` reads of its ``self``."""
+
+    def __init__(self, replacements):
+        self.replacements = replacements
+
+
+class PolynomialsOfAnySymbols(unittest.TestCase):
+    """A polynomial with a symbol the engine does not take (no integer or real assumption:
+    Inductor's ``tmp`` symbols; or a real one, whose answer would be float-typed) is answered
+    by symshape's expansion in its polynomial context: PyTorch's very answer
+    (``expand(e).xreplace(r)``), with no fallback to PyTorch."""
+
+    def test_random_against_sympy_expand(self):
+        syms = [sympy.Symbol("tmp0"), sympy.Symbol("tmp1"), sympy.Symbol("r", real=True),
+                sympy.Symbol("s0", integer=True, positive=True),
+                sympy.Symbol("m1", integer=True, nonnegative=True), sympy.Dummy("d")]
+        rng = random.Random(31)
+
+        def gen(d):
+            if d == 0 or rng.random() < 0.25:
+                return rng.choice(syms + [sympy.Integer(rng.choice([-2, -1, 1, 3, 1000]))])
+            x, y = gen(d - 1), gen(d - 1)
+            return rng.choice([x + y, x * y, x - y, x**2, (x + y) ** 3])
+
+        sv = _SizeVars({})
+        n = answered = 0
+        with st.installed():
+            for _ in range(500):
+                e = gen(3)
+                if isinstance(e, sympy.Number) or all(x.is_integer for x in e.free_symbols):
+                    # (integer polynomials are the engine's: its product of sums can be
+                    # smaller than the expansion, ProductOfSums)
+                    continue
+                sv.replacements.clear()
+                if rng.random() < 0.3:
+                    sv.replacements[syms[3]] = syms[4] + 1
+                want = sympy.expand(e).xreplace(sv.replacements)
+                before = _fallbacks()
+                got = st._sizevars_simplify(sv, e)
+                if got is e and got != want:
+                    # The engine kept a product with a float sum (real symbols) as smaller
+                    # than its expansion.
+                    self.assertLessEqual(sympy.count_ops(e), sympy.count_ops(want), e)
+                else:
+                    self.assertEqual(got, want, (e, sv.replacements))
+                n += 1
+                answered += _fallbacks() == before
+        # Replacements of a symbol, expansions beyond the term limit and int64 overflow go to
+        # PyTorch (about a quarter here).
+        self.assertGreater(answered, 0.6 * n)
+
+    def test_the_real_shape(self):
+        """The form Inductor asks about when it merges loops."""
+        s0, s53, s77 = sympy.symbols("s0 s53 s77", integer=True, positive=True)
+        m1, m2 = sympy.symbols("_merge_tester1 _merge_tester2", integer=True, nonnegative=True)
+        t0, t1 = sympy.Symbol("tmp0"), sympy.Symbol("tmp1")
+        e = s0 * s53 * s77 * (m1 + m2) + s0 * t0 + t1
+        with st.installed():
+            before = _fallbacks()
+            got = st._sizevars_simplify(_SizeVars({}), e)
+            self.assertEqual(_fallbacks(), before)
+        self.assertEqual(got, sympy.expand(e))
+
+
+def _fallbacks():
+    return st.stats().get("SizeVarAllocator.simplify", {}).get("fallbacks", 0)
+
+
+class Numbers(unittest.TestCase):
+    def test_as_pytorch(self):
+        """Numbers (and Python ints) are answered as PyTorch's ``expand(n).xreplace(r)``,
+        without its ``expand``."""
+        t = sympy.Symbol("t", integer=True)
+        nums = [sympy.Integer(0), sympy.Integer(-7), sympy.Integer(2**70), sympy.Rational(3, 4),
+                sympy.Float(2.5), sympy.oo, -sympy.oo, sympy.nan, sympy.zoo, int_oo, -int_oo, 5, -3]
+        with st.installed():
+            self._numbers(nums, t)
+
+    def _numbers(self, nums, t):
+        for repl in ({}, {t: sympy.Integer(3)}, {sympy.Integer(-7): t}):
+            for n in nums:
+                want = sympy.expand(n).xreplace(repl)
+                got = st._sizevars_simplify(_SizeVars(repl), n)
+                self.assertEqual(got, want, (n, repl))
+                self.assertIs(type(got), type(want), (n, repl))
+                got = st.simplify(n, repl or None)
+                self.assertEqual(got, want, (n, repl))
+                self.assertIs(type(got), type(want), (n, repl))
 
 
 class FastTerms(unittest.TestCase):

@@ -576,6 +576,47 @@ class Indexing(unittest.TestCase):
         self.check(MI(MI(x, 1, 1024), 1, 32), {}, MI(x, 1, 32))
 
 
+class FloatForms(unittest.TestCase):
+    """symshape types the integer operands of float operations as floats (``2*t`` with a real
+    ``t`` is ``2.0*t``); such forms are never handed back (PyTorch's own answer is), so an
+    answer has a float constant only where the input had one, and is never larger than
+    PyTorch's: ``-t3*t4`` with ``t3 -> -1`` was ``1.0*t4`` (size 2) where PyTorch gives ``t4``."""
+
+    def test_review_case(self):
+        t3 = sympy.Symbol("t3", integer=True, positive=True)
+        t4 = sympy.Symbol("t4", positive=True)
+        with st.installed():
+            got = st.simplify(-t3 * t4, {t3: sympy.Integer(-1)})
+        self.assertEqual(got, t4)
+        self.assertEqual(st.simplify(2 * t4), 2 * t4)
+
+    def test_random(self):
+        ints = [sympy.Symbol(n, integer=True, positive=True) for n in ("i0", "i1")]
+        reals = [sympy.Symbol("r0", real=True), sympy.Symbol("r1", positive=True)]
+        rng = random.Random(29)
+
+        def gen(d):
+            if d == 0 or rng.random() < 0.3:
+                return rng.choice(ints + reals + [sympy.Integer(rng.randint(-3, 3))])
+            x, y = gen(d - 1), gen(d - 1)
+            return rng.choice([x + y, x * y, x - y, FD(rng.choice(ints) + 3, 2) * x])
+
+        changed = 0
+        with st.installed():
+            for _ in range(600):
+                e = gen(3)
+                if isinstance(e, sympy.Number):
+                    continue
+                repl = {ints[0]: sympy.Integer(rng.choice([-1, 1, 2]))} if rng.random() < .5 else None
+                got = st.simplify(e, repl)
+                want = sympy.expand(e).xreplace(repl or {})
+                changed += got != want
+                self.assertFalse(got.atoms(sympy.Float), (e, repl, got))
+                env = {x: rng.randint(1, 9) for x in ints + reals}
+                self.assertEqual(float(got.subs(env)), float(want.subs(env)), (e, repl, got))
+        self.assertGreater(changed, 20)
+
+
 class Install(unittest.TestCase):
     def tearDown(self):
         st.uninstall()

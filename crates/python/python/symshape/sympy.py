@@ -89,10 +89,14 @@ class _State:
     """Per-context bridge state: the sympy symbols by name (to give back the same objects).
     It holds no ``Expr`` (which would keep its context alive through this weak mapping)."""
 
-    __slots__ = ("symbols", "__weakref__")
+    __slots__ = ("symbols", "untyped", "__weakref__")
 
     def __init__(self):
         self.symbols = {}
+        # Every commutative symbol is declared an integer symbol without a range, whatever its
+        # assumptions (symshape.torch's polynomial context: polynomial identities hold in
+        # every commutative ring, so an expansion computed over the integers is sympy's).
+        self.untyped = False
 
 
 _states = weakref.WeakKeyDictionary()
@@ -176,10 +180,16 @@ def _declare(cx, st, s):
     prev = st.symbols.get(name)
     if prev is not None:
         if prev is s or prev == s:
-            return cx.symbol(name, "int" if s.is_integer else "float")
+            return cx.symbol(name, "int" if s.is_integer or st.untyped else "float")
         raise SymbolConflict(
             f"symbol '{name}' was seen with other assumptions ({_sp.srepr(prev)} vs {_sp.srepr(s)})"
         )
+    if st.untyped:
+        if s.is_commutative is not True:
+            raise UnsupportedError(f"symbol '{name}' is not commutative")
+        e = cx.symbol(name, "int")
+        st.symbols[name] = s
+        return e
     if s.is_integer:
         ty = "int"
     elif s.is_real and s.is_integer is False or s.is_real and s.is_integer is None:
@@ -321,7 +331,8 @@ def _conv_py(x, cx, st, m):
 
 
 # ------------------------------------------------------------------ symshape -> sympy
-def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _longer=None):
+def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _longer=None,
+             _floats=None):
     """Builds the sympy expression of ``e`` (PyTorch's function classes when torch is importable
     and ``use_torch``). Symbols come back as the objects :func:`from_sympy` saw (else integer or
     real symbols); ``symbols`` ({name: sympy.Symbol}) overrides them. The forms are chosen to
@@ -333,6 +344,11 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
     safe: one operation more than symshape's own form (``Expr.size``) counts. A node that occurs
     more than once in the tree is built once (the memo) and listed once: a lower count, so a
     caller comparing sizes with it keeps symshape's answer a little more often.
+
+    ``_floats`` (a list, internal): gets an entry for every float constant and float sum,
+    product or negation built. symshape types an integer operand of a float operation as a
+    float (``2*t`` with a real ``t`` is ``2.0*t`` here), so such a form is equal in value to
+    the input's but not always the same sympy expression (``2.0*t`` is not ``2*t``).
     """
     cx = e.context_
     st = _state(cx)
@@ -343,6 +359,8 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
     memo = {}
     if _longer is not None:
         memo[_LONGER] = _longer
+    if _floats is not None:
+        memo[_FLOATS] = _floats
     if _exact is not None:
         # FloorDiv(p, k) known to be exact: true division (used by try_solve).
         p, k = _exact
@@ -351,8 +369,9 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
     return _back(e, cx, F, syms, memo)
 
 
-# The key of ``to_sympy``'s ``_longer`` list in its memo (never an ``Expr``).
+# The keys of ``to_sympy``'s ``_longer`` and ``_floats`` lists in its memo (never an ``Expr``).
 _LONGER = object()
+_FLOATS = object()
 
 
 def _sym_of(name, ty, syms):
@@ -437,6 +456,10 @@ def _back(e, cx, F, syms, memo):
                  "CeilToInt": _sp.ceiling, "RoundToInt": lambda v: _sp.Function("round")(v)}[k](args[0])
     else:
         raise UnsupportedError(f"no sympy form for '{k}'")
+    if k in ("Float", "FAdd", "FMul", "FNeg"):
+        floats = memo.get(_FLOATS)
+        if floats is not None:
+            floats.append(e)
     memo[e] = r
     return r
 

@@ -115,6 +115,9 @@ class _Engine:
         self.answers = {}
         # simplify without replacements: the answer by the expression alone (no key tuple).
         self.simp = {}
+        # id(sympy expression) -> (the expression, its symbols when it is an expanded
+        # polynomial, else None): _cached_simplify's plain-polynomial test by identity.
+        self.plain_ids = {}
         # sympy expression -> its free symbols (sympy objects), for the cache keys.
         self.free = {}
         # symshape expression -> the names of its free symbols.
@@ -150,6 +153,9 @@ class _Engine:
         # (id(expression), id(var_ranges)) -> the facts of simplify_with_ranges's last question
         # on them, with the objects they came from (_ranges_engine).
         self.rcalls = {}
+        # The polynomial context (_poly_expand), made when first needed: (context, converter).
+        self.poly = None
+        self.poly_memo = {}
         # Every memo above, for check() (derived, so that a new memo cannot be left unbounded).
         self.memos = tuple(v for k, v in vars(self).items() if type(v) is dict and k != "counts")
         self.tick = 0
@@ -162,8 +168,19 @@ class _Engine:
             return
         self.tick = self.CHECK_EVERY
         limit = self.MEMO_LIMIT
-        if self.cx.node_count > self.NODE_LIMIT or any(len(m) > limit for m in self.memos):
+        if (self.cx.node_count > self.NODE_LIMIT
+                or (self.poly is not None and self.poly[0].node_count > self.NODE_LIMIT)
+                or any(len(m) > limit for m in self.memos)):
             self.new()
+
+    def poly_context(self):
+        """The context and converter of :func:`_poly_expand` (every symbol an integer)."""
+        if self.poly is None:
+            pcx = _native.Context()
+            pst = _state(pcx)
+            pst.untyped = True
+            self.poly = (pcx, converter(pcx, pst, self.poly_memo))
+        return self.poly
 
 
 _MISS = object()
@@ -627,7 +644,10 @@ def _solve_engine(eng, expr, thing):
         if rhs_s is None:
             return True, None
     else:
-        rhs_s = to_sympy(rhs)
+        floats = []
+        rhs_s = to_sympy(rhs, _floats=floats)
+        if floats:  # as in _answer: PyTorch's form
+            raise _native.UnsupportedError("a float-typed solution (PyTorch's form is kept)")
     return True, (_REL_CLS[op](thing, rhs_s, evaluate=False), rhs_s)
 
 
@@ -660,7 +680,11 @@ def _exact_quotient(cx, op, rhs, conds):
     fd = hits[0][0]
     if any(_contains(t, fd) for t, _ in terms if t != fd):
         return None
-    return to_sympy(rhs, _exact=(fd.node()[1], k))
+    floats = []
+    out = to_sympy(rhs, _exact=(fd.node()[1], k), _floats=floats)
+    if floats:  # as in _answer: PyTorch's form
+        raise _native.UnsupportedError("a float-typed solution (PyTorch's form is kept)")
+    return out
 
 
 def _contains(e, sub):
@@ -797,6 +821,58 @@ def _apply_replacements(eng, e, replacements):
 
 
 def _simplify_engine(eng, expr, replacements):
+    try:
+        return _simplify_typed(eng, expr, replacements)
+    except _native.UnsupportedError:
+        # The engine declined (a symbol without an integer or real assumption, such as
+        # Inductor's ``tmp`` symbols; a float-typed answer; PyTorch's expansion smaller): a
+        # polynomial is still answered as PyTorch answers it, by its expansion.
+        r = _poly_expand(eng, expr, replacements)
+        if r is None:
+            raise
+        return r
+
+
+def _poly_structure(x, syms):
+    """Whether ``x`` is a polynomial with int64 integer coefficients in commutative symbols
+    (sums, products, natural powers, at any depth); its symbols are appended to ``syms``."""
+    t = type(x)
+    if t is _Add or t is _Mul:
+        for a in x.args:
+            if not _poly_structure(a, syms):
+                return False
+        return True
+    if t is _Pow:
+        b, k = x.args
+        return isinstance(k, _Integer) and 1 < k.p < 2**31 and _poly_structure(b, syms)
+    if isinstance(x, _Symbol):
+        syms.append(x)
+        return x.is_commutative is True
+    return isinstance(x, _Integer) and -_I64 <= x.p < _I64
+
+
+def _poly_expand(eng, expr, replacements):
+    """PyTorch's ``expand(expr).xreplace(replacements)`` of a polynomial (:func:`_poly_structure`)
+    none of whose symbols ``replacements`` replaces, computed by symshape's exact expansion in
+    a context where every symbol is an integer symbol without a range: the expansion of a
+    polynomial is the same in every commutative ring, so it is sympy's for any assumptions.
+    ``None`` when ``expr`` is not such a polynomial or its expansion is too large
+    (``Context.expand``'s term limit, int64 coefficients)."""
+    syms = []
+    if not _poly_structure(expr, syms) or _replaces(syms, replacements):
+        return None
+    pcx, conv = eng.poly_context()
+    x = pcx.expand(conv.convert(expr), max_terms=_POLY_TERMS)
+    if x is None:
+        return None
+    return to_sympy(x)
+
+
+_POLY_TERMS = 256
+"""The most terms :func:`_poly_expand` expands a polynomial to (larger: PyTorch's ``expand``)."""
+
+
+def _simplify_typed(eng, expr, replacements):
     cx = eng.cx
     e0 = _conv_expr(eng, expr)
     e = _apply_replacements(eng, e0, replacements)
@@ -824,9 +900,16 @@ def _answer(r, e0, e, expr):
     dividend can come back larger than the ``ModularIndexing`` the caller wrote. The caller's
     own expression is then the answer, when no replacement changed it (``e``, the expression
     simplified, is ``e0``): equal in value, and printed by Inductor exactly as it would have
-    been without symshape."""
-    longer = []
-    out = to_sympy(r, _longer=longer)
+    been without symshape.
+
+    A form with float constants or float operations is not given back: symshape types the
+    integer operands of float operations as floats (``2*t`` with a real ``t`` is ``2.0*t``),
+    which sympy keeps apart (``2.0*t`` is not ``2*t``, and is larger than ``t`` where
+    ``-1*(-t)`` was simplified); PyTorch's implementation answers (a fallback)."""
+    longer, floats = [], []
+    out = to_sympy(r, _longer=longer, _floats=floats)
+    if floats:
+        raise _native.UnsupportedError("a float-typed answer (PyTorch's form is kept)")
     if longer and e == e0 and r.size + len(longer) > e0.size:
         return expr
     return out
@@ -861,29 +944,57 @@ _Add, _Mul, _Pow, _Symbol, _Integer = _sp.Add, _sp.Mul, _sp.Pow, _sp.Symbol, _sp
 _I64 = 1 << 63
 
 
-def _plain_polynomial(expr, replacements):
-    """Whether ``expr`` is an expanded polynomial with int64 coefficients in integer symbols
-    none of which ``replacements`` replaces (sums of products of integers, symbols and their
-    natural powers, as sympy builds them): its canonical form in symshape is itself (the same
-    terms), so is the answer of the engine path (``simplify`` of a polynomial with
-    assumption ranges only changes nothing: ``_simplify_engine`` then hands back the caller's
-    object), and PyTorch's ``expand`` of it is itself. Answered without conversion."""
+def _plain_syms(expr):
+    """The symbols of ``expr`` (a tuple, with repeats) when it is an expanded polynomial with
+    int64 coefficients (sums of products of integers, symbols and their natural powers, as
+    sympy builds them), else ``None``. Any symbols: ``sympy.expand`` of such a polynomial is
+    itself over every commutative ring, whatever the symbols' assumptions (and for
+    non-commutative ones, whose products it does not reorder)."""
+    syms = []
     for t in expr.args if type(expr) is _Add else (expr,):
         for f in t.args if type(t) is _Mul else (t,):
             if type(f) is _Pow:
                 f, k = f.args
                 if not (isinstance(k, _Integer) and 1 < k.p < 2**31):
-                    return False
+                    return None
             if isinstance(f, _Symbol):
-                if f.is_integer is not True or (replacements and f in replacements):
-                    return False
+                syms.append(f)
             elif not (isinstance(f, _Integer) and -_I64 <= f.p < _I64):
-                return False
-    return True
+                return None
+    return tuple(syms)
+
+
+def _plain_polynomial(expr, replacements):
+    """Whether ``expr`` is an expanded polynomial (:func:`_plain_syms`) none of whose symbols
+    ``replacements`` replaces: PyTorch's answer, ``expand(expr).xreplace(replacements)``, is
+    ``expr`` itself. For integer symbols so is the engine path's (the canonical form of such a
+    polynomial in symshape is the same terms, under every assumption range, and
+    ``_simplify_engine`` then hands back the caller's object); for symbols without an integer
+    assumption (Inductor's ``tmp`` symbols) the engine would decline and PyTorch's ``expand``
+    would answer, after a conversion attempt and at PyTorch's cost. Answered without
+    conversion."""
+    syms = _plain_syms(expr)
+    return syms is not None and not _replaces(syms, replacements)
+
+
+def _replaces(syms, replacements):
+    """Whether ``replacements`` has an entry for one of ``syms``."""
+    if replacements:
+        for f in syms:
+            if f in replacements:
+                return True
+    return False
 
 
 def _cached_simplify(eng, expr, replacements):
-    if _plain_polynomial(expr, replacements):
+    eng.check()
+    # Whether ``expr`` is a plain polynomial, by identity (sympy objects are immutable; the
+    # entry keeps ``expr`` alive, so its id is not reused while the entry exists), then
+    # whether ``replacements`` touches its symbols, asked afresh at every call.
+    p = eng.plain_ids.get(id(expr))
+    if p is None or p[0] is not expr:
+        p = eng.plain_ids[id(expr)] = (expr, _plain_syms(expr))
+    if p[1] is not None and not _replaces(p[1], replacements):
         if CACHE_ANSWERS and not replacements:
             eng.simp[expr] = expr
         return expr
@@ -904,6 +1015,13 @@ def _cached_simplify(eng, expr, replacements):
         r = _run(eng, _simplify_engine, expr, None)
         eng.simp[expr] = r
     return r
+
+
+def _number_simplify(expr, replacements):
+    """PyTorch's ``expand(expr).xreplace(replacements)`` of a sympy number: ``expand`` of a
+    number is the number, and ``xreplace`` of an atom is its entry in ``replacements`` or
+    itself."""
+    return replacements.get(expr, expr) if replacements else expr
 
 
 def simplify(expr, replacements=None):
@@ -928,8 +1046,10 @@ def simplify(expr, replacements=None):
             return r
     fb = False
     try:
-        if isinstance(expr, _Number) or not isinstance(expr, _Basic):
-            r = expr if not replacements else _sp.sympify(expr).xreplace(replacements)
+        if isinstance(expr, _Number):
+            r = _number_simplify(expr, replacements)
+        elif not isinstance(expr, _Basic):
+            r = _sp.expand(expr).xreplace(replacements or {})
         else:
             r = _cached_simplify(eng, expr, replacements)
     except _ERRORS:
@@ -1252,7 +1372,9 @@ def _sizevars_simplify(self, expr):
         eng = _engine()
     fb = False
     try:
-        if isinstance(expr, _Number) or not isinstance(expr, _Basic):
+        if isinstance(expr, _Number):
+            r = _number_simplify(expr, self.replacements)
+        elif not isinstance(expr, _Basic):
             r = _originals["simplify"](self, expr)
         else:
             r = _cached_simplify(eng, expr, self.replacements)
