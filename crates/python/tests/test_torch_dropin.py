@@ -589,6 +589,13 @@ class FloatForms(unittest.TestCase):
             got = st.simplify(-t3 * t4, {t3: sympy.Integer(-1)})
         self.assertEqual(got, t4)
         self.assertEqual(st.simplify(2 * t4), 2 * t4)
+        # A float expression that evaluates to a constant is answered with the constant.
+        q = sympy.Symbol("q", integer=True, positive=True)
+        e = F.FloatTrueDiv(F.ToFloat(q) - 1.0, F.ToFloat(2 * q) - 1.0)
+        fbs = st.stats().get("simplify_with_ranges", {}).get("fallbacks", 0)
+        got = st.simplify_with_ranges(e, {}, {q: ValueRanges(8, 8)}, {}, [])
+        self.assertEqual(got, sympy.Float(7 / 15))
+        self.assertEqual(st.stats()["simplify_with_ranges"]["fallbacks"], fbs)
 
     def test_random(self):
         ints = [sympy.Symbol(n, integer=True, positive=True) for n in ("i0", "i1")]

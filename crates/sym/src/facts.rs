@@ -510,7 +510,9 @@ impl Context {
             for &a in &ses.cx.facts.assumptions {
                 ses.cx.for_each_symbol(a, |s| all.push(s));
             }
-            all.sort();
+            // In name order (not creation order), so that the symbol reported does not
+            // depend on the context's history.
+            all.sort_by(|a, b| ses.cx.sym_cmp(*a, *b));
             all.dedup();
             for v in all {
                 if ses.cx.sym_ty(v) != Ty::Int {

@@ -708,6 +708,30 @@ impl Context {
         )
     }
 
+    /// The symbols of `es` when they are one symbol in all, else `None`; exact for every
+    /// symbol (the first 63 from the masks; those beyond, which share the mask's last bit, by
+    /// a walk), so that no answer depends on how many symbols the context made before.
+    pub(crate) fn sole_symbol(&self, es: &[Expr]) -> Option<Symbol> {
+        let mask = es.iter().fold(0u64, |m, e| m | self.meta[e.index()].syms);
+        if mask.count_ones() != 1 {
+            return None;
+        }
+        if mask != 1 << 63 {
+            return Some(self.syms[mask.trailing_zeros() as usize].handle);
+        }
+        let mut one: Option<Symbol> = None;
+        for &e in es {
+            for s in self.free_symbols(e) {
+                match one {
+                    None => one = Some(s),
+                    Some(t) if t == s => {}
+                    Some(_) => return None,
+                }
+            }
+        }
+        one
+    }
+
     /// Calls `f` on every symbol of `e` once, in no particular order: from its mask when
     /// the symbols are among the first 63 (no walk, no allocation), else by a walk.
     pub(crate) fn for_each_symbol(&self, e: Expr, mut f: impl FnMut(Symbol)) {

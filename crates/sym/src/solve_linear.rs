@@ -102,17 +102,13 @@ impl Context {
         Some(solved(q, Some(cond)))
     }
 
-    /// Whether the symbols of `mask` are one symbol whose range has at most `SMALL_RANGE`
+    /// Whether the symbols of `es` are one symbol whose range has at most `SMALL_RANGE`
     /// values: the simplifier's `affine_on_small_range` may then rewrite a FloorDiv/Mod in it.
-    fn one_small_symbol(&mut self, mask: u64) -> bool {
-        if mask.count_ones() != 1 || mask & (1 << 63) != 0 {
-            return false;
-        }
-        let idx = mask.trailing_zeros() as usize;
-        let Some(info) = self.syms.get(idx) else {
+    fn one_small_symbol(&mut self, es: &[Expr]) -> bool {
+        let Some(x) = self.sole_symbol(es) else {
             return false;
         };
-        let e = info.expr;
+        let e = self.sym(x);
         match self.quick_iv(e, 0) {
             Some(iv) => match (iv.lo_i64(), iv.hi_i64()) {
                 (Some(lo), Some(hi)) => {
@@ -149,7 +145,7 @@ impl Context {
             return None;
         }
         // affine_on_small_range: r in one symbol of few values.
-        if self.one_small_symbol(self.meta[r.index()].syms) {
+        if self.one_small_symbol(&[r]) {
             return None;
         }
         // FdRange: the interval of r spans more than one multiple of c.
@@ -229,7 +225,7 @@ impl Context {
         }
         let msyms = self.meta[m.index()].syms;
         // affine_on_small_range: FloorDiv(r, m) in one symbol of few values.
-        if self.one_small_symbol(msyms | self.meta[r.index()].syms) {
+        if self.one_small_symbol(&[m, r]) {
             return None;
         }
         let (terms, k0): (smallvec::SmallVec<[(Expr, i64); 4]>, i64) = match self.node(r) {

@@ -905,10 +905,11 @@ def _answer(r, e0, e, expr):
     A form with float constants or float operations is not given back: symshape types the
     integer operands of float operations as floats (``2*t`` with a real ``t`` is ``2.0*t``),
     which sympy keeps apart (``2.0*t`` is not ``2*t``, and is larger than ``t`` where
-    ``-1*(-t)`` was simplified); PyTorch's implementation answers (a fallback)."""
+    ``-1*(-t)`` was simplified); PyTorch's implementation answers (a fallback). A float
+    constant alone is given back (a float expression evaluated: no integer in it to retype)."""
     longer, floats = [], []
     out = to_sympy(r, _longer=longer, _floats=floats)
-    if floats:
+    if floats and r.node()[0] != "Float":
         raise _native.UnsupportedError("a float-typed answer (PyTorch's form is kept)")
     if longer and e == e0 and r.size + len(longer) > e0.size:
         return expr

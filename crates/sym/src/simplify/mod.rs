@@ -717,17 +717,11 @@ impl<'a> Session<'a> {
     /// when every point evaluates (no division by zero), the result is no larger, and `a*x + b`
     /// fits in i64 over the range.
     pub(crate) fn affine_on_small_range(&mut self, e: Expr) -> Option<Expr> {
-        let mask = self.cx.meta[e.index()].syms;
-        if mask.count_ones() != 1 || mask & (1 << 63) != 0 {
+        let x = self.cx.sole_symbol(&[e])?;
+        if self.cx.sym_ty(x) != crate::Ty::Int {
             return None;
         }
-        // The one symbol, from its bit (below 63, a bit is one symbol).
-        let info = self.cx.syms.get(mask.trailing_zeros() as usize)?;
-        if info.ty != crate::Ty::Int {
-            return None;
-        }
-        let xe = info.expr;
-        let x = self.cx.as_symbol(xe)?;
+        let xe = self.cx.sym(x);
         let iv = self.iv(xe);
         let (lo, hi) = (iv.lo_i64()?, iv.hi_i64()?);
         if hi < lo || (i128::from(hi) - i128::from(lo)) >= SMALL_RANGE {
