@@ -4,7 +4,7 @@
 
 mod common;
 
-use sym::{Context, SolveResult, Value};
+use sym::{Bound, Context, SolveResult, Value};
 
 /// Simplifies `text` under `ranges` and compares the values at `point`.
 #[track_caller]
@@ -131,4 +131,37 @@ fn atom_without_values_in_a_sum_of_products() {
         let _ = cx.compact(e);
         let _ = cx.bound(e);
     }
+}
+
+/// A float-to-integer conversion whose integer is beyond i64 still has a value (Int is the
+/// mathematical integers): its interval clamps at the i64 edge on the inner side. It mapped a
+/// lower end above i64 to +oo ("no value"), and this relation, true at the point below, was
+/// bounded "always false" (mutation fuzzing of the real records).
+#[test]
+fn float_to_int_beyond_i64_has_a_value() {
+    let text = "TruncToInt(1.5*ToFloat(e0 - (-9223372036854775807))) < \
+                TruncToInt(1.5*ToFloat(e0 + 0))*TruncToInt(1.5*ToFloat(e1 + 0))";
+    // The relation at e0 = 12405, e1 = 2^63 - 1, exactly (doubles as C++ computes them, the
+    // integers in i128).
+    let (e0, e1) = (12405i128, i128::from(i64::MAX));
+    let trunc = |v: i128| (1.5 * (v as f64)).trunc() as i128;
+    assert!(trunc(e0 + i128::from(i64::MAX)) < trunc(e0) * trunc(e1));
+    let mut cx = Context::new();
+    cx.set_range_str("e0", "1", "oo").unwrap();
+    cx.set_range_str("e1", "-2", "oo").unwrap();
+    let e = cx.parse(text).unwrap();
+    assert!(
+        matches!(cx.bound(e), Bound::Bool { hi: true, .. }),
+        "true at e0 = 12405, e1 = 2^63 - 1: {:?}",
+        cx.bound(e)
+    );
+    // Below i64 on the other side: at most i64::MIN, not "no value".
+    let e = cx.parse("TruncToInt(-1.0e19)").unwrap();
+    assert_eq!(
+        cx.bound(e),
+        Bound::Int {
+            lo: None,
+            hi: Some(i64::MIN)
+        }
+    );
 }

@@ -65,7 +65,8 @@ pub enum EvalError {
     /// A value of the wrong type was given or produced.
     #[error("type mismatch: {0}")]
     Type(String),
-    /// A float could not be converted to an integer (NaN, infinite or out of range).
-    #[error("float to integer conversion of a non-finite or out-of-range value")]
+    /// A float with no integer value was converted to an integer (NaN or infinite; a finite
+    /// float beyond i64 is an [`EvalError::Overflow`]).
+    #[error("float to integer conversion of a non-finite value")]
     FloatToInt,
 }

@@ -91,6 +91,17 @@ pub(crate) fn round_to_i64(op: RoundOp, x: f64) -> Option<i64> {
     }
 }
 
+/// A double to an integer with `op`: an integer beyond i64 (a finite double out of range) is
+/// an overflow, as for every other integer (Int is the mathematical integers: the value exists);
+/// NaN and the infinities have no integer ([`EvalError::FloatToInt`], as Python's `int()` raises).
+fn to_int(op: RoundOp, x: f64) -> Result<i64, EvalError> {
+    match round_to_i64(op, x) {
+        Some(v) => Ok(v),
+        None if x.is_finite() => Err(EvalError::Overflow),
+        None => Err(EvalError::FloatToInt),
+    }
+}
+
 fn int(v: Value) -> Result<i64, EvalError> {
     match v {
         Value::Int(i) => Ok(i),
@@ -379,18 +390,10 @@ impl Context {
             Node::FAdd(a, b) => Value::Float(gf(a)? + gf(b)?),
             Node::FMul(a, b) => Value::Float(gf(a)? * gf(b)?),
             Node::FNeg(a) => Value::Float(-gf(a)?),
-            Node::TruncToInt(a) => {
-                Value::Int(round_to_i64(RoundOp::Trunc, gf(a)?).ok_or(EvalError::FloatToInt)?)
-            }
-            Node::FloorToInt(a) => {
-                Value::Int(round_to_i64(RoundOp::Floor, gf(a)?).ok_or(EvalError::FloatToInt)?)
-            }
-            Node::CeilToInt(a) => {
-                Value::Int(round_to_i64(RoundOp::Ceil, gf(a)?).ok_or(EvalError::FloatToInt)?)
-            }
-            Node::RoundToInt(a) => {
-                Value::Int(round_to_i64(RoundOp::Round, gf(a)?).ok_or(EvalError::FloatToInt)?)
-            }
+            Node::TruncToInt(a) => Value::Int(to_int(RoundOp::Trunc, gf(a)?)?),
+            Node::FloorToInt(a) => Value::Int(to_int(RoundOp::Floor, gf(a)?)?),
+            Node::CeilToInt(a) => Value::Int(to_int(RoundOp::Ceil, gf(a)?)?),
+            Node::RoundToInt(a) => Value::Int(to_int(RoundOp::Round, gf(a)?)?),
             Node::Eq(a, b) => Value::Bool(cmp(CmpOp::Eq, g(a)?, g(b)?)?),
             Node::Ne(a, b) => Value::Bool(cmp(CmpOp::Ne, g(a)?, g(b)?)?),
             Node::Lt(a, b) => Value::Bool(cmp(CmpOp::Lt, g(a)?, g(b)?)?),
