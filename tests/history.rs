@@ -1,5 +1,5 @@
 //! The answer to a question does not depend on what the context saw before it: the same
-//! expression under the same facts simplifies, bounds and proves the same in a new context
+//! expression under the same facts simplifies, bounds, proves and solves the same in a new context
 //! and in one that made 70 other symbols first (symbols beyond the 63rd share one bit of the
 //! per-node symbol masks, so every shortcut through a mask must answer as the walk would).
 //! Found through the Python drop-in, whose contexts live for a whole compilation: a
@@ -9,7 +9,7 @@
 mod common;
 
 use common::{Rng, gen_bool, gen_facts, gen_int};
-use sym::Context;
+use sym::{Context, SolveResult};
 
 /// A context that has made `n` unrelated symbols (and a few nodes over them), after the
 /// questions' own symbols in the reverse of the order a new context makes them (with `rev`).
@@ -46,6 +46,15 @@ fn answers(cx: &mut Context, seed: u64) -> Vec<String> {
     let p = gen_bool(&mut r, 2);
     let pe = cx.parse(&p).unwrap();
     out.push(format!("prove {p}: {:?}", cx.prove(pe)));
+    // A relation solved for one of its symbols.
+    let (l, rhs) = (gen_int(&mut r, 2), gen_int(&mut r, 2));
+    let x = common::SYMS[r.below(common::SYMS.len() as u64) as usize];
+    let rel = cx.parse(&format!("Le({l}, {rhs})")).unwrap();
+    let target = cx.parse(x).unwrap();
+    out.push(match cx.solve(rel, target) {
+        SolveResult::Solved(sol) => format!("solve for {x}: {}", cx.display_solution(&sol)),
+        other => format!("solve for {x}: {other:?}"),
+    });
     out
 }
 
