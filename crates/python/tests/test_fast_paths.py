@@ -653,6 +653,41 @@ class PolynomialsOfAnySymbols(unittest.TestCase):
             got = st._sizevars_simplify(_SizeVars({}), e)
             self.assertEqual(_fallbacks(), before)
         self.assertEqual(got, sympy.expand(e))
+        # Replacements that do not touch it: the same path (the typed conversion that keys
+        # the answer cache declines the tmp symbols first).
+        with st.installed():
+            before = _fallbacks()
+            got = st._sizevars_simplify(_SizeVars({sympy.Symbol("z", integer=True): 3}), e)
+            self.assertEqual(_fallbacks(), before)
+        self.assertEqual(got, sympy.expand(e))
+
+    def test_name_clash_renews_only_the_polynomial_context(self):
+        """Two sympy symbols of one name reaching the polynomial context (``x0`` plain, then an
+        integer ``x0``): a new polynomial context, not a new engine (whose memos would be lost
+        at every call)."""
+        t0 = sympy.Symbol("tmp0")
+        a = (sympy.Symbol("x0") + 1) * (t0 + 1)
+        b = (sympy.Symbol("x0", integer=True) + 1) * (t0 + 1)
+        eng = st._engine()
+        with st.installed():
+            st._sizevars_simplify(_SizeVars({}), a)
+            cx = eng.cx
+            for i in range(10):
+                e = (a, b)[i % 2]
+                self.assertEqual(st._sizevars_simplify(_SizeVars({}), e), sympy.expand(e))
+            self.assertIs(eng.cx, cx)
+            # Two Dummies of one name in one expression: PyTorch answers, the engine stays.
+            d1, d2 = sympy.Dummy("d"), sympy.Dummy("d")
+            e = (d1 + 1) * (d2 + 1)
+            self.assertEqual(st._sizevars_simplify(_SizeVars({}), e), sympy.expand(e))
+            self.assertIs(eng.cx, cx)
+
+    def test_replacements_of_non_symbols(self):
+        """``xreplace`` replaces any subexpression; the module-level drop-in gives such
+        replacements to PyTorch (SizeVarAllocator's are symbols)."""
+        t, y = sympy.Symbol("t", integer=True), sympy.Symbol("y", integer=True)
+        for e, r in ((t + 2, {sympy.Integer(2): y}), (t**2 + t, {t**2: y})):
+            self.assertEqual(st.simplify(e, r), sympy.expand(e).xreplace(r))
 
 
 def _fallbacks():

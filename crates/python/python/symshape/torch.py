@@ -861,11 +861,19 @@ def _poly_expand(eng, expr, replacements):
     syms = []
     if not _poly_structure(expr, syms) or _replaces(syms, replacements):
         return None
-    pcx, conv = eng.poly_context()
-    x = pcx.expand(conv.convert(expr), max_terms=_POLY_TERMS)
-    if x is None:
-        return None
-    return to_sympy(x)
+    for _ in range(2):
+        pcx, conv = eng.poly_context()
+        try:
+            x = pcx.expand(conv.convert(expr), max_terms=_POLY_TERMS)
+        except SymbolConflict:
+            # Two symbols of one name (a name reused with other assumptions since, or two
+            # Dummies in ``expr``): a new polynomial context (not the engine's, whose memos
+            # stay), once; a conflict within ``expr`` itself goes to PyTorch.
+            eng.poly = None
+            eng.poly_memo.clear()
+            continue
+        return None if x is None else to_sympy(x)
+    return None
 
 
 _POLY_TERMS = 256
@@ -1004,7 +1012,15 @@ def _cached_simplify(eng, expr, replacements):
     if replacements:
         free = eng.free.get(expr)
         if free is None:
-            free = _free_of(eng, expr)
+            try:
+                free = _free_of(eng, expr)
+            except _native.UnsupportedError:
+                # Not convertible (a symbol without an integer or real assumption): the
+                # polynomial path, as _simplify_engine takes it (no cache entry: no key).
+                r = _poly_expand(eng, expr, replacements)
+                if r is None:
+                    raise
+                return r
         key = ("s", expr, *map(replacements.get, free))
         r = eng.answers.get(key)
         if r is None:
@@ -1047,6 +1063,10 @@ def simplify(expr, replacements=None):
             return r
     fb = False
     try:
+        if replacements and not all(isinstance(k, _Symbol) for k in replacements):
+            # xreplace matches any subexpression; symshape replaces symbols (as
+            # SizeVarAllocator's replacements are): PyTorch's.
+            raise _native.UnsupportedError("a replacement of something other than a symbol")
         if isinstance(expr, _Number):
             r = _number_simplify(expr, replacements)
         elif not isinstance(expr, _Basic):
