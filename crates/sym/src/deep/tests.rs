@@ -339,3 +339,38 @@ fn prove_equal_deep_answers() {
         assert_eq!(t.as_str(), want, "{a} == {b}");
     }
 }
+
+/// An opaque leaf whose value leaves i64 (`Abs(x)` at x = -2^63, a float converted beyond i64)
+/// is not folded to the i64 edge: its unbounded interval end stays infinite (only a symbol's
+/// value is an i64). Clamped, `[-oo, i64::MIN]` was the point i64::MIN and the deep answer of
+/// the second case was `q1 - 9223372036854775808*q0` (mutation fuzzing; the first was wrong
+/// before too). The inputs overflow at q0 = 1, q1 = 0 (their exact values are beyond i64), so
+/// a right answer cannot evaluate there either.
+#[test]
+fn leaves_beyond_i64_are_not_folded() {
+    for (text, x) in [
+        ("q0*Abs(x) + q1", i64::MIN),
+        ("q0*TruncToInt(1.5*ToFloat(x)) + q1", i64::MIN),
+        ("q0*TruncToInt(1.5*ToFloat(x)) + q1", i64::MAX),
+    ] {
+        let mut cx = Context::new();
+        cx.set_range_str("x", &x.to_string(), &x.to_string())
+            .unwrap();
+        cx.set_range_str("q0", "0", "oo").unwrap();
+        let e = cx.parse(text).unwrap();
+        let d = cx.simplify_deep(e, Budget::default());
+        let shown = cx.compact_display(&d.form);
+        let mut plain = Context::new();
+        let b = plain.parse(&shown).unwrap();
+        let at = [
+            ("q0", Value::Int(1)),
+            ("q1", Value::Int(0)),
+            ("x", Value::Int(x)),
+        ];
+        assert_eq!(
+            plain.eval(b, &at),
+            Err(crate::EvalError::Overflow),
+            "{text} at x = {x}: deep answer {shown}"
+        );
+    }
+}
