@@ -240,9 +240,11 @@ pub(crate) fn fits_iv_given(
         return Some(Iv::point(v));
     }
     if matches!(node, Node::Sym(_)) || given.contains(&e) {
-        // An atom with no value anywhere (`TruncToInt(-1.4e19)`: its interval is empty, with
-        // infinite ends) fits nothing: callers take magnitudes of the ends (the fuzzing of
-        // mutated real records found `abs` of the infinite end).
+        // Where it is computed it is in i64 (elsewhere the input overflows already), so its
+        // interval within i64; an atom whose value is never in i64 (`TruncToInt(-1.4e19)`,
+        // `[-oo, i64::MIN]`) is at the edge, and one with no interval within i64 fits
+        // nothing: callers take magnitudes of the ends (the fuzzing of mutated real records
+        // found `abs` of an infinite end).
         return finite(own.unwrap_or(Iv::TOP).intersect(&I64));
     }
     if depth > 8 {
