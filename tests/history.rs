@@ -1,5 +1,6 @@
 //! The answer to a question does not depend on what the context saw before it: the same
-//! expression under the same facts simplifies, bounds, proves and solves the same in a new context
+//! expression under the same facts simplifies (canonical, compact and deep forms), bounds, proves
+//! and solves the same in a new context
 //! and in one that made 70 other symbols first (symbols beyond the 63rd share one bit of the
 //! per-node symbol masks, so every shortcut through a mask must answer as the walk would).
 //! Found through the Python drop-in, whose contexts live for a whole compilation: a
@@ -9,6 +10,8 @@
 mod common;
 
 use common::{Rng, gen_bool, gen_facts, gen_int};
+use std::time::Duration;
+use sym::deep::Budget;
 use sym::{Context, SolveResult};
 
 /// A context that has made `n` unrelated symbols (and a few nodes over them), after the
@@ -41,6 +44,14 @@ fn answers(cx: &mut Context, seed: u64) -> Vec<String> {
         let e = cx.parse(&text).unwrap();
         let s = cx.simplify(e);
         out.push(format!("{text} => {}", cx.display(s)));
+        out.push(format!("compact {}", cx.compact_display(&cx.compact(s))));
+        // The deep form without a time limit (a deadline would make it depend on the load).
+        let budget = Budget {
+            time: Duration::from_secs(600),
+            ..Budget::default()
+        };
+        let d = cx.simplify_deep(e, budget);
+        out.push(format!("deep {}", cx.compact_display(&d.form)));
         out.push(format!("bound {:?}", cx.bound(e)));
     }
     let p = gen_bool(&mut r, 2);

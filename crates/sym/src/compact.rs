@@ -47,7 +47,7 @@ pub enum Compact {
     Call(&'static str, Vec<Compact>),
 }
 
-/// A monomial: coefficient and atoms with exponents (sorted by handle, exponents >= 1).
+/// A monomial: coefficient and atoms with exponents (in canonical order, exponents >= 1).
 #[derive(Clone, Debug)]
 struct Mono {
     k: i64,
@@ -246,7 +246,9 @@ impl Context {
             Node::Mul(fs) => fs.iter().for_each(|f| push(*f)),
             _ => push(t),
         }
-        atoms.sort_by_key(|(x, _)| x.index());
+        // In the canonical order of expressions (names, not creation order): the printed
+        // factors and the ties below do not depend on the context's history.
+        atoms.sort_by(|a, b| self.cmp_expr(a.0, b.0));
         Mono { k, atoms }
     }
 
@@ -335,7 +337,7 @@ impl Context {
             }
         }
         counts.retain(|(_, n)| *n >= 2);
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.index().cmp(&b.0.index())));
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| self.cmp_expr(a.0, b.0)));
         for (a, _) in counts.into_iter().take(CANDIDATES) {
             if *work == 0 {
                 break;

@@ -478,7 +478,9 @@ impl Context {
     /// [`Context::check_facts`] past its shortcuts.
     fn check_facts_with_a_session(&mut self) -> Result<(), Error> {
         let mut syms: Vec<Symbol> = self.facts.ranges.keys().copied().collect();
-        syms.sort();
+        // In name order (not creation order): the range reported empty first does not depend
+        // on the context's history.
+        syms.sort_by(|a, b| self.sym_cmp(*a, *b));
         // The symbolic ranges (constant ends were checked by set_range).
         let symbolic: Vec<(Symbol, Expr, Expr)> = syms
             .iter()

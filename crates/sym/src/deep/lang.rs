@@ -54,8 +54,8 @@ define_language! {
 /// The e-class analysis: leaf intervals of the run, one interval per class.
 #[derive(Debug, Default)]
 pub(crate) struct Ranges {
-    /// The interval of each leaf (indexed by [`Atom`]): a symbol's within `i64`, an opaque
-    /// sub-expression's with infinite ends where it is unbounded.
+    /// The interval of each leaf (indexed by [`Atom`]), with infinite ends where it is
+    /// unbounded.
     pub(crate) leaf_iv: Vec<Iv>,
 }
 

@@ -198,31 +198,16 @@ impl Context {
                     })
                 }
                 _ => {
-                    // A symbol or an opaque integer sub-expression: a leaf with its bound. A
-                    // symbol's value is an i64, so an unbounded end is the i64 edge; an opaque
-                    // sub-expression's value can leave i64 (`Abs(x)` at x = -2^63,
-                    // `TruncToInt(1.5*ToFloat(x))`: Int is the mathematical integers), so its
-                    // unbounded end stays infinite. Clamped, `[-oo, i64::MIN]` became the point
-                    // i64::MIN, which constant folding took for the leaf's value.
-                    let sym = self.as_symbol(x).is_some();
+                    // A symbol or an opaque integer sub-expression: a leaf with its bound, an
+                    // unbounded end infinite (Int is the mathematical integers: a symbol
+                    // without a range is any integer, and an opaque sub-expression's value can
+                    // leave i64, `Abs(x)` at x = -2^63). Clamped to the i64 edges, `[-oo,
+                    // i64::MIN]` became the point i64::MIN, which constant folding took for the
+                    // leaf's value, and `FloorDiv(x, 2**62)` with x >= 2^63 - 2 was 1.
                     let iv = match self.bound(x) {
                         crate::Bound::Int { lo, hi } => Iv::new(
-                            lo.map_or(
-                                if sym {
-                                    i64::MIN as i128
-                                } else {
-                                    crate::interval::NEG_INF
-                                },
-                                i128::from,
-                            ),
-                            hi.map_or(
-                                if sym {
-                                    i64::MAX as i128
-                                } else {
-                                    crate::interval::POS_INF
-                                },
-                                i128::from,
-                            ),
+                            lo.map_or(crate::interval::NEG_INF, i128::from),
+                            hi.map_or(crate::interval::POS_INF, i128::from),
                         ),
                         _ => Iv::TOP,
                     };
