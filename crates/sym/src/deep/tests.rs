@@ -340,12 +340,12 @@ fn prove_equal_deep_answers() {
     }
 }
 
-/// An opaque leaf whose value leaves i64 (`Abs(x)` at x = -2^63, a float converted beyond i64)
-/// is not folded to the i64 edge: its unbounded interval end stays infinite (only a symbol's
-/// value is an i64). Clamped, `[-oo, i64::MIN]` was the point i64::MIN and the deep answer of
-/// the second case was `q1 - 9223372036854775808*q0` (mutation fuzzing; the first was wrong
-/// before too). The inputs overflow at q0 = 1, q1 = 0 (their exact values are beyond i64), so
-/// a right answer cannot evaluate there either.
+/// A leaf whose value leaves i64 (`Abs(x)` at x = -2^63, a float converted beyond i64, a
+/// symbol without an upper end) is not folded to the i64 edge: its unbounded interval end stays
+/// infinite. Clamped, `[-oo, i64::MIN]` was the point i64::MIN and the deep answer of the
+/// second case was `q1 - 9223372036854775808*q0` (mutation fuzzing; the first was wrong before
+/// too). The inputs overflow at q0 = 1, q1 = 0 (their exact values are beyond i64), so a right
+/// answer cannot evaluate there either.
 #[test]
 fn leaves_beyond_i64_are_not_folded() {
     for (text, x) in [
@@ -372,5 +372,18 @@ fn leaves_beyond_i64_are_not_folded() {
             Err(crate::EvalError::Overflow),
             "{text} at x = {x}: deep answer {shown}"
         );
+    }
+    // A symbol without an upper end is any integer: FloorDiv(x, 2^62) with x >= 2^63 - 2 is 1
+    // only up to 2^63 - 1 (2 at 2^63), and Min(x, 2^63 - 1) is not x.
+    for text in [
+        "FloorDiv(x, 4611686018427387904)",
+        "Min(x, 9223372036854775807)",
+    ] {
+        let mut cx = Context::new();
+        cx.set_range_str("x", "9223372036854775806", "oo").unwrap();
+        let e = cx.parse(text).unwrap();
+        let d = cx.simplify_deep(e, Budget::default());
+        let shown = cx.compact_display(&d.form);
+        assert!(shown != "1" && shown != "x", "{text}: deep answer {shown}");
     }
 }
