@@ -513,11 +513,12 @@ impl Session<'_> {
                     _ => crate::build::RoundOp::Round,
                 };
                 // An end whose integer is beyond i64 (the value is still an integer: Int is the
-                // mathematical integers) clamps on the inner side, as every interval end does:
-                // a lower end above i64 is i64::MAX (the value is larger still), an upper end
-                // below i64 is i64::MIN. Mapping a lower end to +oo made the interval say "no
-                // value" where there is one, and `TruncToInt(1.5*ToFloat(x + 2**63 - 1)) <
-                // TruncToInt(...)*TruncToInt(...)` was bounded "always false" (mutation fuzzing).
+                // mathematical integers) goes to `Iv::new` as a finite value past the edge
+                // (+-2^64), whose end normalization clamps it on the inner side and widens it on
+                // the outer one, as for every interval end. Mapping a lower end to +oo made the
+                // interval say "no value" where there is one, and `TruncToInt(1.5*ToFloat(x +
+                // 2**63 - 1)) < TruncToInt(...)*TruncToInt(...)` was bounded "always false"
+                // (mutation fuzzing).
                 let conv = |x: f64, lo: bool| -> i128 {
                     match crate::eval::round_to_i64(op, x) {
                         Some(v) => v as i128,
@@ -528,20 +529,8 @@ impl Session<'_> {
                                 POS_INF
                             }
                         }
-                        None if x < 0.0 => {
-                            if lo {
-                                NEG_INF
-                            } else {
-                                i128::from(i64::MIN)
-                            }
-                        }
-                        None => {
-                            if lo {
-                                i128::from(i64::MAX)
-                            } else {
-                                POS_INF
-                            }
-                        }
+                        None if x < 0.0 => -(1i128 << 64),
+                        None => 1i128 << 64,
                     }
                 };
                 let _ = e;
