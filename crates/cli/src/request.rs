@@ -631,6 +631,20 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
             // A symbol, or any sub-expression of `expr` (docs/cli.md).
             let target = match cx.lookup(name.trim()) {
                 Some(x) => cx.sym(x),
+                // A relation without symbols (`False`: sympy folds `Eq(2*w, 5)` for an integer
+                // `w`) has no name to mistype: unsolved, as PyTorch's `try_solve` answers it
+                // (None), and as a declared target that does not occur is answered.
+                None if is_identifier(name.trim()) && cx.free_symbols(e).is_empty() => {
+                    out.push(("solved", J::Bool(false)));
+                    out.push((
+                        "reason",
+                        J::String(format!(
+                            "{} does not occur in the relation (it has no symbols)",
+                            name.trim()
+                        )),
+                    ));
+                    return Ok(out);
+                }
                 None if is_identifier(name.trim()) => {
                     let names: Vec<&str> = cx
                         .free_symbols(e)

@@ -255,6 +255,18 @@ fn unknown_names_get_a_did_you_mean() {
     assert_eq!(c, 1);
     assert!(err.contains("'nn' does not occur"), "{err}");
     assert!(err.contains("did you mean 'n'?"), "{err}");
+    // A relation without symbols has no name to mistype: unsolved (PyTorch's `try_solve` gives
+    // None for sympy's folded `Eq(2*w, 5)`, which is `False`), in a batch as in one call.
+    let (c, out, _) = run(&["solve", "False", "--for", "w"]);
+    assert_eq!(c, 0);
+    assert!(out.starts_with("unsolved: w does not occur"), "{out}");
+    let (c, out, _) = run_in(
+        &std::env::temp_dir(),
+        &["batch"],
+        "{\"op\":\"solve\",\"expr\":\"True\",\"symbol\":\"_w\"}\n",
+    );
+    assert_eq!(c, 0);
+    assert!(out.contains("\"solved\":false"), "{out}");
     // A range for a name the expression does not have: answered, with a warning.
     let (c, out, err) = run(&["simplify", "Mod(x0, 64)", "--range", "xo=0..63"]);
     assert_eq!((c, out.trim()), (0, "Mod(x0, 64)"));
