@@ -57,7 +57,8 @@ from torch.utils._sympy.value_ranges import bound_sympy as torch_bound_sympy  # 
 
 import symshape.torch as st  # noqa: E402
 
-CORPUS = os.path.join(SHARED, "corpus", "real")
+# REALCHECK_CORPUS: another corpus of the same format (as for realcheck.py), e.g. bench/mutants.py's.
+CORPUS = os.environ.get("REALCHECK_CORPUS") or os.path.join(SHARED, "corpus", "real")
 NS = {n: getattr(sympy, n) for n in dir(sympy) if not n.startswith("_")}
 NS.update({n: getattr(TF, n) for n in dir(TF) if not n.startswith("_")})
 NS.update({"int_oo": int_oo, "oo": sympy.oo, "true": sympy.true, "false": sympy.false})

@@ -153,6 +153,10 @@ class _Engine:
         # (id(expression), id(var_ranges)) -> the facts of simplify_with_ranges's last question
         # on them, with the objects they came from (_ranges_engine).
         self.rcalls = {}
+        # (answer Expr, simplified Expr, id(facts), id(caller's expression)) -> (facts, the
+        # caller's expression, the sympy answer): _final's choice (the entry keeps the objects
+        # whose ids it holds alive).
+        self.finals = {}
         # The polynomial context (_poly_expand), made when first needed: (context, converter).
         self.poly = None
         self.poly_memo = {}
@@ -888,15 +892,154 @@ def _simplify_typed(eng, expr, replacements):
     for name, lo, hi in _assumption_facts(eng, e):
         cx.set_range(name, lo, hi)
     r = cx.simplify(e)
-    if r == e0:
-        if _expansion_may_be_smaller(cx, e):
-            # A product of sums symshape keeps (its expansion could overflow int64 for
-            # unbounded symbols): where PyTorch's expansion is smaller, PyTorch's answer.
-            t = _sp.expand(expr).xreplace(replacements or {})
-            if _conv_expr(eng, t).size < e.size:
-                raise _native.UnsupportedError("PyTorch's expansion is smaller")
-        return expr  # nothing to do: the caller's own object (no sympy construction)
-    return _answer(r, e0, e, expr)
+    if r == e0 and _deep_expansion_differs(cx, e):
+        # A product of sums inside an operand of a function (or too large an expansion):
+        # PyTorch's functions rewrite their expanded operands, so PyTorch's expansion is
+        # computed, and where it prints smaller, PyTorch answers.
+        t = _sp.expand(expr).xreplace(replacements or {})
+        if _printed_size(t) < _printed_size(expr):
+            raise _native.UnsupportedError("PyTorch's expansion is smaller")
+        return expr
+    # Products of sums at the top are expanded by symshape where that prints smaller.
+    return _final(eng, r, e0, e, expr, None)
+
+
+def _final(eng, r, e0, e, expr, facts):
+    """The sympy answer for symshape's answer ``r`` of the caller's ``expr`` (converted:
+    ``e0``; simplified after replacements: ``e``) under ``facts`` (``None``: the context's).
+
+    * ``r == e0``: the caller's own object (no sympy construction), else ``r``'s sympy form
+      (:func:`_answer`);
+    * either way, the expansion of the answer's products of sums where that prints smaller
+      (:func:`_smaller_expansion`): symshape keeps a product of sums whose expansion it
+      cannot prove free of new int64 overflow for every value in range (docs/rules.md §8),
+      as in `x*(FloorDiv(s, 2) - 1)*FloorDiv(t, 4) + x*FloorDiv(t, 4)`, whose expanded term
+      `x*FloorDiv(s, 2)*FloorDiv(t, 4)` is one product more than the input computes. PyTorch
+      expands every product of sums (``SizeVarAllocator.simplify`` is ``expand``, and
+      ``_simplify_with_ranges`` starts with it), so the expansion is what PyTorch itself would
+      hand back, and no answer of the drop-in prints larger than that.
+
+    The choice is remembered per answer, simplified expression, facts object and caller's
+    object: a repeated question is one lookup, without building its sympy form again."""
+    key = (r, e, id(facts), id(expr))
+    hit = eng.finals.get(key)
+    if hit is not None and hit[0] is facts and hit[1] is expr:
+        return hit[2]
+    out = expr if r == e0 else _answer(r, e0, e, expr)
+    alt = _smaller_expansion(eng.cx, r, e, out, facts)
+    if alt is not None:
+        out = alt
+    eng.finals[key] = (facts, expr, out)
+    return out
+
+
+def _smaller_expansion(cx, r, e, out, facts):
+    """The sympy form of the expansion of the top products of sums of the answer ``r`` or of
+    the question ``e`` (operands of functions are left as they are), simplified under
+    ``facts``, if it prints smaller than ``out`` (:func:`_final`), else ``None``. The
+    question's expansion counts too: symshape's rules can rewrite the kept products one by
+    one into forms that no longer merge (`20*x*(FloorDiv(u, 4) - 7) + 29*x*(FloorDiv(u, 4) -
+    3)` becomes `20*x*FloorDiv(u - 28, 4) + 29*x*FloorDiv(u - 12, 4)`), where expanding
+    first merges them (`49*x*FloorDiv(u, 4) - 227*x`). An expansion is built as sympy only
+    when its size in symshape's measure is within one of ``r``'s and below the printed size
+    of ``out``."""
+    best = None
+    for base in (r, e) if e != r else (r,):
+        x = cx.expand(base, deep=False)
+        if x is None or x == base:
+            continue
+        x = cx.simplify(x) if facts is None else cx.simplify_with_facts(x, facts)
+        if best is None or x.size < best.size:
+            best = x
+    if best is None or best.size > r.size + 1:
+        return None
+    # The caller's printing of r can be larger than r's size (`32*s*(3*t - 6)` is
+    # `s*(96*t - 192)` here), and printing can only add to a form's size: the sympy form of
+    # the expansion is built only when its size is below the printed size of ``out``.
+    po = _printed_size(out)
+    if best.size >= po:
+        return None
+    floats = []
+    alt = to_sympy(best, _floats=floats)
+    if floats or _printed_size(alt) >= po:
+        return None
+    return alt
+
+
+def _printed_size(x):
+    """The size of ``x`` as PyTorch prints it (``str``), counted as SEMANTICS.md counts
+    operations (the measure the corpus checks compare answers with): every binary operator and
+    call 1, a negation 1 unless of a number, a comparison 1, ``&``/``|`` one less than their
+    operands. A sympy tree's shape is not its printing (``-x`` is ``Mul(-1, x)``, a subtraction
+    is a sum, ``x/4`` is ``Mul(1/4, x)``), so the tree is walked as the printer writes it,
+    without printing (about eight times faster; ``tests/test_fast_paths.py`` holds it to the
+    printed count). Trees as sympy builds them: an unevaluated product with two numbers
+    (``Mul(-1, x, -2, evaluate=False)``) is counted as if its numbers were one coefficient."""
+    if x.is_Atom:
+        # A Rational prints as a division; integers, floats, symbols and booleans as atoms.
+        return 1 if x.is_Rational and not x.is_Integer else 0
+    if x.is_Add:
+        args = x.args
+        negs = [_prints_negative(t) for t in args]
+        n = len(args) - 1
+        for t, neg in zip(args, negs):
+            n += _printed_size(-t if neg else t)
+        # The first term printed with its '-' is a negation of its first atom. Negative
+        # numbers are printed last; otherwise sympy's term order decides which comes first.
+        if any(neg and not t.is_Number for t, neg in zip(args, negs)):
+            first = x.as_ordered_terms()[0]
+            if _prints_negative(first) and not _starts_with_number(-first):
+                n += 1
+        return n
+    if x.is_Mul:
+        n = 0
+        c = x.as_coeff_Mul()[0]
+        if c.is_Number and c < 0:
+            x = -x
+            n += not _starts_with_number(x)
+        num, den = [], 0
+        for f in x.args:
+            if f.is_Pow and f.exp.is_Number and f.exp < 0:
+                den += 1
+                n += _printed_size(1 / f)
+            elif f.is_Rational and not f.is_Integer:
+                # p/q: p among the factors (unless 1), q a divisor
+                den += 1
+                if f.p != 1:
+                    num.append(f)
+            else:
+                num.append(f)
+                n += _printed_size(f)
+        return n + max(len(num) - 1, 0) + (den > 0) + max(den - 1, 0)
+    if x.is_Pow:
+        return 1 + _printed_size(x.base) + _printed_size(x.exp)
+    if x.is_Relational:
+        return 1 + _printed_size(x.lhs) + _printed_size(x.rhs)
+    if isinstance(x, (_sp.And, _sp.Or)):
+        return len(x.args) - 1 + sum(map(_printed_size, x.args))
+    # A call, or an operator a function class prints (`(a//b)`, `~p`): one operation.
+    return 1 + sum(map(_printed_size, x.args))
+
+
+def _prints_negative(t):
+    """Whether the term ``t`` of a sum is printed with a leading '-'."""
+    if t.is_Number:
+        return t < 0
+    if t.is_Mul:
+        c = t.as_coeff_Mul()[0]
+        return c.is_Number and c < 0
+    return False
+
+
+def _starts_with_number(x):
+    """Whether ``x`` is printed starting with a number (so a '-' before it negates a number,
+    which costs nothing). A coefficient ``1/q`` is printed as a division at the end."""
+    if x.is_Number:
+        return True
+    if x.is_Mul:
+        c = x.as_coeff_Mul()[0]
+        return c.is_Number and c != 1 and c != -1 and not (c.is_Rational and abs(c.p) == 1)
+    return False
 
 
 def _answer(r, e0, e, expr):
@@ -924,29 +1067,17 @@ def _answer(r, e0, e, expr):
     return out
 
 
-def _expansion_may_be_smaller(cx, e):
-    """Whether PyTorch's answer for ``e``, ``sympy.expand(e)``, may be smaller than ``e``, which
-    symshape keeps; ``False`` is decided without sympy, by symshape's own expansion
-    (``Context.expand``):
-
-    * nothing to expand: sympy's expansion is ``e``;
-    * every product of sums reached from the top through sums, products and powers (the deep
-      expansion is the shallow one): there sympy's ``expand`` is polynomial arithmetic, like
-      terms merged as symshape's constructors merge them, so the expansion, simplified, is at
-      most its size; not smaller than ``e``: ``False``.
-
-    A product of sums inside an operand of a function is left to sympy (``True``): PyTorch's
-    functions rewrite their expanded operands (``ModularIndexing`` drops the terms that are
-    multiples of its modulus, where symshape proves first that no new overflow comes of it),
-    as is an expansion too big for ``Context.expand``."""
+def _deep_expansion_differs(cx, e):
+    """Whether ``sympy.expand(e)`` (PyTorch's answer for ``e``) may differ from the expansion of
+    ``e``'s top polynomial alone, which :func:`_final` weighs itself: a product of sums inside
+    an operand of a function (PyTorch's functions rewrite their expanded operands:
+    ``ModularIndexing`` drops the terms that are multiples of its modulus, where symshape
+    proves first that no new overflow comes of it), or an expansion too big for
+    ``Context.expand``."""
     x = cx.expand(e)
     if x is None:
         return True
-    if x == e:
-        return False
-    if cx.expand(e, deep=False) != x:
-        return True
-    return cx.simplify(x).size < e.size
+    return x != e and cx.expand(e, deep=False) != x
 
 
 _Add, _Mul, _Pow, _Symbol, _Integer = _sp.Add, _sp.Mul, _sp.Pow, _sp.Symbol, _sp.Integer
@@ -1298,10 +1429,9 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         e0, e, facts, preds, _, _ = _ranges_facts(
             eng, expr, var_ranges.items() if var_ranges else None, vget, replacements, axioms
         )
-        r = eng.cx.simplify_with_facts(e, eng.cx.facts(facts, preds))
-        if r == e0:
-            return expr
-        return _answer(r, e0, e, expr)
+        fs = eng.cx.facts(facts, preds)
+        r = eng.cx.simplify_with_facts(e, fs)
+        return _final(eng, r, e0, e, expr, fs)
     if (
         c is expr
         or c[0] is not expr
@@ -1339,9 +1469,7 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
             eng.cx.facts(facts, preds),
         )
     r = eng.cx.simplify_with_facts(c[9], c[10])
-    if r == c[8]:
-        return expr
-    return _answer(r, c[8], c[9], expr)
+    return _final(eng, r, c[8], c[9], expr, c[10])
 
 
 def _run_ranges(eng, expr, var_ranges, var_to_range, replacements, axioms):
