@@ -771,40 +771,39 @@ impl Context {
                 self.mul_args(&exprs)
             };
         }
-        let mut sum: smallvec::SmallVec<[(Expr, i64); 8]> = smallvec::SmallVec::new();
-        let mut cst = 0i64;
-        // One term as the sum takes it: a product as (monomial, coefficient), its constant
-        // part into `cst`.
+        // One term as the sum takes it: `(Some(monomial), coefficient)`, or `(None, constant)`
+        // for a product of literals.
         let term = |cx: &mut Context,
                     (from, to): (usize, usize),
                     sign: i64,
-                    exprs: &smallvec::SmallVec<[Expr; 16]>,
-                    sum: &mut smallvec::SmallVec<[(Expr, i64); 8]>,
-                    cst: &mut i64|
-         -> Option<()> {
+                    exprs: &smallvec::SmallVec<[Expr; 16]>|
+         -> Option<(Option<Expr>, i64)> {
             if to - from == 1 {
-                sum.push((exprs[from], sign));
-                return Some(());
+                return Some((Some(exprs[from]), sign));
             }
-            match cx.mul_parts(&exprs[from..to])? {
-                (Some(p), k) => sum.push((p, k.checked_mul(sign)?)),
-                (None, k) => *cst = cst.checked_add(k.checked_mul(sign)?)?,
+            let (p, k) = cx.mul_parts(&exprs[from..to])?;
+            Some((p, k.checked_mul(sign)?))
+        };
+        let mut sum: smallvec::SmallVec<[(Expr, i64); 8]> = smallvec::SmallVec::new();
+        let mut cst = 0i64;
+        let mut take = |(p, k): (Option<Expr>, i64)| -> Option<()> {
+            match p {
+                Some(p) => sum.push((p, k)),
+                None => cst = cst.checked_add(k)?,
             }
             Some(())
         };
         // The first two terms' atoms, then the second product, then the first.
         let (e0, e1) = (terms[0].1, terms[1].1);
         intern_atoms(self, &mut exprs, 0, e1)?;
-        let mut parts: smallvec::SmallVec<[(Expr, i64); 8]> = smallvec::SmallVec::new();
-        let mut c2 = 0i64;
-        term(self, (e0, e1), terms[1].0, &exprs, &mut parts, &mut c2)?;
-        term(self, (0, e0), terms[0].0, &exprs, &mut sum, &mut cst)?;
-        sum.extend(parts);
-        cst = cst.checked_add(c2)?;
+        let t1 = term(self, (e0, e1), terms[1].0, &exprs)?;
+        let t0 = term(self, (0, e0), terms[0].0, &exprs)?;
+        take(t0)?;
+        take(t1)?;
         for (k, &(sign, to)) in terms.iter().enumerate().skip(2) {
             let from = start_of(k);
             intern_atoms(self, &mut exprs, from, to)?;
-            term(self, (from, to), sign, &exprs, &mut sum, &mut cst)?;
+            take(term(self, (from, to), sign, &exprs)?)?;
         }
         self.add_terms(&sum, cst)
     }
