@@ -44,7 +44,10 @@ impl SymNames {
     /// [`SymNames::index_of`] with the name's [`SymNames::hash`] already computed.
     #[inline]
     pub fn index_of_hashed(&self, name: &str, h: u64) -> Option<usize> {
-        self.table.find(h, |i| self.get(i) == name).ok()
+        let name = name.as_bytes();
+        self.table
+            .find(h, |i| bytes_at(&self.buf, &self.ends, i) == name)
+            .ok()
     }
 
     /// Adds `name` (not one of the names yet) as name `len()`.
@@ -61,10 +64,10 @@ impl SymNames {
 
     /// Adds `name` under the hash `h` (the tests force collisions with it).
     fn insert(&mut self, name: &str, h: u64) {
-        let (buf, ends) = (&self.buf, &self.ends);
+        let (buf, ends, bytes) = (&self.buf, &self.ends, name.as_bytes());
         if self
             .table
-            .find_or_enter(&self.hashes, h, |i| name_at(buf, ends, i) == name)
+            .find_or_enter(&self.hashes, h, |i| bytes_at(buf, ends, i) == bytes)
             .is_ok()
         {
             debug_assert!(false, "duplicate symbol name {name}");
@@ -100,6 +103,14 @@ impl SymNames {
 fn name_at<'a>(buf: &'a str, ends: &[usize], i: usize) -> &'a str {
     let start = if i == 0 { 0 } else { ends[i - 1] };
     &buf[start..ends[i]]
+}
+
+/// The bytes of name `i` ([`name_at`] without the slicing's UTF-8 boundary checks: the
+/// lookups compare bytes).
+#[inline]
+fn bytes_at<'a>(buf: &'a str, ends: &[usize], i: usize) -> &'a [u8] {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &buf.as_bytes()[start..ends[i]]
 }
 
 #[cfg(test)]
