@@ -179,7 +179,10 @@ impl Context {
                 break;
             }
         }
-        flat.retain(|t| t.1 != 0);
+        // Terms that cancelled (rare): `retain` costs a call and a pass even when none did.
+        if flat.iter().any(|t| t.1 == 0) {
+            flat.retain(|t| t.1 != 0);
+        }
         Some(match flat.len() {
             0 => self.int(cst),
             1 if flat[0].1 == 1 && cst == 0 => flat[0].0,
