@@ -564,16 +564,31 @@ impl Context {
             if self.tys[a.index()] != Ty::Int {
                 return None;
             }
-            match self.node(a) {
-                Node::Int(v) => coeff = coeff.checked_mul(*v)?,
-                Node::Sym(_) => syms.push(a),
+            match *self.node(a) {
+                Node::Int(v) => coeff = coeff.checked_mul(v)?,
+                // Sorted as they come (an insertion sort by name, the order `cmp_expr` gives
+                // two symbols, without its calls; names are a total order, so this is the
+                // general path's sort).
+                Node::Sym(s) => {
+                    syms.push(a);
+                    let mut at = syms.len() - 1;
+                    while at > 0 {
+                        let Node::Sym(t) = *self.node(syms[at - 1]) else {
+                            unreachable!("only symbols are kept")
+                        };
+                        if self.sym_cmp(s, t) != std::cmp::Ordering::Less {
+                            break;
+                        }
+                        syms.swap(at, at - 1);
+                        at -= 1;
+                    }
+                }
                 _ => return None,
             }
         }
         if coeff == 0 {
             return Some(Some((None, 0)));
         }
-        syms.sort_by(|x, y| self.cmp_expr(*x, *y));
         if syms.windows(2).any(|w| w[0] == w[1]) {
             return None;
         }
