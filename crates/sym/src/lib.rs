@@ -701,11 +701,16 @@ impl Context {
         if mask & (1 << 63) != 0 {
             return None;
         }
-        Some(
-            (0..63)
-                .filter(move |i| mask & (1u64 << i) != 0)
-                .map(|i| self.syms[i].handle),
-        )
+        // The set bits, lowest first (one step per symbol, not one per possible bit).
+        let mut rest = mask;
+        Some(std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            Some(self.syms[i].handle)
+        }))
     }
 
     /// The symbols of `es` when they are one symbol in all, else `None`; exact for every
