@@ -91,8 +91,9 @@ impl Session<'_> {
         // bound), since substituting all at once can oscillate (s1 <= s0 and s0 >= s1).
         let mut cur = d;
         for _ in 0..6 {
-            let (terms, c) = match self.cx.node(cur).clone() {
-                Node::Add(ts, c) => (ts, c),
+            // The terms copied out (the node is not cloned: its lists clone item by item).
+            let (terms, c): (crate::expr::Terms, i64) = match self.cx.node(cur) {
+                Node::Add(ts, c) => (crate::expr::Terms::from_slice(ts), *c),
                 Node::Sym(_) => (smallvec::smallvec![(cur, 1)], 0),
                 _ => break,
             };
@@ -142,7 +143,7 @@ impl Session<'_> {
                         break;
                     }
                     self.work -= 1;
-                    let mut next: Vec<(Expr, i64)> = terms.to_vec();
+                    let mut next = crate::expr::Terms::from_slice(&terms);
                     next[i] = (r, k);
                     let Some(n) = self.cx.add_terms(&next, c) else {
                         continue;
