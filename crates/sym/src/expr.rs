@@ -134,7 +134,7 @@ pub(crate) type Terms = SmallVec<[(Expr, i64); 4]>;
 pub(crate) type Args = SmallVec<[Expr; 4]>;
 
 /// One expression node. Children are handles into the same arena.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(PartialEq, Eq, Hash, Debug)]
 pub(crate) enum Node {
     Int(i64),
     /// A double, stored by bit pattern so that the node is hashable.
@@ -172,6 +172,46 @@ pub(crate) enum Node {
     And(Args),
     Or(Args),
     Not(Expr),
+}
+
+/// Field by field, as `derive(Clone)` would, except that the operand lists are copied whole
+/// (`from_slice`): a derived clone of a `SmallVec` pushes its items one by one.
+impl Clone for Node {
+    fn clone(&self) -> Self {
+        match self {
+            Node::Add(ts, c) => Node::Add(Terms::from_slice(ts), *c),
+            Node::Mul(a) => Node::Mul(Args::from_slice(a)),
+            Node::Min(a) => Node::Min(Args::from_slice(a)),
+            Node::Max(a) => Node::Max(Args::from_slice(a)),
+            Node::And(a) => Node::And(Args::from_slice(a)),
+            Node::Or(a) => Node::Or(Args::from_slice(a)),
+            Node::Int(v) => Node::Int(*v),
+            Node::Float(v) => Node::Float(*v),
+            Node::Bool(v) => Node::Bool(*v),
+            Node::Sym(s) => Node::Sym(*s),
+            Node::Pow(a, k) => Node::Pow(*a, *k),
+            Node::FloorDiv(a, b) => Node::FloorDiv(*a, *b),
+            Node::CeilDiv(a, b) => Node::CeilDiv(*a, *b),
+            Node::Mod(a, b) => Node::Mod(*a, *b),
+            Node::Abs(a) => Node::Abs(*a),
+            Node::Where(c, a, b) => Node::Where(*c, *a, *b),
+            Node::ToFloat(a) => Node::ToFloat(*a),
+            Node::IntTrueDiv(a, b) => Node::IntTrueDiv(*a, *b),
+            Node::FloatTrueDiv(a, b) => Node::FloatTrueDiv(*a, *b),
+            Node::FAdd(a, b) => Node::FAdd(*a, *b),
+            Node::FMul(a, b) => Node::FMul(*a, *b),
+            Node::FNeg(a) => Node::FNeg(*a),
+            Node::TruncToInt(a) => Node::TruncToInt(*a),
+            Node::FloorToInt(a) => Node::FloorToInt(*a),
+            Node::CeilToInt(a) => Node::CeilToInt(*a),
+            Node::RoundToInt(a) => Node::RoundToInt(*a),
+            Node::Eq(a, b) => Node::Eq(*a, *b),
+            Node::Ne(a, b) => Node::Ne(*a, *b),
+            Node::Lt(a, b) => Node::Lt(*a, *b),
+            Node::Le(a, b) => Node::Le(*a, *b),
+            Node::Not(a) => Node::Not(*a),
+        }
+    }
 }
 
 impl Node {
