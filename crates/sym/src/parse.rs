@@ -1273,7 +1273,11 @@ impl Context {
             self.materialize(out, sums, i)?;
         }
         sums.truncate(base);
-        let args: smallvec::SmallVec<[Expr; 4]> = out.drain(base..).map(|a| a.0).collect();
+        let mut args: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
+        for a in &out[base..] {
+            args.push(a.0);
+        }
+        out.truncate(base);
         let e = self.apply_call(name, &args, col)?;
         out.push((e, col));
         sums.push(None);

@@ -669,8 +669,10 @@ impl Session<'_> {
         if let Some(r) = self.expand_in_sum(e, &ts) {
             return Some(r);
         }
-        let mut bases: smallvec::SmallVec<[Expr; 8]> =
-            ts.iter().map(|(t, _)| self.split_base(*t)).collect();
+        let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
+        for (t, _) in &ts {
+            bases.push(self.split_base(*t));
+        }
         bases.sort_unstable();
         let shared = bases.windows(2).any(|w| w[0] == w[1]);
         if shared && ts.len() <= 256 {
