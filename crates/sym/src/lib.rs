@@ -637,7 +637,12 @@ impl Context {
                     }
                 }
                 Node::Int(_) | Node::Float(_) | Node::Bool(_) => {}
-                n => stack.extend(n.kids().iter().rev()),
+                // Pushed one by one: `SmallVec::extend` costs more for a few items.
+                n => {
+                    for k in n.kids().iter().rev() {
+                        stack.push(k);
+                    }
+                }
             }
         }
         out
@@ -681,7 +686,9 @@ impl Context {
                     if seen.len() > 64 || stack.len() > 256 {
                         return false;
                     }
-                    stack.extend(n.kids().iter());
+                    for k in n.kids().iter() {
+                        stack.push(k);
+                    }
                 }
             }
         }
