@@ -367,8 +367,16 @@ impl Session<'_> {
         let mut stack: smallvec::SmallVec<[Expr; 16]> = smallvec::smallvec![e];
         while let Some(x) = stack.pop() {
             match self.cx.node(x) {
-                Node::Add(ts, _) => stack.extend(ts.iter().map(|(t, _)| *t)),
-                Node::Mul(fs) => stack.extend(fs.iter().copied()),
+                Node::Add(ts, _) => {
+                    for (t, _) in ts {
+                        stack.push(*t);
+                    }
+                }
+                Node::Mul(fs) => {
+                    for f in fs {
+                        stack.push(*f);
+                    }
+                }
                 Node::Pow(b, _) => stack.push(*b),
                 Node::Int(_) => {}
                 _ => {

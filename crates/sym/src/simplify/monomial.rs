@@ -22,13 +22,17 @@ impl Mono {
 impl Session<'_> {
     fn factors_of(&self, t: Expr) -> SmallVec<[(Expr, u32); 4]> {
         let mut v: SmallVec<[(Expr, u32); 4]> = match self.cx.node(t) {
-            Node::Mul(fs) => fs
-                .iter()
-                .map(|f| match self.cx.node(*f) {
-                    Node::Pow(b, k) => (*b, *k),
-                    _ => (*f, 1),
-                })
-                .collect(),
+            // Pushed one by one: `collect` into a SmallVec costs more for a few items.
+            Node::Mul(fs) => {
+                let mut v = SmallVec::new();
+                for f in fs {
+                    v.push(match self.cx.node(*f) {
+                        Node::Pow(b, k) => (*b, *k),
+                        _ => (*f, 1),
+                    });
+                }
+                v
+            }
             Node::Pow(b, k) => smallvec::smallvec![(*b, *k)],
             _ => smallvec::smallvec![(t, 1)],
         };
@@ -44,13 +48,13 @@ impl Session<'_> {
                 factors: SmallVec::new()
             }],
             Node::Add(ts, c) => {
-                let mut out: SmallVec<[Mono; 4]> = ts
-                    .iter()
-                    .map(|(t, k)| Mono {
+                let mut out: SmallVec<[Mono; 4]> = SmallVec::new();
+                for (t, k) in ts {
+                    out.push(Mono {
                         coeff: *k,
                         factors: self.factors_of(*t),
-                    })
-                    .collect();
+                    });
+                }
                 if *c != 0 {
                     out.push(Mono {
                         coeff: *c,
