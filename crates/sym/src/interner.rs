@@ -44,6 +44,7 @@ impl Nodes {
     }
 
     /// The number of `n`, and whether it is new: a new node is added as number `len()`.
+    #[inline]
     pub fn insert_full(&mut self, n: Node) -> (usize, bool) {
         let h = FxBuildHasher.hash_one(&n);
         let nodes = &self.nodes;
