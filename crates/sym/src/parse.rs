@@ -137,19 +137,25 @@ pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
     let b = name.as_bytes();
     let ok =
         b.first().is_some_and(|c| class(*c) == LETTER) && run_end(b, 1, DIGIT | LETTER) == b.len();
-    if !ok {
-        return Err(Error::Parse {
-            col: 1,
-            msg: format!("'{name}' is not a valid symbol name ([A-Za-z_][A-Za-z0-9_]*)"),
-        });
+    if ok && !is_reserved(name) {
+        return Ok(());
     }
-    if is_reserved(name) {
-        return Err(Error::Parse {
-            col: 1,
-            msg: format!("'{name}' is a reserved word and cannot be a symbol"),
-        });
+    Err(identifier_error(name, ok))
+}
+
+/// [`check_identifier`]'s error for `name` (`well_formed`: it is an identifier, so a reserved
+/// one), out of the checks' way.
+#[cold]
+#[inline(never)]
+fn identifier_error(name: &str, well_formed: bool) -> Error {
+    Error::Parse {
+        col: 1,
+        msg: if well_formed {
+            format!("'{name}' is a reserved word and cannot be a symbol")
+        } else {
+            format!("'{name}' is not a valid symbol name ([A-Za-z_][A-Za-z0-9_]*)")
+        },
     }
-    Ok(())
 }
 
 #[derive(Clone, Debug, PartialEq)]
