@@ -31,6 +31,7 @@ impl SymNames {
     }
 
     /// Name `i` (`i < len()`).
+    #[inline]
     pub fn get(&self, i: usize) -> &str {
         name_at(&self.buf, &self.ends, i)
     }
