@@ -266,19 +266,21 @@ impl Context {
             return None;
         }
         let one = self.int(1);
-        let mut acc: Vec<(Expr, i64)> = vec![(one, 1)];
+        // Lists of a few terms: inline (no allocation) up to 8.
+        type List = smallvec::SmallVec<[(Expr, i64); 8]>;
+        let mut acc: List = smallvec::smallvec![(one, 1)];
         for f in fs {
-            let parts: Vec<(Expr, i64)> = match self.node(*f).clone() {
+            let parts: List = match self.node(*f) {
                 Node::Add(ts, c) => {
-                    let mut v: Vec<(Expr, i64)> = ts.to_vec();
-                    if c != 0 {
-                        v.push((one, c));
+                    let mut v = List::from_slice(ts);
+                    if *c != 0 {
+                        v.push((one, *c));
                     }
                     v
                 }
-                _ => vec![(*f, 1)],
+                _ => smallvec::smallvec![(*f, 1)],
             };
-            let mut next = Vec::with_capacity(acc.len() * parts.len());
+            let mut next = List::with_capacity(acc.len() * parts.len());
             for (a, ka) in &acc {
                 for (p, kp) in &parts {
                     let m = self.mul(*a, *p)?;
