@@ -253,7 +253,7 @@ impl Context {
         &self,
         x: Expr,
         node: &Node,
-        memo: &FxHashMap<Expr, Slot>,
+        memo: &EvalMemo,
         values: &dyn Fn(Symbol) -> Option<Value>,
     ) -> Result<Slot, EvalError> {
         let g = |e: &Expr| narrow(memo, *e);
@@ -417,15 +417,76 @@ impl Context {
     }
 }
 
-/// A computed value: in i64 (or not an integer), or an integer of a polynomial outside i64,
-/// which only another polynomial node may use.
 /// The work tables of one evaluation ([`Context::eval_in`]), reusable across evaluations.
 #[derive(Default)]
 pub(crate) struct EvalBuffers {
-    memo: FxHashMap<Expr, Slot>,
+    memo: EvalMemo,
     stack: Vec<(Expr, u8)>,
 }
 
+/// The values of the nodes evaluated so far: a list searched in order while it is short
+/// (most evaluated expressions have a few nodes, where hashing each one cost more than the
+/// search), a hash map past [`EvalMemo::LIST`] entries.
+#[derive(Default)]
+struct EvalMemo {
+    list: Vec<(Expr, Slot)>,
+    /// Used instead of `list` once it is, until the next clear.
+    map: FxHashMap<Expr, Slot>,
+    mapped: bool,
+}
+
+impl EvalMemo {
+    /// The most entries kept in the list.
+    const LIST: usize = 32;
+
+    fn clear(&mut self) {
+        self.list.clear();
+        if self.mapped {
+            self.map.clear();
+            self.mapped = false;
+        }
+    }
+
+    #[inline]
+    fn get(&self, e: &Expr) -> Option<&Slot> {
+        if self.mapped {
+            self.map.get(e)
+        } else {
+            self.list.iter().find(|(x, _)| x == e).map(|(_, v)| v)
+        }
+    }
+
+    #[inline]
+    fn contains_key(&self, e: &Expr) -> bool {
+        self.get(e).is_some()
+    }
+
+    /// Records `v` for `e`, which has no value yet ([`Context::eval_in`] records a node
+    /// when it pops it without one, and a node is never its own operand).
+    fn insert(&mut self, e: Expr, v: Slot) {
+        debug_assert!(!self.contains_key(&e), "node evaluated twice");
+        if self.mapped {
+            self.map.insert(e, v);
+        } else if self.list.len() < Self::LIST {
+            self.list.push((e, v));
+        } else {
+            self.map.extend(self.list.drain(..));
+            self.map.insert(e, v);
+            self.mapped = true;
+        }
+    }
+}
+
+impl std::ops::Index<&Expr> for EvalMemo {
+    type Output = Slot;
+
+    fn index(&self, e: &Expr) -> &Slot {
+        self.get(e).expect("an evaluated node")
+    }
+}
+
+/// A computed value: in i64 (or not an integer), or an integer of a polynomial outside i64,
+/// which only another polynomial node may use.
 #[derive(Copy, Clone, Debug)]
 enum Slot {
     V(Value),
@@ -443,7 +504,7 @@ impl Slot {
 
 /// The value of `e` where an i64 (or non-integer) value is needed: a polynomial outside i64
 /// overflows here.
-fn narrow(memo: &FxHashMap<Expr, Slot>, e: Expr) -> Result<Value, EvalError> {
+fn narrow(memo: &EvalMemo, e: Expr) -> Result<Value, EvalError> {
     match memo[&e] {
         Slot::V(v) => Ok(v),
         Slot::W(_) => Err(EvalError::Overflow),
