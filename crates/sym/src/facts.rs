@@ -80,6 +80,11 @@ impl<V: Copy> SymMap<V> {
     pub fn clear(&mut self) {
         self.vals.clear();
     }
+
+    /// Drops the values of the symbols numbered `n` and above.
+    pub fn truncate(&mut self, n: usize) {
+        self.vals.truncate(n);
+    }
 }
 
 /// The declared ranges ([`SymMap`]), iterated in the order the symbols were first given one.
@@ -153,7 +158,7 @@ pub(crate) struct Facts {
     /// Every symbol that some range end has mentioned (never shrinks: a superset is enough).
     /// A new range for a symbol nobody's range mentions cannot close a cycle, so the walk
     /// through the ranges is needed only for these: setting a chain of ranges stays linear.
-    pub referenced: rustc_hash::FxHashSet<Symbol>,
+    pub referenced: SymMap<()>,
     /// The symbols whose range is one integer, with it (`q2` in `[0, 0]`): `simplify` writes
     /// them as that constant.
     pub pinned: Vec<(Symbol, i64)>,
@@ -201,7 +206,7 @@ impl Context {
                     )));
                 }
                 if self.contains_symbol(e, s)
-                    || (self.facts.referenced.contains(&s) && self.depends_on(e, s))
+                    || (self.facts.referenced.contains_key(&s) && self.depends_on(e, s))
                 {
                     let name = self.sym_name(s);
                     return Err(Error::Range(format!(
@@ -232,7 +237,7 @@ impl Context {
             {
                 let mut referenced = std::mem::take(&mut self.facts.referenced);
                 self.for_each_symbol(e, |s| {
-                    referenced.insert(s);
+                    referenced.insert(s, ());
                 });
                 self.facts.referenced = referenced;
             }
@@ -375,7 +380,7 @@ impl Context {
     /// symbols at or above `syms` from the set of referenced ones.
     pub(crate) fn facts_after_rollback(&mut self, syms: u32) {
         for f in std::iter::once(&mut self.facts).chain(self.fact_scopes.iter_mut()) {
-            f.referenced.retain(|s| s.idx < syms);
+            f.referenced.truncate(syms as usize);
         }
         self.facts.generation += 1;
     }
