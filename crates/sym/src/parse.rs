@@ -55,13 +55,20 @@ pub(crate) const RESERVED: &[&str] = &[
 
 /// Whether `name` is in [`RESERVED`] (one `match`: the compiler dispatches on length and bytes,
 /// where scanning the list costs a comparison per word on every identifier parsed).
+#[inline]
 pub(crate) fn is_reserved(name: &str) -> bool {
     // Most symbols (`s27`, `x0`, `tmp62`, `_merge`) start with a byte no reserved word starts
-    // with: answered without comparing (the test below checks this against the list).
+    // with: answered without comparing, and without a call (the test below checks this
+    // against the list).
     match name.as_bytes().first() {
-        Some(b'A'..=b'Z' | b'o' | b'i' | b'n' | b'z' | b'f' | b'c') => {}
-        _ => return false,
+        Some(b'A'..=b'Z' | b'o' | b'i' | b'n' | b'z' | b'f' | b'c') => is_reserved_word(name),
+        _ => false,
     }
+}
+
+/// [`is_reserved`] past its first byte.
+#[inline(never)]
+fn is_reserved_word(name: &str) -> bool {
     matches!(
         name,
         "FloorDiv"
@@ -319,6 +326,7 @@ impl Memo {
     }
 
     /// Keeps `src` (hash `h`), parsed as `e`, if a text with its bit was parsed before.
+    #[inline]
     fn insert(&mut self, src: &str, h: u64, e: Expr) {
         // The high bits: Fx's low bits are weak for short texts.
         let bit = (h >> 54) as usize;
@@ -327,6 +335,12 @@ impl Memo {
             self.seen[word] |= mask;
             return;
         }
+        self.keep(src, h, e);
+    }
+
+    /// [`Memo::insert`] of a text whose bit was set: kept, within the bound.
+    #[inline(never)]
+    fn keep(&mut self, src: &str, h: u64, e: Expr) {
         if self.buf.len() + src.len() > MEMO_BYTES {
             if src.len() > MEMO_BYTES / 16 {
                 return;
