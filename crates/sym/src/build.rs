@@ -67,18 +67,26 @@ pub(crate) fn gcd(a: i64, b: i64) -> i64 {
 
 impl Context {
     /// Integer constant.
+    #[inline]
     pub fn int(&mut self, v: i64) -> Expr {
+        // A small constant made before: one load, without a call.
         if (-64..=64).contains(&v) {
-            let slot = (v + 64) as usize;
-            let h = self.small_ints[slot];
+            let h = self.small_ints[(v + 64) as usize];
             if h != u32::MAX {
                 return self.handle(h);
             }
-            let e = self.intern(Node::Int(v), Ty::Int);
-            self.small_ints[slot] = e.idx;
-            return e;
         }
-        self.intern(Node::Int(v), Ty::Int)
+        self.int_interned(v)
+    }
+
+    /// [`Context::int`] past its table of small constants made.
+    #[inline(never)]
+    fn int_interned(&mut self, v: i64) -> Expr {
+        let e = self.intern(Node::Int(v), Ty::Int);
+        if (-64..=64).contains(&v) {
+            self.small_ints[(v + 64) as usize] = e.idx;
+        }
+        e
     }
 
     /// Float constant. Infinities and NaN are values of float arithmetic but not constants of

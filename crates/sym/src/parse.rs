@@ -311,12 +311,14 @@ pub(crate) struct Memo {
 const MEMO_BYTES: usize = 1 << 20;
 
 impl Memo {
+    #[inline]
     fn hash(src: &str) -> u64 {
         use std::hash::BuildHasher;
         rustc_hash::FxBuildHasher.hash_one(src)
     }
 
     /// The expression of `src` (hash `h`), if it was parsed.
+    #[inline]
     fn get(&self, src: &str, h: u64) -> Option<Expr> {
         if self.map.is_empty() {
             return None;
