@@ -7,7 +7,7 @@
 use crate::expr::Node;
 use crate::table::Table;
 use rustc_hash::FxBuildHasher;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Nodes {
@@ -46,7 +46,12 @@ impl Nodes {
     /// The number of `n`, and whether it is new: a new node is added as number `len()`.
     #[inline]
     pub fn insert_full(&mut self, n: Node) -> (usize, bool) {
-        let h = FxBuildHasher.hash_one(&n);
+        // The hasher inline (`hash_one` is a call per node).
+        let h = {
+            let mut hasher = FxBuildHasher.build_hasher();
+            n.hash(&mut hasher);
+            hasher.finish()
+        };
         let nodes = &self.nodes;
         match self.table.find_or_enter(&self.hashes, h, |i| nodes[i] == n) {
             Ok(i) => (i, false),
