@@ -47,7 +47,7 @@ impl SymNames {
     pub fn index_of_hashed(&self, name: &str, h: u64) -> Option<usize> {
         let name = name.as_bytes();
         self.table
-            .find(h, |i| bytes_at(&self.buf, &self.ends, i) == name)
+            .find(h, |i| same_bytes(bytes_at(&self.buf, &self.ends, i), name))
             .ok()
     }
 
@@ -104,6 +104,19 @@ impl SymNames {
 fn name_at<'a>(buf: &'a str, ends: &[usize], i: usize) -> &'a str {
     let start = if i == 0 { 0 } else { ends[i - 1] };
     &buf[start..ends[i]]
+}
+
+/// Whether `a` and `b` are the same bytes: a short name (most are) compared in a loop, where
+/// the slices' `==` calls `bcmp` (and saves and restores the caller's registers around it).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 8 {
+        return a == b;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The bytes of name `i` ([`name_at`] without the slicing's UTF-8 boundary checks: the
