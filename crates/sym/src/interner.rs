@@ -46,7 +46,9 @@ impl Nodes {
     /// The number of `n`, and whether it is new: a new node is added as number `len()`.
     #[inline]
     pub fn insert_full(&mut self, n: Node) -> (usize, bool) {
-        // The hasher inline (`hash_one` is a call per node).
+        // `hash_one`'s steps written out: it is a call per node, this is inlined (the same
+        // hash; -0.7% to -0.9% of a request's instructions).
+        #[allow(clippy::manual_hash_one)]
         let h = {
             let mut hasher = FxBuildHasher.build_hasher();
             n.hash(&mut hasher);
