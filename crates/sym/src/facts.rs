@@ -289,11 +289,16 @@ impl Context {
         self.set_range(s, lo, hi)
     }
 
-    /// Parses one range end; empty, `oo`, `-oo`, `int_oo`, `-int_oo` are infinite.
+    /// Parses one range end; empty, `oo`, `-oo`, `int_oo`, `-int_oo` are infinite. The common
+    /// shapes (`s77 - 1`, `2*s90 - 1`, `s27*s77 - 1`, `12 - 1`) take a dedicated path that
+    /// builds what [`Context::parse`] builds.
     pub fn parse_range_end(&mut self, text: &str) -> Result<RangeEnd, Error> {
         let t = text.trim();
         if matches!(t, "" | "oo" | "-oo" | "int_oo" | "-int_oo" | "inf" | "-inf") {
             return Ok(RangeEnd::Infinite);
+        }
+        if let Some(e) = self.parse_end_fast(t) {
+            return Ok(RangeEnd::Expr(e));
         }
         Ok(RangeEnd::Expr(self.parse(t)?))
     }

@@ -7,7 +7,7 @@
 use crate::Context;
 use crate::build::{CmpOp, RoundOp};
 use crate::error::Error;
-use crate::expr::{Expr, Ty};
+use crate::expr::{Expr, Node, Terms, Ty};
 use crate::suggest::edit_distance;
 
 /// Names that cannot be symbols.
@@ -762,6 +762,170 @@ impl Context {
             let _ = self.rollback(mark);
         }
         built
+    }
+
+    /// The common shapes of a range end, `t ± c1 ± c2 ...`: `t` an integer literal, a name, or
+    /// a product of names with at most one literal (`12 - 1`, `s77 - 1`, `s77 + 1 - 1`,
+    /// `2*s90 - 1`, `s27*s77 - 1`), each `c` an integer literal. `None`, with nothing interned
+    /// or created, for any other text (and for one that overflows i64); [`Context::parse`] then
+    /// answers it.
+    ///
+    /// The answer is the polynomial fast path's (so the general parser's), built by the same
+    /// constructors in the same order, which the tests check arena for arena: the atoms of `t`
+    /// and `c1` interned left to right, `t`'s `mul_parts` when it is a product, then the later
+    /// constants, then the sum. The sum is built directly where `add_terms` would only copy its
+    /// one term: the term is a symbol, a power or a product without a sum factor, so there is
+    /// nothing to flatten, sort, merge or absorb. The parse memo is not consulted or updated
+    /// (it never changes an answer, and the one-request contexts of `batch` rarely see a range
+    /// end twice).
+    pub(crate) fn parse_end_fast(&mut self, src: &str) -> Option<Expr> {
+        if self.limits.input_nodes != usize::MAX || self.limits.context_nodes != usize::MAX {
+            return None;
+        }
+        let b = src.as_bytes();
+        let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
+        // An integer literal at `i` (the fast path's rules): its value and end.
+        let literal = |i: usize| -> Option<(i64, usize)> {
+            let end = run_end(b, i, DIGIT);
+            if end < b.len() && (b[end] == b'.' || class(b[end]) == LETTER) {
+                return None;
+            }
+            Some((i64::try_from(decimal(&src[i..end])?).ok()?, end))
+        };
+        // The term `t`: up to four atoms joined by `*`.
+        let mut atoms = [PolyAtom::Int(0); 4];
+        let (mut na, mut literals) = (0, 0);
+        let mut i = 0;
+        let op = loop {
+            skip_ws(&mut i);
+            let c = *b.get(i)?;
+            let k = class(c);
+            let atom = if k == DIGIT {
+                let (v, end) = literal(i)?;
+                i = end;
+                literals += 1;
+                PolyAtom::Int(v)
+            } else if k == LETTER {
+                let start = i;
+                i = run_end(b, i + 1, DIGIT | LETTER);
+                let name = &src[start..i];
+                let h = crate::names::SymNames::hash(name);
+                if is_reserved(name) {
+                    return None;
+                }
+                let known = self.lookup_hashed(name, h);
+                if known.is_some_and(|s| self.sym_ty(s) != Ty::Int) {
+                    return None;
+                }
+                PolyAtom::Sym(name, h, known)
+            } else {
+                return None;
+            };
+            if na == atoms.len() {
+                return None;
+            }
+            atoms[na] = atom;
+            na += 1;
+            skip_ws(&mut i);
+            match b.get(i) {
+                Some(b'*') if b.get(i + 1) != Some(&b'*') => i += 1,
+                Some(&op @ (b'+' | b'-')) => break op,
+                _ => return None,
+            }
+        };
+        // A product of literals (whose fold may overflow) is left to the fast path.
+        if na > 1 && literals > 1 {
+            return None;
+        }
+        // The constants: their literals and signs.
+        let (mut lits, mut signs) = ([0i64; 4], [0i64; 4]);
+        let mut nc = 0;
+        let mut op = op;
+        loop {
+            i += 1;
+            skip_ws(&mut i);
+            if class(*b.get(i)?) != DIGIT || nc == lits.len() {
+                return None;
+            }
+            let (v, end) = literal(i)?;
+            i = end;
+            lits[nc] = v;
+            signs[nc] = if op == b'+' { 1 } else { -1 };
+            nc += 1;
+            skip_ws(&mut i);
+            match b.get(i) {
+                None => break,
+                Some(&o @ (b'+' | b'-')) => op = o,
+                _ => return None,
+            }
+        }
+        // `add_terms`'s constant, folded as it folds it: left to right, from the value of `t`
+        // when that is a literal and from 0 otherwise (`t`'s coefficient is the term's, or 0
+        // when a literal 0 zeroes the product, which adds nothing). An overflow declines
+        // before anything is interned.
+        let t_literal = match atoms[0] {
+            PolyAtom::Int(v) if na == 1 => Some(v),
+            _ => None,
+        };
+        let mut cst = t_literal.unwrap_or(0);
+        for j in 0..nc {
+            cst = cst.checked_add(lits[j].checked_mul(signs[j])?)?;
+        }
+        // Interning, in the fast path's order: `t`'s atoms, the first constant, `t`'s product,
+        // the other constants, the sum.
+        let e0 = self.poly_atom(atoms[0]);
+        let mut ts = [e0; 4];
+        for (t, a) in ts.iter_mut().zip(&atoms[..na]).skip(1) {
+            *t = self.poly_atom(*a);
+        }
+        self.int(lits[0]);
+        let (p, k) = if t_literal.is_some() {
+            (None, 0)
+        } else if na == 1 {
+            (Some(e0), 1)
+        } else {
+            // Integer symbols and at most one literal: nothing to overflow, so this answers
+            // (a `None` would leave the atoms interned, which only numbers nodes differently).
+            self.mul_parts(&ts[..na])?
+        };
+        for &v in &lits[1..nc] {
+            self.int(v);
+        }
+        let Some(p) = p else {
+            return Some(self.int(cst));
+        };
+        let plain = match self.node(p) {
+            Node::Sym(_) | Node::Pow(..) => true,
+            Node::Mul(fs) => !fs.iter().any(|f| matches!(self.node(*f), Node::Add(..))),
+            _ => false,
+        };
+        if !plain {
+            // Not a product of symbols (not reached): the fast path's own fold.
+            let mut sum: Terms = smallvec::smallvec![(p, k)];
+            for j in 0..nc {
+                sum.push((self.int(lits[j]), signs[j]));
+            }
+            return self.add_terms(&sum, 0);
+        }
+        Some(if k == 0 {
+            self.int(cst)
+        } else if k == 1 && cst == 0 {
+            p
+        } else {
+            self.intern(Node::Add(smallvec::smallvec![(p, k)], cst), Ty::Int)
+        })
+    }
+
+    /// The node of one operand of the polynomial fast path; a new name makes its symbol.
+    #[inline]
+    fn poly_atom(&mut self, a: PolyAtom<'_>) -> Expr {
+        match a {
+            PolyAtom::Int(v) => self.int(v),
+            PolyAtom::Sym(n, h, known) => {
+                let s = known.unwrap_or_else(|| self.symbol_of_ident(n, h));
+                self.sym(s)
+            }
+        }
     }
 
     fn build_polynomial(&mut self, atoms: &[PolyAtom<'_>], terms: &[(i64, usize)]) -> Option<Expr> {
@@ -1675,6 +1839,144 @@ mod tests {
             "{text}: symbols differ"
         );
         true
+    }
+
+    /// [`Context::parse_end_fast`] against the general parser, as [`same_as_general`] does for
+    /// the polynomial fast path: the same node, arena and symbols, or declined with nothing
+    /// made. Returns whether it answered.
+    fn end_same_as_general(text: &str, setup: &dyn Fn(&mut Context)) -> bool {
+        let (mut g, mut f) = (Context::new(), Context::new());
+        setup(&mut g);
+        setup(&mut f);
+        let want = g.parse_general(text);
+        let (n, ns) = (f.node_count(), f.sym_names.iter().count());
+        let Some(got) = f.parse_end_fast(text) else {
+            assert_eq!(
+                (f.node_count(), f.sym_names.iter().count()),
+                (n, ns),
+                "{text}: the range end path declined after interning"
+            );
+            return false;
+        };
+        let want =
+            want.unwrap_or_else(|e| panic!("{text}: range end path answered, general failed: {e}"));
+        assert_eq!(g.display(want), f.display(got), "{text}");
+        assert_eq!(want.index(), got.index(), "{text}: not the same node");
+        assert!(g.nodes.iter().eq(f.nodes.iter()), "{text}: arenas differ");
+        assert!(
+            g.sym_names.iter().eq(f.sym_names.iter()),
+            "{text}: symbols differ"
+        );
+        true
+    }
+
+    #[test]
+    fn range_end_path_builds_what_the_general_parser_builds() {
+        let none = |_: &mut Context| {};
+        let declared = |cx: &mut Context| {
+            cx.set_range_str("s27", "1", "").unwrap();
+            cx.set_range_str("q1", "0", "s27 - 1").unwrap();
+            cx.declare("zf", crate::Ty::Float).unwrap();
+            cx.parse("s27*s77 - 1").unwrap();
+        };
+        for t in [
+            "s77 - 1",
+            "12 - 1",
+            "1 - 1",
+            "0 - 5",
+            "s27 + 1 - 1",
+            "s27 - 1 + 1",
+            "s27*s77 - 1",
+            "s77*s27 - 1",
+            "2*s90 - 1",
+            "s90*2 - 1",
+            "2*s90 - 1 - 1",
+            "0*s90 - 1",
+            "1*s90 - 0",
+            "s7*s7 - 1",
+            "s7*3*s7 - 2",
+            "x*y*z*w + 0",
+            "q1 - 1",
+            "q1*s27 + 3 - 2 + 1",
+            " s77  -1 ",
+            "x - 1 ",
+            "9223372036854775807 - 1",
+            "9223372036854775807*x - 1",
+            "x - 9223372036854775807 - 1",
+            "0 - 9223372036854775807 - 1",
+            "FloorDivx - 1",
+        ] {
+            assert!(end_same_as_general(t, &none), "{t}: should answer");
+            assert!(end_same_as_general(t, &declared), "{t}: should answer");
+        }
+        // Other shapes, overflows and errors: declined, the general path answers.
+        for t in [
+            "s77",
+            "12",
+            "x - 9223372036854775808",
+            "9223372036854775807 + 1",
+            "x + 9223372036854775807 + 1",
+            "2*3 - 1",
+            "2*x*3 - 1",
+            "a*b*c*d*e - 1",
+            "x - 1 - 1 - 1 - 1 - 1",
+            "x - y",
+            "1 - x",
+            "x + zf - 1",
+            "zf - 1",
+            "x**2 - 1",
+            "x*-1 - 1",
+            "-x - 1",
+            "x - -1",
+            "FloorDiv(x, 2) - 1",
+            "(x + 1) - 1",
+            "x - 1.5",
+            "x - 2y",
+            "oo - 1",
+            "x -",
+            "x < 3",
+        ] {
+            assert!(!end_same_as_general(t, &declared), "{t}: should decline");
+        }
+        // Random ends.
+        let mut r = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r % m
+        };
+        let atoms = [
+            "s0",
+            "s1",
+            "x",
+            "q1",
+            "s27",
+            "0",
+            "1",
+            "2",
+            "96",
+            "4611686018427387904",
+        ];
+        let consts = ["0", "1", "7", "4611686018427387904", "9223372036854775807"];
+        let mut taken = 0;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for j in 0..1 + next(3) {
+                if j > 0 {
+                    t.push('*');
+                }
+                t.push_str(atoms[next(atoms.len() as u64) as usize]);
+            }
+            for _ in 0..1 + next(3) {
+                t.push_str(if next(2) == 0 { " + " } else { " - " });
+                t.push_str(consts[next(consts.len() as u64) as usize]);
+            }
+            if end_same_as_general(&t, &declared) {
+                taken += 1;
+            }
+        }
+        assert!(taken > 1500, "{taken}");
     }
 
     /// The memo keeps a text the second time it is parsed, answers it by text (a colliding
