@@ -293,8 +293,15 @@ impl Context {
     /// shapes (`s77 - 1`, `2*s90 - 1`, `s27*s77 - 1`, `12 - 1`) take a dedicated path that
     /// builds what [`Context::parse`] builds.
     pub fn parse_range_end(&mut self, text: &str) -> Result<RangeEnd, Error> {
-        let t = text.trim();
-        if matches!(t, "" | "oo" | "-oo" | "int_oo" | "-int_oo" | "inf" | "-inf") {
+        // Without a blank at either end (an ASCII byte that is not whitespace at each end),
+        // there is nothing to trim; the infinite ends start with `-`, `o` or `i`.
+        let t = match text.as_bytes() {
+            [f, .., l] if f.is_ascii_graphic() && l.is_ascii_graphic() => text,
+            _ => text.trim(),
+        };
+        if matches!(t.as_bytes().first(), None | Some(b'-' | b'o' | b'i'))
+            && matches!(t, "" | "oo" | "-oo" | "int_oo" | "-int_oo" | "inf" | "-inf")
+        {
             return Ok(RangeEnd::Infinite);
         }
         if let Some(e) = self.parse_end_fast(t) {
