@@ -883,6 +883,14 @@ impl Context {
             (None, 0)
         } else if na == 1 {
             (Some(e0), 1)
+        } else if let Some((k, s)) = match (na, atoms[0], atoms[1]) {
+            (2, PolyAtom::Int(k), PolyAtom::Sym(..)) => Some((k, ts[1])),
+            (2, PolyAtom::Sym(..), PolyAtom::Int(k)) => Some((k, ts[0])),
+            _ => None,
+        } {
+            // A literal times a symbol (`2*s90`): `mul_parts` answers the symbol with the
+            // literal as its coefficient, or nothing times 0, and interns nothing.
+            if k == 0 { (None, 0) } else { (Some(s), k) }
         } else {
             // Integer symbols and at most one literal: nothing to overflow, so this answers
             // (a `None` would leave the atoms interned, which only numbers nodes differently).
