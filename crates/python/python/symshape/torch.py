@@ -941,17 +941,20 @@ def _smaller_expansion(cx, r, e, out, facts):
     one into forms that no longer merge (`20*x*(FloorDiv(u, 4) - 7) + 29*x*(FloorDiv(u, 4) -
     3)` becomes `20*x*FloorDiv(u - 28, 4) + 29*x*FloorDiv(u - 12, 4)`), where expanding
     first merges them (`49*x*FloorDiv(u, 4) - 227*x`). An expansion is built as sympy only
-    when its size in symshape's measure is within one of ``r``'s and below the printed size
-    of ``out``."""
+    when its size in symshape's measure is at most ``r``'s and below the printed size of
+    ``out`` (printing ``out`` to count it is the expensive part)."""
     best = None
     for base in (r, e) if e != r else (r,):
         x = cx.expand(base, deep=False)
-        if x is None or x == base:
+        # The expansion merges like terms as it is built; one already larger than r is not
+        # simplified further (the rare simplification that would still bring it below is
+        # given up: simplifying is most of the cost).
+        if x is None or x == base or x.size > r.size:
             continue
         x = cx.simplify(x) if facts is None else cx.simplify_with_facts(x, facts)
         if best is None or x.size < best.size:
             best = x
-    if best is None or best.size > r.size + 1:
+    if best is None or best.size > r.size:
         return None
     # The caller's printing of r can be larger than r's size (`32*s*(3*t - 6)` is
     # `s*(96*t - 192)` here), and printing can only add to a form's size: the sympy form of
