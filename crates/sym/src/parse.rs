@@ -1818,56 +1818,54 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use crate::Context;
+    use crate::expr::Expr;
 
     /// The general parser and the polynomial fast path in two contexts set up alike: the
     /// same answer, the same arena (nodes in the same order) and the same symbols, or the
     /// fast path declines. Returns whether the fast path answered.
     fn same_as_general(text: &str, setup: &dyn Fn(&mut Context)) -> bool {
-        let (mut g, mut f) = (Context::new(), Context::new());
-        setup(&mut g);
-        setup(&mut f);
-        let want = g.parse_general(text);
-        let n = f.node_count();
-        let Some(got) = f.parse_polynomial(text) else {
-            // Declined: nothing interned.
-            assert_eq!(
-                f.node_count(),
-                n,
-                "{text}: the fast path declined after interning"
-            );
-            return false;
-        };
-        let want =
-            want.unwrap_or_else(|e| panic!("{text}: fast path answered, general failed: {e}"));
-        assert_eq!(g.display(want), f.display(got), "{text}");
-        assert_eq!(want.index(), got.index(), "{text}: not the same node");
-        assert!(g.nodes.iter().eq(f.nodes.iter()), "{text}: arenas differ");
-        assert!(
-            g.sym_names.iter().eq(f.sym_names.iter()),
-            "{text}: symbols differ"
-        );
-        true
+        same_as_general_by(
+            text,
+            setup,
+            &|cx, t| cx.parse_polynomial(t),
+            "the fast path",
+        )
     }
 
     /// [`Context::parse_end_fast`] against the general parser, as [`same_as_general`] does for
-    /// the polynomial fast path: the same node, arena and symbols, or declined with nothing
-    /// made. Returns whether it answered.
+    /// the polynomial fast path.
     fn end_same_as_general(text: &str, setup: &dyn Fn(&mut Context)) -> bool {
+        same_as_general_by(
+            text,
+            setup,
+            &|cx, t| cx.parse_end_fast(t),
+            "the range end path",
+        )
+    }
+
+    /// `path` against the general parser on `text` in two contexts set up alike: the same
+    /// node, arena and symbols, or declined with nothing interned or created. Returns whether
+    /// it answered.
+    fn same_as_general_by(
+        text: &str,
+        setup: &dyn Fn(&mut Context),
+        path: &dyn Fn(&mut Context, &str) -> Option<Expr>,
+        what: &str,
+    ) -> bool {
         let (mut g, mut f) = (Context::new(), Context::new());
         setup(&mut g);
         setup(&mut f);
         let want = g.parse_general(text);
         let (n, ns) = (f.node_count(), f.sym_names.iter().count());
-        let Some(got) = f.parse_end_fast(text) else {
+        let Some(got) = path(&mut f, text) else {
             assert_eq!(
                 (f.node_count(), f.sym_names.iter().count()),
                 (n, ns),
-                "{text}: the range end path declined after interning"
+                "{text}: {what} declined after interning"
             );
             return false;
         };
-        let want =
-            want.unwrap_or_else(|e| panic!("{text}: range end path answered, general failed: {e}"));
+        let want = want.unwrap_or_else(|e| panic!("{text}: {what} answered, general failed: {e}"));
         assert_eq!(g.display(want), f.display(got), "{text}");
         assert_eq!(want.index(), got.index(), "{text}: not the same node");
         assert!(g.nodes.iter().eq(f.nodes.iter()), "{text}: arenas differ");
