@@ -957,8 +957,9 @@ def _smaller_expansion(cx, r, e, out, facts):
     if best is None or best.size > r.size:
         return None
     # The caller's printing of r can be larger than r's size (`32*s*(3*t - 6)` is
-    # `s*(96*t - 192)` here), and printing can only add to a form's size: the sympy form of
-    # the expansion is built only when its size is below the printed size of ``out``.
+    # `s*(96*t - 192)` here). The sympy form of the expansion is built only when its size is
+    # below the printed size of ``out``: its printing is rarely smaller than its size, and an
+    # expansion missed that way only leaves the answer as it was.
     po = _printed_size(out)
     if best.size >= po:
         return None
