@@ -68,7 +68,9 @@ impl SymNames {
         let (buf, ends, bytes) = (&self.buf, &self.ends, name.as_bytes());
         if self
             .table
-            .find_or_enter(&self.hashes, h, |i| bytes_at(buf, ends, i) == bytes)
+            .find_or_enter(&self.hashes, h, |i| {
+                same_bytes(bytes_at(buf, ends, i), bytes)
+            })
             .is_ok()
         {
             debug_assert!(false, "duplicate symbol name {name}");
@@ -102,8 +104,13 @@ impl SymNames {
 /// fields alone).
 #[inline]
 fn name_at<'a>(buf: &'a str, ends: &[usize], i: usize) -> &'a str {
-    let start = if i == 0 { 0 } else { ends[i - 1] };
-    &buf[start..ends[i]]
+    &buf[span(ends, i)]
+}
+
+/// Where name `i` lies in the buffer of names ending at `ends`.
+#[inline]
+fn span(ends: &[usize], i: usize) -> std::ops::Range<usize> {
+    (if i == 0 { 0 } else { ends[i - 1] })..ends[i]
 }
 
 /// Whether `a` and `b` are the same bytes: a short name (most are) compared in a loop, where
@@ -123,8 +130,7 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 /// lookups compare bytes).
 #[inline]
 fn bytes_at<'a>(buf: &'a str, ends: &[usize], i: usize) -> &'a [u8] {
-    let start = if i == 0 { 0 } else { ends[i - 1] };
-    &buf.as_bytes()[start..ends[i]]
+    &buf.as_bytes()[span(ends, i)]
 }
 
 #[cfg(test)]

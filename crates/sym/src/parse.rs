@@ -720,13 +720,7 @@ impl Context {
         // One atom (a range end `2`, an answer `s27`): the constant or the symbol, without an
         // arena mark (nothing to undo).
         if let ([atom], [_]) = (&atoms[..], &terms[..]) {
-            return Some(match *atom {
-                PolyAtom::Int(v) => self.int(v),
-                PolyAtom::Sym(name, h, known) => {
-                    let s = known.unwrap_or_else(|| self.symbol_of_ident(name, h));
-                    self.sym(s)
-                }
-            });
+            return Some(self.poly_atom(*atom));
         }
         // Building: interned in the general parser's order. An overflow while building (a
         // product or sum whose coefficients leave i64) undoes it: the general parser then
@@ -793,14 +787,6 @@ impl Context {
         }
         let b = src.as_bytes();
         let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
-        // An integer literal at `i` (the fast path's rules): its value and end.
-        let literal = |i: usize| -> Option<(i64, usize)> {
-            let end = run_end(b, i, DIGIT);
-            if end < b.len() && (b[end] == b'.' || class(b[end]) == LETTER) {
-                return None;
-            }
-            Some((i64::try_from(decimal(&src[i..end])?).ok()?, end))
-        };
         // The term `t`: up to four atoms joined by `*`.
         let mut atoms = [PolyAtom::Int(0); 4];
         let (mut na, mut literals) = (0, 0);
@@ -836,7 +822,9 @@ impl Context {
             if class(*b.get(i)?) != DIGIT || nc == lits.len() {
                 return None;
             }
-            let (v, end) = literal(i)?;
+            let (PolyAtom::Int(v), end) = self.poly_operand(src, i)? else {
+                return None;
+            };
             i = end;
             lits[nc] = v;
             signs[nc] = if op == b'+' { 1 } else { -1 };
@@ -913,7 +901,8 @@ impl Context {
         })
     }
 
-    /// The node of one operand of the polynomial fast path; a new name makes its symbol.
+    /// The node of one operand of the polynomial fast path; a new name makes its symbol at its
+    /// first occurrence (`known` is from before the parse: a later occurrence finds it made).
     #[inline]
     fn poly_atom(&mut self, a: PolyAtom<'_>) -> Expr {
         match a {
@@ -933,15 +922,7 @@ impl Context {
                             to: usize|
          -> Option<()> {
             for a in &atoms[from..to] {
-                exprs.push(match *a {
-                    PolyAtom::Int(v) => cx.int(v),
-                    PolyAtom::Sym(n, h, known) => {
-                        // A new name is made at its first occurrence (an earlier atom may
-                        // have made it already).
-                        let s = known.unwrap_or_else(|| cx.symbol_of_ident(n, h));
-                        cx.sym(s)
-                    }
-                });
+                exprs.push(cx.poly_atom(*a));
             }
             Some(())
         };
