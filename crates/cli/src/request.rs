@@ -400,7 +400,8 @@ fn context(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
                 .as_str()
                 .ok_or_else(|| req_err("'assume' must be an array of strings"))?;
             let e = cx.parse_bool(t).map_err(at(|| At::Assume(i)))?;
-            cx.assume(e).map_err(at(|| At::Assume(i)))?;
+            // Bounds of symbols by constants tighten their ranges (the ranges are set above).
+            cx.add_fact(e).map_err(at(|| At::Assume(i)))?;
         }
     }
     cx.check_facts()?;

@@ -311,17 +311,24 @@ impl Context {
         for &(s, lo, hi) in &f.ranges {
             cx.set_range(s, lo, hi)?;
         }
+        // Bounds of symbols by constants tighten their ranges (`add_fact`): the same facts,
+        // consulted once instead of by every question. Their symbols' ranges are recorded too.
+        let mut folded: Vec<sym::Symbol> = Vec::new();
         for &p in &f.assumptions {
-            cx.assume(p)?;
+            if cx.add_fact(p)? {
+                folded.extend(cx.free_symbols(p));
+            }
         }
         cx.check_facts()?;
+        let mut ranges: Vec<_> = f
+            .ranges
+            .iter()
+            .map(|(s, _, _)| (*s, cx.range(*s)))
+            .collect();
+        ranges.extend(folded.into_iter().map(|s| (s, cx.range(s))));
         *installed = Some(Installed {
             id: f.id,
-            ranges: f
-                .ranges
-                .iter()
-                .map(|(s, _, _)| (*s, cx.range(*s)))
-                .collect(),
+            ranges,
             assumptions: cx.assumptions().to_vec(),
         });
         Ok(())

@@ -7,7 +7,8 @@
 
 use crate::Context;
 use crate::error::Error;
-use crate::expr::{Expr, Symbol, Ty};
+use crate::expr::{Expr, Node, Symbol, Ty};
+use smallvec::SmallVec;
 
 /// One end of a declared range.
 ///
@@ -422,6 +423,122 @@ impl Context {
         self.facts.assumptions.push(pred);
         self.facts.generation += 1;
         Ok(())
+    }
+
+    /// Adds `pred` to the facts, as [`Context::assume`] does, except where `pred` only bounds
+    /// integer symbols by constants (`s < 12`, `1 < s`, `s <= 64`, or a conjunction of
+    /// those) and each such symbol's range has constant or infinite ends: then those ranges
+    /// are tightened instead, and nothing is added to [`Context::assumptions`]. The facts are
+    /// the same (an integer `s` with `s < c` is `s <= c - 1`); a range is what every question
+    /// reads first, while each assumption is consulted again by every question (derived
+    /// intervals, the consistency check), so compilers' usual axioms (`s0 > 1`) cost nothing
+    /// after this call.
+    ///
+    /// Where the tightened range would be empty or a single value, or any conjunct is of
+    /// another shape, `pred` is assumed whole, as by [`Context::assume`] (so a contradiction
+    /// is reported as it would be). Unlike an assumption, a tightened range is replaced by a
+    /// later [`Context::set_range`] of the same symbol: set ranges first, then add facts.
+    /// Returns whether `pred` was folded into ranges.
+    pub fn add_fact(&mut self, pred: Expr) -> Result<bool, Error> {
+        let mut folds: SmallVec<[(Symbol, i64, i64); 2]> = SmallVec::new();
+        if self.bounds_of_symbols(pred, &mut folds) {
+            for &(s, lo, hi) in &folds {
+                // Only changed ranges are set (a bound the range already implies is dropped).
+                if self.range_consts(s) != Some((lo, hi)) {
+                    let end = |cx: &mut Self, v: i64, inf: i64| {
+                        if v == inf {
+                            RangeEnd::Infinite
+                        } else {
+                            RangeEnd::Expr(cx.int(v))
+                        }
+                    };
+                    let (a, b) = (end(self, lo, i64::MIN), end(self, hi, i64::MAX));
+                    self.set_range(s, a, b)?;
+                }
+            }
+            return Ok(true);
+        }
+        self.assume(pred)?;
+        Ok(false)
+    }
+
+    /// `s`'s range as `(lo, hi)` when both ends are constants or infinite (an infinite end as
+    /// `i64::MIN` / `i64::MAX`), for an integer symbol; `None` otherwise.
+    fn range_consts(&self, s: Symbol) -> Option<(i64, i64)> {
+        if self.sym_ty(s) != Ty::Int {
+            return None;
+        }
+        let (lo, hi) = self.range(s);
+        // A constant end at an i64 edge is not taken: it would read as infinite.
+        let end = |e: RangeEnd, inf: i64| match e {
+            RangeEnd::Infinite => Some(inf),
+            RangeEnd::Expr(x) => self.as_int(x).filter(|&v| v != i64::MIN && v != i64::MAX),
+        };
+        Some((end(lo, i64::MIN)?, end(hi, i64::MAX)?))
+    }
+
+    /// For [`Context::add_fact`]: whether `pred` is a conjunction of bounds `s < c`, `s <= c`,
+    /// `c < s`, `c <= s` of integer symbols with constant or infinite range ends, each leaving
+    /// at least two values in the range (intersected in order with the bounds before it);
+    /// `folds` then holds each symbol's range after them. An infinite end is `i64::MIN` /
+    /// `i64::MAX`, so a bound at an i64 edge (`s <= 9223372036854775807`) is not taken: that
+    /// range would read as unbounded where the bound says it is not (Int is the mathematical
+    /// integers).
+    fn bounds_of_symbols(&self, pred: Expr, folds: &mut SmallVec<[(Symbol, i64, i64); 2]>) -> bool {
+        let one = |cx: &Self, p: Expr, folds: &mut SmallVec<[(Symbol, i64, i64); 2]>| -> bool {
+            // (symbol, constant, symbol on the left, strict)
+            let (s, c, left, strict) = match *cx.node(p) {
+                Node::Lt(a, b) | Node::Le(a, b) => {
+                    let strict = matches!(cx.node(p), Node::Lt(..));
+                    match (cx.as_symbol(a), cx.as_int(b), cx.as_int(a), cx.as_symbol(b)) {
+                        (Some(s), Some(c), _, _) => (s, c, true, strict),
+                        (_, _, Some(c), Some(s)) => (s, c, false, strict),
+                        _ => return false,
+                    }
+                }
+                _ => return false,
+            };
+            let cur = match folds.iter().position(|f| f.0 == s) {
+                Some(i) => (folds[i].1, folds[i].2),
+                None => match cx.range_consts(s) {
+                    Some(r) => r,
+                    None => return false,
+                },
+            };
+            let (mut lo, mut hi) = cur;
+            if left {
+                // `s < c` is `s <= c - 1` over the integers; `s <= c` as is.
+                let b = if strict { c.checked_sub(1) } else { Some(c) };
+                let Some(b) = b.filter(|&b| b != i64::MIN && b != i64::MAX) else {
+                    return false;
+                };
+                hi = hi.min(b);
+            } else {
+                // `c < s` is `c + 1 <= s`; `c <= s` as is.
+                let b = if strict { c.checked_add(1) } else { Some(c) };
+                let Some(b) = b.filter(|&b| b != i64::MIN && b != i64::MAX) else {
+                    return false;
+                };
+                lo = lo.max(b);
+            }
+            // At least two values (an empty range is reported by the assumption's own check,
+            // and a single value would pin the symbol, which an assumption does not).
+            if lo >= hi {
+                return false;
+            }
+            match folds.iter().position(|f| f.0 == s) {
+                Some(i) => folds[i] = (s, lo, hi),
+                None => folds.push((s, lo, hi)),
+            }
+            true
+        };
+        match self.node(pred) {
+            Node::And(args) => {
+                let args: SmallVec<[Expr; 4]> = SmallVec::from_slice(args);
+                args.iter().all(|&p| one(self, p, folds))
+            }
+            _ => one(self, pred, folds),
+        }
     }
 
     /// The assumptions, in the order they were added.
