@@ -601,6 +601,91 @@ enum OpEntry<'a> {
 
 const UNARY_PREC: u8 = 7;
 
+/// How deep the descent path nests (parentheses, calls, unary operators) before it declines:
+/// deeper texts are read by the general parser, whose stacks are on the heap.
+const DESCENT_DEPTH: u32 = 48;
+
+/// The bytes the descent path reads: blanks, identifier bytes, digits, operators, parentheses
+/// and commas (not `.`, which only a float has).
+static DESCENT_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = CLASS[c] != 0
+            || matches!(
+                b,
+                b'+' | b'-'
+                    | b'*'
+                    | b'/'
+                    | b'%'
+                    | b'<'
+                    | b'>'
+                    | b'='
+                    | b'!'
+                    | b'&'
+                    | b'|'
+                    | b'~'
+                    | b'('
+                    | b')'
+                    | b','
+            );
+        c += 1;
+    }
+    t
+};
+
+/// An operand of the descent path: its node and column, and its pending sum or product.
+type Operand = ((Expr, usize), Option<Pending>);
+
+/// The descent path's place in its text.
+struct Descent<'s> {
+    b: &'s [u8],
+    src: &'s str,
+    i: usize,
+    depth: u32,
+}
+
+impl Descent<'_> {
+    #[inline]
+    fn skip_ws(&mut self) {
+        self.i = run_end(self.b, self.i, WS);
+    }
+
+    /// One level deeper; `None` past [`DESCENT_DEPTH`].
+    #[inline]
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= DESCENT_DEPTH).then_some(())
+    }
+
+    /// The binary operator at `i` and its length, as the tokenizer reads it; `None` for
+    /// anything else (the end, `,`, `)`, or a byte that is not a binary operator).
+    #[inline]
+    fn binary_op(&self) -> Option<(Op, usize)> {
+        let c = *self.b.get(self.i)?;
+        let next = self.b.get(self.i + 1).copied().unwrap_or(0);
+        Some(match (c, next) {
+            (b'/', b'/') => (Op::FloorDiv, 2),
+            (b'*', b'*') => (Op::Pow, 2),
+            (b'<', b'=') => (Op::Le, 2),
+            (b'>', b'=') => (Op::Ge, 2),
+            (b'=', b'=') => (Op::Eq, 2),
+            (b'!', b'=') => (Op::Ne, 2),
+            (b'+', _) => (Op::Add, 1),
+            (b'-', _) => (Op::Sub, 1),
+            (b'*', _) => (Op::Mul, 1),
+            (b'/', _) => (Op::Div, 1),
+            (b'%', _) => (Op::Mod, 1),
+            (b'<', _) => (Op::Lt, 1),
+            (b'>', _) => (Op::Gt, 1),
+            (b'&', _) => (Op::And, 1),
+            (b'|', _) => (Op::Or, 1),
+            _ => return None,
+        })
+    }
+}
+
 impl Context {
     /// Parses an expression in sympy syntax. Undeclared symbols are created as `Int` symbols.
     ///
@@ -669,12 +754,175 @@ impl Context {
     fn parse_text(&mut self, src: &str) -> Result<Expr, Error> {
         // Most index expressions are polynomials in symbols (`96*q0*s27 + 8*q1 + 4`, range
         // ends like `s27*s77 - 1`): built directly, without tokens and operator stacks.
-        if self.limits.input_nodes == usize::MAX
-            && let Some(e) = self.parse_polynomial(src)
-        {
-            return Ok(e);
+        if self.limits.input_nodes == usize::MAX {
+            if let Some(e) = self.parse_polynomial(src) {
+                return Ok(e);
+            }
+            // The rest of the common texts (calls, parentheses, relations): read by descent,
+            // without tokens and operator stacks.
+            if let Some(e) = self.parse_descent(src) {
+                return Ok(e);
+            }
         }
         self.parse_general(src)
+    }
+
+    /// The descent path of [`Context::parse`]: the general parser's grammar read by recursive
+    /// descent (precedence climbing, Python's table) straight from the bytes, with no token
+    /// vector and no operator stack. Its reductions are the general parser's, in the same
+    /// order, through the same [`Context::combine`], `apply_unary` and `apply_call`, so it
+    /// builds the same nodes in the same order (the tests compare arenas).
+    ///
+    /// It answers only what the general parser answers without an error: on anything else
+    /// (an error of any kind, a float literal, a literal beyond i64, non-ASCII text, nesting
+    /// deeper than [`DESCENT_DEPTH`]) it undoes what it built and declines, and the general
+    /// parser answers, with its message and column.
+    fn parse_descent(&mut self, src: &str) -> Option<Expr> {
+        let b = src.as_bytes();
+        // Bytes the general parser reads as a float (`.`) or that no token starts with: the
+        // general parser's (declined before building anything).
+        if b.iter().any(|&c| !DESCENT_BYTES[c as usize]) {
+            return None;
+        }
+        let mark = self.mark();
+        let mut d = Descent {
+            b,
+            src,
+            i: 0,
+            depth: 0,
+        };
+        let r = self.descent_top(&mut d);
+        if r.is_none() {
+            let _ = self.rollback(mark);
+        }
+        r
+    }
+
+    fn descent_top(&mut self, d: &mut Descent<'_>) -> Option<Expr> {
+        let mut rel = false;
+        let (mut v, mut p) = self.descent_expr(d, 0, &mut rel)?;
+        d.skip_ws();
+        if d.i != d.b.len() {
+            return None;
+        }
+        self.materialize_one(&mut v, &mut p).ok()?;
+        Some(v.0)
+    }
+
+    /// Operators of precedence `min` or more, from byte `d.i`: the operand and its pending sum
+    /// or product. `rel` counts the relations of the enclosing group (parentheses or a call's
+    /// argument): a second one is a chained comparison, which the general parser refuses.
+    fn descent_expr(&mut self, d: &mut Descent<'_>, min: u8, rel: &mut bool) -> Option<Operand> {
+        let (mut a, mut pa) = self.descent_unary(d)?;
+        loop {
+            d.skip_ws();
+            let Some((o, len)) = d.binary_op() else {
+                return Some((a, pa));
+            };
+            let (p, right) = o.prec();
+            if p < min {
+                return Some((a, pa));
+            }
+            if p == 1 {
+                if *rel {
+                    return None;
+                }
+                *rel = true;
+            }
+            let col = d.i + 1;
+            d.i += len;
+            let next = if right { p } else { p + 1 };
+            let (b, pb) = self.descent_expr(d, next, rel)?;
+            self.combine(o, col, &mut a, &mut pa, b, pb).ok()?;
+        }
+    }
+
+    /// An operand: a unary operator and its operand (which takes only `**`, as the general
+    /// parser's unary precedence does), a literal, a name, a call or a parenthesized group.
+    fn descent_unary(&mut self, d: &mut Descent<'_>) -> Option<Operand> {
+        d.skip_ws();
+        let c = *d.b.get(d.i)?;
+        let col = d.i + 1;
+        let k = class(c);
+        if k == DIGIT {
+            let end = run_end(d.b, d.i, DIGIT);
+            // `2.5`, `1e3` and `2x`: a float or an error, the general parser's.
+            if end < d.b.len() && class(d.b[end]) == LETTER {
+                return None;
+            }
+            let v = i64::try_from(decimal(&d.src[d.i..end])?).ok()?;
+            d.i = end;
+            return Some(((self.int(v), col), None));
+        }
+        if k == LETTER {
+            let end = run_end(d.b, d.i + 1, DIGIT | LETTER);
+            let name = &d.src[d.i..end];
+            d.i = end;
+            d.skip_ws();
+            if d.b.get(d.i) != Some(&b'(') {
+                return Some(((self.ident(name, col).ok()?, col), None));
+            }
+            d.i += 1;
+            d.enter()?;
+            // The arguments stay pending until the call closes, then are built in order.
+            let mut args: smallvec::SmallVec<[Operand; 4]> = smallvec::SmallVec::new();
+            d.skip_ws();
+            if d.b.get(d.i) == Some(&b')') {
+                d.i += 1;
+            } else {
+                loop {
+                    let mut rel = false;
+                    args.push(self.descent_expr(d, 0, &mut rel)?);
+                    d.skip_ws();
+                    match d.b.get(d.i) {
+                        Some(b',') => d.i += 1,
+                        Some(b')') => {
+                            d.i += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            d.depth -= 1;
+            let mut es: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
+            for (mut a, mut p) in args {
+                self.materialize_one(&mut a, &mut p).ok()?;
+                es.push(a.0);
+            }
+            return Some(((self.apply_call(name, &es, col).ok()?, col), None));
+        }
+        match c {
+            b'(' => {
+                d.i += 1;
+                d.enter()?;
+                let mut rel = false;
+                let v = self.descent_expr(d, 0, &mut rel)?;
+                d.skip_ws();
+                if d.b.get(d.i) != Some(&b')') {
+                    return None;
+                }
+                d.i += 1;
+                d.depth -= 1;
+                // A group stays pending, as on the general parser's stack.
+                Some(v)
+            }
+            b'-' | b'+' | b'~' => {
+                let o = match c {
+                    b'-' => Op::Sub,
+                    b'+' => Op::Add,
+                    _ => Op::Not,
+                };
+                d.i += 1;
+                d.enter()?;
+                let mut rel = false;
+                let (mut a, mut pa) = self.descent_expr(d, UNARY_PREC + 1, &mut rel)?;
+                d.depth -= 1;
+                self.materialize_one(&mut a, &mut pa).ok()?;
+                Some(((self.apply_unary(o, a.0, col).ok()?, col), None))
+            }
+            _ => None,
+        }
     }
 
     /// The fast path of [`Context::parse`]: `src` is a sum of terms `t1 ± t2 ± ...`, each a
@@ -1263,35 +1511,37 @@ impl Context {
         sums: &mut [Option<Pending>],
         i: usize,
     ) -> Result<(), Error> {
-        let col = out[i].1;
-        match sums[i].take() {
+        self.materialize_one(&mut out[i], &mut sums[i])
+    }
+
+    /// Builds the pending sum or product `p` of operand `e` (taken), if any, into `e`.
+    fn materialize_one(
+        &mut self,
+        e: &mut (Expr, usize),
+        p: &mut Option<Pending>,
+    ) -> Result<(), Error> {
+        match p.take() {
             Some(Pending::Sum((terms, c))) => {
-                out[i].0 = self
+                e.0 = self
                     .add_terms(&terms, c)
-                    .ok_or_else(|| Self::overflow(col))?;
+                    .ok_or_else(|| Self::overflow(e.1))?;
             }
             Some(Pending::Prod(fs)) => {
-                out[i].0 = self.mul_args(&fs).ok_or_else(|| Self::overflow(col))?;
+                e.0 = self.mul_args(&fs).ok_or_else(|| Self::overflow(e.1))?;
             }
             None => {}
         }
         Ok(())
     }
 
-    /// Turns operand `i`, if it is a pending product `k*p`, into the pending sum of the one
-    /// term `(p, k)` (a sum stays pending): the sum it joins takes the term as it is, without
-    /// a node for `k*p` on its own.
-    fn materialize_prod(
-        &mut self,
-        out: &mut [(Expr, usize)],
-        sums: &mut [Option<Pending>],
-        i: usize,
-    ) -> Result<(), Error> {
-        if let Some(Pending::Prod(fs)) = &sums[i] {
-            let col = out[i].1;
-            let (p, c) = self.mul_parts(fs).ok_or_else(|| Self::overflow(col))?;
-            sums[i] = Some(Pending::Sum(match p {
-                Some(p) => (smallvec::smallvec![(p, c)], 0),
+    /// Turns a pending product `k*p` (of the operand at column `col`) into the pending sum of
+    /// the one term `(p, k)` (a sum stays pending): the sum it joins takes the term as it is,
+    /// without a node for `k*p` on its own.
+    fn materialize_prod(&mut self, col: usize, p: &mut Option<Pending>) -> Result<(), Error> {
+        if let Some(Pending::Prod(fs)) = p {
+            let (e, c) = self.mul_parts(fs).ok_or_else(|| Self::overflow(col))?;
+            *p = Some(Pending::Sum(match e {
+                Some(e) => (smallvec::smallvec![(e, c)], 0),
                 None => (smallvec::SmallVec::new(), c),
             }));
         }
@@ -1312,103 +1562,13 @@ impl Context {
             let top = ops.pop().expect("nonempty");
             match top {
                 OpEntry::Binary(o, col) => {
-                    let n = out.len();
-                    let int = |cx: &Context, i: usize, sums: &[Option<Pending>]| {
-                        sums[i].is_some() || cx.ty(out[i].0) == Ty::Int
-                    };
-                    if o == Op::Mul && int(self, n - 2, sums) && int(self, n - 1, sums) {
-                        // A factor that is a pending sum is built first.
-                        if matches!(sums[n - 1], Some(Pending::Sum(_))) {
-                            self.materialize(out, sums, n - 1)?;
-                        }
-                        if matches!(sums[n - 2], Some(Pending::Sum(_))) {
-                            self.materialize(out, sums, n - 2)?;
-                        }
-                        let right = sums.pop().expect("aligned");
-                        let (b, _) = out.pop().expect("operand");
-                        let a = out.last().expect("operand").0;
-                        let left = sums.last_mut().expect("aligned");
-                        let mut fs = match left.take() {
-                            Some(Pending::Prod(fs)) => fs,
-                            _ => smallvec::smallvec![a],
-                        };
-                        match right {
-                            Some(Pending::Prod(rs)) => fs.extend(rs),
-                            _ => fs.push(b),
-                        }
-                        *left = Some(Pending::Prod(fs));
-                        continue;
-                    }
-                    if (o == Op::Add || o == Op::Sub)
-                        && int(self, n - 2, sums)
-                        && int(self, n - 1, sums)
-                    {
-                        let sign: i64 = if o == Op::Add { 1 } else { -1 };
-                        self.materialize_prod(out, sums, n - 1)?;
-                        self.materialize_prod(out, sums, n - 2)?;
-                        let right = match sums.pop().expect("aligned") {
-                            Some(Pending::Sum(s)) => Some(s),
-                            _ => None,
-                        };
-                        let (b, _) = out.pop().expect("operand");
-                        let slot = sums.last_mut().expect("aligned");
-                        let mut left_sum = match slot.take() {
-                            Some(Pending::Sum(s)) => Some(s),
-                            _ => None,
-                        };
-                        let left = &mut left_sum;
-                        let a = out.last().expect("operand").0;
-                        // Merge the smaller sum into the larger one (nested parentheses).
-                        let right = match (right, sign) {
-                            (Some((mut ts, c)), 1)
-                                if left.as_ref().is_none_or(|l| l.0.len() < ts.len()) =>
-                            {
-                                match left.take() {
-                                    Some((lts, lc)) => {
-                                        ts.extend(lts);
-                                        *left = Some((
-                                            ts,
-                                            c.checked_add(lc).ok_or_else(|| Self::overflow(col))?,
-                                        ));
-                                    }
-                                    None => {
-                                        ts.push((a, 1));
-                                        *left = Some((ts, c));
-                                    }
-                                }
-                                *slot = left_sum.map(Pending::Sum);
-                                continue;
-                            }
-                            (r, _) => r,
-                        };
-                        let acc = left.get_or_insert_with(|| (smallvec::smallvec![(a, 1)], 0));
-                        match right {
-                            Some((ts, c)) => {
-                                for (t, k) in ts {
-                                    // -(i64::MIN) does not fit: an overflow, not a panic.
-                                    let k =
-                                        k.checked_mul(sign).ok_or_else(|| Self::overflow(col))?;
-                                    acc.0.push((t, k));
-                                }
-                                acc.1 = acc
-                                    .1
-                                    .checked_add(
-                                        c.checked_mul(sign).ok_or_else(|| Self::overflow(col))?,
-                                    )
-                                    .ok_or_else(|| Self::overflow(col))?;
-                            }
-                            None => acc.0.push((b, sign)),
-                        }
-                        *slot = left_sum.map(Pending::Sum);
-                        continue;
-                    }
-                    self.materialize(out, sums, n - 1)?;
-                    self.materialize(out, sums, n - 2)?;
-                    sums.pop();
-                    let (b, _) = out.pop().expect("operand");
-                    let (a, acol) = out.pop().expect("operand");
-                    let e = self.apply_binary(o, a, b, col)?;
-                    out.push((e, acol));
+                    let pb = sums.pop().expect("aligned");
+                    let b = out.pop().expect("operand");
+                    let (a, pa) = (
+                        out.last_mut().expect("operand"),
+                        sums.last_mut().expect("aligned"),
+                    );
+                    self.combine(o, col, a, pa, b, pb)?;
                 }
                 OpEntry::Unary(o, col) => {
                     let n = out.len();
@@ -1420,6 +1580,102 @@ impl Context {
                 _ => unreachable!("reduce_while never pops parentheses"),
             }
         }
+        Ok(())
+    }
+
+    /// One binary operation of the parser, on its left operand `a` (with its pending sum or
+    /// product `pa`, updated in place to the result, which keeps `a`'s column) and its right
+    /// operand `b` (`pb`). Integer `*`, `+` and `-` extend a pending product or sum (built
+    /// once when used, by [`Context::materialize`]); every other operation is built at once.
+    /// The general parser's reduction and the descent path's (`parse_descent`) are this one
+    /// function, so the two build the same nodes in the same order.
+    fn combine(
+        &mut self,
+        o: Op,
+        col: usize,
+        a: &mut (Expr, usize),
+        pa: &mut Option<Pending>,
+        b: (Expr, usize),
+        mut pb: Option<Pending>,
+    ) -> Result<(), Error> {
+        let int = |cx: &Context, e: Expr, p: &Option<Pending>| p.is_some() || cx.ty(e) == Ty::Int;
+        let ints = int(self, a.0, pa) && int(self, b.0, &pb);
+        if o == Op::Mul && ints {
+            // A factor that is a pending sum is built first (the right one, then the left).
+            let mut b = b;
+            if matches!(pb, Some(Pending::Sum(_))) {
+                self.materialize_one(&mut b, &mut pb)?;
+            }
+            if matches!(pa, Some(Pending::Sum(_))) {
+                self.materialize_one(a, pa)?;
+            }
+            let mut fs = match pa.take() {
+                Some(Pending::Prod(fs)) => fs,
+                _ => smallvec::smallvec![a.0],
+            };
+            match pb {
+                Some(Pending::Prod(rs)) => fs.extend(rs),
+                _ => fs.push(b.0),
+            }
+            *pa = Some(Pending::Prod(fs));
+            return Ok(());
+        }
+        if (o == Op::Add || o == Op::Sub) && ints {
+            let sign: i64 = if o == Op::Add { 1 } else { -1 };
+            self.materialize_prod(b.1, &mut pb)?;
+            self.materialize_prod(a.1, pa)?;
+            let right = match pb {
+                Some(Pending::Sum(s)) => Some(s),
+                _ => None,
+            };
+            let b = b.0;
+            let mut left_sum = match pa.take() {
+                Some(Pending::Sum(s)) => Some(s),
+                _ => None,
+            };
+            let left = &mut left_sum;
+            let a = a.0;
+            // Merge the smaller sum into the larger one (nested parentheses).
+            let right = match (right, sign) {
+                (Some((mut ts, c)), 1) if left.as_ref().is_none_or(|l| l.0.len() < ts.len()) => {
+                    match left.take() {
+                        Some((lts, lc)) => {
+                            ts.extend(lts);
+                            *left =
+                                Some((ts, c.checked_add(lc).ok_or_else(|| Self::overflow(col))?));
+                        }
+                        None => {
+                            ts.push((a, 1));
+                            *left = Some((ts, c));
+                        }
+                    }
+                    *pa = left_sum.map(Pending::Sum);
+                    return Ok(());
+                }
+                (r, _) => r,
+            };
+            let acc = left.get_or_insert_with(|| (smallvec::smallvec![(a, 1)], 0));
+            match right {
+                Some((ts, c)) => {
+                    for (t, k) in ts {
+                        // -(i64::MIN) does not fit: an overflow, not a panic.
+                        let k = k.checked_mul(sign).ok_or_else(|| Self::overflow(col))?;
+                        acc.0.push((t, k));
+                    }
+                    acc.1 = acc
+                        .1
+                        .checked_add(c.checked_mul(sign).ok_or_else(|| Self::overflow(col))?)
+                        .ok_or_else(|| Self::overflow(col))?;
+                }
+                None => acc.0.push((b, sign)),
+            }
+            *pa = left_sum.map(Pending::Sum);
+            return Ok(());
+        }
+        let mut b = b;
+        self.materialize_one(&mut b, &mut pb)?;
+        self.materialize_one(a, pa)?;
+        a.0 = self.apply_binary(o, a.0, b.0, col)?;
         Ok(())
     }
 
@@ -2106,6 +2362,186 @@ mod tests {
             }
         }
         assert!(taken > 2000, "{taken}");
+    }
+
+    /// [`Context::parse_descent`] against the general parser, as [`same_as_general`] does for
+    /// the polynomial fast path.
+    fn descent_same_as_general(text: &str, setup: &dyn Fn(&mut Context)) -> bool {
+        same_as_general_by(
+            text,
+            setup,
+            &|cx, t| cx.parse_descent(t),
+            "the descent path",
+        )
+    }
+
+    /// A random text of the general parser's grammar (and, now and then, a broken one): every
+    /// infix operator, unary operators, calls of known and unknown functions with right and
+    /// wrong arities, parentheses, relations (sometimes chained), floats and big literals.
+    fn random_text(next: &mut impl FnMut(u64) -> u64, depth: u32) -> String {
+        const ATOMS: [&str; 14] = [
+            "s0",
+            "s1",
+            "x",
+            "q0",
+            "s27",
+            "zf",
+            "0",
+            "1",
+            "2",
+            "7",
+            "96",
+            "True",
+            "4611686018427387904",
+            "9223372036854775807",
+        ];
+        const RARE: [&str; 8] = [
+            "2.5",
+            "1e3",
+            "9223372036854775808",
+            "oo",
+            "2x",
+            "",
+            ",",
+            "FloorDiv",
+        ];
+        const INFIX: [&str; 17] = [
+            " + ", " - ", "*", " * ", "//", "%", "**", "/", " < ", " <= ", " > ", " >= ", " == ",
+            " != ", " & ", " | ", "-",
+        ];
+        const CALLS: [(&str, usize); 14] = [
+            ("FloorDiv", 2),
+            ("ModularIndexing", 3),
+            ("Mod", 2),
+            ("Min", 2),
+            ("Max", 3),
+            ("Eq", 2),
+            ("Ne", 2),
+            ("Lt", 2),
+            ("Ge", 2),
+            ("And", 2),
+            ("Not", 1),
+            ("Abs", 1),
+            ("CeilDiv", 2),
+            ("PythonMod", 2),
+        ];
+        if depth == 0 || next(4) == 0 {
+            if next(40) == 0 {
+                return RARE[next(RARE.len() as u64) as usize].to_string();
+            }
+            return ATOMS[next(ATOMS.len() as u64) as usize].to_string();
+        }
+        let d = depth - 1;
+        match next(6) {
+            0 | 1 => {
+                let (a, b) = (random_text(next, d), random_text(next, d));
+                format!("{a}{}{b}", INFIX[next(INFIX.len() as u64) as usize])
+            }
+            2 => format!("({})", random_text(next, d)),
+            3 => {
+                let u = ["-", "- ", "+", "~", "-("][next(5) as usize];
+                let close = if u == "-(" { ")" } else { "" };
+                format!("{u}{}{close}", random_text(next, d))
+            }
+            _ => {
+                let (name, n) = CALLS[next(CALLS.len() as u64) as usize];
+                // Now and then one argument too many or too few, or an unknown name.
+                let n = match next(30) {
+                    0 => n + 1,
+                    1 => n.saturating_sub(1),
+                    _ => n,
+                };
+                let name = if next(40) == 0 { "Floordiv" } else { name };
+                let args: Vec<String> = (0..n).map(|_| random_text(next, d)).collect();
+                format!("{name}({})", args.join(", "))
+            }
+        }
+    }
+
+    #[test]
+    fn descent_path_builds_what_the_general_parser_builds() {
+        let none = |_: &mut Context| {};
+        let declared = |cx: &mut Context| {
+            cx.set_range_str("s27", "1", "").unwrap();
+            cx.set_range_str("q1", "0", "s27 - 1").unwrap();
+            cx.declare("zf", crate::Ty::Float).unwrap();
+        };
+        for t in [
+            "r3 + 64*s58*(ModularIndexing(r119, s58, s82)) + 32*(ModularIndexing(r119, 1, s58))",
+            "And(Gt(s19, 1), Gt(s90, 1))",
+            "Ne((FloorDiv(s1, 2) + 1), 1)",
+            "Ne((s0 + (-1)), 1)",
+            "Le((((-2)*s0) + ((-2)*s1)), (-2))",
+            "2*(x + 1)*(y - 3) + (x + 1) + (2 + x)",
+            "-x*y + -(a + b) - -3",
+            "-2**3",
+            "x**2**2 - x**-(-2)",
+            "x // 4 % 3 + x / 2",
+            "x < 3",
+            "(x < 3) & (y >= 2) | ~(z == 1)",
+            "Where(x < 3, x, 3)",
+            "FloorDiv(-x, 2)",
+            "Min(x, y, 3) + Max(x, 2)",
+            "(((((x)))))",
+            "zf*2 + 1",
+            "ToFloat(x)*2",
+        ] {
+            assert!(
+                descent_same_as_general(t, &none) && descent_same_as_general(t, &declared),
+                "{t}: the descent path should take it"
+            );
+        }
+        // Errors and what the descent path leaves to the general parser: declined.
+        for t in [
+            "x < y < z",
+            "2**-1",
+            "x < y + 1 <= z",
+            "x < ~y < z",
+            "2.5*x",
+            "1e3",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "FloorDiv(x)",
+            "Floordiv(x, 2)",
+            "(x, y)",
+            "x +",
+            "x y",
+            "x = 2",
+            "x ! 2",
+            "x * * 2",
+            "2x",
+            "x ~ y",
+            "oo",
+            "FloorDiv",
+            "f()",
+            "(x",
+            "x)",
+            "9223372036854775807*9223372036854775807*x + 1",
+            "True + 1",
+            "x % zf",
+            "ä + 1",
+            "",
+        ] {
+            assert!(
+                !descent_same_as_general(t, &declared),
+                "{t}: should decline"
+            );
+        }
+        // Deep nesting is left to the general parser (its stacks are on the heap).
+        let deep = format!("{}x{}", "(".repeat(200), ")".repeat(200));
+        assert!(!descent_same_as_general(&deep, &none));
+        let deep = format!("{}x{}", "-".repeat(200), "");
+        assert!(!descent_same_as_general(&deep, &none));
+        // Random texts.
+        let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
+        let mut taken = 0;
+        for _ in 0..4000 {
+            let t = random_text(&mut next, 4);
+            if descent_same_as_general(&t, &declared) {
+                taken += 1;
+            }
+        }
+        assert!(taken > 1500, "{taken}");
     }
 
     #[test]
