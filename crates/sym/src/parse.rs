@@ -635,8 +635,14 @@ static DESCENT_BYTES: [bool; 256] = {
     t
 };
 
-/// An operand of the descent path: its node and column, and its pending sum or product.
-type Operand = ((Expr, usize), Option<Pending>);
+/// An operand of the descent path: its node and column, and whether it has a pending sum or
+/// product (then the top of [`Descent::pend`] when it is the latest operand).
+#[derive(Clone, Copy)]
+struct DOp {
+    e: Expr,
+    col: usize,
+    pending: bool,
+}
 
 /// The descent path's place in its text.
 struct Descent<'s> {
@@ -644,6 +650,9 @@ struct Descent<'s> {
     src: &'s str,
     i: usize,
     depth: u32,
+    /// The pending sums and products of the operands being read, in the order they were
+    /// made (a stack: an operation takes its right operand's from the top, then its left's).
+    pend: PendingStack,
 }
 
 impl Descent<'_> {
@@ -785,13 +794,18 @@ impl Context {
             return None;
         }
         let mark = self.mark();
+        // The pending sums and products: the general parser's buffer (empty between parses).
+        let pend = std::mem::take(&mut self.parse_bufs.sums);
         let mut d = Descent {
             b,
             src,
             i: 0,
             depth: 0,
+            pend,
         };
         let r = self.descent_top(&mut d);
+        d.pend.clear();
+        self.parse_bufs.sums = d.pend;
         if r.is_none() {
             let _ = self.rollback(mark);
         }
@@ -800,28 +814,39 @@ impl Context {
 
     fn descent_top(&mut self, d: &mut Descent<'_>) -> Option<Expr> {
         let mut rel = false;
-        let (mut v, mut p) = self.descent_expr(d, 0, &mut rel)?;
+        let v = self.descent_expr(d, 0, &mut rel)?;
         d.skip_ws();
         if d.i != d.b.len() {
             return None;
         }
-        self.materialize_one(&mut v, &mut p).ok()?;
-        Some(v.0)
+        self.descent_built(d, v)
     }
 
-    /// Operators of precedence `min` or more, from byte `d.i`: the operand and its pending sum
-    /// or product. `rel` counts the relations of the enclosing group (parentheses or a call's
-    /// argument): a second one is a chained comparison, which the general parser refuses.
-    fn descent_expr(&mut self, d: &mut Descent<'_>, min: u8, rel: &mut bool) -> Option<Operand> {
-        let (mut a, mut pa) = self.descent_unary(d)?;
+    /// The node of operand `v`, its pending sum or product (the top of `d.pend`) built.
+    #[inline]
+    fn descent_built(&mut self, d: &mut Descent<'_>, v: DOp) -> Option<Expr> {
+        if !v.pending {
+            return Some(v.e);
+        }
+        let mut p = d.pend.pop().flatten();
+        let mut e = (v.e, v.col);
+        self.materialize_one(&mut e, &mut p).ok()?;
+        Some(e.0)
+    }
+
+    /// Operators of precedence `min` or more, from byte `d.i`. `rel` counts the relations of
+    /// the enclosing group (parentheses or a call's argument): a second one is a chained
+    /// comparison, which the general parser refuses.
+    fn descent_expr(&mut self, d: &mut Descent<'_>, min: u8, rel: &mut bool) -> Option<DOp> {
+        let mut a = self.descent_unary(d)?;
         loop {
             d.skip_ws();
             let Some((o, len)) = d.binary_op() else {
-                return Some((a, pa));
+                return Some(a);
             };
             let (p, right) = o.prec();
             if p < min {
-                return Some((a, pa));
+                return Some(a);
             }
             if p == 1 {
                 if *rel {
@@ -832,18 +857,42 @@ impl Context {
             let col = d.i + 1;
             d.i += len;
             let next = if right { p } else { p + 1 };
-            let (b, pb) = self.descent_expr(d, next, rel)?;
-            self.combine(o, col, &mut a, &mut pa, b, pb).ok()?;
+            let b = self.descent_expr(d, next, rel)?;
+            // `b`'s pending value is the top of the stack, `a`'s the one below it: whatever
+            // was pushed between them belonged to operands of `b`, which took it.
+            let pb = if b.pending {
+                d.pend.pop().flatten()
+            } else {
+                None
+            };
+            let mut pa = if a.pending {
+                d.pend.pop().flatten()
+            } else {
+                None
+            };
+            let mut ae = (a.e, a.col);
+            self.combine(o, col, &mut ae, &mut pa, (b.e, b.col), pb)
+                .ok()?;
+            a.e = ae.0;
+            a.pending = pa.is_some();
+            if a.pending {
+                d.pend.push(pa);
+            }
         }
     }
 
     /// An operand: a unary operator and its operand (which takes only `**`, as the general
     /// parser's unary precedence does), a literal, a name, a call or a parenthesized group.
-    fn descent_unary(&mut self, d: &mut Descent<'_>) -> Option<Operand> {
+    fn descent_unary(&mut self, d: &mut Descent<'_>) -> Option<DOp> {
         d.skip_ws();
         let c = *d.b.get(d.i)?;
         let col = d.i + 1;
         let k = class(c);
+        let plain = |e: Expr| DOp {
+            e,
+            col,
+            pending: false,
+        };
         if k == DIGIT {
             let end = run_end(d.b, d.i, DIGIT);
             // `2.5`, `1e3` and `2x`: a float or an error, the general parser's.
@@ -852,7 +901,7 @@ impl Context {
             }
             let v = i64::try_from(decimal(&d.src[d.i..end])?).ok()?;
             d.i = end;
-            return Some(((self.int(v), col), None));
+            return Some(plain(self.int(v)));
         }
         if k == LETTER {
             let end = run_end(d.b, d.i + 1, DIGIT | LETTER);
@@ -860,12 +909,14 @@ impl Context {
             d.i = end;
             d.skip_ws();
             if d.b.get(d.i) != Some(&b'(') {
-                return Some(((self.ident(name, col).ok()?, col), None));
+                return Some(plain(self.ident(name, col).ok()?));
             }
             d.i += 1;
             d.enter()?;
-            // The arguments stay pending until the call closes, then are built in order.
-            let mut args: smallvec::SmallVec<[Operand; 4]> = smallvec::SmallVec::new();
+            // The arguments stay pending until the call closes, then are built in order
+            // (their pending values are in `d.pend` from `base` on, in argument order).
+            let base = d.pend.len();
+            let mut args: smallvec::SmallVec<[DOp; 4]> = smallvec::SmallVec::new();
             d.skip_ws();
             if d.b.get(d.i) == Some(&b')') {
                 d.i += 1;
@@ -886,11 +937,18 @@ impl Context {
             }
             d.depth -= 1;
             let mut es: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
-            for (mut a, mut p) in args {
-                self.materialize_one(&mut a, &mut p).ok()?;
-                es.push(a.0);
+            let mut k = base;
+            for a in &args {
+                let mut e = (a.e, a.col);
+                if a.pending {
+                    let mut p = d.pend[k].take();
+                    k += 1;
+                    self.materialize_one(&mut e, &mut p).ok()?;
+                }
+                es.push(e.0);
             }
-            return Some(((self.apply_call(name, &es, col).ok()?, col), None));
+            d.pend.truncate(base);
+            return Some(plain(self.apply_call(name, &es, col).ok()?));
         }
         match c {
             b'(' => {
@@ -916,10 +974,10 @@ impl Context {
                 d.i += 1;
                 d.enter()?;
                 let mut rel = false;
-                let (mut a, mut pa) = self.descent_expr(d, UNARY_PREC + 1, &mut rel)?;
+                let v = self.descent_expr(d, UNARY_PREC + 1, &mut rel)?;
                 d.depth -= 1;
-                self.materialize_one(&mut a, &mut pa).ok()?;
-                Some(((self.apply_unary(o, a.0, col).ok()?, col), None))
+                let a = self.descent_built(d, v)?;
+                Some(plain(self.apply_unary(o, a, col).ok()?))
             }
             _ => None,
         }
