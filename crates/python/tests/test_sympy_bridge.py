@@ -2,6 +2,7 @@
 back to PyTorch keep their meaning under Inductor's C++ printer (compiled and run)."""
 import os
 import random
+import re
 import shutil
 import subprocess
 import tempfile
@@ -316,6 +317,17 @@ class RoundTrip(unittest.TestCase):
         self.assertIs(type(to_sympy(cx.parse("ModularIndexing(i, 4, s)"))), F.ModularIndexing)
         self.assertIs(type(to_sympy(cx.parse("ModularIndexing(x, 4, s)"))), F.PythonMod)
         self.assertIs(type(to_sympy(cx.parse("FloorDiv(x, 4)"))), F.FloorDiv)
+        # A divisor that may be 0 but not negative (`7*((s + 6)//31)` is 0 for s < 25): where
+        # it is 0 every form is undefined, so ModularIndexing and Mod keep their meaning.
+        m = "7*FloorDiv(s + 6, 31)"
+        self.assertIs(type(to_sympy(cx.parse(f"ModularIndexing(i, 256, {m})"))),
+                      F.ModularIndexing)
+        self.assertIs(type(to_sympy(cx.parse(f"ModularIndexing(i, FloorDiv(s, 2), 3)"))),
+                      F.ModularIndexing)
+        self.assertIs(type(to_sympy(cx.parse(f"Mod(i, {m})"))), F.Mod)
+        # One that may be negative does not.
+        self.assertIs(type(to_sympy(cx.parse("Mod(i, FloorDiv(s, 2) - 1)"))), F.PythonMod)
+        self.assertIs(type(to_sympy(cx.parse("ModularIndexing(i, 4, s - 2)"))), F.PythonMod)
 
 
 @needs_torch
@@ -337,7 +349,18 @@ class InductorPrinter(unittest.TestCase):
             e = random_expr(cx, rng, 3)
             s = cx.simplify(e)
             cases.append((e, cexpr(to_sympy(s))))
-        pts = points(rng, 12)
+        # Divisors that are non-negative but 0 for some sizes (`s0 // 3` at s0 < 3): where they
+        # are 0 the expression is undefined, so they are printed with C `%` and `/` when the
+        # dividend is non-negative; run at the sizes where they are positive.
+        zcases = []
+        for _ in range(80):
+            e = random_expr(cx, rng, 2)
+            d = cx.symbol("s0") // rng.choice([2, 3])
+            e = cx.call("ModularIndexing", e, rng.randint(1, 4), d) if rng.random() < 0.5 else e % d
+            if rng.random() < 0.3:
+                e = cx.call("ModularIndexing", e, rng.choice([1, 2]), d)
+            zcases.append((e, cexpr(to_sympy(cx.simplify(e)))))
+        pts = points(rng, 12) + [{"s0": 3, "i0": 2, "x": 7}, {"s0": 7, "i0": 0, "x": -4}]
         inc = os.path.join(os.path.dirname(torch.__file__), "include")
         src = ["#include <c10/util/generic_math.h>", "#include <algorithm>", "#include <cmath>",
                "#include <cstdint>", "#include <cstdio>", "int main() {"]
@@ -345,6 +368,9 @@ class InductorPrinter(unittest.TestCase):
             src.append("{ int64_t x = %d, i0 = %d, s0 = %d;" % (p["x"], p["i0"], p["s0"]))
             for _, c in cases:
                 src.append('  std::printf("%%lld\\n", (long long)(%s));' % c)
+            if p["s0"] >= 3:
+                for _, c in zcases:
+                    src.append('  std::printf("%%lld\\n", (long long)(%s));' % c)
             src.append("}")
         src.append("return 0; }")
         with tempfile.TemporaryDirectory() as d:
@@ -357,12 +383,18 @@ class InductorPrinter(unittest.TestCase):
         k = 0
         bad = []
         for p in pts:
-            for e, c in cases:
+            for e, c in cases + (zcases if p["s0"] >= 3 else []):
                 want = cx.eval(e, p)
                 if int(out[k]) != want:
                     bad.append((str(e), c, p, int(out[k]), want))
                 k += 1
         self.assertEqual(bad, [])
+        # The maybe-zero divisors were printed with C's `%` where the dividend is non-negative
+        # (not only through c10::div_mod).
+        c_mod = re.compile(r"% \(?(static_cast<int64_t>\()?c10::div_floor_integer\("
+                           r"static_cast<int64_t>\(s0\)")
+        kept = sum(1 for _, c in zcases if c_mod.search(c))
+        self.assertGreater(kept, 10, [c for _, c in zcases][:5])
 
 
 if __name__ == "__main__":

@@ -39,9 +39,11 @@ Output mapping (:func:`to_sympy`), chosen so that PyTorch's C++ and Triton print
 ``Mod``/``ModularIndexing`` as C ``%`` and ``FloorDiv`` as C ``/`` where they believe the
 operands non-negative, keep the meaning:
 
-* ``Mod(FloorDiv(a, b), m)`` -> ``ModularIndexing(a, b, m)`` only when ``a >= 0``, ``b > 0`` and
-  ``m > 0`` are proven under the context's current facts;
-* ``Mod(a, m)`` -> torch ``Mod(a, m)`` only when ``a >= 0`` and ``m > 0`` are proven, otherwise
+* ``Mod(FloorDiv(a, b), m)`` -> ``ModularIndexing(a, b, m)`` only when ``a >= 0``, ``b >= 0`` and
+  ``m >= 0`` are proven under the context's current facts (a divisor that is 0 leaves the
+  expression undefined in every form, the caller's included, so on the domain ``b, m >= 0``
+  means ``b, m > 0``: ``m = 7*((s + 6)//31)`` with ``s >= 1`` keeps ``ModularIndexing``);
+* ``Mod(a, m)`` -> torch ``Mod(a, m)`` only when ``a >= 0`` and ``m >= 0`` are proven, otherwise
   ``PythonMod(a, m)`` (printed ``c10::div_mod`` / ``triton_helpers.remainder_integer``);
 * ``FloorDiv(a, b)`` -> torch ``FloorDiv(a, b)``; the printers use ``/`` only when sympy's
   assumptions say both operands are non-negative, which holds for every node we emit (``Mod``
@@ -489,8 +491,12 @@ def _mod_back(a, m, cx, F, go, memo):
     if not F:
         return _sp.Mod(go(a), go(m), evaluate=False)
     an = a.node()
-    if cx.is_positive(m):
-        if an[0] == "FloorDiv" and cx.is_nonnegative(an[1]) and cx.is_positive(an[2]):
+    # A divisor proven non-negative is positive wherever the expression is defined: where it is
+    # 0, every form of the expression divides by zero (symshape's answers are defined wherever
+    # its input is, so the caller's expression is undefined there too). C's `/` and `%` agree
+    # with floor division and modulo for a non-negative dividend and a positive divisor.
+    if cx.is_nonnegative(m):
+        if an[0] == "FloorDiv" and cx.is_nonnegative(an[1]) and cx.is_nonnegative(an[2]):
             return F.ModularIndexing(go(an[1]), go(an[2]), go(m), evaluate=False)
         if cx.is_nonnegative(a):
             return F.Mod(go(a), go(m), evaluate=False)
