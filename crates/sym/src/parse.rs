@@ -2174,9 +2174,7 @@ mod tests {
     fn range_end_path_builds_what_the_general_parser_builds() {
         let none = |_: &mut Context| {};
         let declared = |cx: &mut Context| {
-            cx.set_range_str("s27", "1", "").unwrap();
-            cx.set_range_str("q1", "0", "s27 - 1").unwrap();
-            cx.declare("zf", crate::Ty::Float).unwrap();
+            declared(cx);
             cx.parse("s27*s77 - 1").unwrap();
         };
         for t in [
@@ -2322,14 +2320,17 @@ mod tests {
         }
     }
 
+    /// The facts the fast-path tests parse under: a ranged size, an index with a symbolic
+    /// range end, and a float symbol (which the fast paths decline).
+    fn declared(cx: &mut Context) {
+        cx.set_range_str("s27", "1", "").unwrap();
+        cx.set_range_str("q1", "0", "s27 - 1").unwrap();
+        cx.declare("zf", crate::Ty::Float).unwrap();
+    }
+
     #[test]
     fn polynomial_fast_path_builds_what_the_general_parser_builds() {
         let none = |_: &mut Context| {};
-        let declared = |cx: &mut Context| {
-            cx.set_range_str("s27", "1", "").unwrap();
-            cx.set_range_str("q1", "0", "s27 - 1").unwrap();
-            cx.declare("zf", crate::Ty::Float).unwrap();
-        };
         for t in [
             "96*q0*s27 + 8*q1 + 96*q2 + q3 + 4",
             "s27*s77 - 1",
@@ -2519,11 +2520,6 @@ mod tests {
     #[test]
     fn descent_path_builds_what_the_general_parser_builds() {
         let none = |_: &mut Context| {};
-        let declared = |cx: &mut Context| {
-            cx.set_range_str("s27", "1", "").unwrap();
-            cx.set_range_str("q1", "0", "s27 - 1").unwrap();
-            cx.declare("zf", crate::Ty::Float).unwrap();
-        };
         for t in [
             "r3 + 64*s58*(ModularIndexing(r119, s58, s82)) + 32*(ModularIndexing(r119, 1, s58))",
             "And(Gt(s19, 1), Gt(s90, 1))",
