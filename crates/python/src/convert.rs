@@ -189,6 +189,46 @@ impl Converter {
         }
         Ok(())
     }
+
+    /// `symshape.torch._set_assumption_ranges_py(eng, e)` with `arng` the engine's memo
+    /// `{name: (lo, hi)}` and `arange` `symshape.torch._assumption_range`: clears the context's
+    /// facts, then sets the range that every free symbol of `e` gets from its sympy
+    /// assumptions (those with an end), in the order of `e.free_symbols`, each range read from
+    /// `arng` or else computed by `arange(symbol)` and recorded there. The loop over the
+    /// symbols in Python is about 36k instructions per new expression of the real records;
+    /// `test_fast_paths.AssumptionRanges` compares the two.
+    fn set_assumption_ranges(
+        &self,
+        e: &Bound<'_, PyAny>,
+        arng: &Bound<'_, PyDict>,
+        arange: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let py = e.py();
+        let cx = self.cx.bind(py);
+        super::Context::clear_facts(cx)?;
+        let symbols = self.state.bind(py).getattr(intern!(py, "symbols"))?;
+        // Every range first, then the context (the Python loop's order of effects).
+        let mut set = Vec::new();
+        for fs in e.getattr(intern!(py, "free_symbols"))?.try_iter()? {
+            let name = fs?.getattr(intern!(py, "name"))?;
+            let r = match arng.get_item(&name)? {
+                Some(r) => r,
+                None => {
+                    let r = arange.call1((symbols.get_item(&name)?,))?;
+                    arng.set_item(&name, &r)?;
+                    r
+                }
+            };
+            let (lo, hi) = r.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
+            if !lo.is_none() || !hi.is_none() {
+                set.push((name, lo, hi));
+            }
+        }
+        for (name, lo, hi) in set {
+            super::Context::set_range(cx, &name, &lo, &hi)?;
+        }
+        Ok(())
+    }
 }
 
 impl Converter {
@@ -309,4 +349,109 @@ pub fn _direct_table(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         d.set_item(k, v)?;
     }
     Ok(d)
+}
+
+/// `symshape.torch._plain_syms_py` in Rust: `PlainSyms(Add, Mul, Pow, Symbol, Integer)` (the
+/// sympy classes), then `syms(x)`: the symbols of `x` (a tuple, with repeats, in the order of
+/// the terms and their factors) when it is an expanded polynomial with int64 coefficients
+/// (a sum, exactly `Add`, of products, exactly `Mul`, of integers, symbols and their natural
+/// powers below `2**31`), else `None`. The same walk through the C API: on the real records it
+/// is most of a first `simplify` of an expanded polynomial in Python (about 15k instructions),
+/// which it answers without conversion; `test_fast_paths.PlainPolynomials` compares the two.
+#[pyclass(frozen, module = "symshape._native", name = "PlainSyms")]
+pub struct PlainSyms {
+    add: Py<PyType>,
+    mul: Py<PyType>,
+    pow: Py<PyType>,
+    symbol: Py<PyType>,
+    integer: Py<PyType>,
+}
+
+impl std::fmt::Debug for PlainSyms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PlainSyms")
+    }
+}
+
+#[pymethods]
+impl PlainSyms {
+    #[new]
+    fn new(
+        add: Py<PyType>,
+        mul: Py<PyType>,
+        pow: Py<PyType>,
+        symbol: Py<PyType>,
+        integer: Py<PyType>,
+    ) -> Self {
+        PlainSyms {
+            add,
+            mul,
+            pow,
+            symbol,
+            integer,
+        }
+    }
+
+    /// The symbols of the expanded polynomial `x`, else `None` (the type's docs).
+    fn syms<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let py = x.py();
+        let mut out = Vec::new();
+        if x.get_type().is(self.add.bind(py)) {
+            for t in x.getattr(intern!(py, "args"))?.try_iter()? {
+                if !self.term(&t?, &mut out)? {
+                    return Ok(None);
+                }
+            }
+        } else if !self.term(x, &mut out)? {
+            return Ok(None);
+        }
+        PyTuple::new(py, out).map(Some)
+    }
+}
+
+impl PlainSyms {
+    /// Whether the term `t` is a product of plain factors (its symbols appended to `out`).
+    fn term<'py>(&self, t: &Bound<'py, PyAny>, out: &mut Vec<Bound<'py, PyAny>>) -> PyResult<bool> {
+        let py = t.py();
+        if t.get_type().is(self.mul.bind(py)) {
+            for f in t.getattr(intern!(py, "args"))?.try_iter()? {
+                if !self.factor(f?, out)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        } else {
+            self.factor(t.clone(), out)
+        }
+    }
+
+    /// Whether `f` is an int64 integer, a symbol or a symbol's natural power below `2**31`
+    /// (its symbol appended to `out`).
+    fn factor<'py>(
+        &self,
+        f: Bound<'py, PyAny>,
+        out: &mut Vec<Bound<'py, PyAny>>,
+    ) -> PyResult<bool> {
+        let py = f.py();
+        let integer = self.integer.bind(py);
+        let p = intern!(py, "p");
+        let mut f = f;
+        if f.get_type().is(self.pow.bind(py)) {
+            // `f, k = f.args` (a `Pow` has two; anything else raises as the unpacking does).
+            let (b, k): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
+                f.getattr(intern!(py, "args"))?.extract()?;
+            if !k.is_instance(integer)?
+                || !matches!(k.getattr(p)?.extract::<i64>(), Ok(n) if 1 < n && n < 1 << 31)
+            {
+                return Ok(false);
+            }
+            f = b;
+        }
+        if f.is_instance(self.symbol.bind(py))? {
+            out.push(f);
+            return Ok(true);
+        }
+        // `-2**63 <= f.p < 2**63`: the value fits in an i64.
+        Ok(f.is_instance(integer)? && f.getattr(p)?.extract::<i64>().is_ok())
+    }
 }

@@ -1683,6 +1683,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Solution>()?;
     m.add_class::<Facts>()?;
     m.add_class::<convert::Converter>()?;
+    m.add_class::<convert::PlainSyms>()?;
     m.add_function(wrap_pyfunction!(convert::_direct_table, m)?)?;
     m.add_function(wrap_pyfunction!(axioms::_axiom_preds, m)?)?;
     m.add("Error", py.get_type::<Error>())?;

@@ -356,6 +356,50 @@ class SetRanges(unittest.TestCase):
                         self.assertEqual([type(v) for v in got], [type(v) for v in want])
 
 
+class AssumptionRanges(unittest.TestCase):
+    """Converter.set_assumption_ranges (the facts of simplify and try_solve) clears the facts,
+    then sets the ranges _set_assumption_ranges_py sets (the same frozenset iterated, so in the
+    same order), and leaves the memo of ranges by name as the Python loop leaves it."""
+
+    def test_random_against_the_python_loop(self):
+        rng = random.Random(29)
+        kinds = [{"positive": True}, {"nonnegative": True}, {"negative": True},
+                 {"nonpositive": True}, {}, {"nonzero": True}]
+        syms = [sympy.Symbol(f"a{i}", integer=True, **kw) for i, kw in enumerate(kinds)]
+        syms += [sympy.Symbol("f", real=True), sympy.Symbol("g", positive=True)]
+        native, python = st._Engine(), st._Engine()
+        for k in range(600):
+            picked = rng.sample(syms, rng.randint(1, 5))
+            ints = [v for v in picked if v.is_integer]
+            e = sympy.Integer(rng.randint(-3, 3))
+            for v in ints:
+                e = e + rng.randint(1, 4) * v if rng.random() < 0.7 else FD(e, 3) + v
+            if ints and rng.random() < 0.2:
+                e = sympy.Max(e, ints[0])
+            for v in picked:
+                if not v.is_integer:
+                    e = e + v
+            got = self.run_with(st._set_assumption_ranges, native, e)
+            want = self.run_with(st._set_assumption_ranges_py, python, e)
+            self.assertEqual(got, want, (k, e))
+            self.assertEqual(native.arng, python.arng, k)
+
+    @staticmethod
+    def run_with(fn, eng, e):
+        """The bounds of every declared symbol after ``fn`` (a symbol outside ``e`` keeps no
+        range: the facts were cleared), and of ``e``."""
+        for v in (sympy.Symbol("a0", integer=True, positive=True), e):
+            eng.conv.convert(v)
+        # Facts that the call must clear: a range on a symbol that ``e`` may not have.
+        eng.cx.set_range("a0", 5, 9)
+        ce = eng.conv.convert(e)
+        fn(eng, ce)
+        names = sorted(eng.st.symbols)
+        return ([(n, eng.cx.bound(eng.cx.symbol(n, "int" if eng.st.symbols[n].is_integer
+                                                  else "float"))) for n in names],
+                eng.cx.bound(ce))
+
+
 class BoolRanges(unittest.TestCase):
     """bound_sympy of a relation: the boolean ValueRanges PyTorch's constructor builds, one
     shared instance per value."""
@@ -649,6 +693,40 @@ class PlainPolynomials(unittest.TestCase):
         # Symbols without an integer assumption too: ``expand`` leaves the polynomial as is.
         self.assertTrue(st._plain_polynomial(r + 1, None))
         self.assertTrue(st._plain_polynomial(a**2 * r + sympy.Symbol("tmp0"), None))
+
+    def test_native_walk_as_the_python_one(self):
+        """_plain_syms (``_native.PlainSyms``) gives what _plain_syms_py gives: ``None`` or
+        the very symbol objects in the same order, on plain polynomials and near misses
+        (exponents and coefficients at the int64 and ``2**31`` edges, rational, float and
+        symbolic parts, functions, products of sums, non-sympy values)."""
+        a = sympy.Symbol("a", integer=True)
+        r = sympy.Symbol("r", real=True)
+        t = sympy.Symbol("t")
+        nc = sympy.Symbol("n", commutative=False)
+        d = sympy.Dummy("d", integer=True)
+        leaves = [a, r, t, d, nc, s, x, a**2, r**3, a ** (2**31 - 1), a ** (2**31), a**-1,
+                  a ** sympy.Rational(1, 2), a**a, sympy.Integer(2**63 - 1),
+                  sympy.Integer(2**63), sympy.Integer(-(2**63)), sympy.Integer(-(2**63) - 1),
+                  sympy.Integer(0), sympy.Integer(-7), sympy.Rational(3, 2), sympy.Float(1.5),
+                  FD(a, 2), MI(a, 1, 4), sympy.Max(a, s), a + 1, (a + s) ** 2]
+        rng = random.Random(31)
+        plain = 0
+        for k in range(3000):
+            terms = []
+            for _ in range(rng.randint(1, 4)):
+                fs = [rng.choice(leaves) for _ in range(rng.randint(1, 3))]
+                terms.append(sympy.Mul(*fs, evaluate=rng.random() < 0.8))
+            e = sympy.Add(*terms, evaluate=rng.random() < 0.8) if len(terms) > 1 else terms[0]
+            got, want = st._plain_syms(e), st._plain_syms_py(e)
+            self.assertEqual(got is None, want is None, (k, e))
+            if want is not None:
+                plain += 1
+                self.assertEqual(len(got), len(want), (k, e))
+                self.assertTrue(all(g is w for g, w in zip(got, want)), (k, e))
+        self.assertGreater(plain, 300)
+        for v in (3, 2.5, True, None, "s", sympy.true, sympy.Lt(a, 2), sympy.oo, -sympy.oo,
+                  sympy.nan, sympy.zoo):
+            self.assertEqual(st._plain_syms(v), st._plain_syms_py(v), v)
 
     def test_any_symbols_as_pytorch(self):
         """For expanded polynomials in symbols of every kind (Inductor's ``tmp`` symbols have

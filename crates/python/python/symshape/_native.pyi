@@ -234,6 +234,20 @@ class Converter:
     ) -> None:
         """``symshape.torch._set_ranges_py``: the range of every free symbol of ``e`` from
         ``ranges``, else ``fallback``, else its assumptions, set in the context."""
+    def set_assumption_ranges(
+        self, e: Expr, arng: Dict[str, Tuple[Any, Any]], arange: Callable[[Any], Tuple[Any, Any]],
+    ) -> None:
+        """``symshape.torch._set_assumption_ranges_py``: the context's facts cleared, then the
+        range every free symbol of ``e`` gets from its sympy assumptions set (memoized by name
+        in ``arng``; ``arange``: ``symshape.torch._assumption_range``)."""
+
+class PlainSyms:
+    """``symshape.torch._plain_syms_py`` natively: made with the sympy classes ``Add``,
+    ``Mul``, ``Pow``, ``Symbol`` and ``Integer``."""
+    def __init__(self, add: type, mul: type, pow: type, symbol: type, integer: type) -> None: ...
+    def syms(self, x: Any) -> Optional[Tuple[Any, ...]]:
+        """The symbols of ``x`` (with repeats) when it is an expanded polynomial with int64
+        coefficients, else ``None``."""
 
 def _direct_table() -> Dict[str, str]:
     """The native converter's table of ``symshape.sympy._DIRECT`` (checked equal by a test)."""

@@ -125,7 +125,8 @@ class _Engine:
         # symshape expression -> ((name, sympy symbol), ...) of its free symbols.
         self.fsyms = {}
         # symshape expression -> ((name, lo, hi), ...): the ranges its free symbols get from
-        # their sympy assumptions (those with an end only).
+        # their sympy assumptions (those with an end only; _assumption_facts, the reference of
+        # _set_assumption_ranges's test).
         self.afacts = {}
         # symbol name -> (lo, hi) from its sympy assumptions.
         self.arng = {}
@@ -335,6 +336,21 @@ def _assumption_facts(eng, e):
                 out.append((name, lo, hi))
         f = eng.afacts[e] = tuple(out)
     return f
+
+
+def _set_assumption_ranges(eng, e):
+    """Clears the context's facts, then sets the ranges the free symbols of ``e`` get from
+    their sympy assumptions (natively: ``Converter.set_assumption_ranges``, which a test
+    compares with ``_set_assumption_ranges_py``)."""
+    eng.conv.set_assumption_ranges(e, eng.arng, _assumption_range)
+
+
+def _set_assumption_ranges_py(eng, e):
+    """``_set_assumption_ranges`` in Python (the reference of its test)."""
+    cx = eng.cx
+    cx.clear_facts()
+    for name, lo, hi in _assumption_facts(eng, e):
+        cx.set_range(name, lo, hi)
 
 
 def _vr_range(eng, name, s, vr):
@@ -622,9 +638,7 @@ def _solve_engine(eng, expr, thing):
     n = e.node()
     if n[0] in ("Eq", "Ne", "Lt", "Le") and n[1].type != "int":
         raise _native.UnsupportedError("a relation between non-integers")
-    cx.clear_facts()
-    for name, lo, hi in _assumption_facts(eng, e):
-        cx.set_range(name, lo, hi)
+    _set_assumption_ranges(eng, e)
     sol = cx.solve(e, x)
     if sol is not None and not (sol.cases or sol.relations or sol.conditions):
         # Every value of ``thing`` in its range satisfies the relation (where it is defined):
@@ -888,9 +902,7 @@ def _simplify_typed(eng, expr, replacements):
     cx = eng.cx
     e0 = _conv_expr(eng, expr)
     e = _apply_replacements(eng, e0, replacements)
-    cx.clear_facts()
-    for name, lo, hi in _assumption_facts(eng, e):
-        cx.set_range(name, lo, hi)
+    _set_assumption_ranges(eng, e)
     r = cx.simplify(e)
     if r == e0 and _deep_expansion_differs(cx, e):
         # A product of sums inside an operand of a function (or too large an expansion):
@@ -1088,12 +1100,13 @@ _Add, _Mul, _Pow, _Symbol, _Integer = _sp.Add, _sp.Mul, _sp.Pow, _sp.Symbol, _sp
 _I64 = 1 << 63
 
 
-def _plain_syms(expr):
+def _plain_syms_py(expr):
     """The symbols of ``expr`` (a tuple, with repeats) when it is an expanded polynomial with
     int64 coefficients (sums of products of integers, symbols and their natural powers, as
     sympy builds them), else ``None``. Any symbols: ``sympy.expand`` of such a polynomial is
     itself over every commutative ring, whatever the symbols' assumptions (and for
-    non-commutative ones, whose products it does not reorder)."""
+    non-commutative ones, whose products it does not reorder). The reference of
+    ``_plain_syms``, the same walk in Rust (``_native.PlainSyms``; a test compares them)."""
     syms = []
     for t in expr.args if type(expr) is _Add else (expr,):
         for f in t.args if type(t) is _Mul else (t,):
@@ -1106,6 +1119,9 @@ def _plain_syms(expr):
             elif not (isinstance(f, _Integer) and -_I64 <= f.p < _I64):
                 return None
     return tuple(syms)
+
+
+_plain_syms = _native.PlainSyms(_Add, _Mul, _Pow, _Symbol, _Integer).syms
 
 
 def _plain_polynomial(expr, replacements):
