@@ -158,6 +158,9 @@ class _Engine:
         # caller's expression, the sympy answer): _final's choice (the entry keeps the objects
         # whose ids it holds alive).
         self.finals = {}
+        # symshape expression -> its expansion through the top sums, products and powers
+        # (Context.expand(deep=False); None when refused): _expand_top.
+        self.flat = {}
         # The polynomial context (_poly_expand), made when first needed: (context, converter).
         self.poly = None
         self.poly_memo = {}
@@ -904,7 +907,7 @@ def _simplify_typed(eng, expr, replacements):
     e = _apply_replacements(eng, e0, replacements)
     _set_assumption_ranges(eng, e)
     r = cx.simplify(e)
-    if r == e0 and _deep_expansion_differs(cx, e):
+    if r == e0 and _deep_expansion_differs(eng, e):
         # A product of sums inside an operand of a function (or too large an expansion):
         # PyTorch's functions rewrite their expanded operands, so PyTorch's expansion is
         # computed, and where it prints smaller, PyTorch answers.
@@ -938,14 +941,14 @@ def _final(eng, r, e0, e, expr, facts):
     if hit is not None and hit[0] is facts and hit[1] is expr:
         return hit[2]
     out = expr if r == e0 else _answer(r, e0, e, expr)
-    alt = _smaller_expansion(eng.cx, r, e, out, facts)
+    alt = _smaller_expansion(eng, r, e, out, facts)
     if alt is not None:
         out = alt
     eng.finals[key] = (facts, expr, out)
     return out
 
 
-def _smaller_expansion(cx, r, e, out, facts):
+def _smaller_expansion(eng, r, e, out, facts):
     """The sympy form of the expansion of the top products of sums of the answer ``r`` or of
     the question ``e`` (operands of functions are left as they are), simplified under
     ``facts``, if it prints smaller than ``out`` (:func:`_final`), else ``None``. The
@@ -955,9 +958,10 @@ def _smaller_expansion(cx, r, e, out, facts):
     first merges them (`49*x*FloorDiv(u, 4) - 227*x`). An expansion is built as sympy only
     when its size in symshape's measure is at most ``r``'s and below the printed size of
     ``out`` (printing ``out`` to count it is the expensive part)."""
+    cx = eng.cx
     best = None
     for base in (r, e) if e != r else (r,):
-        x = cx.expand(base, deep=False)
+        x = _expand_top(eng, base)
         # The expansion merges like terms as it is built; one already larger than r is not
         # simplified further (the rare simplification that would still bring it below is
         # given up: simplifying is most of the cost).
@@ -1083,17 +1087,29 @@ def _answer(r, e0, e, expr):
     return out
 
 
-def _deep_expansion_differs(cx, e):
+def _expand_top(eng, x):
+    """``eng.cx.expand(x, deep=False)``, memoized per engine: a first simplify asks it of
+    its question in _deep_expansion_differs and again in _smaller_expansion (a third of the
+    expansions of the real records' first calls were asked twice). An expansion is a function
+    of the expression alone (the constructors that distribute read no facts), and the memo
+    goes with the context."""
+    f = eng.flat.get(x, _MISS)
+    if f is _MISS:
+        f = eng.flat[x] = eng.cx.expand(x, deep=False)
+    return f
+
+
+def _deep_expansion_differs(eng, e):
     """Whether ``sympy.expand(e)`` (PyTorch's answer for ``e``) may differ from the expansion of
     ``e``'s top polynomial alone, which :func:`_final` weighs itself: a product of sums inside
     an operand of a function (PyTorch's functions rewrite their expanded operands:
     ``ModularIndexing`` drops the terms that are multiples of its modulus, where symshape
     proves first that no new overflow comes of it), or an expansion too big for
     ``Context.expand``."""
-    x = cx.expand(e)
+    x = eng.cx.expand(e)
     if x is None:
         return True
-    return x != e and cx.expand(e, deep=False) != x
+    return x != e and _expand_top(eng, e) != x
 
 
 _Add, _Mul, _Pow, _Symbol, _Integer = _sp.Add, _sp.Mul, _sp.Pow, _sp.Symbol, _sp.Integer
