@@ -423,13 +423,19 @@ fn min_max() {
         "Max(s0, Min(a, b, Max(x, y)))",
     );
     check("Max(0, x - 3)", &[("x", "0", "1023")], "Max(0, x - 3)");
-    // R + Min(a, b) = Min(a + R, b + R) where smaller and every new argument fits.
-    let b: &[(&str, &str, &str)] = &[("s0", "8", "128"), ("q3", "0", "FloorDiv(s0 + 1, 2) - 1")];
+    // R + Min(a, b) = Min(a + R, b + R) where smaller and every new argument fits (q3 up to
+    // FloorDiv(s0 + 1, 2): either argument may be the smaller).
+    let b: &[(&str, &str, &str)] = &[("s0", "8", "128"), ("q3", "0", "FloorDiv(s0 + 1, 2)")];
     check(
         "Min(2*q3 + 2, s0 + 1) - 2*q3 + 1",
         b,
         "Min(3, s0 - 2*q3 + 2)",
     );
+    // With q3 <= FloorDiv(s0 + 1, 2) - 1, 2*q3 + 2 <= 2*FloorDiv(s0 + 1, 2) <= s0 + 1 (the
+    // division relaxed to its dividend, tests/relaxed_bounds.rs): the Min is its first
+    // argument.
+    let b: &[(&str, &str, &str)] = &[("s0", "8", "128"), ("q3", "0", "FloorDiv(s0 + 1, 2) - 1")];
+    check("Min(2*q3 + 2, s0 + 1) - 2*q3 + 1", b, "3");
     check(
         "Max(x + 4, y) - x",
         &[("x", "0", "9"), ("y", "0", "9")],
@@ -437,12 +443,15 @@ fn min_max() {
     );
     // s0 unbounded: s0 - 2*q3 + 2 overflows at s0 = 2^63 - 2, q3 = 0 where the input
     // (Min(2, 2^63 - 1) + 1) does not: kept.
-    let u: &[(&str, &str, &str)] = &[("s0", "8", ""), ("q3", "0", "FloorDiv(s0 + 1, 2) - 1")];
+    let u: &[(&str, &str, &str)] = &[("s0", "8", ""), ("q3", "0", "FloorDiv(s0 + 1, 2)")];
     check(
         "Min(2*q3 + 2, s0 + 1) - 2*q3 + 1",
         u,
         "Min(2*q3 + 2, s0 + 1) - 2*q3 + 1",
     );
+    // Where the Min is decided, its argument is taken whatever the range of s0.
+    let u: &[(&str, &str, &str)] = &[("s0", "8", ""), ("q3", "0", "FloorDiv(s0 + 1, 2) - 1")];
+    check("Min(2*q3 + 2, s0 + 1) - 2*q3 + 1", u, "3");
     // Not smaller: kept.
     check(
         "Min(x, y) + z",

@@ -170,6 +170,10 @@ impl Session<'_> {
     /// per-term intervals miss (`[16, 1024] * [-255, 0]` has no positive value).
     pub fn rel_iv(&mut self, d: Expr) -> Iv {
         let base = self.iv(d);
+        let base = match self.relaxed_iv(d, 1) {
+            Some(r) => base.intersect(&r),
+            None => base,
+        };
         let Node::Add(ts, c) = self.cx.node(d) else {
             return base;
         };
@@ -201,6 +205,130 @@ impl Session<'_> {
         };
         let f = self.iv(ge).mul(&self.iv(r)).add(&Iv::point(c));
         base.intersect(&f)
+    }
+
+    /// The interval of the sum `d` with its floor divisions by constants relaxed to their
+    /// dividends, where a dividend shares a symbol with another term (`s - FloorDiv(s - 7, 2)`,
+    /// whose terms' own intervals `[1, oo) - (-oo, oo)` say nothing, is at least 4). `None`
+    /// when `d` has no such term, or on overflow. [`Session::relaxed_sum_iv`] has the identity.
+    pub(crate) fn relaxed_iv(&mut self, d: Expr, depth: u32) -> Option<Iv> {
+        let Node::Add(ts, c0) = self.cx.node(d) else {
+            return None;
+        };
+        let (c0, n) = (*c0, ts.len());
+        if !(2..=16).contains(&n) {
+            return None;
+        }
+        let terms = crate::expr::Terms::from_slice(ts);
+        self.relaxed_sum_iv(&terms, c0, depth)
+    }
+
+    /// The interval of `Σ k*t + c0` (`terms` sorted by handle, no term twice) with its
+    /// floor divisions by constants relaxed, `depth` more times for divisions inside the
+    /// dividends, or `None` when no division's dividend shares a symbol with another term
+    /// (the terms are then bounded independently, and relaxing only loosens), on overflow,
+    /// or for an empty interval.
+    ///
+    /// The identity: for an integer `a` and a constant `c >= 1`,
+    /// `a - (c - 1) <= c*FloorDiv(a, c) <= a`. With `L` the least common multiple of the
+    /// divisors, `L*d = Σ L*k*t + Σ (L*k/c)*(c*FloorDiv(a, c)) + L*c0`; replacing each
+    /// `c*FloorDiv(a, c)` by `a` gives the sum `B`, whose like terms merge (that is the gain:
+    /// `s` and the `s` of `FloorDiv(s - 7, 2)` become one term), and then at every
+    /// assignment `L*d <= B + Σ_{k<0} |L*k/c|*(c - 1)` and `L*d >= B - Σ_{k>0} |L*k/c|*(c - 1)`.
+    /// `B`'s interval divided by `L`, rounded inwards (`d` is an integer), bounds `d`. No node
+    /// is built: `B` is a list of terms whose intervals are already known.
+    fn relaxed_sum_iv(&mut self, terms: &[(Expr, i64)], c0: i64, depth: u32) -> Option<Iv> {
+        // The symbol masks may say "shared" wrongly, never "not shared" wrongly: a wasted
+        // try, never a missed one.
+        let mut any = false;
+        let mut lcm: i64 = 1;
+        for (t, _) in terms {
+            if let Node::FloorDiv(a, b) = self.cx.node(*t)
+                && let Some(c) = self.cx.as_int(*b).filter(|c| *c >= 2)
+            {
+                let others = terms
+                    .iter()
+                    .filter(|(u, _)| u != t)
+                    .fold(0u64, |m, (u, _)| m | self.cx.meta[u.index()].syms);
+                any |= self.cx.meta[a.index()].syms & others != 0;
+                lcm = lcm_capped(lcm, c)?;
+            }
+        }
+        if !any {
+            return None;
+        }
+        let l = lcm;
+        let mut flat: crate::expr::Terms = crate::expr::Terms::new();
+        let mut cst = c0.checked_mul(l)?;
+        // Σ |L*k/c|*(c - 1) over the divisions with positive (resp. negative) coefficients.
+        let (mut slack_pos, mut slack_neg) = (0i64, 0i64);
+        for &(t, k) in terms {
+            let kl = k.checked_mul(l)?;
+            let div = match *self.cx.node(t) {
+                Node::FloorDiv(a, b) => self.cx.as_int(b).filter(|c| *c >= 2).map(|c| (a, c)),
+                _ => None,
+            };
+            let Some((a, c)) = div else {
+                flat.push((t, kl));
+                continue;
+            };
+            // c divides L: exact.
+            let m = kl / c;
+            let slack = m.checked_abs()?.checked_mul(c - 1)?;
+            if m > 0 {
+                slack_pos = slack_pos.checked_add(slack)?;
+            } else {
+                slack_neg = slack_neg.checked_add(slack)?;
+            }
+            match self.cx.node(a) {
+                Node::Add(us, ca) => {
+                    cst = cst.checked_add(ca.checked_mul(m)?)?;
+                    for &(u, j) in us.iter() {
+                        flat.push((u, j.checked_mul(m)?));
+                    }
+                }
+                Node::Int(v) => cst = cst.checked_add(v.checked_mul(m)?)?,
+                _ => flat.push((a, m)),
+            }
+        }
+        // Like terms merged (by handle: equal expressions are the same handle).
+        flat.sort_unstable_by_key(|p| p.0);
+        let mut w = 0;
+        for r in 0..flat.len() {
+            if w > 0 && flat[w - 1].0 == flat[r].0 {
+                flat[w - 1].1 = flat[w - 1].1.checked_add(flat[r].1)?;
+            } else {
+                flat[w] = flat[r];
+                w += 1;
+            }
+        }
+        flat.truncate(w);
+        flat.retain(|p| p.1 != 0);
+        let mut b = Iv::point(cst);
+        for &(u, k) in flat.iter() {
+            b = b.add(&self.iv(u).scale(k));
+        }
+        if depth > 0
+            && let Some(r) = self.relaxed_sum_iv(&flat, cst, depth - 1)
+        {
+            b = b.intersect(&r);
+        }
+        if b.lo > b.hi {
+            return None;
+        }
+        let l = i128::from(l);
+        let lo = if b.lo == NEG_INF {
+            NEG_INF
+        } else {
+            // ceil((B_lo - slack_pos) / L)
+            -(i128::from(slack_pos) - b.lo).div_euclid(l)
+        };
+        let hi = if b.hi == POS_INF {
+            POS_INF
+        } else {
+            (b.hi + i128::from(slack_neg)).div_euclid(l)
+        };
+        Some(Iv::new(lo, hi))
     }
 
     /// Whether a term of the sum `d` is a `Mod` or `FloorDiv` that [`Session::atom_bound`]
@@ -703,4 +831,11 @@ impl Context {
             |_| Truth::Unknown,
         )
     }
+}
+
+/// The least common multiple of `a` and `b` (both positive), `None` past 2^20 (the sums are
+/// scaled by it: small divisors only).
+fn lcm_capped(a: i64, b: i64) -> Option<i64> {
+    let l = (a / crate::build::gcd(a, b)).checked_mul(b)?;
+    (l <= 1 << 20).then_some(l)
 }

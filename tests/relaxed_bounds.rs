@@ -1,0 +1,127 @@
+//! Sums whose floor divisions share symbols with the other terms (`s - FloorDiv(s - 7, 2)`):
+//! `bound` and the prover relax each `c*FloorDiv(a, c)` to its dividend `a` (it lies in
+//! `[a - c + 1, a]`) so that like terms merge (`Session::relaxed_sum_iv`). The table shows
+//! what that decides; the property checks, on boxes too large for `bound` to enumerate, that
+//! every bound contains the exact extremes and every proof holds at every point.
+
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use sym::{Bound, Context, Truth, Value};
+
+mod common;
+use common::{check_bound, check_prove};
+
+#[test]
+fn sums_with_divisions_of_their_own_symbols() {
+    // s - FloorDiv(s - 7, 2) = s - (s - 7 - r)/2 = (s + 7 + r)/2 with r in [0, 1]: >= 4 at s = 1.
+    check_bound("s - FloorDiv(s - 7, 2)", &[("s", "1", "")], "[4, oo]");
+    check_bound("s + 7 - FloorDiv(s + 7, 2)", &[("s", "1", "")], "[4, oo]");
+    // The relation a torch guard asks (bound_sympy of a relation): never true for s >= 1.
+    check_bound(
+        "s + 7 < FloorDiv(s + 7, 2)",
+        &[("s", "1", "")],
+        "[False, False]",
+    );
+    check_prove(
+        "s + 7 >= FloorDiv(s + 7, 2)",
+        &[("s", "1", "")],
+        &[],
+        "true",
+    );
+    // Two divisors, L = 12: 12*d lies in [-5x - 17, -5x] (the slack of the lower end is
+    // 4*2 + 3*3), so d in [ceil(-5017/12), 0] = [-418, 0]; the exact minimum is -417, the
+    // terms' own intervals give [-1000, 583].
+    check_bound(
+        "FloorDiv(x, 3) + FloorDiv(x, 4) - x",
+        &[("x", "0", "1000")],
+        "[-418, 0]",
+    );
+    // Nested: the inner division is relaxed in the second round.
+    check_bound(
+        "2*x - FloorDiv(x + FloorDiv(x, 2), 3)",
+        &[("x", "0", "")],
+        "[0, oo]",
+    );
+    // No shared symbol: the terms' own intervals, unchanged.
+    check_bound(
+        "y - FloorDiv(x, 2)",
+        &[("x", "0", "9"), ("y", "0", "9")],
+        "[-4, 9]",
+    );
+}
+
+/// One term of a random sum over `a` and `b`.
+fn term() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("a".to_string()),
+        Just("b".to_string()),
+        (-3i64..=3, -3i64..=3, -9i64..=9, 2i64..=7)
+            .prop_map(|(p, q, r, c)| format!("FloorDiv({p}*a + {q}*b + {r}, {c})")),
+        (-3i64..=3, -9i64..=9, 2i64..=4, 2i64..=5)
+            .prop_map(|(p, r, c, e)| format!("FloorDiv({p}*a + FloorDiv(b + {r}, {c}), {e})")),
+    ]
+}
+
+/// A sum `Σ k*t + c` of one to four terms.
+fn sum() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((-4i64..=4, term()), 1..=4),
+        -20i64..=20,
+    )
+        .prop_map(|(ts, c)| {
+            let mut s = c.to_string();
+            for (k, t) in ts {
+                s.push_str(&format!(" + ({k})*({t})"));
+            }
+            s
+        })
+}
+
+/// The exact extremes of `e` over the box (every point: the divisors are constants).
+fn extremes(cx: &mut Context, e: sym::Expr, a: (i64, i64), b: (i64, i64)) -> (i64, i64) {
+    let (mut mn, mut mx) = (i64::MAX, i64::MIN);
+    for x in a.0..=a.1 {
+        for y in b.0..=b.1 {
+            let Ok(Value::Int(v)) = cx.eval(e, &[("a", Value::Int(x)), ("b", Value::Int(y))])
+            else {
+                panic!("every point is defined")
+            };
+            mn = mn.min(v);
+            mx = mx.max(v);
+        }
+    }
+    (mn, mx)
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 400, ..Config::default() })]
+
+    /// Boxes of more than 512 points (`bound` does not enumerate them): the bound contains the
+    /// exact extremes, `sum >= min` and `sum <= max` are never refuted, and a proof of
+    /// `sum >= t` or `sum <= t` (at the bound's ends) holds at every point.
+    #[test]
+    fn relaxed_bounds_contain_the_extremes(
+        text in sum(),
+        alo in -30i64..=30, aw in 20i64..=40,
+        blo in -30i64..=30, bw in 25i64..=40,
+    ) {
+        let (a, b) = ((alo, alo + aw), (blo, blo + bw));
+        let mut cx = Context::new();
+        cx.set_range_str("a", &a.0.to_string(), &a.1.to_string()).unwrap();
+        cx.set_range_str("b", &b.0.to_string(), &b.1.to_string()).unwrap();
+        let e = cx.parse(&text).unwrap();
+        let (mn, mx) = extremes(&mut cx, e, a, b);
+        let Bound::Int { lo, hi } = cx.bound(e) else { panic!("an integer bound") };
+        prop_assert!(
+            lo.is_none_or(|l| l <= mn) && hi.is_none_or(|h| h >= mx),
+            "{text}: bound [{lo:?}, {hi:?}] misses [{mn}, {mx}]"
+        );
+        for (rel, holds) in [(format!("{text} >= {mn}"), true), (format!("{text} <= {mx}"), true),
+                             (format!("{text} < {mn}"), false), (format!("{text} > {mx}"), false)] {
+            let p = cx.parse_bool(&rel).unwrap();
+            let t = cx.prove(p).unwrap();
+            let wrong = if holds { Truth::False } else { Truth::True };
+            prop_assert!(t != wrong, "{rel}: {t:?}");
+        }
+    }
+}
