@@ -934,6 +934,66 @@ class FastTerms(unittest.TestCase):
                     self.assertIs(fast, t)
 
 
+
+class RelationEvaluations(unittest.TestCase):
+    """st._new_rel(cls, a, b) is sympy's evaluated ``cls(a, b)`` (same class, arguments and
+    structure, or the same boolean, or the same exception), also when its memo answers: the
+    evaluation asked of sympy on symbols of other names (in the same order) with the same
+    assumptions, or on equal numbers."""
+
+    ASSUMPTIONS = ({}, {"integer": True}, {"integer": True, "positive": True},
+                   {"integer": True, "nonnegative": True}, {"integer": True, "negative": True},
+                   {"integer": True, "nonpositive": True}, {"real": True},
+                   {"positive": True}, {"integer": True, "even": True},
+                   {"integer": True, "odd": True}, {"integer": False}, {"real": False},
+                   {"integer": True, "zero": True}, {"finite": True, "real": True})
+    NUMBERS = (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Integer(2),
+               sympy.Integer(-7), sympy.Rational(1, 2), sympy.Float(0.0), sympy.Float(2.0),
+               sympy.Float(2.5), sympy.Float(-1.0), sympy.Float("1.0", 30), sympy.oo,
+               -sympy.oo, sympy.nan, sympy.zoo)
+
+    def outcome(self, f, *a):
+        try:
+            r = f(*a)
+        except Exception as e:  # noqa: BLE001 - the same exception type is the requirement
+            return "raises", type(e)
+        return sympy.srepr(r), type(r)
+
+    def check(self, cls, a, b):
+        self.assertEqual(self.outcome(st._new_rel, cls, a, b), self.outcome(cls, a, b),
+                         (cls, a, b, a.assumptions0 if a.is_Symbol else a))
+
+    def test_same_as_sympy(self):
+        classes = (sympy.Eq, sympy.Ne, sympy.Lt, sympy.Le, sympy.Gt, sympy.Ge)
+        syms = [(sympy.Symbol(f"a{i}", **k), sympy.Symbol(f"b{i}", **k),
+                 sympy.Symbol(f"c{i}", **k), sympy.Symbol(f"d{i}", **k))
+                for i, k in enumerate(self.ASSUMPTIONS)]
+        for first in (True, False):
+            st._REL_EVALS.clear()
+            # Fill the memo (first names), then answer from it (second names).
+            for names in ((0, 1), (2, 3)) if first else ((2, 3), (0, 1)):
+                for cls in classes:
+                    for sa in syms:
+                        for sb in syms:
+                            a, b = sa[names[0]], sb[names[1]]
+                            self.check(cls, a, b)
+                            self.check(cls, b, a)
+                        for n in self.NUMBERS:
+                            n2 = n.func(*n.args) if n.args else n
+                            self.check(cls, sa[names[0]], n)
+                            self.check(cls, n2, sa[names[1]])
+        # About 4,900 keys: the memo was also cleared at its limit on the way.
+        self.assertGreater(len(st._REL_EVALS), 0)
+        # Two symbols of one name: sympy's.
+        p, q = sympy.Symbol("p", integer=True), sympy.Symbol("p", positive=True)
+        for cls in classes:
+            self.check(cls, p, q)
+        # Under evaluate(False): unevaluated, as sympy.
+        with sympy.evaluate(False):
+            for cls in classes:
+                self.check(cls, syms[2][0], sympy.Integer(-1))
+
+
 class Counters(unittest.TestCase):
     def test_stats_after_reset(self):
         st.reset_stats()

@@ -726,6 +726,62 @@ def _contains(e, sub):
 
 _REL_MIRROR = {_sp.Eq: _sp.Eq, _sp.Ne: _sp.Ne, _sp.Ge: _sp.Le, _sp.Gt: _sp.Lt, _sp.Le: _sp.Ge,
                _sp.Lt: _sp.Gt}
+_Symbol = _sp.Symbol
+_BooleanAtom = _sp.logic.boolalg.BooleanAtom
+_sp_params = _sp.core.parameters.global_parameters
+_KEEP = object()
+_REL_EVALS = {}
+REL_EVALS_LIMIT = 4096
+
+
+def _eval_key(x):
+    """What sympy's evaluation of a relation reads of ``x``, when ``x`` is a plain symbol (its
+    assumptions) or a number (its value): else None."""
+    t = type(x)
+    if t is _Symbol:
+        return t, x._assumptions0
+    if isinstance(x, _Number):
+        return t, x._hashable_content()
+    return None
+
+
+def _new_rel(cls, lhs, rhs):
+    """``cls(lhs, rhs)``, sympy's evaluated relation, the same object. Where each side is a
+    plain symbol or a number, sympy's evaluation (``is_eq``, ``is_ge``, ...: a relation left
+    as it is, or ``true``/``false``) is a function of the class, each side's type with its
+    assumptions (a symbol) or value (a number), and the order of two symbols' names (the order
+    of the terms of their difference): the costly part of a first ``try_solve`` on new symbols
+    (sympy's assumption queries). It is asked of sympy once per such key (``_REL_EVALS``) and
+    the answer rebuilt: ``cls(lhs, rhs, evaluate=False)`` or the same boolean. Two symbols of
+    one name, other operands, and sympy's ``evaluate(False)`` are sympy's."""
+    kl = _eval_key(lhs)
+    if kl is None or not _sp_params.evaluate:
+        return cls(lhs, rhs)
+    kr = _eval_key(rhs)
+    if kr is None:
+        return cls(lhs, rhs)
+    if kl[0] is _Symbol and kr[0] is _Symbol:
+        if lhs.name == rhs.name:
+            return cls(lhs, rhs)
+        key = (cls, kl, kr, lhs.name < rhs.name)
+    else:
+        key = (cls, kl, kr)
+    v = _REL_EVALS.get(key)
+    if v is _KEEP:
+        return cls(lhs, rhs, evaluate=False)
+    if v is not None:
+        return v
+    r = cls(lhs, rhs)
+    if isinstance(r, _BooleanAtom):
+        v = r
+    elif type(r) is cls and r._args[0] is lhs and r._args[1] is rhs:
+        v = _KEEP
+    else:
+        return r
+    if len(_REL_EVALS) >= REL_EVALS_LIMIT:
+        _REL_EVALS.clear()
+    _REL_EVALS[key] = v
+    return r
 
 
 def _solve_without_solving(expr, thing, trials):
@@ -755,7 +811,7 @@ def _solve_without_solving(expr, thing, trials):
     if in_rhs:
         if rhs != thing:
             return _MISS
-        e = _REL_MIRROR[op](rhs, lhs)
+        e = _new_rel(_REL_MIRROR[op], rhs, lhs)
         if not isinstance(e, _sp.Rel):
             return _MISS
     elif lhs != thing:
@@ -766,7 +822,7 @@ def _solve_without_solving(expr, thing, trials):
         e = expr
     # PyTorch's trials, until one changes nothing.
     for _ in range(trials):
-        t = type(e)(e.lhs - 0, e.rhs - 0)
+        t = _new_rel(type(e), e.lhs - 0, e.rhs - 0)
         if t == e:
             break
         if not isinstance(t, _sp.Rel) or t.lhs != thing:
