@@ -994,6 +994,38 @@ class RelationEvaluations(unittest.TestCase):
                 self.check(cls, syms[2][0], sympy.Integer(-1))
 
 
+
+class SolveWithoutSolving(unittest.TestCase):
+    """st._has_symbol(e, sym) is sympy's e.has(sym), and st._minus_zero(v) is sympy's v - 0
+    (the same srepr), on random trees, symbols of one name with other assumptions, Dummy
+    symbols and floats."""
+
+    def test_has_symbol(self):
+        rng = random.Random(11)
+        s_other = sympy.Symbol("s", integer=True)  # s's name, other assumptions
+        d = sympy.Dummy("s", integer=True, positive=True)
+        things = (s, u, x, s_other, sympy.Symbol("v", integer=True))
+        exprs = [random_sympy(rng) for _ in range(300)]
+        exprs += [s_other + 1, d * u, FD(d, 2) + x, sympy.Float(2.5) * u, sympy.Integer(3),
+                  sympy.Add(s, 0, evaluate=False), s]
+        hits = 0
+        for e in exprs:
+            for t in things:
+                want = e.has(t)
+                self.assertEqual(st._has_symbol(e, t), want, (e, t))
+                hits += want
+        self.assertGreater(hits, 100)
+
+    def test_minus_zero(self):
+        for v in (s, u, sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Integer(7),
+                  sympy.Float(0.0), sympy.Float(2.5), sympy.Rational(1, 2), s + 1,
+                  sympy.Dummy("d"), FD(s, 2)):
+            self.assertEqual(sympy.srepr(st._minus_zero(v)), sympy.srepr(v - 0), v)
+            self.assertIs(type(st._minus_zero(v)), type(v - 0), v)
+            with sympy.evaluate(False):
+                self.assertEqual(sympy.srepr(st._minus_zero(v)), sympy.srepr(v - 0), v)
+
+
 class Counters(unittest.TestCase):
     def test_stats_after_reset(self):
         st.reset_stats()

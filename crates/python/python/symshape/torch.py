@@ -745,6 +745,41 @@ def _eval_key(x):
     return None
 
 
+def _has_symbol(e, s):
+    """``e.has(s)`` for a plain symbol ``s`` (``type(s) is Symbol``), without sympy's hashing
+    of every node and its cache: sympy's ``has`` is true when a node of ``e`` (``iterargs``)
+    is in ``{s}``; a node that is not a symbol (Symbol has Basic's ``__eq__``: another type is
+    never equal) is not, so only the symbols are looked up in that set, the same lookup."""
+    ps = {s}
+    stack = [e]
+    pop = stack.pop
+    push = stack.extend
+    try:
+        while stack:
+            n = pop()
+            if isinstance(n, _Symbol):
+                if n in ps:
+                    return True
+            else:
+                push(n.args)
+    except AttributeError:  # a node that is not a sympy object: sympy's
+        return e.has(s)
+    return False
+
+
+_SAME_MINUS_ZERO = frozenset((_Symbol, _sp.Integer, type(_sp.S.Zero), type(_sp.S.One),
+                               type(_sp.S.NegativeOne)))
+
+
+def _minus_zero(x):
+    """``x - 0``: ``x`` itself for a plain symbol (sympy's ``Add(x, 0)`` is ``x``) or an integer
+    (``Integer(p - 0)``, equal, of the same class); sympy's subtraction otherwise (a float
+    becomes another object, ``0.0 - 0`` is ``0``) and under ``evaluate(False)``."""
+    if type(x) in _SAME_MINUS_ZERO and _sp_params.evaluate:
+        return x
+    return x - 0
+
+
 def _new_rel(cls, lhs, rhs):
     """``cls(lhs, rhs)``, sympy's evaluated relation, the same object. Where each side is a
     plain symbol or a number, sympy's evaluation (``is_eq``, ``is_ge``, ...: a relation left
@@ -803,7 +838,10 @@ def _solve_without_solving(expr, thing, trials):
     lhs, rhs = expr.args
     if not (isinstance(lhs, _sp.Expr) and isinstance(rhs, _sp.Expr)):
         return _MISS
-    in_lhs, in_rhs = lhs.has(thing), rhs.has(thing)
+    if type(thing) is _Symbol:
+        in_lhs, in_rhs = _has_symbol(lhs, thing), _has_symbol(rhs, thing)
+    else:
+        in_lhs, in_rhs = lhs.has(thing), rhs.has(thing)
     if in_lhs == in_rhs:
         return None
     if trials < 1:
@@ -822,7 +860,7 @@ def _solve_without_solving(expr, thing, trials):
         e = expr
     # PyTorch's trials, until one changes nothing.
     for _ in range(trials):
-        t = _new_rel(type(e), e.lhs - 0, e.rhs - 0)
+        t = _new_rel(type(e), _minus_zero(e.lhs), _minus_zero(e.rhs))
         if t == e:
             break
         if not isinstance(t, _sp.Rel) or t.lhs != thing:
