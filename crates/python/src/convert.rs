@@ -351,6 +351,52 @@ pub fn _direct_table(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(d)
 }
 
+/// `symshape.torch._has_symbol_py` in Rust: `_has_symbol(e, s, Symbol)` is sympy's
+/// `e.has(s)` for a plain symbol `s`, or `None` where a node is not a sympy object (no
+/// `args`; the caller then asks sympy). Sympy's `has` is true when a node of `e` is in the set
+/// `{s}`; a node that is not a symbol never is (Symbol has Basic's `__eq__`, which is false
+/// across types), so only the symbols are looked up, with the set's test: the same object, or
+/// the same hash and `s == node`. The walk in Python was about 10% of a first `try_solve`
+/// (every record asks it of both sides); `test_fast_paths.SolveWithoutSolving` compares the
+/// two and sympy's `has`.
+#[pyfunction]
+pub fn _has_symbol(
+    e: &Bound<'_, PyAny>,
+    s: &Bound<'_, PyAny>,
+    symbol: &Bound<'_, PyType>,
+) -> PyResult<Option<bool>> {
+    let py = e.py();
+    let args = intern!(py, "args");
+    let mut hash = None;
+    let mut stack = vec![e.clone()];
+    while let Some(n) = stack.pop() {
+        if n.is_instance(symbol)? {
+            if n.is(s) {
+                return Ok(Some(true));
+            }
+            let h = match hash {
+                Some(h) => h,
+                None => *hash.insert(s.hash()?),
+            };
+            if n.hash()? == h && s.eq(&n)? {
+                return Ok(Some(true));
+            }
+            continue;
+        }
+        let a = match n.getattr(args) {
+            Ok(a) => a,
+            Err(err) if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => {
+                return Ok(None);
+            }
+            Err(err) => return Err(err),
+        };
+        for c in a.try_iter()? {
+            stack.push(c?);
+        }
+    }
+    Ok(Some(false))
+}
+
 /// `symshape.torch._plain_syms_py` in Rust: `PlainSyms(Add, Mul, Pow, Symbol, Integer)` (the
 /// sympy classes), then `syms(x)`: the symbols of `x` (a tuple, with repeats, in the order of
 /// the terms and their factors) when it is an expanded polynomial with int64 coefficients

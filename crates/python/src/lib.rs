@@ -1685,6 +1685,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<convert::Converter>()?;
     m.add_class::<convert::PlainSyms>()?;
     m.add_function(wrap_pyfunction!(convert::_direct_table, m)?)?;
+    m.add_function(wrap_pyfunction!(convert::_has_symbol, m)?)?;
     m.add_function(wrap_pyfunction!(axioms::_axiom_preds, m)?)?;
     m.add("Error", py.get_type::<Error>())?;
     m.add("ParseError", py.get_type::<ParseError>())?;

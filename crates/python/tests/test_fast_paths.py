@@ -996,9 +996,9 @@ class RelationEvaluations(unittest.TestCase):
 
 
 class SolveWithoutSolving(unittest.TestCase):
-    """st._has_symbol(e, sym) is sympy's e.has(sym), and st._minus_zero(v) is sympy's v - 0
-    (the same srepr), on random trees, symbols of one name with other assumptions, Dummy
-    symbols and floats."""
+    """st._has_symbol(e, sym) (native) and st._has_symbol_py(e, sym) (its Python reference)
+    are sympy's e.has(sym), and st._minus_zero(v) is sympy's v - 0 (the same srepr), on random
+    trees, symbols of one name with other assumptions, Dummy symbols and floats."""
 
     def test_has_symbol(self):
         rng = random.Random(11)
@@ -1012,9 +1012,14 @@ class SolveWithoutSolving(unittest.TestCase):
         for e in exprs:
             for t in things:
                 want = e.has(t)
+                self.assertEqual(st._has_symbol_py(e, t), want, (e, t))
+                self.assertIs(st._native._has_symbol(e, t, sympy.Symbol), want, (e, t))
                 self.assertEqual(st._has_symbol(e, t), want, (e, t))
                 hits += want
         self.assertGreater(hits, 100)
+        # A node without args: None natively (the wrapper then asks sympy).
+        self.assertIsNone(st._native._has_symbol(3, s, sympy.Symbol))
+        self.assertIs(st._native._has_symbol(sympy.Tuple(u, s), s, sympy.Symbol), True)
 
     def test_minus_zero(self):
         for v in (s, u, sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Integer(7),

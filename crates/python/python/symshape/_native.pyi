@@ -249,6 +249,10 @@ class PlainSyms:
         """The symbols of ``x`` (with repeats) when it is an expanded polynomial with int64
         coefficients, else ``None``."""
 
+def _has_symbol(e: Any, s: Any, symbol: type) -> Optional[bool]:
+    """``symshape.torch._has_symbol_py`` natively: sympy's ``e.has(s)`` for a plain symbol
+    ``s`` (``symbol``: sympy's ``Symbol``), or ``None`` where a node of ``e`` has no ``args``."""
+
 def _direct_table() -> Dict[str, str]:
     """The native converter's table of ``symshape.sympy._DIRECT`` (checked equal by a test)."""
 

@@ -727,6 +727,7 @@ def _contains(e, sub):
 _REL_MIRROR = {_sp.Eq: _sp.Eq, _sp.Ne: _sp.Ne, _sp.Ge: _sp.Le, _sp.Gt: _sp.Lt, _sp.Le: _sp.Ge,
                _sp.Lt: _sp.Gt}
 _Symbol = _sp.Symbol
+_native_has_symbol = _native._has_symbol
 _BooleanAtom = _sp.logic.boolalg.BooleanAtom
 _sp_params = _sp.core.parameters.global_parameters
 _KEEP = object()
@@ -745,7 +746,7 @@ def _eval_key(x):
     return None
 
 
-def _has_symbol(e, s):
+def _has_symbol_py(e, s):
     """``e.has(s)`` for a plain symbol ``s`` (``type(s) is Symbol``), without sympy's hashing
     of every node and its cache: sympy's ``has`` is true when a node of ``e`` (``iterargs``)
     is in ``{s}``; a node that is not a symbol (Symbol has Basic's ``__eq__``: another type is
@@ -765,6 +766,12 @@ def _has_symbol(e, s):
     except AttributeError:  # a node that is not a sympy object: sympy's
         return e.has(s)
     return False
+
+
+def _has_symbol(e, s):
+    """``_has_symbol_py`` natively (``_native._has_symbol``; a test compares them)."""
+    r = _native_has_symbol(e, s, _Symbol)
+    return e.has(s) if r is None else r
 
 
 _SAME_MINUS_ZERO = frozenset((_Symbol, _sp.Integer, type(_sp.S.Zero), type(_sp.S.One),
