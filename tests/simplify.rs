@@ -586,6 +586,34 @@ fn expansion_without_new_overflow() {
         I,
         "s77*(32*s27 + 32*s57)",
     );
+    // Part of a sum: the whole expansion has terms of both signs (-16*d97, three-factor
+    // products of unbounded symbols), but the product of d71 expands with the terms that
+    // contain d71 and leaves every term of the new sum of one sign (s16 >= 2).
+    let grp: &[(&str, &str, &str)] = &[
+        ("d71", "0", ""),
+        ("d97", "0", ""),
+        ("s16", "2", ""),
+        ("s76", "1", ""),
+    ];
+    check(
+        "16*d71*(FloorDiv(s16, 2) - 1) + 16*d71 + 8*d97*(s16 - 2)*(s76 - 1)",
+        grp,
+        "16*d71*FloorDiv(s16, 2) + d97*(8*s16 - 16)*(s76 - 1)",
+    );
+    // s16 >= 1: the product of d97 may be negative, and 16*d71*FloorDiv(s16, 2) may then
+    // leave i64 where every partial sum of the input does not (d71 = 2^58, FloorDiv = 2):
+    // kept.
+    let grp1: &[(&str, &str, &str)] = &[
+        ("d71", "0", ""),
+        ("d97", "0", ""),
+        ("s16", "1", ""),
+        ("s76", "1", ""),
+    ];
+    check(
+        "16*d71*(FloorDiv(s16, 2) - 1) + 16*d71 + 8*d97*(s16 - 2)*(s76 - 1)",
+        grp1,
+        "16*d71 + d71*(16*FloorDiv(s16, 2) - 16) + d97*(8*s16 - 16)*(s76 - 1)",
+    );
 }
 
 /// Nested Min/Max of three symbols and small constants, simplified, equal to the input at every

@@ -310,6 +310,13 @@ impl Session<'_> {
         if let Some(r) = self.factor_expansion(e, x) {
             return Some(r);
         }
+        let c0 = match self.cx.node(e) {
+            Node::Add(_, c) => *c,
+            _ => 0,
+        };
+        if let Some(r) = self.expand_part_in_sum(ts, c0) {
+            return Some(r);
+        }
         // FloorDiv factors whose numerators differ by a multiple of their divisor, written as
         // one of them plus a constant, can make the expansion collapse: with
         // A = FloorDiv(s27 + 6, 7), `784*(s77 - 1)*A*B + 784*FloorDiv(s27 - 1, 7)*B + 784*B`
@@ -347,6 +354,77 @@ impl Session<'_> {
         }
         self.fire(Rule::FdShift);
         Some(r)
+    }
+
+    /// ExpandMul on part of a sum: a product of sums `m*(a + b)` is expanded together with the
+    /// other terms that contain its cofactor `m` (the only ones its expansion can merge with),
+    /// when that group's expansion is smaller than the group and the whole new sum's terms
+    /// have one sign. The whole sum's expansion was refused (its terms have mixed signs: the
+    /// other products' expansions); this one leaves them as they are.
+    /// `16*d71*(FloorDiv(s16, 2) - 1) + 16*d71 + d97*(8*s16 - 16)` =
+    /// `16*d71*FloorDiv(s16, 2) + d97*(8*s16 - 16)` where `s16 >= 2`.
+    ///
+    /// No new overflow: the result `r` has the input's value, and its terms have one sign, so
+    /// each of them (and each node inside a term, a factor of it) is at most `|r|` in
+    /// magnitude (as [`Session::bounded_by_value`] is for a whole expansion).
+    fn expand_part_in_sum(&mut self, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        if ts.len() > 64 {
+            return None;
+        }
+        for (i, &(p, _)) in ts.iter().enumerate() {
+            let Node::Mul(fs) = self.cx.node(p) else {
+                continue;
+            };
+            if !fs.iter().any(|f| matches!(self.cx.node(*f), Node::Add(..))) {
+                continue;
+            }
+            let cofactor: crate::expr::Args = fs
+                .iter()
+                .copied()
+                .filter(|f| !matches!(self.cx.node(*f), Node::Add(..)))
+                .collect();
+            if cofactor.is_empty() {
+                continue;
+            }
+            // The group: this product and every other term with each cofactor factor among
+            // its own (the factors of a product are distinct nodes or powers of them: a plain
+            // membership test).
+            let mut group: crate::expr::Terms = smallvec::smallvec![ts[i]];
+            let mut rest: crate::expr::Terms = crate::expr::Terms::new();
+            for (j, &(t, k)) in ts.iter().enumerate() {
+                if j == i {
+                    continue;
+                }
+                let tf = self.term_factors(t);
+                if cofactor.iter().all(|f| tf.contains(f)) {
+                    group.push((t, k));
+                } else {
+                    rest.push((t, k));
+                }
+            }
+            if group.len() < 2 {
+                continue;
+            }
+            let Some(sub) = self.cx.add_terms(&group, 0) else {
+                continue;
+            };
+            let Some(x) = self.cx.expand_poly(sub) else {
+                continue;
+            };
+            if x == sub || self.cx.tree_size(x) >= self.cx.tree_size(sub) {
+                continue;
+            }
+            rest.push((x, 1));
+            let Some(r) = self.cx.add_terms(&rest, c) else {
+                continue;
+            };
+            if !self.bounded_by_value(r) {
+                continue;
+            }
+            self.fire(Rule::ExpandMul);
+            return Some(r);
+        }
+        None
     }
 
     /// Whether a term of the sum `ts` is a product with a sum among its factors (something to
