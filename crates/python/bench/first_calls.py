@@ -27,6 +27,7 @@ sys.path.insert(0, HERE)
 import corpus as C  # noqa: E402
 
 import sympy  # noqa: E402
+import sympy.core.random  # noqa: E402
 
 import symshape.torch as st  # noqa: E402
 
@@ -72,6 +73,10 @@ def main():
     ap.add_argument("--n", type=int, default=600, help="the first N records")
     args = ap.parse_args()
     its = items(args.kind, args.n)
+    # sympy's assumption queries try their rules in an order shuffled by its own generator,
+    # which PYTHONHASHSEED does not fix: seeded, repeated counts agree to 0.01% (unseeded,
+    # they move by about 5%).
+    sympy.core.random.seed(0)
     fn = getattr(st, FNS[args.kind])
     times = []
 
