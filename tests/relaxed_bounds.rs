@@ -1,6 +1,7 @@
 //! Sums whose floor divisions share symbols with the other terms (`s - FloorDiv(s - 7, 2)`):
 //! `bound` and the prover relax each `c*FloorDiv(a, c)` to its dividend `a` (it lies in
-//! `[a - c + 1, a]`) so that like terms merge (`Session::relaxed_sum_iv`). The table shows
+//! `[a - c + 1, a]`), each `Mod(a, c)` written `a - c*FloorDiv(a, c)` first, so that like
+//! terms merge (`Session::relaxed_sum_iv`). The table shows
 //! what that decides; the property checks, on boxes too large for `bound` to enumerate, that
 //! every bound contains the exact extremes and every proof holds at every point.
 
@@ -42,6 +43,15 @@ fn sums_with_divisions_of_their_own_symbols() {
         &[("x", "0", "")],
         "[0, oo]",
     );
+    // A division and the remainder of its dividend: with F = FloorDiv(x, 16),
+    // 14*F + Mod(x, 16) = x - 2*F, and 16*(x - 2*F) lies in [14*x, 14*x + 30]: at most
+    // (14000 + 30)//16 = 876, the exact maximum (at x = 1000); the terms' own intervals
+    // give 14*62 + 15 = 883.
+    check_bound(
+        "14*FloorDiv(x, 16) + Mod(x, 16)",
+        &[("x", "0", "1000")],
+        "[0, 876]",
+    );
     // No shared symbol: the terms' own intervals, unchanged.
     check_bound(
         "y - FloorDiv(x, 2)",
@@ -59,6 +69,13 @@ fn term() -> impl Strategy<Value = String> {
             .prop_map(|(p, q, r, c)| format!("FloorDiv({p}*a + {q}*b + {r}, {c})")),
         (-3i64..=3, -9i64..=9, 2i64..=4, 2i64..=5)
             .prop_map(|(p, r, c, e)| format!("FloorDiv({p}*a + FloorDiv(b + {r}, {c}), {e})")),
+        (-3i64..=3, -3i64..=3, -9i64..=9, 2i64..=7)
+            .prop_map(|(p, q, r, c)| format!("Mod({p}*a + {q}*b + {r}, {c})")),
+        // A division and the remainder of the same dividend (one division once the Mod is
+        // written as a - c*FloorDiv(a, c)).
+        (-3i64..=3, 1i64..=3, -9i64..=9, 2i64..=7, -9i64..=9).prop_map(|(p, q, r, c, k)| {
+            format!("{k}*FloorDiv({p}*a + {q}*b + {r}, {c}) + Mod({p}*a + {q}*b + {r}, {c})")
+        }),
     ]
 }
 

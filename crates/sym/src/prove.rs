@@ -207,8 +207,8 @@ impl Session<'_> {
         base.intersect(&f)
     }
 
-    /// The interval of the sum `d` with its floor divisions by constants relaxed to their
-    /// dividends, where a dividend shares a symbol with another term (`s - FloorDiv(s - 7, 2)`,
+    /// The interval of the sum `d` with its floor divisions (and remainders) by constants
+    /// relaxed to their dividends, where a dividend shares a symbol with another term (`s - FloorDiv(s - 7, 2)`,
     /// whose terms' own intervals `[1, oo) - (-oo, oo)` say nothing, is at least 4). `None`
     /// when `d` has no such term, or on overflow. [`Session::relaxed_sum_iv`] has the identity.
     pub(crate) fn relaxed_iv(&mut self, d: Expr, depth: u32) -> Option<Iv> {
@@ -229,8 +229,9 @@ impl Session<'_> {
     /// (the terms are then bounded independently, and relaxing only loosens), on overflow,
     /// or for an empty interval.
     ///
-    /// The identity: for an integer `a` and a constant `c >= 1`,
-    /// `a - (c - 1) <= c*FloorDiv(a, c) <= a`. With `L` the least common multiple of the
+    /// Each `Mod(a, c)` is first written `a - c*FloorDiv(a, c)` (floor modulo by `c > 0`), and
+    /// divisions of the same dividend by the same constant are one term. The identity: for
+    /// an integer `a` and a constant `c >= 1`, `a - (c - 1) <= c*FloorDiv(a, c) <= a`. With `L` the least common multiple of the
     /// divisors, `L*d = Σ L*k*t + Σ (L*k/c)*(c*FloorDiv(a, c)) + L*c0`; replacing each
     /// `c*FloorDiv(a, c)` by `a` gives the sum `B`, whose like terms merge (that is the gain:
     /// `s` and the `s` of `FloorDiv(s - 7, 2)` become one term), and then at every
@@ -243,9 +244,7 @@ impl Session<'_> {
         let mut any = false;
         let mut lcm: i64 = 1;
         for (t, _) in terms {
-            if let Node::FloorDiv(a, b) = self.cx.node(*t)
-                && let Some(c) = self.cx.as_int(*b).filter(|c| *c >= 2)
-            {
+            if let Some((a, c, _)) = self.division_by_constant(*t) {
                 let others = terms
                     .iter()
                     .filter(|(u, _)| u != t)
@@ -260,36 +259,39 @@ impl Session<'_> {
         let l = lcm;
         let mut flat: crate::expr::Terms = crate::expr::Terms::new();
         let mut cst = c0.checked_mul(l)?;
-        // Σ |L*k/c|*(c - 1) over the divisions with positive (resp. negative) coefficients.
-        let (mut slack_pos, mut slack_neg) = (0i64, 0i64);
+        // Per division (dividend, divisor), the coefficient of FloorDiv(a, c) once each
+        // Mod(a, c) is written a - c*FloorDiv(a, c) (floor modulo by c > 0: exact), so that
+        // `2*FloorDiv(a, 16) + Mod(a, 16)` is `a - 14*FloorDiv(a, 16)`, one division to relax.
+        let mut divs: smallvec::SmallVec<[(Expr, i64, i64); 4]> = smallvec::SmallVec::new();
         for &(t, k) in terms {
             let kl = k.checked_mul(l)?;
-            let div = match *self.cx.node(t) {
-                Node::FloorDiv(a, b) => self.cx.as_int(b).filter(|c| *c >= 2).map(|c| (a, c)),
-                _ => None,
-            };
-            let Some((a, c)) = div else {
+            let Some((a, c, is_mod)) = self.division_by_constant(t) else {
                 flat.push((t, kl));
                 continue;
             };
+            let k_div = if is_mod {
+                push_scaled(self.cx, &mut flat, &mut cst, a, kl)?;
+                k.checked_mul(-c)?
+            } else {
+                k
+            };
+            match divs.iter_mut().find(|d| d.0 == a && d.1 == c) {
+                Some(d) => d.2 = d.2.checked_add(k_div)?,
+                None => divs.push((a, c, k_div)),
+            }
+        }
+        // Σ |L*k/c|*(c - 1) over the divisions with positive (resp. negative) coefficients.
+        let (mut slack_pos, mut slack_neg) = (0i64, 0i64);
+        for (a, c, k) in divs {
             // c divides L: exact.
-            let m = kl / c;
+            let m = k.checked_mul(l)? / c;
             let slack = m.checked_abs()?.checked_mul(c - 1)?;
             if m > 0 {
                 slack_pos = slack_pos.checked_add(slack)?;
             } else {
                 slack_neg = slack_neg.checked_add(slack)?;
             }
-            match self.cx.node(a) {
-                Node::Add(us, ca) => {
-                    cst = cst.checked_add(ca.checked_mul(m)?)?;
-                    for &(u, j) in us.iter() {
-                        flat.push((u, j.checked_mul(m)?));
-                    }
-                }
-                Node::Int(v) => cst = cst.checked_add(v.checked_mul(m)?)?,
-                _ => flat.push((a, m)),
-            }
+            push_scaled(self.cx, &mut flat, &mut cst, a, m)?;
         }
         // Like terms merged (by handle: equal expressions are the same handle).
         flat.sort_unstable_by_key(|p| p.0);
@@ -329,6 +331,17 @@ impl Session<'_> {
             (b.hi + i128::from(slack_neg)).div_euclid(l)
         };
         Some(Iv::new(lo, hi))
+    }
+
+    /// `(a, c, is_mod)` for `FloorDiv(a, c)` or `Mod(a, c)` with a constant `c >= 2`.
+    fn division_by_constant(&self, t: Expr) -> Option<(Expr, i64, bool)> {
+        let (a, b, is_mod) = match *self.cx.node(t) {
+            Node::FloorDiv(a, b) => (a, b, false),
+            Node::Mod(a, b) => (a, b, true),
+            _ => return None,
+        };
+        let c = self.cx.as_int(b).filter(|c| *c >= 2)?;
+        Some((a, c, is_mod))
     }
 
     /// Whether a term of the sum `d` is a `Mod` or `FloorDiv` that [`Session::atom_bound`]
@@ -838,4 +851,25 @@ impl Context {
 fn lcm_capped(a: i64, b: i64) -> Option<i64> {
     let l = (a / crate::build::gcd(a, b)).checked_mul(b)?;
     (l <= 1 << 20).then_some(l)
+}
+
+/// Adds `m*a` to the terms `flat` and the constant `cst`, a sum `a` flattened into them.
+fn push_scaled(
+    cx: &Context,
+    flat: &mut crate::expr::Terms,
+    cst: &mut i64,
+    a: Expr,
+    m: i64,
+) -> Option<()> {
+    match cx.node(a) {
+        Node::Add(us, ca) => {
+            *cst = cst.checked_add(ca.checked_mul(m)?)?;
+            for &(u, j) in us.iter() {
+                flat.push((u, j.checked_mul(m)?));
+            }
+        }
+        Node::Int(v) => *cst = cst.checked_add(v.checked_mul(m)?)?,
+        _ => flat.push((a, m)),
+    }
+    Some(())
 }
