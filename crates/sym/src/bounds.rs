@@ -940,10 +940,7 @@ impl Context {
                 }
                 let simp = s.simplify(e);
                 let b = s.iv(simp);
-                let mut r = a.intersect(&b);
-                if let Some(x) = s.relaxed_iv(simp, 1) {
-                    r = r.intersect(&x);
-                }
+                let r = a.intersect(&b);
                 let r = s.refine_by_proof(simp, r);
                 // Symbols that still occur more than once: on a small box the exact extremes
                 // are cheaper than any relational reasoning; enumerate.

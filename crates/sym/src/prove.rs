@@ -170,6 +170,9 @@ impl Session<'_> {
     /// per-term intervals miss (`[16, 1024] * [-255, 0]` has no positive value).
     pub fn rel_iv(&mut self, d: Expr) -> Iv {
         let base = self.iv(d);
+        if base.lo == base.hi {
+            return base;
+        }
         let base = match self.relaxed_iv(d, 1) {
             Some(r) => base.intersect(&r),
             None => base,
@@ -223,7 +226,7 @@ impl Session<'_> {
         self.relaxed_sum_iv(&terms, c0, depth)
     }
 
-    /// The interval of `Σ k*t + c0` (`terms` sorted by handle, no term twice) with its
+    /// The interval of `Σ k*t + c0` (`terms`: each term once) with its
     /// floor divisions by constants relaxed, `depth` more times for divisions inside the
     /// dividends, or `None` when no division's dividend shares a symbol with another term
     /// (the terms are then bounded independently, and relaxing only loosens), on overflow,
@@ -457,9 +460,14 @@ impl Session<'_> {
     }
 
     /// Tightens a bound of `e` with the symbolic substitutions.
+    /// Without symbolic facts, the relaxation of the sum's divisions alone
+    /// ([`Session::relaxed_iv`]; with them, [`Session::rel_iv`] applies it for both ends).
     pub fn refine_by_proof(&mut self, e: Expr, r: Iv) -> Iv {
         if self.s.d.upper.is_empty() && self.s.d.lower.is_empty() {
-            return r;
+            return match self.relaxed_iv(e, 1) {
+                Some(x) => r.intersect(&x),
+                None => r,
+            };
         }
         let hi = self.sym_upper(e).min(r.hi);
         let lo = self.sym_lower(e).max(r.lo);

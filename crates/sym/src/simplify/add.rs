@@ -310,11 +310,11 @@ impl Session<'_> {
         if let Some(r) = self.factor_expansion(e, x) {
             return Some(r);
         }
-        let c0 = match self.cx.node(e) {
+        let c = match self.cx.node(e) {
             Node::Add(_, c) => *c,
             _ => 0,
         };
-        if let Some(r) = self.expand_part_in_sum(ts, c0) {
+        if let Some(r) = self.expand_part_in_sum(ts, c) {
             return Some(r);
         }
         // FloorDiv factors whose numerators differ by a multiple of their divisor, written as
@@ -323,10 +323,6 @@ impl Session<'_> {
         // = `784*s77*A*B`. Taken only when that is smaller than `e`.
         // Each of the first FloorDivs in turn is kept (the others written with it).
         let fds = self.floordiv_factors(ts)?;
-        let c = match self.cx.node(e) {
-            Node::Add(_, c) => *c,
-            _ => 0,
-        };
         let mut best: Option<(usize, Expr)> = None;
         for first in 0..fds.len().min(4) {
             // Whether any pair aligns does not depend on the order: none, none for any.
