@@ -936,7 +936,7 @@ class FastTerms(unittest.TestCase):
 
 
 class RelationEvaluations(unittest.TestCase):
-    """st._new_rel(cls, a, b) is sympy's evaluated ``cls(a, b)`` (same class, arguments and
+    """st._new_rel(memo, cls, a, b) is sympy's evaluated ``cls(a, b)`` (same class, arguments and
     structure, or the same boolean, or the same exception), also when its memo answers: the
     evaluation asked of sympy on symbols of other names (in the same order) with the same
     assumptions, or on equal numbers."""
@@ -960,7 +960,7 @@ class RelationEvaluations(unittest.TestCase):
         return sympy.srepr(r), type(r)
 
     def check(self, cls, a, b):
-        self.assertEqual(self.outcome(st._new_rel, cls, a, b), self.outcome(cls, a, b),
+        self.assertEqual(self.outcome(st._new_rel, self.memo, cls, a, b), self.outcome(cls, a, b),
                          (cls, a, b, a.assumptions0 if a.is_Symbol else a))
 
     def test_same_as_sympy(self):
@@ -968,8 +968,9 @@ class RelationEvaluations(unittest.TestCase):
         syms = [(sympy.Symbol(f"a{i}", **k), sympy.Symbol(f"b{i}", **k),
                  sympy.Symbol(f"c{i}", **k), sympy.Symbol(f"d{i}", **k))
                 for i, k in enumerate(self.ASSUMPTIONS)]
+        self.memo = {}
         for first in (True, False):
-            st._REL_EVALS.clear()
+            self.memo.clear()
             # Fill the memo (first names), then answer from it (second names).
             for names in ((0, 1), (2, 3)) if first else ((2, 3), (0, 1)):
                 for cls in classes:
@@ -983,7 +984,7 @@ class RelationEvaluations(unittest.TestCase):
                             self.check(cls, sa[names[0]], n)
                             self.check(cls, n2, sa[names[1]])
         # About 4,900 keys: the memo was also cleared at its limit on the way.
-        self.assertGreater(len(st._REL_EVALS), 0)
+        self.assertGreater(len(self.memo), 0)
         # Two symbols of one name: sympy's.
         p, q = sympy.Symbol("p", integer=True), sympy.Symbol("p", positive=True)
         for cls in classes:

@@ -161,6 +161,9 @@ class _Engine:
         # symshape expression -> its expansion through the top sums, products and powers
         # (Context.expand(deep=False); None when refused): _expand_top.
         self.flat = {}
+        # (relation class, each side's evaluation key, ...) -> what sympy's evaluation of such
+        # a relation gave: _new_rel.
+        self.rel_evals = {}
         # The polynomial context (_poly_expand), made when first needed: (context, converter).
         self.poly = None
         self.poly_memo = {}
@@ -731,7 +734,6 @@ _native_has_symbol = _native._has_symbol
 _BooleanAtom = _sp.logic.boolalg.BooleanAtom
 _sp_params = _sp.core.parameters.global_parameters
 _KEEP = object()
-_REL_EVALS = {}
 REL_EVALS_LIMIT = 4096
 
 
@@ -787,15 +789,16 @@ def _minus_zero(x):
     return x - 0
 
 
-def _new_rel(cls, lhs, rhs):
+def _new_rel(memo, cls, lhs, rhs):
     """``cls(lhs, rhs)``, sympy's evaluated relation, the same object. Where each side is a
     plain symbol or a number, sympy's evaluation (``is_eq``, ``is_ge``, ...: a relation left
     as it is, or ``true``/``false``) is a function of the class, each side's type with its
     assumptions (a symbol) or value (a number), and the order of two symbols' names (the order
     of the terms of their difference): the costly part of a first ``try_solve`` on new symbols
-    (sympy's assumption queries). It is asked of sympy once per such key (``_REL_EVALS``) and
-    the answer rebuilt: ``cls(lhs, rhs, evaluate=False)`` or the same boolean. Two symbols of
-    one name, other operands, and sympy's ``evaluate(False)`` are sympy's."""
+    (sympy's assumption queries). It is asked of sympy once per such key (``memo``, the
+    engine's ``rel_evals``, at most ``REL_EVALS_LIMIT`` entries) and the answer rebuilt:
+    ``cls(lhs, rhs, evaluate=False)`` or the same boolean. Two symbols of one name, other
+    operands, and sympy's ``evaluate(False)`` are sympy's."""
     kl = _eval_key(lhs)
     if kl is None or not _sp_params.evaluate:
         return cls(lhs, rhs)
@@ -808,7 +811,7 @@ def _new_rel(cls, lhs, rhs):
         key = (cls, kl, kr, lhs.name < rhs.name)
     else:
         key = (cls, kl, kr)
-    v = _REL_EVALS.get(key)
+    v = memo.get(key)
     if v is _KEEP:
         return cls(lhs, rhs, evaluate=False)
     if v is not None:
@@ -820,13 +823,13 @@ def _new_rel(cls, lhs, rhs):
         v = _KEEP
     else:
         return r
-    if len(_REL_EVALS) >= REL_EVALS_LIMIT:
-        _REL_EVALS.clear()
-    _REL_EVALS[key] = v
+    if len(memo) >= REL_EVALS_LIMIT:
+        memo.clear()
+    memo[key] = v
     return r
 
 
-def _solve_without_solving(expr, thing, trials):
+def _solve_without_solving(eng, expr, thing, trials):
     """PyTorch's own answer where ``try_solve`` takes no solving, or ``_MISS``:
 
     * ``thing`` (a symbol) on both sides of a relation (PyTorch gives up) or on neither:
@@ -856,7 +859,7 @@ def _solve_without_solving(expr, thing, trials):
     if in_rhs:
         if rhs != thing:
             return _MISS
-        e = _new_rel(_REL_MIRROR[op], rhs, lhs)
+        e = _new_rel(eng.rel_evals, _REL_MIRROR[op], rhs, lhs)
         if not isinstance(e, _sp.Rel):
             return _MISS
     elif lhs != thing:
@@ -867,7 +870,7 @@ def _solve_without_solving(expr, thing, trials):
         e = expr
     # PyTorch's trials, until one changes nothing.
     for _ in range(trials):
-        t = _new_rel(type(e), _minus_zero(e.lhs), _minus_zero(e.rhs))
+        t = _new_rel(eng.rel_evals, type(e), _minus_zero(e.lhs), _minus_zero(e.rhs))
         if t == e:
             break
         if not isinstance(t, _sp.Rel) or t.lhs != thing:
@@ -899,7 +902,7 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
             c[2] += _perf() - t0
             return r
     fb = False
-    r = _solve_without_solving(expr, thing, trials)
+    r = _solve_without_solving(eng, expr, thing, trials)
     if r is not _MISS:
         if cached:
             eng.answers["t", expr, thing] = r
