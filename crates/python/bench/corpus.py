@@ -508,6 +508,11 @@ def main():
         print(run_bound(load("bound.jsonl"), args.reps, dump).line(), flush=True)
     if "solve" in parts:
         print(run_solve(load("solve.jsonl"), args.reps, dump).line(), flush=True)
+    # Closed here: left to the interpreter's exit, the last buffered lines were lost (the last
+    # 24 solve answers of a run, once).
+    for f in (ANSWERS, dump):
+        if f is not None:
+            f.close()
 
 
 if __name__ == "__main__":
