@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""First calls of one drop-in function over the real corpus, for an exact instruction count.
+"""First calls of one drop-in function over the real corpus, for an exact instruction count
+(with --warm W: the calls after W earlier calls on the same objects, a repeated question).
 
 Every record is rebuilt from its `srepr` fields (sympy's cache cleared first, so the objects are
 new), then the drop-in function is called once per record, in corpus order, on an engine that
@@ -71,6 +72,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("kind", choices=sorted(FNS))
     ap.add_argument("--n", type=int, default=600, help="the first N records")
+    ap.add_argument("--warm", type=int, default=0,
+                    help="call each record W times before the counted pass, which then counts "
+                         "warm calls (repeated questions on the same objects) instead of first calls")
     args = ap.parse_args()
     its = items(args.kind, args.n)
     # sympy's assumption queries try their rules in an order shuffled by its own generator,
@@ -85,8 +89,12 @@ def main():
         fn(*a)
         times.append(time.perf_counter() - t)
 
+    for _ in range(args.warm):
+        for a in its:
+            fn(*a)
     list(itertools.starmap(timed, its))
-    print(f"{args.kind}: {len(its)} first calls, median {statistics.median(times) * 1e6:.1f} µs "
+    what = "first calls" if not args.warm else f"calls after {args.warm} warm-up calls each"
+    print(f"{args.kind}: {len(its)} {what}, median {statistics.median(times) * 1e6:.1f} µs "
           f"(wall clock; {st.__file__})")
 
 

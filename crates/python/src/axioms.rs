@@ -95,3 +95,153 @@ fn shallow_hit<'py>(
     ax_ids.set_item(id, PyTuple::new(py, [a.clone(), info.clone()])?)?;
     Ok(Some(info))
 }
+
+/// `_native._ranges_same(c, expr, var_ranges, var_to_range, replacements, axioms)`: whether
+/// the entry `c` of `simplify_with_ranges`'s memo (`_ranges_engine`: a tuple `(expr, index
+/// variables, their sizes, symbols looked up in var_to_range, what it gave or None, axioms,
+/// replacement keys looked up, what they gave or None, ...)`) was made from exactly these
+/// objects, as `_ranges_same_py` (the reference its test compares it with) decides:
+///
+/// ```python
+/// c[0] is expr
+/// and len(var_ranges or ()) == len(c[1])
+/// and (not var_ranges or all(map(_is, var_ranges, c[1])) and all(map(_is, var_ranges.values(), c[2])))
+/// and len(axioms or ()) == len(c[5]) and (not axioms or all(map(_is, axioms, c[5])))
+/// and (c[4] is None) == (not var_to_range)
+/// and (not var_to_range or all(map(_is, map(var_to_range.get, c[3]), c[4])))
+/// and (c[7] is None) == (not replacements)
+/// and (not replacements or all(map(_is, map(replacements.get, c[6]), c[7])))
+/// ```
+///
+/// Identity everywhere (the entry keeps the objects alive, and they are immutable); the
+/// mappings are read again, since a caller's dict may have changed since. A repeated question
+/// is these checks: about 15k instructions of interpreted Python, a few thousand here.
+#[pyfunction]
+pub fn _ranges_same<'py>(
+    c: &Bound<'py, PyTuple>,
+    expr: &Bound<'py, PyAny>,
+    var_ranges: &Bound<'py, PyAny>,
+    var_to_range: &Bound<'py, PyAny>,
+    replacements: &Bound<'py, PyAny>,
+    axioms: &Bound<'py, PyAny>,
+) -> PyResult<bool> {
+    if c.len() < 8 || !c.get_borrowed_item(0)?.is(expr) {
+        return Ok(false);
+    }
+    // The entry's sequences are tuples (`_ranges_engine` makes them so); anything else is
+    // not an entry made from these objects.
+    let tuple = |i: usize| -> PyResult<Option<Bound<'py, PyTuple>>> {
+        Ok(c.get_item(i)?.cast_into::<PyTuple>().ok())
+    };
+    let (Some(vkeys), Some(vvals), Some(ax)) = (tuple(1)?, tuple(2)?, tuple(5)?) else {
+        return Ok(false);
+    };
+    // var_ranges: its keys and values, in order, are the entry's.
+    if var_ranges.is_truthy()? {
+        if var_ranges.len()? != vkeys.len() || vvals.len() != vkeys.len() {
+            return Ok(false);
+        }
+        if let Ok(d) = var_ranges.cast_exact::<PyDict>() {
+            for (i, (k, v)) in d.iter().enumerate() {
+                if !k.is(vkeys.get_borrowed_item(i)?) || !v.is(vvals.get_borrowed_item(i)?) {
+                    return Ok(false);
+                }
+            }
+        } else {
+            let values = var_ranges.call_method0(pyo3::intern!(c.py(), "values"))?;
+            if !same_items(var_ranges, &vkeys)? || !same_items(&values, &vvals)? {
+                return Ok(false);
+            }
+        }
+    } else if !vkeys.is_empty() {
+        return Ok(false);
+    }
+    // The axioms, in order.
+    if axioms.is_truthy()? {
+        if axioms.len()? != ax.len() || !same_items(axioms, &ax)? {
+            return Ok(false);
+        }
+    } else if !ax.is_empty() {
+        return Ok(false);
+    }
+    // What var_to_range and the replacements give for the keys the entry looked up.
+    Ok(
+        same_lookups(var_to_range, &c.get_item(3)?, &c.get_item(4)?)?
+            && same_lookups(replacements, &c.get_item(6)?, &c.get_item(7)?)?,
+    )
+}
+
+/// `_native._ranges_hit(rcalls, expr, var_ranges, var_to_range, replacements, axioms)`: the
+/// answer kept in `rcalls[(id(expr), id(var_ranges))]` (`_ranges_engine`'s memo) when that
+/// entry has one and was made from exactly these objects ([`_ranges_same`]), else `None`:
+/// a repeated question answered without a frame of interpreted Python.
+#[pyfunction]
+pub fn _ranges_hit<'py>(
+    rcalls: &Bound<'py, PyDict>,
+    expr: &Bound<'py, PyAny>,
+    var_ranges: &Bound<'py, PyAny>,
+    var_to_range: &Bound<'py, PyAny>,
+    replacements: &Bound<'py, PyAny>,
+    axioms: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = expr.py();
+    let key = PyTuple::new(py, [expr.as_ptr() as usize, var_ranges.as_ptr() as usize])?;
+    let Some(c) = rcalls.get_item(&key)? else {
+        return Ok(None);
+    };
+    let Ok(c) = c.cast_into::<PyTuple>() else {
+        return Ok(None); // a marker: asked once before
+    };
+    if c.len() <= ANSWER || !_ranges_same(&c, expr, var_ranges, var_to_range, replacements, axioms)?
+    {
+        return Ok(None);
+    }
+    Ok(Some(c.get_item(ANSWER)?))
+}
+
+/// Where an entry of `_ranges_engine`'s memo keeps its answer.
+const ANSWER: usize = 11;
+
+/// Whether iterating `xs` gives the items of `want`, object for object (`xs` has as many).
+fn same_items<'py>(xs: &Bound<'py, PyAny>, want: &Bound<'py, PyTuple>) -> PyResult<bool> {
+    for (i, x) in xs.try_iter()?.enumerate() {
+        if i >= want.len() || !x?.is(want.get_borrowed_item(i)?) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Whether `mapping.get(keys[i]) is got[i]` for every `i`, with `got` None exactly when the
+/// mapping is empty or None (`_ranges_same`).
+fn same_lookups<'py>(
+    mapping: &Bound<'py, PyAny>,
+    keys: &Bound<'py, PyAny>,
+    got: &Bound<'py, PyAny>,
+) -> PyResult<bool> {
+    if !mapping.is_truthy()? {
+        return Ok(got.is_none());
+    }
+    let (Ok(keys), Ok(got)) = (keys.cast::<PyTuple>(), got.cast::<PyTuple>()) else {
+        return Ok(false);
+    };
+    if keys.len() != got.len() {
+        return Ok(false);
+    }
+    // A dict (not a subclass, whose `get` may be its own) is read through the C API.
+    let dict = mapping.cast_exact::<PyDict>().ok();
+    for (k, want) in keys.iter_borrowed().zip(got.iter_borrowed()) {
+        let v = match dict {
+            Some(d) => d.get_item(&*k)?,
+            None => Some(mapping.call_method1(pyo3::intern!(mapping.py(), "get"), (&*k,))?),
+        };
+        let same = match v {
+            Some(v) => v.is(&*want),
+            None => want.is_none(),
+        };
+        if !same {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

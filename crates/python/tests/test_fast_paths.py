@@ -283,6 +283,125 @@ class AxiomPreds(unittest.TestCase):
                                                       eng)), [])
 
 
+class RangesSame(unittest.TestCase):
+    """_native._ranges_same, the identity checks of a repeated simplify_with_ranges question,
+    decides as the Python expression it replaced (st._ranges_same_py), for dicts, dict
+    subclasses with their own ``get``, other mappings, lists, tuples and None; and a repeated
+    question is answered from the memo only when every input is the same object."""
+
+    class OwnGet(dict):
+        """A dict whose ``get`` answers something else for one key (so that reading it
+        through the C API instead would be seen)."""
+        def get(self, k, default=None):
+            return sympy.Integer(99) if k == u else super().get(k, default)
+
+    class Plain:
+        """A mapping that is not a dict."""
+        def __init__(self, d):
+            self.d = dict(d)
+
+        def __len__(self):
+            return len(self.d)
+
+        def __iter__(self):
+            return iter(self.d)
+
+        def values(self):
+            return self.d.values()
+
+        def get(self, k, default=None):
+            return self.d.get(k, default)
+
+    def test_random_against_the_python_expression(self):
+        rng = random.Random(23)
+        e1, e2 = FD(x, 16), FD(s, 16) + u
+        sizes = [sympy.Integer(16), s, u]
+        ranges = [ValueRanges(1, 8), ValueRanges(2, int_oo)]
+        values = [sympy.Integer(8), 2 * u]
+        axioms = [sympy.Lt(s, 16), sympy.Le(u, 4)]
+
+        def mapping(d):
+            kind = rng.random()
+            if not d and kind < 0.3:
+                return None
+            if kind < 0.6:
+                return dict(d)
+            if kind < 0.8:
+                return self.OwnGet(d)
+            return self.Plain(d)
+
+        def seq(xs):
+            return rng.choice((list, tuple))(xs) if xs or rng.random() < 0.5 else None
+
+        agree = same = 0
+        for k in range(3000):
+            vr = mapping({x: rng.choice(sizes)} if rng.random() < 0.7 else {})
+            vtr = mapping({s: rng.choice(ranges), u: rng.choice(ranges)}
+                          if rng.random() < 0.7 else {})
+            repl = mapping({s: rng.choice(values)} if rng.random() < 0.5 else {})
+            ax = seq(rng.sample(axioms, rng.randint(0, 2)))
+            expr = rng.choice((e1, e2))
+            # An entry as _ranges_engine records one (sometimes from other objects).
+            src = (expr, vr, vtr, repl, ax)
+            if rng.random() < 0.5:
+                src = (rng.choice((e1, e2)), mapping({x: rng.choice(sizes)}),
+                       mapping({s: rng.choice(ranges)}), mapping({s: rng.choice(values)}),
+                       seq(rng.sample(axioms, rng.randint(0, 2))))
+            se, svr, svtr, srepl, sax = src
+            syms = (s, u)
+            c = (se, tuple(svr) if svr else (), tuple(svr.values()) if svr else (),
+                 syms, tuple(svtr.get(y) for y in syms) if svtr else None,
+                 tuple(sax) if sax else (), (s,) if srepl else (),
+                 (srepl.get(s),) if srepl else None, None, None, None, "answer")
+            # The same objects, or one of them changed in place.
+            r = rng.random()
+            if r < 0.15 and isinstance(vtr, dict) and vtr:
+                vtr[s] = rng.choice(ranges)
+            elif r < 0.3 and isinstance(repl, dict) and repl:
+                repl[s] = rng.choice(values)
+            elif r < 0.4 and isinstance(ax, list) and ax:
+                ax[0] = rng.choice(axioms)
+            args = (expr, vr, vtr, repl, ax)
+            got = st._native._ranges_same(c, *args)
+            want = st._ranges_same_py(c, *args)
+            self.assertEqual(got, want, (k, c, args))
+            agree += 1
+            same += got
+        # Both outcomes are exercised.
+        self.assertGreater(same, 100)
+        self.assertLess(same, agree - 100)
+
+    def test_hit_only_for_the_same_objects(self):
+        eng = st._Engine()
+        e = FD(s, 16) + FD(x, 16)
+        vr, vtr, repl, ax = {x: sympy.Integer(16)}, {s: ValueRanges(2, 8)}, {}, [sympy.Lt(s, 16)]
+        hit = st._native._ranges_hit
+        self.assertIsNone(hit(eng.rcalls, e, vr, vtr, repl, ax))
+        want = st._ranges_engine(eng, e, vr, vtr, repl, ax)  # a marker only
+        self.assertIsNone(hit(eng.rcalls, e, vr, vtr, repl, ax))
+        self.assertEqual(st._ranges_engine(eng, e, vr, vtr, repl, ax), want)  # the entry
+        self.assertIs(hit(eng.rcalls, e, vr, vtr, repl, ax), eng.rcalls[(id(e), id(vr))][11])
+        self.assertEqual(hit(eng.rcalls, e, vr, vtr, repl, ax), want)
+        # Any input another object (or the same dict changed): no hit.
+        self.assertIsNone(hit(eng.rcalls, e, vr, {s: ValueRanges(2, 8)}, repl, ax))
+        self.assertIsNone(hit(eng.rcalls, e, vr, vtr, repl, [sympy.Lt(s, 16)]))
+        self.assertIsNone(hit(eng.rcalls, e, vr, vtr, {s: u}, ax))
+        vr[x] = sympy.Integer(17)
+        self.assertIsNone(hit(eng.rcalls, e, vr, vtr, repl, ax))
+        vr[x] = sympy.Integer(16)  # sympy's cached object: the same one again
+        self.assertEqual(hit(eng.rcalls, e, vr, vtr, repl, ax), want)
+        # Without the answer cache, the same answers, none from the memo.
+        saved = st.CACHE_ANSWERS
+        try:
+            st.CACHE_ANSWERS = False
+            fresh = st._Engine()
+            for _ in range(3):
+                self.assertEqual(st._ranges_engine(fresh, e, vr, vtr, repl, ax), want)
+            self.assertIsNone(hit(fresh.rcalls, e, vr, vtr, repl, ax))
+        finally:
+            st.CACHE_ANSWERS = saved
+
+
 class SetRanges(unittest.TestCase):
     """Converter.set_ranges (bound_sympy's facts) sets the ranges _set_ranges_py sets, in the
     same order, and raises what it raises."""

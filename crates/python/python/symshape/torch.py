@@ -152,7 +152,7 @@ class _Engine:
         # range by identity (the entry keeps both alive).
         self.idx_ids = {}
         # (id(expression), id(var_ranges)) -> the facts of simplify_with_ranges's last question
-        # on them, with the objects they came from (_ranges_engine).
+        # on them, with the objects they came from, and its answer (_ranges_engine).
         self.rcalls = {}
         # (answer Expr, simplified Expr, id(facts), id(caller's expression)) -> (facts, the
         # caller's expression, the sympy answer): _final's choice (the entry keeps the objects
@@ -1548,14 +1548,35 @@ def _axiom_preds_py(axioms, known, ax_ids, shallow_ok, ax_shallow, slow, eng):
 _axiom_preds = _native._axiom_preds
 
 
-def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
+def _ranges_same_py(c, expr, var_ranges, var_to_range, replacements, axioms):
+    """``_native._ranges_same`` in Python (the reference its test compares it with): whether
+    the memo entry ``c`` of :func:`_ranges_engine` was made from exactly these objects."""
     vget = var_to_range.get if var_to_range else None
     rget = replacements.get if replacements else None
-    # The facts of the last question on the same expression object with the same var_ranges
-    # dict, when every input they came from is the same object again: the expression, each
-    # index variable and size, each ValueRanges of var_to_range and each replacement of the
-    # symbols of the expression and sizes (looked up again: the dicts may have changed), each
-    # axiom. Identity, not equality: the entry keeps every one of them alive and they are
+    return not (
+        c[0] is not expr
+        or (len(var_ranges) if var_ranges else 0) != len(c[1])
+        or var_ranges and not (all(map(_is, var_ranges, c[1]))
+                               and all(map(_is, var_ranges.values(), c[2])))
+        or (len(axioms) if axioms else 0) != len(c[5])
+        or axioms and not all(map(_is, axioms, c[5]))
+        or (c[4] is None) != (vget is None)
+        or vget is not None and not all(map(_is, map(vget, c[3]), c[4]))
+        or (c[7] is None) != (rget is None)
+        or rget is not None and not all(map(_is, map(rget, c[6]), c[7]))
+    )
+
+
+_ranges_same = _native._ranges_same
+_ranges_hit = _native._ranges_hit
+
+
+def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
+    # The facts and the answer of the last question on the same expression object with the
+    # same var_ranges dict, when every input they came from is the same object again
+    # (_ranges_same): the expression, each index variable and size, each ValueRanges of
+    # var_to_range and each replacement of the symbols of the expression and sizes (looked up
+    # again: the dicts may have changed), each axiom. Identity, not equality: the entry keeps every one of them alive and they are
     # immutable, so the same objects give the same facts; the dicts themselves are not
     # trusted (only their items are compared), id(var_ranges) is only part of the key.
     #
@@ -1566,30 +1587,20 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     c = eng.rcalls.get(key)
     if c is None:
         eng.rcalls[key] = expr
+        vget = var_to_range.get if var_to_range else None
         e0, e, facts, preds, _, _ = _ranges_facts(
             eng, expr, var_ranges.items() if var_ranges else None, vget, replacements, axioms
         )
         fs = eng.cx.facts(facts, preds)
         r = eng.cx.simplify_with_facts(e, fs)
         return _final(eng, r, e0, e, expr, fs)
-    if (
-        c is expr
-        or c[0] is not expr
-        or (len(var_ranges) if var_ranges else 0) != len(c[1])
-        or var_ranges and not (all(map(_is, var_ranges, c[1]))
-                               and all(map(_is, var_ranges.values(), c[2])))
-        or (len(axioms) if axioms else 0) != len(c[5])
-        or axioms and not all(map(_is, axioms, c[5]))
-        or (c[4] is None) != (vget is None)
-        or vget is not None and not all(map(_is, map(vget, c[3]), c[4]))
-        or (c[7] is None) != (rget is None)
-        or rget is not None and not all(map(_is, map(rget, c[6]), c[7]))
-    ):
+    if c is expr or not _ranges_same(c, expr, var_ranges, var_to_range, replacements, axioms):
         # The inputs read once: the facts are computed from exactly what the entry records.
         vkeys = tuple(var_ranges) if var_ranges else ()
         vvals = tuple(var_ranges.values()) if var_ranges else ()
         ax = tuple(axioms) if axioms else ()
-        looked = _Lookups(replacements) if rget is not None else None
+        vget = var_to_range.get if var_to_range else None
+        looked = _Lookups(replacements) if replacements else None
         e0, e, facts, preds, syms, vrs = _ranges_facts(
             eng, expr, tuple(zip(vkeys, vvals)), vget, looked, ax
         )
@@ -1608,6 +1619,16 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
             # and does not set it again while nothing else changed its facts.
             eng.cx.facts(facts, preds),
         )
+        fs = c[10]
+        out = _final(eng, eng.cx.simplify_with_facts(c[9], fs), c[8], c[9], expr, fs)
+        if CACHE_ANSWERS:
+            # The same objects are the same question: its answer is kept with them (as
+            # bound_sympy's and try_solve's are), and a repeated question is the identity
+            # checks above.
+            eng.rcalls[key] = c + (out,)
+        return out
+    if CACHE_ANSWERS and len(c) > 11:
+        return c[11]
     r = eng.cx.simplify_with_facts(c[9], c[10])
     return _final(eng, r, c[8], c[9], expr, c[10])
 
@@ -1638,6 +1659,11 @@ def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None,
         eng = _engine()
     c = eng.c_ranges
     c[0] += 1
+    if CACHE_ANSWERS:
+        r = _ranges_hit(eng.rcalls, expr, var_ranges, var_to_range, replacements, axioms)
+        if r is not None:
+            c[2] += _perf() - t0
+            return r
     try:
         r = _run_ranges(eng, expr, var_ranges, var_to_range, replacements, axioms)
     except _ERRORS:
@@ -1685,15 +1711,20 @@ def _sizevars_simplify_with_ranges(self, expr, var_ranges):
     except AttributeError:
         eng = _engine()
     fb = False
+    senv = self.shape_env
+    vtr, repl, axioms = senv.var_to_range, self.replacements, senv.get_axioms()
+    c = eng.c_sv_ranges
+    if CACHE_ANSWERS:
+        r = _ranges_hit(eng.rcalls, expr, var_ranges, vtr, repl, axioms)
+        if r is not None:
+            c[0] += 1
+            c[2] += _perf() - t0
+            return r
     try:
-        r = _run_ranges(
-            eng, expr, var_ranges, self.shape_env.var_to_range, self.replacements,
-            self.shape_env.get_axioms(),
-        )
+        r = _run_ranges(eng, expr, var_ranges, vtr, repl, axioms)
     except _ERRORS:
         fb = True
         r = _originals["_simplify_with_ranges"](self, expr, var_ranges)
-    c = eng.c_sv_ranges
     c[0] += 1
     if fb:
         c[1] += 1
