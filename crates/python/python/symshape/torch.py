@@ -164,6 +164,12 @@ class _Engine:
         # (relation class, each side's evaluation key, ...) -> what sympy's evaluation of such
         # a relation gave: _new_rel.
         self.rel_evals = {}
+        # (ValueRanges class, lower, upper) -> the boolean ValueRanges its constructor built
+        # (_bool_value_ranges).
+        self.bool_vr = {}
+        # ValueRanges class -> whether an instance built field by field is the one its
+        # constructor builds, checked once on samples (_int_value_ranges).
+        self.fast_vr = {}
         # The polynomial context (_poly_expand), made when first needed: (context, converter).
         self.poly = None
         self.poly_memo = {}
@@ -501,38 +507,31 @@ def _bound_engine(eng, expr, ranges, tracing):
         # unbounded): PyTorch's own analysis answers.
         raise _native.UnsupportedError("bound at the int64 edge")
     if t == "int":
-        return _int_value_ranges(VR.ValueRanges, N, lo, hi)
+        return _int_value_ranges(eng, VR.ValueRanges, N, lo, hi)
     if t == "bool":
-        return _bool_value_ranges(VR.ValueRanges, bool(lo), bool(hi))
+        return _bool_value_ranges(eng, VR.ValueRanges, bool(lo), bool(hi))
     return VR.ValueRanges(
         -_sp.oo if lo is None else _sp.Float(lo), _sp.oo if hi is None else _sp.Float(hi)
     )
 
 
 _I64_EDGE = (2**63 - 1, -(2**63))
-# Per ValueRanges class: whether an instance built field by field (below) is the one its
-# constructor builds, checked once on samples.
-_fast_vr = {}
 _VR_FIELDS = {"lower": None, "upper": None, "is_bool": False, "is_int": True, "is_float": False}
 
 
-# (ValueRanges class, lower, upper) -> the boolean ValueRanges its constructor built.
-_bool_vr = {}
-
-
-def _bool_value_ranges(cls, lo, hi):
+def _bool_value_ranges(eng, cls, lo, hi):
     """``cls(lo, hi)`` for the booleans ``lo <= hi``: one of three values, built once by the
     constructor (PyTorch's ``ValueRanges`` is a frozen dataclass: equal instances are
     interchangeable). The constructor's checks cost several microseconds, and about half of
     PyTorch's ``bound_sympy`` questions are relations."""
     k = (cls, lo, hi)
-    r = _bool_vr.get(k)
+    r = eng.bool_vr.get(k)
     if r is None:
-        r = _bool_vr.setdefault(k, cls(_sp.true if lo else _sp.false, _sp.true if hi else _sp.false))
+        r = eng.bool_vr[k] = cls(_sp.true if lo else _sp.false, _sp.true if hi else _sp.false)
     return r
 
 
-def _int_value_ranges(cls, N, lo, hi):
+def _int_value_ranges(eng, cls, N, lo, hi):
     """PyTorch's ``ValueRanges(lower, upper)`` of an integer bound (``None``: infinite), its
     fields set directly: the constructor's checks compare the ends with ``sympy.oo`` and each
     other through sympy, tens of microseconds on integers never compared before (a third of
@@ -541,9 +540,9 @@ def _int_value_ranges(cls, N, lo, hi):
     range goes to the constructor (which raises, as PyTorch does)."""
     lower = -N.int_oo if lo is None else _sp.Integer(lo)
     upper = N.int_oo if hi is None else _sp.Integer(hi)
-    ok = _fast_vr.get(cls)
+    ok = eng.fast_vr.get(cls)
     if ok is None:
-        ok = _fast_vr[cls] = _check_fast_vr(cls, N)
+        ok = eng.fast_vr[cls] = _check_fast_vr(cls, N)
     if not ok or (lo is not None and hi is not None and lo > hi):
         return cls(lower, upper)
     return _vr_fields(cls, lower, upper)
