@@ -1,0 +1,454 @@
+//! Exact extremes of quasi-affine expressions (constant multiples, sums, and `FloorDiv`,
+//! `CeilDiv`, `Mod` by positive constants of integer symbols) by their residues.
+//!
+//! Such an expression `e` is quasi-periodic in each symbol: there are a period `P > 0` and an
+//! increment `D` with `e(x + P*u_s) = e(x) + D` at every integer point `x` (`u_s` the unit vector
+//! of symbol `s`). Rules, for a sub-expression `a` with `(P, D)`, a constant `c > 0`,
+//! `g = gcd(D, c)` (`c` when `D = 0`) and `n = c/g`, so that `n*D = c*(D/g)`:
+//! - a symbol: `(1, 1)` for itself, `(1, 0)` for the others and for constants;
+//! - `Σ k_i*a_i + k`: `P = lcm(P_i)` and `D = Σ k_i*D_i*(P/P_i)` (each term repeats its own step
+//!   `P/P_i` times);
+//! - `FloorDiv(a, c)`: `(n*P, D/g)`, as `floor((a + c*q)/c) = floor(a/c) + q`; the same for
+//!   `CeilDiv(a, c)` (`ceil((a + c*q)/c) = ceil(a/c) + q`);
+//! - `Mod(a, c)`: `(n*P, 0)`, as `Mod(a + c*q, c) = Mod(a, c)`.
+//!
+//! Then on a box `Π [lo_s, hi_s]` every point is `w + Σ_s t_s*P_s*u_s` (or `-t_s` for the
+//! symbols counted down from `hi_s`) with `t_s >= 0` and `w` in a window of at most `P_s`
+//! values at one end of each range, and `e(w + Σ t_s*P_s*u_s) = e(w) + Σ t_s*D_s`. So when each
+//! window is taken at the end that `D_s` makes the lowest (`lo_s` for `D_s >= 0`, `hi_s` for
+//! `D_s < 0`), the windows hold the minimum, and at the other ends the maximum: evaluating the
+//! (few) window points gives the exact extremes of `e` on the box. The ranges used are the
+//! symbols' numeric intervals (`Session::sym_iv`), which contain every value each symbol takes,
+//! so the box contains the domain and its extremes bound `e` soundly (exactly when the ranges
+//! are the declared constant ones). `Mod(FloorDiv(3*x - 1, 2), 3)` on `[-1, 108]` has
+//! `(P, D) = (6, 0)`: six points give `[1, 2]`, where the intervals give `[0, 2]`.
+
+use crate::expr::{Expr, Node, Symbol, Ty};
+use crate::interval::{Iv, NEG_INF, POS_INF};
+use crate::simplify::Session;
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+
+/// Most window points evaluated for each extreme (the windows' product).
+const POINTS: i64 = 256;
+/// Most operations in an expression that is analysed, and most symbols.
+const OPS: usize = 48;
+const SYMS: usize = 8;
+/// Periods past this are not followed (the windows would be too large anyway).
+const PERIOD: i64 = 1 << 16;
+
+/// One operation of the compiled expression; operands are earlier slots.
+enum Op {
+    Int(i64),
+    Sym(usize),
+    Add(SmallVec<[(usize, i64); 4]>, i64),
+    FloorDiv(usize, i64),
+    CeilDiv(usize, i64),
+    Mod(usize, i64),
+}
+
+/// A quasi-affine expression in post-order, with its symbols.
+struct Prog {
+    ops: Vec<Op>,
+    syms: SmallVec<[Symbol; 4]>,
+    /// Collapsed (see [`Prog::compile`]): the one linear form `L = Σ k*s` of the symbols,
+    /// the gcd `g` of its coefficients and the slot of the variable `w = L/g` (`Op::Sym(0)`).
+    form: Option<(crate::expr::Terms, i64, usize)>,
+}
+
+impl Prog {
+    /// The compiled form of `e`, `None` outside the quasi-affine class or past the caps. With
+    /// `collapse`, every symbol must occur in one linear form `L` (sums of symbols alone, up to
+    /// their constants: `8*FloorDiv(3*x + 4*y, 16) + Mod(3*x + 4*y, 16)`), and the program is
+    /// the function of the one variable `L/g`.
+    fn compile(cx: &crate::Context, e: Expr, collapse: bool) -> Option<Prog> {
+        let mut p = Prog {
+            ops: Vec::new(),
+            syms: SmallVec::new(),
+            form: None,
+        };
+        let mut slots: FxHashMap<Expr, usize> = FxHashMap::default();
+        p.slot(cx, e, &mut slots, 0, collapse)?;
+        if collapse && p.form.is_none() {
+            return None;
+        }
+        Some(p)
+    }
+
+    /// In a collapsed program, the slot of the linear form `ts` plus `c`: `g*w + c` with `w`
+    /// the program's one variable (`None` when `ts` is another form than the first one seen).
+    fn form_slot(&mut self, ts: &[(Expr, i64)], c: i64) -> Option<Op> {
+        match &self.form {
+            Some((f, _, _)) if f.as_slice() != ts => return None,
+            Some(_) => {}
+            None => {
+                let g = ts.iter().fold(0, |g, (_, k)| crate::build::gcd(g, *k));
+                if g == 0 || self.ops.len() >= OPS {
+                    return None;
+                }
+                // The variable's own slot, before its first use.
+                self.ops.push(Op::Sym(0));
+                self.form = Some((crate::expr::Terms::from_slice(ts), g, self.ops.len() - 1));
+            }
+        }
+        let (_, g, w) = self.form.as_ref()?;
+        Some(Op::Add(smallvec::smallvec![(*w, *g)], c))
+    }
+
+    fn slot(
+        &mut self,
+        cx: &crate::Context,
+        e: Expr,
+        slots: &mut FxHashMap<Expr, usize>,
+        depth: u32,
+        collapse: bool,
+    ) -> Option<usize> {
+        if let Some(&k) = slots.get(&e) {
+            return Some(k);
+        }
+        if depth > 24 || self.ops.len() >= OPS {
+            return None;
+        }
+        let d = depth + 1;
+        let pos_const = |x: Expr| cx.as_int(x).filter(|c| *c > 0);
+        let op = match cx.node(e) {
+            Node::Int(v) => Op::Int(*v),
+            Node::Sym(s) if collapse => {
+                if cx.sym_ty(*s) != Ty::Int {
+                    return None;
+                }
+                self.form_slot(&[(e, 1)], 0)?
+            }
+            Node::Add(ts, c) if collapse && ts.iter().any(|(t, _)| cx.as_symbol(*t).is_some()) => {
+                // A linear form: symbols only (a sum mixing symbols with divisions is not a
+                // function of one form).
+                if !ts
+                    .iter()
+                    .all(|(t, _)| cx.as_symbol(*t).is_some_and(|s| cx.sym_ty(s) == Ty::Int))
+                {
+                    return None;
+                }
+                self.form_slot(ts, *c)?
+            }
+            Node::Sym(s) => {
+                if cx.sym_ty(*s) != Ty::Int {
+                    return None;
+                }
+                let k = match self.syms.iter().position(|t| t == s) {
+                    Some(k) => k,
+                    None if self.syms.len() < SYMS => {
+                        self.syms.push(*s);
+                        self.syms.len() - 1
+                    }
+                    None => return None,
+                };
+                Op::Sym(k)
+            }
+            Node::Add(ts, c) => {
+                let mut v = SmallVec::with_capacity(ts.len());
+                for &(t, k) in ts {
+                    v.push((self.slot(cx, t, slots, d, collapse)?, k));
+                }
+                Op::Add(v, *c)
+            }
+            &Node::FloorDiv(a, b) => {
+                let c = pos_const(b)?;
+                Op::FloorDiv(self.slot(cx, a, slots, d, collapse)?, c)
+            }
+            &Node::CeilDiv(a, b) => {
+                let c = pos_const(b)?;
+                Op::CeilDiv(self.slot(cx, a, slots, d, collapse)?, c)
+            }
+            &Node::Mod(a, b) => {
+                let c = pos_const(b)?;
+                Op::Mod(self.slot(cx, a, slots, d, collapse)?, c)
+            }
+            _ => return None,
+        };
+        self.ops.push(op);
+        let k = self.ops.len() - 1;
+        slots.insert(e, k);
+        Some(k)
+    }
+
+    /// `(P, D)` of the whole expression for symbol `s` (module docs), `None` on overflow or a
+    /// period past the cap.
+    fn period(&self, s: usize) -> Option<(i64, i64)> {
+        let mut pd: SmallVec<[(i64, i64); 16]> = SmallVec::with_capacity(self.ops.len());
+        for op in &self.ops {
+            let v = match op {
+                Op::Int(_) => (1, 0),
+                Op::Sym(k) => (1, i64::from(*k == s)),
+                Op::Add(ts, _) => {
+                    let mut p = 1i64;
+                    for &(t, _) in ts {
+                        let q = pd[t].0;
+                        p = (p / crate::build::gcd(p, q)).checked_mul(q)?;
+                    }
+                    let mut dd = 0i64;
+                    for &(t, k) in ts {
+                        let (q, di) = pd[t];
+                        dd = dd.checked_add(k.checked_mul(di)?.checked_mul(p / q)?)?;
+                    }
+                    (p, dd)
+                }
+                Op::FloorDiv(a, c) | Op::CeilDiv(a, c) | Op::Mod(a, c) => {
+                    let (p, dd) = pd[*a];
+                    let g = crate::build::gcd(dd, *c);
+                    let n = c / g;
+                    let inc = if matches!(op, Op::Mod(..)) { 0 } else { dd / g };
+                    (n.checked_mul(p)?, inc)
+                }
+            };
+            if v.0 > PERIOD {
+                return None;
+            }
+            pd.push(v);
+        }
+        pd.last().copied()
+    }
+
+    /// The value at the point `xs` (one value per symbol), `None` when an intermediate value
+    /// leaves `i64` (the caller then keeps its bound).
+    fn eval(&self, xs: &[i64], vals: &mut Vec<i64>) -> Option<i64> {
+        vals.clear();
+        for op in &self.ops {
+            let v = match op {
+                Op::Int(v) => *v,
+                Op::Sym(k) => xs[*k],
+                Op::Add(ts, c) => {
+                    let mut acc = *c;
+                    for &(t, k) in ts {
+                        acc = acc.checked_add(vals[t].checked_mul(k)?)?;
+                    }
+                    acc
+                }
+                Op::FloorDiv(a, c) => crate::build::floor_div(vals[*a], *c)?,
+                Op::CeilDiv(a, c) => crate::build::ceil_div(vals[*a], *c)?,
+                Op::Mod(a, c) => crate::build::floor_mod(vals[*a], *c)?,
+            };
+            vals.push(v);
+        }
+        vals.last().copied()
+    }
+}
+
+/// The window `[a, b]` of at most `p` values at the low (`low`) or high end of `iv`; a range
+/// infinite at that end has none, except that a symbol the expression repeats in
+/// (`whole_ok`: `D = 0`) may take any `p` consecutive values.
+fn window(iv: Iv, p: i64, low: bool, whole_ok: bool) -> Option<(i64, i64)> {
+    let (lo, hi) = (iv.lo_i64(), iv.hi_i64());
+    // A window that would pass the end of i64 is not taken (values past it are not in the
+    // window, and the range may go on).
+    let from_lo = |l: i64| match hi {
+        Some(h) => Some((l, h.min(l.saturating_add(p - 1)))),
+        None => Some((l, l.checked_add(p - 1)?)),
+    };
+    let from_hi = |h: i64| match lo {
+        Some(l) => Some((l.max(h.saturating_sub(p - 1)), h)),
+        None => Some((h.checked_sub(p - 1)?, h)),
+    };
+    match (low, lo, hi) {
+        (true, Some(l), _) => from_lo(l),
+        (false, _, Some(h)) => from_hi(h),
+        _ if !whole_ok => None,
+        (_, Some(l), _) => from_lo(l),
+        (_, _, Some(h)) => from_hi(h),
+        // Every integer: the first period holds every residue.
+        _ => Some((0, p - 1)),
+    }
+}
+
+/// Whether `e` is quasi-affine with at least one remainder or division (a sum of symbols
+/// alone is bounded exactly already): a walk that stops at the first other node, before any
+/// compiling.
+fn in_class(cx: &crate::Context, e: Expr) -> bool {
+    let mut stack: SmallVec<[Expr; 16]> = smallvec::smallvec![e];
+    let (mut seen, mut divides) = (0, false);
+    while let Some(x) = stack.pop() {
+        seen += 1;
+        if seen > 2 * OPS {
+            return false;
+        }
+        match cx.node(x) {
+            Node::Int(_) => {}
+            Node::Sym(s) => {
+                if cx.sym_ty(*s) != Ty::Int {
+                    return false;
+                }
+            }
+            Node::Add(ts, _) => stack.extend(ts.iter().map(|t| t.0)),
+            &Node::FloorDiv(a, b) | &Node::CeilDiv(a, b) | &Node::Mod(a, b) => {
+                if cx.as_int(b).is_none_or(|c| c <= 0) {
+                    return false;
+                }
+                divides = true;
+                stack.push(a);
+            }
+            _ => return false,
+        }
+    }
+    divides
+}
+
+impl Session<'_> {
+    /// `r` (a sound bound of `e`) intersected with the exact extremes of `e` on its symbols'
+    /// box when `e` is quasi-affine and the windows of module docs hold at most [`POINTS`]
+    /// points; failing that, when `e` is a function of one linear form `L` of its symbols,
+    /// with the extremes over `L`'s interval (every value `L` takes on the box lies in that
+    /// interval, so they are sound; exact when `L` takes every multiple of its coefficients'
+    /// gcd there); otherwise `r`.
+    pub(crate) fn residue_extremes(&mut self, e: Expr, r: Iv) -> Iv {
+        self.residue_extremes_of(&[e], r)
+    }
+
+    /// [`Session::residue_extremes`] with equal forms of one expression (the original and the
+    /// simplified one: either may have the smaller periods or the one linear form); the first
+    /// that fits answers.
+    pub(crate) fn residue_extremes_of(&mut self, es: &[Expr], r: Iv) -> Iv {
+        if r.lo == r.hi {
+            return r;
+        }
+        // The forms in the class with windows past the cap (tried again as one linear form).
+        let mut large: SmallVec<[Expr; 2]> = SmallVec::new();
+        for (k, &e) in es.iter().enumerate() {
+            if es[..k].contains(&e) || !in_class(self.cx, e) {
+                continue;
+            }
+            match self.residue_try(e, r, false) {
+                Some(out) => return out,
+                None => large.push(e),
+            }
+        }
+        for e in large {
+            if let Some(out) = self.residue_try(e, r, true) {
+                return out;
+            }
+        }
+        r
+    }
+
+    /// One attempt of [`Session::residue_extremes_of`]: `None` when `e` is outside the class
+    /// or its windows are too large.
+    fn residue_try(&mut self, e: Expr, r: Iv, collapse: bool) -> Option<Iv> {
+        let prog = Prog::compile(self.cx, e, collapse)?;
+        let Some((ts, g, _)) = &prog.form else {
+            if prog.syms.is_empty() {
+                return None;
+            }
+            let mut ivs: SmallVec<[Iv; 4]> = SmallVec::with_capacity(prog.syms.len());
+            for &s in &prog.syms {
+                let iv = self.sym_iv(s);
+                if iv.lo > iv.hi {
+                    return None;
+                }
+                ivs.push(iv);
+            }
+            return prog.extremes(&ivs, r);
+        };
+        // L over the box (each symbol once in L: the hull of the terms' intervals is exact),
+        // then w = L/g in [ceil(lo/g), floor(hi/g)] (L is a multiple of g).
+        if ts.len() < 2 {
+            return None;
+        }
+        let mut l = Iv::point(0);
+        for &(t, k) in ts {
+            let iv = self.sym_iv(self.cx.as_symbol(t)?);
+            if iv.lo > iv.hi {
+                return None;
+            }
+            l = l.add(&iv.scale(k));
+        }
+        let lo = match l.lo_i64() {
+            Some(v) => crate::build::ceil_div(v, *g).map_or(NEG_INF, i128::from),
+            None => l.lo,
+        };
+        let hi = match l.hi_i64() {
+            Some(v) => crate::build::floor_div(v, *g).map_or(POS_INF, i128::from),
+            None => l.hi,
+        };
+        prog.extremes(&[Iv { lo, hi }], r)
+    }
+}
+
+impl Prog {
+    /// `r` intersected with the extremes over the box `ivs` (one interval per variable), `None`
+    /// when the windows hold more than [`POINTS`] points or a period is past the cap.
+    fn extremes(&self, ivs: &[Iv], r: Iv) -> Option<Iv> {
+        // Per variable: the windows for the minimum and for the maximum (None: that end of
+        // the range is infinite where the expression grows, so it is not refined).
+        let n = ivs.len();
+        let mut lows: SmallVec<[Option<(i64, i64)>; 4]> = SmallVec::with_capacity(n);
+        let mut highs: SmallVec<[Option<(i64, i64)>; 4]> = SmallVec::with_capacity(n);
+        let mut points = 1i64;
+        for (k, &iv) in ivs.iter().enumerate() {
+            let (p, d) = self.period(k)?;
+            let (lw, hw) = (window(iv, p, d >= 0, d == 0), window(iv, p, d < 0, d == 0));
+            // Both windows have the same size (at most p values of the same range).
+            let size = lw
+                .or(hw)
+                .map_or(1, |(a, b)| b.saturating_sub(a).saturating_add(1));
+            points = points.saturating_mul(size);
+            if points > POINTS {
+                return None;
+            }
+            lows.push(lw);
+            highs.push(hw);
+        }
+        let mut out = r;
+        let mut vals = Vec::with_capacity(self.ops.len());
+        if let Some(w) = lows.iter().copied().collect::<Option<SmallVec<[_; 4]>>>()
+            && let Some(v) = extreme(self, &w, r.lo, false, &mut vals)
+        {
+            out.lo = out.lo.max(v as i128);
+        }
+        if let Some(w) = highs.iter().copied().collect::<Option<SmallVec<[_; 4]>>>()
+            && let Some(v) = extreme(self, &w, r.hi, true, &mut vals)
+        {
+            out.hi = out.hi.min(v as i128);
+        }
+        Some(out)
+    }
+}
+
+/// The least (`max`: the greatest) value of `prog` over the windows `w`, stopping early at the
+/// value `stop` (the sound bound's end: nothing lies beyond it); `None` past [`POINTS`] points
+/// or when a value leaves `i64`.
+fn extreme(
+    prog: &Prog,
+    w: &[(i64, i64)],
+    stop: i128,
+    max: bool,
+    vals: &mut Vec<i64>,
+) -> Option<i64> {
+    let mut points = 1i64;
+    for &(a, b) in w {
+        points = points.checked_mul(b.checked_sub(a)?.checked_add(1)?)?;
+        if points > POINTS {
+            return None;
+        }
+    }
+    let mut cur: SmallVec<[i64; 4]> = w.iter().map(|x| x.0).collect();
+    let mut best: Option<i64> = None;
+    loop {
+        let v = prog.eval(&cur, vals)?;
+        if best.is_none_or(|b| if max { v > b } else { v < b }) {
+            best = Some(v);
+        }
+        if (max && v as i128 >= stop) || (!max && v as i128 <= stop) {
+            return best;
+        }
+        let mut k = 0;
+        loop {
+            if k == cur.len() {
+                return best;
+            }
+            if cur[k] < w[k].1 {
+                cur[k] += 1;
+                break;
+            }
+            cur[k] = w[k].0;
+            k += 1;
+        }
+    }
+}
