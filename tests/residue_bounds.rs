@@ -61,6 +61,14 @@ fn remainders_of_divisions() {
         &[("x", "0", "100"), ("y", "0", "100")],
         "[0, 140]",
     );
+    // Nested, with a period of 1024 in L/2 (L = 2*z + 16*x + 4*y; Y = 2*FloorDiv(L, 64) +
+    // Mod(L, 64) grows by 2 every 32 steps of L/2, and the outer division needs 64 of Y).
+    check_bound(
+        "8*FloorDiv(2*FloorDiv(2*z + 16*x + 4*y, 64) + Mod(2*z + 16*x + 4*y, 64), 64) \
+         + Mod(2*FloorDiv(2*z + 16*x + 4*y, 64) + Mod(2*z + 16*x + 4*y, 64), 64)",
+        &[("x", "-3", "293"), ("y", "-11", "211"), ("z", "11", "79")],
+        "[0, 78]",
+    );
     // Unbounded symbols: periodic (D = 0) expressions take every residue in any period.
     check_bound("Mod(FloorDiv(3*x - 1, 2), 3)", &[("x", "", "")], "[1, 2]");
     check_bound(

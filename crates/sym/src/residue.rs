@@ -31,6 +31,11 @@ use smallvec::SmallVec;
 
 /// Most window points evaluated for each extreme (the windows' product).
 const POINTS: i64 = 256;
+/// The same for a function of one linear form (one variable: its period can be longer, as
+/// nested divisions multiply it, `8*FloorDiv(Y, 64) + Mod(Y, 64)` of `Y = 2*FloorDiv(L, 64) +
+/// Mod(L, 64)` has 1024, and the case is rare: tried only when the windows of the symbols
+/// hold more than [`POINTS`]).
+const POINTS_ONE: i64 = 1024;
 /// Most operations in an expression that is analysed, and most symbols.
 const OPS: usize = 48;
 const SYMS: usize = 8;
@@ -344,7 +349,7 @@ impl Session<'_> {
                 }
                 ivs.push(iv);
             }
-            return prog.extremes(&ivs, r);
+            return prog.extremes(&ivs, r, POINTS);
         };
         // L over the box (each symbol once in L: the hull of the terms' intervals is exact),
         // then w = L/g in [ceil(lo/g), floor(hi/g)] (L is a multiple of g).
@@ -367,14 +372,14 @@ impl Session<'_> {
             Some(v) => crate::build::floor_div(v, *g).map_or(POS_INF, i128::from),
             None => l.hi,
         };
-        prog.extremes(&[Iv { lo, hi }], r)
+        prog.extremes(&[Iv { lo, hi }], r, POINTS_ONE)
     }
 }
 
 impl Prog {
     /// `r` intersected with the extremes over the box `ivs` (one interval per variable), `None`
-    /// when the windows hold more than [`POINTS`] points or a period is past the cap.
-    fn extremes(&self, ivs: &[Iv], r: Iv) -> Option<Iv> {
+    /// when the windows hold more than `cap` points or a period is past the cap.
+    fn extremes(&self, ivs: &[Iv], r: Iv, cap: i64) -> Option<Iv> {
         // Per variable: the windows for the minimum and for the maximum (None: that end of
         // the range is infinite where the expression grows, so it is not refined).
         let n = ivs.len();
@@ -389,7 +394,7 @@ impl Prog {
                 .or(hw)
                 .map_or(1, |(a, b)| b.saturating_sub(a).saturating_add(1));
             points = points.saturating_mul(size);
-            if points > POINTS {
+            if points > cap {
                 return None;
             }
             lows.push(lw);
@@ -398,12 +403,12 @@ impl Prog {
         let mut out = r;
         let mut vals = Vec::with_capacity(self.ops.len());
         if let Some(w) = lows.iter().copied().collect::<Option<SmallVec<[_; 4]>>>()
-            && let Some(v) = extreme(self, &w, r.lo, false, &mut vals)
+            && let Some(v) = extreme(self, &w, r.lo, false, cap, &mut vals)
         {
             out.lo = out.lo.max(v as i128);
         }
         if let Some(w) = highs.iter().copied().collect::<Option<SmallVec<[_; 4]>>>()
-            && let Some(v) = extreme(self, &w, r.hi, true, &mut vals)
+            && let Some(v) = extreme(self, &w, r.hi, true, cap, &mut vals)
         {
             out.hi = out.hi.min(v as i128);
         }
@@ -412,19 +417,20 @@ impl Prog {
 }
 
 /// The least (`max`: the greatest) value of `prog` over the windows `w`, stopping early at the
-/// value `stop` (the sound bound's end: nothing lies beyond it); `None` past [`POINTS`] points
-/// or when a value leaves `i64`.
+/// value `stop` (the sound bound's end: nothing lies beyond it); `None` past `cap` points or
+/// when a value leaves `i64`.
 fn extreme(
     prog: &Prog,
     w: &[(i64, i64)],
     stop: i128,
     max: bool,
+    cap: i64,
     vals: &mut Vec<i64>,
 ) -> Option<i64> {
     let mut points = 1i64;
     for &(a, b) in w {
         points = points.checked_mul(b.checked_sub(a)?.checked_add(1)?)?;
-        if points > POINTS {
+        if points > cap {
             return None;
         }
     }
