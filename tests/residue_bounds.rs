@@ -85,6 +85,42 @@ fn remainders_of_divisions() {
     );
 }
 
+#[test]
+fn comparisons_of_remainders() {
+    // The prover leaves these open; the exact extremes of the difference of the sides decide.
+    check_bound(
+        "Mod(FloorDiv(3*x - 1, 2), 3) >= 1",
+        &[("x", "-1", "1000")],
+        "[True, True]",
+    );
+    check_bound(
+        "Eq(Mod(FloorDiv(3*x - 1, 2), 3), 0)",
+        &[("x", "-1", "1000")],
+        "[False, False]",
+    );
+    check_bound(
+        "Ne(Mod(FloorDiv(3*x - 1, 2), 3), 0)",
+        &[("x", "-1", "1000")],
+        "[True, True]",
+    );
+    check_bound(
+        "FloorDiv(2*x + y + 1, 3) + Mod(2*x + y + 1, 3) >= -4",
+        &[("x", "-7", "130"), ("y", "0", "179")],
+        "[True, True]",
+    );
+    check_bound(
+        "FloorDiv(2*x + y + 1, 3) + Mod(2*x + y + 1, 3) < -4",
+        &[("x", "-7", "130"), ("y", "0", "179")],
+        "[False, False]",
+    );
+    // Undecided: the value 2 is taken (x even), and so is 1.
+    check_bound(
+        "Mod(FloorDiv(3*x - 1, 2), 3) >= 2",
+        &[("x", "-1", "1000")],
+        "[False, True]",
+    );
+}
+
 /// An affine form of `a` and `b`.
 fn leaf() -> impl Strategy<Value = String> {
     (-3i64..=3, -3i64..=3, -9i64..=9).prop_map(|(p, q, r)| format!("{p}*a + {q}*b + {r}"))
@@ -153,23 +189,36 @@ fn extremes(cx: &mut Context, e: sym::Expr, a: (i64, i64), b: (i64, i64)) -> (i6
     (mn, mx)
 }
 
+/// A context with the box's ranges.
+fn boxed(a: (i64, i64), b: (i64, i64)) -> Context {
+    let mut cx = Context::new();
+    cx.set_range_str("a", &a.0.to_string(), &a.1.to_string())
+        .unwrap();
+    cx.set_range_str("b", &b.0.to_string(), &b.1.to_string())
+        .unwrap();
+    cx
+}
+
 /// The bound of `text` and its exact extremes on the box.
 fn bound_and_extremes(
     text: &str,
     a: (i64, i64),
     b: (i64, i64),
 ) -> (Option<i64>, Option<i64>, i64, i64) {
-    let mut cx = Context::new();
-    cx.set_range_str("a", &a.0.to_string(), &a.1.to_string())
-        .unwrap();
-    cx.set_range_str("b", &b.0.to_string(), &b.1.to_string())
-        .unwrap();
+    let mut cx = boxed(a, b);
     let e = cx.parse(text).unwrap();
     let (mn, mx) = extremes(&mut cx, e, a, b);
     let Bound::Int { lo, hi } = cx.bound(e) else {
         panic!("an integer bound")
     };
     (lo, hi, mn, mx)
+}
+
+/// The bound of the comparison `rel` on the box.
+fn bound_of_relation(rel: &str, a: (i64, i64), b: (i64, i64)) -> Bound {
+    let mut cx = boxed(a, b);
+    let p = cx.parse_bool(rel).unwrap();
+    cx.bound(p)
 }
 
 proptest! {
@@ -188,6 +237,22 @@ proptest! {
             lo == Some(mn) && hi == Some(mx),
             "{text}: bound [{lo:?}, {hi:?}], exact [{mn}, {mx}]"
         );
+        // Comparisons at the extremes are decided, and right.
+        let (a, b) = ((alo, alo + aw), (blo, blo + bw));
+        for (rel, v) in [(format!("{text} >= {mn}"), true), (format!("{text} < {mn}"), false),
+                         (format!("{text} <= {mx}"), true), (format!("{text} > {mx}"), false),
+                         (format!("Eq({text}, {})", mx + 1), false),
+                         (format!("Ne({text}, {})", mn - 1), true)] {
+            let got = bound_of_relation(&rel, a, b);
+            prop_assert_eq!(got, Bound::Bool { lo: v, hi: v }, "{}", rel);
+        }
+        // Comparisons that hold at one extreme only: open unless the value is constant.
+        let lo_v = mn == mx;
+        for rel in [format!("{text} < {}", mn + 1), format!("{text} > {}", mx - 1),
+                    format!("Eq({text}, {mn})"), format!("Eq({text}, {mx})")] {
+            let got = bound_of_relation(&rel, a, b);
+            prop_assert_eq!(got, Bound::Bool { lo: lo_v, hi: true }, "{}", rel);
+        }
     }
 
     /// Larger periods, some answered through the one linear form: the bound contains the exact

@@ -975,9 +975,13 @@ impl Context {
                     lo: false,
                     hi: false,
                 },
-                crate::Truth::Unknown => Bound::Bool {
-                    lo: false,
-                    hi: true,
+                // Quasi-affine sides: the exact extremes of their difference (residue.rs).
+                crate::Truth::Unknown => match s.residue_relation(e) {
+                    Some(v) => Bound::Bool { lo: v, hi: v },
+                    None => Bound::Bool {
+                        lo: false,
+                        hi: true,
+                    },
                 },
             },
         }

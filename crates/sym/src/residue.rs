@@ -264,36 +264,62 @@ fn window(iv: Iv, p: i64, low: bool, whole_ok: bool) -> Option<(i64, i64)> {
     }
 }
 
-/// Whether `e` is quasi-affine with at least one remainder or division (a sum of symbols
-/// alone is bounded exactly already): a walk that stops at the first other node, before any
+/// Whether the windows can tighten the interval of `e`: `e` is quasi-affine with a remainder,
+/// or with a division of a division, or with a division and a symbol used twice. Otherwise
+/// the interval is exact already: a sum of terms in distinct symbols, each a multiple of a
+/// symbol or a division of a linear form (monotone: its ends are attained), has the sum of
+/// the terms' intervals as its range. A walk that stops at the first other node, before any
 /// compiling.
 fn in_class(cx: &crate::Context, e: Expr) -> bool {
-    let mut stack: SmallVec<[Expr; 16]> = smallvec::smallvec![e];
-    let (mut seen, mut divides) = (0, false);
-    while let Some(x) = stack.pop() {
+    match quasi_affine(cx, e) {
+        Some(Shape::Loose) => true,
+        Some(Shape::Divides) => !cx.single_use(e),
+        _ => false,
+    }
+}
+
+/// What [`quasi_affine`] found.
+#[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Shape {
+    /// A linear form.
+    Linear,
+    /// Divisions of linear forms.
+    Divides,
+    /// A remainder, or a division inside a division.
+    Loose,
+}
+
+/// The shape of `e` when it is quasi-affine (symbols, constants, sums, and `FloorDiv`,
+/// `CeilDiv` and `Mod` by positive constants), `None` at the first other node.
+fn quasi_affine(cx: &crate::Context, e: Expr) -> Option<Shape> {
+    // (node, whether it is inside a division)
+    let mut stack: SmallVec<[(Expr, bool); 16]> = smallvec::smallvec![(e, false)];
+    let (mut seen, mut shape) = (0, Shape::Linear);
+    while let Some((x, inside)) = stack.pop() {
         seen += 1;
         if seen > 2 * OPS {
-            return false;
+            return None;
         }
         match cx.node(x) {
             Node::Int(_) => {}
             Node::Sym(s) => {
                 if cx.sym_ty(*s) != Ty::Int {
-                    return false;
+                    return None;
                 }
             }
-            Node::Add(ts, _) => stack.extend(ts.iter().map(|t| t.0)),
-            &Node::FloorDiv(a, b) | &Node::CeilDiv(a, b) | &Node::Mod(a, b) => {
+            Node::Add(ts, _) => stack.extend(ts.iter().map(|t| (t.0, inside))),
+            node @ (&Node::FloorDiv(a, b) | &Node::CeilDiv(a, b) | &Node::Mod(a, b)) => {
                 if cx.as_int(b).is_none_or(|c| c <= 0) {
-                    return false;
+                    return None;
                 }
-                divides = true;
-                stack.push(a);
+                let loose = inside || matches!(node, Node::Mod(..));
+                shape = shape.max(if loose { Shape::Loose } else { Shape::Divides });
+                stack.push((a, true));
             }
-            _ => return false,
+            _ => return None,
         }
     }
-    divides
+    Some(shape)
 }
 
 impl Session<'_> {
@@ -311,6 +337,15 @@ impl Session<'_> {
     /// simplified one: either may have the smaller periods or the one linear form); the first
     /// that fits answers.
     pub(crate) fn residue_extremes_of(&mut self, es: &[Expr], r: Iv) -> Iv {
+        self.residue_extremes_until(es, r, (r.lo, r.hi))
+    }
+
+    /// [`Session::residue_extremes_of`], where the search for the minimum may stop at a value
+    /// `<= stops.0` and that for the maximum at one `>= stops.1` (ends that settle what the
+    /// caller asks; `r.lo <= stops.0` and `stops.1 <= r.hi`): an end found past its stop is
+    /// exact, an end whose search stopped early stays `r`'s (sound; the caller only learns that
+    /// a value reaches the stop).
+    fn residue_extremes_until(&mut self, es: &[Expr], r: Iv, stops: (i128, i128)) -> Iv {
         if r.lo == r.hi {
             return r;
         }
@@ -320,22 +355,73 @@ impl Session<'_> {
             if es[..k].contains(&e) || !in_class(self.cx, e) {
                 continue;
             }
-            match self.residue_try(e, r, false) {
+            match self.residue_try(e, r, false, stops) {
                 Some(out) => return out,
                 None => large.push(e),
             }
         }
         for e in large {
-            if let Some(out) = self.residue_try(e, r, true) {
+            if let Some(out) = self.residue_try(e, r, true, stops) {
                 return out;
             }
         }
         r
     }
 
+    /// The value of a comparison of quasi-affine sides that the prover left open
+    /// (`Mod(FloorDiv(3*x - 1, 2), 3) >= 1`), from the exact extremes of the difference of its
+    /// sides: `l < r` holds everywhere when max(l - r) < 0 and nowhere when min(l - r) >= 0,
+    /// `l <= r` likewise with <= 0 and > 0, `Eq(l, r)` nowhere when 0 is outside [min, max]
+    /// and everywhere when both are 0, `Ne` the opposite. `None` when that does not decide.
+    pub(crate) fn residue_relation(&mut self, e: Expr) -> Option<bool> {
+        let (l, r, op) = match *self.cx.node(e) {
+            Node::Lt(l, r) => (l, r, 0),
+            Node::Le(l, r) => (l, r, 1),
+            Node::Eq(l, r) => (l, r, 2),
+            Node::Ne(l, r) => (l, r, 3),
+            _ => return None,
+        };
+        if self.cx.ty(l) != Ty::Int || self.cx.ty(r) != Ty::Int {
+            return None;
+        }
+        let shape = quasi_affine(self.cx, l)?.max(quasi_affine(self.cx, r)?);
+        // A constant against divisions of linear forms used once: the interval is exact
+        // (`in_class`), checked before building the difference.
+        let constant_side = |x: Expr, y: Expr| self.cx.as_int(x).is_some() && self.cx.single_use(y);
+        if shape == Shape::Linear
+            || (shape == Shape::Divides && (constant_side(r, l) || constant_side(l, r)))
+        {
+            return None;
+        }
+        let d = self.cx.sub(l, r)?;
+        if !in_class(self.cx, d) {
+            return None;
+        }
+        let d = self.simplify(d);
+        let b = self.iv(d);
+        // Each search may stop as soon as it finds a value that rules its answer out.
+        let (stop_lo, stop_hi) = match op {
+            0 => (-1, 0),
+            1 => (0, 1),
+            _ => (-1, 1),
+        };
+        let stops = (b.lo.max(stop_lo), b.hi.min(stop_hi));
+        let b = self.residue_extremes_until(&[d], b, stops);
+        let (lo, hi) = (b.lo, b.hi);
+        match op {
+            0 if hi < 0 => Some(true),
+            0 if lo >= 0 => Some(false),
+            1 if hi <= 0 => Some(true),
+            1 if lo > 0 => Some(false),
+            2 | 3 if lo > 0 || hi < 0 => Some(op == 3),
+            2 | 3 if lo == 0 && hi == 0 => Some(op == 2),
+            _ => None,
+        }
+    }
+
     /// One attempt of [`Session::residue_extremes_of`]: `None` when `e` is outside the class
     /// or its windows are too large.
-    fn residue_try(&mut self, e: Expr, r: Iv, collapse: bool) -> Option<Iv> {
+    fn residue_try(&mut self, e: Expr, r: Iv, collapse: bool, stops: (i128, i128)) -> Option<Iv> {
         let prog = Prog::compile(self.cx, e, collapse)?;
         let Some((ts, g, _)) = &prog.form else {
             if prog.syms.is_empty() {
@@ -349,7 +435,7 @@ impl Session<'_> {
                 }
                 ivs.push(iv);
             }
-            return prog.extremes(&ivs, r, POINTS);
+            return prog.extremes(&ivs, r, POINTS, stops);
         };
         // L over the box (each symbol once in L: the hull of the terms' intervals is exact),
         // then w = L/g in [ceil(lo/g), floor(hi/g)] (L is a multiple of g).
@@ -372,14 +458,14 @@ impl Session<'_> {
             Some(v) => crate::build::floor_div(v, *g).map_or(POS_INF, i128::from),
             None => l.hi,
         };
-        prog.extremes(&[Iv { lo, hi }], r, POINTS_ONE)
+        prog.extremes(&[Iv { lo, hi }], r, POINTS_ONE, stops)
     }
 }
 
 impl Prog {
     /// `r` intersected with the extremes over the box `ivs` (one interval per variable), `None`
     /// when the windows hold more than `cap` points or a period is past the cap.
-    fn extremes(&self, ivs: &[Iv], r: Iv, cap: i64) -> Option<Iv> {
+    fn extremes(&self, ivs: &[Iv], r: Iv, cap: i64, stops: (i128, i128)) -> Option<Iv> {
         // Per variable: the windows for the minimum and for the maximum (None: that end of
         // the range is infinite where the expression grows, so it is not refined).
         let n = ivs.len();
@@ -403,12 +489,14 @@ impl Prog {
         let mut out = r;
         let mut vals = Vec::with_capacity(self.ops.len());
         if let Some(w) = lows.iter().copied().collect::<Option<SmallVec<[_; 4]>>>()
-            && let Some(v) = extreme(self, &w, r.lo, false, cap, &mut vals)
+            && let Some((v, early)) = extreme(self, &w, stops.0, false, cap, &mut vals)
+            && (!early || v as i128 <= r.lo)
         {
             out.lo = out.lo.max(v as i128);
         }
         if let Some(w) = highs.iter().copied().collect::<Option<SmallVec<[_; 4]>>>()
-            && let Some(v) = extreme(self, &w, r.hi, true, cap, &mut vals)
+            && let Some((v, early)) = extreme(self, &w, stops.1, true, cap, &mut vals)
+            && (!early || v as i128 >= r.hi)
         {
             out.hi = out.hi.min(v as i128);
         }
@@ -416,9 +504,9 @@ impl Prog {
     }
 }
 
-/// The least (`max`: the greatest) value of `prog` over the windows `w`, stopping early at the
-/// value `stop` (the sound bound's end: nothing lies beyond it); `None` past `cap` points or
-/// when a value leaves `i64`.
+/// The least (`max`: the greatest) value of `prog` over the windows `w`, and whether the
+/// search stopped early, at a value `<= stop` (`>= stop`) before seeing every point; `None`
+/// past `cap` points or when a value leaves `i64`.
 fn extreme(
     prog: &Prog,
     w: &[(i64, i64)],
@@ -426,7 +514,7 @@ fn extreme(
     max: bool,
     cap: i64,
     vals: &mut Vec<i64>,
-) -> Option<i64> {
+) -> Option<(i64, bool)> {
     let mut points = 1i64;
     for &(a, b) in w {
         points = points.checked_mul(b.checked_sub(a)?.checked_add(1)?)?;
@@ -442,12 +530,12 @@ fn extreme(
             best = Some(v);
         }
         if (max && v as i128 >= stop) || (!max && v as i128 <= stop) {
-            return best;
+            return best.map(|b| (b, true));
         }
         let mut k = 0;
         loop {
             if k == cur.len() {
-                return best;
+                return best.map(|b| (b, false));
             }
             if cur[k] < w[k].1 {
                 cur[k] += 1;
