@@ -22,6 +22,10 @@
 //! so the box contains the domain and its extremes bound `e` soundly (exactly when the ranges
 //! are the declared constant ones). `Mod(FloorDiv(3*x - 1, 2), 3)` on `[-1, 108]` has
 //! `(P, D) = (6, 0)`: six points give `[1, 2]`, where the intervals give `[0, 2]`.
+//!
+//! Used by `bound` where its interval may be loose (after the single-use interval, or when the
+//! box is too large to enumerate), only ever intersected with that sound interval, and for
+//! comparisons the prover leaves open (the extremes of the difference of the sides).
 
 use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::interval::{Iv, NEG_INF, POS_INF};
