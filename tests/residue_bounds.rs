@@ -9,10 +9,10 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use sym::{Bound, Context, Value};
+use sym::{Bound, Context, Truth, Value};
 
 mod common;
-use common::check_bound;
+use common::{check_bound, check_prove};
 
 #[test]
 fn remainders_of_divisions() {
@@ -112,6 +112,19 @@ fn comparisons_of_remainders() {
         "FloorDiv(2*x + y + 1, 3) + Mod(2*x + y + 1, 3) < -4",
         &[("x", "-7", "130"), ("y", "0", "179")],
         "[False, False]",
+    );
+    // The prover answers the same way.
+    check_prove(
+        "Mod(FloorDiv(3*x - 1, 2), 3) >= 1",
+        &[("x", "-1", "1000")],
+        &[],
+        "true",
+    );
+    check_prove(
+        "Eq(Mod(FloorDiv(3*x - 1, 2), 3), 0)",
+        &[("x", "-1", "1000")],
+        &[],
+        "false",
     );
     // Undecided: the value 2 is taken (x even), and so is 1.
     check_bound(
@@ -245,6 +258,10 @@ proptest! {
                          (format!("Ne({text}, {})", mn - 1), true)] {
             let got = bound_of_relation(&rel, a, b);
             prop_assert_eq!(got, Bound::Bool { lo: v, hi: v }, "{}", rel);
+            let mut cx = boxed(a, b);
+            let p = cx.parse_bool(&rel).unwrap();
+            let want = if v { Truth::True } else { Truth::False };
+            prop_assert_eq!(cx.prove(p).unwrap(), want, "prove {}", rel);
         }
         // Comparisons that hold at one extreme only: open unless the value is constant.
         let lo_v = mn == mx;
@@ -252,6 +269,10 @@ proptest! {
                     format!("Eq({text}, {mn})"), format!("Eq({text}, {mx})")] {
             let got = bound_of_relation(&rel, a, b);
             prop_assert_eq!(got, Bound::Bool { lo: lo_v, hi: true }, "{}", rel);
+            let mut cx = boxed(a, b);
+            let p = cx.parse_bool(&rel).unwrap();
+            let t = cx.prove(p).unwrap();
+            prop_assert!(t != Truth::False && (lo_v || t == Truth::Unknown), "prove {}: {:?}", rel, t);
         }
     }
 
