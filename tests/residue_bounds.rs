@@ -61,6 +61,15 @@ fn remainders_of_divisions() {
         &[("x", "0", "100"), ("y", "0", "100")],
         "[0, 140]",
     );
+    // One linear form that skips values near its ends: L = 3*(x + y) + 4*z is 43 at its
+    // minimum and then 46, 47, 49, ... (43 plus sums of 3s and 4s), so the values L takes in
+    // its first period are listed (a bounded knapsack of the steps): 24 at L = 48 is not
+    // taken, the minimum is 25 at L = 49. The symbols' windows would hold 16*16*4 points.
+    check_bound(
+        "8*FloorDiv(3*y + 3*x + 4*z, 16) + Mod(3*y + 3*x + 4*z, 16)",
+        &[("x", "-17", "37"), ("y", "14", "146"), ("z", "13", "117")],
+        "[25, 513]",
+    );
     // Nested, with a period of 1024 in L/2 (L = 2*z + 16*x + 4*y; Y = 2*FloorDiv(L, 64) +
     // Mod(L, 64) grows by 2 every 32 steps of L/2, and the outer division needs 64 of Y).
     check_bound(

@@ -35,7 +35,8 @@ use smallvec::SmallVec;
 
 /// Most window points evaluated for each extreme (the windows' product).
 const POINTS: i64 = 256;
-/// The same for a function of one linear form (one variable: its period can be longer, as
+/// The longest period of a function of one linear form (one variable, whose values in two
+/// periods are evaluated for each extreme: its period can be longer, as
 /// nested divisions multiply it, `8*FloorDiv(Y, 64) + Mod(Y, 64)` of `Y = 2*FloorDiv(L, 64) +
 /// Mod(L, 64)` has 1024, and the case is rare: tried only when the windows of the symbols
 /// hold more than [`POINTS`]).
@@ -330,9 +331,11 @@ impl Session<'_> {
     /// `r` (a sound bound of `e`) intersected with the exact extremes of `e` on its symbols'
     /// box when `e` is quasi-affine and the windows of module docs hold at most [`POINTS`]
     /// points; failing that, when `e` is a function of one linear form `L` of its symbols,
-    /// with the extremes over `L`'s interval (every value `L` takes on the box lies in that
-    /// interval, so they are sound; exact when `L` takes every multiple of its coefficients'
-    /// gcd there); otherwise `r`.
+    /// with the extremes over the values `L` takes in the first period from each end of its
+    /// interval (listed exactly: `Prog::extremes_one`) and the whole second period (sound, as
+    /// every value beyond is matched there; exact when `L` takes every multiple of its
+    /// coefficients' gcd in the second period), or over `L`'s interval when one of its ends
+    /// is infinite; otherwise `r`.
     pub(crate) fn residue_extremes(&mut self, e: Expr, r: Iv) -> Iv {
         self.residue_extremes_of(&[e], r)
     }
@@ -462,11 +465,119 @@ impl Session<'_> {
             Some(v) => crate::build::floor_div(v, *g).map_or(POS_INF, i128::from),
             None => l.hi,
         };
-        prog.extremes(&[Iv { lo, hi }], r, POINTS_ONE, stops)
+        let w = Iv { lo, hi };
+        let (p, d) = prog.period(0)?;
+        match self.offsets(ts, *g, p, w) {
+            Some(o) if p <= POINTS_ONE => Some(prog.extremes_one(w, (p, d), &o, r, stops)),
+            _ => prog.extremes(&[w], r, POINTS_ONE, stops),
+        }
+    }
+
+    /// The offsets `o` in `[0, p)` that `L/g` takes at `w.lo + o` (and, by symmetry, at
+    /// `w.hi - o`) on the box, as a bitset: `L = L_min + g*Σ b_s*y_s` with `b_s = |k_s|/g` and
+    /// `y_s` the distance of symbol `s` from its end that minimizes `L` (`0 <= y_s <= hi_s -
+    /// lo_s`); near the ends a linear form skips values (`3*x + 4*y` on a box takes `L_min` but
+    /// neither `L_min + 1` nor `L_min + 2`). `None` unless both ends of `L` are finite and `w`'s
+    /// ends are exactly `L_min/g` and `L_max/g`.
+    fn offsets(&mut self, ts: &[(Expr, i64)], g: i64, p: i64, w: Iv) -> Option<Vec<u64>> {
+        let (mut lmin, mut lmax) = (0i128, 0i128);
+        let mut parts: SmallVec<[(usize, usize); 4]> = SmallVec::new();
+        let p = usize::try_from(p).ok()?;
+        for &(t, k) in ts {
+            let iv = self.sym_iv(self.cx.as_symbol(t)?);
+            let (lo, hi) = (iv.lo_i64()?, iv.hi_i64()?);
+            let (lo, hi, k) = (i128::from(lo), i128::from(hi), i128::from(k));
+            let (a, b) = if k > 0 { (lo, hi) } else { (hi, lo) };
+            lmin += k * a;
+            lmax += k * b;
+            let step = usize::try_from(k.unsigned_abs() / g.unsigned_abs() as u128).ok()?;
+            let width = usize::try_from(hi - lo).unwrap_or(usize::MAX);
+            parts.push((step.max(1), width.min(p)));
+        }
+        let g = i128::from(g);
+        if lmin % g != 0 || w.lo != lmin / g || w.hi != lmax / g {
+            return None;
+        }
+        // Bounded knapsack on a bitset of p bits: each step taken 0..=width times.
+        let words = p.div_ceil(64);
+        let mut reach = vec![0u64; words];
+        reach[0] = 1;
+        for (step, width) in parts {
+            let mut next = reach.clone();
+            for y in 1..=width {
+                let Some(sh) = y.checked_mul(step).filter(|sh| *sh < p) else {
+                    break;
+                };
+                let (ws, bs) = (sh / 64, sh % 64);
+                for i in (ws..words).rev() {
+                    let mut v = reach[i - ws] << bs;
+                    if bs > 0 && i > ws {
+                        v |= reach[i - ws - 1] >> (64 - bs);
+                    }
+                    next[i] |= v;
+                }
+            }
+            reach = next;
+        }
+        Some(reach)
     }
 }
 
 impl Prog {
+    /// A one-variable program (a function of `L/g`, period and step `(p, d)`) over `w`, with
+    /// the offsets `o` that `L/g` takes at `w.lo + o` and `w.hi - o`: the least value lies
+    /// among the values taken in the first period from the end that `d` makes the lowest
+    /// (`w.lo` for `d >= 0`) and the whole second period from it. Any value taken beyond them
+    /// is `v + t*p` (`t >= 0`, counted away from that end) for some `v` in the second period,
+    /// which lies in `w` and where the program is no larger (`f(v + t*p) = f(v) + t*d`); the
+    /// second period is taken whole (values `L` may skip there too: a superset, sound). The
+    /// greatest value likewise from the other end.
+    fn extremes_one(
+        &self,
+        w: Iv,
+        (p, d): (i64, i64),
+        offs: &[u64],
+        r: Iv,
+        stops: (i128, i128),
+    ) -> Iv {
+        let (Some(lo), Some(hi)) = (w.lo_i64(), w.hi_i64()) else {
+            return r;
+        };
+        let taken = |o: i64| offs[(o / 64) as usize] >> (o % 64) & 1 == 1;
+        // The candidates near one end.
+        let points = |low: bool| -> SmallVec<[i64; 64]> {
+            let mut v: SmallVec<[i64; 64]> = SmallVec::new();
+            let span = i128::from(hi) - i128::from(lo);
+            for o in 0..p {
+                if i128::from(o) <= span && taken(o) {
+                    v.push(if low { lo + o } else { hi - o });
+                }
+            }
+            if span >= i128::from(p) {
+                let (a, b) = if low {
+                    (lo + p, hi.min(lo.saturating_add(2 * p - 1)))
+                } else {
+                    (lo.max(hi.saturating_sub(2 * p - 1)), hi - p)
+                };
+                v.extend(a..=b);
+            }
+            v
+        };
+        let mut out = r;
+        let mut vals = Vec::with_capacity(self.ops.len());
+        if let Some((v, early)) = extreme_of(self, &points(d >= 0), stops.0, false, &mut vals)
+            && (!early || v as i128 <= r.lo)
+        {
+            out.lo = out.lo.max(v as i128);
+        }
+        if let Some((v, early)) = extreme_of(self, &points(d <= 0), stops.1, true, &mut vals)
+            && (!early || v as i128 >= r.hi)
+        {
+            out.hi = out.hi.min(v as i128);
+        }
+        out
+    }
+
     /// `r` intersected with the extremes over the box `ivs` (one interval per variable), `None`
     /// when the windows hold more than `cap` points or a period is past the cap.
     fn extremes(&self, ivs: &[Iv], r: Iv, cap: i64, stops: (i128, i128)) -> Option<Iv> {
@@ -506,6 +617,27 @@ impl Prog {
         }
         Some(out)
     }
+}
+
+/// [`extreme`] over the points `xs` of a one-variable program.
+fn extreme_of(
+    prog: &Prog,
+    xs: &[i64],
+    stop: i128,
+    max: bool,
+    vals: &mut Vec<i64>,
+) -> Option<(i64, bool)> {
+    let mut best: Option<i64> = None;
+    for &x in xs {
+        let v = prog.eval(&[x], vals)?;
+        if best.is_none_or(|b| if max { v > b } else { v < b }) {
+            best = Some(v);
+        }
+        if (max && v as i128 >= stop) || (!max && v as i128 <= stop) {
+            return best.map(|b| (b, true));
+        }
+    }
+    best.map(|b| (b, false))
 }
 
 /// The least (`max`: the greatest) value of `prog` over the windows `w`, and whether the
