@@ -30,12 +30,21 @@ fn sums_with_divisions_of_their_own_symbols() {
         "true",
     );
     // Two divisors, L = 12: 12*d lies in [-5x - 17, -5x] (the slack of the lower end is
-    // 4*2 + 3*3), so d in [ceil(-5017/12), 0] = [-418, 0]; the exact minimum is -417, the
-    // terms' own intervals give [-1000, 583].
+    // 4*2 + 3*3), so d in [ceil(-5017/12), 0] = [-418, 0]; the terms' own intervals give
+    // [-1000, 583]. The exact minimum -417 comes from evaluating one period of 12 at each end
+    // of x's range (residue.rs).
     check_bound(
         "FloorDiv(x, 3) + FloorDiv(x, 4) - x",
         &[("x", "0", "1000")],
-        "[-418, 0]",
+        "[-417, 0]",
+    );
+    // A period past the evaluation cap (17*19 = 323): the relaxation alone. L = 323:
+    // 323*d lies in [-287x - 610, -287x] (slack 16*19 + 18*17), so d >= ceil(-2870610/323)
+    // = -8887 (the exact minimum is -8886).
+    check_bound(
+        "FloorDiv(x, 17) + FloorDiv(x, 19) - x",
+        &[("x", "0", "10000")],
+        "[-8887, 0]",
     );
     // Nested: the inner division is relaxed in the second round.
     check_bound(

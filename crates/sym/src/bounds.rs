@@ -801,11 +801,11 @@ impl Session<'_> {
 
 impl Session<'_> {
     /// Exact extremes of `e` by evaluation when its free symbols have numeric ranges spanning at
-    /// most 512 points in all (and no assumptions restrict them further); otherwise `r`.
-    fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Iv {
+    /// most 512 points in all (and no assumptions restrict them further); otherwise `None`.
+    fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Option<Iv> {
         const LIMIT: i128 = 512;
         if !self.cx.facts.assumptions.is_empty() {
-            return r;
+            return None;
         }
         let syms = self.cx.free_symbols(e);
         let mut boxes: Vec<(Symbol, i64, i64)> = Vec::with_capacity(syms.len());
@@ -815,15 +815,15 @@ impl Session<'_> {
                 || !self.s.d.upper.get(&s).is_none_or(|l| l.is_empty())
                 || !self.s.d.lower.get(&s).is_none_or(|l| l.is_empty())
             {
-                return r;
+                return None;
             }
             let iv = self.sym_iv(s);
             let (Some(lo), Some(hi)) = (iv.lo_i64(), iv.hi_i64()) else {
-                return r;
+                return None;
             };
             points *= i128::from(hi) - i128::from(lo) + 1;
             if points > LIMIT || lo > hi {
-                return r;
+                return None;
             }
             boxes.push((s, lo, hi));
         }
@@ -849,16 +849,16 @@ impl Session<'_> {
                 }
                 // Undefined points are outside the domain; overflow means the exact value is
                 // out of i64 range: keep the interval bound.
-                Err(crate::EvalError::Overflow) => return r,
+                Err(crate::EvalError::Overflow) => return None,
                 _ => {}
             }
             let mut k = 0;
             loop {
                 if k == cur.len() {
-                    return match (lo, hi) {
+                    return Some(match (lo, hi) {
                         (Some(l), Some(h)) => r.intersect(&Iv::new(l as i128, h as i128)),
                         _ => r,
-                    };
+                    });
                 }
                 if cur[k] < boxes[k].2 {
                     cur[k] += 1;
@@ -933,6 +933,10 @@ impl Context {
                     && s.s.d.mod_facts.is_empty()
                     && single
                 {
+                    // Per-operator hulls lose the residues of nested remainders and divisions
+                    // (`Mod(FloorDiv(3*x - 1, 2), 3)`): a quasi-affine `e` is evaluated at its
+                    // periods' windows instead (residue.rs).
+                    let a = s.residue_extremes(e, a);
                     return Bound::Int {
                         lo: ext_opt(a.lo),
                         hi: ext_opt(a.hi),
@@ -945,10 +949,12 @@ impl Context {
                 // Symbols that still occur more than once: on a small box the exact extremes
                 // are cheaper than any relational reasoning; enumerate.
                 let r = if r.lo == r.hi || s.cx.single_use(simp) {
-                    r
+                    None
                 } else {
                     s.enumerate_small_box(simp, r)
-                };
+                }
+                // Otherwise a quasi-affine form is exact at its periods' windows (residue.rs).
+                .unwrap_or_else(|| s.residue_extremes_of(&[simp, e], r));
                 Bound::Int {
                     lo: ext_opt(r.lo),
                     hi: ext_opt(r.hi),
@@ -969,9 +975,13 @@ impl Context {
                     lo: false,
                     hi: false,
                 },
-                crate::Truth::Unknown => Bound::Bool {
-                    lo: false,
-                    hi: true,
+                // Quasi-affine sides: the exact extremes of their difference (residue.rs).
+                crate::Truth::Unknown => match s.residue_relation(e) {
+                    Some(v) => Bound::Bool { lo: v, hi: v },
+                    None => Bound::Bool {
+                        lo: false,
+                        hi: true,
+                    },
                 },
             },
         }
@@ -1042,6 +1052,18 @@ impl Context {
                                 .all(|(t, _)| matches!(self.node(*t), Node::Sym(_)))
                             {
                                 return None;
+                            }
+                            // The class is all of base + g*Z (mod k) only when each symbol's
+                            // range spans a period k/gcd(c, k) of its term (the terms' residues
+                            // are then the multiples of gcd(c, k), and their sums those of g);
+                            // a narrower range leaves residues out (`Mod(x + 4*y, 8)` with x in
+                            // [0, 1]): the full path evaluates those (residue.rs).
+                            for &(t, c) in ts.iter() {
+                                let w = self.quick_iv(t, d)?;
+                                let period = k / crate::build::gcd(c, k);
+                                if w.hi.saturating_sub(w.lo) < i128::from(period) - 1 {
+                                    return None;
+                                }
                             }
                             (ts.iter().fold(k, |g, (_, c)| crate::build::gcd(g, *c)), *c)
                         }

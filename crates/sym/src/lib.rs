@@ -66,6 +66,7 @@ mod names;
 mod parse;
 mod print;
 mod prove;
+mod residue;
 mod reuse;
 mod simplify;
 mod solve;

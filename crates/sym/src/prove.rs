@@ -847,7 +847,16 @@ impl Context {
                     return t;
                 }
                 let q = s.simplify(p);
-                s.truth(q)
+                match s.truth(q) {
+                    // A comparison of quasi-affine sides: the exact extremes of the difference
+                    // of its sides (residue.rs), as `bound` does.
+                    Truth::Unknown => match s.residue_relation(p) {
+                        Some(true) => Truth::True,
+                        Some(false) => Truth::False,
+                        None => Truth::Unknown,
+                    },
+                    t => t,
+                }
             },
             |_| Truth::Unknown,
         )
