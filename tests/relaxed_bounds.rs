@@ -7,10 +7,10 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use sym::{Bound, Context, Truth, Value};
+use sym::{Bound, Truth};
 
 mod common;
-use common::{check_bound, check_prove};
+use common::{box_context, box_extremes, check_bound, check_prove};
 
 #[test]
 fn sums_with_divisions_of_their_own_symbols() {
@@ -103,22 +103,6 @@ fn sum() -> impl Strategy<Value = String> {
         })
 }
 
-/// The exact extremes of `e` over the box (every point: the divisors are constants).
-fn extremes(cx: &mut Context, e: sym::Expr, a: (i64, i64), b: (i64, i64)) -> (i64, i64) {
-    let (mut mn, mut mx) = (i64::MAX, i64::MIN);
-    for x in a.0..=a.1 {
-        for y in b.0..=b.1 {
-            let Ok(Value::Int(v)) = cx.eval(e, &[("a", Value::Int(x)), ("b", Value::Int(y))])
-            else {
-                panic!("every point is defined")
-            };
-            mn = mn.min(v);
-            mx = mx.max(v);
-        }
-    }
-    (mn, mx)
-}
-
 proptest! {
     #![proptest_config(Config { cases: 400, ..Config::default() })]
 
@@ -132,11 +116,9 @@ proptest! {
         blo in -30i64..=30, bw in 25i64..=40,
     ) {
         let (a, b) = ((alo, alo + aw), (blo, blo + bw));
-        let mut cx = Context::new();
-        cx.set_range_str("a", &a.0.to_string(), &a.1.to_string()).unwrap();
-        cx.set_range_str("b", &b.0.to_string(), &b.1.to_string()).unwrap();
+        let mut cx = box_context(a, b);
         let e = cx.parse(&text).unwrap();
-        let (mn, mx) = extremes(&mut cx, e, a, b);
+        let (mn, mx) = box_extremes(&mut cx, e, a, b);
         let Bound::Int { lo, hi } = cx.bound(e) else { panic!("an integer bound") };
         prop_assert!(
             lo.is_none_or(|l| l <= mn) && hi.is_none_or(|h| h >= mx),

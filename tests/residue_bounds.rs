@@ -9,10 +9,10 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use sym::{Bound, Context, Truth, Value};
+use sym::{Bound, Truth};
 
 mod common;
-use common::{check_bound, check_prove};
+use common::{box_context, box_extremes, check_bound, check_prove};
 
 #[test]
 fn remainders_of_divisions() {
@@ -195,41 +195,15 @@ fn large_period() -> impl Strategy<Value = String> {
         })
 }
 
-/// The exact extremes of `e` over the box (every point: the divisors are constants).
-fn extremes(cx: &mut Context, e: sym::Expr, a: (i64, i64), b: (i64, i64)) -> (i64, i64) {
-    let (mut mn, mut mx) = (i64::MAX, i64::MIN);
-    for x in a.0..=a.1 {
-        for y in b.0..=b.1 {
-            let Ok(Value::Int(v)) = cx.eval(e, &[("a", Value::Int(x)), ("b", Value::Int(y))])
-            else {
-                panic!("every point is defined")
-            };
-            mn = mn.min(v);
-            mx = mx.max(v);
-        }
-    }
-    (mn, mx)
-}
-
-/// A context with the box's ranges.
-fn boxed(a: (i64, i64), b: (i64, i64)) -> Context {
-    let mut cx = Context::new();
-    cx.set_range_str("a", &a.0.to_string(), &a.1.to_string())
-        .unwrap();
-    cx.set_range_str("b", &b.0.to_string(), &b.1.to_string())
-        .unwrap();
-    cx
-}
-
 /// The bound of `text` and its exact extremes on the box.
 fn bound_and_extremes(
     text: &str,
     a: (i64, i64),
     b: (i64, i64),
 ) -> (Option<i64>, Option<i64>, i64, i64) {
-    let mut cx = boxed(a, b);
+    let mut cx = box_context(a, b);
     let e = cx.parse(text).unwrap();
-    let (mn, mx) = extremes(&mut cx, e, a, b);
+    let (mn, mx) = box_extremes(&mut cx, e, a, b);
     let Bound::Int { lo, hi } = cx.bound(e) else {
         panic!("an integer bound")
     };
@@ -238,7 +212,7 @@ fn bound_and_extremes(
 
 /// The bound of the comparison `rel` on the box.
 fn bound_of_relation(rel: &str, a: (i64, i64), b: (i64, i64)) -> Bound {
-    let mut cx = boxed(a, b);
+    let mut cx = box_context(a, b);
     let p = cx.parse_bool(rel).unwrap();
     cx.bound(p)
 }
@@ -267,7 +241,7 @@ proptest! {
                          (format!("Ne({text}, {})", mn - 1), true)] {
             let got = bound_of_relation(&rel, a, b);
             prop_assert_eq!(got, Bound::Bool { lo: v, hi: v }, "{}", rel);
-            let mut cx = boxed(a, b);
+            let mut cx = box_context(a, b);
             let p = cx.parse_bool(&rel).unwrap();
             let want = if v { Truth::True } else { Truth::False };
             prop_assert_eq!(cx.prove(p).unwrap(), want, "prove {}", rel);
@@ -278,7 +252,7 @@ proptest! {
                     format!("Eq({text}, {mn})"), format!("Eq({text}, {mx})")] {
             let got = bound_of_relation(&rel, a, b);
             prop_assert_eq!(got, Bound::Bool { lo: lo_v, hi: true }, "{}", rel);
-            let mut cx = boxed(a, b);
+            let mut cx = box_context(a, b);
             let p = cx.parse_bool(&rel).unwrap();
             let t = cx.prove(p).unwrap();
             prop_assert!(t != Truth::False && (lo_v || t == Truth::Unknown), "prove {}: {:?}", rel, t);

@@ -389,3 +389,30 @@ pub fn solution_holds(
     }
     Some(ok)
 }
+
+/// A context where `a` and `b` range over the box `a.0..=a.1` × `b.0..=b.1`.
+pub fn box_context(a: (i64, i64), b: (i64, i64)) -> Context {
+    let mut cx = Context::new();
+    cx.set_range_str("a", &a.0.to_string(), &a.1.to_string())
+        .unwrap();
+    cx.set_range_str("b", &b.0.to_string(), &b.1.to_string())
+        .unwrap();
+    cx
+}
+
+/// The exact extremes of `e`, in `a` and `b`, over the box (every point is evaluated: `e` must
+/// be defined at each, as with constant divisors).
+pub fn box_extremes(cx: &mut Context, e: sym::Expr, a: (i64, i64), b: (i64, i64)) -> (i64, i64) {
+    let (mut mn, mut mx) = (i64::MAX, i64::MIN);
+    for x in a.0..=a.1 {
+        for y in b.0..=b.1 {
+            let Ok(Value::Int(v)) = cx.eval(e, &[("a", Value::Int(x)), ("b", Value::Int(y))])
+            else {
+                panic!("every point is defined")
+            };
+            mn = mn.min(v);
+            mx = mx.max(v);
+        }
+    }
+    (mn, mx)
+}
