@@ -390,16 +390,27 @@ class RangesSame(unittest.TestCase):
         self.assertIsNone(hit(eng.rcalls, e, vr, vtr, repl, ax))
         vr[x] = sympy.Integer(16)  # sympy's cached object: the same one again
         self.assertEqual(hit(eng.rcalls, e, vr, vtr, repl, ax), want)
-        # Without the answer cache, the same answers, none from the memo.
-        saved = st.CACHE_ANSWERS
+        # Through simplify_with_ranges: the third call of a question is answered from the
+        # entry (no new answer computed); without the answer cache, the same answers, each
+        # computed again.
+        saved_final, saved_cache = st._final, st.CACHE_ANSWERS
+        finals = []
+
+        def counting(*a):
+            finals.append(1)
+            return saved_final(*a)
         try:
-            st.CACHE_ANSWERS = False
-            fresh = st._Engine()
-            for _ in range(3):
-                self.assertEqual(st._ranges_engine(fresh, e, vr, vtr, repl, ax), want)
-            self.assertIsNone(hit(fresh.rcalls, e, vr, vtr, repl, ax))
+            st._final = counting
+            for cache, computed in ((True, 2), (False, 4)):
+                st.CACHE_ANSWERS = cache
+                finals.clear()
+                e2 = FD(s, 16) + FD(x, 16) + (3 if cache else 5)  # a question new to the engine
+                for _ in range(4):
+                    self.assertEqual(st.simplify_with_ranges(e2, vr, vtr, repl, ax),
+                                     want + (3 if cache else 5))
+                self.assertEqual(len(finals), computed, cache)
         finally:
-            st.CACHE_ANSWERS = saved
+            st._final, st.CACHE_ANSWERS = saved_final, saved_cache
 
 
 class SetRanges(unittest.TestCase):

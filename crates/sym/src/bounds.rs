@@ -1053,11 +1053,15 @@ impl Context {
                             {
                                 return None;
                             }
-                            // The class is all of base + g*Z (mod k) only when each symbol's
-                            // range spans a period k/gcd(c, k) of its term (the terms' residues
-                            // are then the multiples of gcd(c, k), and their sums those of g);
-                            // a narrower range leaves residues out (`Mod(x + 4*y, 8)` with x in
-                            // [0, 1]): the full path evaluates those (residue.rs).
+                            // Every value is ≡ base (mod g), g = gcd(k, c_i...), so the
+                            // remainder lies in [base mod g, k - g + base mod g] (sound for
+                            // any ranges). That is the exact range only when each symbol's
+                            // range spans a period k/gcd(c, k) of its term (the terms then
+                            // take every multiple of gcd(c, k) mod k, and their sums every
+                            // multiple of g); a narrower range leaves residues out
+                            // (`Mod(x + 4*y, 8)` with x in [0, 1] takes [0, 5], not [0, 7]),
+                            // so this quick answer is not given and the full path evaluates
+                            // them (residue.rs).
                             for &(t, c) in ts.iter() {
                                 let w = self.quick_iv(t, d)?;
                                 let period = k / crate::build::gcd(c, k);

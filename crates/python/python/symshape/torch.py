@@ -1572,12 +1572,15 @@ _ranges_hit = _native._ranges_hit
 
 def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     # The facts and the answer of the last question on the same expression object with the
-    # same var_ranges dict, when every input they came from is the same object again
+    # same var_ranges dict, used when every input they came from is the same object again
     # (_ranges_same): the expression, each index variable and size, each ValueRanges of
-    # var_to_range and each replacement of the symbols of the expression and sizes (looked up
-    # again: the dicts may have changed), each axiom. Identity, not equality: the entry keeps every one of them alive and they are
-    # immutable, so the same objects give the same facts; the dicts themselves are not
-    # trusted (only their items are compared), id(var_ranges) is only part of the key.
+    # var_to_range and each replacement of the symbols of the expression and sizes (looked
+    # up again: the dicts may have changed), each axiom. Identity, not equality: the entry
+    # keeps every one of them alive and they are immutable, so the same objects give the
+    # same facts and the same answer; the dicts themselves are not trusted (only their items
+    # are compared), id(var_ranges) is only part of the key. The callers answer a repeated
+    # question from the entry before calling this (_native._ranges_hit), as bound_sympy's
+    # and try_solve's answer caches do; with CACHE_ANSWERS off the answer is computed again.
     #
     # The first time, only a marker is kept (the expression itself, alive while it is the
     # marker): in a compilation most questions come once (PyTorch's ranges cache is in front),
@@ -1593,43 +1596,37 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         fs = eng.cx.facts(facts, preds)
         r = eng.cx.simplify_with_facts(e, fs)
         return _final(eng, r, e0, e, expr, fs)
-    if c is expr or not _ranges_same(c, expr, var_ranges, var_to_range, replacements, axioms):
-        # The inputs read once: the facts are computed from exactly what the entry records.
-        vkeys = tuple(var_ranges) if var_ranges else ()
-        vvals = tuple(var_ranges.values()) if var_ranges else ()
-        ax = tuple(axioms) if axioms else ()
-        vget = var_to_range.get if var_to_range else None
-        looked = _Lookups(replacements) if replacements else None
-        e0, e, facts, preds, syms, vrs = _ranges_facts(
-            eng, expr, tuple(zip(vkeys, vvals)), vget, looked, ax
-        )
-        c = eng.rcalls[key] = (
-            expr,
-            vkeys,
-            vvals,
-            syms,
-            vrs,
-            ax,
-            tuple(looked.keys) if looked is not None else (),
-            tuple(looked.values) if looked is not None else None,
-            e0,
-            e,
-            # Converted once (Context.facts); the engine recognizes the object it set last
-            # and does not set it again while nothing else changed its facts.
-            eng.cx.facts(facts, preds),
-        )
-        fs = c[10]
-        out = _final(eng, eng.cx.simplify_with_facts(c[9], fs), c[8], c[9], expr, fs)
-        if CACHE_ANSWERS:
-            # The same objects are the same question: its answer is kept with them (as
-            # bound_sympy's and try_solve's are), and a repeated question is the identity
-            # checks above.
-            eng.rcalls[key] = c + (out,)
-        return out
-    if CACHE_ANSWERS and len(c) > 11:
-        return c[11]
-    r = eng.cx.simplify_with_facts(c[9], c[10])
-    return _final(eng, r, c[8], c[9], expr, c[10])
+    if c is not expr and _ranges_same(c, expr, var_ranges, var_to_range, replacements, axioms):
+        r = eng.cx.simplify_with_facts(c[9], c[10])
+        return _final(eng, r, c[8], c[9], expr, c[10])
+    # The inputs read once: the facts are computed from exactly what the entry records.
+    vkeys = tuple(var_ranges) if var_ranges else ()
+    vvals = tuple(var_ranges.values()) if var_ranges else ()
+    ax = tuple(axioms) if axioms else ()
+    vget = var_to_range.get if var_to_range else None
+    looked = _Lookups(replacements) if replacements else None
+    e0, e, facts, preds, syms, vrs = _ranges_facts(
+        eng, expr, tuple(zip(vkeys, vvals)), vget, looked, ax
+    )
+    # Converted once (Context.facts); the engine recognizes the object it set last and does
+    # not set it again while nothing else changed its facts.
+    fs = eng.cx.facts(facts, preds)
+    out = _final(eng, eng.cx.simplify_with_facts(e, fs), e0, e, expr, fs)
+    eng.rcalls[key] = (
+        expr,
+        vkeys,
+        vvals,
+        syms,
+        vrs,
+        ax,
+        tuple(looked.keys) if looked is not None else (),
+        tuple(looked.values) if looked is not None else None,
+        e0,
+        e,
+        fs,
+        out,  # the answer (_native._ranges_hit reads it at this place)
+    )
+    return out
 
 
 def _run_ranges(eng, expr, var_ranges, var_to_range, replacements, axioms):
