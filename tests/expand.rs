@@ -4,7 +4,8 @@
 //!
 //! Checked: a table of forms; and, on random expressions that shrink (proptest), that the
 //! expansion has the input's value wherever both evaluate, contains no product with a sum
-//! factor and no power of a sum, and is its own expansion.
+//! factor and no power of a sum, and is its own expansion; and that the shortcut for
+//! expressions with nothing to distribute (`Context::is_expanded`) answers as the full pass.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
@@ -156,12 +157,27 @@ fn check(e: &E, points: &[[i64; 3]]) -> Result<bool, TestCaseError> {
         "expand({text}) = {shown} is not expanded"
     );
     prop_assert_eq!(
-        cx.expand(y, 64, true),
+        cx.expand_every_node(y, 64, true),
         Some(y),
         "expand({}) = {} is not its own expansion",
         text,
         shown
     );
+    // The shortcut for expressions with nothing to distribute gives what rebuilding every
+    // node gives, on the parsed input and on its simplified form (built by the rules).
+    let s = cx.simplify(x);
+    for v in [x, y, s] {
+        for deep in [true, false] {
+            prop_assert_eq!(
+                cx.expand(v, 64, deep),
+                cx.expand_every_node(v, 64, deep),
+                "expand({}, deep={}): the shortcut (is_expanded {}) differs",
+                cx.display(v),
+                deep,
+                cx.is_expanded(v)
+            );
+        }
+    }
     // The shallow expansion has the value too, and expands to the deep one.
     if let Some(z) = cx.expand(x, 64, false) {
         prop_assert_eq!(
