@@ -14,6 +14,7 @@
 
 mod axioms;
 mod convert;
+mod fast;
 
 use pyo3::exceptions::{PyTypeError, PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
@@ -1684,6 +1685,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Facts>()?;
     m.add_class::<convert::Converter>()?;
     m.add_class::<convert::PlainSyms>()?;
+    m.add_class::<fast::IdMemo>()?;
+    m.add_class::<fast::FastSimplify>()?;
+    m.add_class::<fast::HitCounter>()?;
+    m.add_function(wrap_pyfunction!(fast::thread_memo, m)?)?;
     m.add_function(wrap_pyfunction!(convert::_direct_table, m)?)?;
     m.add_function(wrap_pyfunction!(convert::_has_symbol, m)?)?;
     m.add_function(wrap_pyfunction!(axioms::_axiom_preds, m)?)?;

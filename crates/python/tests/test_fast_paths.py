@@ -1181,5 +1181,105 @@ class Counters(unittest.TestCase):
         self.assertEqual(st.stats()["simplify"]["calls"], 1)
 
 
+class NativeSimplify(unittest.TestCase):
+    """``simplify`` answers a repeated question natively (``_native.FastSimplify``) only for
+    the same expression object without replacements, with the Python path's answer, counted
+    in stats(), not while CACHE_ANSWERS is off, and from a memo of the calling thread that
+    the engine empties when it renews its memos."""
+
+    def native_calls(self):
+        return sum(h.stats()[0] for h in st._thread_fast)
+
+    def test_same_object_only(self):
+        e = FD(x, 4) * 4 + 2 * s - s + x
+        want = st._simplify_py(e)
+        self.assertEqual(st.simplify(e), want)
+        n = self.native_calls()
+        self.assertEqual(st.simplify(e), want)
+        self.assertEqual(self.native_calls(), n + 1)
+        # An equal object that is not the same one: the Python path, once.
+        e2 = sympy.Add(*e.args, evaluate=False)
+        self.assertIsNot(e2, e)
+        self.assertEqual(e2, e)
+        n = self.native_calls()
+        self.assertEqual(st.simplify(e2), want)
+        self.assertEqual(self.native_calls(), n)
+        self.assertEqual(st.simplify(e2), want)
+        self.assertEqual(self.native_calls(), n + 1)
+        # Replacements: never native, and the answer reads them.
+        n = self.native_calls()
+        self.assertEqual(st.simplify(e, {s: sympy.Integer(3)}), FD(x, 4) * 4 + x + 3)
+        self.assertEqual(st.simplify(e, {s: u}), FD(x, 4) * 4 + x + u)
+        self.assertEqual(self.native_calls(), n)
+        # An empty dict and None are both "no replacements".
+        self.assertEqual(st.simplify(e, {}), want)
+        self.assertEqual(st.simplify(e, None), want)
+        self.assertEqual(self.native_calls(), n + 2)
+
+    def test_random_against_the_python_path(self):
+        rng = random.Random(31)
+        syms = [s, u, x]
+        exprs = []
+        for _ in range(300):
+            a, b = rng.choice(syms), rng.choice(syms)
+            k = rng.randint(1, 9)
+            exprs.append(rng.choice([FD(a * k + b, k), a * k + b - a, MI(a, 1, k) + b,
+                                     (a + k) * b - a * b, sympy.Integer(k), a]))
+        for _ in range(3):
+            for e in rng.sample(exprs, len(exprs)):
+                repl = rng.choice([None, {}, {s: u}, {u: sympy.Integer(5)}])
+                got = st.simplify(e, repl)
+                self.assertEqual(got, st._simplify_py(e, repl), (e, repl))
+
+    def test_cache_answers_off(self):
+        e = FD(s, 8) * 8 + 2 * s
+        st.simplify(e)
+        n = self.native_calls()
+        saved = st.CACHE_ANSWERS
+        st.CACHE_ANSWERS = False
+        try:
+            self.assertEqual(st.simplify(e), st._simplify_py(e))
+            self.assertEqual(self.native_calls(), n)
+        finally:
+            st.CACHE_ANSWERS = saved
+        st.simplify(e)
+        self.assertEqual(self.native_calls(), n + 1)
+
+    def test_engine_renewal_empties_the_memo(self):
+        e = FD(u, 2) + FD(u, 3)
+        st.simplify(e)
+        eng = st._local.engine
+        self.assertIsNot(eng.fast.get(e), None)
+        eng.new()
+        self.assertIs(eng.fast.get(e), None)
+        n = self.native_calls()
+        st.simplify(e)  # the Python path, then native again
+        st.simplify(e)
+        self.assertEqual(self.native_calls(), n + 1)
+        # The memo is bounded with the engine's other memos.
+        self.assertTrue(any(m is eng.fast for m in eng.memos))
+
+    def test_threads_have_their_own_memo(self):
+        import threading
+        e = FD(x, 8) + FD(x, 8)
+        st.simplify(e)
+        st.simplify(e)
+        mine = st._native.thread_memo()
+        seen = {}
+
+        def other():
+            seen["before"] = st._native.thread_memo().get(e)
+            seen["answer"] = st.simplify(e)
+            seen["memo"] = st._native.thread_memo()
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        self.assertIs(seen["before"], None)
+        self.assertEqual(seen["answer"], st.simplify(e))
+        self.assertIsNot(seen["memo"], mine)
+        self.assertIs(st._native.thread_memo(), mine)
+
+
 if __name__ == "__main__":
     unittest.main()

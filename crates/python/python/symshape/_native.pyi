@@ -249,6 +249,39 @@ class PlainSyms:
         """The symbols of ``x`` (with repeats) when it is an expanded polynomial with int64
         coefficients, else ``None``."""
 
+class IdMemo:
+    """Answers by the identity of the question's object, ``id(expr) -> (expr, answer)`` (the
+    entry keeps ``expr`` alive), with counters of the calls ``FastSimplify`` answered from it.
+    One per thread (``thread_memo()``)."""
+    def __init__(self) -> None: ...
+    def put(self, expr: Any, answer: Any) -> None:
+        """Keeps ``answer`` for the object ``expr``."""
+    def get(self, expr: Any) -> Any:
+        """The answer kept for the object ``expr``, or ``None``."""
+    def clear(self) -> None:
+        """Empties the table (the counters stay)."""
+    def __len__(self) -> int: ...
+    def counter_once(self) -> Optional["HitCounter"]:
+        """The memo's counters (an object that outlives the memo) the first time it is asked,
+        ``None`` after."""
+
+class HitCounter:
+    """The counters of one ``IdMemo``."""
+    def stats(self) -> Tuple[int, float]:
+        """``(calls, seconds)`` answered from the memo since the last ``reset_stats``."""
+    def reset_stats(self) -> None: ...
+
+class FastSimplify:
+    """``symshape.torch.simplify``: a repeated question on the same expression object without
+    replacements is answered from the calling thread's ``IdMemo`` (``thread_memo()``) while
+    ``globals["CACHE_ANSWERS"]`` is true; every other call is ``slow(expr, replacements)``."""
+    def __init__(self, globals: Dict[str, Any], slow: Callable[..., Any]) -> None: ...
+    def __call__(self, expr: Any, replacements: Optional[Mapping[Any, Any]] = None) -> Any: ...
+
+def thread_memo() -> IdMemo:
+    """The calling thread's ``IdMemo`` (kept in the interpreter's thread state), made on first
+    use."""
+
 def _has_symbol(e: Any, s: Any, symbol: type) -> Optional[bool]:
     """``symshape.torch._has_symbol_py`` natively: sympy's ``e.has(s)`` for a plain symbol
     ``s`` (``symbol``: sympy's ``Symbol``), or ``None`` where a node of ``e`` has no ``args``."""

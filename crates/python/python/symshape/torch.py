@@ -100,13 +100,23 @@ class _Engine:
         self.counts = {fn: [0, 0, 0.0] for fn in _FNS}
         self.c_bound, self.c_solve, self.c_simplify, self.c_ranges, self.c_sv_simplify, \
             self.c_sv_ranges = (self.counts[fn] for fn in _FNS)
+        # simplify's answers by the identity of the question's object, read natively by
+        # ``simplify`` (_native.FastSimplify) before any Python runs: this thread's memo (one
+        # per thread, in the interpreter's thread state, shared by every engine the thread
+        # makes), which counts the calls it answers itself (stats() adds them). Emptied with
+        # the other memos by new().
+        self.fast = _native.thread_memo()
         with _stats_lock:
             _thread_counts.append(self.counts)
+            h = self.fast.counter_once()
+            if h is not None:
+                _thread_fast.append(h)
         self.new()
 
     def new(self):
         self.cx = _native.Context()
         self.st = _state(self.cx)
+        self.fast.clear()
         self.memo = {}
         self.conv = converter(self.cx, self.st, self.memo)
         # Answers by their complete inputs (the expression and the ranges or replacements of
@@ -174,7 +184,8 @@ class _Engine:
         self.poly = None
         self.poly_memo = {}
         # Every memo above, for check() (derived, so that a new memo cannot be left unbounded).
-        self.memos = tuple(v for k, v in vars(self).items() if type(v) is dict and k != "counts")
+        self.memos = tuple(v for k, v in vars(self).items()
+                           if type(v) is dict and k != "counts" or k == "fast")
         self.tick = 0
 
     def check(self):
@@ -414,6 +425,9 @@ def _set_ranges_py(eng, e, ranges, fallback_ranges=None):
 # takes no lock); the lock guards the list of them, which stats() sums.
 _stats_lock = threading.Lock()
 _thread_counts = []
+# The counters of each thread's IdMemo: the simplify calls answered natively. They stay
+# after the thread ends, as ``counts`` do; the memo itself goes with the thread.
+_thread_fast = []
 _perf = time.perf_counter
 
 
@@ -422,16 +436,18 @@ def stats():
     summed over threads. A call that another thread is recording meanwhile may be missed."""
     out = {}
     with _stats_lock:
-        for counts in _thread_counts:
-            for fn, (calls, fbs, t) in list(counts.items()):
-                if not calls:
-                    continue
-                s = out.get(fn)
-                if s is None:
-                    s = out[fn] = {"calls": 0, "fallbacks": 0, "time_s": 0.0}
-                s["calls"] += calls
-                s["fallbacks"] += fbs
-                s["time_s"] += t
+        rows = [(fn, *c) for counts in _thread_counts for fn, c in list(counts.items())]
+        # The simplify calls answered natively (no fallback among them).
+        rows += [("simplify", calls, 0, t) for calls, t in (h.stats() for h in _thread_fast)]
+        for fn, calls, fbs, t in rows:
+            if not calls:
+                continue
+            s = out.get(fn)
+            if s is None:
+                s = out[fn] = {"calls": 0, "fallbacks": 0, "time_s": 0.0}
+            s["calls"] += calls
+            s["fallbacks"] += fbs
+            s["time_s"] += t
     return out
 
 
@@ -442,6 +458,8 @@ def reset_stats():
             for c in counts.values():
                 c[0] = c[1] = 0
                 c[2] = 0.0
+        for h in _thread_fast:
+            h.reset_stats()
 
 
 _originals = {}
@@ -1276,6 +1294,7 @@ def _cached_simplify(eng, expr, replacements):
     if p[1] is not None and not _replaces(p[1], replacements):
         if CACHE_ANSWERS and not replacements:
             eng.simp[expr] = expr
+            eng.fast.put(expr, expr)
         return expr
     if not CACHE_ANSWERS:
         return _run(eng, _simplify_engine, expr, replacements)
@@ -1301,6 +1320,7 @@ def _cached_simplify(eng, expr, replacements):
     if r is None:
         r = _run(eng, _simplify_engine, expr, None)
         eng.simp[expr] = r
+    eng.fast.put(expr, r)
     return r
 
 
@@ -1311,9 +1331,11 @@ def _number_simplify(expr, replacements):
     return replacements.get(expr, expr) if replacements else expr
 
 
-def simplify(expr, replacements=None):
+def _simplify_py(expr, replacements=None):
     """``SizeVarAllocator.simplify``: ``expr`` with ``replacements`` ({Symbol: expr}) applied,
-    simplified by symshape under the symbols' assumptions."""
+    simplified by symshape under the symbols' assumptions. The Python implementation of
+    :data:`simplify`, which answers a repeated question on the same object without
+    replacements natively and everything else through this function."""
     t0 = _perf()
     try:
         eng = _local.engine
@@ -1328,6 +1350,8 @@ def simplify(expr, replacements=None):
         except TypeError:  # unhashable: below
             r = None
         if r is not None:
+            # An equal object asked before: this one is answered natively from now on.
+            eng.fast.put(expr, r)
             c[0] += 1
             c[2] += _perf() - t0
             return r
@@ -1351,6 +1375,14 @@ def simplify(expr, replacements=None):
         c[1] += 1
     c[2] += _perf() - t0
     return r
+
+
+simplify = _native.FastSimplify(globals(), _simplify_py)
+"""``SizeVarAllocator.simplify(expr, replacements=None)``: ``expr`` with ``replacements``
+({Symbol: expr}) applied, simplified by symshape under the symbols' assumptions. A native
+callable (``_native.FastSimplify``): a question asked before on the same expression object
+without replacements (``None`` or an empty dict) is answered from this thread's memo by the
+object's identity, without running Python; every other call is :func:`_simplify_py`'s."""
 
 
 def _names(eng, e):
