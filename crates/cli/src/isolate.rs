@@ -48,18 +48,22 @@ impl Drop for Flag {
 /// Runs `answer` (one request, returning its response object); a panic becomes the response
 /// `{"id": id, "ok": false, "error": {"kind": "internal", "message": ...}}`.
 pub fn answer_isolated(id: Option<&J>, answer: impl FnOnce() -> J) -> J {
+    isolated(|| id.cloned(), answer).unwrap_or_else(|failure| failure)
+}
+
+/// Runs `answer` as [`answer_isolated`] does, for an answer of any type; a panic becomes the
+/// failure response, with the id `id()` makes (only then: `batch` writes a successful
+/// answer's id from the request itself).
+pub fn isolated<T>(id: impl FnOnce() -> Option<J>, answer: impl FnOnce() -> T) -> Result<T, J> {
     let result = {
         let _restore = Flag(ISOLATED.with(|f| f.replace(true)));
         LOCATION.with(|l| l.borrow_mut().take());
         panic::catch_unwind(AssertUnwindSafe(answer))
     };
-    match result {
-        Ok(resp) => resp,
-        Err(payload) => {
-            let at = LOCATION.with(|l| l.borrow_mut().take());
-            internal_failure(id, &*payload, at.as_deref())
-        }
-    }
+    result.map_err(|payload| {
+        let at = LOCATION.with(|l| l.borrow_mut().take());
+        internal_failure(id().as_ref(), &*payload, at.as_deref())
+    })
 }
 
 fn internal_failure(id: Option<&J>, payload: &(dyn Any + Send), at: Option<&str>) -> J {

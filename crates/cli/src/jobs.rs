@@ -217,11 +217,13 @@ fn work(chunks: &Mutex<Receiver<Chunk>>, done: &SyncSender<Answers>) {
         let Ok(chunk) = next else { return };
         let mut out = Vec::with_capacity(chunk.bytes.len() / 2 + 64);
         for item in &chunk.items {
-            let resp = match item {
-                Item::Line(r) => crate::answer_line(&chunk.bytes[r.clone()]),
-                Item::TooLong(n) => crate::too_long(*n),
+            let written = match item {
+                Item::Line(r) => crate::write_answer(&chunk.bytes[r.clone()], &mut out),
+                Item::TooLong(n) => {
+                    serde_json::to_writer(&mut out, &crate::too_long(*n)).map_err(io::Error::from)
+                }
             };
-            serde_json::to_writer(&mut out, &resp).expect("a JSON value serializes to memory");
+            written.expect("a JSON value serializes to memory");
             out.push(b'\n');
         }
         let answers = Answers {

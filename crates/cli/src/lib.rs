@@ -13,6 +13,32 @@ use serde_json::{Map, Value as J, json};
 /// The response to one input line of `batch`. Every line gets one, in order, so that answers
 /// can be paired with requests by position even without ids: a blank line is a bad line too.
 pub fn answer_line(line: &[u8]) -> J {
+    answer_line_with(line, json::from_str)
+}
+
+/// Writes the response to one input line of `batch` (without a newline): the text of
+/// `serde_json::to_writer(answer_line(line))`, with a successful answer written directly.
+pub fn write_answer(line: &[u8], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    respond_line(line, json::from_str, |r| r.write(out))
+}
+
+/// [`answer_line`] with the request decoded by `decode` (tests compare [`json::from_str`]
+/// with plain `serde_json::from_str` on whole lines).
+#[doc(hidden)]
+pub fn answer_line_with(line: &[u8], decode: Decode) -> J {
+    respond_line(line, decode, |r| r.into_json())
+}
+
+/// A decoder of request lines.
+#[doc(hidden)]
+pub type Decode = for<'a> fn(&'a str) -> Result<json::V<'a>, serde_json::Error>;
+
+/// The response to `line`, handed to `finish` (it borrows the decoded line).
+fn respond_line<R>(
+    line: &[u8],
+    decode: Decode,
+    finish: impl FnOnce(request::Response<'_>) -> R,
+) -> R {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
         Err(e) => {
@@ -21,23 +47,33 @@ pub fn answer_line(line: &[u8]) -> J {
             let id = serde_json::from_str::<J>(&lossy)
                 .ok()
                 .and_then(|v| v.get("id").cloned());
-            return request_error(
+            return finish(request::Response::json(request_error(
                 id,
                 format!(
                     "the line is not valid UTF-8 (at byte {})",
                     e.valid_up_to() + 1
                 ),
-            );
+            )));
         }
     };
     if text.trim().is_empty() {
-        return request_error(None, "empty line (expected a JSON request object)".into());
+        return finish(request::Response::json(request_error(
+            None,
+            "empty line (expected a JSON request object)".into(),
+        )));
     }
-    match serde_json::from_str::<json::V>(text) {
-        Ok(req) => isolate::answer_isolated(req.get("id").map(json::V::to_json).as_ref(), || {
-            request::handle_value(&req)
-        }),
-        Err(e) => request_error(None, format!("invalid JSON: {e}")),
+    match decode(text) {
+        Ok(req) => {
+            let id = || req.get("id").map(json::V::to_json);
+            match isolate::isolated(id, || request::respond(&req)) {
+                Ok(r) => finish(r),
+                Err(failure) => finish(request::Response::json(failure)),
+            }
+        }
+        Err(e) => finish(request::Response::json(request_error(
+            None,
+            format!("invalid JSON: {e}"),
+        ))),
     }
 }
 

@@ -7,7 +7,7 @@ macro_rules! warn {
     }};
 }
 
-use symshape::{answer_line, isolate, jobs, request, stream, suggest, too_long};
+use symshape::{isolate, jobs, request, stream, suggest, too_long, write_answer};
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::{Map, Value as J, json};
@@ -679,21 +679,19 @@ fn batch(file: Option<String>, jobs: Option<u32>) -> ExitCode {
     loop {
         // Answers are flushed whenever the buffered input is used up, before waiting for more.
         let read = input.next_line(&mut line, &mut || stream::or_exit(out.flush()));
-        let resp = match read {
+        let written = match read {
             Ok(None) => break,
-            Ok(Some(stream::Line::Read)) => answer_line(&line),
-            Ok(Some(stream::Line::TooLong(n))) => too_long(n),
+            Ok(Some(stream::Line::Read)) => write_answer(&line, &mut out),
+            Ok(Some(stream::Line::TooLong(n))) => {
+                serde_json::to_writer(&mut out, &too_long(n)).map_err(io::Error::from)
+            }
             Err(e) => {
                 stream::or_exit(out.flush());
                 warn!("error: cannot read the input: {e}");
                 return ExitCode::from(1);
             }
         };
-        stream::or_exit(
-            serde_json::to_writer(&mut out, &resp)
-                .map_err(io::Error::from)
-                .and_then(|()| out.write_all(b"\n")),
-        );
+        stream::or_exit(written.and_then(|()| out.write_all(b"\n")));
     }
     stream::or_exit(out.flush());
     ExitCode::SUCCESS

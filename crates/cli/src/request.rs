@@ -103,22 +103,103 @@ pub fn handle(line: &J) -> J {
 
 /// [`handle`] of a request decoded by [`crate::json`](mod@crate::json) (what `batch` reads).
 pub fn handle_value(line: &V<'_>) -> J {
-    let mut resp = Map::new();
-    if let Some(id) = line.get("id") {
-        resp.insert("id".into(), id.to_json());
+    respond(line).into_json()
+}
+
+/// The response to a request, to be written as JSON ([`Response::write`]) or made a JSON
+/// object ([`Response::into_json`]): the two give the same text.
+#[derive(Debug)]
+pub struct Response<'r>(Resp<'r>);
+
+#[derive(Debug)]
+enum Resp<'r> {
+    Json(J),
+    /// `{"id": id, "ok": true, fields...}`, kept as its parts: building it as a
+    /// `serde_json::Map` (an `IndexMap`, a `String` per key, the id copied) and dropping it
+    /// cost about as much as writing it.
+    Answer {
+        id: Option<&'r V<'r>>,
+        fields: Answer,
+    },
+}
+
+impl<'r> Response<'r> {
+    /// A response made as a JSON value.
+    pub fn json(j: J) -> Self {
+        Response(Resp::Json(j))
     }
+
+    /// The response as a JSON object.
+    pub fn into_json(self) -> J {
+        match self.0 {
+            Resp::Json(j) => j,
+            Resp::Answer { id, fields } => {
+                let mut resp = Map::new();
+                if let Some(id) = id {
+                    resp.insert("id".into(), id.to_json());
+                }
+                resp.insert("ok".into(), J::Bool(true));
+                for (k, v) in fields {
+                    resp.insert(k.to_owned(), v);
+                }
+                J::Object(resp)
+            }
+        }
+    }
+
+    /// Writes the response as `serde_json::to_writer` writes [`Response::into_json`]: compact,
+    /// the keys in their order, serde_json's escapes and numbers (strings through
+    /// [`crate::json::write_str`], every other value through serde_json; the keys of the
+    /// answer fields differ from each other and from `id` and `ok`, so the object has each
+    /// once, as the `Map` would).
+    pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        match &self.0 {
+            Resp::Json(j) => serde_json::to_writer(out, j).map_err(std::io::Error::from),
+            Resp::Answer { id, fields } => {
+                out.write_all(b"{")?;
+                if let Some(id) = id {
+                    out.write_all(b"\"id\":")?;
+                    id.write_json(out)?;
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"\"ok\":true")?;
+                for (k, v) in fields {
+                    out.write_all(b",")?;
+                    crate::json::write_str(k, out)?;
+                    out.write_all(b":")?;
+                    match v {
+                        J::String(s) => crate::json::write_str(s, out)?,
+                        _ => serde_json::to_writer(&mut *out, v)?,
+                    }
+                }
+                out.write_all(b"}")
+            }
+        }
+    }
+}
+
+/// [`handle_value`] as a [`Response`].
+pub fn respond<'r>(line: &'r V<'r>) -> Response<'r> {
+    let id = line.get("id");
+    let resp = || {
+        let mut resp = Map::new();
+        if let Some(id) = id {
+            resp.insert("id".into(), id.to_json());
+        }
+        resp
+    };
     let repeat = match line.get("repeat") {
         None => None,
         // Bounded so that one line cannot stall the stream for hours; said, never clamped.
         Some(v) => match v.as_u64() {
             Some(n) if (1..=MAX_REPEAT).contains(&n) => Some(n),
             _ => {
-                return fail(
-                    resp,
+                return Response::json(fail(
+                    resp(),
                     req_err(format!(
                         "'repeat' must be an integer from 1 to {MAX_REPEAT}"
                     )),
-                );
+                ));
             }
         },
     };
@@ -126,7 +207,7 @@ pub fn handle_value(line: &V<'_>) -> J {
     // The request is read and checked once: decoding JSON is not part of the timed request.
     let req = match decode(line) {
         Ok(r) => r,
-        Err(f) => return fail(resp, f),
+        Err(f) => return Response::json(fail(resp(), f)),
     };
     // Per repetition: the whole request and the operation alone. Every repetition runs the
     // whole request on a fresh context, so the operation's time is taken on a context where
@@ -134,13 +215,17 @@ pub fn handle_value(line: &V<'_>) -> J {
     // The whole request's repetitions read no clock inside (two readings around the
     // operation would add their own cost to `t_ns`); with `repeat`, as many more repetitions
     // then time the operation alone.
-    let mut times: Vec<u128> = Vec::with_capacity(n as usize);
+    // Without `repeat` nothing is timed: no clock readings, no list of times.
+    let timed = repeat.is_some();
+    let mut times: Vec<u128> = Vec::with_capacity(if timed { n as usize } else { 0 });
     let mut op_times: Vec<u128> = Vec::new();
     let mut last: Result<Answer, Failure> = Err(req_err("no run"));
     for _ in 0..n {
-        let t = Instant::now();
+        let t = timed.then(Instant::now);
         let r = run(&req, &mut OpTime::default());
-        times.push(t.elapsed().as_nanos());
+        if let Some(t) = t {
+            times.push(t.elapsed().as_nanos());
+        }
         // The previous repetition's answer is freed after the clock stops.
         last = r;
         if last.is_err() {
@@ -157,18 +242,18 @@ pub fn handle_value(line: &V<'_>) -> J {
         }
     }
     match last {
+        Ok(fields) if repeat.is_none() => Response(Resp::Answer { id, fields }),
         Ok(fields) => {
+            let mut resp = resp();
             resp.insert("ok".into(), J::Bool(true));
             for (k, v) in fields {
                 resp.insert(k.to_owned(), v);
             }
-            if repeat.is_some() {
-                resp.insert("t_ns".into(), json!(median(&mut times)));
-                resp.insert("t_op_ns".into(), json!(median(&mut op_times)));
-            }
-            J::Object(resp)
+            resp.insert("t_ns".into(), json!(median(&mut times)));
+            resp.insert("t_op_ns".into(), json!(median(&mut op_times)));
+            Response::json(J::Object(resp))
         }
-        Err(f) => fail(resp, f),
+        Err(f) => Response::json(fail(resp(), f)),
     }
 }
 

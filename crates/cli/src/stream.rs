@@ -78,7 +78,8 @@ impl<R: Read> LineReader<R> {
             }
             started = true;
             let chunk = &self.buf[self.pos..self.end];
-            let (take, newline) = match chunk.iter().position(|&b| b == b'\n') {
+            // memchr, not a byte-by-byte search: that was about 600 instructions per request.
+            let (take, newline) = match memchr::memchr(b'\n', chunk) {
                 Some(i) => (i, true),
                 None => (chunk.len(), false),
             };
