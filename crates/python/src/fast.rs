@@ -108,10 +108,12 @@ impl IdMemo {
 
     /// Keeps `answer` for the object `expr`.
     fn put(&self, expr: &Bound<'_, PyAny>, answer: &Bound<'_, PyAny>) {
-        self.lock().table.insert(
+        let old = self.lock().table.insert(
             expr.as_ptr() as usize,
             (expr.clone().unbind(), answer.clone().unbind()),
         );
+        // Dropped after the lock is released (see `clear`).
+        drop(old);
     }
 
     /// The answer kept for the object `expr`, or `None`.
