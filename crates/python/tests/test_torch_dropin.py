@@ -212,6 +212,65 @@ class SolveWithoutSolving(unittest.TestCase):
                                 n += 1
         self.assertGreater(n, 1000)
 
+    def test_sub_expression_targets(self):
+        """A target that PyTorch's trials leave alone on the left (a remainder, a
+        ModularIndexing, a FloorDiv without the FloorDiv rules, a power): PyTorch's answer,
+        without the engine and without a fallback; sums, products and (with the FloorDiv
+        rules) a FloorDiv are not shortcut."""
+        PM = F.PythonMod
+        targets = [(sympy.Mod(a, 8), (True, False)), (MI(pos, 1, 8), (True, False)),
+                   (PM(a, pos), (True, False)), (MI(FD(pos, 2), 1, FD(pos, 4)), (True, False)),
+                   (a ** 2, (True, False)), (FD(pos, 4), (False,))]
+        sides = (lambda t: 42 * b + 1, lambda t: sympy.Integer(0), lambda t: sympy.Float(0.5),
+                 lambda t: t + b, lambda t: c)
+        calls = []
+        orig = st._solve_engine
+        st._solve_engine = lambda *args: calls.append(args) or orig(*args)
+        n = 0
+        try:
+            for op in (sympy.Eq, sympy.Ne, sympy.Gt, sympy.Ge, sympy.Lt, sympy.Le):
+                for t, fdis in targets:
+                    for f in sides:
+                        other = f(t)
+                        # Evaluated, as PyTorch builds them (an unevaluated relation that sympy
+                        # would make a boolean is its own solution here, None for PyTorch:
+                        # the documented difference of _solve_without_solving).
+                        for rel in (op(t, other), op(other, t)):
+                            if not isinstance(rel, sympy.Rel):
+                                continue
+                            for trials in (5, 1):
+                                for fdi in fdis:
+                                    st.reset_stats()
+                                    want, got = (
+                                        answer(g, rel, t, trials=trials, floordiv_inequality=fdi)
+                                        for g in (tsolve.try_solve, st.try_solve))
+                                    self.assertEqual(got, want, (rel, t, trials, fdi))
+                                    if other.is_Float or want == "AssertionError":
+                                        # Sympy evaluates the rebuilt relation (a float side)
+                                        # or the mirrored one (`0 > Mod(a, 8)`, where PyTorch
+                                        # raises) to a boolean, as for symbols: no shortcut.
+                                        calls.clear()
+                                        continue
+                                    fb = st.stats().get("try_solve", {}).get("fallbacks", 0)
+                                    self.assertEqual(fb, 0, (rel, t, trials, fdi))
+                                    self.assertEqual(calls, [], (rel, t, trials, fdi))
+                                    n += 1
+                            calls.clear()
+        finally:
+            st._solve_engine = orig
+        self.assertGreater(n, 500)
+        # Inductor's question (a fallback to PyTorch before).
+        s53 = sympy.Symbol("s53", integer=True, positive=True)
+        m = sympy.Mod(s53, FD(s53, 2))
+        rel = sympy.Eq(m, 0)
+        self.assertEqual(st.try_solve(rel, m, floordiv_inequality=False), (rel, 0))
+        # Not left alone by PyTorch's trials: not shortcut.
+        eng = st._engine()
+        for t, fdi in ((a + b, False), (2 * a, False), (a * b, True), (FD(pos, 4), True),
+                       (sympy.Integer(3), False)):
+            rel = sympy.Eq(t, c)
+            self.assertIs(st._solve_without_solving(eng, rel, t, 5, fdi), st._MISS, (t, fdi))
+
     def test_no_engine_call(self):
         calls = []
         orig = st._solve_engine

@@ -846,10 +846,29 @@ def _new_rel(memo, cls, lhs, rhs):
     return r
 
 
-def _solve_without_solving(eng, expr, thing, trials):
+def _left_alone(thing, floordiv_inequality):
+    """Whether PyTorch's trials (``_try_isolate_lhs``) only rebuild a relation whose left
+    side is ``thing`` itself, as ``op(thing - 0, rhs - 0)``: they move the terms of a sum to
+    the right, divide by the factors of a product, and (with ``floordiv_inequality``) rewrite
+    a ``FloorDiv`` left side into inequalities; any other expression is left alone. A symbol
+    is such a target, and so is a sub-expression such as ``Mod(s0, s0//2)`` (Inductor asks
+    ``try_solve`` for those with ``floordiv_inequality=False``). Numbers are not taken."""
+    if isinstance(thing, _sp.Symbol):
+        return True
+    if not isinstance(thing, _sp.Expr) or thing.is_Number or isinstance(thing, (_sp.Add, _sp.Mul)):
+        return False
+    if floordiv_inequality:
+        from torch.utils._sympy.functions import FloorDiv  # noqa: PLC0415
+        if isinstance(thing, FloorDiv):
+            return False
+    return True
+
+
+def _solve_without_solving(eng, expr, thing, trials, floordiv_inequality=True):
     """PyTorch's own answer where ``try_solve`` takes no solving, or ``_MISS``:
 
-    * ``thing`` (a symbol) on both sides of a relation (PyTorch gives up) or on neither:
+    * ``thing`` (a symbol, or a sub-expression that PyTorch's trials leave alone on the left:
+      :func:`_left_alone`) on both sides of a relation (PyTorch gives up) or on neither:
       ``None``;
     * ``thing`` alone on one side and absent from the other: the relation (mirrored when
       ``thing`` is on the right) and its right-hand side. PyTorch's trials rebuild it as
@@ -860,7 +879,7 @@ def _solve_without_solving(eng, expr, thing, trials):
       sympy would evaluate to a boolean, for which PyTorch answers ``None``; it is its own
       exact solution here."""
     op = type(expr)
-    if op not in _REL_MIRROR or not isinstance(thing, _sp.Symbol):
+    if op not in _REL_MIRROR or not _left_alone(thing, floordiv_inequality):
         return _MISS
     lhs, rhs = expr.args
     if not (isinstance(lhs, _sp.Expr) and isinstance(rhs, _sp.Expr)):
@@ -919,7 +938,7 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
             c[2] += _perf() - t0
             return r
     fb = False
-    r = _solve_without_solving(eng, expr, thing, trials)
+    r = _solve_without_solving(eng, expr, thing, trials, floordiv_inequality)
     if r is not _MISS:
         if cached:
             eng.answers["t", expr, thing] = r
