@@ -278,7 +278,7 @@ const PLAIN_DEPTH: u32 = 32;
 /// `text` decoded without serde_json's deserializer machinery (which costs about as much as
 /// answering a simple request), when it is plain JSON: strings without escapes or control
 /// characters, integers that serde_json reads as `u64` or `i64` (no fraction or exponent, no
-/// leading zero, not `-0`, within 64 bits), nesting at most [`PLAIN_DEPTH`] deep, JSON
+/// leading zero, not `-0`, within 64 bits), nesting at most `PLAIN_DEPTH` (32) deep, JSON
 /// whitespace only. Anything else is `None` (declined, not an error): serde_json decodes it,
 /// so its errors and its numbers stay exactly what they were.
 pub fn decode_plain(text: &str) -> Option<V<'_>> {
