@@ -383,6 +383,23 @@ impl<'a> Plain<'a> {
         0i64.checked_sub_unsigned(n).map(|k| V::Number(k.into()))
     }
 
+    /// After an item of an array or object: past a comma, `Some(true)` (another item
+    /// follows); past `close`, `Some(false)`; anything else declines.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                Some(true)
+            }
+            b if b == close => {
+                self.i += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
     fn array(&mut self, depth: u32) -> Option<V<'a>> {
         let depth = depth.checked_sub(1)?;
         self.i += 1;
@@ -395,14 +412,10 @@ impl<'a> Plain<'a> {
         loop {
             self.ws();
             xs.push(self.value(depth)?);
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => break,
-                _ => return None,
+            if !self.more(b']')? {
+                break;
             }
         }
-        self.i += 1;
         Some(V::Array(xs))
     }
 
@@ -428,14 +441,10 @@ impl<'a> Plain<'a> {
             self.ws();
             let v = self.value(depth)?;
             es.push((Cow::Borrowed(k), v));
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => break,
-                _ => return None,
+            if !self.more(b'}')? {
+                break;
             }
         }
-        self.i += 1;
         // The same rule as the serde_json path (`visit_map`).
         dedup(&mut es);
         Some(V::Object(es))
