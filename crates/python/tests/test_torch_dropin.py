@@ -288,6 +288,75 @@ class SolveWithoutSolving(unittest.TestCase):
             st._solve_engine = orig
 
 
+class SolveWithoutFloorDivRules(unittest.TestCase):
+    """``floordiv_inequality=False`` (Inductor asks so, for equations): PyTorch's rules without
+    the FloorDiv ones. An equation with no ``FloorDiv`` in it gets the same answer either way
+    (those rules rewrite only a FloorDiv left side), so symshape solves it, without a fallback;
+    one with a ``FloorDiv`` (or ``CleanDiv``), and any other relation, goes to PyTorch as
+    before."""
+
+    def test_same_as_pytorch(self):
+        s = sympy.symbols("s3 s14 s24 s27 s48 s57 s88", integer=True, positive=True)
+        s3, s14, s24, s27, s48, s57, s88 = s
+        plain = [
+            (sympy.Eq(s14 + s27, s27 + s57), s14),
+            (sympy.Eq(s3 * s88, s24 * s48), s3),
+            (sympy.Eq(2 * a + 3, b), a),
+            (sympy.Eq(4 * pos - 1, c), pos),
+            (sympy.Eq(a + b, 7), a),
+            (sympy.Eq(-3 * a, b + 2), a),
+            (sympy.Eq(b, 5 * pos + c), pos),
+            (sympy.Eq(sympy.Mod(pos, 8) + a, c), a),
+        ]
+        # Answered in symshape's form (``Mod(pos, 8)`` for ``ModularIndexing(pos, 1, 8)``):
+        # the same as with the rules, and exact.
+        own_form = [(sympy.Eq(MI(pos, 1, 8) + 2 * a, 17), a),
+                    (sympy.Eq(3 * a + sympy.Mod(b, 5), c + 1), a)]
+        # Inequalities (symshape's answer would be in integer form) and disequalities:
+        # PyTorch answers them.
+        inequalities = [
+            (sympy.Ne(a + b, 7), a),
+            (sympy.Ne(-3 * a, b + 2), a),
+            (sympy.Lt(2 * a + 3, b), a),
+            (sympy.Ge(4 * pos - 1, c), pos),
+            (sympy.Gt(b, 5 * pos + c), pos),
+        ]
+        with_floordiv = [
+            (sympy.Lt(FD(pos, 4) + 1, b), pos),
+            (sympy.Eq(FD(pos, 4), b), pos),
+            (sympy.Ge(F.CleanDiv(4 * pos, 4) + a, 3), pos),
+            (sympy.Eq(a + FD(b, 2), c), a),
+        ]
+        for rel, t in plain + inequalities + with_floordiv:
+            for trials in (5, 1):
+                st.reset_stats()
+                want, got = (answer(g, rel, t, trials=trials, floordiv_inequality=False)
+                             for g in (tsolve.try_solve, st.try_solve))
+                self.assertEqual(got, want, (rel, t, trials))
+                fb = st.stats().get("try_solve", {}).get("fallbacks", 0)
+                if (rel, t) in plain:
+                    self.assertEqual(fb, 0, (rel, t, trials))
+        for rel, t in plain + own_form:
+            st.reset_stats()
+            got = st.try_solve(rel, t, floordiv_inequality=False)
+            self.assertEqual(st.stats()["try_solve"].get("fallbacks", 0), 0, rel)
+            self.assertEqual(answer(lambda: got), answer(st.try_solve, rel, t), rel)
+            self.assertIsNotNone(got, rel)
+            assert_exact_solution(self, rel, t, got)
+        # Every FloorDiv relation and every inequality reaches PyTorch's own implementation
+        # with the rules off.
+        seen = []
+        orig = st._original
+        st._original = lambda name: (lambda *args, **kw: seen.append(kw) or orig(name)(*args, **kw))
+        try:
+            for rel, t in inequalities + with_floordiv:
+                st.try_solve(rel, t, floordiv_inequality=False)
+        finally:
+            st._original = orig
+        self.assertEqual([kw["floordiv_inequality"] for kw in seen],
+                         [False] * len(inequalities + with_floordiv))
+
+
 LESS = [-1, 0, 1, 2, 100]
 CONSTANTS = [-1, 0, 1, 2, 3, 4, 5, 8, 16, 32, 64, 100, 101, 2**24, 2**32, 2**37 - 1]
 

@@ -915,6 +915,15 @@ def _solve_without_solving(eng, expr, thing, trials, floordiv_inequality=True):
     return e, e.rhs
 
 
+def _no_floordiv(expr):
+    """Whether ``expr`` is a sympy relation with no ``FloorDiv`` (or subclass, such as
+    ``CleanDiv``) anywhere in it."""
+    if not isinstance(expr, _sp.Rel):
+        return False
+    from torch.utils._sympy.functions import FloorDiv  # noqa: PLC0415
+    return not expr.has(FloorDiv)
+
+
 def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     """PyTorch's ``try_solve``: ``(relation, rhs)`` with ``thing`` isolated on the left, or
     ``None``. Solved by symshape for integer symbols (exact integer answers, see the module
@@ -925,6 +934,16 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     except AttributeError:
         eng = _engine()
     c = eng.c_solve
+    if not floordiv_inequality and type(expr) is _sp.Eq and _no_floordiv(expr):
+        # PyTorch's FloorDiv rules rewrite only a left side that is a FloorDiv (after the
+        # terms without ``thing`` are moved and its other factors divided out, neither of
+        # which makes one): without a FloorDiv in the relation, PyTorch's answer is the same
+        # with the rules as without them, and so is symshape's for an equation (PyTorch's
+        # form, true division included; Inductor's calls without the rules are equations).
+        # Other relations stay PyTorch's: symshape answers inequalities in integer form
+        # (FloorDiv), which a caller that turned the rules off may not expect, and a
+        # disequality that needs a divisibility condition not at all.
+        floordiv_inequality = True
     # Cached for PyTorch's rules with trials (every answer below is the same for any number
     # of them, at least one).
     cached = floordiv_inequality and CACHE_ANSWERS and trials >= 1
