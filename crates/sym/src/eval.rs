@@ -7,6 +7,9 @@ use crate::error::EvalError;
 use crate::expr::{Expr, Node, Symbol};
 use rustc_hash::FxHashMap;
 
+/// The most node visits of one [`Context::eval_int_at`].
+const EVAL_AT_NODES: u32 = 256;
+
 /// A runtime value.
 ///
 /// Exhaustive on purpose: one variant per [`Ty`](crate::Ty).
@@ -195,6 +198,84 @@ impl Context {
         values: &dyn Fn(Symbol) -> Option<Value>,
     ) -> Result<Value, EvalError> {
         self.eval_in(e, values, &mut EvalBuffers::default())
+    }
+
+    /// The integer value of `e` with the integer symbol `x` at `v` and no other symbol, when
+    /// every node on the way has an integer value within i64: then it is [`Context::eval_in`]'s
+    /// value (`Ok(Value::Int(..))`), computed without its tables. `None` hands the point to
+    /// `eval_in`: another symbol, a float, boolean or `Where` node, a zero divisor, any value
+    /// outside i64 (a polynomial's inner values may leave it there, see
+    /// [`Context::eval_with`]), or more than [`EVAL_AT_NODES`] node visits (a shared operand is
+    /// visited once per use). For the few points of a small range
+    /// (`affine_on_small_range`), where `eval_in`'s stack and memo cost more than the
+    /// arithmetic.
+    pub(crate) fn eval_int_at(&self, e: Expr, x: Symbol, v: i64) -> Option<i64> {
+        let mut budget = EVAL_AT_NODES;
+        self.int_at(e, x, v, &mut budget)
+    }
+
+    fn int_at(&self, e: Expr, x: Symbol, v: i64, budget: &mut u32) -> Option<i64> {
+        *budget = budget.checked_sub(1)?;
+        let w: i128 = match self.node(e) {
+            Node::Int(k) => return Some(*k),
+            Node::Sym(s) => return (*s == x && self.sym_ty(x) == crate::Ty::Int).then_some(v),
+            // Exact in 128 bits, as eval_in's sums and products are while nothing saturates.
+            Node::Add(ts, c) => {
+                let mut acc = i128::from(*c);
+                for (t, k) in ts {
+                    let t = i128::from(self.int_at(*t, x, v, budget)?);
+                    acc = acc.checked_add(t.checked_mul(i128::from(*k))?)?;
+                }
+                acc
+            }
+            Node::Mul(fs) => {
+                let mut acc: i128 = 1;
+                for f in fs {
+                    acc = acc.checked_mul(i128::from(self.int_at(*f, x, v, budget)?))?;
+                }
+                acc
+            }
+            Node::Pow(b, k) => {
+                let b = i128::from(self.int_at(*b, x, v, budget)?);
+                match b {
+                    0 | 1 => b,
+                    -1 => [1, -1][(*k % 2) as usize],
+                    _ => b.checked_pow(*k)?,
+                }
+            }
+            Node::FloorDiv(a, b) => {
+                return floor_div(
+                    self.int_at(*a, x, v, budget)?,
+                    self.int_at(*b, x, v, budget)?,
+                );
+            }
+            Node::CeilDiv(a, b) => {
+                return ceil_div(
+                    self.int_at(*a, x, v, budget)?,
+                    self.int_at(*b, x, v, budget)?,
+                );
+            }
+            Node::Mod(a, b) => {
+                return floor_mod(
+                    self.int_at(*a, x, v, budget)?,
+                    self.int_at(*b, x, v, budget)?,
+                );
+            }
+            Node::Min(xs) | Node::Max(xs) if self.ty(e) == crate::Ty::Int => {
+                let is_max = matches!(self.node(e), Node::Max(_));
+                let mut acc = self.int_at(xs[0], x, v, budget)?;
+                for a in &xs[1..] {
+                    let y = self.int_at(*a, x, v, budget)?;
+                    acc = if is_max { acc.max(y) } else { acc.min(y) };
+                }
+                return Some(acc);
+            }
+            Node::Abs(a) if self.ty(e) == crate::Ty::Int => {
+                return self.int_at(*a, x, v, budget)?.checked_abs();
+            }
+            _ => return None,
+        };
+        i64::try_from(w).ok()
     }
 
     /// [`Context::eval_with`] in `buf`'s tables (emptied first): a caller that evaluates at
@@ -554,6 +635,108 @@ fn wide_product(ws: &[i128]) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::int_true_div;
+    use crate::{Context, Value};
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+
+    /// Random integer expression texts in `x` (and sometimes `y`, another symbol, or a `Where`
+    /// and a float, which `eval_int_at` leaves to `eval_in`), with literals up to the i64 edge.
+    fn text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("x".to_string()),
+            Just("x".to_string()),
+            Just("y".to_string()),
+            (-9i64..10).prop_map(|k| format!("({k})")),
+            prop_oneof![
+                Just(i64::MAX),
+                Just(i64::MIN + 1),
+                Just(1i64 << 40),
+                Just(-(1i64 << 32))
+            ]
+            .prop_map(|k| format!("({k})")),
+        ];
+        leaf.prop_recursive(5, 48, 3, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})*({b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("FloorDiv({a}, {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("CeilDiv({a}, {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("Mod({a}, {b})")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(a, b, c)| format!("Min({a}, {b}, {c})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("Max({a}, {b})")),
+                inner.clone().prop_map(|a| format!("Abs({a})")),
+                (inner.clone(), 2u32..5).prop_map(|(a, k)| format!("({a})**{k}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("Where(x > 0, {a}, {b})")),
+                inner.prop_map(|a| format!("TruncToInt(ToFloat({a})*0.5)")),
+            ]
+        })
+    }
+
+    fn point() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            -20i64..20,
+            Just(i64::MAX),
+            Just(i64::MIN),
+            Just(1i64 << 31),
+            any::<i64>()
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// `eval_int_at` answers only with `eval_in`'s value.
+        #[test]
+        fn eval_int_at_is_eval_in(t in text(), v in point()) {
+            let mut cx = Context::new();
+            let Ok(e) = cx.parse(&t) else { return Ok(()) };
+            let x = cx.lookup("x").unwrap_or_else(|| cx.symbol("x").unwrap());
+            if let Some(w) = cx.eval_int_at(e, x, v) {
+                let full = cx.eval_with(e, &|s| (s == x).then_some(Value::Int(v)));
+                prop_assert_eq!(full, Ok(Value::Int(w)), "{} at x = {}", t, v);
+            }
+        }
+    }
+
+    /// With small literals and points (no value near the i64 edge), `eval_int_at` answers
+    /// wherever `eval_in` gives an integer, except through `y`, `Where` or a float.
+    #[test]
+    fn eval_int_at_answers_plain_integer_points() {
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut both, mut only_full) = (0, 0);
+        for _ in 0..3000 {
+            let t = text().new_tree(&mut runner).unwrap().current();
+            if t.contains('y')
+                || t.contains("Where")
+                || t.contains("Float")
+                || t.contains("**")
+                || t.contains("(9223372036854775807)")
+                || t.contains("(-9223372036854775807)")
+                || t.contains("(1099511627776)")
+                || t.contains("(-4294967296)")
+            {
+                continue;
+            }
+            let mut cx = Context::new();
+            let Ok(e) = cx.parse(&t) else { continue };
+            let x = cx.symbol("x").unwrap();
+            for v in -5..=5 {
+                let full = cx.eval_with(e, &|s| (s == x).then_some(Value::Int(v)));
+                if let Ok(Value::Int(_)) = full {
+                    match cx.eval_int_at(e, x, v) {
+                        Some(_) => both += 1,
+                        None => only_full += 1,
+                    }
+                }
+            }
+        }
+        assert!(both > 2000, "{both} points answered");
+        assert_eq!(
+            only_full, 0,
+            "{only_full} points left to eval_in ({both} answered)"
+        );
+    }
 
     #[test]
     fn true_div_is_correctly_rounded() {

@@ -731,6 +731,10 @@ impl<'a> Session<'a> {
         }
         let mut buf = crate::eval::EvalBuffers::default();
         let mut at = |cx: &Context, v: i64| -> Option<i128> {
+            // The direct evaluation where it answers (its value is eval_in's), else eval_in.
+            if let Some(val) = cx.eval_int_at(e, x, v) {
+                return Some(i128::from(val));
+            }
             match cx.eval_in(e, &|s| (s == x).then_some(crate::Value::Int(v)), &mut buf) {
                 Ok(crate::Value::Int(val)) => Some(i128::from(val)),
                 _ => None,
