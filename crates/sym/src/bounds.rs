@@ -439,6 +439,24 @@ impl Session<'_> {
         self.s.iv[&root]
     }
 
+    /// The values of `FloorDiv(a, b)` (`modulo`: of `Mod(a, b)`) when `b` is `a`'s own
+    /// quotient `FloorDiv(a, k)` (a constant `k >= 2`) and `a >= k` on `a`'s interval `ia`:
+    /// there `b >= bl = floor(lo(a)/k) >= 1` and `a = k*b + r` with `0 <= r <= k - 1`, so
+    /// `a/b = k + r/b`, whose floor is in `[k, k + floor((k - 1)/bl)]`, and
+    /// `Mod(a, b) = Mod(r, b)` is in `[0, k - 1]`. The operands' intervals alone cannot see
+    /// it (`s0//(s0//2)` with s0 in [4, 516] is 2, its interval division [0, 258]).
+    fn own_quotient_window(&self, a: Expr, b: Expr, ia: Iv, modulo: bool) -> Option<Iv> {
+        let k = i128::from(self.own_quotient(a, b)?);
+        if ia.lo < k || ia.lo > ia.hi {
+            return None;
+        }
+        if modulo {
+            return Some(Iv::new(0, k - 1));
+        }
+        let bl = ia.lo.checked_div(k)?;
+        Some(Iv::new(k, k + (k - 1) / bl))
+    }
+
     fn iv_node(&mut self, e: Expr, node: &Node) -> Iv {
         // Integer children were bounded first; anything else (never an integer operand of an
         // integer node, which the typed builders guarantee) is unbounded.
@@ -461,10 +479,19 @@ impl Session<'_> {
                 acc
             }
             Node::Pow(b, k) => m(self, b).pow(*k),
-            Node::FloorDiv(a, b) => m(self, a).floordiv(&m(self, b)),
+            Node::FloorDiv(a, b) => {
+                let r = m(self, a).floordiv(&m(self, b));
+                match self.own_quotient_window(*a, *b, m(self, a), false) {
+                    Some(w) => r.intersect(&w),
+                    None => r,
+                }
+            }
             Node::CeilDiv(a, b) => m(self, a).ceildiv(&m(self, b)),
             Node::Mod(a, b) => {
                 let mut r = m(self, a).modulo(&m(self, b));
+                if let Some(w) = self.own_quotient_window(*a, *b, m(self, a), true) {
+                    r = r.intersect(&w);
+                }
                 if let Some(k) = self.cx.as_int(*b).filter(|k| *k > 0) {
                     // a ≡ base (mod g) with g = gcd(coeff, k): a mod k lies in
                     // {base' + g*t} ∩ [0, k - 1], base' = base mod g, so in [base', k - g + base'].

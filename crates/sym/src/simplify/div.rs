@@ -102,12 +102,63 @@ impl Session<'_> {
             }
             return self.floordiv_const(a, c);
         }
+        // FloorDiv(a, FloorDiv(a, k)) = k for a constant k >= 2 where a >= k*k (Inductor's
+        // scale factors, `s0//(s0//2)`): with b = FloorDiv(a, k) >= k, a = k*b + r with
+        // 0 <= r < k <= b, so a/b = k + r/b with 0 <= r/b < 1. A constant: nothing computed.
+        if let Some(k) = self.own_quotient_simplified(a, b)
+            && let Some(kk) = k.checked_mul(k)
+        {
+            // a's interval (its facts included) decides; no proof is attempted.
+            if self.iv(a).lo >= i128::from(kk) {
+                self.fire(Rule::FdOwnQuotient);
+                return Some(self.cx.int(k));
+            }
+        }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         if let Some((_, na, nb)) = self.cancel_content(a, b, &ma, &mb) {
             self.fire(Rule::FdGcd);
             return Some(self.cx.floordiv_raw(na, nb));
         }
         self.floordiv_symbolic(a, b, &ma, &mb)
+    }
+
+    /// `k` when `b` is `FloorDiv(a, k)` with a constant `k >= 2`: the divisor of
+    /// `FloorDiv(a, b)` or `Mod(a, b)` is `a`'s own quotient by `k`.
+    pub(crate) fn own_quotient(&self, a: Expr, b: Expr) -> Option<i64> {
+        match *self.cx.node(b) {
+            Node::FloorDiv(x, k) if x == a => self.cx.as_int(k).filter(|k| *k >= 2),
+            _ => None,
+        }
+    }
+
+    /// [`Session::own_quotient`], or `k` when `b` is what simplification made of
+    /// `FloorDiv(a, k)` (`FloorDiv(x + 4*y, 2)` is `2*y + FloorDiv(x, 2)`; the operands are
+    /// simplified before the node that divides by it): the candidates are the constant
+    /// divisors of `b`'s FloorDiv terms, each checked by simplifying `FloorDiv(a, k)`.
+    pub(crate) fn own_quotient_simplified(&mut self, a: Expr, b: Expr) -> Option<i64> {
+        if let Some(k) = self.own_quotient(a, b) {
+            return Some(k);
+        }
+        let Node::Add(ts, _) = self.cx.node(b) else {
+            return None;
+        };
+        let mut cands: smallvec::SmallVec<[i64; 2]> = smallvec::SmallVec::new();
+        for (t, _) in ts {
+            if let Node::FloorDiv(_, kd) = *self.cx.node(*t)
+                && let Some(k) = self.cx.as_int(kd).filter(|k| *k >= 2)
+                && !cands.contains(&k)
+            {
+                cands.push(k);
+            }
+        }
+        for k in cands {
+            let ke = self.cx.int(k);
+            let q = self.cx.floordiv_raw(a, ke);
+            if self.simp(q) == b {
+                return Some(k);
+            }
+        }
+        None
     }
 
     fn floordiv_const(&mut self, a: Expr, c: i64) -> Option<Expr> {

@@ -39,6 +39,19 @@ impl Session<'_> {
             }
             return self.mod_const(a, c);
         }
+        // Mod(a, FloorDiv(a, k)) = Mod(a, k) for a constant k >= 2 where a >= k*k: with
+        // b = FloorDiv(a, k) >= k, a = k*b + r with 0 <= r = Mod(a, k) < k <= b, so
+        // a - b*floor(a/b) = a - b*k = r. New value: Mod(a, k), of a the input computes.
+        if let Some(k) = self.own_quotient_simplified(a, b)
+            && let Some(kk) = k.checked_mul(k)
+        {
+            // a's interval (its facts included) decides; no proof is attempted.
+            if self.iv(a).lo >= i128::from(kk) {
+                self.fire(Rule::ModOwnQuotient);
+                let ke = self.cx.int(k);
+                return Some(self.cx.modulo_raw(a, ke));
+            }
+        }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         if let Some((g, na, nb)) = self.cancel_content(a, b, &ma, &mb) {
             let m = self.cx.modulo_raw(na, nb);
