@@ -10,6 +10,9 @@ mod common;
 use common::Rng;
 use sym::{Bound, Context, Expr, Rule, Value};
 
+/// Ranges as `Context::set_range_str` takes them: `(symbol, lo, hi)`.
+type Ranges<'a> = &'a [(&'a str, &'a str, &'a str)];
+
 fn int_bound(cx: &mut Context, e: Expr) -> (Option<i64>, Option<i64>) {
     match cx.bound(e) {
         Bound::Int { lo, hi } => (lo, hi),
@@ -17,7 +20,7 @@ fn int_bound(cx: &mut Context, e: Expr) -> (Option<i64>, Option<i64>) {
     }
 }
 
-fn ranged(ranges: &[(&str, &str, &str)]) -> Context {
+fn ranged(ranges: Ranges<'_>) -> Context {
     let mut cx = Context::new();
     for (s, lo, hi) in ranges {
         cx.set_range_str(s, lo, hi).unwrap();
@@ -28,7 +31,7 @@ fn ranged(ranges: &[(&str, &str, &str)]) -> Context {
 #[test]
 fn table() {
     let big = [("s0", "4", "oo"), ("s53", "4", "oo")];
-    let rows: &[(&str, &[(&str, &str, &str)], &str)] = &[
+    let rows: &[(&str, Ranges<'_>, &str)] = &[
         ("FloorDiv(s0, FloorDiv(s0, 2))", &big, "2"),
         ("3*(s0//(s0//2))*(s53//(s53//2)) - 1", &big, "11"),
         ("Mod(s0, FloorDiv(s0, 2))", &big, "Mod(s0, 2)"),
@@ -77,7 +80,7 @@ fn table() {
 #[test]
 fn bound_windows() {
     // (expression, ranges, exact [lo, hi] over the range)
-    let rows: &[(&str, &[(&str, &str, &str)], i64, Option<i64>)] = &[
+    let rows: &[(&str, Ranges<'_>, i64, Option<i64>)] = &[
         ("s0//(s0//2)", &[("s0", "4", "516")], 2, Some(2)),
         ("s//(s//2)", &[("s", "2", "t"), ("t", "3", "4")], 2, Some(3)),
         (
