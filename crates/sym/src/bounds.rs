@@ -15,6 +15,16 @@ use crate::simplify::Session;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
+/// A product of factors (their numbers in `Session::factored_sum_iv`'s list) with its
+/// coefficient.
+type Monomial = (SmallVec<[u8; 4]>, i64);
+/// Levels of factors taken out of a sum by `Session::factored_sum_iv`.
+const FACTOR_DEPTH: u32 = 2;
+/// Factors tried at each level.
+const FACTOR_CANDIDATES: usize = 4;
+/// The largest sum it is tried on.
+const FACTOR_TERMS: usize = 16;
+
 /// A bound `[lo, hi]` of an expression; `None` ends are unbounded.
 ///
 /// Exhaustive on purpose: one variant per numeric [`Ty`](crate::Ty).
@@ -827,6 +837,64 @@ impl Session<'_> {
 }
 
 impl Session<'_> {
+    /// `r` intersected with the intervals of the sum `e` evaluated with a factor taken out of
+    /// the terms it multiplies, recursively (Horner's scheme, up to [`FACTOR_DEPTH`] levels):
+    /// `Σ k_i·t_i + c = v·Σ_{v | t_i} k_i·(t_i/v) + (Σ_{v ∤ t_i} k_i·t_i + c)` is the same
+    /// polynomial, so the interval arithmetic of each such form is another enclosure of the
+    /// same values, and their intersection is one. A factor taken out no longer takes two
+    /// values at once: `p0*s27 - p0` with p0 in [0, 128], s27 in [1, 4] is [-128, 512] term
+    /// by term and [0, 384] (exact) as `p0*(s27 - 1)`. `v` is any factor node (a symbol, a
+    /// FloorDiv, ...) of two terms or more; the first [`FACTOR_CANDIDATES`] are tried at each
+    /// level, in sums of at most [`FACTOR_TERMS`] terms.
+    fn factored_sum_iv(&mut self, e: Expr, r: Iv) -> Iv {
+        let Node::Add(ts, c) = self.cx.node(e) else {
+            return r;
+        };
+        if !(2..=FACTOR_TERMS).contains(&ts.len()) || r.lo == r.hi {
+            return r;
+        }
+        let c = *c;
+        // The distinct factor nodes, numbered; each term as the numbers of its factors.
+        let mut nodes: SmallVec<[Expr; 16]> = SmallVec::new();
+        let mut monos: SmallVec<[Monomial; 8]> = SmallVec::new();
+        let mut shared = false;
+        for (t, k) in ts {
+            let fs: &[Expr] = match self.cx.node(*t) {
+                Node::Mul(fs) => fs,
+                _ => std::slice::from_ref(t),
+            };
+            let mut m: SmallVec<[u8; 4]> = SmallVec::new();
+            for f in fs {
+                let i = match nodes.iter().position(|x| x == f) {
+                    Some(i) => {
+                        shared = true;
+                        i
+                    }
+                    None => {
+                        if nodes.len() == usize::from(u8::MAX) {
+                            return r;
+                        }
+                        nodes.push(*f);
+                        nodes.len() - 1
+                    }
+                };
+                m.push(i as u8);
+            }
+            monos.push((m, *k));
+        }
+        if !shared {
+            return r; // Term by term is all there is.
+        }
+        let ivs: SmallVec<[Iv; 16]> = nodes.iter().map(|f| self.iv(*f)).collect();
+        // Nonnegative factors and coefficients of one sign (most index expressions): every
+        // cofactor has one sign, and nothing changes (see `horner_iv`).
+        let one_sign = monos.iter().all(|(_, k)| *k > 0) || monos.iter().all(|(_, k)| *k < 0);
+        if one_sign && ivs.iter().all(|v| v.lo >= 0) {
+            return r;
+        }
+        r.intersect(&horner_iv(&ivs, &monos, c, FACTOR_DEPTH))
+    }
+
     /// Exact extremes of `e` by evaluation when its free symbols have numeric ranges spanning at
     /// most 512 points in all (and no assumptions restrict them further); otherwise `None`.
     fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Option<Iv> {
@@ -980,8 +1048,12 @@ impl Context {
                 } else {
                     s.enumerate_small_box(simp, r)
                 }
-                // Otherwise a quasi-affine form is exact at its periods' windows (residue.rs).
-                .unwrap_or_else(|| s.residue_extremes_of(&[simp, e], r));
+                // Otherwise a sum evaluated with its shared factors taken out, and a
+                // quasi-affine form is exact at its periods' windows (residue.rs).
+                .unwrap_or_else(|| {
+                    let r = s.factored_sum_iv(simp, r);
+                    s.residue_extremes_of(&[simp, e], r)
+                });
                 Bound::Int {
                     lo: ext_opt(r.lo),
                     hi: ext_opt(r.hi),
@@ -1188,4 +1260,104 @@ pub(crate) fn modset_in(
         },
         _ => ModSet::TOP,
     }
+}
+
+/// The interval of `Σ k·Π factors + c` over `monos` (factor `i` in `ivs[i]`): the best of term
+/// by term and of each shared factor taken out, `depth` more levels
+/// (`Session::factored_sum_iv`).
+fn horner_iv(ivs: &[Iv], monos: &[Monomial], c: i64, depth: u32) -> Iv {
+    let mut best = Iv::point(c);
+    for (fs, k) in monos {
+        let mut m = Iv::point(1);
+        for f in fs {
+            m = m.mul(&ivs[usize::from(*f)]);
+        }
+        best = best.add(&m.scale(*k));
+    }
+    if depth == 0 || monos.len() < 2 {
+        return best;
+    }
+    // The factors of two terms or more (a normal-form product has no repeated factor).
+    let mut count: SmallVec<[u8; 16]> = smallvec::smallvec![0; ivs.len()];
+    for (fs, _) in monos {
+        for f in fs {
+            count[usize::from(*f)] = count[usize::from(*f)].saturating_add(1);
+        }
+    }
+    // Taking v out changes nothing where its cofactors' terms have one sign: with X = v's
+    // interval and Y, Z of one sign, X·(Y + Z) = X·Y + X·Z (so the index expressions whose
+    // coefficients are all positive cost only this test).
+    // By signs alone: each factor's set of signs (bits NEG, ZERO, POS), multiplied.
+    let signs: SmallVec<[u8; 16]> = ivs.iter().map(sign_set).collect();
+    let mixed = |v: usize| {
+        let mut all = 0u8;
+        for (fs, k) in monos {
+            if fs.iter().any(|f| usize::from(*f) == v) {
+                let mut m = sign_set(&Iv::point(*k));
+                for f in fs.iter().filter(|f| usize::from(**f) != v) {
+                    m = mul_signs(m, signs[usize::from(*f)]);
+                }
+                all |= m;
+            }
+        }
+        all & NEG != 0 && all & POS != 0
+    };
+    // All candidates at the top, the first one below (each level multiplies the work).
+    let tries = if depth == FACTOR_DEPTH {
+        FACTOR_CANDIDATES
+    } else {
+        1
+    };
+    let shared = (0..ivs.len())
+        .filter(|&i| count[i] >= 2 && mixed(i))
+        .take(tries);
+    for v in shared {
+        let (mut with, mut without): (SmallVec<[Monomial; 8]>, SmallVec<[Monomial; 8]>) =
+            (SmallVec::new(), SmallVec::new());
+        for (fs, k) in monos {
+            match fs.iter().position(|f| usize::from(*f) == v) {
+                Some(at) => {
+                    let mut q = fs.clone();
+                    q.remove(at);
+                    with.push((q, *k));
+                }
+                None => without.push((fs.clone(), *k)),
+            }
+        }
+        let inner = horner_iv(ivs, &with, 0, depth - 1);
+        let outer = horner_iv(ivs, &without, c, depth - 1);
+        best = best.intersect(&ivs[v].mul(&inner).add(&outer));
+    }
+    best
+}
+
+const NEG: u8 = 1;
+const ZERO: u8 = 2;
+const POS: u8 = 4;
+
+/// The signs the values of `iv` take (an empty interval: none).
+fn sign_set(iv: &Iv) -> u8 {
+    if iv.lo > iv.hi {
+        return 0;
+    }
+    (if iv.lo < 0 { NEG } else { 0 })
+        | (if iv.lo <= 0 && iv.hi >= 0 { ZERO } else { 0 })
+        | (if iv.hi > 0 { POS } else { 0 })
+}
+
+/// The signs of `x·y` for `x` of the signs `a` and `y` of the signs `b`.
+fn mul_signs(a: u8, b: u8) -> u8 {
+    let mut out = 0;
+    for (x, y) in [(a, b), (b, a)] {
+        if x & ZERO != 0 && y != 0 {
+            out |= ZERO;
+        }
+    }
+    if (a & POS != 0 && b & POS != 0) || (a & NEG != 0 && b & NEG != 0) {
+        out |= POS;
+    }
+    if (a & POS != 0 && b & NEG != 0) || (a & NEG != 0 && b & POS != 0) {
+        out |= NEG;
+    }
+    out
 }
