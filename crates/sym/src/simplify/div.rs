@@ -105,14 +105,16 @@ impl Session<'_> {
         // FloorDiv(a, FloorDiv(a, k)) = k for a constant k >= 2 where a >= k*k (Inductor's
         // scale factors, `s0//(s0//2)`): with b = FloorDiv(a, k) >= k, a = k*b + r with
         // 0 <= r < k <= b, so a/b = k + r/b with 0 <= r/b < 1. A constant: nothing computed.
-        if let Some(k) = self.own_quotient_simplified(a, b)
+        // a's interval (its facts included) decides, no proof is attempted; below 4 (k = 2)
+        // the divisor is not even looked at.
+        let lo = self.iv(a).lo;
+        if lo >= 4
+            && let Some(k) = self.own_quotient_simplified(a, b)
             && let Some(kk) = k.checked_mul(k)
+            && lo >= i128::from(kk)
         {
-            // a's interval (its facts included) decides; no proof is attempted.
-            if self.iv(a).lo >= i128::from(kk) {
-                self.fire(Rule::FdOwnQuotient);
-                return Some(self.cx.int(k));
-            }
+            self.fire(Rule::FdOwnQuotient);
+            return Some(self.cx.int(k));
         }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         if let Some((_, na, nb)) = self.cancel_content(a, b, &ma, &mb) {

@@ -42,15 +42,17 @@ impl Session<'_> {
         // Mod(a, FloorDiv(a, k)) = Mod(a, k) for a constant k >= 2 where a >= k*k: with
         // b = FloorDiv(a, k) >= k, a = k*b + r with 0 <= r = Mod(a, k) < k <= b, so
         // a - b*floor(a/b) = a - b*k = r. New value: Mod(a, k), of a the input computes.
-        if let Some(k) = self.own_quotient_simplified(a, b)
+        // a's interval (its facts included) decides, no proof is attempted; below 4 (k = 2)
+        // the divisor is not even looked at.
+        let lo = self.iv(a).lo;
+        if lo >= 4
+            && let Some(k) = self.own_quotient_simplified(a, b)
             && let Some(kk) = k.checked_mul(k)
+            && lo >= i128::from(kk)
         {
-            // a's interval (its facts included) decides; no proof is attempted.
-            if self.iv(a).lo >= i128::from(kk) {
-                self.fire(Rule::ModOwnQuotient);
-                let ke = self.cx.int(k);
-                return Some(self.cx.modulo_raw(a, ke));
-            }
+            self.fire(Rule::ModOwnQuotient);
+            let ke = self.cx.int(k);
+            return Some(self.cx.modulo_raw(a, ke));
         }
         let (ma, mb) = (self.monomials(a), self.monomials(b));
         if let Some((g, na, nb)) = self.cancel_content(a, b, &ma, &mb) {
