@@ -105,14 +105,7 @@ impl Session<'_> {
         // FloorDiv(a, FloorDiv(a, k)) = k for a constant k >= 2 where a >= k*k (Inductor's
         // scale factors, `s0//(s0//2)`): with b = FloorDiv(a, k) >= k, a = k*b + r with
         // 0 <= r < k <= b, so a/b = k + r/b with 0 <= r/b < 1. A constant: nothing computed.
-        // a's interval (its facts included) decides, no proof is attempted; below 4 (k = 2)
-        // the divisor is not even looked at.
-        let lo = self.iv(a).lo;
-        if lo >= 4
-            && let Some(k) = self.own_quotient_simplified(a, b)
-            && let Some(kk) = k.checked_mul(k)
-            && lo >= i128::from(kk)
-        {
+        if let Some(k) = self.own_quotient_at_least_square(a, b) {
             self.fire(Rule::FdOwnQuotient);
             return Some(self.cx.int(k));
         }
@@ -131,6 +124,19 @@ impl Session<'_> {
             Node::FloorDiv(x, k) if x == a => self.cx.as_int(k).filter(|k| *k >= 2),
             _ => None,
         }
+    }
+
+    /// `k` when `b` is `a`'s own quotient by `k` ([`Session::own_quotient_simplified`]) and
+    /// `a >= k*k` on its interval (its facts included; no proof is attempted): the side
+    /// condition of the own-quotient rules of FloorDiv and Mod. Below 4 (k = 2) the divisor
+    /// is not looked at.
+    pub(crate) fn own_quotient_at_least_square(&mut self, a: Expr, b: Expr) -> Option<i64> {
+        let lo = self.iv(a).lo;
+        if lo < 4 {
+            return None;
+        }
+        let k = self.own_quotient_simplified(a, b)?;
+        (lo >= i128::from(k.checked_mul(k)?)).then_some(k)
     }
 
     /// [`Session::own_quotient`], or `k` when `b` is what simplification made of

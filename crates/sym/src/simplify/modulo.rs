@@ -42,14 +42,7 @@ impl Session<'_> {
         // Mod(a, FloorDiv(a, k)) = Mod(a, k) for a constant k >= 2 where a >= k*k: with
         // b = FloorDiv(a, k) >= k, a = k*b + r with 0 <= r = Mod(a, k) < k <= b, so
         // a - b*floor(a/b) = a - b*k = r. New value: Mod(a, k), of a the input computes.
-        // a's interval (its facts included) decides, no proof is attempted; below 4 (k = 2)
-        // the divisor is not even looked at.
-        let lo = self.iv(a).lo;
-        if lo >= 4
-            && let Some(k) = self.own_quotient_simplified(a, b)
-            && let Some(kk) = k.checked_mul(k)
-            && lo >= i128::from(kk)
-        {
+        if let Some(k) = self.own_quotient_at_least_square(a, b) {
             self.fire(Rule::ModOwnQuotient);
             let ke = self.cx.int(k);
             return Some(self.cx.modulo_raw(a, ke));
