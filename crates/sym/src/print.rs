@@ -74,8 +74,15 @@ impl Context {
                 out.push_str(self.sym_name(*s));
                 return out;
             }
+            Node::Add(ts, c) if self.push_flat_sum(ts, *c, &mut out) => return out,
             _ => {}
         }
+        self.display_tasks(e, out)
+    }
+
+    /// [`Context::display`] by its task stack (every expression; `display` takes shortcuts for
+    /// leaves and flat sums, which the tests hold to this).
+    fn display_tasks(&self, e: Expr, mut out: String) -> String {
         let mut stack: Vec<Task> = Vec::with_capacity(16);
         stack.push(Task::Expr(e, 0));
         while let Some(t) = stack.pop() {
@@ -134,6 +141,69 @@ impl Context {
             Node::Sym(s) => out.push_str(self.sym_name(*s)),
             Node::Int(v) if *v >= 0 => push_u64(out, v.unsigned_abs()),
             _ => return false,
+        }
+        true
+    }
+
+    /// Writes the sum `Σ k·t + c` if each term `t` is a leaf or a product of leaves (most index
+    /// expressions: `4*d0*s0*s53 + 2*d1*s0 + d2`), without the task stack: the same text, in
+    /// the same order, as the stack writes (the `Node::Add` arm of [`Context::push_node`] and
+    /// `Task::Term`). `false`, with nothing written, for any other sum (and where a coefficient
+    /// or the constant is `i64::MIN`, which the stack writes in parentheses).
+    fn push_flat_sum(&self, ts: &[(Expr, i64)], c: i64, out: &mut String) -> bool {
+        let flat = |t: Expr| match self.node(t) {
+            Node::Mul(fs) => fs.iter().all(|f| self.is_atom(*f)),
+            _ => self.is_atom(t),
+        };
+        if ts.is_empty() || c == i64::MIN || ts.iter().any(|&(t, k)| k == i64::MIN || !flat(t)) {
+            return false;
+        }
+        let term = |out: &mut String, t: Expr, k: i64, first: bool| {
+            match (first, k < 0) {
+                (true, false) => {}
+                (true, true) => out.push('-'),
+                (false, false) => out.push_str(" + "),
+                (false, true) => out.push_str(" - "),
+            }
+            if k != 1 && k != -1 {
+                push_u64(out, k.unsigned_abs());
+                out.push('*');
+            }
+            match self.node(t) {
+                Node::Mul(fs) => {
+                    for (i, f) in fs.iter().enumerate() {
+                        if i > 0 {
+                            out.push('*');
+                        }
+                        self.push_atom(*f, out);
+                    }
+                }
+                _ => {
+                    self.push_atom(t, out);
+                }
+            }
+        };
+        // The lead as `push_node` chooses it: the first term with a positive coefficient, else
+        // the constant, else the first term.
+        let lead = ts.iter().position(|(_, k)| *k > 0);
+        match lead {
+            Some(i) => term(out, ts[i].0, ts[i].1, true),
+            None if c != 0 => push_i64(out, c),
+            None => term(out, ts[0].0, ts[0].1, true),
+        }
+        let lead_term = match lead {
+            Some(i) => Some(i),
+            None if c != 0 => None,
+            None => Some(0),
+        };
+        for (i, &(t, k)) in ts.iter().enumerate() {
+            if lead_term != Some(i) {
+                term(out, t, k, false);
+            }
+        }
+        if c != 0 && lead_term.is_some() {
+            out.push_str(if c < 0 { " - " } else { " + " });
+            push_u64(out, c.unsigned_abs());
         }
         true
     }
@@ -312,4 +382,77 @@ pub(crate) fn push_i64(out: &mut String, v: i64) {
         out.push('-');
     }
     push_u64(out, v.unsigned_abs());
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Context;
+
+    /// The flat-sum shortcut of `display` writes what the task stack writes, on random sums of
+    /// leaves and products of leaves (coefficients and constants of both signs, 1 and -1, the
+    /// i64 edges, cancelling terms) and on sums it declines (powers, calls, nested sums).
+    #[test]
+    fn flat_sums_print_as_the_task_stack_prints() {
+        let mut r: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |m: u64| {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r % m
+        };
+        let atoms = ["s0", "s1", "x3_inner", "q0", "y", "s27", "s100", "7"];
+        // Factors that make a sum not flat (a power, a call, a sum factor).
+        let rare = ["FloorDiv(s0, 4)", "s1**2", "(s0 + 1)"];
+        let coeffs = [
+            "1",
+            "-1",
+            "2",
+            "-3",
+            "96",
+            "9223372036854775807",
+            "-9223372036854775807",
+            "(-9223372036854775808)",
+        ];
+        let mut cx = Context::new();
+        let (mut flat, mut declined) = (0, 0);
+        for _ in 0..4000 {
+            let mut t = String::new();
+            for k in 0..1 + next(6) {
+                if k > 0 {
+                    t.push_str(" + ");
+                }
+                t.push_str(coeffs[next(coeffs.len() as u64) as usize]);
+                for _ in 0..next(4) {
+                    t.push('*');
+                    t.push_str(if next(12) == 0 {
+                        rare[next(rare.len() as u64) as usize]
+                    } else {
+                        atoms[next(atoms.len() as u64) as usize]
+                    });
+                }
+            }
+            if next(2) == 0 {
+                t.push_str(" + ");
+                t.push_str(coeffs[next(coeffs.len() as u64) as usize]);
+            }
+            cx.clear();
+            let Ok(e) = cx.parse(&t) else { continue };
+            let want = cx.display_tasks(e, String::new());
+            let mut out = String::new();
+            if let crate::expr::Node::Add(ts, c) = cx.node(e)
+                && cx.push_flat_sum(ts, *c, &mut out)
+            {
+                flat += 1;
+                assert_eq!(out, want, "{t}");
+            } else {
+                declined += usize::from(matches!(cx.node(e), crate::expr::Node::Add(..)));
+                assert!(out.is_empty(), "{t}: declined after writing");
+            }
+            assert_eq!(cx.display(e), want, "{t}");
+        }
+        assert!(
+            flat > 800 && declined > 100,
+            "{flat} flat, {declined} declined"
+        );
+    }
 }
