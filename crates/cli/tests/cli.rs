@@ -716,3 +716,92 @@ fn limit_option() {
         "{err}"
     );
 }
+
+/// A simplify whose facts are only integer ranges is parsed before its ranges are set, and a
+/// plain polynomial is answered without setting them (docs/cli.md). The answers and the errors
+/// are the usual order's: the same requests with a node limit (which keeps the usual order:
+/// ranges, then the parse) answer the same, on random requests mixing plain polynomials and
+/// calls, ranged and unranged symbols, pinned, empty and unbounded ranges, bad names, float
+/// ends, float symbols and parse errors.
+#[test]
+fn integer_ranges_answer_as_when_set_before_the_parse() {
+    let mut r: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |m: u64| {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        r % m
+    };
+    let exprs = [
+        "ks0*ks1*x0 + ks1*x1 + 2*x2 + 1",
+        "x0 + 2*x1 - x0",
+        "s0*s1 - s1 + 7",
+        "x0",
+        "64",
+        "FloorDiv(x0 + 64*x1, 64)",
+        "Mod(x0, 8) + x1",
+        "Max(s0, 1)*x2",
+        "(x0 + 1)*(s1 - 1)",
+        "FloorDiv(s0, FloorDiv(s0, 2))",
+        "2.5*zf",
+        "x0 +",
+        "True",
+        "x0*x0 + s0",
+    ];
+    let names = ["x0", "x1", "x2", "s0", "s1", "ks0", "ks1", "zf", "unused"];
+    let ends = ["null", "0", "1", "3", "-5", "64", "4096"];
+    // Now and then: names that cannot be symbols, ends that are not integers.
+    let bad_names = ["Mod", "1x"];
+    let bad_ends = ["2.5", "\"s0 - 1\""];
+    let mut lines = Vec::new();
+    for i in 0..3000 {
+        let mut ranges = Vec::new();
+        for _ in 0..next(6) {
+            let n = if next(20) == 0 {
+                bad_names[next(2) as usize]
+            } else {
+                names[next(names.len() as u64) as usize]
+            };
+            let lo = if next(20) == 0 {
+                bad_ends[next(2) as usize]
+            } else {
+                ends[next(ends.len() as u64) as usize]
+            };
+            // Mostly well-formed integer ranges; pinned ones (`[3, 3]`) now and then.
+            let hi = if next(8) == 0 {
+                lo
+            } else {
+                ends[next(ends.len() as u64) as usize]
+            };
+            ranges.push(format!("\"{n}\":[{lo},{hi}]"));
+        }
+        let types = if next(4) == 0 {
+            r#","types":{"zf":"float"}"#
+        } else {
+            ""
+        };
+        let e = exprs[next(exprs.len() as u64) as usize];
+        let body = format!(
+            r#""op":"simplify","expr":"{e}","ranges":{{{}}}{types}"#,
+            ranges.join(",")
+        );
+        lines.push(format!("{{\"id\":{i},{body}}}"));
+        lines.push(format!(
+            "{{\"id\":{i},{body},\"limits\":{{\"context_nodes\":4000000000}}}}"
+        ));
+    }
+    let (c, out, err) = run(&["batch", "--jobs", "1"], &lines.join("\n"));
+    assert_eq!(c, 0, "{err}");
+    let out: Vec<&str> = out.lines().collect();
+    assert_eq!(out.len(), lines.len());
+    let (mut ok, mut failed) = (0, 0);
+    for (k, pair) in out.chunks(2).enumerate() {
+        assert_eq!(pair[0], pair[1], "{}", lines[2 * k]);
+        if pair[0].contains("\"ok\":true") {
+            ok += 1;
+        } else {
+            failed += 1;
+        }
+    }
+    assert!(ok > 1000 && failed > 500, "{ok} answered, {failed} refused");
+}

@@ -97,6 +97,13 @@ pub use solve::{
 pub use suggest::edit_distance;
 pub use walk::{Children, Op, PostOrder};
 
+/// Whether `name` can be a symbol: an identifier (`[A-Za-z_][A-Za-z0-9_]*`) that is not a
+/// reserved word. [`Context::symbol`] refuses exactly the other names; this asks without a
+/// context (a caller that validates a request's names before it creates anything).
+pub fn is_symbol_name(name: &str) -> bool {
+    parse::check_identifier(name).is_ok()
+}
+
 use expr::Node;
 
 /// The operations of a sum `ts + c` itself, as printed (print.rs): its n elements joined by

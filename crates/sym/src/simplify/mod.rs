@@ -979,6 +979,18 @@ impl Context {
         )
     }
 
+    /// Whether `e` is its own simplification under any facts in which no symbol's range is a
+    /// single integer: a constant, a symbol, a sum of products of symbols (a plain polynomial in
+    /// normal form, where no rule has a FloorDiv, Mod, Min/Max, product of sums or comparison to
+    /// match), a float or a boolean. Such an `e` needs no facts to be simplified: a caller that
+    /// would set ranges only to simplify it can skip them (the CLI's `batch` does). A range
+    /// that is one integer (`[3, 3]`) replaces its symbol by the integer first, so it does
+    /// change the answer.
+    pub fn is_simplify_fixpoint(&self, e: Expr) -> bool {
+        self.check_owner(e);
+        self.is_simplify_leaf(e)
+    }
+
     /// Expressions that are their own simplification: constants, symbols, and sums of products
     /// of symbols (no rule applies to a plain polynomial in normal form: there is no FloorDiv,
     /// Mod, Min/Max, product of sums or comparison for a rule to match), floats and booleans.
