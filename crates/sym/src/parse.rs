@@ -988,11 +988,10 @@ impl Context {
     /// parentheses, calls, powers or other operators). `None` when `src` is anything else,
     /// or would be an error, a float or an overflow; the general parser then answers it.
     ///
-    /// The result is the general parser's node, built by the same constructors in the same
-    /// order (so the arena is identical, which the tests check): every literal and symbol
-    /// interned left to right; a product's `mul_parts` when the general parser materializes
-    /// it (the second term's before the first's, then each later one after its atoms); the
-    /// sum's `add_terms` last. Nothing is interned before the whole text is known to qualify.
+    /// The result is the general parser's node ([`Context::build_polynomial`]: the same
+    /// symbols made in the same order, the same products and sum, with the same overflows;
+    /// the literals are not interned, so the arena has only nodes the general parser makes,
+    /// which the tests check). Nothing is interned before the whole text is known to qualify.
     fn parse_polynomial(&mut self, src: &str) -> Option<Expr> {
         let b = src.as_bytes();
         let mut atoms: smallvec::SmallVec<[PolyAtom<'_>; 16]> = smallvec::SmallVec::new();
