@@ -262,7 +262,7 @@ fn column(src: &str, i: usize) -> usize {
 
 /// Tokens with their byte offsets (columns are computed only for errors).
 /// An operand of the polynomial fast path ([`Context::parse`]).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum PolyAtom<'s> {
     Int(i64),
     /// A name with its [`crate::names::SymNames::hash`], and its symbol when it existed
@@ -384,6 +384,12 @@ pub(crate) struct Bufs {
     out: Operands,
     sums: PendingStack,
     ops: OpStack<'static>,
+    /// The polynomial fast path's atoms and terms ([`Context::parse_polynomial`]).
+    atoms: Vec<PolyAtom<'static>>,
+    terms: Vec<(i64, usize)>,
+    /// [`Context::build_polynomial`]'s symbol of each atom and terms of the sum.
+    syms: Vec<Option<(crate::expr::Symbol, Expr)>>,
+    sum: Vec<(Expr, i64)>,
 }
 
 /// A clone starts with no buffers of its own (they hold nothing between parses).
@@ -993,10 +999,26 @@ impl Context {
     /// the literals are not interned, so the arena has only nodes the general parser makes,
     /// which the tests check). Nothing is interned before the whole text is known to qualify.
     fn parse_polynomial(&mut self, src: &str) -> Option<Expr> {
+        // The atoms and terms in the context's buffers (a vector's push is a few instructions
+        // where an inline small vector's is a dozen or more).
+        let mut atoms = recycle(std::mem::take(&mut self.parse_bufs.atoms));
+        let mut terms = std::mem::take(&mut self.parse_bufs.terms);
+        let r = self.parse_polynomial_in(src, &mut atoms, &mut terms);
+        terms.clear();
+        self.parse_bufs.atoms = recycle(atoms);
+        self.parse_bufs.terms = terms;
+        r
+    }
+
+    /// [`Context::parse_polynomial`] in its buffers (empty): `atoms` the operands, `terms`
+    /// each term's sign and the end of its atoms in `atoms`.
+    fn parse_polynomial_in<'s>(
+        &mut self,
+        src: &'s str,
+        atoms: &mut Vec<PolyAtom<'s>>,
+        terms: &mut Vec<(i64, usize)>,
+    ) -> Option<Expr> {
         let b = src.as_bytes();
-        let mut atoms: smallvec::SmallVec<[PolyAtom<'_>; 16]> = smallvec::SmallVec::new();
-        // (sign, end of its atoms in `atoms`)
-        let mut terms: smallvec::SmallVec<[(i64, usize); 8]> = smallvec::SmallVec::new();
         let mut sign = 1i64;
         let mut i = 0;
         let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
@@ -1031,10 +1053,10 @@ impl Context {
         // product or sum whose coefficients leave i64) undoes it: the general parser then
         // reports the error, on the same arena as if this had not run.
         let mark = self.mark();
-        let mut built = self.build_polynomial(&atoms, &terms);
+        let mut built = self.build_polynomial(atoms, terms);
         if built.is_none() {
             let _ = self.rollback(mark);
-            built = self.build_polynomial_general(&atoms, &terms);
+            built = self.build_polynomial_general(atoms, terms);
             if built.is_none() {
                 let _ = self.rollback(mark);
             }
@@ -1235,9 +1257,26 @@ impl Context {
     /// product with a repeated symbol (a power): [`Context::build_polynomial_general`] builds
     /// that, the general parser's way.
     fn build_polynomial(&mut self, atoms: &[PolyAtom<'_>], terms: &[(i64, usize)]) -> Option<Expr> {
+        let mut syms = std::mem::take(&mut self.parse_bufs.syms);
+        let mut sum = std::mem::take(&mut self.parse_bufs.sum);
+        let r = self.build_polynomial_in(atoms, terms, &mut syms, &mut sum);
+        syms.clear();
+        sum.clear();
+        self.parse_bufs.syms = syms;
+        self.parse_bufs.sum = sum;
+        r
+    }
+
+    /// [`Context::build_polynomial`] in its buffers (empty).
+    fn build_polynomial_in(
+        &mut self,
+        atoms: &[PolyAtom<'_>],
+        terms: &[(i64, usize)],
+        syms: &mut Vec<Option<(crate::expr::Symbol, Expr)>>,
+        sum: &mut Vec<(Expr, i64)>,
+    ) -> Option<Expr> {
         use crate::expr::Symbol;
         // Each atom as the symbol it names (a literal: `None`).
-        let mut syms: smallvec::SmallVec<[Option<(Symbol, Expr)>; 16]> = smallvec::SmallVec::new();
         for a in atoms {
             syms.push(match *a {
                 PolyAtom::Int(_) => None,
@@ -1247,7 +1286,6 @@ impl Context {
                 }
             });
         }
-        let mut sum: smallvec::SmallVec<[(Expr, i64); 8]> = smallvec::SmallVec::new();
         // The constants of products of literals, and the lone literals (`k * v`), apart: the
         // general parser adds the first before the second.
         let mut products = 0i64;
@@ -1319,7 +1357,7 @@ impl Context {
         Some(match sum.len() {
             0 => self.int(cst),
             1 if sum[0].1 == 1 && cst == 0 => sum[0].0,
-            _ => self.intern(Node::Add(Terms::from_slice(&sum), cst), Ty::Int),
+            _ => self.intern(Node::Add(Terms::from_slice(sum), cst), Ty::Int),
         })
     }
 
@@ -1401,6 +1439,10 @@ impl Context {
             out,
             sums,
             ops: recycle(ops),
+            atoms: bufs.atoms,
+            terms: bufs.terms,
+            syms: bufs.syms,
+            sum: bufs.sum,
         };
         r
     }
