@@ -419,9 +419,10 @@ fn context(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
 
 /// Whether the request's facts are only ranges of integers (or unbounded ends) that pin no
 /// symbol: no assumptions, and each range `[lo, hi]` on a valid symbol name with `lo < hi`
-/// where both are integers. [`set_facts`] sets such facts without an error (every error it
-/// can report is of another kind of request), and they cannot change the simplification of a
-/// fixpoint ([`Context::is_simplify_fixpoint`]).
+/// where both are integers. [`set_facts`] sets such facts without an error (it refuses names
+/// that cannot be symbols, ends that are neither integers, `null` nor expressions, empty
+/// ranges and bad assumptions, and such a request has none), and they cannot change the
+/// simplification of a fixpoint ([`Context::is_simplify_fixpoint`]).
 fn constant_ranges_only(f: &Fields<'_>) -> bool {
     if f.assume.is_some() {
         return false;
