@@ -147,23 +147,33 @@ impl Context {
         self.finish_sum(flat, cst)
     }
 
+    /// Sorts the terms of a sum in the normal form's order (an insertion sort for a few: n - 1
+    /// comparisons when they already are) and merges equal terms in place, adding their
+    /// coefficients in that order: the merged terms are the first `n`, `Some(n)`; `None` when a
+    /// coefficient overflows. Terms whose coefficients cancel stay, with coefficient 0.
+    pub(crate) fn sort_merge_terms(&self, ts: &mut [(Expr, i64)]) -> Option<usize> {
+        if ts.is_empty() {
+            return Some(0);
+        }
+        ts.sort_by(|a, b| self.cmp_expr(a.0, b.0));
+        let mut w = 0;
+        for r in 1..ts.len() {
+            if ts[r].0 == ts[w].0 {
+                ts[w].1 = ts[w].1.checked_add(ts[r].1)?;
+            } else {
+                w += 1;
+                ts[w] = ts[r];
+            }
+        }
+        Some(w + 1)
+    }
+
     /// Sorts, merges equal terms and builds the node.
     fn finish_sum(&mut self, mut flat: Terms, cst: i64) -> Option<Expr> {
         loop {
             if flat.len() > 1 {
-                // Sorted (an insertion sort: n - 1 comparisons when it already is), then equal
-                // terms merged in place.
-                flat.sort_by(|a, b| self.cmp_expr(a.0, b.0));
-                let mut w = 0;
-                for r in 1..flat.len() {
-                    if flat[r].0 == flat[w].0 {
-                        flat[w].1 = flat[w].1.checked_add(flat[r].1)?;
-                    } else {
-                        w += 1;
-                        flat[w] = flat[r];
-                    }
-                }
-                flat.truncate(w + 1);
+                let n = self.sort_merge_terms(&mut flat)?;
+                flat.truncate(n);
             }
             // A coefficient on a product with a sum factor goes into the sum (normal form);
             // the absorbed term may now equal another one, so merge again.

@@ -1339,17 +1339,8 @@ impl Context {
         }
         // `finish_sum` for products of symbols (no sum factor to absorb a coefficient).
         if sum.len() > 1 {
-            sum.sort_by(|a, b| self.cmp_expr(a.0, b.0));
-            let mut w = 0;
-            for r in 1..sum.len() {
-                if sum[r].0 == sum[w].0 {
-                    sum[w].1 = sum[w].1.checked_add(sum[r].1)?;
-                } else {
-                    w += 1;
-                    sum[w] = sum[r];
-                }
-            }
-            sum.truncate(w + 1);
+            let n = self.sort_merge_terms(sum)?;
+            sum.truncate(n);
             if sum.iter().any(|t| t.1 == 0) {
                 sum.retain(|t| t.1 != 0);
             }
