@@ -101,7 +101,19 @@ pub struct Converter {
     kinds: Mutex<HashMap<usize, Class>>,
     /// sympy's `Basic.args` property ([`plain_args`]).
     basic_args: Py<PyAny>,
+    /// [`Converter::free_symbols`] of the expressions of this converter's context, by their
+    /// index: the same question asked again (`bound_sympy` reads them for its cache key,
+    /// then for its facts) without building the frozenset again. At most
+    /// [`FREE_SYMBOLS_MEMO`] entries (emptied when full).
+    free: Mutex<HashMap<usize, FreeSymbols>>,
 }
+
+/// The free symbols of an expression: each symbol's `Expr`, its name and whether it is an
+/// integer symbol.
+type FreeSymbols = Vec<(Py<PyAny>, Py<PyString>, bool)>;
+
+/// The most entries of [`Converter`]'s free-symbols memo.
+const FREE_SYMBOLS_MEMO: usize = 30_000;
 
 impl std::fmt::Debug for Converter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -129,6 +141,7 @@ impl Converter {
             walk,
             kinds: Mutex::new(HashMap::new()),
             basic_args,
+            free: Mutex::new(HashMap::new()),
         })
     }
 
@@ -171,7 +184,7 @@ impl Converter {
         let py = e.py();
         let cx = self.cx.bind(py);
         let (use_ranges, use_fallback) = (ranges.is_truthy()?, fallback.is_truthy()?);
-        for (fs, name, is_int) in free_symbols(e)? {
+        for (fs, name, is_int) in self.free_symbols(e)? {
             // `symbols[name]`, a KeyError as in Python when it is missing.
             let s = symbols.as_any().get_item(&name)?;
             let mut vr = None;
@@ -214,7 +227,7 @@ impl Converter {
         let symbols = self.state.bind(py).getattr(intern!(py, "symbols"))?;
         // Every range first, then the context (the Python loop's order of effects).
         let mut set = Vec::new();
-        for (fs, name, _) in free_symbols(e)? {
+        for (fs, name, _) in self.free_symbols(e)? {
             let r = match arng.get_item(&name)? {
                 Some(r) => r,
                 None => {
@@ -237,8 +250,11 @@ impl Converter {
     /// `frozenset(x.name for x in e.free_symbols)`: the names of the free symbols of `e`
     /// (`symshape.torch._names`; `test_fast_paths.FreeSyms` compares them).
     fn names<'py>(&self, e: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyFrozenSet>> {
-        let names: Vec<Bound<'py, PyString>> =
-            free_symbols(e)?.into_iter().map(|(_, n, _)| n).collect();
+        let names: Vec<Bound<'py, PyString>> = self
+            .free_symbols(e)?
+            .into_iter()
+            .map(|(_, n, _)| n)
+            .collect();
         PyFrozenSet::new(e.py(), &names)
     }
 
@@ -249,7 +265,7 @@ impl Converter {
         let py = e.py();
         let symbols = self.state.bind(py).getattr(intern!(py, "symbols"))?;
         let mut out = Vec::new();
-        for (_, name, _) in free_symbols(e)? {
+        for (_, name, _) in self.free_symbols(e)? {
             let s = symbols.get_item(&name)?;
             out.push(PyTuple::new(py, [name.into_any(), s])?);
         }
@@ -261,7 +277,7 @@ impl Converter {
 /// with its name and whether its type is `"int"` (what `.name` and `.type` give, read in one
 /// lock of its context). Anything else than an `Expr` is read through those attributes.
 #[allow(clippy::type_complexity)]
-fn free_symbols<'py>(
+fn read_free_symbols<'py>(
     e: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyString>, bool)>> {
     let py = e.py();
@@ -358,6 +374,47 @@ impl Converter {
             _ => {}
         }
         end.call1((v, is_int, upper))
+    }
+
+    /// [`read_free_symbols`] of `e`, memoized for the expressions of this converter's
+    /// context (the same expression has the same free symbols in the same frozenset order:
+    /// the same hashes inserted in the same order).
+    #[allow(clippy::type_complexity)]
+    fn free_symbols<'py>(
+        &self,
+        e: &Bound<'py, PyAny>,
+    ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyString>, bool)>> {
+        let py = e.py();
+        let key = match e.cast::<super::Expr>() {
+            Ok(x) if x.get().cx.bind(py).is(self.cx.bind(py)) => Some(x.get().e.index()),
+            _ => None,
+        };
+        if let Some(k) = key
+            && let Some(v) = self.free_memo().get(&k)
+        {
+            return Ok(v
+                .iter()
+                .map(|(x, n, i)| (x.bind(py).clone(), n.bind(py).clone(), *i))
+                .collect());
+        }
+        let v = read_free_symbols(e)?;
+        if let Some(k) = key {
+            let mut memo = self.free_memo();
+            if memo.len() >= FREE_SYMBOLS_MEMO {
+                memo.clear();
+            }
+            memo.insert(
+                k,
+                v.iter()
+                    .map(|(x, n, i)| (x.clone().unbind(), n.clone().unbind(), *i))
+                    .collect(),
+            );
+        }
+        Ok(v)
+    }
+
+    fn free_memo(&self) -> std::sync::MutexGuard<'_, HashMap<usize, FreeSymbols>> {
+        self.free.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, Class>> {

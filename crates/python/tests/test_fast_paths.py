@@ -670,6 +670,8 @@ class FreeSyms(unittest.TestCase):
             ce = eng.conv.convert(e)
             got, want = eng.conv.free_syms(ce), st._free_syms_py(eng, ce)
             self.assertEqual(got, want, (k, e))
+            # Asked again (the converter's memo of free symbols): the same answer.
+            self.assertEqual(eng.conv.free_syms(ce), want, (k, e))
             self.assertTrue(all(g[1] is w[1] for g, w in zip(got, want)), (k, e))
             self.assertIs(st._free_syms(eng, ce), st._free_syms(eng, ce))  # memoized
             names = eng.conv.names(ce)
