@@ -249,8 +249,8 @@ fn same_lookups<'py>(
 
 /// `_native._symbol_facts(names, index_names, last, symbols, conv, vget, vr_ends, arng,
 /// end, arange, miss, facts, syms, vrs)`: the symbols loop of `symshape.torch._ranges_facts`
-/// (`_symbol_facts_py`, the reference `test_fast_paths.SymbolFacts` compares it with, with
-/// `_vr_range` and `_arange` written out): for each name of `names` not in `index_names`,
+/// (`_symbol_facts_py`, the reference `test_fast_paths.SymbolFacts` compares it with, which
+/// reads the ranges of var_to_range's entries and `_arange` inline): for each name of `names` not in `index_names`,
 /// its entry in `last` (`rlast`: `[sympy symbol, the range object it got last, its fact or
 /// None, its Expr]`, made with `miss` and `conv.convert(symbol)` for a new name), the symbol
 /// appended to `syms`, what `vget` gives for it to `vrs` (when `vget` is not `None`), and its
@@ -344,8 +344,8 @@ fn assumption_range<'py>(
     r.extract()
 }
 
-/// `symshape.torch._vr_range(eng, name, s, vr)`: the range of the symbol from the
-/// ValueRanges `vr`, raised to the lower end of its assumptions, memoized by the identity of
+/// The range of the symbol `s` (`name`) from its var_to_range entry, the ValueRanges `vr`,
+/// raised to the lower end of its assumptions, memoized by the identity of
 /// `vr` in `vr_ends`.
 #[allow(clippy::too_many_arguments)]
 fn vr_range<'py>(
