@@ -9,6 +9,7 @@
 //! `_axiom`, which converts it and fills the memos, so the memos hold what the Python loop
 //! would leave in them; `test_torch_dropin.AxiomPreds` compares the two.
 
+use super::convert::Converter;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -244,4 +245,138 @@ fn same_lookups<'py>(
         }
     }
     Ok(true)
+}
+
+/// `_native._symbol_facts(names, index_names, last, symbols, conv, vget, vr_ends, arng,
+/// end, arange, miss, facts, syms, vrs)`: the symbols loop of `symshape.torch._ranges_facts`
+/// (`_symbol_facts_py`, the reference `test_fast_paths.SymbolFacts` compares it with, which
+/// reads the ranges of var_to_range's entries and `_arange` inline): for each name of `names` not in `index_names`,
+/// its entry in `last` (`rlast`: `[sympy symbol, the range object it got last, its fact or
+/// None, its Expr]`, made with `miss` and `conv.convert(symbol)` for a new name), the symbol
+/// appended to `syms`, what `vget` gives for it to `vrs` (when `vget` is not `None`), and its
+/// fact `(Expr, lo, hi)` to `facts` when it has an end. A range object not seen last time is
+/// read through `vr_ends` (`(name, id(vr)) -> (vr, lo, hi)`; `Converter.range_ends` with
+/// `end`, the lower end raised to the assumptions' one) or, for `None`, the assumptions'
+/// range (`arng`, filled by `arange(symbol)`). The same calls in the same order, the same
+/// entries in the memos and the same exceptions as the Python loop.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub fn _symbol_facts<'py>(
+    names: &Bound<'py, PyAny>,
+    index_names: &Bound<'py, PyAny>,
+    last: &Bound<'py, PyDict>,
+    symbols: &Bound<'py, PyAny>,
+    conv: &Bound<'py, Converter>,
+    vget: Option<&Bound<'py, PyAny>>,
+    vr_ends: &Bound<'py, PyDict>,
+    arng: &Bound<'py, PyDict>,
+    end: &Bound<'py, PyAny>,
+    arange: &Bound<'py, PyAny>,
+    miss: &Bound<'py, PyAny>,
+    facts: &Bound<'py, PyList>,
+    syms: &Bound<'py, PyList>,
+    vrs: Option<&Bound<'py, PyList>>,
+) -> PyResult<()> {
+    let py = names.py();
+    let no_index = index_names.len()? == 0;
+    for name in names.try_iter()? {
+        let name = name?;
+        if !no_index && index_names.contains(&name)? {
+            continue;
+        }
+        let ent = match last.get_item(&name)? {
+            Some(ent) => ent.cast_into::<PyList>()?,
+            None => {
+                let s = symbols.get_item(&name)?;
+                let ce = conv.get().convert(&s)?;
+                let ent = PyList::new(py, [s, miss.clone(), py.None().into_bound(py), ce])?;
+                last.set_item(&name, &ent)?;
+                ent
+            }
+        };
+        let s = ent.get_item(0)?;
+        syms.append(&s)?;
+        let mut vr = py.None().into_bound(py);
+        if let Some(vget) = vget {
+            vr = vget.call1((&s,))?;
+            if let Some(vrs) = vrs {
+                vrs.append(&vr)?;
+            }
+        }
+        if !ent.get_item(1)?.is(&vr) {
+            let (lo, hi) = if vr.is_none() {
+                assumption_range(arng, &name, &s, arange)?
+            } else {
+                vr_range(vr_ends, arng, &name, &s, &vr, conv.get(), end, arange)?
+            };
+            ent.set_item(1, &vr)?;
+            let fact = if !lo.is_none() || !hi.is_none() {
+                PyTuple::new(py, [ent.get_item(3)?, lo, hi])?.into_any()
+            } else {
+                py.None().into_bound(py)
+            };
+            ent.set_item(2, fact)?;
+        }
+        let fact = ent.get_item(2)?;
+        if !fact.is_none() {
+            facts.append(fact)?;
+        }
+    }
+    Ok(())
+}
+
+/// `symshape.torch._arange(eng, name, s)`: the range `(lo, hi)` of the symbol from its
+/// assumptions, memoized by name in `arng`.
+fn assumption_range<'py>(
+    arng: &Bound<'py, PyDict>,
+    name: &Bound<'py, PyAny>,
+    s: &Bound<'py, PyAny>,
+    arange: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let r = match arng.get_item(name)? {
+        Some(r) => r,
+        None => {
+            let r = arange.call1((s,))?;
+            arng.set_item(name, &r)?;
+            r
+        }
+    };
+    r.extract()
+}
+
+/// The range of the symbol `s` (`name`) from its var_to_range entry, the ValueRanges `vr`,
+/// raised to the lower end of its assumptions, memoized by the identity of
+/// `vr` in `vr_ends`.
+#[allow(clippy::too_many_arguments)]
+fn vr_range<'py>(
+    vr_ends: &Bound<'py, PyDict>,
+    arng: &Bound<'py, PyDict>,
+    name: &Bound<'py, PyAny>,
+    s: &Bound<'py, PyAny>,
+    vr: &Bound<'py, PyAny>,
+    conv: &Converter,
+    end: &Bound<'py, PyAny>,
+    arange: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let py = vr.py();
+    let key = PyTuple::new(
+        py,
+        [
+            name.clone(),
+            (vr.as_ptr() as usize).into_pyobject(py)?.into_any(),
+        ],
+    )?;
+    if let Some(ent) = vr_ends.get_item(&key)?
+        && ent.get_item(0)?.is(vr)
+    {
+        return Ok((ent.get_item(1)?, ent.get_item(2)?));
+    }
+    let is_int = s.getattr(intern!(py, "is_integer"))?.is_truthy()?;
+    let (mut lo, hi) = conv.range_ends(vr, is_int, end)?;
+    let (alo, _) = assumption_range(arng, name, s, arange)?;
+    if !alo.is_none() && (lo.is_none() || lo.lt(&alo)?) {
+        lo = alo;
+    }
+    vr_ends.set_item(key, PyTuple::new(py, [vr.clone(), lo.clone(), hi.clone()])?)?;
+    Ok((lo, hi))
 }

@@ -15,7 +15,7 @@
 use super::{Context, Operand, call_ops, operand, wrap};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::types::{PyDict, PyFrozenSet, PyString, PyTuple, PyType};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -73,6 +73,10 @@ enum Kind {
     Infinite,
 }
 
+/// A class met by a [`Converter`] (kept alive by the entry), its kind, and whether its `args`
+/// is sympy's `Basic.args` ([`plain_args`]).
+type Class = (Py<PyType>, Kind, bool);
+
 /// The kinds of `Kind::Infinite` (`symshape.torch._INF_NAMES`).
 const INFINITE: &[&str] = &[
     "IntInfinity",
@@ -92,9 +96,24 @@ pub struct Converter {
     state: Py<PyAny>,
     kind_of: Py<PyAny>,
     walk: Py<PyAny>,
-    /// Per class (by address; the entry keeps the class alive, so the address is not reused).
-    kinds: Mutex<HashMap<usize, (Py<PyType>, Kind)>>,
+    /// Per class (by address; the entry keeps the class alive, so the address is not reused):
+    /// its kind, and whether its `args` is sympy's `Basic.args` (see [`plain_args`]).
+    kinds: Mutex<HashMap<usize, Class>>,
+    /// sympy's `Basic.args` property ([`plain_args`]).
+    basic_args: Py<PyAny>,
+    /// [`Converter::free_symbols`] of the expressions of this converter's context, by their
+    /// index: the same question asked again (`bound_sympy` reads them for its cache key,
+    /// then for its facts) without building the frozenset again. At most
+    /// [`FREE_SYMBOLS_MEMO`] entries (emptied when full).
+    free: Mutex<HashMap<usize, FreeSymbols>>,
 }
+
+/// The free symbols of an expression: each symbol's `Expr`, its name and whether it is an
+/// integer symbol.
+type FreeSymbols = Vec<(Py<PyAny>, Py<PyString>, bool)>;
+
+/// The most entries of [`Converter`]'s free-symbols memo.
+const FREE_SYMBOLS_MEMO: usize = 30_000;
 
 impl std::fmt::Debug for Converter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -106,31 +125,35 @@ impl std::fmt::Debug for Converter {
 impl Converter {
     #[new]
     fn new(
+        py: Python<'_>,
         cx: Py<Context>,
         memo: Py<PyDict>,
         state: Py<PyAny>,
         kind_of: Py<PyAny>,
         walk: Py<PyAny>,
-    ) -> Self {
-        Converter {
+    ) -> PyResult<Self> {
+        let basic_args = basic_args(py)?.unbind();
+        Ok(Converter {
             cx,
             memo,
             state,
             kind_of,
             walk,
             kinds: Mutex::new(HashMap::new()),
-        }
+            basic_args,
+            free: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The `Expr` of the sympy expression `x` (what `walk(x, cx, state, memo)` gives).
-    fn convert<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    pub(crate) fn convert<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         self.conv(x, 0)
     }
 
     /// `(end(vr.lower, is_int), end(vr.upper, is_int, True))` for a ValueRanges `vr`, with
     /// `end` `symshape.torch._end`: the integer ends of an integer symbol and the infinite
     /// ends read here, every other one by `end`.
-    fn range_ends<'py>(
+    pub(crate) fn range_ends<'py>(
         &self,
         vr: &Bound<'py, PyAny>,
         is_int: bool,
@@ -161,30 +184,25 @@ impl Converter {
         let py = e.py();
         let cx = self.cx.bind(py);
         let (use_ranges, use_fallback) = (ranges.is_truthy()?, fallback.is_truthy()?);
-        let get = intern!(py, "get");
-        for fs in e.getattr(intern!(py, "free_symbols"))?.try_iter()? {
-            let fs = fs?;
-            let name = fs.getattr(intern!(py, "name"))?;
+        for (fs, name, is_int) in self.free_symbols(e)? {
             // `symbols[name]`, a KeyError as in Python when it is missing.
             let s = symbols.as_any().get_item(&name)?;
             let mut vr = None;
             if use_ranges {
-                vr = Some(ranges.call_method1(get, (&s,))?).filter(|v| !v.is_none());
+                vr = Some(dict_get(ranges, &s)?).filter(|v| !v.is_none());
             }
             if vr.is_none() && use_fallback {
-                vr = Some(fallback.call_method1(get, (&s,))?).filter(|v| !v.is_none());
+                vr = Some(dict_get(fallback, &s)?).filter(|v| !v.is_none());
             }
             let (lo, hi) = match vr {
                 None => default_range
                     .call1((&s,))?
                     .extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?,
-                Some(vr) => {
-                    let is_int = fs.getattr(intern!(py, "type"))?.eq("int")?;
-                    self.range_ends(&vr, is_int, end)?
-                }
+                Some(vr) => self.range_ends(&vr, is_int, end)?,
             };
             if !lo.is_none() || !hi.is_none() {
-                super::Context::set_range(cx, &name, &lo, &hi)?;
+                // The symbol by its Expr (the one `name` names in its context).
+                super::Context::set_range(cx, &fs, &lo, &hi)?;
             }
         }
         Ok(())
@@ -209,8 +227,7 @@ impl Converter {
         let symbols = self.state.bind(py).getattr(intern!(py, "symbols"))?;
         // Every range first, then the context (the Python loop's order of effects).
         let mut set = Vec::new();
-        for fs in e.getattr(intern!(py, "free_symbols"))?.try_iter()? {
-            let name = fs?.getattr(intern!(py, "name"))?;
+        for (fs, name, _) in self.free_symbols(e)? {
             let r = match arng.get_item(&name)? {
                 Some(r) => r,
                 None => {
@@ -221,23 +238,108 @@ impl Converter {
             };
             let (lo, hi) = r.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
             if !lo.is_none() || !hi.is_none() {
-                set.push((name, lo, hi));
+                set.push((fs, lo, hi));
             }
         }
-        for (name, lo, hi) in set {
-            super::Context::set_range(cx, &name, &lo, &hi)?;
+        for (fs, lo, hi) in set {
+            super::Context::set_range(cx, &fs, &lo, &hi)?;
         }
         Ok(())
     }
+
+    /// `frozenset(x.name for x in e.free_symbols)`: the names of the free symbols of `e`
+    /// (`symshape.torch._names`; `test_fast_paths.FreeSyms` compares them).
+    fn names<'py>(&self, e: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyFrozenSet>> {
+        let names: Vec<Bound<'py, PyString>> = self
+            .free_symbols(e)?
+            .into_iter()
+            .map(|(_, n, _)| n)
+            .collect();
+        PyFrozenSet::new(e.py(), &names)
+    }
+
+    /// `((name, symbols[name]), ...)` for the free symbols of `e` in the order of
+    /// `e.free_symbols`, with `symbols` the bridge's `{name: sympy symbol}`:
+    /// `symshape.torch._free_syms`'s tuple (`test_fast_paths.FreeSyms` compares them).
+    fn free_syms<'py>(&self, e: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = e.py();
+        let symbols = self.state.bind(py).getattr(intern!(py, "symbols"))?;
+        let mut out = Vec::new();
+        for (_, name, _) in self.free_symbols(e)? {
+            let s = symbols.get_item(&name)?;
+            out.push(PyTuple::new(py, [name.into_any(), s])?);
+        }
+        PyTuple::new(py, out)
+    }
+}
+
+/// The free symbols of the `Expr` `e` in the order of `e.free_symbols` (the frozenset's), each
+/// with its name and whether its type is `"int"` (what `.name` and `.type` give, read in one
+/// lock of its context). Anything else than an `Expr` is read through those attributes.
+#[allow(clippy::type_complexity)]
+fn read_free_symbols<'py>(
+    e: &Bound<'py, PyAny>,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyString>, bool)>> {
+    let py = e.py();
+    let set = e.getattr(intern!(py, "free_symbols"))?;
+    let mut items = Vec::new();
+    for fs in set.try_iter()? {
+        items.push(fs?);
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let (Ok(first), true) = (
+        e.cast::<super::Expr>(),
+        items.iter().all(|x| x.cast::<super::Expr>().is_ok()),
+    ) else {
+        for fs in items {
+            let name = fs.getattr(intern!(py, "name"))?.cast_into::<PyString>()?;
+            let is_int = fs.getattr(intern!(py, "type"))?.eq("int")?;
+            out.push((fs, name, is_int));
+        }
+        return Ok(out);
+    };
+    let cxb = first.get().context(py);
+    let read: Vec<(String, bool)> = super::guarded(|| {
+        let cx = cxb.get().cx();
+        items
+            .iter()
+            .map(|x| {
+                let x = x.cast::<super::Expr>()?.get();
+                let Some(s) = cx.as_symbol(x.e) else {
+                    return Err(pyo3::exceptions::PyTypeError::new_err("not a symbol"));
+                };
+                Ok((cx.sym_name(s).to_owned(), cx.ty(x.e) == sym::Ty::Int))
+            })
+            .collect()
+    })?;
+    for (fs, (name, is_int)) in items.into_iter().zip(read) {
+        out.push((fs, PyString::new(py, &name), is_int));
+    }
+    Ok(out)
+}
+
+/// `m.get(k)`: the dict's own lookup for an exact `dict`, else the method.
+fn dict_get<'py>(m: &Bound<'py, PyAny>, k: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = m.py();
+    if let Ok(d) = m.cast_exact::<PyDict>() {
+        return Ok(d.get_item(k)?.unwrap_or_else(|| py.None().into_bound(py)));
+    }
+    m.call_method1(intern!(py, "get"), (k,))
 }
 
 impl Converter {
     fn kind(&self, t: &Bound<'_, PyType>) -> PyResult<Kind> {
+        Ok(self.class(t)?.0)
+    }
+
+    /// The kind of the class `t` and whether its `args` is `Basic.args` (cached per class).
+    fn class(&self, t: &Bound<'_, PyType>) -> PyResult<(Kind, bool)> {
         let key = t.as_ptr() as usize;
-        if let Some((_, k)) = self.lock().get(&key) {
-            return Ok(*k);
+        if let Some((_, k, plain)) = self.lock().get(&key) {
+            return Ok((*k, *plain));
         }
-        let name: String = self.kind_of.bind(t.py()).call1((t,))?.extract()?;
+        let py = t.py();
+        let name: String = self.kind_of.bind(py).call1((t,))?.extract()?;
         let k = if name == "Integer" {
             Kind::Integer
         } else if let Some(&(_, op)) = DIRECT.iter().find(|(n, _)| *n == name) {
@@ -247,8 +349,9 @@ impl Converter {
         } else {
             Kind::Python
         };
-        self.lock().insert(key, (t.clone().unbind(), k));
-        Ok(k)
+        let plain = plain_args(t, self.basic_args.bind(py));
+        self.lock().insert(key, (t.clone().unbind(), k, plain));
+        Ok((k, plain))
     }
 
     /// `end(v, is_int, upper)` (`symshape.torch._end`): an integer end of an integer symbol
@@ -273,7 +376,48 @@ impl Converter {
         end.call1((v, is_int, upper))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, (Py<PyType>, Kind)>> {
+    /// [`read_free_symbols`] of `e`, memoized for the expressions of this converter's
+    /// context (the same expression has the same free symbols in the same frozenset order:
+    /// the same hashes inserted in the same order).
+    #[allow(clippy::type_complexity)]
+    fn free_symbols<'py>(
+        &self,
+        e: &Bound<'py, PyAny>,
+    ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyString>, bool)>> {
+        let py = e.py();
+        let key = match e.cast::<super::Expr>() {
+            Ok(x) if x.get().cx.bind(py).is(self.cx.bind(py)) => Some(x.get().e.index()),
+            _ => None,
+        };
+        if let Some(k) = key
+            && let Some(v) = self.free_memo().get(&k)
+        {
+            return Ok(v
+                .iter()
+                .map(|(x, n, i)| (x.bind(py).clone(), n.bind(py).clone(), *i))
+                .collect());
+        }
+        let v = read_free_symbols(e)?;
+        if let Some(k) = key {
+            let mut memo = self.free_memo();
+            if memo.len() >= FREE_SYMBOLS_MEMO {
+                memo.clear();
+            }
+            memo.insert(
+                k,
+                v.iter()
+                    .map(|(x, n, i)| (x.clone().unbind(), n.clone().unbind(), *i))
+                    .collect(),
+            );
+        }
+        Ok(v)
+    }
+
+    fn free_memo(&self) -> std::sync::MutexGuard<'_, HashMap<usize, FreeSymbols>> {
+        self.free.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, Class>> {
         self.kinds.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -296,10 +440,10 @@ impl Converter {
         if let Some(r) = memo.get_item(x)? {
             return Ok(r);
         }
-        let kind = if depth < MAX_DEPTH {
-            self.kind(&x.get_type())?
+        let (kind, plain) = if depth < MAX_DEPTH {
+            self.class(&x.get_type())?
         } else {
-            Kind::Python
+            (Kind::Python, false)
         };
         let cx = self.cx.bind(py);
         let e = match kind {
@@ -313,7 +457,11 @@ impl Converter {
                 call_ops(cx, "Identity", vec![Operand::I(v)])?
             }
             Kind::Direct(op) => {
-                let args = x.getattr(intern!(py, "args"))?;
+                let args = if plain {
+                    x.getattr(intern!(py, "_args"))?
+                } else {
+                    x.getattr(intern!(py, "args"))?
+                };
                 let Ok(args) = args.cast::<PyTuple>() else {
                     return self.python(x);
                 };
@@ -340,6 +488,22 @@ impl Converter {
     }
 }
 
+/// sympy's `Basic.args` property.
+fn basic_args(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    py.import("sympy")?
+        .getattr(intern!(py, "Basic"))?
+        .getattr(intern!(py, "args"))
+}
+
+/// Whether the `args` of the instances of `t` is sympy's `Basic.args`, the property that
+/// returns the slot `_args`: then `x._args` is `x.args`, read without running the property's
+/// Python frame (a data descriptor: an instance attribute cannot shadow either). Classes that
+/// define their own `args` (sympy's sets, polys...) are read through it.
+fn plain_args(t: &Bound<'_, PyType>, basic_args: &Bound<'_, PyAny>) -> bool {
+    t.getattr(intern!(t.py(), "args"))
+        .is_ok_and(|a| a.is(basic_args))
+}
+
 /// `_native._direct_table()`: [`DIRECT`] as a dict, for the test that it is
 /// `symshape.sympy._DIRECT`.
 #[pyfunction]
@@ -360,17 +524,35 @@ pub fn _direct_table(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 /// (every record asks it of both sides); `test_fast_paths.SolveWithoutSolving` compares the
 /// two and sympy's `has`.
 #[pyfunction]
+#[pyo3(signature = (e, s, symbol, basic_args = None))]
 pub fn _has_symbol(
     e: &Bound<'_, PyAny>,
     s: &Bound<'_, PyAny>,
     symbol: &Bound<'_, PyType>,
+    basic_args: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Option<bool>> {
     let py = e.py();
     let args = intern!(py, "args");
+    let slot = intern!(py, "_args");
     let mut hash = None;
+    // Per class met (a tree has few): whether it is a subclass of `symbol` (`isinstance`
+    // without its `__class__` lookup for the other nodes), and whether its `args` is
+    // `basic_args` ([`plain_args`]).
+    let mut classes: Vec<(usize, bool, bool)> = Vec::new();
     let mut stack = vec![e.clone()];
     while let Some(n) = stack.pop() {
-        if n.is_instance(symbol)? {
+        let t = n.get_type();
+        let key = t.as_ptr() as usize;
+        let (is_symbol, fast) = match classes.iter().find(|(k, _, _)| *k == key) {
+            Some(&(_, y, f)) => (y, f),
+            None => {
+                let y = t.is_subclass(symbol)?;
+                let f = basic_args.is_some_and(|b| plain_args(&t, b));
+                classes.push((key, y, f));
+                (y, f)
+            }
+        };
+        if is_symbol {
             if n.is(s) {
                 return Ok(Some(true));
             }
@@ -383,15 +565,19 @@ pub fn _has_symbol(
             }
             continue;
         }
-        let a = match n.getattr(args) {
+        let a = match n.getattr(if fast { slot } else { args }) {
             Ok(a) => a,
             Err(err) if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => {
                 return Ok(None);
             }
             Err(err) => return Err(err),
         };
-        for c in a.try_iter()? {
-            stack.push(c?);
+        if let Ok(a) = a.cast::<PyTuple>() {
+            stack.extend(a.iter());
+        } else {
+            for c in a.try_iter()? {
+                stack.push(c?);
+            }
         }
     }
     Ok(Some(false))
@@ -411,6 +597,9 @@ pub struct PlainSyms {
     pow: Py<PyType>,
     symbol: Py<PyType>,
     integer: Py<PyType>,
+    /// Whether `Add`, `Mul` and `Pow` read their operands through `Basic.args` (then read
+    /// from `_args`, [`plain_args`]).
+    plain: bool,
 }
 
 impl std::fmt::Debug for PlainSyms {
@@ -423,19 +612,25 @@ impl std::fmt::Debug for PlainSyms {
 impl PlainSyms {
     #[new]
     fn new(
+        py: Python<'_>,
         add: Py<PyType>,
         mul: Py<PyType>,
         pow: Py<PyType>,
         symbol: Py<PyType>,
         integer: Py<PyType>,
-    ) -> Self {
-        PlainSyms {
+    ) -> PyResult<Self> {
+        let b = basic_args(py)?;
+        let plain = [&add, &mul, &pow]
+            .iter()
+            .all(|t| plain_args(t.bind(py), &b));
+        Ok(PlainSyms {
             add,
             mul,
             pow,
             symbol,
             integer,
-        }
+            plain,
+        })
     }
 
     /// The symbols of the expanded polynomial `x`, else `None` (the type's docs).
@@ -443,7 +638,7 @@ impl PlainSyms {
         let py = x.py();
         let mut out = Vec::new();
         if x.get_type().is(self.add.bind(py)) {
-            for t in x.getattr(intern!(py, "args"))?.try_iter()? {
+            for t in x.getattr(self.args(py))?.try_iter()? {
                 if !self.term(&t?, &mut out)? {
                     return Ok(None);
                 }
@@ -456,11 +651,20 @@ impl PlainSyms {
 }
 
 impl PlainSyms {
+    /// The attribute the operands of `Add`, `Mul` and `Pow` are read from.
+    fn args<'py>(&self, py: Python<'py>) -> &Bound<'py, pyo3::types::PyString> {
+        if self.plain {
+            intern!(py, "_args")
+        } else {
+            intern!(py, "args")
+        }
+    }
+
     /// Whether the term `t` is a product of plain factors (its symbols appended to `out`).
     fn term<'py>(&self, t: &Bound<'py, PyAny>, out: &mut Vec<Bound<'py, PyAny>>) -> PyResult<bool> {
         let py = t.py();
         if t.get_type().is(self.mul.bind(py)) {
-            for f in t.getattr(intern!(py, "args"))?.try_iter()? {
+            for f in t.getattr(self.args(py))?.try_iter()? {
                 if !self.factor(f?, out)? {
                     return Ok(false);
                 }
@@ -485,7 +689,7 @@ impl PlainSyms {
         if f.get_type().is(self.pow.bind(py)) {
             // `f, k = f.args` (a `Pow` has two; anything else raises as the unpacking does).
             let (b, k): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
-                f.getattr(intern!(py, "args"))?.extract()?;
+                f.getattr(self.args(py))?.extract()?;
             if !k.is_instance(integer)?
                 || !matches!(k.getattr(p)?.extract::<i64>(), Ok(n) if 1 < n && n < 1 << 31)
             {

@@ -530,6 +530,164 @@ class AssumptionRanges(unittest.TestCase):
                 eng.cx.bound(ce))
 
 
+class BoundAnswers(unittest.TestCase):
+    """bound_sympy's answer cache, keyed by the identity of each free symbol's range: the same
+    range objects give the cached answer without computing it again; an equal new object, a
+    changed dict or another tracing range is computed again, with the answer of an engine
+    that has seen nothing."""
+
+    def test_by_identity(self):
+        saved = st._bound_engine
+        computed = []
+
+        def counting(*a):
+            computed.append(1)
+            return saved(*a)
+
+        e = FD(s, 4) + u
+        small, other = ValueRanges(8, 16), ValueRanges(100, 200)
+        try:
+            st._bound_engine = counting
+            eng = st._Engine()
+            st._local.engine, keep = eng, getattr(st._local, "engine", None)
+            r = {s: small, u: ValueRanges(1, 3)}
+            first = st.bound_sympy(e, r)
+            self.assertEqual((first.lower, first.upper), (3, 7))
+            self.assertIs(st.bound_sympy(e, r), first)
+            self.assertIs(st.bound_sympy(e, dict(r)), first)  # the same range objects
+            self.assertEqual(len(computed), 1)
+            # Equal new range objects: computed again, the same answer.
+            again = st.bound_sympy(e, {s: ValueRanges(8, 16), u: ValueRanges(1, 3)})
+            self.assertEqual(again, first)
+            self.assertEqual(len(computed), 2)
+            # The dict changed: another answer.
+            r[s] = other
+            self.assertEqual(st.bound_sympy(e, r).lower, 26)
+            self.assertEqual(len(computed), 3)
+            r[s] = small
+            self.assertIs(st.bound_sympy(e, r), first)
+            self.assertEqual(len(computed), 3)
+            # No ranges: the assumptions' ranges, cached by the expression alone.
+            plain = st.bound_sympy(e)
+            self.assertEqual(plain.lower, 1)
+            self.assertIs(st.bound_sympy(e, {}), plain)
+            self.assertEqual(len(computed), 4)
+            # Unhashable range values are read as any others (no key by value is built).
+            self.assertEqual(st.bound_sympy(e, {s: small, u: _UnhashableRange(1, 3)}), first)
+        finally:
+            st._bound_engine = saved
+            st._local.engine = keep
+            if keep is None:
+                del st._local.engine
+
+
+class _UnhashableRange:
+    """A range with ValueRanges's fields, but no hash."""
+
+    __hash__ = None
+
+    def __init__(self, lower, upper):
+        self.lower, self.upper = sympy.Integer(lower), sympy.Integer(upper)
+
+
+class SymbolFacts(unittest.TestCase):
+    """_native._symbol_facts (the symbols loop of simplify_with_ranges's facts) against
+    _symbol_facts_py: the same facts, symbols and range objects appended, the same entries in
+    the engine's memos (rlast, vr_ends, arng) and the same exceptions, over a sequence of
+    questions on two engines (so with the memos' hits: the same range objects again, None
+    again, other objects)."""
+
+    def test_random_against_the_python_loop(self):
+        rng = random.Random(43)
+        f = sympy.Symbol("f", real=True)
+        n = sympy.Symbol("n", integer=True)
+        m = sympy.Symbol("m", integer=True, nonpositive=True)
+        syms = [s, u, x, n, m, f]
+        ends = [sympy.Integer(0), sympy.Integer(3), sympy.Integer(-7), sympy.Integer(2**40),
+                int_oo, -int_oo, sympy.oo, sympy.Rational(1, 3), sympy.Float(2.5), 4]
+        pool = []
+        for _ in range(12):
+            lo, hi = sorted((rng.choice(ends), rng.choice(ends)), key=lambda v: float(v))
+            try:
+                pool.append(ValueRanges(lo, hi))
+            except Exception:  # noqa: BLE001 - a mixed range: left out
+                pass
+        engines = (st._Engine(), st._Engine())
+        for eng in engines:
+            for v in syms:
+                eng.conv.convert(v)
+        errors = hits = 0
+        for k in range(800):
+            picked = rng.sample(syms, rng.randint(0, 5))
+            names = frozenset(v.name for v in picked) if rng.random() < 0.5 else \
+                {v.name for v in picked}
+            index = {rng.choice(syms).name} if rng.random() < 0.3 else st._NO_NAMES
+            vtr = {v: rng.choice(pool) for v in rng.sample(syms, rng.randint(0, 4))}
+            vget = vtr.get if rng.random() < 0.8 else None
+            outs = []
+            for fn, eng in zip((st._native._symbol_facts, st._symbol_facts_py), engines):
+                facts, got_syms, vrs = [], [], [] if vget is not None else None
+                try:
+                    fn(names, index, eng.rlast, eng.st.symbols, eng.conv, vget, eng.vr_ends,
+                       eng.arng, st._end, st._assumption_range, st._MISS, facts, got_syms, vrs)
+                    err = None
+                except Exception as ex:  # noqa: BLE001 - the same error from both
+                    err = (type(ex), str(ex))
+                outs.append((err, [(str(a), lo, hi) for a, lo, hi in facts], got_syms, vrs,
+                             {k2: [v2[0], v2[1], None if v2[2] is None else
+                                   (str(v2[2][0]), *v2[2][1:]), str(v2[3])]
+                              for k2, v2 in eng.rlast.items()},
+                             dict(eng.vr_ends),  # keyed by the same (name, id(vr))
+                             dict(eng.arng)))
+            self.assertEqual(outs[0], outs[1], (k, names, index, vtr))
+            for a, b in zip(outs[0][2], outs[1][2]):
+                self.assertIs(a, b)
+            errors += outs[0][0] is not None
+            hits += bool(outs[0][1])
+        self.assertGreater(errors, 20)
+        self.assertGreater(hits, 300)
+
+
+class FreeSyms(unittest.TestCase):
+    """Converter.free_syms(e) (the free symbols of bound_sympy's and simplify's questions) is
+    _free_syms_py: the names and the sympy symbols, in the order of e.free_symbols."""
+
+    def test_random_against_the_python_loop(self):
+        rng = random.Random(41)
+        syms = [sympy.Symbol(f"b{i}", integer=True, positive=i % 2 == 0) for i in range(9)]
+        syms += [sympy.Symbol("r", real=True), sympy.Dummy("d", integer=True)]
+        eng = st._Engine()
+        seen = set()
+        for k in range(400):
+            picked = rng.sample(syms, rng.randint(0, 6))
+            picked.sort(key=lambda v: not v.is_integer)  # the real symbol last (no Max of it)
+            e = sympy.Integer(rng.randint(-3, 3))
+            for v in picked:
+                if v.is_integer and rng.random() < 0.4:
+                    e = sympy.Max(e, v)
+                else:
+                    e = e + rng.randint(1, 4) * v
+            ce = eng.conv.convert(e)
+            got, want = eng.conv.free_syms(ce), st._free_syms_py(eng, ce)
+            self.assertEqual(got, want, (k, e))
+            # Asked again (the converter's memo of free symbols): the same answer.
+            self.assertEqual(eng.conv.free_syms(ce), want, (k, e))
+            self.assertTrue(all(g[1] is w[1] for g, w in zip(got, want)), (k, e))
+            self.assertIs(st._free_syms(eng, ce), st._free_syms(eng, ce))  # memoized
+            names = eng.conv.names(ce)
+            self.assertIs(type(names), frozenset)
+            self.assertEqual(names, st._names_py(ce), (k, e))
+            self.assertEqual(names, {v.name for v in e.free_symbols}, (k, e))
+            seen.add(len(got))
+        self.assertGreaterEqual(len(seen), 5)
+        # A symbol's name missing from the bridge's symbols: a KeyError, as in Python.
+        cx_sym = eng.cx.symbol("not_declared", "int")
+        with self.assertRaises(KeyError):
+            eng.conv.free_syms(cx_sym + 1)
+        with self.assertRaises(KeyError):
+            st._free_syms_py(eng, cx_sym + 1)
+
+
 class BoolRanges(unittest.TestCase):
     """bound_sympy of a relation: the boolean ValueRanges PyTorch's constructor builds, one
     shared instance per value."""
@@ -858,6 +1016,31 @@ class PlainPolynomials(unittest.TestCase):
                   sympy.nan, sympy.zoo):
             self.assertEqual(st._plain_syms(v), st._plain_syms_py(v), v)
 
+    def test_native_walk_reads_an_overridden_args(self):
+        """``PlainSyms`` reads the operands from ``_args`` only for classes whose ``args`` is
+        sympy's ``Basic.args``: classes with an ``args`` of their own are read through it."""
+        a = sympy.Symbol("a", integer=True)
+        b = sympy.Symbol("b", integer=True)
+
+        class OwnAdd(sympy.Add):  # args: the slot's terms, last one dropped
+            @property
+            def args(self):
+                return self._args[:-1]
+
+        class OwnMul(sympy.Mul):  # args: b and the slot's factors
+            @property
+            def args(self):
+                return (b, *self._args)
+
+        own = st._native.PlainSyms(OwnAdd, OwnMul, sympy.Pow, sympy.Symbol, sympy.Integer)
+        e = OwnAdd(a, sympy.Rational(1, 2), evaluate=False)
+        self.assertEqual(own.syms(e), (a,))  # its _args has a Rational, its args not
+        m = OwnMul(3, a, evaluate=False)
+        self.assertEqual(own.syms(m), (b, a))
+        self.assertEqual(own.syms(OwnAdd(m, a, sympy.Rational(1, 2), evaluate=False)),
+                         (b, a, a))
+        self.assertIsNone(own.syms(OwnAdd(a, sympy.Rational(1, 2), a, evaluate=False)))
+
     def test_any_symbols_as_pytorch(self):
         """For expanded polynomials in symbols of every kind (Inductor's ``tmp`` symbols have
         no assumption), with and without replacements that touch them, the answer of the
@@ -1126,6 +1309,17 @@ class RelationEvaluations(unittest.TestCase):
 
 
 
+class _OwnArgs(sympy.Expr):
+    """An expression whose ``args`` is its own property (the symbol ``s``), not its slot
+    ``_args`` (its operand): a reader of ``_args`` in its place gives other answers."""
+
+    is_integer = True
+
+    @property
+    def args(self):
+        return (s,)
+
+
 class SolveWithoutSolving(unittest.TestCase):
     """st._has_symbol(e, sym) (native) and st._has_symbol_py(e, sym) (its Python reference)
     are sympy's e.has(sym), and st._minus_zero(v) is sympy's v - 0 (the same srepr), on random
@@ -1151,6 +1345,22 @@ class SolveWithoutSolving(unittest.TestCase):
         # A node without args: None natively (the wrapper then asks sympy).
         self.assertIsNone(st._native._has_symbol(3, s, sympy.Symbol))
         self.assertIs(st._native._has_symbol(sympy.Tuple(u, s), s, sympy.Symbol), True)
+
+    def test_has_symbol_reads_an_overridden_args(self):
+        """With sympy's Basic.args given, nodes are read from their slot _args only where
+        their class's args is that property: a class with its own args is read through it."""
+        b = sympy.Basic.args
+        for e in (FD(s, 2) + u, sympy.Max(u, s * x), sympy.Eq(u + 1, s)):
+            for t in (s, u, x):
+                self.assertIs(st._native._has_symbol(e, t, sympy.Symbol, b), e.has(t), (e, t))
+        own = _OwnArgs(u)  # _args (u,), args (s,)
+        self.assertIs(own.has(s), True)
+        self.assertIs(st._native._has_symbol(own, s, sympy.Symbol, b), True)
+        self.assertIs(st._native._has_symbol(own, u, sympy.Symbol, b), False)
+        self.assertIs(st._native._has_symbol(own + x, s, sympy.Symbol, b), True)
+        # Without Basic.args every class is read through args (the same answers).
+        self.assertIs(st._native._has_symbol(own + x, s, sympy.Symbol), True)
+        self.assertIs(st._native._has_symbol(own + x, u, sympy.Symbol), False)
 
     def test_minus_zero(self):
         for v in (s, u, sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Integer(7),

@@ -169,6 +169,25 @@ class NativeConverter(unittest.TestCase):
             kinds.add(native[0][0])
         self.assertEqual(kinds, {"ok", "err"})
 
+    def test_overridden_args(self):
+        """The native walk reads a node's operands from its slot ``_args`` only where its
+        class's ``args`` is sympy's ``Basic.args``: a class with its own ``args`` is read
+        through it, as the Python walk reads every node."""
+        from symshape.sympy import _conv, _conv_py
+
+        class OwnAdd(sympy.Add):  # its args: the slot's operands, the last one dropped
+            @property
+            def args(self):
+                return self._args[:-1]
+
+        for e in (OwnAdd(x, sympy.Integer(3), evaluate=False),
+                  OwnAdd(x, x * 2, 5, evaluate=False),
+                  sympy.Max(OwnAdd(x, sympy.Rational(1, 2), evaluate=False), 1)):
+            native, py = self.outcome(_conv, e), self.outcome(_conv_py, e)
+            self.assertEqual(native, py, sympy.srepr(e))
+        self.assertEqual(self.outcome(_conv, OwnAdd(x, sympy.Integer(3), evaluate=False))[0],
+                         ("ok", "x", "int"))
+
     def test_shared_memo_across_calls(self):
         """One converter over many expressions: each answer is what a fresh walk gives."""
         from symshape.sympy import _conv_py, converter

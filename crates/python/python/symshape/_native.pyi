@@ -214,7 +214,8 @@ class Converter:
     """Converts sympy expressions into one context with one memo ({sympy expr: Expr}):
     integers and the functions of ``symshape.sympy._DIRECT`` natively, every other node by
     ``walk`` (``symshape.sympy._conv_py``); the same results and errors as
-    ``walk`` alone. Made by ``symshape.sympy.converter``."""
+    ``walk`` alone (the operands of a class whose ``args`` is sympy's ``Basic.args`` are read
+    from its slot ``_args``, the same tuple). Made by ``symshape.sympy.converter``."""
     def __init__(
         self, cx: Context, memo: Dict[Any, Expr], state: Any, kind_of: Callable[[type], str],
         walk: Callable[[Any, Context, Any, Dict[Any, Expr]], Expr],
@@ -240,10 +241,16 @@ class Converter:
         """``symshape.torch._set_assumption_ranges_py``: the context's facts cleared, then the
         range every free symbol of ``e`` gets from its sympy assumptions set (memoized by name
         in ``arng``; ``arange``: ``symshape.torch._assumption_range``)."""
+    def names(self, e: Expr) -> FrozenSet[str]:
+        """``symshape.torch._names_py``: the names of the free symbols of ``e``."""
+    def free_syms(self, e: Expr) -> Tuple[Tuple[str, Any], ...]:
+        """``symshape.torch._free_syms_py``: ``(name, sympy symbol)`` of each free symbol of
+        ``e``, in the order of ``e.free_symbols``."""
 
 class PlainSyms:
     """``symshape.torch._plain_syms_py`` natively: made with the sympy classes ``Add``,
-    ``Mul``, ``Pow``, ``Symbol`` and ``Integer``."""
+    ``Mul``, ``Pow``, ``Symbol`` and ``Integer`` (the operands read from ``_args`` when the
+    first three's ``args`` is sympy's ``Basic.args``)."""
     def __init__(self, add: type, mul: type, pow: type, symbol: type, integer: type) -> None: ...
     def syms(self, x: Any) -> Optional[Tuple[Any, ...]]:
         """The symbols of ``x`` (with repeats) when it is an expanded polynomial with int64
@@ -282,9 +289,11 @@ def thread_memo() -> IdMemo:
     """The calling thread's ``IdMemo`` (kept in the interpreter's thread state), made on first
     use."""
 
-def _has_symbol(e: Any, s: Any, symbol: type) -> Optional[bool]:
+def _has_symbol(e: Any, s: Any, symbol: type, basic_args: Any = None) -> Optional[bool]:
     """``symshape.torch._has_symbol_py`` natively: sympy's ``e.has(s)`` for a plain symbol
-    ``s`` (``symbol``: sympy's ``Symbol``), or ``None`` where a node of ``e`` has no ``args``."""
+    ``s`` (``symbol``: sympy's ``Symbol``), or ``None`` where a node of ``e`` has no ``args``.
+    The nodes of a class whose ``args`` is ``basic_args`` (sympy's ``Basic.args``) are read
+    from their slot ``_args``, which that property returns."""
 
 def _direct_table() -> Dict[str, str]:
     """The native converter's table of ``symshape.sympy._DIRECT`` (checked equal by a test)."""

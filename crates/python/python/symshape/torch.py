@@ -330,12 +330,18 @@ def _assumption_range(s):
 
 def _free_syms(eng, e):
     """``((name, sympy symbol), ...)`` of the free symbols of the symshape expression ``e``
-    (memoized per engine)."""
+    (memoized per engine), in the order of ``e.free_symbols``: ``_free_syms_py`` natively
+    (``Converter.free_syms``; a test compares them)."""
     f = eng.fsyms.get(e)
     if f is None:
-        syms = eng.st.symbols
-        f = eng.fsyms[e] = tuple((x.name, syms[x.name]) for x in e.free_symbols)
+        f = eng.fsyms[e] = eng.conv.free_syms(e)
     return f
+
+
+def _free_syms_py(eng, e):
+    """``_free_syms`` in Python, without the memo (the reference of its test)."""
+    syms = eng.st.symbols
+    return tuple((x.name, syms[x.name]) for x in e.free_symbols)
 
 
 def _arange(eng, name, s):
@@ -374,22 +380,6 @@ def _set_assumption_ranges_py(eng, e):
     cx.clear_facts()
     for name, lo, hi in _assumption_facts(eng, e):
         cx.set_range(name, lo, hi)
-
-
-def _vr_range(eng, name, s, vr):
-    """The range ``(lo, hi)`` of the symbol ``s`` (``name``) from its var_to_range entry
-    ``vr``, raised to the lower end of its assumptions (memoized by the identity of ``vr``)."""
-    k = (name, id(vr))
-    ent = eng.vr_ends.get(k)
-    if ent is not None and ent[0] is vr:
-        return ent[1], ent[2]
-    # (_end(vr.lower, is_int), _end(vr.upper, is_int, True)), integer ends read natively.
-    lo, hi = eng.conv.range_ends(vr, bool(s.is_integer), _end)
-    alo, _ = _arange(eng, name, s)
-    if alo is not None and (lo is None or lo < alo):
-        lo = alo
-    eng.vr_ends[k] = (vr, lo, hi)
-    return lo, hi
 
 
 def _set_ranges(eng, e, ranges, fallback_ranges=None):
@@ -613,26 +603,32 @@ def bound_sympy(expr, ranges=None):
             tr = _tracing_ranges()
             if CACHE_ANSWERS:
                 # The key: the range each free symbol gets (the caller's, else the tracing
-                # context's; the assumptions are part of the expression).
+                # context's; the assumptions are part of the expression), by identity: the
+                # entry keeps the range objects (ValueRanges are immutable) and is used only
+                # for the very same ones, without hashing them (a frozen dataclass hashes its
+                # fields through sympy at every call); an equal new object is computed again.
                 free = eng.free.get(expr)
                 if free is None:
                     free = _free_of(eng, expr)
                 rget = ranges.get if ranges else None
                 tget = tr.get if tr else None
                 if rget is None and tget is None:
-                    key = ("b", expr)
+                    vals = ()
                 elif tget is None:
-                    key = ("b", expr, *map(rget, free))
+                    vals = tuple(map(rget, free))
                 else:
-                    key = ["b", expr]
+                    vals = []
                     for x in free:
                         v = rget(x) if rget is not None else None
-                        key.append(tget(x) if v is None else v)
-                    key = tuple(key)
-                r = eng.answers.get(key)
-                if r is None:
+                        vals.append(tget(x) if v is None else v)
+                    vals = tuple(vals)
+                key = ("b", expr, *map(id, vals))
+                ent = eng.answers.get(key)
+                if ent is not None and all(map(_is, ent[0], vals)):
+                    r = ent[1]
+                else:
                     r = _run(eng, _bound_engine, expr, ranges, tr)
-                    eng.answers[key] = r
+                    eng.answers[key] = (vals, r)
             else:
                 r = _run(eng, _bound_engine, expr, ranges, tr)
     except _ERRORS:
@@ -748,6 +744,9 @@ _REL_MIRROR = {_sp.Eq: _sp.Eq, _sp.Ne: _sp.Ne, _sp.Ge: _sp.Le, _sp.Gt: _sp.Lt, _
                _sp.Lt: _sp.Gt}
 _Symbol = _sp.Symbol
 _native_has_symbol = _native._has_symbol
+# sympy's ``Basic.args`` property: the nodes of a class whose ``args`` it is are read from
+# their slot ``_args`` natively (the same tuple, without running the property).
+_BASIC_ARGS = _sp.Basic.args
 _BooleanAtom = _sp.logic.boolalg.BooleanAtom
 _sp_params = _sp.core.parameters.global_parameters
 _KEEP = object()
@@ -789,7 +788,7 @@ def _has_symbol_py(e, s):
 
 def _has_symbol(e, s):
     """``_has_symbol_py`` natively (``_native._has_symbol``; a test compares them)."""
-    r = _native_has_symbol(e, s, _Symbol)
+    r = _native_has_symbol(e, s, _Symbol, _BASIC_ARGS)
     return e.has(s) if r is None else r
 
 
@@ -1424,11 +1423,17 @@ object's identity, without running Python; every other call is :func:`_simplify_
 
 
 def _names(eng, e):
-    """The names of the free symbols of the symshape expression ``e`` (memoized)."""
+    """The names of the free symbols of the symshape expression ``e`` (memoized):
+    ``_names_py`` natively (``Converter.names``; a test compares them)."""
     n = eng.names.get(e)
     if n is None:
-        n = eng.names[e] = frozenset(s.name for s in e.free_symbols)
+        n = eng.names[e] = eng.conv.names(e)
     return n
+
+
+def _names_py(e):
+    """``_names`` in Python, without the memo (the reference of its test)."""
+    return frozenset(s.name for s in e.free_symbols)
 
 
 _NOT_AXIOM = (None, None)
@@ -1539,7 +1544,6 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
     if names is None:
         names = _names(eng, e)
     facts = []
-    add = facts.append
     index_names = _NO_NAMES
     idx = None
     if var_items:
@@ -1563,9 +1567,30 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
             names |= ns
             idx.append(fact)
             index_names.add(ent[2])
-    last = eng.rlast
     syms = []
     vrs = [] if vget is not None else None
+    _symbol_facts(names, index_names, eng.rlast, eng.st.symbols, eng.conv, vget, eng.vr_ends,
+                  eng.arng, _end, _assumption_range, _MISS, facts, syms, vrs)
+    if idx is not None:
+        facts += idx
+    if axioms:
+        known = names | index_names if idx is not None else names
+        preds = _axiom_preds(axioms, known, eng.ax_ids, _shallow_ok, eng.ax_shallow, _axiom, eng)
+    else:
+        preds = ()
+    return e0, e, tuple(facts), tuple(preds), tuple(syms), None if vrs is None else tuple(vrs)
+
+
+def _symbol_facts_py(names, index_names, last, symbols, conv, vget, vr_ends, arng, end,
+                     arange, miss, facts, syms, vrs):
+    """``_native._symbol_facts`` in Python (the reference its test compares it with): the
+    facts of the symbols of a ``simplify_with_ranges`` question (its ``names`` not in
+    ``index_names``), appended to ``facts``, the symbols to ``syms`` and what ``vget``
+    (var_to_range's ``get``) gives for them to ``vrs``. ``last`` is the engine's ``rlast``,
+    ``vr_ends`` the memo of the ranges read from ValueRanges (``(name, id(vr)) -> (vr, lo,
+    hi)``: ``conv.range_ends`` with ``end``, ``_end``, the lower end raised to the
+    assumptions'), ``arng`` the one of ``_arange`` (``arange``: ``_assumption_range``), ``miss``
+    the marker ``_MISS``."""
     for name in names:
         if name in index_names:
             continue
@@ -1575,8 +1600,8 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
         # an identity.
         ent = last.get(name)
         if ent is None:
-            s = eng.st.symbols[name]
-            ent = last[name] = [s, _MISS, None, _conv_expr(eng, s)]
+            s = symbols[name]
+            ent = last[name] = [s, miss, None, conv.convert(s)]
         s = ent[0]
         syms.append(s)
         vr = None
@@ -1584,19 +1609,34 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
             vr = vget(s)
             vrs.append(vr)
         if ent[1] is not vr:
-            lo, hi = _vr_range(eng, name, s, vr) if vr is not None else _arange(eng, name, s)
+            if vr is None:
+                lo, hi = _memo_range(arng, name, s, arange)
+            else:
+                # The range of var_to_range's entry, memoized by the identity of vr.
+                k = (name, id(vr))
+                vent = vr_ends.get(k)
+                if vent is not None and vent[0] is vr:
+                    lo, hi = vent[1], vent[2]
+                else:
+                    lo, hi = conv.range_ends(vr, bool(s.is_integer), end)
+                    alo, _ = _memo_range(arng, name, s, arange)
+                    if alo is not None and (lo is None or lo < alo):
+                        lo = alo
+                    vr_ends[k] = (vr, lo, hi)
             ent[1] = vr
             ent[2] = (ent[3], lo, hi) if lo is not None or hi is not None else None
         if ent[2] is not None:
-            add(ent[2])
-    if idx is not None:
-        facts += idx
-    if axioms:
-        known = names | index_names if idx is not None else names
-        preds = _axiom_preds(axioms, known, eng.ax_ids, _shallow_ok, eng.ax_shallow, _axiom, eng)
-    else:
-        preds = ()
-    return e0, e, tuple(facts), tuple(preds), tuple(syms), None if vrs is None else tuple(vrs)
+            facts.append(ent[2])
+
+
+def _memo_range(arng, name, s, arange):
+    r = arng.get(name)
+    if r is None:
+        r = arng[name] = arange(s)
+    return r
+
+
+_symbol_facts = _native._symbol_facts
 
 
 def _axiom_preds_py(axioms, known, ax_ids, shallow_ok, ax_shallow, slow, eng):
