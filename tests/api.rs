@@ -607,3 +607,58 @@ fn stale_handles_after_a_rollback_are_detected_in_debug_builds() {
     assert!(c2.owns(kept));
     c2.rollback(base).unwrap();
 }
+
+/// `is_simplify_fixpoint` (what `batch` relies on to answer a plain polynomial without its
+/// ranges): on random plain polynomials under random facts that pin no symbol (integer and
+/// symbolic ranges, assumptions), `simplify` gives the expression back; a pinning range
+/// changes it; expressions with a call are not fixpoints.
+#[test]
+fn simplify_fixpoints_need_no_facts() {
+    let mut r: u64 = 0x51f1_5eed_0bad_cafe;
+    let mut next = move |m: u64| {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        r % m
+    };
+    let names = ["s0", "s1", "x0", "x1", "q"];
+    let mut fixpoints = 0;
+    for _ in 0..2000 {
+        let mut text = String::new();
+        for k in 0..1 + next(4) {
+            if k > 0 {
+                text.push_str([" + ", " - "][next(2) as usize]);
+            }
+            text.push_str(&(1 + next(9)).to_string());
+            for _ in 0..next(3) {
+                text.push('*');
+                text.push_str(names[next(5) as usize]);
+            }
+        }
+        let mut cx = Context::new();
+        let e = cx.parse(&text).unwrap();
+        if !cx.is_simplify_fixpoint(e) {
+            continue;
+        }
+        fixpoints += 1;
+        // Facts of every kind but a pin: the answer stays the expression.
+        cx.set_range_str("s0", "2", "").unwrap();
+        cx.set_range_str("x0", "0", "s0 - 1").unwrap();
+        cx.set_range_str("x1", &next(5).to_string(), "64").unwrap();
+        let a = cx.parse_bool("s1 > 3").unwrap();
+        cx.add_fact(a).unwrap();
+        assert_eq!(cx.simplify(e), e, "{text}");
+    }
+    assert!(fixpoints > 1500, "{fixpoints}");
+    // A pinned symbol is replaced: not a fact a fixpoint can ignore.
+    let mut cx = Context::new();
+    let e = cx.parse("x0 + s1").unwrap();
+    assert!(cx.is_simplify_fixpoint(e));
+    cx.set_range_str("x0", "3", "3").unwrap();
+    let s = cx.simplify(e);
+    assert_eq!(cx.display(s), "s1 + 3");
+    for t in ["FloorDiv(x0, 4)", "Max(s0, 1)", "(x0 + 1)*s1", "x0 < 4"] {
+        let e = cx.parse(t).unwrap();
+        assert!(!cx.is_simplify_fixpoint(e), "{t}");
+    }
+}
