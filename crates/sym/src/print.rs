@@ -185,17 +185,15 @@ impl Context {
         };
         // The lead as `push_node` chooses it: the first term with a positive coefficient, else
         // the constant, else the first term.
-        let lead = ts.iter().position(|(_, k)| *k > 0);
-        match lead {
-            Some(i) => term(out, ts[i].0, ts[i].1, true),
-            None if c != 0 => push_i64(out, c),
-            None => term(out, ts[0].0, ts[0].1, true),
-        }
-        let lead_term = match lead {
-            Some(i) => Some(i),
+        // (`None`: the constant leads.)
+        let lead_term = match ts.iter().position(|(_, k)| *k > 0) {
             None if c != 0 => None,
-            None => Some(0),
+            p => Some(p.unwrap_or(0)),
         };
+        match lead_term {
+            Some(i) => term(out, ts[i].0, ts[i].1, true),
+            None => push_i64(out, c),
+        }
         for (i, &(t, k)) in ts.iter().enumerate() {
             if lead_term != Some(i) {
                 term(out, t, k, false);
