@@ -747,6 +747,13 @@ fn integer_ranges_answer_as_when_set_before_the_parse() {
         "x0 +",
         "True",
         "x0*x0 + s0",
+        // The text shortcut's edges: a float symbol (declared now and then), merged and
+        // cancelled terms, a constant lead, overflows.
+        "zf + x0",
+        "x1*x0 + 2*x0*x1 - s0",
+        "3 - x1 - x0 + x1",
+        "9223372036854775807 + x0 + 1",
+        "4611686018427387904*x0 + 4611686018427387904*x0 + x1",
     ];
     let names = ["x0", "x1", "x2", "s0", "s1", "ks0", "ks1", "zf", "unused"];
     let ends = ["null", "0", "1", "3", "-5", "64", "4096"];

@@ -64,6 +64,7 @@ mod memo;
 mod modular;
 mod names;
 mod parse;
+mod poly_text;
 mod print;
 mod prove;
 mod residue;

@@ -263,7 +263,7 @@ fn column(src: &str, i: usize) -> usize {
 /// Tokens with their byte offsets (columns are computed only for errors).
 /// An operand of the polynomial fast path ([`Context::parse`]).
 #[derive(Clone, Copy, Debug)]
-enum PolyAtom<'s> {
+pub(crate) enum PolyAtom<'s> {
     Int(i64),
     /// A name with its [`crate::names::SymNames::hash`], and its symbol when it existed
     /// before the parse (looked up once).
@@ -385,11 +385,14 @@ pub(crate) struct Bufs {
     sums: PendingStack,
     ops: OpStack<'static>,
     /// The polynomial fast path's atoms and terms ([`Context::parse_polynomial`]).
-    atoms: Vec<PolyAtom<'static>>,
-    terms: Vec<(i64, usize)>,
+    pub(crate) atoms: Vec<PolyAtom<'static>>,
+    pub(crate) terms: Vec<(i64, usize)>,
     /// [`Context::build_polynomial`]'s symbol of each atom and terms of the sum.
     syms: Vec<Option<(crate::expr::Symbol, Expr)>>,
     sum: Vec<(Expr, i64)>,
+    /// [`Context::simplified_polynomial_text`]'s factors and terms.
+    pub(crate) names: Vec<crate::poly_text::Name<'static>>,
+    pub(crate) monos: Vec<crate::poly_text::Mono>,
 }
 
 /// A clone starts with no buffers of its own (they hold nothing between parses).
@@ -403,7 +406,7 @@ impl Clone for Bufs {
 /// standard library collects an iterator over a vector in place when the element layouts
 /// match (and `T<'a>` and `T<'b>` have one layout); were it not to, this allocates, which
 /// is only slower.
-fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.clear();
     v.into_iter().map(|_| unreachable!("cleared")).collect()
 }
@@ -1018,32 +1021,7 @@ impl Context {
         atoms: &mut Vec<PolyAtom<'s>>,
         terms: &mut Vec<(i64, usize)>,
     ) -> Option<Expr> {
-        let b = src.as_bytes();
-        let mut sign = 1i64;
-        let mut i = 0;
-        let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
-        loop {
-            // An operand.
-            skip_ws(&mut i);
-            let (atom, end) = self.poly_operand(src, i)?;
-            atoms.push(atom);
-            i = end;
-            // An operator or the end.
-            skip_ws(&mut i);
-            match b.get(i) {
-                None => {
-                    terms.push((sign, atoms.len()));
-                    break;
-                }
-                Some(b'*') if b.get(i + 1) != Some(&b'*') => i += 1,
-                Some(&op @ (b'+' | b'-')) => {
-                    terms.push((sign, atoms.len()));
-                    sign = if op == b'+' { 1 } else { -1 };
-                    i += 1;
-                }
-                _ => return None,
-            }
-        }
+        self.scan_polynomial::<true>(src, atoms, terms)?;
         // One atom (a range end `2`, an answer `s27`): the constant or the symbol, without an
         // arena mark (nothing to undo).
         if let ([atom], [_]) = (&atoms[..], &terms[..]) {
@@ -1064,6 +1042,46 @@ impl Context {
         built
     }
 
+    /// Reads `src` as the polynomial fast path takes it (see [`Context::parse_polynomial`]):
+    /// its operands into `atoms` (empty), and each term's sign and the end of its atoms in
+    /// `atoms` into `terms` (empty). `None` (the buffers then hold anything) for any other text.
+    /// Nothing is created or interned. Without `LOOKUP` (for a context without symbols), a
+    /// name's hash is 0 and no symbol is looked up.
+    #[inline(always)]
+    pub(crate) fn scan_polynomial<'s, const LOOKUP: bool>(
+        &self,
+        src: &'s str,
+        atoms: &mut Vec<PolyAtom<'s>>,
+        terms: &mut Vec<(i64, usize)>,
+    ) -> Option<()> {
+        let b = src.as_bytes();
+        let mut sign = 1i64;
+        let mut i = 0;
+        let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
+        loop {
+            // An operand.
+            skip_ws(&mut i);
+            let (atom, end) = self.poly_operand::<LOOKUP>(src, i)?;
+            atoms.push(atom);
+            i = end;
+            // An operator or the end.
+            skip_ws(&mut i);
+            match b.get(i) {
+                None => {
+                    terms.push((sign, atoms.len()));
+                    return Some(());
+                }
+                Some(b'*') if b.get(i + 1) != Some(&b'*') => i += 1,
+                Some(&op @ (b'+' | b'-')) => {
+                    terms.push((sign, atoms.len()));
+                    sign = if op == b'+' { 1 } else { -1 };
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+
     /// The operand of the polynomial fast path at byte `i` of `src` (no blank first) and the
     /// byte after it: an integer literal that fits in i64 or a name that is not reserved and
     /// not a symbol of another type. `None` for anything else (`2.5`, `1e3`, `2x`, a literal
@@ -1071,7 +1089,11 @@ impl Context {
     /// Nothing is created: a new name is made when the operand is interned. Always inlined:
     /// as a call it cost both of its callers about 1% of a request's instructions.
     #[inline(always)]
-    fn poly_operand<'s>(&self, src: &'s str, i: usize) -> Option<(PolyAtom<'s>, usize)> {
+    fn poly_operand<'s, const LOOKUP: bool>(
+        &self,
+        src: &'s str,
+        i: usize,
+    ) -> Option<(PolyAtom<'s>, usize)> {
         let b = src.as_bytes();
         let k = class(*b.get(i)?);
         if k == DIGIT {
@@ -1087,10 +1109,14 @@ impl Context {
         }
         let end = run_end(b, i + 1, DIGIT | LETTER);
         let name = &src[i..end];
-        let h = crate::names::SymNames::hash(name);
         if is_reserved(name) {
             return None;
         }
+        if !LOOKUP {
+            debug_assert!(self.syms.is_empty());
+            return Some((PolyAtom::Sym(name, 0, None), end));
+        }
+        let h = crate::names::SymNames::hash(name);
         let known = self.lookup_hashed(name, h);
         if known.is_some_and(|s| self.sym_ty(s) != Ty::Int) {
             return None;
@@ -1124,7 +1150,7 @@ impl Context {
         let mut i = 0;
         let op = loop {
             skip_ws(&mut i);
-            let (atom, end) = self.poly_operand(src, i)?;
+            let (atom, end) = self.poly_operand::<true>(src, i)?;
             i = end;
             literals += usize::from(matches!(atom, PolyAtom::Int(_)));
             if na == atoms.len() {
@@ -1153,7 +1179,7 @@ impl Context {
             if class(*b.get(i)?) != DIGIT || nc == lits.len() {
                 return None;
             }
-            let (PolyAtom::Int(v), end) = self.poly_operand(src, i)? else {
+            let (PolyAtom::Int(v), end) = self.poly_operand::<true>(src, i)? else {
                 return None;
             };
             i = end;
@@ -1434,6 +1460,8 @@ impl Context {
             terms: bufs.terms,
             syms: bufs.syms,
             sum: bufs.sum,
+            names: bufs.names,
+            monos: bufs.monos,
         };
         r
     }

@@ -1,0 +1,499 @@
+//! The simplified text of a plain polynomial, computed from its text: no symbol made, no node
+//! interned ([`Context::simplified_polynomial_text`]).
+//!
+//! Most index expressions a compiler asks about are sums of products of symbols and integer
+//! literals already in normal form (`ks0*ks1*x0 + ks1*x1 + 2*x2 + 1`): their simplification is
+//! their own normal form, and a whole request spent four fifths of its time parsing them
+//! (making each symbol: its node interned, its name stored and hashed, its order key; each
+//! product and the sum interned) and a seventh printing them back. The normal form of such a
+//! text needs none of that: its terms' factors sorted by name, its terms sorted and merged,
+//! written as the printer writes a flat sum.
+//!
+//! The answer is exactly `display(simplify(parse(src)))`: the same scan as the parser's
+//! polynomial fast path (so the same texts qualify), the arithmetic of
+//! `Context::build_polynomial` in its order (so the same overflows decline), the order of
+//! `cmp_expr` on symbols and products of symbols (names in `natural_cmp` order, which the
+//! symbols' order keys agree with), and the writing of `push_flat_sum`. The tests hold it to
+//! that composition on random texts.
+
+use std::cmp::Ordering;
+
+use crate::Context;
+use crate::expr::{natural_cmp, sym_order_key};
+use crate::parse::{PolyAtom, recycle};
+use crate::print::{push_i64, push_u64};
+
+/// A term of the sum: its factors `names[from..from + len]` (sorted, distinct, at least one)
+/// and its coefficient.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Mono {
+    from: u32,
+    len: u32,
+    k: i64,
+}
+
+/// A factor: a symbol's name, with its order key when it has one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Name<'s> {
+    name: &'s str,
+    key: Option<(u64, u64)>,
+}
+
+/// The order of two symbols' names, as `Context::sym_cmp` orders the symbols: by their keys
+/// when both have one, else by `natural_cmp` (which the keys agree with). `Equal` only for
+/// one name.
+#[inline]
+fn name_cmp(a: &Name<'_>, b: &Name<'_>) -> Ordering {
+    match (a.key, b.key) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => natural_cmp(a.name, b.name),
+    }
+}
+
+impl Context {
+    /// `display(simplify(parse(src)))` when `src` is a plain polynomial (a sum of products of
+    /// integer literals and integer symbols, as [`Context::parse`]'s fast path reads it), computed
+    /// from the text: no symbol is made and nothing is interned. `None` for any other text,
+    /// and where the shortcut would not be that answer or cannot tell cheaply: a product with a
+    /// repeated symbol (a power), a coefficient or constant that overflows i64 on the way (the
+    /// parser reports those) or is `i64::MIN`, a name of a non-integer symbol, a symbol whose
+    /// range is one integer (which `simplify` substitutes), and any node limit.
+    ///
+    /// ```
+    /// # use sym::Context;
+    /// let mut cx = Context::new();
+    /// let t = cx.simplified_polynomial_text("x1*8 + 32*x2 + x3 + 32*x0*s27 - 2*x3 + 1");
+    /// assert_eq!(t.as_deref(), Some("8*x1 + 32*x2 - x3 + 32*s27*x0 + 1"));
+    /// assert_eq!(cx.simplified_polynomial_text("FloorDiv(x, 2)"), None);
+    /// ```
+    pub fn simplified_polynomial_text(&mut self, src: &str) -> Option<String> {
+        if self.limits.input_nodes != usize::MAX
+            || self.limits.context_nodes != usize::MAX
+            || !self.facts.pinned.is_empty()
+        {
+            return None;
+        }
+        let mut atoms = recycle(std::mem::take(&mut self.parse_bufs.atoms));
+        let mut terms = std::mem::take(&mut self.parse_bufs.terms);
+        // A context without symbols (the CLI's) has no name to look up.
+        let scanned = if self.syms.is_empty() {
+            self.scan_polynomial::<false>(src, &mut atoms, &mut terms)
+        } else {
+            self.scan_polynomial::<true>(src, &mut atoms, &mut terms)
+        };
+        let mut names = recycle(std::mem::take(&mut self.parse_bufs.names));
+        let mut monos = std::mem::take(&mut self.parse_bufs.monos);
+        let r = scanned.and_then(|()| polynomial_text(&atoms, &terms, &mut names, &mut monos));
+        terms.clear();
+        monos.clear();
+        self.parse_bufs.atoms = recycle(atoms);
+        self.parse_bufs.terms = terms;
+        self.parse_bufs.names = recycle(names);
+        self.parse_bufs.monos = monos;
+        r
+    }
+}
+
+/// The text of the polynomial `atoms`/`terms` (as [`Context::scan_polynomial`] reads them).
+/// `names` and `monos` are empty buffers.
+fn polynomial_text<'s>(
+    atoms: &[PolyAtom<'s>],
+    terms: &[(i64, usize)],
+    names: &mut Vec<Name<'s>>,
+    monos: &mut Vec<Mono>,
+) -> Option<String> {
+    // `build_polynomial_in`'s arithmetic, in its order (so that both overflow on the same
+    // texts): the constants of products of literals, and the lone literals, apart.
+    let mut products = 0i64;
+    let mut lone: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
+    let mut from = 0;
+    for &(sign, to) in terms {
+        let term = &atoms[from..to];
+        from = to;
+        if let [PolyAtom::Int(v)] = term {
+            lone.push(v.checked_mul(sign)?);
+            continue;
+        }
+        // The literals right to left; the names inserted in order as they come (right to
+        // left), as `mul_parts` sorts the symbols.
+        let start = names.len();
+        let mut coeff = 1i64;
+        for a in term.iter().rev() {
+            match *a {
+                PolyAtom::Int(v) => coeff = coeff.checked_mul(v)?,
+                PolyAtom::Sym(name, ..) => {
+                    names.push(Name {
+                        name,
+                        key: sym_order_key(name),
+                    });
+                    let mut at = names.len() - 1;
+                    while at > start && name_cmp(&names[at], &names[at - 1]) == Ordering::Less {
+                        names.swap(at, at - 1);
+                        at -= 1;
+                    }
+                }
+            }
+        }
+        let k = coeff.checked_mul(sign)?;
+        if coeff == 0 {
+            names.truncate(start);
+            continue;
+        }
+        let fs = &names[start..];
+        // `x*x` is a power: not written here.
+        if fs
+            .windows(2)
+            .any(|w| name_cmp(&w[0], &w[1]) == Ordering::Equal)
+        {
+            return None;
+        }
+        if fs.is_empty() {
+            products = products.checked_add(k)?;
+            continue;
+        }
+        monos.push(Mono {
+            from: start as u32,
+            len: fs.len() as u32,
+            k,
+        });
+    }
+    let mut cst = products;
+    for v in lone {
+        cst = cst.checked_add(v)?;
+    }
+    let factors = |m: &Mono| &names[m.from as usize..(m.from + m.len) as usize];
+    // `sort_merge_terms`: a stable sort in `cmp_expr`'s order (a symbol before any product;
+    // two symbols by name; two products by their first differing factors, then by length),
+    // equal terms merged in that order; then the terms whose coefficients cancelled dropped.
+    let cmp = |a: &Mono, b: &Mono| {
+        let (fa, fb) = (factors(a), factors(b));
+        match (fa.len(), fb.len()) {
+            (1, 1) => name_cmp(&fa[0], &fb[0]),
+            (1, _) => Ordering::Less,
+            (_, 1) => Ordering::Greater,
+            _ => fa
+                .iter()
+                .zip(fb)
+                .map(|(x, y)| name_cmp(x, y))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| fa.len().cmp(&fb.len())),
+        }
+    };
+    if monos.len() > 1 {
+        monos.sort_by(cmp);
+        let mut w = 0;
+        for r in 1..monos.len() {
+            if cmp(&monos[r], &monos[w]).is_eq() {
+                monos[w].k = monos[w].k.checked_add(monos[r].k)?;
+            } else {
+                w += 1;
+                monos[w] = monos[r];
+            }
+        }
+        monos.truncate(w + 1);
+        monos.retain(|m| m.k != 0);
+    }
+    let mut out = String::with_capacity(terms.len() * 12);
+    let write_factors = |out: &mut String, m: &Mono| {
+        for (i, f) in factors(m).iter().enumerate() {
+            if i > 0 {
+                out.push('*');
+            }
+            out.push_str(f.name);
+        }
+    };
+    match &monos[..] {
+        // A constant.
+        [] => push_i64(&mut out, cst),
+        // A symbol or a product of symbols.
+        [m] if m.k == 1 && cst == 0 => write_factors(&mut out, m),
+        // A sum (`push_flat_sum`), but where it declines (an `i64::MIN` coefficient or
+        // constant is written in parentheses by the general printer).
+        _ if cst == i64::MIN || monos.iter().any(|m| m.k == i64::MIN) => return None,
+        _ => {
+            let term = |out: &mut String, m: &Mono, first: bool| {
+                match (first, m.k < 0) {
+                    (true, false) => {}
+                    (true, true) => out.push('-'),
+                    (false, false) => out.push_str(" + "),
+                    (false, true) => out.push_str(" - "),
+                }
+                if m.k != 1 && m.k != -1 {
+                    push_u64(out, m.k.unsigned_abs());
+                    out.push('*');
+                }
+                write_factors(out, m);
+            };
+            // The lead: the first term with a positive coefficient, else the constant, else
+            // the first term.
+            let lead = match monos.iter().position(|m| m.k > 0) {
+                None if cst != 0 => None,
+                p => Some(p.unwrap_or(0)),
+            };
+            match lead {
+                Some(i) => term(&mut out, &monos[i], true),
+                None => push_i64(&mut out, cst),
+            }
+            for (i, m) in monos.iter().enumerate() {
+                if lead != Some(i) {
+                    term(&mut out, m, false);
+                }
+            }
+            if cst != 0 && lead.is_some() {
+                out.push_str(if cst < 0 { " - " } else { " + " });
+                push_u64(&mut out, cst.unsigned_abs());
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Ty};
+
+    /// A small seeded generator: `next(m)` is in `0..m`.
+    fn xorshift(mut r: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r % m
+        }
+    }
+
+    /// Names of every shape the order and the scan treat apart: digit runs of several
+    /// lengths (`x2` before `x10`), leading zeros, no digits, more than eight letters (no order
+    /// key), underscores, capitals, and reserved words (which decline).
+    const NAMES: &[&str] = &[
+        "x",
+        "x0",
+        "x1",
+        "x2",
+        "x10",
+        "x01",
+        "x007",
+        "s27",
+        "s3",
+        "ks0",
+        "ks1",
+        "x3_inner",
+        "a",
+        "b_1",
+        "abcdefghij",
+        "abcdefgh1",
+        "abcdefghi12",
+        "q",
+        "X",
+        "Z9",
+        "_a",
+        "oo",
+        "True",
+        "nan",
+        "Min",
+        "int_oo",
+    ];
+
+    /// Literals around the overflow edges (the last one is beyond i64).
+    const LITERALS: &[&str] = &[
+        "0",
+        "1",
+        "2",
+        "3",
+        "7",
+        "64",
+        "1000",
+        "2147483648",
+        "3037000499",
+        "3037000500",
+        "4611686018427387904",
+        "9223372036854775807",
+        "9223372036854775808",
+    ];
+
+    fn random_text(next: &mut impl FnMut(u64) -> u64) -> String {
+        let pool = 2 + next(NAMES.len() as u64 - 1) as usize;
+        let ws = |next: &mut dyn FnMut(u64) -> u64| match next(6) {
+            0 => "",
+            1 => "  ",
+            _ => " ",
+        };
+        let mut s = String::new();
+        for t in 0..1 + next(6) {
+            if t > 0 {
+                s.push_str(ws(next));
+                s.push(if next(2) == 0 { '+' } else { '-' });
+                s.push_str(ws(next));
+            }
+            for f in 0..1 + next(4) {
+                if f > 0 {
+                    s.push('*');
+                }
+                if next(4) == 0 {
+                    let l = if next(3) == 0 { LITERALS.len() } else { 7 };
+                    s.push_str(LITERALS[next(l as u64) as usize]);
+                } else {
+                    s.push_str(NAMES[next(pool as u64) as usize]);
+                }
+            }
+        }
+        // Now and then something the shortcut must not take.
+        match next(40) {
+            0 => s.push_str("//2"),
+            1 => s.insert(0, '-'),
+            2 => s.push_str("**2"),
+            3 => s.push_str(" + 2.5"),
+            4 => s = format!("({s})"),
+            _ => {}
+        }
+        s
+    }
+
+    /// `display(simplify(parse(text)))` on a context made by `setup`, when the parse succeeds
+    /// and the answer is the parse's own normal form.
+    fn reference(text: &str, setup: &dyn Fn(&mut Context)) -> Option<String> {
+        let mut cx = Context::new();
+        setup(&mut cx);
+        let e = cx.parse(text).ok()?;
+        let s = cx.simplify(e);
+        Some(cx.display(s))
+    }
+
+    /// The shortcut answers exactly what parsing, simplifying and printing answer, on random
+    /// texts in contexts with no symbol, with symbols made before (in another order than the
+    /// text's), with a float symbol (whose name declines), with a symbol pinned to one value
+    /// (which `simplify` substitutes: the shortcut declines) and with a node limit (declines).
+    /// And it answers most of them, including merged and cancelled terms, constant leads and
+    /// negative leads.
+    #[test]
+    fn the_text_shortcut_is_parse_simplify_display() {
+        type Setup = Box<dyn Fn(&mut Context)>;
+        let setups: Vec<(Setup, bool)> = vec![
+            (Box::new(|_| {}), true),
+            (
+                Box::new(|cx| {
+                    for n in ["x10", "s3", "x2", "abcdefghij", "x"] {
+                        cx.symbol(n).unwrap();
+                    }
+                }),
+                true,
+            ),
+            (
+                Box::new(|cx| {
+                    cx.declare("x1", Ty::Float).unwrap();
+                }),
+                true,
+            ),
+            (
+                Box::new(|cx| {
+                    let s = cx.symbol("x0").unwrap();
+                    cx.set_range_int(s, 3, 3).unwrap();
+                }),
+                false,
+            ),
+            (
+                Box::new(|cx| {
+                    cx.set_limits(crate::Limits {
+                        input_nodes: 1000,
+                        ..crate::Limits::default()
+                    });
+                }),
+                false,
+            ),
+        ];
+        let mut next = xorshift(0x5EED_2021);
+        let (mut answered, mut merged, mut constant_lead, mut negative_lead, mut zero) =
+            (0, 0, 0, 0, 0);
+        let mut texts = 0;
+        for _ in 0..6000 {
+            let text = random_text(&mut next);
+            for (setup, may_answer) in &setups {
+                texts += usize::from(*may_answer);
+                let mut cx = Context::new();
+                setup(&mut cx);
+                let Some(t) = cx.simplified_polynomial_text(&text) else {
+                    continue;
+                };
+                assert!(may_answer, "answered {text:?} where it must decline: {t}");
+                assert_eq!(Some(&t), reference(&text, setup).as_ref(), "{text:?}");
+                // Nothing was made.
+                assert_eq!(
+                    cx.node_count(),
+                    Context::new().node_count() + setup_nodes(setup)
+                );
+                answered += 1;
+                merged +=
+                    usize::from(t.matches(['+', '-']).count() < text.matches(['+', '-']).count());
+                constant_lead +=
+                    usize::from(t.starts_with(|c: char| c.is_ascii_digit()) && t.contains(' '));
+                negative_lead += usize::from(t.starts_with('-'));
+                zero += usize::from(t == "0");
+            }
+        }
+        assert!(answered * 3 > texts, "{answered} of {texts}");
+        assert!(
+            merged > 100 && constant_lead > 20 && negative_lead > 20 && zero > 5,
+            "{merged} {constant_lead} {negative_lead} {zero}"
+        );
+    }
+
+    /// The edges, answered or declined as the comments say, and each answer the composition's.
+    #[test]
+    fn edges() {
+        const MAX: i64 = i64::MAX;
+        let big = 1i64 << 62;
+        let cases: Vec<(String, Option<&str>)> = vec![
+            // Constants: folded, and the constant leads when no term is positive.
+            ("2*3 + 4".into(), Some("10")),
+            ("0".into(), Some("0")),
+            ("3 - x".into(), Some("3 - x")),
+            ("-x".into(), None), // a leading sign is not the fast path's
+            // Terms merged (stable: equal terms added in the text's order) and cancelled.
+            ("x - x".into(), Some("0")),
+            ("y*x + 2*x*y - 3*y*x".into(), Some("0")),
+            ("0*x + y".into(), Some("y")),
+            ("x*y + 1 - 1".into(), Some("x*y")),
+            ("2*x*y".into(), Some("2*x*y")),
+            (
+                "x10 + x2 + x + x01 + y*x".into(),
+                Some("x + x01 + x2 + x10 + x*y"),
+            ),
+            ("b*a*c + a*b + c".into(), Some("c + a*b + a*b*c")),
+            // Powers are not written here.
+            ("x*x".into(), None),
+            ("2*x*y*x".into(), None),
+            // Overflows, on the way or at the end, decline (the parser reports them).
+            (format!("{big}*2 + 1"), None),
+            (format!("x*{big} + x*{big}"), None),
+            (format!("x*{big} + x*{big} + x*{big}"), None),
+            (format!("{big}*1 + {big}*1"), None),
+            (format!("{MAX} + 1"), None),
+            (format!("x*{MAX} - x*{MAX}"), Some("0")),
+            // A constant of i64::MIN is written in parentheses by the printer.
+            (format!("x - {MAX} - 1"), None),
+            (format!("{MAX} - {MAX}"), Some("0")),
+            // Not polynomials.
+            ("x**2".into(), None),
+            ("FloorDiv(x, 2)".into(), None),
+            ("(x + 1)".into(), None),
+            ("x + 2.5".into(), None),
+            ("oo + x".into(), None),
+        ];
+        for (text, want) in cases {
+            let mut cx = Context::new();
+            let got = cx.simplified_polynomial_text(&text);
+            assert_eq!(got.as_deref(), want, "{text}");
+            if let Some(t) = got {
+                assert_eq!(Some(t), reference(&text, &|_| {}), "{text}");
+            }
+        }
+    }
+
+    /// The nodes `setup` makes.
+    fn setup_nodes(setup: &dyn Fn(&mut Context)) -> usize {
+        let mut cx = Context::new();
+        let n = cx.node_count();
+        setup(&mut cx);
+        cx.node_count() - n
+    }
+}
