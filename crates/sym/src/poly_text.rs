@@ -361,7 +361,8 @@ mod tests {
 
     /// The shortcut answers exactly what parsing, simplifying and printing answer, on random
     /// texts in contexts with no symbol, with symbols made before (in another order than the
-    /// text's), with a float symbol (whose name declines), with a symbol pinned to one value
+    /// text's), with a float symbol (whose name declines), with facts that pin no symbol
+    /// (symbolic ranges, an assumption), with a symbol pinned to one value
     /// (which `simplify` substitutes: the shortcut declines) and with a node limit (declines).
     /// And it answers most of them, including merged and cancelled terms, constant leads and
     /// negative leads.
@@ -381,6 +382,17 @@ mod tests {
             (
                 Box::new(|cx| {
                     cx.declare("x1", Ty::Float).unwrap();
+                }),
+                true,
+            ),
+            // Facts that pin nothing: symbolic ranges and an assumption.
+            (
+                Box::new(|cx| {
+                    cx.set_range_str("x1", "0", "s3 - 1").unwrap();
+                    cx.set_range_str("s3", "2", "").unwrap();
+                    cx.set_range_str("x0", "-4", "4").unwrap();
+                    let a = cx.parse_bool("x0 + x1 >= 1").unwrap();
+                    cx.assume(a).unwrap();
                 }),
                 true,
             ),
