@@ -392,7 +392,7 @@ pub(crate) struct Bufs {
     sum: Vec<(Expr, i64)>,
     /// [`Context::simplified_polynomial_text`]'s factors and terms.
     pub(crate) names: Vec<crate::poly_text::Name<'static>>,
-    pub(crate) monos: Vec<crate::poly_text::Mono>,
+    pub(crate) monos: Vec<crate::poly_text::Mono<'static>>,
 }
 
 /// A clone starts with no buffers of its own (they hold nothing between parses).

@@ -26,10 +26,12 @@ use crate::print::{push_i64, push_u64};
 /// A term of the sum: its factors `names[from..from + len]` (sorted, distinct, at least one)
 /// and its coefficient.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Mono {
+pub(crate) struct Mono<'s> {
     from: u32,
     len: u32,
     k: i64,
+    /// The first factor (`names[from]`), which decides most comparisons.
+    lead: Name<'s>,
 }
 
 /// A factor: a symbol's name, with its order key when it has one.
@@ -82,14 +84,13 @@ impl Context {
             self.scan_polynomial::<true>(src, &mut atoms, &mut terms)
         };
         let mut names = recycle(std::mem::take(&mut self.parse_bufs.names));
-        let mut monos = std::mem::take(&mut self.parse_bufs.monos);
+        let mut monos = recycle(std::mem::take(&mut self.parse_bufs.monos));
         let r = scanned.and_then(|()| polynomial_text(&atoms, &terms, &mut names, &mut monos));
         terms.clear();
-        monos.clear();
         self.parse_bufs.atoms = recycle(atoms);
         self.parse_bufs.terms = terms;
         self.parse_bufs.names = recycle(names);
-        self.parse_bufs.monos = monos;
+        self.parse_bufs.monos = recycle(monos);
         r
     }
 }
@@ -100,7 +101,7 @@ fn polynomial_text<'s>(
     atoms: &[PolyAtom<'s>],
     terms: &[(i64, usize)],
     names: &mut Vec<Name<'s>>,
-    monos: &mut Vec<Mono>,
+    monos: &mut Vec<Mono<'s>>,
 ) -> Option<String> {
     // `build_polynomial_in`'s arithmetic, in its order (so that both overflow on the same
     // texts): the constants of products of literals, and the lone literals, apart.
@@ -155,6 +156,7 @@ fn polynomial_text<'s>(
             from: start as u32,
             len: fs.len() as u32,
             k,
+            lead: fs[0],
         });
     }
     let mut cst = products;
@@ -165,19 +167,19 @@ fn polynomial_text<'s>(
     // `sort_merge_terms`: a stable sort in `cmp_expr`'s order (a symbol before any product;
     // two symbols by name; two products by their first differing factors, then by length),
     // equal terms merged in that order; then the terms whose coefficients cancelled dropped.
-    let cmp = |a: &Mono, b: &Mono| {
-        let (fa, fb) = (factors(a), factors(b));
-        match (fa.len(), fb.len()) {
-            (1, 1) => name_cmp(&fa[0], &fb[0]),
-            (1, _) => Ordering::Less,
-            (_, 1) => Ordering::Greater,
-            _ => fa
+    let cmp = |a: &Mono, b: &Mono| match (a.len, b.len) {
+        (1, 1) => name_cmp(&a.lead, &b.lead),
+        (1, _) => Ordering::Less,
+        (_, 1) => Ordering::Greater,
+        _ => name_cmp(&a.lead, &b.lead).then_with(|| {
+            let (fa, fb) = (factors(a), factors(b));
+            fa[1..]
                 .iter()
-                .zip(fb)
+                .zip(&fb[1..])
                 .map(|(x, y)| name_cmp(x, y))
                 .find(|o| o.is_ne())
-                .unwrap_or_else(|| fa.len().cmp(&fb.len())),
-        }
+                .unwrap_or_else(|| fa.len().cmp(&fb.len()))
+        }),
     };
     if monos.len() > 1 {
         monos.sort_by(cmp);

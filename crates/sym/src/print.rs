@@ -386,6 +386,21 @@ pub(crate) fn push_i64(out: &mut String, v: i64) {
 mod tests {
     use crate::Context;
 
+    /// The digit writers against the formatter, at the edges and between.
+    #[test]
+    fn integers_are_written_as_the_formatter_writes_them() {
+        let mut vals: Vec<i64> = vec![0, 1, 9, 10, 99, 100, i64::MAX, i64::MIN, -1, -10];
+        vals.extend((0..63).flat_map(|b| [1i64 << b, (1i64 << b) - 1, -(1i64 << b)]));
+        for v in vals {
+            let mut out = String::from("x");
+            super::push_i64(&mut out, v);
+            assert_eq!(out, format!("x{v}"));
+        }
+        let mut out = String::new();
+        super::push_u64(&mut out, u64::MAX);
+        assert_eq!(out, u64::MAX.to_string());
+    }
+
     /// The flat-sum shortcut of `display` writes what the task stack writes, on random sums of
     /// leaves and products of leaves (coefficients and constants of both signs, 1 and -1, the
     /// i64 edges, cancelling terms) and on sums it declines (powers, calls, nested sums).
