@@ -1021,7 +1021,7 @@ impl Context {
         atoms: &mut Vec<PolyAtom<'s>>,
         terms: &mut Vec<(i64, usize)>,
     ) -> Option<Expr> {
-        self.scan_polynomial::<true>(src, atoms, terms)?;
+        self.scan_polynomial::<true, false>(src, atoms, terms)?;
         // One atom (a range end `2`, an answer `s27`): the constant or the symbol, without an
         // arena mark (nothing to undo).
         if let ([atom], [_]) = (&atoms[..], &terms[..]) {
@@ -1046,9 +1046,10 @@ impl Context {
     /// its operands into `atoms` (empty), and each term's sign and the end of its atoms in
     /// `atoms` into `terms` (empty). `None` (the buffers then hold anything) for any other text.
     /// Nothing is created or interned. Without `LOOKUP` (for a context without symbols), a
-    /// name's hash is 0 and no symbol is looked up.
+    /// name's hash is 0 and no symbol is looked up. With `PAREN`, a parenthesized literal
+    /// (`(10)`, as PyTorch prints some constants) is an operand too.
     #[inline(always)]
-    pub(crate) fn scan_polynomial<'s, const LOOKUP: bool>(
+    pub(crate) fn scan_polynomial<'s, const LOOKUP: bool, const PAREN: bool>(
         &self,
         src: &'s str,
         atoms: &mut Vec<PolyAtom<'s>>,
@@ -1061,7 +1062,7 @@ impl Context {
         loop {
             // An operand.
             skip_ws(&mut i);
-            let (atom, end) = self.poly_operand::<LOOKUP>(src, i)?;
+            let (atom, end) = self.poly_operand::<LOOKUP, PAREN>(src, i)?;
             atoms.push(atom);
             i = end;
             // An operator or the end.
@@ -1089,13 +1090,22 @@ impl Context {
     /// Nothing is created: a new name is made when the operand is interned. Always inlined:
     /// as a call it cost both of its callers about 1% of a request's instructions.
     #[inline(always)]
-    fn poly_operand<'s, const LOOKUP: bool>(
+    fn poly_operand<'s, const LOOKUP: bool, const PAREN: bool>(
         &self,
         src: &'s str,
         i: usize,
     ) -> Option<(PolyAtom<'s>, usize)> {
         let b = src.as_bytes();
-        let k = class(*b.get(i)?);
+        let c = *b.get(i)?;
+        if PAREN && c == b'(' {
+            let end = run_end(b, i + 1, DIGIT);
+            if end == i + 1 || b.get(end) != Some(&b')') {
+                return None;
+            }
+            let v = i64::try_from(decimal(&src[i + 1..end])?).ok()?;
+            return Some((PolyAtom::Int(v), end + 1));
+        }
+        let k = class(c);
         if k == DIGIT {
             let end = run_end(b, i, DIGIT);
             if end < b.len() && (b[end] == b'.' || class(b[end]) == LETTER) {
@@ -1150,7 +1160,7 @@ impl Context {
         let mut i = 0;
         let op = loop {
             skip_ws(&mut i);
-            let (atom, end) = self.poly_operand::<true>(src, i)?;
+            let (atom, end) = self.poly_operand::<true, false>(src, i)?;
             i = end;
             literals += usize::from(matches!(atom, PolyAtom::Int(_)));
             if na == atoms.len() {
@@ -1179,7 +1189,7 @@ impl Context {
             if class(*b.get(i)?) != DIGIT || nc == lits.len() {
                 return None;
             }
-            let (PolyAtom::Int(v), end) = self.poly_operand::<true>(src, i)? else {
+            let (PolyAtom::Int(v), end) = self.poly_operand::<true, false>(src, i)? else {
                 return None;
             };
             i = end;

@@ -9,12 +9,12 @@
 //! text needs none of that: its terms' factors sorted by name, its terms sorted and merged,
 //! written as the printer writes a flat sum.
 //!
-//! The answer is exactly `display(simplify(parse(src)))`: the same scan as the parser's
-//! polynomial fast path (so the same texts qualify), the arithmetic of
-//! `Context::build_polynomial` in its order (so the same overflows decline), the order of
-//! `cmp_expr` on symbols and products of symbols (names in `natural_cmp` order, which the
-//! symbols' order keys agree with), and the writing of `push_flat_sum`. The tests hold it to
-//! that composition on random texts.
+//! The answer is exactly `display(simplify(parse(src)))`: the scan of the parser's polynomial
+//! fast path (plus parenthesized literals, `d0*(6)*s27`, as PyTorch prints some constants),
+//! arithmetic bounded so that no order of it overflows (where the parser would overflow, or
+//! might, the text declines), the order of `cmp_expr` on symbols and products of symbols
+//! (names in `natural_cmp` order, which the symbols' order keys agree with), and the writing
+//! of `push_flat_sum`. The tests hold it to that composition on random texts.
 
 use std::cmp::Ordering;
 
@@ -54,12 +54,13 @@ fn name_cmp(a: &Name<'_>, b: &Name<'_>) -> Ordering {
 
 impl Context {
     /// `display(simplify(parse(src)))` when `src` is a plain polynomial (a sum of products of
-    /// integer literals and integer symbols, as [`Context::parse`]'s fast path reads it), computed
+    /// integer literals, parenthesized or not, and integer symbols; no leading sign), computed
     /// from the text: no symbol is made and nothing is interned. `None` for any other text,
     /// and where the shortcut would not be that answer or cannot tell cheaply: a product with a
-    /// repeated symbol (a power), a coefficient or constant that overflows i64 on the way (the
-    /// parser reports those) or is `i64::MIN`, a name of a non-integer symbol, a symbol whose
-    /// range is one integer (which `simplify` substitutes), and any node limit.
+    /// repeated symbol (a power), literals whose products or the sum of whose coefficients'
+    /// magnitudes leave i64 (some order of the parser's arithmetic could overflow), an
+    /// `i64::MIN` coefficient or constant, a name of a non-integer symbol, a symbol whose range
+    /// is one integer (which `simplify` substitutes), and any node limit.
     ///
     /// ```
     /// # use sym::Context;
@@ -79,9 +80,9 @@ impl Context {
         let mut terms = std::mem::take(&mut self.parse_bufs.terms);
         // A context without symbols (the CLI's) has no name to look up.
         let scanned = if self.syms.is_empty() {
-            self.scan_polynomial::<false>(src, &mut atoms, &mut terms)
+            self.scan_polynomial::<false, true>(src, &mut atoms, &mut terms)
         } else {
-            self.scan_polynomial::<true>(src, &mut atoms, &mut terms)
+            self.scan_polynomial::<true, true>(src, &mut atoms, &mut terms)
         };
         let mut names = recycle(std::mem::take(&mut self.parse_bufs.names));
         let mut monos = recycle(std::mem::take(&mut self.parse_bufs.monos));
@@ -103,25 +104,27 @@ fn polynomial_text<'s>(
     names: &mut Vec<Name<'s>>,
     monos: &mut Vec<Mono<'s>>,
 ) -> Option<String> {
-    // `build_polynomial_in`'s arithmetic, in its order (so that both overflow on the same
-    // texts): the constants of products of literals, and the lone literals, apart.
-    let mut products = 0i64;
-    let mut lone: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
+    // Overflow, whatever the order: the parser folds a product's literals and adds the
+    // coefficients of equal products and the constants in orders of its own (the polynomial
+    // fast path's, or the descent's for a parenthesized literal). Literals are non-negative,
+    // so each partial product of a term's nonzero literals is at most the product of all of
+    // them, and each partial sum of coefficients at most the sum of their magnitudes: when
+    // both fit in i64, nothing the parser computes overflows, and its value is the one
+    // computed here. Otherwise the text declines (and the parser answers or reports it).
+    let mut total = 0i64;
+    let mut cst = 0i64;
     let mut from = 0;
     for &(sign, to) in terms {
         let term = &atoms[from..to];
         from = to;
-        if let [PolyAtom::Int(v)] = term {
-            lone.push(v.checked_mul(sign)?);
-            continue;
-        }
-        // The literals right to left; the names inserted in order as they come (right to
-        // left), as `mul_parts` sorts the symbols.
+        // The names inserted in order as they come (right to left), as `mul_parts` sorts the
+        // symbols.
         let start = names.len();
-        let mut coeff = 1i64;
+        let (mut mag, mut zero) = (1i64, false);
         for a in term.iter().rev() {
             match *a {
-                PolyAtom::Int(v) => coeff = coeff.checked_mul(v)?,
+                PolyAtom::Int(0) => zero = true,
+                PolyAtom::Int(v) => mag = mag.checked_mul(v)?,
                 PolyAtom::Sym(name, ..) => {
                     names.push(Name {
                         name,
@@ -135,11 +138,12 @@ fn polynomial_text<'s>(
                 }
             }
         }
-        let k = coeff.checked_mul(sign)?;
-        if coeff == 0 {
+        if zero {
             names.truncate(start);
             continue;
         }
+        total = total.checked_add(mag)?;
+        let k = mag * sign;
         let fs = &names[start..];
         // `x*x` is a power: not written here.
         if fs
@@ -149,7 +153,7 @@ fn polynomial_text<'s>(
             return None;
         }
         if fs.is_empty() {
-            products = products.checked_add(k)?;
+            cst += k;
             continue;
         }
         monos.push(Mono {
@@ -158,10 +162,6 @@ fn polynomial_text<'s>(
             k,
             lead: fs[0],
         });
-    }
-    let mut cst = products;
-    for v in lone {
-        cst = cst.checked_add(v)?;
     }
     let factors = |m: &Mono| &names[m.from as usize..(m.from + m.len) as usize];
     // `sort_merge_terms`: a stable sort in `cmp_expr`'s order (a symbol before any product;
@@ -186,6 +186,7 @@ fn polynomial_text<'s>(
         let mut w = 0;
         for r in 1..monos.len() {
             if cmp(&monos[r], &monos[w]).is_eq() {
+                // Within the bound above: cannot overflow.
                 monos[w].k = monos[w].k.checked_add(monos[r].k)?;
             } else {
                 w += 1;
@@ -333,7 +334,13 @@ mod tests {
                 }
                 if next(4) == 0 {
                     let l = if next(3) == 0 { LITERALS.len() } else { 7 };
-                    s.push_str(LITERALS[next(l as u64) as usize]);
+                    let lit = LITERALS[next(l as u64) as usize];
+                    // Parenthesized now and then, as PyTorch prints some constants.
+                    if next(4) == 0 {
+                        s.push_str(&format!("({lit})"));
+                    } else {
+                        s.push_str(lit);
+                    }
                 } else {
                     s.push_str(NAMES[next(pool as u64) as usize]);
                 }
@@ -482,10 +489,25 @@ mod tests {
             (format!("x*{big} + x*{big} + x*{big}"), None),
             (format!("{big}*1 + {big}*1"), None),
             (format!("{MAX} + 1"), None),
-            (format!("x*{MAX} - x*{MAX}"), Some("0")),
+            (format!("x*{MAX} - x*{MAX}"), None), // the magnitudes' sum overflows
+            (format!("x*{big} - 2*x*{big} + 3*{big}"), None),
+            (format!("x*{} - x*{}", big / 2, big / 2), Some("0")),
+            ("0*9223372036854775807*9223372036854775807 + x".into(), None),
             // A constant of i64::MIN is written in parentheses by the printer.
             (format!("x - {MAX} - 1"), None),
-            (format!("{MAX} - {MAX}"), Some("0")),
+            (format!("{MAX} - {MAX}"), None),
+            (format!("{MAX} - 0*{MAX}"), Some("9223372036854775807")),
+            // Parenthesized literals, as PyTorch prints some constants.
+            (
+                "d0*(6)*s27*(13) + d1*(6)*(13) + (6)*tmp62 + tmp78".into(),
+                Some("78*d1 + 6*tmp62 + tmp78 + 78*d0*s27"),
+            ),
+            ("(0)*x + (7)".into(), Some("7")),
+            ("(x)".into(), None),
+            ("(6".into(), None),
+            ("()".into(), None),
+            ("(6)(7)".into(), None),
+            ("( 6)*x".into(), None),
             // Not polynomials.
             ("x**2".into(), None),
             ("FloorDiv(x, 2)".into(), None),
