@@ -1119,36 +1119,56 @@ impl Context {
         {
             return None;
         }
-        let Node::Add(ts, _) = self.node(e) else {
+        let Node::Add(ts, c) = self.node(e) else {
             return None;
         };
-        let nonneg = |f: Expr| {
-            let s = match self.node(f) {
-                Node::Sym(s) => *s,
-                Node::Pow(b, _) => self.as_symbol(*b)?,
+        // A factor's interval (`quick_iv`'s), when it is a symbol or a power of one whose
+        // range has constant ends, the lower one non-negative.
+        let factor = |f: Expr| -> Option<Iv> {
+            let (s, pow) = match self.node(f) {
+                Node::Sym(s) => (*s, None),
+                Node::Pow(b, k) => (self.as_symbol(*b)?, Some(*k)),
                 _ => return None,
             };
-            let lo = match self.range(s).0 {
-                RangeEnd::Expr(v) => self.as_int(v)?,
+            if self.sym_ty(s) != Ty::Int {
+                return None;
+            }
+            let (lo, hi) = self.range(s);
+            let lo = match lo {
+                RangeEnd::Expr(v) => self.as_int(v).filter(|lo| *lo >= 0)?,
                 RangeEnd::Infinite => return None,
             };
-            (self.sym_ty(s) == Ty::Int && lo >= 0).then_some(())
+            let hi = match hi {
+                RangeEnd::Expr(v) => i128::from(self.as_int(v)?),
+                RangeEnd::Infinite => POS_INF,
+            };
+            let iv = Iv {
+                lo: i128::from(lo),
+                hi,
+            };
+            Some(pow.map_or(iv, |k| iv.pow(k)))
         };
+        // The sum's interval as `quick_iv` evaluates it (the same operations in the same
+        // order), the conditions checked on the way.
         let up = ts.first()?.1 > 0;
+        let mut acc = Iv::point(*c);
         for &(t, k) in ts {
             if (k > 0) != up {
                 return None;
             }
-            match self.node(t) {
+            let term = match self.node(t) {
                 Node::Mul(fs) => {
+                    let mut p = Iv::point(1);
                     for &f in fs {
-                        nonneg(f)?;
+                        p = p.mul(&factor(f)?);
                     }
+                    p
                 }
-                _ => nonneg(t)?,
-            }
+                _ => factor(t)?,
+            };
+            acc = acc.add(&term.scale(k));
         }
-        self.quick_iv(e, 0)
+        Some(acc)
     }
 
     fn quick_bound(&self, e: Expr) -> Option<Iv> {
@@ -1481,6 +1501,8 @@ mod tests {
                 continue;
             };
             answered += 1;
+            // Interval arithmetic's answer, in its order.
+            assert_eq!(Some(iv), cx.quick_iv(e, 0), "{text}");
             let (mut lo, mut hi) = (i64::MAX, i64::MIN);
             for a in boxes[0].0..=boxes[0].1 {
                 for b in boxes[1].0..=boxes[1].1 {
