@@ -1447,14 +1447,7 @@ mod tests {
     use crate::interval::{NEG_INF, POS_INF};
     use crate::{Bound, Context, Value};
 
-    fn xorshift(mut r: u64) -> impl FnMut(u64) -> u64 {
-        move |m| {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            r % m
-        }
-    }
+    use crate::test_rng::xorshift;
 
     /// `monotone_bound` is exact: on random sums of products of one sign (symbols repeated
     /// within and across terms, so powers too) over boxes with non-negative lower ends, its

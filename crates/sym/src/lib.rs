@@ -76,6 +76,8 @@ mod solve_float;
 mod solve_linear;
 mod suggest;
 mod table;
+#[cfg(test)]
+mod test_rng;
 mod typed;
 mod walk;
 

@@ -2285,15 +2285,7 @@ mod tests {
     use crate::Context;
     use crate::expr::Expr;
 
-    /// A small seeded generator for the random texts: `next(m)` is in `0..m`.
-    fn xorshift(mut r: u64) -> impl FnMut(u64) -> u64 {
-        move |m| {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            r % m
-        }
-    }
+    use crate::test_rng::xorshift;
 
     /// The general parser and the polynomial fast path in two contexts set up alike: the
     /// same answer and the same symbols, made in the same order, with no node the general

@@ -255,15 +255,7 @@ fn polynomial_text<'s>(
 mod tests {
     use crate::{Context, Ty};
 
-    /// A small seeded generator: `next(m)` is in `0..m`.
-    fn xorshift(mut r: u64) -> impl FnMut(u64) -> u64 {
-        move |m| {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            r % m
-        }
-    }
+    use crate::test_rng::xorshift;
 
     /// Names of every shape the order and the scan treat apart: digit runs of several
     /// lengths (`x2` before `x10`), leading zeros, no digits, more than eight letters (no order
