@@ -359,6 +359,11 @@ impl std::fmt::Display for Show<'_> {
 
 /// Appends the decimal digits of `v` (the formatter's machinery costs more than the number).
 pub(crate) fn push_u64(out: &mut String, mut v: u64) {
+    // One digit (most coefficients and constants): no buffer.
+    if v < 10 {
+        out.push(char::from(b'0' + v as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
