@@ -1,6 +1,7 @@
 //! The scale curve of docs/limits.md: parse, simplify, bound and print of expressions from 10
-//! to 10^6 nodes, in three shapes (a sum of products, a sum of FloorDiv/Mod terms, and a
-//! FloorDiv/Mod chain nested 1000 deep inside such a sum), each on a fresh context with
+//! to 10^6 nodes, in four shapes (a sum of products, a sum of FloorDiv/Mod terms, a
+//! FloorDiv/Mod chain nested 1000 deep inside such a sum, one product of distinct symbols),
+//! each on a fresh context with
 //! ranges on its symbols. A sum of products of symbols is already in normal form, so its
 //! simplify is a check of that (no rewriting). Prints one Markdown row per size and shape (milliseconds, and
 //! nanoseconds per node). `cargo run --release --example scale [MAX_NODES]`.
@@ -34,6 +35,19 @@ fn text(shape: &str, n: usize) -> (String, usize) {
                 })
                 .collect();
             (t.join(" + "), syms + 4096.min(terms))
+        }
+        // x0*x1*...: one product of distinct symbols (its factors are sorted by name: n log n).
+        "product of symbols" => {
+            let t: Vec<String> = (0..n.max(2))
+                .map(|i| {
+                    if i < syms {
+                        format!("x{i}")
+                    } else {
+                        format!("y{}", i - syms)
+                    }
+                })
+                .collect();
+            (t.join("*"), n.max(2))
         }
         // Chains Mod(FloorDiv(... , 2), 1000) nested 1000 deep, summed.
         _ => {
@@ -74,6 +88,7 @@ fn main() {
         "sum of products",
         "FloorDiv/Mod terms",
         "nested FloorDiv/Mod",
+        "product of symbols",
     ] {
         let mut n = 10;
         while n <= max {

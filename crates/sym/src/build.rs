@@ -630,26 +630,18 @@ impl Context {
             }
             match *self.node(a) {
                 Node::Int(v) => coeff = coeff.checked_mul(v)?,
-                // Sorted as they come (an insertion sort by name, the order `cmp_expr` gives
-                // two symbols, without its calls; names are a total order, so this is the
-                // general path's sort).
-                Node::Sym(s) => {
-                    syms.push(a);
-                    let mut at = syms.len() - 1;
-                    while at > 0 {
-                        let Node::Sym(t) = *self.node(syms[at - 1]) else {
-                            unreachable!("only symbols are kept")
-                        };
-                        if self.sym_cmp(s, t) != std::cmp::Ordering::Less {
-                            break;
-                        }
-                        syms.swap(at, at - 1);
-                        at -= 1;
-                    }
-                }
+                Node::Sym(_) => syms.push(a),
                 _ => return None,
             }
         }
+        // Sorted by name (the order `cmp_expr` gives two symbols, without its calls; names
+        // are a total order, so this is the general path's sort). A sort, not insertions as
+        // they come: a product of n symbols stays n log n.
+        let name_order = |a: &Expr, b: &Expr| match (self.node(*a), self.node(*b)) {
+            (Node::Sym(s), Node::Sym(t)) => self.sym_cmp(*s, *t),
+            _ => unreachable!("only symbols are kept"),
+        };
+        syms.sort_by(name_order);
         if coeff == 0 {
             return Some(Some((None, 0)));
         }

@@ -1334,21 +1334,14 @@ impl Context {
                 lone.push(v.checked_mul(sign)?);
                 continue;
             }
-            // The literals right to left, the symbols sorted as they come (by name: the order
+            // The literals right to left; the symbols sorted below (by name: the order
             // `cmp_expr` gives two symbols), as `mul_parts` does.
             let mut coeff = 1i64;
             let mut fs: smallvec::SmallVec<[(Symbol, Expr); 4]> = smallvec::SmallVec::new();
             for (a, s) in term_atoms.iter().zip(term_syms).rev() {
                 match (a, s) {
                     (PolyAtom::Int(v), _) => coeff = coeff.checked_mul(*v)?,
-                    (_, Some(f)) => {
-                        let mut at = fs.len();
-                        while at > 0 && self.sym_cmp(f.0, fs[at - 1].0) == std::cmp::Ordering::Less
-                        {
-                            at -= 1;
-                        }
-                        fs.insert(at, *f);
-                    }
+                    (_, Some(f)) => fs.push(*f),
                     (_, None) => unreachable!("a name atom has its symbol"),
                 }
             }
@@ -1356,6 +1349,8 @@ impl Context {
             if coeff == 0 {
                 continue;
             }
+            // A sort, not insertions as they come: a product of n symbols stays n log n.
+            fs.sort_by(|a, b| self.sym_cmp(a.0, b.0));
             if fs.windows(2).any(|w| w[0].0 == w[1].0) {
                 return None;
             }

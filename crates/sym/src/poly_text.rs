@@ -117,27 +117,21 @@ fn polynomial_text<'s>(
     for &(sign, to) in terms {
         let term = &atoms[from..to];
         from = to;
-        // The names inserted in order as they come (right to left), as `mul_parts` sorts the
-        // symbols.
+        // The names, sorted below in the symbols' order (as `mul_parts` sorts the symbols).
         let start = names.len();
         let (mut mag, mut zero) = (1i64, false);
         for a in term.iter().rev() {
             match *a {
                 PolyAtom::Int(0) => zero = true,
                 PolyAtom::Int(v) => mag = mag.checked_mul(v)?,
-                PolyAtom::Sym(name, ..) => {
-                    names.push(Name {
-                        name,
-                        key: sym_order_key(name),
-                    });
-                    let mut at = names.len() - 1;
-                    while at > start && name_cmp(&names[at], &names[at - 1]) == Ordering::Less {
-                        names.swap(at, at - 1);
-                        at -= 1;
-                    }
-                }
+                PolyAtom::Sym(name, ..) => names.push(Name {
+                    name,
+                    key: sym_order_key(name),
+                }),
             }
         }
+        // A sort, not insertions: a product of n symbols stays n log n.
+        names[start..].sort_by(name_cmp);
         if zero {
             names.truncate(start);
             continue;
