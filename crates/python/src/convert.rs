@@ -634,7 +634,7 @@ impl PlainSyms {
     }
 
     /// The symbols of the expanded polynomial `x`, else `None` (the type's docs).
-    fn syms<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    pub(crate) fn syms<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyTuple>>> {
         let py = x.py();
         let mut out = Vec::new();
         if x.get_type().is(self.add.bind(py)) {

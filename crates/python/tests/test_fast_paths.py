@@ -1469,6 +1469,53 @@ class NativeSimplify(unittest.TestCase):
         # The memo is bounded with the engine's other memos.
         self.assertTrue(any(m is eng.fast for m in eng.memos))
 
+    def test_first_plain_polynomial_natively(self):
+        """A first question without replacements on an expanded polynomial is answered
+        natively with the object itself (the Python path's answer, `_plain_polynomial`) and
+        kept in the thread's memo; anything else, replacements that touch it, CACHE_ANSWERS
+        off and a memo at its limit take the Python path, with the same answers."""
+        st.simplify(s + 1)  # the thread's engine exists
+        eng = st._local.engine
+        a = sympy.Symbol("pa", integer=True, positive=True)
+        b = sympy.Symbol("pb", integer=True)
+        t = sympy.Symbol("ptmp")  # no assumption: a polynomial all the same
+        for p in (3 * a**2 * b - 7 * b + 11, a * t + 2, a, sympy.Integer(12), -(a**3)):
+            self.assertIsNone(eng.fast.get(p))
+            n = self.native_calls()
+            self.assertIs(st.simplify(p), p)
+            self.assertEqual(self.native_calls(), n + 1, p)
+            self.assertIs(eng.fast.get(p), p)
+            self.assertIs(st._simplify_py(p), p)
+        # Not expanded polynomials: the Python path.
+        for e in (a * (b + 1), FD(a, 2) + b, a / 2, sympy.Rational(1, 3), (a + 1) ** 2):
+            n = self.native_calls()
+            self.assertEqual(st.simplify(e), st._simplify_py(e))
+            self.assertEqual(self.native_calls(), n, e)
+        # Replacements of its symbols: the Python path reads them.
+        p = 5 * a * b + a
+        n = self.native_calls()
+        self.assertEqual(st.simplify(p, {a: sympy.Integer(2)}), 10 * b + 2)
+        self.assertEqual(self.native_calls(), n)
+        saved = st.CACHE_ANSWERS
+        st.CACHE_ANSWERS = False
+        try:
+            q = 9 * a * b**2 + 4
+            self.assertIs(st.simplify(q), q)
+            self.assertEqual(self.native_calls(), n)
+            self.assertIsNone(eng.fast.get(q))
+        finally:
+            st.CACHE_ANSWERS = saved
+        # A memo at its limit: the Python path answers (and keeps it: its check bounds it).
+        eng.fast.set_limit(len(eng.fast))
+        try:
+            q = 6 * a * b**2 - b
+            self.assertIs(st.simplify(q), q)
+            self.assertEqual(self.native_calls(), n)
+        finally:
+            eng.fast.set_limit(eng.MEMO_LIMIT)
+        # A new memo (no engine has set its limit) adds nothing itself.
+        self.assertIsNone(st._native.IdMemo().get(q))
+
     def test_threads_have_their_own_memo(self):
         import threading
         e = FD(x, 8) + FD(x, 8)
