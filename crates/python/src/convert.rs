@@ -106,7 +106,24 @@ pub struct Converter {
     /// then for its facts) without building the frozenset again. At most
     /// [`FREE_SYMBOLS_MEMO`] entries (emptied when full).
     free: Mutex<HashMap<usize, FreeSymbols>>,
+    /// The conversions of the objects this converter met, by identity: `id(x) -> (x, its
+    /// Expr)`, each entry keeping its object alive (so the address is not reused while the
+    /// entry exists). Asked before the memo, whose lookup runs sympy's `__hash__` (a Python
+    /// method: a frame per lookup, and for a new object a hash of each of its nodes) and, for
+    /// an equal object that is not the same one, sympy's `__eq__`: the same objects come
+    /// back often (sympy's constructor cache hands back its objects, and a compilation asks
+    /// about the same symbols and sizes again and again). An entry is made only where the
+    /// memo has the object's value (found there, or recorded by the conversion), so the memo
+    /// stays what the Python walk leaves, and the answer is the memo's. At most
+    /// [`IDENTITY_MEMO`] entries (emptied when full).
+    ids: Mutex<HashMap<usize, Remembered>>,
 }
+
+/// An entry of [`Converter`]'s memo by identity: the sympy object and its `Expr`.
+type Remembered = (Py<PyAny>, Py<PyAny>);
+
+/// The most entries of [`Converter`]'s memo by identity.
+const IDENTITY_MEMO: usize = 30_000;
 
 /// The free symbols of an expression: each symbol's `Expr`, its name and whether it is an
 /// integer symbol.
@@ -142,6 +159,7 @@ impl Converter {
             kinds: Mutex::new(HashMap::new()),
             basic_args,
             free: Mutex::new(HashMap::new()),
+            ids: Mutex::new(HashMap::new()),
         })
     }
 
@@ -429,15 +447,55 @@ impl Converter {
 
     fn python<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let py = x.py();
-        self.walk
-            .bind(py)
-            .call1((x, self.cx.bind(py), self.state.bind(py), self.memo.bind(py)))
+        let r = self.walk.bind(py).call1((
+            x,
+            self.cx.bind(py),
+            self.state.bind(py),
+            self.memo.bind(py),
+        ))?;
+        // The Python walk recorded `x` in the memo.
+        self.remember(x, &r);
+        Ok(r)
+    }
+
+    fn id_lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, Remembered>> {
+        // Each use is one lookup, insert or clear: a panic cannot leave it inconsistent.
+        self.ids.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The conversion of the very object `x`, if this converter recorded it.
+    fn by_id<'py>(&self, x: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+        let g = self.id_lock();
+        let (o, r) = g.get(&(x.as_ptr() as usize))?;
+        o.is(x).then(|| r.bind(x.py()).clone())
+    }
+
+    /// Records `r` as the conversion of the object `x` (whose value the memo has).
+    fn remember(&self, x: &Bound<'_, PyAny>, r: &Bound<'_, PyAny>) {
+        let mut g = self.id_lock();
+        let old = if g.len() >= IDENTITY_MEMO {
+            std::mem::take(&mut *g)
+        } else {
+            HashMap::new()
+        };
+        let prev = g.insert(
+            x.as_ptr() as usize,
+            (x.clone().unbind(), r.clone().unbind()),
+        );
+        drop(g);
+        // Python objects are dropped after the lock is released (a `__del__` may run).
+        drop(old);
+        drop(prev);
     }
 
     fn conv<'py>(&self, x: &Bound<'py, PyAny>, depth: u32) -> PyResult<Bound<'py, PyAny>> {
         let py = x.py();
+        if let Some(r) = self.by_id(x) {
+            return Ok(r);
+        }
         let memo = self.memo.bind(py);
         if let Some(r) = memo.get_item(x)? {
+            self.remember(x, &r);
             return Ok(r);
         }
         let (kind, plain) = if depth < MAX_DEPTH {
@@ -484,6 +542,7 @@ impl Converter {
         };
         let r = wrap(cx, e)?.into_bound(py).into_any();
         memo.set_item(x, &r)?;
+        self.remember(x, &r);
         Ok(r)
     }
 }
@@ -634,7 +693,7 @@ impl PlainSyms {
     }
 
     /// The symbols of the expanded polynomial `x`, else `None` (the type's docs).
-    fn syms<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    pub(crate) fn syms<'py>(&self, x: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyTuple>>> {
         let py = x.py();
         let mut out = Vec::new();
         if x.get_type().is(self.add.bind(py)) {

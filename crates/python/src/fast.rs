@@ -12,12 +12,22 @@
 //! answer by value. An answer without replacements is a function of the expression object
 //! alone (its structure and its symbols' assumptions), so whichever engine of the thread
 //! computed it, it is the answer.
+//!
+//! A first question without replacements on an expanded polynomial (about two thirds of the
+//! first `simplify` calls of the real records) is answered natively too: such a polynomial is
+//! its own answer (`symshape.torch._plain_polynomial`), which the Python path found only after
+//! its frames and sympy's `__hash__` of every node of the new object (the lookup in its memo by
+//! value), about a fifth of a first call. [`FastSimplify`] asks the same walk
+//! ([`PlainSyms`]) itself and keeps the answer in the thread's memo as the Python path does,
+//! while the memo is below the engine's bound ([`IdMemo`]'s `limit`; past it the Python path
+//! answers, and renews the engine's memos at its next check).
 
+use crate::convert::PlainSyms;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -30,6 +40,10 @@ use std::time::Instant;
 pub struct IdMemo {
     inner: Mutex<Inner>,
     counts: Arc<Counts>,
+    /// The most entries [`FastSimplify`] adds itself (`set_limit`: the engine's bound on its
+    /// memos); 0 until the engine sets it. The Python path's own entries are bounded by the
+    /// engine's checks.
+    limit: AtomicUsize,
 }
 
 #[derive(Debug, Default)]
@@ -95,6 +109,7 @@ impl IdMemo {
         IdMemo {
             inner: Mutex::new(Inner::default()),
             counts: Arc::default(),
+            limit: AtomicUsize::new(0),
         }
     }
 
@@ -131,6 +146,31 @@ impl IdMemo {
 
     fn __len__(&self) -> usize {
         self.lock().table.len()
+    }
+
+    /// The most entries [`FastSimplify`] adds to the memo itself (below it, a first question
+    /// on an expanded polynomial is answered and kept natively).
+    fn set_limit(&self, n: usize) {
+        self.limit.store(n, Ordering::Relaxed);
+    }
+}
+
+impl IdMemo {
+    /// Keeps `expr` as its own answer if the memo is below its limit (in one hold of the
+    /// lock); whether it did.
+    fn put_own(&self, expr: &Bound<'_, PyAny>) -> bool {
+        let mut g = self.lock();
+        if g.table.len() >= self.limit.load(Ordering::Relaxed) {
+            return false;
+        }
+        let old = g.table.insert(
+            expr.as_ptr() as usize,
+            (expr.clone().unbind(), expr.clone().unbind()),
+        );
+        drop(g);
+        // Dropped after the lock is released (see `clear`).
+        drop(old);
+        true
     }
 }
 
@@ -175,7 +215,9 @@ pub fn thread_memo(py: Python<'_>) -> PyResult<Bound<'_, IdMemo>> {
 /// with `replacements` ({Symbol: expr}) applied, simplified by symshape under the symbols'
 /// assumptions. A question asked before on the same expression object, without replacements
 /// (`None` or an empty dict), is answered from the calling thread's [`IdMemo`] by identity;
-/// any other call is the Python implementation's (`symshape.torch._simplify_py`). Answers
+/// any other call is the Python implementation's (`symshape.torch._simplify_py`), but a first
+/// question without replacements on an expanded polynomial, which is its own answer (`plain`,
+/// the module's `PlainSyms`: the test `_cached_simplify` makes first; module docs). Answers
 /// are served only while the module's `CACHE_ANSWERS` is true.
 #[pyclass(frozen, module = "symshape._native")]
 #[derive(Debug)]
@@ -184,13 +226,20 @@ pub struct FastSimplify {
     globals: Py<PyDict>,
     /// The Python implementation.
     slow: Py<PyAny>,
+    /// The expanded-polynomial test (`symshape.torch._plain_syms`'s object), if given.
+    plain: Option<Py<PlainSyms>>,
 }
 
 #[pymethods]
 impl FastSimplify {
     #[new]
-    fn new(globals: Py<PyDict>, slow: Py<PyAny>) -> Self {
-        FastSimplify { globals, slow }
+    #[pyo3(signature = (globals, slow, plain = None))]
+    fn new(globals: Py<PyDict>, slow: Py<PyAny>, plain: Option<Py<PlainSyms>>) -> Self {
+        FastSimplify {
+            globals,
+            slow,
+            plain,
+        }
     }
 
     #[pyo3(signature = (expr, replacements = None))]
@@ -207,8 +256,9 @@ impl FastSimplify {
 }
 
 impl FastSimplify {
-    /// The kept answer of a repeated question without replacements, counted in the memo;
-    /// `None` sends the call to the Python implementation.
+    /// The kept answer of a repeated question without replacements, or the answer of a first
+    /// one on an expanded polynomial (kept), counted in the memo; `None` sends the call to the
+    /// Python implementation.
     fn hit<'py>(
         &self,
         expr: &Bound<'py, PyAny>,
@@ -238,8 +288,20 @@ impl FastSimplify {
             return Ok(None);
         };
         let memo = memo.get();
-        let Some(r) = memo.hit(expr) else {
-            return Ok(None);
+        let r = match memo.hit(expr) {
+            Some(r) => r,
+            None => {
+                // A first question: an expanded polynomial is its own answer (what
+                // `_cached_simplify` gives and keeps, without replacements). An error of the
+                // walk (an object sympy's classes do not describe) is the Python path's.
+                let Some(plain) = &self.plain else {
+                    return Ok(None);
+                };
+                if !matches!(plain.get().syms(expr), Ok(Some(_))) || !memo.put_own(expr) {
+                    return Ok(None);
+                }
+                expr.clone()
+            }
         };
         let dt = u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
         // Written by this thread only (its memo); wrapping would take 584 years of calls.

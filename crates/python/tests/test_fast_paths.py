@@ -1248,6 +1248,138 @@ class FastTerms(unittest.TestCase):
 
 
 
+class FastAdd(unittest.TestCase):
+    """Sums handed back are built without ``Add``'s ``flatten`` where that is provably the same
+    (``symshape.sympy._sum_of_distinct``): the same structure as ``Add`` (``srepr``, args order,
+    class, hash), on random lists of terms of every kind, with merging terms, numbers, sums,
+    powers of numbers and non-commutative symbols among them (which go to ``Add``)."""
+
+    def check(self, terms, const):
+        import symshape.sympy as ssp
+
+        fast = ssp._add(list(terms), const)
+        ref = sympy.Add(*terms, const) if const is not None else sympy.Add(*terms)
+        self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), (terms, const))
+        self.assertIs(type(fast), type(ref))
+        self.assertEqual(fast.args, ref.args)
+        self.assertEqual(hash(fast), hash(ref))
+        return ssp._sum_of_distinct(list(terms), const) is not None
+
+    def test_random_terms(self):
+        a = sympy.Symbol("a", integer=True)
+        nc = sympy.Symbol("nc", commutative=False)
+        zf = sympy.Symbol("zf", real=True)
+        pool = [s, u, x, a, zf, s * u, s**2, u**3 * x, FD(x, 4), FD(-x, 4), -FD(-x, 4), MI(x, 2, 8),
+                F.Mod(x, 3), F.PythonMod(a, 5), sympy.Max(s, u), sympy.Min(a, 3), sympy.Abs(a),
+                s * FD(x, 4), x * s * u, 2**s, sympy.Mul(1, s, evaluate=False),
+                sympy.Mul(3, FD(x, 2), evaluate=False), sympy.Mul(2, s + 1, evaluate=False),
+                s + 1, sympy.Integer(4), sympy.Rational(1, 2), sympy.Float(2.5), nc, nc * s,
+                F.Where(a > 0, s, u), F.FloorToInt(zf), F.IntTrueDiv(s, 2), zf * 2.0]
+        rng = random.Random(23)
+        taken = 0
+        for _ in range(3000):
+            terms = []
+            for _ in range(rng.randint(1, 5)):
+                t = rng.choice(pool)
+                c = rng.choice([1, 1, -1, 2, -3, 64])
+                terms.append(t if c == 1 else sympy.Integer(c) * t)
+            const = rng.choice([None, None, sympy.Integer(3), sympy.Integer(-7)])
+            taken += self.check(terms, const)
+        self.assertGreater(taken, 500)
+
+    def test_merging_and_declined(self):
+        import symshape.sympy as ssp
+
+        for terms in ([2 * s, 3 * s], [s, -s], [FD(x, 4), -FD(x, 4) * 2], [s * u, 5 * u * s],
+                      [-FD(-x, 4), FD(-x, 4)], [s + 1, u], [sympy.Integer(2), s], [2**s, s],
+                      [sympy.Mul(1, s, evaluate=False), u], [sympy.Symbol("n", commutative=False), s]):
+            self.assertIsNone(ssp._sum_of_distinct(list(terms), None), terms)
+            self.check(terms, None)
+        # sympy's evaluate(False): Add's own (unevaluated) construction.
+        with sympy.evaluate(False):
+            self.check([2 * s, u], sympy.Integer(1))
+            self.assertEqual(ssp._add([u, s], None).args, (u, s))
+
+
+class FastMul(unittest.TestCase):
+    """Products handed back are built without ``Mul``'s ``flatten`` where that is provably the
+    same (``symshape.sympy._product_of_distinct``): the same structure as ``Mul`` (``srepr``,
+    args order, class, hash), on random factors of every kind with and without a coefficient,
+    with equal bases, numbers, sums, powers of numbers and non-commutative symbols among them
+    (which go to ``Mul``); and ``to_sympy`` of random simplified expressions with every fast
+    construction on and off."""
+
+    def check(self, coeff, factors):
+        import symshape.sympy as ssp
+
+        fast = ssp._mul(coeff, list(factors))
+        ref = sympy.Mul(coeff, *factors) if coeff is not None else sympy.Mul(*factors)
+        self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), (coeff, factors))
+        self.assertIs(type(fast), type(ref))
+        self.assertEqual(fast.args, ref.args)
+        self.assertEqual(hash(fast), hash(ref))
+        return ssp._product_of_distinct(coeff, list(factors)) is not None
+
+    def test_random_factors(self):
+        a = sympy.Symbol("a", integer=True)
+        nc = sympy.Symbol("nc", commutative=False)
+        zf = sympy.Symbol("zf", real=True)
+        pool = [s, u, x, a, zf, s * u, s**2, u**3 * x, a**-1, s**-2 * u, FD(x, 4), FD(-x, 4),
+                -FD(-x, 4), MI(x, 2, 8), F.Mod(x, 3), F.PythonMod(a, 5), sympy.Max(s, u),
+                sympy.Min(a, 3), sympy.Abs(a), sympy.Abs(a)**2, FD(x, 4)**3, 2**s, (s * u)**2,
+                sympy.Pow(s, 1, evaluate=False), sympy.Mul(3, FD(x, 2), evaluate=False),
+                s + 1, sympy.Integer(4), sympy.Rational(1, 2), sympy.Float(2.5), nc, nc * s,
+                F.Where(a > 0, s, u), F.FloorToInt(zf), F.IntTrueDiv(s, 2), sympy.exp(a),
+                sympy.sqrt(s), zf * 2.0]
+        rng = random.Random(29)
+        taken = 0
+        for _ in range(3000):
+            factors = [rng.choice(pool) for _ in range(rng.randint(1, 4))]
+            coeff = rng.choice([None, None, sympy.Integer(-1), sympy.Integer(2),
+                                sympy.Integer(-64), sympy.Integer(1), sympy.Integer(0)])
+            taken += self.check(coeff, factors)
+        self.assertGreater(taken, 500)
+
+    def test_built_again_is_the_same_object(self):
+        """As sympy's cache gives back its object for equal arguments, a sum or product built
+        without the constructors is given back for equal operands (so a question asked again
+        gets the very object of its first answer), from a table that stays bounded."""
+        import symshape.sympy as ssp
+
+        two = sympy.Integer(2)
+        p = ssp._mul(two, [FD(x, 4)])
+        self.assertIsNotNone(ssp._product_of_distinct(two, [FD(x, 4)]))
+        self.assertIs(ssp._mul(sympy.Integer(2), [FD(x, 4)]), p)
+        a = ssp._add([p, u * s], sympy.Integer(3))
+        self.assertIsNotNone(ssp._sum_of_distinct([p, u * s], sympy.Integer(3)))
+        self.assertIs(ssp._add([ssp._mul(two, [FD(x, 4)]), s * u], sympy.Integer(3)), a)
+        self.assertEqual(a, 2 * FD(x, 4) + s * u + 3)
+        for k in range(ssp.BUILT_LIMIT + 10):
+            ssp._mul(sympy.Integer(k + 2), [s, u])
+        self.assertLessEqual(len(ssp._BUILT), ssp.BUILT_LIMIT)
+
+    def test_to_sympy_on_and_off(self):
+        import symshape.sympy as ssp
+        from symshape import Context
+
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from test_sympy_bridge import facts, random_expr
+
+        rng = random.Random(31)
+        cx = Context()
+        facts(cx)
+        for _ in range(1500):
+            e = cx.simplify(random_expr(cx, rng, 4))
+            fast = ssp.to_sympy(e)
+            saved = ssp._FAST_TERMS, ssp._FAST_ADD, ssp._FAST_MUL
+            ssp._FAST_TERMS = ssp._FAST_ADD = ssp._FAST_MUL = False
+            try:
+                ref = ssp.to_sympy(e)
+            finally:
+                ssp._FAST_TERMS, ssp._FAST_ADD, ssp._FAST_MUL = saved
+            self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), e)
+
+
 class RelationEvaluations(unittest.TestCase):
     """st._new_rel(memo, cls, a, b) is sympy's evaluated ``cls(a, b)`` (same class, arguments and
     structure, or the same boolean, or the same exception), also when its memo answers: the
@@ -1468,6 +1600,53 @@ class NativeSimplify(unittest.TestCase):
         self.assertEqual(self.native_calls(), n + 1)
         # The memo is bounded with the engine's other memos.
         self.assertTrue(any(m is eng.fast for m in eng.memos))
+
+    def test_first_plain_polynomial_natively(self):
+        """A first question without replacements on an expanded polynomial is answered
+        natively with the object itself (the Python path's answer, `_plain_polynomial`) and
+        kept in the thread's memo; anything else, replacements that touch it, CACHE_ANSWERS
+        off and a memo at its limit take the Python path, with the same answers."""
+        st.simplify(s + 1)  # the thread's engine exists
+        eng = st._local.engine
+        a = sympy.Symbol("pa", integer=True, positive=True)
+        b = sympy.Symbol("pb", integer=True)
+        t = sympy.Symbol("ptmp")  # no assumption: a polynomial all the same
+        for p in (3 * a**2 * b - 7 * b + 11, a * t + 2, a, sympy.Integer(12), -(a**3)):
+            self.assertIsNone(eng.fast.get(p))
+            n = self.native_calls()
+            self.assertIs(st.simplify(p), p)
+            self.assertEqual(self.native_calls(), n + 1, p)
+            self.assertIs(eng.fast.get(p), p)
+            self.assertIs(st._simplify_py(p), p)
+        # Not expanded polynomials: the Python path.
+        for e in (a * (b + 1), FD(a, 2) + b, a / 2, sympy.Rational(1, 3), (a + 1) ** 2):
+            n = self.native_calls()
+            self.assertEqual(st.simplify(e), st._simplify_py(e))
+            self.assertEqual(self.native_calls(), n, e)
+        # Replacements of its symbols: the Python path reads them.
+        p = 5 * a * b + a
+        n = self.native_calls()
+        self.assertEqual(st.simplify(p, {a: sympy.Integer(2)}), 10 * b + 2)
+        self.assertEqual(self.native_calls(), n)
+        saved = st.CACHE_ANSWERS
+        st.CACHE_ANSWERS = False
+        try:
+            q = 9 * a * b**2 + 4
+            self.assertIs(st.simplify(q), q)
+            self.assertEqual(self.native_calls(), n)
+            self.assertIsNone(eng.fast.get(q))
+        finally:
+            st.CACHE_ANSWERS = saved
+        # A memo at its limit: the Python path answers (and keeps it: its check bounds it).
+        eng.fast.set_limit(len(eng.fast))
+        try:
+            q = 6 * a * b**2 - b
+            self.assertIs(st.simplify(q), q)
+            self.assertEqual(self.native_calls(), n)
+        finally:
+            eng.fast.set_limit(eng.MEMO_LIMIT)
+        # A new memo (no engine has set its limit) adds nothing itself.
+        self.assertIsNone(st._native.IdMemo().get(q))
 
     def test_threads_have_their_own_memo(self):
         import threading

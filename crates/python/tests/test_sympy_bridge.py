@@ -207,6 +207,47 @@ class NativeConverter(unittest.TestCase):
                 want = type(err).__name__
             self.assertEqual(got, want, (k, sympy.srepr(e)))
 
+    def test_identity_memo(self):
+        """The converter's memo by object identity (asked before the memo by value): the same
+        objects and equal new ones give the Python walk's answer again, without a change to
+        the memo by value (test_same_as_python compares it with the Python walk's), and objects made and dropped one after the other (whose addresses
+        the allocator reuses unless the converter keeps them alive) are never mistaken for one
+        another, also past the identity memo's bound (30,000 entries, then emptied)."""
+        from symshape.sympy import _conv_py, converter
+        rng = random.Random(9)
+        cx = Context()
+        memo = {}
+        conv = converter(cx, symshape.sympy._state(cx), memo)
+        exprs = []
+        for _ in range(200):
+            e = random_sympy(rng)
+            try:
+                conv.convert(e)
+            except Exception:  # noqa: BLE001 - only convertible ones below
+                continue
+            exprs.append(e)
+        cy = Context()
+        py_memo = {}
+        before = dict(memo)
+        for e in exprs:  # the same objects, then equal new ones
+            want = str(_conv_py(e, cy, symshape.sympy._state(cy), py_memo))
+            self.assertEqual(str(conv.convert(e)), want)
+            twin = sympy.Basic.__new__(type(e), *e.args) if e.args else e
+            self.assertEqual(str(conv.convert(twin)), want)
+        self.assertEqual(len(memo), len(before))
+        self.assertTrue(all(memo[k] is v for k, v in before.items()))
+        # Dropped objects: each new one is its own (FloorDiv(x + k, k + 2) without sympy's
+        # cache, which would keep them alive).
+        cz = Context()
+        sz = symshape.sympy._state(cz)
+        for k in range(31_000):
+            e = sympy.Basic.__new__(F.FloorDiv, sympy.Basic.__new__(sympy.Add, x, sympy.Integer(k)),
+                                    sympy.Integer(k % 7 + 2))
+            self.assertEqual(str(conv.convert(e)), str(_conv_py(e, cz, sz, {})), k)
+            del e
+        for e in exprs:
+            self.assertEqual(str(conv.convert(e)), str(before[e]))
+
     def test_deep_trees(self):
         """Deeper than the native walk goes (the rest in Python), and deeper than Python's
         recursion limit (sympy's own hash raises RecursionError): an answer or an exception,

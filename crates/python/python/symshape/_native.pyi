@@ -268,6 +268,9 @@ class IdMemo:
     def clear(self) -> None:
         """Empties the table (the counters stay)."""
     def __len__(self) -> int: ...
+    def set_limit(self, n: int) -> None:
+        """The most entries ``FastSimplify`` adds itself (first questions on expanded
+        polynomials); 0 (none) until set."""
     def counter_once(self) -> Optional["HitCounter"]:
         """The memo's counters (an object that outlives the memo) the first time it is asked,
         ``None`` after."""
@@ -281,8 +284,11 @@ class HitCounter:
 class FastSimplify:
     """``symshape.torch.simplify``: a repeated question on the same expression object without
     replacements is answered from the calling thread's ``IdMemo`` (``thread_memo()``) while
-    ``globals["CACHE_ANSWERS"]`` is true; every other call is ``slow(expr, replacements)``."""
-    def __init__(self, globals: Dict[str, Any], slow: Callable[..., Any]) -> None: ...
+    ``globals["CACHE_ANSWERS"]`` is true, and so is a first one on an expanded polynomial
+    (``plain.syms(expr)`` is not ``None``: its own answer, kept in the memo below its limit);
+    every other call is ``slow(expr, replacements)``."""
+    def __init__(self, globals: Dict[str, Any], slow: Callable[..., Any],
+                 plain: Optional[PlainSyms] = None) -> None: ...
     def __call__(self, expr: Any, replacements: Optional[Mapping[Any, Any]] = None) -> Any: ...
 
 def thread_memo() -> IdMemo:

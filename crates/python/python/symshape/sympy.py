@@ -401,11 +401,11 @@ def _back(e, cx, F, syms, memo):
         r = _sym_of(n[1], n[2], syms)
     elif k == "Add":
         if _FAST_TERMS:
-            r = _sp.Add(*[_term(c, go(t)) for t, c in n[1]], *((_sp.Integer(n[2]),) if n[2] else ()))
+            r = _add([_term(c, go(t)) for t, c in n[1]], _sp.Integer(n[2]) if n[2] else None)
         else:  # the operators' construction (the reference the fast one is tested against)
             r = _sp.Add(*[_sp.Integer(c) * go(t) for t, c in n[1]], _sp.Integer(n[2]))
     elif k == "Mul":
-        r = _sp.Mul(*[go(f) for f in n[1]])
+        r = _mul(None, [go(f) for f in n[1]])
     elif k == "Pow":
         r = _sp.Pow(go(n[1]), _sp.Integer(n[2]))
     elif k == "FloorDiv":
@@ -482,8 +482,177 @@ def _term(c, t):
     the factor 1 (``AssocOp.__new__`` filters the identity, one argument left is returned as
     is), so ``1 * t`` is ``t`` itself. Anything else takes the operator."""
     if isinstance(t, _Expr) and not t.is_Number and t._op_priority <= _PRIORITY:
-        return t if c == 1 else _Mul(_Integer(c), t)
+        return t if c == 1 else _mul(_Integer(c), [t])
     return _Integer(c) * t
+
+
+_FAST_ADD = True
+"""Whether :func:`_add` builds a sum without sympy's ``Add`` where it is provably the object
+``Add`` builds (``False``: always ``Add``, for the differential test)."""
+_Add = _sp.Add
+_Pow = _sp.Pow
+_Symbol = _sp.Symbol
+_Application = _sp.core.function.Application
+_One = _sp.S.One
+_addsort = _sp.core.add._addsort
+_params = _sp.core.parameters.global_parameters
+# What _sum_of_distinct and _product_of_distinct built, by their operands: ``(Add, const,
+# *terms)`` or ``(Mul, coeff, *factors)`` -> the object. sympy's constructors keep their
+# results in its cache by their arguments (equal arguments: the same object back), and the
+# drop-in's callers see that: a question asked again is answered with the very object of the
+# first answer (``test_fast_paths.ProductOfSumsPrinted``), which their memos by identity
+# (``simplify``'s, ``simplify_with_ranges``'s) then find. The objects built here without the
+# constructors are kept the same way, in this bounded table (emptied at ``BUILT_LIMIT``
+# entries, as sympy's cache drops its oldest); an answer is the same with or without it.
+_BUILT = {}
+BUILT_LIMIT = 4096
+
+
+def _add(terms, const):
+    """``Add(*terms)`` (then ``const``, a nonzero Integer, or ``None``): the very structure
+    sympy's evaluated constructor gives, built without its ``flatten`` where that is provably
+    the same (:func:`_sum_of_distinct`), else by ``Add``."""
+    if _FAST_ADD and terms and _params.evaluate:
+        r = _sum_of_distinct(terms, const)
+        if r is not None:
+            return r
+    return _Add(*terms, const) if const is not None else _Add(*terms)
+
+
+def _sum_of_distinct(terms, const):
+    """The sum of ``terms`` (and ``const``) as ``Add(*terms, const)`` builds it, where each term
+    is a commutative product, power or function application (or symbol) as sympy's evaluated
+    constructors build them, and no two of them have the same non-numeric part; else
+    ``None``. About half of a first ``to_sympy`` of a sum is ``Add``'s ``flatten``, which for
+    such terms only takes each term apart into its coefficient and the rest (a new product
+    object for a product of several factors, which its dict then hashes), finds no two rests
+    equal, and puts each back together into an object equal to the term (``Mul(c, rest)``, or
+    ``rest._new_rawargs(c, *rest.args)``: the same operand objects); then it sorts them
+    (``_addsort``), puts the number first and makes the sum (``_from_args``, commutative, and
+    the constructor's postprocessors). Those last steps are done here as ``Add`` does them, on
+    the terms themselves. A term it would take apart otherwise (a number, a sum, an
+    unevaluated product with coefficient 1 or 0, a power of a number, anything not
+    commutative or of another kind), or two equal rests (which ``Add`` merges), go to
+    ``Add``. ``tests/test_fast_paths.py::FastAdd`` compares the two."""
+    seen = set()
+    for o in terms:
+        t = type(o)
+        if t is _Mul:
+            args = o._args
+            c = args[0]
+            if c.is_Number:
+                rest = args[1:]
+                if c is _One or c.is_zero or len(rest) == 0:
+                    return None
+                if len(rest) == 1:
+                    key = rest[0]
+                    if key.is_Number or type(key) is _Mul or type(key) is _Pow:
+                        return None
+                else:
+                    # A product object has the equality of its operand tuple.
+                    key = (_Mul, rest)
+            else:
+                key = (_Mul, args)
+        elif t is _Pow:
+            if o._args[0].is_Number:
+                return None
+            key = o
+        elif isinstance(o, _Symbol) or isinstance(o, _Application) and isinstance(o, _Expr):
+            key = o
+        else:
+            return None
+        if o.is_commutative is not True or key in seen:
+            return None
+        seen.add(key)
+    k = (_Add, const, *terms)
+    r = _BUILT.get(k)
+    if r is not None:
+        return r
+    seq = list(terms)
+    _addsort(seq)
+    if const is not None:
+        seq.insert(0, const)
+    r = seq[0] if len(seq) == 1 else _Add._exec_constructor_postprocessors(_Add._from_args(seq, True))
+    return _keep(k, r)
+
+
+def _keep(k, r):
+    """Records ``r`` as built from the operands ``k`` (``_BUILT``) and returns it."""
+    if len(_BUILT) >= BUILT_LIMIT:
+        _BUILT.clear()
+    _BUILT[k] = r
+    return r
+
+
+_FAST_MUL = True
+"""Whether :func:`_mul` builds a product without sympy's ``Mul`` where it is provably the
+object ``Mul`` builds (``False``: always ``Mul``, for the differential test)."""
+_mulsort = _sp.core.mul._mulsort
+
+
+def _mul(coeff, factors):
+    """``Mul(coeff, *factors)`` (``coeff``: an Integer other than 0 and 1, or ``None`` for
+    none): the very structure sympy's evaluated constructor gives, built without its
+    ``flatten`` where that is provably the same (:func:`_product_of_distinct`), else by
+    ``Mul``."""
+    if _FAST_MUL and _params.evaluate:
+        r = _product_of_distinct(coeff, factors)
+        if r is not None:
+            return r
+    return _Mul(coeff, *factors) if coeff is not None else _Mul(*factors)
+
+
+def _product_of_distinct(coeff, factors):
+    """The product of ``factors`` (after the Integer ``coeff``, if any) as ``Mul`` builds it,
+    where each factor is a commutative symbol, function application, or integer power of
+    one, or a product of such factors without a number (as sympy's evaluated
+    constructors build them), no two of them with the same base; else ``None``. For such
+    factors ``Mul``'s ``flatten`` (most of a first ``to_sympy`` of a product) reads each as
+    ``(base, exponent)`` (``as_base_exp``; a product's factors one by one), finds no two bases
+    equal (``_gather``, which would add their exponents), puts each back (the factor itself,
+    or ``Pow(base, exponent)``, which is the power it was), sorts them (``_mulsort``) and puts
+    the coefficient first: those steps and the constructor's last ones (``_from_args``,
+    commutative, its postprocessors) are done here as ``Mul`` does them, on the factors
+    themselves. Numbers, sums, powers of numbers or of products, exponents that are not
+    integers other than 0 and 1, a factor whose ``as_base_exp`` is not itself with
+    exponent 1, anything not commutative or of another kind, and equal bases go to ``Mul``.
+    ``tests/test_fast_paths.py::FastMul`` compares the two."""
+    if coeff is None and len(factors) < 2 or coeff is not None and (coeff is _One or coeff.is_zero):
+        # Mul of one operand is that operand; a coefficient 1 is dropped, 0 is the product.
+        return None
+    flat = []
+    for f in factors:
+        if type(f) is _Mul:
+            if f._args[0].is_Number:
+                return None
+            flat.extend(f._args)
+        else:
+            flat.append(f)
+    seen = set()
+    for o in flat:
+        t = type(o)
+        if t is _Pow:
+            b, e = o._args
+            if not e.is_Integer or e is _One or e.is_zero or b.is_Number \
+                    or not (isinstance(b, _Symbol) or isinstance(b, _Application)):
+                return None
+        elif isinstance(o, _Symbol) or isinstance(o, _Application) and isinstance(o, _Expr):
+            b, e = o.as_base_exp()
+            if b is not o or e is not _One:
+                return None
+        else:
+            return None
+        if o.is_commutative is not True or b in seen:
+            return None
+        seen.add(b)
+    k = (_Mul, coeff, *factors)
+    r = _BUILT.get(k)
+    if r is not None:
+        return r
+    _mulsort(flat)
+    if coeff is not None:
+        flat.insert(0, coeff)
+    return _keep(k, _Mul._exec_constructor_postprocessors(_Mul._from_args(flat, True)))
 
 
 def _mod_back(a, m, cx, F, go, memo):

@@ -117,6 +117,10 @@ class _Engine:
         self.cx = _native.Context()
         self.st = _state(self.cx)
         self.fast.clear()
+        # The entries simplify adds natively (a first question on an expanded polynomial,
+        # without a call of check()) stop at the bound of the other memos; past it the Python
+        # path answers, and its check() renews them.
+        self.fast.set_limit(self.MEMO_LIMIT)
         self.memo = {}
         self.conv = converter(self.cx, self.st, self.memo)
         # Answers by their complete inputs (the expression and the ranges or replacements of
@@ -1295,7 +1299,8 @@ def _plain_syms_py(expr):
     return tuple(syms)
 
 
-_plain_syms = _native.PlainSyms(_Add, _Mul, _Pow, _Symbol, _Integer).syms
+_PLAIN = _native.PlainSyms(_Add, _Mul, _Pow, _Symbol, _Integer)
+_plain_syms = _PLAIN.syms
 
 
 def _plain_polynomial(expr, replacements):
@@ -1414,12 +1419,14 @@ def _simplify_py(expr, replacements=None):
     return r
 
 
-simplify = _native.FastSimplify(globals(), _simplify_py)
+simplify = _native.FastSimplify(globals(), _simplify_py, _PLAIN)
 """``SizeVarAllocator.simplify(expr, replacements=None)``: ``expr`` with ``replacements``
 ({Symbol: expr}) applied, simplified by symshape under the symbols' assumptions. A native
 callable (``_native.FastSimplify``): a question asked before on the same expression object
 without replacements (``None`` or an empty dict) is answered from this thread's memo by the
-object's identity, without running Python; every other call is :func:`_simplify_py`'s."""
+object's identity, and a first one on an expanded polynomial (:func:`_plain_polynomial`,
+its own answer) is answered and kept there, without running Python (once the thread's
+engine exists); every other call is :func:`_simplify_py`'s."""
 
 
 def _names(eng, e):
