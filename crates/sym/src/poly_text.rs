@@ -58,9 +58,10 @@ impl Context {
     /// from the text: no symbol is made and nothing is interned. `None` for any other text,
     /// and where the shortcut would not be that answer or cannot tell cheaply: a product with a
     /// repeated symbol (a power), literals whose products or the sum of whose coefficients'
-    /// magnitudes leave i64 (some order of the parser's arithmetic could overflow), an
-    /// `i64::MIN` coefficient or constant, a name of a non-integer symbol, a symbol whose range
-    /// is one integer (which `simplify` substitutes), and any node limit.
+    /// magnitudes leave i64 (some order of the parser's arithmetic could overflow; this also
+    /// keeps every coefficient and the constant above `i64::MIN`, which the printer writes
+    /// apart), a name of a non-integer symbol, a symbol whose range is one integer (which
+    /// `simplify` substitutes), and any node limit.
     ///
     /// ```
     /// # use sym::Context;
@@ -204,9 +205,8 @@ fn polynomial_text<'s>(
         [] => push_i64(&mut out, cst),
         // A symbol or a product of symbols.
         [m] if m.k == 1 && cst == 0 => write_factors(&mut out, m),
-        // A sum (`push_flat_sum`), but where it declines (an `i64::MIN` coefficient or
-        // constant is written in parentheses by the general printer).
-        _ if cst == i64::MIN || monos.iter().any(|m| m.k == i64::MIN) => return None,
+        // A sum, as `push_flat_sum` writes it (which declines only an `i64::MIN` coefficient
+        // or constant, which the magnitude bound above rules out).
         _ => {
             let term = |out: &mut String, m: &Mono, first: bool| {
                 match (first, m.k < 0) {
@@ -479,7 +479,8 @@ mod tests {
             (format!("x*{big} - 2*x*{big} + 3*{big}"), None),
             (format!("x*{} - x*{}", big / 2, big / 2), Some("0")),
             ("0*9223372036854775807*9223372036854775807 + x".into(), None),
-            // A constant of i64::MIN is written in parentheses by the printer.
+            // A constant of i64::MIN (which the printer writes in parentheses): beyond the
+            // magnitude bound.
             (format!("x - {MAX} - 1"), None),
             (format!("{MAX} - {MAX}"), None),
             (format!("{MAX} - 0*{MAX}"), Some("9223372036854775807")),
