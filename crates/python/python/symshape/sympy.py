@@ -564,15 +564,21 @@ def _sum_of_distinct(terms, const):
         if o.is_commutative is not True or key in seen:
             return None
         seen.add(key)
-    k = (_Add, const, *terms)
+    return _assemble((_Add, const, *terms), _Add, list(terms), _addsort, const)
+
+
+def _assemble(k, cls, seq, sort, lead):
+    """The last steps of ``cls``'s evaluated constructor on operands already flattened and
+    gathered: ``seq`` sorted by ``sort``, ``lead`` (a number, or ``None``) first, then
+    ``_from_args`` and the postprocessors (one operand is itself); the object recorded under
+    ``k`` in ``_BUILT``, which answers a repeated ``k`` with the same object."""
     r = _BUILT.get(k)
     if r is not None:
         return r
-    seq = list(terms)
-    _addsort(seq)
-    if const is not None:
-        seq.insert(0, const)
-    r = seq[0] if len(seq) == 1 else _Add._exec_constructor_postprocessors(_Add._from_args(seq, True))
+    sort(seq)
+    if lead is not None:
+        seq.insert(0, lead)
+    r = seq[0] if len(seq) == 1 else cls._exec_constructor_postprocessors(cls._from_args(seq, True))
     return _keep(k, r)
 
 
@@ -645,14 +651,7 @@ def _product_of_distinct(coeff, factors):
         if o.is_commutative is not True or b in seen:
             return None
         seen.add(b)
-    k = (_Mul, coeff, *factors)
-    r = _BUILT.get(k)
-    if r is not None:
-        return r
-    _mulsort(flat)
-    if coeff is not None:
-        flat.insert(0, coeff)
-    return _keep(k, _Mul._exec_constructor_postprocessors(_Mul._from_args(flat, True)))
+    return _assemble((_Mul, coeff, *factors), _Mul, flat, _mulsort, coeff)
 
 
 def _mod_back(a, m, cx, F, go, memo):
