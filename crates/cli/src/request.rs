@@ -450,6 +450,15 @@ fn constant_ranges_only(f: &Fields<'_>) -> bool {
     }) && obj.iter().all(|(name, _)| sym::is_symbol_name(name))
 }
 
+/// The answer `t` of `Context::simplified_polynomial_text`: the operation is the identity,
+/// so nothing runs between the two clock readings of `t_op_ns`.
+fn text_answer(mut out: Answer, op_time: &mut OpTime, t: String) -> Answer {
+    op_time.start();
+    op_time.stop();
+    out.push(("expr", J::String(t)));
+    out
+}
+
 /// The request's types ([`context`]'s first step).
 fn declare_types(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
     if let Some(t) = f.types {
@@ -702,11 +711,7 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
         // A plain polynomial's answer is its normal form, written from the text (no symbol
         // made, nothing interned): what parsing, simplifying and printing it would answer.
         if let Some(t) = cx.simplified_polynomial_text(text) {
-            // The operation is the identity here: nothing runs between the readings.
-            op_time.start();
-            op_time.stop();
-            out.push(("expr", J::String(t)));
-            return Ok(out);
+            return Ok(text_answer(out, op_time, t));
         }
         let e = cx.parse(text)?;
         if cx.is_simplify_fixpoint(e) {
@@ -727,10 +732,7 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
             && !compact
             && let Some(t) = cx.simplified_polynomial_text(text)
         {
-            op_time.start();
-            op_time.stop();
-            out.push(("expr", J::String(t)));
-            return Ok(out);
+            return Ok(text_answer(out, op_time, t));
         }
         cx.parse(text)?
     };
