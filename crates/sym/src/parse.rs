@@ -1045,8 +1045,10 @@ impl Context {
     /// Reads `src` as the polynomial fast path takes it (see [`Context::parse_polynomial`]):
     /// its operands into `atoms` (empty), and each term's sign and the end of its atoms in
     /// `atoms` into `terms` (empty). `None` (the buffers then hold anything) for any other text.
-    /// Nothing is created or interned. Without `LOOKUP` (for a context without symbols), a
-    /// name's hash is 0 and no symbol is looked up. With `PAREN`, a parenthesized literal
+    /// Nothing is created or interned. Without `LOOKUP` (for a caller that knows every symbol
+    /// of the context is an integer, and reads only the names), a name's hash is 0 and no
+    /// symbol is looked up: its `known` is `None` even for an existing symbol, so such atoms
+    /// are never built. With `PAREN`, a parenthesized literal
     /// (`(10)`, as PyTorch prints some constants) is an operand too.
     #[inline(always)]
     pub(crate) fn scan_polynomial<'s, const LOOKUP: bool, const PAREN: bool>(
@@ -1123,7 +1125,7 @@ impl Context {
             return None;
         }
         if !LOOKUP {
-            debug_assert!(self.syms.is_empty());
+            debug_assert!(self.syms.iter().all(|s| s.ty == Ty::Int));
             return Some((PolyAtom::Sym(name, 0, None), end));
         }
         let h = crate::names::SymNames::hash(name);

@@ -18,10 +18,10 @@
 
 use std::cmp::Ordering;
 
-use crate::Context;
 use crate::expr::{natural_cmp, sym_order_key};
 use crate::parse::{PolyAtom, recycle};
 use crate::print::{push_i64, push_u64};
+use crate::{Context, Ty};
 
 /// A term of the sum: its factors `names[from..from + len]` (sorted, distinct, at least one)
 /// and its coefficient.
@@ -79,8 +79,10 @@ impl Context {
         }
         let mut atoms = recycle(std::mem::take(&mut self.parse_bufs.atoms));
         let mut terms = std::mem::take(&mut self.parse_bufs.terms);
-        // A context without symbols (the CLI's) has no name to look up.
-        let scanned = if self.syms.is_empty() {
+        // A name is looked up only to refuse a symbol of another type: in a context whose
+        // symbols are all integers (the CLI's, with or without its facts set), every name
+        // reads as an integer symbol, made or not.
+        let scanned = if self.syms.iter().all(|s| s.ty == Ty::Int) {
             self.scan_polynomial::<false, true>(src, &mut atoms, &mut terms)
         } else {
             self.scan_polynomial::<true, true>(src, &mut atoms, &mut terms)
