@@ -653,7 +653,9 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
         deep,
         ..
     } = *req;
-    let mut out = Answer::with_capacity(2);
+    // Room for the most fields an answer has (a solve's `solved`, `relations`, `conditions`,
+    // `cases`, `defined_where`): one allocation, never grown.
+    let mut out = Answer::with_capacity(5);
     if op == "eval" {
         // eval takes values, not facts; types still apply.
         if f.ranges.is_some() || f.assume.is_some() {
