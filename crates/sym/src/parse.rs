@@ -393,6 +393,7 @@ pub(crate) struct Bufs {
     /// [`Context::simplified_polynomial_text`]'s factors and terms.
     pub(crate) names: Vec<crate::poly_text::Name<'static>>,
     pub(crate) monos: Vec<crate::poly_text::Mono<'static>>,
+    pub(crate) prods: Vec<crate::poly_text::Mono<'static>>,
 }
 
 /// A clone starts with no buffers of its own (they hold nothing between parses).
@@ -1469,6 +1470,7 @@ impl Context {
             sum: bufs.sum,
             names: bufs.names,
             monos: bufs.monos,
+            prods: bufs.prods,
         };
         r
     }

@@ -89,23 +89,27 @@ impl Context {
         };
         let mut names = recycle(std::mem::take(&mut self.parse_bufs.names));
         let mut monos = recycle(std::mem::take(&mut self.parse_bufs.monos));
-        let r = scanned.and_then(|()| polynomial_text(&atoms, &terms, &mut names, &mut monos));
+        let mut prods = recycle(std::mem::take(&mut self.parse_bufs.prods));
+        let r = scanned
+            .and_then(|()| polynomial_text(&atoms, &terms, &mut names, &mut monos, &mut prods));
         terms.clear();
         self.parse_bufs.atoms = recycle(atoms);
         self.parse_bufs.terms = terms;
         self.parse_bufs.names = recycle(names);
         self.parse_bufs.monos = recycle(monos);
+        self.parse_bufs.prods = recycle(prods);
         r
     }
 }
 
 /// The text of the polynomial `atoms`/`terms` (as [`Context::scan_polynomial`] reads them).
-/// `names` and `monos` are empty buffers.
+/// `names`, `monos` and `prods` are empty buffers.
 fn polynomial_text<'s>(
     atoms: &[PolyAtom<'s>],
     terms: &[(i64, usize)],
     names: &mut Vec<Name<'s>>,
     monos: &mut Vec<Mono<'s>>,
+    prods: &mut Vec<Mono<'s>>,
 ) -> Option<String> {
     // Overflow, whatever the order: the parser folds a product's literals and adds the
     // coefficients of equal products and the constants in orders of its own (the polynomial
@@ -153,7 +157,13 @@ fn polynomial_text<'s>(
             cst += k;
             continue;
         }
-        monos.push(Mono {
+        // Symbols in `monos`, products in `prods` (joined below).
+        (if fs.len() == 1 {
+            &mut *monos
+        } else {
+            &mut *prods
+        })
+        .push(Mono {
             from: start as u32,
             len: fs.len() as u32,
             k,
@@ -178,6 +188,11 @@ fn polynomial_text<'s>(
                 .unwrap_or_else(|| fa.len().cmp(&fb.len()))
         }),
     };
+    // The order puts every symbol before every product: each kind kept in the text's order
+    // and joined so (a stable partition, which the stable sort below keeps), the terms are
+    // often sorted already (PyTorch prints products of more symbols first), and the sort
+    // then only compares neighbours.
+    monos.append(prods);
     if monos.len() > 1 {
         monos.sort_by(cmp);
         let mut w = 0;
