@@ -718,11 +718,13 @@ fn limit_option() {
 }
 
 /// A simplify whose facts are only integer ranges is parsed before its ranges are set, and a
-/// plain polynomial is answered without setting them (docs/cli.md). The answers and the errors
-/// are the usual order's: the same requests with a node limit (which keeps the usual order:
-/// ranges, then the parse) answer the same, on random requests mixing plain polynomials and
-/// calls, ranged and unranged symbols, pinned, empty and unbounded ranges, bad names, float
-/// ends, float symbols and parse errors.
+/// plain polynomial is answered without setting them (docs/cli.md); so is the bound of a
+/// one-signed plain polynomial. The answers and the errors are the usual order's: the same
+/// requests with a node limit (which keeps the usual order: ranges, then the parse, and
+/// turns every shortcut off) answer the same, on random simplify and bound requests mixing
+/// plain polynomials and calls, ranged and unranged symbols, pinned, empty and unbounded
+/// ranges, negative lower ends, names given twice, bad names, float ends, float symbols and
+/// parse errors.
 #[test]
 fn integer_ranges_answer_as_when_set_before_the_parse() {
     let mut r: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -754,6 +756,16 @@ fn integer_ranges_answer_as_when_set_before_the_parse() {
         "3 - x1 - x0 + x1",
         "9223372036854775807 + x0 + 1",
         "4611686018427387904*x0 + 4611686018427387904*x0 + x1",
+        // The bound shortcut's edges: one sign (both ways), powers, a single product, a
+        // zero literal, the magnitude bound.
+        "ks0*s0*x0 + 2*ks1*s0 + x2 + 1",
+        "0 - x0*x1 - 3*x2 - 3",
+        "x0*x0 + x1",
+        "x0*x1",
+        "2*x0*x1",
+        "0*s1*x0 + x1 + 1",
+        "x0 + x0 + 5",
+        "1152921504606846976*x0 + x1",
     ];
     let names = ["x0", "x1", "x2", "s0", "s1", "ks0", "ks1", "zf", "unused"];
     let ends = ["null", "0", "1", "3", "-5", "64", "4096"];
@@ -788,8 +800,9 @@ fn integer_ranges_answer_as_when_set_before_the_parse() {
             ""
         };
         let e = exprs[next(exprs.len() as u64) as usize];
+        let op = if next(3) == 0 { "bound" } else { "simplify" };
         let body = format!(
-            r#""op":"simplify","expr":"{e}","ranges":{{{}}}{types}"#,
+            r#""op":"{op}","expr":"{e}","ranges":{{{}}}{types}"#,
             ranges.join(",")
         );
         lines.push(format!("{{\"id\":{i},{body}}}"));

@@ -19,6 +19,7 @@
 use std::cmp::Ordering;
 
 use crate::expr::{natural_cmp, sym_order_key};
+use crate::interval::{Iv, NEG_INF, POS_INF};
 use crate::parse::{PolyAtom, recycle};
 use crate::print::{push_i64, push_u64};
 use crate::{Context, Ty};
@@ -100,6 +101,175 @@ impl Context {
         self.parse_bufs.prods = recycle(prods);
         r
     }
+}
+
+/// The largest magnitude [`Context::polynomial_bound_text`] lets any finite intermediate value
+/// reach (so that no order of the interval arithmetic clamps or overflows).
+const BOUND_MAGNITUDE: i64 = 1 << 62;
+
+impl Context {
+    /// What `bound(parse(src))` answers on this context once each symbol `name` of `ranges`
+    /// has the constant range `[lo, hi]` (`hi` `None` for unbounded), computed from the text:
+    /// no symbol is made and nothing is interned. For a context without symbols or facts
+    /// (a new or cleared one) and a plain polynomial (as
+    /// [`Context::simplified_polynomial_text`] reads it) whose terms all have one sign, over
+    /// symbols that all have a range with `lo >= 0`: the least and greatest values of such a
+    /// sum are at the lowest and highest corners of the box (each term is monotone in every
+    /// symbol, all in one direction; `Context::bound` answers the same from the parsed sum).
+    /// `None` for anything else: other texts, mixed signs, a symbol without a range or with a
+    /// negative lower end, a name given twice, values whose magnitude could leave `2^62` in
+    /// some order of the arithmetic, a text that is not a sum once parsed (one product, or a
+    /// constant), and any node limit.
+    ///
+    /// ```
+    /// # use sym::{Bound, Context};
+    /// let mut cx = Context::new();
+    /// let ranges = [("x0", 0, Some(7)), ("s0", 2, None), ("x1", 0, Some(3))];
+    /// let b = cx.polynomial_bound_text("4*x0*s0 + x1 + 1", &ranges);
+    /// assert_eq!(b, Some(Bound::Int { lo: Some(1), hi: None }));
+    /// let b = cx.polynomial_bound_text("4*x0 + x1 + 1", &ranges);
+    /// assert_eq!(b, Some(Bound::Int { lo: Some(1), hi: Some(32) }));
+    /// // Mixed signs: not monotone, not answered here.
+    /// assert_eq!(cx.polynomial_bound_text("x0 - x1", &ranges), None);
+    /// ```
+    pub fn polynomial_bound_text(
+        &mut self,
+        src: &str,
+        ranges: &[(&str, i64, Option<i64>)],
+    ) -> Option<crate::Bound> {
+        if self.limits.input_nodes != usize::MAX
+            || self.limits.context_nodes != usize::MAX
+            || !self.syms.is_empty()
+            || !self.facts.ranges.is_empty()
+            || !self.facts.assumptions.is_empty()
+            || ranges.len() > 64
+        {
+            return None;
+        }
+        let mut atoms = recycle(std::mem::take(&mut self.parse_bufs.atoms));
+        let mut terms = std::mem::take(&mut self.parse_bufs.terms);
+        // No symbols: every name reads as a new integer symbol. The text first (most texts
+        // that are not read here fail its scan or its signs at once), then the ranges: each
+        // name once (`set_range` would keep the last of two), each range a valid one.
+        let r = self
+            .scan_polynomial::<false, true>(src, &mut atoms, &mut terms)
+            .filter(|()| one_sign(&atoms, &terms))
+            .filter(|()| {
+                ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
+                    hi.is_none_or(|hi| hi >= lo)
+                        && !ranges[..i].iter().any(|r| r.0 == name)
+                        && crate::is_symbol_name(name)
+                })
+            })
+            .and_then(|()| monotone_text_bound(&atoms, &terms, ranges));
+        terms.clear();
+        self.parse_bufs.atoms = recycle(atoms);
+        self.parse_bufs.terms = terms;
+        r
+    }
+}
+
+/// Whether the terms of the scanned polynomial `atoms`/`terms` that have a name and no
+/// literal 0 all have one sign (literals are non-negative: a term's sign is its operator's).
+fn one_sign(atoms: &[PolyAtom<'_>], terms: &[(i64, usize)]) -> bool {
+    let mut up = None;
+    let mut from = 0;
+    terms.iter().all(|&(sign, to)| {
+        let term = &atoms[from..to];
+        from = to;
+        let named = term.iter().any(|a| matches!(a, PolyAtom::Sym(..)));
+        let zero = term.iter().any(|a| matches!(a, PolyAtom::Int(0)));
+        !named || zero || *up.get_or_insert(sign) == sign
+    })
+}
+
+/// [`Context::polynomial_bound_text`] on the scanned polynomial `atoms`/`terms`.
+///
+/// Every finite value the arithmetic below or `monotone_bound` (on the parsed, merged sum)
+/// computes is a product of some factors' finite range ends (all `>= 0`) and one coefficient,
+/// or a sum of such of one sign: each is at most the term's coefficient times the product of
+/// its factors' largest finite ends (zeros counted as 1), and the sums at most the total of
+/// those and the constant. With that total within [`BOUND_MAGNITUDE`] nothing clamps, and
+/// products with an infinite end are 0 or infinite whatever the order (`0 * oo = 0`): both
+/// computations are the exact values at the box's corners, the same whichever terms were
+/// merged and in whatever order the factors come.
+fn monotone_text_bound(
+    atoms: &[PolyAtom<'_>],
+    terms: &[(i64, usize)],
+    ranges: &[(&str, i64, Option<i64>)],
+) -> Option<crate::Bound> {
+    let mut total: i64 = 0;
+    let mut cst: i64 = 0;
+    let mut acc = Iv::point(0);
+    let (mut up, mut nonzero, mut last_k) = (None, 0usize, 0i64);
+    let mut from = 0;
+    for &(sign, to) in terms {
+        let term = &atoms[from..to];
+        from = to;
+        // The coefficient: the product of the nonzero literals (which the parser folds, and
+        // could overflow, even in a term a zero literal cancels), 0 with a zero literal.
+        let (mut k, mut zero) = (sign, false);
+        for a in term {
+            match *a {
+                PolyAtom::Int(0) => zero = true,
+                PolyAtom::Int(v) => {
+                    k = k
+                        .checked_mul(v)
+                        .filter(|k| k.unsigned_abs() <= BOUND_MAGNITUDE.unsigned_abs())?;
+                }
+                PolyAtom::Sym(..) => {}
+            }
+        }
+        if zero {
+            continue; // `0*x`: nothing (the parse drops it too)
+        }
+        let (mut most, mut syms) = (1i64, false);
+        let mut iv = Iv::point(1);
+        for a in term {
+            match *a {
+                PolyAtom::Int(_) => {}
+                PolyAtom::Sym(name, ..) => {
+                    let &(_, lo, hi) = ranges.iter().find(|r| r.0 == name)?;
+                    if lo < 0 {
+                        return None;
+                    }
+                    syms = true;
+                    let end = hi.unwrap_or(lo).max(1);
+                    most = most.checked_mul(end)?;
+                    iv = iv.mul(&Iv {
+                        lo: lo.into(),
+                        hi: hi.map_or(POS_INF, i128::from),
+                    });
+                }
+            }
+        }
+        total = total
+            .checked_add(k.abs().checked_mul(most)?)
+            .filter(|&t| t <= BOUND_MAGNITUDE)?;
+        if !syms {
+            cst += k; // within the bound above: no overflow
+            continue;
+        }
+        // One sign for every term with symbols (the constant may have either).
+        if *up.get_or_insert(k > 0) != (k > 0) {
+            return None;
+        }
+        nonzero += 1;
+        last_k = k;
+        acc = acc.add(&iv.scale(k));
+    }
+    // Parsed, the text is a sum (`Add`) unless it is one product with coefficient 1 and no
+    // constant, or a constant: `monotone_bound` answers only sums (same-signed terms that
+    // merge keep a coefficient of 2 or more).
+    if nonzero == 0 || (nonzero == 1 && last_k == 1 && cst == 0) {
+        return None;
+    }
+    let acc = acc.add(&Iv::point(cst));
+    let end = |v: i128| (v != NEG_INF && v != POS_INF).then_some(v as i64);
+    Some(crate::Bound::Int {
+        lo: end(acc.lo),
+        hi: end(acc.hi),
+    })
 }
 
 /// The text of the polynomial `atoms`/`terms` (as [`Context::scan_polynomial`] reads them).
@@ -535,5 +705,200 @@ mod tests {
         let n = cx.node_count();
         setup(&mut cx);
         cx.node_count() - n
+    }
+
+    /// What setting `ranges` on a new context, parsing `text` and bounding it answers (`None`
+    /// where any of it fails).
+    fn bound_reference(text: &str, ranges: &[(&str, i64, Option<i64>)]) -> Option<crate::Bound> {
+        use crate::RangeEnd;
+        let mut cx = Context::new();
+        for &(name, lo, hi) in ranges {
+            let s = cx.symbol(name).ok()?;
+            let lo = if lo == i64::MIN {
+                RangeEnd::Infinite
+            } else {
+                RangeEnd::Expr(cx.int(lo))
+            };
+            let hi = hi.map_or(RangeEnd::Infinite, |h| RangeEnd::Expr(cx.int(h)));
+            cx.set_range(s, lo, hi).ok()?;
+        }
+        cx.check_facts().ok()?;
+        let e = cx.parse(text).ok()?;
+        Some(cx.bound(e))
+    }
+
+    /// The bound from the text is what setting the ranges, parsing and bounding answer, on
+    /// random sums over random boxes: one sign or mixed, literals (zeros, parenthesized,
+    /// large ones near the magnitude bound), repeated symbols (powers), symbols without a
+    /// range or with a negative lower end, names given twice or not symbols, empty and
+    /// one-value ranges, unbounded upper ends. It answers most one-signed sums, and declines
+    /// each of the other cases at least once.
+    #[test]
+    fn the_text_bound_is_set_parse_bound() {
+        let mut next = xorshift(0xB0_7E);
+        const SYMS: &[&str] = &["x0", "x1", "s0", "s53", "p0", "abcdefghij", "q"];
+        const LITS: &[&str] = &[
+            "0",
+            "1",
+            "2",
+            "3",
+            "16",
+            "(6)",
+            "1000",
+            "3037000499",
+            "4611686018427387904",
+        ];
+        let (mut answered, mut declined) = (0, 0);
+        let (mut unbounded, mut negative) = (0, 0);
+        for _ in 0..20_000 {
+            // The box: mostly lower ends >= 0, now and then negative, unbounded or missing.
+            let mut ranges: Vec<(&str, i64, Option<i64>)> = Vec::new();
+            for &n in SYMS {
+                if next(12) == 0 {
+                    continue; // no range
+                }
+                let lo = match next(16) {
+                    0 => -(next(3) as i64) - 1,
+                    1 => i64::MIN,
+                    2 => 1 << 40,
+                    _ => next(4) as i64,
+                };
+                let hi = match next(5) {
+                    0 => None,
+                    1 if lo != i64::MIN => Some(lo), // one value
+                    2 if lo != i64::MIN && next(8) == 0 => Some(lo - 1), // empty
+                    _ => Some(lo.max(0) + next(300) as i64),
+                };
+                ranges.push((n, lo, hi));
+            }
+            match next(30) {
+                0 => ranges.push(("x0", 0, Some(1))),  // twice
+                1 => ranges.push(("Min", 0, Some(1))), // not a symbol's name
+                _ => {}
+            }
+            let mut text = String::new();
+            // Now and then every term subtracted (`0 - x - ...`: one sign, negative).
+            let minus = next(4) == 0;
+            let all_minus = next(8) == 0;
+            if all_minus {
+                text.push('0');
+            }
+            for t in 0..1 + next(5) {
+                if all_minus {
+                    text.push_str(" - ");
+                } else if t > 0 {
+                    text.push_str(if minus && next(2) == 0 { " - " } else { " + " });
+                }
+                for f in 0..1 + next(4) {
+                    if f > 0 {
+                        text.push('*');
+                    }
+                    if next(4) == 0 {
+                        let l = if next(4) == 0 { LITS.len() } else { 6 };
+                        text.push_str(LITS[next(l as u64) as usize]);
+                    } else {
+                        text.push_str(SYMS[next(SYMS.len() as u64) as usize]);
+                    }
+                }
+            }
+            if next(20) == 0 {
+                text.push_str(" < 3");
+            }
+            let mut cx = Context::new();
+            let got = cx.polynomial_bound_text(&text, &ranges);
+            match got {
+                Some(b) => {
+                    answered += 1;
+                    assert_eq!(
+                        Some(b),
+                        bound_reference(&text, &ranges),
+                        "{text} {ranges:?}"
+                    );
+                    if let crate::Bound::Int { lo, hi } = b {
+                        unbounded += usize::from(lo.is_none() || hi.is_none());
+                        negative += usize::from(hi.is_some_and(|h| h < 0));
+                    }
+                }
+                None => declined += 1,
+            }
+            // A context that answered nothing is still empty.
+            assert_eq!(cx.node_count(), 0);
+        }
+        assert!(answered > 3000, "answered {answered}");
+        assert!(declined > 3000, "declined {declined}");
+        assert!(unbounded > 500 && negative > 50, "{unbounded} {negative}");
+    }
+
+    /// Each reason to decline, and the answers next to them.
+    #[test]
+    fn text_bound_edges() {
+        use crate::Bound;
+        let r = [
+            ("x", 0, Some(7)),
+            ("y", 2, None),
+            ("z", -1, Some(3)),
+            ("w", 5, Some(5)),
+        ];
+        let int = |lo: Option<i64>, hi: Option<i64>| Some(Bound::Int { lo, hi });
+        let cases: Vec<(&str, Option<Bound>)> = vec![
+            ("x + y", int(Some(2), None)),
+            ("2*x*y + 1", int(Some(1), None)),
+            ("x*x + 1", int(Some(1), Some(50))),
+            ("x + x", int(Some(0), Some(14))),
+            ("0 - x*y", int(None, Some(0))),
+            ("w*x + 3", int(Some(3), Some(38))),
+            ("x + 0*z", None), // a sum of one product once parsed: not a sum
+            ("3 + 4", None),   // a constant
+            ("x*y", None),     // one product
+            ("x - y", None),   // mixed signs
+            ("x + z", None),   // a negative lower end
+            ("x + v", None),   // no range
+            ("x + y < 3", None),
+            ("x**2 + 1", None),
+            ("x + 4611686018427387904", None), // past the magnitude bound
+            ("4611686018427387904*x + 1", None),
+        ];
+        for (text, want) in cases {
+            let mut cx = Context::new();
+            let got = cx.polynomial_bound_text(text, &r);
+            assert_eq!(got, want, "{text}");
+            if got.is_some() {
+                assert_eq!(got, bound_reference(text, &r), "{text}");
+            }
+        }
+        // The ranges themselves: a name twice, a name that is not a symbol's, an empty range.
+        let mut cx = Context::new();
+        assert!(
+            cx.polynomial_bound_text("x + 1", &[("x", 0, Some(3))])
+                .is_some()
+        );
+        assert!(
+            cx.polynomial_bound_text("x + 1", &[("x", 0, Some(3)), ("x", 0, None)])
+                .is_none()
+        );
+        assert!(
+            cx.polynomial_bound_text("x + 1", &[("x", 0, Some(3)), ("Min", 0, None)])
+                .is_none()
+        );
+        assert!(
+            cx.polynomial_bound_text("x + 1", &[("x", 0, Some(3)), ("y", 4, Some(3))])
+                .is_none()
+        );
+        // A context with a symbol, a fact or a limit declines.
+        let mut cx = Context::new();
+        cx.symbol("x").unwrap();
+        assert!(
+            cx.polynomial_bound_text("x + 1", &[("x", 0, Some(3))])
+                .is_none()
+        );
+        let mut cx = Context::new();
+        cx.set_limits(crate::Limits {
+            input_nodes: 100,
+            ..crate::Limits::default()
+        });
+        assert!(
+            cx.polynomial_bound_text("x + 1", &[("x", 0, Some(3))])
+                .is_none()
+        );
     }
 }
