@@ -584,9 +584,9 @@ fn set_facts(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
             let t = p
                 .as_str()
                 .ok_or_else(|| req_err("'assume' must be an array of strings"))?;
-            let e = cx.parse_bool(t).map_err(at(|| At::Assume(i)))?;
-            // Bounds of symbols by constants tighten their ranges (the ranges are set above).
-            cx.add_fact(e).map_err(at(|| At::Assume(i)))?;
+            // Bounds of symbols by constants tighten their ranges (the ranges are set above),
+            // read from the text when it is one (`Context::add_fact_text`).
+            cx.add_fact_text(t).map_err(at(|| At::Assume(i)))?;
         }
     }
     cx.check_facts()?;

@@ -443,18 +443,7 @@ impl Context {
         let mut folds: SmallVec<[(Symbol, i64, i64); 2]> = SmallVec::new();
         if self.bounds_of_symbols(pred, &mut folds) {
             for &(s, lo, hi) in &folds {
-                // Only changed ranges are set (a bound the range already implies is dropped).
-                if self.range_consts(s) != Some((lo, hi)) {
-                    let end = |cx: &mut Self, v: i64, inf: i64| {
-                        if v == inf {
-                            RangeEnd::Infinite
-                        } else {
-                            RangeEnd::Expr(cx.int(v))
-                        }
-                    };
-                    let (a, b) = (end(self, lo, i64::MIN), end(self, hi, i64::MAX));
-                    self.set_range(s, a, b)?;
-                }
+                self.set_folded_range(s, lo, hi)?;
             }
             return Ok(true);
         }
@@ -505,27 +494,9 @@ impl Context {
                     None => return false,
                 },
             };
-            let (mut lo, mut hi) = cur;
-            if left {
-                // `s < c` is `s <= c - 1` over the integers; `s <= c` as is.
-                let b = if strict { c.checked_sub(1) } else { Some(c) };
-                let Some(b) = b.filter(|&b| b != i64::MIN && b != i64::MAX) else {
-                    return false;
-                };
-                hi = hi.min(b);
-            } else {
-                // `c < s` is `c + 1 <= s`; `c <= s` as is.
-                let b = if strict { c.checked_add(1) } else { Some(c) };
-                let Some(b) = b.filter(|&b| b != i64::MIN && b != i64::MAX) else {
-                    return false;
-                };
-                lo = lo.max(b);
-            }
-            // At least two values (an empty range is reported by the assumption's own check,
-            // and a single value would pin the symbol, which an assumption does not).
-            if lo >= hi {
+            let Some((lo, hi)) = fold_bound(cur, c, left, strict) else {
                 return false;
-            }
+            };
             match folds.iter().position(|f| f.0 == s) {
                 Some(i) => folds[i] = (s, lo, hi),
                 None => folds.push((s, lo, hi)),
@@ -539,6 +510,94 @@ impl Context {
             }
             _ => one(self, pred, folds),
         }
+    }
+
+    /// [`Context::add_fact`] of the assumption `text` as [`Context::parse_bool`] reads it: the
+    /// same facts, and the same errors. A conjunction of bounds of symbols by integer literals
+    /// (`Lt(s77, 16)`, `And(Gt(s78, 1), Ge(s78, 3))`), which compilers send with every
+    /// question, is folded into the ranges from the text: the relation's nodes, which the fold
+    /// would only read and drop, are never made (a fifth of a `simplify` request with ranges
+    /// went to parsing such axioms). Symbols it names are made as the parse makes them, in
+    /// the text's order. Anything else, and a bound that would not fold, goes through
+    /// `parse_bool` and `add_fact`. Returns whether the assumption was folded into ranges.
+    ///
+    /// ```
+    /// # use sym::{Context, RangeEnd};
+    /// let mut cx = Context::new();
+    /// let s = cx.symbol("s77").unwrap();
+    /// cx.set_range_from(s, 2).unwrap();
+    /// assert!(cx.add_fact_text("Lt(s77, 16)").unwrap());
+    /// let (_, hi) = cx.range(s);
+    /// assert!(matches!(hi, RangeEnd::Expr(e) if cx.as_int(e) == Some(15)));
+    /// assert!(cx.assumptions().is_empty());
+    /// // Not a bound of a symbol by a constant: assumed.
+    /// assert!(!cx.add_fact_text("s77 < t").unwrap());
+    /// assert_eq!(cx.assumptions().len(), 1);
+    /// ```
+    pub fn add_fact_text(&mut self, text: &str) -> Result<bool, Error> {
+        if let Some(folds) = self.text_folds(text) {
+            // The parse would make the symbols first, in the text's order (which `folds`
+            // keeps: a name's first bound comes first).
+            let mut syms: SmallVec<[Symbol; 4]> = SmallVec::new();
+            for &(name, ..) in &folds {
+                syms.push(self.symbol(name)?);
+            }
+            for (&s, &(_, lo, hi)) in syms.iter().zip(&folds) {
+                self.set_folded_range(s, lo, hi)?;
+            }
+            return Ok(true);
+        }
+        let e = self.parse_bool(text)?;
+        self.add_fact(e)
+    }
+
+    /// The ranges `add_fact` would set for the assumption `text`, read from the text when it
+    /// is a conjunction of bounds `Op(a, b)` (`Lt`, `Le`, `Gt`, `Ge`; a symbol's name and an
+    /// integer literal) whose symbols are integers with constant or infinite range ends (a
+    /// name that is no symbol yet: an integer without a range), each leaving two values or
+    /// more: `(name, lo, hi)` per symbol, in the order of their first bound. `None` for any
+    /// other text and under a node limit (the parse counts nodes).
+    fn text_folds<'t>(&self, text: &'t str) -> Option<TextFolds<'t>> {
+        if self.limits.input_nodes != usize::MAX || self.limits.context_nodes != usize::MAX {
+            return None;
+        }
+        let mut bounds: SmallVec<[(&str, i64, bool, bool); 4]> = SmallVec::new();
+        if !assumption_bounds(text, &mut bounds) {
+            return None;
+        }
+        let mut folds: TextFolds<'_> = SmallVec::new();
+        for &(name, c, left, strict) in &bounds {
+            let cur = match folds.iter().find(|f| f.0 == name) {
+                Some(f) => (f.1, f.2),
+                None => match self.lookup(name) {
+                    Some(s) => self.range_consts(s)?,
+                    None => (i64::MIN, i64::MAX),
+                },
+            };
+            let (lo, hi) = fold_bound(cur, c, left, strict)?;
+            match folds.iter_mut().find(|f| f.0 == name) {
+                Some(f) => *f = (name, lo, hi),
+                None => folds.push((name, lo, hi)),
+            }
+        }
+        Some(folds)
+    }
+
+    /// Sets a folded range (`add_fact`'s last step): only when it changed (a bound the range
+    /// already implies is dropped); `i64::MIN` / `i64::MAX` are infinite ends.
+    fn set_folded_range(&mut self, s: Symbol, lo: i64, hi: i64) -> Result<(), Error> {
+        if self.range_consts(s) == Some((lo, hi)) {
+            return Ok(());
+        }
+        let end = |cx: &mut Self, v: i64, inf: i64| {
+            if v == inf {
+                RangeEnd::Infinite
+            } else {
+                RangeEnd::Expr(cx.int(v))
+            }
+        };
+        let (a, b) = (end(self, lo, i64::MIN), end(self, hi, i64::MAX));
+        self.set_range(s, a, b)
     }
 
     /// The assumptions, in the order they were added.
@@ -719,9 +778,266 @@ impl Context {
     }
 }
 
+/// The ranges an assumption's text folds into: `(name, lo, hi)` per symbol.
+type TextFolds<'t> = SmallVec<[(&'t str, i64, i64); 2]>;
+
+/// A range `cur` (`i64::MIN` / `i64::MAX` for infinite ends) after the bound `s < c`
+/// (`left`, `strict`), `s <= c`, `c < s` or `c <= s`; `None` when the bound sits at an i64 edge
+/// (a range there would read as unbounded where the bound says it is not: Int is the
+/// mathematical integers) or leaves fewer than two values (an empty range is reported by the
+/// assumption's own check, and one value would pin the symbol, which an assumption does not).
+fn fold_bound(cur: (i64, i64), c: i64, left: bool, strict: bool) -> Option<(i64, i64)> {
+    let (mut lo, mut hi) = cur;
+    let edge = |b: &i64| *b != i64::MIN && *b != i64::MAX;
+    if left {
+        // `s < c` is `s <= c - 1` over the integers; `s <= c` as is.
+        let b = if strict { c.checked_sub(1) } else { Some(c) };
+        hi = hi.min(b.filter(edge)?);
+    } else {
+        // `c < s` is `c + 1 <= s`; `c <= s` as is.
+        let b = if strict { c.checked_add(1) } else { Some(c) };
+        lo = lo.max(b.filter(edge)?);
+    }
+    (lo < hi).then_some((lo, hi))
+}
+
+/// The bounds of an assumption `Op(a, b)` (`Op` one of `Lt`, `Le`, `Gt`, `Ge`; one of `a`, `b`
+/// a symbol's name and the other an integer literal with an optional `-`) or `And(...)` of
+/// such, each as (name, literal, name on the left of a `<`/`<=`, strict); `false` for any
+/// other text (blanks are ASCII blanks around the parts). Read byte by byte: this runs on
+/// every assumption of every request.
+fn assumption_bounds<'a>(
+    text: &'a str,
+    out: &mut SmallVec<[(&'a str, i64, bool, bool); 4]>,
+) -> bool {
+    let b = text.as_bytes();
+    let ws = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = ws(0);
+    let and = b[i..].starts_with(b"And(");
+    if and {
+        i += 4;
+    }
+    loop {
+        i = ws(i);
+        let (lt, strict) = match b.get(i..i + 3) {
+            Some(b"Lt(") => (true, true),
+            Some(b"Le(") => (true, false),
+            Some(b"Gt(") => (false, true),
+            Some(b"Ge(") => (false, false),
+            _ => return false,
+        };
+        let Some((x, j)) = bound_operand(text, ws(i + 3)) else {
+            return false;
+        };
+        i = ws(j);
+        if b.get(i) != Some(&b',') {
+            return false;
+        }
+        let Some((y, j)) = bound_operand(text, ws(i + 1)) else {
+            return false;
+        };
+        i = ws(j);
+        if b.get(i) != Some(&b')') {
+            return false;
+        }
+        i += 1;
+        // `a < b` with the name on the left is an upper bound of it; `Gt(a, b)` is `b < a`.
+        out.push(match (x, y) {
+            (Operand::Name(n), Operand::Int(c)) => (n, c, lt, strict),
+            (Operand::Int(c), Operand::Name(n)) => (n, c, !lt, strict),
+            _ => return false,
+        });
+        i = ws(i);
+        if !and {
+            return i == b.len();
+        }
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b')') => return ws(i + 1) == b.len(),
+            _ => return false,
+        }
+    }
+}
+
+/// An operand of a bound.
+enum Operand<'a> {
+    Name(&'a str),
+    Int(i64),
+}
+
+/// The operand of a bound at byte `i` of `text` (no blank first) and the byte after it: a
+/// symbol's name (not a reserved word), or an integer literal with an optional `-` that fits
+/// in i64 (`-9223372036854775808` does not: the parser reads `-` and a literal beyond i64).
+fn bound_operand(text: &str, i: usize) -> Option<(Operand<'_>, usize)> {
+    let b = text.as_bytes();
+    let neg = b.get(i) == Some(&b'-');
+    let start = i + usize::from(neg);
+    let mut j = start;
+    if b.get(j).is_some_and(u8::is_ascii_digit) {
+        let mut v: i64 = 0;
+        while let Some(d) = b.get(j).filter(|c| c.is_ascii_digit()) {
+            v = v.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
+            j += 1;
+        }
+        // What follows must be `,` or `)` (after blanks): `2x`, `2.5` and `1e3` decline there.
+        return Some((Operand::Int(if neg { -v } else { v }), j));
+    }
+    if neg {
+        return None;
+    }
+    while b
+        .get(j)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        j += 1;
+    }
+    let name = &text[start..j];
+    crate::is_symbol_name(name).then_some((Operand::Name(name), j))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::Context;
+
+    /// The facts of `cx` as text: every symbol in creation order with its type and range, the
+    /// assumptions, the pinned symbols.
+    fn facts_text(cx: &Context) -> String {
+        use crate::RangeEnd;
+        let mut out = String::new();
+        for name in cx.sym_names.iter() {
+            let s = cx.lookup(name).expect("made");
+            let end = |e: RangeEnd| match e {
+                RangeEnd::Infinite => "oo".to_string(),
+                RangeEnd::Expr(x) => cx.display(x),
+            };
+            let (lo, hi) = cx.range(s);
+            out.push_str(&format!(
+                "{name}:{:?}[{}, {}] ",
+                cx.sym_ty(s),
+                end(lo),
+                end(hi)
+            ));
+        }
+        for &a in cx.assumptions() {
+            out.push_str(&format!("assume {} ", cx.display(a)));
+        }
+        out.push_str(&format!("pinned {:?}", cx.pinned_names()));
+        out
+    }
+
+    impl Context {
+        fn pinned_names(&self) -> Vec<(String, i64)> {
+            self.facts
+                .pinned
+                .iter()
+                .map(|&(s, v)| (self.sym_name(s).to_string(), v))
+                .collect()
+        }
+    }
+
+    /// `add_fact_text` sets the facts `parse_bool` and `add_fact` set (the same symbols, made
+    /// in the same order, the same ranges, assumptions and pinned symbols) and answers the
+    /// same, errors included, on random assumptions over random contexts: bounds of every
+    /// form and sign, conjunctions, literals at the i64 edges, new names, reserved words,
+    /// float symbols, symbolic and empty ranges, and texts that are not bounds or not
+    /// well-formed. It folds most of the bounds itself.
+    #[test]
+    fn text_facts_are_parse_and_add_fact() {
+        let mut next = crate::test_rng::xorshift(0xFAC7);
+        let names = [
+            "s0", "s1", "x", "new0", "new1", "f", "Min", "oo", "True", "s0_",
+        ];
+        let lits = [
+            "0",
+            "1",
+            "2",
+            "3",
+            "16",
+            "-1",
+            "-5",
+            "2.5",
+            "9223372036854775807",
+            "-9223372036854775807",
+            "9223372036854775806",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "007",
+            "1x",
+        ];
+        let ops = ["Lt", "Le", "Gt", "Ge", "Eq", "lt"];
+        let mut folded = 0;
+        for round in 0..4000 {
+            let setup = |cx: &mut Context| {
+                let mut r = crate::test_rng::xorshift(round);
+                cx.declare("f", crate::Ty::Float).unwrap();
+                for n in ["s0", "s1", "x"] {
+                    let s = cx.symbol(n).unwrap();
+                    match r(6) {
+                        0 => {}
+                        1 => cx.set_range_str(n, "0", "s0 + 4").map(|_| ()).unwrap_or(()),
+                        2 => cx.set_range_int(s, i64::MIN, 5).unwrap(),
+                        3 => cx.set_range_from(s, r(5) as i64 - 2).unwrap(),
+                        _ => {
+                            let lo = r(8) as i64 - 3;
+                            cx.set_range_int(s, lo, lo + r(20) as i64).unwrap();
+                        }
+                    }
+                }
+            };
+            let one = |next: &mut dyn FnMut(u64) -> u64| {
+                let op = ops[next(ops.len() as u64) as usize];
+                let n = names[next(names.len() as u64) as usize];
+                let l = lits[next(lits.len() as u64) as usize];
+                let sp = if next(3) == 0 { "  " } else { " " };
+                if next(2) == 0 {
+                    format!("{op}({n},{sp}{l})")
+                } else {
+                    format!("{op}({l},{sp}{n})")
+                }
+            };
+            let text = match next(10) {
+                0..=2 => {
+                    let parts: Vec<String> = (0..1 + next(3)).map(|_| one(&mut next)).collect();
+                    format!("And({})", parts.join(", "))
+                }
+                3 => [
+                    "Lt(s0, s1)",
+                    "s0 < 3",
+                    "And()",
+                    "Lt(s0 1)",
+                    "Lt(s0, 1",
+                    "And(Lt(s0, 1),)",
+                    " Lt(s0, 3) ",
+                    "And( Lt(x, 4) , Gt(x, 1) )",
+                    "Lt((s0), 3)",
+                    "Lt(s0, -  1)",
+                    "Lt(s0, 3) x",
+                    "Lt(s0, 3))",
+                    "And(Lt(s0, 3)) x",
+                    "Lt(s0, 2x)",
+                ][next(14) as usize]
+                    .to_string(),
+                _ => one(&mut next),
+            };
+            let (mut a, mut b) = (Context::new(), Context::new());
+            setup(&mut a);
+            setup(&mut b);
+            let ra = a.add_fact_text(&text).map_err(|e| e.to_string());
+            let rb = b
+                .parse_bool(&text)
+                .and_then(|e| b.add_fact(e))
+                .map_err(|e| e.to_string());
+            assert_eq!(ra, rb, "{text}");
+            assert_eq!(facts_text(&a), facts_text(&b), "{text}");
+            folded += usize::from(a.text_folds(&text).is_some() && ra == Ok(true));
+        }
+        assert!(folded > 500, "{folded}");
+    }
 
     /// The shortcut of `check_facts` answers as the check with a session, on random chains of
     /// symbolic ranges (polynomial ends over earlier symbols, some ranges empty for every
