@@ -147,7 +147,9 @@ class _Engine:
         # (symbol name, id(ValueRanges)) -> (the ValueRanges, lo, hi): the range a symbol gets
         # from a var_to_range entry. Keyed by identity (the shape env hands the same immutable
         # objects again; the entry keeps its object alive, so the id cannot be reused while
-        # the entry exists, and ``is`` is checked); an equal new object is converted again.
+        # the entry exists, and ``is`` is checked); and (symbol name, id(lower), id(upper)) ->
+        # (lower, upper, lo, hi): the same range by the identity of the two ends, for a new
+        # ValueRanges around the same end objects (the range is a function of the ends alone).
         self.vr_ends = {}
         # symbol name -> [sympy symbol, ValueRanges or None, (symbol Expr, lo, hi) or None when
         # no end is set, symbol Expr]: the range the name got last time, reused when
@@ -1595,8 +1597,8 @@ def _symbol_facts_py(names, index_names, last, symbols, conv, vget, vr_ends, arn
     ``index_names``), appended to ``facts``, the symbols to ``syms`` and what ``vget``
     (var_to_range's ``get``) gives for them to ``vrs``. ``last`` is the engine's ``rlast``,
     ``vr_ends`` the memo of the ranges read from ValueRanges (``(name, id(vr)) -> (vr, lo,
-    hi)``: ``conv.range_ends`` with ``end``, ``_end``, the lower end raised to the
-    assumptions'), ``arng`` the one of ``_arange`` (``arange``: ``_assumption_range``), ``miss``
+    hi)`` and ``(name, id(lower), id(upper)) -> (lower, upper, lo, hi)``: ``conv.range_ends``
+    with ``end``, ``_end``, the lower end raised to the assumptions'), ``arng`` the one of ``_arange`` (``arange``: ``_assumption_range``), ``miss``
     the marker ``_MISS``."""
     for name in names:
         if name in index_names:
@@ -1619,17 +1621,31 @@ def _symbol_facts_py(names, index_names, last, symbols, conv, vget, vr_ends, arn
             if vr is None:
                 lo, hi = _memo_range(arng, name, s, arange)
             else:
-                # The range of var_to_range's entry, memoized by the identity of vr.
+                # The range of var_to_range's entry, memoized by the identity of vr, then
+                # by the identity of its two ends: the range is a function of those two
+                # objects alone (range_ends reads nothing else of vr; end and the
+                # assumptions' range are the same for the same symbol of a context), and the
+                # entry keeps them alive (their ids are not reused while it exists). A caller
+                # that builds a new ValueRanges per question around the same ends (sympy's
+                # cached Integers, int_oo) does not have them read again.
                 k = (name, id(vr))
                 vent = vr_ends.get(k)
                 if vent is not None and vent[0] is vr:
                     lo, hi = vent[1], vent[2]
                 else:
-                    lo, hi = conv.range_ends(vr, bool(s.is_integer), end)
-                    alo, _ = _memo_range(arng, name, s, arange)
-                    if alo is not None and (lo is None or lo < alo):
-                        lo = alo
-                    vr_ends[k] = (vr, lo, hi)
+                    lower, upper = vr.lower, vr.upper
+                    k2 = (name, id(lower), id(upper))
+                    vent = vr_ends.get(k2)
+                    if vent is not None and vent[0] is lower and vent[1] is upper:
+                        lo, hi = vent[2], vent[3]
+                    else:
+                        # (range_ends reads vr.lower and vr.upper again: the same objects)
+                        lo, hi = conv.range_ends(vr, bool(s.is_integer), end)
+                        alo, _ = _memo_range(arng, name, s, arange)
+                        if alo is not None and (lo is None or lo < alo):
+                            lo = alo
+                        vr_ends[k] = (vr, lo, hi)
+                        vr_ends[k2] = (lower, upper, lo, hi)
             ent[1] = vr
             ent[2] = (ent[3], lo, hi) if lo is not None or hi is not None else None
         if ent[2] is not None:
