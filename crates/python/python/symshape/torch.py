@@ -1544,14 +1544,15 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
     them (``None`` without var_to_range). ``var_items`` are var_ranges's items; the
     replacements (a mapping or ``_Lookups``) are looked up for the symbols of the expression
     and of the index sizes only."""
-    e0 = eng.memo.get(expr)
-    if e0 is None:
-        e0 = _conv_expr(eng, expr)
+    # The converter looks its memo up itself (by identity, then by value): no lookup here
+    # first, and no frame of _conv_expr, which is this call.
+    conv = eng.conv.convert
+    e0 = conv(expr)
     e = _apply_replacements(eng, e0, replacements) if replacements else e0
     # Symbols of the expression and of the index sizes; the index variables.
     names = eng.names.get(e)
     if names is None:
-        names = _names(eng, e)
+        names = eng.names[e] = eng.conv.names(e)  # _names written out
     facts = []
     index_names = _NO_NAMES
     idx = None
@@ -1564,8 +1565,8 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
             k = (id(v), id(size))
             ent = idx_ids.get(k)
             if ent is None or ent[0] is not v or ent[1] is not size:
-                sz = _conv_expr(eng, size)
-                ve = _conv_expr(eng, v)  # declares it (its type and assumptions checked)
+                sz = conv(size)
+                ve = conv(v)  # declares it (its type and assumptions checked)
                 # The fact names the symbol by its Expr (no text to convert in Context.facts).
                 ent = idx_ids[k] = (v, size, v.name, sz, (ve, 0, sz - 1), _names(eng, sz), ve)
             fact, ns = ent[4], ent[5]
