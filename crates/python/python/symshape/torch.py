@@ -229,11 +229,10 @@ def _free_of(eng, expr):
     the symbols an answer computed from that form can depend on, so the symbols whose
     ranges or replacements key a cached answer. Read from the converted expression (sympy's
     ``free_symbols`` builds a set per node: the largest cost of a first ``bound_sympy``);
-    raises what the conversion raises."""
-    f = eng.free.get(expr)
-    if f is None:
-        e = _run(eng, _conv_expr, expr)
-        f = eng.free[expr] = tuple(s for _, s in sorted(_free_syms(eng, e)))
+    raises what the conversion raises. Called by its callers after their own lookup of
+    ``eng.free`` missed (so not looked up again here)."""
+    e = _run(eng, _conv_expr, expr)
+    f = eng.free[expr] = tuple(s for _, s in sorted(_free_syms(eng, e)))
     return f
 
 
@@ -511,7 +510,7 @@ def _tracing_ranges():
 def _bound_engine(eng, expr, ranges, tracing):
     torch, N, S, VR = _torch()
     cx = eng.cx
-    e = _conv_expr(eng, expr)
+    e = eng.conv.convert(expr)  # _conv_expr written out
     cx.clear_facts()
     _set_ranges(eng, e, ranges, tracing)
     lo, hi = cx.bound(e)
@@ -658,8 +657,9 @@ def _solve_engine(eng, expr, thing):
         return True, None  # not a relation
     if not isinstance(thing, _sp.Symbol) or not thing.is_integer:
         raise _native.UnsupportedError("only integer symbols are solved by symshape")
-    e = _conv_expr(eng, expr)
-    x = _conv_expr(eng, thing)
+    conv = eng.conv.convert  # _conv_expr written out
+    e = conv(expr)
+    x = conv(thing)
     n = e.node()
     if n[0] in ("Eq", "Ne", "Lt", "Le") and n[1].type != "int":
         raise _native.UnsupportedError("a relation between non-integers")
