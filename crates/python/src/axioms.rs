@@ -255,7 +255,8 @@ fn same_lookups<'py>(
 /// None, its Expr]`, made with `miss` and `conv.convert(symbol)` for a new name), the symbol
 /// appended to `syms`, what `vget` gives for it to `vrs` (when `vget` is not `None`), and its
 /// fact `(Expr, lo, hi)` to `facts` when it has an end. A range object not seen last time is
-/// read through `vr_ends` (`(name, id(vr)) -> (vr, lo, hi)`; `Converter.range_ends` with
+/// read through `vr_ends` (`(name, id(vr)) -> (vr, lo, hi)`, then `(name, id(vr.lower),
+/// id(vr.upper)) -> (lower, upper, lo, hi)`; `Converter.range_ends` with
 /// `end`, the lower end raised to the assumptions' one) or, for `None`, the assumptions'
 /// range (`arng`, filled by `arange(symbol)`). The same calls in the same order, the same
 /// entries in the memos and the same exceptions as the Python loop.
@@ -345,8 +346,14 @@ fn assumption_range<'py>(
 }
 
 /// The range of the symbol `s` (`name`) from its var_to_range entry, the ValueRanges `vr`,
-/// raised to the lower end of its assumptions, memoized by the identity of
-/// `vr` in `vr_ends`.
+/// raised to the lower end of its assumptions, memoized by the identity of `vr` in
+/// `vr_ends`, and, for a `vr` not seen before, by the identity of its two ends: `(name,
+/// id(lower), id(upper)) -> (lower, upper, lo, hi)`. The range is a function of the two end
+/// objects alone (`Converter.range_ends` reads `vr.lower` and `vr.upper` and nothing else
+/// of `vr`; `end` and the assumptions' range of `name` are the same for the same symbol of a
+/// context), and the entry keeps both ends alive (so their ids are not reused while it
+/// exists; `is` is checked). A caller that builds a new ValueRanges per question around the
+/// same ends (sympy's cached Integers, `int_oo`) skips reading the ends again.
 #[allow(clippy::too_many_arguments)]
 fn vr_range<'py>(
     vr_ends: &Bound<'py, PyDict>,
@@ -359,24 +366,34 @@ fn vr_range<'py>(
     arange: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let py = vr.py();
-    let key = PyTuple::new(
-        py,
-        [
-            name.clone(),
-            (vr.as_ptr() as usize).into_pyobject(py)?.into_any(),
-        ],
-    )?;
+    let id = |x: &Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
+        Ok((x.as_ptr() as usize).into_pyobject(py)?.into_any())
+    };
+    let key = PyTuple::new(py, [name.clone(), id(vr)?])?;
     if let Some(ent) = vr_ends.get_item(&key)?
         && ent.get_item(0)?.is(vr)
     {
         return Ok((ent.get_item(1)?, ent.get_item(2)?));
     }
+    let lower = vr.getattr(intern!(py, "lower"))?;
+    let upper = vr.getattr(intern!(py, "upper"))?;
+    let ekey = PyTuple::new(py, [name.clone(), id(&lower)?, id(&upper)?])?;
+    if let Some(ent) = vr_ends.get_item(&ekey)?
+        && ent.get_item(0)?.is(&lower)
+        && ent.get_item(1)?.is(&upper)
+    {
+        return Ok((ent.get_item(2)?, ent.get_item(3)?));
+    }
     let is_int = s.getattr(intern!(py, "is_integer"))?.is_truthy()?;
-    let (mut lo, hi) = conv.range_ends(vr, is_int, end)?;
+    let (mut lo, hi) = conv.ends(&lower, &upper, is_int, end)?;
     let (alo, _) = assumption_range(arng, name, s, arange)?;
     if !alo.is_none() && (lo.is_none() || lo.lt(&alo)?) {
         lo = alo;
     }
     vr_ends.set_item(key, PyTuple::new(py, [vr.clone(), lo.clone(), hi.clone()])?)?;
+    vr_ends.set_item(
+        ekey,
+        PyTuple::new(py, [lower, upper, lo.clone(), hi.clone()])?,
+    )?;
     Ok((lo, hi))
 }

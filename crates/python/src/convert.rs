@@ -178,9 +178,25 @@ impl Converter {
         end: &Bound<'py, PyAny>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         let py = vr.py();
+        self.ends(
+            &vr.getattr(intern!(py, "lower"))?,
+            &vr.getattr(intern!(py, "upper"))?,
+            is_int,
+            end,
+        )
+    }
+
+    /// [`Self::range_ends`] of a ValueRanges whose ends are `lower` and `upper`.
+    pub(crate) fn ends<'py>(
+        &self,
+        lower: &Bound<'py, PyAny>,
+        upper: &Bound<'py, PyAny>,
+        is_int: bool,
+        end: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         Ok((
-            self.end(&vr.getattr(intern!(py, "lower"))?, is_int, false, end)?,
-            self.end(&vr.getattr(intern!(py, "upper"))?, is_int, true, end)?,
+            self.end(lower, is_int, false, end)?,
+            self.end(upper, is_int, true, end)?,
         ))
     }
 

@@ -612,6 +612,10 @@ class SymbolFacts(unittest.TestCase):
                 pool.append(ValueRanges(lo, hi))
             except Exception:  # noqa: BLE001 - a mixed range: left out
                 pass
+        # New ValueRanges objects around the same end objects (the memo by the ends' identity).
+        pool += [ValueRanges(vr.lower, vr.upper) for vr in pool[:6]]
+        self.assertTrue(any(a is not b and a.lower is b.lower and a.upper is b.upper
+                            for a in pool for b in pool))
         engines = (st._Engine(), st._Engine())
         for eng in engines:
             for v in syms:
@@ -637,7 +641,8 @@ class SymbolFacts(unittest.TestCase):
                              {k2: [v2[0], v2[1], None if v2[2] is None else
                                    (str(v2[2][0]), *v2[2][1:]), str(v2[3])]
                               for k2, v2 in eng.rlast.items()},
-                             dict(eng.vr_ends),  # keyed by the same (name, id(vr))
+                             dict(eng.vr_ends),  # keyed by the same (name, id(vr)), and
+                             # (name, id(lower), id(upper))
                              dict(eng.arng)))
             self.assertEqual(outs[0], outs[1], (k, names, index, vtr))
             for a, b in zip(outs[0][2], outs[1][2]):

@@ -147,7 +147,9 @@ class _Engine:
         # (symbol name, id(ValueRanges)) -> (the ValueRanges, lo, hi): the range a symbol gets
         # from a var_to_range entry. Keyed by identity (the shape env hands the same immutable
         # objects again; the entry keeps its object alive, so the id cannot be reused while
-        # the entry exists, and ``is`` is checked); an equal new object is converted again.
+        # the entry exists, and ``is`` is checked); and (symbol name, id(lower), id(upper)) ->
+        # (lower, upper, lo, hi): the same range by the identity of the two ends, for a new
+        # ValueRanges around the same end objects (the range is a function of the ends alone).
         self.vr_ends = {}
         # symbol name -> [sympy symbol, ValueRanges or None, (symbol Expr, lo, hi) or None when
         # no end is set, symbol Expr]: the range the name got last time, reused when
@@ -227,11 +229,10 @@ def _free_of(eng, expr):
     the symbols an answer computed from that form can depend on, so the symbols whose
     ranges or replacements key a cached answer. Read from the converted expression (sympy's
     ``free_symbols`` builds a set per node: the largest cost of a first ``bound_sympy``);
-    raises what the conversion raises."""
-    f = eng.free.get(expr)
-    if f is None:
-        e = _run(eng, _conv_expr, expr)
-        f = eng.free[expr] = tuple(s for _, s in sorted(_free_syms(eng, e)))
+    raises what the conversion raises. Called by its callers after their own lookup of
+    ``eng.free`` missed (so not looked up again here)."""
+    e = _run(eng, _conv_expr, expr)
+    f = eng.free[expr] = tuple(s for _, s in sorted(_free_syms(eng, e)))
     return f
 
 
@@ -509,7 +510,7 @@ def _tracing_ranges():
 def _bound_engine(eng, expr, ranges, tracing):
     torch, N, S, VR = _torch()
     cx = eng.cx
-    e = _conv_expr(eng, expr)
+    e = eng.conv.convert(expr)  # _conv_expr written out
     cx.clear_facts()
     _set_ranges(eng, e, ranges, tracing)
     lo, hi = cx.bound(e)
@@ -656,8 +657,9 @@ def _solve_engine(eng, expr, thing):
         return True, None  # not a relation
     if not isinstance(thing, _sp.Symbol) or not thing.is_integer:
         raise _native.UnsupportedError("only integer symbols are solved by symshape")
-    e = _conv_expr(eng, expr)
-    x = _conv_expr(eng, thing)
+    conv = eng.conv.convert  # _conv_expr written out
+    e = conv(expr)
+    x = conv(thing)
     n = e.node()
     if n[0] in ("Eq", "Ne", "Lt", "Le") and n[1].type != "int":
         raise _native.UnsupportedError("a relation between non-integers")
@@ -1542,14 +1544,15 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
     them (``None`` without var_to_range). ``var_items`` are var_ranges's items; the
     replacements (a mapping or ``_Lookups``) are looked up for the symbols of the expression
     and of the index sizes only."""
-    e0 = eng.memo.get(expr)
-    if e0 is None:
-        e0 = _conv_expr(eng, expr)
+    # The converter looks its memo up itself (by identity, then by value): no lookup here
+    # first, and no frame of _conv_expr, which is this call.
+    conv = eng.conv.convert
+    e0 = conv(expr)
     e = _apply_replacements(eng, e0, replacements) if replacements else e0
     # Symbols of the expression and of the index sizes; the index variables.
     names = eng.names.get(e)
     if names is None:
-        names = _names(eng, e)
+        names = eng.names[e] = eng.conv.names(e)  # _names written out
     facts = []
     index_names = _NO_NAMES
     idx = None
@@ -1562,8 +1565,8 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
             k = (id(v), id(size))
             ent = idx_ids.get(k)
             if ent is None or ent[0] is not v or ent[1] is not size:
-                sz = _conv_expr(eng, size)
-                ve = _conv_expr(eng, v)  # declares it (its type and assumptions checked)
+                sz = conv(size)
+                ve = conv(v)  # declares it (its type and assumptions checked)
                 # The fact names the symbol by its Expr (no text to convert in Context.facts).
                 ent = idx_ids[k] = (v, size, v.name, sz, (ve, 0, sz - 1), _names(eng, sz), ve)
             fact, ns = ent[4], ent[5]
@@ -1595,8 +1598,8 @@ def _symbol_facts_py(names, index_names, last, symbols, conv, vget, vr_ends, arn
     ``index_names``), appended to ``facts``, the symbols to ``syms`` and what ``vget``
     (var_to_range's ``get``) gives for them to ``vrs``. ``last`` is the engine's ``rlast``,
     ``vr_ends`` the memo of the ranges read from ValueRanges (``(name, id(vr)) -> (vr, lo,
-    hi)``: ``conv.range_ends`` with ``end``, ``_end``, the lower end raised to the
-    assumptions'), ``arng`` the one of ``_arange`` (``arange``: ``_assumption_range``), ``miss``
+    hi)`` and ``(name, id(lower), id(upper)) -> (lower, upper, lo, hi)``: ``conv.range_ends``
+    with ``end``, ``_end``, the lower end raised to the assumptions'), ``arng`` the one of ``_arange`` (``arange``: ``_assumption_range``), ``miss``
     the marker ``_MISS``."""
     for name in names:
         if name in index_names:
@@ -1619,17 +1622,31 @@ def _symbol_facts_py(names, index_names, last, symbols, conv, vget, vr_ends, arn
             if vr is None:
                 lo, hi = _memo_range(arng, name, s, arange)
             else:
-                # The range of var_to_range's entry, memoized by the identity of vr.
+                # The range of var_to_range's entry, memoized by the identity of vr, then
+                # by the identity of its two ends: the range is a function of those two
+                # objects alone (range_ends reads nothing else of vr; end and the
+                # assumptions' range are the same for the same symbol of a context), and the
+                # entry keeps them alive (their ids are not reused while it exists). A caller
+                # that builds a new ValueRanges per question around the same ends (sympy's
+                # cached Integers, int_oo) does not have them read again.
                 k = (name, id(vr))
                 vent = vr_ends.get(k)
                 if vent is not None and vent[0] is vr:
                     lo, hi = vent[1], vent[2]
                 else:
-                    lo, hi = conv.range_ends(vr, bool(s.is_integer), end)
-                    alo, _ = _memo_range(arng, name, s, arange)
-                    if alo is not None and (lo is None or lo < alo):
-                        lo = alo
-                    vr_ends[k] = (vr, lo, hi)
+                    lower, upper = vr.lower, vr.upper
+                    k2 = (name, id(lower), id(upper))
+                    vent = vr_ends.get(k2)
+                    if vent is not None and vent[0] is lower and vent[1] is upper:
+                        lo, hi = vent[2], vent[3]
+                    else:
+                        # (range_ends reads vr.lower and vr.upper again: the same objects)
+                        lo, hi = conv.range_ends(vr, bool(s.is_integer), end)
+                        alo, _ = _memo_range(arng, name, s, arange)
+                        if alo is not None and (lo is None or lo < alo):
+                            lo = alo
+                        vr_ends[k] = (vr, lo, hi)
+                        vr_ends[k2] = (lower, upper, lo, hi)
             ent[1] = vr
             ent[2] = (ent[3], lo, hi) if lo is not None or hi is not None else None
         if ent[2] is not None:
