@@ -435,19 +435,24 @@ fn constant_ranges_only(f: &Fields<'_>) -> bool {
     };
     // The ends first (a symbolic end, the usual reason to decline, is found without checking
     // any name), then the names.
+    obj.iter().all(|(_, pair)| match int_pair(pair) {
+        Some((Some(a), Some(b))) => a < b,
+        Some(_) => true,
+        None => false,
+    }) && obj.iter().all(|(name, _)| sym::is_symbol_name(name))
+}
+
+/// A range `[lo, hi]` whose ends are integers or `null` (`None`), else `None`.
+fn int_pair(pair: &V<'_>) -> Option<(Option<i64>, Option<i64>)> {
     let end = |v: &V<'_>| match v {
         V::Null => Some(None),
         V::Number(_) => v.as_i64().map(Some),
         _ => None,
     };
-    obj.iter().all(|(_, pair)| match pair.as_array() {
-        Some([lo, hi]) => match (end(lo), end(hi)) {
-            (Some(Some(a)), Some(Some(b))) => a < b,
-            (Some(_), Some(_)) => true,
-            _ => false,
-        },
-        _ => false,
-    }) && obj.iter().all(|(name, _)| sym::is_symbol_name(name))
+    match pair.as_array()? {
+        [lo, hi] => Some((end(lo)?, end(hi)?)),
+        _ => None,
+    }
 }
 
 /// A cheap test on a bound's text before `Context::polynomial_bound_text` (which reads it
@@ -485,14 +490,8 @@ fn int_ranges<'f>(f: &'f Fields<'_>) -> Option<Vec<(&'f str, i64, Option<i64>)>>
     let obj = r.as_object()?;
     let mut out = Vec::with_capacity(obj.len());
     for (name, pair) in obj {
-        let [lo, hi] = pair.as_array()? else {
-            return None;
-        };
-        let end = |v: &V<'_>| match v {
-            V::Null => Some(None),
-            _ => v.as_i64().map(Some),
-        };
-        out.push((&**name, end(lo)?.unwrap_or(i64::MIN), end(hi)?));
+        let (lo, hi) = int_pair(pair)?;
+        out.push((&**name, lo.unwrap_or(i64::MIN), hi));
     }
     Some(out)
 }

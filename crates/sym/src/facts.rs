@@ -8,6 +8,7 @@
 use crate::Context;
 use crate::error::Error;
 use crate::expr::{Expr, Node, Symbol, Ty};
+use crate::parse::PolyAtom;
 use smallvec::SmallVec;
 
 /// One end of a declared range.
@@ -562,7 +563,7 @@ impl Context {
             return None;
         }
         let mut bounds: SmallVec<[(&str, i64, bool, bool); 4]> = SmallVec::new();
-        if !assumption_bounds(text, &mut bounds) {
+        if !assumption_bounds(self, text, &mut bounds) {
             return None;
         }
         let mut folds: TextFolds<'_> = SmallVec::new();
@@ -807,6 +808,7 @@ fn fold_bound(cur: (i64, i64), c: i64, left: bool, strict: bool) -> Option<(i64,
 /// other text (blanks are ASCII blanks around the parts). Read byte by byte: this runs on
 /// every assumption of every request.
 fn assumption_bounds<'a>(
+    cx: &Context,
     text: &'a str,
     out: &mut SmallVec<[(&'a str, i64, bool, bool); 4]>,
 ) -> bool {
@@ -831,14 +833,14 @@ fn assumption_bounds<'a>(
             Some(b"Ge(") => (false, false),
             _ => return false,
         };
-        let Some((x, j)) = bound_operand(text, ws(i + 3)) else {
+        let Some((x, j)) = bound_operand(cx, text, ws(i + 3)) else {
             return false;
         };
         i = ws(j);
         if b.get(i) != Some(&b',') {
             return false;
         }
-        let Some((y, j)) = bound_operand(text, ws(i + 1)) else {
+        let Some((y, j)) = bound_operand(cx, text, ws(i + 1)) else {
             return false;
         };
         i = ws(j);
@@ -848,8 +850,8 @@ fn assumption_bounds<'a>(
         i += 1;
         // `a < b` with the name on the left is an upper bound of it; `Gt(a, b)` is `b < a`.
         out.push(match (x, y) {
-            (Operand::Name(n), Operand::Int(c)) => (n, c, lt, strict),
-            (Operand::Int(c), Operand::Name(n)) => (n, c, !lt, strict),
+            (PolyAtom::Sym(n, ..), PolyAtom::Int(c)) => (n, c, lt, strict),
+            (PolyAtom::Int(c), PolyAtom::Sym(n, ..)) => (n, c, !lt, strict),
             _ => return false,
         });
         i = ws(i);
@@ -864,40 +866,19 @@ fn assumption_bounds<'a>(
     }
 }
 
-/// An operand of a bound.
-enum Operand<'a> {
-    Name(&'a str),
-    Int(i64),
-}
-
-/// The operand of a bound at byte `i` of `text` (no blank first) and the byte after it: a
-/// symbol's name (not a reserved word), or an integer literal with an optional `-` that fits
-/// in i64 (`-9223372036854775808` does not: the parser reads `-` and a literal beyond i64).
-fn bound_operand(text: &str, i: usize) -> Option<(Operand<'_>, usize)> {
-    let b = text.as_bytes();
-    let neg = b.get(i) == Some(&b'-');
-    let start = i + usize::from(neg);
-    let mut j = start;
-    if b.get(j).is_some_and(u8::is_ascii_digit) {
-        let mut v: i64 = 0;
-        while let Some(d) = b.get(j).filter(|c| c.is_ascii_digit()) {
-            v = v.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
-            j += 1;
-        }
-        // What follows must be `,` or `)` (after blanks): `2x`, `2.5` and `1e3` decline there.
-        return Some((Operand::Int(if neg { -v } else { v }), j));
+/// The operand of a bound at byte `i` of `text` (no blank first) and the byte after it: the
+/// parser's polynomial operand (an integer literal that fits in i64, or a name that is not
+/// reserved nor a symbol of another type), a literal with an optional `-` before it.
+fn bound_operand<'s>(cx: &Context, text: &'s str, i: usize) -> Option<(PolyAtom<'s>, usize)> {
+    if text.as_bytes().get(i) == Some(&b'-') {
+        // `-c`: the literal's negation (`-9223372036854775808` declines: its literal does not
+        // fit, as for the parser, which reads `-` and the literal apart).
+        return match cx.poly_operand::<true, false>(text, i + 1)? {
+            (PolyAtom::Int(v), j) => Some((PolyAtom::Int(-v), j)),
+            _ => None,
+        };
     }
-    if neg {
-        return None;
-    }
-    while b
-        .get(j)
-        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-    {
-        j += 1;
-    }
-    let name = &text[start..j];
-    crate::is_symbol_name(name).then_some((Operand::Name(name), j))
+    cx.poly_operand::<true, false>(text, i)
 }
 
 #[cfg(test)]

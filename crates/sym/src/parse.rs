@@ -1093,7 +1093,7 @@ impl Context {
     /// Nothing is created: a new name is made when the operand is interned. Always inlined:
     /// as a call it cost both of its callers about 1% of a request's instructions.
     #[inline(always)]
-    fn poly_operand<'s, const LOOKUP: bool, const PAREN: bool>(
+    pub(crate) fn poly_operand<'s, const LOOKUP: bool, const PAREN: bool>(
         &self,
         src: &'s str,
         i: usize,

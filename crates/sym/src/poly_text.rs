@@ -149,38 +149,24 @@ impl Context {
         let mut atoms = recycle(std::mem::take(&mut self.parse_bufs.atoms));
         let mut terms = std::mem::take(&mut self.parse_bufs.terms);
         // No symbols: every name reads as a new integer symbol. The text first (most texts
-        // that are not read here fail its scan or its signs at once), then the ranges: each
-        // name once (`set_range` would keep the last of two), each range a valid one.
+        // that are not read here fail its scan or its signs), then the ranges, only for an
+        // answer: each name once (`set_range` would keep the last of two), each range a
+        // valid one.
         let r = self
             .scan_polynomial::<false, true>(src, &mut atoms, &mut terms)
-            .filter(|()| one_sign(&atoms, &terms))
-            .filter(|()| {
+            .and_then(|()| monotone_text_bound(&atoms, &terms, ranges))
+            .filter(|_| {
                 ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
                     hi.is_none_or(|hi| hi >= lo)
                         && !ranges[..i].iter().any(|r| r.0 == name)
                         && crate::is_symbol_name(name)
                 })
-            })
-            .and_then(|()| monotone_text_bound(&atoms, &terms, ranges));
+            });
         terms.clear();
         self.parse_bufs.atoms = recycle(atoms);
         self.parse_bufs.terms = terms;
         r
     }
-}
-
-/// Whether the terms of the scanned polynomial `atoms`/`terms` that have a name and no
-/// literal 0 all have one sign (literals are non-negative: a term's sign is its operator's).
-fn one_sign(atoms: &[PolyAtom<'_>], terms: &[(i64, usize)]) -> bool {
-    let mut up = None;
-    let mut from = 0;
-    terms.iter().all(|&(sign, to)| {
-        let term = &atoms[from..to];
-        from = to;
-        let named = term.iter().any(|a| matches!(a, PolyAtom::Sym(..)));
-        let zero = term.iter().any(|a| matches!(a, PolyAtom::Int(0)));
-        !named || zero || *up.get_or_insert(sign) == sign
-    })
 }
 
 /// [`Context::polynomial_bound_text`] on the scanned polynomial `atoms`/`terms`.
