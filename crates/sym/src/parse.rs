@@ -615,36 +615,6 @@ const UNARY_PREC: u8 = 7;
 /// deeper texts are read by the general parser, whose stacks are on the heap.
 const DESCENT_DEPTH: u32 = 48;
 
-/// The bytes the descent path reads: blanks, identifier bytes, digits, operators, parentheses
-/// and commas (not `.`, which only a float has).
-static DESCENT_BYTES: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = CLASS[c] != 0
-            || matches!(
-                b,
-                b'+' | b'-'
-                    | b'*'
-                    | b'/'
-                    | b'%'
-                    | b'<'
-                    | b'>'
-                    | b'='
-                    | b'!'
-                    | b'&'
-                    | b'|'
-                    | b'~'
-                    | b'('
-                    | b')'
-                    | b','
-            );
-        c += 1;
-    }
-    t
-};
-
 /// An operand of the descent path: its node and column, and whether it has a pending sum or
 /// product (then the top of [`Descent::pend`] when it is the latest operand).
 #[derive(Clone, Copy)]
@@ -798,9 +768,10 @@ impl Context {
     /// parser answers, with its message and column.
     fn parse_descent(&mut self, src: &str) -> Option<Expr> {
         let b = src.as_bytes();
-        // Bytes the general parser reads as a float (`.`) or that no token starts with: the
-        // general parser's (declined before building anything).
-        if b.iter().any(|&c| !DESCENT_BYTES[c as usize]) {
+        // A float (`.`) or non-ASCII text: the general parser's (declined before building
+        // anything; two word-at-a-time scans). Any other byte the descent does not read (of
+        // no token, `@`, `$`, ...: an error) stops it where it is met, and it declines there.
+        if !b.is_ascii() || b.contains(&b'.') {
             return None;
         }
         let mark = self.mark();
@@ -2781,6 +2752,20 @@ mod tests {
                 !descent_same_as_general(t, &declared),
                 "{t}: should decline"
             );
+        }
+        // Every ASCII byte the descent path does not read (of no token, or the `.` of a
+        // float), at every place in texts it takes: declined, with nothing kept (it is met
+        // mid-way now, not by a scan first), or answered as the general parser answers.
+        let reads = |c: u8| super::class(c) != 0 || b"+-*/%<>=!&|~(),".contains(&c);
+        for t in ["FloorDiv(x0 + 2*s1, 4) + y", "Eq(Mod(s0, 8), 0) & (x < 3)"] {
+            for c in (0..128u8).filter(|&c| !reads(c)) {
+                for at in 0..=t.len() {
+                    let mut u = t.as_bytes().to_vec();
+                    u.insert(at, c);
+                    let u = String::from_utf8(u).expect("ASCII");
+                    descent_same_as_general(&u, &declared);
+                }
+            }
         }
         // Deep nesting is left to the general parser (its stacks are on the heap).
         let deep = format!("{}x{}", "(".repeat(200), ")".repeat(200));
