@@ -67,6 +67,34 @@ fn floordiv_range_free() {
     );
 }
 
+/// Pulling multiples out of a FloorDiv or Mod whose remainder's range lies within one
+/// multiple of the divisor answers the quotient or the remainder at once (the range rule on
+/// the remainder, applied in the same step); where the remainder spans two multiples, the
+/// remainder stays.
+#[test]
+fn remainder_within_one_multiple() {
+    let r = |x0: (&'static str, &'static str)| [("x0", x0.0, x0.1), ("x1", "0", "127")];
+    check("FloorDiv(x0 + 64*x1, 64)", &r(("0", "63")), "x1");
+    check("FloorDiv(x0 + 64*x1 + 5, 64)", &r(("0", "58")), "x1");
+    check(
+        "FloorDiv(x0 + 64*x1 + 5, 64)",
+        &r(("0", "63")),
+        "x1 + FloorDiv(x0 + 5, 64)",
+    );
+    check("FloorDiv(x0 - 64*x1 - 64, 64)", &r(("0", "63")), "-1 - x1");
+    // The remainder below zero: its floor is -1 (x1 unbounded: the answer's value is the
+    // input's, so no new overflow).
+    check("FloorDiv(x0 + 64*x1, 64)", &[("x0", "-64", "-1")], "x1 - 1");
+    check("Mod(x0 + 64*x1, 64)", &[("x0", "0", "63")], "x0");
+    check(
+        "Mod(x0 + 65*x1 + 64, 64)",
+        &[("x0", "0", "3"), ("x1", "0", "60")],
+        "x0 + x1",
+    );
+    check("Mod(x0 - 64*x1, 64)", &[("x0", "-10", "-1")], "x0 + 64");
+    check("Mod(x0 + 64*x1, 64)", &[("x0", "0", "64")], "Mod(x0, 64)");
+}
+
 #[test]
 fn modulo_range_free() {
     // mod_inner_mod: Mod(r + k*Mod(x, m), b) = Mod(r + k*x, b) when b divides m.
@@ -412,6 +440,9 @@ fn min_max() {
         "x + 1",
     );
     check("Min(128*s, 512*s)", &[("s", "0", "")], "128*s");
+    // Pairs the intervals decide go first, then the prover's (x <= x + 1 needs the difference).
+    check("Min(x + 1, x, 300)", &[("x", "0", "255")], "x");
+    check("Max(0, x - 3)", &[("x", "0", "1023")], "Max(0, x - 3)");
     check("Min(a, Max(a, b))", I, "a");
     // Nested absorption (sympy's Max and Min constructors do it, so PyTorch's answers have it).
     check("Max(s0, Min(a, Max(s0, x)))", I, "Max(s0, Min(a, x))");

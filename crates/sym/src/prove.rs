@@ -496,7 +496,7 @@ impl Session<'_> {
     /// lo(a) > hi(b) (strict: >=) means it fails at every assignment (or the domain is empty),
     /// where "not proven" is the sound answer. `None` when the intervals overlap, or for
     /// non-integers (whose difference is refused below anyway).
-    fn le_by_intervals(&mut self, a: Expr, b: Expr, strict: bool) -> Option<bool> {
+    pub(crate) fn le_by_intervals(&mut self, a: Expr, b: Expr, strict: bool) -> Option<bool> {
         if self.cx.ty(a) != Ty::Int || self.cx.ty(b) != Ty::Int {
             return None;
         }
@@ -509,6 +509,12 @@ impl Session<'_> {
         if let Some(r) = self.le_by_intervals(a, b, false) {
             return r;
         }
+        self.le_by_difference(a, b)
+    }
+
+    /// [`Session::prove_le`] past the intervals of `a` and `b` (which did not decide):
+    /// through the bounds of their difference.
+    pub(crate) fn le_by_difference(&mut self, a: Expr, b: Expr) -> bool {
         match self.diff(a, b) {
             Some(d) => self.iv(d).hi <= 0 || self.sym_upper(d) <= 0,
             None => false,

@@ -300,6 +300,22 @@ impl Session<'_> {
             (q0, k0.checked_sub(q0.checked_mul(c)?)?)
         };
         let r = self.cx.add_terms(r_terms, r0)?;
+        // With r within one multiple of c, r in [m*c, m*c + c - 1]: FloorDiv(r, c) = m
+        // (FdRange on the remainder, which simplifying q + FloorDiv(r, c) again would apply),
+        // so the quotient is q + m at once, without the remainder's nodes. Exact, whatever
+        // r's own evaluation would do: r is not in the answer, whose value is the input's.
+        let riv = self.iv(r);
+        if let (Some(lo), Some(hi)) = (riv.lo_i64(), riv.hi_i64())
+            && let (Some(m), Some(mh)) = (floor_div(lo, c), floor_div(hi, c))
+            && m == mh
+            && let Some(out) = q0
+                .checked_add(m)
+                .and_then(|k| self.cx.add_terms(&q_terms, k))
+        {
+            self.fire(Rule::FdPullMultiples);
+            self.fire(Rule::FdRange);
+            return Some(out);
+        }
         // No new overflow: the new nodes are r, FloorDiv(r, c) (|.| <= |r| for c >= 2) and the
         // sum, whose value is the input's; each (k/c)*t reuses the input's t. r's constant is
         // the remainder r0 in [0, c): with a's terms of one sign, r lies between a (or -c) and

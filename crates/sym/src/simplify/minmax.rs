@@ -50,30 +50,57 @@ impl Session<'_> {
             self.fire(Rule::MinMaxNestedAbsorb);
             return Some(self.cx.minmax(is_max, &outer));
         }
-        // Dominated: in Min, drop b when some a <= b is proven (Max: a >= b).
+        // Dominated: in Min, drop b when some a <= b is proven (Max: a >= b). First the
+        // pairs the arguments' intervals decide (memoized, nothing built: `Min(x, 255)` with x
+        // in [0, 255]), then the pairs they leave open by the prover, whose differences cost
+        // more than the rest of the rule (a pair it cannot prove is the common case:
+        // `Max(0, x - 3)`).
         if xs.len() <= 16 {
-            for i in 0..xs.len() {
-                for j in 0..xs.len() {
-                    if i == j {
-                        continue;
-                    }
-                    let (a, b) = (xs[i], xs[j]);
-                    let dominated = if is_max {
-                        self.prove_le(b, a)
-                    } else {
-                        self.prove_le(a, b)
-                    };
-                    if dominated {
-                        let rest: Vec<Expr> = xs
-                            .iter()
-                            .enumerate()
-                            .filter(|(k, _)| *k != j)
-                            .map(|(_, v)| *v)
-                            .collect();
-                        self.fire(Rule::MinMaxDominated);
-                        return Some(self.cx.minmax(is_max, &rest));
+            let n = xs.len();
+            let pair = |i: usize, j: usize| {
+                if is_max {
+                    (xs[j], xs[i])
+                } else {
+                    (xs[i], xs[j])
+                }
+            };
+            // Per pair (i, j), i != j, in order: whether the intervals left it open.
+            let mut open: smallvec::SmallVec<[bool; 8]> = smallvec::SmallVec::new();
+            let mut found = None;
+            'intervals: for i in 0..n {
+                for j in (0..n).filter(|&j| j != i) {
+                    let (a, b) = pair(i, j);
+                    match self.le_by_intervals(a, b, false) {
+                        Some(true) => {
+                            found = Some(j);
+                            break 'intervals;
+                        }
+                        r => open.push(r.is_none()),
                     }
                 }
+            }
+            if found.is_none() {
+                let mut k = 0;
+                'prover: for i in 0..n {
+                    for j in (0..n).filter(|&j| j != i) {
+                        k += 1;
+                        let (a, b) = pair(i, j);
+                        if open[k - 1] && self.le_by_difference(a, b) {
+                            found = Some(j);
+                            break 'prover;
+                        }
+                    }
+                }
+            }
+            if let Some(j) = found {
+                let rest: Vec<Expr> = xs
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != j)
+                    .map(|(_, v)| *v)
+                    .collect();
+                self.fire(Rule::MinMaxDominated);
+                return Some(self.cx.minmax(is_max, &rest));
             }
         }
         None

@@ -70,12 +70,27 @@ impl Session<'_> {
         // sum of some of a's terms, all of one sign (multiples of c dropped, the constant
         // a's or in [0, c)), so between 0 and a: `Mod(7*d1 + d2 + 3, 7)` = `Mod(d2 + 3, 7)`
         // for d1, d2 >= 0.
-        if let Some(na) = self.cx.reduce_mod_coeffs(a, c)?
-            && (self.fits_i64(na) || self.one_signed_sub_sum(na, a, c))
-        {
-            let ce = self.cx.int(c);
-            self.fire(Rule::ModReduceCoeffs);
-            return Some(self.cx.modulo_raw(na, ce));
+        if let Some(na) = self.cx.reduce_mod_coeffs(a, c)? {
+            // With na in [q*c, q*c + c - 1]: Mod(na, c) = na - q*c (ModRange on the reduced
+            // argument, which simplifying Mod(na, c) again would apply) at once. The answer's
+            // value is the input's, in [0, c); its terms are a's with coefficients of no
+            // larger magnitude, its constant within c of the range's ends.
+            let iv = self.iv(na);
+            if let (Some(lo), Some(hi)) = (iv.lo_i64(), iv.hi_i64())
+                && let (Some(q), Some(qh)) = (floor_div(lo, c), floor_div(hi, c))
+                && q == qh
+                && let Some(shift) = q.checked_mul(c).and_then(i64::checked_neg)
+                && let Some(out) = self.cx.add_const(na, shift)
+            {
+                self.fire(Rule::ModReduceCoeffs);
+                self.fire(Rule::ModRange);
+                return Some(out);
+            }
+            if self.fits_i64(na) || self.one_signed_sub_sum(na, a, c) {
+                let ce = self.cx.int(c);
+                self.fire(Rule::ModReduceCoeffs);
+                return Some(self.cx.modulo_raw(na, ce));
+            }
         }
         // Range: a in [q*c, q*c + c - 1]  =>  Mod(a, c) = a - q*c.
         let iv = self.iv(a);
