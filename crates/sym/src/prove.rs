@@ -71,6 +71,9 @@ impl Session<'_> {
         if self.s.d.upper.is_empty() && self.s.d.lower.is_empty() && !self.has_bounded_atom(d) {
             return best;
         }
+        if self.nothing_to_substitute(d) {
+            return best;
+        }
         // The substitutions simplify new expressions, whose rules may ask the prover again:
         // past the nesting limit, with the work budget spent, or when this very difference is
         // already being bounded further up (a cycle through the facts), the plain interval is
@@ -349,6 +352,27 @@ impl Session<'_> {
 
     /// Whether a term of the sum `d` is a `Mod` or `FloorDiv` that [`Session::atom_bound`]
     /// may replace (then the substitution search is worth running without symbolic ranges).
+    /// Whether the substitution search of [`Session::sym_upper`] finds nothing to replace in
+    /// `d`: a plain polynomial (symbols, their products and powers; no `Mod` or `FloorDiv`
+    /// atom to bound) none of whose symbols has a symbolic range end or bound. Then the search
+    /// answers `rel_iv(d)` as it is. (The symbol masks share their last bit among the symbols
+    /// numbered 63 and up: a false "maybe", never a false "nothing".)
+    fn nothing_to_substitute(&self, d: Expr) -> bool {
+        let m = self.cx.meta[d.index()];
+        if !m.plain {
+            return false;
+        }
+        let bit = |s: &Symbol| 1u64 << s.idx.min(63);
+        let with_facts = self
+            .s
+            .d
+            .upper
+            .keys()
+            .chain(self.s.d.lower.keys())
+            .fold(0u64, |acc, s| acc | bit(s));
+        m.syms & with_facts == 0
+    }
+
     fn has_bounded_atom(&self, d: Expr) -> bool {
         match self.cx.node(d) {
             Node::Add(ts, _) => ts
@@ -446,6 +470,12 @@ impl Session<'_> {
         if self.s.d.upper.is_empty() && self.s.d.lower.is_empty() && !self.has_bounded_atom(d) {
             return lo;
         }
+        // With nothing to substitute, the upper bound of -d below is the negated interval of
+        // d's (interval arithmetic and `rel_iv`'s common factor are symmetric under negation),
+        // so it adds nothing to `lo`: not built.
+        if self.nothing_to_substitute(d) {
+            return lo;
+        }
         let Some(n) = self.cx.neg(d) else { return lo };
         let n = self.simp(n);
         let u = self.sym_upper(n);
@@ -502,6 +532,23 @@ impl Session<'_> {
         }
         let (ia, ib) = (self.iv(a), self.iv(b));
         le_of_intervals(ia, ib, strict)
+    }
+
+    /// `a`'s bounds through the symbolic facts ([`Session::sym_lower`],
+    /// [`Session::sym_upper`]) when both are finite (within i64), `iv` being `a`'s interval:
+    /// the end the interval leaves infinite is asked first (its symbolic bound is often
+    /// infinite too, `r0` in `[0, 4*s97 - 1]` with s97 unbounded, and then the other end,
+    /// which costs as much, is not needed).
+    pub(crate) fn finite_sym_bounds(&mut self, a: Expr, iv: Iv) -> Option<(i64, i64)> {
+        let fit = |v: i128| (v > i64::MIN as i128 && v < i64::MAX as i128).then_some(v as i64);
+        let (lo, hi) = if iv.hi_i64().is_none() {
+            let hi = fit(self.sym_upper(a))?;
+            (fit(self.sym_lower(a))?, hi)
+        } else {
+            let lo = fit(self.sym_lower(a))?;
+            (lo, fit(self.sym_upper(a))?)
+        };
+        Some((lo, hi))
     }
 
     /// `a <= b` at every assignment.
@@ -895,4 +942,90 @@ fn push_scaled(
         _ => flat.push((a, m)),
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Context;
+    use crate::expr::Expr;
+    use crate::interval::{NEG_INF, POS_INF};
+    use crate::simplify::Session;
+    use crate::test_rng::xorshift;
+
+    /// `sym_upper` and `sym_lower` as the substitution search answers them in full: the
+    /// search from `rel_iv`, and the lower bound through the negation's upper one.
+    fn searched_upper(s: &mut Session<'_>, d: Expr) -> i128 {
+        let best = s.rel_iv(d).hi;
+        s.sym_upper_search(d, best)
+    }
+
+    fn searched_lower(s: &mut Session<'_>, d: Expr) -> i128 {
+        let lo = s.rel_iv(d).lo;
+        let n = s.cx.neg(d).expect("no overflow");
+        let n = s.simp(n);
+        let u = searched_upper(s, n);
+        let from_neg = if u == POS_INF {
+            NEG_INF
+        } else if u == NEG_INF {
+            POS_INF
+        } else {
+            -u
+        };
+        lo.max(from_neg)
+    }
+
+    /// Where [`Session::nothing_to_substitute`] holds (plain polynomials over symbols without
+    /// symbolic bounds, beside symbols with them), the shortcut bounds are the searched ones;
+    /// and it never holds for a polynomial over a symbol with a symbolic bound.
+    #[test]
+    fn nothing_to_substitute_is_what_the_search_finds() {
+        let mut next = xorshift(0x510e_527f_ade6_82d1u64);
+        let free = ["a", "b", "c"];
+        let bounded = ["y", "z"];
+        let (mut shortcuts, mut cases) = (0, 0);
+        for _ in 0..400 {
+            let mut cx = Context::new();
+            cx.set_range_str("s", "1", "64").unwrap();
+            for n in free {
+                let lo = next(7) as i64 - 3;
+                let hi = lo + next(20) as i64;
+                cx.set_range_str(n, &lo.to_string(), &hi.to_string())
+                    .unwrap();
+            }
+            cx.set_range_str("y", "0", "s - 1").unwrap();
+            cx.set_range_str("z", "s", "2*s").unwrap();
+            let mut poly = |use_bounded: bool| {
+                let mut terms = Vec::new();
+                for _ in 0..1 + next(4) {
+                    let mut t = vec![(next(9) as i64 - 4).to_string()];
+                    for _ in 0..next(3) {
+                        t.push(free[next(3) as usize].to_string());
+                    }
+                    if use_bounded && next(2) == 0 {
+                        t.push(bounded[next(2) as usize].to_string());
+                    }
+                    terms.push(t.join("*"));
+                }
+                terms.join(" + ")
+            };
+            let (p, q) = (poly(false), poly(true));
+            let (dp, dq) = (cx.parse(&p).unwrap(), cx.parse(&q).unwrap());
+            let mut s = Session::new(&mut cx);
+            for (d, text) in [(dp, &p), (dq, &q)] {
+                cases += 1;
+                if !s.nothing_to_substitute(d) {
+                    continue;
+                }
+                shortcuts += 1;
+                assert!(
+                    !s.cx.display(d).contains('y') && !s.cx.display(d).contains('z'),
+                    "{text}: a symbol with a symbolic bound, yet nothing to substitute"
+                );
+                let (up, lo) = (s.sym_upper(d), s.sym_lower(d));
+                assert_eq!(up, searched_upper(&mut s, d), "{text}: upper");
+                assert_eq!(lo, searched_lower(&mut s, d), "{text}: lower");
+            }
+        }
+        assert!(shortcuts * 3 > cases, "{shortcuts} of {cases}");
+    }
 }

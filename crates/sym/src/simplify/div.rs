@@ -201,14 +201,14 @@ impl Session<'_> {
                 return Some(self.cx.int(ql));
             }
         }
-        if !self.s.d.upper.is_empty() || !self.s.d.lower.is_empty() {
-            let (lo, hi) = (self.sym_lower(a), self.sym_upper(a));
-            if lo > i64::MIN as i128 && hi < i64::MAX as i128 && lo <= hi {
-                let (ql, qh) = (floor_div(lo as i64, c)?, floor_div(hi as i64, c)?);
-                if ql == qh {
-                    self.fire(Rule::FdRange);
-                    return Some(self.cx.int(ql));
-                }
+        if (!self.s.d.upper.is_empty() || !self.s.d.lower.is_empty())
+            && let Some((lo, hi)) = self.finite_sym_bounds(a, iv)
+            && lo <= hi
+        {
+            let (ql, qh) = (floor_div(lo, c)?, floor_div(hi, c)?);
+            if ql == qh {
+                self.fire(Rule::FdRange);
+                return Some(self.cx.int(ql));
             }
         }
         // Drop a small residue: FloorDiv(g*B + r, c) = FloorDiv(B, c/g) when g | c and

@@ -100,9 +100,10 @@ impl Session<'_> {
             || floor_div(range.0?, c) != floor_div(range.1?, c))
             && (!self.s.d.upper.is_empty() || !self.s.d.lower.is_empty())
         {
-            let (lo, hi) = (self.sym_lower(a), self.sym_upper(a));
-            let fit = |v: i128| (v > i64::MIN as i128 && v < i64::MAX as i128).then_some(v as i64);
-            range = (fit(lo), fit(hi));
+            range = match self.finite_sym_bounds(a, iv) {
+                Some((lo, hi)) => (Some(lo), Some(hi)),
+                None => (None, None),
+            };
         }
         if let (Some(lo), Some(hi)) = range {
             let (ql, qh) = (floor_div(lo, c)?, floor_div(hi, c)?);
