@@ -423,3 +423,23 @@ fn a_power_of_a_sum_is_one_polynomial_value() {
     assert_eq!(cx.eval(e, &at), Ok(Value::Int(0)));
     assert_eq!(cx.eval(s, &at), Ok(Value::Int(0)), "{}", cx.display(s));
 }
+
+/// A right-associative chain of powers (`x**1**1**...`, 200,000 of them) is parsed, evaluated
+/// and used as an assumption on a small stack: the descent path took a level of recursion per
+/// `**` without counting it and overflowed a batch worker's stack at 20,000 (found by a
+/// differential review); a long chain now goes to the general parser, whose stacks are on the
+/// heap.
+#[test]
+fn a_long_chain_of_powers_does_not_overflow_the_stack() {
+    on_small_stack(|| {
+        let chain = format!("x{}", "**1".repeat(200_000));
+        let mut cx = Context::new();
+        let e = cx.parse(&chain).unwrap();
+        assert_eq!(cx.display(e), "x");
+        let two = cx.parse(&format!("2{}", "**1".repeat(200_000))).unwrap();
+        assert_eq!(cx.display(two), "2");
+        let p = cx.parse_bool(&format!("Eq({chain}, 3)")).unwrap();
+        cx.assume(p).unwrap();
+        assert_eq!(cx.eval(e, &[("x", Value::Int(3))]), Ok(Value::Int(3)));
+    });
+}

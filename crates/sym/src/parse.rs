@@ -838,7 +838,17 @@ impl Context {
             let col = d.i + 1;
             d.i += len;
             let next = if right { p } else { p + 1 };
+            // A right-associative chain (`x**1**1**...`) recurses once per operator: a level
+            // deeper each (a left-associative one loops here, its recursion bounded by the
+            // precedence levels), so that a long chain is left to the general parser, whose
+            // stacks are on the heap, instead of overflowing this thread's stack.
+            if right {
+                d.enter()?;
+            }
             let b = self.descent_expr(d, next, rel)?;
+            if right {
+                d.depth -= 1;
+            }
             // `b`'s pending value is the top of the stack, `a`'s the one below it: whatever
             // was pushed between them belonged to operands of `b`, which took it.
             let pb = if b.pending {
