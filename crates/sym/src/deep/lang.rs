@@ -13,7 +13,7 @@
 //! whose interval is one point gets that constant as a node (constant folding).
 
 use crate::interval::Iv;
-use egg::{Analysis, DidMerge, EGraph, Id, define_language};
+use egg::{Analysis, DidMerge, EGraph, Id, Language, define_language};
 
 /// A leaf of the e-graph: index into the run's table of leaf expressions.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,13 +57,45 @@ pub(crate) struct Ranges {
     /// The interval of each leaf (indexed by [`Atom`]), with infinite ends where it is
     /// unbounded.
     pub(crate) leaf_iv: Vec<Iv>,
+    /// How many merges of this run narrowed a class's interval ([`NARROWINGS`] at most).
+    narrowed: u32,
 }
+
+/// The narrowings of class intervals one run may make. Past them, merges keep the interval
+/// they have (either interval holds for the merged class: each held for its terms). A class of
+/// terms that are undefined on `D` can be shown equal to itself plus one (the rules hold
+/// wherever the terms are defined, which is nowhere), and its interval then narrows by one at
+/// each pass of egg's rebuild: 2^63 passes inside one rebuild, where no limit of the run is
+/// checked (found by a differential review). A run within its node budget makes a few
+/// thousand.
+const NARROWINGS: u32 = 1 << 16;
 
 pub(crate) type Graph = EGraph<Arith, Ranges>;
 
-/// The interval of a node from its children's (sound on `D`).
+/// The interval of a class that no assignment of `D` reaches (an operand's interval is
+/// empty, or two facts about the class exclude each other): every interval holds for it, and
+/// it has this one representation, so that recomputing and merging settle. egg rebuilds until
+/// no class's interval changes; empty intervals of ever new shapes (each sum or intersection of
+/// two empty ones another) kept it rebuilding forever, past every limit
+/// (`FloorDiv(0, 0) + Mod(y, 1)`; found by a differential review).
+pub(crate) const NOWHERE: Iv = Iv {
+    lo: crate::interval::POS_INF,
+    hi: crate::interval::NEG_INF,
+};
+
+/// `iv`, or [`NOWHERE`] when it is empty.
+fn settled(iv: Iv) -> Iv {
+    if iv.lo > iv.hi { NOWHERE } else { iv }
+}
+
+/// The interval of a node from its children's (sound on `D`; [`NOWHERE`] when an operand's
+/// is empty: every operator here needs its operands' values).
 pub(crate) fn node_iv(leaf_iv: &[Iv], n: &Arith, iv: impl Fn(Id) -> Iv) -> Iv {
-    match n {
+    let empty = |x: Iv| x.lo > x.hi;
+    if n.children().iter().any(|c| empty(iv(*c))) {
+        return NOWHERE;
+    }
+    settled(match n {
         Arith::Num(k) => Iv::point(*k),
         Arith::Leaf(a) => leaf_iv.get(a.0 as usize).copied().unwrap_or(Iv::TOP),
         Arith::Add([a, b]) => iv(*a).add(&iv(*b)),
@@ -77,7 +109,7 @@ pub(crate) fn node_iv(leaf_iv: &[Iv], n: &Arith, iv: impl Fn(Id) -> Iv) -> Iv {
             Some(k) if (2..=64).contains(&k) => iv(*a).pow(k as u32),
             _ => Iv::TOP,
         },
-    }
+    })
 }
 
 impl Analysis<Arith> for Ranges {
@@ -88,7 +120,13 @@ impl Analysis<Arith> for Ranges {
     }
 
     fn merge(&mut self, a: &mut Iv, b: Iv) -> DidMerge {
-        let m = a.intersect(&b);
+        let m = settled(a.intersect(&b));
+        if m != *a {
+            if self.narrowed >= NARROWINGS {
+                return DidMerge(false, *a != b);
+            }
+            self.narrowed += 1;
+        }
         let changed_a = m != *a;
         let changed_b = m != b;
         *a = m;

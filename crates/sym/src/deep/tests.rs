@@ -387,3 +387,72 @@ fn leaves_beyond_i64_are_not_folded() {
         assert!(shown != "1" && shown != "x", "{text}: deep answer {shown}");
     }
 }
+
+/// Runs `f` on a thread and fails if it has not answered within a minute (instead of hanging
+/// the test run): the inputs below looped inside egg's rebuild, past every limit of the run.
+fn within_a_minute(f: impl FnOnce() + Send + 'static) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        f();
+        let _ = tx.send(());
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("no answer within a minute");
+}
+
+/// Inputs undefined on part or all of their domain settle: empty class intervals have one
+/// representation, and class intervals narrow a bounded number of times per run (a class of
+/// undefined terms can be shown equal to itself plus one). Found by a differential review; each
+/// ran forever, `time_ms` notwithstanding. Where the input is defined (`Where` is lazy), the
+/// answer agrees with it.
+#[test]
+fn undefined_terms_do_not_keep_the_analysis_busy() {
+    within_a_minute(|| {
+        let mut cx = Context::new();
+        for text in [
+            "FloorDiv(0, 0) + Mod(y, 1)",
+            "Where(Eq(y, 0), 1, FloorDiv(0, 0) + Mod(y, 1))",
+        ] {
+            let e = cx.parse(text).unwrap();
+            let d = cx.simplify_deep(e, Budget::default());
+            let shown = cx.compact_display(&d.form);
+            let f = cx.parse(&shown).unwrap();
+            for y in -3..=3 {
+                let at = [("y", Value::Int(y))];
+                if let Ok(v) = cx.eval(e, &at) {
+                    assert_eq!(cx.eval(f, &at), Ok(v), "{text} -> {shown} at y = {y}");
+                }
+            }
+        }
+        let mut cx = Context::new();
+        cx.set_range_str("y", "0", "0").unwrap();
+        let e = cx.parse("FloorDiv(y, y) + y").unwrap();
+        let _ = cx.simplify_deep(e, Budget::default());
+    });
+    // Undefined wherever x = 0, with x in [0, 0]: a narrowing chain.
+    within_a_minute(|| {
+        let mut cx = Context::new();
+        for (n, lo, hi) in [("y", "2", "7"), ("t", "2", "7"), ("x", "0", "0")] {
+            cx.set_range_str(n, lo, hi).unwrap();
+        }
+        let e = cx.parse(NARROWING_CHAIN).unwrap();
+        let _ = cx.simplify_deep(e, Budget::default());
+    });
+}
+
+const NARROWING_CHAIN: &str = concat!(
+    "FloorDiv(64*(8*(PythonMod(Mod(Abs(1 // 16), y), y)) + Where(Lt(FloorDiv((CleanDi",
+    "v(t, y))**1, 3), (PowByNatural(y, 1))**3), 8*(Max(Min(y, t, t), PythonMod(t, t),",
+    " Max(y, y))) + (x // t)*((-4)**3), -3*(7*(FloorDiv(2, -2)) + Mod(x, x)) + (y // ",
+    "16)**3)) + Abs(Abs(Mod(-(Max(x)), x))), Where(Or(Ge((CeilDiv((7**2)**3, (CleanDi",
+    "v(12, x))**2))*(PythonMod(PowByNatural(-2*y + x, 3), x)), Where(Le(Min(8*y + t),",
+    " x + 1), (t - x)**1, CleanDiv(Abs(x), t - 6))), Ne(Where(Ge(CleanDiv(6*(6*t + -1",
+    ") + 4 + x, -2), 7*(Abs(-1)) + Abs(y)), CleanDiv(-2*(y - 2) + 6*x + 6, t), -((x*t",
+    ") // 2)), Min(Where(Or(Ne(y, 0), Ge(t, -8)), (-3) // t, 8*x + t)))), PowByNatura",
+    "l(CleanDiv(CeilDiv(Where(Le(Min(t, y, x), -3), -t, Max(y, x)), t), y), 2), Modul",
+    "arIndexing(Where(Ge(PowByNatural(CleanDiv(Where(Gt(-3, t), t, y), PythonMod(6, -",
+    "1)), 3), 2*(6 + 2) + -x), -8*(Where(Lt(y, t), t, x) - (t**1)) + PowByNatural(-x,",
+    " 2), Abs(ModularIndexing(-6, t, 2))), Mod(PythonMod(Max(PythonMod(y, 4), Modular",
+    "Indexing(16, x, y), 12*t + x), ModularIndexing(Min(y), 9 // y, 16)), Max((1*x + ",
+    "y)**3, Mod(t - 12, y), Min(x) - (PythonMod(t, t)))), 16)))",
+);
