@@ -422,3 +422,40 @@ fn many_symbols() {
     assert_eq!(cx.solve_with_cases(e, s150), cx.solve_general(e, s150));
     assert!(cx.contains_symbol(sol.relations[0].rhs, s199));
 }
+
+/// A case's guard is defined wherever the relation is: the guards are read one after another
+/// (a C++ `&&` chain included), beside the case where a coefficient is 0. `Ne(t*(2*x + 1), 3)`
+/// for x forks on t's sign and then on whether 2 divides 3/t - 1, which read `FloorDiv(3, t)`
+/// in a guard where `Le(1, t)` was the only protection (found by a differential review); the
+/// quotient is now taken by `Max(1, t)` there, the same value in that case.
+#[test]
+fn case_guards_are_defined_wherever_the_relation_is() {
+    for rel in [
+        "Ne(t*(2*x + 1), 3)",
+        "Ne(t*(3*x + 2), 7)",
+        "Ne(t*(2*x - 1), -5)",
+        "Ne(-t*(2*x + 1), 3)",
+    ] {
+        let mut cx = Context::new();
+        let e = cx.parse_bool(rel).unwrap();
+        let x = cx.symbol("x").unwrap();
+        let SolveResult::Solved(sol) = cx.solve_with_cases(e, x) else {
+            panic!("{rel}: not solved");
+        };
+        assert!(!sol.cases.is_empty(), "{rel}: expected cases");
+        for t in -9..=9 {
+            let at = [("t", Value::Int(t))];
+            let mut holding = 0;
+            for c in &sol.cases {
+                match cx.eval(c.when, &at) {
+                    Ok(Value::Bool(b)) => holding += usize::from(b),
+                    other => panic!("{rel}: guard {} at t = {t}: {other:?}", cx.display(c.when)),
+                }
+            }
+            assert_eq!(
+                holding, 1,
+                "{rel} at t = {t}: guards not exclusive and covering"
+            );
+        }
+    }
+}

@@ -579,8 +579,11 @@ impl Solver<'_, '_> {
                 // The fork's guards are read next to the guards of other cases, where C may be
                 // 0: when C >= 1 holds only in this case (or where the relation is defined),
                 // Mod(r, Max(C, 1)) is the same there and defined everywhere.
-                // (A kept negative C <= -1 the same way with Min(C, -1).)
-                let (div, ndiv) = if sign.is_some() && (kept_negative || !self.s.prove_pos(c)) {
+                // (A kept negative C <= -1 the same way with Min(C, -1).) So is the quotient
+                // FloorDiv(r, Max(C, 1)), which the guards of later forks on g may read
+                // (`Ne(t*(2*x + 1), 3)` for x: whether 2 divides r/t - 1, guarded by t >= 1
+                // beside the case t = 0; found by a differential review).
+                let (div, ndiv, q) = if sign.is_some() && (kept_negative || !self.s.prove_pos(c)) {
                     let one = self.s.cx.int(if kept_negative { -1 } else { 1 });
                     let c1 = self.s.cx.minmax(!kept_negative, &[c, one]);
                     let m1 = self.s.cx.modulo_raw(r, c1);
@@ -588,9 +591,10 @@ impl Solver<'_, '_> {
                     (
                         self.s.cx.compare_raw(CmpOp::Eq, m1, zero),
                         self.s.cx.compare_raw(CmpOp::Ne, m1, zero),
+                        self.s.cx.floordiv_raw(r, c1),
                     )
                 } else {
-                    (div, self.s.cx.compare_raw(CmpOp::Ne, m, zero))
+                    (div, self.s.cx.compare_raw(CmpOp::Ne, m, zero), q)
                 };
                 let t = if self.forced.contains(&div) {
                     Truth::True
