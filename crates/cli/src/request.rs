@@ -562,7 +562,7 @@ fn set_facts(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
                         }
                     }
                     V::String(t) => cx
-                        .parse_range_end(t)
+                        .parse_range_end_of(t, i == 1)
                         .map_err(at(|| At::Range(name.to_string(), Some(i))))?,
                     _ => {
                         return Err(req_err(format!(

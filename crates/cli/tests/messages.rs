@@ -234,6 +234,39 @@ fn ranges_with_three_dots_or_fractions_are_explained() {
     assert_eq!((c, out.trim()), (0, "[0.0, 2.5]"));
 }
 
+/// An infinity on the wrong side of a range leaves no value in it: an error naming the end,
+/// as any empty range is, where it was read as unbounded (`oo..5` as `(-oo, 5]`; found by a
+/// differential review). The other side's infinity and an empty end stay unbounded.
+#[test]
+fn an_infinity_on_the_wrong_side_of_a_range_is_an_error() {
+    for (range, side) in [
+        ("x=oo..5", "lower"),
+        ("x=int_oo..5", "lower"),
+        ("x=0..-oo", "upper"),
+        ("x=oo..-oo", "lower"),
+    ] {
+        let (c, _, err) = run(&["bound", "x", "--range", range]);
+        assert_eq!(c, 1, "{range}: {err}");
+        assert!(
+            err.contains(&format!("the {side} end of a range")),
+            "{range}: {err}"
+        );
+    }
+    let (c, out, _) = run(&["bound", "x", "--range", "x=-oo..oo"]);
+    assert_eq!((c, out.trim()), (0, "[-oo, oo]"));
+    let (c, out, _) = run(&["bound", "x", "--range", "x=..5"]);
+    assert_eq!((c, out.trim()), (0, "[-oo, 5]"));
+    // In a request: the end's place is named.
+    let (c, out, _) = run_in(
+        &root(),
+        &["batch"],
+        "{\"op\":\"bound\",\"expr\":\"x\",\"ranges\":{\"x\":[\"oo\",5]}}\n",
+    );
+    assert_eq!(c, 0, "{out}");
+    assert!(out.contains("\"kind\":\"range\""), "{out}");
+    assert!(out.contains("ranges.x[0]"), "{out}");
+}
+
 #[test]
 fn unknown_names_get_a_did_you_mean() {
     let (c, _, err) = run(&["simplify", "FlorDiv(x, 2)"]);

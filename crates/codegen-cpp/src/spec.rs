@@ -383,7 +383,9 @@ impl Signature {
                                         .ok_or_else(|| err(&ef, "expected a 64-bit integer"))?,
                                 ),
                             ),
-                            J::String(t) => cx.parse_range_end(t).map_err(|e| err(&ef, e))?,
+                            J::String(t) => {
+                                cx.parse_range_end_of(t, i == 1).map_err(|e| err(&ef, e))?
+                            }
                             _ => {
                                 return Err(err(&ef, "expected an integer, null or an expression"));
                             }

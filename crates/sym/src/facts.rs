@@ -286,9 +286,40 @@ impl Context {
     /// Convenience: `set_range` with the ends as text (`""`, `"oo"` or `"-oo"` for unbounded).
     pub fn set_range_str(&mut self, name: &str, lo: &str, hi: &str) -> Result<(), Error> {
         let s = self.symbol(name)?;
-        let lo = self.parse_range_end(lo)?;
-        let hi = self.parse_range_end(hi)?;
+        let lo = self.parse_range_end_of(lo, false)?;
+        let hi = self.parse_range_end_of(hi, true)?;
         self.set_range(s, lo, hi)
+    }
+
+    /// [`Context::parse_range_end`] for the lower end of a range (`upper = false`) or its upper
+    /// end: an infinity of the other side (`oo` as a lower end, `-oo` as an upper end) leaves
+    /// the range without a value, an error as any empty range is (docs/language.md), where
+    /// `parse_range_end`, which knows no side, reads it as unbounded.
+    ///
+    /// ```
+    /// # use sym::{Context, RangeEnd};
+    /// let mut cx = Context::new();
+    /// assert!(matches!(cx.parse_range_end_of("-oo", false), Ok(RangeEnd::Infinite)));
+    /// assert!(cx.parse_range_end_of("oo", false).is_err());
+    /// assert!(cx.parse_range_end_of("-int_oo", true).is_err());
+    /// ```
+    pub fn parse_range_end_of(&mut self, text: &str, upper: bool) -> Result<RangeEnd, Error> {
+        let end = self.parse_range_end(text)?;
+        if end == RangeEnd::Infinite {
+            let t = text.trim();
+            let wrong = if upper {
+                t.starts_with('-')
+            } else {
+                !t.is_empty() && !t.starts_with('-')
+            };
+            if wrong {
+                return Err(Error::Range(format!(
+                    "'{t}' cannot be the {} end of a range: no value would be in it",
+                    if upper { "upper" } else { "lower" }
+                )));
+            }
+        }
+        Ok(end)
     }
 
     /// Parses one range end; empty, `oo`, `-oo`, `int_oo`, `-int_oo` are infinite. The common
