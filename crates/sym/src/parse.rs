@@ -838,17 +838,11 @@ impl Context {
             let col = d.i + 1;
             d.i += len;
             let next = if right { p } else { p + 1 };
-            // A right-associative chain (`x**1**1**...`) recurses once per operator: a level
-            // deeper each (a left-associative one loops here, its recursion bounded by the
-            // precedence levels), so that a long chain is left to the general parser, whose
-            // stacks are on the heap, instead of overflowing this thread's stack.
-            if right {
-                d.enter()?;
-            }
-            let b = self.descent_expr(d, next, rel)?;
-            if right {
-                d.depth -= 1;
-            }
+            let b = if right {
+                self.descent_right(d, next, rel)?
+            } else {
+                self.descent_expr(d, next, rel)?
+            };
             // `b`'s pending value is the top of the stack, `a`'s the one below it: whatever
             // was pushed between them belonged to operands of `b`, which took it.
             let pb = if b.pending {
@@ -870,6 +864,19 @@ impl Context {
                 d.pend.push(pa);
             }
         }
+    }
+
+    /// The right operand of a right-associative operator (`**`), a level deeper: a chain
+    /// (`x**1**1**...`) recurses once per operator (a left-associative one loops in
+    /// `descent_expr`, its recursion bounded by the precedence levels), so that a long chain
+    /// is left to the general parser, whose stacks are on the heap, instead of overflowing
+    /// this thread's stack. Apart, out of line: the common operators' path stays as it was.
+    #[inline(never)]
+    fn descent_right(&mut self, d: &mut Descent<'_>, min: u8, rel: &mut bool) -> Option<DOp> {
+        d.enter()?;
+        let b = self.descent_expr(d, min, rel);
+        d.depth -= 1;
+        b
     }
 
     /// An operand: a unary operator and its operand (which takes only `**`, as the general
