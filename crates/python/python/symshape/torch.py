@@ -802,12 +802,26 @@ _SAME_MINUS_ZERO = frozenset((_Symbol, _sp.Integer, type(_sp.S.Zero), type(_sp.S
                                type(_sp.S.NegativeOne)))
 
 
+_Expr = _sp.Expr
+_Expr_sub = _Expr.__sub__
+_ZERO_PRIORITY = _sp.S.Zero._op_priority
+
+
 def _minus_zero(x):
     """``x - 0``: ``x`` itself for a plain symbol (sympy's ``Add(x, 0)`` is ``x``) or an integer
-    (``Integer(p - 0)``, equal, of the same class); sympy's subtraction otherwise (a float
-    becomes another object, ``0.0 - 0`` is ``0``) and under ``evaluate(False)``."""
-    if type(x) in _SAME_MINUS_ZERO and _sp_params.evaluate:
-        return x
+    (``Integer(p - 0)``, equal, of the same class); for any other ``Expr`` whose subtraction is
+    ``Expr.__sub__`` (not a number: those have their own) and whose ``_op_priority`` is not below
+    zero's (so the operator does not hand the operation to ``0``): that method sympifies ``0`` to
+    ``S.Zero`` and builds ``Add(x, -S.Zero)``, whose constructor drops ``S.Zero`` (the
+    identity, ``is``) and returns the one operand left, ``x`` (or, from sympy's cache, an equal
+    object built by an earlier ``Add(x', 0)``: equal either way). sympy's subtraction
+    otherwise (a float becomes another object, ``0.0 - 0`` is ``0``) and under
+    ``evaluate(False)``."""
+    if _sp_params.evaluate:
+        t = type(x)
+        if t in _SAME_MINUS_ZERO or (isinstance(x, _Expr) and t.__sub__ is _Expr_sub
+                                     and not x.is_Number and x._op_priority >= _ZERO_PRIORITY):
+            return x
     return x - 0
 
 
@@ -903,6 +917,13 @@ def _solve_without_solving(eng, expr, thing, trials, floordiv_inequality=True):
         e = _new_rel(eng.rel_evals, _REL_MIRROR[op], rhs, lhs)
         if not isinstance(e, _sp.Rel):
             return _MISS
+        a = e._args
+        if a[0] is rhs and a[1] is lhs and _minus_zero(rhs) is rhs and _minus_zero(lhs) is lhs:
+            # PyTorch's first trial builds the relation again from ``rhs - 0`` and ``lhs - 0``,
+            # here equal to ``rhs`` and ``lhs``: sympy's evaluation of equal operands is the
+            # one that kept ``e`` (a relation with these very operands), so the trial is a
+            # relation equal to ``e``, and the trials stop there with ``e``.
+            return e, lhs
     elif lhs != thing:
         return _MISS
     elif not (rhs.is_Number and not rhs.is_Integer):
