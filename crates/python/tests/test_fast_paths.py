@@ -1479,9 +1479,41 @@ class SolveWithoutSolving(unittest.TestCase):
                 self.assertEqual(st._has_symbol(e, t), want, (e, t))
                 hits += want
         self.assertGreater(hits, 100)
+        # Both sides in one call; a symbol of s's name and class with other assumptions
+        # (not equal, the same name: the hash path) and one of another name (the name path).
+        for e in exprs:
+            for t in things:
+                for r in (s_other + 1, u * x, exprs[0]):
+                    self.assertEqual(st._native._has_symbol_sides(e, r, t, sympy.Symbol, sympy.Basic.args),
+                                     (e.has(t), r.has(t)), (e, r, t))
+        self.assertIsNone(st._native._has_symbol_sides(s, 3, s, sympy.Symbol))
+        self.assertIsNone(st._native._has_symbol_sides(3, s, s, sympy.Symbol))
+        # A symbol whose name is a str subclass: the hash path, sympy's answer.
+        s_sub = sympy.Symbol(type("Name", (str,), {})("s"), integer=True, positive=True)
+        self.assertEqual(st._native._has_symbol(u + s_sub, s, sympy.Symbol), (u + s_sub).has(s))
         # A node without args: None natively (the wrapper then asks sympy).
         self.assertIsNone(st._native._has_symbol(3, s, sympy.Symbol))
         self.assertIs(st._native._has_symbol(sympy.Tuple(u, s), s, sympy.Symbol), True)
+
+    def test_has_type(self):
+        """``_native._has_type(e, cls)`` is sympy's ``e.has(cls)``, and ``st._no_floordiv`` its
+        use on FloorDiv (CleanDiv is one), on random trees and relations of them."""
+        rng = random.Random(19)
+        exprs = [random_sympy(rng) for _ in range(400)]
+        exprs += [sympy.Eq(random_sympy(rng), random_sympy(rng)) for _ in range(200)]
+        exprs += [F.CleanDiv(s, 2) + u, sympy.Eq(F.CleanDiv(s, 2), u), sympy.Eq(u, MI(s, 2, 4)),
+                  sympy.Integer(3), s, _OwnArgs(FD(s, 2)) + u]
+        hits = 0
+        for e in exprs:
+            for cls in (FD, MI, F.CleanDiv, sympy.Symbol, sympy.Add, sympy.Rel):
+                for b in (None, sympy.Basic.args):
+                    self.assertIs(st._native._has_type(e, cls, b), e.has(cls), (e, cls))
+                    hits += e.has(cls)
+            if isinstance(e, sympy.Rel):
+                self.assertEqual(st._no_floordiv(e), not e.has(FD), e)
+        self.assertGreater(hits, 300)
+        self.assertIsNone(st._native._has_type(3, FD))
+        self.assertIs(st._native._has_type(sympy.Tuple(u, FD(s, 2)), FD), True)
 
     def test_has_symbol_reads_an_overridden_args(self):
         """With sympy's Basic.args given, nodes are read from their slot _args only where

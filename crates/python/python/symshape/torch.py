@@ -750,6 +750,8 @@ _REL_MIRROR = {_sp.Eq: _sp.Eq, _sp.Ne: _sp.Ne, _sp.Ge: _sp.Le, _sp.Gt: _sp.Lt, _
                _sp.Lt: _sp.Gt}
 _Symbol = _sp.Symbol
 _native_has_symbol = _native._has_symbol
+_native_has_symbol_sides = _native._has_symbol_sides
+_native_has_type = _native._has_type
 # sympy's ``Basic.args`` property: the nodes of a class whose ``args`` it is are read from
 # their slot ``_args`` natively (the same tuple, without running the property).
 _BASIC_ARGS = _sp.Basic.args
@@ -904,7 +906,11 @@ def _solve_without_solving(eng, expr, thing, trials, floordiv_inequality=True):
     if not (isinstance(lhs, _sp.Expr) and isinstance(rhs, _sp.Expr)):
         return _MISS
     if type(thing) is _Symbol:
-        in_lhs, in_rhs = _has_symbol(lhs, thing), _has_symbol(rhs, thing)
+        both = _native_has_symbol_sides(lhs, rhs, thing, _Symbol, _BASIC_ARGS)
+        if both is None:
+            in_lhs, in_rhs = _has_symbol(lhs, thing), _has_symbol(rhs, thing)
+        else:
+            in_lhs, in_rhs = both
     else:
         in_lhs, in_rhs = lhs.has(thing), rhs.has(thing)
     if in_lhs == in_rhs:
@@ -946,8 +952,14 @@ def _no_floordiv(expr):
     ``CleanDiv``) anywhere in it."""
     if not isinstance(expr, _sp.Rel):
         return False
-    from torch.utils._sympy.functions import FloorDiv  # noqa: PLC0415
-    return not expr.has(FloorDiv)
+    global _FloorDiv
+    if _FloorDiv is None:
+        from torch.utils._sympy.functions import FloorDiv as _FloorDiv  # noqa: PLC0415
+    r = _native_has_type(expr, _FloorDiv, _BASIC_ARGS)  # expr.has(FloorDiv) natively
+    return not (expr.has(_FloorDiv) if r is None else r)
+
+
+_FloorDiv = None  # torch's FloorDiv, once _no_floordiv needs it
 
 
 def try_solve(expr, thing, trials=5, floordiv_inequality=True):
