@@ -606,40 +606,172 @@ pub fn _has_symbol(
     symbol: &Bound<'_, PyType>,
     basic_args: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Option<bool>> {
+    HasSymbol::new(s, symbol, basic_args)?.walk(e)
+}
+
+/// [`_has_symbol`] of both sides of a relation: `(_has_symbol(lhs, ...), _has_symbol(rhs,
+/// ...))`, or `None` where either is `None` (one call for `try_solve`'s two questions).
+#[pyfunction]
+#[pyo3(signature = (lhs, rhs, s, symbol, basic_args = None))]
+pub fn _has_symbol_sides(
+    lhs: &Bound<'_, PyAny>,
+    rhs: &Bound<'_, PyAny>,
+    s: &Bound<'_, PyAny>,
+    symbol: &Bound<'_, PyType>,
+    basic_args: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<(bool, bool)>> {
+    let mut h = HasSymbol::new(s, symbol, basic_args)?;
+    let Some(l) = h.walk(lhs)? else {
+        return Ok(None);
+    };
+    let Some(r) = h.walk(rhs)? else {
+        return Ok(None);
+    };
+    Ok(Some((l, r)))
+}
+
+/// The state of [`_has_symbol`]'s walks for one symbol.
+struct HasSymbol<'a, 'py> {
+    s: &'a Bound<'py, PyAny>,
+    symbol: &'a Bound<'py, PyType>,
+    basic_args: Option<&'a Bound<'py, PyAny>>,
+    /// `hash(s)`, once needed.
+    hash: Option<isize>,
+    /// `s.name` when `s` is exactly of the class `symbol` (sympy's `Symbol`), once needed:
+    /// a node exactly of that class with another name is not equal to `s` (Basic's `__eq__`
+    /// compares `_hashable_content`, whose first item is the name), so the set's test is
+    /// false without hashing the node (a Python method).
+    name: Option<Option<Bound<'py, PyString>>>,
+    /// Per class met (a tree has few): whether it is a subclass of `symbol` (`isinstance`
+    /// without its `__class__` lookup for the other nodes), and whether its `args` is
+    /// `basic_args` ([`plain_args`]).
+    classes: Vec<(usize, bool, bool)>,
+    stack: Vec<Bound<'py, PyAny>>,
+}
+
+impl<'a, 'py> HasSymbol<'a, 'py> {
+    fn new(
+        s: &'a Bound<'py, PyAny>,
+        symbol: &'a Bound<'py, PyType>,
+        basic_args: Option<&'a Bound<'py, PyAny>>,
+    ) -> PyResult<Self> {
+        Ok(HasSymbol {
+            s,
+            symbol,
+            basic_args,
+            hash: None,
+            name: None,
+            classes: Vec::new(),
+            stack: Vec::new(),
+        })
+    }
+
+    /// `s.name` when `s` is exactly a `symbol` with a `str` name, else `None`.
+    fn name(&mut self) -> Option<Bound<'py, PyString>> {
+        if self.name.is_none() {
+            let py = self.s.py();
+            let n = if self.s.get_type().is(self.symbol) {
+                self.s
+                    .getattr(intern!(py, "name"))
+                    .ok()
+                    .and_then(|n| n.cast_into_exact::<PyString>().ok())
+            } else {
+                None
+            };
+            self.name = Some(n);
+        }
+        self.name.clone().flatten()
+    }
+
+    fn walk(&mut self, e: &Bound<'py, PyAny>) -> PyResult<Option<bool>> {
+        let py = e.py();
+        let args = intern!(py, "args");
+        let slot = intern!(py, "_args");
+        self.stack.clear();
+        self.stack.push(e.clone());
+        while let Some(n) = self.stack.pop() {
+            let t = n.get_type();
+            let key = t.as_ptr() as usize;
+            let (is_symbol, fast) = match self.classes.iter().find(|(k, _, _)| *k == key) {
+                Some(&(_, y, f)) => (y, f),
+                None => {
+                    let y = t.is_subclass(self.symbol)?;
+                    let f = self.basic_args.is_some_and(|b| plain_args(&t, b));
+                    self.classes.push((key, y, f));
+                    (y, f)
+                }
+            };
+            if is_symbol {
+                if n.is(self.s) {
+                    return Ok(Some(true));
+                }
+                if t.is(self.symbol)
+                    && let Some(name) = self.name()
+                    && let Ok(m) = n.getattr(intern!(py, "name"))
+                    && let Ok(m) = m.cast_exact::<PyString>()
+                    && !m.as_any().eq(&name)?
+                {
+                    continue;
+                }
+                let h = match self.hash {
+                    Some(h) => h,
+                    None => *self.hash.insert(self.s.hash()?),
+                };
+                if n.hash()? == h && self.s.eq(&n)? {
+                    return Ok(Some(true));
+                }
+                continue;
+            }
+            let a = match n.getattr(if fast { slot } else { args }) {
+                Ok(a) => a,
+                Err(err) if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => {
+                    return Ok(None);
+                }
+                Err(err) => return Err(err),
+            };
+            if let Ok(a) = a.cast::<PyTuple>() {
+                self.stack.extend(a.iter());
+            } else {
+                for c in a.try_iter()? {
+                    self.stack.push(c?);
+                }
+            }
+        }
+        Ok(Some(false))
+    }
+}
+
+/// sympy's `e.has(cls)` for a class `cls`: whether a node of `e` (itself, its `args`, theirs...)
+/// is an instance of `cls`; `None` where a node is not a sympy object (no `args`; the caller
+/// then asks sympy). With `basic_args` (sympy's `Basic.args`), the nodes of a class whose
+/// `args` it is are read from their slot `_args` ([`plain_args`]). `try_solve` asks it of
+/// `FloorDiv`; `test_fast_paths.SolveWithoutSolving` compares it with sympy's `has`.
+#[pyfunction]
+#[pyo3(signature = (e, cls, basic_args = None))]
+pub fn _has_type(
+    e: &Bound<'_, PyAny>,
+    cls: &Bound<'_, PyAny>,
+    basic_args: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<bool>> {
     let py = e.py();
     let args = intern!(py, "args");
     let slot = intern!(py, "_args");
-    let mut hash = None;
-    // Per class met (a tree has few): whether it is a subclass of `symbol` (`isinstance`
-    // without its `__class__` lookup for the other nodes), and whether its `args` is
-    // `basic_args` ([`plain_args`]).
-    let mut classes: Vec<(usize, bool, bool)> = Vec::new();
+    let mut classes: Vec<(usize, bool)> = Vec::new();
     let mut stack = vec![e.clone()];
     while let Some(n) = stack.pop() {
+        if n.is_instance(cls)? {
+            return Ok(Some(true));
+        }
         let t = n.get_type();
         let key = t.as_ptr() as usize;
-        let (is_symbol, fast) = match classes.iter().find(|(k, _, _)| *k == key) {
-            Some(&(_, y, f)) => (y, f),
+        let fast = match classes.iter().find(|(k, _)| *k == key) {
+            Some(&(_, f)) => f,
             None => {
-                let y = t.is_subclass(symbol)?;
                 let f = basic_args.is_some_and(|b| plain_args(&t, b));
-                classes.push((key, y, f));
-                (y, f)
+                classes.push((key, f));
+                f
             }
         };
-        if is_symbol {
-            if n.is(s) {
-                return Ok(Some(true));
-            }
-            let h = match hash {
-                Some(h) => h,
-                None => *hash.insert(s.hash()?),
-            };
-            if n.hash()? == h && s.eq(&n)? {
-                return Ok(Some(true));
-            }
-            continue;
-        }
         let a = match n.getattr(if fast { slot } else { args }) {
             Ok(a) => a,
             Err(err) if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => {

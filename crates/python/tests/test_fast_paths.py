@@ -1376,12 +1376,12 @@ class FastMul(unittest.TestCase):
         for _ in range(1500):
             e = cx.simplify(random_expr(cx, rng, 4))
             fast = ssp.to_sympy(e)
-            saved = ssp._FAST_TERMS, ssp._FAST_ADD, ssp._FAST_MUL
-            ssp._FAST_TERMS = ssp._FAST_ADD = ssp._FAST_MUL = False
+            saved = ssp._FAST_TERMS, ssp._FAST_ADD, ssp._FAST_MUL, ssp._FAST_FN
+            ssp._FAST_TERMS = ssp._FAST_ADD = ssp._FAST_MUL = ssp._FAST_FN = False
             try:
                 ref = ssp.to_sympy(e)
             finally:
-                ssp._FAST_TERMS, ssp._FAST_ADD, ssp._FAST_MUL = saved
+                ssp._FAST_TERMS, ssp._FAST_ADD, ssp._FAST_MUL, ssp._FAST_FN = saved
             self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), e)
 
 
@@ -1479,9 +1479,41 @@ class SolveWithoutSolving(unittest.TestCase):
                 self.assertEqual(st._has_symbol(e, t), want, (e, t))
                 hits += want
         self.assertGreater(hits, 100)
+        # Both sides in one call; a symbol of s's name and class with other assumptions
+        # (not equal, the same name: the hash path) and one of another name (the name path).
+        for e in exprs:
+            for t in things:
+                for r in (s_other + 1, u * x, exprs[0]):
+                    self.assertEqual(st._native._has_symbol_sides(e, r, t, sympy.Symbol, sympy.Basic.args),
+                                     (e.has(t), r.has(t)), (e, r, t))
+        self.assertIsNone(st._native._has_symbol_sides(s, 3, s, sympy.Symbol))
+        self.assertIsNone(st._native._has_symbol_sides(3, s, s, sympy.Symbol))
+        # A symbol whose name is a str subclass: the hash path, sympy's answer.
+        s_sub = sympy.Symbol(type("Name", (str,), {})("s"), integer=True, positive=True)
+        self.assertEqual(st._native._has_symbol(u + s_sub, s, sympy.Symbol), (u + s_sub).has(s))
         # A node without args: None natively (the wrapper then asks sympy).
         self.assertIsNone(st._native._has_symbol(3, s, sympy.Symbol))
         self.assertIs(st._native._has_symbol(sympy.Tuple(u, s), s, sympy.Symbol), True)
+
+    def test_has_type(self):
+        """``_native._has_type(e, cls)`` is sympy's ``e.has(cls)``, and ``st._no_floordiv`` its
+        use on FloorDiv (CleanDiv is one), on random trees and relations of them."""
+        rng = random.Random(19)
+        exprs = [random_sympy(rng) for _ in range(400)]
+        exprs += [sympy.Eq(random_sympy(rng), random_sympy(rng)) for _ in range(200)]
+        exprs += [F.CleanDiv(s, 2) + u, sympy.Eq(F.CleanDiv(s, 2), u), sympy.Eq(u, MI(s, 2, 4)),
+                  sympy.Integer(3), s, _OwnArgs(FD(s, 2)) + u]
+        hits = 0
+        for e in exprs:
+            for cls in (FD, MI, F.CleanDiv, sympy.Symbol, sympy.Add, sympy.Rel):
+                for b in (None, sympy.Basic.args):
+                    self.assertIs(st._native._has_type(e, cls, b), e.has(cls), (e, cls))
+                    hits += e.has(cls)
+            if isinstance(e, sympy.Rel):
+                self.assertEqual(st._no_floordiv(e), not e.has(FD), e)
+        self.assertGreater(hits, 300)
+        self.assertIsNone(st._native._has_type(3, FD))
+        self.assertIs(st._native._has_type(sympy.Tuple(u, FD(s, 2)), FD), True)
 
     def test_has_symbol_reads_an_overridden_args(self):
         """With sympy's Basic.args given, nodes are read from their slot _args only where
@@ -1502,11 +1534,125 @@ class SolveWithoutSolving(unittest.TestCase):
     def test_minus_zero(self):
         for v in (s, u, sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Integer(7),
                   sympy.Float(0.0), sympy.Float(2.5), sympy.Rational(1, 2), s + 1,
-                  sympy.Dummy("d"), FD(s, 2)):
+                  sympy.Dummy("d"), FD(s, 2), 2 * s * u, MI(x, 2, 8), F.PythonMod(s, 3),
+                  sympy.Max(s, u), sympy.Abs(s - u), s**2, sympy.sqrt(s), sympy.pi, sympy.zoo,
+                  sympy.oo, sympy.nan, sympy.Float(-1.0), sympy.Float("1.5", 30), F.IntTrueDiv(s, 2),
+                  sympy.Add(s, 0, evaluate=False), sympy.Mul(2, s, evaluate=False), 2.0 * s):
             self.assertEqual(sympy.srepr(st._minus_zero(v)), sympy.srepr(v - 0), v)
             self.assertIs(type(st._minus_zero(v)), type(v - 0), v)
+            self.assertEqual(st._minus_zero(v) == v, (v - 0) == v, v)
             with sympy.evaluate(False):
                 self.assertEqual(sympy.srepr(st._minus_zero(v)), sympy.srepr(v - 0), v)
+        rng = random.Random(13)
+        for _ in range(300):
+            v = random_sympy(rng)
+            if not isinstance(v, sympy.Expr):
+                self.assertRaises(TypeError, st._minus_zero, v)
+                continue
+            self.assertEqual(sympy.srepr(st._minus_zero(v)), sympy.srepr(v - 0), v)
+            self.assertIs(type(st._minus_zero(v)), type(v - 0), v)
+
+    def test_mirrored_relation_as_the_trials(self):
+        """``thing`` alone on the right: the mirrored relation is answered without PyTorch's
+        trial (which rebuilds it from ``rhs - 0`` and ``lhs - 0``); the answer is the one the
+        trials give, on random left sides and every relation class."""
+        rng = random.Random(17)
+        eng = st._engine()
+        classes = (sympy.Eq, sympy.Ne, sympy.Lt, sympy.Le, sympy.Gt, sympy.Ge)
+        shortcut = 0
+        for _ in range(400):
+            lhs = random_sympy(rng)
+            if lhs.has(u) or not isinstance(lhs, sympy.Expr):
+                continue
+            cls = rng.choice(classes)
+            expr = cls(lhs, u, evaluate=False)
+            got = st._solve_without_solving(eng, expr, u, 5)
+            # The trials as PyTorch runs them (the loop of _solve_without_solving).
+            e = st._new_rel({}, st._REL_MIRROR[cls], u, lhs)
+            if not isinstance(e, sympy.Rel):
+                self.assertIs(got, st._MISS)
+                continue
+            want = None
+            for _ in range(5):
+                t = type(e)(e.lhs - 0, e.rhs - 0)
+                if t == e:
+                    break
+                if not isinstance(t, sympy.Rel) or t.lhs != u:
+                    want = st._MISS
+                    break
+                e = t
+            if want is st._MISS:
+                self.assertIs(got, st._MISS)
+                continue
+            self.assertIsNot(got, st._MISS, expr)
+            self.assertEqual(sympy.srepr(got[0]), sympy.srepr(e), expr)
+            self.assertEqual(sympy.srepr(got[1]), sympy.srepr(e.rhs), expr)
+            shortcut += st._minus_zero(lhs) is lhs
+        self.assertGreater(shortcut, 100)
+
+
+class FastFunctions(unittest.TestCase):
+    """torch's function objects handed back unevaluated (``FloorDiv``, ``ModularIndexing``,
+    ``Mod``, ``PythonMod``) are built without their constructor where that is provably the
+    same object (``symshape.sympy._unevaluated``): the same ``srepr``, class, args, hash,
+    assumptions and instance attributes (``nargs``) as ``cls(*args, evaluate=False)``, on
+    random operands; equal operands give the same object back; and ``to_sympy`` is the same
+    with the fast construction on and off."""
+
+    def test_same_as_the_constructor(self):
+        import symshape.sympy as ssp
+
+        rng = random.Random(37)
+        pool = [s, u, x, sympy.Integer(2), sympy.Integer(-3), sympy.Integer(0), s + 1, 2 * u,
+                FD(x, 4), MI(x, 2, 8), s * u, sympy.Max(s, u), sympy.Float(2.5),
+                sympy.Rational(1, 2), sympy.Symbol("r", real=True)]
+        taken = 0
+        for _ in range(800):
+            for cls, n in ((F.FloorDiv, 2), (F.ModularIndexing, 3), (F.Mod, 2), (F.PythonMod, 2)):
+                args = [rng.choice(pool) for _ in range(n)]
+                fast = ssp._unevaluated(cls, *args)
+                ref = cls(*args, evaluate=False)
+                self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), (cls, args))
+                self.assertIs(type(fast), type(ref))
+                self.assertEqual(fast.args, ref.args)
+                self.assertTrue(all(a is b for a, b in zip(fast.args, args)))
+                self.assertEqual(hash(fast), hash(ref))
+                self.assertEqual(vars(fast), vars(ref))
+                self.assertIs(fast._assumptions, ref._assumptions)
+                self.assertEqual(fast.is_integer, ref.is_integer)
+                self.assertIs(ssp._unevaluated(cls, *args), fast)
+                taken += ssp._FN_NARGS.get((cls, n)) is not None
+        self.assertEqual(taken, 3200)
+
+    def test_other_classes_take_the_constructor(self):
+        import symshape.sympy as ssp
+
+        # A class with its own __new__ is never built here.
+        self.assertIsNone(ssp._fn_nargs(sympy.Piecewise, 2))
+        self.assertIsNone(ssp._fn_nargs(sympy.Max, 2))
+        r = ssp._unevaluated(sympy.floor, s / 2)
+        self.assertEqual(sympy.srepr(r), sympy.srepr(sympy.floor(s / 2, evaluate=False)))
+
+    def test_to_sympy_on_and_off(self):
+        import symshape.sympy as ssp
+        from symshape import Context
+
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from test_sympy_bridge import facts, random_expr
+
+        rng = random.Random(41)
+        cx = Context()
+        facts(cx)
+        for _ in range(1500):
+            e = cx.simplify(random_expr(cx, rng, 4))
+            fast = ssp.to_sympy(e)
+            ssp._FAST_FN = False
+            try:
+                ref = ssp.to_sympy(e)
+            finally:
+                ssp._FAST_FN = True
+            self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), e)
+            self.assertEqual(fast, ref)
 
 
 class Counters(unittest.TestCase):

@@ -301,6 +301,15 @@ def _has_symbol(e: Any, s: Any, symbol: type, basic_args: Any = None) -> Optiona
     The nodes of a class whose ``args`` is ``basic_args`` (sympy's ``Basic.args``) are read
     from their slot ``_args``, which that property returns."""
 
+def _has_symbol_sides(lhs: Any, rhs: Any, s: Any, symbol: type,
+                      basic_args: Any = None) -> Optional[Tuple[bool, bool]]:
+    """``(_has_symbol(lhs, s, ...), _has_symbol(rhs, s, ...))`` in one call, or ``None`` where
+    either is ``None``."""
+
+def _has_type(e: Any, cls: type, basic_args: Any = None) -> Optional[bool]:
+    """sympy's ``e.has(cls)`` for a class ``cls`` (a node of ``e`` an instance of it), or
+    ``None`` where a node is not a sympy object (no ``args``)."""
+
 def _direct_table() -> Dict[str, str]:
     """The native converter's table of ``symshape.sympy._DIRECT`` (checked equal by a test)."""
 

@@ -410,14 +410,14 @@ def _back(e, cx, F, syms, memo):
         r = _sp.Pow(go(n[1]), _sp.Integer(n[2]))
     elif k == "FloorDiv":
         a, b = go(n[1]), go(n[2])
-        r = F.FloorDiv(a, b, evaluate=False) if F else _sp.floor(a / b, evaluate=False)
+        r = _unevaluated(F.FloorDiv, a, b) if F else _sp.floor(a / b, evaluate=False)
     elif k == "CeilDiv":
         # ceil(a/b) = -floor(-a/b) for every b != 0. Not torch's CeilDiv: its constructor
         # writes FloorDiv(a + b - 1, b), right only for b > 0; nor sympy's ceiling(a/b), which
         # Inductor's C++ printer writes as std::ceil of a C division. Without torch, sympy's
         # ceiling (from_sympy reads it back as CeilDiv).
         a, b = go(n[1]), go(n[2])
-        r = -F.FloorDiv(-a, b, evaluate=False) if F else _sp.ceiling(a / b, evaluate=False)
+        r = -_unevaluated(F.FloorDiv, -a, b) if F else _sp.ceiling(a / b, evaluate=False)
     elif k == "Mod":
         r = _mod_back(n[1], n[2], cx, F, go, memo)
     elif k in ("Min", "Max"):
@@ -665,11 +665,87 @@ def _mod_back(a, m, cx, F, go, memo):
     # with floor division and modulo for a non-negative dividend and a positive divisor.
     if cx.is_nonnegative(m):
         if an[0] == "FloorDiv" and cx.is_nonnegative(an[1]) and cx.is_nonnegative(an[2]):
-            return F.ModularIndexing(go(an[1]), go(an[2]), go(m), evaluate=False)
+            return _unevaluated(F.ModularIndexing, go(an[1]), go(an[2]), go(m))
         if cx.is_nonnegative(a):
-            return F.Mod(go(a), go(m), evaluate=False)
+            return _unevaluated(F.Mod, go(a), go(m))
     if an[0] == "FloorDiv":
         longer = memo.get(_LONGER)
         if longer is not None:
             longer.append(a)
-    return F.PythonMod(go(a), go(m), evaluate=False)
+    return _unevaluated(F.PythonMod, go(a), go(m))
+
+
+_FAST_FN = True
+"""Whether :func:`_unevaluated` builds torch's function objects without their constructor
+where that is provably the object it builds (``False``: always the constructor, for the
+differential test)."""
+_Basic = _sp.Basic
+_Basic_new = _sp.Basic.__new__
+_Function = _sp.Function
+_Application_cls = _sp.core.function.Application
+# (class, number of operands) -> the ``nargs`` its unevaluated instances get, or ``None`` where
+# the class is not built here (:func:`_fn_nargs`).
+_FN_NARGS = {}
+
+
+def _unevaluated(cls, *args):
+    """``cls(*args, evaluate=False)`` for a sympy ``Function`` class (torch's ``FloorDiv``,
+    ``ModularIndexing``, ``Mod``, ``PythonMod``), the same object. That constructor, without
+    evaluation, looks its cache up (hashing the operands), then ``Application.__new__`` makes
+    the node as ``Basic.__new__(cls, *args)`` does (its operands are sympy objects, which
+    ``sympify`` returns as they are) and sets the instance's ``nargs`` to the class's as a
+    ``FiniteSet``: most of a first ``to_sympy`` of an answer with a floor division (about 180k
+    instructions each) goes to that ``FiniteSet`` (``ordered``, ``as_dummy``) and to the cache
+    wrappers. Here the node is made by ``Basic.__new__`` and given the ``nargs`` object that a
+    real construction gave once for the class (:func:`_fn_nargs`, which also checks that the
+    class builds that way); the object is kept by its operands in ``_BUILT`` (equal operands:
+    the same object back, as sympy's cache gives). ``tests/test_fast_paths.py::FastFunctions``
+    compares the two."""
+    if _FAST_FN:
+        key = (cls, len(args))
+        n = _FN_NARGS.get(key, _MISSING)
+        if n is _MISSING:
+            n = _FN_NARGS[key] = _fn_nargs(cls, len(args))
+        if n is not None:
+            for a in args:
+                if not isinstance(a, _Basic):
+                    break
+            else:
+                k = (cls, *args, *[type(a) for a in args])
+                r = _BUILT.get(k)
+                if r is None:
+                    r = _Basic_new(cls, *args)
+                    r.nargs = n
+                    r = _keep(k, r)
+                return r
+    return cls(*args, evaluate=False)
+
+
+_MISSING = object()
+
+
+def _fn_nargs(cls, n):
+    """The ``nargs`` of ``cls(*args, evaluate=False)`` with ``n`` operands, where that
+    constructor is sympy's ``Function``'s (no ``__new__`` of its own in the class or between
+    ``Application`` and ``Basic``) and builds, on sample symbols, an object of the class with
+    those very operands, the class's default assumptions and no other instance attribute than
+    ``nargs``: else ``None`` (always the constructor)."""
+    try:
+        if cls.__new__ is not _Function.__new__ or cls._new_.__func__ is not _Function._new_.__func__:
+            return None
+        mro = cls.__mro__
+        i = mro.index(_Application_cls)
+        for c in mro[:i] + mro[i + 1:]:
+            if c is _Basic:
+                break
+            if "__new__" in c.__dict__ and c is not _Function:
+                return None
+        syms = tuple(_sp.Symbol(f"_symshape_probe{k}", integer=True) for k in range(n))
+        r = cls(*syms, evaluate=False)
+        if type(r) is not cls or len(r._args) != n or any(a is not b for a, b in zip(r._args, syms)):
+            return None
+        if r._assumptions is not cls.default_assumptions or set(vars(r)) != {"nargs"}:
+            return None
+        return r.nargs
+    except Exception:  # noqa: BLE001 - any surprise: the constructor
+        return None

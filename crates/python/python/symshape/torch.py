@@ -750,6 +750,8 @@ _REL_MIRROR = {_sp.Eq: _sp.Eq, _sp.Ne: _sp.Ne, _sp.Ge: _sp.Le, _sp.Gt: _sp.Lt, _
                _sp.Lt: _sp.Gt}
 _Symbol = _sp.Symbol
 _native_has_symbol = _native._has_symbol
+_native_has_symbol_sides = _native._has_symbol_sides
+_native_has_type = _native._has_type
 # sympy's ``Basic.args`` property: the nodes of a class whose ``args`` it is are read from
 # their slot ``_args`` natively (the same tuple, without running the property).
 _BASIC_ARGS = _sp.Basic.args
@@ -802,12 +804,26 @@ _SAME_MINUS_ZERO = frozenset((_Symbol, _sp.Integer, type(_sp.S.Zero), type(_sp.S
                                type(_sp.S.NegativeOne)))
 
 
+_Expr = _sp.Expr
+_Expr_sub = _Expr.__sub__
+_ZERO_PRIORITY = _sp.S.Zero._op_priority
+
+
 def _minus_zero(x):
     """``x - 0``: ``x`` itself for a plain symbol (sympy's ``Add(x, 0)`` is ``x``) or an integer
-    (``Integer(p - 0)``, equal, of the same class); sympy's subtraction otherwise (a float
-    becomes another object, ``0.0 - 0`` is ``0``) and under ``evaluate(False)``."""
-    if type(x) in _SAME_MINUS_ZERO and _sp_params.evaluate:
-        return x
+    (``Integer(p - 0)``, equal, of the same class); for any other ``Expr`` whose subtraction is
+    ``Expr.__sub__`` (not a number: those have their own) and whose ``_op_priority`` is not below
+    zero's (so the operator does not hand the operation to ``0``): that method sympifies ``0`` to
+    ``S.Zero`` and builds ``Add(x, -S.Zero)``, whose constructor drops ``S.Zero`` (the
+    identity, ``is``) and returns the one operand left, ``x`` (or, from sympy's cache, an equal
+    object built by an earlier ``Add(x', 0)``: equal either way). sympy's subtraction
+    otherwise (a float becomes another object, ``0.0 - 0`` is ``0``) and under
+    ``evaluate(False)``."""
+    if _sp_params.evaluate:
+        t = type(x)
+        if t in _SAME_MINUS_ZERO or (isinstance(x, _Expr) and t.__sub__ is _Expr_sub
+                                     and not x.is_Number and x._op_priority >= _ZERO_PRIORITY):
+            return x
     return x - 0
 
 
@@ -890,7 +906,11 @@ def _solve_without_solving(eng, expr, thing, trials, floordiv_inequality=True):
     if not (isinstance(lhs, _sp.Expr) and isinstance(rhs, _sp.Expr)):
         return _MISS
     if type(thing) is _Symbol:
-        in_lhs, in_rhs = _has_symbol(lhs, thing), _has_symbol(rhs, thing)
+        both = _native_has_symbol_sides(lhs, rhs, thing, _Symbol, _BASIC_ARGS)
+        if both is None:
+            in_lhs, in_rhs = _has_symbol(lhs, thing), _has_symbol(rhs, thing)
+        else:
+            in_lhs, in_rhs = both
     else:
         in_lhs, in_rhs = lhs.has(thing), rhs.has(thing)
     if in_lhs == in_rhs:
@@ -903,6 +923,13 @@ def _solve_without_solving(eng, expr, thing, trials, floordiv_inequality=True):
         e = _new_rel(eng.rel_evals, _REL_MIRROR[op], rhs, lhs)
         if not isinstance(e, _sp.Rel):
             return _MISS
+        a = e._args
+        if a[0] is rhs and a[1] is lhs and _minus_zero(rhs) is rhs and _minus_zero(lhs) is lhs:
+            # PyTorch's first trial builds the relation again from ``rhs - 0`` and ``lhs - 0``,
+            # here equal to ``rhs`` and ``lhs``: sympy's evaluation of equal operands is the
+            # one that kept ``e`` (a relation with these very operands), so the trial is a
+            # relation equal to ``e``, and the trials stop there with ``e``.
+            return e, lhs
     elif lhs != thing:
         return _MISS
     elif not (rhs.is_Number and not rhs.is_Integer):
@@ -925,8 +952,14 @@ def _no_floordiv(expr):
     ``CleanDiv``) anywhere in it."""
     if not isinstance(expr, _sp.Rel):
         return False
-    from torch.utils._sympy.functions import FloorDiv  # noqa: PLC0415
-    return not expr.has(FloorDiv)
+    global _FloorDiv
+    if _FloorDiv is None:
+        from torch.utils._sympy.functions import FloorDiv as _FloorDiv  # noqa: PLC0415
+    r = _native_has_type(expr, _FloorDiv, _BASIC_ARGS)  # expr.has(FloorDiv) natively
+    return not (expr.has(_FloorDiv) if r is None else r)
+
+
+_FloorDiv = None  # torch's FloorDiv, once _no_floordiv needs it
 
 
 def try_solve(expr, thing, trials=5, floordiv_inequality=True):
