@@ -650,6 +650,8 @@ fn build_call(
 /// context locked (it could call the context again: a deadlock).
 enum EndArg {
     Infinite,
+    /// A float infinity: `true` for `inf`, `false` for `-inf`.
+    Inf(bool),
     Value(Operand),
 }
 
@@ -658,17 +660,27 @@ fn read_end(slf: &Bound<'_, Context>, v: &Bound<'_, PyAny>) -> PyResult<EndArg> 
         return Ok(EndArg::Infinite);
     }
     Ok(match operand(slf, v, true)? {
-        Operand::F(f) if f.is_infinite() => EndArg::Infinite,
+        Operand::F(f) if f.is_infinite() => EndArg::Inf(f > 0.0),
         o => EndArg::Value(o),
     })
 }
 
 impl EndArg {
-    /// The range end in `cx` (locked).
-    fn resolve(self, py: Python<'_>, cx: &mut sym::Context) -> PyResult<RangeEnd> {
+    /// The range end in `cx` (locked), the upper one (`upper`) or the lower one: an infinity
+    /// of the other side (`inf` or `"oo"` as a lower end) leaves no value in the range, a
+    /// `RangeError` (`Context::parse_range_end_of`).
+    fn resolve(self, py: Python<'_>, cx: &mut sym::Context, upper: bool) -> PyResult<RangeEnd> {
         match self {
             EndArg::Infinite => Ok(RangeEnd::Infinite),
-            EndArg::Value(Operand::S(s)) => cx.parse_range_end(&s).map_err(|e| sym_err(py, e)),
+            EndArg::Inf(positive) if positive == upper => Ok(RangeEnd::Infinite),
+            EndArg::Inf(positive) => {
+                let text = if positive { "oo" } else { "-oo" };
+                cx.parse_range_end_of(text, upper)
+                    .map_err(|e| sym_err(py, e))
+            }
+            EndArg::Value(Operand::S(s)) => {
+                cx.parse_range_end_of(&s, upper).map_err(|e| sym_err(py, e))
+            }
             EndArg::Value(o) => Ok(RangeEnd::Expr(to_expr(py, cx, o)?)),
         }
     }
@@ -800,8 +812,8 @@ impl Context {
         guarded(|| {
             let mut cx = slf.get().cx_changing_facts();
             let s = name.resolve(py, &mut cx, true)?;
-            let lo = lo.resolve(py, &mut cx)?;
-            let hi = hi.resolve(py, &mut cx)?;
+            let lo = lo.resolve(py, &mut cx, false)?;
+            let hi = hi.resolve(py, &mut cx, true)?;
             cx.set_range(s, lo, hi).map_err(|e| sym_err(py, e))
         })
     }
@@ -864,8 +876,8 @@ impl Context {
             let mut ranges = Vec::with_capacity(rs.len());
             for (name, lo, hi) in rs {
                 let s = name.resolve(py, &mut cx, true)?;
-                let lo = lo.resolve(py, &mut cx)?;
-                let hi = hi.resolve(py, &mut cx)?;
+                let lo = lo.resolve(py, &mut cx, false)?;
+                let hi = hi.resolve(py, &mut cx, true)?;
                 ranges.push((s, lo, hi));
             }
             let mut assumptions = Vec::with_capacity(ps.len());

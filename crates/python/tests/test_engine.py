@@ -45,6 +45,12 @@ class ContextApi(unittest.TestCase):
             cx.set_range("a", "a + 1", None)  # cyclic
         with self.assertRaises(RangeError):
             cx.set_range("b", 2**70, None)
+        # An infinity on the wrong side leaves no value: an error, not an unbounded end.
+        for lo, hi in [(float("inf"), 5), ("oo", 5), (0, float("-inf")), (0, "-int_oo")]:
+            with self.assertRaises(RangeError):
+                cx.set_range("c", lo, hi)
+        cx.set_range("c", float("-inf"), "oo")
+        self.assertEqual(cx.bound("c"), (None, None))
 
     def test_assume_and_check_facts(self):
         cx = Context()

@@ -54,7 +54,9 @@ class Context:
         """The symbol ``name`` as an expression, declared with ``type`` ("int" or "float")."""
     def set_range(self, name: Union[str, Expr], lo: RangeEndLike, hi: RangeEndLike) -> None:
         """Declares ``lo <= name <= hi``; an end is an int (float for float symbols), an
-        expression over other symbols (``Expr`` or text) or ``None`` for unbounded."""
+        expression over other symbols (``Expr`` or text) or ``None`` for unbounded (also
+        ``-inf``/``"-oo"`` as the lower end and ``inf``/``"oo"`` as the upper one; the other
+        side's infinity leaves no value in the range: ``RangeError``)."""
     def assume(self, pred: Union[Expr, str, bool]) -> None:
         """Adds a boolean fact that holds for every assignment."""
     def facts(
