@@ -722,19 +722,8 @@ impl<'a, 'py> HasSymbol<'a, 'py> {
                 }
                 continue;
             }
-            let a = match n.getattr(if fast { slot } else { args }) {
-                Ok(a) => a,
-                Err(err) if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => {
-                    return Ok(None);
-                }
-                Err(err) => return Err(err),
-            };
-            if let Ok(a) = a.cast::<PyTuple>() {
-                self.stack.extend(a.iter());
-            } else {
-                for c in a.try_iter()? {
-                    self.stack.push(c?);
-                }
+            if !push_operands(&n, if fast { slot } else { args }, &mut self.stack)? {
+                return Ok(None);
             }
         }
         Ok(Some(false))
@@ -772,22 +761,36 @@ pub fn _has_type(
                 f
             }
         };
-        let a = match n.getattr(if fast { slot } else { args }) {
-            Ok(a) => a,
-            Err(err) if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => {
-                return Ok(None);
-            }
-            Err(err) => return Err(err),
-        };
-        if let Ok(a) = a.cast::<PyTuple>() {
-            stack.extend(a.iter());
-        } else {
-            for c in a.try_iter()? {
-                stack.push(c?);
-            }
+        if !push_operands(&n, if fast { slot } else { args }, &mut stack)? {
+            return Ok(None);
         }
     }
     Ok(Some(false))
+}
+
+/// Pushes the operands of the sympy node `n`, read from its attribute `attr` (`args`, or the
+/// slot `_args` of a class whose `args` is `Basic.args`), on `stack`; `false` when `n` has no
+/// such attribute (not a sympy object: the walks' callers then ask sympy).
+fn push_operands<'py>(
+    n: &Bound<'py, PyAny>,
+    attr: &Bound<'py, PyString>,
+    stack: &mut Vec<Bound<'py, PyAny>>,
+) -> PyResult<bool> {
+    let a = match n.getattr(attr) {
+        Ok(a) => a,
+        Err(err) if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(n.py()) => {
+            return Ok(false);
+        }
+        Err(err) => return Err(err),
+    };
+    if let Ok(a) = a.cast::<PyTuple>() {
+        stack.extend(a.iter());
+    } else {
+        for c in a.try_iter()? {
+            stack.push(c?);
+        }
+    }
+    Ok(true)
 }
 
 /// `symshape.torch._plain_syms_py` in Rust: `PlainSyms(Add, Mul, Pow, Symbol, Integer)` (the

@@ -479,14 +479,7 @@ impl Session<'_> {
         let Some(n) = self.cx.neg(d) else { return lo };
         let n = self.simp(n);
         let u = self.sym_upper(n);
-        let from_neg = if u == POS_INF {
-            NEG_INF
-        } else if u == NEG_INF {
-            POS_INF
-        } else {
-            -u
-        };
-        lo.max(from_neg)
+        lo.max(negated_end(u))
     }
 
     /// Tightens a bound of `e` with the symbolic substitutions.
@@ -944,11 +937,22 @@ fn push_scaled(
     Some(())
 }
 
+/// `-u` for a bound `u` of a negated expression, the infinities exchanged (a lower bound of
+/// `d` from an upper bound of `-d`).
+fn negated_end(u: i128) -> i128 {
+    if u == POS_INF {
+        NEG_INF
+    } else if u == NEG_INF {
+        POS_INF
+    } else {
+        -u
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::Context;
     use crate::expr::Expr;
-    use crate::interval::{NEG_INF, POS_INF};
     use crate::simplify::Session;
     use crate::test_rng::xorshift;
 
@@ -963,15 +967,7 @@ mod tests {
         let lo = s.rel_iv(d).lo;
         let n = s.cx.neg(d).expect("no overflow");
         let n = s.simp(n);
-        let u = searched_upper(s, n);
-        let from_neg = if u == POS_INF {
-            NEG_INF
-        } else if u == NEG_INF {
-            POS_INF
-        } else {
-            -u
-        };
-        lo.max(from_neg)
+        lo.max(super::negated_end(searched_upper(s, n)))
     }
 
     /// Where [`Session::nothing_to_substitute`] holds (plain polynomials over symbols without
