@@ -75,6 +75,11 @@ impl std::fmt::Display for Bound {
     }
 }
 
+/// A symbol's bit in the nodes' `syms` masks (the symbols numbered 63 and up share the last).
+fn sym_bit(s: Symbol) -> u64 {
+    1u64 << s.idx.min(63)
+}
+
 /// Facts derived once per session from the context's ranges and assumptions.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Derived {
@@ -82,6 +87,9 @@ pub(crate) struct Derived {
     sym_iv: SymMap<Iv>,
     pub upper: FxHashMap<Symbol, SmallVec<[Expr; 2]>>,
     pub lower: FxHashMap<Symbol, SmallVec<[Expr; 2]>>,
+    /// The symbols of `upper` and `lower` as a mask (bit `min(index, 63)`, the nodes' `syms`
+    /// mask): kept with the lists.
+    pub bounded_syms: u64,
     pub mod_facts: FxHashMap<Expr, ModSet>,
     pub truths: FxHashSet<Expr>,
     /// Constant bounds assumed on a non-symbol atom (`FloorDiv(s, 4) >= 1`): intersected into
@@ -107,6 +115,7 @@ impl Derived {
         self.sym_iv.clear();
         self.upper.clear();
         self.lower.clear();
+        self.bounded_syms = 0;
         self.mod_facts.clear();
         self.truths.clear();
         self.atom_iv.clear();
@@ -129,13 +138,19 @@ impl Derived {
             if let RangeEnd::Expr(e) = lo {
                 match cx.as_int(e) {
                     Some(v) => iv.lo = v as i128,
-                    None => d.lower.entry(s).or_default().push(e),
+                    None => {
+                        d.lower.entry(s).or_default().push(e);
+                        d.bounded_syms |= sym_bit(s);
+                    }
                 }
             }
             if let RangeEnd::Expr(e) = hi {
                 match cx.as_int(e) {
                     Some(v) => iv.hi = v as i128,
-                    None => d.upper.entry(s).or_default().push(e),
+                    None => {
+                        d.upper.entry(s).or_default().push(e);
+                        d.bounded_syms |= sym_bit(s);
+                    }
                 }
             }
             d.base_iv.insert(s, iv);
@@ -255,6 +270,7 @@ impl Derived {
             if !l.contains(&e) {
                 l.push(e);
             }
+            self.bounded_syms |= sym_bit(v);
         }
     }
 }

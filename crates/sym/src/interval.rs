@@ -81,6 +81,15 @@ impl Iv {
         (!is_inf(self.hi)).then_some(self.hi as i64)
     }
 
+    /// `m` when every value of the interval has the floor quotient `m` by `c` (both ends
+    /// finite and `floor(lo/c) == floor(hi/c)`): then `FloorDiv(v, c) = m` and
+    /// `Mod(v, c) = v - m*c` for every `v` in it.
+    pub fn one_quotient(&self, c: i64) -> Option<i64> {
+        let (lo, hi) = (self.lo_i64()?, self.hi_i64()?);
+        let m = crate::build::floor_div(lo, c)?;
+        (crate::build::floor_div(hi, c)? == m).then_some(m)
+    }
+
     pub fn intersect(&self, o: &Iv) -> Iv {
         Iv {
             lo: self.lo.max(o.lo),

@@ -350,8 +350,6 @@ impl Session<'_> {
         Some((a, c, is_mod))
     }
 
-    /// Whether a term of the sum `d` is a `Mod` or `FloorDiv` that [`Session::atom_bound`]
-    /// may replace (then the substitution search is worth running without symbolic ranges).
     /// Whether the substitution search of [`Session::sym_upper`] finds nothing to replace in
     /// `d`: a plain polynomial (symbols, their products and powers; no `Mod` or `FloorDiv`
     /// atom to bound) none of whose symbols has a symbolic range end or bound. Then the search
@@ -359,20 +357,11 @@ impl Session<'_> {
     /// numbered 63 and up: a false "maybe", never a false "nothing".)
     fn nothing_to_substitute(&self, d: Expr) -> bool {
         let m = self.cx.meta[d.index()];
-        if !m.plain {
-            return false;
-        }
-        let bit = |s: &Symbol| 1u64 << s.idx.min(63);
-        let with_facts = self
-            .s
-            .d
-            .upper
-            .keys()
-            .chain(self.s.d.lower.keys())
-            .fold(0u64, |acc, s| acc | bit(s));
-        m.syms & with_facts == 0
+        m.plain && m.syms & self.s.d.bounded_syms == 0
     }
 
+    /// Whether a term of the sum `d` is a `Mod` or `FloorDiv` that [`Session::atom_bound`]
+    /// may replace (then the substitution search is worth running without symbolic ranges).
     fn has_bounded_atom(&self, d: Expr) -> bool {
         match self.cx.node(d) {
             Node::Add(ts, _) => ts

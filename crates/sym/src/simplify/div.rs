@@ -194,12 +194,9 @@ impl Session<'_> {
         }
         // Range: if floor(lo/c) == floor(hi/c) the quotient is that constant.
         let iv = self.iv(a);
-        if let (Some(lo), Some(hi)) = (iv.lo_i64(), iv.hi_i64()) {
-            let (ql, qh) = (floor_div(lo, c)?, floor_div(hi, c)?);
-            if ql == qh {
-                self.fire(Rule::FdRange);
-                return Some(self.cx.int(ql));
-            }
+        if let Some(q) = iv.one_quotient(c) {
+            self.fire(Rule::FdRange);
+            return Some(self.cx.int(q));
         }
         if (!self.s.d.upper.is_empty() || !self.s.d.lower.is_empty())
             && let Some((lo, hi)) = self.finite_sym_bounds(a, iv)
@@ -304,10 +301,7 @@ impl Session<'_> {
         // (FdRange on the remainder, which simplifying q + FloorDiv(r, c) again would apply),
         // so the quotient is q + m at once, without the remainder's nodes. Exact, whatever
         // r's own evaluation would do: r is not in the answer, whose value is the input's.
-        let riv = self.iv(r);
-        if let (Some(lo), Some(hi)) = (riv.lo_i64(), riv.hi_i64())
-            && let (Some(m), Some(mh)) = (floor_div(lo, c), floor_div(hi, c))
-            && m == mh
+        if let Some(m) = self.iv(r).one_quotient(c)
             && let Some(out) = q0
                 .checked_add(m)
                 .and_then(|k| self.cx.add_terms(&q_terms, k))

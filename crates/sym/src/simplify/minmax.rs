@@ -56,41 +56,27 @@ impl Session<'_> {
         // more than the rest of the rule (a pair it cannot prove is the common case:
         // `Max(0, x - 3)`).
         if xs.len() <= 16 {
-            let n = xs.len();
-            let pair = |i: usize, j: usize| {
-                if is_max {
-                    (xs[j], xs[i])
-                } else {
-                    (xs[i], xs[j])
-                }
-            };
-            // Per pair (i, j), i != j, in order: whether the intervals left it open.
-            let mut open: smallvec::SmallVec<[bool; 8]> = smallvec::SmallVec::new();
+            // The pairs (j, a, b) the intervals leave open, in order: drop xs[j] if a <= b.
+            let mut open: smallvec::SmallVec<[(usize, Expr, Expr); 8]> = smallvec::SmallVec::new();
             let mut found = None;
-            'intervals: for i in 0..n {
-                for j in (0..n).filter(|&j| j != i) {
-                    let (a, b) = pair(i, j);
+            'intervals: for (i, &x) in xs.iter().enumerate() {
+                for (j, &y) in xs.iter().enumerate().filter(|&(j, _)| j != i) {
+                    let (a, b) = if is_max { (y, x) } else { (x, y) };
                     match self.le_by_intervals(a, b, false) {
                         Some(true) => {
                             found = Some(j);
                             break 'intervals;
                         }
-                        r => open.push(r.is_none()),
+                        Some(false) => {}
+                        None => open.push((j, a, b)),
                     }
                 }
             }
             if found.is_none() {
-                let mut k = 0;
-                'prover: for i in 0..n {
-                    for j in (0..n).filter(|&j| j != i) {
-                        k += 1;
-                        let (a, b) = pair(i, j);
-                        if open[k - 1] && self.le_by_difference(a, b) {
-                            found = Some(j);
-                            break 'prover;
-                        }
-                    }
-                }
+                found = open
+                    .into_iter()
+                    .find(|&(_, a, b)| self.le_by_difference(a, b))
+                    .map(|(j, _, _)| j);
             }
             if let Some(j) = found {
                 let rest: Vec<Expr> = xs

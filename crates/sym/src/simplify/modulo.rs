@@ -75,10 +75,7 @@ impl Session<'_> {
             // argument, which simplifying Mod(na, c) again would apply) at once. The answer's
             // value is the input's, in [0, c); its terms are a's with coefficients of no
             // larger magnitude, its constant within c of the range's ends.
-            let iv = self.iv(na);
-            if let (Some(lo), Some(hi)) = (iv.lo_i64(), iv.hi_i64())
-                && let (Some(q), Some(qh)) = (floor_div(lo, c), floor_div(hi, c))
-                && q == qh
+            if let Some(q) = self.iv(na).one_quotient(c)
                 && let Some(shift) = q.checked_mul(c).and_then(i64::checked_neg)
                 && let Some(out) = self.cx.add_const(na, shift)
             {
