@@ -258,6 +258,12 @@ fn monotone_text_bound(
     })
 }
 
+/// Whether each item of `v` is below the next one in the order `cmp`.
+#[inline]
+fn strictly_increasing<T>(v: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> bool {
+    v.windows(2).all(|w| cmp(&w[0], &w[1]) == Ordering::Less)
+}
+
 /// The text of the polynomial `atoms`/`terms` (as [`Context::scan_polynomial`] reads them).
 /// `names`, `monos` and `prods` are empty buffers.
 fn polynomial_text<'s>(
@@ -281,9 +287,12 @@ fn polynomial_text<'s>(
         let term = &atoms[from..to];
         from = to;
         // The names, sorted below in the symbols' order (as `mul_parts` sorts the symbols).
+        // (The product of the nonzero literals is the same in any order, and so is whether
+        // some partial product overflows: they are non-negative, each partial product at
+        // most the whole.)
         let start = names.len();
         let (mut mag, mut zero) = (1i64, false);
-        for a in term.iter().rev() {
+        for a in term {
             match *a {
                 PolyAtom::Int(0) => zero = true,
                 PolyAtom::Int(v) => mag = mag.checked_mul(v)?,
@@ -293,22 +302,27 @@ fn polynomial_text<'s>(
                 }),
             }
         }
-        // A sort, not insertions: a product of n symbols stays n log n.
-        names[start..].sort_by(name_cmp);
         if zero {
             names.truncate(start);
             continue;
         }
         total = total.checked_add(mag)?;
         let k = mag * sign;
-        let fs = &names[start..];
-        // `x*x` is a power: not written here.
-        if fs
-            .windows(2)
-            .any(|w| name_cmp(&w[0], &w[1]) == Ordering::Equal)
-        {
-            return None;
+        let fs = &mut names[start..];
+        // Most products are written in order already (PyTorch sorts their factors by name):
+        // strictly increasing means sorted and without a repeated symbol. Else a sort (not
+        // insertions: a product of n symbols stays n log n), and `x*x`, a power, is not
+        // written here.
+        if !strictly_increasing(fs, name_cmp) {
+            fs.sort_by(name_cmp);
+            if fs
+                .windows(2)
+                .any(|w| name_cmp(&w[0], &w[1]) == Ordering::Equal)
+            {
+                return None;
+            }
         }
+        let fs = &names[start..];
         if fs.is_empty() {
             cst += k;
             continue;
@@ -349,7 +363,9 @@ fn polynomial_text<'s>(
     // often sorted already (PyTorch prints products of more symbols first), and the sort
     // then only compares neighbours.
     monos.append(prods);
-    if monos.len() > 1 {
+    // Strictly increasing: sorted, and no two terms to merge (the text's order is often the
+    // normal form's already).
+    if monos.len() > 1 && !strictly_increasing(monos, cmp) {
         monos.sort_by(cmp);
         let mut w = 0;
         for r in 1..monos.len() {
