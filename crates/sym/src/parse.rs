@@ -991,6 +991,11 @@ impl Context {
     /// the literals are not interned, so the arena has only nodes the general parser makes,
     /// which the tests check). Nothing is interned before the whole text is known to qualify.
     fn parse_polynomial(&mut self, src: &str) -> Option<Expr> {
+        // A parenthesis (a call, a group, a printed FloorDiv) is no polynomial here: found by
+        // one word-at-a-time search instead of a scan that looks up every name before it.
+        if src.as_bytes().contains(&b'(') {
+            return None;
+        }
         // The atoms and terms in the context's buffers (a vector's push is a few instructions
         // where an inline small vector's is a dozen or more).
         let mut atoms = recycle(std::mem::take(&mut self.parse_bufs.atoms));

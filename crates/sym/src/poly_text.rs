@@ -78,6 +78,9 @@ impl Context {
         {
             return None;
         }
+        if !literal_parens_only(src.as_bytes()) {
+            return None;
+        }
         let mut atoms = recycle(std::mem::take(&mut self.parse_bufs.atoms));
         let mut terms = std::mem::take(&mut self.parse_bufs.terms);
         // A name is looked up only to refuse a symbol of another type: in a context whose
@@ -256,6 +259,14 @@ fn monotone_text_bound(
         lo: end(acc.lo),
         hi: end(acc.hi),
     })
+}
+
+/// Whether every `(` of `b` opens a literal (`(10)`, the only parenthesis a plain polynomial's
+/// text has): a call, a group or a printed `FloorDiv` declines before the scan (one
+/// word-at-a-time search for texts without a parenthesis, most plain polynomials).
+#[inline]
+fn literal_parens_only(b: &[u8]) -> bool {
+    !b.contains(&b'(') || b.windows(2).all(|w| w[0] != b'(' || w[1].is_ascii_digit())
 }
 
 /// Whether each item of `v` is below the next one in the order `cmp`.
