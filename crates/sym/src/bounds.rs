@@ -1091,6 +1091,11 @@ impl Context {
                     hi: a.hi.min(b.hi),
                 }
             }
+            // Seen to take both values at a few points: no proof can decide it.
+            Ty::Bool if s.takes_both_values(e) => Bound::Bool {
+                lo: false,
+                hi: true,
+            },
             Ty::Bool => match s.truth(e) {
                 crate::Truth::True => Bound::Bool { lo: true, hi: true },
                 crate::Truth::False => Bound::Bool {

@@ -215,15 +215,73 @@ impl Context {
     }
 
     fn int_at(&self, e: Expr, x: Symbol, v: i64, budget: &mut u32) -> Option<i64> {
+        let value = |s: Symbol| (s == x && self.sym_ty(x) == crate::Ty::Int).then_some(v);
+        self.int_at_with(e, &value, budget)
+    }
+
+    /// The boolean `e` at the point where each integer symbol `s` has the value `value(s)`,
+    /// computed as [`Context::eval_int_at`] computes integers: comparisons of integers,
+    /// `And`, `Or` and `Not`. `None` as there (a symbol without a value, a zero divisor, a
+    /// value outside i64, too many node visits), and for any other boolean node. Its value is
+    /// `eval_in`'s wherever it answers (the tests compare them).
+    pub(crate) fn bool_at_with(
+        &self,
+        e: Expr,
+        value: &impl Fn(Symbol) -> Option<i64>,
+        budget: &mut u32,
+    ) -> Option<bool> {
+        *budget = budget.checked_sub(1)?;
+        let int = |x: Expr, budget: &mut u32| {
+            if self.ty(x) == crate::Ty::Int {
+                self.int_at_with(x, value, budget)
+            } else {
+                None
+            }
+        };
+        Some(match self.node(e) {
+            Node::Bool(b) => *b,
+            Node::Eq(a, b) => int(*a, budget)? == int(*b, budget)?,
+            Node::Ne(a, b) => int(*a, budget)? != int(*b, budget)?,
+            Node::Lt(a, b) => int(*a, budget)? < int(*b, budget)?,
+            Node::Le(a, b) => int(*a, budget)? <= int(*b, budget)?,
+            Node::Not(a) => !self.bool_at_with(*a, value, budget)?,
+            // Every operand evaluated (none skipped by the first decisive one): an operand
+            // undefined at the point makes the point unusable, as in `eval_in`.
+            Node::And(xs) => {
+                let mut all = true;
+                for x in xs {
+                    all &= self.bool_at_with(*x, value, budget)?;
+                }
+                all
+            }
+            Node::Or(xs) => {
+                let mut any = false;
+                for x in xs {
+                    any |= self.bool_at_with(*x, value, budget)?;
+                }
+                any
+            }
+            _ => return None,
+        })
+    }
+
+    /// [`Context::eval_int_at`] at the point where each integer symbol `s` has the value
+    /// `value(s)` (`None`: it has none).
+    pub(crate) fn int_at_with(
+        &self,
+        e: Expr,
+        value: &impl Fn(Symbol) -> Option<i64>,
+        budget: &mut u32,
+    ) -> Option<i64> {
         *budget = budget.checked_sub(1)?;
         let w: i128 = match self.node(e) {
             Node::Int(k) => return Some(*k),
-            Node::Sym(s) => return (*s == x && self.sym_ty(x) == crate::Ty::Int).then_some(v),
+            Node::Sym(s) => return value(*s),
             // Exact in 128 bits, as eval_in's sums and products are while nothing saturates.
             Node::Add(ts, c) => {
                 let mut acc = i128::from(*c);
                 for (t, k) in ts {
-                    let t = i128::from(self.int_at(*t, x, v, budget)?);
+                    let t = i128::from(self.int_at_with(*t, value, budget)?);
                     acc = acc.checked_add(t.checked_mul(i128::from(*k))?)?;
                 }
                 acc
@@ -231,12 +289,12 @@ impl Context {
             Node::Mul(fs) => {
                 let mut acc: i128 = 1;
                 for f in fs {
-                    acc = acc.checked_mul(i128::from(self.int_at(*f, x, v, budget)?))?;
+                    acc = acc.checked_mul(i128::from(self.int_at_with(*f, value, budget)?))?;
                 }
                 acc
             }
             Node::Pow(b, k) => {
-                let b = i128::from(self.int_at(*b, x, v, budget)?);
+                let b = i128::from(self.int_at_with(*b, value, budget)?);
                 match b {
                     0 | 1 => b,
                     -1 => [1, -1][(*k % 2) as usize],
@@ -245,33 +303,33 @@ impl Context {
             }
             Node::FloorDiv(a, b) => {
                 return floor_div(
-                    self.int_at(*a, x, v, budget)?,
-                    self.int_at(*b, x, v, budget)?,
+                    self.int_at_with(*a, value, budget)?,
+                    self.int_at_with(*b, value, budget)?,
                 );
             }
             Node::CeilDiv(a, b) => {
                 return ceil_div(
-                    self.int_at(*a, x, v, budget)?,
-                    self.int_at(*b, x, v, budget)?,
+                    self.int_at_with(*a, value, budget)?,
+                    self.int_at_with(*b, value, budget)?,
                 );
             }
             Node::Mod(a, b) => {
                 return floor_mod(
-                    self.int_at(*a, x, v, budget)?,
-                    self.int_at(*b, x, v, budget)?,
+                    self.int_at_with(*a, value, budget)?,
+                    self.int_at_with(*b, value, budget)?,
                 );
             }
             Node::Min(xs) | Node::Max(xs) if self.ty(e) == crate::Ty::Int => {
                 let is_max = matches!(self.node(e), Node::Max(_));
-                let mut acc = self.int_at(xs[0], x, v, budget)?;
+                let mut acc = self.int_at_with(xs[0], value, budget)?;
                 for a in &xs[1..] {
-                    let y = self.int_at(*a, x, v, budget)?;
+                    let y = self.int_at_with(*a, value, budget)?;
                     acc = if is_max { acc.max(y) } else { acc.min(y) };
                 }
                 return Some(acc);
             }
             Node::Abs(a) if self.ty(e) == crate::Ty::Int => {
-                return self.int_at(*a, x, v, budget)?.checked_abs();
+                return self.int_at_with(*a, value, budget)?.checked_abs();
             }
             _ => return None,
         };
@@ -634,13 +692,78 @@ fn wide_product(ws: &[i128]) -> i128 {
 
 #[cfg(test)]
 mod tests {
+    use super::EVAL_AT_NODES;
     use super::int_true_div;
+    use crate::expr::Symbol;
     use crate::{Context, Value};
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;
 
     /// Random integer expression texts in `x` (and sometimes `y`, another symbol, or a `Where`
     /// and a float, which `eval_int_at` leaves to `eval_in`), with literals up to the i64 edge.
+    /// `bool_at_with` (relations, `And`, `Or`, `Not` of integer expressions at a point of
+    /// two symbols) answers what `eval_with` answers wherever it answers, and answers nearly
+    /// every point `eval_with` answers on expressions of the nodes it evaluates (it declines
+    /// a polynomial whose inner values leave i64, which `eval_with` carries in 128 bits).
+    #[test]
+    fn bool_at_with_answers_eval_with_value() {
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut same, mut only_full) = (0, 0);
+        let rels = ["Lt", "Le", "Eq", "Ne"];
+        for i in 0..6000 {
+            let a = text().new_tree(&mut runner).unwrap().current();
+            let b = text().new_tree(&mut runner).unwrap().current();
+            let c = text().new_tree(&mut runner).unwrap().current();
+            // Nodes `int_at_with` leaves to `eval_in` by design.
+            if [&a, &b, &c]
+                .iter()
+                .any(|t| t.contains("Where") || t.contains("Float"))
+            {
+                continue;
+            }
+            let r1 = format!("{}({a}, {b})", rels[i % 4]);
+            let r2 = format!("{}({b}, {c})", rels[(i / 4) % 4]);
+            let t = match i % 5 {
+                0 => format!("And({r1}, {r2})"),
+                1 => format!("Or({r1}, Not({r2}))"),
+                _ => r1,
+            };
+            let mut cx = Context::new();
+            let Ok(e) = cx.parse(&t) else { continue };
+            if cx.ty(e) != crate::Ty::Bool {
+                continue;
+            }
+            let (x, y) = (cx.symbol("x").unwrap(), cx.symbol("y").unwrap());
+            for (vx, vy) in [(-3, 2), (0, 0), (1, -1), (2, 5), (7, 3)] {
+                let value = |s: Symbol| {
+                    if s == x {
+                        Some(vx)
+                    } else if s == y {
+                        Some(vy)
+                    } else {
+                        None
+                    }
+                };
+                let full = cx.eval_with(e, &|s| value(s).map(Value::Int));
+                let mut budget = EVAL_AT_NODES;
+                match (cx.bool_at_with(e, &value, &mut budget), full) {
+                    (Some(v), Ok(Value::Bool(w))) => {
+                        assert_eq!(v, w, "{t} at x = {vx}, y = {vy}");
+                        same += 1;
+                    }
+                    (Some(v), other) => panic!("{t} at x = {vx}, y = {vy}: {v} but {other:?}"),
+                    (None, Ok(_)) => only_full += 1,
+                    (None, Err(_)) => {}
+                }
+            }
+        }
+        assert!(same > 2000, "{same} points answered alike");
+        assert!(
+            only_full * 100 <= same,
+            "{only_full} points answered by eval_with alone ({same} by both)"
+        );
+    }
+
     fn text() -> impl Strategy<Value = String> {
         let leaf = prop_oneof![
             Just("x".to_string()),

@@ -648,6 +648,137 @@ impl Session<'_> {
         }
     }
 
+    /// Whether the boolean `p` is seen to take both values: at one assignment it is true and at
+    /// another false, both found among a few points near the ends of the symbols' intervals.
+    /// An assignment here gives a value to every symbol of `p`, of a range or of an assumption;
+    /// each value lies in its symbol's range (the ends evaluated at the assignment), every
+    /// assumption evaluates to true, and `p` is defined there (exact evaluation, which also
+    /// refuses a point where anything overflows). Then `p` is neither true nor false at every
+    /// assignment, and no sound proof can say otherwise: `bound` and `prove` answer "either"
+    /// without trying the proofs, which is most of their cost on such a relation
+    /// (`0 < FloorDiv(x + 1, 4)` with `x >= 1` is false at 1 and true at 3).
+    ///
+    /// `false` (the proofs answer, as without this) when the points do not show both values,
+    /// for a comparison its operands' intervals decide (deciding it costs less than a point),
+    /// and where the facts involve a float symbol or more than [`WITNESS_SYMBOLS`] symbols.
+    pub(crate) fn takes_both_values(&mut self, p: Expr) -> bool {
+        if let Node::Eq(a, b) | Node::Ne(a, b) | Node::Lt(a, b) | Node::Le(a, b) = *self.cx.node(p)
+            && self.cx.ty(a) == Ty::Int
+            && self.relation_by_intervals(p, a, b).is_some()
+        {
+            return false;
+        }
+        // The symbols an assignment must give values to.
+        let mut syms: smallvec::SmallVec<[Symbol; WITNESS_SYMBOLS]> = smallvec::SmallVec::new();
+        let mut too_many = false;
+        {
+            let mut add = |s: Symbol| {
+                if !syms.contains(&s) {
+                    if syms.len() == WITNESS_SYMBOLS {
+                        too_many = true;
+                    } else {
+                        syms.push(s);
+                    }
+                }
+            };
+            self.cx.for_each_symbol(p, &mut add);
+            for (&s, &(lo, hi)) in self.cx.facts.ranges.iter() {
+                add(s);
+                for end in [lo, hi] {
+                    if let crate::RangeEnd::Expr(x) = end {
+                        self.cx.for_each_symbol(x, &mut add);
+                    }
+                }
+            }
+            for &a in &self.cx.facts.assumptions {
+                self.cx.for_each_symbol(a, &mut add);
+            }
+        }
+        if too_many || syms.is_empty() || syms.iter().any(|&s| self.cx.sym_ty(s) != Ty::Int) {
+            return false;
+        }
+        // Each symbol's values to try, nearest its interval's ends first (`points`).
+        let mut cands: smallvec::SmallVec<[[i64; WITNESS_VALUES]; WITNESS_SYMBOLS]> =
+            smallvec::SmallVec::new();
+        for &s in &syms {
+            cands.push(witness_values(self.sym_iv(s)));
+        }
+        let mut seen = [false; 2];
+        let mut point = [0i64; WITNESS_SYMBOLS];
+        // The diagonal (every symbol its j-th value), then each symbol alone off the first
+        // point, until both values are seen or the points run out.
+        let n = syms.len();
+        let diagonal = (0..WITNESS_VALUES).map(|j| (usize::MAX, j));
+        let alone = (0..n).flat_map(|i| (1..WITNESS_VALUES).map(move |j| (i, j)));
+        let plan = diagonal.chain(alone.filter(|_| n > 1)).take(WITNESS_POINTS);
+        for (i, j) in plan {
+            for (k, c) in cands.iter().enumerate() {
+                point[k] = if i == usize::MAX || i == k {
+                    c[j]
+                } else {
+                    c[0]
+                };
+            }
+            let value = |s: Symbol| syms.iter().position(|&t| t == s).map(|k| point[k]);
+            let mut budget = WITNESS_NODES;
+            if !self.is_assignment(&syms, &point[..n], &value, &mut budget) {
+                // Out of budget: the facts are too large to look at (every point costs
+                // as much); else the point is not an assignment.
+                if budget == 0 {
+                    return false;
+                }
+                continue;
+            }
+            let mut budget = WITNESS_NODES;
+            match self.cx.bool_at_with(p, &value, &mut budget) {
+                Some(v) => {
+                    seen[usize::from(v)] = true;
+                    if seen == [true, true] {
+                        return true;
+                    }
+                }
+                // Too large to evaluate within the budget, at every point alike.
+                None if budget == 0 => return false,
+                // Undefined there, or of a kind not evaluated here.
+                None => {}
+            }
+        }
+        false
+    }
+
+    /// Whether the values `point` of `syms` (`value` reads them) are an assignment of the
+    /// facts: each within its symbol's range, every assumption true (`false` also where that
+    /// cannot be computed: an end or an assumption undefined there, or of a kind
+    /// `bool_at_with` does not evaluate).
+    fn is_assignment(
+        &self,
+        syms: &[Symbol],
+        point: &[i64],
+        value: &impl Fn(Symbol) -> Option<i64>,
+        budget: &mut u32,
+    ) -> bool {
+        for (&s, &v) in syms.iter().zip(point) {
+            let Some(&(lo, hi)) = self.cx.facts.ranges.get(&s) else {
+                continue;
+            };
+            if let crate::RangeEnd::Expr(x) = lo
+                && self.cx.int_at_with(x, value, budget).is_none_or(|l| v < l)
+            {
+                return false;
+            }
+            if let crate::RangeEnd::Expr(x) = hi
+                && self.cx.int_at_with(x, value, budget).is_none_or(|h| v > h)
+            {
+                return false;
+            }
+        }
+        self.cx
+            .facts
+            .assumptions
+            .iter()
+            .all(|&a| self.cx.bool_at_with(a, value, budget) == Some(true))
+    }
+
     fn has_complement(&mut self, xs: &[Expr]) -> bool {
         if xs.len() > 16 {
             return false;
@@ -807,8 +938,10 @@ impl Context {
         // One query (a time limit covers both attempts); the inner ones run inside it.
         Ok(self.query(
             |cx| {
-                let t = cx.truth_of(p);
-                if t != Truth::Unknown {
+                let (t, both) = cx.truth_or_both(p, true);
+                // Seen true and false at assignments where it is defined: no divisor's sign
+                // changes that.
+                if t != Truth::Unknown || both {
                     return t;
                 }
                 cx.truth_where_defined(p).unwrap_or(t)
@@ -874,15 +1007,27 @@ impl Context {
     /// `Unknown`). A `context_nodes` or `time` limit reached ([`crate::Limits`]) answers
     /// [`Truth::Unknown`], with [`Context::limit_reached`] saying which.
     pub(crate) fn truth_of(&mut self, p: Expr) -> Truth {
+        self.truth_or_both(p, false).0
+    }
+
+    /// [`Context::truth_of`]; with `witness`, `p` is first looked at a few points, and when it
+    /// takes both values there the answer is `Unknown` without any proof (the `bool` says so:
+    /// [`Session::takes_both_values`]). For the questions of callers (`prove`), most of whose
+    /// undecided relations show both values at once; the engine's own questions mostly have
+    /// an answer, and there the points would only add to the proof's cost.
+    fn truth_or_both(&mut self, p: Expr, witness: bool) -> (Truth, bool) {
         self.query(
             |cx| {
                 let mut s = Session::new(cx);
+                if witness && s.takes_both_values(p) {
+                    return (Truth::Unknown, true);
+                }
                 let t = s.truth(p);
                 if t != Truth::Unknown {
-                    return t;
+                    return (t, false);
                 }
                 let q = s.simplify(p);
-                match s.truth(q) {
+                let t = match s.truth(q) {
                     // A comparison of quasi-affine sides: the exact extremes of the difference
                     // of its sides (residue.rs), as `bound` does.
                     Truth::Unknown => match s.residue_relation(p) {
@@ -891,9 +1036,10 @@ impl Context {
                         None => Truth::Unknown,
                     },
                     t => t,
-                }
+                };
+                (t, false)
             },
-            |_| Truth::Unknown,
+            |_| (Truth::Unknown, false),
         )
     }
 }
@@ -936,6 +1082,39 @@ fn negated_end(u: i128) -> i128 {
     } else {
         -u
     }
+}
+
+/// The most symbols [`Session::takes_both_values`] gives values to.
+const WITNESS_SYMBOLS: usize = 6;
+/// The values it tries per symbol.
+const WITNESS_VALUES: usize = 6;
+/// The most points it evaluates.
+const WITNESS_POINTS: usize = 5;
+/// The most node visits of one point's evaluation (the relation, or the facts): past it the
+/// search stops (most undecided relations a compiler asks about have a few dozen nodes).
+const WITNESS_NODES: u32 = 64;
+
+/// A symbol's values for [`Session::takes_both_values`], from its interval `iv`: its ends and
+/// their neighbours, and far values on an unbounded side (where a threshold such as
+/// `255 < x` lies); every one inside `iv` (a value repeated where the interval is small).
+fn witness_values(iv: Iv) -> [i64; WITNESS_VALUES] {
+    let lo = (iv.lo > NEG_INF).then_some(iv.lo);
+    let hi = (iv.hi < POS_INF).then_some(iv.hi);
+    let offsets: [i128; WITNESS_VALUES] = match (lo, hi) {
+        (Some(l), Some(h)) => [l, h, l + 1, h - 1, l + (h - l) / 2, l + 2],
+        (Some(l), None) => [l, l + 1, l + 1024, l + 2, l + 3, l + 7],
+        (None, Some(h)) => [h, h - 1, h - 1024, h - 2, h - 3, h - 7],
+        (None, None) => [0, 1, -1, 1024, -1024, 2],
+    };
+    let (l, h) = (
+        iv.lo.max(i128::from(i64::MIN)),
+        iv.hi.min(i128::from(i64::MAX)),
+    );
+    offsets.map(|v| {
+        // Clamped into the interval (and i64): a small interval repeats its values.
+        let v = v.clamp(l.min(h), h.max(l));
+        v as i64
+    })
 }
 
 #[cfg(test)]
@@ -1012,5 +1191,100 @@ mod tests {
             }
         }
         assert!(shortcuts * 3 > cases, "{shortcuts} of {cases}");
+    }
+
+    /// Where [`Session::takes_both_values`] holds, the relation is true at one assignment and
+    /// false at another (found by enumerating every assignment of a box around the ranges,
+    /// with exact evaluation); and the prover (without the points) never decides a relation
+    /// the enumeration shows taking both values.
+    #[test]
+    fn witnesses_are_assignments_with_both_values() {
+        use crate::Value;
+        let mut next = xorshift(0x9b05_688c_2b3e_6c1fu64);
+        let (mut hits, mut undecided) = (0, 0);
+        for case in 0..600 {
+            let mut cx = Context::new();
+            let (la, lb) = (next(7) as i64 - 3, next(7) as i64 - 3);
+            let (ha, hb) = (la + next(7) as i64, lb + next(7) as i64);
+            // Sometimes b is unbounded above: the enumeration then goes past the far value
+            // the points try (lo + 1024).
+            let open = next(4) == 0;
+            cx.set_range_str("a", &la.to_string(), &ha.to_string())
+                .unwrap();
+            let b_hi = if open { String::new() } else { hb.to_string() };
+            cx.set_range_str("b", &lb.to_string(), &b_hi).unwrap();
+            let with_y = next(3) == 0;
+            if with_y {
+                cx.set_range_str("y", "0", "a - 1").unwrap();
+            }
+            let assumption = match next(5) {
+                0 => Some("Ne(a, b)"),
+                1 => Some("a <= b + 1"),
+                2 => Some("Eq(Mod(a + b, 2), 0)"),
+                _ => None,
+            };
+            if let Some(t) = assumption {
+                let e = cx.parse(t).unwrap();
+                cx.assume(e).unwrap();
+            }
+            let (k, c, m, r) = (
+                next(5) as i64 - 2,
+                next(9) as i64 - 4,
+                1 + next(4) as i64,
+                next(3) as i64,
+            );
+            let y = if with_y { "y" } else { "a" };
+            let text = match case % 8 {
+                0 => format!("Lt(FloorDiv({k}*a + {c}, {m}), b)"),
+                1 => format!("Eq(Mod(a, {m}), {r})"),
+                2 => format!("Ne(a + b, {c})"),
+                3 => format!("Le(a*b, {c})"),
+                4 => format!("And(Lt(a, {c}), Lt(b, {r}))"),
+                5 => format!("Or(Eq(a, {c}), Lt(b, {r}))"),
+                6 => format!("Lt({y}, FloorDiv(b, {m}))"),
+                _ => format!("Not(Eq(Mod(b + {c}, {m}), 0))"),
+            };
+            let p = cx.parse(&text).unwrap();
+            let assumed = assumption.map(|t| cx.parse(t).unwrap());
+            // Every assignment of the box: ranges (y's end evaluated), the assumption, `p`
+            // defined.
+            let b_top = if open { lb + 1100 } else { hb };
+            let mut seen = [false; 2];
+            for va in la..=ha {
+                for vb in lb..=b_top {
+                    for vy in if with_y { 0..va.max(0) } else { 0..1 } {
+                        let vals = [
+                            ("a", Value::Int(va)),
+                            ("b", Value::Int(vb)),
+                            ("y", Value::Int(vy)),
+                        ];
+                        let vals = if with_y { &vals[..] } else { &vals[..2] };
+                        if let Some(q) = assumed
+                            && cx.eval(q, vals) != Ok(Value::Bool(true))
+                        {
+                            continue;
+                        }
+                        if let Ok(Value::Bool(v)) = cx.eval(p, vals) {
+                            seen[usize::from(v)] = true;
+                        }
+                    }
+                }
+            }
+            let witnessed = Session::new(&mut cx).takes_both_values(p);
+            if witnessed {
+                hits += 1;
+                assert_eq!(seen, [true, true], "{text} ({assumption:?}): no witness");
+            }
+            if seen == [true, true] {
+                undecided += 1;
+                assert_eq!(
+                    cx.truth_or_both(p, false).0,
+                    super::Truth::Unknown,
+                    "{text} ({assumption:?}) takes both values"
+                );
+            }
+        }
+        // Most relations that take both values show them at the points.
+        assert!(hits * 3 > undecided * 2, "{hits} of {undecided}");
     }
 }
