@@ -662,10 +662,7 @@ impl Session<'_> {
     /// for a comparison its operands' intervals decide (deciding it costs less than a point),
     /// and where the facts involve a float symbol or more than [`WITNESS_SYMBOLS`] symbols.
     pub(crate) fn takes_both_values(&mut self, p: Expr) -> bool {
-        if let Node::Eq(a, b) | Node::Ne(a, b) | Node::Lt(a, b) | Node::Le(a, b) = *self.cx.node(p)
-            && self.cx.ty(a) == Ty::Int
-            && self.relation_by_intervals(p, a, b).is_some()
-        {
+        if self.intervals_decide(p, 0) {
             return false;
         }
         // The symbols an assignment must give values to.
@@ -744,6 +741,23 @@ impl Session<'_> {
             }
         }
         false
+    }
+
+    /// Whether the operands' intervals decide every comparison of `p` (a comparison of
+    /// integers, or `And`, `Or` and `Not` of such): the prover then answers from them, at less
+    /// than the cost of a point. `depth` bounds the walk.
+    fn intervals_decide(&mut self, p: Expr, depth: u32) -> bool {
+        if depth > 4 {
+            return false;
+        }
+        match self.cx.node(p).clone() {
+            Node::Eq(a, b) | Node::Ne(a, b) | Node::Lt(a, b) | Node::Le(a, b) => {
+                self.cx.ty(a) == Ty::Int && self.relation_by_intervals(p, a, b).is_some()
+            }
+            Node::And(xs) | Node::Or(xs) => xs.iter().all(|&x| self.intervals_decide(x, depth + 1)),
+            Node::Not(x) => self.intervals_decide(x, depth + 1),
+            _ => false,
+        }
     }
 
     /// Whether the values `point` of `syms` (`value` reads them) are an assignment of the
