@@ -959,8 +959,12 @@ impl Context {
             }
         }
         // A leaf is its own simplification: no session, no query; nothing is built, so no
-        // limit can be reached.
+        // limit can be reached. It answers as a finished query does, so a limit an earlier
+        // query reached is no longer reported (inside a running query, that query's stays).
         if self.is_simplify_leaf(e) {
+            if !self.run.active {
+                self.limit_hit = None;
+            }
             return (e, None);
         }
         self.query(
