@@ -4,12 +4,12 @@
 //! per object); here strings without escapes borrow the line's text and objects are lists.
 //!
 //! The same JSON means the same request: [`V`] is what the `serde_json` deserializer decodes
-//! (the same syntax errors, numbers and nesting limit), and an object with a key
-//! twice keeps the first key's place with the last value, as `serde_json::Map` (an `IndexMap`
-//! under the `preserve_order` feature) does. [`from_str`] first tries [`decode_plain`], a
-//! direct decoder of plain JSON (every real request line) that declines whatever it is not
-//! sure to decode exactly as serde_json does; going through serde_json's `Visitor` machinery
-//! cost about 7,300 instructions per request, nearly half of answering a simple one.
+//! (the same syntax errors, numbers and nesting limit), except that an object with a key
+//! twice is an error (`serde_json::Value` would keep the last value silently). [`from_str`]
+//! first tries [`decode_plain`], a direct decoder of plain JSON (every real request line) that
+//! declines whatever it is not sure to decode exactly as serde_json does; going through
+//! serde_json's `Visitor` machinery cost about 7,300 instructions per request, nearly half of
+//! answering a simple one.
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value as J};
@@ -24,7 +24,7 @@ pub enum V<'a> {
     Number(Number),
     String(Cow<'a, str>),
     Array(Vec<V<'a>>),
-    /// Entries in their order, each key once.
+    /// Entries in their order, each key once (a key given twice is an error).
     Object(Vec<(Cow<'a, str>, V<'a>)>),
 }
 
@@ -223,7 +223,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
             let v = map.next_value()?;
             es.push((k, v));
         }
-        dedup(&mut es);
+        if let Some(k) = repeated_key(&es) {
+            return Err(de::Error::custom(format_args!(
+                "key \"{k}\" is given twice"
+            )));
+        }
         Ok(V::Object(es))
     }
 }
@@ -445,8 +449,10 @@ impl<'a> Plain<'a> {
                 break;
             }
         }
-        // The same rule as the serde_json path (`visit_map`).
-        dedup(&mut es);
+        // A key given twice is an error: the serde_json path (`visit_map`) reports it.
+        if repeated_key(&es).is_some() {
+            return None;
+        }
         Some(V::Object(es))
     }
 }
@@ -500,8 +506,10 @@ fn stop_in(word: [u8; 8]) -> Option<usize> {
     (found != 0).then(|| found.trailing_zeros() as usize / 8)
 }
 
-/// Each key once, at its first place, with its last value (`IndexMap::insert`'s rule).
-fn dedup<K: AsRef<str> + Eq + std::hash::Hash, T>(es: &mut Vec<(K, T)>) {
+/// The first key of `es` that an earlier entry has too, if any. A request with a key twice
+/// is refused (`{"expr": "x + 1", "expr": "x + 2"}` would otherwise answer one of the two
+/// silently, as unknown fields would be without their error).
+fn repeated_key<K: AsRef<str>, T>(es: &[(K, T)]) -> Option<&str> {
     // Small objects (every request's): compare each key with the ones before it.
     if es.len() <= 16 {
         // Byte by byte: keys are short, and `==` calls memcmp whenever two lengths agree
@@ -510,23 +518,12 @@ fn dedup<K: AsRef<str> + Eq + std::hash::Hash, T>(es: &mut Vec<(K, T)>) {
             let (a, b) = (a.as_ref().as_bytes(), b.as_ref().as_bytes());
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
         };
-        let dup = (1..es.len()).any(|i| es[..i].iter().any(|e| same(&e.0, &es[i].0)));
-        if !dup {
-            return;
-        }
+        return (1..es.len())
+            .find(|&i| es[..i].iter().any(|e| same(&e.0, &es[i].0)))
+            .map(|i| es[i].0.as_ref());
     }
-    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut out: Vec<(K, T)> = Vec::with_capacity(es.len());
-    for (k, v) in es.drain(..) {
-        match first.get(k.as_ref()) {
-            Some(&i) => out[i].1 = v,
-            None => {
-                first.insert(k.as_ref().to_owned(), out.len());
-                out.push((k, v));
-            }
-        }
-    }
-    *es = out;
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    es.iter().map(|e| e.0.as_ref()).find(|k| !seen.insert(k))
 }
 
 #[cfg(test)]
@@ -541,8 +538,8 @@ mod tests {
     }
 
     /// `decode_plain` declines `t` or decodes it as serde_json does (which must then accept
-    /// it), into `V` and into `serde_json::Value` (which has its own duplicate-key rule),
-    /// and `from_str` gives serde_json's value or error.
+    /// it), into `V` and into `serde_json::Value`, and `from_str` gives the serde_json path's
+    /// value or error.
     fn check_plain(t: &str) -> Result<(), TestCaseError> {
         let want = by_serde(t);
         if let Some(p) = decode_plain(t) {
@@ -580,7 +577,8 @@ mod tests {
     }
 
     /// The same text decodes to the same value as serde_json::Value, or fails with the same
-    /// error: escapes, numbers at the edges of 64 bits, duplicate keys, nesting, bad syntax.
+    /// error: escapes, numbers at the edges of 64 bits, nesting, bad syntax; a key given twice
+    /// is an error here (with the id echoed), where serde_json::Value keeps the last value.
     /// Every row also goes through `decode_plain`, `from_str` and a whole `answer_line`.
     #[test]
     fn decodes_as_serde_json_value() {
@@ -696,10 +694,19 @@ mod tests {
             r#"{"id": "d2", "op": "simplify", "expr": "FloorDiv(x, 4)*4 + Mod(x, 4)", "form": "compact"}"#,
             r#"{"id": "d3", "op": "prove", "expr": "FloorDiv(x, 4)*4 + Mod(x, 4) >= x", "deep": true}"#,
         ];
+        let mut repeated = 0;
         for t in texts {
             let want = serde_json::from_str::<J>(t);
             let got = serde_json::from_str::<V>(t);
             match (want, got) {
+                // A key given twice: refused (serde_json::Value keeps the last value), the id
+                // still echoed.
+                (Ok(w), Err(g)) if g.to_string().contains("is given twice") => {
+                    repeated += 1;
+                    let r = crate::answer_line(t.as_bytes());
+                    assert_eq!(r["ok"], J::Bool(false), "{t}");
+                    assert_eq!(r.get("id"), w.get("id"), "{t}");
+                }
                 (Ok(w), Ok(g)) => {
                     assert_eq!(g.to_json(), w, "{t}");
                     assert_eq!(V::from_json(&w), g, "{t}");
@@ -712,11 +719,13 @@ mod tests {
             check_plain(t).unwrap();
             check_line(t.as_bytes()).unwrap();
         }
+        // The eight rows with a key twice (small and large objects, at the top, nested, in
+        // `values`, in an id's object).
+        assert_eq!(repeated, 8);
         // The plain decoder takes the common lines (or the checks above would prove nothing).
         for t in [
             texts[0],
-            texts[3],
-            texts[4],
+            r#"{"a": 1, "b": {"c": [2]}, "ab": {"x": 0}}"#,
             "[0,-1,1]",
             "18446744073709551615",
             "-9223372036854775808",
@@ -729,6 +738,9 @@ mod tests {
         for t in [
             texts[1],
             texts[2],
+            // A key twice: the serde_json path says so.
+            texts[3],
+            texts[4],
             "-0",
             "01",
             &deep_33,
@@ -885,17 +897,29 @@ mod tests {
         ]
     }
 
-    /// Most plain texts are decoded (else the random test would only see declines).
+    /// Most plain texts are decoded (else the random test would only see declines); those
+    /// with a key given twice (an error) are declined, and the serde_json path refuses them.
     #[test]
     fn plain_texts_are_mostly_decoded() {
         use proptest::strategy::ValueTree;
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         let strategy = value(false);
-        let n = 2000;
-        let decoded = (0..n)
-            .filter(|_| decode_plain(&strategy.new_tree(&mut runner).unwrap().current()).is_some())
-            .count();
+        let (mut n, mut decoded, mut repeated) = (0, 0, 0);
+        for _ in 0..2000 {
+            let t = strategy.new_tree(&mut runner).unwrap().current();
+            match by_serde(&t) {
+                Err(e) if e.to_string().contains("is given twice") => {
+                    assert!(decode_plain(&t).is_none(), "{t}");
+                    repeated += 1;
+                }
+                _ => {
+                    n += 1;
+                    decoded += usize::from(decode_plain(&t).is_some());
+                }
+            }
+        }
         assert!(decoded * 10 >= n * 9, "{decoded} of {n}");
+        assert!(repeated > 50, "{repeated} texts with a key twice");
     }
 
     /// Request lines as `batch` gets them (real ones, with every kind of field).

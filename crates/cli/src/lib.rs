@@ -70,8 +70,11 @@ fn respond_line<R>(
                 Err(failure) => finish(request::Response::json(failure)),
             }
         }
+        // The id, when the line is JSON that has one (a key given twice is refused here).
         Err(e) => finish(request::Response::json(request_error(
-            None,
+            serde_json::from_str::<J>(text)
+                .ok()
+                .and_then(|v| v.get("id").cloned()),
             format!("invalid JSON: {e}"),
         ))),
     }
