@@ -1655,6 +1655,99 @@ class FastFunctions(unittest.TestCase):
             self.assertEqual(fast, ref)
 
 
+
+class NativeHash(unittest.TestCase):
+    """sympy's hash computed natively (``symshape.sympy.HASHER``) is sympy's own, stored where
+    ``Basic.__hash__`` stores it, on every node of real corpus records (rebuilt twice:
+    one copy hashed natively, the other by sympy) and of random trees built without
+    sympy's evaluation; the drop-in answers the same with it off."""
+
+    def check_tree(self, mine, theirs):
+        import symshape.sympy as ssp
+
+        ssp.HASHER.prehash(mine)
+        for m, t in zip(reversed(ssp._nodes(mine)), reversed(ssp._nodes(theirs))):
+            want = hash(t)
+            if ssp.HASHER.hash(m) != want or (type(m).__hash__ is sympy.Basic.__hash__
+                                              and not m.is_Atom and m._mhash != want):
+                self.fail(f"native hash differs on a node of class {type(t).__name__}")
+
+    def test_in_use(self):
+        import symshape.sympy as ssp
+
+        self.assertTrue(ssp.NATIVE_HASH)
+        self.assertIsNotNone(st._prehash)
+
+    def test_random_unevaluated_trees(self):
+        rng = random.Random(61)
+        B = sympy.Basic.__new__
+        leaves = [s, u, x, sympy.Integer(0), sympy.Integer(-1), sympy.Integer(2**64 + 1),
+                  sympy.Integer(-(2**63)), sympy.Rational(3, 7), sympy.Float(1.5), sympy.true]
+
+        def tree(seed, depth):
+            r = random.Random(seed)
+
+            def go(d):
+                if d == 0 or r.random() < 0.3:
+                    return r.choice(leaves)
+                cls = r.choice([sympy.Add, sympy.Mul, sympy.Pow, sympy.Mod, sympy.Max, FD, MI,
+                                F.PythonMod, sympy.Eq, sympy.Le])
+                n = {sympy.Pow: 2, sympy.Mod: 2, FD: 2, MI: 3, F.PythonMod: 2, sympy.Eq: 2,
+                     sympy.Le: 2}.get(cls, r.randint(2, 4))
+                return B(cls, *[go(d - 1) for _ in range(n)])
+
+            return go(depth)
+
+        for i in range(400):
+            seed = rng.random()
+            self.check_tree(tree(seed, 5), tree(seed, 5))
+
+    def test_corpus_records(self):
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+        try:
+            import corpus as C
+        except Exception as exc:  # noqa: BLE001 - the corpus is optional
+            self.skipTest(f"no corpus: {exc}")
+        n = 0
+        for name in ("simplify.jsonl", "bound.jsonl", "solve.jsonl"):
+            try:
+                recs = C.load(name)
+            except OSError:
+                continue
+            # Every fourth record (all of them: SYMSHAPE_HASH_ALL=1).
+            step = 1 if os.environ.get("SYMSHAPE_HASH_ALL") else 4
+            for r in recs[::step]:
+                sympy.core.cache.clear_cache()
+                mine = C.build(r["expr_srepr"])
+                sympy.core.cache.clear_cache()
+                theirs = C.build(r["expr_srepr"])
+                if mine is theirs:
+                    continue
+                self.check_tree(mine, theirs)
+                n += 1
+        if n == 0:
+            self.skipTest("no corpus records")
+
+    def test_answers_without_it(self):
+        import symshape.sympy as ssp
+
+        e = FD(x + 2 * s, 4) + s * u
+        want = [sympy.srepr(st.simplify_with_ranges(e, {x: sympy.Integer(8)})),
+                sympy.srepr(st.bound_sympy(e, {s: ValueRanges(1, 9)})),
+                sympy.srepr(st.try_solve(sympy.Eq(4 * x, s), x))]
+        st._local.__dict__.pop("engine", None)
+        saved = st._prehash, ssp.NATIVE_HASH
+        st._prehash, ssp.NATIVE_HASH = None, False
+        try:
+            e = FD(x + 2 * s, 4) + s * u
+            got = [sympy.srepr(st.simplify_with_ranges(e, {x: sympy.Integer(8)})),
+                   sympy.srepr(st.bound_sympy(e, {s: ValueRanges(1, 9)})),
+                   sympy.srepr(st.try_solve(sympy.Eq(4 * x, s), x))]
+        finally:
+            st._prehash, ssp.NATIVE_HASH = saved
+            st._local.__dict__.pop("engine", None)
+        self.assertEqual(got, want)
+
 class Counters(unittest.TestCase):
     def test_stats_after_reset(self):
         st.reset_stats()
