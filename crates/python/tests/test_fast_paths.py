@@ -1656,6 +1656,90 @@ class FastFunctions(unittest.TestCase):
 
 
 
+def _same_object(t, a, b, what):
+    """``a`` and ``b`` are the same sympy structure: srepr, class, args (and their classes),
+    hash."""
+    t.assertEqual(sympy.srepr(a), sympy.srepr(b), what)
+    t.assertIs(type(a), type(b), what)
+    t.assertEqual(a.args, b.args, what)
+    t.assertEqual([type(x) for x in a.args], [type(x) for x in b.args], what)
+    t.assertEqual(hash(a), hash(b), what)
+
+
+class FastDiv(unittest.TestCase):
+    """``try_solve``'s exact quotient ``p / k`` (``symshape.sympy._true_div``) built without
+    the operator gives the operator's object (srepr, class, args, hash) on random sums,
+    symbols and divisors, on sums built by ``to_sympy`` as by sympy's constructors, and
+    ``try_solve``'s answers are the same with it on and off."""
+
+    def both(self, p, k):
+        import symshape.sympy as ssp
+
+        fast = ssp._true_div(p, k)
+        ssp._FAST_DIV = False
+        try:
+            ref = ssp._true_div(p, k)
+        finally:
+            ssp._FAST_DIV = True
+        self.assertEqual(sympy.srepr(ref), sympy.srepr(p / k))
+        return fast, ref
+
+    def test_random_operands(self):
+        rng = random.Random(53)
+        w = sympy.Symbol("w", integer=True)
+        r = sympy.Symbol("r", real=True)
+        pool = [s, u, x, w, 2 * s, -3 * u, s * u, -x * w, 4 * s * u, u**2, -(u**2), 6 * w,
+                FD(x, 4), MI(x, 2, 8), sympy.Max(s, u), r, 3 * r, sympy.Rational(1, 2)]
+        for _ in range(3000):
+            k = sympy.Integer(rng.choice([-2, 0, 1, 2, 3, 4, 6, 7, 8, 12, 64, 2**70]))
+            terms = [rng.choice(pool) for _ in range(rng.randint(1, 4))]
+            if rng.random() < 0.7:
+                terms.append(sympy.Integer(rng.randint(-9, 9)))
+            p = sympy.Add(*terms) if rng.random() < 0.8 else rng.choice(pool)
+            if k == 0:
+                continue
+            fast, ref = self.both(p, k)
+            _same_object(self, fast, ref, (p, k))
+
+    def test_built_by_to_sympy(self):
+        import symshape.sympy as ssp
+        from symshape import Context
+
+        cx = Context()
+        rng = random.Random(59)
+        names = [f"q{i}" for i in range(5)]
+        syms = [cx.symbol(n) for n in names]
+        for _ in range(1500):
+            e = cx.parse(str(rng.randint(-9, 9)))
+            for _ in range(rng.randint(1, 4)):
+                t = rng.choice(syms)
+                if rng.random() < 0.3:
+                    t = t * rng.choice(syms)
+                e = e + rng.choice([1, -1, 2, -3, 5]) * t
+            p = ssp.to_sympy(cx.simplify(e))
+            fast, ref = self.both(p, sympy.Integer(rng.choice([2, 3, 4, 7, 16])))
+            _same_object(self, fast, ref, p)
+
+    def test_try_solve_on_and_off(self):
+        import symshape.sympy as ssp
+
+        a = sympy.Symbol("a", integer=True, positive=True)
+        b = sympy.Symbol("b", integer=True, positive=True)
+        cases = [(sympy.Eq(7 * a - 5, b), a), (sympy.Eq(FD(a + 5, 7), b), a),
+                 (sympy.Eq(2 * a + 1, b + s), a), (sympy.Eq(4 * a, b), a),
+                 (sympy.Eq(4 * a - 4 * s + 8, 3 * b), a)]
+        for expr, thing in cases:
+            fast = st.try_solve(expr, thing)
+            st._local.__dict__.pop("engine", None)
+            ssp._FAST_DIV = False
+            try:
+                ref = st.try_solve(expr, thing)
+            finally:
+                ssp._FAST_DIV = True
+                st._local.__dict__.pop("engine", None)
+            self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), expr)
+
+
 class NativeHash(unittest.TestCase):
     """sympy's hash computed natively (``symshape.sympy.HASHER``) is sympy's own, stored where
     ``Basic.__hash__`` stores it, on every node of real corpus records (rebuilt twice:

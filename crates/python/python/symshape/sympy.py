@@ -437,7 +437,7 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
         # FloorDiv(p, k) known to be exact: true division (used by try_solve).
         p, k = _exact
         fd = cx.call("FloorDiv", p, k)
-        memo[fd] = _back(p, cx, F, syms, memo) / _back(k, cx, F, syms, memo)
+        memo[fd] = _true_div(_back(p, cx, F, syms, memo), _back(k, cx, F, syms, memo))
     return _back(e, cx, F, syms, memo)
 
 
@@ -722,6 +722,53 @@ def _product_of_distinct(coeff, factors):
             return None
         seen.add(b)
     return _assemble((_Mul, coeff, *factors), _Mul, flat, _mulsort, coeff)
+
+
+_FAST_DIV = True
+"""Whether :func:`_true_div` builds ``p / k`` without the operator where that is provably the
+object it builds (``False``: always the operator, for the differential test)."""
+_keep_coeff = _sp.core.mul._keep_coeff
+_NegativeOne = _sp.S.NegativeOne
+_Expr_truediv = _sp.Expr.__truediv__
+
+
+def _true_div(p, k):
+    """``p / k``, the very structure the operator gives, for ``k`` an Integer above 1 and
+    ``p`` a plain symbol or a commutative sum, built as sympy builds it without the
+    operator's dispatch and ``Mul``'s cache and first steps. The operator (``Expr.__truediv__``,
+    ``p``'s own, ``k`` not of a higher ``_op_priority``) is ``Mul(p, Pow(k, -1))``, with
+    ``Pow(k, -1)`` the rational ``r = 1/k``. ``Mul``'s ``flatten`` of those two operands puts
+    ``r`` first, takes ``p`` as ``1 * p`` (``as_coeff_Mul``), and then: for a sum (with
+    sympy's ``distribute`` on) it is ``Add(*[_keep_coeff(r, t) for t in p.args])``, the one
+    operand left, which ``Mul`` returns through its postprocessors; for a symbol it is the
+    product ``Mul(r, p)`` (:func:`_mul`). ``_keep_coeff(r, t)`` of a plain symbol ``t`` is
+    ``r * t``, which is ``Mul(r, t)`` (:func:`_mul` again); any other term goes to
+    ``_keep_coeff`` itself (numbers and products are cheap there), and the sum of the terms to
+    :func:`_add`. Anything else takes the operator. ``tests/test_fast_paths.py::FastDiv``
+    compares the two."""
+    if (_FAST_DIV and type(k) is _Integer and k.p > 1 and _params.evaluate
+            and (type(p) is _Symbol or type(p) is _Add and _params.distribute)
+            and type(p).__truediv__ is _Expr_truediv and k._op_priority <= p._op_priority
+            and p.is_commutative is True):
+        r = _Pow(k, _NegativeOne)
+        if r.is_Rational and not r.is_Integer:
+            if type(p) is _Symbol:
+                return _mul(r, [p])
+            terms = []
+            const = None
+            for t in p._args:
+                if type(t) is _Symbol and t._op_priority <= r._op_priority:
+                    terms.append(_mul(r, [t]))
+                    continue
+                v = _keep_coeff(r, t)
+                if v.is_Number:
+                    if const is not None or v.is_zero:
+                        return p / k
+                    const = v
+                else:
+                    terms.append(v)
+            return _Mul._exec_constructor_postprocessors(_add(terms, const))
+    return p / k
 
 
 def _mod_back(a, m, cx, F, go, memo):
