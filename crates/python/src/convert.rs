@@ -12,6 +12,7 @@
 //! classified yet is converted and recorded there (`Identity(n)`, which is `n`), and here
 //! passed as the constant without an entry.
 
+use super::hash::SympyHash;
 use super::{Context, Operand, call_ops, operand, wrap};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -117,6 +118,9 @@ pub struct Converter {
     /// stays what the Python walk leaves, and the answer is the memo's. At most
     /// [`IDENTITY_MEMO`] entries (emptied when full).
     ids: Mutex<HashMap<usize, Remembered>>,
+    /// sympy's hash computed natively ([`SympyHash`]), when given: a new tree converted has
+    /// it stored on every node before the memo's lookup hashes it.
+    hasher: Option<Py<SympyHash>>,
 }
 
 /// An entry of [`Converter`]'s memo by identity: the sympy object and its `Expr`.
@@ -141,6 +145,7 @@ impl std::fmt::Debug for Converter {
 #[pymethods]
 impl Converter {
     #[new]
+    #[pyo3(signature = (cx, memo, state, kind_of, walk, hasher=None))]
     fn new(
         py: Python<'_>,
         cx: Py<Context>,
@@ -148,6 +153,7 @@ impl Converter {
         state: Py<PyAny>,
         kind_of: Py<PyAny>,
         walk: Py<PyAny>,
+        hasher: Option<Py<SympyHash>>,
     ) -> PyResult<Self> {
         let basic_args = basic_args(py)?.unbind();
         Ok(Converter {
@@ -160,6 +166,7 @@ impl Converter {
             basic_args,
             free: Mutex::new(HashMap::new()),
             ids: Mutex::new(HashMap::new()),
+            hasher,
         })
     }
 
@@ -508,6 +515,12 @@ impl Converter {
         let py = x.py();
         if let Some(r) = self.by_id(x) {
             return Ok(r);
+        }
+        if depth == 0
+            && let Some(h) = &self.hasher
+        {
+            // The whole tree at once (its nodes below are hashed with it).
+            h.get().prehash(x);
         }
         let memo = self.memo.bind(py);
         if let Some(r) = memo.get_item(x)? {

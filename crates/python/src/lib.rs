@@ -15,6 +15,7 @@
 mod axioms;
 mod convert;
 mod fast;
+mod hash;
 
 use pyo3::exceptions::{PyTypeError, PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
@@ -1700,6 +1701,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fast::IdMemo>()?;
     m.add_class::<fast::FastSimplify>()?;
     m.add_class::<fast::HitCounter>()?;
+    m.add_class::<hash::SympyHash>()?;
     m.add_function(wrap_pyfunction!(fast::thread_memo, m)?)?;
     m.add_function(wrap_pyfunction!(convert::_direct_table, m)?)?;
     m.add_function(wrap_pyfunction!(convert::_has_symbol, m)?)?;

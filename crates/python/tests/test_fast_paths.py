@@ -1655,6 +1655,183 @@ class FastFunctions(unittest.TestCase):
             self.assertEqual(fast, ref)
 
 
+
+def _same_object(t, a, b, what):
+    """``a`` and ``b`` are the same sympy structure: srepr, class, args (and their classes),
+    hash."""
+    t.assertEqual(sympy.srepr(a), sympy.srepr(b), what)
+    t.assertIs(type(a), type(b), what)
+    t.assertEqual(a.args, b.args, what)
+    t.assertEqual([type(x) for x in a.args], [type(x) for x in b.args], what)
+    t.assertEqual(hash(a), hash(b), what)
+
+
+class FastDiv(unittest.TestCase):
+    """``try_solve``'s exact quotient ``p / k`` (``symshape.sympy._true_div``) built without
+    the operator gives the operator's object (srepr, class, args, hash) on random sums,
+    symbols and divisors, on sums built by ``to_sympy`` as by sympy's constructors, and
+    ``try_solve``'s answers are the same with it on and off."""
+
+    def both(self, p, k):
+        import symshape.sympy as ssp
+
+        fast = ssp._true_div(p, k)
+        ssp._FAST_DIV = False
+        try:
+            ref = ssp._true_div(p, k)
+        finally:
+            ssp._FAST_DIV = True
+        self.assertEqual(sympy.srepr(ref), sympy.srepr(p / k))
+        return fast, ref
+
+    def test_random_operands(self):
+        rng = random.Random(53)
+        w = sympy.Symbol("w", integer=True)
+        r = sympy.Symbol("r", real=True)
+        pool = [s, u, x, w, 2 * s, -3 * u, s * u, -x * w, 4 * s * u, u**2, -(u**2), 6 * w,
+                FD(x, 4), MI(x, 2, 8), sympy.Max(s, u), r, 3 * r, sympy.Rational(1, 2)]
+        for _ in range(3000):
+            k = sympy.Integer(rng.choice([-2, 0, 1, 2, 3, 4, 6, 7, 8, 12, 64, 2**70]))
+            terms = [rng.choice(pool) for _ in range(rng.randint(1, 4))]
+            if rng.random() < 0.7:
+                terms.append(sympy.Integer(rng.randint(-9, 9)))
+            p = sympy.Add(*terms) if rng.random() < 0.8 else rng.choice(pool)
+            if k == 0:
+                continue
+            fast, ref = self.both(p, k)
+            _same_object(self, fast, ref, (p, k))
+
+    def test_built_by_to_sympy(self):
+        import symshape.sympy as ssp
+        from symshape import Context
+
+        cx = Context()
+        rng = random.Random(59)
+        names = [f"q{i}" for i in range(5)]
+        syms = [cx.symbol(n) for n in names]
+        for _ in range(1500):
+            e = cx.parse(str(rng.randint(-9, 9)))
+            for _ in range(rng.randint(1, 4)):
+                t = rng.choice(syms)
+                if rng.random() < 0.3:
+                    t = t * rng.choice(syms)
+                e = e + rng.choice([1, -1, 2, -3, 5]) * t
+            p = ssp.to_sympy(cx.simplify(e))
+            fast, ref = self.both(p, sympy.Integer(rng.choice([2, 3, 4, 7, 16])))
+            _same_object(self, fast, ref, p)
+
+    def test_try_solve_on_and_off(self):
+        import symshape.sympy as ssp
+
+        a = sympy.Symbol("a", integer=True, positive=True)
+        b = sympy.Symbol("b", integer=True, positive=True)
+        cases = [(sympy.Eq(7 * a - 5, b), a), (sympy.Eq(FD(a + 5, 7), b), a),
+                 (sympy.Eq(2 * a + 1, b + s), a), (sympy.Eq(4 * a, b), a),
+                 (sympy.Eq(4 * a - 4 * s + 8, 3 * b), a)]
+        for expr, thing in cases:
+            fast = st.try_solve(expr, thing)
+            st._local.__dict__.pop("engine", None)
+            ssp._FAST_DIV = False
+            try:
+                ref = st.try_solve(expr, thing)
+            finally:
+                ssp._FAST_DIV = True
+                st._local.__dict__.pop("engine", None)
+            self.assertEqual(sympy.srepr(fast), sympy.srepr(ref), expr)
+
+
+class NativeHash(unittest.TestCase):
+    """sympy's hash computed natively (``symshape.sympy.HASHER``) is sympy's own, stored where
+    ``Basic.__hash__`` stores it, on every node of real corpus records (rebuilt twice:
+    one copy hashed natively, the other by sympy) and of random trees built without
+    sympy's evaluation; the drop-in answers the same with it off."""
+
+    def check_tree(self, mine, theirs):
+        import symshape.sympy as ssp
+
+        ssp.HASHER.prehash(mine)
+        for m, t in zip(reversed(ssp._nodes(mine)), reversed(ssp._nodes(theirs))):
+            want = hash(t)
+            if ssp.HASHER.hash(m) != want or (type(m).__hash__ is sympy.Basic.__hash__
+                                              and not m.is_Atom and m._mhash != want):
+                self.fail(f"native hash differs on a node of class {type(t).__name__}")
+
+    def test_in_use(self):
+        import symshape.sympy as ssp
+
+        self.assertTrue(ssp.NATIVE_HASH)
+        self.assertIsNotNone(st._prehash)
+
+    def test_random_unevaluated_trees(self):
+        rng = random.Random(61)
+        B = sympy.Basic.__new__
+        leaves = [s, u, x, sympy.Integer(0), sympy.Integer(-1), sympy.Integer(2**64 + 1),
+                  sympy.Integer(-(2**63)), sympy.Rational(3, 7), sympy.Float(1.5), sympy.true]
+
+        def tree(seed, depth):
+            r = random.Random(seed)
+
+            def go(d):
+                if d == 0 or r.random() < 0.3:
+                    return r.choice(leaves)
+                cls = r.choice([sympy.Add, sympy.Mul, sympy.Pow, sympy.Mod, sympy.Max, FD, MI,
+                                F.PythonMod, sympy.Eq, sympy.Le])
+                n = {sympy.Pow: 2, sympy.Mod: 2, FD: 2, MI: 3, F.PythonMod: 2, sympy.Eq: 2,
+                     sympy.Le: 2}.get(cls, r.randint(2, 4))
+                return B(cls, *[go(d - 1) for _ in range(n)])
+
+            return go(depth)
+
+        for i in range(400):
+            seed = rng.random()
+            self.check_tree(tree(seed, 5), tree(seed, 5))
+
+    def test_corpus_records(self):
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+        try:
+            import corpus as C
+        except Exception as exc:  # noqa: BLE001 - the corpus is optional
+            self.skipTest(f"no corpus: {exc}")
+        n = 0
+        for name in ("simplify.jsonl", "bound.jsonl", "solve.jsonl"):
+            try:
+                recs = C.load(name)
+            except OSError:
+                continue
+            # Every fourth record (all of them: SYMSHAPE_HASH_ALL=1).
+            step = 1 if os.environ.get("SYMSHAPE_HASH_ALL") else 4
+            for r in recs[::step]:
+                sympy.core.cache.clear_cache()
+                mine = C.build(r["expr_srepr"])
+                sympy.core.cache.clear_cache()
+                theirs = C.build(r["expr_srepr"])
+                if mine is theirs:
+                    continue
+                self.check_tree(mine, theirs)
+                n += 1
+        if n == 0:
+            self.skipTest("no corpus records")
+
+    def test_answers_without_it(self):
+        import symshape.sympy as ssp
+
+        e = FD(x + 2 * s, 4) + s * u
+        want = [sympy.srepr(st.simplify_with_ranges(e, {x: sympy.Integer(8)})),
+                sympy.srepr(st.bound_sympy(e, {s: ValueRanges(1, 9)})),
+                sympy.srepr(st.try_solve(sympy.Eq(4 * x, s), x))]
+        st._local.__dict__.pop("engine", None)
+        saved = st._prehash, ssp.NATIVE_HASH
+        st._prehash, ssp.NATIVE_HASH = None, False
+        try:
+            e = FD(x + 2 * s, 4) + s * u
+            got = [sympy.srepr(st.simplify_with_ranges(e, {x: sympy.Integer(8)})),
+                   sympy.srepr(st.bound_sympy(e, {s: ValueRanges(1, 9)})),
+                   sympy.srepr(st.try_solve(sympy.Eq(4 * x, s), x))]
+        finally:
+            st._prehash, ssp.NATIVE_HASH = saved
+            st._local.__dict__.pop("engine", None)
+        self.assertEqual(got, want)
+
 class Counters(unittest.TestCase):
     def test_stats_after_reset(self):
         st.reset_stats()

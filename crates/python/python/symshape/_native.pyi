@@ -221,7 +221,10 @@ class Converter:
     def __init__(
         self, cx: Context, memo: Dict[Any, Expr], state: Any, kind_of: Callable[[type], str],
         walk: Callable[[Any, Context, Any, Dict[Any, Expr]], Expr],
-    ) -> None: ...
+        hasher: Optional["SympyHash"] = None,
+    ) -> None:
+        """With ``hasher``, a tree converted gets sympy's hash stored on its nodes
+        (``SympyHash.prehash``) before the memo's lookup hashes it."""
     def convert(self, x: Any) -> Expr:
         """The ``Expr`` of the sympy expression ``x``."""
     def range_ends(
@@ -248,6 +251,21 @@ class Converter:
     def free_syms(self, e: Expr) -> Tuple[Tuple[str, Any], ...]:
         """``symshape.torch._free_syms_py``: ``(name, sympy symbol)`` of each free symbol of
         ``e``, in the order of ``e.free_symbols``."""
+
+class SympyHash:
+    """sympy's structural hash computed natively: ``hash((type(x).__name__,) + x._args)``
+    (CPython's tuple hash) for the classes whose ``__hash__`` is ``basic_hash``
+    (``Basic.__hash__``) and whose ``_hashable_content`` is one of ``contents`` (those that
+    return ``self._args``), stored in ``_mhash`` as ``Basic.__hash__`` stores it;
+    ``hash(x.p)`` for the classes whose ``__hash__`` is ``integer_hash``
+    (``Integer.__hash__``); ``hash()`` itself for everything else. ``symshape.sympy`` checks
+    it against sympy at import and uses it only where they agree."""
+    def __init__(self, basic_hash: Any, integer_hash: Any, contents: Iterable[Any]) -> None: ...
+    def hash(self, x: Any) -> int:
+        """``hash(x)``, computed natively where the class allows it."""
+    def prehash(self, x: Any) -> None:
+        """Stores sympy's hash on every node of ``x`` that has none (``x`` of a class
+        computed natively; anything else is left as it is). Errors are dropped."""
 
 class PlainSyms:
     """``symshape.torch._plain_syms_py`` natively: made with the sympy classes ``Add``,

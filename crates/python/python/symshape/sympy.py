@@ -62,7 +62,7 @@ from math import gcd
 
 import sympy as _sp
 
-from ._native import Context, Converter, Expr, RangeError, UnsupportedError
+from ._native import Context, Converter, Expr, RangeError, SympyHash, UnsupportedError
 
 __all__ = ["from_sympy", "to_sympy", "torch_functions"]
 
@@ -257,8 +257,78 @@ def _conv(x, cx, st, m):
 
 def converter(cx, st, m):
     """A ``_native.Converter`` into ``cx`` with the memo ``m`` (keep it for repeated
-    conversions with the same memo)."""
-    return Converter(cx, m, st, _kind, _conv_py)
+    conversions with the same memo); it stores sympy's hash on the nodes of a new tree
+    natively (:data:`HASHER`) before its memo hashes them."""
+    return Converter(cx, m, st, _kind, _conv_py, HASHER if NATIVE_HASH else None)
+
+
+def _hash_samples():
+    """New sympy trees (every node above the leaves built by ``Basic.__new__``, so none has its
+    hash yet) of the shapes the drop-in meets: sums, products, powers, relations, logic,
+    ``Mod``, with symbols, small, negative and big integers, a rational and a float."""
+    B = _sp.Basic.__new__
+    x = _sp.Symbol("_symshape_hash_x", integer=True)
+    y = _sp.Symbol("_symshape_hash_y", integer=True, positive=True)
+    big, neg = _sp.Integer(2**70 + 3), _sp.Integer(-1)
+    s = B(_sp.Add, _sp.Integer(3), x, B(_sp.Mul, neg, y))
+    p = B(_sp.Mul, _sp.Integer(-7), B(_sp.Pow, x, _sp.Integer(2)), y)
+    return [
+        s,
+        p,
+        B(_sp.Mod, B(_sp.Add, big, s), _sp.Integer(64)),
+        B(_sp.Add, _sp.Rational(1, 3), _sp.Float(0.5), p),
+        B(_sp.And, B(_sp.Eq, s, _sp.Integer(0)), B(_sp.Le, p, neg), B(_sp.Not, B(_sp.Lt, x, y))),
+        B(_sp.Max, x, B(_sp.Min, y, _sp.Integer(-2**63))),
+    ]
+
+
+def _nodes(e):
+    """Every node of a sympy tree, parents first (each occurrence)."""
+    out, stack = [], [e]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        stack.extend(n.args)
+    return out
+
+
+def _check_hasher(h):
+    """Whether ``h`` gives sympy's own hash on every node of new sample trees (computed on two
+    separate copies, one by ``h`` and one by sympy's ``__hash__``, children before their
+    parent), and stores it as sympy does."""
+    mine, theirs = _hash_samples(), _hash_samples()
+    for a, b in zip(mine, theirs):
+        h.prehash(a)
+        for m, t in zip(reversed(_nodes(a)), reversed(_nodes(b))):
+            if m.is_Atom:
+                if h.hash(m) != hash(t):
+                    return False
+            elif m._mhash is None or m._mhash != hash(t):
+                return False
+    return True
+
+
+def _make_hasher():
+    try:
+        h = SympyHash(_sp.Basic.__hash__, _sp.Integer.__hash__,
+                      [_sp.Basic._hashable_content, _sp.Expr._hashable_content])
+        return h, _check_hasher(h)
+    except Exception:  # noqa: BLE001 - any surprise: sympy's own hash
+        return None, False
+
+
+HASHER, NATIVE_HASH = _make_hasher()
+"""``_native.SympyHash``, sympy's hash of new trees computed natively, and whether it gave
+sympy's own on the sample trees at import (``NATIVE_HASH``; it depends on CPython's tuple
+hash). Only where it did is it used (``False`` turns it off, for the differential test, for
+the converters made after)."""
+
+
+def prehash(x):
+    """Stores sympy's hash on every node of the new sympy tree ``x`` natively (what its first
+    lookup in a dict would compute in Python, the same value), where :data:`NATIVE_HASH`."""
+    if NATIVE_HASH:
+        HASHER.prehash(x)
 
 
 def _conv_py(x, cx, st, m):
@@ -367,7 +437,7 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
         # FloorDiv(p, k) known to be exact: true division (used by try_solve).
         p, k = _exact
         fd = cx.call("FloorDiv", p, k)
-        memo[fd] = _back(p, cx, F, syms, memo) / _back(k, cx, F, syms, memo)
+        memo[fd] = _true_div(_back(p, cx, F, syms, memo), _back(k, cx, F, syms, memo))
     return _back(e, cx, F, syms, memo)
 
 
@@ -652,6 +722,53 @@ def _product_of_distinct(coeff, factors):
             return None
         seen.add(b)
     return _assemble((_Mul, coeff, *factors), _Mul, flat, _mulsort, coeff)
+
+
+_FAST_DIV = True
+"""Whether :func:`_true_div` builds ``p / k`` without the operator where that is provably the
+object it builds (``False``: always the operator, for the differential test)."""
+_keep_coeff = _sp.core.mul._keep_coeff
+_NegativeOne = _sp.S.NegativeOne
+_Expr_truediv = _sp.Expr.__truediv__
+
+
+def _true_div(p, k):
+    """``p / k``, the very structure the operator gives, for ``k`` an Integer above 1 and
+    ``p`` a plain symbol or a commutative sum, built as sympy builds it without the
+    operator's dispatch and ``Mul``'s cache and first steps. The operator (``Expr.__truediv__``,
+    ``p``'s own, ``k`` not of a higher ``_op_priority``) is ``Mul(p, Pow(k, -1))``, with
+    ``Pow(k, -1)`` the rational ``r = 1/k``. ``Mul``'s ``flatten`` of those two operands puts
+    ``r`` first, takes ``p`` as ``1 * p`` (``as_coeff_Mul``), and then: for a sum (with
+    sympy's ``distribute`` on) it is ``Add(*[_keep_coeff(r, t) for t in p.args])``, the one
+    operand left, which ``Mul`` returns through its postprocessors; for a symbol it is the
+    product ``Mul(r, p)`` (:func:`_mul`). ``_keep_coeff(r, t)`` of a plain symbol ``t`` is
+    ``r * t``, which is ``Mul(r, t)`` (:func:`_mul` again); any other term goes to
+    ``_keep_coeff`` itself (numbers and products are cheap there), and the sum of the terms to
+    :func:`_add`. Anything else takes the operator. ``tests/test_fast_paths.py::FastDiv``
+    compares the two."""
+    if (_FAST_DIV and type(k) is _Integer and k.p > 1 and _params.evaluate
+            and (type(p) is _Symbol or type(p) is _Add and _params.distribute)
+            and type(p).__truediv__ is _Expr_truediv and k._op_priority <= p._op_priority
+            and p.is_commutative is True):
+        r = _Pow(k, _NegativeOne)
+        if r.is_Rational and not r.is_Integer:
+            if type(p) is _Symbol:
+                return _mul(r, [p])
+            terms = []
+            const = None
+            for t in p._args:
+                if type(t) is _Symbol and t._op_priority <= r._op_priority:
+                    terms.append(_mul(r, [t]))
+                    continue
+                v = _keep_coeff(r, t)
+                if v.is_Number:
+                    if const is not None or v.is_zero:
+                        return p / k
+                    const = v
+                else:
+                    terms.append(v)
+            return _Mul._exec_constructor_postprocessors(_add(terms, const))
+    return p / k
 
 
 def _mod_back(a, m, cx, F, go, memo):

@@ -39,7 +39,7 @@ from fractions import Fraction
 import sympy as _sp
 
 from . import _native
-from .sympy import _DIRECT, SymbolConflict, _kind, _state, converter, to_sympy
+from .sympy import HASHER, NATIVE_HASH, _DIRECT, SymbolConflict, _kind, _state, converter, to_sympy
 
 __all__ = [
     "bound_sympy",
@@ -55,6 +55,12 @@ __all__ = [
 ]
 
 _ERRORS = (_native.Error, TypeError, ZeroDivisionError, RecursionError, OverflowError)
+
+# sympy's hash of a new tree stored on its nodes natively (``symshape.sympy.HASHER``) before
+# the first lookup by value of a question (an answer cache, the axioms' memo) hashes it with
+# sympy's ``__hash__``, a Python method per node; the same values. ``None`` where the native
+# hash did not agree with sympy's at import (or to compare without it).
+_prehash = HASHER.prehash if NATIVE_HASH else None
 
 
 _torch_mods = None
@@ -612,6 +618,8 @@ def bound_sympy(expr, ranges=None):
                 # entry keeps the range objects (ValueRanges are immutable) and is used only
                 # for the very same ones, without hashing them (a frozen dataclass hashes its
                 # fields through sympy at every call); an equal new object is computed again.
+                if _prehash is not None:
+                    _prehash(expr)
                 free = eng.free.get(expr)
                 if free is None:
                     free = _free_of(eng, expr)
@@ -986,6 +994,8 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
     # of them, at least one).
     cached = floordiv_inequality and CACHE_ANSWERS and trials >= 1
     if cached:
+        if _prehash is not None:
+            _prehash(expr)
         try:
             r = eng.answers.get(("t", expr, thing), _MISS)
         except TypeError:  # unhashable: PyTorch's (below)
@@ -1422,6 +1432,8 @@ def _simplify_py(expr, replacements=None):
     if not replacements and CACHE_ANSWERS:
         # The common repeated question first: one lookup by the expression (only sympy
         # expressions other than numbers are ever stored).
+        if _prehash is not None:
+            _prehash(expr)
         try:
             r = eng.simp.get(expr)
         except TypeError:  # unhashable: below
@@ -1492,6 +1504,8 @@ def _axiom(eng, a):
     if ent is not None:
         info = ent[1]
     else:
+        if _prehash is not None:
+            _prehash(a)
         info = eng.axioms.get(a)
         if info is None:
             try:
