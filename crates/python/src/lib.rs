@@ -572,6 +572,12 @@ fn build_call(
             arity(3)?;
             cx.modular_indexing(a[0], a[1], a[2])
         }
+        // As the parser says it (not the overflow `built` would report for a refused call).
+        "Min" | "Max" if a.is_empty() => {
+            return Err(PyTypeError::new_err(format!(
+                "{name} needs at least one argument"
+            )));
+        }
         "Min" => cx.min(a),
         "Max" => cx.max(a),
         "Abs" => {
@@ -1349,9 +1355,30 @@ impl Expr {
         Ok(format!("Expr({:?})", self.__str__(py)?))
     }
 
-    fn __hash__(&self, py: Python<'_>) -> isize {
-        let id = self.context(py).as_ptr() as usize;
-        (id.rotate_left(17) ^ self.e.index().wrapping_mul(0x9E37_79B9)) as isize
+    /// A constant hashes as the Python number or bool it equals (`==` compares a constant
+    /// with them: equal objects hash alike, so `3 in {cx.parse("1 + 2")}`); any other
+    /// expression by its context and node.
+    fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
+        let cxb = self.context(py);
+        let value = {
+            let cx = cxb.get().cx();
+            match cx.as_int(self.e) {
+                Some(v) => Some(Value::Int(v)),
+                None => cx
+                    .as_float(self.e)
+                    .map(Value::Float)
+                    .or_else(|| cx.as_bool(self.e).map(Value::Bool)),
+            }
+        };
+        match value {
+            Some(Value::Int(v)) => v.into_pyobject(py)?.hash(),
+            Some(Value::Float(f)) => PyFloat::new(py, f).hash(),
+            Some(Value::Bool(b)) => PyBool::new(py, b).hash(),
+            None => {
+                let id = cxb.as_ptr() as usize;
+                Ok((id.rotate_left(17) ^ self.e.index().wrapping_mul(0x9E37_79B9)) as isize)
+            }
+        }
     }
 
     /// Structural equality (same context and same normal form); an int, float or bool compares

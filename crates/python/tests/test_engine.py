@@ -293,6 +293,22 @@ class Operators(unittest.TestCase):
         self.assertEqual(int(cx.parse("2*3")), 6)
         with self.assertRaises(TypeError):
             int(x)
+        # A constant equals the Python number or bool, and hashes as it does: sets and dicts
+        # mixing them find each other (found by review: `3 in {cx.parse("1 + 2")}` was False).
+        for text, v in [("1 + 2", 3), ("-7", -7), ("2**62", 2**62), ("2.5", 2.5),
+                        ("True", True), ("False", False), ("0", 0)]:
+            e = cx.parse(text)
+            self.assertEqual(e, v, text)
+            self.assertEqual(hash(e), hash(v), text)
+            self.assertIn(v, {e}, text)
+            self.assertIn(e, {v}, text)
+            self.assertEqual({e: 1}[v], 1, text)
+        self.assertEqual(hash(x * 2 + 1), hash(b))
+        self.assertEqual(len({cx.parse("3"), cx.parse("1 + 2"), 3}), 1)
+        # Min and Max of nothing: the parser's message, not an overflow.
+        for name in ("Min", "Max"):
+            with self.assertRaisesRegex(TypeError, f"{name} needs at least one argument"):
+                cx.call(name)
 
     def test_free_symbols_name_type_size_node(self):
         cx = Context()

@@ -752,6 +752,120 @@ class FloatForms(unittest.TestCase):
         self.assertGreater(changed, 20)
 
 
+class ExactRationals(unittest.TestCase):
+    """sympy's non-integer values of integer expressions (``x/y``, ``Rational(1, 2)``) are
+    exact; symshape's conversion computes them in doubles. A floor of such a value is a floor
+    division where the value is a quotient of integers, and PyTorch's where it is not; a bound
+    or a comparison of such a value is PyTorch's. (Found by review: the doubles' rounding moved
+    a floor, ``floor(147/98 + 1/2)`` read as 1.)"""
+
+    def contains(self, vr, v):
+        return vr.lower <= v <= vr.upper
+
+    def test_floor_of_a_sum_over_one_denominator(self):
+        x = sympy.Symbol("x", integer=True, nonnegative=True)
+        y = sympy.Symbol("y", integer=True, positive=True)
+        e = sympy.floor(x / y + sympy.Rational(1, 2))
+        fbs = st.stats().get("bound_sympy", {}).get("fallbacks", 0)
+        got = st.bound_sympy(e, {x: ValueRanges(147, 147), y: ValueRanges(98, 98)})
+        self.assertEqual((got.lower, got.upper), (2, 2))
+        # Exact, so symshape's own answer (no fallback).
+        self.assertEqual(st.stats()["bound_sympy"]["fallbacks"], fbs)
+        cx = Context()
+        self.assertEqual(str(from_sympy(e, cx)), "FloorDiv(2*x + y, 2*y)")
+        rng = random.Random(5)
+        for _ in range(300):
+            vx, vy = rng.randint(0, 500), rng.randint(1, 500)
+            got = st.bound_sympy(e, {x: ValueRanges(vx, vx), y: ValueRanges(vy, vy)})
+            self.assertTrue(self.contains(got, e.subs({x: vx, y: vy})), (vx, vy, got))
+
+    def test_floor_of_a_sum_with_integer_parts(self):
+        x = sympy.Symbol("x", integer=True)
+        e = sympy.floor(FD(x**2, -3) / 5 + sympy.Min(3, x, sympy.ceiling(7 / x)) / 5)
+        for v in range(1, 40):
+            got = st.bound_sympy(e, {x: ValueRanges(v, v)})
+            self.assertTrue(self.contains(got, e.subs(x, v)), (v, got))
+
+    def test_floor_of_other_rationals_is_pytorch_s(self):
+        x = sympy.Symbol("x", integer=True, positive=True)
+        e = sympy.floor(x / 3 + 1 / (x + 1)) + sympy.floor(x**-2)
+        cx = Context()
+        try:
+            r = from_sympy(e, cx)
+        except Exception as err:  # the engine's UnsupportedError: PyTorch's answer
+            self.assertIn("rational", str(err))
+        else:
+            for v in range(1, 30):
+                self.assertEqual(cx.eval(r, {"x": v}), int(e.subs(x, v)), v)
+
+    def test_bounds_and_comparisons_of_exact_rationals_are_pytorch_s(self):
+        x = sympy.Symbol("x", integer=True, positive=True)
+        y = sympy.Symbol("y", integer=True, positive=True)
+        for e, r in [
+            (x / y, {x: ValueRanges(1, 1), y: ValueRanges(14, 14)}),
+            (x / y + sympy.Rational(1, 2) >= 2, {x: ValueRanges(147, 147), y: ValueRanges(98, 98)}),
+            (sympy.And(x / 3 < 1, y > 0), {x: ValueRanges(1, 5), y: ValueRanges(1, 5)}),
+        ]:
+            fbs = st.stats().get("bound_sympy", {}).get("fallbacks", 0)
+            got = st.bound_sympy(e, r)
+            self.assertEqual(st.stats()["bound_sympy"]["fallbacks"], fbs + 1, e)
+            self.assertEqual(got, tvr.bound_sympy(e, r), e)
+        # A float expression of its own (torch's ToFloat, a real symbol) stays symshape's.
+        t = sympy.Symbol("t", positive=True)
+        fbs = st.stats().get("bound_sympy", {}).get("fallbacks", 0)
+        st.bound_sympy(F.ToFloat(x) / 2 + t, {x: ValueRanges(1, 4), t: ValueRanges(1, 2)})
+        self.assertEqual(st.stats()["bound_sympy"]["fallbacks"], fbs)
+
+
+class ReplacedSymbols(unittest.TestCase):
+    """An answer never keeps a symbol the replacements replace: where symshape's conversion
+    folded it away (``Where(Eq(u1, 0), 1, 1)`` is 1), the caller's object, which still has
+    it, is not handed back (found by review: ``s0 + Where(Eq(u1, 0), 1, 1)`` with ``u1 -> u0``
+    came back with ``u1``)."""
+
+    def test_folded_symbol(self):
+        s0 = sympy.Symbol("s0", integer=True, positive=True)
+        u0, u1 = sympy.symbols("u0 u1", integer=True)
+        e = s0 + F.Where(sympy.Eq(u1, 0), 1, 1)
+        # Without replacements the caller's object may come back (equal in value).
+        self.assertEqual(st.simplify(e).subs(u1, 3), s0 + 1)
+        for _ in range(2):  # the second time from the answers remembered
+            got = st.simplify(e, {u1: u0})
+            self.assertNotIn(u1, got.free_symbols, got)
+            self.assertEqual(got.subs(s0, 5), 6)
+        got = st.simplify_with_ranges(e, {}, {}, {u1: u0}, [])
+        self.assertNotIn(u1, got.free_symbols, got)
+
+
+class SympyRefusals(unittest.TestCase):
+    """sympy refuses some forms symshape has (a ``Min`` with an operand divided by the constant
+    0 is "not comparable"): ``to_sympy`` raises symshape's ``UnsupportedError``, and the
+    drop-in answers as PyTorch does, never with a bare ``ValueError`` (found by review)."""
+
+    def test_min_of_a_zero_divisor(self):
+        from symshape import UnsupportedError
+        from symshape.sympy import to_sympy
+
+        cx = Context()
+        cx.symbol("x")
+        for text in ("Max(x, Mod(13, 0))", "Min(x, FloorDiv(1, 0))", "Max(x, CeilDiv(16, 0))"):
+            with self.assertRaises(UnsupportedError, msg=text):
+                to_sympy(cx.parse(text))
+        u0 = sympy.Symbol("u0", integer=True)
+        x0 = sympy.Symbol("x0", integer=True, positive=True)
+        e = F.Min(u0, F.PythonMod(F.FloorDiv(x0 + 4, x0), 3))
+        # The public function says why it cannot answer; installed, PyTorch answers.
+        with self.assertRaises(UnsupportedError):
+            st.simplify_with_ranges(e, {x0: 1}, {}, {}, [])
+        from torch._inductor.sizevars import SizeVarAllocator
+        from torch.fx.experimental.symbolic_shapes import ShapeEnv
+
+        want = SizeVarAllocator(ShapeEnv())._simplify_with_ranges(e, {x0: 1})
+        with st.installed():
+            got = SizeVarAllocator(ShapeEnv())._simplify_with_ranges(e, {x0: 1})
+        self.assertEqual(got, want)
+
+
 class Install(unittest.TestCase):
     def tearDown(self):
         st.uninstall()

@@ -24,8 +24,12 @@ Add, Mul, Pow (integer exponent)              sums, products, powers (``x**-k`` 
 Min, Max, Abs, Mod (sympy's and torch's)      the same (Mod is floor modulo: sympy's meaning,
                                               and torch's on its domain ``p >= 0, q >= 1``)
 floor, ceiling                                ``FloorDiv``/``CeilDiv`` when the argument is
-                                              integer over a constant denominator, else
-                                              ``FloorToInt``/``CeilToInt``
+                                              a quotient of integers (a sum over one
+                                              denominator, ``x/y + 1/2`` as
+                                              ``(2*x + y)/(2*y)``); of a float expression
+                                              ``FloorToInt``/``CeilToInt``; of other exact
+                                              rationals UnsupportedError (doubles would
+                                              round)
 Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not          relations and logic
 FloorDiv, CleanDiv, CeilDiv, ModularIndexing  the same (floor semantics)
 PythonMod                                     ``Mod``
@@ -62,7 +66,7 @@ from math import gcd
 
 import sympy as _sp
 
-from ._native import Context, Converter, Expr, RangeError, SympyHash, UnsupportedError
+from ._native import Context, Converter, Error, Expr, RangeError, SympyHash, UnsupportedError
 
 __all__ = ["from_sympy", "to_sympy", "torch_functions"]
 
@@ -234,6 +238,28 @@ def _rational_parts(a):
     return num, den
 
 
+# torch's functions whose values are doubles.
+_FLOAT_FUNCTIONS = frozenset(
+    {"ToFloat", "FloatTrueDiv", "IntTrueDiv", "FloatPow", "TruncToFloat", "OpaqueUnaryFn_sqrt"}
+)
+
+
+def float_sourced(x) -> bool:
+    """Whether the sympy expression ``x`` computes in doubles by its own terms: a ``Float``
+    constant, a real symbol that is not an integer, or one of torch's float functions
+    (``ToFloat``, ``FloatTrueDiv``, ``IntTrueDiv``, ...). Otherwise its non-integer values come
+    from sympy's exact rational arithmetic (a ``Rational``, a negative power of an integer),
+    which :func:`from_sympy` maps to doubles (``IntTrueDiv``): a value that may differ from
+    sympy's by a rounding. Callers that need sympy's exact value (a floor, a bound, a
+    comparison) then leave the question to PyTorch."""
+    for n in _sp.preorder_traversal(x):
+        if n.is_Float or (n.is_Symbol and not n.is_integer):
+            return True
+        if type(n).__name__ in _FLOAT_FUNCTIONS:
+            return True
+    return False
+
+
 def from_sympy(expr, cx: Context, *, memo=None) -> Expr:
     """Converts a sympy expression (or a Python int/float/bool) into an expression of ``cx``.
 
@@ -383,6 +409,14 @@ def _conv_py(x, cx, st, m):
                 ne, de = _conv_py(num, cx, st, m), _conv_py(den, cx, st, m)
                 if ne.type == "int" and de.type == "int":
                     parts = ne, de
+        if parts is None and a.is_Add and not float_sourced(a):
+            # A sum of integers and exact quotients (``x/y + 1/2``, sympy's exact rationals):
+            # over one denominator, ``(2*x + y)/(2*y)``, its floor is a floor division.
+            num, den = _sp.fraction(_sp.together(a))
+            if den != 1:
+                ne, de = _conv_py(num, cx, st, m), _conv_py(den, cx, st, m)
+                if ne.type == "int" and de.type == "int":
+                    parts = ne, de
         if parts is not None:
             num, den = parts
             if not isinstance(num, Expr):
@@ -392,6 +426,15 @@ def _conv_py(x, cx, st, m):
             inner = _conv_py(a, cx, st, m)
             if inner.type == "int":
                 r = inner
+            elif not float_sourced(a):
+                # Exact rational arithmetic that is no quotient of integers here: converted,
+                # it would be computed in doubles, whose rounding can move the floor
+                # (``floor(x/y + 1/2)`` at x = 147, y = 98 is 2; ``x*(1/y) + 0.5`` in doubles
+                # is just below 2).
+                raise UnsupportedError(
+                    f"{k} of a rational-valued expression that is no quotient of integers "
+                    "(sympy computes it exactly; symshape would round in doubles)"
+                )
             else:
                 r = call("FloorToInt" if k == "floor" else "CeilToInt", inner)
     elif k in ("IntInfinity", "NegativeIntInfinity", "Infinity", "NegativeInfinity", "NaN"):
@@ -438,7 +481,15 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
         p, k = _exact
         fd = cx.call("FloorDiv", p, k)
         memo[fd] = _true_div(_back(p, cx, F, syms, memo), _back(k, cx, F, syms, memo))
-    return _back(e, cx, F, syms, memo)
+    try:
+        return _back(e, cx, F, syms, memo)
+    except (ValueError, TypeError) as err:
+        if isinstance(err, Error):
+            raise
+        # sympy's constructors refuse some forms symshape has (a ``Min`` with an operand
+        # divided by the constant 0: "not comparable"): symshape's error, which the drop-in
+        # answers by PyTorch's implementation, never a bare sympy exception.
+        raise UnsupportedError(f"sympy cannot build {e}: {err}") from err
 
 
 # The keys of ``to_sympy``'s ``_longer`` and ``_floats`` lists in its memo (never an ``Expr``).

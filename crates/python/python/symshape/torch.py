@@ -39,7 +39,17 @@ from fractions import Fraction
 import sympy as _sp
 
 from . import _native
-from .sympy import HASHER, NATIVE_HASH, _DIRECT, SymbolConflict, _kind, _state, converter, to_sympy
+from .sympy import (
+    HASHER,
+    NATIVE_HASH,
+    _DIRECT,
+    SymbolConflict,
+    _kind,
+    _state,
+    converter,
+    float_sourced,
+    to_sympy,
+)
 
 __all__ = [
     "bound_sympy",
@@ -519,8 +529,12 @@ def _bound_engine(eng, expr, ranges, tracing):
     e = eng.conv.convert(expr)  # _conv_expr written out
     cx.clear_facts()
     _set_ranges(eng, e, ranges, tracing)
-    lo, hi = cx.bound(e)
     t = e.type
+    if (t == "float" or (t == "bool" and _compares_floats(e))) and not float_sourced(expr):
+        # sympy's exact rationals (``x/y`` of integers), converted to doubles: a rounding
+        # could move a bound or a comparison off sympy's exact value. PyTorch answers.
+        raise _native.UnsupportedError("a bound of exact rationals (computed in doubles)")
+    lo, hi = cx.bound(e)
     if t == "int" and (lo in _I64_EDGE or hi in _I64_EDGE):
         # A bound at the edge of int64 may stand for a value beyond it (PyTorch's integers are
         # unbounded): PyTorch's own analysis answers.
@@ -535,6 +549,17 @@ def _bound_engine(eng, expr, ranges, tracing):
 
 
 _I64_EDGE = (2**63 - 1, -(2**63))
+
+
+def _compares_floats(e) -> bool:
+    """Whether the boolean ``e`` has a comparison of floats (through And, Or, Not)."""
+    n = e.node()
+    k = n[0]
+    if k in ("Eq", "Ne", "Lt", "Le"):
+        return n[1].type == "float"
+    if k in ("And", "Or", "Not"):
+        return any(_compares_floats(x) for x in n[1:])
+    return False
 _VR_FIELDS = {"lower": None, "upper": None, "is_bool": False, "is_int": True, "is_float": False}
 
 
@@ -1123,15 +1148,17 @@ def _simplify_typed(eng, expr, replacements):
             raise _native.UnsupportedError("PyTorch's expansion is smaller")
         return expr
     # Products of sums at the top are expanded by symshape where that prints smaller.
-    return _final(eng, r, e0, e, expr, None)
+    return _final(eng, r, e0, e, expr, None, replacements)
 
 
-def _final(eng, r, e0, e, expr, facts):
+def _final(eng, r, e0, e, expr, facts, replacements=None):
     """The sympy answer for symshape's answer ``r`` of the caller's ``expr`` (converted:
     ``e0``; simplified after replacements: ``e``) under ``facts`` (``None``: the context's).
 
     * ``r == e0``: the caller's own object (no sympy construction), else ``r``'s sympy form
-      (:func:`_answer`);
+      (:func:`_answer`); not the caller's object where it has a symbol ``replacements``
+      replaces (the conversion folded it away: ``Where(Eq(u1, 0), 1, 1)`` is 1), which the
+      answer must not keep;
     * either way, the expansion of the answer's products of sums where that prints smaller
       (:func:`_smaller_expansion`): symshape keeps a product of sums whose expansion it
       cannot prove free of new int64 overflow for every value in range (docs/rules.md §8),
@@ -1143,11 +1170,21 @@ def _final(eng, r, e0, e, expr, facts):
 
     The choice is remembered per answer, simplified expression, facts object and caller's
     object: a repeated question is one lookup, without building its sympy form again."""
+    def replaced():
+        # Asked only where the caller's object is or could be the answer.
+        return bool(replacements) and e == e0 and _replaces(expr.free_symbols, replacements)
+
     key = (r, e, id(facts), id(expr))
     hit = eng.finals.get(key)
-    if hit is not None and hit[0] is facts and hit[1] is expr:
+    # (The caller's object remembered as the answer holds while no replacement touches it.)
+    if (
+        hit is not None
+        and hit[0] is facts
+        and hit[1] is expr
+        and (hit[2] is not expr or not replaced())
+    ):
         return hit[2]
-    out = expr if r == e0 else _answer(r, e0, e, expr)
+    out = expr if r == e0 and not replaced() else _answer(r, e0, e, expr, replaced)
     alt = _smaller_expansion(eng, r, e, out, facts)
     if alt is not None:
         out = alt
@@ -1269,7 +1306,7 @@ def _starts_with_number(x):
     return False
 
 
-def _answer(r, e0, e, expr):
+def _answer(r, e0, e, expr, replaced=None):
     """The sympy form of the simplified ``r`` of the caller's ``expr`` (converted: ``e0``), or
     ``expr`` itself where that form would be larger than it: ``to_sympy`` writes
     ``Mod(FloorDiv(a, b), m)`` as ``PythonMod(FloorDiv(a, b), m)``, one operation more than
@@ -1277,8 +1314,9 @@ def _answer(r, e0, e, expr):
     ``ModularIndexing`` with C ``/`` and ``%``), so a simplification that rewrote such a node's
     dividend can come back larger than the ``ModularIndexing`` the caller wrote. The caller's
     own expression is then the answer, when no replacement changed it (``e``, the expression
-    simplified, is ``e0``): equal in value, and printed by Inductor exactly as it would have
-    been without symshape.
+    simplified, is ``e0``) and it has no symbol a replacement replaces (``replaced()``, see
+    :func:`_final`): equal in value, and printed by Inductor exactly as it would have been
+    without symshape.
 
     A form with float constants or float operations is not given back: symshape types the
     integer operands of float operations as floats (``2*t`` with a real ``t`` is ``2.0*t``),
@@ -1289,7 +1327,7 @@ def _answer(r, e0, e, expr):
     out = to_sympy(r, _longer=longer, _floats=floats)
     if floats and r.node()[0] != "Float":
         raise _native.UnsupportedError("a float-typed answer (PyTorch's form is kept)")
-    if longer and e == e0 and r.size + len(longer) > e0.size:
+    if longer and e == e0 and r.size + len(longer) > e0.size and not (replaced and replaced()):
         return expr
     return out
 
@@ -1776,10 +1814,10 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
         )
         fs = eng.cx.facts(facts, preds)
         r = eng.cx.simplify_with_facts(e, fs)
-        return _final(eng, r, e0, e, expr, fs)
+        return _final(eng, r, e0, e, expr, fs, replacements)
     if c is not expr and _ranges_same(c, expr, var_ranges, var_to_range, replacements, axioms):
         r = eng.cx.simplify_with_facts(c[9], c[10])
-        return _final(eng, r, c[8], c[9], expr, c[10])
+        return _final(eng, r, c[8], c[9], expr, c[10], replacements)
     # The inputs read once: the facts are computed from exactly what the entry records.
     vkeys = tuple(var_ranges) if var_ranges else ()
     vvals = tuple(var_ranges.values()) if var_ranges else ()
@@ -1792,7 +1830,7 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     # Converted once (Context.facts); the engine recognizes the object it set last and does
     # not set it again while nothing else changed its facts.
     fs = eng.cx.facts(facts, preds)
-    out = _final(eng, eng.cx.simplify_with_facts(e, fs), e0, e, expr, fs)
+    out = _final(eng, eng.cx.simplify_with_facts(e, fs), e0, e, expr, fs, replacements)
     eng.rcalls[key] = (
         expr,
         vkeys,
