@@ -90,6 +90,143 @@ fn invalid_signatures_name_the_field() {
     );
 }
 
+/// Names the headers declare (macros, types, PyTorch's and DLPack's names) are refused in every
+/// role, naming the field and why; so are names that collide with a name the generated code
+/// derives from another (`{output}_handle`, `{scalar}_value`, ...), naming both.
+#[test]
+fn header_names_and_derived_name_collisions_are_refused() {
+    let header = "is declared by the headers the generated code includes";
+    let cases: &[(&str, &str)] = &[
+        // Macros of <cstdint>, <cstdio>, <cstdlib>, <climits>, g++'s predefined ones.
+        ("INT64_MAX", "a macro"),
+        ("SIZE_MAX", "a macro"),
+        ("EOF", "a macro"),
+        ("INT32_MIN", "a macro"),
+        ("UINT64_MAX", "a macro"),
+        ("stdin", "a macro"),
+        ("stderr", "a macro"),
+        ("EXIT_SUCCESS", "a macro"),
+        ("RAND_MAX", "a macro"),
+        ("CHAR_BIT", "a macro"),
+        ("INT_MAX", "a macro"),
+        ("BUFSIZ", "a macro"),
+        ("SEEK_SET", "a macro"),
+        ("unix", "a macro"),
+        ("linux", "a macro"),
+        ("i386", "a macro"),
+        // Types.
+        ("int64_t", "a type of <cstdint>"),
+        ("uint8_t", "a type of <cstdint>"),
+        ("size_t", "a type of <cstdint>"),
+        ("ptrdiff_t", "a type of <cstdint>"),
+        // DLPack and PyTorch.
+        ("DLTensor", "a DLPack type or enumerator"),
+        ("kDLCPU", "a DLPack type or enumerator"),
+        ("DLPACK_VERSION", "a macro prefix"),
+        ("AOTI_TORCH_SUCCESS", "a macro prefix"),
+        ("TORCH_CHECK", "a macro prefix"),
+        ("C10_API", "a macro prefix"),
+        ("RAIIAtenTensorHandle", "a name of PyTorch's AOTI runtime"),
+        ("AtenTensorHandle", "a name of PyTorch's AOTI runtime"),
+        ("c10", "a name of PyTorch's AOTI runtime"),
+    ];
+    for (n, why) in cases {
+        let roles = [
+            (
+                format!(
+                    r#"{{"mode": "aot", "symbols": {{"{n}": {{"range": [1, null]}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["{n}"]}}]}}"#
+                ),
+                format!("symbols.{n}: '{n}' {header} ({why}"),
+            ),
+            (
+                format!(
+                    r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": [2]}}, {{"name": "{n}", "kind": "scalar", "type": "int"}}]}}"#
+                ),
+                format!("inputs[1].name: '{n}' {header} ({why}"),
+            ),
+            (
+                format!(r#"{{"mode": "aot", "inputs": [{{"name": "{n}", {T}, "sizes": [2]}}]}}"#),
+                format!("inputs[0].name: '{n}' {header} ({why}"),
+            ),
+            (
+                format!(
+                    r#"{{"mode": "aot", "inputs": [{{"name": "a", {T}, "sizes": [2]}}], "outputs": [{{"name": "{n}", "dtype": "float32", "device": "cpu", "sizes": [2]}}]}}"#
+                ),
+                format!("outputs[0].name: '{n}' {header} ({why}"),
+            ),
+        ];
+        for (j, needle) in &roles {
+            for flavor in [Flavor::Aoti, Flavor::Dlpack] {
+                match generate_cpp(j, Emit::Checks, flavor) {
+                    Ok(_) => panic!("'{n}' should be refused: {j}"),
+                    Err(e) => assert!(
+                        e.to_string().contains(needle.as_str()),
+                        "error should mention {needle:?}: {e}"
+                    ),
+                }
+            }
+        }
+    }
+    // A name the generated code uses itself (the JIT prologue's pybind11 namespace).
+    expect_err(
+        &format!(r#"{{"mode": "jit", "inputs": [{{"name": "py", {T}, "sizes": [1]}}]}}"#),
+        "inputs[0].name: 'py' is a C++ keyword or a name the generated code uses",
+    );
+    // A name the generated code derives from another name.
+    let out = |n: &str, extra: &str| {
+        format!(
+            r#"{{"name": "{n}", "dtype": "float32", "device": "cpu", "sizes": ["s0", 3]{extra}}}"#
+        )
+    };
+    let sig = |outs: &[String], more_inputs: &str| {
+        format!(
+            r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [1, 100]}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["s0", 3]}}{more_inputs}], "outputs": [{}]}}"#,
+            outs.join(", ")
+        )
+    };
+    expect_err(
+        &sig(&[out("x", ""), out("x_handle", "")], ""),
+        "outputs[1].name: 'x_handle' collides with the name 'x_handle' that the generated code derives from outputs[0] 'x'; rename one of them",
+    );
+    expect_err(
+        &sig(&[out("x_handle_restrided", ""), out("x", "")], ""),
+        "outputs[0].name: 'x_handle_restrided' collides with the name 'x_handle_restrided' that the generated code derives from outputs[1] 'x'",
+    );
+    expect_err(
+        &sig(&[out("int_array_x_size", ""), out("x", "")], ""),
+        "outputs[0].name: 'int_array_x_size' collides with the name 'int_array_x_size' that the generated code derives from outputs[1] 'x'",
+    );
+    expect_err(
+        &sig(&[out("a_stride", "")], ""),
+        "outputs[0].name: 'a_stride' collides with the name 'a_stride' that the generated code derives from inputs[0] 'a'",
+    );
+    expect_err(
+        &sig(
+            &[],
+            r#", {"name": "n", "kind": "scalar", "type": "int"}, {"name": "n_value", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": [1]}"#,
+        ),
+        "inputs[2].name: 'n_value' collides with the name 'n_value' that the generated code derives from inputs[1] 'n'",
+    );
+    expect_err(
+        &sig(
+            &[r#"{"name": "v", "view_of": "a"}"#.into(), out("tmp_v", "")],
+            "",
+        ),
+        "outputs[1].name: 'tmp_v' collides with the name 'tmp_v' that the generated code derives from outputs[0] 'v'",
+    );
+    // Two names deriving the same name.
+    expect_err(
+        &sig(
+            &[
+                out("b", r#", "allocation_sizes": ["s0", 4]"#),
+                out("b_alloc", ""),
+            ],
+            "",
+        ),
+        "outputs[1].name: 'b_alloc' and outputs[0] 'b' both make the generated code declare 'int_array_b_alloc_size'; rename one",
+    );
+}
+
 #[test]
 fn unbindable_symbols_are_named_with_their_inputs() {
     let j = format!(
@@ -293,10 +430,10 @@ fn negative_sizes() {
             "{cpp}"
         );
         assert!(
-            cpp.contains("t.size[0] < 0LL || t.size[0] > 5LL) ")
-                && cpp.contains("symshape_range(err, err_len, 0, 0, 0LL, 5LL, t.size[0])")
+            cpp.contains("symshape_t.size[0] < 0LL || symshape_t.size[0] > 5LL) ")
+                && cpp.contains("symshape_range(err, err_len, 0, 0, 0LL, 5LL, symshape_t.size[0])")
                     == (flavor == Flavor::Dlpack)
-                && cpp.contains("symshape_range(0, 0, 0LL, 5LL, t.size[0])")
+                && cpp.contains("symshape_range(0, 0, 0LL, 5LL, symshape_t.size[0])")
                     == (flavor == Flavor::Aoti),
             "{cpp}"
         );

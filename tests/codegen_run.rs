@@ -1875,3 +1875,331 @@ int main() {{
     assert!(stdout.contains("done 0"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Names a signature may use that the generated code, its helpers or the headers it includes
+/// could clash with (the generator's own parameters and temporaries, now `symshape_*`; the
+/// helpers' locals; C library functions; names like the derived ones), including `e` and `t`,
+/// which did not compile before (the generated code's array and parameter of those names).
+const HOSTILE_NAMES: &[&str] = &[
+    "e",
+    "t",
+    "e0",
+    "t1",
+    "x0",
+    "x1",
+    "g0",
+    "g0_slots",
+    "g1_ovf",
+    "sb0",
+    "s0_v",
+    "s1_hi",
+    "s0_lo",
+    "x_ovf",
+    "i0_size0_ok0",
+    "v",
+    "x",
+    "x_handle2",
+    "size",
+    "stride",
+    "value",
+    "handle",
+    "restrided",
+    "int_array",
+    "tmp",
+    "min",
+    "max",
+    "abs",
+    "printf",
+    "snprintf",
+    "memcpy",
+    "malloc",
+    "free",
+    "exit",
+    "getenv",
+    "strlen",
+    "div",
+    "system",
+    "abort",
+    "rand",
+    "string",
+    "vector",
+    "move",
+    "runtime_error",
+    "initializer_list",
+    "numeric_limits",
+    "to_string",
+    "fail",
+    "range",
+    "load",
+    "tensor",
+    "exprs",
+    "sym",
+    "bind_symbols",
+    "check_guards",
+    "check_and_bind",
+    "check_env",
+    "symbol_names",
+    "expr_text",
+    "num_slots",
+    "fsyms",
+    "ok",
+    "ovf",
+    "ss",
+    "dim",
+    "dt",
+    "dev",
+    "h",
+    "m",
+    "a",
+    "b",
+    "c",
+    "d",
+    "i",
+    "j",
+    "k",
+    "w",
+    "p",
+    "s",
+    "r",
+    "xs",
+    "got",
+    "expected",
+    "guard",
+    "slots",
+    "n",
+    "lo",
+    "hi",
+    "rank",
+    "code",
+    "bits",
+    "lanes",
+    "device",
+    "dtype",
+    "stride_buf",
+    "env_var_value",
+    "result",
+    "kernels_",
+    "device_idx_",
+    "run_impl",
+    "I",
+    "E",
+    "complex",
+    "sizes",
+    "strides",
+    "shape",
+    "ndim",
+    "data",
+    "get",
+    "wide",
+    "narrow",
+    "add",
+    "mul",
+    "floordiv",
+    "floormod",
+    "div_floor_integer",
+    "msg",
+    "buf",
+    "rc",
+    "DLtensor",
+    "kDLx",
+    "dlpack",
+    "aten",
+    "Tensor",
+    "cpu",
+    "cuda",
+    "float32",
+    "int64",
+    "x_size2",
+    "_x",
+    "_",
+    "input",
+    "output",
+    "handles",
+    "arg0_1",
+    "buf0",
+    "INT64",
+    "MAX",
+    "int_array_y",
+];
+
+/// A signature giving `n[0]` to a symbol (solved from `2*N + 1`, with a symbolic range end of
+/// another symbol and in guards), `n[1]` to a scalar input, `n[2]` to a tensor input, `n[3]` to
+/// an output allocated larger and re-strided, `n[4]` to a constant with a layout and `n[5]` to a
+/// view of the output.
+fn hostile_sig(n: &[&str; 6], mode: &str) -> String {
+    let [a, b, c, d, e, f] = n;
+    let t = r#""kind": "tensor", "dtype": "float32", "device": "cpu""#;
+    let o = r#""dtype": "float32", "device": "cpu""#;
+    format!(
+        r#"{{"mode": "{mode}",
+  "symbols": {{"{a}": {{"range": [1, null]}}, "zq_s": {{"range": [1, "{a} + 100"]}}, "{b}": {{"range": [0, 50]}}}},
+  "inputs": [{{"name": "{c}", {t}, "sizes": ["2*{a} + 1", "zq_s", 3], "strides": ["3*zq_s", 3, 1]}},
+             {{"name": "zq_b", {t}, "sizes": ["{a}*zq_s", "{b}"], "strides": ["{b}", 1]}},
+             {{"name": "{b}", "kind": "scalar", "type": "int"}}],
+  "outputs": [{{"name": "{d}", {o}, "sizes": ["{a}", "zq_s"], "allocation_sizes": ["{a} + 1", "zq_s"]}},
+              {{"name": "{f}", "view_of": "{d}", "sizes": ["{a}"], "strides": [1], "offset": "zq_s"}},
+              {{"name": "zq_w", "view_of": "{c}", "sizes": ["{a}"], "strides": [3]}},
+              {{"name": "zq_d", "view_of": "{e}", "sizes": [2], "strides": [2]}},
+              {{"name": "zq_i", "view_of": "{d}", "dtype": "int32"}}],
+  "constants": [{{"name": "{e}", {o}, "sizes": [4]}}],
+  "guards": ["{a} <= 1000", "Ne(FloorDiv({a}, 3) + zq_s, 7)", "{b}*{a} >= 0"]}}"#
+    )
+}
+
+/// `--emit` `what` of `flavor` with every namespace-scope name starting with `prefix`.
+fn generate_emit(
+    json: &str,
+    flavor: codegen_cpp::Flavor,
+    emit: codegen_cpp::Emit,
+    prefix: &str,
+) -> String {
+    let sig = codegen_cpp::Signature::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+    codegen_cpp::generate_prefixed(
+        sig,
+        &codegen_cpp::Options {
+            flavor,
+            emit,
+            always_check: false,
+        },
+        prefix,
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{json}"))
+}
+
+/// What the AOT and JIT prologues use beyond the checks' shim subset (AOTInductor's model.h and
+/// the parts of utils.h that `tests/support/aoti_shim` lacks: sizes and strides of a stolen
+/// input handle), for compiling the prologue.
+const PROLOGUE_STUB: &str = r#"#include <torch/csrc/inductor/aoti_runtime/utils.h>
+#include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+class SymshapeTestHandle {
+ public:
+  SymshapeTestHandle() = default;
+  explicit SymshapeTestHandle(AtenTensorHandle h) : h_(h) {}
+  SymshapeTestHandle(SymshapeTestHandle&& o) noexcept : h_(o.h_) { o.h_ = nullptr; }
+  SymshapeTestHandle& operator=(SymshapeTestHandle&& o) noexcept { std::swap(h_, o.h_); return *this; }
+  ~SymshapeTestHandle() { aoti_torch_delete_tensor_object(h_); }
+  operator AtenTensorHandle() const { return h_; }
+  const int64_t* sizes() const { return h_->sizes.data(); }
+  const int64_t* strides() const { return h_->strides.data(); }
+ private:
+  AtenTensorHandle h_ = nullptr;
+};
+inline std::vector<SymshapeTestHandle> steal_from_raw_handles_to_raii_handles(AtenTensorHandle* hs, size_t n) {
+  std::vector<SymshapeTestHandle> v;
+  for (size_t i = 0; i < n; ++i) v.emplace_back(hs[i]);
+  return v;
+}
+namespace c10 {
+inline int64_t div_floor_integer(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+}
+inline AOTITorchError aoti_torch_as_strided(AtenTensorHandle self, const int64_t* sizes, const int64_t* strides, AtenTensorHandle* ret) {
+  return aoti_torch__reinterpret_tensor(self, static_cast<int64_t>(self->sizes.size()), sizes, strides, 0, ret);
+}
+using DeviceStreamType = void*;
+using AOTIProxyExecutorHandle = void*;
+class AOTInductorModelKernelsBase {};
+#define SYMSHAPE_TEST_MODEL                                                                     \
+  class AOTInductorModelKernels : public AOTInductorModelKernelsBase {};                        \
+  class AOTInductorModel {                                                                      \
+   public:                                                                                      \
+    void run_impl(AtenTensorHandle*, AtenTensorHandle*, DeviceStreamType, AOTIProxyExecutorHandle); \
+    void _const_run_impl(std::vector<AtenTensorHandle>&, DeviceStreamType, AOTIProxyExecutorHandle); \
+    std::unique_ptr<AOTInductorModelKernelsBase> kernels_;                                      \
+    std::vector<AtenTensorHandle>* constants_ = nullptr;                                        \
+    int32_t device_idx_ = 0;                                                                    \
+  };                                                                                            \
+  namespace py { struct gil_scoped_release_simple { gil_scoped_release_simple() {} ~gil_scoped_release_simple() {} }; }
+"#;
+
+/// Every name of [`HOSTILE_NAMES`] as a symbol, a scalar input, a tensor input, an output, a
+/// constant and a view, in the dlpack checks, the aoti checks with the AOT prologue and the
+/// aoti checks with the JIT prologue: everything compiles with `-Wall -Wextra -Werror`, the
+/// dlpack files sharing one namespace by their `--prefix`, the aoti files each in a namespace of
+/// its own (each defines its model's `run_impl`) with a prefix of its own as well.
+#[test]
+fn hostile_but_accepted_names_compile_in_every_role_and_flavor() {
+    if !Path::new("/usr/include/dlpack/dlpack.h").exists() {
+        panic!(
+            "DLPack's header is missing: scripts/test installs libdlpack-dev (apt-get install libdlpack-dev)"
+        );
+    }
+    let dir = tmpdir("hostile-names");
+    let n = HOSTILE_NAMES.len();
+    let mut dl = String::from(
+        "#include <dlpack/dlpack.h>\n#include <cstdint>\n#include <cstdio>\n#include <initializer_list>\n",
+    );
+    let mut ao = String::from(PROLOGUE_STUB);
+    for k in 0..n {
+        let names: [&str; 6] = std::array::from_fn(|r| HOSTILE_NAMES[(k + r) % n]);
+        for (mode, tag) in [("aot", "a"), ("jit", "j")] {
+            let spec = hostile_sig(&names, mode);
+            let file = format!("h{tag}{k}.cpp");
+            let code = generate_emit(
+                &spec,
+                codegen_cpp::Flavor::Aoti,
+                codegen_cpp::Emit::All,
+                &format!("h{tag}{k}"),
+            );
+            std::fs::write(dir.join(&file), code).unwrap();
+            ao.push_str(&format!(
+                "namespace ns_{tag}{k} {{\nSYMSHAPE_TEST_MODEL\n#include \"{file}\"\n}}\n"
+            ));
+            if mode == "aot" {
+                let file = format!("hd{k}.cpp");
+                let code = generate_emit(
+                    &spec,
+                    codegen_cpp::Flavor::Dlpack,
+                    codegen_cpp::Emit::Checks,
+                    &format!("hd{k}"),
+                );
+                std::fs::write(dir.join(&file), code).unwrap();
+                dl.push_str(&format!("#include \"{file}\"\n"));
+            }
+        }
+    }
+    std::fs::write(dir.join("dl.cpp"), dl).unwrap();
+    std::fs::write(dir.join("ao.cpp"), ao).unwrap();
+    let inc = format!("-I{}", shim_dir().display());
+    let flags = [
+        "-std=c++17",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-fsyntax-only",
+        "-I.",
+    ];
+    // The two translation units in parallel.
+    let spawn = |tu: &str| {
+        Command::new("g++")
+            .args(flags)
+            .arg(&inc)
+            .arg(tu)
+            .current_dir(&dir)
+            .output()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn("dl.cpp"));
+        let b = s.spawn(|| spawn("ao.cpp"));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for (tu, out) in [("dl.cpp", a), ("ao.cpp", b)] {
+        let out = out.expect("g++ is needed for the codegen tests (scripts/test installs it)");
+        assert!(
+            out.status.success(),
+            "g++ {tu} in {} failed:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+                .chars()
+                .take(6000)
+                .collect::<String>()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

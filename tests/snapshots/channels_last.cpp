@@ -63,41 +63,41 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
-    const int64_t s0 = t[0].size[0];
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
+    const int64_t s0 = symshape_t[0].size[0];
     syms[0] = s0;
     if (s0 < 1LL) symshape_range(0, 0, 1LL, INT64_MAX, s0);
-    const int64_t s1 = t[0].size[2];
+    const int64_t s1 = symshape_t[0].size[2];
     syms[1] = s1;
     if (s1 < 2LL || s1 > 512LL) symshape_range(0, 2, 2LL, 512LL, s1);
 }
-static inline void symshape_exprs(const int64_t* syms, int64_t* e) {
+static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
     (void)syms;
     const int64_t s1 = syms[1];
-    e[0] = s1;
-    const int64_t x1 = (3LL*(s1*s1));
-    e[1] = x1;
-    const int64_t x2 = (3LL*s1);
-    e[2] = x2;
+    symshape_e[0] = s1;
+    const int64_t symshape_x1 = (3LL*(s1*s1));
+    symshape_e[1] = symshape_x1;
+    const int64_t symshape_x2 = (3LL*s1);
+    symshape_e[2] = symshape_x2;
 }
-static inline void check_input_0(const symshape_tensor& t, const int64_t* e) {
-    (void)e;
-    if (t.size[1] != 3) symshape_bad_dim(0, 0, 1, 3, t.size[1]);
-    if (t.size[3] < 2LL || t.size[3] > 512LL) symshape_range(0, 3, 2LL, 512LL, t.size[3]);
-    if (t.size[3] != e[0]) symshape_sym(0, 0, 3, 0, e[0], t.size[3]);
-    if (t.stride[0] != e[1]) symshape_sym(0, 1, 0, 1, e[1], t.stride[0]);
-    if (t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, t.stride[1]);
-    if (t.stride[2] != e[2]) symshape_sym(0, 1, 2, 2, e[2], t.stride[2]);
-    if (t.stride[3] != 3) symshape_bad_dim(0, 1, 3, 3, t.stride[3]);
+static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
+    (void)symshape_e;
+    if (symshape_t.size[1] != 3) symshape_bad_dim(0, 0, 1, 3, symshape_t.size[1]);
+    if (symshape_t.size[3] < 2LL || symshape_t.size[3] > 512LL) symshape_range(0, 3, 2LL, 512LL, symshape_t.size[3]);
+    if (symshape_t.size[3] != symshape_e[0]) symshape_sym(0, 0, 3, 0, symshape_e[0], symshape_t.size[3]);
+    if (symshape_t.stride[0] != symshape_e[1]) symshape_sym(0, 1, 0, 1, symshape_e[1], symshape_t.stride[0]);
+    if (symshape_t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, symshape_t.stride[1]);
+    if (symshape_t.stride[2] != symshape_e[2]) symshape_sym(0, 1, 2, 2, symshape_e[2], symshape_t.stride[2]);
+    if (symshape_t.stride[3] != 3) symshape_bad_dim(0, 1, 3, 3, symshape_t.stride[3]);
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
-    symshape_tensor t[1] = {};
-    symshape_load(input_handles[0], 0, 4, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", t[0]);
-    symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    int64_t e[3] = {0}; (void)e;
-    symshape_exprs(syms, e);
-    check_input_0(t[0], e);
+    symshape_tensor symshape_t[1] = {};
+    symshape_load(input_handles[0], 0, 4, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
+    int64_t symshape_e[3] = {0}; (void)symshape_e;
+    symshape_exprs(syms, symshape_e);
+    check_input_0(symshape_t[0], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

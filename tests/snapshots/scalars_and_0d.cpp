@@ -64,8 +64,8 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
     int64_t s0_value;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_int64(input_handles[0], &s0_value));
     const int64_t s0 = s0_value;
@@ -76,25 +76,25 @@ static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_float64(input_handles[1], &zf0_value));
     symshape_fsyms[1] = zf0_value;
 }
-static inline void symshape_exprs(const int64_t* syms, int64_t* e) {
+static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
     (void)syms;
     const int64_t s0 = syms[0];
-    e[0] = s0;
+    symshape_e[0] = s0;
 }
-static inline void check_input_3(const symshape_tensor& t, const int64_t* e) {
-    (void)e;
-    if (t.size[0] < 0LL || t.size[0] > 100LL) symshape_range(3, 0, 0LL, 100LL, t.size[0]);
-    if (t.size[0] != e[0]) symshape_sym(3, 0, 0, 0, e[0], t.size[0]);
-    if (t.stride[0] != 1) symshape_bad_dim(3, 1, 0, 1, t.stride[0]);
+static inline void check_input_3(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
+    (void)symshape_e;
+    if (symshape_t.size[0] < 0LL || symshape_t.size[0] > 100LL) symshape_range(3, 0, 0LL, 100LL, symshape_t.size[0]);
+    if (symshape_t.size[0] != symshape_e[0]) symshape_sym(3, 0, 0, 0, symshape_e[0], symshape_t.size[0]);
+    if (symshape_t.stride[0] != 1) symshape_bad_dim(3, 1, 0, 1, symshape_t.stride[0]);
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
-    symshape_tensor t[4] = {};
-    symshape_load(input_handles[2], 2, 0, aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", t[2]);
-    symshape_load(input_handles[3], 3, 1, aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", t[3]);
-    symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    int64_t e[1] = {0}; (void)e;
-    symshape_exprs(syms, e);
-    check_input_3(t[3], e);
+    symshape_tensor symshape_t[4] = {};
+    symshape_load(input_handles[2], 2, 0, aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", symshape_t[2]);
+    symshape_load(input_handles[3], 3, 1, aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", symshape_t[3]);
+    symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
+    int64_t symshape_e[1] = {0}; (void)symshape_e;
+    symshape_exprs(syms, symshape_e);
+    check_input_3(symshape_t[3], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

@@ -62,40 +62,40 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
-    const int64_t s0 = t[0].size[0];
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
+    const int64_t s0 = symshape_t[0].size[0];
     syms[0] = s0;
     if (s0 < 2LL || s0 > 1024LL) symshape_range(0, 0, 2LL, 1024LL, s0);
 }
-static inline void symshape_exprs(const int64_t* syms, int64_t* e) {
+static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
     (void)syms;
     const int64_t s0 = syms[0];
-    e[0] = s0;
+    symshape_e[0] = s0;
 }
-static inline void check_input_0(const symshape_tensor& t, const int64_t* e) {
-    (void)e;
-    if (t.size[1] != 8) symshape_bad_dim(0, 0, 1, 8, t.size[1]);
-    if (t.stride[0] != 8) symshape_bad_dim(0, 1, 0, 8, t.stride[0]);
-    if (t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, t.stride[1]);
+static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
+    (void)symshape_e;
+    if (symshape_t.size[1] != 8) symshape_bad_dim(0, 0, 1, 8, symshape_t.size[1]);
+    if (symshape_t.stride[0] != 8) symshape_bad_dim(0, 1, 0, 8, symshape_t.stride[0]);
+    if (symshape_t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, symshape_t.stride[1]);
 }
-static inline void check_input_1(const symshape_tensor& t, const int64_t* e) {
-    (void)e;
-    if (t.size[0] != 8) symshape_bad_dim(1, 0, 0, 8, t.size[0]);
-    if (t.size[1] < 2LL || t.size[1] > 1024LL) symshape_range(1, 1, 2LL, 1024LL, t.size[1]);
-    if (t.size[1] != e[0]) symshape_sym(1, 0, 1, 0, e[0], t.size[1]);
-    if (t.stride[0] != e[0]) symshape_sym(1, 1, 0, 0, e[0], t.stride[0]);
-    if (t.stride[1] != 1) symshape_bad_dim(1, 1, 1, 1, t.stride[1]);
+static inline void check_input_1(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
+    (void)symshape_e;
+    if (symshape_t.size[0] != 8) symshape_bad_dim(1, 0, 0, 8, symshape_t.size[0]);
+    if (symshape_t.size[1] < 2LL || symshape_t.size[1] > 1024LL) symshape_range(1, 1, 2LL, 1024LL, symshape_t.size[1]);
+    if (symshape_t.size[1] != symshape_e[0]) symshape_sym(1, 0, 1, 0, symshape_e[0], symshape_t.size[1]);
+    if (symshape_t.stride[0] != symshape_e[0]) symshape_sym(1, 1, 0, 0, symshape_e[0], symshape_t.stride[0]);
+    if (symshape_t.stride[1] != 1) symshape_bad_dim(1, 1, 1, 1, symshape_t.stride[1]);
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
-    symshape_tensor t[2] = {};
-    symshape_load(input_handles[0], 0, 2, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 1, "(cuda), but got: ", t[0]);
-    symshape_load(input_handles[1], 1, 2, aoti_torch_dtype_bfloat16(), "(at::kBFloat16), but got: ", 1, "(cuda), but got: ", t[1]);
-    symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    int64_t e[1] = {0}; (void)e;
-    symshape_exprs(syms, e);
-    check_input_0(t[0], e);
-    check_input_1(t[1], e);
+    symshape_tensor symshape_t[2] = {};
+    symshape_load(input_handles[0], 0, 2, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 1, "(cuda), but got: ", symshape_t[0]);
+    symshape_load(input_handles[1], 1, 2, aoti_torch_dtype_bfloat16(), "(at::kBFloat16), but got: ", 1, "(cuda), but got: ", symshape_t[1]);
+    symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
+    int64_t symshape_e[1] = {0}; (void)symshape_e;
+    symshape_exprs(syms, symshape_e);
+    check_input_0(symshape_t[0], symshape_e);
+    check_input_1(symshape_t[1], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

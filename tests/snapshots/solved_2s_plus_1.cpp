@@ -62,49 +62,49 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
-    const int64_t arg0_1_size_0 = t[0].size[0];
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
+    const int64_t arg0_1_size_0 = symshape_t[0].size[0];
     {
-        bool arg0_1_size_0_ok0_ovf = false;
-        const bool arg0_1_size_0_ok0 = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_0, arg0_1_size_0_ok0_ovf), int64_t{2}, arg0_1_size_0_ok0_ovf) == int64_t{0});
-        if (arg0_1_size_0_ok0_ovf || !arg0_1_size_0_ok0) symshape_fail(0, "dim value at 0 must satisfy Eq(Mod(arg0_1_size_0 - 1, 2), 0) to equal 2*s1 + 1, but got: ", arg0_1_size_0, "");
+        bool symshape_i0_size0_ok0_ovf = false;
+        const bool symshape_i0_size0_ok0 = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_0, symshape_i0_size0_ok0_ovf), int64_t{2}, symshape_i0_size0_ok0_ovf) == int64_t{0});
+        if (symshape_i0_size0_ok0_ovf || !symshape_i0_size0_ok0) symshape_fail(0, "dim value at 0 must satisfy Eq(Mod(arg0_1_size_0 - 1, 2), 0) to equal 2*s1 + 1, but got: ", arg0_1_size_0, "");
     }
-    bool s1_v_ovf = false;
-    const int64_t s1_v = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_0, s1_v_ovf), int64_t{2}, s1_v_ovf);
-    if (s1_v_ovf) symshape_fail(0, "integer overflow or division by zero computing FloorDiv(arg0_1_size_0 - 1, 2) (s1 from dim 0)");
-    const int64_t s1 = s1_v;
+    bool symshape_s0_v_ovf = false;
+    const int64_t symshape_s0_v = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_0, symshape_s0_v_ovf), int64_t{2}, symshape_s0_v_ovf);
+    if (symshape_s0_v_ovf) symshape_fail(0, "integer overflow or division by zero computing FloorDiv(arg0_1_size_0 - 1, 2) (s1 from dim 0)");
+    const int64_t s1 = symshape_s0_v;
     syms[0] = s1;
     if (s1 < 2LL) symshape_fail(0, "symbol s1 is out of its range, expected it to be >= ", 2LL, ", but got: ", s1, "");
 }
-static inline void symshape_exprs(const int64_t* syms, int64_t* e) {
+static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
     (void)syms;
     const int64_t s1 = syms[0];
-    bool x0_ovf = false;
-    const int64_t x0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), x0_ovf), x0_ovf);
-    if (x0_ovf) symshape_fail(-1, "integer overflow or division by zero computing 2*s1 + 1 (dim 0 of input 0)");
-    e[0] = x0;
-    bool x1_ovf = false;
-    const int64_t x1 = symshape_rt::mul(int64_t{4}, s1, x1_ovf);
-    if (x1_ovf) symshape_fail(-1, "integer overflow or division by zero computing 4*s1 (dim 1 of input 0)");
-    e[1] = x1;
+    bool symshape_x0_ovf = false;
+    const int64_t symshape_x0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), symshape_x0_ovf), symshape_x0_ovf);
+    if (symshape_x0_ovf) symshape_fail(-1, "integer overflow or division by zero computing 2*s1 + 1 (dim 0 of input 0)");
+    symshape_e[0] = symshape_x0;
+    bool symshape_x1_ovf = false;
+    const int64_t symshape_x1 = symshape_rt::mul(int64_t{4}, s1, symshape_x1_ovf);
+    if (symshape_x1_ovf) symshape_fail(-1, "integer overflow or division by zero computing 4*s1 (dim 1 of input 0)");
+    symshape_e[1] = symshape_x1;
 }
-static inline void check_input_0(const symshape_tensor& t, const int64_t* e) {
-    (void)e;
-    if (t.size[0] < 5LL) symshape_range(0, 0, 5LL, INT64_MAX, t.size[0]);
-    if (t.size[0] != e[0]) symshape_sym(0, 0, 0, 0, e[0], t.size[0]);
-    if (t.size[1] < 8LL) symshape_range(0, 1, 8LL, INT64_MAX, t.size[1]);
-    if (t.size[1] != e[1]) symshape_sym(0, 0, 1, 1, e[1], t.size[1]);
-    if (t.stride[0] != e[1]) symshape_sym(0, 1, 0, 1, e[1], t.stride[0]);
-    if (t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, t.stride[1]);
+static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
+    (void)symshape_e;
+    if (symshape_t.size[0] < 5LL) symshape_range(0, 0, 5LL, INT64_MAX, symshape_t.size[0]);
+    if (symshape_t.size[0] != symshape_e[0]) symshape_sym(0, 0, 0, 0, symshape_e[0], symshape_t.size[0]);
+    if (symshape_t.size[1] < 8LL) symshape_range(0, 1, 8LL, INT64_MAX, symshape_t.size[1]);
+    if (symshape_t.size[1] != symshape_e[1]) symshape_sym(0, 0, 1, 1, symshape_e[1], symshape_t.size[1]);
+    if (symshape_t.stride[0] != symshape_e[1]) symshape_sym(0, 1, 0, 1, symshape_e[1], symshape_t.stride[0]);
+    if (symshape_t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, symshape_t.stride[1]);
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
-    symshape_tensor t[1] = {};
-    symshape_load(input_handles[0], 0, 2, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", t[0]);
-    symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    int64_t e[2] = {0}; (void)e;
-    symshape_exprs(syms, e);
-    check_input_0(t[0], e);
+    symshape_tensor symshape_t[1] = {};
+    symshape_load(input_handles[0], 0, 2, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
+    int64_t symshape_e[2] = {0}; (void)symshape_e;
+    symshape_exprs(syms, symshape_e);
+    check_input_0(symshape_t[0], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

@@ -61,24 +61,24 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* t, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
 }
-static inline void check_input_0(const symshape_tensor& t, const int64_t* e) {
-    (void)e;
-    if (t.size[0] != 4) symshape_bad_dim(0, 0, 0, 4, t.size[0]);
-    if (t.size[1] != 8) symshape_bad_dim(0, 0, 1, 8, t.size[1]);
-    if (t.size[2] != 10) symshape_bad_dim(0, 0, 2, 10, t.size[2]);
-    if (t.stride[0] != 80) symshape_bad_dim(0, 1, 0, 80, t.stride[0]);
-    if (t.stride[1] != 10) symshape_bad_dim(0, 1, 1, 10, t.stride[1]);
-    if (t.stride[2] != 1) symshape_bad_dim(0, 1, 2, 1, t.stride[2]);
+static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
+    (void)symshape_e;
+    if (symshape_t.size[0] != 4) symshape_bad_dim(0, 0, 0, 4, symshape_t.size[0]);
+    if (symshape_t.size[1] != 8) symshape_bad_dim(0, 0, 1, 8, symshape_t.size[1]);
+    if (symshape_t.size[2] != 10) symshape_bad_dim(0, 0, 2, 10, symshape_t.size[2]);
+    if (symshape_t.stride[0] != 80) symshape_bad_dim(0, 1, 0, 80, symshape_t.stride[0]);
+    if (symshape_t.stride[1] != 10) symshape_bad_dim(0, 1, 1, 10, symshape_t.stride[1]);
+    if (symshape_t.stride[2] != 1) symshape_bad_dim(0, 1, 2, 1, symshape_t.stride[2]);
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
-    symshape_tensor t[1] = {};
-    symshape_load(input_handles[0], 0, 3, aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", t[0]);
-    symshape_bind_symbols(input_handles, t, syms, symshape_fsyms);
-    int64_t e[1] = {0}; (void)e;
-    check_input_0(t[0], e);
+    symshape_tensor symshape_t[1] = {};
+    symshape_load(input_handles[0], 0, 3, aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
+    int64_t symshape_e[1] = {0}; (void)symshape_e;
+    check_input_0(symshape_t[0], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

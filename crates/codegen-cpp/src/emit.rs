@@ -157,7 +157,7 @@ pub(crate) struct Emitter<'a> {
     opts: &'a Options,
     nm: Names,
     /// Distinct symbolic size and stride expressions checked against the inputs (`{p}_exprs`
-    /// computes slot `k` of `e`), with where each first appears.
+    /// computes slot `k` of `symshape_e`), with where each first appears.
     table: Vec<(Expr, String)>,
 }
 
@@ -355,11 +355,11 @@ impl<'a> Emitter<'a> {
         let f = self.nm.n("bind_symbols");
         let t = self.nm.n("tensor");
         if self.dl() {
-            w.open(&format!("static int {f}(const int64_t* scalars, const {t}* t, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {{"));
-            w.line("(void)scalars; (void)t; (void)syms; (void)symshape_fsyms; (void)err; (void)err_len;");
+            w.open(&format!("static int {f}(const int64_t* scalars, const {t}* symshape_t, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {{"));
+            w.line("(void)scalars; (void)symshape_t; (void)syms; (void)symshape_fsyms; (void)err; (void)err_len;");
         } else {
-            w.open(&format!("{} void {f}(AtenTensorHandle* input_handles, const {t}* t, int64_t* syms, double* symshape_fsyms) {{", self.storage()));
-            w.line("(void)input_handles; (void)t; (void)syms; (void)symshape_fsyms;");
+            w.open(&format!("{} void {f}(AtenTensorHandle* input_handles, const {t}* symshape_t, int64_t* syms, double* symshape_fsyms) {{", self.storage()));
+            w.line("(void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;");
         }
         let mut read: Vec<usize> = Vec::new();
         let mut deferred: Vec<(Binding, usize, RangeCheck)> = Vec::new();
@@ -378,8 +378,8 @@ impl<'a> Emitter<'a> {
                     }
                     (i, format!("{name}_value"))
                 }
-                Source::Size(i, d) => (i, format!("t[{i}].size[{d}]")),
-                Source::Stride(i, d) => (i, format!("t[{i}].stride[{d}]")),
+                Source::Size(i, d) => (i, format!("symshape_t[{i}].size[{d}]")),
+                Source::Stride(i, d) => (i, format!("symshape_t[{i}].stride[{d}]")),
             };
             let sname = self.sig.cx.sym_name(b.sym).to_string();
             if self.sig.cx.sym_ty(b.sym) == Ty::Float {
@@ -396,6 +396,8 @@ impl<'a> Emitter<'a> {
                         Source::Size(..) => ("size", "dim"),
                         _ => ("stride", "stride"),
                     };
+                    // The solver's name for this dim (`{input}_{arr}_{d}`, bind.rs): the rhs and the
+                    // conditions use it.
                     let var = format!("{}_{arr}_{d}", self.sig.inputs[i].name());
                     w.line(&format!("const int64_t {var} = {value};"));
                     let from = self.sig.cx.display(b.solved_from.expect("solved"));
@@ -410,11 +412,17 @@ impl<'a> Emitter<'a> {
                                 Int(var.clone()),
                             ],
                         );
-                        self.checked_pred(w, &format!("{var}_ok{n}"), c, false, |_| msg.clone())?;
+                        self.checked_pred(
+                            w,
+                            &format!("symshape_i{i}_{arr}{d}_ok{n}"),
+                            c,
+                            false,
+                            |_| msg.clone(),
+                        )?;
                     }
                     let v = self.checked_value(
                         w,
-                        &format!("{sname}_v"),
+                        &format!("symshape_s{k}_v"),
                         rhs,
                         Some(i),
                         &format!("{sname} from {kind} {d}"),
@@ -447,7 +455,8 @@ impl<'a> Emitter<'a> {
         }
         for (b, i, (end, upper)) in deferred {
             let sname = self.sig.cx.sym_name(b.sym).to_string();
-            let var = format!("{sname}_{}", if upper { "hi" } else { "lo" });
+            let k = slot(self.sig, b.sym);
+            let var = format!("symshape_s{k}_{}", if upper { "hi" } else { "lo" });
             let v = self.checked_value(w, &var, end, Some(i), "a range end", false)?;
             self.range_check(w, &sname, i, v, upper);
         }
@@ -493,7 +502,7 @@ impl<'a> Emitter<'a> {
             })
         };
         for (d, &e) in layout.sizes.iter().enumerate() {
-            let got = format!("t.size[{d}]");
+            let got = format!("symshape_t.size[{d}]");
             if let Some(v) = self.sig.cx.as_int(e) {
                 let c = self.call("bad_dim", &format!("{i}, 0, {d}, {v}, {got}"));
                 w.line(&format!("if ({got} != {v}) {c}"));
@@ -506,7 +515,7 @@ impl<'a> Emitter<'a> {
             self.equality(w, i, d, e, ("size", "dim"));
         }
         for (d, &e) in layout.strides.iter().enumerate() {
-            let got = format!("t.stride[{d}]");
+            let got = format!("symshape_t.stride[{d}]");
             if let Some(v) = self.sig.cx.as_int(e) {
                 let c = self.call("bad_dim", &format!("{i}, 1, {d}, {v}, {got}"));
                 w.line(&format!("if ({got} != {v}) {c}"));
@@ -522,15 +531,15 @@ impl<'a> Emitter<'a> {
         let mut out = Writer::default();
         if self.dl() {
             out.open(&format!(
-                "static int {f}(const {t}& t, const int64_t* e, char* err, size_t err_len) {{"
+                "static int {f}(const {t}& symshape_t, const int64_t* symshape_e, char* err, size_t err_len) {{"
             ));
-            out.line("(void)e; (void)err; (void)err_len;");
+            out.line("(void)symshape_e; (void)err; (void)err_len;");
         } else {
             out.open(&format!(
-                "{} void {f}(const {t}& t, const int64_t* e) {{",
+                "{} void {f}(const {t}& symshape_t, const int64_t* symshape_e) {{",
                 self.storage()
             ));
-            out.line("(void)e;");
+            out.line("(void)symshape_e;");
         }
         let mut text = out.finish();
         for l in body.finish().lines() {
@@ -566,7 +575,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// A symbolic size or stride against its expression, computed once for every input in
-    /// `{p}_exprs` (slot `k` of `e`).
+    /// `{p}_exprs` (slot `k` of `symshape_e`).
     fn equality(&mut self, w: &mut Writer, i: usize, d: usize, e: Expr, (arr, word): (&str, &str)) {
         let k = match self.table.iter().position(|(x, _)| *x == e) {
             Some(k) => k,
@@ -575,10 +584,13 @@ impl<'a> Emitter<'a> {
                 self.table.len() - 1
             }
         };
-        let got = format!("t.{arr}[{d}]");
+        let got = format!("symshape_t.{arr}[{d}]");
         let stride = usize::from(arr == "stride");
-        let c = self.call("sym", &format!("{i}, {stride}, {d}, {k}, e[{k}], {got}"));
-        w.line(&format!("if ({got} != e[{k}]) {c}"));
+        let c = self.call(
+            "sym",
+            &format!("{i}, {stride}, {d}, {k}, symshape_e[{k}], {got}"),
+        );
+        w.line(&format!("if ({got} != symshape_e[{k}]) {c}"));
     }
 
     /// `{p}_exprs`: every distinct symbolic size and stride expression, overflow-checked, once.
@@ -592,19 +604,20 @@ impl<'a> Emitter<'a> {
                     used.push(s);
                 }
             }
-            let v = self.checked_value(&mut body, &format!("x{k}"), e, None, &what, true)?;
-            body.line(&format!("e[{k}] = {v};"));
+            let v =
+                self.checked_value(&mut body, &format!("symshape_x{k}"), e, None, &what, true)?;
+            body.line(&format!("symshape_e[{k}] = {v};"));
         }
         let f = self.nm.n("exprs");
         let mut out = Writer::default();
         if self.dl() {
             out.open(&format!(
-                "static int {f}(const int64_t* syms, int64_t* e, char* err, size_t err_len) {{"
+                "static int {f}(const int64_t* syms, int64_t* symshape_e, char* err, size_t err_len) {{"
             ));
             out.line("(void)syms; (void)err; (void)err_len;");
         } else {
             out.open(&format!(
-                "{} void {f}(const int64_t* syms, int64_t* e) {{",
+                "{} void {f}(const int64_t* syms, int64_t* symshape_e) {{",
                 self.storage()
             ));
             out.line("(void)syms;");
@@ -707,7 +720,7 @@ impl<'a> Emitter<'a> {
             let (arr, n) = if slots.is_empty() {
                 ("nullptr".to_string(), 0)
             } else {
-                let a = format!("g{k}_slots");
+                let a = format!("symshape_g{k}_slots");
                 body.line(&format!(
                     "static const int {a}[] = {{{}}};",
                     slots.join(", ")
@@ -717,7 +730,7 @@ impl<'a> Emitter<'a> {
             let lit = quote(&text);
             let nm = self.nm.clone();
             let dl = self.dl();
-            self.checked_pred(&mut body, &format!("g{k}"), e, true, move |ovf| {
+            self.checked_pred(&mut body, &format!("symshape_g{k}"), e, true, move |ovf| {
                 let f = nm.n("guard_fail");
                 let args = format!("{lit}, {ovf}, {arr}, {n}, syms");
                 if dl {
@@ -776,13 +789,13 @@ impl<'a> Emitter<'a> {
                 ))
             })?;
             format!(
-                "if ({f}(inputs[{i}], {i}, {rank}, {c}, {b}, {l}, \"unmatched dtype, expected: {c}/{b}/{l}({}), but got: \", {code}, \"({}), but got: \", sb{i}, t[{i}], err, err_len) != 0) return 1;",
+                "if ({f}(inputs[{i}], {i}, {rank}, {c}, {b}, {l}, \"unmatched dtype, expected: {c}/{b}/{l}({}), but got: \", {code}, \"({}), but got: \", symshape_sb{i}, symshape_t[{i}], err, err_len) != 0) return 1;",
                 dt.name(),
                 dev.kind()
             )
         } else {
             format!(
-                "{f}(input_handles[{i}], {i}, {rank}, {}(), \"({}), but got: \", {}, \"({}), but got: \", t[{i}]);",
+                "{f}(input_handles[{i}], {i}, {rank}, {}(), \"({}), but got: \", {}, \"({}), but got: \", symshape_t[{i}]);",
                 dt.aoti_accessor(),
                 dt.aten(),
                 dev.type_code(),
@@ -864,17 +877,24 @@ impl<'a> Emitter<'a> {
                 // Every check, the symbols into `syms` / `symshape_fsyms` (symshape_num_slots
                 // entries each); throws std::runtime_error on the first failure.
                 w.open(&format!("[[maybe_unused]] static void {}(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {{", self.nm.n("check_and_bind")));
-                w.line(&format!("{t} t[{}] = {{}};", n_in.max(1)));
+                w.line(&format!("{t} symshape_t[{}] = {{}};", n_in.max(1)));
                 for l in &loads {
                     w.line(l);
                 }
-                w.line(&format!("{bind}(input_handles, t, syms, symshape_fsyms);"));
-                w.line(&format!("int64_t e[{n_e}] = {{0}}; (void)e;"));
+                w.line(&format!(
+                    "{bind}(input_handles, symshape_t, syms, symshape_fsyms);"
+                ));
+                w.line(&format!(
+                    "int64_t symshape_e[{n_e}] = {{0}}; (void)symshape_e;"
+                ));
                 if let Some(x) = &exprs {
-                    w.line(&format!("{x}(syms, e);"));
+                    w.line(&format!("{x}(syms, symshape_e);"));
                 }
                 for &i in &checked_inputs {
-                    w.line(&format!("{}(t[{i}], e);", self.nm.check_input(i)));
+                    w.line(&format!(
+                        "{}(symshape_t[{i}], symshape_e);",
+                        self.nm.check_input(i)
+                    ));
                 }
                 if guards {
                     w.line(&format!("{cg}(syms);"));
@@ -927,10 +947,13 @@ impl<'a> Emitter<'a> {
                     );
                     w.line(&format!("if (scalars == nullptr) {f}"));
                 }
-                w.line(&format!("{t} t[{}] = {{}};", n_in.max(1)));
+                w.line(&format!("{t} symshape_t[{}] = {{}};", n_in.max(1)));
                 for (i, inp) in self.sig.inputs.iter().enumerate() {
                     if let Input::Tensor { layout, .. } = inp {
-                        w.line(&format!("int64_t sb{i}[{}];", layout.rank().max(1)));
+                        w.line(&format!(
+                            "int64_t symshape_sb{i}[{}];",
+                            layout.rank().max(1)
+                        ));
                     }
                 }
                 for l in &loads {
@@ -939,15 +962,19 @@ impl<'a> Emitter<'a> {
                 w.line(&format!("int64_t syms[{n_syms}] = {{0}};"));
                 w.line(&format!("double symshape_fsyms[{n_syms}] = {{0}};"));
                 w.line(&format!(
-                    "if ({bind}(scalars, t, syms, symshape_fsyms, err, err_len) != 0) return 1;"
+                    "if ({bind}(scalars, symshape_t, syms, symshape_fsyms, err, err_len) != 0) return 1;"
                 ));
-                w.line(&format!("int64_t e[{n_e}] = {{0}}; (void)e;"));
+                w.line(&format!(
+                    "int64_t symshape_e[{n_e}] = {{0}}; (void)symshape_e;"
+                ));
                 if let Some(x) = &exprs {
-                    w.line(&format!("if ({x}(syms, e, err, err_len) != 0) return 1;"));
+                    w.line(&format!(
+                        "if ({x}(syms, symshape_e, err, err_len) != 0) return 1;"
+                    ));
                 }
                 for &i in &checked_inputs {
                     w.line(&format!(
-                        "if ({}(t[{i}], e, err, err_len) != 0) return 1;",
+                        "if ({}(symshape_t[{i}], symshape_e, err, err_len) != 0) return 1;",
                         self.nm.check_input(i)
                     ));
                 }

@@ -228,8 +228,6 @@ const GENERATED: &[&str] = &[
     "output_handles",
     "inputs",
     "syms",
-    "ovf",
-    "ok",
     "err",
     "err_len",
     "num_inputs",
@@ -240,9 +238,117 @@ const GENERATED: &[&str] = &[
     "proxy_executor",
     "constants_",
     "release",
-    "ss",
     "symshape_rt",
+    "py",
 ];
+
+/// Types and typedefs that the standard headers the generated code includes declare
+/// (`<cstdint>`, `<cstddef>`, `<cstdio>`, `<cstdlib>`); the generated code names some of them
+/// (`int64_t`, `size_t`) after declaring the signature's names.
+const HEADER_TYPES: &[&str] = &[
+    "int8_t",
+    "int16_t",
+    "int32_t",
+    "int64_t",
+    "uint8_t",
+    "uint16_t",
+    "uint32_t",
+    "uint64_t",
+    "int_least8_t",
+    "int_least16_t",
+    "int_least32_t",
+    "int_least64_t",
+    "uint_least8_t",
+    "uint_least16_t",
+    "uint_least32_t",
+    "uint_least64_t",
+    "int_fast8_t",
+    "int_fast16_t",
+    "int_fast32_t",
+    "int_fast64_t",
+    "uint_fast8_t",
+    "uint_fast16_t",
+    "uint_fast32_t",
+    "uint_fast64_t",
+    "intmax_t",
+    "uintmax_t",
+    "intptr_t",
+    "uintptr_t",
+    "size_t",
+    "ssize_t",
+    "ptrdiff_t",
+    "nullptr_t",
+    "max_align_t",
+    "off_t",
+    "FILE",
+    "fpos_t",
+    "div_t",
+    "ldiv_t",
+    "lldiv_t",
+    "va_list",
+    "wint_t",
+    "mbstate_t",
+];
+
+/// Names of PyTorch's AOTI runtime that the generated checks and prologue use after declaring
+/// the signature's names (and its namespaces).
+const TORCH_NAMES: &[&str] = &[
+    "AtenTensorHandle",
+    "AtenTensorOpaque",
+    "RAIIAtenTensorHandle",
+    "ConstantHandle",
+    "AOTITorchError",
+    "AOTInductorModel",
+    "AOTInductorModelBase",
+    "AOTInductorModelKernels",
+    "AOTInductorModelKernelsBase",
+    "AOTIProxyExecutorHandle",
+    "DeviceStreamType",
+    "steal_from_raw_handles_to_raii_handles",
+    "reinterpret_tensor_wrapper",
+    "wrap_with_raii_handle_if_needed",
+    "c10",
+    "at",
+    "torch",
+    "pybind11",
+];
+
+/// Macro families of the included headers, refused by prefix: PyTorch's (`AOTI_`, `TORCH_`,
+/// `C10_`, `AT_`, `CAFFE2_`) and DLPack's (`DLPACK`).
+const HEADER_PREFIXES: &[&str] = &["AOTI_", "TORCH_", "C10_", "AT_", "CAFFE2_", "DLPACK"];
+
+/// The macros of `header_macros.txt` (how it was produced is written at its top).
+const HEADER_MACROS: &str = include_str!("header_macros.txt");
+
+/// Why `name` is declared by a header the generated code includes, if it is.
+fn header_name(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    if HEADER_TYPES.contains(&name) {
+        return Some("a type of <cstdint>, <cstddef>, <cstdio> or <cstdlib>");
+    }
+    if TORCH_NAMES.contains(&name) {
+        return Some("a name of PyTorch's AOTI runtime that the generated code uses");
+    }
+    if HEADER_PREFIXES.iter().any(|p| name.starts_with(p)) {
+        return Some(
+            "a macro prefix of PyTorch's or DLPack's headers: AOTI_, TORCH_, C10_, AT_, CAFFE2_, DLPACK",
+        );
+    }
+    // DLPack's types and enumerators: DLTensor, DLDevice, DLDataType, kDLCPU, kDLFloat, ...
+    let dl = |rest: &[u8]| rest.first().is_some_and(|c| c.is_ascii_uppercase());
+    if (name.starts_with("DL") && dl(&b[2..])) || (name.starts_with("kDL") && dl(&b[3..])) {
+        return Some("a DLPack type or enumerator: DL*, kDL*");
+    }
+    if HEADER_MACROS
+        .lines()
+        .any(|l| !l.starts_with('#') && l.trim() == name)
+    {
+        return Some(
+            "a macro of the C/C++ standard headers, of g++ (unix, linux) or of the runtime headers",
+        );
+    }
+    None
+}
 
 fn err(field: &str, msg: impl std::fmt::Display) -> CodegenError {
     CodegenError::Signature(format!("{field}: {msg}"))
@@ -266,6 +372,14 @@ pub fn check_cpp_name(field: &str, name: &str) -> Result<(), CodegenError> {
         return Err(err(
             field,
             format!("'{name}' is a C++ keyword or a name the generated code uses"),
+        ));
+    }
+    if let Some(why) = header_name(name) {
+        return Err(err(
+            field,
+            format!(
+                "'{name}' is declared by the headers the generated code includes ({why}); refused"
+            ),
         ));
     }
     let b = name.as_bytes();
@@ -642,30 +756,7 @@ impl Signature {
                 });
             }
         }
-        // Names the generated code derives from tensor names must not collide with user names.
-        for inp in &inputs {
-            if let Input::Tensor { name, layout } = inp {
-                let mut derived = vec![
-                    format!("{name}_size"),
-                    format!("{name}_stride"),
-                    format!("{name}_dim"),
-                    format!("{name}_dtype"),
-                    format!("{name}_device_type"),
-                ];
-                for d in 0..layout.rank() {
-                    derived.push(format!("{name}_size_{d}"));
-                    derived.push(format!("{name}_stride_{d}"));
-                }
-                for n in &names {
-                    if derived.contains(n) {
-                        return Err(err(
-                            "signature",
-                            format!("'{n}' collides with a name generated for input '{name}'"),
-                        ));
-                    }
-                }
-            }
-        }
+        check_derived_names(&symbols, &inputs, &outputs, &constants)?;
         // Guards: boolean predicates over declared symbols (PyTorch's shape_env.guards).
         let mut guards = Vec::new();
         if let Some(gs) = top.get("guards") {
@@ -739,6 +830,115 @@ impl Signature {
             guards,
         })
     }
+}
+
+/// The names the generated code derives from the signature's names (PyTorch's look:
+/// `{input}_size`, `{output}_handle`, `{scalar}_value`, ...), each with the field and name it is
+/// derived from. The generator's own temporaries start with `symshape_` instead, which no
+/// signature name may.
+fn derived_names(inputs: &[Input], outputs: &[Output]) -> Vec<(String, String, String)> {
+    let mut v = Vec::new();
+    for (i, inp) in inputs.iter().enumerate() {
+        let f = format!("inputs[{i}]");
+        let mut add = |d: String, name: &str| v.push((d, f.clone(), name.to_string()));
+        match inp {
+            // The checks read a scalar input into `{name}_value` (PyTorch's codegen_tensor_item).
+            Input::Scalar { name, .. } => add(format!("{name}_value"), name),
+            // The prologue's `{name}_size` / `{name}_stride` arrays and the dims it solves from
+            // (`{name}_size_{d}`); the others are PyTorch's names for the same metadata.
+            Input::Tensor { name, layout } => {
+                for suffix in ["size", "stride", "dim", "dtype", "device_type"] {
+                    add(format!("{name}_{suffix}"), name);
+                }
+                for d in 0..layout.rank() {
+                    add(format!("{name}_size_{d}"), name);
+                    add(format!("{name}_stride_{d}"), name);
+                }
+            }
+        }
+    }
+    for (i, o) in outputs.iter().enumerate() {
+        let f = format!("outputs[{i}]");
+        let name = &o.name;
+        let mut add = |d: String| v.push((d, f.clone(), name.clone()));
+        if o.view.is_none() {
+            // make_allocation.
+            add(format!("int_array_{name}_size"));
+            add(format!("int_array_{name}_alloc_size"));
+            add(format!("int_array_{name}_stride"));
+            add(format!("{name}_handle"));
+            add(format!("{name}_handle_restrided"));
+        } else {
+            // reinterpret_view.
+            add(format!("tmp_{name}"));
+            add(format!("int_array_tmp_{name}_size"));
+            add(format!("int_array_tmp_{name}_stride"));
+        }
+    }
+    v
+}
+
+/// Refuses a signature name that is a name the generated code derives from another (outputs
+/// `x` and `x_handle`), two names that derive the same name (outputs `b` with an
+/// `allocation_sizes` and `b_alloc` both give `int_array_b_alloc_size`), and a derived name that
+/// is a keyword or a header's name. Every message names the field and the name it collides with.
+fn check_derived_names(
+    symbols: &[SymDecl],
+    inputs: &[Input],
+    outputs: &[Output],
+    constants: &[String],
+) -> Result<(), CodegenError> {
+    let mut user: Vec<(String, &str)> = Vec::new();
+    for d in symbols.iter().filter(|d| d.declared) {
+        user.push((format!("symbols.{}", d.name), &d.name));
+    }
+    for (i, x) in inputs.iter().enumerate() {
+        user.push((format!("inputs[{i}].name"), x.name()));
+    }
+    for (i, o) in outputs.iter().enumerate() {
+        user.push((format!("outputs[{i}].name"), &o.name));
+    }
+    for (i, c) in constants.iter().enumerate() {
+        user.push((format!("constants[{i}]"), c));
+    }
+    let derived = derived_names(inputs, outputs);
+    for (f, n) in &user {
+        if let Some((d, df, dn)) = derived.iter().find(|(d, ..)| d == n) {
+            return Err(err(
+                f,
+                format!(
+                    "'{n}' collides with the name '{d}' that the generated code derives from {df} '{dn}'; rename one of them"
+                ),
+            ));
+        }
+    }
+    for (k, (d, df, dn)) in derived.iter().enumerate() {
+        if let Some((_, ef, en)) = derived[..k].iter().find(|(e, ..)| e == d) {
+            return Err(err(
+                &format!("{df}.name"),
+                format!(
+                    "'{dn}' and {ef} '{en}' both make the generated code declare '{d}'; rename one"
+                ),
+            ));
+        }
+        if CPP_KEYWORDS.contains(&d.as_str()) || GENERATED.contains(&d.as_str()) {
+            return Err(err(
+                &format!("{df}.name"),
+                format!(
+                    "'{dn}' makes the generated code declare '{d}', a C++ keyword or a name it uses"
+                ),
+            ));
+        }
+        if let Some(why) = header_name(d) {
+            return Err(err(
+                &format!("{df}.name"),
+                format!(
+                    "'{dn}' makes the generated code declare '{d}', which the included headers declare ({why})"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The `parse_dims` closure of [`Signature::from_json`].
