@@ -142,9 +142,12 @@ class Expr:
         relations: use ``Context.prove``); ``True`` for any other expression."""
     def __int__(self) -> int:
         """The value of an integer constant (``TypeError`` otherwise)."""
-    def __hash__(self) -> int: ...
+    def __hash__(self) -> int:
+        """A constant hashes as the Python number or bool it equals; any other expression by
+        its context and node."""
     def __eq__(self, other: object) -> bool:
-        """Structural equality; semantic equality is ``Context.prove(a.eq(b))``."""
+        """Structural equality (an int, float or bool compares with the constant); semantic
+        equality is ``Context.prove(a.eq(b))``."""
     def __ne__(self, other: object) -> bool: ...
     def eq(self, other: Operand) -> Expr:
         """``Eq(self, other)``."""
