@@ -781,6 +781,51 @@ pub fn _has_type(
     Ok(Some(false))
 }
 
+/// Whether a symbol of `e` (a node that is an instance of `symbol`) is a key of the dict
+/// `keys`: the drop-in asks it of the caller's expression and the replacements, to know
+/// whether that object may be handed back (`symshape.torch._final`). `None` where a node is
+/// not a sympy object (the caller then asks sympy). A native walk: sympy's `free_symbols`
+/// builds a set per node.
+#[pyfunction]
+#[pyo3(signature = (e, keys, symbol, basic_args = None))]
+pub fn _has_key_symbol(
+    e: &Bound<'_, PyAny>,
+    keys: &Bound<'_, PyDict>,
+    symbol: &Bound<'_, PyType>,
+    basic_args: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<bool>> {
+    let py = e.py();
+    let args = intern!(py, "args");
+    let slot = intern!(py, "_args");
+    // Per class met: whether it is a subclass of `symbol`, and whether its `args` is
+    // `basic_args`.
+    let mut classes: Vec<(usize, bool, bool)> = Vec::new();
+    let mut stack = vec![e.clone()];
+    while let Some(n) = stack.pop() {
+        let t = n.get_type();
+        let key = t.as_ptr() as usize;
+        let (is_symbol, fast) = match classes.iter().find(|(k, _, _)| *k == key) {
+            Some(&(_, y, f)) => (y, f),
+            None => {
+                let y = t.is_subclass(symbol)?;
+                let f = basic_args.is_some_and(|b| plain_args(&t, b));
+                classes.push((key, y, f));
+                (y, f)
+            }
+        };
+        if is_symbol {
+            if keys.contains(&n)? {
+                return Ok(Some(true));
+            }
+            continue;
+        }
+        if !push_operands(&n, if fast { slot } else { args }, &mut stack)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(false))
+}
+
 /// Pushes the operands of the sympy node `n`, read from its attribute `attr` (`args`, or the
 /// slot `_args` of a class whose `args` is `Basic.args`), on `stack`; `false` when `n` has no
 /// such attribute (not a sympy object: the walks' callers then ask sympy).

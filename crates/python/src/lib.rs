@@ -1732,6 +1732,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fast::thread_memo, m)?)?;
     m.add_function(wrap_pyfunction!(convert::_direct_table, m)?)?;
     m.add_function(wrap_pyfunction!(convert::_has_symbol, m)?)?;
+    m.add_function(wrap_pyfunction!(convert::_has_key_symbol, m)?)?;
     m.add_function(wrap_pyfunction!(convert::_has_symbol_sides, m)?)?;
     m.add_function(wrap_pyfunction!(convert::_has_type, m)?)?;
     m.add_function(wrap_pyfunction!(axioms::_axiom_preds, m)?)?;

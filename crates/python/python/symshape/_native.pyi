@@ -333,6 +333,11 @@ def _has_type(e: Any, cls: type, basic_args: Any = None) -> Optional[bool]:
     """sympy's ``e.has(cls)`` for a class ``cls`` (a node of ``e`` an instance of it), or
     ``None`` where a node is not a sympy object (no ``args``)."""
 
+def _has_key_symbol(e: Any, keys: Dict[Any, Any], symbol: type,
+                    basic_args: Any = None) -> Optional[bool]:
+    """Whether a symbol of ``e`` (an instance of ``symbol``) is a key of the dict ``keys``,
+    or ``None`` where a node is not a sympy object (no ``args``)."""
+
 def _direct_table() -> Dict[str, str]:
     """The native converter's table of ``symshape.sympy._DIRECT`` (checked equal by a test)."""
 

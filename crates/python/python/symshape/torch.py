@@ -785,6 +785,7 @@ _Symbol = _sp.Symbol
 _native_has_symbol = _native._has_symbol
 _native_has_symbol_sides = _native._has_symbol_sides
 _native_has_type = _native._has_type
+_native_has_key_symbol = _native._has_key_symbol
 # sympy's ``Basic.args`` property: the nodes of a class whose ``args`` it is are read from
 # their slot ``_args`` natively (the same tuple, without running the property).
 _BASIC_ARGS = _sp.Basic.args
@@ -1171,8 +1172,15 @@ def _final(eng, r, e0, e, expr, facts, replacements=None):
     The choice is remembered per answer, simplified expression, facts object and caller's
     object: a repeated question is one lookup, without building its sympy form again."""
     def replaced():
-        # Asked only where the caller's object is or could be the answer.
-        return bool(replacements) and e == e0 and _replaces(expr.free_symbols, replacements)
+        # Asked only where the caller's object is or could be the answer (a native walk;
+        # sympy's free_symbols where a node is not sympy's, or replacements no dict).
+        if not replacements or e != e0:
+            return False
+        if type(replacements) is dict:
+            r = _native_has_key_symbol(expr, replacements, _Symbol, _BASIC_ARGS)
+            if r is not None:
+                return r
+        return _replaces(expr.free_symbols, replacements)
 
     key = (r, e, id(facts), id(expr))
     hit = eng.finals.get(key)
