@@ -698,49 +698,75 @@ impl<'a, 'py> HasSymbol<'a, 'py> {
 
     fn walk(&mut self, e: &Bound<'py, PyAny>) -> PyResult<Option<bool>> {
         let py = e.py();
-        let args = intern!(py, "args");
-        let slot = intern!(py, "_args");
-        self.stack.clear();
-        self.stack.push(e.clone());
-        while let Some(n) = self.stack.pop() {
-            let t = n.get_type();
-            let key = t.as_ptr() as usize;
-            let (is_symbol, fast) = match self.classes.iter().find(|(k, _, _)| *k == key) {
-                Some(&(_, y, f)) => (y, f),
-                None => {
-                    let y = t.is_subclass(self.symbol)?;
-                    let f = self.basic_args.is_some_and(|b| plain_args(&t, b));
-                    self.classes.push((key, y, f));
-                    (y, f)
-                }
+        let (symbol, basic_args) = (self.symbol, self.basic_args);
+        let mut classes = std::mem::take(&mut self.classes);
+        let mut stack = std::mem::take(&mut self.stack);
+        let r = walk_symbols(e, symbol, basic_args, &mut classes, &mut stack, |n| {
+            if n.is(self.s) {
+                return Ok(true);
+            }
+            if n.get_type().is(self.symbol)
+                && let Some(name) = self.name()
+                && let Ok(m) = n.getattr(intern!(py, "name"))
+                && let Ok(m) = m.cast_exact::<PyString>()
+                && !m.as_any().eq(&name)?
+            {
+                return Ok(false);
+            }
+            let h = match self.hash {
+                Some(h) => h,
+                None => *self.hash.insert(self.s.hash()?),
             };
-            if is_symbol {
-                if n.is(self.s) {
-                    return Ok(Some(true));
-                }
-                if t.is(self.symbol)
-                    && let Some(name) = self.name()
-                    && let Ok(m) = n.getattr(intern!(py, "name"))
-                    && let Ok(m) = m.cast_exact::<PyString>()
-                    && !m.as_any().eq(&name)?
-                {
-                    continue;
-                }
-                let h = match self.hash {
-                    Some(h) => h,
-                    None => *self.hash.insert(self.s.hash()?),
-                };
-                if n.hash()? == h && self.s.eq(&n)? {
-                    return Ok(Some(true));
-                }
-                continue;
-            }
-            if !push_operands(&n, if fast { slot } else { args }, &mut self.stack)? {
-                return Ok(None);
-            }
-        }
-        Ok(Some(false))
+            Ok(n.hash()? == h && self.s.eq(n)?)
+        });
+        self.classes = classes;
+        self.stack = stack;
+        r
     }
+}
+
+/// Walks the sympy tree `e` (its `args`, theirs...; with `basic_args`, the nodes of a class
+/// whose `args` it is read from their slot `_args`: [`plain_args`]) until `found` says yes of
+/// a node that is an instance of `symbol`: `Some(true)` then, `Some(false)` when no node
+/// did, `None` where a node is not a sympy object (no `args`; the callers then ask sympy).
+/// `classes` caches per class met whether it is a subclass of `symbol` and whether its
+/// `args` is `basic_args`; `stack` is the walk's (both kept by callers that walk again).
+fn walk_symbols<'py>(
+    e: &Bound<'py, PyAny>,
+    symbol: &Bound<'py, PyType>,
+    basic_args: Option<&Bound<'py, PyAny>>,
+    classes: &mut Vec<(usize, bool, bool)>,
+    stack: &mut Vec<Bound<'py, PyAny>>,
+    mut found: impl FnMut(&Bound<'py, PyAny>) -> PyResult<bool>,
+) -> PyResult<Option<bool>> {
+    let py = e.py();
+    let args = intern!(py, "args");
+    let slot = intern!(py, "_args");
+    stack.clear();
+    stack.push(e.clone());
+    while let Some(n) = stack.pop() {
+        let t = n.get_type();
+        let key = t.as_ptr() as usize;
+        let (is_symbol, fast) = match classes.iter().find(|(k, _, _)| *k == key) {
+            Some(&(_, y, f)) => (y, f),
+            None => {
+                let y = t.is_subclass(symbol)?;
+                let f = basic_args.is_some_and(|b| plain_args(&t, b));
+                classes.push((key, y, f));
+                (y, f)
+            }
+        };
+        if is_symbol {
+            if found(&n)? {
+                return Ok(Some(true));
+            }
+            continue;
+        }
+        if !push_operands(&n, if fast { slot } else { args }, stack)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(false))
 }
 
 /// sympy's `e.has(cls)` for a class `cls`: whether a node of `e` (itself, its `args`, theirs...)
@@ -794,36 +820,14 @@ pub fn _has_key_symbol(
     symbol: &Bound<'_, PyType>,
     basic_args: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Option<bool>> {
-    let py = e.py();
-    let args = intern!(py, "args");
-    let slot = intern!(py, "_args");
-    // Per class met: whether it is a subclass of `symbol`, and whether its `args` is
-    // `basic_args`.
-    let mut classes: Vec<(usize, bool, bool)> = Vec::new();
-    let mut stack = vec![e.clone()];
-    while let Some(n) = stack.pop() {
-        let t = n.get_type();
-        let key = t.as_ptr() as usize;
-        let (is_symbol, fast) = match classes.iter().find(|(k, _, _)| *k == key) {
-            Some(&(_, y, f)) => (y, f),
-            None => {
-                let y = t.is_subclass(symbol)?;
-                let f = basic_args.is_some_and(|b| plain_args(&t, b));
-                classes.push((key, y, f));
-                (y, f)
-            }
-        };
-        if is_symbol {
-            if keys.contains(&n)? {
-                return Ok(Some(true));
-            }
-            continue;
-        }
-        if !push_operands(&n, if fast { slot } else { args }, &mut stack)? {
-            return Ok(None);
-        }
-    }
-    Ok(Some(false))
+    walk_symbols(
+        e,
+        symbol,
+        basic_args,
+        &mut Vec::new(),
+        &mut Vec::new(),
+        |n| keys.contains(n),
+    )
 }
 
 /// Pushes the operands of the sympy node `n`, read from its attribute `attr` (`args`, or the
