@@ -656,7 +656,7 @@ impl Session<'_> {
     /// refuses a point where anything overflows). Then `p` is neither true nor false at every
     /// assignment, and no sound proof can say otherwise: `bound` and `prove` answer "either"
     /// without trying the proofs, which is most of their cost on such a relation
-    /// (`0 < FloorDiv(x + 1, 4)` with `x >= 1` is false at 1 and true at 3).
+    /// (`0 < FloorDiv(x + 1, 4)` with `x >= 1` is false at 1 and true at 1025).
     ///
     /// `false` (the proofs answer, as without this) when the points do not show both values,
     /// for a comparison its operands' intervals decide (deciding it costs less than a point),
@@ -694,7 +694,8 @@ impl Session<'_> {
         if too_many || syms.is_empty() || syms.iter().any(|&s| self.cx.sym_ty(s) != Ty::Int) {
             return false;
         }
-        // Each symbol's values to try, nearest its interval's ends first (`points`).
+        // Each symbol's values to try: its interval's ends and the values next to them
+        // (`witness_values`).
         let mut cands: smallvec::SmallVec<[[i64; WITNESS_VALUES]; WITNESS_SYMBOLS]> =
             smallvec::SmallVec::new();
         for &s in &syms {
