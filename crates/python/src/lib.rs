@@ -416,6 +416,21 @@ fn wrap(slf: &Bound<'_, Context>, e: sym::Expr) -> PyResult<Py<Expr>> {
     )
 }
 
+/// [`Expr::_compares_floats`] of `e`; past 64 levels of `And`/`Or`/`Not` it says yes (the
+/// caller then looks at the sympy input, which only costs time).
+fn compares_floats(cx: &sym::Context, e: sym::Expr, depth: u32) -> bool {
+    if depth > 64 {
+        return true;
+    }
+    match cx.view(e) {
+        sym::View::Call("Eq" | "Ne" | "Lt" | "Le", xs) => cx.ty(xs[0]) == Ty::Float,
+        sym::View::Call("And" | "Or" | "Not", xs) => {
+            xs.iter().any(|&x| compares_floats(cx, x, depth + 1))
+        }
+        _ => false,
+    }
+}
+
 fn ty_name(t: Ty) -> &'static str {
     match t {
         Ty::Int => "int",
@@ -1595,6 +1610,13 @@ impl Expr {
     fn size(&self, py: Python<'_>) -> PyResult<usize> {
         let cx = self.context(py).get();
         guarded(|| Ok(cx.cx().size(self.e)))
+    }
+
+    /// Whether this boolean has a comparison of floats (through `And`, `Or`, `Not`):
+    /// `symshape.torch` asks it of every relation it bounds, without building node tuples.
+    fn _compares_floats(&self, py: Python<'_>) -> PyResult<bool> {
+        let cxb = self.context(py);
+        guarded(|| Ok(compares_floats(&cxb.get().cx(), self.e, 0)))
     }
 
     /// The node as a tuple: `("Integer", v)`, `("Float", v)`, `("Boolean", b)`,

@@ -142,6 +142,8 @@ class Expr:
         relations: use ``Context.prove``); ``True`` for any other expression."""
     def __int__(self) -> int:
         """The value of an integer constant (``TypeError`` otherwise)."""
+    def _compares_floats(self) -> bool:
+        """Whether this boolean has a comparison of floats (through And, Or, Not)."""
     def __hash__(self) -> int:
         """A constant hashes as the Python number or bool it equals; any other expression by
         its context and node."""

@@ -530,7 +530,7 @@ def _bound_engine(eng, expr, ranges, tracing):
     cx.clear_facts()
     _set_ranges(eng, e, ranges, tracing)
     t = e.type
-    if (t == "float" or (t == "bool" and _compares_floats(e))) and not float_sourced(expr):
+    if (t == "float" or (t == "bool" and e._compares_floats())) and not float_sourced(expr):
         # sympy's exact rationals (``x/y`` of integers), converted to doubles: a rounding
         # could move a bound or a comparison off sympy's exact value. PyTorch answers.
         raise _native.UnsupportedError("a bound of exact rationals (computed in doubles)")
@@ -549,17 +549,6 @@ def _bound_engine(eng, expr, ranges, tracing):
 
 
 _I64_EDGE = (2**63 - 1, -(2**63))
-
-
-def _compares_floats(e) -> bool:
-    """Whether the boolean ``e`` has a comparison of floats (through And, Or, Not)."""
-    n = e.node()
-    k = n[0]
-    if k in ("Eq", "Ne", "Lt", "Le"):
-        return n[1].type == "float"
-    if k in ("And", "Or", "Not"):
-        return any(_compares_floats(x) for x in n[1:])
-    return False
 _VR_FIELDS = {"lower": None, "upper": None, "is_bool": False, "is_int": True, "is_float": False}
 
 
