@@ -45,6 +45,7 @@
 #![warn(missing_docs)]
 
 mod arena;
+mod bound_text;
 mod bounds;
 mod build;
 mod builder;

@@ -430,9 +430,9 @@ fn decimal(digits: &str) -> Option<u64> {
 /// Byte classes of the tokenizer: ASCII whitespace (as `u8::is_ascii_whitespace`), digits,
 /// and the other bytes of identifiers (ASCII letters and `_`). One table load per byte where
 /// the `is_ascii_*` tests are a chain of range comparisons each.
-const WS: u8 = 1;
-const DIGIT: u8 = 2;
-const LETTER: u8 = 4;
+pub(crate) const WS: u8 = 1;
+pub(crate) const DIGIT: u8 = 2;
+pub(crate) const LETTER: u8 = 4;
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -453,14 +453,14 @@ static CLASS: [u8; 256] = {
 };
 
 #[inline]
-fn class(c: u8) -> u8 {
+pub(crate) fn class(c: u8) -> u8 {
     CLASS[c as usize]
 }
 
 /// The end of the run of bytes of `b` from `i` whose class is in `mask` (`DIGIT`: a number's
 /// digits; `DIGIT | LETTER`: the rest of an identifier; `WS`: blanks).
 #[inline]
-fn run_end(b: &[u8], mut i: usize, mask: u8) -> usize {
+pub(crate) fn run_end(b: &[u8], mut i: usize, mask: u8) -> usize {
     while i < b.len() && class(b[i]) & mask != 0 {
         i += 1;
     }

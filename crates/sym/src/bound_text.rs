@@ -1,0 +1,1210 @@
+//! The bound of an expression built monotonically from its symbols, computed from its text
+//! ([`Context::monotone_bound_text`]): no symbol made, no node interned.
+//!
+//! Half of the bound requests a compiler makes are of expressions like
+//! `((s0 + 3)//2)*((s1 + 3)//2) + 2*((s0 + 3)//2)` or relations like
+//! `Ne(((evaluate_static_shape_0 + 3)//2), 0)` over constant ranges. Such an expression is
+//! monotone in every symbol (nondecreasing in some, nonincreasing in the others), which a
+//! walk of its text can establish with the usual sign rules; then its smallest and largest
+//! values are its values at two corners of the box of ranges, and interval arithmetic
+//! along that walk computes exactly those two values. Parsing, setting the ranges and
+//! bounding took about 9,000 instructions for the relation above; the walk a few hundred.
+//!
+//! **The invariant** of every value [`Mono`] of the walk, over the box of the ranges:
+//! - it depends on no symbol outside `up | down | other` that has more than one value;
+//! - for every fixed value of the other symbols, it is nondecreasing in each symbol of `up`
+//!   and nonincreasing in each symbol of `down` (in the symbols of `other` it may do
+//!   anything);
+//! - `lo` and `hi` are its infimum and supremum ([`NEG`] / [`POS`] when unbounded): its exact
+//!   hull. (A finite end is a value: the values are integers.)
+//! - with `contiguous`, every integer from `lo` to `hi` is a value.
+//!
+//! Two values combine by a function monotone in each operand when no symbol raises one and
+//! lowers the other, and no symbol of one's `other` occurs in the other ([`agree`]). Then,
+//! for every fixed value of the symbols they share, each operand's infimum over the rest is
+//! monotone in the shared symbols in the same directions, so the combination's infimum is
+//! reached at the shared corner from the operands' infima, and likewise its supremum: the
+//! combination of the hulls is the hull. Each rule below says why it keeps the invariant;
+//! where it cannot, the text is declined (`None`), and the caller parses it as usual.
+//!
+//! **Why the answer is the engine's.** The walk's interval is the exact hull of the values.
+//! For a relation, the exact hull of `lhs - rhs` decides it when it can (an inequality
+//! always; an equation when 0 is outside the hull or the hull is `[0, 0]`), and "both
+//! values" is exact too: for an inequality both ends are values (or approached by values),
+//! for an equation the difference is `contiguous` (else the text is declined: `2*x` is
+//! never 1). A sound bound contains the exact hull, so the engine's answer can only be this
+//! one or a wider one; the tests hold the two equal on random expressions of this grammar,
+//! and this one to brute force (and every real bound request answers the same both ways).
+//!
+//! The grammar read is a subset of the parser's, with the parser's meaning (Python's
+//! precedence: unary minus binds tighter than `*` and `//`, looser than `**`):
+//! integer literals, symbol names, `+ - * //`, `**` with a literal exponent, parentheses,
+//! `Max`, `Min`, `Abs`, `FloorDiv`, `Mod`, `ModularIndexing`, and at the top one relation
+//! (`<`, `<=`, `>`, `>=`, `Eq(a, b)`, `Ne(a, b)`). Anything else declines: `%`, `==`,
+//! floats, other functions, a blank between a function's name and its parenthesis, nesting
+//! beyond [`DEPTH`], any finite value beyond [`MAGNITUDE`].
+
+use crate::Context;
+use crate::parse::{DIGIT, LETTER, WS, class, run_end};
+
+/// An unbounded infimum.
+const NEG: i64 = i64::MIN;
+/// An unbounded supremum.
+const POS: i64 = i64::MAX;
+
+/// The largest magnitude a finite end may reach anywhere in the walk: products of two ends
+/// are computed in `i128`, sums of two in `i64` without overflow, and every answer fits.
+const MAGNITUDE: i64 = 1 << 62;
+
+/// The deepest nesting of parentheses and calls the walk follows (the parser's own limit is
+/// far larger; deeper texts are declined here, not refused), and the most unary signs in a
+/// row.
+const DEPTH: u32 = 32;
+
+/// The most blocks [`self_quotient`] looks at (its divisor's size, at most).
+const QUOTIENT_BLOCKS: i64 = 64;
+
+/// A value of the walk (see the module's invariant). Ends are [`NEG`], [`POS`] or finite
+/// within [`MAGNITUDE`]; an infimum is never `POS` and a supremum never `NEG` (the box is
+/// not empty), so `lo == hi` is a finite constant. Symbols are bits by their number in the
+/// walk's name list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Mono {
+    lo: i64,
+    hi: i64,
+    up: u64,
+    down: u64,
+    other: u64,
+    contiguous: bool,
+}
+
+impl Mono {
+    fn constant(v: i64) -> Mono {
+        Mono {
+            lo: v,
+            hi: v,
+            up: 0,
+            down: 0,
+            other: 0,
+            contiguous: true,
+        }
+    }
+
+    /// A value of hull `[lo, hi]` that depends on the symbols `other` in no known direction.
+    fn unordered(lo: i64, hi: i64, other: u64, contiguous: bool) -> Mono {
+        Mono {
+            lo,
+            hi,
+            up: 0,
+            down: 0,
+            other,
+            contiguous,
+        }
+    }
+
+    fn is_constant(&self) -> bool {
+        self.lo == self.hi
+    }
+
+    /// The symbols the value depends on.
+    fn support(&self) -> u64 {
+        self.up | self.down | self.other
+    }
+
+    /// `-f`: the ends swap and negate, and so do the directions; the values' set is
+    /// mirrored (contiguous stays contiguous).
+    fn neg(self) -> Mono {
+        Mono {
+            lo: neg_end(self.hi),
+            hi: neg_end(self.lo),
+            up: self.down,
+            down: self.up,
+            ..self
+        }
+    }
+}
+
+fn neg_end(v: i64) -> i64 {
+    match v {
+        NEG => POS,
+        POS => NEG,
+        v => -v, // finite: within MAGNITUDE
+    }
+}
+
+/// A finite end within [`MAGNITUDE`] as it is, or `None` (the text is declined).
+fn fits(v: i128) -> Option<i64> {
+    if (-i128::from(MAGNITUDE)..=i128::from(MAGNITUDE)).contains(&v) {
+        Some(v as i64)
+    } else {
+        None
+    }
+}
+
+/// An end as computed: infinite as it is, finite within [`MAGNITUDE`], else `None`.
+fn end(v: i64) -> Option<i64> {
+    match v {
+        NEG | POS => Some(v),
+        v => (-MAGNITUDE..=MAGNITUDE).contains(&v).then_some(v),
+    }
+}
+
+/// The symbols of a combination of `a` and `b` that is nondecreasing in both, as
+/// `(up, down, other)`: defined only when no symbol raises one and lowers the other and
+/// neither's `other` meets the other's symbols (see the module's documentation).
+fn agree(a: &Mono, b: &Mono) -> Option<(u64, u64, u64)> {
+    let clash =
+        (a.up & b.down) | (a.down & b.up) | (a.other & b.support()) | (b.other & a.support());
+    (clash == 0).then_some((a.up | b.up, a.down | b.down, a.other | b.other))
+}
+
+/// Whether `a` and `b` share no symbol: then the pairs of their values are all the pairs.
+fn independent(a: &Mono, b: &Mono) -> bool {
+    a.support() & b.support() == 0
+}
+
+/// `a + b`: nondecreasing in both, so with agreeing symbols the sum's infimum is the sum of
+/// the infima, and likewise the supremum. Contiguous when both are and they are independent
+/// (`{a..b} + {c..d} = {a+c..b+d}`).
+fn add(a: Mono, b: Mono) -> Option<Mono> {
+    let (up, down, other) = agree(&a, &b)?;
+    let lo = if a.lo == NEG || b.lo == NEG {
+        NEG
+    } else {
+        a.lo + b.lo // both finite: within 2 * MAGNITUDE, no overflow
+    };
+    let hi = if a.hi == POS || b.hi == POS {
+        POS
+    } else {
+        a.hi + b.hi
+    };
+    Some(Mono {
+        lo: end(lo)?,
+        hi: end(hi)?,
+        up,
+        down,
+        other,
+        contiguous: a.contiguous && b.contiguous && independent(&a, &b),
+    })
+}
+
+/// A product of two ends of nonnegative values (`0 * oo = 0`: a factor whose supremum is 0
+/// is the constant 0, and so is the product).
+fn mul_nonneg_end(x: i64, y: i64) -> Option<i64> {
+    if x == 0 || y == 0 {
+        Some(0)
+    } else if x == POS || y == POS {
+        Some(POS)
+    } else {
+        fits(i128::from(x) * i128::from(y))
+    }
+}
+
+/// `v * k` for an end `v` of any sign and a constant `k > 0` (the order of ends is kept).
+fn scale_end(v: i64, k: i64) -> Option<i64> {
+    match v {
+        NEG | POS => Some(v),
+        v => fits(i128::from(v) * i128::from(k)),
+    }
+}
+
+/// `a * b`. A constant factor `k > 0` scales the ends (contiguous only for `k = 1`); `k < 0`
+/// negates (`k*f = -(|k|*f)`); `k = 0` is 0. Two nonnegative factors: the product is
+/// nondecreasing in each (for `f, g >= 0`, `f <= f'` gives `f*g <= f'*g`), so with agreeing
+/// symbols its extremes are the products of the ends. Nonpositive factors are negated into
+/// that case (`f*g = (-f)*(-g)`, `f*g = -((-f)*g)`); a factor of both signs declines.
+fn mul(a: Mono, b: Mono) -> Option<Mono> {
+    if b.is_constant() && !a.is_constant() {
+        return mul(b, a);
+    }
+    if a.is_constant() {
+        let k = a.lo;
+        return match k {
+            0 => Some(Mono::constant(0)),
+            k if k < 0 => mul(Mono::constant(-k), b).map(Mono::neg),
+            k => Some(Mono {
+                lo: scale_end(b.lo, k)?,
+                hi: scale_end(b.hi, k)?,
+                contiguous: b.contiguous && (k == 1 || b.is_constant()),
+                ..b
+            }),
+        };
+    }
+    if a.lo >= 0 && b.lo >= 0 {
+        let (up, down, other) = agree(&a, &b)?;
+        return Some(Mono {
+            lo: mul_nonneg_end(a.lo, b.lo)?,
+            hi: mul_nonneg_end(a.hi, b.hi)?,
+            up,
+            down,
+            other,
+            contiguous: false,
+        });
+    }
+    match (a.lo >= 0, b.lo >= 0, a.hi <= 0, b.hi <= 0) {
+        (_, _, true, true) => mul(a.neg(), b.neg()),
+        (true, _, _, true) => mul(a, b.neg()).map(Mono::neg),
+        (_, true, true, _) => mul(a.neg(), b).map(Mono::neg),
+        _ => None,
+    }
+}
+
+/// `floor(x / k)` of an end, `k > 0` (infinities stay).
+fn floor_end(x: i64, k: i64) -> i64 {
+    match x {
+        NEG | POS => x,
+        x => x.div_euclid(k), // = floor for k > 0
+    }
+}
+
+/// `FloorDiv(a, b)`. By a constant `k > 0`: `floor(x/k)` is nondecreasing in `x` with steps
+/// of at most 1, so the ends are the ends' quotients, the symbols stay, and a contiguous
+/// `a` gives a contiguous quotient. By a divisor `b >= 1` that varies, of a dividend
+/// `a >= 0`: `floor(a/b)` is nondecreasing in `a` and nonincreasing in `b`, so `b`'s
+/// directions count reversed; its infimum is `floor(inf a / sup b)` (0 towards an unbounded
+/// `b`) and its supremum `floor(sup a / inf b)`. Anything else declines (a divisor that may
+/// be 0 or negative, a dividend of both signs over a varying divisor).
+fn floordiv(a: Mono, b: Mono) -> Option<Mono> {
+    if b.is_constant() {
+        let k = b.lo;
+        if k <= 0 {
+            return None;
+        }
+        return Some(Mono {
+            lo: floor_end(a.lo, k),
+            hi: floor_end(a.hi, k),
+            ..a
+        });
+    }
+    if b.lo < 1 || a.lo < 0 {
+        return None;
+    }
+    let (up, down, other) = agree(&a, &b.neg())?;
+    Some(Mono {
+        lo: if b.hi == POS { 0 } else { a.lo / b.hi }, // a.lo >= 0, b.hi >= 1: floor
+        hi: floor_end(a.hi, b.lo),
+        up,
+        down,
+        other,
+        contiguous: false,
+    })
+}
+
+/// `FloorDiv(a, FloorDiv(a, k))` for a contiguous `a >= k` (so the divisor is at least 1),
+/// as adaptive pooling writes its window sizes: `((s + 3)//((s + 3)//2))`. Over the values of
+/// `a` with `a // k = q` (a block `[q*k, q*k + k - 1]` cut to `a`'s hull, every value of it
+/// a value of `a`), `a = q*k + r` with `0 <= r < k` and the quotient is `k + r // q`,
+/// nondecreasing in `r`: its ends in the block are at the block's ends. From `q >= k` on,
+/// `r // q = 0`: every later block gives `k`. The hull is the hull of the blocks' ends; the
+/// quotient depends on `a`'s symbols in no fixed direction. More than [`QUOTIENT_BLOCKS`]
+/// blocks decline.
+fn self_quotient(a: Mono, k: i64) -> Option<Mono> {
+    if !a.contiguous || k <= 0 || a.lo < k || a.lo == NEG {
+        return None;
+    }
+    let (mut lo, mut hi) = (POS, NEG);
+    let mut q = a.lo / k;
+    loop {
+        let first = q * k; // q <= a.lo / k + QUOTIENT_BLOCKS: no overflow within MAGNITUDE
+        if a.hi != POS && first > a.hi {
+            break;
+        }
+        if q >= k {
+            lo = lo.min(k);
+            hi = hi.max(k);
+            break;
+        }
+        let r_lo = a.lo.max(first) - first;
+        let r_hi = if a.hi == POS {
+            k - 1
+        } else {
+            a.hi.min(first + k - 1) - first
+        };
+        lo = lo.min(k + r_lo / q);
+        hi = hi.max(k + r_hi / q);
+        q += 1;
+        if q - a.lo / k > QUOTIENT_BLOCKS {
+            return None;
+        }
+    }
+    Some(Mono::unordered(lo, hi, a.support(), false))
+}
+
+/// `Mod(a, m)` (the remainder of floor division, in `[0, m - 1]` for `m > 0`):
+/// - by a constant `k > 0`, when every value of `a` lies in one period `[q*k, q*k + k - 1]`:
+///   there `Mod(a, k) = a - q*k`, a shift of `a`;
+/// - by a constant `k > 0`, of a contiguous `a` across a multiple `m*k` of `k`: `a = m*k`
+///   gives 0 and `a = m*k - 1` gives `k - 1`, so the hull is `[0, k - 1]`, contiguous when
+///   `a` spans at least `k` values;
+/// - by a varying `m >= 1`, of a contiguous `a` from 0, independent of each other: 0 at
+///   `a = 0`; at most `min(a, m - 1)`, which `m = sup m` and `a = min(sup a, sup m - 1)`
+///   reach (`a < m` is its own remainder), and every value below it the same way.
+///
+/// Anything else declines: across periods the hull of a value that is not contiguous need
+/// not be reached (`Mod(2*x, 4)` is never 3).
+fn modulo(a: Mono, m: Mono) -> Option<Mono> {
+    if !m.is_constant() {
+        if m.lo < 1 || a.lo != 0 || !a.contiguous || !independent(&a, &m) {
+            return None;
+        }
+        let hi = if m.hi == POS {
+            a.hi
+        } else {
+            a.hi.min(m.hi - 1)
+        };
+        return Some(Mono::unordered(0, hi, a.support() | m.support(), true));
+    }
+    let k = m.lo;
+    if k <= 0 {
+        return None;
+    }
+    if a.lo != NEG && a.hi != POS {
+        let q = a.lo.div_euclid(k);
+        if a.hi.div_euclid(k) == q {
+            return Some(Mono {
+                lo: a.lo - q * k, // q * k lies between a.lo - k and a.lo: no overflow
+                hi: a.hi - q * k,
+                ..a
+            });
+        }
+    }
+    if !a.contiguous {
+        return None;
+    }
+    // Across a multiple of k; `a` spans at least k values when an end is infinite.
+    let wide = a.lo == NEG || a.hi == POS || a.hi - a.lo >= k - 1;
+    Some(Mono::unordered(0, k - 1, a.support(), wide))
+}
+
+/// `Abs(a)`: `a` itself where `a >= 0`, `-a` where `a <= 0`; across 0, a contiguous `a`
+/// reaches 0 and the larger of `-inf a` and `sup a`, and every value between (from the
+/// side of the larger): the hull `[0, max(-lo, hi)]`, contiguous, in no fixed direction.
+fn abs(a: Mono) -> Option<Mono> {
+    if a.lo >= 0 {
+        return Some(a);
+    }
+    if a.hi <= 0 {
+        return Some(a.neg());
+    }
+    a.contiguous
+        .then(|| Mono::unordered(0, neg_end(a.lo).max(a.hi), a.support(), true))
+}
+
+/// `Max` (`is_max`) or `Min` of `acc` and `f`: nondecreasing in both, so with agreeing
+/// symbols its extremes are the extremes of the operands' ends. Of independent contiguous
+/// operands it is contiguous: for `Max`, with `f` the operand of the larger supremum, each
+/// `t` from the larger infimum to that supremum is `Max(t, inf acc)`, and likewise for `Min`.
+fn extremum(acc: Mono, f: Mono, is_max: bool) -> Option<Mono> {
+    let (up, down, other) = agree(&acc, &f)?;
+    let pick = |x: i64, y: i64| if is_max { x.max(y) } else { x.min(y) };
+    Some(Mono {
+        lo: pick(acc.lo, f.lo),
+        hi: pick(acc.hi, f.hi),
+        up,
+        down,
+        other,
+        contiguous: acc.contiguous && f.contiguous && independent(&acc, &f),
+    })
+}
+
+/// `f ** n` for a literal `n >= 1`: `x^n` is nondecreasing on `x >= 0`; on `x <= 0` it is
+/// `(-x)^n` for even `n` and `-((-x)^n)` for odd `n`. A base of both signs declines.
+fn pow(f: Mono, n: u32) -> Option<Mono> {
+    if f.lo < 0 && f.hi > 0 {
+        return None;
+    }
+    if f.lo < 0 {
+        let p = pow(f.neg(), n)?;
+        return Some(if n.is_multiple_of(2) { p } else { p.neg() });
+    }
+    let mut acc = f;
+    for _ in 1..n {
+        acc = mul(acc, f)?;
+    }
+    Some(acc)
+}
+
+/// Whether `c` is a blank.
+fn blank(c: char) -> bool {
+    c.is_ascii() && class(c as u8) == WS
+}
+
+/// The text `t` without blanks around it and without the parentheses around all of it
+/// (`((x + 3))` is `x + 3`; `(a)*(b)` stays), in one pass: the `j`-th leading `(` wraps the
+/// text when it closes at the `j`-th byte from the end, and the first time the depth falls
+/// to `j` is where it closes. An unbalanced text stays as it is.
+fn unwrap_parens(t: &str) -> &str {
+    let t = t.trim_matches(blank);
+    let b = t.as_bytes();
+    let leading = b.iter().take_while(|&&c| c == b'(').count();
+    if leading == 0 {
+        return t;
+    }
+    let (mut depth, mut lowest, mut wraps) = (leading, leading, leading);
+    for (i, &c) in b.iter().enumerate().skip(leading) {
+        match c {
+            b'(' => depth += 1,
+            b')' => {
+                if depth == 0 {
+                    return t;
+                }
+                depth -= 1;
+                if depth < lowest {
+                    lowest = depth;
+                    if i != b.len() - 1 - depth {
+                        wraps = wraps.min(depth);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return t;
+    }
+    &t[wraps..t.len() - wraps]
+}
+
+/// `Some(k)` when the text `divisor` is `p // k` for a literal `k` and an operand `p` that
+/// is a name or a parenthesized group whose text, unwrapped, is the text of `dividend`,
+/// unwrapped: then the divisor is `FloorDiv(dividend, k)` (the same text has the same
+/// value, and `p // k` with such a `p` is that quotient whatever `p` holds).
+fn self_quotient_divisor(dividend: &str, divisor: &str) -> Option<i64> {
+    // First the cheap test: the divisor ends with `// digits` and closing parentheses.
+    let tail = &divisor[divisor.rfind("//")? + 2..];
+    if !tail
+        .trim_end_matches(|c: char| c == ')' || blank(c))
+        .trim_matches(blank)
+        .bytes()
+        .all(|c| class(c) == DIGIT)
+    {
+        return None;
+    }
+    let d = unwrap_parens(divisor);
+    let at = d.rfind("//")?;
+    let k = d[at + 2..].trim_matches(blank);
+    if k.is_empty() || k.len() > 18 || !k.bytes().all(|c| class(c) == DIGIT) {
+        return None;
+    }
+    let p = d[..at].trim_matches(blank);
+    let b = p.as_bytes();
+    let operand = !b.is_empty()
+        && ((b.iter().all(|&c| class(c) & (DIGIT | LETTER) != 0) && class(b[0]) == LETTER)
+            || (b[0] == b'(' && unwrap_parens(p).len() + 2 <= p.len()));
+    if !operand || unwrap_parens(p) != unwrap_parens(dividend) {
+        return None;
+    }
+    k.parse().ok()
+}
+
+/// The walk over one text.
+struct Walk<'s, 'r> {
+    b: &'s [u8],
+    src: &'s str,
+    i: usize,
+    depth: u32,
+    ranges: &'r [(&'r str, i64, Option<i64>)],
+    /// Names read that have no range (unbounded integers), numbered after the ranges.
+    free: smallvec::SmallVec<[&'s str; 4]>,
+}
+
+impl<'s> Walk<'s, '_> {
+    #[inline]
+    fn ws(&mut self) {
+        self.i = run_end(self.b, self.i, WS);
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    #[inline]
+    fn peek2(&self) -> Option<u8> {
+        self.b.get(self.i + 1).copied()
+    }
+
+    /// Consumes `c` after blanks, or declines.
+    fn expect(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// A sum of products: `operand (('*' | '//') operand)*` terms joined by `+` and `-`,
+    /// products left to right (`a - b*c` subtracts `b*c`). `/` alone, `%` and `**` after a
+    /// complete power stop the sum where the caller expects something else: declined.
+    fn sum(&mut self) -> Option<Mono> {
+        let mut acc: Option<Mono> = None;
+        let mut minus = false;
+        // Where the current term's text starts (for the dividend of a self-quotient).
+        let mut term_start = self.i;
+        let mut term = self.operand()?;
+        loop {
+            self.ws();
+            match (self.peek(), self.peek2()) {
+                (Some(b'*'), Some(b'*')) => return None,
+                (Some(b'*'), _) => {
+                    self.i += 1;
+                    term = mul(term, self.operand()?)?;
+                }
+                (Some(b'/'), Some(b'/')) => {
+                    let dividend = &self.src[term_start..self.i];
+                    self.i += 2;
+                    let from = self.i;
+                    let divisor = self.operand()?;
+                    term = match (divisor.is_constant(), term.contiguous) {
+                        (false, true) => {
+                            match self_quotient_divisor(dividend, &self.src[from..self.i]) {
+                                Some(k) => self_quotient(term, k)?,
+                                None => floordiv(term, divisor)?,
+                            }
+                        }
+                        _ => floordiv(term, divisor)?,
+                    };
+                }
+                (c, _) => {
+                    let t = if minus { term.neg() } else { term };
+                    let total = match acc {
+                        None => t,
+                        Some(a) => add(a, t)?,
+                    };
+                    match c {
+                        Some(s @ (b'+' | b'-')) => {
+                            self.i += 1;
+                            minus = s == b'-';
+                            acc = Some(total);
+                            term_start = self.i;
+                            term = self.operand()?;
+                        }
+                        _ => return Some(total),
+                    }
+                }
+            }
+        }
+    }
+
+    /// `('-' | '+')* atom ('**' digits)?`: the signs apply to the power (`-x**2` is
+    /// `-(x**2)`), which a second `**` (right-associative) would extend: declined.
+    fn operand(&mut self) -> Option<Mono> {
+        let mut minus = false;
+        let mut signs = 0;
+        loop {
+            self.ws();
+            match self.peek()? {
+                b'-' => minus = !minus,
+                b'+' => {}
+                _ => break,
+            }
+            self.i += 1;
+            signs += 1;
+            if signs > DEPTH {
+                return None;
+            }
+        }
+        let mut f = self.atom()?;
+        self.ws();
+        if self.peek() == Some(b'*') && self.peek2() == Some(b'*') {
+            self.i += 2;
+            self.ws();
+            let start = self.i;
+            let stop = run_end(self.b, start, DIGIT);
+            if stop == start
+                || stop - start > 2
+                || self
+                    .b
+                    .get(stop)
+                    .is_some_and(|&c| class(c) == LETTER || c == b'.')
+            {
+                return None;
+            }
+            let n = self.b[start..stop]
+                .iter()
+                .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+            self.i = stop;
+            self.ws();
+            if n == 0 || (self.peek() == Some(b'*') && self.peek2() == Some(b'*')) {
+                return None;
+            }
+            f = pow(f, n)?;
+        }
+        Some(if minus { f.neg() } else { f })
+    }
+
+    /// A literal, a name, `( sum )` or a call (blanks before it already skipped).
+    fn atom(&mut self) -> Option<Mono> {
+        let start = self.i;
+        let c = self.peek()?;
+        if c == b'(' {
+            self.i += 1;
+            self.depth += 1;
+            if self.depth > DEPTH {
+                return None;
+            }
+            let f = self.sum()?;
+            self.expect(b')')?;
+            self.depth -= 1;
+            return Some(f);
+        }
+        let k = class(c);
+        if k == DIGIT {
+            let stop = run_end(self.b, start, DIGIT);
+            if stop - start > 18
+                || self
+                    .b
+                    .get(stop)
+                    .is_some_and(|&c| class(c) == LETTER || c == b'.')
+            {
+                return None;
+            }
+            self.i = stop;
+            let v = self.b[start..stop]
+                .iter()
+                .fold(0i64, |v, d| v * 10 + i64::from(d - b'0')); // 18 digits fit
+            return Some(Mono::constant(end(v)?));
+        }
+        if k != LETTER {
+            return None;
+        }
+        let stop = run_end(self.b, start, DIGIT | LETTER);
+        self.i = stop;
+        let name = &self.src[start..stop];
+        if self.peek() != Some(b'(') {
+            return self.symbol(name);
+        }
+        self.i += 1;
+        self.depth += 1;
+        if self.depth > DEPTH {
+            return None;
+        }
+        let f = self.call(name)?;
+        self.depth -= 1;
+        Some(f)
+    }
+
+    /// The arguments of a call after its `(`, through its `)`.
+    fn call(&mut self, name: &str) -> Option<Mono> {
+        match name {
+            "Max" | "Min" => {
+                let is_max = name == "Max";
+                let mut acc = self.sum()?;
+                loop {
+                    self.ws();
+                    match self.peek()? {
+                        b',' => {
+                            self.i += 1;
+                            acc = extremum(acc, self.sum()?, is_max)?;
+                        }
+                        b')' => {
+                            self.i += 1;
+                            return Some(acc);
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            "Abs" => {
+                let a = self.sum()?;
+                self.expect(b')')?;
+                abs(a)
+            }
+            "FloorDiv" | "Mod" => {
+                let a = self.sum()?;
+                self.expect(b',')?;
+                let b = self.sum()?;
+                self.expect(b')')?;
+                if name == "Mod" {
+                    modulo(a, b)
+                } else {
+                    floordiv(a, b)
+                }
+            }
+            "ModularIndexing" => {
+                // `ModularIndexing(a, d, m) = Mod(FloorDiv(a, d), m)`, by constants here.
+                let a = self.sum()?;
+                self.expect(b',')?;
+                let d = self.sum()?;
+                self.expect(b',')?;
+                let m = self.sum()?;
+                self.expect(b')')?;
+                if !d.is_constant() {
+                    return None;
+                }
+                modulo(floordiv(a, d)?, m)
+            }
+            _ => None,
+        }
+    }
+
+    /// A symbol: its range's ends, nondecreasing in itself, contiguous (a one-value range is
+    /// a constant). A name with a range is checked with the ranges, for an answer; another
+    /// here (a reserved word or a function's name without its call declines).
+    fn symbol(&mut self, name: &'s str) -> Option<Mono> {
+        let (bit, lo, hi) = match self.ranges.iter().position(|r| r.0 == name) {
+            Some(at) => {
+                let (_, lo, hi) = self.ranges[at];
+                // `i64::MIN` is the unbounded lower end, as the ranges say.
+                (at, end(lo)?, end(hi.unwrap_or(POS))?)
+            }
+            None => {
+                let at = match self.free.iter().position(|&n| n == name) {
+                    Some(k) => k,
+                    None => {
+                        if !crate::is_symbol_name(name) {
+                            return None;
+                        }
+                        self.free.push(name);
+                        self.free.len() - 1
+                    }
+                };
+                (self.ranges.len() + at, NEG, POS)
+            }
+        };
+        if bit >= 64 {
+            return None;
+        }
+        if lo == hi {
+            return Some(Mono::constant(lo));
+        }
+        Some(Mono {
+            lo,
+            hi,
+            up: 1 << bit,
+            down: 0,
+            other: 0,
+            contiguous: true,
+        })
+    }
+
+    /// Whether only blanks are left.
+    fn at_end(&mut self) -> bool {
+        self.ws();
+        self.i == self.b.len()
+    }
+}
+
+/// A relation of the walk's top: `lhs - rhs < 0`, `<= 0`, `== 0` or `!= 0`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rel {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+}
+
+/// The answer for a relation from the exact hull `d` of `lhs - rhs`. An inequality is always
+/// decided or takes both values (both ends are values, or approached by values). An
+/// equation is decided when 0 is outside the hull or the hull is `[0, 0]`; else it takes
+/// both values when the difference is contiguous (0 is a value, and so is an end that is
+/// not 0), and is declined otherwise.
+fn relation(d: Mono, op: Rel) -> Option<crate::Bound> {
+    let (always, sometimes) = match op {
+        Rel::Lt => (d.hi < 0, d.lo < 0),
+        Rel::Le => (d.hi <= 0, d.lo <= 0),
+        Rel::Eq | Rel::Ne => {
+            let (is_zero, never_zero) = (d.lo == 0 && d.hi == 0, d.lo > 0 || d.hi < 0);
+            if !is_zero && !never_zero && !d.contiguous {
+                return None;
+            }
+            // `Eq` is always true iff the difference is always 0, never iff it never is;
+            // `Ne` the other way round.
+            if op == Rel::Eq {
+                (is_zero, !never_zero)
+            } else {
+                (never_zero, !is_zero)
+            }
+        }
+    };
+    Some(crate::Bound::Bool {
+        lo: always,
+        hi: sometimes,
+    })
+}
+
+/// The whole text: `Eq(a, b)`, `Ne(a, b)`, `a op b` for one inequality, or a sum.
+fn walk_top(w: &mut Walk<'_, '_>) -> Option<crate::Bound> {
+    w.ws();
+    let b = w.b;
+    let at = w.i;
+    if b.len() > at + 3 && b[at + 2] == b'(' && (&b[at..at + 2] == b"Eq" || &b[at..at + 2] == b"Ne")
+    {
+        let op = if b[at] == b'E' { Rel::Eq } else { Rel::Ne };
+        w.i += 3;
+        w.depth += 1;
+        let l = w.sum()?;
+        w.expect(b',')?;
+        let r = w.sum()?;
+        w.expect(b')')?;
+        if !w.at_end() {
+            return None;
+        }
+        return relation(add(l, r.neg())?, op);
+    }
+    let l = w.sum()?;
+    if w.at_end() {
+        let finite = |v: i64| (v != NEG && v != POS).then_some(v);
+        return Some(crate::Bound::Int {
+            lo: finite(l.lo),
+            hi: finite(l.hi),
+        });
+    }
+    // `<`, `<=`, `>`, `>=` (not `<<`, `==`, `=>` ...); `a > b` is `b < a`.
+    let (c, next) = (w.peek()?, w.peek2());
+    let (less, strict) = match (c, next) {
+        (b'<' | b'>', Some(b'=')) => (c == b'<', false),
+        (b'<' | b'>', Some(n)) if n != b'<' && n != b'>' => (c == b'<', true),
+        _ => return None,
+    };
+    w.i += if strict { 1 } else { 2 };
+    let r = w.sum()?;
+    if !w.at_end() {
+        return None;
+    }
+    let d = if less {
+        add(l, r.neg())?
+    } else {
+        add(r, l.neg())?
+    };
+    relation(d, if strict { Rel::Lt } else { Rel::Le })
+}
+
+impl Context {
+    /// What `bound(parse(src))` answers on this context once each symbol `name` of `ranges`
+    /// has the constant range `[lo, hi]` (`lo` `i64::MIN` and `hi` `None` for unbounded ends;
+    /// a name without a range is an unbounded integer), computed from the text when the
+    /// expression is monotone in each of its symbols (see the module's documentation):
+    /// no symbol is made and nothing is interned. `None` for every other text, and on a
+    /// context with symbols, facts or node limits, or with ranges that setting would refuse
+    /// (a name given twice or not a symbol name, `lo > hi`), or more than 64 names.
+    ///
+    /// ```
+    /// # use sym::{Bound, Context};
+    /// let mut cx = Context::new();
+    /// let ranges = [("x", 1, Some(509)), ("y", 0, None)];
+    /// let b = cx.monotone_bound_text("Ne(((x + 3)//2), 0)", &ranges);
+    /// assert_eq!(b, Some(Bound::Bool { lo: true, hi: true }));
+    /// let b = cx.monotone_bound_text("Max(1, (x + 3)//2) - y", &ranges);
+    /// assert_eq!(b, Some(Bound::Int { lo: None, hi: Some(256) }));
+    /// // Adaptive pooling's window: with x + 3 >= 4, (x + 3)//2 >= 2 and the quotient is 2.
+    /// let b = cx.monotone_bound_text("(x + 3)//((x + 3)//2)", &ranges);
+    /// assert_eq!(b, Some(Bound::Int { lo: Some(2), hi: Some(2) }));
+    /// // Not monotone in x (x raises the first term and lowers the second): not answered.
+    /// assert_eq!(cx.monotone_bound_text("x - (x + 3)//2", &ranges), None);
+    /// ```
+    pub fn monotone_bound_text(
+        &mut self,
+        src: &str,
+        ranges: &[(&str, i64, Option<i64>)],
+    ) -> Option<crate::Bound> {
+        if self.limits.input_nodes != usize::MAX
+            || self.limits.context_nodes != usize::MAX
+            || !self.syms.is_empty()
+            || !self.facts.ranges.is_empty()
+            || !self.facts.assumptions.is_empty()
+            || ranges.len() > 64
+        {
+            return None;
+        }
+        let mut w = Walk {
+            b: src.as_bytes(),
+            src,
+            i: 0,
+            depth: 0,
+            ranges,
+            free: smallvec::SmallVec::new(),
+        };
+        let r = walk_top(&mut w)?;
+        // The ranges are checked only for an answer: each name once, each a valid range.
+        let valid = ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
+            hi.is_none_or(|hi| hi >= lo)
+                && !ranges[..i].iter().any(|r| r.0 == name)
+                && crate::is_symbol_name(name)
+        });
+        valid.then_some(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Bound, RangeEnd, Value};
+    use proptest::prelude::*;
+
+    const NAMES: [&str; 4] = ["x", "y", "z", "w"];
+
+    /// What setting the ranges, parsing and bounding answer (`None` when any of it fails).
+    fn engine(text: &str, ranges: &[(&str, i64, Option<i64>)]) -> Option<Bound> {
+        let mut cx = Context::new();
+        for &(name, lo, hi) in ranges {
+            let s = cx.symbol(name).ok()?;
+            let lo = if lo == i64::MIN {
+                RangeEnd::Infinite
+            } else {
+                RangeEnd::Expr(cx.int(lo))
+            };
+            let hi = hi.map_or(RangeEnd::Infinite, |h| RangeEnd::Expr(cx.int(h)));
+            cx.set_range(s, lo, hi).ok()?;
+        }
+        cx.check_facts().ok()?;
+        let e = cx.parse(text).ok()?;
+        Some(cx.bound(e))
+    }
+
+    /// The exact answer by evaluating the text at every point of the (finite) box: the hull
+    /// of the values, or which truth values occur. `Err` when some point has no value.
+    fn brute_force(text: &str, ranges: &[(&str, i64, Option<i64>)]) -> Result<Bound, String> {
+        let mut cx = Context::new();
+        let e = cx.parse(text).map_err(|e| e.to_string())?;
+        let mut point = vec![0i64; ranges.len()];
+        for (p, r) in point.iter_mut().zip(ranges) {
+            *p = r.1;
+        }
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        let (mut t, mut f) = (false, false);
+        loop {
+            let values: Vec<(&str, Value)> = ranges
+                .iter()
+                .zip(&point)
+                .map(|(r, &v)| (r.0, Value::Int(v)))
+                .collect();
+            match cx
+                .eval(e, &values)
+                .map_err(|e| format!("{e} at {values:?}"))?
+            {
+                Value::Int(v) => (lo, hi) = (lo.min(v), hi.max(v)),
+                Value::Bool(b) => (t, f) = (t || b, f || !b),
+                Value::Float(_) => return Err("a float".into()),
+            }
+            // The next point, odometer-wise.
+            let mut i = 0;
+            loop {
+                if i == point.len() {
+                    return Ok(if t || f {
+                        Bound::Bool { lo: !f, hi: t }
+                    } else {
+                        Bound::Int {
+                            lo: Some(lo),
+                            hi: Some(hi),
+                        }
+                    });
+                }
+                if point[i] < ranges[i].2.expect("finite") {
+                    point[i] += 1;
+                    break;
+                }
+                point[i] = ranges[i].1;
+                i += 1;
+            }
+        }
+    }
+
+    /// Random integer expressions of the walk's grammar and a little beyond it, written in
+    /// several ways (blanks or none, parentheses or Python's precedence).
+    fn int_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            4 => proptest::sample::select(&NAMES[..]).prop_map(str::to_string),
+            2 => (0i64..7).prop_map(|v| v.to_string()),
+            1 => Just("(-2)".to_string()),
+        ];
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            let k = 1i64..5;
+            prop_oneof![
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + {b}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} - ({b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}-{b}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})*({b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}*{b}")),
+                (inner.clone(), k.clone()).prop_map(|(a, k)| format!("({a})//{k}")),
+                (inner.clone(), k.clone()).prop_map(|(a, k)| format!("{a}//{k}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})//({b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("FloorDiv({a}, {b})")),
+                (inner.clone(), k.clone()).prop_map(|(a, k)| format!("Mod({a}, {k})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("Mod({a}, {b})")),
+                (inner.clone(), k.clone(), k.clone())
+                    .prop_map(|(a, d, m)| format!("ModularIndexing({a}, {d}, {m})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("Max({a}, {b})")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(a, b, c)| format!("Min({a},{b},{c})")),
+                inner.clone().prop_map(|a| format!("Abs({a})")),
+                inner.clone().prop_map(|a| format!("({a})**2")),
+                inner.clone().prop_map(|a| format!("{a}**3")),
+                inner.clone().prop_map(|a| format!("-{a}")),
+                inner.clone().prop_map(|a| format!("-({a})")),
+                inner.clone().prop_map(|a| format!("({a})")),
+                (inner.clone(), k.clone()).prop_map(|(a, k)| format!("({a})//((({a})//{k}))")),
+                (inner, k).prop_map(|(a, k)| format!("{a}//({a}//{k})")),
+            ]
+        })
+    }
+
+    /// An integer expression, or one relation of two.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            2 => int_text(),
+            1 => (int_text(), int_text(), proptest::sample::select(&["<", "<=", ">", ">="][..]))
+                .prop_map(|(a, b, op)| format!("{a} {op} {b}")),
+            1 => (int_text(), int_text(), proptest::sample::select(&["Eq", "Ne"][..]))
+                .prop_map(|(a, b, op)| format!("{op}({a}, {b})")),
+        ]
+    }
+
+    /// Small ranges for the four names (some with one value), or unbounded ends.
+    fn ranges(finite: bool) -> impl Strategy<Value = Vec<(&'static str, i64, Option<i64>)>> {
+        let end = if finite { 0..1u8 } else { 0..4u8 };
+        proptest::collection::vec((-3i64..4, 0i64..6, end.clone(), end), 4).prop_map(|v| {
+            v.into_iter()
+                .zip(NAMES)
+                .map(|((lo, len, a, b), name)| {
+                    let hi = (b != 3).then_some(lo + len);
+                    (name, if a == 3 { i64::MIN } else { lo }, hi)
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Over finite boxes, an answer from the text is the exact one (every value
+        /// evaluated) and the engine's; the text declines what has no value somewhere.
+        #[test]
+        fn the_text_bound_is_exact_and_the_engines(t in text(), r in ranges(true)) {
+            let mut cx = Context::new();
+            if let Some(got) = cx.monotone_bound_text(&t, &r) {
+                prop_assert_eq!(Ok(got), brute_force(&t, &r), "{} {:?}", t, r);
+                prop_assert_eq!(Some(got), engine(&t, &r), "{} {:?}", t, r);
+            }
+            prop_assert_eq!(cx.node_count(), 0);
+        }
+
+        /// With unbounded ends too, an answer from the text is the engine's.
+        #[test]
+        fn the_text_bound_is_the_engines_when_unbounded(t in text(), r in ranges(false)) {
+            let mut cx = Context::new();
+            if let Some(got) = cx.monotone_bound_text(&t, &r) {
+                prop_assert_eq!(Some(got), engine(&t, &r), "{} {:?}", t, r);
+            }
+        }
+    }
+
+    /// The random texts above exercise the walk: it answers many of them, integers and
+    /// relations, bounded and unbounded, and declines many.
+    #[test]
+    fn the_random_texts_are_often_answered() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut ints, mut rels, mut unbounded, mut declined, mut unordered) = (0, 0, 0, 0, 0);
+        for _ in 0..3000 {
+            let t = text().new_tree(&mut runner).unwrap().current();
+            let r = ranges(false).new_tree(&mut runner).unwrap().current();
+            let mut w = Walk {
+                b: t.as_bytes(),
+                src: &t,
+                i: 0,
+                depth: 0,
+                ranges: &r,
+                free: smallvec::SmallVec::new(),
+            };
+            if let Some(v) = w.sum().filter(|_| w.at_end()) {
+                unordered += usize::from(v.other != 0);
+            }
+            match Context::new().monotone_bound_text(&t, &r) {
+                Some(Bound::Int { lo, hi }) => {
+                    ints += 1;
+                    unbounded += usize::from(lo.is_none() || hi.is_none());
+                }
+                Some(_) => rels += 1,
+                None => declined += 1,
+            }
+        }
+        assert!(
+            ints > 600 && rels > 300 && unbounded > 150,
+            "{ints} {rels} {unbounded}"
+        );
+        assert!(declined > 600 && unordered > 100, "{declined} {unordered}");
+    }
+
+    /// What the walk answers and what it declines, with the reasons.
+    #[test]
+    fn answers_and_declines() {
+        let r = [
+            ("x", 1, Some(509)),
+            ("y", 0, None),
+            ("z", -3, Some(4)),
+            ("w", 5, Some(5)),
+            ("n", i64::MIN, Some(-2)),
+        ];
+        let int = |lo: Option<i64>, hi: Option<i64>| Some(Bound::Int { lo, hi });
+        let b = |lo: bool, hi: bool| Some(Bound::Bool { lo, hi });
+        let cases: Vec<(&str, Option<Bound>)> = vec![
+            // Monotone: corners.
+            (
+                "((x + 3)//2)*((y + 3)//2) + 2*((x + 3)//2)",
+                int(Some(6), None),
+            ),
+            ("Max(1, (x + 3)//2) - y", int(None, Some(256))),
+            ("w*x - 2*n", int(Some(9), None)),
+            ("-x//2", int(Some(-255), Some(-1))), // (-x)//2, Python's precedence
+            ("-x**2", int(Some(-259081), Some(-1))),
+            ("z**2", None), // a base of both signs
+            ("n**3", int(None, Some(-8))),
+            ("FloorDiv(x, y + 1)", int(Some(0), Some(509))),
+            ("x // z", None), // a divisor that may be 0
+            ("Min(x, 7, y)", int(Some(0), Some(7))),
+            // Relations.
+            ("Ne(((x + 3)//2), 0)", b(true, true)),
+            ("240 < x + y", b(false, true)),
+            ("x + w >= 6", b(true, true)),
+            ("x < 1", b(false, false)),
+            ("Eq(x + y, 7)", b(false, true)), // contiguous: 7 is a value
+            ("Eq(2*x, 7)", None),             // not contiguous: maybe never 7
+            ("Eq(x - x, 0)", None),           // x both ways
+            // Not monotone, but an exact hull with the symbols used once.
+            ("Mod(x, 8)", int(Some(0), Some(7))),
+            ("Mod(x + 6, 8)", int(Some(0), Some(7))),
+            ("Mod(w + 2, 8)", int(Some(7), Some(7))),
+            ("Mod(2*x, 4)", None),
+            ("Mod(y, x)", int(Some(0), Some(508))),
+            ("ModularIndexing(x, 4, 32) + y", int(Some(0), None)),
+            ("Abs(z)", int(Some(0), Some(4))),
+            ("Abs(z) + z", None),                             // z both ways
+            ("(x + 3)//((x + 3)//2)", int(Some(2), Some(2))), // x + 3 >= 4
+            ("(x + 1)//((x + 1)//2)", int(Some(2), Some(3))), // 2//1 = 2, 3//1 = 3
+            ("((x + 7)//(((x + 7)//4)))", int(Some(4), Some(5))),
+            ("(z + 3)//((z + 3)//2)", None), // the divisor may be 0
+            ("(x + 3)//((x + 4)//2)", None), // another dividend: x both ways
+            // Outside the grammar.
+            ("x % 3", None),
+            ("x == 3", None),
+            ("x < y < 3", None),
+            ("x**2**2", None),
+            ("Max (x, 1)", None),
+            ("Eq(x < 1, True)", None),
+            ("2.5*x", None),
+            ("oo", None),
+            ("x + CeilDiv(y, 2)", None),
+            ("x + 12345678901234567890", None),
+        ];
+        for (text, want) in cases {
+            let mut cx = Context::new();
+            let got = cx.monotone_bound_text(text, &r);
+            assert_eq!(got, want, "{text}");
+            if got.is_some() {
+                assert_eq!(got, engine(text, &r), "{text}");
+            }
+        }
+        // Ranges setting would refuse: nothing answered.
+        let mut cx = Context::new();
+        assert_eq!(cx.monotone_bound_text("x", &[("x", 3, Some(2))]), None);
+        assert_eq!(
+            cx.monotone_bound_text("x", &[("x", 0, Some(2)), ("x", 0, Some(1))]),
+            None
+        );
+        assert_eq!(
+            cx.monotone_bound_text("x", &[("x", 0, Some(2)), ("Max", 0, None)]),
+            None
+        );
+        // A context with a symbol already: not the question this answers.
+        cx.symbol("q").unwrap();
+        assert_eq!(cx.monotone_bound_text("x", &[("x", 0, Some(2))]), None);
+    }
+}
