@@ -482,7 +482,8 @@ fn maybe_one_signed_polynomial(text: &str) -> bool {
 }
 
 /// The request's ranges as `(name, lo, hi)` (an unbounded `lo` as `i64::MIN`) when each is
-/// a pair of integers or `null`s (the names and the order of the ends unchecked).
+/// a pair of integers or `null`s (the names and the order of the ends unchecked), and no
+/// lower end is the integer `i64::MIN` (which would read as unbounded).
 fn int_ranges<'f>(f: &'f Fields<'_>) -> Option<Vec<(&'f str, i64, Option<i64>)>> {
     let Some(r) = f.ranges else {
         return Some(Vec::new());
@@ -491,6 +492,9 @@ fn int_ranges<'f>(f: &'f Fields<'_>) -> Option<Vec<(&'f str, i64, Option<i64>)>>
     let mut out = Vec::with_capacity(obj.len());
     for (name, pair) in obj {
         let (lo, hi) = int_pair(pair)?;
+        if lo == Some(i64::MIN) {
+            return None;
+        }
         out.push((&**name, lo.unwrap_or(i64::MIN), hi));
     }
     Some(out)

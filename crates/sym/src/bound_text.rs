@@ -53,8 +53,9 @@ const NEG: i64 = i64::MIN;
 const POS: i64 = i64::MAX;
 
 /// The largest magnitude a finite end may reach anywhere in the walk: products of two ends
-/// are computed in `i128`, sums of two in `i64` without overflow, and every answer fits.
-const MAGNITUDE: i64 = 1 << 62;
+/// are computed in `i128`; a sum of two is within `2^63 - 2`, so it neither overflows nor
+/// meets [`NEG`] or [`POS`]; and every answer fits.
+const MAGNITUDE: i64 = (1 << 62) - 1;
 
 /// The deepest nesting of parentheses and calls the walk follows (the parser's own limit is
 /// far larger; deeper texts are declined here, not refused), and the most unary signs in a
@@ -64,6 +65,9 @@ const DEPTH: u32 = 32;
 /// The most blocks [`self_quotient`] looks at (its divisor's size, at most).
 const QUOTIENT_BLOCKS: i64 = 64;
 
+/// A set of symbols, by their number in the walk's name list (more names decline).
+type Syms = u32;
+
 /// A value of the walk (see the module's invariant). Ends are [`NEG`], [`POS`] or finite
 /// within [`MAGNITUDE`]; an infimum is never `POS` and a supremum never `NEG` (the box is
 /// not empty), so `lo == hi` is a finite constant. Symbols are bits by their number in the
@@ -72,9 +76,9 @@ const QUOTIENT_BLOCKS: i64 = 64;
 struct Mono {
     lo: i64,
     hi: i64,
-    up: u64,
-    down: u64,
-    other: u64,
+    up: Syms,
+    down: Syms,
+    other: Syms,
     contiguous: bool,
 }
 
@@ -91,7 +95,7 @@ impl Mono {
     }
 
     /// A value of hull `[lo, hi]` that depends on the symbols `other` in no known direction.
-    fn unordered(lo: i64, hi: i64, other: u64, contiguous: bool) -> Mono {
+    fn unordered(lo: i64, hi: i64, other: Syms, contiguous: bool) -> Mono {
         Mono {
             lo,
             hi,
@@ -107,7 +111,7 @@ impl Mono {
     }
 
     /// The symbols the value depends on.
-    fn support(&self) -> u64 {
+    fn support(&self) -> Syms {
         self.up | self.down | self.other
     }
 
@@ -152,7 +156,7 @@ fn end(v: i64) -> Option<i64> {
 /// The symbols of a combination of `a` and `b` that is nondecreasing in both, as
 /// `(up, down, other)`: defined only when no symbol raises one and lowers the other and
 /// neither's `other` meets the other's symbols (see the module's documentation).
-fn agree(a: &Mono, b: &Mono) -> Option<(u64, u64, u64)> {
+fn agree(a: &Mono, b: &Mono) -> Option<(Syms, Syms, Syms)> {
     let clash =
         (a.up & b.down) | (a.down & b.up) | (a.other & b.support()) | (b.other & a.support());
     (clash == 0).then_some((a.up | b.up, a.down | b.down, a.other | b.other))
@@ -171,7 +175,7 @@ fn add(a: Mono, b: Mono) -> Option<Mono> {
     let lo = if a.lo == NEG || b.lo == NEG {
         NEG
     } else {
-        a.lo + b.lo // both finite: within 2 * MAGNITUDE, no overflow
+        a.lo + b.lo // both finite: within 2 * MAGNITUDE, no overflow, not NEG
     };
     let hi = if a.hi == POS || b.hi == POS {
         POS
@@ -298,6 +302,7 @@ fn floordiv(a: Mono, b: Mono) -> Option<Mono> {
 /// `r // q = 0`: every later block gives `k`. The hull is the hull of the blocks' ends; the
 /// quotient depends on `a`'s symbols in no fixed direction. More than [`QUOTIENT_BLOCKS`]
 /// blocks decline.
+#[inline(never)]
 fn self_quotient(a: Mono, k: i64) -> Option<Mono> {
     if !a.contiguous || k <= 0 || a.lo < k || a.lo == NEG {
         return None;
@@ -305,7 +310,7 @@ fn self_quotient(a: Mono, k: i64) -> Option<Mono> {
     let (mut lo, mut hi) = (POS, NEG);
     let mut q = a.lo / k;
     loop {
-        let first = q * k; // q <= a.lo / k + QUOTIENT_BLOCKS: no overflow within MAGNITUDE
+        let first = q.checked_mul(k)?;
         if a.hi != POS && first > a.hi {
             break;
         }
@@ -318,10 +323,11 @@ fn self_quotient(a: Mono, k: i64) -> Option<Mono> {
         let r_hi = if a.hi == POS {
             k - 1
         } else {
-            a.hi.min(first + k - 1) - first
+            a.hi.min(first.checked_add(k - 1)?) - first
         };
-        lo = lo.min(k + r_lo / q);
-        hi = hi.max(k + r_hi / q);
+        // k + r / q < 2 * k: no overflow (but maybe beyond MAGNITUDE).
+        lo = lo.min(end(k + r_lo / q)?);
+        hi = hi.max(end(k + r_hi / q)?);
         q += 1;
         if q - a.lo / k > QUOTIENT_BLOCKS {
             return None;
@@ -342,6 +348,7 @@ fn self_quotient(a: Mono, k: i64) -> Option<Mono> {
 ///
 /// Anything else declines: across periods the hull of a value that is not contiguous need
 /// not be reached (`Mod(2*x, 4)` is never 3).
+#[inline(never)]
 fn modulo(a: Mono, m: Mono) -> Option<Mono> {
     if !m.is_constant() {
         if m.lo < 1 || a.lo != 0 || !a.contiguous || !independent(&a, &m) {
@@ -379,6 +386,7 @@ fn modulo(a: Mono, m: Mono) -> Option<Mono> {
 /// `Abs(a)`: `a` itself where `a >= 0`, `-a` where `a <= 0`; across 0, a contiguous `a`
 /// reaches 0 and the larger of `-inf a` and `sup a`, and every value between (from the
 /// side of the larger): the hull `[0, max(-lo, hi)]`, contiguous, in no fixed direction.
+#[inline(never)]
 fn abs(a: Mono) -> Option<Mono> {
     if a.lo >= 0 {
         return Some(a);
@@ -394,6 +402,7 @@ fn abs(a: Mono) -> Option<Mono> {
 /// symbols its extremes are the extremes of the operands' ends. Of independent contiguous
 /// operands it is contiguous: for `Max`, with `f` the operand of the larger supremum, each
 /// `t` from the larger infimum to that supremum is `Max(t, inf acc)`, and likewise for `Min`.
+#[inline(never)]
 fn extremum(acc: Mono, f: Mono, is_max: bool) -> Option<Mono> {
     let (up, down, other) = agree(&acc, &f)?;
     let pick = |x: i64, y: i64| if is_max { x.max(y) } else { x.min(y) };
@@ -409,6 +418,7 @@ fn extremum(acc: Mono, f: Mono, is_max: bool) -> Option<Mono> {
 
 /// `f ** n` for a literal `n >= 1`: `x^n` is nondecreasing on `x >= 0`; on `x <= 0` it is
 /// `(-x)^n` for even `n` and `-((-x)^n)` for odd `n`. A base of both signs declines.
+#[inline(never)]
 fn pow(f: Mono, n: u32) -> Option<Mono> {
     if f.lo < 0 && f.hi > 0 {
         return None;
@@ -424,17 +434,26 @@ fn pow(f: Mono, n: u32) -> Option<Mono> {
     Some(acc)
 }
 
-/// Whether `c` is a blank.
-fn blank(c: char) -> bool {
-    c.is_ascii() && class(c as u8) == WS
+/// `t` without the blanks around it.
+fn trim_blanks(t: &str) -> &str {
+    let b = t.as_bytes();
+    let (mut i, mut j) = (0, b.len());
+    while i < j && class(b[i]) == WS {
+        i += 1;
+    }
+    while j > i && class(b[j - 1]) == WS {
+        j -= 1;
+    }
+    &t[i..j] // blanks are ASCII: both ends are character boundaries
 }
 
 /// The text `t` without blanks around it and without the parentheses around all of it
 /// (`((x + 3))` is `x + 3`; `(a)*(b)` stays), in one pass: the `j`-th leading `(` wraps the
 /// text when it closes at the `j`-th byte from the end, and the first time the depth falls
 /// to `j` is where it closes. An unbalanced text stays as it is.
+#[inline(never)]
 fn unwrap_parens(t: &str) -> &str {
-    let t = t.trim_matches(blank);
+    let t = trim_blanks(t);
     let b = t.as_bytes();
     let leading = b.iter().take_while(|&&c| c == b'(').count();
     if leading == 0 {
@@ -465,36 +484,51 @@ fn unwrap_parens(t: &str) -> &str {
     &t[wraps..t.len() - wraps]
 }
 
-/// `Some(k)` when the text `divisor` is `p // k` for a literal `k` and an operand `p` that
-/// is a name or a parenthesized group whose text, unwrapped, is the text of `dividend`,
-/// unwrapped: then the divisor is `FloorDiv(dividend, k)` (the same text has the same
-/// value, and `p // k` with such a `p` is that quotient whatever `p` holds).
+/// `Some(k)` when the text `divisor` (one operand of the walk) is `(p // k)` inside any
+/// number of parentheses, for a literal `k` and an operand `p` that is a name or a
+/// parenthesized group whose text, unwrapped, is the text of `dividend`, unwrapped: then
+/// the divisor is `FloorDiv(dividend, k)` (the same text has the same value, and `p // k`
+/// with such a `p` is that quotient whatever `p` holds). The parentheses around `p // k`
+/// are its first `(`s and last `)`s, as many of each: with `p` balanced, each of them
+/// closes one of those.
+#[inline(never)]
 fn self_quotient_divisor(dividend: &str, divisor: &str) -> Option<i64> {
-    // First the cheap test: the divisor ends with `// digits` and closing parentheses.
-    let tail = &divisor[divisor.rfind("//")? + 2..];
-    if !tail
-        .trim_end_matches(|c: char| c == ')' || blank(c))
-        .trim_matches(blank)
-        .bytes()
-        .all(|c| class(c) == DIGIT)
-    {
+    let b = divisor.as_bytes();
+    // From the end: `)`s and blanks, the digits of k, blanks, `//`.
+    let (mut j, mut closes) = (b.len(), 0usize);
+    while j > 0 && (b[j - 1] == b')' || class(b[j - 1]) == WS) {
+        closes += usize::from(b[j - 1] == b')');
+        j -= 1;
+    }
+    let k_end = j;
+    while j > 0 && class(b[j - 1]) == DIGIT {
+        j -= 1;
+    }
+    if closes == 0 || j == k_end || k_end - j > 18 {
         return None;
     }
-    let d = unwrap_parens(divisor);
-    let at = d.rfind("//")?;
-    let k = d[at + 2..].trim_matches(blank);
-    if k.is_empty() || k.len() > 18 || !k.bytes().all(|c| class(c) == DIGIT) {
+    let k = b[j..k_end]
+        .iter()
+        .fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
+    while j > 0 && class(b[j - 1]) == WS {
+        j -= 1;
+    }
+    if j < 2 || &b[j - 2..j] != b"//" {
         return None;
     }
-    let p = d[..at].trim_matches(blank);
-    let b = p.as_bytes();
-    let operand = !b.is_empty()
-        && ((b.iter().all(|&c| class(c) & (DIGIT | LETTER) != 0) && class(b[0]) == LETTER)
-            || (b[0] == b'(' && unwrap_parens(p).len() + 2 <= p.len()));
-    if !operand || unwrap_parens(p) != unwrap_parens(dividend) {
-        return None;
+    let at = j - 2;
+    // From the front: as many `(`s, and blanks.
+    let (mut i, mut opens) = (0, 0usize);
+    while i < at && opens < closes && (b[i] == b'(' || class(b[i]) == WS) {
+        opens += usize::from(b[i] == b'(');
+        i += 1;
     }
-    k.parse().ok()
+    let p = trim_blanks(&divisor[i..at]);
+    let pb = p.as_bytes();
+    let operand = !pb.is_empty()
+        && ((class(pb[0]) == LETTER && pb.iter().all(|&c| class(c) & (DIGIT | LETTER) != 0))
+            || (pb[0] == b'(' && unwrap_parens(p).len() < p.len()));
+    (opens == closes && operand && unwrap_parens(p) == unwrap_parens(dividend)).then_some(k)
 }
 
 /// The walk over one text.
@@ -530,14 +564,33 @@ impl<'s> Walk<'s, '_> {
         (self.peek()? == c).then(|| self.i += 1)
     }
 
-    /// A sum of products: `operand (('*' | '//') operand)*` terms joined by `+` and `-`,
-    /// products left to right (`a - b*c` subtracts `b*c`). `/` alone, `%` and `**` after a
-    /// complete power stop the sum where the caller expects something else: declined.
+    /// A sum: terms joined by `+` and `-` (`a - b*c` subtracts `b*c`). `/` alone, `%` and
+    /// `**` after a complete power stop it where the caller expects something else: declined.
     fn sum(&mut self) -> Option<Mono> {
-        let mut acc: Option<Mono> = None;
-        let mut minus = false;
-        // Where the current term's text starts (for the dividend of a self-quotient).
-        let mut term_start = self.i;
+        let mut total = self.term()?;
+        loop {
+            self.ws();
+            match self.peek() {
+                Some(b'+') => {
+                    self.i += 1;
+                    let t = self.term()?;
+                    total = add(total, t)?;
+                }
+                Some(b'-') => {
+                    self.i += 1;
+                    let t = self.term()?;
+                    total = add(total, t.neg())?;
+                }
+                _ => return Some(total),
+            }
+        }
+    }
+
+    /// A product: `operand (('*' | '//') operand)*`, left to right.
+    #[inline(always)]
+    fn term(&mut self) -> Option<Mono> {
+        self.ws();
+        let start = self.i;
         let mut term = self.operand()?;
         loop {
             self.ws();
@@ -545,47 +598,52 @@ impl<'s> Walk<'s, '_> {
                 (Some(b'*'), Some(b'*')) => return None,
                 (Some(b'*'), _) => {
                     self.i += 1;
-                    term = mul(term, self.operand()?)?;
+                    let f = self.operand()?;
+                    term = mul(term, f)?;
                 }
                 (Some(b'/'), Some(b'/')) => {
-                    let dividend = &self.src[term_start..self.i];
                     self.i += 2;
-                    let from = self.i;
-                    let divisor = self.operand()?;
-                    term = match (divisor.is_constant(), term.contiguous) {
-                        (false, true) => {
-                            match self_quotient_divisor(dividend, &self.src[from..self.i]) {
-                                Some(k) => self_quotient(term, k)?,
-                                None => floordiv(term, divisor)?,
-                            }
-                        }
-                        _ => floordiv(term, divisor)?,
-                    };
+                    term = self.quotient(term, start)?;
                 }
-                (c, _) => {
-                    let t = if minus { term.neg() } else { term };
-                    let total = match acc {
-                        None => t,
-                        Some(a) => add(a, t)?,
-                    };
-                    match c {
-                        Some(s @ (b'+' | b'-')) => {
-                            self.i += 1;
-                            minus = s == b'-';
-                            acc = Some(total);
-                            term_start = self.i;
-                            term = self.operand()?;
-                        }
-                        _ => return Some(total),
-                    }
-                }
+                _ => return Some(term),
             }
         }
+    }
+
+    /// The quotient of the product so far (`dividend`, whose text starts at `start`) by the
+    /// operand after its `//`.
+    #[inline(never)]
+    fn quotient(&mut self, dividend: Mono, start: usize) -> Option<Mono> {
+        let text = &self.src[start..self.i - 2];
+        let from = self.i;
+        let divisor = self.operand()?;
+        if !divisor.is_constant()
+            && dividend.contiguous
+            && let Some(k) = self_quotient_divisor(text, &self.src[from..self.i])
+        {
+            return self_quotient(dividend, k);
+        }
+        floordiv(dividend, divisor)
     }
 
     /// `('-' | '+')* atom ('**' digits)?`: the signs apply to the power (`-x**2` is
     /// `-(x**2)`), which a second `**` (right-associative) would extend: declined.
     fn operand(&mut self) -> Option<Mono> {
+        self.ws();
+        if let Some(b'-' | b'+') = self.peek() {
+            return self.signed_operand();
+        }
+        let f = self.atom()?;
+        self.ws();
+        if self.peek() == Some(b'*') && self.peek2() == Some(b'*') {
+            return self.power(f);
+        }
+        Some(f)
+    }
+
+    /// [`Walk::operand`] after its signs.
+    #[inline(never)]
+    fn signed_operand(&mut self) -> Option<Mono> {
         let mut minus = false;
         let mut signs = 0;
         loop {
@@ -604,30 +662,37 @@ impl<'s> Walk<'s, '_> {
         let mut f = self.atom()?;
         self.ws();
         if self.peek() == Some(b'*') && self.peek2() == Some(b'*') {
-            self.i += 2;
-            self.ws();
-            let start = self.i;
-            let stop = run_end(self.b, start, DIGIT);
-            if stop == start
-                || stop - start > 2
-                || self
-                    .b
-                    .get(stop)
-                    .is_some_and(|&c| class(c) == LETTER || c == b'.')
-            {
-                return None;
-            }
-            let n = self.b[start..stop]
-                .iter()
-                .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-            self.i = stop;
-            self.ws();
-            if n == 0 || (self.peek() == Some(b'*') && self.peek2() == Some(b'*')) {
-                return None;
-            }
-            f = pow(f, n)?;
+            f = self.power(f)?;
         }
         Some(if minus { f.neg() } else { f })
+    }
+
+    /// `f ** n` at the `**`: the literal exponent, with nothing but an operator or the end
+    /// after it.
+    #[inline(never)]
+    fn power(&mut self, f: Mono) -> Option<Mono> {
+        self.i += 2;
+        self.ws();
+        let start = self.i;
+        let stop = run_end(self.b, start, DIGIT);
+        if stop == start
+            || stop - start > 2
+            || self
+                .b
+                .get(stop)
+                .is_some_and(|&c| class(c) == LETTER || c == b'.')
+        {
+            return None;
+        }
+        let n = self.b[start..stop]
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        self.i = stop;
+        self.ws();
+        if n == 0 || (self.peek() == Some(b'*') && self.peek2() == Some(b'*')) {
+            return None;
+        }
+        pow(f, n)
     }
 
     /// A literal, a name, `( sum )` or a call (blanks before it already skipped).
@@ -682,6 +747,7 @@ impl<'s> Walk<'s, '_> {
     }
 
     /// The arguments of a call after its `(`, through its `)`.
+    #[inline(never)]
     fn call(&mut self, name: &str) -> Option<Mono> {
         match name {
             "Max" | "Min" => {
@@ -742,8 +808,14 @@ impl<'s> Walk<'s, '_> {
         let (bit, lo, hi) = match self.ranges.iter().position(|r| r.0 == name) {
             Some(at) => {
                 let (_, lo, hi) = self.ranges[at];
-                // `i64::MIN` is the unbounded lower end, as the ranges say.
-                (at, end(lo)?, end(hi.unwrap_or(POS))?)
+                // `i64::MIN` is the unbounded lower end, as the ranges say; an upper end of
+                // `i64::MAX` is finite there, but not here.
+                let hi = match hi {
+                    None => POS,
+                    Some(POS) => return None,
+                    Some(h) => end(h)?,
+                };
+                (at, end(lo)?, hi)
             }
             None => {
                 let at = match self.free.iter().position(|&n| n == name) {
@@ -759,7 +831,7 @@ impl<'s> Walk<'s, '_> {
                 (self.ranges.len() + at, NEG, POS)
             }
         };
-        if bit >= 64 {
+        if bit >= Syms::BITS as usize {
             return None;
         }
         if lo == hi {
@@ -874,7 +946,8 @@ impl Context {
     /// expression is monotone in each of its symbols (see the module's documentation):
     /// no symbol is made and nothing is interned. `None` for every other text, and on a
     /// context with symbols, facts or node limits, or with ranges that setting would refuse
-    /// (a name given twice or not a symbol name, `lo > hi`), or more than 64 names.
+    /// (a name given twice or not a symbol name, `lo > hi`), or more than 32 names (with a range
+    /// or without).
     ///
     /// ```
     /// # use sym::{Bound, Context};
@@ -900,7 +973,7 @@ impl Context {
             || !self.syms.is_empty()
             || !self.facts.ranges.is_empty()
             || !self.facts.assumptions.is_empty()
-            || ranges.len() > 64
+            || ranges.len() > Syms::BITS as usize
         {
             return None;
         }
@@ -1121,6 +1194,70 @@ mod tests {
             "{ints} {rels} {unbounded}"
         );
         assert!(declined > 600 && unordered > 100, "{declined} {unordered}");
+    }
+
+    /// Values near the magnitude limit: answered exactly, or declined where the arithmetic
+    /// could leave it (never wrapped into an infinity).
+    #[test]
+    fn large_values() {
+        let m = MAGNITUDE;
+        let r = [
+            ("a", m - 10, Some(m)),
+            ("b", 0, Some(m)),
+            ("c", 1, Some(i64::MAX)),
+            ("d", -m, Some(-m + 3)),
+            ("e", 3, None),
+        ];
+        let cases: Vec<&str> = vec![
+            "a",
+            "a + b",
+            "a + 0",
+            "d + d",
+            "-d",
+            "a - b",
+            "c",
+            "c + 1",
+            "2*a",
+            "a*b",
+            "e*a",
+            "d*e",
+            "d*d",
+            "a//b",
+            "(e)//((e)//4611686018427387903)",
+            "(a)//((a)//4611686018427387903)",
+            "(a)//((a)//3)",
+            "Mod(a, 4611686018427387903)",
+            "Mod(d, 4611686018427387903)",
+            "Mod(e, a)",
+            "a**2",
+            "d**3",
+            "Abs(d)",
+            "a < 4611686018427387903",
+            "Eq(a + d, 1)",
+        ];
+        let mut answered = 0;
+        for text in cases {
+            let got = Context::new().monotone_bound_text(text, &r);
+            if let Some(b) = got {
+                answered += 1;
+                assert_eq!(Some(b), engine(text, &r), "{text}");
+                if let Bound::Int { lo, hi } = b {
+                    assert!(lo.is_none_or(|v| v.abs() <= m), "{text}");
+                    assert!(hi.is_none_or(|v| v.abs() <= m), "{text}");
+                }
+            }
+        }
+        assert!(answered >= 6, "{answered}");
+        // Sums, products and self-quotients beyond the limit decline.
+        for text in [
+            "a + b + 20",
+            "d - a",
+            "e + c",
+            "2*b + 2",
+            "(e)//((e)//4611686018427387902) + a",
+        ] {
+            assert_eq!(Context::new().monotone_bound_text(text, &r), None, "{text}");
+        }
     }
 
     /// What the walk answers and what it declines, with the reasons.
