@@ -567,7 +567,15 @@ impl<'s> Walk<'s, '_> {
     /// A sum: terms joined by `+` and `-` (`a - b*c` subtracts `b*c`). `/` alone, `%` and
     /// `**` after a complete power stop it where the caller expects something else: declined.
     fn sum(&mut self) -> Option<Mono> {
-        let mut total = self.term()?;
+        self.ws();
+        let start = self.i;
+        let first = self.operand()?;
+        self.sum_from(first, start)
+    }
+
+    /// The rest of a sum whose first operand, `first`, was read from `start` on.
+    fn sum_from(&mut self, first: Mono, start: usize) -> Option<Mono> {
+        let mut total = self.term_from(first, start)?;
         loop {
             self.ws();
             match self.peek() {
@@ -587,11 +595,17 @@ impl<'s> Walk<'s, '_> {
     }
 
     /// A product: `operand (('*' | '//') operand)*`, left to right.
-    #[inline(always)]
     fn term(&mut self) -> Option<Mono> {
         self.ws();
         let start = self.i;
-        let mut term = self.operand()?;
+        let first = self.operand()?;
+        self.term_from(first, start)
+    }
+
+    /// The rest of a product whose first operand, `first`, was read from `start` on.
+    #[inline(always)]
+    fn term_from(&mut self, first: Mono, start: usize) -> Option<Mono> {
+        let mut term = first;
         loop {
             self.ws();
             match (self.peek(), self.peek2()) {
@@ -700,15 +714,30 @@ impl<'s> Walk<'s, '_> {
         let start = self.i;
         let c = self.peek()?;
         if c == b'(' {
-            self.i += 1;
-            self.depth += 1;
+            // A run of `(`s (PyTorch writes `(((s0 - 1)//8))`): the innermost group is read
+            // first, and each enclosing one continues a sum with it as its first operand,
+            // or just closes. The same reading as one group at a time, without a call for
+            // each.
+            let mut open = self.b[start..].iter().take_while(|&&c| c == b'(').count();
+            self.i += open;
+            self.depth += open as u32;
             if self.depth > DEPTH {
                 return None;
             }
-            let f = self.sum()?;
-            self.expect(b')')?;
-            self.depth -= 1;
-            return Some(f);
+            let mut f = self.sum()?;
+            loop {
+                self.expect(b')')?;
+                open -= 1;
+                self.depth -= 1;
+                if open == 0 {
+                    return Some(f);
+                }
+                self.ws();
+                if self.peek() != Some(b')') {
+                    // Inside the `open`-th `(` of the run, whose text starts after it.
+                    f = self.sum_from(f, start + open)?;
+                }
+            }
         }
         let k = class(c);
         if k == DIGIT {
