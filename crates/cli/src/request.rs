@@ -760,7 +760,10 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
     // More generally, an expression (or a relation) monotone in each of its symbols over
     // constant ranges has its extremes at two corners of the box: its bound, too, is read
     // from the text (`Context::monotone_bound_text`), for about half of the real requests.
-    if op == "bound"
+    // A relation `prove` asks about is decided the same way: true where the bound is
+    // `[True, True]`, false where it is `[False, False]`, unknown where the relation takes
+    // both values (exactly: both are values).
+    if (op == "bound" || op == "prove")
         && !deep
         && unlimited
         && f.types.is_none()
@@ -768,14 +771,24 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
         && let Some(ranges) = int_ranges(&f)
     {
         op_time.start();
-        let b = if maybe_one_signed_polynomial(text) {
+        let b = if op == "bound" && maybe_one_signed_polynomial(text) {
             cx.polynomial_bound_text(text, &ranges)
         } else {
             None
         }
         .or_else(|| cx.monotone_bound_text(text, &ranges));
         op_time.stop();
-        if let Some(b) = b {
+        if op == "prove" {
+            if let Some(Bound::Bool { lo, hi }) = b {
+                let t = match (lo, hi) {
+                    (true, _) => "true",
+                    (false, false) => "false",
+                    (false, true) => "unknown",
+                };
+                out.push(("result", J::String(t.into())));
+                return Ok(out);
+            }
+        } else if let Some(b) = b {
             let (lo, hi) = bound_json(b);
             out.push(("lower", lo));
             out.push(("upper", hi));

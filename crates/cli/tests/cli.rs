@@ -825,3 +825,128 @@ fn integer_ranges_answer_as_when_set_before_the_parse() {
     }
     assert!(ok > 1000 && failed > 500, "{ok} answered, {failed} refused");
 }
+
+/// The bound (and `prove`) of an expression monotone in each symbol is read from its text
+/// (`Context::monotone_bound_text`, docs/cli.md); the answers and errors are the usual
+/// order's: the same requests with a node limit (which turns every shortcut off) answer the
+/// same, on random bound and prove requests over monotone, self-quotient, Mod and Abs texts
+/// and relations, with ranges of every shape (unbounded, pinned, empty, negative, huge, given
+/// twice or to names that cannot be symbols), float symbols, and texts the walk declines.
+#[test]
+fn monotone_bounds_answer_as_the_engine() {
+    let mut r: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |m: u64| {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        r % m
+    };
+    let exprs = [
+        "((x0 + 3)//2)*((x1 + 3)//2) + 2*((x0 + 3)//2)",
+        "Ne(((x0 + 3)//2), 0)",
+        "Eq(((x0 + 3)//(((x0 + 3)//2))), 1)",
+        "1 < (((x0 + 7)//(((x0 + 7)//4))))",
+        "240 < x0 + x1",
+        "Eq(x0 + x1, 7)",
+        "Eq(2*x0, 7)",
+        "x0 - x1 >= -3",
+        "Max(1, (x0 + 3)//2) - x2",
+        "Min(x0, 7, x1)*s0",
+        "Mod(x0 + 6, 8) + ModularIndexing(x1, 4, 32)",
+        "Mod(x1, s0)",
+        "Abs(x0 - 3) + x1",
+        "-x0//2 + x1**2",
+        "x0 - x0",
+        "(((x0 - 1)//8))*(((x1 - 1)//8)) + (((x0 - 1)//8)) + 1",
+        "FloorDiv(x0, x1 + 1)",
+        "x0 // x1",
+        "Eq(x0*x1, 12)",
+        "x0 + 4611686018427387903*x1",
+        "x0 % 3",
+        "zf + x0",
+        "Eq(zf, 1)",
+        "x0 <",
+    ];
+    let names = ["x0", "x1", "x2", "s0", "zf", "unused"];
+    // In increasing order (a range is mostly `[ends[i], ends[j]]` with `i <= j`), then the
+    // extremes of i64, which only some ranges get.
+    let ends = [
+        "-5",
+        "0",
+        "1",
+        "3",
+        "64",
+        "4096",
+        "4611686018427387903",
+        "-9223372036854775808",
+        "9223372036854775807",
+    ];
+    let bad_names = ["Mod", "1x"];
+    let bad_ends = ["2.5", "\"s0 - 1\""];
+    let mut lines = Vec::new();
+    for i in 0..3000 {
+        let mut ranges = Vec::new();
+        // Mostly distinct names (a name given twice is a request error).
+        let first = next(names.len() as u64) as usize;
+        for j in 0..next(6) {
+            let n = if next(25) == 0 {
+                bad_names[next(2) as usize]
+            } else if next(20) == 0 {
+                names[next(names.len() as u64) as usize]
+            } else {
+                names[(first + j as usize) % names.len()]
+            };
+            let i = next(6) as usize;
+            let lo = match next(25) {
+                0 => bad_ends[next(2) as usize],
+                1..=4 => "null",
+                _ => ends[i],
+            };
+            let hi = match next(20) {
+                0 => lo,
+                1 => ends[next(ends.len() as u64) as usize],
+                2..=5 => "null",
+                _ => ends[i + next(7 - i as u64) as usize],
+            };
+            ranges.push(format!("\"{n}\":[{lo},{hi}]"));
+        }
+        let types = if next(6) == 0 {
+            r#","types":{"zf":"float"}"#
+        } else {
+            ""
+        };
+        let mut e = exprs[next(exprs.len() as u64) as usize].to_string();
+        if next(30) == 0 {
+            // Beyond the walk's length: the engine answers.
+            e = format!("{e}{}", " + x2".repeat(90));
+        }
+        let op = if next(3) == 0 { "prove" } else { "bound" };
+        let body = format!(
+            r#""op":"{op}","expr":"{e}","ranges":{{{}}}{types}"#,
+            ranges.join(",")
+        );
+        lines.push(format!("{{\"id\":{i},{body}}}"));
+        lines.push(format!(
+            "{{\"id\":{i},{body},\"limits\":{{\"context_nodes\":4000000000}}}}"
+        ));
+    }
+    let (c, out, err) = run(&["batch", "--jobs", "1"], &lines.join("\n"));
+    assert_eq!(c, 0, "{err}");
+    let out: Vec<&str> = out.lines().collect();
+    assert_eq!(out.len(), lines.len());
+    let (mut ok, mut failed, mut relations) = (0, 0, 0);
+    for (k, pair) in out.chunks(2).enumerate() {
+        assert_eq!(pair[0], pair[1], "{}", lines[2 * k]);
+        assert!(!pair[0].contains("internal"), "{}", lines[2 * k]);
+        if pair[0].contains("\"ok\":true") {
+            ok += 1;
+            relations += usize::from(pair[0].contains("\"result\"") || pair[0].contains("false"));
+        } else {
+            failed += 1;
+        }
+    }
+    assert!(
+        ok > 1500 && failed > 300 && relations > 500,
+        "{ok} {failed} {relations}"
+    );
+}
