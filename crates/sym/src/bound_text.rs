@@ -35,6 +35,9 @@
 //! never 1). A sound bound contains the exact hull, so the engine's answer can only be this
 //! one or a wider one; the tests hold the two equal on random expressions of this grammar,
 //! and this one to brute force (and every real bound request answers the same both ways).
+//! The engine answers only texts it can parse: its parser folds literals into a normal form
+//! and refuses a text whose folding overflows, so the walk carries a bound on those
+//! constants ([`Mono::fold`]) and declines where they could overflow.
 //!
 //! The grammar read is a subset of the parser's, with the parser's meaning (Python's
 //! precedence: unary minus binds tighter than `*` and `//`, looser than `**`):
