@@ -1064,11 +1064,7 @@ impl Context {
         src: &str,
         ranges: &[(&str, i64, Option<i64>)],
     ) -> Option<crate::Bound> {
-        if self.limits.input_nodes != usize::MAX
-            || self.limits.context_nodes != usize::MAX
-            || !self.syms.is_empty()
-            || !self.facts.ranges.is_empty()
-            || !self.facts.assumptions.is_empty()
+        if !self.is_blank_for_text_bounds()
             || ranges.len() > Syms::BITS as usize
             || src.len() > LONGEST
         {
@@ -1084,12 +1080,7 @@ impl Context {
         };
         let r = walk_top(&mut w)?;
         // The ranges are checked only for an answer: each name once, each a valid range.
-        let valid = ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
-            hi.is_none_or(|hi| hi >= lo)
-                && !ranges[..i].iter().any(|r| r.0 == name)
-                && crate::is_symbol_name(name)
-        });
-        valid.then_some(r)
+        crate::poly_text::ranges_would_set(ranges).then_some(r)
     }
 }
 

@@ -140,13 +140,7 @@ impl Context {
         src: &str,
         ranges: &[(&str, i64, Option<i64>)],
     ) -> Option<crate::Bound> {
-        if self.limits.input_nodes != usize::MAX
-            || self.limits.context_nodes != usize::MAX
-            || !self.syms.is_empty()
-            || !self.facts.ranges.is_empty()
-            || !self.facts.assumptions.is_empty()
-            || ranges.len() > 64
-        {
+        if !self.is_blank_for_text_bounds() || ranges.len() > 64 {
             return None;
         }
         let mut atoms = recycle(std::mem::take(&mut self.parse_bufs.atoms));
@@ -158,18 +152,36 @@ impl Context {
         let r = self
             .scan_polynomial::<false, true>(src, &mut atoms, &mut terms)
             .and_then(|()| monotone_text_bound(&atoms, &terms, ranges))
-            .filter(|_| {
-                ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
-                    hi.is_none_or(|hi| hi >= lo)
-                        && !ranges[..i].iter().any(|r| r.0 == name)
-                        && crate::is_symbol_name(name)
-                })
-            });
+            .filter(|_| ranges_would_set(ranges));
         terms.clear();
         self.parse_bufs.atoms = recycle(atoms);
         self.parse_bufs.terms = terms;
         r
     }
+}
+
+impl Context {
+    /// Whether the context has no symbols, no facts and no node limits: where the bound of a
+    /// text over the given ranges is what setting them, parsing and bounding answer
+    /// ([`Context::polynomial_bound_text`], [`Context::monotone_bound_text`]).
+    pub(crate) fn is_blank_for_text_bounds(&self) -> bool {
+        self.limits.input_nodes == usize::MAX
+            && self.limits.context_nodes == usize::MAX
+            && self.syms.is_empty()
+            && self.facts.ranges.is_empty()
+            && self.facts.assumptions.is_empty()
+    }
+}
+
+/// Whether setting the constant `ranges` would succeed: each name once and a symbol's name,
+/// each range non-empty (`lo` `i64::MIN` for an unbounded lower end, `hi` `None` for an
+/// unbounded upper one).
+pub(crate) fn ranges_would_set(ranges: &[(&str, i64, Option<i64>)]) -> bool {
+    ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
+        hi.is_none_or(|hi| hi >= lo)
+            && !ranges[..i].iter().any(|r| r.0 == name)
+            && crate::is_symbol_name(name)
+    })
 }
 
 /// [`Context::polynomial_bound_text`] on the scanned polynomial `atoms`/`terms`.
