@@ -727,13 +727,7 @@ fn limit_option() {
 /// parse errors.
 #[test]
 fn integer_ranges_answer_as_when_set_before_the_parse() {
-    let mut r: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |m: u64| {
-        r ^= r << 13;
-        r ^= r >> 7;
-        r ^= r << 17;
-        r % m
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
     let exprs = [
         "ks0*ks1*x0 + ks1*x1 + 2*x2 + 1",
         "x0 + 2*x1 - x0",
@@ -773,7 +767,7 @@ fn integer_ranges_answer_as_when_set_before_the_parse() {
     let bad_names = ["Mod", "1x"];
     let bad_ends = ["2.5", "\"s0 - 1\""];
     let mut bodies = Vec::new();
-    for i in 0..3000 {
+    for _ in 0..3000 {
         let mut ranges = Vec::new();
         for _ in 0..next(6) {
             let n = if next(20) == 0 {
@@ -813,6 +807,16 @@ fn integer_ranges_answer_as_when_set_before_the_parse() {
     assert!(ok > 1000 && failed > 500, "{ok} answered, {failed} refused");
 }
 
+/// A seeded xorshift generator: `next(m)` is in `0..m`.
+fn xorshift(mut r: u64) -> impl FnMut(u64) -> u64 {
+    move |m: u64| {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        r % m
+    }
+}
+
 /// The answers to the request `bodies` (JSON object members without the braces), each also
 /// asked with a node limit, which keeps the usual order (facts, then the parse) and turns
 /// every shortcut off: the two answers must be the same line, never an internal error.
@@ -846,13 +850,7 @@ fn answers_without_and_with_a_limit(bodies: &[String]) -> Vec<String> {
 /// twice or to names that cannot be symbols), float symbols, and texts the walk declines.
 #[test]
 fn monotone_bounds_answer_as_the_engine() {
-    let mut r: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |m: u64| {
-        r ^= r << 13;
-        r ^= r >> 7;
-        r ^= r << 17;
-        r % m
-    };
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
     let exprs = [
         "((x0 + 3)//2)*((x1 + 3)//2) + 2*((x0 + 3)//2)",
         "Ne(((x0 + 3)//2), 0)",
@@ -896,7 +894,7 @@ fn monotone_bounds_answer_as_the_engine() {
     let bad_names = ["Mod", "1x"];
     let bad_ends = ["2.5", "\"s0 - 1\""];
     let mut bodies = Vec::new();
-    for i in 0..3000 {
+    for _ in 0..3000 {
         let mut ranges = Vec::new();
         // Mostly distinct names (a name given twice is a request error).
         let first = next(names.len() as u64) as usize;
