@@ -82,14 +82,7 @@ type Syms = u32;
 /// not empty), so `lo == hi` is a finite constant. Symbols are bits by their number in the
 /// walk's name list.
 ///
-/// `fold` bounds the constants that parsing the text makes: the parser folds literals into
-/// the coefficients and constants of a normal form (expanding products of sums), and refuses
-/// a text whose folding overflows, whatever the values. As a polynomial in its atoms (symbols
-/// and calls), the value's normal form has coefficients whose magnitudes sum to at most
-/// `fold` (literals count at least 1, so that a factor 0 does not hide the others): sums
-/// add their bounds, products multiply them (`|Σ a_i| * |Σ b_j| >= Σ |a_i b_j|`), and a call
-/// is an atom whose arguments had their own bounds. Every folded constant and partial sum is
-/// within that bound; the walk declines beyond [`MAGNITUDE`].
+/// `fold` bounds the constants that parsing the text makes ([`Fold`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Mono {
     lo: i64,
@@ -98,7 +91,68 @@ struct Mono {
     down: Syms,
     other: Syms,
     contiguous: bool,
-    fold: u64,
+    fold: Fold,
+}
+
+/// Bounds of the constants that parsing a value's text makes. The parser folds literals
+/// into the coefficients and constants of a normal form (expanding products of sums) and
+/// exponents into powers (a `u32`), and refuses a text whose folding overflows, whatever the
+/// values; the walk declines where that could happen.
+/// - `coeffs`: as a polynomial in its atoms (symbols and calls), the value's normal form has
+///   coefficients whose magnitudes sum to at most this (literals count at least 1, so that a
+///   factor 0 does not hide the others). Sums add the bounds, products multiply them
+///   (`|Σ a_i| * |Σ b_j| >= Σ |a_i b_j|`); every folded constant and partial sum is within
+///   it. At most [`MAGNITUDE`].
+/// - `degree`: no atom's exponent in the normal form exceeds this. Sums take the larger,
+///   products add (`x**a * x**b` is `x**(a + b)`), powers multiply. At most `u32::MAX`.
+///
+/// A call (its value an atom, or an argument where the parser simplifies it away) takes the
+/// larger of its arguments' bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fold {
+    coeffs: u64,
+    degree: u64,
+}
+
+impl Fold {
+    const SYMBOL: Fold = Fold {
+        coeffs: 1,
+        degree: 1,
+    };
+
+    fn literal(v: i64) -> Fold {
+        Fold {
+            coeffs: v.unsigned_abs().max(1),
+            degree: 0,
+        }
+    }
+
+    fn within(self) -> Option<Fold> {
+        (self.coeffs <= MAGNITUDE as u64 && self.degree <= u64::from(u32::MAX)).then_some(self)
+    }
+
+    fn sum(a: Fold, b: Fold) -> Option<Fold> {
+        Fold {
+            coeffs: a.coeffs.checked_add(b.coeffs)?,
+            degree: a.degree.max(b.degree),
+        }
+        .within()
+    }
+
+    fn product(a: Fold, b: Fold) -> Option<Fold> {
+        Fold {
+            coeffs: a.coeffs.checked_mul(b.coeffs)?,
+            degree: a.degree.checked_add(b.degree)?,
+        }
+        .within()
+    }
+
+    fn max(a: Fold, b: Fold) -> Fold {
+        Fold {
+            coeffs: a.coeffs.max(b.coeffs),
+            degree: a.degree.max(b.degree),
+        }
+    }
 }
 
 impl Mono {
@@ -111,13 +165,13 @@ impl Mono {
             down: 0,
             other: 0,
             contiguous: true,
-            fold: v.unsigned_abs().max(1),
+            fold: Fold::literal(v),
         }
     }
 
     /// A value of hull `[lo, hi]` that depends on the symbols `other` in no known direction.
     /// Its `fold` is the largest of its operands', `fold` (a call is an atom).
-    fn unordered(lo: i64, hi: i64, other: Syms, contiguous: bool, fold: u64) -> Mono {
+    fn unordered(lo: i64, hi: i64, other: Syms, contiguous: bool, fold: Fold) -> Mono {
         Mono {
             lo,
             hi,
@@ -194,7 +248,7 @@ fn independent(a: &Mono, b: &Mono) -> bool {
 /// the infima, and likewise the supremum. Contiguous when both are and they are independent
 /// (`{a..b} + {c..d} = {a+c..b+d}`).
 fn add(a: Mono, b: Mono) -> Option<Mono> {
-    let fold = fold_bound(a.fold.checked_add(b.fold))?;
+    let fold = Fold::sum(a.fold, b.fold)?;
     let (up, down, other) = agree(&a, &b)?;
     let lo = if a.lo == NEG || b.lo == NEG {
         NEG
@@ -217,14 +271,9 @@ fn add(a: Mono, b: Mono) -> Option<Mono> {
     })
 }
 
-/// A bound of folded constants within [`MAGNITUDE`], or `None` (the text is declined).
-fn fold_bound(f: Option<u64>) -> Option<u64> {
-    f.filter(|&f| f <= MAGNITUDE as u64)
-}
-
-/// The larger of two operands' `fold` (a call over them is an atom).
-fn fold_max(a: &Mono, b: &Mono) -> u64 {
-    a.fold.max(b.fold)
+/// The larger of two operands' `fold` (a call over them).
+fn fold_max(a: &Mono, b: &Mono) -> Fold {
+    Fold::max(a.fold, b.fold)
 }
 
 /// A product of two ends of nonnegative values (`0 * oo = 0`: a factor whose supremum is 0
@@ -253,7 +302,7 @@ fn scale_end(v: i64, k: i64) -> Option<i64> {
 /// symbols its extremes are the products of the ends. Nonpositive factors are negated into
 /// that case (`f*g = (-f)*(-g)`, `f*g = -((-f)*g)`); a factor of both signs declines.
 fn mul(a: Mono, b: Mono) -> Option<Mono> {
-    let fold = fold_bound(a.fold.checked_mul(b.fold))?;
+    let fold = Fold::product(a.fold, b.fold)?;
     mul_hull(a, b).map(|m| Mono { fold, ..m })
 }
 
@@ -284,7 +333,7 @@ fn mul_hull(a: Mono, b: Mono) -> Option<Mono> {
             down,
             other,
             contiguous: false,
-            fold: 0,
+            fold: Fold::literal(0),
         });
     }
     match (a.lo >= 0, b.lo >= 0, a.hi <= 0, b.hi <= 0) {
@@ -377,7 +426,7 @@ fn self_quotient(a: Mono, k: i64) -> Option<Mono> {
             return None;
         }
     }
-    let fold = a.fold.max(k.unsigned_abs());
+    let fold = Fold::max(a.fold, Fold::literal(k));
     (lo <= hi).then(|| Mono::unordered(lo, hi, a.support(), false, fold))
 }
 
@@ -793,6 +842,9 @@ impl<'s> Walk<'s, '_> {
                     return Some(f);
                 }
                 self.ws();
+                if self.peek() == Some(b'*') && self.peek2() == Some(b'*') {
+                    f = self.power(f)?; // `((x)**2)`: the group is a power's base
+                }
                 if self.peek() != Some(b')') {
                     // Inside the `open`-th `(` of the run, whose text starts after it.
                     f = self.sum_from(f, start + open)?;
@@ -928,7 +980,7 @@ impl<'s> Walk<'s, '_> {
         if lo == hi {
             // A symbol of one value: a constant to the walk, an atom to the parser.
             return Some(Mono {
-                fold: 1,
+                fold: Fold::SYMBOL,
                 ..Mono::constant(lo)
             });
         }
@@ -939,7 +991,7 @@ impl<'s> Walk<'s, '_> {
             down: 0,
             other: 0,
             contiguous: true,
-            fold: 1,
+            fold: Fold::SYMBOL,
         })
     }
 
@@ -1384,16 +1436,30 @@ mod tests {
                 "Max(x*3037000500, 1) + 3037000500*3037000500",
                 vec![("x", 0, Some(1))],
             ),
+            // Exponents beyond u32 (a second review).
+            ("( ( ( (x**99)**99)**99)**99)**45", vec![("x", 0, Some(1))]),
+            (
+                "( ( ( (x**99)**99)**99)**99)**45 <= 1",
+                vec![("x", -1, Some(0))],
+            ),
+            (
+                "( ( ( (x**99)**99)**99)**99)**23*( ( ( (x**99)**99)**99)**99)**23",
+                vec![("x", 0, Some(1))],
+            ),
         ];
         for (text, r) in cases {
             assert_eq!(Context::new().monotone_bound_text(text, &r), None, "{text}");
         }
-        // Within the bound, folded constants are fine.
-        let r = [("x", 0, Some(5))];
-        let t = "(x + 1)*3037000499 + 3037000499";
-        let got = Context::new().monotone_bound_text(t, &r);
-        assert_eq!(got, engine(t, &r));
-        assert!(got.is_some());
+        // Within the bounds, folded constants and exponents are fine.
+        let r = [("x", 0, Some(1))];
+        for t in [
+            "(x + 1)*3037000499 + 3037000499",
+            "((x**99)**99)**99 + ((x)**2)",
+        ] {
+            let got = Context::new().monotone_bound_text(t, &r);
+            assert_eq!(got, engine(t, &r), "{t}");
+            assert!(got.is_some(), "{t}");
+        }
     }
 
     /// What the walk answers and what it declines, with the reasons.
