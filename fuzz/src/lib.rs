@@ -80,6 +80,28 @@ pub fn decode(data: &[u8]) -> Option<Case<'_>> {
     Some(case)
 }
 
+/// The case's ranges as `monotone_bound_text` takes them, when the case has only ranges with
+/// integer (or empty) ends: an empty lower end as `i64::MIN`, an explicit `-2^63` refused
+/// (as the CLI refuses it there).
+pub fn constant_ranges<'a>(case: &Case<'a>) -> Option<Vec<(&'a str, i64, Option<i64>)>> {
+    if !case.assume.is_empty() || !case.floats.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for &(n, lo, hi) in &case.ranges {
+        let lo = match lo.trim() {
+            "" => i64::MIN,
+            t => t.parse::<i64>().ok().filter(|&v| v != i64::MIN)?,
+        };
+        let hi = match hi.trim() {
+            "" => None,
+            t => Some(t.parse::<i64>().ok()?),
+        };
+        out.push((n, lo, hi));
+    }
+    Some(out)
+}
+
 /// A context with the case's types, ranges and assumptions; `None` when the engine refuses
 /// them (an error is an answer, not a failure).
 pub fn context(case: &Case) -> Option<Context> {
@@ -365,9 +387,29 @@ pub fn in_bound(v: Value, b: Bound) -> bool {
 /// of its simplified form.
 pub fn check_bound(data: &[u8]) {
     let Some(case) = decode(data) else { return };
-    let Some(mut cx) = context(&case) else { return };
-    let Ok(e) = cx.parse(case.head) else { return };
+    // The bound read from the text (`Context::monotone_bound_text`, which the CLI answers
+    // with) is the engine's, or declined; declined wherever the engine refuses the case.
+    let walked =
+        constant_ranges(&case).and_then(|r| Context::new().monotone_bound_text(case.head, &r));
+    let Some(mut cx) = context(&case) else {
+        assert_eq!(
+            walked, None,
+            "the walk answered a case whose facts are refused"
+        );
+        return;
+    };
+    let Ok(e) = cx.parse(case.head) else {
+        assert_eq!(walked, None, "the walk answered a text the parser refuses");
+        return;
+    };
     let b = cx.bound(e);
+    if let Some(w) = walked {
+        assert_eq!(
+            w, b,
+            "the walk's bound of {} differs from the engine's",
+            case.head
+        );
+    }
     let syms = symbols(&cx, &[e]);
     let mut r = Rng::from_bytes(data);
     for p in points(&cx, &syms, &mut r) {
@@ -385,11 +427,23 @@ pub fn check_bound(data: &[u8]) {
 /// is defined, `False` only where it fails at every one.
 pub fn check_prove(data: &[u8]) {
     let Some(case) = decode(data) else { return };
+    // The CLI decides a relation the walk answers from its bound: the same truth.
+    let walked = constant_ranges(&case)
+        .and_then(|r| Context::new().monotone_bound_text(case.head, &r))
+        .and_then(|b| match b {
+            Bound::Bool { lo: true, .. } => Some(Truth::True),
+            Bound::Bool { hi: false, .. } => Some(Truth::False),
+            Bound::Bool { .. } => Some(Truth::Unknown),
+            _ => None,
+        });
     let Some(mut cx) = context(&case) else { return };
     let Ok(e) = cx.parse_bool(case.head) else {
         return;
     };
     let t = cx.prove(e).expect("parse_bool gives a predicate");
+    if let Some(w) = walked {
+        assert_eq!(w, t, "the walk decides {} otherwise than prove", case.head);
+    }
     if t == Truth::Unknown {
         return;
     }
