@@ -760,14 +760,17 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
     // More generally, an expression (or a relation) monotone in each of its symbols over
     // constant ranges has its extremes at two corners of the box: its bound, too, is read
     // from the text (`Context::monotone_bound_text`), for about half of the real requests.
+    // `"types": {}` and `"assume": []` declare nothing (as absent ones; `null` is an error).
     // A relation `prove` asks about is decided the same way: true where the bound is
     // `[True, True]`, false where it is `[False, False]`, unknown where the relation takes
     // both values (exactly: both are values).
     if (op == "bound" || op == "prove")
         && !deep
         && unlimited
-        && f.types.is_none()
-        && f.assume.is_none()
+        && f.types
+            .is_none_or(|t| matches!(t, V::Object(o) if o.is_empty()))
+        && f.assume
+            .is_none_or(|a| matches!(a, V::Array(a) if a.is_empty()))
         && let Some(ranges) = int_ranges(&f)
     {
         op_time.start();

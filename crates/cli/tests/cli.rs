@@ -920,10 +920,15 @@ fn monotone_bounds_answer_as_the_engine() {
             };
             ranges.push(format!("\"{n}\":[{lo},{hi}]"));
         }
-        let types = if next(6) == 0 {
-            r#","types":{"zf":"float"}"#
-        } else {
-            ""
+        // Facts that declare nothing (`{}`, `[]`) take the walk; `null` is an error.
+        let types = match next(12) {
+            0 | 1 => r#","types":{"zf":"float"}"#,
+            2 => r#","types":{}"#,
+            3 => r#","assume":[]"#,
+            4 => r#","types":null"#,
+            5 => r#","assume":{}"#,
+            6 => r#","assume":["x0 > 2"]"#,
+            _ => "",
         };
         let mut e = exprs[next(exprs.len() as u64) as usize].to_string();
         if next(30) == 0 {
