@@ -855,7 +855,7 @@ impl<'s> Walk<'s, '_> {
         let k = class(c);
         if k == DIGIT {
             let stop = run_end(self.b, start, DIGIT);
-            if stop - start > 18
+            if stop - start > 19
                 || self
                     .b
                     .get(stop)
@@ -866,8 +866,9 @@ impl<'s> Walk<'s, '_> {
             self.i = stop;
             let v = self.b[start..stop]
                 .iter()
-                .fold(0i64, |v, d| v * 10 + i64::from(d - b'0')); // 18 digits fit
-            return Some(Mono::constant(end(v)?));
+                .fold(0u64, |v, d| v * 10 + u64::from(d - b'0')); // 19 digits fit
+            let v = i64::try_from(v).ok().filter(|&v| v <= MAGNITUDE)?;
+            return Some(Mono::constant(v));
         }
         if k != LETTER {
             return None;
@@ -1015,15 +1016,17 @@ enum Rel {
 /// The answer for a relation from the exact hull `d` of `lhs - rhs`. An inequality is always
 /// decided or takes both values (both ends are values, or approached by values). An
 /// equation is decided when 0 is outside the hull or the hull is `[0, 0]`; else it takes
-/// both values when the difference is contiguous (0 is a value, and so is an end that is
-/// not 0), and is declined otherwise.
+/// both values when 0 is a value (the difference is contiguous, or 0 is an end of its hull)
+/// and so is a nonzero end, and is declined otherwise.
 fn relation(d: Mono, op: Rel) -> Option<crate::Bound> {
     let (always, sometimes) = match op {
         Rel::Lt => (d.hi < 0, d.lo < 0),
         Rel::Le => (d.hi <= 0, d.lo <= 0),
         Rel::Eq | Rel::Ne => {
             let (is_zero, never_zero) = (d.lo == 0 && d.hi == 0, d.lo > 0 || d.hi < 0);
-            if !is_zero && !never_zero && !d.contiguous {
+            // 0 is a value when every integer of the hull is, or when it is an end (a
+            // finite end is a value).
+            if !is_zero && !never_zero && !d.contiguous && d.lo != 0 && d.hi != 0 {
                 return None;
             }
             // `Eq` is always true iff the difference is always 0, never iff it never is;
@@ -1497,6 +1500,10 @@ mod tests {
             ("x < 1", b(false, false)),
             ("Eq(x + y, 7)", b(false, true)), // contiguous: 7 is a value
             ("Eq(2*x, 7)", None),             // not contiguous: maybe never 7
+            ("Eq(2*x, 2)", b(false, true)),   // 0 is an end of the difference's hull
+            ("Ne(x*y, 0)", b(false, true)),   // likewise: x*y is 0 at y = 0
+            ("x <= 1317624576693539400", b(true, true)), // 19 digits
+            ("x <= 9223372036854775805", None), // beyond the magnitude
             ("Eq(x - x, 0)", None),           // x both ways
             // Not monotone, but an exact hull with the symbols used once.
             ("Mod(x, 8)", int(Some(0), Some(7))),
