@@ -430,12 +430,7 @@ pub fn check_prove(data: &[u8]) {
     // The CLI decides a relation the walk answers from its bound: the same truth.
     let walked = constant_ranges(&case)
         .and_then(|r| Context::new().monotone_bound_text(case.head, &r))
-        .and_then(|b| match b {
-            Bound::Bool { lo: true, .. } => Some(Truth::True),
-            Bound::Bool { hi: false, .. } => Some(Truth::False),
-            Bound::Bool { .. } => Some(Truth::Unknown),
-            _ => None,
-        });
+        .and_then(|b| b.truth());
     let Some(mut cx) = context(&case) else { return };
     let Ok(e) = cx.parse_bool(case.head) else {
         return;

@@ -455,32 +455,6 @@ fn int_pair(pair: &V<'_>) -> Option<(Option<i64>, Option<i64>)> {
     }
 }
 
-/// A cheap test on a bound's text before `Context::polynomial_bound_text` (which reads it
-/// for real): only the bytes of a plain polynomial (names, literals, blanks, `+`, `-`, `*`,
-/// no power `**`), and no name after a `-` (a subtracted term with a symbol: mixed signs,
-/// unless every term is subtracted, which is rare). Relations, calls, powers and mixed sums,
-/// most bound requests, fail it within a few bytes and pay nothing more.
-fn maybe_one_signed_polynomial(text: &str) -> bool {
-    let (mut after_minus, mut star) = (false, false);
-    for &c in text.as_bytes() {
-        match c {
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                if after_minus {
-                    return false;
-                }
-            }
-            b'0'..=b'9' | b' ' => {}
-            b'*' if star => return false,
-            b'-' => after_minus = true,
-            b'+' => after_minus = false,
-            b'*' => {}
-            _ => return false,
-        }
-        star = c == b'*';
-    }
-    true
-}
-
 /// The request's ranges as `(name, lo, hi)` (an unbounded `lo` as `i64::MIN`) when each is
 /// a pair of integers or `null`s (the names and the order of the ends unchecked), and no
 /// lower end is the integer `i64::MIN` (which would read as unbounded).
@@ -751,16 +725,13 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
     // Node limits count the symbols' nodes too: with one, the order of the ranges and the
     // parse could decide which of them is refused, so the order stays the usual one.
     let unlimited = req.limits.input_nodes == usize::MAX && req.limits.context_nodes == usize::MAX;
-    // The bound of a plain polynomial whose terms have one sign, over constant ranges that
-    // start at 0 or above (a size or index expression: `p0*s0*s53 + 2*p1*s0 + p2`), is the
-    // value at the box's corners, computed from the text without making a symbol
-    // (`Context::polynomial_bound_text`; what setting the ranges, parsing and bounding
-    // answer). The operation's time is the whole computation.
-    //
-    // More generally, an expression (or a relation) monotone in each of its symbols over
-    // constant ranges has its extremes at two corners of the box: its bound, too, is read
-    // from the text (`Context::monotone_bound_text`), for about half of the real requests.
-    // `"types": {}` and `"assume": []` declare nothing (as absent ones; `null` is an error).
+    // An expression (or a relation) monotone in each of its symbols over constant ranges has
+    // its extremes at two corners of the box: its bound is read from the text, without making
+    // a symbol (`Context::monotone_bound_text`; what setting the ranges, parsing and bounding
+    // answer), for three fifths of the real requests (sizes and index expressions such as
+    // `p0*s0*s53 + 2*p1*s0 + p2`, pooling's window sizes, their comparisons). The
+    // operation's time is the whole computation. `"types": {}` and `"assume": []` declare
+    // nothing (as absent ones; `null` is an error).
     // A relation `prove` asks about is decided the same way: true where the bound is
     // `[True, True]`, false where it is `[False, False]`, unknown where the relation takes
     // both values (exactly: both are values).
@@ -774,21 +745,11 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
         && let Some(ranges) = int_ranges(&f)
     {
         op_time.start();
-        let b = if op == "bound" && maybe_one_signed_polynomial(text) {
-            cx.polynomial_bound_text(text, &ranges)
-        } else {
-            None
-        }
-        .or_else(|| cx.monotone_bound_text(text, &ranges));
+        let b = cx.monotone_bound_text(text, &ranges);
         op_time.stop();
         if op == "prove" {
-            if let Some(Bound::Bool { lo, hi }) = b {
-                let t = match (lo, hi) {
-                    (true, _) => "true",
-                    (false, false) => "false",
-                    (false, true) => "unknown",
-                };
-                out.push(("result", J::String(t.into())));
+            if let Some(t) = b.and_then(|b| b.truth()) {
+                out.push(("result", J::String(t.as_str().into())));
                 return Ok(out);
             }
         } else if let Some(b) = b {

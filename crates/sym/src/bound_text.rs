@@ -49,7 +49,7 @@
 //! beyond [`DEPTH`], any finite value beyond [`MAGNITUDE`].
 
 use crate::Context;
-use crate::parse::{DIGIT, LETTER, WS, class, run_end};
+use crate::parse::{DIGIT, LETTER, WS, class, decimal, run_end};
 
 /// An unbounded infimum.
 const NEG: i64 = i64::MIN;
@@ -214,20 +214,21 @@ fn neg_end(v: i64) -> i64 {
     }
 }
 
-/// A finite end within [`MAGNITUDE`] as it is, or `None` (the text is declined).
+/// A finite value within [`MAGNITUDE`] as it is, or `None` (the text is declined).
+fn finite(v: i64) -> Option<i64> {
+    (-MAGNITUDE..=MAGNITUDE).contains(&v).then_some(v)
+}
+
+/// [`finite`] of a wide product.
 fn fits(v: i128) -> Option<i64> {
-    if (-i128::from(MAGNITUDE)..=i128::from(MAGNITUDE)).contains(&v) {
-        Some(v as i64)
-    } else {
-        None
-    }
+    i64::try_from(v).ok().and_then(finite)
 }
 
 /// An end as computed: infinite as it is, finite within [`MAGNITUDE`], else `None`.
 fn end(v: i64) -> Option<i64> {
     match v {
         NEG | POS => Some(v),
-        v => (-MAGNITUDE..=MAGNITUDE).contains(&v).then_some(v),
+        v => finite(v),
     }
 }
 
@@ -614,12 +615,10 @@ fn self_quotient_divisor(dividend: &str, divisor: &str) -> Option<i64> {
     while j > 0 && class(b[j - 1]) == DIGIT {
         j -= 1;
     }
-    if closes == 0 || j == k_end || k_end - j > 18 {
+    if closes == 0 || j == k_end {
         return None;
     }
-    let k = b[j..k_end]
-        .iter()
-        .fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
+    let k = i64::try_from(decimal(&divisor[j..k_end])?).ok()?;
     while j > 0 && class(b[j - 1]) == WS {
         j -= 1;
     }
@@ -666,6 +665,23 @@ impl<'s> Walk<'s, '_> {
     #[inline]
     fn peek2(&self) -> Option<u8> {
         self.b.get(self.i + 1).copied()
+    }
+
+    /// An integer literal at `i` (`2x`, `2.5` and `1e3` are not: declined), as the parser
+    /// reads it; `None` beyond 64 bits.
+    fn literal(&mut self) -> Option<u64> {
+        let stop = run_end(self.b, self.i, DIGIT);
+        if stop == self.i
+            || self
+                .b
+                .get(stop)
+                .is_some_and(|&c| class(c) == LETTER || c == b'.')
+        {
+            return None;
+        }
+        let v = decimal(&self.src[self.i..stop])?;
+        self.i = stop;
+        Some(v)
     }
 
     /// Consumes `c` after blanks, or declines.
@@ -797,26 +813,13 @@ impl<'s> Walk<'s, '_> {
     fn power(&mut self, f: Mono) -> Option<Mono> {
         self.i += 2;
         self.ws();
-        let start = self.i;
-        let stop = run_end(self.b, start, DIGIT);
-        if stop == start
-            || stop - start > 2
-            || self
-                .b
-                .get(stop)
-                .is_some_and(|&c| class(c) == LETTER || c == b'.')
-        {
-            return None;
-        }
-        let n = self.b[start..stop]
-            .iter()
-            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-        self.i = stop;
+        // At most 99: `pow` multiplies as many times.
+        let n = self.literal().filter(|n| (1..=99).contains(n))?;
         self.ws();
-        if n == 0 || (self.peek() == Some(b'*') && self.peek2() == Some(b'*')) {
+        if self.peek() == Some(b'*') && self.peek2() == Some(b'*') {
             return None;
         }
-        pow(f, n)
+        pow(f, n as u32)
     }
 
     /// A literal, a name, `( sum )` or a call (blanks before it already skipped).
@@ -854,20 +857,7 @@ impl<'s> Walk<'s, '_> {
         }
         let k = class(c);
         if k == DIGIT {
-            let stop = run_end(self.b, start, DIGIT);
-            if stop - start > 19
-                || self
-                    .b
-                    .get(stop)
-                    .is_some_and(|&c| class(c) == LETTER || c == b'.')
-            {
-                return None;
-            }
-            self.i = stop;
-            let v = self.b[start..stop]
-                .iter()
-                .fold(0u64, |v, d| v * 10 + u64::from(d - b'0')); // 19 digits fit
-            let v = i64::try_from(v).ok().filter(|&v| v <= MAGNITUDE)?;
+            let v = finite(i64::try_from(self.literal()?).ok()?)?;
             return Some(Mono::constant(v));
         }
         if k != LETTER {
@@ -953,7 +943,6 @@ impl<'s> Walk<'s, '_> {
                 let (_, lo, hi) = self.ranges[at];
                 // `i64::MIN` is the unbounded lower end, as the ranges say; any other end
                 // must be finite within MAGNITUDE (not one of the walk's infinities).
-                let finite = |v: i64| (-MAGNITUDE..=MAGNITUDE).contains(&v).then_some(v);
                 let lo = if lo == i64::MIN { NEG } else { finite(lo)? };
                 let hi = match hi {
                     None => POS,
@@ -1065,10 +1054,10 @@ fn walk_top(w: &mut Walk<'_, '_>) -> Option<crate::Bound> {
     }
     let l = w.sum()?;
     if w.at_end() {
-        let finite = |v: i64| (v != NEG && v != POS).then_some(v);
+        let bounded = |v: i64| (v != NEG && v != POS).then_some(v);
         return Some(crate::Bound::Int {
-            lo: finite(l.lo),
-            hi: finite(l.hi),
+            lo: bounded(l.lo),
+            hi: bounded(l.hi),
         });
     }
     // `<`, `<=`, `>`, `>=` (not `<<`, `==`, `=>` ...); `a > b` is `b < a`.
@@ -1136,13 +1125,38 @@ impl Context {
         };
         let r = walk_top(&mut w)?;
         // The ranges are checked only for an answer: each name once, each a valid range.
-        crate::poly_text::ranges_would_set(ranges).then_some(r)
+        ranges_would_set(ranges).then_some(r)
     }
+}
+
+impl Context {
+    /// Whether the context has no symbols, no facts and no node limits: where the bound of a
+    /// text over the given ranges is what setting them, parsing and bounding answer
+    /// ([`Context::monotone_bound_text`]).
+    pub(crate) fn is_blank_for_text_bounds(&self) -> bool {
+        self.limits.input_nodes == usize::MAX
+            && self.limits.context_nodes == usize::MAX
+            && self.syms.is_empty()
+            && self.facts.ranges.is_empty()
+            && self.facts.assumptions.is_empty()
+    }
+}
+
+/// Whether setting the constant `ranges` would succeed: each name once and a symbol's name,
+/// each range non-empty (`lo` `i64::MIN` for an unbounded lower end, `hi` `None` for an
+/// unbounded upper one).
+pub(crate) fn ranges_would_set(ranges: &[(&str, i64, Option<i64>)]) -> bool {
+    ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
+        hi.is_none_or(|hi| hi >= lo)
+            && !ranges[..i].iter().any(|r| r.0 == name)
+            && crate::is_symbol_name(name)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::xorshift;
     use crate::{Bound, RangeEnd, Value};
     use proptest::prelude::*;
 
@@ -1212,6 +1226,186 @@ mod tests {
                 i += 1;
             }
         }
+    }
+
+    /// The bound read from the text is what setting the ranges, parsing and bounding answer, on random sums over random
+    /// boxes: one sign or mixed, literals (zeros, parenthesized, large ones near the
+    /// magnitude bound), repeated symbols (powers), symbols without a range or with a
+    /// negative lower end, names given twice or not symbols, empty and one-value ranges,
+    /// unbounded upper ends. It answers most of them, and declines some.
+    #[test]
+    fn the_text_bound_is_set_parse_bound() {
+        let mut next = xorshift(0xB0_7E);
+        const SYMS: &[&str] = &["x0", "x1", "s0", "s53", "p0", "abcdefghij", "q"];
+        const LITS: &[&str] = &[
+            "0",
+            "1",
+            "2",
+            "3",
+            "16",
+            "(6)",
+            "1000",
+            "3037000499",
+            "4611686018427387904",
+        ];
+        let (mut answered, mut declined) = (0, 0);
+        let (mut unbounded, mut negative) = (0, 0);
+        for _ in 0..20_000 {
+            // The box: mostly lower ends >= 0, now and then negative, unbounded or missing.
+            let mut ranges: Vec<(&str, i64, Option<i64>)> = Vec::new();
+            for &n in SYMS {
+                if next(12) == 0 {
+                    continue; // no range
+                }
+                let lo = match next(16) {
+                    0 => -(next(3) as i64) - 1,
+                    1 => i64::MIN,
+                    2 => 1 << 40,
+                    _ => next(4) as i64,
+                };
+                let hi = match next(5) {
+                    0 => None,
+                    1 if lo != i64::MIN => Some(lo), // one value
+                    2 if lo != i64::MIN && next(8) == 0 => Some(lo - 1), // empty
+                    _ => Some(lo.max(0) + next(300) as i64),
+                };
+                ranges.push((n, lo, hi));
+            }
+            match next(30) {
+                0 => ranges.push(("x0", 0, Some(1))),  // twice
+                1 => ranges.push(("Min", 0, Some(1))), // not a symbol's name
+                _ => {}
+            }
+            let mut text = String::new();
+            // Now and then every term subtracted (`0 - x - ...`: one sign, negative).
+            let minus = next(4) == 0;
+            let all_minus = next(8) == 0;
+            if all_minus {
+                text.push('0');
+            }
+            for t in 0..1 + next(5) {
+                if all_minus {
+                    text.push_str(" - ");
+                } else if t > 0 {
+                    text.push_str(if minus && next(2) == 0 { " - " } else { " + " });
+                }
+                for f in 0..1 + next(4) {
+                    if f > 0 {
+                        text.push('*');
+                    }
+                    if next(4) == 0 {
+                        let l = if next(4) == 0 { LITS.len() } else { 6 };
+                        text.push_str(LITS[next(l as u64) as usize]);
+                    } else {
+                        text.push_str(SYMS[next(SYMS.len() as u64) as usize]);
+                    }
+                }
+            }
+            if next(20) == 0 {
+                text.push_str(" < 3");
+            }
+            let mut cx = Context::new();
+            let got = cx.monotone_bound_text(&text, &ranges);
+            match got {
+                Some(b) => {
+                    answered += 1;
+                    assert_eq!(Some(b), engine(&text, &ranges), "{text} {ranges:?}");
+                    if let crate::Bound::Int { lo, hi } = b {
+                        unbounded += usize::from(lo.is_none() || hi.is_none());
+                        negative += usize::from(hi.is_some_and(|h| h < 0));
+                    }
+                }
+                None => declined += 1,
+            }
+            // A context that answered nothing is still empty.
+            assert_eq!(cx.node_count(), 0);
+        }
+        assert!(answered > 3000, "answered {answered}");
+        assert!(declined > 3000, "declined {declined}");
+        assert!(unbounded > 500 && negative > 50, "{unbounded} {negative}");
+    }
+
+    /// The bound read from the text on sums: answers, reasons to decline, and the ranges'
+    /// and the context's checks.
+    #[test]
+    fn text_bound_edges() {
+        use crate::Bound;
+        let r = [
+            ("x", 0, Some(7)),
+            ("y", 2, None),
+            ("z", -1, Some(3)),
+            ("w", 5, Some(5)),
+        ];
+        let int = |lo: Option<i64>, hi: Option<i64>| Some(Bound::Int { lo, hi });
+        let cases: Vec<(&str, Option<Bound>)> = vec![
+            ("x + y", int(Some(2), None)),
+            ("2*x*y + 1", int(Some(1), None)),
+            ("x*x + 1", int(Some(1), Some(50))),
+            ("x + x", int(Some(0), Some(14))),
+            ("0 - x*y", int(None, Some(0))),
+            ("w*x + 3", int(Some(3), Some(38))),
+            // What the narrower polynomial shortcut this walk replaced declined.
+            ("x + 0*z", int(Some(0), Some(7))),
+            ("3 + 4", int(Some(7), Some(7))),
+            ("x*y", int(Some(0), None)),
+            ("x - y", int(None, Some(5))), // mixed signs, each symbol one way
+            ("x + z", int(Some(-1), Some(10))), // a negative lower end
+            ("x + v", int(None, None)),    // no range: unbounded
+            (
+                "x + y < 3",
+                Some(Bound::Bool {
+                    lo: false,
+                    hi: true,
+                }),
+            ),
+            ("x**2 + 1", int(Some(1), Some(50))),
+            // Declined.
+            ("x*y - x", None), // x raises one term and lowers the other
+            ("x + 4611686018427387904", None), // past the magnitude bound
+            ("4611686018427387904*x + 1", None),
+        ];
+        for (text, want) in cases {
+            let mut cx = Context::new();
+            let got = cx.monotone_bound_text(text, &r);
+            assert_eq!(got, want, "{text}");
+            if got.is_some() {
+                assert_eq!(got, engine(text, &r), "{text}");
+            }
+        }
+        // The ranges themselves: a name twice, a name that is not a symbol's, an empty range.
+        let mut cx = Context::new();
+        assert!(
+            cx.monotone_bound_text("x + 1", &[("x", 0, Some(3))])
+                .is_some()
+        );
+        assert!(
+            cx.monotone_bound_text("x + 1", &[("x", 0, Some(3)), ("x", 0, None)])
+                .is_none()
+        );
+        assert!(
+            cx.monotone_bound_text("x + 1", &[("x", 0, Some(3)), ("Min", 0, None)])
+                .is_none()
+        );
+        assert!(
+            cx.monotone_bound_text("x + 1", &[("x", 0, Some(3)), ("y", 4, Some(3))])
+                .is_none()
+        );
+        // A context with a symbol, a fact or a limit declines.
+        let mut cx = Context::new();
+        cx.symbol("x").unwrap();
+        assert!(
+            cx.monotone_bound_text("x + 1", &[("x", 0, Some(3))])
+                .is_none()
+        );
+        let mut cx = Context::new();
+        cx.set_limits(crate::Limits {
+            input_nodes: 100,
+            ..crate::Limits::default()
+        });
+        assert!(
+            cx.monotone_bound_text("x + 1", &[("x", 0, Some(3))])
+                .is_none()
+        );
     }
 
     /// Random integer expressions of the walk's grammar and a little beyond it, written in

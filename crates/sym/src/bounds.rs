@@ -53,6 +53,26 @@ pub enum Bound {
     },
 }
 
+impl Bound {
+    /// What a boolean bound says of its relation: `True` when it is always true
+    /// (`[True, True]`), `False` when never (`[False, False]`), `Unknown` when it may be
+    /// either; `None` for an integer or float bound.
+    ///
+    /// ```
+    /// # use sym::{Bound, Truth};
+    /// assert_eq!(Bound::Bool { lo: false, hi: true }.truth(), Some(Truth::Unknown));
+    /// assert_eq!(Bound::Int { lo: Some(0), hi: None }.truth(), None);
+    /// ```
+    pub fn truth(&self) -> Option<crate::Truth> {
+        match *self {
+            Bound::Bool { lo: true, .. } => Some(crate::Truth::True),
+            Bound::Bool { hi: false, .. } => Some(crate::Truth::False),
+            Bound::Bool { .. } => Some(crate::Truth::Unknown),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for Bound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -415,7 +415,7 @@ pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
 /// The value of a nonempty run of ASCII digits, `None` beyond 64 bits. Up to 19 digits fit in
 /// u64 without overflow (10^19 - 1 < 2^64) and are accumulated directly; longer ones go through
 /// `str::parse`, which refuses what does not fit.
-fn decimal(digits: &str) -> Option<u64> {
+pub(crate) fn decimal(digits: &str) -> Option<u64> {
     if digits.len() <= 19 {
         Some(
             digits
