@@ -1340,7 +1340,6 @@ mod tests {
     /// and the context's checks.
     #[test]
     fn text_bound_edges() {
-        use crate::Bound;
         let r = [
             ("x", 0, Some(7)),
             ("y", 2, None),
