@@ -388,7 +388,8 @@ pub fn in_bound(v: Value, b: Bound) -> bool {
 pub fn check_bound(data: &[u8]) {
     let Some(case) = decode(data) else { return };
     // The bound read from the text (`Context::monotone_bound_text`, which the CLI answers
-    // with) is the engine's, or declined; declined wherever the engine refuses the case.
+    // with) is within the engine's (exact, where the engine may be wider), or declined;
+    // declined wherever the engine refuses the case.
     let walked =
         constant_ranges(&case).and_then(|r| Context::new().monotone_bound_text(case.head, &r));
     let Some(mut cx) = context(&case) else {
@@ -404,9 +405,9 @@ pub fn check_bound(data: &[u8]) {
     };
     let b = cx.bound(e);
     if let Some(w) = walked {
-        assert_eq!(
-            w, b,
-            "the walk's bound of {} differs from the engine's",
+        assert!(
+            b.contains(&w),
+            "the walk's bound {w} of {} is not within the engine's {b}",
             case.head
         );
     }
@@ -427,7 +428,8 @@ pub fn check_bound(data: &[u8]) {
 /// is defined, `False` only where it fails at every one.
 pub fn check_prove(data: &[u8]) {
     let Some(case) = decode(data) else { return };
-    // The CLI decides a relation the walk answers from its bound: the same truth.
+    // The CLI decides a relation the walk answers from its bound: the same truth wherever
+    // `prove` decides it.
     let walked = constant_ranges(&case)
         .and_then(|r| Context::new().monotone_bound_text(case.head, &r))
         .and_then(|b| b.truth());
@@ -436,7 +438,9 @@ pub fn check_prove(data: &[u8]) {
         return;
     };
     let t = cx.prove(e).expect("parse_bool gives a predicate");
-    if let Some(w) = walked {
+    if let Some(w) = walked
+        && t != Truth::Unknown
+    {
         assert_eq!(w, t, "the walk decides {} otherwise than prove", case.head);
     }
     if t == Truth::Unknown {

@@ -34,8 +34,10 @@
 //! values" is exact too: for an inequality both ends are values (or approached by values),
 //! for an equation the difference is `contiguous` (else the text is declined: `2*x` is
 //! never 1). A sound bound contains the exact hull, so the engine's answer can only be this
-//! one or a wider one; the tests hold the two equal on random expressions of this grammar,
-//! and this one to brute force (and every real bound request answers the same both ways).
+//! one or a wider one: every real bound request answers the same both ways, the tests hold
+//! the walk to brute force and within the engine's answer, and on rare random texts the
+//! engine is wider (`(x)//(((x)//2))*(w//3)//(3) <= y//(y//1)` with `x` in `[2, 6]`, `y` in
+//! `[1, 2]`, `w = 3` always holds; the engine says it may not).
 //! The engine answers only texts it can parse: its parser folds literals into a normal form
 //! and refuses a text whose folding overflows, so the walk carries a bound on those
 //! constants ([`Mono::fold`]) and declines where they could overflow.
@@ -1375,6 +1377,19 @@ mod tests {
             ("4611686018427387904*x + 1", None),
         ];
         check_table(&cases, &r);
+        // Exact where the engine is wider (found by the proptest below).
+        let r2 = [("x", 2, Some(6)), ("y", 1, Some(2)), ("w", 3, Some(3))];
+        let t = "(x)//(((x)//2))*(w//3)//(3) <= y//(y//1)";
+        let got = Context::new().monotone_bound_text(t, &r2);
+        assert_eq!(got, Some(Bound::Bool { lo: true, hi: true }));
+        assert_eq!(Ok(got.unwrap()), brute_force(t, &r2));
+        assert_eq!(
+            engine(t, &r2),
+            Some(Bound::Bool {
+                lo: false,
+                hi: true
+            })
+        );
         // A context with a node limit declines (the ranges' and a symbol's checks: below).
         let mut cx = Context::new();
         cx.set_limits(crate::Limits {
@@ -1458,23 +1473,28 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
         /// Over finite boxes, an answer from the text is the exact one (every value
-        /// evaluated) and the engine's; the text declines what has no value somewhere.
+        /// evaluated), within the engine's (which a case like
+        /// `(x)//(((x)//2))*(w//3)//(3) <= y//(y//1)` over small boxes shows wider: `[False,
+        /// True]` where the relation always holds); the text declines what has no value
+        /// somewhere and what the engine refuses.
         #[test]
         fn the_text_bound_is_exact_and_the_engines(t in text(), r in ranges(true)) {
             let mut cx = Context::new();
             if let Some(got) = cx.monotone_bound_text(&t, &r) {
                 prop_assert_eq!(Ok(got), brute_force(&t, &r), "{} {:?}", t, r);
-                prop_assert_eq!(Some(got), engine(&t, &r), "{} {:?}", t, r);
+                let e = engine(&t, &r);
+                prop_assert!(e.is_some_and(|e| e.contains(&got)), "{} {:?} {:?}", t, r, e);
             }
             prop_assert_eq!(cx.node_count(), 0);
         }
 
-        /// With unbounded ends too, an answer from the text is the engine's.
+        /// With unbounded ends too, an answer from the text is within the engine's.
         #[test]
         fn the_text_bound_is_the_engines_when_unbounded(t in text(), r in ranges(false)) {
             let mut cx = Context::new();
             if let Some(got) = cx.monotone_bound_text(&t, &r) {
-                prop_assert_eq!(Some(got), engine(&t, &r), "{} {:?}", t, r);
+                let e = engine(&t, &r);
+                prop_assert!(e.is_some_and(|e| e.contains(&got)), "{} {:?} {:?}", t, r, e);
             }
         }
     }

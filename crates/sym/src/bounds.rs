@@ -54,6 +54,28 @@ pub enum Bound {
 }
 
 impl Bound {
+    /// Whether every value `inner` allows, this bound allows too (`inner` is as tight or
+    /// tighter): both of one kind, `inner`'s ends within these.
+    ///
+    /// ```
+    /// # use sym::Bound;
+    /// let wide = Bound::Int { lo: Some(0), hi: None };
+    /// assert!(wide.contains(&Bound::Int { lo: Some(1), hi: Some(5) }));
+    /// assert!(!Bound::Bool { lo: true, hi: true }.contains(&Bound::Bool { lo: false, hi: true }));
+    /// ```
+    pub fn contains(&self, inner: &Bound) -> bool {
+        match (*self, *inner) {
+            (Bound::Int { lo, hi }, Bound::Int { lo: l, hi: h }) => {
+                lo.is_none_or(|a| l.is_some_and(|b| a <= b))
+                    && hi.is_none_or(|a| h.is_some_and(|b| b <= a))
+            }
+            (Bound::Float { lo, hi }, Bound::Float { lo: l, hi: h }) => lo <= l && h <= hi,
+            // The values a boolean bound allows: false unless `lo`, true if `hi`.
+            (Bound::Bool { lo, hi }, Bound::Bool { lo: l, hi: h }) => (l || !lo) && (!h || hi),
+            _ => false,
+        }
+    }
+
     /// What a boolean bound says of its relation: `True` when it is always true
     /// (`[True, True]`), `False` when never (`[False, False]`), `Unknown` when it may be
     /// either; `None` for an integer or float bound.
