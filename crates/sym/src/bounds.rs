@@ -458,6 +458,9 @@ impl Session<'_> {
         if let Some(v) = self.s.iv.get(&root) {
             return *v;
         }
+        if let Some(v) = self.linear_iv(root) {
+            return v;
+        }
         let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
         while let Some((e, expanded)) = stack.pop() {
             if self.s.iv.contains_key(&e) {
@@ -505,6 +508,44 @@ impl Session<'_> {
             self.s.iv.insert(e, v);
         }
         self.s.iv[&root]
+    }
+
+    /// [`Session::iv`] of a sum of symbols (`30*p1`, `s0 + 2*s1 - 1`: the commonest operand
+    /// of a division), the walk's value without its stack and memo traffic: the constant plus
+    /// each symbol's [`Session::sym_iv`] times its coefficient, in the walk's order (the
+    /// `Node::Add` and `Node::Sym` arms below); stored for the sum as the walk stores it. A
+    /// step of the query per node, as the walk counts them. `None` for any other expression.
+    #[inline]
+    fn linear_iv(&mut self, root: Expr) -> Option<Iv> {
+        let Node::Add(ts, c) = self.cx.node(root) else {
+            return None;
+        };
+        let (n, c) = (ts.len(), *c);
+        if !ts
+            .iter()
+            .all(|(t, _)| matches!(self.cx.node(*t), Node::Sym(_)))
+        {
+            return None;
+        }
+        if self.cx.tick() {
+            return Some(Iv::TOP);
+        }
+        let mut acc = Iv::point(c);
+        for i in 0..n {
+            let Node::Add(ts, _) = self.cx.node(root) else {
+                unreachable!("the node of a handle does not change");
+            };
+            let (t, k) = ts[i];
+            let Node::Sym(s) = *self.cx.node(t) else {
+                unreachable!("checked above");
+            };
+            if self.cx.tick() {
+                return Some(Iv::TOP);
+            }
+            acc = acc.add(&self.sym_iv(s).scale(k));
+        }
+        self.s.iv.insert(root, acc);
+        Some(acc)
     }
 
     /// The values of `FloorDiv(a, b)` (`modulo`: of `Mod(a, b)`) when `b` is `a`'s own
@@ -953,14 +994,20 @@ impl Session<'_> {
         r.intersect(&horner_iv(&ivs, &monos, c, FACTOR_DEPTH))
     }
 
-    /// Exact extremes of `e` by evaluation when its free symbols have numeric ranges spanning at
-    /// most 512 points in all (and no assumptions restrict them further); otherwise `None`.
-    fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Option<Iv> {
-        const LIMIT: i128 = 512;
+    /// The box of `e`'s free symbols when they are integers with finite numeric intervals,
+    /// spanning at most [`SMALL_BOX`] points in all, with no assumption and no symbolic fact
+    /// restricting them further (every point of the box is an assignment): each symbol with
+    /// its interval's ends. `None` otherwise (and for an empty box).
+    pub(crate) fn small_box(&mut self, e: Expr) -> Option<Vec<(Symbol, i64, i64)>> {
         if !self.cx.facts.assumptions.is_empty() {
             return None;
         }
-        let syms = self.cx.free_symbols(e);
+        // From the symbol mask where it has them all (no walk; the order of the box's
+        // symbols changes nothing enumerated over it).
+        let syms: SmallVec<[Symbol; 8]> = match self.cx.small_symbols(e) {
+            Some(it) => it.collect(),
+            None => self.cx.free_symbols(e).into_iter().collect(),
+        };
         let mut boxes: Vec<(Symbol, i64, i64)> = Vec::with_capacity(syms.len());
         let mut points: i128 = 1;
         for s in syms {
@@ -975,13 +1022,25 @@ impl Session<'_> {
                 return None;
             };
             points *= i128::from(hi) - i128::from(lo) + 1;
-            if points > LIMIT || lo > hi {
+            if points > SMALL_BOX || lo > hi {
                 return None;
             }
             boxes.push((s, lo, hi));
         }
+        Some(boxes)
+    }
+
+    /// `e` evaluated at every point of `boxes` ([`Session::small_box`]), each value handed to
+    /// `each` (points where `e` is undefined, a division by zero, are outside its domain and
+    /// skipped). `false` when an evaluation overflows (the exact value is beyond i64) or
+    /// `each` says to stop.
+    pub(crate) fn for_each_point(
+        &mut self,
+        e: Expr,
+        boxes: &[(Symbol, i64, i64)],
+        mut each: impl FnMut(crate::Value) -> bool,
+    ) -> bool {
         let mut cur: Vec<i64> = boxes.iter().map(|b| b.1).collect();
-        let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
         // One set of evaluation tables for all the points.
         let mut buf = crate::eval::EvalBuffers::default();
         loop {
@@ -996,22 +1055,14 @@ impl Session<'_> {
                 &mut buf,
             );
             match v {
-                Ok(crate::Value::Int(x)) => {
-                    lo = Some(lo.map_or(x, |l| l.min(x)));
-                    hi = Some(hi.map_or(x, |h| h.max(x)));
-                }
-                // Undefined points are outside the domain; overflow means the exact value is
-                // out of i64 range: keep the interval bound.
-                Err(crate::EvalError::Overflow) => return None,
+                Ok(v) if !each(v) => return false,
+                Err(crate::EvalError::Overflow) => return false,
                 _ => {}
             }
             let mut k = 0;
             loop {
                 if k == cur.len() {
-                    return Some(match (lo, hi) {
-                        (Some(l), Some(h)) => r.intersect(&Iv::new(l as i128, h as i128)),
-                        _ => r,
-                    });
+                    return true;
                 }
                 if cur[k] < boxes[k].2 {
                     cur[k] += 1;
@@ -1022,7 +1073,33 @@ impl Session<'_> {
             }
         }
     }
+
+    /// Exact extremes of `e` by evaluation when its free symbols have numeric ranges spanning at
+    /// most [`SMALL_BOX`] points in all (and no assumptions restrict them further); otherwise
+    /// `None`.
+    fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Option<Iv> {
+        let boxes = self.small_box(e)?;
+        let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
+        let complete = self.for_each_point(e, &boxes, |v| {
+            if let crate::Value::Int(x) = v {
+                lo = Some(lo.map_or(x, |l| l.min(x)));
+                hi = Some(hi.map_or(x, |h| h.max(x)));
+            }
+            true
+        });
+        // An overflow: keep the interval bound.
+        if !complete {
+            return None;
+        }
+        Some(match (lo, hi) {
+            (Some(l), Some(h)) => r.intersect(&Iv::new(l as i128, h as i128)),
+            _ => r,
+        })
+    }
 }
+
+/// The most points [`Session::small_box`] enumerates.
+pub(crate) const SMALL_BOX: i128 = 512;
 
 fn ext_to_f(v: i128) -> f64 {
     if v == NEG_INF {

@@ -41,6 +41,9 @@ enum Task {
     Term(Expr, i64, bool),
 }
 
+/// The printer's tasks: on the stack for the usual expression (no allocation).
+type TaskStack = smallvec::SmallVec<[Task; 16]>;
+
 impl Context {
     pub(crate) fn prec(&self, e: Expr) -> u8 {
         match self.node(e) {
@@ -83,7 +86,7 @@ impl Context {
     /// [`Context::display`] by its task stack (every expression; `display` takes shortcuts for
     /// leaves and flat sums, which the tests hold to this).
     fn display_tasks(&self, e: Expr, mut out: String) -> String {
-        let mut stack: Vec<Task> = Vec::with_capacity(16);
+        let mut stack: TaskStack = TaskStack::new();
         stack.push(Task::Expr(e, 0));
         while let Some(t) = stack.pop() {
             match t {
@@ -212,8 +215,8 @@ impl Context {
         matches!(self.node(e), Node::Sym(_) | Node::Int(0..))
     }
 
-    fn push_node(&self, x: Expr, out: &mut String, stack: &mut Vec<Task>) {
-        let call = |stack: &mut Vec<Task>, out: &mut String, name: &str, args: &[Expr]| {
+    fn push_node(&self, x: Expr, out: &mut String, stack: &mut TaskStack) {
+        let call = |stack: &mut TaskStack, out: &mut String, name: &str, args: &[Expr]| {
             out.push_str(name);
             out.push('(');
             // Leaves only (`FloorDiv(s0, 4)`): written at once.

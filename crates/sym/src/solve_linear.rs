@@ -32,6 +32,45 @@ impl crate::simplify::FitsOracle for QuickIv<'_> {
 impl Context {
     /// The lean path; `None` means "use the general path" (never a different answer).
     pub(crate) fn solve_linear_fast(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
+        let r = self.solve_linear_fast_unchecked(rel, x)?;
+        // A condition over a small box of its symbols: the general path's prover evaluates
+        // it at every point (`Session::small_box`) and may decide it, which this path does
+        // not: left to the general path.
+        if let SolveResult::Solved(sol) = &r
+            && sol.conditions.iter().any(|&c| self.on_small_box(c))
+        {
+            return None;
+        }
+        Some(r)
+    }
+
+    /// Whether the symbols of `e` have finite numeric ranges spanning at most
+    /// [`crate::bounds::SMALL_BOX`] points in all (the lean path's facts: constant ranges, no
+    /// assumptions).
+    fn on_small_box(&mut self, e: Expr) -> bool {
+        let syms: smallvec::SmallVec<[Symbol; 8]> = match self.small_symbols(e) {
+            Some(it) => it.collect(),
+            None => self.free_symbols(e).into_iter().collect(),
+        };
+        let mut points: i128 = 1;
+        for s in syms {
+            let se = self.sym(s);
+            let Some((lo, hi)) = self
+                .quick_iv(se, 0)
+                .and_then(|iv| Some((iv.lo_i64()?, iv.hi_i64()?)))
+            else {
+                return false;
+            };
+            points *= (i128::from(hi) - i128::from(lo) + 1).max(0);
+            if points > crate::bounds::SMALL_BOX {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// [`Context::solve_linear_fast`] before its check of the conditions.
+    fn solve_linear_fast_unchecked(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
         // Constant ranges only: no assumptions, no symbolic range ends (then the prover's
         // symbolic substitutions, divisibility facts and known truths are all empty).
         if !self.facts.assumptions.is_empty() || self.facts.symbolic_ends > 0 {
