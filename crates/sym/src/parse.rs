@@ -2273,7 +2273,7 @@ impl Context {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::Context;
     use crate::expr::Expr;
 
@@ -2631,7 +2631,7 @@ mod tests {
     /// A random text of the general parser's grammar (and, now and then, a broken one): every
     /// infix operator, unary operators, calls of known and unknown functions with right and
     /// wrong arities, parentheses, relations (sometimes chained), floats and big literals.
-    fn random_text(next: &mut impl FnMut(u64) -> u64, depth: u32) -> String {
+    pub(crate) fn random_text(next: &mut impl FnMut(u64) -> u64, depth: u32) -> String {
         const ATOMS: [&str; 14] = [
             "s0",
             "s1",

@@ -1,6 +1,7 @@
 //! The sympy-syntax printer. Deterministic, and `parse(display(e)) == e` for every expression
-//! (the round-trip tests check it on random expressions). Iterative, so deep expressions print
-//! without recursion.
+//! (the round-trip tests check it on random expressions). Recursive only to a fixed depth (the
+//! common nodes of index expressions), then by an explicit task stack, so deep expressions
+//! print without deep recursion.
 
 use crate::Context;
 use crate::expr::{Expr, Node};
@@ -21,6 +22,10 @@ const P_MUL: u8 = 2;
 const P_UNARY: u8 = 3;
 const P_POW: u8 = 4;
 const P_ATOM: u8 = 9;
+
+/// How deep [`Context::display`] recurses before the task stack takes a subtree (the
+/// thread's stack stays small: a few hundred bytes a level).
+const WRITE_DEPTH: u32 = 32;
 
 /// The element a sum prints first.
 #[derive(Copy, Clone, PartialEq, Eq)]
@@ -80,24 +85,151 @@ impl Context {
             Node::Add(ts, c) if self.push_flat_sum(ts, *c, &mut out) => return out,
             _ => {}
         }
-        self.display_tasks(e, out)
+        self.write(e, 0, &mut out, WRITE_DEPTH);
+        out
     }
 
-    /// [`Context::display`] by its task stack (every expression; `display` takes shortcuts for
-    /// leaves and flat sums, which the tests hold to this).
+    /// [`Context::display`] by its task stack alone (every expression; `display` takes
+    /// shortcuts, which the tests hold to this).
+    #[cfg(test)]
     fn display_tasks(&self, e: Expr, mut out: String) -> String {
+        self.write_tasks(e, 0, &mut out);
+        out
+    }
+
+    /// Writes `e`, in parentheses when its precedence is below `min`: by recursion for the
+    /// nodes of index expressions (sums, products, powers, divisions, remainders, Min, Max,
+    /// Abs), `depth` levels deep, where the task stack's pushes and pops cost more than the
+    /// writing (a third of printing `FloorDiv(30*p1, 7) + 3`); any other node, and anything
+    /// deeper, by the task stack ([`Context::write_tasks`]), which writes the same text (the
+    /// `Task` arms and [`Context::push_node`] mirrored here; the tests compare the two).
+    fn write(&self, e: Expr, min: u8, out: &mut String, depth: u32) {
+        if depth == 0 {
+            return self.write_tasks(e, min, out);
+        }
+        let open = self.prec(e) < min;
+        if open {
+            out.push('(');
+        }
+        let depth = depth - 1;
+        match self.node(e) {
+            Node::Int(v) => push_i64(out, *v),
+            Node::Sym(s) => out.push_str(self.sym_name(*s)),
+            Node::Add(ts, c) => {
+                // `push_node`'s lead: the first term with a positive coefficient, else the
+                // constant, else the first term; then the others in order, the constant last.
+                let c = *c;
+                let lead = match ts.iter().position(|(_, k)| *k > 0) {
+                    Some(i) => Lead::Term(i),
+                    None if c != 0 && c != i64::MIN => Lead::Const,
+                    None => Lead::Term(0),
+                };
+                match lead {
+                    Lead::Term(i) => self.write_term(ts[i].0, ts[i].1, true, out, depth),
+                    Lead::Const => push_i64(out, c),
+                }
+                for (i, &(t, k)) in ts.iter().enumerate() {
+                    if lead != Lead::Term(i) {
+                        self.write_term(t, k, false, out, depth);
+                    }
+                }
+                if c != 0 && lead != Lead::Const {
+                    if c == i64::MIN {
+                        out.push_str(" + (-9223372036854775808)");
+                    } else {
+                        out.push_str(if c < 0 { " - " } else { " + " });
+                        push_u64(out, c.unsigned_abs());
+                    }
+                }
+            }
+            Node::Mul(fs) => {
+                for (i, f) in fs.iter().enumerate() {
+                    if i > 0 {
+                        out.push('*');
+                    }
+                    if !self.push_atom(*f, out) {
+                        self.write(*f, P_MUL + 1, out, depth);
+                    }
+                }
+            }
+            Node::Pow(b, k) => {
+                self.write(*b, P_ATOM, out, depth);
+                out.push_str("**");
+                push_u64(out, u64::from(*k));
+            }
+            Node::FloorDiv(a, b) => self.write_call("FloorDiv", &[*a, *b], out, depth),
+            Node::CeilDiv(a, b) => self.write_call("CeilDiv", &[*a, *b], out, depth),
+            Node::Mod(a, m) => match self.node(*a) {
+                Node::FloorDiv(p, q) => {
+                    self.write_call("ModularIndexing", &[*p, *q, *m], out, depth);
+                }
+                _ => self.write_call("Mod", &[*a, *m], out, depth),
+            },
+            Node::Min(xs) => self.write_call("Min", xs, out, depth),
+            Node::Max(xs) => self.write_call("Max", xs, out, depth),
+            Node::Abs(a) => self.write_call("Abs", &[*a], out, depth),
+            // Parenthesized above when needed: the stack writes the node itself.
+            _ => self.write_tasks(e, 0, out),
+        }
+        if open {
+            out.push(')');
+        }
+    }
+
+    /// A term `k*t` of a sum (`Task::Term`): its sign, or ` + `/` - ` after the first term,
+    /// the coefficient's magnitude unless 1, and `t` at the precedence of a factor.
+    fn write_term(&self, t: Expr, k: i64, first: bool, out: &mut String, depth: u32) {
+        if k == i64::MIN {
+            out.push_str(if first { "" } else { " + " });
+            out.push_str("(-9223372036854775808)*");
+            return self.write(t, P_MUL, out, depth);
+        }
+        match (first, k < 0) {
+            (true, false) => {}
+            (true, true) => out.push('-'),
+            (false, false) => out.push_str(" + "),
+            (false, true) => out.push_str(" - "),
+        }
+        let mag = k.unsigned_abs();
+        if mag != 1 {
+            push_u64(out, mag);
+            out.push('*');
+        }
+        if !self.push_atom(t, out) {
+            self.write(t, P_MUL, out, depth);
+        }
+    }
+
+    /// `name(a, b, ...)`, each argument at the lowest precedence.
+    fn write_call(&self, name: &str, args: &[Expr], out: &mut String, depth: u32) {
+        out.push_str(name);
+        out.push('(');
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            if !self.push_atom(*a, out) {
+                self.write(*a, 0, out, depth);
+            }
+        }
+        out.push(')');
+    }
+
+    /// Writes `e` (in parentheses when its precedence is below `min`) by the task stack: every
+    /// expression, at any depth, without recursion.
+    fn write_tasks(&self, e: Expr, min: u8, out: &mut String) {
         let mut stack: TaskStack = TaskStack::new();
-        stack.push(Task::Expr(e, 0));
+        stack.push(Task::Expr(e, min));
         while let Some(t) = stack.pop() {
             match t {
                 Task::Text(s) => out.push_str(s),
                 Task::TrailingConst(c) => {
                     out.push_str(if c < 0 { " - " } else { " + " });
-                    push_u64(&mut out, c.unsigned_abs());
+                    push_u64(out, c.unsigned_abs());
                 }
                 Task::Exponent(k) => {
                     out.push_str("**");
-                    push_u64(&mut out, u64::from(k));
+                    push_u64(out, u64::from(k));
                 }
                 Task::Term(t, k, first) => {
                     let (neg, mag) = (k < 0, k.unsigned_abs());
@@ -114,12 +246,12 @@ impl Context {
                         (false, true) => out.push_str(" - "),
                     }
                     if mag != 1 {
-                        push_u64(&mut out, mag);
+                        push_u64(out, mag);
                         out.push('*');
                     }
                     // After a unary minus, `-x**2` and `-x*y` read correctly; a sum never
                     // appears as a term.
-                    if !self.push_atom(t, &mut out) {
+                    if !self.push_atom(t, out) {
                         stack.push(Task::Expr(t, P_MUL));
                     }
                 }
@@ -129,11 +261,10 @@ impl Context {
                         out.push('(');
                         stack.push(Task::Text(")"));
                     }
-                    self.push_node(x, &mut out, &mut stack);
+                    self.push_node(x, out, &mut stack);
                 }
             }
         }
-        out
     }
 
     /// Writes `e` if it is a symbol or a non-negative integer (printed the same at every
@@ -475,5 +606,56 @@ mod tests {
             flat > 800 && declined > 100,
             "{flat} flat, {declined} declined"
         );
+    }
+
+    /// The recursive writer against the task stack: random texts of the parser's grammar
+    /// (each parsed and simplified), texts nested past [`super::WRITE_DEPTH`], and the nodes
+    /// it hands to the stack.
+    #[test]
+    fn recursion_writes_what_the_task_stack_writes() {
+        let mut next = crate::test_rng::xorshift(0x3c6e_f372_fe94_f82bu64);
+        let mut cx = Context::new();
+        let same = |cx: &Context, e: crate::Expr, t: &str| {
+            assert_eq!(cx.display(e), cx.display_tasks(e, String::new()), "{t}");
+        };
+        let mut parsed = 0;
+        for _ in 0..20_000 {
+            let t = crate::parse::tests::random_text(&mut next, 5);
+            cx.clear();
+            let Ok(e) = cx.parse(&t) else { continue };
+            parsed += 1;
+            same(&cx, e, &t);
+            let s = cx.simplify(e);
+            same(&cx, s, &t);
+        }
+        assert!(parsed > 5000, "{parsed}");
+        let mut deep = "x".to_string();
+        for i in 0..120 {
+            deep = match i % 5 {
+                0 => format!("FloorDiv({deep}, 3) + 1"),
+                1 => format!("Mod(2*{deep}, y)"),
+                2 => format!("({deep} - y)*z"),
+                3 => format!("Max({deep}, -3*y - 9223372036854775807)"),
+                _ => format!("Where({deep} < 3, -y, 2)"),
+            };
+        }
+        for t in [
+            deep.as_str(),
+            "Where(x < 3, -x, 2)",
+            "2.5*ToFloat(y) - 1.0",
+            "(-9223372036854775808)*x + y - 9223372036854775807 - 1",
+            "x*y*(-3) + (-x)**3 + FloorDiv(x, 2)**2*y",
+            "-x**2 - (x + 1)**3 + x*(y + 1)*z",
+            "Abs(-x) + Min(x, y - 1, -4)",
+            "ModularIndexing(x + 1, 2, 4) + Mod(x, 3) + CeilDiv(-x, 3)",
+            "(x < 3) & (y >= 2) | ~(z == 1)",
+            "IntTrueDiv(x, 2) + FloatTrueDiv(x, y)",
+        ] {
+            cx.clear();
+            let e = cx.parse(t).unwrap();
+            same(&cx, e, t);
+            let s = cx.simplify(e);
+            same(&cx, s, t);
+        }
     }
 }
