@@ -510,15 +510,23 @@ impl Session<'_> {
         self.s.iv[&root]
     }
 
-    /// [`Session::iv`] of a sum of symbols (`30*p1`, `s0 + 2*s1 - 1`: the commonest operand
-    /// of a division), the walk's value without its stack and memo traffic: the constant plus
+    /// [`Session::iv`] of a symbol, or of a sum of symbols (`30*p1`, `s0 + 2*s1 - 1`: the
+    /// commonest operand of a division), the walk's value without its stack and memo traffic: the constant plus
     /// each symbol's [`Session::sym_iv`] times its coefficient, in the walk's order (the
     /// `Node::Add` and `Node::Sym` arms below); stored for the sum as the walk stores it. A
     /// step of the query per node, as the walk counts them. `None` for any other expression.
     #[inline]
     fn linear_iv(&mut self, root: Expr) -> Option<Iv> {
-        let Node::Add(ts, c) = self.cx.node(root) else {
-            return None;
+        let (ts, c) = match self.cx.node(root) {
+            Node::Add(ts, c) => (ts, c),
+            // A symbol: its interval (memoized by `sym_iv`), as the walk's `Node::Sym` arm.
+            &Node::Sym(s) => {
+                if self.cx.tick() {
+                    return Some(Iv::TOP);
+                }
+                return Some(self.sym_iv(s));
+            }
+            _ => return None,
         };
         let (n, c) = (ts.len(), *c);
         if !ts
