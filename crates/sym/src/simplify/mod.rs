@@ -403,6 +403,10 @@ impl Scratch {
     }
 }
 
+/// How deep [`Session::simp`] recurses before its explicit stack takes a subtree (rewrites
+/// nest passes up to 48 deep: the thread's stack stays within a few hundred kilobytes).
+const SIMP_RECURSION: u32 = 16;
+
 impl<'a> Session<'a> {
     pub fn new(cx: &'a mut Context) -> Self {
         // Reuse the memo tables' allocations of the previous query (they are empty): a
@@ -462,8 +466,8 @@ impl<'a> Session<'a> {
         self.simp(e)
     }
 
-    /// One bottom-up pass (iterative post-order), rules applied at every node. Leaves are their
-    /// own simplification and are never stored in the memo.
+    /// One bottom-up pass (post-order), rules applied at every node. Leaves are their own
+    /// simplification and are never stored in the memo.
     pub fn simp(&mut self, root: Expr) -> Expr {
         if self.is_leaf(root) {
             return root;
@@ -471,8 +475,48 @@ impl<'a> Session<'a> {
         if let Some(r) = self.s.simp.get(&root) {
             return *r;
         }
+        self.simp_rec(root, SIMP_RECURSION)
+    }
+
+    /// [`Session::simp`] of `e` (neither a leaf nor memoized) by recursion, `depth` levels
+    /// deep, then by [`Session::simp_stack`]: the stack's visits in the same order (children
+    /// in order, each before its parent), with the same memo lookups and the same steps of
+    /// the query (one when a node is met, one when its children are done), so the same
+    /// rewrites in the same order and the same answer, without a stack's pushes and pops (a
+    /// third of the pass over a small index expression). A limit that stops the query
+    /// answers `e` unchanged, as the stack answers its root.
+    fn simp_rec(&mut self, e: Expr, depth: u32) -> Expr {
+        if self.cx.tick() {
+            return e;
+        }
+        let n = self.cx.node(e).kids().len();
+        for i in 0..n {
+            let k = self.cx.node(e).kids().get(i);
+            if self.is_leaf(k) || self.s.simp.contains_key(&k) {
+                continue;
+            }
+            if depth == 0 {
+                self.simp_stack(k);
+            } else {
+                self.simp_rec(k, depth - 1);
+            }
+            if self.cx.stopped() {
+                return e;
+            }
+        }
+        if let Some(r) = self.s.simp.get(&e) {
+            return *r;
+        }
+        if self.cx.tick() {
+            return e;
+        }
+        self.simp_node(e)
+    }
+
+    /// [`Session::simp`] of `root` (neither a leaf nor memoized) by an explicit stack
+    /// (iterative post-order): any depth without recursion.
+    fn simp_stack(&mut self, root: Expr) -> Expr {
         let mut stack: smallvec::SmallVec<[(Expr, bool); 32]> = smallvec::smallvec![(root, false)];
-        let mut ch: crate::expr::Args = crate::expr::Args::new();
         while let Some((e, expanded)) = stack.pop() {
             if self.s.simp.contains_key(&e) {
                 continue;
@@ -482,48 +526,55 @@ impl<'a> Session<'a> {
                 // query's caller answers its fallback.
                 return root;
             }
-            let kids = self.cx.node(e).kids();
             if !expanded {
                 stack.push((e, true));
-                for k in kids.iter().rev() {
+                for k in self.cx.node(e).kids().iter().rev() {
                     if !self.is_leaf(k) && !self.s.simp.contains_key(&k) {
                         stack.push((k, false));
                     }
                 }
                 continue;
             }
-            ch.clear();
-            let mut same = true;
-            for k in kids.iter() {
-                let v = if self.is_leaf(k) { k } else { self.s.simp[&k] };
-                same &= v == k;
-                ch.push(v);
-            }
-            let rebuilt = if same {
-                e
-            } else {
-                self.cx.rebuild(e, &ch).unwrap_or(e)
-            };
-            let r = if rebuilt != e {
-                if self.is_leaf(rebuilt) {
-                    rebuilt
-                } else if let Some(r) = self.s.simp.get(&rebuilt) {
-                    *r
-                } else {
-                    self.apply_rules(rebuilt)
-                }
-            } else {
-                self.apply_rules(rebuilt)
-            };
-            self.s.simp.insert(e, r);
-            if rebuilt != e && !self.is_leaf(rebuilt) {
-                self.s.simp.insert(rebuilt, r);
-            }
-            if r != e && r != rebuilt && !self.is_leaf(r) {
-                self.s.simp.insert(r, r);
-            }
+            self.simp_node(e);
         }
         self.s.simp[&root]
+    }
+
+    /// The rules at `e` whose children are simplified (each a leaf or memoized): `e` rebuilt
+    /// from their simplifications, then rewritten; the answer memoized for `e`, for the
+    /// rebuilt node and for itself.
+    fn simp_node(&mut self, e: Expr) -> Expr {
+        let mut ch: crate::expr::Args = crate::expr::Args::new();
+        let mut same = true;
+        for k in self.cx.node(e).kids().iter() {
+            let v = if self.is_leaf(k) { k } else { self.s.simp[&k] };
+            same &= v == k;
+            ch.push(v);
+        }
+        let rebuilt = if same {
+            e
+        } else {
+            self.cx.rebuild(e, &ch).unwrap_or(e)
+        };
+        let r = if rebuilt != e {
+            if self.is_leaf(rebuilt) {
+                rebuilt
+            } else if let Some(r) = self.s.simp.get(&rebuilt) {
+                *r
+            } else {
+                self.apply_rules(rebuilt)
+            }
+        } else {
+            self.apply_rules(rebuilt)
+        };
+        self.s.simp.insert(e, r);
+        if rebuilt != e && !self.is_leaf(rebuilt) {
+            self.s.simp.insert(rebuilt, r);
+        }
+        if r != e && r != rebuilt && !self.is_leaf(r) {
+            self.s.simp.insert(r, r);
+        }
+        r
     }
 
     /// Expressions that are their own simplification ([`Context::is_simplify_leaf`]).
