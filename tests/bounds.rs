@@ -30,6 +30,14 @@ fn bound_tables() {
     check_bound("0.5*ToFloat(x)", &[("x", "0", "10")], "[0.0, 5.0]");
     check_bound("x < 5", &[("x", "0", "3")], "[True, True]");
     check_bound("Where(x < 5, x, 5)", &[("x", "0", "3")], "[0, 3]");
+    // The input is evaluated on a small box, not its simplified form, which is defined at
+    // more points: the condition holds wherever it is defined (x in [9, 10]), so it folds to
+    // True and the simplified form is `x` (found by a review: [0, 10]).
+    check_bound(
+        "Where(FloorDiv(x, Max(x - 8, 0)) >= 1, x, 100)",
+        &[("x", "0", "10")],
+        "[9, 10]",
+    );
 }
 
 #[test]

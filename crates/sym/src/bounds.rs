@@ -1040,28 +1040,44 @@ impl Session<'_> {
 
     /// `e` evaluated at every point of `boxes` ([`Session::small_box`]), each value handed to
     /// `each` (points where `e` is undefined, a division by zero, are outside its domain and
-    /// skipped). `false` when an evaluation overflows (the exact value is beyond i64) or
-    /// `each` says to stop.
+    /// skipped). `false` when an evaluation overflows (the exact value is beyond i64), `each`
+    /// says to stop, or (`steps`: a step of the query per point) a limit stops the query.
     pub(crate) fn for_each_point(
         &mut self,
         e: Expr,
         boxes: &[(Symbol, i64, i64)],
+        steps: bool,
         mut each: impl FnMut(crate::Value) -> bool,
     ) -> bool {
         let mut cur: Vec<i64> = boxes.iter().map(|b| b.1).collect();
         // One set of evaluation tables for all the points.
         let mut buf = crate::eval::EvalBuffers::default();
+        let ty = self.cx.ty(e);
         loop {
-            let v = self.cx.eval_in(
-                e,
-                &|s| {
-                    boxes
-                        .iter()
-                        .position(|b| b.0 == s)
-                        .map(|k| crate::Value::Int(cur[k]))
-                },
-                &mut buf,
-            );
+            if steps && self.cx.tick() {
+                return false;
+            }
+            // The direct evaluator where it answers (its values are `eval_in`'s), else
+            // `eval_in` (which also tells an undefined point from an overflow).
+            let at = |s: Symbol| boxes.iter().position(|b| b.0 == s).map(|k| cur[k]);
+            let mut budget = crate::eval::EVAL_AT_NODES;
+            let direct = match ty {
+                Ty::Int => self
+                    .cx
+                    .int_at_with(e, &at, &mut budget)
+                    .map(crate::Value::Int),
+                Ty::Bool => self
+                    .cx
+                    .bool_at_with(e, &at, &mut budget)
+                    .map(crate::Value::Bool),
+                Ty::Float => None,
+            };
+            let v = match direct {
+                Some(v) => Ok(v),
+                None => self
+                    .cx
+                    .eval_in(e, &|s| at(s).map(crate::Value::Int), &mut buf),
+            };
             match v {
                 Ok(v) if !each(v) => return false,
                 Err(crate::EvalError::Overflow) => return false,
@@ -1088,7 +1104,7 @@ impl Session<'_> {
     fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Option<Iv> {
         let boxes = self.small_box(e)?;
         let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
-        let complete = self.for_each_point(e, &boxes, |v| {
+        let complete = self.for_each_point(e, &boxes, false, |v| {
             if let crate::Value::Int(x) = v {
                 lo = Some(lo.map_or(x, |l| l.min(x)));
                 hi = Some(hi.map_or(x, |h| h.max(x)));
@@ -1193,10 +1209,14 @@ impl Context {
                 let r = s.refine_by_proof(simp, r);
                 // Symbols that still occur more than once: on a small box the exact extremes
                 // are cheaper than any relational reasoning; enumerate.
-                let r = if r.lo == r.hi || s.cx.single_use(simp) {
+                // The input is evaluated, not its simplified form: that can be defined where
+                // `e` is not (a condition true wherever it is defined folds to `True`:
+                // `Where(FloorDiv(x, Max(x - 8, 0)) >= 1, x, 100)` becomes `x`), so its values
+                // can go beyond `e`'s.
+                let r = if r.lo == r.hi || (simp == e && s.cx.single_use(simp)) {
                     None
                 } else {
-                    s.enumerate_small_box(simp, r)
+                    s.enumerate_small_box(e, r)
                 }
                 // Otherwise a sum evaluated with its shared factors taken out, and a
                 // quasi-affine form is exact at its periods' windows (residue.rs).

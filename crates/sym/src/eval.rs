@@ -8,7 +8,7 @@ use crate::expr::{Expr, Node, Symbol};
 use rustc_hash::FxHashMap;
 
 /// The most node visits of one [`Context::eval_int_at`].
-const EVAL_AT_NODES: u32 = 256;
+pub(crate) const EVAL_AT_NODES: u32 = 256;
 
 /// A runtime value.
 ///

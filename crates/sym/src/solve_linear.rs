@@ -34,39 +34,82 @@ impl Context {
     pub(crate) fn solve_linear_fast(&mut self, rel: Expr, x: Symbol) -> Option<SolveResult> {
         let r = self.solve_linear_fast_unchecked(rel, x)?;
         // A condition over a small box of its symbols: the general path's prover evaluates
-        // it at every point (`Session::small_box`) and may decide it, which this path does
-        // not: left to the general path.
+        // it at every point (`Session::relation_on_small_box`) and decides it where it has
+        // one value at every point, which this path does not: such a condition is left to
+        // the general path. One that takes both values stays undecided there too.
         if let SolveResult::Solved(sol) = &r
-            && sol.conditions.iter().any(|&c| self.on_small_box(c))
+            && sol.conditions.iter().any(|&c| {
+                self.small_box_of(c)
+                    .is_some_and(|b| !self.takes_both_on(c, &b))
+            })
         {
             return None;
         }
         Some(r)
     }
 
-    /// Whether the symbols of `e` have finite numeric ranges spanning at most
+    /// The box of `e`'s symbols when they have finite numeric ranges spanning at most
     /// [`crate::bounds::SMALL_BOX`] points in all (the lean path's facts: constant ranges, no
-    /// assumptions).
-    fn on_small_box(&mut self, e: Expr) -> bool {
+    /// assumptions): each symbol with its range's ends.
+    fn small_box_of(&mut self, e: Expr) -> Option<Vec<(Symbol, i64, i64)>> {
         let syms: smallvec::SmallVec<[Symbol; 8]> = match self.small_symbols(e) {
             Some(it) => it.collect(),
             None => self.free_symbols(e).into_iter().collect(),
         };
         let mut points: i128 = 1;
+        let mut boxes = Vec::with_capacity(syms.len());
         for s in syms {
             let se = self.sym(s);
-            let Some((lo, hi)) = self
+            let (lo, hi) = self
                 .quick_iv(se, 0)
-                .and_then(|iv| Some((iv.lo_i64()?, iv.hi_i64()?)))
-            else {
-                return false;
-            };
+                .and_then(|iv| Some((iv.lo_i64()?, iv.hi_i64()?)))?;
             points *= (i128::from(hi) - i128::from(lo) + 1).max(0);
             if points > crate::bounds::SMALL_BOX {
-                return false;
+                return None;
+            }
+            boxes.push((s, lo, hi));
+        }
+        Some(boxes)
+    }
+
+    /// Whether the boolean `c` is true at one point of `boxes` and false at another (exact
+    /// evaluation; undefined points skipped).
+    fn takes_both_on(&self, c: Expr, boxes: &[(Symbol, i64, i64)]) -> bool {
+        let mut cur: Vec<i64> = boxes.iter().map(|b| b.1).collect();
+        let mut buf = crate::eval::EvalBuffers::default();
+        let (mut t, mut f) = (false, false);
+        loop {
+            let v = self.eval_in(
+                c,
+                &|s| {
+                    boxes
+                        .iter()
+                        .position(|b| b.0 == s)
+                        .map(|k| crate::Value::Int(cur[k]))
+                },
+                &mut buf,
+            );
+            match v {
+                Ok(crate::Value::Bool(true)) => t = true,
+                Ok(crate::Value::Bool(false)) => f = true,
+                _ => {}
+            }
+            if t && f {
+                return true;
+            }
+            let mut k = 0;
+            loop {
+                if k == cur.len() {
+                    return false;
+                }
+                if cur[k] < boxes[k].2 {
+                    cur[k] += 1;
+                    break;
+                }
+                cur[k] = boxes[k].1;
+                k += 1;
             }
         }
-        true
     }
 
     /// [`Context::solve_linear_fast`] before its check of the conditions.

@@ -19,7 +19,7 @@ mod monomial;
 
 use crate::Context;
 use crate::bounds::Derived;
-use crate::expr::{Expr, Node};
+use crate::expr::{Expr, Node, Symbol};
 use crate::interval::{FIv, Iv};
 
 macro_rules! rules {
@@ -156,6 +156,13 @@ pub(crate) struct Session<'a> {
     /// The differences whose symbolic upper bound is being computed (a cycle through the
     /// facts asks for the same one again: it then gets its plain interval).
     pub upper_stack: smallvec::SmallVec<[Expr; 8]>,
+    /// The relations this query decided on a small box (`Session::relation_on_small_box`),
+    /// with the box and the answer: asked again (a proof, then a bound, then a rewrite), the
+    /// same relation over the same box is not evaluated again.
+    pub box_truths: Vec<(Expr, SmallBox, Option<crate::Truth>)>,
+    /// The operations (points times the relation's size) the query may still evaluate on
+    /// small boxes ([`crate::prove::BOX_OPS`] at the start).
+    pub box_ops: usize,
 }
 
 /// What [`eval_fits`] needs: nodes and (sound) intervals. The simplifier's session gives
@@ -403,6 +410,9 @@ impl Scratch {
     }
 }
 
+/// A small box: symbols, each with the ends of its range ([`Session::small_box`]).
+pub(crate) type SmallBox = Vec<(Symbol, i64, i64)>;
+
 /// How deep [`Session::simp`] recurses before its explicit stack takes a subtree (rewrites
 /// nest passes up to 48 deep: the thread's stack stays within a few hundred kilobytes).
 const SIMP_RECURSION: u32 = 16;
@@ -436,6 +446,8 @@ impl<'a> Session<'a> {
             max_nest,
             work,
             upper_stack: smallvec::SmallVec::new(),
+            box_truths: Vec::new(),
+            box_ops: crate::prove::BOX_OPS,
         }
     }
 
