@@ -38,6 +38,19 @@ fn bound_tables() {
         &[("x", "0", "10")],
         "[9, 10]",
     );
+    // And where the input has symbols its simplified form lacks (a box too large to
+    // enumerate), or a branch never taken that overflows: the simplified form's enumeration
+    // stands (a second review's cases, [-18, 36] and [0, 14] when only the input was tried).
+    check_bound(
+        "Mod(y, 1) + z*z - 3*z",
+        &[("y", "0", "100"), ("z", "0", "6")],
+        "[-2, 18]",
+    );
+    check_bound(
+        "Min(x*x - x, x*4611686018427387904)",
+        &[("x", "2", "4")],
+        "[2, 12]",
+    );
 }
 
 #[test]

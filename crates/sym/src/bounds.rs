@@ -1098,13 +1098,45 @@ impl Session<'_> {
         }
     }
 
+    /// The exact hull of `e`'s values on its small box ([`Session::small_box`]), within the
+    /// query's budget of operations evaluated on boxes ([`crate::prove::BOX_OPS`], which it
+    /// spends); `None` when the box is not small, the budget is short, a value overflows, a
+    /// limit stops the query, or `e` is defined at no point.
+    fn exact_on_small_box(&mut self, e: Expr) -> Option<Iv> {
+        let ops = self.cx.size(e) + 1;
+        if ops > self.box_ops {
+            return None;
+        }
+        let boxes = self.small_box(e)?;
+        let points: usize = boxes
+            .iter()
+            .map(|&(_, lo, hi)| (hi - lo) as usize + 1)
+            .product();
+        if points.saturating_mul(ops) > self.box_ops {
+            return None;
+        }
+        self.box_ops -= points * ops;
+        let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
+        let complete = self.for_each_point(e, &boxes, true, |v| {
+            if let crate::Value::Int(x) = v {
+                lo = Some(lo.map_or(x, |l| l.min(x)));
+                hi = Some(hi.map_or(x, |h| h.max(x)));
+            }
+            true
+        });
+        match (complete, lo, hi) {
+            (true, Some(l), Some(h)) => Some(Iv::new(i128::from(l), i128::from(h))),
+            _ => None,
+        }
+    }
+
     /// Exact extremes of `e` by evaluation when its free symbols have numeric ranges spanning at
     /// most [`SMALL_BOX`] points in all (and no assumptions restrict them further); otherwise
     /// `None`.
     fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Option<Iv> {
         let boxes = self.small_box(e)?;
         let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
-        let complete = self.for_each_point(e, &boxes, false, |v| {
+        let complete = self.for_each_point(e, &boxes, true, |v| {
             if let crate::Value::Int(x) = v {
                 lo = Some(lo.map_or(x, |l| l.min(x)));
                 hi = Some(hi.map_or(x, |h| h.max(x)));
@@ -1119,6 +1151,32 @@ impl Session<'_> {
             (Some(l), Some(h)) => r.intersect(&Iv::new(l as i128, h as i128)),
             _ => r,
         })
+    }
+}
+
+impl Context {
+    /// Whether `e` divides (FloorDiv, CeilDiv, Mod, true division) by something that is not
+    /// a nonzero constant anywhere in it: then `e` may be undefined at some assignments.
+    pub(crate) fn has_variable_divisor(&self, e: Expr) -> bool {
+        let mut seen: FxHashSet<Expr> = FxHashSet::default();
+        let mut todo: SmallVec<[Expr; 16]> = smallvec::smallvec![e];
+        while let Some(x) = todo.pop() {
+            if !seen.insert(x) {
+                continue;
+            }
+            let n = self.node(x);
+            if let Node::FloorDiv(_, d)
+            | Node::CeilDiv(_, d)
+            | Node::Mod(_, d)
+            | Node::IntTrueDiv(_, d)
+            | Node::FloatTrueDiv(_, d) = n
+                && self.as_int(*d).is_none_or(|v| v == 0)
+            {
+                return true;
+            }
+            todo.extend(n.kids().iter());
+        }
+        false
     }
 }
 
@@ -1209,14 +1267,10 @@ impl Context {
                 let r = s.refine_by_proof(simp, r);
                 // Symbols that still occur more than once: on a small box the exact extremes
                 // are cheaper than any relational reasoning; enumerate.
-                // The input is evaluated, not its simplified form: that can be defined where
-                // `e` is not (a condition true wherever it is defined folds to `True`:
-                // `Where(FloorDiv(x, Max(x - 8, 0)) >= 1, x, 100)` becomes `x`), so its values
-                // can go beyond `e`'s.
-                let r = if r.lo == r.hi || (simp == e && s.cx.single_use(simp)) {
+                let r = if r.lo == r.hi || s.cx.single_use(simp) {
                     None
                 } else {
-                    s.enumerate_small_box(e, r)
+                    s.enumerate_small_box(simp, r)
                 }
                 // Otherwise a sum evaluated with its shared factors taken out, and a
                 // quasi-affine form is exact at its periods' windows (residue.rs).
@@ -1224,6 +1278,16 @@ impl Context {
                     let r = s.factored_sum_iv(simp, r);
                     s.residue_extremes_of(&[simp, e], r)
                 });
+                // The simplified form can be defined where `e` is not (a condition true
+                // wherever it is defined folds to `True`: `Where(FloorDiv(x, Max(x - 8, 0))
+                // >= 1, x, 100)` becomes `x`), so its values can go beyond `e`'s: where `e`
+                // divides by something that may be 0, and its box is small and cheap to
+                // evaluate, its exact values.
+                let r = if r.lo < r.hi && simp != e && s.cx.has_variable_divisor(e) {
+                    s.exact_on_small_box(e).map_or(r, |x| x.intersect(&r))
+                } else {
+                    r
+                };
                 Bound::Int {
                     lo: ext_opt(r.lo),
                     hi: ext_opt(r.hi),

@@ -907,12 +907,20 @@ impl Session<'_> {
             return *t;
         }
         // The corners first (most relations the intervals leave undecided take both values
-        // there: `x <= 2*y - 4*z + 2`): both seen, undecided without the whole box.
-        if boxes.len() <= 6 && self.both_at_corners(p, &boxes) {
-            self.box_truths.push((p, boxes, None));
-            return None;
-        }
+        // there: `x <= 2*y - 4*z + 2`): both seen, undecided without the whole box. Charged
+        // to the budget as the whole box is.
         self.work -= 1;
+        if boxes.len() <= 6 {
+            let corners = (1usize << boxes.len()).min(points);
+            self.box_ops -= corners * ops;
+            if self.both_at_corners(p, &boxes) {
+                self.box_truths.push((p, boxes, None));
+                return None;
+            }
+            if points.saturating_mul(ops) > self.box_ops {
+                return None;
+            }
+        }
         self.box_ops -= points * ops;
         let (mut seen_true, mut seen_false) = (false, false);
         let complete = self.for_each_point(p, &boxes, true, |v| {

@@ -72,27 +72,26 @@ impl Context {
         Some(boxes)
     }
 
-    /// Whether the boolean `c` is true at one point of `boxes` and false at another (exact
-    /// evaluation; undefined points skipped).
+    /// Whether the boolean `c` is seen true at one point of `boxes` and false at another,
+    /// within [`crate::prove::BOX_OPS`] operations evaluated (the prover's budget; the direct
+    /// evaluator, undefined points skipped): `false` when not seen so, which is what the
+    /// caller needs to know (the lean path declines then, and the general path answers).
     fn takes_both_on(&self, c: Expr, boxes: &[(Symbol, i64, i64)]) -> bool {
+        let ops = self.size(c) + 1;
+        let mut budget_ops = crate::prove::BOX_OPS;
         let mut cur: Vec<i64> = boxes.iter().map(|b| b.1).collect();
-        let mut buf = crate::eval::EvalBuffers::default();
         let (mut t, mut f) = (false, false);
         loop {
-            let v = self.eval_in(
-                c,
-                &|s| {
-                    boxes
-                        .iter()
-                        .position(|b| b.0 == s)
-                        .map(|k| crate::Value::Int(cur[k]))
-                },
-                &mut buf,
-            );
-            match v {
-                Ok(crate::Value::Bool(true)) => t = true,
-                Ok(crate::Value::Bool(false)) => f = true,
-                _ => {}
+            if budget_ops < ops {
+                return false;
+            }
+            budget_ops -= ops;
+            let at = |s: Symbol| boxes.iter().position(|b| b.0 == s).map(|k| cur[k]);
+            let mut budget = crate::eval::EVAL_AT_NODES;
+            match self.bool_at_with(c, &at, &mut budget) {
+                Some(true) => t = true,
+                Some(false) => f = true,
+                None => {}
             }
             if t && f {
                 return true;
