@@ -302,9 +302,10 @@ pub(crate) struct Memo {
     seen: [u64; 16],
     /// The texts, one after the other.
     buf: String,
-    /// A text's hash to its place in `buf` and its expression. One entry per hash: a text
-    /// whose hash collides with a kept one replaces it.
-    map: rustc_hash::FxHashMap<u64, (u32, u32, Expr)>,
+    /// A text's hash to its place in `buf`, its expression, and the arena's size after the
+    /// parse that kept it. One entry per hash: a text whose hash collides with a kept one
+    /// replaces it.
+    map: rustc_hash::FxHashMap<u64, (u32, u32, Expr, usize)>,
 }
 
 /// The most text bytes [`Memo`] keeps.
@@ -323,13 +324,13 @@ impl Memo {
         if self.map.is_empty() {
             return None;
         }
-        let &(start, end, e) = self.map.get(&h)?;
+        let &(start, end, e, _) = self.map.get(&h)?;
         (self.buf.get(start as usize..end as usize) == Some(src)).then_some(e)
     }
 
     /// Keeps `src` (hash `h`), parsed as `e`, if a text with its bit was parsed before.
     #[inline]
-    fn insert(&mut self, src: &str, h: u64, e: Expr) {
+    fn insert(&mut self, src: &str, h: u64, e: Expr, nodes: usize) {
         // The high bits: Fx's low bits are weak for short texts.
         let bit = (h >> 54) as usize;
         let (word, mask) = (bit / 64, 1u64 << (bit % 64));
@@ -337,12 +338,12 @@ impl Memo {
             self.seen[word] |= mask;
             return;
         }
-        self.keep(src, h, e);
+        self.keep(src, h, e, nodes);
     }
 
     /// [`Memo::insert`] of a text whose bit was set: kept, within the bound.
     #[inline(never)]
-    fn keep(&mut self, src: &str, h: u64, e: Expr) {
+    fn keep(&mut self, src: &str, h: u64, e: Expr, nodes: usize) {
         if self.buf.len() + src.len() > MEMO_BYTES {
             if src.len() > MEMO_BYTES / 16 {
                 return;
@@ -351,12 +352,15 @@ impl Memo {
         }
         let start = self.buf.len() as u32;
         self.buf.push_str(src);
-        self.map.insert(h, (start, self.buf.len() as u32, e));
+        self.map.insert(h, (start, self.buf.len() as u32, e, nodes));
     }
 
-    /// Forgets the texts whose expressions are nodes `n` and later.
+    /// Forgets the texts whose parse may have made nodes `n` and later (its expression is one
+    /// of them, or it left the arena beyond `n`: a text parsed after a mark and rolled back
+    /// to it is parsed again, making again the nodes its parse made, such as the literals a
+    /// sum folded).
     pub(crate) fn forget_from(&mut self, n: usize) {
-        self.map.retain(|_, v| v.2.index() < n);
+        self.map.retain(|_, v| v.3 <= n);
         if self.map.is_empty() {
             self.buf.clear();
         }
@@ -734,7 +738,7 @@ impl Context {
         }
         let r = self.parse_text(src);
         if let Ok(e) = r {
-            self.parse_memo.insert(src, h, e);
+            self.parse_memo.insert(src, h, e, self.nodes.len());
         }
         r
     }
@@ -2465,12 +2469,12 @@ pub(crate) mod tests {
         let mut cx = Context::new();
         let (x, y) = (cx.parse("x").unwrap(), cx.parse("y").unwrap());
         let mut m = Memo::default();
-        m.insert("x + 1", 7 << 54, x);
+        m.insert("x + 1", 7 << 54, x, x.index() + 1);
         assert_eq!(m.get("x + 1", 7 << 54), None, "kept only when parsed again");
-        m.insert("x + 1", 7 << 54, x);
+        m.insert("x + 1", 7 << 54, x, x.index() + 1);
         assert_eq!(m.get("x + 1", 7 << 54), Some(x));
         assert_eq!(m.get("y + 1", 7 << 54), None, "same hash, another text");
-        m.insert("y + 1", 7 << 54, y);
+        m.insert("y + 1", 7 << 54, y, y.index() + 1);
         assert_eq!(
             (m.get("y + 1", 7 << 54), m.get("x + 1", 7 << 54)),
             (Some(y), None)
@@ -2479,16 +2483,16 @@ pub(crate) mod tests {
         assert_eq!((m.len(), m.buf.len()), (0, 0));
         let text = "s".repeat(1000);
         for i in 0..5000u64 {
-            m.insert(&text, i << 54, x);
-            m.insert(&text, i << 54, x);
+            m.insert(&text, i << 54, x, x.index() + 1);
+            m.insert(&text, i << 54, x, x.index() + 1);
             assert!(m.buf.len() <= MEMO_BYTES);
         }
         assert!(m.len() > 500, "{}", m.len());
         // A text too long to keep is not kept, and does not empty the memo.
         let n = m.len();
         let long = "s".repeat(MEMO_BYTES);
-        m.insert(&long, 1, x);
-        m.insert(&long, 1, x);
+        m.insert(&long, 1, x, x.index() + 1);
+        m.insert(&long, 1, x, x.index() + 1);
         assert_eq!((m.get(&long, 1), m.len()), (None, n));
     }
 
