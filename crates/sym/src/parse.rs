@@ -883,6 +883,55 @@ impl Context {
         b
     }
 
+    /// A call `name(...)` from its `(` (at `d.i`): its arguments, each built, then the
+    /// function applied. Apart from [`Context::descent_unary`], whose common operands
+    /// (literals, names, groups) then run in a smaller function.
+    #[inline(never)]
+    fn descent_call(&mut self, d: &mut Descent<'_>, name: &str, col: usize) -> Option<DOp> {
+        d.i += 1;
+        d.enter()?;
+        // The arguments stay pending until the call closes, then are built in order
+        // (their pending values are in `d.pend` from `base` on, in argument order).
+        let base = d.pend.len();
+        let mut args: smallvec::SmallVec<[DOp; 4]> = smallvec::SmallVec::new();
+        d.skip_ws();
+        if d.b.get(d.i) == Some(&b')') {
+            d.i += 1;
+        } else {
+            loop {
+                let mut rel = false;
+                args.push(self.descent_expr(d, 0, &mut rel)?);
+                d.skip_ws();
+                match d.b.get(d.i) {
+                    Some(b',') => d.i += 1,
+                    Some(b')') => {
+                        d.i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        d.depth -= 1;
+        let mut es: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
+        let mut k = base;
+        for a in &args {
+            let mut e = (a.e, a.col);
+            if a.pending {
+                let mut p = d.pend[k].take();
+                k += 1;
+                self.materialize_one(&mut e, &mut p).ok()?;
+            }
+            es.push(e.0);
+        }
+        d.pend.truncate(base);
+        Some(DOp {
+            e: self.apply_call(name, &es, col).ok()?,
+            col,
+            pending: false,
+        })
+    }
+
     /// An operand: a unary operator and its operand (which takes only `**`, as the general
     /// parser's unary precedence does), a literal, a name, a call or a parenthesized group.
     fn descent_unary(&mut self, d: &mut Descent<'_>) -> Option<DOp> {
@@ -913,44 +962,7 @@ impl Context {
             if d.b.get(d.i) != Some(&b'(') {
                 return Some(plain(self.ident(name, col).ok()?));
             }
-            d.i += 1;
-            d.enter()?;
-            // The arguments stay pending until the call closes, then are built in order
-            // (their pending values are in `d.pend` from `base` on, in argument order).
-            let base = d.pend.len();
-            let mut args: smallvec::SmallVec<[DOp; 4]> = smallvec::SmallVec::new();
-            d.skip_ws();
-            if d.b.get(d.i) == Some(&b')') {
-                d.i += 1;
-            } else {
-                loop {
-                    let mut rel = false;
-                    args.push(self.descent_expr(d, 0, &mut rel)?);
-                    d.skip_ws();
-                    match d.b.get(d.i) {
-                        Some(b',') => d.i += 1,
-                        Some(b')') => {
-                            d.i += 1;
-                            break;
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            d.depth -= 1;
-            let mut es: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
-            let mut k = base;
-            for a in &args {
-                let mut e = (a.e, a.col);
-                if a.pending {
-                    let mut p = d.pend[k].take();
-                    k += 1;
-                    self.materialize_one(&mut e, &mut p).ok()?;
-                }
-                es.push(e.0);
-            }
-            d.pend.truncate(base);
-            return Some(plain(self.apply_call(name, &es, col).ok()?));
+            return self.descent_call(d, name, col);
         }
         match c {
             b'(' => {
@@ -967,22 +979,31 @@ impl Context {
                 // A group stays pending, as on the general parser's stack.
                 Some(v)
             }
-            b'-' | b'+' | b'~' => {
-                let o = match c {
-                    b'-' => Op::Sub,
-                    b'+' => Op::Add,
-                    _ => Op::Not,
-                };
-                d.i += 1;
-                d.enter()?;
-                let mut rel = false;
-                let v = self.descent_expr(d, UNARY_PREC + 1, &mut rel)?;
-                d.depth -= 1;
-                let a = self.descent_built(d, v)?;
-                Some(plain(self.apply_unary(o, a, col).ok()?))
-            }
+            b'-' | b'+' | b'~' => self.descent_prefix(d, c, col),
             _ => None,
         }
+    }
+
+    /// A unary operator (`c`, at `d.i`) and its operand, which takes only `**` (the general
+    /// parser's unary precedence). Apart from [`Context::descent_unary`], as calls are.
+    #[inline(never)]
+    fn descent_prefix(&mut self, d: &mut Descent<'_>, c: u8, col: usize) -> Option<DOp> {
+        let o = match c {
+            b'-' => Op::Sub,
+            b'+' => Op::Add,
+            _ => Op::Not,
+        };
+        d.i += 1;
+        d.enter()?;
+        let mut rel = false;
+        let v = self.descent_expr(d, UNARY_PREC + 1, &mut rel)?;
+        d.depth -= 1;
+        let a = self.descent_built(d, v)?;
+        Some(DOp {
+            e: self.apply_unary(o, a, col).ok()?,
+            col,
+            pending: false,
+        })
     }
 
     /// The fast path of [`Context::parse`]: `src` is a sum of terms `t1 ± t2 ± ...`, each a
