@@ -788,12 +788,13 @@ impl<'a> Session<'a> {
         if self.cx.sym_ty(x) != crate::Ty::Int {
             return None;
         }
-        let xe = self.cx.sym(x);
-        let iv = self.iv(xe);
+        // The symbol's interval (what `iv` of its node answers, without the memo lookups).
+        let iv = self.sym_iv(x);
         let (lo, hi) = (iv.lo_i64()?, iv.hi_i64()?);
         if hi < lo || (i128::from(hi) - i128::from(lo)) >= SMALL_RANGE {
             return None;
         }
+        let xe = self.cx.sym(x);
         let mut buf = crate::eval::EvalBuffers::default();
         let mut at = |cx: &Context, v: i64| -> Option<i128> {
             // The direct evaluation where it answers (its value is eval_in's), else eval_in.
