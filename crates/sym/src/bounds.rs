@@ -11,7 +11,7 @@ use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::facts::{RangeEnd, SymMap};
 use crate::interval::{FIv, Iv, NEG_INF, POS_INF};
 use crate::modular::ModSet;
-use crate::simplify::Session;
+use crate::simplify::{Session, SmallBox};
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
@@ -1098,12 +1098,10 @@ impl Session<'_> {
         }
     }
 
-    /// The exact hull of `e`'s values on its small box ([`Session::small_box`]), within the
-    /// query's budget of operations evaluated on boxes ([`crate::prove::BOX_OPS`], which it
-    /// spends); `None` when the box is not small, the budget is short, a value overflows, a
-    /// limit stops the query, or `e` is defined at no point.
-    fn exact_on_small_box(&mut self, e: Expr) -> Option<Iv> {
-        let ops = self.cx.size(e) + 1;
+    /// The box of `e` ([`Session::small_box`]) and its number of points, when evaluating `e`
+    /// at each point (`ops` operations) fits in what the query may still evaluate on boxes
+    /// ([`crate::prove::BOX_OPS`]); nothing is spent.
+    pub(crate) fn box_within_budget(&mut self, e: Expr, ops: usize) -> Option<(SmallBox, usize)> {
         if ops > self.box_ops {
             return None;
         }
@@ -1112,44 +1110,44 @@ impl Session<'_> {
             .iter()
             .map(|&(_, lo, hi)| (hi - lo) as usize + 1)
             .product();
-        if points.saturating_mul(ops) > self.box_ops {
-            return None;
-        }
-        self.box_ops -= points * ops;
-        let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
-        let complete = self.for_each_point(e, &boxes, true, |v| {
+        (points.saturating_mul(ops) <= self.box_ops).then_some((boxes, points))
+    }
+
+    /// The least and greatest value of the integer `e` over the points of `boxes` where it
+    /// is defined (`Some(None)`: at none); `None` when a value overflows or a limit stops
+    /// the query.
+    fn hull_on(&mut self, e: Expr, boxes: &[(Symbol, i64, i64)]) -> Option<Option<(i64, i64)>> {
+        let mut hull: Option<(i64, i64)> = None;
+        let complete = self.for_each_point(e, boxes, true, |v| {
             if let crate::Value::Int(x) = v {
-                lo = Some(lo.map_or(x, |l| l.min(x)));
-                hi = Some(hi.map_or(x, |h| h.max(x)));
+                hull = Some(hull.map_or((x, x), |(l, h)| (l.min(x), h.max(x))));
             }
             true
         });
-        match (complete, lo, hi) {
-            (true, Some(l), Some(h)) => Some(Iv::new(i128::from(l), i128::from(h))),
-            _ => None,
-        }
+        complete.then_some(hull)
+    }
+
+    /// The exact hull of `e`'s values on its small box, within the query's budget of
+    /// operations evaluated on boxes, which it spends; `None` when the box is not small, the
+    /// budget is short, a value overflows, a limit stops the query, or `e` is defined at no
+    /// point.
+    fn exact_on_small_box(&mut self, e: Expr) -> Option<Iv> {
+        let ops = self.cx.size(e) + 1;
+        let (boxes, points) = self.box_within_budget(e, ops)?;
+        self.box_ops -= points * ops;
+        let (l, h) = self.hull_on(e, &boxes)??;
+        Some(Iv::new(i128::from(l), i128::from(h)))
     }
 
     /// Exact extremes of `e` by evaluation when its free symbols have numeric ranges spanning at
-    /// most [`SMALL_BOX`] points in all (and no assumptions restrict them further); otherwise
+    /// most [`SMALL_BOX`] points in all (and no assumptions restrict them further), within
+    /// `r` (which is kept where `e` is defined at no point); otherwise (and on an overflow)
     /// `None`.
     fn enumerate_small_box(&mut self, e: Expr, r: Iv) -> Option<Iv> {
         let boxes = self.small_box(e)?;
-        let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
-        let complete = self.for_each_point(e, &boxes, true, |v| {
-            if let crate::Value::Int(x) = v {
-                lo = Some(lo.map_or(x, |l| l.min(x)));
-                hi = Some(hi.map_or(x, |h| h.max(x)));
-            }
-            true
-        });
-        // An overflow: keep the interval bound.
-        if !complete {
-            return None;
-        }
-        Some(match (lo, hi) {
-            (Some(l), Some(h)) => r.intersect(&Iv::new(l as i128, h as i128)),
-            _ => r,
+        Some(match self.hull_on(e, &boxes)? {
+            Some((l, h)) => r.intersect(&Iv::new(i128::from(l), i128::from(h))),
+            None => r,
         })
     }
 }

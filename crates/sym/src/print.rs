@@ -34,6 +34,17 @@ enum Lead {
     Const,
 }
 
+/// What a sum `Σ k·t + c` prints first: the first term with a positive coefficient (`q3 - q2`,
+/// not `-q2 + q3`), else the constant (`5 - x`, `-5 - x`: a minus on a constant is free; not
+/// `i64::MIN`, written in parentheses at the end), else the first term.
+fn sum_lead(ts: &[(Expr, i64)], c: i64) -> Lead {
+    match ts.iter().position(|(_, k)| *k > 0) {
+        Some(i) => Lead::Term(i),
+        None if c != 0 && c != i64::MIN => Lead::Const,
+        None => Lead::Term(0),
+    }
+}
+
 enum Task {
     Text(&'static str),
     /// ` + c` or ` - |c|`: the constant of a sum after its terms.
@@ -116,14 +127,9 @@ impl Context {
             Node::Int(v) => push_i64(out, *v),
             Node::Sym(s) => out.push_str(self.sym_name(*s)),
             Node::Add(ts, c) => {
-                // `push_node`'s lead: the first term with a positive coefficient, else the
-                // constant, else the first term; then the others in order, the constant last.
+                // `push_node`'s order: the lead, then the others in order, the constant last.
                 let c = *c;
-                let lead = match ts.iter().position(|(_, k)| *k > 0) {
-                    Some(i) => Lead::Term(i),
-                    None if c != 0 && c != i64::MIN => Lead::Const,
-                    None => Lead::Term(0),
-                };
+                let lead = sum_lead(ts, c);
                 match lead {
                     Lead::Term(i) => self.write_term(ts[i].0, ts[i].1, true, out, depth),
                     Lead::Const => push_i64(out, c),
@@ -381,11 +387,7 @@ impl Context {
                 // free), else the first term. The others follow in the normal form's order,
                 // the constant last; parsing restores the normal form whatever the order.
                 let c = *c;
-                let lead = match ts.iter().position(|(_, k)| *k > 0) {
-                    Some(i) => Lead::Term(i),
-                    None if c != 0 && c != i64::MIN => Lead::Const,
-                    None => Lead::Term(0),
-                };
+                let lead = sum_lead(ts, c);
                 if c != 0 && lead != Lead::Const {
                     if c == i64::MIN {
                         stack.push(Task::Text(" + (-9223372036854775808)"));

@@ -887,17 +887,10 @@ impl Session<'_> {
         // query (a time limit stops it between points), each relation a unit of the query's
         // proof work.
         let ops = self.cx.meta[p.index()].size as usize + 1;
-        if ops > self.box_ops || self.work == 0 {
+        if self.work == 0 {
             return None;
         }
-        let boxes = self.small_box(p)?;
-        let points: usize = boxes
-            .iter()
-            .map(|&(_, lo, hi)| (hi - lo) as usize + 1)
-            .product();
-        if points.saturating_mul(ops) > self.box_ops {
-            return None;
-        }
+        let (boxes, points) = self.box_within_budget(p, ops)?;
         // Asked before in this query, over the same box: the same answer.
         if let Some((_, _, t)) = self
             .box_truths
