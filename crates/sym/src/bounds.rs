@@ -1006,7 +1006,7 @@ impl Session<'_> {
     /// spanning at most [`SMALL_BOX`] points in all, with no assumption and no symbolic fact
     /// restricting them further (every point of the box is an assignment): each symbol with
     /// its interval's ends. `None` otherwise (and for an empty box).
-    pub(crate) fn small_box(&mut self, e: Expr) -> Option<Vec<(Symbol, i64, i64)>> {
+    pub(crate) fn small_box(&mut self, e: Expr) -> Option<SmallBox> {
         if !self.cx.facts.assumptions.is_empty() {
             return None;
         }
@@ -1016,7 +1016,7 @@ impl Session<'_> {
             Some(it) => it.collect(),
             None => self.cx.free_symbols(e).into_iter().collect(),
         };
-        let mut boxes: Vec<(Symbol, i64, i64)> = Vec::with_capacity(syms.len());
+        let mut boxes: SmallBox = Vec::with_capacity(syms.len());
         let mut points: i128 = 1;
         for s in syms {
             if self.cx.sym_ty(s) != Ty::Int
@@ -1083,17 +1083,8 @@ impl Session<'_> {
                 Err(crate::EvalError::Overflow) => return false,
                 _ => {}
             }
-            let mut k = 0;
-            loop {
-                if k == cur.len() {
-                    return true;
-                }
-                if cur[k] < boxes[k].2 {
-                    cur[k] += 1;
-                    break;
-                }
-                cur[k] = boxes[k].1;
-                k += 1;
+            if !next_point(&mut cur, boxes) {
+                return true;
             }
         }
     }
@@ -1176,6 +1167,19 @@ impl Context {
         }
         false
     }
+}
+
+/// Steps `cur` (a point of `boxes`, one value per symbol) to the next point of the box, the
+/// first symbol fastest; `false` (and `cur` back at the first point) after the last one.
+pub(crate) fn next_point(cur: &mut [i64], boxes: &[(Symbol, i64, i64)]) -> bool {
+    for (v, &(_, lo, hi)) in cur.iter_mut().zip(boxes) {
+        if *v < hi {
+            *v += 1;
+            return true;
+        }
+        *v = lo;
+    }
+    false
 }
 
 /// The most points [`Session::small_box`] enumerates.

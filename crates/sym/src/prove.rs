@@ -847,14 +847,6 @@ impl Session<'_> {
         self.relation_on_small_box(p).unwrap_or(Truth::Unknown)
     }
 
-    /// An integer relation the intervals left undecided, decided by its value at every point
-    /// of a small box of its symbols ([`Session::small_box`]: finite numeric ranges, at most
-    /// 512 points, nothing else restricting them): true when it holds at every point where it
-    /// is defined, false when it fails at every one. The intervals of the two sides lose what
-    /// they share (`FloorDiv(x, 3*FloorDiv(x, 2)) <= 1` over x in [2, 6] holds at each of the
-    /// five points, which the difference's interval [-16, 0] after rewriting cannot see).
-    /// `None` when the box is not small, a value overflows, it takes both values, or no point
-    /// is in its domain.
     /// Whether the boolean `p` is true at one corner of `boxes` and false at another (the
     /// direct evaluator; a corner it does not answer, undefined or not, is skipped).
     fn both_at_corners(&self, p: Expr, boxes: &[(Symbol, i64, i64)]) -> bool {
@@ -881,6 +873,14 @@ impl Session<'_> {
         false
     }
 
+    /// An integer relation the intervals left undecided, decided by its value at every point
+    /// of a small box of its symbols ([`Session::small_box`]: finite numeric ranges, at most
+    /// 512 points, nothing else restricting them): true when it holds at every point where it
+    /// is defined, false when it fails at every one. The intervals of the two sides lose what
+    /// they share (`FloorDiv(x, 3*FloorDiv(x, 2)) <= 1` over x in [2, 6] holds at each of the
+    /// five points, which the difference's interval [-16, 0] after rewriting cannot see).
+    /// `None` when the box is not small or past the query's budget ([`BOX_OPS`]), a value
+    /// overflows, it takes both values, or no point is in its domain.
     fn relation_on_small_box(&mut self, p: Expr) -> Option<Truth> {
         // At most [`BOX_OPS`] operations evaluated in all by a query (a large relation over a
         // box of a few hundred points stays undecided, as before), each point a step of the
@@ -1188,12 +1188,12 @@ fn negated_end(u: i128) -> i128 {
     }
 }
 
-/// The most symbols [`Session::takes_both_values`] gives values to.
 /// The operations (points of a box times the relation's size) a query may evaluate to decide
 /// relations on small boxes (`Session::relation_on_small_box`): about a quarter of a
 /// millisecond at most.
 pub(crate) const BOX_OPS: usize = 4096;
 
+/// The most symbols [`Session::takes_both_values`] gives values to.
 const WITNESS_SYMBOLS: usize = 6;
 /// The values it tries per symbol, each point giving every symbol its next one (more points
 /// found few more relations that take both values on the real requests, and cost every

@@ -51,7 +51,7 @@ impl Context {
     /// The box of `e`'s symbols when they have finite numeric ranges spanning at most
     /// [`crate::bounds::SMALL_BOX`] points in all (the lean path's facts: constant ranges, no
     /// assumptions): each symbol with its range's ends.
-    fn small_box_of(&mut self, e: Expr) -> Option<Vec<(Symbol, i64, i64)>> {
+    fn small_box_of(&mut self, e: Expr) -> Option<crate::simplify::SmallBox> {
         let syms: smallvec::SmallVec<[Symbol; 8]> = match self.small_symbols(e) {
             Some(it) => it.collect(),
             None => self.free_symbols(e).into_iter().collect(),
@@ -96,17 +96,8 @@ impl Context {
             if t && f {
                 return true;
             }
-            let mut k = 0;
-            loop {
-                if k == cur.len() {
-                    return false;
-                }
-                if cur[k] < boxes[k].2 {
-                    cur[k] += 1;
-                    break;
-                }
-                cur[k] = boxes[k].1;
-                k += 1;
+            if !crate::bounds::next_point(&mut cur, boxes) {
+                return false;
             }
         }
     }
