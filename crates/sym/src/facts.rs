@@ -8,6 +8,7 @@
 use crate::Context;
 use crate::error::Error;
 use crate::expr::{Expr, Node, Symbol, Ty};
+use crate::interval::{Iv, NEG_INF, POS_INF};
 use crate::parse::PolyAtom;
 use smallvec::SmallVec;
 
@@ -20,6 +21,19 @@ pub enum RangeEnd {
     Infinite,
     /// An integer constant or an expression over other symbols.
     Expr(Expr),
+}
+
+/// One end of a range as a request states it, before anything is made of it: what
+/// [`Context::plain_facts`] reads.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EndText<'a> {
+    /// Unbounded on this side (JSON's `null`).
+    Unbounded,
+    /// An integer.
+    Int(i64),
+    /// An expression over other symbols (`"s77 - 1"`), as [`Context::parse_range_end_of`]
+    /// reads it.
+    Text(&'a str),
 }
 
 impl From<Expr> for RangeEnd {
@@ -632,6 +646,166 @@ impl Context {
         self.set_range(s, a, b)
     }
 
+    /// Whether stating the facts `ranges` (`(name, lo, hi)`, each set in order as
+    /// [`Context::symbol`], [`Context::parse_range_end_of`] and [`Context::set_range`] set it)
+    /// and then `assume` (each as [`Context::add_fact_text`] adds it) on this context would
+    /// succeed, pass [`Context::check_facts`], and leave every symbol two values or more at
+    /// every assignment (none pinned to one value), read from the texts without making
+    /// anything. The context must have no symbol and no node limit.
+    ///
+    /// A plain polynomial's simplification does not depend on facts that pin no symbol
+    /// ([`Context::simplified_polynomial_text`]): a caller that knows the facts are plain can
+    /// answer it without setting them, which is most of such a request's work.
+    ///
+    /// `false` (the facts may still be fine) whenever this is not plain from the texts:
+    /// - a range's name that is not a symbol name, or given twice; an integer end at an i64
+    ///   edge; a constant range with fewer than two values;
+    /// - an end's text that is not `[-] t (± t)*` with `t` a product of names (not reserved)
+    ///   and at most one integer literal of at most ten digits (no leading zero), at most 32
+    ///   terms, blanks only as spaces; or that names a symbol whose range has such an end (so
+    ///   no range refers to another symbolic one, and none is cyclic); or that is `oo`, `inf`
+    ///   or another infinite end;
+    /// - an assumption that is not a conjunction of bounds of symbols by literals that fold
+    ///   into constant ranges of two values or more (`add_fact_text`'s own fold);
+    /// - a range with an end over symbols whose interval, over the constant ranges of those
+    ///   symbols (the assumptions folded in; unbounded where none), does not lie strictly
+    ///   below the interval of its other end: then `lo < hi` at every assignment, so the
+    ///   range is never empty and never one value.
+    ///
+    /// ```
+    /// # use sym::{Context, EndText};
+    /// let cx = Context::new();
+    /// let ranges = [
+    ///     ("s77", EndText::Int(2), EndText::Unbounded),
+    ///     ("p0", EndText::Int(0), EndText::Text("s77 - 1")),
+    ///     ("p1", EndText::Int(0), EndText::Text("8 - 1")),
+    /// ];
+    /// assert!(cx.plain_facts(&ranges, &["And(Gt(s77, 1), Gt(s77, 2))"]));
+    /// // `s77 = 1` would leave p0 only 0.
+    /// let ranges = [("s77", EndText::Int(1), EndText::Unbounded), ranges[1]];
+    /// assert!(!cx.plain_facts(&ranges, &[]));
+    /// ```
+    pub fn plain_facts(
+        &self,
+        ranges: &[(&str, EndText<'_>, EndText<'_>)],
+        assume: &[&str],
+    ) -> bool {
+        const MOST_RANGES: usize = 64;
+        const MOST_ASSUMPTIONS: usize = 16;
+        if !self.syms.is_empty()
+            || self.limits.input_nodes != usize::MAX
+            || self.limits.context_nodes != usize::MAX
+            || ranges.len() > MOST_RANGES
+            || assume.len() > MOST_ASSUMPTIONS
+        {
+            return false;
+        }
+        // The constant ranges (an infinite end as i64::MIN / i64::MAX, as `range_consts` and
+        // `fold_bound` read them), and the ranges with an end over symbols.
+        let mut consts: SmallVec<[(&str, i64, i64); 8]> = SmallVec::new();
+        let mut symbolic: SmallVec<[(&str, EndText<'_>, EndText<'_>); 8]> = SmallVec::new();
+        let edge = |v: i64| v == i64::MIN || v == i64::MAX;
+        for &(name, lo, hi) in ranges {
+            if !crate::is_symbol_name(name)
+                || consts.iter().any(|c| same_name(c.0, name))
+                || symbolic.iter().any(|c| same_name(c.0, name))
+            {
+                return false;
+            }
+            // An end's constant: `Some(None)` for an end over symbols (a letter in its text),
+            // `None` to decline. A text without a letter reads as the constant it is (`8 - 1`).
+            let constant = |e: EndText<'_>, inf: i64| -> Option<Option<i64>> {
+                match e {
+                    EndText::Unbounded => Some(Some(inf)),
+                    EndText::Int(v) => (!edge(v)).then_some(Some(v)),
+                    EndText::Text(t) if t.bytes().any(|c| c.is_ascii_alphabetic() || c == b'_') => {
+                        Some(None)
+                    }
+                    EndText::Text(t) => {
+                        let v = plain_end_iv(t, |_| None)?.as_point()?;
+                        (!edge(v)).then_some(Some(v))
+                    }
+                }
+            };
+            let (Some(a), Some(b)) = (constant(lo, i64::MIN), constant(hi, i64::MAX)) else {
+                return false;
+            };
+            match (a, b) {
+                // Two values or more: neither empty nor pinned.
+                (Some(a), Some(b)) if a < b => consts.push((name, a, b)),
+                (Some(_), Some(_)) => return false,
+                _ => symbolic.push((name, lo, hi)),
+            }
+        }
+        // The assumptions, folded as `add_fact_text` folds them (in order, each bound into
+        // the range as it is then); a bound of a symbol with a symbolic range is not folded
+        // there (it becomes an assumption), so it declines here.
+        let mut bounds: SmallVec<[(&str, i64, bool, bool); 4]> = SmallVec::new();
+        for &text in assume {
+            bounds.clear();
+            if !assumption_bounds(self, text, &mut bounds) {
+                return false;
+            }
+            for &(name, c, left, strict) in &bounds {
+                if symbolic.iter().any(|s| same_name(s.0, name)) {
+                    return false;
+                }
+                let i = match consts.iter().position(|r| same_name(r.0, name)) {
+                    Some(i) => i,
+                    None => {
+                        consts.push((name, i64::MIN, i64::MAX));
+                        consts.len() - 1
+                    }
+                };
+                let Some((lo, hi)) = fold_bound((consts[i].1, consts[i].2), c, left, strict) else {
+                    return false;
+                };
+                consts[i] = (name, lo, hi);
+            }
+        }
+        // Each symbolic range strictly nonempty over the constant ranges of its ends' symbols.
+        let range_of = |n: &str| -> Option<Iv> {
+            if symbolic.iter().any(|s| same_name(s.0, n)) {
+                return None;
+            }
+            Some(match consts.iter().find(|r| same_name(r.0, n)) {
+                Some(&(_, lo, hi)) => {
+                    let lo = if lo == i64::MIN {
+                        NEG_INF
+                    } else {
+                        i128::from(lo)
+                    };
+                    let hi = if hi == i64::MAX {
+                        POS_INF
+                    } else {
+                        i128::from(hi)
+                    };
+                    Iv::new(lo, hi)
+                }
+                None => Iv::TOP,
+            })
+        };
+        let end_iv = |e: EndText<'_>| -> Option<Option<Iv>> {
+            match e {
+                EndText::Unbounded => Some(None),
+                EndText::Int(v) => Some(Some(Iv::point(v))),
+                EndText::Text(t) => {
+                    if INFINITE_ENDS.contains(&t.trim()) {
+                        return None;
+                    }
+                    plain_end_iv(t, range_of).map(Some)
+                }
+            }
+        };
+        symbolic
+            .iter()
+            .all(|&(_, lo, hi)| match (end_iv(lo), end_iv(hi)) {
+                (Some(Some(a)), Some(Some(b))) => a.hi < b.lo,
+                (Some(_), Some(_)) => true,
+                _ => false,
+            })
+    }
+
     /// The assumptions, in the order they were added.
     pub fn assumptions(&self) -> &[Expr] {
         &self.facts.assumptions
@@ -808,6 +982,121 @@ impl Context {
         }
         Ok(())
     }
+}
+
+/// `a == b` for symbol names, byte by byte (short names: no call of `memcmp`).
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// The texts [`Context::parse_range_end`] reads as an infinite end.
+const INFINITE_ENDS: [&str; 7] = ["", "oo", "-oo", "int_oo", "-int_oo", "inf", "-inf"];
+
+/// The interval of a range end's text over the symbols' intervals `range_of` (`None` for a
+/// name that may not appear): `[-] t (± t)*`, each `t` a product (`*`) of names that are not
+/// reserved and at most one integer literal of at most ten digits without a leading zero, at
+/// most 32 terms, blanks only as spaces. `None` for any other text: [`Context::plain_facts`]'s
+/// grammar, a subset of the parser's where no literal arithmetic can overflow (the
+/// constants stay below 2^40).
+fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv> {
+    use crate::parse::{DIGIT, LETTER, class, is_reserved, run_end};
+    const MOST_TERMS: usize = 32;
+    let b = text.as_bytes();
+    if !b.is_ascii() {
+        return None;
+    }
+    let spaces = |mut i: usize| {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
+    };
+    let mut i = spaces(0);
+    let mut sign = 1;
+    if b.get(i) == Some(&b'-') {
+        sign = -1;
+        i = spaces(i + 1);
+    }
+    // The sum so far and the term being read (`None` before their first operand).
+    let mut total: Option<Iv> = None;
+    for _ in 0..MOST_TERMS {
+        // A term: factors joined by `*` (not `**`).
+        let mut t: Option<Iv> = None;
+        let mut literal = false;
+        loop {
+            let c = *b.get(i)?;
+            let end;
+            let f = if class(c) == DIGIT {
+                end = run_end(b, i, DIGIT);
+                let digits = &text[i..end];
+                if literal
+                    || digits.len() > 10
+                    || (digits.len() > 1 && c == b'0')
+                    || b.get(end).is_some_and(|&n| n == b'.' || class(n) == LETTER)
+                {
+                    return None;
+                }
+                literal = true;
+                // At most ten digits: no overflow.
+                Iv::point(
+                    digits
+                        .bytes()
+                        .fold(0i64, |v, d| v * 10 + i64::from(d - b'0')),
+                )
+            } else if class(c) == LETTER {
+                end = run_end(b, i + 1, DIGIT | LETTER);
+                let name = &text[i..end];
+                if is_reserved(name) {
+                    return None;
+                }
+                range_of(name)?
+            } else {
+                return None;
+            };
+            t = Some(match t {
+                None => f,
+                Some(t) => match (t.as_point(), f.as_point()) {
+                    (Some(1), _) => f,
+                    (_, Some(1)) => t,
+                    _ => t.mul(&f),
+                },
+            });
+            i = spaces(end);
+            if b.get(i) == Some(&b'*') && b.get(i + 1) != Some(&b'*') {
+                i = spaces(i + 1);
+            } else {
+                break;
+            }
+        }
+        let t = t?;
+        let t = match (sign < 0, t.as_point()) {
+            (false, _) => t,
+            // Ten digits: the negation fits.
+            (true, Some(v)) => Iv::point(-v),
+            (true, None) => t.neg(),
+        };
+        total = Some(
+            match (total, total.and_then(|s| s.as_point()), t.as_point()) {
+                (None, ..) => t,
+                // Two constants below 2^40: the sum fits.
+                (Some(_), Some(a), Some(c))
+                    if a.unsigned_abs() < 1 << 40 && c.unsigned_abs() < 1 << 40 =>
+                {
+                    Iv::point(a + c)
+                }
+                (Some(s), ..) => s.add(&t),
+            },
+        );
+        match b.get(i) {
+            None => return total,
+            Some(b'+') => sign = 1,
+            Some(b'-') => sign = -1,
+            _ => return None,
+        }
+        i = spaces(i + 1);
+    }
+    None
 }
 
 /// The ranges an assumption's text folds into: `(name, lo, hi)` per symbol.
