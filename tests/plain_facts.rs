@@ -106,6 +106,20 @@ fn the_common_shapes_are_plain() {
         poly
     ));
     assert!(check(&vec![], &["Gt(q, 0)"], poly));
+    // Powers, parentheses and large literals of the real texts.
+    let ranges: Ranges<'_> = vec![
+        ("s0", Int(3), Int(256)),
+        ("s1", Int(2), Int(256)),
+        ("q", Int(2), Unbounded),
+        ("p0", Int(0), Text("q**2 - 1")),
+        ("p1", Int(0), Text("2*s1*(2*s0 - 1) - 1")),
+        (
+            "x",
+            Int(0),
+            Text("(8 - 1)*(s0 + 1) - 1152921504606846976 + 1152921504606846975"),
+        ),
+    ];
+    assert!(check(&ranges, &[], poly));
 }
 
 #[test]
@@ -141,15 +155,24 @@ fn what_is_not_plain() {
         "inf",
         "oo",
         "",
-        "s1**2",
         "Max(s1, 2)",
         "s1 - 01",
         "s1 - - 1",
-        "2*3*s1",
-        "s1 + 99999999999",
         "s1\t- 1",
         "1e3",
         "2s1",
+        "s1**1",
+        "s1**17",
+        "s1**-2",
+        "s1**02",
+        "s1**2**2",
+        "(s1 - 1",
+        "s1 - 1)",
+        "((((((((((s1))))))))) - 1",
+        "9223372036854775807*s1 - 1",
+        "(s1 + 4611686018427387904)*2 - 1",
+        "s1 - 9223372036854775808",
+        "s1 - 1.0",
     ] {
         let mut r = sizes(Text(t));
         if t == "x" {
@@ -272,7 +295,8 @@ fn inductor_ranges() -> impl Strategy<Value = Ranges<'static>> {
         prop_oneof![
             3 => prop::sample::select(vec![
                 "s0 - 1", "s1 - 1", "s0*s1 - 1", "2*s0 + 3", "8 - 1", "q - 1", "s1 + 2 - 1",
-                "s0*s1*q - 1", "q*s0 - s1",
+                "s0*s1*q - 1", "q*s0 - s1", "s0**2 - 1", "2*s1*(2*s0 - 1) - 1",
+                "(s0 - 1)*(s1 + 1)", "(s1)**3 - 8", "-(1 - s0)**2 + q",
             ])
             .prop_map(EndText::Text),
             1 => end(),

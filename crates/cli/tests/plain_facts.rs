@@ -56,6 +56,11 @@ fn end() -> impl Strategy<Value = J> {
             "s0 -",
             "q + 1",
             "s1 + 2 - 1",
+            "s0**2 - 1",
+            "2*s1*(2*s0 - 1) - 1",
+            "(s0 - 1)*(s1 + 1)",
+            "s0**17",
+            "(s0",
         ])
         .prop_map(|t| json!(t)),
         Just(json!(1.5)),

@@ -9,7 +9,7 @@ use crate::Context;
 use crate::error::Error;
 use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::interval::{Iv, NEG_INF, POS_INF};
-use crate::parse::PolyAtom;
+use crate::parse::{DIGIT, LETTER, PolyAtom, class, is_reserved, run_end};
 use smallvec::SmallVec;
 
 /// One end of a declared range.
@@ -660,11 +660,11 @@ impl Context {
     /// `false` (the facts may still be fine) whenever this is not plain from the texts:
     /// - a range's name that is not a symbol name, or given twice; an integer end at an i64
     ///   edge; a constant range with fewer than two values;
-    /// - an end's text that is not `[-] t (± t)*` with `t` a product of names (not reserved)
-    ///   and at most one integer literal of at most ten digits (no leading zero), at most 32
-    ///   terms, blanks only as spaces; or that names a symbol whose range has such an end (so
-    ///   no range refers to another symbolic one, and none is cyclic); or that is `oo`, `inf`
-    ///   or another infinite end;
+    /// - an end's text outside a subset of the parser's grammar: sums, products, powers by a
+    ///   literal from 2 to 16 and parentheses of names and integer literals, without literal
+    ///   arithmetic that could overflow (`plain_end_iv`); or that names a symbol whose range
+    ///   has an end over symbols (so no range refers to another symbolic one, and none is
+    ///   cyclic); or that is `oo`, `inf` or another infinite end;
     /// - an assumption that is not a conjunction of bounds of symbols by literals that fold
     ///   into constant ranges of two values or more (`add_fact_text`'s own fold);
     /// - a range with an end over symbols whose interval, over the constant ranges of those
@@ -994,109 +994,180 @@ fn same_name(a: &str, b: &str) -> bool {
 const INFINITE_ENDS: [&str; 7] = ["", "oo", "-oo", "int_oo", "-int_oo", "inf", "-inf"];
 
 /// The interval of a range end's text over the symbols' intervals `range_of` (`None` for a
-/// name that may not appear): `[-] t (± t)*`, each `t` a product (`*`) of names that are not
-/// reserved and at most one integer literal of at most ten digits without a leading zero, at
-/// most 32 terms, blanks only as spaces. `None` for any other text: [`Context::plain_facts`]'s
-/// grammar, a subset of the parser's where no literal arithmetic can overflow (the
-/// constants stay below 2^40).
+/// name that may not appear). The grammar, a subset of the parser's: `sum := [-] term (± term)*`,
+/// `term := factor (* factor)*`, `factor := atom [** k]` (`k` from 2 to 16), `atom := name |
+/// literal | (sum)`; names not reserved, literals without a leading zero, parentheses nested 8
+/// deep at most, blanks only as spaces. `None` for any other text, and where the parser's
+/// literal arithmetic could overflow: the text's weight (a literal's magnitude, at least 1; a
+/// name's 1; the sum of a sum's, the product of a product's, a power of a power's), which
+/// bounds every coefficient and constant of every partial result the parser builds, must stay
+/// below 2^62.
 fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv> {
-    use crate::parse::{DIGIT, LETTER, class, is_reserved, run_end};
-    const MOST_TERMS: usize = 32;
     let b = text.as_bytes();
     if !b.is_ascii() {
         return None;
     }
-    let spaces = |mut i: usize| {
-        while b.get(i) == Some(&b' ') {
-            i += 1;
-        }
-        i
+    let mut r = EndReader {
+        b,
+        text,
+        i: 0,
+        depth: 0,
+        range_of,
     };
-    let mut i = spaces(0);
-    let mut sign = 1;
-    if b.get(i) == Some(&b'-') {
-        sign = -1;
-        i = spaces(i + 1);
+    let (iv, weight) = r.sum()?;
+    r.spaces();
+    (r.i == b.len() && weight < 1 << 62).then_some(iv)
+}
+
+/// [`plain_end_iv`]'s place in its text.
+struct EndReader<'t, F> {
+    b: &'t [u8],
+    text: &'t str,
+    i: usize,
+    depth: u32,
+    range_of: F,
+}
+
+impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
+    const MOST_DEPTH: u32 = 8;
+    const MOST_TERMS: usize = 64;
+
+    fn spaces(&mut self) {
+        while self.b.get(self.i) == Some(&b' ') {
+            self.i += 1;
+        }
     }
-    // The sum so far and the term being read (`None` before their first operand).
-    let mut total: Option<Iv> = None;
-    for _ in 0..MOST_TERMS {
-        // A term: factors joined by `*` (not `**`).
-        let mut t: Option<Iv> = None;
-        let mut literal = false;
-        loop {
-            let c = *b.get(i)?;
-            let end;
-            let f = if class(c) == DIGIT {
-                end = run_end(b, i, DIGIT);
-                let digits = &text[i..end];
-                if literal
-                    || digits.len() > 10
-                    || (digits.len() > 1 && c == b'0')
-                    || b.get(end).is_some_and(|&n| n == b'.' || class(n) == LETTER)
-                {
-                    return None;
-                }
-                literal = true;
-                // At most ten digits: no overflow.
-                Iv::point(
-                    digits
-                        .bytes()
-                        .fold(0i64, |v, d| v * 10 + i64::from(d - b'0')),
-                )
-            } else if class(c) == LETTER {
-                end = run_end(b, i + 1, DIGIT | LETTER);
-                let name = &text[i..end];
-                if is_reserved(name) {
-                    return None;
-                }
-                range_of(name)?
-            } else {
-                return None;
+
+    /// `[-] term (± term)*` and its weight.
+    fn sum(&mut self) -> Option<(Iv, u128)> {
+        self.spaces();
+        let mut neg = false;
+        if self.b.get(self.i) == Some(&b'-') {
+            neg = true;
+            self.i += 1;
+        }
+        let mut total: Option<(Iv, u128)> = None;
+        for _ in 0..Self::MOST_TERMS {
+            let (t, w) = self.term()?;
+            let t = match (neg, t.as_point()) {
+                (false, _) => t,
+                // Below 2^62 (the weight): the negation fits.
+                (true, Some(v)) if w < 1 << 62 => Iv::point(-v),
+                (true, _) => t.neg(),
             };
-            t = Some(match t {
-                None => f,
-                Some(t) => match (t.as_point(), f.as_point()) {
-                    (Some(1), _) => f,
-                    (_, Some(1)) => t,
-                    _ => t.mul(&f),
-                },
-            });
-            i = spaces(end);
-            if b.get(i) == Some(&b'*') && b.get(i + 1) != Some(&b'*') {
-                i = spaces(i + 1);
-            } else {
-                break;
-            }
-        }
-        let t = t?;
-        let t = match (sign < 0, t.as_point()) {
-            (false, _) => t,
-            // Ten digits: the negation fits.
-            (true, Some(v)) => Iv::point(-v),
-            (true, None) => t.neg(),
-        };
-        total = Some(
-            match (total, total.and_then(|s| s.as_point()), t.as_point()) {
-                (None, ..) => t,
-                // Two constants below 2^40: the sum fits.
-                (Some(_), Some(a), Some(c))
-                    if a.unsigned_abs() < 1 << 40 && c.unsigned_abs() < 1 << 40 =>
-                {
-                    Iv::point(a + c)
+            total = Some(match total {
+                None => (t, w),
+                Some((s, sw)) => {
+                    let sw = sw.saturating_add(w);
+                    // Two constants whose weights sum below 2^62: the sum fits.
+                    let iv = match (s.as_point(), t.as_point()) {
+                        (Some(a), Some(c)) if sw < 1 << 62 => Iv::point(a + c),
+                        _ => s.add(&t),
+                    };
+                    (iv, sw)
                 }
-                (Some(s), ..) => s.add(&t),
-            },
-        );
-        match b.get(i) {
-            None => return total,
-            Some(b'+') => sign = 1,
-            Some(b'-') => sign = -1,
-            _ => return None,
+            });
+            self.spaces();
+            match self.b.get(self.i) {
+                Some(b'+') => neg = false,
+                Some(b'-') => neg = true,
+                _ => return total,
+            }
+            self.i += 1;
         }
-        i = spaces(i + 1);
+        None
     }
-    None
+
+    /// `factor (* factor)*` and its weight.
+    fn term(&mut self) -> Option<(Iv, u128)> {
+        let (mut t, mut w) = self.factor()?;
+        loop {
+            self.spaces();
+            if self.b.get(self.i) != Some(&b'*') || self.b.get(self.i + 1) == Some(&b'*') {
+                return Some((t, w));
+            }
+            self.i += 1;
+            let (f, fw) = self.factor()?;
+            t = match (t.as_point(), f.as_point()) {
+                (Some(1), _) => f,
+                (_, Some(1)) => t,
+                _ => t.mul(&f),
+            };
+            w = w.saturating_mul(fw);
+        }
+    }
+
+    /// `atom [** k]` and its weight.
+    fn factor(&mut self) -> Option<(Iv, u128)> {
+        let (a, w) = self.atom()?;
+        self.spaces();
+        if self.b.get(self.i..self.i + 2) != Some(b"**") {
+            return Some((a, w));
+        }
+        self.i += 2;
+        self.spaces();
+        let c = *self.b.get(self.i)?;
+        let end = run_end(self.b, self.i, DIGIT);
+        if class(c) != DIGIT || end - self.i > 2 || c == b'0' {
+            return None;
+        }
+        let k: u32 = self.text[self.i..end].parse().ok()?;
+        if !(2..=16).contains(&k)
+            || self
+                .b
+                .get(end)
+                .is_some_and(|&n| n == b'.' || class(n) == LETTER)
+        {
+            return None;
+        }
+        self.i = end;
+        Some((a.pow(k), w.saturating_pow(k)))
+    }
+
+    /// A name, a literal or `(sum)`, and its weight.
+    fn atom(&mut self) -> Option<(Iv, u128)> {
+        self.spaces();
+        let (b, i) = (self.b, self.i);
+        let c = *b.get(i)?;
+        if class(c) == DIGIT {
+            let end = run_end(b, i, DIGIT);
+            if (end - i > 1 && c == b'0')
+                || b.get(end).is_some_and(|&n| n == b'.' || class(n) == LETTER)
+            {
+                return None;
+            }
+            let v: i64 = self.text[i..end].parse().ok()?;
+            self.i = end;
+            return Some((Iv::point(v), v.unsigned_abs().max(1).into()));
+        }
+        if class(c) == LETTER {
+            let end = run_end(b, i + 1, DIGIT | LETTER);
+            let name = &self.text[i..end];
+            if is_reserved(name) {
+                return None;
+            }
+            self.i = end;
+            // A call (`Max(s0, 1)`) is the parser's.
+            self.spaces();
+            if self.b.get(self.i) == Some(&b'(') {
+                return None;
+            }
+            return Some(((self.range_of)(name)?, 1));
+        }
+        if c != b'(' || self.depth == Self::MOST_DEPTH {
+            return None;
+        }
+        self.i += 1;
+        self.depth += 1;
+        let inner = self.sum()?;
+        self.spaces();
+        if self.b.get(self.i) != Some(&b')') {
+            return None;
+        }
+        self.i += 1;
+        self.depth -= 1;
+        Some(inner)
+    }
 }
 
 /// The ranges an assumption's text folds into: `(name, lo, hi)` per symbol.
