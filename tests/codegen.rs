@@ -508,10 +508,13 @@ fn symbol_slots_are_defined_in_the_header() {
     );
 }
 
-/// Sizes, strides and offsets in the prologue print in the compact form where the declared
-/// ranges prove that every step fits in int64, and canonically (PyTorch's form) otherwise.
+/// Sizes, strides and offsets in the prologue are computed with overflow-checked arithmetic
+/// whatever the declared ranges: the prologue runs whether the input checks ran or not (they
+/// are gated by `AOTI_RUNTIME_CHECK_INPUTS`), so ranges prove nothing there, and an unbounded
+/// range cannot prove anything anyway (`8*s0*s1` on hostile sizes). A value that does not fit
+/// throws, naming it; constant arrays stay `static constexpr`.
 #[test]
-fn prologue_prints_compact_forms_where_the_ranges_prove_they_fit() {
+fn prologue_arithmetic_is_overflow_checked() {
     let sig = |hi: &str| {
         format!(
             r#"{{"mode": "aot", "symbols": {{"s77": {{"range": [1, {hi}]}}, "s94": {{"range": [1, 4096]}}, "q0": {{"range": [0, 64]}}}},
@@ -520,17 +523,22 @@ fn prologue_prints_compact_forms_where_the_ranges_prove_they_fit() {
    {{"name": "v", "view_of": "buf0", "sizes": [2], "offset": "8*s77 + 8*s94 + 8*q0"}}]}}"#
         )
     };
-    let bounded = generate_cpp(&sig("4096"), Emit::Prologue, Flavor::Aoti).unwrap();
-    assert!(
-        bounded.contains("int_array_buf0_size[1] = {(q0*((s77*s94) + s94 + 1LL))};"),
-        "{bounded}"
-    );
-    assert!(bounded.contains("(8LL*(q0 + s77 + s94))"), "{bounded}");
-    // s77 unbounded: the compact form's steps are not proven to fit.
-    let unbounded = generate_cpp(&sig("null"), Emit::Prologue, Flavor::Aoti).unwrap();
-    assert!(!unbounded.contains("(q0*("), "{unbounded}");
-    assert!(
-        unbounded.contains("int_array_buf0_size[1] = {("),
-        "{unbounded}"
-    );
+    for hi in ["4096", "null"] {
+        let cpp = generate_cpp(&sig(hi), Emit::Prologue, Flavor::Aoti).unwrap();
+        for (flag, what) in [
+            ("int_array_buf0_size_ovf", "the sizes of buf0"),
+            ("tmp_v_offset_ovf", "the offset of the view tmp_v"),
+        ] {
+            assert!(cpp.contains(&format!("bool {flag} = false;")), "{cpp}");
+            assert!(
+                cpp.contains(&format!(
+                    "if ({flag}) throw std::runtime_error(\"integer overflow or division by zero computing {what}\");"
+                )),
+                "{cpp}"
+            );
+        }
+        assert!(cpp.contains("static constexpr int64_t int_array_buf0_stride[] = {1L};"));
+        // The helpers are in the file, for the prologue alone too.
+        assert!(cpp.contains("namespace symshape_rt {"));
+    }
 }

@@ -2203,3 +2203,106 @@ fn hostile_but_accepted_names_compile_in_every_role_and_flavor() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The prologue computes output sizes from the bound symbols with overflow-checked arithmetic:
+/// sizes whose product leaves int64 (`s1` unbounded, an input of 1024 x 2^60) make `run_impl`
+/// throw naming the buffer, under UBSan with every check on (no signed-overflow UB), whether
+/// the input checks run or not; a conforming input allocates the exact size.
+#[test]
+fn prologue_allocation_sizes_never_overflow() {
+    let sig = r#"{"mode": "aot", "symbols": {"s0": {"range": [2, 1024]}, "s1": {"range": [2, null]}}, "inputs": [{"name": "a", "dtype": "float32", "device": "cpu", "sizes": ["s0", "s1"], "strides": ["s1", 1]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["s0*s1*8"], "strides": [1]}, {"name": "buf1", "dtype": "float32", "device": "cpu", "sizes": ["FloorDiv(s1 - 1, 3) + 1"], "strides": [1]}]}"#;
+    let cpp = generate_all(sig);
+    let body: String = cpp
+        .lines()
+        .filter(|l| !l.starts_with("#include <torch/"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = tmpdir("prologue-overflow");
+    std::fs::write(dir.join("gen.inc"), body).unwrap();
+    // The model class and the shim calls the prologue uses, over the project's fake tensors;
+    // each allocation prints its first size.
+    let driver = r#"#include <torch/csrc/inductor/aoti_runtime/utils.h>
+#include <cstdio>
+#include <memory>
+#include <vector>
+using DeviceStreamType = void*;
+using AOTIProxyExecutorHandle = void*;
+struct RAIIH : RAIIAtenTensorHandle {
+  using RAIIAtenTensorHandle::RAIIAtenTensorHandle;
+  const int64_t* sizes() const { return get()->sizes.data(); }
+  const int64_t* strides() const { return get()->strides.data(); }
+};
+inline std::vector<RAIIH> steal_from_raw_handles_to_raii_handles(AtenTensorHandle* h, size_t n) {
+  std::vector<RAIIH> v;
+  for (size_t i = 0; i < n; ++i) v.emplace_back(new SymshapeFakeTensor(*h[i]));
+  return v;
+}
+struct AOTInductorModelKernels {};
+struct AOTInductorModel {
+  std::unique_ptr<AOTInductorModelKernels> kernels_{new AOTInductorModelKernels()};
+  int32_t device_idx_ = 0;
+  void _const_run_impl(std::vector<AtenTensorHandle>&, DeviceStreamType, AOTIProxyExecutorHandle);
+  void run_impl(AtenTensorHandle*, AtenTensorHandle*, DeviceStreamType, AOTIProxyExecutorHandle);
+};
+static AOTITorchError alloc(int64_t, const int64_t* sz, const int64_t*, int32_t, int32_t, int32_t, AtenTensorHandle* r) {
+  std::printf("alloc %lld\n", static_cast<long long>(sz[0]));
+  *r = new SymshapeFakeTensor();
+  return 0;
+}
+#define aoti_torch_empty_strided alloc
+#include "gen.inc"
+static void run(int64_t s0, int64_t s1) {
+  SymshapeFakeTensor t;
+  t.dtype = 6;
+  t.sizes = {s0, s1};
+  t.strides = {s1, 1};
+  AtenTensorHandle h[1] = {&t};
+  AOTInductorModel m;
+  try {
+    m.run_impl(h, nullptr, nullptr, nullptr);
+    std::puts("ran");
+  } catch (const std::exception& e) {
+    std::printf("threw %s\n", e.what());
+  }
+}
+int main() {
+  run(1024, int64_t{1} << 60);
+  run(3, 5);
+}
+"#;
+    std::fs::write(dir.join("driver.cpp"), driver).unwrap();
+    let shim = shim_dir();
+    gxx(
+        &[
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-Wno-unused-function",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            &format!("-I{}", shim.display()),
+            "driver.cpp",
+            "-o",
+            "driver",
+        ],
+        &dir,
+    );
+    for env in ["1", "0"] {
+        let out = Command::new(dir.join("driver"))
+            .env("AOTI_RUNTIME_CHECK_INPUTS", env)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            text,
+            "threw integer overflow or division by zero computing the sizes of buf0\nalloc 120\nalloc 2\nran\n",
+            "AOTI_RUNTIME_CHECK_INPUTS={env}"
+        );
+    }
+}

@@ -147,7 +147,10 @@ void AOTInductorModel::run_impl(
     [[maybe_unused]] auto arg0_1_stride = arg0_1.strides();
     [[maybe_unused]] int64_t s0 = arg0_1_size[0];
     int64_t arg0_1_size_1 = arg0_1_size[1];
-    [[maybe_unused]] int64_t s1 = c10::div_floor_integer(static_cast<int64_t>((arg0_1_size_1 - 1L)), static_cast<int64_t>(2L));
+    bool symshape_prologue_s1_value_ovf = false;
+    const int64_t symshape_prologue_s1_value = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_1, symshape_prologue_s1_value_ovf), int64_t{2}, symshape_prologue_s1_value_ovf);
+    if (symshape_prologue_s1_value_ovf) throw std::runtime_error("integer overflow or division by zero computing the symbol s1 from size 1 of arg0_1");
+    [[maybe_unused]] int64_t s1 = symshape_prologue_s1_value;
     inputs.clear();
     [[maybe_unused]] auto& kernels = static_cast<AOTInductorModelKernels&>(*this->kernels_.get());
     const int64_t int_array_buf0_size[1] = {s0};

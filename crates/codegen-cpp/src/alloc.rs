@@ -2,21 +2,33 @@
 //! AOTI shim, from `layout` types.
 
 use crate::CodegenError;
-use crate::cexpr::cexpr_compact;
+use crate::cexpr::{cexpr_compact, checked_in};
 use crate::writer::Writer;
 use layout::{Layout, ReinterpretView};
 use sym::Context;
 
+/// An int64 array `var` of the values of `xs`. Symbolic entries are computed with
+/// overflow-checked arithmetic (the runtime helpers of namespace `rt`, docs/codegen.md): the
+/// prologue runs whether the input checks ran or not (they are gated by
+/// `AOTI_RUNTIME_CHECK_INPUTS`), and a declared range may be unbounded, so nothing proves that
+/// `8*s0*s1` fits; a value that does not is an exception naming `what`, never signed overflow.
 fn int_array(
     cx: &mut Context,
     w: &mut Writer,
     var: &str,
     xs: &[sym::Expr],
+    rt: &str,
+    what: &str,
 ) -> Result<String, CodegenError> {
     let all_const = xs.iter().all(|e| cx.as_int(*e).is_some());
+    let flag = format!("{var}_ovf");
     let mut items = Vec::new();
     for e in xs {
-        items.push(cexpr_compact(cx, *e)?);
+        items.push(if all_const {
+            cexpr_compact(cx, *e)?
+        } else {
+            checked_in(cx, *e, &flag, rt)?
+        });
     }
     let body = if items.is_empty() {
         "0".to_string()
@@ -26,8 +38,44 @@ fn int_array(
     let n = xs.len().max(1);
     if all_const {
         w.line(&format!("static constexpr int64_t {var}[] = {{{body}}};"));
+    } else if items.iter().any(|t| t.contains(&flag)) {
+        w.line(&format!("bool {flag} = false;"));
+        w.line(&format!("const int64_t {var}[{n}] = {{{body}}};"));
+        w.line(&format!(
+            "if ({flag}) throw std::runtime_error(\"integer overflow or division by zero computing the {what}\");"
+        ));
     } else {
         w.line(&format!("const int64_t {var}[{n}] = {{{body}}};"));
+    }
+    Ok(var.to_string())
+}
+
+/// `e` as a checked int64 value in `var` (see [`int_array`]), or its text when it is a
+/// constant or a symbol.
+pub(crate) fn checked_scalar(
+    cx: &mut Context,
+    w: &mut Writer,
+    var: &str,
+    e: sym::Expr,
+    rt: &str,
+    what: &str,
+) -> Result<String, CodegenError> {
+    if cx.as_int(e).is_some() {
+        return cexpr_compact(cx, e);
+    }
+    if let Some(s) = cx.as_symbol(e) {
+        return Ok(cx.sym_name(s).to_string());
+    }
+    let flag = format!("{var}_ovf");
+    let c = checked_in(cx, e, &flag, rt)?;
+    if c.contains(&flag) {
+        w.line(&format!("bool {flag} = false;"));
+        w.line(&format!("const int64_t {var} = {c};"));
+        w.line(&format!(
+            "if ({flag}) throw std::runtime_error(\"integer overflow or division by zero computing the {what}\");"
+        ));
+    } else {
+        w.line(&format!("const int64_t {var} = {c};"));
     }
     Ok(var.to_string())
 }
@@ -42,15 +90,35 @@ pub fn make_allocation(
     l: &Layout,
     allocation_sizes: Option<&[sym::Expr]>,
     aot: bool,
+    rt: &str,
 ) -> Result<(), CodegenError> {
-    let sizes = int_array(cx, w, &format!("int_array_{name}_size"), &l.sizes)?;
+    let sizes = int_array(
+        cx,
+        w,
+        &format!("int_array_{name}_size"),
+        &l.sizes,
+        rt,
+        &format!("sizes of {name}"),
+    )?;
     let alloc = match allocation_sizes {
-        Some(a) if a != l.sizes.as_slice() => {
-            int_array(cx, w, &format!("int_array_{name}_alloc_size"), a)?
-        }
+        Some(a) if a != l.sizes.as_slice() => int_array(
+            cx,
+            w,
+            &format!("int_array_{name}_alloc_size"),
+            a,
+            rt,
+            &format!("allocation sizes of {name}"),
+        )?,
         _ => sizes.clone(),
     };
-    let strides = int_array(cx, w, &format!("int_array_{name}_stride"), &l.strides)?;
+    let strides = int_array(
+        cx,
+        w,
+        &format!("int_array_{name}_stride"),
+        &l.strides,
+        rt,
+        &format!("strides of {name}"),
+    )?;
     let dev_idx = if aot {
         "this->device_idx_".to_string()
     } else {
@@ -81,6 +149,7 @@ pub fn reinterpret_view(
     buffer_layout: &Layout,
     view: &ReinterpretView,
     tmp: &str,
+    rt: &str,
 ) -> Result<String, CodegenError> {
     let b = &view.buffer;
     let l = &view.layout;
@@ -102,9 +171,31 @@ pub fn reinterpret_view(
         }
         return Ok(format!("RAIIAtenTensorHandle({tmp})"));
     }
-    let sizes = int_array(cx, w, &format!("int_array_{tmp}_size"), &l.sizes)?;
-    let strides = int_array(cx, w, &format!("int_array_{tmp}_stride"), &l.strides)?;
-    let off = cexpr_compact(cx, l.offset)?;
+    let what = |part: &str| format!("{part} of the view {tmp}");
+    let sizes = int_array(
+        cx,
+        w,
+        &format!("int_array_{tmp}_size"),
+        &l.sizes,
+        rt,
+        &what("sizes"),
+    )?;
+    let strides = int_array(
+        cx,
+        w,
+        &format!("int_array_{tmp}_stride"),
+        &l.strides,
+        rt,
+        &what("strides"),
+    )?;
+    let off = checked_scalar(
+        cx,
+        w,
+        &format!("{tmp}_offset"),
+        l.offset,
+        rt,
+        &what("offset"),
+    )?;
     let call = format!(
         "wrap_with_raii_handle_if_needed(reinterpret_tensor_wrapper({b}, {}, {sizes}, {strides}, {off}))",
         l.rank()

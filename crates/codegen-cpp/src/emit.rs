@@ -10,7 +10,7 @@
 //! prefix (`symshape` unless `--prefix`), so files share a translation unit.
 
 use crate::bind::{Binding, Plan, Source};
-use crate::cexpr::{cexpr, checked_in, plain};
+use crate::cexpr::{checked_in, plain};
 use crate::spec::{Input, Mode, Signature};
 use crate::writer::Writer;
 use crate::{CodegenError, Flavor, Options};
@@ -1103,7 +1103,14 @@ impl<'a> Emitter<'a> {
                         )),
                         Some(rhs) => {
                             w.line(&format!("int64_t {name}_{arr}_{d} = {name}_{arr}[{d}];"));
-                            let c = cexpr(&mut self.sig.cx, rhs)?;
+                            let c = crate::alloc::checked_scalar(
+                                &mut self.sig.cx,
+                                w,
+                                &format!("{}_{sname}_value", self.nm.n("prologue")),
+                                rhs,
+                                &self.nm.rt(),
+                                &format!("symbol {sname} from {arr} {d} of {name}"),
+                            )?;
                             w.line(&format!("[[maybe_unused]] int64_t {sname} = {c};"));
                         }
                     }
@@ -1123,6 +1130,7 @@ impl<'a> Emitter<'a> {
                 &o.layout,
                 o.allocation_sizes.as_deref(),
                 self.sig.mode == Mode::Aot,
+                &self.nm.rt(),
             )?;
         }
         // Views after every allocation (a view's base is an input, a constant or an earlier
@@ -1136,8 +1144,14 @@ impl<'a> Emitter<'a> {
                 None => {}
                 Some(crate::spec::OutputView::Strided { base, base_layout }) => {
                     let v = layout::ReinterpretView::new(base.clone(), o.layout.clone());
-                    let h =
-                        crate::alloc::reinterpret_view(&mut self.sig.cx, w, base_layout, &v, &tmp)?;
+                    let h = crate::alloc::reinterpret_view(
+                        &mut self.sig.cx,
+                        w,
+                        base_layout,
+                        &v,
+                        &tmp,
+                        &self.nm.rt(),
+                    )?;
                     w.line(&format!("RAIIAtenTensorHandle {} = {h};", o.name));
                 }
                 Some(crate::spec::OutputView::Dtype { base, .. }) => {

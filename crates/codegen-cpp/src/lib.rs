@@ -143,9 +143,11 @@ pub fn generate_prefixed(
             w.line("#include <initializer_list>");
         }
     }
+    // The runtime helpers: the checks' arithmetic, and the prologue's (its allocation sizes
+    // and strides are computed with overflow-checked arithmetic too).
+    w.raw(&nm.runtime());
+    w.blank();
     if matches!(emit, Emit::Checks | Emit::All) {
-        w.raw(&nm.runtime());
-        w.blank();
         emit::Emitter::new(&mut sig, &plan, opts, nm.clone()).emit_checks(&mut w)?;
     }
     if matches!(emit, Emit::Prologue | Emit::All) {
