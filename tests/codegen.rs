@@ -349,28 +349,24 @@ fn pytorch_runtime_checks_scenario_counts() {
         r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [2, 1024]}}, "s1": {{"range": [2, 512]}}, "s2": {{"range": [2, 128]}}}}, "inputs": [{}]}}"#,
         ins.join(", ")
     );
-    let cpp = generate_cpp(&j, Emit::Checks, Flavor::Aoti).unwrap();
-    // Checks are calls of the shared helpers (docs/codegen.md): the dtype in each input's
-    // `symshape_load`, static sizes and strides in `symshape_bad_dim(i, 0|1, ...)`, the bounds
-    // of symbolic sizes in `symshape_range(i, ...)`.
-    let calls = |pat: &str| {
-        (0..10)
-            .map(|i| cpp.matches(&pat.replace('#', &i.to_string())).count())
-            .sum::<usize>()
-    };
-    assert_eq!(
-        calls("symshape_load(input_handles[#], #, 3, aoti_torch_dtype_"),
-        10
+    // PyTorch's test counts its messages' texts in the generated file (FileCheck
+    // `check_count`), one per check: every check carries its message's text, as PyTorch's do.
+    for emit in [Emit::Checks, Emit::All] {
+        let cpp = generate_cpp(&j, emit, Flavor::Aoti).unwrap();
+        let count = |s: &str| cpp.matches(s).count();
+        assert_eq!(count("unmatched dtype"), 10);
+        assert_eq!(count("unmatched dim value at"), 21);
+        assert_eq!(count("dim value is too"), 18);
+        assert_eq!(count("unmatched stride value at"), 21);
+    }
+    // An unbounded dim has no upper check (PyTorch skips infinite bounds).
+    let j = j.replace(
+        r#""s2": {"range": [2, 128]}"#,
+        r#""s2": {"range": [2, null]}"#,
     );
-    assert_eq!(calls(") symshape_bad_dim(#, 0, "), 21);
-    // One `symshape_range` call per symbolic dim, guarded by its lower and upper comparison.
-    let bound_checks: usize = cpp
-        .lines()
-        .filter(|l| l.contains(") symshape_range("))
-        .map(|l| l.matches(" < ").count() + l.matches(" > ").count())
-        .sum();
-    assert_eq!(bound_checks, 18);
-    assert_eq!(calls(") symshape_bad_dim(#, 1, "), 21);
+    let cpp = generate_cpp(&j, Emit::Checks, Flavor::Aoti).unwrap();
+    assert_eq!(cpp.matches("dim value is too small").count(), 9);
+    assert_eq!(cpp.matches("dim value is too large").count(), 6);
 }
 
 #[test]
@@ -422,19 +418,20 @@ fn negative_sizes() {
     );
     for flavor in [Flavor::Aoti, Flavor::Dlpack] {
         let cpp = generate_cpp(&j, Emit::Checks, flavor).unwrap();
-        // `symshape_range(input, dim, lo, hi, got)` reports "dim value is too small at 0,
-        // expected it to be >= 0" / "too large ... <= 5" (tests/codegen_run.rs runs it).
+        // "dim value is too small at 0, expected it to be >= 0" / "too large ... <= 5"
+        // (tests/codegen_run.rs runs it): never a negative lower end.
+        assert!(!cpp.contains("expected it to be >= -"), "{cpp}");
+        let (small, large) = if flavor == Flavor::Dlpack {
+            (
+                "return symshape_fail(err, err_len, 0, ",
+                "return symshape_fail(err, err_len, 0, ",
+            )
+        } else {
+            ("symshape_fail(0, ", "symshape_fail(0, ")
+        };
         assert!(
-            !cpp.lines()
-                .any(|l| l.contains("_range(") && l.contains("-")),
-            "{cpp}"
-        );
-        assert!(
-            cpp.contains("symshape_t.size[0] < 0LL || symshape_t.size[0] > 5LL) ")
-                && cpp.contains("symshape_range(err, err_len, 0, 0, 0LL, 5LL, symshape_t.size[0])")
-                    == (flavor == Flavor::Dlpack)
-                && cpp.contains("symshape_range(0, 0, 0LL, 5LL, symshape_t.size[0])")
-                    == (flavor == Flavor::Aoti),
+            cpp.contains(&format!("if (symshape_t.size[0] < 0LL) {small}\"dim value is too small at 0, expected it to be >= 0, but got: \", symshape_t.size[0], \"\");"))
+                && cpp.contains(&format!("if (symshape_t.size[0] > 5LL) {large}\"dim value is too large at 0, expected to be <= 5, but got: \", symshape_t.size[0], \"\");")),
             "{cpp}"
         );
     }

@@ -1208,7 +1208,11 @@ fn pytorch_runtime_check_scenarios() {
     std::fs::write(dir.join("sig_2.cpp"), sig(r#"{"mode": "aot", "symbols": {"s0": {"range": [2, 1024]}}, "inputs": [{"name": "x", "kind": "tensor", "dtype": "complex32", "device": "cpu", "sizes": ["s0"]}, {"name": "y", "kind": "tensor", "dtype": "complex64", "device": "cpu", "sizes": [8]}, {"name": "z", "kind": "tensor", "dtype": "complex128", "device": "cpu", "sizes": []}]}"#)).unwrap();
     // test_runtime_checks_fp8: float8_e4m3fn and e5m2 (s0, 8, 8).
     std::fs::write(dir.join("sig_3.cpp"), sig(r#"{"mode": "aot", "symbols": {"s0": {"range": [2, 1024]}}, "inputs": [{"name": "x", "kind": "tensor", "dtype": "float8_e4m3fn", "device": "cpu", "sizes": ["s0", 8, 8]}, {"name": "y", "kind": "tensor", "dtype": "float8_e5m2", "device": "cpu", "sizes": ["s0", 8, 8]}]}"#)).unwrap();
+    // A dim solved for its symbol (`2*s1 + 1`, s1 >= 2): the dim's bound is reported as
+    // PyTorch reports it, before the symbol's range; a float scalar's declared range.
+    std::fs::write(dir.join("sig_4.cpp"), sig(r#"{"mode": "aot", "symbols": {"s1": {"range": [2, null]}, "zf0": {"type": "float", "range": [0, 2]}}, "inputs": [{"name": "x", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": [4, "2*s1 + 1"]}, {"name": "zf0", "kind": "scalar", "type": "float"}]}"#)).unwrap();
     let driver = r#"#include <torch/csrc/inductor/aoti_runtime/utils.h>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <stdexcept>
@@ -1216,6 +1220,9 @@ fn pytorch_runtime_check_scenarios() {
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
+namespace sig_4 {
+#include "sig_4.cpp"
+}
 namespace sig_0 {
 #include "sig_0.cpp"
 }
@@ -1248,6 +1255,11 @@ int main() {
   run("complex", [] { auto a = t(8, 0, {16}); auto b = t(9, 0, {8}); auto c = t(10, 0, {}); AtenTensorHandle h[] = {&a, &b, &c}; sig_2::__check_inputs_outputs(h, nullptr); });
   run("fp8", [] { auto a = t(24, 0, {3, 8, 8}); auto b = t(23, 0, {3, 8, 8}); AtenTensorHandle h[] = {&a, &b}; sig_3::__check_inputs_outputs(h, nullptr); });
   run("fp8_disagree", [] { auto a = t(24, 0, {3, 8, 8}); auto b = t(23, 0, {4, 8, 8}); AtenTensorHandle h[] = {&a, &b}; sig_3::__check_inputs_outputs(h, nullptr); });
+  for (double v : {0.0, 2.0, 2.5, -0.5, static_cast<double>(NAN)}) {
+    const std::string name = "float_scalar_" + std::to_string(v);
+    run(name.c_str(), [v] { auto a = t(6, 0, {4, 5}); SymshapeFakeTensor z = t(7, 0, {}); z.fval = v; AtenTensorHandle h[] = {&a, &z}; sig_4::__check_inputs_outputs(h, nullptr); });
+  }
+  run("solved_dim_small", [] { auto a = t(6, 0, {4, 3}); SymshapeFakeTensor z = t(7, 0, {}); AtenTensorHandle h[] = {&a, &z}; sig_4::__check_inputs_outputs(h, nullptr); });
   setenv("AOTI_RUNTIME_CHECK_INPUTS", "0", 1);
   return 0;
 }
@@ -1304,6 +1316,29 @@ int main() {
     );
     assert_eq!(line("complex"), "complex: ok");
     assert_eq!(line("fp8"), "fp8: ok");
+    for (v, want) in [
+        ("0.000000", "ok"),
+        ("2.000000", "ok"),
+        (
+            "2.500000",
+            "input_handles[1]: symbol zf0 is out of its range, expected it to be <= 2",
+        ),
+        (
+            "-0.500000",
+            "input_handles[1]: symbol zf0 is out of its range, expected it to be >= 0",
+        ),
+        (
+            "nan",
+            "input_handles[1]: symbol zf0 is out of its range, expected it to be >= 0",
+        ),
+    ] {
+        let name = format!("float_scalar_{v}");
+        assert_eq!(line(&name), format!("{name}: {want}"));
+    }
+    assert_eq!(
+        line("solved_dim_small"),
+        "solved_dim_small: input_handles[0]: dim value is too small at 1, expected it to be >= 5, but got: 3"
+    );
     assert_eq!(
         line("fp8_disagree"),
         "fp8_disagree: input_handles[1]: unmatched symbolic dim value at 0, expected: s0 = 3, but got: 4"

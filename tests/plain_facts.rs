@@ -98,8 +98,8 @@ fn the_common_shapes_are_plain() {
         &[],
         poly
     ));
-    // Unbounded `q`: `2*q + 3` may be below 0.
-    assert!(!plain(&[("p0", Int(0), Text("2*q + 3"))].into(), &[]));
+    // Unbounded `q`: `2*q + 3` is below 0 at some assignments, not at all of them.
+    assert!(check(&[("p0", Int(0), Text("2*q + 3"))].into(), &[], poly));
     assert!(check(
         &[("p0", Text("-q - 1"), Text("q"))].into(),
         &["Ge(q, 0)"],
@@ -129,11 +129,52 @@ fn what_is_not_plain() {
         vec![("s1", Int(2), Unbounded), ("p0", Int(0), hi)]
     };
     let no = |r: &Ranges<'_>, a: &[&str]| assert!(!plain(r, a), "{r:?} {a:?}");
-    // Ends that may meet: `s1 = 1` leaves `p0` one value.
-    no(
+    // Ends that may meet (`s1 = 1` leaves `p0` one value) are plain: `s1` may be larger.
+    assert!(check(
         &vec![("s1", Int(1), Unbounded), ("p0", Int(0), Text("s1 - 1"))],
         &[],
+        "p0 + s1"
+    ));
+    assert!(check(
+        &vec![("u1", Int(0), Unbounded), ("q0", Int(0), Text("u1 - 1"))],
+        &[],
+        "3*q0 + u1"
+    ));
+    // Ends that never leave two values: empty, or one value, at every assignment.
+    no(
+        &vec![("s1", Int(1), Int(2)), ("p0", Int(0), Text("s1 - 3"))],
+        &[],
     );
+    no(
+        &vec![("s1", Int(1), Int(2)), ("p0", Int(0), Text("s1 - 2"))],
+        &[],
+    );
+    no(
+        &vec![("s1", Int(1), Unbounded), ("p0", Text("s1"), Text("s1"))],
+        &[],
+    );
+    // Floor division by a literal: the real ends.
+    assert!(check(
+        &vec![
+            ("s0", Int(4), Unbounded),
+            ("s53", Int(4), Int(64)),
+            ("p0", Int(0), Text("((s53 + 1)//2) - 1")),
+            ("p1", Int(0), Text("((s0//4))*((s53//4)) + 1 - 1")),
+            ("x", Int(0), Text("(((s0 - 1)//4)) + 1 - 1")),
+        ],
+        &[],
+        "p0 + p1*s0 + x"
+    ));
+    for t in [
+        "s1 // 0",
+        "s1 // s1",
+        "s1 / 2",
+        "s1 // -2",
+        "s1 // (2)",
+        "s1 /// 2",
+    ] {
+        no(&sizes(Text(t)), &[]);
+    }
     // A point, an empty range, an edge, a name given twice, a name that is no symbol.
     no(&vec![("s1", Int(4), Int(4))], &[]);
     no(&vec![("s1", Int(5), Int(4))], &[]);
@@ -297,6 +338,7 @@ fn inductor_ranges() -> impl Strategy<Value = Ranges<'static>> {
                 "s0 - 1", "s1 - 1", "s0*s1 - 1", "2*s0 + 3", "8 - 1", "q - 1", "s1 + 2 - 1",
                 "s0*s1*q - 1", "q*s0 - s1", "s0**2 - 1", "2*s1*(2*s0 - 1) - 1",
                 "(s0 - 1)*(s1 + 1)", "(s1)**3 - 8", "-(1 - s0)**2 + q",
+                "((s0 + 1)//2) - 1", "(s1//4)*(q//3) - 1", "q - 2", "-q//2 + 1", "7//2 - s0",
             ])
             .prop_map(EndText::Text),
             1 => end(),

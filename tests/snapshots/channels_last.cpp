@@ -27,13 +27,6 @@
     if (d != nullptr) { m += ::std::to_string(z); m += d; }
     throw ::std::runtime_error(m + "\n");
 }
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_bad_dim(int i, int stride, long long d, long long expected, long long got) {
-    symshape_fail(i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_range(int i, long long d, long long lo, long long hi, long long got) {
-    if (got < lo) symshape_fail(i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
-    symshape_fail(i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
-}
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_guard_fail(const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
     ::std::string m = ::std::string("guard ") + guard + (ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
     for (int k = 0; k < n; ++k) {
@@ -46,13 +39,13 @@
 }
 struct symshape_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, const char* dtype_msg, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
     int32_t dt;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(h, &dt));
-    if (dt != dtype) symshape_fail(i, "unmatched dtype, expected: ", dtype, dtype_text, dt, "");
+    if (dt != dtype) symshape_fail(i, dtype_msg, dtype, dtype_text, dt, "");
     int32_t dev;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(h, &dev));
     if (dev != device) symshape_fail(i, "unmatched device type, expected: ", device, device_text, dev, "");
@@ -67,10 +60,11 @@ static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const 
     (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
     const int64_t s0 = symshape_t[0].size[0];
     syms[0] = s0;
-    if (s0 < 1LL) symshape_range(0, 0, 1LL, INT64_MAX, s0);
+    if (s0 < 1LL) symshape_fail(0, "dim value is too small at 0, expected it to be >= 1, but got: ", s0, "");
     const int64_t s1 = symshape_t[0].size[2];
     syms[1] = s1;
-    if (s1 < 2LL || s1 > 512LL) symshape_range(0, 2, 2LL, 512LL, s1);
+    if (s1 < 2LL) symshape_fail(0, "dim value is too small at 2, expected it to be >= 2, but got: ", s1, "");
+    if (s1 > 512LL) symshape_fail(0, "dim value is too large at 2, expected to be <= 512, but got: ", s1, "");
 }
 static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
     (void)syms;
@@ -83,17 +77,18 @@ static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
 }
 static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[1] != 3) symshape_bad_dim(0, 0, 1, 3, symshape_t.size[1]);
-    if (symshape_t.size[3] < 2LL || symshape_t.size[3] > 512LL) symshape_range(0, 3, 2LL, 512LL, symshape_t.size[3]);
+    if (symshape_t.size[1] != 3) symshape_fail(0, "unmatched dim value at 1, expected: 3, but got: ", symshape_t.size[1], "");
+    if (symshape_t.size[3] < 2LL) symshape_fail(0, "dim value is too small at 3, expected it to be >= 2, but got: ", symshape_t.size[3], "");
+    if (symshape_t.size[3] > 512LL) symshape_fail(0, "dim value is too large at 3, expected to be <= 512, but got: ", symshape_t.size[3], "");
     if (symshape_t.size[3] != symshape_e[0]) symshape_sym(0, 0, 3, 0, symshape_e[0], symshape_t.size[3]);
     if (symshape_t.stride[0] != symshape_e[1]) symshape_sym(0, 1, 0, 1, symshape_e[1], symshape_t.stride[0]);
-    if (symshape_t.stride[1] != 1) symshape_bad_dim(0, 1, 1, 1, symshape_t.stride[1]);
+    if (symshape_t.stride[1] != 1) symshape_fail(0, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
     if (symshape_t.stride[2] != symshape_e[2]) symshape_sym(0, 1, 2, 2, symshape_e[2], symshape_t.stride[2]);
-    if (symshape_t.stride[3] != 3) symshape_bad_dim(0, 1, 3, 3, symshape_t.stride[3]);
+    if (symshape_t.stride[3] != 3) symshape_fail(0, "unmatched stride value at 3, expected: 3, but got: ", symshape_t.stride[3], "");
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[1] = {};
-    symshape_load(input_handles[0], 0, 4, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    symshape_load(input_handles[0], 0, 4, "unmatched dtype, expected: ", aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[3] = {0}; (void)symshape_e;
     symshape_exprs(syms, symshape_e);

@@ -27,13 +27,6 @@
     std::snprintf(err, err_len, "%s%s%s%s%s%s%s%s", p, a, xs, b ? b : "", ys, c ? c : "", zs, d ? d : "");
     return 1;
 }
-[[maybe_unused]] static int symshape_bad_dim(char* err, size_t err_len, int i, int stride, long long d, long long expected, long long got) {
-    return symshape_fail(err, err_len, i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
-}
-[[maybe_unused]] static int symshape_range(char* err, size_t err_len, int i, long long d, long long lo, long long hi, long long got) {
-    if (got < lo) return symshape_fail(err, err_len, i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
-    return symshape_fail(err, err_len, i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
-}
 [[maybe_unused]] static int symshape_guard_fail(char* err, size_t err_len, const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
     if (err == nullptr || err_len == 0) return 1;
     int k = std::snprintf(err, err_len, "guard %s%s", guard, ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
@@ -76,8 +69,10 @@ static int symshape_bind_symbols(const int64_t* scalars, const symshape_tensor* 
     syms[3] = s2;
     const int64_t s0 = symshape_t[0].size[0];
     syms[0] = s0;
-    if (s0 < 2LL || s0 > 1024LL) return symshape_range(err, err_len, 0, 0, 2LL, 1024LL, s0);
+    if (s0 < 2LL) return symshape_fail(err, err_len, 0, "dim value is too small at 0, expected it to be >= 2, but got: ", s0, "");
+    if (s0 > 1024LL) return symshape_fail(err, err_len, 0, "dim value is too large at 0, expected to be <= 1024, but got: ", s0, "");
     const int64_t arg0_1_size_1 = symshape_t[0].size[1];
+    if (arg0_1_size_1 < 5LL) return symshape_fail(err, err_len, 0, "dim value is too small at 1, expected it to be >= 5, but got: ", arg0_1_size_1, "");
     {
         bool symshape_i0_size1_ok0_ovf = false;
         const bool symshape_i0_size1_ok0 = (symshape_rt::floormod(symshape_rt::add(int64_t{-1}, arg0_1_size_1, symshape_i0_size1_ok0_ovf), int64_t{2}, symshape_i0_size1_ok0_ovf) == int64_t{0});
@@ -106,12 +101,11 @@ static int symshape_exprs(const int64_t* syms, int64_t* symshape_e, char* err, s
 }
 static int check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e, char* err, size_t err_len) {
     (void)symshape_e; (void)err; (void)err_len;
-    if (symshape_t.size[1] < 5LL) return symshape_range(err, err_len, 0, 1, 5LL, INT64_MAX, symshape_t.size[1]);
     if (symshape_t.size[1] != symshape_e[0]) return symshape_sym(err, err_len, 0, 0, 1, 0, symshape_e[0], symshape_t.size[1]);
-    if (symshape_t.size[2] != 8) return symshape_bad_dim(err, err_len, 0, 0, 2, 8, symshape_t.size[2]);
+    if (symshape_t.size[2] != 8) return symshape_fail(err, err_len, 0, "unmatched dim value at 2, expected: 8, but got: ", symshape_t.size[2], "");
     if (symshape_t.stride[0] != symshape_e[1]) return symshape_sym(err, err_len, 0, 1, 0, 1, symshape_e[1], symshape_t.stride[0]);
-    if (symshape_t.stride[1] != 8) return symshape_bad_dim(err, err_len, 0, 1, 1, 8, symshape_t.stride[1]);
-    if (symshape_t.stride[2] != 1) return symshape_bad_dim(err, err_len, 0, 1, 2, 1, symshape_t.stride[2]);
+    if (symshape_t.stride[1] != 8) return symshape_fail(err, err_len, 0, "unmatched stride value at 1, expected: 8, but got: ", symshape_t.stride[1], "");
+    if (symshape_t.stride[2] != 1) return symshape_fail(err, err_len, 0, "unmatched stride value at 2, expected: 1, but got: ", symshape_t.stride[2], "");
     return 0;
 }
 extern "C" int symshape_check_inputs(const DLTensor* const* inputs, int64_t num_inputs, const int64_t* scalars, int64_t* symbols_out, char* err, size_t err_len) {

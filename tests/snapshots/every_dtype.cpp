@@ -25,13 +25,6 @@
     if (d != nullptr) { m += ::std::to_string(z); m += d; }
     throw ::std::runtime_error(m + "\n");
 }
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_bad_dim(int i, int stride, long long d, long long expected, long long got) {
-    symshape_fail(i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_range(int i, long long d, long long lo, long long hi, long long got) {
-    if (got < lo) symshape_fail(i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
-    symshape_fail(i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
-}
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_guard_fail(const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
     ::std::string m = ::std::string("guard ") + guard + (ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
     for (int k = 0; k < n; ++k) {
@@ -44,13 +37,13 @@
 }
 struct symshape_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, const char* dtype_msg, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
     int32_t dt;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(h, &dt));
-    if (dt != dtype) symshape_fail(i, "unmatched dtype, expected: ", dtype, dtype_text, dt, "");
+    if (dt != dtype) symshape_fail(i, dtype_msg, dtype, dtype_text, dt, "");
     int32_t dev;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(h, &dev));
     if (dev != device) symshape_fail(i, "unmatched device type, expected: ", device, device_text, dev, "");
@@ -66,132 +59,132 @@ static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const 
 }
 static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(0, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(0, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(0, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(0, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_1(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(1, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(1, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(1, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(1, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_2(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(2, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(2, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(2, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(2, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_3(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(3, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(3, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(3, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(3, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_4(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(4, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(4, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(4, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(4, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_5(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(5, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(5, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(5, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(5, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_6(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(6, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(6, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(6, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(6, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_7(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(7, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(7, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(7, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(7, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_8(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(8, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(8, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(8, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(8, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_9(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(9, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(9, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(9, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(9, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_10(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(10, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(10, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(10, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(10, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_11(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(11, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(11, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(11, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(11, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_12(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(12, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(12, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(12, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(12, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_13(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(13, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(13, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(13, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(13, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_14(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(14, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(14, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(14, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(14, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_15(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(15, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(15, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(15, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(15, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_16(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(16, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(16, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(16, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(16, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_17(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(17, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(17, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(17, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(17, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_18(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(18, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(18, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(18, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(18, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_19(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(19, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(19, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(19, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(19, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 static inline void check_input_20(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] != 2) symshape_bad_dim(20, 0, 0, 2, symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(20, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.size[0] != 2) symshape_fail(20, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[0] != 1) symshape_fail(20, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[21] = {};
-    symshape_load(input_handles[0], 0, 1, aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
-    symshape_load(input_handles[1], 1, 1, aoti_torch_dtype_float64(), "(at::kDouble), but got: ", 0, "(cpu), but got: ", symshape_t[1]);
-    symshape_load(input_handles[2], 2, 1, aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", symshape_t[2]);
-    symshape_load(input_handles[3], 3, 1, aoti_torch_dtype_bfloat16(), "(at::kBFloat16), but got: ", 0, "(cpu), but got: ", symshape_t[3]);
-    symshape_load(input_handles[4], 4, 1, aoti_torch_dtype_int8(), "(at::kChar), but got: ", 0, "(cpu), but got: ", symshape_t[4]);
-    symshape_load(input_handles[5], 5, 1, aoti_torch_dtype_int16(), "(at::kShort), but got: ", 0, "(cpu), but got: ", symshape_t[5]);
-    symshape_load(input_handles[6], 6, 1, aoti_torch_dtype_int32(), "(at::kInt), but got: ", 0, "(cpu), but got: ", symshape_t[6]);
-    symshape_load(input_handles[7], 7, 1, aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", symshape_t[7]);
-    symshape_load(input_handles[8], 8, 1, aoti_torch_dtype_uint8(), "(at::kByte), but got: ", 0, "(cpu), but got: ", symshape_t[8]);
-    symshape_load(input_handles[9], 9, 1, aoti_torch_dtype_uint16(), "(at::kUInt16), but got: ", 0, "(cpu), but got: ", symshape_t[9]);
-    symshape_load(input_handles[10], 10, 1, aoti_torch_dtype_uint32(), "(at::kUInt32), but got: ", 0, "(cpu), but got: ", symshape_t[10]);
-    symshape_load(input_handles[11], 11, 1, aoti_torch_dtype_uint64(), "(at::kUInt64), but got: ", 0, "(cpu), but got: ", symshape_t[11]);
-    symshape_load(input_handles[12], 12, 1, aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", symshape_t[12]);
-    symshape_load(input_handles[13], 13, 1, aoti_torch_dtype_complex32(), "(at::kComplexHalf), but got: ", 0, "(cpu), but got: ", symshape_t[13]);
-    symshape_load(input_handles[14], 14, 1, aoti_torch_dtype_complex64(), "(at::kComplexFloat), but got: ", 0, "(cpu), but got: ", symshape_t[14]);
-    symshape_load(input_handles[15], 15, 1, aoti_torch_dtype_complex128(), "(at::kComplexDouble), but got: ", 0, "(cpu), but got: ", symshape_t[15]);
-    symshape_load(input_handles[16], 16, 1, aoti_torch_dtype_float8_e4m3fn(), "(at::kFloat8_e4m3fn), but got: ", 0, "(cpu), but got: ", symshape_t[16]);
-    symshape_load(input_handles[17], 17, 1, aoti_torch_dtype_float8_e5m2(), "(at::kFloat8_e5m2), but got: ", 0, "(cpu), but got: ", symshape_t[17]);
-    symshape_load(input_handles[18], 18, 1, aoti_torch_dtype_float8_e4m3fnuz(), "(at::kFloat8_e4m3fnuz), but got: ", 0, "(cpu), but got: ", symshape_t[18]);
-    symshape_load(input_handles[19], 19, 1, aoti_torch_dtype_float8_e5m2fnuz(), "(at::kFloat8_e5m2fnuz), but got: ", 0, "(cpu), but got: ", symshape_t[19]);
-    symshape_load(input_handles[20], 20, 1, aoti_torch_dtype_float8_e8m0fnu(), "(at::kFloat8_e8m0fnu), but got: ", 0, "(cpu), but got: ", symshape_t[20]);
+    symshape_load(input_handles[0], 0, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    symshape_load(input_handles[1], 1, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float64(), "(at::kDouble), but got: ", 0, "(cpu), but got: ", symshape_t[1]);
+    symshape_load(input_handles[2], 2, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", symshape_t[2]);
+    symshape_load(input_handles[3], 3, 1, "unmatched dtype, expected: ", aoti_torch_dtype_bfloat16(), "(at::kBFloat16), but got: ", 0, "(cpu), but got: ", symshape_t[3]);
+    symshape_load(input_handles[4], 4, 1, "unmatched dtype, expected: ", aoti_torch_dtype_int8(), "(at::kChar), but got: ", 0, "(cpu), but got: ", symshape_t[4]);
+    symshape_load(input_handles[5], 5, 1, "unmatched dtype, expected: ", aoti_torch_dtype_int16(), "(at::kShort), but got: ", 0, "(cpu), but got: ", symshape_t[5]);
+    symshape_load(input_handles[6], 6, 1, "unmatched dtype, expected: ", aoti_torch_dtype_int32(), "(at::kInt), but got: ", 0, "(cpu), but got: ", symshape_t[6]);
+    symshape_load(input_handles[7], 7, 1, "unmatched dtype, expected: ", aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", symshape_t[7]);
+    symshape_load(input_handles[8], 8, 1, "unmatched dtype, expected: ", aoti_torch_dtype_uint8(), "(at::kByte), but got: ", 0, "(cpu), but got: ", symshape_t[8]);
+    symshape_load(input_handles[9], 9, 1, "unmatched dtype, expected: ", aoti_torch_dtype_uint16(), "(at::kUInt16), but got: ", 0, "(cpu), but got: ", symshape_t[9]);
+    symshape_load(input_handles[10], 10, 1, "unmatched dtype, expected: ", aoti_torch_dtype_uint32(), "(at::kUInt32), but got: ", 0, "(cpu), but got: ", symshape_t[10]);
+    symshape_load(input_handles[11], 11, 1, "unmatched dtype, expected: ", aoti_torch_dtype_uint64(), "(at::kUInt64), but got: ", 0, "(cpu), but got: ", symshape_t[11]);
+    symshape_load(input_handles[12], 12, 1, "unmatched dtype, expected: ", aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", symshape_t[12]);
+    symshape_load(input_handles[13], 13, 1, "unmatched dtype, expected: ", aoti_torch_dtype_complex32(), "(at::kComplexHalf), but got: ", 0, "(cpu), but got: ", symshape_t[13]);
+    symshape_load(input_handles[14], 14, 1, "unmatched dtype, expected: ", aoti_torch_dtype_complex64(), "(at::kComplexFloat), but got: ", 0, "(cpu), but got: ", symshape_t[14]);
+    symshape_load(input_handles[15], 15, 1, "unmatched dtype, expected: ", aoti_torch_dtype_complex128(), "(at::kComplexDouble), but got: ", 0, "(cpu), but got: ", symshape_t[15]);
+    symshape_load(input_handles[16], 16, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e4m3fn(), "(at::kFloat8_e4m3fn), but got: ", 0, "(cpu), but got: ", symshape_t[16]);
+    symshape_load(input_handles[17], 17, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e5m2(), "(at::kFloat8_e5m2), but got: ", 0, "(cpu), but got: ", symshape_t[17]);
+    symshape_load(input_handles[18], 18, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e4m3fnuz(), "(at::kFloat8_e4m3fnuz), but got: ", 0, "(cpu), but got: ", symshape_t[18]);
+    symshape_load(input_handles[19], 19, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e5m2fnuz(), "(at::kFloat8_e5m2fnuz), but got: ", 0, "(cpu), but got: ", symshape_t[19]);
+    symshape_load(input_handles[20], 20, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e8m0fnu(), "(at::kFloat8_e8m0fnu), but got: ", 0, "(cpu), but got: ", symshape_t[20]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[1] = {0}; (void)symshape_e;
     check_input_0(symshape_t[0], symshape_e);

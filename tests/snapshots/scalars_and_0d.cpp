@@ -28,13 +28,6 @@
     if (d != nullptr) { m += ::std::to_string(z); m += d; }
     throw ::std::runtime_error(m + "\n");
 }
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_bad_dim(int i, int stride, long long d, long long expected, long long got) {
-    symshape_fail(i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_range(int i, long long d, long long lo, long long hi, long long got) {
-    if (got < lo) symshape_fail(i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
-    symshape_fail(i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
-}
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void symshape_guard_fail(const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
     ::std::string m = ::std::string("guard ") + guard + (ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
     for (int k = 0; k < n; ++k) {
@@ -47,13 +40,13 @@
 }
 struct symshape_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
+[[maybe_unused]] __attribute__((always_inline)) static inline void symshape_load(AtenTensorHandle h, int i, int64_t rank, const char* dtype_msg, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, symshape_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) symshape_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
     int32_t dt;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(h, &dt));
-    if (dt != dtype) symshape_fail(i, "unmatched dtype, expected: ", dtype, dtype_text, dt, "");
+    if (dt != dtype) symshape_fail(i, dtype_msg, dtype, dtype_text, dt, "");
     int32_t dev;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(h, &dev));
     if (dev != device) symshape_fail(i, "unmatched device type, expected: ", device, device_text, dev, "");
@@ -83,14 +76,15 @@ static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
 }
 static inline void check_input_3(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     (void)symshape_e;
-    if (symshape_t.size[0] < 0LL || symshape_t.size[0] > 100LL) symshape_range(3, 0, 0LL, 100LL, symshape_t.size[0]);
+    if (symshape_t.size[0] < 0LL) symshape_fail(3, "dim value is too small at 0, expected it to be >= 0, but got: ", symshape_t.size[0], "");
+    if (symshape_t.size[0] > 100LL) symshape_fail(3, "dim value is too large at 0, expected to be <= 100, but got: ", symshape_t.size[0], "");
     if (symshape_t.size[0] != symshape_e[0]) symshape_sym(3, 0, 0, 0, symshape_e[0], symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_bad_dim(3, 1, 0, 1, symshape_t.stride[0]);
+    if (symshape_t.stride[0] != 1) symshape_fail(3, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[4] = {};
-    symshape_load(input_handles[2], 2, 0, aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", symshape_t[2]);
-    symshape_load(input_handles[3], 3, 1, aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", symshape_t[3]);
+    symshape_load(input_handles[2], 2, 0, "unmatched dtype, expected: ", aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", symshape_t[2]);
+    symshape_load(input_handles[3], 3, 1, "unmatched dtype, expected: ", aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", symshape_t[3]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[1] = {0}; (void)symshape_e;
     symshape_exprs(syms, symshape_e);

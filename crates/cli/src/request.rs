@@ -941,6 +941,9 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
                     ));
                     return Ok(out);
                 }
+                // A name that is no symbol of the relation: unsolved (the contract's answer,
+                // and PyTorch's `try_solve`, which gives None), with the closest name the
+                // relation has when it looks like a typo.
                 None if is_identifier(name.trim()) => {
                     let names: Vec<&str> = cx
                         .free_symbols(e)
@@ -948,10 +951,15 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
                         .map(|s| cx.sym_name(s))
                         .collect();
                     let hint = crate::suggest::did_you_mean(name.trim(), names);
-                    return Err(req_err(format!(
-                        "symbol '{name}' does not occur in the relation{hint}"
-                    ))
-                    .at(At::Symbol));
+                    out.push(("solved", J::Bool(false)));
+                    out.push((
+                        "reason",
+                        J::String(format!(
+                            "'{}' does not occur in the relation{hint}",
+                            name.trim()
+                        )),
+                    ));
+                    return Ok(out);
                 }
                 None => cx.parse(name).map_err(at(|| At::Symbol))?,
             };

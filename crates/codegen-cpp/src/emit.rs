@@ -384,6 +384,7 @@ impl<'a> Emitter<'a> {
             let sname = self.sig.cx.sym_name(b.sym).to_string();
             if self.sig.cx.sym_ty(b.sym) == Ty::Float {
                 w.line(&format!("symshape_fsyms[{k}] = {value};"));
+                self.float_range_check(w, b.sym, i, &value);
                 continue;
             }
             match b.rhs {
@@ -400,6 +401,16 @@ impl<'a> Emitter<'a> {
                     // conditions use it.
                     let var = format!("{}_{arr}_{d}", self.sig.inputs[i].name());
                     w.line(&format!("const int64_t {var} = {value};"));
+                    // The dim's own bound first (PyTorch's "dim value is too small at 1,
+                    // expected it to be >= 5" for `2*s1 + 1` with s1 >= 2), then the symbol's
+                    // range: a dim out of its bound is reported as PyTorch reports it. Not
+                    // repeated in check_input.
+                    if let (Source::Size(..), Input::Tensor { layout, .. }) =
+                        (b.source, &self.sig.inputs[i])
+                    {
+                        let e = layout.sizes[d];
+                        self.dim_bound_check(w, i, d, e, &var);
+                    }
                     let from = self.sig.cx.display(b.solved_from.expect("solved"));
                     for (n, c) in b.conditions.clone().into_iter().enumerate() {
                         let ct = self.sig.cx.display(c);
@@ -467,6 +478,36 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// A float scalar's declared range (constant ends): `!(v >= lo)` also refuses NaN.
+    fn float_range_check(&self, w: &mut Writer, s: sym::Symbol, i: usize, value: &str) {
+        let Some(decl) = self.sig.symbols.iter().find(|d| d.sym == s).cloned() else {
+            return;
+        };
+        let sname = self.sig.cx.sym_name(s).to_string();
+        for (end, upper) in [(decl.lo, false), (decl.hi, true)] {
+            let Some(end) = end else { continue };
+            let v = match (self.sig.cx.as_int(end), self.sig.cx.as_float(end)) {
+                (Some(v), _) => v as f64,
+                (None, Some(v)) => v,
+                // A symbolic end of a float symbol: refused by the signature's checks.
+                _ => continue,
+            };
+            if !v.is_finite() {
+                continue;
+            }
+            // `{:?}` prints a double exactly (shortest round trip) and always with a `.` or an
+            // exponent, so the C++ literal is a double of the same value.
+            let (op, word) = if upper { ("<=", "<=") } else { (">=", ">=") };
+            let f = self.fail(
+                Some(i),
+                &[Lit(format!(
+                    "symbol {sname} is out of its range, expected it to be {word} {v}"
+                ))],
+            );
+            w.line(&format!("if (!({value} {op} {v:?})) {f}"));
+        }
+    }
+
     fn range_check(&self, w: &mut Writer, sname: &str, i: usize, v: String, upper: bool) {
         let (op, word) = if upper { (">", "<=") } else { ("<", ">=") };
         let f = self.fail(
@@ -504,20 +545,45 @@ impl<'a> Emitter<'a> {
         for (d, &e) in layout.sizes.iter().enumerate() {
             let got = format!("symshape_t.size[{d}]");
             if let Some(v) = self.sig.cx.as_int(e) {
-                let c = self.call("bad_dim", &format!("{i}, 0, {d}, {v}, {got}"));
+                // PyTorch's message, its text at each check (as PyTorch's generated code has it).
+                let c = self.fail(
+                    Some(i),
+                    &[
+                        Lit(format!(
+                            "unmatched dim value at {d}, expected: {v}, but got: "
+                        )),
+                        Int(got.clone()),
+                    ],
+                );
                 w.line(&format!("if ({got} != {v}) {c}"));
                 continue;
             }
             if bound_here(self.plan, &self.sig.cx, e, Source::Size(i, d)) {
                 continue; // the symbol was read from this very dim; its bound checked in bind
             }
-            self.dim_bound_check(w, i, d, e, &got);
+            // A dim a symbol is solved from has its bound checked in bind, before the symbol.
+            let solved_from_here = self
+                .plan
+                .bindings
+                .iter()
+                .any(|b| b.source == Source::Size(i, d) && b.rhs.is_some());
+            if !solved_from_here {
+                self.dim_bound_check(w, i, d, e, &got);
+            }
             self.equality(w, i, d, e, ("size", "dim"));
         }
         for (d, &e) in layout.strides.iter().enumerate() {
             let got = format!("symshape_t.stride[{d}]");
             if let Some(v) = self.sig.cx.as_int(e) {
-                let c = self.call("bad_dim", &format!("{i}, 1, {d}, {v}, {got}"));
+                let c = self.fail(
+                    Some(i),
+                    &[
+                        Lit(format!(
+                            "unmatched stride value at {d}, expected: {v}, but got: "
+                        )),
+                        Int(got.clone()),
+                    ],
+                );
                 w.line(&format!("if ({got} != {v}) {c}"));
                 continue;
             }
@@ -565,13 +631,29 @@ impl<'a> Emitter<'a> {
         // s0 >= 2 is checked against 0, never against -3); the signature refuses a size
         // whose upper end is negative.
         let lo = lo.map_or(0, |l| l.max(0));
-        let hi_c = hi.map_or("INT64_MAX".to_string(), c_int);
-        let cond = match hi {
-            Some(h) => format!("{got} < {} || {got} > {}", c_int(lo), c_int(h)),
-            None => format!("{got} < {}", c_int(lo)),
-        };
-        let c = self.call("range", &format!("{i}, {d}, {}, {hi_c}, {got}", c_int(lo)));
-        w.line(&format!("if ({cond}) {c}"));
+        // PyTorch's two checks, each with its message's text (an infinite upper end has none).
+        let small = self.fail(
+            Some(i),
+            &[
+                Lit(format!(
+                    "dim value is too small at {d}, expected it to be >= {lo}, but got: "
+                )),
+                Int(got.to_string()),
+            ],
+        );
+        w.line(&format!("if ({got} < {}) {small}", c_int(lo)));
+        if let Some(h) = hi {
+            let large = self.fail(
+                Some(i),
+                &[
+                    Lit(format!(
+                        "dim value is too large at {d}, expected to be <= {h}, but got: "
+                    )),
+                    Int(got.to_string()),
+                ],
+            );
+            w.line(&format!("if ({got} > {}) {large}", c_int(h)));
+        }
     }
 
     /// A symbolic size or stride against its expression, computed once for every input in
@@ -795,7 +877,7 @@ impl<'a> Emitter<'a> {
             )
         } else {
             format!(
-                "{f}(input_handles[{i}], {i}, {rank}, {}(), \"({}), but got: \", {}, \"({}), but got: \", symshape_t[{i}]);",
+                "{f}(input_handles[{i}], {i}, {rank}, \"unmatched dtype, expected: \", {}(), \"({}), but got: \", {}, \"({}), but got: \", symshape_t[{i}]);",
                 dt.aoti_accessor(),
                 dt.aten(),
                 dev.type_code(),

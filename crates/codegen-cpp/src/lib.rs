@@ -13,7 +13,7 @@
 //! let cpp = codegen_cpp::generate(sig, &codegen_cpp::Options::default()).unwrap();
 //! // The range check of dimension 0 where s0 is read from it, with PyTorch's message
 //! // assembled by a shared helper.
-//! assert!(cpp.contains("if (s0 < 2LL || s0 > 1024LL) symshape_range(0, 0, 2LL, 1024LL, s0);"));
+//! assert!(cpp.contains("if (s0 < 2LL) symshape_fail(0, \"dim value is too small at 0, expected it to be >= 2, but got: \", s0, \"\");"));
 //! assert!(cpp.contains("dim value is too large at "));
 //! ```
 #![warn(missing_docs)]

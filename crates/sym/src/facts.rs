@@ -667,10 +667,11 @@ impl Context {
     ///   cyclic); or that is `oo`, `inf` or another infinite end;
     /// - an assumption that is not a conjunction of bounds of symbols by literals that fold
     ///   into constant ranges of two values or more (`add_fact_text`'s own fold);
-    /// - a range with an end over symbols whose interval, over the constant ranges of those
-    ///   symbols (the assumptions folded in; unbounded where none), does not lie strictly
-    ///   below the interval of its other end: then `lo < hi` at every assignment, so the
-    ///   range is never empty and never one value.
+    /// - ranges with ends over symbols that are not `lo < hi`, by the intervals of the ends
+    ///   over the constant ranges of those symbols (the assumptions folded in; unbounded
+    ///   where none) or at one assignment of those symbols shared by all of them (their upper
+    ///   ends, or their lower ends): then some assignment satisfies every range, so none is
+    ///   empty for every assignment, and none reads as one value.
     ///
     /// ```
     /// # use sym::{Context, EndText};
@@ -681,8 +682,11 @@ impl Context {
     ///     ("p1", EndText::Int(0), EndText::Text("8 - 1")),
     /// ];
     /// assert!(cx.plain_facts(&ranges, &["And(Gt(s77, 1), Gt(s77, 2))"]));
-    /// // `s77 = 1` would leave p0 only 0.
-    /// let ranges = [("s77", EndText::Int(1), EndText::Unbounded), ranges[1]];
+    /// // p0 would have no value: not plain (setting these facts is an error).
+    /// let ranges = [
+    ///     ("s77", EndText::Int(1), EndText::Int(2)),
+    ///     ("p0", EndText::Int(0), EndText::Text("s77 - 3")),
+    /// ];
     /// assert!(!cx.plain_facts(&ranges, &[]));
     /// ```
     pub fn plain_facts(
@@ -763,13 +767,36 @@ impl Context {
                 consts[i] = (name, lo, hi);
             }
         }
-        // Each symbolic range strictly nonempty over the constant ranges of its ends' symbols.
-        let range_of = |n: &str| -> Option<Iv> {
+        // Each symbolic range nonempty and of two values or more: `lo < hi` at every assignment
+        // by the intervals of its ends over the constant ranges of their symbols (unbounded
+        // where there is none), or else at one assignment of those symbols that all the ranges
+        // share (a witness: the symbols with constant ranges at their upper ends, or all at
+        // their lower ends, an unbounded side 2^20 away from the other end). Then some
+        // assignment satisfies every range, so none is empty for every assignment (what
+        // `check_facts` refuses), and no range reads as one constant (the only way a range
+        // pins its symbol: its ends would be equal at every assignment).
+        const AWAY: i64 = 1 << 20;
+        let at = |lo: i64, hi: i64, upper: bool| -> i64 {
+            match (lo, hi, upper) {
+                (_, h, true) if h != i64::MAX => h,
+                (l, _, true) if l != i64::MIN => l.saturating_add(AWAY),
+                (_, _, true) => AWAY,
+                (l, _, false) if l != i64::MIN => l,
+                (_, h, false) if h != i64::MAX => h.saturating_sub(AWAY),
+                (_, _, false) => 0,
+            }
+        };
+        let range_at = |n: &str, witness: Option<bool>| -> Option<Iv> {
             if symbolic.iter().any(|s| same_name(s.0, n)) {
                 return None;
             }
-            Some(match consts.iter().find(|r| same_name(r.0, n)) {
-                Some(&(_, lo, hi)) => {
+            let (lo, hi) = consts
+                .iter()
+                .find(|r| same_name(r.0, n))
+                .map_or((i64::MIN, i64::MAX), |r| (r.1, r.2));
+            Some(match witness {
+                Some(upper) => Iv::point(at(lo, hi, upper)),
+                None => {
                     let lo = if lo == i64::MIN {
                         NEG_INF
                     } else {
@@ -782,10 +809,9 @@ impl Context {
                     };
                     Iv::new(lo, hi)
                 }
-                None => Iv::TOP,
             })
         };
-        let end_iv = |e: EndText<'_>| -> Option<Option<Iv>> {
+        let end_at = |e: EndText<'_>, witness: Option<bool>| -> Option<Option<Iv>> {
             match e {
                 EndText::Unbounded => Some(None),
                 EndText::Int(v) => Some(Some(Iv::point(v))),
@@ -793,17 +819,20 @@ impl Context {
                     if INFINITE_ENDS.contains(&t.trim()) {
                         return None;
                     }
-                    plain_end_iv(t, range_of).map(Some)
+                    plain_end_iv(t, |n| range_at(n, witness)).map(Some)
                 }
             }
         };
-        symbolic
-            .iter()
-            .all(|&(_, lo, hi)| match (end_iv(lo), end_iv(hi)) {
-                (Some(Some(a)), Some(Some(b))) => a.hi < b.lo,
-                (Some(_), Some(_)) => true,
-                _ => false,
-            })
+        let holds = |witness: Option<bool>| {
+            symbolic.iter().all(
+                |&(_, lo, hi)| match (end_at(lo, witness), end_at(hi, witness)) {
+                    (Some(Some(a)), Some(Some(b))) => a.hi < b.lo,
+                    (Some(_), Some(_)) => true,
+                    _ => false,
+                },
+            )
+        };
+        holds(None) || holds(Some(true)) || holds(Some(false))
     }
 
     /// The assumptions, in the order they were added.
@@ -995,7 +1024,7 @@ const INFINITE_ENDS: [&str; 7] = ["", "oo", "-oo", "int_oo", "-int_oo", "inf", "
 
 /// The interval of a range end's text over the symbols' intervals `range_of` (`None` for a
 /// name that may not appear). The grammar, a subset of the parser's: `sum := [-] term (± term)*`,
-/// `term := factor (* factor)*`, `factor := atom [** k]` (`k` from 2 to 16), `atom := name |
+/// `term := factor ((* | //) factor)*` (`//` by a literal above 0), `factor := atom [** k]` (`k` from 2 to 16), `atom := name |
 /// literal | (sum)`; names not reserved, literals without a leading zero, parentheses nested 8
 /// deep at most, blanks only as spaces. `None` for any other text, and where the parser's
 /// literal arithmetic could overflow: the text's weight (a literal's magnitude, at least 1; a
@@ -1038,30 +1067,25 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
         }
     }
 
-    /// `[-] term (± term)*` and its weight.
+    /// `term (± term)*` and its weight; the first term may start with a unary `-`.
     fn sum(&mut self) -> Option<(Iv, u128)> {
         self.spaces();
         let mut neg = false;
-        if self.b.get(self.i) == Some(&b'-') {
-            neg = true;
-            self.i += 1;
-        }
         let mut total: Option<(Iv, u128)> = None;
         for _ in 0..Self::MOST_TERMS {
-            let (t, w) = self.term()?;
+            let (t, w) = self.term(total.is_none())?;
             let t = match (neg, t.as_point()) {
                 (false, _) => t,
-                // Below 2^62 (the weight): the negation fits.
-                (true, Some(v)) if w < 1 << 62 => Iv::point(-v),
+                (true, Some(v)) if v != i64::MIN => Iv::point(-v),
                 (true, _) => t.neg(),
             };
             total = Some(match total {
                 None => (t, w),
                 Some((s, sw)) => {
                     let sw = sw.saturating_add(w);
-                    // Two constants whose weights sum below 2^62: the sum fits.
+                    // Two values (a witness's ends are points too): exact where it fits.
                     let iv = match (s.as_point(), t.as_point()) {
-                        (Some(a), Some(c)) if sw < 1 << 62 => Iv::point(a + c),
+                        (Some(a), Some(c)) => a.checked_add(c).map_or_else(|| s.add(&t), Iv::point),
                         _ => s.add(&t),
                     };
                     (iv, sw)
@@ -1078,11 +1102,35 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
         None
     }
 
-    /// `factor (* factor)*` and its weight.
-    fn term(&mut self) -> Option<(Iv, u128)> {
+    /// `[-] factor ((* | //) factor)*` and its weight (`unary`: a leading `-` is allowed, and
+    /// negates the first factor only, as the parser's unary minus binds tighter than `*` and
+    /// `//`: `-q//2` is `(-q)//2`); a `//` divides by a literal above 0 (which leaves the
+    /// weight a bound).
+    fn term(&mut self, unary: bool) -> Option<(Iv, u128)> {
+        self.spaces();
+        let minus = unary && self.b.get(self.i) == Some(&b'-');
+        if minus {
+            self.i += 1;
+        }
         let (mut t, mut w) = self.factor()?;
+        if minus {
+            t = match t.as_point() {
+                Some(v) if v != i64::MIN => Iv::point(-v),
+                _ => t.neg(),
+            };
+        }
         loop {
             self.spaces();
+            if self.b.get(self.i..self.i + 2) == Some(b"//") {
+                self.i += 2;
+                self.spaces();
+                if !self.b.get(self.i).is_some_and(|&c| class(c) == DIGIT) {
+                    return None;
+                }
+                let k = self.atom()?.0.as_point().filter(|&k| k > 0)?;
+                t = t.floordiv(&Iv::point(k));
+                continue;
+            }
             if self.b.get(self.i) != Some(&b'*') || self.b.get(self.i + 1) == Some(&b'*') {
                 return Some((t, w));
             }

@@ -6,13 +6,6 @@
     if (d != nullptr) { m += ::std::to_string(z); m += d; }
     throw ::std::runtime_error(m + "\n");
 }
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void @_bad_dim(int i, int stride, long long d, long long expected, long long got) {
-    @_fail(i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
-}
-[[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void @_range(int i, long long d, long long lo, long long hi, long long got) {
-    if (got < lo) @_fail(i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
-    @_fail(i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
-}
 [[maybe_unused]] [[noreturn]] AOTI_NOINLINE static void @_guard_fail(const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
     ::std::string m = ::std::string("guard ") + guard + (ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
     for (int k = 0; k < n; ++k) {
@@ -25,13 +18,13 @@
 }
 struct @_tensor { int64_t* size; int64_t* stride; };
 // Reads a tensor's metadata once: rank (before any size is read), dtype, device type, sizes, strides.
-[[maybe_unused]] $LOAD_ATTR$ void @_load(AtenTensorHandle h, int i, int64_t rank, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, @_tensor& t) {
+[[maybe_unused]] $LOAD_ATTR$ void @_load(AtenTensorHandle h, int i, int64_t rank, const char* dtype_msg, int32_t dtype, const char* dtype_text, int32_t device, const char* device_text, @_tensor& t) {
     int64_t dim;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dim(h, &dim));
     if (dim != rank) @_fail(i, "unmatched rank, expected: ", rank, ", but got: ", dim, "");
     int32_t dt;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_dtype(h, &dt));
-    if (dt != dtype) @_fail(i, "unmatched dtype, expected: ", dtype, dtype_text, dt, "");
+    if (dt != dtype) @_fail(i, dtype_msg, dtype, dtype_text, dt, "");
     int32_t dev;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_get_device_type(h, &dev));
     if (dev != device) @_fail(i, "unmatched device type, expected: ", device, device_text, dev, "");

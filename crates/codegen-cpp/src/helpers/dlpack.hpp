@@ -8,13 +8,6 @@
     std::snprintf(err, err_len, "%s%s%s%s%s%s%s%s", p, a, xs, b ? b : "", ys, c ? c : "", zs, d ? d : "");
     return 1;
 }
-[[maybe_unused]] static int @_bad_dim(char* err, size_t err_len, int i, int stride, long long d, long long expected, long long got) {
-    return @_fail(err, err_len, i, stride ? "unmatched stride value at " : "unmatched dim value at ", d, ", expected: ", expected, ", but got: ", got, "");
-}
-[[maybe_unused]] static int @_range(char* err, size_t err_len, int i, long long d, long long lo, long long hi, long long got) {
-    if (got < lo) return @_fail(err, err_len, i, "dim value is too small at ", d, ", expected it to be >= ", lo, ", but got: ", got, "");
-    return @_fail(err, err_len, i, "dim value is too large at ", d, ", expected to be <= ", hi, ", but got: ", got, "");
-}
 [[maybe_unused]] static int @_guard_fail(char* err, size_t err_len, const char* guard, bool ovf, const int* slots, int n, const int64_t* syms) {
     if (err == nullptr || err_len == 0) return 1;
     int k = std::snprintf(err, err_len, "guard %s%s", guard, ovf ? " cannot be evaluated (integer overflow or division by zero)" : " is false");
