@@ -1124,7 +1124,7 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
             if self.b.get(self.i..self.i + 2) == Some(b"//") {
                 self.i += 2;
                 self.spaces();
-                if !self.b.get(self.i).is_some_and(|&c| class(c) == DIGIT) {
+                if self.b.get(self.i).is_none_or(|&c| class(c) != DIGIT) {
                     return None;
                 }
                 let k = self.atom()?.0.as_point().filter(|&k| k > 0)?;
