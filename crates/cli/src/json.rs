@@ -978,6 +978,17 @@ mod tests {
             check_line(line.as_bytes())?;
         }
 
+        /// Floats are read correctly rounded (serde_json's `float_roundtrip`): the shortest
+        /// text of a double (Python's `json.dumps` writes it too) reads back as that double.
+        /// Without it, serde_json's fast path read 1000000000000000.5 as the double below.
+        #[test]
+        fn floats_read_back_exactly(f in any::<f64>().prop_filter("finite", |f| f.is_finite())) {
+            let text = format!("{{\"x\": {f:?}}}");
+            let v = super::from_str(&text).unwrap();
+            let got = v.get("x").and_then(super::V::as_f64).unwrap();
+            prop_assert_eq!(got.to_bits(), f.to_bits(), "{}", text);
+        }
+
         /// Any string is written as serde_json writes it.
         #[test]
         fn strings_are_written_as_serde_json(s in prop_oneof![

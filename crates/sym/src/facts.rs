@@ -704,6 +704,14 @@ impl Context {
         {
             return false;
         }
+        // The assumptions' bounds first (declining there is cheapest): folded below, in order,
+        // as `add_fact_text` folds them text by text.
+        let mut bounds: SmallVec<[(&str, i64, bool, bool); 4]> = SmallVec::new();
+        for &text in assume {
+            if !assumption_bounds(self, text, &mut bounds) {
+                return false;
+            }
+        }
         // The constant ranges (an infinite end as i64::MIN / i64::MAX, as `range_consts` and
         // `fold_bound` read them), and the ranges with an end over symbols.
         let mut consts: SmallVec<[(&str, i64, i64); 8]> = SmallVec::new();
@@ -744,13 +752,8 @@ impl Context {
         // The assumptions, folded as `add_fact_text` folds them (in order, each bound into
         // the range as it is then); a bound of a symbol with a symbolic range is not folded
         // there (it becomes an assumption), so it declines here.
-        let mut bounds: SmallVec<[(&str, i64, bool, bool); 4]> = SmallVec::new();
-        for &text in assume {
-            bounds.clear();
-            if !assumption_bounds(self, text, &mut bounds) {
-                return false;
-            }
-            for &(name, c, left, strict) in &bounds {
+        for &(name, c, left, strict) in &bounds {
+            {
                 if symbolic.iter().any(|s| same_name(s.0, name)) {
                     return false;
                 }
