@@ -41,13 +41,18 @@ fn int_array(
     } else if items.iter().any(|t| t.contains(&flag)) {
         w.line(&format!("bool {flag} = false;"));
         w.line(&format!("const int64_t {var}[{n}] = {{{body}}};"));
-        w.line(&format!(
-            "if ({flag}) throw std::runtime_error(\"integer overflow or division by zero computing the {what}\");"
-        ));
+        throw_on(w, &flag, what);
     } else {
         w.line(&format!("const int64_t {var}[{n}] = {{{body}}};"));
     }
     Ok(var.to_string())
+}
+
+/// The prologue's failure when the checked computation of `what` set `flag`.
+fn throw_on(w: &mut Writer, flag: &str, what: &str) {
+    w.line(&format!(
+        "if ({flag}) throw std::runtime_error(\"integer overflow or division by zero computing the {what}\");"
+    ));
 }
 
 /// `e` as a checked int64 value in `var` (see [`int_array`]), or its text when it is a
@@ -71,9 +76,7 @@ pub(crate) fn checked_scalar(
     if c.contains(&flag) {
         w.line(&format!("bool {flag} = false;"));
         w.line(&format!("const int64_t {var} = {c};"));
-        w.line(&format!(
-            "if ({flag}) throw std::runtime_error(\"integer overflow or division by zero computing the {what}\");"
-        ));
+        throw_on(w, &flag, what);
     } else {
         w.line(&format!("const int64_t {var} = {c};"));
     }
