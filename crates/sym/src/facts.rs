@@ -799,19 +799,19 @@ impl Context {
                 .map_or((i64::MIN, i64::MAX), |r| (r.1, r.2));
             Some(match witness {
                 Some(upper) => Iv::point(at(lo, hi, upper)),
-                None => {
-                    let lo = if lo == i64::MIN {
+                // Ends inside i64 or infinite: an interval as it is.
+                None => Iv {
+                    lo: if lo == i64::MIN {
                         NEG_INF
                     } else {
                         i128::from(lo)
-                    };
-                    let hi = if hi == i64::MAX {
+                    },
+                    hi: if hi == i64::MAX {
                         POS_INF
                     } else {
                         i128::from(hi)
-                    };
-                    Iv::new(lo, hi)
-                }
+                    },
+                },
             })
         };
         let end_at = |e: EndText<'_>, witness: Option<bool>| -> Option<Option<Iv>> {
@@ -1039,6 +1039,9 @@ fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv>
     if !b.is_ascii() {
         return None;
     }
+    if let Some(iv) = plain_end_common(b, &range_of) {
+        return iv;
+    }
     let mut r = EndReader {
         b,
         text,
@@ -1049,6 +1052,88 @@ fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv>
     let (iv, weight) = r.sum()?;
     r.spaces();
     (r.i == b.len() && weight < 1 << 62).then_some(iv)
+}
+
+/// [`plain_end_iv`] of the common ends, `t ± c ± ...` with `t` names and at most one literal
+/// joined by `*` and each `c` a literal, literals of at most nine digits (`s77 - 1`,
+/// `s48 + 3 - 1`, `2*s17 - 1`, `s27*s77 - 1`), at most eight constants, single spaces around
+/// the signs: `Some(answer)`, read without the general reader
+/// (the same value: a product of names, then the constants added in order, none of which can
+/// overflow); `None` for any other text, which the reader reads.
+fn plain_end_common(b: &[u8], range_of: &impl Fn(&str) -> Option<Iv>) -> Option<Option<Iv>> {
+    let mut i = 0;
+    let mut t: Option<Iv> = None;
+    let mut literal = false;
+    loop {
+        let c = *b.get(i)?;
+        let (iv, end) = if class(c) == DIGIT && !literal {
+            literal = true;
+            let end = literal_end(b, i)?;
+            (Iv::point(decimal_below_1e9(&b[i..end])), end)
+        } else if class(c) == LETTER {
+            let end = run_end(b, i + 1, DIGIT | LETTER);
+            // A name: ASCII (checked by the caller), so the slice is on character boundaries.
+            let name = std::str::from_utf8(&b[i..end]).ok()?;
+            if is_reserved(name) {
+                return None;
+            }
+            let Some(iv) = range_of(name) else {
+                return Some(None);
+            };
+            (iv, end)
+        } else {
+            return None;
+        };
+        t = Some(match t {
+            None => iv,
+            Some(t) => t.mul(&iv),
+        });
+        i = end;
+        match (b.get(i), b.get(i + 1)) {
+            (Some(b'*'), Some(&n)) if n != b'*' => i += 1,
+            _ => break,
+        }
+    }
+    let total = t?;
+    let mut c = 0i64;
+    for _ in 0..8 {
+        let sign = match (b.get(i), b.get(i + 1), b.get(i + 2)) {
+            (None, ..) => {
+                return Some(Some(if c == 0 {
+                    total
+                } else {
+                    total.add(&Iv::point(c))
+                }));
+            }
+            (Some(b' '), Some(b'+'), Some(b' ')) => 1,
+            (Some(b' '), Some(b'-'), Some(b' ')) => -1,
+            _ => return None,
+        };
+        i += 3;
+        let end = literal_end(b, i)?;
+        // At most eight constants below 10^9: no overflow.
+        c += sign * decimal_below_1e9(&b[i..end]);
+        i = end;
+    }
+    None
+}
+
+/// The end of the literal at `i` of [`plain_end_common`]: one to nine digits, no leading zero,
+/// not followed by `.` or a letter (a float or an error, the reader's).
+fn literal_end(b: &[u8], i: usize) -> Option<usize> {
+    let end = run_end(b, i, DIGIT);
+    let ok = end > i
+        && end - i <= 9
+        && (end - i == 1 || b[i] != b'0')
+        && !b.get(end).is_some_and(|&n| n == b'.' || class(n) == LETTER);
+    ok.then_some(end)
+}
+
+/// The value of at most nine decimal digits.
+fn decimal_below_1e9(digits: &[u8]) -> i64 {
+    digits
+        .iter()
+        .fold(0i64, |v, &d| v * 10 + i64::from(d - b'0'))
 }
 
 /// [`plain_end_iv`]'s place in its text.
@@ -1073,32 +1158,27 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
     /// `term (± term)*` and its weight; the first term may start with a unary `-`.
     fn sum(&mut self) -> Option<(Iv, u128)> {
         self.spaces();
+        let (mut total, mut weight) = (Iv::point(0), 0u128);
         let mut neg = false;
-        let mut total: Option<(Iv, u128)> = None;
-        for _ in 0..Self::MOST_TERMS {
-            let (t, w) = self.term(total.is_none())?;
+        for k in 0..Self::MOST_TERMS {
+            let (t, w) = self.term(k == 0)?;
             let t = match (neg, t.as_point()) {
                 (false, _) => t,
                 (true, Some(v)) if v != i64::MIN => Iv::point(-v),
                 (true, _) => t.neg(),
             };
-            total = Some(match total {
-                None => (t, w),
-                Some((s, sw)) => {
-                    let sw = sw.saturating_add(w);
-                    // Two values (a witness's ends are points too): exact where it fits.
-                    let iv = match (s.as_point(), t.as_point()) {
-                        (Some(a), Some(c)) => a.checked_add(c).map_or_else(|| s.add(&t), Iv::point),
-                        _ => s.add(&t),
-                    };
-                    (iv, sw)
-                }
-            });
+            weight = weight.saturating_add(w);
+            // Two values (a witness's ends are points too): exact where it fits.
+            total = match (total.as_point(), t.as_point()) {
+                (Some(0), _) if k == 0 => t,
+                (Some(a), Some(c)) => a.checked_add(c).map_or_else(|| total.add(&t), Iv::point),
+                _ => total.add(&t),
+            };
             self.spaces();
             match self.b.get(self.i) {
                 Some(b'+') => neg = false,
                 Some(b'-') => neg = true,
-                _ => return total,
+                _ => return Some((total, weight)),
             }
             self.i += 1;
         }
@@ -1187,7 +1267,9 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
             {
                 return None;
             }
-            let v: i64 = self.text[i..end].parse().ok()?;
+            let v = b[i..end].iter().try_fold(0i64, |v, &d| {
+                v.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+            })?;
             self.i = end;
             return Some((Iv::point(v), v.unsigned_abs().max(1).into()));
         }
@@ -1525,5 +1607,53 @@ mod tests {
             shortcut > 250 && refused > 300,
             "shortcut {shortcut}, refused {refused}"
         );
+    }
+
+    /// The common ends' reading (`plain_end_common`) is the general reader's wherever it
+    /// answers: random texts of names (one of them with a symbolic range), literals, `*` and
+    /// signs, spaced or not.
+    mod common_ends {
+        use super::super::{EndReader, Iv, plain_end_common};
+        use proptest::prelude::*;
+
+        fn range_of(n: &str) -> Option<Iv> {
+            match n {
+                "s0" => Some(Iv::new(2, 10)),
+                "s1" => Some(Iv::new(-3, 5)),
+                "s2" => Some(Iv::new(1, super::super::POS_INF)),
+                _ => None,
+            }
+        }
+
+        fn reader(text: &str) -> Option<Iv> {
+            let b = text.as_bytes();
+            let mut r = EndReader {
+                b,
+                text,
+                i: 0,
+                depth: 0,
+                range_of,
+            };
+            let (iv, weight) = r.sum()?;
+            r.spaces();
+            (r.i == b.len() && weight < 1 << 62).then_some(iv)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+            #[test]
+            fn common_ends_read_as_the_reader_reads_them(
+                parts in prop::collection::vec(prop::sample::select(vec![
+                    "s0", "s1", "s2", "p0", "0", "1", "7", "12", "999999999", "1000000000",
+                    "01", "*", " - ", " + ", "-", "+", " * ", " ", "**", "x",
+                ]), 1..8)
+            ) {
+                let text: String = parts.concat();
+                if let Some(got) = plain_end_common(text.as_bytes(), &range_of) {
+                    prop_assert_eq!(got, reader(&text), "{}", text);
+                }
+            }
+        }
     }
 }
