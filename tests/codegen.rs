@@ -535,7 +535,26 @@ fn prologue_arithmetic_is_overflow_checked() {
             );
         }
         assert!(cpp.contains("static constexpr int64_t int_array_buf0_stride[] = {1L};"));
-        // The helpers are in the file, for the prologue alone too.
-        assert!(cpp.contains("namespace symshape_rt {"));
+        // The helpers are in the file, for the prologue alone too, in a namespace of its own
+        // (a checks file emitted apart defines `symshape_rt`).
+        assert!(cpp.contains("namespace symshape_prologue_rt {"));
+        assert!(!cpp.contains("namespace symshape_rt {"));
     }
+}
+
+/// A float scalar's declared range is checked with doubles on its side of each end: an
+/// integer end without a double (2^53 + 1) becomes the next double inside the range, never
+/// one that admits a value outside it; the message prints the double as the comparison does.
+#[test]
+fn float_scalar_ranges_round_inward() {
+    let j = r#"{"mode": "aot", "symbols": {"zf0": {"type": "float", "range": [9007199254740993, 9007199254740995]}}, "inputs": [{"name": "zf0", "kind": "scalar", "type": "float"}]}"#;
+    let cpp = generate_cpp(j, Emit::Checks, Flavor::Aoti).unwrap();
+    assert!(
+        cpp.contains("if (!(zf0_value >= 9007199254740994.0)) symshape_fail(0, \"symbol zf0 is out of its range, expected it to be >= 9007199254740994.0\");"),
+        "{cpp}"
+    );
+    assert!(
+        cpp.contains("if (!(zf0_value <= 9007199254740994.0))"),
+        "{cpp}"
+    );
 }

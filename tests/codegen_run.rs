@@ -1321,15 +1321,15 @@ int main() {
         ("2.000000", "ok"),
         (
             "2.500000",
-            "input_handles[1]: symbol zf0 is out of its range, expected it to be <= 2",
+            "input_handles[1]: symbol zf0 is out of its range, expected it to be <= 2.0",
         ),
         (
             "-0.500000",
-            "input_handles[1]: symbol zf0 is out of its range, expected it to be >= 0",
+            "input_handles[1]: symbol zf0 is out of its range, expected it to be >= 0.0",
         ),
         (
             "nan",
-            "input_handles[1]: symbol zf0 is out of its range, expected it to be >= 0",
+            "input_handles[1]: symbol zf0 is out of its range, expected it to be >= 0.0",
         ),
     ] {
         let name = format!("float_scalar_{v}");
@@ -2246,17 +2246,34 @@ fn hostile_but_accepted_names_compile_in_every_role_and_flavor() {
 #[test]
 fn prologue_allocation_sizes_never_overflow() {
     let sig = r#"{"mode": "aot", "symbols": {"s0": {"range": [2, 1024]}, "s1": {"range": [2, null]}}, "inputs": [{"name": "a", "dtype": "float32", "device": "cpu", "sizes": ["s0", "s1"], "strides": ["s1", 1]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["s0*s1*8"], "strides": [1]}, {"name": "buf1", "dtype": "float32", "device": "cpu", "sizes": ["FloorDiv(s1 - 1, 3) + 1"], "strides": [1]}]}"#;
-    let cpp = generate_all(sig);
-    let body: String = cpp
-        .lines()
-        .filter(|l| !l.starts_with("#include <torch/"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let dir = tmpdir("prologue-overflow");
-    std::fs::write(dir.join("gen.inc"), body).unwrap();
-    // The model class and the shim calls the prologue uses, over the project's fake tensors;
-    // each allocation prints its first size.
-    let driver = r#"#include <torch/csrc/inductor/aoti_runtime/utils.h>
+    // `--emit all`, and the checks and the prologue emitted apart in one translation unit
+    // (each defines its own runtime namespace).
+    let emit = |e: codegen_cpp::Emit| {
+        let s = codegen_cpp::Signature::from_json(sig).unwrap();
+        let opts = codegen_cpp::Options {
+            flavor: codegen_cpp::Flavor::Aoti,
+            emit: e,
+            always_check: false,
+        };
+        codegen_cpp::generate(s, &opts).unwrap()
+    };
+    for (tag, cpp) in [
+        ("all", emit(codegen_cpp::Emit::All)),
+        (
+            "split",
+            emit(codegen_cpp::Emit::Checks) + &emit(codegen_cpp::Emit::Prologue),
+        ),
+    ] {
+        let body: String = cpp
+            .lines()
+            .filter(|l| !l.starts_with("#include <torch/"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let dir = tmpdir(&format!("prologue-overflow-{tag}"));
+        std::fs::write(dir.join("gen.inc"), body).unwrap();
+        // The model class and the shim calls the prologue uses, over the project's fake tensors;
+        // each allocation prints its first size.
+        let driver = r#"#include <torch/csrc/inductor/aoti_runtime/utils.h>
 #include <cstdio>
 #include <memory>
 #include <vector>
@@ -2305,39 +2322,40 @@ int main() {
   run(3, 5);
 }
 "#;
-    std::fs::write(dir.join("driver.cpp"), driver).unwrap();
-    let shim = shim_dir();
-    gxx(
-        &[
-            "-std=c++17",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-Wno-unused-function",
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            &format!("-I{}", shim.display()),
-            "driver.cpp",
-            "-o",
-            "driver",
-        ],
-        &dir,
-    );
-    for env in ["1", "0"] {
-        let out = Command::new(dir.join("driver"))
-            .env("AOTI_RUNTIME_CHECK_INPUTS", env)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{text}{}",
-            String::from_utf8_lossy(&out.stderr)
+        std::fs::write(dir.join("driver.cpp"), driver).unwrap();
+        let shim = shim_dir();
+        gxx(
+            &[
+                "-std=c++17",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-Wno-unused-function",
+                "-fsanitize=address,undefined",
+                "-fno-sanitize-recover=all",
+                &format!("-I{}", shim.display()),
+                "driver.cpp",
+                "-o",
+                "driver",
+            ],
+            &dir,
         );
-        assert_eq!(
-            text,
-            "threw integer overflow or division by zero computing the sizes of buf0\nalloc 120\nalloc 2\nran\n",
-            "AOTI_RUNTIME_CHECK_INPUTS={env}"
-        );
+        for env in ["1", "0"] {
+            let out = Command::new(dir.join("driver"))
+                .env("AOTI_RUNTIME_CHECK_INPUTS", env)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                text,
+                "threw integer overflow or division by zero computing the sizes of buf0\nalloc 120\nalloc 2\nran\n",
+                "{tag}, AOTI_RUNTIME_CHECK_INPUTS={env}"
+            );
+        }
     }
 }

@@ -934,6 +934,7 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
             let name =
                 str_field(f.symbol, "symbol")?.ok_or_else(|| req_err("solve needs 'symbol'"))?;
             // A symbol, or any sub-expression of `expr` (docs/cli.md).
+            let mut absent_hint = String::new();
             let target = match cx.lookup(name.trim()) {
                 Some(x) => cx.sym(x),
                 // A relation without symbols (`False`: sympy folds `Eq(2*w, 5)` for an integer
@@ -950,25 +951,19 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
                     ));
                     return Ok(out);
                 }
-                // A name that is no symbol of the relation: unsolved (the contract's answer,
-                // and PyTorch's `try_solve`, which gives None), with the closest name the
-                // relation has when it looks like a typo.
-                None if is_identifier(name.trim()) => {
+                // A name that is no symbol of the relation: made a symbol, so that the solver
+                // answers as for a declared one (not a relation, or unsolved: the contract's
+                // answer, PyTorch's `try_solve` None), with the closest name the relation has
+                // when it looks like a typo. A reserved word is read as an expression below.
+                None if sym::is_symbol_name(name.trim()) => {
                     let names: Vec<&str> = cx
                         .free_symbols(e)
                         .into_iter()
                         .map(|s| cx.sym_name(s))
                         .collect();
-                    let hint = crate::suggest::did_you_mean(name.trim(), names);
-                    out.push(("solved", J::Bool(false)));
-                    out.push((
-                        "reason",
-                        J::String(format!(
-                            "'{}' does not occur in the relation{hint}",
-                            name.trim()
-                        )),
-                    ));
-                    return Ok(out);
+                    absent_hint = crate::suggest::did_you_mean(name.trim(), names);
+                    let x = cx.symbol(name.trim()).map_err(at(|| At::Symbol))?;
+                    cx.sym(x)
                 }
                 None => cx.parse(name).map_err(at(|| At::Symbol))?,
             };
@@ -1012,8 +1007,12 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
                     }
                 }
                 SolveResult::Unsolved(reason) => {
+                    let mut message = reason.message;
+                    if reason.kind == sym::UnsolvedKind::TargetAbsent {
+                        message.push_str(&absent_hint);
+                    }
                     out.push(("solved", J::Bool(false)));
-                    out.push(("reason", J::String(reason.message)));
+                    out.push(("reason", J::String(message)));
                 }
             }
         }

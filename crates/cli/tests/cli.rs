@@ -567,6 +567,8 @@ fn solve_targets_cases_and_plain_answers() {
         r#"{"id":3,"op":"solve","expr":"2*s0*s53*FloorDiv(s27, 4)*FloorDiv(s27, 2*FloorDiv(s27, 4)) >= 2","symbol":"s53","ranges":{"s0":[1,null],"s53":[1,null],"s27":[1,null]}}"#,
         r#"{"id":4,"op":"solve","expr":"zf33 <= zf21","symbol":"zf21","types":{"zf33":"float","zf21":"float"}}"#,
         r#"{"id":5,"op":"solve","expr":"Eq(a + b, 3)","symbol":"nope"}"#,
+        r#"{"id":6,"op":"solve","expr":"s0 + 1","symbol":"s1"}"#,
+        r#"{"id":7,"op":"solve","expr":"Eq(2*s0 + 1, 7)","symbol":"s1","ranges":{"s1":[5,5]}}"#,
     ]
     .join("\n");
     let (c, out, _) = run(&["batch"], &input);
@@ -586,7 +588,13 @@ fn solve_targets_cases_and_plain_answers() {
     assert_eq!(lines[3]["relations"][0], "zf21 >= zf33");
     // A target that does not occur: unsolved (the contract's answer; PyTorch gives None).
     assert_eq!(lines[4]["solved"], false);
-    assert_eq!(lines[4]["reason"], "'nope' does not occur in the relation");
+    assert_eq!(lines[4]["reason"], "nope does not occur in the relation");
+    // Checked in the solver's order whether the target is declared or not: a relation first.
+    assert_eq!(
+        lines[5]["reason"],
+        "not a relation (Eq, Ne, Lt, Le, Gt, Ge)"
+    );
+    assert_eq!(lines[6]["reason"], "s1 does not occur in the relation");
 
     let (c, out, _) = run(&["solve", "Eq(2*x, 7)", "--for", "x"], "");
     assert_eq!((c, out.trim()), (0, "False"));

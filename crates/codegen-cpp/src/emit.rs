@@ -23,6 +23,9 @@ use sym::{Bound, Expr, Truth, Ty};
 pub(crate) struct Names {
     p: String,
     default: bool,
+    /// The runtime helpers' namespace: `{prefix}_rt`, or `{prefix}_prologue_rt` in a prologue
+    /// emitted alone, so that it and the checks emitted apart share a translation unit.
+    rt: String,
 }
 
 impl Names {
@@ -30,14 +33,20 @@ impl Names {
         Names {
             p: prefix.to_string(),
             default: prefix == crate::DEFAULT_PREFIX,
+            rt: format!("{prefix}_rt"),
         }
+    }
+    /// The names of a prologue emitted without the checks (`--emit prologue`).
+    pub fn prologue_alone(mut self) -> Names {
+        self.rt = self.n("prologue_rt");
+        self
     }
     /// `{prefix}_{what}`.
     pub fn n(&self, what: &str) -> String {
         format!("{}_{what}", self.p)
     }
     pub fn rt(&self) -> String {
-        self.n("rt")
+        self.rt.clone()
     }
     pub fn check_input(&self, i: usize) -> String {
         if self.default {
@@ -487,7 +496,17 @@ impl<'a> Emitter<'a> {
         for (end, upper) in [(decl.lo, false), (decl.hi, true)] {
             let Some(end) = end else { continue };
             let v = match (self.sig.cx.as_int(end), self.sig.cx.as_float(end)) {
-                (Some(v), _) => v as f64,
+                // An integer end beyond 2^53 may have no double: the nearest double on the
+                // range's side of it (`x >= 2^53 + 1` is `x >= 2^53 + 2` for a double).
+                (Some(v), _) => {
+                    let f = v as f64;
+                    let exact = i128::from(v);
+                    match (upper, (f as i128).cmp(&exact)) {
+                        (false, std::cmp::Ordering::Less) => f.next_up(),
+                        (true, std::cmp::Ordering::Greater) => f.next_down(),
+                        _ => f,
+                    }
+                }
                 (None, Some(v)) => v,
                 // A symbolic end of a float symbol: refused by the signature's checks.
                 _ => continue,
@@ -496,12 +515,12 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             // `{:?}` prints a double exactly (shortest round trip) and always with a `.` or an
-            // exponent, so the C++ literal is a double of the same value.
+            // exponent, so the C++ literal is a double of the same value; the message too.
             let (op, word) = if upper { ("<=", "<=") } else { (">=", ">=") };
             let f = self.fail(
                 Some(i),
                 &[Lit(format!(
-                    "symbol {sname} is out of its range, expected it to be {word} {v}"
+                    "symbol {sname} is out of its range, expected it to be {word} {v:?}"
                 ))],
             );
             w.line(&format!("if (!({value} {op} {v:?})) {f}"));

@@ -107,6 +107,13 @@ pub fn generate_prefixed(
     check_prefix(&sig, prefix)?;
     let plan = bind::plan(&mut sig)?;
     let nm = emit::Names::new(prefix);
+    // A prologue alone has its own runtime namespace: a checks file emitted apart defines
+    // `{prefix}_rt`, and the two may share a translation unit.
+    let nm = if opts.emit == Emit::Prologue {
+        nm.prologue_alone()
+    } else {
+        nm
+    };
     // `all` is everything the flavor has: the dlpack flavor has no wrapper prologue.
     let emit = match (opts.flavor, opts.emit) {
         (Flavor::Dlpack, Emit::All) => Emit::Checks,
