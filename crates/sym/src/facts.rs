@@ -1042,6 +1042,12 @@ fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv>
     if let Some(iv) = plain_end_common(b, &range_of) {
         return iv;
     }
+    read_end(text, range_of)
+}
+
+/// [`plain_end_iv`] by the general reader alone ([`EndReader`]).
+fn read_end(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv> {
+    let b = text.as_bytes();
     let mut r = EndReader {
         b,
         text,
@@ -1613,7 +1619,7 @@ mod tests {
     /// answers: random texts of names (one of them with a symbolic range), literals, `*` and
     /// signs, spaced or not.
     mod common_ends {
-        use super::super::{EndReader, Iv, plain_end_common};
+        use super::super::{Iv, plain_end_common, read_end};
         use proptest::prelude::*;
 
         fn range_of(n: &str) -> Option<Iv> {
@@ -1626,17 +1632,7 @@ mod tests {
         }
 
         fn reader(text: &str) -> Option<Iv> {
-            let b = text.as_bytes();
-            let mut r = EndReader {
-                b,
-                text,
-                i: 0,
-                depth: 0,
-                range_of,
-            };
-            let (iv, weight) = r.sum()?;
-            r.spaces();
-            (r.i == b.len() && weight < 1 << 62).then_some(iv)
+            read_end(text, range_of)
         }
 
         proptest! {
