@@ -237,8 +237,9 @@ fn driver(block: &str, torch: bool) -> String {
         d.push_str("#include <torch/csrc/inductor/aoti_torch/generated/c_shim_cpu.h>\n#include <torch/csrc/inductor/aoti_torch/tensor_converter.h>\n#include <torch/csrc/inductor/aoti_torch/utils.h>\n#include <ATen/ATen.h>\nusing namespace torch::aot_inductor;\n");
     }
     d.push_str("#include <cstdint>\n#include <cstdio>\n#include <initializer_list>\n#include <stdexcept>\n#include <vector>\n");
-    // The prologue's overflow-checked arithmetic (sizes, strides and offsets of the views).
-    d.push_str(codegen_cpp::RUNTIME_HPP);
+    // The prologue's overflow-checked arithmetic (sizes, strides and offsets of the views), in
+    // the namespace of a prologue emitted alone.
+    d.push_str(&codegen_cpp::RUNTIME_HPP.replace("symshape_rt", "symshape_prologue_rt"));
     d.push_str(if torch {
         "static AtenTensorHandle make(int32_t dt, std::vector<int64_t> s, std::vector<int64_t> st) {\n  return new_tensor_handle(at::empty_strided(s, st, at::TensorOptions().dtype(static_cast<c10::ScalarType>(dt))));\n}\n"
     } else {
