@@ -452,19 +452,11 @@ fn plain_facts(f: &Fields<'_>, cx: &Context) -> bool {
             return false;
         };
         ranges.reserve(obj.len());
-        fn end<'v>(v: &'v V<'_>) -> Option<EndText<'v>> {
-            match v {
-                V::Null => Some(EndText::Unbounded),
-                V::Number(_) => v.as_i64().map(EndText::Int),
-                V::String(t) => Some(EndText::Text(t)),
-                _ => None,
-            }
-        }
         for (name, pair) in obj {
             let Some([lo, hi]) = pair.as_array() else {
                 return false;
             };
-            let (Some(lo), Some(hi)) = (end(lo), end(hi)) else {
+            let (Some(lo), Some(hi)) = (end_text(lo), end_text(hi)) else {
                 return false;
             };
             ranges.push((&**name, lo, hi));
@@ -485,12 +477,23 @@ fn plain_facts(f: &Fields<'_>, cx: &Context) -> bool {
     cx.plain_facts(&ranges, &assume)
 }
 
+/// A range end of the request as [`Context::plain_facts`] reads it: `null`, a 64-bit integer
+/// or a string; `None` for anything else.
+fn end_text<'v>(v: &'v V<'_>) -> Option<EndText<'v>> {
+    match v {
+        V::Null => Some(EndText::Unbounded),
+        V::Number(_) => v.as_i64().map(EndText::Int),
+        V::String(t) => Some(EndText::Text(t)),
+        _ => None,
+    }
+}
+
 /// A range `[lo, hi]` whose ends are integers or `null` (`None`), else `None`.
 fn int_pair(pair: &V<'_>) -> Option<(Option<i64>, Option<i64>)> {
-    let end = |v: &V<'_>| match v {
-        V::Null => Some(None),
-        V::Number(_) => v.as_i64().map(Some),
-        _ => None,
+    let end = |v: &V<'_>| match end_text(v)? {
+        EndText::Unbounded => Some(None),
+        EndText::Int(k) => Some(Some(k)),
+        EndText::Text(_) => None,
     };
     match pair.as_array()? {
         [lo, hi] => Some((end(lo)?, end(hi)?)),

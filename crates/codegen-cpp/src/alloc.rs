@@ -2,7 +2,7 @@
 //! AOTI shim, from `layout` types.
 
 use crate::CodegenError;
-use crate::cexpr::{cexpr_compact, checked_in};
+use crate::cexpr::{cexpr_compact, checked_in, checked_let};
 use crate::writer::Writer;
 use layout::{Layout, ReinterpretView};
 use sym::Context;
@@ -71,14 +71,8 @@ pub(crate) fn checked_scalar(
     if let Some(s) = cx.as_symbol(e) {
         return Ok(cx.sym_name(s).to_string());
     }
-    let flag = format!("{var}_ovf");
-    let c = checked_in(cx, e, &flag, rt)?;
-    if c.contains(&flag) {
-        w.line(&format!("bool {flag} = false;"));
-        w.line(&format!("const int64_t {var} = {c};"));
+    if let Some(flag) = checked_let(cx, w, var, e, rt)? {
         throw_on(w, &flag, what);
-    } else {
-        w.line(&format!("const int64_t {var} = {c};"));
     }
     Ok(var.to_string())
 }

@@ -327,6 +327,26 @@ pub(crate) fn checked_in(
     checked_rec(cx, e, ovf, &rt, &mut memo, 0)
 }
 
+/// `const int64_t {var}` computed from `e` with overflow-checked arithmetic (the helpers of
+/// namespace `rt`), written to `w`: the flag a failed computation sets, when the printed
+/// expression can set one (declared before the value; the caller tests it and fails its way).
+pub(crate) fn checked_let(
+    cx: &mut Context,
+    w: &mut crate::writer::Writer,
+    var: &str,
+    e: Expr,
+    rt: &str,
+) -> Result<Option<String>, CodegenError> {
+    let flag = format!("{var}_ovf");
+    let c = checked_in(cx, e, &flag, rt)?;
+    let used = c.contains(&flag);
+    if used {
+        w.line(&format!("bool {flag} = false;"));
+    }
+    w.line(&format!("const int64_t {var} = {c};"));
+    Ok(used.then_some(flag))
+}
+
 fn checked_rec(
     cx: &mut Context,
     e: Expr,

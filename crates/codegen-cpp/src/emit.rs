@@ -10,7 +10,7 @@
 //! prefix (`symshape` unless `--prefix`), so files share a translation unit.
 
 use crate::bind::{Binding, Plan, Source};
-use crate::cexpr::{checked_in, plain};
+use crate::cexpr::{checked_in, checked_let, plain};
 use crate::spec::{Input, Mode, Signature};
 use crate::writer::Writer;
 use crate::{CodegenError, Flavor, Options};
@@ -277,22 +277,16 @@ impl<'a> Emitter<'a> {
             w.line(&format!("const int64_t {var} = {c};"));
             return Ok(var.to_string());
         }
-        let flag = format!("{var}_ovf");
-        let c = checked_in(&mut self.sig.cx, e, &flag, &self.nm.rt())?;
-        if !c.contains(&flag) {
-            w.line(&format!("const int64_t {var} = {c};"));
-            return Ok(var.to_string());
+        if let Some(flag) = checked_let(&mut self.sig.cx, w, var, e, &self.nm.rt())? {
+            let text = self.sig.cx.display(e);
+            let f = self.fail(
+                i,
+                &[Lit(format!(
+                    "integer overflow or division by zero computing {text} ({what})"
+                ))],
+            );
+            w.line(&format!("if ({flag}) {f}"));
         }
-        w.line(&format!("bool {flag} = false;"));
-        w.line(&format!("const int64_t {var} = {c};"));
-        let text = self.sig.cx.display(e);
-        let f = self.fail(
-            i,
-            &[Lit(format!(
-                "integer overflow or division by zero computing {text} ({what})"
-            ))],
-        );
-        w.line(&format!("if ({flag}) {f}"));
         Ok(var.to_string())
     }
 

@@ -347,7 +347,7 @@ impl Context {
             _ => text.trim(),
         };
         if matches!(t.as_bytes().first(), None | Some(b'-' | b'o' | b'i'))
-            && matches!(t, "" | "oo" | "-oo" | "int_oo" | "-int_oo" | "inf" | "-inf")
+            && INFINITE_ENDS.contains(&t)
         {
             return Ok(RangeEnd::Infinite);
         }
@@ -753,22 +753,20 @@ impl Context {
         // the range as it is then); a bound of a symbol with a symbolic range is not folded
         // there (it becomes an assumption), so it declines here.
         for &(name, c, left, strict) in &bounds {
-            {
-                if symbolic.iter().any(|s| same_name(s.0, name)) {
-                    return false;
-                }
-                let i = match consts.iter().position(|r| same_name(r.0, name)) {
-                    Some(i) => i,
-                    None => {
-                        consts.push((name, i64::MIN, i64::MAX));
-                        consts.len() - 1
-                    }
-                };
-                let Some((lo, hi)) = fold_bound((consts[i].1, consts[i].2), c, left, strict) else {
-                    return false;
-                };
-                consts[i] = (name, lo, hi);
+            if symbolic.iter().any(|s| same_name(s.0, name)) {
+                return false;
             }
+            let i = match consts.iter().position(|r| same_name(r.0, name)) {
+                Some(i) => i,
+                None => {
+                    consts.push((name, i64::MIN, i64::MAX));
+                    consts.len() - 1
+                }
+            };
+            let Some((lo, hi)) = fold_bound((consts[i].1, consts[i].2), c, left, strict) else {
+                return false;
+            };
+            consts[i] = (name, lo, hi);
         }
         // Each symbolic range nonempty and of two values or more: `lo < hi` at every assignment
         // by the intervals of its ends over the constant ranges of their symbols (unbounded
@@ -1168,18 +1166,10 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
         let mut neg = false;
         for k in 0..Self::MOST_TERMS {
             let (t, w) = self.term(k == 0)?;
-            let t = match (neg, t.as_point()) {
-                (false, _) => t,
-                (true, Some(v)) if v != i64::MIN => Iv::point(-v),
-                (true, _) => t.neg(),
-            };
             weight = weight.saturating_add(w);
-            // Two values (a witness's ends are points too): exact where it fits.
-            total = match (total.as_point(), t.as_point()) {
-                (Some(0), _) if k == 0 => t,
-                (Some(a), Some(c)) => a.checked_add(c).map_or_else(|| total.add(&t), Iv::point),
-                _ => total.add(&t),
-            };
+            // Interval arithmetic: exact on points that fit in i64 (literals, a witness's
+            // values), wider (never wrapped) beyond.
+            total = total.add(&if neg { t.neg() } else { t });
             self.spaces();
             match self.b.get(self.i) {
                 Some(b'+') => neg = false,
@@ -1203,10 +1193,7 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
         }
         let (mut t, mut w) = self.factor()?;
         if minus {
-            t = match t.as_point() {
-                Some(v) if v != i64::MIN => Iv::point(-v),
-                _ => t.neg(),
-            };
+            t = t.neg();
         }
         loop {
             self.spaces();
@@ -1225,11 +1212,7 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
             }
             self.i += 1;
             let (f, fw) = self.factor()?;
-            t = match (t.as_point(), f.as_point()) {
-                (Some(1), _) => f,
-                (_, Some(1)) => t,
-                _ => t.mul(&f),
-            };
+            t = t.mul(&f);
             w = w.saturating_mul(fw);
         }
     }
