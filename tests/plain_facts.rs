@@ -281,27 +281,27 @@ fn end() -> impl Strategy<Value = EndText<'static>> {
 }
 
 fn poly() -> impl Strategy<Value = String> {
-    let term = (
-        -3i64..4,
-        prop::collection::vec(prop::sample::select(POLY_NAMES.to_vec()), 0..3),
+    let factor = (
+        prop::sample::select(POLY_NAMES.to_vec()),
+        prop::sample::select(vec![1u32, 1, 1, 2, 3]),
     );
-    prop::collection::vec(term, 1..5).prop_map(|ts| {
+    let term = (-3i64..4, prop::collection::vec(factor, 0..3));
+    (prop::collection::vec(term, 1..5), any::<bool>()).prop_map(|(ts, minus)| {
         let mut out = String::new();
         for (i, (k, names)) in ts.into_iter().enumerate() {
             let mut t = k.unsigned_abs().to_string();
-            // A name at most once per term (a repeated one is a power, not a plain product).
-            let mut seen: Vec<&str> = Vec::new();
-            for n in names {
-                if !seen.contains(&n) {
-                    seen.push(n);
-                    t.push('*');
-                    t.push_str(n);
+            // Names repeated or raised to a power (`x*x`, `x**2`) make powers.
+            for (n, e) in names {
+                t.push('*');
+                t.push_str(n);
+                if e > 1 {
+                    t.push_str(&format!("**{e}"));
                 }
             }
             let neg = k < 0;
             match (i, neg) {
                 (0, false) => {}
-                (0, true) => out.push_str("0 - "),
+                (0, true) => out.push_str(if minus { "-" } else { "0 - " }),
                 (_, false) => out.push_str(" + "),
                 (_, true) => out.push_str(" - "),
             }

@@ -73,12 +73,13 @@ fn poly() -> impl Strategy<Value = String> {
         (
             -3i64..4,
             prop::sample::subsequence(vec!["s0", "s1", "p0", "p1", "x", "q"], 0..3),
+            prop::sample::select(vec!["", "", "**2", "**3", "*x"]),
         ),
         1..4,
     )
     .prop_map(|ts| {
         let mut out = String::new();
-        for (i, (k, names)) in ts.into_iter().enumerate() {
+        for (i, (k, names, power)) in ts.into_iter().enumerate() {
             out.push_str(match (i, k < 0) {
                 (0, false) => "",
                 (0, true) => "-",
@@ -90,6 +91,8 @@ fn poly() -> impl Strategy<Value = String> {
                 out.push('*');
                 out.push_str(n);
             }
+            // A power of the term's last name, or a repeated name.
+            out.push_str(power);
         }
         out
     })

@@ -261,6 +261,10 @@ fn column(src: &str, i: usize) -> usize {
 }
 
 /// Tokens with their byte offsets (columns are computed only for errors).
+/// The largest exponent of a power `name**k` the text shortcut reads (as k copies of the name):
+/// the powers PyTorch prints are small, and a term's copies stay few.
+pub(crate) const MAX_TEXT_EXPONENT: u32 = 32;
+
 /// An operand of the polynomial fast path ([`Context::parse`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum PolyAtom<'s> {
@@ -1067,10 +1071,14 @@ impl Context {
     /// Nothing is created or interned. Without `LOOKUP` (for a caller that knows every symbol
     /// of the context is an integer, and reads only the names), a name's hash is 0 and no
     /// symbol is looked up: its `known` is `None` even for an existing symbol, so such atoms
-    /// are never built. With `PAREN`, a parenthesized literal
-    /// (`(10)`, as PyTorch prints some constants) is an operand too.
+    /// are never built. With `TEXT` (the text shortcut, [`Context::simplified_polynomial_text`],
+    /// which builds nothing), three more shapes PyTorch prints: a parenthesized literal
+    /// (`(10)`), a power of a name by a literal from 2 to [`MAX_TEXT_EXPONENT`] (`s27**2`, read
+    /// as that many copies of the name: `x**2` and `x*x` have one normal form, `x**2`), and a
+    /// leading minus (`-p1 + s27`: `-t` is `-1*t` for a term `t` of names, literals and such
+    /// powers, as `-x*y` and `-x**2` parse).
     #[inline(always)]
-    pub(crate) fn scan_polynomial<'s, const LOOKUP: bool, const PAREN: bool>(
+    pub(crate) fn scan_polynomial<'s, const LOOKUP: bool, const TEXT: bool>(
         &self,
         src: &'s str,
         atoms: &mut Vec<PolyAtom<'s>>,
@@ -1080,14 +1088,44 @@ impl Context {
         let mut sign = 1i64;
         let mut i = 0;
         let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
+        if TEXT {
+            skip_ws(&mut i);
+            if b.get(i) == Some(&b'-') {
+                sign = -1;
+                i += 1;
+            }
+        }
         loop {
             // An operand.
             skip_ws(&mut i);
-            let (atom, end) = self.poly_operand::<LOOKUP, PAREN>(src, i)?;
+            let (atom, end) = self.poly_operand::<LOOKUP, TEXT>(src, i)?;
             atoms.push(atom);
             i = end;
             // An operator or the end.
             skip_ws(&mut i);
+            if TEXT && matches!(atom, PolyAtom::Sym(..)) && b[i..].starts_with(b"**") {
+                // `name**k`: k copies of the name. The literal stands alone: no sign, no
+                // leading zero, not followed by a letter, a point or another `**` (the match
+                // below declines `x**2**3`, a power of a power).
+                i += 2;
+                skip_ws(&mut i);
+                let end = run_end(b, i, DIGIT);
+                if !matches!(b.get(i), Some(b'1'..=b'9'))
+                    || end - i > 2
+                    || matches!(b.get(end), Some(c) if *c == b'.' || class(*c) == LETTER)
+                {
+                    return None;
+                }
+                let k = src[i..end].parse::<u32>().ok()?;
+                if !(2..=MAX_TEXT_EXPONENT).contains(&k) {
+                    return None;
+                }
+                for _ in 1..k {
+                    atoms.push(atom);
+                }
+                i = end;
+                skip_ws(&mut i);
+            }
             match b.get(i) {
                 None => {
                     terms.push((sign, atoms.len()));

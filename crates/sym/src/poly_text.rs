@@ -34,11 +34,13 @@ pub(crate) struct Mono<'s> {
     lead: Name<'s>,
 }
 
-/// A factor: a symbol's name, with its order key when it has one.
+/// A factor: a symbol's name, with its order key when it has one, and its exponent (1 for the
+/// symbol itself, `k >= 2` for the power `name**k`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Name<'s> {
     name: &'s str,
     key: Option<(u64, u64)>,
+    exp: u32,
 }
 
 /// The order of two symbols' names, as `Context::sym_cmp` orders the symbols: by their keys
@@ -52,12 +54,23 @@ fn name_cmp(a: &Name<'_>, b: &Name<'_>) -> Ordering {
     }
 }
 
+/// The order of two factors of products, as `cmp_expr` orders a symbol and a power: every
+/// symbol before every power (their kinds' ranks), two symbols by name, two powers by base,
+/// then exponent.
+#[inline]
+fn factor_cmp(a: &Name<'_>, b: &Name<'_>) -> Ordering {
+    (a.exp > 1)
+        .cmp(&(b.exp > 1))
+        .then_with(|| name_cmp(a, b))
+        .then_with(|| a.exp.cmp(&b.exp))
+}
+
 impl Context {
     /// `display(simplify(parse(src)))` when `src` is a plain polynomial (a sum of products of
-    /// integer literals, parenthesized or not, and integer symbols; no leading sign), computed
-    /// from the text: no symbol is made and nothing is interned. `None` for any other text,
-    /// and where the shortcut would not be that answer or cannot tell cheaply: a product with a
-    /// repeated symbol (a power), literals whose products or the sum of whose coefficients'
+    /// integer literals, parenthesized or not, integer symbols and their powers by literals up
+    /// to 32, with or without a leading minus), computed from the text: no symbol is made and
+    /// nothing is interned. `None` for any other text, and where the shortcut would not be
+    /// that answer or cannot tell cheaply: literals whose products or the sum of whose coefficients'
     /// magnitudes leave i64 (some order of the parser's arithmetic could overflow; this also
     /// keeps every coefficient and the constant above `i64::MIN`, which the printer writes
     /// apart), a name of a non-integer symbol, a symbol whose range is one integer (which
@@ -154,6 +167,7 @@ fn polynomial_text<'s>(
                 PolyAtom::Sym(name, ..) => names.push(Name {
                     name,
                     key: sym_order_key(name),
+                    exp: 1,
                 }),
             }
         }
@@ -166,15 +180,24 @@ fn polynomial_text<'s>(
         let fs = &mut names[start..];
         // Most products are written in order already (PyTorch sorts their factors by name):
         // strictly increasing means sorted and without a repeated symbol. Else a sort (not
-        // insertions: a product of n symbols stays n log n), and `x*x`, a power, is not
-        // written here.
+        // insertions: a product of n symbols stays n log n), then each run of one name is its
+        // power (`x*x` and `x**2`, read as two copies, are `x**2`: `mul_parts` merges equal
+        // bases), and the symbols go before the powers, as `cmp_expr` orders a product's
+        // factors (a stable sort by kind keeps each kind in name order).
         if !strictly_increasing(fs, name_cmp) {
             fs.sort_by(name_cmp);
-            if fs
-                .windows(2)
-                .any(|w| name_cmp(&w[0], &w[1]) == Ordering::Equal)
-            {
-                return None;
+            let mut w = start;
+            for r in start + 1..names.len() {
+                if name_cmp(&names[r], &names[w]).is_eq() {
+                    names[w].exp += 1;
+                } else {
+                    w += 1;
+                    names[w] = names[r];
+                }
+            }
+            names.truncate(w + 1);
+            if names[start..].iter().any(|n| n.exp > 1) {
+                names[start..].sort_by_key(|n| n.exp > 1);
             }
         }
         let fs = &names[start..];
@@ -182,8 +205,8 @@ fn polynomial_text<'s>(
             cst += k;
             continue;
         }
-        // Symbols in `monos`, products in `prods` (joined below).
-        (if fs.len() == 1 {
+        // Symbols in `monos`, powers and products in `prods` (joined below).
+        (if fs.len() == 1 && fs[0].exp == 1 {
             &mut *monos
         } else {
             &mut *prods
@@ -196,27 +219,33 @@ fn polynomial_text<'s>(
         });
     }
     let factors = |m: &Mono| &names[m.from as usize..(m.from + m.len) as usize];
-    // `sort_merge_terms`: a stable sort in `cmp_expr`'s order (a symbol before any product;
-    // two symbols by name; two products by their first differing factors, then by length),
-    // equal terms merged in that order; then the terms whose coefficients cancelled dropped.
-    let cmp = |a: &Mono, b: &Mono| match (a.len, b.len) {
-        (1, 1) => name_cmp(&a.lead, &b.lead),
-        (1, _) => Ordering::Less,
-        (_, 1) => Ordering::Greater,
-        _ => name_cmp(&a.lead, &b.lead).then_with(|| {
+    // `sort_merge_terms`: a stable sort in `cmp_expr`'s order (the kinds' ranks: a symbol,
+    // then a power, then a product; two symbols by name; two powers by base, then exponent;
+    // two products by their first differing factors, then by length), equal terms merged in
+    // that order; then the terms whose coefficients cancelled dropped.
+    let kind = |m: &Mono| match (m.len, m.lead.exp) {
+        (1, 1) => 0,
+        (1, _) => 1,
+        _ => 2,
+    };
+    let cmp = |a: &Mono, b: &Mono| match (kind(a), kind(b)) {
+        (0, 0) => name_cmp(&a.lead, &b.lead),
+        (1, 1) => factor_cmp(&a.lead, &b.lead),
+        (2, 2) => factor_cmp(&a.lead, &b.lead).then_with(|| {
             let (fa, fb) = (factors(a), factors(b));
             fa[1..]
                 .iter()
                 .zip(&fb[1..])
-                .map(|(x, y)| name_cmp(x, y))
+                .map(|(x, y)| factor_cmp(x, y))
                 .find(|o| o.is_ne())
                 .unwrap_or_else(|| fa.len().cmp(&fb.len()))
         }),
+        (ka, kb) => ka.cmp(&kb),
     };
-    // The order puts every symbol before every product: each kind kept in the text's order
-    // and joined so (a stable partition, which the stable sort below keeps), the terms are
-    // often sorted already (PyTorch prints products of more symbols first), and the sort
-    // then only compares neighbours.
+    // The order puts every symbol before every power or product: each group kept in the
+    // text's order and joined so (a stable partition, which the stable sort below keeps), the
+    // terms are often sorted already (PyTorch prints products of more symbols first), and the
+    // sort then only compares neighbours.
     monos.append(prods);
     // Strictly increasing: sorted, and no two terms to merge (the text's order is often the
     // normal form's already).
@@ -242,6 +271,10 @@ fn polynomial_text<'s>(
                 out.push('*');
             }
             out.push_str(f.name);
+            if f.exp > 1 {
+                out.push_str("**");
+                push_u64(out, u64::from(f.exp));
+            }
         }
     };
     match &monos[..] {
@@ -373,16 +406,35 @@ mod tests {
                     }
                 } else {
                     s.push_str(NAMES[next(pool as u64) as usize]);
+                    // Now and then a power: the exponents read (2 to 32) and around them.
+                    if next(10) == 0 {
+                        let good = ["2", "3", "2", "32", "4"];
+                        let bad = ["33", "1", "0", "02", "2**2", "-2", "2.0"];
+                        let k = if next(4) == 0 {
+                            bad[next(bad.len() as u64) as usize]
+                        } else {
+                            good[next(good.len() as u64) as usize]
+                        };
+                        let gap = if next(4) == 0 { " " } else { "" };
+                        s.push_str(&format!("{gap}**{gap}{k}"));
+                    }
                 }
             }
+        }
+        // A leading minus, now and then with a blank after it.
+        match next(6) {
+            0 => s.insert(0, '-'),
+            1 => s.insert_str(0, "- "),
+            _ => {}
         }
         // Now and then something the shortcut must not take.
         match next(40) {
             0 => s.push_str("//2"),
             1 => s.insert(0, '-'),
-            2 => s.push_str("**2"),
+            2 => s.push_str("**y"),
             3 => s.push_str(" + 2.5"),
             4 => s = format!("({s})"),
+            5 => s.push_str("(2)**2"),
             _ => {}
         }
         s
@@ -455,6 +507,7 @@ mod tests {
         let mut next = xorshift(0x5EED_2021);
         let (mut answered, mut merged, mut constant_lead, mut negative_lead, mut zero) =
             (0, 0, 0, 0, 0);
+        let (mut powers, mut signed) = (0, 0);
         let mut texts = 0;
         for _ in 0..6000 {
             let text = random_text(&mut next);
@@ -479,8 +532,11 @@ mod tests {
                     usize::from(t.starts_with(|c: char| c.is_ascii_digit()) && t.contains(' '));
                 negative_lead += usize::from(t.starts_with('-'));
                 zero += usize::from(t == "0");
+                powers += usize::from(t.contains("**"));
+                signed += usize::from(text.trim_start().starts_with('-'));
             }
         }
+        assert!(powers > 300 && signed > 300, "{powers} {signed}");
         assert!(answered * 3 > texts, "{answered} of {texts}");
         assert!(
             merged > 100 && constant_lead > 20 && negative_lead > 20 && zero > 5,
@@ -498,7 +554,13 @@ mod tests {
             ("2*3 + 4".into(), Some("10")),
             ("0".into(), Some("0")),
             ("3 - x".into(), Some("3 - x")),
-            ("-x".into(), None), // a leading sign is not the fast path's
+            // A leading minus.
+            ("-x".into(), Some("-x")),
+            ("- 2*x*y + 3".into(), Some("3 - 2*x*y")),
+            ("-x + x".into(), Some("0")),
+            ("--x".into(), None),
+            ("-+x".into(), None),
+            ("- -1".into(), None),
             // Terms merged (stable: equal terms added in the text's order) and cancelled.
             ("x - x".into(), Some("0")),
             ("y*x + 2*x*y - 3*y*x".into(), Some("0")),
@@ -510,9 +572,37 @@ mod tests {
                 Some("x + x01 + x2 + x10 + x*y"),
             ),
             ("b*a*c + a*b + c".into(), Some("c + a*b + a*b*c")),
-            // Powers are not written here.
-            ("x*x".into(), None),
-            ("2*x*y*x".into(), None),
+            // Powers: a repeated symbol is one, symbols before powers in a product, a symbol
+            // before a power before a product in a sum, two powers by base then exponent.
+            ("x*x".into(), Some("x**2")),
+            ("2*x*y*x".into(), Some("2*y*x**2")),
+            ("x**2*x".into(), Some("x**3")),
+            ("y**2*x**3*a".into(), Some("a*x**3*y**2")),
+            (
+                "4*s27**2*x0 + s27**2 + x1".into(),
+                Some("x1 + s27**2 + 4*x0*s27**2"),
+            ),
+            (
+                "a**2*b + a*b**2 + a*b + a**3 + b**2 + a**2 + b".into(),
+                Some("b + a**2 + a**3 + b**2 + a*b + a*b**2 + b*a**2"),
+            ),
+            ("x*y**2 + x**2*y".into(), Some("x*y**2 + y*x**2")),
+            ("x**2 - x*x + z".into(), Some("z")),
+            ("-x**2".into(), Some("-x**2")),
+            ("x ** 2".into(), Some("x**2")),
+            ("x**32".into(), Some("x**32")),
+            ("x**32*x**32".into(), Some("x**64")),
+            ("x**33".into(), None),
+            ("x**1".into(), None),
+            ("x**0".into(), None),
+            ("x**02".into(), None),
+            ("x**2**3".into(), None),
+            ("x**-2".into(), None),
+            ("x**2.0".into(), None),
+            ("x**y".into(), None),
+            ("2**3*x".into(), None),
+            ("(2)**3*x".into(), None),
+            ("x**".into(), None),
             // Overflows, on the way or at the end, decline (the parser reports them).
             (format!("{big}*2 + 1"), None),
             (format!("x*{big} + x*{big}"), None),
@@ -540,7 +630,6 @@ mod tests {
             ("(6)(7)".into(), None),
             ("( 6)*x".into(), None),
             // Not polynomials.
-            ("x**2".into(), None),
             ("FloorDiv(x, 2)".into(), None),
             ("(x + 1)".into(), None),
             ("x + 2.5".into(), None),
