@@ -1124,7 +1124,17 @@ fn check_case(case: &Case, stage: &Cell<&'static str>) -> Outcome {
                 }
                 stage.set("bound");
                 let b = cx.bound(e);
-                main = Some((t, e, s, ss, b, shown));
+                stage.set("parse_for_eval");
+                let pe = cx.parse_for_eval(&text).expect("the text parsed once");
+                if pe.expr() != e {
+                    fail(
+                        &mut out,
+                        "parse_for_eval differs from parse",
+                        format!("{text}: {} and {shown}", cx.display(pe.expr())),
+                        None,
+                    );
+                }
+                main = Some((t, e, s, ss, b, shown, pe));
             }
         }
     }
@@ -1184,11 +1194,44 @@ fn check_case(case: &Case, stage: &Cell<&'static str>) -> Outcome {
                 Some(&p),
             );
         }
-        if let Some((t, e, s, ss, b, shown)) = &main {
+        if let Some((t, e, s, ss, b, shown, pe)) = &main {
             let mut wide = false;
             let exact = reval(t, &p, &mut wide);
             let ve = cx.eval_with(*e, &values);
             let vs = cx.eval_with(*s, &values);
+            // The text as written (its divisors checked even where its normal form cancelled
+            // them): undefined exactly where the reference is; where defined, the parsed
+            // form's value (or an overflow of an intermediate the text computes).
+            let named: Vec<(&str, Value)> =
+                (0..case.n).map(|i| (NAMES[i], Value::Int(p[i]))).collect();
+            let vt = cx.eval_parsed(pe, &named);
+            match (&exact, &vt) {
+                (R::Div0, Ok(v)) => fail(
+                    &mut out,
+                    "eval of the text answers where it divides by zero",
+                    format!("at {at}: {} evaluates to {v:?}", t.text()),
+                    Some(&p),
+                ),
+                (R::V(x), Err(EvalError::DivisionByZero)) => fail(
+                    &mut out,
+                    "eval of the text divides by zero where it is defined",
+                    format!("at {at}: {} is exactly {x}", t.text()),
+                    Some(&p),
+                ),
+                (R::V(x), Err(EvalError::Overflow)) if !wide => fail(
+                    &mut out,
+                    "eval of the text overflows where it does not",
+                    format!("at {at}: {} is exactly {x}", t.text()),
+                    Some(&p),
+                ),
+                (R::V(x), Ok(Value::Int(y))) if *x != *y as i128 => fail(
+                    &mut out,
+                    "eval of the text differs from exact value",
+                    format!("at {at}: {} evaluates to {y}, exactly {x}", t.text()),
+                    Some(&p),
+                ),
+                _ => {}
+            }
             // The parsed form against the reference.
             match (&exact, &ve) {
                 (R::V(x), Ok(Value::Int(y))) if *x != *y as i128 => fail(

@@ -601,13 +601,17 @@ fn warn_unused(expr: &str, args: &ArgTexts) {
     texts.extend(args.assume.iter().map(String::as_str));
     texts.extend(args.target.as_deref());
     for t in texts {
-        // Anything that does not parse is reported by the request itself.
-        let Ok(e) = cx.parse(t) else { return };
-        names.extend(
-            cx.free_symbols(e)
-                .into_iter()
-                .map(|s| cx.sym_name(s).to_string()),
-        );
+        // Anything that does not parse is reported by the request itself. A name occurs
+        // where the text has it, also in a divisor the normal form cancelled
+        // (`0*FloorDiv(x, y)`, whose value at `y = 0` is an error).
+        let Ok(p) = cx.parse_for_eval(t) else { return };
+        for &e in std::iter::once(&p.expr()).chain(p.divisors()) {
+            names.extend(
+                cx.free_symbols(e)
+                    .into_iter()
+                    .map(|s| cx.sym_name(s).to_string()),
+            );
+        }
     }
     for (_, _, ends) in &args.ranges {
         for t in ends.iter().filter(|t| !t.is_empty()) {

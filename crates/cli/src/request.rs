@@ -732,7 +732,9 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
             return Err(req_err("eval takes 'values', not 'ranges' or 'assume'"));
         }
         context(&f, cx)?;
-        let e = cx.parse(text)?;
+        // The text as written: a divisor its normal form cancelled (`0*FloorDiv(x, y)`) is
+        // still a division by zero where it is zero.
+        let parsed = cx.parse_for_eval(text)?;
         let mut vals: Vec<(String, Value)> = Vec::new();
         if let Some(v) = f.values {
             let m = v
@@ -762,7 +764,7 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
         }
         let refs: Vec<(&str, Value)> = vals.iter().map(|(n, v)| (n.as_str(), *v)).collect();
         op_time.start();
-        let v = cx.eval(e, &refs);
+        let v = cx.eval_parsed(&parsed, &refs);
         op_time.stop();
         let v = v.map_err(Error::from)?;
         out.push(("value", value_json(v)?));

@@ -55,6 +55,50 @@ fn single_shot_subcommands() {
     assert_eq!((c, out.trim()), (0, r#"{"ok":true,"expr":"2*x"}"#));
 }
 
+/// `eval` evaluates the text as written: a divisor the parser's normal form cancelled is
+/// still a division by zero where it is zero (docs/language.md, eval); elsewhere the value.
+#[test]
+fn eval_checks_the_divisors_the_normal_form_cancelled() {
+    let input = [
+        r#"{"id":1,"op":"eval","expr":"0*FloorDiv(x, y)","values":{"x":1,"y":0}}"#,
+        r#"{"id":2,"op":"eval","expr":"0*FloorDiv(x, y)","values":{"x":1,"y":3}}"#,
+        r#"{"id":3,"op":"eval","expr":"Mod(x, y) - Mod(x, y) + 1","values":{"x":1,"y":0}}"#,
+        r#"{"id":4,"op":"eval","expr":"x + 0*CeilDiv(1, y - y)","values":{"x":5}}"#,
+        r#"{"id":5,"op":"eval","expr":"0*FloorDiv(x, 0)"}"#,
+        r#"{"id":6,"op":"eval","expr":"3 + 0*ModularIndexing(x, y, 4)","values":{"x":1,"y":0}}"#,
+        r#"{"id":7,"op":"eval","expr":"3 + 0*ModularIndexing(x, 2, y)","values":{"x":1,"y":0}}"#,
+        r#"{"id":8,"op":"eval","expr":"1 + 0*FloorDiv(x, FloorDiv(1, y))","values":{"x":1,"y":2}}"#,
+        r#"{"id":9,"op":"eval","expr":"0*IntTrueDiv(x, y) + 1.0","values":{"x":1,"y":0}}"#,
+        // A branch the condition does not pick is never evaluated.
+        r#"{"id":10,"op":"eval","expr":"Where(Eq(y, 0), 0, FloorDiv(x, y) - FloorDiv(x, y) + 1)","values":{"x":1,"y":0}}"#,
+        r#"{"id":11,"op":"eval","expr":"Where(Eq(y, 0), 0, FloorDiv(x, y) + 1)","values":{"x":1,"y":0}}"#,
+    ]
+    .join("\n");
+    let (c, out, _) = run(&["batch"], &input);
+    assert_eq!(c, 0);
+    let got: Vec<&str> = out.lines().collect();
+    let div0 = |id: u32| {
+        format!(
+            r#"{{"id":{id},"ok":false,"error":{{"kind":"eval","message":"evaluation error: division by zero"}}}}"#
+        )
+    };
+    let value = |id: u32, v: &str| format!(r#"{{"id":{id},"ok":true,"value":{v}}}"#);
+    let want = [
+        div0(1),
+        value(2, "0"),
+        div0(3),
+        div0(4),
+        div0(5),
+        div0(6),
+        div0(7),
+        div0(8),
+        div0(9),
+        value(10, "0"),
+        value(11, "0"),
+    ];
+    assert_eq!(got, want);
+}
+
 #[test]
 fn batch_answers_every_line() {
     let input = [

@@ -1154,7 +1154,9 @@ impl Context {
     }
 
     /// Evaluates `e` exactly with `values` ({name: int | float | bool}); floor semantics,
-    /// overflow and division by zero raise `EvalError`.
+    /// overflow and division by zero raise `EvalError`. A `str` is evaluated as written: a
+    /// divisor that parsing cancelled (`"0*FloorDiv(x, y)"`) is still a division by zero at
+    /// `y = 0`. An `Expr` is already its normal form (`0` there).
     #[pyo3(signature = (e, values = None))]
     fn eval(
         slf: &Bound<'_, Self>,
@@ -1162,7 +1164,25 @@ impl Context {
         values: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
-        let x = Self::arg(slf, e)?;
+        // A text is evaluated as written (`Context::parse_for_eval`): a divisor its normal
+        // form cancelled (`0*FloorDiv(x, y)`) is still a division by zero where it is zero.
+        // An `Expr` is its normal form already.
+        let parsed = match e.cast::<PyString>() {
+            Ok(t) => {
+                let t = t.to_cow()?;
+                Some(guarded(|| {
+                    slf.get()
+                        .cx()
+                        .parse_for_eval(&t)
+                        .map_err(|err| sym_err(py, err))
+                })?)
+            }
+            Err(_) => None,
+        };
+        let x = match &parsed {
+            Some(p) => p.expr(),
+            None => Self::arg(slf, e)?,
+        };
         let mut vals: Vec<(String, Value)> = Vec::new();
         // Integers beyond int64 given to float symbols (their value as a double), with the
         // message for an int symbol: decided once the context says the symbol's type.
@@ -1208,8 +1228,11 @@ impl Context {
                 }
             }
             let refs: Vec<(&str, Value)> = vals.iter().map(|(n, v)| (n.as_str(), *v)).collect();
-            cx.eval(x, &refs)
-                .map_err(|e| sym_err(py, sym::Error::Eval(e)))
+            match &parsed {
+                Some(p) => cx.eval_parsed(p, &refs),
+                None => cx.eval(x, &refs),
+            }
+            .map_err(|e| sym_err(py, sym::Error::Eval(e)))
         })?;
         value_to_py(py, v)
     }

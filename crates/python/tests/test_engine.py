@@ -113,6 +113,14 @@ class ContextApi(unittest.TestCase):
         self.assertEqual(cx.eval("zf*2.0", {"zf": 1.25}) if cx.symbol("zf", "float") else None, 2.5)
         with self.assertRaises(EvalError):
             cx.eval("FloorDiv(x, y)", {"x": 1, "y": 0})
+        # A text is evaluated as written: the divisor its normal form cancelled still counts.
+        with self.assertRaises(EvalError):
+            cx.eval("0*FloorDiv(x, y)", {"x": 1, "y": 0})
+        with self.assertRaises(EvalError):
+            cx.eval("Mod(x, y) - Mod(x, y)", {"x": 1, "y": 0})
+        self.assertEqual(cx.eval("Mod(x, y) - Mod(x, y)", {"x": 1, "y": 2}), 0)
+        # An Expr is its normal form already.
+        self.assertEqual(cx.eval(cx.parse("0*FloorDiv(x, y)"), {"x": 1, "y": 0}), 0)
         with self.assertRaises(EvalError):
             cx.eval("x*x", {"x": 2**40})
         with self.assertRaises(EvalError):

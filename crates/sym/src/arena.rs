@@ -144,6 +144,10 @@ impl Context {
         // Truncate (with the parsed texts whose expressions are dropped: an expression made
         // before the mark has its nodes and symbols before it too).
         self.parse_memo.forget_from(n);
+        // (A parse path that gave up and rolled back logged divisors the next path logs again.)
+        if let Some(log) = &mut self.divisor_log {
+            log.divisors.retain(|d| d.index() < n);
+        }
         self.syms.truncate(ns);
         self.sym_names.truncate(ns);
         self.nodes.truncate(n);

@@ -157,6 +157,100 @@ fn cmp(op: CmpOp, a: Value, b: Value) -> Result<bool, EvalError> {
     })
 }
 
+/// The divisors a text divides by, logged while [`Context::parse_for_eval`] parses it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DivisorLog {
+    pub(crate) divisors: Vec<Expr>,
+    /// The text has a `Where`, which evaluates one branch only: a divisor of the other branch
+    /// may be zero where the text is defined.
+    pub(crate) lazy: bool,
+}
+
+/// A text parsed for exact evaluation ([`Context::parse_for_eval`]): its normal form, and the
+/// divisors of the text, which the normal form may no longer have.
+///
+/// The parser builds the normal form as it reads, so `0*FloorDiv(x, y)` is `0` and
+/// `FloorDiv(x, y) - FloorDiv(x, y)` is `0`: right wherever the text is defined (what
+/// `simplify`, `bound` and `prove` answer about), but the text is not defined at `y = 0`, and
+/// exact evaluation must say so (docs/language.md §2). [`Context::eval_parsed`] evaluates the
+/// normal form, then each divisor of the text: one that is zero is a division by zero.
+#[derive(Clone, Debug)]
+pub struct EvalInput {
+    expr: Expr,
+    /// Every divisor of the text, in the order read; empty when the text has a `Where` (its
+    /// other branch's divisors may be zero where the text is defined: then only the normal
+    /// form's divisors, which keeps the `Where`, are checked).
+    divisors: Vec<Expr>,
+}
+
+impl EvalInput {
+    /// The expression, as [`Context::parse`] makes it.
+    pub fn expr(&self) -> Expr {
+        self.expr
+    }
+
+    /// The divisors of the text that [`Context::eval_parsed`] checks besides the normal form
+    /// (each once, constants other than 0 left out; none for a text with a `Where`).
+    pub fn divisors(&self) -> &[Expr] {
+        &self.divisors
+    }
+}
+
+impl Context {
+    /// Parses `src` as [`Context::parse`] does, and keeps the divisors of the text for
+    /// [`Context::eval_parsed`], which then evaluates the text as written: a zero divisor
+    /// anywhere in it is a division by zero, also where the normal form has cancelled it
+    /// (`0*FloorDiv(x, y)`, `Mod(x, y) - Mod(x, y)`). The parse memo is not used (the divisors
+    /// are read from the text each time). A text with a `Where` keeps no divisors: a branch
+    /// the condition does not pick is never evaluated, so its divisors may be zero where the
+    /// text is defined, and the normal form keeps the `Where` with its branches.
+    ///
+    /// ```
+    /// # use sym::{Context, EvalError, Value};
+    /// let mut cx = Context::new();
+    /// let p = cx.parse_for_eval("FloorDiv(x, y) - FloorDiv(x, y) + 1").unwrap();
+    /// assert_eq!(cx.display(p.expr()), "1");
+    /// let at = |y| vec![("x", Value::Int(7)), ("y", Value::Int(y))];
+    /// assert_eq!(cx.eval_parsed(&p, &at(2)), Ok(Value::Int(1)));
+    /// assert_eq!(cx.eval_parsed(&p, &at(0)), Err(EvalError::DivisionByZero));
+    /// ```
+    pub fn parse_for_eval(&mut self, src: &str) -> Result<EvalInput, crate::Error> {
+        let outer = self.divisor_log.replace(DivisorLog::default());
+        let r = self.parse(src);
+        let log = std::mem::replace(&mut self.divisor_log, outer).unwrap_or_default();
+        let expr = r?;
+        let mut divisors = if log.lazy { Vec::new() } else { log.divisors };
+        // Each divisor once, in the order read (an inner divisor before the division that
+        // contains it: the first zero found is the innermost).
+        let mut seen = rustc_hash::FxHashSet::default();
+        divisors.retain(|d| self.as_int(*d).is_none_or(|v| v == 0) && seen.insert(*d));
+        Ok(EvalInput { expr, divisors })
+    }
+
+    /// Evaluates a text parsed by [`Context::parse_for_eval`] at `values` (by name, as
+    /// [`Context::eval`]): the normal form's value, unless a divisor of the text is zero (or
+    /// cannot be evaluated) at that point, which is then the error.
+    pub fn eval_parsed(&self, p: &EvalInput, values: &[(&str, Value)]) -> Result<Value, EvalError> {
+        let mut map: FxHashMap<Symbol, Value> = FxHashMap::default();
+        for (n, v) in values {
+            if let Some(s) = self.lookup(n) {
+                map.insert(s, *v);
+            }
+        }
+        let get = |s: Symbol| map.get(&s).copied();
+        let mut buf = EvalBuffers::default();
+        let v = self.eval_in(p.expr, &get, &mut buf)?;
+        for &d in &p.divisors {
+            match self.eval_in(d, &get, &mut buf)? {
+                Value::Int(0) => return Err(EvalError::DivisionByZero),
+                Value::Float(0.0) => return Err(EvalError::DivisionByZero),
+                _ => {}
+            }
+        }
+        Ok(v)
+    }
+}
+
 impl Context {
     /// Evaluates `e` with symbol values given by [`Symbol`]. See [`Context::eval_with`].
     pub fn eval_syms(&self, e: Expr, values: &[(Symbol, Value)]) -> Result<Value, EvalError> {

@@ -88,7 +88,7 @@ pub use build::{CmpOp, RoundOp};
 pub use builder::{BExpr, BuildError, Builder, Operand};
 pub use compact::Compact;
 pub use error::{Error, EvalError};
-pub use eval::Value;
+pub use eval::{EvalInput, Value};
 pub use expr::{Expr, Symbol, Ty};
 pub use facts::{EndText, RangeEnd};
 pub use limits::{Limits, MAX_NESTING, TICK};
@@ -185,6 +185,8 @@ pub struct Context {
     run: limits::Run,
     /// The limit that stopped the last query, if one did ([`Context::limit_reached`]).
     limit_hit: Option<Error>,
+    /// While [`Context::parse_for_eval`] parses: the divisors the text divides by.
+    pub(crate) divisor_log: Option<eval::DivisorLog>,
 }
 
 impl Clone for Context {
@@ -213,6 +215,7 @@ impl Clone for Context {
             limits: self.limits.clone(),
             run: limits::Run::IDLE,
             limit_hit: None,
+            divisor_log: None,
         }
     }
 }
@@ -267,6 +270,7 @@ impl Context {
             limits: Limits::default(),
             run: limits::Run::IDLE,
             limit_hit: None,
+            divisor_log: None,
         }
     }
 

@@ -737,7 +737,10 @@ impl Context {
 
     fn parse_unchecked(&mut self, src: &str) -> Result<Expr, Error> {
         let h = Memo::hash(src);
-        if let Some(e) = self.parse_memo.get(src, h) {
+        // (`parse_for_eval` logs the divisors the text builds: it parses the text itself.)
+        if self.divisor_log.is_none()
+            && let Some(e) = self.parse_memo.get(src, h)
+        {
             return Ok(e);
         }
         let r = self.parse_text(src);

@@ -107,7 +107,9 @@ class Context:
         """Why the last ``solve`` returned ``None``."""
     def eval(self, e: ExprLike, values: Optional[Mapping[str, Union[int, float, bool]]] = None) -> Union[int, float, bool]:
         """Exact evaluation with floor semantics; ``EvalError`` on overflow, division by zero
-        or a missing value."""
+        or a missing value. A ``str`` is evaluated as written: a divisor that parsing cancelled
+        (``"0*FloorDiv(x, y)"``) is still a division by zero at ``y = 0``. An ``Expr`` is
+        already its normal form (``0`` there)."""
     def is_nonnegative(self, e: ExprLike) -> bool:
         """Whether ``e >= 0`` is proven under the current facts."""
     def is_positive(self, e: ExprLike) -> bool:
