@@ -605,7 +605,7 @@ fn warn_unused(expr: &str, args: &ArgTexts) {
         // where the text has it, also in a divisor the normal form cancelled
         // (`0*FloorDiv(x, y)`, whose value at `y = 0` is an error).
         let Ok(p) = cx.parse_for_eval(t) else { return };
-        for &e in std::iter::once(&p.expr()).chain(p.divisors()) {
+        for e in std::iter::once(p.expr()).chain(p.divisors()) {
             names.extend(
                 cx.free_symbols(e)
                     .into_iter()

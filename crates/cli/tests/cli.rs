@@ -69,9 +69,19 @@ fn eval_checks_the_divisors_the_normal_form_cancelled() {
         r#"{"id":7,"op":"eval","expr":"3 + 0*ModularIndexing(x, 2, y)","values":{"x":1,"y":0}}"#,
         r#"{"id":8,"op":"eval","expr":"1 + 0*FloorDiv(x, FloorDiv(1, y))","values":{"x":1,"y":2}}"#,
         r#"{"id":9,"op":"eval","expr":"0*IntTrueDiv(x, y) + 1.0","values":{"x":1,"y":0}}"#,
-        // A branch the condition does not pick is never evaluated.
+        // A branch the condition does not pick is never evaluated; the condition always is,
+        // and so is the rest of the text.
         r#"{"id":10,"op":"eval","expr":"Where(Eq(y, 0), 0, FloorDiv(x, y) - FloorDiv(x, y) + 1)","values":{"x":1,"y":0}}"#,
         r#"{"id":11,"op":"eval","expr":"Where(Eq(y, 0), 0, FloorDiv(x, y) + 1)","values":{"x":1,"y":0}}"#,
+        r#"{"id":12,"op":"eval","expr":"Where(Eq(Mod(x, 0), 0), 1, 1)","values":{"x":1}}"#,
+        r#"{"id":13,"op":"eval","expr":"Where(x > 0, x, x) + FloorDiv(1, 0)*0","values":{"x":1}}"#,
+        r#"{"id":14,"op":"eval","expr":"Where(FloorDiv(x, y) > 0, x, x)","values":{"x":1,"y":0}}"#,
+        r#"{"id":15,"op":"eval","expr":"Where(x > 0, 2, Where(Eq(y, 0), 0, Mod(x, y) - Mod(x, y)))","values":{"x":1,"y":0}}"#,
+        r#"{"id":16,"op":"eval","expr":"0*Where(x > 0, 1, FloorDiv(x, y))","values":{"x":0,"y":0}}"#,
+        r#"{"id":17,"op":"eval","expr":"0*Where(x > 0, 1, FloorDiv(x, y))","values":{"x":1,"y":0}}"#,
+        // Texts the general parser reads (found by a review's fuzzer).
+        r#"{"id":18,"op":"eval","expr":"0*FloorToInt(0.0*((Where(Or(x < x, Ge(x, (-2))), (-3)% (-2), x)) / ((Mod(0*x*y, Mod(x, -4))) + (-1)*(Mod(0*x*y, Mod(x, -4))))))","values":{"x":3,"y":3}}"#,
+        r#"{"id":19,"op":"eval","expr":"0*FloorToInt(0.0*(Where(x != y, 1.0, 2.0*ToFloat(Mod(x, 0))) / 2.0))","values":{"x":1,"y":2}}"#,
     ]
     .join("\n");
     let (c, out, _) = run(&["batch"], &input);
@@ -95,6 +105,14 @@ fn eval_checks_the_divisors_the_normal_form_cancelled() {
         div0(9),
         value(10, "0"),
         value(11, "0"),
+        div0(12),
+        div0(13),
+        div0(14),
+        value(15, "2"),
+        div0(16),
+        value(17, "0"),
+        div0(18),
+        value(19, "0"),
     ];
     assert_eq!(got, want);
 }

@@ -146,7 +146,8 @@ impl Context {
         self.parse_memo.forget_from(n);
         // (A parse path that gave up and rolled back logged divisors the next path logs again.)
         if let Some(log) = &mut self.divisor_log {
-            log.divisors.retain(|d| d.index() < n);
+            log.divisors
+                .retain(|d| d.divisor.index() < n && d.guards.iter().all(|g| g.0.index() < n));
         }
         self.syms.truncate(ns);
         self.sym_names.truncate(ns);

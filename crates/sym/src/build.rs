@@ -709,7 +709,10 @@ impl Context {
     #[inline]
     fn log_divisor(&mut self, b: Expr) {
         if let Some(log) = &mut self.divisor_log {
-            log.divisors.push(b);
+            log.divisors.push(crate::eval::Divisor {
+                divisor: b,
+                guards: Vec::new(),
+            });
         }
     }
 
@@ -849,9 +852,6 @@ impl Context {
 
     /// `Where(c, a, b)`: a constant condition picks its branch.
     pub(crate) fn where_raw(&mut self, c: Expr, a: Expr, b: Expr) -> Expr {
-        if let Some(log) = &mut self.divisor_log {
-            log.lazy = true;
-        }
         match self.as_bool(c) {
             Some(true) => a,
             Some(false) => b,

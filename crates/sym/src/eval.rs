@@ -157,13 +157,30 @@ fn cmp(op: CmpOp, a: Value, b: Value) -> Result<bool, EvalError> {
     })
 }
 
-/// The divisors a text divides by, logged while [`Context::parse_for_eval`] parses it.
+/// A divisor of a text, with the conditions under which the text evaluates it: the
+/// conditions of the `Where`s whose branches it is in, outermost first, each with the value
+/// that picks its branch (none outside every `Where`'s branches).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Divisor {
+    pub(crate) divisor: Expr,
+    pub(crate) guards: Vec<(Expr, bool)>,
+}
+
+/// The divisors a text divides by, logged while [`Context::parse_for_eval`] parses it (those
+/// of a `Where`'s branches guarded by its condition as it closes).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DivisorLog {
-    pub(crate) divisors: Vec<Expr>,
-    /// The text has a `Where`, which evaluates one branch only: a divisor of the other branch
-    /// may be zero where the text is defined.
-    pub(crate) lazy: bool,
+    pub(crate) divisors: Vec<Divisor>,
+}
+
+impl DivisorLog {
+    /// Guards the divisors logged from `from` to `to` (a branch of a `Where`) by the
+    /// condition `c` having the value `taken`.
+    pub(crate) fn guard(&mut self, from: usize, to: usize, c: Expr, taken: bool) {
+        for d in &mut self.divisors[from.min(to)..to] {
+            d.guards.insert(0, (c, taken));
+        }
+    }
 }
 
 /// A text parsed for exact evaluation ([`Context::parse_for_eval`]): its normal form, and the
@@ -177,10 +194,9 @@ pub(crate) struct DivisorLog {
 #[derive(Clone, Debug)]
 pub struct EvalInput {
     expr: Expr,
-    /// Every divisor of the text, in the order read; empty when the text has a `Where` (its
-    /// other branch's divisors may be zero where the text is defined: then only the normal
-    /// form's divisors, which keeps the `Where`, are checked).
-    divisors: Vec<Expr>,
+    /// Every divisor of the text, in the order read, with the conditions under which it is
+    /// evaluated.
+    divisors: Vec<Divisor>,
 }
 
 impl EvalInput {
@@ -190,9 +206,9 @@ impl EvalInput {
     }
 
     /// The divisors of the text that [`Context::eval_parsed`] checks besides the normal form
-    /// (each once, constants other than 0 left out; none for a text with a `Where`).
-    pub fn divisors(&self) -> &[Expr] {
-        &self.divisors
+    /// (each once, constants other than 0 left out), those of a `Where`'s branches included.
+    pub fn divisors(&self) -> impl Iterator<Item = Expr> + '_ {
+        self.divisors.iter().map(|d| d.divisor)
     }
 }
 
@@ -201,9 +217,9 @@ impl Context {
     /// [`Context::eval_parsed`], which then evaluates the text as written: a zero divisor
     /// anywhere in it is a division by zero, also where the normal form has cancelled it
     /// (`0*FloorDiv(x, y)`, `Mod(x, y) - Mod(x, y)`). The parse memo is not used (the divisors
-    /// are read from the text each time). A text with a `Where` keeps no divisors: a branch
-    /// the condition does not pick is never evaluated, so its divisors may be zero where the
-    /// text is defined, and the normal form keeps the `Where` with its branches.
+    /// are read from the text each time). A `Where` evaluates only the branch its condition
+    /// picks: a divisor inside a branch is checked where the conditions of the `Where`s
+    /// around it pick that branch.
     ///
     /// ```
     /// # use sym::{Context, EvalError, Value};
@@ -219,11 +235,12 @@ impl Context {
         let r = self.parse(src);
         let log = std::mem::replace(&mut self.divisor_log, outer).unwrap_or_default();
         let expr = r?;
-        let mut divisors = if log.lazy { Vec::new() } else { log.divisors };
+        let mut divisors = log.divisors;
         // Each divisor once, in the order read (an inner divisor before the division that
         // contains it: the first zero found is the innermost).
         let mut seen = rustc_hash::FxHashSet::default();
-        divisors.retain(|d| self.as_int(*d).is_none_or(|v| v == 0) && seen.insert(*d));
+        divisors
+            .retain(|d| self.as_int(d.divisor).is_none_or(|v| v == 0) && seen.insert(d.clone()));
         Ok(EvalInput { expr, divisors })
     }
 
@@ -240,8 +257,15 @@ impl Context {
         let get = |s: Symbol| map.get(&s).copied();
         let mut buf = EvalBuffers::default();
         let v = self.eval_in(p.expr, &get, &mut buf)?;
-        for &d in &p.divisors {
-            match self.eval_in(d, &get, &mut buf)? {
+        'divisors: for d in &p.divisors {
+            // The `Where`s around it, outermost first: each is evaluated (its condition
+            // with it) only where the ones outside it pick its branch.
+            for &(c, taken) in &d.guards {
+                if boolean(self.eval_in(c, &get, &mut buf)?)? != taken {
+                    continue 'divisors;
+                }
+            }
+            match self.eval_in(d.divisor, &get, &mut buf)? {
                 Value::Int(0) => return Err(EvalError::DivisionByZero),
                 Value::Float(0.0) => return Err(EvalError::DivisionByZero),
                 _ => {}

@@ -265,6 +265,10 @@ fn column(src: &str, i: usize) -> usize {
 /// the powers PyTorch prints are small, and a term's copies stay few.
 pub(crate) const MAX_TEXT_EXPONENT: u32 = 32;
 
+/// The most copies of names the powers of one text add in the text shortcut: past them it
+/// declines (and the parser, which keeps a power as one node, reads the text).
+pub(crate) const MAX_TEXT_COPIES: usize = 1024;
+
 /// An operand of the polynomial fast path ([`Context::parse`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum PolyAtom<'s> {
@@ -614,6 +618,9 @@ enum OpEntry<'a> {
         name: &'a str,
         col: usize,
         base: usize,
+        /// For `parse_for_eval`: the divisors logged before the second and the third
+        /// argument (a `Where`'s branches).
+        logged: [usize; 2],
     },
 }
 
@@ -901,11 +908,19 @@ impl Context {
         // (their pending values are in `d.pend` from `base` on, in argument order).
         let base = d.pend.len();
         let mut args: smallvec::SmallVec<[DOp; 4]> = smallvec::SmallVec::new();
+        // For `parse_for_eval`: the divisors logged before each argument (a `Where`'s
+        // branches are its second and third).
+        let mut logged = [usize::MAX; 3];
         d.skip_ws();
         if d.b.get(d.i) == Some(&b')') {
             d.i += 1;
         } else {
             loop {
+                if let Some(log) = &self.divisor_log
+                    && let Some(at) = logged.get_mut(args.len())
+                {
+                    *at = log.divisors.len();
+                }
                 let mut rel = false;
                 args.push(self.descent_expr(d, 0, &mut rel)?);
                 d.skip_ws();
@@ -932,8 +947,18 @@ impl Context {
             es.push(e.0);
         }
         d.pend.truncate(base);
+        let e = self.apply_call(name, &es, col).ok()?;
+        // A `Where` evaluates one branch: the divisors of each are the text's where its
+        // condition picks it (its condition's always are).
+        if name == "Where"
+            && let Some(log) = &mut self.divisor_log
+        {
+            let end = log.divisors.len();
+            log.guard(logged[1], logged[2], es[0], true);
+            log.guard(logged[2], end, es[0], false);
+        }
         Some(DOp {
-            e: self.apply_call(name, &es, col).ok()?,
+            e,
             col,
             pending: false,
         })
@@ -1090,6 +1115,9 @@ impl Context {
         let b = src.as_bytes();
         let mut sign = 1i64;
         let mut i = 0;
+        // The copies the powers added (`x**32` is 32 atoms from 5 bytes: bounded, so that the
+        // atoms stay about as many as the text's bytes).
+        let mut copies = 0usize;
         let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
         if TEXT {
             skip_ws(&mut i);
@@ -1120,7 +1148,8 @@ impl Context {
                     return None;
                 }
                 let k = src[i..end].parse::<u32>().ok()?;
-                if !(2..=MAX_TEXT_EXPONENT).contains(&k) {
+                copies += k as usize - 1;
+                if !(2..=MAX_TEXT_EXPONENT).contains(&k) || copies > MAX_TEXT_COPIES {
                     return None;
                 }
                 for _ in 1..k {
@@ -1623,6 +1652,7 @@ impl Context {
                                 name,
                                 col,
                                 base: out.len(),
+                                logged: [usize::MAX; 2],
                             });
                             i += 2;
                             if toks[i].0 == Tok::RParen {
@@ -1692,8 +1722,17 @@ impl Context {
                     self.reduce_while(out, sums, ops, |top| {
                         !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
                     })?;
-                    match ops.last() {
-                        Some(OpEntry::Call { .. }) => {}
+                    match ops.last_mut() {
+                        Some(OpEntry::Call { base, logged, .. }) => {
+                            // The arguments read so far are reduced: their divisors logged.
+                            if let Some(log) = &self.divisor_log
+                                && let Some(at) = (out.len() - *base)
+                                    .checked_sub(1)
+                                    .and_then(|k| logged.get_mut(k))
+                            {
+                                *at = log.divisors.len();
+                            }
+                        }
                         _ => {
                             // A tuple: name the enclosing unknown function if there is one
                             // (`Piecewise((e, c), ...)`), else say tuples are unsupported.
@@ -1983,7 +2022,13 @@ impl Context {
         ops: &mut OpStack<'_>,
         _close: usize,
     ) -> Result<(), Error> {
-        let Some(OpEntry::Call { name, col, base }) = ops.pop() else {
+        let Some(OpEntry::Call {
+            name,
+            col,
+            base,
+            logged,
+        }) = ops.pop()
+        else {
             unreachable!("finish_call on a call");
         };
         for i in base..out.len() {
@@ -1996,6 +2041,14 @@ impl Context {
         }
         out.truncate(base);
         let e = self.apply_call(name, &args, col)?;
+        // A `Where` evaluates one branch (`parse_for_eval`, as in `descent_call`).
+        if name == "Where"
+            && let Some(log) = &mut self.divisor_log
+        {
+            let end = log.divisors.len();
+            log.guard(logged[0], logged[1], args[0], true);
+            log.guard(logged[1], end, args[0], false);
+        }
         out.push((e, col));
         sums.push(None);
         Ok(())

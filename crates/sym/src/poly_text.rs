@@ -603,6 +603,9 @@ mod tests {
             ("2**3*x".into(), None),
             ("(2)**3*x".into(), None),
             ("x**".into(), None),
+            // The copies the powers add are bounded (a long text of powers is the parser's).
+            (vec!["x**32"; 33].join("*"), Some("x**1056")),
+            (vec!["x**32"; 34].join("*"), None),
             // Overflows, on the way or at the end, decline (the parser reports them).
             (format!("{big}*2 + 1"), None),
             (format!("x*{big} + x*{big}"), None),
