@@ -44,9 +44,7 @@ fn respond_line<R>(
         Err(e) => {
             // Echo the id when the rest of the line is a request that has one.
             let lossy = String::from_utf8_lossy(line);
-            let id = serde_json::from_str::<J>(&lossy)
-                .ok()
-                .and_then(|v| v.get("id").cloned());
+            let id = line_id(&lossy);
             return finish(request::Response::json(request_error(
                 id,
                 format!(
@@ -72,12 +70,39 @@ fn respond_line<R>(
         }
         // The id, when the line is JSON that has one (a key given twice is refused here).
         Err(e) => finish(request::Response::json(request_error(
-            serde_json::from_str::<J>(text)
-                .ok()
-                .and_then(|v| v.get("id").cloned()),
+            line_id(text),
             format!("invalid JSON: {e}"),
         ))),
     }
+}
+
+/// The `id` of a line that is a JSON object with one, whatever its other values are: a
+/// number beyond a double (`1e400`) fails the request, not the echo of its id (the other
+/// values are skipped by their syntax, never converted).
+fn line_id(text: &str) -> Option<J> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Id;
+    impl<'de> Visitor<'de> for Id {
+        type Value = Option<J>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<J>, A::Error> {
+            let mut id = None;
+            while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if k == "id" {
+                    id = Some(map.next_value::<J>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(id)
+        }
+    }
+    let mut d = serde_json::Deserializer::from_str(text);
+    let id = d.deserialize_map(Id).ok()?;
+    d.end().ok()?;
+    id
 }
 
 /// The response to an input line of `n` bytes, over `stream::MAX_LINE`.

@@ -117,6 +117,43 @@ fn eval_checks_the_divisors_the_normal_form_cancelled() {
     assert_eq!(got, want);
 }
 
+/// A number beyond a double fails its request, not the echo of the request's id (the
+/// contract: `id` in every response when given).
+#[test]
+fn ids_are_echoed_past_numbers_beyond_a_double() {
+    let input = [
+        r#"{"id":8,"op":"eval","expr":"x","values":{"x":1e400}}"#,
+        r#"{"op":"bound","expr":"x","ranges":{"x":[0,-1e400]},"id":[9,"a"]}"#,
+        r#"{"id":1e400,"op":"bound","expr":"x"}"#,
+    ]
+    .join("\n");
+    let (c, out, _) = run(&["batch"], &input);
+    assert_eq!(c, 0);
+    let ids: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(r["ok"], false, "{l}");
+            assert!(
+                r["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("number out of range"),
+                "{l}"
+            );
+            r["id"].clone()
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            serde_json::json!(8),
+            serde_json::json!([9, "a"]),
+            serde_json::Value::Null
+        ]
+    );
+}
+
 #[test]
 fn batch_answers_every_line() {
     let input = [
