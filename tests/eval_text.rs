@@ -65,10 +65,10 @@ fn value(t: &T, x: i64, y: i64) -> Option<i64> {
             }
             p - q * (p.div_euclid(q) - i64::from(q < 0 && p.rem_euclid(q) != 0))
         }
-        T::Zero(a) => 0 * value(a, x, y)?,
-        T::Diff(a) => {
-            let v = value(a, x, y)?;
-            v - v
+        // Zero where the subtree is defined: `0*t` and `t - t` evaluate `t`.
+        T::Zero(a) | T::Diff(a) => {
+            value(a, x, y)?;
+            0
         }
         T::Where(a, b, t, e) => {
             if value(a, x, y)? < value(b, x, y)? {
