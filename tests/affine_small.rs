@@ -72,3 +72,59 @@ fn exhaustive_on_random_small_ranges() {
     }
     assert!(fired > 1000, "the rule fired on {fired} cases");
 }
+
+/// The same at the edges of i64: coefficients, constants and divisors near `i64::MIN` and
+/// `i64::MAX` (a numerator beyond i64 at some point, `i64::MIN // -1`), over small ranges
+/// near zero and near the edges. Where the input evaluates, the simplified form has its value.
+#[test]
+fn exhaustive_at_the_edges_of_i64() {
+    const EDGE: [i64; 12] = [
+        i64::MIN,
+        i64::MIN + 1,
+        i64::MAX,
+        i64::MAX - 1,
+        -1,
+        1,
+        2,
+        -2,
+        1 << 62,
+        -(1 << 62),
+        3_037_000_499,
+        0,
+    ];
+    let mut r = Rng(0xED6E_5EED);
+    let mut fired = 0;
+    for _ in 0..20_000 {
+        let mut pick = || EDGE[r.below(EDGE.len() as u64) as usize];
+        let (k, b, c) = (pick(), pick(), pick());
+        let c = if c == 0 { -1 } else { c };
+        let op = ["FloorDiv", "CeilDiv", "Mod"][r.below(3) as usize];
+        let lo = match r.below(3) {
+            0 => r.range(-8, 8),
+            1 => i64::MAX - 15,
+            _ => i64::MIN,
+        };
+        let hi = lo.saturating_add(r.range(0, 15));
+        let text = format!("{op}({k}*x + {b}, {c})");
+        let mut cx = Context::new();
+        cx.set_range_str("x", &lo.to_string(), &hi.to_string())
+            .unwrap();
+        let Ok(e) = cx.parse(&text) else {
+            continue;
+        };
+        let (s, stats) = cx.simplify_with_stats(e);
+        fired += usize::from(stats.count(Rule::AffineSmallRange) > 0);
+        for v in lo..=hi {
+            let at = [("x", Value::Int(v))];
+            if let Ok(want) = cx.eval(e, &at) {
+                assert_eq!(
+                    Ok(want),
+                    cx.eval(s, &at),
+                    "{text} on [{lo}, {hi}] at x = {v}: {}",
+                    cx.display(s)
+                );
+            }
+        }
+    }
+    assert!(fired > 100, "the rule fired on {fired} cases");
+}

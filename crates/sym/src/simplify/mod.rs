@@ -795,8 +795,38 @@ impl<'a> Session<'a> {
             return None;
         }
         let xe = self.cx.sym(x);
+        // The common node, `FloorDiv(k*x + c, d)`, `CeilDiv(..)` or `Mod(..)` with constants:
+        // each point by its arithmetic, what the evaluation computes there (the numerator
+        // exact, then within i64, as the operand of a division must be; no value where the
+        // division overflows or d is 0).
+        let op: fn(i64, i64) -> Option<i64>;
+        let (n, d) = match *self.cx.node(e) {
+            Node::FloorDiv(n, d) => {
+                op = crate::build::floor_div;
+                (n, d)
+            }
+            Node::CeilDiv(n, d) => {
+                op = crate::build::ceil_div;
+                (n, d)
+            }
+            Node::Mod(n, d) => {
+                op = crate::build::floor_mod;
+                (n, d)
+            }
+            _ => return None,
+        };
+        let kc = match self.cx.node(n) {
+            _ if n == xe => Some((1, 0)),
+            Node::Add(ts, c) if ts.len() == 1 && ts[0].0 == xe => Some((ts[0].1, *c)),
+            _ => None,
+        };
+        let linear = kc.zip(self.cx.as_int(d));
         let mut buf = crate::eval::EvalBuffers::default();
         let mut at = |cx: &Context, v: i64| -> Option<i128> {
+            if let Some(((k, c), d)) = linear {
+                let n = i64::try_from(i128::from(k) * i128::from(v) + i128::from(c)).ok()?;
+                return op(n, d).map(i128::from);
+            }
             // The direct evaluation where it answers (its value is eval_in's), else eval_in.
             if let Some(val) = cx.eval_int_at(e, x, v) {
                 return Some(i128::from(val));
