@@ -154,6 +154,33 @@ fn ids_are_echoed_past_numbers_beyond_a_double() {
     );
 }
 
+/// `-0` is an integer in JSON's syntax (serde_json reads it as the float `-0.0`): a range
+/// end or a value of an integer symbol, as `--range x=-0..9` is (found by a review).
+#[test]
+fn minus_zero_is_the_integer_zero() {
+    let input = [
+        r#"{"id":1,"op":"prove","expr":"x >= 0","ranges":{"x":[-0,9]}}"#,
+        r#"{"id":2,"op":"eval","expr":"x + 1","values":{"x":-0}}"#,
+        r#"{"id":3,"op":"bound","expr":"2*x","ranges":{"x":[-3,-0]}}"#,
+        r#"{"id":4,"op":"bound","expr":"x","ranges":{"x":[0.5,9]}}"#,
+    ]
+    .join("\n");
+    let (c, out, _) = run(&["batch"], &input);
+    assert_eq!(c, 0);
+    let got: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        got[..3],
+        [
+            r#"{"id":1,"ok":true,"result":"true"}"#,
+            r#"{"id":2,"ok":true,"value":1}"#,
+            r#"{"id":3,"ok":true,"lower":-6,"upper":0}"#,
+        ]
+    );
+    assert!(got[3].contains("0.5 is not a 64-bit integer"), "{}", got[3]);
+    let (c, out, _) = run(&["prove", "x >= 0", "--range", "x=-0..9"], "");
+    assert_eq!((c, out.trim()), (0, "true"));
+}
+
 #[test]
 fn batch_answers_every_line() {
     let input = [

@@ -144,11 +144,6 @@ impl Context {
         // Truncate (with the parsed texts whose expressions are dropped: an expression made
         // before the mark has its nodes and symbols before it too).
         self.parse_memo.forget_from(n);
-        // (A parse path that gave up and rolled back logged divisors the next path logs again.)
-        if let Some(log) = &mut self.divisor_log {
-            log.divisors
-                .retain(|d| d.divisor.index() < n && d.guards.iter().all(|g| g.0.index() < n));
-        }
         self.syms.truncate(ns);
         self.sym_names.truncate(ns);
         self.nodes.truncate(n);

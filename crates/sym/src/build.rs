@@ -709,10 +709,7 @@ impl Context {
     #[inline]
     fn log_divisor(&mut self, b: Expr) {
         if let Some(log) = &mut self.divisor_log {
-            log.divisors.push(crate::eval::Divisor {
-                divisor: b,
-                guards: Vec::new(),
-            });
+            log.push(b);
         }
     }
 

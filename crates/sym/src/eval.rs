@@ -157,29 +157,89 @@ fn cmp(op: CmpOp, a: Value, b: Value) -> Result<bool, EvalError> {
     })
 }
 
-/// A divisor of a text, with the conditions under which the text evaluates it: the
-/// conditions of the `Where`s whose branches it is in, outermost first, each with the value
-/// that picks its branch (none outside every `Where`'s branches).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct Divisor {
-    pub(crate) divisor: Expr,
-    pub(crate) guards: Vec<(Expr, bool)>,
+/// No branch: outside every `Where`'s branches.
+pub(crate) const NO_GUARD: u32 = u32::MAX;
+
+/// A branch of a `Where` of a text ([`DivisorLog`]): the branch `taken` (`true` the second
+/// argument, picked where the condition holds; `false` the third) of the `Where` `wh`, inside
+/// the branch `parent` (or outside every branch: [`NO_GUARD`]). A branch is made before the
+/// branches inside it, so a parent comes before its children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Branch {
+    parent: u32,
+    wh: u32,
+    taken: bool,
 }
 
-/// The divisors a text divides by, logged while [`Context::parse_for_eval`] parses it (those
-/// of a `Where`'s branches guarded by its condition as it closes).
+/// The divisors a text divides by, logged while [`Context::parse_for_eval`] parses it, each
+/// with the innermost `Where` branch it is in: the text evaluates it where the conditions of
+/// the `Where`s around it pick their branches. A tree, so that a text of many nested `Where`s
+/// costs its size, not its size times its depth.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DivisorLog {
-    pub(crate) divisors: Vec<Divisor>,
+    /// Each divisor with its branch ([`NO_GUARD`]: none).
+    divisors: Vec<(Expr, u32)>,
+    branches: Vec<Branch>,
+    /// Each `Where`'s condition, once it closes.
+    conds: Vec<Option<Expr>>,
+    /// The branch being read.
+    at: u32,
 }
 
 impl DivisorLog {
-    /// Guards the divisors logged from `from` to `to` (a branch of a `Where`) by the
-    /// condition `c` having the value `taken`.
-    pub(crate) fn guard(&mut self, from: usize, to: usize, c: Expr, taken: bool) {
-        for d in &mut self.divisors[from.min(to)..to] {
-            d.guards.insert(0, (c, taken));
+    pub(crate) fn new() -> Self {
+        DivisorLog {
+            at: NO_GUARD,
+            ..Default::default()
         }
+    }
+
+    /// Logs the divisor `d` in the branch being read.
+    pub(crate) fn push(&mut self, d: Expr) {
+        self.divisors.push((d, self.at));
+    }
+
+    /// A `Where` opens in the branch being read: its number, and that branch (to go back to
+    /// when it closes).
+    pub(crate) fn open_where(&mut self) -> (u32, u32) {
+        self.conds.push(None);
+        ((self.conds.len() - 1) as u32, self.at)
+    }
+
+    /// The branch `taken` of the `Where` `wh`, opened in the branch `outer`, is read from now
+    /// on.
+    pub(crate) fn enter_branch(&mut self, (wh, outer): (u32, u32), taken: bool) {
+        self.branches.push(Branch {
+            parent: outer,
+            wh,
+            taken,
+        });
+        self.at = (self.branches.len() - 1) as u32;
+    }
+
+    /// The `Where` `wh`, opened in the branch `outer`, closes with the condition `c`.
+    pub(crate) fn close_where(&mut self, (wh, outer): (u32, u32), c: Expr) {
+        self.conds[wh as usize] = Some(c);
+        self.at = outer;
+    }
+
+    /// The lengths of its lists and the branch being read, to go back to
+    /// ([`DivisorLog::truncate`]).
+    pub(crate) fn mark(&self) -> (usize, usize, usize, u32) {
+        (
+            self.divisors.len(),
+            self.branches.len(),
+            self.conds.len(),
+            self.at,
+        )
+    }
+
+    /// Back to `m` (a parse that gave up, whose reading the next parser repeats).
+    pub(crate) fn truncate(&mut self, m: (usize, usize, usize, u32)) {
+        self.divisors.truncate(m.0);
+        self.branches.truncate(m.1);
+        self.conds.truncate(m.2);
+        self.at = m.3;
     }
 }
 
@@ -194,9 +254,11 @@ impl DivisorLog {
 #[derive(Clone, Debug)]
 pub struct EvalInput {
     expr: Expr,
-    /// Every divisor of the text, in the order read, with the conditions under which it is
-    /// evaluated.
-    divisors: Vec<Divisor>,
+    /// Every divisor of the text, in the order read, with the `Where` branch it is in.
+    divisors: Vec<(Expr, u32)>,
+    branches: Vec<Branch>,
+    /// Each `Where`'s condition.
+    conds: Vec<Expr>,
 }
 
 impl EvalInput {
@@ -208,7 +270,7 @@ impl EvalInput {
     /// The divisors of the text that [`Context::eval_parsed`] checks besides the normal form
     /// (each once, constants other than 0 left out), those of a `Where`'s branches included.
     pub fn divisors(&self) -> impl Iterator<Item = Expr> + '_ {
-        self.divisors.iter().map(|d| d.divisor)
+        self.divisors.iter().map(|d| d.0)
     }
 }
 
@@ -231,22 +293,36 @@ impl Context {
     /// assert_eq!(cx.eval_parsed(&p, &at(0)), Err(EvalError::DivisionByZero));
     /// ```
     pub fn parse_for_eval(&mut self, src: &str) -> Result<EvalInput, crate::Error> {
-        let outer = self.divisor_log.replace(DivisorLog::default());
+        let outer = self.divisor_log.replace(DivisorLog::new());
         let r = self.parse(src);
         let log = std::mem::replace(&mut self.divisor_log, outer).unwrap_or_default();
         let expr = r?;
-        let mut divisors = log.divisors;
-        // Each divisor once, in the order read (an inner divisor before the division that
-        // contains it: the first zero found is the innermost).
+        let DivisorLog {
+            mut divisors,
+            branches,
+            conds,
+            ..
+        } = log;
+        // Each divisor once per branch, in the order read (an inner divisor before the
+        // division that contains it: the first zero found is the innermost).
         let mut seen = rustc_hash::FxHashSet::default();
-        divisors
-            .retain(|d| self.as_int(d.divisor).is_none_or(|v| v == 0) && seen.insert(d.clone()));
-        Ok(EvalInput { expr, divisors })
+        divisors.retain(|&(d, b)| self.as_int(d).is_none_or(|v| v == 0) && seen.insert((d, b)));
+        // Every `Where` read has closed: the parse succeeded.
+        let conds = conds
+            .into_iter()
+            .map(|c| c.expect("a closed Where"))
+            .collect();
+        Ok(EvalInput {
+            expr,
+            divisors,
+            branches,
+            conds,
+        })
     }
 
     /// Evaluates a text parsed by [`Context::parse_for_eval`] at `values` (by name, as
-    /// [`Context::eval`]): the normal form's value, unless a divisor of the text is zero (or
-    /// cannot be evaluated) at that point, which is then the error.
+    /// [`Context::eval`]): the normal form's value, unless a divisor the text evaluates at
+    /// that point is zero (or cannot be evaluated), which is then the error.
     pub fn eval_parsed(&self, p: &EvalInput, values: &[(&str, Value)]) -> Result<Value, EvalError> {
         let mut map: FxHashMap<Symbol, Value> = FxHashMap::default();
         for (n, v) in values {
@@ -257,15 +333,29 @@ impl Context {
         let get = |s: Symbol| map.get(&s).copied();
         let mut buf = EvalBuffers::default();
         let v = self.eval_in(p.expr, &get, &mut buf)?;
-        'divisors: for d in &p.divisors {
-            // The `Where`s around it, outermost first: each is evaluated (its condition
-            // with it) only where the ones outside it pick its branch.
-            for &(c, taken) in &d.guards {
-                if boolean(self.eval_in(c, &get, &mut buf)?)? != taken {
-                    continue 'divisors;
-                }
+        // Whether the text evaluates each branch: its `Where` is evaluated (the branch the
+        // `Where` is in is, parents first) and its condition picks it. A `Where` that is
+        // evaluated has its condition evaluated: an error there is the text's.
+        let mut cond: Vec<Option<bool>> = vec![None; p.conds.len()];
+        let mut reached: Vec<bool> = Vec::with_capacity(p.branches.len());
+        for b in &p.branches {
+            let outer = b.parent == NO_GUARD || reached[b.parent as usize];
+            let r = outer && {
+                let w = b.wh as usize;
+                let c = match cond[w] {
+                    Some(c) => c,
+                    None => boolean(self.eval_in(p.conds[w], &get, &mut buf)?)?,
+                };
+                cond[w] = Some(c);
+                c == b.taken
+            };
+            reached.push(r);
+        }
+        for &(d, b) in &p.divisors {
+            if b != NO_GUARD && !reached[b as usize] {
+                continue;
             }
-            match self.eval_in(d.divisor, &get, &mut buf)? {
+            match self.eval_in(d, &get, &mut buf)? {
                 Value::Int(0) => return Err(EvalError::DivisionByZero),
                 Value::Float(0.0) => return Err(EvalError::DivisionByZero),
                 _ => {}

@@ -618,9 +618,9 @@ enum OpEntry<'a> {
         name: &'a str,
         col: usize,
         base: usize,
-        /// For `parse_for_eval`: the divisors logged before the second and the third
-        /// argument (a `Where`'s branches).
-        logged: [usize; 2],
+        /// For `parse_for_eval`, a `Where`: its number and the branch it is in
+        /// (`DivisorLog::open_where`).
+        wh: Option<(u32, u32)>,
     },
 }
 
@@ -767,8 +767,13 @@ impl Context {
             }
             // The rest of the common texts (calls, parentheses, relations): read by descent,
             // without tokens and operator stacks.
+            let logged = self.divisor_log.as_ref().map(|l| l.mark());
             if let Some(e) = self.parse_descent(src) {
                 return Ok(e);
+            }
+            // (`parse_for_eval`: the general parser reads the divisors again.)
+            if let (Some(log), Some(m)) = (&mut self.divisor_log, logged) {
+                log.truncate(m);
             }
         }
         self.parse_general(src)
@@ -908,18 +913,18 @@ impl Context {
         // (their pending values are in `d.pend` from `base` on, in argument order).
         let base = d.pend.len();
         let mut args: smallvec::SmallVec<[DOp; 4]> = smallvec::SmallVec::new();
-        // For `parse_for_eval`: the divisors logged before each argument (a `Where`'s
-        // branches are its second and third).
-        let mut logged = [usize::MAX; 3];
+        // For `parse_for_eval`: a `Where`'s second and third arguments are its branches.
+        let wh = match &mut self.divisor_log {
+            Some(log) if name == "Where" => Some(log.open_where()),
+            _ => None,
+        };
         d.skip_ws();
         if d.b.get(d.i) == Some(&b')') {
             d.i += 1;
         } else {
             loop {
-                if let Some(log) = &self.divisor_log
-                    && let Some(at) = logged.get_mut(args.len())
-                {
-                    *at = log.divisors.len();
+                if let (Some(log), Some(w), 1 | 2) = (&mut self.divisor_log, wh, args.len()) {
+                    log.enter_branch(w, args.len() == 1);
                 }
                 let mut rel = false;
                 args.push(self.descent_expr(d, 0, &mut rel)?);
@@ -950,12 +955,8 @@ impl Context {
         let e = self.apply_call(name, &es, col).ok()?;
         // A `Where` evaluates one branch: the divisors of each are the text's where its
         // condition picks it (its condition's always are).
-        if name == "Where"
-            && let Some(log) = &mut self.divisor_log
-        {
-            let end = log.divisors.len();
-            log.guard(logged[1], logged[2], es[0], true);
-            log.guard(logged[2], end, es[0], false);
+        if let (Some(log), Some(w)) = (&mut self.divisor_log, wh) {
+            log.close_where(w, es[0]);
         }
         Some(DOp {
             e,
@@ -1652,7 +1653,10 @@ impl Context {
                                 name,
                                 col,
                                 base: out.len(),
-                                logged: [usize::MAX; 2],
+                                wh: match &mut self.divisor_log {
+                                    Some(log) if *name == "Where" => Some(log.open_where()),
+                                    _ => None,
+                                },
                             });
                             i += 2;
                             if toks[i].0 == Tok::RParen {
@@ -1723,14 +1727,13 @@ impl Context {
                         !matches!(top, OpEntry::Call { .. } | OpEntry::LParen(_))
                     })?;
                     match ops.last_mut() {
-                        Some(OpEntry::Call { base, logged, .. }) => {
-                            // The arguments read so far are reduced: their divisors logged.
-                            if let Some(log) = &self.divisor_log
-                                && let Some(at) = (out.len() - *base)
-                                    .checked_sub(1)
-                                    .and_then(|k| logged.get_mut(k))
+                        Some(OpEntry::Call { base, wh, .. }) => {
+                            // The arguments read so far are reduced (their divisors logged):
+                            // a `Where`'s branch starts.
+                            if let (Some(log), Some(w), k @ (1 | 2)) =
+                                (&mut self.divisor_log, *wh, out.len() - *base)
                             {
-                                *at = log.divisors.len();
+                                log.enter_branch(w, k == 1);
                             }
                         }
                         _ => {
@@ -2026,7 +2029,7 @@ impl Context {
             name,
             col,
             base,
-            logged,
+            wh,
         }) = ops.pop()
         else {
             unreachable!("finish_call on a call");
@@ -2042,12 +2045,8 @@ impl Context {
         out.truncate(base);
         let e = self.apply_call(name, &args, col)?;
         // A `Where` evaluates one branch (`parse_for_eval`, as in `descent_call`).
-        if name == "Where"
-            && let Some(log) = &mut self.divisor_log
-        {
-            let end = log.divisors.len();
-            log.guard(logged[0], logged[1], args[0], true);
-            log.guard(logged[1], end, args[0], false);
+        if let (Some(log), Some(w)) = (&mut self.divisor_log, wh) {
+            log.close_where(w, args[0]);
         }
         out.push((e, col));
         sums.push(None);
