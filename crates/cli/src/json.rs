@@ -16,16 +16,6 @@ use serde_json::{Number, Value as J};
 use std::borrow::Cow;
 use std::fmt;
 
-/// The 64-bit integer of a JSON number: an integer within i64, and `-0`, an integer in JSON's
-/// syntax that serde_json reads as the float `-0.0` (so `-0.0` reads as 0 too; `0.0` does not).
-pub fn int(n: &Number) -> Option<i64> {
-    n.as_i64().or_else(|| {
-        n.as_f64()
-            .filter(|v| *v == 0.0 && v.is_sign_negative())
-            .map(|_| 0)
-    })
-}
-
 /// A JSON value whose strings borrow from the decoded text where they can.
 #[derive(Clone, Debug, PartialEq)]
 pub enum V<'a> {
@@ -82,10 +72,9 @@ impl<'a> V<'a> {
         }
     }
 
-    /// The integer, where [`int`] reads one.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
-            V::Number(n) => int(n),
+            V::Number(n) => n.as_i64(),
             _ => None,
         }
     }

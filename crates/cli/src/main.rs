@@ -596,36 +596,25 @@ fn warn_unused(expr: &str, args: &ArgTexts) {
             return;
         }
     }
+    // The names the texts have, as written (`x` occurs in `x - x` and in `0*FloorDiv(x, y)`,
+    // whose normal forms do not have it): identifiers, not inside numbers. Texts that do not
+    // parse are reported by the request itself.
     let mut names = std::collections::BTreeSet::new();
     let mut texts: Vec<&str> = vec![expr];
     texts.extend(args.assume.iter().map(String::as_str));
     texts.extend(args.target.as_deref());
     for t in texts {
-        // Anything that does not parse is reported by the request itself. A name occurs
-        // where the text has it, also in a divisor the normal form cancelled
-        // (`0*FloorDiv(x, y)`, whose value at `y = 0` is an error).
-        let Ok(p) = cx.parse_for_eval(t) else { return };
-        for e in std::iter::once(p.expr()).chain(p.divisors()) {
-            names.extend(
-                cx.free_symbols(e)
-                    .into_iter()
-                    .map(|s| cx.sym_name(s).to_string()),
-            );
+        if cx.parse(t).is_err() {
+            return;
         }
+        names.extend(identifiers(t));
     }
     for (_, _, ends) in &args.ranges {
         for t in ends.iter().filter(|t| !t.is_empty()) {
-            match cx.parse_range_end(t) {
-                Ok(sym::RangeEnd::Expr(e)) => {
-                    names.extend(
-                        cx.free_symbols(e)
-                            .into_iter()
-                            .map(|s| cx.sym_name(s).to_string()),
-                    );
-                }
-                Ok(_) => {}
-                Err(_) => return,
+            if cx.parse_range_end(t).is_err() {
+                return;
             }
+            names.extend(identifiers(t));
         }
     }
     let given = args
@@ -648,6 +637,31 @@ fn warn_unused(expr: &str, args: &ArgTexts) {
             warn!("warning: {arg}: '{name}' does not occur in the expression{hint}");
         }
     }
+}
+
+/// The identifiers of `text` (`[A-Za-z_][A-Za-z0-9_]*`, not inside a number such as `2.5e3`).
+fn identifiers(text: &str) -> impl Iterator<Item = String> + '_ {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let start = i;
+            i += 1;
+            if b[start].is_ascii_alphabetic() || b[start] == b'_' {
+                while i < b.len() && word(b[i]) {
+                    i += 1;
+                }
+                return Some(text[start..i].to_string());
+            }
+            if b[start].is_ascii_digit() {
+                while i < b.len() && (word(b[i]) || b[i] == b'.') {
+                    i += 1;
+                }
+            }
+        }
+        None
+    })
 }
 
 /// The largest `--jobs`.

@@ -572,7 +572,7 @@ fn set_facts(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
                 ends[i] = match v {
                     V::Null => RangeEnd::Infinite,
                     V::Number(n) => {
-                        if let Some(k) = crate::json::int(n) {
+                        if let Some(k) = n.as_i64() {
                             RangeEnd::Expr(cx.int(k))
                         } else if cx.sym_ty(s) == Ty::Float {
                             RangeEnd::Expr(cx.float(n.as_f64().unwrap_or(f64::NAN)))

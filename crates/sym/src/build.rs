@@ -705,17 +705,8 @@ impl Context {
         }
     }
 
-    /// Logs `b` as a divisor of the text [`Context::parse_for_eval`] is parsing.
-    #[inline]
-    fn log_divisor(&mut self, b: Expr) {
-        if let Some(log) = &mut self.divisor_log {
-            log.push(b);
-        }
-    }
-
     /// Raw floor division node (constants folded, `FloorDiv(a, 1) = a`; no other rewriting).
     pub(crate) fn floordiv_raw(&mut self, a: Expr, b: Expr) -> Expr {
-        self.log_divisor(b);
         if self.as_int(b) == Some(1) {
             return a;
         }
@@ -729,7 +720,6 @@ impl Context {
 
     /// Raw floor modulo node (constants folded).
     pub(crate) fn modulo_raw(&mut self, a: Expr, b: Expr) -> Expr {
-        self.log_divisor(b);
         if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
             && let Some(r) = floor_mod(x, y)
         {
@@ -750,7 +740,6 @@ impl Context {
     /// the new nodes provably fit (`rules_ceildiv`). Always `Some` (kept `Option` for callers
     /// that compose it with the checked builders).
     pub(crate) fn ceildiv_raw(&mut self, a: Expr, b: Expr) -> Option<Expr> {
-        self.log_divisor(b);
         if self.as_int(b) == Some(1) {
             return Some(a);
         }
@@ -1010,7 +999,6 @@ impl Context {
 
     /// Float division `a / b`.
     pub(crate) fn float_truediv_raw(&mut self, a: Expr, b: Expr) -> Expr {
-        self.log_divisor(b);
         let (a, b) = (self.to_float_raw(a), self.to_float_raw(b));
         if let (Some(x), Some(y)) = (self.as_float(a), self.as_float(b))
             && y != 0.0
@@ -1023,7 +1011,6 @@ impl Context {
 
     /// `IntTrueDiv(a, b)`: integer / integer correctly rounded to a double.
     pub(crate) fn int_truediv_raw(&mut self, a: Expr, b: Expr) -> Expr {
-        self.log_divisor(b);
         if let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
             && let Some(v) = crate::eval::int_true_div(x, y)
         {

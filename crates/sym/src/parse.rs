@@ -914,17 +914,18 @@ impl Context {
         let base = d.pend.len();
         let mut args: smallvec::SmallVec<[DOp; 4]> = smallvec::SmallVec::new();
         // For `parse_for_eval`: a `Where`'s second and third arguments are its branches.
-        let wh = match &mut self.divisor_log {
-            Some(log) if name == "Where" => Some(log.open_where()),
-            _ => None,
+        let wh = if self.divisor_log.is_some() {
+            self.open_where(name)
+        } else {
+            None
         };
         d.skip_ws();
         if d.b.get(d.i) == Some(&b')') {
             d.i += 1;
         } else {
             loop {
-                if let (Some(log), Some(w), 1 | 2) = (&mut self.divisor_log, wh, args.len()) {
-                    log.enter_branch(w, args.len() == 1);
+                if let Some(w) = wh {
+                    self.enter_branch(w, args.len());
                 }
                 let mut rel = false;
                 args.push(self.descent_expr(d, 0, &mut rel)?);
@@ -955,8 +956,8 @@ impl Context {
         let e = self.apply_call(name, &es, col).ok()?;
         // A `Where` evaluates one branch: the divisors of each are the text's where its
         // condition picks it (its condition's always are).
-        if let (Some(log), Some(w)) = (&mut self.divisor_log, wh) {
-            log.close_where(w, es[0]);
+        if let Some(w) = wh {
+            self.close_where(w, es[0]);
         }
         Some(DOp {
             e,
@@ -1653,9 +1654,10 @@ impl Context {
                                 name,
                                 col,
                                 base: out.len(),
-                                wh: match &mut self.divisor_log {
-                                    Some(log) if *name == "Where" => Some(log.open_where()),
-                                    _ => None,
+                                wh: if self.divisor_log.is_some() {
+                                    self.open_where(name)
+                                } else {
+                                    None
                                 },
                             });
                             i += 2;
@@ -1730,10 +1732,8 @@ impl Context {
                         Some(OpEntry::Call { base, wh, .. }) => {
                             // The arguments read so far are reduced (their divisors logged):
                             // a `Where`'s branch starts.
-                            if let (Some(log), Some(w), k @ (1 | 2)) =
-                                (&mut self.divisor_log, *wh, out.len() - *base)
-                            {
-                                log.enter_branch(w, k == 1);
+                            if let Some(w) = *wh {
+                                self.enter_branch(w, out.len() - *base);
                             }
                         }
                         _ => {
@@ -2045,8 +2045,8 @@ impl Context {
         out.truncate(base);
         let e = self.apply_call(name, &args, col)?;
         // A `Where` evaluates one branch (`parse_for_eval`, as in `descent_call`).
-        if let (Some(log), Some(w)) = (&mut self.divisor_log, wh) {
-            log.close_where(w, args[0]);
+        if let Some(w) = wh {
+            self.close_where(w, args[0]);
         }
         out.push((e, col));
         sums.push(None);
@@ -2107,7 +2107,50 @@ impl Context {
         }
     }
 
+    /// For [`Context::parse_for_eval`], a call to `name` opens: a `Where`'s number and the
+    /// branch it is in (`DivisorLog::open_where`). Out of line: the parsers' calls pay only
+    /// for the check that the log is on.
+    #[cold]
+    #[inline(never)]
+    fn open_where(&mut self, name: &str) -> Option<(u32, u32)> {
+        match &mut self.divisor_log {
+            Some(log) if name == "Where" => Some(log.open_where()),
+            _ => None,
+        }
+    }
+
+    /// For [`Context::parse_for_eval`]: the argument after `read` arguments of the `Where`
+    /// `w` starts (the second and the third are its branches).
+    #[cold]
+    #[inline(never)]
+    fn enter_branch(&mut self, w: (u32, u32), read: usize) {
+        if let (Some(log), 1 | 2) = (&mut self.divisor_log, read) {
+            log.enter_branch(w, read == 1);
+        }
+    }
+
+    /// For [`Context::parse_for_eval`]: the `Where` `w` closes with the condition `c`.
+    #[cold]
+    #[inline(never)]
+    fn close_where(&mut self, w: (u32, u32), c: Expr) {
+        if let Some(log) = &mut self.divisor_log {
+            log.close_where(w, c);
+        }
+    }
+
+    /// Logs `d` as a divisor of the text [`Context::parse_for_eval`] is parsing (the parser's
+    /// divisions, not the builders': the simplifier builds divisions too).
+    #[inline]
+    fn log_divisor(&mut self, d: Expr) {
+        if let Some(log) = &mut self.divisor_log {
+            log.push(d);
+        }
+    }
+
     fn apply_binary(&mut self, o: Op, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
+        if matches!(o, Op::Div | Op::FloorDiv | Op::Mod) {
+            self.log_divisor(b);
+        }
         let float = self.ty(a) == Ty::Float || self.ty(b) == Ty::Float;
         let t = o.text();
         match o {
@@ -2249,6 +2292,21 @@ impl Context {
             }
             Ok(())
         };
+        // The divisors, for `parse_for_eval` (LShift's and RShift's are powers of 2).
+        if self.divisor_log.is_some() {
+            match (name, args) {
+                (
+                    "FloorDiv" | "CleanDiv" | "CeilDiv" | "Mod" | "PythonMod" | "IntTrueDiv"
+                    | "FloatTrueDiv",
+                    [_, d],
+                ) => self.log_divisor(*d),
+                ("ModularIndexing", [_, d, m]) => {
+                    self.log_divisor(*d);
+                    self.log_divisor(*m);
+                }
+                _ => {}
+            }
+        }
         match name {
             "FloorDiv" | "CleanDiv" => {
                 arity(2)?;
