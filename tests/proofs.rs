@@ -289,3 +289,125 @@ fn small_boxes_are_decided_exactly() {
     }
     assert!(decided > 300 && undecided > 300, "{decided} {undecided}");
 }
+
+/// A symbol against a constant, both ways round, under a plain range: decided exactly (true
+/// when it holds at every value of the range, false when at none, else unknown); under facts
+/// that say more than the range (a residue, a symbolic bound), never wrong, and the decisions
+/// those facts allow are still made.
+#[test]
+fn a_symbol_against_a_constant_is_decided_exactly() {
+    let ops = ["<", "<=", ">", ">=", "==", "!="];
+    let holds = |op: &str, a: i64, b: i64| match op {
+        "<" => a < b,
+        "<=" => a <= b,
+        ">" => a > b,
+        ">=" => a >= b,
+        "==" => a == b,
+        _ => a != b,
+    };
+    let ends: Vec<(Option<i64>, Option<i64>)> = {
+        let mut v = vec![(None, None)];
+        for lo in -3..=3 {
+            v.push((Some(lo), None));
+            v.push((None, Some(lo)));
+            for hi in lo..=lo + 4 {
+                v.push((Some(lo), Some(hi)));
+            }
+        }
+        v
+    };
+    let text = |e: Option<i64>| e.map_or(String::new(), |v| v.to_string());
+    let mut checked = 0;
+    for &(lo, hi) in &ends {
+        // Every value of the range the relations below can tell apart.
+        let values: Vec<i64> = (-40..=40)
+            .filter(|v| lo.is_none_or(|l| *v >= l) && hi.is_none_or(|h| *v <= h))
+            .collect();
+        for c in -6..=8 {
+            for op in ops {
+                for flipped in [false, true] {
+                    let rel = if flipped {
+                        format!("{c} {op} x")
+                    } else {
+                        format!("x {op} {c}")
+                    };
+                    let at = |v: i64| {
+                        if flipped {
+                            holds(op, c, v)
+                        } else {
+                            holds(op, v, c)
+                        }
+                    };
+                    let want = if values.iter().all(|v| at(*v)) {
+                        Truth::True
+                    } else if values.iter().all(|v| !at(*v)) {
+                        Truth::False
+                    } else {
+                        Truth::Unknown
+                    };
+                    let mut cx = Context::new();
+                    cx.set_range_str("x", &text(lo), &text(hi)).unwrap();
+                    let p = cx.parse(&rel).unwrap();
+                    assert_eq!(cx.prove(p).unwrap(), want, "{rel} over [{lo:?}, {hi:?}]");
+                    // The same relation where x is even: sound at every even value.
+                    let mut cx = Context::new();
+                    cx.set_range_str("x", &text(lo), &text(hi)).unwrap();
+                    cx.add_fact_text("Eq(Mod(x, 2), 0)").unwrap();
+                    let p = cx.parse(&rel).unwrap();
+                    let even: Vec<i64> = values.iter().copied().filter(|v| v % 2 == 0).collect();
+                    match cx.prove(p).unwrap() {
+                        Truth::True => assert!(even.iter().all(|v| at(*v)), "{rel} even"),
+                        Truth::False => assert!(even.iter().all(|v| !at(*v)), "{rel} even"),
+                        Truth::Unknown => {}
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 5000, "{checked}");
+    // What the facts beyond the range decide.
+    let rows: &[(&str, &[(&str, &str, &str)], &[&str], Truth)] = &[
+        (
+            "Eq(x, 3)",
+            &[("x", "0", "10")],
+            &["Eq(Mod(x, 2), 0)"],
+            Truth::False,
+        ),
+        (
+            "Ne(x, 3)",
+            &[("x", "0", "oo")],
+            &["Eq(Mod(x, 2), 0)"],
+            Truth::True,
+        ),
+        (
+            "x >= 4",
+            &[("x", "y", "oo"), ("y", "4", "oo")],
+            &[],
+            Truth::True,
+        ),
+        (
+            "x < 4",
+            &[("x", "0", "oo"), ("y", "4", "oo")],
+            &["x >= y"],
+            Truth::False,
+        ),
+        (
+            "3 < x",
+            &[("x", "0", "oo"), ("y", "4", "oo")],
+            &["x >= y"],
+            Truth::True,
+        ),
+    ];
+    for (rel, ranges, assume, want) in rows {
+        let mut cx = Context::new();
+        for (s, lo, hi) in *ranges {
+            cx.set_range_str(s, lo, hi).unwrap();
+        }
+        for a in *assume {
+            cx.add_fact_text(a).unwrap();
+        }
+        let p = cx.parse(rel).unwrap();
+        assert_eq!(cx.prove(p).unwrap(), *want, "{rel}");
+    }
+}

@@ -803,6 +803,9 @@ impl Session<'_> {
         if let Some(t) = self.relation_by_intervals(p, a, b) {
             return t;
         }
+        if self.symbol_against_constant(a, b) {
+            return Truth::Unknown;
+        }
         let Some(d) = self.diff(a, b) else {
             return Truth::Unknown;
         };
@@ -938,6 +941,31 @@ impl Session<'_> {
             self.box_truths.push((p, boxes, t));
         }
         t
+    }
+
+    /// Whether `a` and `b` are an integer symbol and a constant (either way round) that
+    /// nothing but the symbol's interval constrains: no symbolic bound (`upper`, `lower`), no
+    /// residue (`mod_facts`), and the interval nonempty. Then the symbol takes every integer
+    /// of its interval, so a relation the intervals left undecided (the constant inside the
+    /// interval, which has two values or more) is true at one of them and false at another,
+    /// and the difference's analysis that follows in [`Session::int_relation`] cannot decide
+    /// it either: its interval is the symbol's shifted, its symbolic bounds and residues are
+    /// the (absent) facts', and a small box holds both values. The common last question of
+    /// the solver (`s0 >= 4` over `s0 >= 1`) without building `s0 - 4`.
+    fn symbol_against_constant(&mut self, a: Expr, b: Expr) -> bool {
+        let x = match (self.cx.node(a), self.cx.node(b)) {
+            (Node::Sym(_), Node::Int(_)) => a,
+            (Node::Int(_), Node::Sym(_)) => b,
+            _ => return false,
+        };
+        if !self.s.d.upper.is_empty()
+            || !self.s.d.lower.is_empty()
+            || !self.s.d.mod_facts.is_empty()
+        {
+            return false;
+        }
+        let iv = self.iv(x);
+        iv.lo <= iv.hi
     }
 
     /// The integer relation `p` (`a OP b`) decided from the operands' intervals alone, before
