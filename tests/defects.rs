@@ -443,3 +443,73 @@ fn a_long_chain_of_powers_does_not_overflow_the_stack() {
         assert_eq!(cx.eval(e, &[("x", Value::Int(3))]), Ok(Value::Int(3)));
     });
 }
+
+/// A deep formula of connectives (`Or(x < 0, And(x > 1, Or(...)))`, 20,000 levels) is proved
+/// and bounded on a small stack: past a fixed nesting the inner connectives are `unknown`
+/// (docs/limits.md), where following them into their operands took a frame per level and
+/// overflowed the stack (a review found the abort from Python and from `batch`).
+#[test]
+fn deep_connectives_are_answered_on_a_small_stack() {
+    let n = 20_000;
+    let text = format!(
+        "{}x > 2{}",
+        "Or(x < 0, And(x > 1, ".repeat(n),
+        "))".repeat(n)
+    );
+    let (proved, bound, where_bound, ranged) = on_small_stack(move || {
+        let mut cx = Context::new();
+        let p = cx.parse(&text).unwrap();
+        let proved = cx.prove(p).unwrap();
+        let bound = cx.bound(p);
+        let w = cx.parse(&format!("Where({text}, 1, -1)")).unwrap();
+        let where_bound = cx.bound(w);
+        // Decided at the top where the facts decide it: x in [-5, -1] makes `x < 0` true.
+        let mut cx = cx_with(&[("x", "-5", "-1")], &[]);
+        let p = cx.parse(&text).unwrap();
+        (proved, bound, where_bound, cx.prove(p).unwrap())
+    });
+    assert_eq!(proved, sym::Truth::Unknown);
+    assert_eq!(
+        bound,
+        sym::Bound::Bool {
+            lo: false,
+            hi: true
+        }
+    );
+    assert_eq!(
+        where_bound,
+        sym::Bound::Int {
+            lo: Some(-1),
+            hi: Some(1)
+        }
+    );
+    assert_eq!(ranged, sym::Truth::True);
+}
+
+/// Bounding a chain of `Where`s nested in their first branch, each under a condition on
+/// the same symbol, is linear in the chain: each level used to bound its whole first branch
+/// afresh under the narrowed range (40,000 levels: minutes; now a few milliseconds, what
+/// simplifying it costs), past a budget of such work per query the branches' hull answers.
+#[test]
+fn nested_where_chains_are_bounded_in_linear_time() {
+    let n = 40_000;
+    let text = format!("{}x{}", "Where(x > 0, ".repeat(n), ", y)".repeat(n));
+    let (plain, ranged) = on_small_stack(move || {
+        let mut cx = Context::new();
+        let e = cx.parse(&text).unwrap();
+        let plain = cx.bound(e);
+        let mut cx = cx_with(&[("x", "-3", "7"), ("y", "10", "20")], &[]);
+        let e = cx.parse(&text).unwrap();
+        (plain, cx.bound(e))
+    });
+    assert_eq!(plain, sym::Bound::Int { lo: None, hi: None });
+    // The outer condition narrows x to [1, 7] in the first branch, y is [10, 20]: every
+    // deeper Where takes its first branch there (its condition is then true).
+    assert_eq!(
+        ranged,
+        sym::Bound::Int {
+            lo: Some(1),
+            hi: Some(20)
+        }
+    );
+}

@@ -140,6 +140,9 @@ pub(crate) struct Derived {
     in_progress: FxHashSet<Symbol>,
 }
 
+/// Nodes bounded afresh under narrowed ranges (`where_refined`) in one query, at most.
+pub(crate) const WHERE_WORK: usize = 1 << 14;
+
 impl Derived {
     /// No symbol interval is being computed (true between queries).
     pub fn is_idle(&self) -> bool {
@@ -688,6 +691,12 @@ impl Session<'_> {
     /// the symbol's range narrowed by the condition (or its negation); an empty narrowed range
     /// means the branch is never taken. `None` when the condition has another form.
     fn where_refined(&mut self, c: Expr, a: Expr, b: Expr) -> Option<Iv> {
+        // Each refinement bounds its branches afresh (scratch memos): nested `Where`s would
+        // make that quadratic in their depth (a chain of 8,000 took 3.3 s). Past
+        // `WHERE_WORK` nodes bounded so in one query, the branches' hull answers (sound).
+        if self.where_work > WHERE_WORK {
+            return None;
+        }
         // (symbol, range where c holds, range where c fails)
         let (v, t, f) = {
             let (l, r, strict) = match *self.cx.node(c) {
@@ -735,6 +744,7 @@ impl Session<'_> {
             let saved_syms = std::mem::take(&mut self.s.d.sym_iv);
             self.s.d.sym_iv.insert(v, r);
             let iv = self.iv(branch);
+            self.where_work += self.s.iv.len() + self.s.fiv.len();
             self.s.d.sym_iv = saved_syms;
             self.s.iv = saved_memo;
             self.s.fiv = saved_fmemo;

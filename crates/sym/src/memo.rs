@@ -72,7 +72,6 @@ impl<V> NodeMemo<V> {
     }
 
     /// Entries recorded since the last [`NodeMemo::clear`].
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }
@@ -152,6 +151,14 @@ impl<V> Memo<V> {
         match self {
             Memo::Dense(m) => m.clear(),
             Memo::Sparse(m) => m.clear(),
+        }
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        match self {
+            Memo::Dense(m) => m.len(),
+            Memo::Sparse(m) => m.len(),
         }
     }
 }

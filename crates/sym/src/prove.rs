@@ -682,6 +682,20 @@ impl Session<'_> {
 
     /// Three-valued truth of a boolean expression.
     pub fn truth(&mut self, p: Expr) -> Truth {
+        // And, Or, Not and relations of booleans are decided through their operands: past
+        // `BOOL_NESTING` levels of them the inner question is `unknown` (sound), so that a
+        // deep formula cannot take the stack.
+        if self.bool_depth >= BOOL_NESTING {
+            return Truth::Unknown;
+        }
+        self.bool_depth += 1;
+        let t = self.truth_of_node(p);
+        self.bool_depth -= 1;
+        t
+    }
+
+    /// [`Session::truth`] of `p`, its nesting counted.
+    fn truth_of_node(&mut self, p: Expr) -> Truth {
         if let Some(b) = self.cx.as_bool(p) {
             return if b { Truth::True } else { Truth::False };
         }
@@ -1362,6 +1376,10 @@ fn witness_values(iv: Iv) -> [i64; WITNESS_VALUES] {
         v as i64
     })
 }
+
+/// Levels of And, Or, Not and relations of booleans [`Session::truth`] follows into their
+/// operands (docs/limits.md): deeper questions are `unknown`.
+pub(crate) const BOOL_NESTING: u32 = 256;
 
 #[cfg(test)]
 mod tests {

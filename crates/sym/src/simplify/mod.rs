@@ -142,6 +142,10 @@ pub(crate) struct Session<'a> {
     pub depth: u32,
     /// Nesting of float interval queries (TOP beyond a limit: sound and stack-safe).
     pub fiv_depth: u32,
+    /// Nesting of boolean connectives in `truth` (unknown beyond `BOOL_NESTING`).
+    pub bool_depth: u32,
+    /// Nodes bounded under a `Where` condition's narrowed range so far (`WHERE_WORK`).
+    pub where_work: usize,
     /// Nesting of analyses inside analyses: the prover simplifies the differences it bounds,
     /// the simplifier's rules ask the prover, and symbolic range ends or assumptions can make
     /// that chain go on forever with ever new expressions (`x <= FloorDiv(s0, 2)` with
@@ -442,6 +446,8 @@ impl<'a> Session<'a> {
             budget,
             depth: 0,
             fiv_depth: 0,
+            bool_depth: 0,
+            where_work: 0,
             nest: 0,
             max_nest,
             work,
