@@ -367,7 +367,7 @@ fn a_symbol_against_a_constant_is_decided_exactly() {
     }
     assert!(checked > 5000, "{checked}");
     // What the facts beyond the range decide.
-    let rows: &[(&str, &[(&str, &str, &str)], &[&str], Truth)] = &[
+    let rows: &[(&str, Ranges, &[&str], Truth)] = &[
         (
             "Eq(x, 3)",
             &[("x", "0", "10")],

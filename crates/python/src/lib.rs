@@ -62,28 +62,53 @@ pyo3::create_exception!(
      Context(**limits), docs/limits.md); `limit` names it."
 );
 
-/// A `sym::Error` as the matching Python exception.
-fn sym_err(py: Python<'_>, e: sym::Error) -> PyErr {
+/// A `sym::Error` as the matching Python exception, made lazily: nothing of Python runs here
+/// (callers hold the context's lock, and creating a Python object can run the garbage
+/// collector, whose finalizers may call into the same context and wait on that lock for
+/// ever). The column of a `ParseError` or `UnsupportedError` and the name of a `LimitError`'s
+/// limit go to the constructor as a second argument, which the classes' `__init__`
+/// (`attach_attributes`) sets as `column` or `limit` when Python makes the object.
+fn sym_err(_py: Python<'_>, e: sym::Error) -> PyErr {
     let msg = e.to_string();
-    let (err, col) = match &e {
-        sym::Error::Parse { col, .. } => (ParseError::new_err(msg), Some(*col)),
-        sym::Error::Unsupported { col, .. } => (UnsupportedError::new_err(msg), Some(*col)),
-        sym::Error::Range(_) => (RangeError::new_err(msg), None),
-        sym::Error::Eval(_) => (EvalError::new_err(msg), None),
-        sym::Error::Limit { name, .. } => {
-            let err = LimitError::new_err(msg);
-            let _ = err.value(py).setattr("limit", *name);
-            (err, None)
-        }
+    match &e {
+        sym::Error::Parse { col, .. } => ParseError::new_err((msg, *col)),
+        sym::Error::Unsupported { col, .. } => UnsupportedError::new_err((msg, *col)),
+        sym::Error::Range(_) => RangeError::new_err(msg),
+        sym::Error::Eval(_) => EvalError::new_err(msg),
+        sym::Error::Limit { name, .. } => LimitError::new_err((msg, *name)),
         // A kind added to the engine after this binding: the base class, with the message.
-        _ => (Error::new_err(msg), None),
-    };
-    if let Some(c) = col {
-        // Setting an attribute on a fresh exception object cannot fail in practice; if it
-        // did, the exception is still raised without it.
-        let _ = err.value(py).setattr("column", c);
+        _ => Error::new_err(msg),
     }
-    err
+}
+
+/// Gives `ParseError` and `UnsupportedError` an `__init__(message, column)` and `LimitError`
+/// an `__init__(message, limit)` that keep the message as the exception's only argument (its
+/// `str`) and the second as the attribute; one argument, or more than two, as any exception.
+fn attach_attributes(py: Python<'_>, m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let code = c"
+def _attach(cls, attr):
+    def __init__(self, *args):
+        if len(args) == 2:
+            super(cls, self).__init__(args[0])
+            setattr(self, attr, args[1])
+        else:
+            super(cls, self).__init__(*args)
+    __init__.__qualname__ = cls.__name__ + '.__init__'
+    cls.__init__ = __init__
+";
+    let globals = PyDict::new(py);
+    py.run(code, Some(&globals), None)?;
+    let attach = globals
+        .get_item("_attach")?
+        .ok_or_else(|| Error::new_err("_attach"))?;
+    for (cls, attr) in [
+        (m.getattr("ParseError")?, "column"),
+        (m.getattr("UnsupportedError")?, "column"),
+        (m.getattr("LimitError")?, "limit"),
+    ] {
+        attach.call1((cls, attr))?;
+    }
+    Ok(())
 }
 
 /// The answer of a query, or the limit that stopped it (the answer is then the engine's
@@ -1188,7 +1213,10 @@ impl Context {
         // message for an int symbol: decided once the context says the symbol's type.
         let mut wide: Vec<(usize, String)> = Vec::new();
         if let Some(d) = values {
-            for (k, v) in d.iter() {
+            // The items copied first: reading a value can run Python code (`__float__`,
+            // `__str__`) that changes the dict, which a live iterator refuses with a panic.
+            for item in d.items().iter() {
+                let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
                 let name: String = k.extract().map_err(|_| {
                     PyTypeError::new_err("eval: the keys of `values` must be symbol names (str)")
                 })?;
@@ -1430,6 +1458,9 @@ impl Expr {
         }
         let cxb = me.context(py);
         match operand(cxb, other, false) {
+            // A value the language cannot represent (NaN, an infinity) equals no expression,
+            // as an integer beyond int64 does: `False`, not an error.
+            Ok(Operand::F(f)) if !f.is_finite() => Ok(false),
             Ok(o) => guarded(|| {
                 let mut cx = cxb.get().cx();
                 let y = to_expr(py, &mut cx, o)?;
@@ -1790,5 +1821,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("RangeError", py.get_type::<RangeError>())?;
     m.add("EvalError", py.get_type::<EvalError>())?;
     m.add("LimitError", py.get_type::<LimitError>())?;
+    attach_attributes(py, m)?;
     Ok(())
 }

@@ -661,6 +661,98 @@ class ReviewDefects(unittest.TestCase):
             cx.eval("n + 1", {"n": 2**70})
 
 
+class ReviewDefects29(unittest.TestCase):
+    """Found by a review of the Python API (twenty-ninth session): an abort, a hang and a
+    panic escaping as an exception `except Exception` does not catch."""
+
+    def test_deep_connectives_do_not_abort(self):
+        # 20,000 levels of Or/And overflowed the stack of `prove` and `bound` (a segfault of
+        # the interpreter). In a child process: a regression aborts the child, not the tests.
+        code = (
+            "import symshape as S\n"
+            "cx = S.Context()\n"
+            "n = 20000\n"
+            "e = cx.parse('Or(x < 0, And(x > 1, ' * n + 'x > 2' + '))' * n)\n"
+            "print(cx.prove(e), cx.bound(e), cx.bound(cx.call('Where', e, 1, -1)))\n"
+        )
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "None (False, True) (-1, 1)"),
+                         r.stderr)
+
+    def test_a_finalizer_may_use_the_context_while_an_error_is_made(self):
+        # The exception of a parse error was made (its `column` set) while the context was
+        # locked; making it can run the garbage collector, and a finalizer calling the same
+        # context waited on the lock for ever. In a child process with a timeout.
+        code = (
+            "import gc, symshape as S\n"
+            "cx = S.Context()\n"
+            "class C:\n"
+            "    def __del__(self):\n"
+            "        cx.simplify('x + 1')\n"
+            "def garbage():\n"
+            "    c = C(); c.self = c\n"
+            "calls = [lambda: cx.parse('x +'), lambda: cx.symbol('1bad'),\n"
+            "         lambda: cx.set_range('x', 'y +', None), lambda: cx.assume('x >'),\n"
+            "         lambda: S.Context(input_nodes=2).parse('a + b + c')]\n"
+            "for call in calls:\n"
+            "    garbage()\n"
+            "    gc.set_threshold(1)\n"
+            "    try:\n"
+            "        call()\n"
+            "    except S.Error:\n"
+            "        pass\n"
+            "    gc.set_threshold(700)\n"
+            "print('ok')\n"
+        )
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "ok"), r.stderr)
+
+    def test_error_attributes(self):
+        # `column` and `limit` are set when Python makes the exception (lazily, outside the
+        # lock); the message stays its only argument.
+        cx = Context()
+        with self.assertRaises(ParseError) as c:
+            cx.parse("x + )")
+        self.assertEqual((c.exception.column, len(c.exception.args)), (5, 1))
+        self.assertTrue(str(c.exception).startswith("parse error at column 5"))
+        with self.assertRaises(UnsupportedError) as c:
+            cx.parse("x + Foo(x)")
+        self.assertEqual(c.exception.column, 5)
+        self.assertIn("Foo", str(c.exception))
+        with self.assertRaises(symshape.LimitError) as c:
+            Context(input_nodes=3).parse("a + b + c + d")
+        self.assertEqual(c.exception.limit, "input_nodes")
+        # Made by hand: one argument as any exception, two as message and column.
+        self.assertEqual(str(ParseError("m")), "m")
+        self.assertEqual(ParseError("m", 3).column, 3)
+
+    def test_eval_values_changed_by_a_value(self):
+        # A value's __float__ added a key to `values` while it was iterated: pyo3's iterator
+        # panicked (PanicException, a BaseException). The items are copied first now.
+        cx = Context()
+        cx.symbol("f", "float")
+        vals = {}
+
+        class Big(int):
+            def __float__(self):
+                vals["g"] = 1
+                return 1e30
+
+        vals["f"] = Big(2**70)
+        self.assertEqual(cx.eval("f", vals), 1e30)
+
+    def test_non_finite_floats_equal_no_expression(self):
+        cx = Context()
+        x = cx.symbol("x")
+        for v in (float("nan"), float("inf"), float("-inf")):
+            self.assertFalse(x == v)
+            self.assertTrue(x != v)
+        self.assertEqual([x].count(float("nan")), 0)
+        self.assertNotIn(float("inf"), [x])
+
+
 class Package(unittest.TestCase):
     def test_readme_python_example(self):
         """The Python example of the repository's README runs and prints what it says."""
