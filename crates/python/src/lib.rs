@@ -1274,7 +1274,10 @@ impl Context {
         let py = slf.py();
         let x = Self::arg(slf, e)?;
         let mut pairs = Vec::with_capacity(mapping.len());
-        for (k, v) in mapping.iter() {
+        // The items copied first: reading a value can run Python code (an int subclass's
+        // `__index__`) that changes the dict, which a live iterator refuses with a panic.
+        for item in mapping.items().iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             pairs.push((read_symbol(slf, &k)?, operand(slf, &v, true)?));
         }
         let r = guarded(|| {
