@@ -9,6 +9,14 @@ import symshape
 from symshape import Context, Error, EvalError, ParseError, RangeError, UnsupportedError
 
 
+def run_child(test, code, want):
+    """Runs `code` in a child interpreter (a hang or an abort there fails the test instead of
+    stopping the tests) and checks that it exits cleanly printing `want`."""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=120)
+    test.assertEqual((r.returncode, r.stdout.strip()), (0, want), r.stderr)
+
+
 class ContextApi(unittest.TestCase):
     def test_readme_example(self):
         cx = Context()
@@ -619,9 +627,7 @@ class ReviewDefects(unittest.TestCase):
             "        raise SystemExit('no RangeError')\n"
             "print('ok')\n"
         )
-        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           timeout=120)
-        self.assertEqual((r.returncode, r.stdout.strip()), (0, "ok"), r.stderr)
+        run_child(self, code, "ok")
 
     def test_truth_of_an_expression(self):
         cx = Context()
@@ -675,10 +681,7 @@ class ReviewDefects29(unittest.TestCase):
             "e = cx.parse('Or(x < 0, And(x > 1, ' * n + 'x > 2' + '))' * n)\n"
             "print(cx.prove(e), cx.bound(e), cx.bound(cx.call('Where', e, 1, -1)))\n"
         )
-        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           timeout=120)
-        self.assertEqual((r.returncode, r.stdout.strip()), (0, "None (False, True) (-1, 1)"),
-                         r.stderr)
+        run_child(self, code, "None (False, True) (-1, 1)")
 
     def test_a_finalizer_may_use_the_context_while_an_error_is_made(self):
         # The exception of a parse error was made (its `column` set) while the context was
@@ -705,9 +708,7 @@ class ReviewDefects29(unittest.TestCase):
             "    gc.set_threshold(700)\n"
             "print('ok')\n"
         )
-        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           timeout=120)
-        self.assertEqual((r.returncode, r.stdout.strip()), (0, "ok"), r.stderr)
+        run_child(self, code, "ok")
 
     def test_error_attributes(self):
         # `column` and `limit` are set when Python makes the exception (lazily, outside the
