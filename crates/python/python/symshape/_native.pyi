@@ -9,11 +9,17 @@ class Error(ValueError):
     """Base class of symshape's errors (a ValueError)."""
 
 class ParseError(Error):
-    """Malformed expression text; ``column`` is the 1-based column of the offending token."""
+    """Malformed expression text; ``column`` is the 1-based column of the offending token.
+
+    ``ParseError(message, column)`` sets it (the message stays the only argument)."""
     column: int
+    def __init__(self, *args: Any) -> None: ...
 
 class UnsupportedError(Error):
-    """Well-formed but outside what the engine represents; the message names the function."""
+    """Well-formed but outside what the engine represents; the message names the function,
+    ``column`` where it is (``UnsupportedError(message, column)``)."""
+    column: int
+    def __init__(self, *args: Any) -> None: ...
 
 class RangeError(Error):
     """Invalid range, assumption, type, or a constant outside the signed 64-bit range."""
@@ -23,8 +29,9 @@ class EvalError(Error):
 
 class LimitError(Error):
     """A resource limit of the context was reached (``Context(**limits)``); ``limit`` names it
-    (``time``, ``input_nodes``, ``context_nodes``)."""
+    (``time``, ``input_nodes``, ``context_nodes``); ``LimitError(message, limit)`` sets it."""
     limit: str
+    def __init__(self, *args: Any) -> None: ...
 
 class Context:
     """Owns expressions, symbols, ranges and assumptions.
