@@ -216,6 +216,59 @@ fn subexpression_targets() {
     assert!(solved > 400, "{solved}");
 }
 
+/// A target `k*u` that the relation's normal form keeps as a term (`2*s0 + 1` has no node
+/// `2*s0`), as PyTorch's `try_solve` isolates it: solved for `u`, each relation scaled by `k`
+/// (mirrored for a negative `k`). Tables, then random relations at every point of a box.
+#[test]
+fn scaled_targets() {
+    check("Eq(2*s0 + 1, 5)", "2*s0", &[], &[], "Eq(2*s0, 4)");
+    check("2*s0 + 1 > 4", "2*s0", &[], &[], "2*s0 >= 4");
+    check("-3*s0 + 1 > 4", "-3*s0", &[], &[], "-3*s0 >= 6");
+    check("-s0 + 2 <= 7", "-s0", &[], &[], "-s0 <= 5");
+    check("Eq(2*s0 + 1, 6)", "2*s0", &[], &[], "False");
+    check(
+        "Eq(2*FloorDiv(a, 3) + b, 7)",
+        "2*FloorDiv(a, 3)",
+        &[],
+        &[],
+        "Eq(2*FloorDiv(a, 3), 2*FloorDiv(7 - b, 2))  if Eq(Mod(7 - b, 2), 0)",
+    );
+    // A multiple of a symbol that does not occur: named as it was asked.
+    let (_, r) = solve("Eq(2*s0 + 1, 5)", "2*s1", &[], &[]);
+    assert!(
+        matches!(r, SolveResult::Unsolved(ref w) if w.contains("2*s1 does not occur")),
+        "{r:?}"
+    );
+
+    let atoms = ["a", "FloorDiv(a, 3)", "Mod(a, b)", "a*b"];
+    let ops = ["Eq", "Ne", "Lt", "Le", "Gt", "Ge"];
+    let mut rng = Rng(0x7A26_0000_0000_0029);
+    let (mut solved, mut points) = (0, 0);
+    for _ in 0..600 {
+        let u = atoms[rng.below(atoms.len() as u64) as usize];
+        let k = [2, -1, -2, 3, 5][rng.below(5) as usize];
+        let rest = match rng.below(3) {
+            0 => format!("{}", rng.range(-5, 5)),
+            1 => "b".to_string(),
+            _ => format!("{}*b + {}", rng.range(-2, 2), rng.range(-3, 3)),
+        };
+        let rel = format!(
+            "{}({k}*{u} + {rest}, {})",
+            ops[rng.below(6) as usize],
+            rng.range(-9, 9)
+        );
+        let target = format!("{k}*{u}");
+        let (cx, r) = solve(&rel, &target, &[("b", "1", "4")], &[]);
+        let SolveResult::Solved(sol) = r else {
+            continue;
+        };
+        solved += 1;
+        points += exhaustive(&cx, &rel, &target, &sol, &[("a", -9, 9), ("b", 1, 4)]);
+    }
+    eprintln!("scaled targets: {solved} solved, {points} points");
+    assert!(solved > 300, "{solved}");
+}
+
 #[test]
 fn guarded_cases() {
     // Issue 13: PyTorch answers s77 >= (FloorDiv(s27, 3) + 2)/FloorDiv(s27, 3), a division by

@@ -77,7 +77,10 @@ impl Context {
         self.query(
             |cx| match cx.as_symbol(t) {
                 Some(x) => cx.solve_symbol(rel, x),
-                None => cx.solve_subexpr(rel, t),
+                None => match cx.scaled_target(rel, t) {
+                    Some((u, k)) => cx.solve_scaled(rel, t, u, k),
+                    None => cx.solve_subexpr(rel, t),
+                },
             },
             |cx| {
                 let why = cx
@@ -249,6 +252,59 @@ impl Context {
                 })
             }
         }
+    }
+
+    /// `(u, k)` when the target `t` is `k*u` (an integer `k` other than 0 and 1, `u` an
+    /// integer sub-expression of `rel`) and `t` itself is no sub-expression of `rel`: in a
+    /// sum the normal form keeps `k*u` as a term of `u` (`2*s0 + 1` has no node `2*s0`),
+    /// which PyTorch's `try_solve` still isolates (`Eq(2*s0 + 1, 5)` for `2*s0`).
+    fn scaled_target(&self, rel: Expr, t: Expr) -> Option<(Expr, i64)> {
+        let Node::Add(ts, 0) = self.node(t) else {
+            return None;
+        };
+        let [(u, k)] = ts[..] else {
+            return None;
+        };
+        (k != 1
+            && self.ty(u) == Ty::Int
+            && !self.contains_expr(rel, t)
+            && self.contains_expr(rel, u))
+        .then_some((u, k))
+    }
+
+    /// [`Context::solve`] for the target `t = k*u` ([`Context::scaled_target`]): solved for
+    /// `u`, each relation `u OP r` then `k*u OP k*r`, the operator mirrored for a negative `k`.
+    /// Exact: multiplying by an integer `k != 0` is injective and monotone (decreasing for
+    /// `k < 0`) on the integers, so `u OP r <=> k*u OP' k*r` at every assignment.
+    fn solve_scaled(&mut self, rel: Expr, t: Expr, u: Expr, k: i64) -> SolveResult {
+        let r = match self.as_symbol(u) {
+            Some(x) => self.solve_symbol(rel, x),
+            None => self.solve_subexpr(rel, u),
+        };
+        let SolveResult::Solved(mut sol) = r else {
+            return r;
+        };
+        let scale = |cx: &mut Context, rels: &mut [Relation]| -> Option<()> {
+            for r in rels {
+                r.rhs = cx.scale(r.rhs, k)?;
+                if k < 0 {
+                    r.op = r.op.mirror();
+                }
+            }
+            Some(())
+        };
+        let mut ok = scale(self, &mut sol.relations).is_some();
+        for c in &mut sol.cases {
+            ok &= scale(self, &mut c.relations).is_some();
+        }
+        if !ok {
+            return unsolved(
+                UnsolvedKind::Overflow,
+                "integer overflow while solving".into(),
+            );
+        }
+        sol.target = t;
+        SolveResult::Solved(sol)
     }
 
     /// Whether `t` is a sub-expression of `e` (structurally).
