@@ -102,6 +102,22 @@ fn exhaustive(
     }
 }
 
+/// The random relations' check: `rel` solved for `target` with `b` in `[1, 4]`, the answer
+/// held to it at every point of `a` in `[-9, 9]` and `b` (`exhaustive`); `None` when unsolved.
+fn solved_points(rel: &str, target: &str) -> Option<u64> {
+    let (cx, r) = solve(rel, target, &[("b", "1", "4")], &[]);
+    let SolveResult::Solved(sol) = r else {
+        return None;
+    };
+    Some(exhaustive(
+        &cx,
+        rel,
+        target,
+        &sol,
+        &[("a", -9, 9), ("b", 1, 4)],
+    ))
+}
+
 #[test]
 fn plain_true_and_false() {
     check("Eq(2*x, 7)", "x", &[], &[], "False");
@@ -205,12 +221,10 @@ fn subexpression_targets() {
             ops[rng.below(6) as usize],
             rng.range(-6, 6)
         );
-        let (cx, r) = solve(&rel, t, &[("b", "1", "4")], &[]);
-        let SolveResult::Solved(sol) = r else {
-            continue;
-        };
-        solved += 1;
-        points += exhaustive(&cx, &rel, t, &sol, &[("a", -9, 9), ("b", 1, 4)]);
+        if let Some(n) = solved_points(&rel, t) {
+            solved += 1;
+            points += n;
+        }
     }
     eprintln!("sub-expression targets: {solved} solved, {points} points");
     assert!(solved > 400, "{solved}");
@@ -258,12 +272,10 @@ fn scaled_targets() {
             rng.range(-9, 9)
         );
         let target = format!("{k}*{u}");
-        let (cx, r) = solve(&rel, &target, &[("b", "1", "4")], &[]);
-        let SolveResult::Solved(sol) = r else {
-            continue;
-        };
-        solved += 1;
-        points += exhaustive(&cx, &rel, &target, &sol, &[("a", -9, 9), ("b", 1, 4)]);
+        if let Some(n) = solved_points(&rel, &target) {
+            solved += 1;
+            points += n;
+        }
     }
     eprintln!("scaled targets: {solved} solved, {points} points");
     assert!(solved > 300, "{solved}");

@@ -541,19 +541,20 @@ impl Session<'_> {
         self.le_by_difference(a, b)
     }
 
-    /// Whether `a <= b` (`a < b` when `strict`; `b` absent: `a >= 0`, `a >= 1` when `strict`)
-    /// fails at an assignment the facts allow, one of two corners of the box of `a`'s and
-    /// `b`'s symbols: each at the lower end of its interval, or each at the upper end (an
-    /// infinite end: the other one, or 0), where both are defined. Then no proof can succeed
-    /// (they are sound), and the one the caller was about to attempt (the difference's
-    /// bounds, about as costly as simplifying a small expression) is skipped: the engine's
-    /// own questions (`0 <= a < b` for `FloorDiv(a, b) = 0`, a divisor's sign) often fail.
+    /// Whether `a < b` fails (both sides defined) at an assignment the facts allow, one of
+    /// the corners of the box of `a`'s and `b`'s symbols: every symbol low, every one high,
+    /// `a`'s alone high (and `b`'s low), `b`'s alone low (an infinite end is `FAR` beyond the
+    /// other one, or from 0). Then no proof can succeed (they are sound), and the one
+    /// [`Session::prove_lt`] was about to attempt (the difference's bounds, about as costly as
+    /// simplifying a small expression) is skipped: the rules' questions (`0 <= a < b` for
+    /// `FloorDiv(a, b) = 0`) mostly fail. (The same for `<=`, `>= 0` and `>= 1` cost more
+    /// than it saved: docs/performance.md, twenty-ninth session.)
     ///
     /// Only where nothing but the symbols' own intervals constrains them (no assumption, no
     /// range end over symbols, no residue or truth assumed in a branch, no bounded atom):
     /// then every point of the box of their intervals (narrowed by a branch, `sym_iv`) is an
     /// assignment the facts allow, and a corner is one.
-    fn fails_at_a_corner(&mut self, a: Expr, b: Option<Expr>, strict: bool) -> bool {
+    fn lt_fails_at_a_corner(&mut self, a: Expr, b: Expr) -> bool {
         const CORNER_NODES: u32 = 48;
         const FAR: i64 = 1 << 10;
         const MOST_SYMBOLS: usize = 8;
@@ -573,8 +574,7 @@ impl Session<'_> {
         let mut syms: smallvec::SmallVec<[(Symbol, i64, i64, u8); MOST_SYMBOLS]> =
             smallvec::SmallVec::new();
         let mut too_many = false;
-        for (e, bit) in [(Some(a), 1u8), (b, 2u8)] {
-            let Some(e) = e else { continue };
+        for (e, bit) in [(a, 1u8), (b, 2u8)] {
             self.cx.for_each_symbol(e, |s| {
                 if let Some(x) = syms.iter_mut().find(|x| x.0 == s) {
                     x.3 |= bit;
@@ -597,17 +597,14 @@ impl Session<'_> {
             if iv.lo > iv.hi {
                 return false;
             }
-            // An infinite end: FAR beyond the other one (or from 0).
             let (lo, hi) = (iv.lo_i64(), iv.hi_i64());
             syms[k].1 = lo.unwrap_or_else(|| hi.unwrap_or(0).saturating_sub(FAR));
             syms[k].2 = hi.unwrap_or_else(|| lo.unwrap_or(0).saturating_add(FAR));
         }
-        // The corners: every symbol low; every one high; `a`'s alone high (for `a <= b`,
-        // `a` as large and `b` as small as the box allows where they share nothing); `b`'s
-        // alone low.
+        // Which symbols a corner takes high, by the bits of the sides that have them.
         let corners: [fn(u8) -> bool; 4] = [|_| false, |_| true, |has| has == 1, |has| has != 2];
         let mut tried: smallvec::SmallVec<[u64; 4]> = smallvec::SmallVec::new();
-        for high in corners.into_iter().take(if b.is_some() { 4 } else { 2 }) {
+        for high in corners {
             // The same point as an earlier corner: not evaluated again.
             let key = syms.iter().enumerate().fold(0u64, |k, (i, x)| {
                 k | (u64::from(high(x.3) && x.1 != x.2) << i)
@@ -623,24 +620,10 @@ impl Session<'_> {
             // A small budget: the operands of the rules' questions are small, and a large one
             // is better left to the proof than walked twice.
             let mut budget = CORNER_NODES;
-            let Some(va) = self.cx.int_at_with(a, &at, &mut budget) else {
-                continue;
-            };
-            let vb = match b {
-                Some(b) => match self.cx.int_at_with(b, &at, &mut budget) {
-                    Some(v) => v,
-                    None => continue,
-                },
-                None => 0,
-            };
-            let holds = if strict {
-                if b.is_some() { va < vb } else { va >= 1 }
-            } else if b.is_some() {
-                va <= vb
-            } else {
-                va >= 0
-            };
-            if !holds {
+            if let Some(va) = self.cx.int_at_with(a, &at, &mut budget)
+                && let Some(vb) = self.cx.int_at_with(b, &at, &mut budget)
+                && va >= vb
+            {
                 return true;
             }
         }
@@ -661,7 +644,7 @@ impl Session<'_> {
         if let Some(r) = self.le_by_intervals(a, b, true) {
             return r;
         }
-        if self.fails_at_a_corner(a, Some(b), true) {
+        if self.lt_fails_at_a_corner(a, b) {
             return false;
         }
         match self.diff(a, b) {
@@ -1553,11 +1536,11 @@ mod tests {
         assert!(hits * 2 > undecided, "{hits} of {undecided}");
     }
 
-    /// Where [`Session::fails_at_a_corner`] says `a < b` (or `a >= 0`, `a >= 1`) fails, an
-    /// assignment of the ranges where both are defined and it fails exists (found by
-    /// enumerating a box around the ranges, the far points included), and the proof it
-    /// replaces (the intervals, then the difference's bounds) never proves it. Under an
-    /// assumption it never answers (its points need not satisfy the facts).
+    /// Where [`Session::lt_fails_at_a_corner`] says `a < b` fails, an assignment of the
+    /// ranges where both are defined and it fails exists (found by enumerating a box around
+    /// the ranges, the far points included), and the proof it replaces (the intervals, then
+    /// the difference's bounds) never proves it. Under an assumption it never answers (its
+    /// points need not satisfy the facts).
     #[test]
     fn corner_refutations_are_failing_assignments() {
         use crate::Value;
@@ -1598,14 +1581,8 @@ mod tests {
                 pick(next(atoms.len() as u64)),
             );
             let (a, b) = (cx.parse(ta).unwrap(), cx.parse(tb).unwrap());
-            let kind = next(3);
             let mut s = Session::new(&mut cx);
-            let (b_opt, strict) = match kind {
-                0 => (Some(b), true),
-                1 => (None, false),
-                _ => (None, true),
-            };
-            let claim = s.fails_at_a_corner(a, b_opt, strict);
+            let claim = s.lt_fails_at_a_corner(a, b);
             cases += 1;
             if !claim {
                 continue;
@@ -1613,23 +1590,14 @@ mod tests {
             assert!(!assumed, "{ta} {tb}: answered under an assumption");
             refuted += 1;
             // The proof never succeeds where a failing corner was found.
-            let proved = match b_opt {
-                Some(b) => s
-                    .le_by_intervals(a, b, true)
-                    .unwrap_or_else(|| match s.diff(a, b) {
-                        Some(d) => s.iv(d).hi <= -1 || s.sym_upper(d) <= -1,
-                        None => false,
-                    }),
-                None => {
-                    let k = i128::from(strict);
-                    s.iv(a).lo >= k || s.sym_lower(a) >= k
-                }
-            };
+            let proved = s
+                .le_by_intervals(a, b, true)
+                .unwrap_or_else(|| match s.diff(a, b) {
+                    Some(d) => s.iv(d).hi <= -1 || s.sym_upper(d) <= -1,
+                    None => false,
+                });
             drop(s);
-            assert!(
-                !proved,
-                "{ta} < {tb} (kind {kind}): proved, yet refuted at a corner"
-            );
+            assert!(!proved, "{ta} < {tb}: proved, yet refuted at a corner");
             // A failing assignment inside the ranges.
             let window = |l: i64, h: i64, open: bool| -> Vec<i64> {
                 let mut v: Vec<i64> = (l..=if open { l + 12 } else { h }).collect();
@@ -1642,22 +1610,16 @@ mod tests {
             'search: for vx in window(lx, hx, ox) {
                 for vy in window(ly, hy, oy) {
                     let vals = [("x", Value::Int(vx)), ("y", Value::Int(vy))];
-                    let (Ok(Value::Int(va)), vb) = (cx.eval(a, &vals), cx.eval(b, &vals)) else {
-                        continue;
-                    };
-                    let fails = match (kind, vb) {
-                        (0, Ok(Value::Int(vb))) => va >= vb,
-                        (0, _) => false,
-                        (1, _) => va < 0,
-                        _ => va < 1,
-                    };
-                    if fails {
+                    if let (Ok(Value::Int(va)), Ok(Value::Int(vb))) =
+                        (cx.eval(a, &vals), cx.eval(b, &vals))
+                        && va >= vb
+                    {
                         found = true;
                         break 'search;
                     }
                 }
             }
-            assert!(found, "{ta} vs {tb} (kind {kind}): no failing assignment");
+            assert!(found, "{ta} < {tb}: no failing assignment");
         }
         assert!(refuted * 4 > cases, "{refuted} of {cases}");
     }

@@ -75,13 +75,7 @@ impl Context {
     pub fn solve_with_cases(&mut self, rel: Expr, target: impl SolveTarget) -> SolveResult {
         let t = target.target_expr(self);
         self.query(
-            |cx| match cx.as_symbol(t) {
-                Some(x) => cx.solve_symbol(rel, x),
-                None => match cx.scaled_target(rel, t) {
-                    Some((u, k)) => cx.solve_scaled(rel, t, u, k),
-                    None => cx.solve_subexpr(rel, t),
-                },
-            },
+            |cx| cx.solve_target(rel, t),
             |cx| {
                 let why = cx
                     .limit_reached()
@@ -254,6 +248,18 @@ impl Context {
         }
     }
 
+    /// [`Context::solve_with_cases`] inside its query: a symbol, a multiple `k*u` of a
+    /// sub-expression ([`Context::scaled_target`]), or a sub-expression.
+    fn solve_target(&mut self, rel: Expr, t: Expr) -> SolveResult {
+        match self.as_symbol(t) {
+            Some(x) => self.solve_symbol(rel, x),
+            None => match self.scaled_target(rel, t) {
+                Some((u, k)) => self.solve_scaled(rel, t, u, k),
+                None => self.solve_subexpr(rel, t),
+            },
+        }
+    }
+
     /// `(u, k)` when the target `t` is `k*u` (an integer `k` other than 0 and 1, `u` an
     /// integer sub-expression of `rel`) and `t` itself is no sub-expression of `rel`: in a
     /// sum the normal form keeps `k*u` as a term of `u` (`2*s0 + 1` has no node `2*s0`),
@@ -277,10 +283,8 @@ impl Context {
     /// Exact: multiplying by an integer `k != 0` is injective and monotone (decreasing for
     /// `k < 0`) on the integers, so `u OP r <=> k*u OP' k*r` at every assignment.
     fn solve_scaled(&mut self, rel: Expr, t: Expr, u: Expr, k: i64) -> SolveResult {
-        let r = match self.as_symbol(u) {
-            Some(x) => self.solve_symbol(rel, x),
-            None => self.solve_subexpr(rel, u),
-        };
+        // (`u` occurs in `rel`, so it is no scaled target itself: one level.)
+        let r = self.solve_target(rel, u);
         let SolveResult::Solved(mut sol) = r else {
             return r;
         };

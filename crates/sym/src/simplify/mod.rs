@@ -805,20 +805,11 @@ impl<'a> Session<'a> {
         // each point by its arithmetic, what the evaluation computes there (the numerator
         // exact, then within i64, as the operand of a division must be; no value where the
         // division overflows or d is 0).
-        let op: fn(i64, i64) -> Option<i64>;
-        let (n, d) = match *self.cx.node(e) {
-            Node::FloorDiv(n, d) => {
-                op = crate::build::floor_div;
-                (n, d)
-            }
-            Node::CeilDiv(n, d) => {
-                op = crate::build::ceil_div;
-                (n, d)
-            }
-            Node::Mod(n, d) => {
-                op = crate::build::floor_mod;
-                (n, d)
-            }
+        type Op = fn(i64, i64) -> Option<i64>;
+        let (n, d, op): (Expr, Expr, Op) = match *self.cx.node(e) {
+            Node::FloorDiv(n, d) => (n, d, crate::build::floor_div),
+            Node::CeilDiv(n, d) => (n, d, crate::build::ceil_div),
+            Node::Mod(n, d) => (n, d, crate::build::floor_mod),
             _ => return None,
         };
         let kc = match self.cx.node(n) {
