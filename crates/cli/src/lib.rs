@@ -18,26 +18,32 @@ pub fn answer_line(line: &[u8]) -> J {
 
 /// Writes the response to one input line of `batch` (without a newline): the text of
 /// `serde_json::to_writer(answer_line(line))`, with a successful answer written directly.
+///
+/// The one difference: an `id` with a number that serde_json holds as a double (an integer
+/// beyond 64 bits, a fraction, an exponent) is echoed as written ([`written_id`]), where the
+/// value would give `1.8446744073709552e+19` back for `18446744073709551616`, which a client
+/// matching responses to requests by id would not find.
 pub fn write_answer(line: &[u8], out: &mut impl std::io::Write) -> std::io::Result<()> {
-    respond_line(line, json::from_str, |r| r.write(out))
+    respond_line(line, json::from_str, |r, id| r.write_with_id(out, id))
 }
 
 /// [`answer_line`] with the request decoded by `decode` (tests compare [`json::from_str`]
 /// with plain `serde_json::from_str` on whole lines).
 #[doc(hidden)]
 pub fn answer_line_with(line: &[u8], decode: Decode) -> J {
-    respond_line(line, decode, |r| r.into_json())
+    respond_line(line, decode, |r, _| r.into_json())
 }
 
 /// A decoder of request lines.
 #[doc(hidden)]
 pub type Decode = for<'a> fn(&'a str) -> Result<json::V<'a>, serde_json::Error>;
 
-/// The response to `line`, handed to `finish` (it borrows the decoded line).
+/// The response to `line`, handed to `finish` (it borrows the decoded line) with the text of
+/// the line's `id` when it must be echoed as written ([`written_id`]).
 fn respond_line<R>(
     line: &[u8],
     decode: Decode,
-    finish: impl FnOnce(request::Response<'_>) -> R,
+    finish: impl FnOnce(request::Response<'_>, Option<&str>) -> R,
 ) -> R {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
@@ -45,35 +51,120 @@ fn respond_line<R>(
             // Echo the id when the rest of the line is a request that has one.
             let lossy = String::from_utf8_lossy(line);
             let id = line_id(&lossy);
-            return finish(request::Response::json(request_error(
-                id,
-                format!(
-                    "the line is not valid UTF-8 (at byte {})",
-                    e.valid_up_to() + 1
-                ),
-            )));
+            let written = id
+                .as_ref()
+                .and_then(|id| written_id(&lossy, has_double(id)));
+            return finish(
+                request::Response::json(request_error(
+                    id,
+                    format!(
+                        "the line is not valid UTF-8 (at byte {})",
+                        e.valid_up_to() + 1
+                    ),
+                )),
+                written.as_deref(),
+            );
         }
     };
     if text.trim().is_empty() {
-        return finish(request::Response::json(request_error(
+        return finish(
+            request::Response::json(request_error(
+                None,
+                "empty line (expected a JSON request object)".into(),
+            )),
             None,
-            "empty line (expected a JSON request object)".into(),
-        )));
+        );
     }
     match decode(text) {
         Ok(req) => {
+            let written = req
+                .get("id")
+                .and_then(|id| written_id(text, json::has_double(id)));
             let id = || req.get("id").map(json::V::to_json);
             match isolate::isolated(id, || request::respond(&req)) {
-                Ok(r) => finish(r),
-                Err(failure) => finish(request::Response::json(failure)),
+                Ok(r) => finish(r, written.as_deref()),
+                Err(failure) => finish(request::Response::json(failure), written.as_deref()),
             }
         }
         // The id, when the line is JSON that has one (a key given twice is refused here).
-        Err(e) => finish(request::Response::json(request_error(
-            line_id(text),
-            format!("invalid JSON: {e}"),
-        ))),
+        Err(e) => {
+            let id = line_id(text);
+            let written = id.as_ref().and_then(|id| written_id(text, has_double(id)));
+            finish(
+                request::Response::json(request_error(id, format!("invalid JSON: {e}"))),
+                written.as_deref(),
+            )
+        }
     }
+}
+
+/// Whether `v` holds a number that serde_json keeps as a double (anywhere inside it).
+fn has_double(v: &J) -> bool {
+    match v {
+        J::Number(n) => n.is_f64(),
+        J::Array(xs) => xs.iter().any(has_double),
+        J::Object(m) => m.values().any(has_double),
+        _ => false,
+    }
+}
+
+/// The text of the `id` of the JSON object `text`, as written there without the blanks
+/// between its tokens, when `needed` (its value holds a double: [`has_double`],
+/// [`json::has_double`]; every other value is echoed exactly from the value). `None` when it
+/// is not needed, the text has no such id, or the id has an object with a key given twice.
+///
+/// A double does not always give its text back: `18446744073709551616` (an integer beyond
+/// 64 bits) is `1.8446744073709552e+19` as a double, and `0.10000000000000000001` is `0.1`.
+/// docs/cli.md: the id is echoed back as it was written.
+fn written_id(text: &str, needed: bool) -> Option<String> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    use serde_json::value::RawValue;
+    struct Id;
+    impl<'de> Visitor<'de> for Id {
+        type Value = Option<&'de RawValue>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            // The last `id`, as `line_id` takes it (a line with two is refused anyway).
+            let mut id = None;
+            while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if k == "id" {
+                    id = Some(map.next_value::<&'de RawValue>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(id)
+        }
+    }
+    if !needed {
+        return None;
+    }
+    let mut d = serde_json::Deserializer::from_str(text);
+    let raw = d.deserialize_map(Id).ok()??.get();
+    // Without the blanks outside strings (the response is compact): a string's bytes are
+    // copied from its opening quote to its closing one, past escaped quotes.
+    let mut out = String::with_capacity(raw.len());
+    let (mut in_str, mut escaped) = (false, false);
+    for c in raw.chars() {
+        if in_str {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            in_str = c == '"';
+            out.push(c);
+        }
+    }
+    // An id with a key given twice (refused in a request, kept in its echo's value) is not
+    // written as it was: the echo stays a text this decoder reads.
+    json::from_str(&out).is_ok().then_some(out)
 }
 
 /// The `id` of a line that is a JSON object with one, whatever its other values are: a

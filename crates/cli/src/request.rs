@@ -153,13 +153,42 @@ impl<'r> Response<'r> {
     /// answer fields differ from each other and from `id` and `ok`, so the object has each
     /// once, as the `Map` would).
     pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.write_with_id(out, None)
+    }
+
+    /// [`Response::write`] with the id's text given as `written` (JSON text, written as it
+    /// is, in place of the id's value; lib.rs `written_id`), when there is one.
+    pub fn write_with_id(
+        &self,
+        out: &mut impl std::io::Write,
+        written: Option<&str>,
+    ) -> std::io::Result<()> {
         match &self.0 {
+            Resp::Json(J::Object(m)) if written.is_some() && m.contains_key("id") => {
+                // serde_json's compact object, the id's value replaced.
+                out.write_all(b"{")?;
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b",")?;
+                    }
+                    crate::json::write_str(k, out)?;
+                    out.write_all(b":")?;
+                    match written {
+                        Some(w) if k == "id" => out.write_all(w.as_bytes())?,
+                        _ => serde_json::to_writer(&mut *out, v)?,
+                    }
+                }
+                out.write_all(b"}")
+            }
             Resp::Json(j) => serde_json::to_writer(out, j).map_err(std::io::Error::from),
             Resp::Answer { id, fields } => {
                 out.write_all(b"{")?;
                 if let Some(id) = id {
                     out.write_all(b"\"id\":")?;
-                    id.write_json(out)?;
+                    match written {
+                        Some(w) => out.write_all(w.as_bytes())?,
+                        None => id.write_json(out)?,
+                    }
                     out.write_all(b",")?;
                 }
                 out.write_all(b"\"ok\":true")?;

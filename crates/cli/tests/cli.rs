@@ -117,6 +117,40 @@ fn eval_checks_the_divisors_the_normal_form_cancelled() {
     assert_eq!(got, want);
 }
 
+/// The id comes back as it was written, also where serde_json's value (a double) would not
+/// give its text back: an integer beyond 64 bits (a client matching responses by id would
+/// read `1.8446744073709552e+19` for `18446744073709551616`), more digits than a double holds,
+/// an exponent; inside arrays and objects, without the blanks between tokens. Answered,
+/// refused, invalid JSON, and not UTF-8 alike.
+#[test]
+fn ids_are_echoed_as_written() {
+    let cases: [(&[u8], &str); 8] = [
+        (br#"{"id": 18446744073709551616, "op": "simplify", "expr": "x + x"}"#, "18446744073709551616"),
+        (br#"{"id": -98765432109876543210, "op": "bound", "expr": "x", "ranges": {"x": [0, 3]}}"#, "-98765432109876543210"),
+        (br#"{"id": 0.10000000000000000001, "op": "simplify", "expr": "x"}"#, "0.10000000000000000001"),
+        (br#"{"id": [1e2, {"k" : 2E+3}, "a \"b\" c"], "op": "simplify", "expr": "x"}"#, r#"[1e2,{"k":2E+3},"a \"b\" c"]"#),
+        (br#"{"id": 1.0e1, "op": "nope"}"#, "1.0e1"),
+        (br#"{"id": 123456789012345678901234567890, "op": "simplify", "expr": "x", "z": 1e400}"#, "123456789012345678901234567890"),
+        (b"{\"id\": 3.30e0, \"op\": \"simplify\", \"expr\": \"\xff\"}", "3.30e0"),
+        // Exact values are echoed from the value, as before.
+        (br#"{"id": 42, "op": "simplify", "expr": "x"}"#, "42"),
+    ];
+    let mut input = Vec::new();
+    for (line, _) in &cases {
+        input.extend_from_slice(line);
+        input.push(b'\n');
+    }
+    let (c, out, _) = run_bytes(&["batch"], input);
+    assert_eq!(c, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), cases.len());
+    for ((_, id), l) in cases.iter().zip(&lines) {
+        let want = format!("{{\"id\":{id},\"ok\":");
+        assert!(l.starts_with(&want), "{l} does not start with {want}");
+        serde_json::from_str::<serde_json::Value>(l).unwrap();
+    }
+}
+
 /// A number beyond a double fails its request, not the echo of the request's id (the
 /// contract: `id` in every response when given).
 #[test]
