@@ -241,6 +241,25 @@ fn unbindable_symbols_are_named_with_their_inputs() {
         r#"{{"mode": "aot", "symbols": {{"s0": {{}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["FloorDiv(s0, 2)"]}}]}}"#
     );
     expect_err(&j, "does not determine s0 uniquely");
+    // A bound symbol's range end over a symbol no input binds (the generated range check
+    // would name a variable it never declares; a review found it compiled to
+    // `if (s1 > s9)` without `s9`): refused, naming the range.
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s0": {{"range": [2, 100]}}, "s1": {{"range": [1, "s9"]}}, "s9": {{"range": [1, 10]}}}}, "inputs": [{{"name": "x", {T}, "sizes": ["s0", "s1"]}}]}}"#
+    );
+    expect_err(
+        &j,
+        "symbols.s1.range[1]: 's9' uses 's9', which no input binds",
+    );
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s1": {{"range": ["s9 - 3", 100]}}, "s9": {{}}}}, "inputs": [{{"name": "x", {T}, "sizes": ["s1"]}}]}}"#
+    );
+    expect_err(&j, "symbols.s1.range[0]");
+    // Bound by an input, it may be an end (and an unbound symbol's own range is unused).
+    let j = format!(
+        r#"{{"mode": "aot", "symbols": {{"s1": {{"range": [1, "s9"]}}, "s9": {{"range": [1, 10]}}, "s5": {{"range": [0, "s7"]}}, "s7": {{}}}}, "inputs": [{{"name": "x", {T}, "sizes": ["s9", "s1"]}}]}}"#
+    );
+    assert!(generate_cpp(&j, Emit::All, Flavor::Aoti).is_ok());
     // FloorDiv cannot bind, but another input can: fine.
     let j = format!(
         r#"{{"mode": "aot", "symbols": {{"s0": {{}}}}, "inputs": [{{"name": "a", {T}, "sizes": ["FloorDiv(s0, 2)"]}}, {{"name": "b", {T}, "sizes": ["s0"]}}]}}"#

@@ -1113,6 +1113,70 @@ fn a_thousand_input_signature_compiles() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An input whose every size and stride is a symbol read from it has nothing left to check:
+/// no `check_input_{i}` (a review found one with an empty body whose unused tensor
+/// parameter `-Wextra -Werror` refused), in both flavors, checks and the whole prologue. Its
+/// dtype and device are still checked where the tensor is loaded (the random tests run that).
+#[test]
+fn inputs_with_nothing_left_to_check_compile() {
+    let j = r#"{"mode": "aot", "symbols": {"s0": {"range": [2, null]}, "s1": {"range": [1, null]}}, "inputs": [{"name": "x", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["s0"], "strides": ["s1"]}, {"name": "y", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["s0", 3]}]}"#;
+    let dir = tmpdir("nothing-left");
+    let aoti = generate(j, codegen_cpp::Flavor::Aoti);
+    assert!(!aoti.contains("check_input_0"), "{aoti}");
+    assert!(aoti.contains("check_input_1"), "{aoti}");
+    assert!(aoti.contains("unmatched dtype"), "{aoti}");
+    std::fs::write(dir.join("checks.cpp"), aoti).unwrap();
+    // The whole prologue with the model class a wrapper defines (as the hostile-names test
+    // compiles it).
+    std::fs::write(dir.join("all.inc"), generate_all(j)).unwrap();
+    std::fs::write(
+        dir.join("all.cpp"),
+        format!("{PROLOGUE_STUB}namespace ns {{\nSYMSHAPE_TEST_MODEL\n#include \"all.inc\"\n}}\n"),
+    )
+    .unwrap();
+    let inc = format!("-I{}", shim_dir().display());
+    for f in ["checks", "all"] {
+        let (src, obj) = (format!("{f}.cpp"), format!("{f}.o"));
+        gxx(
+            &[
+                "-std=c++17",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-I.",
+                "-c",
+                inc.as_str(),
+                &src,
+                "-o",
+                &obj,
+            ],
+            &dir,
+        );
+    }
+    if Path::new("/usr/include/dlpack/dlpack.h").exists() {
+        let dl = generate(j, codegen_cpp::Flavor::Dlpack);
+        std::fs::write(
+            dir.join("dl.cpp"),
+            format!("#include <dlpack/dlpack.h>\n#include <cstdint>\n#include <cstring>\n{dl}"),
+        )
+        .unwrap();
+        gxx(
+            &[
+                "-std=c++17",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-c",
+                "dl.cpp",
+                "-o",
+                "dl.o",
+            ],
+            &dir,
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The same property test against the real AOTI headers and libtorch of the PyPI torch wheel
 /// (`SYMSHAPE_TORCH_DIR`, which `scripts/test` sets after installing it into a cached venv):
 /// real `at::Tensor`s of the right sizes and strides behind the handles, made with
@@ -2242,10 +2306,12 @@ fn hostile_but_accepted_names_compile_in_every_role_and_flavor() {
 /// The prologue computes output sizes from the bound symbols with overflow-checked arithmetic:
 /// sizes whose product leaves int64 (`s1` unbounded, an input of 1024 x 2^60) make `run_impl`
 /// throw naming the buffer, under UBSan with every check on (no signed-overflow UB), whether
-/// the input checks run or not; a conforming input allocates the exact size.
+/// the input checks run or not; a conforming input allocates the exact size; a size negative
+/// at some values in range (`s0 - 3` at `s0 = 2`) throws before it reaches the allocation (a
+/// review found it allocated with size -1).
 #[test]
 fn prologue_allocation_sizes_never_overflow() {
-    let sig = r#"{"mode": "aot", "symbols": {"s0": {"range": [2, 1024]}, "s1": {"range": [2, null]}}, "inputs": [{"name": "a", "dtype": "float32", "device": "cpu", "sizes": ["s0", "s1"], "strides": ["s1", 1]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["s0*s1*8"], "strides": [1]}, {"name": "buf1", "dtype": "float32", "device": "cpu", "sizes": ["FloorDiv(s1 - 1, 3) + 1"], "strides": [1]}]}"#;
+    let sig = r#"{"mode": "aot", "symbols": {"s0": {"range": [2, 1024]}, "s1": {"range": [2, null]}}, "inputs": [{"name": "a", "dtype": "float32", "device": "cpu", "sizes": ["s0", "s1"], "strides": ["s1", 1]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["s0*s1*8"], "strides": [1]}, {"name": "buf1", "dtype": "float32", "device": "cpu", "sizes": ["FloorDiv(s1 - 1, 3) + 1"], "strides": [1]}, {"name": "buf2", "dtype": "float32", "device": "cpu", "sizes": ["s0 - 3"], "strides": [1]}]}"#;
     // `--emit all`, and the checks and the prologue emitted apart in one translation unit
     // (each defines its own runtime namespace).
     let emit = |e: codegen_cpp::Emit| {
@@ -2320,6 +2386,7 @@ static void run(int64_t s0, int64_t s1) {
 int main() {
   run(1024, int64_t{1} << 60);
   run(3, 5);
+  run(2, 5);
 }
 "#;
         std::fs::write(dir.join("driver.cpp"), driver).unwrap();
@@ -2353,7 +2420,7 @@ int main() {
             );
             assert_eq!(
                 text,
-                "threw integer overflow or division by zero computing the sizes of buf0\nalloc 120\nalloc 2\nran\n",
+                "threw integer overflow or division by zero computing the sizes of buf0\nalloc 120\nalloc 2\nalloc 0\nran\nalloc 80\nalloc 2\nthrew negative size at 0 computing the sizes of buf2\n",
                 "{tag}, AOTI_RUNTIME_CHECK_INPUTS={env}"
             );
         }

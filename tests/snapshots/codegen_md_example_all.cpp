@@ -148,6 +148,7 @@ void AOTInductorModel::run_impl(
     inputs.clear();
     [[maybe_unused]] auto& kernels = static_cast<AOTInductorModelKernels&>(*this->kernels_.get());
     const int64_t int_array_buf0_size[1] = {s0};
+    if (int_array_buf0_size[0] < 0) throw std::runtime_error("negative size at 0 computing the sizes of buf0");
     static constexpr int64_t int_array_buf0_stride[] = {1L};
     AtenTensorHandle buf0_handle;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_empty_strided(1, int_array_buf0_size, int_array_buf0_stride, aoti_torch_dtype_float32(), 0, this->device_idx_, &buf0_handle));

@@ -135,12 +135,15 @@ void AOTInductorModel::run_impl(
     bool int_array_buf0_size_ovf = false;
     const int64_t int_array_buf0_size[1] = {symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), int_array_buf0_size_ovf), int_array_buf0_size_ovf)};
     if (int_array_buf0_size_ovf) throw std::runtime_error("integer overflow or division by zero computing the sizes of buf0");
+    if (int_array_buf0_size[0] < 0) throw std::runtime_error("negative size at 0 computing the sizes of buf0");
     static constexpr int64_t int_array_buf0_stride[] = {1L};
     AtenTensorHandle buf0_handle;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_empty_strided(1, int_array_buf0_size, int_array_buf0_stride, aoti_torch_dtype_float32(), 0, this->device_idx_, &buf0_handle));
     RAIIAtenTensorHandle buf0(buf0_handle);
     const int64_t int_array_buf1_size[2] = {s1, int64_t{3}};
     const int64_t int_array_buf1_alloc_size[2] = {s1, int64_t{4}};
+    if (int_array_buf1_size[0] < 0) throw std::runtime_error("negative size at 0 computing the sizes of buf1");
+    if (int_array_buf1_alloc_size[0] < 0) throw std::runtime_error("negative size at 0 computing the allocation sizes of buf1");
     static constexpr int64_t int_array_buf1_stride[] = {4L, 1L};
     AtenTensorHandle buf1_handle;
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_empty_strided(2, int_array_buf1_alloc_size, int_array_buf1_stride, aoti_torch_dtype_float16(), 0, this->device_idx_, &buf1_handle));

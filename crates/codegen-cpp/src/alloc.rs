@@ -48,6 +48,21 @@ fn int_array(
     Ok(var.to_string())
 }
 
+/// A size computed at run time (not a constant: a negative constant is refused at generation)
+/// is checked to be >= 0 before it reaches the allocation: an expression negative for some
+/// values of its symbols (`s0 - 3` with `s0` in [-2, 1024]; a review found it allocated with
+/// size -2), also where the ranges would exclude them, because the prologue runs whether the
+/// input checks ran or not (see [`int_array`]). One comparison per symbolic dimension.
+fn negative_sizes(cx: &Context, w: &mut Writer, var: &str, xs: &[sym::Expr], what: &str) {
+    for (d, e) in xs.iter().enumerate() {
+        if cx.as_int(*e).is_none() {
+            w.line(&format!(
+                "if ({var}[{d}] < 0) throw std::runtime_error(\"negative size at {d} computing the {what}\");"
+            ));
+        }
+    }
+}
+
 /// The prologue's failure when the checked computation of `what` set `flag`.
 fn throw_on(w: &mut Writer, flag: &str, what: &str) {
     w.line(&format!(
@@ -108,6 +123,12 @@ pub fn make_allocation(
         )?,
         _ => sizes.clone(),
     };
+    negative_sizes(cx, w, &sizes, &l.sizes, &format!("sizes of {name}"));
+    if alloc != sizes
+        && let Some(a) = allocation_sizes
+    {
+        negative_sizes(cx, w, &alloc, a, &format!("allocation sizes of {name}"));
+    }
     let strides = int_array(
         cx,
         w,

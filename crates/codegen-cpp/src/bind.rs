@@ -197,6 +197,31 @@ pub fn plan(sig: &mut Signature) -> Result<Plan, CodegenError> {
             }
         }
     }
+    // A bound symbol's range is checked at run time against its ends, which may only use
+    // symbols the inputs determine (an end over an unbound symbol named a variable the
+    // generated code never declares: a review found `s1` in [1, s9] with `s9` bound by no
+    // input compiled to `if (s1 > s9)`, which does not compile).
+    for d in &sig.symbols {
+        if !bound(&bindings, d.sym) {
+            continue;
+        }
+        for (k, end) in [(0, d.lo), (1, d.hi)] {
+            let Some(end) = end else { continue };
+            if let Some(s) = sig
+                .cx
+                .free_symbols(end)
+                .into_iter()
+                .find(|s| !bound(&bindings, *s))
+            {
+                return Err(CodegenError::Signature(format!(
+                    "symbols.{}.range[{k}]: '{}' uses '{}', which no input binds",
+                    d.name,
+                    sig.cx.display(end),
+                    sig.cx.sym_name(s)
+                )));
+            }
+        }
+    }
     // Outputs may only use symbols the inputs determine.
     for (k, o) in sig.outputs.iter().enumerate() {
         let mut exprs = o.layout.sizes.clone();

@@ -247,7 +247,8 @@ fn is_poly(cx: &Context, e: Expr) -> bool {
 }
 
 /// A polynomial node as a `wide_t` C++ expression (runtime.hpp): sums exact in 128 bits, each
-/// term refused (`ovf`) if saturated; products 0 with a zero factor, else saturated at 2^126;
+/// term refused (`ovf`) if saturated; products 0 with a zero factor, else exact up to 2^126 in
+/// magnitude and saturated above;
 /// the operands of any other operator narrowed to int64 by [`checked_rec`].
 fn checked_wide(
     cx: &mut Context,
@@ -281,7 +282,7 @@ fn checked_wide(
                     format!("{rt}wadd({acc}, {term}, {ovf})")
                 };
             }
-            // Narrowed at once at the top; inside a product kept within ±2^126 for `wprod`.
+            // Narrowed at once at the top; inside a product kept within ±WIDE_SAT for `wprod`.
             if top { acc } else { format!("{rt}wsat({acc})") }
         }
         Shape::Prod(fs) => {

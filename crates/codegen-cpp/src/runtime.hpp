@@ -20,7 +20,7 @@ inline int64_t mul(int64_t a, int64_t b, bool& ovf) {
   return r;
 }
 // An n-ary sum is one value (docs/language.md §2): its terms are accumulated exactly in 128 bits
-// (|k*t| < 2^126) and only the sum must fit in int64, whatever the order of its terms.
+// (|k*t| <= 2^126) and only the sum must fit in int64, whatever the order of its terms.
 __extension__ typedef __int128 wide_t;
 inline wide_t wide(int64_t v) { return v; }
 inline wide_t term(int64_t k, int64_t t) { return static_cast<wide_t>(k) * t; }
@@ -34,9 +34,10 @@ inline int64_t narrow(wide_t v, bool& ovf) {
   return static_cast<int64_t>(v);
 }
 // A polynomial (sums of products, products of sums, powers) is one value (docs/rules.md §8):
-// computed exactly in 128 bits, narrowed once. Magnitudes >= 2^126 (none fits in int64)
-// saturate in products and powers, and make a sum overflow (saturated terms could cancel).
-constexpr wide_t WIDE_SAT = static_cast<wide_t>(1) << 126;
+// computed exactly in 128 bits, narrowed once. Magnitudes above 2^126 (none fits in int64)
+// saturate in products and powers, and make a sum overflow (saturated terms could cancel);
+// 2^126 itself (INT64_MIN squared) is exact, as in symshape's evaluation (sym::eval).
+constexpr wide_t WIDE_SAT = (static_cast<wide_t>(1) << 126) + 1;
 inline wide_t wsat(wide_t v) { return v > WIDE_SAT ? WIDE_SAT : (v < -WIDE_SAT ? -WIDE_SAT : v); }
 inline wide_t wterm(int64_t k, wide_t w, bool& ovf) {
   wide_t r;
@@ -54,14 +55,14 @@ inline wide_t wprod(std::initializer_list<wide_t> ws) {
   }
   wide_t acc = 1;
   for (wide_t w : ws) {
-    wide_t m = w < 0 ? -w : w;  // |w| <= 2^126: no overflow
+    wide_t m = w < 0 ? -w : w;  // |w| <= WIDE_SAT: no overflow
     wide_t r;
     if (__builtin_mul_overflow(acc, m, &r) || r >= WIDE_SAT) { acc = WIDE_SAT; break; }
     acc = r;
   }
   return neg ? -acc : acc;
 }
-// A power of a polynomial base (|b| <= 2^126: saturated by wsat or wprod).
+// A power of a polynomial base (|b| <= WIDE_SAT: saturated by wsat or wprod).
 inline wide_t wpow_w(wide_t b, int64_t k) {
   if (b == 0 || b == 1) return b;
   if (b == -1) return (k % 2 == 0) ? 1 : -1;

@@ -136,7 +136,10 @@ impl Context {
     /// `Σ k_i * t_i + c` in normal form.
     pub(crate) fn add_terms(&mut self, terms: &[(Expr, i64)], c: i64) -> Option<Expr> {
         let mut flat: Terms = Terms::new();
-        let mut cst = c;
+        // The constant exactly, whatever the order of its parts (only the sum must fit, as
+        // for the merged coefficients of `sort_merge_terms`): each part is a product of two
+        // i64 values, below 2^126 in magnitude, and the sum's check fails before i128 does.
+        let mut cst = i128::from(c);
         for &(t, k) in terms {
             // Integer arithmetic on integers only: a float or boolean operand is refused (the
             // public builders' `None`), never turned into an ill-typed sum.
@@ -147,38 +150,47 @@ impl Context {
                 continue;
             }
             match self.node(t) {
-                Node::Int(v) => cst = cst.checked_add(v.checked_mul(k)?)?,
+                Node::Int(v) => cst = cst.checked_add(i128::from(*v) * i128::from(k))?,
                 Node::Add(ts, c2) => {
                     let c2 = *c2;
                     for &(u, j) in ts.iter() {
                         flat.push((u, j.checked_mul(k)?));
                     }
-                    cst = cst.checked_add(c2.checked_mul(k)?)?;
+                    cst = cst.checked_add(i128::from(c2) * i128::from(k))?;
                 }
                 _ => flat.push((t, k)),
             }
         }
-        self.finish_sum(flat, cst)
+        self.finish_sum(flat, i64::try_from(cst).ok()?)
     }
 
     /// Sorts the terms of a sum in the normal form's order (an insertion sort for a few: n - 1
     /// comparisons when they already are) and merges equal terms in place, adding their
-    /// coefficients in that order: the merged terms are the first `n`, `Some(n)`; `None` when a
-    /// coefficient overflows. Terms whose coefficients cancel stay, with coefficient 0.
+    /// coefficients exactly (128 bits): the merged terms are the first `n`, `Some(n)`; `None`
+    /// when a merged coefficient does not fit in i64. Only the merged coefficient must fit,
+    /// whatever the terms' order: `x*M + x*M - x*M` is `M*x` as `x*M - x*M + x*M` is (a
+    /// review found the first an overflow of the partial 2*M). Terms whose coefficients cancel
+    /// stay, with coefficient 0.
     pub(crate) fn sort_merge_terms(&self, ts: &mut [(Expr, i64)]) -> Option<usize> {
         if ts.is_empty() {
             return Some(0);
         }
         ts.sort_by(|a, b| self.cmp_expr(a.0, b.0));
         let mut w = 0;
+        // The coefficient of term `w` so far: fewer than 2^64 terms of magnitude at most 2^63
+        // never leave i128.
+        let mut acc = i128::from(ts[0].1);
         for r in 1..ts.len() {
             if ts[r].0 == ts[w].0 {
-                ts[w].1 = ts[w].1.checked_add(ts[r].1)?;
+                acc += i128::from(ts[r].1);
             } else {
+                ts[w].1 = i64::try_from(acc).ok()?;
                 w += 1;
                 ts[w] = ts[r];
+                acc = i128::from(ts[r].1);
             }
         }
+        ts[w].1 = i64::try_from(acc).ok()?;
         Some(w + 1)
     }
 

@@ -398,7 +398,7 @@ impl Context {
     /// operand of any other operator, and the whole expression) must fit in i64. So the normal
     /// form's rearrangements (`(-1)*s0*x` as the term `-1 * (s0*x)`, `x*(s0 + 7)*2` as
     /// `x*(2*s0 + 14)`, `u0*s0*u0` as `s0*u0**2`) overflow exactly where the text does.
-    /// Inside, a product with a zero factor is 0 and magnitudes of 2^126 or more saturate (no
+    /// Inside, a product with a zero factor is 0 and magnitudes above 2^126 saturate (no
     /// such value fits in i64, and a sum refuses them, see `wide_term`).
     pub fn eval_with(
         &self,
@@ -863,8 +863,10 @@ fn is_poly(n: &Node) -> bool {
     matches!(n, Node::Add(..) | Node::Mul(..) | Node::Pow(..))
 }
 
-/// Magnitudes at or above this saturate inside a polynomial: none fits in i64.
-pub(crate) const WIDE_SAT: i128 = 1 << 126;
+/// Magnitudes at or above this saturate inside a polynomial: none fits in i64. Every
+/// magnitude up to 2^126 is exact, `i64::MIN * i64::MIN` included (a review found
+/// `x*y - z*w` at four `i64::MIN` an overflow where its value is 0).
+pub(crate) const WIDE_SAT: i128 = (1 << 126) + 1;
 
 fn saturate(w: i128) -> i128 {
     w.clamp(-WIDE_SAT, WIDE_SAT)
@@ -879,7 +881,7 @@ fn wide_term(k: i64, w: i128) -> Result<i128, EvalError> {
     w.checked_mul(i128::from(k)).ok_or(EvalError::Overflow)
 }
 
-/// The product of exact factors: 0 if one is 0, else saturated at 2^126.
+/// The product of exact factors: 0 if one is 0, else saturated at [`WIDE_SAT`].
 fn wide_product(ws: &[i128]) -> i128 {
     if ws.contains(&0) {
         return 0;
@@ -1067,6 +1069,37 @@ mod tests {
             only_full, 0,
             "{only_full} points left to eval_in ({both} answered)"
         );
+    }
+
+    /// A polynomial is exact up to magnitude 2^126 inside, `i64::MIN` squared included: the
+    /// review's `x*y - z*w` at four `i64::MIN` is 0 (it was an overflow, where four
+    /// `i64::MAX` gave 0), and `x*y + z*w + v` at (MIN, MIN, MIN, MAX, -1) is `i64::MAX`. One
+    /// factor more leaves 128 bits' exact range and stays an overflow where the value does.
+    #[test]
+    fn polynomials_are_exact_at_min_squared() {
+        let (mn, mx) = (i64::MIN, i64::MAX);
+        let cases: [(&str, [i64; 5], Option<i64>); 6] = [
+            ("x*y - z*w", [mn, mn, mn, mn, 0], Some(0)),
+            ("x*y - z*w", [mx, mx, mx, mx, 0], Some(0)),
+            ("x*y + z*w + v", [mn, mn, mn, mx, -1], Some(mx)),
+            ("x**2 - y**2", [mn, mn, 0, 0, 0], Some(0)),
+            ("x*y - z*w + v", [mn, mn, mn, mn, mn], Some(mn)),
+            // 2^126 + 2^126 = 2^127: beyond i64, an overflow.
+            ("x*y + z*w", [mn, mn, mn, mn, 0], None),
+        ];
+        for (t, p, want) in cases {
+            let mut cx = Context::new();
+            let e = cx.parse(t).unwrap();
+            let names = ["x", "y", "z", "w", "v"];
+            let syms: Vec<Symbol> = names.iter().map(|n| cx.symbol(n).unwrap()).collect();
+            let got = cx.eval_with(e, &|s| {
+                syms.iter().position(|&q| q == s).map(|i| Value::Int(p[i]))
+            });
+            match want {
+                Some(v) => assert_eq!(got, Ok(Value::Int(v)), "{t} at {p:?}"),
+                None => assert!(got.is_err(), "{t} at {p:?}: {got:?}"),
+            }
+        }
     }
 
     #[test]
