@@ -45,6 +45,9 @@ fn respond_line<R>(
     decode: Decode,
     finish: impl FnOnce(request::Response<'_>, Option<&str>) -> R,
 ) -> R {
+    // A byte order mark before the JSON text is ignored (RFC 8259 §8.1 lets a parser do so;
+    // editors on Windows write one): it was `invalid JSON: expected value at line 1 column 1`.
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
         Err(e) => {

@@ -388,11 +388,12 @@ fn str_field<'a>(v: Option<&'a V<'a>>, name: &str) -> Result<Option<&'a str>, Fa
     }
 }
 
-/// Why the JSON number `n`, a range end of the integer symbol `name`, is not one. JSON numbers
-/// are read as 64-bit integers or as doubles (serde_json without arbitrary precision): an
+/// Why the JSON number `n`, a range end (`range_end`) or a value of the integer symbol
+/// `name`, is not one. JSON numbers are read as 64-bit integers or as doubles (serde_json
+/// without arbitrary precision): an
 /// integer beyond 64 bits arrives as a double, whose text (`1.8446744073709552e+19` for 2^64)
 /// is not what the request wrote, so it is named for what it is.
-fn not_an_i64(n: &serde_json::Number, name: &str) -> String {
+fn not_an_i64(n: &serde_json::Number, name: &str, range_end: bool) -> String {
     let what = if n.is_u64() {
         // Exact: between 2^63 and 2^64 - 1.
         format!("{n} is beyond the 64-bit integers")
@@ -400,8 +401,12 @@ fn not_an_i64(n: &serde_json::Number, name: &str) -> String {
         match n.as_f64() {
             Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() >= 2f64.powi(63) => {
                 return format!(
-                    "an integer beyond 64 bits ('{name}' is an integer symbol; null is an \
-                     unbounded end)"
+                    "an integer beyond 64 bits ('{name}' is an integer symbol{})",
+                    if range_end {
+                        "; null is an unbounded end"
+                    } else {
+                        ""
+                    }
                 );
             }
             _ => format!("{n} is not a 64-bit integer"),
@@ -608,7 +613,7 @@ fn set_facts(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
                         } else {
                             return Err(Failure {
                                 kind: "range",
-                                message: not_an_i64(n, name),
+                                message: not_an_i64(n, name, true),
                                 at: Some(At::Range(name.to_string(), Some(i))),
                                 col: None,
                             });
@@ -777,16 +782,19 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
                     .filter(|_| cx.lookup(name).is_some_and(|s| cx.sym_ty(s) == Ty::Float))
                 {
                     Value::Float(f)
-                } else if let Some(b) = val.as_bool() {
-                    Value::Bool(b)
                 } else {
-                    let what = if cx.lookup(name).is_some_and(|s| cx.sym_ty(s) == Ty::Float) {
-                        "a number"
-                    } else {
-                        "an integer"
+                    // Symbols are integers or floats: `true` is no value of either (it was an
+                    // eval error, "type mismatch", where `"3"` was this request error).
+                    let float = cx.lookup(name).is_some_and(|s| cx.sym_ty(s) == Ty::Float);
+                    let msg = match val {
+                        // An integer beyond 64 bits is named as one, not "not an integer".
+                        V::Number(n) if !float => {
+                            format!("value of '{name}': {}", not_an_i64(n, name, false))
+                        }
+                        _ if float => format!("value of '{name}' must be a number"),
+                        _ => format!("value of '{name}' must be an integer"),
                     };
-                    return Err(req_err(format!("value of '{name}' must be {what}"))
-                        .at(At::Value(name.to_string())));
+                    return Err(req_err(msg).at(At::Value(name.to_string())));
                 };
                 vals.push((name.to_string(), v));
             }

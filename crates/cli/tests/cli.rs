@@ -192,6 +192,42 @@ fn ids_are_echoed_past_numbers_beyond_a_double() {
 /// `-1e-400` once read: an integer symbol's range end or value refuses it with the other
 /// non-integers (a review found `-0` refused, and accepting every -0.0 took `-1e-400` as 0).
 /// The command line reads its own texts: `--range x=-0..9` is 0.
+/// Values `eval` cannot take are request errors naming the value, alike: `true` (no symbol is
+/// a boolean; it was an eval error, "type mismatch"), a string, an integer beyond 64 bits
+/// (named as one, not "not an integer"), a fraction; a float symbol takes a number. A byte
+/// order mark before a line's JSON is ignored.
+#[test]
+fn eval_values_are_refused_by_what_they_are() {
+    let input = [
+        r#"{"id":1,"op":"eval","expr":"x + 1","values":{"x":true}}"#,
+        r#"{"id":2,"op":"eval","expr":"x + 1","values":{"x":"3"}}"#,
+        r#"{"id":3,"op":"eval","expr":"x + 1","values":{"x":9223372036854775808}}"#,
+        r#"{"id":4,"op":"eval","expr":"x + 1","values":{"x":1.5}}"#,
+        r#"{"id":5,"op":"eval","expr":"x + 1","types":{"x":"float"},"values":{"x":false}}"#,
+        "\u{feff}{\"id\":6,\"op\":\"eval\",\"expr\":\"x + 1\",\"values\":{\"x\":2}}",
+    ]
+    .join("\n");
+    let (c, out, _) = run(&["batch"], &input);
+    assert_eq!(c, 0);
+    let got: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let msgs = [
+        "values.x: value of 'x' must be an integer",
+        "values.x: value of 'x' must be an integer",
+        "values.x: value of 'x': 9223372036854775808 is beyond the 64-bit integers",
+        "values.x: value of 'x': 1.5 is not a 64-bit integer",
+        "values.x: value of 'x' must be a number",
+    ];
+    for (r, m) in got.iter().zip(msgs) {
+        assert_eq!(r["error"]["kind"], "request", "{r}");
+        let msg = r["error"]["message"].as_str().unwrap();
+        assert!(msg.starts_with(m), "{msg} does not start with {m}");
+    }
+    assert_eq!(got[5], serde_json::json!({"id": 6, "ok": true, "value": 3}));
+}
+
 #[test]
 fn minus_zero_in_json_is_a_float() {
     let input = [
@@ -208,7 +244,11 @@ fn minus_zero_in_json_is_a_float() {
         "{}",
         got[0]
     );
-    assert!(got[1].contains("must be an integer"), "{}", got[1]);
+    assert!(
+        got[1].contains("-0.0 is not a 64-bit integer"),
+        "{}",
+        got[1]
+    );
     assert_eq!(got[2], r#"{"id":3,"ok":true,"value":-0.0}"#);
     let (c, out, _) = run(&["prove", "x >= 0", "--range", "x=-0..9"], "");
     assert_eq!((c, out.trim()), (0, "true"));
