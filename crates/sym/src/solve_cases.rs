@@ -157,7 +157,7 @@ impl Context {
         if !self.contains_symbol(rel, x) {
             return Err(unsolved(
                 UnsolvedKind::TargetAbsent,
-                format!("{} does not occur in the relation", self.sym_name(x)),
+                [self.sym_name(x), " does not occur in the relation"].concat(),
             ));
         }
         Ok((a, b, op))
@@ -192,7 +192,7 @@ impl Context {
         if !self.contains_expr(rel, t) {
             return unsolved(
                 UnsolvedKind::TargetAbsent,
-                format!("{} does not occur in the relation", self.display(t)),
+                [&self.display(t), " does not occur in the relation"].concat(),
             );
         }
         let ty = self.ty(t);
