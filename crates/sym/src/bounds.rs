@@ -513,8 +513,8 @@ impl Session<'_> {
         self.s.iv[&root]
     }
 
-    /// [`Session::iv`] of a symbol, or of a sum of symbols (`30*p1`, `s0 + 2*s1 - 1`: the
-    /// commonest operand of a division), the walk's value without its stack and memo traffic: the constant plus
+    /// [`Session::iv`] of a constant, a symbol, or a sum of symbols (`30*p1`, `s0 + 2*s1 - 1`:
+    /// the commonest operand of a division), the walk's value without its stack and memo traffic: the constant plus
     /// each symbol's [`Session::sym_iv`] times its coefficient, in the walk's order (the
     /// `Node::Add` and `Node::Sym` arms below); stored for the sum as the walk stores it. A
     /// step of the query per node, as the walk counts them. `None` for any other expression.
@@ -522,6 +522,16 @@ impl Session<'_> {
     fn linear_iv(&mut self, root: Expr) -> Option<Iv> {
         let (ts, c) = match self.cx.node(root) {
             Node::Add(ts, c) => (ts, c),
+            // A constant: its point, as the walk's `Node::Int` arm (one step), not memoized (a
+            // later walk that meets it as a child bounds it again, to the same point). The
+            // solver and the rules ask it of their constants (a coefficient, a right-hand
+            // side, a divisor), where the walk's stack and memo cost ten times the answer.
+            &Node::Int(v) => {
+                if self.cx.tick() {
+                    return Some(Iv::TOP);
+                }
+                return Some(Iv::point(v));
+            }
             // A symbol: its interval (memoized by `sym_iv`), as the walk's `Node::Sym` arm.
             &Node::Sym(s) => {
                 if self.cx.tick() {
