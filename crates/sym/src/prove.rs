@@ -6,6 +6,7 @@
 //! of the difference (`Eq(Mod(16*s0*s1 + 8, 8), 0)`), and from the assumptions themselves.
 
 use crate::Context;
+use crate::build::CmpOp;
 use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::interval::{Iv, NEG_INF, POS_INF};
 use crate::simplify::Session;
@@ -59,6 +60,31 @@ fn le_of_intervals(ia: Iv, ib: Iv, strict: bool) -> Option<bool> {
         Some(false)
     } else {
         None
+    }
+}
+
+/// `a OP b` decided from the (nonempty) intervals `ia` of `a` and `ib` of `b` alone, when they
+/// decide it: `a < b` at every assignment when `hi(a) < lo(b)`, `a == b` when both are the same
+/// single value, `a != b` when they do not meet; `None` otherwise.
+fn relation_of_intervals(op: CmpOp, ia: Iv, ib: Iv) -> Option<Truth> {
+    let decide = |holds: bool, fails: bool| {
+        if holds {
+            Some(Truth::True)
+        } else if fails {
+            Some(Truth::False)
+        } else {
+            None
+        }
+    };
+    let point = ia.lo == ia.hi && ia.lo > NEG_INF && ia.hi < POS_INF;
+    let same = point && ia == ib;
+    let apart = ia.hi < ib.lo || ib.hi < ia.lo;
+    let truth = |b: bool| if b { Truth::True } else { Truth::False };
+    match op {
+        CmpOp::Eq => decide(same, apart),
+        CmpOp::Ne => decide(apart, same),
+        CmpOp::Lt => le_of_intervals(ia, ib, true).map(truth),
+        CmpOp::Le => le_of_intervals(ia, ib, false).map(truth),
     }
 }
 
@@ -1080,30 +1106,60 @@ impl Session<'_> {
     /// both are the same single value, `a != b` when they do not meet. `None` otherwise, or
     /// when an interval is empty (no assignment: left to the difference's analysis).
     fn relation_by_intervals(&mut self, p: Expr, a: Expr, b: Expr) -> Option<Truth> {
+        let op = match self.cx.node(p) {
+            Node::Eq(..) => CmpOp::Eq,
+            Node::Ne(..) => CmpOp::Ne,
+            Node::Lt(..) => CmpOp::Lt,
+            Node::Le(..) => CmpOp::Le,
+            _ => return None,
+        };
         let (ia, ib) = (self.iv(a), self.iv(b));
         if ia.lo > ia.hi || ib.lo > ib.hi {
             return None;
         }
-        let decide = |holds: bool, fails: bool| {
-            if holds {
-                Some(Truth::True)
-            } else if fails {
-                Some(Truth::False)
-            } else {
-                None
-            }
-        };
-        let point = ia.lo == ia.hi && ia.lo > NEG_INF && ia.hi < POS_INF;
-        let same = point && ia == ib;
-        let apart = ia.hi < ib.lo || ib.hi < ia.lo;
-        let truth = |b: bool| if b { Truth::True } else { Truth::False };
-        match self.cx.node(p) {
-            Node::Eq(..) => decide(same, apart),
-            Node::Ne(..) => decide(apart, same),
-            Node::Lt(..) => le_of_intervals(ia, ib, true).map(truth),
-            Node::Le(..) => le_of_intervals(ia, ib, false).map(truth),
-            _ => None,
+        relation_of_intervals(op, ia, ib)
+    }
+
+    /// [`Session::truth`] of `x OP c` (`relation_expr(x, op, c)`) for an integer symbol `x`
+    /// and a constant `c`, without building the relation, where `truth` answers from the
+    /// intervals: the same steps on the same operands (`relation_expr` writes `Gt`/`Ge` as
+    /// `c < x`/`c <= x` and keeps the constant on the right of the others), that is
+    /// [`Session::relation_by_intervals`] and then [`Session::symbol_against_constant`]. `None`
+    /// where `truth` would go on (an assumed truth to look up, an empty interval, a symbolic
+    /// bound or residue of `x`): the caller asks `truth` of the relation then. The solver's
+    /// last question about most answers (`x >= 8` over `x >= 1`, in `finish_case`).
+    pub(crate) fn symbol_constant_truth(
+        &mut self,
+        x: Expr,
+        op: crate::solve::RelOp,
+        c: Expr,
+    ) -> Option<Truth> {
+        use crate::solve::RelOp;
+        if !matches!(self.cx.node(x), Node::Sym(_))
+            || !matches!(self.cx.node(c), Node::Int(_))
+            || self.bool_depth >= BOOL_NESTING
+            || !self.s.d.truths.is_empty()
+        {
+            return None;
         }
+        let (a, b, cmp) = match op {
+            RelOp::Eq => (x, c, CmpOp::Eq),
+            RelOp::Ne => (x, c, CmpOp::Ne),
+            RelOp::Lt => (x, c, CmpOp::Lt),
+            RelOp::Le => (x, c, CmpOp::Le),
+            RelOp::Gt => (c, x, CmpOp::Lt),
+            RelOp::Ge => (c, x, CmpOp::Le),
+        };
+        let (ia, ib) = (self.iv(a), self.iv(b));
+        if ia.lo > ia.hi || ib.lo > ib.hi {
+            return None;
+        }
+        if let Some(t) = relation_of_intervals(cmp, ia, ib) {
+            return Some(t);
+        }
+        // `symbol_against_constant` (x's interval is nonempty: checked above).
+        (self.s.d.upper.is_empty() && self.s.d.lower.is_empty() && self.s.d.mod_facts.is_empty())
+            .then_some(Truth::Unknown)
     }
 
     fn float_relation(&mut self, p: Expr, a: Expr, b: Expr) -> Truth {

@@ -559,8 +559,14 @@ fn finish_case(
             RelOp::Ne => !(s.cx.unconstrained_side(x, true) && s.cx.unconstrained_side(x, false)),
         };
         if may_be_implied {
-            let rel = s.cx.relation_expr(xe, r.op, rhs);
-            match s.truth(rel) {
+            let t = match s.symbol_constant_truth(xe, r.op, rhs) {
+                Some(t) => t,
+                None => {
+                    let rel = s.cx.relation_expr(xe, r.op, rhs);
+                    s.truth(rel)
+                }
+            };
+            match t {
                 Truth::True => continue,
                 // No x in range satisfies this relation: none satisfies the answer.
                 Truth::False => return (vec![], vec![s.cx.boolean(false)]),
