@@ -874,7 +874,7 @@ impl Solver<'_, '_> {
             return None;
         };
         let pos = fs.iter().position(|f| *f == self.xe)?;
-        let rest: Vec<Expr> = fs
+        let rest: SmallVec<[Expr; 4]> = fs
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != pos)
@@ -882,6 +882,19 @@ impl Solver<'_, '_> {
             .collect();
         if rest.iter().any(|f| self.has_x(*f)) {
             return None;
+        }
+        // One other factor (`s0*FloorDiv(s53, 4)` for s0): the product of it alone is itself,
+        // as `mul_args` builds it, when it is an integer that is no constant, sum, product or
+        // power (`mul_parts` keeps it as its one factor with coefficient 1, and `scale` by 1
+        // answers it as it stands).
+        if let [f] = rest[..]
+            && self.s.cx.ty(f) == crate::expr::Ty::Int
+            && !matches!(
+                self.s.cx.node(f),
+                Node::Int(_) | Node::Add(..) | Node::Mul(_) | Node::Pow(..)
+            )
+        {
+            return Some(f);
         }
         self.s.cx.mul_args(&rest)
     }
