@@ -781,9 +781,25 @@ impl Solver<'_, '_> {
                 // <= r <=> g <= d*r + d - 1; < r <=> g <= d*r - 1; >= r <=> g >= d*r;
                 // > r <=> g >= d*r + d.
                 let dr = self.s.cx.mul(d, r).ok_or_else(err)?;
-                let dr_hi = {
-                    let t = self.s.cx.add(dr, d).ok_or_else(err)?;
-                    self.s.cx.add_const(t, -1).ok_or_else(err)?
+                let build_hi = |sv: &mut Self| -> Result<Expr, Fail> {
+                    let t = sv.s.cx.add(dr, d).ok_or_else(err)?;
+                    sv.s.cx.add_const(t, -1).ok_or_else(err)
+                };
+                // d*r + d - 1 is read by Eq and Le; for the other operators only whether
+                // building it overflows matters (the answer is then "integer overflow" for
+                // every operator). Where d*r and d are constants (`FloorDiv(s53 - 1, 7) >= 1`)
+                // that is their i64 arithmetic (`add` and `add_const` of constants fail exactly
+                // when it overflows), without two new constants.
+                let dr_hi = match (op, self.s.cx.as_int(dr), self.s.cx.as_int(d)) {
+                    (RelOp::Eq | RelOp::Le, ..) => build_hi(self)?,
+                    (_, Some(a), Some(b)) => {
+                        a.checked_add(b)
+                            .and_then(|t| t.checked_add(-1))
+                            .ok_or_else(err)?;
+                        // (Not read by these operators.)
+                        dr
+                    }
+                    _ => build_hi(self)?,
                 };
                 match op {
                     RelOp::Eq => {
