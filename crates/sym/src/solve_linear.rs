@@ -376,6 +376,9 @@ impl Context {
     /// interval `c*r <= x <= c*r + c - 1` with `r = ±(G - F)`.
     fn fast_floordiv_eq(&mut self, a: Expr, b: Expr, x: Symbol) -> Option<SolveResult> {
         let xe = self.sym(x);
+        if self.floordiv_eq_declines(a, b, xe) || self.floordiv_eq_declines(b, a, xe) {
+            return None;
+        }
         let f = self.sub(a, b)?;
         let (t, k, r) = self.isolate_term(f, x)?;
         let Node::FloorDiv(g, d) = *self.node(t) else {
@@ -435,6 +438,37 @@ impl Context {
             cases: Vec::new(),
             defined_where: Vec::new(),
         }))
+    }
+
+    /// Whether a term of `a` (a sum's terms, or `a` itself unless a constant) rules out the
+    /// lean path for `Eq(a, b)` or `Eq(b, a)` before `a - b` is built: a term that is no plain
+    /// polynomial, no `FloorDiv(x, _)` and no product with a sum factor, and is no term of
+    /// `b`, is a term of `a - b` (`sub` takes the terms of both sides as they are and merges
+    /// only equal ones; only a product with a sum factor is rewritten, its coefficient moved
+    /// into the sum, and so may come to equal another term), and `isolate_term` declines
+    /// such a term whether or not it mentions x (with x it would have to be the one term
+    /// `FloorDiv(x, c)`). The real requests `Eq(s0*s53, s53*((s0//((s0//4)))))` and the like
+    /// then go to the general path without building the difference twice.
+    fn floordiv_eq_declines(&self, a: Expr, b: Expr, xe: Expr) -> bool {
+        let terms = |e: Expr| -> &[(Expr, i64)] {
+            match self.node(e) {
+                Node::Add(ts, _) => ts,
+                _ => &[],
+            }
+        };
+        let declines = |t: Expr| {
+            !self.is_plain_polynomial(t)
+                && !matches!(*self.node(t), Node::FloorDiv(g, _) if g == xe)
+                && !matches!(self.node(t), Node::Mul(fs)
+                    if fs.iter().any(|f| matches!(self.node(*f), Node::Add(..))))
+                && t != b
+                && !terms(b).iter().any(|(u, _)| *u == t)
+        };
+        match self.node(a) {
+            Node::Add(ts, _) => ts.iter().any(|(t, _)| declines(*t)),
+            Node::Int(_) => false,
+            _ => declines(a),
+        }
     }
 
     /// The prover's answer for `Le`/`Lt` of plain polynomials from the interval of the
