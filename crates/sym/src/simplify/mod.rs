@@ -248,10 +248,11 @@ pub(crate) fn fits_iv_given(
     };
     let finite = |iv: Iv| (iv.lo_i64().is_some() && iv.hi_i64().is_some()).then_some(iv);
     let node = o.node_of(e);
-    let own = o.iv_of(e);
+    // A constant is its value (in i64 by construction), whatever its interval: not asked.
     if let Node::Int(v) = node {
         return Some(Iv::point(v));
     }
+    let own = o.iv_of(e);
     if matches!(node, Node::Sym(_)) || given.contains(&e) {
         // Where it is computed it is in i64 (elsewhere the input overflows already), so its
         // interval within i64; an atom whose value is never in i64 (`TruncToInt(-1.4e19)`,
