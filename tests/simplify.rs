@@ -93,6 +93,28 @@ fn remainder_within_one_multiple() {
     );
     check("Mod(x0 - 64*x1, 64)", &[("x0", "-10", "-1")], "x0 + 64");
     check("Mod(x0 + 64*x1, 64)", &[("x0", "0", "64")], "Mod(x0, 64)");
+    // A symbolic divisor: what pulling its multiple leaves is -1 where -b <= a <= -1 (a
+    // review found `FloorDiv(s0 - 2, s0)` kept as `FloorDiv(-2, s0) + 1`, larger than
+    // PyTorch's 0).
+    check("FloorDiv(s0 - 2, s0)", &[("s0", "2", "300")], "0");
+    check(
+        "FloorDiv(s0 + x0 - 1, s0)",
+        &[("s0", "1", "64"), ("x0", "0", "0")],
+        "0",
+    );
+    check(
+        "FloorDiv(x - 5, s0)",
+        &[("s0", "5", "64"), ("x", "0", "4")],
+        "-1",
+    );
+    check("FloorDiv(-2, s0)", &[("s0", "2", "")], "-1");
+    // Not -1 everywhere: kept.
+    check("FloorDiv(-2, s0)", &[("s0", "1", "")], "FloorDiv(-2, s0)");
+    check(
+        "FloorDiv(s0 - 3, s0)",
+        &[("s0", "2", "64")],
+        "FloorDiv(-3, s0) + 1",
+    );
 }
 
 #[test]

@@ -20,7 +20,7 @@ pub fn answer_line(line: &[u8]) -> J {
 /// `serde_json::to_writer(answer_line(line))`, with a successful answer written directly.
 ///
 /// The one difference: an `id` with a number that serde_json holds as a double (an integer
-/// beyond 64 bits, a fraction, an exponent) is echoed as written ([`written_id`]), where the
+/// beyond 64 bits, a fraction, an exponent) is echoed as written (`written_id`), where the
 /// value would give `1.8446744073709552e+19` back for `18446744073709551616`, which a client
 /// matching responses to requests by id would not find.
 pub fn write_answer(line: &[u8], out: &mut impl std::io::Write) -> std::io::Result<()> {

@@ -653,6 +653,13 @@ class Indexing(unittest.TestCase):
         self.assertLessEqual(_size(got), _size(expected), (expr, got, expected))
         return got
 
+    def test_quotient_of_a_size_minus_less_than_itself(self):
+        """`FloorDiv(s0 + x0 - 1, s0)` with `x0` in [0, 0] is 0, as PyTorch answers (a review
+        found `FloorDiv(-1, s0) + 1`, larger)."""
+        s0 = sympy.Symbol("s0", integer=True, positive=True)
+        x0 = sympy.Symbol("x0", integer=True, nonnegative=True)
+        self.assertEqual(st.simplify_with_ranges(FD(s0 + x0 - 1, s0), {x0: 1}), 0)
+
     def test_indexing_simplification(self):
         i0, i1, i2, r3 = self.i0, self.i1, self.i2, self.r3
         rs = {i0: 3136, i1: 64, i2: 32, r3: 3}
@@ -892,6 +899,47 @@ class Install(unittest.TestCase):
         with st.installed():
             self.assertIs(tvr.bound_sympy, st.bound_sympy)
         self.assertIs(tvr.bound_sympy, orig_b)
+
+    def test_uninstall_restores_modules_imported_while_installed(self):
+        """A torch module first imported while installed (a compilation imports
+        torch._inductor.bounds, whose `from ... import bound_sympy` took symshape's) gets
+        PyTorch's functions back at uninstall(); a module outside torch keeps what it chose."""
+        import types
+
+        orig_b, orig_t = tvr.bound_sympy, tsolve.try_solve
+        late = types.ModuleType("torch._symshape_test_late_import")
+        mine = types.ModuleType("symshape_test_user_module")
+        st.install()
+        try:
+            # What `from torch.utils._sympy.value_ranges import bound_sympy` binds now.
+            late.bound_sympy, late.try_solve = tvr.bound_sympy, tsolve.try_solve
+            mine.bound_sympy = st.bound_sympy
+            sys.modules[late.__name__] = late
+            sys.modules[mine.__name__] = mine
+            self.assertIs(late.bound_sympy, st.bound_sympy)
+            st.uninstall()
+            self.assertIs(late.bound_sympy, orig_b)
+            self.assertIs(late.try_solve, orig_t)
+            self.assertIs(mine.bound_sympy, st.bound_sympy)
+        finally:
+            sys.modules.pop(late.__name__, None)
+            sys.modules.pop(mine.__name__, None)
+
+    def test_a_kept_patched_method_works_after_uninstall(self):
+        """A reference to the patched SizeVarAllocator.simplify kept past uninstall() (or a
+        call in flight while another thread uninstalls) answers as PyTorch does; it raised
+        KeyError: 'simplify' on its PyTorch paths."""
+        from torch._inductor.sizevars import SizeVarAllocator
+        from torch.fx.experimental.symbolic_shapes import ShapeEnv
+
+        with st.installed():
+            f = SizeVarAllocator.simplify
+            g = SizeVarAllocator._simplify_with_ranges
+        sv = SizeVarAllocator(ShapeEnv())
+        # A Python int is no sympy object: PyTorch's own path (it raised KeyError there).
+        self.assertEqual(f(sv, 3), 3)
+        x = sympy.Symbol("x0", integer=True, nonnegative=True)
+        self.assertEqual(g(sv, x + 1, {x: 4}), SizeVarAllocator._simplify_with_ranges(sv, x + 1, {x: 4}))
 
     def test_stats_and_fallback(self):
         st.reset_stats()

@@ -1902,12 +1902,12 @@ def _sizevars_simplify(self, expr):
         if isinstance(expr, _Number):
             r = _number_simplify(expr, self.replacements)
         elif not isinstance(expr, _Basic):
-            r = _originals["simplify"](self, expr)
+            r = _original("simplify")(self, expr)
         else:
             r = _cached_simplify(eng, expr, self.replacements)
     except _ERRORS:
         fb = True
-        r = _originals["simplify"](self, expr)
+        r = _original("simplify")(self, expr)
     c = eng.c_sv_simplify
     c[0] += 1
     if fb:
@@ -1936,7 +1936,7 @@ def _sizevars_simplify_with_ranges(self, expr, var_ranges):
         r = _run_ranges(eng, expr, var_ranges, vtr, repl, axioms)
     except _ERRORS:
         fb = True
-        r = _originals["_simplify_with_ranges"](self, expr, var_ranges)
+        r = _original("_simplify_with_ranges")(self, expr, var_ranges)
     c[0] += 1
     if fb:
         c[1] += 1
@@ -1979,12 +1979,25 @@ def install():
 
 
 def uninstall():
-    """Restores every attribute :func:`install` replaced. Idempotent."""
+    """Restores every attribute :func:`install` replaced, and PyTorch's ``bound_sympy`` and
+    ``try_solve`` in the torch modules first imported while installed (a compilation imports
+    ``torch._inductor.bounds`` and others, whose ``from ... import bound_sympy`` then took
+    symshape's). Idempotent."""
     with _install_lock:
+        was = bool(_patched)
         while _patched:
             obj, attr, old, new = _patched.pop()
             if getattr(obj, attr, None) is new:
                 setattr(obj, attr, old)
+        if was:
+            ours = {"bound_sympy": bound_sympy, "try_solve": try_solve}
+            for mod in list(sys.modules.values()):
+                d = getattr(mod, "__dict__", None)
+                if not d or not getattr(mod, "__name__", "").startswith("torch"):
+                    continue
+                for attr, f in ours.items():
+                    if d.get(attr) is f:
+                        setattr(mod, attr, _originals[attr])
         _originals.clear()
 
 

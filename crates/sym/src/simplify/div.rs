@@ -400,6 +400,17 @@ impl Session<'_> {
             self.fire(Rule::FdRange);
             return Some(self.cx.int(0));
         }
+        // -b <= a <= -1 (so b >= 1)  =>  FloorDiv(a, b) = -1: a/b is in [-1, -1/b]. From the
+        // intervals: at every point b >= lo(b) >= -lo(a) >= -a >= 1. What pulling the
+        // divisor's multiples leaves of `FloorDiv(s0 - 2, s0)` with s0 >= 2
+        // (`FloorDiv(-2, s0) + 1`, which is 0; a review found it kept, larger than PyTorch's 0).
+        if let Node::Int(_) | Node::Sym(_) | Node::Add(..) = self.cx.node(a) {
+            let (ia, ib) = (self.iv(a), self.iv(b));
+            if ia.lo <= ia.hi && ia.hi <= -1 && ib.lo <= ib.hi && ib.lo >= 1 && ia.lo >= -ib.lo {
+                self.fire(Rule::FdRange);
+                return Some(self.cx.int(-1));
+            }
+        }
         if let Some(r) = self.floordiv_of_mod(a, b) {
             return Some(r);
         }
