@@ -11,7 +11,7 @@ import unittest
 
 import sympy
 
-from symshape import Context
+from symshape import Context, UnsupportedError
 from symshape.sympy import from_sympy, torch_functions
 
 F = torch_functions()
@@ -940,6 +940,24 @@ class Install(unittest.TestCase):
         self.assertEqual(f(sv, 3), 3)
         x = sympy.Symbol("x0", integer=True, nonnegative=True)
         self.assertEqual(g(sv, x + 1, {x: 4}), SizeVarAllocator._simplify_with_ranges(sv, x + 1, {x: 4}))
+
+    def test_an_index_key_that_is_not_a_symbol(self):
+        """A var_ranges key that is no symbol (`z + 1`): the module function raises
+        UnsupportedError (it was an AttributeError), counted as a call and not as a fallback
+        (PyTorch did not answer it); the installed method falls back to PyTorch's answer."""
+        from torch._inductor.sizevars import SizeVarAllocator
+        from torch.fx.experimental.symbolic_shapes import ShapeEnv
+
+        z = sympy.Symbol("z", integer=True, nonnegative=True)
+        st.reset_stats()
+        with self.assertRaises(UnsupportedError):
+            st.simplify_with_ranges(z + 1, {z + 1: 8})
+        got = st.stats()["simplify_with_ranges"]
+        self.assertEqual((got["calls"], got["fallbacks"]), (1, 0))
+        sv = SizeVarAllocator(ShapeEnv())
+        want = SizeVarAllocator._simplify_with_ranges(sv, z + 1, {z + 1: 8})
+        with st.installed():
+            self.assertEqual(SizeVarAllocator._simplify_with_ranges(sv, z + 1, {z + 1: 8}), want)
 
     def test_stats_and_fallback(self):
         st.reset_stats()

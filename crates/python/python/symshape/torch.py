@@ -1647,6 +1647,12 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
             k = (id(v), id(size))
             ent = idx_ids.get(k)
             if ent is None or ent[0] is not v or ent[1] is not size:
+                if not isinstance(v, _sp.Symbol):
+                    # PyTorch's index variables are symbols; another key (`z + 1`) is
+                    # PyTorch's to answer (it was an AttributeError here).
+                    raise _native.UnsupportedError(
+                        f"an index variable that is not a symbol: {v!r}"
+                    )
                 sz = conv(size)
                 ve = conv(v)  # declares it (its type and assumptions checked)
                 # The fact names the symbol by its Expr (no text to convert in Context.facts).
@@ -1879,7 +1885,8 @@ def simplify_with_ranges(expr, var_ranges, var_to_range=None, replacements=None,
     try:
         r = _run_ranges(eng, expr, var_ranges, var_to_range, replacements, axioms)
     except _ERRORS:
-        c[1] += 1
+        # Raised, not answered by PyTorch (the method falls back; this function has no
+        # SizeVarAllocator to fall back with): a call, not a fallback.
         c[2] += _perf() - t0
         raise
     c[2] += _perf() - t0
