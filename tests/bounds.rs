@@ -10,6 +10,15 @@ fn bound_tables() {
     check_bound("s0 - Mod(s0, 8)", &[("s0", "2", "")], "[0, oo]");
     check_bound("Mod(x, 4)", &[("x", "0", "10")], "[0, 3]");
     check_bound("Mod(x, 4)", &[("x", "-3", "-1")], "[1, 3]");
+    // -b <= a <= -1: the remainder is a + b (a review found PyTorch's bound of
+    // `PythonMod(-3, s0) + 16` tighter, 216 against 218).
+    check_bound(
+        "Mod(x, s0)",
+        &[("x", "-5", "-2"), ("s0", "5", "10")],
+        "[0, 8]",
+    );
+    check_bound("PythonMod(-3, s0) + 16", &[("s0", "3", "203")], "[16, 216]");
+    check_bound("Mod(-3, s0)", &[("s0", "3", "")], "[0, oo]");
     check_bound(
         "FloorDiv(x, y)",
         &[("x", "1", "10"), ("y", "2", "3")],

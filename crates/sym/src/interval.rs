@@ -290,6 +290,16 @@ impl Iv {
             if self.lo >= 0 {
                 r.hi = r.hi.min(self.hi);
             }
+            // -b <= a <= -1 at every point (b >= lo(b) >= -lo(a) >= -a >= 1): the quotient is
+            // -1, so r = a + b, in [lo(a) + lo(b), hi(a) + hi(b)] (`PythonMod(-3, s0)` with s0
+            // in [3, 203] is s0 - 3, at most 200, where [0, b - 1] gave 202; a review found
+            // PyTorch's bound tighter there).
+            if self.hi <= -1 && b.lo >= 1 && !is_inf(self.lo) && self.lo >= -b.lo {
+                r.lo = r.lo.max(self.lo + b.lo);
+                if b.hi != POS_INF {
+                    r.hi = r.hi.min(self.hi + b.hi);
+                }
+            }
             acc = Some(r);
         }
         if b.lo <= -1 {
