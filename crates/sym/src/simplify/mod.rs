@@ -563,17 +563,26 @@ impl<'a> Session<'a> {
     /// from their simplifications, then rewritten; the answer memoized for `e`, for the
     /// rebuilt node and for itself.
     fn simp_node(&mut self, e: Expr) -> Expr {
-        let mut ch: crate::expr::Args = crate::expr::Args::new();
-        let mut same = true;
-        for k in self.cx.node(e).kids().iter() {
-            let v = if self.is_leaf(k) { k } else { self.s.simp[&k] };
-            same &= v == k;
-            ch.push(v);
-        }
-        let rebuilt = if same {
-            e
-        } else {
+        // The children's simplifications (a leaf is its own) are collected only when one of
+        // them differs from its child: at most nodes none does (the node is then rebuilt as
+        // itself), and the list cost more than the check.
+        let changed = self
+            .cx
+            .node(e)
+            .kids()
+            .iter()
+            .any(|k| !self.is_leaf(k) && self.s.simp[&k] != k);
+        let rebuilt = if changed {
+            let ch: crate::expr::Args = self
+                .cx
+                .node(e)
+                .kids()
+                .iter()
+                .map(|k| if self.is_leaf(k) { k } else { self.s.simp[&k] })
+                .collect();
             self.cx.rebuild(e, &ch).unwrap_or(e)
+        } else {
+            e
         };
         let r = if rebuilt != e {
             if self.is_leaf(rebuilt) {
