@@ -21,8 +21,8 @@ use rustc_hash::FxHashMap;
 struct QuickIv<'a>(&'a Context);
 
 impl crate::simplify::FitsOracle for QuickIv<'_> {
-    fn node_of(&self, e: Expr) -> Node {
-        self.0.node(e).clone()
+    fn node_of(&self, e: Expr) -> &Node {
+        self.0.node(e)
     }
     fn iv_of(&mut self, e: Expr) -> Option<Iv> {
         self.0.quick_iv(e, 0)

@@ -173,13 +173,16 @@ pub(crate) struct Session<'a> {
 /// its full intervals; the solver's lean path the session-free ones (equal to the session's
 /// for what it handles).
 pub(crate) trait FitsOracle {
-    fn node_of(&self, e: Expr) -> Node;
+    /// The node of `e`, borrowed: [`fits_iv_given`] reads a child at a time by index between
+    /// its interval questions (a clone of every node it met, its sum's terms included, with
+    /// its drop, was about a fifth of its time).
+    fn node_of(&self, e: Expr) -> &Node;
     fn iv_of(&mut self, e: Expr) -> Option<Iv>;
 }
 
 impl FitsOracle for Session<'_> {
-    fn node_of(&self, e: Expr) -> Node {
-        self.cx.node(e).clone()
+    fn node_of(&self, e: Expr) -> &Node {
+        self.cx.node(e)
     }
     fn iv_of(&mut self, e: Expr) -> Option<Iv> {
         Some(self.iv(e))
@@ -198,15 +201,17 @@ pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
 /// known). Then any sum of some of its terms lies between 0 and `a`, so it fits in i64
 /// wherever `a` does.
 pub(crate) fn same_sign_terms_in(o: &mut impl FitsOracle, a: Expr) -> bool {
-    let Node::Add(ts, c) = o.node_of(a) else {
+    let &Node::Add(ref ts, c) = o.node_of(a) else {
         return true;
     };
+    let n = ts.len();
     // One element: nothing to combine.
-    if ts.len() + usize::from(c != 0) <= 1 {
+    if n + usize::from(c != 0) <= 1 {
         return true;
     }
     let (mut pos, mut neg) = (c >= 0, c <= 0);
-    for (t, k) in ts {
+    for i in 0..n {
+        let (t, k) = add_term(o, a, i);
         let Some(v) = o.iv_of(t) else {
             return false;
         };
@@ -247,13 +252,26 @@ pub(crate) fn fits_iv_given(
         hi: i64::MAX as i128,
     };
     let finite = |iv: Iv| (iv.lo_i64().is_some() && iv.hi_i64().is_some()).then_some(iv);
-    let node = o.node_of(e);
-    // A constant is its value (in i64 by construction), whatever its interval: not asked.
-    if let Node::Int(v) = node {
-        return Some(Iv::point(v));
-    }
+    // The node's kind and operands, copied out of the borrowed node before the interval
+    // questions (a sum's or list's children are read one at a time below).
+    let shape = match *o.node_of(e) {
+        // A constant is its value (in i64 by construction), whatever its interval: not asked.
+        Node::Int(v) => return Some(Iv::point(v)),
+        Node::Sym(_) => Shape::Atom,
+        _ if given.contains(&e) => Shape::Atom,
+        Node::Add(ref ts, c) => Shape::Add(ts.len(), c),
+        Node::Mul(ref fs) => Shape::Mul(fs.len()),
+        Node::Pow(b, k) => Shape::Pow(b, k),
+        Node::FloorDiv(a, b) => Shape::FloorDiv(a, b),
+        Node::CeilDiv(a, b) => Shape::CeilDiv(a, b),
+        Node::Mod(a, b) => Shape::Mod(a, b),
+        Node::Min(ref xs) => Shape::MinMax(xs.len(), false),
+        Node::Max(ref xs) => Shape::MinMax(xs.len(), true),
+        Node::Abs(a) => Shape::Abs(a),
+        _ => Shape::Other,
+    };
     let own = o.iv_of(e);
-    if matches!(node, Node::Sym(_)) || given.contains(&e) {
+    if let Shape::Atom = shape {
         // Where it is computed it is in i64 (elsewhere the input overflows already), so its
         // interval within i64; an atom whose value is never in i64 (`TruncToInt(-1.4e19)`,
         // `[-oo, i64::MIN]`) is at the edge, and one with no interval within i64 fits
@@ -265,23 +283,25 @@ pub(crate) fn fits_iv_given(
         return own.and_then(finite);
     }
     let d = depth + 1;
-    let computed = match node {
-        Node::Add(ts, c) => {
+    let computed = match shape {
+        Shape::Add(n, c) => {
             let mut acc = Iv::point(c);
-            for (t, k) in ts {
+            for i in 0..n {
+                let (t, k) = add_term(o, e, i);
                 acc = acc.add(&fits_iv_given(o, t, d, given)?.scale(k));
             }
             acc
         }
-        Node::Mul(fs) => {
+        Shape::Mul(n) => {
             let mut acc = Iv::point(1);
-            for f in fs {
+            for i in 0..n {
+                let f = list_item(o, e, i);
                 acc = acc.mul(&fits_iv_given(o, f, d, given)?);
             }
             acc
         }
-        Node::Pow(b, k) => fits_iv_given(o, b, d, given)?.pow(k),
-        Node::FloorDiv(a, b) => {
+        Shape::Pow(b, k) => fits_iv_given(o, b, d, given)?.pow(k),
+        Shape::FloorDiv(a, b) => {
             let (ia, ib) = (
                 fits_iv_given(o, a, d, given)?,
                 fits_iv_given(o, b, d, given)?,
@@ -291,7 +311,7 @@ pub(crate) fn fits_iv_given(
             }
             ia.floordiv(&ib)
         }
-        Node::CeilDiv(a, b) => {
+        Shape::CeilDiv(a, b) => {
             // Its only overflow: ceil(i64::MIN / -1) = 2^63.
             let (ia, ib) = (
                 fits_iv_given(o, a, d, given)?,
@@ -311,17 +331,17 @@ pub(crate) fn fits_iv_given(
                 q.intersect(&I64)
             }
         }
-        Node::Mod(a, b) => {
+        Shape::Mod(a, b) => {
             let (ia, ib) = (
                 fits_iv_given(o, a, d, given)?,
                 fits_iv_given(o, b, d, given)?,
             );
             ia.modulo(&ib).intersect(&I64)
         }
-        Node::Min(xs) | Node::Max(xs) => {
-            let is_max = matches!(o.node_of(e), Node::Max(_));
+        Shape::MinMax(n, is_max) => {
             let mut acc: Option<Iv> = None;
-            for x in xs {
+            for i in 0..n {
+                let x = list_item(o, e, i);
                 let v = fits_iv_given(o, x, d, given)?;
                 acc = Some(match acc {
                     None => v,
@@ -331,20 +351,53 @@ pub(crate) fn fits_iv_given(
             }
             acc?
         }
-        Node::Abs(a) => {
+        Shape::Abs(a) => {
             let ia = fits_iv_given(o, a, d, given)?;
             if ia.lo == I64.lo {
                 return None;
             }
             ia.abs()
         }
-        _ => return own.and_then(finite),
+        Shape::Atom | Shape::Other => return own.and_then(finite),
     };
     let r = match own {
         Some(v) => computed.intersect(&v),
         None => computed,
     };
     finite(r)
+}
+
+/// A node as [`fits_iv_given`] reads it: its kind and its operands, or the number of its
+/// children for a sum or a list (read by index with [`add_term`] and [`list_item`]). `Atom`:
+/// a symbol, or a node given as computed.
+enum Shape {
+    Atom,
+    Add(usize, i64),
+    Mul(usize),
+    Pow(Expr, u32),
+    FloorDiv(Expr, Expr),
+    CeilDiv(Expr, Expr),
+    Mod(Expr, Expr),
+    MinMax(usize, bool),
+    Abs(Expr),
+    Other,
+}
+
+/// Term `i` of the sum `e` (the node of a handle does not change between the oracle's
+/// questions).
+fn add_term(o: &impl FitsOracle, e: Expr, i: usize) -> (Expr, i64) {
+    match o.node_of(e) {
+        Node::Add(ts, _) => ts[i],
+        _ => unreachable!("the node of a handle does not change"),
+    }
+}
+
+/// Child `i` of the product, Min or Max `e`.
+fn list_item(o: &impl FitsOracle, e: Expr, i: usize) -> Expr {
+    match o.node_of(e) {
+        Node::Mul(xs) | Node::Min(xs) | Node::Max(xs) => xs[i],
+        _ => unreachable!("the node of a handle does not change"),
+    }
 }
 
 /// The largest number of values of a symbol's range for which `affine_on_small_range`
