@@ -844,6 +844,24 @@ class ReplacedSymbols(unittest.TestCase):
         self.assertNotIn(u1, got.free_symbols, got)
 
 
+class ReplacedByZero(unittest.TestCase):
+    """A replacement by 0 in an expression with a division is PyTorch's to answer: its
+    rebuild of `FloorDiv(x, 0)` raises ZeroDivisionError, where symshape handed back
+    `FloorDiv(x, 0)`, which Inductor prints as C `x / 0` (found by review). Without a
+    division, symshape answers."""
+
+    def test_divisor_replaced_by_zero(self):
+        x, y = sympy.symbols("x y", integer=True, positive=True)
+        zero = {y: sympy.Integer(0)}
+        with self.assertRaises(ZeroDivisionError):
+            st.simplify(FD(x, y), zero)
+        e = MI(x, 1, y) + 1
+        self.assertEqual(st.simplify(e, zero), sympy.expand(e).xreplace(zero))
+        st.reset_stats()
+        self.assertEqual(st.simplify(x * y + 1, zero), 1)
+        self.assertEqual(st.stats()["simplify"]["fallbacks"], 0)
+
+
 class SympyRefusals(unittest.TestCase):
     """sympy refuses some forms symshape has (a ``Min`` with an operand divided by the constant
     0 is "not comparable"): ``to_sympy`` raises symshape's ``UnsupportedError``, and the

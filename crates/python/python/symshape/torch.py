@@ -1058,9 +1058,40 @@ def _apply_replacements(eng, e, replacements):
             if subst is None:
                 subst = {}
             subst[name] = _conv_expr(eng, v)
+            if v == 0 and _has_division(e):
+                # A divisor may become 0: PyTorch's rebuild of the division raises
+                # ZeroDivisionError, where symshape would hand back `FloorDiv(x, 0)`, which
+                # Inductor prints as C `x / 0` (a review's `{y: 0}` on `FloorDiv(x, y)`).
+                raise _native.UnsupportedError("a replacement by 0 in an expression with a division")
     if subst is None:
         return e
     return eng.cx.substitute(e, subst)
+
+
+_DIVISIONS = ("FloorDiv", "CeilDiv", "Mod")
+
+
+def _has_division(e):
+    """Whether the engine expression ``e`` has a division or remainder node (its normal form
+    writes every torch division as one of these)."""
+    stack = [e]
+    seen = set()
+    while stack:
+        x = stack.pop()
+        if x in seen:
+            continue
+        seen.add(x)
+        n = x.node()
+        if n[0] in _DIVISIONS:
+            return True
+        # Operands: expressions, or tuples of them or of (term, coefficient) pairs (a sum).
+        for a in n[1:]:
+            if isinstance(a, tuple):
+                for t in a:
+                    stack.append(t[0] if isinstance(t, tuple) else t)
+            elif isinstance(a, _native.Expr):
+                stack.append(a)
+    return False
 
 
 def _simplify_engine(eng, expr, replacements):
