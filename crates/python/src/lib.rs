@@ -254,7 +254,7 @@ impl std::fmt::Debug for Expr {
 #[pyclass(frozen, module = "symshape._native", name = "Solution")]
 #[derive(Debug)]
 pub struct Solution {
-    /// The symbol solved for.
+    /// The target solved for (a symbol, or the expression given as the target).
     #[pyo3(get)]
     symbol: Py<Expr>,
     /// `(op, rhs)` pairs, `op` one of `==`, `!=`, `<`, `<=`, `>`, `>=`.
@@ -753,6 +753,17 @@ fn read_symbol(slf: &Bound<'_, Context>, v: &Bound<'_, PyAny>) -> PyResult<SymAr
 }
 
 impl SymArg {
+    /// A solve target: the symbol of a name (which must exist), or an expression as it is.
+    fn resolve_target(self, py: Python<'_>, cx: &mut sym::Context) -> PyResult<sym::Expr> {
+        match self {
+            SymArg::E(e) => Ok(e),
+            name => {
+                let s = name.resolve(py, cx, false)?;
+                Ok(cx.sym(s))
+            }
+        }
+    }
+
     /// The symbol in `cx` (locked), declared as an int symbol if `create` and new.
     fn resolve(self, py: Python<'_>, cx: &mut sym::Context, create: bool) -> PyResult<sym::Symbol> {
         match self {
@@ -1107,8 +1118,9 @@ impl Context {
         })
     }
 
-    /// Solves the relation `rel` for the symbol `target` (name or symbol `Expr`): a `Solution`,
-    /// or `None` (then `last_unsolved_reason` says why). With `cases=True`, answers that depend
+    /// Solves the relation `rel` for `target`, a symbol (name or `Expr`) or any expression of
+    /// the relation taken as a whole: a `Solution`, or `None` (then `last_unsolved_reason`
+    /// says why). With `cases=True`, answers that depend
     /// on a sign or a divisibility come back as guarded `Solution.cases`.
     #[pyo3(signature = (rel, target, cases = false))]
     fn solve(
@@ -1120,16 +1132,18 @@ impl Context {
         let py = slf.py();
         let r = Self::arg(slf, rel)?;
         let me = slf.get();
+        // A symbol (its name or Expr), or any expression of the relation taken as a whole
+        // (`2*s0` in `Eq(2*s0 + 1, 5)`, `Mod(s0, 16)`), as `sym::Context::solve` takes it.
         let target = read_symbol(slf, target)?;
-        let x = guarded(|| target.resolve(py, &mut me.cx(), false))?;
+        let t = guarded(|| target.resolve_target(py, &mut me.cx()))?;
         let res = py.detach(|| {
             guarded(|| {
                 // solve_with_cases narrows a range while it runs.
                 let mut cx = me.cx_changing_facts();
                 let res = if cases {
-                    cx.solve_with_cases(r, x)
+                    cx.solve_with_cases(r, t)
                 } else {
-                    cx.solve(r, x)
+                    cx.solve(r, t)
                 };
                 Ok(limited(&cx, res))
             })
@@ -1142,7 +1156,7 @@ impl Context {
             }
             SolveResult::Solved(sol) => {
                 *me.last_reason.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                let xe = me.cx().sym(x);
+                let xe = sol.target;
                 let mut cases = Vec::with_capacity(sol.cases.len());
                 for c in &sol.cases {
                     cases.push(

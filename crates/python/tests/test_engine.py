@@ -84,6 +84,14 @@ class ContextApi(unittest.TestCase):
         self.assertEqual(sol.unique, rhs)
         self.assertEqual(sol.symbol, cx.symbol("n"))
         self.assertIn("FloorDiv(size - 1, 2)", repr(sol))
+        # A target that is an expression of the relation (a multiple of a symbol, a
+        # sub-expression), as sym::Context::solve takes it (it was a TypeError, "not a symbol").
+        t = cx.solve("Eq(2*s0 + 1, 5)", cx.parse("2*s0"))
+        self.assertEqual((t.symbol, [(o, str(r)) for o, r in t.relations]), (cx.parse("2*s0"), [("==", "4")]))
+        m = cx.solve("Eq(Mod(s0, 16) + 1, 3)", cx.parse("Mod(s0, 16)"))
+        self.assertEqual([(o, str(r)) for o, r in m.relations], [("==", "2")])
+        self.assertIsNone(cx.solve("Eq(s0 + 1, 3)", cx.parse("s1 + 7")))
+        self.assertIn("does not occur", cx.last_unsolved_reason)
         self.assertIsNone(cx.solve("Eq(a*b, c)", "a"))
         self.assertIn("cases", cx.last_unsolved_reason)
         sc = cx.solve("Eq(a*b, c)", "a", cases=True)

@@ -107,8 +107,10 @@ class Context:
         """``True`` (always holds), ``False`` (never holds) or ``None`` (unknown)."""
     def solve(self, rel: ExprLike, target: Union[str, Expr], cases: bool = False) -> Optional[Solution]:
         """Isolates ``target`` in the relation; ``None`` when it cannot (see
-        ``last_unsolved_reason``). With ``cases``, answers that depend on a sign or a
-        divisibility come back as guarded ``Solution.cases``."""
+        ``last_unsolved_reason``). The target is a symbol (its name or ``Expr``) or any
+        expression of the relation taken as a whole (``2*s0`` in ``Eq(2*s0 + 1, 5)``,
+        ``Mod(s0, 16)``). With ``cases``, answers that depend on a sign or a divisibility
+        come back as guarded ``Solution.cases``."""
     @property
     def last_unsolved_reason(self) -> Optional[str]:
         """Why the last ``solve`` returned ``None``."""
@@ -207,7 +209,7 @@ class Solution:
     guarded ``cases``."""
     @property
     def symbol(self) -> Expr:
-        """The symbol solved for."""
+        """The target solved for (a symbol, or the expression given as the target)."""
     @property
     def relations(self) -> Tuple[Tuple[str, Expr], ...]:
         """``(op, rhs)`` pairs; ``op`` is one of ``== != < <= > >=``."""
