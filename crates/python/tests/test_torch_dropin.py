@@ -862,6 +862,26 @@ class ReplacedByZero(unittest.TestCase):
         self.assertEqual(st.stats()["simplify"]["fallbacks"], 0)
 
 
+class Unevaluated(unittest.TestCase):
+    """A tree built with evaluate=False whose answer is a constant or a symbol comes back as
+    that answer, as PyTorch's `expand` evaluates it (a review found the caller's tree handed
+    back, larger). Left: a sum the native path takes for an expanded polynomial (`x + 2*0`)
+    comes back as it is."""
+
+    def test_constant_and_symbol_answers(self):
+        x = sympy.Symbol("x2", integer=True, nonnegative=True)
+        self.assertEqual(st.simplify(sympy.Mul(2, sympy.Add(2, 14, evaluate=False), evaluate=False)), 32)
+        e = x
+        for _ in range(100):
+            e = sympy.Mul(-1, e, evaluate=False)
+        self.assertIs(st.simplify(e), x)
+        self.assertIs(st.simplify_with_ranges(e, {x: 8}), x)
+        # Evaluated objects are still the caller's own.
+        y = 2 * x + 1
+        self.assertIs(st.simplify(y), y)
+        self.assertIs(st.simplify(x), x)
+
+
 class SympyRefusals(unittest.TestCase):
     """sympy refuses some forms symshape has (a ``Min`` with an operand divided by the constant
     0 is "not comparable"): ``to_sympy`` raises symshape's ``UnsupportedError``, and the

@@ -1212,7 +1212,11 @@ def _final(eng, r, e0, e, expr, facts, replacements=None):
         and (hit[2] is not expr or not replaced())
     ):
         return hit[2]
-    out = expr if r == e0 and not replaced() else _answer(r, e0, e, expr, replaced)
+    # Not the caller's object where the answer is a constant or a symbol and the object is no
+    # atom: a tree built with evaluate=False (`2*(2 + 14)`, `x + 2*0`), which PyTorch's
+    # `expand` evaluates (a review found it handed back as it was, larger than PyTorch's).
+    keep = r == e0 and (r.size > 0 or expr.is_Atom) and not replaced()
+    out = expr if keep else _answer(r, e0, e, expr, replaced)
     alt = _smaller_expansion(eng, r, e, out, facts)
     if alt is not None:
         out = alt
