@@ -101,14 +101,10 @@ fn respond_line<R>(
     }
 }
 
-/// Whether `v` holds a number that serde_json keeps as a double (anywhere inside it).
+/// [`json::has_double`] of an id read as a `serde_json::Value` (the lines that did not
+/// decode; borrowed, an error path).
 fn has_double(v: &J) -> bool {
-    match v {
-        J::Number(n) => n.is_f64(),
-        J::Array(xs) => xs.iter().any(has_double),
-        J::Object(m) => m.values().any(has_double),
-        _ => false,
-    }
+    json::has_double(&json::V::from_json(v))
 }
 
 /// The text of the `id` of the JSON object `text`, as written there without the blanks
