@@ -859,7 +859,9 @@ fn push_operands<'py>(
 /// sympy classes), then `syms(x)`: the symbols of `x` (a tuple, with repeats, in the order of
 /// the terms and their factors) when it is an expanded polynomial with int64 coefficients
 /// (a sum, exactly `Add`, of products, exactly `Mul`, of integers, symbols and their natural
-/// powers below `2**31`), else `None`. The same walk through the C API: on the real records it
+/// powers below `2**31`) as sympy builds it evaluated (a tree built with `evaluate=False` that
+/// `expand` would change, such as `x + 2*0`, is refused: [`PlainSyms::term`]), else `None`.
+/// The same walk through the C API: on the real records it
 /// is most of a first `simplify` of an expanded polynomial in Python (about 15k instructions),
 /// which it answers without conversion; `test_fast_paths.PlainPolynomials` compares the two.
 #[pyclass(frozen, module = "symshape._native", name = "PlainSyms")]
@@ -910,12 +912,29 @@ impl PlainSyms {
         let py = x.py();
         let mut out = Vec::new();
         if x.get_type().is(self.add.bind(py)) {
-            for t in x.getattr(self.args(py))?.try_iter()? {
-                if !self.term(&t?, &mut out)? {
+            let terms: Vec<Bound<'py, PyAny>> = x
+                .getattr(self.args(py))?
+                .try_iter()?
+                .collect::<PyResult<_>>()?;
+            if terms.len() < 2 {
+                return Ok(None);
+            }
+            // Each term's symbols and exponents, sorted by the symbol's identity: two terms
+            // with the same are like terms, which `expand` would add.
+            let mut monomials: Vec<Vec<(usize, i64)>> = Vec::with_capacity(terms.len());
+            for (i, t) in terms.iter().enumerate() {
+                let mut mono = Vec::new();
+                if !self.term(t, Some(i), &mut out, &mut mono)? {
                     return Ok(None);
                 }
+                mono.sort_unstable();
+                monomials.push(mono);
             }
-        } else if !self.term(x, &mut out)? {
+            monomials.sort_unstable();
+            if monomials.windows(2).any(|w| w[0] == w[1]) {
+                return Ok(None);
+            }
+        } else if !self.term(x, None, &mut out, &mut Vec::new())? {
             return Ok(None);
         }
         PyTuple::new(py, out).map(Some)
@@ -932,48 +951,96 @@ impl PlainSyms {
         }
     }
 
-    /// Whether the term `t` is a product of plain factors (its symbols appended to `out`).
-    fn term<'py>(&self, t: &Bound<'py, PyAny>, out: &mut Vec<Bound<'py, PyAny>>) -> PyResult<bool> {
+    /// Whether the term `t` (the `i`th of a sum, `None` alone) is a product of plain factors
+    /// as sympy builds it evaluated: its symbols appended to `out`, and with their exponents
+    /// to `mono` (by identity). Refused, as a tree built with `evaluate=False` that `expand`
+    /// would change: a product of fewer than two operands, an integer other than a
+    /// product's first operand or a sum's first term, 0 or 1 in a product, 0 in a sum, a
+    /// symbol twice in a product (`x*x`).
+    fn term<'py>(
+        &self,
+        t: &Bound<'py, PyAny>,
+        i: Option<usize>,
+        out: &mut Vec<Bound<'py, PyAny>>,
+        mono: &mut Vec<(usize, i64)>,
+    ) -> PyResult<bool> {
         let py = t.py();
+        let in_sum = i.is_some();
         if t.get_type().is(self.mul.bind(py)) {
-            for f in t.getattr(self.args(py))?.try_iter()? {
-                if !self.factor(f?, out)? {
-                    return Ok(false);
+            let mut n = 0;
+            for (j, f) in t.getattr(self.args(py))?.try_iter()?.enumerate() {
+                n += 1;
+                match self.factor(f?, out, mono)? {
+                    Factor::Other => return Ok(false),
+                    Factor::Symbol => {}
+                    Factor::Integer(c) => {
+                        if j > 0 || c == 0 || c == 1 {
+                            return Ok(false);
+                        }
+                    }
                 }
             }
-            Ok(true)
+            Ok(n >= 2)
         } else {
-            self.factor(t.clone(), out)
+            Ok(match self.factor(t.clone(), out, mono)? {
+                Factor::Other => false,
+                Factor::Symbol => true,
+                Factor::Integer(c) => !in_sum || (i == Some(0) && c != 0),
+            })
         }
     }
 
-    /// Whether `f` is an int64 integer, a symbol or a symbol's natural power below `2**31`
-    /// (its symbol appended to `out`).
+    /// What `f` is: an int64 integer, a symbol or a symbol's natural power below `2**31`
+    /// (its symbol appended to `out`, and with its exponent to `mono`, unless the symbol is
+    /// there already: `Other`), or anything else.
     fn factor<'py>(
         &self,
         f: Bound<'py, PyAny>,
         out: &mut Vec<Bound<'py, PyAny>>,
-    ) -> PyResult<bool> {
+        mono: &mut Vec<(usize, i64)>,
+    ) -> PyResult<Factor> {
         let py = f.py();
         let integer = self.integer.bind(py);
         let p = intern!(py, "p");
         let mut f = f;
-        if f.get_type().is(self.pow.bind(py)) {
+        let mut exp = 1;
+        let power = f.get_type().is(self.pow.bind(py));
+        if power {
             // `f, k = f.args` (a `Pow` has two; anything else raises as the unpacking does).
             let (b, k): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
                 f.getattr(self.args(py))?.extract()?;
-            if !k.is_instance(integer)?
-                || !matches!(k.getattr(p)?.extract::<i64>(), Ok(n) if 1 < n && n < 1 << 31)
-            {
-                return Ok(false);
+            if !k.is_instance(integer)? {
+                return Ok(Factor::Other);
+            }
+            match k.getattr(p)?.extract::<i64>() {
+                Ok(n) if 1 < n && n < 1 << 31 => exp = n,
+                _ => return Ok(Factor::Other),
             }
             f = b;
         }
         if f.is_instance(self.symbol.bind(py))? {
+            let id = f.as_ptr() as usize;
+            if mono.iter().any(|&(g, _)| g == id) {
+                return Ok(Factor::Other);
+            }
+            mono.push((id, exp));
             out.push(f);
-            return Ok(true);
+            return Ok(Factor::Symbol);
         }
-        // `-2**63 <= f.p < 2**63`: the value fits in an i64.
-        Ok(f.is_instance(integer)? && f.getattr(p)?.extract::<i64>().is_ok())
+        // `-2**63 <= f.p < 2**63`: the value fits in an i64 (a power of one is `expand`'s).
+        if power || !f.is_instance(integer)? {
+            return Ok(Factor::Other);
+        }
+        Ok(match f.getattr(p)?.extract::<i64>() {
+            Ok(c) => Factor::Integer(c),
+            Err(_) => Factor::Other,
+        })
     }
+}
+
+/// What [`PlainSyms::factor`] found.
+enum Factor {
+    Symbol,
+    Integer(i64),
+    Other,
 }

@@ -1032,18 +1032,18 @@ class PlainPolynomials(unittest.TestCase):
             def args(self):
                 return self._args[:-1]
 
-        class OwnMul(sympy.Mul):  # args: b and the slot's factors
+        class OwnMul(sympy.Mul):  # args: the slot's factors and b
             @property
             def args(self):
-                return (b, *self._args)
+                return (*self._args, b)
 
         own = st._native.PlainSyms(OwnAdd, OwnMul, sympy.Pow, sympy.Symbol, sympy.Integer)
-        e = OwnAdd(a, sympy.Rational(1, 2), evaluate=False)
-        self.assertEqual(own.syms(e), (a,))  # its _args has a Rational, its args not
+        e = OwnAdd(a, b, sympy.Rational(1, 2), evaluate=False)
+        self.assertEqual(own.syms(e), (a, b))  # its _args has a Rational, its args not
         m = OwnMul(3, a, evaluate=False)
-        self.assertEqual(own.syms(m), (b, a))
+        self.assertEqual(own.syms(m), (a, b))
         self.assertEqual(own.syms(OwnAdd(m, a, sympy.Rational(1, 2), evaluate=False)),
-                         (b, a, a))
+                         (a, b, a))
         self.assertIsNone(own.syms(OwnAdd(a, sympy.Rational(1, 2), a, evaluate=False)))
 
     def test_any_symbols_as_pytorch(self):

@@ -865,8 +865,8 @@ class ReplacedByZero(unittest.TestCase):
 class Unevaluated(unittest.TestCase):
     """A tree built with evaluate=False whose answer is a constant or a symbol comes back as
     that answer, as PyTorch's `expand` evaluates it (a review found the caller's tree handed
-    back, larger). Left: a sum the native path takes for an expanded polynomial (`x + 2*0`)
-    comes back as it is."""
+    back, larger), and one the native path would take for an expanded polynomial is no
+    longer taken for one (`x + 2*0` came back as it was)."""
 
     def test_constant_and_symbol_answers(self):
         x = sympy.Symbol("x2", integer=True, nonnegative=True)
@@ -876,6 +876,27 @@ class Unevaluated(unittest.TestCase):
             e = sympy.Mul(-1, e, evaluate=False)
         self.assertIs(st.simplify(e), x)
         self.assertIs(st.simplify_with_ranges(e, {x: 8}), x)
+        # Sums and products as sympy would not build them evaluated: no fast path takes them
+        # for their own answer, and none comes back larger than PyTorch's.
+        u = dict(evaluate=False)
+        z = sympy.Symbol("z2", integer=True)
+        self.assertEqual(st.simplify(sympy.Add(x, sympy.Mul(2, 0, **u), **u)), x)
+        for e in (sympy.Add(x, sympy.Mul(2, 0, **u), **u), sympy.Add(x, 0, **u),
+                  sympy.Mul(1, x, **u), sympy.Mul(x, x, **u), sympy.Add(x, x, **u),
+                  sympy.Mul(x, 2, **u), sympy.Pow(2, 3, **u), sympy.Add(3, x, 2, **u)):
+            self.assertIsNone(st._plain_syms(e), e)
+            self.assertIsNone(st._plain_syms_py(e), e)
+            got, want = st.simplify(e), sympy.expand(e)
+            self.assertEqual(sympy.expand(got - want), 0, e)
+            self.assertLessEqual(st._printed_size(got), st._printed_size(want), e)
+        # Left (crates/python/README.md): like terms or factors built apart with
+        # evaluate=False, whose conversion is the caller's own normal form, come back as the
+        # caller's tree, where PyTorch's `expand` adds them (`2*x2*z2`, `x2**3`). Not taken
+        # for a polynomial, though.
+        for e in (sympy.Add(sympy.Mul(x, z, **u), sympy.Mul(z, x, **u), **u),
+                  sympy.Mul(x, sympy.Pow(x, 2, **u), **u)):
+            self.assertIsNone(st._plain_syms(e))
+            self.assertIs(st.simplify(e), e)
         # Evaluated objects are still the caller's own.
         y = 2 * x + 1
         self.assertIs(st.simplify(y), y)

@@ -1395,22 +1395,51 @@ _I64 = 1 << 63
 
 def _plain_syms_py(expr):
     """The symbols of ``expr`` (a tuple, with repeats) when it is an expanded polynomial with
-    int64 coefficients (sums of products of integers, symbols and their natural powers, as
-    sympy builds them), else ``None``. Any symbols: ``sympy.expand`` of such a polynomial is
+    int64 coefficients as sympy builds it evaluated (sums of products of integers, symbols and
+    their natural powers), else ``None``. Any symbols: ``sympy.expand`` of such a polynomial is
     itself over every commutative ring, whatever the symbols' assumptions (and for
-    non-commutative ones, whose products it does not reorder). The reference of
-    ``_plain_syms``, the same walk in Rust (``_native.PlainSyms``; a test compares them)."""
+    non-commutative ones, whose products it does not reorder). A tree built with
+    ``evaluate=False`` that ``expand`` would change is refused (``x + 2*0``, ``x*x``,
+    ``x + x``, ``x*2``, ``2**3``): an integer only as the first operand, never 0 in a sum nor
+    0 or 1 in a product, at least two operands, a power's base a symbol, no symbol twice in a
+    product, no two terms with the same symbols and exponents (compared by identity, sympy's
+    symbols being cached). The reference of ``_plain_syms``, the same walk in Rust
+    (``_native.PlainSyms``; a test compares them)."""
     syms = []
-    for t in expr.args if type(expr) is _Add else (expr,):
-        for f in t.args if type(t) is _Mul else (t,):
+    terms = expr.args if type(expr) is _Add else (expr,)
+    if type(expr) is _Add and len(terms) < 2:
+        return None
+    monomials = set()
+    for i, t in enumerate(terms):
+        factors = t.args if type(t) is _Mul else (t,)
+        if type(t) is _Mul and len(factors) < 2:
+            return None
+        mono = []
+        for j, f in enumerate(factors):
+            k = 1
             if type(f) is _Pow:
                 f, k = f.args
-                if not (isinstance(k, _Integer) and 1 < k.p < 2**31):
+                if not (isinstance(k, _Integer) and 1 < k.p < 2**31) or not isinstance(f, _Symbol):
                     return None
+                k = k.p
             if isinstance(f, _Symbol):
+                if any(g is f for g, _ in mono):
+                    return None
                 syms.append(f)
+                mono.append((f, k))
             elif not (isinstance(f, _Integer) and -_I64 <= f.p < _I64):
                 return None
+            elif j > 0 or i > 0 and len(factors) == 1:
+                # An integer after the first operand of a product, or a constant term after
+                # the first term of a sum.
+                return None
+            elif len(factors) > 1 and f.p in (0, 1) or len(terms) > 1 and f.p == 0:
+                return None
+        if len(terms) > 1:
+            key = tuple(sorted((id(g), k) for g, k in mono))
+            if key in monomials:
+                return None
+            monomials.add(key)
     return tuple(syms)
 
 
