@@ -567,6 +567,53 @@ impl Context {
         self.mul_args(&[a, b])
     }
 
+    /// `a_1 + ... + a_n` of integers in one step (`0` for none): the normal form adding them
+    /// one at a time gives, in time and memory linear in the operands, where adding one at a
+    /// time interns every partial sum (`n` nodes holding `1 + 2 + ... + n` terms: quadratic
+    /// memory, docs/limits.md). `None` on an `i64` overflow or a non-integer operand; the
+    /// constant is summed exactly, so only the sum's own constant must fit.
+    ///
+    /// ```
+    /// # use sym::Context;
+    /// let mut cx = Context::new();
+    /// let ts: Vec<_> = ["x", "2*y", "x + 3"].iter().map(|t| cx.parse(t).unwrap()).collect();
+    /// let s = cx.add_all(&ts).unwrap();
+    /// assert_eq!(cx.display(s), "2*x + 2*y + 3");
+    /// ```
+    pub fn add_all(&mut self, terms: &[Expr]) -> Option<Expr> {
+        let ts: Vec<(Expr, i64)> = terms.iter().map(|&t| (t, 1)).collect();
+        self.add_terms(&ts, 0)
+    }
+
+    /// `a_1 * ... * a_n` of integers in one step (`1` for none): the normal form multiplying
+    /// them one at a time gives, without interning every partial product ([`Context::add_all`]).
+    /// `None` on an `i64` overflow of the constant factor or a non-integer operand.
+    ///
+    /// ```
+    /// # use sym::Context;
+    /// let mut cx = Context::new();
+    /// let fs: Vec<_> = ["x", "2*y", "x + 3", "x"].iter().map(|t| cx.parse(t).unwrap()).collect();
+    /// let p = cx.mul_all(&fs).unwrap();
+    /// assert_eq!(cx.display(p), "y*x**2*(2*x + 6)");
+    /// ```
+    pub fn mul_all(&mut self, factors: &[Expr]) -> Option<Expr> {
+        if factors.is_empty() {
+            return Some(self.int(1));
+        }
+        // A zero factor: 0, as one at a time gives it whatever the other constants (their
+        // product may overflow where `0 * c` does not).
+        if factors
+            .iter()
+            .any(|&f| self.tys[f.index()] == Ty::Int && matches!(self.node(f), Node::Int(0)))
+        {
+            if factors.iter().any(|&f| self.tys[f.index()] != Ty::Int) {
+                return None;
+            }
+            return Some(self.int(0));
+        }
+        self.mul_args(factors)
+    }
+
     /// Product of `args` in normal form.
     pub(crate) fn mul_args(&mut self, args: &[Expr]) -> Option<Expr> {
         match self.mul_parts(args)? {
@@ -1205,6 +1252,81 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (self.0 >> 33) % n
         }
+    }
+
+    /// `add_all` and `mul_all` build what folding one operand at a time builds, on random
+    /// operand lists (sums, products, powers, calls, floats, booleans, constants at the int64
+    /// edges): equal in value at random points wherever both answer, and mostly the same node
+    /// (a product's constant is distributed into its first sum factor, and which sum is first
+    /// can differ between the one-step product and the fold's steps: `(x + 1)*(2*y + 2)`
+    /// against `(2*x + 2)*(y + 1)`, both normal forms the simplifier makes equal). They refuse
+    /// only an overflow of the constant (exact in one step, so some sums the fold refuses are
+    /// answered, and a product's constant may overflow in another order) or a non-integer
+    /// operand.
+    #[test]
+    fn all_at_once_is_one_at_a_time() {
+        use crate::Value;
+        let mut next = crate::test_rng::xorshift(0x05ee_da11);
+        let mut cx = Context::new();
+        let mut same = [0; 2];
+        let mut answered = [0; 2];
+        for _ in 0..4000 {
+            let n = 2 + next(5) as usize;
+            let mut ops = Vec::new();
+            while ops.len() < n {
+                let t = crate::parse::tests::random_text(&mut next, 2);
+                if let Ok(e) = cx.parse(&t) {
+                    ops.push(e);
+                }
+            }
+            let int = ops.iter().all(|&e| cx.ty(e) == crate::Ty::Int);
+            for (k, product) in [false, true].into_iter().enumerate() {
+                let mut fold = Some(ops[0]);
+                for &x in &ops[1..] {
+                    fold = fold.and_then(|a| if product { cx.mul(a, x) } else { cx.add(a, x) });
+                }
+                let all = if product {
+                    cx.mul_all(&ops)
+                } else {
+                    cx.add_all(&ops)
+                };
+                match (fold, all) {
+                    (Some(f), Some(a)) => {
+                        answered[k] += 1;
+                        if f == a {
+                            same[k] += 1;
+                            continue;
+                        }
+                        for _ in 0..8 {
+                            let vals: Vec<(crate::Symbol, Value)> = cx
+                                .free_symbols(f)
+                                .into_iter()
+                                .map(|s| (s, Value::Int(next(41) as i64 - 20)))
+                                .collect();
+                            if let (Ok(x), Ok(y)) = (cx.eval_syms(f, &vals), cx.eval_syms(a, &vals))
+                            {
+                                assert_eq!(x, y, "{} and {}", cx.display(f), cx.display(a));
+                            }
+                        }
+                    }
+                    (Some(f), None) => {
+                        // A sum's constant is exact in one step: only a product refuses
+                        // where the fold answers, by its constant's overflow in another order.
+                        assert!(product && int, "refused {}", cx.display(f));
+                    }
+                    (None, Some(_)) => assert!(int),
+                    (None, None) => {}
+                }
+            }
+        }
+        assert!(answered[0] > 1000 && answered[1] > 1000, "{answered:?}");
+        assert!(
+            same[0] * 10 > answered[0] * 9 && same[1] * 10 > answered[1] * 9,
+            "{same:?}"
+        );
+        let (e0, e1) = (cx.int(0), cx.int(1));
+        assert_eq!(cx.add_all(&[]), Some(e0));
+        assert_eq!(cx.mul_all(&[]), Some(e1));
     }
 
     /// The products-of-symbols path of `mul_parts` answers exactly what the general path

@@ -91,7 +91,12 @@ class Context:
         """Builds ``name(*args)`` for the operators of docs/language.md and PyTorch's functions:
         Add, Mul, Sub, Neg, Pow, FloorDiv, CleanDiv, CeilDiv, Mod, PythonMod, ModularIndexing,
         Min, Max, Abs, Where, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not, ToFloat, IntTrueDiv,
-        FloatTrueDiv, TruncToInt, FloorToInt, CeilToInt, RoundToInt, Identity."""
+        FloatTrueDiv, TruncToInt, FloorToInt, CeilToInt, RoundToInt, Identity. An integer
+        ``Add`` or ``Mul`` of many operands is built in one step (memory linear in them; one
+        operand at a time, with ``+`` or ``*``, interns every partial sum: quadratic), its
+        constant exact (only the result's must fit int64); equal in value to the
+        one-at-a-time form, and mostly the same node (a product's constant goes into its first
+        sum factor, which can differ: ``(x + 1)*(2*y + 2)`` against ``(2*x + 2)*(y + 1)``)."""
     def simplify(self, e: ExprLike) -> Expr:
         """Sound canonical and range-aware simplification."""
     def expand(self, e: ExprLike, max_terms: int = 64, deep: bool = True) -> Optional[Expr]:
