@@ -4,7 +4,7 @@
 //! generous (a loaded 2-core CI machine); the printed times are the measurement.
 
 use std::time::{Duration, Instant};
-use sym::{Context, Truth};
+use sym::{Context, Expr, Truth};
 
 fn timed<T>(name: &str, f: impl FnOnce() -> T) -> (T, Duration) {
     let t = Instant::now();
@@ -225,6 +225,7 @@ fn default_limits_are_the_engine_without_limits() {
     let l = Limits::default();
     assert_eq!(l.input_nodes, usize::MAX);
     assert_eq!(l.context_nodes, usize::MAX);
+    assert_eq!(l.context_operands, usize::MAX);
     assert_eq!(l.rewrite_steps, None);
     assert_eq!((l.proof_work, l.nesting), (4096, 12));
     assert_eq!((l.expand_terms, l.solve_cases), (64, 8));
@@ -373,6 +374,76 @@ fn context_nodes_caps_the_memory_of_a_context() {
     assert!(cx.limit_reached().is_none());
     assert!(cx.node_count() > n + 50);
     let _ = s;
+}
+
+/// `context_operands`: the memory that grows with the nodes' sizes, which `context_nodes` does
+/// not bound. A product built one factor at a time holds `1 + 2 + ... + n` operands; the parse
+/// that would take the context past the cap is refused (nothing kept), the builder refuses, a
+/// query past it stops with its input; `operand_count` goes back down with a rollback; the
+/// same product built in one step (`mul_all`) fits.
+#[test]
+fn context_operands_caps_what_nodes_hold() {
+    let cap = 200_000;
+    let mut cx = Context::with_limits(Limits::default().with_context_operands(cap));
+    let xs: Vec<Expr> = (0..2000)
+        .map(|i| {
+            let s = cx.symbol(&format!("x{i}")).unwrap();
+            cx.sym(s)
+        })
+        .collect();
+    // One factor at a time with the operators (which do not check limits), asking
+    // `over_limits` as a front end does: refused near sqrt(2 * cap) factors.
+    let mut p = xs[0];
+    let mut n = 1;
+    let err = loop {
+        let mark = cx.mark();
+        let q = cx.mul(p, xs[n]).unwrap();
+        if let Some(e) = cx.over_limits() {
+            cx.rollback(mark).unwrap();
+            break e;
+        }
+        p = q;
+        n += 1;
+    };
+    assert_eq!(limit_name(&err), "context_operands");
+    assert!((600..=640).contains(&n), "{n}");
+    assert!(cx.operand_count() <= cap);
+    // Parsing past the cap: refused, nothing of it kept.
+    let before = (cx.node_count(), cx.operand_count());
+    let text: Vec<String> = (0..2000).map(|i| format!("x{i}")).collect();
+    let sum = text.join(" + ");
+    let err = cx.parse(&sum).unwrap_err();
+    assert_eq!(limit_name(&err), "context_operands", "{err}");
+    assert_eq!((cx.node_count(), cx.operand_count()), before);
+    // The builder refuses too.
+    let built = cx.build(|b| {
+        let mut acc = b.int(0);
+        for i in 0..2000 {
+            acc = acc + b.sym(&format!("x{i}"));
+        }
+        acc
+    });
+    assert!(matches!(built, Err(BuildError::Limit(ref e)) if limit_name(e) == "context_operands"));
+    // A query while beyond it: stopped, its input back.
+    let mut big = Context::with_limits(Limits::default());
+    let e = big
+        .parse(&format!("{sum} + FloorDiv(2*x0 + 2, 2)"))
+        .unwrap();
+    big.set_limits(Limits::default().with_context_operands(big.operand_count() - 1));
+    assert_eq!(big.simplify(e), e);
+    assert_eq!(limit_name(big.limit_reached().unwrap()), "context_operands");
+    // A rollback gives the operands back; in one step the whole product fits.
+    let mut cx = Context::with_limits(Limits::default().with_context_operands(cap));
+    let base = cx.mark();
+    let ys: Vec<Expr> = (0..2000)
+        .map(|i| cx.parse(&format!("y{i} + 1")).unwrap())
+        .collect();
+    let all = cx.mul_all(&ys).unwrap();
+    assert_eq!(cx.free_symbols(all).len(), 2000);
+    assert!(cx.over_limits().is_none());
+    assert_eq!(cx.operand_count(), 4000); // each y + 1 has one term, the product 2000 factors
+    cx.rollback(base).unwrap();
+    assert_eq!(cx.operand_count(), 0);
 }
 
 /// `time`: a deadline per query, checked every `sym::TICK` steps (no clock read per node). A

@@ -57,8 +57,8 @@ struct Facts {
     /// Output format: text, or json for the response object that `batch` would print.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     format: String,
-    /// A resource limit: time_ms, input_nodes, context_nodes, rewrite_steps, proof_work,
-    /// nesting, expand_terms or solve_cases (docs/limits.md); repeatable.
+    /// A resource limit: time_ms, input_nodes, context_nodes, context_operands, rewrite_steps,
+    /// proof_work, nesting, expand_terms or solve_cases (docs/limits.md); repeatable.
     #[arg(long = "limit", value_name = "NAME=N")]
     limits: Vec<String>,
 }
@@ -208,7 +208,8 @@ enum Cmd {
         /// Output format: text, or json for the response object that `batch` would print.
         #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
         format: String,
-        /// A resource limit: input_nodes or context_nodes (docs/limits.md); repeatable.
+        /// A resource limit: input_nodes, context_nodes or context_operands (docs/limits.md);
+        /// repeatable.
         #[arg(long = "limit", value_name = "NAME=N")]
         limits: Vec<String>,
     },

@@ -809,7 +809,7 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
     }
     // Node limits count the symbols' nodes too: with one, the order of the ranges and the
     // parse could decide which of them is refused, so the order stays the usual one.
-    let unlimited = req.limits.input_nodes == usize::MAX && req.limits.context_nodes == usize::MAX;
+    let unlimited = req.limits.input_nodes == usize::MAX && !req.limits.caps_context();
     // An expression (or a relation) monotone in each of its symbols over constant ranges has
     // its extremes at two corners of the box: its bound is read from the text, without making
     // a symbol (`Context::monotone_bound_text`; what setting the ranges, parsing and bounding

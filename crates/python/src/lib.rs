@@ -509,8 +509,31 @@ fn call_ops(slf: &Bound<'_, Context>, name: &str, ops: Vec<Operand>) -> PyResult
     })
 }
 
-/// Builds `name(args...)` (the names of docs/language.md and of PyTorch's sympy functions).
+/// Builds `name(args...)` (the names of docs/language.md and of PyTorch's sympy functions),
+/// refused with `LimitError` when it takes the context beyond `context_nodes` or
+/// `context_operands` (the operators do not check them): nothing of it is kept.
 fn build_call(
+    py: Python<'_>,
+    cx: &mut sym::Context,
+    name: &str,
+    a: &[sym::Expr],
+) -> PyResult<sym::Expr> {
+    if !cx.limits().caps_context() {
+        return build_unchecked(py, cx, name, a);
+    }
+    let mark = cx.mark();
+    let r = build_unchecked(py, cx, name, a)?;
+    if let Some(e) = cx.over_limits() {
+        // Nothing made since the mark is reachable from a handle; building sets no facts,
+        // so the rollback is never refused.
+        let _ = cx.rollback(mark);
+        return Err(sym_err(py, e));
+    }
+    Ok(r)
+}
+
+/// [`build_call`] without the limits' check.
+fn build_unchecked(
     py: Python<'_>,
     cx: &mut sym::Context,
     name: &str,
@@ -792,6 +815,12 @@ impl SymArg {
     }
 }
 
+/// The `context_operands` limit of a Python `Context` unless its caller gives one: 2^28
+/// operands, about 1.6 GB of sums and products (docs/limits.md). Building a long product one
+/// factor at a time (`e = e * x` in a loop) holds quadratic memory; without a limit 100,000
+/// factors exhaust the machine and the operating system ends the interpreter.
+pub const PY_CONTEXT_OPERANDS: usize = 1 << 28;
+
 /// Operations at least this large (printed-size measure) release the GIL while they run; below
 /// it the release costs more than the work.
 const DETACH_SIZE: usize = 24;
@@ -799,18 +828,39 @@ const DETACH_SIZE: usize = 24;
 #[pymethods]
 impl Context {
     /// A new, empty context, with resource limits as keyword arguments (docs/limits.md):
-    /// `time_ms`, `input_nodes`, `context_nodes`, `rewrite_steps`, `proof_work`, `nesting`,
-    /// `expand_terms`, `solve_cases` (nonnegative ints). A query stopped by `time_ms` or
-    /// `context_nodes`, and an input over `input_nodes`, raise `LimitError`.
+    /// `time_ms`, `input_nodes`, `context_nodes`, `context_operands`, `rewrite_steps`,
+    /// `proof_work`, `nesting`, `expand_terms`, `solve_cases` (nonnegative ints; `None` for
+    /// no limit). A query stopped by `time_ms`, `context_nodes` or `context_operands`, and an
+    /// input over `input_nodes` or that would take the context beyond them, raise
+    /// `LimitError`. `context_operands` is [`PY_CONTEXT_OPERANDS`] unless given: an
+    /// expression built one operand at a time holds quadratic memory, which would otherwise
+    /// end the interpreter.
     #[new]
     #[pyo3(signature = (**limits))]
     fn new(limits: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let mut l = sym::Limits::default();
+        let mut l = sym::Limits::default().with_context_operands(PY_CONTEXT_OPERANDS);
         if let Some(d) = limits {
             for (k, v) in d.iter() {
                 let name: String = k.extract()?;
+                if v.is_none() && sym::Limits::NAMES.contains(&name.as_str()) {
+                    match name.as_str() {
+                        "time_ms" => l.time = None,
+                        "rewrite_steps" => l.rewrite_steps = None,
+                        "input_nodes" => l.input_nodes = usize::MAX,
+                        "context_nodes" => l.context_nodes = usize::MAX,
+                        "context_operands" => l.context_operands = usize::MAX,
+                        _ => {
+                            return Err(PyTypeError::new_err(format!(
+                                "limit '{name}' must be a nonnegative int (it has no 'no limit')"
+                            )));
+                        }
+                    }
+                    continue;
+                }
                 let value: u64 = v.extract().map_err(|_| {
-                    PyTypeError::new_err(format!("limit '{name}' must be a nonnegative int"))
+                    PyTypeError::new_err(format!(
+                        "limit '{name}' must be a nonnegative int or None"
+                    ))
                 })?;
                 l.set(&name, value)
                     .map_err(|e| PyTypeError::new_err(format!("Context(): {e}")))?;
@@ -834,6 +884,7 @@ impl Context {
         d.set_item("time_ms", l.time.map(|t| t.as_millis() as u64))?;
         d.set_item("input_nodes", big(l.input_nodes))?;
         d.set_item("context_nodes", big(l.context_nodes))?;
+        d.set_item("context_operands", big(l.context_operands))?;
         d.set_item("rewrite_steps", l.rewrite_steps)?;
         d.set_item("proof_work", l.proof_work)?;
         d.set_item("nesting", l.nesting)?;

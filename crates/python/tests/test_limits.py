@@ -17,6 +17,7 @@ class Limits(unittest.TestCase):
                 "time_ms": None,
                 "input_nodes": None,
                 "context_nodes": None,
+                "context_operands": 2**28,
                 "rewrite_steps": None,
                 "proof_work": 4096,
                 "nesting": 12,
@@ -31,6 +32,12 @@ class Limits(unittest.TestCase):
             Context(time_mss=5)
         with self.assertRaisesRegex(TypeError, "nonnegative int"):
             Context(time_ms=-1)
+        # None: no limit, where a limit can be absent.
+        cx = Context(context_operands=None, time_ms=None, context_nodes=None)
+        self.assertIsNone(cx.limits["context_operands"])
+        self.assertIsNone(cx.limits["time_ms"])
+        with self.assertRaisesRegex(TypeError, "no 'no limit'"):
+            Context(nesting=None)
 
     def test_input_nodes(self):
         cx = Context(input_nodes=3)
@@ -102,3 +109,30 @@ class LongSumsAndProducts(unittest.TestCase):
         self.assertEqual(cx.call("Add", big, big, -big), big)
         with self.assertRaises(Error):
             cx.call("Add", big, big)
+
+
+class ContextOperands(unittest.TestCase):
+    """``context_operands`` (2**28 unless given) bounds the memory a product built one factor
+    at a time holds (quadratic: ``1 + 2 + ... + n`` operands), which otherwise ends the
+    interpreter: the operators and ``call`` raise ``LimitError`` and keep nothing of the
+    refused result."""
+
+    def test_stepwise_product_is_refused(self):
+        cx = Context(context_operands=100_000)
+        xs = [cx.symbol(f"x{i}") for i in range(1000)]
+        e = xs[0]
+        n = 1
+        with self.assertRaises(LimitError) as err:
+            for x in xs[1:]:
+                e = e * x
+                n += 1
+        self.assertEqual(err.exception.limit, "context_operands")
+        self.assertTrue(440 <= n <= 450, n)
+        before = cx.node_count
+        with self.assertRaises(LimitError):
+            e * xs[-1]
+        self.assertEqual(cx.node_count, before)
+        # The context still answers what fits.
+        self.assertEqual(str(cx.simplify(xs[0] + xs[1] - xs[0])), "x1")
+        with self.assertRaises(LimitError):
+            cx.parse(" + ".join(f"x{i}" for i in range(1000)))

@@ -1139,7 +1139,7 @@ impl Context {
     /// ([`Context::monotone_bound_text`]).
     pub(crate) fn is_blank_for_text_bounds(&self) -> bool {
         self.limits.input_nodes == usize::MAX
-            && self.limits.context_nodes == usize::MAX
+            && !self.limits.caps_context()
             && self.syms.is_empty()
             && self.facts.ranges.is_empty()
             && self.facts.assumptions.is_empty()

@@ -65,10 +65,12 @@ pub enum BuildError {
 pub struct Builder<'cx> {
     cx: RefCell<&'cx mut Context>,
     errors: RefCell<Vec<BuildError>>,
-    /// Handles given out so far, and the context's `input_nodes` and `context_nodes` limits.
+    /// Handles given out so far, and the context's `input_nodes`, `context_nodes` and
+    /// `context_operands` limits.
     made: std::cell::Cell<usize>,
     max_made: usize,
     max_nodes: usize,
+    max_operands: usize,
 }
 
 /// An expression under construction, bound to a [`Builder`]: `+`, `-`, `*` (with other handles
@@ -174,12 +176,14 @@ impl Want {
 impl<'cx> Builder<'cx> {
     fn new(cx: &'cx mut Context) -> Self {
         let (max_made, max_nodes) = (cx.limits.input_nodes, cx.limits.context_nodes);
+        let max_operands = cx.limits.context_operands;
         Builder {
             cx: RefCell::new(cx),
             errors: RefCell::new(Vec::new()),
             made: std::cell::Cell::new(0),
             max_made,
             max_nodes,
+            max_operands,
         }
     }
 
@@ -203,6 +207,18 @@ impl<'cx> Builder<'cx> {
                     msg: format!(
                         "the context holds {n} nodes, the limit is {}",
                         self.max_nodes
+                    ),
+                }));
+            }
+        }
+        if self.max_operands != usize::MAX {
+            let n = self.cx.borrow().operand_count();
+            if n > self.max_operands {
+                return self.fail(BuildError::Limit(Error::Limit {
+                    name: "context_operands",
+                    msg: format!(
+                        "the context holds {n} operands in its sums, products and lists, the limit is {}",
+                        self.max_operands
                     ),
                 }));
             }

@@ -604,7 +604,7 @@ impl Context {
     /// more: `(name, lo, hi)` per symbol, in the order of their first bound. `None` for any
     /// other text and under a node limit (the parse counts nodes).
     fn text_folds<'t>(&self, text: &'t str) -> Option<TextFolds<'t>> {
-        if self.limits.input_nodes != usize::MAX || self.limits.context_nodes != usize::MAX {
+        if self.limits.input_nodes != usize::MAX || self.limits.caps_context() {
             return None;
         }
         let mut bounds: SmallVec<[(&str, i64, bool, bool); 4]> = SmallVec::new();
@@ -698,7 +698,7 @@ impl Context {
         const MOST_ASSUMPTIONS: usize = 16;
         if !self.syms.is_empty()
             || self.limits.input_nodes != usize::MAX
-            || self.limits.context_nodes != usize::MAX
+            || self.limits.caps_context()
             || ranges.len() > MOST_RANGES
             || assume.len() > MOST_ASSUMPTIONS
         {

@@ -16,6 +16,9 @@ pub(crate) struct Nodes {
     /// Per node, its hash (for the table to grow and to drop it without hashing again).
     hashes: Vec<u64>,
     table: Table,
+    /// The operands of the nodes' lists (sums, products, Min/Max, And/Or) together: the part
+    /// of the memory that grows with the nodes' sizes ([`crate::Limits::context_operands`]).
+    operands: usize,
 }
 
 impl Nodes {
@@ -25,12 +28,18 @@ impl Nodes {
             nodes: Vec::with_capacity(n),
             hashes: Vec::with_capacity(n),
             table: Table::with_capacity(n),
+            operands: 0,
         }
     }
 
     #[inline]
     pub fn len(&self) -> usize {
         self.nodes.len()
+    }
+    /// The operands of the nodes' lists together (the field's docs).
+    #[inline]
+    pub fn operands(&self) -> usize {
+        self.operands
     }
 
     /// How many nodes fit before the node vector grows.
@@ -58,6 +67,7 @@ impl Nodes {
         match self.table.find_or_enter(&self.hashes, h, |i| nodes[i] == n) {
             Ok(i) => (i, false),
             Err(i) => {
+                self.operands += list_len(&n);
                 self.nodes.push(n);
                 self.hashes.push(h);
                 (i, true)
@@ -67,6 +77,9 @@ impl Nodes {
 
     /// Keeps the first `n` nodes.
     pub fn truncate(&mut self, n: usize) {
+        if let Some(dropped) = self.nodes.get(n..) {
+            self.operands -= dropped.iter().map(list_len).sum::<usize>();
+        }
         self.table.truncate(&self.hashes, n);
         self.nodes.truncate(n);
         self.hashes.truncate(n);
@@ -75,6 +88,15 @@ impl Nodes {
     /// No nodes, keeping the allocations.
     pub fn clear(&mut self) {
         self.truncate(0);
+    }
+}
+
+/// The operands of `n`'s list (0 for a node without one).
+fn list_len(n: &Node) -> usize {
+    match n {
+        Node::Add(ts, _) => ts.len(),
+        Node::Mul(xs) | Node::Min(xs) | Node::Max(xs) | Node::And(xs) | Node::Or(xs) => xs.len(),
+        _ => 0,
     }
 }
 

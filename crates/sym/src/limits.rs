@@ -3,7 +3,7 @@
 //! Every limit has a default that is the engine's behaviour without limits set (so a default
 //! context answers exactly as before). What reaching each one gives:
 //! - `input_nodes`: [`Context::parse`] and the builders refuse the input ([`Error::Limit`]);
-//! - `context_nodes`: parsing and building refuse ([`Error::Limit`], nothing of the refused
+//! - `context_nodes`, `context_operands`: parsing and building refuse ([`Error::Limit`], nothing of the refused
 //!   input kept); a query (simplify, bound, prove, solve) stops, drops every node it made
 //!   (the context is as before the query) and answers its fallback, with
 //!   [`Context::limit_reached`] saying why;
@@ -56,6 +56,12 @@ pub struct Limits {
     /// The most nodes the context may hold (its memory: about 40-100 bytes a node). Reaching it
     /// refuses new input and stops queries (see the module docs). Default: no limit.
     pub context_nodes: usize,
+    /// The most operands the lists of the context's nodes (sums, products, `Min`/`Max`,
+    /// `And`/`Or`) may hold together: the memory that grows with the nodes' sizes, which
+    /// `context_nodes` does not bound (building a product one factor at a time holds
+    /// `1 + 2 + ... + n` operands). Reaching it acts as `context_nodes` does. Default: no
+    /// limit (the Python binding sets one: docs/limits.md).
+    pub context_operands: usize,
     /// Rewrites one simplification may make. `None` (default): 10,000 plus 64 per node of the
     /// context (at most 2^20 nodes counted), which no real expression reaches.
     pub rewrite_steps: Option<usize>,
@@ -79,6 +85,7 @@ impl Default for Limits {
         Limits {
             input_nodes: usize::MAX,
             context_nodes: usize::MAX,
+            context_operands: usize::MAX,
             rewrite_steps: None,
             proof_work: 4096,
             nesting: 12,
@@ -94,6 +101,7 @@ impl Limits {
     pub const NAMES: &'static [&'static str] = &[
         "input_nodes",
         "context_nodes",
+        "context_operands",
         "rewrite_steps",
         "proof_work",
         "nesting",
@@ -112,6 +120,19 @@ impl Limits {
     pub fn with_context_nodes(mut self, n: usize) -> Self {
         self.context_nodes = n;
         self
+    }
+
+    /// With `context_operands` set.
+    pub fn with_context_operands(mut self, n: usize) -> Self {
+        self.context_operands = n;
+        self
+    }
+
+    /// Whether `context_nodes` or `context_operands` is set: parsing and building then count
+    /// what they make (the fast paths that do not count are not taken).
+    #[inline]
+    pub fn caps_context(&self) -> bool {
+        self.context_nodes != usize::MAX || self.context_operands != usize::MAX
     }
 
     /// With `rewrite_steps` set.
@@ -163,6 +184,7 @@ impl Limits {
         match name {
             "input_nodes" => self.input_nodes = as_usize(),
             "context_nodes" => self.context_nodes = as_usize(),
+            "context_operands" => self.context_operands = as_usize(),
             "rewrite_steps" => self.rewrite_steps = Some(as_usize()),
             "proof_work" => self.proof_work = as_u32()?,
             "nesting" => self.nesting = as_u32()?,
@@ -273,7 +295,7 @@ impl Context {
             stopped: false,
         };
         let m = self.mark();
-        if self.nodes.len() > self.run.cap {
+        if self.over_cap() {
             self.stop(self.cap_error());
         }
         // A panic inside the query (an engine bug, which callers such as the CLI and the
@@ -304,7 +326,17 @@ impl Context {
         }
     }
 
+    /// Whether the context holds more nodes than the running query's cap (`context_nodes`),
+    /// or more operands than `context_operands`.
+    #[inline]
+    fn over_cap(&self) -> bool {
+        self.nodes.len() > self.run.cap || self.nodes.operands() > self.limits.context_operands
+    }
+
     fn cap_error(&self) -> Error {
+        if self.nodes.operands() > self.limits.context_operands {
+            return self.operands_error("the context holds");
+        }
         Error::Limit {
             name: "context_nodes",
             msg: format!(
@@ -313,6 +345,39 @@ impl Context {
                 self.limits.context_nodes
             ),
         }
+    }
+
+    /// The `context_operands` error, its message starting with `what`.
+    fn operands_error(&self, what: &str) -> Error {
+        Error::Limit {
+            name: "context_operands",
+            msg: format!(
+                "{what} {} operands in its sums, products and lists, the limit is {}",
+                self.nodes.operands(),
+                self.limits.context_operands
+            ),
+        }
+    }
+
+    /// The number of operands the lists of the context's nodes hold together (sums,
+    /// products, `Min`/`Max`, `And`/`Or`: [`Limits::context_operands`]).
+    pub fn operand_count(&self) -> usize {
+        self.nodes.operands()
+    }
+
+    /// The error of the first limit on the context's size (`context_nodes`,
+    /// `context_operands`) it is beyond, if any: for front ends that build with the
+    /// operators ([`Context::add`], [`Context::mul`] and the like, which do not check them)
+    /// and refuse what took the context beyond them ([`Context::mark`],
+    /// [`Context::rollback`]).
+    pub fn over_limits(&self) -> Option<Error> {
+        if self.nodes.len() > self.limits.context_nodes {
+            return Some(self.cap_error_for_input());
+        }
+        if self.nodes.operands() > self.limits.context_operands {
+            return Some(self.operands_error("the input would take the context to"));
+        }
+        None
     }
 
     /// Counts one step of the running query and, every [`TICK`] steps, checks its node cap and
@@ -349,7 +414,7 @@ impl Context {
         if !self.run.active {
             return false;
         }
-        if self.nodes.len() > self.run.cap {
+        if self.over_cap() {
             self.stop(self.cap_error());
             return true;
         }
@@ -379,10 +444,23 @@ impl Context {
     }
 
     /// For parsing and building: an error when the context holds more than `context_nodes`
-    /// nodes.
+    /// nodes or `context_operands` operands.
     pub(crate) fn check_cap(&self) -> Result<(), Error> {
-        if self.nodes.len() > self.limits.context_nodes {
-            return Err(self.cap_error());
+        if self.nodes.len() > self.limits.context_nodes
+            || self.nodes.operands() > self.limits.context_operands
+        {
+            let cap = self.limits.context_nodes;
+            return Err(if self.nodes.len() > cap {
+                Error::Limit {
+                    name: "context_nodes",
+                    msg: format!(
+                        "the context holds {} nodes, the limit is {cap}",
+                        self.nodes.len()
+                    ),
+                }
+            } else {
+                self.operands_error("the context holds")
+            });
         }
         Ok(())
     }

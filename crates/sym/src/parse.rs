@@ -700,24 +700,27 @@ impl Context {
     /// and [`Context::rollback`] forgets the texts whose nodes it drops.
     ///
     /// The context's limits ([`crate::Limits`]): an input of more than `input_nodes` operands
-    /// and operators, or one that would take the context beyond `context_nodes` nodes, is an
-    /// [`Error::Limit`] (and the context keeps nothing of it).
+    /// and operators, or one that would take the context beyond `context_nodes` nodes or
+    /// `context_operands` operands, is an [`Error::Limit`] (and the context keeps nothing of
+    /// it).
     pub fn parse(&mut self, src: &str) -> Result<Expr, Error> {
-        if self.limits.context_nodes != usize::MAX {
+        if self.limits.caps_context() {
             return self.parse_capped(src);
         }
         self.parse_unchecked(src)
     }
 
-    /// [`Context::parse`] under a `context_nodes` limit: nothing of a refused input is kept.
+    /// [`Context::parse`] under a `context_nodes` or `context_operands` limit: nothing of a
+    /// refused input is kept.
     #[cold]
     #[inline(never)]
     fn parse_capped(&mut self, src: &str) -> Result<Expr, Error> {
         self.check_cap()?;
         let mark = self.mark();
         let r = self.parse_unchecked(src);
-        if r.is_ok() && self.nodes.len() > self.limits.context_nodes {
-            let e = self.cap_error_for_input();
+        if r.is_ok()
+            && let Some(e) = self.over_limits()
+        {
             // Facts are not set by parsing: the rollback is never refused.
             let _ = self.rollback(mark);
             return Err(e);

@@ -29,7 +29,8 @@ class EvalError(Error):
 
 class LimitError(Error):
     """A resource limit of the context was reached (``Context(**limits)``); ``limit`` names it
-    (``time``, ``input_nodes``, ``context_nodes``); ``LimitError(message, limit)`` sets it."""
+    (``time``, ``input_nodes``, ``context_nodes``, ``context_operands``);
+    ``LimitError(message, limit)`` sets it."""
     limit: str
     def __init__(self, *args: Any) -> None: ...
 
@@ -42,18 +43,23 @@ class Context:
     def __init__(
         self,
         *,
-        time_ms: int = ...,
-        input_nodes: int = ...,
-        context_nodes: int = ...,
-        rewrite_steps: int = ...,
+        time_ms: Optional[int] = ...,
+        input_nodes: Optional[int] = ...,
+        context_nodes: Optional[int] = ...,
+        context_operands: Optional[int] = ...,
+        rewrite_steps: Optional[int] = ...,
         proof_work: int = ...,
         nesting: int = ...,
         expand_terms: int = ...,
         solve_cases: int = ...,
     ) -> None:
-        """A new, empty context with optional resource limits (docs/limits.md): a query stopped
-        by ``time_ms`` or ``context_nodes``, or an input over ``input_nodes``, raises
-        ``LimitError``; the other limits make answers less thorough, never wrong."""
+        """A new, empty context with optional resource limits (docs/limits.md; ``None``: no
+        limit): a query stopped by ``time_ms``, ``context_nodes`` or ``context_operands``, an
+        input over ``input_nodes`` or a result (of parsing, the operators, ``call``) that
+        would take the context beyond those two, raises ``LimitError``; the other limits make
+        answers less thorough, never wrong. ``context_operands`` (the operands the context's
+        sums, products and lists hold together) is ``2**28`` unless given: a product built one
+        factor at a time holds quadratic memory, which would otherwise end the interpreter."""
     @property
     def limits(self) -> Dict[str, Optional[int]]:
         """The context's limits, ``None`` for no limit."""
