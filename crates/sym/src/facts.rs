@@ -878,14 +878,73 @@ impl Context {
             let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) else {
                 return true; // An infinite end: never empty (and not checked).
             };
-            if self.sym_ty(s) != Ty::Int || (self.as_int(a).is_some() && self.as_int(b).is_some()) {
+            let lo_int = self.as_int(a);
+            if self.sym_ty(s) != Ty::Int || (lo_int.is_some() && self.as_int(b).is_some()) {
                 return true; // Not a symbolic integer range: set_range checked it.
+            }
+            // The usual range, `[0, s27*s77 - 1]`: a constant below the least value of the
+            // upper end, read at its lowest corner (`lowest_corner`), settles it without the
+            // intervals (the argument above holds with any lower bound of the upper end).
+            if let (Some(x), Some(y)) = (lo_int, self.lowest_corner(b))
+                && i128::from(x) <= y
+            {
+                return true;
             }
             match (self.quick_iv(a, 0), self.quick_iv(b, 0)) {
                 (Some(ia), Some(ib)) => ia.lo <= ia.hi && ib.lo <= ib.hi && ia.hi <= ib.lo,
                 _ => false,
             }
         })
+    }
+
+    /// The least value of `e` when it is a sum, with positive coefficients, of symbols,
+    /// powers of symbols and products of them, each symbol an integer whose range has a
+    /// constant lower end of at least 0 and a constant or infinite upper end (the symbols
+    /// [`Context::quick_iv`] reads): the value at the corner where every symbol is at its
+    /// lower end, since such a sum only grows with each symbol. `None` for any other `e`, or
+    /// when the value leaves i128 (then the intervals decide).
+    fn lowest_corner(&self, e: Expr) -> Option<i128> {
+        let low = |s: Symbol| -> Option<i128> {
+            if self.sym_ty(s) != Ty::Int {
+                return None;
+            }
+            let (RangeEnd::Expr(lo), hi) = self.range(s) else {
+                return None;
+            };
+            if let RangeEnd::Expr(h) = hi
+                && self.as_int(h).is_none()
+            {
+                return None;
+            }
+            self.as_int(lo).filter(|&v| v >= 0).map(i128::from)
+        };
+        let factor = |f: Expr| -> Option<i128> {
+            match self.node(f) {
+                Node::Sym(s) => low(*s),
+                Node::Pow(b, k) => match self.node(*b) {
+                    Node::Sym(s) => low(*s)?.checked_pow(*k),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let term = |t: Expr| -> Option<i128> {
+            match self.node(t) {
+                Node::Mul(fs) => fs
+                    .iter()
+                    .try_fold(1i128, |acc, f| acc.checked_mul(factor(*f)?)),
+                _ => factor(t),
+            }
+        };
+        match self.node(e) {
+            Node::Add(ts, c) => ts.iter().try_fold(i128::from(*c), |acc, &(t, k)| {
+                if k <= 0 {
+                    return None;
+                }
+                acc.checked_add(term(t)?.checked_mul(i128::from(k))?)
+            }),
+            _ => term(e),
+        }
     }
 
     /// Checks that no declared range is empty for every assignment (docs/language.md §4): for each
