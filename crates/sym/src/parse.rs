@@ -1331,6 +1331,21 @@ impl Context {
             // A literal times a symbol (`2*s90`): `mul_parts` answers the symbol with the
             // literal as its coefficient, or nothing times 0, and interns nothing.
             if k == 0 { (None, 0) } else { (Some(s), k) }
+        } else if let (2, Some(x), Some(y)) = (na, self.as_symbol(ts[0]), self.as_symbol(ts[1]))
+            && x != y
+        {
+            // Two distinct symbols (`s27*s77`): `mul_parts`' product, built without its lists.
+            // It sorts the factors last to first by name, stably: `x` goes first only when it
+            // comes strictly before `y`.
+            let fs = if self.sym_cmp(x, y) == std::cmp::Ordering::Less {
+                [ts[0], ts[1]]
+            } else {
+                [ts[1], ts[0]]
+            };
+            (
+                Some(self.intern(Node::Mul(smallvec::SmallVec::from_slice(&fs)), Ty::Int)),
+                1,
+            )
         } else {
             // Integer symbols and at most one literal: nothing to overflow, so this answers
             // (a `None` would leave the atoms interned, which only numbers nodes differently).
@@ -1881,13 +1896,36 @@ impl Context {
     /// without a node for `k*p` on its own.
     fn materialize_prod(&mut self, col: usize, p: &mut Option<Pending>) -> Result<(), Error> {
         if let Some(Pending::Prod(fs)) = p {
-            let (e, c) = self.mul_parts(fs).ok_or_else(|| Self::overflow(col))?;
+            let (e, c) = match self.literal_times_symbol(fs) {
+                Some(parts) => parts,
+                None => self.mul_parts(fs).ok_or_else(|| Self::overflow(col))?,
+            };
             *p = Some(Pending::Sum(match e {
                 Some(e) => (smallvec::smallvec![(e, c)], 0),
                 None => (smallvec::SmallVec::new(), c),
             }));
         }
         Ok(())
+    }
+
+    /// [`Context::mul_parts`] of a literal times an integer symbol (`23*p0`, the commonest
+    /// term of index expressions): the symbol with the literal as its coefficient, or nothing
+    /// times 0, as `mul_parts` answers it (one factor, no overflow, nothing interned), without
+    /// its list and sort. `None` for other factors.
+    #[inline]
+    fn literal_times_symbol(&self, fs: &[Expr]) -> Option<(Option<Expr>, i64)> {
+        let &[a, b] = fs else {
+            return None;
+        };
+        let (k, s) = match (self.node(a), self.node(b)) {
+            (Node::Int(k), Node::Sym(_)) => (*k, b),
+            (Node::Sym(_), Node::Int(k)) => (*k, a),
+            _ => return None,
+        };
+        if self.ty(s) != Ty::Int {
+            return None;
+        }
+        Some(if k == 0 { (None, 0) } else { (Some(s), k) })
     }
 
     fn reduce_while(
@@ -2983,6 +3021,29 @@ pub(crate) mod tests {
             }
         }
         assert!(taken > 1500, "{taken}");
+    }
+
+    /// The parser's shortcut for a literal times a symbol answers what `mul_parts` answers,
+    /// in either order, for the literals at the ends of i64 and 0, and declines the rest.
+    #[test]
+    fn literal_times_symbol_is_mul_parts() {
+        let mut cx = Context::new();
+        declared(&mut cx);
+        let syms = ["s27", "q1", "x"].map(|n| cx.parse(n).unwrap());
+        let zf = cx.parse("zf").unwrap();
+        for v in [i64::MIN, -7, -1, 0, 1, 2, 96, i64::MAX] {
+            let k = cx.int(v);
+            for s in syms {
+                for fs in [[k, s], [s, k]] {
+                    let want = cx.mul_parts(&fs);
+                    assert_eq!(cx.literal_times_symbol(&fs), want, "{v}");
+                }
+            }
+            assert_eq!(cx.literal_times_symbol(&[k, zf]), None);
+            assert_eq!(cx.literal_times_symbol(&[k, k]), None);
+        }
+        assert_eq!(cx.literal_times_symbol(&syms[..2]), None);
+        assert_eq!(cx.literal_times_symbol(&syms), None);
     }
 
     #[test]
