@@ -886,7 +886,7 @@ impl Context {
             // upper end, read at its lowest corner (`lowest_corner`), settles it without the
             // intervals (the argument above holds with any lower bound of the upper end).
             if let (Some(x), Some(y)) = (lo_int, self.lowest_corner(b))
-                && i128::from(x) <= y
+                && x <= y
             {
                 return true;
             }
@@ -902,9 +902,10 @@ impl Context {
     /// constant lower end of at least 0 and a constant or infinite upper end (the symbols
     /// [`Context::quick_iv`] reads): the value at the corner where every symbol is at its
     /// lower end, since such a sum only grows with each symbol. `None` for any other `e`, or
-    /// when the value leaves i128 (then the intervals decide).
-    fn lowest_corner(&self, e: Expr) -> Option<i128> {
-        let low = |s: Symbol| -> Option<i128> {
+    /// when the value leaves i64 (then the intervals decide; 64-bit arithmetic, where 128-bit
+    /// checked products are calls).
+    fn lowest_corner(&self, e: Expr) -> Option<i64> {
+        let low = |s: Symbol| -> Option<i64> {
             if self.sym_ty(s) != Ty::Int {
                 return None;
             }
@@ -916,9 +917,9 @@ impl Context {
             {
                 return None;
             }
-            self.as_int(lo).filter(|&v| v >= 0).map(i128::from)
+            self.as_int(lo).filter(|&v| v >= 0)
         };
-        let factor = |f: Expr| -> Option<i128> {
+        let factor = |f: Expr| -> Option<i64> {
             match self.node(f) {
                 Node::Sym(s) => low(*s),
                 Node::Pow(b, k) => match self.node(*b) {
@@ -928,20 +929,20 @@ impl Context {
                 _ => None,
             }
         };
-        let term = |t: Expr| -> Option<i128> {
+        let term = |t: Expr| -> Option<i64> {
             match self.node(t) {
                 Node::Mul(fs) => fs
                     .iter()
-                    .try_fold(1i128, |acc, f| acc.checked_mul(factor(*f)?)),
+                    .try_fold(1i64, |acc, f| acc.checked_mul(factor(*f)?)),
                 _ => factor(t),
             }
         };
         match self.node(e) {
-            Node::Add(ts, c) => ts.iter().try_fold(i128::from(*c), |acc, &(t, k)| {
+            Node::Add(ts, c) => ts.iter().try_fold(*c, |acc, &(t, k)| {
                 if k <= 0 {
                     return None;
                 }
-                acc.checked_add(term(t)?.checked_mul(i128::from(k))?)
+                acc.checked_add(term(t)?.checked_mul(k)?)
             }),
             _ => term(e),
         }
