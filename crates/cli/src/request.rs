@@ -535,23 +535,46 @@ fn int_pair(pair: &V<'_>) -> Option<(Option<i64>, Option<i64>)> {
     }
 }
 
+/// A range as [`Context::monotone_bound_text`] reads it: `(name, lo, hi)`, an unbounded `lo`
+/// as `i64::MIN`, an unbounded `hi` as `None`.
+type IntRange<'f> = (&'f str, i64, Option<i64>);
+
+/// How many ranges [`int_ranges`] reads into an array on the stack (a bound request has a
+/// few; more go to a vector: an allocation and its release cost more than the walk of a
+/// short text's symbols).
+const FEW_RANGES: usize = 8;
+
 /// The request's ranges as `(name, lo, hi)` (an unbounded `lo` as `i64::MIN`) when each is
 /// a pair of integers or `null`s (the names and the order of the ends unchecked), and no
-/// lower end is the integer `i64::MIN` (which would read as unbounded).
-fn int_ranges<'f>(f: &'f Fields<'_>) -> Option<Vec<(&'f str, i64, Option<i64>)>> {
+/// lower end is the integer `i64::MIN` (which would read as unbounded): in `few` when they
+/// fit, else in `many`.
+fn int_ranges<'f, 'b>(
+    f: &'f Fields<'_>,
+    few: &'b mut [IntRange<'f>; FEW_RANGES],
+    many: &'b mut Vec<IntRange<'f>>,
+) -> Option<&'b [IntRange<'f>]> {
     let Some(r) = f.ranges else {
-        return Some(Vec::new());
+        return Some(&few[..0]);
     };
     let obj = r.as_object()?;
-    let mut out = Vec::with_capacity(obj.len());
-    for (name, pair) in obj {
+    let read = |(name, pair): &'f (std::borrow::Cow<'_, str>, V<'_>)| {
         let (lo, hi) = int_pair(pair)?;
         if lo == Some(i64::MIN) {
             return None;
         }
-        out.push((&**name, lo.unwrap_or(i64::MIN), hi));
+        Some((&**name, lo.unwrap_or(i64::MIN), hi))
+    };
+    if obj.len() <= FEW_RANGES {
+        for (slot, entry) in few.iter_mut().zip(obj.iter()) {
+            *slot = read(entry)?;
+        }
+        return Some(&few[..obj.len()]);
     }
-    Some(out)
+    many.reserve(obj.len());
+    for entry in obj.iter() {
+        many.push(read(entry)?);
+    }
+    Some(many)
 }
 
 /// The answer `t` of `Context::simplified_polynomial_text`: the operation is the identity,
@@ -827,10 +850,11 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
             .is_none_or(|t| matches!(t, V::Object(o) if o.is_empty()))
         && f.assume
             .is_none_or(|a| matches!(a, V::Array(a) if a.is_empty()))
-        && let Some(ranges) = int_ranges(&f)
+        && let (mut few, mut many) = ([("", 0, None); FEW_RANGES], Vec::new())
+        && let Some(ranges) = int_ranges(&f, &mut few, &mut many)
     {
         op_time.start();
-        let b = cx.monotone_bound_text(text, &ranges);
+        let b = cx.monotone_bound_text(text, ranges);
         op_time.stop();
         if op == "prove" {
             if let Some(t) = b.and_then(|b| b.truth()) {

@@ -574,11 +574,15 @@ fn unwrap_parens(t: &str) -> &str {
     if leading == 0 {
         return t;
     }
+    // Most bytes are neither parenthesis: one test (`(` is 0x28, `)` is 0x29) passes them.
     let (mut depth, mut lowest, mut wraps) = (leading, leading, leading);
-    for (i, &c) in b.iter().enumerate().skip(leading) {
-        match c {
-            b'(' => depth += 1,
-            b')' => {
+    let mut i = leading;
+    while i < b.len() {
+        let c = b[i];
+        if c & !1 == b'(' {
+            if c == b'(' {
+                depth += 1;
+            } else {
                 if depth == 0 {
                     return t;
                 }
@@ -590,8 +594,8 @@ fn unwrap_parens(t: &str) -> &str {
                     }
                 }
             }
-            _ => {}
         }
+        i += 1;
     }
     if depth != 0 {
         return t;
@@ -638,10 +642,55 @@ fn self_quotient_divisor(dividend: &str, divisor: &str) -> Option<i64> {
     }
     let p = trim_blanks(&divisor[i..at]);
     let pb = p.as_bytes();
-    let operand = !pb.is_empty()
-        && ((class(pb[0]) == LETTER && pb.iter().all(|&c| class(c) & (DIGIT | LETTER) != 0))
-            || (pb[0] == b'(' && unwrap_parens(p).len() < p.len()));
-    (opens == closes && operand && unwrap_parens(p) == unwrap_parens(dividend)).then_some(k)
+    if opens != closes || pb.is_empty() {
+        return None;
+    }
+    // `p` unwrapped: a name is its own (no parenthesis to take off), a group must lose its
+    // parentheses (else `p` is not one group, `(a)*(b)`).
+    let unwrapped = if class(pb[0]) == LETTER {
+        if !pb.iter().all(|&c| class(c) & (DIGIT | LETTER) != 0) {
+            return None;
+        }
+        p
+    } else if pb[0] == b'(' {
+        let u = unwrap_parens(p);
+        if u.len() == p.len() {
+            return None;
+        }
+        u
+    } else {
+        return None;
+    };
+    // The same text unwraps the same (the usual case: `((s + 3)//((s + 3)//2))`).
+    (p == dividend || unwrapped == unwrap_parens(dividend)).then_some(k)
+}
+
+/// The last eight bytes of a name (all of a shorter one), little-endian, zero-padded: where
+/// names of one length most often differ (`s0` and `s1`, `evaluate_static_shape_0` and
+/// `evaluate_static_shape_1`). Two names of one length up to eight bytes are equal exactly
+/// when their keys are (the key holds all of their bytes); longer names with equal keys must
+/// still compare the bytes before their last eight.
+#[inline]
+fn name_key(b: &[u8]) -> u64 {
+    if let Some(last) = b.last_chunk::<8>() {
+        return u64::from_le_bytes(*last);
+    }
+    let mut k = 0u64;
+    for (i, &c) in b.iter().enumerate() {
+        k |= u64::from(c) << (8 * i);
+    }
+    k
+}
+
+/// Whether `name`, whose [`name_key`] is `key`, is `other`, whose key is `other_key`: the
+/// keys first (most names differ there), then the lengths, then the bytes before the last
+/// eight.
+#[inline]
+fn same_keyed_name(name: &str, key: u64, other: &str, other_key: u64) -> bool {
+    let n = name.len();
+    key == other_key
+        && n == other.len()
+        && (n <= 8 || name.as_bytes()[..n - 8] == other.as_bytes()[..n - 8])
 }
 
 /// The walk over one text.
@@ -651,14 +700,30 @@ struct Walk<'s, 'r> {
     i: usize,
     depth: u32,
     ranges: &'r [(&'r str, i64, Option<i64>)],
+    /// The [`name_key`] of each range's name, in the ranges' order.
+    keys: [u64; Syms::BITS as usize],
+    /// The ranges whose name the text reads (by their bit): an identifier, as the walk reads
+    /// names (a letter or `_`, then letters, digits and `_`).
+    read: Syms,
     /// Names read that have no range (unbounded integers), numbered after the ranges.
     free: smallvec::SmallVec<[&'s str; 4]>,
 }
 
-impl<'s> Walk<'s, '_> {
+impl<'s, 'r> Walk<'s, 'r> {
+    /// Sets the [`name_key`] of each range's name.
+    fn key_ranges(&mut self) {
+        for (k, r) in self.keys.iter_mut().zip(self.ranges) {
+            *k = name_key(r.0.as_bytes());
+        }
+    }
+
     #[inline]
     fn ws(&mut self) {
-        self.i = run_end(self.b, self.i, WS);
+        // Most calls meet no blank: a byte above `' '` is none (every ASCII blank is at most
+        // `' '`), without the class table.
+        if self.b.get(self.i).is_some_and(|&c| c <= b' ') {
+            self.i = run_end(self.b, self.i, WS);
+        }
     }
 
     #[inline]
@@ -940,34 +1005,40 @@ impl<'s> Walk<'s, '_> {
 
     /// A symbol: its range's ends, nondecreasing in itself, contiguous (a one-value range is
     /// a constant). A name with a range is checked with the ranges, for an answer; another
-    /// here (a reserved word or a function's name without its call declines).
+    /// here (a reserved word or a function's name without its call declines). `name` is an
+    /// identifier (a letter or `_`, then letters, digits and `_`: [`Walk::atom`] reads it so).
     fn symbol(&mut self, name: &'s str) -> Option<Mono> {
-        let (bit, lo, hi) = match self.ranges.iter().position(|r| r.0 == name) {
-            Some(at) => {
-                let (_, lo, hi) = self.ranges[at];
-                // `i64::MIN` is the unbounded lower end, as the ranges say; any other end
-                // must be finite within MAGNITUDE (not one of the walk's infinities).
-                let lo = if lo == i64::MIN { NEG } else { finite(lo)? };
-                let hi = match hi {
-                    None => POS,
-                    Some(h) => finite(h)?,
-                };
-                (at, lo, hi)
-            }
-            None => {
-                let at = match self.free.iter().position(|&n| n == name) {
-                    Some(k) => k,
-                    None => {
-                        if !crate::is_symbol_name(name) {
-                            return None;
+        let key = name_key(name.as_bytes());
+        let n = self.ranges.len();
+        let (bit, lo, hi) =
+            match (0..n).find(|&j| same_keyed_name(name, key, self.ranges[j].0, self.keys[j])) {
+                Some(at) => {
+                    let (_, lo, hi) = self.ranges[at];
+                    // `i64::MIN` is the unbounded lower end, as the ranges say; any other end
+                    // must be finite within MAGNITUDE (not one of the walk's infinities).
+                    let lo = if lo == i64::MIN { NEG } else { finite(lo)? };
+                    let hi = match hi {
+                        None => POS,
+                        Some(h) => finite(h)?,
+                    };
+                    // At most 32 ranges (`monotone_bound_text`): a bit of `Syms`.
+                    self.read |= 1 << at;
+                    (at, lo, hi)
+                }
+                None => {
+                    let at = match self.free.iter().position(|&n| n == name) {
+                        Some(k) => k,
+                        None => {
+                            if !crate::is_symbol_name(name) {
+                                return None;
+                            }
+                            self.free.push(name);
+                            self.free.len() - 1
                         }
-                        self.free.push(name);
-                        self.free.len() - 1
-                    }
-                };
-                (self.ranges.len() + at, NEG, POS)
-            }
-        };
+                    };
+                    (self.ranges.len() + at, NEG, POS)
+                }
+            };
         // An empty range is refused by the ranges' check, after the walk: not read here.
         if bit >= Syms::BITS as usize || hi < lo {
             return None;
@@ -1125,11 +1196,15 @@ impl Context {
             i: 0,
             depth: 0,
             ranges,
+            keys: [0; Syms::BITS as usize],
+            read: 0,
             free: smallvec::SmallVec::new(),
         };
+        // Built here, not returned by a constructor (which copied it with its key table).
+        w.key_ranges();
         let r = walk_top(&mut w)?;
         // The ranges are checked only for an answer: each name once, each a valid range.
-        ranges_would_set(ranges).then_some(r)
+        ranges_would_set(ranges, &w.keys[..ranges.len()], w.read).then_some(r)
     }
 }
 
@@ -1148,12 +1223,26 @@ impl Context {
 
 /// Whether setting the constant `ranges` would succeed: each name once and a symbol's name,
 /// each range non-empty (`lo` `i64::MIN` for an unbounded lower end, `hi` `None` for an
-/// unbounded upper one).
-pub(crate) fn ranges_would_set(ranges: &[(&str, i64, Option<i64>)]) -> bool {
+/// unbounded upper one). `keys` are the names' [`name_key`]s; the names of the ranges in
+/// `identifiers` (by bit) are known to be identifiers (the text read them as such), so that
+/// only their reserved words remain to check (`is_symbol_name` is an identifier that is not a
+/// reserved word).
+pub(crate) fn ranges_would_set(
+    ranges: &[(&str, i64, Option<i64>)],
+    keys: &[u64],
+    identifiers: Syms,
+) -> bool {
     ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
         hi.is_none_or(|hi| hi >= lo)
-            && !ranges[..i].iter().any(|r| r.0 == name)
-            && crate::is_symbol_name(name)
+            && !ranges[..i]
+                .iter()
+                .zip(keys)
+                .any(|(r, &k)| same_keyed_name(name, keys[i], r.0, k))
+            && if identifiers >> i & 1 == 1 {
+                !crate::parse::is_reserved(name)
+            } else {
+                crate::is_symbol_name(name)
+            }
     })
 }
 
@@ -1522,8 +1611,11 @@ mod tests {
                 i: 0,
                 depth: 0,
                 ranges: &r,
+                keys: [0; Syms::BITS as usize],
+                read: 0,
                 free: smallvec::SmallVec::new(),
             };
+            w.key_ranges();
             if let Some(v) = w.sum().filter(|_| w.at_end()) {
                 unordered += usize::from(v.other != 0);
             }
@@ -1752,5 +1844,210 @@ mod tests {
         // A context with a symbol already: not the question this answers.
         cx.symbol("q").unwrap();
         assert_eq!(cx.monotone_bound_text("x", &[("x", 0, Some(2))]), None);
+    }
+
+    /// The text's parentheses unwrapped byte by byte, as `unwrap_parens` did before it
+    /// passed the bytes that are no parenthesis with one test: the reference.
+    fn unwrap_parens_reference(t: &str) -> &str {
+        let t = trim_blanks(t);
+        let b = t.as_bytes();
+        let leading = b.iter().take_while(|&&c| c == b'(').count();
+        if leading == 0 {
+            return t;
+        }
+        let (mut depth, mut lowest, mut wraps) = (leading, leading, leading);
+        for (i, &c) in b.iter().enumerate().skip(leading) {
+            match c {
+                b'(' => depth += 1,
+                b')' => {
+                    if depth == 0 {
+                        return t;
+                    }
+                    depth -= 1;
+                    if depth < lowest {
+                        lowest = depth;
+                        if i != b.len() - 1 - depth {
+                            wraps = wraps.min(depth);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if depth != 0 {
+            return t;
+        }
+        &t[wraps..t.len() - wraps]
+    }
+
+    /// `self_quotient_divisor` as it was written before it unwrapped `p` once and compared
+    /// equal texts without unwrapping them: the reference.
+    fn self_quotient_divisor_reference(dividend: &str, divisor: &str) -> Option<i64> {
+        let b = divisor.as_bytes();
+        let (mut j, mut closes) = (b.len(), 0usize);
+        while j > 0 && (b[j - 1] == b')' || class(b[j - 1]) == WS) {
+            closes += usize::from(b[j - 1] == b')');
+            j -= 1;
+        }
+        let k_end = j;
+        while j > 0 && class(b[j - 1]) == DIGIT {
+            j -= 1;
+        }
+        if closes == 0 || j == k_end {
+            return None;
+        }
+        let k = i64::try_from(decimal(&divisor[j..k_end])?).ok()?;
+        while j > 0 && class(b[j - 1]) == WS {
+            j -= 1;
+        }
+        if j < 2 || &b[j - 2..j] != b"//" {
+            return None;
+        }
+        let at = j - 2;
+        let (mut i, mut opens) = (0, 0usize);
+        while i < at && opens < closes && (b[i] == b'(' || class(b[i]) == WS) {
+            opens += usize::from(b[i] == b'(');
+            i += 1;
+        }
+        let p = trim_blanks(&divisor[i..at]);
+        let pb = p.as_bytes();
+        let operand = !pb.is_empty()
+            && ((class(pb[0]) == LETTER && pb.iter().all(|&c| class(c) & (DIGIT | LETTER) != 0))
+                || (pb[0] == b'(' && unwrap_parens_reference(p).len() < p.len()));
+        (opens == closes
+            && operand
+            && unwrap_parens_reference(p) == unwrap_parens_reference(dividend))
+        .then_some(k)
+    }
+
+    /// A random text of parentheses, blanks, names, digits and `//`, the bytes the
+    /// parenthesis helpers look at: well-formed groups (as PyTorch prints them) or, now and
+    /// then, any sequence of such pieces (unbalanced, stray blanks).
+    fn paren_text(next: &mut impl FnMut(u64) -> u64) -> String {
+        const PIECES: &[&str] = &[
+            "(", "(", "(", ")", ")", ")", " ", "x", "s0", "ab_1", "2", "17", "//", " + ", "*",
+            "\t", "y",
+        ];
+        if next(4) == 0 {
+            return (0..next(14))
+                .map(|_| PIECES[next(PIECES.len() as u64) as usize])
+                .collect();
+        }
+        fn group(next: &mut impl FnMut(u64) -> u64, depth: u32) -> String {
+            match if depth == 0 { next(2) } else { next(6) } {
+                0 => ["x", "s0", "ab_1", "y"][next(4) as usize].into(),
+                1 => (1 + next(30)).to_string(),
+                2 => format!("({})", group(next, depth - 1)),
+                3 => format!("{} + {}", group(next, depth - 1), group(next, depth - 1)),
+                4 => format!("{}*{}", group(next, depth - 1), group(next, depth - 1)),
+                _ => format!("(({})//{})", group(next, depth - 1), 1 + next(9)),
+            }
+        }
+        let depth = next(4) as u32;
+        group(next, depth)
+    }
+
+    /// The parenthesis helpers answer what the byte-by-byte references answer, on random
+    /// texts (balanced or not) and on divisors built as `(p // k)` around random `p`s, with
+    /// dividends equal to `p` as written, wrapped differently, or other.
+    #[test]
+    fn the_parenthesis_helpers_are_the_references() {
+        let mut next = xorshift(0x009A_2E17);
+        let (mut unwrapped, mut quotients) = (0, 0);
+        for _ in 0..40_000 {
+            let t = paren_text(&mut next);
+            assert_eq!(unwrap_parens(&t), unwrap_parens_reference(&t), "{t:?}");
+            unwrapped += usize::from(unwrap_parens(&t).len() < t.trim().len());
+            let p = paren_text(&mut next);
+            let wrap = next(3) as usize;
+            let divisor = format!(
+                "{}{p}{}//{}{}",
+                "(".repeat(wrap),
+                [" ", ""][next(2) as usize],
+                1 + next(20),
+                ")".repeat(wrap + next(2) as usize)
+            );
+            let dividend = match next(4) {
+                0 => p.clone(),
+                1 => format!("({p})"),
+                2 => format!(" {} ", p.trim()),
+                _ => paren_text(&mut next),
+            };
+            let got = self_quotient_divisor(&dividend, &divisor);
+            assert_eq!(
+                got,
+                self_quotient_divisor_reference(&dividend, &divisor),
+                "{dividend:?} {divisor:?}"
+            );
+            quotients += usize::from(got.is_some());
+        }
+        assert!(
+            unwrapped > 4000 && quotients > 2000,
+            "{unwrapped} {quotients}"
+        );
+    }
+
+    /// Names compared by their keys are compared as by `==`, on random names of every length
+    /// around the key's eight bytes (sharing prefixes and suffixes, with NUL bytes); and the
+    /// ranges' check with names known to be identifiers is the check with
+    /// `is_symbol_name` for each, on random ranges.
+    #[test]
+    fn keyed_names_are_names() {
+        let mut next = xorshift(0x4EE7);
+        const BYTES: &[u8] = b"ab_01\0Z";
+        let name = |next: &mut dyn FnMut(u64) -> u64| -> String {
+            let n = next(19) as usize;
+            let mut s: String = (0..n)
+                .map(|_| char::from(BYTES[next(BYTES.len() as u64) as usize]))
+                .collect();
+            if next(3) == 0 {
+                s.insert_str(0, "evaluate_static_shape_");
+            }
+            s
+        };
+        let mut equal = 0;
+        for _ in 0..100_000 {
+            let (a, b) = (name(&mut next), name(&mut next));
+            let b = if next(4) == 0 { a.clone() } else { b };
+            let (ka, kb) = (name_key(a.as_bytes()), name_key(b.as_bytes()));
+            assert_eq!(same_keyed_name(&a, ka, &b, kb), a == b, "{a:?} {b:?}");
+            equal += usize::from(a == b);
+        }
+        assert!(equal > 10_000, "{equal}");
+        const NAMES: &[&str] = &["x", "y", "x0", "oo", "Max", "nan", "2x", "", "a b", "s53"];
+        for _ in 0..20_000 {
+            let ranges: Vec<(&str, i64, Option<i64>)> = (0..next(6))
+                .map(|_| {
+                    let lo = next(5) as i64 - 2;
+                    (
+                        NAMES[next(NAMES.len() as u64) as usize],
+                        lo,
+                        Some(lo + next(4) as i64 - 1),
+                    )
+                })
+                .collect();
+            let keys: Vec<u64> = ranges.iter().map(|r| name_key(r.0.as_bytes())).collect();
+            // The identifiers among them, some of them, as the walk marks the ones it reads.
+            let identifiers = ranges
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    let b = r.0.as_bytes();
+                    !b.is_empty()
+                        && class(b[0]) == LETTER
+                        && run_end(b, 1, DIGIT | LETTER) == b.len()
+                })
+                .fold(0, |acc, (i, _)| acc | (Syms::from(next(2) == 0) << i));
+            let reference = ranges.iter().enumerate().all(|(i, &(name, lo, hi))| {
+                hi.is_none_or(|hi| hi >= lo)
+                    && !ranges[..i].iter().any(|r| r.0 == name)
+                    && crate::is_symbol_name(name)
+            });
+            assert_eq!(
+                ranges_would_set(&ranges, &keys, identifiers),
+                reference,
+                "{ranges:?}"
+            );
+        }
     }
 }
