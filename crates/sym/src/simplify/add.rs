@@ -751,12 +751,16 @@ impl Session<'_> {
         if let Some(r) = self.expand_in_sum(e, &ts) {
             return Some(r);
         }
-        let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
-        for (t, _) in &ts {
-            bases.push(self.split_base(*t));
-        }
-        bases.sort_unstable();
-        let shared = bases.windows(2).any(|w| w[0] == w[1]);
+        // Two terms with one base, merged below: none in a sum of one term (`FloorDiv(30*p1,
+        // 7) + 3`, a common index expression), where the bases are not worth collecting.
+        let shared = ts.len() >= 2 && {
+            let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
+            for (t, _) in &ts {
+                bases.push(self.split_base(*t));
+            }
+            bases.sort_unstable();
+            bases.windows(2).any(|w| w[0] == w[1])
+        };
         if shared && ts.len() <= 256 {
             let mut splits: Vec<Split> = Vec::with_capacity(ts.len());
             for (t, k) in &ts {
