@@ -346,6 +346,30 @@ impl Context {
 
     /// The general path: solve once, and again per guard wherever the answer forks.
     pub(crate) fn solve_session(&mut self, x: Symbol, a: Expr, b: Expr, op: RelOp) -> SolveResult {
+        self.solve_session_seeded(x, a, b, op, true)
+    }
+
+    /// [`Context::solve_general`] without [`seed::seed_fixpoints`] (the simplifier alone finds every
+    /// fixpoint; the answers must be the same): for tests that compare the two.
+    #[doc(hidden)]
+    pub fn solve_general_unseeded(&mut self, rel: Expr, x: Symbol) -> SolveResult {
+        match self.solve_checks(rel, x) {
+            Ok((a, b, op)) if self.sym_ty(x) == Ty::Int => {
+                self.solve_session_seeded(x, a, b, op, false)
+            }
+            Ok((a, b, op)) => self.solve_float(x, a, b, op),
+            Err(r) => r,
+        }
+    }
+
+    fn solve_session_seeded(
+        &mut self,
+        x: Symbol,
+        a: Expr,
+        b: Expr,
+        op: RelOp,
+        seed: bool,
+    ) -> SolveResult {
         let xe = self.sym(x);
         let mut s = Session::new(self);
         let Some(f) = s.cx.sub(a, b) else {
@@ -359,6 +383,9 @@ impl Context {
         let f = if s.cx.is_plain_polynomial(f) {
             f
         } else {
+            if seed {
+                seed::seed_fixpoints(&mut s, f);
+            }
             s.simp(f)
         };
         let mut pending: SmallVec<[(Guards, Guards); 1]> =
@@ -597,4 +624,230 @@ fn finish_case(
         }
     }
     (relations, conditions)
+}
+
+/// The fixpoints the solver records before simplifying a relation ([`seed::seed_fixpoints`]).
+mod seed {
+    use crate::expr::{Expr, Node, Ty};
+    use crate::simplify::Session;
+
+    /// Records in the session's simplification memo, as their own simplification, the nodes of
+    /// `f` that are provably fixpoints of the rules (what [`Session::simp`] would find and record
+    /// for them, at a fraction of the cost: the rules of such a node are tried only to fail), so
+    /// that simplifying `f` next skips them. The shapes (the operands of the real solve requests:
+    /// `s0*FloorDiv(s53, 4) - FloorDiv(s0, 4)*FloorDiv(s53, 4)`):
+    ///
+    /// - `FloorDiv(p, c)`, `p` a plain polynomial, `c >= 2` ([`floordiv_fixpoint`]);
+    /// - a product of fixpoints none of which is a sum: the only rule of a product
+    ///   (`rules_mul`) expands sum factors (`expand_product` answers `None` without one), and a
+    ///   product's operands are not expanded (`apply_rules`), so with its factors unchanged the
+    ///   product is its own simplification.
+    ///
+    /// Sums and every other node are left to the simplifier (their operands are walked: a
+    /// recorded operand is skipped there: `FloorDiv(s0, 4)` in `FloorDiv(s0, FloorDiv(s0, 4))`). Only under facts without symbolic bounds and without bounded atoms
+    /// (the rules' variants for those are not ruled out here). `tests/solve.rs` compares the
+    /// answers with the simplifier's alone ([`Context::solve_general_unseeded`]) on random
+    /// relations.
+    pub(crate) fn seed_fixpoints(s: &mut Session<'_>, f: Expr) {
+        if s.s.d.has_atom_facts() || !s.s.d.upper.is_empty() || !s.s.d.lower.is_empty() {
+            return;
+        }
+        let mut budget = SEED_VISITS;
+        seed_walk(s, f, &mut budget);
+    }
+
+    /// At most this many nodes are looked at by [`seed_fixpoints`] (a few dozen instructions
+    /// each; the relations of the real requests have a dozen, and a large shared tree would
+    /// cost more than the rules it skips).
+    const SEED_VISITS: u32 = 24;
+
+    /// [`seed_fixpoints`] below `e`: whether `e` is a fixpoint (a leaf or recorded). Only integer
+    /// sums, products, FloorDivs, Mods, Mins and Maxes are looked into.
+    fn seed_walk(s: &mut Session<'_>, e: Expr, budget: &mut u32) -> bool {
+        if s.cx.is_simplify_leaf(e) {
+            return true;
+        }
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        if let Some(r) = s.s.simp.get(&e) {
+            return *r == e;
+        }
+        let n = match s.cx.node(e) {
+            Node::FloorDiv(a, b) => {
+                let (a, b) = (*a, *b);
+                if floordiv_fixpoint(s, a, b) {
+                    s.s.simp.insert(e, e);
+                    return true;
+                }
+                seed_walk(s, a, budget);
+                seed_walk(s, b, budget);
+                return false;
+            }
+            Node::Mul(fs) => {
+                let n = fs.len();
+                let mut all = true;
+                for i in 0..n {
+                    let Node::Mul(fs) = s.cx.node(e) else {
+                        return false;
+                    };
+                    let g = fs[i];
+                    // (Every factor is walked: a fixpoint among others is still recorded.)
+                    all &= !matches!(s.cx.node(g), Node::Add(..)) && seed_walk(s, g, budget);
+                }
+                if all {
+                    s.s.simp.insert(e, e);
+                }
+                return all;
+            }
+            Node::Add(ts, _) => ts.len(),
+            Node::Mod(..) | Node::Min(_) | Node::Max(_) if s.cx.ty(e) == Ty::Int => {
+                s.cx.node(e).kids().len()
+            }
+            _ => return false,
+        };
+        for i in 0..n {
+            let k = s.cx.node(e).kids().get(i);
+            seed_walk(s, k, budget);
+        }
+        false
+    }
+
+    /// Whether `FloorDiv(a, b)` is its own simplification because `a` is a plain polynomial
+    /// (no constant) whose coefficients are each coprime with the constant `b = c >= 2`, and each
+    /// rule `apply_rules` tries on it fails (under facts without symbolic bounds or bounded atoms,
+    /// [`seed_fixpoints`]):
+    ///
+    /// - `PointInterval` is asked only where assumptions bound a sub-expression;
+    /// - `rules_floordiv`: `c` is neither 0, 1, -1 nor negative (`FdByOne`, `FdNegDivisor`), `a`
+    ///   is no constant (`FdZero`) and not `b` (`FdSelf`); the integer content of `a` and `c` is
+    ///   1, a coefficient being coprime with `c` (`FdGcd`); in `floordiv_const`, no coefficient
+    ///   is a multiple of `c` (`FdPullMultiples` has nothing to pull), `FdRange` fails when `a`'s
+    ///   interval spans more than one multiple of `c` (checked) and its bound-list variant needs
+    ///   symbolic bounds, the residue drop needs a coefficient sharing a factor with `c`, and a
+    ///   plain polynomial is neither a FloorDiv nor a Mod (`FdNested`, `floordiv_of_mod`);
+    /// - `affine_on_small_range` needs `a` to have one symbol, with a range of fewer than
+    ///   `SMALL_RANGE` values (checked);
+    /// - `expand_operands` needs an operand that is a sum and no plain polynomial.
+    fn floordiv_fixpoint(s: &mut Session<'_>, a: Expr, b: Expr) -> bool {
+        let Node::Int(c) = *s.cx.node(b) else {
+            return false;
+        };
+        if c < 2 || !s.cx.is_plain_polynomial(a) {
+            return false;
+        }
+        let coprime = |k: i64| crate::build::gcd(k, c) == 1;
+        let shape_ok = match s.cx.node(a) {
+            Node::Int(_) => false,
+            Node::Add(ts, _) => ts.iter().all(|(_, k)| coprime(*k)),
+            _ => true,
+        };
+        if !shape_ok {
+            return false;
+        }
+        if s.iv(a).one_quotient(c).is_some() {
+            return false;
+        }
+        let Some(x) = s.cx.sole_symbol(&[a]) else {
+            // Two symbols or more: `affine_on_small_range` declines.
+            return true;
+        };
+        if s.cx.sym_ty(x) != Ty::Int {
+            return true;
+        }
+        let iv = s.sym_iv(x);
+        match (iv.lo_i64(), iv.hi_i64()) {
+            (Some(lo), Some(hi)) => {
+                hi >= lo && i128::from(hi) - i128::from(lo) >= crate::simplify::SMALL_RANGE
+            }
+            _ => true,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::Context;
+
+        /// Every node [`seed_fixpoints`] records as its own simplification is one: the simplifier,
+        /// in a fresh session under the same facts, answers it unchanged. Random FloorDivs of plain
+        /// polynomials (and products of them) under random constant ranges, small and wide.
+        #[test]
+        fn seeded_nodes_are_fixpoints() {
+            let mut state: u64 = 0x5EED_0000_0000_0031;
+            let mut next = |n: u64| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 33) % n
+            };
+            let polys = [
+                "x",
+                "y",
+                "x + y",
+                "2*x + 1",
+                "3*x - 5",
+                "x*y",
+                "x - 1",
+                "x + 6",
+                "4*x + 2",
+                "x**2",
+                "-x",
+                "6*x + 3*y",
+                "x + 2*y - 7",
+            ];
+            let ranges = [
+                ("1", ""),
+                ("0", "3"),
+                ("0", "20"),
+                ("5", "9"),
+                ("-10", "100"),
+                ("0", "15"),
+                ("3", "18"),
+                ("", ""),
+            ];
+            let (mut recorded, mut total) = (0, 0);
+            for _ in 0..4000 {
+                let mut cx = Context::new();
+                for s in ["x", "y"] {
+                    let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                    if !lo.is_empty() {
+                        cx.set_range_str(s, lo, hi).unwrap();
+                    }
+                }
+                let c = [2, 3, 4, 5, 7, 8, 16, 64][next(8) as usize];
+                let p = polys[next(polys.len() as u64) as usize];
+                let q = polys[next(polys.len() as u64) as usize];
+                let text = match next(3) {
+                    0 => format!("FloorDiv({p}, {c})"),
+                    1 => format!("FloorDiv({p}, {c})*FloorDiv({q}, {c})"),
+                    _ => format!("y*FloorDiv({p}, {c}) - FloorDiv({q}, {c})*x"),
+                };
+                let e = cx.parse(&text).unwrap();
+                let mut s = Session::new(&mut cx);
+                seed_fixpoints(&mut s, e);
+                let mut nodes: Vec<Expr> = Vec::new();
+                let mut stack = vec![e];
+                while let Some(n) = stack.pop() {
+                    total += 1;
+                    if !s.cx.is_simplify_leaf(n) && s.s.simp.get(&n) == Some(&n) {
+                        nodes.push(n);
+                    }
+                    stack.extend(s.cx.node(n).kids().iter());
+                }
+                drop(s);
+                for n in nodes {
+                    recorded += 1;
+                    let mut fresh = Session::new(&mut cx);
+                    let got = fresh.simp(n);
+                    assert_eq!(got, n, "{text}: {} is not a fixpoint", fresh.cx.display(n));
+                }
+            }
+            assert!(
+                recorded * 10 > total,
+                "too few recorded: {recorded}/{total}"
+            );
+        }
+    }
 }
