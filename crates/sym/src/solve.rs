@@ -721,40 +721,28 @@ impl Solver<'_, '_> {
             self.rels.push(Relation { op, rhs: r });
             return Ok(());
         }
-        match self.s.cx.node(f).clone() {
-            Node::Add(ts, c) => {
-                let (xt, ft): (TermList, TermList) =
-                    ts.iter().copied().partition(|(t, _)| self.has_x(*t));
-                // Move the x-free part: f = X + F  =>  X OP r - F.
-                // (A coefficient i64::MIN has no negation: found by tests/solve_edges.rs.)
-                let mut rhs_terms: TermList = ft
-                    .iter()
-                    .map(|(t, k)| Some((*t, k.checked_neg()?)))
-                    .collect::<Option<_>>()
-                    .ok_or_else(err)?;
-                rhs_terms.push((r, 1));
-                let nr = self
-                    .s
-                    .cx
-                    .add_terms(&rhs_terms, c.checked_neg().ok_or_else(err)?)
-                    .ok_or_else(err)?;
-                if xt.len() == 1 {
-                    let (t, k) = xt[0];
-                    let ke = self.s.cx.int(k);
-                    return self.divide(ke, t, op, nr, work);
+        // A sum: its terms read in place (not cloned), each once, into the x terms and the
+        // negated x-free ones.
+        if let Node::Add(ts, c) = self.s.cx.node(f) {
+            let (n, c) = (ts.len(), *c);
+            let mut xt = TermList::new();
+            let mut rhs_terms = TermList::new();
+            for i in 0..n {
+                let Node::Add(ts, _) = self.s.cx.node(f) else {
+                    unreachable!("the node of a handle does not change");
+                };
+                let (t, k) = ts[i];
+                if self.has_x(t) {
+                    xt.push((t, k));
+                } else {
+                    // Move the x-free part: f = X + F  =>  X OP r - F.
+                    // (A coefficient i64::MIN has no negation: found by tests/solve_edges.rs.)
+                    rhs_terms.push((t, k.checked_neg().ok_or_else(err)?));
                 }
-                // Several occurrences: collect a linear coefficient, x * Σ k_i * (t_i / x).
-                let mut coeff: TermList = TermList::new();
-                for (t, k) in &xt {
-                    let q = self
-                        .linear_cofactor(*t)
-                        .ok_or_else(|| self.nonlinear_in(*t))?;
-                    coeff.push((q, *k));
-                }
-                let ce = self.s.cx.add_terms(&coeff, 0).ok_or_else(err)?;
-                let ce = self.s.simp(ce);
-                self.divide(ce, self.xe, op, nr, work)
             }
+            return self.step_sum(xt, rhs_terms, c, op, r, work);
+        }
+        match self.s.cx.node(f).clone() {
             Node::Mul(fs) => {
                 let (xf, ff): (SmallVec<[Expr; 4]>, SmallVec<[Expr; 4]>) =
                     fs.iter().copied().partition(|t| self.has_x(*t));
@@ -879,6 +867,47 @@ impl Solver<'_, '_> {
                 .concat(),
             )),
         }
+    }
+
+    /// [`Solver::step`] of a sum `X + F OP r`: `xt` the terms of `X` (with x), `rhs_terms`
+    /// those of `-F`, `c` the sum's constant.
+    fn step_sum(
+        &mut self,
+        xt: TermList,
+        mut rhs_terms: TermList,
+        c: i64,
+        op: RelOp,
+        r: Expr,
+        work: &mut WorkList,
+    ) -> Result<(), Fail> {
+        let err = || {
+            reason(
+                UnsolvedKind::Overflow,
+                "integer overflow while solving".to_string(),
+            )
+        };
+        rhs_terms.push((r, 1));
+        let nr = self
+            .s
+            .cx
+            .add_terms(&rhs_terms, c.checked_neg().ok_or_else(err)?)
+            .ok_or_else(err)?;
+        if xt.len() == 1 {
+            let (t, k) = xt[0];
+            let ke = self.s.cx.int(k);
+            return self.divide(ke, t, op, nr, work);
+        }
+        // Several occurrences: collect a linear coefficient, x * Σ k_i * (t_i / x).
+        let mut coeff: TermList = TermList::new();
+        for (t, k) in &xt {
+            let q = self
+                .linear_cofactor(*t)
+                .ok_or_else(|| self.nonlinear_in(*t))?;
+            coeff.push((q, *k));
+        }
+        let ce = self.s.cx.add_terms(&coeff, 0).ok_or_else(err)?;
+        let ce = self.s.simp(ce);
+        self.divide(ce, self.xe, op, nr, work)
     }
 
     /// For a term linear in x (x itself, or x times x-free factors), the cofactor.
