@@ -742,16 +742,32 @@ impl Solver<'_, '_> {
             }
             return self.step_sum(xt, rhs_terms, c, op, r, work);
         }
-        match self.s.cx.node(f).clone() {
-            Node::Mul(fs) => {
-                let (xf, ff): (SmallVec<[Expr; 4]>, SmallVec<[Expr; 4]>) =
-                    fs.iter().copied().partition(|t| self.has_x(*t));
-                if xf.len() != 1 {
-                    return Err(self.nonlinear_in(f));
+        // A product: its factors read in place (not cloned), each once, into the one with x
+        // and the others.
+        if let Node::Mul(fs) = self.s.cx.node(f) {
+            let n = fs.len();
+            let mut xf: Option<Expr> = None;
+            let mut several = false;
+            let mut ff: SmallVec<[Expr; 4]> = SmallVec::new();
+            for i in 0..n {
+                let Node::Mul(fs) = self.s.cx.node(f) else {
+                    unreachable!("the node of a handle does not change");
+                };
+                let g = fs[i];
+                if self.has_x(g) {
+                    several |= xf.is_some();
+                    xf = Some(g);
+                } else {
+                    ff.push(g);
                 }
-                let c = self.s.cx.mul_args(&ff).ok_or_else(err)?;
-                self.divide(c, xf[0], op, r, work)
             }
+            let Some(g) = xf.filter(|_| !several) else {
+                return Err(self.nonlinear_in(f));
+            };
+            let c = self.s.cx.mul_args(&ff).ok_or_else(err)?;
+            return self.divide(c, g, op, r, work);
+        }
+        match self.s.cx.node(f).clone() {
             Node::FloorDiv(g, d) => {
                 if self.has_x(d) {
                     return Err(reason(
