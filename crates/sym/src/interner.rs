@@ -17,8 +17,11 @@ pub(crate) struct Nodes {
     hashes: Vec<u64>,
     table: Table,
     /// The operands of the nodes' lists (sums, products, Min/Max, And/Or) together: the part
-    /// of the memory that grows with the nodes' sizes ([`crate::Limits::context_operands`]).
+    /// of the memory that grows with the nodes' sizes ([`crate::Limits::context_operands`]),
+    /// counted only while `counting` (a context with that limit: the count costs a few
+    /// instructions per new node, about 1% of a whole request, which the others do not pay).
     operands: usize,
+    counting: bool,
 }
 
 impl Nodes {
@@ -29,6 +32,7 @@ impl Nodes {
             hashes: Vec::with_capacity(n),
             table: Table::with_capacity(n),
             operands: 0,
+            counting: false,
         }
     }
 
@@ -37,9 +41,19 @@ impl Nodes {
         self.nodes.len()
     }
     /// The operands of the nodes' lists together (the field's docs).
-    #[inline]
     pub fn operands(&self) -> usize {
-        self.operands
+        if self.counting {
+            self.operands
+        } else {
+            self.nodes.iter().map(list_len).sum()
+        }
+    }
+    /// Counts the operands from now on (`on`: counted over the nodes there are), or stops.
+    pub fn count_operands(&mut self, on: bool) {
+        if on && !self.counting {
+            self.operands = self.nodes.iter().map(list_len).sum();
+        }
+        self.counting = on;
     }
 
     /// How many nodes fit before the node vector grows.
@@ -67,7 +81,9 @@ impl Nodes {
         match self.table.find_or_enter(&self.hashes, h, |i| nodes[i] == n) {
             Ok(i) => (i, false),
             Err(i) => {
-                self.operands += list_len(&n);
+                if self.counting {
+                    self.operands += list_len(&n);
+                }
                 self.nodes.push(n);
                 self.hashes.push(h);
                 (i, true)
@@ -77,7 +93,9 @@ impl Nodes {
 
     /// Keeps the first `n` nodes.
     pub fn truncate(&mut self, n: usize) {
-        if let Some(dropped) = self.nodes.get(n..) {
+        if self.counting
+            && let Some(dropped) = self.nodes.get(n..)
+        {
             self.operands -= dropped.iter().map(list_len).sum::<usize>();
         }
         self.table.truncate(&self.hashes, n);

@@ -236,7 +236,7 @@ impl Context {
     /// A new context with `limits` (see [`Limits`]).
     pub fn with_limits(limits: Limits) -> Self {
         let mut cx = Context::new();
-        cx.limits = limits;
+        cx.set_limits(limits);
         cx
     }
 
@@ -245,6 +245,8 @@ impl Context {
     pub fn set_limits(&mut self, limits: Limits) {
         // A text parsed under other limits (`input_nodes`) is parsed again.
         self.parse_memo.clear();
+        self.nodes
+            .count_operands(limits.context_operands != usize::MAX);
         self.limits = limits;
     }
 
@@ -330,11 +332,11 @@ impl Context {
     /// or more operands than `context_operands`.
     #[inline]
     fn over_cap(&self) -> bool {
-        self.nodes.len() > self.run.cap || self.nodes.operands() > self.limits.context_operands
+        self.nodes.len() > self.run.cap || self.over_operands()
     }
 
     fn cap_error(&self) -> Error {
-        if self.nodes.operands() > self.limits.context_operands {
+        if self.over_operands() {
             return self.operands_error("the context holds");
         }
         Error::Limit {
@@ -345,6 +347,14 @@ impl Context {
                 self.limits.context_nodes
             ),
         }
+    }
+
+    /// Whether the context holds more operands than `context_operands` (counted only under
+    /// that limit: `Nodes::count_operands`).
+    #[inline]
+    fn over_operands(&self) -> bool {
+        self.limits.context_operands != usize::MAX
+            && self.nodes.operands() > self.limits.context_operands
     }
 
     /// The `context_operands` error, its message starting with `what`.
@@ -360,7 +370,8 @@ impl Context {
     }
 
     /// The number of operands the lists of the context's nodes hold together (sums,
-    /// products, `Min`/`Max`, `And`/`Or`: [`Limits::context_operands`]).
+    /// products, `Min`/`Max`, `And`/`Or`: [`Limits::context_operands`]). Kept as nodes are
+    /// made under that limit; without it, counted over the nodes at each call.
     pub fn operand_count(&self) -> usize {
         self.nodes.operands()
     }
@@ -374,7 +385,7 @@ impl Context {
         if self.nodes.len() > self.limits.context_nodes {
             return Some(self.cap_error_for_input());
         }
-        if self.nodes.operands() > self.limits.context_operands {
+        if self.over_operands() {
             return Some(self.operands_error("the input would take the context to"));
         }
         None
@@ -447,7 +458,7 @@ impl Context {
     /// nodes or `context_operands` operands.
     pub(crate) fn check_cap(&self) -> Result<(), Error> {
         if self.nodes.len() > self.limits.context_nodes
-            || self.nodes.operands() > self.limits.context_operands
+            || self.over_operands()
         {
             let cap = self.limits.context_nodes;
             return Err(if self.nodes.len() > cap {
