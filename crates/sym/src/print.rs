@@ -503,6 +503,13 @@ pub(crate) fn push_u64(out: &mut String, mut v: u64) {
         out.push(char::from(b'0' + v as u8));
         return;
     }
+    // Two digits (`32*`, `96*`, `FloorDiv(x, 16)`: the next commonest): the same two digits
+    // the loop below writes, without its buffer and division loop.
+    if v < 100 {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
