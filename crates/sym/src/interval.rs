@@ -122,6 +122,9 @@ impl Iv {
         Iv { lo, hi }
     }
 
+    // Inlined: a sum's interval scales each term's (`linear_iv`, the walk), and the call cost
+    // more than the common case, a coefficient of 1.
+    #[inline]
     pub fn scale(&self, k: i64) -> Iv {
         // Most terms of a sum have coefficient 1: the same ends (normalized as below).
         if k == 1 {
