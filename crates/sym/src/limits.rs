@@ -457,9 +457,7 @@ impl Context {
     /// For parsing and building: an error when the context holds more than `context_nodes`
     /// nodes or `context_operands` operands.
     pub(crate) fn check_cap(&self) -> Result<(), Error> {
-        if self.nodes.len() > self.limits.context_nodes
-            || self.over_operands()
-        {
+        if self.nodes.len() > self.limits.context_nodes || self.over_operands() {
             let cap = self.limits.context_nodes;
             return Err(if self.nodes.len() > cap {
                 Error::Limit {
