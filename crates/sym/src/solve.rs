@@ -239,6 +239,14 @@ pub(crate) fn reason(kind: UnsolvedKind, message: String) -> Fail {
     Fail::Reason(Unsolved { kind, message })
 }
 
+/// The failure of a step whose arithmetic left int64.
+pub(crate) fn overflow() -> Fail {
+    reason(
+        UnsolvedKind::Overflow,
+        "integer overflow while solving".to_string(),
+    )
+}
+
 /// An `Unsolved` answer.
 pub(crate) fn unsolved(kind: UnsolvedKind, message: String) -> SolveResult {
     SolveResult::Unsolved(Unsolved { kind, message })
@@ -485,10 +493,7 @@ impl Solver<'_, '_> {
     fn sign_fork(&mut self, c: Expr) -> Fail {
         let gs = self.sign_guards(c);
         let Some(n) = self.s.cx.neg(c) else {
-            return reason(
-                UnsolvedKind::Overflow,
-                "integer overflow while solving".into(),
-            );
+            return overflow();
         };
         let (nonneg, nonpos) = self.half_signs(c, n);
         let nonzero = self.nonzero(c);
@@ -527,12 +532,7 @@ impl Solver<'_, '_> {
         r: Expr,
         work: &mut WorkList,
     ) -> Result<(), Fail> {
-        let err = || {
-            reason(
-                UnsolvedKind::Overflow,
-                "integer overflow while solving".to_string(),
-            )
-        };
+        let err = overflow;
         if c == self.s.cx.int(1) {
             work.push((g, op, r));
             return Ok(());
@@ -711,12 +711,7 @@ impl Solver<'_, '_> {
     }
 
     pub(crate) fn step(&mut self, (f, op, r): Item, work: &mut WorkList) -> Result<(), Fail> {
-        let err = || {
-            reason(
-                UnsolvedKind::Overflow,
-                "integer overflow while solving".to_string(),
-            )
-        };
+        let err = overflow;
         if f == self.xe {
             self.rels.push(Relation { op, rhs: r });
             return Ok(());
@@ -896,12 +891,7 @@ impl Solver<'_, '_> {
         r: Expr,
         work: &mut WorkList,
     ) -> Result<(), Fail> {
-        let err = || {
-            reason(
-                UnsolvedKind::Overflow,
-                "integer overflow while solving".to_string(),
-            )
-        };
+        let err = overflow;
         rhs_terms.push((r, 1));
         let nr = self
             .s
