@@ -842,19 +842,9 @@ impl Context {
         if let Some(d) = limits {
             for (k, v) in d.iter() {
                 let name: String = k.extract()?;
-                if v.is_none() && sym::Limits::NAMES.contains(&name.as_str()) {
-                    match name.as_str() {
-                        "time_ms" => l.time = None,
-                        "rewrite_steps" => l.rewrite_steps = None,
-                        "input_nodes" => l.input_nodes = usize::MAX,
-                        "context_nodes" => l.context_nodes = usize::MAX,
-                        "context_operands" => l.context_operands = usize::MAX,
-                        _ => {
-                            return Err(PyTypeError::new_err(format!(
-                                "limit '{name}' must be a nonnegative int (it has no 'no limit')"
-                            )));
-                        }
-                    }
+                if v.is_none() {
+                    l.unset(&name)
+                        .map_err(|e| PyTypeError::new_err(format!("Context(): {e}")))?;
                     continue;
                 }
                 let value: u64 = v.extract().map_err(|_| {

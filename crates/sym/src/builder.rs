@@ -65,12 +65,11 @@ pub enum BuildError {
 pub struct Builder<'cx> {
     cx: RefCell<&'cx mut Context>,
     errors: RefCell<Vec<BuildError>>,
-    /// Handles given out so far, and the context's `input_nodes`, `context_nodes` and
-    /// `context_operands` limits.
+    /// Handles given out so far, the context's `input_nodes` limit, and whether it has a
+    /// `context_nodes` or `context_operands` limit to check.
     made: std::cell::Cell<usize>,
     max_made: usize,
-    max_nodes: usize,
-    max_operands: usize,
+    capped: bool,
 }
 
 /// An expression under construction, bound to a [`Builder`]: `+`, `-`, `*` (with other handles
@@ -175,15 +174,13 @@ impl Want {
 
 impl<'cx> Builder<'cx> {
     fn new(cx: &'cx mut Context) -> Self {
-        let (max_made, max_nodes) = (cx.limits.input_nodes, cx.limits.context_nodes);
-        let max_operands = cx.limits.context_operands;
+        let (max_made, capped) = (cx.limits.input_nodes, cx.limits.caps_context());
         Builder {
             cx: RefCell::new(cx),
             errors: RefCell::new(Vec::new()),
             made: std::cell::Cell::new(0),
             max_made,
-            max_nodes,
-            max_operands,
+            capped,
         }
     }
 
@@ -199,28 +196,10 @@ impl<'cx> Builder<'cx> {
                 ),
             }));
         }
-        if self.max_nodes != usize::MAX {
-            let n = self.cx.borrow().node_count();
-            if n > self.max_nodes {
-                return self.fail(BuildError::Limit(Error::Limit {
-                    name: "context_nodes",
-                    msg: format!(
-                        "the context holds {n} nodes, the limit is {}",
-                        self.max_nodes
-                    ),
-                }));
-            }
-        }
-        if self.max_operands != usize::MAX {
-            let n = self.cx.borrow().operand_count();
-            if n > self.max_operands {
-                return self.fail(BuildError::Limit(Error::Limit {
-                    name: "context_operands",
-                    msg: format!(
-                        "the context holds {n} operands in its sums, products and lists, the limit is {}",
-                        self.max_operands
-                    ),
-                }));
+        if self.capped {
+            let over = self.cx.borrow().check_cap();
+            if let Err(e) = over {
+                return self.fail(BuildError::Limit(e));
             }
         }
         BExpr { b: self, r: Ok(e) }

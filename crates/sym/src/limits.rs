@@ -191,20 +191,43 @@ impl Limits {
             "expand_terms" => self.expand_terms = as_usize(),
             "solve_cases" => self.solve_cases = as_usize(),
             "time_ms" => self.time = Some(Duration::from_millis(value)),
-            _ => {
-                let close = Self::NAMES
-                    .iter()
-                    .map(|n| (crate::edit_distance(name, n), *n))
-                    .filter(|(d, _)| *d <= 3)
-                    .min();
-                let hint = match close {
-                    Some((_, n)) => format!("; did you mean '{n}'?"),
-                    None => format!(" (limits: {})", Self::NAMES.join(", ")),
-                };
-                return Err(Error::Range(format!("unknown limit '{name}'{hint}")));
-            }
+            _ => return Err(Self::unknown(name)),
         }
         Ok(())
+    }
+
+    /// Sets the limit called `name` to none, as its default has it (`time_ms`,
+    /// `rewrite_steps`: their defaults; `input_nodes`, `context_nodes`, `context_operands`:
+    /// no limit). The others always have a value: an error, as for an unknown name.
+    pub fn unset(&mut self, name: &str) -> Result<(), Error> {
+        match name {
+            "time_ms" => self.time = None,
+            "rewrite_steps" => self.rewrite_steps = None,
+            "input_nodes" => self.input_nodes = usize::MAX,
+            "context_nodes" => self.context_nodes = usize::MAX,
+            "context_operands" => self.context_operands = usize::MAX,
+            _ if Self::NAMES.contains(&name) => {
+                return Err(Error::Range(format!(
+                    "limit '{name}' must be a nonnegative integer (it has no 'no limit')"
+                )));
+            }
+            _ => return Err(Self::unknown(name)),
+        }
+        Ok(())
+    }
+
+    /// The error of an unknown limit name, naming the closest known one.
+    fn unknown(name: &str) -> Error {
+        let close = Self::NAMES
+            .iter()
+            .map(|n| (crate::edit_distance(name, n), *n))
+            .filter(|(d, _)| *d <= 3)
+            .min();
+        let hint = match close {
+            Some((_, n)) => format!("; did you mean '{n}'?"),
+            None => format!(" (limits: {})", Self::NAMES.join(", ")),
+        };
+        Error::Range(format!("unknown limit '{name}'{hint}"))
     }
 }
 
@@ -335,8 +358,10 @@ impl Context {
         self.nodes.len() > self.run.cap || self.over_operands()
     }
 
+    /// The error of a context beyond `context_nodes`, else beyond `context_operands` (called
+    /// once one of them is exceeded).
     fn cap_error(&self) -> Error {
-        if self.over_operands() {
+        if self.nodes.len() <= self.limits.context_nodes {
             return self.operands_error("the context holds");
         }
         Error::Limit {
@@ -458,18 +483,7 @@ impl Context {
     /// nodes or `context_operands` operands.
     pub(crate) fn check_cap(&self) -> Result<(), Error> {
         if self.nodes.len() > self.limits.context_nodes || self.over_operands() {
-            let cap = self.limits.context_nodes;
-            return Err(if self.nodes.len() > cap {
-                Error::Limit {
-                    name: "context_nodes",
-                    msg: format!(
-                        "the context holds {} nodes, the limit is {cap}",
-                        self.nodes.len()
-                    ),
-                }
-            } else {
-                self.operands_error("the context holds")
-            });
+            return Err(self.cap_error());
         }
         Ok(())
     }
