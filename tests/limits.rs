@@ -241,8 +241,18 @@ fn default_limits_are_the_engine_without_limits() {
     m.unset("time_ms").unwrap();
     m.unset("input_nodes").unwrap();
     assert_eq!((m.time, m.input_nodes), (None, usize::MAX));
-    assert!(m.unset("nesting").unwrap_err().to_string().contains("no 'no limit'"));
-    assert!(m.unset("tim_ms").unwrap_err().to_string().contains("did you mean 'time_ms'"));
+    assert!(
+        m.unset("nesting")
+            .unwrap_err()
+            .to_string()
+            .contains("no 'no limit'")
+    );
+    assert!(
+        m.unset("tim_ms")
+            .unwrap_err()
+            .to_string()
+            .contains("did you mean 'time_ms'")
+    );
     m.set("time_ms", 5).unwrap();
     m.set("input_nodes", 10).unwrap();
     let err = m.set("time_mss", 5).unwrap_err().to_string();
