@@ -386,6 +386,15 @@ impl Session<'_> {
         m.plain && m.syms & self.s.d.bounded_syms == 0
     }
 
+    /// Whether [`Session::finite_sym_bounds`] of `a` can only answer `a`'s own interval (within
+    /// i64) or `None`: nothing to substitute, so it answers `rel_iv(a)`, and `a` is no sum of two
+    /// terms or more, so `rel_iv(a)` is `iv(a)` (its relaxed divisions and its common factor
+    /// both need two terms). A rule that found nothing in `a`'s interval need not ask.
+    pub(crate) fn sym_bounds_are_iv(&self, a: Expr) -> bool {
+        self.nothing_to_substitute(a)
+            && !matches!(self.cx.node(a), Node::Add(ts, _) if ts.len() >= 2)
+    }
+
     /// Whether a term of the sum `d` is a `Mod` or `FloorDiv` that [`Session::atom_bound`]
     /// may replace (then the substitution search is worth running without symbolic ranges).
     fn has_bounded_atom(&self, d: Expr) -> bool {
@@ -549,6 +558,12 @@ impl Session<'_> {
     /// which costs as much, is not needed).
     pub(crate) fn finite_sym_bounds(&mut self, a: Expr, iv: Iv) -> Option<(i64, i64)> {
         let fit = |v: i128| (v > i64::MIN as i128 && v < i64::MAX as i128).then_some(v as i64);
+        // Nothing to substitute: `sym_lower` and `sym_upper` answer the ends of `rel_iv(a)`
+        // at their second exit (or their first, which answers the same), so it is asked once.
+        if self.nothing_to_substitute(a) {
+            let r = self.rel_iv(a);
+            return Some((fit(r.lo)?, fit(r.hi)?));
+        }
         let (lo, hi) = if iv.hi_i64().is_none() {
             let hi = fit(self.sym_upper(a))?;
             (fit(self.sym_lower(a))?, hi)
@@ -1494,6 +1509,68 @@ mod tests {
             }
         }
         assert!(shortcuts * 3 > cases, "{shortcuts} of {cases}");
+    }
+
+    /// [`Session::finite_sym_bounds`] (with its shortcut where there is nothing to substitute)
+    /// is what asking [`Session::sym_lower`] and [`Session::sym_upper`] answers; and where
+    /// [`Session::sym_bounds_are_iv`] holds, that is the interval itself (or `None`), so the
+    /// rules that skip it there lose nothing.
+    #[test]
+    fn finite_sym_bounds_is_the_two_searches() {
+        let mut next = xorshift(0x3c6e_f372_fe94_f82bu64);
+        let syms = ["a", "b", "y", "z", "s"];
+        let (mut plain, mut cases) = (0, 0);
+        for _ in 0..300 {
+            let mut cx = Context::new();
+            cx.set_range_str("s", "1", &(1 + next(64)).to_string())
+                .unwrap();
+            for n in ["a", "b"] {
+                let lo = next(7) as i64 - 3;
+                let hi = if next(5) == 0 {
+                    String::new()
+                } else {
+                    (lo + next(20) as i64).to_string()
+                };
+                cx.set_range_str(n, &lo.to_string(), &hi).unwrap();
+            }
+            cx.set_range_str("y", "0", "s - 1").unwrap();
+            cx.set_range_str("z", "s", "2*s").unwrap();
+            let atom = |next: &mut dyn FnMut(u64) -> u64| {
+                let x = syms[next(5) as usize];
+                match next(6) {
+                    0 => format!("FloorDiv({x} + {}, {})", next(5), 2 + next(4)),
+                    1 => format!("Mod({x}, {})", 2 + next(6)),
+                    2 => format!("{x}*{}", syms[next(5) as usize]),
+                    _ => x.to_string(),
+                }
+            };
+            let mut terms = Vec::new();
+            for _ in 0..1 + next(3) {
+                let k = next(9) as i64 - 4;
+                terms.push(format!("{k}*{}", atom(&mut next)));
+            }
+            let text = format!("{} + {}", terms.join(" + "), next(7) as i64 - 3);
+            let a = cx.parse(&text).unwrap();
+            let mut s = Session::new(&mut cx);
+            let a = s.simp(a);
+            let iv = s.iv(a);
+            cases += 1;
+            let fit = |v: i128| (v > i64::MIN as i128 && v < i64::MAX as i128).then_some(v as i64);
+            let searched = if iv.hi_i64().is_none() {
+                fit(s.sym_upper(a)).and_then(|hi| Some((fit(s.sym_lower(a))?, hi)))
+            } else {
+                fit(s.sym_lower(a)).and_then(|lo| Some((lo, fit(s.sym_upper(a))?)))
+            };
+            assert_eq!(s.finite_sym_bounds(a, iv), searched, "{text}");
+            if s.sym_bounds_are_iv(a) {
+                plain += 1;
+                assert_eq!(s.rel_iv(a), iv, "{text}");
+                if let Some(b) = searched {
+                    assert_eq!((i128::from(b.0), i128::from(b.1)), (iv.lo, iv.hi), "{text}");
+                }
+            }
+        }
+        assert!(plain * 10 > cases && plain < cases, "{plain} of {cases}");
     }
 
     /// Where [`Session::takes_both_values`] holds, the relation is true at one assignment and

@@ -198,7 +198,9 @@ impl Session<'_> {
             self.fire(Rule::FdRange);
             return Some(self.cx.int(q));
         }
+        // (Where those bounds can only be the interval, which has just failed, not asked.)
         if (!self.s.d.upper.is_empty() || !self.s.d.lower.is_empty())
+            && !self.sym_bounds_are_iv(a)
             && let Some((lo, hi)) = self.finite_sym_bounds(a, iv)
             && lo <= hi
         {

@@ -96,6 +96,8 @@ impl Session<'_> {
             || range.1.is_none()
             || floor_div(range.0?, c) != floor_div(range.1?, c))
             && (!self.s.d.upper.is_empty() || !self.s.d.lower.is_empty())
+            // (Where those bounds can only be the interval, which has just failed, not asked.)
+            && !self.sym_bounds_are_iv(a)
         {
             range = match self.finite_sym_bounds(a, iv) {
                 Some((lo, hi)) => (Some(lo), Some(hi)),
