@@ -257,13 +257,18 @@ impl Session<'_> {
         if ts.len() < 2 || ts.len() > 64 {
             return None;
         }
+        let fd = |cx: &crate::Context, t: Expr| match *cx.node(t) {
+            Node::FloorDiv(a, d) => cx.as_int(d).filter(|v| *v > 0).map(|v| (a, v)),
+            _ => None,
+        };
+        // Most sums have one such term or none: counted before any list is made.
+        ts.iter()
+            .filter(|(t, _)| fd(self.cx, *t).is_some())
+            .nth(1)?;
         let fds: smallvec::SmallVec<[(usize, Expr, i64); 4]> = ts
             .iter()
             .enumerate()
-            .filter_map(|(i, (t, _))| match *self.cx.node(*t) {
-                Node::FloorDiv(a, d) => self.cx.as_int(d).filter(|v| *v > 0).map(|v| (i, a, v)),
-                _ => None,
-            })
+            .filter_map(|(i, (t, _))| fd(self.cx, *t).map(|(a, v)| (i, a, v)))
             .collect();
         for x in 0..fds.len() {
             for y in x + 1..fds.len() {
@@ -753,13 +758,18 @@ impl Session<'_> {
         }
         // Two terms with one base, merged below: none in a sum of one term (`FloorDiv(30*p1,
         // 7) + 3`, a common index expression), where the bases are not worth collecting.
-        let shared = ts.len() >= 2 && {
-            let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
-            for (t, _) in &ts {
-                bases.push(self.split_base(*t));
+        let shared = if ts.len() == 2 {
+            // (Two terms: one comparison, no list.)
+            self.split_base(ts[0].0) == self.split_base(ts[1].0)
+        } else {
+            ts.len() > 2 && {
+                let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
+                for (t, _) in &ts {
+                    bases.push(self.split_base(*t));
+                }
+                bases.sort_unstable();
+                bases.windows(2).any(|w| w[0] == w[1])
             }
-            bases.sort_unstable();
-            bases.windows(2).any(|w| w[0] == w[1])
         };
         if shared && ts.len() <= 256 {
             let mut splits: Vec<Split> = Vec::with_capacity(ts.len());
@@ -789,20 +799,24 @@ impl Session<'_> {
         // m*FloorDiv(a, c) + k = m*FloorDiv(a + (k/m)*c, c) when m | k (floor(x) + q =
         // floor(x + q)); applied when a already has a constant, so a node disappears.
         if c != 0 {
-            let cands: smallvec::SmallVec<[usize; 4]> = (0..ts.len())
-                .filter(|&i| {
-                    let (t, m) = ts[i];
-                    match self.cx.node(t) {
-                        Node::FloorDiv(a, d) => {
-                            c.checked_rem(m) == Some(0)
-                                && self.cx.as_int(*d).is_some_and(|v| v > 0)
-                                && matches!(self.cx.node(*a), Node::Add(_, k) if *k != 0)
-                        }
-                        _ => false,
+            let cand = |i: usize| {
+                let (t, m) = ts[i];
+                match self.cx.node(t) {
+                    Node::FloorDiv(a, d) => {
+                        c.checked_rem(m) == Some(0)
+                            && self.cx.as_int(*d).is_some_and(|v| v > 0)
+                            && matches!(self.cx.node(*a), Node::Add(_, k) if *k != 0)
                     }
-                })
-                .collect();
-            if let [i] = cands[..] {
+                    _ => false,
+                }
+            };
+            // Exactly one candidate (the first, and no second after it), without a list.
+            let mut cands = (0..ts.len()).filter(|&i| cand(i));
+            let one = match (cands.next(), cands.next()) {
+                (Some(i), None) => Some(i),
+                _ => None,
+            };
+            if let Some(i) = one {
                 let (t, m) = ts[i];
                 let Node::FloorDiv(a, d) = *self.cx.node(t) else {
                     return None;

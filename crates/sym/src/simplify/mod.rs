@@ -880,39 +880,54 @@ impl<'a> Session<'a> {
             Node::Add(ts, c) if ts.len() == 1 && ts[0].0 == xe => Some((ts[0].1, *c)),
             _ => None,
         };
-        let linear = kc.zip(self.cx.as_int(d));
-        let mut buf = crate::eval::EvalBuffers::default();
-        let mut at = |cx: &Context, v: i64| -> Option<i128> {
-            if let Some(((k, c), d)) = linear {
-                let n = i64::try_from(i128::from(k) * i128::from(v) + i128::from(c)).ok()?;
-                return op(n, d).map(i128::from);
-            }
-            // The direct evaluation where it answers (its value is eval_in's), else eval_in.
-            if let Some(val) = cx.eval_int_at(e, x, v) {
-                return Some(i128::from(val));
-            }
-            match cx.eval_in(e, &|s| (s == x).then_some(crate::Value::Int(v)), &mut buf) {
-                Ok(crate::Value::Int(val)) => Some(i128::from(val)),
-                _ => None,
-            }
-        };
         // v(x) = a*x + b through the first two points, checked at every other one: the first
         // that is off the line (most FloorDivs and Mods of a range that wraps) ends the search
-        // without evaluating the rest.
-        let v0 = at(self.cx, lo)?;
-        let a = if hi > lo {
-            at(self.cx, lo + 1)? - v0
-        } else {
-            0
-        };
-        let b = v0 - a * i128::from(lo);
-        if hi - lo >= 2 {
-            for v in lo + 2..=hi {
-                if at(self.cx, v)? != a * i128::from(v) + b {
-                    return None;
+        // without evaluating the rest. On the line, v(x) = v0 + a*(x - lo), one `a` a step.
+        let (a, b) = if let Some(((k, c), d)) = kc.zip(self.cx.as_int(d)) {
+            let at = |v: i64| -> Option<i128> {
+                let n = i64::try_from(i128::from(k) * i128::from(v) + i128::from(c)).ok()?;
+                op(n, d).map(i128::from)
+            };
+            let v0 = at(lo)?;
+            let a = if hi > lo { at(lo + 1)? - v0 } else { 0 };
+            if hi - lo >= 2 {
+                let mut want = v0 + a;
+                for v in lo + 2..=hi {
+                    want += a;
+                    if at(v)? != want {
+                        return None;
+                    }
                 }
             }
-        }
+            (a, v0 - a * i128::from(lo))
+        } else {
+            let mut buf = crate::eval::EvalBuffers::default();
+            let mut at = |cx: &Context, v: i64| -> Option<i128> {
+                // The direct evaluation where it answers (its value is eval_in's), else eval_in.
+                if let Some(val) = cx.eval_int_at(e, x, v) {
+                    return Some(i128::from(val));
+                }
+                match cx.eval_in(e, &|s| (s == x).then_some(crate::Value::Int(v)), &mut buf) {
+                    Ok(crate::Value::Int(val)) => Some(i128::from(val)),
+                    _ => None,
+                }
+            };
+            let v0 = at(self.cx, lo)?;
+            let a = if hi > lo {
+                at(self.cx, lo + 1)? - v0
+            } else {
+                0
+            };
+            let b = v0 - a * i128::from(lo);
+            if hi - lo >= 2 {
+                for v in lo + 2..=hi {
+                    if at(self.cx, v)? != a * i128::from(v) + b {
+                        return None;
+                    }
+                }
+            }
+            (a, b)
+        };
         let (a, b) = (i64::try_from(a).ok()?, i64::try_from(b).ok()?);
         let ax = self.cx.scale(xe, a)?;
         let r = self.cx.add_const(ax, b)?;
@@ -1179,5 +1194,86 @@ impl Context {
     pub fn simplify_with_stats(&mut self, e: Expr) -> (Expr, Stats) {
         let (r, st) = self.simplify_in(e, true);
         (r, st.map(|b| *b).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Session;
+    use crate::test_rng::xorshift;
+    use crate::{Context, Value};
+
+    /// `affine_on_small_range` of `FloorDiv`, `CeilDiv` and `Mod` of `k*x + c` by a constant
+    /// (its arithmetic per point, a step of `a` along the line) answers what evaluating the
+    /// node at every point of x's range finds: the line `a*x + b` through all of them when there
+    /// is one (and it fits and is no larger), else nothing. Literals near the i64 edges too.
+    #[test]
+    fn affine_on_small_range_is_the_evaluated_line() {
+        let mut next = xorshift(0x1f83_d9ab_fb41_bd6bu64);
+        let edge = [i64::MAX, i64::MIN + 1, i64::MAX / 3, 1 << 62, -(1 << 62)];
+        let (mut lines, mut cases) = (0, 0);
+        for _ in 0..3000 {
+            let mut cx = Context::new();
+            let lo: i64 = if next(8) == 0 {
+                edge[next(5) as usize].saturating_sub(next(20) as i64)
+            } else {
+                next(21) as i64 - 10
+            };
+            let hi = lo.saturating_add(next(18) as i64);
+            cx.set_range_str("x", &lo.to_string(), &hi.to_string())
+                .unwrap();
+            let lit = |next: &mut dyn FnMut(u64) -> u64| -> i64 {
+                if next(10) == 0 {
+                    edge[next(5) as usize]
+                } else {
+                    next(41) as i64 - 20
+                }
+            };
+            let (k, c, d) = (lit(&mut next), lit(&mut next), lit(&mut next));
+            let f = ["FloorDiv", "CeilDiv", "Mod"][next(3) as usize];
+            let text = format!("{f}({k}*x + {c}, {d})");
+            let Ok(e) = cx.parse(&text) else { continue };
+            // (The rule's nodes only: one whose operand the parse folded to a constant is none.)
+            let Some(x) = cx.lookup("x") else { continue };
+            if !matches!(
+                cx.node(e),
+                crate::expr::Node::FloorDiv(..)
+                    | crate::expr::Node::CeilDiv(..)
+                    | crate::expr::Node::Mod(..)
+            ) || cx.sole_symbol(&[e]) != Some(x)
+            {
+                continue;
+            }
+            // The line through every point, by exact evaluation (`None`: a point does not
+            // evaluate, or is off the line).
+            let vals: Option<Vec<i128>> = (lo..=hi)
+                .map(
+                    |v| match cx.eval_with(e, &|s| (s == x).then_some(Value::Int(v))) {
+                        Ok(Value::Int(w)) => Some(i128::from(w)),
+                        _ => None,
+                    },
+                )
+                .collect();
+            // (Beyond `SMALL_RANGE` points the rule does not look.)
+            let small = i128::from(hi) - i128::from(lo) < super::SMALL_RANGE;
+            let line = vals.filter(|_| small).and_then(|vs| {
+                let a = if vs.len() > 1 { vs[1] - vs[0] } else { 0 };
+                let b = vs[0] - a * i128::from(lo);
+                let on = (lo..=hi).zip(&vs).all(|(v, w)| a * i128::from(v) + b == *w);
+                on.then_some((i64::try_from(a).ok()?, i64::try_from(b).ok()?))
+            });
+            let mut s = Session::new(&mut cx);
+            let got = s.affine_on_small_range(e);
+            cases += 1;
+            let want = line.and_then(|(a, b)| {
+                let xe = s.cx.sym(x);
+                let ax = s.cx.scale(xe, a)?;
+                let r = s.cx.add_const(ax, b)?;
+                (s.fits_i64(r) && s.cx.tree_size(r) <= s.cx.tree_size(e)).then_some(r)
+            });
+            lines += usize::from(want.is_some());
+            assert_eq!(got, want, "{text} with x in [{lo}, {hi}]");
+        }
+        assert!(lines * 5 > cases && lines < cases, "{lines} of {cases}");
     }
 }
