@@ -125,6 +125,8 @@ fn sym_bit(s: Symbol) -> u64 {
 /// Facts derived once per session from the context's ranges and assumptions.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Derived {
+    /// The constant bounds assumptions give a symbol (its range's constant ends are read from
+    /// the facts: `Session::base_iv_of`).
     base_iv: SymMap<Iv>,
     sym_iv: SymMap<Iv>,
     pub upper: FxHashMap<Symbol, SmallVec<[Expr; 2]>>,
@@ -175,30 +177,26 @@ impl Derived {
         }
         // Each symbol's facts are independent of iteration order (FxHashMap's order is
         // deterministic anyway).
-        for (&s, &(lo, hi)) in cx.facts.ranges.iter() {
-            if cx.sym_ty(s) != Ty::Int {
-                continue;
-            }
-            let mut iv = Iv::TOP;
-            if let RangeEnd::Expr(e) = lo {
-                match cx.as_int(e) {
-                    Some(v) => iv.lo = v as i128,
-                    None => {
-                        d.lower.entry(s).or_default().push(e);
-                        d.bounded_syms |= sym_bit(s);
-                    }
+        // The numeric ends are read where a symbol's interval is first asked
+        // (`Session::base_iv_of`): here only the symbolic ones, none in most requests.
+        if cx.facts.symbolic_ends > 0 {
+            for (&s, &(lo, hi)) in cx.facts.ranges.iter() {
+                if cx.sym_ty(s) != Ty::Int {
+                    continue;
+                }
+                if let RangeEnd::Expr(e) = lo
+                    && cx.as_int(e).is_none()
+                {
+                    d.lower.entry(s).or_default().push(e);
+                    d.bounded_syms |= sym_bit(s);
+                }
+                if let RangeEnd::Expr(e) = hi
+                    && cx.as_int(e).is_none()
+                {
+                    d.upper.entry(s).or_default().push(e);
+                    d.bounded_syms |= sym_bit(s);
                 }
             }
-            if let RangeEnd::Expr(e) = hi {
-                match cx.as_int(e) {
-                    Some(v) => iv.hi = v as i128,
-                    None => {
-                        d.upper.entry(s).or_default().push(e);
-                        d.bounded_syms |= sym_bit(s);
-                    }
-                }
-            }
-            d.base_iv.insert(s, iv);
         }
         let mut work: Vec<Expr> = cx.facts.assumptions.clone();
         while let Some(p) = work.pop() {
@@ -328,7 +326,7 @@ impl Session<'_> {
         if let Some(iv) = self.s.d.sym_iv.get(&s) {
             return *iv;
         }
-        let base = self.s.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
+        let base = self.base_iv_of(s);
         // Resolving is nested only where assumptions close a cycle; past a fixed nesting the
         // numeric facts alone answer (sound, and the stack stays small).
         if self.s.d.in_progress.contains(&s) || self.s.d.in_progress.len() > 32 {
@@ -357,6 +355,31 @@ impl Session<'_> {
         match self.s.d.sym_iv.get(&s) {
             Some(iv) => *iv,
             None => self.resolve_sym(s),
+        }
+    }
+
+    /// The numeric facts of the integer symbol `s`: its declared constant range ends, narrowed
+    /// by the constant bounds assumptions give it (`Derived::base_iv`, intersected: the order
+    /// of `max`/`min` of the ends does not matter). TOP for a symbol of another type.
+    fn base_iv_of(&self, s: Symbol) -> Iv {
+        let mut iv = Iv::TOP;
+        if let Some(&(lo, hi)) = self.cx.facts.ranges.get(&s)
+            && self.cx.sym_ty(s) == Ty::Int
+        {
+            if let RangeEnd::Expr(e) = lo
+                && let Some(v) = self.cx.as_int(e)
+            {
+                iv.lo = v as i128;
+            }
+            if let RangeEnd::Expr(e) = hi
+                && let Some(v) = self.cx.as_int(e)
+            {
+                iv.hi = v as i128;
+            }
+        }
+        match self.s.d.base_iv.get(&s) {
+            Some(a) => iv.intersect(a),
+            None => iv,
         }
     }
 
@@ -430,7 +453,7 @@ impl Session<'_> {
     /// symbolic ends (a symbol already being resolved uses only its numeric facts, which keeps
     /// cyclic assumptions sound and finite).
     fn resolve_sym(&mut self, s: Symbol) -> Iv {
-        let base = self.s.d.base_iv.get(&s).copied().unwrap_or(Iv::TOP);
+        let base = self.base_iv_of(s);
         self.s.d.in_progress.insert(s);
         let mut iv = base;
         let ups = self.s.d.upper.get(&s).cloned().unwrap_or_default();
