@@ -1236,12 +1236,13 @@ impl Context {
     /// or created, for any other text (and for one that overflows i64); [`Context::parse`] then
     /// answers it.
     ///
-    /// The answer is the polynomial fast path's (so the general parser's), built by the same
-    /// constructors in the same order, which the tests check arena for arena: the atoms of `t`
-    /// and `c1` interned left to right, `t`'s `mul_parts` when it is a product, then the later
-    /// constants, then the sum. The sum is built directly where `add_terms` would only copy its
-    /// one term: the term is a symbol, a power or a product without a sum factor, so there is
-    /// nothing to flatten, sort, merge or absorb. The parse memo is not consulted or updated
+    /// The answer is the general parser's node, with the same symbols made in the same order
+    /// (left to right), which the tests check: the symbols of `t`, `t`'s product (`mul_parts`'),
+    /// then the sum. No literal is interned unless `mul_parts` needs it (a product of three or
+    /// more atoms), so the arena has only nodes the general parser makes (it also interns the
+    /// literals it folds away), fewer of them. The sum is built directly where `add_terms`
+    /// would only copy its one term: the term is a symbol, a power or a product without a sum
+    /// factor, so there is nothing to flatten, sort, merge or absorb. The parse memo is not consulted or updated
     /// (it never changes an answer, and the one-request contexts of `batch` rarely see a range
     /// end twice).
     pub(crate) fn parse_end_fast(&mut self, src: &str) -> Option<Expr> {
@@ -1311,65 +1312,81 @@ impl Context {
         for j in 0..nc {
             cst = cst.checked_add(lits[j].checked_mul(signs[j])?)?;
         }
-        // Interning, in the fast path's order: `t`'s atoms, the first constant, `t`'s product,
-        // the other constants, the sum.
-        let e0 = self.poly_atom(atoms[0]);
-        let mut ts = [e0; 4];
-        for (t, a) in ts.iter_mut().zip(&atoms[..na]).skip(1) {
-            *t = self.poly_atom(*a);
+        // A literal `t` (`7 - 1`): the constant alone, no symbol to make.
+        if t_literal.is_some() {
+            return Some(self.int(cst));
         }
-        self.int(lits[0]);
-        let (p, k) = if t_literal.is_some() {
-            (None, 0)
-        } else if na == 1 {
+        // The symbols of `t`, made left to right (the general parser's order); the literals
+        // are interned only for `mul_parts` below, which needs them as nodes (the general
+        // parser interns every literal; the node it answers and the symbols it makes are the
+        // same, its arena only has more nodes: the tests check both).
+        let mut ts: [Option<Expr>; 4] = [None; 4];
+        for (t, a) in ts.iter_mut().zip(&atoms[..na]) {
+            if let PolyAtom::Sym(..) = a {
+                *t = Some(self.poly_atom(*a));
+            }
+        }
+        let (p, k) = if let (1, Some(e0)) = (na, ts[0]) {
             (Some(e0), 1)
-        } else if let Some((k, s)) = match (na, atoms[0], atoms[1]) {
-            (2, PolyAtom::Int(k), PolyAtom::Sym(..)) => Some((k, ts[1])),
-            (2, PolyAtom::Sym(..), PolyAtom::Int(k)) => Some((k, ts[0])),
+        } else if let Some((k, s)) = match (na, atoms[0], atoms[1], ts[0], ts[1]) {
+            (2, PolyAtom::Int(k), _, _, Some(s)) | (2, _, PolyAtom::Int(k), Some(s), _) => {
+                Some((k, s))
+            }
             _ => None,
         } {
             // A literal times a symbol (`2*s90`): `mul_parts` answers the symbol with the
             // literal as its coefficient, or nothing times 0, and interns nothing.
             if k == 0 { (None, 0) } else { (Some(s), k) }
-        } else if let (2, Some(x), Some(y)) = (na, self.as_symbol(ts[0]), self.as_symbol(ts[1]))
+        } else if let (2, Some(a), Some(b)) = (na, ts[0], ts[1])
+            && let (Some(x), Some(y)) = (self.as_symbol(a), self.as_symbol(b))
             && x != y
         {
             // Two distinct symbols (`s27*s77`): `mul_parts`' product, built without its lists.
             // It sorts the factors last to first by name, stably: `x` goes first only when it
             // comes strictly before `y`.
             let fs = if self.sym_cmp(x, y) == std::cmp::Ordering::Less {
-                [ts[0], ts[1]]
+                [a, b]
             } else {
-                [ts[1], ts[0]]
+                [b, a]
             };
             (
                 Some(self.intern(Node::Mul(smallvec::SmallVec::from_slice(&fs)), Ty::Int)),
                 1,
             )
         } else {
-            // Integer symbols and at most one literal: nothing to overflow, so this answers
-            // (a `None` would leave the atoms interned, which only numbers nodes differently).
-            self.mul_parts(&ts[..na])?
+            // Integer symbols and at most one literal (some atom is a symbol: a product of
+            // literals declined above), with the literal interned now for `mul_parts`: nothing
+            // to overflow, so this answers (a `None` would leave the symbols made, as the
+            // general parser leaves them when it fails after making them).
+            let first = ts.iter().flatten().copied().next()?;
+            let mut es = [first; 4];
+            for j in 0..na {
+                es[j] = match ts[j] {
+                    Some(e) => e,
+                    None => self.poly_atom(atoms[j]),
+                };
+            }
+            let (p, k) = self.mul_parts(&es[..na])?;
+            let plain = p.is_none_or(|p| match self.node(p) {
+                Node::Sym(_) | Node::Pow(..) => true,
+                Node::Mul(fs) => !fs.iter().any(|f| matches!(self.node(*f), Node::Add(..))),
+                _ => false,
+            });
+            if let (Some(p), false) = (p, plain) {
+                // Not a product of symbols (not reached): the fast path's own fold.
+                let mut sum: Terms = smallvec::smallvec![(p, k)];
+                for j in 0..nc {
+                    sum.push((self.int(lits[j]), signs[j]));
+                }
+                return self.add_terms(&sum, 0);
+            }
+            (p, k)
         };
-        for &v in &lits[1..nc] {
-            self.int(v);
-        }
+        // A symbol, or a product of symbols (their powers) without a sum factor: the sum
+        // `k*p + cst` as `add_terms` makes it.
         let Some(p) = p else {
             return Some(self.int(cst));
         };
-        let plain = match self.node(p) {
-            Node::Sym(_) | Node::Pow(..) => true,
-            Node::Mul(fs) => !fs.iter().any(|f| matches!(self.node(*f), Node::Add(..))),
-            _ => false,
-        };
-        if !plain {
-            // Not a product of symbols (not reached): the fast path's own fold.
-            let mut sum: Terms = smallvec::smallvec![(p, k)];
-            for j in 0..nc {
-                sum.push((self.int(lits[j]), signs[j]));
-            }
-            return self.add_terms(&sum, 0);
-        }
         Some(if k == 0 {
             self.int(cst)
         } else if k == 1 && cst == 0 {
@@ -2518,14 +2535,16 @@ pub(crate) mod tests {
             setup,
             &|cx, t| cx.parse_end_fast(t),
             "the range end path",
-            true,
+            false,
         )
     }
 
     /// `path` against the general parser on `text` in two contexts set up alike: the same
-    /// answer and symbols, and the same arena (`exact`: the same nodes in the same order, so
-    /// the same node) or one with no node the general parser's lacks; or declined with
-    /// nothing interned or created. Returns whether it answered.
+    /// answer and symbols, made in the same order, and the same arena (`exact`: the same
+    /// nodes in the same order, so the same node) or one with no node the general parser's
+    /// lacks (node numbers may differ: the general parser also interns the literals it folds
+    /// away) where the path's printed answer parses to the general parser's very node in its
+    /// context; or declined with nothing interned or created. Returns whether it answered.
     fn same_as_general_by(
         text: &str,
         setup: &dyn Fn(&mut Context),
@@ -2547,7 +2566,8 @@ pub(crate) mod tests {
             return false;
         };
         let want = want.unwrap_or_else(|e| panic!("{text}: {what} answered, general failed: {e}"));
-        assert_eq!(g.display(want), f.display(got), "{text}");
+        let shown = f.display(got);
+        assert_eq!(g.display(want), shown, "{text}");
         if exact {
             assert_eq!(want.index(), got.index(), "{text}: not the same node");
             assert!(g.nodes.iter().eq(f.nodes.iter()), "{text}: arenas differ");
@@ -2564,6 +2584,15 @@ pub(crate) mod tests {
                 ft.is_subset(&gt),
                 "{text}: nodes the general parser does not make: {:?}",
                 ft.difference(&gt).collect::<Vec<_>>()
+            );
+            assert!(
+                g.sym_names.iter().eq(f.sym_names.iter()),
+                "{text}: symbols differ"
+            );
+            assert_eq!(
+                g.parse_general(&shown).ok(),
+                Some(want),
+                "{text}: {what}'s answer {shown} is not the general parser's node"
             );
         }
         assert!(
