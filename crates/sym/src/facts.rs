@@ -207,6 +207,15 @@ impl Context {
     /// refused. Constant ends are simpler with [`Context::set_range_int`].
     pub fn set_range(&mut self, s: Symbol, lo: RangeEnd, hi: RangeEnd) -> Result<(), Error> {
         self.check_sym_owner(s);
+        // Constant and infinite ends (most ranges: `[2, null]`, `[0, 127]`): no type to check,
+        // no cycle, nothing referenced, no symbolic end added.
+        let int_end = |cx: &Self, end: RangeEnd| match end {
+            RangeEnd::Infinite => Some(None),
+            RangeEnd::Expr(e) => cx.as_int(e).map(Some),
+        };
+        if let (Some(a), Some(b)) = (int_end(self, lo), int_end(self, hi)) {
+            return self.set_constant_range(s, (lo, hi), a, b);
+        }
         for end in [lo, hi] {
             if let RangeEnd::Expr(e) = end {
                 if self.as_int(e).is_some() {
@@ -268,6 +277,46 @@ impl Context {
         self.facts.pinned.retain(|p| p.0 != s);
         if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi)
             && let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
+            && x == y
+            && self.sym_ty(s) == Ty::Int
+        {
+            self.facts.pinned.push((s, x));
+        }
+        self.facts.generation += 1;
+        Ok(())
+    }
+
+    /// [`Context::set_range`] with ends `r` that are integers (`a`, `b`) or infinite (`None`):
+    /// what it does for them, without the checks and the bookkeeping of symbolic ends (no
+    /// type to check, no cycle to close, no symbol referenced, no symbolic end added).
+    fn set_constant_range(
+        &mut self,
+        s: Symbol,
+        r: (RangeEnd, RangeEnd),
+        a: Option<i64>,
+        b: Option<i64>,
+    ) -> Result<(), Error> {
+        let both = a.zip(b);
+        if let Some((x, y)) = both
+            && x > y
+        {
+            let name = self.sym_name(s);
+            return Err(Error::Range(format!(
+                "range of '{name}' is empty: [{x}, {y}]"
+            )));
+        }
+        if let Some((lo, hi)) = self.facts.ranges.insert(s, r) {
+            // The replaced range's symbolic ends leave the count.
+            let removed = [lo, hi]
+                .iter()
+                .filter(|e| matches!(e, RangeEnd::Expr(x) if self.as_int(*x).is_none()))
+                .count();
+            self.facts.symbolic_ends -= removed;
+        }
+        if !self.facts.pinned.is_empty() {
+            self.facts.pinned.retain(|p| p.0 != s);
+        }
+        if let Some((x, y)) = both
             && x == y
             && self.sym_ty(s) == Ty::Int
         {

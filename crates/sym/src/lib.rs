@@ -470,12 +470,20 @@ impl Context {
     /// [`Context::get`]; to create one of another type, [`Context::declare`]).
     /// Fails on names that are not identifiers or are reserved words.
     pub fn symbol(&mut self, name: &str) -> Result<Symbol, Error> {
-        let h = names::SymNames::hash(name);
-        if let Some(s) = self.lookup_hashed(name, h) {
-            return Ok(s);
+        // The name is entered in the table by the lookup that misses it (one probe), and
+        // taken out again when it is no identifier (the newest name leaves exactly).
+        let i = match self
+            .sym_names
+            .find_or_push(name, names::SymNames::hash(name))
+        {
+            Ok(i) => return Ok(self.syms[i].handle),
+            Err(i) => i,
+        };
+        if let Err(e) = parse::check_identifier(name) {
+            self.sym_names.truncate(i);
+            return Err(e);
         }
-        parse::check_identifier(name)?;
-        Ok(self.new_symbol_hashed(name, Ty::Int, h))
+        Ok(self.make_symbol(name, Ty::Int))
     }
 
     /// [`Context::symbol`] for the parser: `name` is an identifier that is not reserved (the
@@ -483,9 +491,9 @@ impl Context {
     /// hashed once.
     pub(crate) fn symbol_of_ident(&mut self, name: &str, h: u64) -> Symbol {
         debug_assert!(parse::check_identifier(name).is_ok());
-        match self.lookup_hashed(name, h) {
-            Some(s) => s,
-            None => self.new_symbol_hashed(name, Ty::Int, h),
+        match self.sym_names.find_or_push(name, h) {
+            Ok(i) => self.syms[i].handle,
+            Err(_) => self.make_symbol(name, Ty::Int),
         }
     }
 
@@ -497,10 +505,15 @@ impl Context {
     }
 
     fn new_symbol(&mut self, name: &str, ty: Ty) -> Symbol {
-        self.new_symbol_hashed(name, ty, names::SymNames::hash(name))
+        self.sym_names
+            .push_hashed(name, names::SymNames::hash(name));
+        self.make_symbol(name, ty)
     }
 
-    fn new_symbol_hashed(&mut self, name: &str, ty: Ty, h: u64) -> Symbol {
+    /// The symbol whose name `name` was just added as the newest of [`Context::sym_names`]
+    /// (so it is name `syms.len()`): its `Sym` node and its info.
+    fn make_symbol(&mut self, name: &str, ty: Ty) -> Symbol {
+        debug_assert_eq!(self.sym_names.len(), self.syms.len() + 1);
         let s = Symbol {
             idx: self.syms.len() as u32,
             #[cfg(debug_assertions)]
@@ -517,7 +530,6 @@ impl Context {
             expr,
             key: expr::sym_order_key(name),
         });
-        self.sym_names.push_hashed(name, h);
         s
     }
 
@@ -908,6 +920,41 @@ pub struct UnknownSymbol {
     pub name: String,
     /// The closest known symbol name, if one is close.
     pub suggestion: Option<String>,
+}
+
+#[cfg(test)]
+mod symbol_tests {
+    use crate::Context;
+
+    /// A refused name leaves nothing behind (its entry in the names, made by the lookup that
+    /// missed it, is taken out): the names and symbols are those made without it, in the same
+    /// order, and every name still finds its symbol, also the names hashed like it.
+    #[test]
+    fn refused_names_leave_no_trace() {
+        let (mut a, mut b) = (Context::new(), Context::new());
+        let refused = ["2x", "", "Min", "x y", "oo", "FloorDiv", "é", "x-1"];
+        for (i, name) in ["s0", "x", "tmp62", "a_long_name_of_a_symbol", "s1"]
+            .iter()
+            .enumerate()
+        {
+            let bad = refused[i % refused.len()];
+            assert!(a.symbol(bad).is_err(), "{bad}");
+            assert!(a.lookup(bad).is_none(), "{bad}");
+            let (sa, sb) = (a.symbol(name).unwrap(), b.symbol(name).unwrap());
+            assert_eq!(sa, sb, "{name}");
+            assert_eq!(a.symbol(name).unwrap(), sa, "{name}: found again");
+            assert!(a.symbol(refused[(i + 3) % refused.len()]).is_err());
+        }
+        assert!(a.sym_names.iter().eq(b.sym_names.iter()));
+        assert_eq!(a.syms.len(), b.syms.len());
+        assert_eq!(a.node_count(), b.node_count());
+        let names: Vec<String> = b.sym_names.iter().map(String::from).collect();
+        for name in &names {
+            assert_eq!(a.lookup(name), b.lookup(name), "{name}");
+            let e = a.parse(name).unwrap();
+            assert_eq!(a.display(e), *name);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -65,20 +65,26 @@ impl SymNames {
 
     /// Adds `name` under the hash `h` (the tests force collisions with it).
     fn insert(&mut self, name: &str, h: u64) {
-        let (buf, ends, bytes) = (&self.buf, &self.ends, name.as_bytes());
-        if self
-            .table
-            .find_or_enter(&self.hashes, h, |i| {
-                same_bytes(bytes_at(buf, ends, i), bytes)
-            })
-            .is_ok()
-        {
+        if self.find_or_push(name, h).is_ok() {
             debug_assert!(false, "duplicate symbol name {name}");
-            return;
         }
-        self.hashes.push(h);
-        self.buf.push_str(name);
-        self.ends.push(self.buf.len());
+    }
+
+    /// The index of `name` (`h` its [`SymNames::hash`]) when it is one of the names: `Ok(i)`;
+    /// else `Err(len())`, `name` added as name `len()`. One probe of the table where a lookup
+    /// and then a [`SymNames::push_hashed`] take two.
+    #[inline]
+    pub fn find_or_push(&mut self, name: &str, h: u64) -> Result<usize, usize> {
+        let (buf, ends, bytes) = (&self.buf, &self.ends, name.as_bytes());
+        let n = self.table.find_or_enter(&self.hashes, h, |i| {
+            same_bytes(bytes_at(buf, ends, i), bytes)
+        });
+        if n.is_err() {
+            self.hashes.push(h);
+            self.buf.push_str(name);
+            self.ends.push(self.buf.len());
+        }
+        n
     }
 
     /// Keeps the first `n` names.
