@@ -9,7 +9,7 @@ use crate::Context;
 use crate::error::Error;
 use crate::expr::{Expr, Node, Symbol, Ty};
 use crate::interval::{Iv, NEG_INF, POS_INF};
-use crate::parse::{DIGIT, LETTER, PolyAtom, class, is_reserved, run_end};
+use crate::parse::{DIGIT, LETTER, PolyAtom, WS, class, is_reserved, run_end};
 use smallvec::SmallVec;
 
 /// One end of a declared range.
@@ -399,6 +399,16 @@ impl Context {
             && INFINITE_ENDS.contains(&t)
         {
             return Ok(RangeEnd::Infinite);
+        }
+        // Literals added and subtracted (`7 - 1`, the commonest text end): their value, the
+        // node the general parser folds them to, without the parser (under no node limit,
+        // which counts the literals the general parser interns).
+        if t.as_bytes().first().is_some_and(|&c| class(c) == DIGIT)
+            && self.limits.input_nodes == usize::MAX
+            && self.limits.context_nodes == usize::MAX
+            && let Some(v) = literal_sum(t.as_bytes())
+        {
+            return Ok(RangeEnd::Expr(self.int(v)));
         }
         if let Some(e) = self.parse_end_fast(t) {
             return Ok(RangeEnd::Expr(e));
@@ -1242,6 +1252,55 @@ fn literal_end(b: &[u8], i: usize) -> Option<usize> {
     ok.then_some(end)
 }
 
+/// The value of `b` when it is integer literals joined by `+` and `-` (`7 - 1`, `12`,
+/// `4 + 2 - 1`), blanks around the signs allowed: each literal below 10^9 without a leading
+/// zero, at most [`LITERAL_SUM_TERMS`] of them (so the sum cannot overflow). `None` for any
+/// other text (a unary minus, a product, a name, a larger literal): the parsers read it.
+fn literal_sum(b: &[u8]) -> Option<i64> {
+    let (mut i, mut sum, mut terms) = (0, 0i64, 0);
+    let mut negative = false;
+    loop {
+        // One literal: its digits (at most 9, no leading zero), not followed by a name's
+        // byte or a point (`1e5`, `1.5`).
+        let start = i;
+        let mut v = 0i64;
+        while let Some(&d) = b.get(i)
+            && d.is_ascii_digit()
+        {
+            v = v * 10 + i64::from(d - b'0');
+            i += 1;
+            if i - start > 9 {
+                return None;
+            }
+        }
+        if i == start || (i - start > 1 && b[start] == b'0') {
+            return None;
+        }
+        terms += 1;
+        if terms > LITERAL_SUM_TERMS {
+            return None;
+        }
+        sum += if negative { -v } else { v };
+        // Blanks, then a sign or the end.
+        while b.get(i).is_some_and(|&c| class(c) == WS) {
+            i += 1;
+        }
+        negative = match b.get(i) {
+            None => return Some(sum),
+            Some(b'+') => false,
+            Some(b'-') => true,
+            Some(_) => return None,
+        };
+        i += 1;
+        while b.get(i).is_some_and(|&c| class(c) == WS) {
+            i += 1;
+        }
+    }
+}
+
+/// The most literals [`literal_sum`] adds (each below 10^9: the sum stays far inside i64).
+const LITERAL_SUM_TERMS: usize = 64;
+
 /// The value of at most nine decimal digits.
 fn decimal_below_1e9(digits: &[u8]) -> i64 {
     digits
@@ -1506,6 +1565,78 @@ fn bound_operand<'s>(cx: &Context, text: &'s str, i: usize) -> Option<(PolyAtom<
 #[cfg(test)]
 mod tests {
     use crate::Context;
+
+    /// `literal_sum` answers what the general parser reads, the integer it folds the text to,
+    /// on every text of up to four pieces and on random longer ones: literals (zero, large,
+    /// with a leading zero, beyond i64), blanks, signs, and the pieces of other ends (a name,
+    /// a product, a power, a point, parentheses); and `parse_range_end` answers the parser's
+    /// node with it.
+    #[test]
+    fn literal_sums_are_what_the_parser_reads() {
+        let pieces = [
+            "0",
+            "1",
+            "7",
+            "12",
+            "999999999",
+            "1000000000",
+            "07",
+            "9223372036854775807",
+            " ",
+            "\t",
+            "+",
+            "-",
+            "*",
+            "**",
+            "x",
+            ".5",
+            "(",
+            ")",
+            "e",
+        ];
+        let mut answered = 0;
+        let mut check = |t: &str| {
+            let Some(v) = super::literal_sum(t.as_bytes()) else {
+                return;
+            };
+            answered += 1;
+            let mut g = Context::new();
+            let want = g
+                .parse(t)
+                .unwrap_or_else(|e| panic!("{t:?}: {v} by the literal path, parse failed: {e}"));
+            assert_eq!(g.as_int(want), Some(v), "{t:?}");
+            let mut f = Context::new();
+            let got = f.parse_range_end(t).unwrap();
+            assert_eq!(got, crate::RangeEnd::Expr(f.int(v)), "{t:?}");
+            assert_eq!(f.sym_names.len(), 0, "{t:?}");
+        };
+        let n = pieces.len();
+        for len in 1..=4u32 {
+            for mut k in 0..n.pow(len) {
+                let mut t = String::new();
+                for _ in 0..len {
+                    t.push_str(pieces[k % n]);
+                    k /= n;
+                }
+                check(&t);
+            }
+        }
+        let mut next = crate::test_rng::xorshift(0x5EED_11AB);
+        for _ in 0..20000 {
+            let mut t = String::new();
+            for _ in 0..1 + next(12) {
+                // Mostly sums of literals, with now and then another piece.
+                let p = match next(4) {
+                    0 => pieces[next(n as u64) as usize],
+                    1 => [" + ", " - ", "-", "+"][next(4) as usize],
+                    _ => pieces[next(4) as usize],
+                };
+                t.push_str(p);
+            }
+            check(&t);
+        }
+        assert!(answered > 3000, "{answered}");
+    }
 
     /// The facts of `cx` as text: every symbol in creation order with its type and range, the
     /// assumptions, the pinned symbols.
