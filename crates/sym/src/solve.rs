@@ -252,6 +252,24 @@ pub(crate) fn unsolved(kind: UnsolvedKind, message: String) -> SolveResult {
     SolveResult::Unsolved(Unsolved { kind, message })
 }
 
+/// The pieces `before`, the text of `e`, then the pieces `after`, written into the string the
+/// printer made for `e` (its room, 128 bytes, holds the usual reason): joining them into a new
+/// string cost a second allocation and a copy (about 190 instructions of an unsolved request
+/// near the median; joining the pieces before it on the stack, then one insertion, cost more
+/// than an insertion per piece).
+pub(crate) fn around(cx: &Context, before: &[&str], e: Expr, after: &[&str]) -> String {
+    let mut out = cx.display(e);
+    let extra: usize = before.iter().chain(after).map(|p| p.len()).sum();
+    out.reserve(extra);
+    for p in before.iter().rev() {
+        out.insert_str(0, p);
+    }
+    for p in after {
+        out.push_str(p);
+    }
+    out
+}
+
 pub(crate) struct Solver<'s, 'c> {
     pub s: &'s mut Session<'c>,
     pub x: Symbol,
@@ -276,23 +294,24 @@ impl Solver<'_, '_> {
         self.s.cx.contains_symbol(e, self.x)
     }
 
-    fn name(&self, e: Expr) -> String {
-        self.s.cx.display(e)
-    }
-
     /// The reason "x occurs nonlinearly in `t`". The reasons are written piece by piece
-    /// (`concat`): `format!` cost an unsolved request about 850 instructions, 4% of a median
-    /// one, and most of the real requests answered near the median are unsolved.
+    /// (`format!` cost an unsolved request about 850 instructions, 4% of a median one, and
+    /// most of the real requests answered near the median are unsolved), into the printed
+    /// expression's own string ([`around`]).
     fn nonlinear_in(&self, t: Expr) -> Fail {
         reason(
             UnsolvedKind::Nonlinear,
-            [
-                self.s.cx.sym_name(self.x),
-                " occurs nonlinearly in ",
-                &self.name(t),
-            ]
-            .concat(),
+            self.around(
+                &[self.s.cx.sym_name(self.x), " occurs nonlinearly in "],
+                t,
+                &[],
+            ),
         )
+    }
+
+    /// [`around`] in the solver's context.
+    fn around(&self, before: &[&str], e: Expr, after: &[&str]) -> String {
+        around(self.s.cx, before, e, after)
     }
 
     /// The sign of `c` on the domain (or in the case being solved), if known.
@@ -773,7 +792,7 @@ impl Solver<'_, '_> {
                 if self.sign(d) != Some(1) {
                     return Err(reason(
                         UnsolvedKind::UnknownSign,
-                        ["cannot prove the divisor ", &self.name(d), " is positive"].concat(),
+                        self.around(&["cannot prove the divisor "], d, &[" is positive"]),
                     ));
                 }
                 // For d > 0: FloorDiv(g, d) == r <=> d*r <= g <= d*r + d - 1, and
@@ -829,12 +848,14 @@ impl Solver<'_, '_> {
                 if xa.len() != 1 {
                     return Err(reason(
                         UnsolvedKind::Nonlinear,
-                        [
-                            self.s.cx.sym_name(self.x),
-                            " occurs in several arguments of ",
-                            &self.name(f),
-                        ]
-                        .concat(),
+                        self.around(
+                            &[
+                                self.s.cx.sym_name(self.x),
+                                " occurs in several arguments of ",
+                            ],
+                            f,
+                            &[],
+                        ),
                     ));
                 }
                 // Max(g, h) <= r <=> g <= r and h <= r (likewise <); Min(g, h) >= r <=> g >= r
@@ -846,13 +867,11 @@ impl Solver<'_, '_> {
                 if !ok {
                     return Err(reason(
                         UnsolvedKind::Disjunction,
-                        [
-                            &self.name(f),
-                            " ",
-                            op.as_str(),
-                            " r is a disjunction over its arguments",
-                        ]
-                        .concat(),
+                        self.around(
+                            &[],
+                            f,
+                            &[" ", op.as_str(), " r is a disjunction over its arguments"],
+                        ),
                     ));
                 }
                 for h in fa {
@@ -869,13 +888,11 @@ impl Solver<'_, '_> {
             }
             _ => Err(reason(
                 UnsolvedKind::CannotIsolate,
-                [
-                    "cannot isolate ",
-                    self.s.cx.sym_name(self.x),
-                    " in ",
-                    &self.name(f),
-                ]
-                .concat(),
+                self.around(
+                    &["cannot isolate ", self.s.cx.sym_name(self.x), " in "],
+                    f,
+                    &[],
+                ),
             )),
         }
     }
@@ -984,7 +1001,8 @@ impl Context {
         };
         let rhs = self.display(r.rhs);
         // Written piece by piece (the formatting machinery cost a solve request about 3% of
-        // its instructions).
+        // its instructions; writing the pieces into `rhs`'s string, as `around` does, cost
+        // more than this string of its own).
         let mut out = String::with_capacity(n.len() + rhs.len() + 8);
         match r.op {
             RelOp::Eq | RelOp::Ne => {

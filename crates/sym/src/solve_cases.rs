@@ -189,6 +189,48 @@ impl Context {
     /// answer for `y` holds for every value of `y` in that range and every value of the other
     /// symbols, so in particular at `y` = the target's value.
     fn solve_subexpr(&mut self, rel: Expr, t: Expr) -> SolveResult {
+        match self.subexpr_eq_const(rel, t) {
+            Some(r) => r,
+            None => self.solve_subexpr_general(rel, t),
+        }
+    }
+
+    /// The answer to `Eq(t, c)` (or `Eq(c, t)`) for an integer sub-expression target `t` that
+    /// is no constant, and a constant `c` other than `i64::MIN`: `Eq(t, c)`, what
+    /// [`Context::solve_subexpr_general`] answers there without its atom, its range and its
+    /// solve (`Eq(Mod(s0, FloorDiv(s0, 2)), 0)` for its `Mod`). There the relation is
+    /// `Eq(y, c)` for the atom `y`, whose difference `y - c` (or `c - y`; `-c` fits) is a plain
+    /// polynomial with the one term `y` of coefficient 1 (or -1): the general path pushes
+    /// `y == c` (`c - y == 0`: `y == -(-c)`) and keeps it, an equality being checked only in
+    /// the cases of a fork, and there is none; the lean path answers the same (it must).
+    /// `tests` below compare the two on random relations.
+    fn subexpr_eq_const(&self, rel: Expr, t: Expr) -> Option<SolveResult> {
+        let Node::Eq(a, b) = *self.node(rel) else {
+            return None;
+        };
+        let c = match (a == t, b == t) {
+            (true, false) => b,
+            (false, true) => a,
+            _ => return None,
+        };
+        let v = self.as_int(c)?;
+        if v == i64::MIN || self.ty(t) != Ty::Int || self.as_int(t).is_some() {
+            return None;
+        }
+        Some(SolveResult::Solved(Solution {
+            target: t,
+            relations: vec![Relation {
+                op: RelOp::Eq,
+                rhs: c,
+            }],
+            conditions: vec![],
+            cases: vec![],
+            defined_where: vec![],
+        }))
+    }
+
+    /// [`Context::solve_subexpr`] without its shortcut for `Eq(t, c)`.
+    fn solve_subexpr_general(&mut self, rel: Expr, t: Expr) -> SolveResult {
         if !self.contains_expr(rel, t) {
             return unsolved(
                 UnsolvedKind::TargetAbsent,
@@ -849,5 +891,95 @@ mod seed {
                 "too few recorded: {recorded}/{total}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Context;
+
+    /// [`Context::subexpr_eq_const`] answers what the general path does: random `Eq(t, c)` and
+    /// `Eq(c, t)` for sub-expression targets `t` (calls, products, sums, a constant), constants
+    /// `c` near 0 and at the ends of i64, under random ranges (empty ones too) and with an
+    /// assumption now and then.
+    #[test]
+    fn subexpr_eq_const_is_the_general_answer() {
+        let mut state: u64 = 0x5EED_0000_0000_0032;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let targets = [
+            "Mod(x, FloorDiv(x, 2))",
+            "Mod(x, 4)",
+            "FloorDiv(x, 3)",
+            "FloorDiv(x + y, 2)",
+            "x*y",
+            "2*x",
+            "x + 1",
+            "x - y",
+            "Max(x, y)",
+            "Min(x, 3)",
+            "Mod(3*FloorDiv(x, FloorDiv(x, 2))*y, 4)",
+            "Abs(x)",
+            "x**2",
+            "7",
+        ];
+        let consts = [
+            "0",
+            "1",
+            "-1",
+            "2",
+            "3",
+            "-4",
+            "9223372036854775807",
+            "-9223372036854775807",
+            "-9223372036854775808",
+        ];
+        let ranges = [
+            ("1", ""),
+            ("0", "3"),
+            ("-5", "5"),
+            ("2", "1"),
+            ("4", "100"),
+            ("", ""),
+        ];
+        let (mut fast, mut total) = (0, 0);
+        for _ in 0..3000 {
+            let mut cx = Context::new();
+            for s in ["x", "y"] {
+                let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                if !lo.is_empty() {
+                    let _ = cx.set_range_str(s, lo, hi);
+                }
+            }
+            if next(8) == 0 {
+                let a = cx.parse("x >= 2").unwrap();
+                let _ = cx.assume(a);
+            }
+            let t = targets[next(targets.len() as u64) as usize];
+            let c = consts[next(consts.len() as u64) as usize];
+            let text = if next(2) == 0 {
+                format!("Eq({t}, {c})")
+            } else {
+                format!("Eq({c}, {t})")
+            };
+            let (Ok(rel), Ok(te)) = (cx.parse(&text), cx.parse(t)) else {
+                continue;
+            };
+            total += 1;
+            if cx.as_symbol(te).is_some() {
+                continue;
+            }
+            if cx.subexpr_eq_const(rel, te).is_some() {
+                fast += 1;
+            }
+            let got = cx.solve_subexpr(rel, te);
+            let want = cx.solve_subexpr_general(rel, te);
+            assert_eq!(got, want, "{text} for {t}");
+        }
+        assert!(fast * 4 > total, "too few shortcuts: {fast}/{total}");
     }
 }
