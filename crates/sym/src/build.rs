@@ -96,7 +96,7 @@ impl Context {
     /// [`Context::int`] past its table of small constants made.
     #[inline(never)]
     fn int_interned(&mut self, v: i64) -> Expr {
-        let e = self.intern(Node::Int(v), Ty::Int);
+        let e = self.intern_int(v);
         if (-64..=64).contains(&v) {
             self.small_ints[(v + 64) as usize] = e.idx;
         }

@@ -4,7 +4,7 @@
 //! Nodes are only added, or dropped newest first ([`Nodes::truncate`] by an arena rollback,
 //! [`Nodes::clear`] between requests), which is what [`Table`] is made for.
 
-use crate::expr::Node;
+use crate::expr::{Node, Symbol};
 use crate::table::Table;
 use rustc_hash::FxBuildHasher;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -91,6 +91,43 @@ impl Nodes {
         }
     }
 
+    /// [`Nodes::insert_full`] of a leaf the caller knows by kind: `Node::Int(v)` for
+    /// `Leaf::Int(v)`, `Node::Sym(s)` for `Leaf::Sym(s)`. The general path hashes the node
+    /// through the derived `Hash` (a call, a match on the kind), compares candidates with
+    /// the derived `PartialEq` and copies the whole node into the arena; here the hash is
+    /// the same value written out for the kind ([`Leaf::hash`], test
+    /// `leaf_hashes_are_the_nodes`), a candidate is compared by its kind and value, and the
+    /// node is built in its place only when new. The same number and arena as `insert_full`.
+    #[inline(always)]
+    pub fn insert_leaf(&mut self, leaf: Leaf) -> (usize, bool) {
+        let h = leaf.hash();
+        let nodes = &self.nodes;
+        let found = match leaf {
+            Leaf::Int(v) => self.table.find_or_enter(
+                &self.hashes,
+                h,
+                |i| matches!(nodes[i], Node::Int(w) if w == v),
+            ),
+            Leaf::Sym(s) => self.table.find_or_enter(
+                &self.hashes,
+                h,
+                |i| matches!(nodes[i], Node::Sym(t) if t == s),
+            ),
+        };
+        match found {
+            Ok(i) => (i, false),
+            Err(i) => {
+                // A leaf has no operand list: the operand count does not change.
+                self.nodes.push(match leaf {
+                    Leaf::Int(v) => Node::Int(v),
+                    Leaf::Sym(s) => Node::Sym(s),
+                });
+                self.hashes.push(h);
+                (i, true)
+            }
+        }
+    }
+
     /// Keeps the first `n` nodes.
     pub fn truncate(&mut self, n: usize) {
         if self.counting
@@ -107,6 +144,40 @@ impl Nodes {
     pub fn clear(&mut self) {
         self.truncate(0);
     }
+}
+
+/// A leaf node by kind, for [`Nodes::insert_leaf`].
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum Leaf {
+    Int(i64),
+    Sym(Symbol),
+}
+
+impl Leaf {
+    /// The hash [`Nodes::insert_full`] computes for the leaf's node: the derived `Hash` of
+    /// `Node` writes the variant's discriminant, then its field.
+    #[inline(always)]
+    fn hash(self) -> u64 {
+        let mut hasher = FxBuildHasher.build_hasher();
+        match self {
+            Leaf::Int(v) => {
+                discriminant(Node::Int(0)).hash(&mut hasher);
+                v.hash(&mut hasher);
+            }
+            Leaf::Sym(s) => {
+                discriminant(Node::Sym(s)).hash(&mut hasher);
+                s.hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    }
+}
+
+/// The discriminant of `n`'s variant, `n` not dropped: a constant where `n` is written out
+/// (a `Node` dropped is a call to its drop glue, even when the variant owns nothing).
+#[inline(always)]
+fn discriminant(n: Node) -> std::mem::Discriminant<Node> {
+    std::mem::discriminant(&*std::mem::ManuallyDrop::new(n))
 }
 
 /// The operands of `n`'s list (0 for a node without one).
@@ -130,6 +201,44 @@ impl std::ops::Index<usize> for Nodes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`Leaf::hash`] is the hash `insert_full` computes of the leaf's node (the derived
+    /// `Hash`), for constants across the range and symbols of many indices: the two paths
+    /// find each other's nodes only if so.
+    #[test]
+    fn leaf_hashes_are_the_nodes() {
+        let node_hash = |n: &Node| FxBuildHasher.hash_one(n);
+        let mut vs: Vec<i64> = vec![i64::MIN, i64::MIN + 1, -1, 0, 1, 63, 64, 65, i64::MAX];
+        vs.extend((0..64).map(|k| 1i64 << k));
+        vs.extend((-300..300).map(|k| k * 7919));
+        for v in vs {
+            assert_eq!(Leaf::Int(v).hash(), node_hash(&Node::Int(v)), "{v}");
+        }
+        let mut cx = crate::Context::new();
+        for i in 0..300 {
+            let s = cx.symbol(&format!("s{i}")).unwrap();
+            assert_eq!(Leaf::Sym(s).hash(), node_hash(&Node::Sym(s)), "s{i}");
+        }
+    }
+
+    /// `insert_leaf` and `insert_full` find each other's leaves and number new ones alike.
+    #[test]
+    fn leaf_inserts_are_insert_full() {
+        let (mut a, mut b) = (Nodes::with_capacity(0), Nodes::with_capacity(0));
+        for k in 0..3000i64 {
+            let v = (k * 7919) % 1000 - 500;
+            let via_leaf = k % 3 == 0;
+            let got = if via_leaf {
+                a.insert_leaf(Leaf::Int(v))
+            } else {
+                a.insert_full(Node::Int(v))
+            };
+            assert_eq!(got, b.insert_full(Node::Int(v)), "{k}");
+            assert_eq!(a.insert_leaf(Leaf::Int(v)).0, got.0);
+            assert_eq!(a.insert_full(Node::Int(v)).0, got.0);
+        }
+        assert_eq!(a.nodes, b.nodes);
+    }
 
     /// Nodes get numbers in first-seen order, the same number when seen again, and fresh
     /// numbers after a clear (the table's own test covers truncation and collisions).

@@ -131,6 +131,25 @@ struct Meta {
     size: u32,
 }
 
+impl Meta {
+    /// An integer constant's: no symbols, plain, size 0.
+    const INT: Meta = Meta {
+        syms: 0,
+        plain: true,
+        size: 0,
+    };
+
+    /// Symbol `s`'s: its bit, plain, size 0.
+    #[inline]
+    fn sym(s: Symbol) -> Meta {
+        Meta {
+            syms: 1u64 << (s.idx.min(63)),
+            plain: true,
+            size: 0,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct SymInfo {
     /// The handle (its name is `sym_names[handle.idx]`).
@@ -381,26 +400,47 @@ impl Context {
         self.handle(i as u32)
     }
 
+    /// [`Context::intern`] of an integer constant: the hash, the probe's comparison and the
+    /// push of an `Int` only ([`interner::Nodes::insert_leaf`]; the general `intern` reads
+    /// every kind's fields before it probes, about 115 instructions a leaf), and the metadata
+    /// [`Meta::INT`] without `meta_of`'s match. The same node, number and metadata as
+    /// `intern(Node::Int(v), Ty::Int)` (test `leaf_interns_are_intern`).
+    #[inline]
+    pub(crate) fn intern_int(&mut self, v: i64) -> Expr {
+        self.intern_leaf(interner::Leaf::Int(v), Ty::Int, Meta::INT)
+    }
+
+    /// [`Context::intern_int`] for the `Sym` node of `s` (of type `ty`): [`Meta::sym`].
+    #[inline]
+    pub(crate) fn intern_sym(&mut self, s: Symbol, ty: Ty) -> Expr {
+        self.intern_leaf(interner::Leaf::Sym(s), ty, Meta::sym(s))
+    }
+
+    /// [`Context::intern`] of a leaf whose metadata `m` the caller knows (`meta_of` of it).
+    #[inline(always)]
+    fn intern_leaf(&mut self, leaf: interner::Leaf, ty: Ty, m: Meta) -> Expr {
+        let (i, new) = self.nodes.insert_leaf(leaf);
+        if new {
+            self.tys.push(ty);
+            self.meta.push(m);
+            #[cfg(debug_assertions)]
+            self.births.push(self.clock);
+        }
+        self.handle(i as u32)
+    }
+
     /// The metadata of a node about to be interned (its children are interned already).
     fn meta_of(&self, n: &Node) -> Meta {
         let m = |e: Expr| self.meta[e.index()];
         let is_sym = |e: &Expr| matches!(self.node(*e), Node::Sym(_));
         match n {
-            Node::Int(_) => Meta {
-                syms: 0,
-                plain: true,
-                size: 0,
-            },
+            Node::Int(_) => Meta::INT,
             Node::Float(_) | Node::Bool(_) => Meta {
                 syms: 0,
                 plain: false,
                 size: 0,
             },
-            Node::Sym(s) => Meta {
-                syms: 1u64 << (s.idx.min(63)),
-                plain: true,
-                size: 0,
-            },
+            Node::Sym(s) => Meta::sym(*s),
             // Sums and products, most of what parsing and rewriting intern: one pass over
             // their operands for the three facts (the size as `own_size` counts it; the test
             // `kept_size_is_the_walks` holds the two to the walk).
@@ -523,7 +563,7 @@ impl Context {
             birth: self.clock,
         };
         // The Sym node must exist before the info refers to it.
-        let expr = self.intern(Node::Sym(s), ty);
+        let expr = self.intern_sym(s, ty);
         self.syms.push(SymInfo {
             handle: s,
             ty,
@@ -1091,5 +1131,95 @@ mod size_saturation_tests {
         let n = cx.size_walk(f, 1000);
         assert!(n >= 1000, "{n}");
         assert_eq!(n, cx.size_walk_slow(f, 1000));
+    }
+}
+
+#[cfg(test)]
+mod leaf_intern_tests {
+    use crate::expr::{Node, Symbol};
+    use crate::{Context, Expr, Ty};
+
+    /// `intern_int` and `intern_sym` against `intern` of the same node. Two contexts fed the
+    /// same pseudo-random sequence of constants (repeats, small and extreme values), new and
+    /// old symbols of both types, and sums over what was made: `a` makes its leaves with the
+    /// kind's path, `b` with `intern`, and they end with the same handles and arena at every
+    /// step. Within `a`, `intern` of each leaf finds the leaf path's node (the same hash) and,
+    /// for constants, the other way round; every node's kept metadata is `meta_of`'s.
+    #[test]
+    fn leaf_interns_are_intern() {
+        let (mut a, mut b) = (Context::new(), Context::new());
+        let mut syms: Vec<(Symbol, Symbol)> = Vec::new();
+        let mut made: Vec<(Expr, Expr)> = Vec::new();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for step in 0..4000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let (ea, eb) = match x % 5 {
+                0 | 1 => {
+                    let v = match (x >> 8) % 4 {
+                        0 => i64::MIN + ((x >> 16) % 3) as i64,
+                        1 => i64::MAX - ((x >> 16) % 3) as i64,
+                        _ => ((x >> 16) % 400) as i64 - 200,
+                    };
+                    // Half the time `intern` first, then the leaf path finds it.
+                    let ea = if x & 1 << 40 == 0 {
+                        let e = a.intern_int(v);
+                        assert_eq!(a.intern(Node::Int(v), Ty::Int), e, "step {step}");
+                        e
+                    } else {
+                        let e = a.intern(Node::Int(v), Ty::Int);
+                        assert_eq!(a.intern_int(v), e, "step {step}");
+                        e
+                    };
+                    (ea, b.intern(Node::Int(v), Ty::Int))
+                }
+                2 if syms.len() < 80 => {
+                    let name = format!("s{}", syms.len());
+                    let ty = if x & 256 == 0 { Ty::Int } else { Ty::Float };
+                    let (sa, sb) = (a.new_symbol(&name, ty), b.new_symbol(&name, ty));
+                    syms.push((sa, sb));
+                    let ea = a.sym(sa);
+                    assert_eq!(a.intern(Node::Sym(sa), ty), ea, "step {step}");
+                    (ea, b.sym(sb))
+                }
+                2 | 3 if !syms.is_empty() => {
+                    let (sa, sb) = syms[(x >> 8) as usize % syms.len()];
+                    let ty = b.sym_ty(sb);
+                    (a.intern_sym(sa, ty), b.intern(Node::Sym(sb), ty))
+                }
+                _ if made.len() > 2 => {
+                    let i = (x >> 8) as usize % made.len();
+                    let j = (x >> 20) as usize % made.len();
+                    let k = ((x >> 32) % 7) as i64 - 3;
+                    let (sa, sb) = (
+                        a.add_terms(&[(made[i].0, k), (made[j].0, 2)], 1),
+                        b.add_terms(&[(made[i].1, k), (made[j].1, 2)], 1),
+                    );
+                    match (sa, sb) {
+                        (Some(sa), Some(sb)) => (sa, sb),
+                        (sa, sb) => {
+                            assert_eq!(sa.is_none(), sb.is_none(), "step {step}");
+                            continue;
+                        }
+                    }
+                }
+                _ => continue,
+            };
+            assert_eq!(ea.index(), eb.index(), "step {step}");
+            assert_eq!(a.node_count(), b.node_count(), "step {step}");
+            made.push((ea, eb));
+        }
+        assert!(made.len() > 2000 && syms.len() == 80);
+        for i in 0..a.node_count() {
+            assert_eq!(a.nodes[i], b.nodes[i], "node {i}");
+            let (m, w) = (a.meta[i], a.meta_of(&a.nodes[i]));
+            assert_eq!(
+                (m.syms, m.plain, m.size),
+                (w.syms, w.plain, w.size),
+                "node {i}"
+            );
+            assert_eq!(a.tys[i], b.tys[i], "node {i}");
+        }
     }
 }
