@@ -327,6 +327,13 @@ impl Session<'_> {
             return *iv;
         }
         let base = self.base_iv_of(s);
+        // No symbolic end or bound (the mask has a bit for every symbol of `upper` and
+        // `lower`): the numeric facts are the interval, which resolving (under way or not)
+        // would find too; asked before the tables' lookups.
+        if self.s.d.bounded_syms & sym_bit(s) == 0 {
+            self.s.d.sym_iv.insert(s, base);
+            return base;
+        }
         // Resolving is nested only where assumptions close a cycle; past a fixed nesting the
         // numeric facts alone answer (sound, and the stack stays small).
         if self.s.d.in_progress.contains(&s) || self.s.d.in_progress.len() > 32 {
