@@ -60,10 +60,17 @@ pub(crate) fn is_reserved(name: &str) -> bool {
     // Most symbols (`s27`, `x0`, `tmp62`, `_merge`) start with a byte no reserved word starts
     // with: answered without comparing, and without a call (the test below checks this
     // against the list).
-    match name.as_bytes().first() {
-        Some(b'A'..=b'Z' | b'o' | b'i' | b'n' | b'z' | b'f' | b'c') => is_reserved_word(name),
-        _ => false,
-    }
+    may_be_a_word(name) && is_reserved_word(name)
+}
+
+/// Whether `name` starts with a byte a reserved word, a keyword (`True`, `False`) or a bound
+/// (`oo`, `int_oo`, `nan`, `zoo`) starts with; the others are symbols, whatever follows.
+#[inline]
+fn may_be_a_word(name: &str) -> bool {
+    matches!(
+        name.as_bytes().first(),
+        Some(b'A'..=b'Z' | b'o' | b'i' | b'n' | b'z' | b'f' | b'c')
+    )
 }
 
 /// [`is_reserved`] past its first byte.
@@ -492,30 +499,8 @@ fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
         }
         if k == DIGIT || (c == b'.' && b.get(i + 1).is_some_and(|d| class(*d) == DIGIT)) {
             let start = i;
-            i = run_end(b, i, DIGIT);
-            let mut is_float = false;
-            if i < b.len() && b[i] == b'.' {
-                is_float = true;
-                i += 1;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
-                }
-            }
-            if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-                let save = i;
-                i += 1;
-                if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-                    i += 1;
-                }
-                if i < b.len() && b[i].is_ascii_digit() {
-                    is_float = true;
-                    while i < b.len() && b[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                } else {
-                    i = save;
-                }
-            }
+            let is_float;
+            (i, is_float) = number_end(b, i);
             let text = &src[start..i];
             if i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
                 return Err(perr(
@@ -595,6 +580,39 @@ fn tokenize<'a>(src: &'a str, out: &mut Toks<'a>) -> Result<(), Error> {
     }
     out.push((Tok::End, b.len()));
     Ok(())
+}
+
+/// The end of the number literal starting at `b[start]` (a digit, or a `.` before one) and
+/// whether it is a float: digits, then a fraction (`.` and digits: a float), then an exponent
+/// (`e` or `E`, a sign or none, and digits: a float; an `e` without digits is not part of the
+/// literal). The tokenizer's and the descent path's reading of a number.
+#[inline]
+fn number_end(b: &[u8], start: usize) -> (usize, bool) {
+    let mut i = run_end(b, start, DIGIT);
+    let mut is_float = false;
+    if i < b.len() && b[i] == b'.' {
+        is_float = true;
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        let save = i;
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if i < b.len() && b[i].is_ascii_digit() {
+            is_float = true;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+        } else {
+            i = save;
+        }
+    }
+    (i, is_float)
 }
 
 type PendingSum = (smallvec::SmallVec<[(Expr, i64); 4]>, i64);
@@ -789,15 +807,16 @@ impl Context {
     /// builds the same nodes in the same order (the tests compare arenas).
     ///
     /// It answers only what the general parser answers without an error: on anything else
-    /// (an error of any kind, a float literal, a literal beyond i64, non-ASCII text, nesting
+    /// (an error of any kind, a literal beyond i64 or beyond the doubles, non-ASCII text, nesting
     /// deeper than [`DESCENT_DEPTH`]) it undoes what it built and declines, and the general
     /// parser answers, with its message and column.
     fn parse_descent(&mut self, src: &str) -> Option<Expr> {
         let b = src.as_bytes();
-        // A float (`.`) or non-ASCII text: the general parser's (declined before building
-        // anything; two word-at-a-time scans). Any other byte the descent does not read (of
-        // no token, `@`, `$`, ...: an error) stops it where it is met, and it declines there.
-        if !b.is_ascii() || b.contains(&b'.') {
+        // Non-ASCII text: the general parser's (declined before building anything; a
+        // word-at-a-time scan). Any other byte the descent does not read (of no token, `@`,
+        // `$`, a `.` outside a number ...: an error) stops it where it is met, and it
+        // declines there.
+        if !b.is_ascii() {
             return None;
         }
         let mark = self.mark();
@@ -983,7 +1002,10 @@ impl Context {
         };
         if k == DIGIT {
             let end = run_end(d.b, d.i, DIGIT);
-            // `2.5`, `1e3` and `2x`: a float or an error, the general parser's.
+            if end < d.b.len() && matches!(d.b[end], b'.' | b'e' | b'E') {
+                return self.descent_float(d, col);
+            }
+            // `2x`: an error, the general parser's.
             if end < d.b.len() && class(d.b[end]) == LETTER {
                 return None;
             }
@@ -1019,6 +1041,30 @@ impl Context {
             b'-' | b'+' | b'~' => self.descent_prefix(d, c, col),
             _ => None,
         }
+    }
+
+    /// A number literal with a fraction or an exponent (from its first digit, at `d.i`), read
+    /// as the tokenizer reads it ([`number_end`]) and built as the general parser builds it
+    /// (`Context::float`). Declined where the general parser reports an error: a letter right
+    /// after the literal (also the `e` of `2e` or `2e+x`, not part of it), a malformed or
+    /// infinite float. Apart, out of line, as calls are.
+    #[inline(never)]
+    fn descent_float(&mut self, d: &mut Descent<'_>, col: usize) -> Option<DOp> {
+        let (end, is_float) = number_end(d.b, d.i);
+        // (Not a float: digits and an `e` that is not part of the literal, a letter after it.)
+        if !is_float || (end < d.b.len() && class(d.b[end]) == LETTER) {
+            return None;
+        }
+        let v: f64 = d.src[d.i..end].parse().ok()?;
+        if !v.is_finite() {
+            return None;
+        }
+        d.i = end;
+        Some(DOp {
+            e: self.float(v),
+            col,
+            pending: false,
+        })
     }
 
     /// A unary operator (`c`, at `d.i`) and its operand, which takes only `**` (the general
@@ -1859,7 +1905,25 @@ impl Context {
         Ok(e)
     }
 
+    /// The node of the identifier `name` (at column `col`): a boolean constant, an error for
+    /// a name that may not stand alone here, or the symbol `name`.
+    #[inline]
     fn ident(&mut self, name: &str, col: usize) -> Result<Expr, Error> {
+        // Most names (`s27`, `x0`, `q1`, `_merge`) are symbols by their first byte: no
+        // keyword, bound or function name starts with it (`True`, `False`, `oo`, `int_oo`,
+        // `nan`, `zoo` and the reserved words all start with one of these; test
+        // `plain_first_bytes_make_symbols`). Those skip the comparisons and the error paths'
+        // frame of `ident_named`.
+        if !may_be_a_word(name) {
+            let s = self.symbol_of_ident(name, crate::names::SymNames::hash(name));
+            return Ok(self.sym(s));
+        }
+        self.ident_named(name, col)
+    }
+
+    /// [`Context::ident`] of a name that may be a keyword, a bound or a function.
+    #[inline(never)]
+    fn ident_named(&mut self, name: &str, col: usize) -> Result<Expr, Error> {
         match name {
             "True" => Ok(self.boolean(true)),
             "False" => Ok(self.boolean(false)),
@@ -1901,7 +1965,14 @@ impl Context {
                     .ok_or_else(|| Self::overflow(e.1))?;
             }
             Some(Pending::Prod(fs)) => {
-                e.0 = self.mul_args(&fs).ok_or_else(|| Self::overflow(e.1))?;
+                // `k*x` of a literal and an integer symbol (`23*x1` in `((23*x1)//7)`):
+                // `mul_args`'s answer, `scale(x, k)` of its parts, without its lists.
+                e.0 = match self.literal_times_symbol(&fs) {
+                    Some((Some(x), k)) => self.scale(x, k),
+                    Some((None, k)) => Some(self.int(k)),
+                    None => self.mul_args(&fs),
+                }
+                .ok_or_else(|| Self::overflow(e.1))?;
             }
             None => {}
         }
@@ -2508,6 +2579,7 @@ impl Context {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::Pending;
     use crate::Context;
     use crate::expr::Expr;
 
@@ -2979,6 +3051,14 @@ pub(crate) mod tests {
             "(((((x)))))",
             "zf*2 + 1",
             "ToFloat(x)*2",
+            // Float literals, read as the tokenizer reads them.
+            "2.5*x",
+            "1e3",
+            "TruncToInt(0.75*ToFloat(s53)) >= 2",
+            "Eq(zf, 1.0e-5)",
+            "-1.5E+3*zf + 2. - 0.0",
+            "1.e5 + 007.250e-0010",
+            "Where(zf < 0.5, 1.0, zf)",
         ] {
             assert!(
                 descent_same_as_general(t, &none) && descent_same_as_general(t, &declared),
@@ -2991,8 +3071,14 @@ pub(crate) mod tests {
             "2**-1",
             "x < y + 1 <= z",
             "x < ~y < z",
-            "2.5*x",
-            "1e3",
+            "2.5x",
+            "1e",
+            "1e+x",
+            "2.5e3.1",
+            "1.5.3",
+            ".5 + x",
+            "1e999",
+            "x.y",
             "-9223372036854775808",
             "9223372036854775808",
             "FloorDiv(x)",
@@ -3021,11 +3107,15 @@ pub(crate) mod tests {
                 "{t}: should decline"
             );
         }
-        // Every ASCII byte the descent path does not read (of no token, or the `.` of a
-        // float), at every place in texts it takes: declined, with nothing kept (it is met
+        // Every ASCII byte the descent path does not read (of no token, or a `.` outside a
+        // number, or inside one), at every place in texts it takes: declined, with nothing kept (it is met
         // mid-way now, not by a scan first), or answered as the general parser answers.
         let reads = |c: u8| super::class(c) != 0 || b"+-*/%<>=!&|~(),".contains(&c);
-        for t in ["FloorDiv(x0 + 2*s1, 4) + y", "Eq(Mod(s0, 8), 0) & (x < 3)"] {
+        for t in [
+            "FloorDiv(x0 + 2*s1, 4) + y",
+            "Eq(Mod(s0, 8), 0) & (x < 3)",
+            "Eq(zf, 1.0e-5) | (2.5*ToFloat(x) < 1e3)",
+        ] {
             for c in (0..128u8).filter(|&c| !reads(c)) {
                 for at in 0..=t.len() {
                     let mut u = t.as_bytes().to_vec();
@@ -3073,6 +3163,72 @@ pub(crate) mod tests {
         }
         assert_eq!(cx.literal_times_symbol(&syms[..2]), None);
         assert_eq!(cx.literal_times_symbol(&syms), None);
+    }
+
+    /// A pending product built by `materialize_one` (its shortcut for a literal times a
+    /// symbol, and the rest) is `mul_args` of its factors: the same node, the same arena,
+    /// the same overflow.
+    #[test]
+    fn materialized_products_are_mul_args() {
+        let setup = |cx: &mut Context| {
+            declared(cx);
+            let syms = ["s27", "q1", "x", "zf"].map(|n| cx.parse(n).unwrap());
+            let mut atoms: Vec<Expr> = syms.to_vec();
+            for v in [i64::MIN, -7, -1, 0, 1, 2, 96, i64::MAX] {
+                atoms.push(cx.int(v));
+            }
+            atoms.push(cx.parse("x + 1").unwrap());
+            atoms
+        };
+        let mut n = 0;
+        for i in 0..13 {
+            for j in 0..13 {
+                for k in [None, Some(2), Some(11)] {
+                    let (mut a, mut b) = (Context::new(), Context::new());
+                    let (xa, xb) = (setup(&mut a), setup(&mut b));
+                    let mut fa: smallvec::SmallVec<[Expr; 4]> = smallvec::smallvec![xa[i], xa[j]];
+                    let mut fb: smallvec::SmallVec<[Expr; 4]> = smallvec::smallvec![xb[i], xb[j]];
+                    if let Some(k) = k {
+                        fa.push(xa[k]);
+                        fb.push(xb[k]);
+                    }
+                    let mut e = (xa[i], 1);
+                    let got = a
+                        .materialize_one(&mut e, &mut Some(Pending::Prod(fa)))
+                        .map(|()| e.0.index());
+                    let want = b.mul_args(&fb).map(|e| e.index());
+                    assert_eq!(got.ok(), want, "{i} {j} {k:?}");
+                    assert_eq!(a.node_count(), b.node_count(), "{i} {j} {k:?}");
+                    n += usize::from(want.is_some());
+                }
+            }
+        }
+        assert!(n > 200, "{n}");
+    }
+
+    /// [`Context::ident`]'s shortcut: every name it does not read by comparisons (a keyword,
+    /// a bound, a reserved word) starts with one of the bytes that send a name there.
+    #[test]
+    fn plain_first_bytes_make_symbols() {
+        for w in super::RESERVED
+            .iter()
+            .chain(&["True", "False", "oo", "int_oo", "nan", "zoo"])
+        {
+            assert!(super::may_be_a_word(w), "{w}");
+        }
+        // And the two paths answer alike: the same symbol, constant or error.
+        for t in [
+            "s27", "x0", "_m1", "True", "False", "oo", "nan", "zoo", "int_oo", "Mod", "zf", "c1",
+        ] {
+            let (mut cx, mut g) = (Context::new(), Context::new());
+            let a = cx.ident(t, 1).map(|e| cx.display(e));
+            let b = g.ident_named(t, 1).map(|e| g.display(e));
+            assert_eq!(
+                a.map_err(|e| e.to_string()),
+                b.map_err(|e| e.to_string()),
+                "{t}"
+            );
+        }
     }
 
     #[test]
