@@ -505,7 +505,7 @@ fn seeded_fixpoints_answer_as_the_simplifier() {
         }
         terms.join(" + ")
     };
-    let ranges: [(&str, &str); 8] = [
+    let ranges: [(&str, &str); 10] = [
         ("1", ""),
         ("0", "3"),
         ("0", "20"),
@@ -514,6 +514,8 @@ fn seeded_fixpoints_answer_as_the_simplifier() {
         ("4", "7"),
         ("1", "64"),
         ("", ""),
+        ("9", "200"),
+        ("-40", "2"),
     ];
     let (mut solved, mut total) = (0, 0);
     for _ in 0..3000 {

@@ -822,8 +822,13 @@ mod seed {
                     s.s.simp.insert(e, e);
                     return true;
                 }
-                seed_walk(s, a, budget);
-                seed_walk(s, b, budget);
+                let fa = seed_walk(s, a, budget);
+                let fb = seed_walk(s, b, budget);
+                // Both operands fixpoints (so simplifying e next leaves them): e's own rules.
+                if fa && fb && own_quotient_fixpoint(s, a, b) {
+                    s.s.simp.insert(e, e);
+                    return true;
+                }
                 return false;
             }
             Node::Mul(fs) => {
@@ -906,6 +911,50 @@ mod seed {
         }
     }
 
+    /// Whether `FloorDiv(x, FloorDiv(x, k))` (the operands `a` and `b`, both fixpoints) is its
+    /// own simplification: `x` an integer symbol whose interval is nonempty, reaches 0 and is
+    /// not small, `k >= 2`, no modular facts or assumed truths (under facts without symbolic
+    /// bounds or bounded atoms, [`seed_fixpoints`]). The rules `apply_rules` tries on it:
+    ///
+    /// - `PointInterval` is asked only where assumptions bound a sub-expression;
+    /// - `rules_floordiv`: the divisor is no constant and not `x`, `x` no constant (`FdByOne`,
+    ///   `FdZero`, `FdSelf`, `FdNegDivisor`, `floordiv_const`); `FdOwnQuotient` fails (checked:
+    ///   its own function); `FdGcd`: the content of `x` and `FloorDiv(x, k)` is 1 (monomials
+    ///   with coefficient 1 and the distinct atoms `x` and `FloorDiv(x, k)`); in
+    ///   `floordiv_symbolic`, the monomial divisor `FloorDiv(x, k)` divides no monomial of `x`
+    ///   (`FdPullMultiples`), the divisor is no sum (`divide_by_sum`, `FdPullSumMultiples`);
+    ///   `FdRange` to 0 needs `x >= 0` and `x < FloorDiv(x, k)` proven, but at every point
+    ///   `x >= 0` gives `x >= FloorDiv(x, k)` (k >= 1), and the domain of x is nonempty, so sound
+    ///   intervals cannot prove both; `FdRange` to -1 needs `x`'s interval at most -1 (its
+    ///   upper end is checked >= 0); `x` is neither a Mod (`floordiv_of_mod`) nor a FloorDiv
+    ///   (`FdNested`); `FdExact`: `x` is no polynomial multiple of the atom `FloorDiv(x, k)`;
+    /// - `affine_on_small_range`: `x`'s range spans at least `SMALL_RANGE` values (checked);
+    /// - `expand_operands` needs an operand that is a sum.
+    fn own_quotient_fixpoint(s: &mut Session<'_>, a: Expr, b: Expr) -> bool {
+        let Node::Sym(x) = *s.cx.node(a) else {
+            return false;
+        };
+        let Node::FloorDiv(a2, kd) = *s.cx.node(b) else {
+            return false;
+        };
+        if a2 != a || s.cx.as_int(kd).is_none_or(|k| k < 2) || s.cx.sym_ty(x) != Ty::Int {
+            return false;
+        }
+        if !s.s.d.mod_facts.is_empty() || !s.s.d.truths.is_empty() {
+            return false;
+        }
+        let iv = s.sym_iv(x);
+        if iv.lo > iv.hi || iv.hi < 0 {
+            return false;
+        }
+        if let (Some(lo), Some(hi)) = (iv.lo_i64(), iv.hi_i64())
+            && i128::from(hi) - i128::from(lo) < crate::simplify::SMALL_RANGE
+        {
+            return false;
+        }
+        s.own_quotient_at_least_square(a, b).is_none()
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -947,6 +996,9 @@ mod seed {
                 ("0", "15"),
                 ("3", "18"),
                 ("", ""),
+                ("4", "100"),
+                ("2", "60"),
+                ("-3", "40"),
             ];
             let (mut recorded, mut total) = (0, 0);
             for _ in 0..4000 {
@@ -960,9 +1012,11 @@ mod seed {
                 let c = [2, 3, 4, 5, 7, 8, 16, 64][next(8) as usize];
                 let p = polys[next(polys.len() as u64) as usize];
                 let q = polys[next(polys.len() as u64) as usize];
-                let text = match next(3) {
+                let text = match next(5) {
                     0 => format!("FloorDiv({p}, {c})"),
                     1 => format!("FloorDiv({p}, {c})*FloorDiv({q}, {c})"),
+                    3 => format!("FloorDiv(x, FloorDiv(x, {c}))*FloorDiv({q}, {c})"),
+                    4 => format!("y*FloorDiv(y, FloorDiv(y, {c})) - FloorDiv(x, FloorDiv(x, {c}))"),
                     _ => format!("y*FloorDiv({p}, {c}) - FloorDiv({q}, {c})*x"),
                 };
                 let e = cx.parse(&text).unwrap();
