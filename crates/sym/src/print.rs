@@ -8,13 +8,62 @@ use crate::expr::{Expr, Node};
 
 /// Shortest text that parses back to exactly `v` (Rust's `{:?}` float formatting round-trips).
 pub(crate) fn float_text(v: f64) -> String {
+    let mut out = String::new();
+    push_float(&mut out, v);
+    out
+}
+
+/// [`float_text`] appended to `out` (no string of its own for the common values).
+pub(crate) fn push_float(out: &mut String, v: f64) {
     if v.is_nan() {
-        "nan".into()
+        out.push_str("nan");
     } else if v.is_infinite() {
-        if v > 0.0 { "oo".into() } else { "-oo".into() }
-    } else {
-        format!("{v:?}")
+        out.push_str(if v > 0.0 { "oo" } else { "-oo" });
+    } else if !push_dyadic(out, v) {
+        use std::fmt::Write;
+        let _ = write!(out, "{v:?}");
     }
+}
+
+/// Appends `format!("{v:?}")` for `v = ±j/256` with `|v| < 2^20` (`0.75`, `1.5`, `-3.0`,
+/// `-0.0`), at a fraction of the formatter's cost; `false` (nothing written) for any other value. Exact: such a value's decimal
+/// expansion is finite, at most 7 integer and 8 fraction digits (j*5^8 / 10^8), so at most 15
+/// significant ones; distinct decimals of at most 15 significant digits are distinct doubles,
+/// so no shorter decimal reads back as `v`, and the shortest round trip `{:?}` prints is that
+/// expansion itself, in positional form (`{:?}` switches to exponents below 1e-4 or from 1e16,
+/// and 1/256 >= 1e-4), with `.0` for an integer. `print::tests::dyadic_text_is_debug` compares.
+fn push_dyadic(out: &mut String, v: f64) -> bool {
+    let a = v.abs();
+    // (Also false for NaN.) Scaling by a power of two is exact.
+    if a.is_nan() || a >= 1_048_576.0 {
+        return false;
+    }
+    let scaled = a * 256.0;
+    if scaled.fract() != 0.0 {
+        return false;
+    }
+    // An integer below 2^28: the conversion is exact.
+    let s = scaled as u64;
+    let (int, frac) = (s >> 8, s & 255);
+    if v.is_sign_negative() {
+        out.push('-');
+    }
+    // (Below 2^20: the cast is exact.)
+    push_i64(out, int as i64);
+    if frac == 0 {
+        out.push_str(".0");
+    } else {
+        // frac/256 = frac*5^8 / 10^8: eight digits, the trailing zeros dropped.
+        let mut f = frac * 390_625;
+        let mut fd = [b'.'; 9];
+        for d in fd[1..].iter_mut().rev() {
+            *d = b'0' + (f % 10) as u8;
+            f /= 10;
+        }
+        let len = fd.iter().rposition(|d| *d != b'0').map_or(1, |p| p + 1);
+        out.extend(fd[..len].iter().map(|d| char::from(*d)));
+    }
+    true
 }
 
 const P_ADD: u8 = 1;
@@ -380,7 +429,7 @@ impl Context {
         };
         match self.node(x) {
             Node::Int(v) => push_i64(out, *v),
-            Node::Float(b) => out.push_str(&float_text(f64::from_bits(*b))),
+            Node::Float(b) => push_float(out, f64::from_bits(*b)),
             Node::Bool(true) => out.push_str("True"),
             Node::Bool(false) => out.push_str("False"),
             Node::Sym(s) => out.push_str(self.sym_name(*s)),
@@ -536,6 +585,55 @@ pub(crate) fn push_i64(out: &mut String, v: i64) {
 #[cfg(test)]
 mod tests {
     use crate::Context;
+
+    /// The dyadic fast path of `float_text` against the formatter: every `j/256` below 2^12
+    /// (both signs, zero's too), then random ones up to 2^20 and random bit patterns (which
+    /// it must answer as the formatter or decline).
+    #[test]
+    fn dyadic_text_is_debug() {
+        let check = |v: f64| {
+            let mut t = String::from("x");
+            if super::push_dyadic(&mut t, v) {
+                assert_eq!(t, format!("x{v:?}"), "{v:e}");
+                true
+            } else {
+                assert_eq!(t, "x");
+                false
+            }
+        };
+        for j in 0..(1u64 << 20) {
+            let v = j as f64 / 256.0;
+            assert!(check(v) && check(-v));
+        }
+        let mut next = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15);
+        let (mut taken, mut total) = (0, 0);
+        for _ in 0..400_000 {
+            let j = next(1 << 28);
+            assert!(check(j as f64 / 256.0) && check(-(j as f64) / 256.0));
+            assert!(!check(1_048_576.0 + j as f64 / 256.0));
+            let bits = next(u64::MAX) | (next(2) << 63);
+            total += 1;
+            taken += usize::from(check(f64::from_bits(bits)));
+            let small = (next(1 << 40) as f64) / (next(1 << 20) + 1) as f64;
+            check(small);
+        }
+        assert!(taken < total);
+        for v in [
+            0.75,
+            1.5,
+            1.0,
+            0.1,
+            2.0,
+            0.0,
+            -0.0,
+            1e-5,
+            1e16,
+            1048575.99609375,
+            0.00390625,
+        ] {
+            check(v);
+        }
+    }
 
     /// The digit writers against the formatter, at the edges and between.
     #[test]
