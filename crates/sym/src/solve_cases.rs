@@ -965,13 +965,7 @@ mod seed {
         /// polynomials (and products of them) under random constant ranges, small and wide.
         #[test]
         fn seeded_nodes_are_fixpoints() {
-            let mut state: u64 = 0x5EED_0000_0000_0031;
-            let mut next = |n: u64| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (state >> 33) % n
-            };
+            let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0031);
             let polys = [
                 "x",
                 "y",
@@ -1058,13 +1052,7 @@ mod tests {
     /// unbounded ones too), `r` over two other symbols.
     #[test]
     fn both_truths_seen_agrees_with_the_prover() {
-        let mut state: u64 = 0x5EED_0000_0000_0033;
-        let mut next = |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0033);
         let rhss = [
             "16 - y",
             "y",
@@ -1145,13 +1133,7 @@ mod tests {
     /// assumption now and then.
     #[test]
     fn subexpr_eq_const_is_the_general_answer() {
-        let mut state: u64 = 0x5EED_0000_0000_0032;
-        let mut next = |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0032);
         let targets = [
             "Mod(x, FloorDiv(x, 2))",
             "Mod(x, 4)",
