@@ -473,7 +473,7 @@ fn seeded_fixpoints_answer_as_the_simplifier() {
     let divs = [2, 3, 4, 7, 8, 16, 64];
     let atom = |r: &mut Rng| -> String {
         let c = divs[r.below(divs.len() as u64) as usize];
-        match r.below(14) {
+        match r.below(16) {
             0 => "x".into(),
             1 => "y".into(),
             2 => "z".into(),
@@ -486,6 +486,13 @@ fn seeded_fixpoints_answer_as_the_simplifier() {
             10 => format!("FloorDiv({}*x - 1, {c})", [1, 2, 3, 6][r.below(4) as usize]),
             11 => format!("Mod(x, {c})"),
             12 => format!("Max(1, FloorDiv(z, {c}))"),
+            13 => {
+                format!("FloorDiv(z*FloorDiv(x, FloorDiv(x, 2))*FloorDiv(y, FloorDiv(y, 4)), {c})")
+            }
+            14 => format!(
+                "FloorDiv(x*FloorDiv(y, {c})*y, {})",
+                divs[r.below(divs.len() as u64) as usize]
+            ),
             _ => format!("FloorDiv(x + {}, {c})", r.range(-8, 8)),
         }
     };

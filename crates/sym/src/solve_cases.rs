@@ -825,7 +825,10 @@ mod seed {
                 let fa = seed_walk(s, a, budget);
                 let fb = seed_walk(s, b, budget);
                 // Both operands fixpoints (so simplifying e next leaves them): e's own rules.
-                if fa && fb && own_quotient_fixpoint(s, a, b) {
+                if fa
+                    && fb
+                    && (own_quotient_fixpoint(s, a, b) || product_quotient_fixpoint(s, a, b))
+                {
                     s.s.simp.insert(e, e);
                     return true;
                 }
@@ -892,6 +895,13 @@ mod seed {
         if !shape_ok {
             return false;
         }
+        quotient_spans(s, a, c)
+    }
+
+    /// Whether `FloorDiv(a, c)` (for `c >= 2`) escapes `FdRange` and `affine_on_small_range`:
+    /// `a`'s interval spans more than one multiple of `c`, and `a` has two symbols or more, or
+    /// one whose range is not small (unbounded, not an integer, or at least `SMALL_RANGE` values).
+    fn quotient_spans(s: &mut Session<'_>, a: Expr, c: i64) -> bool {
         if s.iv(a).one_quotient(c).is_some() {
             return false;
         }
@@ -909,6 +919,31 @@ mod seed {
             }
             _ => true,
         }
+    }
+
+    /// Whether `FloorDiv(a, c)` is its own simplification because `a` is a product (a `Mul`
+    /// node, a fixpoint: recorded or checked by the caller) and `b = c >= 2` a constant, under
+    /// facts without symbolic bounds or bounded atoms ([`seed_fixpoints`]): `FloorDiv(s27*
+    /// FloorDiv(s0, FloorDiv(s0, 2))*FloorDiv(s53, FloorDiv(s53, 2)), 4)`. The rules
+    /// `apply_rules` tries on it:
+    ///
+    /// - `PointInterval` is asked only where assumptions bound a sub-expression;
+    /// - `rules_floordiv`: `c` is neither 0, 1, -1, `i64::MIN` nor negative (`FdByOne`,
+    ///   `FdNegDivisor`), `a` is no constant (`FdZero`) and not `b` (`FdSelf`); `FdGcd`: the
+    ///   integer content of a node that is not a sum or constant is 1 (`int_content`); then
+    ///   `floordiv_const`, whose answer is the rule's: `a` is its one term with coefficient 1,
+    ///   not a multiple of `c` (`FdPullMultiples` has nothing to pull), `FdRange` fails when
+    ///   `a`'s interval spans more than one multiple of `c` (checked) and its bound-list variant
+    ///   needs symbolic bounds, the residue drop needs two terms or a constant, and a product is
+    ///   neither a FloorDiv nor a Mod (`FdNested`, `floordiv_of_mod`);
+    /// - `affine_on_small_range` needs one symbol with a range of fewer than `SMALL_RANGE`
+    ///   values (checked, [`quotient_spans`]);
+    /// - `expand_operands` needs an operand that is a sum.
+    fn product_quotient_fixpoint(s: &mut Session<'_>, a: Expr, b: Expr) -> bool {
+        let Some(c) = s.cx.as_int(b) else {
+            return false;
+        };
+        c >= 2 && matches!(s.cx.node(a), Node::Mul(..)) && quotient_spans(s, a, c)
     }
 
     /// Whether `FloorDiv(x, FloorDiv(x, k))` (the operands `a` and `b`, both fixpoints) is its
@@ -1006,11 +1041,15 @@ mod seed {
                 let c = [2, 3, 4, 5, 7, 8, 16, 64][next(8) as usize];
                 let p = polys[next(polys.len() as u64) as usize];
                 let q = polys[next(polys.len() as u64) as usize];
-                let text = match next(5) {
+                let text = match next(7) {
                     0 => format!("FloorDiv({p}, {c})"),
                     1 => format!("FloorDiv({p}, {c})*FloorDiv({q}, {c})"),
                     3 => format!("FloorDiv(x, FloorDiv(x, {c}))*FloorDiv({q}, {c})"),
                     4 => format!("y*FloorDiv(y, FloorDiv(y, {c})) - FloorDiv(x, FloorDiv(x, {c}))"),
+                    5 => format!("FloorDiv(y*FloorDiv(x, FloorDiv(x, 2))*FloorDiv({q}, {c}), {c})"),
+                    6 => format!(
+                        "x*FloorDiv(x*FloorDiv(y, {c}), {c}) - FloorDiv(x*y*FloorDiv(x, FloorDiv(x, {c})), 3)"
+                    ),
                     _ => format!("y*FloorDiv({p}, {c}) - FloorDiv({q}, {c})*x"),
                 };
                 let e = cx.parse(&text).unwrap();
