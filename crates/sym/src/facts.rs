@@ -207,42 +207,13 @@ impl Context {
     /// refused. Constant ends are simpler with [`Context::set_range_int`].
     pub fn set_range(&mut self, s: Symbol, lo: RangeEnd, hi: RangeEnd) -> Result<(), Error> {
         self.check_sym_owner(s);
-        // Constant and infinite ends (most ranges: `[2, null]`, `[0, 127]`): no type to check,
-        // no cycle, nothing referenced, no symbolic end added.
+        // Constant ends (`None` for a symbolic one; `Some(None)` for an infinite end).
         let int_end = |cx: &Self, end: RangeEnd| match end {
             RangeEnd::Infinite => Some(None),
             RangeEnd::Expr(e) => cx.as_int(e).map(Some),
         };
-        if let (Some(a), Some(b)) = (int_end(self, lo), int_end(self, hi)) {
-            return self.set_constant_range(s, (lo, hi), a, b);
-        }
-        for end in [lo, hi] {
-            if let RangeEnd::Expr(e) = end {
-                if self.as_int(e).is_some() {
-                    continue;
-                }
-                let want = self.sym_ty(s);
-                let ty = self.ty(e);
-                if ty == Ty::Bool || (want == Ty::Int && ty != Ty::Int) {
-                    let name = self.sym_name(s);
-                    return Err(Error::Range(format!(
-                        "range of '{name}': the bound {} is not of the symbol's type",
-                        self.display(e)
-                    )));
-                }
-                if self.contains_symbol(e, s)
-                    || (self.facts.referenced.contains_key(&s) && self.depends_on(e, s))
-                {
-                    let name = self.sym_name(s);
-                    return Err(Error::Range(format!(
-                        "range of '{name}': the bound {} refers to '{name}' (ranges must not be cyclic)",
-                        self.display(e)
-                    )));
-                }
-            }
-        }
-        if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi)
-            && let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
+        let (a, b) = (int_end(self, lo), int_end(self, hi));
+        if let (Some(Some(x)), Some(Some(y))) = (a, b)
             && x > y
         {
             let name = self.sym_name(s);
@@ -250,80 +221,89 @@ impl Context {
                 "range of '{name}' is empty: [{x}, {y}]"
             )));
         }
-        let symbolic = |cx: &Self, (lo, hi): (RangeEnd, RangeEnd)| {
-            [lo, hi]
-                .iter()
-                .filter(|e| matches!(e, RangeEnd::Expr(x) if cx.as_int(*x).is_none()))
-                .count()
+        // Constant and infinite ends (most ranges: `[2, null]`, `[0, 127]`): no type to check,
+        // no cycle, nothing referenced, no symbolic end added.
+        let added = if a.is_some() && b.is_some() {
+            0
+        } else {
+            self.check_symbolic_ends(s, lo, hi)?
         };
-        for end in [lo, hi] {
-            if let RangeEnd::Expr(e) = end
-                && self.as_int(e).is_none()
-            {
-                let mut referenced = std::mem::take(&mut self.facts.referenced);
-                self.for_each_symbol(e, |s| {
-                    referenced.insert(s, ());
-                });
-                self.facts.referenced = referenced;
-            }
-        }
-        let added = symbolic(self, (lo, hi));
-        let removed = self
-            .facts
-            .ranges
-            .insert(s, (lo, hi))
-            .map_or(0, |old| symbolic(self, old));
-        self.facts.symbolic_ends = self.facts.symbolic_ends + added - removed;
-        self.facts.pinned.retain(|p| p.0 != s);
-        if let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi)
-            && let (Some(x), Some(y)) = (self.as_int(a), self.as_int(b))
-            && x == y
-            && self.sym_ty(s) == Ty::Int
-        {
-            self.facts.pinned.push((s, x));
-        }
-        self.facts.generation += 1;
+        self.store_range(s, (lo, hi), added, a.flatten().zip(b.flatten()));
         Ok(())
     }
 
-    /// [`Context::set_range`] with ends `r` that are integers (`a`, `b`) or infinite (`None`):
-    /// what it does for them, without the checks and the bookkeeping of symbolic ends (no
-    /// type to check, no cycle to close, no symbol referenced, no symbolic end added).
-    fn set_constant_range(
+    /// The checks and bookkeeping of [`Context::set_range`] for ends of which one at least is
+    /// symbolic: each symbolic end is of the symbol's type and does not refer back to `s`;
+    /// its symbols are then referenced. The number of symbolic ends.
+    fn check_symbolic_ends(
+        &mut self,
+        s: Symbol,
+        lo: RangeEnd,
+        hi: RangeEnd,
+    ) -> Result<usize, Error> {
+        let symbolic_end = |cx: &Self, end: RangeEnd| match end {
+            RangeEnd::Expr(e) if cx.as_int(e).is_none() => Some(e),
+            _ => None,
+        };
+        let ends = [symbolic_end(self, lo), symbolic_end(self, hi)];
+        for e in ends.into_iter().flatten() {
+            let want = self.sym_ty(s);
+            let ty = self.ty(e);
+            if ty == Ty::Bool || (want == Ty::Int && ty != Ty::Int) {
+                let name = self.sym_name(s);
+                return Err(Error::Range(format!(
+                    "range of '{name}': the bound {} is not of the symbol's type",
+                    self.display(e)
+                )));
+            }
+            if self.contains_symbol(e, s)
+                || (self.facts.referenced.contains_key(&s) && self.depends_on(e, s))
+            {
+                let name = self.sym_name(s);
+                return Err(Error::Range(format!(
+                    "range of '{name}': the bound {} refers to '{name}' (ranges must not be cyclic)",
+                    self.display(e)
+                )));
+            }
+        }
+        let mut added = 0;
+        for e in ends.into_iter().flatten() {
+            let mut referenced = std::mem::take(&mut self.facts.referenced);
+            self.for_each_symbol(e, |s| {
+                referenced.insert(s, ());
+            });
+            self.facts.referenced = referenced;
+            added += 1;
+        }
+        Ok(added)
+    }
+
+    /// Stores the checked range `r` of `s` with its `added` symbolic ends, and pins `s` when
+    /// `consts` (both ends' values, when both are constants) is one point of an integer.
+    fn store_range(
         &mut self,
         s: Symbol,
         r: (RangeEnd, RangeEnd),
-        a: Option<i64>,
-        b: Option<i64>,
-    ) -> Result<(), Error> {
-        let both = a.zip(b);
-        if let Some((x, y)) = both
-            && x > y
-        {
-            let name = self.sym_name(s);
-            return Err(Error::Range(format!(
-                "range of '{name}' is empty: [{x}, {y}]"
-            )));
-        }
-        if let Some((lo, hi)) = self.facts.ranges.insert(s, r) {
-            // The replaced range's symbolic ends leave the count.
-            let removed = [lo, hi]
+        added: usize,
+        consts: Option<(i64, i64)>,
+    ) {
+        let removed = self.facts.ranges.insert(s, r).map_or(0, |(lo, hi)| {
+            [lo, hi]
                 .iter()
                 .filter(|e| matches!(e, RangeEnd::Expr(x) if self.as_int(*x).is_none()))
-                .count();
-            self.facts.symbolic_ends -= removed;
-        }
+                .count()
+        });
+        self.facts.symbolic_ends = self.facts.symbolic_ends + added - removed;
         if !self.facts.pinned.is_empty() {
             self.facts.pinned.retain(|p| p.0 != s);
         }
-        if let Some((x, y)) = both
+        if let Some((x, y)) = consts
             && x == y
             && self.sym_ty(s) == Ty::Int
         {
             self.facts.pinned.push((s, x));
         }
         self.facts.generation += 1;
-        Ok(())
     }
 
     /// `lo <= s <= hi` with constant ends (no [`RangeEnd`] needed): `cx.set_range_int(s, 16,
