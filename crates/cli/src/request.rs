@@ -476,39 +476,78 @@ fn constant_ranges_only(f: &Fields<'_>) -> bool {
     }) && obj.iter().all(|(name, _)| sym::is_symbol_name(name))
 }
 
+/// How many ranges [`plain_facts`] gathers in an array on the stack (real requests have up to
+/// twelve; more go to a vector: an allocation and its release).
+const FEW_PLAIN_RANGES: usize = 12;
+
+/// The most assumptions [`Context::plain_facts`] reads (it declines more), gathered in an
+/// array on the stack.
+const MOST_PLAIN_ASSUMPTIONS: usize = 16;
+
 /// Whether the request's facts are plain ([`Context::plain_facts`]): ranges whose ends are
 /// integers, `null`s or strings, assumptions that are strings, read by `plain_facts` on the
-/// fresh context `cx`. `false` for any other shape (setting them reports it).
+/// fresh context `cx`. `false` for any other shape (setting them reports it), and for more
+/// than [`MOST_PLAIN_ASSUMPTIONS`] assumptions (which `plain_facts` declines).
 fn plain_facts(f: &Fields<'_>, cx: &Context) -> bool {
-    let mut ranges = Vec::new();
-    if let Some(r) = f.ranges {
-        let Some(obj) = r.as_object() else {
-            return false;
-        };
-        ranges.reserve(obj.len());
-        for (name, pair) in obj {
-            let Some([lo, hi]) = pair.as_array() else {
-                return false;
-            };
-            let (Some(lo), Some(hi)) = (end_text(lo), end_text(hi)) else {
-                return false;
-            };
-            ranges.push((&**name, lo, hi));
-        }
-    }
-    let mut assume = Vec::new();
+    let mut assume = [""; MOST_PLAIN_ASSUMPTIONS];
+    let mut na = 0;
     if let Some(a) = f.assume {
         let Some(arr) = a.as_array() else {
             return false;
         };
-        for p in arr {
+        if arr.len() > MOST_PLAIN_ASSUMPTIONS {
+            return false;
+        }
+        for (slot, p) in assume.iter_mut().zip(arr) {
             let Some(t) = p.as_str() else {
                 return false;
             };
-            assume.push(t);
+            *slot = t;
+        }
+        na = arr.len();
+    }
+    let mut few = [("", EndText::Unbounded, EndText::Unbounded); FEW_PLAIN_RANGES];
+    let mut many = Vec::new();
+    let mut nr = 0;
+    if let Some(r) = f.ranges {
+        let Some(obj) = r.as_object() else {
+            return false;
+        };
+        if obj.len() <= FEW_PLAIN_RANGES {
+            for (slot, entry) in few.iter_mut().zip(obj.iter()) {
+                let Some(r) = plain_range(entry) else {
+                    return false;
+                };
+                *slot = r;
+            }
+            nr = obj.len();
+        } else {
+            many.reserve(obj.len());
+            for entry in obj.iter() {
+                let Some(r) = plain_range(entry) else {
+                    return false;
+                };
+                many.push(r);
+            }
         }
     }
-    cx.plain_facts(&ranges, &assume)
+    let ranges = if many.is_empty() {
+        &few[..nr]
+    } else {
+        &many[..]
+    };
+    cx.plain_facts(ranges, &assume[..na])
+}
+
+/// A range of the request as [`Context::plain_facts`] reads it: its name and ends, when it
+/// is a pair of ends ([`end_text`]).
+fn plain_range<'f>(
+    (name, pair): &'f (std::borrow::Cow<'_, str>, V<'_>),
+) -> Option<(&'f str, EndText<'f>, EndText<'f>)> {
+    let Some([lo, hi]) = pair.as_array() else {
+        return None;
+    };
+    Some((&**name, end_text(lo)?, end_text(hi)?))
 }
 
 /// A range end of the request as [`Context::plain_facts`] reads it: `null`, a 64-bit integer

@@ -773,7 +773,12 @@ impl Context {
                         Some(None)
                     }
                     EndText::Text(t) => {
-                        let v = plain_end_iv(t, |_| None)?.as_point()?;
+                        // Literals added and subtracted (`8 - 1`) as `parse_range_end` reads
+                        // them (`literal_sum`, which it tries first), else by the reader.
+                        let v = match literal_sum(t.as_bytes()) {
+                            Some(v) => v,
+                            None => plain_end_iv(t, |_| None)?.as_point()?,
+                        };
                         (!edge(v)).then_some(Some(v))
                     }
                 }
@@ -826,7 +831,7 @@ impl Context {
                 (_, _, false) => 0,
             }
         };
-        let range_at = |n: &str, witness: Option<bool>| -> Option<Iv> {
+        let range_at = |n: &str, witness: Option<bool>| -> Option<Span> {
             if symbolic.iter().any(|s| same_name(s.0, n)) {
                 return None;
             }
@@ -835,26 +840,15 @@ impl Context {
                 .find(|r| same_name(r.0, n))
                 .map_or((i64::MIN, i64::MAX), |r| (r.1, r.2));
             Some(match witness {
-                Some(upper) => Iv::point(at(lo, hi, upper)),
-                // Ends inside i64 or infinite: an interval as it is.
-                None => Iv {
-                    lo: if lo == i64::MIN {
-                        NEG_INF
-                    } else {
-                        i128::from(lo)
-                    },
-                    hi: if hi == i64::MAX {
-                        POS_INF
-                    } else {
-                        i128::from(hi)
-                    },
-                },
+                Some(upper) => Span::point(at(lo, hi, upper)),
+                // Infinite ends as i64::MIN / i64::MAX: the span's missing bounds.
+                None => Span { lo, hi },
             })
         };
-        let end_at = |e: EndText<'_>, witness: Option<bool>| -> Option<Option<Iv>> {
+        let end_at = |e: EndText<'_>, witness: Option<bool>| -> Option<Option<Span>> {
             match e {
                 EndText::Unbounded => Some(None),
-                EndText::Int(v) => Some(Some(Iv::point(v))),
+                EndText::Int(v) => Some(Some(Span::point(v))),
                 EndText::Text(t) => {
                     if INFINITE_ENDS.contains(&t.trim()) {
                         return None;
@@ -1119,6 +1113,144 @@ fn same_name(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
+/// An interval of [`plain_end_iv`]'s reading with 64-bit ends: `lo == i64::MIN` is no lower
+/// bound and `hi == i64::MAX` no upper bound; any other end bounds every value of the
+/// interval (Int is the mathematical integers: a lower end past `i64::MAX` is kept as
+/// `i64::MAX`, an upper end below `i64::MIN` as `i64::MIN`, both still bounds; the other side
+/// of an overflow is no bound). Sound, as tight as [`Iv`] except at the i64 edges (an end
+/// there reads as infinite); the reader's arithmetic on every name and literal of an end, in
+/// place of `Iv`'s 128-bit ends and its calls.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+struct Span {
+    lo: i64,
+    hi: i64,
+}
+
+impl Span {
+    /// `[v, v]`.
+    #[inline]
+    fn point(v: i64) -> Span {
+        Span { lo: v, hi: v }
+    }
+
+    /// The value of a point (`None` for a wider interval or an end at an i64 edge).
+    #[inline]
+    fn as_point(self) -> Option<i64> {
+        (self.lo == self.hi && self.lo != i64::MIN && self.lo != i64::MAX).then_some(self.lo)
+    }
+
+    /// `[a.lo + b.lo, a.hi + b.hi]`: no bound where a side has none; a sum past i64 is
+    /// `i64::MAX` above (a lower end there still bounds, an upper end there is none) and
+    /// `i64::MIN` below (no lower bound; an upper end there still bounds).
+    #[inline]
+    fn add(self, o: Span) -> Span {
+        let past = |b: i64| if b > 0 { i64::MAX } else { i64::MIN };
+        Span {
+            lo: if self.lo == i64::MIN || o.lo == i64::MIN {
+                i64::MIN
+            } else {
+                self.lo.checked_add(o.lo).unwrap_or_else(|| past(o.lo))
+            },
+            hi: if self.hi == i64::MAX || o.hi == i64::MAX {
+                i64::MAX
+            } else {
+                self.hi.checked_add(o.hi).unwrap_or_else(|| past(o.hi))
+            },
+        }
+    }
+
+    /// `[-hi, -lo]`: `-x <= -y` when `y <= x`. No bound stays none; the upper end
+    /// `i64::MIN` (values at most that) becomes the lower end `i64::MAX` (their negations are
+    /// at least 2^63); `-lo` for a bounding `lo > i64::MIN` fits.
+    #[inline]
+    fn neg(self) -> Span {
+        Span {
+            lo: if self.hi == i64::MAX {
+                i64::MIN
+            } else {
+                self.hi.checked_neg().unwrap_or(i64::MAX)
+            },
+            hi: if self.lo == i64::MIN {
+                i64::MAX
+            } else {
+                -self.lo
+            },
+        }
+    }
+
+    /// The products' interval. Both lower ends `>= 0` (sizes, indices): `[lo*lo', hi*hi']`,
+    /// as `x*y` grows in each factor there (`0` where an upper end is `0`: that factor is
+    /// zero; a product past i64 as above). Otherwise the smallest and largest of the four
+    /// corner products, with [`Iv`]'s ends (a missing bound as an infinity, `0 * oo = 0`).
+    #[inline]
+    fn mul(self, o: Span) -> Span {
+        if self.lo >= 0 && o.lo >= 0 {
+            let hi = if self.hi == 0 || o.hi == 0 {
+                0
+            } else if self.hi == i64::MAX || o.hi == i64::MAX {
+                i64::MAX
+            } else {
+                self.hi.checked_mul(o.hi).unwrap_or(i64::MAX)
+            };
+            return Span {
+                lo: self.lo.checked_mul(o.lo).unwrap_or(i64::MAX),
+                hi,
+            };
+        }
+        Span::of_iv(self.iv().mul(&o.iv()))
+    }
+
+    /// `floor(x / k)` for a literal `k >= 1`: monotone in `x`, so the ends' quotients (a
+    /// missing bound stays missing; `div_euclid` is the floor for `k > 0`).
+    #[inline]
+    fn floordiv(self, k: i64) -> Span {
+        debug_assert!(k >= 1);
+        Span {
+            lo: if self.lo == i64::MIN {
+                i64::MIN
+            } else {
+                self.lo.div_euclid(k)
+            },
+            hi: if self.hi == i64::MAX {
+                i64::MAX
+            } else {
+                self.hi.div_euclid(k)
+            },
+        }
+    }
+
+    /// `x ** k` (`k` from 2 to 16), by [`Iv::pow`].
+    fn pow(self, k: u32) -> Span {
+        Span::of_iv(self.iv().pow(k))
+    }
+
+    /// The same interval as an [`Iv`] (no bound as an infinity).
+    fn iv(self) -> Iv {
+        Iv {
+            lo: if self.lo == i64::MIN {
+                NEG_INF
+            } else {
+                i128::from(self.lo)
+            },
+            hi: if self.hi == i64::MAX {
+                POS_INF
+            } else {
+                i128::from(self.hi)
+            },
+        }
+    }
+
+    /// An [`Iv`] as a span: an end at or past an i64 edge as that edge (no bound, or the
+    /// bound kept at the edge as in [`Span::add`]).
+    fn of_iv(iv: Iv) -> Span {
+        let clamp = |v: i128| v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        Span {
+            lo: clamp(iv.lo),
+            hi: clamp(iv.hi),
+        }
+    }
+}
+
 /// The texts [`Context::parse_range_end`] reads as an infinite end.
 const INFINITE_ENDS: [&str; 7] = ["", "oo", "-oo", "int_oo", "-int_oo", "inf", "-inf"];
 
@@ -1131,7 +1263,7 @@ const INFINITE_ENDS: [&str; 7] = ["", "oo", "-oo", "int_oo", "-int_oo", "inf", "
 /// name's 1; the sum of a sum's, the product of a product's, a power of a power's), which
 /// bounds every coefficient and constant of every partial result the parser builds, must stay
 /// below 2^62.
-fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv> {
+fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Span>) -> Option<Span> {
     let b = text.as_bytes();
     if !b.is_ascii() {
         return None;
@@ -1143,7 +1275,7 @@ fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv>
 }
 
 /// [`plain_end_iv`] by the general reader alone ([`EndReader`]).
-fn read_end(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv> {
+fn read_end(text: &str, range_of: impl Fn(&str) -> Option<Span>) -> Option<Span> {
     let b = text.as_bytes();
     let mut r = EndReader {
         b,
@@ -1163,16 +1295,16 @@ fn read_end(text: &str, range_of: impl Fn(&str) -> Option<Iv>) -> Option<Iv> {
 /// the signs: `Some(answer)`, read without the general reader
 /// (the same value: a product of names, then the constants added in order, none of which can
 /// overflow); `None` for any other text, which the reader reads.
-fn plain_end_common(b: &[u8], range_of: &impl Fn(&str) -> Option<Iv>) -> Option<Option<Iv>> {
+fn plain_end_common(b: &[u8], range_of: &impl Fn(&str) -> Option<Span>) -> Option<Option<Span>> {
     let mut i = 0;
-    let mut t: Option<Iv> = None;
+    let mut t: Option<Span> = None;
     let mut literal = false;
     loop {
         let c = *b.get(i)?;
         let (iv, end) = if class(c) == DIGIT && !literal {
             literal = true;
             let end = literal_end(b, i)?;
-            (Iv::point(decimal_below_1e9(&b[i..end])), end)
+            (Span::point(decimal_below_1e9(&b[i..end])), end)
         } else if class(c) == LETTER {
             let end = run_end(b, i + 1, DIGIT | LETTER);
             // A name: ASCII (checked by the caller), so the slice is on character boundaries.
@@ -1189,7 +1321,7 @@ fn plain_end_common(b: &[u8], range_of: &impl Fn(&str) -> Option<Iv>) -> Option<
         };
         t = Some(match t {
             None => iv,
-            Some(t) => t.mul(&iv),
+            Some(t) => t.mul(iv),
         });
         i = end;
         match (b.get(i), b.get(i + 1)) {
@@ -1205,7 +1337,7 @@ fn plain_end_common(b: &[u8], range_of: &impl Fn(&str) -> Option<Iv>) -> Option<
                 return Some(Some(if c == 0 {
                     total
                 } else {
-                    total.add(&Iv::point(c))
+                    total.add(Span::point(c))
                 }));
             }
             (Some(b' '), Some(b'+'), Some(b' ')) => 1,
@@ -1297,7 +1429,7 @@ struct EndReader<'t, F> {
     range_of: F,
 }
 
-impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
+impl<F: Fn(&str) -> Option<Span>> EndReader<'_, F> {
     const MOST_DEPTH: u32 = 8;
     const MOST_TERMS: usize = 64;
 
@@ -1308,16 +1440,19 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
     }
 
     /// `term (± term)*` and its weight; the first term may start with a unary `-`.
-    fn sum(&mut self) -> Option<(Iv, u128)> {
+    fn sum(&mut self) -> Option<(Span, u64)> {
         self.spaces();
-        let (mut total, mut weight) = (Iv::point(0), 0u128);
+        // The first term as it is (no `0 +`), then the others added.
+        let (mut total, mut weight) = self.term(true)?;
         let mut neg = false;
         for k in 0..Self::MOST_TERMS {
-            let (t, w) = self.term(k == 0)?;
-            weight = weight.saturating_add(w);
-            // Interval arithmetic: exact on points that fit in i64 (literals, a witness's
-            // values), wider (never wrapped) beyond.
-            total = total.add(&if neg { t.neg() } else { t });
+            if k > 0 {
+                let (t, w) = self.term(false)?;
+                weight = weight.saturating_add(w);
+                // Interval arithmetic: exact on points that fit in i64 (literals, a witness's
+                // values), wider (never wrapped) beyond.
+                total = total.add(if neg { t.neg() } else { t });
+            }
             self.spaces();
             match self.b.get(self.i) {
                 Some(b'+') => neg = false,
@@ -1333,7 +1468,7 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
     /// negates the first factor only, as the parser's unary minus binds tighter than `*` and
     /// `//`: `-q//2` is `(-q)//2`); a `//` divides by a literal above 0 (which leaves the
     /// weight a bound).
-    fn term(&mut self, unary: bool) -> Option<(Iv, u128)> {
+    fn term(&mut self, unary: bool) -> Option<(Span, u64)> {
         self.spaces();
         let minus = unary && self.b.get(self.i) == Some(&b'-');
         if minus {
@@ -1352,7 +1487,7 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
                     return None;
                 }
                 let k = self.atom()?.0.as_point().filter(|&k| k > 0)?;
-                t = t.floordiv(&Iv::point(k));
+                t = t.floordiv(k);
                 continue;
             }
             if self.b.get(self.i) != Some(&b'*') || self.b.get(self.i + 1) == Some(&b'*') {
@@ -1360,13 +1495,13 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
             }
             self.i += 1;
             let (f, fw) = self.factor()?;
-            t = t.mul(&f);
+            t = t.mul(f);
             w = w.saturating_mul(fw);
         }
     }
 
     /// `atom [** k]` and its weight.
-    fn factor(&mut self) -> Option<(Iv, u128)> {
+    fn factor(&mut self) -> Option<(Span, u64)> {
         let (a, w) = self.atom()?;
         self.spaces();
         if self.b.get(self.i..self.i + 2) != Some(b"**") {
@@ -1393,7 +1528,7 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
     }
 
     /// A name, a literal or `(sum)`, and its weight.
-    fn atom(&mut self) -> Option<(Iv, u128)> {
+    fn atom(&mut self) -> Option<(Span, u64)> {
         self.spaces();
         let (b, i) = (self.b, self.i);
         let c = *b.get(i)?;
@@ -1408,7 +1543,7 @@ impl<F: Fn(&str) -> Option<Iv>> EndReader<'_, F> {
                 v.checked_mul(10)?.checked_add(i64::from(d - b'0'))
             })?;
             self.i = end;
-            return Some((Iv::point(v), v.unsigned_abs().max(1).into()));
+            return Some((Span::point(v), v.unsigned_abs().max(1)));
         }
         if class(c) == LETTER {
             let end = run_end(b, i + 1, DIGIT | LETTER);
@@ -1818,23 +1953,89 @@ mod tests {
         );
     }
 
+    /// The end reader's 64-bit intervals (`Span`) against `Iv`'s arithmetic, the one the
+    /// bounds use, on every pair of intervals over values at and near the i64 edges, zero and
+    /// small ones, missing bounds included: each span holds `Iv`'s interval (sound), and is it
+    /// wherever no end of the operands or of `Iv`'s answer is at an i64 edge (as tight).
+    #[test]
+    fn spans_are_iv_intervals() {
+        use super::Span;
+        use crate::interval::Iv;
+        let values = [
+            i64::MIN,
+            i64::MIN + 1,
+            -(1 << 62),
+            -3_037_000_500,
+            -7,
+            -1,
+            0,
+            1,
+            2,
+            5,
+            3_037_000_500,
+            1 << 62,
+            i64::MAX - 1,
+            i64::MAX,
+        ];
+        let mut spans = Vec::new();
+        for &lo in &values {
+            for &hi in &values {
+                if lo <= hi && lo != i64::MAX && hi != i64::MIN {
+                    spans.push(Span { lo, hi });
+                }
+            }
+        }
+        let edge = |v: i128| v <= i128::from(i64::MIN) || v >= i128::from(i64::MAX);
+        let inner = |a: &Iv| !edge(a.lo) && !edge(a.hi);
+        let check = |what: &str, got: Span, want: Iv, exact: bool| {
+            let g = got.iv();
+            assert!(
+                g.lo <= want.lo && want.hi <= g.hi,
+                "{what}: {got:?} does not hold {want:?}"
+            );
+            if exact && inner(&want) {
+                assert_eq!(g, want, "{what}");
+            }
+        };
+        for &a in &spans {
+            let x = a.iv();
+            check(&format!("-{a:?}"), a.neg(), x.neg(), inner(&x));
+            for k in [1, 2, 3, 7, 1 << 40] {
+                let q = x.floordiv(&Iv::point(k));
+                check(&format!("{a:?} // {k}"), a.floordiv(k), q, inner(&x));
+            }
+            for k in [2, 3, 16] {
+                check(&format!("{a:?} ** {k}"), a.pow(k), x.pow(k), inner(&x));
+            }
+            for &b in &spans {
+                let y = b.iv();
+                let exact = inner(&x) && inner(&y);
+                check(&format!("{a:?} + {b:?}"), a.add(b), x.add(&y), exact);
+                check(&format!("{a:?} * {b:?}"), a.mul(b), x.mul(&y), exact);
+            }
+        }
+    }
+
     /// The common ends' reading (`plain_end_common`) is the general reader's wherever it
     /// answers: random texts of names (one of them with a symbolic range), literals, `*` and
     /// signs, spaced or not.
     mod common_ends {
-        use super::super::{Iv, plain_end_common, read_end};
+        use super::super::{Span, plain_end_common, read_end};
         use proptest::prelude::*;
 
-        fn range_of(n: &str) -> Option<Iv> {
+        fn range_of(n: &str) -> Option<Span> {
             match n {
-                "s0" => Some(Iv::new(2, 10)),
-                "s1" => Some(Iv::new(-3, 5)),
-                "s2" => Some(Iv::new(1, super::super::POS_INF)),
+                "s0" => Some(Span { lo: 2, hi: 10 }),
+                "s1" => Some(Span { lo: -3, hi: 5 }),
+                "s2" => Some(Span {
+                    lo: 1,
+                    hi: i64::MAX,
+                }),
                 _ => None,
             }
         }
 
-        fn reader(text: &str) -> Option<Iv> {
+        fn reader(text: &str) -> Option<Span> {
             read_end(text, range_of)
         }
 
