@@ -647,7 +647,7 @@ impl Context {
             return None;
         }
         let mut bounds: SmallVec<[(&str, i64, bool, bool); 4]> = SmallVec::new();
-        if !assumption_bounds(self, text, &mut bounds) {
+        if !assumption_bounds::<true>(self, text, &mut bounds) {
             return None;
         }
         let mut folds: TextFolds<'_> = SmallVec::new();
@@ -747,7 +747,9 @@ impl Context {
         // as `add_fact_text` folds them text by text.
         let mut bounds: SmallVec<[(&str, i64, bool, bool); 4]> = SmallVec::new();
         for &text in assume {
-            if !assumption_bounds(self, text, &mut bounds) {
+            // No symbol exists yet (checked above): no name is one of another type, so its
+            // lookup is skipped (`LOOKUP = false`).
+            if !assumption_bounds::<false>(self, text, &mut bounds) {
                 return false;
             }
         }
@@ -850,7 +852,15 @@ impl Context {
                 EndText::Unbounded => Some(None),
                 EndText::Int(v) => Some(Some(Span::point(v))),
                 EndText::Text(t) => {
-                    if INFINITE_ENDS.contains(&t.trim()) {
+                    // An infinite end (`oo`; after blanks, none starts with a digit, `(` or
+                    // another letter than `o` and `i`).
+                    let plain = |c: &u8| {
+                        c.is_ascii_digit()
+                            || *c == b'('
+                            || (c.is_ascii_alphabetic() && !matches!(c, b'o' | b'i'))
+                    };
+                    if !t.as_bytes().first().is_some_and(plain) && INFINITE_ENDS.contains(&t.trim())
+                    {
                         return None;
                     }
                     plain_end_iv(t, |n| range_at(n, witness)).map(Some)
@@ -1268,7 +1278,7 @@ fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Span>) -> Option<S
     if !b.is_ascii() {
         return None;
     }
-    if let Some(iv) = plain_end_common(b, &range_of) {
+    if let Some(iv) = plain_end_common(text, &range_of) {
         return iv;
     }
     read_end(text, range_of)
@@ -1295,7 +1305,8 @@ fn read_end(text: &str, range_of: impl Fn(&str) -> Option<Span>) -> Option<Span>
 /// the signs: `Some(answer)`, read without the general reader
 /// (the same value: a product of names, then the constants added in order, none of which can
 /// overflow); `None` for any other text, which the reader reads.
-fn plain_end_common(b: &[u8], range_of: &impl Fn(&str) -> Option<Span>) -> Option<Option<Span>> {
+fn plain_end_common(text: &str, range_of: &impl Fn(&str) -> Option<Span>) -> Option<Option<Span>> {
+    let b = text.as_bytes();
     let mut i = 0;
     let mut t: Option<Span> = None;
     let mut literal = false;
@@ -1307,8 +1318,9 @@ fn plain_end_common(b: &[u8], range_of: &impl Fn(&str) -> Option<Span>) -> Optio
             (Span::point(decimal_below_1e9(&b[i..end])), end)
         } else if class(c) == LETTER {
             let end = run_end(b, i + 1, DIGIT | LETTER);
-            // A name: ASCII (checked by the caller), so the slice is on character boundaries.
-            let name = std::str::from_utf8(&b[i..end]).ok()?;
+            // A name: ASCII (checked by the caller), so the slice is on character boundaries
+            // (`get` checks them without the UTF-8 validation of the bytes).
+            let name = text.get(i..end)?;
             if is_reserved(name) {
                 return None;
             }
@@ -1433,6 +1445,7 @@ impl<F: Fn(&str) -> Option<Span>> EndReader<'_, F> {
     const MOST_DEPTH: u32 = 8;
     const MOST_TERMS: usize = 64;
 
+    #[inline(always)]
     fn spaces(&mut self) {
         while self.b.get(self.i) == Some(&b' ') {
             self.i += 1;
@@ -1468,6 +1481,7 @@ impl<F: Fn(&str) -> Option<Span>> EndReader<'_, F> {
     /// negates the first factor only, as the parser's unary minus binds tighter than `*` and
     /// `//`: `-q//2` is `(-q)//2`); a `//` divides by a literal above 0 (which leaves the
     /// weight a bound).
+    #[inline(always)]
     fn term(&mut self, unary: bool) -> Option<(Span, u64)> {
         self.spaces();
         let minus = unary && self.b.get(self.i) == Some(&b'-');
@@ -1480,7 +1494,7 @@ impl<F: Fn(&str) -> Option<Span>> EndReader<'_, F> {
         }
         loop {
             self.spaces();
-            if self.b.get(self.i..self.i + 2) == Some(b"//") {
+            if self.b.get(self.i) == Some(&b'/') && self.b.get(self.i + 1) == Some(&b'/') {
                 self.i += 2;
                 self.spaces();
                 if self.b.get(self.i).is_none_or(|&c| class(c) != DIGIT) {
@@ -1501,10 +1515,11 @@ impl<F: Fn(&str) -> Option<Span>> EndReader<'_, F> {
     }
 
     /// `atom [** k]` and its weight.
+    #[inline(always)]
     fn factor(&mut self) -> Option<(Span, u64)> {
         let (a, w) = self.atom()?;
         self.spaces();
-        if self.b.get(self.i..self.i + 2) != Some(b"**") {
+        if self.b.get(self.i) != Some(&b'*') || self.b.get(self.i + 1) != Some(&b'*') {
             return Some((a, w));
         }
         self.i += 2;
@@ -1528,6 +1543,7 @@ impl<F: Fn(&str) -> Option<Span>> EndReader<'_, F> {
     }
 
     /// A name, a literal or `(sum)`, and its weight.
+    #[inline(always)]
     fn atom(&mut self) -> Option<(Span, u64)> {
         self.spaces();
         let (b, i) = (self.b, self.i);
@@ -1602,8 +1618,8 @@ fn fold_bound(cur: (i64, i64), c: i64, left: bool, strict: bool) -> Option<(i64,
 /// a symbol's name and the other an integer literal with an optional `-`) or `And(...)` of
 /// such, each as (name, literal, name on the left of a `<`/`<=`, strict); `false` for any
 /// other text (blanks are ASCII blanks around the parts). Read byte by byte: this runs on
-/// every assumption of every request.
-fn assumption_bounds<'a>(
+/// every assumption of every request. `LOOKUP` as for [`bound_operand`].
+fn assumption_bounds<'a, const LOOKUP: bool>(
     cx: &Context,
     text: &'a str,
     out: &mut SmallVec<[(&'a str, i64, bool, bool); 4]>,
@@ -1622,21 +1638,22 @@ fn assumption_bounds<'a>(
     }
     loop {
         i = ws(i);
+        // Byte patterns: compared byte by byte, where byte strings are slices compared.
         let (lt, strict) = match b.get(i..i + 3) {
-            Some(b"Lt(") => (true, true),
-            Some(b"Le(") => (true, false),
-            Some(b"Gt(") => (false, true),
-            Some(b"Ge(") => (false, false),
+            Some([b'L', b't', b'(']) => (true, true),
+            Some([b'L', b'e', b'(']) => (true, false),
+            Some([b'G', b't', b'(']) => (false, true),
+            Some([b'G', b'e', b'(']) => (false, false),
             _ => return false,
         };
-        let Some((x, j)) = bound_operand(cx, text, ws(i + 3)) else {
+        let Some((x, j)) = bound_operand::<LOOKUP>(cx, text, ws(i + 3)) else {
             return false;
         };
         i = ws(j);
         if b.get(i) != Some(&b',') {
             return false;
         }
-        let Some((y, j)) = bound_operand(cx, text, ws(i + 1)) else {
+        let Some((y, j)) = bound_operand::<LOOKUP>(cx, text, ws(i + 1)) else {
             return false;
         };
         i = ws(j);
@@ -1665,16 +1682,22 @@ fn assumption_bounds<'a>(
 /// The operand of a bound at byte `i` of `text` (no blank first) and the byte after it: the
 /// parser's polynomial operand (an integer literal that fits in i64, or a name that is not
 /// reserved nor a symbol of another type), a literal with an optional `-` before it.
-fn bound_operand<'s>(cx: &Context, text: &'s str, i: usize) -> Option<(PolyAtom<'s>, usize)> {
+/// `LOOKUP = false` skips the name's lookup (its `PolyAtom::Sym` carries no hash and no
+/// symbol): only for a context with no symbol, where the lookup finds none.
+fn bound_operand<'s, const LOOKUP: bool>(
+    cx: &Context,
+    text: &'s str,
+    i: usize,
+) -> Option<(PolyAtom<'s>, usize)> {
     if text.as_bytes().get(i) == Some(&b'-') {
         // `-c`: the literal's negation (`-9223372036854775808` declines: its literal does not
         // fit, as for the parser, which reads `-` and the literal apart).
-        return match cx.poly_operand::<true, false>(text, i + 1)? {
+        return match cx.poly_operand::<LOOKUP, false>(text, i + 1)? {
             (PolyAtom::Int(v), j) => Some((PolyAtom::Int(-v), j)),
             _ => None,
         };
     }
-    cx.poly_operand::<true, false>(text, i)
+    cx.poly_operand::<LOOKUP, false>(text, i)
 }
 
 #[cfg(test)]
@@ -2050,7 +2073,7 @@ mod tests {
                 ]), 1..8)
             ) {
                 let text: String = parts.concat();
-                if let Some(got) = plain_end_common(text.as_bytes(), &range_of) {
+                if let Some(got) = plain_end_common(&text, &range_of) {
                     prop_assert_eq!(got, reader(&text), "{}", text);
                 }
             }
