@@ -436,12 +436,24 @@ impl Context {
     }
 }
 
-/// Whether every `(` of `b` opens a literal (`(10)`, the only parenthesis a plain polynomial's
-/// text has): a call, a group or a printed `FloorDiv` declines before the scan (one
-/// word-at-a-time search for texts without a parenthesis, most plain polynomials).
+/// Whether every `(` of `b` is a literal's (`(10)`, the only parenthesis a plain polynomial's
+/// text has): a call, a group or a printed `FloorDiv` declines before the text is read (one
+/// word-at-a-time search for texts without a parenthesis, most plain polynomials), and so
+/// does a group that opens with a digit (`s92*(2*q3 + 1)`), before its first terms are ended.
 #[inline]
 fn literal_parens_only(b: &[u8]) -> bool {
-    !b.contains(&b'(') || b.windows(2).all(|w| w[0] != b'(' || w[1].is_ascii_digit())
+    if !b.contains(&b'(') {
+        return true;
+    }
+    let mut rest = b;
+    while let Some(p) = rest.iter().position(|&c| c == b'(') {
+        let end = run_end(rest, p + 1, DIGIT);
+        if end == p + 1 || rest.get(end) != Some(&b')') {
+            return false;
+        }
+        rest = &rest[end + 1..];
+    }
+    true
 }
 
 /// Whether each item of `v` is below the next one in the order `cmp`.
@@ -888,6 +900,10 @@ mod tests {
             ("()".into(), None),
             ("(6)(7)".into(), None),
             ("( 6)*x".into(), None),
+            ("x*(12) + (3)*y*(2)".into(), Some("12*x + 6*y")),
+            // A group opening with a digit declines before its first terms are ended.
+            ("2*x*y + s92*(2*q3 + 1)".into(), None),
+            ("x + (2)*(3".into(), None),
             // Not polynomials.
             ("FloorDiv(x, 2)".into(), None),
             ("(x + 1)".into(), None),
