@@ -119,6 +119,22 @@ fn read_name(b: &[u8], s: usize) -> (usize, u64) {
     (end, name_key(packed, p, num, digits, leading_zero, end > i))
 }
 
+/// The end of the run of digits from `src[i]` and their value as [`decimal`] reads it (`None`
+/// beyond 64 bits): accumulated as they are read, up to 19 digits (which fit in u64).
+#[inline(always)]
+fn read_digits(src: &str, i: usize) -> Option<(usize, u64)> {
+    let b = src.as_bytes();
+    let (mut end, mut v) = (i, 0u64);
+    while end < b.len() && class(b[end]) == DIGIT {
+        v = v.wrapping_mul(10).wrapping_add(u64::from(b[end] - b'0'));
+        end += 1;
+    }
+    if end - i > 19 {
+        v = decimal(&src[i..end])?;
+    }
+    Some((end, v))
+}
+
 /// The order of two symbols' names (`natural_cmp`), through their keys where they decide it
 /// ([`name_key`]). `Equal` only for one name.
 #[inline]
@@ -369,7 +385,7 @@ impl Context {
                 }
                 t.last = i;
                 i = run_end(b, i, WS);
-                if b[i..].starts_with(b"**") {
+                if b.get(i) == Some(&b'*') && b.get(i + 1) == Some(&b'*') {
                     // `name**k`: k copies of the name. The literal stands alone: no sign, no
                     // leading zero, not followed by a letter, a point or another `**` (the
                     // match below declines `x**2**3`, a power of a power).
@@ -395,17 +411,17 @@ impl Context {
             } else {
                 // A literal, parenthesized (`(10)`) or not.
                 let (v, end) = if c == b'(' {
-                    let end = run_end(b, i + 1, DIGIT);
+                    let (end, v) = read_digits(src, i + 1)?;
                     if end == i + 1 || b.get(end) != Some(&b')') {
                         return None;
                     }
-                    (decimal(&src[i + 1..end])?, end + 1)
+                    (v, end + 1)
                 } else if ck == DIGIT {
-                    let end = run_end(b, i, DIGIT);
+                    let (end, v) = read_digits(src, i)?;
                     if end < b.len() && (b[end] == b'.' || class(b[end]) == LETTER) {
                         return None;
                     }
-                    (decimal(&src[i..end])?, end)
+                    (v, end)
                 } else {
                     return None;
                 };
