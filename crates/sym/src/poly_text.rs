@@ -35,8 +35,6 @@ pub(crate) struct Mono<'s> {
     from: u32,
     len: u32,
     k: i64,
-    /// The first factor (`names[from]`), which decides most comparisons.
-    lead: Name<'s>,
     /// The factors as the answer writes them (`s0*s53*x0`), when the text has them so: in
     /// order, without a power, joined by single `*`s. Empty otherwise.
     span: &'s str,
@@ -265,7 +263,6 @@ impl<'s> Sum<'s, '_> {
             from: start as u32,
             len: fs.len() as u32,
             k,
-            lead: fs[0],
             span,
         });
         Some(())
@@ -524,19 +521,18 @@ fn polynomial_text<'s>(
     // symbol before every power or product: the two groups are sorted apart (each kept in the
     // text's order, the terms are often sorted already: PyTorch prints products of more
     // symbols first), and no term of one is equal to a term of the other.
-    sort_merge(monos, |a, b| name_cmp(&a.lead, &b.lead))?;
+    sort_merge(monos, |a, b| {
+        name_cmp(&names[a.from as usize], &names[b.from as usize])
+    })?;
     let kind = |m: &Mono| m.len > 1;
     sort_merge(prods, |a, b| {
         kind(a).cmp(&kind(b)).then_with(|| {
-            factor_cmp(&a.lead, &b.lead).then_with(|| {
-                let (fa, fb) = (factors(a), factors(b));
-                fa[1..]
-                    .iter()
-                    .zip(&fb[1..])
-                    .map(|(x, y)| factor_cmp(x, y))
-                    .find(|o| o.is_ne())
-                    .unwrap_or_else(|| fa.len().cmp(&fb.len()))
-            })
+            let (fa, fb) = (factors(a), factors(b));
+            fa.iter()
+                .zip(fb)
+                .map(|(x, y)| factor_cmp(x, y))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| fa.len().cmp(&fb.len()))
         })
     })?;
     // The answer is about as long as the text (blanks around each sign, powers for repeated
