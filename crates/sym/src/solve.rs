@@ -920,37 +920,102 @@ impl Solver<'_, '_> {
             let ke = self.s.cx.int(k);
             return self.divide(ke, t, op, nr, work);
         }
-        // Several occurrences: collect a linear coefficient, x * Σ k_i * (t_i / x).
+        // Several occurrences: collect a linear coefficient, x * Σ k_i * (t_i / x). Each
+        // term's shape first (where x is among its factors), then the cofactors: where a term
+        // is not linear, the cofactors before it are built only if one might fail to build
+        // (`Eq(3*s0*s53*s77, 48*s77*FloorDiv(s0, 4)*FloorDiv(s53, 4))` for s0: `s53*s77`, a
+        // new node, then the reason for the second term). The answer is the same: the first
+        // term whose cofactor is `None` is named.
+        let mut shapes: SmallVec<[Option<usize>; 4]> = SmallVec::new();
+        let mut bad = None;
+        for (i, &(t, _)) in xt.iter().enumerate() {
+            match self.linear_pos(t) {
+                Some(p) => shapes.push(p),
+                None => {
+                    bad = Some(i);
+                    break;
+                }
+            }
+        }
+        if let Some(j) = bad
+            && xt[..j]
+                .iter()
+                .zip(&shapes)
+                .all(|(&(t, _), &p)| self.cofactor_builds(t, p))
+        {
+            return Err(self.nonlinear_in(xt[j].0));
+        }
         let mut coeff: TermList = TermList::new();
-        for (t, k) in &xt {
-            let q = self
-                .linear_cofactor(*t)
-                .ok_or_else(|| self.nonlinear_in(*t))?;
-            coeff.push((q, *k));
+        for (i, &(t, k)) in xt.iter().enumerate() {
+            let q = match shapes.get(i) {
+                Some(&p) => self.cofactor_at(t, p),
+                None => None,
+            };
+            let q = q.ok_or_else(|| self.nonlinear_in(t))?;
+            coeff.push((q, k));
         }
         let ce = self.s.cx.add_terms(&coeff, 0).ok_or_else(err)?;
         let ce = self.s.simp(ce);
         self.divide(ce, self.xe, op, nr, work)
     }
 
-    /// For a term linear in x (x itself, or x times x-free factors), the cofactor.
-    fn linear_cofactor(&mut self, t: Expr) -> Option<Expr> {
+    /// Where x is in a term linear in x: `Some(None)` for x itself, `Some(Some(i))` for a
+    /// product whose factor `i` is x (the first such) and whose other factors are free of x;
+    /// `None` for any other term (not linear).
+    fn linear_pos(&self, t: Expr) -> Option<Option<usize>> {
         if t == self.xe {
-            return Some(self.s.cx.int(1));
+            return Some(None);
         }
-        let Node::Mul(fs) = self.s.cx.node(t).clone() else {
+        let Node::Mul(fs) = self.s.cx.node(t) else {
             return None;
         };
         let pos = fs.iter().position(|f| *f == self.xe)?;
+        let rest_has_x = fs
+            .iter()
+            .enumerate()
+            .any(|(i, f)| i != pos && self.has_x(*f));
+        (!rest_has_x).then_some(Some(pos))
+    }
+
+    /// Whether [`Solver::cofactor_at`] answers `Some` for the term `t` of shape `p`
+    /// ([`Solver::linear_pos`]): for x itself (1), for one other factor that it answers as it
+    /// stands, or for other factors that are distinct integer atoms (no constant, sum, product
+    /// or power: `mul_args` of them merges nothing and multiplies no coefficient, so it cannot
+    /// fail). `false` where that is not shown (it may still build).
+    fn cofactor_builds(&self, t: Expr, p: Option<usize>) -> bool {
+        let Some(pos) = p else {
+            return true;
+        };
+        let Node::Mul(fs) = self.s.cx.node(t) else {
+            return false;
+        };
+        let cx = &*self.s.cx;
+        fs.iter().enumerate().all(|(i, &f)| {
+            i == pos
+                || (cx.ty(f) == crate::expr::Ty::Int
+                    && !matches!(
+                        cx.node(f),
+                        Node::Int(_) | Node::Add(..) | Node::Mul(_) | Node::Pow(..)
+                    )
+                    && !fs[..i].contains(&f))
+        })
+    }
+
+    /// The cofactor of a term linear in x (x itself, or x times x-free factors), of shape `p`
+    /// ([`Solver::linear_pos`]).
+    fn cofactor_at(&mut self, t: Expr, p: Option<usize>) -> Option<Expr> {
+        let Some(pos) = p else {
+            return Some(self.s.cx.int(1));
+        };
+        let Node::Mul(fs) = self.s.cx.node(t) else {
+            return None;
+        };
         let rest: SmallVec<[Expr; 4]> = fs
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != pos)
             .map(|(_, f)| *f)
             .collect();
-        if rest.iter().any(|f| self.has_x(*f)) {
-            return None;
-        }
         // One other factor (`s0*FloorDiv(s53, 4)` for s0): the product of it alone is itself,
         // as `mul_args` builds it, when it is an integer that is no constant, sum, product or
         // power (`mul_parts` keeps it as its one factor with coefficient 1, and `scale` by 1
@@ -1033,5 +1098,194 @@ impl Context {
             RelOp::Gt => self.compare_raw(CmpOp::Lt, rhs, x),
             RelOp::Ge => self.compare_raw(CmpOp::Le, rhs, x),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fail, RelOp, Solver, TermList, WorkList};
+    use crate::Context;
+    use crate::expr::{Expr, Node};
+    use crate::simplify::Session;
+    use smallvec::SmallVec;
+
+    /// The cofactor loop of [`Solver::step_sum`] as it was before the shapes came first:
+    /// every cofactor built in order, the first that is `None` named.
+    fn step_sum_reference(
+        sv: &mut Solver<'_, '_>,
+        xt: &TermList,
+        op: RelOp,
+        work: &mut WorkList,
+    ) -> Result<(), Fail> {
+        let zero = sv.s.cx.int(0);
+        let nr =
+            sv.s.cx
+                .add_terms(&[(zero, 1)], 0)
+                .ok_or_else(super::overflow)?;
+        if let [(t, k)] = xt[..] {
+            let ke = sv.s.cx.int(k);
+            return sv.divide(ke, t, op, nr, work);
+        }
+        let mut coeff = TermList::new();
+        for &(t, k) in xt {
+            let q = if t == sv.xe {
+                Some(sv.s.cx.int(1))
+            } else {
+                match sv.s.cx.node(t).clone() {
+                    Node::Mul(fs) => fs.iter().position(|f| *f == sv.xe).and_then(|pos| {
+                        let rest: SmallVec<[Expr; 4]> = fs
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| *i != pos)
+                            .map(|(_, f)| *f)
+                            .collect();
+                        if rest.iter().any(|f| sv.has_x(*f)) {
+                            None
+                        } else {
+                            sv.s.cx.mul_args(&rest)
+                        }
+                    }),
+                    _ => None,
+                }
+            };
+            let q = q.ok_or_else(|| sv.nonlinear_in(t))?;
+            coeff.push((q, k));
+        }
+        let ce = sv.s.cx.add_terms(&coeff, 0).ok_or_else(super::overflow)?;
+        let ce = sv.s.simp(ce);
+        sv.divide(ce, sv.xe, op, nr, work)
+    }
+
+    /// The outcome of a step as text: the reason, the fork's guards, or the work and the
+    /// relations and conditions pushed.
+    fn outcome(sv: &Solver<'_, '_>, r: Result<(), Fail>, work: &WorkList) -> String {
+        let cx = &*sv.s.cx;
+        match r {
+            Err(Fail::Reason(u)) => format!("unsolved {:?}: {}", u.kind, u.message),
+            Err(Fail::Fork(gs)) => {
+                let gs: Vec<String> = gs.iter().map(|g| cx.display(*g)).collect();
+                format!("fork {}", gs.join("; "))
+            }
+            Ok(()) => {
+                let w: Vec<String> = work
+                    .iter()
+                    .map(|(f, op, r)| {
+                        format!("{} {} {}", cx.display(*f), op.as_str(), cx.display(*r))
+                    })
+                    .collect();
+                let c: Vec<String> = sv.conds.iter().map(|c| cx.display(*c)).collect();
+                format!("work {} | conds {}", w.join("; "), c.join("; "))
+            }
+        }
+    }
+
+    /// [`Solver::step_sum`] answers what the loop that builds every cofactor first does
+    /// (its shortcut for a term that is not linear): random lists of terms with x (linear ones
+    /// with other symbols, calls and sums among the factors, and ones that are not linear),
+    /// random coefficients and operators, under random ranges.
+    #[test]
+    fn step_sum_matches_building_every_cofactor() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0034);
+        let terms = [
+            "x",
+            "x*y",
+            "x*y*z",
+            "x*FloorDiv(y, 2)",
+            "x*y*FloorDiv(z, 4)",
+            "x*Max(y, 1)*z",
+            "x*(y + 1)",
+            "x*(y + 1)*z",
+            "x*y**2",
+            "x**2",
+            "x**2*y",
+            "FloorDiv(x, 2)",
+            "FloorDiv(x, 2)*y",
+            "x*FloorDiv(x, 2)",
+            "Mod(x, 3)*y*z",
+            "x*FloorDiv(y, FloorDiv(x, 2))",
+        ];
+        let coeffs = [1, -1, 2, 3, -5, 64, i64::MAX, i64::MIN];
+        let ranges = [("1", ""), ("0", "3"), ("-5", "5"), ("", "")];
+        let ops = [
+            RelOp::Eq,
+            RelOp::Ne,
+            RelOp::Lt,
+            RelOp::Le,
+            RelOp::Gt,
+            RelOp::Ge,
+        ];
+        let (mut shortcut, mut total) = (0, 0);
+        for _ in 0..3000 {
+            let n = 2 + next(3) as usize;
+            let picks: Vec<(&str, i64)> = (0..n)
+                .map(|_| {
+                    (
+                        terms[next(terms.len() as u64) as usize],
+                        coeffs[next(coeffs.len() as u64) as usize],
+                    )
+                })
+                .collect();
+            let rs: Vec<(&str, &str)> = (0..3)
+                .map(|_| ranges[next(ranges.len() as u64) as usize])
+                .collect();
+            let op = ops[next(ops.len() as u64) as usize];
+            let mut answers = Vec::new();
+            for reference in [false, true] {
+                let mut cx = Context::new();
+                for (s, (lo, hi)) in ["x", "y", "z"].iter().zip(&rs) {
+                    let _ = cx.symbol(s);
+                    if !lo.is_empty() {
+                        cx.set_range_str(s, lo, hi).unwrap();
+                    }
+                }
+                let x = cx.lookup("x").unwrap();
+                let xe = cx.sym(x);
+                let mut xt = TermList::new();
+                for (t, k) in &picks {
+                    let e = cx.parse(t).unwrap();
+                    if !xt.iter().any(|(u, _)| *u == e) {
+                        xt.push((e, *k));
+                    }
+                }
+                let zero = cx.int(0);
+                let mut s = Session::new(&mut cx);
+                let mut sv = Solver {
+                    s: &mut s,
+                    x,
+                    xe,
+                    rels: SmallVec::new(),
+                    conds: SmallVec::new(),
+                    forced: SmallVec::new(),
+                    operands: (xe, zero),
+                    divisors: None,
+                    defined_used: SmallVec::new(),
+                    half_memo: None,
+                };
+                let mut work = WorkList::new();
+                let r = if reference {
+                    step_sum_reference(&mut sv, &xt, op, &mut work)
+                } else {
+                    if xt.len() >= 2 {
+                        total += 1;
+                        let first_bad = xt.iter().position(|(t, _)| sv.linear_pos(*t).is_none());
+                        if first_bad.is_some_and(|j| j > 0) {
+                            shortcut += 1;
+                        }
+                    }
+                    sv.step_sum(xt.clone(), TermList::new(), 0, op, zero, &mut work)
+                };
+                answers.push(outcome(&sv, r, &work));
+            }
+            assert_eq!(
+                answers[0],
+                answers[1],
+                "{picks:?} {} under {rs:?}",
+                op.as_str()
+            );
+        }
+        assert!(
+            shortcut * 5 > total,
+            "too few shortcuts: {shortcut}/{total}"
+        );
     }
 }
