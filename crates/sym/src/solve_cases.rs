@@ -902,17 +902,32 @@ mod seed {
     /// `a`'s interval spans more than one multiple of `c`, and `a` has two symbols or more, or
     /// one whose range is not small (unbounded, not an integer, or at least `SMALL_RANGE` values).
     fn quotient_spans(s: &mut Session<'_>, a: Expr, c: i64) -> bool {
-        if s.iv(a).one_quotient(c).is_some() {
-            return false;
-        }
-        let Some(x) = s.cx.sole_symbol(&[a]) else {
-            // Two symbols or more: `affine_on_small_range` declines.
-            return true;
+        // A symbol `x` (the commonest numerator, `FloorDiv(s0, 2)`): its interval is what
+        // `iv` answers for it (`sym_iv`, not memoized by `iv`), and it is its own sole symbol,
+        // so the steps below read `sym_iv` once, without `iv`'s memo lookup and the mask.
+        let (x, known) = if let Node::Sym(x) = *s.cx.node(a) {
+            let iv = s.sym_iv(x);
+            if iv.one_quotient(c).is_some() {
+                return false;
+            }
+            (x, Some(iv))
+        } else {
+            if s.iv(a).one_quotient(c).is_some() {
+                return false;
+            }
+            let Some(x) = s.cx.sole_symbol(&[a]) else {
+                // Two symbols or more: `affine_on_small_range` declines.
+                return true;
+            };
+            (x, None)
         };
         if s.cx.sym_ty(x) != Ty::Int {
             return true;
         }
-        let iv = s.sym_iv(x);
+        let iv = match known {
+            Some(iv) => iv,
+            None => s.sym_iv(x),
+        };
         match (iv.lo_i64(), iv.hi_i64()) {
             (Some(lo), Some(hi)) => {
                 hi >= lo && i128::from(hi) - i128::from(lo) >= crate::simplify::SMALL_RANGE
