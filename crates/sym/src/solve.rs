@@ -1064,28 +1064,56 @@ impl Context {
             Some(x) => std::borrow::Cow::Borrowed(self.sym_name(x)),
             None => std::borrow::Cow::Owned(self.display(t)),
         };
-        let rhs = self.display(r.rhs);
         // Written piece by piece (the formatting machinery cost a solve request about 3% of
-        // its instructions; writing the pieces into `rhs`'s string, as `around` does, cost
-        // more than this string of its own).
-        let mut out = String::with_capacity(n.len() + rhs.len() + 8);
-        match r.op {
-            RelOp::Eq | RelOp::Ne => {
-                out.push_str(if r.op == RelOp::Eq { "Eq(" } else { "Ne(" });
-                out.push_str(&n);
-                out.push_str(", ");
+        // its instructions; writing the pieces into the right-hand side's printed string, as
+        // `around` does, cost more than this string of its own). A constant or a symbol
+        // (`s53 >= 8`, `Eq(u1, u0)`) is written as `display` writes it (its shortcuts for
+        // them), straight into this string: no string of its own to print into and copy.
+        let eq = matches!(r.op, RelOp::Eq | RelOp::Ne);
+        let mut out = match *self.node(r.rhs) {
+            Node::Int(v) => {
+                let mut out = String::with_capacity(n.len() + 32);
+                self.relation_head(&mut out, r.op, &n);
+                crate::print::push_i64(&mut out, v);
+                out
+            }
+            Node::Sym(s) => {
+                let name = self.sym_name(s);
+                let mut out = String::with_capacity(n.len() + name.len() + 8);
+                self.relation_head(&mut out, r.op, &n);
+                out.push_str(name);
+                out
+            }
+            _ => {
+                let rhs = self.display(r.rhs);
+                let mut out = String::with_capacity(n.len() + rhs.len() + 8);
+                self.relation_head(&mut out, r.op, &n);
                 out.push_str(&rhs);
-                out.push(')');
+                out
+            }
+        };
+        if eq {
+            out.push(')');
+        }
+        out
+    }
+
+    /// What [`Context::display_relation`] writes before the right-hand side: `Eq(x, `,
+    /// `Ne(x, `, or `x OP ` (`n` the target's text).
+    fn relation_head(&self, out: &mut String, op: RelOp, n: &str) {
+        match op {
+            RelOp::Eq | RelOp::Ne => {
+                out.push_str(if op == RelOp::Eq { "Eq(" } else { "Ne(" });
+                out.push_str(n);
+                out.push_str(", ");
             }
             op => {
-                out.push_str(&n);
+                out.push_str(n);
                 out.push(' ');
                 out.push_str(op.as_str());
                 out.push(' ');
-                out.push_str(&rhs);
             }
         }
-        out
     }
 
     /// `x OP rhs` as a boolean expression (`Gt`/`Ge` with the operands swapped).
@@ -1175,6 +1203,54 @@ mod tests {
                     .collect();
                 let c: Vec<String> = sv.conds.iter().map(|c| cx.display(*c)).collect();
                 format!("work {} | conds {}", w.join("; "), c.join("; "))
+            }
+        }
+    }
+
+    /// [`Context::display_relation`] writes a constant or symbol right-hand side as
+    /// `display` prints it: every operator, targets that are symbols or expressions, constants
+    /// at the ends of i64, symbols of both types, and other right-hand sides.
+    #[test]
+    fn display_relation_writes_what_display_prints() {
+        let mut cx = Context::new();
+        cx.declare("zf1", crate::expr::Ty::Float).unwrap();
+        let rhss = [
+            "0",
+            "8",
+            "-1",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "y",
+            "zf1",
+            "s_long_name_0",
+            "FloorDiv(y, 2)",
+            "y + 1",
+            "-y",
+            "2*y",
+        ];
+        let targets = ["x", "FloorDiv(x, 2)", "x*y"];
+        let ops = [
+            RelOp::Eq,
+            RelOp::Ne,
+            RelOp::Lt,
+            RelOp::Le,
+            RelOp::Gt,
+            RelOp::Ge,
+        ];
+        for t in targets {
+            let te = cx.parse(t).unwrap();
+            for r in rhss {
+                let rhs = cx.parse(r).unwrap();
+                for op in ops {
+                    let rel = super::Relation { op, rhs };
+                    let (n, shown) = (cx.display(te), cx.display(rhs));
+                    let want = match op {
+                        RelOp::Eq => format!("Eq({n}, {shown})"),
+                        RelOp::Ne => format!("Ne({n}, {shown})"),
+                        _ => format!("{n} {} {shown}", op.as_str()),
+                    };
+                    assert_eq!(cx.display_relation(te, &rel), want);
+                }
             }
         }
     }
