@@ -325,7 +325,15 @@ impl Context {
         // FdRange / ModRange: 0 <= r < m (prove_nonneg, then prove_lt on the difference, a
         // plain polynomial and so its own simplification).
         let ivr = self.quick_iv(r, 0)?;
-        if ivr.lo >= 0 {
+        // Where r is one monomial unbounded above sharing no symbol with m (`s24*s48` over
+        // `s88`), r - m is the sum of the two as they stand (nothing merges, nothing can
+        // overflow, a plain polynomial) and its interval's upper end is r's, unbounded (the
+        // sum's intervals add term by term, and an unbounded end stays unbounded): the check
+        // below passes, without building the difference and bounding it again.
+        let unbounded_apart = ivr.hi == crate::interval::POS_INF
+            && !matches!(self.node(r), Node::Add(..))
+            && self.meta[r.index()].syms & msyms == 0;
+        if ivr.lo >= 0 && !unbounded_apart {
             let d = self.sub(r, m)?;
             if !self.is_plain_polynomial(d) || self.quick_iv(d, 0)?.hi <= -1 {
                 return None;
@@ -517,4 +525,60 @@ fn same_period(iv: &Iv, c: i64) -> bool {
 /// Whether the prover's interval test leaves `v == 0` undecided: 0 inside, not the only value.
 fn undecided_zero(iv: &Iv) -> bool {
     iv.lo <= 0 && iv.hi >= 0 && !(iv.lo == 0 && iv.hi == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Context;
+
+    /// The lean path's monomial quotient answers what the general path does for
+    /// `Eq(x*m, r)` with monomials `m` and `r` of other symbols (products, powers, shared
+    /// symbols or none, a constant term now and then), under random constant ranges (some
+    /// unbounded above, some reaching 0 or below): where `r` shares no symbol with `m` and is
+    /// unbounded above, `0 <= r < m` is not proven without building `r - m`.
+    #[test]
+    fn monomial_quotient_is_the_general_answer() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0035);
+        let ms = ["y", "y*z", "z", "y**2", "y*z*w", "w"];
+        let rs = [
+            "z", "w", "z*w", "n", "n*w", "y", "y*n", "z**2", "n + 1", "2*n", "y*z", "n*w*z", "7",
+        ];
+        let ranges = [
+            ("1", ""),
+            ("2", ""),
+            ("0", ""),
+            ("1", "5"),
+            ("3", "200"),
+            ("-2", ""),
+            ("", ""),
+        ];
+        let (mut lean, mut total) = (0, 0);
+        for _ in 0..4000 {
+            let mut cx = Context::new();
+            for s in ["x", "y", "z", "w", "n"] {
+                let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                let _ = cx.symbol(s);
+                if !lo.is_empty() {
+                    cx.set_range_str(s, lo, hi).unwrap();
+                }
+            }
+            let m = ms[next(ms.len() as u64) as usize];
+            let r = rs[next(rs.len() as u64) as usize];
+            let text = if next(2) == 0 {
+                format!("Eq(x*{m}, {r})")
+            } else {
+                format!("Eq({r}, {m}*x)")
+            };
+            let e = cx.parse(&text).unwrap();
+            let x = cx.lookup("x").unwrap();
+            total += 1;
+            let general = cx.solve_general(e, x);
+            if let Some(fast) = cx.solve_fast_only(e, x) {
+                lean += 1;
+                assert_eq!(fast, general, "{text}");
+            }
+            assert_eq!(cx.solve_with_cases(e, x), general, "{text}");
+        }
+        assert!(lean * 5 > total, "too few lean answers: {lean}/{total}");
+    }
 }
