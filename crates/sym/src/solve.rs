@@ -557,7 +557,7 @@ impl Solver<'_, '_> {
             return Ok(());
         }
         if self.s.cx.as_int(c) == Some(-1) {
-            let nr = self.s.cx.neg(r).ok_or_else(err)?;
+            let nr = self.lin(&[(r, -1)], 0).ok_or_else(err)?;
             work.push((g, op.mirror(), nr));
             return Ok(());
         }
@@ -582,8 +582,8 @@ impl Solver<'_, '_> {
                 let mut kept_negative = false;
                 let (c, r) = match sign {
                     Some(-1) => {
-                        let nc = self.s.cx.neg(c).ok_or_else(err)?;
-                        let nr = self.s.cx.neg(r).ok_or_else(err)?;
+                        let nc = self.lin(&[(c, -1)], 0).ok_or_else(err)?;
+                        let nr = self.lin(&[(r, -1)], 0).ok_or_else(err)?;
                         if self.s.fits_i64(nc) {
                             (nc, nr)
                         } else {
@@ -674,7 +674,7 @@ impl Solver<'_, '_> {
                     sv.s.fits_given(d, &[c, r]).then_some(d)
                 };
                 let (c, r, op) = if sg < 0 {
-                    let nc = self.s.cx.neg(c).ok_or_else(err)?;
+                    let nc = self.lin(&[(c, -1)], 0).ok_or_else(err)?;
                     // -C at C = i64::MIN (`a*b < 1` for a, b <= -1: b*a is defined at a = 0).
                     if self.is_atom(c)
                         && !self.s.fits_given(nc, &[c])
@@ -683,24 +683,24 @@ impl Solver<'_, '_> {
                         work.push((g, op.mirror(), d));
                         return Ok(());
                     }
-                    (nc, self.s.cx.neg(r).ok_or_else(err)?, op.mirror())
+                    (nc, self.lin(&[(r, -1)], 0).ok_or_else(err)?, op.mirror())
                 } else {
                     (c, r, op)
                 };
                 let canonical = match op {
                     RelOp::Le => (RelOp::Le, self.s.cx.floordiv_raw(r, c)),
                     RelOp::Lt => {
-                        let r1 = self.s.cx.add_const(r, -1).ok_or_else(err)?;
+                        let r1 = self.lin(&[(r, 1)], -1).ok_or_else(err)?;
                         (RelOp::Le, self.s.cx.floordiv_raw(r1, c))
                     }
                     RelOp::Ge => {
-                        let nr = self.s.cx.neg(r).ok_or_else(err)?;
+                        let nr = self.lin(&[(r, -1)], 0).ok_or_else(err)?;
                         let f = self.s.cx.floordiv_raw(nr, c);
-                        (RelOp::Ge, self.s.cx.neg(f).ok_or_else(err)?)
+                        (RelOp::Ge, self.lin(&[(f, -1)], 0).ok_or_else(err)?)
                     }
                     _ => {
                         let f = self.s.cx.floordiv_raw(r, c);
-                        (RelOp::Ge, self.s.cx.add_const(f, 1).ok_or_else(err)?)
+                        (RelOp::Ge, self.lin(&[(f, 1)], 1).ok_or_else(err)?)
                     }
                 };
                 // r - 1 at r = i64::MIN, -r there, FloorDiv(r, 1) + 1 at r = i64::MAX, as
@@ -720,12 +720,39 @@ impl Solver<'_, '_> {
         }
     }
 
+    /// `Σ k_i * t_i + c` as `add_terms` builds it (and `neg`, `add`, `add_const`, which are
+    /// it), with constant terms summed here: `add_terms` of constants is their exact sum
+    /// (i128, checked as it checks it) as a constant, `None` where that leaves i64. Most steps
+    /// of a solve move constants (`7*FloorDiv(s53 - 1, 7) > 7`: -7, 0, 1, 8), where the
+    /// general builder's lists and sort cost more than the sum.
+    fn lin(&mut self, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        let mut cst = i128::from(c);
+        for &(t, k) in ts {
+            match *self.s.cx.node(t) {
+                Node::Int(v) => cst = cst.checked_add(i128::from(v) * i128::from(k))?,
+                _ => return self.s.cx.add_terms(ts, c),
+            }
+        }
+        Some(self.s.cx.int(i64::try_from(cst).ok()?))
+    }
+
+    /// `mul(a, b)`, with two constants multiplied here: `mul` of constants is their product
+    /// as a constant (`checked_mul`, in either order for two), `None` on overflow.
+    fn mul_consts(&mut self, a: Expr, b: Expr) -> Option<Expr> {
+        match (self.s.cx.as_int(a), self.s.cx.as_int(b)) {
+            (Some(x), Some(y)) => Some(self.s.cx.int(x.checked_mul(y)?)),
+            _ => self.s.cx.mul(a, b),
+        }
+    }
+
     /// Whether `e` is a value in i64 wherever it is computed: a constant, a symbol or a call
     /// (not a sum, product or power, whose terms are one polynomial value, docs/rules.md §8).
     fn is_atom(&self, e: Expr) -> bool {
+        // The node kinds `view` shows as a sum, product or power (read from the node: the view
+        // copies the operands).
         !matches!(
-            self.s.cx.view(e),
-            crate::View::Sum(..) | crate::View::Prod(..) | crate::View::Pow(..)
+            self.s.cx.node(e),
+            Node::Add(..) | Node::Mul(_) | Node::Pow(..)
         )
     }
 
@@ -798,10 +825,10 @@ impl Solver<'_, '_> {
                 // For d > 0: FloorDiv(g, d) == r <=> d*r <= g <= d*r + d - 1, and
                 // <= r <=> g <= d*r + d - 1; < r <=> g <= d*r - 1; >= r <=> g >= d*r;
                 // > r <=> g >= d*r + d.
-                let dr = self.s.cx.mul(d, r).ok_or_else(err)?;
+                let dr = self.mul_consts(d, r).ok_or_else(err)?;
                 let build_hi = |sv: &mut Self| -> Result<Expr, Fail> {
-                    let t = sv.s.cx.add(dr, d).ok_or_else(err)?;
-                    sv.s.cx.add_const(t, -1).ok_or_else(err)
+                    let t = sv.lin(&[(dr, 1), (d, 1)], 0).ok_or_else(err)?;
+                    sv.lin(&[(t, 1)], -1).ok_or_else(err)
                 };
                 // d*r + d - 1 is read by Eq and Le; for the other operators only whether
                 // building it overflows matters (the answer is then "integer overflow" for
@@ -835,7 +862,7 @@ impl Solver<'_, '_> {
                     RelOp::Lt => work.push((g, RelOp::Lt, dr)),
                     RelOp::Ge => work.push((g, RelOp::Ge, dr)),
                     RelOp::Gt => {
-                        let t = self.s.cx.add(dr, d).ok_or_else(err)?;
+                        let t = self.lin(&[(dr, 1), (d, 1)], 0).ok_or_else(err)?;
                         work.push((g, RelOp::Ge, t))
                     }
                 }
@@ -910,11 +937,8 @@ impl Solver<'_, '_> {
     ) -> Result<(), Fail> {
         let err = overflow;
         rhs_terms.push((r, 1));
-        let nr = self
-            .s
-            .cx
-            .add_terms(&rhs_terms, c.checked_neg().ok_or_else(err)?)
-            .ok_or_else(err)?;
+        let nc = c.checked_neg().ok_or_else(err)?;
+        let nr = self.lin(&rhs_terms, nc).ok_or_else(err)?;
         if xt.len() == 1 {
             let (t, k) = xt[0];
             let ke = self.s.cx.int(k);
@@ -1205,6 +1229,67 @@ mod tests {
                 format!("work {} | conds {}", w.join("; "), c.join("; "))
             }
         }
+    }
+
+    /// [`Solver::lin`] and [`Solver::mul_consts`] answer what `add_terms` and `mul` answer:
+    /// random lists of constants (at the ends of i64 too, where the sum or product overflows)
+    /// and of constants with other terms, random coefficients and constants.
+    #[test]
+    fn constant_arithmetic_is_the_builders() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0036);
+        let vals = [
+            "0",
+            "1",
+            "-1",
+            "7",
+            "-8",
+            "4611686018427387904",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "y",
+            "2*y + 1",
+            "FloorDiv(y, 2)",
+        ];
+        let ks = [1, -1, 0, 2, -3, i64::MAX, i64::MIN];
+        let mut cx = Context::new();
+        let x = cx.symbol("x").unwrap();
+        let xe = cx.sym(x);
+        let zero = cx.int(0);
+        let es: Vec<Expr> = vals.iter().map(|v| cx.parse(v).unwrap()).collect();
+        let mut s = Session::new(&mut cx);
+        let mut sv = Solver {
+            s: &mut s,
+            x,
+            xe,
+            rels: SmallVec::new(),
+            conds: SmallVec::new(),
+            forced: SmallVec::new(),
+            operands: (xe, zero),
+            divisors: None,
+            defined_used: SmallVec::new(),
+            half_memo: None,
+        };
+        let (mut consts, mut total) = (0, 0);
+        for _ in 0..20000 {
+            let n = next(4) as usize;
+            let only_consts = next(3) != 0;
+            let pool = if only_consts { 8 } else { es.len() as u64 };
+            let ts: Vec<(Expr, i64)> = (0..n)
+                .map(|_| (es[next(pool) as usize], ks[next(ks.len() as u64) as usize]))
+                .collect();
+            let c = ks[next(ks.len() as u64) as usize];
+            total += 1;
+            if ts.iter().all(|(t, _)| sv.s.cx.as_int(*t).is_some()) {
+                consts += 1;
+            }
+            assert_eq!(sv.lin(&ts, c), sv.s.cx.add_terms(&ts, c), "{ts:?} + {c}");
+            let (a, b) = (es[next(pool) as usize], es[next(pool) as usize]);
+            assert_eq!(sv.mul_consts(a, b), sv.s.cx.mul(a, b));
+        }
+        assert!(
+            consts * 3 > total,
+            "too few constant lists: {consts}/{total}"
+        );
     }
 
     /// [`Context::display_relation`] writes a constant or symbol right-hand side as
