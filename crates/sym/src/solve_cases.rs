@@ -994,7 +994,11 @@ mod seed {
             }
             (x, Some(iv))
         } else {
-            if s.iv(a).one_quotient(c).is_some() {
+            if linear_sum_iv(s, a)
+                .unwrap_or_else(|| s.iv(a))
+                .one_quotient(c)
+                .is_some()
+            {
                 return false;
             }
             let Some(x) = s.cx.sole_symbol(&[a]) else {
@@ -1016,6 +1020,37 @@ mod seed {
             }
             _ => true,
         }
+    }
+
+    /// The interval `iv` answers for a sum of at most four symbols (`s53 + 6`), computed and
+    /// recorded in the session's memo as its `linear_iv` does (the constant's point plus each
+    /// term's scaled interval, in order), without its memo lookup first; `None` for anything
+    /// else.
+    fn linear_sum_iv(s: &mut Session<'_>, a: Expr) -> Option<crate::interval::Iv> {
+        let Node::Add(ts, c) = s.cx.node(a) else {
+            return None;
+        };
+        let (n, c) = (ts.len(), *c);
+        if n > 4
+            || !ts
+                .iter()
+                .all(|(t, _)| matches!(s.cx.node(*t), Node::Sym(_)))
+        {
+            return None;
+        }
+        let mut acc = crate::interval::Iv::point(c);
+        for i in 0..n {
+            let Node::Add(ts, _) = s.cx.node(a) else {
+                return None;
+            };
+            let (t, k) = ts[i];
+            let Node::Sym(x) = *s.cx.node(t) else {
+                return None;
+            };
+            acc = acc.add(&s.sym_iv(x).scale(k));
+        }
+        s.s.iv.insert(a, acc);
+        Some(acc)
     }
 
     /// Whether `FloorDiv(a, c)` is its own simplification because `a` is a product (a `Mul`
