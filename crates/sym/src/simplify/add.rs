@@ -308,7 +308,7 @@ impl Session<'_> {
         if x == e {
             return None;
         }
-        if self.bounded_by_value(x) || self.fits_i64(x) || self.poly_fits(x) {
+        if self.expansion_fits(x) {
             self.fire(Rule::ExpandMul);
             return Some(x);
         }
@@ -337,7 +337,7 @@ impl Session<'_> {
             let Some(x2) = self.cx.expand_poly(e2) else {
                 continue;
             };
-            let r = if self.bounded_by_value(x2) || self.fits_i64(x2) || self.poly_fits(x2) {
+            let r = if self.expansion_fits(x2) {
                 x2
             } else if let Some(r) = self.factor_expansion(e2, x2) {
                 r

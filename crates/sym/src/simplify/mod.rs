@@ -985,6 +985,16 @@ impl<'a> Session<'a> {
         true
     }
 
+    /// Whether `x`, the expansion of a product (or of a sum of products) whose value is the
+    /// input's, computes nothing that overflows where the input does not: its terms have one
+    /// sign (`bounded_by_value`), its magnitudes add up below 2^126 (`poly_fits`), or it
+    /// provably fits (`fits_i64`). A disjunction of pure tests, so their order changes no
+    /// answer: `fits_i64` last, as where the terms' signs differ it fails on nearly every real
+    /// expansion (a product of unbounded symbols, `s16*s62`), after a walk of every new node.
+    pub(crate) fn expansion_fits(&mut self, x: Expr) -> bool {
+        self.bounded_by_value(x) || self.poly_fits(x) || self.fits_i64(x)
+    }
+
     /// Expands products of sums (bounded: at most `expand_terms` resulting terms, 64 by
     /// default: [`crate::Limits`]) where no new overflow
     /// can come of it.
@@ -1008,7 +1018,7 @@ impl<'a> Session<'a> {
         // The expanded terms are new nodes ((x + 1)*y fits where x*y does not): taken where
         // the expansion provably fits in i64, or where, its sum being the input's value, no
         // term is larger than the sum (`bounded_by_value`: terms of one sign).
-        if !(self.bounded_by_value(out) || self.fits_i64(out) || self.poly_fits(out)) {
+        if !self.expansion_fits(out) {
             return None;
         }
         self.fire(Rule::ExpandMul);
