@@ -270,17 +270,16 @@ pub(crate) fn fits_iv_given(
         Node::Abs(a) => Shape::Abs(a),
         _ => Shape::Other,
     };
-    let own = o.iv_of(e);
     if let Shape::Atom = shape {
         // Where it is computed it is in i64 (elsewhere the input overflows already), so its
         // interval within i64; an atom whose value is never in i64 (`TruncToInt(-1.4e19)`,
         // `[-oo, i64::MIN]`) is at the edge, and one with no interval within i64 fits
         // nothing: callers take magnitudes of the ends (the fuzzing of mutated real records
         // found `abs` of an infinite end).
-        return finite(own.unwrap_or(Iv::TOP).intersect(&I64));
+        return finite(o.iv_of(e).unwrap_or(Iv::TOP).intersect(&I64));
     }
     if depth > 8 {
-        return own.and_then(finite);
+        return o.iv_of(e).and_then(finite);
     }
     let d = depth + 1;
     let computed = match shape {
@@ -358,8 +357,12 @@ pub(crate) fn fits_iv_given(
             }
             ia.abs()
         }
-        Shape::Atom | Shape::Other => return own.and_then(finite),
+        Shape::Atom | Shape::Other => return o.iv_of(e).and_then(finite),
     };
+    // The node's own interval, asked only once its operands fit (a product of unbounded
+    // symbols fails above, and the interval of a new sum of such products is never needed):
+    // the answer is the same, `None` wherever an operand is.
+    let own = o.iv_of(e);
     let r = match own {
         Some(v) => computed.intersect(&v),
         None => computed,
