@@ -948,19 +948,30 @@ impl<'a> Session<'a> {
     /// cannot overflow). Two factors in i64 always do: `s78*(q2 - 1) + s78` = `q2*s78`.
     pub(crate) fn poly_fits(&mut self, q: Expr) -> bool {
         const SAT: i128 = 1 << 126;
-        let (ts, c): (crate::expr::Terms, i64) = match self.cx.node(q) {
-            Node::Add(ts, c) => (ts.clone(), *c),
-            Node::Mul(..) | Node::Pow(..) => (smallvec::smallvec![(q, 1)], 0),
+        // The terms and their factors are read by index (a handle's node does not change), not
+        // copied out: `q` as one term `1*q` when it is a product or a power, a term that is no
+        // product as its one factor.
+        let (nt, c) = match self.cx.node(q) {
+            Node::Add(ts, c) => (ts.len(), *c),
+            Node::Mul(..) | Node::Pow(..) => (1, 0),
             _ => return false,
         };
         let mut total = i128::from(c).abs();
-        for (t, k) in ts {
-            let factors: crate::expr::Args = match self.cx.node(t) {
-                Node::Mul(fs) => fs.clone(),
-                _ => smallvec::smallvec![t],
+        for i in 0..nt {
+            let (t, k) = match self.cx.node(q) {
+                Node::Add(ts, _) => ts[i],
+                _ => (q, 1),
+            };
+            let nf = match self.cx.node(t) {
+                Node::Mul(fs) => fs.len(),
+                _ => 1,
             };
             let mut m = i128::from(k).abs();
-            for f in factors {
+            for j in 0..nf {
+                let f = match self.cx.node(t) {
+                    Node::Mul(fs) => fs[j],
+                    _ => t,
+                };
                 let (b, n) = match *self.cx.node(f) {
                     Node::Pow(b, n) => (b, n),
                     _ => (f, 1),
