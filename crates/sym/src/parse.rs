@@ -1054,18 +1054,41 @@ impl Context {
         }
         match c {
             b'(' => {
-                d.i += 1;
-                d.enter()?;
-                let mut rel = false;
-                let v = self.descent_expr(d, 0, &mut rel)?;
-                d.skip_ws();
-                if d.b.get(d.i) != Some(&b')') {
-                    return None;
+                // A run of `n` opening parentheses (PyTorch prints a floor division as
+                // `((a//b))`): a level each, as one group in another would take (each
+                // checked against the depth), read in one loop.
+                let mut n = 0u32;
+                loop {
+                    d.i += 1;
+                    d.enter()?;
+                    n += 1;
+                    d.skip_ws();
+                    if d.b.get(d.i) != Some(&b'(') {
+                        break;
+                    }
                 }
-                d.i += 1;
-                d.depth -= 1;
-                // A group stays pending, as on the general parser's stack.
-                Some(v)
+                let mut rel = false;
+                let mut v = self.descent_expr(d, 0, &mut rel)?;
+                loop {
+                    d.skip_ws();
+                    if d.b.get(d.i) != Some(&b')') {
+                        return None;
+                    }
+                    d.i += 1;
+                    d.depth -= 1;
+                    n -= 1;
+                    if n == 0 {
+                        // A group stays pending, as on the general parser's stack.
+                        return Some(v);
+                    }
+                    // The enclosing group, its first operand `v` read: the rest of it, with
+                    // its own count of relations (`descent_expr`'s second half).
+                    let mut rel = false;
+                    d.skip_ws();
+                    if d.binary_op().is_some() {
+                        v = self.descent_expr_from(d, v, 0, &mut rel)?;
+                    }
+                }
             }
             b'-' | b'+' | b'~' => self.descent_prefix(d, c, col),
             _ => None,
@@ -2025,24 +2048,33 @@ impl Context {
         Ok(())
     }
 
-    /// [`Context::mul_parts`] of a literal times an integer symbol (`23*p0`, the commonest
-    /// term of index expressions): the symbol with the literal as its coefficient, or nothing
-    /// times 0, as `mul_parts` answers it (one factor, no overflow, nothing interned), without
-    /// its list and sort. `None` for other factors.
+    /// [`Context::mul_parts`] of a literal times one integer factor that `mul_parts` takes as
+    /// it stands (`23*p0`, the commonest term of index expressions, and `10*((x//5))`,
+    /// `2*(ModularIndexing(...))`): the factor with the literal as its coefficient, or nothing
+    /// times 0, as `mul_parts` answers it, without its lists and sort. Such a factor is any
+    /// integer node but a constant, a product, a power and a sum `k*t` of one term and no
+    /// constant (those `mul_parts` takes apart: its coefficient times the factors of `t`);
+    /// `mul_parts` answers `k * x = (x, k)` for it (one factor, one literal: no overflow,
+    /// nothing interned, `0 * x = (nothing, 0)`). `None` for other factors.
     #[inline]
     fn literal_times_symbol(&self, fs: &[Expr]) -> Option<(Option<Expr>, i64)> {
         let &[a, b] = fs else {
             return None;
         };
-        let (k, s) = match (self.node(a), self.node(b)) {
-            (Node::Int(k), Node::Sym(_)) => (*k, b),
-            (Node::Sym(_), Node::Int(k)) => (*k, a),
+        let (k, x) = match (self.node(a), self.node(b)) {
+            (Node::Int(k), _) => (*k, b),
+            (_, Node::Int(k)) => (*k, a),
             _ => return None,
         };
-        if self.ty(s) != Ty::Int {
+        if self.ty(x) != Ty::Int {
             return None;
         }
-        Some(if k == 0 { (None, 0) } else { (Some(s), k) })
+        match self.node(x) {
+            Node::Int(_) | Node::Mul(_) | Node::Pow(..) => return None,
+            Node::Add(ts, 0) if ts.len() == 1 => return None,
+            _ => {}
+        }
+        Some(if k == 0 { (None, 0) } else { (Some(x), k) })
     }
 
     fn reduce_while(
@@ -3216,6 +3248,58 @@ pub(crate) mod tests {
         }
         assert_eq!(cx.literal_times_symbol(&syms[..2]), None);
         assert_eq!(cx.literal_times_symbol(&syms), None);
+        // Every other kind of factor, with the literals: the shortcut's answer (or its
+        // declining, where `mul_parts` takes the factor apart) against `mul_parts`', the
+        // same arena after.
+        let others = [
+            "(x//5)",
+            "Mod(q1, 3)",
+            "ModularIndexing(s27, 2, 4)",
+            "x + 1",
+            "2*x + 3*q1",
+            "7*x",
+            "-x",
+            "x*q1",
+            "3*x*q1",
+            "x**2",
+            "Max(x, 2)",
+            "Min(x, q1)",
+            "CeilDiv(x, 3)",
+            "Abs(x)",
+            "(x//5)*q1",
+            "2*(x + 1)*q1",
+            "7",
+            "Where(x > 0, x, 1)",
+            "zf",
+            "2.5",
+            "x > 0",
+        ];
+        let mut taken = 0;
+        for v in [i64::MIN, -7, -1, 0, 1, 2, 96, i64::MAX] {
+            for t in others {
+                for swap in [false, true] {
+                    let (mut a, mut b) = (Context::new(), Context::new());
+                    declared(&mut a);
+                    declared(&mut b);
+                    let fa = [a.parse(t).unwrap(), a.int(v)];
+                    let fb = [b.parse(t).unwrap(), b.int(v)];
+                    let (fa, fb) = if swap {
+                        ([fa[1], fa[0]], [fb[1], fb[0]])
+                    } else {
+                        (fa, fb)
+                    };
+                    let idx =
+                        |r: Option<(Option<Expr>, i64)>| r.map(|(e, k)| (e.map(|e| e.index()), k));
+                    let want = idx(b.mul_parts(&fb));
+                    if let Some(got) = a.literal_times_symbol(&fa) {
+                        taken += 1;
+                        assert_eq!(idx(Some(got)), want, "{v} {t} {swap}");
+                        assert_eq!(a.node_count(), b.node_count(), "{v} {t} {swap}");
+                    }
+                }
+            }
+        }
+        assert!(taken > 150, "{taken}");
     }
 
     /// A pending product built by `materialize_one` (its shortcut for a literal times a
