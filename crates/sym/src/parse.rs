@@ -321,7 +321,32 @@ pub(crate) struct Memo {
     /// parse that kept it. One entry per hash: a text whose hash collides with a kept one
     /// replaces it.
     map: rustc_hash::FxHashMap<u64, (u32, u32, Expr, usize)>,
+    /// The boolean texts ([`Context::parse_bool`]: assumptions) parsed since the memo was
+    /// last emptied (saturating). From [`CALLS_AFTER`] on ([`Memo::keeps_calls`]: the
+    /// context answers many questions, as a request with many assumptions does) the descent
+    /// path keeps each call it reads (`FloorDiv(s0, 2)`) by its text, for the texts after
+    /// (assumptions repeat the same calls: [`Context::descent_call`]). Counted there, not
+    /// per parse: the other parses pay nothing for it.
+    parsed: u8,
+    /// The calls kept ([`Memo::keep_call`]), by the hash of their text up to its first `)`
+    /// (`FloorDiv((s0 + (-7))` for `FloorDiv((s0 + (-7)), 2)`: the reader knows no more before
+    /// it reads the call), to their text's place in `buf`, expression and the arena's size
+    /// after. Calls with one such beginning replace each other.
+    calls: rustc_hash::FxHashMap<u64, (u32, u32, Expr, usize)>,
+    /// The calls read from the memo (the tests count them).
+    #[cfg(test)]
+    call_hits: usize,
 }
+
+/// The boolean texts (assumptions) a context parses before its descent path keeps calls in
+/// the memo: a request with fewer assumptions rarely repeats a call, and keeping them does
+/// not pay (from the third text on, 152 of the real ranges requests, with three to five
+/// assumptions, were 1% to 8% slower); one with more repeats most of them (their parse,
+/// most of such a request, about halves).
+const CALLS_AFTER: u8 = 6;
+
+/// The most entries [`Memo::clear`] keeps room for.
+const MEMO_SLOTS: usize = 64;
 
 /// The most text bytes [`Memo`] keeps.
 const MEMO_BYTES: usize = 1 << 20;
@@ -341,6 +366,12 @@ impl Memo {
         }
         let &(start, end, e, _) = self.map.get(&h)?;
         (self.buf.get(start as usize..end as usize) == Some(src)).then_some(e)
+    }
+
+    /// Whether the descent path keeps the calls it reads ([`Memo::parsed`]).
+    #[inline]
+    fn keeps_calls(&self) -> bool {
+        self.parsed >= CALLS_AFTER
     }
 
     /// Keeps `src` (hash `h`), parsed as `e`, if a text with its bit was parsed before.
@@ -370,22 +401,71 @@ impl Memo {
         self.map.insert(h, (start, self.buf.len() as u32, e, nodes));
     }
 
+    /// The kept call that `rest` starts with (`key` the hash of `rest` up to its first `)`),
+    /// and its length: a kept call is the text of a whole call (`name(...)` to the `)` that
+    /// closes its `(`), so `rest` starts with that very call.
+    #[inline]
+    fn call(&self, rest: &str, key: u64) -> Option<(Expr, usize)> {
+        if self.calls.is_empty() {
+            return None;
+        }
+        let &(start, end, e, _) = self.calls.get(&key)?;
+        let text = self.buf.get(start as usize..end as usize)?;
+        rest.starts_with(text).then_some((e, text.len()))
+    }
+
+    /// Keeps the call `text` (`key` the hash of its text up to its first `)`), read as `e`,
+    /// the arena `nodes` long after, within the bound.
+    #[inline(never)]
+    fn keep_call(&mut self, text: &str, key: u64, e: Expr, nodes: usize) {
+        if self.buf.len() + text.len() > MEMO_BYTES {
+            if text.len() > MEMO_BYTES / 16 {
+                return;
+            }
+            let parsed = self.parsed;
+            self.clear();
+            self.parsed = parsed;
+        }
+        let start = self.buf.len() as u32;
+        self.buf.push_str(text);
+        self.calls
+            .insert(key, (start, self.buf.len() as u32, e, nodes));
+    }
+
     /// Forgets the texts whose parse may have made nodes `n` and later (its expression is one
     /// of them, or it left the arena beyond `n`: a text parsed after a mark and rolled back
     /// to it is parsed again, making again the nodes its parse made, such as the literals a
     /// sum folded).
     pub(crate) fn forget_from(&mut self, n: usize) {
+        // (A rollback of a context that keeps nothing: no pass over the maps' slots.)
+        if self.map.is_empty() && self.calls.is_empty() {
+            return;
+        }
         self.map.retain(|_, v| v.3 <= n);
-        if self.map.is_empty() {
+        self.calls.retain(|_, v| v.3 <= n);
+        if self.map.is_empty() && self.calls.is_empty() {
             self.buf.clear();
         }
     }
 
-    /// Forgets every text, keeping the allocations.
+    /// Forgets every text, keeping the allocations (but a large map's).
     pub(crate) fn clear(&mut self) {
+        self.parsed = 0;
         self.seen = [0; 16];
         self.buf.clear();
-        self.map.clear();
+        // A map grown by the calls of a request with many assumptions is given back: its
+        // clearing, and `forget_from`'s passes, go over all its slots, which the next
+        // requests would pay for.
+        if self.map.capacity() > MEMO_SLOTS {
+            self.map = Default::default();
+        } else {
+            self.map.clear();
+        }
+        if self.calls.capacity() > MEMO_SLOTS {
+            self.calls = Default::default();
+        } else {
+            self.calls.clear();
+        }
     }
 
     #[cfg(test)]
@@ -666,6 +746,8 @@ struct Descent<'s> {
     /// The pending sums and products of the operands being read, in the order they were
     /// made (a stack: an operation takes its right operand's from the top, then its left's).
     pend: PendingStack,
+    /// Whether calls are kept in the parse memo and read from it ([`Context::descent_call`]).
+    calls: bool,
 }
 
 impl Descent<'_> {
@@ -828,6 +910,7 @@ impl Context {
             i: 0,
             depth: 0,
             pend,
+            calls: self.parse_memo.keeps_calls() && self.divisor_log.is_none(),
         };
         let r = self.descent_top(&mut d);
         d.pend.clear();
@@ -952,6 +1035,44 @@ impl Context {
         b
     }
 
+    /// [`Context::descent_call`] with the parse memo: in a context that parsed many
+    /// assumptions ([`Memo::keeps_calls`]), a call is kept in the parse memo by its text,
+    /// from its name to its `)`, and read from there when met again (a request's
+    /// assumptions repeat `FloorDiv(s0, 2)`, `Max(1, FloorDiv(s0, 2))` ...). Apart, out of
+    /// line: a parse without the memo pays a test per call. The memo's argument holds for it: a call's node depends only on its text and
+    /// the types of the symbols it names (a call is built when it closes, never pending,
+    /// through nothing but its arguments), and wherever a text starts with a kept call's
+    /// text, it starts with that call (to the `)` that closes its `(`). A call read again in
+    /// a context that keeps its nodes makes no node and no symbol: the arena and the symbols
+    /// are those the parse without the memo leaves. Not with a divisor log (`parse_for_eval`
+    /// logs each division it reads).
+    #[inline(never)]
+    fn descent_call_kept(&mut self, d: &mut Descent<'_>, name: &str, col: usize) -> Option<DOp> {
+        let kept = {
+            // The call's text up to its first `)` (none: an error, the general parser's).
+            let start = col - 1;
+            let first = d.i + d.b[d.i..].iter().position(|&c| c == b')')? + 1;
+            let key = Memo::hash(&d.src[start..first]);
+            if let Some((e, len)) = self.parse_memo.call(&d.src[start..], key) {
+                #[cfg(test)]
+                {
+                    self.parse_memo.call_hits += 1;
+                }
+                d.i = start + len;
+                return Some(DOp {
+                    e,
+                    col,
+                    pending: false,
+                });
+            }
+            key
+        };
+        let v = self.descent_call(d, name, col)?;
+        let text = &d.src[col - 1..d.i];
+        self.parse_memo.keep_call(text, kept, v.e, self.nodes.len());
+        Some(v)
+    }
+
     /// A call `name(...)` from its `(` (at `d.i`): its arguments, each built, then the
     /// function applied. Apart from [`Context::descent_unary`], whose common operands
     /// (literals, names, groups) then run in a smaller function.
@@ -1049,6 +1170,9 @@ impl Context {
             d.skip_ws();
             if d.b.get(d.i) != Some(&b'(') {
                 return Some(plain(self.ident(name, col).ok()?));
+            }
+            if d.calls {
+                return self.descent_call_kept(d, name, col);
             }
             return self.descent_call(d, name, col);
         }
@@ -1948,6 +2072,7 @@ impl Context {
     /// Parses a boolean expression (a predicate); a non-boolean is an error.
     pub fn parse_bool(&mut self, src: &str) -> Result<Expr, Error> {
         let e = self.parse(src)?;
+        self.parse_memo.parsed = self.parse_memo.parsed.saturating_add(1);
         if self.ty(e) != Ty::Bool {
             return Err(perr(
                 1,
@@ -3201,6 +3326,87 @@ pub(crate) mod tests {
             }
         }
         assert!(taken > 1500, "{taken}");
+    }
+
+    /// A context that parsed many assumptions keeps the calls its descent path reads and
+    /// reads them from the memo when met again (`descent_call`): texts sharing random calls, parsed one
+    /// after the other, answer as in a context whose memo is emptied before each parse (no
+    /// call kept, no text kept), with the same arena and the same symbols in the same order,
+    /// the errors included; and calls are read from the memo.
+    #[test]
+    fn kept_calls_answer_as_calls_read_again() {
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let (mut hits, mut oks) = (0, 0);
+        for round in 0..300 {
+            // A pool of calls, then texts made of them.
+            let pool: Vec<String> = (0..5)
+                .map(|_| {
+                    loop {
+                        let t = random_text(&mut next, 3);
+                        // Mostly calls that parse (to an integer, so that they combine), now
+                        // and then any.
+                        let mut c = Context::new();
+                        declared(&mut c);
+                        let int = c.parse(&t).is_ok_and(|e| c.ty(e) == crate::Ty::Int);
+                        if t.ends_with(')')
+                            && t.as_bytes()[0].is_ascii_uppercase()
+                            && (int || next(10) == 0)
+                        {
+                            break t;
+                        }
+                    }
+                })
+                .collect();
+            let texts: Vec<String> = (0..16)
+                .map(|_| {
+                    let mut t = pool[next(5) as usize].clone();
+                    for _ in 0..next(3) {
+                        let op = [" + ", "*", " - ", " <= ", "//"][next(5) as usize];
+                        let u = if next(3) == 0 {
+                            random_text(&mut next, 2)
+                        } else {
+                            pool[next(5) as usize].clone()
+                        };
+                        t = if next(2) == 0 {
+                            format!("{t}{op}{u}")
+                        } else {
+                            format!("Max({t}, {u})")
+                        };
+                    }
+                    t
+                })
+                .collect();
+            let (mut a, mut b) = (Context::new(), Context::new());
+            if round % 2 == 0 {
+                declared(&mut a);
+                declared(&mut b);
+            }
+            // Assumptions first: then `a` keeps calls.
+            for i in 0..super::CALLS_AFTER {
+                let t = format!("q{i} >= {}", round % 3);
+                a.parse_bool(&t).unwrap();
+                b.parse_memo.clear();
+                b.parse_bool(&t).unwrap();
+            }
+            assert!(a.parse_memo.keeps_calls());
+            for t in &texts {
+                let got = a.parse(t);
+                b.parse_memo.clear();
+                let want = b.parse(t);
+                match (&got, &want) {
+                    (Ok(x), Ok(y)) => {
+                        assert_eq!(x.index(), y.index(), "{t}");
+                        oks += 1;
+                    }
+                    (Err(x), Err(y)) => assert_eq!(x.to_string(), y.to_string(), "{t}"),
+                    _ => panic!("{t}: {got:?} against {want:?}"),
+                }
+                assert!(a.nodes.iter().eq(b.nodes.iter()), "{t}: arenas differ");
+                assert!(a.sym_names.iter().eq(b.sym_names.iter()), "{t}: symbols");
+            }
+            hits += a.parse_memo.call_hits;
+        }
+        assert!(oks > 1000 && hits > 250, "{oks} {hits}");
     }
 
     /// Flat chains of three infix operators of every precedence (and `**`, right-associative),
