@@ -1692,12 +1692,12 @@ fn bound_operand<'s, const LOOKUP: bool>(
     if text.as_bytes().get(i) == Some(&b'-') {
         // `-c`: the literal's negation (`-9223372036854775808` declines: its literal does not
         // fit, as for the parser, which reads `-` and the literal apart).
-        return match cx.poly_operand::<LOOKUP, false>(text, i + 1)? {
+        return match cx.poly_operand::<LOOKUP>(text, i + 1)? {
             (PolyAtom::Int(v), j) => Some((PolyAtom::Int(-v), j)),
             _ => None,
         };
     }
-    cx.poly_operand::<LOOKUP, false>(text, i)
+    cx.poly_operand::<LOOKUP>(text, i)
 }
 
 #[cfg(test)]

@@ -267,15 +267,6 @@ fn column(src: &str, i: usize) -> usize {
     src[..i.min(src.len())].chars().count() + 1
 }
 
-/// Tokens with their byte offsets (columns are computed only for errors).
-/// The largest exponent of a power `name**k` the text shortcut reads (as k copies of the name):
-/// the powers PyTorch prints are small, and a term's copies stay few.
-pub(crate) const MAX_TEXT_EXPONENT: u32 = 32;
-
-/// The most copies of names the powers of one text add in the text shortcut: past them it
-/// declines (and the parser, which keeps a power as one node, reads the text).
-pub(crate) const MAX_TEXT_COPIES: usize = 1024;
-
 /// An operand of the polynomial fast path ([`Context::parse`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum PolyAtom<'s> {
@@ -1299,7 +1290,7 @@ impl Context {
         atoms: &mut Vec<PolyAtom<'s>>,
         terms: &mut Vec<(i64, usize)>,
     ) -> Option<Expr> {
-        self.scan_polynomial::<true, false>(src, atoms, terms)?;
+        self.scan_polynomial(src, atoms, terms)?;
         // One atom (a range end `2`, an answer `s27`): the constant or the symbol, without an
         // arena mark (nothing to undo).
         if let ([atom], [_]) = (&atoms[..], &terms[..]) {
@@ -1323,17 +1314,10 @@ impl Context {
     /// Reads `src` as the polynomial fast path takes it (see [`Context::parse_polynomial`]):
     /// its operands into `atoms` (empty), and each term's sign and the end of its atoms in
     /// `atoms` into `terms` (empty). `None` (the buffers then hold anything) for any other text.
-    /// Nothing is created or interned. Without `LOOKUP` (for a caller that knows every symbol
-    /// of the context is an integer, and reads only the names), a name's hash is 0 and no
-    /// symbol is looked up: its `known` is `None` even for an existing symbol, so such atoms
-    /// are never built. With `TEXT` (the text shortcut, [`Context::simplified_polynomial_text`],
-    /// which builds nothing), three more shapes PyTorch prints: a parenthesized literal
-    /// (`(10)`), a power of a name by a literal from 2 to [`MAX_TEXT_EXPONENT`] (`s27**2`, read
-    /// as that many copies of the name: `x**2` and `x*x` have one normal form, `x**2`), and a
-    /// leading minus (`-p1 + s27`: `-t` is `-1*t` for a term `t` of names, literals and such
-    /// powers, as `-x*y` and `-x**2` parse).
+    /// Nothing is created or interned. (The text shortcut,
+    /// [`Context::simplified_polynomial_text`], reads more shapes with a reader of its own.)
     #[inline(always)]
-    pub(crate) fn scan_polynomial<'s, const LOOKUP: bool, const TEXT: bool>(
+    pub(crate) fn scan_polynomial<'s>(
         &self,
         src: &'s str,
         atoms: &mut Vec<PolyAtom<'s>>,
@@ -1342,49 +1326,15 @@ impl Context {
         let b = src.as_bytes();
         let mut sign = 1i64;
         let mut i = 0;
-        // The copies the powers added (`x**32` is 32 atoms from 5 bytes: bounded, so that the
-        // atoms stay about as many as the text's bytes).
-        let mut copies = 0usize;
         let skip_ws = |i: &mut usize| *i = run_end(b, *i, WS);
-        if TEXT {
-            skip_ws(&mut i);
-            if b.get(i) == Some(&b'-') {
-                sign = -1;
-                i += 1;
-            }
-        }
         loop {
             // An operand.
             skip_ws(&mut i);
-            let (atom, end) = self.poly_operand::<LOOKUP, TEXT>(src, i)?;
+            let (atom, end) = self.poly_operand::<true>(src, i)?;
             atoms.push(atom);
             i = end;
             // An operator or the end.
             skip_ws(&mut i);
-            if TEXT && matches!(atom, PolyAtom::Sym(..)) && b[i..].starts_with(b"**") {
-                // `name**k`: k copies of the name. The literal stands alone: no sign, no
-                // leading zero, not followed by a letter, a point or another `**` (the match
-                // below declines `x**2**3`, a power of a power).
-                i += 2;
-                skip_ws(&mut i);
-                let end = run_end(b, i, DIGIT);
-                if !matches!(b.get(i), Some(b'1'..=b'9'))
-                    || end - i > 2
-                    || matches!(b.get(end), Some(c) if *c == b'.' || class(*c) == LETTER)
-                {
-                    return None;
-                }
-                let k = src[i..end].parse::<u32>().ok()?;
-                copies += k as usize - 1;
-                if !(2..=MAX_TEXT_EXPONENT).contains(&k) || copies > MAX_TEXT_COPIES {
-                    return None;
-                }
-                for _ in 1..k {
-                    atoms.push(atom);
-                }
-                i = end;
-                skip_ws(&mut i);
-            }
             match b.get(i) {
                 None => {
                     terms.push((sign, atoms.len()));
@@ -1405,24 +1355,19 @@ impl Context {
     /// byte after it: an integer literal that fits in i64 or a name that is not reserved and
     /// not a symbol of another type. `None` for anything else (`2.5`, `1e3`, `2x`, a literal
     /// beyond i64 or -2^63, whose minus is separate here: the general parser answers those).
-    /// Nothing is created: a new name is made when the operand is interned. Always inlined:
-    /// as a call it cost both of its callers about 1% of a request's instructions.
+    /// Nothing is created: a new name is made when the operand is interned. Without `LOOKUP`
+    /// (for a caller that knows every symbol of the context is an integer, or that there is
+    /// none) a name's hash is 0 and no symbol is looked up: its `known` is `None` even for an
+    /// existing symbol, so such an atom is never built. Always inlined: as a call it cost
+    /// both of its callers about 1% of a request's instructions.
     #[inline(always)]
-    pub(crate) fn poly_operand<'s, const LOOKUP: bool, const PAREN: bool>(
+    pub(crate) fn poly_operand<'s, const LOOKUP: bool>(
         &self,
         src: &'s str,
         i: usize,
     ) -> Option<(PolyAtom<'s>, usize)> {
         let b = src.as_bytes();
         let c = *b.get(i)?;
-        if PAREN && c == b'(' {
-            let end = run_end(b, i + 1, DIGIT);
-            if end == i + 1 || b.get(end) != Some(&b')') {
-                return None;
-            }
-            let v = i64::try_from(decimal(&src[i + 1..end])?).ok()?;
-            return Some((PolyAtom::Int(v), end + 1));
-        }
         let k = class(c);
         if k == DIGIT {
             let end = run_end(b, i, DIGIT);
@@ -1479,7 +1424,7 @@ impl Context {
         let mut i = 0;
         let op = loop {
             skip_ws(&mut i);
-            let (atom, end) = self.poly_operand::<true, false>(src, i)?;
+            let (atom, end) = self.poly_operand::<true>(src, i)?;
             i = end;
             literals += usize::from(matches!(atom, PolyAtom::Int(_)));
             if na == atoms.len() {
@@ -1508,7 +1453,7 @@ impl Context {
             if class(*b.get(i)?) != DIGIT || nc == lits.len() {
                 return None;
             }
-            let (PolyAtom::Int(v), end) = self.poly_operand::<true, false>(src, i)? else {
+            let (PolyAtom::Int(v), end) = self.poly_operand::<true>(src, i)? else {
                 return None;
             };
             i = end;

@@ -21,11 +21,16 @@
 use std::cmp::Ordering;
 
 use crate::expr::natural_cmp;
-use crate::parse::{
-    DIGIT, LETTER, MAX_TEXT_COPIES, MAX_TEXT_EXPONENT, WS, class, decimal, is_reserved, recycle,
-    run_end,
-};
+use crate::parse::{DIGIT, LETTER, WS, class, decimal, is_reserved, recycle, run_end};
 use crate::print::{push_i64, push_u64};
+
+/// The largest exponent of a power `name**k` the text shortcut reads (as k copies of the name):
+/// the powers PyTorch prints are small, and a term's copies stay few.
+const MAX_TEXT_EXPONENT: u32 = 32;
+
+/// The most copies of names the powers of one text add in the text shortcut: past them it
+/// declines (and the parser, which keeps a power as one node, reads the text).
+const MAX_TEXT_COPIES: usize = 1024;
 use crate::{Context, Ty};
 
 /// A term of the sum: its factors `names[from..from + len]` (sorted, distinct, at least one)
