@@ -33,6 +33,19 @@ pub enum RelOp {
     Ge,
 }
 
+#[cfg(test)]
+impl RelOp {
+    /// Every operator, for the tests' random relations.
+    pub(crate) const ALL: [RelOp; 6] = [
+        RelOp::Eq,
+        RelOp::Ne,
+        RelOp::Lt,
+        RelOp::Le,
+        RelOp::Gt,
+        RelOp::Ge,
+    ];
+}
+
 impl RelOp {
     /// The infix operator: `==`, `!=`, `<`, `<=`, `>`, `>=`.
     pub fn as_str(self) -> &'static str {
@@ -1161,6 +1174,28 @@ mod tests {
     use crate::simplify::Session;
     use smallvec::SmallVec;
 
+    /// A solver for `x` (`xe` its expression) with nothing recorded yet, its operands
+    /// `(xe, zero)`: what the tests of its steps start from.
+    fn bare_solver<'a, 'c>(
+        s: &'a mut Session<'c>,
+        x: crate::expr::Symbol,
+        xe: Expr,
+        zero: Expr,
+    ) -> Solver<'a, 'c> {
+        Solver {
+            s,
+            x,
+            xe,
+            rels: SmallVec::new(),
+            conds: SmallVec::new(),
+            forced: SmallVec::new(),
+            operands: (xe, zero),
+            divisors: None,
+            defined_used: SmallVec::new(),
+            half_memo: None,
+        }
+    }
+
     /// The cofactor loop of [`Solver::step_sum`] as it was before the shapes came first:
     /// every cofactor built in order, the first that is `None` named.
     fn step_sum_reference(
@@ -1257,18 +1292,7 @@ mod tests {
         let zero = cx.int(0);
         let es: Vec<Expr> = vals.iter().map(|v| cx.parse(v).unwrap()).collect();
         let mut s = Session::new(&mut cx);
-        let mut sv = Solver {
-            s: &mut s,
-            x,
-            xe,
-            rels: SmallVec::new(),
-            conds: SmallVec::new(),
-            forced: SmallVec::new(),
-            operands: (xe, zero),
-            divisors: None,
-            defined_used: SmallVec::new(),
-            half_memo: None,
-        };
+        let mut sv = bare_solver(&mut s, x, xe, zero);
         let (mut consts, mut total) = (0, 0);
         for _ in 0..20000 {
             let n = next(4) as usize;
@@ -1314,14 +1338,7 @@ mod tests {
             "2*y",
         ];
         let targets = ["x", "FloorDiv(x, 2)", "x*y"];
-        let ops = [
-            RelOp::Eq,
-            RelOp::Ne,
-            RelOp::Lt,
-            RelOp::Le,
-            RelOp::Gt,
-            RelOp::Ge,
-        ];
+        let ops = RelOp::ALL;
         for t in targets {
             let te = cx.parse(t).unwrap();
             for r in rhss {
@@ -1367,14 +1384,7 @@ mod tests {
         ];
         let coeffs = [1, -1, 2, 3, -5, 64, i64::MAX, i64::MIN];
         let ranges = [("1", ""), ("0", "3"), ("-5", "5"), ("", "")];
-        let ops = [
-            RelOp::Eq,
-            RelOp::Ne,
-            RelOp::Lt,
-            RelOp::Le,
-            RelOp::Gt,
-            RelOp::Ge,
-        ];
+        let ops = RelOp::ALL;
         let (mut shortcut, mut total) = (0, 0);
         for _ in 0..3000 {
             let n = 2 + next(3) as usize;
@@ -1410,18 +1420,7 @@ mod tests {
                 }
                 let zero = cx.int(0);
                 let mut s = Session::new(&mut cx);
-                let mut sv = Solver {
-                    s: &mut s,
-                    x,
-                    xe,
-                    rels: SmallVec::new(),
-                    conds: SmallVec::new(),
-                    forced: SmallVec::new(),
-                    operands: (xe, zero),
-                    divisors: None,
-                    defined_used: SmallVec::new(),
-                    half_memo: None,
-                };
+                let mut sv = bare_solver(&mut s, x, xe, zero);
                 let mut work = WorkList::new();
                 let r = if reference {
                     step_sum_reference(&mut sv, &xt, op, &mut work)

@@ -693,18 +693,7 @@ fn both_truths_seen(cx: &Context, x: Symbol, op: RelOp, rhs: Expr) -> bool {
         return false;
     }
     // A range's ends as numbers (`None`: unbounded), `None` for a symbolic end.
-    let ends = |s: Symbol| -> Option<Ends> {
-        let end = |e: RangeEnd| match e {
-            RangeEnd::Infinite => Some(None),
-            RangeEnd::Expr(v) => cx.as_int(v).map(Some),
-        };
-        let (lo, hi) = cx.range(s);
-        let (lo, hi) = (end(lo)?, end(hi)?);
-        match (lo, hi) {
-            (Some(l), Some(h)) if l > h => None,
-            _ => Some((lo, hi)),
-        }
-    };
+    let ends = |s: Symbol| numeric_ends(cx, s);
     let Some((xlo, xhi)) = ends(x) else {
         return false;
     };
@@ -1218,6 +1207,19 @@ mod tests {
     use crate::solve::RelOp;
     use crate::{Context, Truth};
 
+    /// Ranges `(lo, hi)` (empty: unbounded) for the random tests of the shortcuts that look at
+    /// points of the box: bounded, half-bounded, unbounded, empty (`[2, 1]`) and pinned.
+    const BOX_RANGES: [(&str, &str); 8] = [
+        ("1", ""),
+        ("0", "3"),
+        ("-5", "5"),
+        ("2", "1"),
+        ("4", "100"),
+        ("3", "3"),
+        ("", "7"),
+        ("", ""),
+    ];
+
     /// Where [`super::both_truths_seen`] sees both truth values, the prover answers `Unknown`
     /// (and it sees them often): random `x OP r` under random constant ranges (empty and
     /// unbounded ones too), `r` over two other symbols.
@@ -1243,24 +1245,8 @@ mod tests {
             "y**2 - 4",
             "5",
         ];
-        let ranges = [
-            ("1", ""),
-            ("0", "3"),
-            ("-5", "5"),
-            ("2", "1"),
-            ("4", "100"),
-            ("3", "3"),
-            ("", "7"),
-            ("", ""),
-        ];
-        let ops = [
-            RelOp::Eq,
-            RelOp::Ne,
-            RelOp::Lt,
-            RelOp::Le,
-            RelOp::Gt,
-            RelOp::Ge,
-        ];
+        let ranges = BOX_RANGES;
+        let ops = RelOp::ALL;
         let (mut seen, mut total) = (0, 0);
         for _ in 0..6000 {
             let mut cx = Context::new();
@@ -1319,16 +1305,7 @@ mod tests {
             "3*w + y - 2",
             "-z",
         ];
-        let ranges = [
-            ("1", ""),
-            ("0", "3"),
-            ("-5", "5"),
-            ("2", "1"),
-            ("4", "100"),
-            ("3", "3"),
-            ("", "7"),
-            ("", ""),
-        ];
+        let ranges = BOX_RANGES;
         let cmps = ["Eq", "Ne", "Lt", "Le"];
         let (mut seen, mut total) = (0, 0);
         for _ in 0..6000 {
