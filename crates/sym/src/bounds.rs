@@ -594,7 +594,7 @@ impl Session<'_> {
             if self.cx.tick() {
                 return Some(Iv::TOP);
             }
-            acc = acc.add(&self.sym_iv(s).scale(k));
+            acc = acc.add_scaled(&self.sym_iv(s), k);
         }
         self.s.iv.insert(root, acc);
         Some(acc)

@@ -135,6 +135,46 @@ impl Iv {
         Iv::new(a.min(b), a.max(b))
     }
 
+    /// `self.add(&o.scale(k))`, a sum's interval plus a term's (`linear_iv`, the walk), in one
+    /// step. Where `o`'s ends are in i64 (not infinite: the common term) the same arithmetic
+    /// without the infinity cases of the scaling, which cannot occur there: each product of
+    /// an end by `k` is exact in i128, `Iv::new` of the scaled ends makes a lower end below
+    /// i64 -oo (one above i64 clamps to i64::MAX), an upper end above i64 +oo (one below
+    /// clamps to i64::MIN), so the scaled lower end is never +oo nor the upper one -oo, and
+    /// `add`'s cases reduce to those of `self`'s ends. Otherwise the two operations.
+    // Always inlined: its callers' loops are the hot paths of `iv`, where a call (the compiler
+    // kept one for half-infinite ranges) cost more than the step.
+    #[inline(always)]
+    pub fn add_scaled(&self, o: &Iv, k: i64) -> Iv {
+        let in_i64 = |v: Ext| (v as i64) as i128 == v;
+        // (The upper end first: the infinite end of the common unbounded range, `[0, oo)`.)
+        if !(in_i64(o.hi) && in_i64(o.lo)) {
+            return self.add(&o.scale(k));
+        }
+        let (slo, shi) = if k == 1 {
+            (o.lo, o.hi)
+        } else {
+            let k = k as i128;
+            let (a, b) = (o.lo * k, o.hi * k);
+            (a.min(b), a.max(b))
+        };
+        let lo = if self.lo == NEG_INF || slo < I64_MIN {
+            NEG_INF
+        } else if self.lo == POS_INF {
+            I64_MAX
+        } else {
+            lo_norm(self.lo + slo.min(I64_MAX))
+        };
+        let hi = if self.hi == POS_INF || shi > I64_MAX {
+            POS_INF
+        } else if self.hi == NEG_INF {
+            I64_MIN
+        } else {
+            hi_norm(self.hi + shi.max(I64_MIN))
+        };
+        Iv { lo, hi }
+    }
+
     pub fn mul(&self, o: &Iv) -> Iv {
         // Both non-negative (sizes, indices): the smallest product is of the lower ends and
         // the largest of the upper ends (`x*y` grows in each factor where both are >= 0), the
@@ -421,6 +461,59 @@ mod tests {
     /// The product is exact: on every pair of small boxes it is the brute-force range, and on
     /// ends that are infinite or near the i64 edges it is the four-corner min/max (the
     /// non-negative shortcut takes two of the corners).
+    #[test]
+    fn add_scaled_is_add_of_scale() {
+        // Ends at and near the i64 edges, small values and the infinities, every pairing.
+        let ends: Vec<Ext> = vec![
+            NEG_INF,
+            POS_INF,
+            I64_MIN,
+            I64_MIN + 1,
+            I64_MAX,
+            I64_MAX - 1,
+            -(1 << 40),
+            1 << 40,
+            -7,
+            -1,
+            0,
+            1,
+            3,
+            1 << 62,
+        ];
+        let ks = [
+            i64::MIN,
+            i64::MIN + 1,
+            -(1 << 31),
+            -3,
+            -1,
+            0,
+            1,
+            2,
+            23,
+            1 << 31,
+            i64::MAX,
+        ];
+        let mut n = 0;
+        for &a in &ends {
+            for &b in &ends {
+                for &c in &ends {
+                    for &d in &ends {
+                        let (x, y) = (Iv { lo: a, hi: b }, Iv { lo: c, hi: d });
+                        for &k in &ks {
+                            assert_eq!(
+                                x.add_scaled(&y, k),
+                                x.add(&y.scale(k)),
+                                "{x:?} + {y:?}*{k}"
+                            );
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 400_000);
+    }
+
     #[test]
     fn mul_is_the_range_of_the_products() {
         for al in -6..=6 {

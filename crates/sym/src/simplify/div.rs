@@ -174,23 +174,30 @@ impl Session<'_> {
         // c != 0, since (cq + r)/c = q + r/c and floor(x + q) = floor(x) + q). The constant stays
         // inside unless terms move out too (then the outer sum takes its multiple of c at no
         // cost); sums move constants back in when that removes a node (`add.rs`).
-        let (terms, k0) = match self.cx.node(a).clone() {
-            Node::Add(ts, k) => (ts, k),
-            _ => (smallvec::smallvec![(a, 1)], 0),
-        };
-        let mut q_terms: Terms = Terms::new();
-        let mut r_terms: Terms = Terms::new();
-        for (t, k) in &terms {
-            if k % c == 0 {
-                q_terms.push((*t, k / c));
-            } else {
-                r_terms.push((*t, *k));
+        // The terms are counted in place and copied into lists only where a rule reads them as
+        // lists (most numerators, `23*p1`, have no multiple of c and no constant: no copy).
+        let (n_q, n_r, k0) = match self.cx.node(a) {
+            Node::Add(ts, k) => {
+                let n_q = ts.iter().filter(|(_, x)| x % c == 0).count();
+                (n_q, ts.len() - n_q, *k)
             }
-        }
-        if !q_terms.is_empty()
-            && let Some(out) = self.pull_const_multiples(a, c, q_terms, &r_terms, k0)
-        {
-            return Some(out);
+            // `a` as the one term `1*a`.
+            _ => (usize::from(1 % c == 0), usize::from(1 % c != 0), 0),
+        };
+        if n_q > 0 {
+            let terms = self.terms_of(a);
+            let mut q_terms: Terms = Terms::new();
+            let mut r_terms: Terms = Terms::new();
+            for (t, k) in &terms {
+                if k % c == 0 {
+                    q_terms.push((*t, k / c));
+                } else {
+                    r_terms.push((*t, *k));
+                }
+            }
+            if let Some(out) = self.pull_const_multiples(a, c, q_terms, &r_terms, k0) {
+                return Some(out);
+            }
         }
         // Range: if floor(lo/c) == floor(hi/c) the quotient is that constant.
         let iv = self.iv(a);
@@ -213,14 +220,26 @@ impl Session<'_> {
         // Drop a small residue: FloorDiv(g*B + r, c) = FloorDiv(B, c/g) when g | c and
         // 0 <= r < g: floor((gB + r)/c) = floor((B + r/g)/(c/g)) = floor(floor(B + r/g)/(c/g))
         // = floor(B/(c/g)) since floor(B + r/g) = B. (And shifted: see below.)
-        if r_terms.len() >= 2 || (r_terms.len() == 1 && k0 != 0) {
-            let mut cands: smallvec::SmallVec<[i64; 4]> = r_terms
-                .iter()
-                .map(|(_, k)| gcd(*k, c))
-                .filter(|g| *g > 1)
-                .collect();
+        if n_r >= 2 || (n_r == 1 && k0 != 0) {
+            // The candidates come from the coefficients of the terms c does not divide (the
+            // remainder's terms), read in place: a term that is no sum's (`1*a`) gives
+            // gcd(1, c) = 1, none. The terms are copied only when there is one.
+            let mut cands: smallvec::SmallVec<[i64; 4]> = match self.cx.node(a) {
+                Node::Add(ts, _) => ts
+                    .iter()
+                    .filter(|(_, k)| k % c != 0)
+                    .map(|(_, k)| gcd(*k, c))
+                    .filter(|g| *g > 1)
+                    .collect(),
+                _ => smallvec::SmallVec::new(),
+            };
             cands.sort_unstable_by(|x, y| y.cmp(x));
             cands.dedup();
+            let terms = if cands.is_empty() {
+                Terms::new()
+            } else {
+                self.terms_of(a)
+            };
             for th in cands {
                 // Over all of a's terms: those c divides (left here when pulling them out was
                 // refused) are multiples of th too and belong to B. Partitioning only the
@@ -276,6 +295,15 @@ impl Session<'_> {
                 self.floordiv_of_mod(a, ce)
             }
             _ => None,
+        }
+    }
+
+    /// The terms of `a` with their coefficients (its constant apart): a sum's, else `a` as the
+    /// one term `1*a`.
+    fn terms_of(&self, a: Expr) -> Terms {
+        match self.cx.node(a) {
+            Node::Add(ts, _) => ts.clone(),
+            _ => smallvec::smallvec![(a, 1)],
         }
     }
 

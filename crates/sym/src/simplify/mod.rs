@@ -287,7 +287,7 @@ pub(crate) fn fits_iv_given(
             let mut acc = Iv::point(c);
             for i in 0..n {
                 let (t, k) = add_term(o, e, i);
-                acc = acc.add(&fits_iv_given(o, t, d, given)?.scale(k));
+                acc = acc.add_scaled(&fits_iv_given(o, t, d, given)?, k);
             }
             acc
         }
