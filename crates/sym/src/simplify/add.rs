@@ -750,10 +750,19 @@ impl Session<'_> {
         let Node::Add(ts, c) = self.cx.node(e).clone() else {
             return None;
         };
-        if let Some(r) = self.merge_shifted_floordivs(&ts, c) {
+        // What the rules below look for among the terms, in one pass: each of them returns
+        // nothing without it (merge_shifted_floordivs: two FloorDivs by a positive constant;
+        // expand_in_sum: a product with a sum factor; FdAbsorbConst: such a FloorDiv;
+        // NegFloorDiv: one with a negative coefficient; shift_into_minmax: a Min or Max).
+        let scan = self.sum_scan(&ts);
+        if scan.pos_floordivs >= 2
+            && let Some(r) = self.merge_shifted_floordivs(&ts, c)
+        {
             return Some(r);
         }
-        if let Some(r) = self.expand_in_sum(e, &ts) {
+        if scan.product_of_sums
+            && let Some(r) = self.expand_in_sum(e, &ts)
+        {
             return Some(r);
         }
         // Two terms with one base, merged below: none in a sum of one term (`FloorDiv(30*p1,
@@ -798,7 +807,7 @@ impl Session<'_> {
         }
         // m*FloorDiv(a, c) + k = m*FloorDiv(a + (k/m)*c, c) when m | k (floor(x) + q =
         // floor(x + q)); applied when a already has a constant, so a node disappears.
-        if c != 0 {
+        if c != 0 && scan.pos_floordivs >= 1 {
             let cand = |i: usize| {
                 let (t, m) = ts[i];
                 match self.cx.node(t) {
@@ -840,6 +849,9 @@ impl Session<'_> {
         // = floor((-a + c - 1)/c). Applied when a's leading coefficient is negative, so that
         // CeilDiv(x, 4) = -FloorDiv(-x, 4) becomes FloorDiv(x + 3, 4).
         for (i, (t, k)) in ts.iter().enumerate() {
+            if !scan.negated_floordiv {
+                break;
+            }
             if *k >= 0 {
                 continue;
             }
@@ -869,7 +881,30 @@ impl Session<'_> {
             self.fire(Rule::NegFloorDiv);
             return self.cx.add_terms(&rest, c);
         }
+        if !scan.minmax {
+            return None;
+        }
         self.shift_into_minmax(e, &ts, c)
+    }
+
+    /// The kinds of terms of the sum `ts` that [`Session::rules_add`]'s rules look for.
+    fn sum_scan(&self, ts: &[(Expr, i64)]) -> SumScan {
+        let mut scan = SumScan::default();
+        for &(t, k) in ts {
+            match self.cx.node(t) {
+                Node::FloorDiv(_, d) if self.cx.as_int(*d).is_some_and(|v| v > 0) => {
+                    scan.pos_floordivs += 1;
+                    scan.negated_floordiv |= k < 0;
+                }
+                Node::Mul(fs) => {
+                    scan.product_of_sums |=
+                        fs.iter().any(|f| matches!(self.cx.node(*f), Node::Add(..)));
+                }
+                Node::Min(_) | Node::Max(_) => scan.minmax = true,
+                _ => {}
+            }
+        }
+        scan
     }
 
     /// R + Min(a_1, ..., a_n) = Min(a_1 + R, ..., a_n + R), and the same for Max (adding one
@@ -901,4 +936,18 @@ impl Session<'_> {
         self.fire(Rule::MinMaxShift);
         Some(out)
     }
+}
+
+/// The kinds of terms of a sum that [`Session::rules_add`]'s rules look for
+/// ([`Session::sum_scan`]).
+#[derive(Default)]
+struct SumScan {
+    /// Terms that are a FloorDiv by a positive constant.
+    pos_floordivs: usize,
+    /// Whether one of those has a negative coefficient.
+    negated_floordiv: bool,
+    /// Whether a term is a product with a sum among its factors.
+    product_of_sums: bool,
+    /// Whether a term is a Min or a Max.
+    minmax: bool,
 }

@@ -883,9 +883,16 @@ impl<'a> Session<'a> {
             Node::Add(ts, c) if ts.len() == 1 && ts[0].0 == xe => Some((ts[0].1, *c)),
             _ => None,
         };
-        // v(x) = a*x + b through the first two points, checked at every other one: the first
-        // that is off the line (most FloorDivs and Mods of a range that wraps) ends the search
-        // without evaluating the rest. On the line, v(x) = v0 + a*(x - lo), one `a` a step.
+        // v(x) = a*x + b through the first two points. For `k*x + c` and a constant d the
+        // steps v(x + 1) - v(x) take at most two values: floor(y + k/d) - floor(y) is
+        // floor(k/d) or one more, for every real y (so for FloorDiv; for CeilDiv,
+        // ceil(y + t) - ceil(y) is ceil(t) - 1 or ceil(t); for Mod(n, d) = n - d*FloorDiv(n, d),
+        // k minus d times a FloorDiv step). So every step is the first one, `a`, iff their sum
+        // v(hi) - v(lo) is (hi - lo)*a (with two distinct step values A and B, n_A*A + n_B*B =
+        // (n_A + n_B)*A iff n_B = 0): the last point decides, without the ones between. Those
+        // evaluate where the ends do: the numerator is monotone in x, so it lies in i64 between
+        // ends where it does, and the one division that fails for a divisor that is not 0
+        // (i64::MIN by -1) needs the numerator's least value, which is at an end.
         let (a, b) = if let Some(((k, c), d)) = kc.zip(self.cx.as_int(d)) {
             let at = |v: i64| -> Option<i128> {
                 let n = i64::try_from(i128::from(k) * i128::from(v) + i128::from(c)).ok()?;
@@ -893,14 +900,8 @@ impl<'a> Session<'a> {
             };
             let v0 = at(lo)?;
             let a = if hi > lo { at(lo + 1)? - v0 } else { 0 };
-            if hi - lo >= 2 {
-                let mut want = v0 + a;
-                for v in lo + 2..=hi {
-                    want += a;
-                    if at(v)? != want {
-                        return None;
-                    }
-                }
+            if hi - lo >= 2 && at(hi)? != v0 + a * i128::from(hi - lo) {
+                return None;
             }
             (a, v0 - a * i128::from(lo))
         } else {
