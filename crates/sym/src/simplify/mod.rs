@@ -1163,14 +1163,17 @@ impl Context {
         }
         self.query(
             |cx| {
-                let mut ses = Session::new(cx);
-                if stats {
-                    ses.stats = Some(Box::default());
-                }
-                let s = ses.simplify(e);
-                let s = ses.root_pass(s);
-                let st = ses.stats.take();
-                drop(ses);
+                // The session ends with its block, dropped where it lives (`drop(ses)` moved
+                // it, a copy of the whole struct, first).
+                let (s, st) = {
+                    let mut ses = Session::new(cx);
+                    if stats {
+                        ses.stats = Some(Box::default());
+                    }
+                    let s = ses.simplify(e);
+                    let s = ses.root_pass(s);
+                    (s, ses.stats.take())
+                };
                 (cx.never_larger(e, s), st)
             },
             |_| (e, None),
