@@ -866,6 +866,66 @@ mod seed {
         }
         let mut budget = SEED_VISITS;
         seed_walk(s, f, &mut budget);
+        absorbed_constant(s, f);
+    }
+
+    /// Records the simplification of `f = m*FloorDiv(a, d) + c` (one term, a recorded
+    /// fixpoint `FloorDiv(a, d)` with a constant `d >= 2`, `a` a sum with a constant, `m | c`,
+    /// `c != 0`) where the simplifier's `FdAbsorbConst` takes the constant into the quotient:
+    /// m*FloorDiv(a, d) + c = m*FloorDiv(a + (c/m)*d, d) (floor(y) + q = floor(y + q) for an
+    /// integer q), and what it then answers for that, itself: `7 - 7*FloorDiv(s53 + 6, 7)` is
+    /// `-7*FloorDiv(s53 - 1, 7)` (`7 < 7*FloorDiv(s53 + 6, 7)` for s53). The rules at `f`
+    /// (`rules_add`, its only ones): a sum of one term merges no shifted FloorDivs (two needed),
+    /// has no product of sums to expand and no two terms with one base; `FdAbsorbConst`'s one
+    /// candidate is the term, with the same shift, new numerator and side condition
+    /// (`fits_i64`, asked here as there), and its answer `n` is simplified next. `n`'s operand
+    /// `FloorDiv(a', d)` is a fixpoint ([`floordiv_fixpoint`], checked); at `n` (no constant)
+    /// the rules are `NegFloorDiv`, which needs `m < 0` and a leading coefficient of `a'`
+    /// below 0 (checked: not seeded then), and `shift_into_minmax`, which needs a Min or Max
+    /// term; `n` is `FloorDiv(a', d)` itself for `m = 1`. So `f`'s simplification is `n`, a
+    /// fixpoint, as the simplifier records them. Anything else (the rule failing, the other
+    /// shapes) is left to the simplifier. `seeded_nodes_are_fixpoints` compares with it.
+    fn absorbed_constant(s: &mut Session<'_>, f: Expr) {
+        let Node::Add(ts, c) = s.cx.node(f) else {
+            return;
+        };
+        if ts.len() != 1 || *c == 0 {
+            return;
+        }
+        let ((t, m), c) = (ts[0], *c);
+        let Node::FloorDiv(a, d) = *s.cx.node(t) else {
+            return;
+        };
+        // (The cheap tests first: most relations of one FloorDiv term have no constant in
+        // its numerator, `1 < FloorDiv(s0, 4)`.)
+        if !matches!(s.cx.node(a), Node::Add(_, k) if *k != 0) || c.checked_rem(m) != Some(0) {
+            return;
+        }
+        let Some(dv) = s.cx.as_int(d).filter(|v| *v >= 2) else {
+            return;
+        };
+        if s.s.simp.get(&t) != Some(&t) {
+            return;
+        }
+        let Some(shift) = c.checked_div(m).and_then(|q| q.checked_mul(dv)) else {
+            return;
+        };
+        let Some(na) = s.cx.add_const(a, shift) else {
+            return;
+        };
+        // -k*FloorDiv(a', d) with a' leading negative: NegFloorDiv's (not seeded).
+        let lead_neg =
+            matches!(s.cx.node(na), Node::Add(xs, _) if xs.first().is_some_and(|x| x.1 < 0));
+        if (m < 0 && lead_neg) || !floordiv_fixpoint(s, na, d) || !s.fits_i64(na) {
+            return;
+        }
+        let fd = s.cx.floordiv_raw(na, d);
+        let Some(n) = s.cx.add_terms(&[(fd, m)], 0) else {
+            return;
+        };
+        s.s.simp.insert(fd, fd);
+        s.s.simp.insert(n, n);
+        s.s.simp.insert(f, n);
     }
 
     /// At most this many nodes are looked at by [`seed_fixpoints`] (a few dozen instructions
@@ -1197,6 +1257,110 @@ mod seed {
                 recorded * 10 > total,
                 "too few recorded: {recorded}/{total}"
             );
+        }
+
+        /// What [`seed_fixpoints`] records for a sum `m*FloorDiv(p, c) + k` (the constant taken
+        /// into the quotient, [`absorbed_constant`]) is what the simplifier answers for it, in
+        /// a fresh session under the same facts, and so for every node it records: random
+        /// numerators (with and without a constant, leading coefficient of either sign),
+        /// coefficients, constants (multiples of the coefficient and not, at the ends of i64)
+        /// and divisors under random constant ranges, small and wide, sometimes a symbolic
+        /// range end or an assumption.
+        #[test]
+        fn absorbed_constants_are_the_simplifier() {
+            let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0039);
+            let polys = [
+                "x + 6",
+                "x - 1",
+                "x + 1",
+                "2*x + 1",
+                "3*x - 5",
+                "-x + 4",
+                "x + y - 7",
+                "x*y + 3",
+                "x",
+                "4*x + 2",
+                "-2*x - 3",
+                "x + 9223372036854775806",
+            ];
+            let ms = [1, -1, 7, -7, 2, -2, 3, 4, i64::MAX, i64::MIN];
+            let ks = [1, -1, 2, -2, 7, -7, 14, 6, -12, 21, i64::MIN, i64::MAX];
+            let ranges = [
+                ("1", ""),
+                ("1", ""),
+                ("0", "3"),
+                ("0", "20"),
+                ("5", "9"),
+                ("-10", "100"),
+                ("", ""),
+                ("4", "100"),
+                ("-9223372036854775807", "9223372036854775806"),
+            ];
+            let (mut seeded, mut total) = (0, 0);
+            for _ in 0..6000 {
+                let mut cx = Context::new();
+                for v in ["x", "y"] {
+                    let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                    if !lo.is_empty() {
+                        cx.set_range_str(v, lo, hi).unwrap();
+                    }
+                }
+                match next(16) {
+                    0 => {
+                        let _ = cx.set_range_str("y", "0", "x");
+                    }
+                    1 => {
+                        let p = cx.parse("x + y >= 3").unwrap();
+                        let _ = cx.assume(p);
+                    }
+                    _ => {}
+                }
+                let c = [2, 3, 4, 7, 8, 64][next(6) as usize];
+                let p = polys[next(polys.len() as u64) as usize];
+                let m = ms[next(ms.len() as u64) as usize];
+                let k = if next(2) == 0 {
+                    m.checked_mul(ks[next(4) as usize]).unwrap_or(m)
+                } else {
+                    ks[next(ks.len() as u64) as usize]
+                };
+                let Ok(fd) = cx.parse(&format!("FloorDiv({p}, {c})")) else {
+                    continue;
+                };
+                let Some(f) = cx.add_terms(&[(fd, m)], k) else {
+                    continue;
+                };
+                total += 1;
+                let mut s = Session::new(&mut cx);
+                seed_fixpoints(&mut s, f);
+                let mut recorded: Vec<(Expr, Expr)> = Vec::new();
+                let mut stack = vec![f];
+                while let Some(n) = stack.pop() {
+                    if let Some(r) = s.s.simp.get(&n) {
+                        recorded.push((n, *r));
+                        if *r != n {
+                            stack.push(*r);
+                        }
+                    }
+                    stack.extend(s.cx.node(n).kids().iter());
+                }
+                if recorded.iter().any(|&(n, r)| n == f && r != f) {
+                    seeded += 1;
+                }
+                drop(s);
+                for (n, r) in recorded {
+                    let mut fresh = Session::new(&mut cx);
+                    let got = fresh.simp(n);
+                    assert_eq!(
+                        got,
+                        r,
+                        "{m}*FloorDiv({p}, {c}) + {k}: {} recorded as {}, simplified to {}",
+                        fresh.cx.display(n),
+                        fresh.cx.display(r),
+                        fresh.cx.display(got)
+                    );
+                }
+            }
+            assert!(seeded * 10 > total, "too few seeded: {seeded}/{total}");
         }
     }
 }
