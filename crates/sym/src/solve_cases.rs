@@ -638,7 +638,11 @@ fn finish_case(
     }
     let mut relations = Vec::new();
     for r in rels {
-        let rhs = s.simplify(r.rhs);
+        let rhs = if constant_quotient_fixpoint(s, r.rhs) {
+            r.rhs
+        } else {
+            s.simplify(r.rhs)
+        };
         // x <= r cannot follow from x's range when x is unbounded above (and nothing else
         // constrains it); likewise x >= r below, and x != r only when unbounded both ways.
         // (An equality is only refuted: checked in the cases of a fork, where a False case
@@ -671,6 +675,61 @@ fn finish_case(
         }
     }
     (relations, conditions)
+}
+
+/// Whether `e` is `FloorDiv(K, P)` that is its own simplification: a constant `K >= 1` over a
+/// symbol or a product of symbols `P` (`FloorDiv(4096, s0*s53)`, what `s0*s53*s92 <= 4096`
+/// for s92 answers), each an integer symbol whose range is `[lo, oo)` with `lo >= 1`, the
+/// product of the lower ends at most `K`, under constant ranges without assumptions (the
+/// domain is the box of the ranges, nonempty). `K` and `P` are leaves (constants and plain
+/// polynomials), so the simplifier tries only the rules at the node (`apply_rules`):
+///
+/// - `PointInterval` is asked only where assumptions bound a sub-expression;
+/// - `rules_floordiv`: the divisor is no constant (`FdByOne`, `FdNegDivisor`, `FdGcd`,
+///   `floordiv_const`), `K` is not 0 (`FdZero`) nor `P` (`FdSelf`); `FdOwnQuotient` needs `P`
+///   to be a FloorDiv or a sum; `cancel_content`: the content of `K` and the monomial `P`
+///   (coefficient 1, no factor in common with a constant) is 1; in `floordiv_symbolic`, `P`
+///   divides no monomial of `K` (`FdPullMultiples`), `K` has no product of sums to expand and
+///   `P` is no sum (`divide_by_sum`, `FdPullSumMultiples`, `FdExact`); `FdRange` to 0 needs
+///   `K < P` proven, false at the point where each symbol is at its lower end (`P` is then
+///   the product of the lower ends, at most `K`), so the prover, sound, does not prove it
+///   (nor do the symbols' unbounded ranges give it a small box to spend proof work on);
+///   `FdRange` to -1 needs `K <= -1`; `K` is neither a Mod (`FdOfMod`) nor a FloorDiv
+///   (`FdNested`);
+/// - `affine_on_small_range` needs one symbol with a bounded range (unbounded above here);
+/// - `expand_operands` needs an operand that is a sum.
+///
+/// So `simplify` answers `e` (at the cost of the prover's failed `K < P`, most of 3,300
+/// instructions of such a request). `tests` below compare with the simplifier.
+fn constant_quotient_fixpoint(s: &Session<'_>, e: Expr) -> bool {
+    let cx = &*s.cx;
+    let Node::FloorDiv(a, p) = *cx.node(e) else {
+        return false;
+    };
+    let Some(k) = cx.as_int(a).filter(|k| *k >= 1) else {
+        return false;
+    };
+    if !cx.facts.assumptions.is_empty() || cx.facts.symbolic_ends > 0 || s.s.d.has_atom_facts() {
+        return false;
+    }
+    // The product of the lower ends of the symbols of P (each unbounded above), if it is one.
+    let lower = |x: Expr, acc: i128| -> Option<i128> {
+        let Node::Sym(v) = *cx.node(x) else {
+            return None;
+        };
+        match numeric_ends(cx, v) {
+            Some((Some(lo), None)) if lo >= 1 && cx.sym_ty(v) == Ty::Int => {
+                acc.checked_mul(i128::from(lo))
+            }
+            _ => None,
+        }
+    };
+    let corner = match cx.node(p) {
+        Node::Sym(_) => lower(p, 1),
+        Node::Mul(fs) => fs.iter().try_fold(1i128, |acc, f| lower(*f, acc)),
+        _ => None,
+    };
+    corner.is_some_and(|c| c <= i128::from(k))
 }
 
 /// Whether `x OP rhs` (`rhs` free of x) is true at one point of the domain and false at another,
@@ -1446,6 +1505,78 @@ mod tests {
             );
         }
         assert!(seen * 4 > total, "too few seen: {seen}/{total}");
+    }
+
+    /// Where [`super::constant_quotient_fixpoint`] holds, the simplifier answers the quotient
+    /// unchanged (and it holds often): random `FloorDiv(K, P)` (constants at and around the
+    /// product of the lower ends, zero, negative; symbols, products, multiples, sums and calls
+    /// as `P`) under random constant ranges (bounded, half-bounded from 0, 1, 2 and 3,
+    /// unbounded), sometimes a symbolic range end or an assumption.
+    #[test]
+    fn constant_quotient_fixpoint_is_the_simplifier() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0038);
+        let divisors = [
+            "y",
+            "z",
+            "y*z",
+            "x*y*z",
+            "2*y",
+            "y**2",
+            "y + 1",
+            "y*z + 1",
+            "FloorDiv(y, 2)",
+            "Max(1, y)",
+        ];
+        let ks = [
+            "-3", "0", "1", "2", "3", "4", "5", "6", "8", "9", "12", "64", "4096",
+        ];
+        let ranges: [(&str, &str); 10] = [
+            ("1", ""),
+            ("1", ""),
+            ("1", ""),
+            ("2", ""),
+            ("2", ""),
+            ("3", ""),
+            ("0", ""),
+            ("1", "64"),
+            ("", "7"),
+            ("", ""),
+        ];
+        let (mut held, mut total) = (0, 0);
+        for _ in 0..6000 {
+            let mut cx = Context::new();
+            for v in ["x", "y", "z"] {
+                let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                let _ = cx.symbol(v);
+                if !lo.is_empty() || !hi.is_empty() {
+                    let lo = if lo.is_empty() { "-oo" } else { lo };
+                    cx.set_range_str(v, lo, hi).unwrap();
+                }
+            }
+            match next(12) {
+                0 => cx.set_range_str("x", "1", "y").unwrap(),
+                1 => {
+                    let p = cx.parse("y*z >= 10").unwrap();
+                    let _ = cx.assume(p);
+                }
+                _ => {}
+            }
+            let k = ks[next(ks.len() as u64) as usize];
+            let d = divisors[next(divisors.len() as u64) as usize];
+            let e = cx.parse(&format!("FloorDiv({k}, {d})")).unwrap();
+            total += 1;
+            let s = Session::new(&mut cx);
+            let fixpoint = super::constant_quotient_fixpoint(&s, e);
+            drop(s);
+            if !fixpoint {
+                continue;
+            }
+            held += 1;
+            let mut fresh = Session::new(&mut cx);
+            let got = fresh.simp(e);
+            assert_eq!(got, e, "FloorDiv({k}, {d}) is not a fixpoint");
+        }
+        assert!(held * 10 > total, "too few held: {held}/{total}");
     }
 
     /// Where [`super::plain_condition_undecided`] holds, the simplifier answers the condition
