@@ -1040,7 +1040,23 @@ mod seed {
                 }
                 return all;
             }
-            Node::Add(ts, _) => ts.len(),
+            Node::Add(ts, _) => {
+                let n = ts.len();
+                let mut all = true;
+                for i in 0..n {
+                    let Node::Add(ts, _) = s.cx.node(e) else {
+                        return false;
+                    };
+                    let t = ts[i].0;
+                    // (Every term is walked: a fixpoint among others is still recorded.)
+                    all &= seed_walk(s, t, budget);
+                }
+                if all && s.cx.ty(e) == Ty::Int && sum_fixpoint(s, e) {
+                    s.s.simp.insert(e, e);
+                    return true;
+                }
+                return false;
+            }
             Node::Mod(..) | Node::Min(_) | Node::Max(_) if s.cx.ty(e) == Ty::Int => {
                 s.cx.node(e).kids().len()
             }
@@ -1051,6 +1067,125 @@ mod seed {
             seed_walk(s, k, budget);
         }
         false
+    }
+
+    /// Whether the integer sum `e`, whose terms are fixpoints (leaves or recorded: simplifying
+    /// `e` leaves them, so the node is not rebuilt), is its own simplification: each rule of
+    /// `rules_add`, the one rule set of a sum (`apply_rules`: no `PointInterval`, no
+    /// `expand_operands` for a sum), fails:
+    ///
+    /// - `merge_shifted_floordivs` needs two terms that are FloorDivs by positive constants
+    ///   (at most one here);
+    /// - `expand_in_sum` needs a product term with a sum among its factors (none);
+    /// - the split merges need two terms with one split base ([`split_base`], the rule's own
+    ///   view: all distinct here);
+    /// - `FdAbsorbConst` needs, with a constant `c != 0`, exactly one term `m*FloorDiv(a, d)`
+    ///   with `m | c`, `d > 0` constant and a constant in `a` (none or several here);
+    /// - `NegFloorDiv` needs a term `k*FloorDiv(a, d)` with `k < 0`, `d > 0` constant and `a` a
+    ///   sum whose leading coefficient is negative (none);
+    /// - `shift_into_minmax` needs a Min or Max term (none).
+    ///
+    /// `seeded_sums_are_fixpoints` compares with the simplifier.
+    fn sum_fixpoint(s: &Session<'_>, e: Expr) -> bool {
+        let cx = &*s.cx;
+        let Node::Add(ts, c) = cx.node(e) else {
+            return false;
+        };
+        if ts.len() > 8 {
+            return false;
+        }
+        let c = *c;
+        // `x` through a nested `FloorDiv(x0, l1)` (constant `l1 > 0`) to `x0`.
+        let through = |x: Expr| match *cx.node(x) {
+            Node::FloorDiv(x0, l1) if cx.as_int(l1).is_some_and(|v| v > 0) => x0,
+            _ => x,
+        };
+        let (mut quotient, mut absorbing) = (false, 0);
+        let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
+        // One pass: each term's node read once, for the rules' shapes and its split base.
+        for &(t, k) in ts.iter() {
+            let base = match *cx.node(t) {
+                Node::FloorDiv(a, d) => {
+                    if cx.as_int(d).is_some_and(|v| v > 0) {
+                        if quotient {
+                            return false;
+                        }
+                        quotient = true;
+                        if let Node::Add(xs, ka) = cx.node(a) {
+                            if c != 0 && *ka != 0 && c.checked_rem(k) == Some(0) {
+                                absorbing += 1;
+                            }
+                            if k < 0 && xs.first().is_some_and(|x| x.1 < 0) {
+                                return false;
+                            }
+                        }
+                    }
+                    through(a)
+                }
+                Node::Mod(y, _) => match *cx.node(y) {
+                    Node::FloorDiv(x, _) => through(x),
+                    _ => y,
+                },
+                Node::Mul(ref fs) => {
+                    if fs.iter().any(|f| matches!(cx.node(*f), Node::Add(..))) {
+                        return false;
+                    }
+                    split_base(cx, t)
+                }
+                Node::Min(_) | Node::Max(_) => return false,
+                _ => t,
+            };
+            if bases.contains(&base) {
+                return false;
+            }
+            bases.push(base);
+        }
+        absorbing != 1
+    }
+
+    /// The base of a sum term's split view, as `rules_add` reads it (`split_base` in
+    /// `simplify/add.rs`): for a product, its one FloorDiv or Mod factor strictly larger than
+    /// the others (else the product itself); then through `FloorDiv(x, l)` to `x`, through
+    /// `Mod(y, m)` to `y` (and on through a FloorDiv `y`), and through a nested
+    /// `FloorDiv(x0, l1)` with a constant `l1 > 0` to `x0`.
+    fn split_base(cx: &crate::Context, t: Expr) -> Expr {
+        let inner = match cx.node(t) {
+            Node::Mul(fs) => {
+                let mut best: Option<(usize, usize)> = None;
+                let mut tie = false;
+                for (i, f) in fs.iter().enumerate() {
+                    if !matches!(cx.node(*f), Node::FloorDiv(..) | Node::Mod(..)) {
+                        continue;
+                    }
+                    let size = cx.tree_size_upto(*f, 64);
+                    match best {
+                        Some((_, b)) if size < b => {}
+                        Some((_, b)) if size == b => tie = true,
+                        _ => {
+                            best = Some((i, size));
+                            tie = false;
+                        }
+                    }
+                }
+                match best {
+                    Some((i, _)) if !tie => fs[i],
+                    _ => t,
+                }
+            }
+            _ => t,
+        };
+        let through = |x: Expr| match *cx.node(x) {
+            Node::FloorDiv(x0, l1) if cx.as_int(l1).is_some_and(|v| v > 0) => x0,
+            _ => x,
+        };
+        match *cx.node(inner) {
+            Node::FloorDiv(x, _) => through(x),
+            Node::Mod(y, _) => match *cx.node(y) {
+                Node::FloorDiv(x, _) => through(x),
+                _ => y,
+            },
+            _ => inner,
+        }
     }
 
     /// Whether `FloorDiv(a, b)` is its own simplification because `a` is a plain polynomial
@@ -1315,6 +1450,119 @@ mod seed {
             assert!(
                 recorded * 10 > total,
                 "too few recorded: {recorded}/{total}"
+            );
+        }
+
+        /// Every sum [`seed_fixpoints`] records as its own simplification ([`sum_fixpoint`]) is
+        /// one, in a fresh session under the same facts (and so is every other node it records):
+        /// random sums of one to four terms over FloorDivs (shared numerators, nested, negated
+        /// with a negative leading numerator), Mods, Min/Max, products (of FloorDivs, with a sum
+        /// factor), symbols and constants, random coefficients and constants, under random
+        /// ranges, small and wide, sometimes a symbolic range end or an assumption.
+        #[test]
+        fn seeded_sums_are_fixpoints() {
+            let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_003A);
+            let terms = [
+                "x",
+                "y",
+                "x*y",
+                "FloorDiv(x, 4)",
+                "FloorDiv(y, 4)",
+                "FloorDiv(x, 2)",
+                "FloorDiv(x + 3, 4)",
+                "FloorDiv(-x + 5, 4)",
+                "FloorDiv(x - 1, 8)",
+                "FloorDiv(FloorDiv(x, 2), 3)",
+                "Mod(x, 4)",
+                "Mod(FloorDiv(x, 2), 4)",
+                "x*FloorDiv(y, 4)",
+                "y*FloorDiv(x, 4)",
+                "FloorDiv(x, 4)*FloorDiv(y, 4)",
+                "FloorDiv(x - 1, 8)*FloorDiv(y - 1, 8)",
+                "x*FloorDiv(x, FloorDiv(x, 2))",
+                "FloorDiv(x, FloorDiv(x, 4))",
+                "y*(x + 1)",
+                "Max(1, FloorDiv(y, 2))",
+                "Min(x, y)",
+                "x*Mod(y, 3)",
+            ];
+            let ks = [1, -1, 2, -2, 3, 4, -4, 7, -7];
+            let ranges = [
+                ("1", ""),
+                ("1", ""),
+                ("0", "3"),
+                ("0", "20"),
+                ("5", "9"),
+                ("-10", "100"),
+                ("", ""),
+                ("4", "100"),
+            ];
+            let (mut sums, mut recorded, mut total) = (0, 0, 0);
+            for _ in 0..4000 {
+                let mut cx = Context::new();
+                for v in ["x", "y"] {
+                    let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                    if !lo.is_empty() {
+                        cx.set_range_str(v, lo, hi).unwrap();
+                    }
+                }
+                match next(16) {
+                    0 => {
+                        let _ = cx.set_range_str("y", "0", "x");
+                    }
+                    1 => {
+                        let p = cx.parse("x + y >= 3").unwrap();
+                        let _ = cx.assume(p);
+                    }
+                    _ => {}
+                }
+                let n = 1 + next(4) as usize;
+                let mut text: Vec<String> = (0..n)
+                    .map(|_| {
+                        let k = ks[next(ks.len() as u64) as usize];
+                        format!("{k}*{}", terms[next(terms.len() as u64) as usize])
+                    })
+                    .collect();
+                if next(3) == 0 {
+                    text.push(format!("{}", ks[next(ks.len() as u64) as usize] * 3));
+                }
+                let text = text.join(" + ");
+                let e = cx.parse(&text).unwrap();
+                if !matches!(cx.node(e), Node::Add(..)) || cx.is_simplify_leaf(e) {
+                    continue;
+                }
+                total += 1;
+                let mut s = Session::new(&mut cx);
+                seed_fixpoints(&mut s, e);
+                let mut found: Vec<(Expr, Expr)> = Vec::new();
+                let mut stack = vec![e];
+                while let Some(m) = stack.pop() {
+                    if let Some(r) = s.s.simp.get(&m) {
+                        found.push((m, *r));
+                    }
+                    stack.extend(s.cx.node(m).kids().iter());
+                }
+                if found.iter().any(|&(m, r)| m == e && r == e) {
+                    sums += 1;
+                }
+                drop(s);
+                for (m, r) in found {
+                    recorded += 1;
+                    let mut fresh = Session::new(&mut cx);
+                    let got = fresh.simp(m);
+                    assert_eq!(
+                        got,
+                        r,
+                        "{text}: {} recorded as {}, simplified to {}",
+                        fresh.cx.display(m),
+                        fresh.cx.display(r),
+                        fresh.cx.display(got)
+                    );
+                }
+            }
+            assert!(
+                sums * 10 > total && sums * 10 < total * 9,
+                "sums recorded: {sums}/{total} ({recorded} nodes)"
             );
         }
 
