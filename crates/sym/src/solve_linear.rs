@@ -353,7 +353,10 @@ impl Context {
 
     /// For a sum `f` in which exactly one term `k*t` mentions x and every other term is a plain
     /// polynomial: `(t, k, r)` with `k*t == r` equivalent to `f == 0`, r built exactly as the
-    /// general path builds it.
+    /// general path builds it, except for `k = -1`: then `(t, 1, -r)`, `-r` built from the
+    /// other terms as they stand (`-(Σ -k_i*t_i - c) = Σ k_i*t_i + c`, the same normal form as
+    /// negating r, which the callers did: `Eq(s3*s88, s24*s48)` for s48 built `-s3*s88` only to
+    /// negate it), under the same conditions (each `-k_i` and `-c` exists).
     fn isolate_term(&mut self, f: Expr, x: Symbol) -> Option<(Expr, i64, Expr)> {
         let Node::Add(ts, c0) = self.node(f) else {
             return None;
@@ -373,10 +376,20 @@ impl Context {
             }
         }
         let (t, k) = xt?;
-        let c0 = c0.checked_neg()?;
+        let c0 = *c0;
+        let nc0 = c0.checked_neg()?;
         let zero = self.int(0);
+        if k == -1 {
+            // (Each -k_i exists: checked above.)
+            for (_, j) in rest.iter_mut() {
+                *j = -*j;
+            }
+            rest.push((zero, 1));
+            let r = self.add_terms(&rest, c0)?;
+            return Some((t, 1, r));
+        }
         rest.push((zero, 1));
-        let r = self.add_terms(&rest, c0)?;
+        let r = self.add_terms(&rest, nc0)?;
         Some((t, k, r))
     }
 
@@ -530,6 +543,72 @@ fn undecided_zero(iv: &Iv) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::Context;
+
+    /// [`Context::isolate_term`] answers what building `r` as the general path does answers,
+    /// negated by the caller for `k = -1` (what it did before building `-r` itself): random
+    /// sums of an x term (coefficients 1, -1 and others) and other terms (monomials, constants,
+    /// coefficients and constants at the ends of i64, where a negation does not exist).
+    #[test]
+    fn isolated_term_is_the_general_construction() {
+        use crate::expr::Node;
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_003B);
+        let xs = ["x", "x*y", "x*y*z", "x**2"];
+        let others = ["y", "z", "y*z", "w", "y**2", "z*w"];
+        let ks = [1, -1, 1, -1, 2, -3, i64::MAX, i64::MIN, -i64::MAX];
+        let (mut minus, mut total) = (0, 0);
+        for _ in 0..20000 {
+            let mut cx = Context::new();
+            let x = cx.symbol("x").unwrap();
+            let xt = cx.parse(xs[next(xs.len() as u64) as usize]).unwrap();
+            let kx = ks[next(4) as usize];
+            let mut terms = vec![(xt, kx)];
+            for _ in 0..next(4) {
+                let t = cx
+                    .parse(others[next(others.len() as u64) as usize])
+                    .unwrap();
+                terms.push((t, ks[next(ks.len() as u64) as usize]));
+            }
+            let c = ks[next(ks.len() as u64) as usize] * i64::from(next(2) == 0);
+            let Some(f) = cx.add_terms(&terms, c) else {
+                continue;
+            };
+            total += 1;
+            // The construction before: r from the negated other terms, negated for k = -1.
+            let reference = (|| {
+                let Node::Add(ts, c0) = cx.node(f).clone() else {
+                    return None;
+                };
+                let mut xt = None;
+                let mut rest: Vec<(crate::Expr, i64)> = Vec::new();
+                for (t, k) in ts {
+                    if cx.contains_symbol(t, x) {
+                        if xt.is_some() {
+                            return None;
+                        }
+                        xt = Some((t, k));
+                    } else if cx.is_plain_polynomial(t) {
+                        rest.push((t, k.checked_neg()?));
+                    } else {
+                        return None;
+                    }
+                }
+                let (t, k) = xt?;
+                let zero = cx.int(0);
+                rest.push((zero, 1));
+                let r = cx.add_terms(&rest, c0.checked_neg()?)?;
+                if k == -1 {
+                    Some((t, 1, cx.neg(r)?))
+                } else {
+                    Some((t, k, r))
+                }
+            })();
+            if reference.is_some_and(|(_, k, _)| k == 1) && kx == -1 {
+                minus += 1;
+            }
+            assert_eq!(cx.isolate_term(f, x), reference, "{}", cx.display(f));
+        }
+        assert!(minus * 10 > total, "too few k = -1: {minus}/{total}");
+    }
 
     /// The lean path's monomial quotient answers what the general path does for
     /// `Eq(x*m, r)` with monomials `m` and `r` of other symbols (products, powers, shared
