@@ -1077,7 +1077,7 @@ mod seed {
     /// - `merge_shifted_floordivs` needs two terms that are FloorDivs by positive constants
     ///   (at most one here);
     /// - `expand_in_sum` needs a product term with a sum among its factors (none);
-    /// - the split merges need two terms with one split base ([`split_base`], the rule's own
+    /// - the split merges need two terms with one split base ([`crate::simplify::split_base`], the rule's own
     ///   view: all distinct here);
     /// - `FdAbsorbConst` needs, with a constant `c != 0`, exactly one term `m*FloorDiv(a, d)`
     ///   with `m | c`, `d > 0` constant and a constant in `a` (none or several here);
@@ -1095,97 +1095,38 @@ mod seed {
             return false;
         }
         let c = *c;
-        // `x` through a nested `FloorDiv(x0, l1)` (constant `l1 > 0`) to `x0`.
-        let through = |x: Expr| match *cx.node(x) {
-            Node::FloorDiv(x0, l1) if cx.as_int(l1).is_some_and(|v| v > 0) => x0,
-            _ => x,
-        };
         let (mut quotient, mut absorbing) = (false, 0);
         let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
-        // One pass: each term's node read once, for the rules' shapes and its split base.
         for &(t, k) in ts.iter() {
-            let base = match *cx.node(t) {
-                Node::FloorDiv(a, d) => {
-                    if cx.as_int(d).is_some_and(|v| v > 0) {
-                        if quotient {
-                            return false;
-                        }
-                        quotient = true;
-                        if let Node::Add(xs, ka) = cx.node(a) {
-                            if c != 0 && *ka != 0 && c.checked_rem(k) == Some(0) {
-                                absorbing += 1;
-                            }
-                            if k < 0 && xs.first().is_some_and(|x| x.1 < 0) {
-                                return false;
-                            }
-                        }
-                    }
-                    through(a)
-                }
-                Node::Mod(y, _) => match *cx.node(y) {
-                    Node::FloorDiv(x, _) => through(x),
-                    _ => y,
-                },
-                Node::Mul(ref fs) => {
-                    if fs.iter().any(|f| matches!(cx.node(*f), Node::Add(..))) {
+            match cx.node(t) {
+                Node::FloorDiv(a, d) if cx.as_int(*d).is_some_and(|v| v > 0) => {
+                    if quotient {
                         return false;
                     }
-                    split_base(cx, t)
+                    quotient = true;
+                    if let Node::Add(xs, ka) = cx.node(*a) {
+                        if c != 0 && *ka != 0 && c.checked_rem(k) == Some(0) {
+                            absorbing += 1;
+                        }
+                        if k < 0 && xs.first().is_some_and(|x| x.1 < 0) {
+                            return false;
+                        }
+                    }
+                }
+                Node::Mul(fs) if fs.iter().any(|f| matches!(cx.node(*f), Node::Add(..))) => {
+                    return false;
                 }
                 Node::Min(_) | Node::Max(_) => return false,
-                _ => t,
-            };
+                _ => {}
+            }
+            // The rule's own view of the term (`split_base` in `simplify/add.rs`).
+            let base = crate::simplify::split_base(cx, t);
             if bases.contains(&base) {
                 return false;
             }
             bases.push(base);
         }
         absorbing != 1
-    }
-
-    /// The base of a sum term's split view, as `rules_add` reads it (`split_base` in
-    /// `simplify/add.rs`): for a product, its one FloorDiv or Mod factor strictly larger than
-    /// the others (else the product itself); then through `FloorDiv(x, l)` to `x`, through
-    /// `Mod(y, m)` to `y` (and on through a FloorDiv `y`), and through a nested
-    /// `FloorDiv(x0, l1)` with a constant `l1 > 0` to `x0`.
-    fn split_base(cx: &crate::Context, t: Expr) -> Expr {
-        let inner = match cx.node(t) {
-            Node::Mul(fs) => {
-                let mut best: Option<(usize, usize)> = None;
-                let mut tie = false;
-                for (i, f) in fs.iter().enumerate() {
-                    if !matches!(cx.node(*f), Node::FloorDiv(..) | Node::Mod(..)) {
-                        continue;
-                    }
-                    let size = cx.tree_size_upto(*f, 64);
-                    match best {
-                        Some((_, b)) if size < b => {}
-                        Some((_, b)) if size == b => tie = true,
-                        _ => {
-                            best = Some((i, size));
-                            tie = false;
-                        }
-                    }
-                }
-                match best {
-                    Some((i, _)) if !tie => fs[i],
-                    _ => t,
-                }
-            }
-            _ => t,
-        };
-        let through = |x: Expr| match *cx.node(x) {
-            Node::FloorDiv(x0, l1) if cx.as_int(l1).is_some_and(|v| v > 0) => x0,
-            _ => x,
-        };
-        match *cx.node(inner) {
-            Node::FloorDiv(x, _) => through(x),
-            Node::Mod(y, _) => match *cx.node(y) {
-                Node::FloorDiv(x, _) => through(x),
-                _ => y,
-            },
-            _ => inner,
-        }
     }
 
     /// Whether `FloorDiv(a, b)` is its own simplification because `a` is a plain polynomial

@@ -7,6 +7,7 @@
 //! what lets splits of one index at different granularities meet.
 
 use super::{Rule, Session, fits_iv_given};
+use crate::Context;
 use crate::expr::{Expr, Node};
 
 /// A node that is part of a polynomial (docs/rules.md §8), not an atom of one.
@@ -34,44 +35,65 @@ struct Split {
     nested: Option<(Expr, Expr)>,
 }
 
+/// The factor of a product term that its split view is about: its one FloorDiv or Mod
+/// factor, or, among several, the one strictly larger than the others (the index's split,
+/// not a size like `FloorDiv(s27 + 6, 7)` that scales it); `None` otherwise.
+fn split_factor(cx: &Context, fs: &[Expr]) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut tie = false;
+    for (i, f) in fs.iter().enumerate() {
+        if !matches!(cx.node(*f), Node::FloorDiv(..) | Node::Mod(..)) {
+            continue;
+        }
+        let size = cx.tree_size_upto(*f, 64);
+        match best {
+            Some((_, b)) if size < b => {}
+            Some((_, b)) if size == b => tie = true,
+            _ => {
+                best = Some((i, size));
+                tie = false;
+            }
+        }
+    }
+    if tie { None } else { best.map(|b| b.0) }
+}
+
+/// `(x0, l1)` when `x` is `FloorDiv(x0, l1)` with a constant `l1 > 0`: the inner division of
+/// a nested split view (`Split::nested`).
+fn nested_inner(cx: &Context, x: Expr) -> Option<(Expr, Expr)> {
+    match *cx.node(x) {
+        Node::FloorDiv(x0, l1) if cx.as_int(l1).is_some_and(|v| v > 0) => Some((x0, l1)),
+        _ => None,
+    }
+}
+
+/// The base of a term's split view, without building anything (a cheap pre-filter; the
+/// solver's `sum_fixpoint` reads it too).
+pub(crate) fn split_base(cx: &Context, t: Expr) -> Expr {
+    let inner = match cx.node(t) {
+        Node::Mul(fs) => match split_factor(cx, fs) {
+            Some(i) => fs[i],
+            None => t,
+        },
+        _ => t,
+    };
+    let through = |x: Expr| nested_inner(cx, x).map_or(x, |(x0, _)| x0);
+    match *cx.node(inner) {
+        Node::FloorDiv(x, _) => through(x),
+        Node::Mod(y, _) => match *cx.node(y) {
+            Node::FloorDiv(x, _) => through(x),
+            _ => y,
+        },
+        _ => inner,
+    }
+}
+
 impl Session<'_> {
-    /// The factor of a product term that its split view is about: its one FloorDiv or Mod
-    /// factor, or, among several, the one strictly larger than the others (the index's split,
-    /// not a size like `FloorDiv(s27 + 6, 7)` that scales it); `None` otherwise.
-    fn split_factor(&self, fs: &[Expr]) -> Option<usize> {
-        let mut best: Option<(usize, usize)> = None;
-        let mut tie = false;
-        for (i, f) in fs.iter().enumerate() {
-            if !matches!(self.cx.node(*f), Node::FloorDiv(..) | Node::Mod(..)) {
-                continue;
-            }
-            let size = self.cx.tree_size_upto(*f, 64);
-            match best {
-                Some((_, b)) if size < b => {}
-                Some((_, b)) if size == b => tie = true,
-                _ => {
-                    best = Some((i, size));
-                    tie = false;
-                }
-            }
-        }
-        if tie { None } else { best.map(|b| b.0) }
-    }
-
-    /// `(x0, l1)` when `x` is `FloorDiv(x0, l1)` with a constant `l1 > 0`: the inner division of
-    /// a nested split view (`Split::nested`).
-    fn nested_inner(&self, x: Expr) -> Option<(Expr, Expr)> {
-        match *self.cx.node(x) {
-            Node::FloorDiv(x0, l1) if self.cx.as_int(l1).is_some_and(|v| v > 0) => Some((x0, l1)),
-            _ => None,
-        }
-    }
-
     /// The split view `(base, lower, nested)` of `FloorDiv(x, l)`: seen through a nested
     /// `FloorDiv(FloorDiv(x0, l1), l)` as a split of x0 at `l1*l` when l is positive
     /// (floor(floor(x0/l1)/l) = floor(x0/(l1*l)) for l1, l > 0), else of x at l.
     fn split_lower(&mut self, x: Expr, l: Expr) -> Option<SplitLower> {
-        if let Some((x0, l1)) = self.nested_inner(x)
+        if let Some((x0, l1)) = nested_inner(self.cx, x)
             && self.positive(l)
         {
             return Some((x0, self.cx.mul(l1, l)?, Some((l1, l))));
@@ -79,32 +101,12 @@ impl Session<'_> {
         Some((x, l, None))
     }
 
-    /// The base of a term's split view, without building anything (a cheap pre-filter).
-    fn split_base(&self, t: Expr) -> Expr {
-        let inner = match self.cx.node(t) {
-            Node::Mul(fs) => match self.split_factor(fs) {
-                Some(i) => fs[i],
-                None => t,
-            },
-            _ => t,
-        };
-        let through = |x: Expr| self.nested_inner(x).map_or(x, |(x0, _)| x0);
-        match *self.cx.node(inner) {
-            Node::FloorDiv(x, _) => through(x),
-            Node::Mod(y, _) => match *self.cx.node(y) {
-                Node::FloorDiv(x, _) => through(x),
-                _ => y,
-            },
-            _ => inner,
-        }
-    }
-
     fn split_of(&mut self, t: Expr, k: i64) -> Option<Split> {
         let one = self.cx.int(1);
         let (inner, rest) = match self.cx.node(t).clone() {
             Node::Mul(fs) => {
                 // One FloorDiv or Mod factor (`split_factor`): the rest scales it.
-                match self.split_factor(&fs) {
+                match split_factor(self.cx, &fs) {
                     None => (t, one),
                     Some(idx) => {
                         let others: Vec<Expr> = fs
@@ -754,6 +756,9 @@ impl Session<'_> {
         // nothing without it (merge_shifted_floordivs: two FloorDivs by a positive constant;
         // expand_in_sum: a product with a sum factor; FdAbsorbConst: such a FloorDiv;
         // NegFloorDiv: one with a negative coefficient; shift_into_minmax: a Min or Max).
+        // The solver seeds sums it proves are fixpoints of these rules (`sum_fixpoint`,
+        // `absorbed_constant` in solve_cases.rs, each with a random test against this
+        // function): a new rule here must be reflected there.
         let scan = self.sum_scan(&ts);
         if scan.pos_floordivs >= 2
             && let Some(r) = self.merge_shifted_floordivs(&ts, c)
@@ -769,12 +774,12 @@ impl Session<'_> {
         // 7) + 3`, a common index expression), where the bases are not worth collecting.
         let shared = if ts.len() == 2 {
             // (Two terms: one comparison, no list.)
-            self.split_base(ts[0].0) == self.split_base(ts[1].0)
+            split_base(self.cx, ts[0].0) == split_base(self.cx, ts[1].0)
         } else {
             ts.len() > 2 && {
                 let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
                 for (t, _) in &ts {
-                    bases.push(self.split_base(*t));
+                    bases.push(split_base(self.cx, *t));
                 }
                 bases.sort_unstable();
                 bases.windows(2).any(|w| w[0] == w[1])

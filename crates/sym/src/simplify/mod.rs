@@ -11,6 +11,7 @@
 //! only leave the expression less simplified, never wrong.
 
 mod add;
+pub(crate) use add::split_base;
 mod cmp;
 mod div;
 mod minmax;
