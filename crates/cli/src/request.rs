@@ -804,27 +804,261 @@ fn decode<'a>(line: &'a V<'a>) -> Result<Req<'a>, Failure> {
     })
 }
 
-/// One run of a decoded request on the thread's cleared context.
+/// One run of a decoded request on the thread's cleared context, or on its context as it
+/// stood when the previous request had set the same facts ([`Reused`]).
 fn run(req: &Req<'_>, op_time: &mut OpTime) -> Result<Answer, Failure> {
     REUSED.with(|c| {
         // A fresh context for every request (Context::clear: nothing of an earlier request
         // remains), keeping the allocations of the previous one. After a panic caught at the
-        // request boundary the context is cleared here too, whatever state it was left in.
+        // request boundary the context is cleared here too, whatever state it was left in
+        // (its mark is unusable during a request, and usable again only when it returns).
         let mut guard = c.borrow_mut();
-        let cx = &mut *guard;
-        cx.clear();
-        cx.set_limits(req.limits.clone());
-        answer_in(cx, req, op_time)
+        let Reused {
+            cx,
+            mark,
+            marked,
+            key,
+        } = &mut *guard;
+        // Unmarked during the request: a request that unwinds leaves the mark unusable.
+        let was_marked = std::mem::replace(marked, false);
+        let kind = facts_kind(req);
+        // The same facts as those set and marked: back to that mark, which is what clearing
+        // the context and setting them again would make (`Context::back_to_facts`).
+        let reused = kind == FactsKind::Kept
+            && was_marked
+            && same_facts(&req.f, key)
+            && mark.as_ref().is_some_and(|m| cx.back_to_facts(m));
+        if !reused {
+            cx.clear();
+        }
+        // (Setting the limits empties the memo of parsed texts, which a reused context keeps
+        // under the same limits.)
+        if !reused || cx.limits() != &req.limits {
+            cx.set_limits(req.limits.clone());
+        }
+        let facts = match kind {
+            _ if reused => Held::Set,
+            FactsKind::Kept => {
+                *mark = None;
+                Held::Mark(mark)
+            }
+            FactsKind::Constant => Held::Constant,
+            FactsKind::Other => Held::Fresh,
+        };
+        let out = answer_in(cx, req, op_time, facts);
+        if reused {
+            *marked = true;
+        } else if kind == FactsKind::Kept && mark.is_some() {
+            key.clear();
+            *marked = write_facts(&req.f, key);
+        }
+        out
     })
 }
 
-thread_local! {
-    /// The context a thread's requests reuse (see `run`): a binary's cache of allocations,
-    /// not state of the library.
-    static REUSED: std::cell::RefCell<Context> = std::cell::RefCell::new(Context::new());
+/// The context a thread's requests reuse (see `run`), and the facts it holds set.
+#[derive(Default)]
+struct Reused {
+    cx: Context,
+    /// The context's state right after its facts were set on it cleared (the facts of
+    /// `key`), valid when `marked`.
+    mark: Option<sym::FactsMark>,
+    /// Whether `mark` is the state of `cx` after the request that set its facts returned
+    /// (not while a request runs: one that unwinds leaves it `false`).
+    marked: bool,
+    /// The facts of `mark` ([`write_facts`]).
+    key: Vec<u8>,
 }
 
-fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<Answer, Failure> {
+thread_local! {
+    /// The context a thread's requests reuse (see `run`): a binary's cache of allocations
+    /// and of the facts of the previous request, not state of the library.
+    static REUSED: std::cell::RefCell<Reused> = std::cell::RefCell::new(Reused::default());
+}
+
+/// How [`answer_in`] finds the context: cleared (with facts of constant ranges alone, known
+/// to be so: [`FactsKind::Constant`]), cleared with its facts to be marked once set, or
+/// holding the request's facts set.
+enum Held<'m> {
+    Fresh,
+    Constant,
+    Mark(&'m mut Option<sym::FactsMark>),
+    Set,
+}
+
+/// What [`facts_kind`] finds of a request's facts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FactsKind {
+    /// Not a request whose facts are kept.
+    Other,
+    /// A `simplify` request that could keep them, with constant ranges alone
+    /// ([`constant_ranges_only`]): those are set after the parse, or never (`answer_in`).
+    Constant,
+    /// Facts that may be kept set for the next request with the same facts.
+    Kept,
+}
+
+/// Whether the request's facts may be kept set for the next request with the same facts:
+/// a `simplify` request (not `deep`, not `compact`) under no limit and without types, whose
+/// facts are not constant ranges alone ([`constant_ranges_only`]). Such a request sets its
+/// facts on the cleared context before anything else is made (`answer_in`), so the context
+/// then is what a mark keeps.
+fn facts_kind(req: &Req<'_>) -> FactsKind {
+    let f = &req.f;
+    let keepable = req.op == "simplify"
+        && !req.deep
+        && !req.compact
+        && req.limits.input_nodes == usize::MAX
+        && !req.limits.caps_context()
+        && f.types
+            .is_none_or(|t| matches!(t, V::Object(o) if o.is_empty()));
+    if !keepable {
+        FactsKind::Other
+    } else if constant_ranges_only(f) {
+        FactsKind::Constant
+    } else {
+        FactsKind::Kept
+    }
+}
+
+/// Where [`write_facts`] writes: a buffer, or a comparison with the bytes of a buffer
+/// ([`Same`]). Each method answers `false` where the comparison fails.
+trait FactsSink {
+    fn byte(&mut self, b: u8) -> bool;
+    fn word(&mut self, w: u64) -> bool;
+    fn bytes(&mut self, b: &[u8]) -> bool;
+}
+
+impl FactsSink for Vec<u8> {
+    fn byte(&mut self, b: u8) -> bool {
+        self.push(b);
+        true
+    }
+
+    fn word(&mut self, w: u64) -> bool {
+        self.extend_from_slice(&w.to_le_bytes());
+        true
+    }
+
+    fn bytes(&mut self, b: &[u8]) -> bool {
+        self.extend_from_slice(b);
+        true
+    }
+}
+
+/// Compares what [`write_facts`] writes with the bytes it holds, from their start (it
+/// holds the rest of them), without writing anything.
+struct Same<'k>(&'k [u8]);
+
+impl FactsSink for Same<'_> {
+    fn byte(&mut self, b: u8) -> bool {
+        match self.0.split_first() {
+            Some((&x, rest)) if x == b => {
+                self.0 = rest;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn word(&mut self, w: u64) -> bool {
+        match self.0.split_first_chunk::<8>() {
+            Some((x, rest)) if u64::from_le_bytes(*x) == w => {
+                self.0 = rest;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn bytes(&mut self, b: &[u8]) -> bool {
+        // A short text (a name) byte by byte, where the slices' `==` calls `bcmp`; a longer
+        // one (an assumption) by `bcmp`, which compares many bytes at a time.
+        let same = |x: &[u8]| {
+            if b.len() <= 8 {
+                x.iter().zip(b).all(|(x, y)| x == y)
+            } else {
+                x == b
+            }
+        };
+        match self.0.split_at_checked(b.len()) {
+            Some((x, rest)) if same(x) => {
+                self.0 = rest;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether the request's facts are those `key` holds ([`write_facts`]).
+fn same_facts(f: &Fields<'_>, key: &[u8]) -> bool {
+    let mut same = Same(key);
+    write_facts(f, &mut same) && same.0.is_empty()
+}
+
+/// Writes the request's ranges and assumptions to `out` so that two requests write the same
+/// bytes exactly when their facts are the same JSON values (names, ends and assumptions in
+/// their order): a byte `r` when there are ranges, then each range as its name and its two
+/// ends; each end as a tag byte (`n` null, `i` a 64-bit integer and its 8 bytes, `s` a
+/// string); then each assumption as `a` and its text; every text as its length (8 bytes) and
+/// its bytes. `false` for anything else (a range not a pair of such ends, a float, an
+/// assumption not a string, a field of another type: such facts are not kept), and where a
+/// comparison ([`Same`]) fails. A comparison holds when this answers `true` and no byte of
+/// it is left.
+fn write_facts(f: &Fields<'_>, out: &mut impl FactsSink) -> bool {
+    fn text(out: &mut impl FactsSink, t: &str) -> bool {
+        out.word(t.len() as u64) && out.bytes(t.as_bytes())
+    }
+    if let Some(r) = f.ranges {
+        let Some(obj) = r.as_object() else {
+            return false;
+        };
+        if !out.byte(b'r') {
+            return false;
+        }
+        for (name, pair) in obj {
+            let Some([lo, hi]) = pair.as_array() else {
+                return false;
+            };
+            if !text(out, name) {
+                return false;
+            }
+            for end in [lo, hi] {
+                let written = match end_text(end) {
+                    Some(EndText::Unbounded) => out.byte(b'n'),
+                    Some(EndText::Int(k)) => out.byte(b'i') && out.word(k as u64),
+                    Some(EndText::Text(t)) => out.byte(b's') && text(out, t),
+                    None => false,
+                };
+                if !written {
+                    return false;
+                }
+            }
+        }
+    }
+    if let Some(a) = f.assume {
+        let Some(arr) = a.as_array() else {
+            return false;
+        };
+        for p in arr {
+            let Some(t) = p.as_str() else {
+                return false;
+            };
+            if !(out.byte(b'a') && text(out, t)) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn answer_in(
+    cx: &mut Context,
+    req: &Req<'_>,
+    op_time: &mut OpTime,
+    held: Held<'_>,
+) -> Result<Answer, Failure> {
     let Req {
         f,
         op,
@@ -921,7 +1155,22 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
             return Ok(out);
         }
     }
-    let e = if op == "simplify" && !deep && !compact && unlimited && constant_ranges_only(&f) {
+    let e = if let Held::Set = held {
+        // The request's facts are set (`run`: those of an earlier request, the same): with
+        // them set, a plain polynomial's answer is its normal form, written from the text
+        // (as below, after `context`), else the text is parsed.
+        if let Some(t) = cx.simplified_polynomial_text(text) {
+            return Ok(text_answer(out, op_time, t));
+        }
+        cx.parse(text)?
+    } else if matches!(held, Held::Constant)
+        || (matches!(held, Held::Fresh)
+            && op == "simplify"
+            && !deep
+            && !compact
+            && unlimited
+            && constant_ranges_only(&f))
+    {
         // Ranges of integers only (the common simplify request: `[0, null]` on every symbol
         // of an index expression): the expression is parsed first. When it is its own
         // simplification under such facts (a plain polynomial, as the median real request
@@ -967,6 +1216,11 @@ fn answer_in(cx: &mut Context, req: &Req<'_>, op_time: &mut OpTime) -> Result<An
             return Ok(text_answer(out, op_time, t));
         }
         context(&f, cx)?;
+        // The context is now the cleared one with the facts set: marked for the next request
+        // with the same facts (`run`).
+        if let Held::Mark(m) = held {
+            *m = cx.facts_mark();
+        }
         // With the facts set (any pinned symbol declines), a plain polynomial's answer is
         // still its normal form, written from the text.
         if op == "simplify"

@@ -201,6 +201,18 @@ impl Facts {
     }
 }
 
+/// A context as it stood right after its facts were set ([`Context::facts_mark`]), to go back
+/// to with [`Context::back_to_facts`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactsMark {
+    nodes: u32,
+    syms: u32,
+    /// The facts' generation then: every change of the facts since bumps it.
+    generation: u64,
+    /// The table of small constants then (its entries at or past `nodes` were made later).
+    small_ints: [u32; 129],
+}
+
 impl Context {
     /// Declares `lo <= s <= hi`. Ends are expressions of the symbol's type over other symbols
     /// (`RangeEnd::from(e)`) or infinite; a range that would make the symbols' ranges cyclic is
@@ -415,6 +427,67 @@ impl Context {
         }
         let (lo, hi) = self.range(s);
         matches!(if upper { hi } else { lo }, RangeEnd::Infinite)
+    }
+
+    /// The context's state now, for [`Context::back_to_facts`]: `None` while a scope of facts
+    /// is open ([`Context::push_facts`]).
+    pub fn facts_mark(&self) -> Option<FactsMark> {
+        if !self.fact_scopes.is_empty() {
+            return None;
+        }
+        Some(FactsMark {
+            nodes: self.nodes.len() as u32,
+            syms: self.syms.len() as u32,
+            generation: self.facts.generation,
+            small_ints: self.small_ints,
+        })
+    }
+
+    /// Back to the state at `m` for another query under the same facts: the nodes and symbols
+    /// made since are dropped, as [`Context::rollback`] drops them (with the parsed texts
+    /// whose parse made any of them), and the analyses' caches and the limits' run are
+    /// emptied, as [`Context::clear`] empties them. A context whose facts were set on a
+    /// cleared context and marked then is after this what clearing it and setting the same
+    /// facts again would make, with the same nodes and symbols (the same handles); its memo of
+    /// parsed texts may hold more texts, each read as its parse reads it. `false`, with
+    /// nothing changed, when the facts changed since `m` (their generation moved: also a
+    /// scope opened and closed since), a scope is open, the context is smaller than at `m`
+    /// (`m` is not of its history), or the arena is past the size `clear` gives back.
+    pub fn back_to_facts(&mut self, m: &FactsMark) -> bool {
+        let (n, ns) = (m.nodes as usize, m.syms as usize);
+        if self.facts.generation != m.generation
+            || !self.fact_scopes.is_empty()
+            || n > self.nodes.len()
+            || ns > self.syms.len()
+            || self.nodes.capacity() > crate::reuse::KEEP_NODES
+        {
+            return false;
+        }
+        // The parsed texts whose parse made nothing since `m` stay (the assumptions' calls,
+        // which a text parsed later reads from there), as after a rollback.
+        self.parse_memo.forget_from(n);
+        self.syms.truncate(ns);
+        self.sym_names.truncate(ns);
+        self.nodes.truncate(n);
+        self.tys.truncate(n);
+        self.meta.truncate(n);
+        // Debug builds: handles of the dropped nodes stop matching their slots (as in
+        // `rollback`).
+        #[cfg(debug_assertions)]
+        {
+            self.births.truncate(n);
+            self.clock = self.clock.wrapping_add(1);
+            for f in self.forks.iter_mut() {
+                f.1 = f.1.min(n as u32);
+            }
+        }
+        self.small_ints = m.small_ints;
+        if let Some(s) = &mut self.scratch {
+            s.reset();
+        }
+        self.run = crate::limits::Run::IDLE;
+        self.limit_hit = None;
+        true
     }
 
     /// Opens a scope of facts: ranges and assumptions set from now on are undone by the
@@ -1703,6 +1776,80 @@ fn bound_operand<'s, const LOOKUP: bool>(
 #[cfg(test)]
 mod tests {
     use crate::Context;
+
+    /// A context marked right after its facts were set, used for queries and taken back to
+    /// the mark ([`Context::back_to_facts`]), answers every later query as a cleared context
+    /// with the same facts set again does, with the same arena and symbols; a mark is refused
+    /// once the facts changed (a range set, a scope opened and closed) and with a scope open.
+    #[test]
+    fn back_to_facts_is_the_facts_set_again() {
+        let set = |cx: &mut Context| {
+            cx.set_range_str("s27", "2", "").unwrap();
+            cx.set_range_str("s77", "2", "").unwrap();
+            cx.set_range_str("p0", "0", "s27*s77 - 1").unwrap();
+            cx.set_range_str("p1", "0", "7 - 1").unwrap();
+            let a = cx.parse("Ne(Mod(p0, 2), 1)").unwrap();
+            cx.add_fact(a).unwrap();
+            cx.check_facts().unwrap();
+        };
+        let texts = [
+            "23*p0 + (((23*p1)//7)) + 4",
+            "FloorDiv(p0, s27*s77) + y",
+            "Mod(p0 + 3, 2) + 63 - 1",
+            "(p1*p1 - p1)//2 + q",
+            "p0 +",
+            "Max(p0, s77) - 1",
+        ];
+        let mut kept = Context::new();
+        set(&mut kept);
+        let mut mark = kept.facts_mark().unwrap();
+        let (nodes, names) = (kept.node_count(), kept.sym_names.len());
+        let mut failed = false;
+        for round in 0..3 {
+            for (i, t) in texts.iter().enumerate() {
+                // Back to the mark after the queries before (a failed parse rolls its nodes
+                // back, which moves the facts' generation: the mark is refused, and the
+                // context cleared and set again).
+                if (round > 0 || i > 0) && !kept.back_to_facts(&mark) {
+                    assert!(failed, "{t}");
+                    kept.clear();
+                    set(&mut kept);
+                    mark = kept.facts_mark().unwrap();
+                }
+                assert_eq!((kept.node_count(), kept.sym_names.len()), (nodes, names));
+                let mut fresh = Context::new();
+                set(&mut fresh);
+                let answer = |cx: &mut Context| match cx.parse(t) {
+                    Ok(e) => {
+                        let s = cx.simplify(e);
+                        (Ok(cx.display(s)), cx.node_count(), cx.sym_names.len())
+                    }
+                    Err(e) => (Err(e.to_string()), cx.node_count(), cx.sym_names.len()),
+                };
+                let got = answer(&mut kept);
+                failed = got.0.is_err();
+                assert_eq!(got, answer(&mut fresh), "{t}");
+                for _ in 0..round {
+                    let _ = kept
+                        .parse("p0*s27 + FloorDiv(s77, 3)")
+                        .map(|e| kept.simplify(e));
+                }
+            }
+        }
+        // Changed facts refuse the mark, and so does an open scope (or one opened and closed).
+        assert!(kept.back_to_facts(&mark));
+        kept.push_facts();
+        assert!(kept.facts_mark().is_none());
+        assert!(!kept.back_to_facts(&mark));
+        kept.pop_facts();
+        assert!(!kept.back_to_facts(&mark));
+        let mut other = Context::new();
+        set(&mut other);
+        let mark = other.facts_mark().unwrap();
+        let x = other.symbol("x").unwrap();
+        other.set_range_int(x, 0, 3).unwrap();
+        assert!(!other.back_to_facts(&mark));
+    }
 
     /// `literal_sum` answers what the general parser reads, the integer it folds the text to,
     /// on every text of up to four pieces and on random longer ones: literals (zero, large,

@@ -3,7 +3,7 @@
 use crate::Context;
 
 /// Beyond this many nodes, [`Context::clear`] gives the memory back instead of keeping it.
-const KEEP_NODES: usize = 1 << 16;
+pub(crate) const KEEP_NODES: usize = 1 << 16;
 
 impl Context {
     /// Empties the context as if it were new (no nodes, symbols, ranges, assumptions, fact
