@@ -999,10 +999,10 @@ fn same_facts(f: &Fields<'_>, key: &[u8]) -> bool {
 
 /// Writes the request's ranges and assumptions to `out` so that two requests write the same
 /// bytes exactly when their facts are the same JSON values (names, ends and assumptions in
-/// their order): a byte `r` when there are ranges, then each range as its name and its two
-/// ends; each end as a tag byte (`n` null, `i` a 64-bit integer and its 8 bytes, `s` a
-/// string); then each assumption as `a` and its text; every text as its length (8 bytes) and
-/// its bytes. `false` for anything else (a range not a pair of such ends, a float, an
+/// their order): a byte `r` and their number when there are ranges, then each range, the
+/// last first, as its name and its two ends; each end as a tag byte (`n` null, `i` a 64-bit
+/// integer and its 8 bytes, `s` a string); then each assumption as `a` and its text; every
+/// text as its length (8 bytes) and its bytes. `false` for anything else (a range not a pair of such ends, a float, an
 /// assumption not a string, a field of another type: such facts are not kept), and where a
 /// comparison ([`Same`]) fails. A comparison holds when this answers `true` and no byte of
 /// it is left.
@@ -1014,10 +1014,12 @@ fn write_facts(f: &Fields<'_>, out: &mut impl FactsSink) -> bool {
         let Some(obj) = r.as_object() else {
             return false;
         };
-        if !out.byte(b'r') {
+        if !(out.byte(b'r') && out.word(obj.len() as u64)) {
             return false;
         }
-        for (name, pair) in obj {
+        // Last first: where two consecutive requests' facts differ, they differ mostly in
+        // their last range (a comparison stops there).
+        for (name, pair) in obj.iter().rev() {
             let Some([lo, hi]) = pair.as_array() else {
                 return false;
             };
