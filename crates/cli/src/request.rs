@@ -251,7 +251,8 @@ pub fn respond<'r>(line: &'r V<'r>) -> Response<'r> {
     let mut last: Result<Answer, Failure> = Err(req_err("no run"));
     for _ in 0..n {
         let t = timed.then(Instant::now);
-        let r = run(&req, &mut OpTime::default());
+        // (Timed repetitions neither reuse nor keep facts: each is the whole request.)
+        let r = run(&req, &mut OpTime::default(), !timed);
         if let Some(t) = t {
             times.push(t.elapsed().as_nanos());
         }
@@ -266,7 +267,7 @@ pub fn respond<'r>(line: &'r V<'r>) -> Response<'r> {
         for _ in 0..n {
             let mut op = OpTime::timed();
             // The same request on a fresh context: the same answer as above.
-            let _ = run(&req, &mut op);
+            let _ = run(&req, &mut op, false);
             op_times.push(op.ns());
         }
     }
@@ -341,7 +342,7 @@ fn fail(mut resp: Map<String, J>, f: Failure) -> J {
 /// The answer fields of one request, or why it failed (the single-shot subcommands, which
 /// print failures with the command-line argument they are about).
 pub fn answer(line: &J) -> Result<Map<String, J>, Failure> {
-    run(&decode(&V::from_json(line))?, &mut OpTime::default()).map(to_map)
+    run(&decode(&V::from_json(line))?, &mut OpTime::default(), true).map(to_map)
 }
 
 /// The answer fields of a request in their order, as the timed run makes them: the JSON
@@ -804,9 +805,11 @@ fn decode<'a>(line: &'a V<'a>) -> Result<Req<'a>, Failure> {
     })
 }
 
-/// One run of a decoded request on the thread's cleared context, or on its context as it
-/// stood when the previous request had set the same facts ([`Reused`]).
-fn run(req: &Req<'_>, op_time: &mut OpTime) -> Result<Answer, Failure> {
+/// One run of a decoded request on the thread's cleared context, or, when `keep`, on its
+/// context as it stood when the previous request had set the same facts ([`Reused`]).
+/// Timed repetitions (`repeat`) pass `keep = false`: `t_ns` is the whole request on a fresh
+/// context, setting its facts included (docs/cli.md), and nothing is kept for the next one.
+fn run(req: &Req<'_>, op_time: &mut OpTime, keep: bool) -> Result<Answer, Failure> {
     REUSED.with(|c| {
         // A fresh context for every request (Context::clear: nothing of an earlier request
         // remains), keeping the allocations of the previous one. After a panic caught at the
@@ -821,7 +824,10 @@ fn run(req: &Req<'_>, op_time: &mut OpTime) -> Result<Answer, Failure> {
         } = &mut *guard;
         // Unmarked during the request: a request that unwinds leaves the mark unusable.
         let was_marked = std::mem::replace(marked, false);
-        let kind = facts_kind(req);
+        let kind = match facts_kind(req) {
+            FactsKind::Kept if !keep => FactsKind::Other,
+            k => k,
+        };
         // The same facts as those set and marked: back to that mark, which is what clearing
         // the context and setting them again would make (`Context::back_to_facts`).
         let reused = kind == FactsKind::Kept
