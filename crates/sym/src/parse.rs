@@ -1006,10 +1006,15 @@ impl Context {
     /// (whatever was pushed between them belonged to operands of `b`, which took it).
     ///
     /// The commonest steps of a chain are done in place, as `combine` does them: an integer
-    /// `b` with nothing pending joins `a`'s pending sum (`+`, `-`: the term `(b, ±1)`) or
-    /// product (`*`: the factor `b`), or starts one with an integer `a` with nothing pending
-    /// (`[(a, 1), (b, ±1)]`, `[a, b]`), without moving the pending values off the stack and
-    /// back (test `descent_path_builds_what_the_general_parser_builds`).
+    /// `b` with nothing pending joins `a`'s pending sum (`+`, `-`: the term `(b, ±1)`; a
+    /// pending product `k*p` first made the sum's one term `(p, k)`) or product (`*`: the
+    /// factor `b`), or starts one with an integer `a` with nothing pending
+    /// (`[(a, 1), (b, ±1)]`, `[a, b]`); an integer `a` with nothing pending joins `b`'s
+    /// pending sum as its last term (`a + b`); an operator other than `+`, `-`, `*` builds
+    /// the pending values and applies itself ([`Context::descent_apply`]). None moves the
+    /// pending values off the stack and back (tests
+    /// `in_place_chain_steps_build_what_the_general_parser_builds`,
+    /// `descent_path_builds_what_the_general_parser_builds`).
     #[inline(always)]
     fn descent_combine(
         &mut self,
@@ -1019,7 +1024,10 @@ impl Context {
         a: &mut DOp,
         b: DOp,
     ) -> Option<()> {
-        if !b.pending && self.ty(b.e) == Ty::Int && matches!(o, Op::Add | Op::Sub | Op::Mul) {
+        if !matches!(o, Op::Add | Op::Sub | Op::Mul) {
+            return self.descent_apply(d, o, col, a, b);
+        }
+        if !b.pending && self.ty(b.e) == Ty::Int {
             if !a.pending {
                 if self.ty(a.e) == Ty::Int {
                     d.pend.push(Some(if o == Op::Mul {
@@ -1031,21 +1039,32 @@ impl Context {
                     a.pending = true;
                     return Some(());
                 }
-            } else {
-                match (o, d.pend.last_mut()) {
-                    (Op::Mul, Some(Some(Pending::Prod(fs)))) => {
+            } else if let Some(top) = d.pend.last_mut() {
+                if o == Op::Mul {
+                    if let Some(Pending::Prod(fs)) = top {
                         fs.push(b.e);
                         return Some(());
                     }
-                    (Op::Add, Some(Some(Pending::Sum(s)))) => {
-                        s.0.push((b.e, 1));
+                } else {
+                    // `a`'s pending product becomes the one term of a pending sum
+                    // (`materialize_prod`, as `combine` makes it), which `b` joins.
+                    self.materialize_prod(a.col, top).ok()?;
+                    if let Some(Pending::Sum(s)) = top {
+                        s.0.push((b.e, if o == Op::Add { 1 } else { -1 }));
                         return Some(());
                     }
-                    (Op::Sub, Some(Some(Pending::Sum(s)))) => {
-                        s.0.push((b.e, -1));
-                        return Some(());
-                    }
-                    _ => {}
+                }
+            }
+        } else if o == Op::Add && b.pending && !a.pending && self.ty(a.e) == Ty::Int {
+            // `a + b` of an integer `a` with nothing pending and a pending `b` (the top of
+            // the stack): `combine` makes `b`'s pending product a sum, and an `a` without a
+            // sum joins the right one, as its last term; the sum is then `a`'s.
+            if let Some(top) = d.pend.last_mut() {
+                self.materialize_prod(b.col, top).ok()?;
+                if let Some(Pending::Sum(s)) = top {
+                    s.0.push((a.e, 1));
+                    a.pending = true;
+                    return Some(());
                 }
             }
         }
@@ -1067,6 +1086,25 @@ impl Context {
         if a.pending {
             d.pend.push(pa);
         }
+        Some(())
+    }
+
+    /// [`Context::combine`]'s last case, any operator but `+`, `-`, `*`, whatever the types:
+    /// `b`'s pending value built (the top of the stack), then `a`'s, then the operation,
+    /// without moving the pending values through `combine`.
+    #[inline(never)]
+    fn descent_apply(
+        &mut self,
+        d: &mut Descent<'_>,
+        o: Op,
+        col: usize,
+        a: &mut DOp,
+        b: DOp,
+    ) -> Option<()> {
+        let be = self.descent_built(d, b)?;
+        let ae = self.descent_built(d, *a)?;
+        a.e = self.apply_binary(o, ae, be, col).ok()?;
+        a.pending = false;
         Some(())
     }
 
@@ -2464,6 +2502,7 @@ impl Context {
         }
     }
 
+    #[inline]
     fn apply_binary(&mut self, o: Op, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
         if matches!(o, Op::Div | Op::FloorDiv | Op::Mod) {
             self.log_divisor(b);
@@ -3435,11 +3474,11 @@ pub(crate) mod tests {
         assert!(taken > 1200, "{taken}");
     }
 
-    /// Chains of `+`, `-` and `*` over operands with and without a pending sum or product,
-    /// of every type (integer and float symbols and literals, booleans, groups, a floor
-    /// division, a sum's overflow): the descent path's in-place steps (`descent_combine`)
-    /// and its general steps build what the general parser's `combine` builds, arena for
-    /// arena, and decline what it refuses.
+    /// Chains of `+`, `-` and `*` (and `//`, `<`, which build their operands' pending values)
+    /// over operands with and without a pending sum or product, of every type (integer and
+    /// float symbols and literals, booleans, groups, a floor division, a sum's overflow): the
+    /// descent path's in-place steps (`descent_combine`) and its general steps build what the
+    /// general parser's `combine` builds, arena for arena, and decline what it refuses.
     #[test]
     fn in_place_chain_steps_build_what_the_general_parser_builds() {
         const OPERANDS: [&str; 12] = [
@@ -3456,7 +3495,7 @@ pub(crate) mod tests {
             "9223372036854775807",
             "(-s1)",
         ];
-        const OPS: [&str; 4] = [" + ", " - ", "*", "-"];
+        const OPS: [&str; 6] = [" + ", " - ", "*", "-", "//", " < "];
         let mut taken = 0;
         for a in OPERANDS {
             for o1 in OPS {
@@ -3472,7 +3511,7 @@ pub(crate) mod tests {
                 }
             }
         }
-        assert!(taken > 1000, "{taken}");
+        assert!(taken > 10000, "{taken}");
     }
 
     /// The parser's shortcut for a literal times a symbol answers what `mul_parts` answers,
