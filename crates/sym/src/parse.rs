@@ -935,8 +935,8 @@ impl Context {
 
     fn descent_top(&mut self, d: &mut Descent<'_>) -> Option<Expr> {
         let mut rel = false;
+        // (`descent_expr` returns past whitespace.)
         let v = self.descent_expr(d, 0, &mut rel)?;
-        d.skip_ws();
         if d.i != d.b.len() {
             return None;
         }
@@ -1206,8 +1206,8 @@ impl Context {
                     self.enter_branch(w, args.len());
                 }
                 let mut rel = false;
+                // (`descent_expr` returns past whitespace.)
                 args.push(self.descent_expr(d, 0, &mut rel)?);
-                d.skip_ws();
                 match d.b.get(d.i) {
                     Some(b',') => d.i += 1,
                     Some(b')') => {
@@ -1301,7 +1301,8 @@ impl Context {
                 let mut rel = false;
                 let mut v = self.descent_expr(d, 0, &mut rel)?;
                 loop {
-                    d.skip_ws();
+                    // (Past whitespace: `descent_expr` and `descent_expr_from` return there,
+                    // and the loop's end skips it before either.)
                     if d.b.get(d.i) != Some(&b')') {
                         return None;
                     }
