@@ -518,6 +518,7 @@ impl Clone for Bufs {
 /// standard library collects an iterator over a vector in place when the element layouts
 /// match (and `T<'a>` and `T<'b>` have one layout); were it not to, this allocates, which
 /// is only slower.
+#[inline(always)]
 pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.clear();
     v.into_iter().map(|_| unreachable!("cleared")).collect()
