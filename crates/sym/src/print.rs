@@ -205,8 +205,14 @@ impl Context {
                     if i > 0 {
                         out.push('*');
                     }
-                    if !self.push_atom(*f, out) {
-                        self.write(*f, P_MUL + 1, out, depth);
+                    // A FloorDiv factor (`s0*FloorDiv(s1, 4)`) as `write_term` writes it.
+                    match self.node(*f) {
+                        Node::Sym(s) => out.push_str(self.sym_name(*s)),
+                        Node::Int(v) if *v >= 0 => push_u64(out, v.unsigned_abs()),
+                        Node::FloorDiv(a, b) if depth > 0 => {
+                            self.write_call("FloorDiv", &[*a, *b], out, depth - 1);
+                        }
+                        _ => self.write(*f, P_MUL + 1, out, depth),
                     }
                 }
             }
@@ -253,8 +259,16 @@ impl Context {
             push_u64(out, mag);
             out.push('*');
         }
-        if !self.push_atom(t, out) {
-            self.write(t, P_MUL, out, depth);
+        // A division term (`FloorDiv(23*p1, 7)`, in a third of the answers): `write`'s arm
+        // for it without the precedence test (a call is never in parentheses) and one call
+        // level less, within the same depth as `write` (the tests compare the two).
+        match self.node(t) {
+            Node::Sym(s) => out.push_str(self.sym_name(*s)),
+            Node::Int(v) if *v >= 0 => push_u64(out, v.unsigned_abs()),
+            Node::FloorDiv(a, b) if depth > 0 => {
+                self.write_call("FloorDiv", &[*a, *b], out, depth - 1);
+            }
+            _ => self.write(t, P_MUL, out, depth),
         }
     }
 
@@ -716,6 +730,83 @@ mod tests {
             flat > 800 && declined > 100,
             "{flat} flat, {declined} declined"
         );
+    }
+
+    /// The recursive writer's shortcut for division terms (`write_term`) against the task
+    /// stack: random sums of calls (FloorDiv and others, with coefficients, as factors, nested a
+    /// few levels), as parsed and simplified, and nested past [`super::WRITE_DEPTH`].
+    #[test]
+    fn division_terms_print_as_the_task_stack_prints() {
+        let mut next = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let atoms = [
+            "s0", "p1", "x3_inner", "7", "0", "23*p1", "-y", "2*s0 - 1", "s0*s1",
+        ];
+        let calls = [
+            "FloorDiv",
+            "CeilDiv",
+            "Mod",
+            "ModularIndexing",
+            "Max",
+            "Abs",
+        ];
+        fn term_text(
+            next: &mut impl FnMut(u64) -> u64,
+            atoms: &[&str],
+            calls: &[&str],
+            d: u32,
+        ) -> String {
+            if d == 0 || next(3) == 0 {
+                return atoms[next(atoms.len() as u64) as usize].to_string();
+            }
+            let name = calls[next(calls.len() as u64) as usize];
+            let n = match name {
+                "Abs" => 1,
+                "ModularIndexing" => 3,
+                _ => 2,
+            };
+            let args: Vec<String> = (0..n)
+                .map(|_| term_text(next, atoms, calls, d - 1))
+                .collect();
+            let call = format!("{name}({})", args.join(", "));
+            match next(4) {
+                0 => format!("{}*{call}", ["3", "-2", "1", "s0"][next(4) as usize]),
+                1 => format!("{call} + {}", term_text(next, atoms, calls, d - 1)),
+                2 => format!("{call}*{call} - 5"),
+                _ => call,
+            }
+        }
+        let mut cx = Context::new();
+        let mut checked = 0;
+        for i in 0..6000 {
+            let mut t = String::new();
+            for k in 0..1 + next(4) {
+                if k > 0 {
+                    t.push_str(if next(2) == 0 { " + " } else { " - " });
+                }
+                t.push_str(&term_text(&mut next, &atoms, &calls, 1 + (i % 4)));
+            }
+            cx.clear();
+            let Ok(e) = cx.parse(&t) else { continue };
+            checked += 1;
+            assert_eq!(cx.display(e), cx.display_tasks(e, String::new()), "{t}");
+            let s = cx.simplify(e);
+            assert_eq!(cx.display(s), cx.display_tasks(s, String::new()), "{t}");
+        }
+        assert!(checked > 4000, "{checked}");
+        let mut deep = "x".to_string();
+        for i in 0..80 {
+            deep = match i % 3 {
+                0 => format!("3*FloorDiv({deep}, 3) + 1"),
+                1 => format!("Mod(2*{deep}, y)*ModularIndexing({deep}, 2, 5)"),
+                _ => format!("CeilDiv(x, {deep})"),
+            };
+            if deep.len() > 20_000 {
+                break;
+            }
+        }
+        cx.clear();
+        let e = cx.parse(&deep).unwrap();
+        assert_eq!(cx.display(e), cx.display_tasks(e, String::new()));
     }
 
     /// The recursive writer against the task stack: random texts of the parser's grammar
