@@ -280,8 +280,21 @@ impl Context {
             if i > 0 {
                 out.push_str(", ");
             }
-            if !self.push_atom(*a, out) {
-                self.write(*a, 0, out, depth);
+            match self.node(*a) {
+                Node::Sym(s) => out.push_str(self.sym_name(*s)),
+                Node::Int(v) if *v >= 0 => push_u64(out, v.unsigned_abs()),
+                // `k*x` with k > 0 and x a leaf (`FloorDiv(23*p1, 7)`): what `write` writes
+                // for this sum (its one term leads, without a sign; no parentheses at the
+                // lowest precedence), without its walk.
+                Node::Add(ts, 0) if ts.len() == 1 && ts[0].1 > 0 && self.is_atom(ts[0].0) => {
+                    let (t, k) = ts[0];
+                    if k != 1 {
+                        push_u64(out, k.unsigned_abs());
+                        out.push('*');
+                    }
+                    self.push_atom(t, out);
+                }
+                _ => self.write(*a, 0, out, depth),
             }
         }
         out.push(')');
