@@ -1394,6 +1394,61 @@ mod seed {
             );
         }
 
+        /// A context with random ranges for `x` and `y` from `ranges` (`("", "")`: unbounded),
+        /// and, one time in eight, a symbolic end (`y` in `[0, x]`) or an assumption.
+        fn random_facts(next: &mut impl FnMut(u64) -> u64, ranges: &[(&str, &str)]) -> Context {
+            let mut cx = Context::new();
+            for v in ["x", "y"] {
+                let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                if !lo.is_empty() {
+                    cx.set_range_str(v, lo, hi).unwrap();
+                }
+            }
+            match next(16) {
+                0 => {
+                    let _ = cx.set_range_str("y", "0", "x");
+                }
+                1 => {
+                    let p = cx.parse("x + y >= 3").unwrap();
+                    let _ = cx.assume(p);
+                }
+                _ => {}
+            }
+            cx
+        }
+
+        /// Seeds `e`'s fixpoints and checks every node recorded (and what it is recorded as)
+        /// against a fresh session's simplifier under the same facts; the recorded pairs.
+        fn recorded_are_the_simplifier(cx: &mut Context, e: Expr, what: &str) -> Vec<(Expr, Expr)> {
+            let mut s = Session::new(cx);
+            seed_fixpoints(&mut s, e);
+            let mut recorded: Vec<(Expr, Expr)> = Vec::new();
+            let mut stack = vec![e];
+            while let Some(n) = stack.pop() {
+                if let Some(r) = s.s.simp.get(&n) {
+                    recorded.push((n, *r));
+                    if *r != n {
+                        stack.push(*r);
+                    }
+                }
+                stack.extend(s.cx.node(n).kids().iter());
+            }
+            drop(s);
+            for &(n, r) in &recorded {
+                let mut fresh = Session::new(cx);
+                let got = fresh.simp(n);
+                assert_eq!(
+                    got,
+                    r,
+                    "{what}: {} recorded as {}, simplified to {}",
+                    fresh.cx.display(n),
+                    fresh.cx.display(r),
+                    fresh.cx.display(got)
+                );
+            }
+            recorded
+        }
+
         /// Every sum [`seed_fixpoints`] records as its own simplification ([`sum_fixpoint`]) is
         /// one, in a fresh session under the same facts (and so is every other node it records):
         /// random sums of one to four terms over FloorDivs (shared numerators, nested, negated
@@ -1440,23 +1495,7 @@ mod seed {
             ];
             let (mut sums, mut recorded, mut total) = (0, 0, 0);
             for _ in 0..4000 {
-                let mut cx = Context::new();
-                for v in ["x", "y"] {
-                    let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
-                    if !lo.is_empty() {
-                        cx.set_range_str(v, lo, hi).unwrap();
-                    }
-                }
-                match next(16) {
-                    0 => {
-                        let _ = cx.set_range_str("y", "0", "x");
-                    }
-                    1 => {
-                        let p = cx.parse("x + y >= 3").unwrap();
-                        let _ = cx.assume(p);
-                    }
-                    _ => {}
-                }
+                let mut cx = random_facts(&mut next, &ranges);
                 let n = 1 + next(4) as usize;
                 let mut text: Vec<String> = (0..n)
                     .map(|_| {
@@ -1473,32 +1512,10 @@ mod seed {
                     continue;
                 }
                 total += 1;
-                let mut s = Session::new(&mut cx);
-                seed_fixpoints(&mut s, e);
-                let mut found: Vec<(Expr, Expr)> = Vec::new();
-                let mut stack = vec![e];
-                while let Some(m) = stack.pop() {
-                    if let Some(r) = s.s.simp.get(&m) {
-                        found.push((m, *r));
-                    }
-                    stack.extend(s.cx.node(m).kids().iter());
-                }
+                let found = recorded_are_the_simplifier(&mut cx, e, &text);
+                recorded += found.len();
                 if found.iter().any(|&(m, r)| m == e && r == e) {
                     sums += 1;
-                }
-                drop(s);
-                for (m, r) in found {
-                    recorded += 1;
-                    let mut fresh = Session::new(&mut cx);
-                    let got = fresh.simp(m);
-                    assert_eq!(
-                        got,
-                        r,
-                        "{text}: {} recorded as {}, simplified to {}",
-                        fresh.cx.display(m),
-                        fresh.cx.display(r),
-                        fresh.cx.display(got)
-                    );
                 }
             }
             assert!(
@@ -1546,23 +1563,7 @@ mod seed {
             ];
             let (mut seeded, mut total) = (0, 0);
             for _ in 0..6000 {
-                let mut cx = Context::new();
-                for v in ["x", "y"] {
-                    let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
-                    if !lo.is_empty() {
-                        cx.set_range_str(v, lo, hi).unwrap();
-                    }
-                }
-                match next(16) {
-                    0 => {
-                        let _ = cx.set_range_str("y", "0", "x");
-                    }
-                    1 => {
-                        let p = cx.parse("x + y >= 3").unwrap();
-                        let _ = cx.assume(p);
-                    }
-                    _ => {}
-                }
+                let mut cx = random_facts(&mut next, &ranges);
                 let c = [2, 3, 4, 7, 8, 64][next(6) as usize];
                 let p = polys[next(polys.len() as u64) as usize];
                 let m = ms[next(ms.len() as u64) as usize];
@@ -1578,34 +1579,10 @@ mod seed {
                     continue;
                 };
                 total += 1;
-                let mut s = Session::new(&mut cx);
-                seed_fixpoints(&mut s, f);
-                let mut recorded: Vec<(Expr, Expr)> = Vec::new();
-                let mut stack = vec![f];
-                while let Some(n) = stack.pop() {
-                    if let Some(r) = s.s.simp.get(&n) {
-                        recorded.push((n, *r));
-                        if *r != n {
-                            stack.push(*r);
-                        }
-                    }
-                    stack.extend(s.cx.node(n).kids().iter());
-                }
+                let what = format!("{m}*FloorDiv({p}, {c}) + {k}");
+                let recorded = recorded_are_the_simplifier(&mut cx, f, &what);
                 if recorded.iter().any(|&(n, r)| n == f && r != f) {
                     seeded += 1;
-                }
-                drop(s);
-                for (n, r) in recorded {
-                    let mut fresh = Session::new(&mut cx);
-                    let got = fresh.simp(n);
-                    assert_eq!(
-                        got,
-                        r,
-                        "{m}*FloorDiv({p}, {c}) + {k}: {} recorded as {}, simplified to {}",
-                        fresh.cx.display(n),
-                        fresh.cx.display(r),
-                        fresh.cx.display(got)
-                    );
                 }
             }
             assert!(seeded * 10 > total, "too few seeded: {seeded}/{total}");
