@@ -65,6 +65,28 @@ impl Context {
         }
     }
 
+    /// Drops the nodes from `n` on and the symbols from `ns` on ([`Context::rollback`],
+    /// [`Context::back_to_facts`]), with the parsed texts whose expressions are dropped (an
+    /// expression made before that point has its nodes and symbols before it too). Debug
+    /// builds: handles of the dropped nodes stop matching their slots, whatever is made there
+    /// later. The small-constant table and the facts are the caller's to mend.
+    pub(crate) fn truncate_arena(&mut self, n: usize, ns: usize) {
+        self.parse_memo.forget_from(n);
+        self.syms.truncate(ns);
+        self.sym_names.truncate(ns);
+        self.nodes.truncate(n);
+        self.tys.truncate(n);
+        self.meta.truncate(n);
+        #[cfg(debug_assertions)]
+        {
+            self.births.truncate(n);
+            self.clock = self.clock.wrapping_add(1);
+            for f in self.forks.iter_mut() {
+                f.1 = f.1.min(n as u32);
+            }
+        }
+    }
+
     /// Drops every node and symbol made since `m`. Handles made since then are invalid
     /// afterwards: debug builds detect their use (a panic naming the cause, as for a handle of
     /// another context); release builds check only the index ([`Context::owns`]), so a stale
@@ -141,29 +163,11 @@ impl Context {
             .map(|(i, name)| (Box::from(name), i.ty))
             .collect();
 
-        // Truncate (with the parsed texts whose expressions are dropped: an expression made
-        // before the mark has its nodes and symbols before it too).
-        self.parse_memo.forget_from(n);
-        self.syms.truncate(ns);
-        self.sym_names.truncate(ns);
-        self.nodes.truncate(n);
-        self.tys.truncate(n);
-        self.meta.truncate(n);
-        // Debug builds: handles of the dropped nodes stop matching their slots, whatever is
-        // made there later.
-        #[cfg(debug_assertions)]
-        {
-            self.births.truncate(n);
-            self.clock = self.clock.wrapping_add(1);
-        }
+        self.truncate_arena(n, ns);
         for h in self.small_ints.iter_mut() {
             if *h != u32::MAX && *h as usize >= n {
                 *h = u32::MAX;
             }
-        }
-        #[cfg(debug_assertions)]
-        for f in self.forks.iter_mut() {
-            f.1 = f.1.min(n as u32);
         }
         self.facts_after_rollback(m.syms);
 

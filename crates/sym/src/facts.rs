@@ -465,22 +465,7 @@ impl Context {
         }
         // The parsed texts whose parse made nothing since `m` stay (the assumptions' calls,
         // which a text parsed later reads from there), as after a rollback.
-        self.parse_memo.forget_from(n);
-        self.syms.truncate(ns);
-        self.sym_names.truncate(ns);
-        self.nodes.truncate(n);
-        self.tys.truncate(n);
-        self.meta.truncate(n);
-        // Debug builds: handles of the dropped nodes stop matching their slots (as in
-        // `rollback`).
-        #[cfg(debug_assertions)]
-        {
-            self.births.truncate(n);
-            self.clock = self.clock.wrapping_add(1);
-            for f in self.forks.iter_mut() {
-                f.1 = f.1.min(n as u32);
-            }
-        }
+        self.truncate_arena(n, ns);
         self.small_ints = m.small_ints;
         if let Some(s) = &mut self.scratch {
             s.reset();
