@@ -1047,12 +1047,7 @@ impl Solver<'_, '_> {
         let Node::Mul(fs) = self.s.cx.node(t) else {
             return None;
         };
-        let rest: SmallVec<[Expr; 4]> = fs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != pos)
-            .map(|(_, f)| *f)
-            .collect();
+        let rest = factors_but(fs, pos);
         // One other factor (`s0*FloorDiv(s53, 4)` for s0): the product of it alone is itself,
         // as `mul_args` builds it, when it is an integer that is no constant, sum, product or
         // power (`mul_parts` keeps it as its one factor with coefficient 1, and `scale` by 1
@@ -1166,6 +1161,15 @@ impl Context {
     }
 }
 
+/// The factors of a product `fs` but the one at `pos`, in their order (the cofactor's).
+fn factors_but(fs: &[Expr], pos: usize) -> SmallVec<[Expr; 4]> {
+    fs.iter()
+        .enumerate()
+        .filter(|(i, _)| *i != pos)
+        .map(|(_, f)| *f)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Fail, RelOp, Solver, TermList, WorkList};
@@ -1220,12 +1224,7 @@ mod tests {
             } else {
                 match sv.s.cx.node(t).clone() {
                     Node::Mul(fs) => fs.iter().position(|f| *f == sv.xe).and_then(|pos| {
-                        let rest: SmallVec<[Expr; 4]> = fs
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, _)| *i != pos)
-                            .map(|(_, f)| *f)
-                            .collect();
+                        let rest = super::factors_but(&fs, pos);
                         if rest.iter().any(|f| sv.has_x(*f)) {
                             None
                         } else {
