@@ -687,13 +687,19 @@ impl Context {
         Some((Some(prod), coeff))
     }
 
-    /// [`Context::mul_parts`] of integer constants and distinct integer symbols (most products
-    /// a parser builds: `96*q0*s27`), without its work lists: the symbols sorted are the
-    /// factors (no powers to merge, so the general path's second sort changes nothing). `None`
-    /// when `args` is anything else: the general path answers it, the same way.
+    /// [`Context::mul_parts`] of integer constants and distinct integer factors that the
+    /// general path keeps as they stand (most products a parser builds: `96*q0*s27`,
+    /// `s0*((s53//4))`, `(x + 1)*(y + 1)`): any node but a product, a power and a sum `k*t` of
+    /// one term and no constant (those the general path takes apart). Without its work
+    /// lists: the factors in the general path's order (last to first) and sorted by its
+    /// stable sort are the factors (no powers to merge, so its second sort changes nothing).
+    /// `None` when `args` is anything else (also a factor met twice, a power): the general
+    /// path answers it, the same way.
     fn mul_parts_of_symbols(&mut self, args: &[Expr]) -> Option<Option<(Option<Expr>, i64)>> {
         let mut coeff: i64 = 1;
         let mut syms: Args = Args::new();
+        // Whether a factor is not a symbol (then the sort is `cmp_expr`'s).
+        let mut mixed = false;
         // Last to first, as the general path multiplies: where a partial product of the
         // constants overflows depends on the order (`0*9223372036854775807*-7`), so both
         // refuse the same inputs.
@@ -701,20 +707,30 @@ impl Context {
             if self.tys[a.index()] != Ty::Int {
                 return None;
             }
-            match *self.node(a) {
-                Node::Int(v) => coeff = coeff.checked_mul(v)?,
+            match self.node(a) {
+                Node::Int(v) => coeff = coeff.checked_mul(*v)?,
                 Node::Sym(_) => syms.push(a),
-                _ => return None,
+                Node::Mul(_) | Node::Pow(..) => return None,
+                Node::Add(ts, 0) if ts.len() == 1 => return None,
+                _ => {
+                    mixed = true;
+                    syms.push(a);
+                }
             }
         }
-        // Sorted by name (the order `cmp_expr` gives two symbols, without its calls; names
-        // are a total order, so this is the general path's sort). A sort, not insertions as
-        // they come: a product of n symbols stays n log n.
-        let name_order = |a: &Expr, b: &Expr| match (self.node(*a), self.node(*b)) {
-            (Node::Sym(s), Node::Sym(t)) => self.sym_cmp(*s, *t),
-            _ => unreachable!("only symbols are kept"),
-        };
-        syms.sort_by(name_order);
+        if mixed {
+            // The general path's sort of the same list (`cmp_expr`, stable).
+            syms.sort_by(|x, y| self.cmp_expr(*x, *y));
+        } else {
+            // Sorted by name (the order `cmp_expr` gives two symbols, without its calls;
+            // names are a total order, so this is the general path's sort). A sort, not
+            // insertions as they come: a product of n symbols stays n log n.
+            let name_order = |a: &Expr, b: &Expr| match (self.node(*a), self.node(*b)) {
+                (Node::Sym(s), Node::Sym(t)) => self.sym_cmp(*s, *t),
+                _ => unreachable!("only symbols are kept"),
+            };
+            syms.sort_by(name_order);
+        }
         if coeff == 0 {
             return Some(Some((None, 0)));
         }
@@ -929,20 +945,18 @@ impl Context {
         if let Some(v) = folded {
             return self.boolean(v);
         }
-        // Eq/Ne are symmetric: a canonical operand order, constants on the right.
+        // Eq/Ne are symmetric: a canonical operand order, constants on the right (`Lt` and
+        // `Le` keep theirs: no comparison of the operands for them).
         let is_const = |cx: &Self, e: Expr| {
             matches!(cx.node(e), Node::Int(_) | Node::Float(_) | Node::Bool(_))
         };
-        let swap = match (is_const(self, a), is_const(self, b)) {
-            (true, false) => true,
-            (false, true) => false,
-            _ => self.cmp_expr(b, a) == std::cmp::Ordering::Less,
-        };
-        let (a, b) = if matches!(op, CmpOp::Eq | CmpOp::Ne) && swap {
-            (b, a)
-        } else {
-            (a, b)
-        };
+        let swap = matches!(op, CmpOp::Eq | CmpOp::Ne)
+            && match (is_const(self, a), is_const(self, b)) {
+                (true, false) => true,
+                (false, true) => false,
+                _ => self.cmp_expr(b, a) == std::cmp::Ordering::Less,
+            };
+        let (a, b) = if swap { (b, a) } else { (a, b) };
         let n = match op {
             CmpOp::Eq => Node::Eq(a, b),
             CmpOp::Ne => Node::Ne(a, b),
@@ -1331,7 +1345,8 @@ mod tests {
 
     /// The products-of-symbols path of `mul_parts` answers exactly what the general path
     /// answers (same node, same coefficient, the same refusals), on factor lists with
-    /// repeated symbols, zeros, ones, negative and overflowing constants, and non-symbols.
+    /// repeated symbols, zeros, ones, negative and overflowing constants, and non-symbols
+    /// (divisions, sums, calls, products, powers, floats, repeated ones).
     #[test]
     fn symbol_products_agree_with_the_general_path() {
         let mut cx = Context::new();
@@ -1350,6 +1365,15 @@ mod tests {
             cx.parse("s0*x2").unwrap(),
             cx.parse("x").unwrap(),
             cx.parse("ToFloat(s0)").unwrap(),
+            // Factors the fast path keeps as they stand (sorted by `cmp_expr` among the
+            // symbols), or refuses (`3*x10`, a sum of one term and no constant).
+            cx.parse("s0 + 1").unwrap(),
+            cx.parse("s1 - x2").unwrap(),
+            cx.parse("3*x10").unwrap(),
+            cx.parse("2*s0 + 2").unwrap(),
+            cx.parse("Mod(s1, 3)").unwrap(),
+            cx.parse("Max(s0, x10)").unwrap(),
+            cx.parse("FloorDiv(s0, 2) + 1").unwrap(),
         ];
         let mut r = Lcg(7);
         let mut fast_taken = 0;
