@@ -950,10 +950,34 @@ impl Context {
         if !v.pending {
             return Some(v.e);
         }
-        let mut p = d.pend.pop().flatten();
-        let mut e = (v.e, v.col);
-        self.materialize_one(&mut e, &mut p).ok()?;
-        Some(e.0)
+        // Built from the top of the stack where it stands (`materialize_one` of it, without
+        // moving it off the stack first), then dropped.
+        let e = self.pending_node(v.e, d.pend.last().and_then(Option::as_ref))?;
+        d.pend.pop();
+        Some(e)
+    }
+
+    /// The node of operand `e` with the pending sum or product `p`, if any: what
+    /// [`Context::materialize_one`] builds (`None` where it fails).
+    #[inline]
+    fn pending_node(&mut self, e: Expr, p: Option<&Pending>) -> Option<Expr> {
+        match p {
+            Some(Pending::Sum((terms, c))) => self.add_terms(terms, *c),
+            Some(Pending::Prod(fs)) => self.product_node(fs),
+            None => Some(e),
+        }
+    }
+
+    /// The node of the pending product `fs` (`materialize_one`'s product).
+    #[inline]
+    fn product_node(&mut self, fs: &[Expr]) -> Option<Expr> {
+        // `k*x` of a literal and an integer symbol (`23*x1` in `((23*x1)//7)`):
+        // `mul_args`'s answer, `scale(x, k)` of its parts, without its lists.
+        match self.literal_times_symbol(fs) {
+            Some((Some(x), k)) => self.scale(x, k),
+            Some((None, k)) => Some(self.int(k)),
+            None => self.mul_args(fs),
+        }
     }
 
     /// Operators of precedence `min` or more, from byte `d.i`. `rel` counts the relations of
@@ -1223,13 +1247,13 @@ impl Context {
         let mut es: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::new();
         let mut k = base;
         for a in &args {
-            let mut e = (a.e, a.col);
+            let mut e = a.e;
             if a.pending {
-                let mut p = d.pend[k].take();
+                // (Built where it stands on the stack, as `descent_built` builds.)
+                e = self.pending_node(e, d.pend[k].as_ref())?;
                 k += 1;
-                self.materialize_one(&mut e, &mut p).ok()?;
             }
-            es.push(e.0);
+            es.push(e);
         }
         d.pend.truncate(base);
         let e = self.apply_call(name, &es, col).ok()?;
@@ -2205,14 +2229,7 @@ impl Context {
                     .ok_or_else(|| Self::overflow(e.1))?;
             }
             Some(Pending::Prod(fs)) => {
-                // `k*x` of a literal and an integer symbol (`23*x1` in `((23*x1)//7)`):
-                // `mul_args`'s answer, `scale(x, k)` of its parts, without its lists.
-                e.0 = match self.literal_times_symbol(&fs) {
-                    Some((Some(x), k)) => self.scale(x, k),
-                    Some((None, k)) => Some(self.int(k)),
-                    None => self.mul_args(&fs),
-                }
-                .ok_or_else(|| Self::overflow(e.1))?;
+                e.0 = self.product_node(&fs).ok_or_else(|| Self::overflow(e.1))?;
             }
             None => {}
         }
@@ -2527,6 +2544,17 @@ impl Context {
 
     #[inline]
     fn apply_binary(&mut self, o: Op, a: Expr, b: Expr, col: usize) -> Result<Expr, Error> {
+        // `a // b` and `a % b` of two integers (`((s0//4))`, the commonest operation a text
+        // applies): the general match's answer (no float, both integers: the raw node), without
+        // its type tests and messages.
+        if matches!(o, Op::FloorDiv | Op::Mod) && self.ty(a) == Ty::Int && self.ty(b) == Ty::Int {
+            self.log_divisor(b);
+            return Ok(if o == Op::FloorDiv {
+                self.floordiv_raw(a, b)
+            } else {
+                self.modulo_raw(a, b)
+            });
+        }
         if matches!(o, Op::Div | Op::FloorDiv | Op::Mod) {
             self.log_divisor(b);
         }
