@@ -179,8 +179,13 @@ impl Derived {
         // deterministic anyway).
         // The numeric ends are read where a symbol's interval is first asked
         // (`Session::base_iv_of`): here only the symbolic ones, none in most requests.
+        // (Only the symbols of `Facts::symbolic`: every range with a symbolic end is one of
+        // theirs, each once; a symbol there without one now adds nothing below.)
         if cx.facts.symbolic_ends > 0 {
-            for (&s, &(lo, hi)) in cx.facts.ranges.iter() {
+            for &s in &cx.facts.symbolic {
+                let Some(&(lo, hi)) = cx.facts.ranges.get(&s) else {
+                    continue;
+                };
                 if cx.sym_ty(s) != Ty::Int {
                     continue;
                 }

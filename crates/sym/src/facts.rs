@@ -169,6 +169,11 @@ pub(crate) struct Facts {
     pub assumptions: Vec<Expr>,
     /// How many range ends are expressions over other symbols (kept by `set_range`).
     pub symbolic_ends: usize,
+    /// Every symbol whose range has had an end over other symbols, each once (`store_range`
+    /// adds it; a later range with constant ends, or none, leaves it): a superset of the
+    /// symbols with such an end, which `Derived::fill` and `check_facts` walk instead of
+    /// every range (the others have nothing for them).
+    pub symbolic: Vec<Symbol>,
     /// Bumped on every change, so that facts derived from these can be reused until then.
     pub generation: u64,
     /// Every symbol that some range end has mentioned (never shrinks: a superset is enough).
@@ -188,6 +193,7 @@ impl Facts {
             ranges,
             assumptions,
             symbolic_ends,
+            symbolic,
             generation,
             referenced,
             pinned,
@@ -195,6 +201,7 @@ impl Facts {
         ranges.clear();
         assumptions.clear();
         *symbolic_ends = 0;
+        symbolic.clear();
         *generation = 0;
         referenced.clear();
         pinned.clear();
@@ -306,6 +313,9 @@ impl Context {
                 .count()
         });
         self.facts.symbolic_ends = self.facts.symbolic_ends + added - removed;
+        if added > 0 && !self.facts.symbolic.contains(&s) {
+            self.facts.symbolic.push(s);
+        }
         if !self.facts.pinned.is_empty() {
             self.facts.pinned.retain(|p| p.0 != s);
         }
@@ -402,10 +412,62 @@ impl Context {
         {
             return Ok(RangeEnd::Expr(self.int(v)));
         }
+        if let Some(e) = self.name_and_literal(t) {
+            return Ok(RangeEnd::Expr(e));
+        }
         if let Some(e) = self.parse_end_fast(t) {
             return Ok(RangeEnd::Expr(e));
         }
         Ok(RangeEnd::Expr(self.parse(t)?))
+    }
+
+    /// A name and one literal added or subtracted (`s77 - 1`, the commonest end over a symbol:
+    /// `q0` in `[0, s77 - 1]`), read in one pass: the integer symbol (made when new, as the
+    /// parser makes it) plus the constant, the node the parser builds for it (`Add` of the
+    /// symbol times 1 and the constant; the symbol alone for `+ 0` or `- 0`: `add_terms` drops
+    /// a zero constant). `None`, with nothing made, for any other text, a name of another type
+    /// or a reserved word, a literal of more than nine digits or with a leading zero, and
+    /// under a node limit (the parser counts nodes): `parse_end_fast` and the parser then read
+    /// it. The test `name_and_literal_is_what_the_parser_reads` compares the two.
+    fn name_and_literal(&mut self, t: &str) -> Option<Expr> {
+        let b = t.as_bytes();
+        if b.first().is_none_or(|&c| class(c) != LETTER)
+            || self.limits.input_nodes != usize::MAX
+            || self.limits.context_nodes != usize::MAX
+        {
+            return None;
+        }
+        let end = run_end(b, 1, DIGIT | LETTER);
+        let i = run_end(b, end, WS);
+        let negative = match b.get(i) {
+            Some(b'-') => true,
+            Some(b'+') => false,
+            _ => return None,
+        };
+        let start = run_end(b, i + 1, WS);
+        if literal_end(b, start)? != b.len() {
+            return None;
+        }
+        let name = &t[..end];
+        if is_reserved(name) {
+            return None;
+        }
+        let v = decimal_below_1e9(&b[start..]);
+        let h = crate::names::SymNames::hash(name);
+        let s = match self.lookup_hashed(name, h) {
+            Some(s) if self.sym_ty(s) != Ty::Int => return None,
+            Some(s) => s,
+            None => self.symbol_of_ident(name, h),
+        };
+        let x = self.sym(s);
+        Some(if v == 0 {
+            x
+        } else {
+            self.intern(
+                Node::Add(smallvec::smallvec![(x, 1)], if negative { -v } else { v }),
+                Ty::Int,
+            )
+        })
     }
 
     /// The declared range of `s`.
@@ -537,6 +599,8 @@ impl Context {
     pub(crate) fn facts_after_rollback(&mut self, syms: u32) {
         for f in std::iter::once(&mut self.facts).chain(self.fact_scopes.iter_mut()) {
             f.referenced.truncate(syms as usize);
+            // (No range is left to the dropped symbols: the facts mention none of them.)
+            f.symbolic.retain(|s| s.idx < syms);
         }
         self.facts.generation += 1;
     }
@@ -974,8 +1038,15 @@ impl Context {
     /// values, cannot prove `b - a < 0` for any. `false` when an end mentions a symbol with a
     /// symbolic range end, or an operation that arithmetic does not cover (the full check then
     /// decides).
+    ///
+    /// Only the symbols of `Facts::symbolic` are asked: every range with an end over symbols
+    /// is one of theirs, and the others answer `true` below (constant or infinite ends).
     fn symbolic_ranges_plainly_nonempty(&self) -> bool {
-        self.facts.ranges.iter().all(|(&s, &(lo, hi))| {
+        self.facts.symbolic.iter().all(|s| {
+            let Some(&(lo, hi)) = self.facts.ranges.get(s) else {
+                return true; // No range now (a solver's scratch symbol's, removed).
+            };
+            let s = *s;
             let (RangeEnd::Expr(a), RangeEnd::Expr(b)) = (lo, hi) else {
                 return true; // An infinite end: never empty (and not checked).
             };
@@ -1761,6 +1832,7 @@ fn bound_operand<'s, const LOOKUP: bool>(
 #[cfg(test)]
 mod tests {
     use crate::Context;
+    use crate::expr::{Expr, Node};
 
     /// A context marked right after its facts were set, used for queries and taken back to
     /// the mark ([`Context::back_to_facts`]), answers every later query as a cleared context
@@ -1906,6 +1978,77 @@ mod tests {
             check(&t);
         }
         assert!(answered > 3000, "{answered}");
+    }
+
+    /// `name_and_literal` answers the parser's node, with the same symbols, or declines with
+    /// nothing made: every text of up to four pieces (names, reserved words, literals, blanks,
+    /// signs, the pieces of other ends), with the name known (of either type) or not.
+    #[test]
+    fn name_and_literal_is_what_the_parser_reads() {
+        let pieces = [
+            "s77",
+            "x",
+            "oo",
+            "nan",
+            "True",
+            "0",
+            "1",
+            "12",
+            "07",
+            "999999999",
+            "1000000000",
+            " ",
+            "+",
+            "-",
+            "*",
+            "(",
+            ".5",
+            "e",
+        ];
+        let mut answered = 0;
+        let mut check = |t: &str, known: Option<crate::Ty>| {
+            let setup = |cx: &mut Context| {
+                if let Some(ty) = known {
+                    cx.declare("s77", ty).unwrap();
+                }
+            };
+            let (mut g, mut f) = (Context::new(), Context::new());
+            setup(&mut g);
+            setup(&mut f);
+            let (n, ns) = (f.node_count(), f.sym_names.len());
+            let Some(got) = f.name_and_literal(t) else {
+                assert_eq!((f.node_count(), f.sym_names.len()), (n, ns), "{t:?}");
+                return;
+            };
+            answered += 1;
+            let want = g
+                .parse(t)
+                .unwrap_or_else(|e| panic!("{t:?}: parse failed: {e}"));
+            assert_eq!(f.display(got), g.display(want), "{t:?}");
+            assert!(f.sym_names.iter().eq(g.sym_names.iter()), "{t:?}");
+            let shape = |cx: &Context, e: Expr| match cx.node(e) {
+                Node::Add(ts, c) => {
+                    let ts: Vec<_> = ts.iter().map(|&(x, k)| (cx.node(x).clone(), k)).collect();
+                    format!("Add({ts:?}, {c})")
+                }
+                n => format!("{n:?}"),
+            };
+            assert_eq!(shape(&f, got), shape(&g, want), "{t:?}");
+        };
+        let n = pieces.len();
+        for len in 1..=4u32 {
+            for mut k in 0..n.pow(len) {
+                let mut t = String::new();
+                for _ in 0..len {
+                    t.push_str(pieces[k % n]);
+                    k /= n;
+                }
+                for known in [None, Some(crate::Ty::Int), Some(crate::Ty::Float)] {
+                    check(&t, known);
+                }
+            }
+        }
+        assert!(answered > 200, "{answered}");
     }
 
     /// The facts of `cx` as text: every symbol in creation order with its type and range, the
