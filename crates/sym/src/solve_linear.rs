@@ -115,12 +115,17 @@ impl Context {
         if !self.is_plain_polynomial(a) || !self.is_plain_polynomial(b) {
             return self.fast_floordiv_eq(a, b, x);
         }
-        let f = self.sub(a, b)?;
-        if !self.is_plain_polynomial(f) || !self.contains_symbol(f, x) {
-            return None;
-        }
+        let (t, k, r) = match self.monomial_sides(a, b, x) {
+            Some(sides) => sides?,
+            None => {
+                let f = self.sub(a, b)?;
+                if !self.is_plain_polynomial(f) || !self.contains_symbol(f, x) {
+                    return None;
+                }
+                self.isolate_term(f, x)?
+            }
+        };
         let xe = self.sym(x);
-        let (t, k, r) = self.isolate_term(f, x)?;
         let solved = |rhs: Expr, cond: Option<Expr>| {
             SolveResult::Solved(Solution {
                 target: xe,
@@ -349,6 +354,36 @@ impl Context {
         let zero = self.int(0);
         let cond = self.compare_raw(CmpOp::Eq, md, zero);
         Some((q, cond))
+    }
+
+    /// What `sub(a, b)` and [`Context::isolate_term`] of it answer for two plain polynomials
+    /// `a != b` that are single integer monomials (no constant, no sum: `Eq(s3*s88, s24*s48)`),
+    /// without building the difference: `Some(Some((a, 1, b)))` when only `a` has x,
+    /// `Some(Some((b, 1, a)))` when only `b` has it, `Some(None)` (decline) otherwise; `None`
+    /// for other operands (then the caller builds the difference). The difference is the sum
+    /// of the two terms `a` and `-b` as they stand (`add_terms` pushes a node that is neither a
+    /// constant nor a sum with its coefficient; distinct terms merge nothing; a coefficient of
+    /// 1 or -1 absorbs nothing, and the factors of a plain product are no sums), a plain
+    /// polynomial with x iff `a` or `b` has it. `isolate_term` of it: with x in both, no
+    /// answer; with x in `a` alone, `t = a`, `k = 1` and `r` the sum of `b` alone (`b` itself,
+    /// `add_terms` of one term with coefficient 1 and no constant); with x in `b` alone,
+    /// `k = -1`, so `(b, 1, a)` (`-r` from the other term as it stands). `tests` below compare
+    /// with the difference built.
+    fn monomial_sides(&self, a: Expr, b: Expr, x: Symbol) -> Option<Option<(Expr, i64, Expr)>> {
+        let single = |e: Expr| {
+            self.ty(e) == crate::expr::Ty::Int
+                && !matches!(self.node(e), Node::Int(_) | Node::Add(..))
+        };
+        if a == b || !single(a) || !single(b) {
+            return None;
+        }
+        Some(
+            match (self.contains_symbol(a, x), self.contains_symbol(b, x)) {
+                (true, false) => Some((a, 1, b)),
+                (false, true) => Some((b, 1, a)),
+                _ => None,
+            },
+        )
     }
 
     /// For a sum `f` in which exactly one term `k*t` mentions x and every other term is a plain
@@ -659,5 +694,42 @@ mod tests {
             assert_eq!(cx.solve_with_cases(e, x), general, "{text}");
         }
         assert!(lean * 5 > total, "too few lean answers: {lean}/{total}");
+    }
+
+    /// [`Context::monomial_sides`] answers, where it answers, what building the difference and
+    /// isolating its x term answers (the same handles): random pairs of plain polynomials
+    /// (monomials, symbols, sums, constants, a float symbol), x in one side, both or neither.
+    #[test]
+    fn monomial_sides_are_the_built_difference() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0035);
+        let sides = [
+            "x", "y", "x*y", "y*z", "x*y*z", "z*w", "x**2", "y**2*z", "2*x", "-y", "3*x*y",
+            "x + y", "y - 1", "7", "0", "f", "x*f",
+        ];
+        let (mut answered, mut total) = (0, 0);
+        for _ in 0..20000 {
+            let mut cx = Context::new();
+            cx.declare("f", crate::expr::Ty::Float).unwrap();
+            let a = cx.parse(sides[next(sides.len() as u64) as usize]).unwrap();
+            let b = cx.parse(sides[next(sides.len() as u64) as usize]).unwrap();
+            if !cx.is_plain_polynomial(a) || !cx.is_plain_polynomial(b) {
+                continue;
+            }
+            let x = cx.symbol("x").unwrap();
+            total += 1;
+            let Some(got) = cx.monomial_sides(a, b, x) else {
+                continue;
+            };
+            answered += 1;
+            let reference = (|| {
+                let f = cx.sub(a, b)?;
+                if !cx.is_plain_polynomial(f) || !cx.contains_symbol(f, x) {
+                    return None;
+                }
+                cx.isolate_term(f, x)
+            })();
+            assert_eq!(got, reference, "{} and {}", cx.display(a), cx.display(b));
+        }
+        assert!(answered * 5 > total, "too few answered: {answered}/{total}");
     }
 }
