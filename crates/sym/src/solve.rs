@@ -311,7 +311,7 @@ impl Solver<'_, '_> {
     /// (`format!` cost an unsolved request about 850 instructions, 4% of a median one, and
     /// most of the real requests answered near the median are unsolved), into the printed
     /// expression's own string ([`around`]).
-    fn nonlinear_in(&self, t: Expr) -> Fail {
+    pub(crate) fn nonlinear_in(&self, t: Expr) -> Fail {
         reason(
             UnsolvedKind::Nonlinear,
             self.around(
@@ -964,23 +964,9 @@ impl Solver<'_, '_> {
         // new node, then the reason for the second term). The answer is the same: the first
         // term whose cofactor is `None` is named.
         let mut shapes: SmallVec<[Option<usize>; 4]> = SmallVec::new();
-        let mut bad = None;
-        for (i, &(t, _)) in xt.iter().enumerate() {
-            match self.linear_pos(t) {
-                Some(p) => shapes.push(p),
-                None => {
-                    bad = Some(i);
-                    break;
-                }
-            }
-        }
-        if let Some(j) = bad
-            && xt[..j]
-                .iter()
-                .zip(&shapes)
-                .all(|(&(t, _), &p)| self.cofactor_builds(t, p))
-        {
-            return Err(self.nonlinear_in(xt[j].0));
+        let bad = self.term_shapes(&xt, &mut shapes);
+        if let Some(t) = self.named_before_building(&xt, &shapes, bad) {
+            return Err(self.nonlinear_in(t));
         }
         let mut coeff: TermList = TermList::new();
         for (i, &(t, k)) in xt.iter().enumerate() {
@@ -994,6 +980,55 @@ impl Solver<'_, '_> {
         let ce = self.s.cx.add_terms(&coeff, 0).ok_or_else(err)?;
         let ce = self.s.simp(ce);
         self.divide(ce, self.xe, op, nr, work)
+    }
+
+    /// [`Solver::step_sum`]'s shapes of the terms with x, `xt` ([`Solver::linear_pos`]), into
+    /// `shapes`, up to the first term that is not linear in x: its index (`None` when all are).
+    #[inline(always)]
+    fn term_shapes(
+        &self,
+        xt: &[(Expr, i64)],
+        shapes: &mut SmallVec<[Option<usize>; 4]>,
+    ) -> Option<usize> {
+        for (i, &(t, _)) in xt.iter().enumerate() {
+            match self.linear_pos(t) {
+                Some(p) => shapes.push(p),
+                None => return Some(i),
+            }
+        }
+        None
+    }
+
+    /// The term that [`Solver::step_sum`] names as nonlinear before building any cofactor:
+    /// the first one not linear in x (`bad`, [`Solver::term_shapes`]) when the cofactor of
+    /// every term before it is known to build ([`Solver::cofactor_builds`]); `None` otherwise
+    /// (every term linear, or a cofactor to build first).
+    #[inline(always)]
+    pub(crate) fn named_before_building(
+        &self,
+        xt: &[(Expr, i64)],
+        shapes: &[Option<usize>],
+        bad: Option<usize>,
+    ) -> Option<Expr> {
+        let j = bad?;
+        xt[..j]
+            .iter()
+            .zip(shapes)
+            .all(|(&(t, _), &p)| self.cofactor_builds(t, p))
+            .then_some(xt[j].0)
+    }
+
+    /// The term [`Solver::step_sum`] names as nonlinear ([`Solver::nonlinear_in`]) for the sum
+    /// of the terms `xt` (two or more, all with x: the caller checks) and no constant,
+    /// compared with 0 (`f OP 0`), where it names one before building anything: `None` where
+    /// it would build a cofactor or solve (then only [`Solver::run`] answers). Such a step
+    /// moves no term and no constant to the right (`lin` of the constant 0 alone: 0, no
+    /// overflow), so the reason is all it does.
+    pub(crate) fn sum_refused(&self, xt: &[(Expr, i64)]) -> Option<Expr> {
+        debug_assert!(xt.len() >= 2 && xt.iter().all(|&(t, _)| self.has_x(t)));
+        let mut shapes: SmallVec<[Option<usize>; 4]> = SmallVec::new();
+        let bad = self.term_shapes(xt, &mut shapes);
+        self.named_before_building(xt, &shapes, bad)
     }
 
     /// Where x is in a term linear in x: `Some(None)` for x itself, `Some(Some(i))` for a

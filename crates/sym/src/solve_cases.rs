@@ -414,6 +414,15 @@ impl Context {
     ) -> SolveResult {
         let xe = self.sym(x);
         let mut s = Session::new(self);
+        // (The shapes asked here, inline: most relations have a constant side, `s57 <= 256`,
+        // and a call costs them more than the test.)
+        if seed
+            && one_term(s.cx, a).is_some()
+            && one_term(s.cx, b).is_some()
+            && let Some(r) = monomials_refused(&mut s, x, xe, a, b)
+        {
+            return r;
+        }
         let Some(f) = s.cx.sub(a, b) else {
             return unsolved(
                 UnsolvedKind::Overflow,
@@ -607,6 +616,96 @@ impl Solver<'_, '_> {
             self.step(item, &mut work)?;
         }
         Ok(())
+    }
+}
+
+/// The answer of [`Context::solve_session_seeded`] (seeding) where the relation's operands
+/// are single terms whose difference the solver refuses as nonlinear at its first step
+/// (`s0*FloorDiv(s53, 4) >= FloorDiv(s0, 4)*FloorDiv(s53, 4)`), without building the
+/// difference, simplifying it or running the solver; `None` otherwise (the general path
+/// answers). The difference `f = a - b` is the sum of the two terms `(ta, ka)` and
+/// `(tb, -kb)` in the normal form's order ([`one_term`], `add_terms`: distinct terms merge
+/// nothing, no constant, and a coefficient is absorbed only by a product with a sum factor,
+/// which is declined). The general path simplifies `f` when it is no plain polynomial, after
+/// seeding: where the sum and both terms are proven fixpoints ([`seed::sum_may_be_proven`]
+/// and [`seed::terms_are_fixpoints`], the same proofs, the terms walked in the same order with
+/// the same budget), the simplifier answers `f` itself. The solver's first step on `f OP 0`
+/// with both terms holding x is [`Solver::step_sum`], which names a nonlinear term before
+/// building anything exactly where [`Solver::sum_refused`] does (the same functions), and that
+/// reason is the answer (the first case has no guard, and a reason ends the solve). The test
+/// `monomials_refused_is_the_unseeded_answer` compares with the path without seeding, and
+/// `tests/solve.rs` the seeded and unseeded paths on the real requests' shapes.
+fn monomials_refused(
+    s: &mut Session<'_>,
+    x: Symbol,
+    xe: Expr,
+    a: Expr,
+    b: Expr,
+) -> Option<SolveResult> {
+    // The cheapest tests first: single terms (`s57 <= 256` has a constant), both with x (the
+    // step's case), that the seeding may prove (`Max(1, FloorDiv(s53, FloorDiv(s53, 4)))`
+    // never is).
+    let (ta, ka) = one_term(s.cx, a)?;
+    let (tb, kb) = one_term(s.cx, b)?;
+    if !s.cx.contains_symbol(a, x) || !s.cx.contains_symbol(b, x) {
+        return None;
+    }
+    let kb = kb.checked_neg()?;
+    if ta == tb || !seed::may_be_proven(s.cx, ta) || !seed::may_be_proven(s.cx, tb) {
+        return None;
+    }
+    if [(ta, ka), (tb, kb)].iter().any(|&(t, k)| {
+        k != 1
+            && matches!(s.cx.node(t), Node::Mul(fs)
+                if fs.iter().any(|f| matches!(s.cx.node(*f), Node::Add(..))))
+    }) {
+        return None;
+    }
+    // Then the sum's own rules (its terms' shapes, in any order: `2*FloorDiv(s0, 2) - s0`
+    // splits one base), before ordering the terms and walking them.
+    let plain = s.cx.is_plain_polynomial(ta) && s.cx.is_plain_polynomial(tb);
+    if !plain && !seed::sum_may_be_proven(s, &[(ta, ka), (tb, kb)]) {
+        return None;
+    }
+    let terms = if s.cx.cmp_expr(ta, tb) == std::cmp::Ordering::Greater {
+        [(tb, kb), (ta, ka)]
+    } else {
+        [(ta, ka), (tb, kb)]
+    };
+    let sv = Solver {
+        s,
+        x,
+        xe,
+        rels: SmallVec::new(),
+        conds: SmallVec::new(),
+        forced: Guards::new(),
+        operands: (a, b),
+        divisors: None,
+        defined_used: SmallVec::new(),
+        half_memo: None,
+    };
+    let named = sv.sum_refused(&terms)?;
+    if !plain && !seed::terms_are_fixpoints(sv.s, &terms) {
+        return None;
+    }
+    match sv.nonlinear_in(named) {
+        Fail::Reason(r) => Some(SolveResult::Unsolved(r)),
+        Fail::Fork(_) => None,
+    }
+}
+
+/// The one term `(t, k)` that `add_terms` takes from the integer operand `a` of a difference:
+/// a sum of one term without constant is that term, a node that is neither a constant nor a
+/// sum is itself with coefficient 1; `None` for anything else.
+#[inline(always)]
+fn one_term(cx: &Context, a: Expr) -> Option<(Expr, i64)> {
+    if cx.ty(a) != Ty::Int {
+        return None;
+    }
+    match cx.node(a) {
+        Node::Add(ts, 0) if ts.len() == 1 && ts[0].1 != 0 => Some(ts[0]),
+        Node::Int(_) | Node::Add(..) => None,
+        _ => Some((a, 1)),
     }
 }
 
@@ -928,6 +1027,42 @@ mod seed {
         absorbed_constant(s, f);
     }
 
+    /// Whether [`seed_walk`] may prove the term `t` a fixpoint, by its node and its factors'
+    /// (a quick test: `false` only where the walk answers `false`, a Mod, Min, Max or any other
+    /// node that is no leaf, FloorDiv, product or sum).
+    pub(crate) fn may_be_proven(cx: &crate::Context, t: Expr) -> bool {
+        let ok = |e: Expr| {
+            cx.is_simplify_leaf(e) || matches!(cx.node(e), Node::FloorDiv(..) | Node::Add(..))
+        };
+        match cx.node(t) {
+            Node::Mul(fs) => fs.iter().all(|f| ok(*f)),
+            _ => ok(t),
+        }
+    }
+
+    /// Whether [`seed_fixpoints`] may prove the sum of `terms` (two or more, no constant: a
+    /// sum that is not built) a fixpoint: the facts allow seeding and its own rules fail
+    /// ([`sum_terms_fixpoint`], which reads the terms' shapes in any order). With
+    /// [`terms_are_fixpoints`] of its terms, the proof [`seed_fixpoints`] makes for the node.
+    pub(crate) fn sum_may_be_proven(s: &Session<'_>, terms: &[(Expr, i64)]) -> bool {
+        !s.s.d.has_atom_facts()
+            && s.s.d.upper.is_empty()
+            && s.s.d.lower.is_empty()
+            && sum_terms_fixpoint(s.cx, terms, 0)
+    }
+
+    /// Whether each of `terms` (in the normal form's order) is proven a fixpoint as
+    /// [`seed_fixpoints`] walks them below their sum: the budget left after the sum's own
+    /// visit, each term walked; the terms proven are recorded as there.
+    pub(crate) fn terms_are_fixpoints(s: &mut Session<'_>, terms: &[(Expr, i64)]) -> bool {
+        let mut budget = SEED_VISITS - 1;
+        let mut all = true;
+        for &(t, _) in terms {
+            all &= seed_walk(s, t, &mut budget);
+        }
+        all
+    }
+
     /// Records the simplification of `f = m*FloorDiv(a, d) + c` (one term, a recorded
     /// fixpoint `FloorDiv(a, d)` with a constant `d >= 2`, `a` a sum with a constant, `m | c`,
     /// `c != 0`) where the simplifier's `FdAbsorbConst` takes the constant into the quotient:
@@ -1091,10 +1226,14 @@ mod seed {
         let Node::Add(ts, c) = cx.node(e) else {
             return false;
         };
+        sum_terms_fixpoint(cx, ts, *c)
+    }
+
+    /// [`sum_fixpoint`] of the sum of the terms `ts` and the constant `c`.
+    fn sum_terms_fixpoint(cx: &crate::Context, ts: &[(Expr, i64)], c: i64) -> bool {
         if ts.len() > 8 {
             return false;
         }
-        let c = *c;
         let (mut quotient, mut absorbing) = (false, 0);
         let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
         for &(t, k) in ts.iter() {
@@ -1608,6 +1747,121 @@ mod tests {
         ("", "7"),
         ("", ""),
     ];
+
+    /// [`super::monomials_refused`] (taken by the seeded path) answers exactly what the path
+    /// without seeding answers, which builds the difference, simplifies it and runs the solver:
+    /// random relations of two single terms (products of symbols, FloorDivs of the real
+    /// requests' shapes, a Mod, a Max, a power; a coefficient, at the ends of i64 too) under
+    /// random ranges (small ones, where the simplifier's range rules fire, wide, none), with a
+    /// symbolic range end or an assumption sometimes (where the seeding steps aside). Fresh
+    /// contexts for each path, as requests have.
+    #[test]
+    fn monomials_refused_is_the_unseeded_answer() {
+        use crate::SolveResult;
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0035);
+        let atoms = [
+            "x",
+            "y",
+            "z",
+            "FloorDiv(x, 4)",
+            "FloorDiv(x, 2)",
+            "FloorDiv(y, 4)",
+            "FloorDiv(y, 2)",
+            "FloorDiv(x + 1, 4)",
+            "FloorDiv(x - 1, 8)",
+            "FloorDiv(x*y, 4)",
+            "FloorDiv(x, FloorDiv(x, 4))",
+            "FloorDiv(y, FloorDiv(y, 2))",
+            "Mod(x, 4)",
+            "Max(1, FloorDiv(x, FloorDiv(x, 4)))",
+            "x**2",
+            "FloorDiv(z, 7)",
+        ];
+        let coeffs = [
+            "",
+            "",
+            "",
+            "2*",
+            "-1*",
+            "3*",
+            "9223372036854775807*",
+            "-9223372036854775807*",
+        ];
+        let ranges = [
+            ("1", ""),
+            ("0", "3"),
+            ("5", "9"),
+            ("-10", "100"),
+            ("1", "64"),
+            ("", ""),
+        ];
+        let (mut refused, mut total) = (0, 0);
+        for _ in 0..6000 {
+            let mut side = || {
+                let n = 1 + next(3);
+                let fs: Vec<&str> = (0..n)
+                    .map(|_| atoms[next(atoms.len() as u64) as usize])
+                    .collect();
+                format!(
+                    "{}{}",
+                    coeffs[next(coeffs.len() as u64) as usize],
+                    fs.join("*")
+                )
+            };
+            let (l, r) = (side(), side());
+            let op = ["Eq", "Ne", "Lt", "Le", "Gt", "Ge"][next(6) as usize];
+            let text = format!("{op}({l}, {r})");
+            let picks: Vec<(&str, &str)> = (0..3)
+                .map(|_| ranges[next(ranges.len() as u64) as usize])
+                .collect();
+            let extra = next(12);
+            let setup = || -> Option<(Context, crate::Expr)> {
+                let mut cx = Context::new();
+                for (s, (lo, hi)) in ["x", "y", "z"].iter().zip(&picks) {
+                    if !lo.is_empty() {
+                        cx.set_range_str(s, lo, hi).unwrap();
+                    }
+                }
+                match extra {
+                    0 => cx.set_range_str("z", "0", "x - 1").unwrap(),
+                    1 => {
+                        let p = cx.parse("FloorDiv(x, 2) >= 3").unwrap();
+                        cx.assume(p).unwrap();
+                    }
+                    _ => {}
+                }
+                let e = cx.parse(&text).ok()?;
+                Some((cx, e))
+            };
+            for x in ["x", "y"] {
+                let Some((mut a, ea)) = setup() else { continue };
+                let Some((mut b, eb)) = setup() else { continue };
+                let (xa, xb) = (a.symbol(x).unwrap(), b.symbol(x).unwrap());
+                total += 1;
+                let got = a.solve_general(ea, xa);
+                let plain = b.solve_general_unseeded(eb, xb);
+                let show = |cx: &Context, r: &SolveResult| match r {
+                    SolveResult::Solved(sol) => cx.display_solution(sol),
+                    SolveResult::Unsolved(why) => format!("unsolved: {why} ({:?})", why.kind),
+                };
+                let (g, p) = (show(&a, &got), show(&b, &plain));
+                assert_eq!(g, p, "{text} for {x}");
+                // The shortcut itself, where it answers (the general path's inputs).
+                let Some((mut c, ec)) = setup() else { continue };
+                let xc = c.symbol(x).unwrap();
+                if let Ok((l, r, _)) = c.solve_checks(ec, xc) {
+                    let xe = c.sym(xc);
+                    let mut s = Session::new(&mut c);
+                    if let Some(lean) = super::monomials_refused(&mut s, xc, xe, l, r) {
+                        drop(s);
+                        assert_eq!(show(&c, &lean), p, "{text} for {x}");
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert!(refused * 20 > total, "too few refused: {refused}/{total}");
+    }
 
     /// Where [`super::both_truths_seen`] sees both truth values, the prover answers `Unknown`
     /// (and it sees them often): random `x OP r` under random constant ranges (empty and
