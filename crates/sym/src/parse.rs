@@ -348,6 +348,10 @@ pub(crate) struct Memo {
     /// The calls read from the memo (the tests count them).
     #[cfg(test)]
     call_hits: usize,
+    /// The groups read again from the ones a parse kept ([`Descent::groups`]; the tests
+    /// count them).
+    #[cfg(test)]
+    group_hits: usize,
 }
 
 /// The boolean texts (assumptions) a context parses before its descent path keeps calls in
@@ -761,9 +765,81 @@ struct Descent<'s> {
     pend: PendingStack,
     /// Whether calls are kept in the parse memo and read from it ([`Context::descent_call`]).
     calls: bool,
+    /// The parenthesized groups read so far whose value is a node (not a pending sum or
+    /// product): their text's start and end, the depth at their first `(`, and the node
+    /// ([`Descent::group_read_before`]), with the word of its last eight bytes. Empty and
+    /// unused with a divisor log.
+    groups: smallvec::SmallVec<[KeptGroup; 8]>,
+    /// Whether groups are kept in `groups` (not with a divisor log: `parse_for_eval` logs
+    /// each division it reads).
+    keep_groups: bool,
+}
+
+/// A group the descent path kept ([`Descent::groups`]): its text's start and end, the depth
+/// at its first `(`, the word of its last eight bytes, and its node.
+type KeptGroup = (usize, usize, u32, u64, Expr);
+
+/// The most groups a parse keeps ([`Descent::groups`]).
+const GROUPS_KEPT: usize = 32;
+
+/// The last eight bytes of `t` (eight bytes long or more) as a word; 0 for a shorter `t`.
+#[inline(always)]
+fn last_word(t: &[u8]) -> u64 {
+    t.len()
+        .checked_sub(8)
+        .and_then(|k| t.get(k..))
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_le_bytes)
 }
 
 impl Descent<'_> {
+    /// The node of the parenthesized group at `i` (its first `(`), when the same text was
+    /// read before in this parse as a group whose value is a node, at this depth or deeper:
+    /// `i` then past it. A group's value depends only on its text and on the symbols it
+    /// names, which its first reading made, and reading it again makes no node (every node
+    /// it builds is there): the value is that node, and the arena is what reading it again
+    /// leaves. The text compared is a whole group (from a `(` to the `)` that closes it), so a
+    /// text that starts with it starts with that group. At the same depth or less, reading it
+    /// again would not have gone past [`DESCENT_DEPTH`] either (test
+    /// `repeated_groups_build_what_the_general_parser_builds`).
+    #[inline(never)]
+    fn group_read_before(&mut self) -> Option<Expr> {
+        let rest = &self.b[self.i..];
+        for &(start, end, depth, last, e) in &self.groups {
+            let len = end - start;
+            // (Kept groups are eight bytes long or more: their last eight bytes, one word
+            // compared before the bytes, tell most apart: `((s0//2))` and `((s53//2))` share
+            // their beginning.)
+            if let Some(here) = rest.get(..len)
+                && self.depth <= depth
+                && last_word(here) == last
+                && here == &self.b[start..end]
+            {
+                self.i += len;
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    /// Keeps the group read from byte `start` to `i` (its first `(`, at the depth it is at
+    /// now: each level entered is left), of node `e`, to be read again
+    /// ([`Descent::group_read_before`]): when it is eight bytes long or more and the rest of
+    /// the text is long enough to hold it again, within [`GROUPS_KEPT`], without a divisor
+    /// log.
+    #[inline(always)]
+    fn keep_group(&mut self, start: usize, e: Expr) {
+        let len = self.i - start;
+        if len >= 8
+            && self.b.len() - self.i >= len
+            && self.keep_groups
+            && self.groups.len() < GROUPS_KEPT
+        {
+            let last = last_word(&self.b[start..self.i]);
+            self.groups.push((start, self.i, self.depth, last, e));
+        }
+    }
+
     #[inline]
     fn skip_ws(&mut self) {
         self.i = run_end(self.b, self.i, WS);
@@ -924,6 +1000,8 @@ impl Context {
             depth: 0,
             pend,
             calls: self.parse_memo.keeps_calls() && self.divisor_log.is_none(),
+            groups: smallvec::SmallVec::new(),
+            keep_groups: self.divisor_log.is_none(),
         };
         let r = self.descent_top(&mut d);
         d.pend.clear();
@@ -1310,6 +1388,18 @@ impl Context {
         }
         match c {
             b'(' => {
+                // A group read before in this parse (`((s53//4))` twice in a relation): its
+                // node.
+                if !d.groups.is_empty()
+                    && let Some(e) = d.group_read_before()
+                {
+                    #[cfg(test)]
+                    {
+                        self.parse_memo.group_hits += 1;
+                    }
+                    return Some(plain(e));
+                }
+                let start = d.i;
                 // A run of `n` opening parentheses (PyTorch prints a floor division as
                 // `((a//b))`): a level each, as one group in another would take (each
                 // checked against the depth), read in one loop.
@@ -1335,6 +1425,10 @@ impl Context {
                     d.depth -= 1;
                     n -= 1;
                     if n == 0 {
+                        // A group whose value is a node is kept, to be read again.
+                        if !v.pending {
+                            d.keep_group(start, v.e);
+                        }
                         // A group stays pending, as on the general parser's stack.
                         return Some(v);
                     }
@@ -3499,6 +3593,76 @@ pub(crate) mod tests {
             hits += a.parse_memo.call_hits;
         }
         assert!(oks > 1000 && hits > 250, "{oks} {hits}");
+    }
+
+    /// Texts that repeat parenthesized groups (random ones, plain, doubled as PyTorch prints
+    /// them, divided), combined by operators, calls and groups: the descent path, reading a
+    /// group met before from the groups it kept, builds what the general parser builds, node
+    /// for node, and declines what it declines; a group met again deeper than its first
+    /// reading is read again (and past [`DESCENT_DEPTH`] declined), one met again shallower
+    /// is not.
+    #[test]
+    fn repeated_groups_build_what_the_general_parser_builds() {
+        let mut next = xorshift(0x5851_f42d_4c95_7f2du64);
+        let (mut taken, mut hits) = (0, 0);
+        for _ in 0..3000 {
+            let pool: Vec<String> = (0..3)
+                .map(|_| {
+                    // Mostly texts that parse to an integer (so that they combine), now and
+                    // then any.
+                    let t = loop {
+                        let t = random_text(&mut next, 3);
+                        let mut c = Context::new();
+                        declared(&mut c);
+                        if c.parse(&t).is_ok_and(|e| c.ty(e) == crate::Ty::Int) || next(10) == 0 {
+                            break t;
+                        }
+                    };
+                    match next(3) {
+                        0 => format!("({t})"),
+                        1 => format!("(({t}))"),
+                        _ => format!("((({t})//{}))", 1 + next(5)),
+                    }
+                })
+                .collect();
+            let mut t = pool[next(3) as usize].clone();
+            for _ in 0..1 + next(4) {
+                let op = [" + ", "*", " - ", " <= ", "//", " == "][next(6) as usize];
+                let u = pool[next(3) as usize].clone();
+                t = match next(4) {
+                    0 => format!("Max({t}, {u})"),
+                    1 => format!("({t}){op}{u}"),
+                    _ => format!("{t}{op}{u}"),
+                };
+            }
+            if descent_same_as_general(&t, &declared) {
+                taken += 1;
+            }
+            let mut c = Context::new();
+            declared(&mut c);
+            let _ = c.parse_descent(&t);
+            hits += c.parse_memo.group_hits;
+        }
+        assert!(taken > 1000 && hits > 1000, "{taken} {hits}");
+        // Met again at another depth, about the descent path's limit.
+        let none = |_: &mut Context| {};
+        let g = "((s0//4))";
+        let mut deep_hits = 0;
+        for k in 40..=50 {
+            let deep = format!("{}{g}{}", "(".repeat(k), ")".repeat(k));
+            for t in [
+                format!("{g} + {deep}"),
+                format!("{deep} + {g}"),
+                format!("{deep}*{deep}"),
+            ] {
+                let answered = descent_same_as_general(&t, &none);
+                assert_eq!(answered, k + 2 <= super::DESCENT_DEPTH as usize, "{t}");
+                let mut c = Context::new();
+                let _ = c.parse_descent(&t);
+                deep_hits += c.parse_memo.group_hits;
+            }
+        }
+        assert!(deep_hits >= 7, "{deep_hits}");
     }
 
     /// Flat chains of three infix operators of every precedence (and `**`, right-associative),
