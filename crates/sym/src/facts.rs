@@ -174,6 +174,9 @@ pub(crate) struct Facts {
     /// symbols with such an end, which `Derived::fill` and `check_facts` walk instead of
     /// every range (the others have nothing for them).
     pub symbolic: Vec<Symbol>,
+    /// The symbols of `symbolic`, as a set: whether a symbol is listed is an index, not a
+    /// scan of the list (setting n ranges with symbolic ends stays linear).
+    pub symbolic_listed: SymMap<()>,
     /// Bumped on every change, so that facts derived from these can be reused until then.
     pub generation: u64,
     /// Every symbol that some range end has mentioned (never shrinks: a superset is enough).
@@ -194,6 +197,7 @@ impl Facts {
             assumptions,
             symbolic_ends,
             symbolic,
+            symbolic_listed,
             generation,
             referenced,
             pinned,
@@ -202,6 +206,7 @@ impl Facts {
         assumptions.clear();
         *symbolic_ends = 0;
         symbolic.clear();
+        symbolic_listed.clear();
         *generation = 0;
         referenced.clear();
         pinned.clear();
@@ -306,17 +311,27 @@ impl Context {
         added: usize,
         consts: Option<(i64, i64)>,
     ) {
-        let removed = self.facts.ranges.insert(s, r).map_or(0, |(lo, hi)| {
+        let old = self.facts.ranges.insert(s, r);
+        let removed = old.map_or(0, |(lo, hi)| {
             [lo, hi]
                 .iter()
                 .filter(|e| matches!(e, RangeEnd::Expr(x) if self.as_int(*x).is_none()))
                 .count()
         });
         self.facts.symbolic_ends = self.facts.symbolic_ends + added - removed;
-        if added > 0 && !self.facts.symbolic.contains(&s) {
+        if added > 0 && self.facts.symbolic_listed.insert(s, ()).is_none() {
             self.facts.symbolic.push(s);
         }
-        if !self.facts.pinned.is_empty() {
+        // `s` is pinned only if its previous range was one point (every range stored goes
+        // through here, and a range removed unpins its symbol): only then is the list
+        // scanned, so that setting n point ranges stays linear.
+        let old_point = old.is_some_and(|(lo, hi)| match (lo, hi) {
+            (RangeEnd::Expr(a), RangeEnd::Expr(b)) => {
+                self.as_int(a).is_some() && self.as_int(a) == self.as_int(b)
+            }
+            _ => false,
+        });
+        if old_point {
             self.facts.pinned.retain(|p| p.0 != s);
         }
         if let Some((x, y)) = consts
@@ -601,6 +616,7 @@ impl Context {
             f.referenced.truncate(syms as usize);
             // (No range is left to the dropped symbols: the facts mention none of them.)
             f.symbolic.retain(|s| s.idx < syms);
+            f.symbolic_listed.truncate(syms as usize);
         }
         self.facts.generation += 1;
     }
@@ -2049,6 +2065,64 @@ mod tests {
             }
         }
         assert!(answered > 200, "{answered}");
+    }
+
+    /// The bookkeeping `store_range` keeps beside the ranges, after random sequences of
+    /// ranges set again and again (points, constant, symbolic and infinite ends): the pinned
+    /// symbols are exactly those whose range now is one point, each once with its value, and
+    /// `symbolic` lists each symbol that has had a symbolic end exactly once, with every
+    /// symbol that has one now among them.
+    #[test]
+    fn range_bookkeeping_follows_the_ranges() {
+        use super::RangeEnd;
+        let mut next = crate::test_rng::xorshift(0xB00C_4EE9);
+        let names = ["a", "b", "c", "d"];
+        let ends = ["0", "3", "3", "5", "-2", "", "b - 1", "2*a", "c + d"];
+        for _ in 0..400 {
+            let mut cx = Context::new();
+            for _ in 0..1 + next(12) {
+                let s = names[next(4) as usize];
+                let (lo, hi) = (ends[next(9) as usize], ends[next(9) as usize]);
+                let _ = cx.set_range_str(s, lo, hi);
+            }
+            let mut pinned: Vec<(String, i64)> = Vec::new();
+            let mut symbolic_now = Vec::new();
+            for (&s, &(lo, hi)) in cx.facts.ranges.iter() {
+                let val = |e: RangeEnd| match e {
+                    RangeEnd::Expr(x) => cx.as_int(x),
+                    RangeEnd::Infinite => None,
+                };
+                if let (Some(a), Some(b)) = (val(lo), val(hi))
+                    && a == b
+                {
+                    pinned.push((cx.sym_name(s).to_owned(), a));
+                }
+                let symbolic_end =
+                    |e: RangeEnd| matches!(e, RangeEnd::Expr(x) if cx.as_int(x).is_none());
+                if symbolic_end(lo) || symbolic_end(hi) {
+                    symbolic_now.push(s);
+                }
+            }
+            let mut got: Vec<(String, i64)> = cx
+                .facts
+                .pinned
+                .iter()
+                .map(|&(s, v)| (cx.sym_name(s).to_owned(), v))
+                .collect();
+            got.sort();
+            pinned.sort();
+            assert_eq!(got, pinned, "{}", facts_text(&cx));
+            let listed = &cx.facts.symbolic;
+            for (i, s) in listed.iter().enumerate() {
+                assert!(!listed[..i].contains(s), "{}", facts_text(&cx));
+                assert!(cx.facts.symbolic_listed.contains_key(s));
+            }
+            assert!(
+                symbolic_now.iter().all(|s| listed.contains(s)),
+                "{}",
+                facts_text(&cx)
+            );
+        }
     }
 
     /// The facts of `cx` as text: every symbol in creation order with its type and range, the

@@ -273,6 +273,8 @@ impl Context {
         let r = self.solve_symbol(rel_y, y);
         if ranged {
             self.facts.ranges.remove(&y);
+            // (A one-point range pinned `y`: unpinned with it.)
+            self.facts.pinned.retain(|p| p.0 != y);
             self.facts.generation += 1;
         }
         match r {
