@@ -749,17 +749,60 @@ impl Session<'_> {
     }
 
     pub(super) fn rules_add(&mut self, e: Expr) -> Option<Expr> {
-        let Node::Add(ts, c) = self.cx.node(e).clone() else {
-            return None;
-        };
-        // What the rules below look for among the terms, in one pass: each of them returns
-        // nothing without it (merge_shifted_floordivs: two FloorDivs by a positive constant;
-        // expand_in_sum: a product with a sum factor; FdAbsorbConst: such a FloorDiv;
-        // NegFloorDiv: one with a negative coefficient; shift_into_minmax: a Min or Max).
+        // What the rules below look for among the terms, read on the node in place (pure
+        // questions about its terms, whose nodes do not change): each rule returns nothing
+        // without its part (merge_shifted_floordivs: two FloorDivs by a positive constant;
+        // expand_in_sum: a product with a sum factor; the merges: two terms with one base;
+        // FdAbsorbConst: one candidate FloorDiv; NegFloorDiv: a FloorDiv with a negative
+        // coefficient; shift_into_minmax: a Min or Max). Where there is none (`FloorDiv(23*x1,
+        // 7) + 1`, the commonest sum that reaches this), no rule fires: answered without a copy
+        // of the terms.
         // The solver seeds sums it proves are fixpoints of these rules (`sum_fixpoint`,
         // `absorbed_constant` in solve_cases.rs, each with a random test against this
         // function): a new rule here must be reflected there.
-        let scan = self.sum_scan(&ts);
+        let found = self.sum_candidates(e)?;
+        if !found.any() {
+            return None;
+        }
+        self.rules_add_found(e, &found)
+    }
+
+    /// What [`Session::rules_add`]'s rules look for in the sum `e`, read in place (`None`
+    /// for a node that is no sum). The shared bases and the FdAbsorbConst candidate are looked
+    /// for only where the scan found nothing for the other rules (else the rules look for them
+    /// where they come: a sum whose products of sums expand first does not sort its bases).
+    fn sum_candidates(&self, e: Expr) -> Option<SumCandidates> {
+        let Node::Add(ts, c) = self.cx.node(e) else {
+            return None;
+        };
+        let scan = self.sum_scan(ts);
+        let (shared, absorb) = if scan.any() {
+            (None, None)
+        } else {
+            (
+                Some(self.shared_base(ts)),
+                Some(self.absorb_candidate(ts, *c, &scan)),
+            )
+        };
+        Some(SumCandidates {
+            scan,
+            shared,
+            absorb,
+        })
+    }
+
+    /// [`Session::rules_add`] of the sum `e` with what its rules look for, `found`: the
+    /// rules in their order (each returns nothing without its part of `found`; the shared
+    /// bases and the absorbed constant's candidate looked for here when not found yet).
+    fn rules_add_found(&mut self, e: Expr, found: &SumCandidates) -> Option<Expr> {
+        let SumCandidates {
+            ref scan,
+            shared,
+            absorb,
+        } = *found;
+        let Node::Add(ts, c) = self.cx.node(e).clone() else {
+            return None;
+        };
         if scan.pos_floordivs >= 2
             && let Some(r) = self.merge_shifted_floordivs(&ts, c)
         {
@@ -770,21 +813,7 @@ impl Session<'_> {
         {
             return Some(r);
         }
-        // Two terms with one base, merged below: none in a sum of one term (`FloorDiv(30*p1,
-        // 7) + 3`, a common index expression), where the bases are not worth collecting.
-        let shared = if ts.len() == 2 {
-            // (Two terms: one comparison, no list.)
-            split_base(self.cx, ts[0].0) == split_base(self.cx, ts[1].0)
-        } else {
-            ts.len() > 2 && {
-                let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
-                for (t, _) in &ts {
-                    bases.push(split_base(self.cx, *t));
-                }
-                bases.sort_unstable();
-                bases.windows(2).any(|w| w[0] == w[1])
-            }
-        };
+        let shared = shared.unwrap_or_else(|| self.shared_base(&ts));
         if shared && ts.len() <= 256 {
             let mut splits: Vec<Split> = Vec::with_capacity(ts.len());
             for (t, k) in &ts {
@@ -812,43 +841,25 @@ impl Session<'_> {
         }
         // m*FloorDiv(a, c) + k = m*FloorDiv(a + (k/m)*c, c) when m | k (floor(x) + q =
         // floor(x + q)); applied when a already has a constant, so a node disappears.
-        if c != 0 && scan.pos_floordivs >= 1 {
-            let cand = |i: usize| {
-                let (t, m) = ts[i];
-                match self.cx.node(t) {
-                    Node::FloorDiv(a, d) => {
-                        c.checked_rem(m) == Some(0)
-                            && self.cx.as_int(*d).is_some_and(|v| v > 0)
-                            && matches!(self.cx.node(*a), Node::Add(_, k) if *k != 0)
-                    }
-                    _ => false,
-                }
+        let absorb = absorb.unwrap_or_else(|| self.absorb_candidate(&ts, c, scan));
+        if let Some(i) = absorb {
+            let (t, m) = ts[i];
+            let Node::FloorDiv(a, d) = *self.cx.node(t) else {
+                return None;
             };
-            // Exactly one candidate (the first, and no second after it), without a list.
-            let mut cands = (0..ts.len()).filter(|&i| cand(i));
-            let one = match (cands.next(), cands.next()) {
-                (Some(i), None) => Some(i),
-                _ => None,
-            };
-            if let Some(i) = one {
-                let (t, m) = ts[i];
-                let Node::FloorDiv(a, d) = *self.cx.node(t) else {
-                    return None;
-                };
-                let dv = self.cx.as_int(d)?;
-                let shift = c.checked_div(m)?.checked_mul(dv)?;
-                let na = self.cx.add_const(a, shift)?;
-                // The shifted numerator is a new value: it must not overflow where the input
-                // does not (side condition: its evaluation stays inside i64).
-                if !self.fits_i64(na) {
-                    return None;
-                }
-                let fd = self.cx.floordiv_raw(na, d);
-                let mut rest: Vec<(Expr, i64)> = ts.to_vec();
-                rest[i] = (fd, m);
-                self.fire(Rule::FdAbsorbConst);
-                return self.cx.add_terms(&rest, 0);
+            let dv = self.cx.as_int(d)?;
+            let shift = c.checked_div(m)?.checked_mul(dv)?;
+            let na = self.cx.add_const(a, shift)?;
+            // The shifted numerator is a new value: it must not overflow where the input
+            // does not (side condition: its evaluation stays inside i64).
+            if !self.fits_i64(na) {
+                return None;
             }
+            let fd = self.cx.floordiv_raw(na, d);
+            let mut rest: Vec<(Expr, i64)> = ts.to_vec();
+            rest[i] = (fd, m);
+            self.fire(Rule::FdAbsorbConst);
+            return self.cx.add_terms(&rest, 0);
         }
         // -k*FloorDiv(a, c) = k*FloorDiv(-a + c - 1, c) for c > 0: -floor(a/c) = ceil(-a/c)
         // = floor((-a + c - 1)/c). Applied when a's leading coefficient is negative, so that
@@ -890,6 +901,53 @@ impl Session<'_> {
             return None;
         }
         self.shift_into_minmax(e, &ts, c)
+    }
+
+    /// Whether two terms of the sum `ts` have one base (`split_base`), which `rules_add`
+    /// merges: none in a sum of one term (`FloorDiv(30*p1, 7) + 3`, a common index
+    /// expression), where the bases are not worth collecting.
+    fn shared_base(&self, ts: &[(Expr, i64)]) -> bool {
+        if ts.len() == 2 {
+            // (Two terms: one comparison, no list.)
+            split_base(self.cx, ts[0].0) == split_base(self.cx, ts[1].0)
+        } else {
+            ts.len() > 2 && {
+                let mut bases: smallvec::SmallVec<[Expr; 8]> = smallvec::SmallVec::new();
+                for (t, _) in ts {
+                    bases.push(split_base(self.cx, *t));
+                }
+                bases.sort_unstable();
+                bases.windows(2).any(|w| w[0] == w[1])
+            }
+        }
+    }
+
+    /// The term of the sum `ts + c` that `FdAbsorbConst` rewrites, when there is exactly one
+    /// candidate: `m*FloorDiv(a, d)` with `m | c` (c != 0), a constant `d > 0` and a constant
+    /// in `a`.
+    fn absorb_candidate(&self, ts: &[(Expr, i64)], c: i64, scan: &SumScan) -> Option<usize> {
+        if c == 0 || scan.pos_floordivs == 0 {
+            return None;
+        }
+        // Exactly one candidate (the first, and no second after it), without a list.
+        let mut one = None;
+        for (i, &(t, m)) in ts.iter().enumerate() {
+            let cand = match self.cx.node(t) {
+                Node::FloorDiv(a, d) => {
+                    c.checked_rem(m) == Some(0)
+                        && self.cx.as_int(*d).is_some_and(|v| v > 0)
+                        && matches!(self.cx.node(*a), Node::Add(_, k) if *k != 0)
+                }
+                _ => false,
+            };
+            if cand {
+                if one.is_some() {
+                    return None;
+                }
+                one = Some(i);
+            }
+        }
+        one
     }
 
     /// The kinds of terms of the sum `ts` that [`Session::rules_add`]'s rules look for.
@@ -943,6 +1001,30 @@ impl Session<'_> {
     }
 }
 
+/// What [`Session::rules_add`]'s rules look for in a sum ([`Session::sum_candidates`]).
+struct SumCandidates {
+    scan: SumScan,
+    /// Two terms with one base (the merges); `None`: not looked for yet.
+    shared: Option<bool>,
+    /// The one `FdAbsorbConst` candidate term; `None`: not looked for yet.
+    absorb: Option<Option<usize>>,
+}
+
+impl SumCandidates {
+    /// Whether one of the rules may find what it looks for (else none fires).
+    fn any(&self) -> bool {
+        self.scan.any() || self.shared != Some(false) || self.absorb != Some(None)
+    }
+}
+
+impl SumScan {
+    /// Whether the scan found what one of the rules but the merges and FdAbsorbConst looks
+    /// for.
+    fn any(&self) -> bool {
+        self.pos_floordivs >= 2 || self.product_of_sums || self.negated_floordiv || self.minmax
+    }
+}
+
 /// The kinds of terms of a sum that [`Session::rules_add`]'s rules look for
 /// ([`Session::sum_scan`]).
 #[derive(Default)]
@@ -955,4 +1037,93 @@ struct SumScan {
     product_of_sums: bool,
     /// Whether a term is a Min or a Max.
     minmax: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Session, SumCandidates, SumScan};
+    use crate::Context;
+    use crate::expr::Node;
+
+    /// Where [`Session::sum_candidates`] finds nothing for a rule, `rules_add` answers at once,
+    /// nothing; every rule asked on its own conditions (`rules_add_found` told that each may
+    /// apply) answers the same, nothing:
+    /// random sums of FloorDivs (by positive and negative constants, with and without a
+    /// constant in the numerator, negated), Mods, Min/Max, products (with a sum factor),
+    /// symbols and constants, random coefficients and constants, under random ranges.
+    #[test]
+    fn sums_without_candidates_are_fixpoints_of_the_rules() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_00AD);
+        let terms = [
+            "x",
+            "y",
+            "x*y",
+            "FloorDiv(x, 4)",
+            "FloorDiv(y, 4)",
+            "FloorDiv(x, -3)",
+            "FloorDiv(x + 3, 4)",
+            "FloorDiv(-x + 5, 4)",
+            "FloorDiv(x - 1, 8)",
+            "FloorDiv(23*y, 7)",
+            "FloorDiv(x, y)",
+            "Mod(x, 4)",
+            "Mod(FloorDiv(x, 2), 4)",
+            "x*FloorDiv(y, 4)",
+            "y*(x + 1)",
+            "Max(1, FloorDiv(y, 2))",
+            "Min(x, y)",
+        ];
+        let ks = [1, -1, 2, -2, 3, 4, -4, 7, -7];
+        let ranges = [
+            ("0", "3"),
+            ("0", "20"),
+            ("5", "9"),
+            ("-10", "100"),
+            ("1", ""),
+        ];
+        let (mut none, mut total) = (0, 0);
+        for _ in 0..4000 {
+            let mut cx = Context::new();
+            for v in ["x", "y"] {
+                let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                cx.set_range_str(v, lo, hi).unwrap();
+            }
+            let n = 1 + next(3) as usize;
+            let mut text: Vec<String> = (0..n)
+                .map(|_| {
+                    let k = ks[next(ks.len() as u64) as usize];
+                    format!("{k}*{}", terms[next(terms.len() as u64) as usize])
+                })
+                .collect();
+            if next(2) == 0 {
+                text.push(format!("{}", ks[next(ks.len() as u64) as usize] * 3));
+            }
+            let text = text.join(" + ");
+            let e = cx.parse(&text).unwrap();
+            if !matches!(cx.node(e), Node::Add(..)) {
+                continue;
+            }
+            total += 1;
+            let mut s = Session::new(&mut cx);
+            let found = s.sum_candidates(e).unwrap();
+            if !found.any() {
+                none += 1;
+                assert_eq!(s.rules_add(e), None, "{text}");
+                // Every rule asked, each on its own conditions (the merges compare the terms'
+                // bases; the FdAbsorbConst candidate is its rule's condition).
+                let every = SumCandidates {
+                    scan: SumScan {
+                        pos_floordivs: usize::MAX,
+                        negated_floordiv: true,
+                        product_of_sums: true,
+                        minmax: true,
+                    },
+                    shared: Some(true),
+                    absorb: None,
+                };
+                assert_eq!(s.rules_add_found(e, &every), None, "{text}");
+            }
+        }
+        assert!(none * 10 > total && none < total, "{none} of {total}");
+    }
 }
