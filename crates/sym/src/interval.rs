@@ -141,14 +141,34 @@ impl Iv {
     /// an end by `k` is exact in i128, `Iv::new` of the scaled ends makes a lower end below
     /// i64 -oo (one above i64 clamps to i64::MAX), an upper end above i64 +oo (one below
     /// clamps to i64::MIN), so the scaled lower end is never +oo nor the upper one -oo, and
-    /// `add`'s cases reduce to those of `self`'s ends. Otherwise the two operations.
+    /// `add`'s cases reduce to those of `self`'s ends. The same for the lower end where `o`
+    /// is `[lo, oo)` with `lo` in i64 and `k > 0` (the common unbounded range `[0, oo)` times
+    /// a positive coefficient): the scaled term is `[lo*k, oo)` (`emul` of the infinite end by
+    /// k > 0 is +oo; `lo*k` is exact in i128, its `Iv::new` as above), and the sum's upper end
+    /// is +oo (`add`: either upper end +oo). Otherwise the two operations.
     // Always inlined: its callers' loops are the hot paths of `iv`, where a call (the compiler
     // kept one for half-infinite ranges) cost more than the step.
     #[inline(always)]
     pub fn add_scaled(&self, o: &Iv, k: i64) -> Iv {
         let in_i64 = |v: Ext| (v as i64) as i128 == v;
+        // The sum's lower end from the scaled lower end `slo` (finite, exact in i128).
+        let lower = |slo: i128| {
+            if self.lo == NEG_INF || slo < I64_MIN {
+                NEG_INF
+            } else if self.lo == POS_INF {
+                I64_MAX
+            } else {
+                lo_norm(self.lo + slo.min(I64_MAX))
+            }
+        };
         // (The upper end first: the infinite end of the common unbounded range, `[0, oo)`.)
         if !(in_i64(o.hi) && in_i64(o.lo)) {
+            if o.hi == POS_INF && k > 0 && in_i64(o.lo) {
+                return Iv {
+                    lo: lower(o.lo * i128::from(k)),
+                    hi: POS_INF,
+                };
+            }
             return self.add(&o.scale(k));
         }
         let (slo, shi) = if k == 1 {
@@ -158,13 +178,7 @@ impl Iv {
             let (a, b) = (o.lo * k, o.hi * k);
             (a.min(b), a.max(b))
         };
-        let lo = if self.lo == NEG_INF || slo < I64_MIN {
-            NEG_INF
-        } else if self.lo == POS_INF {
-            I64_MAX
-        } else {
-            lo_norm(self.lo + slo.min(I64_MAX))
-        };
+        let lo = lower(slo);
         let hi = if self.hi == POS_INF || shi > I64_MAX {
             POS_INF
         } else if self.hi == NEG_INF {
