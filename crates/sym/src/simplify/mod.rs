@@ -457,6 +457,7 @@ pub(crate) struct Scratch {
     /// The derived facts of the last query and the facts generation they were derived from:
     /// reused as long as the facts do not change (they depend on nothing else).
     pub d: Derived,
+    /// `None` only while `d` is empty (`Session::new` then fills it without emptying it first).
     derived_gen: Option<u64>,
 }
 
@@ -486,7 +487,12 @@ impl<'a> Session<'a> {
         // when unwinding); only a new context's first query makes them.
         let mut s = cx.scratch.take().unwrap_or_default();
         if s.derived_gen != Some(cx.facts.generation) {
-            s.d.clear();
+            // No generation: the derived facts are empty already (a new scratch, or one
+            // `Scratch::reset` emptied: a cleared context's first query, every fresh request),
+            // and emptying them again walked every table.
+            if s.derived_gen.is_some() {
+                s.d.clear();
+            }
             Derived::fill(cx, &mut s.d);
         }
         let budget = match cx.limits.rewrite_steps {
