@@ -1968,24 +1968,14 @@ mod tests {
             assert_eq!(got, crate::RangeEnd::Expr(f.int(v)), "{t:?}");
             assert_eq!(f.sym_names.len(), 0, "{t:?}");
         };
-        let n = pieces.len();
-        for len in 1..=4u32 {
-            for mut k in 0..n.pow(len) {
-                let mut t = String::new();
-                for _ in 0..len {
-                    t.push_str(pieces[k % n]);
-                    k /= n;
-                }
-                check(&t);
-            }
-        }
+        each_text(&pieces, &mut check);
         let mut next = crate::test_rng::xorshift(0x5EED_11AB);
         for _ in 0..20000 {
             let mut t = String::new();
             for _ in 0..1 + next(12) {
                 // Mostly sums of literals, with now and then another piece.
                 let p = match next(4) {
-                    0 => pieces[next(n as u64) as usize],
+                    0 => pieces[next(pieces.len() as u64) as usize],
                     1 => [" + ", " - ", "-", "+"][next(4) as usize],
                     _ => pieces[next(4) as usize],
                 };
@@ -2051,19 +2041,11 @@ mod tests {
             };
             assert_eq!(shape(&f, got), shape(&g, want), "{t:?}");
         };
-        let n = pieces.len();
-        for len in 1..=4u32 {
-            for mut k in 0..n.pow(len) {
-                let mut t = String::new();
-                for _ in 0..len {
-                    t.push_str(pieces[k % n]);
-                    k /= n;
-                }
-                for known in [None, Some(crate::Ty::Int), Some(crate::Ty::Float)] {
-                    check(&t, known);
-                }
+        each_text(&pieces, &mut |t| {
+            for known in [None, Some(crate::Ty::Int), Some(crate::Ty::Float)] {
+                check(t, known);
             }
-        }
+        });
         assert!(answered > 200, "{answered}");
     }
 
@@ -2122,6 +2104,21 @@ mod tests {
                 "{}",
                 facts_text(&cx)
             );
+        }
+    }
+
+    /// Calls `f` with every text of one to four of `pieces` in a row.
+    fn each_text(pieces: &[&str], f: &mut dyn FnMut(&str)) {
+        let n = pieces.len();
+        for len in 1..=4u32 {
+            for mut k in 0..n.pow(len) {
+                let mut t = String::new();
+                for _ in 0..len {
+                    t.push_str(pieces[k % n]);
+                    k /= n;
+                }
+                f(&t);
+            }
         }
     }
 
