@@ -6,6 +6,7 @@
 
 use crate::Context;
 use crate::expr::{Args, Expr, Node, Terms, Ty};
+use crate::interner::Pair;
 use smallvec::smallvec;
 
 /// Floor division on i64 (None on overflow or zero divisor).
@@ -230,6 +231,7 @@ impl Context {
         Some(match flat.len() {
             0 => self.int(cst),
             1 if flat[0].1 == 1 && cst == 0 => flat[0].0,
+            1 => self.intern_term(flat[0].0, flat[0].1, cst),
             _ => self.intern(Node::Add(flat, cst), Ty::Int),
         })
     }
@@ -549,7 +551,7 @@ impl Context {
                 return Some(match k {
                     0 => self.int(0),
                     1 => a,
-                    _ => self.intern(Node::Add(smallvec::smallvec![(a, k)], 0), Ty::Int),
+                    _ => self.intern_term(a, k, 0),
                 });
             }
         }
@@ -790,7 +792,7 @@ impl Context {
         {
             return self.int(q);
         }
-        self.intern(Node::FloorDiv(a, b), Ty::Int)
+        self.intern_pair(Pair::FloorDiv, a, b, Ty::Int)
     }
 
     /// Raw floor modulo node (constants folded).
@@ -800,7 +802,7 @@ impl Context {
         {
             return self.int(r);
         }
-        self.intern(Node::Mod(a, b), Ty::Int)
+        self.intern_pair(Pair::Mod, a, b, Ty::Int)
     }
 
     /// `ModularIndexing(a, b, m)` = `Mod(FloorDiv(a, b), m)`.
@@ -823,7 +825,7 @@ impl Context {
         {
             return Some(self.int(q));
         }
-        Some(self.intern(Node::CeilDiv(a, b), Ty::Int))
+        Some(self.intern_pair(Pair::CeilDiv, a, b, Ty::Int))
     }
 
     /// n-ary Min or Max: flattened, constants folded, duplicates removed, sorted.
@@ -957,13 +959,13 @@ impl Context {
                 _ => self.cmp_expr(b, a) == std::cmp::Ordering::Less,
             };
         let (a, b) = if swap { (b, a) } else { (a, b) };
-        let n = match op {
-            CmpOp::Eq => Node::Eq(a, b),
-            CmpOp::Ne => Node::Ne(a, b),
-            CmpOp::Lt => Node::Lt(a, b),
-            CmpOp::Le => Node::Le(a, b),
+        let p = match op {
+            CmpOp::Eq => Pair::Eq,
+            CmpOp::Ne => Pair::Ne,
+            CmpOp::Lt => Pair::Lt,
+            CmpOp::Le => Pair::Le,
         };
-        self.intern(n, Ty::Bool)
+        self.intern_pair(p, a, b, Ty::Bool)
     }
 
     /// n-ary And / Or: flattened, constants absorbed, duplicates removed, sorted.

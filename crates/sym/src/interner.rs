@@ -4,7 +4,7 @@
 //! Nodes are only added, or dropped newest first ([`Nodes::truncate`] by an arena rollback,
 //! [`Nodes::clear`] between requests), which is what [`Table`] is made for.
 
-use crate::expr::{Node, Symbol};
+use crate::expr::{Expr, Node, Symbol};
 use crate::table::Table;
 use rustc_hash::FxBuildHasher;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -128,6 +128,50 @@ impl Nodes {
         }
     }
 
+    /// [`Nodes::insert_full`] of `p.node(a, b)`, a node of two operands the caller knows by
+    /// kind: the hash written out for the kind ([`Pair::hash`], the derived `Hash`'s value,
+    /// test `pair_and_term_hashes_are_the_nodes`), a candidate compared by kind and operands,
+    /// the node built only when new (it has no operand list: the count does not change).
+    /// The same number and arena as `insert_full`.
+    #[inline(always)]
+    pub fn insert_pair(&mut self, p: Pair, a: Expr, b: Expr) -> (usize, bool) {
+        let h = p.hash(a, b);
+        let nodes = &self.nodes;
+        match self
+            .table
+            .find_or_enter(&self.hashes, h, |i| p.is(&nodes[i], a, b))
+        {
+            Ok(i) => (i, false),
+            Err(i) => {
+                self.nodes.push(p.node(a, b));
+                self.hashes.push(h);
+                (i, true)
+            }
+        }
+    }
+
+    /// [`Nodes::insert_full`] of the one-term sum `Add([(t, k)], c)`: the hash written out
+    /// ([`term_hash`]), a candidate compared by kind, length, term and constant, the node
+    /// built only when new. The same number and arena as `insert_full`.
+    #[inline(always)]
+    pub fn insert_term(&mut self, t: Expr, k: i64, c: i64) -> (usize, bool) {
+        let h = term_hash(t, k, c);
+        let nodes = &self.nodes;
+        let is = |i: usize| matches!(&nodes[i], Node::Add(ts, d) if *d == c && ts.len() == 1 && ts[0] == (t, k));
+        match self.table.find_or_enter(&self.hashes, h, is) {
+            Ok(i) => (i, false),
+            Err(i) => {
+                if self.counting {
+                    // One operand in the sum's list.
+                    self.operands += 1;
+                }
+                self.nodes.push(Node::Add(smallvec::smallvec![(t, k)], c));
+                self.hashes.push(h);
+                (i, true)
+            }
+        }
+    }
+
     /// Keeps the first `n` nodes.
     pub fn truncate(&mut self, n: usize) {
         if self.counting
@@ -171,6 +215,85 @@ impl Leaf {
         }
         hasher.finish()
     }
+}
+
+/// A node of two operands by kind, for [`Nodes::insert_pair`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Pair {
+    FloorDiv,
+    CeilDiv,
+    Mod,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+}
+
+impl Pair {
+    /// Every kind (for the tests).
+    #[cfg(test)]
+    pub const ALL: [Pair; 7] = [
+        Pair::FloorDiv,
+        Pair::CeilDiv,
+        Pair::Mod,
+        Pair::Eq,
+        Pair::Ne,
+        Pair::Lt,
+        Pair::Le,
+    ];
+
+    /// The node of kind `self` with operands `a`, `b`.
+    #[inline(always)]
+    pub fn node(self, a: Expr, b: Expr) -> Node {
+        match self {
+            Pair::FloorDiv => Node::FloorDiv(a, b),
+            Pair::CeilDiv => Node::CeilDiv(a, b),
+            Pair::Mod => Node::Mod(a, b),
+            Pair::Eq => Node::Eq(a, b),
+            Pair::Ne => Node::Ne(a, b),
+            Pair::Lt => Node::Lt(a, b),
+            Pair::Le => Node::Le(a, b),
+        }
+    }
+
+    /// Whether `n` is `self.node(a, b)` (its derived `PartialEq`, without building it).
+    #[inline(always)]
+    fn is(self, n: &Node, a: Expr, b: Expr) -> bool {
+        let (x, y) = match (self, n) {
+            (Pair::FloorDiv, Node::FloorDiv(x, y))
+            | (Pair::CeilDiv, Node::CeilDiv(x, y))
+            | (Pair::Mod, Node::Mod(x, y))
+            | (Pair::Eq, Node::Eq(x, y))
+            | (Pair::Ne, Node::Ne(x, y))
+            | (Pair::Lt, Node::Lt(x, y))
+            | (Pair::Le, Node::Le(x, y)) => (x, y),
+            _ => return false,
+        };
+        *x == a && *y == b
+    }
+
+    /// The hash [`Nodes::insert_full`] computes for `self.node(a, b)`: the derived `Hash`
+    /// writes the variant's discriminant, then the operands in order.
+    #[inline(always)]
+    fn hash(self, a: Expr, b: Expr) -> u64 {
+        let mut hasher = FxBuildHasher.build_hasher();
+        discriminant(self.node(a, b)).hash(&mut hasher);
+        a.hash(&mut hasher);
+        b.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// The hash [`Nodes::insert_full`] computes for `Add([(t, k)], c)`: the derived `Hash` writes
+/// the discriminant, the terms (a `SmallVec` hashes as its slice: the length, then each
+/// term), then the constant.
+#[inline(always)]
+fn term_hash(t: Expr, k: i64, c: i64) -> u64 {
+    let mut hasher = FxBuildHasher.build_hasher();
+    discriminant(Node::Add(crate::expr::Terms::new(), 0)).hash(&mut hasher);
+    [(t, k)][..].hash(&mut hasher);
+    c.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The discriminant of `n`'s variant, `n` not dropped: a constant where `n` is written out
@@ -218,6 +341,30 @@ mod tests {
         for i in 0..300 {
             let s = cx.symbol(&format!("s{i}")).unwrap();
             assert_eq!(Leaf::Sym(s).hash(), node_hash(&Node::Sym(s)), "s{i}");
+        }
+    }
+
+    /// [`Pair::hash`] and [`term_hash`] are the hashes `insert_full` computes of their nodes
+    /// (the derived `Hash`), over operands of many indices and constants at the edges.
+    #[test]
+    fn pair_and_term_hashes_are_the_nodes() {
+        let node_hash = |n: &Node| FxBuildHasher.hash_one(n);
+        let mut cx = crate::Context::new();
+        let es: Vec<Expr> = (-150..150i64).map(|v| cx.int(v * 7919)).collect();
+        let ks = [i64::MIN, -1, 0, 1, 2, i64::MAX];
+        for (i, &e) in es.iter().enumerate() {
+            let f = es[(i * 37 + 11) % es.len()];
+            for p in Pair::ALL {
+                assert_eq!(p.hash(e, f), node_hash(&p.node(e, f)), "{p:?} {i}");
+                assert!(p.is(&p.node(e, f), e, f));
+                assert_eq!(p.is(&p.node(f, e), e, f), e == f);
+            }
+            for k in ks {
+                for c in ks {
+                    let n = Node::Add(smallvec::smallvec![(e, k)], c);
+                    assert_eq!(term_hash(e, k, c), node_hash(&n), "{i} {k} {c}");
+                }
+            }
         }
     }
 

@@ -416,6 +416,63 @@ impl Context {
         self.intern_leaf(interner::Leaf::Sym(s), ty, Meta::sym(s))
     }
 
+    /// [`Context::intern`] of `p.node(a, b)` (FloorDiv, CeilDiv, Mod, Eq, Ne, Lt, Le; of type
+    /// `ty`): [`interner::Nodes::insert_pair`], then the metadata `meta_of` computes for such
+    /// a node, written out: the operands' symbols, not plain (only a `Pow` of a symbol is,
+    /// among nodes that are neither sums nor products), size `own_size` (3 for CeilDiv, 1
+    /// for the others) plus the operands' sizes as `size_of_new` adds them (a Mod of a
+    /// FloorDiv is one ModularIndexing call: the FloorDiv's own 1 is not counted). The same
+    /// node, number and metadata as `intern(p.node(a, b), ty)` (test
+    /// `pair_and_term_interns_are_intern`); the general path reads and matches the node
+    /// three times (hash, comparison, metadata) and copies it twice.
+    #[inline]
+    pub(crate) fn intern_pair(&mut self, p: interner::Pair, a: Expr, b: Expr, ty: Ty) -> Expr {
+        let (i, new) = self.nodes.insert_pair(p, a, b);
+        if new {
+            let (ma, mb) = (self.meta[a.index()], self.meta[b.index()]);
+            let size_a = if p == interner::Pair::Mod && matches!(self.node(a), Node::FloorDiv(..)) {
+                ma.size.saturating_sub(1)
+            } else {
+                ma.size
+            };
+            let own: u32 = if p == interner::Pair::CeilDiv { 3 } else { 1 };
+            self.tys.push(ty);
+            self.meta.push(Meta {
+                syms: ma.syms | mb.syms,
+                plain: false,
+                size: own.saturating_add(size_a.saturating_add(mb.size)),
+            });
+            #[cfg(debug_assertions)]
+            self.births.push(self.clock);
+        }
+        self.handle(i as u32)
+    }
+
+    /// [`Context::intern`] of the integer one-term sum `Add([(t, k)], c)`:
+    /// [`interner::Nodes::insert_term`], then `meta_of`'s metadata of a sum, written out for
+    /// one term: the term's symbols and plainness, size `sum_own_size` of the one term plus
+    /// the term's. The same node, number and metadata as the general path (test
+    /// `pair_and_term_interns_are_intern`).
+    #[inline]
+    pub(crate) fn intern_term(&mut self, t: Expr, k: i64, c: i64) -> Expr {
+        let (i, new) = self.nodes.insert_term(t, k, c);
+        if new {
+            let mt = self.meta[t.index()];
+            let own = sum_own_size(&[(t, k)], c, usize::from(k != 1 && k != -1), k < 0);
+            self.tys.push(Ty::Int);
+            self.meta.push(Meta {
+                syms: mt.syms,
+                plain: mt.plain,
+                size: u32::try_from(own)
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(mt.size),
+            });
+            #[cfg(debug_assertions)]
+            self.births.push(self.clock);
+        }
+        self.handle(i as u32)
+    }
+
     /// [`Context::intern`] of a leaf whose metadata `m` the caller knows (`meta_of` of it).
     #[inline(always)]
     fn intern_leaf(&mut self, leaf: interner::Leaf, ty: Ty, m: Meta) -> Expr {
@@ -1217,6 +1274,111 @@ mod leaf_intern_tests {
             assert_eq!(
                 (m.syms, m.plain, m.size),
                 (w.syms, w.plain, w.size),
+                "node {i}"
+            );
+            assert_eq!(a.tys[i], b.tys[i], "node {i}");
+        }
+    }
+
+    /// `intern_pair` and `intern_term` against the general `intern`, on random nodes of
+    /// their kinds over random operands (constants at the i64 edges, symbols, and the nodes
+    /// made, so Mods of FloorDivs, sums of sums and sizes that grow): context `a` takes the
+    /// fast paths (and, every third step, `intern` first, then the fast path must find the
+    /// node; or the fast path first, then `intern`), `b` only `intern`. The two arenas, the
+    /// node types, the kept metadata (also against `meta_of`) and the operand counts are
+    /// the same.
+    #[test]
+    fn pair_and_term_interns_are_intern() {
+        use crate::interner::Pair;
+        let (mut a, mut b) = (Context::new(), Context::new());
+        a.nodes.count_operands(true);
+        let mut pool: Vec<(Expr, Expr)> = Vec::new();
+        for v in [i64::MIN, i64::MIN + 1, -2, -1, 0, 1, 2, 7, i64::MAX] {
+            pool.push((a.intern_int(v), b.intern(Node::Int(v), Ty::Int)));
+        }
+        for i in 0..70 {
+            let name = format!("s{i}");
+            let (sa, sb) = (a.new_symbol(&name, Ty::Int), b.new_symbol(&name, Ty::Int));
+            pool.push((a.sym(sa), b.sym(sb)));
+        }
+        let ks = [i64::MIN, i64::MIN + 1, -3, -2, -1, 0, 1, 2, 5, i64::MAX];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for step in 0..6000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let pick = |r: u64| pool[r as usize % pool.len()];
+            let (ea, eb) = if x & 1 == 0 {
+                let p = Pair::ALL[(x >> 4) as usize % Pair::ALL.len()];
+                let ty = match p {
+                    Pair::FloorDiv | Pair::CeilDiv | Pair::Mod => Ty::Int,
+                    _ => Ty::Bool,
+                };
+                // Mods of FloorDivs: half the Mods take a FloorDiv made as the dividend.
+                let (oa, ob) = pick(x >> 8);
+                let (oa, ob) = if p == Pair::Mod && x & 1 << 50 != 0 {
+                    let (qa, qb) = pick(x >> 52);
+                    (
+                        a.intern_pair(Pair::FloorDiv, oa, qa, Ty::Int),
+                        b.intern(Node::FloorDiv(ob, qb), Ty::Int),
+                    )
+                } else {
+                    (oa, ob)
+                };
+                let (ra, rb) = pick(x >> 24);
+                let eb = b.intern(p.node(ob, rb), ty);
+                let ea = match (x >> 40) % 3 {
+                    0 => {
+                        let e = a.intern(p.node(oa, ra), ty);
+                        assert_eq!(a.intern_pair(p, oa, ra, ty), e, "step {step}");
+                        e
+                    }
+                    1 => {
+                        let e = a.intern_pair(p, oa, ra, ty);
+                        assert_eq!(a.intern(p.node(oa, ra), ty), e, "step {step}");
+                        e
+                    }
+                    _ => a.intern_pair(p, oa, ra, ty),
+                };
+                (ea, eb)
+            } else {
+                let (ta, tb) = pick(x >> 8);
+                let k = ks[(x >> 24) as usize % ks.len()];
+                let c = ks[(x >> 32) as usize % ks.len()];
+                let eb = b.intern(Node::Add(smallvec::smallvec![(tb, k)], c), Ty::Int);
+                let ea = match (x >> 40) % 3 {
+                    0 => {
+                        let e = a.intern(Node::Add(smallvec::smallvec![(ta, k)], c), Ty::Int);
+                        assert_eq!(a.intern_term(ta, k, c), e, "step {step}");
+                        e
+                    }
+                    1 => {
+                        let e = a.intern_term(ta, k, c);
+                        let n = Node::Add(smallvec::smallvec![(ta, k)], c);
+                        assert_eq!(a.intern(n, Ty::Int), e, "step {step}");
+                        e
+                    }
+                    _ => a.intern_term(ta, k, c),
+                };
+                (ea, eb)
+            };
+            assert_eq!(ea.index(), eb.index(), "step {step}");
+            assert_eq!(a.node_count(), b.node_count(), "step {step}");
+            pool.push((ea, eb));
+        }
+        assert!(a.node_count() > 3000);
+        assert_eq!(a.nodes.operands(), b.nodes.operands());
+        for i in 0..a.node_count() {
+            assert_eq!(a.nodes[i], b.nodes[i], "node {i}");
+            let (m, w, v) = (a.meta[i], b.meta[i], a.meta_of(&a.nodes[i]));
+            assert_eq!(
+                (m.syms, m.plain, m.size),
+                (w.syms, w.plain, w.size),
+                "node {i}"
+            );
+            assert_eq!(
+                (m.syms, m.plain, m.size),
+                (v.syms, v.plain, v.size),
                 "node {i}"
             );
             assert_eq!(a.tys[i], b.tys[i], "node {i}");
