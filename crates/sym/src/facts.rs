@@ -478,10 +478,7 @@ impl Context {
         Some(if v == 0 {
             x
         } else {
-            self.intern(
-                Node::Add(smallvec::smallvec![(x, 1)], if negative { -v } else { v }),
-                Ty::Int,
-            )
+            self.intern_term(x, 1, if negative { -v } else { v })
         })
     }
 

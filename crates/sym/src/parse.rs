@@ -1795,7 +1795,7 @@ impl Context {
         } else if k == 1 && cst == 0 {
             p
         } else {
-            self.intern(Node::Add(smallvec::smallvec![(p, k)], cst), Ty::Int)
+            self.intern_term(p, k, cst)
         })
     }
 
