@@ -419,9 +419,9 @@ impl Context {
         // (The shapes asked here, inline: most relations have a constant side, `s57 <= 256`,
         // and a call costs them more than the test.)
         if seed
-            && one_term(s.cx, a).is_some()
-            && one_term(s.cx, b).is_some()
-            && let Some(r) = monomials_refused(&mut s, x, xe, a, b)
+            && let Some(ta) = one_term(s.cx, a)
+            && let Some(tb) = one_term(s.cx, b)
+            && let Some(r) = monomials_refused(&mut s, x, xe, (a, ta), (b, tb))
         {
             return r;
         }
@@ -641,14 +641,13 @@ fn monomials_refused(
     s: &mut Session<'_>,
     x: Symbol,
     xe: Expr,
-    a: Expr,
-    b: Expr,
+    (a, (ta, ka)): (Expr, (Expr, i64)),
+    (b, (tb, kb)): (Expr, (Expr, i64)),
 ) -> Option<SolveResult> {
-    // The cheapest tests first: single terms (`s57 <= 256` has a constant), both with x (the
-    // step's case), that the seeding may prove (`Max(1, FloorDiv(s53, FloorDiv(s53, 4)))`
-    // never is).
-    let (ta, ka) = one_term(s.cx, a)?;
-    let (tb, kb) = one_term(s.cx, b)?;
+    // (`ta`, `ka` and `tb`, `kb`: the one term of each operand, [`one_term`], which the
+    // caller reads first: `s57 <= 256` has a constant.) The cheapest tests first: both with
+    // x (the step's case), that the seeding may prove (`Max(1, FloorDiv(s53, FloorDiv(s53,
+    // 4)))` never is).
     if !s.cx.contains_symbol(a, x) || !s.cx.contains_symbol(b, x) {
         return None;
     }
@@ -1851,10 +1850,12 @@ mod tests {
                 // The shortcut itself, where it answers (the general path's inputs).
                 let Some((mut c, ec)) = setup() else { continue };
                 let xc = c.symbol(x).unwrap();
-                if let Ok((l, r, _)) = c.solve_checks(ec, xc) {
+                if let Ok((l, r, _)) = c.solve_checks(ec, xc)
+                    && let (Some(tl), Some(tr)) = (super::one_term(&c, l), super::one_term(&c, r))
+                {
                     let xe = c.sym(xc);
                     let mut s = Session::new(&mut c);
-                    if let Some(lean) = super::monomials_refused(&mut s, xc, xe, l, r) {
+                    if let Some(lean) = super::monomials_refused(&mut s, xc, xe, (l, tl), (r, tr)) {
                         drop(s);
                         assert_eq!(show(&c, &lean), p, "{text} for {x}");
                         refused += 1;
