@@ -383,11 +383,40 @@ fn gxx(args: &[&str], cwd: &Path) {
     );
 }
 
-fn tmpdir(tag: &str) -> PathBuf {
+/// A test's scratch directory under the system's temporary directory. It is removed when the
+/// test that made it ends normally, and kept (its path printed) when the test fails, so that
+/// the generated sources can be read; before, tests that forgot their final removal left a
+/// directory behind on every run.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept for inspection: {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn tmpdir(tag: &str) -> Scratch {
     let d = std::env::temp_dir().join(format!("symshape-codegen-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    Scratch(d)
 }
 
 fn build_cases(r: &mut Rng, sigs: &[TSig], dlpack: bool, extreme: bool) -> Vec<Case> {
@@ -794,7 +823,6 @@ fn run_aoti(seed: u64, nsigs: usize, std: &str, ns: bool, sanitize: bool) -> (us
     gxx(&args, &dir);
     eprintln!("compiled in {:?}", t0.elapsed());
     let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
-    let _ = std::fs::remove_dir_all(&dir);
     (nsigs, ok, rej)
 }
 
@@ -924,7 +952,6 @@ fn dlpack_flavor_against_the_dlpack_header() {
     );
     // Scalars are nullptr handles in dlpack: the checks must not read them.
     let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
-    let _ = std::fs::remove_dir_all(&dir);
     eprintln!(
         "dlpack: {} signatures, {ok} accepted, {rej} rejected",
         sigs.len()
@@ -1030,7 +1057,6 @@ int main() {{
         "{}",
         lines[1]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Float scalar inputs in the dlpack flavor: the `scalars` entry and the `symbols_out` slot hold
@@ -1075,7 +1101,6 @@ int main() {
     std::fs::write(dir.join("driver.cpp"), driver).unwrap();
     let out = run_dlpack_driver_under_asan(&dir);
     assert_eq!(out.trim_end(), "rc=0 zf0=2.5 s0=6");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -1113,7 +1138,6 @@ fn a_thousand_input_signature_compiles() {
         ],
         &dir,
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// An input whose every size and stride is a symbol read from it has nothing left to check:
@@ -1154,7 +1178,6 @@ fn inputs_with_nothing_left_to_check_compile() {
     let mut flags = WERROR.to_vec();
     flags.extend(["-c", "dl.cpp", "-o", "dl.o"]);
     gxx(&flags, &dir);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The same property test against the real AOTI headers and libtorch of the PyPI torch wheel
@@ -1231,7 +1254,6 @@ int main() {
     build_against_torch(&torch, &dir, "driver.cpp", "driver", &[]);
     eprintln!("compiled against libtorch in {:?}", t0.elapsed());
     let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
-    let _ = std::fs::remove_dir_all(&dir);
     eprintln!(
         "real libtorch: {} signatures, {ok} accepted, {rej} rejected",
         sigs.len()
@@ -1387,7 +1409,6 @@ int main() {
         line("fp8_disagree"),
         "fp8_disagree: input_handles[1]: unmatched symbolic dim value at 0, expected: s0 = 3, but got: 4"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `--emit all` (checks and the AOT `run_impl` prologue with allocations) compiles against the
@@ -1435,7 +1456,6 @@ fn aot_prologue_compiles_against_real_model_header() {
         );
     }
     tu.clear();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The Python interpreter of the torch venv (`SYMSHAPE_PYTHON`, set by `scripts/test`), or
@@ -1580,7 +1600,6 @@ int main() {{
             "checks ran without the gate: {text}"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The overflow-checked C++ printer computes what `sym`'s exact evaluation computes: on random
@@ -1952,7 +1971,6 @@ int main() {{
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("done 0"), "{stdout}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Names a signature may use that the generated code, its helpers or the headers it includes
@@ -2280,7 +2298,6 @@ fn hostile_but_accepted_names_compile_in_every_role_and_flavor() {
                 .collect::<String>()
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The prologue computes output sizes from the bound symbols with overflow-checked arithmetic:
