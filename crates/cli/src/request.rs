@@ -1347,41 +1347,7 @@ fn answer_in(
             let r = cx.solve_with_cases(e, target);
             op_time.stop();
             match r {
-                SolveResult::Solved(sol) => {
-                    out.push(("solved", J::Bool(true)));
-                    let rels = |cx: &Context, rs: &[sym::Relation]| -> J {
-                        J::Array(
-                            rs.iter()
-                                .map(|r| J::String(cx.display_relation(target, r)))
-                                .collect(),
-                        )
-                    };
-                    let conds = |cx: &Context, cs: &[sym::Expr]| -> J {
-                        J::Array(cs.iter().map(|c| J::String(cx.display(*c))).collect())
-                    };
-                    if sol.cases.is_empty() {
-                        out.push(("relations", rels(cx, &sol.relations)));
-                        out.push(("conditions", conds(cx, &sol.conditions)));
-                    } else {
-                        // Guarded answer: the top-level fields would read as a conjunction, so
-                        // they are left out (docs/cli.md).
-                        let cases: Vec<J> = sol
-                            .cases
-                            .iter()
-                            .map(|c| {
-                                json!({
-                                    "when": cx.display(c.when),
-                                    "relations": rels(cx, &c.relations),
-                                    "conditions": conds(cx, &c.conditions),
-                                })
-                            })
-                            .collect();
-                        out.push(("cases", J::Array(cases)));
-                    }
-                    if !sol.defined_where.is_empty() {
-                        out.push(("defined_where", conds(cx, &sol.defined_where)));
-                    }
-                }
+                SolveResult::Solved(sol) => push_solution(cx, target, &sol, &mut out),
                 SolveResult::Unsolved(reason) => {
                     let mut message = reason.message;
                     if reason.kind == sym::UnsolvedKind::TargetAbsent {
@@ -1399,6 +1365,59 @@ fn answer_in(
         return Err(e.clone().into());
     }
     Ok(out)
+}
+
+/// The fields of a solved answer (docs/cli.md): `solved`, then `relations` and `conditions`,
+/// or the guarded `cases` (the top-level fields would read as a conjunction: left out), then
+/// `defined_where` if any. A case is built as the object `json!` builds (its fields in that
+/// order: `preserve_order`), without converting each printed value into a second one.
+fn push_solution(cx: &Context, target: sym::Expr, sol: &sym::Solution, out: &mut Answer) {
+    out.push(("solved", J::Bool(true)));
+    let rels = |rs: &[sym::Relation]| -> J {
+        J::Array(
+            rs.iter()
+                .map(|r| J::String(cx.display_relation(target, r)))
+                .collect(),
+        )
+    };
+    let conds = |cs: &[sym::Expr]| -> J {
+        J::Array(cs.iter().map(|c| J::String(cx.display(*c))).collect())
+    };
+    if sol.cases.is_empty() {
+        // The conditions after the relations, whose texts a divisibility condition is
+        // written from (`display_condition`).
+        let texts = rels(&sol.relations);
+        let text_of = |i: usize| match &texts {
+            J::Array(ts) => match ts.get(i) {
+                Some(J::String(t)) => Some(t.as_str()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let shown: Vec<J> = sol
+            .conditions
+            .iter()
+            .map(|c| J::String(cx.display_condition(target, *c, &sol.relations, text_of)))
+            .collect();
+        out.push(("relations", texts));
+        out.push(("conditions", J::Array(shown)));
+    } else {
+        let cases: Vec<J> = sol
+            .cases
+            .iter()
+            .map(|c| {
+                let mut m = serde_json::Map::with_capacity(3);
+                m.insert("when".into(), J::String(cx.display(c.when)));
+                m.insert("relations".into(), rels(&c.relations));
+                m.insert("conditions".into(), conds(&c.conditions));
+                J::Object(m)
+            })
+            .collect();
+        out.push(("cases", J::Array(cases)));
+    }
+    if !sol.defined_where.is_empty() {
+        out.push(("defined_where", conds(&sol.defined_where)));
+    }
 }
 
 /// Whether `t` is a plain name (then `symbol` names a symbol, not a sub-expression).
