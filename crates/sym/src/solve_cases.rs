@@ -118,10 +118,11 @@ impl Context {
         if self.sym_ty(x) == Ty::Float {
             return self.solve_float(x, a, b, op);
         }
-        if let Some(r) = self.solve_linear_fast(rel, x) {
+        let mut diff = None;
+        if let Some(r) = self.solve_linear_fast_diff(rel, x, &mut diff) {
             return r;
         }
-        self.solve_session(x, a, b, op)
+        self.solve_session_seeded(x, a, b, op, true, diff)
     }
 
     /// The operands and operator of a solvable relation, or the answer without solving (a
@@ -390,7 +391,7 @@ impl Context {
 
     /// The general path: solve once, and again per guard wherever the answer forks.
     pub(crate) fn solve_session(&mut self, x: Symbol, a: Expr, b: Expr, op: RelOp) -> SolveResult {
-        self.solve_session_seeded(x, a, b, op, true)
+        self.solve_session_seeded(x, a, b, op, true, None)
     }
 
     /// [`Context::solve_general`] without [`seed::seed_fixpoints`] (the simplifier alone finds every
@@ -399,13 +400,15 @@ impl Context {
     pub fn solve_general_unseeded(&mut self, rel: Expr, x: Symbol) -> SolveResult {
         match self.solve_checks(rel, x) {
             Ok((a, b, op)) if self.sym_ty(x) == Ty::Int => {
-                self.solve_session_seeded(x, a, b, op, false)
+                self.solve_session_seeded(x, a, b, op, false, None)
             }
             Ok((a, b, op)) => self.solve_float(x, a, b, op),
             Err(r) => r,
         }
     }
 
+    /// The general path, seeding fixpoints where `seed`; `diff` is `a - b` where the caller
+    /// built it already (the lean path, [`Context::solve_linear_fast_diff`]), else `None`.
     fn solve_session_seeded(
         &mut self,
         x: Symbol,
@@ -413,6 +416,7 @@ impl Context {
         b: Expr,
         op: RelOp,
         seed: bool,
+        diff: Option<Expr>,
     ) -> SolveResult {
         let xe = self.sym(x);
         let mut s = Session::new(self);
@@ -425,7 +429,8 @@ impl Context {
         {
             return r;
         }
-        let Some(f) = s.cx.sub(a, b) else {
+        // (`diff`: `a - b` where the lean path built it, [`Context::solve_linear_fast_diff`].)
+        let Some(f) = diff.or_else(|| s.cx.sub(a, b)) else {
             return unsolved(
                 UnsolvedKind::Overflow,
                 "integer overflow while solving".into(),
