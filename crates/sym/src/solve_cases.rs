@@ -420,12 +420,15 @@ impl Context {
     ) -> SolveResult {
         let xe = self.sym(x);
         let mut s = Session::new(self);
+        // Whether `monomials_refused` saw the sum's own check fail (`a - b` then no fixpoint
+        // to seed: the check is not made again, [`seed::seed_fixpoints`]).
+        let mut refuted = false;
         // (The shapes asked here, inline: most relations have a constant side, `s57 <= 256`,
         // and a call costs them more than the test.)
         if seed
             && let Some(ta) = one_term(s.cx, a)
             && let Some(tb) = one_term(s.cx, b)
-            && let Some(r) = monomials_refused(&mut s, x, xe, (a, ta), (b, tb))
+            && let Some(r) = monomials_refused(&mut s, x, xe, (a, ta), (b, tb), &mut refuted)
         {
             return r;
         }
@@ -442,7 +445,7 @@ impl Context {
             f
         } else {
             if seed {
-                seed::seed_fixpoints(&mut s, f);
+                seed::seed_fixpoints(&mut s, f, refuted.then_some(f));
             }
             s.simp(f)
         };
@@ -648,6 +651,7 @@ fn monomials_refused(
     xe: Expr,
     (a, (ta, ka)): (Expr, (Expr, i64)),
     (b, (tb, kb)): (Expr, (Expr, i64)),
+    refuted: &mut bool,
 ) -> Option<SolveResult> {
     // (`ta`, `ka` and `tb`, `kb`: the one term of each operand, [`one_term`], which the
     // caller reads first: `s57 <= 256` has a constant.) The cheapest tests first: both with
@@ -671,6 +675,10 @@ fn monomials_refused(
     // splits one base), before ordering the terms and walking them.
     let plain = s.cx.is_plain_polynomial(ta) && s.cx.is_plain_polynomial(tb);
     if !plain && !seed::sum_may_be_proven(s, &[(ta, ka), (tb, kb)]) {
+        // (`refuted`: the sum `f` of these terms, which the general path seeds next, is no
+        // fixpoint `seed_fixpoints` records: the facts decline seeding, or its check
+        // `sum_terms_fixpoint` fails, which reads the terms in any order.)
+        *refuted = true;
         return None;
     }
     let terms = if s.cx.cmp_expr(ta, tb) == std::cmp::Ordering::Greater {
@@ -1024,12 +1032,20 @@ mod seed {
     /// (the rules' variants for those are not ruled out here). `tests/solve.rs` compares the
     /// answers with the simplifier's alone ([`Context::solve_general_unseeded`]) on random
     /// relations.
-    pub(crate) fn seed_fixpoints(s: &mut Session<'_>, f: Expr) {
+    ///
+    /// `refuted`: a sum whose own check ([`sum_fixpoint`]) the caller saw fail (the solver's
+    /// `monomials_refused`, on its terms): not made again. Exact whatever it is: a node not
+    /// recorded is left to the simplifier, which finds what it is.
+    pub(crate) fn seed_fixpoints(s: &mut Session<'_>, f: Expr, refuted: Option<Expr>) {
         if s.s.d.has_atom_facts() || !s.s.d.upper.is_empty() || !s.s.d.lower.is_empty() {
             return;
         }
         let mut budget = SEED_VISITS;
-        seed_walk(s, f, &mut budget);
+        if refuted == Some(f) && matches!(s.cx.node(f), Node::Add(..)) {
+            refuted_sum_walk(s, f, &mut budget);
+        } else {
+            seed_walk(s, f, &mut budget);
+        }
         absorbed_constant(s, f);
     }
 
@@ -1133,6 +1149,29 @@ mod seed {
     /// cost more than the rules it skips).
     const SEED_VISITS: u32 = 24;
 
+    /// [`seed_walk`] of the sum `e` (the walk's root) whose own check [`sum_fixpoint`] the
+    /// caller saw fail: its steps for a sum, each term walked, without the check (which
+    /// answers `false`: `e` is not recorded).
+    fn refuted_sum_walk(s: &mut Session<'_>, e: Expr, budget: &mut u32) {
+        if s.cx.is_simplify_leaf(e) || *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        if s.s.simp.get(&e).is_some() {
+            return;
+        }
+        let Node::Add(ts, _) = s.cx.node(e) else {
+            return;
+        };
+        for i in 0..ts.len() {
+            let Node::Add(ts, _) = s.cx.node(e) else {
+                return;
+            };
+            let t = ts[i].0;
+            seed_walk(s, t, budget);
+        }
+    }
+
     /// [`seed_fixpoints`] below `e`: whether `e` is a fixpoint (a leaf or recorded). Only integer
     /// sums, products, FloorDivs, Mods, Mins and Maxes are looked into.
     fn seed_walk(s: &mut Session<'_>, e: Expr, budget: &mut u32) -> bool {
@@ -1227,7 +1266,7 @@ mod seed {
     /// - `shift_into_minmax` needs a Min or Max term (none).
     ///
     /// `seeded_sums_are_fixpoints` compares with the simplifier.
-    fn sum_fixpoint(s: &Session<'_>, e: Expr) -> bool {
+    pub(super) fn sum_fixpoint(s: &Session<'_>, e: Expr) -> bool {
         let cx = &*s.cx;
         let Node::Add(ts, c) = cx.node(e) else {
             return false;
@@ -1515,7 +1554,7 @@ mod seed {
                 };
                 let e = cx.parse(&text).unwrap();
                 let mut s = Session::new(&mut cx);
-                seed_fixpoints(&mut s, e);
+                seed_fixpoints(&mut s, e, None);
                 let mut nodes: Vec<Expr> = Vec::new();
                 let mut stack = vec![e];
                 while let Some(n) = stack.pop() {
@@ -1566,7 +1605,7 @@ mod seed {
         /// against a fresh session's simplifier under the same facts; the recorded pairs.
         fn recorded_are_the_simplifier(cx: &mut Context, e: Expr, what: &str) -> Vec<(Expr, Expr)> {
             let mut s = Session::new(cx);
-            seed_fixpoints(&mut s, e);
+            seed_fixpoints(&mut s, e, None);
             let mut recorded: Vec<(Expr, Expr)> = Vec::new();
             let mut stack = vec![e];
             while let Some(n) = stack.pop() {
@@ -1801,7 +1840,7 @@ mod tests {
             ("1", "64"),
             ("", ""),
         ];
-        let (mut refused, mut total) = (0, 0);
+        let (mut refused, mut total, mut refuted_seen) = (0, 0, 0);
         for _ in 0..6000 {
             let mut side = || {
                 let n = 1 + next(3);
@@ -1860,7 +1899,24 @@ mod tests {
                 {
                     let xe = c.sym(xc);
                     let mut s = Session::new(&mut c);
-                    if let Some(lean) = super::monomials_refused(&mut s, xc, xe, (l, tl), (r, tr)) {
+                    let mut refuted = false;
+                    let lean =
+                        super::monomials_refused(&mut s, xc, xe, (l, tl), (r, tr), &mut refuted);
+                    if refuted {
+                        // The claim the seeding takes: the difference is no fixpoint it would
+                        // record (the facts decline, or the sum's own check fails).
+                        assert!(lean.is_none());
+                        let f = s.cx.sub(l, r).unwrap();
+                        let declined = s.s.d.has_atom_facts()
+                            || !s.s.d.upper.is_empty()
+                            || !s.s.d.lower.is_empty();
+                        assert!(
+                            declined || !super::seed::sum_fixpoint(&s, f),
+                            "{text} for {x}"
+                        );
+                        refuted_seen += 1;
+                    }
+                    if let Some(lean) = lean {
                         drop(s);
                         assert_eq!(show(&c, &lean), p, "{text} for {x}");
                         refused += 1;
@@ -1869,6 +1925,10 @@ mod tests {
             }
         }
         assert!(refused * 20 > total, "too few refused: {refused}/{total}");
+        assert!(
+            refuted_seen * 20 > total,
+            "too few refuted: {refuted_seen}/{total}"
+        );
     }
 
     /// Where [`super::both_truths_seen`] sees both truth values, the prover answers `Unknown`
