@@ -824,7 +824,8 @@ fn run(req: &Req<'_>, op_time: &mut OpTime, keep: bool) -> Result<Answer, Failur
         } = &mut *guard;
         // Unmarked during the request: a request that unwinds leaves the mark unusable.
         let was_marked = std::mem::replace(marked, false);
-        let kind = match facts_kind(req) {
+        let found = facts_kind(req);
+        let kind = match found {
             FactsKind::Kept if !keep => FactsKind::Other,
             k => k,
         };
@@ -849,6 +850,9 @@ fn run(req: &Req<'_>, op_time: &mut OpTime, keep: bool) -> Result<Answer, Failur
                 Held::Mark(mark)
             }
             FactsKind::Constant => Held::Constant,
+            // A timed run of facts that could be kept: `facts_kind` has found that they are
+            // not constant ranges alone, which `answer_in` then does not ask again.
+            FactsKind::Other if found == FactsKind::Kept => Held::Varied,
             FactsKind::Other => Held::Fresh,
         };
         let out = answer_in(cx, req, op_time, facts);
@@ -887,6 +891,9 @@ thread_local! {
 /// holding the request's facts set.
 enum Held<'m> {
     Fresh,
+    /// Cleared, with facts known not to be constant ranges alone ([`constant_ranges_only`]
+    /// answered `false` in [`facts_kind`]): [`Held::Fresh`] without asking it again.
+    Varied,
     Constant,
     Mark(&'m mut Option<sym::FactsMark>),
     Set,

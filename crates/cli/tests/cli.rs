@@ -771,6 +771,53 @@ fn repeat_times_the_request_and_the_operation() {
     }
 }
 
+/// A timed `simplify` request (`repeat`) whose facts could be kept and are not constant
+/// ranges alone skips asking that again (`Held::Varied`): it answers what the same request
+/// untimed answers (which keeps its facts set for the next one), errors included, on facts
+/// with symbolic ends, assumptions, constant ranges mixed with symbolic ones, an empty or
+/// cyclic range, a bad end, and a plain polynomial; timings left out of the comparison.
+#[test]
+fn timed_requests_with_kept_facts_answer_as_untimed() {
+    let requests = [
+        r#"{"op":"simplify","expr":"(((13*q2)//5)) + 2","ranges":{"s27":[2,null],"s77":[2,null],"q0":[0,"s77 - 1"],"q1":[0,"s27 - 1"],"q2":[0,"5 - 1"],"q3":[0,"6 - 1"]}}"#,
+        r#"{"op":"simplify","expr":"30*x0 + (((30*x1)//7)) + 5","ranges":{"s27":[2,null],"s77":[2,null],"x0":[0,"s27*s77 - 1"],"x1":[0,"7 - 1"]}}"#,
+        r#"{"op":"simplify","expr":"32*q0*s27 + 32*q1 + q2","ranges":{"s27":[2,null],"q0":[0,"s77 - 1"],"q1":[0,"s27 - 1"],"q2":[0,31]}}"#,
+        r#"{"op":"simplify","expr":"((s22//160)) + 1","ranges":{"s22":[400,480000]},"assume":["Ne((FloorDiv(s22, 320) + 1), 16)"]}"#,
+        r#"{"op":"simplify","expr":"FloorDiv(x, 4)","ranges":{"x":[0,3]},"assume":["x >= 1"]}"#,
+        r#"{"op":"simplify","expr":"FloorDiv(q0, 2)","ranges":{"s0":[2,2],"q0":[0,"s0 - 3"]}}"#,
+        r#"{"op":"simplify","expr":"FloorDiv(q0, 2)","ranges":{"q0":[0,"q0 - 1"]}}"#,
+        r#"{"op":"simplify","expr":"FloorDiv(q0, 2)","ranges":{"q0":[0,"s0 +"]}}"#,
+        r#"{"op":"simplify","expr":"FloorDiv(q0, 2)","ranges":{"q0":[5,4]}}"#,
+        r#"{"op":"simplify","expr":"Mod(q0, s0) +","ranges":{"s0":[1,null],"q0":[0,"s0 - 1"]}}"#,
+    ];
+    let timed: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{},\"repeat\":1}}", &r[..r.len() - 1]))
+        .collect();
+    let answers = |lines: &[String]| -> Vec<serde_json::Value> {
+        let (c, out, _) = run(&["batch", "--jobs", "1"], &lines.join("\n"));
+        assert_eq!(c, 0);
+        out.lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("t_ns");
+                    o.remove("t_op_ns");
+                }
+                v
+            })
+            .collect()
+    };
+    let untimed: Vec<String> = requests.iter().map(|r| r.to_string()).collect();
+    let (a, b) = (answers(&timed), answers(&untimed));
+    assert_eq!(a.len(), requests.len());
+    for ((x, y), r) in a.iter().zip(&b).zip(&requests) {
+        assert_eq!(x, y, "{r}");
+    }
+    // Some answer, some error, as the requests intend.
+    assert!(a.iter().any(|v| v["ok"] == true) && a.iter().any(|v| v["ok"] == false));
+}
+
 /// Issue 13: the `symbol` field takes any sub-expression; guarded answers carry `cases`
 /// (without the top-level `relations`/`conditions`, which would read as a conjunction); facts
 /// from definedness are named in `defined_where`; plain `True`/`False` in the text output.
