@@ -1753,7 +1753,13 @@ impl Context {
                 [b, a]
             };
             (
-                Some(self.intern(Node::Mul(smallvec::SmallVec::from_slice(&fs)), Ty::Int)),
+                Some(self.intern(
+                    Node::Mul(crate::expr::Args::from_buf_and_len(
+                        [fs[0], fs[1], fs[0], fs[0]],
+                        2,
+                    )),
+                    Ty::Int,
+                )),
                 1,
             )
         } else {
@@ -1891,6 +1897,18 @@ impl Context {
                     continue;
                 }
                 [(_, e)] => *e,
+                // Up to four factors (most products): the list made from a whole array, a
+                // move of fixed size, where collecting pushes one by one.
+                [(_, e0), rest @ ..] if rest.len() < 4 => {
+                    let mut es = [*e0; 4];
+                    for (e, f) in es[1..].iter_mut().zip(rest) {
+                        *e = f.1;
+                    }
+                    self.intern(
+                        Node::Mul(crate::expr::Args::from_buf_and_len(es, fs.len())),
+                        Ty::Int,
+                    )
+                }
                 _ => self.intern(Node::Mul(fs.iter().map(|f| f.1).collect()), Ty::Int),
             };
             sum.push((prod, k));
@@ -1910,6 +1928,13 @@ impl Context {
         Some(match sum.len() {
             0 => self.int(cst),
             1 if sum[0].1 == 1 && cst == 0 => sum[0].0,
+            // Up to four terms: the list made from a whole array (a move of fixed size,
+            // where `from_slice` copies a length known only here).
+            n @ 2..=4 => {
+                let at = |j: usize| sum.get(j).copied().unwrap_or(sum[0]);
+                let ts = [sum[0], sum[1], at(2), at(3)];
+                self.intern(Node::Add(Terms::from_buf_and_len(ts, n), cst), Ty::Int)
+            }
             _ => self.intern(Node::Add(Terms::from_slice(sum), cst), Ty::Int),
         })
     }
@@ -3230,6 +3255,15 @@ pub(crate) mod tests {
             // fit): `9223372036854775807 + 1` does not overflow on the way.
             "x + 1 - 1 + 9223372036854775807*1",
             "9223372036854775807*1 + 1 - 1 + x",
+            // Products and sums of up to four operands (lists made from a whole array) and
+            // of more.
+            "a*b*c*d + e",
+            "d*c*b*a - 3*b*a*c*d + a*b",
+            "a*b*c*d*e + 2*f",
+            "e*d*c*b*a + a*b*c*d*e - 5",
+            "s0*s1*s2*s3*s4*s5*s6*s7*s8 - 1 + x",
+            "a + b + c + d + e + f + 1",
+            "s1*q1 + s2*q2 + s3*q3 + s4*q4 + s5*q5",
         ] {
             assert!(
                 same_as_general(t, &none),
@@ -3304,6 +3338,32 @@ pub(crate) mod tests {
             }
         }
         assert!(taken > 1200, "{taken}");
+        // Longer products of distinct symbols (lists of more than four factors).
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "s0", "s10"];
+        for _ in 0..1000 {
+            let mut t = String::new();
+            for k in 0..1 + next(5) {
+                if k > 0 {
+                    t.push_str(if next(2) == 0 { " + " } else { " - " });
+                }
+                let mut used = [false; 10];
+                for j in 0..1 + next(8) {
+                    let i = next(names.len() as u64) as usize;
+                    if j > 0 {
+                        if used[i] {
+                            continue;
+                        }
+                        t.push('*');
+                    }
+                    used[i] = true;
+                    t.push_str(names[i]);
+                }
+            }
+            assert!(
+                same_as_general(&t, &none),
+                "{t}: the fast path should take it"
+            );
+        }
     }
 
     /// [`Context::parse_descent`] against the general parser, as [`same_as_general`] does for
