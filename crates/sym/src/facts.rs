@@ -248,9 +248,47 @@ impl Context {
             self.store_constant_range(s, (lo, hi), a.zip(b));
             return Ok(());
         }
+        // The common symbolic range, `[0, s77 - 1]`: a constant (or infinite) lower end and
+        // an upper end over one symbol `v`, the first range of a symbol no range mentions.
+        // As `check_symbolic_ends` and `store_range` there: the one symbolic end's type is
+        // checked alike; it cannot refer back to `s` (its only symbol is `v != s`, and no
+        // range mentions `s`, so none of `v`'s ranges leads to it); `v` is its one symbol
+        // referenced; one symbolic end is added, none removed (no old range), nothing pinned.
+        if let (Some(_), None, RangeEnd::Expr(e)) = (a, b, hi)
+            && let Some(v) = self.one_symbol_end(e)
+            && v != s
+            && !self.facts.referenced.contains_key(&s)
+            && self.facts.ranges.get(&s).is_none()
+        {
+            let (want, ty) = (self.sym_ty(s), self.ty(e));
+            if ty != Ty::Bool && (want != Ty::Int || ty == Ty::Int) {
+                self.facts.referenced.insert(v, ());
+                self.facts.ranges.insert(s, (lo, hi));
+                self.facts.symbolic_ends += 1;
+                if self.facts.symbolic_listed.insert(s, ()).is_none() {
+                    self.facts.symbolic.push(s);
+                }
+                self.facts.generation += 1;
+                return Ok(());
+            }
+        }
         let added = self.check_symbolic_ends(s, lo, hi)?;
         self.store_range(s, (lo, hi), added, None);
         Ok(())
+    }
+
+    /// The one symbol of a range end that is that symbol or one term over it plus a constant
+    /// (`s77`, `s77 - 1`, `3*s77 + 2`); `None` for any other end.
+    #[inline]
+    fn one_symbol_end(&self, e: Expr) -> Option<Symbol> {
+        match self.node(e) {
+            Node::Sym(v) => Some(*v),
+            Node::Add(ts, _) if ts.len() == 1 => match self.node(ts[0].0) {
+                Node::Sym(v) => Some(*v),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The error of [`Context::set_range`] for constant ends `x > y` (out of its hot path).
@@ -2226,6 +2264,89 @@ mod tests {
     /// on random sequences of ranges set again and again (points, constant, symbolic and
     /// infinite ends, empty ones), both contexts answer the same and hold the same facts,
     /// pinned symbols, symbolic lists and counts, and generation.
+    #[test]
+    fn one_symbol_ranges_store_as_the_general_path() {
+        // `set_range`'s path for `[k, v - c]` against `check_symbolic_ends` and `store_range`
+        // (the general path): the same answers, errors (self reference, cycles through other
+        // ranges, types) and bookkeeping, on random sequences of ranges over typed symbols.
+        use super::RangeEnd;
+        use crate::expr::Ty;
+        fn general(cx: &mut Context, s: Symbol, lo: RangeEnd, hi: RangeEnd) -> Result<(), Error> {
+            let int_end = |cx: &Context, end: RangeEnd| match end {
+                RangeEnd::Infinite => Some(None),
+                RangeEnd::Expr(e) => cx.as_int(e).map(Some),
+            };
+            let (a, b) = (int_end(cx, lo), int_end(cx, hi));
+            if let (Some(Some(x)), Some(Some(y))) = (a, b)
+                && x > y
+            {
+                return Err(cx.empty_range_error(s, x, y));
+            }
+            let added = if a.is_some() && b.is_some() {
+                0
+            } else {
+                cx.check_symbolic_ends(s, lo, hi)?
+            };
+            cx.store_range(s, (lo, hi), added, a.flatten().zip(b.flatten()));
+            Ok(())
+        }
+        let mut next = crate::test_rng::xorshift(0x0E5_71D);
+        let names = ["a", "b", "c", "d", "x"];
+        let los = ["0", "2", "", "-oo", "b", "a + 1"];
+        let his = [
+            "a - 1", "b - 1", "c", "3*d + 2", "x - 1", "a", "5", "", "c + d", "2*b - 7", "-a + 4",
+            "b**2 - 1", "x*2 - 1",
+        ];
+        for case in 0..1500 {
+            let (mut fast, mut slow) = (Context::new(), Context::new());
+            // `x` is real in some cases: its ends may be integer, an integer's not real.
+            let real = next(2) == 0;
+            for cx in [&mut fast, &mut slow] {
+                if real {
+                    cx.declare("x", Ty::Float).unwrap();
+                }
+            }
+            for _ in 0..1 + next(10) {
+                let name = names[next(5) as usize];
+                let lo = los[next(los.len() as u64) as usize];
+                let hi = his[next(his.len() as u64) as usize];
+                let set = |cx: &mut Context, general_path: bool| {
+                    let s = cx.symbol(name)?;
+                    let lo = cx.parse_range_end_of(lo, false)?;
+                    let hi = cx.parse_range_end_of(hi, true)?;
+                    if general_path {
+                        general(cx, s, lo, hi)
+                    } else {
+                        cx.set_range(s, lo, hi)
+                    }
+                };
+                let a = set(&mut fast, false).map_err(|e| e.to_string());
+                let b = set(&mut slow, true).map_err(|e| e.to_string());
+                assert_eq!(a, b, "case {case}");
+                assert_eq!(facts_text(&fast), facts_text(&slow), "case {case}");
+                let (f, g) = (&fast.facts, &slow.facts);
+                assert_eq!(f.pinned, g.pinned, "case {case}");
+                assert_eq!(f.symbolic, g.symbolic, "case {case}");
+                assert_eq!(f.symbolic_ends, g.symbolic_ends, "case {case}");
+                assert_eq!(f.generation, g.generation, "case {case}");
+                let keys = |f: &Facts| f.ranges.keys().copied().collect::<Vec<_>>();
+                assert_eq!(keys(f), keys(g), "case {case}");
+                let refs = |f: &Facts| {
+                    let vals = f.referenced.vals.iter().enumerate();
+                    vals.filter(|(_, v)| v.is_some())
+                        .map(|(i, _)| i)
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(refs(f), refs(g), "case {case}");
+                assert_eq!(
+                    fast.check_facts().map_err(|e| e.to_string()),
+                    slow.check_facts().map_err(|e| e.to_string()),
+                    "case {case}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn constant_ranges_store_as_the_general_path() {
         use super::RangeEnd;
