@@ -248,13 +248,27 @@ impl Context {
             self.store_constant_range(s, (lo, hi), a.zip(b));
             return Ok(());
         }
+        self.set_symbolic_range(s, (lo, hi), a.is_some())
+    }
+
+    /// [`Context::set_range`] for ends of which one at least is symbolic (out of line: the
+    /// constant ranges' path stays as small as it was). `a_const`: the lower end is a
+    /// constant or infinite.
+    #[inline(never)]
+    fn set_symbolic_range(
+        &mut self,
+        s: Symbol,
+        (lo, hi): (RangeEnd, RangeEnd),
+        a_const: bool,
+    ) -> Result<(), Error> {
         // The common symbolic range, `[0, s77 - 1]`: a constant (or infinite) lower end and
         // an upper end over one symbol `v`, the first range of a symbol no range mentions.
         // As `check_symbolic_ends` and `store_range` there: the one symbolic end's type is
         // checked alike; it cannot refer back to `s` (its only symbol is `v != s`, and no
         // range mentions `s`, so none of `v`'s ranges leads to it); `v` is its one symbol
         // referenced; one symbolic end is added, none removed (no old range), nothing pinned.
-        if let (Some(_), None, RangeEnd::Expr(e)) = (a, b, hi)
+        // (`one_symbol_end` answers a symbol for a symbolic end only.)
+        if let (true, RangeEnd::Expr(e)) = (a_const, hi)
             && let Some(v) = self.one_symbol_end(e)
             && v != s
             && !self.facts.referenced.contains_key(&s)
