@@ -136,6 +136,11 @@ impl Context {
 
     /// `Σ k_i * t_i + c` in normal form.
     pub(crate) fn add_terms(&mut self, terms: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        if let &[a, b] = terms
+            && let Some(e) = self.add_two_terms(a, b, c)
+        {
+            return Some(e);
+        }
         let mut flat: Terms = Terms::new();
         // The constant exactly, whatever the order of its parts (only the sum must fit, as
         // for the merged coefficients of `sort_merge_terms`): each part is a product of two
@@ -163,6 +168,73 @@ impl Context {
             }
         }
         self.finish_sum(flat, i64::try_from(cst).ok()?)
+    }
+
+    /// [`Context::add_terms`] of two terms `k1*t1 + k2*t2 + c` whose nodes it keeps as they
+    /// are, built directly: `None` (nothing built) for anything else, which the general path
+    /// builds. The coefficients are nonzero; one term may be a constant (it joins `c`, the
+    /// other term alone as below); the others are integer nodes, neither a constant nor a sum
+    /// (those `add_terms` flattens) nor a product with a sum factor (`finish_sum` may absorb
+    /// a coefficient into it). Then `finish_sum`'s answer is, as its insertion sort and
+    /// merge make it:
+    /// - `t1 == t2`: one term of coefficient `k1 + k2` (in i128; `None` past i64, as the
+    ///   general path's overflow, left to it); `k1 + k2 = 0` gives the constant `c`
+    ///   (`k*t - k*t + c = c`), `1*t + 0 = t`, else the one-term sum `(k1 + k2)*t + c`;
+    /// - else the two terms in `cmp_expr` order (swapped exactly when
+    ///   `cmp_expr(t2, t1) == Less`, the stable sort's one comparison):
+    ///   `k1*t1 + k2*t2 + c = k2*t2 + k1*t1 + c`.
+    #[inline]
+    fn add_two_terms(&mut self, a: (Expr, i64), b: (Expr, i64), c: i64) -> Option<Expr> {
+        if a.1 == 0 || b.1 == 0 {
+            return None;
+        }
+        // A constant term joins the constant (`k*t + j*v + c = k*t + (c + j*v)`, in i128 as
+        // `add_terms` adds it, `None` past i64), the other term as `finish_sum` makes one:
+        // `1*t + 0 = t`, else the one-term sum `k*t + c`.
+        let (t, v) = match (self.node(a.0), self.node(b.0)) {
+            (_, Node::Int(v)) => (a, (*v, b.1)),
+            (Node::Int(v), _) => (b, (*v, a.1)),
+            _ => ((a.0, 0), (0, 0)),
+        };
+        if t.1 != 0 {
+            if !self.keeps_as_term(t.0) {
+                return None;
+            }
+            let cst = i64::try_from(i128::from(c) + i128::from(v.0) * i128::from(v.1)).ok()?;
+            return Some(match (t.1, cst) {
+                (1, 0) => t.0,
+                _ => self.intern_term(t.0, t.1, cst),
+            });
+        }
+        if !self.keeps_as_term(a.0) || !self.keeps_as_term(b.0) {
+            return None;
+        }
+        if a.0 == b.0 {
+            let k = i64::try_from(i128::from(a.1) + i128::from(b.1)).ok()?;
+            return Some(match k {
+                0 => self.int(c),
+                1 if c == 0 => a.0,
+                _ => self.intern_term(a.0, k, c),
+            });
+        }
+        let ts: Terms = if self.cmp_expr(b.0, a.0) == std::cmp::Ordering::Less {
+            smallvec::smallvec![b, a]
+        } else {
+            smallvec::smallvec![a, b]
+        };
+        Some(self.intern(Node::Add(ts, c), Ty::Int))
+    }
+
+    /// Whether `add_terms` takes `t` as a term as it stands ([`Context::add_two_terms`]): an
+    /// integer node, not a constant, a sum, or a product with a sum factor.
+    #[inline]
+    fn keeps_as_term(&self, t: Expr) -> bool {
+        self.tys[t.index()] == Ty::Int
+            && match self.node(t) {
+                Node::Int(_) | Node::Add(..) => false,
+                Node::Mul(fs) => !fs.iter().any(|f| matches!(self.node(*f), Node::Add(..))),
+                _ => true,
+            }
     }
 
     /// Sorts the terms of a sum in the normal form's order (an insertion sort for a few: n - 1
@@ -1403,6 +1475,87 @@ mod tests {
         assert!(
             fast_taken > 5_000,
             "the fast path was taken {fast_taken} times"
+        );
+    }
+}
+
+#[cfg(test)]
+mod two_terms_tests {
+    use crate::Context;
+    use crate::expr::Expr;
+
+    /// `add_terms` of two terms (its fast path where it applies) builds what its general
+    /// path builds (the same terms and a third of coefficient 0, which it skips), and no
+    /// other node: random pairs of terms of every kind the parser hands it (symbols, constants, sums, one-term sums, products with and without a sum factor,
+    /// calls, a float, one term twice) with coefficients and constants at the i64 edges
+    /// (merged coefficients that cancel or overflow).
+    #[test]
+    fn two_terms_build_what_the_general_path_builds() {
+        let mut next = crate::test_rng::xorshift(0x2_7e2a);
+        let mut cx = Context::new();
+        cx.declare("w", crate::Ty::Float).expect("a float symbol");
+        let texts = [
+            "x",
+            "y",
+            "z",
+            "s10",
+            "s2",
+            "0",
+            "1",
+            "-3",
+            "x + 1",
+            "2*x",
+            "-y",
+            "x*y",
+            "y*z",
+            "(x + 1)*y",
+            "x//3",
+            "y//3",
+            "Max(x, y)",
+            "x % 4",
+            "w",
+            "x*x",
+            "2*x*y",
+            "(x//3)*y",
+        ];
+        let pool: Vec<Expr> = texts.iter().map(|t| cx.parse(t).expect("parses")).collect();
+        let ks = [0i64, 1, -1, 2, -2, 3, 7, i64::MAX, i64::MIN, i64::MIN + 1];
+        let pick = |next: &mut dyn FnMut(u64) -> u64| match next(3) {
+            0 => (next(41) as i64) - 20,
+            _ => ks[next(ks.len() as u64) as usize],
+        };
+        let (mut fast, mut answered) = (0, 0);
+        for _ in 0..20_000 {
+            let a = pool[next(pool.len() as u64) as usize];
+            let b = if next(4) == 0 {
+                a
+            } else {
+                pool[next(pool.len() as u64) as usize]
+            };
+            let (ka, kb, c) = (pick(&mut next), pick(&mut next), pick(&mut next));
+            let terms = [(a, ka), (b, kb)];
+            let n0 = cx.nodes.len();
+            let got = cx.add_terms(&terms, c);
+            if cx.add_two_terms(terms[0], terms[1], c).is_some() {
+                fast += 1;
+            }
+            let n1 = cx.nodes.len();
+            // The general path: the same sum with a third term of coefficient 0, which
+            // `add_terms` skips (three terms: no fast path).
+            let want = cx.add_terms(&[terms[0], terms[1], (a, 0)], c);
+            assert_eq!(got, want, "{terms:?} + {c}");
+            // Nothing built that the general path does not build: after the fast path the
+            // general one finds every node made.
+            assert_eq!(cx.nodes.len(), n1, "{terms:?} + {c}");
+            if got.is_none() {
+                assert_eq!(n1, n0);
+            } else {
+                answered += 1;
+            }
+        }
+        assert!(
+            fast > 5_000 && answered > 10_000,
+            "fast {fast}, answered {answered}"
         );
     }
 }
