@@ -2273,37 +2273,54 @@ mod tests {
         assert!(answered > 300, "{answered}");
     }
 
-    /// `set_range` stores a range with constant or infinite ends as the general path does
-    /// (the type and cycle checks of symbolic ends, then `store_range` with what it counts):
-    /// on random sequences of ranges set again and again (points, constant, symbolic and
-    /// infinite ends, empty ones), both contexts answer the same and hold the same facts,
-    /// pinned symbols, symbolic lists and counts, and generation.
+    /// `set_range` without its shortcuts: the empty-range check, the type and cycle checks of
+    /// symbolic ends, then `store_range` with what they count (what the shortcut tests below
+    /// compare `set_range` with).
+    fn set_range_general(
+        cx: &mut Context,
+        s: Symbol,
+        lo: super::RangeEnd,
+        hi: super::RangeEnd,
+    ) -> Result<(), Error> {
+        use super::RangeEnd;
+        let int_end = |cx: &Context, end: RangeEnd| match end {
+            RangeEnd::Infinite => Some(None),
+            RangeEnd::Expr(e) => cx.as_int(e).map(Some),
+        };
+        let (a, b) = (int_end(cx, lo), int_end(cx, hi));
+        if let (Some(Some(x)), Some(Some(y))) = (a, b)
+            && x > y
+        {
+            return Err(cx.empty_range_error(s, x, y));
+        }
+        let added = if a.is_some() && b.is_some() {
+            0
+        } else {
+            cx.check_symbolic_ends(s, lo, hi)?
+        };
+        cx.store_range(s, (lo, hi), added, a.flatten().zip(b.flatten()));
+        Ok(())
+    }
+
+    /// Two contexts hold the same ranges and range bookkeeping: facts, pinned symbols,
+    /// symbolic lists and counts, generation, and the ranges' order.
+    fn assert_same_ranges(fast: &Context, slow: &Context, case: usize) {
+        assert_eq!(facts_text(fast), facts_text(slow), "case {case}");
+        let (f, g) = (&fast.facts, &slow.facts);
+        assert_eq!(f.pinned, g.pinned, "case {case}");
+        assert_eq!(f.symbolic, g.symbolic, "case {case}");
+        assert_eq!(f.symbolic_ends, g.symbolic_ends, "case {case}");
+        assert_eq!(f.generation, g.generation, "case {case}");
+        let keys = |f: &Facts| f.ranges.keys().copied().collect::<Vec<_>>();
+        assert_eq!(keys(f), keys(g), "case {case}");
+    }
+
     #[test]
     fn one_symbol_ranges_store_as_the_general_path() {
         // `set_range`'s path for `[k, v - c]` against `check_symbolic_ends` and `store_range`
         // (the general path): the same answers, errors (self reference, cycles through other
         // ranges, types) and bookkeeping, on random sequences of ranges over typed symbols.
-        use super::RangeEnd;
         use crate::expr::Ty;
-        fn general(cx: &mut Context, s: Symbol, lo: RangeEnd, hi: RangeEnd) -> Result<(), Error> {
-            let int_end = |cx: &Context, end: RangeEnd| match end {
-                RangeEnd::Infinite => Some(None),
-                RangeEnd::Expr(e) => cx.as_int(e).map(Some),
-            };
-            let (a, b) = (int_end(cx, lo), int_end(cx, hi));
-            if let (Some(Some(x)), Some(Some(y))) = (a, b)
-                && x > y
-            {
-                return Err(cx.empty_range_error(s, x, y));
-            }
-            let added = if a.is_some() && b.is_some() {
-                0
-            } else {
-                cx.check_symbolic_ends(s, lo, hi)?
-            };
-            cx.store_range(s, (lo, hi), added, a.flatten().zip(b.flatten()));
-            Ok(())
-        }
         let mut next = crate::test_rng::xorshift(0x0E5_71D);
         let names = ["a", "b", "c", "d", "x"];
         let los = ["0", "2", "", "-oo", "b", "a + 1"];
@@ -2329,7 +2346,7 @@ mod tests {
                     let lo = cx.parse_range_end_of(lo, false)?;
                     let hi = cx.parse_range_end_of(hi, true)?;
                     if general_path {
-                        general(cx, s, lo, hi)
+                        set_range_general(cx, s, lo, hi)
                     } else {
                         cx.set_range(s, lo, hi)
                     }
@@ -2337,21 +2354,14 @@ mod tests {
                 let a = set(&mut fast, false).map_err(|e| e.to_string());
                 let b = set(&mut slow, true).map_err(|e| e.to_string());
                 assert_eq!(a, b, "case {case}");
-                assert_eq!(facts_text(&fast), facts_text(&slow), "case {case}");
-                let (f, g) = (&fast.facts, &slow.facts);
-                assert_eq!(f.pinned, g.pinned, "case {case}");
-                assert_eq!(f.symbolic, g.symbolic, "case {case}");
-                assert_eq!(f.symbolic_ends, g.symbolic_ends, "case {case}");
-                assert_eq!(f.generation, g.generation, "case {case}");
-                let keys = |f: &Facts| f.ranges.keys().copied().collect::<Vec<_>>();
-                assert_eq!(keys(f), keys(g), "case {case}");
+                assert_same_ranges(&fast, &slow, case);
                 let refs = |f: &Facts| {
                     let vals = f.referenced.vals.iter().enumerate();
                     vals.filter(|(_, v)| v.is_some())
                         .map(|(i, _)| i)
                         .collect::<Vec<_>>()
                 };
-                assert_eq!(refs(f), refs(g), "case {case}");
+                assert_eq!(refs(&fast.facts), refs(&slow.facts), "case {case}");
                 assert_eq!(
                     fast.check_facts().map_err(|e| e.to_string()),
                     slow.check_facts().map_err(|e| e.to_string()),
@@ -2361,28 +2371,13 @@ mod tests {
         }
     }
 
+    /// `set_range` stores a range with constant or infinite ends as the general path does
+    /// (the type and cycle checks of symbolic ends, then `store_range` with what it counts):
+    /// on random sequences of ranges set again and again (points, constant, symbolic and
+    /// infinite ends, empty ones), both contexts answer the same and hold the same facts,
+    /// pinned symbols, symbolic lists and counts, and generation.
     #[test]
     fn constant_ranges_store_as_the_general_path() {
-        use super::RangeEnd;
-        fn general(cx: &mut Context, s: Symbol, lo: RangeEnd, hi: RangeEnd) -> Result<(), Error> {
-            let int_end = |cx: &Context, end: RangeEnd| match end {
-                RangeEnd::Infinite => Some(None),
-                RangeEnd::Expr(e) => cx.as_int(e).map(Some),
-            };
-            let (a, b) = (int_end(cx, lo), int_end(cx, hi));
-            if let (Some(Some(x)), Some(Some(y))) = (a, b)
-                && x > y
-            {
-                return Err(cx.empty_range_error(s, x, y));
-            }
-            let added = if a.is_some() && b.is_some() {
-                0
-            } else {
-                cx.check_symbolic_ends(s, lo, hi)?
-            };
-            cx.store_range(s, (lo, hi), added, a.flatten().zip(b.flatten()));
-            Ok(())
-        }
         let mut next = crate::test_rng::xorshift(0x5E7_2A9);
         let names = ["a", "b", "c", "d"];
         let ends = [
@@ -2398,7 +2393,7 @@ mod tests {
                     let lo = cx.parse_range_end_of(lo, false)?;
                     let hi = cx.parse_range_end_of(hi, true)?;
                     if general_path {
-                        general(cx, s, lo, hi)
+                        set_range_general(cx, s, lo, hi)
                     } else {
                         cx.set_range(s, lo, hi)
                     }
@@ -2406,14 +2401,7 @@ mod tests {
                 let a = set(&mut fast, false).map_err(|e| e.to_string());
                 let b = set(&mut slow, true).map_err(|e| e.to_string());
                 assert_eq!(a, b, "case {case}");
-                assert_eq!(facts_text(&fast), facts_text(&slow), "case {case}");
-                let (f, g) = (&fast.facts, &slow.facts);
-                assert_eq!(f.pinned, g.pinned, "case {case}");
-                assert_eq!(f.symbolic, g.symbolic, "case {case}");
-                assert_eq!(f.symbolic_ends, g.symbolic_ends, "case {case}");
-                assert_eq!(f.generation, g.generation, "case {case}");
-                let keys = |f: &Facts| f.ranges.keys().copied().collect::<Vec<_>>();
-                assert_eq!(keys(f), keys(g), "case {case}");
+                assert_same_ranges(&fast, &slow, case);
             }
         }
     }
