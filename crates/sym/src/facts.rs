@@ -2302,6 +2302,32 @@ mod tests {
         Ok(())
     }
 
+    /// Sets the range `ends` of `name` by `set_range` in `fast` and by
+    /// [`set_range_general`] in `slow`: the same answer, and then the same ranges and
+    /// bookkeeping ([`assert_same_ranges`]).
+    fn set_on_both(
+        fast: &mut Context,
+        slow: &mut Context,
+        name: &str,
+        (lo, hi): (&str, &str),
+        case: usize,
+    ) {
+        let set = |cx: &mut Context, general_path: bool| {
+            let s = cx.symbol(name)?;
+            let lo = cx.parse_range_end_of(lo, false)?;
+            let hi = cx.parse_range_end_of(hi, true)?;
+            if general_path {
+                set_range_general(cx, s, lo, hi)
+            } else {
+                cx.set_range(s, lo, hi)
+            }
+        };
+        let a = set(fast, false).map_err(|e| e.to_string());
+        let b = set(slow, true).map_err(|e| e.to_string());
+        assert_eq!(a, b, "case {case}");
+        assert_same_ranges(fast, slow, case);
+    }
+
     /// Two contexts hold the same ranges and range bookkeeping: facts, pinned symbols,
     /// symbolic lists and counts, generation, and the ranges' order.
     fn assert_same_ranges(fast: &Context, slow: &Context, case: usize) {
@@ -2341,20 +2367,7 @@ mod tests {
                 let name = names[next(5) as usize];
                 let lo = los[next(los.len() as u64) as usize];
                 let hi = his[next(his.len() as u64) as usize];
-                let set = |cx: &mut Context, general_path: bool| {
-                    let s = cx.symbol(name)?;
-                    let lo = cx.parse_range_end_of(lo, false)?;
-                    let hi = cx.parse_range_end_of(hi, true)?;
-                    if general_path {
-                        set_range_general(cx, s, lo, hi)
-                    } else {
-                        cx.set_range(s, lo, hi)
-                    }
-                };
-                let a = set(&mut fast, false).map_err(|e| e.to_string());
-                let b = set(&mut slow, true).map_err(|e| e.to_string());
-                assert_eq!(a, b, "case {case}");
-                assert_same_ranges(&fast, &slow, case);
+                set_on_both(&mut fast, &mut slow, name, (lo, hi), case);
                 let refs = |f: &Facts| {
                     let vals = f.referenced.vals.iter().enumerate();
                     vals.filter(|(_, v)| v.is_some())
@@ -2388,20 +2401,7 @@ mod tests {
             for _ in 0..1 + next(12) {
                 let name = names[next(4) as usize];
                 let (lo, hi) = (ends[next(10) as usize], ends[next(10) as usize]);
-                let set = |cx: &mut Context, general_path: bool| {
-                    let s = cx.symbol(name).unwrap();
-                    let lo = cx.parse_range_end_of(lo, false)?;
-                    let hi = cx.parse_range_end_of(hi, true)?;
-                    if general_path {
-                        set_range_general(cx, s, lo, hi)
-                    } else {
-                        cx.set_range(s, lo, hi)
-                    }
-                };
-                let a = set(&mut fast, false).map_err(|e| e.to_string());
-                let b = set(&mut slow, true).map_err(|e| e.to_string());
-                assert_eq!(a, b, "case {case}");
-                assert_same_ranges(&fast, &slow, case);
+                set_on_both(&mut fast, &mut slow, name, (lo, hi), case);
             }
         }
     }
