@@ -273,18 +273,11 @@ impl Context {
             && v != s
             && !self.facts.referenced.contains_key(&s)
             && self.facts.ranges.get(&s).is_none()
+            && end_type_fits(self.sym_ty(s), self.ty(e))
         {
-            let (want, ty) = (self.sym_ty(s), self.ty(e));
-            if ty != Ty::Bool && (want != Ty::Int || ty == Ty::Int) {
-                self.facts.referenced.insert(v, ());
-                self.facts.ranges.insert(s, (lo, hi));
-                self.facts.symbolic_ends += 1;
-                if self.facts.symbolic_listed.insert(s, ()).is_none() {
-                    self.facts.symbolic.push(s);
-                }
-                self.facts.generation += 1;
-                return Ok(());
-            }
+            self.facts.referenced.insert(v, ());
+            self.store_fresh_range(s, (lo, hi), 1, None);
+            return Ok(());
         }
         let added = self.check_symbolic_ends(s, lo, hi)?;
         self.store_range(s, (lo, hi), added, None);
@@ -326,11 +319,27 @@ impl Context {
     ) {
         if self.facts.ranges.get(&s).is_some() {
             self.store_range(s, r, 0, consts);
-            return;
+        } else {
+            self.store_fresh_range(s, r, 0, consts);
         }
-        // As `store_range` with `old = None`: `removed = 0`, `added = 0` (the count of
-        // symbolic ends and the symbolic list unchanged), nothing to unpin.
+    }
+
+    /// [`Context::store_range`] for a symbol without a range: none is replaced, so no
+    /// symbolic end is removed and nothing was pinned (a pin needs a one-point range); the
+    /// `added` symbolic ends are counted and listed, and a one-point integer range pins `s`.
+    #[inline]
+    fn store_fresh_range(
+        &mut self,
+        s: Symbol,
+        r: (RangeEnd, RangeEnd),
+        added: usize,
+        consts: Option<(i64, i64)>,
+    ) {
         self.facts.ranges.insert(s, r);
+        self.facts.symbolic_ends += added;
+        if added > 0 && self.facts.symbolic_listed.insert(s, ()).is_none() {
+            self.facts.symbolic.push(s);
+        }
         if let Some((x, y)) = consts
             && x == y
             && self.sym_ty(s) == Ty::Int
@@ -355,9 +364,7 @@ impl Context {
         };
         let ends = [symbolic_end(self, lo), symbolic_end(self, hi)];
         for e in ends.into_iter().flatten() {
-            let want = self.sym_ty(s);
-            let ty = self.ty(e);
-            if ty == Ty::Bool || (want == Ty::Int && ty != Ty::Int) {
+            if !end_type_fits(self.sym_ty(s), self.ty(e)) {
                 let name = self.sym_name(s);
                 return Err(Error::Range(format!(
                     "range of '{name}': the bound {} is not of the symbol's type",
@@ -1954,6 +1961,13 @@ fn bound_operand<'s, const LOOKUP: bool>(
         };
     }
     cx.poly_operand::<LOOKUP>(text, i)
+}
+
+/// Whether a symbolic range end of type `ty` may bound a symbol of type `want`: never a
+/// boolean, and an integer symbol's ends are integers (a real symbol's may be either).
+#[inline]
+fn end_type_fits(want: Ty, ty: Ty) -> bool {
+    ty != Ty::Bool && (want != Ty::Int || ty == Ty::Int)
 }
 
 #[cfg(test)]

@@ -1160,16 +1160,24 @@ mod seed {
         if s.s.simp.get(&e).is_some() {
             return;
         }
+        walk_sum_terms(s, e, budget);
+    }
+
+    /// [`seed_walk`] of each term of the sum `e`: whether all are fixpoints (`false` for a
+    /// node that is no sum). Every term is walked: a fixpoint among others is still recorded.
+    fn walk_sum_terms(s: &mut Session<'_>, e: Expr, budget: &mut u32) -> bool {
         let Node::Add(ts, _) = s.cx.node(e) else {
-            return;
+            return false;
         };
+        let mut all = true;
         for i in 0..ts.len() {
             let Node::Add(ts, _) = s.cx.node(e) else {
-                return;
+                return false;
             };
             let t = ts[i].0;
-            seed_walk(s, t, budget);
+            all &= seed_walk(s, t, budget);
         }
+        all
     }
 
     /// [`seed_fixpoints`] below `e`: whether `e` is a fixpoint (a leaf or recorded). Only integer
@@ -1220,17 +1228,8 @@ mod seed {
                 }
                 return all;
             }
-            Node::Add(ts, _) => {
-                let n = ts.len();
-                let mut all = true;
-                for i in 0..n {
-                    let Node::Add(ts, _) = s.cx.node(e) else {
-                        return false;
-                    };
-                    let t = ts[i].0;
-                    // (Every term is walked: a fixpoint among others is still recorded.)
-                    all &= seed_walk(s, t, budget);
-                }
+            Node::Add(..) => {
+                let all = walk_sum_terms(s, e, budget);
                 if all && s.cx.ty(e) == Ty::Int && sum_fixpoint(s, e) {
                     s.s.simp.insert(e, e);
                     return true;
