@@ -383,30 +383,41 @@ impl ExactSizeIterator for Children<'_> {}
 /// compares the bytes, or the lengths at the end): smaller either way, as the zero padding
 /// makes it. With equal non-digit parts, no digits comes first, then the numbers' order, which
 /// is `natural_cmp`'s digit-run order for runs without leading zeros.
+#[inline(always)]
 pub(crate) fn sym_order_key(name: &str) -> Option<(u64, u64)> {
-    // One pass over the bytes (every symbol gets a key when it is made).
+    // One pass over the bytes (every symbol gets a key when it is made; inlined into the
+    // symbol's creation, the key is written in place).
     let b = name.as_bytes();
     let mut packed = 0u64;
     let mut i = 0;
-    while i < b.len() && !b[i].is_ascii_digit() {
-        if i == 8 || b[i] == 0 {
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() {
+            break;
+        }
+        if i == 8 || c == 0 {
             return None;
         }
-        packed |= u64::from(b[i]) << (56 - 8 * i);
+        packed |= u64::from(c) << (56 - 8 * i);
         i += 1;
     }
     let digits = &b[i..];
-    if digits.len() > 18 || (digits.len() > 1 && digits[0] == b'0') {
+    let Some(&first) = digits.first() else {
+        return Some((packed, 0));
+    };
+    if digits.len() > 18 || (digits.len() > 1 && first == b'0') {
         return None;
     }
     let mut num = 0u64;
     for &d in digits {
-        if !d.is_ascii_digit() {
+        // A byte below `0` wraps above 9: not a digit either.
+        let v = d.wrapping_sub(b'0');
+        if v > 9 {
             return None;
         }
-        num = num * 10 + u64::from(d - b'0');
+        num = num * 10 + u64::from(v);
     }
-    Some((packed, if digits.is_empty() { 0 } else { num + 1 }))
+    Some((packed, num + 1))
 }
 
 /// Names in natural order: digit runs compare as numbers (`x2 < x10`), other bytes as bytes,
@@ -971,5 +982,68 @@ mod tests {
         assert_eq!(sym_order_key("s01"), None);
         assert_eq!(sym_order_key("abcdefghi"), None);
         assert_eq!(sym_order_key("x1y"), None);
+    }
+
+    /// `sym_order_key` on random names (letters, `_`, digits with and without leading zeros,
+    /// NUL and non-ASCII bytes, up to 24 bytes) is the key its documentation defines, built
+    /// here from the name's two parts, and orders keyed names as `natural_cmp` does.
+    #[test]
+    fn order_keys_of_random_names_are_the_documented_keys() {
+        let mut next = crate::test_rng::xorshift(0x5EED_00E7);
+        let pieces = [
+            "s", "x", "_", "Z", "ks", "0", "1", "9", "07", "53", "\0", "é", "99999999", "a9",
+        ];
+        let spec = |name: &str| -> Option<(u64, u64)> {
+            let b = name.as_bytes();
+            let cut = b.iter().position(u8::is_ascii_digit).unwrap_or(b.len());
+            let (head, digits) = b.split_at(cut);
+            if head.len() > 8
+                || head.contains(&0)
+                || digits.len() > 18
+                || !digits.iter().all(u8::is_ascii_digit)
+                || (digits.len() > 1 && digits[0] == b'0')
+            {
+                return None;
+            }
+            let mut padded = [0u8; 8];
+            padded[..head.len()].copy_from_slice(head);
+            let num = if digits.is_empty() {
+                0
+            } else {
+                std::str::from_utf8(digits).ok()?.parse::<u64>().ok()? + 1
+            };
+            Some((u64::from_be_bytes(padded), num))
+        };
+        let mut names = Vec::new();
+        for _ in 0..4000 {
+            let mut n = String::new();
+            for _ in 0..next(6) {
+                n.push_str(pieces[next(pieces.len() as u64) as usize]);
+            }
+            assert_eq!(sym_order_key(&n), spec(&n), "{n:?}");
+            names.push(n);
+        }
+        for w in names.windows(2) {
+            if let (Some(x), Some(y)) = (sym_order_key(&w[0]), sym_order_key(&w[1])) {
+                assert_eq!(
+                    x.cmp(&y),
+                    natural_cmp(&w[0], &w[1]),
+                    "{:?} vs {:?}",
+                    w[0],
+                    w[1]
+                );
+            }
+        }
+        for edge in [
+            "999999999999999999",
+            "s999999999999999999",
+            "abcdefgh1",
+            "abcdefgh",
+        ] {
+            assert_eq!(sym_order_key(edge), spec(edge), "{edge}");
+            assert!(sym_order_key(edge).is_some(), "{edge}");
+        }
+        assert_eq!(sym_order_key("s1000000000000000000"), None);
+        assert_eq!(sym_order_key(""), Some((0, 0)));
     }
 }

@@ -608,7 +608,9 @@ impl Context {
     }
 
     /// The symbol whose name `name` was just added as the newest of [`Context::sym_names`]
-    /// (so it is name `syms.len()`): its `Sym` node and its info.
+    /// (so it is name `syms.len()`): its `Sym` node and its info. Always inlined into its
+    /// three callers (a call saved and restored registers around it for every new symbol).
+    #[inline(always)]
     fn make_symbol(&mut self, name: &str, ty: Ty) -> Symbol {
         debug_assert_eq!(self.sym_names.len(), self.syms.len() + 1);
         let s = Symbol {

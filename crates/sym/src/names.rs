@@ -72,8 +72,10 @@ impl SymNames {
 
     /// The index of `name` (`h` its [`SymNames::hash`]) when it is one of the names: `Ok(i)`;
     /// else `Err(len())`, `name` added as name `len()`. One probe of the table where a lookup
-    /// and then a [`SymNames::push_hashed`] take two.
-    #[inline]
+    /// and then a [`SymNames::push_hashed`] take two. Always inlined: as a call (from
+    /// [`crate::Context::symbol`] and the parser's symbols) it saved and restored registers
+    /// around a few dozen instructions.
+    #[inline(always)]
     pub fn find_or_push(&mut self, name: &str, h: u64) -> Result<usize, usize> {
         let (buf, ends, bytes) = (&self.buf, &self.ends, name.as_bytes());
         let n = self.table.find_or_enter(&self.hashes, h, |i| {

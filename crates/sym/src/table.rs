@@ -67,8 +67,10 @@ impl Table {
     }
 
     /// `Ok(i)` for the entry `i` with hash `h` for which `is(i)` holds, else `Err(slot)`: the
-    /// empty slot where such an entry goes, valid until the table changes.
-    #[inline]
+    /// empty slot where such an entry goes, valid until the table changes. Always inlined:
+    /// as a call (from the symbol names' lookups) its comparison went through a closure on
+    /// the stack.
+    #[inline(always)]
     pub fn find(&self, h: u64, mut is: impl FnMut(usize) -> bool) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let tag = h & !INDEX;
