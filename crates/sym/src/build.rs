@@ -756,7 +756,7 @@ impl Context {
         let prod = match factors.len() {
             0 => return Some((None, coeff)),
             1 => factors[0],
-            _ => self.intern(Node::Mul(factors), Ty::Int),
+            _ => self.intern_mul(&factors),
         };
         Some((Some(prod), coeff))
     }
@@ -814,7 +814,7 @@ impl Context {
         let prod = match syms.len() {
             0 => return Some(Some((None, coeff))),
             1 => syms[0],
-            _ => self.intern(Node::Mul(syms), Ty::Int),
+            _ => self.intern_mul(&syms),
         };
         Some(Some((Some(prod), coeff)))
     }

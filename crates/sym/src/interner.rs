@@ -172,6 +172,31 @@ impl Nodes {
         }
     }
 
+    /// [`Nodes::insert_full`] of the product `Mul(fs)` from its factors: the hash written out
+    /// ([`mul_hash`], the derived `Hash`'s value), a candidate compared by kind and factor
+    /// list, the node (and its list) built only when new. The same number and arena as
+    /// `insert_full(Node::Mul(fs))` (tests `mul_hashes_are_the_nodes`,
+    /// `mul_interns_are_intern`); that path builds the node's list before it hashes it,
+    /// moves the node through the probe and drops it when found.
+    #[inline(always)]
+    pub fn insert_mul(&mut self, fs: &[Expr]) -> (usize, bool) {
+        let h = mul_hash(fs);
+        let nodes = &self.nodes;
+        let is = |i: usize| matches!(&nodes[i], Node::Mul(xs) if xs[..] == *fs);
+        match self.table.find_or_enter(&self.hashes, h, is) {
+            Ok(i) => (i, false),
+            Err(i) => {
+                if self.counting {
+                    self.operands += fs.len();
+                }
+                self.nodes
+                    .push(Node::Mul(crate::expr::Args::from_slice(fs)));
+                self.hashes.push(h);
+                (i, true)
+            }
+        }
+    }
+
     /// Keeps the first `n` nodes.
     pub fn truncate(&mut self, n: usize) {
         if self.counting
@@ -296,6 +321,17 @@ fn term_hash(t: Expr, k: i64, c: i64) -> u64 {
     hasher.finish()
 }
 
+/// The hash [`Nodes::insert_full`] computes for `Mul(fs)`: the derived `Hash` writes the
+/// discriminant, then the list (a `SmallVec` hashes as its slice: the length, then each
+/// factor).
+#[inline(always)]
+fn mul_hash(fs: &[Expr]) -> u64 {
+    let mut hasher = FxBuildHasher.build_hasher();
+    discriminant(Node::Mul(crate::expr::Args::new())).hash(&mut hasher);
+    fs.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The discriminant of `n`'s variant, `n` not dropped: a constant where `n` is written out
 /// (a `Node` dropped is a call to its drop glue, even when the variant owns nothing).
 #[inline(always)]
@@ -364,6 +400,22 @@ mod tests {
                     let n = Node::Add(smallvec::smallvec![(e, k)], c);
                     assert_eq!(term_hash(e, k, c), node_hash(&n), "{i} {k} {c}");
                 }
+            }
+        }
+    }
+
+    /// [`mul_hash`] is the hash `insert_full` computes of the product's node (the derived
+    /// `Hash`), over lists of zero to nine factors of many indices.
+    #[test]
+    fn mul_hashes_are_the_nodes() {
+        let node_hash = |n: &Node| FxBuildHasher.hash_one(n);
+        let mut cx = crate::Context::new();
+        let es: Vec<Expr> = (-150..150i64).map(|v| cx.int(v * 7919)).collect();
+        for i in 0..es.len() {
+            for n in 0..10 {
+                let fs: Vec<Expr> = (0..n).map(|j| es[(i * 37 + j * 101) % es.len()]).collect();
+                let node = Node::Mul(fs.iter().copied().collect());
+                assert_eq!(mul_hash(&fs), node_hash(&node), "{i} {n}");
             }
         }
     }

@@ -473,6 +473,39 @@ impl Context {
         self.handle(i as u32)
     }
 
+    /// [`Context::intern`] of the integer product `Mul(fs)` from its factors
+    /// ([`interner::Nodes::insert_mul`]: the node and its list built only when new), then
+    /// the metadata `meta_of` computes for a product, written out (`meta_of` stays inlined
+    /// in `intern`, its one caller): the factors' symbols, plain when every factor is a
+    /// symbol or a power of one, size one per `*` plus the factors'. The same node, number
+    /// and metadata as `intern(Node::Mul(fs.into()), Ty::Int)` (test
+    /// `mul_interns_are_intern`).
+    #[inline]
+    pub(crate) fn intern_mul(&mut self, fs: &[Expr]) -> Expr {
+        let (i, new) = self.nodes.insert_mul(fs);
+        if new {
+            let is_sym = |e: &Expr| matches!(self.node(*e), Node::Sym(_));
+            let (mut syms, mut plain, mut kids) = (0u64, true, 0u32);
+            for f in fs {
+                let mf = self.meta[f.index()];
+                syms |= mf.syms;
+                kids = kids.saturating_add(mf.size);
+                plain &= is_sym(f) || matches!(self.node(*f), Node::Pow(b, _) if is_sym(b));
+            }
+            let own = fs.len().saturating_sub(1);
+            let m = Meta {
+                syms,
+                plain,
+                size: u32::try_from(own).unwrap_or(u32::MAX).saturating_add(kids),
+            };
+            self.tys.push(Ty::Int);
+            self.meta.push(m);
+            #[cfg(debug_assertions)]
+            self.births.push(self.clock);
+        }
+        self.handle(i as u32)
+    }
+
     /// [`Context::intern`] of a leaf whose metadata `m` the caller knows (`meta_of` of it).
     #[inline(always)]
     fn intern_leaf(&mut self, leaf: interner::Leaf, ty: Ty, m: Meta) -> Expr {
@@ -1363,6 +1396,89 @@ mod leaf_intern_tests {
                     _ => a.intern_term(ta, k, c),
                 };
                 (ea, eb)
+            };
+            assert_eq!(ea.index(), eb.index(), "step {step}");
+            assert_eq!(a.node_count(), b.node_count(), "step {step}");
+            pool.push((ea, eb));
+        }
+        assert!(a.node_count() > 3000);
+        assert_eq!(a.nodes.operands(), b.nodes.operands());
+        for i in 0..a.node_count() {
+            assert_eq!(a.nodes[i], b.nodes[i], "node {i}");
+            let (m, w, v) = (a.meta[i], b.meta[i], a.meta_of(&a.nodes[i]));
+            assert_eq!(
+                (m.syms, m.plain, m.size),
+                (w.syms, w.plain, w.size),
+                "node {i}"
+            );
+            assert_eq!(
+                (m.syms, m.plain, m.size),
+                (v.syms, v.plain, v.size),
+                "node {i}"
+            );
+            assert_eq!(a.tys[i], b.tys[i], "node {i}");
+        }
+    }
+
+    /// `intern_mul` and `intern` of `Node::Mul` find each other's products and number new
+    /// ones alike, with the same metadata and operand count, over random lists (empty, one
+    /// factor, repeats, any order, products of products and of sums, constants at the i64
+    /// limits).
+    #[test]
+    fn mul_interns_are_intern() {
+        let (mut a, mut b) = (Context::new(), Context::new());
+        a.nodes.count_operands(true);
+        b.nodes.count_operands(true);
+        let mut pool: Vec<(Expr, Expr)> = Vec::new();
+        for v in [i64::MIN, i64::MIN + 1, -2, -1, 0, 1, 2, 7, i64::MAX] {
+            pool.push((a.intern_int(v), b.intern(Node::Int(v), Ty::Int)));
+        }
+        for i in 0..40 {
+            let name = format!("s{i}");
+            let (sa, sb) = (a.new_symbol(&name, Ty::Int), b.new_symbol(&name, Ty::Int));
+            pool.push((a.sym(sa), b.sym(sb)));
+        }
+        let mut x: u64 = 0xD1B5_4A32_D192_ED03;
+        for step in 0..6000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let pick = |r: u64| pool[r as usize % pool.len()];
+            if x.is_multiple_of(7) {
+                // A one-term sum or a power now and then, as a factor to come.
+                let (ta, tb) = pick(x >> 8);
+                let k = (x >> 20) as i64 % 5 - 2;
+                let (ea, eb) = if x & 1 << 30 == 0 {
+                    let n = Node::Add(smallvec::smallvec![(tb, k)], 0);
+                    (a.intern_term(ta, k, 0), b.intern(n, Ty::Int))
+                } else {
+                    let p = 2 + (x >> 40) as u32 % 3;
+                    let ea = a.intern(Node::Pow(ta, p), Ty::Int);
+                    (ea, b.intern(Node::Pow(tb, p), Ty::Int))
+                };
+                pool.push((ea, eb));
+                continue;
+            }
+            let n = (x >> 4) as usize % 6;
+            let picked: Vec<(Expr, Expr)> = (0..n).map(|j| pick(x >> (8 + 9 * j))).collect();
+            let fa: Vec<Expr> = picked.iter().map(|p| p.0).collect();
+            let fb: crate::expr::Args = picked.iter().map(|p| p.1).collect();
+            let eb = b.intern(Node::Mul(fb), Ty::Int);
+            let ea = match (x >> 60) % 3 {
+                0 => {
+                    let e = a.intern(Node::Mul(fa.iter().copied().collect()), Ty::Int);
+                    assert_eq!(a.intern_mul(&fa), e, "step {step}");
+                    e
+                }
+                1 => {
+                    let e = a.intern_mul(&fa);
+                    assert_eq!(
+                        a.intern(Node::Mul(fa.iter().copied().collect()), Ty::Int),
+                        e
+                    );
+                    e
+                }
+                _ => a.intern_mul(&fa),
             };
             assert_eq!(ea.index(), eb.index(), "step {step}");
             assert_eq!(a.node_count(), b.node_count(), "step {step}");

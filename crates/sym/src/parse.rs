@@ -1897,17 +1897,14 @@ impl Context {
                     continue;
                 }
                 [(_, e)] => *e,
-                // Up to four factors (most products): the list made from a whole array, a
-                // move of fixed size, where collecting pushes one by one.
+                // Up to four factors (most products): the factors in an array, interned
+                // from there (the node's list is made only for a new product).
                 [(_, e0), rest @ ..] if rest.len() < 4 => {
                     let mut es = [*e0; 4];
                     for (e, f) in es[1..].iter_mut().zip(rest) {
                         *e = f.1;
                     }
-                    self.intern(
-                        Node::Mul(crate::expr::Args::from_buf_and_len(es, fs.len())),
-                        Ty::Int,
-                    )
+                    self.intern_mul(&es[..fs.len()])
                 }
                 _ => self.intern(Node::Mul(fs.iter().map(|f| f.1).collect()), Ty::Int),
             };
