@@ -345,9 +345,23 @@ pub(crate) struct Memo {
     /// it reads the call), to their text's place in `buf`, expression and the arena's size
     /// after. Calls with one such beginning replace each other.
     calls: rustc_hash::FxHashMap<u64, (u32, u32, Expr, usize)>,
+    /// The products of up to [`PROD_FACTORS`] factors the descent path built while it keeps
+    /// calls ([`Memo::keeps_calls`]), by their factor list as read (`Max(1, FloorDiv(s0, 2))`
+    /// and `Max(1, FloorDiv(s53, 2))`'s nodes for the product of the two, which a request's
+    /// assumptions repeat in many relations), with the product's node and the arena's size
+    /// after ([`Context::product_node_kept`]): [`PROD_SLOTS`] slots (none until the first
+    /// product is kept), a list in the slot of its hash's top bits, replacing the one there.
+    /// A fixed table: keeping a product is a few stores (a map's insertions, its growth and
+    /// its allocations cost a request with many distinct products more than it saved).
+    prods: Vec<KeptProduct>,
+    /// The slots of `prods` in use (`forget_from` and `clear` pass over them only then).
+    prods_used: usize,
     /// The calls read from the memo (the tests count them).
     #[cfg(test)]
     call_hits: usize,
+    /// The products read from the memo (the tests count them).
+    #[cfg(test)]
+    prod_hits: usize,
     /// The groups read again from the ones a parse kept ([`Descent::groups`]; the tests
     /// count them).
     #[cfg(test)]
@@ -366,6 +380,23 @@ const MEMO_SLOTS: usize = 64;
 
 /// The most text bytes [`Memo`] keeps.
 const MEMO_BYTES: usize = 1 << 20;
+
+/// The slots of [`Memo::prods`] (a power of two).
+const PROD_SLOTS: usize = 128;
+
+/// The most factors of a product [`Memo::prods`] keeps.
+const PROD_FACTORS: usize = 4;
+
+/// A slot of [`Memo::prods`]: the hash of a factor list, the list (its first `len`
+/// factors; `len` 0 for an empty slot), the product's node and the arena's size after.
+#[derive(Clone, Copy, Debug)]
+struct KeptProduct {
+    key: u64,
+    len: u8,
+    fs: [Expr; PROD_FACTORS],
+    e: Expr,
+    nodes: usize,
+}
 
 impl Memo {
     #[inline]
@@ -448,12 +479,84 @@ impl Memo {
             .insert(key, (start, self.buf.len() as u32, e, nodes));
     }
 
+    /// The node of the kept product of the factors `fs` (`key` their [`Memo::factors_hash`]).
+    #[inline]
+    fn product(&self, fs: &[Expr], key: u64) -> Option<Expr> {
+        let p = self.prods.get(Self::prod_slot(key))?;
+        (p.key == key && p.fs.get(..usize::from(p.len)) == Some(fs)).then_some(p.e)
+    }
+
+    /// The slot of [`Memo::prods`] of a factor list of hash `key` (its top bits: Fx's low
+    /// bits are weak).
+    #[inline(always)]
+    fn prod_slot(key: u64) -> usize {
+        (key >> (64 - PROD_SLOTS.trailing_zeros())) as usize
+    }
+
+    /// The hash of a factor list, [`Memo::prods`]'s key.
+    #[inline]
+    fn factors_hash(fs: &[Expr]) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(fs)
+    }
+
+    /// Keeps the product of the factors `fs` (`key` their hash), built as `e`, the arena
+    /// `nodes` long after, in its slot (a list of more than [`PROD_FACTORS`] factors is not
+    /// kept).
+    #[inline]
+    fn keep_product(&mut self, fs: &[Expr], key: u64, e: Expr, nodes: usize) {
+        let Some(&f0) = fs.first() else {
+            return;
+        };
+        if fs.len() > PROD_FACTORS {
+            return;
+        }
+        if self.prods.is_empty() {
+            self.prods = vec![
+                KeptProduct {
+                    key: 0,
+                    len: 0,
+                    fs: [f0; PROD_FACTORS],
+                    e,
+                    nodes: 0,
+                };
+                PROD_SLOTS
+            ];
+        }
+        let p = &mut self.prods[Self::prod_slot(key)];
+        let new = p.len == 0;
+        p.key = key;
+        p.len = fs.len() as u8;
+        p.fs[..fs.len()].copy_from_slice(fs);
+        p.e = e;
+        p.nodes = nodes;
+        if new {
+            self.prods_used += 1;
+        }
+    }
+
+    /// Empties the slots of [`Memo::prods`] that `drop` picks.
+    fn drop_products(&mut self, drop: impl Fn(&KeptProduct) -> bool) {
+        if self.prods_used == 0 {
+            return;
+        }
+        for p in &mut self.prods {
+            if p.len != 0 && drop(p) {
+                p.len = 0;
+                self.prods_used -= 1;
+            }
+        }
+    }
+
     /// Forgets the texts whose parse may have made nodes `n` and later (its expression is one
     /// of them, or it left the arena beyond `n`: a text parsed after a mark and rolled back
     /// to it is parsed again, making again the nodes its parse made, such as the literals a
     /// sum folded).
     pub(crate) fn forget_from(&mut self, n: usize) {
         // (A rollback of a context that keeps nothing: no pass over the maps' slots.)
+        // (Products whose building may have made nodes `n` and later: their node, or one
+        // their building left, such as a literal `scale` interned.)
+        self.drop_products(|p| p.nodes > n);
         if self.map.is_empty() && self.calls.is_empty() {
             return;
         }
@@ -482,6 +585,7 @@ impl Memo {
         } else {
             self.calls.clear();
         }
+        self.drop_products(|_| true);
     }
 
     #[cfg(test)]
@@ -1054,8 +1158,33 @@ impl Context {
         match self.literal_times_symbol(fs) {
             Some((Some(x), k)) => self.scale(x, k),
             Some((None, k)) => Some(self.int(k)),
+            None if self.parse_memo.keeps_calls() => self.product_node_kept(fs),
             None => self.mul_args(fs),
         }
+    }
+
+    /// [`Context::product_node`]'s `mul_args` in a context that keeps calls
+    /// ([`Memo::keeps_calls`]: one with many assumptions, which repeat products such as
+    /// `Max(1, FloorDiv(s0, 2))*Max(1, FloorDiv(s53, 2))` in many relations): the product of
+    /// a factor list built before is its node, read from [`Memo::prods`]. `mul_args` is a
+    /// function of the factors' nodes (immutable while the context keeps them), and building
+    /// it again makes no node (every node its first building made is there, the arena is
+    /// kept at least that long, else [`Memo::forget_from`] forgot it): the node and the arena
+    /// are those building it again gives. A product that overflows is not kept (test
+    /// `kept_products_answer_as_products_built_again`).
+    #[inline(never)]
+    fn product_node_kept(&mut self, fs: &[Expr]) -> Option<Expr> {
+        let key = Memo::factors_hash(fs);
+        if let Some(e) = self.parse_memo.product(fs, key) {
+            #[cfg(test)]
+            {
+                self.parse_memo.prod_hits += 1;
+            }
+            return Some(e);
+        }
+        let e = self.mul_args(fs)?;
+        self.parse_memo.keep_product(fs, key, e, self.nodes.len());
+        Some(e)
     }
 
     /// Operators of precedence `min` or more, from byte `d.i`. `rel` counts the relations of
@@ -3650,6 +3779,108 @@ pub(crate) mod tests {
             hits += a.parse_memo.call_hits;
         }
         assert!(oks > 1000 && hits > 250, "{oks} {hits}");
+    }
+
+    /// In a context that keeps calls, the products the descent path builds are kept by their
+    /// factor lists and read from the memo when built again (`product_node_kept`): texts
+    /// sharing products of a pool of factors (calls, groups, symbols of both types, literals
+    /// at the i64 limits, 0), parsed one after the other, with rollbacks now and then, answer
+    /// as in a context whose memo is emptied before each parse, with the same arena and
+    /// symbols, the errors (overflows, types) included; and products are read from the memo.
+    #[test]
+    fn kept_products_answer_as_products_built_again() {
+        let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
+        let factors = [
+            "FloorDiv(s0, 2)",
+            "Max(1, FloorDiv(s0, 2))",
+            "Max(1, FloorDiv(s53, 2))",
+            "Max(1, (2*FloorDiv(s53, 2)))",
+            "(s0 + 1)",
+            "((s53//4))",
+            "(3*s0)",
+            "(s0*s53)",
+            "s0",
+            "s53",
+            "q1",
+            "zf",
+            "2",
+            "0",
+            "-1",
+            "9223372036854775807",
+            "(-9223372036854775807 - 1)",
+            "Mod(s0, 3)",
+        ];
+        let (mut hits, mut oks, mut errs) = (0, 0, 0);
+        for round in 0..200 {
+            let (mut a, mut b) = (Context::new(), Context::new());
+            if round % 2 == 0 {
+                declared(&mut a);
+                declared(&mut b);
+            }
+            for i in 0..super::CALLS_AFTER {
+                let t = format!("q{i} >= {}", round % 3);
+                a.parse_bool(&t).unwrap();
+                b.parse_memo.clear();
+                b.parse_bool(&t).unwrap();
+            }
+            assert!(a.parse_memo.keeps_calls());
+            // This round's factors: a few, so that products repeat.
+            let pool: Vec<&str> = (0..3 + next(3))
+                .map(|_| factors[next(factors.len() as u64) as usize])
+                .collect();
+            let mut marks = Vec::new();
+            for step in 0..40 {
+                let product = |next: &mut dyn FnMut(u64) -> u64| {
+                    // Mostly two or three factors, now and then more than a slot holds.
+                    let n = 2 + next(3) as usize + 3 * usize::from(next(8) == 0);
+                    let fs: Vec<&str> = (0..n)
+                        .map(|_| pool[next(pool.len() as u64) as usize])
+                        .collect();
+                    fs.join("*")
+                };
+                let (p, q) = (product(&mut next), product(&mut next));
+                let t = match next(5) {
+                    0 => format!("Ne(({p}), 1)"),
+                    1 => format!("Lt({q}, ({p}))"),
+                    2 => format!("{p} + {q}"),
+                    3 => format!("Max(1, ({p}))*{q}"),
+                    _ => format!("Eq(({p}), ({q}))"),
+                };
+                if next(8) == 0 {
+                    marks.push((a.mark(), b.mark()));
+                }
+                if next(10) == 0
+                    && let Some((ma, mb)) = marks.pop()
+                {
+                    a.rollback(ma).unwrap();
+                    b.rollback(mb).unwrap();
+                }
+                let got = a.parse(&t);
+                b.parse_memo.clear();
+                let want = b.parse(&t);
+                match (&got, &want) {
+                    (Ok(x), Ok(y)) => {
+                        assert_eq!(x.index(), y.index(), "{t}");
+                        oks += 1;
+                    }
+                    (Err(x), Err(y)) => {
+                        assert_eq!(x.to_string(), y.to_string(), "{t}");
+                        errs += 1;
+                    }
+                    _ => panic!("{t}: {got:?} against {want:?}"),
+                }
+                assert!(
+                    a.nodes.iter().eq(b.nodes.iter()),
+                    "{round} {step} {t}: arenas differ"
+                );
+                assert!(a.sym_names.iter().eq(b.sym_names.iter()), "{t}: symbols");
+            }
+            hits += a.parse_memo.prod_hits;
+        }
+        assert!(
+            oks > 3000 && errs > 500 && hits > 800,
+            "{oks} {errs} {hits}"
+        );
     }
 
     /// Texts that repeat parenthesized groups (random ones, plain, doubled as PyTorch prints
