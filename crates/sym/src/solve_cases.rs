@@ -1047,6 +1047,7 @@ mod seed {
             seed_walk(s, f, &mut budget);
         }
         absorbed_constant(s, f);
+        split_sub_div(s, f);
     }
 
     /// Whether [`seed_walk`] may prove the term `t` a fixpoint, by its node and its factors'
@@ -1140,6 +1141,78 @@ mod seed {
             return;
         };
         s.s.simp.insert(fd, fd);
+        s.s.simp.insert(n, n);
+        s.s.simp.insert(f, n);
+    }
+
+    /// Records the simplification of `f = a*x + b*FloorDiv(x, e) + c` (two terms, no other;
+    /// `x` an integer symbol, `e >= 2` a constant, `b = -a*e`, the quotient a recorded
+    /// fixpoint) where the simplifier's `SplitSubDiv` merges the two terms into a remainder:
+    /// a*x - a*e*FloorDiv(x, e) + c = a*Mod(x, e) + c (x - e*FloorDiv(x, e) = Mod(x, e) for
+    /// e > 0), and what it then answers for that, itself: `2*FloorDiv(s0, 2) <= s0` for s0
+    /// is `-Mod(s0, 2) <= 0`. The rules at `f` (`rules_add`, its only ones; its operands are
+    /// fixpoints, so it is not rebuilt): one FloorDiv term merges no shifted FloorDivs (two
+    /// needed), there is no product of sums to expand; the two terms share the split base `x`,
+    /// the split views are `(x, lower 1, scale a)` and `(x, lower e, scale b)`, and whichever
+    /// pair the loop tries first, the one merge that succeeds is `SplitSubDiv` of the first
+    /// with the second (`lq = e > lp = 1`, `-(a*e) == b`; the other order and the other
+    /// merges need a Mod view or equal lowers), answering `scale(1, a)*Mod(x, e)` plus `c`,
+    /// built here by the same calls (`modulo_raw`, `mul`, `add_terms`). That answer `n` is
+    /// simplified next: `Mod(x, e)` is a fixpoint under these facts (no atom facts, no
+    /// symbolic bounds, no modular facts: `rules_mod` with `e >= 2` finds no ±1 divisor, no
+    /// zero or equal numerator, no inner Mod, content 1, no coefficient to reduce, `ModRange`
+    /// and `affine_on_small_range` fail where x's interval spans two multiples of e and its
+    /// range is not small ([`quotient_spans`], checked), the modular set of a symbol without
+    /// modular facts has coefficient 1, x is no FloorDiv or Mod; no operand is a sum), and
+    /// `n` itself is `Mod(x, e)` or a sum of that one term (no FloorDiv, product, Min or Max:
+    /// no rule of `rules_add` finds its part). So `f`'s simplification is `n`, a fixpoint, as
+    /// the simplifier records them. Anything else is left to the simplifier.
+    /// `split_sub_divs_are_the_simplifier` compares with it.
+    fn split_sub_div(s: &mut Session<'_>, f: Expr) {
+        let Node::Add(ts, c) = s.cx.node(f) else {
+            return;
+        };
+        let [(t0, k0), (t1, k1)] = ts[..] else {
+            return;
+        };
+        let c = *c;
+        // The symbol's term and the quotient's, in either order.
+        let ((x, a), (q, b)) = if matches!(s.cx.node(t0), Node::Sym(_)) {
+            ((t0, k0), (t1, k1))
+        } else {
+            ((t1, k1), (t0, k0))
+        };
+        let Node::Sym(xs) = *s.cx.node(x) else {
+            return;
+        };
+        let Node::FloorDiv(x2, d) = *s.cx.node(q) else {
+            return;
+        };
+        let Some(e) = s.cx.as_int(d).filter(|v| *v >= 2) else {
+            return;
+        };
+        if x2 != x
+            || a.checked_mul(e).and_then(i64::checked_neg) != Some(b)
+            || s.cx.sym_ty(xs) != Ty::Int
+            || !s.s.d.mod_facts.is_empty()
+            || s.s.simp.get(&q) != Some(&q)
+            || s.s.simp.get(&f).is_some()
+            || !quotient_spans(s, x, e)
+        {
+            return;
+        }
+        let one = s.cx.int(1);
+        let Some(scale) = s.cx.scale(one, a) else {
+            return;
+        };
+        let m = s.cx.modulo_raw(x, d);
+        let Some(v) = s.cx.mul(scale, m) else {
+            return;
+        };
+        let Some(n) = s.cx.add_terms(&[(v, 1)], c) else {
+            return;
+        };
+        s.s.simp.insert(m, m);
         s.s.simp.insert(n, n);
         s.s.simp.insert(f, n);
     }
@@ -1763,6 +1836,76 @@ mod seed {
                 };
                 total += 1;
                 let what = format!("{m}*FloorDiv({p}, {c}) + {k}");
+                let recorded = recorded_are_the_simplifier(&mut cx, f, &what);
+                if recorded.iter().any(|&(n, r)| n == f && r != f) {
+                    seeded += 1;
+                }
+            }
+            assert!(seeded * 10 > total, "too few seeded: {seeded}/{total}");
+        }
+
+        /// What [`seed_fixpoints`] records for a sum `a*x + b*FloorDiv(x, e) + c` (the two
+        /// terms merged into a remainder, [`split_sub_div`]) is what the simplifier answers
+        /// for it, in a fresh session under the same facts, and so for every node it records:
+        /// random coefficients (`b = -a*e` mostly, at the ends of i64 too, and others),
+        /// constants, divisors and quotients of other numerators (`x + 1`, `y`, `2*x`, a nested
+        /// FloorDiv) under random constant ranges, small and wide, sometimes a symbolic range
+        /// end, an assumption or a modular fact.
+        #[test]
+        fn split_sub_divs_are_the_simplifier() {
+            let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0041);
+            let nums = ["x", "x", "x", "x + 1", "y", "2*x", "FloorDiv(x, 3)"];
+            let syms = ["x", "x", "x", "y"];
+            let as_ = [1, -1, 2, -2, 3, -32, 7, i64::MAX, i64::MIN, i64::MAX / 2];
+            let cs = [0, 0, 0, -1, 1, 5, -7, i64::MIN, i64::MAX];
+            let ranges = [
+                ("1", ""),
+                ("1", ""),
+                ("0", "3"),
+                ("0", "20"),
+                ("5", "9"),
+                ("-10", "100"),
+                ("", ""),
+                ("4", "100"),
+                ("6", "7"),
+                ("-9223372036854775807", "9223372036854775806"),
+            ];
+            let (mut seeded, mut total) = (0, 0);
+            for _ in 0..8000 {
+                let mut cx = random_facts(&mut next, &ranges);
+                if next(10) == 0 {
+                    let m = cx.parse("Eq(Mod(x, 2), 0)").unwrap();
+                    let _ = cx.assume(m);
+                }
+                let e = [2, 2, 3, 4, 7, 8, 64, 1, -2][next(9) as usize];
+                // (Half the time the shape that is seeded, the other half any.)
+                let (num, sym) = match next(2) {
+                    0 => ("x", "x"),
+                    _ => (
+                        nums[next(nums.len() as u64) as usize],
+                        syms[next(syms.len() as u64) as usize],
+                    ),
+                };
+                let a = as_[next(as_.len() as u64) as usize];
+                let b = match next(4) {
+                    0 => as_[next(as_.len() as u64) as usize],
+                    _ => a.checked_mul(e).and_then(i64::checked_neg).unwrap_or(a),
+                };
+                let c = cs[next(cs.len() as u64) as usize];
+                let (Ok(fd), Ok(xe)) = (cx.parse(&format!("FloorDiv({num}, {e})")), cx.parse(sym))
+                else {
+                    continue;
+                };
+                let terms = if next(2) == 0 {
+                    [(xe, a), (fd, b)]
+                } else {
+                    [(fd, b), (xe, a)]
+                };
+                let Some(f) = cx.add_terms(&terms, c) else {
+                    continue;
+                };
+                total += 1;
+                let what = format!("{a}*{sym} + {b}*FloorDiv({num}, {e}) + {c}");
                 let recorded = recorded_are_the_simplifier(&mut cx, f, &what);
                 if recorded.iter().any(|&(n, r)| n == f && r != f) {
                     seeded += 1;
