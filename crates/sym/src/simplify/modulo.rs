@@ -201,6 +201,37 @@ impl Session<'_> {
         Some(a)
     }
 
+    /// Whether `0 <= a < b` cannot be proven because `b = FloorDiv(a, k)` for an integer
+    /// symbol `a = x` and a constant `k >= 1` (`Mod(s0, FloorDiv(s0, 2))`), under facts that
+    /// are constant ranges alone (no assumed truths, modular facts, bounds on atoms or
+    /// symbolic bounds) with x's interval nonempty: at every value v >= 0 of x,
+    /// floor(v/k) <= v, so no value has both `x >= 0` and `x < FloorDiv(x, k)`; the facts
+    /// say nothing about x but its (nonempty) interval, and the prover is sound on every
+    /// point of it, so it cannot prove both (it would answer `false` after asking its
+    /// intervals, a third of such a solve request). The test
+    /// `own_quotient_not_above_is_the_prover` compares with the prover.
+    pub(crate) fn own_quotient_not_above(&mut self, a: Expr, b: Expr) -> bool {
+        let Node::FloorDiv(n, k) = *self.cx.node(b) else {
+            return false;
+        };
+        let Node::Sym(x) = *self.cx.node(a) else {
+            return false;
+        };
+        if n != a
+            || self.cx.as_int(k).is_none_or(|k| k < 1)
+            || self.cx.sym_ty(x) != crate::Ty::Int
+            || !self.s.d.truths.is_empty()
+            || !self.s.d.mod_facts.is_empty()
+            || self.s.d.has_atom_facts()
+            || !self.s.d.upper.is_empty()
+            || !self.s.d.lower.is_empty()
+        {
+            return false;
+        }
+        let iv = self.sym_iv(x);
+        iv.lo <= iv.hi
+    }
+
     fn mod_symbolic(&mut self, a: Expr, b: Expr, ma: &[Mono], mb: &[Mono]) -> Option<Expr> {
         // Drop multiples of a monomial modulus: Mod(r + m*b, b) = Mod(r, b).
         if mb.len() == 1 && !mb[0].factors.is_empty() {
@@ -240,7 +271,7 @@ impl Session<'_> {
             return Some(r);
         }
         // 0 <= a < b  =>  Mod(a, b) = a.
-        if self.prove_nonneg(a) && self.prove_lt(a, b) {
+        if !self.own_quotient_not_above(a, b) && self.prove_nonneg(a) && self.prove_lt(a, b) {
             self.fire(Rule::ModRange);
             return Some(a);
         }
@@ -250,5 +281,73 @@ impl Session<'_> {
             return Some(self.cx.int(0));
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Context;
+    use crate::simplify::Session;
+
+    /// Where [`Session::own_quotient_not_above`] answers `true`, the prover cannot prove
+    /// `0 <= a < b` (what `mod_symbolic` would ask): random `a` and `b = FloorDiv(c, k)`
+    /// (`c` mostly `a`, sometimes another symbol or a sum), divisors at the ends of i64,
+    /// under random ranges (small, wide, negative, pinned, at the ends of i64), sometimes an
+    /// assumption, a symbolic range end or a modular fact.
+    #[test]
+    fn own_quotient_not_above_is_the_prover() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0042);
+        let ranges = [
+            ("1", ""),
+            ("0", "3"),
+            ("-5", "5"),
+            ("4", "100"),
+            ("3", "3"),
+            ("", "7"),
+            ("", "-2"),
+            ("-9223372036854775808", "9223372036854775807"),
+            ("9223372036854775800", "9223372036854775807"),
+        ];
+        let nums = ["x", "x", "x", "y", "x + 1", "2*x"];
+        let ks = ["1", "2", "3", "4", "64", "-2", "9223372036854775807", "y"];
+        let (mut taken, mut total) = (0, 0);
+        for _ in 0..6000 {
+            let mut cx = Context::new();
+            for v in ["x", "y"] {
+                let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
+                let _ = cx.set_range_str(
+                    v,
+                    if lo.is_empty() { "-oo" } else { lo },
+                    if hi.is_empty() { "oo" } else { hi },
+                );
+            }
+            match next(12) {
+                0 => {
+                    let _ = cx.set_range_str("y", "0", "x");
+                }
+                1 => {
+                    let p = cx.parse("x >= 2").unwrap();
+                    let _ = cx.assume(p);
+                }
+                2 => {
+                    let p = cx.parse("Eq(Mod(x, 2), 0)").unwrap();
+                    let _ = cx.assume(p);
+                }
+                _ => {}
+            }
+            let num = nums[next(nums.len() as u64) as usize];
+            let k = ks[next(ks.len() as u64) as usize];
+            let (Ok(a), Ok(b)) = (cx.parse("x"), cx.parse(&format!("FloorDiv({num}, {k})"))) else {
+                continue;
+            };
+            total += 1;
+            let mut s = Session::new(&mut cx);
+            if s.own_quotient_not_above(a, b) {
+                taken += 1;
+                let proven = s.prove_nonneg(a) && s.prove_lt(a, b);
+                assert!(!proven, "x < FloorDiv({num}, {k}) proven with x >= 0");
+            }
+        }
+        assert!(taken * 10 > total, "too few taken: {taken}/{total}");
     }
 }
