@@ -1231,6 +1231,29 @@ mod leaf_intern_tests {
     use crate::expr::{Node, Symbol};
     use crate::{Context, Expr, Ty};
 
+    /// `a` and `b` (contexts built alike, one through a shortcut) hold the same nodes, types,
+    /// operand count and metadata, and the metadata is what `meta_of` computes (more than
+    /// 3,000 nodes, so that the random build reached far).
+    fn assert_same_arenas(a: &Context, b: &Context) {
+        assert!(a.node_count() > 3000);
+        assert_eq!(a.nodes.operands(), b.nodes.operands());
+        for i in 0..a.node_count() {
+            assert_eq!(a.nodes[i], b.nodes[i], "node {i}");
+            let (m, w, v) = (a.meta[i], b.meta[i], a.meta_of(&a.nodes[i]));
+            assert_eq!(
+                (m.syms, m.plain, m.size),
+                (w.syms, w.plain, w.size),
+                "node {i}"
+            );
+            assert_eq!(
+                (m.syms, m.plain, m.size),
+                (v.syms, v.plain, v.size),
+                "node {i}"
+            );
+            assert_eq!(a.tys[i], b.tys[i], "node {i}");
+        }
+    }
+
     /// `intern_int` and `intern_sym` against `intern` of the same node. Two contexts fed the
     /// same pseudo-random sequence of constants (repeats, small and extreme values), new and
     /// old symbols of both types, and sums over what was made: `a` makes its leaves with the
@@ -1401,23 +1424,7 @@ mod leaf_intern_tests {
             assert_eq!(a.node_count(), b.node_count(), "step {step}");
             pool.push((ea, eb));
         }
-        assert!(a.node_count() > 3000);
-        assert_eq!(a.nodes.operands(), b.nodes.operands());
-        for i in 0..a.node_count() {
-            assert_eq!(a.nodes[i], b.nodes[i], "node {i}");
-            let (m, w, v) = (a.meta[i], b.meta[i], a.meta_of(&a.nodes[i]));
-            assert_eq!(
-                (m.syms, m.plain, m.size),
-                (w.syms, w.plain, w.size),
-                "node {i}"
-            );
-            assert_eq!(
-                (m.syms, m.plain, m.size),
-                (v.syms, v.plain, v.size),
-                "node {i}"
-            );
-            assert_eq!(a.tys[i], b.tys[i], "node {i}");
-        }
+        assert_same_arenas(&a, &b);
     }
 
     /// `intern_mul` and `intern` of `Node::Mul` find each other's products and number new
@@ -1484,22 +1491,6 @@ mod leaf_intern_tests {
             assert_eq!(a.node_count(), b.node_count(), "step {step}");
             pool.push((ea, eb));
         }
-        assert!(a.node_count() > 3000);
-        assert_eq!(a.nodes.operands(), b.nodes.operands());
-        for i in 0..a.node_count() {
-            assert_eq!(a.nodes[i], b.nodes[i], "node {i}");
-            let (m, w, v) = (a.meta[i], b.meta[i], a.meta_of(&a.nodes[i]));
-            assert_eq!(
-                (m.syms, m.plain, m.size),
-                (w.syms, w.plain, w.size),
-                "node {i}"
-            );
-            assert_eq!(
-                (m.syms, m.plain, m.size),
-                (v.syms, v.plain, v.size),
-                "node {i}"
-            );
-            assert_eq!(a.tys[i], b.tys[i], "node {i}");
-        }
+        assert_same_arenas(&a, &b);
     }
 }

@@ -1673,6 +1673,29 @@ mod seed {
             cx
         }
 
+        /// The constant ranges (lower, upper; empty for infinite) the seeding tests of sums
+        /// with a FloorDiv term draw from: open above, small, wide, negative, a two-value range,
+        /// and the ends of i64.
+        const SEEDED_RANGES: [(&str, &str); 10] = [
+            ("1", ""),
+            ("1", ""),
+            ("0", "3"),
+            ("0", "20"),
+            ("5", "9"),
+            ("-10", "100"),
+            ("", ""),
+            ("4", "100"),
+            ("6", "7"),
+            ("-9223372036854775807", "9223372036854775806"),
+        ];
+
+        /// Whether [`seed_fixpoints`] recorded `f` as another node (checked against the
+        /// simplifier by [`recorded_are_the_simplifier`]).
+        fn seeded_to_another(cx: &mut Context, f: Expr, what: &str) -> bool {
+            let recorded = recorded_are_the_simplifier(cx, f, what);
+            recorded.iter().any(|&(n, r)| n == f && r != f)
+        }
+
         /// Seeds `e`'s fixpoints and checks every node recorded (and what it is recorded as)
         /// against a fresh session's simplifier under the same facts; the recorded pairs.
         fn recorded_are_the_simplifier(cx: &mut Context, e: Expr, what: &str) -> Vec<(Expr, Expr)> {
@@ -1806,20 +1829,9 @@ mod seed {
             ];
             let ms = [1, -1, 7, -7, 2, -2, 3, 4, i64::MAX, i64::MIN];
             let ks = [1, -1, 2, -2, 7, -7, 14, 6, -12, 21, i64::MIN, i64::MAX];
-            let ranges = [
-                ("1", ""),
-                ("1", ""),
-                ("0", "3"),
-                ("0", "20"),
-                ("5", "9"),
-                ("-10", "100"),
-                ("", ""),
-                ("4", "100"),
-                ("-9223372036854775807", "9223372036854775806"),
-            ];
             let (mut seeded, mut total) = (0, 0);
             for _ in 0..6000 {
-                let mut cx = random_facts(&mut next, &ranges);
+                let mut cx = random_facts(&mut next, &SEEDED_RANGES);
                 let c = [2, 3, 4, 7, 8, 64][next(6) as usize];
                 let p = polys[next(polys.len() as u64) as usize];
                 let m = ms[next(ms.len() as u64) as usize];
@@ -1836,10 +1848,7 @@ mod seed {
                 };
                 total += 1;
                 let what = format!("{m}*FloorDiv({p}, {c}) + {k}");
-                let recorded = recorded_are_the_simplifier(&mut cx, f, &what);
-                if recorded.iter().any(|&(n, r)| n == f && r != f) {
-                    seeded += 1;
-                }
+                seeded += usize::from(seeded_to_another(&mut cx, f, &what));
             }
             assert!(seeded * 10 > total, "too few seeded: {seeded}/{total}");
         }
@@ -1858,21 +1867,9 @@ mod seed {
             let syms = ["x", "x", "x", "y"];
             let as_ = [1, -1, 2, -2, 3, -32, 7, i64::MAX, i64::MIN, i64::MAX / 2];
             let cs = [0, 0, 0, -1, 1, 5, -7, i64::MIN, i64::MAX];
-            let ranges = [
-                ("1", ""),
-                ("1", ""),
-                ("0", "3"),
-                ("0", "20"),
-                ("5", "9"),
-                ("-10", "100"),
-                ("", ""),
-                ("4", "100"),
-                ("6", "7"),
-                ("-9223372036854775807", "9223372036854775806"),
-            ];
             let (mut seeded, mut total) = (0, 0);
             for _ in 0..8000 {
-                let mut cx = random_facts(&mut next, &ranges);
+                let mut cx = random_facts(&mut next, &SEEDED_RANGES);
                 if next(10) == 0 {
                     let m = cx.parse("Eq(Mod(x, 2), 0)").unwrap();
                     let _ = cx.assume(m);
@@ -1906,10 +1903,7 @@ mod seed {
                 };
                 total += 1;
                 let what = format!("{a}*{sym} + {b}*FloorDiv({num}, {e}) + {c}");
-                let recorded = recorded_are_the_simplifier(&mut cx, f, &what);
-                if recorded.iter().any(|&(n, r)| n == f && r != f) {
-                    seeded += 1;
-                }
+                seeded += usize::from(seeded_to_another(&mut cx, f, &what));
             }
             assert!(seeded * 10 > total, "too few seeded: {seeded}/{total}");
         }
