@@ -252,6 +252,15 @@ impl Node {
         }
     }
 
+    /// Whether the node is a leaf (a constant or a symbol: no operands).
+    #[inline(always)]
+    fn is_leaf(&self) -> bool {
+        matches!(
+            self,
+            Node::Int(_) | Node::Float(_) | Node::Bool(_) | Node::Sym(_)
+        )
+    }
+
     /// Children in order (coefficients of sums are compared separately).
     /// The operands in the order the node's constructor takes them (the terms of a sum
     /// without their coefficients, the base of a power; none for a leaf), borrowed: for the
@@ -548,12 +557,14 @@ impl crate::Context {
                     }
                     match (self.node(*x), self.node(*y)) {
                         (Node::Sym(p), Node::Sym(q)) => return self.sym_cmp(*p, *q),
-                        _ => return self.cmp_expr_rec(a, b, CMP_DEPTH),
+                        _ => return self.cmp_same_kind(a, b, na, nb, CMP_DEPTH),
                     }
                 }
                 xs.len().cmp(&ys.len())
             }
-            _ => self.cmp_expr_rec(a, b, CMP_DEPTH),
+            // Two other leaves of one kind (floats, booleans): their values.
+            _ if na.is_leaf() => self.cmp_kind_and_leaf(na, nb),
+            _ => self.cmp_same_kind(a, b, na, nb, CMP_DEPTH),
         }
     }
 
@@ -582,37 +593,76 @@ impl crate::Context {
     /// first pair that differs, where the walk queues every pair of a level before comparing
     /// the first (sorting the operands of a product of sums or calls spent most of its time
     /// there).
+    ///
+    /// Inline: two leaves (or two nodes of different kinds) are decided here without a call,
+    /// which is most operand pairs of two calls of one kind (`FloorDiv(s0, 2)` against
+    /// `FloorDiv(s1, 2)`); only two nodes of one kind with operands recurse, through
+    /// [`Context::cmp_same_kind`].
+    #[inline(always)]
     fn cmp_expr_rec(&self, x: Expr, y: Expr, depth: u32) -> Ordering {
         if x == y {
             return Ordering::Equal;
         }
         let (nx, ny) = (self.node(x), self.node(y));
         let o = self.cmp_kind_and_leaf(nx, ny);
-        if o != Ordering::Equal {
+        // Two leaves of one kind: their values decide (`cmp_same_kind` would find no operands
+        // and answer `Equal`, as would the walk at depth 0: the same answer as `o`).
+        if o != Ordering::Equal || nx.is_leaf() {
             return o;
         }
+        self.cmp_same_kind(x, y, nx, ny, depth)
+    }
+
+    /// The rest of [`Context::cmp_expr_rec`] for two distinct nodes `nx`, `ny` (of `x`, `y`)
+    /// of one kind with operands: the operands pairwise, then their count (past `depth`
+    /// levels, the walk).
+    fn cmp_same_kind(&self, x: Expr, y: Expr, nx: &Node, ny: &Node, depth: u32) -> Ordering {
         if depth == 0 {
             return self.cmp_expr_walk(x, y);
         }
+        let d = depth - 1;
         match (nx, ny) {
-            (Node::Pow(bx, ex), Node::Pow(by, ey)) => self
-                .cmp_expr_rec(*bx, *by, depth - 1)
-                .then_with(|| ex.cmp(ey)),
-            (Node::Add(p, c), Node::Add(q, d)) => {
+            (Node::Pow(bx, ex), Node::Pow(by, ey)) => {
+                self.cmp_expr_rec(*bx, *by, d).then_with(|| ex.cmp(ey))
+            }
+            (Node::Add(p, c), Node::Add(q, d0)) => {
                 for (tp, tq) in p.iter().zip(q.iter()) {
                     let o = self
-                        .cmp_expr_rec(tp.0, tq.0, depth - 1)
+                        .cmp_expr_rec(tp.0, tq.0, d)
                         .then_with(|| tp.1.cmp(&tq.1));
                     if o != Ordering::Equal {
                         return o;
                     }
                 }
-                p.len().cmp(&q.len()).then_with(|| c.cmp(d))
+                p.len().cmp(&q.len()).then_with(|| c.cmp(d0))
+            }
+            // Two operands each (one kind: both have two): the first pair, then the second
+            // (their counts are equal).
+            (Node::FloorDiv(a, b), Node::FloorDiv(p, q))
+            | (Node::Mod(a, b), Node::Mod(p, q))
+            | (Node::CeilDiv(a, b), Node::CeilDiv(p, q)) => {
+                let o = self.cmp_expr_rec(*a, *p, d);
+                if o != Ordering::Equal {
+                    return o;
+                }
+                self.cmp_expr_rec(*b, *q, d)
+            }
+            // Lists: pairwise, then the counts.
+            (Node::Mul(xs), Node::Mul(ys))
+            | (Node::Min(xs), Node::Min(ys))
+            | (Node::Max(xs), Node::Max(ys)) => {
+                for (a, b) in xs.iter().zip(ys.iter()) {
+                    let o = self.cmp_expr_rec(*a, *b, d);
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                xs.len().cmp(&ys.len())
             }
             _ => {
                 let (kx, ky) = (nx.kids(), ny.kids());
                 for i in 0..kx.len().min(ky.len()) {
-                    let o = self.cmp_expr_rec(kx.get(i), ky.get(i), depth - 1);
+                    let o = self.cmp_expr_rec(kx.get(i), ky.get(i), d);
                     if o != Ordering::Equal {
                         return o;
                     }
@@ -922,6 +972,189 @@ mod tests {
                 assert_eq!(o == std::cmp::Ordering::Equal, a == b);
             }
         }
+    }
+
+    /// The recursion as it was before two leaves were compared inline and the operands of
+    /// `FloorDiv`/`Mod`/`CeilDiv`/`Mul`/`Min`/`Max` without `kids`: the reference for
+    /// `random_pairs_order_as_the_old_recursion`.
+    fn old_cmp_expr_rec(
+        cx: &crate::Context,
+        x: super::Expr,
+        y: super::Expr,
+        depth: u32,
+    ) -> std::cmp::Ordering {
+        use super::Node;
+        use std::cmp::Ordering;
+        if x == y {
+            return Ordering::Equal;
+        }
+        let (nx, ny) = (cx.node(x), cx.node(y));
+        let o = cx.cmp_kind_and_leaf(nx, ny);
+        if o != Ordering::Equal {
+            return o;
+        }
+        if depth == 0 {
+            return cx.cmp_expr_walk(x, y);
+        }
+        match (nx, ny) {
+            (Node::Pow(bx, ex), Node::Pow(by, ey)) => {
+                old_cmp_expr_rec(cx, *bx, *by, depth - 1).then_with(|| ex.cmp(ey))
+            }
+            (Node::Add(p, c), Node::Add(q, d)) => {
+                for (tp, tq) in p.iter().zip(q.iter()) {
+                    let o =
+                        old_cmp_expr_rec(cx, tp.0, tq.0, depth - 1).then_with(|| tp.1.cmp(&tq.1));
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                p.len().cmp(&q.len()).then_with(|| c.cmp(d))
+            }
+            _ => {
+                let (kx, ky) = (nx.kids(), ny.kids());
+                for i in 0..kx.len().min(ky.len()) {
+                    let o = old_cmp_expr_rec(cx, kx.get(i), ky.get(i), depth - 1);
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                kx.len().cmp(&ky.len())
+            }
+        }
+    }
+
+    /// A random expression of type `ty` (0 int, 1 float, 2 bool), `depth` levels at most,
+    /// over every kind of node, with small symbols and literals and the i64 limits.
+    fn random_typed(next: &mut dyn FnMut(u64) -> u64, ty: u8, depth: u32) -> String {
+        const INTS: [&str; 12] = [
+            "x",
+            "y",
+            "s0",
+            "s1",
+            "s10",
+            "0",
+            "1",
+            "2",
+            "-3",
+            "7",
+            "9223372036854775807",
+            "-9223372036854775808",
+        ];
+        const FLOATS: [&str; 5] = ["f", "g", "1.5", "2.5", "-0.5"];
+        const BOOLS: [&str; 2] = ["True", "False"];
+        let leaf = depth == 0 || next(5) == 0;
+        let r = |t: u8, next: &mut dyn FnMut(u64) -> u64| random_typed(next, t, depth - 1);
+        match ty {
+            0 if leaf => INTS[next(INTS.len() as u64) as usize].to_string(),
+            1 if leaf => FLOATS[next(FLOATS.len() as u64) as usize].to_string(),
+            2 if leaf => BOOLS[next(2) as usize].to_string(),
+            0 => match next(17) {
+                0 => format!("({}) + ({})", r(0, next), r(0, next)),
+                1 => format!("({})*({})", r(0, next), r(0, next)),
+                2 => format!("{}*({}) + {}", next(5) as i64 - 2, r(0, next), r(0, next)),
+                3 => format!("({})**{}", r(0, next), 2 + next(2)),
+                4 => format!("FloorDiv({}, {})", r(0, next), r(0, next)),
+                5 => format!("CeilDiv({}, {})", r(0, next), r(0, next)),
+                6 => format!("Mod({}, {})", r(0, next), r(0, next)),
+                7 => format!("Min({}, {})", r(0, next), r(0, next)),
+                8 => format!("Max({}, {}, {})", r(0, next), r(0, next), r(0, next)),
+                9 => format!("Max({}, {})", r(0, next), r(0, next)),
+                10 => format!("Abs({})", r(0, next)),
+                11 => format!("Where({}, {}, {})", r(2, next), r(0, next), r(0, next)),
+                12 => format!("TruncToInt({})", r(1, next)),
+                13 => format!("FloorToInt({})", r(1, next)),
+                14 => format!("CeilToInt({})", r(1, next)),
+                15 => format!("RoundToInt({})", r(1, next)),
+                _ => format!("({})*({})*({})", r(0, next), r(0, next), r(0, next)),
+            },
+            1 => match next(7) {
+                0 => format!("ToFloat({})", r(0, next)),
+                1 => format!("IntTrueDiv({}, {})", r(0, next), r(0, next)),
+                2 => format!("FloatTrueDiv({}, {})", r(1, next), r(1, next)),
+                3 => format!("({}) + ({})", r(1, next), r(1, next)),
+                4 => format!("({})*({})", r(1, next), r(1, next)),
+                5 => format!("-({})", r(1, next)),
+                _ => format!("Where({}, {}, {})", r(2, next), r(1, next), r(1, next)),
+            },
+            _ => match next(7) {
+                0 => format!("Eq({}, {})", r(0, next), r(0, next)),
+                1 => format!("Ne({}, {})", r(0, next), r(0, next)),
+                2 => format!("({}) < ({})", r(0, next), r(0, next)),
+                3 => format!("({}) <= ({})", r(0, next), r(0, next)),
+                4 => format!("And({}, {})", r(2, next), r(2, next)),
+                5 => format!("Or({}, {})", r(2, next), r(2, next)),
+                _ => format!("Not({})", r(2, next)),
+            },
+        }
+    }
+
+    /// `cmp_expr` and the recursion (at every depth from 0, where it hands over to the walk)
+    /// order random pairs of expressions of every kind, and their operands, exactly as the old
+    /// recursion (and the walk) do; `Equal` exactly for equal handles.
+    #[test]
+    fn random_pairs_order_as_the_old_recursion() {
+        let mut cx = crate::Context::new();
+        cx.declare("f", crate::Ty::Float).unwrap();
+        cx.declare("g", crate::Ty::Float).unwrap();
+        let mut next = crate::test_rng::xorshift(0xC0FF_EE37);
+        let mut es: Vec<super::Expr> = Vec::new();
+        let mut kinds = std::collections::BTreeSet::new();
+        for i in 0..700 {
+            let text = random_typed(&mut next, (i % 5).min(2) as u8, 1 + (i % 4) as u32);
+            let Ok(e) = cx.parse(&text) else { continue };
+            // The expression and its operands (pairs of one kind with shared parts).
+            let mut stack = vec![e];
+            while let Some(e) = stack.pop() {
+                let n = cx.node(e);
+                kinds.insert(n.rank());
+                stack.extend(n.kids().iter());
+                es.push(e);
+            }
+        }
+        es.sort();
+        es.dedup();
+        // Every kind of node took part.
+        assert_eq!(kinds.len(), 31, "node kinds seen: {kinds:?}");
+        let mut same_kind = 0usize;
+        for (k, &a) in es.iter().enumerate() {
+            // All pairs would be slow in debug builds: every 3rd partner plus the neighbours
+            // in interning order (often of one kind).
+            for &b in es
+                .iter()
+                .skip(k % 3)
+                .step_by(3)
+                .chain(es[k.saturating_sub(8)..].iter().take(16))
+            {
+                let o = cx.cmp_expr(a, b);
+                assert_eq!(
+                    o,
+                    cx.cmp_expr_walk(a, b),
+                    "{} vs {}",
+                    cx.display(a),
+                    cx.display(b)
+                );
+                assert_eq!(
+                    o,
+                    old_cmp_expr_rec(&cx, a, b, super::CMP_DEPTH),
+                    "{} vs {}",
+                    cx.display(a),
+                    cx.display(b)
+                );
+                assert_eq!(o == std::cmp::Ordering::Equal, a == b);
+                let depth = next(4) as u32;
+                assert_eq!(
+                    cx.cmp_expr_rec(a, b, depth),
+                    old_cmp_expr_rec(&cx, a, b, depth),
+                    "depth {depth}: {} vs {}",
+                    cx.display(a),
+                    cx.display(b)
+                );
+                if cx.node(a).rank() == cx.node(b).rank() {
+                    same_kind += 1;
+                }
+            }
+        }
+        assert!(same_kind > 10_000, "{same_kind} pairs of one kind");
     }
 
     /// The keys order names exactly as `natural_cmp` does, on every pair of a set of names of
