@@ -3355,6 +3355,25 @@ pub(crate) mod tests {
         cx.declare("zf", crate::Ty::Float).unwrap();
     }
 
+    /// Two contexts for the memo tests: `a` has parsed enough assumptions to keep calls
+    /// (`Memo::keeps_calls`), `b` the same ones with its memo emptied before each (the
+    /// reference that builds everything again); [`declared`]'s facts on both in even rounds.
+    fn keeping_and_fresh(round: usize) -> (Context, Context) {
+        let (mut a, mut b) = (Context::new(), Context::new());
+        if round.is_multiple_of(2) {
+            declared(&mut a);
+            declared(&mut b);
+        }
+        for i in 0..super::CALLS_AFTER {
+            let t = format!("q{i} >= {}", round % 3);
+            a.parse_bool(&t).unwrap();
+            b.parse_memo.clear();
+            b.parse_bool(&t).unwrap();
+        }
+        assert!(a.parse_memo.keeps_calls());
+        (a, b)
+    }
+
     #[test]
     fn polynomial_fast_path_builds_what_the_general_parser_builds() {
         let none = |_: &mut Context| {};
@@ -3748,19 +3767,8 @@ pub(crate) mod tests {
                     t
                 })
                 .collect();
-            let (mut a, mut b) = (Context::new(), Context::new());
-            if round % 2 == 0 {
-                declared(&mut a);
-                declared(&mut b);
-            }
             // Assumptions first: then `a` keeps calls.
-            for i in 0..super::CALLS_AFTER {
-                let t = format!("q{i} >= {}", round % 3);
-                a.parse_bool(&t).unwrap();
-                b.parse_memo.clear();
-                b.parse_bool(&t).unwrap();
-            }
-            assert!(a.parse_memo.keeps_calls());
+            let (mut a, mut b) = keeping_and_fresh(round);
             for t in &texts {
                 let got = a.parse(t);
                 b.parse_memo.clear();
@@ -3812,18 +3820,7 @@ pub(crate) mod tests {
         ];
         let (mut hits, mut oks, mut errs) = (0, 0, 0);
         for round in 0..200 {
-            let (mut a, mut b) = (Context::new(), Context::new());
-            if round % 2 == 0 {
-                declared(&mut a);
-                declared(&mut b);
-            }
-            for i in 0..super::CALLS_AFTER {
-                let t = format!("q{i} >= {}", round % 3);
-                a.parse_bool(&t).unwrap();
-                b.parse_memo.clear();
-                b.parse_bool(&t).unwrap();
-            }
-            assert!(a.parse_memo.keeps_calls());
+            let (mut a, mut b) = keeping_and_fresh(round);
             // This round's factors: a few, so that products repeat.
             let pool: Vec<&str> = (0..3 + next(3))
                 .map(|_| factors[next(factors.len() as u64) as usize])
