@@ -722,6 +722,7 @@ impl crate::Context {
 #[cfg(test)]
 mod tests {
     use super::{natural_cmp, natural_cmp_walk, sym_order_key};
+    use std::cmp::Ordering;
 
     /// `natural_cmp`'s shortcuts (the first differing byte and the digit runs through it) are the
     /// walk's answer on every pair of names of up to four bytes over `a b 0 1 2 _`.
@@ -960,18 +961,25 @@ mod tests {
         let es: Vec<super::Expr> = texts.iter().map(|t| cx.parse(t).unwrap()).collect();
         for &a in &es {
             for &b in &es {
-                let o = cx.cmp_expr(a, b);
-                assert_eq!(
-                    o,
-                    cx.cmp_expr_walk(a, b),
-                    "{} vs {}",
-                    cx.display(a),
-                    cx.display(b)
-                );
+                let o = order_is_the_walks(&cx, a, b);
                 assert_eq!(o, cx.cmp_expr(b, a).reverse());
                 assert_eq!(o == std::cmp::Ordering::Equal, a == b);
             }
         }
+    }
+
+    /// `cmp_expr` of `a` and `b`, checked against the walk (`cmp_expr_walk`), the reference
+    /// order of the comparison tests.
+    fn order_is_the_walks(cx: &crate::Context, a: super::Expr, b: super::Expr) -> Ordering {
+        let o = cx.cmp_expr(a, b);
+        assert_eq!(
+            o,
+            cx.cmp_expr_walk(a, b),
+            "{} vs {}",
+            cx.display(a),
+            cx.display(b)
+        );
+        o
     }
 
     /// The recursion as it was before two leaves were compared inline and the operands of
@@ -1125,14 +1133,7 @@ mod tests {
                 .step_by(3)
                 .chain(es[k.saturating_sub(8)..].iter().take(16))
             {
-                let o = cx.cmp_expr(a, b);
-                assert_eq!(
-                    o,
-                    cx.cmp_expr_walk(a, b),
-                    "{} vs {}",
-                    cx.display(a),
-                    cx.display(b)
-                );
+                let o = order_is_the_walks(&cx, a, b);
                 assert_eq!(
                     o,
                     old_cmp_expr_rec(&cx, a, b, super::CMP_DEPTH),
