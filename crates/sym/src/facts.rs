@@ -324,9 +324,10 @@ impl Context {
         }
     }
 
-    /// [`Context::store_range`] for a symbol without a range: none is replaced, so no
-    /// symbolic end is removed and nothing was pinned (a pin needs a one-point range); the
-    /// `added` symbolic ends are counted and listed, and a one-point integer range pins `s`.
+    /// [`Context::store_range`] for a symbol without a range (and its last step): none is
+    /// replaced, so no symbolic end is removed and nothing was pinned (a pin needs a one-point
+    /// range); the `added` symbolic ends are counted and listed, and a one-point integer range
+    /// pins `s`.
     #[inline]
     fn store_fresh_range(
         &mut self,
@@ -394,7 +395,9 @@ impl Context {
     }
 
     /// Stores the checked range `r` of `s` with its `added` symbolic ends, and pins `s` when
-    /// `consts` (both ends' values, when both are constants) is one point of an integer.
+    /// `consts` (both ends' values, when both are constants) is one point of an integer: the
+    /// bookkeeping of the range it replaces undone (its symbolic ends uncounted, its pin
+    /// removed), then [`Context::store_fresh_range`]'s.
     fn store_range(
         &mut self,
         s: Symbol,
@@ -402,36 +405,27 @@ impl Context {
         added: usize,
         consts: Option<(i64, i64)>,
     ) {
-        let old = self.facts.ranges.insert(s, r);
-        let removed = old.map_or(0, |(lo, hi)| {
-            [lo, hi]
-                .iter()
-                .filter(|e| matches!(e, RangeEnd::Expr(x) if self.as_int(*x).is_none()))
-                .count()
-        });
-        self.facts.symbolic_ends = self.facts.symbolic_ends + added - removed;
-        if added > 0 && self.facts.symbolic_listed.insert(s, ()).is_none() {
-            self.facts.symbolic.push(s);
-        }
-        // `s` is pinned only if its previous range was one point (every range stored goes
-        // through here, and a range removed unpins its symbol): only then is the list
-        // scanned, so that setting n point ranges stays linear.
-        let old_point = old.is_some_and(|(lo, hi)| match (lo, hi) {
-            (RangeEnd::Expr(a), RangeEnd::Expr(b)) => {
-                self.as_int(a).is_some() && self.as_int(a) == self.as_int(b)
+        if let Some(&(lo, hi)) = self.facts.ranges.get(&s) {
+            let symbolic =
+                |e: &RangeEnd| matches!(e, RangeEnd::Expr(x) if self.as_int(*x).is_none());
+            let removed = [lo, hi].iter().filter(|e| symbolic(e)).count();
+            // (The count holds the old range's symbolic ends: no underflow.)
+            self.facts.symbolic_ends -= removed;
+            // `s` is pinned only if its previous range was one point (every range stored goes
+            // through here, and a range removed unpins its symbol): only then is the list
+            // scanned, so that setting n point ranges stays linear. (`s` stays listed among
+            // the symbols with symbolic ends, as before.)
+            let old_point = match (lo, hi) {
+                (RangeEnd::Expr(a), RangeEnd::Expr(b)) => {
+                    self.as_int(a).is_some() && self.as_int(a) == self.as_int(b)
+                }
+                _ => false,
+            };
+            if old_point {
+                self.facts.pinned.retain(|p| p.0 != s);
             }
-            _ => false,
-        });
-        if old_point {
-            self.facts.pinned.retain(|p| p.0 != s);
         }
-        if let Some((x, y)) = consts
-            && x == y
-            && self.sym_ty(s) == Ty::Int
-        {
-            self.facts.pinned.push((s, x));
-        }
-        self.facts.generation += 1;
+        self.store_fresh_range(s, r, added, consts);
     }
 
     /// `lo <= s <= hi` with constant ends (no [`RangeEnd`] needed): `cx.set_range_int(s, 16,
