@@ -633,7 +633,9 @@ impl Session<'_> {
             if self.cx.tick() {
                 return Some(Iv::TOP);
             }
-            acc = acc.mul(&self.sym_iv(s));
+            let v = self.sym_iv(s);
+            // 1*f0*f1*...: the first factor's interval (`one_times`), then times the others'.
+            acc = if i == 0 { v.one_times() } else { acc.mul(&v) };
         }
         if let Some(a) = self.s.d.atom_iv.get(&root) {
             acc = acc.intersect(a);
@@ -675,8 +677,12 @@ impl Session<'_> {
                 acc
             }
             Node::Mul(fs) => {
-                let mut acc = Iv::point(1);
-                for f in fs {
+                // 1*f0*f1*...: the first factor's interval times the others' (`one_times`).
+                let Some((f0, rest)) = fs.split_first() else {
+                    return Iv::point(1);
+                };
+                let mut acc = m(self, f0).one_times();
+                for f in rest {
                     acc = acc.mul(&m(self, f));
                 }
                 acc
@@ -1484,13 +1490,16 @@ impl Context {
                 return None;
             }
             let term = match self.node(t) {
-                Node::Mul(fs) => {
-                    let mut p = Iv::point(1);
-                    for &f in fs {
-                        p = p.mul(&factor(f)?);
+                Node::Mul(fs) => match fs.split_first() {
+                    None => Iv::point(1),
+                    Some((&f0, rest)) => {
+                        let mut p = factor(f0)?.one_times();
+                        for &f in rest {
+                            p = p.mul(&factor(f)?);
+                        }
+                        p
                     }
-                    p
-                }
+                },
                 _ => factor(t)?,
             };
             acc = acc.add(&term.scale(k));
@@ -1536,8 +1545,12 @@ impl Context {
                 acc
             }
             Node::Mul(fs) => {
-                let mut acc = Iv::point(1);
-                for f in fs {
+                // 1*f0*f1*...: the first factor's interval times the others' (`one_times`).
+                let Some((f0, rest)) = fs.split_first() else {
+                    return Some(Iv::point(1));
+                };
+                let mut acc = self.quick_iv(*f0, d)?.one_times();
+                for f in rest {
                     acc = acc.mul(&self.quick_iv(*f, d)?);
                 }
                 acc
@@ -1675,9 +1688,11 @@ pub(crate) fn modset_in(
 fn horner_iv(ivs: &[Iv], monos: &[Monomial], c: i64, depth: u32) -> Iv {
     let mut best = Iv::point(c);
     for (fs, k) in monos {
+        // 1*f0*f1*...: the first factor's interval (`one_times`), then times the others'.
         let mut m = Iv::point(1);
-        for f in fs {
-            m = m.mul(&ivs[usize::from(*f)]);
+        for (i, f) in fs.iter().enumerate() {
+            let v = &ivs[usize::from(*f)];
+            m = if i == 0 { v.one_times() } else { m.mul(v) };
         }
         best = best.add(&m.scale(*k));
     }

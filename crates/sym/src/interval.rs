@@ -189,6 +189,18 @@ impl Iv {
         Iv { lo, hi }
     }
 
+    /// `Iv::point(1).mul(self)` without the multiplication: where a product's interval starts,
+    /// from its first factor's (`1*v = v`). `mul` with 1 gives the factor's ends through
+    /// `Iv::new`, except for an empty interval with a negative lower end, whose corners it
+    /// reorders (`one_times_is_mul_by_one` compares the two on every pairing of ends).
+    pub fn one_times(&self) -> Iv {
+        if self.lo >= 0 || self.lo <= self.hi {
+            Iv::new(self.lo, self.hi)
+        } else {
+            Iv::new(self.hi, self.lo)
+        }
+    }
+
     pub fn mul(&self, o: &Iv) -> Iv {
         // Both non-negative (sizes, indices): the smallest product is of the lower ends and
         // the largest of the upper ends (`x*y` grows in each factor where both are >= 0), the
@@ -470,6 +482,35 @@ mod tests {
             }
         }
         Iv::new(lo as i128, hi as i128)
+    }
+
+    /// `one_times` is multiplication by the point 1, on every pairing of ends (the infinities,
+    /// the i64 edges and past them, empty intervals of either sign, small values).
+    #[test]
+    fn one_times_is_mul_by_one() {
+        let ends: Vec<Ext> = vec![
+            NEG_INF,
+            POS_INF,
+            I64_MIN - 1,
+            I64_MIN,
+            I64_MIN + 1,
+            I64_MAX - 1,
+            I64_MAX,
+            I64_MAX + 1,
+            -(1 << 40),
+            1 << 40,
+            -7,
+            -1,
+            0,
+            1,
+            7,
+        ];
+        for &lo in &ends {
+            for &hi in &ends {
+                let x = Iv { lo, hi };
+                assert_eq!(x.one_times(), Iv::point(1).mul(&x), "{lo} {hi}");
+            }
+        }
     }
 
     /// The product is exact: on every pair of small boxes it is the brute-force range, and on

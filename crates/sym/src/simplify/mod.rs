@@ -296,7 +296,9 @@ pub(crate) fn fits_iv_given(
             let mut acc = Iv::point(1);
             for i in 0..n {
                 let f = list_item(o, e, i);
-                acc = acc.mul(&fits_iv_given(o, f, d, given)?);
+                let v = fits_iv_given(o, f, d, given)?;
+                // 1*f0*f1*...: the first factor's interval (`one_times`), then times the others'.
+                acc = if i == 0 { v.one_times() } else { acc.mul(&v) };
             }
             acc
         }
