@@ -152,6 +152,22 @@ impl Context {
         out
     }
 
+    /// Appends [`Context::display`]'s text of `e` to `out` (what is already there is kept):
+    /// for texts around an expression (the solver's reasons, a relation's head), written into
+    /// one string without printing the expression into a string of its own first. The same
+    /// text as `display` (`push_display_appends_what_display_prints` compares the two), which
+    /// does not call this, and a sum by the recursion, whose text for a flat sum is
+    /// `push_flat_sum`'s (`flat_sums_print_as_the_task_stack_prints`): with `display` calling
+    /// this, or a second caller of `push_flat_sum` (then no longer inlined into `display`),
+    /// every printed answer cost about 25 instructions more.
+    pub(crate) fn push_display(&self, e: Expr, out: &mut String) {
+        match self.node(e) {
+            Node::Int(v) => push_i64(out, *v),
+            Node::Sym(s) => out.push_str(self.sym_name(*s)),
+            _ => self.write(e, 0, out, WRITE_DEPTH),
+        }
+    }
+
     /// [`Context::display`] by its task stack alone (every expression; `display` takes
     /// shortcuts, which the tests hold to this).
     #[cfg(test)]
@@ -820,6 +836,54 @@ mod tests {
         cx.clear();
         let e = cx.parse(&deep).unwrap();
         assert_eq!(cx.display(e), cx.display_tasks(e, String::new()));
+    }
+
+    /// [`Context::push_display`] appends to what a string holds exactly the text `display`
+    /// prints: random expressions (constants, symbols, flat sums, and every other node the
+    /// parser's random texts make, simplified or not), after prefixes that are empty, short,
+    /// or long enough that the string grows while the expression is written; and the i64
+    /// limits, which the flat sums leave to the recursion.
+    #[test]
+    fn push_display_appends_what_display_prints() {
+        let mut next = crate::test_rng::xorshift(0x6a09_e667_f3bc_c908u64);
+        let mut cx = Context::new();
+        let long = "p".repeat(127);
+        let prefixes = ["", "Eq(x, ", "s53 occurs nonlinearly in ", long.as_str()];
+        let check = |cx: &Context, e: crate::Expr, t: &str, k: usize| {
+            let p = prefixes[k % prefixes.len()];
+            let mut out = String::from(p);
+            cx.push_display(e, &mut out);
+            assert_eq!(out, format!("{p}{}", cx.display(e)), "{t}");
+        };
+        let mut parsed = 0;
+        for i in 0..20_000 {
+            let t = crate::parse::tests::random_text(&mut next, 5);
+            cx.clear();
+            let Ok(e) = cx.parse(&t) else { continue };
+            parsed += 1;
+            check(&cx, e, &t, i);
+            let s = cx.simplify(e);
+            check(&cx, s, &t, i + 1);
+        }
+        assert!(parsed > 5000, "{parsed}");
+        for (i, t) in [
+            "0",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "x",
+            "2*x*y - 3*z + 9223372036854775807",
+            "(-9223372036854775808)*x + y - 9223372036854775807 - 1",
+            "x*FloorDiv(y, 2) + Mod(x, 3)",
+        ]
+        .iter()
+        .enumerate()
+        {
+            cx.clear();
+            let e = cx.parse(t).unwrap();
+            for k in 0..prefixes.len() {
+                check(&cx, e, t, i + k);
+            }
+        }
     }
 
     /// The recursive writer against the task stack: random texts of the parser's grammar

@@ -265,18 +265,19 @@ pub(crate) fn unsolved(kind: UnsolvedKind, message: String) -> SolveResult {
     SolveResult::Unsolved(Unsolved { kind, message })
 }
 
-/// The pieces `before`, the text of `e`, then the pieces `after`, written into the string the
-/// printer made for `e` (its room, 128 bytes, holds the usual reason): joining them into a new
-/// string cost a second allocation and a copy (about 190 instructions of an unsolved request
-/// near the median; joining the pieces before it on the stack, then one insertion, cost more
-/// than an insertion per piece).
+/// The pieces `before`, the text of `e`, then the pieces `after`, written into one string in
+/// that order ([`Context::push_display`] appends the text of `e` after `before`): printing `e`
+/// into a string of its own and inserting `before` in front of it moved the text once a piece
+/// (about 80 instructions of an unsolved request near the median), and joining the pieces
+/// into a new string cost a second allocation and a copy. The room is what `display` gives an
+/// expression (128 bytes) and the pieces', so a string grows exactly where `display`'s did.
 pub(crate) fn around(cx: &Context, before: &[&str], e: Expr, after: &[&str]) -> String {
-    let mut out = cx.display(e);
     let extra: usize = before.iter().chain(after).map(|p| p.len()).sum();
-    out.reserve(extra);
-    for p in before.iter().rev() {
-        out.insert_str(0, p);
+    let mut out = String::with_capacity(128 + extra);
+    for p in before {
+        out.push_str(p);
     }
+    cx.push_display(e, &mut out);
     for p in after {
         out.push_str(p);
     }
@@ -1132,8 +1133,7 @@ impl Context {
             None => std::borrow::Cow::Owned(self.display(t)),
         };
         // Written piece by piece (the formatting machinery cost a solve request about 3% of
-        // its instructions; writing the pieces into the right-hand side's printed string, as
-        // `around` does, cost more than this string of its own). A constant or a symbol
+        // its instructions), into one string. A constant or a symbol
         // (`s53 >= 8`, `Eq(u1, u0)`) is written as `display` writes it (its shortcuts for
         // them), straight into this string: no string of its own to print into and copy.
         let eq = matches!(r.op, RelOp::Eq | RelOp::Ne);
@@ -1152,10 +1152,11 @@ impl Context {
                 out
             }
             _ => {
-                let rhs = self.display(r.rhs);
-                let mut out = String::with_capacity(n.len() + rhs.len() + 8);
+                // The head, then the right-hand side appended ([`Context::push_display`]),
+                // with the room `display` gives it (128 bytes) besides the head's.
+                let mut out = String::with_capacity(n.len() + 8 + 128);
                 self.relation_head(&mut out, r.op, &n);
-                out.push_str(&rhs);
+                self.push_display(r.rhs, &mut out);
                 out
             }
         };
@@ -1455,6 +1456,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// [`super::around`] writes the pieces before, the text `display` prints, then the pieces
+    /// after: random expressions (the parser's random texts), no piece, one, or several on
+    /// either side, with a target name long enough that the string grows past its room.
+    #[test]
+    fn around_writes_the_pieces_and_what_display_prints() {
+        let mut next = crate::test_rng::xorshift(0xbb67_ae85_84ca_a73bu64);
+        let mut cx = Context::new();
+        let long = "s".repeat(140);
+        let befores: [&[&str]; 4] = [
+            &[],
+            &["cannot isolate ", "s0", " in "],
+            &[long.as_str(), " occurs nonlinearly in "],
+            &["cannot prove the divisor "],
+        ];
+        let afters: [&[&str]; 3] = [&[], &[" is positive"], &[" and ", long.as_str()]];
+        let mut parsed = 0;
+        for i in 0..5_000usize {
+            let t = crate::parse::tests::random_text(&mut next, 4);
+            cx.clear();
+            let Ok(e) = cx.parse(&t) else { continue };
+            parsed += 1;
+            let (b, a) = (befores[i % 4], afters[(i / 4) % 3]);
+            let want = format!("{}{}{}", b.concat(), cx.display(e), a.concat());
+            assert_eq!(super::around(&cx, b, e, a), want, "{t}");
+        }
+        assert!(parsed > 1000, "{parsed}");
     }
 
     /// [`Context::display_condition`] writes what `display` prints: random conditions
