@@ -475,29 +475,14 @@ impl Context {
 
     /// [`Context::intern`] of the integer product `Mul(fs)` from its factors
     /// ([`interner::Nodes::insert_mul`]: the node and its list built only when new), then
-    /// the metadata `meta_of` computes for a product, written out (`meta_of` stays inlined
-    /// in `intern`, its one caller): the factors' symbols, plain when every factor is a
-    /// symbol or a power of one, size one per `*` plus the factors'. The same node, number
-    /// and metadata as `intern(Node::Mul(fs.into()), Ty::Int)` (test
-    /// `mul_interns_are_intern`).
+    /// the metadata `meta_of` computes for a product, [`Context::mul_meta`] (not `meta_of`
+    /// itself, which stays inlined in `intern`, its one caller). The same node, number and
+    /// metadata as `intern(Node::Mul(fs.into()), Ty::Int)` (test `mul_interns_are_intern`).
     #[inline]
     pub(crate) fn intern_mul(&mut self, fs: &[Expr]) -> Expr {
         let (i, new) = self.nodes.insert_mul(fs);
         if new {
-            let is_sym = |e: &Expr| matches!(self.node(*e), Node::Sym(_));
-            let (mut syms, mut plain, mut kids) = (0u64, true, 0u32);
-            for f in fs {
-                let mf = self.meta[f.index()];
-                syms |= mf.syms;
-                kids = kids.saturating_add(mf.size);
-                plain &= is_sym(f) || matches!(self.node(*f), Node::Pow(b, _) if is_sym(b));
-            }
-            let own = fs.len().saturating_sub(1);
-            let m = Meta {
-                syms,
-                plain,
-                size: u32::try_from(own).unwrap_or(u32::MAX).saturating_add(kids),
-            };
+            let m = self.mul_meta(fs);
             self.tys.push(Ty::Int);
             self.meta.push(m);
             #[cfg(debug_assertions)]
@@ -517,6 +502,30 @@ impl Context {
             self.births.push(self.clock);
         }
         self.handle(i as u32)
+    }
+
+    /// The metadata of the product of factors `fs` (interned already): the factors'
+    /// symbols, plain when every factor is a symbol or a power of one (factors of a
+    /// normal-form product are never sums or products themselves), size one per `*` plus the
+    /// factors' (as `own_size` counts it). One pass over the factors; `meta_of`'s and
+    /// `intern_mul`'s, always inlined into both (a call from `intern_mul` kept `meta_of`
+    /// from being inlined into `intern`, which slowed every new node).
+    #[inline(always)]
+    fn mul_meta(&self, fs: &[Expr]) -> Meta {
+        let is_sym = |e: &Expr| matches!(self.node(*e), Node::Sym(_));
+        let (mut syms, mut plain, mut kids) = (0u64, true, 0u32);
+        for f in fs {
+            let mf = self.meta[f.index()];
+            syms |= mf.syms;
+            kids = kids.saturating_add(mf.size);
+            plain &= is_sym(f) || matches!(self.node(*f), Node::Pow(b, _) if is_sym(b));
+        }
+        let own = fs.len().saturating_sub(1);
+        Meta {
+            syms,
+            plain,
+            size: u32::try_from(own).unwrap_or(u32::MAX).saturating_add(kids),
+        }
     }
 
     /// The metadata of a node about to be interned (its children are interned already).
@@ -552,22 +561,7 @@ impl Context {
                     size: u32::try_from(own).unwrap_or(u32::MAX).saturating_add(kids),
                 }
             }
-            Node::Mul(fs) => {
-                let (mut syms, mut plain, mut kids) = (0u64, true, 0u32);
-                for f in fs {
-                    let mf = m(*f);
-                    syms |= mf.syms;
-                    kids = kids.saturating_add(mf.size);
-                    // Factors of a normal-form product are never sums or products themselves.
-                    plain &= is_sym(f) || matches!(self.node(*f), Node::Pow(b, _) if is_sym(b));
-                }
-                let own = fs.len().saturating_sub(1);
-                Meta {
-                    syms,
-                    plain,
-                    size: u32::try_from(own).unwrap_or(u32::MAX).saturating_add(kids),
-                }
-            }
+            Node::Mul(fs) => self.mul_meta(fs),
             n => Meta {
                 syms: n.kids().iter().fold(0, |a, c| a | m(c).syms),
                 plain: matches!(n, Node::Pow(b, _) if is_sym(b)),
