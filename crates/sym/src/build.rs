@@ -730,6 +730,16 @@ impl Context {
         if coeff == 0 {
             return Some((None, 0));
         }
+        // More than two factors sorted from the order of `args` (products in it flattened in
+        // place), as `mul_parts_of_symbols` sorts them: a list that comes sorted costs the
+        // insertion sort n - 1 comparisons. The order the sort starts from changes nothing
+        // after the sort and the merge: the order is total on distinct bases, and the
+        // exponents merged into one base (all positive) overflow u32 in any order exactly
+        // when their sum does (test `factor_order_changes_no_product`). The constants were
+        // multiplied above, in the work list's order, as before.
+        if fs.len() > 2 {
+            fs.reverse();
+        }
         fs.sort_by(|x, y| self.cmp_expr(x.0, y.0));
         let mut merged: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
         for (b, k) in fs {
@@ -791,6 +801,20 @@ impl Context {
                     syms.push(a);
                 }
             }
+        }
+        // `syms` holds the factors last to first (the order the constants are multiplied
+        // in); more than two are sorted from the order of `args` instead. The sort's answer
+        // does not depend on the order it starts from: the order is total on distinct
+        // factors, and a factor met twice is refused below either way (test
+        // `factor_order_changes_no_product`). A list that comes sorted, as the parser's
+        // products come (a printed product is in the normal form's order:
+        // `Max(1, FloorDiv(s0, 2))*Max(1, FloorDiv(s53, 2))*...` in a request's assumptions),
+        // costs the insertion sort n - 1 comparisons, where reversed it costs n(n - 1)/2.
+        // Two factors cost one comparison either way, and stay as they were (reversing the
+        // pairs cost the core requests 0.06% more: the products expansions build come the
+        // other way).
+        if syms.len() > 2 {
+            syms.reverse();
         }
         if mixed {
             // The general path's sort of the same list (`cmp_expr`, stable).
@@ -1476,6 +1500,93 @@ mod tests {
             fast_taken > 5_000,
             "the fast path was taken {fast_taken} times"
         );
+    }
+
+    /// `mul_parts` sorts the factors in the order they come in (`args`' order, for the
+    /// parser's factor lists, which come sorted), not reversed: its answer does not depend
+    /// on the order of the non-constant factors. Every permutation of them (the constants
+    /// kept in their order, so that the partial products that overflow are the same) gives
+    /// the answer of the list as it came, on both paths (products of symbols, and factors of
+    /// every kind: calls, sums, powers, products, a symbol twice), with lists of one to
+    /// seven factors whose order is random, sorted or reversed.
+    #[test]
+    fn factor_order_changes_no_product() {
+        let mut cx = Context::new();
+        let mut pool: Vec<Expr> = ["s0", "s1", "x10", "x2", "tmp3", "_a", "s53"]
+            .iter()
+            .map(|n| {
+                let s = cx.symbol(n).unwrap();
+                cx.sym(s)
+            })
+            .collect();
+        for t in [
+            "Max(1, FloorDiv(s0, 2))",
+            "Max(1, FloorDiv(s53, 2))",
+            "Max(1, FloorDiv(s0, FloorDiv(s0, 2)))",
+            "FloorDiv(s0, 2)",
+            "Mod(s1, 3)",
+            "s1**2",
+            "s0*x2",
+            "s0 + 1",
+            "s1 - x2",
+        ] {
+            // (Not `3*x10`: a sum of one term, whose coefficient joins the constants where it
+            // stands, so that moving it moves a partial product.)
+            pool.push(cx.parse(t).unwrap());
+        }
+        let consts = [0, 1, -1, 2, 96, -7, i64::MAX, i64::MIN];
+        let order = |cx: &Context, v: &mut Vec<Expr>| v.sort_by(|a, b| cx.cmp_expr(*a, *b));
+        let mut r = Lcg(38);
+        let mut products = 0;
+        for round in 0..20_000 {
+            let n = 1 + r.next(7) as usize;
+            // Symbols only in a third of the lists (the products-of-symbols path).
+            let from = if round % 3 == 0 { 7 } else { pool.len() };
+            let mut factors: Vec<Expr> =
+                (0..n).map(|_| pool[r.next(from as u64) as usize]).collect();
+            match r.next(3) {
+                0 => order(&cx, &mut factors),
+                1 => {
+                    order(&cx, &mut factors);
+                    factors.reverse();
+                }
+                _ => {}
+            }
+            let ks: Vec<Expr> = (0..r.next(3))
+                .map(|_| cx.int(consts[r.next(consts.len() as u64) as usize]))
+                .collect();
+            // The constants at random places among the factors, in their order.
+            let with = |fs: &[Expr], r: &mut Lcg| -> Vec<Expr> {
+                let mut out = fs.to_vec();
+                for &k in &ks {
+                    let at = r.next(out.len() as u64 + 1) as usize;
+                    let at = out
+                        .iter()
+                        .rposition(|e| ks.contains(e))
+                        .map_or(at, |last| at.max(last + 1));
+                    out.insert(at, k);
+                }
+                out
+            };
+            let args = with(&factors, &mut r);
+            let want = cx.mul_parts(&args);
+            products += usize::from(matches!(want, Some((Some(_), _))));
+            for _ in 0..4 {
+                let mut p = factors.clone();
+                for i in (1..p.len()).rev() {
+                    p.swap(i, r.next(i as u64 + 1) as usize);
+                }
+                let q = with(&p, &mut r);
+                assert_eq!(
+                    cx.mul_parts(&q),
+                    want,
+                    "{:?} against {:?}",
+                    q.iter().map(|a| cx.display(*a)).collect::<Vec<_>>(),
+                    args.iter().map(|a| cx.display(*a)).collect::<Vec<_>>()
+                );
+            }
+        }
+        assert!(products > 10_000, "{products} products");
     }
 }
 
