@@ -261,21 +261,28 @@ impl Context {
         (lo, hi): (RangeEnd, RangeEnd),
         a_const: bool,
     ) -> Result<(), Error> {
-        // The common symbolic range, `[0, s77 - 1]`: a constant (or infinite) lower end and
-        // an upper end over one symbol `v`, the first range of a symbol no range mentions.
-        // As `check_symbolic_ends` and `store_range` there: the one symbolic end's type is
-        // checked alike; it cannot refer back to `s` (its only symbol is `v != s`, and no
-        // range mentions `s`, so none of `v`'s ranges leads to it); `v` is its one symbol
-        // referenced; one symbolic end is added, none removed (no old range), nothing pinned.
-        // (`one_symbol_end` answers a symbol for a symbolic end only.)
+        // The common symbolic ranges, `[0, s77 - 1]`, `[0, s27*s77 - 1]`: a constant (or
+        // infinite) lower end and an upper end over symbols among the first 63 (whose set
+        // `syms` is exact: bit `i` for symbol `i`), the first range of a symbol no range
+        // mentions. As `check_symbolic_ends` and `store_range` there: the one symbolic end's
+        // type is checked alike; it cannot refer back to `s` (its symbols, exactly those of
+        // `syms`, are not `s`, and no range mentions `s`, so none of their ranges leads to
+        // it: `depends_on` is not asked); its symbols are referenced (what `for_each_symbol`
+        // visits); one symbolic end is added, none removed (no old range), nothing pinned.
         if let (true, RangeEnd::Expr(e)) = (a_const, hi)
-            && let Some(v) = self.one_symbol_end(e)
-            && v != s
+            && let Some(syms) = self.end_symbols(e)
+            && s.idx < 63
+            && syms & (1 << s.idx) == 0
             && !self.facts.referenced.contains_key(&s)
             && self.facts.ranges.get(&s).is_none()
             && end_type_fits(self.sym_ty(s), self.ty(e))
         {
-            self.facts.referenced.insert(v, ());
+            let mut rest = syms;
+            while rest != 0 {
+                let v = self.syms[rest.trailing_zeros() as usize].handle;
+                self.facts.referenced.insert(v, ());
+                rest &= rest - 1;
+            }
             self.store_fresh_range(s, (lo, hi), 1, None);
             return Ok(());
         }
@@ -284,18 +291,13 @@ impl Context {
         Ok(())
     }
 
-    /// The one symbol of a range end that is that symbol or one term over it plus a constant
-    /// (`s77`, `s77 - 1`, `3*s77 + 2`); `None` for any other end.
+    /// The symbols of a symbolic range end (not a constant) when they are among the first 63
+    /// (bit `i` for symbol `i`, exactly the symbols the end holds: `Meta::syms`); `None` for
+    /// a constant end and for one with a later symbol.
     #[inline]
-    fn one_symbol_end(&self, e: Expr) -> Option<Symbol> {
-        match self.node(e) {
-            Node::Sym(v) => Some(*v),
-            Node::Add(ts, _) if ts.len() == 1 => match self.node(ts[0].0) {
-                Node::Sym(v) => Some(*v),
-                _ => None,
-            },
-            _ => None,
-        }
+    fn end_symbols(&self, e: Expr) -> Option<u64> {
+        let syms = self.meta[e.index()].syms;
+        (syms != 0 && syms & (1 << 63) == 0).then_some(syms)
     }
 
     /// The error of [`Context::set_range`] for constant ends `x > y` (out of its hot path).
@@ -522,13 +524,19 @@ impl Context {
     }
 
     /// A name and one literal added or subtracted (`s77 - 1`, the commonest end over a symbol:
-    /// `q0` in `[0, s77 - 1]`), read in one pass: the integer symbol (made when new, as the
-    /// parser makes it) plus the constant, the node the parser builds for it (`Add` of the
-    /// symbol times 1 and the constant; the symbol alone for `+ 0` or `- 0`: `add_terms` drops
-    /// a zero constant). `None`, with nothing made, for any other text, a name of another type
-    /// or a reserved word, a literal of more than nine digits or with a leading zero, and
-    /// under a node limit (the parser counts nodes): `parse_end_fast` and the parser then read
-    /// it. The test `name_and_literal_is_what_the_parser_reads` compares the two.
+    /// `q0` in `[0, s77 - 1]`), or a product of two distinct names and one literal added or
+    /// subtracted (`s27*s77 - 1`), read in one pass: the integer symbols (made when new, left
+    /// to right, as the parser makes them) plus the constant, the node the parser builds for
+    /// it (`Add` of the symbol, or of the product, times 1 and the constant; the symbol or the
+    /// product alone for `+ 0` or `- 0`: `add_terms` drops a zero constant). The product is
+    /// `mul_parts`' of two distinct symbols: `Mul` of both, sorted last to first by name
+    /// (stably: the left one first only when it comes strictly before the right one), as
+    /// `parse_end_fast` builds it. `None`, with nothing made, for any other text (a name
+    /// twice, a power), a name of another type or a reserved word, a literal of more than
+    /// nine digits or with a leading zero, and under a node limit (the parser counts nodes):
+    /// `parse_end_fast` and the parser then read it. The tests
+    /// `name_and_literal_is_what_the_parser_reads` and
+    /// `two_names_and_literal_are_what_the_parser_reads` compare the two.
     fn name_and_literal(&mut self, t: &str) -> Option<Expr> {
         let b = t.as_bytes();
         if b.first().is_none_or(|&c| class(c) != LETTER)
@@ -538,7 +546,18 @@ impl Context {
             return None;
         }
         let end = run_end(b, 1, DIGIT | LETTER);
-        let i = run_end(b, end, WS);
+        let mut i = run_end(b, end, WS);
+        // A second name after a `*` (not a power's `**`): its span.
+        let mut second = None;
+        if b.get(i) == Some(&b'*') && b.get(i + 1) != Some(&b'*') {
+            let start = run_end(b, i + 1, WS);
+            if b.get(start).is_none_or(|&c| class(c) != LETTER) {
+                return None;
+            }
+            let stop = run_end(b, start + 1, DIGIT | LETTER);
+            second = Some(start..stop);
+            i = run_end(b, stop, WS);
+        }
         let negative = match b.get(i) {
             Some(b'-') => true,
             Some(b'+') => false,
@@ -553,18 +572,43 @@ impl Context {
             return None;
         }
         let v = decimal_below_1e9(&b[start..]);
+        let c = if negative { -v } else { v };
         let h = crate::names::SymNames::hash(name);
-        let s = match self.lookup_hashed(name, h) {
-            Some(s) if self.sym_ty(s) != Ty::Int => return None,
-            Some(s) => s,
-            None => self.symbol_of_ident(name, h),
+        let known = self.lookup_hashed(name, h);
+        if known.is_some_and(|s| self.sym_ty(s) != Ty::Int) {
+            return None;
+        }
+        let Some(span) = second else {
+            let s = known.unwrap_or_else(|| self.symbol_of_ident(name, h));
+            let x = self.sym(s);
+            return Some(if c == 0 { x } else { self.intern_term(x, 1, c) });
         };
-        let x = self.sym(s);
-        Some(if v == 0 {
-            x
+        // `x*y ± c`: both names checked before either symbol is made.
+        let name2 = &t[span];
+        if name2 == name || is_reserved(name2) {
+            return None;
+        }
+        let h2 = crate::names::SymNames::hash(name2);
+        let known2 = self.lookup_hashed(name2, h2);
+        if known2.is_some_and(|s| self.sym_ty(s) != Ty::Int) {
+            return None;
+        }
+        let x = known.unwrap_or_else(|| self.symbol_of_ident(name, h));
+        let y = known2.unwrap_or_else(|| self.symbol_of_ident(name2, h2));
+        let (a, b) = (self.sym(x), self.sym(y));
+        let fs = if self.sym_cmp(x, y) == std::cmp::Ordering::Less {
+            [a, b]
         } else {
-            self.intern_term(x, 1, if negative { -v } else { v })
-        })
+            [b, a]
+        };
+        let p = self.intern(
+            Node::Mul(crate::expr::Args::from_buf_and_len(
+                [fs[0], fs[1], fs[0], fs[0]],
+                2,
+            )),
+            Ty::Int,
+        );
+        Some(if c == 0 { p } else { self.intern_term(p, 1, c) })
     }
 
     /// The declared range of `s`.
@@ -2170,6 +2214,117 @@ mod tests {
         assert!(answered > 200, "{answered}");
     }
 
+    /// `name_and_literal` reads a product of two names plus a literal (`s27*s77 - 1`) as the
+    /// parser does: on random texts of names (new, known integers, known reals, reserved),
+    /// products, powers, signs, literals (edge ones too) and blanks, wherever it answers, the
+    /// same node (shape and text) and the same symbols made in the same order; where it does
+    /// not, nothing made.
+    #[test]
+    fn two_names_and_literal_are_what_the_parser_reads() {
+        let pieces = [
+            "s27",
+            "s77",
+            "x",
+            "oo",
+            "True",
+            "*",
+            "*",
+            "**",
+            " ",
+            " - ",
+            " + ",
+            "-",
+            "0",
+            "1",
+            "12",
+            "07",
+            "999999999",
+            "1000000000",
+            "2",
+            "(",
+            ".5",
+        ];
+        let mut next = crate::test_rng::xorshift(0x7A0_5A7E);
+        let (mut answered, mut products) = (0, 0);
+        for case in 0..120000 {
+            let mut t = String::new();
+            // Mostly the shape `n*n ± k`, with pieces swapped in.
+            for slot in 0..1 + next(7) as usize {
+                let p = match (slot, next(5)) {
+                    (0 | 2, 0..4) => ["s27", "s77", "x", "a"][next(4) as usize],
+                    (1, 0..4) => "*",
+                    (3, 0..4) => [" - ", " + "][next(2) as usize],
+                    (4, 0..4) => ["1", "0", "12", "999999999"][next(4) as usize],
+                    _ => pieces[next(pieces.len() as u64) as usize],
+                };
+                t.push_str(p);
+            }
+            let known = next(4);
+            let setup = |cx: &mut Context| match known {
+                1 => {
+                    cx.declare("s77", crate::Ty::Int).unwrap();
+                }
+                2 => {
+                    cx.declare("s77", crate::Ty::Float).unwrap();
+                }
+                3 => {
+                    cx.declare("x", crate::Ty::Int).unwrap();
+                    cx.declare("s27", crate::Ty::Int).unwrap();
+                }
+                _ => {}
+            };
+            let (mut g, mut f) = (Context::new(), Context::new());
+            setup(&mut g);
+            setup(&mut f);
+            let (n, ns) = (f.node_count(), f.sym_names.len());
+            let Some(got) = f.name_and_literal(&t) else {
+                assert_eq!(
+                    (f.node_count(), f.sym_names.len()),
+                    (n, ns),
+                    "{case}: {t:?}"
+                );
+                continue;
+            };
+            answered += 1;
+            let want = g
+                .parse(&t)
+                .unwrap_or_else(|e| panic!("{case}: {t:?}: parse failed: {e}"));
+            assert_eq!(f.display(got), g.display(want), "{case}: {t:?}");
+            assert!(f.sym_names.iter().eq(g.sym_names.iter()), "{case}: {t:?}");
+            let shape = |cx: &Context, e: Expr| {
+                let name = |x: Expr| match cx.node(x) {
+                    Node::Sym(s) => cx.sym_name(*s).to_string(),
+                    n => format!("{n:?}"),
+                };
+                match cx.node(e) {
+                    Node::Add(ts, c) => {
+                        let ts: Vec<_> = ts
+                            .iter()
+                            .map(|&(x, k)| match cx.node(x) {
+                                Node::Mul(fs) => {
+                                    (fs.iter().map(|&f| name(f)).collect::<Vec<_>>(), k)
+                                }
+                                _ => (vec![name(x)], k),
+                            })
+                            .collect();
+                        format!("Add({ts:?}, {c})")
+                    }
+                    Node::Mul(fs) => {
+                        format!("Mul({:?})", fs.iter().map(|&f| name(f)).collect::<Vec<_>>())
+                    }
+                    _ => name(e),
+                }
+            };
+            products += usize::from(match f.node(got) {
+                Node::Mul(_) => true,
+                Node::Add(ts, _) => matches!(f.node(ts[0].0), Node::Mul(_)),
+                _ => false,
+            });
+            assert_eq!(shape(&f, got), shape(&g, want), "{case}: {t:?}");
+        }
+        assert!(answered > 5000 && products > 4000, "{answered} {products}");
+    }
+
     /// The bookkeeping `store_range` keeps beside the ranges, after random sequences of
     /// ranges set again and again (points, constant, symbolic and infinite ends): the pinned
     /// symbols are exactly those whose range now is one point, each once with its value, and
@@ -2351,22 +2506,54 @@ mod tests {
 
     #[test]
     fn one_symbol_ranges_store_as_the_general_path() {
-        // `set_range`'s path for `[k, v - c]` against `check_symbolic_ends` and `store_range`
-        // (the general path): the same answers, errors (self reference, cycles through other
-        // ranges, types) and bookkeeping, on random sequences of ranges over typed symbols.
+        // `set_range`'s path for `[k, e]`, `e` over symbols (`v - c`, `v*w - c`), against
+        // `check_symbolic_ends` and `store_range` (the general path): the same answers,
+        // errors (self reference, cycles through other ranges, types) and bookkeeping, on
+        // random sequences of ranges over typed symbols; in some cases with 63 symbols made
+        // first, some of the names among them (the others then share the last bit of a
+        // node's symbol set).
         use crate::expr::Ty;
         let mut next = crate::test_rng::xorshift(0x0E5_71D);
         let names = ["a", "b", "c", "d", "x"];
         let los = ["0", "2", "", "-oo", "b", "a + 1"];
         let his = [
-            "a - 1", "b - 1", "c", "3*d + 2", "x - 1", "a", "5", "", "c + d", "2*b - 7", "-a + 4",
-            "b**2 - 1", "x*2 - 1",
+            "a - 1",
+            "b - 1",
+            "c",
+            "3*d + 2",
+            "x - 1",
+            "a",
+            "5",
+            "",
+            "c + d",
+            "2*b - 7",
+            "-a + 4",
+            "b**2 - 1",
+            "x*2 - 1",
+            "a*b - 1",
+            "c*d",
+            "d*a + 3",
+            "b*x - 1",
+            "a*b*c - 2",
+            "2*c*d - 1",
+            "a*a - 1",
         ];
-        for case in 0..1500 {
+        for case in 0..3000 {
             let (mut fast, mut slow) = (Context::new(), Context::new());
             // `x` is real in some cases: its ends may be integer, an integer's not real.
             let real = next(2) == 0;
+            // Some of the names first, then as many others as make 63: the rest come later.
+            let late = next(4) == 0;
+            let early = next(4) as usize;
             for cx in [&mut fast, &mut slow] {
+                if late {
+                    for name in &names[..early] {
+                        cx.symbol(name).unwrap();
+                    }
+                    for i in early..63 {
+                        cx.symbol(&format!("f{i}")).unwrap();
+                    }
+                }
                 if real {
                     cx.declare("x", Ty::Float).unwrap();
                 }
