@@ -1600,9 +1600,10 @@ fn read_end(text: &str, range_of: impl Fn(&str) -> Option<Span>) -> Option<Span>
     (r.i == b.len() && weight < 1 << 62).then_some(iv)
 }
 
-/// [`plain_end_iv`] of the common ends, `t ± c ± ...` with `t` names and at most one literal
-/// joined by `*` and each `c` a literal, literals of at most nine digits (`s77 - 1`,
-/// `s48 + 3 - 1`, `2*s17 - 1`, `s27*s77 - 1`), at most eight constants, single spaces around
+/// [`plain_end_iv`] of the common ends, `t ± c ± ...` with `t` names (or their powers by a
+/// literal from 2 to 16) and at most one literal joined by `*` and each `c` a literal,
+/// literals of at most nine digits (`s77 - 1`, `s48 + 3 - 1`, `2*s17 - 1`, `s27*s77 - 1`,
+/// `s77**2 - 1`), at most eight constants, single spaces around
 /// the signs: `Some(answer)`, read without the general reader
 /// (the same value: a product of names, then the constants added in order, none of which can
 /// overflow); `None` for any other text, which the reader reads.
@@ -1628,7 +1629,26 @@ fn plain_end_common(text: &str, range_of: &impl Fn(&str) -> Option<Span>) -> Opt
             let Some(iv) = range_of(name) else {
                 return Some(None);
             };
-            (iv, end)
+            // A power of the name by a literal from 2 to 16 (`s77**2`), the reader's
+            // `factor` (its exponent: one or two digits, no leading zero, not followed by
+            // `.` or a letter): the name's interval to that power, of weight 1.
+            if b.get(end) == Some(&b'*') && b.get(end + 1) == Some(&b'*') {
+                let k_end = run_end(b, end + 2, DIGIT);
+                let k = match &b[end + 2..k_end] {
+                    [d @ b'1'..=b'9'] => u32::from(d - b'0'),
+                    [d @ b'1'..=b'9', e] => u32::from(d - b'0') * 10 + u32::from(e - b'0'),
+                    _ => return None,
+                };
+                if !(2..=16).contains(&k)
+                    || b.get(k_end)
+                        .is_some_and(|&n| n == b'.' || class(n) == LETTER)
+                {
+                    return None;
+                }
+                (iv.pow(k), k_end)
+            } else {
+                (iv, end)
+            }
         } else {
             return None;
         };
@@ -2909,7 +2929,8 @@ mod tests {
             fn common_ends_read_as_the_reader_reads_them(
                 parts in prop::collection::vec(prop::sample::select(vec![
                     "s0", "s1", "s2", "p0", "0", "1", "7", "12", "999999999", "1000000000",
-                    "01", "*", " - ", " + ", "-", "+", " * ", " ", "**", "x",
+                    "01", "*", " - ", " + ", "-", "+", " * ", " ", "**", "x", "**2", "**16",
+                    "**17", "**1", "**02", "2", "16", "3.", "**3x",
                 ]), 1..8)
             ) {
                 let text: String = parts.concat();
