@@ -2202,6 +2202,46 @@ mod tests {
         assert!(answered > 3000, "{answered}");
     }
 
+    /// Reads `t` with `name_and_literal` and with the parser, each in a fresh context that
+    /// `setup` prepares. Where the former answers: the same text, the same shape (each term's
+    /// factors by name, its coefficient, the constant) and the same symbols made in the same
+    /// order; the context and the node are returned. Where it declines: nothing made, `None`.
+    fn reads_as_the_parser(t: &str, setup: &dyn Fn(&mut Context)) -> Option<(Context, Expr)> {
+        let (mut g, mut f) = (Context::new(), Context::new());
+        setup(&mut g);
+        setup(&mut f);
+        let (n, ns) = (f.node_count(), f.sym_names.len());
+        let Some(got) = f.name_and_literal(t) else {
+            assert_eq!((f.node_count(), f.sym_names.len()), (n, ns), "{t:?}");
+            return None;
+        };
+        let want = g
+            .parse(t)
+            .unwrap_or_else(|e| panic!("{t:?}: parse failed: {e}"));
+        assert_eq!(f.display(got), g.display(want), "{t:?}");
+        assert!(f.sym_names.iter().eq(g.sym_names.iter()), "{t:?}");
+        let shape = |cx: &Context, e: Expr| {
+            let name = |x: Expr| match cx.node(x) {
+                Node::Sym(s) => cx.sym_name(*s).to_string(),
+                n => format!("{n:?}"),
+            };
+            let factors = |x: Expr| match cx.node(x) {
+                Node::Mul(fs) => fs.iter().map(|&f| name(f)).collect::<Vec<_>>(),
+                _ => vec![name(x)],
+            };
+            match cx.node(e) {
+                Node::Add(ts, c) => {
+                    let ts: Vec<_> = ts.iter().map(|&(x, k)| (factors(x), k)).collect();
+                    format!("Add({ts:?}, {c})")
+                }
+                Node::Mul(_) => format!("Mul({:?})", factors(e)),
+                _ => name(e),
+            }
+        };
+        assert_eq!(shape(&f, got), shape(&g, want), "{t:?}");
+        Some((f, got))
+    }
+
     /// `name_and_literal` answers the parser's node, with the same symbols, or declines with
     /// nothing made: every text of up to four pieces (names, reserved words, literals, blanks,
     /// signs, the pieces of other ends), with the name known (of either type) or not.
@@ -2234,28 +2274,7 @@ mod tests {
                     cx.declare("s77", ty).unwrap();
                 }
             };
-            let (mut g, mut f) = (Context::new(), Context::new());
-            setup(&mut g);
-            setup(&mut f);
-            let (n, ns) = (f.node_count(), f.sym_names.len());
-            let Some(got) = f.name_and_literal(t) else {
-                assert_eq!((f.node_count(), f.sym_names.len()), (n, ns), "{t:?}");
-                return;
-            };
-            answered += 1;
-            let want = g
-                .parse(t)
-                .unwrap_or_else(|e| panic!("{t:?}: parse failed: {e}"));
-            assert_eq!(f.display(got), g.display(want), "{t:?}");
-            assert!(f.sym_names.iter().eq(g.sym_names.iter()), "{t:?}");
-            let shape = |cx: &Context, e: Expr| match cx.node(e) {
-                Node::Add(ts, c) => {
-                    let ts: Vec<_> = ts.iter().map(|&(x, k)| (cx.node(x).clone(), k)).collect();
-                    format!("Add({ts:?}, {c})")
-                }
-                n => format!("{n:?}"),
-            };
-            assert_eq!(shape(&f, got), shape(&g, want), "{t:?}");
+            answered += usize::from(reads_as_the_parser(t, &setup).is_some());
         };
         each_text(&pieces, &mut |t| {
             for known in [None, Some(crate::Ty::Int), Some(crate::Ty::Float)] {
@@ -2297,7 +2316,7 @@ mod tests {
         ];
         let mut next = crate::test_rng::xorshift(0x7A0_5A7E);
         let (mut answered, mut products) = (0, 0);
-        for case in 0..120000 {
+        for _ in 0..120000 {
             let mut t = String::new();
             // Mostly the shape `n*n ± k`, with pieces swapped in.
             for slot in 0..1 + next(7) as usize {
@@ -2324,54 +2343,15 @@ mod tests {
                 }
                 _ => {}
             };
-            let (mut g, mut f) = (Context::new(), Context::new());
-            setup(&mut g);
-            setup(&mut f);
-            let (n, ns) = (f.node_count(), f.sym_names.len());
-            let Some(got) = f.name_and_literal(&t) else {
-                assert_eq!(
-                    (f.node_count(), f.sym_names.len()),
-                    (n, ns),
-                    "{case}: {t:?}"
-                );
+            let Some((f, got)) = reads_as_the_parser(&t, &setup) else {
                 continue;
             };
             answered += 1;
-            let want = g
-                .parse(&t)
-                .unwrap_or_else(|e| panic!("{case}: {t:?}: parse failed: {e}"));
-            assert_eq!(f.display(got), g.display(want), "{case}: {t:?}");
-            assert!(f.sym_names.iter().eq(g.sym_names.iter()), "{case}: {t:?}");
-            let shape = |cx: &Context, e: Expr| {
-                let name = |x: Expr| match cx.node(x) {
-                    Node::Sym(s) => cx.sym_name(*s).to_string(),
-                    n => format!("{n:?}"),
-                };
-                match cx.node(e) {
-                    Node::Add(ts, c) => {
-                        let ts: Vec<_> = ts
-                            .iter()
-                            .map(|&(x, k)| match cx.node(x) {
-                                Node::Mul(fs) => {
-                                    (fs.iter().map(|&f| name(f)).collect::<Vec<_>>(), k)
-                                }
-                                _ => (vec![name(x)], k),
-                            })
-                            .collect();
-                        format!("Add({ts:?}, {c})")
-                    }
-                    Node::Mul(fs) => {
-                        format!("Mul({:?})", fs.iter().map(|&f| name(f)).collect::<Vec<_>>())
-                    }
-                    _ => name(e),
-                }
-            };
             products += usize::from(match f.node(got) {
                 Node::Mul(_) => true,
                 Node::Add(ts, _) => matches!(f.node(ts[0].0), Node::Mul(_)),
                 _ => false,
             });
-            assert_eq!(shape(&f, got), shape(&g, want), "{case}: {t:?}");
         }
         assert!(answered > 5000 && products > 4000, "{answered} {products}");
     }
