@@ -1332,6 +1332,21 @@ mod leaf_intern_tests {
         }
     }
 
+    /// The same leaves made in two contexts, as pairs: constants at and near the i64 limits
+    /// (`a` by `intern_int`, `b` by `intern`), then the integer symbols `s0` to `s{n - 1}`.
+    fn paired_leaves(a: &mut Context, b: &mut Context, n: usize) -> Vec<(Expr, Expr)> {
+        let mut pool: Vec<(Expr, Expr)> = Vec::new();
+        for v in [i64::MIN, i64::MIN + 1, -2, -1, 0, 1, 2, 7, i64::MAX] {
+            pool.push((a.intern_int(v), b.intern(Node::Int(v), Ty::Int)));
+        }
+        for i in 0..n {
+            let name = format!("s{i}");
+            let (sa, sb) = (a.new_symbol(&name, Ty::Int), b.new_symbol(&name, Ty::Int));
+            pool.push((a.sym(sa), b.sym(sb)));
+        }
+        pool
+    }
+
     /// `intern_pair` and `intern_term` against the general `intern`, on random nodes of
     /// their kinds over random operands (constants at the i64 edges, symbols, and the nodes
     /// made, so Mods of FloorDivs, sums of sums and sizes that grow): context `a` takes the
@@ -1344,15 +1359,7 @@ mod leaf_intern_tests {
         use crate::interner::Pair;
         let (mut a, mut b) = (Context::new(), Context::new());
         a.nodes.count_operands(true);
-        let mut pool: Vec<(Expr, Expr)> = Vec::new();
-        for v in [i64::MIN, i64::MIN + 1, -2, -1, 0, 1, 2, 7, i64::MAX] {
-            pool.push((a.intern_int(v), b.intern(Node::Int(v), Ty::Int)));
-        }
-        for i in 0..70 {
-            let name = format!("s{i}");
-            let (sa, sb) = (a.new_symbol(&name, Ty::Int), b.new_symbol(&name, Ty::Int));
-            pool.push((a.sym(sa), b.sym(sb)));
-        }
+        let mut pool = paired_leaves(&mut a, &mut b, 70);
         let ks = [i64::MIN, i64::MIN + 1, -3, -2, -1, 0, 1, 2, 5, i64::MAX];
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for step in 0..6000 {
@@ -1430,15 +1437,7 @@ mod leaf_intern_tests {
         let (mut a, mut b) = (Context::new(), Context::new());
         a.nodes.count_operands(true);
         b.nodes.count_operands(true);
-        let mut pool: Vec<(Expr, Expr)> = Vec::new();
-        for v in [i64::MIN, i64::MIN + 1, -2, -1, 0, 1, 2, 7, i64::MAX] {
-            pool.push((a.intern_int(v), b.intern(Node::Int(v), Ty::Int)));
-        }
-        for i in 0..40 {
-            let name = format!("s{i}");
-            let (sa, sb) = (a.new_symbol(&name, Ty::Int), b.new_symbol(&name, Ty::Int));
-            pool.push((a.sym(sa), b.sym(sb)));
-        }
+        let mut pool = paired_leaves(&mut a, &mut b, 40);
         let mut x: u64 = 0xD1B5_4A32_D192_ED03;
         for step in 0..6000 {
             x ^= x << 13;
