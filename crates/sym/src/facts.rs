@@ -1600,6 +1600,24 @@ fn read_end(text: &str, range_of: impl Fn(&str) -> Option<Span>) -> Option<Span>
     (r.i == b.len() && weight < 1 << 62).then_some(iv)
 }
 
+/// The exponent `k` of a power `x**k` in a range end, read at `i` (after the `**` and any
+/// blanks), and where it ends: one or two digits without a leading zero, `k` from 2 to 16, not
+/// followed by `.` or a letter (`2.5`, `2x` are not exponents); `None` otherwise. Both readers
+/// of range ends ([`plain_end_common`] and the reader's `factor`) take their exponents here.
+#[inline(always)]
+fn power_exponent(b: &[u8], i: usize) -> Option<(u32, usize)> {
+    let end = run_end(b, i, DIGIT);
+    let k = match &b[i..end] {
+        [d @ b'1'..=b'9'] => u32::from(d - b'0'),
+        [d @ b'1'..=b'9', e] => u32::from(d - b'0') * 10 + u32::from(e - b'0'),
+        _ => return None,
+    };
+    if !(2..=16).contains(&k) || b.get(end).is_some_and(|&n| n == b'.' || class(n) == LETTER) {
+        return None;
+    }
+    Some((k, end))
+}
+
 /// [`plain_end_iv`] of the common ends, `t ± c ± ...` with `t` names (or their powers by a
 /// literal from 2 to 16) and at most one literal joined by `*` and each `c` a literal,
 /// literals of at most nine digits (`s77 - 1`, `s48 + 3 - 1`, `2*s17 - 1`, `s27*s77 - 1`,
@@ -1629,22 +1647,10 @@ fn plain_end_common(text: &str, range_of: &impl Fn(&str) -> Option<Span>) -> Opt
             let Some(iv) = range_of(name) else {
                 return Some(None);
             };
-            // A power of the name by a literal from 2 to 16 (`s77**2`), the reader's
-            // `factor` (its exponent: one or two digits, no leading zero, not followed by
-            // `.` or a letter): the name's interval to that power, of weight 1.
+            // A power of the name by a literal from 2 to 16 (`s77**2`), its exponent read as
+            // the reader's `factor` reads it: the name's interval to that power, of weight 1.
             if b.get(end) == Some(&b'*') && b.get(end + 1) == Some(&b'*') {
-                let k_end = run_end(b, end + 2, DIGIT);
-                let k = match &b[end + 2..k_end] {
-                    [d @ b'1'..=b'9'] => u32::from(d - b'0'),
-                    [d @ b'1'..=b'9', e] => u32::from(d - b'0') * 10 + u32::from(e - b'0'),
-                    _ => return None,
-                };
-                if !(2..=16).contains(&k)
-                    || b.get(k_end)
-                        .is_some_and(|&n| n == b'.' || class(n) == LETTER)
-                {
-                    return None;
-                }
+                let (k, k_end) = power_exponent(b, end + 2)?;
                 (iv.pow(k), k_end)
             } else {
                 (iv, end)
@@ -1845,20 +1851,7 @@ impl<F: Fn(&str) -> Option<Span>> EndReader<'_, F> {
         }
         self.i += 2;
         self.spaces();
-        let c = *self.b.get(self.i)?;
-        let end = run_end(self.b, self.i, DIGIT);
-        if class(c) != DIGIT || end - self.i > 2 || c == b'0' {
-            return None;
-        }
-        let k: u32 = self.text[self.i..end].parse().ok()?;
-        if !(2..=16).contains(&k)
-            || self
-                .b
-                .get(end)
-                .is_some_and(|&n| n == b'.' || class(n) == LETTER)
-        {
-            return None;
-        }
+        let (k, end) = power_exponent(self.b, self.i)?;
         self.i = end;
         Some((a.pow(k), w.saturating_pow(k)))
     }
