@@ -117,11 +117,16 @@ impl Nodes {
         match found {
             Ok(i) => (i, false),
             Err(i) => {
-                // A leaf has no operand list: the operand count does not change.
-                self.nodes.push(match leaf {
+                // A leaf has no operand list: the operand count does not change. The node is
+                // built in its place in the arena: `push(node)` builds it on the stack first
+                // (it must be dropped there if growing the vector unwinds) and copies it in
+                // whole (a `Node` is 88 bytes: a dozen moves), where extending by one node
+                // made by a closure grows the vector first and then writes the kind and the
+                // value. Either appends the one node.
+                self.nodes.extend(std::iter::once_with(|| match leaf {
                     Leaf::Int(v) => Node::Int(v),
                     Leaf::Sym(s) => Node::Sym(s),
-                });
+                }));
                 self.hashes.push(h);
                 (i, true)
             }
