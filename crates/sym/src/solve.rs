@@ -1032,6 +1032,28 @@ impl Solver<'_, '_> {
         self.named_before_building(xt, &shapes, bad)
     }
 
+    /// [`Solver::sum_refused`] of the two terms `ta` and `tb` where its answer is the same in
+    /// either order, without ordering them: `Some(named)`, or `None` where the order decides
+    /// (then the caller orders the terms and asks `sum_refused`). The cases, by
+    /// [`Solver::linear_pos`] of each term (`term_shapes` stops at the first term not linear
+    /// in x, `named_before_building` names it when every term before it is shown to build its
+    /// cofactor):
+    ///
+    /// - both linear: no term is named in either order (`Some(None)`);
+    /// - one not linear, the other linear with a cofactor shown to build: that term is named
+    ///   in either order (first: nothing before it; second: the one before it builds);
+    /// - one not linear and the other's cofactor not shown to build, or both not linear: the
+    ///   order decides (`None`).
+    #[inline(always)]
+    pub(crate) fn pair_refused_any_order(&self, ta: Expr, tb: Expr) -> Option<Option<Expr>> {
+        match (self.linear_pos(ta), self.linear_pos(tb)) {
+            (Some(_), Some(_)) => Some(None),
+            (None, Some(pb)) if self.cofactor_builds(tb, pb) => Some(Some(ta)),
+            (Some(pa), None) if self.cofactor_builds(ta, pa) => Some(Some(tb)),
+            _ => None,
+        }
+    }
+
     /// Where x is in a term linear in x: `Some(None)` for x itself, `Some(Some(i))` for a
     /// product whose factor `i` is x (the first such) and whose other factors are free of x;
     /// `None` for any other term (not linear).

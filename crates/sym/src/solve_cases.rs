@@ -638,8 +638,8 @@ impl Solver<'_, '_> {
 /// nothing, no constant, and a coefficient is absorbed only by a product with a sum factor,
 /// which is declined). The general path simplifies `f` when it is no plain polynomial, after
 /// seeding: where the sum and both terms are proven fixpoints ([`seed::sum_may_be_proven`]
-/// and [`seed::terms_are_fixpoints`], the same proofs, the terms walked in the same order with
-/// the same budget), the simplifier answers `f` itself. The solver's first step on `f OP 0`
+/// and [`seed::terms_are_fixpoints`], the same proofs: a node recorded is a fixpoint whatever
+/// order the terms are walked in), the simplifier answers `f` itself. The solver's first step on `f OP 0`
 /// with both terms holding x is [`Solver::step_sum`], which names a nonlinear term before
 /// building anything exactly where [`Solver::sum_refused`] does (the same functions), and that
 /// reason is the answer (the first case has no guard, and a reason ends the solve). The test
@@ -681,11 +681,6 @@ fn monomials_refused(
         *refuted = true;
         return None;
     }
-    let terms = if s.cx.cmp_expr(ta, tb) == std::cmp::Ordering::Greater {
-        [(tb, kb), (ta, ka)]
-    } else {
-        [(ta, ka), (tb, kb)]
-    };
     let sv = Solver {
         s,
         x,
@@ -698,7 +693,20 @@ fn monomials_refused(
         defined_used: SmallVec::new(),
         half_memo: None,
     };
-    let named = sv.sum_refused(&terms)?;
+    // The term named: where it is the same in either order of the terms, without ordering
+    // them (`cmp_expr` of the two products cost about 120 instructions); else in the normal
+    // form's order, as `add_terms` builds the sum.
+    let terms = [(ta, ka), (tb, kb)];
+    let named = match sv.pair_refused_any_order(ta, tb) {
+        Some(named) => named?,
+        None if sv.s.cx.cmp_expr(ta, tb) == std::cmp::Ordering::Greater => {
+            sv.sum_refused(&[(tb, kb), (ta, ka)])?
+        }
+        None => sv.sum_refused(&terms)?,
+    };
+    // (The terms' proof in the order they come: a term proven a fixpoint is one whichever
+    // order the walk takes, and the budget only limits the work; a term not proven leaves
+    // the answer to the general path.)
     if !plain && !seed::terms_are_fixpoints(sv.s, &terms) {
         return None;
     }
@@ -1074,9 +1082,10 @@ mod seed {
             && sum_terms_fixpoint(s.cx, terms, 0)
     }
 
-    /// Whether each of `terms` (in the normal form's order) is proven a fixpoint as
-    /// [`seed_fixpoints`] walks them below their sum: the budget left after the sum's own
-    /// visit, each term walked; the terms proven are recorded as there.
+    /// Whether each of `terms` is proven a fixpoint as [`seed_fixpoints`] walks them below
+    /// their sum: the budget left after the sum's own visit, each term walked; the terms
+    /// proven are recorded as there. (Any order of the terms: what is proven is so whichever
+    /// term is walked first; the order may only change where the budget runs out.)
     pub(crate) fn terms_are_fixpoints(s: &mut Session<'_>, terms: &[(Expr, i64)]) -> bool {
         let mut budget = SEED_VISITS - 1;
         let mut all = true;
