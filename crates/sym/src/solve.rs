@@ -557,7 +557,7 @@ impl Solver<'_, '_> {
     }
 
     /// `C * g OP r` with C free of x: push `g OP' r'` (and conditions).
-    fn divide(
+    pub(crate) fn divide(
         &mut self,
         c: Expr,
         g: Expr,

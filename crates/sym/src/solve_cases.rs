@@ -441,13 +441,31 @@ impl Context {
         };
         // Canonical form first, so occurrences of x are collected (a sum of products of symbols is
         // already canonical: no rule applies to it).
+        // `term`: `f`'s simplification is the sum `m*t` of one term with x, not built
+        // (`seed_fixpoints`, `absorbed_constant`), which the solver starts from.
+        let mut term = None;
         let f = if s.cx.is_plain_polynomial(f) {
             f
         } else {
-            if seed {
-                seed::seed_fixpoints(&mut s, f, refuted.then_some(f));
+            let absorbed = if seed {
+                seed::seed_fixpoints(&mut s, f, refuted.then_some(f))
+            } else {
+                None
+            };
+            match absorbed {
+                // (`m = 1`: the sum of one term with coefficient 1 is the term itself.)
+                Some((t, 1)) => t,
+                Some((t, m)) if s.cx.contains_symbol(t, x) => {
+                    term = Some((t, m));
+                    f
+                }
+                // (x cancelled: built, and solved as it stands.)
+                Some((t, m)) => match s.cx.add_terms(&[(t, m)], 0) {
+                    Some(n) => n,
+                    None => s.simp(f),
+                },
+                None => s.simp(f),
             }
-            s.simp(f)
         };
         let mut pending: SmallVec<[(Guards, Guards); 1]> =
             smallvec::smallvec![(Guards::new(), Guards::new())];
@@ -466,7 +484,11 @@ impl Context {
                 defined_used: SmallVec::new(),
                 half_memo: None,
             };
-            match sv.run(f, op) {
+            let ran = match term {
+                Some((t, m)) => sv.run_term(t, m, op),
+                None => sv.run(f, op),
+            };
+            match ran {
                 Ok(()) => {
                     for u in &sv.defined_used {
                         if !defined_used.contains(u) {
@@ -607,8 +629,28 @@ impl Solver<'_, '_> {
     /// Isolates x in `f OP 0`, pushing relations and conditions.
     pub(crate) fn run(&mut self, f: Expr, op: RelOp) -> Result<(), Fail> {
         let zero = self.s.cx.int(0);
-        let mut work: crate::solve::WorkList = smallvec::smallvec![(f, op, zero)];
-        let mut steps = 0;
+        let work: crate::solve::WorkList = smallvec::smallvec![(f, op, zero)];
+        self.run_from(work, 0)
+    }
+
+    /// [`Solver::run`] of `n OP 0` for the sum `n = m*t` of one term with x (`m != 1`),
+    /// without building `n` ([`seed::seed_fixpoints`]): `run`'s first step on `(n, op, 0)`,
+    /// then the rest of its loop. That step: `n` has x (`t` has), is not x itself (a sum), so
+    /// `step` reads its one term into the terms with x and none into the right-hand side
+    /// (`step_sum` with the terms `[(t, m)]` and `[]`, the constant 0 and the right-hand
+    /// side 0), which moves the right-hand side: `lin(&[(0, 1)], -0)`, the constant 0, the
+    /// node `int(0)` (interned: the right-hand side itself), and divides by the one term's
+    /// coefficient: `divide(int(m), t, op, 0)`, as here.
+    pub(crate) fn run_term(&mut self, t: Expr, m: i64, op: RelOp) -> Result<(), Fail> {
+        let zero = self.s.cx.int(0);
+        let mut work = crate::solve::WorkList::new();
+        let ke = self.s.cx.int(m);
+        self.divide(ke, t, op, zero, &mut work)?;
+        self.run_from(work, 1)
+    }
+
+    /// [`Solver::run`]'s loop over `work`, `steps` steps taken.
+    fn run_from(&mut self, mut work: crate::solve::WorkList, mut steps: u32) -> Result<(), Fail> {
         while let Some(item) = work.pop() {
             steps += 1;
             if steps > 256 {
@@ -1044,9 +1086,16 @@ mod seed {
     /// `refuted`: a sum whose own check ([`sum_fixpoint`]) the caller saw fail (the solver's
     /// `monomials_refused`, on its terms): not made again. Exact whatever it is: a node not
     /// recorded is left to the simplifier, which finds what it is.
-    pub(crate) fn seed_fixpoints(s: &mut Session<'_>, f: Expr, refuted: Option<Expr>) {
+    ///
+    /// `Some((t, m))` where `f`'s simplification is the sum `m*t` of one term, not built and
+    /// not recorded ([`absorbed_constant`]): the caller solves it without simplifying `f`.
+    pub(crate) fn seed_fixpoints(
+        s: &mut Session<'_>,
+        f: Expr,
+        refuted: Option<Expr>,
+    ) -> Option<(Expr, i64)> {
         if s.s.d.has_atom_facts() || !s.s.d.upper.is_empty() || !s.s.d.lower.is_empty() {
-            return;
+            return None;
         }
         let mut budget = SEED_VISITS;
         if refuted == Some(f) && matches!(s.cx.node(f), Node::Add(..)) {
@@ -1054,8 +1103,12 @@ mod seed {
         } else {
             seed_walk(s, f, &mut budget);
         }
-        absorbed_constant(s, f);
+        if let Some(term) = absorbed_constant(s, f) {
+            // (`split_sub_div` needs two terms: `f` has one.)
+            return Some(term);
+        }
         split_sub_div(s, f);
+        None
     }
 
     /// Whether [`seed_walk`] may prove the term `t` a fixpoint, by its node and its factors'
@@ -1109,49 +1162,50 @@ mod seed {
     /// the rules are `NegFloorDiv`, which needs `m < 0` and a leading coefficient of `a'`
     /// below 0 (checked: not seeded then), and `shift_into_minmax`, which needs a Min or Max
     /// term; `n` is `FloorDiv(a', d)` itself for `m = 1`. So `f`'s simplification is `n`, a
-    /// fixpoint, as the simplifier records them. Anything else (the rule failing, the other
-    /// shapes) is left to the simplifier. `seeded_nodes_are_fixpoints` compares with it.
-    fn absorbed_constant(s: &mut Session<'_>, f: Expr) {
+    /// fixpoint. Anything else (the rule failing, the other shapes) is left to the simplifier
+    /// (`None`).
+    ///
+    /// `n` is not built, nor recorded as `f`'s simplification: the answer is `(FloorDiv(a', d),
+    /// m)`, recorded as its own simplification, and the caller solves `n` without building it
+    /// ([`crate::solve::Solver::run_term`]) and without simplifying `f` (about 670 of the
+    /// 11,700 instructions of `7 < 7*FloorDiv(s53 + 6, 7)`, the median solve request:
+    /// `add_terms` of `n`, its records, the memo's answer for `f`, and the solver's step that
+    /// reads `n`'s one term back). `n` is
+    /// `add_terms(&[(FloorDiv(a', d), m)], 0)`, which builds a sum of one term of a FloorDiv
+    /// with a nonzero coefficient and no constant: nothing to merge, absorb or overflow, so
+    /// it is always built. `absorbed_constants_are_the_simplifier` builds it and compares
+    /// with the simplifier.
+    fn absorbed_constant(s: &mut Session<'_>, f: Expr) -> Option<(Expr, i64)> {
         let Node::Add(ts, c) = s.cx.node(f) else {
-            return;
+            return None;
         };
         if ts.len() != 1 || *c == 0 {
-            return;
+            return None;
         }
         let ((t, m), c) = (ts[0], *c);
         let Node::FloorDiv(a, d) = *s.cx.node(t) else {
-            return;
+            return None;
         };
         // (The cheap tests first: most relations of one FloorDiv term have no constant in
         // its numerator, `1 < FloorDiv(s0, 4)`.)
         if !matches!(s.cx.node(a), Node::Add(_, k) if *k != 0) || c.checked_rem(m) != Some(0) {
-            return;
+            return None;
         }
-        let Some(dv) = s.cx.as_int(d).filter(|v| *v >= 2) else {
-            return;
-        };
+        let dv = s.cx.as_int(d).filter(|v| *v >= 2)?;
         if s.s.simp.get(&t) != Some(&t) {
-            return;
+            return None;
         }
-        let Some(shift) = c.checked_div(m).and_then(|q| q.checked_mul(dv)) else {
-            return;
-        };
-        let Some(na) = s.cx.add_const(a, shift) else {
-            return;
-        };
+        let shift = c.checked_div(m).and_then(|q| q.checked_mul(dv))?;
+        let na = s.cx.add_const(a, shift)?;
         // -k*FloorDiv(a', d) with a' leading negative: NegFloorDiv's (not seeded).
         let lead_neg =
             matches!(s.cx.node(na), Node::Add(xs, _) if xs.first().is_some_and(|x| x.1 < 0));
         if (m < 0 && lead_neg) || !floordiv_fixpoint(s, na, d) || !one_term_fits(s, na) {
-            return;
+            return None;
         }
         let fd = s.cx.floordiv_raw(na, d);
-        let Some(n) = s.cx.add_terms(&[(fd, m)], 0) else {
-            return;
-        };
         s.s.simp.insert(fd, fd);
-        s.s.simp.insert(n, n);
-        s.s.simp.insert(f, n);
+        Some((fd, m))
     }
 
     /// `s.fits_i64(na)` ([`crate::simplify::fits_iv_given`] with the session's intervals),
@@ -1752,11 +1806,21 @@ mod seed {
         }
 
         /// Seeds `e`'s fixpoints and checks every node recorded (and what it is recorded as)
-        /// against a fresh session's simplifier under the same facts; the recorded pairs.
+        /// against a fresh session's simplifier under the same facts; the recorded pairs. The
+        /// sum of one term that `seed_fixpoints` answers for `e` ([`absorbed_constant`],
+        /// neither built nor recorded) counts as recorded: built here (it always is), as
+        /// `e`'s simplification and as its own.
         fn recorded_are_the_simplifier(cx: &mut Context, e: Expr, what: &str) -> Vec<(Expr, Expr)> {
             let mut s = Session::new(cx);
-            seed_fixpoints(&mut s, e, None);
+            let absorbed = seed_fixpoints(&mut s, e, None);
             let mut recorded: Vec<(Expr, Expr)> = Vec::new();
+            if let Some((t, m)) = absorbed {
+                let n =
+                    s.cx.add_terms(&[(t, m)], 0)
+                        .expect("a sum of one term is built");
+                recorded.push((e, n));
+                recorded.push((n, n));
+            }
             let mut stack = vec![e];
             while let Some(n) = stack.pop() {
                 if let Some(r) = s.s.simp.get(&n) {
@@ -2100,6 +2164,125 @@ mod tests {
     use crate::simplify::Session;
     use crate::solve::RelOp;
     use crate::{Context, Truth};
+
+    /// Where the seeding answers a relation's difference as a sum of one term `m*t`
+    /// ([`super::seed::seed_fixpoints`], `FdAbsorbConst`'s shape: `7 < 7*FloorDiv(x + 6, 7)`),
+    /// the solver starts from that term without building the sum ([`super::Solver::run_term`]):
+    /// the answer is the path's without seeding ([`Context::solve_general_unseeded`], which
+    /// simplifies the difference and solves what it answers). Random relations
+    /// `m*FloorDiv(p, c) + k OP j` (coefficients and constants at the ends of i64 too) under
+    /// random ranges, small and wide, sometimes an assumption or a symbolic range end.
+    #[test]
+    fn absorbed_terms_solve_as_the_simplifier() {
+        use crate::SolveResult;
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0041);
+        let polys = [
+            "x + 6",
+            "x - 1",
+            "x + 1",
+            "2*x + 1",
+            "3*x - 5",
+            "-x + 4",
+            "x + y - 7",
+            "x*y + 3",
+            "y + 2",
+            "4*x + 2",
+            "-2*x - 3",
+            "x - 9223372036854775807",
+        ];
+        let ms: [i64; 9] = [1, -1, 7, -7, 2, -2, 3, 4, i64::MAX];
+        let consts: [i64; 12] = [1, -1, 2, 7, -7, 14, 6, -12, 21, 0, -i64::MAX, i64::MAX];
+        let ranges = [
+            ("1", ""),
+            ("0", "3"),
+            ("5", "9"),
+            ("-10", "100"),
+            ("1", "64"),
+            ("", ""),
+            ("2", "300"),
+        ];
+        let (mut started, mut total) = (0, 0);
+        for _ in 0..6000 {
+            let c = [2, 3, 4, 7, 8, 64][next(6) as usize];
+            let p = polys[next(polys.len() as u64) as usize];
+            let m = ms[next(ms.len() as u64) as usize];
+            let k = consts[next(consts.len() as u64) as usize];
+            // The other side's constant: mostly `k` minus a multiple of `m` (`FdAbsorbConst`
+            // needs `m | k - j`), at the ends of i64 too.
+            let j = match next(4) {
+                0 => consts[next(consts.len() as u64) as usize],
+                _ => k.saturating_sub(m.saturating_mul([1, -1, 2, 3][next(4) as usize])),
+            };
+            let op = ["Eq", "Ne", "Lt", "Le", "Gt", "Ge"][next(6) as usize];
+            let text = match next(4) {
+                0 | 1 => format!("{op}({m}*FloorDiv({p}, {c}) + {k}, {j})"),
+                2 => format!("{op}({j}, {m}*FloorDiv({p}, {c}) + {k})"),
+                _ => format!("{op}({k} + {m}*FloorDiv({p}, {c}), {j} + y)"),
+            };
+            let picks: Vec<(&str, &str)> = (0..2)
+                .map(|_| ranges[next(ranges.len() as u64) as usize])
+                .collect();
+            let extra = next(10);
+            let setup = || -> Option<(Context, crate::Expr)> {
+                let mut cx = Context::new();
+                for (s, (lo, hi)) in ["x", "y"].iter().zip(&picks) {
+                    if !lo.is_empty() {
+                        cx.set_range_str(s, lo, hi).unwrap();
+                    }
+                }
+                match extra {
+                    0 => cx.set_range_str("y", "0", "x - 1").unwrap(),
+                    1 => {
+                        let a = cx.parse("FloorDiv(x, 2) >= 3").unwrap();
+                        cx.assume(a).unwrap();
+                    }
+                    _ => {}
+                }
+                let e = cx.parse(&text).ok()?;
+                Some((cx, e))
+            };
+            for x in ["x", "y"] {
+                let Some((mut a, ea)) = setup() else { continue };
+                let Some((mut b, eb)) = setup() else { continue };
+                let (xa, xb) = (a.symbol(x).unwrap(), b.symbol(x).unwrap());
+                total += 1;
+                let got = a.solve_general(ea, xa);
+                let plain = b.solve_general_unseeded(eb, xb);
+                let show = |cx: &Context, r: &SolveResult| match r {
+                    SolveResult::Solved(sol) => format!(
+                        "{} / {:?}",
+                        cx.display_solution(sol),
+                        sol.defined_where
+                            .iter()
+                            .map(|d| cx.display(*d))
+                            .collect::<Vec<_>>()
+                    ),
+                    SolveResult::Unsolved(why) => format!("unsolved: {why} ({:?})", why.kind),
+                };
+                assert_eq!(show(&a, &got), show(&b, &plain), "{text} for {x}");
+                // Whether the solver started from the term (the general path's inputs).
+                let Some((mut c, ec)) = setup() else { continue };
+                let xc = c.symbol(x).unwrap();
+                if let Ok((l, r, _)) = c.solve_checks(ec, xc)
+                    && c.sym_ty(xc) == crate::expr::Ty::Int
+                    && let Some(f) = c.sub(l, r)
+                    && !c.is_plain_polynomial(f)
+                {
+                    let mut s = Session::new(&mut c);
+                    if let Some((t, m)) = super::seed::seed_fixpoints(&mut s, f, None)
+                        && m != 1
+                        && s.cx.contains_symbol(t, xc)
+                    {
+                        started += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            started * 20 > total,
+            "too few started from the term: {started}/{total}"
+        );
+    }
 
     /// Ranges `(lo, hi)` (empty: unbounded) for the random tests of the shortcuts that look at
     /// points of the box: bounded, half-bounded, unbounded, empty (`[2, 1]`) and pinned.
