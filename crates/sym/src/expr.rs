@@ -380,20 +380,29 @@ impl DoubleEndedIterator for Children<'_> {
 impl ExactSizeIterator for Children<'_> {}
 
 /// Natural order of names: `x2 < x10`, digits compared as numbers.
-/// A key whose order is [`natural_cmp`]'s for names made of at most 8 non-digit bytes and
-/// an optional run of at most 18 digits without a leading zero (`s0`, `s53`, `x`, `ks1`,
-/// `u0`): (the non-digit part packed big-endian, zero-padded; 0 without digits, else the
-/// number + 1). `None` for other names, which compare with `natural_cmp` itself.
+/// A name's order key `(head, tail)`, which [`key_cmp`] compares: `head` is the first (at
+/// most 8) bytes of the name's non-digit part (the bytes before its first digit), packed
+/// big-endian and zero-padded; `tail` says what else the key knows:
+/// - below [`KEY_HEAD_ONLY`] (an exact key): the name is that non-digit part of at most 8
+///   bytes and an optional run of at most 18 digits without a leading zero (`s0`, `s53`,
+///   `x`, `ks1`, `u0`); `tail` is 0 without digits, else the number + 1. Two exact keys
+///   order their names as [`natural_cmp`] does (as a pair: `head`, then `tail`).
+/// - [`KEY_HEAD_ONLY`]: any other name whose first 8 bytes (or fewer, to its first digit)
+///   are no byte below `0` (`_merge_tester1`, `evaluate_static_shape_0`, `x1_inner`, `s01`):
+///   only `head` is known, which orders it against any keyed name with another `head`.
+/// - [`KEY_NONE`]: a name with a byte below `0` (a NUL, `.`) before its first digit, within
+///   its first 8 bytes (no identifier has one): `natural_cmp` itself.
 ///
-/// Why the orders agree: two such names with different non-digit parts differ at a byte of
-/// those parts (both non-digits, compared as bytes, as the padded packing compares them), or
-/// one part is a proper prefix of the other, and then the shorter name continues with a digit
-/// or ends where the longer has a non-digit byte, which is larger than any digit (`natural_cmp`
-/// compares the bytes, or the lengths at the end): smaller either way, as the zero padding
-/// makes it. With equal non-digit parts, no digits comes first, then the numbers' order, which
-/// is `natural_cmp`'s digit-run order for runs without leading zeros.
+/// Why the orders agree: two names whose heads differ differ at a byte of their non-digit
+/// parts (both non-digits, compared as bytes, as the padded packing compares them), or one
+/// part's first bytes are a proper prefix of the other's, and then the shorter name continues
+/// with a digit or ends where the longer has a non-digit byte, no byte below `0` and so
+/// larger than any digit (`natural_cmp` compares the bytes, or the lengths at the end):
+/// smaller either way, as the zero padding makes it. With equal non-digit parts of at most 8
+/// bytes, no digits comes first, then the numbers' order, which is `natural_cmp`'s digit-run
+/// order for runs without leading zeros.
 #[inline(always)]
-pub(crate) fn sym_order_key(name: &str) -> Option<(u64, u64)> {
+pub(crate) fn sym_order_key(name: &str) -> (u64, u64) {
     // One pass over the bytes (every symbol gets a key when it is made; inlined into the
     // symbol's creation, the key is written in place).
     let b = name.as_bytes();
@@ -404,29 +413,57 @@ pub(crate) fn sym_order_key(name: &str) -> Option<(u64, u64)> {
         if c.is_ascii_digit() {
             break;
         }
-        if i == 8 || c == 0 {
-            return None;
+        if i == 8 {
+            return (packed, KEY_HEAD_ONLY);
+        }
+        // A byte below `0` (NUL, `.`) would not sort above the digits (no identifier has
+        // one).
+        if c < b'0' {
+            return (0, KEY_NONE);
         }
         packed |= u64::from(c) << (56 - 8 * i);
         i += 1;
     }
     let digits = &b[i..];
     let Some(&first) = digits.first() else {
-        return Some((packed, 0));
+        return (packed, 0);
     };
     if digits.len() > 18 || (digits.len() > 1 && first == b'0') {
-        return None;
+        return (packed, KEY_HEAD_ONLY);
     }
     let mut num = 0u64;
     for &d in digits {
         // A byte below `0` wraps above 9: not a digit either.
         let v = d.wrapping_sub(b'0');
         if v > 9 {
-            return None;
+            return (packed, KEY_HEAD_ONLY);
         }
         num = num * 10 + u64::from(v);
     }
-    Some((packed, num + 1))
+    (packed, num + 1)
+}
+
+/// [`sym_order_key`]'s `tail` of a name of which only the head is known (above every exact
+/// key's tail, which is at most 10^18).
+pub(crate) const KEY_HEAD_ONLY: u64 = 1 << 62;
+/// [`sym_order_key`]'s `tail` of a name that only [`natural_cmp`] orders.
+pub(crate) const KEY_NONE: u64 = 1 << 63;
+
+/// The order of two names given their [`sym_order_key`]s, when the keys decide it:
+/// [`natural_cmp`]'s answer, or `None` (then `natural_cmp` decides). Two exact keys compare
+/// as pairs; two keys of which one knows only its head compare their heads when they differ
+/// (equal heads say nothing about the rest).
+#[inline(always)]
+pub(crate) fn key_cmp(x: (u64, u64), y: (u64, u64)) -> Option<Ordering> {
+    // One test for the common case: both tails below `KEY_HEAD_ONLY`.
+    let m = x.1 | y.1;
+    if m < KEY_HEAD_ONLY {
+        return Some(x.cmp(&y));
+    }
+    if m < KEY_NONE && x.0 != y.0 {
+        return Some(x.0.cmp(&y.0));
+    }
+    None
 }
 
 /// Names in natural order: digit runs compare as numbers (`x2 < x10`), other bytes as bytes,
@@ -721,7 +758,7 @@ impl crate::Context {
 
 #[cfg(test)]
 mod tests {
-    use super::{natural_cmp, natural_cmp_walk, sym_order_key};
+    use super::{KEY_HEAD_ONLY, KEY_NONE, key_cmp, natural_cmp, natural_cmp_walk, sym_order_key};
     use std::cmp::Ordering;
 
     /// `natural_cmp`'s shortcuts (the first differing byte and the digit runs through it) are the
@@ -1177,6 +1214,9 @@ mod tests {
             "abcdefghi",
             "é",
             "q",
+            "_merge_tester",
+            "evaluate_static_shape_",
+            "s.",
         ];
         let tails = [
             "",
@@ -1203,19 +1243,26 @@ mod tests {
                 }
             }
         }
-        let mut keyed = 0;
+        let (mut keyed, mut by_head) = (0, 0);
         for a in &names {
             for b in &names {
-                if let (Some(x), Some(y)) = (sym_order_key(a), sym_order_key(b)) {
+                let (x, y) = (sym_order_key(a), sym_order_key(b));
+                if let Some(o) = key_cmp(x, y) {
                     keyed += 1;
-                    assert_eq!(x.cmp(&y), natural_cmp(a, b), "{a} vs {b}");
+                    by_head += usize::from(x.1.max(y.1) >= KEY_HEAD_ONLY);
+                    assert_eq!(o, natural_cmp(a, b), "{a} vs {b}");
                 }
             }
         }
         assert!(keyed > names.len() * names.len() / 3, "{keyed} keyed pairs");
-        assert_eq!(sym_order_key("s01"), None);
-        assert_eq!(sym_order_key("abcdefghi"), None);
-        assert_eq!(sym_order_key("x1y"), None);
+        assert!(
+            by_head > names.len() * names.len() / 10,
+            "{by_head} by head"
+        );
+        assert_eq!(sym_order_key("s01").1, KEY_HEAD_ONLY);
+        assert_eq!(sym_order_key("abcdefghi").1, KEY_HEAD_ONLY);
+        assert_eq!(sym_order_key("x1y").1, KEY_HEAD_ONLY);
+        assert_eq!(sym_order_key("a.1").1, KEY_NONE);
     }
 
     /// `sym_order_key` on random names (letters, `_`, digits with and without leading zeros,
@@ -1225,28 +1272,48 @@ mod tests {
     fn order_keys_of_random_names_are_the_documented_keys() {
         let mut next = crate::test_rng::xorshift(0x5EED_00E7);
         let pieces = [
-            "s", "x", "_", "Z", "ks", "0", "1", "9", "07", "53", "\0", "é", "99999999", "a9",
+            "s",
+            "x",
+            "_",
+            "Z",
+            "ks",
+            "0",
+            "1",
+            "9",
+            "07",
+            "53",
+            "\0",
+            "é",
+            "99999999",
+            "a9",
+            ".",
+            "_merge_tester",
+            "evaluate_static_shape_",
         ];
-        let spec = |name: &str| -> Option<(u64, u64)> {
+        let spec = |name: &str| -> (u64, u64) {
             let b = name.as_bytes();
             let cut = b.iter().position(u8::is_ascii_digit).unwrap_or(b.len());
             let (head, digits) = b.split_at(cut);
+            if head.iter().take(8).any(|&c| c < b'0') {
+                return (0, KEY_NONE);
+            }
+            let mut padded = [0u8; 8];
+            let h = head.len().min(8);
+            padded[..h].copy_from_slice(&head[..h]);
+            let packed = u64::from_be_bytes(padded);
             if head.len() > 8
-                || head.contains(&0)
                 || digits.len() > 18
                 || !digits.iter().all(u8::is_ascii_digit)
                 || (digits.len() > 1 && digits[0] == b'0')
             {
-                return None;
+                return (packed, KEY_HEAD_ONLY);
             }
-            let mut padded = [0u8; 8];
-            padded[..head.len()].copy_from_slice(head);
             let num = if digits.is_empty() {
                 0
             } else {
-                std::str::from_utf8(digits).ok()?.parse::<u64>().ok()? + 1
+                std::str::from_utf8(digits).unwrap().parse::<u64>().unwrap() + 1
             };
-            Some((u64::from_be_bytes(padded), num))
+            (packed, num)
         };
         let mut names = Vec::new();
         for _ in 0..4000 {
@@ -1258,14 +1325,8 @@ mod tests {
             names.push(n);
         }
         for w in names.windows(2) {
-            if let (Some(x), Some(y)) = (sym_order_key(&w[0]), sym_order_key(&w[1])) {
-                assert_eq!(
-                    x.cmp(&y),
-                    natural_cmp(&w[0], &w[1]),
-                    "{:?} vs {:?}",
-                    w[0],
-                    w[1]
-                );
+            if let Some(o) = key_cmp(sym_order_key(&w[0]), sym_order_key(&w[1])) {
+                assert_eq!(o, natural_cmp(&w[0], &w[1]), "{:?} vs {:?}", w[0], w[1]);
             }
         }
         for edge in [
@@ -1275,9 +1336,9 @@ mod tests {
             "abcdefgh",
         ] {
             assert_eq!(sym_order_key(edge), spec(edge), "{edge}");
-            assert!(sym_order_key(edge).is_some(), "{edge}");
+            assert!(sym_order_key(edge).1 < KEY_HEAD_ONLY, "{edge}");
         }
-        assert_eq!(sym_order_key("s1000000000000000000"), None);
-        assert_eq!(sym_order_key(""), Some((0, 0)));
+        assert_eq!(sym_order_key("s1000000000000000000").1, KEY_HEAD_ONLY);
+        assert_eq!(sym_order_key(""), (0, 0));
     }
 }

@@ -156,8 +156,8 @@ struct SymInfo {
     handle: Symbol,
     ty: Ty,
     expr: Expr,
-    /// The name's order key ([`expr::sym_order_key`]), when it has one.
-    key: Option<(u64, u64)>,
+    /// The name's order key ([`expr::sym_order_key`]).
+    key: (u64, u64),
 }
 
 /// Owns every expression and symbol, plus the facts (ranges, assumptions) that the analyses use.
@@ -722,15 +722,12 @@ impl Context {
         })
     }
 
-    /// The order of two symbols' names ([`expr::natural_cmp`]), through their keys when both
-    /// have one.
+    /// The order of two symbols' names ([`expr::natural_cmp`]), through their keys when they
+    /// decide it ([`expr::key_cmp`]).
     pub(crate) fn sym_cmp(&self, a: Symbol, b: Symbol) -> std::cmp::Ordering {
-        match (
-            &self.syms[a.idx as usize].key,
-            &self.syms[b.idx as usize].key,
-        ) {
-            (Some(x), Some(y)) => x.cmp(y),
-            _ => expr::natural_cmp(self.sym_name(a), self.sym_name(b)),
+        match expr::key_cmp(self.syms[a.idx as usize].key, self.syms[b.idx as usize].key) {
+            Some(o) => o,
+            None => expr::natural_cmp(self.sym_name(a), self.sym_name(b)),
         }
     }
 
