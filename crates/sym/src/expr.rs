@@ -489,13 +489,17 @@ pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
     if s == n && !(digit(x) && digit(y)) {
         return x.cmp(&y);
     }
-    // Two runs from `s`: without leading zeros the longer is the larger number, and runs of
-    // one length differ first at `n`. Leading zeros are the walk's (it trims them).
-    if ab[s] == b'0' || bb[s] == b'0' {
+    // Two runs from `s`, ending at `ea` and `eb`: without leading zeros the longer is the
+    // larger number, and runs of one length differ first at `n`. Leading zeros (a run of two
+    // or more digits from a `0`) are the walk's (it trims them); a run that is just `0` has
+    // none (`evaluate_static_shape_0`): the number 0, shorter than or as long as the other
+    // run, whose first digit, at `n`, is larger.
+    let run = |v: &[u8]| n + v[n..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let (ea, eb) = (run(ab), run(bb));
+    if (ab[s] == b'0' && ea - s > 1) || (bb[s] == b'0' && eb - s > 1) {
         return natural_cmp_walk(a, b);
     }
-    let run = |v: &[u8]| n + v[n..].iter().take_while(|c| c.is_ascii_digit()).count();
-    run(ab).cmp(&run(bb)).then(x.cmp(&y))
+    ea.cmp(&eb).then(x.cmp(&y))
 }
 
 /// The length of the longest common prefix of `a` and `b`: eight bytes at a time, then byte
