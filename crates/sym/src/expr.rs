@@ -380,31 +380,43 @@ impl DoubleEndedIterator for Children<'_> {
 impl ExactSizeIterator for Children<'_> {}
 
 /// Natural order of names: `x2 < x10`, digits compared as numbers.
-/// A name's order key `(head, tail)`, which [`key_cmp`] compares: `head` is the first (at
-/// most 8) bytes of the name's non-digit part (the bytes before its first digit), packed
-/// big-endian and zero-padded; `tail` says what else the key knows:
-/// - below [`KEY_HEAD_ONLY`] (an exact key): the name is that non-digit part of at most 8
+/// A name's order key, which [`key_cmp`] compares: `head` is the first (at most 24) bytes of
+/// the name's non-digit part (the bytes before its first digit), packed big-endian and
+/// zero-padded into three words; `tail` says what else the key knows:
+/// - below [`KEY_HEAD_ONLY`] (an exact key): the name is that non-digit part of at most 24
 ///   bytes and an optional run of at most 18 digits without a leading zero (`s0`, `s53`,
-///   `x`, `ks1`, `u0`); `tail` is 0 without digits, else the number + 1. Two exact keys
-///   order their names as [`natural_cmp`] does (as a pair: `head`, then `tail`).
-/// - [`KEY_HEAD_ONLY`]: any other name whose first 8 bytes (or fewer, to its first digit)
-///   are no byte below `0` (`_merge_tester1`, `evaluate_static_shape_0`, `x1_inner`, `s01`):
-///   only `head` is known, which orders it against any keyed name with another `head`.
+///   `x`, `ks1`, `u0`, `_merge_tester1`, `evaluate_static_shape_0`); `tail` is 0 without
+///   digits, else the number + 1. Two exact keys order their names as [`natural_cmp`] does
+///   (`head`, then `tail`).
+/// - [`KEY_HEAD_ONLY`]: any other name whose first 24 bytes (or fewer, to its first digit)
+///   are no byte below `0` (`x1_inner`, `s01`): only `head` is known, which orders it against
+///   any keyed name with another `head`.
 /// - [`KEY_NONE`]: a name with a byte below `0` (a NUL, `.`) before its first digit, within
-///   its first 8 bytes (no identifier has one): `natural_cmp` itself.
+///   its first 24 bytes (no identifier has one): `natural_cmp` itself.
 ///
 /// Why the orders agree: two names whose heads differ differ at a byte of their non-digit
 /// parts (both non-digits, compared as bytes, as the padded packing compares them), or one
 /// part's first bytes are a proper prefix of the other's, and then the shorter name continues
 /// with a digit or ends where the longer has a non-digit byte, no byte below `0` and so
 /// larger than any digit (`natural_cmp` compares the bytes, or the lengths at the end):
-/// smaller either way, as the zero padding makes it. With equal non-digit parts of at most 8
+/// smaller either way, as the zero padding makes it. With equal non-digit parts of at most 24
 /// bytes, no digits comes first, then the numbers' order, which is `natural_cmp`'s digit-run
 /// order for runs without leading zeros.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SymKey {
+    pub(crate) head: [u64; 3],
+    pub(crate) tail: u64,
+}
+
+/// How many bytes of a name's non-digit part its [`SymKey`] holds.
+const KEY_BYTES: usize = 24;
+
+/// The [`SymKey`] of `name`.
 #[inline(always)]
-pub(crate) fn sym_order_key(name: &str) -> (u64, u64) {
-    // One pass over the bytes (every symbol gets a key when it is made; inlined into the
-    // symbol's creation, the key is written in place).
+pub(crate) fn sym_order_key(name: &str) -> SymKey {
+    // One pass over the bytes of a name whose non-digit part fits in a word (every symbol
+    // gets a key when it is made; inlined into the symbol's creation, the key is written in
+    // place); a longer one out of line.
     let b = name.as_bytes();
     let mut packed = 0u64;
     let mut i = 0;
@@ -414,56 +426,125 @@ pub(crate) fn sym_order_key(name: &str) -> (u64, u64) {
             break;
         }
         if i == 8 {
-            return (packed, KEY_HEAD_ONLY);
+            return long_sym_order_key(b);
         }
         // A byte below `0` (NUL, `.`) would not sort above the digits (no identifier has
         // one).
         if c < b'0' {
-            return (0, KEY_NONE);
+            return SymKey {
+                head: [0; 3],
+                tail: KEY_NONE,
+            };
         }
         packed |= u64::from(c) << (56 - 8 * i);
         i += 1;
     }
-    let digits = &b[i..];
+    SymKey {
+        head: [packed, 0, 0],
+        tail: key_tail(&b[i..]),
+    }
+}
+
+/// [`sym_order_key`] of a name whose non-digit part is longer than 8 bytes (its first 8 bytes
+/// are no digit and no byte below `0`), a word at a time: in each word of 8 bytes, the first
+/// byte below `:` (a digit, a byte below `0`, or the end of the name) ends the non-digit part.
+#[cold]
+#[inline(never)]
+fn long_sym_order_key(b: &[u8]) -> SymKey {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let len = b.len();
+    let mut head = [0u64; 3];
+    for (k, word) in head.iter_mut().enumerate() {
+        let from = 8 * k;
+        if from == len {
+            return SymKey { head, tail: 0 };
+        }
+        // The 8 bytes from `from`, the first in the lowest byte; past the end, zeros (the
+        // last 8 bytes of the name, shifted: a long name has more than 8).
+        let le = if len >= from + 8 {
+            u64::from_le_bytes(b[from..from + 8].try_into().expect("8 bytes"))
+        } else {
+            u64::from_le_bytes(b[len - 8..].try_into().expect("8 bytes")) >> (8 * (from + 8 - len))
+        };
+        // The bytes below `:` flagged (x - n*ONES & !x & 0x80..: the lowest flag is exact,
+        // the borrows only reach the bytes after it; a byte from 0x80 is never flagged).
+        let low = le.wrapping_sub(ONES * u64::from(b':')) & !le & (ONES << 7);
+        if low == 0 {
+            *word = le.swap_bytes();
+            continue;
+        }
+        let p = (low.trailing_zeros() / 8) as usize;
+        let at = from + p;
+        if at < len && b[at] < b'0' {
+            return SymKey {
+                head: [0; 3],
+                tail: KEY_NONE,
+            };
+        }
+        // The word's first `p` bytes, big-endian, zero-padded.
+        *word = if p == 0 {
+            0
+        } else {
+            le.swap_bytes() & !(u64::MAX >> (8 * p))
+        };
+        let tail = if at < len { key_tail(&b[at..]) } else { 0 };
+        return SymKey { head, tail };
+    }
+    // 24 bytes of the non-digit part: it ends there (the name's end or a digit), or goes on.
+    let tail = match b.get(KEY_BYTES) {
+        None => 0,
+        Some(c) if c.is_ascii_digit() => key_tail(&b[KEY_BYTES..]),
+        Some(_) => KEY_HEAD_ONLY,
+    };
+    SymKey { head, tail }
+}
+
+/// [`SymKey::tail`] of a name whose non-digit part (of at most [`KEY_BYTES`] bytes) is
+/// followed by `digits` (starting with a digit, or empty).
+#[inline(always)]
+fn key_tail(digits: &[u8]) -> u64 {
     let Some(&first) = digits.first() else {
-        return (packed, 0);
+        return 0;
     };
     if digits.len() > 18 || (digits.len() > 1 && first == b'0') {
-        return (packed, KEY_HEAD_ONLY);
+        return KEY_HEAD_ONLY;
     }
     let mut num = 0u64;
     for &d in digits {
         // A byte below `0` wraps above 9: not a digit either.
         let v = d.wrapping_sub(b'0');
         if v > 9 {
-            return (packed, KEY_HEAD_ONLY);
+            return KEY_HEAD_ONLY;
         }
         num = num * 10 + u64::from(v);
     }
-    (packed, num + 1)
+    num + 1
 }
 
-/// [`sym_order_key`]'s `tail` of a name of which only the head is known (above every exact
-/// key's tail, which is at most 10^18).
+/// [`SymKey::tail`] of a name of which only the head is known (above every exact key's tail,
+/// which is at most 10^18).
 pub(crate) const KEY_HEAD_ONLY: u64 = 1 << 62;
-/// [`sym_order_key`]'s `tail` of a name that only [`natural_cmp`] orders.
+/// [`SymKey::tail`] of a name that only [`natural_cmp`] orders.
 pub(crate) const KEY_NONE: u64 = 1 << 63;
 
-/// The order of two names given their [`sym_order_key`]s, when the keys decide it:
-/// [`natural_cmp`]'s answer, or `None` (then `natural_cmp` decides). Two exact keys compare
-/// as pairs; two keys of which one knows only its head compare their heads when they differ
-/// (equal heads say nothing about the rest).
+/// The order of two names given their [`SymKey`]s, when the keys decide it: [`natural_cmp`]'s
+/// answer, or `None` (then `natural_cmp` decides). Heads that differ decide (unless a key is
+/// [`KEY_NONE`]); equal heads, the tails of two exact keys (equal heads of a key that knows
+/// only its head say nothing about the rest).
 #[inline(always)]
-pub(crate) fn key_cmp(x: (u64, u64), y: (u64, u64)) -> Option<Ordering> {
-    // One test for the common case: both tails below `KEY_HEAD_ONLY`.
-    let m = x.1 | y.1;
-    if m < KEY_HEAD_ONLY {
-        return Some(x.cmp(&y));
+pub(crate) fn key_cmp(x: &SymKey, y: &SymKey) -> Option<Ordering> {
+    let m = x.tail | y.tail;
+    if m >= KEY_NONE {
+        return None;
     }
-    if m < KEY_NONE && x.0 != y.0 {
-        return Some(x.0.cmp(&y.0));
+    // Most names differ in their first word, and most heads are one word (the others 0).
+    if x.head[0] != y.head[0] {
+        return Some(x.head[0].cmp(&y.head[0]));
     }
-    None
+    if (x.head[1] ^ y.head[1]) | (x.head[2] ^ y.head[2]) != 0 {
+        return Some((x.head[1], x.head[2]).cmp(&(y.head[1], y.head[2])));
+    }
+    (m < KEY_HEAD_ONLY).then(|| x.tail.cmp(&y.tail))
 }
 
 /// Names in natural order: digit runs compare as numbers (`x2 < x10`), other bytes as bytes,
@@ -762,7 +843,9 @@ impl crate::Context {
 
 #[cfg(test)]
 mod tests {
-    use super::{KEY_HEAD_ONLY, KEY_NONE, key_cmp, natural_cmp, natural_cmp_walk, sym_order_key};
+    use super::{
+        KEY_HEAD_ONLY, KEY_NONE, SymKey, key_cmp, natural_cmp, natural_cmp_walk, sym_order_key,
+    };
     use std::cmp::Ordering;
 
     /// `natural_cmp`'s shortcuts (the first differing byte and the digit runs through it) are the
@@ -1220,6 +1303,8 @@ mod tests {
             "q",
             "_merge_tester",
             "evaluate_static_shape_",
+            "evaluate_static_shape_ab",
+            "evaluate_static_shape_abc",
             "s.",
         ];
         let tails = [
@@ -1251,9 +1336,9 @@ mod tests {
         for a in &names {
             for b in &names {
                 let (x, y) = (sym_order_key(a), sym_order_key(b));
-                if let Some(o) = key_cmp(x, y) {
+                if let Some(o) = key_cmp(&x, &y) {
                     keyed += 1;
-                    by_head += usize::from(x.1.max(y.1) >= KEY_HEAD_ONLY);
+                    by_head += usize::from(x.tail.max(y.tail) >= KEY_HEAD_ONLY);
                     assert_eq!(o, natural_cmp(a, b), "{a} vs {b}");
                 }
             }
@@ -1263,10 +1348,15 @@ mod tests {
             by_head > names.len() * names.len() / 10,
             "{by_head} by head"
         );
-        assert_eq!(sym_order_key("s01").1, KEY_HEAD_ONLY);
-        assert_eq!(sym_order_key("abcdefghi").1, KEY_HEAD_ONLY);
-        assert_eq!(sym_order_key("x1y").1, KEY_HEAD_ONLY);
-        assert_eq!(sym_order_key("a.1").1, KEY_NONE);
+        assert_eq!(sym_order_key("s01").tail, KEY_HEAD_ONLY);
+        assert_eq!(sym_order_key("abcdefghi").tail, 0);
+        assert_eq!(sym_order_key("abcdefghijklmnopqrstuvwx").tail, 0);
+        assert_eq!(
+            sym_order_key("abcdefghijklmnopqrstuvwxy").tail,
+            KEY_HEAD_ONLY
+        );
+        assert_eq!(sym_order_key("x1y").tail, KEY_HEAD_ONLY);
+        assert_eq!(sym_order_key("a.1").tail, KEY_NONE);
     }
 
     /// `sym_order_key` on random names (letters, `_`, digits with and without leading zeros,
@@ -1294,30 +1384,40 @@ mod tests {
             "_merge_tester",
             "evaluate_static_shape_",
         ];
-        let spec = |name: &str| -> (u64, u64) {
+        let spec = |name: &str| -> SymKey {
             let b = name.as_bytes();
             let cut = b.iter().position(u8::is_ascii_digit).unwrap_or(b.len());
             let (head, digits) = b.split_at(cut);
-            if head.iter().take(8).any(|&c| c < b'0') {
-                return (0, KEY_NONE);
+            if head.iter().take(24).any(|&c| c < b'0') {
+                return SymKey {
+                    head: [0; 3],
+                    tail: KEY_NONE,
+                };
             }
-            let mut padded = [0u8; 8];
-            let h = head.len().min(8);
+            let mut padded = [0u8; 24];
+            let h = head.len().min(24);
             padded[..h].copy_from_slice(&head[..h]);
-            let packed = u64::from_be_bytes(padded);
-            if head.len() > 8
+            let word = |k: usize| u64::from_be_bytes(padded[8 * k..8 * k + 8].try_into().unwrap());
+            let packed = [word(0), word(1), word(2)];
+            if head.len() > 24
                 || digits.len() > 18
                 || !digits.iter().all(u8::is_ascii_digit)
                 || (digits.len() > 1 && digits[0] == b'0')
             {
-                return (packed, KEY_HEAD_ONLY);
+                return SymKey {
+                    head: packed,
+                    tail: KEY_HEAD_ONLY,
+                };
             }
             let num = if digits.is_empty() {
                 0
             } else {
                 std::str::from_utf8(digits).unwrap().parse::<u64>().unwrap() + 1
             };
-            (packed, num)
+            SymKey {
+                head: packed,
+                tail: num,
+            }
         };
         let mut names = Vec::new();
         for _ in 0..4000 {
@@ -1329,7 +1429,7 @@ mod tests {
             names.push(n);
         }
         for w in names.windows(2) {
-            if let Some(o) = key_cmp(sym_order_key(&w[0]), sym_order_key(&w[1])) {
+            if let Some(o) = key_cmp(&sym_order_key(&w[0]), &sym_order_key(&w[1])) {
                 assert_eq!(o, natural_cmp(&w[0], &w[1]), "{:?} vs {:?}", w[0], w[1]);
             }
         }
@@ -1340,9 +1440,23 @@ mod tests {
             "abcdefgh",
         ] {
             assert_eq!(sym_order_key(edge), spec(edge), "{edge}");
-            assert!(sym_order_key(edge).1 < KEY_HEAD_ONLY, "{edge}");
+            assert!(sym_order_key(edge).tail < KEY_HEAD_ONLY, "{edge}");
         }
-        assert_eq!(sym_order_key("s1000000000000000000").1, KEY_HEAD_ONLY);
-        assert_eq!(sym_order_key(""), (0, 0));
+        // Non-digit parts of every length around the words' ends, then every kind of rest.
+        let letters = "abcdefghijklmnopqrstuvwxyzABCDEFGH";
+        for cut in 0..=letters.len() {
+            for rest in ["", "0", "7", "10", "01", ".", ".1", "x", "9a", "\0", "é"] {
+                let n = format!("{}{rest}", &letters[..cut]);
+                assert_eq!(sym_order_key(&n), spec(&n), "{n:?}");
+            }
+        }
+        assert_eq!(sym_order_key("s1000000000000000000").tail, KEY_HEAD_ONLY);
+        assert_eq!(
+            sym_order_key(""),
+            SymKey {
+                head: [0; 3],
+                tail: 0
+            }
+        );
     }
 }

@@ -157,7 +157,7 @@ struct SymInfo {
     ty: Ty,
     expr: Expr,
     /// The name's order key ([`expr::sym_order_key`]).
-    key: (u64, u64),
+    key: expr::SymKey,
 }
 
 /// Owns every expression and symbol, plus the facts (ranges, assumptions) that the analyses use.
@@ -725,7 +725,10 @@ impl Context {
     /// The order of two symbols' names ([`expr::natural_cmp`]), through their keys when they
     /// decide it ([`expr::key_cmp`]).
     pub(crate) fn sym_cmp(&self, a: Symbol, b: Symbol) -> std::cmp::Ordering {
-        match expr::key_cmp(self.syms[a.idx as usize].key, self.syms[b.idx as usize].key) {
+        match expr::key_cmp(
+            &self.syms[a.idx as usize].key,
+            &self.syms[b.idx as usize].key,
+        ) {
             Some(o) => o,
             None => expr::natural_cmp(self.sym_name(a), self.sym_name(b)),
         }
