@@ -724,14 +724,23 @@ impl Context {
 
     /// The order of two symbols' names ([`expr::natural_cmp`]), through their keys when they
     /// decide it ([`expr::key_cmp`]).
+    /// Inline: the keys decide nearly every comparison, in a few instructions.
+    #[inline]
     pub(crate) fn sym_cmp(&self, a: Symbol, b: Symbol) -> std::cmp::Ordering {
         match expr::key_cmp(
             &self.syms[a.idx as usize].key,
             &self.syms[b.idx as usize].key,
         ) {
             Some(o) => o,
-            None => expr::natural_cmp(self.sym_name(a), self.sym_name(b)),
+            None => self.sym_cmp_by_name(a, b),
         }
+    }
+
+    /// [`Context::sym_cmp`] where the keys do not decide (names with one long head).
+    #[cold]
+    #[inline(never)]
+    fn sym_cmp_by_name(&self, a: Symbol, b: Symbol) -> std::cmp::Ordering {
+        expr::natural_cmp(self.sym_name(a), self.sym_name(b))
     }
 
     /// The name of a symbol.
