@@ -386,8 +386,9 @@ impl ExactSizeIterator for Children<'_> {}
 /// - below [`KEY_HEAD_ONLY`] (an exact key): the name is that non-digit part of at most 24
 ///   bytes and an optional run of at most 18 digits without a leading zero (`s0`, `s53`,
 ///   `x`, `ks1`, `u0`, `_merge_tester1`, `evaluate_static_shape_0`); `tail` is 0 without
-///   digits, else the number + 1. Two exact keys order their names as [`natural_cmp`] does
-///   (`head`, then `tail`).
+///   digits, else the number + 1, and [`KEY_LONG`] added for a head longer than 8 bytes (two
+///   equal heads are both long or both not). Two exact keys order their names as
+///   [`natural_cmp`] does (`head`, then `tail`).
 /// - [`KEY_HEAD_ONLY`]: any other name whose first 24 bytes (or fewer, to its first digit)
 ///   are no byte below `0` (`x1_inner`, `s01`): only `head` is known, which orders it against
 ///   any keyed name with another `head`.
@@ -457,7 +458,10 @@ fn long_sym_order_key(b: &[u8]) -> SymKey {
     for (k, word) in head.iter_mut().enumerate() {
         let from = 8 * k;
         if from == len {
-            return SymKey { head, tail: 0 };
+            return SymKey {
+                head,
+                tail: KEY_LONG,
+            };
         }
         // The 8 bytes from `from`, the first in the lowest byte; past the end, zeros (the
         // last 8 bytes of the name, shifted: a long name has more than 8).
@@ -488,7 +492,10 @@ fn long_sym_order_key(b: &[u8]) -> SymKey {
             le.swap_bytes() & !(u64::MAX >> (8 * p))
         };
         let tail = if at < len { key_tail(&b[at..]) } else { 0 };
-        return SymKey { head, tail };
+        return SymKey {
+            head,
+            tail: long_tail(tail),
+        };
     }
     // 24 bytes of the non-digit part: it ends there (the name's end or a digit), or goes on.
     let tail = match b.get(KEY_BYTES) {
@@ -496,7 +503,20 @@ fn long_sym_order_key(b: &[u8]) -> SymKey {
         Some(c) if c.is_ascii_digit() => key_tail(&b[KEY_BYTES..]),
         Some(_) => KEY_HEAD_ONLY,
     };
-    SymKey { head, tail }
+    SymKey {
+        head,
+        tail: long_tail(tail),
+    }
+}
+
+/// The tail of a key whose head is longer than 8 bytes: an exact tail marked [`KEY_LONG`].
+#[inline(always)]
+fn long_tail(tail: u64) -> u64 {
+    if tail < KEY_HEAD_ONLY {
+        tail | KEY_LONG
+    } else {
+        tail
+    }
 }
 
 /// [`SymKey::tail`] of a name whose non-digit part (of at most [`KEY_BYTES`] bytes) is
@@ -521,6 +541,9 @@ fn key_tail(digits: &[u8]) -> u64 {
     num + 1
 }
 
+/// Added to [`SymKey::tail`] of an exact key whose head is longer than 8 bytes (above every
+/// number's tail, below [`KEY_HEAD_ONLY`]): two keys of one word each compare as a pair.
+pub(crate) const KEY_LONG: u64 = 1 << 61;
 /// [`SymKey::tail`] of a name of which only the head is known (above every exact key's tail,
 /// which is at most 10^18).
 pub(crate) const KEY_HEAD_ONLY: u64 = 1 << 62;
@@ -533,17 +556,26 @@ pub(crate) const KEY_NONE: u64 = 1 << 63;
 /// only its head say nothing about the rest).
 #[inline(always)]
 pub(crate) fn key_cmp(x: &SymKey, y: &SymKey) -> Option<Ordering> {
+    // Most names are exact keys of one word (`s0`, `ks1`): their heads' other words are 0,
+    // and the pair (first word, tail) is the key's order.
+    if (x.tail | y.tail) < KEY_LONG {
+        return Some((x.head[0], x.tail).cmp(&(y.head[0], y.tail)));
+    }
+    key_cmp_long(x, y)
+}
+
+/// [`key_cmp`] of two keys of which one is long, knows only its head or nothing.
+#[cold]
+#[inline(never)]
+fn key_cmp_long(x: &SymKey, y: &SymKey) -> Option<Ordering> {
     let m = x.tail | y.tail;
     if m >= KEY_NONE {
         return None;
     }
-    // Most names differ in their first word, and most heads are one word (the others 0).
-    if x.head[0] != y.head[0] {
-        return Some(x.head[0].cmp(&y.head[0]));
+    if x.head != y.head {
+        return Some(x.head.cmp(&y.head));
     }
-    if (x.head[1] ^ y.head[1]) | (x.head[2] ^ y.head[2]) != 0 {
-        return Some((x.head[1], x.head[2]).cmp(&(y.head[1], y.head[2])));
-    }
+    // Equal heads: of one length, so both long or both not, the tails alike marked.
     (m < KEY_HEAD_ONLY).then(|| x.tail.cmp(&y.tail))
 }
 
@@ -844,7 +876,8 @@ impl crate::Context {
 #[cfg(test)]
 mod tests {
     use super::{
-        KEY_HEAD_ONLY, KEY_NONE, SymKey, key_cmp, natural_cmp, natural_cmp_walk, sym_order_key,
+        KEY_HEAD_ONLY, KEY_LONG, KEY_NONE, SymKey, key_cmp, natural_cmp, natural_cmp_walk,
+        sym_order_key,
     };
     use std::cmp::Ordering;
 
@@ -1349,8 +1382,8 @@ mod tests {
             "{by_head} by head"
         );
         assert_eq!(sym_order_key("s01").tail, KEY_HEAD_ONLY);
-        assert_eq!(sym_order_key("abcdefghi").tail, 0);
-        assert_eq!(sym_order_key("abcdefghijklmnopqrstuvwx").tail, 0);
+        assert_eq!(sym_order_key("abcdefghi").tail, KEY_LONG);
+        assert_eq!(sym_order_key("abcdefghijklmnopqrstuvwx").tail, KEY_LONG);
         assert_eq!(
             sym_order_key("abcdefghijklmnopqrstuvwxy").tail,
             KEY_HEAD_ONLY
@@ -1416,7 +1449,7 @@ mod tests {
             };
             SymKey {
                 head: packed,
-                tail: num,
+                tail: if head.len() > 8 { num | KEY_LONG } else { num },
             }
         };
         let mut names = Vec::new();

@@ -724,8 +724,6 @@ impl Context {
 
     /// The order of two symbols' names ([`expr::natural_cmp`]), through their keys when they
     /// decide it ([`expr::key_cmp`]).
-    /// Inline: the keys decide nearly every comparison, in a few instructions.
-    #[inline]
     pub(crate) fn sym_cmp(&self, a: Symbol, b: Symbol) -> std::cmp::Ordering {
         match expr::key_cmp(
             &self.syms[a.idx as usize].key,
