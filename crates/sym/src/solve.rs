@@ -333,6 +333,9 @@ impl Solver<'_, '_> {
         if let Some(v) = self.s.cx.as_int(c) {
             return Some(v.signum() as i8);
         }
+        if self.product_of_positives(c) {
+            return Some(1);
+        }
         if self.s.prove_pos(c) {
             return Some(1);
         }
@@ -341,6 +344,41 @@ impl Solver<'_, '_> {
             return Some(-1);
         }
         self.sign_slow(c, n)
+    }
+
+    /// Whether `c` is a product of symbols each at least 1 (`s53*s92`, sizes of range
+    /// `[1, oo)`: the commonest coefficient of a solved product), read from the factors'
+    /// [`Session::sym_iv`] without bounding the product. Identity: `f_i >= 1` for every `i`
+    /// gives `f_1*...*f_n >= 1`. It is what [`Session::prove_pos`] answers first (the
+    /// product's interval, `1` times each factor's: every lower end `>= 1` gives a lower end
+    /// `>= 1`, which an atom bound of the product only raises), without the interval's
+    /// product, its memo and its steps; `false` (the general path asks) for any other `c`, a
+    /// factor that may be below 1, or a query a limit stopped (where the walk answers the
+    /// sound "anything").
+    fn product_of_positives(&mut self, c: Expr) -> bool {
+        let Node::Mul(fs) = self.s.cx.node(c) else {
+            return false;
+        };
+        let n = fs.len();
+        if !fs
+            .iter()
+            .all(|f| matches!(self.s.cx.node(*f), Node::Sym(_)))
+            || self.s.cx.stopped()
+        {
+            return false;
+        }
+        for i in 0..n {
+            let Node::Mul(fs) = self.s.cx.node(c) else {
+                unreachable!("the node of a handle does not change");
+            };
+            let Node::Sym(s) = *self.s.cx.node(fs[i]) else {
+                unreachable!("checked above");
+            };
+            if self.s.sym_iv(s).lo < 1 {
+                return false;
+            }
+        }
+        true
     }
 
     /// The three sign guards of `c`: `c >= 1`, `Eq(c, 0)`, `c <= -1`.
@@ -1697,6 +1735,88 @@ mod tests {
         assert!(
             shortcut * 5 > total,
             "too few shortcuts: {shortcut}/{total}"
+        );
+    }
+
+    /// [`Solver::product_of_positives`] answers only where [`Session::prove_pos`] proves the
+    /// product `>= 1` (asked in a fresh session, so that neither sees the other's memos):
+    /// products of 1-4 symbols (one symbol is no product: it declines), some with a factor
+    /// that is no symbol, each symbol's range random (ends at 0, negative, at the ends of
+    /// i64, unbounded, or another symbol), and the shortcut seen to answer often.
+    #[test]
+    fn product_of_positives_is_prove_pos() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0044);
+        let ends = [
+            "-oo",
+            "-9223372036854775808",
+            "-9223372036854775807",
+            "-5",
+            "-1",
+            "0",
+            "1",
+            "2",
+            "7",
+            "4294967296",
+            "9223372036854775806",
+            "9223372036854775807",
+            "oo",
+        ];
+        let names = ["s0", "s1", "s2", "s3"];
+        let others = ["FloorDiv(s0, 2)", "s1**2", "s2 + 1", "Max(s3, 1)"];
+        let (mut answered, mut total) = (0, 0);
+        for _ in 0..6000 {
+            let mut cx = Context::new();
+            for name in names {
+                // Half the lower ends from 1 up (the shortcut's case), the upper end at or
+                // above the lower end.
+                let m = ends.len() as u64;
+                let i = if next(2) == 0 {
+                    6 + next(m - 7)
+                } else {
+                    next(m - 1)
+                } as usize;
+                let lo = if next(6) == 0 {
+                    names[next(4) as usize]
+                } else {
+                    ends[i]
+                };
+                let hi = ends[i.max(1) + next(m - i.max(1) as u64) as usize];
+                // A range the facts refuse (empty, a cycle of symbolic ends) stays unset.
+                let _ = cx.set_range_str(name, lo, hi);
+            }
+            let n = 1 + next(4) as usize;
+            let mut factors: Vec<&str> = names.to_vec();
+            // A random choice of n distinct symbols, sometimes one replaced by no symbol.
+            for i in 0..4 {
+                let j = i + next(4 - i as u64) as usize;
+                factors.swap(i, j);
+            }
+            factors.truncate(n);
+            if next(5) == 0 {
+                factors[0] = others[next(4) as usize];
+            }
+            let text = factors.join("*");
+            let c = cx.parse(&text).unwrap();
+            let x = cx.symbol("x").unwrap();
+            let (xe, zero) = (cx.sym(x), cx.int(0));
+            let fast = {
+                let mut s = Session::new(&mut cx);
+                let mut sv = bare_solver(&mut s, x, xe, zero);
+                sv.product_of_positives(c)
+            };
+            let general = Session::new(&mut cx).prove_pos(c);
+            total += 1;
+            if fast {
+                answered += 1;
+                assert!(
+                    general,
+                    "{text}: the shortcut proves it >= 1, prove_pos does not"
+                );
+            }
+        }
+        assert!(
+            answered * 8 > total,
+            "too few shortcuts: {answered}/{total}"
         );
     }
 }
