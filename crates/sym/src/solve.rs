@@ -336,14 +336,31 @@ impl Solver<'_, '_> {
         if self.product_of_positives(c) {
             return Some(1);
         }
-        if self.s.prove_pos(c) {
+        let (pos, nonneg) = self.pos_nonneg(c);
+        if pos {
             return Some(1);
         }
         let n = self.s.cx.neg(c)?;
-        if self.s.prove_pos(n) {
+        let (neg, nonpos) = self.pos_nonneg(n);
+        if neg {
             return Some(-1);
         }
+        // What `half_signs` would ask again of `sign_slow` (and of a fork on this sign).
+        self.half_memo = Some((c, nonneg, nonpos));
         self.sign_slow(c, n)
+    }
+
+    /// `(e >= 1, e >= 0)` proven: [`Session::prove_pos`] and [`Session::prove_nonneg`] of
+    /// `e`, which read the same two lower ends (`iv(e).lo >= k || sym_lower(e) >= k`, k = 1
+    /// and 0), the symbolic one (a walk of `e` with the substitutions, thousands of
+    /// instructions) computed once for both. The interval's end `>= 1` answers both without it.
+    fn pos_nonneg(&mut self, e: Expr) -> (bool, bool) {
+        let lo = self.s.iv(e).lo;
+        if lo >= 1 {
+            return (true, true);
+        }
+        let sym = self.s.sym_lower(e);
+        (sym >= 1, lo >= 0 || sym >= 0)
     }
 
     /// Whether `c` is a product of symbols each at least 1 (`s53*s92`, sizes of range
@@ -1818,5 +1835,116 @@ mod tests {
             answered * 8 > total,
             "too few shortcuts: {answered}/{total}"
         );
+    }
+
+    /// [`Solver::sign`] answers what it answered before the lower ends were shared (each of
+    /// `prove_pos` and `half_signs`' `prove_nonneg` bounding `c` and `-c` on its own), in fresh
+    /// sessions: random differences, sums, products and divisions of symbols whose ranges are
+    /// random (ends at 0, negative, at the ends of i64, unbounded, or another symbol: the
+    /// symbolic bounds `sym_lower` substitutes), some assumed nonzero. [`Solver::pos_nonneg`]
+    /// is `prove_pos` and `prove_nonneg` on each.
+    #[test]
+    fn sign_is_the_unshared_sign() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0045);
+        let ends = [
+            "-oo",
+            "-9223372036854775808",
+            "-9223372036854775807",
+            "-5",
+            "-1",
+            "0",
+            "1",
+            "2",
+            "7",
+            "4294967296",
+            "9223372036854775806",
+            "9223372036854775807",
+            "oo",
+        ];
+        let names = ["s0", "s1", "s2", "s3"];
+        let exprs = [
+            "s0 - s1",
+            "s0 - s1 + 1",
+            "s1 - s0 - 1",
+            "s0*s1 - 2",
+            "s0*s1",
+            "-s0*s2",
+            "FloorDiv(s0, 2) - s1",
+            "s2 - 1",
+            "-s0",
+            "2*s0 - s2 - 3",
+            "s3",
+            "s0 + s1",
+            "Max(s0, s1) - s2",
+            "s0*s1 - s2*s3",
+            "s3 - 9223372036854775807",
+            "0",
+            "-7",
+        ];
+        let mut seen = [0usize; 4];
+        for _ in 0..4000 {
+            let mut cx = Context::new();
+            for name in names {
+                let m = ends.len() as u64;
+                let i = next(m - 1) as usize;
+                let (lo, hi) = match next(4) {
+                    0 => (
+                        names[next(4) as usize],
+                        ends[i.max(1) + next(m - i.max(1) as u64) as usize],
+                    ),
+                    1 => (ends[i], names[next(4) as usize]),
+                    _ => (ends[i], ends[i.max(1) + next(m - i.max(1) as u64) as usize]),
+                };
+                // A range the facts refuse (empty, a cycle of symbolic ends) stays unset.
+                let _ = cx.set_range_str(name, lo, hi);
+            }
+            // Sometimes an expression known nonzero (`nonzero` answers from the facts: then
+            // a half sign alone is the sign).
+            if next(3) == 0 {
+                let nz = ["Ne(s0, 0)", "Ne(s0 - s1, 0)", "Ne(s3, 0)", "Ne(s0*s1, 0)"];
+                let p = cx.parse(nz[next(4) as usize]).unwrap();
+                let _ = cx.assume(p);
+            }
+            let text = exprs[next(exprs.len() as u64) as usize];
+            let c = cx.parse(text).unwrap();
+            let x = cx.symbol("x").unwrap();
+            let (xe, zero) = (cx.sym(x), cx.int(0));
+            let got = {
+                let mut s = Session::new(&mut cx);
+                let mut sv = bare_solver(&mut s, x, xe, zero);
+                sv.sign(c)
+            };
+            let want = {
+                let mut s = Session::new(&mut cx);
+                let mut sv = bare_solver(&mut s, x, xe, zero);
+                if let Some(v) = sv.s.cx.as_int(c) {
+                    Some(v.signum() as i8)
+                } else if sv.s.prove_pos(c) {
+                    Some(1)
+                } else {
+                    match sv.s.cx.neg(c) {
+                        None => None,
+                        Some(n) if sv.s.prove_pos(n) => Some(-1),
+                        Some(n) => sv.sign_slow(c, n),
+                    }
+                }
+            };
+            assert_eq!(got, want, "sign of {text}");
+            let fast = {
+                let mut s = Session::new(&mut cx);
+                let mut sv = bare_solver(&mut s, x, xe, zero);
+                sv.pos_nonneg(c)
+            };
+            let mut s = Session::new(&mut cx);
+            let general = (s.prove_pos(c), s.prove_nonneg(c));
+            assert_eq!(fast, general, "pos_nonneg of {text}");
+            seen[match got {
+                Some(1) => 0,
+                Some(0) => 1,
+                Some(_) => 2,
+                None => 3,
+            }] += 1;
+        }
+        assert!(seen.iter().all(|k| *k > 100), "too few of a sign: {seen:?}");
     }
 }
