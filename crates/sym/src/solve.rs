@@ -412,7 +412,8 @@ impl Solver<'_, '_> {
     /// exactly, a modular set or definedness excluding 0 from a coefficient known `>= 0` (or
     /// `<= 0`), and positivity where the relation is defined. (Each is one of the prover's
     /// facts, asked directly: `truth` on every guard would bound the coefficient again each
-    /// time.)
+    /// time.) Asked by [`Solver::sign`] once `c >= 1` and `-c >= 1` are not proven
+    /// (`prove_pos` of each false).
     fn sign_slow(&mut self, c: Expr, n: Expr) -> Option<i8> {
         let gs = self.sign_guards(c);
         for (g, v) in gs.iter().zip([1i8, 0, -1]) {
@@ -437,7 +438,8 @@ impl Solver<'_, '_> {
         }
         for (e, v) in [(c, 1i8), (n, -1)] {
             let mut used = SmallVec::new();
-            if self.pos_where_defined(e, 0, &mut used) {
+            // `e >= 1` is not proven (`sign` asked it of both): the rest of the test.
+            if self.pos_where_defined_not_proven(e, 0, &mut used) {
                 self.note_defined(&used);
                 return Some(v);
             }
@@ -486,6 +488,17 @@ impl Solver<'_, '_> {
         if self.s.prove_pos(e) {
             return true;
         }
+        self.pos_where_defined_not_proven(e, depth, used)
+    }
+
+    /// [`Solver::pos_where_defined`] of an `e` that is no constant and for which
+    /// `prove_pos(e)` is false (the tests that remain).
+    fn pos_where_defined_not_proven(
+        &mut self,
+        e: Expr,
+        depth: u32,
+        used: &mut SmallVec<[Expr; 2]>,
+    ) -> bool {
         match self.s.cx.node(e).clone() {
             // k*t >= 1 when k >= 1 and t >= 1.
             Node::Add(ts, 0) if ts.len() == 1 && ts[0].1 >= 1 => {
@@ -1842,7 +1855,8 @@ mod tests {
     /// sessions: random differences, sums, products and divisions of symbols whose ranges are
     /// random (ends at 0, negative, at the ends of i64, unbounded, or another symbol: the
     /// symbolic bounds `sym_lower` substitutes), some assumed nonzero. [`Solver::pos_nonneg`]
-    /// is `prove_pos` and `prove_nonneg` on each.
+    /// is `prove_pos` and `prove_nonneg` on each, and [`Solver::pos_where_defined_not_proven`]
+    /// `pos_where_defined` where `prove_pos` is false.
     #[test]
     fn sign_is_the_unshared_sign() {
         let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0045);
@@ -1937,7 +1951,37 @@ mod tests {
             };
             let mut s = Session::new(&mut cx);
             let general = (s.prove_pos(c), s.prove_nonneg(c));
+            drop(s);
             assert_eq!(fast, general, "pos_nonneg of {text}");
+            // pos_where_defined's tests past prove_pos, on c and -c where prove_pos is false
+            // (as sign_slow asks them), are pos_where_defined's answer; the relation divides
+            // by c half the time (c nonzero where defined).
+            let divided = cx.parse(&format!("FloorDiv(x, {text})")).unwrap();
+            let operands = if next(2) == 0 {
+                (divided, zero)
+            } else {
+                (xe, zero)
+            };
+            let Some(n) = cx.neg(c) else { continue };
+            for e in [c, n] {
+                if cx.as_int(e).is_some() || Session::new(&mut cx).prove_pos(e) {
+                    continue;
+                }
+                let mut answers = Vec::new();
+                for rest in [false, true] {
+                    let mut s = Session::new(&mut cx);
+                    let mut sv = bare_solver(&mut s, x, xe, zero);
+                    sv.operands = operands;
+                    let mut used = SmallVec::new();
+                    let r = if rest {
+                        sv.pos_where_defined_not_proven(e, 0, &mut used)
+                    } else {
+                        sv.pos_where_defined(e, 0, &mut used)
+                    };
+                    answers.push((r, used));
+                }
+                assert_eq!(answers[0], answers[1], "pos_where_defined of {text}");
+            }
             seen[match got {
                 Some(1) => 0,
                 Some(0) => 1,
