@@ -1768,6 +1768,25 @@ mod tests {
         );
     }
 
+    /// Range ends for the sign tests, in increasing order: the infinities, the ends of i64
+    /// and one inside them, small values around 0 and 1, and a value beyond 32 bits (the
+    /// tests index into it by position: the lower ends from 1 up start at index 6).
+    const SIGN_TEST_ENDS: [&str; 13] = [
+        "-oo",
+        "-9223372036854775808",
+        "-9223372036854775807",
+        "-5",
+        "-1",
+        "0",
+        "1",
+        "2",
+        "7",
+        "4294967296",
+        "9223372036854775806",
+        "9223372036854775807",
+        "oo",
+    ];
+
     /// [`Solver::product_of_positives`] answers only where [`Session::prove_pos`] proves the
     /// product `>= 1` (asked in a fresh session, so that neither sees the other's memos):
     /// products of 1-4 symbols (one symbol is no product: it declines), some with a factor
@@ -1776,21 +1795,7 @@ mod tests {
     #[test]
     fn product_of_positives_is_prove_pos() {
         let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0044);
-        let ends = [
-            "-oo",
-            "-9223372036854775808",
-            "-9223372036854775807",
-            "-5",
-            "-1",
-            "0",
-            "1",
-            "2",
-            "7",
-            "4294967296",
-            "9223372036854775806",
-            "9223372036854775807",
-            "oo",
-        ];
+        let ends = SIGN_TEST_ENDS;
         let names = ["s0", "s1", "s2", "s3"];
         let others = ["FloorDiv(s0, 2)", "s1**2", "s2 + 1", "Max(s3, 1)"];
         let (mut answered, mut total) = (0, 0);
@@ -1860,21 +1865,7 @@ mod tests {
     #[test]
     fn sign_is_the_unshared_sign() {
         let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0045);
-        let ends = [
-            "-oo",
-            "-9223372036854775808",
-            "-9223372036854775807",
-            "-5",
-            "-1",
-            "0",
-            "1",
-            "2",
-            "7",
-            "4294967296",
-            "9223372036854775806",
-            "9223372036854775807",
-            "oo",
-        ];
+        let ends = SIGN_TEST_ENDS;
         let names = ["s0", "s1", "s2", "s3"];
         let exprs = [
             "s0 - s1",

@@ -2165,6 +2165,73 @@ mod tests {
     use crate::solve::RelOp;
     use crate::{Context, Truth};
 
+    /// A fresh context for the seeded-against-unseeded tests: the ranges `picks` (`(lo, hi)`,
+    /// an empty `lo`: none) of `names` in order, then by `extra` the last name in `[0, x - 1]`
+    /// (0), the assumption `FloorDiv(x, 2) >= 3` (1) or nothing, and `text` parsed (`None`
+    /// where it is refused).
+    fn ranged_context(
+        names: &[&str],
+        picks: &[(&str, &str)],
+        extra: u64,
+        text: &str,
+    ) -> Option<(Context, crate::Expr)> {
+        let mut cx = Context::new();
+        for (s, (lo, hi)) in names.iter().zip(picks) {
+            if !lo.is_empty() {
+                cx.set_range_str(s, lo, hi).unwrap();
+            }
+        }
+        match extra {
+            0 => cx
+                .set_range_str(names[names.len() - 1], "0", "x - 1")
+                .unwrap(),
+            1 => {
+                let a = cx.parse("FloorDiv(x, 2) >= 3").unwrap();
+                cx.assume(a).unwrap();
+            }
+            _ => {}
+        }
+        let e = cx.parse(text).ok()?;
+        Some((cx, e))
+    }
+
+    /// The answers of `solve_general` and of `solve_general_unseeded` for `x`, each in its own
+    /// context from `setup` (as requests have), printed (with the solution's `defined_where`
+    /// when `with_defined`); `None` where `setup` refuses the text.
+    fn seeded_and_unseeded(
+        setup: &dyn Fn() -> Option<(Context, crate::Expr)>,
+        x: &str,
+        with_defined: bool,
+    ) -> Option<(String, String)> {
+        let (mut a, ea) = setup()?;
+        let (mut b, eb) = setup()?;
+        let (xa, xb) = (a.symbol(x).unwrap(), b.symbol(x).unwrap());
+        let got = a.solve_general(ea, xa);
+        let plain = b.solve_general_unseeded(eb, xb);
+        Some((
+            shown(&a, &got, with_defined),
+            shown(&b, &plain, with_defined),
+        ))
+    }
+
+    /// A solver's answer printed for comparison (with the solution's `defined_where` when
+    /// `with_defined`).
+    fn shown(cx: &Context, r: &crate::SolveResult, with_defined: bool) -> String {
+        use crate::SolveResult;
+        match r {
+            SolveResult::Solved(sol) if with_defined => format!(
+                "{} / {:?}",
+                cx.display_solution(sol),
+                sol.defined_where
+                    .iter()
+                    .map(|d| cx.display(*d))
+                    .collect::<Vec<_>>()
+            ),
+            SolveResult::Solved(sol) => cx.display_solution(sol),
+            SolveResult::Unsolved(why) => format!("unsolved: {why} ({:?})", why.kind),
+        }
+    }
+
     /// Where the seeding answers a relation's difference as a sum of one term `m*t`
     /// ([`super::seed::seed_fixpoints`], `FdAbsorbConst`'s shape: `7 < 7*FloorDiv(x + 6, 7)`),
     /// the solver starts from that term without building the sum ([`super::Solver::run_term`]):
@@ -2174,7 +2241,6 @@ mod tests {
     /// random ranges, small and wide, sometimes an assumption or a symbolic range end.
     #[test]
     fn absorbed_terms_solve_as_the_simplifier() {
-        use crate::SolveResult;
         let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0041);
         let polys = [
             "x + 6",
@@ -2223,43 +2289,13 @@ mod tests {
                 .map(|_| ranges[next(ranges.len() as u64) as usize])
                 .collect();
             let extra = next(10);
-            let setup = || -> Option<(Context, crate::Expr)> {
-                let mut cx = Context::new();
-                for (s, (lo, hi)) in ["x", "y"].iter().zip(&picks) {
-                    if !lo.is_empty() {
-                        cx.set_range_str(s, lo, hi).unwrap();
-                    }
-                }
-                match extra {
-                    0 => cx.set_range_str("y", "0", "x - 1").unwrap(),
-                    1 => {
-                        let a = cx.parse("FloorDiv(x, 2) >= 3").unwrap();
-                        cx.assume(a).unwrap();
-                    }
-                    _ => {}
-                }
-                let e = cx.parse(&text).ok()?;
-                Some((cx, e))
-            };
+            let setup = || ranged_context(&["x", "y"], &picks, extra, &text);
             for x in ["x", "y"] {
-                let Some((mut a, ea)) = setup() else { continue };
-                let Some((mut b, eb)) = setup() else { continue };
-                let (xa, xb) = (a.symbol(x).unwrap(), b.symbol(x).unwrap());
-                total += 1;
-                let got = a.solve_general(ea, xa);
-                let plain = b.solve_general_unseeded(eb, xb);
-                let show = |cx: &Context, r: &SolveResult| match r {
-                    SolveResult::Solved(sol) => format!(
-                        "{} / {:?}",
-                        cx.display_solution(sol),
-                        sol.defined_where
-                            .iter()
-                            .map(|d| cx.display(*d))
-                            .collect::<Vec<_>>()
-                    ),
-                    SolveResult::Unsolved(why) => format!("unsolved: {why} ({:?})", why.kind),
+                let Some((got, plain)) = seeded_and_unseeded(&setup, x, true) else {
+                    continue;
                 };
-                assert_eq!(show(&a, &got), show(&b, &plain), "{text} for {x}");
+                total += 1;
+                assert_eq!(got, plain, "{text} for {x}");
                 // Whether the solver started from the term (the general path's inputs).
                 let Some((mut c, ec)) = setup() else { continue };
                 let xc = c.symbol(x).unwrap();
@@ -2306,7 +2342,6 @@ mod tests {
     /// contexts for each path, as requests have.
     #[test]
     fn monomials_refused_is_the_unseeded_answer() {
-        use crate::SolveResult;
         let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0035);
         let atoms = [
             "x",
@@ -2364,36 +2399,12 @@ mod tests {
                 .map(|_| ranges[next(ranges.len() as u64) as usize])
                 .collect();
             let extra = next(12);
-            let setup = || -> Option<(Context, crate::Expr)> {
-                let mut cx = Context::new();
-                for (s, (lo, hi)) in ["x", "y", "z"].iter().zip(&picks) {
-                    if !lo.is_empty() {
-                        cx.set_range_str(s, lo, hi).unwrap();
-                    }
-                }
-                match extra {
-                    0 => cx.set_range_str("z", "0", "x - 1").unwrap(),
-                    1 => {
-                        let p = cx.parse("FloorDiv(x, 2) >= 3").unwrap();
-                        cx.assume(p).unwrap();
-                    }
-                    _ => {}
-                }
-                let e = cx.parse(&text).ok()?;
-                Some((cx, e))
-            };
+            let setup = || ranged_context(&["x", "y", "z"], &picks, extra, &text);
             for x in ["x", "y"] {
-                let Some((mut a, ea)) = setup() else { continue };
-                let Some((mut b, eb)) = setup() else { continue };
-                let (xa, xb) = (a.symbol(x).unwrap(), b.symbol(x).unwrap());
-                total += 1;
-                let got = a.solve_general(ea, xa);
-                let plain = b.solve_general_unseeded(eb, xb);
-                let show = |cx: &Context, r: &SolveResult| match r {
-                    SolveResult::Solved(sol) => cx.display_solution(sol),
-                    SolveResult::Unsolved(why) => format!("unsolved: {why} ({:?})", why.kind),
+                let Some((g, p)) = seeded_and_unseeded(&setup, x, false) else {
+                    continue;
                 };
-                let (g, p) = (show(&a, &got), show(&b, &plain));
+                total += 1;
                 assert_eq!(g, p, "{text} for {x}");
                 // The shortcut itself, where it answers (the general path's inputs).
                 let Some((mut c, ec)) = setup() else { continue };
@@ -2422,7 +2433,7 @@ mod tests {
                     }
                     if let Some(lean) = lean {
                         drop(s);
-                        assert_eq!(show(&c, &lean), p, "{text} for {x}");
+                        assert_eq!(shown(&c, &lean, false), p, "{text} for {x}");
                         refused += 1;
                     }
                 }
