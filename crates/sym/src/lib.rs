@@ -734,7 +734,8 @@ impl Context {
         }
     }
 
-    /// [`Context::sym_cmp`] where the keys do not decide (names with one long head).
+    /// [`Context::sym_cmp`] where the keys do not decide ([`expr::key_cmp`]: two names with one
+    /// head whose keys know only that head, or a name with a byte below `0`).
     #[cold]
     #[inline(never)]
     fn sym_cmp_by_name(&self, a: Symbol, b: Symbol) -> std::cmp::Ordering {

@@ -376,26 +376,15 @@ impl Solver<'_, '_> {
         let Node::Mul(fs) = self.s.cx.node(c) else {
             return false;
         };
-        let n = fs.len();
-        if !fs
-            .iter()
-            .all(|f| matches!(self.s.cx.node(*f), Node::Sym(_)))
-            || self.s.cx.stopped()
-        {
-            return false;
-        }
-        for i in 0..n {
-            let Node::Mul(fs) = self.s.cx.node(c) else {
-                unreachable!("the node of a handle does not change");
-            };
-            let Node::Sym(s) = *self.s.cx.node(fs[i]) else {
-                unreachable!("checked above");
-            };
-            if self.s.sym_iv(s).lo < 1 {
+        // The factors' symbols, read once (`sym_iv` needs the session mutably).
+        let mut syms: SmallVec<[crate::expr::Symbol; 4]> = SmallVec::new();
+        for f in fs.iter() {
+            let Node::Sym(s) = *self.s.cx.node(*f) else {
                 return false;
-            }
+            };
+            syms.push(s);
         }
-        true
+        !self.s.cx.stopped() && syms.into_iter().all(|s| self.s.sym_iv(s).lo >= 1)
     }
 
     /// The three sign guards of `c`: `c >= 1`, `Eq(c, 0)`, `c <= -1`.
