@@ -665,6 +665,20 @@ fn declare_types(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
 
 /// The request's ranges and assumptions, checked ([`context`] after the types).
 fn set_facts(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
+    set_facts_finding::<false>(f, cx, "").map(drop)
+}
+
+/// [`set_facts`], answering with `FIND` the symbol of the range whose name is `want` (a solve
+/// request's target, trimmed), which `Context::lookup(want)` finds afterwards: the symbol
+/// `Context::symbol` made or found for that name (a name maps to one symbol, and nothing
+/// after the facts removes one). The caller then skips that lookup (hashing the name again
+/// and probing). Without `FIND` (every other request) nothing is compared.
+fn set_facts_finding<const FIND: bool>(
+    f: &Fields<'_>,
+    cx: &mut Context,
+    want: &str,
+) -> Result<Option<sym::Symbol>, Failure> {
+    let mut wanted = None;
     if let Some(r) = f.ranges {
         let obj = r
             .as_object()
@@ -678,6 +692,9 @@ fn set_facts(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
             let s = cx
                 .symbol(name)
                 .map_err(at(|| At::Range(name.to_string(), None)))?;
+            if FIND && want == &**name {
+                wanted = Some(s);
+            }
             let mut ends = [RangeEnd::Infinite; 2];
             for (i, v) in arr.iter().enumerate() {
                 ends[i] = match v {
@@ -724,7 +741,7 @@ fn set_facts(f: &Fields<'_>, cx: &mut Context) -> Result<(), Failure> {
         }
     }
     cx.check_facts()?;
-    Ok(())
+    Ok(wanted)
 }
 
 fn decode<'a>(line: &'a V<'a>) -> Result<Req<'a>, Failure> {
@@ -1170,6 +1187,9 @@ fn answer_in(
             return Ok(out);
         }
     }
+    // A solve request's target when a range names it (`set_facts`): its symbol, found
+    // without a lookup below.
+    let mut ranged_target = None;
     let e = if let Held::Set = held {
         // The request's facts are set (`run`: those of an earlier request, the same): with
         // them set, a plain polynomial's answer is its normal form, written from the text
@@ -1230,7 +1250,13 @@ fn answer_in(
         {
             return Ok(text_answer(out, op_time, t));
         }
-        context(&f, cx)?;
+        // (A `symbol` is a solve request's: `decode` refuses it in any other.)
+        if let Some(V::String(t)) = f.symbol {
+            declare_types(&f, cx)?;
+            ranged_target = set_facts_finding::<true>(&f, cx, trim(t))?;
+        } else {
+            context(&f, cx)?;
+        }
         // The context is now the cleared one with the facts set: marked for the next request
         // with the same facts (`run`).
         if let Held::Mark(m) = held {
@@ -1316,20 +1342,22 @@ fn answer_in(
         _ => {
             let name =
                 str_field(f.symbol, "symbol")?.ok_or_else(|| req_err("solve needs 'symbol'"))?;
+            // (Trimmed once: `trim` walks the text's ends each time.)
+            let trimmed = trim(name);
             // A symbol, or any sub-expression of `expr` (docs/cli.md).
             let mut absent_hint = String::new();
-            let target = match cx.lookup(name.trim()) {
+            // (`ranged_target`: what the lookup finds, known from the ranges.)
+            let target = match ranged_target.or_else(|| cx.lookup(trimmed)) {
                 Some(x) => cx.sym(x),
                 // A relation without symbols (`False`: sympy folds `Eq(2*w, 5)` for an integer
                 // `w`) has no name to mistype: unsolved, as PyTorch's `try_solve` answers it
                 // (None), and as a declared target that does not occur is answered.
-                None if is_identifier(name.trim()) && cx.free_symbols(e).is_empty() => {
+                None if is_identifier(trimmed) && cx.free_symbols(e).is_empty() => {
                     out.push(("solved", J::Bool(false)));
                     out.push((
                         "reason",
                         J::String(format!(
-                            "{} does not occur in the relation (it has no symbols)",
-                            name.trim()
+                            "{trimmed} does not occur in the relation (it has no symbols)"
                         )),
                     ));
                     return Ok(out);
@@ -1338,14 +1366,14 @@ fn answer_in(
                 // answers as for a declared one (not a relation, or unsolved: the contract's
                 // answer, PyTorch's `try_solve` None), with the closest name the relation has
                 // when it looks like a typo. A reserved word is read as an expression below.
-                None if sym::is_symbol_name(name.trim()) => {
+                None if may_be_symbol_name(trimmed) => {
                     let names: Vec<&str> = cx
                         .free_symbols(e)
                         .into_iter()
                         .map(|s| cx.sym_name(s))
                         .collect();
-                    absent_hint = crate::suggest::did_you_mean(name.trim(), names);
-                    let x = cx.symbol(name.trim()).map_err(at(|| At::Symbol))?;
+                    absent_hint = crate::suggest::did_you_mean(trimmed, names);
+                    let x = cx.symbol(trimmed).map_err(at(|| At::Symbol))?;
                     cx.sym(x)
                 }
                 None => cx.parse(name).map_err(at(|| At::Symbol))?,
@@ -1427,6 +1455,26 @@ fn push_solution(cx: &Context, target: sym::Expr, sol: &sym::Solution, out: &mut
     }
 }
 
+/// `t.trim()`, answered without the walk of its ends (by Unicode whitespace) where its first
+/// and last bytes are ASCII graphic characters (`!` to `~`): each is then a whole character
+/// that is no whitespace, so `trim` removes nothing.
+fn trim(t: &str) -> &str {
+    match t.as_bytes() {
+        [a, .., b] if a.is_ascii_graphic() && b.is_ascii_graphic() => t,
+        [a] if a.is_ascii_graphic() => t,
+        _ => t.trim(),
+    }
+}
+
+/// `sym::is_symbol_name(t)`, answered `false` without asking it where `t` has a byte that
+/// no symbol name has (a symbol name is an identifier, `[A-Za-z_][A-Za-z0-9_]*`, so each of
+/// its bytes is an ASCII letter, digit or `_`): a solve target that is an expression
+/// (`Mod(s0, FloorDiv(s0, 2))`), for which `is_symbol_name` built its refusal's message (about
+/// 950 instructions) only to answer `false`.
+fn may_be_symbol_name(t: &str) -> bool {
+    t.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') && sym::is_symbol_name(t)
+}
+
 /// Whether `t` is a plain name (then `symbol` names a symbol, not a sub-expression).
 fn is_identifier(t: &str) -> bool {
     let mut cs = t.chars();
@@ -1461,5 +1509,75 @@ fn bound_json(b: Bound) -> (J, J) {
         ),
         Bound::Float { lo, hi } => (f(lo), f(hi)),
         Bound::Bool { lo, hi } => (json!(lo), json!(hi)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Texts of the bytes and characters the shortcuts read: letters, digits, `_`, ASCII and
+    /// Unicode blanks (`\u{a0}`, `\u{2003}`, which `str::trim` removes), a non-ASCII letter,
+    /// operators and parentheses, and the reserved words whole.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "s", "s0", "x", "_", "9", "Z", " ", "\t", "\n", "\u{a0}", "\u{2003}", "é", "(", ")",
+            "*", ",", "-", "//", "Mod", "FloorDiv", "oo", "inf", "nan", "True", "Eq", "and",
+        ]);
+        prop::collection::vec(piece, 0..6).prop_map(|ps| ps.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// `trim` answers `str::trim` (its shortcut: ASCII graphic first and last bytes).
+        /// Checked to fail with `is_ascii_graphic` replaced by `!is_ascii_whitespace` (a
+        /// `\u{a0}` at an end is then kept).
+        #[test]
+        fn trim_is_str_trim(t in text()) {
+            prop_assert_eq!(trim(&t), t.trim());
+        }
+
+        /// `may_be_symbol_name` answers `sym::is_symbol_name` (its shortcut: a byte no
+        /// identifier has). Checked to fail with `_` left out of the bytes it accepts.
+        #[test]
+        fn may_be_symbol_name_is_is_symbol_name(t in text()) {
+            prop_assert_eq!(may_be_symbol_name(&t), sym::is_symbol_name(&t));
+        }
+
+        /// The symbol `set_facts_finding` answers for the range named `want` is what
+        /// `Context::lookup(want)` finds once the facts are set (and `None` when no range has
+        /// that name), whatever the ranges' names, ends and order, with types declared before
+        /// (a float symbol) and names that are no symbols (then `set_facts` fails, as it did).
+        /// Checked to fail with the symbol of every range answered (the last one).
+        #[test]
+        fn set_facts_target_is_the_lookup(
+            names in prop::collection::vec(
+                prop::sample::select(vec!["s0", "s1", "s27", "x", "u0", "oo", "1a", ""]), 0..5),
+            want in prop::sample::select(vec!["s0", "s1", "s27", "x", "u0", "oo", "q"]),
+            float in any::<bool>(),
+        ) {
+            let mut ranges = serde_json::Map::new();
+            for (i, n) in names.iter().enumerate() {
+                ranges.insert((*n).to_string(), serde_json::json!([i, null]));
+            }
+            let r = J::Object(ranges);
+            let ty = serde_json::json!({"x": if float { "float" } else { "int" }});
+            let (rv, tv) = (V::from_json(&r), V::from_json(&ty));
+            let f = Fields { ranges: Some(&rv), types: Some(&tv), ..Fields::default() };
+            let mut cx = Context::new();
+            declare_types(&f, &mut cx).unwrap();
+            match set_facts_finding::<true>(&f, &mut cx, want) {
+                Ok(found) => {
+                    let named = names.contains(&want);
+                    prop_assert_eq!(found.is_some(), named);
+                    if named {
+                        prop_assert_eq!(found, cx.lookup(want));
+                    }
+                }
+                Err(_) => prop_assert!(names.iter().any(|n| !sym::is_symbol_name(n))),
+            }
+        }
     }
 }
