@@ -71,7 +71,10 @@ impl Context {
             None => self.free_symbols(e).into_iter().collect(),
         };
         let mut points: i128 = 1;
-        let mut boxes = Vec::with_capacity(syms.len());
+        // Gathered on the stack, then one vector for a box found: most conditions have a
+        // symbol unbounded above (`Eq(Mod(s24*s48, s88), 0)` over `[1, oo)`), and the vector
+        // made first was freed unused (an allocation and its release).
+        let mut boxes: smallvec::SmallVec<[(Symbol, i64, i64); 8]> = smallvec::SmallVec::new();
         for s in syms {
             let se = self.sym(s);
             let (lo, hi) = self
@@ -83,7 +86,7 @@ impl Context {
             }
             boxes.push((s, lo, hi));
         }
-        Some(boxes)
+        Some(boxes.into_vec())
     }
 
     /// Whether the boolean `c` is seen true at one point of `boxes` and false at another,
