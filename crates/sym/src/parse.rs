@@ -2004,18 +2004,24 @@ impl Context {
             // `cmp_expr` gives two symbols), as `mul_parts` does.
             let mut coeff = 1i64;
             let mut fs: smallvec::SmallVec<[(Symbol, Expr); 4]> = smallvec::SmallVec::new();
-            for (a, s) in term_atoms.iter().zip(term_syms).rev() {
-                match (a, s) {
-                    (PolyAtom::Int(v), _) => coeff = coeff.checked_mul(*v)?,
-                    (_, Some(f)) => fs.push(*f),
-                    (_, None) => unreachable!("a name atom has its symbol"),
+            for a in term_atoms.iter().rev() {
+                if let PolyAtom::Int(v) = a {
+                    coeff = coeff.checked_mul(*v)?;
                 }
+            }
+            for f in term_syms.iter().flatten() {
+                fs.push(*f);
             }
             let k = coeff.checked_mul(sign)?;
             if coeff == 0 {
                 continue;
             }
             // A sort, not insertions as they come: a product of n symbols stays n log n.
+            // (The symbols go in in the text's order, the literals above right to left: a
+            // printed product is in this order already, which the sort then only checks. The
+            // sorted list is the one of any order: `sym_cmp` is `Equal` only for one symbol,
+            // refused below, so a stable sort of distinct symbols has one answer; test
+            // `polynomial_factors_sort_alike_in_any_order`.)
             fs.sort_by(|a, b| self.sym_cmp(a.0, b.0));
             if fs.windows(2).any(|w| w[0].0 == w[1].0) {
                 return None;
@@ -3508,6 +3514,46 @@ pub(crate) mod tests {
                 same_as_general(&t, &none),
                 "{t}: the fast path should take it"
             );
+        }
+    }
+
+    /// Products of distinct symbols in every order, with names that tie on their numbers
+    /// (`s1`, `s01`, `s001`: `sym_cmp` then orders them by name) and a repeated one (a power:
+    /// declined by the direct build): the fast path's product is the general parser's, whatever
+    /// order the factors come in (`build_polynomial_in` hands them to its sort in the text's
+    /// order).
+    #[test]
+    fn polynomial_factors_sort_alike_in_any_order() {
+        let none = |_: &mut Context| {};
+        let names = [
+            "s1", "s01", "s001", "s10", "s2", "a", "a0", "b", "x_1", "s0",
+        ];
+        let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
+        for _ in 0..2000 {
+            let mut t = String::new();
+            for k in 0..1 + next(4) {
+                if k > 0 {
+                    t.push_str(if next(2) == 0 { " + " } else { " - " });
+                }
+                if next(3) == 0 {
+                    t.push_str("3*");
+                }
+                for j in 0..1 + next(6) {
+                    if j > 0 {
+                        t.push('*');
+                    }
+                    t.push_str(names[next(names.len() as u64) as usize]);
+                }
+                if next(4) == 0 {
+                    t.push_str("*5");
+                }
+            }
+            for setup in [&none as &dyn Fn(&mut Context), &declared] {
+                assert!(
+                    same_as_general(&t, setup),
+                    "{t}: the fast path should take it"
+                );
+            }
         }
     }
 
