@@ -1321,6 +1321,9 @@ impl Context {
                 }
             }
         }
+        if b.pending && self.descent_pending_step(d, o, a, b)? {
+            return Some(());
+        }
         let pb = if b.pending {
             d.pend.pop().flatten()
         } else {
@@ -1340,6 +1343,81 @@ impl Context {
             d.pend.push(pa);
         }
         Some(())
+    }
+
+    /// [`Context::descent_combine`]'s steps of a pending `b` (the top of the stack; `a`'s
+    /// pending value, if any, just below it) that `combine` takes as they stand, done where
+    /// the values stand, without moving them off the stack and through `combine`. `Some(true)`
+    /// when done, `Some(false)` for the other cases (nothing changed but what `combine`
+    /// does first and does not undo: a product made a sum), `None` where `combine` fails.
+    ///
+    /// - `a ± b` of a pending `a` and a pending product `b` (a sum of products `2*x + 3*y`):
+    ///   `combine` makes `b`'s product the sum of its one term, then `a`'s
+    ///   (`materialize_prod`, a sum stays), and, unless it merges the left sum into the right
+    ///   one (a `+` whose left sum has fewer terms: left to `combine`), pushes each term of
+    ///   `b`'s sum, its coefficient times the sign, onto `a`'s, and adds the constant times
+    ///   the sign to `a`'s: `a`'s sum, `b`'s dropped.
+    /// - `a*b` of a pending sum `b` and a pending product `a`, or an integer `a` with nothing
+    ///   pending: `combine` builds `b`'s sum (`materialize_one`: `add_terms`) and pushes its
+    ///   node onto `a`'s product, or makes the product `[a, b]`: `a`'s product.
+    ///
+    /// Tests `in_place_chain_steps_build_what_the_general_parser_builds`,
+    /// `pending_steps_build_what_the_general_parser_builds`.
+    #[inline(never)]
+    fn descent_pending_step(
+        &mut self,
+        d: &mut Descent<'_>,
+        o: Op,
+        a: &mut DOp,
+        b: DOp,
+    ) -> Option<bool> {
+        if o == Op::Mul {
+            if !matches!(d.pend.last(), Some(Some(Pending::Sum(_)))) {
+                return Some(false);
+            }
+            let n = d.pend.len();
+            let onto_product =
+                a.pending && matches!(d.pend.get(n - 2), Some(Some(Pending::Prod(_))));
+            if !onto_product && (a.pending || self.ty(a.e) != Ty::Int) {
+                return Some(false);
+            }
+            let be = self.pending_node(b.e, d.pend.last().and_then(Option::as_ref))?;
+            d.pend.pop();
+            if onto_product {
+                if let Some(Some(Pending::Prod(fs))) = d.pend.last_mut() {
+                    fs.push(be);
+                }
+            } else {
+                d.pend
+                    .push(Some(Pending::Prod(smallvec::smallvec![a.e, be])));
+                a.pending = true;
+            }
+            return Some(true);
+        }
+        if !a.pending {
+            return Some(false);
+        }
+        let [.., pa, pb] = &mut d.pend[..] else {
+            return Some(false);
+        };
+        if !matches!(pb, Some(Pending::Prod(_))) {
+            return Some(false);
+        }
+        self.materialize_prod(b.col, pb).ok()?;
+        self.materialize_prod(a.col, pa).ok()?;
+        let (Some(Pending::Sum(l)), Some(Pending::Sum(r))) = (pa, pb) else {
+            return Some(false);
+        };
+        if o == Op::Add && l.0.len() < r.0.len() {
+            return Some(false);
+        }
+        let sign: i64 = if o == Op::Add { 1 } else { -1 };
+        for &(t, k) in &r.0 {
+            l.0.push((t, k.checked_mul(sign)?));
+        }
+        l.1 = l.1.checked_add(r.1.checked_mul(sign)?)?;
+        d.pend.pop();
+        Some(true)
     }
 
     /// [`Context::combine`]'s last case, any operator but `+`, `-`, `*`, whatever the types:
@@ -4097,6 +4175,58 @@ pub(crate) mod tests {
             }
         }
         assert!(taken > 10000, "{taken}");
+    }
+
+    /// Sums of products and products of sums, with literals at the ends of i64 (overflows of
+    /// a coefficient or a constant), a float symbol, groups that stay pending (sums,
+    /// products) and ones that are nodes: the descent path's in-place steps of a pending right
+    /// operand ([`Context::descent_pending_step`]) build the general parser's arena, or
+    /// decline where it fails.
+    #[test]
+    fn pending_steps_build_what_the_general_parser_builds() {
+        const FACTORS: [&str; 14] = [
+            "s0",
+            "s1",
+            "q1",
+            "3",
+            "0",
+            "-1",
+            "9223372036854775807",
+            "zf",
+            "(s1 + 2)",
+            "(s0 - 2*s1 - 9223372036854775807)",
+            "(2*s1)",
+            "(s0*s1*3)",
+            "((s0//3))",
+            "(zf - 1)",
+        ];
+        let mut next = xorshift(0x6a09_e667_f3bc_c908u64);
+        let mut taken = 0;
+        for _ in 0..6000 {
+            let mut t = String::new();
+            for k in 0..1 + next(5) {
+                if k > 0 {
+                    t.push_str(match next(3) {
+                        0 => " + ",
+                        1 => " - ",
+                        _ => "*",
+                    });
+                }
+                for j in 0..1 + next(3) {
+                    if j > 0 {
+                        t.push('*');
+                    }
+                    t.push_str(FACTORS[next(FACTORS.len() as u64) as usize]);
+                }
+            }
+            if next(4) == 0 {
+                t = format!("({t})*{}", FACTORS[next(FACTORS.len() as u64) as usize]);
+            }
+            if descent_same_as_general(&t, &declared) {
+                taken += 1;
+            }
+        }
+        assert!(taken > 3000, "{taken}");
     }
 
     /// The parser's shortcut for a literal times a symbol answers what `mul_parts` answers,
