@@ -609,6 +609,9 @@ pub(crate) struct Bufs {
     /// [`Context::build_polynomial`]'s symbol of each atom and terms of the sum.
     syms: Vec<Option<(crate::expr::Symbol, Expr)>>,
     sum: Vec<(Expr, i64)>,
+    /// [`Context::build_polynomial`]'s symbols of one product (a vector's push is a few
+    /// instructions where an inline small vector's is about twenty).
+    facs: Vec<(crate::expr::Symbol, Expr)>,
     /// [`Context::simplified_polynomial_text`]'s factors and terms.
     pub(crate) names: Vec<crate::poly_text::Name<'static>>,
     pub(crate) monos: Vec<crate::poly_text::Mono<'static>>,
@@ -2039,11 +2042,14 @@ impl Context {
     fn build_polynomial(&mut self, atoms: &[PolyAtom<'_>], terms: &[(i64, usize)]) -> Option<Expr> {
         let mut syms = std::mem::take(&mut self.parse_bufs.syms);
         let mut sum = std::mem::take(&mut self.parse_bufs.sum);
-        let r = self.build_polynomial_in(atoms, terms, &mut syms, &mut sum);
+        let mut facs = std::mem::take(&mut self.parse_bufs.facs);
+        let r = self.build_polynomial_in(atoms, terms, &mut syms, &mut sum, &mut facs);
         syms.clear();
         sum.clear();
+        facs.clear();
         self.parse_bufs.syms = syms;
         self.parse_bufs.sum = sum;
+        self.parse_bufs.facs = facs;
         r
     }
 
@@ -2054,8 +2060,8 @@ impl Context {
         terms: &[(i64, usize)],
         syms: &mut Vec<Option<(crate::expr::Symbol, Expr)>>,
         sum: &mut Vec<(Expr, i64)>,
+        facs: &mut Vec<(crate::expr::Symbol, Expr)>,
     ) -> Option<Expr> {
-        use crate::expr::Symbol;
         // Each atom as the symbol it names (a literal: `None`).
         for a in atoms {
             syms.push(match *a {
@@ -2081,15 +2087,15 @@ impl Context {
             // The literals right to left; the symbols sorted below (by name: the order
             // `cmp_expr` gives two symbols), as `mul_parts` does.
             let mut coeff = 1i64;
-            let mut fs: smallvec::SmallVec<[(Symbol, Expr); 4]> = smallvec::SmallVec::new();
             for a in term_atoms.iter().rev() {
                 if let PolyAtom::Int(v) = a {
                     coeff = coeff.checked_mul(*v)?;
                 }
             }
-            for f in term_syms.iter().flatten() {
-                fs.push(*f);
-            }
+            // (In the buffer `facs`, emptied for each product.)
+            facs.clear();
+            facs.extend(term_syms.iter().flatten());
+            let fs = &mut facs[..];
             let k = coeff.checked_mul(sign)?;
             if coeff == 0 {
                 continue;
@@ -2231,6 +2237,7 @@ impl Context {
             terms: bufs.terms,
             syms: bufs.syms,
             sum: bufs.sum,
+            facs: bufs.facs,
             names: bufs.names,
             monos: bufs.monos,
             prods: bufs.prods,
