@@ -2106,9 +2106,17 @@ impl Context {
             // sorted list is the one of any order: `sym_cmp` is `Equal` only for one symbol,
             // refused below, so a stable sort of distinct symbols has one answer; test
             // `polynomial_factors_sort_alike_in_any_order`.)
-            fs.sort_by(|a, b| self.sym_cmp(a.0, b.0));
-            if fs.windows(2).any(|w| w[0].0 == w[1].0) {
-                return None;
+            // Already in order (each factor `Less` than the next: so sorted, and distinct),
+            // the sort's answer is the list as it stands and there is no repeated symbol to
+            // refuse: both are skipped (a call and a pass of about 90 instructions a product).
+            if !fs
+                .windows(2)
+                .all(|w| self.sym_cmp(w[0].0, w[1].0) == std::cmp::Ordering::Less)
+            {
+                fs.sort_by(|a, b| self.sym_cmp(a.0, b.0));
+                if fs.windows(2).any(|w| w[0].0 == w[1].0) {
+                    return None;
+                }
             }
             let prod = match &fs[..] {
                 [] => {
