@@ -1366,7 +1366,7 @@ fn answer_in(
                 // answers as for a declared one (not a relation, or unsolved: the contract's
                 // answer, PyTorch's `try_solve` None), with the closest name the relation has
                 // when it looks like a typo. A reserved word is read as an expression below.
-                None if may_be_symbol_name(trimmed) => {
+                None if sym::is_symbol_name(trimmed) => {
                     let names: Vec<&str> = cx
                         .free_symbols(e)
                         .into_iter()
@@ -1466,15 +1466,6 @@ fn trim(t: &str) -> &str {
     }
 }
 
-/// `sym::is_symbol_name(t)`, answered `false` without asking it where `t` has a byte that
-/// no symbol name has (a symbol name is an identifier, `[A-Za-z_][A-Za-z0-9_]*`, so each of
-/// its bytes is an ASCII letter, digit or `_`): a solve target that is an expression
-/// (`Mod(s0, FloorDiv(s0, 2))`), for which `is_symbol_name` built its refusal's message (about
-/// 950 instructions) only to answer `false`.
-fn may_be_symbol_name(t: &str) -> bool {
-    t.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') && sym::is_symbol_name(t)
-}
-
 /// Whether `t` is a plain name (then `symbol` names a symbol, not a sub-expression).
 fn is_identifier(t: &str) -> bool {
     let mut cs = t.chars();
@@ -1537,13 +1528,6 @@ mod tests {
         #[test]
         fn trim_is_str_trim(t in text()) {
             prop_assert_eq!(trim(&t), t.trim());
-        }
-
-        /// `may_be_symbol_name` answers `sym::is_symbol_name` (its shortcut: a byte no
-        /// identifier has). Checked to fail with `_` left out of the bytes it accepts.
-        #[test]
-        fn may_be_symbol_name_is_is_symbol_name(t in text()) {
-            prop_assert_eq!(may_be_symbol_name(&t), sym::is_symbol_name(&t));
         }
 
         /// The symbol `set_facts_finding` answers for the range named `want` is what

@@ -105,7 +105,8 @@ pub use walk::{Children, Op, PostOrder};
 /// reserved word. [`Context::symbol`] refuses exactly the other names; this asks without a
 /// context (a caller that validates a request's names before it creates anything).
 pub fn is_symbol_name(name: &str) -> bool {
-    parse::check_identifier(name).is_ok()
+    // (`check_identifier`'s answer, without the message of a refusal.)
+    parse::is_unreserved_identifier(name)
 }
 
 use expr::Node;

@@ -146,15 +146,25 @@ fn unknown_function(name: &str) -> String {
 
 /// Checks that `name` can be a symbol: `[A-Za-z_][A-Za-z0-9_]*` and not reserved.
 pub(crate) fn check_identifier(name: &str) -> Result<(), Error> {
-    // Bytes, not chars: every byte of a non-ASCII character is of no class. The tokenizer's
-    // identifiers, by the same table.
-    let b = name.as_bytes();
-    let ok =
-        b.first().is_some_and(|c| class(*c) == LETTER) && run_end(b, 1, DIGIT | LETTER) == b.len();
+    let ok = is_identifier(name);
     if ok && !is_reserved(name) {
         return Ok(());
     }
     Err(identifier_error(name, ok))
+}
+
+/// Whether `name` is an identifier, `[A-Za-z_][A-Za-z0-9_]*` (reserved or not).
+#[inline]
+fn is_identifier(name: &str) -> bool {
+    // Bytes, not chars: every byte of a non-ASCII character is of no class. The tokenizer's
+    // identifiers, by the same table.
+    let b = name.as_bytes();
+    b.first().is_some_and(|c| class(*c) == LETTER) && run_end(b, 1, DIGIT | LETTER) == b.len()
+}
+
+/// Whether [`check_identifier`] accepts `name`, without building its refusal's message.
+pub(crate) fn is_unreserved_identifier(name: &str) -> bool {
+    is_identifier(name) && !is_reserved(name)
 }
 
 /// [`check_identifier`]'s error for `name` (`well_formed`: it is an identifier, so a reserved
@@ -3433,16 +3443,35 @@ pub(crate) mod tests {
     }
 
     /// `[A-Za-z_][A-Za-z0-9_]*` and not reserved, checked byte by byte: a non-ASCII
-    /// character anywhere is refused, whatever its bytes.
+    /// character anywhere is refused, whatever its bytes. `is_symbol_name` (which builds no
+    /// message) answers the same, here and on random texts of those pieces and every reserved
+    /// word.
     #[test]
     fn identifiers() {
         for ok in ["x", "_", "_a1", "s27", "tmp62", "Z9_", "FloorDivx", "oo1"] {
             assert!(super::check_identifier(ok).is_ok(), "{ok}");
+            assert!(crate::is_symbol_name(ok), "{ok}");
         }
         for bad in [
             "", "1x", "x-y", "x y", "é", "xé", "\u{300}x", "x\u{0}", "Ａ", "FloorDiv", "oo", "True",
         ] {
             assert!(super::check_identifier(bad).is_err(), "{bad:?}");
+            assert!(!crate::is_symbol_name(bad), "{bad:?}");
+        }
+        let pieces: Vec<&str> = ["x", "_", "1", "Z", "-", " ", "é", "(", "\u{0}"]
+            .into_iter()
+            .chain(super::RESERVED.iter().copied())
+            .collect();
+        let mut next = xorshift(0x3c6e_f372_fe94_f82bu64);
+        for _ in 0..20_000 {
+            let t: String = (0..next(4))
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                crate::is_symbol_name(&t),
+                super::check_identifier(&t).is_ok(),
+                "{t:?}"
+            );
         }
     }
 
