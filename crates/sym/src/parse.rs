@@ -1384,6 +1384,8 @@ impl Context {
         a: &mut DOp,
         b: DOp,
     ) -> Option<bool> {
+        // (`descent_combine` sends any other operator to `descent_apply` first.)
+        debug_assert!(matches!(o, Op::Add | Op::Sub | Op::Mul));
         if o == Op::Mul {
             if !matches!(d.pend.last(), Some(Some(Pending::Sum(_)))) {
                 return Some(false);
@@ -2110,15 +2112,14 @@ impl Context {
             if coeff == 0 {
                 continue;
             }
-            // A sort, not insertions as they come: a product of n symbols stays n log n.
-            // (The symbols go in in the text's order, the literals above right to left: a
-            // printed product is in this order already, which the sort then only checks. The
-            // sorted list is the one of any order: `sym_cmp` is `Equal` only for one symbol,
-            // refused below, so a stable sort of distinct symbols has one answer; test
-            // `polynomial_factors_sort_alike_in_any_order`.)
-            // Already in order (each factor `Less` than the next: so sorted, and distinct),
-            // the sort's answer is the list as it stands and there is no repeated symbol to
-            // refuse: both are skipped (a call and a pass of about 90 instructions a product).
+            // The symbols in the text's order (the literals above right to left). A printed
+            // product is in order already: each factor `Less` than the next, so sorted and
+            // distinct, and the sort's answer is the list as it stands, with no repeated
+            // symbol to refuse; both are skipped (a call and a pass of about 90 instructions a
+            // product). Otherwise a sort, not insertions as they come (a product of n symbols
+            // stays n log n); its answer is the one of any order, since `sym_cmp` is `Equal`
+            // only for one symbol, refused after it, so a stable sort of distinct symbols has
+            // one answer (test `polynomial_factors_sort_alike_in_any_order`).
             if !fs
                 .windows(2)
                 .all(|w| self.sym_cmp(w[0].0, w[1].0) == std::cmp::Ordering::Less)

@@ -312,16 +312,18 @@ impl Context {
     }
 
     /// Writes the sum `k*x + c` of the one term `(x, k)` and the constant `c` as `write` writes
-    /// it at the lowest precedence, if k > 0, x is a leaf and c is not i64::MIN (`23*p1`,
+    /// it at the lowest precedence, if k > 0 and c is not i64::MIN, x a leaf (`23*p1`,
     /// `s0 - 1`, `s27 + 5`, `4*x + 3`): its one term leads (the first with a positive
     /// coefficient), without a sign, the coefficient unless 1, then the constant, ` + c` or
     /// ` - |c|`, unless 0; no parentheses at the lowest precedence. `false`, with nothing
     /// written, for any other. Without `write`'s walk (its frame, `sum_lead`, `write_term`):
     /// about half of writing `FloorDiv(s0 - 1, 4)`. Not inlined: in `write_call` it cost every
-    /// call's arguments a few instructions (`FloorDiv(s0, 2)` 7 more).
+    /// call's arguments a few instructions (`FloorDiv(s0, 2)` 7 more), so its caller
+    /// checks that x is a leaf first (no call for other arguments).
     #[inline(never)]
     fn push_leaf_sum(&self, (t, k): (Expr, i64), c: i64, out: &mut String) -> bool {
-        if k <= 0 || c == i64::MIN || !self.is_atom(t) {
+        debug_assert!(self.is_atom(t));
+        if k <= 0 || c == i64::MIN {
             return false;
         }
         if k != 1 {
