@@ -856,8 +856,10 @@ fn run(req: &Req<'_>, op_time: &mut OpTime, keep: bool) -> Result<Answer, Failur
             cx.clear();
         }
         // (Setting the limits empties the memo of parsed texts, which a reused context keeps
-        // under the same limits.)
-        if !reused || cx.limits() != &req.limits {
+        // under the same limits. A cleared context keeps its limits and has an empty memo:
+        // under the same limits it is already the context setting them would make, so the
+        // usual request, with the limits of the one before, sets nothing.)
+        if cx.limits() != &req.limits {
             cx.set_limits(req.limits.clone());
         }
         let facts = match kind {

@@ -165,3 +165,60 @@ proptest! {
         prop_assert!(answered.is_ok(), "{:?}", answered);
     }
 }
+
+/// `req` answered on a thread of its own: a context that no request used before.
+fn on_a_fresh_context(req: &J) -> J {
+    let req = req.clone();
+    std::thread::spawn(move || handle(&req)).join().unwrap()
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 200, ..Config::default() })]
+
+    /// Requests under changing limits (none, the same as the request before, or others: an
+    /// input limit that refuses, operand counting on and off, a node limit, no rewrites),
+    /// each answered as on a context of its own: a request's limits are the ones it states,
+    /// whatever the requests before it stated (`run` sets them only where they differ from
+    /// the cleared context's, which keeps the last ones set).
+    #[test]
+    fn limits_between_requests_answer_as_alone(
+        picks in prop::collection::vec(
+            (
+                prop::sample::select(vec![
+                    J::Null,
+                    json!({"input_nodes": 6}),
+                    json!({"context_operands": 10}),
+                    json!({"context_nodes": 25}),
+                    json!({"rewrite_steps": 0}),
+                    json!({"input_nodes": 1_000_000_000u64}),
+                ]),
+                prop::sample::select(vec![
+                    "FloorDiv(p0 + 4*s0, 4)",
+                    "FloorDiv(p0*s0 + p0*s1 + p1*s0*s1 + 2*p1, 2)",
+                    "Mod(p0, s0) + (p1//3)",
+                    "p0 + 1",
+                    "Max(p0, s1) - Max(s1, p0)",
+                ]),
+                prop::sample::select(vec!["simplify", "simplify", "bound"]),
+            ),
+            1..10,
+        ),
+    ) {
+        let reqs: Vec<J> = picks
+            .iter()
+            .map(|(limits, expr, op)| {
+                let mut req = json!({"op": op, "expr": expr,
+                    "ranges": {"s0": [1, null], "s1": [2, 8], "p0": [0, "s0 - 1"], "p1": [0, null]}});
+                if !limits.is_null() {
+                    req["limits"] = limits.clone();
+                }
+                req
+            })
+            .collect();
+        let streamed: Vec<J> = reqs.iter().map(handle).collect();
+        for (req, got) in reqs.iter().zip(&streamed) {
+            let alone = on_a_fresh_context(req);
+            prop_assert_eq!(got, &alone, "{}", req);
+        }
+    }
+}
