@@ -678,12 +678,27 @@ fn set_facts_finding<const FIND: bool>(
     cx: &mut Context,
     want: &str,
 ) -> Result<Option<sym::Symbol>, Failure> {
+    set_facts_of::<FIND, true>(f, cx, want, 0)
+}
+
+/// [`set_facts_finding`] of every range (`ALL`), or of the ranges of `taken` alone (bit `i`
+/// for the `i`-th range: [`related_ranges`]), in the request's order.
+#[inline(always)]
+fn set_facts_of<const FIND: bool, const ALL: bool>(
+    f: &Fields<'_>,
+    cx: &mut Context,
+    want: &str,
+    taken: u32,
+) -> Result<Option<sym::Symbol>, Failure> {
     let mut wanted = None;
     if let Some(r) = f.ranges {
         let obj = r
             .as_object()
             .ok_or_else(|| req_err("'ranges' must be an object {name: [lo, hi]}"))?;
-        for (name, pair) in obj {
+        for (i, (name, pair)) in obj.iter().enumerate() {
+            if !ALL && taken & (1 << i) == 0 {
+                continue;
+            }
             let arr = pair.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
                 req_err(format!(
                     "range of '{name}' must be a two-element array [lo, hi]"
@@ -696,8 +711,8 @@ fn set_facts_finding<const FIND: bool>(
                 wanted = Some(s);
             }
             let mut ends = [RangeEnd::Infinite; 2];
-            for (i, v) in arr.iter().enumerate() {
-                ends[i] = match v {
+            for (j, v) in arr.iter().enumerate() {
+                ends[j] = match v {
                     V::Null => RangeEnd::Infinite,
                     V::Number(n) => {
                         if let Some(k) = n.as_i64() {
@@ -708,14 +723,14 @@ fn set_facts_finding<const FIND: bool>(
                             return Err(Failure {
                                 kind: "range",
                                 message: not_an_i64(n, name, true),
-                                at: Some(At::Range(name.to_string(), Some(i))),
+                                at: Some(At::Range(name.to_string(), Some(j))),
                                 col: None,
                             });
                         }
                     }
                     V::String(t) => cx
-                        .parse_range_end_of(t, i == 1)
-                        .map_err(at(|| At::Range(name.to_string(), Some(i))))?,
+                        .parse_range_end_of(t, j == 1)
+                        .map_err(at(|| At::Range(name.to_string(), Some(j))))?,
                     _ => {
                         return Err(req_err(format!(
                             "range end of '{name}' must be an integer, null or an expression string"
@@ -742,6 +757,347 @@ fn set_facts_finding<const FIND: bool>(
     }
     cx.check_facts()?;
     Ok(wanted)
+}
+
+/// How many ranges [`related_ranges`] reads (a bit each; more declines).
+const MOST_RELATED: usize = 32;
+
+/// The longest expression text whose facts [`related_ranges`] reads (the expressions whose
+/// facts are most of the request are short; a long one is parsed after its facts, as before).
+const LONGEST_RELATED_TEXT: usize = 64;
+
+/// A name's key for [`related_ranges`]: its length and first seven bytes. Two names with one
+/// key are read as one, which can only join more ranges.
+#[inline]
+fn name_key(b: &[u8]) -> u64 {
+    let mut k = (b.len().min(255) as u64) << 56;
+    for (j, &c) in b.iter().take(7).enumerate() {
+        k |= u64::from(c) << (8 * j);
+    }
+    k
+}
+
+/// The bytes of names for [`names_mask`]: 1 for a letter or `_`, 2 for a digit, 0 for any
+/// other byte (a table: one load per byte).
+const NAME_BYTE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = if b.is_ascii_alphabetic() || b == b'_' {
+            1
+        } else if b.is_ascii_digit() {
+            2
+        } else {
+            0
+        };
+        c += 1;
+    }
+    table
+};
+
+/// The names of `t` as a mask of `keys` (bit `i` for a name of key `keys[i]`, the ranges'
+/// names). A name is a maximal run of identifier bytes (`[A-Za-z0-9_]`) that does not start
+/// with a digit. `None` for a run that starts with a digit and holds a letter (`1e5`), and
+/// for a name of no key (a symbol without a range, or a function's name: declined, so that
+/// two ends are joined by the ranges' names alone).
+#[inline]
+fn names_mask(t: &str, keys: &[u64]) -> Option<u32> {
+    let b = t.as_bytes();
+    let mut mask = 0u32;
+    // The class of the byte before `i` (`NAME_BYTE`; 0 at the start and after a name).
+    let mut prev = 0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let class = NAME_BYTE[usize::from(c)];
+        if class != 1 {
+            prev = class;
+            i += 1;
+            continue;
+        }
+        if prev == 2 {
+            // A letter after digits (`1e5`).
+            return None;
+        }
+        // A name: its length and first seven bytes (`name_key`), read as it goes.
+        let start = i;
+        let mut key = u64::from(c);
+        i += 1;
+        while let Some(&c) = b.get(i) {
+            if NAME_BYTE[usize::from(c)] == 0 {
+                break;
+            }
+            if i - start < 7 {
+                key |= u64::from(c) << (8 * (i - start));
+            }
+            i += 1;
+        }
+        key |= ((i - start).min(255) as u64) << 56;
+        debug_assert_eq!(key, name_key(&b[start..i]));
+        match keys.iter().position(|&m| m == key) {
+            Some(k) => mask |= 1 << k,
+            None => return None,
+        }
+        prev = 0;
+    }
+    Some(mask)
+}
+
+/// Which of the request's ranges (bit `i` for the `i`-th) can tell anything about the
+/// expression parsed on the fresh context `cx` (so its symbols are the context's): those of
+/// its connected component in the graph that joins every range to the ranges whose names its
+/// ends mention (and to those that mention its name), started from the ranges of the
+/// expression's symbols. The others mention no symbol that the expression or a range taken
+/// mentions (an end that mentions a name without a range declines): their symbols are none
+/// of the expression's or of the facts taken, so the facts are those taken and facts on other
+/// symbols alone. When those others are set without an error and can hold
+/// ([`skipped_ranges_hold`]: some assignment satisfies them), an identity of the expression's
+/// symbols holds wherever the facts taken hold exactly when it holds wherever all of them
+/// hold (an assignment of the facts taken extends, by the witness' values of the other
+/// symbols, to one of all the facts, and the expression does not read those): the
+/// simplification under the facts taken is one under all of them.
+///
+/// `None` (set them all) when every range is taken (found first, without reading an end,
+/// when every range with an end over names is one of the expression's symbols, as in most
+/// requests), for more than [`MOST_RELATED`] ranges, ends that are neither `null`, integers
+/// nor strings, and two names of one [`name_key`].
+#[inline(never)]
+fn related_ranges(f: &Fields<'_>, cx: &Context) -> Option<u32> {
+    let obj = f.ranges?.as_object()?;
+    if obj.len() > MOST_RELATED {
+        return None;
+    }
+    // A range of one of the expression's symbols is taken, and one with constant (or
+    // infinite) ends is left out only where no range taken mentions it: in real requests,
+    // one of an index (`q0` in `[0, s77 - 1]`) that the expression does not name.
+    let text_end = |pair: &V<'_>| match pair {
+        V::Array(ends) => ends.iter().any(|e| matches!(e, V::String(_))),
+        _ => false,
+    };
+    if !obj
+        .iter()
+        .any(|(name, pair)| text_end(pair) && cx.lookup(name).is_none())
+    {
+        return None;
+    }
+    let mut keys = [0u64; MOST_RELATED];
+    let mut mentioned = 0u32;
+    for (i, ((name, _), key)) in obj.iter().zip(keys.iter_mut()).enumerate() {
+        *key = name_key(name.as_bytes());
+        if cx.lookup(name).is_some() {
+            mentioned |= 1 << i;
+        }
+    }
+    let keys = &keys[..obj.len()];
+    // Two names of one key (a name twice: the later range replaces the earlier one) are
+    // not told apart: declined.
+    if keys
+        .iter()
+        .enumerate()
+        .any(|(i, k)| keys[i + 1..].contains(k))
+    {
+        return None;
+    }
+    let all = u32::MAX >> (32 - obj.len());
+    // Each range's bit and those of the ranges its ends mention.
+    let mut masks = [0u32; MOST_RELATED];
+    for (i, ((_, pair), slot)) in obj.iter().zip(masks.iter_mut()).enumerate() {
+        let mut m = 1 << i;
+        for end in pair.as_array()? {
+            match end {
+                V::String(t) => m |= names_mask(t, keys)?,
+                V::Null | V::Number(_) => {}
+                _ => return None,
+            }
+        }
+        *slot = m;
+    }
+    let masks = &masks[..obj.len()];
+    // The ranges joined to those of `mentioned` (a range is joined to another when its mask
+    // meets the other's: one mentions the other, or both mention a third).
+    let mut reached = mentioned;
+    let mut taken = 0u32;
+    loop {
+        let before = taken;
+        for (i, &m) in masks.iter().enumerate() {
+            if taken & (1 << i) == 0 && m & reached != 0 {
+                taken |= 1 << i;
+                reached |= m;
+            }
+        }
+        if taken == before {
+            break;
+        }
+    }
+    if taken == all {
+        return None;
+    }
+    skipped_ranges_hold(obj, keys, all & !taken).then_some(taken)
+}
+
+/// Whether the ranges of `skipped` (bit `i` for the `i`-th of `obj`, whose names' keys are
+/// `keys`) are set without an error and can all hold at once, read in the shapes of real
+/// requests (`[2, null]`, `[0, "3 - 1"]`, `[0, "s77 - 1"]`, `[0, "s27*s77 - 1"]`); `false` for
+/// any other. Each name is a symbol's; each end is `null`, an integer, or a text of integers
+/// (at most 18 digits, no leading zero) and names joined by `+`, `-` (between terms) and `*`,
+/// with spaces between them (what the parser reads as that sum of products, an integer).
+/// A range whose ends are constant (or infinite) is `lo <= hi` (`set_range` refuses others);
+/// a name in an end is that of such a range among `skipped` (so no range is cyclic). Then
+/// the assignment `w` giving each such symbol its lower end (else its upper end, else 0), and
+/// each symbol of a range with an end over names the value of that end at `w`, satisfies
+/// them all when `lo(w) <= hi(w)` for each of those (checked): `check_facts` cannot find any
+/// empty for every assignment, and the facts of `skipped` hold at some assignment.
+fn skipped_ranges_hold(
+    obj: &[(std::borrow::Cow<'_, str>, V<'_>)],
+    keys: &[u64],
+    skipped: u32,
+) -> bool {
+    // An end: `Some(Some(v))` a constant, `Some(None)` infinite, `None` one over names (or
+    // not read: then `sum_at` declines it below).
+    let constant = |v: &V<'_>| -> Option<Option<i64>> {
+        match v {
+            V::Null => Some(None),
+            V::Number(_) => v.as_i64().map(Some),
+            V::String(t) if t.bytes().any(|c| NAME_BYTE[usize::from(c)] == 1) => None,
+            V::String(t) => sum_at(t, obj, keys, &|_| None).map(Some),
+            _ => None,
+        }
+    };
+    // The witness of the constant ranges (bit set in `fixed`), and the ranges over names.
+    let mut w = [0i64; MOST_RELATED];
+    let mut fixed = 0u32;
+    let mut over_names = 0u32;
+    for (i, (name, pair)) in obj.iter().enumerate() {
+        if skipped & (1 << i) == 0 {
+            continue;
+        }
+        let Some([lo, hi]) = pair.as_array() else {
+            return false;
+        };
+        if !sym::is_symbol_name(name) {
+            return false;
+        }
+        match (constant(lo), constant(hi)) {
+            (Some(a), Some(b)) => {
+                if let (Some(a), Some(b)) = (a, b)
+                    && a > b
+                {
+                    return false;
+                }
+                w[i] = a.or(b).unwrap_or(0);
+                fixed |= 1 << i;
+            }
+            _ => over_names |= 1 << i,
+        }
+    }
+    let at = |k: usize| (fixed & (1 << k) != 0).then_some(w[k]);
+    for (i, (_, pair)) in obj.iter().enumerate() {
+        if over_names & (1 << i) == 0 {
+            continue;
+        }
+        let Some([lo, hi]) = pair.as_array() else {
+            return false;
+        };
+        let end = |v: &V<'_>| -> Option<Option<i64>> {
+            match v {
+                V::Null => Some(None),
+                V::Number(_) => v.as_i64().map(Some),
+                V::String(t) => sum_at(t, obj, keys, &at).map(Some),
+                _ => None,
+            }
+        };
+        match (end(lo), end(hi)) {
+            (Some(Some(a)), Some(Some(b))) if a <= b => {}
+            (Some(Some(_)), Some(Some(_))) | (None, _) | (_, None) => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The value of the text `t`, a sum of products of integers and names (`3*s77 - 1`; see
+/// [`skipped_ranges_hold`]), with the name `names[k]` (of key `keys[k]`) worth `at(k)`;
+/// `None` for any other text, a name without a key or a value, and a value beyond i64.
+fn sum_at(
+    t: &str,
+    names: &[(std::borrow::Cow<'_, str>, V<'_>)],
+    keys: &[u64],
+    at: &dyn Fn(usize) -> Option<i64>,
+) -> Option<i64> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    let spaces = |i: &mut usize| {
+        while b.get(*i) == Some(&b' ') {
+            *i += 1;
+        }
+    };
+    let mut sum = 0i64;
+    let mut negative = false;
+    loop {
+        // A product of factors.
+        let mut product = 1i64;
+        loop {
+            spaces(&mut i);
+            let start = i;
+            let v = match NAME_BYTE[usize::from(*b.get(i)?)] {
+                2 => {
+                    while b.get(i).is_some_and(|&c| c.is_ascii_digit()) {
+                        i += 1;
+                    }
+                    let digits = &b[start..i];
+                    if digits.len() > 18 || (digits.len() > 1 && digits[0] == b'0') {
+                        return None;
+                    }
+                    digits
+                        .iter()
+                        .fold(0i64, |v, &d| v * 10 + i64::from(d - b'0'))
+                }
+                1 => {
+                    while b.get(i).is_some_and(|&c| NAME_BYTE[usize::from(c)] != 0) {
+                        i += 1;
+                    }
+                    // (The key found, the name itself compared: two names may share a key.)
+                    let name = &b[start..i];
+                    let key = name_key(name);
+                    let k = keys.iter().position(|&k| k == key)?;
+                    if names[k].0.as_bytes() != name {
+                        return None;
+                    }
+                    at(k)?
+                }
+                _ => return None,
+            };
+            // A name or a number is followed by a blank, an operator or the end (`2x`,
+            // `1e5`, `s.t` decline).
+            if b.get(i)
+                .is_some_and(|&c| NAME_BYTE[usize::from(c)] != 0 || !b" +-*".contains(&c))
+            {
+                return None;
+            }
+            product = product.checked_mul(v)?;
+            spaces(&mut i);
+            if b.get(i) == Some(&b'*') {
+                if b.get(i + 1) == Some(&b'*') {
+                    return None;
+                }
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        sum = if negative {
+            sum.checked_sub(product)?
+        } else {
+            sum.checked_add(product)?
+        };
+        match b.get(i) {
+            None => return Some(sum),
+            Some(b'+') => negative = false,
+            Some(b'-') => negative = true,
+            _ => return None,
+        }
+        i += 1;
+    }
 }
 
 fn decode<'a>(line: &'a V<'a>) -> Result<Req<'a>, Failure> {
@@ -1240,40 +1596,73 @@ fn answer_in(
         // The facts are read first (their check declines early on an assumption it cannot
         // fold), and only for a text that may be a plain polynomial (no parenthesis, division,
         // relation or float: a byte scan).
-        if op == "simplify"
+        let plain_simplify = op == "simplify"
             && !deep
             && !compact
             && unlimited
             && f.types
-                .is_none_or(|t| matches!(t, V::Object(o) if o.is_empty()))
-            && !text.bytes().any(|c| NOT_PLAIN_POLYNOMIAL[usize::from(c)])
+                .is_none_or(|t| matches!(t, V::Object(o) if o.is_empty()));
+        // (The text read only for such a request.)
+        let plain_text =
+            plain_simplify && !text.bytes().any(|c| NOT_PLAIN_POLYNOMIAL[usize::from(c)]);
+        if plain_text
             && plain_facts(&f, cx)
             && let Some(t) = cx.simplified_polynomial_text(text)
         {
             return Ok(text_answer(out, op_time, t));
         }
-        // (A `symbol` is a solve request's: `decode` refuses it in any other.)
-        if let Some(V::String(t)) = f.symbol {
-            declare_types(&f, cx)?;
-            ranged_target = set_facts_finding::<true>(&f, cx, trim(t))?;
-        } else {
-            context(&f, cx)?;
-        }
-        // The context is now the cleared one with the facts set: marked for the next request
-        // with the same facts (`run`).
-        if let Held::Mark(m) = held {
-            *m = cx.facts_mark();
-        }
-        // With the facts set (any pinned symbol declines), a plain polynomial's answer is
-        // still its normal form, written from the text.
-        if op == "simplify"
-            && !deep
-            && !compact
-            && let Some(t) = cx.simplified_polynomial_text(text)
+        if plain_simplify
+            // (Facts that are kept for the next request are all set.)
+            && matches!(held, Held::Varied | Held::Fresh)
+            && f.assume
+                .is_none_or(|a| matches!(a, V::Array(a) if a.is_empty()))
+            && !plain_text
+            && text.len() <= LONGEST_RELATED_TEXT
         {
-            return Ok(text_answer(out, op_time, t));
+            // A short expression that is no plain polynomial, under ranges alone: parsed
+            // first (parsing reads no fact; a symbol's handle then depends on the order,
+            // nothing printed does), so that the ranges that tell nothing about it (`q0` in
+            // `[0, s77 - 1]` beside `((10*q3 + 15)//6)`) are left out (`related_ranges`:
+            // the simplification under the others is one under all of them). An error of
+            // the facts comes before one of the text, as when the facts are set first.
+            // (`simplified_polynomial_text`, asked there after the facts, answers what
+            // parsing, simplifying and printing answer: not asked.)
+            let e = match cx.parse(text) {
+                Ok(e) => e,
+                Err(err) => {
+                    set_facts(&f, cx)?;
+                    return Err(err.into());
+                }
+            };
+            match related_ranges(&f, cx) {
+                Some(taken) => set_facts_of::<false, false>(&f, cx, "", taken)?,
+                None => set_facts_of::<false, true>(&f, cx, "", 0)?,
+            };
+            e
+        } else {
+            // (A `symbol` is a solve request's: `decode` refuses it in any other.)
+            if let Some(V::String(t)) = f.symbol {
+                declare_types(&f, cx)?;
+                ranged_target = set_facts_finding::<true>(&f, cx, trim(t))?;
+            } else {
+                context(&f, cx)?;
+            }
+            // The context is now the cleared one with the facts set: marked for the next
+            // request with the same facts (`run`).
+            if let Held::Mark(m) = held {
+                *m = cx.facts_mark();
+            }
+            // With the facts set (any pinned symbol declines), a plain polynomial's answer
+            // is still its normal form, written from the text.
+            if op == "simplify"
+                && !deep
+                && !compact
+                && let Some(t) = cx.simplified_polynomial_text(text)
+            {
+                return Ok(text_answer(out, op_time, t));
+            }
+            cx.parse(text)?
         }
-        cx.parse(text)?
     };
     match op {
         "simplify" => {
@@ -1564,6 +1953,132 @@ mod tests {
                 }
                 Err(_) => prop_assert!(names.iter().any(|n| !sym::is_symbol_name(n))),
             }
+        }
+    }
+    /// A request line with the given ranges (`(name, lo, hi)`, each end JSON text; a name's
+    /// first range alone),
+    /// expression and assumptions, with `"repeat": 1` when `timed`.
+    fn ranges_line(
+        ranges: &[(&str, &str, &str)],
+        expr: &str,
+        assume: Option<&str>,
+        timed: bool,
+    ) -> String {
+        // (A name once: the reader refuses a key given twice.)
+        let mut seen = Vec::new();
+        let body: Vec<String> = ranges
+            .iter()
+            .filter(|(n, _, _)| {
+                let first = !seen.contains(n);
+                seen.push(*n);
+                first
+            })
+            .map(|(n, lo, hi)| format!("{}: [{lo}, {hi}]", serde_json::to_string(n).unwrap()))
+            .collect();
+        let mut line = format!(
+            "{{\"op\": \"simplify\", \"expr\": {}, \"ranges\": {{{}}}",
+            serde_json::to_string(expr).unwrap(),
+            body.join(", ")
+        );
+        if let Some(a) = assume {
+            line.push_str(&format!(", \"assume\": {a}"));
+        }
+        if timed {
+            line.push_str(", \"repeat\": 1");
+        }
+        line.push('}');
+        line
+    }
+
+    /// The answer to a request line, without its times.
+    fn answer_of(line: &str) -> J {
+        let v = crate::json::from_str(line).unwrap();
+        let mut j = handle_value(&v);
+        if let J::Object(m) = &mut j {
+            m.remove("t_ns");
+            m.remove("t_op_ns");
+        }
+        j
+    }
+
+    /// A range that the expression's symbol's range mentions is set: `q0 <= s27 - 1 <= 2`
+    /// makes `q0//8` zero (with `s27`'s range left out it would not be), and a range that
+    /// tells nothing (`q1`'s) changes nothing.
+    #[test]
+    fn related_ranges_keep_the_ranges_a_range_mentions() {
+        let ranges = [
+            ("s27", "2", "3"),
+            ("q0", "0", "\"s27 - 1\""),
+            ("q1", "0", "\"5 - 1\""),
+        ];
+        for timed in [true, false] {
+            let a = answer_of(&ranges_line(&ranges, "(q0//8)", None, timed));
+            assert_eq!(a.get("expr"), Some(&J::String("0".into())), "{a}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6000))]
+
+        /// A timed simplify request (`repeat`: its facts are not kept, so the ranges that
+        /// tell nothing about its expression are left out, `related_ranges`) answers what the
+        /// same request answers with all its facts set (untimed: they are kept), errors
+        /// included: ranges of the expression's symbols, of others, chained (`q1` below
+        /// `q0 + 1`, `q0` below `s27 - 1`), over symbols without a range, cyclic, empty,
+        /// pinned, of names that are no symbols, ends that are integers (i64's limits),
+        /// `null`, texts of literals, of names, of calls, infinite ones and bad ones, in any
+        /// order; expressions whose answer the bounds decide, and ones that do not parse;
+        /// assumptions. Checked to fail with every range left out that the expression does
+        /// not name (`taken = mentioned`), and with `skipped_ranges_hold` answering `true`.
+        #[test]
+        fn related_ranges_answer_as_all_facts(
+            sizes in prop::collection::vec(
+                (
+                    prop::sample::select(vec!["2", "0", "-1", "9", "-9223372036854775808"]),
+                    prop::sample::select(vec!["null", "3", "7", "100", "1", "\"3 - 1\"", "\"oo\""]),
+                ),
+                3,
+            ),
+            index_ends in prop::collection::vec(
+                prop::sample::select(vec![
+                    "\"s27 - 1\"", "\"2*s27 - 1\"", "\"s0*s1 - 1\"", "\"3 - 1\"", "null", "5",
+                    "\"s27 - 1000\"", "\"q0 + 1\"", "\"q2 - 1\"", "\"x*y_1 - 5\"",
+                    "\"s27**2 - 1\"", "\"TruncToInt(1.5) - 1\"", "\"oo\"", "\"-oo\"", "\"\"",
+                    "\"1e5\"", "\"s1 -\"", "\"s0 - s1\"", "\"9223372036854775807 - 1\"",
+                    "\"007 - 1\"", "\"s27 -  1 \"", "1.5", "0", "9223372036854775807",
+                    "\"s1 + 2 - 1\"", "\"s27*s0 - 1\"",
+                ]),
+                3,
+            ),
+            present in prop::collection::vec(any::<bool>(), 8),
+            order in Just((0..8).collect::<Vec<usize>>()).prop_shuffle(),
+            bad_name in any::<bool>(),
+            expr in prop::sample::select(vec![
+                "(q0//8)", "Mod(q1, 3)", "Max(q0, 2)", "((q2)//16)", "Min(q1, 4) + (q0//4)",
+                "(s27//4)", "((10*q2 + 15)//6)", "(q0 + ", "Mod(q0 + q1, s27)", "(x//2) + q1",
+                "FloorDiv(s27*q0, s27)", "(oo//2)", "((q1*2)//4)",
+            ]),
+            assume in prop::sample::select(vec![None, None, Some("[]"), Some("[\"Lt(s27, 16)\"]")]),
+        ) {
+            let names = ["s27", "s0", "s1", "q0", "q1", "q2", "x", if bad_name { "1a" } else { "y_1" }];
+            let lo_index = ["0", "0", "1"];
+            let mut all_ranges: Vec<(&str, &str, &str)> = Vec::new();
+            for (k, name) in names.iter().enumerate() {
+                let (lo, hi) = match k {
+                    0..=2 => sizes[k],
+                    3..=5 => (lo_index[k - 3], index_ends[k - 3]),
+                    _ => ("0", "4"),
+                };
+                all_ranges.push((name, lo, hi));
+            }
+            let ranges: Vec<(&str, &str, &str)> = order
+                .iter()
+                .filter(|&&k| present[k])
+                .map(|&k| all_ranges[k])
+                .collect();
+            let timed = answer_of(&ranges_line(&ranges, expr, assume, true));
+            let all = answer_of(&ranges_line(&ranges, expr, assume, false));
+            prop_assert_eq!(timed, all);
         }
     }
 }
