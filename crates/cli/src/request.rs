@@ -1955,9 +1955,9 @@ mod tests {
             }
         }
     }
+
     /// A request line with the given ranges (`(name, lo, hi)`, each end JSON text; a name's
-    /// first range alone),
-    /// expression and assumptions, with `"repeat": 1` when `timed`.
+    /// first range alone), expression and assumptions, with `"repeat": 1` when `timed`.
     fn ranges_line(
         ranges: &[(&str, &str, &str)],
         expr: &str,
