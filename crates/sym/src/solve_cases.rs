@@ -1200,12 +1200,80 @@ mod seed {
         // -k*FloorDiv(a', d) with a' leading negative: NegFloorDiv's (not seeded).
         let lead_neg =
             matches!(s.cx.node(na), Node::Add(xs, _) if xs.first().is_some_and(|x| x.1 < 0));
-        if (m < 0 && lead_neg) || !floordiv_fixpoint(s, na, d) || !one_term_fits(s, na) {
+        if (m < 0 && lead_neg) || !shifted_quotient_fits(s, na, d, dv) {
             return None;
         }
         let fd = s.cx.floordiv_raw(na, d);
         s.s.simp.insert(fd, fd);
         Some((fd, m))
+    }
+
+    /// `floordiv_fixpoint(s, na, d) && one_term_fits(s, na)` for the constant divisor `d = dv`
+    /// (`dv >= 2`), what [`absorbed_constant`] asks of its new numerator: for `na = k*x + c`
+    /// with `x` a symbol (`s53 - 1`, the common one) the two read x's interval once. Their
+    /// steps for that sum, in their order, with the same side effects:
+    ///
+    /// - `floordiv_fixpoint`: `na` a plain polynomial (its flag) whose one coefficient is
+    ///   coprime with `dv`; then `quotient_spans`, whose `linear_sum_iv` computes `na`'s
+    ///   interval as the constant's point plus `k` times `sym_iv(x)` (`add_scaled`) and records
+    ///   it in the session's memo; `false` where that interval holds one quotient; else `true`
+    ///   unless `x` is an integer symbol with a finite range of fewer than `SMALL_RANGE` values;
+    /// - `one_term_fits`: `s.iv(x)`, which answers the memo's entry for `x` if it has one, else
+    ///   counts a step (`tick`: the sound `TOP` where a limit stops the query) and answers
+    ///   `sym_iv(x)`, the interval read above (`sym_iv` is memoized, and the facts allow no
+    ///   symbolic end here: [`seed_fixpoints`]); `s.iv(na)` is the memo's entry recorded above.
+    ///
+    /// `na`'s interval is not recorded here (a memo entry: `iv` computes the same interval
+    /// where it is asked later; recording it here cost the other callers of the memo's insert
+    /// more than it saves, the compiler no longer inlining it).
+    ///
+    /// Any other numerator is asked of the two functions. `shifted_quotient_fits_is_its_steps`
+    /// compares with them.
+    fn shifted_quotient_fits(s: &mut Session<'_>, na: Expr, d: Expr, dv: i64) -> bool {
+        use crate::interval::Iv;
+        const I64: Iv = Iv {
+            lo: i64::MIN as i128,
+            hi: i64::MAX as i128,
+        };
+        let finite = |iv: Iv| iv.lo_i64().is_some() && iv.hi_i64().is_some();
+        let (x, xs, k, c) = match s.cx.node(na) {
+            Node::Add(ts, c)
+                if ts.len() == 1
+                    && let Node::Sym(xs) = *s.cx.node(ts[0].0) =>
+            {
+                (ts[0].0, xs, ts[0].1, *c)
+            }
+            _ => return floordiv_fixpoint(s, na, d) && one_term_fits(s, na),
+        };
+        debug_assert!(s.cx.as_int(d) == Some(dv) && dv >= 2);
+        // `floordiv_fixpoint`.
+        if !s.cx.is_plain_polynomial(na) || crate::build::gcd(k, dv) != 1 {
+            return false;
+        }
+        let xiv = s.sym_iv(xs);
+        // (`add_scaled`: `add` of `scale`, what `linear_sum_iv` computes.)
+        let own = Iv::point(c).add_scaled(&xiv, k);
+        if own.one_quotient(dv).is_some() {
+            return false;
+        }
+        if s.cx.sym_ty(xs) == Ty::Int
+            && let (Some(lo), Some(hi)) = (xiv.lo_i64(), xiv.hi_i64())
+            && !(hi >= lo && i128::from(hi) - i128::from(lo) >= crate::simplify::SMALL_RANGE)
+        {
+            return false;
+        }
+        // `one_term_fits`: `s.iv(x)`, then `s.iv(na)` (`own`, recorded above).
+        let xv = match s.s.iv.get(&x) {
+            Some(v) => *v,
+            None if s.cx.tick() => Iv::TOP,
+            None => xiv,
+        };
+        let j = xv.intersect(&I64);
+        if !finite(j) {
+            return false;
+        }
+        let computed = Iv::point(c).add_scaled(&j, k);
+        finite(computed.intersect(&own))
     }
 
     /// `s.fits_i64(na)` ([`crate::simplify::fits_iv_given`] with the session's intervals),
@@ -1596,7 +1664,8 @@ mod seed {
             if n == 1 {
                 single = Some((x, xiv));
             }
-            acc = acc.add(&xiv.scale(k));
+            // (`add_scaled`: `add` of `scale`, as `linear_iv` steps, inlined.)
+            acc = acc.add_scaled(&xiv, k);
         }
         s.s.iv.insert(a, acc);
         Some((acc, single))
@@ -2155,6 +2224,76 @@ mod seed {
                 assert_eq!(got, want, "FloorDiv({num}, {c})");
             }
             assert!(single > 1500 && total > 5000, "{single} of {total}");
+        }
+
+        /// [`shifted_quotient_fits`] against `floordiv_fixpoint && one_term_fits`, each in a
+        /// fresh session under the same facts (random ranges, symbolic ends and assumptions
+        /// too), on random numerators (`k*x + c` and `k*y + c` with coefficients coprime or not
+        /// with the divisor and constants up to the i64 limits, and others) and divisors: the
+        /// same answer, and where the two record the numerator's interval, the interval `iv`
+        /// answers for it after `shifted_quotient_fits` (which does not). Half the sessions have
+        /// the symbols' intervals in the memo first (a walk of a sum over both). Checked to fail
+        /// with the coefficient's coprimality test left out, with the small-range test left
+        /// out, and with the numerator's interval taken as the symbol's.
+        #[test]
+        fn shifted_quotient_fits_is_its_steps() {
+            let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0044);
+            let others = ["x", "x + y + 1", "x*y + 2", "FloorDiv(x, 3) + 1", "-x", "7"];
+            let ks = [1, -1, 2, 3, -7, 7, 14, i64::MAX, i64::MIN + 1, 1 << 40];
+            let consts = [
+                1,
+                -1,
+                5,
+                -6,
+                i64::MAX,
+                i64::MIN,
+                i64::MIN + 1,
+                i64::MAX - 3,
+                1 << 62,
+            ];
+            let divisors = [2, 3, 7, 16, 64, i64::MAX];
+            let (mut fit, mut total) = (0, 0);
+            for _ in 0..8000 {
+                let mut cx = random_facts(&mut next, &SEEDED_RANGES);
+                let num = match next(5) {
+                    0 => others[next(others.len() as u64) as usize].to_string(),
+                    r => format!(
+                        "({})*{} + ({})",
+                        ks[next(ks.len() as u64) as usize],
+                        if r == 1 { "y" } else { "x" },
+                        consts[next(consts.len() as u64) as usize]
+                    ),
+                };
+                let dv = divisors[next(divisors.len() as u64) as usize];
+                let Ok(na) = cx.parse(&num) else { continue };
+                let d = cx.int(dv);
+                let walked = cx.parse("x + 2*y").unwrap();
+                let pre = next(2) == 0;
+                let (got, got_iv) = {
+                    let mut s = Session::new(&mut cx);
+                    if pre {
+                        s.iv(walked);
+                    }
+                    let r = shifted_quotient_fits(&mut s, na, d, dv);
+                    // (Recorded or not: what `iv` answers when asked.)
+                    (r, Some(s.iv(na)))
+                };
+                let (want, want_iv) = {
+                    let mut s = Session::new(&mut cx);
+                    if pre {
+                        s.iv(walked);
+                    }
+                    let r = floordiv_fixpoint(&mut s, na, d) && one_term_fits(&mut s, na);
+                    (r, s.s.iv.get(&na).copied())
+                };
+                assert_eq!(got, want, "FloorDiv({num}, {dv})");
+                if want_iv.is_some() {
+                    assert_eq!(got_iv, want_iv, "FloorDiv({num}, {dv})");
+                }
+                total += 1;
+                fit += usize::from(got);
+            }
+            assert!(fit * 10 > total && fit * 10 < 9 * total, "{fit} of {total}");
         }
     }
 }
