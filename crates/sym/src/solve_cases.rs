@@ -1277,11 +1277,13 @@ mod seed {
     }
 
     /// `s.fits_i64(na)` ([`crate::simplify::fits_iv_given`] with the session's intervals),
-    /// written out for `na = k*x + c` with `x` a symbol (`s53 - 5`, what [`absorbed_constant`]
-    /// asks of its new numerator): its steps for that sum are the constant's point plus `k`
-    /// times x's interval within i64 (a symbol's steps: `None`, not fitting, where that is not
-    /// finite), then that intersected with the sum's own interval, which fits where its ends are
-    /// finite; the same `Iv` operations in the same order, without the walk's generic steps
+    /// written out for `na = k*x + c` with `x` a symbol (`s53 - 5`, the new numerator of
+    /// [`absorbed_constant`], whose [`shifted_quotient_fits`] makes these steps itself, with
+    /// `floordiv_fixpoint`'s, and is tested against this): its steps for that sum are the
+    /// constant's point plus `k` times x's interval within i64 (a symbol's steps: `None`, not
+    /// fitting, where that is not finite), then that intersected with the sum's own interval,
+    /// which fits where its ends are finite; the same `Iv` operations in the same order,
+    /// without the walk's generic steps
     /// (about 300 instructions). Any other numerator is asked of `fits_i64` itself.
     /// `one_term_fits_is_fits_i64` compares the two.
     fn one_term_fits(s: &mut Session<'_>, na: Expr) -> bool {
