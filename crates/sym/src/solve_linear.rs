@@ -197,9 +197,27 @@ impl Context {
         if !found {
             return None;
         }
-        let m = self.mul_args(&others)?;
+        let m = self.product_of(&others)?;
         let (q, cond) = self.fast_monomial_quotient(r, m)?;
         Some(solved(q, Some(cond)))
+    }
+
+    /// `mul_args(fs)`, answered without it for one factor that is an integer and no constant,
+    /// sum, product or power (the other factor of `x*m`, `s3` in `Eq(s3*s88, s24*s48)` for
+    /// s88): the product of it alone is itself, as `mul_args` builds it (`mul_parts` keeps such
+    /// a factor as its one factor with coefficient 1, and `scale` by 1 answers a term that is
+    /// no constant, sum or product as it stands). `product_of_is_mul_args` compares the two.
+    fn product_of(&mut self, fs: &[Expr]) -> Option<Expr> {
+        if let [f] = *fs
+            && self.ty(f) == crate::expr::Ty::Int
+            && !matches!(
+                self.node(f),
+                Node::Int(_) | Node::Add(..) | Node::Mul(_) | Node::Pow(..)
+            )
+        {
+            return Some(f);
+        }
+        self.mul_args(fs)
     }
 
     /// Whether the symbols of `es` are one symbol whose range has at most `SMALL_RANGE`
@@ -666,6 +684,55 @@ mod tests {
             assert_eq!(cx.isolate_term(f, x), reference, "{}", cx.display(f));
         }
         assert!(minus * 10 > total, "too few k = -1: {minus}/{total}");
+    }
+
+    /// [`Context::product_of`] is `mul_args`: random lists of one to three factors (symbols,
+    /// integer and float, constants at the ends of i64, sums, products, powers, calls).
+    /// Checked to fail without the integer test (a float symbol: `mul_args` refuses it).
+    #[test]
+    fn product_of_is_mul_args() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0045);
+        let texts = [
+            "x",
+            "y",
+            "f",
+            "7",
+            "-1",
+            "0",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "2*x",
+            "x + 1",
+            "x*y",
+            "x**2",
+            "FloorDiv(x, 4)",
+            "Mod(y, 3)",
+            "Max(1, x)",
+            "-x",
+        ];
+        let (mut single, mut total) = (0, 0);
+        for _ in 0..4000 {
+            let mut cx = Context::new();
+            cx.declare("f", crate::expr::Ty::Float).unwrap();
+            let n = 1 + next(3) as usize;
+            let Ok(fs) = (0..n)
+                .map(|_| cx.parse(texts[next(texts.len() as u64) as usize]))
+                .collect::<Result<Vec<_>, _>>()
+            else {
+                continue;
+            };
+            total += 1;
+            single += usize::from(n == 1);
+            let got = cx.product_of(&fs);
+            let want = cx.mul_args(&fs);
+            assert_eq!(
+                got,
+                want,
+                "{:?}",
+                fs.iter().map(|f| cx.display(*f)).collect::<Vec<_>>()
+            );
+        }
+        assert!(single * 4 > total, "{single} of {total}");
     }
 
     /// The lean path's monomial quotient answers what the general path does for
