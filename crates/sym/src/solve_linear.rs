@@ -65,17 +65,13 @@ impl Context {
     /// The box of `e`'s symbols when they have finite numeric ranges spanning at most
     /// [`crate::bounds::SMALL_BOX`] points in all (the lean path's facts: constant ranges, no
     /// assumptions): each symbol with its range's ends.
-    fn small_box_of(&mut self, e: Expr) -> Option<crate::simplify::SmallBox> {
-        let syms: smallvec::SmallVec<[Symbol; 8]> = match self.small_symbols(e) {
-            Some(it) => it.collect(),
-            None => self.free_symbols(e).into_iter().collect(),
-        };
+    fn small_box_of(&self, e: Expr) -> Option<crate::simplify::SmallBox> {
         let mut points: i128 = 1;
         // Gathered on the stack, then one vector for a box found: most conditions have a
         // symbol unbounded above (`Eq(Mod(s24*s48, s88), 0)` over `[1, oo)`), and the vector
         // made first was freed unused (an allocation and its release).
         let mut boxes: smallvec::SmallVec<[(Symbol, i64, i64); 8]> = smallvec::SmallVec::new();
-        for s in syms {
+        let mut add = |s: Symbol| -> Option<()> {
             let se = self.sym(s);
             let (lo, hi) = self
                 .quick_iv(se, 0)
@@ -85,6 +81,21 @@ impl Context {
                 return None;
             }
             boxes.push((s, lo, hi));
+            Some(())
+        };
+        // The symbols in the order of their list, read as they come (most conditions stop
+        // at their first, unbounded above), not gathered first.
+        match self.small_symbols(e) {
+            Some(it) => {
+                for s in it {
+                    add(s)?;
+                }
+            }
+            None => {
+                for s in self.free_symbols(e) {
+                    add(s)?;
+                }
+            }
         }
         Some(boxes.into_vec())
     }
