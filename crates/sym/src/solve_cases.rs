@@ -1210,8 +1210,9 @@ mod seed {
 
     /// `floordiv_fixpoint(s, na, d) && one_term_fits(s, na)` for the constant divisor `d = dv`
     /// (`dv >= 2`), what [`absorbed_constant`] asks of its new numerator: for `na = k*x + c`
-    /// with `x` a symbol (`s53 - 1`, the common one) the two read x's interval once. Their
-    /// steps for that sum, in their order, with the same side effects:
+    /// with `x` a symbol (`s53 - 1`, the common one) the two read x's interval once
+    /// ([`crate::solve::shifted_sum_fits`]). Their steps for that sum, in their order, with the
+    /// same side effects:
     ///
     /// - `floordiv_fixpoint`: `na` a plain polynomial (its flag) whose one coefficient is
     ///   coprime with `dv`; then `quotient_spans`, whose `linear_sum_iv` computes `na`'s
@@ -1223,57 +1224,17 @@ mod seed {
     ///   `sym_iv(x)`, the interval read above (`sym_iv` is memoized, and the facts allow no
     ///   symbolic end here: [`seed_fixpoints`]); `s.iv(na)` is the memo's entry recorded above.
     ///
-    /// `na`'s interval is not recorded here (a memo entry: `iv` computes the same interval
-    /// where it is asked later; recording it here cost the other callers of the memo's insert
-    /// more than it saves, the compiler no longer inlining it).
+    /// `na`'s interval is not recorded there (a memo entry: `iv` computes the same interval
+    /// where it is asked later; recording it cost the other callers of the memo's insert more
+    /// than it saves, the compiler no longer inlining it).
     ///
     /// Any other numerator is asked of the two functions. `shifted_quotient_fits_is_its_steps`
     /// compares with them.
     fn shifted_quotient_fits(s: &mut Session<'_>, na: Expr, d: Expr, dv: i64) -> bool {
-        use crate::interval::Iv;
-        const I64: Iv = Iv {
-            lo: i64::MIN as i128,
-            hi: i64::MAX as i128,
-        };
-        let finite = |iv: Iv| iv.lo_i64().is_some() && iv.hi_i64().is_some();
-        let (x, xs, k, c) = match s.cx.node(na) {
-            Node::Add(ts, c)
-                if ts.len() == 1
-                    && let Node::Sym(xs) = *s.cx.node(ts[0].0) =>
-            {
-                (ts[0].0, xs, ts[0].1, *c)
-            }
-            _ => return floordiv_fixpoint(s, na, d) && one_term_fits(s, na),
-        };
-        debug_assert!(s.cx.as_int(d) == Some(dv) && dv >= 2);
-        // `floordiv_fixpoint`.
-        if !s.cx.is_plain_polynomial(na) || crate::build::gcd(k, dv) != 1 {
-            return false;
+        match crate::solve::shifted_sum_fits(s, na, dv) {
+            Some(fits) => fits,
+            None => floordiv_fixpoint(s, na, d) && one_term_fits(s, na),
         }
-        let xiv = s.sym_iv(xs);
-        // (`add_scaled`: `add` of `scale`, what `linear_sum_iv` computes.)
-        let own = Iv::point(c).add_scaled(&xiv, k);
-        if own.one_quotient(dv).is_some() {
-            return false;
-        }
-        if s.cx.sym_ty(xs) == Ty::Int
-            && let (Some(lo), Some(hi)) = (xiv.lo_i64(), xiv.hi_i64())
-            && !(hi >= lo && i128::from(hi) - i128::from(lo) >= crate::simplify::SMALL_RANGE)
-        {
-            return false;
-        }
-        // `one_term_fits`: `s.iv(x)`, then `s.iv(na)` (`own`, recorded above).
-        let xv = match s.s.iv.get(&x) {
-            Some(v) => *v,
-            None if s.cx.tick() => Iv::TOP,
-            None => xiv,
-        };
-        let j = xv.intersect(&I64);
-        if !finite(j) {
-            return false;
-        }
-        let computed = Iv::point(c).add_scaled(&j, k);
-        finite(computed.intersect(&own))
     }
 
     /// `s.fits_i64(na)` ([`crate::simplify::fits_iv_given`] with the session's intervals),
