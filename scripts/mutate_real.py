@@ -18,7 +18,7 @@ point where the input evaluates and the answer does not is reported separately (
 Crashes (process exit, missing output line), hangs (per-request timeout) and `internal` errors are reported.
 
 Usage:
-  scripts/mutate_real.py [--bin PATH] [--minutes 60] [--seed 1] [--jobs 2] [--chunk 2000] [--out DIR]
+  scripts/mutate_real.py [--bin PATH] [--minutes 60] [--seed 1] [--jobs 2] [--chunk 2000] [--out DIR] [--heavy] [--timed]
   scripts/mutate_real.py --minimize DIR/failures.jsonl [--bin PATH] [--out DIR]   # shrink the failures found
   scripts/mutate_real.py --recheck FILE.jsonl [--bin PATH]                        # run + check given requests
 
@@ -618,6 +618,7 @@ def mut_structure(q, rng):
     return "floordiv-to-mod"
 
 HEAVY = False  # --heavy: more mutations per request, more structural ones
+TIMED = False  # --timed: half the requests carry `repeat: 1` (the paths of timed requests)
 
 def mutate(q0, rng):
     q = copy.deepcopy(q0)
@@ -644,6 +645,10 @@ def mutate(q0, rng):
         if m: applied.append(m)
     if not q.get("assume"): q.pop("assume", None)
     if not q.get("ranges"): q.pop("ranges", None)
+    # A timed request answers as an untimed one (`t_ns` aside) but may take the shortcuts of
+    # a request answered alone (docs/cli.md): half carry `repeat: 1` under --timed.
+    if TIMED and rng.random() < 0.5:
+        q["repeat"] = 1
     return q, applied
 
 # ====================================================================== running the binary
@@ -906,8 +911,8 @@ def size_of(q):
     return (len(q["expr"]), len(json.dumps(q.get("ranges", {}))) + len(json.dumps(q.get("assume", []))))
 
 def minimize_one(binp, q, kind):
+    # (A failure found under --timed keeps its `repeat`: the timed path may be the failing one.)
     q = copy.deepcopy(q)
-    q.pop("repeat", None)
     r = still_fails(binp, q, kind)
     if not r: return None
     improved = True
@@ -1001,10 +1006,12 @@ def main():
     ap.add_argument("--max-min", type=int, default=200)
     ap.add_argument("--recheck")
     ap.add_argument("--heavy", action="store_true", help="more (and more structural) mutations per request")
+    ap.add_argument("--timed", action="store_true", help="half the requests with `repeat: 1` (timed paths)")
     args = ap.parse_args()
     sys.setrecursionlimit(10000)
-    global HEAVY
+    global HEAVY, TIMED
     HEAVY = args.heavy
+    TIMED = args.timed
     if args.minimize: minimize(args)
     elif args.recheck: recheck(args)
     else: fuzz(args)
