@@ -1830,6 +1830,20 @@ mod seed {
             ("-9223372036854775807", "9223372036854775806"),
         ];
 
+        /// The constants `c` of the numerators `k*x + c` the seeding's tests of a shifted
+        /// quotient draw from: small ones of both signs and the ends of i64.
+        const SHIFT_CONSTANTS: [i64; 9] = [
+            1,
+            -1,
+            5,
+            -6,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+            i64::MAX - 3,
+            1 << 62,
+        ];
+
         /// Whether [`seed_fixpoints`] recorded `f` as another node (checked against the
         /// simplifier by [`recorded_are_the_simplifier`]).
         fn seeded_to_another(cx: &mut Context, f: Expr, what: &str) -> bool {
@@ -2072,17 +2086,7 @@ mod seed {
                 i64::MAX / 2,
                 1 << 40,
             ];
-            let consts = [
-                1,
-                -1,
-                5,
-                -6,
-                i64::MAX,
-                i64::MIN,
-                i64::MIN + 1,
-                i64::MAX - 3,
-                1 << 62,
-            ];
+            let consts = SHIFT_CONSTANTS;
             let others = ["x", "x + y + 1", "x*y + 2", "FloorDiv(x, 3) + 1", "-x"];
             let (mut fit, mut total) = (0, 0);
             for _ in 0..8000 {
@@ -2203,17 +2207,7 @@ mod seed {
             let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0044);
             let others = ["x", "x + y + 1", "x*y + 2", "FloorDiv(x, 3) + 1", "-x", "7"];
             let ks = [1, -1, 2, 3, -7, 7, 14, i64::MAX, i64::MIN + 1, 1 << 40];
-            let consts = [
-                1,
-                -1,
-                5,
-                -6,
-                i64::MAX,
-                i64::MIN,
-                i64::MIN + 1,
-                i64::MAX - 3,
-                1 << 62,
-            ];
+            let consts = SHIFT_CONSTANTS;
             let divisors = [2, 3, 7, 16, 64, i64::MAX];
             let (mut fit, mut total) = (0, 0);
             for _ in 0..8000 {
