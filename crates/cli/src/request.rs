@@ -932,37 +932,32 @@ fn related_ranges(f: &Fields<'_>, cx: &Context) -> Option<u32> {
     if taken == all {
         return None;
     }
-    skipped_ranges_hold(obj, keys, all & !taken).then_some(taken)
+    skipped_ranges_hold(obj, all & !taken).then_some(taken)
 }
 
 /// Whether the ranges of `skipped` (bit `i` for the `i`-th of `obj`, whose names' keys are
 /// `keys`) are set without an error and can all hold at once, read in the shapes of real
 /// requests (`[2, null]`, `[0, "3 - 1"]`, `[0, "s77 - 1"]`, `[0, "s27*s77 - 1"]`); `false` for
-/// any other. Each name is a symbol's; each end is `null`, an integer, or a text of integers
-/// (at most 18 digits, no leading zero) and names joined by `+`, `-` (between terms) and `*`,
-/// with spaces between them (what the parser reads as that sum of products, an integer).
+/// any other. Each name is a symbol's; each end is `null`, an integer, or a text that the
+/// facts' plain reader evaluates ([`sym::range_end_value`]: sums and products of integers and
+/// names, `//` by a literal, powers, parentheses; what the parser reads, an integer).
 /// A range whose ends are constant (or infinite) is `lo <= hi` (`set_range` refuses others);
 /// a name in an end is that of such a range among `skipped` (so no range is cyclic). Then
 /// the assignment `w` giving each such symbol its lower end (else its upper end, else 0), and
 /// each symbol of a range with an end over names the value of that end at `w`, satisfies
 /// them all when `lo(w) <= hi(w)` for each of those (checked): `check_facts` cannot find any
 /// empty for every assignment, and the facts of `skipped` hold at some assignment.
-fn skipped_ranges_hold(
-    obj: &[(std::borrow::Cow<'_, str>, V<'_>)],
-    keys: &[u64],
-    skipped: u32,
-) -> bool {
-    // An end: `Some(Some(v))` a constant, `Some(None)` infinite, `None` one over names (or
-    // not read: then `sum_at` declines it below).
-    let constant = |v: &V<'_>| -> Option<Option<i64>> {
+fn skipped_ranges_hold(obj: &[(std::borrow::Cow<'_, str>, V<'_>)], skipped: u32) -> bool {
+    // An end's value with each name worth `value_of(name)`: `Some(Some(v))`, `Some(None)`
+    // for `null` (infinite), `None` for an end not read (a name without a value among them).
+    fn end_value(v: &V<'_>, value_of: impl Fn(&str) -> Option<i64>) -> Option<Option<i64>> {
         match v {
             V::Null => Some(None),
             V::Number(_) => v.as_i64().map(Some),
-            V::String(t) if t.bytes().any(|c| NAME_BYTE[usize::from(c)] == 1) => None,
-            V::String(t) => sum_at(t, obj, keys, &|_| None).map(Some),
+            V::String(t) => sym::range_end_value(t, value_of).map(Some),
             _ => None,
         }
-    };
+    }
     // The witness of the constant ranges (bit set in `fixed`), and the ranges over names.
     let mut w = [0i64; MOST_RELATED];
     let mut fixed = 0u32;
@@ -977,6 +972,11 @@ fn skipped_ranges_hold(
         if !sym::is_symbol_name(name) {
             return false;
         }
+        // Constant ends (no name has a value yet; an end that names one is not read here).
+        let constant = |v: &V<'_>| match v {
+            V::String(t) if t.bytes().any(|c| NAME_BYTE[usize::from(c)] == 1) => None,
+            v => end_value(v, |_| None),
+        };
         match (constant(lo), constant(hi)) {
             (Some(a), Some(b)) => {
                 if let (Some(a), Some(b)) = (a, b)
@@ -990,7 +990,12 @@ fn skipped_ranges_hold(
             _ => over_names |= 1 << i,
         }
     }
-    let at = |k: usize| (fixed & (1 << k) != 0).then_some(w[k]);
+    // A name's value: that of the constant range of that name among `skipped` (names are
+    // given once: `related_ranges` declined repeated keys).
+    let at = |n: &str| {
+        let k = obj.iter().position(|(name, _)| name.as_ref() == n)?;
+        (fixed & (1 << k) != 0).then_some(w[k])
+    };
     for (i, (_, pair)) in obj.iter().enumerate() {
         if over_names & (1 << i) == 0 {
             continue;
@@ -998,106 +1003,13 @@ fn skipped_ranges_hold(
         let Some([lo, hi]) = pair.as_array() else {
             return false;
         };
-        let end = |v: &V<'_>| -> Option<Option<i64>> {
-            match v {
-                V::Null => Some(None),
-                V::Number(_) => v.as_i64().map(Some),
-                V::String(t) => sum_at(t, obj, keys, &at).map(Some),
-                _ => None,
-            }
-        };
-        match (end(lo), end(hi)) {
+        match (end_value(lo, at), end_value(hi, at)) {
             (Some(Some(a)), Some(Some(b))) if a <= b => {}
             (Some(Some(_)), Some(Some(_))) | (None, _) | (_, None) => return false,
             _ => {}
         }
     }
     true
-}
-
-/// The value of the text `t`, a sum of products of integers and names (`3*s77 - 1`; see
-/// [`skipped_ranges_hold`]), with the name `names[k]` (of key `keys[k]`) worth `at(k)`;
-/// `None` for any other text, a name without a key or a value, and a value beyond i64.
-fn sum_at(
-    t: &str,
-    names: &[(std::borrow::Cow<'_, str>, V<'_>)],
-    keys: &[u64],
-    at: &dyn Fn(usize) -> Option<i64>,
-) -> Option<i64> {
-    let b = t.as_bytes();
-    let mut i = 0;
-    let spaces = |i: &mut usize| {
-        while b.get(*i) == Some(&b' ') {
-            *i += 1;
-        }
-    };
-    let mut sum = 0i64;
-    let mut negative = false;
-    loop {
-        // A product of factors.
-        let mut product = 1i64;
-        loop {
-            spaces(&mut i);
-            let start = i;
-            let v = match NAME_BYTE[usize::from(*b.get(i)?)] {
-                2 => {
-                    while b.get(i).is_some_and(|&c| c.is_ascii_digit()) {
-                        i += 1;
-                    }
-                    let digits = &b[start..i];
-                    if digits.len() > 18 || (digits.len() > 1 && digits[0] == b'0') {
-                        return None;
-                    }
-                    digits
-                        .iter()
-                        .fold(0i64, |v, &d| v * 10 + i64::from(d - b'0'))
-                }
-                1 => {
-                    while b.get(i).is_some_and(|&c| NAME_BYTE[usize::from(c)] != 0) {
-                        i += 1;
-                    }
-                    // (The key found, the name itself compared: two names may share a key.)
-                    let name = &b[start..i];
-                    let key = name_key(name);
-                    let k = keys.iter().position(|&k| k == key)?;
-                    if names[k].0.as_bytes() != name {
-                        return None;
-                    }
-                    at(k)?
-                }
-                _ => return None,
-            };
-            // A name or a number is followed by a blank, an operator or the end (`2x`,
-            // `1e5`, `s.t` decline).
-            if b.get(i)
-                .is_some_and(|&c| NAME_BYTE[usize::from(c)] != 0 || !b" +-*".contains(&c))
-            {
-                return None;
-            }
-            product = product.checked_mul(v)?;
-            spaces(&mut i);
-            if b.get(i) == Some(&b'*') {
-                if b.get(i + 1) == Some(&b'*') {
-                    return None;
-                }
-                i += 1;
-                continue;
-            }
-            break;
-        }
-        sum = if negative {
-            sum.checked_sub(product)?
-        } else {
-            sum.checked_add(product)?
-        };
-        match b.get(i) {
-            None => return Some(sum),
-            Some(b'+') => negative = false,
-            Some(b'-') => negative = true,
-            _ => return None,
-        }
-        i += 1;
-    }
 }
 
 fn decode<'a>(line: &'a V<'a>) -> Result<Req<'a>, Failure> {

@@ -1585,6 +1585,23 @@ fn plain_end_iv(text: &str, range_of: impl Fn(&str) -> Option<Span>) -> Option<S
     read_end(text, range_of)
 }
 
+/// The value of a range end's text (`"s77 - 1"`, `"3*s0*s1 - 1"`, `"(s27 + 6)//7"`) where
+/// each name `n` is worth `value_of(n)`: what setting the range and evaluating its end there
+/// gives. `None` for a text outside the grammar of the facts' plain reader (sums, products,
+/// `//` by a literal, powers by a literal, parentheses; see `plain_end_iv`), a name without a
+/// value, and a value the reader cannot pin (its interval arithmetic holds the value; a point
+/// away from the i64 edges is the value itself, anything else declines).
+///
+/// ```
+/// let v = sym::range_end_value("2*s77 - 1", |n| (n == "s77").then_some(5));
+/// assert_eq!(v, Some(9));
+/// assert_eq!(sym::range_end_value("s77 - t", |n| (n == "s77").then_some(5)), None);
+/// assert_eq!(sym::range_end_value("oo", |_| None), None);
+/// ```
+pub fn range_end_value(text: &str, value_of: impl Fn(&str) -> Option<i64>) -> Option<i64> {
+    plain_end_iv(text, |n| value_of(n).map(Span::point))?.as_point()
+}
+
 /// [`plain_end_iv`] by the general reader alone ([`EndReader`]).
 fn read_end(text: &str, range_of: impl Fn(&str) -> Option<Span>) -> Option<Span> {
     let b = text.as_bytes();

@@ -90,7 +90,7 @@ pub use compact::Compact;
 pub use error::{Error, EvalError};
 pub use eval::{EvalInput, Value};
 pub use expr::{Expr, Symbol, Ty};
-pub use facts::{EndText, FactsMark, RangeEnd};
+pub use facts::{EndText, FactsMark, RangeEnd, range_end_value};
 pub use limits::{Limits, MAX_NESTING, TICK};
 pub use print::Show;
 pub use prove::Truth;
