@@ -146,7 +146,7 @@ impl Context {
             return None;
         };
         if !self.is_plain_polynomial(a) || !self.is_plain_polynomial(b) {
-            return self.fast_floordiv_eq(a, b, x);
+            return self.fast_floordiv_eq(a, b, x, diff);
         }
         let (t, k, r) = match self.monomial_sides(a, b, x) {
             Some(sides) => sides?,
@@ -481,13 +481,23 @@ impl Context {
     }
 
     /// `Eq(±FloorDiv(x, c) + F, G)` with F, G plain polynomials free of x and c >= 2: the
-    /// interval `c*r <= x <= c*r + c - 1` with `r = ±(G - F)`.
-    fn fast_floordiv_eq(&mut self, a: Expr, b: Expr, x: Symbol) -> Option<SolveResult> {
+    /// interval `c*r <= x <= c*r + c - 1` with `r = ±(G - F)`. The difference `a - b` is kept
+    /// in `diff` once built, for the general path where this one declines after building it
+    /// (`Eq(s0, FloorDiv(s0, FloorDiv(s0, 4)))`, x in two terms: `sub` of the same operands
+    /// answers the same node, about 600 instructions of building it again).
+    fn fast_floordiv_eq(
+        &mut self,
+        a: Expr,
+        b: Expr,
+        x: Symbol,
+        diff: &mut Option<Expr>,
+    ) -> Option<SolveResult> {
         let xe = self.sym(x);
         if self.floordiv_eq_declines(a, b, xe) || self.floordiv_eq_declines(b, a, xe) {
             return None;
         }
         let f = self.sub(a, b)?;
+        *diff = Some(f);
         let (t, k, r) = self.isolate_term(f, x)?;
         let Node::FloorDiv(g, d) = *self.node(t) else {
             return None;
