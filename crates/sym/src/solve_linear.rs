@@ -753,9 +753,6 @@ mod tests {
         assert!(minus * 10 > total, "too few k = -1: {minus}/{total}");
     }
 
-    /// [`Context::product_of`] is `mul_args`: random lists of one to three factors (symbols,
-    /// integer and float, constants at the ends of i64, sums, products, powers, calls).
-    /// Checked to fail without the integer test (a float symbol: `mul_args` refuses it).
     /// [`Context::unbounded_monomial_iv`] answers what `quick_iv` answers, where it answers:
     /// random products of one to four symbols (a float one among them sometimes) and other
     /// expressions under random ranges (lower ends 1, 0, -2, large, at the end of i64, a
@@ -803,6 +800,9 @@ mod tests {
         assert!(taken * 10 > total, "{taken} of {total}");
     }
 
+    /// [`Context::product_of`] is `mul_args`: random lists of one to three factors (symbols,
+    /// integer and float, constants at the ends of i64, sums, products, powers, calls).
+    /// Checked to fail without the integer test (a float symbol: `mul_args` refuses it).
     #[test]
     fn product_of_is_mul_args() {
         let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0045);
