@@ -80,6 +80,24 @@ pub(crate) fn gcd(a: i64, b: i64) -> i64 {
     i64::try_from(x << shift).unwrap_or(1 << 62)
 }
 
+/// `v.sort_by(cmp)` (a stable sort) with the lists of at most two items sorted here: one
+/// comparison, the two swapped exactly when the second is `Less` than the first, which is
+/// the only order a stable sort gives them (equal items keep theirs); the library sort's
+/// setup costs a list of two more than its one comparison (most products and many sums
+/// that the constructors sort have two operands). Test `stable_sort_by_is_sort_by`.
+#[inline(always)]
+fn stable_sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+    match v {
+        [] | [_] => {}
+        [a, b] => {
+            if cmp(b, a).is_lt() {
+                std::mem::swap(a, b);
+            }
+        }
+        _ => v.sort_by(cmp),
+    }
+}
+
 impl Context {
     /// Integer constant.
     #[inline]
@@ -248,7 +266,7 @@ impl Context {
         if ts.is_empty() {
             return Some(0);
         }
-        ts.sort_by(|a, b| self.cmp_expr(a.0, b.0));
+        stable_sort_by(ts, |a, b| self.cmp_expr(a.0, b.0));
         let mut w = 0;
         // The coefficient of term `w` so far: fewer than 2^64 terms of magnitude at most 2^63
         // never leave i128.
@@ -740,7 +758,7 @@ impl Context {
         if fs.len() > 2 {
             fs.reverse();
         }
-        fs.sort_by(|x, y| self.cmp_expr(x.0, y.0));
+        stable_sort_by(&mut fs, |x, y| self.cmp_expr(x.0, y.0));
         let mut merged: smallvec::SmallVec<[(Expr, u32); 4]> = smallvec::SmallVec::new();
         for (b, k) in fs {
             match merged.last_mut() {
@@ -780,8 +798,29 @@ impl Context {
     /// `None` when `args` is anything else (also a factor met twice, a power): the general
     /// path answers it, the same way.
     fn mul_parts_of_symbols(&mut self, args: &[Expr]) -> Option<Option<(Option<Expr>, i64)>> {
+        // The kept factors in a buffer: an array for up to four factors (most products; a
+        // small vector's pushes and reads check where its items live, about a fifth of this
+        // path), a list of as many as are not constants for more (inline up to four, as the
+        // pushes kept them). Filled with copies of the first factor, then overwritten from
+        // the start: `syms` below is the factors kept, in the order pushed.
+        let Some(&first) = args.first() else {
+            // No factor: the empty product, 1.
+            return Some(Some((None, 1)));
+        };
+        let mut small = [first; 4];
+        let mut big: Args;
+        let buf: &mut [Expr] = if args.len() <= small.len() {
+            &mut small[..]
+        } else {
+            let n = args
+                .iter()
+                .filter(|a| !matches!(self.node(**a), Node::Int(_)))
+                .count();
+            big = smallvec::smallvec![first; n];
+            &mut big[..]
+        };
+        let mut kept = 0;
         let mut coeff: i64 = 1;
-        let mut syms: Args = Args::new();
         // Whether a factor is not a symbol (then the sort is `cmp_expr`'s).
         let mut mixed = false;
         // Last to first, as the general path multiplies: where a partial product of the
@@ -792,16 +831,19 @@ impl Context {
                 return None;
             }
             match self.node(a) {
-                Node::Int(v) => coeff = coeff.checked_mul(*v)?,
-                Node::Sym(_) => syms.push(a),
+                Node::Int(v) => {
+                    coeff = coeff.checked_mul(*v)?;
+                    continue;
+                }
+                Node::Sym(_) => {}
                 Node::Mul(_) | Node::Pow(..) => return None,
                 Node::Add(ts, 0) if ts.len() == 1 => return None,
-                _ => {
-                    mixed = true;
-                    syms.push(a);
-                }
+                _ => mixed = true,
             }
+            buf[kept] = a;
+            kept += 1;
         }
+        let syms = &mut buf[..kept];
         // `syms` holds the factors last to first (the order the constants are multiplied
         // in); more than two are sorted from the order of `args` instead. The sort's answer
         // does not depend on the order it starts from: the order is total on distinct
@@ -818,7 +860,7 @@ impl Context {
         }
         if mixed {
             // The general path's sort of the same list (`cmp_expr`, stable).
-            syms.sort_by(|x, y| self.cmp_expr(*x, *y));
+            stable_sort_by(syms, |x, y| self.cmp_expr(*x, *y));
         } else {
             // Sorted by name (the order `cmp_expr` gives two symbols, without its calls;
             // names are a total order, so this is the general path's sort). A sort, not
@@ -827,7 +869,7 @@ impl Context {
                 (Node::Sym(s), Node::Sym(t)) => self.sym_cmp(*s, *t),
                 _ => unreachable!("only symbols are kept"),
             };
-            syms.sort_by(name_order);
+            stable_sort_by(syms, name_order);
         }
         if coeff == 0 {
             return Some(Some((None, 0)));
@@ -838,7 +880,7 @@ impl Context {
         let prod = match syms.len() {
             0 => return Some(Some((None, coeff))),
             1 => syms[0],
-            _ => self.intern_mul(&syms),
+            _ => self.intern_mul(syms),
         };
         Some(Some((Some(prod), coeff)))
     }
@@ -1351,6 +1393,31 @@ pub enum RoundOp {
 
 #[cfg(test)]
 mod tests {
+
+    /// `stable_sort_by` is `sort_by`: on random lists of zero to six items with many ties
+    /// (keys from a few values, each item tagged with its place, so that a sort that moves
+    /// equal items differs), under an order and its reverse, and on the i64 edges as keys.
+    #[test]
+    fn stable_sort_by_is_sort_by() {
+        let mut next = crate::test_rng::xorshift(0x5EED_0042_B11D_0001);
+        let keys = [i64::MIN, -1, 0, 1, i64::MAX];
+        for case in 0..20_000 {
+            let n = next(7) as usize;
+            let v: Vec<(i64, usize)> = (0..n)
+                .map(|i| (keys[next(keys.len() as u64) as usize], i))
+                .collect();
+            for rev in [false, true] {
+                let cmp = |a: &(i64, usize), b: &(i64, usize)| {
+                    if rev { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) }
+                };
+                let (mut a, mut b) = (v.clone(), v.clone());
+                super::stable_sort_by(&mut a, cmp);
+                b.sort_by(cmp);
+                assert_eq!(a, b, "case {case}: {v:?} rev {rev}");
+            }
+        }
+    }
+
     use crate::Context;
     use crate::expr::Expr;
 
@@ -1476,7 +1543,9 @@ mod tests {
         let mut r = Lcg(7);
         let mut fast_taken = 0;
         for _ in 0..20_000 {
-            let n = 1 + r.next(5) as usize;
+            // Zero to ten factors: the empty product, lists the fast path keeps in an array
+            // (up to four) and longer ones.
+            let n = r.next(11) as usize;
             let args: Vec<Expr> = (0..n)
                 .map(|_| match r.next(10) {
                     0..=5 => syms[r.next(syms.len() as u64) as usize],
