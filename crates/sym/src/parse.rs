@@ -2163,6 +2163,11 @@ impl Context {
         Some(match sum.len() {
             0 => self.int(cst),
             1 if sum[0].1 == 1 && cst == 0 => sum[0].0,
+            // One term and a constant (`s27 + 6`, `2*x - 1`): the one-term sum `finish_sum`
+            // makes of it, by `intern_term` (the same node, number and metadata as
+            // `intern`'s, test `pair_and_term_interns_are_intern`; the general path's list
+            // and probe cost such a text about a tenth of its parse).
+            1 => self.intern_term(sum[0].0, sum[0].1, cst),
             // Up to four terms: the list made from a whole array (a move of fixed size,
             // where `from_slice` copies a length known only here).
             n @ 2..=4 => {
