@@ -1393,6 +1393,8 @@ pub enum RoundOp {
 
 #[cfg(test)]
 mod tests {
+    use crate::Context;
+    use crate::expr::Expr;
 
     /// `stable_sort_by` is `sort_by`: on random lists of zero to six items with many ties
     /// (keys from a few values, each item tagged with its place, so that a sort that moves
@@ -1417,9 +1419,6 @@ mod tests {
             }
         }
     }
-
-    use crate::Context;
-    use crate::expr::Expr;
 
     /// A small deterministic generator (no dependency, the same cases every run).
     struct Lcg(u64);
