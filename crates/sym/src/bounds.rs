@@ -1514,6 +1514,26 @@ impl Context {
         self.quick_iv(e, 0)
     }
 
+    /// [`Context::quick_iv`] of the symbol `s`: its range's ends where they are integers or
+    /// infinite, `None` for a float symbol or a symbolic end.
+    #[inline]
+    fn quick_sym_iv(&self, s: Symbol) -> Option<Iv> {
+        if self.sym_ty(s) != Ty::Int {
+            return None;
+        }
+        let (lo, hi) = self.range(s);
+        let end = |x: RangeEnd, inf: i128| -> Option<i128> {
+            match x {
+                RangeEnd::Infinite => Some(inf),
+                RangeEnd::Expr(v) => self.as_int(v).map(i128::from),
+            }
+        };
+        Some(Iv {
+            lo: end(lo, NEG_INF)?,
+            hi: end(hi, POS_INF)?,
+        })
+    }
+
     pub(crate) fn quick_iv(&self, e: Expr, depth: u32) -> Option<Iv> {
         if depth > 48 {
             return None;
@@ -1521,22 +1541,7 @@ impl Context {
         let d = depth + 1;
         Some(match self.node(e) {
             Node::Int(v) => Iv::point(*v),
-            Node::Sym(s) => {
-                if self.sym_ty(*s) != Ty::Int {
-                    return None;
-                }
-                let (lo, hi) = self.range(*s);
-                let end = |x: RangeEnd, inf: i128| -> Option<i128> {
-                    match x {
-                        RangeEnd::Infinite => Some(inf),
-                        RangeEnd::Expr(v) => self.as_int(v).map(i128::from),
-                    }
-                };
-                Iv {
-                    lo: end(lo, NEG_INF)?,
-                    hi: end(hi, POS_INF)?,
-                }
-            }
+            Node::Sym(s) => self.quick_sym_iv(*s)?,
             Node::Add(ts, c) => {
                 let mut acc = Iv::point(*c);
                 for (t, k) in ts {
@@ -1549,9 +1554,14 @@ impl Context {
                 let Some((f0, rest)) = fs.split_first() else {
                     return Some(Iv::point(1));
                 };
-                let mut acc = self.quick_iv(*f0, d)?.one_times();
+                // (A symbol factor, the usual one, read here without the call.)
+                let factor = |f: Expr| match self.node(f) {
+                    Node::Sym(s) => self.quick_sym_iv(*s),
+                    _ => self.quick_iv(f, d),
+                };
+                let mut acc = factor(*f0)?.one_times();
                 for f in rest {
-                    acc = acc.mul(&self.quick_iv(*f, d)?);
+                    acc = acc.mul(&factor(*f)?);
                 }
                 acc
             }

@@ -381,10 +381,7 @@ impl Context {
         }
         // FdRange / ModRange: 0 <= r < m (prove_nonneg, then prove_lt on the difference, a
         // plain polynomial and so its own simplification).
-        let ivr = match self.unbounded_monomial_iv(r) {
-            Some(iv) => iv,
-            None => self.quick_iv(r, 0)?,
-        };
+        let ivr = self.quick_iv(r, 0)?;
         // Where r is one monomial unbounded above sharing no symbol with m (`s24*s48` over
         // `s88`), r - m is the sum of the two as they stand (nothing merges, nothing can
         // overflow, a plain polynomial) and its interval's upper end is r's, unbounded (the
@@ -409,49 +406,6 @@ impl Context {
         let zero = self.int(0);
         let cond = self.compare_raw(CmpOp::Eq, md, zero);
         Some((q, cond))
-    }
-
-    /// `quick_iv(r, 0)` for `r` a product of integer symbols (`s24*s48`, the right-hand side
-    /// of `Eq(s3*s88, s24*s48)` for s88) whose ranges have numeric ends, lower ends at least 1
-    /// and at least one infinite upper end, where the product of the lower ends fits in i64:
-    /// `[lo_1*...*lo_n, oo)`; `None` for anything else (then `quick_iv` is asked). The steps
-    /// of `quick_iv` for such a product: each symbol's interval is its range's ends (`[lo, hi]`,
-    /// `hi` infinite or at least `lo`), the first taken as it is (`one_times` of an interval
-    /// with `lo >= 0`), each next multiplied in (`Iv::mul` of two intervals with `lo >= 0`:
-    /// the product of the lower ends, a finite i64 value that `Iv::new` keeps, and of the upper
-    /// ends, positive at every step (a product of positive ends, normalized, stays positive),
-    /// `oo` from the first infinite one on: `emul` of `oo` and a positive end is `oo`). About
-    /// 400 of quick_iv's instructions there. `unbounded_monomial_iv_is_quick_iv` compares.
-    fn unbounded_monomial_iv(&self, r: Expr) -> Option<Iv> {
-        let Node::Mul(fs) = self.node(r) else {
-            return None;
-        };
-        let mut lo: i64 = 1;
-        let mut unbounded = false;
-        for &f in fs {
-            let Node::Sym(s) = *self.node(f) else {
-                return None;
-            };
-            if self.sym_ty(s) != crate::expr::Ty::Int {
-                return None;
-            }
-            let (l, h) = self.range(s);
-            let crate::facts::RangeEnd::Expr(l) = l else {
-                return None;
-            };
-            let l = self.as_int(l).filter(|v| *v >= 1)?;
-            match h {
-                crate::facts::RangeEnd::Infinite => unbounded = true,
-                crate::facts::RangeEnd::Expr(h) => {
-                    self.as_int(h).filter(|h| *h >= l)?;
-                }
-            }
-            lo = lo.checked_mul(l)?;
-        }
-        unbounded.then_some(Iv {
-            lo: i128::from(lo),
-            hi: crate::interval::POS_INF,
-        })
     }
 
     /// What `sub(a, b)` and [`Context::isolate_term`] of it answer for two plain polynomials
@@ -751,53 +705,6 @@ mod tests {
             assert_eq!(cx.isolate_term(f, x), reference, "{}", cx.display(f));
         }
         assert!(minus * 10 > total, "too few k = -1: {minus}/{total}");
-    }
-
-    /// [`Context::unbounded_monomial_iv`] answers what `quick_iv` answers, where it answers:
-    /// random products of one to four symbols (a float one among them sometimes) and other
-    /// expressions under random ranges (lower ends 1, 0, -2, large, at the end of i64, a
-    /// symbolic one; upper ends infinite, small, large, one point) and none. Checked to fail
-    /// with the lower end's product off by one, and with no infinite upper end required.
-    #[test]
-    fn unbounded_monomial_iv_is_quick_iv() {
-        let mut next = crate::test_rng::xorshift(0x5EED_0000_0000_0046);
-        let texts = [
-            "x*y", "x*y*z", "y*z", "x*f", "x*y*z*w", "x*w", "x", "x**2*y", "2*x*y", "x*y + 1", "7",
-        ];
-        let ranges = [
-            ("1", ""),
-            ("1", ""),
-            ("2", ""),
-            ("3", "200"),
-            ("0", ""),
-            ("-2", ""),
-            ("4294967296", ""),
-            ("9223372036854775807", ""),
-            ("1", "9223372036854775807"),
-            ("5", "5"),
-            ("z", ""),
-            ("", ""),
-        ];
-        let (mut taken, mut total) = (0, 0);
-        for _ in 0..6000 {
-            let mut cx = Context::new();
-            cx.declare("f", crate::expr::Ty::Float).unwrap();
-            for s in ["x", "y", "z", "w"] {
-                let (lo, hi) = ranges[next(ranges.len() as u64) as usize];
-                let _ = cx.symbol(s);
-                if !lo.is_empty() {
-                    let _ = cx.set_range_str(s, lo, hi);
-                }
-            }
-            let text = texts[next(texts.len() as u64) as usize];
-            let r = cx.parse(text).unwrap();
-            total += 1;
-            if let Some(iv) = cx.unbounded_monomial_iv(r) {
-                taken += 1;
-                assert_eq!(Some(iv), cx.quick_iv(r, 0), "{text}");
-            }
-        }
-        assert!(taken * 10 > total, "{taken} of {total}");
     }
 
     /// [`Context::product_of`] is `mul_args`: random lists of one to three factors (symbols,
