@@ -39,6 +39,7 @@ import statistics
 import sys
 import time
 import warnings
+import zlib
 
 warnings.filterwarnings("ignore")
 
@@ -68,11 +69,21 @@ def build(srepr):
     return eval(srepr, {"__builtins__": {}}, NS)  # noqa: S307 - corpus srepr, sympy names only
 
 
+# SYMSHAPE_CORPUS_HALF=even|odd: only the records whose id's CRC-32 is even (odd), for every
+# script that loads records here (a profile trained on one half, measured on the other).
+HALF = os.environ.get("SYMSHAPE_CORPUS_HALF")
+if HALF not in (None, "", "even", "odd"):
+    raise SystemExit(f"SYMSHAPE_CORPUS_HALF={HALF!r}: expected even or odd")
+
+
 def load(name):
     out = [json.loads(line) for line in open(os.path.join(CORPUS, name))]
     big = os.path.join(CORPUS, name.replace(".jsonl", "_large.jsonl.gz"))
     if os.path.exists(big):
         out += [json.loads(line) for line in gzip.open(big, "rt")]
+    if HALF:
+        parity = 0 if HALF == "even" else 1
+        out = [r for r in out if zlib.crc32(r["id"].encode()) % 2 == parity]
     return out
 
 

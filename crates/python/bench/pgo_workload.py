@@ -10,6 +10,9 @@ simplify, bound, solve). symshape's side only: no PyTorch calls, no checks (benc
 checks the answers). Run in the torch venv with the instrumented package first on the path.
 
     python crates/python/bench/pgo_workload.py [--reps 5]
+
+SYMSHAPE_CORPUS_HALF=even|odd trains on one half of the records (bench/corpus.py's `load`), to
+measure the gain on the other half.
 """
 import argparse
 import os
