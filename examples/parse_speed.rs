@@ -28,11 +28,6 @@ fn median_ns(mut f: impl FnMut()) -> f64 {
     samples[samples.len() / 2]
 }
 
-/// The expression of `e` in `cx` (parsed: it parsed before).
-fn x_of(cx: &mut Context, e: &str) -> sym::Expr {
-    cx.parse(e).expect("parsed before")
-}
-
 fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
         return f64::NAN;
@@ -81,6 +76,12 @@ fn main() {
     for e in &exprs {
         cx.clear();
         let Ok(x) = cx.parse(e) else { continue };
+        // Its symbols' names (for the parse whose symbols exist, below).
+        let names: Vec<String> = cx
+            .free_symbols(x)
+            .into_iter()
+            .map(|s| cx.sym_name(s).to_string())
+            .collect();
         print.push(median_ns(|| drop(black_box(cx.display(x)))));
         let t = median_ns(|| {
             cx.clear();
@@ -99,12 +100,6 @@ fn main() {
             // Its symbols declared first (a compiler's shape symbols, declared with their
             // ranges before the expressions over them are read): the context brought back
             // to that point, then the parse.
-            let x = x_of(&mut cx, e);
-            let names: Vec<String> = cx
-                .free_symbols(x)
-                .into_iter()
-                .map(|s| cx.sym_name(s).to_string())
-                .collect();
             cx.clear();
             for n in &names {
                 let _ = cx.symbol(n);

@@ -37,12 +37,14 @@ FNS = {"bound": "bound_sympy", "ranges": "simplify_with_ranges", "simplify": "si
 
 
 def records(name, fn, n):
-    """The first ``n`` records of the corpus file ``name`` (of the function ``fn``, if given)."""
+    """The first ``n`` records of the corpus file ``name`` (of the function ``fn``, if given;
+    all of them when ``n`` is None)."""
     return [r for r in C.load(name) if fn is None or r["fn"] == fn][:n]
 
 
 def items(kind, n):
-    """The arguments of the first ``n`` records of ``kind``, as new sympy objects."""
+    """The arguments of the first ``n`` records of ``kind`` (all for None), as new sympy
+    objects."""
     sympy.core.cache.clear_cache()
     out = []
     if kind == "ranges":

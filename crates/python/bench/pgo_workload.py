@@ -3,7 +3,7 @@
 docs/pgo.md): what a compilation asks the extension, on the real records.
 
 Every record of shared/corpus/real goes through symshape.torch's drop-in as bench/corpus.py
-sends it (rebuilt from its `srepr` fields): the first call on the fresh objects (conversion of
+sends it (its arguments rebuilt from the `srepr` fields by bench/first_calls.py's `items`): the first call on the fresh objects (conversion of
 a new sympy tree, the answer built as sympy objects), then REPS calls more (the conversion
 memos warm, as in a compilation). Then the records' texts through `symshape.Context` (parse,
 simplify, bound, solve). symshape's side only: no PyTorch calls, no checks (bench/corpus.py
@@ -22,50 +22,31 @@ import warnings
 warnings.filterwarnings("ignore")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus as C  # noqa: E402
+import first_calls as F  # noqa: E402
 
 import symshape  # noqa: E402
 import symshape.torch as st  # noqa: E402
 
 
-def calls(f, reps):
-    """The first call and `reps` more; an error is an answer here (bench/corpus.py counts them)."""
+def calls(f, args, reps):
+    """The first call of `f(*args)` and `reps` more; an error is an answer here
+    (bench/corpus.py counts them)."""
     for _ in range(1 + reps):
         try:
-            f()
+            f(*args)
         except Exception:  # noqa: BLE001
             return
 
 
 def drop_in(reps):
-    simplify = C.load("simplify.jsonl")
+    """Every record's drop-in call, with its arguments as bench/first_calls.py builds them (new
+    sympy objects)."""
     n = 0
-    for r in simplify:
-        if r["fn"] != "simplify":
-            continue
-        expr = C.build(r["expr_srepr"])
-        repl = {C.build(a): C.build(b) for a, b in r.get("replacements") or []}
-        calls(lambda: st.simplify(expr, repl), reps)
-        n += 1
-    for r in simplify:
-        if r["fn"] != "simplify_with_ranges":
-            continue
-        expr = C.build(r["expr_srepr"])
-        var_ranges = {C.build(a): C.build(b) for a, b, _, _ in r.get("var_ranges") or []}
-        vtr = {C.build(a): C.vr(d) for a, d in r.get("var_to_range") or [] if d}
-        repl = {C.build(a): C.build(b) for a, b in r.get("replacements") or []}
-        axioms = [C.build(a) for a in r.get("axioms") or []]
-        calls(lambda: st.simplify_with_ranges(expr, var_ranges, vtr, repl, axioms), reps)
-        n += 1
-    for r in C.load("bound.jsonl"):
-        expr = C.build(r["expr_srepr"])
-        ranges = {C.build(a): C.vr(d) for a, d, src in r["ranges"] if src != "default_from_assumptions"}
-        calls(lambda: st.bound_sympy(expr, ranges), reps)
-        n += 1
-    for r in C.load("solve.jsonl"):
-        expr = C.build(r["expr_srepr"])
-        thing = C.build(r["thing"])
-        calls(lambda: st.try_solve(expr, thing, r["trials"], r["floordiv_inequality"]), reps)
-        n += 1
+    for kind in ("simplify", "ranges", "bound", "solve"):
+        fn = getattr(st, F.FNS[kind])
+        for a in F.items(kind, None):
+            calls(fn, a, reps)
+            n += 1
     return n
 
 
