@@ -771,13 +771,34 @@ class Package(unittest.TestCase):
         import re
 
         readme = os.path.join(os.path.dirname(__file__), "..", "..", "..", "README.md")
-        text = open(readme).read()
+        with open(readme) as f:
+            text = f.read()
         code = re.search(r"## Python.*?```python\n(.*?)```", text, re.S).group(1)
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - our own README
         want = re.search(r"#\s*(.*)$", code.strip().splitlines()[-1]).group(1)
         self.assertEqual(out.getvalue().strip(), want)
+
+    def test_engine_without_sympy(self):
+        """sympy is an optional dependency (the `sympy` extra): without it the engine works, and
+        importing the bridge or the drop-in says what to install (a child interpreter where
+        `import sympy` fails)."""
+        code = (
+            "import sys; sys.modules['sympy'] = None\n"
+            "import symshape\n"
+            "cx = symshape.Context(); cx.set_range('y', 0, 3)\n"
+            "out = [str(cx.simplify(cx.parse('FloorDiv(4*x + y, 4)')))]\n"
+            "for m in ('symshape.sympy', 'symshape.torch'):\n"
+            "    try:\n"
+            "        __import__(m)\n"
+            "        out.append('imported')\n"
+            "    except ImportError as e:\n"
+            "        out.append(str(e).split(':')[0])\n"
+            "print('|'.join(out))\n"
+        )
+        run_child(self, code, "x|symshape.sympy needs sympy (>= 1.12), which is not installed"
+                              "|symshape.torch needs sympy (>= 1.12), which is not installed")
 
     def test_public_names_documented(self):
         for name in symshape.__all__:

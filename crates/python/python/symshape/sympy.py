@@ -64,7 +64,13 @@ import weakref
 from fractions import Fraction
 from math import gcd
 
-import sympy as _sp
+try:
+    import sympy as _sp
+except ImportError as _e:  # sympy is an optional dependency (the `sympy` extra)
+    raise ImportError(
+        "symshape.sympy needs sympy (>= 1.12), which is not installed: "
+        "pip install 'symshape[sympy]' or pip install sympy"
+    ) from _e
 
 from ._native import Context, Converter, Error, Expr, RangeError, SympyHash, UnsupportedError
 

@@ -36,7 +36,13 @@ import threading
 import time
 from fractions import Fraction
 
-import sympy as _sp
+try:
+    import sympy as _sp
+except ImportError as _e:  # sympy is an optional dependency (the `sympy` extra)
+    raise ImportError(
+        "symshape.torch needs sympy (>= 1.12), which is not installed: "
+        "pip install 'symshape[sympy]' or pip install sympy"
+    ) from _e
 
 from . import _native
 from .sympy import (
