@@ -73,6 +73,23 @@ fn table() {
             "-s27*Max(1, FloorDiv(s0 + 1, 6)*FloorDiv(s53 + 1, 6)) + s53 + (s27 - 1)*Max(1, FloorDiv(s0 + 1, 6)*FloorDiv(s53 + 1, 6))",
             "s53 - Max(1, FloorDiv(s0 + 1, 6)*FloorDiv(s53 + 1, 6))",
         ),
+        // Part of a sum (factor_common_monomial_part): the product and the multiples of its
+        // cofactor alone, where the whole expansion computes unbounded products of mixed
+        // signs (a new real record, flip/roll indexing; PyTorch answers its expansion,
+        // `q0*s0*s27*s53 + q1*s0*s53 - q2*s0 - q3 + s0*s53 - 1`, one operation more).
+        (
+            "q0*s0*s27*s53 + q1*s0*s53 - q3 + s0*(-q2 + s53 - 1) + s0 - 1",
+            "q0*s0*s27*s53 - q3 + q1*s0*s53 + s0*(s53 - q2) - 1",
+        ),
+        ("s0*(s53 - q2 - 2) + s0 - q3", "s0*(s53 - q2 - 1) - q3"),
+        // `s53 - q2 + 2` may exceed i64 (its interval is not bounded within it): not taken.
+        (
+            "s0*(s53 - q2 - 1) + 3*s0 - q3",
+            "3*s0 - q3 + s0*(s53 - q2 - 1)",
+        ),
+        // Three factors may reach 2^189: not taken (the whole-sum factoring above is, as its
+        // value is the input's).
+        ("s0*s1*(s2 - 2) + s0*s1 - s3", "s0*s1 - s3 + s0*s1*(s2 - 2)"),
         // Nothing smaller: left as it is.
         ("s0*s1*(s2 - 1) + s2", "s2 + s0*s1*(s2 - 1)"),
     ];
@@ -126,6 +143,11 @@ fn sum(r: &mut Rng) -> String {
         // A constant or a bounded term beside it (the root expansion's bounded part).
         terms.push(format!("{}", r.range(-40, 40)));
     }
+    if r.chance(30) {
+        // A term without the common factors, of either sign (the group of the product and
+        // the multiples of its cofactor is then factored apart from it).
+        terms.push(format!("{}*{}", r.range(-3, 3), factor(r)));
+    }
     let sum = terms.join(" + ");
     // Sometimes the operand of another operator (the root of its polynomial).
     match r.below(6) {
@@ -162,8 +184,8 @@ fn random_differential_at_the_edges() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let mut r = Rng(0xFAC7_0125);
-    let (mut fired, mut shifted, mut rooted, mut points, mut defined) =
-        (0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut fired, mut shifted, mut rooted, mut points, mut defined, mut part) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     for _ in 0..cases {
         let text = sum(&mut r);
         let lo = [1, 2, 0][r.below(3) as usize];
@@ -174,9 +196,11 @@ fn random_differential_at_the_edges() {
         }
         let (s, stats) = cx.simplify_with_stats(e);
         let hit = stats.count(Rule::FactorCommon)
+            + stats.count(Rule::FactorPart)
             + stats.count(Rule::FdShift)
             + stats.count(Rule::ExpandRoot)
             > 0;
+        part += usize::from(stats.count(Rule::FactorPart) > 0);
         rooted += usize::from(stats.count(Rule::ExpandRoot) > 0);
         fired += usize::from(hit);
         shifted += usize::from(stats.count(Rule::FdShift) > 0);
@@ -199,8 +223,9 @@ fn random_differential_at_the_edges() {
         }
     }
     eprintln!(
-        "{cases} cases, fired on {fired} (FloorDiv alignment {shifted}, root expansion {rooted}), {defined} of {points} points defined"
+        "{cases} cases, fired on {fired} (FloorDiv alignment {shifted}, root expansion {rooted}, part of a sum {part}), {defined} of {points} points defined"
     );
+
     assert!(
         fired * 20 > cases,
         "the rule fired on {fired} of {cases} cases"
@@ -212,6 +237,86 @@ fn random_differential_at_the_edges() {
     assert!(
         shifted * 500 > cases,
         "FloorDiv alignment fired on {shifted} of {cases} cases"
+    );
+    assert!(defined * 4 > points, "{defined} of {points} points defined");
+}
+
+/// A sum with a product `k*x*(±y ± z + m)` (a cofactor of one or two atoms, a sum of unit
+/// coefficients), multiples `d*x` of its cofactor, and terms without it, of both signs: the
+/// shape `factor_common_monomial_part` factors apart. Sizes from 0, 1 or 2 up, values at the
+/// `i64` edges; wherever the input evaluates, the answer evaluates to the same value.
+#[test]
+fn factoring_part_of_a_sum_at_the_edges() {
+    let cases: usize = std::env::var("SYMSHAPE_FACTOR_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
+        / 2;
+    let mut r = Rng(0xFAC7_0245);
+    let (mut fired, mut points, mut defined) = (0usize, 0usize, 0usize);
+    let pick = |r: &mut Rng| NAMES[r.below(4) as usize];
+    for _ in 0..cases {
+        let x = pick(&mut r);
+        let cof = if r.chance(25) {
+            format!("{x}*{}", pick(&mut r))
+        } else {
+            x.to_string()
+        };
+        // A difference of two atoms (a sum of one sign, `y + z`, may leave i64, and the
+        // rule declines it) or, sometimes, a sum of one sign.
+        let inner = if r.chance(80) {
+            format!("{} - {} + {}", pick(&mut r), pick(&mut r), r.range(-3, 3))
+        } else {
+            format!("{} + {} + {}", pick(&mut r), pick(&mut r), r.range(-3, 3))
+        };
+        let k = [1, -1, 1, 2, -1][r.below(5) as usize];
+        let mut terms = vec![format!("{k}*{cof}*({inner})")];
+        for _ in 0..r.range(1, 2) {
+            let d = r.range(1, 3) * if r.chance(50) { 1 } else { -1 };
+            terms.push(format!("{d}*{cof}"));
+        }
+        for _ in 0..r.range(1, 2) {
+            terms.push(format!(
+                "{}*{}*{}",
+                r.range(-2, 2),
+                pick(&mut r),
+                pick(&mut r)
+            ));
+        }
+        if r.chance(50) {
+            terms.push(format!("{}", r.range(-9, 9)));
+        }
+        let text = terms.join(" + ");
+        let lo = [0, 1, 2][r.below(3) as usize];
+        let mut cx = Context::new();
+        let e = cx.parse(&text).unwrap();
+        for s in NAMES {
+            cx.set_range_str(s, &lo.to_string(), "").unwrap();
+        }
+        let (s, stats) = cx.simplify_with_stats(e);
+        let hit = stats.count(Rule::FactorPart) > 0;
+        fired += usize::from(hit);
+        for _ in 0..if hit { 60 } else { 8 } {
+            let at: Vec<(&str, Value)> = NAMES
+                .iter()
+                .map(|n| (*n, Value::Int(value(&mut r, lo))))
+                .collect();
+            points += 1;
+            if let Ok(w) = cx.eval(e, &at) {
+                defined += 1;
+                assert_eq!(
+                    cx.eval(s, &at),
+                    Ok(w),
+                    "{text} with sizes >= {lo}: {} at {at:?}",
+                    cx.display(s)
+                );
+            }
+        }
+    }
+    eprintln!("{cases} cases, fired on {fired}, {defined} of {points} points defined");
+    assert!(
+        fired * 20 > cases,
+        "the rule fired on {fired} of {cases} cases"
     );
     assert!(defined * 4 > points, "{defined} of {points} points defined");
 }

@@ -64,6 +64,26 @@ fn table() {
             &[("y", "1", "100")],
             "FloorDiv(x, 30*y)",
         ),
+        // A size scaling every split (a new real record, reshape to `(b, -1, 4, t//4)`):
+        // `FloorDiv(s53, 4)*Mod(r1, 4)` has two factors of one size, read with the size
+        // taken for the scale (split_merge_tied_view).
+        (
+            "4*r0*s27*((s53//4)) + r2 + ((s53//4))*(ModularIndexing(r1, 1, 4)) + 4*((s53//4))*(ModularIndexing(r1, 4, s27))".to_string(),
+            &[
+                ("s27", "2", ""),
+                ("s53", "8", ""),
+                ("s77", "2", ""),
+                ("r0", "0", "s77 - 1"),
+                ("r1", "0", "4*s27 - 1"),
+                ("r2", "0", "FloorDiv(s53, 4) - 1"),
+            ],
+            "r2 + 4*r0*s27*FloorDiv(s53, 4) + r1*FloorDiv(s53, 4)",
+        ),
+        (
+            "x*FloorDiv(y, 4) - 4*FloorDiv(x, 4)*FloorDiv(y, 4)".to_string(),
+            &[("y", "0", "")],
+            "FloorDiv(y, 4)*Mod(x, 4)",
+        ),
         // Not a complete decomposition (2351 instead of 2352): no join.
         (
             format!(
@@ -168,6 +188,14 @@ fn splits(r: &mut Rng) -> (String, String) {
             )
         });
     }
+    if r.chance(30) {
+        // A size that scales every split: terms like `FloorDiv(b, 4)*Mod(r0, 7)`, whose
+        // two factors have one size, are read with the size taken for the scale.
+        let g = ["FloorDiv(b, 4)", "Mod(a, 5)", "FloorDiv(a + 3, 2)"][r.below(3) as usize];
+        for t in &mut terms {
+            *t = format!("{g}*{t}");
+        }
+    }
     // Shuffle the terms: the join must not depend on their order.
     for i in (1..terms.len()).rev() {
         terms.swap(i, r.below(i as u64 + 1) as usize);
@@ -182,7 +210,8 @@ fn random_differential() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
     let mut r = Rng(0x5B11_7ED5);
-    let (mut nested, mut joined, mut points, mut ranged) = (0usize, 0usize, 0usize, 0usize);
+    let (mut nested, mut joined, mut points, mut ranged, mut tied) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     for _ in 0..cases {
         let (text, end) = splits(&mut r);
         let lo = r.range(1, 3);
@@ -196,6 +225,7 @@ fn random_differential() {
         let (s, stats) = cx.simplify_with_stats(e);
         nested += usize::from(stats.count(Rule::FdNested) > 0);
         joined += usize::from(stats.count(Rule::SplitJoin) > 0);
+        tied += usize::from(stats.count(Rule::SplitTiedView) > 0);
         ranged += usize::from(stats.count(Rule::ModRange) > 0);
         for _ in 0..24 {
             let (a, b) = (r.range(lo, lo + 30), r.range(lo, lo + 30));
@@ -232,7 +262,11 @@ fn random_differential() {
         }
     }
     eprintln!(
-        "{cases} cases, nested-divisor rule {nested}, split join {joined}, mod_range {ranged}, {points} points compared"
+        "{cases} cases, nested-divisor rule {nested}, split join {joined} (through a tied view {tied}), mod_range {ranged}, {points} points compared"
+    );
+    assert!(
+        tied * 20 > cases,
+        "merges through a tied view on {tied} of {cases}"
     );
     assert!(
         nested * 10 > cases,

@@ -1453,7 +1453,9 @@ mod seed {
     ///   (at most one here);
     /// - `expand_in_sum` needs a product term with a sum among its factors (none);
     /// - the split merges need two terms with one split base ([`crate::simplify::split_base`], the rule's own
-    ///   view: all distinct here);
+    ///   view: all distinct here), or a term whose view is undecided and another term
+    ///   with one base in the views taking a factor they share for a scale
+    ///   ([`crate::simplify::tied_pair`], none here);
     /// - `FdAbsorbConst` needs, with a constant `c != 0`, exactly one term `m*FloorDiv(a, d)`
     ///   with `m | c`, `d > 0` constant and a constant in `a` (none or several here);
     /// - `NegFloorDiv` needs a term `k*FloorDiv(a, d)` with `k < 0`, `d > 0` constant and `a` a
@@ -1505,7 +1507,8 @@ mod seed {
             }
             bases.push(base);
         }
-        absorbing != 1
+        // `merge_tied_splits` reads the terms with undecided views in other views.
+        absorbing != 1 && !crate::simplify::tied_pair(cx, ts)
     }
 
     /// Whether `FloorDiv(a, b)` is its own simplification because `a` is a plain polynomial

@@ -39,10 +39,25 @@ struct Split {
 /// factor, or, among several, the one strictly larger than the others (the index's split,
 /// not a size like `FloorDiv(s27 + 6, 7)` that scales it); `None` otherwise.
 fn split_factor(cx: &Context, fs: &[Expr]) -> Option<usize> {
+    split_factor_but(cx, fs, None)
+}
+
+/// The other factor of a product of two factors, one of them `skip` (`x` of
+/// `x*FloorDiv(y, 4)`, the view of a plain term scaled by the factor `skip`).
+fn other_than(fs: &[Expr], skip: Option<Expr>) -> Option<Expr> {
+    match (fs, skip) {
+        ([a, b], Some(g)) if *a == g => Some(*b),
+        ([a, b], Some(g)) if *b == g => Some(*a),
+        _ => None,
+    }
+}
+
+/// [`split_factor`] with the factor `skip` taken for a scale, not a candidate.
+fn split_factor_but(cx: &Context, fs: &[Expr], skip: Option<Expr>) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     let mut tie = false;
     for (i, f) in fs.iter().enumerate() {
-        if !matches!(cx.node(*f), Node::FloorDiv(..) | Node::Mod(..)) {
+        if Some(*f) == skip || !matches!(cx.node(*f), Node::FloorDiv(..) | Node::Mod(..)) {
             continue;
         }
         let size = cx.tree_size_upto(*f, 64);
@@ -58,6 +73,56 @@ fn split_factor(cx: &Context, fs: &[Expr]) -> Option<usize> {
     if tie { None } else { best.map(|b| b.0) }
 }
 
+/// Whether the term `t` is a product whose split view is undecided: two FloorDiv or Mod
+/// factors or more, none strictly larger than the others (`split_factor` declines), as in
+/// `FloorDiv(s53, 4)*Mod(r1, 4)`, where one of them is a size that scales the index's split.
+/// `Session::merge_tied_splits` reads such terms with a factor they share taken for a scale.
+pub(crate) fn tied_split(cx: &Context, t: Expr) -> bool {
+    match cx.node(t) {
+        Node::Mul(fs) => {
+            fs.iter()
+                .filter(|f| matches!(cx.node(**f), Node::FloorDiv(..) | Node::Mod(..)))
+                .count()
+                >= 2
+                && split_factor(cx, fs).is_none()
+        }
+        _ => false,
+    }
+}
+
+/// Whether two terms of `ts` are what `Session::merge_tied_splits` tries to merge: a term
+/// with an undecided split view ([`tied_split`]) and another term sharing a FloorDiv or Mod
+/// factor g with it, whose views with g taken for a scale have one base. A pure question
+/// (nothing built): the solver's fixpoint check asks it too.
+pub(crate) fn tied_pair(cx: &Context, ts: &[(Expr, i64)]) -> bool {
+    tied_pairs(cx, ts).next().is_some()
+}
+
+/// The `(i, j, g)` of [`tied_pair`], in order.
+fn tied_pairs<'a>(
+    cx: &'a Context,
+    ts: &'a [(Expr, i64)],
+) -> impl Iterator<Item = (usize, usize, Expr)> + 'a {
+    let factors = |t: Expr| -> &'a [Expr] {
+        match cx.node(t) {
+            Node::Mul(fs) => &fs[..],
+            _ => &[],
+        }
+    };
+    (0..ts.len())
+        .filter(move |&i| tied_split(cx, ts[i].0))
+        .flat_map(move |i| (0..ts.len()).filter(move |&j| j != i).map(move |j| (i, j)))
+        .flat_map(move |(i, j)| {
+            factors(ts[i].0).iter().filter_map(move |&g| {
+                let shared = matches!(cx.node(g), Node::FloorDiv(..) | Node::Mod(..))
+                    && factors(ts[j].0).contains(&g);
+                (shared
+                    && split_base_but(cx, ts[i].0, Some(g)) == split_base_but(cx, ts[j].0, Some(g)))
+                .then_some((i, j, g))
+            })
+        })
+}
+
 /// `(x0, l1)` when `x` is `FloorDiv(x0, l1)` with a constant `l1 > 0`: the inner division of
 /// a nested split view (`Split::nested`).
 fn nested_inner(cx: &Context, x: Expr) -> Option<(Expr, Expr)> {
@@ -70,10 +135,15 @@ fn nested_inner(cx: &Context, x: Expr) -> Option<(Expr, Expr)> {
 /// The base of a term's split view, without building anything (a cheap pre-filter; the
 /// solver's `sum_fixpoint` reads it too).
 pub(crate) fn split_base(cx: &Context, t: Expr) -> Expr {
+    split_base_but(cx, t, None)
+}
+
+/// [`split_base`] of the view with the factor `skip` taken for part of the scale.
+fn split_base_but(cx: &Context, t: Expr, skip: Option<Expr>) -> Expr {
     let inner = match cx.node(t) {
-        Node::Mul(fs) => match split_factor(cx, fs) {
+        Node::Mul(fs) => match split_factor_but(cx, fs, skip) {
             Some(i) => fs[i],
-            None => t,
+            None => other_than(fs, skip).unwrap_or(t),
         },
         _ => t,
     };
@@ -102,12 +172,20 @@ impl Session<'_> {
     }
 
     fn split_of(&mut self, t: Expr, k: i64) -> Option<Split> {
+        self.split_of_but(t, k, None)
+    }
+
+    /// [`Session::split_of`] with the factor `skip` of `t` taken for part of the scale.
+    fn split_of_but(&mut self, t: Expr, k: i64, skip: Option<Expr>) -> Option<Split> {
         let one = self.cx.int(1);
         let (inner, rest) = match self.cx.node(t).clone() {
             Node::Mul(fs) => {
                 // One FloorDiv or Mod factor (`split_factor`): the rest scales it.
-                match split_factor(self.cx, &fs) {
-                    None => (t, one),
+                match split_factor_but(self.cx, &fs, skip) {
+                    None => match (other_than(&fs, skip), skip) {
+                        (Some(x), Some(g)) => (x, g),
+                        _ => (t, one),
+                    },
                     Some(idx) => {
                         let others: Vec<Expr> = fs
                             .iter()
@@ -389,45 +467,113 @@ impl Session<'_> {
             if cofactor.is_empty() {
                 continue;
             }
-            // The group: this product and every other term with each cofactor factor among
-            // its own (the factors of a product are distinct nodes or powers of them: a plain
-            // membership test).
-            let mut group: crate::expr::Terms = smallvec::smallvec![ts[i]];
-            let mut rest: crate::expr::Terms = crate::expr::Terms::new();
-            for (j, &(t, k)) in ts.iter().enumerate() {
-                if j == i {
-                    continue;
-                }
-                let tf = self.term_factors(t);
-                if cofactor.iter().all(|f| tf.contains(f)) {
-                    group.push((t, k));
-                } else {
-                    rest.push((t, k));
-                }
+            if let Some(r) = self.expand_group(ts, c, i, &cofactor) {
+                return Some(r);
             }
-            if group.len() < 2 {
-                continue;
+            if let Some(r) = self.absorb_multiples(ts, c, i, &cofactor) {
+                return Some(r);
             }
-            let Some(sub) = self.cx.add_terms(&group, 0) else {
-                continue;
-            };
-            let Some(x) = self.cx.expand_poly(sub) else {
-                continue;
-            };
-            if x == sub || self.cx.tree_size(x) >= self.cx.tree_size(sub) {
-                continue;
-            }
-            rest.push((x, 1));
-            let Some(r) = self.cx.add_terms(&rest, c) else {
-                continue;
-            };
-            if !self.bounded_by_value(r) {
-                continue;
-            }
-            self.fire(Rule::ExpandMul);
-            return Some(r);
         }
         None
+    }
+
+    /// [`Session::expand_part_in_sum`]'s group of the product `ts[i]` (its factors that are
+    /// no sums: `cofactor`) expanded, where the new sum's terms have one sign.
+    fn expand_group(
+        &mut self,
+        ts: &[(Expr, i64)],
+        c: i64,
+        i: usize,
+        cofactor: &[Expr],
+    ) -> Option<Expr> {
+        // The group: this product and every other term with each cofactor factor among
+        // its own (the factors of a product are distinct nodes or powers of them: a plain
+        // membership test).
+        let mut group: crate::expr::Terms = smallvec::smallvec![ts[i]];
+        let mut rest: crate::expr::Terms = crate::expr::Terms::new();
+        for (j, &(t, k)) in ts.iter().enumerate() {
+            if j == i {
+                continue;
+            }
+            let tf = self.term_factors(t);
+            if cofactor.iter().all(|f| tf.contains(f)) {
+                group.push((t, k));
+            } else {
+                rest.push((t, k));
+            }
+        }
+        if group.len() < 2 {
+            return None;
+        }
+        let sub = self.cx.add_terms(&group, 0)?;
+        let x = self.cx.expand_poly(sub)?;
+        if x == sub || self.cx.tree_size(x) >= self.cx.tree_size(sub) {
+            return None;
+        }
+        rest.push((x, 1));
+        let r = self.cx.add_terms(&rest, c)?;
+        if !self.bounded_by_value(r) {
+            return None;
+        }
+        self.fire(Rule::ExpandMul);
+        Some(r)
+    }
+
+    /// FactorCommon on part of a sum: the product of sums `ts[i]` = k*R*F (R the product of
+    /// its factors that are no sums, `cofactor`) with the other terms that are multiples of R
+    /// alone, d*R, factored as one product: k*R*F + d*R = R*(k*F + d) (distributivity), in
+    /// the factored form of [`Session::factor_expansion`] (the group's expansion divided by
+    /// its common monomial). `s0*(s53 - q2 - 1) + s0 - q3 - 1` = `s0*(s53 - q2) - q3 - 1`,
+    /// where the whole sum's expansion computes `s0*s53` and `q2*s0` (two unbounded products
+    /// of mixed signs, refused above), and PyTorch's expanded answer has one operation more.
+    ///
+    /// No new overflow (docs/rules.md §8): the new product y passes `poly_fits` as one term
+    /// (the magnitudes of its factors, atoms of the input within i64 and sums bounded by
+    /// their intervals, multiply to less than 2^126: it saturates nowhere) and each of its sum
+    /// factors passes it too (`factored_expansion`); the sum's other terms are the input's.
+    /// Taken when y is smaller than the group, so the sum is smaller than the input.
+    fn absorb_multiples(
+        &mut self,
+        ts: &[(Expr, i64)],
+        c: i64,
+        i: usize,
+        cofactor: &[Expr],
+    ) -> Option<Expr> {
+        // A term is R when it is R's one factor or a product of R's factors (in the normal
+        // form's order, as the cofactor keeps the product's): nothing is built to ask.
+        let is_r = |cx: &Context, t: Expr| match cx.node(t) {
+            Node::Mul(fs) => fs[..] == *cofactor,
+            _ => cofactor.len() == 1 && cofactor[0] == t,
+        };
+        if !ts
+            .iter()
+            .enumerate()
+            .any(|(j, t)| j != i && is_r(self.cx, t.0))
+        {
+            return None;
+        }
+        let mut group: crate::expr::Terms = smallvec::smallvec![ts[i]];
+        let mut rest: crate::expr::Terms = crate::expr::Terms::new();
+        for (j, &(t, k)) in ts.iter().enumerate() {
+            if j == i {
+                continue;
+            }
+            if is_r(self.cx, t) {
+                group.push((t, k));
+            } else {
+                rest.push((t, k));
+            }
+        }
+        let sub = self.cx.add_terms(&group, 0)?;
+        let x = self.cx.expand_poly(sub)?;
+        let y = self.factored_expansion(sub, x)?;
+        if !self.poly_fits(y) {
+            return None;
+        }
+        rest.push((y, 1));
+        let out = self.cx.add_terms(&rest, c)?;
+        self.fire(Rule::FactorPart);
+        Some(out)
     }
 
     /// Whether a term of the sum `ts` is a product with a sum among its factors (something to
@@ -654,6 +800,15 @@ impl Session<'_> {
     /// product is exact wherever `e`'s value is below 2^126, and saturates (as `e`'s does)
     /// elsewhere. Taken when the result is smaller than `e`.
     fn factor_expansion(&mut self, e: Expr, x: Expr) -> Option<Expr> {
+        let y = self.factored_expansion(e, x)?;
+        self.fire(Rule::FactorCommon);
+        Some(y)
+    }
+
+    /// [`Session::factor_expansion`] without counting the rule: the factored form, smaller
+    /// than `e`, each of its factors an atom of `x`, a power of one, or a sum that computes
+    /// nothing that saturates; `None` otherwise.
+    fn factored_expansion(&mut self, e: Expr, x: Expr) -> Option<Expr> {
         let ms = self.monomials(x);
         if ms.len() < 2 {
             return None;
@@ -696,7 +851,6 @@ impl Session<'_> {
                 return None;
             }
         }
-        self.fire(Rule::FactorCommon);
         Some(y)
     }
 
@@ -839,6 +993,11 @@ impl Session<'_> {
                 }
             }
         }
+        if scan.tied_split
+            && let Some(r) = self.merge_tied_splits(&ts, c)
+        {
+            return Some(r);
+        }
         // m*FloorDiv(a, c) + k = m*FloorDiv(a + (k/m)*c, c) when m | k (floor(x) + q =
         // floor(x + q)); applied when a already has a constant, so a node disappears.
         let absorb = absorb.unwrap_or_else(|| self.absorb_candidate(&ts, c, scan));
@@ -903,6 +1062,47 @@ impl Session<'_> {
         self.shift_into_minmax(e, &ts, c)
     }
 
+    /// The split merges (`merge_splits`) of two terms that share a FloorDiv or Mod factor g,
+    /// one of them at least with an undecided split view ([`tied_split`]), each read with g
+    /// taken for part of its scale: with F = FloorDiv(s53, 4),
+    /// `4*F*FloorDiv(r1, 4) + F*Mod(r1, 4)` = `F*r1` (S*e*FloorDiv(y, e) + S*Mod(y, e) = S*y
+    /// with S = F), as `4*FloorDiv(r1, 4) + Mod(r1, 4)` = `r1`. The same merges under the
+    /// same side conditions as between terms whose views are decided; only the views differ.
+    fn merge_tied_splits(&mut self, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        if ts.len() > 64 {
+            return None;
+        }
+        let pairs: smallvec::SmallVec<[(usize, usize, Expr); 4]> =
+            tied_pairs(self.cx, ts).collect();
+        for (i, j, g) in pairs {
+            let Some(p) = self.split_of_but(ts[i].0, ts[i].1, Some(g)) else {
+                continue;
+            };
+            let Some(q) = self.split_of_but(ts[j].0, ts[j].1, Some(g)) else {
+                continue;
+            };
+            let Some((m, rule)) = self
+                .merge_splits(&p, &q)
+                .or_else(|| self.merge_splits(&q, &p))
+            else {
+                continue;
+            };
+            let merged = self.split_expr(&m)?;
+            let mut rest: Vec<(Expr, i64)> = ts
+                .iter()
+                .enumerate()
+                .filter(|(x, _)| *x != i && *x != j)
+                .map(|(_, t)| *t)
+                .collect();
+            rest.push((merged, 1));
+            // The merge's own rule, and the view that let it see the terms.
+            self.fire(rule);
+            self.fire(Rule::SplitTiedView);
+            return self.cx.add_terms(&rest, c);
+        }
+        None
+    }
+
     /// Whether two terms of the sum `ts` have one base (`split_base`), which `rules_add`
     /// merges: none in a sum of one term (`FloorDiv(30*p1, 7) + 3`, a common index
     /// expression), where the bases are not worth collecting.
@@ -962,6 +1162,7 @@ impl Session<'_> {
                 Node::Mul(fs) => {
                     scan.product_of_sums |=
                         fs.iter().any(|f| matches!(self.cx.node(*f), Node::Add(..)));
+                    scan.tied_split |= ts.len() >= 2 && tied_split(self.cx, t);
                 }
                 Node::Min(_) | Node::Max(_) => scan.minmax = true,
                 _ => {}
@@ -1021,7 +1222,11 @@ impl SumScan {
     /// Whether the scan found what one of the rules but the merges and FdAbsorbConst looks
     /// for.
     fn any(&self) -> bool {
-        self.pos_floordivs >= 2 || self.product_of_sums || self.negated_floordiv || self.minmax
+        self.pos_floordivs >= 2
+            || self.product_of_sums
+            || self.negated_floordiv
+            || self.minmax
+            || self.tied_split
     }
 }
 
@@ -1037,6 +1242,9 @@ struct SumScan {
     product_of_sums: bool,
     /// Whether a term is a Min or a Max.
     minmax: bool,
+    /// Whether a term's split view is undecided ([`tied_split`]), in a sum of two terms or
+    /// more.
+    tied_split: bool,
 }
 
 #[cfg(test)]
@@ -1072,6 +1280,8 @@ mod tests {
             "y*(x + 1)",
             "Max(1, FloorDiv(y, 2))",
             "Min(x, y)",
+            "FloorDiv(y, 4)*Mod(x, 4)",
+            "FloorDiv(x, 4)*FloorDiv(y, 4)",
         ];
         let ks = [1, -1, 2, -2, 3, 4, -4, 7, -7];
         let ranges = [
@@ -1117,6 +1327,7 @@ mod tests {
                         negated_floordiv: true,
                         product_of_sums: true,
                         minmax: true,
+                        tied_split: true,
                     },
                     shared: Some(true),
                     absorb: None,

@@ -11,7 +11,7 @@
 //! only leave the expression less simplified, never wrong.
 
 mod add;
-pub(crate) use add::split_base;
+pub(crate) use add::{split_base, tied_pair};
 mod cmp;
 mod div;
 mod minmax;
@@ -44,12 +44,14 @@ rules! {
     SplitJoin => "split_join",
     SplitSubMod => "split_sub_mod",
     SplitSubDiv => "split_sub_div",
+    SplitTiedView => "split_merge_tied_view",
     NegFloorDiv => "neg_floordiv_to_ceil_form",
     FdAbsorbConst => "floordiv_absorb_constant",
     FdShift => "floordiv_shift_by_multiple",
     ExpandMul => "expand_mul",
     ExpandRoot => "expand_region_root",
     FactorCommon => "factor_common_monomial",
+    FactorPart => "factor_common_monomial_part",
     FdByOne => "floordiv_by_one",
     FdZero => "floordiv_zero_numerator",
     FdSelf => "floordiv_self",
