@@ -713,9 +713,10 @@ class Indexing(unittest.TestCase):
 
 class FloatForms(unittest.TestCase):
     """symshape types the integer operands of float operations as floats (``2*t`` with a real
-    ``t`` is ``2.0*t``); such forms are never handed back (PyTorch's own answer is), so an
-    answer has a float constant only where the input had one, and is never larger than
-    PyTorch's: ``-t3*t4`` with ``t3 -> -1`` was ``1.0*t4`` (size 2) where PyTorch gives ``t4``."""
+    ``t`` is ``2.0*t``); such forms are never handed back (PyTorch's own answer is, or the
+    caller's own objects for the float parts), so an answer has a float constant only where
+    the input had one, and is never larger than PyTorch's: ``-t3*t4`` with ``t3 -> -1`` was
+    ``1.0*t4`` (size 2) where PyTorch gives ``t4``."""
 
     def test_review_case(self):
         t3 = sympy.Symbol("t3", integer=True, positive=True)
@@ -731,6 +732,23 @@ class FloatForms(unittest.TestCase):
         got = st.simplify_with_ranges(e, {}, {q: ValueRanges(8, 8)}, {}, [])
         self.assertEqual(got, sympy.Float(7 / 15))
         self.assertEqual(st.stats()["simplify_with_ranges"]["fallbacks"], fbs)
+
+    def test_callers_own_float_parts(self):
+        """An answer whose float parts are the caller's own (each the conversion of a
+        float-valued part of the input) is given back, those parts as the caller's objects: a
+        real record (`interpolate` with a scale factor) where PyTorch keeps the `Max`."""
+        s53 = sympy.Symbol("s53", integer=True, positive=True)
+        s27 = sympy.Symbol("s27", integer=True, positive=True)
+        inner = 1.7 * F.ToFloat(s53)
+        t = F.TruncToInt(inner)
+        before = st.stats().get("simplify", {}).get("fallbacks", 0)
+        # 1.7*s53 >= 1.7 for s53 >= 1: the TruncToInt is at least 1.
+        got = st.simplify(F.Max(1, t))
+        self.assertEqual(got, t)
+        self.assertIs(got.args[0], inner)
+        got = st.simplify(s27 * F.Max(1, t) + 2 * F.Max(1, t))
+        self.assertEqual(got, s27 * t + 2 * t)
+        self.assertEqual(st.stats()["simplify"]["fallbacks"], before)
 
     def test_random(self):
         ints = [sympy.Symbol(n, integer=True, positive=True) for n in ("i0", "i1")]

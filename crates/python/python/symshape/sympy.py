@@ -453,7 +453,7 @@ def _conv_py(x, cx, st, m):
 
 # ------------------------------------------------------------------ symshape -> sympy
 def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _longer=None,
-             _floats=None):
+             _floats=None, _given=None):
     """Builds the sympy expression of ``e`` (PyTorch's function classes when torch is importable
     and ``use_torch``). Symbols come back as the objects :func:`from_sympy` saw (else integer or
     real symbols); ``symbols`` ({name: sympy.Symbol}) overrides them. The forms are chosen to
@@ -470,6 +470,10 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
     product or negation built. symshape types an integer operand of a float operation as a
     float (``2*t`` with a real ``t`` is ``2.0*t`` here), so such a form is equal in value to
     the input's but not always the same sympy expression (``2.0*t`` is not ``2*t``).
+
+    ``_given`` (a dict, internal): sympy objects to use for some nodes of ``e`` (the caller's
+    own objects of which they are the conversion), built no other way and not listed in
+    ``_floats``.
     """
     cx = e.context_
     st = _state(cx)
@@ -477,7 +481,7 @@ def to_sympy(e: Expr, *, use_torch: bool = True, symbols=None, _exact=None, _lon
     if symbols:
         syms = {**syms, **symbols}
     F = torch_functions() if use_torch else None
-    memo = {}
+    memo = dict(_given) if _given else {}
     if _longer is not None:
         memo[_LONGER] = _longer
     if _floats is not None:

@@ -1222,15 +1222,15 @@ def _final(eng, r, e0, e, expr, facts, replacements=None):
     # atom: a tree built with evaluate=False (`2*(2 + 14)`, `x + 2*0`), which PyTorch's
     # `expand` evaluates (a review found it handed back as it was, larger than PyTorch's).
     keep = r == e0 and (r.size > 0 or expr.is_Atom) and not replaced()
-    out = expr if keep else _answer(r, e0, e, expr, replaced)
-    alt = _smaller_expansion(eng, r, e, out, facts)
+    out = expr if keep else _answer(r, e0, e, expr, replaced, eng)
+    alt = _smaller_expansion(eng, r, e, out, facts, expr)
     if alt is not None:
         out = alt
     eng.finals[key] = (facts, expr, out)
     return out
 
 
-def _smaller_expansion(eng, r, e, out, facts):
+def _smaller_expansion(eng, r, e, out, facts, expr=None):
     """The sympy form of the expansion of the top products of sums of the answer ``r`` or of
     the question ``e`` (operands of functions are left as they are), simplified under
     ``facts``, if it prints smaller than ``out`` (:func:`_final`), else ``None``. The
@@ -1263,6 +1263,10 @@ def _smaller_expansion(eng, r, e, out, facts):
         return None
     floats = []
     alt = to_sympy(best, _floats=floats)
+    if floats and expr is not None:
+        # Float parts that are the caller's own objects are built as those (as in _answer).
+        floats = []
+        alt = to_sympy(best, _floats=floats, _given=_float_parts(eng, expr))
     if floats or _printed_size(alt) >= po:
         return None
     return alt
@@ -1344,7 +1348,7 @@ def _starts_with_number(x):
     return False
 
 
-def _answer(r, e0, e, expr, replaced=None):
+def _answer(r, e0, e, expr, replaced=None, eng=None):
     """The sympy form of the simplified ``r`` of the caller's ``expr`` (converted: ``e0``), or
     ``expr`` itself where that form would be larger than it: ``to_sympy`` writes
     ``Mod(FloorDiv(a, b), m)`` as ``PythonMod(FloorDiv(a, b), m)``, one operation more than
@@ -1360,13 +1364,42 @@ def _answer(r, e0, e, expr, replaced=None):
     integer operands of float operations as floats (``2*t`` with a real ``t`` is ``2.0*t``),
     which sympy keeps apart (``2.0*t`` is not ``2*t``, and is larger than ``t`` where
     ``-1*(-t)`` was simplified); PyTorch's implementation answers (a fallback). A float
-    constant alone is given back (a float expression evaluated: no integer in it to retype)."""
+    constant alone is given back (a float expression evaluated: no integer in it to retype).
+    So is a form whose float parts are all the caller's own (:func:`_float_parts`: each one
+    the conversion of a float-valued part of ``expr``, built back as that very object):
+    `Max(1, TruncToInt(1.7*ToFloat(s53)))` with `s53 >= 2` is `TruncToInt(1.7*ToFloat(s53))`,
+    the caller's `1.7*ToFloat(s53)` inside."""
     longer, floats = [], []
     out = to_sympy(r, _longer=longer, _floats=floats)
+    if floats and r.node()[0] != "Float" and eng is not None:
+        longer, floats = [], []
+        out = to_sympy(r, _longer=longer, _floats=floats, _given=_float_parts(eng, expr))
     if floats and r.node()[0] != "Float":
         raise _native.UnsupportedError("a float-typed answer (PyTorch's form is kept)")
     if longer and e == e0 and r.size + len(longer) > e0.size and not (replaced and replaced()):
         return expr
+    return out
+
+
+def _float_parts(eng, expr):
+    """{conversion: object} for the largest float-valued parts of the caller's ``expr`` (a
+    part whose conversion has type float, not looked into further; the walk goes through
+    everything else): :func:`_answer` builds those nodes of its answer as the caller's own
+    objects, which mean what the caller wrote wherever Inductor prints them."""
+    out = {}
+    stack = [expr]
+    while stack:
+        x = stack.pop()
+        if x.is_Atom and not x.is_Float:
+            continue
+        try:
+            c = _conv_expr(eng, x)
+        except (_native.Error, TypeError):
+            c = None
+        if c is not None and c.type == "float":
+            out.setdefault(c, x)
+        else:
+            stack.extend(x.args)
     return out
 
 
