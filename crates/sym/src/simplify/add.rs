@@ -74,53 +74,158 @@ fn split_factor_but(cx: &Context, fs: &[Expr], skip: Option<Expr>) -> Option<usi
 }
 
 /// Whether the term `t` is a product whose split view is undecided: two FloorDiv or Mod
-/// factors or more, none strictly larger than the others (`split_factor` declines), as in
-/// `FloorDiv(s53, 4)*Mod(r1, 4)`, where one of them is a size that scales the index's split.
-/// `Session::merge_tied_splits` reads such terms with a factor they share taken for a scale.
+/// factors or more, a Mod among them, none strictly larger than the others (`split_factor`
+/// declines), as in `FloorDiv(s53, 4)*Mod(r1, 4)`, where one of them is a size that scales
+/// the index's split. `Session::merge_tied_splits` reads such terms with a factor they share
+/// taken for a scale. (A Mod is asked for, so the products of sizes that the prover's
+/// differences are full of, `FloorDiv(s0, 2)*FloorDiv(s53, 2)`, are not looked at; merges
+/// whose tied term has none, `x*G - 4*FloorDiv(x, 4)*G` = `G*Mod(x, 4)` with a FloorDiv G,
+/// are left out with them.)
 pub(crate) fn tied_split(cx: &Context, t: Expr) -> bool {
-    match cx.node(t) {
-        Node::Mul(fs) => {
-            fs.iter()
-                .filter(|f| matches!(cx.node(**f), Node::FloorDiv(..) | Node::Mod(..)))
-                .count()
-                >= 2
-                && split_factor(cx, fs).is_none()
+    let Node::Mul(fs) = cx.node(t) else {
+        return false;
+    };
+    let (mut splits, mut mods) = (0, 0);
+    for f in fs {
+        match cx.node(*f) {
+            Node::FloorDiv(..) => splits += 1,
+            Node::Mod(..) => {
+                splits += 1;
+                mods += 1;
+            }
+            _ => {}
         }
-        _ => false,
     }
+    splits >= 2 && mods >= 1 && split_factor(cx, fs).is_none()
 }
 
 /// Whether two terms of `ts` are what `Session::merge_tied_splits` tries to merge: a term
 /// with an undecided split view ([`tied_split`]) and another term sharing a FloorDiv or Mod
-/// factor g with it, whose views with g taken for a scale have one base. A pure question
-/// (nothing built): the solver's fixpoint check asks it too.
+/// factor g with it, whose views with g taken for a scale have one base and scales of which
+/// one divides the other as products (every merge scales one by a divisor: S and S*e). A pure
+/// question (nothing built): the solver's fixpoint check asks it too.
 pub(crate) fn tied_pair(cx: &Context, ts: &[(Expr, i64)]) -> bool {
-    tied_pairs(cx, ts).next().is_some()
+    !tied_pairs(cx, ts, true).is_empty()
 }
 
-/// The `(i, j, g)` of [`tied_pair`], in order.
-fn tied_pairs<'a>(
-    cx: &'a Context,
-    ts: &'a [(Expr, i64)],
-) -> impl Iterator<Item = (usize, usize, Expr)> + 'a {
-    let factors = |t: Expr| -> &'a [Expr] {
+/// The `(i, j, g)` of [`tied_pair`], in order (the first only, with `first`).
+fn tied_pairs(
+    cx: &Context,
+    ts: &[(Expr, i64)],
+    first: bool,
+) -> smallvec::SmallVec<[(usize, usize, Expr); 2]> {
+    let mut out = smallvec::SmallVec::new();
+    let factors = |t: Expr| -> &[Expr] {
         match cx.node(t) {
             Node::Mul(fs) => &fs[..],
             _ => &[],
         }
     };
-    (0..ts.len())
-        .filter(move |&i| tied_split(cx, ts[i].0))
-        .flat_map(move |i| (0..ts.len()).filter(move |&j| j != i).map(move |j| (i, j)))
-        .flat_map(move |(i, j)| {
-            factors(ts[i].0).iter().filter_map(move |&g| {
-                let shared = matches!(cx.node(g), Node::FloorDiv(..) | Node::Mod(..))
-                    && factors(ts[j].0).contains(&g);
-                (shared
-                    && split_base_but(cx, ts[i].0, Some(g)) == split_base_but(cx, ts[j].0, Some(g)))
-                .then_some((i, j, g))
-            })
-        })
+    // The factors of a term's scale in its view with `g` taken for part of it: all but the
+    // split factor (`x*g`: g alone).
+    let scale_of = |fs: &[Expr], g: Expr| -> smallvec::SmallVec<[Expr; 4]> {
+        match split_factor_but(cx, fs, Some(g)) {
+            Some(k) => fs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != k)
+                .map(|(_, f)| *f)
+                .collect(),
+            None if other_than(fs, Some(g)).is_some() => smallvec::smallvec![g],
+            None => fs.iter().copied().collect(),
+        }
+    };
+    for i in 0..ts.len() {
+        if !tied_split(cx, ts[i].0) {
+            continue;
+        }
+        let fi = factors(ts[i].0);
+        for j in 0..ts.len() {
+            let fj = factors(ts[j].0);
+            if j == i || fj.is_empty() {
+                continue;
+            }
+            for &g in fi {
+                if !matches!(cx.node(g), Node::FloorDiv(..) | Node::Mod(..)) || !fj.contains(&g) {
+                    continue;
+                }
+                if split_base_but(cx, ts[i].0, Some(g)) != split_base_but(cx, ts[j].0, Some(g)) {
+                    continue;
+                }
+                let (si, sj) = (scale_of(fi, g), scale_of(fj, g));
+                let within = |a: &[Expr], b: &[Expr]| a.iter().all(|x| b.contains(x));
+                if !within(&si, &sj) && !within(&sj, &si) {
+                    continue;
+                }
+                if si.len() == sj.len()
+                    && !may_merge_scaled(
+                        (ts[i].1, view_of(cx, fi, g)),
+                        (ts[j].1, view_of(cx, fj, g)),
+                    )
+                {
+                    continue;
+                }
+                out.push((i, j, g));
+                if first {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The view of a term read by [`may_merge_scaled`]: its lower and its extent (`None`: no Mod)
+/// where each is a constant (`None` inside: symbolic).
+type ConstView = (Option<i64>, Option<Option<i64>>);
+
+/// The [`ConstView`] of the split view of a term with factors `fs` and `g` taken for part of
+/// its scale, read without building anything: `None` where the view is nested (its lower is a
+/// product `Session::split_of` builds) or no FloorDiv/Mod split.
+fn view_of(cx: &Context, fs: &[Expr], g: Expr) -> Option<ConstView> {
+    let inner = fs[split_factor_but(cx, fs, Some(g))?];
+    let ext = |m: Expr| Some(cx.as_int(m));
+    match *cx.node(inner) {
+        Node::FloorDiv(x, l) if nested_inner(cx, x).is_none() => Some((cx.as_int(l), None)),
+        Node::Mod(y, m) => match *cx.node(y) {
+            Node::FloorDiv(x, l) if nested_inner(cx, x).is_none() => Some((cx.as_int(l), ext(m))),
+            Node::FloorDiv(..) => None,
+            _ => Some((Some(1), ext(m))),
+        },
+        _ => None,
+    }
+}
+
+/// Whether two terms with equal scale factors (so their scales differ by their coefficients
+/// `k` alone) may merge ([`Session::merge_splits`]'s three cases, in either order), from their
+/// views' constant lowers and extents; `true` wherever one of those is symbolic or unknown
+/// (`merge_splits` then decides). A filter only: nothing is built for the pairs it rules out
+/// (`FloorDiv(s0, 2)*FloorDiv(s53, 2) - s0*FloorDiv(s53, 2)`, common in the prover's
+/// differences, has the views of a split sub-div but not its coefficients).
+fn may_merge_scaled(a: (i64, Option<ConstView>), b: (i64, Option<ConstView>)) -> bool {
+    let (Some((Some(la), ea)), Some((Some(lb), eb))) = (a.1, b.1) else {
+        return true;
+    };
+    if matches!(ea, Some(None)) || matches!(eb, Some(None)) {
+        return true;
+    }
+    let (ea, eb) = (ea.flatten(), eb.flatten());
+    let one_way = |(kp, lp, ep): (i64, i64, Option<i64>), (kq, lq, eq): (i64, i64, Option<i64>)| {
+        // S*Mod(y, e1) + S*e1*(...)(y, e1): lower lp*e1, scale S*e1.
+        let join =
+            ep.is_some_and(|e1| lp.checked_mul(e1) == Some(lq) && kp.checked_mul(e1) == Some(kq));
+        // S*y - S*Mod(y, e).
+        let sub_mod = lp == lq && ep.is_none() && eq.is_some() && kp.checked_neg() == Some(kq);
+        // S*y - S*e*FloorDiv(y, e) with constant lowers lp | lq.
+        let sub_div = ep.is_none()
+            && eq.is_none()
+            && lp > 0
+            && lq > lp
+            && lq % lp == 0
+            && kp.checked_mul(lq / lp).and_then(i64::checked_neg) == Some(kq);
+        join || sub_mod || sub_div
+    };
+    one_way((a.0, la, ea), (b.0, lb, eb)) || one_way((b.0, lb, eb), (a.0, la, ea))
 }
 
 /// `(x0, l1)` when `x` is `FloorDiv(x0, l1)` with a constant `l1 > 0`: the inner division of
@@ -1072,9 +1177,7 @@ impl Session<'_> {
         if ts.len() > 64 {
             return None;
         }
-        let pairs: smallvec::SmallVec<[(usize, usize, Expr); 4]> =
-            tied_pairs(self.cx, ts).collect();
-        for (i, j, g) in pairs {
+        for (i, j, g) in tied_pairs(self.cx, ts, false) {
             let Some(p) = self.split_of_but(ts[i].0, ts[i].1, Some(g)) else {
                 continue;
             };
@@ -1153,6 +1256,7 @@ impl Session<'_> {
     /// The kinds of terms of the sum `ts` that [`Session::rules_add`]'s rules look for.
     fn sum_scan(&self, ts: &[(Expr, i64)]) -> SumScan {
         let mut scan = SumScan::default();
+        let mut tied = false;
         for &(t, k) in ts {
             match self.cx.node(t) {
                 Node::FloorDiv(_, d) if self.cx.as_int(*d).is_some_and(|v| v > 0) => {
@@ -1162,12 +1266,15 @@ impl Session<'_> {
                 Node::Mul(fs) => {
                     scan.product_of_sums |=
                         fs.iter().any(|f| matches!(self.cx.node(*f), Node::Add(..)));
-                    scan.tied_split |= ts.len() >= 2 && tied_split(self.cx, t);
+                    tied |= ts.len() >= 2 && tied_split(self.cx, t);
                 }
                 Node::Min(_) | Node::Max(_) => scan.minmax = true,
                 _ => {}
             }
         }
+        // (A term with an undecided view alone is nothing to merge: the pairs are asked only
+        // where there is one.)
+        scan.tied_split = tied && tied_pair(self.cx, ts);
         scan
     }
 
@@ -1242,8 +1349,7 @@ struct SumScan {
     product_of_sums: bool,
     /// Whether a term is a Min or a Max.
     minmax: bool,
-    /// Whether a term's split view is undecided ([`tied_split`]), in a sum of two terms or
-    /// more.
+    /// Whether two terms are a pair [`tied_pair`] finds (a term's split view undecided).
     tied_split: bool,
 }
 
