@@ -177,6 +177,43 @@ fn value(r: &mut Rng, lo: i64) -> i64 {
     }
 }
 
+/// Simplifies `text` with every symbol in `[lo, oo)`, compares the answer with the input at
+/// `n_hit` points (edges included) when `fired` says a rule of interest fired on the stats,
+/// else at 8, and returns (fired, points, points where the input is defined).
+fn simplify_and_compare(
+    r: &mut Rng,
+    text: &str,
+    lo: i64,
+    n_hit: usize,
+    fired: impl Fn(&sym::Stats) -> bool,
+) -> (sym::Stats, bool, usize, usize) {
+    let mut cx = Context::new();
+    let e = cx.parse(text).unwrap();
+    for s in NAMES {
+        cx.set_range_str(s, &lo.to_string(), "").unwrap();
+    }
+    let (s, stats) = cx.simplify_with_stats(e);
+    let hit = fired(&stats);
+    let (mut points, mut defined) = (0, 0);
+    for _ in 0..if hit { n_hit } else { 8 } {
+        let at: Vec<(&str, Value)> = NAMES
+            .iter()
+            .map(|n| (*n, Value::Int(value(r, lo))))
+            .collect();
+        points += 1;
+        if let Ok(w) = cx.eval(e, &at) {
+            defined += 1;
+            assert_eq!(
+                cx.eval(s, &at),
+                Ok(w),
+                "{text} with sizes >= {lo}: {} at {at:?}",
+                cx.display(s)
+            );
+        }
+    }
+    (stats, hit, points, defined)
+}
+
 #[test]
 fn random_differential_at_the_edges() {
     let cases: usize = std::env::var("SYMSHAPE_FACTOR_CASES")
@@ -189,38 +226,18 @@ fn random_differential_at_the_edges() {
     for _ in 0..cases {
         let text = sum(&mut r);
         let lo = [1, 2, 0][r.below(3) as usize];
-        let mut cx = Context::new();
-        let e = cx.parse(&text).unwrap();
-        for s in NAMES {
-            cx.set_range_str(s, &lo.to_string(), "").unwrap();
-        }
-        let (s, stats) = cx.simplify_with_stats(e);
-        let hit = stats.count(Rule::FactorCommon)
-            + stats.count(Rule::FactorPart)
-            + stats.count(Rule::FdShift)
-            + stats.count(Rule::ExpandRoot)
-            > 0;
+        let (stats, hit, p, d) = simplify_and_compare(&mut r, &text, lo, 60, |stats| {
+            stats.count(Rule::FactorCommon)
+                + stats.count(Rule::FactorPart)
+                + stats.count(Rule::FdShift)
+                + stats.count(Rule::ExpandRoot)
+                > 0
+        });
+        (points, defined) = (points + p, defined + d);
         part += usize::from(stats.count(Rule::FactorPart) > 0);
         rooted += usize::from(stats.count(Rule::ExpandRoot) > 0);
         fired += usize::from(hit);
         shifted += usize::from(stats.count(Rule::FdShift) > 0);
-        for _ in 0..if hit { 60 } else { 8 } {
-            let at: Vec<(&str, Value)> = NAMES
-                .iter()
-                .map(|n| (*n, Value::Int(value(&mut r, lo))))
-                .collect();
-            points += 1;
-            let want = cx.eval(e, &at);
-            if let Ok(w) = want {
-                defined += 1;
-                assert_eq!(
-                    cx.eval(s, &at),
-                    Ok(w),
-                    "{text} with sizes >= {lo}: {} at {at:?}",
-                    cx.display(s)
-                );
-            }
-        }
     }
     eprintln!(
         "{cases} cases, fired on {fired} (FloorDiv alignment {shifted}, root expansion {rooted}, part of a sum {part}), {defined} of {points} points defined"
@@ -288,30 +305,11 @@ fn factoring_part_of_a_sum_at_the_edges() {
         }
         let text = terms.join(" + ");
         let lo = [0, 1, 2][r.below(3) as usize];
-        let mut cx = Context::new();
-        let e = cx.parse(&text).unwrap();
-        for s in NAMES {
-            cx.set_range_str(s, &lo.to_string(), "").unwrap();
-        }
-        let (s, stats) = cx.simplify_with_stats(e);
-        let hit = stats.count(Rule::FactorPart) > 0;
+        let (_, hit, p, d) = simplify_and_compare(&mut r, &text, lo, 60, |stats| {
+            stats.count(Rule::FactorPart) > 0
+        });
+        (points, defined) = (points + p, defined + d);
         fired += usize::from(hit);
-        for _ in 0..if hit { 60 } else { 8 } {
-            let at: Vec<(&str, Value)> = NAMES
-                .iter()
-                .map(|n| (*n, Value::Int(value(&mut r, lo))))
-                .collect();
-            points += 1;
-            if let Ok(w) = cx.eval(e, &at) {
-                defined += 1;
-                assert_eq!(
-                    cx.eval(s, &at),
-                    Ok(w),
-                    "{text} with sizes >= {lo}: {} at {at:?}",
-                    cx.display(s)
-                );
-            }
-        }
     }
     eprintln!("{cases} cases, fired on {fired}, {defined} of {points} points defined");
     assert!(

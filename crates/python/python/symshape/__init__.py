@@ -46,3 +46,16 @@ __all__ = [
     "LimitError",
 ]
 __version__ = "0.1.0"
+
+
+def _need_sympy(module):
+    """sympy, for the submodule ``module`` that needs it (an optional dependency, the
+    ``sympy`` extra): an ImportError that says what to install when it is missing."""
+    try:
+        import sympy  # noqa: PLC0415
+    except ImportError as e:
+        raise ImportError(
+            f"{module} needs sympy (>= 1.12), which is not installed: "
+            "pip install 'symshape[sympy]' or pip install sympy"
+        ) from e
+    return sympy

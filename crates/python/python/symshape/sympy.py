@@ -64,13 +64,9 @@ import weakref
 from fractions import Fraction
 from math import gcd
 
-try:
-    import sympy as _sp
-except ImportError as _e:  # sympy is an optional dependency (the `sympy` extra)
-    raise ImportError(
-        "symshape.sympy needs sympy (>= 1.12), which is not installed: "
-        "pip install 'symshape[sympy]' or pip install sympy"
-    ) from _e
+from . import _need_sympy
+
+_sp = _need_sympy(__name__)
 
 from ._native import Context, Converter, Error, Expr, RangeError, SympyHash, UnsupportedError
 

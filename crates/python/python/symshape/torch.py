@@ -36,13 +36,9 @@ import threading
 import time
 from fractions import Fraction
 
-try:
-    import sympy as _sp
-except ImportError as _e:  # sympy is an optional dependency (the `sympy` extra)
-    raise ImportError(
-        "symshape.torch needs sympy (>= 1.12), which is not installed: "
-        "pip install 'symshape[sympy]' or pip install sympy"
-    ) from _e
+from . import _need_sympy
+
+_sp = _need_sympy(__name__)
 
 from . import _native
 from .sympy import (

@@ -1084,16 +1084,9 @@ impl Session<'_> {
                         continue;
                     }
                     if let Some((m, rule)) = self.merge_splits(&splits[i], &splits[j]) {
-                        let merged = self.split_expr(&m)?;
-                        let mut rest: Vec<(Expr, i64)> = ts
-                            .iter()
-                            .enumerate()
-                            .filter(|(x, _)| *x != i && *x != j)
-                            .map(|(_, t)| *t)
-                            .collect();
-                        rest.push((merged, 1));
+                        let r = self.merged_pair(ts.as_slice(), c, (i, j), &m)?;
                         self.fire(rule);
-                        return self.cx.add_terms(&rest, c);
+                        return Some(r);
                     }
                 }
             }
@@ -1190,20 +1183,33 @@ impl Session<'_> {
             else {
                 continue;
             };
-            let merged = self.split_expr(&m)?;
-            let mut rest: Vec<(Expr, i64)> = ts
-                .iter()
-                .enumerate()
-                .filter(|(x, _)| *x != i && *x != j)
-                .map(|(_, t)| *t)
-                .collect();
-            rest.push((merged, 1));
+            let r = self.merged_pair(ts, c, (i, j), &m)?;
             // The merge's own rule, and the view that let it see the terms.
             self.fire(rule);
             self.fire(Rule::SplitTiedView);
-            return self.cx.add_terms(&rest, c);
+            return Some(r);
         }
         None
+    }
+
+    /// The sum of `ts` and `c` with its terms `i` and `j` replaced by the split `m` they
+    /// merged into.
+    fn merged_pair(
+        &mut self,
+        ts: &[(Expr, i64)],
+        c: i64,
+        (i, j): (usize, usize),
+        m: &Split,
+    ) -> Option<Expr> {
+        let merged = self.split_expr(m)?;
+        let mut rest: Vec<(Expr, i64)> = ts
+            .iter()
+            .enumerate()
+            .filter(|(x, _)| *x != i && *x != j)
+            .map(|(_, t)| *t)
+            .collect();
+        rest.push((merged, 1));
+        self.cx.add_terms(&rest, c)
     }
 
     /// Whether two terms of the sum `ts` have one base (`split_base`), which `rules_add`
