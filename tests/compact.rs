@@ -112,6 +112,16 @@ fn table() {
             "96*(q2 + q0*s27 + 2) + q1",
             5,
         ),
+        // Every term negative: led by one with a coefficient, whose minus is free (the
+        // canonical `-x - 2*y` pays 1 for its leading minus; a review found a compact form one
+        // operation larger than its input this way).
+        ("-x - 2*y", "-2*y - x", 2),
+        (
+            "(Min(Abs(a), ((a)//(3))))*(-2) - ModularIndexing(a, 3, 8)",
+            "-2*Min(FloorDiv(a, 3), Abs(a)) - ModularIndexing(a, 3, 8)",
+            6,
+        ),
+        ("-x - y", "-x - y", 2),
         // Nothing to gain: stays as the canonical printer writes it.
         ("x + y", "x + y", 1),
         ("q3 - q2", "q3 - q2", 1),

@@ -67,6 +67,30 @@ fn table() {
             "7*s24*(7*7 - 6) + 7*s24*(7*7 - 5)*(s77 - 1) + 7*s24 - 4",
             "308*s24*s77 - 4",
         ),
+        // A power of a sum is multiplied out too (a new real record: PyTorch answers
+        // `s53**2*s77 + 2*s53*s77 + s77`; the expansion without the power kept
+        // `(s53 + 1)**2` as a factor, no monomial over the atoms, and was refused).
+        (
+            "s53*(s53 + 1) + s53 + (s53 + 1)**2*(s77 - 1) + 1",
+            "s77 + 2*s53*s77 + s77*s53**2",
+        ),
+        ("(s53 + 1)**2 - s53**2 - 2*s53", "1"),
+        // Mixed signs among the unbounded terms (`s77*s53**2` and `-s53**2`): not taken.
+        ("(s53 + 1)**2*s77 - s53**2", "s77*(s53 + 1)**2 - s53**2"),
+        // The expansion refused (its unbounded terms have both signs: PyTorch's
+        // `2*w*x*z - x*z - z` overflows at x = z = 2^31, w = 1, where the input does not),
+        // factored at the root instead (factor_region_root): z >= 1 is no zero factor, so
+        // |2*w*x - x - 1| <= the input's value, and its one unbounded term is at most that
+        // plus the bounded ones.
+        ("x*z*(2*w - 2) + x*z - z", "z*(2*w*x - x - 1)"),
+        (
+            "2*s53*s62*(s77 - 1)*Max(1, s16 - 1) + s53*s62*Max(1, s16 - 1) + s62*(s16 - 2) + s62*(s53 - 1)*Max(1, s16 - 1) + s62",
+            "s62*(s16 + 2*s53*s77*Max(1, s16 - 1) - Max(1, s16 - 1) - 1)",
+        ),
+        (
+            "2*s3*s77*(s77 - 1)*Max(1, TruncToInt(0.5*ToFloat(s49)))*Max(1, TruncToInt(1.5*ToFloat(s54))) + 2*s3*(s77 - 1)*Max(1, TruncToInt(0.5*ToFloat(s49)))*Max(1, TruncToInt(1.5*ToFloat(s54))) + 2*s3*(TruncToInt(0.5*ToFloat(s49)) - 1)*Max(1, TruncToInt(1.5*ToFloat(s54))) + (2*s3 - 1)*Max(1, TruncToInt(1.5*ToFloat(s54))) + TruncToInt(1.5*ToFloat(s54))",
+            "s3*TruncToInt(1.5*ToFloat(s54))*(2*s77**2*Max(1, TruncToInt(0.5*ToFloat(s49))) - 2*Max(1, TruncToInt(0.5*ToFloat(s49))) + 2*TruncToInt(0.5*ToFloat(s49)))",
+        ),
         // An operand of another operator is the root of its polynomial too.
         ("FloorDiv(16*p0*(s59 - 1) + 16*p0 - 16, 8)", "2*p0*s59 - 2"),
         (
@@ -223,6 +247,7 @@ fn random_differential_at_the_edges() {
     let mut r = Rng(0xFAC7_0125);
     let (mut fired, mut shifted, mut rooted, mut points, mut defined, mut part) =
         (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut root_factored = 0usize;
     for _ in 0..cases {
         let text = sum(&mut r);
         let lo = [1, 2, 0][r.below(3) as usize];
@@ -231,16 +256,18 @@ fn random_differential_at_the_edges() {
                 + stats.count(Rule::FactorPart)
                 + stats.count(Rule::FdShift)
                 + stats.count(Rule::ExpandRoot)
+                + stats.count(Rule::FactorRoot)
                 > 0
         });
         (points, defined) = (points + p, defined + d);
         part += usize::from(stats.count(Rule::FactorPart) > 0);
         rooted += usize::from(stats.count(Rule::ExpandRoot) > 0);
+        root_factored += usize::from(stats.count(Rule::FactorRoot) > 0);
         fired += usize::from(hit);
         shifted += usize::from(stats.count(Rule::FdShift) > 0);
     }
     eprintln!(
-        "{cases} cases, fired on {fired} (FloorDiv alignment {shifted}, root expansion {rooted}, part of a sum {part}), {defined} of {points} points defined"
+        "{cases} cases, fired on {fired} (FloorDiv alignment {shifted}, root expansion {rooted}, root factoring {root_factored}, part of a sum {part}), {defined} of {points} points defined"
     );
 
     assert!(
@@ -250,6 +277,10 @@ fn random_differential_at_the_edges() {
     assert!(
         rooted * 50 > cases,
         "root expansion fired on {rooted} of {cases} cases"
+    );
+    assert!(
+        root_factored * 100 > cases,
+        "root factoring fired on {root_factored} of {cases} cases"
     );
     assert!(
         shifted * 500 > cases,

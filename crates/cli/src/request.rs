@@ -728,6 +728,13 @@ fn set_facts_of<const FIND: bool, const ALL: bool>(
                             });
                         }
                     }
+                    // A blank text is no expression (`null` is the unbounded end): the error of
+                    // an empty expression, where the library's range-end reader (the CLI's
+                    // `--range s0=2..`) takes it for infinite.
+                    V::String(t) if t.trim().is_empty() => cx
+                        .parse(t)
+                        .map(|_| RangeEnd::Infinite)
+                        .map_err(at(|| At::Range(name.to_string(), Some(j))))?,
                     V::String(t) => cx
                         .parse_range_end_of(t, j == 1)
                         .map_err(at(|| At::Range(name.to_string(), Some(j))))?,

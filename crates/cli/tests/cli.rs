@@ -1228,3 +1228,33 @@ fn monotone_bounds_answer_as_the_engine() {
         "{ok} {failed} {relations}"
     );
 }
+
+/// A blank string as a range end is an error (an empty expression), not the unbounded end,
+/// which is `null`; the CLI's `--range x=0..` keeps its empty end unbounded.
+#[test]
+fn blank_range_end_is_an_error() {
+    let input = [
+        r#"{"id":1,"op":"bound","expr":"x","ranges":{"x":[0,""]}}"#,
+        r#"{"id":2,"op":"bound","expr":"x","ranges":{"x":["   ",5]}}"#,
+        r#"{"id":3,"op":"bound","expr":"x","ranges":{"x":[0,null]}}"#,
+    ]
+    .join("\n");
+    let (c, out, _) = run(&["batch"], &input);
+    assert_eq!(c, 0);
+    let got: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for (g, end) in got[..2].iter().zip(["ranges.x[1]", "ranges.x[0]"]) {
+        assert_eq!(g["ok"], false, "{g}");
+        assert_eq!(g["error"]["kind"], "parse", "{g}");
+        let m = g["error"]["message"].as_str().unwrap();
+        assert!(m.starts_with(end), "{m}");
+    }
+    assert_eq!(
+        got[2],
+        serde_json::json!({"id": 3, "ok": true, "lower": 0, "upper": null})
+    );
+    let (c, out, _) = run(&["bound", "x", "--range", "x=0.."], "");
+    assert_eq!((c, out.trim()), (0, "[0, oo]"));
+}

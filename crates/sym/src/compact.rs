@@ -484,9 +484,14 @@ impl Context {
     }
 
     /// A sum as the canonical printer writes one: led by its first positive term, else by its
-    /// constant, else by its first term with a unary minus (free on a coefficient: `-2*x`).
+    /// constant, else by a term with a unary minus, its first with a coefficient other than -1
+    /// if any (the minus is free on a coefficient: `-2*x - y`, where `-y - 2*x` pays for it).
     fn write_sum(&self, ts: &[(Compact, i64)], c: i64, mut out: Option<&mut String>) -> usize {
-        let lead = ts.iter().position(|(_, k)| *k > 0);
+        let lead = ts.iter().position(|(_, k)| *k > 0).or_else(|| {
+            (c == 0)
+                .then(|| ts.iter().position(|(_, k)| *k != -1))
+                .flatten()
+        });
         let mut size = (ts.len() + usize::from(c != 0)).saturating_sub(1);
         let mut first = true;
         let term = |t: &Compact, k: i64, first: &mut bool, out: &mut Option<&mut String>| {

@@ -690,6 +690,20 @@ impl Session<'_> {
         })
     }
 
+    /// Whether a term of the sum `ts` is a power of a sum or a product with one among its
+    /// factors (`(s53 + 1)**2*(s77 - 1)`): [`Context::expand_poly`] keeps such a power as a
+    /// factor, the full expansion multiplies it out.
+    fn has_power_of_sum(&self, ts: &[(Expr, i64)]) -> bool {
+        let pow_of_sum = |f: Expr| match self.cx.node(f) {
+            Node::Pow(b, _) => matches!(self.cx.node(*b), Node::Add(..)),
+            _ => false,
+        };
+        ts.iter().any(|(t, _)| match self.cx.node(*t) {
+            Node::Mul(fs) => fs.iter().any(|f| pow_of_sum(*f)),
+            _ => pow_of_sum(*t),
+        })
+    }
+
     /// The atoms of the polynomial rooted at `e` (docs/rules.md §8): the nodes reached from it
     /// through sums, products and powers that are none of those (symbols, calls; not
     /// constants). Evaluating `e` computes each of them as an operand, so each lies in i64
@@ -740,17 +754,46 @@ impl Session<'_> {
         let Node::Add(ts, _) = self.cx.node(e) else {
             return None;
         };
-        if self.cx.ty(e) != crate::Ty::Int || !self.has_product_of_sums(ts) {
+        let powers = self.has_power_of_sum(ts);
+        if self.cx.ty(e) != crate::Ty::Int || !(powers || self.has_product_of_sums(ts)) {
             return None;
         }
-        let x = self.cx.expand_poly(e)?;
-        if x == e || self.cx.tree_size(x) > self.cx.tree_size(e) {
+        // A power of a sum is multiplied out as well ((a + b)**k = (a + b)*...*(a + b), sympy's
+        // `expand` without `deep`): `expand_poly` keeps it as a factor, which is no monomial
+        // over e's atoms. The argument below holds for any expansion of e into monomials over
+        // its atoms: `s53*(s53 + 1) + s53 + (s53 + 1)**2*(s77 - 1) + 1` =
+        // `s77 + 2*s53*s77 + s77*s53**2` for s53, s77 >= 1.
+        let x = if powers {
+            self.cx.expand(e, self.cx.limits.expand_terms, false)?
+        } else {
+            self.cx.expand_poly(e)?
+        };
+        if x == e {
             return None;
         }
         let atoms = self.region_atoms(e)?;
+        if self.cx.tree_size(x) <= self.cx.tree_size(e) {
+            if let Node::Int(_) = self.cx.node(x) {
+                return Some(x);
+            }
+            if self.root_sum_fits(x, &atoms) {
+                self.fire(Rule::ExpandRoot);
+                return Some(x);
+            }
+        }
+        let y = self.root_factored(e, x, &atoms)?;
+        self.fire(Rule::FactorRoot);
+        Some(y)
+    }
+
+    /// Whether the polynomial `x`, whose value fits in i64 wherever the sum rooted at `e` is
+    /// defined (`x` is that sum's expansion, or a factor of it, below), computes nothing that
+    /// saturates, by `expand_region_root`'s argument: its terms split into Q, bounded by
+    /// intervals (e's `atoms` within i64) with total B < 2^124, and P, monomials over `atoms`
+    /// of one sign (or a single one), each then at most |x| + B.
+    fn root_sum_fits(&mut self, x: Expr, atoms: &[Expr]) -> bool {
         let (xts, c): (crate::expr::Terms, i64) = match self.cx.node(x) {
             Node::Add(ts, c) => (ts.clone(), *c),
-            Node::Int(_) => return Some(x),
             _ => (smallvec::smallvec![(x, 1)], 0),
         };
         const LIMIT: i128 = 1 << 124;
@@ -767,9 +810,9 @@ impl Session<'_> {
                 };
                 // Only monomials over e's atoms (an unexpanded sum factor: not handled).
                 if !atoms.contains(&b) {
-                    return None;
+                    return false;
                 }
-                let m = fits_iv_given(self, b, 0, &atoms).map(|iv| iv.lo.abs().max(iv.hi.abs()));
+                let m = fits_iv_given(self, b, 0, atoms).map(|iv| iv.lo.abs().max(iv.hi.abs()));
                 for _ in 0..n {
                     mag = match (mag, m) {
                         (Some(a), Some(b)) => a.checked_mul(b).filter(|v| *v < LIMIT),
@@ -781,7 +824,7 @@ impl Session<'_> {
                 Some(m) => {
                     bound += m;
                     if bound >= LIMIT {
-                        return None;
+                        return false;
                     }
                 }
                 None => {
@@ -792,11 +835,60 @@ impl Session<'_> {
                 }
             }
         }
-        if unbounded > 1 && !pos && !neg {
+        unbounded <= 1 || pos || neg
+    }
+
+    /// `factor_region_root`: the factored form g*S of `x`, the expansion of the sum `e` at the
+    /// root of its polynomial ([`Session::factored_expansion`]'s form), where a sum factor that
+    /// `poly_fits` and the intervals do not prove is proven by the value: when no factor of
+    /// the product can be 0 (their intervals exclude it), each factor is an integer of
+    /// magnitude at least 1, so every factor is at most the product, which is e's value and
+    /// fits in i64; a sum factor S is then checked as `expand_region_root` checks a whole
+    /// expansion (`root_sum_fits`). (S itself may be 0: the product is then 0, S's value.) With s62, s16, s53, s77 >= 1 and M = Max(1, s16 - 1),
+    /// `2*s53*s62*(s77 - 1)*M + s53*s62*M + s62*(s16 - 2) + s62*(s53 - 1)*M + s62` =
+    /// `s62*(2*s53*s77*M - M + s16 - 1)`, where the expansion (PyTorch's answer) computes
+    /// `2*s53*s62*s77*M` beside the negative `-s62*M`: it overflows at s53 = s62 = 1, s16 = 1,
+    /// s77 = 2^62, where the input does not. (A zero factor would make the product 0 while S
+    /// could still saturate, which makes a sum overflow: not taken then.)
+    fn root_factored(&mut self, e: Expr, x: Expr, atoms: &[Expr]) -> Option<Expr> {
+        let y = self.factored_candidate(e, x)?;
+        let Node::Mul(fs) = self.cx.node(y).clone() else {
             return None;
+        };
+        // The factors whose intervals exclude 0 (asked once, where needed).
+        let mut nonzero: Option<smallvec::SmallVec<[bool; 8]>> = None;
+        for (i, &f) in fs.iter().enumerate() {
+            let ok = match *self.cx.node(f) {
+                Node::Add(..) => {
+                    self.poly_fits(f)
+                        || self.fits_i64(f)
+                        || ({
+                            let nz = match &nonzero {
+                                Some(nz) => nz.clone(),
+                                None => {
+                                    let nz: smallvec::SmallVec<[bool; 8]> = fs
+                                        .iter()
+                                        .map(|g| {
+                                            let iv = self.iv(*g);
+                                            iv.lo > 0 || iv.hi < 0
+                                        })
+                                        .collect();
+                                    nonzero = Some(nz.clone());
+                                    nz
+                                }
+                            };
+                            // Every other factor nonzero: |f| <= |y|, e's value.
+                            nz.iter().enumerate().all(|(j, z)| j == i || *z)
+                        } && self.root_sum_fits(f, atoms))
+                }
+                Node::Pow(b, _) => !is_polynomial(self.cx.node(b)),
+                ref n => !is_polynomial(n),
+            };
+            if !ok {
+                return None;
+            }
         }
-        self.fire(Rule::ExpandRoot);
-        Some(x)
+        Some(y)
     }
 
     /// The factors of a term (itself when it is not a product).
@@ -910,10 +1002,10 @@ impl Session<'_> {
         Some(y)
     }
 
-    /// [`Session::factor_expansion`] without counting the rule: the factored form, smaller
-    /// than `e`, each of its factors an atom of `x`, a power of one, or a sum that computes
-    /// nothing that saturates; `None` otherwise.
-    fn factored_expansion(&mut self, e: Expr, x: Expr) -> Option<Expr> {
+    /// [`Session::factor_expansion`]'s form, not checked: g*S for the common monomial g of
+    /// the terms of `x` (the expansion of `e`), S split by `e`'s sum factors, when smaller than
+    /// `e`.
+    fn factored_candidate(&mut self, e: Expr, x: Expr) -> Option<Expr> {
         let ms = self.monomials(x);
         if ms.len() < 2 {
             return None;
@@ -942,6 +1034,14 @@ impl Session<'_> {
         if y == e || self.cx.tree_size(y) >= self.cx.tree_size(e) {
             return None;
         }
+        Some(y)
+    }
+
+    /// [`Session::factored_expansion`]: the factored form, smaller than `e`, each of its
+    /// factors an atom of `x`, a power of one, or a sum that computes nothing that saturates;
+    /// `None` otherwise.
+    fn factored_expansion(&mut self, e: Expr, x: Expr) -> Option<Expr> {
+        let y = self.factored_candidate(e, x)?;
         let Node::Mul(fs) = self.cx.node(y).clone() else {
             return None;
         };

@@ -52,6 +52,7 @@ rules! {
     ExpandRoot => "expand_region_root",
     FactorCommon => "factor_common_monomial",
     FactorPart => "factor_common_monomial_part",
+    FactorRoot => "factor_region_root",
     FdByOne => "floordiv_by_one",
     FdZero => "floordiv_zero_numerator",
     FdSelf => "floordiv_self",
