@@ -394,3 +394,56 @@ fn request_limits() {
         "{resp}"
     );
 }
+
+/// n-ary operators nested 5*10^4 deep with distinct operands: Max, Min, And, left- and
+/// right-nested. Each level was flattened into a new node holding every operand below it
+/// (quadratic: 80,000 levels of `Max(x0, Max(x1, ...))` took 67 s and 12.9 GB, a review found);
+/// past 256 operands a node now keeps an operand of its own kind nested. The value is the same:
+/// checked by evaluation on a smaller one.
+#[test]
+fn deeply_nested_n_ary_operators() {
+    let n = 50_000;
+    let right = |f: &str, leaf: &dyn Fn(usize) -> String, last: &str| {
+        let mut s = String::new();
+        for i in 0..n {
+            s.push_str(&format!("{f}({}, ", leaf(i)));
+        }
+        s.push_str(last);
+        s.push_str(&")".repeat(n));
+        s
+    };
+    let sym = |i: usize| format!("x{i}");
+    let cmp = |i: usize| format!("x{i} < {i}");
+    let left_max = format!(
+        "{}y{}",
+        "Max(".repeat(n),
+        (0..n).map(|i| format!(", x{i})")).collect::<String>()
+    );
+    for (name, op, expr) in [
+        ("right-nested Max", "simplify", right("Max", &sym, "y")),
+        ("right-nested Min", "bound", right("Min", &sym, "y")),
+        ("right-nested And", "prove", right("And", &cmp, "y < 2")),
+        ("left-nested Max", "simplify", left_max),
+    ] {
+        let line = json!({"id": "deep", "op": op, "expr": expr}).to_string();
+        let (r, took) = around(name, line.as_bytes());
+        assert_eq!(r["ok"], true, "{name}: {r:.300}");
+        assert!(took < Duration::from_secs(10), "{name}: {took:?}");
+    }
+    // 1,000 levels (four nodes of at most 256 operands, nested): the value of the flat Max.
+    let m = 1000;
+    let expr = format!(
+        "{}y{}",
+        (0..m).map(|i| format!("Max(x{i}, ")).collect::<String>(),
+        ")".repeat(m)
+    );
+    let mut values = serde_json::Map::new();
+    for i in 0..m {
+        values.insert(format!("x{i}"), json!((i * 7919) % 1009));
+    }
+    values.insert("y".into(), json!(5));
+    let line = json!({"id": "v", "op": "eval", "expr": expr, "values": values}).to_string();
+    let (r, _) = around("1,000 nested Max, evaluated", line.as_bytes());
+    let want = (0..m).map(|i| (i * 7919) % 1009).max().unwrap().max(5);
+    assert_eq!(r["value"], want, "{r:.300}");
+}

@@ -966,17 +966,20 @@ impl Context {
         Some(self.intern_pair(Pair::CeilDiv, a, b, Ty::Int))
     }
 
-    /// n-ary Min or Max: flattened, constants folded, duplicates removed, sorted.
+    /// n-ary Min or Max: flattened (up to [`FLAT_MAX`] operands), constants folded, duplicates
+    /// removed, sorted.
     pub(crate) fn minmax(&mut self, is_max: bool, args: &[Expr]) -> Expr {
         let mut flat: Args = Args::new();
-        let mut work: Args = args.iter().rev().copied().collect();
+        let work = flat_operands(self, args, |n| match n {
+            Node::Min(xs) if !is_max => Some(xs),
+            Node::Max(xs) if is_max => Some(xs),
+            _ => None,
+        });
         let mut best_int: Option<i64> = None;
         let mut best_float: Option<f64> = None;
         let ty = args.first().map(|a| self.ty(*a)).unwrap_or(Ty::Int);
-        while let Some(a) = work.pop() {
+        for a in work {
             match self.node(a) {
-                Node::Min(xs) if !is_max => work.extend(xs.iter().rev().copied()),
-                Node::Max(xs) if is_max => work.extend(xs.iter().rev().copied()),
                 Node::Int(v) => {
                     let v = *v;
                     best_int = Some(match best_int {
@@ -1106,14 +1109,17 @@ impl Context {
         self.intern_pair(p, a, b, Ty::Bool)
     }
 
-    /// n-ary And / Or: flattened, constants absorbed, duplicates removed, sorted.
+    /// n-ary And / Or: flattened (up to [`FLAT_MAX`] operands), constants absorbed,
+    /// duplicates removed, sorted.
     pub(crate) fn logic(&mut self, is_or: bool, args: &[Expr]) -> Expr {
         let mut flat: Args = Args::new();
-        let mut work: Args = args.iter().rev().copied().collect();
-        while let Some(a) = work.pop() {
+        let work = flat_operands(self, args, |n| match n {
+            Node::And(xs) if !is_or => Some(xs),
+            Node::Or(xs) if is_or => Some(xs),
+            _ => None,
+        });
+        for a in work {
             match self.node(a) {
-                Node::And(xs) if !is_or => work.extend(xs.iter().rev().copied()),
-                Node::Or(xs) if is_or => work.extend(xs.iter().rev().copied()),
                 Node::Bool(v) => {
                     if *v == is_or {
                         return self.boolean(is_or);
@@ -1801,4 +1807,34 @@ mod gcd_tests {
             assert_eq!(gcd(a, b), euclid(a, b), "gcd({a}, {b})");
         }
     }
+}
+
+/// Operands beyond which an n-ary Min, Max, And or Or no longer takes in the operands of an
+/// operand of its own kind: `Max(x0, Max(x1, Max(x2, ...)))` nested 10^5 deep was flattened
+/// level by level, each level a new node with all the operands below it (quadratic time and
+/// memory: 3.3 GB for 40,000 levels, a review found). Beyond it the operand stays a nested
+/// node of the same value (Max(a, Max(b, c)) = Max(a, b, c)), so such a node has at most
+/// this many operands at each level, and the normal form is flat only up to this size.
+pub(crate) const FLAT_MAX: usize = 256;
+
+/// The operands of an n-ary node of one kind built from `args`: each operand of that kind
+/// (`kind` gives its operands) replaced by its operands when all of them together stay within
+/// [`FLAT_MAX`] (one level: an operand's own operands of the kind were kept nested by this
+/// bound), else every operand as it is.
+fn flat_operands(cx: &Context, args: &[Expr], kind: impl Fn(&Node) -> Option<&Args>) -> Args {
+    let total: usize = args
+        .iter()
+        .map(|a| kind(cx.node(*a)).map_or(1, |xs| xs.len()))
+        .sum();
+    if total > FLAT_MAX {
+        return args.iter().copied().collect();
+    }
+    let mut out = Args::new();
+    for a in args {
+        match kind(cx.node(*a)) {
+            Some(xs) => out.extend(xs.iter().copied()),
+            None => out.push(*a),
+        }
+    }
+    out
 }
