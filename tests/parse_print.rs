@@ -43,6 +43,23 @@ fn parse_errors_carry_columns() {
         Error::Parse { .. }
     ));
     assert!(matches!(parse_err("a < b < c"), Error::Unsupported { .. }));
+    // Exponents beyond 2^32 - 1: 0, 1 and -1 fold, another constant base overflows, a symbol's
+    // power is refused as unsupported (not reported as a fold that overflowed).
+    assert!(matches!(
+        parse_err("x**4294967296"),
+        Error::Unsupported { col: 2, msg } if msg.contains("4294967296")
+    ));
+    assert!(matches!(parse_err("2**4294967296"), Error::Parse { .. }));
+    let mut cx = Context::new();
+    for (text, want) in [
+        ("1**4294967296", "1"),
+        ("0**4294967296", "0"),
+        ("(-1)**9223372036854775807", "-1"),
+        ("Pow(-1, 4294967296) + x", "x + 1"),
+    ] {
+        let e = cx.parse(text).unwrap();
+        assert_eq!(cx.display(e), want, "{text}");
+    }
 }
 
 #[test]

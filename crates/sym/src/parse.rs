@@ -3029,7 +3029,23 @@ impl Context {
                 msg: "powers of floats (FloatPow) are not supported".into(),
             });
         }
-        let k = u32::try_from(k).map_err(|_| Self::overflow(col))?;
+        let Ok(k) = u32::try_from(k) else {
+            // Beyond 2^32 - 1: 0, 1 and -1 fold (0**k = 0, 1**k = 1, (-1)**k by the parity of
+            // k); any other base leaves i64 for every k >= 64, so the power is defined only
+            // where its base is one of those three: refused, saying so (no fold overflowed).
+            return match self.as_int(a) {
+                Some(v @ (0 | 1)) => Ok(self.int(v)),
+                Some(-1) => Ok(self.int(if k % 2 == 0 { 1 } else { -1 })),
+                Some(_) => Err(Self::overflow(col)),
+                None => Err(Error::Unsupported {
+                    col,
+                    msg: format!(
+                        "exponent {k} is beyond 2^32 - 1 (a power of anything but 0, 1 or -1 \
+                         leaves the 64-bit integers from exponent 64 on)"
+                    ),
+                }),
+            };
+        };
         self.pow(a, k).ok_or_else(|| Self::overflow(col))
     }
 
