@@ -274,18 +274,30 @@ enum EmitArg {
 enum Fail {
     /// Status 2: the command line does not have the documented shape.
     Usage(String),
-    /// Status 1: a value in it is invalid.
-    Input(String),
+    /// Status 1: a value in it is invalid; the error kind `batch` gives the same value.
+    Input(&'static str, String),
 }
 
 impl Fail {
     fn exit(self) -> ExitCode {
+        self.exit_as("text")
+    }
+
+    /// As [`Fail::exit`]; with `--format json`, an invalid value is the error object `batch`
+    /// prints for it, on standard output (docs/cli.md: the single-shot commands print the
+    /// response `batch` would). A usage error (the command line's shape) stays a message.
+    fn exit_as(self, format: &str) -> ExitCode {
         match self {
             Fail::Usage(m) => {
                 warn!("error: {m}");
                 ExitCode::from(2)
             }
-            Fail::Input(m) => {
+            Fail::Input(kind, m) if format == "json" => {
+                let resp = json!({"ok": false, "error": {"kind": kind, "message": m}});
+                stream::print(&format!("{resp}\n"));
+                ExitCode::from(1)
+            }
+            Fail::Input(_, m) => {
                 warn!("error: {m}");
                 ExitCode::from(1)
             }
@@ -333,9 +345,10 @@ fn limits_json(
             )));
         }
         let Ok(k) = v.parse::<u64>() else {
-            return Err(Fail::Input(format!(
-                "--limit '{l}': N must be a nonnegative integer"
-            )));
+            return Err(Fail::Input(
+                "request",
+                format!("--limit '{l}': N must be a nonnegative integer"),
+            ));
         };
         out.insert(n.to_string(), json!(k));
         args.limits.push((n.to_string(), l.clone()));
@@ -384,10 +397,13 @@ fn facts_json(req: &mut Map<String, J>, f: &Facts, args: &mut ArgTexts) -> Resul
                 } else {
                     "an integer"
                 };
-                return Err(Fail::Input(format!(
-                    "--range '{r}': the {which} end {t} is not {what} ('{name}' is an integer \
+                return Err(Fail::Input(
+                    "range",
+                    format!(
+                        "--range '{r}': the {which} end {t} is not {what} ('{name}' is an integer \
                      symbol; --float {name} declares a float symbol)"
-                )));
+                    ),
+                ));
             } else {
                 J::String(t.to_string())
             };
@@ -435,9 +451,12 @@ fn values_json(req: &mut Map<String, J>, set: &[String], args: &mut ArgTexts) ->
         } else if let Some(f) = v.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
             J::Number(f)
         } else {
-            return Err(Fail::Input(format!(
-                "--set '{s}': VALUE must be an integer (a finite number for a --float symbol)"
-            )));
+            return Err(Fail::Input(
+                "request",
+                format!(
+                    "--set '{s}': VALUE must be an integer (a finite number for a --float symbol)"
+                ),
+            ));
         };
         vals.insert(n.to_string(), val);
         args.sets.push((n.to_string(), s.clone()));
@@ -841,10 +860,10 @@ fn main() -> ExitCode {
             args.target = Some(t.to_string());
         }
         if let Err(f) = facts_json(&mut req, facts, &mut args) {
-            return f.exit();
+            return f.exit_as(&facts.format);
         }
         if let Err(f) = limits_json(&mut req, &facts.limits, &mut args) {
-            return f.exit();
+            return f.exit_as(&facts.format);
         }
         single(op, req, &facts.format, &args)
     };
@@ -867,10 +886,10 @@ fn main() -> ExitCode {
             req.insert("op".into(), json!("eval"));
             req.insert("expr".into(), json!(expr));
             if let Err(f) = values_json(&mut req, &set, &mut args) {
-                return f.exit();
+                return f.exit_as(&format);
             }
             if let Err(f) = limits_json(&mut req, &limits, &mut args) {
-                return f.exit();
+                return f.exit_as(&format);
             }
             types_json(&mut req, &floats, &mut args);
             single("eval", req, &format, &args)

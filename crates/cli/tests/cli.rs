@@ -1258,3 +1258,29 @@ fn blank_range_end_is_an_error() {
     let (c, out, _) = run(&["bound", "x", "--range", "x=0.."], "");
     assert_eq!((c, out.trim()), (0, "[0, oo]"));
 }
+
+/// With `--format json`, an invalid value on the command line is the error object `batch`
+/// prints for it (kind included), on standard output with status 1; without it, a message on
+/// standard error. A malformed argument stays a usage error (status 2, a message).
+#[test]
+fn format_json_reports_invalid_arguments_as_objects() {
+    for (args, kind) in [
+        (&["simplify", "x", "--range", "x=0..2.5"][..], "range"),
+        (&["eval", "x", "--set", "x=abc"][..], "request"),
+        (&["simplify", "x", "--limit", "time_ms=-1"][..], "request"),
+    ] {
+        let mut with_json = args.to_vec();
+        with_json.extend(["--format", "json"]);
+        let (c, out, err) = run(&with_json, "");
+        assert_eq!(c, 1, "{args:?}: {err}");
+        let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(r["ok"], false, "{r}");
+        assert_eq!(r["error"]["kind"], kind, "{r}");
+        assert!(err.is_empty(), "{err}");
+        let (c, out, err) = run(args, "");
+        assert_eq!((c, out.as_str()), (1, ""), "{args:?}");
+        assert!(err.starts_with("error: "), "{err}");
+    }
+    let (c, _, err) = run(&["simplify", "x", "--range", "x", "--format", "json"], "");
+    assert_eq!(c, 2, "{err}");
+}
