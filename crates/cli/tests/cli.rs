@@ -11,6 +11,15 @@ fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
     run_bytes(args, stdin.as_bytes().to_vec())
 }
 
+/// `batch` on `input` (status 0): its answers, one JSON value per line.
+fn batch_values(input: &str) -> Vec<serde_json::Value> {
+    let (c, out, err) = run(&["batch"], input);
+    assert_eq!(c, 0, "{err}");
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 #[test]
 fn single_shot_subcommands() {
     let (c, out, _) = run(
@@ -207,12 +216,7 @@ fn eval_values_are_refused_by_what_they_are() {
         "\u{feff}{\"id\":6,\"op\":\"eval\",\"expr\":\"x + 1\",\"values\":{\"x\":2}}",
     ]
     .join("\n");
-    let (c, out, _) = run(&["batch"], &input);
-    assert_eq!(c, 0);
-    let got: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let got = batch_values(&input);
     let msgs = [
         "values.x: value of 'x' must be an integer",
         "values.x: value of 'x' must be an integer",
@@ -290,12 +294,7 @@ fn batch_answers_every_line() {
         r#"{"id":15,"op":"prove","expr":"x < 5","ranges":{"x":[0,3]},"repeat":1000}"#,
     ]
     .join("\n");
-    let (c, out, _) = run(&["batch"], &input);
-    assert_eq!(c, 0);
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = batch_values(&input);
     assert_eq!(lines.len(), 15);
     assert_eq!(lines[0]["expr"], "x1");
     assert_eq!(lines[1]["error"]["kind"], "request");
@@ -833,12 +832,7 @@ fn solve_targets_cases_and_plain_answers() {
         r#"{"id":7,"op":"solve","expr":"Eq(2*s0 + 1, 7)","symbol":"s1","ranges":{"s1":[5,5]}}"#,
     ]
     .join("\n");
-    let (c, out, _) = run(&["batch"], &input);
-    assert_eq!(c, 0);
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = batch_values(&input);
     assert_eq!(lines[0]["relations"][0], "Eq(Mod(s27*s77, 16), 0)");
     let cases = lines[1]["cases"].as_array().expect("cases");
     assert_eq!(cases.len(), 2);
@@ -1239,12 +1233,7 @@ fn blank_range_end_is_an_error() {
         r#"{"id":3,"op":"bound","expr":"x","ranges":{"x":[0,null]}}"#,
     ]
     .join("\n");
-    let (c, out, _) = run(&["batch"], &input);
-    assert_eq!(c, 0);
-    let got: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let got = batch_values(&input);
     for (g, end) in got[..2].iter().zip(["ranges.x[1]", "ranges.x[0]"]) {
         assert_eq!(g["ok"], false, "{g}");
         assert_eq!(g["error"]["kind"], "parse", "{g}");
