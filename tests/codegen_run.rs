@@ -866,6 +866,39 @@ fn dlpack_flavor_against_the_dlpack_header() {
         drv.push_str(&format!("#include \"sig_{j}.cpp\"\n"));
     }
     let cases = build_cases(&mut r, &sigs, true, false);
+    dlpack_driver_main(&mut drv, &sigs, &cases);
+    std::fs::write(dir.join("driver.cpp"), drv).unwrap();
+    gxx(
+        &[
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-Wno-missing-field-initializers",
+            "-O0",
+            // Exactly sized `out` arrays on the stack: a write past SYMSHAPE_NUM_SYMBOLS aborts.
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-g",
+            "-I.",
+            "driver.cpp",
+            "-o",
+            "driver",
+        ],
+        &dir,
+    );
+    // Scalars are nullptr handles in dlpack: the checks must not read them.
+    let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
+    eprintln!(
+        "dlpack: {} signatures, {ok} accepted, {rej} rejected",
+        sigs.len()
+    );
+}
+
+/// The `main` of a dlpack driver (appended to `drv`, which includes each signature's file,
+/// generated with the prefix `sig{j}`): one `R {k} ok ...` / `R {k} err ...` line per case, as
+/// [`run_and_check`] reads them.
+fn dlpack_driver_main(drv: &mut String, sigs: &[TSig], cases: &[Case]) {
     drv.push_str("int main() {\n");
     for (k, c) in cases.iter().enumerate() {
         let j = c.sig;
@@ -930,32 +963,6 @@ fn dlpack_flavor_against_the_dlpack_header() {
         drv.push_str(&format!("    if (rc == 0) {{ std::printf(\"R {k} ok\"); {prints} std::printf(\"\\n\"); }} else std::printf(\"R {k} err %s\\n\", err);\n  }}\n"));
     }
     drv.push_str("  return 0;\n}\n");
-    std::fs::write(dir.join("driver.cpp"), drv).unwrap();
-    gxx(
-        &[
-            "-std=c++17",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-Wno-missing-field-initializers",
-            "-O0",
-            // Exactly sized `out` arrays on the stack: a write past SYMSHAPE_NUM_SYMBOLS aborts.
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            "-g",
-            "-I.",
-            "driver.cpp",
-            "-o",
-            "driver",
-        ],
-        &dir,
-    );
-    // Scalars are nullptr handles in dlpack: the checks must not read them.
-    let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
-    eprintln!(
-        "dlpack: {} signatures, {ok} accepted, {rej} rejected",
-        sigs.len()
-    );
 }
 
 /// Compiles `driver.cpp` in `dir` (C++17, warnings as errors, ASan and UBSan, DLPack's header)
@@ -1210,7 +1217,23 @@ fn aoti_checks_against_real_libtorch() {
     );
     d.push_str("#include <cstdint>\n#include <cstdlib>\n#include <initializer_list>\n#include <stdexcept>\n#include <string>\n");
     d.push_str(&driver_tables(&sigs, &cases, true));
-    d.push_str(r#"static double symshape_blob[64];
+    d.push_str(TORCH_DRIVER_MAIN);
+    std::fs::write(dir.join("driver.cpp"), d).unwrap();
+    let t0 = std::time::Instant::now();
+    build_against_torch(&torch, &dir, "driver.cpp", "driver", &[]);
+    eprintln!("compiled against libtorch in {:?}", t0.elapsed());
+    let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
+    eprintln!(
+        "real libtorch: {} signatures, {ok} accepted, {rej} rejected",
+        sigs.len()
+    );
+}
+
+/// The `main` of a driver against the real libtorch (after [`driver_tables`]): each case's
+/// inputs as real `at::Tensor`s behind AOTI handles (a CPU view of a small dummy buffer, or a
+/// meta tensor for the device code 1), one `R {k} ...` line per case as [`run_and_check`]
+/// reads them.
+const TORCH_DRIVER_MAIN: &str = r#"static double symshape_blob[64];
 int main() {
   const int64_t* p = symshape_cases;
   for (int k = 0; k < symshape_ncases; ++k) {
@@ -1248,17 +1271,7 @@ int main() {
   }
   return 0;
 }
-"#);
-    std::fs::write(dir.join("driver.cpp"), d).unwrap();
-    let t0 = std::time::Instant::now();
-    build_against_torch(&torch, &dir, "driver.cpp", "driver", &[]);
-    eprintln!("compiled against libtorch in {:?}", t0.elapsed());
-    let (ok, rej) = run_and_check(&dir.join("driver"), &cases, &sigs);
-    eprintln!(
-        "real libtorch: {} signatures, {ok} accepted, {rej} rejected",
-        sigs.len()
-    );
-}
+"#;
 
 /// PyTorch's AOTI runtime-check scenarios (reference/torch_test_cases.md §C), compiled and run:
 /// which inputs pass and which fail, with PyTorch's message.
@@ -1364,9 +1377,12 @@ int main() {
         line("shape_stride"),
         "shape_stride: input_handles[0]: unmatched stride value at 1, expected: 4, but got: 1"
     );
+    // Two violations (PyTorch's test only asks that it raise): the static size at 1 is
+    // reported, before the range of dim 0, in CODEGEN.md's order (static sizes and strides
+    // before ranges; PyTorch's own checks go dim by dim and would report dim 0).
     assert_eq!(
         line("shape_2048_3_4"),
-        "shape_2048_3_4: input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: 2048"
+        "shape_2048_3_4: input_handles[0]: unmatched dim value at 1, expected: 4, but got: 3"
     );
     assert_eq!(
         line("shape_2048_4_4"),
@@ -1409,6 +1425,394 @@ int main() {
         line("fp8_disagree"),
         "fp8_disagree: input_handles[1]: unmatched symbolic dim value at 0, expected: s0 = 3, but got: 4"
     );
+}
+
+/// The signature of [`checks_report_the_first_violation_in_the_spec_order`]: `x` with a bare
+/// symbol (`s0`, range [2, 1024]), a solved one (`2*s1 + 1`, `s1` unbounded above), a static
+/// size and symbolic and static strides; `y` sharing `s0` with a static size and strides; a
+/// scalar `n` with a declared range.
+fn order_sig() -> TSig {
+    let t = |name: &str, dtype, sizes: &[&str], strides: &[&str]| TIn::Tensor {
+        name: name.into(),
+        dtype,
+        device: "cpu",
+        sizes: sizes.iter().map(|s| s.to_string()).collect(),
+        strides: strides.iter().map(|s| s.to_string()).collect(),
+    };
+    TSig {
+        symbols: vec![
+            ("s0".into(), 2, Some(1024)),
+            ("s1".into(), 2, None),
+            ("n".into(), 0, Some(10)),
+        ],
+        inputs: vec![
+            t(
+                "x",
+                DType::Float16,
+                &["s0", "2*s1 + 1", "8"],
+                &["16*s1 + 8", "8", "1"],
+            ),
+            t("y", DType::Float32, &["s0", "4"], &["4", "1"]),
+            TIn::Scalar { name: "n".into() },
+        ],
+    }
+}
+
+/// An input of [`order_sig`]'s cases: dtype, on cuda (else cpu), sizes, strides; or a scalar.
+enum OrderIn {
+    T(DType, bool, Vec<i64>, Vec<i64>),
+    S(i64),
+}
+
+/// [`order_sig`]'s conforming inputs at `s0 = 3`, `s1 = 2`, `n = 5`.
+fn order_conforming() -> Vec<OrderIn> {
+    vec![
+        OrderIn::T(DType::Float16, false, vec![3, 5, 8], vec![40, 8, 1]),
+        OrderIn::T(DType::Float32, false, vec![3, 4], vec![4, 1]),
+        OrderIn::S(5),
+    ]
+}
+
+/// Cases of [`order_sig`] for one flavor: the conforming inputs, then inputs with several
+/// violations at once, each expected to be refused with the message of the violation that
+/// CODEGEN.md's order puts first (`aoti`: the message's text; `dlpack`: its own).
+fn order_cases(dlpack: bool, torch: bool) -> Vec<Case> {
+    type Edit = fn(&mut Vec<OrderIn>);
+    fn dims(v: &mut [OrderIn], i: usize) -> (&mut DType, &mut bool, &mut Vec<i64>, &mut Vec<i64>) {
+        match &mut v[i] {
+            OrderIn::T(dt, cuda, s, st) => (dt, cuda, s, st),
+            OrderIn::S(_) => unreachable!("a tensor"),
+        }
+    }
+    // (what, the violations, aoti message, dlpack message)
+    let table: Vec<(&str, Edit, &str, &str)> = vec![
+        (
+            "dtype before a range",
+            |v| {
+                *dims(v, 0).0 = DType::Float32;
+                dims(v, 0).2[0] = 2000;
+            },
+            "input_handles[0]: unmatched dtype, expected: 5(at::kHalf), but got: 6",
+            "inputs[0]: unmatched dtype, expected: 2/16/1(float16), but got: 2/32/1",
+        ),
+        (
+            "static size before a range",
+            |v| {
+                dims(v, 0).2[2] = 9;
+                dims(v, 0).2[0] = 2000;
+            },
+            "input_handles[0]: unmatched dim value at 2, expected: 8, but got: 9",
+            "inputs[0]: unmatched dim value at 2, expected: 8, but got: 9",
+        ),
+        (
+            "static stride before a range",
+            |v| {
+                dims(v, 0).3[1] = 9;
+                dims(v, 0).2[0] = 2000;
+            },
+            "input_handles[0]: unmatched stride value at 1, expected: 8, but got: 9",
+            "inputs[0]: unmatched stride value at 1, expected: 8, but got: 9",
+        ),
+        (
+            "a later input's static size before an earlier input's range",
+            |v| {
+                dims(v, 0).2[0] = 2000;
+                dims(v, 1).2[0] = 2000;
+                dims(v, 1).2[1] = 5;
+            },
+            "input_handles[1]: unmatched dim value at 1, expected: 4, but got: 5",
+            "inputs[1]: unmatched dim value at 1, expected: 4, but got: 5",
+        ),
+        (
+            "a later input's dtype before an earlier input's range",
+            |v| {
+                dims(v, 0).2[0] = 1;
+                dims(v, 1).2[0] = 1;
+                *dims(v, 1).0 = DType::Float16;
+            },
+            "input_handles[1]: unmatched dtype, expected: 6(at::kFloat), but got: 5",
+            "inputs[1]: unmatched dtype, expected: 2/32/1(float32), but got: 2/16/1",
+        ),
+        (
+            "rank before dtype",
+            |v| {
+                v[0] = OrderIn::T(DType::Float32, false, vec![3, 5], vec![5, 1]);
+            },
+            "input_handles[0]: unmatched rank, expected: 3, but got: 2",
+            "inputs[0]: unmatched rank, expected: 3, but got: 2",
+        ),
+        (
+            "device type before a static size",
+            |v| {
+                *dims(v, 0).1 = true;
+                dims(v, 0).2[2] = 9;
+            },
+            "input_handles[0]: unmatched device type, expected: 0(cpu), but got: ",
+            "inputs[0]: unmatched device type, expected: 1(cpu), but got: 2",
+        ),
+        (
+            "an earlier input's static size before a later input's dtype",
+            |v| {
+                dims(v, 0).2[2] = 9;
+                *dims(v, 1).0 = DType::Float16;
+            },
+            "input_handles[0]: unmatched dim value at 2, expected: 8, but got: 9",
+            "inputs[0]: unmatched dim value at 2, expected: 8, but got: 9",
+        ),
+        (
+            "a later input's static size before a divisibility condition",
+            |v| {
+                dims(v, 0).2[1] = 6;
+                dims(v, 1).2[1] = 5;
+            },
+            "input_handles[1]: unmatched dim value at 1, expected: 4, but got: 5",
+            "inputs[1]: unmatched dim value at 1, expected: 4, but got: 5",
+        ),
+        (
+            "a static stride before a scalar's range",
+            |v| {
+                dims(v, 1).3[0] = 5;
+                v[2] = OrderIn::S(11);
+            },
+            "input_handles[1]: unmatched stride value at 0, expected: 4, but got: 5",
+            "inputs[1]: unmatched stride value at 0, expected: 4, but got: 5",
+        ),
+        (
+            "a later input's static stride before a symbolic stride",
+            |v| {
+                dims(v, 0).3[0] = 41;
+                dims(v, 1).3[0] = 5;
+            },
+            "input_handles[1]: unmatched stride value at 0, expected: 4, but got: 5",
+            "inputs[1]: unmatched stride value at 0, expected: 4, but got: 5",
+        ),
+        (
+            // The deliberate difference (docs/codegen.md): ranges are checked where the
+            // symbols are bound, before the symbolic sizes and strides are compared.
+            "a range before a symbolic size",
+            |v| {
+                dims(v, 0).2[0] = 2000;
+            },
+            "input_handles[0]: dim value is too large at 0, expected to be <= 1024, but got: 2000",
+            "inputs[0]: dim value is too large at 0, expected to be <= 1024, but got: 2000",
+        ),
+        (
+            "a symbolic stride against its symbol's value",
+            |v| {
+                dims(v, 0).3[0] = 41;
+            },
+            "input_handles[0]: unmatched symbolic stride value at 0, expected: 16*s1 + 8 = 40, but got: 41",
+            "inputs[0]: unmatched symbolic stride value at 0, expected: 16*s1 + 8 = 40, but got: 41",
+        ),
+    ];
+    let mut all: Vec<(String, Vec<OrderIn>, Option<&str>)> =
+        vec![("conforming".into(), order_conforming(), None)];
+    for (what, edit, a, d) in table {
+        let mut v = order_conforming();
+        edit(&mut v);
+        all.push((what.into(), v, Some(if dlpack { d } else { a })));
+    }
+    if !torch {
+        // An overflow computing a symbolic stride (s1 = 2^61 from the size 2^62 + 1, in its
+        // range, and 16*s1 + 8 > 2^63 - 1) names the input, the dim, the expression and the
+        // stride's value, like every other failure. (Not with libtorch: no tensor of that size.)
+        let mut v = order_conforming();
+        dims(&mut v, 0).2[1] = (1i64 << 62) + 1;
+        all.push((
+            "an overflow computing a symbolic stride".into(),
+            v,
+            Some(if dlpack {
+                "inputs[0]: integer overflow or division by zero computing the symbolic stride value at 0, expected: 16*s1 + 8, but got: 40"
+            } else {
+                "input_handles[0]: integer overflow or division by zero computing the symbolic stride value at 0, expected: 16*s1 + 8, but got: 40"
+            }),
+        ));
+    }
+    all.into_iter()
+        .map(|(what, v, msg)| {
+            let tensors = v
+                .into_iter()
+                .map(|x| match x {
+                    OrderIn::S(n) => Err(n),
+                    OrderIn::T(dt, cuda, s, st) => Ok(if dlpack {
+                        let (code, bits, _) = dt.dlpack();
+                        (
+                            i32::from(code) * 1000 + i32::from(bits),
+                            if cuda { 2 } else { 1 },
+                            s,
+                            st,
+                        )
+                    } else {
+                        (dt.scalar_type_code(), i32::from(cuda), s, st)
+                    }),
+                })
+                .collect();
+            Case {
+                sig: 0,
+                data: Concrete { tensors },
+                expect: match msg {
+                    None => Ok(vec![("s0".into(), 3), ("s1".into(), 2), ("n".into(), 5)]),
+                    Some(m) => Err(vec![Box::leak(m.to_string().into_boxed_str()) as &str]),
+                },
+                what,
+            }
+        })
+        .collect()
+}
+
+/// CODEGEN.md's order of the runtime checks: rank, dtype, device type and static sizes and
+/// strides of every input, input by input, before any symbol is bound or any range checked
+/// (an audit found a range failure reported before a wrong static size or dtype). Inputs
+/// with several violations at once are refused with the one that order puts first, run with
+/// the shim (C++17, ASan/UBSan), the dlpack flavor (ASan/UBSan) and, when `SYMSHAPE_TORCH_DIR`
+/// is set, the real libtorch (C++20). Also: an overflow computing a symbolic stride names
+/// the input and the stride's runtime value.
+#[test]
+fn checks_report_the_first_violation_in_the_spec_order() {
+    if !Path::new("/usr/include/dlpack/dlpack.h").exists() {
+        panic!(
+            "DLPack's header is missing: scripts/test installs libdlpack-dev (apt-get install libdlpack-dev)"
+        );
+    }
+    let sigs = [order_sig()];
+    let dir = tmpdir("order");
+    // aoti, with the shim.
+    std::fs::write(
+        dir.join("sig_0.cpp"),
+        generate(&sigs[0].json(), codegen_cpp::Flavor::Aoti),
+    )
+    .unwrap();
+    let cases = order_cases(false, false);
+    std::fs::write(dir.join("aoti.cpp"), aoti_driver(&sigs, &cases, false)).unwrap();
+    let inc = format!("-I{}", shim_dir().display());
+    let mut args = WERROR.to_vec();
+    args.extend([
+        "-O0",
+        "-fsanitize=address,undefined",
+        "-fno-sanitize-recover=all",
+        "-g",
+        inc.as_str(),
+        "-I.",
+        "aoti.cpp",
+        "-o",
+        "aoti",
+    ]);
+    gxx(&args, &dir);
+    let (ok, rej) = run_and_check(&dir.join("aoti"), &cases, &sigs);
+    assert_eq!((ok, rej), (1, cases.len() - 1));
+    // dlpack.
+    let dl_dir = tmpdir("order-dlpack");
+    let mut drv = String::from(
+        "#include <dlpack/dlpack.h>\n#include <cstdint>\n#include <initializer_list>\n#include <cstdio>\n#include <cstring>\n#include <vector>\n",
+    );
+    std::fs::write(
+        dl_dir.join("sig_0.cpp"),
+        generate_prefixed(&sigs[0].json(), codegen_cpp::Flavor::Dlpack, "sig0"),
+    )
+    .unwrap();
+    drv.push_str("#include \"sig_0.cpp\"\n");
+    let cases = order_cases(true, false);
+    dlpack_driver_main(&mut drv, &sigs, &cases);
+    std::fs::write(dl_dir.join("driver.cpp"), drv).unwrap();
+    let _ = run_dlpack_driver_under_asan(&dl_dir);
+    let (ok, rej) = run_and_check(&dl_dir.join("driver"), &cases, &sigs);
+    assert_eq!((ok, rej), (1, cases.len() - 1));
+    // The real libtorch (its device type of the mutated input is meta's).
+    let Some(torch) = torch_dir() else { return };
+    let t_dir = tmpdir("order-torch");
+    std::fs::write(
+        t_dir.join("sig_0.cpp"),
+        generate(&sigs[0].json(), codegen_cpp::Flavor::Aoti),
+    )
+    .unwrap();
+    let cases = order_cases(false, true);
+    let mut d = String::from(
+        "#include <torch/csrc/inductor/aoti_runtime/utils.h>\n#include <torch/csrc/inductor/aoti_torch/tensor_converter.h>\n#include <torch/csrc/inductor/aoti_torch/utils.h>\n#include <ATen/ATen.h>\n#include <cstdio>\n#include <vector>\n",
+    );
+    d.push_str("#include <cstdint>\n#include <cstdlib>\n#include <initializer_list>\n#include <stdexcept>\n#include <string>\n");
+    d.push_str(&driver_tables(&sigs, &cases, false));
+    d.push_str(TORCH_DRIVER_MAIN);
+    std::fs::write(t_dir.join("driver.cpp"), d).unwrap();
+    build_against_torch(&torch, &t_dir, "driver.cpp", "driver", &[]);
+    let (ok, rej) = run_and_check(&t_dir.join("driver"), &cases, &sigs);
+    assert_eq!((ok, rej), (1, cases.len() - 1));
+}
+
+/// CODEGEN.md: the generated code compiles "whether or not the including file has opened
+/// `namespace torch::aot_inductor`". The AOT prologue, emitted whole (`--emit all`) and apart
+/// (`--emit checks`, then `--emit prologue`, in one file), included inside the namespace (as
+/// AOTInductor's wrapper does) and outside it (at global scope after the model's header and
+/// the wrapper's kernels class, where an audit found `AOTInductorModel`, `DeviceStreamType`
+/// and `steal_from_raw_handles_to_raii_handles` undeclared), against the torch wheel's real
+/// `model.h`, as C++17 and as C++20, with `-Wall -Wextra -Werror`.
+#[test]
+fn aot_prologue_compiles_inside_and_outside_namespace_torch_aot_inductor() {
+    let Some(torch) = torch_dir() else { return };
+    let dir = tmpdir("prologue-ns");
+    let specs: [String; 2] = [
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/signature.json"),
+        )
+        .unwrap(),
+        r#"{"mode": "aot", "symbols": {"s1": {"range": [2, null]}}, "inputs": [{"name": "arg0_1", "kind": "tensor", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1", "4*s1"]}], "outputs": [{"name": "buf0", "dtype": "float32", "device": "cpu", "sizes": ["2*s1 + 1"]}, {"name": "buf1", "dtype": "float16", "device": "cpu", "sizes": ["s1", 3], "strides": [4, 1], "allocation_sizes": ["s1", 4]}, {"name": "buf2", "view_of": "buf0", "sizes": ["s1"], "strides": [2], "offset": 1}, {"name": "buf3", "view_of": "arg0_1", "dtype": "int32"}], "constants": ["w0"]}"#.into(),
+    ];
+    let kernels = "class AOTInductorModelKernels : public AOTInductorModelKernelsBase {};\n";
+    // The model's header, and the CPU shim of the dtype view (as the wrapper includes them).
+    let head = "#include <torch/csrc/inductor/aoti_runtime/model.h>\n#include <torch/csrc/inductor/aoti_torch/generated/c_shim_cpu.h>\n";
+    let [inc, inc2] = torch_includes(&torch);
+    let emit = |spec: &str, e| generate_emit(spec, codegen_cpp::Flavor::Aoti, e, "symshape");
+    for (j, spec) in specs.iter().enumerate() {
+        let all = emit(spec, codegen_cpp::Emit::All);
+        assert!(all.contains("AOTInductorModel::run_impl("), "{all}");
+        std::fs::write(dir.join(format!("all_{j}.inc")), all).unwrap();
+        std::fs::write(
+            dir.join(format!("checks_{j}.inc")),
+            emit(spec, codegen_cpp::Emit::Checks),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join(format!("prologue_{j}.inc")),
+            emit(spec, codegen_cpp::Emit::Prologue),
+        )
+        .unwrap();
+        for (what, body) in [
+            ("all", format!("#include \"all_{j}.inc\"\n")),
+            (
+                "apart",
+                format!("#include \"checks_{j}.inc\"\n#include \"prologue_{j}.inc\"\n"),
+            ),
+        ] {
+            for (place, tu) in [
+                (
+                    "inside",
+                    format!("{head}namespace torch::aot_inductor {{\n{kernels}{body}}}\n"),
+                ),
+                (
+                    "outside",
+                    format!("{head}namespace torch::aot_inductor {{\n{kernels}}}\n{body}"),
+                ),
+            ] {
+                let src = format!("{what}_{place}_{j}.cpp");
+                std::fs::write(dir.join(&src), tu).unwrap();
+                for std in ["-std=c++17", "-std=c++20"] {
+                    gxx(
+                        &[
+                            std,
+                            "-Wall",
+                            "-Wextra",
+                            "-Werror",
+                            "-fsyntax-only",
+                            inc.as_str(),
+                            inc2.as_str(),
+                            "-I.",
+                            &src,
+                        ],
+                        &dir,
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// `--emit all` (checks and the AOT `run_impl` prologue with allocations) compiles against the

@@ -56,6 +56,11 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
+static inline void check_input_0(const symshape_tensor& symshape_t) {
+    if (symshape_t.size[1] != 3) symshape_fail(0, "unmatched dim value at 1, expected: 3, but got: ", symshape_t.size[1], "");
+    if (symshape_t.stride[1] != 1) symshape_fail(0, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
+    if (symshape_t.stride[3] != 3) symshape_fail(0, "unmatched stride value at 3, expected: 3, but got: ", symshape_t.stride[3], "");
+}
 static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
     const int64_t s0 = symshape_t[0].size[0];
@@ -66,8 +71,8 @@ static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const 
     if (s1 < 2LL) symshape_fail(0, "dim value is too small at 2, expected it to be >= 2, but got: ", s1, "");
     if (s1 > 512LL) symshape_fail(0, "dim value is too large at 2, expected to be <= 512, but got: ", s1, "");
 }
-static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
-    (void)syms;
+static inline void symshape_exprs(const symshape_tensor* symshape_t, const int64_t* syms, int64_t* symshape_e) {
+    (void)symshape_t; (void)syms;
     const int64_t s1 = syms[1];
     symshape_e[0] = s1;
     const int64_t symshape_x1 = (3LL*(s1*s1));
@@ -75,24 +80,21 @@ static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
     const int64_t symshape_x2 = (3LL*s1);
     symshape_e[2] = symshape_x2;
 }
-static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
-    if (symshape_t.size[1] != 3) symshape_fail(0, "unmatched dim value at 1, expected: 3, but got: ", symshape_t.size[1], "");
+static inline void symshape_check_symbolic_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     if (symshape_t.size[3] < 2LL) symshape_fail(0, "dim value is too small at 3, expected it to be >= 2, but got: ", symshape_t.size[3], "");
     if (symshape_t.size[3] > 512LL) symshape_fail(0, "dim value is too large at 3, expected to be <= 512, but got: ", symshape_t.size[3], "");
     if (symshape_t.size[3] != symshape_e[0]) symshape_sym(0, 0, 3, 0, symshape_e[0], symshape_t.size[3]);
     if (symshape_t.stride[0] != symshape_e[1]) symshape_sym(0, 1, 0, 1, symshape_e[1], symshape_t.stride[0]);
-    if (symshape_t.stride[1] != 1) symshape_fail(0, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
     if (symshape_t.stride[2] != symshape_e[2]) symshape_sym(0, 1, 2, 2, symshape_e[2], symshape_t.stride[2]);
-    if (symshape_t.stride[3] != 3) symshape_fail(0, "unmatched stride value at 3, expected: 3, but got: ", symshape_t.stride[3], "");
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[1] = {};
     symshape_load(input_handles[0], 0, 4, "unmatched dtype, expected: ", aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    check_input_0(symshape_t[0]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[3] = {0}; (void)symshape_e;
-    symshape_exprs(syms, symshape_e);
-    check_input_0(symshape_t[0], symshape_e);
+    symshape_exprs(symshape_t, syms, symshape_e);
+    symshape_check_symbolic_0(symshape_t[0], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");
@@ -107,6 +109,7 @@ static inline void check_input_0(const symshape_tensor& symshape_t, const int64_
     symshape_check_and_bind(input_handles, syms, symshape_fsyms);
 }
 
+using namespace ::torch::aot_inductor;
 void inductor_entry_impl(
     AtenTensorHandle* input_handles,  // array of input AtenTensorHandle; handles are stolen; the array itself is borrowed
     AtenTensorHandle* output_handles  // array for writing output AtenTensorHandle; handles will be stolen by the caller; the array itself is borrowed

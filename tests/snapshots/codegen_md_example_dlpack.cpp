@@ -62,6 +62,12 @@ struct symshape_tensor { const int64_t* size; const int64_t* stride; };
     std::snprintf(a, sizeof a, "%s%lld, expected: %s = ", stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ", d, symshape_expr_text[k]);
     return symshape_fail(err, err_len, i, a, expected, ", but got: ", got, "");
 }
+static int check_input_0(const symshape_tensor& symshape_t, char* err, size_t err_len) {
+    if (symshape_t.size[2] != 8) return symshape_fail(err, err_len, 0, "unmatched dim value at 2, expected: 8, but got: ", symshape_t.size[2], "");
+    if (symshape_t.stride[1] != 8) return symshape_fail(err, err_len, 0, "unmatched stride value at 1, expected: 8, but got: ", symshape_t.stride[1], "");
+    if (symshape_t.stride[2] != 1) return symshape_fail(err, err_len, 0, "unmatched stride value at 2, expected: 1, but got: ", symshape_t.stride[2], "");
+    return 0;
+}
 static int symshape_bind_symbols(const int64_t* scalars, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms, char* err, size_t err_len) {
     (void)scalars; (void)symshape_t; (void)syms; (void)symshape_fsyms; (void)err; (void)err_len;
     const int64_t s2_value = scalars[0];
@@ -80,32 +86,28 @@ static int symshape_bind_symbols(const int64_t* scalars, const symshape_tensor* 
     }
     bool symshape_s1_v_ovf = false;
     const int64_t symshape_s1_v = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_1, symshape_s1_v_ovf), int64_t{2}, symshape_s1_v_ovf);
-    if (symshape_s1_v_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing FloorDiv(arg0_1_size_1 - 1, 2) (s1 from dim 1)");
+    if (symshape_s1_v_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing s1 = FloorDiv(arg0_1_size_1 - 1, 2) from the dim value at 1, but got: ", arg0_1_size_1, "");
     const int64_t s1 = symshape_s1_v;
     syms[1] = s1;
     if (s1 < 2LL) return symshape_fail(err, err_len, 0, "symbol s1 is out of its range, expected it to be >= ", 2LL, ", but got: ", s1, "");
     return 0;
 }
-static int symshape_exprs(const int64_t* syms, int64_t* symshape_e, char* err, size_t err_len) {
-    (void)syms; (void)err; (void)err_len;
+static int symshape_exprs(const symshape_tensor* symshape_t, const int64_t* syms, int64_t* symshape_e, char* err, size_t err_len) {
+    (void)symshape_t; (void)syms; (void)err; (void)err_len;
     const int64_t s1 = syms[1];
     bool symshape_x0_ovf = false;
     const int64_t symshape_x0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), symshape_x0_ovf), symshape_x0_ovf);
-    if (symshape_x0_ovf) return symshape_fail(err, err_len, -1, "integer overflow or division by zero computing 2*s1 + 1 (dim 1 of input 0)");
+    if (symshape_x0_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing the symbolic dim value at 1, expected: 2*s1 + 1, but got: ", symshape_t[0].size[1], "");
     symshape_e[0] = symshape_x0;
     bool symshape_x1_ovf = false;
     const int64_t symshape_x1 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{8}), symshape_rt::term(int64_t{16}, s1), symshape_x1_ovf), symshape_x1_ovf);
-    if (symshape_x1_ovf) return symshape_fail(err, err_len, -1, "integer overflow or division by zero computing 16*s1 + 8 (stride 0 of input 0)");
+    if (symshape_x1_ovf) return symshape_fail(err, err_len, 0, "integer overflow or division by zero computing the symbolic stride value at 0, expected: 16*s1 + 8, but got: ", symshape_t[0].stride[0], "");
     symshape_e[1] = symshape_x1;
     return 0;
 }
-static int check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e, char* err, size_t err_len) {
-    (void)symshape_e; (void)err; (void)err_len;
+static int symshape_check_symbolic_0(const symshape_tensor& symshape_t, const int64_t* symshape_e, char* err, size_t err_len) {
     if (symshape_t.size[1] != symshape_e[0]) return symshape_sym(err, err_len, 0, 0, 1, 0, symshape_e[0], symshape_t.size[1]);
-    if (symshape_t.size[2] != 8) return symshape_fail(err, err_len, 0, "unmatched dim value at 2, expected: 8, but got: ", symshape_t.size[2], "");
     if (symshape_t.stride[0] != symshape_e[1]) return symshape_sym(err, err_len, 0, 1, 0, 1, symshape_e[1], symshape_t.stride[0]);
-    if (symshape_t.stride[1] != 8) return symshape_fail(err, err_len, 0, "unmatched stride value at 1, expected: 8, but got: ", symshape_t.stride[1], "");
-    if (symshape_t.stride[2] != 1) return symshape_fail(err, err_len, 0, "unmatched stride value at 2, expected: 1, but got: ", symshape_t.stride[2], "");
     return 0;
 }
 extern "C" int symshape_check_inputs(const DLTensor* const* inputs, int64_t num_inputs, const int64_t* scalars, int64_t* symbols_out, char* err, size_t err_len) {
@@ -114,12 +116,13 @@ extern "C" int symshape_check_inputs(const DLTensor* const* inputs, int64_t num_
     symshape_tensor symshape_t[2] = {};
     int64_t symshape_sb0[3];
     if (symshape_load(inputs[0], 0, 3, 2, 16, 1, "unmatched dtype, expected: 2/16/1(float16), but got: ", 1, "(cpu), but got: ", symshape_sb0, symshape_t[0], err, err_len) != 0) return 1;
+    if (check_input_0(symshape_t[0], err, err_len) != 0) return 1;
     int64_t syms[4] = {0};
     double symshape_fsyms[4] = {0};
     if (symshape_bind_symbols(scalars, symshape_t, syms, symshape_fsyms, err, err_len) != 0) return 1;
     int64_t symshape_e[2] = {0}; (void)symshape_e;
-    if (symshape_exprs(syms, symshape_e, err, err_len) != 0) return 1;
-    if (check_input_0(symshape_t[0], symshape_e, err, err_len) != 0) return 1;
+    if (symshape_exprs(symshape_t, syms, symshape_e, err, err_len) != 0) return 1;
+    if (symshape_check_symbolic_0(symshape_t[0], symshape_e, err, err_len) != 0) return 1;
     if (symbols_out != nullptr) {
         symbols_out[0] = syms[0];
         symbols_out[1] = syms[1];

@@ -54,160 +54,139 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
-}
-static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_0(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(0, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(0, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_1(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_1(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(1, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(1, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_2(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_2(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(2, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(2, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_3(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_3(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(3, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(3, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_4(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_4(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(4, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(4, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_5(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_5(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(5, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(5, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_6(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_6(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(6, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(6, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_7(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_7(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(7, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(7, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_8(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_8(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(8, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(8, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_9(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_9(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(9, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(9, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_10(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_10(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(10, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(10, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_11(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_11(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(11, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(11, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_12(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_12(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(12, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(12, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_13(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_13(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(13, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(13, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_14(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_14(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(14, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(14, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_15(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_15(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(15, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(15, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_16(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_16(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(16, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(16, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_17(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_17(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(17, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(17, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_18(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_18(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(18, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(18, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_19(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_19(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(19, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(19, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
-static inline void check_input_20(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_20(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 2) symshape_fail(20, "unmatched dim value at 0, expected: 2, but got: ", symshape_t.size[0], "");
     if (symshape_t.stride[0] != 1) symshape_fail(20, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
+}
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[21] = {};
     symshape_load(input_handles[0], 0, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    check_input_0(symshape_t[0]);
     symshape_load(input_handles[1], 1, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float64(), "(at::kDouble), but got: ", 0, "(cpu), but got: ", symshape_t[1]);
+    check_input_1(symshape_t[1]);
     symshape_load(input_handles[2], 2, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", symshape_t[2]);
+    check_input_2(symshape_t[2]);
     symshape_load(input_handles[3], 3, 1, "unmatched dtype, expected: ", aoti_torch_dtype_bfloat16(), "(at::kBFloat16), but got: ", 0, "(cpu), but got: ", symshape_t[3]);
+    check_input_3(symshape_t[3]);
     symshape_load(input_handles[4], 4, 1, "unmatched dtype, expected: ", aoti_torch_dtype_int8(), "(at::kChar), but got: ", 0, "(cpu), but got: ", symshape_t[4]);
+    check_input_4(symshape_t[4]);
     symshape_load(input_handles[5], 5, 1, "unmatched dtype, expected: ", aoti_torch_dtype_int16(), "(at::kShort), but got: ", 0, "(cpu), but got: ", symshape_t[5]);
+    check_input_5(symshape_t[5]);
     symshape_load(input_handles[6], 6, 1, "unmatched dtype, expected: ", aoti_torch_dtype_int32(), "(at::kInt), but got: ", 0, "(cpu), but got: ", symshape_t[6]);
+    check_input_6(symshape_t[6]);
     symshape_load(input_handles[7], 7, 1, "unmatched dtype, expected: ", aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", symshape_t[7]);
+    check_input_7(symshape_t[7]);
     symshape_load(input_handles[8], 8, 1, "unmatched dtype, expected: ", aoti_torch_dtype_uint8(), "(at::kByte), but got: ", 0, "(cpu), but got: ", symshape_t[8]);
+    check_input_8(symshape_t[8]);
     symshape_load(input_handles[9], 9, 1, "unmatched dtype, expected: ", aoti_torch_dtype_uint16(), "(at::kUInt16), but got: ", 0, "(cpu), but got: ", symshape_t[9]);
+    check_input_9(symshape_t[9]);
     symshape_load(input_handles[10], 10, 1, "unmatched dtype, expected: ", aoti_torch_dtype_uint32(), "(at::kUInt32), but got: ", 0, "(cpu), but got: ", symshape_t[10]);
+    check_input_10(symshape_t[10]);
     symshape_load(input_handles[11], 11, 1, "unmatched dtype, expected: ", aoti_torch_dtype_uint64(), "(at::kUInt64), but got: ", 0, "(cpu), but got: ", symshape_t[11]);
+    check_input_11(symshape_t[11]);
     symshape_load(input_handles[12], 12, 1, "unmatched dtype, expected: ", aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", symshape_t[12]);
+    check_input_12(symshape_t[12]);
     symshape_load(input_handles[13], 13, 1, "unmatched dtype, expected: ", aoti_torch_dtype_complex32(), "(at::kComplexHalf), but got: ", 0, "(cpu), but got: ", symshape_t[13]);
+    check_input_13(symshape_t[13]);
     symshape_load(input_handles[14], 14, 1, "unmatched dtype, expected: ", aoti_torch_dtype_complex64(), "(at::kComplexFloat), but got: ", 0, "(cpu), but got: ", symshape_t[14]);
+    check_input_14(symshape_t[14]);
     symshape_load(input_handles[15], 15, 1, "unmatched dtype, expected: ", aoti_torch_dtype_complex128(), "(at::kComplexDouble), but got: ", 0, "(cpu), but got: ", symshape_t[15]);
+    check_input_15(symshape_t[15]);
     symshape_load(input_handles[16], 16, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e4m3fn(), "(at::kFloat8_e4m3fn), but got: ", 0, "(cpu), but got: ", symshape_t[16]);
+    check_input_16(symshape_t[16]);
     symshape_load(input_handles[17], 17, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e5m2(), "(at::kFloat8_e5m2), but got: ", 0, "(cpu), but got: ", symshape_t[17]);
+    check_input_17(symshape_t[17]);
     symshape_load(input_handles[18], 18, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e4m3fnuz(), "(at::kFloat8_e4m3fnuz), but got: ", 0, "(cpu), but got: ", symshape_t[18]);
+    check_input_18(symshape_t[18]);
     symshape_load(input_handles[19], 19, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e5m2fnuz(), "(at::kFloat8_e5m2fnuz), but got: ", 0, "(cpu), but got: ", symshape_t[19]);
+    check_input_19(symshape_t[19]);
     symshape_load(input_handles[20], 20, 1, "unmatched dtype, expected: ", aoti_torch_dtype_float8_e8m0fnu(), "(at::kFloat8_e8m0fnu), but got: ", 0, "(cpu), but got: ", symshape_t[20]);
+    check_input_20(symshape_t[20]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[1] = {0}; (void)symshape_e;
-    check_input_0(symshape_t[0], symshape_e);
-    check_input_1(symshape_t[1], symshape_e);
-    check_input_2(symshape_t[2], symshape_e);
-    check_input_3(symshape_t[3], symshape_e);
-    check_input_4(symshape_t[4], symshape_e);
-    check_input_5(symshape_t[5], symshape_e);
-    check_input_6(symshape_t[6], symshape_e);
-    check_input_7(symshape_t[7], symshape_e);
-    check_input_8(symshape_t[8], symshape_e);
-    check_input_9(symshape_t[9], symshape_e);
-    check_input_10(symshape_t[10], symshape_e);
-    check_input_11(symshape_t[11], symshape_e);
-    check_input_12(symshape_t[12], symshape_e);
-    check_input_13(symshape_t[13], symshape_e);
-    check_input_14(symshape_t[14], symshape_e);
-    check_input_15(symshape_t[15], symshape_e);
-    check_input_16(symshape_t[16], symshape_e);
-    check_input_17(symshape_t[17], symshape_e);
-    check_input_18(symshape_t[18], symshape_e);
-    check_input_19(symshape_t[19], symshape_e);
-    check_input_20(symshape_t[20], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");

@@ -57,6 +57,9 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
+static inline void check_input_3(const symshape_tensor& symshape_t) {
+    if (symshape_t.stride[0] != 1) symshape_fail(3, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
+}
 static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
     int64_t s0_value;
@@ -69,26 +72,25 @@ static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const 
     AOTI_TORCH_ERROR_CODE_CHECK(aoti_torch_item_float64(input_handles[1], &zf0_value));
     symshape_fsyms[1] = zf0_value;
 }
-static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
-    (void)syms;
+static inline void symshape_exprs(const symshape_tensor* symshape_t, const int64_t* syms, int64_t* symshape_e) {
+    (void)symshape_t; (void)syms;
     const int64_t s0 = syms[0];
     symshape_e[0] = s0;
 }
-static inline void check_input_3(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void symshape_check_symbolic_3(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     if (symshape_t.size[0] < 0LL) symshape_fail(3, "dim value is too small at 0, expected it to be >= 0, but got: ", symshape_t.size[0], "");
     if (symshape_t.size[0] > 100LL) symshape_fail(3, "dim value is too large at 0, expected to be <= 100, but got: ", symshape_t.size[0], "");
     if (symshape_t.size[0] != symshape_e[0]) symshape_sym(3, 0, 0, 0, symshape_e[0], symshape_t.size[0]);
-    if (symshape_t.stride[0] != 1) symshape_fail(3, "unmatched stride value at 0, expected: 1, but got: ", symshape_t.stride[0], "");
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[4] = {};
     symshape_load(input_handles[2], 2, 0, "unmatched dtype, expected: ", aoti_torch_dtype_int64(), "(at::kLong), but got: ", 0, "(cpu), but got: ", symshape_t[2]);
     symshape_load(input_handles[3], 3, 1, "unmatched dtype, expected: ", aoti_torch_dtype_bool(), "(at::kBool), but got: ", 0, "(cpu), but got: ", symshape_t[3]);
+    check_input_3(symshape_t[3]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[1] = {0}; (void)symshape_e;
-    symshape_exprs(syms, symshape_e);
-    check_input_3(symshape_t[3], symshape_e);
+    symshape_exprs(symshape_t, syms, symshape_e);
+    symshape_check_symbolic_3(symshape_t[3], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");
@@ -103,6 +105,7 @@ static inline void check_input_3(const symshape_tensor& symshape_t, const int64_
     symshape_check_and_bind(input_handles, syms, symshape_fsyms);
 }
 
+using namespace ::torch::aot_inductor;
 void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}
 
 void AOTInductorModel::run_impl(

@@ -55,6 +55,15 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
+static inline void check_input_0(const symshape_tensor& symshape_t) {
+    if (symshape_t.size[1] != 8) symshape_fail(0, "unmatched dim value at 1, expected: 8, but got: ", symshape_t.size[1], "");
+    if (symshape_t.stride[0] != 8) symshape_fail(0, "unmatched stride value at 0, expected: 8, but got: ", symshape_t.stride[0], "");
+    if (symshape_t.stride[1] != 1) symshape_fail(0, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
+}
+static inline void check_input_1(const symshape_tensor& symshape_t) {
+    if (symshape_t.size[0] != 8) symshape_fail(1, "unmatched dim value at 0, expected: 8, but got: ", symshape_t.size[0], "");
+    if (symshape_t.stride[1] != 1) symshape_fail(1, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
+}
 static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
     const int64_t s0 = symshape_t[0].size[0];
@@ -62,35 +71,27 @@ static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const 
     if (s0 < 2LL) symshape_fail(0, "dim value is too small at 0, expected it to be >= 2, but got: ", s0, "");
     if (s0 > 1024LL) symshape_fail(0, "dim value is too large at 0, expected to be <= 1024, but got: ", s0, "");
 }
-static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
-    (void)syms;
+static inline void symshape_exprs(const symshape_tensor* symshape_t, const int64_t* syms, int64_t* symshape_e) {
+    (void)symshape_t; (void)syms;
     const int64_t s0 = syms[0];
     symshape_e[0] = s0;
 }
-static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
-    if (symshape_t.size[1] != 8) symshape_fail(0, "unmatched dim value at 1, expected: 8, but got: ", symshape_t.size[1], "");
-    if (symshape_t.stride[0] != 8) symshape_fail(0, "unmatched stride value at 0, expected: 8, but got: ", symshape_t.stride[0], "");
-    if (symshape_t.stride[1] != 1) symshape_fail(0, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
-}
-static inline void check_input_1(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
-    if (symshape_t.size[0] != 8) symshape_fail(1, "unmatched dim value at 0, expected: 8, but got: ", symshape_t.size[0], "");
+static inline void symshape_check_symbolic_1(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     if (symshape_t.size[1] < 2LL) symshape_fail(1, "dim value is too small at 1, expected it to be >= 2, but got: ", symshape_t.size[1], "");
     if (symshape_t.size[1] > 1024LL) symshape_fail(1, "dim value is too large at 1, expected to be <= 1024, but got: ", symshape_t.size[1], "");
     if (symshape_t.size[1] != symshape_e[0]) symshape_sym(1, 0, 1, 0, symshape_e[0], symshape_t.size[1]);
     if (symshape_t.stride[0] != symshape_e[0]) symshape_sym(1, 1, 0, 0, symshape_e[0], symshape_t.stride[0]);
-    if (symshape_t.stride[1] != 1) symshape_fail(1, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[2] = {};
     symshape_load(input_handles[0], 0, 2, "unmatched dtype, expected: ", aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 1, "(cuda), but got: ", symshape_t[0]);
+    check_input_0(symshape_t[0]);
     symshape_load(input_handles[1], 1, 2, "unmatched dtype, expected: ", aoti_torch_dtype_bfloat16(), "(at::kBFloat16), but got: ", 1, "(cuda), but got: ", symshape_t[1]);
+    check_input_1(symshape_t[1]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[1] = {0}; (void)symshape_e;
-    symshape_exprs(syms, symshape_e);
-    check_input_0(symshape_t[0], symshape_e);
-    check_input_1(symshape_t[1], symshape_e);
+    symshape_exprs(symshape_t, syms, symshape_e);
+    symshape_check_symbolic_1(symshape_t[1], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");
@@ -105,6 +106,7 @@ static inline void check_input_1(const symshape_tensor& symshape_t, const int64_
     symshape_check_and_bind(input_handles, syms, symshape_fsyms);
 }
 
+using namespace ::torch::aot_inductor;
 void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}
 
 void AOTInductorModel::run_impl(

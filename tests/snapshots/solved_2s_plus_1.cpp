@@ -55,6 +55,9 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
+static inline void check_input_0(const symshape_tensor& symshape_t) {
+    if (symshape_t.stride[1] != 1) symshape_fail(0, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
+}
 static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
     (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
     const int64_t arg0_1_size_0 = symshape_t[0].size[0];
@@ -66,38 +69,37 @@ static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const 
     }
     bool symshape_s0_v_ovf = false;
     const int64_t symshape_s0_v = symshape_rt::floordiv(symshape_rt::add(int64_t{-1}, arg0_1_size_0, symshape_s0_v_ovf), int64_t{2}, symshape_s0_v_ovf);
-    if (symshape_s0_v_ovf) symshape_fail(0, "integer overflow or division by zero computing FloorDiv(arg0_1_size_0 - 1, 2) (s1 from dim 0)");
+    if (symshape_s0_v_ovf) symshape_fail(0, "integer overflow or division by zero computing s1 = FloorDiv(arg0_1_size_0 - 1, 2) from the dim value at 0, but got: ", arg0_1_size_0, "");
     const int64_t s1 = symshape_s0_v;
     syms[0] = s1;
     if (s1 < 2LL) symshape_fail(0, "symbol s1 is out of its range, expected it to be >= ", 2LL, ", but got: ", s1, "");
 }
-static inline void symshape_exprs(const int64_t* syms, int64_t* symshape_e) {
-    (void)syms;
+static inline void symshape_exprs(const symshape_tensor* symshape_t, const int64_t* syms, int64_t* symshape_e) {
+    (void)symshape_t; (void)syms;
     const int64_t s1 = syms[0];
     bool symshape_x0_ovf = false;
     const int64_t symshape_x0 = symshape_rt::narrow(symshape_rt::wadd(symshape_rt::wide(int64_t{1}), symshape_rt::term(int64_t{2}, s1), symshape_x0_ovf), symshape_x0_ovf);
-    if (symshape_x0_ovf) symshape_fail(-1, "integer overflow or division by zero computing 2*s1 + 1 (dim 0 of input 0)");
+    if (symshape_x0_ovf) symshape_fail(0, "integer overflow or division by zero computing the symbolic dim value at 0, expected: 2*s1 + 1, but got: ", symshape_t[0].size[0], "");
     symshape_e[0] = symshape_x0;
     bool symshape_x1_ovf = false;
     const int64_t symshape_x1 = symshape_rt::mul(int64_t{4}, s1, symshape_x1_ovf);
-    if (symshape_x1_ovf) symshape_fail(-1, "integer overflow or division by zero computing 4*s1 (dim 1 of input 0)");
+    if (symshape_x1_ovf) symshape_fail(0, "integer overflow or division by zero computing the symbolic dim value at 1, expected: 4*s1, but got: ", symshape_t[0].size[1], "");
     symshape_e[1] = symshape_x1;
 }
-static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void symshape_check_symbolic_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
     if (symshape_t.size[0] != symshape_e[0]) symshape_sym(0, 0, 0, 0, symshape_e[0], symshape_t.size[0]);
     if (symshape_t.size[1] < 8LL) symshape_fail(0, "dim value is too small at 1, expected it to be >= 8, but got: ", symshape_t.size[1], "");
     if (symshape_t.size[1] != symshape_e[1]) symshape_sym(0, 0, 1, 1, symshape_e[1], symshape_t.size[1]);
     if (symshape_t.stride[0] != symshape_e[1]) symshape_sym(0, 1, 0, 1, symshape_e[1], symshape_t.stride[0]);
-    if (symshape_t.stride[1] != 1) symshape_fail(0, "unmatched stride value at 1, expected: 1, but got: ", symshape_t.stride[1], "");
 }
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[1] = {};
     symshape_load(input_handles[0], 0, 2, "unmatched dtype, expected: ", aoti_torch_dtype_float32(), "(at::kFloat), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    check_input_0(symshape_t[0]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[2] = {0}; (void)symshape_e;
-    symshape_exprs(syms, symshape_e);
-    check_input_0(symshape_t[0], symshape_e);
+    symshape_exprs(symshape_t, syms, symshape_e);
+    symshape_check_symbolic_0(symshape_t[0], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");
@@ -112,6 +114,7 @@ static inline void check_input_0(const symshape_tensor& symshape_t, const int64_
     symshape_check_and_bind(input_handles, syms, symshape_fsyms);
 }
 
+using namespace ::torch::aot_inductor;
 void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}
 
 void AOTInductorModel::run_impl(

@@ -54,11 +54,7 @@ struct symshape_tensor { int64_t* size; int64_t* stride; };
     const ::std::string a = ::std::string(stride ? "unmatched symbolic stride value at " : "unmatched symbolic dim value at ") + ::std::to_string(d) + ", expected: " + symshape_expr_text[k] + " = ";
     symshape_fail(i, a.c_str(), expected, ", but got: ", got, "");
 }
-static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
-    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
-}
-static inline void check_input_0(const symshape_tensor& symshape_t, const int64_t* symshape_e) {
-    (void)symshape_e;
+static inline void check_input_0(const symshape_tensor& symshape_t) {
     if (symshape_t.size[0] != 4) symshape_fail(0, "unmatched dim value at 0, expected: 4, but got: ", symshape_t.size[0], "");
     if (symshape_t.size[1] != 8) symshape_fail(0, "unmatched dim value at 1, expected: 8, but got: ", symshape_t.size[1], "");
     if (symshape_t.size[2] != 10) symshape_fail(0, "unmatched dim value at 2, expected: 10, but got: ", symshape_t.size[2], "");
@@ -66,12 +62,15 @@ static inline void check_input_0(const symshape_tensor& symshape_t, const int64_
     if (symshape_t.stride[1] != 10) symshape_fail(0, "unmatched stride value at 1, expected: 10, but got: ", symshape_t.stride[1], "");
     if (symshape_t.stride[2] != 1) symshape_fail(0, "unmatched stride value at 2, expected: 1, but got: ", symshape_t.stride[2], "");
 }
+static inline void symshape_bind_symbols(AtenTensorHandle* input_handles, const symshape_tensor* symshape_t, int64_t* syms, double* symshape_fsyms) {
+    (void)input_handles; (void)symshape_t; (void)syms; (void)symshape_fsyms;
+}
 [[maybe_unused]] static void symshape_check_and_bind(AtenTensorHandle* input_handles, int64_t* syms, double* symshape_fsyms) {
     symshape_tensor symshape_t[1] = {};
     symshape_load(input_handles[0], 0, 3, "unmatched dtype, expected: ", aoti_torch_dtype_float16(), "(at::kHalf), but got: ", 0, "(cpu), but got: ", symshape_t[0]);
+    check_input_0(symshape_t[0]);
     symshape_bind_symbols(input_handles, symshape_t, syms, symshape_fsyms);
     int64_t symshape_e[1] = {0}; (void)symshape_e;
-    check_input_0(symshape_t[0], symshape_e);
 }
 [[maybe_unused]] static bool _check_aoti_runtime_check_inputs_env() {
     const static char* env_var_value = getenv("AOTI_RUNTIME_CHECK_INPUTS");
@@ -86,6 +85,7 @@ static inline void check_input_0(const symshape_tensor& symshape_t, const int64_
     symshape_check_and_bind(input_handles, syms, symshape_fsyms);
 }
 
+using namespace ::torch::aot_inductor;
 void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}
 
 void AOTInductorModel::run_impl(

@@ -1,9 +1,11 @@
 //! Emission of the runtime checks (both flavors) and of the wrapper prologue.
 //!
 //! Structure of the checks (docs/codegen.md): the entry point reads every tensor's metadata
-//! once (`{p}_load`: rank before any size, dtype, device, size and stride pointers), binds the
-//! symbols (`{p}_bind_symbols`), checks each input's sizes and strides (`check_input_{i}`, one
-//! out-of-line function per input that has something left to check), then the guards
+//! once (`{p}_load`: rank before any size, dtype, device, size and stride pointers) and checks
+//! its static sizes and strides (`check_input_{i}`, for an input that has some), input by
+//! input; then it binds the symbols (`{p}_bind_symbols`, with their ranges), computes the
+//! symbolic size and stride expressions once (`{p}_exprs`), checks each input's symbolic sizes
+//! and strides (`{p}_check_symbolic_{i}`, for an input that has some left), then the guards
 //! (`{p}_check_guards`). Failures go through shared out-of-line helpers (`{p}_fail`,
 //! `{p}_bad_dim`, `{p}_range`, `{p}_guard_fail`) that build the message from numbers, so a check
 //! costs a comparison and a call. Every name a file defines at namespace scope starts with its
@@ -54,6 +56,10 @@ impl Names {
         } else {
             self.n(&format!("check_input_{i}"))
         }
+    }
+    /// The symbolic sizes and strides of input `i` (its static ones are [`Self::check_input`]'s).
+    pub fn check_symbolic(&self, i: usize) -> String {
+        self.n(&format!("check_symbolic_{i}"))
     }
     pub fn entry(&self) -> String {
         if self.default {
@@ -160,6 +166,28 @@ fn dlpack_device(kind: &str) -> Option<i32> {
 /// A declared range end that is checked at run time: `(end, is_upper)`.
 type RangeCheck = (Expr, bool);
 
+/// A symbolic size or stride expression of the table of `{p}_exprs`, with the first size or
+/// stride checked against it: an overflow computing it is reported for that input and dim,
+/// with that dim's runtime value.
+#[derive(Clone, Copy, Debug)]
+struct ExprUse {
+    e: Expr,
+    /// The input.
+    i: usize,
+    /// A stride (else a size).
+    stride: bool,
+    /// The dim.
+    d: usize,
+}
+
+impl ExprUse {
+    /// The C++ of the runtime value of its dim in `{p}_exprs` (`symshape_t` is every input's).
+    fn got(&self) -> String {
+        let arr = if self.stride { "stride" } else { "size" };
+        format!("symshape_t[{}].{arr}[{}]", self.i, self.d)
+    }
+}
+
 pub(crate) struct Emitter<'a> {
     sig: &'a mut Signature,
     plan: &'a Plan,
@@ -167,7 +195,7 @@ pub(crate) struct Emitter<'a> {
     nm: Names,
     /// Distinct symbolic size and stride expressions checked against the inputs (`{p}_exprs`
     /// computes slot `k` of `symshape_e`), with where each first appears.
-    table: Vec<(Expr, String)>,
+    table: Vec<ExprUse>,
 }
 
 impl<'a> Emitter<'a> {
@@ -253,7 +281,11 @@ impl<'a> Emitter<'a> {
     }
 
     /// Binds `var` to the overflow-checked value of `e`; the overflow flag and its failure are
-    /// emitted only when the printed expression can set it.
+    /// emitted only when the printed expression can set it. The failure is `{p}_fail(i,
+    /// "integer overflow or division by zero computing " + what(text of e), got, "")` with
+    /// `(i, got) = at`: `what` says what `e` is and ends the text before the runtime value
+    /// `got` of input `i` (the value checked, so that the message names it, as every other
+    /// failure does).
     ///
     /// `ranges_checked`: every symbol's declared range holds where this code runs (checked
     /// before it), so [`plain`] may print it without flags where the ranges prove that every
@@ -263,10 +295,11 @@ impl<'a> Emitter<'a> {
         w: &mut Writer,
         var: &str,
         e: Expr,
-        i: Option<usize>,
-        what: &str,
+        at: (usize, &str),
+        what: impl Fn(&str) -> String,
         ranges_checked: bool,
     ) -> Result<String, CodegenError> {
+        let (i, got) = at;
         if let Some(v) = self.sig.cx.as_int(e) {
             return Ok(c_int(v));
         }
@@ -280,10 +313,14 @@ impl<'a> Emitter<'a> {
         if let Some(flag) = checked_let(&mut self.sig.cx, w, var, e, &self.nm.rt())? {
             let text = self.sig.cx.display(e);
             let f = self.fail(
-                i,
-                &[Lit(format!(
-                    "integer overflow or division by zero computing {text} ({what})"
-                ))],
+                Some(i),
+                &[
+                    Lit(format!(
+                        "integer overflow or division by zero computing {}",
+                        what(&text)
+                    )),
+                    Int(got.to_string()),
+                ],
             );
             w.line(&format!("if ({flag}) {f}"));
         }
@@ -438,8 +475,8 @@ impl<'a> Emitter<'a> {
                         w,
                         &format!("symshape_s{k}_v"),
                         rhs,
-                        Some(i),
-                        &format!("{sname} from {kind} {d}"),
+                        (i, &var),
+                        |text| format!("{sname} = {text} from the {kind} value at {d}, but got: "),
                         false,
                     )?;
                     w.line(&format!("const int64_t {sname} = {v};"));
@@ -471,7 +508,15 @@ impl<'a> Emitter<'a> {
             let sname = self.sig.cx.sym_name(b.sym).to_string();
             let k = slot(self.sig, b.sym);
             let var = format!("symshape_s{k}_{}", if upper { "hi" } else { "lo" });
-            let v = self.checked_value(w, &var, end, Some(i), "a range end", false)?;
+            let which = if upper { "upper" } else { "lower" };
+            let v = self.checked_value(
+                w,
+                &var,
+                end,
+                (i, &sname),
+                |text| format!("the {which} end {text} of the range of symbol {sname}, but got: "),
+                false,
+            )?;
             self.range_check(w, &sname, i, v, upper);
         }
         if self.dl() {
@@ -537,17 +582,58 @@ impl<'a> Emitter<'a> {
         w.line(&format!("if ({sname} {op} {v}) {f}"));
     }
 
-    /// `check_input_{i}` for a tensor input: static sizes and strides, the bound of every
-    /// symbolic size, and every symbolic size and stride against its expression. `None` when
-    /// there is nothing to check (a scalar input, a rank-0 tensor, a tensor whose sizes and
-    /// strides are all symbols read from it).
-    fn emit_check_input(&mut self, i: usize) -> Result<Option<String>, CodegenError> {
-        let Input::Tensor { layout, .. } = self.sig.inputs[i].clone() else {
-            return Ok(None);
+    /// `check_input_{i}` for a tensor input: its static sizes and strides (PyTorch's "unmatched
+    /// dim value at" and "unmatched stride value at"), called right after the input is loaded,
+    /// so that rank, dtype, device type and static sizes and strides of every input are
+    /// checked, input by input, before any symbol is bound or any range checked (the contract's
+    /// order). `None` when the input has no static size or stride (a scalar input, a rank-0
+    /// tensor, a tensor whose every size and stride is symbolic): no function and no call.
+    fn emit_static_checks(&mut self, i: usize) -> Option<String> {
+        let Input::Tensor { layout, .. } = &self.sig.inputs[i] else {
+            return None;
         };
-        if layout.rank() == 0 {
-            return Ok(None);
+        let mut body = Writer::default();
+        for (arr, word, dims) in [
+            ("size", "dim", &layout.sizes),
+            ("stride", "stride", &layout.strides),
+        ] {
+            for (d, &e) in dims.iter().enumerate() {
+                let Some(v) = self.sig.cx.as_int(e) else {
+                    continue;
+                };
+                // PyTorch's message, its text at each check (as PyTorch's generated code has it).
+                let got = format!("symshape_t.{arr}[{d}]");
+                let c = self.fail(
+                    Some(i),
+                    &[
+                        Lit(format!(
+                            "unmatched {word} value at {d}, expected: {v}, but got: "
+                        )),
+                        Int(got.clone()),
+                    ],
+                );
+                body.line(&format!("if ({got} != {v}) {c}"));
+            }
         }
+        let f = self.nm.check_input(i);
+        let t = self.nm.n("tensor");
+        let head = if self.dl() {
+            format!("static int {f}(const {t}& symshape_t, char* err, size_t err_len) {{")
+        } else {
+            format!("{} void {f}(const {t}& symshape_t) {{", self.storage())
+        };
+        self.function(&head, &body.finish())
+    }
+
+    /// `{p}_check_symbolic_{i}` for a tensor input: PyTorch's "dim value is too small/large"
+    /// from the bound of every symbolic size that bind did not check, and every symbolic size
+    /// and stride against its expression (computed once in `{p}_exprs`). `None` when there is
+    /// nothing to check (a scalar input, a rank-0 tensor, a tensor whose sizes and strides are
+    /// static or symbols read from it).
+    fn emit_symbolic_checks(&mut self, i: usize) -> Option<String> {
+        let Input::Tensor { layout, .. } = self.sig.inputs[i].clone() else {
+            return None;
+        };
         let mut body = Writer::default();
         let w = &mut body;
         let bound_here = |plan: &Plan, cx: &sym::Context, e: Expr, src: Source| {
@@ -557,20 +643,8 @@ impl<'a> Emitter<'a> {
             })
         };
         for (d, &e) in layout.sizes.iter().enumerate() {
-            let got = format!("symshape_t.size[{d}]");
-            if let Some(v) = self.sig.cx.as_int(e) {
-                // PyTorch's message, its text at each check (as PyTorch's generated code has it).
-                let c = self.fail(
-                    Some(i),
-                    &[
-                        Lit(format!(
-                            "unmatched dim value at {d}, expected: {v}, but got: "
-                        )),
-                        Int(got.clone()),
-                    ],
-                );
-                w.line(&format!("if ({got} != {v}) {c}"));
-                continue;
+            if self.sig.cx.as_int(e).is_some() {
+                continue; // static: checked in check_input_{i}
             }
             if bound_here(self.plan, &self.sig.cx, e, Source::Size(i, d)) {
                 continue; // the symbol was read from this very dim; its bound checked in bind
@@ -582,53 +656,41 @@ impl<'a> Emitter<'a> {
                 .iter()
                 .any(|b| b.source == Source::Size(i, d) && b.rhs.is_some());
             if !solved_from_here {
-                self.dim_bound_check(w, i, d, e, &got);
+                self.dim_bound_check(w, i, d, e, &format!("symshape_t.size[{d}]"));
             }
-            self.equality(w, i, d, e, ("size", "dim"));
+            self.equality(w, i, d, e, false);
         }
         for (d, &e) in layout.strides.iter().enumerate() {
-            let got = format!("symshape_t.stride[{d}]");
-            if let Some(v) = self.sig.cx.as_int(e) {
-                let c = self.fail(
-                    Some(i),
-                    &[
-                        Lit(format!(
-                            "unmatched stride value at {d}, expected: {v}, but got: "
-                        )),
-                        Int(got.clone()),
-                    ],
-                );
-                w.line(&format!("if ({got} != {v}) {c}"));
+            if self.sig.cx.as_int(e).is_some()
+                || bound_here(self.plan, &self.sig.cx, e, Source::Stride(i, d))
+            {
                 continue;
             }
-            if bound_here(self.plan, &self.sig.cx, e, Source::Stride(i, d)) {
-                continue;
-            }
-            self.equality(w, i, d, e, ("stride", "stride"));
+            self.equality(w, i, d, e, true);
         }
-        let body = body.finish();
-        if body.is_empty() {
-            // Every size and stride is a symbol read from it (checked where it is bound): no
-            // function, whose unused tensor parameter `-Wextra -Werror` refuses (a review's
-            // `sizes: ["s0"], strides: ["s1"]`).
-            return Ok(None);
-        }
-        let f = self.nm.check_input(i);
+        let f = self.nm.check_symbolic(i);
         let t = self.nm.n("tensor");
-        let mut out = Writer::default();
-        if self.dl() {
-            out.open(&format!(
+        let head = if self.dl() {
+            format!(
                 "static int {f}(const {t}& symshape_t, const int64_t* symshape_e, char* err, size_t err_len) {{"
-            ));
-            out.line("(void)symshape_e; (void)err; (void)err_len;");
+            )
         } else {
-            out.open(&format!(
+            format!(
                 "{} void {f}(const {t}& symshape_t, const int64_t* symshape_e) {{",
                 self.storage()
-            ));
-            out.line("(void)symshape_e;");
+            )
+        };
+        self.function(&head, &body.finish())
+    }
+
+    /// A check function from its first line and body (`None` when the body is empty: no
+    /// function, whose unused tensor parameter `-Wextra -Werror` would refuse; a review's
+    /// `sizes: ["s0"], strides: ["s1"]`). Every check of the body uses the parameters.
+    fn function(&self, head: &str, body: &str) -> Option<String> {
+        if body.is_empty() {
+            return None;
         }
-        let mut text = out.finish();
+        let mut text = format!("{head}\n");
         for l in body.lines() {
             text.push_str("    ");
             text.push_str(l);
@@ -638,7 +700,7 @@ impl<'a> Emitter<'a> {
             text.push_str("    return 0;\n");
         }
         text.push_str("}\n");
-        Ok(Some(text))
+        Some(text)
     }
 
     /// PyTorch's "dim value is too small/large" for size `d` of input `i` (value `got`): the
@@ -679,51 +741,64 @@ impl<'a> Emitter<'a> {
 
     /// A symbolic size or stride against its expression, computed once for every input in
     /// `{p}_exprs` (slot `k` of `symshape_e`).
-    fn equality(&mut self, w: &mut Writer, i: usize, d: usize, e: Expr, (arr, word): (&str, &str)) {
-        let k = match self.table.iter().position(|(x, _)| *x == e) {
+    fn equality(&mut self, w: &mut Writer, i: usize, d: usize, e: Expr, stride: bool) {
+        let k = match self.table.iter().position(|u| u.e == e) {
             Some(k) => k,
             None => {
-                self.table.push((e, format!("{word} {d} of input {i}")));
+                self.table.push(ExprUse { e, i, stride, d });
                 self.table.len() - 1
             }
         };
-        let got = format!("symshape_t.{arr}[{d}]");
-        let stride = usize::from(arr == "stride");
+        let got = format!("symshape_t.{}[{d}]", if stride { "stride" } else { "size" });
         let c = self.call(
             "sym",
-            &format!("{i}, {stride}, {d}, {k}, symshape_e[{k}], {got}"),
+            &format!(
+                "{i}, {}, {d}, {k}, symshape_e[{k}], {got}",
+                usize::from(stride)
+            ),
         );
         w.line(&format!("if ({got} != symshape_e[{k}]) {c}"));
     }
 
     /// `{p}_exprs`: every distinct symbolic size and stride expression, overflow-checked, once.
+    /// An expression that overflows is reported for the first size or stride checked against
+    /// it, with that input's prefix and the dim's runtime value (`symshape_t`): no int64 value
+    /// equals it, so that dim fails its check.
     fn emit_exprs(&mut self) -> Result<String, CodegenError> {
         let mut body = Writer::default();
         body.indent_by(1);
         let mut used: Vec<sym::Symbol> = Vec::new();
-        for (k, (e, what)) in self.table.clone().into_iter().enumerate() {
-            for s in self.sig.cx.free_symbols(e) {
+        for (k, u) in self.table.clone().into_iter().enumerate() {
+            for s in self.sig.cx.free_symbols(u.e) {
                 if !used.contains(&s) {
                     used.push(s);
                 }
             }
-            let v =
-                self.checked_value(&mut body, &format!("symshape_x{k}"), e, None, &what, true)?;
+            let (word, d) = (if u.stride { "stride" } else { "dim" }, u.d);
+            let v = self.checked_value(
+                &mut body,
+                &format!("symshape_x{k}"),
+                u.e,
+                (u.i, &u.got()),
+                |text| format!("the symbolic {word} value at {d}, expected: {text}, but got: "),
+                true,
+            )?;
             body.line(&format!("symshape_e[{k}] = {v};"));
         }
         let f = self.nm.n("exprs");
+        let t = self.nm.n("tensor");
         let mut out = Writer::default();
         if self.dl() {
             out.open(&format!(
-                "static int {f}(const int64_t* syms, int64_t* symshape_e, char* err, size_t err_len) {{"
+                "static int {f}(const {t}* symshape_t, const int64_t* syms, int64_t* symshape_e, char* err, size_t err_len) {{"
             ));
-            out.line("(void)syms; (void)err; (void)err_len;");
+            out.line("(void)symshape_t; (void)syms; (void)err; (void)err_len;");
         } else {
             out.open(&format!(
-                "{} void {f}(const int64_t* syms, int64_t* symshape_e) {{",
+                "{} void {f}(const {t}* symshape_t, const int64_t* syms, int64_t* symshape_e) {{",
                 self.storage()
             ));
-            out.line("(void)syms;");
+            out.line("(void)symshape_t; (void)syms;");
         }
         for s in used {
             let k = slot(self.sig, s);
@@ -933,10 +1008,20 @@ impl<'a> Emitter<'a> {
         ));
         let mut bind = Writer::default();
         self.emit_bind(&mut bind)?;
+        // Static sizes and strides: checked where each input is loaded (before bind).
+        let mut static_inputs = Vec::new();
+        let mut static_text = String::new();
+        for i in 0..n_in {
+            if let Some(text) = self.emit_static_checks(i) {
+                static_text.push_str(&text);
+                static_inputs.push(i);
+            }
+        }
+        // Symbolic sizes and strides: after bind and `{p}_exprs`.
         let mut checked_inputs = Vec::new();
         let mut inputs_text = String::new();
         for i in 0..n_in {
-            if let Some(text) = self.emit_check_input(i)? {
+            if let Some(text) = self.emit_symbolic_checks(i) {
                 inputs_text.push_str(&text);
                 checked_inputs.push(i);
             }
@@ -947,7 +1032,7 @@ impl<'a> Emitter<'a> {
             .table
             .clone()
             .iter()
-            .map(|(e, _)| quote(&self.sig.cx.display(*e)))
+            .map(|u| quote(&self.sig.cx.display(u.e)))
             .collect();
         w.line(&format!(
             "[[maybe_unused]] static const char* const {}[] = {{{}}};",
@@ -959,6 +1044,7 @@ impl<'a> Emitter<'a> {
             }
         ));
         w.raw(&self.nm.helpers(self.opts.flavor, self.inline_all()));
+        w.raw(&static_text);
         w.raw(&bind.finish());
         let exprs = if self.table.is_empty() {
             None
@@ -972,9 +1058,22 @@ impl<'a> Emitter<'a> {
         let t = self.nm.n("tensor");
         let bind = self.nm.n("bind_symbols");
         let cg = self.nm.n("check_guards");
-        let loads: Vec<String> = (0..n_in)
-            .filter_map(|i| self.load_call(i).transpose())
-            .collect::<Result<_, _>>()?;
+        // Each tensor's load (rank, dtype, device type) and then its static sizes and strides:
+        // every input's, input by input, before any symbol is bound.
+        let mut loads: Vec<String> = Vec::new();
+        for i in 0..n_in {
+            if let Some(l) = self.load_call(i)? {
+                loads.push(l);
+            }
+            if static_inputs.contains(&i) {
+                let f = self.nm.check_input(i);
+                loads.push(if self.dl() {
+                    format!("if ({f}(symshape_t[{i}], err, err_len) != 0) return 1;")
+                } else {
+                    format!("{f}(symshape_t[{i}]);")
+                });
+            }
+        }
         match self.opts.flavor {
             Flavor::Aoti => {
                 // Every check, the symbols into `syms` / `symshape_fsyms` (symshape_num_slots
@@ -991,12 +1090,12 @@ impl<'a> Emitter<'a> {
                     "int64_t symshape_e[{n_e}] = {{0}}; (void)symshape_e;"
                 ));
                 if let Some(x) = &exprs {
-                    w.line(&format!("{x}(syms, symshape_e);"));
+                    w.line(&format!("{x}(symshape_t, syms, symshape_e);"));
                 }
                 for &i in &checked_inputs {
                     w.line(&format!(
                         "{}(symshape_t[{i}], symshape_e);",
-                        self.nm.check_input(i)
+                        self.nm.check_symbolic(i)
                     ));
                 }
                 if guards {
@@ -1072,13 +1171,13 @@ impl<'a> Emitter<'a> {
                 ));
                 if let Some(x) = &exprs {
                     w.line(&format!(
-                        "if ({x}(syms, symshape_e, err, err_len) != 0) return 1;"
+                        "if ({x}(symshape_t, syms, symshape_e, err, err_len) != 0) return 1;"
                     ));
                 }
                 for &i in &checked_inputs {
                     w.line(&format!(
                         "if ({}(symshape_t[{i}], symshape_e, err, err_len) != 0) return 1;",
-                        self.nm.check_input(i)
+                        self.nm.check_symbolic(i)
                     ));
                 }
                 if guards {
@@ -1112,6 +1211,14 @@ impl<'a> Emitter<'a> {
     /// The prologue of `run_impl` / `inductor_entry_impl` up to where kernels would begin.
     pub fn emit_prologue(&mut self, w: &mut Writer) -> Result<(), CodegenError> {
         let n_in = self.sig.inputs.len();
+        // The prologue names AOTI's classes, types and functions unqualified (as PyTorch's
+        // wrapper does, inside the namespace); brought in here, it compiles whether or not the
+        // including file has opened `namespace torch::aot_inductor` (the contract, docs/codegen.md). Outside it,
+        // `AOTInductorModel::run_impl` is found through this directive and defined at global
+        // scope, which encloses the class; inside it, the directive changes nothing. (A name
+        // qualified with `::torch::aot_inductor` would do for the real model but not for a
+        // model class of another namespace, which the tests with the shim use.)
+        w.line("using namespace ::torch::aot_inductor;");
         match self.sig.mode {
             Mode::Aot => {
                 w.open("void AOTInductorModel::_const_run_impl([[maybe_unused]] std::vector<AtenTensorHandle>& output_handles, [[maybe_unused]] DeviceStreamType stream, [[maybe_unused]] AOTIProxyExecutorHandle proxy_executor) {}");

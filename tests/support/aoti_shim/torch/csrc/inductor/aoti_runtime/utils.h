@@ -214,3 +214,8 @@ inline AtenTensorHandle reinterpret_tensor_wrapper(AtenTensorHandle self, int64_
   return result;
 }
 inline RAIIAtenTensorHandle wrap_with_raii_handle_if_needed(AtenTensorHandle h) { return RAIIAtenTensorHandle(h); }
+// The real utils.h declares its C++ part (RAIIAtenTensorHandle, ...) in this namespace; the
+// generated prologue brings it in with `using namespace ::torch::aot_inductor;` so that it
+// compiles inside or outside the namespace. The shim keeps its C++ part global (the tests
+// define their stand-in model class in a namespace of their own) and only declares the name.
+namespace torch::aot_inductor {}
