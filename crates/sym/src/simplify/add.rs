@@ -852,43 +852,49 @@ impl Session<'_> {
     /// could still saturate, which makes a sum overflow: not taken then.)
     fn root_factored(&mut self, e: Expr, x: Expr, atoms: &[Expr]) -> Option<Expr> {
         let y = self.factored_candidate(e, x)?;
+        self.factors_fit(y, Some(atoms)).then_some(y)
+    }
+
+    /// Whether every factor of the product `y` (a factored expansion) computes nothing that
+    /// saturates: an atom of the expansion or a power of one, or a sum that `poly_fits` or
+    /// whose interval lies in i64; with `root` (the atoms of the sum `y` equals, at the root of
+    /// its polynomial), also a sum proven by the root's value when every other factor's
+    /// interval excludes 0 ([`Session::root_factored`]).
+    fn factors_fit(&mut self, y: Expr, root: Option<&[Expr]>) -> bool {
         let Node::Mul(fs) = self.cx.node(y).clone() else {
-            return None;
+            return false;
         };
-        // The factors whose intervals exclude 0 (asked once, where needed).
-        let mut nonzero: Option<smallvec::SmallVec<[bool; 8]>> = None;
+        // Which factors cannot be 0 (asked with `root` only).
+        let nonzero: smallvec::SmallVec<[bool; 8]> = match root {
+            Some(_) => fs
+                .iter()
+                .map(|g| {
+                    let iv = self.iv(*g);
+                    iv.lo > 0 || iv.hi < 0
+                })
+                .collect(),
+            None => smallvec::SmallVec::new(),
+        };
         for (i, &f) in fs.iter().enumerate() {
             let ok = match *self.cx.node(f) {
                 Node::Add(..) => {
                     self.poly_fits(f)
                         || self.fits_i64(f)
-                        || ({
-                            let nz = match &nonzero {
-                                Some(nz) => nz.clone(),
-                                None => {
-                                    let nz: smallvec::SmallVec<[bool; 8]> = fs
-                                        .iter()
-                                        .map(|g| {
-                                            let iv = self.iv(*g);
-                                            iv.lo > 0 || iv.hi < 0
-                                        })
-                                        .collect();
-                                    nonzero = Some(nz.clone());
-                                    nz
-                                }
-                            };
+                        || root.is_some_and(|atoms| {
                             // Every other factor nonzero: |f| <= |y|, e's value.
-                            nz.iter().enumerate().all(|(j, z)| j == i || *z)
-                        } && self.root_sum_fits(f, atoms))
+                            nonzero.iter().enumerate().all(|(j, z)| j == i || *z)
+                                && self.root_sum_fits(f, atoms)
+                        })
                 }
+                // An atom of x, or a power of one.
                 Node::Pow(b, _) => !is_polynomial(self.cx.node(b)),
                 ref n => !is_polynomial(n),
             };
             if !ok {
-                return None;
+                return false;
             }
         }
-        Some(y)
+        true
     }
 
     /// The factors of a term (itself when it is not a product).
@@ -1037,26 +1043,12 @@ impl Session<'_> {
         Some(y)
     }
 
-    /// [`Session::factored_expansion`]: the factored form, smaller than `e`, each of its
-    /// factors an atom of `x`, a power of one, or a sum that computes nothing that saturates;
-    /// `None` otherwise.
+    /// [`Session::factor_expansion`] without counting the rule: the factored form, smaller than
+    /// `e`, each of its factors an atom of `x`, a power of one, or a sum that computes nothing
+    /// that saturates (`factors_fit`); `None` otherwise.
     fn factored_expansion(&mut self, e: Expr, x: Expr) -> Option<Expr> {
         let y = self.factored_candidate(e, x)?;
-        let Node::Mul(fs) = self.cx.node(y).clone() else {
-            return None;
-        };
-        for f in fs {
-            let ok = match *self.cx.node(f) {
-                Node::Add(..) => self.poly_fits(f) || self.fits_i64(f),
-                // An atom of x, or a power of one.
-                Node::Pow(b, _) => !is_polynomial(self.cx.node(b)),
-                ref n => !is_polynomial(n),
-            };
-            if !ok {
-                return None;
-            }
-        }
-        Some(y)
+        self.factors_fit(y, None).then_some(y)
     }
 
     /// `a / b` when the polynomial division of `a` by the sum `b` leaves no remainder (a sum
