@@ -1108,14 +1108,24 @@ fn relation(d: Mono, op: Rel) -> Option<crate::Bound> {
     })
 }
 
-/// The whole text: `Eq(a, b)`, `Ne(a, b)`, `a op b` for one inequality, or a sum.
+/// The whole text: `Eq(a, b)`, `Ne(a, b)`, `Lt(a, b)`, `Le(a, b)`, `Gt(a, b)`, `Ge(a, b)`
+/// (the parser's `a < b`, `a <= b`, `a > b`, `a >= b`), `a op b` for one inequality, or a
+/// sum.
 fn walk_top(w: &mut Walk<'_, '_>) -> Option<crate::Bound> {
     w.ws();
     let b = w.b;
     let at = w.i;
-    if b.len() > at + 3 && b[at + 2] == b'(' && (&b[at..at + 2] == b"Eq" || &b[at..at + 2] == b"Ne")
-    {
-        let op = if b[at] == b'E' { Rel::Eq } else { Rel::Ne };
+    // (relation of `lhs - rhs`, whether the sides swap: `Gt(a, b)` is `b - a < 0`)
+    let call = match b.get(at..at + 3) {
+        Some(b"Eq(") => Some((Rel::Eq, false)),
+        Some(b"Ne(") => Some((Rel::Ne, false)),
+        Some(b"Lt(") => Some((Rel::Lt, false)),
+        Some(b"Le(") => Some((Rel::Le, false)),
+        Some(b"Gt(") => Some((Rel::Lt, true)),
+        Some(b"Ge(") => Some((Rel::Le, true)),
+        _ => None,
+    };
+    if let Some((op, swap)) = call {
         w.i += 3;
         w.depth += 1;
         let l = w.sum()?;
@@ -1125,7 +1135,12 @@ fn walk_top(w: &mut Walk<'_, '_>) -> Option<crate::Bound> {
         if !w.at_end() {
             return None;
         }
-        return relation(add(l, r.neg())?, op);
+        let d = if swap {
+            add(r, l.neg())?
+        } else {
+            add(l, r.neg())?
+        };
+        return relation(d, op);
     }
     let l = w.sum()?;
     if w.at_end() {
@@ -1537,7 +1552,7 @@ mod tests {
             2 => int_text(),
             1 => (int_text(), int_text(), proptest::sample::select(&["<", "<=", ">", ">="][..]))
                 .prop_map(|(a, b, op)| format!("{a} {op} {b}")),
-            1 => (int_text(), int_text(), proptest::sample::select(&["Eq", "Ne"][..]))
+            1 => (int_text(), int_text(), proptest::sample::select(&["Eq", "Ne", "Lt", "Le", "Gt", "Ge"][..]))
                 .prop_map(|(a, b, op)| format!("{op}({a}, {b})")),
         ]
     }
@@ -1797,6 +1812,20 @@ mod tests {
             ("x <= 1317624576693539400", b(true, true)), // 19 digits
             ("x <= 9223372036854775805", None), // beyond the magnitude
             ("Eq(x - x, 0)", None),           // x both ways
+            // The relations' calls, as compilers' guards write them.
+            (
+                "Gt(Max(1, (FloorDiv((x + (-7)), 2) + 1)), 1)",
+                b(false, true),
+            ),
+            ("Ge(x, 1)", b(true, true)),
+            ("Gt(x, 1)", b(false, true)),
+            ("Lt(y, 0)", b(false, false)),
+            ("Le(z, 4)", b(true, true)),
+            ("Ge(w + y, 5)", b(true, true)),
+            ("Lt(x, x + 1)", None), // x both ways
+            ("Ge(x, 1) + 1", None), // a relation is no operand
+            ("Gt (x, 1)", None),    // a blank before the parenthesis
+            ("Gt(x, 1, 2)", None),
             // Not monotone, but an exact hull with the symbols used once.
             ("Mod(x, 8)", int(Some(0), Some(7))),
             ("Mod(x + 6, 8)", int(Some(0), Some(7))),
