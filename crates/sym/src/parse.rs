@@ -829,7 +829,25 @@ fn number_end(b: &[u8], start: usize) -> (usize, bool) {
     (i, is_float)
 }
 
-type PendingSum = (smallvec::SmallVec<[(Expr, i64); 4]>, i64);
+/// A pending sum: its terms (each with its coefficient), its constant, and whether the
+/// whole is negated (`true`: the value is `-(terms + constant)`). Only `combine` negates a
+/// sum so, in place of negating each of its terms: `x0 - (x1 - (x2 - ...))` subtracts a
+/// larger sum at every level, which took time quadratic in the depth
+/// ([`normalize_sum`] applies it where the terms are read).
+type PendingSum = (smallvec::SmallVec<[(Expr, i64); 4]>, i64, bool);
+
+/// Applies a pending sum's negation to its terms and constant (`None` where a coefficient
+/// or the constant is `i64::MIN`: its negation does not fit).
+fn normalize_sum(s: &mut PendingSum) -> Option<()> {
+    if s.2 {
+        for t in &mut s.0 {
+            t.1 = t.1.checked_neg()?;
+        }
+        s.1 = s.1.checked_neg()?;
+        s.2 = false;
+    }
+    Some(())
+}
 
 /// An operand still being built by a chain of `+`/`-` or of `*`, materialized once when used
 /// (index-aligned with the operand stack): a sum of n terms or a product of n factors is built
@@ -1157,7 +1175,12 @@ impl Context {
     #[inline]
     fn pending_node(&mut self, e: Expr, p: Option<&Pending>) -> Option<Expr> {
         match p {
-            Some(Pending::Sum((terms, c))) => self.add_terms(terms, *c),
+            Some(Pending::Sum((terms, c, false))) => self.add_terms(terms, *c),
+            Some(Pending::Sum(sum)) => {
+                let mut sum = sum.clone();
+                normalize_sum(&mut sum)?;
+                self.add_terms(&sum.0, sum.1)
+            }
             Some(Pending::Prod(fs)) => self.product_node(fs),
             None => Some(e),
         }
@@ -1300,7 +1323,7 @@ impl Context {
                         Pending::Prod(smallvec::smallvec![a.e, b.e])
                     } else {
                         let sign: i64 = if o == Op::Add { 1 } else { -1 };
-                        Pending::Sum((smallvec::smallvec![(a.e, 1), (b.e, sign)], 0))
+                        Pending::Sum((smallvec::smallvec![(a.e, 1), (b.e, sign)], 0, false))
                     }));
                     a.pending = true;
                     return Some(());
@@ -1350,6 +1373,12 @@ impl Context {
         let mut ae = (a.e, a.col);
         self.combine(o, col, &mut ae, &mut pa, (b.e, b.col), pb)
             .ok()?;
+        // The descent's own steps push terms onto a pending sum as they are: a negated one
+        // (`combine`'s `a - b` of a larger `b`) is negated term by term here (the descent's
+        // nesting is bounded).
+        if let Some(Pending::Sum(sum)) = &mut pa {
+            normalize_sum(sum)?;
+        }
         a.e = ae.0;
         a.pending = pa.is_some();
         if a.pending {
@@ -1367,7 +1396,7 @@ impl Context {
     /// - `a ± b` of a pending `a` and a pending product `b` (a sum of products `2*x + 3*y`):
     ///   `combine` makes `b`'s product the sum of its one term, then `a`'s
     ///   (`materialize_prod`, a sum stays), and, unless it merges the left sum into the right
-    ///   one (a `+` whose left sum has fewer terms: left to `combine`), pushes each term of
+    ///   one (a left sum with fewer terms: left to `combine`), pushes each term of
     ///   `b`'s sum, its coefficient times the sign, onto `a`'s, and adds the constant times
     ///   the sign to `a`'s: `a`'s sum, `b`'s dropped.
     /// - `a*b` of a pending sum `b` and a pending product `a`, or an integer `a` with nothing
@@ -1423,7 +1452,7 @@ impl Context {
         let (Some(Pending::Sum(l)), Some(Pending::Sum(r))) = (pa, pb) else {
             return Some(false);
         };
-        if o == Op::Add && l.0.len() < r.0.len() {
+        if l.0.len() < r.0.len() {
             return Some(false);
         }
         let sign: i64 = if o == Op::Add { 1 } else { -1 };
@@ -2583,7 +2612,9 @@ impl Context {
         p: &mut Option<Pending>,
     ) -> Result<(), Error> {
         match p.take() {
-            Some(Pending::Sum((terms, c))) => {
+            Some(Pending::Sum(mut sum)) => {
+                normalize_sum(&mut sum).ok_or_else(|| Self::overflow(e.1))?;
+                let (terms, c, _) = sum;
                 e.0 = self
                     .add_terms(&terms, c)
                     .ok_or_else(|| Self::overflow(e.1))?;
@@ -2606,8 +2637,8 @@ impl Context {
                 None => self.mul_parts(fs).ok_or_else(|| Self::overflow(col))?,
             };
             *p = Some(Pending::Sum(match e {
-                Some(e) => (smallvec::smallvec![(e, c)], 0),
-                None => (smallvec::SmallVec::new(), c),
+                Some(e) => (smallvec::smallvec![(e, c)], 0, false),
+                None => (smallvec::SmallVec::new(), c, false),
             }));
         }
         Ok(())
@@ -2729,39 +2760,56 @@ impl Context {
             };
             let left = &mut left_sum;
             let a = a.0;
-            // Merge the smaller sum into the larger one (nested parentheses).
-            let right = match (right, sign) {
-                (Some((mut ts, c)), 1) if left.as_ref().is_none_or(|l| l.0.len() < ts.len()) => {
+            let overflow = || Self::overflow(col);
+            // `k` times -1 where `flip`.
+            let signed = |k: i64, flip: bool| if flip { k.checked_neg() } else { Some(k) };
+            // Merge the smaller sum into the larger one (nested parentheses): `a + b` and
+            // `a - b` keep the larger right sum's terms, the latter by negating it whole
+            // (`x0 - (x1 - (x2 - ...))` would otherwise negate each of its terms at every
+            // level), and add the left sum's, or `a`, to them.
+            let larger = |r: &PendingSum| {
+                left.as_ref()
+                    .is_none_or(|l: &PendingSum| l.0.len() < r.0.len())
+            };
+            let right = match right {
+                Some(mut r) if larger(&r) => {
+                    // The right sum now stands for `sign` times its value.
+                    r.2 ^= sign == -1;
                     match left.take() {
-                        Some((lts, lc)) => {
-                            ts.extend(lts);
-                            *left =
-                                Some((ts, c.checked_add(lc).ok_or_else(|| Self::overflow(col))?));
+                        Some((lts, lc, lneg)) => {
+                            // A left coefficient `k` is worth `k` (or `-k` if the left sum is
+                            // negated), stored negated if the right one is.
+                            let flip = lneg != r.2;
+                            r.0.reserve(lts.len());
+                            for (t, k) in lts {
+                                r.0.push((t, signed(k, flip).ok_or_else(overflow)?));
+                            }
+                            let lc = signed(lc, flip).ok_or_else(overflow)?;
+                            r.1 = r.1.checked_add(lc).ok_or_else(overflow)?;
                         }
-                        None => {
-                            ts.push((a, 1));
-                            *left = Some((ts, c));
-                        }
+                        None => r.0.push((a, if r.2 { -1 } else { 1 })),
                     }
-                    *pa = left_sum.map(Pending::Sum);
+                    *pa = Some(Pending::Sum(r));
                     return Ok(());
                 }
-                (r, _) => r,
+                r => r,
             };
-            let acc = left.get_or_insert_with(|| (smallvec::smallvec![(a, 1)], 0));
+            let acc = left.get_or_insert_with(|| (smallvec::smallvec![(a, 1)], 0, false));
             match right {
-                Some((ts, c)) => {
+                Some((ts, c, rneg)) => {
+                    // A right coefficient `k` is worth `sign * k` (negated again if the right
+                    // sum is), stored negated if the left one is. (-(i64::MIN) does not fit:
+                    // an overflow, not a panic.)
+                    let flip = (sign == -1) != rneg;
+                    let flip = flip != acc.2;
+                    acc.0.reserve(ts.len());
                     for (t, k) in ts {
-                        // -(i64::MIN) does not fit: an overflow, not a panic.
-                        let k = k.checked_mul(sign).ok_or_else(|| Self::overflow(col))?;
-                        acc.0.push((t, k));
+                        acc.0.push((t, signed(k, flip).ok_or_else(overflow)?));
                     }
-                    acc.1 = acc
-                        .1
-                        .checked_add(c.checked_mul(sign).ok_or_else(|| Self::overflow(col))?)
-                        .ok_or_else(|| Self::overflow(col))?;
+                    let c = signed(c, flip).ok_or_else(overflow)?;
+                    acc.1 = acc.1.checked_add(c).ok_or_else(overflow)?;
                 }
-                None => acc.0.push((b, sign)),
+                None => acc.0.push((b, if acc.2 { -sign } else { sign })),
             }
             *pa = left_sum.map(Pending::Sum);
             return Ok(());
