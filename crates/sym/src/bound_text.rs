@@ -48,7 +48,8 @@
 //! precedence: unary minus binds tighter than `*` and `//`, looser than `**`):
 //! integer literals, symbol names, `+ - * //`, `**` with a literal exponent, parentheses,
 //! `Max`, `Min`, `Abs`, `FloorDiv`, `Mod`, `ModularIndexing`, and at the top one relation
-//! (`<`, `<=`, `>`, `>=`, `Eq(a, b)`, `Ne(a, b)`). Anything else declines: `%`, `==`,
+//! (`<`, `<=`, `>`, `>=`, `Eq(a, b)`, `Ne(a, b)`, `Lt(a, b)`, `Le(a, b)`, `Gt(a, b)`,
+//! `Ge(a, b)`). Anything else declines: `%`, `==`,
 //! floats, other functions, a blank between a function's name and its parenthesis, nesting
 //! beyond [`DEPTH`], any finite value beyond [`MAGNITUDE`].
 
