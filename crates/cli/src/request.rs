@@ -615,28 +615,47 @@ fn int_ranges<'f, 'b>(
     few: &'b mut [IntRange<'f>; FEW_RANGES],
     many: &'b mut Vec<IntRange<'f>>,
 ) -> Option<&'b [IntRange<'f>]> {
+    int_ranges_of::<false>(f, few, many)
+}
+
+/// [`int_ranges`], or with `SKIP` the ranges whose ends are integers or `null`s alone (those
+/// with an end over symbols left out).
+fn int_ranges_of<'f, 'b, const SKIP: bool>(
+    f: &'f Fields<'_>,
+    few: &'b mut [IntRange<'f>; FEW_RANGES],
+    many: &'b mut Vec<IntRange<'f>>,
+) -> Option<&'b [IntRange<'f>]> {
     let Some(r) = f.ranges else {
         return Some(&few[..0]);
     };
     let obj = r.as_object()?;
-    let read = |(name, pair): &'f (std::borrow::Cow<'_, str>, V<'_>)| {
-        let (lo, hi) = int_pair(pair)?;
+    if obj.len() > FEW_RANGES {
+        many.reserve(obj.len());
+    }
+    let mut n = 0;
+    for (name, pair) in obj.iter() {
+        let Some((lo, hi)) = int_pair(pair) else {
+            if SKIP {
+                continue;
+            }
+            return None;
+        };
         if lo == Some(i64::MIN) {
             return None;
         }
-        Some((&**name, lo.unwrap_or(i64::MIN), hi))
-    };
-    if obj.len() <= FEW_RANGES {
-        for (slot, entry) in few.iter_mut().zip(obj.iter()) {
-            *slot = read(entry)?;
+        let range = (&**name, lo.unwrap_or(i64::MIN), hi);
+        if obj.len() <= FEW_RANGES {
+            few[n] = range;
+            n += 1;
+        } else {
+            many.push(range);
         }
-        return Some(&few[..obj.len()]);
     }
-    many.reserve(obj.len());
-    for entry in obj.iter() {
-        many.push(read(entry)?);
-    }
-    Some(many)
+    Some(if obj.len() <= FEW_RANGES {
+        &few[..n]
+    } else {
+        many
+    })
 }
 
 /// The answer `t` of `Context::simplified_polynomial_text`: the operation is the identity,
@@ -839,7 +858,7 @@ fn implied_assumptions(f: &Fields<'_>, cx: &mut Context) -> u64 {
     }
     let mut few = [("", 0, None); FEW_RANGES];
     let mut many = Vec::new();
-    let Some(ranges) = constant_int_ranges(f, &mut few, &mut many) else {
+    let Some(ranges) = int_ranges_of::<true>(f, &mut few, &mut many) else {
         return 0;
     };
     let mut mask = 0u64;
@@ -946,40 +965,6 @@ fn assumption_kind(t: &str) -> Assumption {
         n += 1;
     }
     Assumption::Candidate
-}
-
-/// The request's ranges whose ends are integers or `null`s, as [`int_ranges`] reads them,
-/// leaving out those with an end over symbols (an expression's text): in `few` when they fit,
-/// else in `many`. `None` where `ranges` is not an object, or a lower end is the integer
-/// `i64::MIN` (which would read as unbounded).
-fn constant_int_ranges<'f, 'b>(
-    f: &'f Fields<'_>,
-    few: &'b mut [IntRange<'f>; FEW_RANGES],
-    many: &'b mut Vec<IntRange<'f>>,
-) -> Option<&'b [IntRange<'f>]> {
-    let Some(r) = f.ranges else {
-        return Some(&few[..0]);
-    };
-    let mut n = 0;
-    for (name, pair) in r.as_object()?.iter() {
-        let Some((lo, hi)) = int_pair(pair) else {
-            continue;
-        };
-        if lo == Some(i64::MIN) {
-            return None;
-        }
-        let range = (&**name, lo.unwrap_or(i64::MIN), hi);
-        if n < FEW_RANGES {
-            few[n] = range;
-            n += 1;
-        } else {
-            if many.is_empty() {
-                many.extend_from_slice(&few[..]);
-            }
-            many.push(range);
-        }
-    }
-    Some(if many.is_empty() { &few[..n] } else { many })
 }
 
 /// How many ranges [`related_ranges`] reads (a bit each; more declines).
