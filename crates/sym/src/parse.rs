@@ -836,6 +836,22 @@ fn number_end(b: &[u8], start: usize) -> (usize, bool) {
 /// ([`normalize_sum`] applies it where the terms are read).
 type PendingSum = (smallvec::SmallVec<[(Expr, i64); 4]>, i64, bool);
 
+/// Adds the value of the pending sum `src`, negated where `minus`, to the pending sum `dst`:
+/// a coefficient `k` of `src` is worth `k`, negated if `src` is negated and again if `minus`,
+/// and is stored negated if `dst` is. `None` where a negation or the constants' sum does not
+/// fit (an overflow).
+fn add_sum(dst: &mut PendingSum, src: PendingSum, minus: bool) -> Option<()> {
+    let (ts, c, neg) = src;
+    let flip = (neg != minus) != dst.2;
+    let signed = |k: i64| if flip { k.checked_neg() } else { Some(k) };
+    dst.0.reserve(ts.len());
+    for (t, k) in ts {
+        dst.0.push((t, signed(k)?));
+    }
+    dst.1 = dst.1.checked_add(signed(c)?)?;
+    Some(())
+}
+
 /// Applies a pending sum's negation to its terms and constant (`None` where a coefficient
 /// or the constant is `i64::MIN`: its negation does not fit).
 fn normalize_sum(s: &mut PendingSum) -> Option<()> {
@@ -2761,8 +2777,6 @@ impl Context {
             let left = &mut left_sum;
             let a = a.0;
             let overflow = || Self::overflow(col);
-            // `k` times -1 where `flip`.
-            let signed = |k: i64, flip: bool| if flip { k.checked_neg() } else { Some(k) };
             // Merge the smaller sum into the larger one (nested parentheses): `a + b` and
             // `a - b` keep the larger right sum's terms, the latter by negating it whole
             // (`x0 - (x1 - (x2 - ...))` would otherwise negate each of its terms at every
@@ -2776,17 +2790,7 @@ impl Context {
                     // The right sum now stands for `sign` times its value.
                     r.2 ^= sign == -1;
                     match left.take() {
-                        Some((lts, lc, lneg)) => {
-                            // A left coefficient `k` is worth `k` (or `-k` if the left sum is
-                            // negated), stored negated if the right one is.
-                            let flip = lneg != r.2;
-                            r.0.reserve(lts.len());
-                            for (t, k) in lts {
-                                r.0.push((t, signed(k, flip).ok_or_else(overflow)?));
-                            }
-                            let lc = signed(lc, flip).ok_or_else(overflow)?;
-                            r.1 = r.1.checked_add(lc).ok_or_else(overflow)?;
-                        }
+                        Some(l) => add_sum(&mut r, l, false).ok_or_else(overflow)?,
                         None => r.0.push((a, if r.2 { -1 } else { 1 })),
                     }
                     *pa = Some(Pending::Sum(r));
@@ -2796,19 +2800,8 @@ impl Context {
             };
             let acc = left.get_or_insert_with(|| (smallvec::smallvec![(a, 1)], 0, false));
             match right {
-                Some((ts, c, rneg)) => {
-                    // A right coefficient `k` is worth `sign * k` (negated again if the right
-                    // sum is), stored negated if the left one is. (-(i64::MIN) does not fit:
-                    // an overflow, not a panic.)
-                    let flip = (sign == -1) != rneg;
-                    let flip = flip != acc.2;
-                    acc.0.reserve(ts.len());
-                    for (t, k) in ts {
-                        acc.0.push((t, signed(k, flip).ok_or_else(overflow)?));
-                    }
-                    let c = signed(c, flip).ok_or_else(overflow)?;
-                    acc.1 = acc.1.checked_add(c).ok_or_else(overflow)?;
-                }
+                // (-(i64::MIN) does not fit: an overflow, not a panic.)
+                Some(r) => add_sum(acc, r, sign == -1).ok_or_else(overflow)?,
                 None => acc.0.push((b, if acc.2 { -sign } else { sign })),
             }
             *pa = left_sum.map(Pending::Sum);
