@@ -582,6 +582,23 @@ impl<'a> Emitter<'a> {
         w.line(&format!("if ({sname} {op} {v}) {f}"));
     }
 
+    /// The inputs (of the first `n_in`) that `emit` writes checks for, and those checks'
+    /// text, in the inputs' order.
+    fn checks_of_inputs(
+        &mut self,
+        n_in: usize,
+        emit: fn(&mut Self, usize) -> Option<String>,
+    ) -> (Vec<usize>, String) {
+        let (mut inputs, mut text) = (Vec::new(), String::new());
+        for i in 0..n_in {
+            if let Some(t) = emit(self, i) {
+                text.push_str(&t);
+                inputs.push(i);
+            }
+        }
+        (inputs, text)
+    }
+
     /// `check_input_{i}` for a tensor input: its static sizes and strides (PyTorch's "unmatched
     /// dim value at" and "unmatched stride value at"), called right after the input is loaded,
     /// so that rank, dtype, device type and static sizes and strides of every input are
@@ -1009,23 +1026,9 @@ impl<'a> Emitter<'a> {
         let mut bind = Writer::default();
         self.emit_bind(&mut bind)?;
         // Static sizes and strides: checked where each input is loaded (before bind).
-        let mut static_inputs = Vec::new();
-        let mut static_text = String::new();
-        for i in 0..n_in {
-            if let Some(text) = self.emit_static_checks(i) {
-                static_text.push_str(&text);
-                static_inputs.push(i);
-            }
-        }
+        let (static_inputs, static_text) = self.checks_of_inputs(n_in, Self::emit_static_checks);
         // Symbolic sizes and strides: after bind and `{p}_exprs`.
-        let mut checked_inputs = Vec::new();
-        let mut inputs_text = String::new();
-        for i in 0..n_in {
-            if let Some(text) = self.emit_symbolic_checks(i) {
-                inputs_text.push_str(&text);
-                checked_inputs.push(i);
-            }
-        }
+        let (checked_inputs, inputs_text) = self.checks_of_inputs(n_in, Self::emit_symbolic_checks);
         let mut guards_text = Writer::default();
         let guards = self.emit_guards(&mut guards_text)?;
         let texts: Vec<String> = self

@@ -1471,11 +1471,8 @@ impl Context {
         if l.0.len() < r.0.len() {
             return Some(false);
         }
-        let sign: i64 = if o == Op::Add { 1 } else { -1 };
-        for &(t, k) in &r.0 {
-            l.0.push((t, k.checked_mul(sign)?));
-        }
-        l.1 = l.1.checked_add(r.1.checked_mul(sign)?)?;
+        // (Both are normalized: the descent normalizes what `combine` leaves negated.)
+        add_sum(l, std::mem::take(r), o == Op::Sub)?;
         d.pend.pop();
         Some(true)
     }
