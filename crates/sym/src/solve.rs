@@ -633,6 +633,23 @@ impl Solver<'_, '_> {
             return Ok(());
         }
         let sign = self.sign(c);
+        self.divide_signed(c, sign, g, op, r, work)
+    }
+
+    /// [`Solver::divide`] of `c` other than 1 and -1, its [`Solver::sign`] known: `sign`.
+    fn divide_signed(
+        &mut self,
+        c: Expr,
+        sign: Option<i8>,
+        g: Expr,
+        op: RelOp,
+        r: Expr,
+        work: &mut WorkList,
+    ) -> Result<(), Fail> {
+        let err = overflow;
+        if c == self.s.cx.int(1) || self.s.cx.as_int(c) == Some(-1) {
+            return self.divide(c, g, op, r, work);
+        }
         if sign == Some(0) {
             // 0*g OP r  <=>  0 OP r; r may mention C, which is 0 here.
             let r0 = self.zero_out(r, c);
@@ -1023,6 +1040,12 @@ impl Solver<'_, '_> {
         // term whose cofactor is `None` is named.
         let mut shapes: SmallVec<[Option<usize>; 4]> = SmallVec::new();
         let bad = self.term_shapes(&xt, &mut shapes);
+        if bad.is_some()
+            && let Some(g) = self.common_x_factor(&xt)
+            && let Some(done) = self.divide_common(g, &xt, op, nr, work)
+        {
+            return done;
+        }
         if let Some(t) = self.named_before_building(&xt, &shapes, bad) {
             return Err(self.nonlinear_in(t));
         }
@@ -1055,6 +1078,98 @@ impl Solver<'_, '_> {
             }
         }
         None
+    }
+
+    /// The one factor with x that every term of `xt` (two or more, all with x) has, where it
+    /// is not x itself: `FloorDiv(s53 - 1, 4)` in `FloorDiv(s0 - 1, 4)*FloorDiv(s53 - 1, 4) +
+    /// FloorDiv(s53 - 1, 4)` for s53. Each term is then `g` itself or a product whose only
+    /// factor with x is `g`, so `Σ k_i*t_i = g*Σ k_i*q_i` with every `q_i` (the term's other
+    /// factors, 1 for `g`) free of x: the sum is linear in `g`, and [`Solver::step_sum`]
+    /// divides by its coefficient ([`Solver::divide_common`]) where it would otherwise name
+    /// a term nonlinear.
+    pub(crate) fn common_x_factor(&self, xt: &[(Expr, i64)]) -> Option<Expr> {
+        let x_factor = |t: Expr| -> Option<Expr> {
+            match self.s.cx.node(t) {
+                Node::Mul(fs) => {
+                    let mut found = None;
+                    for &f in fs {
+                        if self.has_x(f) {
+                            if found.is_some() {
+                                return None;
+                            }
+                            found = Some(f);
+                        }
+                    }
+                    found
+                }
+                _ => Some(t),
+            }
+        };
+        let (first, rest) = xt.split_first()?;
+        if rest.is_empty() {
+            return None;
+        }
+        let g = x_factor(first.0).filter(|&g| g != self.xe)?;
+        rest.iter()
+            .all(|&(t, _)| x_factor(t) == Some(g))
+            .then_some(g)
+    }
+
+    /// [`Solver::step_sum`] of terms `xt` that share the factor `g` with x
+    /// ([`Solver::common_x_factor`]): `Σ k_i*t_i OP r`  <=>  `(Σ k_i*q_i)*g OP r`, then the
+    /// coefficient divided out as for a single term ([`Solver::divide`]), where its interval
+    /// gives its sign (0 included). `None` where not, or where a cofactor does not build,
+    /// with nothing recorded: the sum is then refused as before, not forked on
+    /// the coefficient's sign (a case split on the sign of a product of quotients,
+    /// `2 - 4*FloorDiv(s53, 2)` in `2*FloorDiv(s0, 2) < 4*FloorDiv(s0, 2)*FloorDiv(s53, 2)`
+    /// for s0, is a large answer at about ten times the cost of the refusal).
+    fn divide_common(
+        &mut self,
+        g: Expr,
+        xt: &[(Expr, i64)],
+        op: RelOp,
+        r: Expr,
+        work: &mut WorkList,
+    ) -> Option<Result<(), Fail>> {
+        let (ce, sign) = self.common_coefficient(g, xt)?;
+        Some(self.divide_signed(ce, Some(sign), g, op, r, work))
+    }
+
+    /// The coefficient `Σ k_i*q_i` of the shared factor `g` in the terms `xt`
+    /// ([`Solver::divide_common`]), simplified, with its sign where its interval gives it (0
+    /// included); `None` where not (the caller refuses: no fork on the coefficient's sign),
+    /// or where a cofactor does not build.
+    pub(crate) fn common_coefficient(&mut self, g: Expr, xt: &[(Expr, i64)]) -> Option<(Expr, i8)> {
+        let mut coeff = TermList::new();
+        for &(t, k) in xt {
+            let pos = match self.s.cx.node(t) {
+                Node::Mul(fs) => fs.iter().position(|f| *f == g),
+                _ => None,
+            };
+            coeff.push((self.cofactor_at(t, pos)?, k));
+        }
+        let ce = self.s.cx.add_terms(&coeff, 0)?;
+        let ce = self.s.simp(ce);
+        // The interval alone, not `sign`: its symbolic bounds of `ce` and `-ce` and its slow
+        // path cost 10,000 to 45,000 instructions on the real coefficients that none of them
+        // decides (`2 - 4*FloorDiv(s53, 2)`, `FloorDiv(s92, 2) - FloorDiv(s53,
+        // 2)*FloorDiv(s92, 2)`), before the same refusal; a symbolic lower bound alone cost
+        // 13,000 there and decided no real coefficient the interval leaves open. (`sign`
+        // decides `s0 - FloorDiv(s0, 2)` for s0 >= 1, in two real relations: left unsolved.)
+        let sign = match self.s.cx.as_int(ce) {
+            Some(v) => v.signum() as i8,
+            None => {
+                let iv = self.s.iv(ce);
+                if iv.lo >= 1 {
+                    1
+                } else if iv.hi <= -1 {
+                    -1
+                } else {
+                    return None;
+                }
+            }
+        };
+        Some((ce, sign))
     }
 
     /// The term that [`Solver::step_sum`] names as nonlinear before building any cofactor:
@@ -1450,6 +1565,14 @@ mod tests {
         if let [(t, k)] = xt[..] {
             let ke = sv.s.cx.int(k);
             return sv.divide(ke, t, op, nr, work);
+        }
+        // Terms sharing one factor with x other than x: divided by its coefficient where that
+        // coefficient's sign is known.
+        if xt.iter().any(|&(t, _)| sv.linear_pos(t).is_none())
+            && let Some(g) = sv.common_x_factor(xt)
+            && let Some((ce, sign)) = sv.common_coefficient(g, xt)
+        {
+            return sv.divide_signed(ce, Some(sign), g, op, nr, work);
         }
         let mut coeff = TermList::new();
         for &(t, k) in xt {

@@ -723,7 +723,7 @@ fn monomials_refused(
         *refuted = true;
         return None;
     }
-    let sv = Solver {
+    let mut sv = Solver {
         s,
         x,
         xe,
@@ -735,6 +735,14 @@ fn monomials_refused(
         defined_used: SmallVec::new(),
         half_memo: None,
     };
+    // Terms sharing their factor with x, whose coefficient's sign the step finds: it
+    // divides by it (`Solver::divide_common`), the general path answers. (The same
+    // coefficient: the step's terms are these two.)
+    if let Some(g) = sv.common_x_factor(&[(ta, ka), (tb, kb)])
+        && sv.common_coefficient(g, &[(ta, ka), (tb, kb)]).is_some()
+    {
+        return None;
+    }
     // The term named: where it is the same in either order of the terms, without ordering
     // them (`cmp_expr` of the two products cost about 120 instructions); else in the normal
     // form's order, as `add_terms` builds the sum.
