@@ -284,6 +284,50 @@ fn shared_factor_exhaustive() {
     assert!(solved > 1300, "{solved}");
 }
 
+/// A relation toward the unbounded end of the target's range that holds nowhere is `False`
+/// under constant ranges too, as with assumptions stated (where the prover refutes it), so
+/// a redundant assumption changes nothing (the CLI leaves out the ones the ranges imply).
+#[test]
+fn refuted_toward_an_unbounded_end() {
+    for (rel, x, ranges) in [
+        (
+            "FloorDiv(s0, 2) >= s1",
+            "s1",
+            [("s0", "1", "3"), ("s1", "2", "")],
+        ),
+        ("s0 + 1 >= s1", "s1", [("s0", "-5", "0"), ("s1", "2", "")]),
+        ("s0 + 1 > s1", "s1", [("s0", "-5", "1"), ("s1", "2", "")]),
+        ("s0 - 10 <= s1", "s1", [("s0", "0", "5"), ("s1", "", "-11")]),
+        ("s0 - 10 < s1", "s1", [("s0", "0", "5"), ("s1", "", "-10")]),
+    ] {
+        let (cx, r) = solve(rel, x, &ranges);
+        let SolveResult::Solved(sol) = r else {
+            panic!("{rel}: {r:?}")
+        };
+        assert_eq!(cx.display_solution(&sol), "False", "{rel}");
+        let mut cx = Context::new();
+        for (n, lo, hi) in ranges {
+            cx.set_range_str(n, lo, hi).unwrap();
+        }
+        let q = cx.parse("Ne(q0, 100)").unwrap();
+        cx.assume(q).unwrap();
+        let e = cx.parse(rel).unwrap();
+        let s = cx.symbol(x).unwrap();
+        let SolveResult::Solved(with) = cx.solve_with_cases(e, s) else {
+            panic!("{rel} with an assumption")
+        };
+        assert_eq!(cx.display_solution(&with), "False", "{rel}");
+    }
+    // One value of x left: not refuted (`s1 <= 2` for s1 >= 2, s0 in [4, 5]).
+    check_solve(
+        "FloorDiv(s0, 2) >= s1",
+        "s1",
+        &[("s0", "4", "5"), ("s1", "2", "")],
+        &["s1 <= 2"],
+        &[],
+    );
+}
+
 #[test]
 fn shared_factor_tables() {
     let s = ("s0", "1", "");

@@ -839,6 +839,8 @@ fn finish_case(
                 Truth::False => return (vec![], vec![s.cx.boolean(false)]),
                 Truth::Unknown => {}
             }
+        } else if refuted_toward_open_end(s.cx, xe, r.op, rhs) {
+            return (vec![], vec![s.cx.boolean(false)]);
         }
         let rel = Relation { op: r.op, rhs };
         if !relations.contains(&rel) {
@@ -846,6 +848,33 @@ fn finish_case(
         }
     }
     (relations, conditions)
+}
+
+/// Whether no x in its range satisfies `x OP rhs` where [`finish_case`] does not ask the
+/// prover (x unbounded on the side the relation reaches toward, under constant ranges
+/// without assumptions: x's range cannot imply it), read from the plain intervals
+/// (`Context::quick_iv`; `false` where it has none): `x <= r` with `r`'s upper end below x's
+/// lower end (`s1 <= FloorDiv(s0, 2)` for s1 >= 2, s0 in [1, 3]), `x < r` with it at most
+/// that end, and the mirrored `>=`, `>`. Where assumptions are stated the prover asks
+/// `x OP rhs` whole and finds the same `False`, so such an answer does not depend on whether
+/// a redundant assumption is stated (the CLI leaves out the ones the ranges imply). The
+/// solver's lean path (`solve_linear.rs`) asks the same and defers.
+pub(crate) fn refuted_toward_open_end(cx: &Context, xe: Expr, op: RelOp, rhs: Expr) -> bool {
+    use crate::interval::{NEG_INF, POS_INF};
+    if !matches!(op, RelOp::Lt | RelOp::Le | RelOp::Gt | RelOp::Ge) {
+        return false;
+    }
+    let (Some(xi), Some(ri)) = (cx.quick_iv(xe, 0), cx.quick_iv(rhs, 0)) else {
+        return false;
+    };
+    // x <= r with r < lo(x) everywhere, x < r with r <= lo(x); x >= r with r > hi(x),
+    // x > r with r >= hi(x).
+    match op {
+        RelOp::Le => xi.lo != NEG_INF && ri.hi < xi.lo,
+        RelOp::Lt => xi.lo != NEG_INF && ri.hi <= xi.lo,
+        RelOp::Ge => xi.hi != POS_INF && ri.lo > xi.hi,
+        _ => xi.hi != POS_INF && ri.lo >= xi.hi,
+    }
 }
 
 /// Whether `e` is `FloorDiv(K, P)` that is its own simplification: a constant `K >= 1` over a

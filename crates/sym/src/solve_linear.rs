@@ -533,8 +533,13 @@ impl Context {
         }
         let mut relations: Vec<Relation> = Vec::with_capacity(2);
         for (op, rhs) in [(RelOp::Le, hi), (RelOp::Ge, lo)] {
-            // Relations x's range implies are dropped, as the general path does.
-            if !self.unconstrained_side(x, op == RelOp::Le) {
+            // Relations x's range implies are dropped, as the general path does; one that
+            // holds nowhere toward an open end of x's range makes its answer False: defer.
+            if self.unconstrained_side(x, op == RelOp::Le) {
+                if crate::solve_cases::refuted_toward_open_end(self, xe, op, rhs) {
+                    return None;
+                }
+            } else {
                 let rel = self.relation_expr(xe, op, rhs);
                 match self.fast_truth(rel)? {
                     Some(true) => continue,
