@@ -723,7 +723,7 @@ fn monomials_refused(
         *refuted = true;
         return None;
     }
-    let mut sv = Solver {
+    let sv = Solver {
         s,
         x,
         xe,
@@ -739,7 +739,7 @@ fn monomials_refused(
     // divides by it (`Solver::divide_common`), the general path answers. (The same
     // coefficient: the step's terms are these two.)
     if let Some(g) = sv.common_x_factor(&[(ta, ka), (tb, kb)])
-        && sv.common_coefficient(g, &[(ta, ka), (tb, kb)]).is_some()
+        && sv.common_sign(g, &[(ta, ka), (tb, kb)]).is_some()
     {
         return None;
     }
