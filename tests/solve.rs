@@ -164,6 +164,34 @@ fn torch_solve_cases() {
     check_solve("42*b >= a", "a", &[], &["a <= 42*b"], &[]);
 }
 
+/// Solves `text` for x with x in [-12, 12] and y in `ys`, and checks that at every point of
+/// that box the x satisfying the input are exactly those satisfying the solution and its
+/// conditions: the points checked, or `None` where it is not solved.
+fn solved_on_box(text: &str, ys: std::ops::RangeInclusive<i64>) -> Option<u64> {
+    let mut cx = Context::new();
+    cx.set_range_str("x", "-12", "12").unwrap();
+    cx.set_range_str("y", &ys.start().to_string(), &ys.end().to_string())
+        .unwrap();
+    let e = cx.parse(text).unwrap();
+    let xs = cx.symbol("x").unwrap();
+    let SolveResult::Solved(sol) = cx.solve_with_cases(e, xs) else {
+        return None;
+    };
+    let mut checked = 0;
+    for y in ys {
+        for x in -12..=12 {
+            let vals = [("x", Value::Int(x)), ("y", Value::Int(y))];
+            let Ok(Value::Bool(want)) = cx.eval(e, &vals) else {
+                continue;
+            };
+            let got = common::solution_holds(&cx, &sol, Value::Int(x), &vals);
+            checked += 1;
+            assert_eq!(got, Some(want), "{text} at x={x} y={y}: solution {sol:?}");
+        }
+    }
+    Some(checked)
+}
+
 /// For random relations in x and y, every y in a box: the x in [-12, 12] satisfying the input are
 /// exactly those satisfying the solution and its conditions.
 #[test]
@@ -185,29 +213,11 @@ fn solve_exhaustive() {
         };
         let op = ops[r.below(6) as usize];
         let text = format!("{op}({lhs}, {})", r.range(-8, 8));
-        let mut cx = Context::new();
-        cx.set_range_str("x", "-12", "12").unwrap();
         // y positive, or of either sign (then products x*y are answered with cases).
         let ys = if r.chance(25) { -4..=4 } else { 1..=6 };
-        cx.set_range_str("y", &ys.start().to_string(), &ys.end().to_string())
-            .unwrap();
-        let e = cx.parse(&text).unwrap();
-        let xs = cx.symbol("x").unwrap();
-        let SolveResult::Solved(sol) = cx.solve_with_cases(e, xs) else {
-            continue;
-        };
-        solved += 1;
-        for y in ys.clone() {
-            for x in -12..=12 {
-                let vals = [("x", Value::Int(x)), ("y", Value::Int(y))];
-                let want = cx.eval(e, &vals);
-                let Ok(Value::Bool(want)) = want else {
-                    continue;
-                };
-                let got = common::solution_holds(&cx, &sol, Value::Int(x), &vals);
-                checked += 1;
-                assert_eq!(got, Some(want), "{text} at x={x} y={y}: solution {sol:?}");
-            }
+        if let Some(n) = solved_on_box(&text, ys) {
+            solved += 1;
+            checked += n;
         }
     }
     eprintln!("solve exhaustive: {solved} solved relations, {checked} points");
@@ -256,27 +266,10 @@ fn shared_factor_exhaustive() {
         };
         let op = ops[r.below(6) as usize];
         let text = format!("{op}({} + {}, {rhs})", terms.join(" + "), r.range(-5, 5));
-        let mut cx = Context::new();
-        cx.set_range_str("x", "-12", "12").unwrap();
         let ys = if r.chance(30) { -4..=4 } else { 0..=6 };
-        cx.set_range_str("y", &ys.start().to_string(), &ys.end().to_string())
-            .unwrap();
-        let e = cx.parse(&text).unwrap();
-        let xs = cx.symbol("x").unwrap();
-        let SolveResult::Solved(sol) = cx.solve_with_cases(e, xs) else {
-            continue;
-        };
-        solved += 1;
-        for y in ys.clone() {
-            for x in -12..=12 {
-                let vals = [("x", Value::Int(x)), ("y", Value::Int(y))];
-                let Ok(Value::Bool(want)) = cx.eval(e, &vals) else {
-                    continue;
-                };
-                let got = common::solution_holds(&cx, &sol, Value::Int(x), &vals);
-                checked += 1;
-                assert_eq!(got, Some(want), "{text} at x={x} y={y}: solution {sol:?}");
-            }
+        if let Some(n) = solved_on_box(&text, ys) {
+            solved += 1;
+            checked += n;
         }
     }
     eprintln!("shared factor exhaustive: {solved} solved relations, {checked} points");

@@ -623,21 +623,12 @@ impl Solver<'_, '_> {
         r: Expr,
         work: &mut WorkList,
     ) -> Result<(), Fail> {
-        let err = overflow;
-        if c == self.s.cx.int(1) {
-            work.push((g, op, r));
-            return Ok(());
-        }
-        if self.s.cx.as_int(c) == Some(-1) {
-            let nr = self.lin(&[(r, -1)], 0).ok_or_else(err)?;
-            work.push((g, op.mirror(), nr));
-            return Ok(());
-        }
+        // (A constant's sign is read from it, nothing else asked.)
         let sign = self.sign(c);
         self.divide_signed(c, sign, g, op, r, work)
     }
 
-    /// [`Solver::divide`] of `c` other than 1 and -1, its [`Solver::sign`] known: `sign`.
+    /// [`Solver::divide`] with the [`Solver::sign`] of `c` known: `sign`.
     fn divide_signed(
         &mut self,
         c: Expr,
@@ -648,8 +639,14 @@ impl Solver<'_, '_> {
         work: &mut WorkList,
     ) -> Result<(), Fail> {
         let err = overflow;
-        if c == self.s.cx.int(1) || self.s.cx.as_int(c) == Some(-1) {
-            return self.divide(c, g, op, r, work);
+        if c == self.s.cx.int(1) {
+            work.push((g, op, r));
+            return Ok(());
+        }
+        if self.s.cx.as_int(c) == Some(-1) {
+            let nr = self.lin(&[(r, -1)], 0).ok_or_else(err)?;
+            work.push((g, op.mirror(), nr));
+            return Ok(());
         }
         if sign == Some(0) {
             // 0*g OP r  <=>  0 OP r; r may mention C, which is 0 here.
