@@ -12,7 +12,7 @@
 use super::convert::Converter;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 /// `_native._axiom_preds(axioms, known, ax_ids, shallow_ok, ax_shallow, slow, eng)`: the
 /// predicates of `axioms` (in their order) that symshape represents and whose symbols are all
@@ -247,19 +247,32 @@ fn same_lookups<'py>(
     Ok(true)
 }
 
-/// `_native._symbol_facts(names, index_names, last, symbols, conv, vget, vr_ends, arng,
-/// end, arange, miss, facts, syms, vrs)`: the symbols loop of `symshape.torch._ranges_facts`
-/// (`_symbol_facts_py`, the reference `test_fast_paths.SymbolFacts` compares it with, which
-/// reads the ranges of var_to_range's entries and `_arange` inline): for each name of `names` not in `index_names`,
-/// its entry in `last` (`rlast`: `[sympy symbol, the range object it got last, its fact or
-/// None, its Expr]`, made with `miss` and `conv.convert(symbol)` for a new name), the symbol
-/// appended to `syms`, what `vget` gives for it to `vrs` (when `vget` is not `None`), and its
-/// fact `(Expr, lo, hi)` to `facts` when it has an end. A range object not seen last time is
-/// read through `vr_ends` (`(name, id(vr)) -> (vr, lo, hi)`, then `(name, id(vr.lower),
-/// id(vr.upper)) -> (lower, upper, lo, hi)`; `Converter.range_ends` with
-/// `end`, the lower end raised to the assumptions' one) or, for `None`, the assumptions'
-/// range (`arng`, filled by `arange(symbol)`). The same calls in the same order, the same
-/// entries in the memos and the same exceptions as the Python loop.
+/// `_native._symbol_facts(names, index_names, last, symbols, keys, conv, vget, vr_ends,
+/// arng, end, arange, miss, facts, syms, vrs)`: the symbols loop of
+/// `symshape.torch._ranges_facts` (`_symbol_facts_py`, the reference
+/// `test_fast_paths.SymbolFacts` compares it with, which reads the ranges of var_to_range's
+/// entries and `_arange` inline): for each name of `names` not in `index_names`, the bridge's
+/// symbol `symbols[name]`, replaced there by the caller's key object `keys[name]` (`keys`:
+/// [`_symbol_keys`] of var_to_range, or `None`) when that is another, equal symbol (or, where
+/// it is not equal, `keys[name]` set to `None`: not asked again); its entry in `last`
+/// (`rlast`: `[sympy symbol, the range object it got last, its fact or None, its Expr]`,
+/// made with `miss` and `conv.convert(symbol)` for a new name, its symbol set to the bridge's
+/// when that changed), the symbol appended to `syms`, what `vget` gives for it to `vrs`
+/// (when `vget` is not `None`), and its fact `(Expr, lo, hi)` to `facts` when it has an end.
+/// A range object not seen last time is read through `vr_ends` (`(name, id(vr)) -> (vr, lo,
+/// hi)`, then `(name, id(vr.lower), id(vr.upper)) -> (lower, upper, lo, hi)`;
+/// `Converter.range_ends` with `end`, the lower end raised to the assumptions' one) or, for
+/// `None`, the assumptions' range (`arng`, filled by `arange(symbol)`). The same calls in the
+/// same order, the same entries in the memos and the same exceptions as the Python loop.
+///
+/// The caller's key objects: the symbols the bridge holds are the objects it met first, and
+/// equal symbols stop being the same object when sympy's cache is emptied (PyTorch's
+/// `ModularIndexing.eval` calls `sympy.simplify`, whose first use imports
+/// `sympy.physics.units`, which empties it) or drops them (it keeps 1,000 entries). Looked up
+/// with an equal object that is not the key, var_to_range falls back to sympy's `__eq__`, a
+/// Python method (about 2 µs a symbol, against 0.08 for the key itself), on every question
+/// and in every check of a repeated one ([`_ranges_same`]). With the key objects, the lookups
+/// are by identity; the bridge keeps one object per name (the one it held is let go).
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 pub fn _symbol_facts<'py>(
@@ -267,6 +280,7 @@ pub fn _symbol_facts<'py>(
     index_names: &Bound<'py, PyAny>,
     last: &Bound<'py, PyDict>,
     symbols: &Bound<'py, PyAny>,
+    keys: Option<&Bound<'py, PyDict>>,
     conv: &Bound<'py, Converter>,
     vget: Option<&Bound<'py, PyAny>>,
     vr_ends: &Bound<'py, PyDict>,
@@ -285,17 +299,34 @@ pub fn _symbol_facts<'py>(
         if !no_index && index_names.contains(&name)? {
             continue;
         }
+        let mut s = symbols.get_item(&name)?;
+        if let Some(keys) = keys
+            && let Some(k) = keys.get_item(&name)?
+            && !k.is_none()
+            && !k.is(&s)
+        {
+            if k.eq(&s)? {
+                symbols.set_item(&name, &k)?;
+                s = k;
+            } else {
+                keys.set_item(&name, py.None())?;
+            }
+        }
         let ent = match last.get_item(&name)? {
-            Some(ent) => ent.cast_into::<PyList>()?,
+            Some(ent) => {
+                let ent = ent.cast_into::<PyList>()?;
+                if !ent.get_item(0)?.is(&s) {
+                    ent.set_item(0, &s)?;
+                }
+                ent
+            }
             None => {
-                let s = symbols.get_item(&name)?;
                 let ce = conv.get().convert(&s)?;
-                let ent = PyList::new(py, [s, miss.clone(), py.None().into_bound(py), ce])?;
+                let ent = PyList::new(py, [s.clone(), miss.clone(), py.None().into_bound(py), ce])?;
                 last.set_item(&name, &ent)?;
                 ent
             }
         };
-        let s = ent.get_item(0)?;
         syms.append(&s)?;
         let mut vr = py.None().into_bound(py);
         if let Some(vget) = vget {
@@ -324,6 +355,67 @@ pub fn _symbol_facts<'py>(
         }
     }
     Ok(())
+}
+
+/// `_native._symbol_keys(cache, mapping, symbol)`: `{name: key}` for the keys of the dict
+/// `mapping` (var_to_range) that are instances of `symbol` (sympy's `Symbol`), `None` for a
+/// name two keys share (which one the caller looks up is not known); `None` for a mapping that
+/// is not a dict. [`_symbol_facts`] and `_apply_replacements` take it as `keys`. Memoized in
+/// `cache` (the engine's list `[mapping, its length, keys]`) for the last dict, by its identity
+/// and length: a shape env keeps one var_to_range and adds to it (a dict keeps the first of
+/// equal keys). The entry keeps that one dict alive. Where the dict lost a key and gained
+/// another at once, a name may give a key the dict no longer has: an equal symbol, only looked
+/// up without the identity's shortcut.
+#[pyfunction]
+pub fn _symbol_keys<'py>(
+    cache: &Bound<'py, PyList>,
+    mapping: &Bound<'py, PyAny>,
+    symbol: &Bound<'py, PyType>,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let py = mapping.py();
+    let Ok(d) = mapping.cast_exact::<PyDict>() else {
+        return Ok(None);
+    };
+    if cache.len() == 3
+        && cache.get_item(0)?.is(d)
+        && cache.get_item(1)?.extract::<usize>().ok() == Some(d.len())
+        && let Ok(keys) = cache.get_item(2)?.cast_into::<PyDict>()
+    {
+        return Ok(Some(keys));
+    }
+    let out = PyDict::new(py);
+    // The keys first (a list): sympy's `name` is a slot, but a subclass's own `name` could
+    // run code that changes the dict. A key whose name is not a `str` is left out (its
+    // lookups stay as they were).
+    for k in d.keys().iter() {
+        if !k.is_instance(symbol)? {
+            continue;
+        }
+        let Ok(name) = k.getattr(intern!(py, "name")) else {
+            continue;
+        };
+        if !name.is_exact_instance_of::<PyString>() {
+            continue;
+        }
+        if out.contains(&name)? {
+            out.set_item(&name, py.None())?;
+        } else {
+            out.set_item(&name, &k)?;
+        }
+    }
+    let entry = [
+        d.clone().into_any(),
+        d.len().into_pyobject(py)?.into_any(),
+        out.clone().into_any(),
+    ];
+    for (i, x) in entry.iter().enumerate() {
+        if i < cache.len() {
+            cache.set_item(i, x)?;
+        } else {
+            cache.append(x)?;
+        }
+    }
+    Ok(Some(out))
 }
 
 /// `symshape.torch._arange(eng, name, s)`: the range `(lo, hi)` of the symbol from its

@@ -1886,6 +1886,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(axioms::_ranges_same, m)?)?;
     m.add_function(wrap_pyfunction!(axioms::_ranges_hit, m)?)?;
     m.add_function(wrap_pyfunction!(axioms::_symbol_facts, m)?)?;
+    m.add_function(wrap_pyfunction!(axioms::_symbol_keys, m)?)?;
     m.add("Error", py.get_type::<Error>())?;
     m.add("ParseError", py.get_type::<ParseError>())?;
     m.add("UnsupportedError", py.get_type::<UnsupportedError>())?;

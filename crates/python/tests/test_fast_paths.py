@@ -620,20 +620,41 @@ class SymbolFacts(unittest.TestCase):
         for eng in engines:
             for v in syms:
                 eng.conv.convert(v)
-        errors = hits = 0
+        # Equal objects that are not the bridge's (var_to_range's keys after sympy's cache
+        # was emptied), and a symbol of a taken name with other assumptions.
+        fresh = [sympy.Symbol.__xnew__(type(v), v.name, **v.assumptions0) for v in syms]
+        fresh.append(sympy.Symbol("s", integer=True, negative=True))
+        errors = hits = swaps = taken = 0
         for k in range(800):
+            if rng.random() < 0.1:
+                # The bridge holds another, equal object for a name (taken from another
+                # var_to_range): both loops use the bridge's object and record it in rlast.
+                v = rng.choice(syms)
+                w = sympy.Symbol.__xnew__(type(v), v.name, **v.assumptions0)
+                self.assertTrue(w == v and w is not v)
+                for eng in engines:
+                    eng.st.symbols[v.name] = w
+                swaps += 1
             picked = rng.sample(syms, rng.randint(0, 5))
             names = frozenset(v.name for v in picked) if rng.random() < 0.5 else \
                 {v.name for v in picked}
             index = {rng.choice(syms).name} if rng.random() < 0.3 else st._NO_NAMES
-            vtr = {v: rng.choice(pool) for v in rng.sample(syms, rng.randint(0, 4))}
+            keyed = rng.sample(syms, rng.randint(0, 4))
+            if rng.random() < 0.4:
+                keyed = [fresh[syms.index(v)] if rng.random() < 0.7 else v for v in keyed]
+                if rng.random() < 0.3:
+                    keyed.append(fresh[-1])
+            vtr = {v: rng.choice(pool) for v in keyed}
             vget = vtr.get if rng.random() < 0.8 else None
+            keys = st._native._symbol_keys([], vtr, sympy.Symbol) if vget is not None else None
+            before = [dict(eng.st.symbols) for eng in engines]
             outs = []
             for fn, eng in zip((st._native._symbol_facts, st._symbol_facts_py), engines):
                 facts, got_syms, vrs = [], [], [] if vget is not None else None
                 try:
-                    fn(names, index, eng.rlast, eng.st.symbols, eng.conv, vget, eng.vr_ends,
-                       eng.arng, st._end, st._assumption_range, st._MISS, facts, got_syms, vrs)
+                    fn(names, index, eng.rlast, eng.st.symbols, None if keys is None else
+                       dict(keys), eng.conv, vget, eng.vr_ends, eng.arng, st._end,
+                       st._assumption_range, st._MISS, facts, got_syms, vrs)
                     err = None
                 except Exception as ex:  # noqa: BLE001 - the same error from both
                     err = (type(ex), str(ex))
@@ -647,10 +668,200 @@ class SymbolFacts(unittest.TestCase):
             self.assertEqual(outs[0], outs[1], (k, names, index, vtr))
             for a, b in zip(outs[0][2], outs[1][2]):
                 self.assertIs(a, b)
+                self.assertIs(a, engines[0].st.symbols[a.name])
+            self.assertEqual(engines[0].st.symbols.keys(), engines[1].st.symbols.keys())
+            for n, v in engines[0].st.symbols.items():
+                self.assertIs(engines[1].st.symbols[n], v)
+                if v is not before[0][n]:
+                    # Taken: var_to_range's key of that name, equal to the bridge's before.
+                    self.assertIs(keys[n], v)
+                    self.assertEqual(v, before[0][n])
+                    taken += 1
+            if outs[0][0] is None:
+                for eng in engines:
+                    for n in set(names) - set(index):
+                        self.assertIs(eng.rlast[n][0], eng.st.symbols[n])
             errors += outs[0][0] is not None
             hits += bool(outs[0][1])
         self.assertGreater(errors, 20)
         self.assertGreater(hits, 300)
+        self.assertGreater(swaps, 50)
+        self.assertGreater(taken, 50)
+
+
+class _CountSymbolEq:
+    """Counts the calls of sympy's ``__eq__`` with a symbol on either side (what a dict lookup
+    with an equal key that is not the same object runs), while active."""
+
+    def __enter__(self):
+        self.calls = 0
+        self.orig = sympy.Basic.__eq__
+        orig = self.orig
+
+        def eq(a, b):
+            if isinstance(a, sympy.Symbol) or isinstance(b, sympy.Symbol):
+                self.calls += 1
+            return orig(a, b)
+
+        sympy.Basic.__eq__ = eq
+        return self
+
+    def __exit__(self, *exc):
+        sympy.Basic.__eq__ = self.orig
+
+
+class _Mapping(dict):
+    """A dict subclass: not read by _symbol_keys (its iteration may be its own)."""
+
+
+class CallersSymbols(unittest.TestCase):
+    """Symbols equal to the bridge's but other objects (sympy's cache emptied, as PyTorch's
+    ModularIndexing.eval does through sympy.simplify, then the symbols built again): the bridge
+    takes var_to_range's key objects, so simplify_with_ranges looks the caller's var_to_range
+    and replacements up with their own keys (found by identity, without sympy's __eq__, a
+    Python method), and answers as before."""
+
+    def setUp(self):
+        self.saved = getattr(st._local, "engine", None)
+        st._local.engine = st._Engine()
+
+    def tearDown(self):
+        if self.saved is None:
+            del st._local.engine
+        else:
+            st._local.engine = self.saved
+
+    @staticmethod
+    def question():
+        a = sympy.Symbol("stale_a", integer=True, positive=True)
+        b = sympy.Symbol("stale_b", integer=True, nonnegative=True)
+        c = sympy.Symbol("stale_c", integer=True, positive=True)
+        i = sympy.Symbol("stale_i", integer=True, nonnegative=True)
+        expr = FD(i + 16 * a, 16) + MI(b, 1, 32) + FD(c, 2)
+        var_ranges = {i: sympy.Integer(16)}
+        vtr = {a: ValueRanges(1, 64), b: ValueRanges(0, 16), c: ValueRanges(1, 8)}
+        repl = {c: sympy.Integer(4)}
+        return (a, b, c, i), (expr, var_ranges, vtr, repl)
+
+    def test_the_callers_objects_are_taken(self):
+        eng = st._local.engine
+        old, q1 = self.question()
+        want = [sympy.srepr(st.simplify_with_ranges(*q1)) for _ in range(3)]
+        self.assertEqual(want[0], sympy.srepr(old[0] + old[1] + 2))
+        for v in old:
+            self.assertIs(eng.st.symbols[v.name], v)
+        sympy.core.cache.clear_cache()
+        new, q2 = self.question()
+        for v, w in zip(old, new):
+            self.assertIsNot(v, w)  # (the old objects are alive: q1 holds them)
+            self.assertEqual(v, w)
+        # A question asked once, then again (its facts recorded), then answered from them.
+        got = [sympy.srepr(st.simplify_with_ranges(*q2)) for _ in range(2)]
+        with _CountSymbolEq() as count:
+            r = st.simplify_with_ranges(*q2)
+        got.append(sympy.srepr(r))  # (printing compares symbols itself: outside the count)
+        self.assertEqual(got, want)
+        self.assertEqual(count.calls, 0)
+        for v in new[:3]:  # (stale_i, an index variable, is looked up in no dict)
+            self.assertIs(eng.st.symbols[v.name], v)
+        for v in new[:2]:  # (stale_c is replaced)
+            self.assertIs(eng.rlast[v.name][0], v)
+        # A new question on the new objects (a new var_ranges dict): its lookups in
+        # var_to_range and the replacements find their keys by identity too.
+        expr, var_ranges, vtr, repl = q2
+        with _CountSymbolEq() as count:
+            st._ranges_facts(eng, expr, tuple(var_ranges.items()), vtr, repl, None)
+        self.assertEqual(count.calls, 0)
+        # The first question again (its entry recorded the old objects, its own keys): the
+        # same answer, from the entry, found by identity.
+        with _CountSymbolEq() as count:
+            r = st.simplify_with_ranges(*q1)
+        self.assertEqual(sympy.srepr(r), want[0])
+        self.assertEqual(count.calls, 0)
+
+    def test_the_keys_not_the_expressions_objects(self):
+        # The expression holds other objects than var_to_range's keys (sympy's cache hands
+        # back a cached sum built on older symbols, or dropped the symbols between the two):
+        # the keys are taken, which are what the lookups need.
+        eng = st._local.engine
+        old, (expr, var_ranges, vtr, repl) = self.question()
+        new = [sympy.Symbol.__xnew__(sympy.Symbol, v.name, **v.assumptions0) for v in old]
+        vtr2 = {new[0]: vtr[old[0]], new[1]: vtr[old[1]], new[2]: vtr[old[2]]}
+        repl2 = {new[2]: repl[old[2]]}
+        # With the replacements, and without (stale_c then keeps its range).
+        for r, r2 in ((repl, repl2), (None, None)):
+            # (Each question with its own var_ranges dict: one not asked before.)
+            want = sympy.srepr(st.simplify_with_ranges(expr, dict(var_ranges), vtr, r))
+            vr2 = dict(var_ranges)
+            got = [sympy.srepr(st.simplify_with_ranges(expr, vr2, vtr2, r2)) for _ in range(2)]
+            with _CountSymbolEq() as count:
+                a = st.simplify_with_ranges(expr, vr2, vtr2, r2)
+            got.append(sympy.srepr(a))
+            self.assertEqual(got, [want] * 3)
+            self.assertEqual(count.calls, 0)
+            for v in new[:3]:
+                self.assertIs(eng.st.symbols[v.name], v)
+            for v in new[:2]:
+                self.assertIs(eng.rlast[v.name][0], v)
+            # Back to the first keys.
+            self.assertEqual(
+                sympy.srepr(st.simplify_with_ranges(expr, dict(var_ranges), vtr, r)), want)
+            for v in old[:3]:
+                self.assertIs(eng.st.symbols[v.name], v)
+        self.assertEqual(want, sympy.srepr(old[0] + old[1] + FD(old[2], 2)))
+
+    def test_symbol_keys(self):
+        # {name: key} of the symbol keys, None for a shared name; memoized for the last dict
+        # while its length is the same; None for a mapping that is not a dict.
+        rng = random.Random(5)
+        pool = [sympy.Symbol(f"k{i}", integer=True, positive=i % 2 == 0) for i in range(6)]
+        pool += [sympy.Symbol("k0", integer=True), sympy.Dummy("k1", integer=True),
+                 sympy.Integer(3), 7, "k2"]
+        cache = []
+        for _ in range(300):
+            d = {k: None for k in rng.sample(pool, rng.randint(0, len(pool)))}
+            want = {}
+            for k in d:
+                if isinstance(k, sympy.Symbol):
+                    want[k.name] = None if k.name in want else k
+            got = st._native._symbol_keys(cache, d, sympy.Symbol)
+            self.assertEqual(got, want)
+            self.assertTrue(all(got[n] is want[n] for n in want))
+            self.assertIs(cache[0], d)
+            self.assertIs(st._native._symbol_keys(cache, d, sympy.Symbol), got)
+            d["another"] = None
+            self.assertIsNot(st._native._symbol_keys(cache, d, sympy.Symbol), got)
+        self.assertIsNone(st._native._symbol_keys(cache, _Mapping({}), sympy.Symbol))
+
+    def test_only_equal_symbols_are_taken(self):
+        eng = st._local.engine
+        a = sympy.Symbol("stale_d", integer=True, positive=True)
+        e = FD(a, 4)
+        self.assertEqual(st.simplify_with_ranges(e, {}, {a: ValueRanges(1, 3)}), 0)
+        # A key of the same name with other assumptions is another symbol (PyTorch finds no
+        # range for `a` there either): not taken, and not compared again.
+        other = sympy.Symbol("stale_d", integer=True)
+        vtr = {other: ValueRanges(0, 3)}
+        for _ in range(3):
+            self.assertEqual(st.simplify_with_ranges(e, {}, vtr), e)
+            self.assertIs(eng.st.symbols["stale_d"], a)
+        self.assertIs(eng.vtr_keys[0], vtr)
+        self.assertIsNone(eng.vtr_keys[2]["stale_d"])
+        # Two keys of one name: neither is taken.
+        a2 = sympy.Symbol.__xnew__(sympy.Symbol, "stale_d", integer=True, positive=True)
+        vtr = {other: ValueRanges(0, 3), a2: ValueRanges(1, 3)}
+        self.assertEqual(st.simplify_with_ranges(e, {}, vtr), 0)
+        self.assertIs(eng.st.symbols["stale_d"], a)
+        self.assertEqual(st._native._symbol_keys([], vtr, sympy.Symbol), {"stale_d": None})
+        # An axiom's or an expression's objects are not taken, only var_to_range's keys.
+        b = sympy.Symbol("stale_e", integer=True, positive=True)
+        vtr = {b: ValueRanges(1, 100)}
+        self.assertEqual(st.simplify_with_ranges(FD(b, 64), {}, vtr, None, [sympy.Lt(b, 64)]), 0)
+        b2 = sympy.Symbol.__xnew__(sympy.Symbol, "stale_e", integer=True, positive=True)
+        ax = sympy.Lt(b2, 63)
+        self.assertIs(ax.lhs, b2)
+        self.assertEqual(st.simplify_with_ranges(FD(b2, 64) + 1, {}, vtr, None, [ax]), 1)
+        self.assertIs(eng.st.symbols["stale_e"], b)
 
 
 class FreeSyms(unittest.TestCase):

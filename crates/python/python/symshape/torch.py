@@ -172,7 +172,11 @@ class _Engine:
         # symbol name -> [sympy symbol, ValueRanges or None, (symbol Expr, lo, hi) or None when
         # no end is set, symbol Expr]: the range the name got last time, reused when
         # var_to_range gives the same object again (or None again: the assumptions' range).
+        # The symbol is the bridge's (self.st.symbols), updated when that changed.
         self.rlast = {}
+        # [var_to_range, its length, {name: its key symbol}]: _native._symbol_keys's memo of
+        # the last var_to_range dict simplify_with_ranges got (kept alive here: one dict).
+        self.vtr_keys = []
         # sympy axiom -> (its symshape predicate or None when it is not one, names).
         self.axioms = {}
         # id(axiom) -> (axiom, predicate or None, names): the same by identity (no sympy
@@ -250,7 +254,10 @@ def _free_of(eng, expr):
     raises what the conversion raises. Called by its callers after their own lookup of
     ``eng.free`` missed (so not looked up again here)."""
     e = _run(eng, _conv_expr, expr)
-    f = eng.free[expr] = tuple(s for _, s in sorted(_free_syms(eng, e)))
+    # The bridge's symbols as they are now (var_to_range's key objects once
+    # simplify_with_ranges took them: _symbol_facts), not those _free_syms's memo recorded.
+    syms = eng.st.symbols
+    f = eng.free[expr] = tuple(syms[n] for n, _ in sorted(_free_syms(eng, e)))
     return f
 
 
@@ -354,7 +361,9 @@ def _assumption_range(s):
 def _free_syms(eng, e):
     """``((name, sympy symbol), ...)`` of the free symbols of the symshape expression ``e``
     (memoized per engine), in the order of ``e.free_symbols``: ``_free_syms_py`` natively
-    (``Converter.free_syms``; a test compares them)."""
+    (``Converter.free_syms``; a test compares them). The symbols are the bridge's when the
+    memo's entry was made: it may hold an equal object since (``_symbol_facts``), which is the
+    one to look up in the caller's dicts."""
     f = eng.fsyms.get(e)
     if f is None:
         f = eng.fsyms[e] = eng.conv.free_syms(e)
@@ -1049,13 +1058,23 @@ def try_solve(expr, thing, trials=5, floordiv_inequality=True):
 
 
 # ------------------------------------------------------------------ simplify
-def _apply_replacements(eng, e, replacements):
+def _apply_replacements(eng, e, replacements, keys=None):
+    """``e`` with the replacements of its free symbols applied. The symbols looked up are the
+    bridge's as they are now (not those _free_syms's memo recorded), replaced by the key
+    objects of ``keys`` (``_native._symbol_keys`` of var_to_range) where those are other,
+    equal ones (``_take_key``): the shape env's objects, which key its replacements too."""
     if not replacements:
         return e
     get = replacements.get
+    syms = eng.st.symbols
     subst = None
-    for name, sym in _free_syms(eng, e):
-        v = get(sym)
+    for name, _ in _free_syms(eng, e):
+        s = syms[name]
+        if keys:
+            k = keys.get(name)
+            if k is not None and k is not s:
+                s = _take_key(syms, keys, name, s, k)
+        v = get(s)
         if v is not None:
             if subst is None:
                 subst = {}
@@ -1068,6 +1087,17 @@ def _apply_replacements(eng, e, replacements):
     if subst is None:
         return e
     return eng.cx.substitute(e, subst)
+
+
+def _take_key(symbols, keys, name, s, k):
+    """The symbol of ``name`` after the bridge (``symbols``, holding ``s``) took the key object
+    ``k`` of var_to_range for it: ``k`` where it equals ``s`` (sympy's ``__eq__``, once per
+    object taken), else ``s``, and ``keys[name]`` set to ``None`` (not asked again)."""
+    if k == s:
+        symbols[name] = k
+        return k
+    keys[name] = None
+    return s
 
 
 _DIVISIONS = ("FloorDiv", "CeilDiv", "Mod")
@@ -1716,20 +1746,24 @@ class _Lookups:
         return True
 
 
-def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
+def _ranges_facts(eng, expr, var_items, var_to_range, replacements, axioms):
     """The facts of a ``simplify_with_ranges`` question: ``(e0, e, ranges, predicates, syms,
     vrs, rsyms)`` with ``e0`` the converted expression, ``e`` it with the replacements applied,
     the ``(name, lo, hi)`` ranges and the predicates in the order the engine gets them (the
     symbols' ranges, those of the index variables, the axioms whose symbols all occur),
-    ``syms`` the sympy symbols looked up in var_to_range and ``vrs`` what ``vget`` gave for
-    them (``None`` without var_to_range). ``var_items`` are var_ranges's items; the
+    ``syms`` the sympy symbols looked up in var_to_range and ``vrs`` what it gave for them
+    (``None`` without var_to_range, or an empty one). ``var_items`` are var_ranges's items; the
     replacements (a mapping or ``_Lookups``) are looked up for the symbols of the expression
-    and of the index sizes only."""
+    and of the index sizes only. The symbols are var_to_range's key objects where the bridge
+    held other, equal ones (``_symbol_facts``)."""
     # The converter looks its memo up itself (by identity, then by value): no lookup here
     # first, and no frame of _conv_expr, which is this call.
     conv = eng.conv.convert
     e0 = conv(expr)
-    e = _apply_replacements(eng, e0, replacements) if replacements else e0
+    # var_to_range's key symbols by name (memoized for the last dict): taken by the bridge
+    # where it holds other, equal objects (_symbol_facts, _apply_replacements).
+    keys = _symbol_keys(eng.vtr_keys, var_to_range, _Symbol) if var_to_range else None
+    e = _apply_replacements(eng, e0, replacements, keys) if replacements else e0
     # Symbols of the expression and of the index sizes; the index variables.
     names = eng.names.get(e)
     if names is None:
@@ -1758,16 +1792,19 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
                 ent = idx_ids[k] = (v, size, v.name, sz, (ve, 0, sz - 1), _names(eng, sz), ve)
             fact, ns = ent[4], ent[5]
             if replacements:
-                sz = _apply_replacements(eng, ent[3], replacements)
+                sz = _apply_replacements(eng, ent[3], replacements, keys)
                 if sz is not ent[3]:
                     fact, ns = (ent[6], 0, sz - 1), _names(eng, sz)
             names |= ns
             idx.append(fact)
             index_names.add(ent[2])
     syms = []
-    vrs = [] if vget is not None else None
-    _symbol_facts(names, index_names, eng.rlast, eng.st.symbols, eng.conv, vget, eng.vr_ends,
-                  eng.arng, _end, _assumption_range, _MISS, facts, syms, vrs)
+    if var_to_range:
+        vget, vrs = var_to_range.get, []
+    else:
+        vget = vrs = None
+    _symbol_facts(names, index_names, eng.rlast, eng.st.symbols, keys, eng.conv, vget,
+                  eng.vr_ends, eng.arng, _end, _assumption_range, _MISS, facts, syms, vrs)
     if idx is not None:
         facts += idx
     if axioms:
@@ -1778,13 +1815,15 @@ def _ranges_facts(eng, expr, var_items, vget, replacements, axioms):
     return e0, e, tuple(facts), tuple(preds), tuple(syms), None if vrs is None else tuple(vrs)
 
 
-def _symbol_facts_py(names, index_names, last, symbols, conv, vget, vr_ends, arng, end,
+def _symbol_facts_py(names, index_names, last, symbols, keys, conv, vget, vr_ends, arng, end,
                      arange, miss, facts, syms, vrs):
     """``_native._symbol_facts`` in Python (the reference its test compares it with): the
     facts of the symbols of a ``simplify_with_ranges`` question (its ``names`` not in
     ``index_names``), appended to ``facts``, the symbols to ``syms`` and what ``vget``
-    (var_to_range's ``get``) gives for them to ``vrs``. ``last`` is the engine's ``rlast``,
-    ``vr_ends`` the memo of the ranges read from ValueRanges (``(name, id(vr)) -> (vr, lo,
+    (var_to_range's ``get``) gives for them to ``vrs``. ``symbols`` is the bridge's symbols by
+    name, ``keys`` (``_native._symbol_keys``, or ``None``) var_to_range's key objects by name,
+    which replace the bridge's where they are other, equal objects. ``last`` is the engine's
+    ``rlast``, ``vr_ends`` the memo of the ranges read from ValueRanges (``(name, id(vr)) -> (vr, lo,
     hi)`` and ``(name, id(lower), id(upper)) -> (lower, upper, lo, hi)``: ``conv.range_ends``
     with ``end``, ``_end``, the lower end raised to the assumptions'), ``arng`` the one of ``_arange`` (``arange``: ``_assumption_range``), ``miss``
     the marker ``_MISS``."""
@@ -1795,11 +1834,21 @@ def _symbol_facts_py(names, index_names, last, symbols, conv, vget, vr_ends, arn
         # symbol's Expr]: reused when var_to_range gives the same (immutable) object again, or
         # None again (the assumptions' range); the entry keeps the object alive, so ``is`` is
         # an identity.
+        # The symbol is the bridge's, replaced by var_to_range's key object where that is
+        # another, equal object (the bridge holds the first it met; sympy's cache, emptied or
+        # full, gives callers new ones): looked up with the key itself, var_to_range finds it
+        # by identity, not by sympy's __eq__ (a Python method, about 2 µs). Where the key is a
+        # symbol of the same name that is not equal, it is not asked again.
+        s = symbols[name]
+        if keys:
+            k = keys.get(name)
+            if k is not None and k is not s:
+                s = _take_key(symbols, keys, name, s, k)
         ent = last.get(name)
         if ent is None:
-            s = symbols[name]
             ent = last[name] = [s, miss, None, conv.convert(s)]
-        s = ent[0]
+        elif ent[0] is not s:
+            ent[0] = s
         syms.append(s)
         vr = None
         if vget is not None:
@@ -1848,6 +1897,7 @@ def _memo_range(arng, name, s, arange):
 
 
 _symbol_facts = _native._symbol_facts
+_symbol_keys = _native._symbol_keys
 
 
 def _axiom_preds_py(axioms, known, ax_ids, shallow_ok, ax_shallow, slow, eng):
@@ -1910,9 +1960,9 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     c = eng.rcalls.get(key)
     if c is None:
         eng.rcalls[key] = expr
-        vget = var_to_range.get if var_to_range else None
         e0, e, facts, preds, _, _ = _ranges_facts(
-            eng, expr, var_ranges.items() if var_ranges else None, vget, replacements, axioms
+            eng, expr, var_ranges.items() if var_ranges else None, var_to_range, replacements,
+            axioms
         )
         fs = eng.cx.facts(facts, preds)
         r = eng.cx.simplify_with_facts(e, fs)
@@ -1924,10 +1974,9 @@ def _ranges_engine(eng, expr, var_ranges, var_to_range, replacements, axioms):
     vkeys = tuple(var_ranges) if var_ranges else ()
     vvals = tuple(var_ranges.values()) if var_ranges else ()
     ax = tuple(axioms) if axioms else ()
-    vget = var_to_range.get if var_to_range else None
     looked = _Lookups(replacements) if replacements else None
     e0, e, facts, preds, syms, vrs = _ranges_facts(
-        eng, expr, tuple(zip(vkeys, vvals)), vget, looked, ax
+        eng, expr, tuple(zip(vkeys, vvals)), var_to_range, looked, ax
     )
     # Converted once (Context.facts); the engine recognizes the object it set last and does
     # not set it again while nothing else changed its facts.
