@@ -737,7 +737,7 @@ fn batch_jobs_answer_before_the_input_ends() {
 #[test]
 fn repeat_times_the_request_and_the_operation() {
     let input = [
-        r#"{"id":1,"op":"simplify","expr":"FloorDiv(x0 + 64*x1, 64)","ranges":{"x0":[0,63],"x1":[0,null]},"repeat":5}"#,
+        r#"{"id":1,"op":"simplify","expr":"FloorDiv(x0 + 64*x1, 64)","ranges":{"x0":[0,63],"x1":[0,null]},"repeat":301}"#,
         r#"{"id":2,"op":"simplify","expr":"FloorDiv(x0 + 64*x1, 64)","ranges":{"x0":[0,63],"x1":[0,null]}}"#,
         r#"{"id":3,"op":"bound","expr":"q0 - s77","ranges":{"s77":[1,null],"q0":[0,"s77 - 1"]},"repeat":4}"#,
         r#"{"id":4,"op":"solve","expr":"Eq(4*s, n)","symbol":"s","repeat":1}"#,
@@ -764,8 +764,15 @@ fn repeat_times_the_request_and_the_operation() {
             assert_eq!(r["ok"], true, "{r}");
             let whole = r["t_ns"].as_u64().unwrap_or_else(|| panic!("{r}"));
             let op = r["t_op_ns"].as_u64().unwrap_or_else(|| panic!("{r}"));
-            // Each repetition's operation is part of that repetition, so the medians keep the order.
-            assert!(op > 0 && op <= whole, "{r}");
+            assert!(op > 0 && whole > 0, "{r}");
+            // The two medians come from separate loops, so one preemption can put `t_op_ns`
+            // above `t_ns` for a few repetitions (it did, in CI, on `eval` with 2). Over 301
+            // repetitions of a request whose operation is a small part of it (a fresh context,
+            // a parse and two ranges around a table lookup), the order holds unless more than
+            // half of the operation's runs are slowed many times over.
+            if r["id"] == 1 {
+                assert!(op < whole, "{r}");
+            }
         }
     }
 }
