@@ -273,7 +273,8 @@ fn shared_factor_exhaustive() {
         }
     }
     eprintln!("shared factor exhaustive: {solved} solved relations, {checked} points");
-    // (1,129 without dividing by the shared factor.)
+    // (1,129 without dividing by the shared factor; 1,423 without the pairs `a`,
+    // `FloorDiv(a, c)` of `paired_sign`.)
     assert!(solved > 1300, "{solved}");
 }
 
@@ -347,10 +348,26 @@ fn shared_factor_tables() {
         &[],
         &[],
     );
-    // Coefficients with no sign their interval shows: refused, as before, not split into
+    // The coefficient `s0 - FloorDiv(s0, 2)` is >= 1 for s0 >= 1: its two terms' intervals
+    // taken apart hold 0, the pair as one function of s0 does not (two real relations).
+    check_solve(
+        "s0*FloorDiv(s53, 2) >= FloorDiv(s0, 2)*FloorDiv(s53, 2)",
+        "s53",
+        &[s, t],
+        &[],
+        &[],
+    );
+    check_solve(
+        "s0*FloorDiv(s53, 2) - 3 > FloorDiv(s0, 2)*FloorDiv(s53, 2)",
+        "s53",
+        &[s, t],
+        &["s53 >= 2*FloorDiv(3, s0 - FloorDiv(s0, 2)) + 2"],
+        &[],
+    );
+    // Coefficients with no sign their intervals show: refused, as before, not split into
     // cases on it. `FloorDiv(s62, 2) - FloorDiv(s48, 2)*FloorDiv(s62, 2)` takes both signs;
-    // `s0 - FloorDiv(s0, 2)` is >= 1 for s0 >= 1, which only symbolic bounds show (not asked:
-    // they cost more than the refusal on the real coefficients they leave open).
+    // so does `s0 - FloorDiv(s0, 2)` where s0 may be negative, and `s0 - 3*FloorDiv(s0, 2)`
+    // (0 at s0 = 0, -1 at s0 = 2 and 3, 1 at s0 = 1).
     for (rel, x, ranges) in [
         (
             "FloorDiv(s62, 2)*FloorDiv(s78, 2) < FloorDiv(s48, 2)*FloorDiv(s62, 2)*FloorDiv(s78, 2)",
@@ -359,6 +376,11 @@ fn shared_factor_tables() {
         ),
         (
             "s0*FloorDiv(s53, 2) >= FloorDiv(s0, 2)*FloorDiv(s53, 2)",
+            "s53",
+            &[("s0", "-4", ""), t][..],
+        ),
+        (
+            "s0*FloorDiv(s53, 2) >= 3*FloorDiv(s0, 2)*FloorDiv(s53, 2)",
             "s53",
             &[s, t][..],
         ),

@@ -281,6 +281,44 @@ impl Iv {
         }
     }
 
+    /// `k1*a + k2*FloorDiv(a, c)` over `a` in `self`, for a constant `c >= 1`; `None` where
+    /// `k1*c + k2` or `k1 + k2` overflows. With `a = c*q + r` (`q = FloorDiv(a, c)`,
+    /// `0 <= r <= c - 1`, floor division) it is `(k1*c + k2)*q + k1*r`, so it lies in
+    /// `(k1*c + k2)*iv(q) + k1*[0, c - 1]` (q and r taken apart: a superset). Where the two
+    /// intervals of the sum taken apart lose what they share (`s0 - FloorDiv(s0, 2)` over
+    /// `s0 >= 1`: `[1, oo] + [-oo, -1]` holds 0, the pair is `>= 1`), this is tight. A step of
+    /// `a` by +1 changes the value by `k1` (the same q) or by `k1 + k2` (the next q, r from
+    /// `c - 1` back to 0), so where both are `>= 0` (`<= 0`) it is non-decreasing
+    /// (non-increasing) in `a`, and its value at each finite end of `self` is an exact bound.
+    pub fn with_floordiv(&self, k1: i64, k2: i64, c: i64) -> Option<Iv> {
+        debug_assert!(c >= 1);
+        let m = k1.checked_mul(c)?.checked_add(k2)?;
+        let step = k1.checked_add(k2)?;
+        let q = self.floordiv(&Iv::point(c));
+        let r = Iv::new(0, Ext::from(c - 1));
+        let apart = q.scale(m).add(&r.scale(k1));
+        // The exact value at a finite end (within i64, so both products fit in i128).
+        let at = |v: Ext| Ext::from(k1) * v + Ext::from(k2) * v.div_euclid(Ext::from(c));
+        let (from, to) = if k1 >= 0 && step >= 0 {
+            (self.lo, self.hi)
+        } else if k1 <= 0 && step <= 0 {
+            (self.hi, self.lo)
+        } else {
+            return Some(apart);
+        };
+        let lo = if from == NEG_INF || from == POS_INF {
+            NEG_INF
+        } else {
+            at(from)
+        };
+        let hi = if to == NEG_INF || to == POS_INF {
+            POS_INF
+        } else {
+            at(to)
+        };
+        Some(apart.intersect(&Iv::new(lo, hi)))
+    }
+
     /// floor(a / b) over the box; the zero divisor is excluded (the expression is undefined there).
     pub fn floordiv(&self, b: &Iv) -> Iv {
         let mut acc: Option<Iv> = None;
@@ -644,5 +682,61 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `with_floordiv` holds every value of `k1*a + k2*FloorDiv(a, c)` on every small box of
+    /// `a` (and on half-infinite ones, checked over a window of their finite end), and is
+    /// exact on finite boxes where the pair is monotone in `a` (`k1 >= 0` and `k1 + k2 >= 0`,
+    /// or both `<= 0`).
+    #[test]
+    fn with_floordiv_is_sound_and_exact_where_monotone() {
+        let f = |a: i64, k1: i64, k2: i64, c: i64| k1 * a + k2 * a.div_euclid(c);
+        for c in 1..=5 {
+            for k1 in -3..=3 {
+                for k2 in -7..=7 {
+                    for lo in -9..=9 {
+                        for hi in lo..=9 {
+                            let got = Iv::new(lo.into(), hi.into())
+                                .with_floordiv(k1, k2, c)
+                                .unwrap();
+                            let e = brute((lo, hi), (0, 0), |a, _| Some(f(a, k1, k2, c)));
+                            assert!(
+                                got.lo <= e.lo && got.hi >= e.hi,
+                                "{k1}*a + {k2}*FloorDiv(a, {c}) on [{lo}, {hi}]: {got:?} vs {e:?}"
+                            );
+                            if (k1 >= 0 && k1 + k2 >= 0) || (k1 <= 0 && k1 + k2 <= 0) {
+                                assert_eq!(
+                                    got, e,
+                                    "{k1}*a + {k2}*FloorDiv(a, {c}) on [{lo}, {hi}]"
+                                );
+                            }
+                        }
+                        // [lo, oo) and (-oo, lo], over a window past the finite end.
+                        for iv in [Iv::new(lo.into(), POS_INF), Iv::new(NEG_INF, lo.into())] {
+                            let got = iv.with_floordiv(k1, k2, c).unwrap();
+                            let (wl, wh) = if iv.hi == POS_INF {
+                                (lo, lo + 40)
+                            } else {
+                                (lo - 40, lo)
+                            };
+                            for a in wl..=wh {
+                                let v = Ext::from(f(a, k1, k2, c));
+                                assert!(
+                                    got.lo <= v && v <= got.hi,
+                                    "{k1}*a + {k2}*FloorDiv(a, {c}) on {iv:?} at {a}: {got:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // `s0 - FloorDiv(s0, 2)` over s0 >= 1: >= 1, where the two intervals taken apart hold 0.
+        assert_eq!(
+            Iv::new(1, POS_INF).with_floordiv(1, -1, 2),
+            Some(Iv::new(1, POS_INF))
+        );
+        // Coefficients that overflow: none.
+        assert_eq!(Iv::new(1, POS_INF).with_floordiv(i64::MAX, 1, 2), None);
     }
 }

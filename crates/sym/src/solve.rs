@@ -1159,20 +1159,76 @@ impl Solver<'_, '_> {
     /// FloorDiv(s53, 2)*FloorDiv(s92, 2)`) its symbolic bounds cost 10,000 to 45,000
     /// instructions before the same refusal, and building and simplifying the coefficient
     /// first cost the fast refusal of such pairs (`monomials_refused`) about 0.3 µs, which moved
-    /// the public solve median. (`sign` decides `s0 - FloorDiv(s0, 2)` for s0 >= 1, in two
-    /// real relations: left unsolved.)
+    /// the public solve median. Where the plain sum leaves the sign open, a cofactor
+    /// `FloorDiv(a, c)` beside a cofactor `a` is taken as one function of `a`
+    /// ([`Solver::paired_sign`]): `s0 - FloorDiv(s0, 2)` is >= 1 for s0 >= 1.
     pub(crate) fn common_sign(&self, g: Expr, xt: &[(Expr, i64)]) -> Option<i8> {
-        let cx = &*self.s.cx;
         let mut acc = Iv::point(0);
         for &(t, k) in xt {
-            let mut q = Iv::point(1);
-            if let Node::Mul(fs) = cx.node(t) {
-                for &f in fs.iter().filter(|&&f| f != g) {
-                    q = q.mul(&cx.quick_iv(f, 0)?);
-                }
-            }
-            acc = acc.add(&q.scale(k));
+            acc = acc.add(&self.cofactor_iv(g, t)?.scale(k));
         }
+        Self::sign_of(acc).or_else(|| self.paired_sign(g, xt))
+    }
+
+    /// The plain interval of the cofactor of `g` in the term `t` (its other factors'
+    /// intervals multiplied; 1 for `g` itself), over constant range ends.
+    fn cofactor_iv(&self, g: Expr, t: Expr) -> Option<Iv> {
+        let cx = &*self.s.cx;
+        let mut q = Iv::point(1);
+        if let Node::Mul(fs) = cx.node(t) {
+            for &f in fs.iter().filter(|&&f| f != g) {
+                q = q.mul(&cx.quick_iv(f, 0)?);
+            }
+        }
+        Some(q)
+    }
+
+    /// [`Solver::common_sign`] where the terms' cofactors hold a pair `a` and
+    /// `FloorDiv(a, c)` (constant `c >= 1`; each the whole cofactor, as in `s0*g` and
+    /// `FloorDiv(s0, 2)*g`): the pair's interval as a function of `a` alone
+    /// ([`Iv::with_floordiv`]), the other cofactors' plain intervals added. Taken apart, the
+    /// pair's two intervals lose that `a - FloorDiv(a, c)` grows with `a`. `None` without
+    /// such a pair or where the sum's interval holds 0 and another value.
+    fn paired_sign(&self, g: Expr, xt: &[(Expr, i64)]) -> Option<i8> {
+        let cx = &*self.s.cx;
+        // The cofactor of a term `g*q` that is one factor `q`.
+        let single = |t: Expr| match cx.node(t) {
+            Node::Mul(fs) if fs.len() == 2 => fs.iter().copied().find(|&f| f != g),
+            _ => None,
+        };
+        let mut paired: SmallVec<[bool; 8]> = SmallVec::from_elem(false, xt.len());
+        let mut acc = Iv::point(0);
+        for (i, &(t, k)) in xt.iter().enumerate() {
+            let Some(q) = single(t).filter(|_| !paired[i]) else {
+                continue;
+            };
+            let Node::FloorDiv(a, c) = *cx.node(q) else {
+                continue;
+            };
+            let Some(c) = cx.as_int(c).filter(|&c| c >= 1) else {
+                continue;
+            };
+            let Some(j) =
+                (0..xt.len()).find(|&j| j != i && !paired[j] && single(xt[j].0) == Some(a))
+            else {
+                continue;
+            };
+            paired[i] = true;
+            paired[j] = true;
+            // k_j*a + k*FloorDiv(a, c): one function of a.
+            acc = acc.add(&cx.quick_iv(a, 0)?.with_floordiv(xt[j].1, k, c)?);
+        }
+        if !paired.contains(&true) {
+            return None;
+        }
+        for (&(t, k), _) in xt.iter().zip(&paired).filter(|(_, p)| !**p) {
+            acc = acc.add(&self.cofactor_iv(g, t)?.scale(k));
+        }
+        Self::sign_of(acc)
+    }
+
+    /// The sign every value of `acc` has: `None` where it holds 0 and another value.
+    fn sign_of(acc: Iv) -> Option<i8> {
         if acc.lo >= 1 {
             Some(1)
         } else if acc.hi <= -1 {
