@@ -45,6 +45,7 @@
 #![warn(missing_docs)]
 
 mod arena;
+mod bool_text;
 mod bound_text;
 mod bounds;
 mod build;
@@ -83,6 +84,7 @@ mod typed;
 mod walk;
 
 pub use arena::Mark;
+pub use bool_text::plain_bool_text;
 pub use bounds::Bound;
 pub use build::{CmpOp, RoundOp};
 pub use builder::{BExpr, BuildError, Builder, Operand};
