@@ -118,10 +118,12 @@ impl<'s> Reader<'s> {
     fn boolean(&mut self) -> Option<()> {
         self.ws();
         let name = self.word()?;
-        let (ints, least) = match name {
-            b"Eq" | b"Ne" | b"Lt" | b"Le" | b"Gt" | b"Ge" => (true, 2),
-            b"And" | b"Or" => (false, 2),
-            b"Not" => (false, 1),
+        // A relation has exactly two operands (integers), `Not` one, `And` and `Or` two or
+        // more (booleans).
+        let (ints, least, most) = match name {
+            b"Eq" | b"Ne" | b"Lt" | b"Le" | b"Gt" | b"Ge" => (true, 2, 2),
+            b"And" | b"Or" => (false, 2, usize::MAX),
+            b"Not" => (false, 1, 1),
             _ => return None,
         };
         // The parenthesis right after the name (a blank there is not read).
@@ -129,14 +131,21 @@ impl<'s> Reader<'s> {
             return None;
         }
         self.i += 1;
+        let n = if ints {
+            self.operands(Self::sum)?
+        } else {
+            self.operands(Self::boolean)?
+        };
+        (least..=most).contains(&n).then_some(())
+    }
+
+    /// The operands of a call whose parenthesis is read, each read by `one`, and the closing
+    /// parenthesis: how many.
+    fn operands(&mut self, one: fn(&mut Self) -> Option<()>) -> Option<usize> {
         self.enter()?;
         let mut n = 0;
         loop {
-            if ints {
-                self.sum()?;
-            } else {
-                self.boolean()?;
-            }
+            one(self)?;
             n += 1;
             self.ws();
             match self.peek() {
@@ -149,13 +158,7 @@ impl<'s> Reader<'s> {
             }
         }
         self.depth -= 1;
-        // A relation has exactly two operands, `Not` one, `And` and `Or` two or more.
-        let arity_ok = match name {
-            b"Not" => n == 1,
-            b"And" | b"Or" => n >= least,
-            _ => n == least,
-        };
-        arity_ok.then_some(())
+        Some(n)
     }
 
     /// `term (('+' | '-') term)*`.
@@ -270,22 +273,7 @@ impl<'s> Reader<'s> {
             b"Max" | b"Min" => (2, usize::MAX),
             _ => return None,
         };
-        self.enter()?;
-        let mut n = 0;
-        loop {
-            self.sum()?;
-            n += 1;
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b')') => {
-                    self.i += 1;
-                    break;
-                }
-                _ => return None,
-            }
-        }
-        self.depth -= 1;
+        let n = self.operands(Self::sum)?;
         (least..=most).contains(&n).then_some(())
     }
 }
