@@ -505,6 +505,19 @@ fn min_max() {
     // Where the Min is decided, its argument is taken whatever the range of s0.
     let u: &[(&str, &str, &str)] = &[("s0", "8", ""), ("q3", "0", "FloorDiv(s0 + 1, 2) - 1")];
     check("Min(2*q3 + 2, s0 + 1) - 2*q3 + 1", u, "3");
+    // R - Max(a, b) = Min(R - a, R - b), R - Min(a, b) = Max(R - a, R - b) (negation
+    // reverses the order): a real record of a 1-d pool with dilation (TVM's answer is
+    // `Min(q2*5, 2) + 3`, the same size).
+    check("x - Max(0, x - 2)", &[("x", "0", "20")], "Min(2, x)");
+    check(
+        "-Max(0, 5*q2 - 2) + Min(23, 5*q2 + 3)",
+        &[("q2", "0", "4")],
+        "Min(5, 5*q2 + 3)",
+    );
+    check("x - Min(x + 3, y)", &[("x", "0", "9"), ("y", "0", "9")], "Max(-3, x - y)");
+    // x unbounded: the new argument x - (-x) = 2*x may overflow where the input does not
+    // (`Min(x, 2*x)` at x = 2^62): kept.
+    check("x - Max(0, -x)", &[("x", "", "")], "x - Max(0, -x)");
     // Not smaller: kept.
     check(
         "Min(x, y) + z",

@@ -55,7 +55,7 @@ struct Mono {
 }
 
 /// A sum split around its one Min/Max term: `(is_max, its arguments, the other terms)`.
-pub(crate) type MinMaxSplit = (bool, crate::expr::Args, Vec<(Expr, i64)>);
+pub(crate) type MinMaxSplit = (bool, crate::expr::Args, Vec<(Expr, i64)>, i64);
 
 /// Nesting beyond which the canonical text is used (the canonical printer is iterative).
 const MAX_DEPTH: u32 = 200;
@@ -149,7 +149,10 @@ impl Context {
         if ts.len() < 2 || *work == 0 {
             return None;
         }
-        let (is_max, args, rest) = self.split_minmax_term(ts)?;
+        let (is_max, args, rest, k) = self.split_minmax_term(ts)?;
+        if k != 1 {
+            return None;
+        }
         let name = if is_max { "Max" } else { "Min" };
         let mut best: Option<Compact> = None;
         for inner_c in [c, 0] {
@@ -197,14 +200,15 @@ impl Context {
         best
     }
 
-    /// A sum's terms as `R + Min(args)` (or Max): `(is_max, args, R's terms)`, when exactly
-    /// one term is an integer Min or Max and its coefficient is 1 (what moving `R` into it
-    /// needs: the compact form and `minmax_shift_sum`).
+    /// A sum's terms as `R + k*Min(args)` (or Max): `(is_max, args, R's terms, k)`, when
+    /// exactly one term is an integer Min or Max and its coefficient `k` is 1 or -1 (what
+    /// moving `R` into it needs: the compact form, which takes `k = 1`, and
+    /// `shift_into_minmax`).
     pub(crate) fn split_minmax_term(&self, ts: &[(Expr, i64)]) -> Option<MinMaxSplit> {
         let mut found = None;
         for (i, (t, k)) in ts.iter().enumerate() {
             if matches!(self.node(*t), Node::Min(_) | Node::Max(_)) {
-                if *k != 1 || found.is_some() {
+                if (*k != 1 && *k != -1) || found.is_some() {
                     return None;
                 }
                 found = Some(i);
@@ -225,7 +229,7 @@ impl Context {
             .filter(|(j, _)| *j != i)
             .map(|(_, t)| *t)
             .collect();
-        Some((is_max, args, rest))
+        Some((is_max, args, rest, ts[i].1))
     }
 
     fn call(&self, name: &'static str, args: &[Expr], d: u32, work: &mut usize) -> Compact {

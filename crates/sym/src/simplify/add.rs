@@ -1377,19 +1377,25 @@ impl Session<'_> {
     }
 
     /// R + Min(a_1, ..., a_n) = Min(a_1 + R, ..., a_n + R), and the same for Max (adding one
-    /// value to every argument commutes with taking the least or greatest). Taken for a sum with
-    /// one Min/Max term of coefficient 1 when the result is smaller (`-q2 + Min(s53, q2 + 1)`
-    /// = `Min(1, s53 - q2)`) and every new argument `a_i + R` provably fits in i64 (the one
-    /// that is not the least may be larger than anything the input computes).
+    /// value to every argument commutes with taking the least or greatest); and
+    /// R - Max(a_1, ..., a_n) = Min(R - a_1, ..., R - a_n), R - Min(...) = Max(R - a_i, ...)
+    /// (negating reverses the order). Taken for a sum with one Min/Max term of coefficient 1
+    /// or -1 when the result is smaller (`-q2 + Min(s53, q2 + 1)` = `Min(1, s53 - q2)`,
+    /// `x - Max(0, x - 2)` = `Min(x, 2)`) and every new argument `R ± a_i` provably fits in
+    /// i64 (the one that is not chosen may be larger than anything the input computes).
     fn shift_into_minmax(&mut self, e: Expr, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
         if self.depth >= 40 {
             return None;
         }
-        let (is_max, args, rest) = self.cx.split_minmax_term(ts)?;
+        let (is_max, args, rest, k) = self.cx.split_minmax_term(ts)?;
         let r = self.cx.add_terms(&rest, c)?;
         let mut new_args: crate::expr::Args = crate::expr::Args::new();
         for a in args {
-            let s = self.cx.add(a, r)?;
+            let s = if k == 1 {
+                self.cx.add(a, r)?
+            } else {
+                self.cx.sub(r, a)?
+            };
             self.depth += 1;
             let s = self.simp(s);
             self.depth -= 1;
@@ -1398,7 +1404,7 @@ impl Session<'_> {
             }
             new_args.push(s);
         }
-        let out = self.cx.minmax(is_max, &new_args);
+        let out = self.cx.minmax(is_max == (k == 1), &new_args);
         if self.cx.tree_size(out) >= self.cx.tree_size(e) {
             return None;
         }
