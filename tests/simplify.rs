@@ -341,6 +341,77 @@ fn splits_merge_range_free() {
     );
 }
 
+/// Mod(k*a + b, k*m) = k*Mod(a, m) + b for b in [0, k - 1] (`mod_scaled_split`), kept where
+/// the sum becomes smaller: the index digits of a real multi-head attention record with other
+/// key and value sizes (fourth capture), and its refusals.
+#[test]
+fn scaled_mod_splits() {
+    let r = &[("s", "2", ""), ("r0", "0", "4*s - 1"), ("r1", "0", "3")];
+    check(
+        "ModularIndexing(4*r0 + r1, 1, 16) + 16*ModularIndexing(4*r0 + r1, 16, s)",
+        r,
+        "4*r0 + r1",
+    );
+    check("16*FloorDiv(r0, 4) + Mod(4*r0 + r1, 16)", r, "4*r0 + r1");
+    // b may reach k = 4: Mod(4*r0 + 4, 16) is not 4*Mod(r0, 4) + 4 at r0 = 3.
+    let wide = &[("r0", "0", ""), ("r1", "0", "4")];
+    check(
+        "16*FloorDiv(r0, 4) + Mod(4*r0 + r1, 16)",
+        wide,
+        "16*FloorDiv(r0, 4) + Mod(4*r0 + r1, 16)",
+    );
+    // b may be negative: kept.
+    let neg = &[("r0", "0", ""), ("r1", "-1", "3")];
+    check(
+        "16*FloorDiv(r0, 4) + Mod(4*r0 + r1, 16)",
+        neg,
+        "16*FloorDiv(r0, 4) + Mod(4*r0 + r1, 16)",
+    );
+    // A constant b, and a split that is smaller on its own terms.
+    check("16*FloorDiv(x, 4) + Mod(4*x + 3, 16)", I, "4*x + 3");
+    check("Mod(7*x + 7*y + 3, 21) + z", I, "z + 7*Mod(x + y, 3) + 3");
+}
+
+/// `mod_scaled_split` on every small box: sums `c1*FloorDiv(a, m) + c2*Mod(k*a + b + d, n)`
+/// (k, m, n, d, the coefficients and the box of b varied, so that b + d is sometimes within
+/// [0, k - 1] and sometimes not) equal their simplification at every point; many get smaller.
+#[test]
+fn scaled_mod_splits_exhaustive() {
+    let mut smaller = 0;
+    for k in 2..=4i64 {
+        for m in 1..=3i64 {
+            for n in [k * m, 2 * k * m] {
+                for d in -1..=2i64 {
+                    for (c1, c2) in [(k * m, 1), (2 * k * m, 2), (k, 1), (-k * m, -1)] {
+                        for bbox in [(0, k - 1), (0, k), (-1, 1), (1, 2)] {
+                            let text =
+                                format!("{c1}*FloorDiv(a, {m}) + {c2}*Mod({k}*a + b + {d}, {n})");
+                            let mut cx = common::box_context((-9, 9), bbox);
+                            let e = cx.parse(&text).unwrap();
+                            let s = cx.simplify(e);
+                            smaller += usize::from(cx.size(s) < cx.size(e));
+                            for x in -9..=9 {
+                                for y in bbox.0..=bbox.1 {
+                                    let at = [("a", Value::Int(x)), ("b", Value::Int(y))];
+                                    assert_eq!(
+                                        cx.eval(s, &at),
+                                        cx.eval(e, &at),
+                                        "{text} -> {} at a = {x}, b = {y}",
+                                        cx.display(s)
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("scaled mod splits: {smaller} smaller");
+    // (192 without `mod_scaled_split`.)
+    assert!(smaller > 220, "{smaller}");
+}
+
 #[test]
 fn symbolic_join_needs_positive_extents() {
     let r = &[("i1", "1", "65536"), ("i2", "1", "65536")];
@@ -514,7 +585,11 @@ fn min_max() {
         &[("q2", "0", "4")],
         "Min(5, 5*q2 + 3)",
     );
-    check("x - Min(x + 3, y)", &[("x", "0", "9"), ("y", "0", "9")], "Max(-3, x - y)");
+    check(
+        "x - Min(x + 3, y)",
+        &[("x", "0", "9"), ("y", "0", "9")],
+        "Max(-3, x - y)",
+    );
     // x unbounded: the new argument x - (-x) = 2*x may overflow where the input does not
     // (`Min(x, 2*x)` at x = 2^62): kept.
     check("x - Max(0, -x)", &[("x", "", "")], "x - Max(0, -x)");

@@ -1497,7 +1497,9 @@ mod seed {
     ///   with `m | c`, `d > 0` constant and a constant in `a` (none or several here);
     /// - `NegFloorDiv` needs a term `k*FloorDiv(a, d)` with `k < 0`, `d > 0` constant and `a` a
     ///   sum whose leading coefficient is negative (none);
-    /// - `shift_into_minmax` needs a Min or Max term (none).
+    /// - `shift_into_minmax` needs a Min or Max term (none);
+    /// - `split_scaled_mod` needs a Mod term at a scale of its dividend
+    ///   (`scaled_mod_candidate`: none).
     ///
     /// `seeded_sums_are_fixpoints` compares with the simplifier.
     pub(super) fn sum_fixpoint(s: &Session<'_>, e: Expr) -> bool {
@@ -1544,8 +1546,11 @@ mod seed {
             }
             bases.push(base);
         }
-        // `merge_tied_splits` reads the terms with undecided views in other views.
-        absorbing != 1 && !crate::simplify::tied_pair(cx, ts)
+        // `merge_tied_splits` reads the terms with undecided views in other views;
+        // `split_scaled_mod` splits a Mod term at a scale of its dividend.
+        absorbing != 1
+            && !crate::simplify::tied_pair(cx, ts)
+            && !crate::simplify::scaled_mod_candidate(cx, ts)
     }
 
     /// Whether `FloorDiv(a, b)` is its own simplification because `a` is a plain polynomial
@@ -1955,6 +1960,7 @@ mod seed {
                 "FloorDiv(FloorDiv(x, 2), 3)",
                 "Mod(x, 4)",
                 "Mod(FloorDiv(x, 2), 4)",
+                "Mod(4*x + y, 16)",
                 "x*FloorDiv(y, 4)",
                 "y*FloorDiv(x, 4)",
                 "FloorDiv(x, 4)*FloorDiv(y, 4)",

@@ -99,6 +99,36 @@ pub(crate) fn tied_split(cx: &Context, t: Expr) -> bool {
     splits >= 2 && mods >= 1 && split_factor(cx, fs).is_none()
 }
 
+/// The scales `k >= 2` at which a Mod term of a sum of two or more terms may be split
+/// ([`Session::split_scaled_mod`]): a term `Mod(x, n)` with a constant `n >= 2` and `x` a sum
+/// with a term whose coefficient shares a factor `k = gcd(n, coefficient) >= 2` with `n`,
+/// beside a term or constant that `k` does not divide. A pure question (nothing built): the
+/// solver's fixpoint check asks it too.
+pub(crate) fn scaled_mod_candidate(cx: &Context, ts: &[(Expr, i64)]) -> bool {
+    ts.len() >= 2
+        && ts
+            .iter()
+            .any(|&(t, _)| scaled_mod_scales(cx, t).next().is_some())
+}
+
+/// The scales `k` of [`scaled_mod_candidate`] for the term `t` (none for another term).
+fn scaled_mod_scales(cx: &Context, t: Expr) -> impl Iterator<Item = i64> + '_ {
+    let parts = match cx.node(t) {
+        Node::Mod(x, n) => match (cx.node(*x), cx.as_int(*n)) {
+            (Node::Add(xs, xc), Some(n)) if n >= 2 => Some((xs, *xc, n)),
+            _ => None,
+        },
+        _ => None,
+    };
+    parts.into_iter().flat_map(|(xs, xc, n)| {
+        xs.iter().filter_map(move |&(_, k)| {
+            let g = crate::build::gcd(n, k.checked_abs()?);
+            let apart = xc % g != 0 || xs.iter().any(|&(_, j)| j % g != 0);
+            (g >= 2 && apart).then_some(g)
+        })
+    })
+}
+
 /// Whether two terms of `ts` are what `Session::merge_tied_splits` tries to merge: a term
 /// with an undecided split view ([`tied_split`]) and another term sharing a FloorDiv or Mod
 /// factor g with it, whose views with g taken for a scale have one base and scales of which
@@ -262,6 +292,9 @@ fn split_base_but(cx: &Context, t: Expr, skip: Option<Expr>) -> Expr {
         _ => inner,
     }
 }
+
+/// A sum's terms, built.
+type TermsVec = Vec<(Expr, i64)>;
 
 impl Session<'_> {
     /// The split view `(base, lower, nested)` of `FloorDiv(x, l)`: seen through a nested
@@ -1246,10 +1279,74 @@ impl Session<'_> {
             self.fire(Rule::NegFloorDiv);
             return self.cx.add_terms(&rest, c);
         }
+        if scan.scaled_mod
+            && let Some(r) = self.split_scaled_mod(e, &ts, c)
+        {
+            return Some(r);
+        }
         if !scan.minmax {
             return None;
         }
         self.shift_into_minmax(e, &ts, c)
+    }
+
+    /// Mod(k*a + b, k*m) = k*Mod(a, m) + b for constants k >= 2, m >= 1 and every value of b
+    /// in [0, k - 1]: with a = m*q + s, 0 <= s <= m - 1, k*a + b = k*m*q + (k*s + b) and
+    /// 0 <= k*s + b <= k*m - 1. For a Mod term of the sum whose dividend's terms split so
+    /// ([`scaled_mod_candidate`]: `A` the terms and multiple of k of the constant that k
+    /// divides, `a = A/k`, `b` the rest), the sum with the term split is simplified, and kept
+    /// where it is smaller: `16*FloorDiv(r0, 4) + Mod(4*r0 + r1, 16)` with r1 in [0, 3] is
+    /// `4*r0 + r1` (the split `4*Mod(r0, 4)` joins `16*FloorDiv(r0, 4)`). No new value
+    /// outside the input's: `a` and `Mod(a, m)` are at most `A`'s and `Mod`'s magnitudes,
+    /// `b` is within [0, k - 1].
+    fn split_scaled_mod(&mut self, e: Expr, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        if self.depth >= 40 || ts.len() < 2 {
+            return None;
+        }
+        for (i, &(t, coef)) in ts.iter().enumerate() {
+            let mut scales: smallvec::SmallVec<[i64; 4]> = scaled_mod_scales(self.cx, t).collect();
+            scales.sort_unstable();
+            scales.dedup();
+            for k in scales {
+                let Node::Mod(x, n) = *self.cx.node(t) else {
+                    return None;
+                };
+                let Node::Add(xs, xc) = self.cx.node(x).clone() else {
+                    return None;
+                };
+                let nv = self.cx.as_int(n)?;
+                let (mut a_terms, mut b_terms): (TermsVec, TermsVec) = (Vec::new(), Vec::new());
+                for &(u, j) in xs.iter() {
+                    if j % k == 0 {
+                        a_terms.push((u, j / k));
+                    } else {
+                        b_terms.push((u, j));
+                    }
+                }
+                // xc = k*qc + rc with rc in [0, k - 1].
+                let (qc, rc) = (xc.div_euclid(k), xc.rem_euclid(k));
+                let b = self.cx.add_terms(&b_terms, rc)?;
+                let biv = self.iv(b);
+                if a_terms.is_empty() || biv.lo < 0 || biv.hi > i128::from(k - 1) {
+                    continue;
+                }
+                let a = self.cx.add_terms(&a_terms, qc)?;
+                let m = self.cx.int(nv / k);
+                let split = self.cx.modulo_raw(a, m);
+                let mut rest: TermsVec = ts.to_vec();
+                rest[i] = (split, coef.checked_mul(k)?);
+                rest.push((b, coef));
+                let trial = self.cx.add_terms(&rest, c)?;
+                self.depth += 1;
+                let trial = self.simp(trial);
+                self.depth -= 1;
+                if self.cx.tree_size(trial) < self.cx.tree_size(e) {
+                    self.fire(Rule::ScaledModSplit);
+                    return Some(trial);
+                }
+            }
+        }
+        None
     }
 
     /// The split merges (`merge_splits`) of two terms that share a FloorDiv or Mod factor g,
@@ -1367,6 +1464,10 @@ impl Session<'_> {
                     tied |= ts.len() >= 2 && tied_split(self.cx, t);
                 }
                 Node::Min(_) | Node::Max(_) => scan.minmax = true,
+                Node::Mod(..) => {
+                    scan.scaled_mod |=
+                        ts.len() >= 2 && scaled_mod_scales(self.cx, t).next().is_some();
+                }
                 _ => {}
             }
         }
@@ -1438,6 +1539,7 @@ impl SumScan {
             || self.negated_floordiv
             || self.minmax
             || self.tied_split
+            || self.scaled_mod
     }
 }
 
@@ -1455,6 +1557,8 @@ struct SumScan {
     minmax: bool,
     /// Whether two terms are a pair [`tied_pair`] finds (a term's split view undecided).
     tied_split: bool,
+    /// Whether a Mod term may be split at a scale ([`scaled_mod_candidate`]).
+    scaled_mod: bool,
 }
 
 #[cfg(test)]
@@ -1486,6 +1590,8 @@ mod tests {
             "FloorDiv(x, y)",
             "Mod(x, 4)",
             "Mod(FloorDiv(x, 2), 4)",
+            "Mod(4*x + y, 16)",
+            "Mod(2*x + 1, 8)",
             "x*FloorDiv(y, 4)",
             "y*(x + 1)",
             "Max(1, FloorDiv(y, 2))",
@@ -1538,6 +1644,7 @@ mod tests {
                         product_of_sums: true,
                         minmax: true,
                         tied_split: true,
+                        scaled_mod: true,
                     },
                     shared: Some(true),
                     absorb: None,

@@ -11,7 +11,7 @@
 //! only leave the expression less simplified, never wrong.
 
 mod add;
-pub(crate) use add::{split_base, tied_pair};
+pub(crate) use add::{scaled_mod_candidate, split_base, tied_pair};
 mod cmp;
 mod div;
 mod minmax;
@@ -86,6 +86,7 @@ rules! {
     MinMaxAbsorb => "minmax_absorb",
     MinMaxNestedAbsorb => "minmax_nested_absorb",
     MinMaxShift => "minmax_shift_sum",
+    ScaledModSplit => "mod_scaled_split",
     AbsSign => "abs_known_sign",
     WhereDecided => "where_decided",
     CmpDecided => "compare_decided",
