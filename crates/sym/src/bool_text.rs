@@ -369,6 +369,54 @@ mod tests {
         assert!(read * 5 > parsed * 2, "{read} read of {parsed} parsed");
     }
 
+    /// Real guards (PyTorch's, from the captures), mutated byte by byte (deleted, inserted,
+    /// replaced from the grammar's own bytes and some others): every mutation read parses as
+    /// a boolean. (A run over the 524 distinct guards of two captures, 300 mutations each:
+    /// 17,539 of 157,200 read, none that does not parse.)
+    #[test]
+    fn mutated_real_guards_read_only_where_they_parse() {
+        let guards = [
+            "Ne(FloorDiv(s53, 2), 1)",
+            "Ne((FloorDiv((s53 + (-3)), 2) + 1), 1)",
+            "Ge(FloorDiv(s53, 2), 2)",
+            "Ne(Mod(FloorDiv(s53, 2), ((s0 + 1)*FloorDiv(s53, 2))), 0)",
+            "Lt((s0 + 1), ((s0 + 1)*Max(1, FloorDiv(s53, 2))))",
+            "Ne(Mod(1, FloorDiv(s0, 3)), 0)",
+            "Ne(((2*s0) + 2), (2*Max(1, ((s0*FloorDiv(s53, 2)) + FloorDiv(s53, 2)))))",
+            "Eq((FloorDiv((s0 + (-1)), 2)*FloorDiv((s0 + 2), 3)), ((FloorDiv((s0 + (-3)), 2) + 1)*(FloorDiv((s0 + (-1)), 3) + 1)))",
+            "Or(Eq(s27, 4), Eq(Mod(s27, 4), 0))",
+            "Lt(7, (7*FloorDiv((s27 + 6), 7)))",
+        ];
+        let bytes = b"()+-*/, 0123456789sxyFMa_.eEqNLtGd%<=>!";
+        let mut next = xorshift(0x6A7E_D000_0000_0049);
+        let (mut read, mut total) = (0, 0);
+        for g in guards {
+            for _ in 0..2000 {
+                let mut b = g.as_bytes().to_vec();
+                for _ in 0..1 + next(3) {
+                    let i = next(b.len() as u64) as usize;
+                    let c = bytes[next(bytes.len() as u64) as usize];
+                    match next(3) {
+                        0 => drop(b.remove(i)),
+                        1 => b.insert(i, c),
+                        _ => b[i] = c,
+                    }
+                }
+                let t = String::from_utf8(b).unwrap();
+                total += 1;
+                if plain_bool_text(&t) {
+                    read += 1;
+                    assert!(
+                        parses_as_bool(&t),
+                        "read but not a boolean the parser accepts: {t}"
+                    );
+                }
+            }
+        }
+        // (2,004 of 20,000 read.)
+        assert!(read * 20 > total, "{read} of {total}");
+    }
+
     fn gen_bool(next: &mut impl FnMut(u64) -> u64, depth: u32) -> String {
         let rel = ["Eq", "Ne", "Lt", "Le", "Gt", "Ge"];
         match next(if depth > 2 { 8 } else { 11 }) {
