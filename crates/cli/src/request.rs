@@ -895,13 +895,7 @@ fn polynomial_irrelevant(req: &Req<'_>) -> (u64, bool) {
     let Some(V::Array(arr)) = f.assume else {
         return (0, false);
     };
-    if req.op != "simplify"
-        || req.deep
-        || req.compact
-        || req.limits.input_nodes != usize::MAX
-        || req.limits.caps_context()
-        || f.types
-            .is_some_and(|t| !matches!(t, V::Object(o) if o.is_empty()))
+    if !plain_simplify(req)
         || req
             .text
             .bytes()
@@ -919,6 +913,21 @@ fn polynomial_irrelevant(req: &Req<'_>) -> (u64, bool) {
         }
     }
     (skip, rest)
+}
+
+/// Whether a request is a `simplify` that a plain polynomial's text may answer: not `deep`
+/// or `compact`, under no limit, without types ([`polynomial_irrelevant`], and `answer_in`'s
+/// plain paths).
+fn plain_simplify(req: &Req<'_>) -> bool {
+    req.op == "simplify"
+        && !req.deep
+        && !req.compact
+        && req.limits.input_nodes == usize::MAX
+        && !req.limits.caps_context()
+        && req
+            .f
+            .types
+            .is_none_or(|t| matches!(t, V::Object(o) if o.is_empty()))
 }
 
 /// The longest assumption [`implied_assumptions`] walks: among the real requests' longer
@@ -1775,12 +1784,7 @@ fn answer_in(
         // The facts are read first (their check declines early on an assumption it cannot
         // fold), and only for a text that may be a plain polynomial (no parenthesis, division,
         // relation or float: a byte scan).
-        let plain_simplify = op == "simplify"
-            && !deep
-            && !compact
-            && unlimited
-            && f.types
-                .is_none_or(|t| matches!(t, V::Object(o) if o.is_empty()));
+        let plain_simplify = plain_simplify(req);
         // (The text read only for such a request.)
         let plain_text =
             plain_simplify && !text.bytes().any(|c| NOT_PLAIN_POLYNOMIAL[usize::from(c)]);

@@ -1297,24 +1297,29 @@ impl Session<'_> {
     /// divides, `a = A/k`, `b` the rest), the sum with the term split is simplified, and kept
     /// where it is smaller: `16*FloorDiv(r0, 4) + Mod(4*r0 + r1, 16)` with r1 in [0, 3] is
     /// `4*r0 + r1` (the split `4*Mod(r0, 4)` joins `16*FloorDiv(r0, 4)`). No new value
-    /// outside the input's: `a` and `Mod(a, m)` are at most `A`'s and `Mod`'s magnitudes,
-    /// `b` is within [0, k - 1].
+    /// outside i64 where the input's values are in it: `a = (x - b)/k` with `x` the dividend
+    /// (a polynomial's value, exact) and `b` in [0, k - 1], `k*Mod(a, m)` below `n`, and the
+    /// term's coefficient times `b` below its times `n`.
     fn split_scaled_mod(&mut self, e: Expr, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
         if self.depth >= 40 || ts.len() < 2 {
             return None;
         }
         for (i, &(t, coef)) in ts.iter().enumerate() {
             let mut scales: smallvec::SmallVec<[i64; 4]> = scaled_mod_scales(self.cx, t).collect();
+            if scales.is_empty() {
+                continue;
+            }
             scales.sort_unstable();
             scales.dedup();
+            // (The term is `Mod(x, n)`, x a sum and n a constant: `scaled_mod_scales`.)
+            let Node::Mod(x, n) = *self.cx.node(t) else {
+                return None;
+            };
+            let Node::Add(xs, xc) = self.cx.node(x).clone() else {
+                return None;
+            };
+            let nv = self.cx.as_int(n)?;
             for k in scales {
-                let Node::Mod(x, n) = *self.cx.node(t) else {
-                    return None;
-                };
-                let Node::Add(xs, xc) = self.cx.node(x).clone() else {
-                    return None;
-                };
-                let nv = self.cx.as_int(n)?;
                 let (mut a_terms, mut b_terms): (TermsVec, TermsVec) = (Vec::new(), Vec::new());
                 for &(u, j) in xs.iter() {
                     if j % k == 0 {
