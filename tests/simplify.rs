@@ -412,6 +412,120 @@ fn scaled_mod_splits_exhaustive() {
     assert!(smaller > 220, "{smaller}");
 }
 
+/// k*Mod(a, m) + b = Mod(k*a + b, k*m) for b in [0, k - 1] and m >= 1 (`mod_scaled_join`),
+/// kept where the sum becomes smaller: the index digits of the fourth capture's attention
+/// records, where a pass had pulled `4*r0` out of `FloorDiv(16*r0 + r1, 4)`, and refusals.
+#[test]
+fn scaled_mod_joins() {
+    let r = &[
+        ("s", "2", ""),
+        ("t", "2", ""),
+        ("r0", "0", "s*t - 1"),
+        ("r1", "0", "15"),
+    ];
+    check(
+        "16*s*ModularIndexing(16*r0 + r1, 16*s, t) + ModularIndexing(r1, 1, 4) + 4*ModularIndexing(16*r0 + r1, 4, 4*s)",
+        r,
+        "16*r0 + r1",
+    );
+    // Alone, the join computes 16*r0 + r1 and 16*s, which the input does not: taken where
+    // they provably fit, kept where the sizes are unbounded (docs/rules.md §8).
+    check(
+        "Mod(r1, 4) + 4*Mod(4*r0 + FloorDiv(r1, 4), 4*s)",
+        r,
+        "Mod(r1, 4) + 4*Mod(4*r0 + FloorDiv(r1, 4), 4*s)",
+    );
+    let bounded = &[
+        ("s", "2", "64"),
+        ("t", "2", "64"),
+        ("r0", "0", "s*t - 1"),
+        ("r1", "0", "15"),
+    ];
+    check(
+        "Mod(r1, 4) + 4*Mod(4*r0 + FloorDiv(r1, 4), 4*s)",
+        bounded,
+        "Mod(16*r0 + r1, 16*s)",
+    );
+    let r4 = &[
+        ("s", "2", ""),
+        ("t", "2", ""),
+        ("r0", "0", "s*t - 1"),
+        ("r1", "0", "3"),
+    ];
+    check(
+        "4*s*ModularIndexing(4*r0 + r1, 4*s, t) + 4*ModularIndexing(4*r0 + r1, 4, s) + ModularIndexing(r1, 1, 4)",
+        r4,
+        "4*r0 + r1",
+    );
+    // b may reach k = 4: kept (Mod(4*a + 4, 4*m) is not 4*Mod(a, m) + 4 where Mod(a, m) = m - 1).
+    let wide = &[("a", "0", ""), ("m", "1", ""), ("b", "0", "4")];
+    check("4*Mod(a, m) + b", wide, "b + 4*Mod(a, m)");
+    // m may be 0: kept.
+    let zero = &[("a", "0", ""), ("m", "0", ""), ("b", "0", "7")];
+    check(
+        "4*Mod(a, m) + Mod(b, 4) + 16*FloorDiv(a, m)",
+        zero,
+        "Mod(b, 4) + 4*Mod(a, m) + 16*FloorDiv(a, m)",
+    );
+}
+
+/// `mod_scaled_join` on every small box: index digits of `X = k*k2*a + b` as a pass leaves
+/// them, `c1*Mod(k2*a + FloorDiv(b, k), m) + c2*B + c3*FloorDiv(X, k*m)` with `B` either
+/// `Mod(b, k)` or `b` itself (k, k2, m, the coefficients and the box of b varied, so that `B`
+/// is sometimes within [0, k - 1] and sometimes not), equal their simplification at every
+/// point, are never larger, and many get smaller.
+#[test]
+fn scaled_mod_joins_exhaustive() {
+    let mut smaller = 0;
+    for k in 2..=4i64 {
+        for k2 in 1..=2i64 {
+            for m in 1..=3i64 {
+                let coefs = [
+                    (k, 1, k * m),
+                    (2 * k, 2, 2 * k * m),
+                    (-k, -1, -k * m),
+                    (k, 1, 0),
+                    (k, 2, k * m),
+                ];
+                for (c1, c2, c3) in coefs {
+                    for (bb, bbox) in [
+                        ("Mod(b, K)", (0, 2 * k)),
+                        ("b", (0, k - 1)),
+                        ("b", (0, k)),
+                        ("b", (-1, 1)),
+                    ] {
+                        let bb = bb.replace('K', &k.to_string());
+                        let text = format!(
+                            "{c1}*Mod({k2}*a + FloorDiv(b, {k}), {m}) + {c2}*{bb} + {c3}*FloorDiv({}*a + b, {})",
+                            k * k2,
+                            k * m
+                        );
+                        let mut cx = common::box_context((0, 9), bbox);
+                        let e = cx.parse(&text).unwrap();
+                        let s = cx.simplify(e);
+                        assert!(cx.size(s) <= cx.size(e), "{text} -> {}", cx.display(s));
+                        smaller += usize::from(cx.size(s) < cx.size(e));
+                        for x in 0..=9 {
+                            for y in bbox.0..=bbox.1 {
+                                let at = [("a", Value::Int(x)), ("b", Value::Int(y))];
+                                assert_eq!(
+                                    cx.eval(s, &at),
+                                    cx.eval(e, &at),
+                                    "{text} -> {} at a = {x}, b = {y}",
+                                    cx.display(s)
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("scaled mod joins: {smaller} smaller");
+    // (270 without `mod_scaled_join`.)
+    assert!(smaller > 285, "{smaller}");
+}
+
 #[test]
 fn symbolic_join_needs_positive_extents() {
     let r = &[("i1", "1", "65536"), ("i2", "1", "65536")];
@@ -819,4 +933,34 @@ fn nested_minmax(r: &mut common::Rng, atoms: &[&str], depth: u32) -> String {
     let n = 2 + r.below(2);
     let args: Vec<String> = (0..n).map(|_| nested_minmax(r, atoms, depth - 1)).collect();
     format!("{f}({})", args.join(", "))
+}
+
+/// Where the whole simplified form is larger than the input (one part grew: a product of
+/// sums is expanded, a multiple pulled out of a quotient), the input with each part the
+/// smaller of itself and its simplification: real records of the second and third captures.
+#[test]
+fn smaller_parts_when_the_whole_grows() {
+    let r = &[
+        ("q", "0", ""),
+        ("t1", "0", ""),
+        ("t2", "0", ""),
+        ("s", "1", ""),
+        ("u", "1", ""),
+        ("v", "1", ""),
+    ];
+    // Max(1, FloorDiv(u - 7, 2) + 1) = Max(1, FloorDiv(u - 5, 2)), kept although the
+    // product's sum factor (t1 + t2) grows when expanded.
+    check(
+        "q + s*(t1 + t2)*Max(1, FloorDiv(u - 7, 2) + 1)",
+        r,
+        "q + s*Max(1, FloorDiv(u - 5, 2))*(t1 + t2)",
+    );
+    // FloorDiv(v**2, v) = v (v >= 1) and Max(1, v) = v, beside products of sums.
+    check(
+        "q*s*(s + u)*Max(1, FloorDiv(v**2, v)) + t1*s*(s + u) + t2*(s + u)",
+        r,
+        "q*s*v*(s + u) + t1*s*(s + u) + t2*(s + u)",
+    );
+    // Nothing part-wise smaller: the input as it is.
+    check("q + s*(t1 + t2)", r, "q + s*(t1 + t2)");
 }

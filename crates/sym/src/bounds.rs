@@ -118,6 +118,25 @@ impl std::fmt::Display for Bound {
 }
 
 /// A symbol's bit in the nodes' `syms` masks (the symbols numbered 63 and up share the last).
+/// `iv` without the values `vals` where they sit at its ends: an integer in `iv` other than
+/// each of `vals` lies in the result (each step drops one end that is an excluded value, so
+/// at most `vals.len()` steps; an interval left empty means no such integer).
+fn trim_excluded(mut iv: Iv, vals: &[i128]) -> Iv {
+    for _ in 0..vals.len() {
+        if iv.lo > iv.hi {
+            break;
+        }
+        if vals.contains(&iv.lo) {
+            iv.lo += 1;
+        } else if vals.contains(&iv.hi) {
+            iv.hi -= 1;
+        } else {
+            break;
+        }
+    }
+    iv
+}
+
 fn sym_bit(s: Symbol) -> u64 {
     1u64 << s.idx.min(63)
 }
@@ -139,6 +158,9 @@ pub(crate) struct Derived {
     /// Constant bounds assumed on a non-symbol atom (`FloorDiv(s, 4) >= 1`): intersected into
     /// the atom's interval.
     atom_iv: FxHashMap<Expr, Iv>,
+    /// Values assumed excluded from a symbol or a non-symbol atom (`Ne(FloorDiv(s0, 2), 1)`):
+    /// an end of its interval that is one of them moves inward (`trim_excluded`).
+    excluded: FxHashMap<Expr, SmallVec<[i128; 2]>>,
     in_progress: FxHashSet<Symbol>,
 }
 
@@ -152,8 +174,9 @@ impl Derived {
     }
 
     /// Whether an assumption bounds a sub-expression that is not a symbol.
+    /// (Excluded values count: they narrow a symbol's or an atom's interval as such bounds do.)
     pub fn has_atom_facts(&self) -> bool {
-        !self.atom_iv.is_empty()
+        !self.atom_iv.is_empty() || !self.excluded.is_empty()
     }
 
     /// Empties every table, keeping the allocations.
@@ -166,10 +189,22 @@ impl Derived {
         self.mod_facts.clear();
         self.truths.clear();
         self.atom_iv.clear();
+        self.excluded.clear();
         self.in_progress.clear();
     }
 
-    /// Derives the facts into `d` (an empty `Derived` whose allocations are reused).
+    /// `v`, the interval of the non-symbol atom `e` from its operands, narrowed by the
+    /// assumptions on `e` itself: their bounds, then their excluded values.
+    fn narrow_atom(&self, e: Expr, mut v: Iv) -> Iv {
+        if let Some(a) = self.atom_iv.get(&e) {
+            v = v.intersect(a);
+        }
+        if let Some(vals) = self.excluded.get(&e) {
+            v = trim_excluded(v, vals);
+        }
+        v
+    }
+
     /// Derives the facts of `cx`'s ranges and assumptions into `d` (empty).
     pub fn fill(cx: &mut Context, d: &mut Derived) {
         if cx.facts.ranges.is_empty() && cx.facts.assumptions.is_empty() {
@@ -220,6 +255,7 @@ impl Derived {
             Node::Eq(a, b) => (a, b, 0),
             Node::Le(a, b) => (a, b, 1),
             Node::Lt(a, b) => (a, b, 2),
+            Node::Ne(a, b) => (a, b, 3),
             _ => return,
         };
         if cx.ty(a) != Ty::Int {
@@ -246,6 +282,21 @@ impl Derived {
             }
             _ => return,
         };
+        // k*t + c != 0 for one atom or symbol t: t != -c/k where k divides c (elsewhere it
+        // holds for every integer t and says nothing).
+        if kind == 3 {
+            if let [(t, k)] = terms[..]
+                && cx.ty(t) == Ty::Int
+                && i128::from(c) % i128::from(k) == 0
+            {
+                let v = -(i128::from(c) / i128::from(k));
+                let vals = self.excluded.entry(t).or_default();
+                if !vals.contains(&v) {
+                    vals.push(v);
+                }
+            }
+            return;
+        }
         // k*t + c OP 0 for one non-symbol atom t and k = ±1: a constant bound on t.
         // k = 1: t OP -c; k = -1: t (mirrored OP) c; `<` is `<=` with one less (integers).
         if let [(t, k)] = terms[..]
@@ -389,10 +440,15 @@ impl Session<'_> {
                 iv.hi = v as i128;
             }
         }
-        match self.s.d.base_iv.get(&s) {
-            Some(a) => iv.intersect(a),
-            None => iv,
+        if let Some(a) = self.s.d.base_iv.get(&s) {
+            iv = iv.intersect(a);
         }
+        if !self.s.d.excluded.is_empty()
+            && let Some(vals) = self.s.d.excluded.get(&self.cx.sym(s))
+        {
+            iv = trim_excluded(iv, vals);
+        }
+        iv
     }
 
     /// Whether every symbol in `s`'s symbolic ends is resolved or has no symbolic end itself
@@ -534,10 +590,8 @@ impl Session<'_> {
                 _ => {
                     let node = self.cx.node(e).clone();
                     let v = self.iv_node(e, &node);
-                    if self.s.d.atom_iv.is_empty() {
-                        v
-                    } else if let Some(a) = self.s.d.atom_iv.get(&e) {
-                        v.intersect(a)
+                    if self.s.d.has_atom_facts() {
+                        self.s.d.narrow_atom(e, v)
                     } else {
                         v
                     }
@@ -637,8 +691,8 @@ impl Session<'_> {
             // 1*f0*f1*...: the first factor's interval (`one_times`), then times the others'.
             acc = if i == 0 { v.one_times() } else { acc.mul(&v) };
         }
-        if let Some(a) = self.s.d.atom_iv.get(&root) {
-            acc = acc.intersect(a);
+        if self.s.d.has_atom_facts() {
+            acc = self.s.d.narrow_atom(root, acc);
         }
         self.s.iv.insert(root, acc);
         Some(acc)

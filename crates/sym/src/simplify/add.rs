@@ -105,10 +105,32 @@ pub(crate) fn tied_split(cx: &Context, t: Expr) -> bool {
 /// beside a term or constant that `k` does not divide. A pure question (nothing built): the
 /// solver's fixpoint check asks it too.
 pub(crate) fn scaled_mod_candidate(cx: &Context, ts: &[(Expr, i64)]) -> bool {
-    ts.len() >= 2
+    (ts.len() >= 2
         && ts
             .iter()
-            .any(|&(t, _)| scaled_mod_scales(cx, t).next().is_some())
+            .any(|&(t, _)| scaled_mod_scales(cx, t).next().is_some()))
+        || scaled_join_candidate(cx, ts)
+}
+
+/// Whether the sum `ts` has what [`Session::join_scaled_mod`] looks for: a term `Mod(a, m)`
+/// whose coefficient is `k >= 2` times another term's (a pure question, as
+/// [`scaled_mod_candidate`]).
+pub(crate) fn scaled_join_candidate(cx: &Context, ts: &[(Expr, i64)]) -> bool {
+    ts.len() >= 2
+        && ts.iter().enumerate().any(|(i, &(t, kt))| {
+            matches!(cx.node(t), Node::Mod(..))
+                && ts
+                    .iter()
+                    .enumerate()
+                    .any(|(j, &(_, kb))| j != i && join_scale(kt, kb).is_some())
+        })
+}
+
+/// The scale `k >= 2` with `kt = k*kb`, if there is one.
+fn join_scale(kt: i64, kb: i64) -> Option<i64> {
+    (kb != 0 && kt.checked_rem(kb) == Some(0))
+        .then(|| kt / kb)
+        .filter(|k| *k >= 2)
 }
 
 /// The scales `k` of [`scaled_mod_candidate`] for the term `t` (none for another term).
@@ -1284,6 +1306,11 @@ impl Session<'_> {
         {
             return Some(r);
         }
+        if scan.scaled_join
+            && let Some(r) = self.join_scaled_mod(e, &ts, c)
+        {
+            return Some(r);
+        }
         if !scan.minmax {
             return None;
         }
@@ -1349,6 +1376,104 @@ impl Session<'_> {
                     self.fire(Rule::ScaledModSplit);
                     return Some(trial);
                 }
+            }
+        }
+        None
+    }
+
+    /// k*Mod(a, m) + b = Mod(k*a + b, k*m) for k >= 2, m >= 1 and every value of b in
+    /// [0, k - 1] (`mod_scaled_split` read backwards): with a = m*q + s, 0 <= s <= m - 1,
+    /// k*a + b = k*m*q + (k*s + b) and 0 <= k*s + b <= k*m - 1. For two terms of the sum,
+    /// `K*Mod(a, m)` and `j*b` with `K = k*j`, the sum with them joined into
+    /// `j*Mod(k*a + b, k*m)` is simplified, and kept where it is smaller and overflows nowhere
+    /// the input's nodes do not (`k*a + b` and `k*m` are new values): with X = 16*r0 + r1 and
+    /// r1 in [0, 15], `Mod(r1, 4) + 4*Mod(4*r0 + FloorDiv(r1, 4), 4*s)` (where a pass pulled
+    /// `4*r0` out of `FloorDiv(X, 4)`) is `Mod(X, 16*s)`, which joins `16*s*FloorDiv(X, 16*s)`.
+    fn join_scaled_mod(&mut self, e: Expr, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        if self.depth >= 40 || ts.len() < 2 || ts.len() > 16 {
+            return None;
+        }
+        for (i, &(t, kt)) in ts.iter().enumerate() {
+            let Node::Mod(a, m) = *self.cx.node(t) else {
+                continue;
+            };
+            for (j, &(b, kb)) in ts.iter().enumerate() {
+                let Some(k) = join_scale(kt, kb).filter(|_| j != i) else {
+                    continue;
+                };
+                // Before anything is built, the shapes where the join can pay (below): another
+                // term with a quotient or a remainder to divide the new dividend, or `b` a
+                // quotient or remainder beside one in `a`, to collapse with it.
+                let division = |cx: &Context, u: Expr| {
+                    let of = |f: Expr| matches!(cx.node(f), Node::FloorDiv(..) | Node::Mod(..));
+                    match cx.node(u) {
+                        Node::Mul(fs) => fs.iter().any(|f| of(*f)),
+                        Node::Add(us, _) => us.iter().any(|(f, _)| of(*f)),
+                        _ => of(u),
+                    }
+                };
+                let may_pay = (division(self.cx, b) && division(self.cx, a))
+                    || ts
+                        .iter()
+                        .enumerate()
+                        .any(|(l, &(u, _))| l != i && l != j && division(self.cx, u));
+                if !may_pay {
+                    continue;
+                }
+                let bv = self.iv(b);
+                if bv.lo < 0 || bv.hi > i128::from(k - 1) || self.iv(m).lo < 1 {
+                    continue;
+                }
+                let ka = self.cx.scale(a, k)?;
+                let built = self.cx.add(ka, b)?;
+                self.depth += 1;
+                let x = self.simp(built);
+                self.depth -= 1;
+                // Tried only where the join can pay: the new dividend collapses (B2 above:
+                // `16*r0 + r1`), or another term divides it already (`4*s*FloorDiv(4*r0 + r1,
+                // 4*s)` beside `4*Mod(r0, s) + r1`). Elsewhere (`16*Mod(a, m) + r1`, in most
+                // index sums) the joined Mod is larger, and the trial would cost a pass.
+                let divides_x = |cx: &Context, u: Expr| {
+                    let of_x = |f: Expr| matches!(*cx.node(f), Node::FloorDiv(y, _) | Node::Mod(y, _) if y == x);
+                    match cx.node(u) {
+                        Node::Mul(fs) => fs.iter().any(|f| of_x(*f)),
+                        _ => of_x(u),
+                    }
+                };
+                let pays = self.cx.tree_size(x) < self.cx.tree_size(built)
+                    || ts
+                        .iter()
+                        .enumerate()
+                        .any(|(l, &(u, _))| l != i && l != j && divides_x(self.cx, u));
+                if !pays {
+                    continue;
+                }
+                let km = self.cx.scale(m, k)?;
+                self.depth += 1;
+                let km = self.simp(km);
+                self.depth -= 1;
+                let joined = self.cx.modulo_raw(x, km);
+                let mut rest: TermsVec = ts
+                    .iter()
+                    .enumerate()
+                    .filter(|(l, _)| *l != i && *l != j)
+                    .map(|(_, tk)| *tk)
+                    .collect();
+                rest.push((joined, kb));
+                let trial = self.cx.add_terms(&rest, c)?;
+                self.depth += 1;
+                let trial = self.simp(trial);
+                self.depth -= 1;
+                if self.cx.tree_size(trial) >= self.cx.tree_size(e) {
+                    continue;
+                }
+                let given: smallvec::SmallVec<[Expr; 32]> =
+                    self.cx.post_order(e).take(256).collect();
+                if !self.fits_given(trial, &given) {
+                    continue;
+                }
+                self.fire(Rule::ScaledModJoin);
+                return Some(trial);
             }
         }
         None
@@ -1472,6 +1597,10 @@ impl Session<'_> {
                 Node::Mod(..) => {
                     scan.scaled_mod |=
                         ts.len() >= 2 && scaled_mod_scales(self.cx, t).next().is_some();
+                    scan.scaled_join |= ts.len() >= 2
+                        && ts
+                            .iter()
+                            .any(|&(u, kb)| u != t && join_scale(k, kb).is_some());
                 }
                 _ => {}
             }
@@ -1545,6 +1674,7 @@ impl SumScan {
             || self.minmax
             || self.tied_split
             || self.scaled_mod
+            || self.scaled_join
     }
 }
 
@@ -1564,6 +1694,8 @@ struct SumScan {
     tied_split: bool,
     /// Whether a Mod term may be split at a scale ([`scaled_mod_candidate`]).
     scaled_mod: bool,
+    /// Whether a Mod term may be joined with a term at a scale ([`scaled_join_candidate`]).
+    scaled_join: bool,
 }
 
 #[cfg(test)]
@@ -1650,6 +1782,7 @@ mod tests {
                         minmax: true,
                         tied_split: true,
                         scaled_mod: true,
+                        scaled_join: true,
                     },
                     shared: Some(true),
                     absorb: None,

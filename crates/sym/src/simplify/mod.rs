@@ -87,6 +87,7 @@ rules! {
     MinMaxNestedAbsorb => "minmax_nested_absorb",
     MinMaxShift => "minmax_shift_sum",
     ScaledModSplit => "mod_scaled_split",
+    ScaledModJoin => "mod_scaled_join",
     AbsSign => "abs_known_sign",
     WhereDecided => "where_decided",
     CmpDecided => "compare_decided",
@@ -803,6 +804,70 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Where the simplified form `s` of the input `e` is larger than `e` (one rewrite deep
+    /// inside made a part larger than another made it smaller: `s*ModularIndexing(X, 16*s, t)`
+    /// lost its Mod, `ModularIndexing(16*r0 + r1, 4, 3*s)` gained a term pulled out of its
+    /// quotient), `e` rebuilt with each part the smaller of its own simplification and its
+    /// rebuilt self ([`Session::smaller_parts`]), when that is smaller than `e`; else `s`
+    /// (which [`Context::never_larger`] then weighs against `e`).
+    ///
+    /// Equal to `e` at every point of the domain: each part is replaced by one equal to it
+    /// there, and a node rebuilt on equal operands has the same value. No new overflow: a
+    /// part is the input's own or its simplification (which the rules took with their overflow
+    /// conditions), and a rebuilt node computes the input's operation on the input's values.
+    fn mixed_if_larger(&mut self, e: Expr, s: Expr) -> Expr {
+        if s == e || self.cx.stopped() {
+            return s;
+        }
+        let se = self.cx.cost_upto(e, usize::MAX);
+        if self.cx.cost_upto(s, se + 1) <= se {
+            return s;
+        }
+        let mut done = rustc_hash::FxHashMap::default();
+        let m = self.smaller_parts(e, 0, &mut done);
+        if self.cx.cost_upto(m, se) < se { m } else { s }
+    }
+
+    /// [`Session::mixed_if_larger`]'s parts: `e`'s simplification (as the pass memoized it)
+    /// or `e` rebuilt on the smaller parts of its operands, whichever is smaller (the
+    /// simplification on a tie). Below a fixed depth, or where a rebuild is refused, `e`'s
+    /// own simplification or `e`.
+    fn smaller_parts(
+        &mut self,
+        e: Expr,
+        depth: u32,
+        done: &mut rustc_hash::FxHashMap<Expr, Expr>,
+    ) -> Expr {
+        if self.is_leaf(e) {
+            return e;
+        }
+        if let Some(r) = done.get(&e) {
+            return *r;
+        }
+        let simplified = self.s.simp.get(&e).copied().unwrap_or(e);
+        let mut best = simplified;
+        if depth < 64 {
+            let kids: smallvec::SmallVec<[Expr; 4]> = (0..self.cx.node(e).kids().len())
+                .map(|i| self.cx.node(e).kids().get(i))
+                .collect();
+            let parts: smallvec::SmallVec<[Expr; 4]> = kids
+                .iter()
+                .map(|k| self.smaller_parts(*k, depth + 1, done))
+                .collect();
+            if parts != kids
+                && let Some(r) = self.cx.rebuild(e, &parts)
+                && self.cx.cost_upto(r, usize::MAX) < self.cx.cost_upto(best, usize::MAX)
+            {
+                best = r;
+            }
+        }
+        if self.cx.cost_upto(e, usize::MAX) < self.cx.cost_upto(best, usize::MAX) {
+            best = e;
+        }
+        done.insert(e, best);
+        best
+    }
+
     /// Whether evaluating `e` (a value a rule is about to introduce) overflows nowhere (see
     /// [`eval_fits`]). A rule whose rewrite creates a node the input does not compute takes
     /// this (or one of the arguments below) as a side condition, so that a rewrite may remove
@@ -1185,6 +1250,7 @@ impl Context {
                     }
                     let s = ses.simplify(e);
                     let s = ses.root_pass(s);
+                    let s = ses.mixed_if_larger(e, s);
                     (s, ses.stats.take())
                 };
                 (cx.never_larger(e, s), st)
