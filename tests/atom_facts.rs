@@ -56,6 +56,27 @@ fn vals(p: &[i64; 3]) -> Vec<(&'static str, Value)> {
         .collect()
 }
 
+/// A context with each of `NAMES` in `[lo, hi]`.
+fn box_context(lo: i64, hi: i64) -> Context {
+    let mut cx = Context::new();
+    for n in NAMES {
+        cx.set_range_str(n, &lo.to_string(), &hi.to_string())
+            .unwrap();
+    }
+    cx
+}
+
+/// The values of `t` at the points of the box where it is defined.
+fn values_on(cx: &Context, t: sym::Expr, box_points: &[[i64; 3]]) -> Vec<i64> {
+    box_points
+        .iter()
+        .filter_map(|p| match cx.eval(t, &vals(p)) {
+            Ok(Value::Int(v)) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn sub_expression_facts_are_sound() {
     let mut r = Rng(0x5eed_a70f);
@@ -64,11 +85,7 @@ fn sub_expression_facts_are_sound() {
     let (mut tried, mut changed, mut decided) = (0u64, 0u64, 0u64);
     for case in 0..cases() {
         let text = gen_int_with(&mut r, 3, &NAMES);
-        let mut cx = Context::new();
-        for n in NAMES {
-            cx.set_range_str(n, &lo.to_string(), &hi.to_string())
-                .unwrap();
-        }
+        let mut cx = box_context(lo, hi);
         let Ok(e) = cx.parse(&text) else { continue };
         let atoms = calls(&cx, e);
         if atoms.is_empty() {
@@ -76,13 +93,7 @@ fn sub_expression_facts_are_sound() {
         }
         let t = atoms[(r.range(0, atoms.len() as i64 - 1)) as usize];
         // The call's values on the box (where defined), to state true facts about it.
-        let tv: Vec<i64> = box_points
-            .iter()
-            .filter_map(|p| match cx.eval(t, &vals(p)) {
-                Ok(Value::Int(v)) => Some(v),
-                _ => None,
-            })
-            .collect();
+        let tv = values_on(&cx, t, &box_points);
         if tv.is_empty() {
             continue;
         }
@@ -158,11 +169,7 @@ fn excluded_values_are_sound() {
     let (mut tried, mut changed, mut tighter) = (0u64, 0u64, 0u64);
     for _ in 0..cases() {
         let text = gen_int_with(&mut r, 3, &NAMES);
-        let mut cx = Context::new();
-        for n in NAMES {
-            cx.set_range_str(n, &lo.to_string(), &hi.to_string())
-                .unwrap();
-        }
+        let mut cx = box_context(lo, hi);
         let Ok(e) = cx.parse(&text) else { continue };
         let before = cx.bound(e);
         let mut targets: Vec<sym::Expr> = calls(&cx, e);
@@ -170,13 +177,7 @@ fn excluded_values_are_sound() {
         let mut facts = Vec::new();
         for _ in 0..r.range(1, 3) {
             let t = targets[r.range(0, targets.len() as i64 - 1) as usize];
-            let tv: Vec<i64> = box_points
-                .iter()
-                .filter_map(|p| match cx.eval(t, &vals(p)) {
-                    Ok(Value::Int(v)) => Some(v),
-                    _ => None,
-                })
-                .collect();
+            let tv = values_on(&cx, t, &box_points);
             let Some(&end) = (if r.range(0, 1) == 0 {
                 tv.iter().min()
             } else {

@@ -372,6 +372,29 @@ fn scaled_mod_splits() {
     check("Mod(7*x + 7*y + 3, 21) + z", I, "z + 7*Mod(x + y, 3) + 3");
 }
 
+/// `s` (the simplification of `e`, the input `text`) equals `e` at every point of the box of
+/// `a` and `b`.
+fn same_on_box(
+    cx: &mut sym::Context,
+    e: sym::Expr,
+    s: sym::Expr,
+    a: (i64, i64),
+    b: (i64, i64),
+    text: &str,
+) {
+    for x in a.0..=a.1 {
+        for y in b.0..=b.1 {
+            let at = [("a", Value::Int(x)), ("b", Value::Int(y))];
+            assert_eq!(
+                cx.eval(s, &at),
+                cx.eval(e, &at),
+                "{text} -> {} at a = {x}, b = {y}",
+                cx.display(s)
+            );
+        }
+    }
+}
+
 /// `mod_scaled_split` on every small box: sums `c1*FloorDiv(a, m) + c2*Mod(k*a + b + d, n)`
 /// (k, m, n, d, the coefficients and the box of b varied, so that b + d is sometimes within
 /// [0, k - 1] and sometimes not) equal their simplification at every point; many get smaller.
@@ -390,17 +413,7 @@ fn scaled_mod_splits_exhaustive() {
                             let e = cx.parse(&text).unwrap();
                             let s = cx.simplify(e);
                             smaller += usize::from(cx.size(s) < cx.size(e));
-                            for x in -9..=9 {
-                                for y in bbox.0..=bbox.1 {
-                                    let at = [("a", Value::Int(x)), ("b", Value::Int(y))];
-                                    assert_eq!(
-                                        cx.eval(s, &at),
-                                        cx.eval(e, &at),
-                                        "{text} -> {} at a = {x}, b = {y}",
-                                        cx.display(s)
-                                    );
-                                }
-                            }
+                            same_on_box(&mut cx, e, s, (-9, 9), bbox, &text);
                         }
                     }
                 }
@@ -505,17 +518,7 @@ fn scaled_mod_joins_exhaustive() {
                         let s = cx.simplify(e);
                         assert!(cx.size(s) <= cx.size(e), "{text} -> {}", cx.display(s));
                         smaller += usize::from(cx.size(s) < cx.size(e));
-                        for x in 0..=9 {
-                            for y in bbox.0..=bbox.1 {
-                                let at = [("a", Value::Int(x)), ("b", Value::Int(y))];
-                                assert_eq!(
-                                    cx.eval(s, &at),
-                                    cx.eval(e, &at),
-                                    "{text} -> {} at a = {x}, b = {y}",
-                                    cx.display(s)
-                                );
-                            }
-                        }
+                        same_on_box(&mut cx, e, s, (0, 9), bbox, &text);
                     }
                 }
             }

@@ -126,6 +126,30 @@ pub(crate) fn scaled_join_candidate(cx: &Context, ts: &[(Expr, i64)]) -> bool {
         })
 }
 
+/// Whether `u` is a FloorDiv or Mod, or a product or sum with one among its factors or terms
+/// (only a product's factors where `dividend` is given), whose dividend is `dividend` when
+/// given ([`Session::join_scaled_mod`]'s shapes).
+fn has_division(cx: &Context, u: Expr, dividend: Option<Expr>) -> bool {
+    let of = |f: Expr| match *cx.node(f) {
+        Node::FloorDiv(y, _) | Node::Mod(y, _) => dividend.is_none_or(|x| x == y),
+        _ => false,
+    };
+    match cx.node(u) {
+        Node::Mul(fs) => fs.iter().any(|f| of(*f)),
+        Node::Add(us, _) if dividend.is_none() => us.iter().any(|(f, _)| of(*f)),
+        _ => of(u),
+    }
+}
+
+/// Whether a term of `ts` at a position `keep` takes satisfies `p`.
+fn any_term(
+    ts: &[(Expr, i64)],
+    keep: impl Fn(usize) -> bool,
+    mut p: impl FnMut(Expr) -> bool,
+) -> bool {
+    ts.iter().enumerate().any(|(l, &(u, _))| keep(l) && p(u))
+}
+
 /// The scale `k >= 2` with `kt = k*kb`, if there is one.
 fn join_scale(kt: i64, kb: i64) -> Option<i64> {
     (kb != 0 && kt.checked_rem(kb) == Some(0))
@@ -1404,19 +1428,9 @@ impl Session<'_> {
                 // Before anything is built, the shapes where the join can pay (below): another
                 // term with a quotient or a remainder to divide the new dividend, or `b` a
                 // quotient or remainder beside one in `a`, to collapse with it.
-                let division = |cx: &Context, u: Expr| {
-                    let of = |f: Expr| matches!(cx.node(f), Node::FloorDiv(..) | Node::Mod(..));
-                    match cx.node(u) {
-                        Node::Mul(fs) => fs.iter().any(|f| of(*f)),
-                        Node::Add(us, _) => us.iter().any(|(f, _)| of(*f)),
-                        _ => of(u),
-                    }
-                };
-                let may_pay = (division(self.cx, b) && division(self.cx, a))
-                    || ts
-                        .iter()
-                        .enumerate()
-                        .any(|(l, &(u, _))| l != i && l != j && division(self.cx, u));
+                let others = |l: usize| l != i && l != j;
+                let may_pay = (has_division(self.cx, b, None) && has_division(self.cx, a, None))
+                    || any_term(ts, others, |u| has_division(self.cx, u, None));
                 if !may_pay {
                     continue;
                 }
@@ -1433,18 +1447,8 @@ impl Session<'_> {
                 // `16*r0 + r1`), or another term divides it already (`4*s*FloorDiv(4*r0 + r1,
                 // 4*s)` beside `4*Mod(r0, s) + r1`). Elsewhere (`16*Mod(a, m) + r1`, in most
                 // index sums) the joined Mod is larger, and the trial would cost a pass.
-                let divides_x = |cx: &Context, u: Expr| {
-                    let of_x = |f: Expr| matches!(*cx.node(f), Node::FloorDiv(y, _) | Node::Mod(y, _) if y == x);
-                    match cx.node(u) {
-                        Node::Mul(fs) => fs.iter().any(|f| of_x(*f)),
-                        _ => of_x(u),
-                    }
-                };
                 let pays = self.cx.tree_size(x) < self.cx.tree_size(built)
-                    || ts
-                        .iter()
-                        .enumerate()
-                        .any(|(l, &(u, _))| l != i && l != j && divides_x(self.cx, u));
+                    || any_term(ts, others, |u| has_division(self.cx, u, Some(x)));
                 if !pays {
                     continue;
                 }
