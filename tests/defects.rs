@@ -210,6 +210,31 @@ fn rewrites_never_introduce_an_overflow() {
     no_new_overflow("CeilDiv(x, 9223372036854775807)", &[], &[("x", 2)]);
     no_new_overflow("CeilDiv(x, 4)", &[], &[("x", i64::MAX)]);
     no_new_overflow("FloorDiv(s0 - 1, 2) + 1", &[], &[("s0", i64::MAX)]);
+    // A node the input computes may be computed again (`s27 + 2` here), and only such a node.
+    let sizes = &[("s53", "1", "oo"), ("s77", "1", "oo"), ("s27", "1", "oo")];
+    let edge = &[("s53", 1), ("s77", 1), ("s27", i64::MAX - 2)];
+    no_new_overflow("s53*s77*(FloorDiv(s27 + 2, 3) - 1) + s53*s77", sizes, edge);
+    no_new_overflow(
+        "s53*s77*FloorDiv(s27 - 1, 3) + s53*s77",
+        sizes,
+        &[("s53", 1), ("s77", 1), ("s27", i64::MAX)],
+    );
+    no_new_overflow(
+        "s27*s53*ModularIndexing(x, s27*s53, s77) + s53*ModularIndexing(x, s53, s27) + Mod(x, s53)",
+        sizes,
+        &[("s53", 1 << 31), ("s77", 2), ("s27", 1 << 31), ("x", 5)],
+    );
+    no_new_overflow(
+        "s53*ModularIndexing(x, s53, s27) + Mod(x, s53)",
+        sizes,
+        &[("s53", 1 << 32), ("s27", 1 << 32), ("x", 5)],
+    );
+    // A branch of a Where is not computed where the other is taken: its nodes are no evidence.
+    no_new_overflow(
+        "Where(s27 < 5, FloorDiv(s27 + 2, 3), 0) + FloorDiv(s27 - 1, 3) + 1",
+        sizes,
+        &[("s27", i64::MAX)],
+    );
     no_new_overflow(
         "FloorDiv(FloorDiv(x, a), 4)",
         &[("a", "1", "oo")],

@@ -529,6 +529,61 @@ fn scaled_mod_joins_exhaustive() {
     assert!(smaller > 285, "{smaller}");
 }
 
+/// A node the input computes fits wherever the input does not overflow, so a rewrite may
+/// compute it again (`Session::fits_i64`): the fourth capture's quotients folded back, and the
+/// third capture's index digits over an unbounded radix that the input computes.
+#[test]
+fn nodes_the_input_computes_may_be_computed_again() {
+    let sizes = &[("s53", "1", ""), ("s77", "1", ""), ("s27", "1", "")];
+    check(
+        "s53*s77*(FloorDiv(s27 + 2, 3) - 1) + s53*(s77 - 1) + s53",
+        sizes,
+        "s53*s77*FloorDiv(s27 + 2, 3)",
+    );
+    // Without `s27 + 2` in the input: kept (it may overflow where the input does not).
+    check(
+        "s53*s77*FloorDiv(s27 - 1, 3) + s53*s77",
+        sizes,
+        "s53*s77 + s53*s77*FloorDiv(s27 - 1, 3)",
+    );
+    check(
+        "s27*s53*ModularIndexing(x, s27*s53, s77) + s53*ModularIndexing(x, s53, s27) + Mod(x, s53)",
+        sizes,
+        "s27*s53*ModularIndexing(x, s27*s53, s77) + Mod(x, s27*s53)",
+    );
+    check(
+        "s53*ModularIndexing(x, s53, s27) + Mod(x, s53)",
+        sizes,
+        "s53*ModularIndexing(x, s53, s27) + Mod(x, s53)",
+    );
+}
+
+/// k*R*FloorDiv(a, d) + k*m*R = k*R*FloorDiv(a + m*d, d) (`floordiv_absorb_cofactor`) on every
+/// small box: `k1*a*FloorDiv(b + e, d) + k2*a` with a of either sign or one sign, equal to
+/// their simplification at every point, never larger, many smaller.
+#[test]
+fn floordiv_absorbs_cofactor_multiples_exhaustive() {
+    let mut smaller = 0;
+    for d in 1..=4i64 {
+        for e in -3..=3i64 {
+            for (k1, k2) in [(1, 1), (1, -1), (2, 4), (-1, -2), (2, 3), (3, -6)] {
+                for abox in [(1, 5), (-3, 3), (-5, -1), (0, 4)] {
+                    let text = format!("{k1}*a*FloorDiv(b + {e}, {d}) + {k2}*a");
+                    let mut cx = common::box_context(abox, (-6, 6));
+                    let x = cx.parse(&text).unwrap();
+                    let s = cx.simplify(x);
+                    assert!(cx.size(s) <= cx.size(x), "{text} -> {}", cx.display(s));
+                    smaller += usize::from(cx.size(s) < cx.size(x));
+                    same_on_box(&mut cx, x, s, abox, (-6, 6), &text);
+                }
+            }
+        }
+    }
+    eprintln!("cofactor absorbs: {smaller} smaller");
+    // (112 without `floordiv_absorb_cofactor`.)
+    assert!(smaller > 400, "{smaller}");
+}
+
 #[test]
 fn symbolic_join_needs_positive_extents() {
     let r = &[("i1", "1", "65536"), ("i2", "1", "65536")];

@@ -1499,7 +1499,9 @@ mod seed {
     ///   sum whose leading coefficient is negative (none);
     /// - `shift_into_minmax` needs a Min or Max term (none);
     /// - `split_scaled_mod` needs a Mod term at a scale of its dividend
-    ///   (`scaled_mod_candidate`: none).
+    ///   (`scaled_mod_candidate`: none);
+    /// - `absorb_cofactor` needs a product with a quotient beside its cofactor
+    ///   (`cofactor_pairs`: none).
     ///
     /// `seeded_sums_are_fixpoints` compares with the simplifier.
     pub(super) fn sum_fixpoint(s: &Session<'_>, e: Expr) -> bool {
@@ -1551,6 +1553,7 @@ mod seed {
         absorbing != 1
             && !crate::simplify::tied_pair(cx, ts)
             && !crate::simplify::scaled_mod_candidate(cx, ts)
+            && crate::simplify::cofactor_pairs(cx, ts).next().is_none()
     }
 
     /// Whether `FloorDiv(a, b)` is its own simplification because `a` is a plain polynomial

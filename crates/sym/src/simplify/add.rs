@@ -150,6 +150,38 @@ fn any_term(
     ts.iter().enumerate().any(|(l, &(u, _))| keep(l) && p(u))
 }
 
+/// The pairs `(i, j, p)` of terms of `ts` that [`Session::absorb_cofactor`] rewrites: term
+/// `i` a product whose factor `p` is a FloorDiv by a positive constant and whose other factors
+/// are term `j` (the product of them, or the one of them), with `j`'s coefficient a multiple
+/// of `i`'s. A pure question (nothing built): the solver's fixpoint check asks it too.
+pub(crate) fn cofactor_pairs<'c>(
+    cx: &'c Context,
+    ts: &'c [(Expr, i64)],
+) -> impl Iterator<Item = (usize, usize, usize)> + 'c {
+    ts.iter().enumerate().flat_map(move |(i, &(t, ki))| {
+        let fs: &[Expr] = match cx.node(t) {
+            Node::Mul(fs) if ts.len() >= 2 => fs,
+            _ => &[],
+        };
+        fs.iter().enumerate().flat_map(move |(p, &f)| {
+            let quotient =
+                matches!(*cx.node(f), Node::FloorDiv(_, d) if cx.as_int(d).is_some_and(|v| v > 0));
+            ts.iter().enumerate().filter_map(move |(j, &(u, kj))| {
+                let rest = fs
+                    .iter()
+                    .enumerate()
+                    .filter(|(q, _)| *q != p)
+                    .map(|(_, g)| *g);
+                let same = match cx.node(u) {
+                    Node::Mul(us) => us.len() + 1 == fs.len() && rest.eq(us.iter().copied()),
+                    _ => fs.len() == 2 && rest.eq(std::iter::once(u)),
+                };
+                (quotient && j != i && kj.checked_rem(ki) == Some(0) && same).then_some((i, j, p))
+            })
+        })
+    })
+}
+
 /// The scale `k >= 2` with `kt = k*kb`, if there is one.
 fn join_scale(kt: i64, kb: i64) -> Option<i64> {
     (kb != 0 && kt.checked_rem(kb) == Some(0))
@@ -1289,6 +1321,11 @@ impl Session<'_> {
             self.fire(Rule::FdAbsorbConst);
             return self.cx.add_terms(&rest, 0);
         }
+        if scan.cofactor_absorb
+            && let Some(r) = self.absorb_cofactor(&ts, c)
+        {
+            return Some(r);
+        }
         // -k*FloorDiv(a, c) = k*FloorDiv(-a + c - 1, c) for c > 0: -floor(a/c) = ceil(-a/c)
         // = floor((-a + c - 1)/c). Applied when a's leading coefficient is negative, so that
         // CeilDiv(x, 4) = -FloorDiv(-x, 4) becomes FloorDiv(x + 3, 4).
@@ -1554,6 +1591,61 @@ impl Session<'_> {
         }
     }
 
+    /// k*R*FloorDiv(a, d) + k*m*R = k*R*FloorDiv(a + m*d, d) for a constant d > 0 (floor(x) +
+    /// m = floor(x + m)): `FdAbsorbConst` with the multiple of a cofactor R (a product of
+    /// the term's other factors, or one atom) for the constant. `s53*s77*FloorDiv(s27 - 1, 3)
+    /// + s53*s77` = `s53*s77*FloorDiv(s27 + 2, 3)`, where an earlier rewrite had taken the
+    /// `- 1` into the quotient of the input's `s53*s77*(FloorDiv(s27 + 2, 3) - 1)`. Taken
+    /// where the sum becomes smaller, the new numerator fits in i64 ([`Session::fits_i64`]:
+    /// here the input computed it) and the new sum's terms have one sign, so that the new
+    /// product is at most the input's value ([`Session::bounded_by_value`]).
+    fn absorb_cofactor(&mut self, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
+        if ts.len() > 64 {
+            return None;
+        }
+        let pairs: smallvec::SmallVec<[(usize, usize, usize); 2]> =
+            cofactor_pairs(self.cx, ts).collect();
+        for (i, j, p) in pairs {
+            let ((t, ki), (_, kj)) = (ts[i], ts[j]);
+            let Node::Mul(fs) = self.cx.node(t).clone() else {
+                continue;
+            };
+            let Node::FloorDiv(a, d) = *self.cx.node(fs[p]) else {
+                continue;
+            };
+            let (Some(dv), Some(m)) = (self.cx.as_int(d), kj.checked_div(ki)) else {
+                continue;
+            };
+            let Some(na) = m.checked_mul(dv).and_then(|s| self.cx.add_const(a, s)) else {
+                continue;
+            };
+            if !self.fits_i64(na) {
+                continue;
+            }
+            let mut factors: crate::expr::Args = fs.clone();
+            factors[p] = self.cx.floordiv_raw(na, d);
+            let Some(prod) = self.cx.mul_args(&factors) else {
+                continue;
+            };
+            let mut rest: TermsVec = ts
+                .iter()
+                .enumerate()
+                .filter(|(l, _)| *l != i && *l != j)
+                .map(|(_, tk)| *tk)
+                .collect();
+            rest.push((prod, ki));
+            let r = self.cx.add_terms(&rest, c)?;
+            let e_size: usize =
+                ts.iter().map(|(u, _)| self.cx.tree_size(*u)).sum::<usize>() + ts.len();
+            if self.cx.tree_size(r) >= e_size || !self.bounded_by_value(r) {
+                continue;
+            }
+            self.fire(Rule::FdAbsorbCofactor);
+            return Some(r);
+        }
+        None
+    }
+
     /// The term of the sum `ts + c` that `FdAbsorbConst` rewrites, when there is exactly one
     /// candidate: `m*FloorDiv(a, d)` with `m | c` (c != 0), a constant `d > 0` and a constant
     /// in `a`.
@@ -1596,6 +1688,10 @@ impl Session<'_> {
                     scan.product_of_sums |=
                         fs.iter().any(|f| matches!(self.cx.node(*f), Node::Add(..)));
                     tied |= ts.len() >= 2 && tied_split(self.cx, t);
+                    scan.quotient_factor |= ts.len() >= 2
+                        && fs
+                            .iter()
+                            .any(|f| matches!(self.cx.node(*f), Node::FloorDiv(..)));
                 }
                 Node::Min(_) | Node::Max(_) => scan.minmax = true,
                 Node::Mod(..) => {
@@ -1612,6 +1708,7 @@ impl Session<'_> {
         // (A term with an undecided view alone is nothing to merge: the pairs are asked only
         // where there is one.)
         scan.tied_split = tied && tied_pair(self.cx, ts);
+        scan.cofactor_absorb = scan.quotient_factor && cofactor_pairs(self.cx, ts).next().is_some();
         scan
     }
 
@@ -1679,6 +1776,7 @@ impl SumScan {
             || self.tied_split
             || self.scaled_mod
             || self.scaled_join
+            || self.cofactor_absorb
     }
 }
 
@@ -1700,6 +1798,12 @@ struct SumScan {
     scaled_mod: bool,
     /// Whether a Mod term may be joined with a term at a scale ([`scaled_join_candidate`]).
     scaled_join: bool,
+    /// Whether a product term has a FloorDiv factor (the scan's first look for
+    /// `cofactor_absorb`).
+    quotient_factor: bool,
+    /// Whether a product's quotient may absorb a multiple of its cofactor
+    /// ([`cofactor_pairs`]).
+    cofactor_absorb: bool,
 }
 
 #[cfg(test)]
@@ -1787,6 +1891,8 @@ mod tests {
                         tied_split: true,
                         scaled_mod: true,
                         scaled_join: true,
+                        quotient_factor: true,
+                        cofactor_absorb: true,
                     },
                     shared: Some(true),
                     absorb: None,

@@ -11,7 +11,7 @@
 //! only leave the expression less simplified, never wrong.
 
 mod add;
-pub(crate) use add::{scaled_mod_candidate, split_base, tied_pair};
+pub(crate) use add::{cofactor_pairs, scaled_mod_candidate, split_base, tied_pair};
 mod cmp;
 mod div;
 mod minmax;
@@ -88,6 +88,7 @@ rules! {
     MinMaxShift => "minmax_shift_sum",
     ScaledModSplit => "mod_scaled_split",
     ScaledModJoin => "mod_scaled_join",
+    FdAbsorbCofactor => "floordiv_absorb_cofactor",
     AbsSign => "abs_known_sign",
     WhereDecided => "where_decided",
     CmpDecided => "compare_decided",
@@ -173,6 +174,11 @@ pub(crate) struct Session<'a> {
     /// The operations (points times the relation's size) the query may still evaluate on
     /// small boxes ([`crate::prove::BOX_OPS`] at the start).
     pub box_ops: usize,
+    /// The input of a `simplify` query (`None` in other queries): the nodes it computes fit
+    /// wherever it does not overflow ([`Session::fits_i64`]).
+    pub input: Option<Expr>,
+    /// Those nodes, found at the first question ([`computed_nodes`]).
+    input_nodes: Option<Vec<Expr>>,
 }
 
 /// What [`eval_fits`] needs: nodes and (sound) intervals. The simplifier's session gives
@@ -198,6 +204,46 @@ impl FitsOracle for Session<'_> {
 /// Whether evaluating `e` overflows nowhere: no node of it takes a value outside `i64` at
 /// any assignment (docs/language.md §2: an n-ary sum or product is one node with one value, so
 /// the order of its terms does not matter). See [`fits_iv`].
+/// The nodes `root` evaluates wherever it is evaluated, for [`fits_iv_given`]: every node but
+/// constants and symbols (which the walk bounds by their intervals anyway), and but the
+/// branches of a `Where` (evaluated only where their condition selects them). None for an
+/// input larger than [`COMPUTED_NODES`] (the question is linear in them).
+pub(crate) fn computed_nodes(cx: &Context, root: Expr) -> Vec<Expr> {
+    let mut out = Vec::new();
+    if cx.tree_size_upto(root, COMPUTED_NODES + 1) > COMPUTED_NODES {
+        return out;
+    }
+    let mut stack = vec![root];
+    while let Some(e) = stack.pop() {
+        let n = cx.node(e);
+        if matches!(n, Node::Int(_) | Node::Sym(_)) || out.contains(&e) {
+            continue;
+        }
+        out.push(e);
+        // (Only a Where's condition, and only the first operand of And and Or, which C++
+        // evaluates with a short circuit.)
+        match n {
+            Node::Where(c, ..) => {
+                stack.push(*c);
+                continue;
+            }
+            Node::And(xs) | Node::Or(xs) => {
+                stack.extend(xs.first().copied());
+                continue;
+            }
+            _ => {}
+        }
+        let kids = n.kids();
+        for i in 0..kids.len() {
+            stack.push(kids.get(i));
+        }
+    }
+    out
+}
+
+/// The largest input (by [`Context::tree_size`]) whose nodes [`computed_nodes`] lists.
+const COMPUTED_NODES: usize = 256;
+
 pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
     fits_iv(o, e, 0).is_some()
 }
@@ -525,6 +571,8 @@ impl<'a> Session<'a> {
             upper_stack: smallvec::SmallVec::new(),
             box_truths: Vec::new(),
             box_ops: crate::prove::BOX_OPS,
+            input: None,
+            input_nodes: None,
         }
     }
 
@@ -804,10 +852,10 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Where the simplified form `s` of the input `e` is larger than `e` (one rewrite deep
-    /// inside made a part larger than another made it smaller: `s*ModularIndexing(X, 16*s, t)`
-    /// lost its Mod, `ModularIndexing(16*r0 + r1, 4, 3*s)` gained a term pulled out of its
-    /// quotient), `e` rebuilt with each part the smaller of its own simplification and its
+    /// Where the simplified form `s` of the input `e` is larger than `e` (a rewrite made a
+    /// part larger than another made one smaller: in `q + s*(t1 + t2)*Max(1, FloorDiv(u - 7,
+    /// 2) + 1)` the canonical form expands the product of sums, two nodes more, while the Max
+    /// becomes `Max(1, FloorDiv(u - 5, 2))`, one node less), `e` rebuilt with each part the smaller of its own simplification and its
     /// rebuilt self ([`Session::smaller_parts`]), when that is smaller than `e`; else `s`
     /// (which [`Context::never_larger`] then weighs against `e`).
     ///
@@ -823,48 +871,47 @@ impl<'a> Session<'a> {
         if self.cx.cost_upto(s, se + 1) <= se {
             return s;
         }
-        let mut done = rustc_hash::FxHashMap::default();
-        let m = self.smaller_parts(e, 0, &mut done);
+        // (A bounded walk: the parts' visits, shared ones each time they are met, stop at
+        // a fixed count; the parts left are their own simplification or themselves.)
+        let mut visits = 512u32;
+        let m = self.smaller_parts(e, 0, &mut visits);
         if self.cx.cost_upto(m, se) < se { m } else { s }
     }
 
     /// [`Session::mixed_if_larger`]'s parts: `e`'s simplification (as the pass memoized it)
     /// or `e` rebuilt on the smaller parts of its operands, whichever is smaller (the
-    /// simplification on a tie). Below a fixed depth, or where a rebuild is refused, `e`'s
-    /// own simplification or `e`.
-    fn smaller_parts(
-        &mut self,
-        e: Expr,
-        depth: u32,
-        done: &mut rustc_hash::FxHashMap<Expr, Expr>,
-    ) -> Expr {
+    /// simplification on a tie), or `e` where it is smaller than both. Below a fixed depth,
+    /// past `visits` nodes, or where a rebuild is refused, `e`'s own simplification or `e`.
+    fn smaller_parts(&mut self, e: Expr, depth: u32, visits: &mut u32) -> Expr {
         if self.is_leaf(e) {
             return e;
         }
-        if let Some(r) = done.get(&e) {
-            return *r;
-        }
         let simplified = self.s.simp.get(&e).copied().unwrap_or(e);
-        let mut best = simplified;
-        if depth < 64 {
-            let kids: smallvec::SmallVec<[Expr; 4]> = (0..self.cx.node(e).kids().len())
-                .map(|i| self.cx.node(e).kids().get(i))
-                .collect();
-            let parts: smallvec::SmallVec<[Expr; 4]> = kids
-                .iter()
-                .map(|k| self.smaller_parts(*k, depth + 1, done))
-                .collect();
-            if parts != kids
-                && let Some(r) = self.cx.rebuild(e, &parts)
-                && self.cx.cost_upto(r, usize::MAX) < self.cx.cost_upto(best, usize::MAX)
-            {
-                best = r;
-            }
+        let cost_e = self.cx.cost_upto(e, usize::MAX);
+        let mut best = if cost_e < self.cx.cost_upto(simplified, usize::MAX) {
+            e
+        } else {
+            simplified
+        };
+        if depth >= 64 || *visits == 0 {
+            return best;
         }
-        if self.cx.cost_upto(e, usize::MAX) < self.cx.cost_upto(best, usize::MAX) {
-            best = e;
+        *visits -= 1;
+        let n = self.cx.node(e).kids().len();
+        let mut parts: smallvec::SmallVec<[Expr; 4]> = smallvec::SmallVec::with_capacity(n);
+        let mut changed = false;
+        for i in 0..n {
+            let k = self.cx.node(e).kids().get(i);
+            let p = self.smaller_parts(k, depth + 1, visits);
+            changed |= p != k;
+            parts.push(p);
         }
-        done.insert(e, best);
+        if changed
+            && let Some(r) = self.cx.rebuild(e, &parts)
+            && self.cx.cost_upto(r, usize::MAX) < self.cx.cost_upto(best, usize::MAX)
+        {
+            best = r;
+        }
         best
     }
 
@@ -873,8 +920,27 @@ impl<'a> Session<'a> {
     /// this (or one of the arguments below) as a side condition, so that a rewrite may remove
     /// an overflow but never introduce one (docs/language.md §2: a node overflows when its value
     /// leaves i64).
+    ///
+    /// In a `simplify` query, a node the input computes is taken to fit: wherever the input
+    /// is evaluated without overflow, each node it evaluates is in i64, so an answer that
+    /// computes it again overflows nowhere the input does not (`FloorDiv(z - 1, 3) + 1` folds
+    /// back into `FloorDiv(z + 2, 3)` for an unbounded `z` when the input computed `z + 2`).
     pub(crate) fn fits_i64(&mut self, e: Expr) -> bool {
-        eval_fits(self, e)
+        eval_fits(self, e) || self.fits_given_input(e)
+    }
+
+    /// Whether `e` fits given the nodes the query's input computes ([`computed_nodes`]).
+    fn fits_given_input(&mut self, e: Expr) -> bool {
+        let Some(root) = self.input else {
+            return false;
+        };
+        let given = match self.input_nodes.take() {
+            Some(g) => g,
+            None => computed_nodes(self.cx, root),
+        };
+        let fits = !given.is_empty() && fits_iv_given(self, e, 0, &given).is_some();
+        self.input_nodes = Some(given);
+        fits
     }
 
     /// Whether `e` overflows nowhere the nodes `given` do not (see [`fits_iv_given`]).
@@ -1248,6 +1314,7 @@ impl Context {
                     if stats {
                         ses.stats = Some(Box::default());
                     }
+                    ses.input = Some(e);
                     let s = ses.simplify(e);
                     let s = ses.root_pass(s);
                     let s = ses.mixed_if_larger(e, s);
