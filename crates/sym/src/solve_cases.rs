@@ -1553,7 +1553,11 @@ mod seed {
         absorbing != 1
             && !crate::simplify::tied_pair(cx, ts)
             && !crate::simplify::scaled_mod_candidate(cx, ts)
-            && crate::simplify::cofactor_pairs(cx, ts).next().is_none()
+            && {
+                let mut one = smallvec::SmallVec::new();
+                crate::simplify::cofactor_pairs(cx, ts, true, &mut one);
+                one.is_empty()
+            }
     }
 
     /// Whether `FloorDiv(a, b)` is its own simplification because `a` is a plain polynomial

@@ -150,36 +150,50 @@ fn any_term(
     ts.iter().enumerate().any(|(l, &(u, _))| keep(l) && p(u))
 }
 
-/// The pairs `(i, j, p)` of terms of `ts` that [`Session::absorb_cofactor`] rewrites: term
-/// `i` a product whose factor `p` is a FloorDiv by a positive constant and whose other factors
-/// are term `j` (the product of them, or the one of them), with `j`'s coefficient a multiple
-/// of `i`'s. A pure question (nothing built): the solver's fixpoint check asks it too.
-pub(crate) fn cofactor_pairs<'c>(
-    cx: &'c Context,
-    ts: &'c [(Expr, i64)],
-) -> impl Iterator<Item = (usize, usize, usize)> + 'c {
-    ts.iter().enumerate().flat_map(move |(i, &(t, ki))| {
-        let fs: &[Expr] = match cx.node(t) {
-            Node::Mul(fs) if ts.len() >= 2 => fs,
-            _ => &[],
+/// The pairs `(i, j, p)` of terms of `ts` that [`Session::absorb_cofactor`] rewrites (the
+/// first only where `first`), into `out`: term `i` a product whose factor `p` is a FloorDiv by
+/// a positive constant and whose other factors are term `j` (the product of them, or the one
+/// of them), with `j`'s coefficient a multiple of `i`'s. A pure question (nothing built): the
+/// solver's fixpoint check asks it too.
+pub(crate) fn cofactor_pairs(
+    cx: &Context,
+    ts: &[(Expr, i64)],
+    first: bool,
+    out: &mut smallvec::SmallVec<[(usize, usize, usize); 2]>,
+) {
+    if ts.len() < 2 {
+        return;
+    }
+    for (i, &(t, ki)) in ts.iter().enumerate() {
+        let Node::Mul(fs) = cx.node(t) else {
+            continue;
         };
-        fs.iter().enumerate().flat_map(move |(p, &f)| {
-            let quotient =
-                matches!(*cx.node(f), Node::FloorDiv(_, d) if cx.as_int(d).is_some_and(|v| v > 0));
-            ts.iter().enumerate().filter_map(move |(j, &(u, kj))| {
-                let rest = fs
-                    .iter()
-                    .enumerate()
-                    .filter(|(q, _)| *q != p)
-                    .map(|(_, g)| *g);
-                let same = match cx.node(u) {
-                    Node::Mul(us) => us.len() + 1 == fs.len() && rest.eq(us.iter().copied()),
-                    _ => fs.len() == 2 && rest.eq(std::iter::once(u)),
-                };
-                (quotient && j != i && kj.checked_rem(ki) == Some(0) && same).then_some((i, j, p))
-            })
-        })
-    })
+        for (p, &f) in fs.iter().enumerate() {
+            if !matches!(*cx.node(f), Node::FloorDiv(_, d) if cx.as_int(d).is_some_and(|v| v > 0)) {
+                continue;
+            }
+            let is_rest = |u: Expr| match cx.node(u) {
+                Node::Mul(us) => {
+                    us.len() + 1 == fs.len()
+                        && fs
+                            .iter()
+                            .enumerate()
+                            .filter(|(q, _)| *q != p)
+                            .map(|(_, g)| *g)
+                            .eq(us.iter().copied())
+                }
+                _ => fs.len() == 2 && fs[1 - p] == u,
+            };
+            for (j, &(u, kj)) in ts.iter().enumerate() {
+                if j != i && kj.checked_rem(ki) == Some(0) && is_rest(u) {
+                    out.push((i, j, p));
+                    if first {
+                        return;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The scale `k >= 2` with `kt = k*kb`, if there is one.
@@ -1508,8 +1522,9 @@ impl Session<'_> {
                 if self.cx.tree_size(trial) >= self.cx.tree_size(e) {
                     continue;
                 }
-                let given: smallvec::SmallVec<[Expr; 32]> =
+                let mut given: smallvec::SmallVec<[Expr; 32]> =
                     self.cx.post_order(e).take(256).collect();
+                given.sort_unstable_by_key(|g| g.index());
                 if !self.fits_given(trial, &given) {
                     continue;
                 }
@@ -1603,8 +1618,8 @@ impl Session<'_> {
         if ts.len() > 64 {
             return None;
         }
-        let pairs: smallvec::SmallVec<[(usize, usize, usize); 2]> =
-            cofactor_pairs(self.cx, ts).collect();
+        let mut pairs = smallvec::SmallVec::new();
+        cofactor_pairs(self.cx, ts, false, &mut pairs);
         for (i, j, p) in pairs {
             let ((t, ki), (_, kj)) = (ts[i], ts[j]);
             let Node::Mul(fs) = self.cx.node(t).clone() else {
@@ -1708,7 +1723,11 @@ impl Session<'_> {
         // (A term with an undecided view alone is nothing to merge: the pairs are asked only
         // where there is one.)
         scan.tied_split = tied && tied_pair(self.cx, ts);
-        scan.cofactor_absorb = scan.quotient_factor && cofactor_pairs(self.cx, ts).next().is_some();
+        scan.cofactor_absorb = scan.quotient_factor && {
+            let mut one = smallvec::SmallVec::new();
+            cofactor_pairs(self.cx, ts, true, &mut one);
+            !one.is_empty()
+        };
         scan
     }
 

@@ -204,7 +204,8 @@ impl FitsOracle for Session<'_> {
 /// Whether evaluating `e` overflows nowhere: no node of it takes a value outside `i64` at
 /// any assignment (docs/language.md §2: an n-ary sum or product is one node with one value, so
 /// the order of its terms does not matter). See [`fits_iv`].
-/// The nodes `root` evaluates wherever it is evaluated, for [`fits_iv_given`]: every node but
+/// The nodes `root` evaluates wherever it is evaluated, for [`fits_iv_given`], sorted by node
+/// index: every node but
 /// constants and symbols (which the walk bounds by their intervals anyway), and but the
 /// branches of a `Where` (evaluated only where their condition selects them). None for an
 /// input larger than [`COMPUTED_NODES`] (the question is linear in them).
@@ -216,7 +217,7 @@ pub(crate) fn computed_nodes(cx: &Context, root: Expr) -> Vec<Expr> {
     let mut stack = vec![root];
     while let Some(e) = stack.pop() {
         let n = cx.node(e);
-        if matches!(n, Node::Int(_) | Node::Sym(_)) || out.contains(&e) {
+        if matches!(n, Node::Int(_) | Node::Sym(_)) {
             continue;
         }
         out.push(e);
@@ -238,7 +239,23 @@ pub(crate) fn computed_nodes(cx: &Context, root: Expr) -> Vec<Expr> {
             stack.push(kids.get(i));
         }
     }
+    // Sorted by node index, once each ([`is_given`]).
+    out.sort_unstable_by_key(|g| g.index());
+    out.dedup();
     out
+}
+
+/// Whether `e` is one of `given`: a binary search by node index where there are more than
+/// 16 of them (a caller passes them sorted so, as [`computed_nodes`] does: an unsorted list
+/// can only miss one, which makes a question of [`fits_iv_given`] more cautious).
+fn is_given(given: &[Expr], e: Expr) -> bool {
+    if given.len() > 16 {
+        given
+            .binary_search_by_key(&e.index(), |g| g.index())
+            .is_ok()
+    } else {
+        given.contains(&e)
+    }
 }
 
 /// The largest input (by [`Context::tree_size`]) whose nodes [`computed_nodes`] lists.
@@ -310,7 +327,7 @@ pub(crate) fn fits_iv_given(
         // A constant is its value (in i64 by construction), whatever its interval: not asked.
         Node::Int(v) => return Some(Iv::point(v)),
         Node::Sym(_) => Shape::Atom,
-        _ if given.contains(&e) => Shape::Atom,
+        _ if is_given(given, e) => Shape::Atom,
         Node::Add(ref ts, c) => Shape::Add(ts.len(), c),
         Node::Mul(ref fs) => Shape::Mul(fs.len()),
         Node::Pow(b, k) => Shape::Pow(b, k),
