@@ -955,7 +955,13 @@ impl<'a> Session<'a> {
             Some(g) => g,
             None => computed_nodes(self.cx, root),
         };
-        let fits = !given.is_empty() && fits_iv_given(self, e, 0, &given).is_some();
+        // `e` is one of them, or the walk from there: only where one of `e`'s operands is one
+        // of them can it find more than `eval_fits` found (a node's interval comes from its
+        // operands'), so elsewhere it is not asked.
+        let n = self.cx.node(e).kids().len();
+        let fits = is_given(&given, e)
+            || ((0..n).any(|i| is_given(&given, self.cx.node(e).kids().get(i)))
+                && fits_iv_given(self, e, 0, &given).is_some());
         self.input_nodes = Some(given);
         fits
     }
