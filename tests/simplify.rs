@@ -558,6 +558,18 @@ fn nodes_the_input_computes_may_be_computed_again() {
     );
 }
 
+/// `floordiv_absorb_cofactor` takes a sum of its two terms only: in a longer polynomial in
+/// quotients, absorbing one pair first hid the root's factoring that decides a real guard
+/// (third capture: `(e1 + 1)*(F0 + 1)*(F2 + 1)` is a multiple of `e1 + 1`).
+#[test]
+fn absorbing_a_pair_leaves_the_root_factoring() {
+    let r = &[("e0", "1", "62"), ("e1", "1", "31"), ("e2", "1", "62")];
+    let (f0, f2) = ("FloorDiv(e0 + 1, 2)", "FloorDiv(e2 + 1, 2)");
+    let divisor = format!("e1*{f0}*{f2} + e1*{f0} + e1*{f2} + e1 + {f0}*{f2} + {f0} + {f2} + 1");
+    check(&format!("Ne(Mod(e1 + 1, {divisor}), 0)"), r, "True");
+    check(&format!("Eq(Mod(e1 + 1, {divisor}), 0)"), r, "False");
+}
+
 /// k*R*FloorDiv(a, d) + k*m*R = k*R*FloorDiv(a + m*d, d) (`floordiv_absorb_cofactor`) on every
 /// small box: `k1*a*FloorDiv(b + e, d) + k2*a` with a of either sign or one sign, equal to
 /// their simplification at every point, never larger, many smaller.

@@ -151,7 +151,7 @@ fn any_term(
 }
 
 /// The pairs `(i, j, p)` of terms of `ts` that [`Session::absorb_cofactor`] rewrites (the
-/// first only where `first`), into `out`: term `i` a product whose factor `p` is a FloorDiv by
+/// first only where `first`), into `out`, for a sum of two terms: term `i` a product whose factor `p` is a FloorDiv by
 /// a positive constant and whose other factors are term `j` (the product of them, or the one
 /// of them), with `j`'s coefficient a multiple of `i`'s. A pure question (nothing built): the
 /// solver's fixpoint check asks it too.
@@ -161,7 +161,7 @@ pub(crate) fn cofactor_pairs(
     first: bool,
     out: &mut smallvec::SmallVec<[(usize, usize, usize); 2]>,
 ) {
-    if ts.len() < 2 {
+    if ts.len() != 2 {
         return;
     }
     for (i, &(t, ki)) in ts.iter().enumerate() {
@@ -1615,7 +1615,11 @@ impl Session<'_> {
     /// here the input computed it) and the new sum's terms have one sign, so that the new
     /// product is at most the input's value ([`Session::bounded_by_value`]).
     fn absorb_cofactor(&mut self, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
-        if ts.len() > 64 {
+        // Only a sum of the two terms: in a longer one the pair is part of a polynomial in
+        // the quotients, which the root's factoring may take whole (`e1*F0*F2 + e1*F0 +
+        // e1*F2 + e1 + F0*F2 + F0 + F2 + 1` = `(e1 + 1)*(F0 + 1)*(F2 + 1)`, a multiple of
+        // `e1 + 1` that decides `Mod(e1 + 1, ...)`), and absorbing a pair first hides it.
+        if ts.len() != 2 {
             return None;
         }
         let mut pairs = smallvec::SmallVec::new();
@@ -1723,7 +1727,7 @@ impl Session<'_> {
         // (A term with an undecided view alone is nothing to merge: the pairs are asked only
         // where there is one.)
         scan.tied_split = tied && tied_pair(self.cx, ts);
-        scan.cofactor_absorb = scan.quotient_factor && {
+        scan.cofactor_absorb = scan.quotient_factor && ts.len() == 2 && {
             let mut one = smallvec::SmallVec::new();
             cofactor_pairs(self.cx, ts, true, &mut one);
             !one.is_empty()
