@@ -797,22 +797,36 @@ impl<'a> Session<'a> {
             _ => None,
         };
         // Operands that are sums, expanded as roots of their polynomials, when no rule fired.
-        let next = match next {
-            None if !matches!(
-                self.cx.node(e),
-                Node::Add(..) | Node::Mul(..) | Node::Pow(..)
-            ) =>
-            {
-                self.expand_operands(e)
-            }
-            n => n,
+        let operands = !matches!(
+            self.cx.node(e),
+            Node::Add(..) | Node::Mul(..) | Node::Pow(..)
+        );
+        let (next, fired) = match next {
+            None if operands => (self.expand_operands(e), false),
+            n => (n, n.is_some()),
         };
         match next {
             Some(n) if n != e && self.depth < 48 => {
                 self.budget = self.budget.saturating_sub(1);
                 // The rewrite may have built new, unsimplified subterms.
                 self.depth += 1;
-                let r = self.simp(n);
+                let mut r = self.simp(n);
+                // A rule that fired can take the path the expanded operands would have opened
+                // (`FloorDiv(16*p0*(s59 - 1) + 16*p0 - 16, 8)`: pulling `16*p0 - 16` out of
+                // the quotient leaves `FloorDiv(p0*(16*s59 - 16), 8)`, where the expanded
+                // numerator `16*p0*s59 - 16` gives `2*p0*s59 - 2`): that path too, the
+                // smaller kept.
+                if fired
+                    && operands
+                    && self.depth < 48
+                    && let Some(x) = self.expand_operands(e)
+                    && x != e
+                {
+                    let r2 = self.simp(x);
+                    if self.cx.tree_size(r2) < self.cx.tree_size(r) {
+                        r = r2;
+                    }
+                }
                 self.depth -= 1;
                 r
             }
