@@ -77,6 +77,25 @@ fn values_on(cx: &Context, t: sym::Expr, box_points: &[[i64; 3]]) -> Vec<i64> {
         .collect()
 }
 
+/// At a point `v` where the input's value is `x`: the simplified form `s` has it, and the
+/// bound `b` holds it.
+fn simplified_and_bounded(
+    cx: &Context,
+    s: sym::Expr,
+    b: &Bound,
+    v: &[(&str, Value)],
+    x: i64,
+    what: &str,
+) {
+    assert_eq!(cx.eval(s, v), Ok(Value::Int(x)), "{what}");
+    if let Bound::Int { lo, hi } = *b {
+        assert!(
+            lo.is_none_or(|l| l <= x) && hi.is_none_or(|h| x <= h),
+            "bound {b}{what}"
+        );
+    }
+}
+
 #[test]
 fn sub_expression_facts_are_sound() {
     let mut r = Rng(0x5eed_a70f);
@@ -137,13 +156,7 @@ fn sub_expression_facts_are_sound() {
                 "\ninput: {text}\nfact: {fact}\nsimplified: {}\nat {v:?}",
                 cx.display(s)
             );
-            assert_eq!(cx.eval(s, &v), Ok(Value::Int(x)), "{what}");
-            if let Bound::Int { lo, hi } = b {
-                assert!(
-                    lo.is_none_or(|l| l <= x) && hi.is_none_or(|h| x <= h),
-                    "bound {b}{what}"
-                );
-            }
+            simplified_and_bounded(&cx, s, &b, &v, x, &what);
             match truth {
                 Truth::True => assert!(x >= pick, "prove true{what}"),
                 Truth::False => assert!(x < pick, "prove false{what}"),
@@ -221,13 +234,7 @@ fn excluded_values_are_sound() {
                 "\ninput: {text}\nfacts: {facts:?}\nsimplified: {}\nat {v:?}",
                 cx.display(s)
             );
-            assert_eq!(cx.eval(s, &v), Ok(Value::Int(x)), "{what}");
-            if let Bound::Int { lo, hi } = b {
-                assert!(
-                    lo.is_none_or(|l| l <= x) && hi.is_none_or(|h| x <= h),
-                    "bound {b}{what}"
-                );
-            }
+            simplified_and_bounded(&cx, s, &b, &v, x, &what);
         }
     }
     eprintln!("{tried} cases with excluded values: {changed} simplified, {tighter} bounds changed");

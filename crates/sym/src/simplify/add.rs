@@ -196,6 +196,15 @@ pub(crate) fn cofactor_pairs(
     }
 }
 
+/// The terms of `ts` but those at `i` and `j`, in order.
+fn all_but_two(ts: &[(Expr, i64)], i: usize, j: usize) -> TermsVec {
+    ts.iter()
+        .enumerate()
+        .filter(|(l, _)| *l != i && *l != j)
+        .map(|(_, tk)| *tk)
+        .collect()
+}
+
 /// The scale `k >= 2` with `kt = k*kb`, if there is one.
 fn join_scale(kt: i64, kb: i64) -> Option<i64> {
     (kb != 0 && kt.checked_rem(kb) == Some(0))
@@ -1508,12 +1517,7 @@ impl Session<'_> {
                 let km = self.simp(km);
                 self.depth -= 1;
                 let joined = self.cx.modulo_raw(x, km);
-                let mut rest: TermsVec = ts
-                    .iter()
-                    .enumerate()
-                    .filter(|(l, _)| *l != i && *l != j)
-                    .map(|(_, tk)| *tk)
-                    .collect();
+                let mut rest = all_but_two(ts, i, j);
                 rest.push((joined, kb));
                 let trial = self.cx.add_terms(&rest, c)?;
                 self.depth += 1;
@@ -1646,12 +1650,7 @@ impl Session<'_> {
             let Some(prod) = self.cx.mul_args(&factors) else {
                 continue;
             };
-            let mut rest: TermsVec = ts
-                .iter()
-                .enumerate()
-                .filter(|(l, _)| *l != i && *l != j)
-                .map(|(_, tk)| *tk)
-                .collect();
+            let mut rest = all_but_two(ts, i, j);
             rest.push((prod, ki));
             let r = self.cx.add_terms(&rest, c)?;
             let e_size: usize =
