@@ -1526,9 +1526,9 @@ impl Session<'_> {
                 if self.cx.tree_size(trial) >= self.cx.tree_size(e) {
                     continue;
                 }
-                let mut given: smallvec::SmallVec<[Expr; 32]> =
-                    self.cx.post_order(e).take(256).collect();
-                given.sort_unstable_by_key(|g| g.index());
+                // (The sum's own computed nodes, as `fits_i64` takes the query input's: a
+                // Where's branches are not among them.)
+                let given = super::computed_nodes(self.cx, e);
                 if !self.fits_given(trial, &given) {
                     continue;
                 }
