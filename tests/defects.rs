@@ -229,6 +229,24 @@ fn rewrites_never_introduce_an_overflow() {
         sizes,
         &[("s53", 1 << 32), ("s27", 1 << 32), ("x", 5)],
     );
+    // Nor is a product inside a sum: the sum is computed exactly, its terms may leave i64
+    // where it does not (`a*b` = 2^63 here; found by fuzzing `simplify`).
+    no_new_overflow("FloorDiv(a*b - 8, 2) + 4", &[], &[("a", 1 << 32), ("b", 1 << 31)]);
+    no_new_overflow(
+        "x*k**2*(32*s31 + 32*FloorDiv(s53 - 7, 2))*(16*FloorDiv(m*s016*s62 - 2*d1*s6 - 8, 2) + 16)",
+        &[],
+        &[
+            ("m", 1),
+            ("d1", 16),
+            ("k", 0),
+            ("s016", i64::MIN),
+            ("s31", -1),
+            ("s53", 1024),
+            ("s6", 2147483647),
+            ("s62", -1),
+            ("x", 63),
+        ],
+    );
     // A branch of a Where is not computed where the other is taken: its nodes are no evidence.
     no_new_overflow(
         "Where(s27 < 5, FloorDiv(s27 + 2, 3), 0) + FloorDiv(s27 - 1, 3) + 1",

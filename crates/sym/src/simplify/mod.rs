@@ -201,42 +201,50 @@ impl FitsOracle for Session<'_> {
     }
 }
 
-/// Whether evaluating `e` overflows nowhere: no node of it takes a value outside `i64` at
-/// any assignment (docs/language.md §2: an n-ary sum or product is one node with one value, so
-/// the order of its terms does not matter). See [`fits_iv`].
-/// The nodes `root` evaluates wherever it is evaluated, for [`fits_iv_given`], sorted by node
-/// index: every node but
-/// constants and symbols (which the walk bounds by their intervals anyway), and but the
-/// branches of a `Where` (evaluated only where their condition selects them). None for an
-/// input larger than [`COMPUTED_NODES`] (the question is linear in them).
+/// The nodes whose values lie in i64 wherever `root` is evaluated without overflow, for
+/// [`fits_iv_given`], sorted by node index. Those are the values that must fit when the input
+/// is evaluated (docs/language.md §2): `root` itself, every operator's result but a
+/// polynomial's (a sum, product or power), and a polynomial that is the operand of another
+/// operator. A polynomial inside a polynomial is not among them: it is computed exactly and
+/// may leave i64 where the input does not (`a*b` in `FloorDiv(a*b - c, 2)`, with `a*b` =
+/// 2^63 and `c` = 8; the fuzzing of `simplify` found an answer that computed
+/// `FloorDiv(a*b, 2)` on that ground). Constants and symbols are left out (the walk bounds
+/// them by their intervals anyway), and so are the branches of a `Where` (evaluated only where
+/// their condition selects them) and the operands of `And` and `Or` after the first (C++
+/// evaluates them with a short circuit). Empty for an input larger than [`COMPUTED_NODES`]
+/// (the question is linear in them).
 pub(crate) fn computed_nodes(cx: &Context, root: Expr) -> Vec<Expr> {
     let mut out = Vec::new();
     if cx.tree_size_upto(root, COMPUTED_NODES + 1) > COMPUTED_NODES {
         return out;
     }
-    let mut stack = vec![root];
-    while let Some(e) = stack.pop() {
+    let is_poly = |n: &Node| matches!(n, Node::Add(..) | Node::Mul(..) | Node::Pow(..));
+    // (node, whether its own value is in i64: false for a polynomial's polynomial operand)
+    let mut stack = vec![(root, true)];
+    while let Some((e, fits)) = stack.pop() {
         let n = cx.node(e);
         if matches!(n, Node::Int(_) | Node::Sym(_)) {
             continue;
         }
-        out.push(e);
-        // (Only a Where's condition, and only the first operand of And and Or, which C++
-        // evaluates with a short circuit.)
+        if fits {
+            out.push(e);
+        }
         match n {
             Node::Where(c, ..) => {
-                stack.push(*c);
+                stack.push((*c, true));
                 continue;
             }
             Node::And(xs) | Node::Or(xs) => {
-                stack.extend(xs.first().copied());
+                stack.extend(xs.first().map(|&x| (x, true)));
                 continue;
             }
             _ => {}
         }
+        let poly = is_poly(n);
         let kids = n.kids();
         for i in 0..kids.len() {
-            stack.push(kids.get(i));
+            let k = kids.get(i);
+            stack.push((k, !(poly && is_poly(cx.node(k)))));
         }
     }
     // Sorted by node index, once each ([`is_given`]).
@@ -261,6 +269,9 @@ fn is_given(given: &[Expr], e: Expr) -> bool {
 /// The largest input (by [`Context::tree_size`]) whose nodes [`computed_nodes`] lists.
 const COMPUTED_NODES: usize = 256;
 
+/// Whether evaluating `e` overflows nowhere: no node of it takes a value outside `i64` at
+/// any assignment (docs/language.md §2: an n-ary sum or product is one node with one value, so
+/// the order of its terms does not matter). See [`fits_iv`].
 pub(crate) fn eval_fits(o: &mut impl FitsOracle, e: Expr) -> bool {
     fits_iv(o, e, 0).is_some()
 }
