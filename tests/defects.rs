@@ -231,7 +231,11 @@ fn rewrites_never_introduce_an_overflow() {
     );
     // Nor is a product inside a sum: the sum is computed exactly, its terms may leave i64
     // where it does not (`a*b` = 2^63 here; found by fuzzing `simplify`).
-    no_new_overflow("FloorDiv(a*b - 8, 2) + 4", &[], &[("a", 1 << 32), ("b", 1 << 31)]);
+    no_new_overflow(
+        "FloorDiv(a*b - 8, 2) + 4",
+        &[],
+        &[("a", 1 << 32), ("b", 1 << 31)],
+    );
     no_new_overflow(
         "x*k**2*(32*s31 + 32*FloorDiv(s53 - 7, 2))*(16*FloorDiv(m*s016*s62 - 2*d1*s6 - 8, 2) + 16)",
         &[],
