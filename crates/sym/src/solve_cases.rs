@@ -1555,7 +1555,7 @@ mod seed {
             && !crate::simplify::scaled_mod_candidate(cx, ts)
             && {
                 let mut one = smallvec::SmallVec::new();
-                crate::simplify::cofactor_pairs(cx, ts, true, &mut one);
+                crate::simplify::cofactor_pairs(cx, ts, true, false, &mut one);
                 one.is_empty()
             }
     }

@@ -150,18 +150,24 @@ fn any_term(
     ts.iter().enumerate().any(|(l, &(u, _))| keep(l) && p(u))
 }
 
+/// The longest sum [`Session::absorb_pass`] looks at (the pair search compares each product
+/// with a FloorDiv factor to every other term).
+const LONG_COFACTOR_SUM: usize = 16;
+
 /// The pairs `(i, j, p)` of terms of `ts` that [`Session::absorb_cofactor`] rewrites (the
-/// first only where `first`), into `out`, for a sum of two terms: term `i` a product whose factor `p` is a FloorDiv by
-/// a positive constant and whose other factors are term `j` (the product of them, or the one
-/// of them), with `j`'s coefficient a multiple of `i`'s. A pure question (nothing built): the
-/// solver's fixpoint check asks it too.
+/// first only where `first`), into `out`, for a sum of two terms (or, where `long`, of at
+/// most [`LONG_COFACTOR_SUM`]): term `i` a product whose factor `p` is a FloorDiv by a
+/// positive constant and whose other factors are term `j` (the product of them, or the one of
+/// them), with `j`'s coefficient a multiple of `i`'s. A pure question (nothing built): the
+/// solver's fixpoint check asks it too (for two terms: the rule's own reach).
 pub(crate) fn cofactor_pairs(
     cx: &Context,
     ts: &[(Expr, i64)],
     first: bool,
+    long: bool,
     out: &mut smallvec::SmallVec<[(usize, usize, usize); 2]>,
 ) {
-    if ts.len() != 2 {
+    if ts.len() != 2 && !(long && ts.len() <= LONG_COFACTOR_SUM) {
         return;
     }
     for (i, &(t, ki)) in ts.iter().enumerate() {
@@ -1345,7 +1351,7 @@ impl Session<'_> {
             return self.cx.add_terms(&rest, 0);
         }
         if scan.cofactor_absorb
-            && let Some(r) = self.absorb_cofactor(&ts, c)
+            && let Some(r) = self.absorb_cofactor(e, &ts, c, false)
         {
             return Some(r);
         }
@@ -1618,16 +1624,18 @@ impl Session<'_> {
     /// where the sum becomes smaller, the new numerator fits in i64 ([`Session::fits_i64`]:
     /// here the input computed it) and the new sum's terms have one sign, so that the new
     /// product is at most the input's value ([`Session::bounded_by_value`]).
-    fn absorb_cofactor(&mut self, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
-        // Only a sum of the two terms: in a longer one the pair is part of a polynomial in
-        // the quotients, which the root's factoring may take whole (`e1*F0*F2 + e1*F0 +
-        // e1*F2 + e1 + F0*F2 + F0 + F2 + 1` = `(e1 + 1)*(F0 + 1)*(F2 + 1)`, a multiple of
-        // `e1 + 1` that decides `Mod(e1 + 1, ...)`), and absorbing a pair first hides it.
-        if ts.len() != 2 {
-            return None;
-        }
+    ///
+    /// As a rule, only on a sum of the two terms (`long` false): in a longer one the pair is
+    /// part of a polynomial in the quotients, which the root's factoring may take whole
+    /// (`e1*F0*F2 + e1*F0 + e1*F2 + e1 + F0*F2 + F0 + F2 + 1` = `(e1 + 1)*(F0 + 1)*(F2 + 1)`,
+    /// a multiple of `e1 + 1` that decides `Mod(e1 + 1, ...)`), and absorbing a pair first
+    /// hides it; other rules (the expansion of `x*(8*F - 8)` beside `8*x`) find smaller forms
+    /// when they come first. Longer sums are absorbed after the whole query
+    /// ([`Session::absorb_pass`], `long` true), where the new product may also be a term that
+    /// is not one-signed when the new sum's terms add up below 2^126 ([`Session::poly_fits`]).
+    fn absorb_cofactor(&mut self, e: Expr, ts: &[(Expr, i64)], c: i64, long: bool) -> Option<Expr> {
         let mut pairs = smallvec::SmallVec::new();
-        cofactor_pairs(self.cx, ts, false, &mut pairs);
+        cofactor_pairs(self.cx, ts, false, long, &mut pairs);
         for (i, j, p) in pairs {
             let ((t, ki), (_, kj)) = (ts[i], ts[j]);
             let Node::Mul(fs) = self.cx.node(t).clone() else {
@@ -1653,15 +1661,46 @@ impl Session<'_> {
             let mut rest = all_but_two(ts, i, j);
             rest.push((prod, ki));
             let r = self.cx.add_terms(&rest, c)?;
-            let e_size: usize =
-                ts.iter().map(|(u, _)| self.cx.tree_size(*u)).sum::<usize>() + ts.len();
-            if self.cx.tree_size(r) >= e_size || !self.bounded_by_value(r) {
+            // The size it must beat: for the rule, the terms' nodes and one per term (which
+            // lets the solver's coefficients `F*G - F` factor); in the pass, the printed sum.
+            let e_size = if long {
+                self.cx.tree_size(e)
+            } else {
+                ts.iter().map(|(u, _)| self.cx.tree_size(*u)).sum::<usize>() + ts.len()
+            };
+            if self.cx.tree_size(r) >= e_size
+                || !(self.bounded_by_value(r) || (long && self.poly_fits(r)))
+            {
                 continue;
             }
             self.fire(Rule::FdAbsorbCofactor);
             return Some(r);
         }
         None
+    }
+
+    /// The simplified root `s` of a `simplify` query, a sum of 3 to [`LONG_COFACTOR_SUM`]
+    /// terms, with its cofactor pairs absorbed one after the other
+    /// ([`Session::absorb_cofactor`]: `8*x*FloorDiv(s - 2, 2) + 8*x + y` is
+    /// `8*x*FloorDiv(s, 2) + y`), each taken only where the sum gets smaller. After the query's rules, so it
+    /// pre-empts none of them; every step keeps the value and overflows nowhere the sum does
+    /// not (the absorbed numerator fits, [`Session::fits_i64`], and the new product is at most
+    /// the sum's value or saturates nothing).
+    pub(super) fn absorb_pass(&mut self, s: Expr) -> Expr {
+        let mut cur = s;
+        while !self.cx.stopped() {
+            let Node::Add(ts, c) = self.cx.node(cur).clone() else {
+                break;
+            };
+            if ts.len() <= 2 || ts.len() > LONG_COFACTOR_SUM {
+                break;
+            }
+            match self.absorb_cofactor(cur, &ts, c, true) {
+                Some(r) => cur = r,
+                None => break,
+            }
+        }
+        cur
     }
 
     /// The term of the sum `ts + c` that `FdAbsorbConst` rewrites, when there is exactly one
@@ -1728,7 +1767,7 @@ impl Session<'_> {
         scan.tied_split = tied && tied_pair(self.cx, ts);
         scan.cofactor_absorb = scan.quotient_factor && ts.len() == 2 && {
             let mut one = smallvec::SmallVec::new();
-            cofactor_pairs(self.cx, ts, true, &mut one);
+            cofactor_pairs(self.cx, ts, true, false, &mut one);
             !one.is_empty()
         };
         scan

@@ -1366,6 +1366,7 @@ impl Context {
                     let s = ses.simplify(e);
                     let s = ses.root_pass(s);
                     let s = ses.mixed_if_larger(e, s);
+                    let s = ses.absorb_pass(s);
                     (s, ses.stats.take())
                 };
                 (cx.never_larger(e, s), st)
