@@ -1650,7 +1650,16 @@ impl Session<'_> {
             let Some(na) = m.checked_mul(dv).and_then(|s| self.cx.add_const(a, s)) else {
                 continue;
             };
-            if !self.fits_i64(na) {
+            // In the pass, the input's nodes are asked about only where `na` can be one of
+            // them: a node is made after its operands, so every node of the input has an index
+            // at most its root's, and a numerator made later is new (its bounds decide; the
+            // given-node walk, which costs the list of the input's nodes, is left out).
+            let fits = if long && self.input.is_some_and(|root| na.index() > root.index()) {
+                super::eval_fits(self, na)
+            } else {
+                self.fits_i64(na)
+            };
+            if !fits {
                 continue;
             }
             let mut factors: crate::expr::Args = fs.clone();
@@ -1689,12 +1698,20 @@ impl Session<'_> {
     pub(super) fn absorb_pass(&mut self, s: Expr) -> Expr {
         let mut cur = s;
         while !self.cx.stopped() {
+            // (Most sums have no pair: asked on the node in place before a copy.)
+            let Node::Add(ts, _) = self.cx.node(cur) else {
+                break;
+            };
+            let mut one = smallvec::SmallVec::new();
+            if ts.len() > 2 {
+                cofactor_pairs(self.cx, ts, true, true, &mut one);
+            }
+            if one.is_empty() {
+                break;
+            }
             let Node::Add(ts, c) = self.cx.node(cur).clone() else {
                 break;
             };
-            if ts.len() <= 2 || ts.len() > LONG_COFACTOR_SUM {
-                break;
-            }
             match self.absorb_cofactor(cur, &ts, c, true) {
                 Some(r) => cur = r,
                 None => break,
