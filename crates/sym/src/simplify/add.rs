@@ -1691,10 +1691,10 @@ impl Session<'_> {
     /// The simplified root `s` of a `simplify` query, a sum of 3 to [`LONG_COFACTOR_SUM`]
     /// terms, with its cofactor pairs absorbed one after the other
     /// ([`Session::absorb_cofactor`]: `8*x*FloorDiv(s - 2, 2) + 8*x + y` is
-    /// `8*x*FloorDiv(s, 2) + y`), each taken only where the sum gets smaller. After the query's rules, so it
-    /// pre-empts none of them; every step keeps the value and overflows nowhere the sum does
-    /// not (the absorbed numerator fits, [`Session::fits_i64`], and the new product is at most
-    /// the sum's value or saturates nothing).
+    /// `8*x*FloorDiv(s, 2) + y`), each taken only where the sum gets smaller. After the
+    /// query's rules, so it pre-empts none of them; every step keeps the value and overflows
+    /// nowhere the sum does not (the absorbed numerator fits, [`Session::fits_i64`], and the
+    /// new product is at most the sum's value or saturates nothing).
     pub(super) fn absorb_pass(&mut self, s: Expr) -> Expr {
         let mut cur = s;
         while !self.cx.stopped() {
