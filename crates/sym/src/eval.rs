@@ -858,8 +858,9 @@ fn narrow(memo: &EvalMemo, e: Expr) -> Result<Value, EvalError> {
     }
 }
 
-/// Sums and products (and powers) are computed as one polynomial value.
-fn is_poly(n: &Node) -> bool {
+/// Sums and products (and powers) are computed as one polynomial value (docs/rules.md §8):
+/// a node that is part of a polynomial, not an atom of one.
+pub(crate) fn is_poly(n: &Node) -> bool {
     matches!(n, Node::Add(..) | Node::Mul(..) | Node::Pow(..))
 }
 

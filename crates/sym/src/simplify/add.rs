@@ -10,11 +10,6 @@ use super::{Rule, Session, fits_iv_given};
 use crate::Context;
 use crate::expr::{Expr, Node};
 
-/// A node that is part of a polynomial (docs/rules.md §8), not an atom of one.
-fn is_polynomial(n: &Node) -> bool {
-    matches!(n, Node::Add(..) | Node::Mul(..) | Node::Pow(..))
-}
-
 /// A FloorDiv factor of a sum's terms: (node, numerator, positive constant divisor, number of
 /// terms it occurs in).
 type FdFactor = (Expr, Expr, i64, u32);
@@ -1027,8 +1022,8 @@ impl Session<'_> {
                         })
                 }
                 // An atom of x, or a power of one.
-                Node::Pow(b, _) => !is_polynomial(self.cx.node(b)),
-                ref n => !is_polynomial(n),
+                Node::Pow(b, _) => !crate::eval::is_poly(self.cx.node(b)),
+                ref n => !crate::eval::is_poly(n),
             };
             if !ok {
                 return false;
@@ -1351,7 +1346,7 @@ impl Session<'_> {
             return self.cx.add_terms(&rest, 0);
         }
         if scan.cofactor_absorb
-            && let Some(r) = self.absorb_cofactor(e, &ts, c, false)
+            && let Some(r) = self.absorb_cofactor(e, &ts, c)
         {
             return Some(r);
         }
@@ -1625,18 +1620,31 @@ impl Session<'_> {
     /// here the input computed it) and the new sum's terms have one sign, so that the new
     /// product is at most the input's value ([`Session::bounded_by_value`]).
     ///
-    /// As a rule, only on a sum of the two terms (`long` false): in a longer one the pair is
-    /// part of a polynomial in the quotients, which the root's factoring may take whole
-    /// (`e1*F0*F2 + e1*F0 + e1*F2 + e1 + F0*F2 + F0 + F2 + 1` = `(e1 + 1)*(F0 + 1)*(F2 + 1)`,
-    /// a multiple of `e1 + 1` that decides `Mod(e1 + 1, ...)`), and absorbing a pair first
-    /// hides it; other rules (the expansion of `x*(8*F - 8)` beside `8*x`) find smaller forms
-    /// when they come first. Longer sums are absorbed after the whole query
-    /// ([`Session::absorb_pass`], `long` true), where the new product may also be a term that
-    /// is not one-signed when the new sum's terms add up below 2^126 ([`Session::poly_fits`]).
-    fn absorb_cofactor(&mut self, e: Expr, ts: &[(Expr, i64)], c: i64, long: bool) -> Option<Expr> {
+    /// As a rule, only on a sum of the two terms: in a longer one the pair is part of a
+    /// polynomial in the quotients, which the root's factoring may take whole (`e1*F0*F2 +
+    /// e1*F0 + e1*F2 + e1 + F0*F2 + F0 + F2 + 1` = `(e1 + 1)*(F0 + 1)*(F2 + 1)`, a multiple
+    /// of `e1 + 1` that decides `Mod(e1 + 1, ...)`), and absorbing a pair first hides it;
+    /// other rules (the expansion of `x*(8*F - 8)` beside `8*x`) find smaller forms when they
+    /// come first. Longer sums are absorbed after the whole query ([`Session::absorb_pass`]).
+    fn absorb_cofactor(&mut self, e: Expr, ts: &[(Expr, i64)], c: i64) -> Option<Expr> {
         let mut pairs = smallvec::SmallVec::new();
-        cofactor_pairs(self.cx, ts, false, long, &mut pairs);
-        for (i, j, p) in pairs {
+        cofactor_pairs(self.cx, ts, false, false, &mut pairs);
+        self.absorb_pairs(e, ts, c, false, &pairs)
+    }
+
+    /// [`Session::absorb_cofactor`] with the pairs found (`cofactor_pairs`): the first that
+    /// passes the side conditions, absorbed. Where `long` (the pass), the size to beat is the
+    /// printed sum's, and the new product may also be a term that is not one-signed when the
+    /// new sum's terms add up below 2^126 ([`Session::poly_fits`]): nothing saturates.
+    fn absorb_pairs(
+        &mut self,
+        e: Expr,
+        ts: &[(Expr, i64)],
+        c: i64,
+        long: bool,
+        pairs: &[(usize, usize, usize)],
+    ) -> Option<Expr> {
+        for &(i, j, p) in pairs {
             let ((t, ki), (_, kj)) = (ts[i], ts[j]);
             let Node::Mul(fs) = self.cx.node(t).clone() else {
                 continue;
@@ -1698,21 +1706,21 @@ impl Session<'_> {
     pub(super) fn absorb_pass(&mut self, s: Expr) -> Expr {
         let mut cur = s;
         while !self.cx.stopped() {
-            // (Most sums have no pair: asked on the node in place before a copy.)
+            // (Most sums have no pair: found on the node in place, copied only where one is.)
             let Node::Add(ts, _) = self.cx.node(cur) else {
                 break;
             };
-            let mut one = smallvec::SmallVec::new();
+            let mut pairs = smallvec::SmallVec::new();
             if ts.len() > 2 {
-                cofactor_pairs(self.cx, ts, true, true, &mut one);
+                cofactor_pairs(self.cx, ts, false, true, &mut pairs);
             }
-            if one.is_empty() {
+            if pairs.is_empty() {
                 break;
             }
             let Node::Add(ts, c) = self.cx.node(cur).clone() else {
                 break;
             };
-            match self.absorb_cofactor(cur, &ts, c, true) {
+            match self.absorb_pairs(cur, &ts, c, true, &pairs) {
                 Some(r) => cur = r,
                 None => break,
             }

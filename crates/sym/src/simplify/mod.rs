@@ -218,7 +218,7 @@ pub(crate) fn computed_nodes(cx: &Context, root: Expr) -> Vec<Expr> {
     if cx.tree_size_upto(root, COMPUTED_NODES + 1) > COMPUTED_NODES {
         return out;
     }
-    let is_poly = |n: &Node| matches!(n, Node::Add(..) | Node::Mul(..) | Node::Pow(..));
+    use crate::eval::is_poly;
     // (node, whether its own value is in i64: false for a polynomial's polynomial operand)
     let mut stack = vec![(root, true)];
     while let Some((e, fits)) = stack.pop() {
@@ -808,10 +808,7 @@ impl<'a> Session<'a> {
             _ => None,
         };
         // Operands that are sums, expanded as roots of their polynomials, when no rule fired.
-        let operands = !matches!(
-            self.cx.node(e),
-            Node::Add(..) | Node::Mul(..) | Node::Pow(..)
-        );
+        let operands = !crate::eval::is_poly(self.cx.node(e));
         let (next, fired) = match next {
             None if operands => (self.expand_operands(e), false),
             n => (n, n.is_some()),
